@@ -1,0 +1,117 @@
+/* skc — a fitted filter: a sparse kernel complex (layers of weighted,
+ * offset samples applied in sequence) or a low-rank separable filter.
+ *
+ * Convention: a sample (dx, dy, w) of a layer contributes
+ *   out(x, y) += w * in_bilinear(x - dx, y - dy)
+ * so that its impulse response has weight w at (dx, dy): offsets are drawn
+ * where the bokeh is, the same way up as the target kernel.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_FILTER_H
+#define SKC_FILTER_H
+
+#include "skc/image.h"
+#include "skc/kernel.h" /* SKC_PATH_MAX */
+#include "skc/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+  SKC_FILTER_COMPLEX, /* layers of samples */
+  SKC_FILTER_LOWRANK  /* sum of rank-one separable terms */
+} skc_filter_kind;
+
+typedef enum
+{
+  SKC_OFFSETS_BILINEAR, /* real offsets, 4 multiply-adds per tap */
+  SKC_OFFSETS_INTEGER   /* whole-pixel offsets, 1 multiply-add per tap */
+} skc_offset_kind;
+
+typedef struct
+{
+  float dx;
+  float dy;
+  float w;
+} skc_sample;
+
+#define SKC_MAX_LAYERS      16
+#define SKC_MAX_SAMPLES     64   /* per layer */
+#define SKC_MAX_RANK        64
+#define SKC_MAX_KERNEL_SIDE 4097
+/* Offsets beyond this many pixels are refused (files and fits alike). */
+#define SKC_MAX_OFFSET      2048.0f
+
+/* Opaque; created by the fitters, skc_filter_load or the constructors
+ * below.  A filter is not modified by any const function, so one filter may
+ * be shared by threads that only read it. */
+typedef struct skc_filter skc_filter;
+
+/* What a filter was fitted for, kept in .skc files. */
+typedef struct
+{
+  char   spec[SKC_PATH_MAX + 64]; /* shape spec or file the target came from */
+  double radius;                  /* px; 0 when unknown */
+  int    target_size;             /* side of the target kernel it was fitted to */
+} skc_filter_info;
+
+/* A complex with `layers` layers of samples[l] zero samples each.
+ * NULL on bad counts or out of memory.  Thread-safe. */
+skc_filter *skc_filter_new_complex (int layers, const int *samples,
+                                    skc_offset_kind offsets);
+/* A rank-`rank` separable filter of size x size (odd), all zero. */
+skc_filter *skc_filter_new_lowrank (int rank, int size);
+skc_filter *skc_filter_copy (const skc_filter *f);
+void        skc_filter_free (skc_filter *f);
+
+skc_filter_kind        skc_filter_get_kind (const skc_filter *f);
+const skc_filter_info *skc_filter_get_info (const skc_filter *f);
+void                   skc_filter_set_info (skc_filter *f,
+                                            const skc_filter_info *info);
+
+/* Complex access. */
+skc_offset_kind skc_filter_offsets (const skc_filter *f);
+int             skc_filter_layer_count (const skc_filter *f);
+int             skc_filter_layer_size (const skc_filter *f, int layer);
+skc_sample     *skc_filter_layer (skc_filter *f, int layer);
+const skc_sample *skc_filter_layer_const (const skc_filter *f, int layer);
+
+/* Low-rank access: term k is column[k] (vertical, size values) times
+ * row[k] (horizontal, size values). */
+int    skc_filter_rank (const skc_filter *f);
+int    skc_filter_size (const skc_filter *f);
+float *skc_filter_column (skc_filter *f, int term);
+float *skc_filter_row (skc_filter *f, int term);
+const float *skc_filter_column_const (const skc_filter *f, int term);
+const float *skc_filter_row_const (const skc_filter *f, int term);
+
+/* Taps per pixel and multiply-adds per pixel per channel, as the benchmark
+ * protocol counts them. */
+int  skc_filter_taps (const skc_filter *f);
+long skc_filter_macs (const skc_filter *f);
+
+/* Half-size of the smallest odd square that holds the impulse response:
+ * the filter reads at most `reach` pixels away from the output pixel. */
+int skc_filter_reach (const skc_filter *f);
+
+/* Checks offsets and weights are finite and within bounds.  Thread-safe. */
+skc_result skc_filter_validate (const skc_filter *f, skc_error *err);
+
+/* The effective kernel: the filter's impulse response exactly as
+ * skc_filter_apply computes it, on a (2 * reach + 1)^2 grid, centred.
+ * Thread-safe. */
+skc_result skc_filter_render (const skc_filter *f, skc_image *out);
+
+/* Applies the filter to every channel of `in` with clamped edges, writing
+ * `out` (allocated here, same size and channels).  `threads` <= 0 means
+ * one per core.  Results do not depend on the thread count.
+ * Thread-safe. */
+skc_result skc_filter_apply (const skc_filter *f, const skc_image *in,
+                             skc_image *out, int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,47 @@
+/* skc — the .skc text format for fitted filters.
+ *
+ *   skc-filter 1
+ *   kind complex            (or lowrank)
+ *   offsets bilinear        (complex only: bilinear or integer)
+ *   spec shape:heart        (what it was fitted for; rest of the line)
+ *   radius 22.5
+ *   target-size 49
+ *   layers 4                (complex)  |  rank 2 / size 49   (lowrank)
+ *   layer 24                followed by 24 lines "dx dy w"
+ *   ...                     |  column v1 ... vsize / row v1 ... vsize
+ *   end
+ *
+ * Numbers are written with 9 significant digits, which round-trips every
+ * float exactly.  Lines starting with '#' and blank lines are ignored.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_FILTERFILE_H
+#define SKC_FILTERFILE_H
+
+#include <stdio.h>
+
+#include "skc/filter.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SKC_FILTER_FORMAT_VERSION 1
+
+/* Writes f as text.  Thread-safe. */
+skc_result skc_filter_write (const skc_filter *f, FILE *stream);
+skc_result skc_filter_save (const skc_filter *f, const char *path,
+                            skc_error *err);
+
+/* Parses `length` bytes of text.  `name` (a file name) prefixes error
+ * messages: "NAME:LINE: reason".  Every count is checked against the
+ * SKC_MAX_* limits before anything is allocated.  Thread-safe. */
+skc_result skc_filter_parse (const char *text, size_t length, const char *name,
+                             skc_filter **out, skc_error *err);
+skc_result skc_filter_load (const char *path, skc_filter **out,
+                            skc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,87 @@
+/* skc — fitting a filter to a target kernel.
+ *
+ * Methods: `disk` (gradient descent with Adam on the exact impulse response
+ * of the cascade), `pst` (parallel tempering / simulated annealing over the
+ * same parameters, a baseline) and `lowrank` (truncated SVD, a baseline).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_FIT_H
+#define SKC_FIT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "skc/filter.h"
+#include "skc/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+  SKC_METHOD_DISK,
+  SKC_METHOD_PST,
+  SKC_METHOD_LOWRANK
+} skc_method;
+
+typedef enum
+{
+  SKC_INIT_AUTO,   /* try radial and sparse briefly, keep the better */
+  SKC_INIT_RADIAL, /* layer l evenly on a circle of radius l * dr */
+  SKC_INIT_SPARSE, /* rejection sampling from the target's support */
+  SKC_INIT_RANDOM  /* uniform in the target's square */
+} skc_init;
+
+/* Called from the fitting thread now and then; fraction in 0..1, loss is
+ * the best loss so far (relative squared error). */
+typedef void (*skc_progress_fn) (void *user, double fraction, double loss);
+
+typedef struct
+{
+  size_t          struct_size; /* sizeof (skc_fit_options), set by init */
+  skc_method      method;
+  skc_offset_kind offsets;
+  int             layers;     /* 1..SKC_MAX_LAYERS (default 4) */
+  int             samples;    /* per layer, 1..SKC_MAX_SAMPLES (default 24) */
+  int             rank;       /* lowrank: 1..SKC_MAX_RANK (default 2) */
+  skc_init        init;
+  int             steps;      /* disk: Adam steps per run; 0 = default */
+  int             restarts;   /* disk: independent starts; 0 = default */
+  uint64_t        seed;
+  int             threads;    /* <= 0: one per core */
+  int             preview;    /* disk: a quick fit for live feedback */
+  int             evaluations;/* pst: loss evaluations; 0 = 30x disk's */
+  skc_progress_fn progress;
+  void           *progress_user;
+  const atomic_int *cancel;   /* raised (non-zero) by another thread: stop */
+} skc_fit_options;
+
+typedef struct
+{
+  long   evaluations; /* loss (+ gradient) evaluations */
+  double seconds;     /* wall time */
+  double loss;        /* final fitting loss */
+  skc_init init_used;
+} skc_fit_report;
+
+/* Defaults: disk, bilinear, 4 x 24, auto init, seed 1.  Thread-safe. */
+void skc_fit_options_init (skc_fit_options *opts);
+
+/* Fits a filter to `target` (a kernel: 1 channel, odd sides up to
+ * SKC_MAX_KERNEL_SIDE - 2 * margin, non-negative, finite, positive sum;
+ * normalised internally).  Deterministic for a given seed, whatever the
+ * thread count.  The filter's info is left empty for the caller to fill.
+ * Large targets cost time in proportion to their area (see README).
+ * Thread-safe: concurrent fits share nothing. */
+skc_result skc_fit (const skc_image *target, const skc_fit_options *opts,
+                    skc_filter **out, skc_fit_report *report, skc_error *err);
+
+/* The fitting loss of a filter against a target, as the disk fitter
+ * measures it (relative, natural-image weighted squared error). */
+double skc_fit_loss (const skc_filter *f, const skc_image *target);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

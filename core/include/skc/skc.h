@@ -1,0 +1,16 @@
+/* skc — sparse kernel complexes for fast custom-bokeh lens blur.
+ * Umbrella header for the core library (C11, no GLib).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_SKC_H
+#define SKC_SKC_H
+
+#include "skc/result.h"
+#include "skc/image.h"
+#include "skc/kernel.h"
+#include "skc/filter.h"
+#include "skc/filterfile.h"
+#include "skc/imagefile.h"
+#include "skc/fit.h"
+#include "skc/metrics.h"
+
+#endif

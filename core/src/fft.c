@@ -1,0 +1,50 @@
+/* skc — FFTW plan creation behind one lock (FFTW's planner is not
+ * thread-safe; executing a plan is).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <pthread.h>
+
+static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
+
+fftw_plan
+skc_fft_plan_r2c (int n0, int n1, double *in, fftw_complex *out)
+{
+  pthread_mutex_lock (&planner_lock);
+  fftw_plan p = fftw_plan_dft_r2c_2d (n0, n1, in, out, FFTW_ESTIMATE);
+  pthread_mutex_unlock (&planner_lock);
+  return p;
+}
+
+fftw_plan
+skc_fft_plan_c2r (int n0, int n1, fftw_complex *in, double *out)
+{
+  pthread_mutex_lock (&planner_lock);
+  fftw_plan p = fftw_plan_dft_c2r_2d (n0, n1, in, out, FFTW_ESTIMATE);
+  pthread_mutex_unlock (&planner_lock);
+  return p;
+}
+
+void
+skc_fft_destroy (fftw_plan plan)
+{
+  if (!plan)
+    return;
+  pthread_mutex_lock (&planner_lock);
+  fftw_destroy_plan (plan);
+  pthread_mutex_unlock (&planner_lock);
+}
+
+int
+skc_fft_good_size (int n)
+{
+  for (int m = n > 1 ? n : 1;; m++)
+    {
+      int r = m;
+      for (int p = 2; p <= 7; p++)
+        while (r % p == 0)
+          r /= p;
+      if (r == 1)
+        return m;
+    }
+}

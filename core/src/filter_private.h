@@ -1,0 +1,26 @@
+/* skc — the layout of skc_filter, shared by the core's own files only.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_FILTER_PRIVATE_H
+#define SKC_FILTER_PRIVATE_H
+
+#include "skc/filter.h"
+
+struct skc_filter
+{
+  skc_filter_kind kind;
+  skc_filter_info info;
+
+  /* SKC_FILTER_COMPLEX */
+  skc_offset_kind offsets;
+  int             layer_count;
+  int             layer_size[SKC_MAX_LAYERS];
+  skc_sample     *layer[SKC_MAX_LAYERS]; /* one allocation, layer[0] owns it */
+
+  /* SKC_FILTER_LOWRANK: term k is column[k * size ...] x row[k * size ...] */
+  int    rank;
+  int    size;
+  float *column;
+  float *row;
+};
+
+#endif

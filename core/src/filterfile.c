@@ -1,0 +1,1261 @@
+/* skc — the .skc text format: a writer, and a parser built to survive
+ * hostile input (every count is bounded before anything is allocated).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "skc/filterfile.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skc/imagefile.h"
+#include "filter_private.h"
+#include "io_private.h"
+
+/* A full-size filter is well under 1 MiB of text. */
+#define FILTER_FILE_MAX_BYTES ((size_t) 64 << 20)
+/* The longest real line is a low-rank row: SKC_MAX_KERNEL_SIDE numbers of
+ * at most 16 characters each, about 66 KB. */
+#define LINE_MAX_BYTES ((size_t) 1 << 20)
+/* "-1.23456789e-38" is 15 characters; anything much longer is junk. */
+#define NUMBER_MAX_CHARS 40
+#define SPEC_MAX_CHARS (SKC_PATH_MAX + 63)
+#define RADIUS_MAX ((double) SKC_IMAGE_MAX_SIDE)
+#define TARGET_SIZE_MAX SKC_IMAGE_MAX_SIDE
+
+_Static_assert (sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
+                "SPEC_MAX_CHARS must match skc_filter_info.spec");
+
+#if defined(__GNUC__)
+#define SKC_PRINTF(format_index, args_index) \
+  __attribute__ ((format (printf, format_index, args_index)))
+#else
+#define SKC_PRINTF(format_index, args_index)
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Numbers, whatever the locale                                        */
+/* ------------------------------------------------------------------ */
+
+/* Files always use '.', but printf and strtod follow LC_NUMERIC, which a
+ * host application (GIMP, say) may have set to a locale with ','.  We find
+ * the locale's decimal point with snprintf, which, unlike localeconv, is
+ * thread-safe. */
+static void
+locale_decimal_point (char *point, size_t size)
+{
+  char sample[32];
+  int length = snprintf (sample, sizeof sample, "%.1f", 0.5);
+
+  /* sample is "0" + point + "5". */
+  if (length < 3 || (size_t) (length - 2) >= size)
+    {
+      snprintf (point, size, ".");
+      return;
+    }
+  memcpy (point, sample + 1, (size_t) (length - 2));
+  point[length - 2] = '\0';
+}
+
+/* Replaces the locale's decimal point in a printf result with '.'. */
+static void
+use_c_decimal_point (char *text)
+{
+  char point[16];
+  char *found;
+  size_t point_length;
+
+  locale_decimal_point (point, sizeof point);
+  if (strcmp (point, ".") == 0)
+    return;
+  found = strstr (text, point);
+  if (found == NULL)
+    return;
+  point_length = strlen (point);
+  *found = '.';
+  memmove (found + 1, found + point_length, strlen (found + point_length) + 1);
+}
+
+/* Nine significant digits read back as the same float. */
+static void
+format_float (float value, char *buffer, size_t size)
+{
+  snprintf (buffer, size, "%.9g", (double) value);
+  use_c_decimal_point (buffer);
+}
+
+/* The shortest of 15, 16 or 17 digits that reads back as the same double,
+ * so "22.5" stays "22.5". */
+static void
+format_double (double value, char *buffer, size_t size)
+{
+  int precision;
+
+  for (precision = 15; precision < 17; precision++)
+    {
+      snprintf (buffer, size, "%.*g", precision, value);
+      if (strtod (buffer, NULL) == value)
+        break;
+    }
+  if (precision == 17)
+    snprintf (buffer, size, "%.17g", value);
+  use_c_decimal_point (buffer);
+}
+
+/* Copies a number token into a NUL-terminated buffer in the locale's
+ * spelling.  Only digits, signs, '.', 'e' and 'E' are allowed, which keeps
+ * out "nan", "inf", hex floats and a locale's ',' alike. */
+static bool
+prepare_real (const char *token, size_t length, char *buffer, size_t size)
+{
+  char point[16];
+  size_t point_length;
+  size_t used = 0;
+  size_t i;
+
+  if (length == 0 || length > NUMBER_MAX_CHARS)
+    return false;
+  locale_decimal_point (point, sizeof point);
+  point_length = strlen (point);
+
+  for (i = 0; i < length; i++)
+    {
+      char c = token[i];
+
+      if (c == '.')
+        {
+          if (used + point_length >= size)
+            return false;
+          memcpy (buffer + used, point, point_length);
+          used += point_length;
+          continue;
+        }
+      if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e'
+            || c == 'E'))
+        return false;
+      if (used + 1 >= size)
+        return false;
+      buffer[used++] = c;
+    }
+  buffer[used] = '\0';
+  return true;
+}
+
+/* A whole token as a finite float (strtof rounds once, straight from the
+ * decimal).  Overflow gives infinity and is refused; underflow to zero or a
+ * subnormal is fine. */
+static bool
+parse_float (const char *token, size_t length, float *value)
+{
+  char buffer[NUMBER_MAX_CHARS + 32];
+  char *end;
+  float parsed;
+
+  if (!prepare_real (token, length, buffer, sizeof buffer))
+    return false;
+  parsed = strtof (buffer, &end);
+  if (end == buffer || *end != '\0' || !isfinite (parsed))
+    return false;
+  *value = parsed;
+  return true;
+}
+
+static bool
+parse_double (const char *token, size_t length, double *value)
+{
+  char buffer[NUMBER_MAX_CHARS + 32];
+  char *end;
+  double parsed;
+
+  if (!prepare_real (token, length, buffer, sizeof buffer))
+    return false;
+  parsed = strtod (buffer, &end);
+  if (end == buffer || *end != '\0' || !isfinite (parsed))
+    return false;
+  *value = parsed;
+  return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines and tokens                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;   /* prefixes messages */
+  const char *next;   /* start of the next unread line */
+  const char *end;    /* end of the text */
+  size_t      number; /* 1-based number of the current line */
+  const char *line;   /* current line, without its line ending */
+  size_t      length;
+  const char *cursor; /* tokeniser position in the current line */
+  skc_error  *err;
+} text_reader;
+
+static bool
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+static bool
+token_is (const char *token, size_t length, const char *word)
+{
+  return strlen (word) == length && memcmp (token, word, length) == 0;
+}
+
+/* A token as it may appear in a message: shortened, with control bytes
+ * replaced so that a hostile file cannot garble a terminal. */
+static const char *
+quote (const char *token, size_t length, char *buffer, size_t size)
+{
+  size_t shown = length;
+  size_t i;
+
+  if (shown > size - 4)
+    shown = size - 4;
+  for (i = 0; i < shown; i++)
+    {
+      unsigned char c = (unsigned char) token[i];
+
+      buffer[i] = c < 0x20 || c == 0x7f ? '?' : (char) c;
+    }
+  if (shown < length)
+    {
+      memcpy (buffer + shown, "...", 3);
+      shown += 3;
+    }
+  buffer[shown] = '\0';
+  return buffer;
+}
+
+static skc_result
+reader_vfail (const text_reader *r, size_t line, skc_result result,
+              const char *format, va_list args)
+{
+  char detail[400];
+  const char *name = r->name;
+  size_t name_length = strlen (name);
+
+  if (r->err == NULL)
+    return result;
+  vsnprintf (detail, sizeof detail, format, args);
+  /* Keep the end of a very long path, so that the reason still fits. */
+  if (name_length > 200)
+    return skc_fail (r->err, result, "...%s:%zu: %s",
+                     name + name_length - 200, line, detail);
+  return skc_fail (r->err, result, "%s:%zu: %s", name, line, detail);
+}
+
+/* Fails at the current line (or line 1 of an empty text). */
+static skc_result SKC_PRINTF (3, 4)
+reader_fail (const text_reader *r, skc_result result, const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  result = reader_vfail (r, r->number > 0 ? r->number : 1, result, format,
+                         args);
+  va_end (args);
+  return result;
+}
+
+static skc_result SKC_PRINTF (4, 5)
+reader_fail_at (const text_reader *r, size_t line, skc_result result,
+                const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  result = reader_vfail (r, line, result, format, args);
+  va_end (args);
+  return result;
+}
+
+/* Moves to the next line that is not blank or a comment; *have is false at
+ * the end of the text. */
+static skc_result
+reader_next_line (text_reader *r, bool *have)
+{
+  *have = false;
+  while (r->next < r->end)
+    {
+      const char *start = r->next;
+      size_t rest = (size_t) (r->end - start);
+      const char *newline = memchr (start, '\n', rest);
+      size_t length = newline != NULL ? (size_t) (newline - start) : rest;
+      const char *p;
+
+      r->next = newline != NULL ? newline + 1 : r->end;
+      r->number++;
+      if (length > LINE_MAX_BYTES)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "line is longer than %zu bytes", LINE_MAX_BYTES);
+      if (memchr (start, '\0', length) != NULL)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "NUL byte in the line (not a text file?)");
+      /* CRLF files are fine: drop the CR. */
+      if (length > 0 && start[length - 1] == '\r')
+        length--;
+
+      r->line = start;
+      r->length = length;
+      r->cursor = start;
+      for (p = start; p < start + length && is_blank (*p); p++)
+        ;
+      if (p == start + length || *p == '#')
+        continue;
+      *have = true;
+      return SKC_OK;
+    }
+  return SKC_OK;
+}
+
+static bool
+reader_token (text_reader *r, const char **token, size_t *length)
+{
+  const char *line_end = r->line + r->length;
+  const char *p = r->cursor;
+  const char *start;
+
+  while (p < line_end && is_blank (*p))
+    p++;
+  if (p == line_end)
+    {
+      r->cursor = p;
+      return false;
+    }
+  start = p;
+  while (p < line_end && !is_blank (*p))
+    p++;
+  r->cursor = p;
+  *token = start;
+  *length = (size_t) (p - start);
+  return true;
+}
+
+/* The next significant line and its first word; the end of the text is an
+ * error described by `missing`. */
+static skc_result
+reader_next_key (text_reader *r, const char **key, size_t *key_length,
+                 const char *missing)
+{
+  bool have;
+  skc_result result = reader_next_line (r, &have);
+
+  if (result != SKC_OK)
+    return result;
+  if (!have)
+    return reader_fail (r, SKC_ERR_PARSE, "unexpected end of file (%s)",
+                        missing);
+  reader_token (r, key, key_length);
+  return SKC_OK;
+}
+
+static skc_result
+reader_line_done (text_reader *r, const char *after)
+{
+  const char *token;
+  size_t length;
+  char shown[48];
+
+  if (reader_token (r, &token, &length))
+    return reader_fail (r, SKC_ERR_PARSE, "unexpected '%s' after %s",
+                        quote (token, length, shown, sizeof shown), after);
+  return SKC_OK;
+}
+
+static skc_result
+reader_value (text_reader *r, const char *key, const char **token,
+              size_t *length)
+{
+  if (!reader_token (r, token, length))
+    return reader_fail (r, SKC_ERR_PARSE, "no value after '%s'", key);
+  return SKC_OK;
+}
+
+/* A whole number in min..max: values below are malformed, values above
+ * are beyond skc's limits. */
+static skc_result
+reader_count (text_reader *r, const char *what, long min, long max,
+              long *value)
+{
+  const char *token;
+  size_t length;
+  char buffer[32];
+  char shown[48];
+  size_t i = 0;
+  char *end;
+  long parsed;
+  skc_result result;
+
+  result = reader_value (r, what, &token, &length);
+  if (result != SKC_OK)
+    return result;
+
+  if (i < length && (token[i] == '-' || token[i] == '+'))
+    i++;
+  if (i == length)
+    return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                        what, quote (token, length, shown, sizeof shown));
+  for (; i < length; i++)
+    if (token[i] < '0' || token[i] > '9')
+      return reader_fail (r, SKC_ERR_PARSE,
+                          "%s: '%s' is not a whole number", what,
+                          quote (token, length, shown, sizeof shown));
+
+  quote (token, length, shown, sizeof shown);
+  if (length >= sizeof buffer)
+    return reader_fail (r, token[0] == '-' ? SKC_ERR_PARSE : SKC_ERR_TOO_LARGE,
+                        "%s: %s is out of range %ld to %ld", what, shown, min,
+                        max);
+  memcpy (buffer, token, length);
+  buffer[length] = '\0';
+  errno = 0;
+  parsed = strtol (buffer, &end, 10);
+  if (*end != '\0')
+    return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                        what, shown);
+  if ((errno == ERANGE && parsed < 0) || parsed < min)
+    return reader_fail (r, SKC_ERR_PARSE, "%s: %s is below %ld", what, shown,
+                        min);
+  if (errno == ERANGE || parsed > max)
+    return reader_fail (r, SKC_ERR_TOO_LARGE,
+                        "%s: %s is more than the %ld skc supports", what,
+                        shown, max);
+  *value = parsed;
+  return SKC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header                                                              */
+/* ------------------------------------------------------------------ */
+
+/* What the lines before the data said; a *_line of 0 means "not given". */
+typedef struct
+{
+  size_t          kind_line;
+  size_t          offsets_line;
+  size_t          spec_line;
+  size_t          radius_line;
+  size_t          target_size_line;
+  size_t          layers_line;
+  size_t          rank_line;
+  size_t          size_line;
+  skc_filter_kind kind;
+  skc_offset_kind offsets;
+  int             layers;
+  int             rank;
+  int             size;
+  skc_filter_info info;
+} filter_header;
+
+static skc_result
+parse_magic (text_reader *r)
+{
+  const char *token;
+  size_t length;
+  char shown[48];
+  bool have;
+  skc_result result;
+  long version = 0;
+  size_t i;
+
+  result = reader_next_line (r, &have);
+  if (result != SKC_OK)
+    return result;
+  if (!have)
+    return reader_fail (r, SKC_ERR_PARSE, "empty file, not an skc filter");
+  reader_token (r, &token, &length);
+  if (!token_is (token, length, "skc-filter"))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "not an skc filter (the first line should be "
+                        "'skc-filter %d')", SKC_FILTER_FORMAT_VERSION);
+  result = reader_value (r, "skc-filter", &token, &length);
+  if (result != SKC_OK)
+    return result;
+
+  quote (token, length, shown, sizeof shown);
+  for (i = 0; i < length; i++)
+    if (token[i] < '0' || token[i] > '9')
+      return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+  /* Long digit strings cannot be parsed, but they are still newer. */
+  if (length > 9)
+    version = SKC_FILTER_FORMAT_VERSION + 1;
+  else
+    for (i = 0; i < length; i++)
+      version = version * 10 + (token[i] - '0');
+  if (version > SKC_FILTER_FORMAT_VERSION)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "written by a newer skc (format %s), this build reads "
+                        "%d", shown, SKC_FILTER_FORMAT_VERSION);
+  if (version < 1)
+    return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+  return reader_line_done (r, "the format version");
+}
+
+static skc_result
+claim_key (text_reader *r, size_t *seen_line, const char *key)
+{
+  if (*seen_line != 0)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "duplicate '%s' (first given on line %zu)", key,
+                        *seen_line);
+  *seen_line = r->number;
+  return SKC_OK;
+}
+
+static skc_result
+parse_spec (text_reader *r, filter_header *header)
+{
+  const char *start = r->cursor;
+  const char *stop = r->line + r->length;
+  size_t length;
+  size_t i;
+
+  /* The rest of the line, trimmed: specs may hold spaces and colons. */
+  while (start < stop && is_blank (*start))
+    start++;
+  while (stop > start && is_blank (stop[-1]))
+    stop--;
+  length = (size_t) (stop - start);
+  if (length > SPEC_MAX_CHARS)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "the spec is longer than %d characters",
+                        SPEC_MAX_CHARS);
+  for (i = 0; i < length; i++)
+    {
+      unsigned char c = (unsigned char) start[i];
+
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "the spec contains a control character");
+    }
+  memcpy (header->info.spec, start, length);
+  header->info.spec[length] = '\0';
+  r->cursor = r->line + r->length;
+  return SKC_OK;
+}
+
+static skc_result
+parse_header_line (text_reader *r, filter_header *header, const char *key,
+                   size_t key_length)
+{
+  const char *token;
+  size_t length;
+  char shown[48];
+  long count;
+  skc_result result;
+
+  if (token_is (key, key_length, "kind"))
+    {
+      result = claim_key (r, &header->kind_line, "kind");
+      if (result == SKC_OK)
+        result = reader_value (r, "kind", &token, &length);
+      if (result != SKC_OK)
+        return result;
+      if (token_is (token, length, "complex"))
+        header->kind = SKC_FILTER_COMPLEX;
+      else if (token_is (token, length, "lowrank"))
+        header->kind = SKC_FILTER_LOWRANK;
+      else
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "unknown kind '%s' (expected complex or lowrank)",
+                            quote (token, length, shown, sizeof shown));
+      return reader_line_done (r, "the kind");
+    }
+
+  if (token_is (key, key_length, "offsets"))
+    {
+      result = claim_key (r, &header->offsets_line, "offsets");
+      if (result == SKC_OK)
+        result = reader_value (r, "offsets", &token, &length);
+      if (result != SKC_OK)
+        return result;
+      if (token_is (token, length, "bilinear"))
+        header->offsets = SKC_OFFSETS_BILINEAR;
+      else if (token_is (token, length, "integer"))
+        header->offsets = SKC_OFFSETS_INTEGER;
+      else
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "unknown offsets '%s' (expected bilinear or "
+                            "integer)",
+                            quote (token, length, shown, sizeof shown));
+      return reader_line_done (r, "the offsets");
+    }
+
+  if (token_is (key, key_length, "spec"))
+    {
+      result = claim_key (r, &header->spec_line, "spec");
+      if (result != SKC_OK)
+        return result;
+      return parse_spec (r, header);
+    }
+
+  if (token_is (key, key_length, "radius"))
+    {
+      double radius;
+
+      result = claim_key (r, &header->radius_line, "radius");
+      if (result == SKC_OK)
+        result = reader_value (r, "radius", &token, &length);
+      if (result != SKC_OK)
+        return result;
+      quote (token, length, shown, sizeof shown);
+      if (!parse_double (token, length, &radius))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "radius: '%s' is not a finite number", shown);
+      if (!(radius >= 0.0 && radius <= RADIUS_MAX))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "radius: %s is outside 0 to %g", shown,
+                            RADIUS_MAX);
+      header->info.radius = radius;
+      return reader_line_done (r, "the radius");
+    }
+
+  if (token_is (key, key_length, "target-size"))
+    {
+      result = claim_key (r, &header->target_size_line, "target-size");
+      if (result == SKC_OK)
+        result = reader_count (r, "target-size", 0, TARGET_SIZE_MAX, &count);
+      if (result != SKC_OK)
+        return result;
+      header->info.target_size = (int) count;
+      return reader_line_done (r, "the target size");
+    }
+
+  if (token_is (key, key_length, "layers"))
+    {
+      result = claim_key (r, &header->layers_line, "layers");
+      if (result == SKC_OK)
+        result = reader_count (r, "layers", 1, SKC_MAX_LAYERS, &count);
+      if (result != SKC_OK)
+        return result;
+      header->layers = (int) count;
+      return reader_line_done (r, "the layer count");
+    }
+
+  if (token_is (key, key_length, "rank"))
+    {
+      result = claim_key (r, &header->rank_line, "rank");
+      if (result == SKC_OK)
+        result = reader_count (r, "rank", 1, SKC_MAX_RANK, &count);
+      if (result != SKC_OK)
+        return result;
+      header->rank = (int) count;
+      return reader_line_done (r, "the rank");
+    }
+
+  if (token_is (key, key_length, "size"))
+    {
+      result = claim_key (r, &header->size_line, "size");
+      if (result == SKC_OK)
+        result = reader_count (r, "size", 1, SKC_MAX_KERNEL_SIDE, &count);
+      if (result != SKC_OK)
+        return result;
+      if (count % 2 == 0)
+        return reader_fail (r, SKC_ERR_PARSE, "size: %ld is not odd", count);
+      header->size = (int) count;
+      return reader_line_done (r, "the size");
+    }
+
+  if (token_is (key, key_length, "skc-filter"))
+    return reader_fail (r, SKC_ERR_PARSE, "duplicate 'skc-filter' line");
+
+  return reader_fail (r, SKC_ERR_PARSE, "unknown key '%s'",
+                      quote (key, key_length, shown, sizeof shown));
+}
+
+/* Checks that the header says everything the data needs, and nothing that
+ * belongs to the other kind of filter.  Called at the first data line. */
+static skc_result
+finish_header (text_reader *r, const filter_header *header)
+{
+  if (header->kind_line == 0)
+    return reader_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
+
+  if (header->kind == SKC_FILTER_COMPLEX)
+    {
+      if (header->rank_line != 0)
+        return reader_fail_at (r, header->rank_line, SKC_ERR_PARSE,
+                               "'rank' is for low-rank filters, but the kind "
+                               "is complex");
+      if (header->size_line != 0)
+        return reader_fail_at (r, header->size_line, SKC_ERR_PARSE,
+                               "'size' is for low-rank filters, but the kind "
+                               "is complex");
+      if (header->offsets_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'offsets' before this line");
+      if (header->layers_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'layers' before this line");
+    }
+  else
+    {
+      if (header->offsets_line != 0)
+        return reader_fail_at (r, header->offsets_line, SKC_ERR_PARSE,
+                               "'offsets' is for complex filters, but the "
+                               "kind is lowrank");
+      if (header->layers_line != 0)
+        return reader_fail_at (r, header->layers_line, SKC_ERR_PARSE,
+                               "'layers' is for complex filters, but the "
+                               "kind is lowrank");
+      if (header->rank_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'rank' before this line");
+      if (header->size_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'size' before this line");
+    }
+  return SKC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Data                                                                */
+/* ------------------------------------------------------------------ */
+
+static bool
+looks_numeric (const char *token, size_t length)
+{
+  return length > 0
+         && ((token[0] >= '0' && token[0] <= '9') || token[0] == '-'
+             || token[0] == '+' || token[0] == '.');
+}
+
+static skc_result
+parse_offset (text_reader *r, const char *token, size_t length,
+              skc_offset_kind offsets, float *value)
+{
+  char shown[48];
+
+  quote (token, length, shown, sizeof shown);
+  if (!parse_float (token, length, value))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "offset '%s' is not a finite number", shown);
+  if (!(fabsf (*value) <= SKC_MAX_OFFSET))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "offset %s is more than %g pixels from the centre",
+                        shown, (double) SKC_MAX_OFFSET);
+  if (offsets == SKC_OFFSETS_INTEGER && floorf (*value) != *value)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "offset %s is not a whole number, but the offsets "
+                        "are integer", shown);
+  return SKC_OK;
+}
+
+/* One "dx dy w" line; the reader is at its start. */
+static skc_result
+parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
+              int given, long declared)
+{
+  const char *token[3];
+  size_t length[3];
+  const char *extra;
+  size_t extra_length;
+  char shown[48];
+  skc_result result;
+  int i;
+
+  for (i = 0; i < 3; i++)
+    {
+      if (!reader_token (r, &token[i], &length[i]))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "expected three numbers 'dx dy w', found %d", i);
+      /* A keyword here means the layer ended early. */
+      if (i == 0
+          && (token_is (token[0], length[0], "layer")
+              || token_is (token[0], length[0], "end")))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "found '%s' where sample %d of %ld 'dx dy w' "
+                            "should be",
+                            quote (token[0], length[0], shown, sizeof shown),
+                            given + 1, declared);
+    }
+  if (reader_token (r, &extra, &extra_length))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "expected three numbers 'dx dy w', found more");
+
+  result = parse_offset (r, token[0], length[0], offsets, &sample->dx);
+  if (result == SKC_OK)
+    result = parse_offset (r, token[1], length[1], offsets, &sample->dy);
+  if (result != SKC_OK)
+    return result;
+  if (!parse_float (token[2], length[2], &sample->w))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "weight '%s' is not a finite number",
+                        quote (token[2], length[2], shown, sizeof shown));
+  return SKC_OK;
+}
+
+/* Reads the layers into fixed-size scratch storage: nothing is allocated
+ * until the whole file has proved sound.  On entry the reader is on the
+ * first data line, whose first word is `key`. */
+static skc_result
+parse_complex_data (text_reader *r, const filter_header *header,
+                    const char *key, size_t key_length,
+                    skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
+                    int counts[SKC_MAX_LAYERS])
+{
+  char shown[48];
+  skc_result result;
+  int l;
+
+  for (l = 0; l < header->layers; l++)
+    {
+      long declared;
+      int s;
+
+      if (l > 0)
+        {
+          result = reader_next_key (r, &key, &key_length,
+                                    "fewer layers than declared, no 'end'");
+          if (result != SKC_OK)
+            return result;
+        }
+      if (token_is (key, key_length, "end"))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "'end' after %d of the %d declared layers", l,
+                            header->layers);
+      if (!token_is (key, key_length, "layer"))
+        return reader_fail (r, SKC_ERR_PARSE, "expected 'layer', found '%s'",
+                            quote (key, key_length, shown, sizeof shown));
+      result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
+                             &declared);
+      if (result == SKC_OK)
+        result = reader_line_done (r, "the sample count");
+      if (result != SKC_OK)
+        return result;
+      counts[l] = (int) declared;
+
+      for (s = 0; s < counts[l]; s++)
+        {
+          bool have;
+
+          result = reader_next_line (r, &have);
+          if (result != SKC_OK)
+            return result;
+          if (!have)
+            return reader_fail (r, SKC_ERR_PARSE,
+                                "unexpected end of file in layer %d of %d: "
+                                "%d of its %ld samples given", l + 1,
+                                header->layers, s, declared);
+          result = parse_sample (r, header->offsets, &samples[l][s], s,
+                                 declared);
+          if (result != SKC_OK)
+            return result;
+        }
+    }
+
+  result = reader_next_key (r, &key, &key_length, "no 'end' line");
+  if (result != SKC_OK)
+    return result;
+  if (token_is (key, key_length, "end"))
+    return reader_line_done (r, "'end'");
+  if (token_is (key, key_length, "layer"))
+    return reader_fail (r, SKC_ERR_PARSE, "more layers than the %d declared",
+                        header->layers);
+  if (looks_numeric (key, key_length))
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "more samples than the %d declared for layer %d",
+                        counts[header->layers - 1], header->layers);
+  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                      quote (key, key_length, shown, sizeof shown));
+}
+
+/* One "column v1 ... vsize" or "row ..." line; `values` has size room. */
+static skc_result
+parse_vector (text_reader *r, const char *word, int size, float *values)
+{
+  const char *token;
+  size_t length;
+  char shown[48];
+  int found = 0;
+
+  while (reader_token (r, &token, &length))
+    {
+      if (found < size && !parse_float (token, length, &values[found]))
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "%s value '%s' is not a finite number", word,
+                            quote (token, length, shown, sizeof shown));
+      /* Keep counting past the end, for the message, but not forever. */
+      if (found <= SKC_MAX_KERNEL_SIDE)
+        found++;
+    }
+  if (found != size)
+    return reader_fail (r, SKC_ERR_PARSE, "'%s' has %d%s values, expected %d",
+                        word, found,
+                        found > SKC_MAX_KERNEL_SIDE ? " or more" : "", size);
+  return SKC_OK;
+}
+
+static skc_result
+parse_lowrank_data (text_reader *r, const filter_header *header,
+                    const char *key, size_t key_length, skc_filter *f)
+{
+  static const char *const words[2] = { "column", "row" };
+  char shown[48];
+  skc_result result;
+  int k;
+  int part;
+
+  for (k = 0; k < header->rank; k++)
+    for (part = 0; part < 2; part++)
+      {
+        float *values = part == 0 ? skc_filter_column (f, k)
+                                  : skc_filter_row (f, k);
+
+        if (k > 0 || part > 0)
+          {
+            result = reader_next_key (r, &key, &key_length,
+                                      "fewer terms than the rank, no 'end'");
+            if (result != SKC_OK)
+              return result;
+          }
+        if (token_is (key, key_length, "end"))
+          return reader_fail (r, SKC_ERR_PARSE,
+                              "'end' after %d of the %d terms (expected "
+                              "'%s')", k, header->rank, words[part]);
+        if (!token_is (key, key_length, words[part]))
+          return reader_fail (r, SKC_ERR_PARSE, "expected '%s', found '%s'",
+                              words[part],
+                              quote (key, key_length, shown, sizeof shown));
+        result = parse_vector (r, words[part], header->size, values);
+        if (result != SKC_OK)
+          return result;
+      }
+
+  result = reader_next_key (r, &key, &key_length, "no 'end' line");
+  if (result != SKC_OK)
+    return result;
+  if (token_is (key, key_length, "end"))
+    return reader_line_done (r, "'end'");
+  if (token_is (key, key_length, "column") || token_is (key, key_length, "row"))
+    return reader_fail (r, SKC_ERR_PARSE, "more terms than the rank %d",
+                        header->rank);
+  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                      quote (key, key_length, shown, sizeof shown));
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+static skc_result
+parse_text (text_reader *r, skc_filter **out)
+{
+  filter_header header;
+  skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES];
+  int counts[SKC_MAX_LAYERS];
+  const char *key;
+  size_t key_length;
+  skc_filter *f = NULL;
+  skc_result result;
+  bool have;
+  int l;
+
+  memset (&header, 0, sizeof header);
+  result = parse_magic (r);
+  if (result != SKC_OK)
+    return result;
+
+  /* Header lines, in any order, up to the first data line. */
+  for (;;)
+    {
+      result = reader_next_key (r, &key, &key_length, "no 'end' line");
+      if (result != SKC_OK)
+        return result;
+      if (token_is (key, key_length, "layer")
+          || token_is (key, key_length, "column")
+          || token_is (key, key_length, "row")
+          || token_is (key, key_length, "end"))
+        break;
+      result = parse_header_line (r, &header, key, key_length);
+      if (result != SKC_OK)
+        return result;
+    }
+  result = finish_header (r, &header);
+  if (result != SKC_OK)
+    return result;
+
+  if (header.kind == SKC_FILTER_COMPLEX)
+    {
+      result = parse_complex_data (r, &header, key, key_length, samples,
+                                   counts);
+      if (result != SKC_OK)
+        return result;
+    }
+  else
+    {
+      /* rank and size are within limits by now, so this is bounded. */
+      f = skc_filter_new_lowrank (header.rank, header.size);
+      if (f == NULL)
+        return reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                            "out of memory for a rank-%d filter",
+                            header.rank);
+      result = parse_lowrank_data (r, &header, key, key_length, f);
+      if (result != SKC_OK)
+        {
+          skc_filter_free (f);
+          return result;
+        }
+    }
+
+  /* Comments and blank lines may follow 'end'; nothing else. */
+  result = reader_next_line (r, &have);
+  if (result == SKC_OK && have)
+    result = reader_fail (r, SKC_ERR_PARSE, "unexpected text after 'end'");
+  if (result != SKC_OK)
+    {
+      skc_filter_free (f);
+      return result;
+    }
+
+  if (header.kind == SKC_FILTER_COMPLEX)
+    {
+      f = skc_filter_new_complex (header.layers, counts, header.offsets);
+      if (f == NULL)
+        return reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                            "out of memory for a %d-layer filter",
+                            header.layers);
+      for (l = 0; l < header.layers; l++)
+        memcpy (skc_filter_layer (f, l), samples[l],
+                (size_t) counts[l] * sizeof (skc_sample));
+    }
+  skc_filter_set_info (f, &header.info);
+  *out = f;
+  return SKC_OK;
+}
+
+skc_result
+skc_filter_parse (const char *text, size_t length, const char *name,
+                  skc_filter **out, skc_error *err)
+{
+  text_reader reader;
+  skc_filter *f = NULL;
+  skc_error detail;
+  skc_result result;
+
+  if (out != NULL)
+    *out = NULL;
+  if (out == NULL || (text == NULL && length > 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "nothing to parse");
+
+  memset (&reader, 0, sizeof reader);
+  reader.name = name != NULL ? name : "<memory>";
+  reader.next = text;
+  reader.end = text + length;
+  reader.err = err;
+
+  result = parse_text (&reader, &f);
+  if (result != SKC_OK)
+    return result;
+
+  /* The parser checked every value already; this guards against the two
+   * drifting apart. */
+  result = skc_filter_validate (f, &detail);
+  if (result != SKC_OK)
+    {
+      skc_filter_free (f);
+      return skc_fail (err, SKC_ERR_PARSE, "%s: %s", reader.name,
+                       detail.message);
+    }
+  *out = f;
+  return SKC_OK;
+}
+
+skc_result
+skc_filter_load (const char *path, skc_filter **out, skc_error *err)
+{
+  unsigned char *bytes;
+  size_t length;
+  skc_result result;
+
+  if (out != NULL)
+    *out = NULL;
+  if (out == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no filter to load into");
+
+  result = skc_read_file (path, FILTER_FILE_MAX_BYTES, &bytes, &length, err);
+  if (result != SKC_OK)
+    return result;
+  result = skc_filter_parse ((const char *) bytes, length, path, out, err);
+  free (bytes);
+  return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The spec without surrounding blanks, as the parser will read it back. */
+static void
+trimmed_spec (const skc_filter_info *info, const char **start, size_t *length)
+{
+  const char *begin = info->spec;
+  const char *stop = info->spec + strlen (info->spec);
+
+  while (begin < stop && is_blank (*begin))
+    begin++;
+  while (stop > begin && is_blank (stop[-1]))
+    stop--;
+  *start = begin;
+  *length = (size_t) (stop - begin);
+}
+
+/* Refuses what the parser would refuse, so a saved file always loads. */
+static skc_result
+check_info (const skc_filter_info *info, skc_error *err)
+{
+  const unsigned char *p;
+
+  for (p = (const unsigned char *) info->spec; *p != '\0'; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                       "the spec contains a control character, which a "
+                       ".skc file cannot hold");
+  if (!(info->radius >= 0.0 && info->radius <= RADIUS_MAX))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the radius %g is outside 0 to %g", info->radius,
+                     RADIUS_MAX);
+  if (info->target_size < 0 || info->target_size > TARGET_SIZE_MAX)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the target size %d is outside 0 to %d",
+                     info->target_size, TARGET_SIZE_MAX);
+  return SKC_OK;
+}
+
+static void
+write_values (FILE *stream, const char *word, const float *values, int size)
+{
+  char number[48];
+  int i;
+
+  fputs (word, stream);
+  for (i = 0; i < size; i++)
+    {
+      format_float (values[i], number, sizeof number);
+      fprintf (stream, " %s", number);
+    }
+  fputc ('\n', stream);
+}
+
+static skc_result
+write_filter (const skc_filter *f, FILE *stream, skc_error *err)
+{
+  char number[3][48];
+  const char *spec;
+  size_t spec_length;
+  skc_result result;
+
+  if (f == NULL || stream == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no filter or stream");
+
+  /* Check everything first, so that a refusal writes nothing. */
+  result = skc_filter_validate (f, err);
+  if (result != SKC_OK)
+    return result;
+  result = check_info (&f->info, err);
+  if (result != SKC_OK)
+    return result;
+
+  fprintf (stream, "skc-filter %d\n", SKC_FILTER_FORMAT_VERSION);
+  if (f->kind == SKC_FILTER_COMPLEX)
+    fprintf (stream, "kind complex\noffsets %s\n",
+             f->offsets == SKC_OFFSETS_INTEGER ? "integer" : "bilinear");
+  else
+    fputs ("kind lowrank\n", stream);
+
+  trimmed_spec (&f->info, &spec, &spec_length);
+  if (spec_length > 0)
+    fprintf (stream, "spec %.*s\n", (int) spec_length, spec);
+  else
+    fputs ("spec\n", stream);
+  format_double (f->info.radius, number[0], sizeof number[0]);
+  fprintf (stream, "radius %s\ntarget-size %d\n", number[0],
+           f->info.target_size);
+
+  if (f->kind == SKC_FILTER_COMPLEX)
+    {
+      int l;
+
+      fprintf (stream, "layers %d\n", f->layer_count);
+      for (l = 0; l < f->layer_count; l++)
+        {
+          int s;
+
+          fprintf (stream, "layer %d\n", f->layer_size[l]);
+          for (s = 0; s < f->layer_size[l]; s++)
+            {
+              const skc_sample *sample = &f->layer[l][s];
+
+              format_float (sample->dx, number[0], sizeof number[0]);
+              format_float (sample->dy, number[1], sizeof number[1]);
+              format_float (sample->w, number[2], sizeof number[2]);
+              fprintf (stream, "  %s %s %s\n", number[0], number[1],
+                       number[2]);
+            }
+        }
+    }
+  else
+    {
+      int k;
+
+      fprintf (stream, "rank %d\nsize %d\n", f->rank, f->size);
+      for (k = 0; k < f->rank; k++)
+        {
+          write_values (stream, "column", skc_filter_column_const (f, k),
+                        f->size);
+          write_values (stream, "row", skc_filter_row_const (f, k), f->size);
+        }
+    }
+  fputs ("end\n", stream);
+
+  if (ferror (stream))
+    return skc_fail (err, SKC_ERR_IO, "write error");
+  return SKC_OK;
+}
+
+skc_result
+skc_filter_write (const skc_filter *f, FILE *stream)
+{
+  return write_filter (f, stream, NULL);
+}
+
+skc_result
+skc_filter_save (const skc_filter *f, const char *path, skc_error *err)
+{
+  FILE *stream;
+  char *temp_path;
+  skc_error detail;
+  skc_result result;
+  int saved_errno;
+
+  if (path == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no file name");
+
+  /* A refused filter should not even create the temporary file. */
+  result = skc_filter_validate (f, &detail);
+  if (result == SKC_OK)
+    result = check_info (&f->info, &detail);
+  if (result != SKC_OK)
+    return skc_fail (err, result, "%s: cannot save: %s", path,
+                     detail.message);
+
+  result = skc_temporary_create (path, &stream, &temp_path, err);
+  if (result != SKC_OK)
+    return result;
+  errno = 0;
+  result = write_filter (f, stream, &detail);
+  saved_errno = errno;
+  if (result == SKC_ERR_IO)
+    skc_fail (err, result, "%s: write error: %s", path,
+              skc_errno_text (saved_errno));
+  else if (result != SKC_OK)
+    skc_fail (err, result, "%s: cannot save: %s", path, detail.message);
+  return skc_temporary_finish (stream, temp_path, path, result, err);
+}

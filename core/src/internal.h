@@ -1,0 +1,42 @@
+/* skc — helpers private to the core: random numbers, a parallel-for over
+ * pthreads, FFT plan creation under a lock, timing.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_INTERNAL_H
+#define SKC_INTERNAL_H
+
+#include <stdint.h>
+
+#include <fftw3.h>
+
+/* ---- rng.c: xoshiro256**, seeded by splitmix64; reproducible everywhere */
+typedef struct
+{
+  uint64_t s[4];
+} skc_rng;
+
+void     skc_rng_seed (skc_rng *rng, uint64_t seed, uint64_t stream);
+uint64_t skc_rng_next (skc_rng *rng);
+double   skc_rng_uniform (skc_rng *rng);  /* [0, 1) */
+double   skc_rng_normal (skc_rng *rng);   /* mean 0, deviation 1 */
+
+/* ---- parallel.c ------------------------------------------------------- */
+/* Runs body (user, index) for index in [0, count) on up to `threads`
+ * threads (<= 0: one per core).  Which thread runs which index is
+ * unspecified, so bodies must write disjoint results. */
+typedef void (*skc_parallel_body) (void *user, int index);
+void skc_parallel_for (int count, int threads, skc_parallel_body body,
+                       void *user);
+int  skc_cpu_count (void);
+
+/* ---- fft.c: FFTW's planner is not thread-safe; plans are made here under
+ * one lock.  FFTW_ESTIMATE keeps results reproducible run to run. */
+fftw_plan skc_fft_plan_r2c (int n0, int n1, double *in, fftw_complex *out);
+fftw_plan skc_fft_plan_c2r (int n0, int n1, fftw_complex *in, double *out);
+void      skc_fft_destroy (fftw_plan plan);
+/* Smallest n' >= n whose prime factors are 2, 3, 5 and 7. */
+int       skc_fft_good_size (int n);
+
+/* ---- time ------------------------------------------------------------- */
+double skc_now (void); /* monotonic seconds */
+
+#endif

@@ -1,0 +1,148 @@
+/* skc — target kernels from images; validation, normalisation, padding.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "skc/kernel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+skc_result
+skc_kernel_normalise (skc_image *k, skc_error *err)
+{
+  if (!k || !k->data || k->channels != 1)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a kernel has exactly one channel");
+  if (k->width % 2 == 0 || k->height % 2 == 0)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "kernel sides must be odd (got %dx%d)", k->width,
+                     k->height);
+  double sum = 0;
+  for (int y = 0; y < k->height; y++)
+    for (int x = 0; x < k->width; x++)
+      {
+        float v = *skc_image_pixel (k, x, y);
+        if (!isfinite (v))
+          return skc_fail (err, SKC_ERR_NON_FINITE,
+                           "kernel value at (%d, %d) is not finite", x, y);
+        if (v < 0)
+          return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                           "kernel value at (%d, %d) is negative", x, y);
+        sum += v;
+      }
+  if (!(sum > 0) || !isfinite (sum))
+    return skc_fail (err, SKC_ERR_EMPTY_KERNEL,
+                     "kernel is empty (no positive weight)");
+  for (int y = 0; y < k->height; y++)
+    for (int x = 0; x < k->width; x++)
+      *skc_image_pixel (k, x, y) = (float) (*skc_image_pixel (k, x, y) / sum);
+  return SKC_OK;
+}
+
+/* Overlap of [a0, a1) and [b0, b1). */
+static double
+overlap (double a0, double a1, double b0, double b1)
+{
+  double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+  return hi > lo ? hi - lo : 0;
+}
+
+skc_result
+skc_kernel_from_values (const float *values, int width, int height,
+                        size_t stride, int size, skc_image *out,
+                        skc_error *err)
+{
+  if (!values || width < 1 || height < 1 || width > SKC_IMAGE_MAX_SIDE
+      || height > SKC_IMAGE_MAX_SIDE || stride < (size_t) width)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "bad kernel image size");
+  if (size < 0 || (size > 0 && size % 2 == 0) || size > SKC_MAX_KERNEL_SIDE)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "kernel size %d must be odd and at most %d", size,
+                     SKC_MAX_KERNEL_SIDE);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if (!isfinite (values[(size_t) y * stride + x]))
+        return skc_fail (err, SKC_ERR_NON_FINITE,
+                         "kernel image value at (%d, %d) is not finite", x, y);
+
+  skc_result r;
+  if (size == 0)
+    {
+      int w = width | 1, h = height | 1;
+      if (w > SKC_MAX_KERNEL_SIDE || h > SKC_MAX_KERNEL_SIDE)
+        return skc_fail (err, SKC_ERR_TOO_LARGE,
+                         "kernel image %dx%d is larger than %d px; give a "
+                         "size to resample it",
+                         width, height, SKC_MAX_KERNEL_SIDE);
+      if ((r = skc_image_alloc (out, w, h, 1)) != SKC_OK)
+        return skc_fail (err, r, "out of memory");
+      for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+          {
+            float v = values[(size_t) y * stride + x];
+            *skc_image_pixel (out, x, y) = v > 0 ? v : 0;
+          }
+    }
+  else
+    {
+      /* Area resampling: the image's larger side maps onto `size` output
+         pixels, centres aligned; each output pixel averages the input
+         pixels it overlaps, weighted by the overlap. */
+      if ((r = skc_image_alloc (out, size, size, 1)) != SKC_OK)
+        return skc_fail (err, r, "out of memory");
+      double scale = (double) size / (width > height ? width : height);
+      double *column_weight = calloc ((size_t) width, sizeof (double));
+      if (!column_weight)
+        {
+          skc_image_free (out);
+          return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+        }
+      for (int v = 0; v < size; v++)
+        {
+          /* Output row v covers input rows [iy0, iy1). */
+          double iy0 = (v - size / 2.0) / scale + height / 2.0;
+          double iy1 = iy0 + 1 / scale;
+          for (int u = 0; u < size; u++)
+            {
+              double ix0 = (u - size / 2.0) / scale + width / 2.0;
+              double ix1 = ix0 + 1 / scale;
+              double acc = 0;
+              int    y_lo = iy0 > 0 ? (int) floor (iy0) : 0;
+              int    y_hi = iy1 < height ? (int) ceil (iy1) : height;
+              int    x_lo = ix0 > 0 ? (int) floor (ix0) : 0;
+              int    x_hi = ix1 < width ? (int) ceil (ix1) : width;
+              for (int y = y_lo; y < y_hi; y++)
+                {
+                  double wy = overlap (iy0, iy1, y, y + 1);
+                  for (int x = x_lo; x < x_hi; x++)
+                    {
+                      float value = values[(size_t) y * stride + x];
+                      if (value > 0)
+                        acc += wy * overlap (ix0, ix1, x, x + 1) * value;
+                    }
+                }
+              *skc_image_pixel (out, u, v) = (float) acc;
+            }
+        }
+      free (column_weight);
+    }
+  r = skc_kernel_normalise (out, err);
+  if (r != SKC_OK)
+    skc_image_free (out);
+  return r;
+}
+
+skc_result
+skc_kernel_pad (const skc_image *k, int width, int height, skc_image *out)
+{
+  if (width < k->width || height < k->height || width % 2 == 0
+      || height % 2 == 0)
+    return SKC_ERR_INVALID_ARGUMENT;
+  skc_result r = skc_image_alloc (out, width, height, 1);
+  if (r != SKC_OK)
+    return r;
+  int ox = (width - k->width) / 2, oy = (height - k->height) / 2;
+  for (int y = 0; y < k->height; y++)
+    memcpy (skc_image_pixel (out, ox, oy + y), skc_image_pixel (k, 0, y),
+            (size_t) k->width * sizeof (float));
+  return SKC_OK;
+}

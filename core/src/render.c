@@ -1,0 +1,90 @@
+/* skc — the effective kernel of a filter: its impulse response, computed
+ * from the same taps the apply code runs, in double precision.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter_private.h"
+#include "taps.h"
+
+static skc_result
+render_complex (const skc_filter *f, skc_image *out)
+{
+  int reach = 0;
+  skc_layer_taps taps[SKC_MAX_LAYERS];
+  for (int l = 0; l < f->layer_count; l++)
+    {
+      if (!skc_layer_taps_build (f, l, &taps[l]))
+        {
+          for (int k = 0; k < l; k++)
+            skc_layer_taps_free (&taps[k]);
+          return SKC_ERR_OUT_OF_MEMORY;
+        }
+      reach += taps[l].reach;
+    }
+  int        side = 2 * reach + 1;
+  skc_result r = SKC_ERR_OUT_OF_MEMORY;
+  double    *acc = calloc ((size_t) side * side, sizeof *acc);
+  double    *next = calloc ((size_t) side * side, sizeof *next);
+  if (acc && next)
+    {
+      /* acc holds the impulse response of layers 0..l within radius
+         `current`. */
+      acc[(size_t) reach * side + reach] = 1;
+      int current = 0;
+      for (int l = 0; l < f->layer_count; l++)
+        {
+          memset (next, 0, (size_t) side * side * sizeof *next);
+          for (int y = reach - current; y <= reach + current; y++)
+            for (int x = reach - current; x <= reach + current; x++)
+              {
+                double v = acc[(size_t) y * side + x];
+                if (v == 0)
+                  continue;
+                for (int t = 0; t < taps[l].count; t++)
+                  next[(size_t) (y + taps[l].dy[t]) * side + x + taps[l].dx[t]]
+                    += v * taps[l].c[t];
+              }
+          current += taps[l].reach;
+          double *swap = acc;
+          acc = next;
+          next = swap;
+        }
+      r = skc_image_alloc (out, side, side, 1);
+      if (r == SKC_OK)
+        for (size_t i = 0; i < (size_t) side * side; i++)
+          out->data[i] = (float) acc[i];
+    }
+  free (acc);
+  free (next);
+  for (int l = 0; l < f->layer_count; l++)
+    skc_layer_taps_free (&taps[l]);
+  return r;
+}
+
+static skc_result
+render_lowrank (const skc_filter *f, skc_image *out)
+{
+  skc_result r = skc_image_alloc (out, f->size, f->size, 1);
+  if (r != SKC_OK)
+    return r;
+  for (int y = 0; y < f->size; y++)
+    for (int x = 0; x < f->size; x++)
+      {
+        double v = 0;
+        for (int k = 0; k < f->rank; k++)
+          v += (double) f->column[(size_t) k * f->size + y]
+               * f->row[(size_t) k * f->size + x];
+        *skc_image_pixel (out, x, y) = (float) v;
+      }
+  return SKC_OK;
+}
+
+skc_result
+skc_filter_render (const skc_filter *f, skc_image *out)
+{
+  if (!f || !out)
+    return SKC_ERR_INVALID_ARGUMENT;
+  return f->kind == SKC_FILTER_COMPLEX ? render_complex (f, out)
+                                       : render_lowrank (f, out);
+}

@@ -1,0 +1,518 @@
+/* skc — shape specs (`shape:NAME:key=value,...`) and the rasteriser of the
+ * built-in bokeh shapes.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "skc/kernel.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUPERSAMPLING 16
+
+static const char *const shape_names[] = {
+  [SKC_SHAPE_DISC] = "disc",         [SKC_SHAPE_POLYGON] = "polygon",
+  [SKC_SHAPE_STAR] = "star",         [SKC_SHAPE_HEART] = "heart",
+  [SKC_SHAPE_RING] = "ring",         [SKC_SHAPE_GAUSSIAN] = "gaussian",
+  [SKC_SHAPE_COMA] = "coma",         [SKC_SHAPE_FILE] = "file",
+};
+
+void
+skc_shape_init (skc_shape *s)
+{
+  memset (s, 0, sizeof *s);
+  s->kind = SKC_SHAPE_DISC;
+  s->blades = 6;
+  s->rotation = 0.0;
+  s->curvature = 0.0;
+  s->points = 5;
+  s->inner = 0.4;
+  s->sigma = 0.33;
+}
+
+/* Which keys a shape takes: the canonical format writes exactly these and
+ * the parser refuses the others, so a typo never passes silently. */
+enum
+{
+  KEY_BLADES = 1 << 0,
+  KEY_ROTATION = 1 << 1,
+  KEY_CURVATURE = 1 << 2,
+  KEY_POINTS = 1 << 3,
+  KEY_INNER = 1 << 4,
+  KEY_SIGMA = 1 << 5
+};
+
+static unsigned
+shape_keys (skc_shape_kind kind)
+{
+  switch (kind)
+    {
+    case SKC_SHAPE_POLYGON: return KEY_BLADES | KEY_ROTATION | KEY_CURVATURE;
+    case SKC_SHAPE_STAR: return KEY_POINTS | KEY_INNER | KEY_ROTATION;
+    case SKC_SHAPE_RING: return KEY_INNER;
+    case SKC_SHAPE_GAUSSIAN: return KEY_SIGMA;
+    case SKC_SHAPE_HEART:
+    case SKC_SHAPE_COMA: return KEY_ROTATION;
+    default: return 0;
+    }
+}
+
+static int
+parse_number (const char *text, double *value)
+{
+  char *end;
+  errno = 0;
+  *value = strtod (text, &end);
+  return end != text && *end == '\0' && errno == 0 && isfinite (*value);
+}
+
+static skc_result
+set_key (skc_shape *s, const char *key, const char *value_text,
+         const char *spec, skc_error *err)
+{
+  static const struct
+  {
+    const char *name;
+    unsigned    bit;
+    double      min, max;
+    int         integer;
+  } keys[] = {
+    { "blades", KEY_BLADES, 3, 16, 1 },
+    { "rotation", KEY_ROTATION, 0, 360, 0 },
+    { "curvature", KEY_CURVATURE, 0, 1, 0 },
+    { "points", KEY_POINTS, 3, 16, 1 },
+    { "inner", KEY_INNER, 0.05, 0.95, 0 },
+    { "sigma", KEY_SIGMA, 0.05, 1, 0 },
+  };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    {
+      if (strcmp (key, keys[i].name) != 0)
+        continue;
+      if (!(shape_keys (s->kind) & keys[i].bit))
+        return skc_fail (err, SKC_ERR_PARSE,
+                         "shape spec '%s': '%s' does not apply to shape %s",
+                         spec, key, shape_names[s->kind]);
+      double v;
+      if (!parse_number (value_text, &v))
+        return skc_fail (err, SKC_ERR_PARSE,
+                         "shape spec '%s': '%s' needs a number, not '%s'",
+                         spec, key, value_text);
+      if (keys[i].integer && v != floor (v))
+        return skc_fail (err, SKC_ERR_PARSE,
+                         "shape spec '%s': '%s' must be a whole number", spec,
+                         key);
+      if (v < keys[i].min || v > keys[i].max)
+        return skc_fail (err, SKC_ERR_PARSE,
+                         "shape spec '%s': %s = %g is outside %g..%g", spec,
+                         key, v, keys[i].min, keys[i].max);
+      switch (keys[i].bit)
+        {
+        case KEY_BLADES: s->blades = (int) v; break;
+        case KEY_ROTATION: s->rotation = v; break;
+        case KEY_CURVATURE: s->curvature = v; break;
+        case KEY_POINTS: s->points = (int) v; break;
+        case KEY_INNER: s->inner = v; break;
+        case KEY_SIGMA: s->sigma = v; break;
+        }
+      return SKC_OK;
+    }
+  return skc_fail (err, SKC_ERR_PARSE,
+                   "shape spec '%s': unknown key '%s' (keys: blades, rotation, "
+                   "curvature, points, inner, sigma)",
+                   spec, key);
+}
+
+skc_result
+skc_shape_parse (const char *spec, skc_shape *out, skc_error *err)
+{
+  skc_shape s;
+  skc_shape_init (&s);
+  if (!spec || !*spec)
+    return skc_fail (err, SKC_ERR_PARSE, "empty shape spec");
+
+  if (strncmp (spec, "file:", 5) == 0)
+    {
+      size_t len = strlen (spec + 5);
+      if (len == 0)
+        return skc_fail (err, SKC_ERR_PARSE, "shape spec 'file:' needs a path");
+      if (len >= SKC_PATH_MAX)
+        return skc_fail (err, SKC_ERR_TOO_LARGE, "shape spec: path too long");
+      s.kind = SKC_SHAPE_FILE;
+      memcpy (s.path, spec + 5, len + 1);
+      *out = s;
+      return SKC_OK;
+    }
+
+  const char *body = strncmp (spec, "shape:", 6) == 0 ? spec + 6 : spec;
+  char        buf[512];
+  if (strlen (body) >= sizeof buf)
+    return skc_fail (err, SKC_ERR_TOO_LARGE, "shape spec too long");
+  strcpy (buf, body);
+
+  char *keys = strchr (buf, ':');
+  if (keys)
+    *keys++ = '\0';
+  int found = 0;
+  for (int k = 0; k < SKC_SHAPE_FILE; k++)
+    if (strcmp (buf, shape_names[k]) == 0)
+      {
+        s.kind = (skc_shape_kind) k;
+        found = 1;
+      }
+  if (!found)
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "shape spec '%s': unknown shape '%s' (disc, polygon, "
+                     "star, heart, ring, gaussian, coma, or file:PATH)",
+                     spec, buf);
+
+  while (keys && *keys)
+    {
+      char *next = strchr (keys, ',');
+      if (next)
+        *next++ = '\0';
+      char *eq = strchr (keys, '=');
+      if (!eq || eq == keys)
+        return skc_fail (err, SKC_ERR_PARSE,
+                         "shape spec '%s': expected key=value, got '%s'", spec,
+                         keys);
+      *eq = '\0';
+      skc_result r = set_key (&s, keys, eq + 1, spec, err);
+      if (r != SKC_OK)
+        return r;
+      keys = next;
+    }
+  *out = s;
+  return SKC_OK;
+}
+
+void
+skc_shape_format (const skc_shape *s, char *buf, size_t len)
+{
+  if (s->kind == SKC_SHAPE_FILE)
+    {
+      snprintf (buf, len, "file:%s", s->path);
+      return;
+    }
+  unsigned keys = shape_keys (s->kind);
+  int      n = snprintf (buf, len, "shape:%s", shape_names[s->kind]);
+  char     sep = ':';
+#define APPEND(bit, fmt, value)                                                \
+  if ((keys & (bit)) && n >= 0 && (size_t) n < len)                            \
+    {                                                                          \
+      n += snprintf (buf + n, len - n, "%c" fmt, sep, value);                  \
+      sep = ',';                                                               \
+    }
+  APPEND (KEY_BLADES, "blades=%d", s->blades);
+  APPEND (KEY_POINTS, "points=%d", s->points);
+  APPEND (KEY_INNER, "inner=%.17g", s->inner);
+  APPEND (KEY_SIGMA, "sigma=%.17g", s->sigma);
+  APPEND (KEY_CURVATURE, "curvature=%.17g", s->curvature);
+  /* Rotation 0 is the default orientation; leaving it out keeps the common
+     specs short. */
+  if (s->rotation == 0)
+    keys &= ~(unsigned) KEY_ROTATION;
+  APPEND (KEY_ROTATION, "rotation=%.17g", s->rotation);
+#undef APPEND
+}
+
+/* ---- rasterisation ------------------------------------------------------
+ * Shapes are closed polygons (even-odd rule) in kernel pixel coordinates:
+ * origin at the centre pixel, y down.  Coverage is counted on a
+ * SUPERSAMPLING^2 grid of points per pixel, one scanline of points at a
+ * time, from the sorted edge crossings of that scanline. */
+
+typedef struct
+{
+  double *x, *y;
+  int     count, capacity;
+} polygon;
+
+static int
+polygon_add (polygon *p, double x, double y)
+{
+  if (p->count == p->capacity)
+    {
+      int     cap = p->capacity ? 2 * p->capacity : 256;
+      double *nx = realloc (p->x, cap * sizeof *nx);
+      if (!nx)
+        return 0;
+      p->x = nx;
+      double *ny = realloc (p->y, cap * sizeof *ny);
+      if (!ny)
+        return 0;
+      p->y = ny;
+      p->capacity = cap;
+    }
+  p->x[p->count] = x;
+  p->y[p->count] = y;
+  p->count++;
+  return 1;
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+  return (da > db) - (da < db);
+}
+
+/* Adds weight * coverage of the polygon (one or more closed loops stored
+ * back to back, loop_ends[i] = index one past loop i) to k. */
+static int
+rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
+           double *k, int size)
+{
+  const int    S = SUPERSAMPLING;
+  const double half = (size - 1) / 2.0;
+  const double point_weight = weight / (S * S);
+  double      *xs = malloc ((size_t) (p->count + 1) * sizeof *xs);
+  if (!xs)
+    return 0;
+  for (int row = 0; row < size * S; row++)
+    {
+      double y = (row + 0.5) / S - 0.5 - half;
+      int    n = 0;
+      int    start = 0;
+      for (int l = 0; l < loops; l++)
+        {
+          int end = loop_ends[l];
+          for (int i = start; i < end; i++)
+            {
+              int    j = i + 1 < end ? i + 1 : start;
+              double y0 = p->y[i], y1 = p->y[j];
+              if ((y0 <= y) != (y1 <= y))
+                xs[n++] = p->x[i] + (y - y0) / (y1 - y0) * (p->x[j] - p->x[i]);
+            }
+          start = end;
+        }
+      qsort (xs, n, sizeof *xs, compare_double);
+      double *out_row = k + (size_t) (row / S) * size;
+      for (int i = 0; i + 1 < n; i += 2)
+        {
+          /* Sub-sample columns c (x = (c + 0.5) / S - 0.5 - half) inside
+             [xs[i], xs[i+1]). */
+          double c0 = ceil ((xs[i] + 0.5 + half) * S - 0.5);
+          double c1 = ceil ((xs[i + 1] + 0.5 + half) * S - 0.5);
+          if (c0 < 0)
+            c0 = 0;
+          if (c1 > (double) size * S)
+            c1 = (double) size * S;
+          for (long c = (long) c0; c < (long) c1; c++)
+            out_row[c / S] += point_weight;
+        }
+    }
+  free (xs);
+  return 1;
+}
+
+/* A closed curve r(theta) sampled so that every `corner_step` radians
+ * (from theta0) is a vertex, `per_corner` points between corners. */
+static int
+add_polar_loop (polygon *p, double cx, double cy, double theta0, int corners,
+                int per_corner, double (*radius) (const skc_shape *, double,
+                                                   double),
+                const skc_shape *s, double scale)
+{
+  for (int c = 0; c < corners; c++)
+    for (int j = 0; j < per_corner; j++)
+      {
+        double t = theta0 + 2 * M_PI * (c + (double) j / per_corner) / corners;
+        double r = scale * radius (s, t - theta0, 1.0);
+        if (!polygon_add (p, cx + r * cos (t), cy - r * sin (t)))
+          return 0;
+      }
+  return 1;
+}
+
+static double
+circle_radius (const skc_shape *s, double t, double R)
+{
+  (void) s;
+  (void) t;
+  return R;
+}
+
+/* Regular polygon with circumradius R and a vertex at t = 0, blended toward
+ * the circle by the curvature (0 = straight blades, 1 = round). */
+static double
+iris_radius (const skc_shape *s, double t, double R)
+{
+  double sector = 2 * M_PI / s->blades;
+  double u = fmod (t, sector);
+  if (u < 0)
+    u += sector;
+  double straight = R * cos (M_PI / s->blades) / cos (u - M_PI / s->blades);
+  return (1 - s->curvature) * straight + s->curvature * R;
+}
+
+static int
+add_star (polygon *p, const skc_shape *s, double R, double theta0)
+{
+  for (int i = 0; i < 2 * s->points; i++)
+    {
+      double t = theta0 + M_PI * i / s->points;
+      double r = (i % 2) ? s->inner * R : R;
+      if (!polygon_add (p, r * cos (t), -r * sin (t)))
+        return 0;
+    }
+  return 1;
+}
+
+static int
+add_heart (polygon *p, double R, double rotation)
+{
+  /* x = 16 sin^3 t, y = 13 cos t - 5 cos 2t - 2 cos 3t - cos 4t (y up),
+     scaled by R / 17, the bounding box centred on the origin. */
+  const int n = 2048;
+  double    minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
+  int       first = p->count;
+  for (int i = 0; i < n; i++)
+    {
+      double t = 2 * M_PI * i / n;
+      double x = 16 * pow (sin (t), 3);
+      double y = 13 * cos (t) - 5 * cos (2 * t) - 2 * cos (3 * t)
+                 - cos (4 * t);
+      if (!polygon_add (p, x, y))
+        return 0;
+      minx = fmin (minx, x), maxx = fmax (maxx, x);
+      miny = fmin (miny, y), maxy = fmax (maxy, y);
+    }
+  double cx = (minx + maxx) / 2, cy = (miny + maxy) / 2, sc = R / 17;
+  double cr = cos (rotation), sr = sin (rotation);
+  for (int i = first; i < p->count; i++)
+    {
+      double x = (p->x[i] - cx) * sc, y = (p->y[i] - cy) * sc;
+      p->x[i] = x * cr - y * sr;
+      p->y[i] = -(x * sr + y * cr); /* y down */
+    }
+  return 1;
+}
+
+static void
+render_gaussian (double sigma_px, double *k, int size)
+{
+  const double half = (size - 1) / 2.0;
+  double      *g = malloc (size * sizeof *g);
+  if (!g)
+    return;
+  for (int i = 0; i < size; i++)
+    {
+      /* Exact pixel integral of the 1-D Gaussian. */
+      double x = i - half;
+      g[i] = erf ((x + 0.5) / (M_SQRT2 * sigma_px))
+             - erf ((x - 0.5) / (M_SQRT2 * sigma_px));
+    }
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      k[(size_t) y * size + x] = g[y] * g[x];
+  free (g);
+}
+
+skc_result
+skc_shape_render (const skc_shape *s, double radius, int size,
+                  skc_image *out, skc_error *err)
+{
+  if (s->kind == SKC_SHAPE_FILE)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "file shapes are loaded as images, not rasterised");
+  if (!isfinite (radius) || radius < 0 || radius > 1000)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "radius %g is outside 0..1000 px", radius);
+  if (size == 0)
+    size = 2 * (int) ceil (radius) + 1;
+  if (size < 1 || size % 2 == 0 || size > SKC_MAX_KERNEL_SIDE)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "kernel size %d must be odd and 1..%d", size,
+                     SKC_MAX_KERNEL_SIDE);
+
+  double *k = calloc ((size_t) size * size, sizeof *k);
+  if (!k)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  polygon p = { 0 };
+  int     ok = 1;
+  int     loop_ends[2];
+  double  up = M_PI / 2 + s->rotation * M_PI / 180;
+  /* A radius below half a pixel rasterises to (almost) nothing: such a
+     kernel is the identity. */
+  if (radius < 0.5 && s->kind != SKC_SHAPE_GAUSSIAN)
+    k[(size_t) (size / 2) * size + size / 2] = 1.0;
+  else
+    switch (s->kind)
+      {
+      case SKC_SHAPE_DISC:
+      case SKC_SHAPE_RING:
+        ok = add_polar_loop (&p, 0, 0, 0, 1, 4096, circle_radius, s, radius);
+        loop_ends[0] = p.count;
+        if (ok && s->kind == SKC_SHAPE_RING)
+          ok = add_polar_loop (&p, 0, 0, 0, 1, 4096, circle_radius, s,
+                               radius * s->inner);
+        loop_ends[1] = p.count;
+        ok = ok && rasterise (&p, loop_ends, s->kind == SKC_SHAPE_RING ? 2 : 1,
+                              1.0, k, size);
+        break;
+      case SKC_SHAPE_POLYGON:
+        ok = add_polar_loop (&p, 0, 0, up, s->blades, 4096 / s->blades,
+                             iris_radius, s, radius);
+        loop_ends[0] = p.count;
+        ok = ok && rasterise (&p, loop_ends, 1, 1.0, k, size);
+        break;
+      case SKC_SHAPE_STAR:
+        ok = add_star (&p, s, radius, up);
+        loop_ends[0] = p.count;
+        ok = ok && rasterise (&p, loop_ends, 1, 1.0, k, size);
+        break;
+      case SKC_SHAPE_HEART:
+        ok = add_heart (&p, radius, s->rotation * M_PI / 180);
+        loop_ends[0] = p.count;
+        ok = ok && rasterise (&p, loop_ends, 1, 1.0, k, size);
+        break;
+      case SKC_SHAPE_GAUSSIAN:
+        render_gaussian (fmax (s->sigma * radius, 0.05), k, size);
+        break;
+      case SKC_SHAPE_COMA:
+        {
+          /* The benchmark protocol's coma: 24 discs sliding along x,
+             growing and fading. */
+          double rot = s->rotation * M_PI / 180;
+          for (int i = 0; ok && i < 24; i++)
+            {
+              double t = i / 23.0;
+              double r = (0.12 + 0.45 * t) * radius;
+              double cx = (-0.55 + t) * radius;
+              p.count = 0;
+              ok = add_polar_loop (&p, cx * cos (rot), -cx * sin (rot), 0, 1,
+                                   1024, circle_radius, s, r);
+              loop_ends[0] = p.count;
+              ok = ok && rasterise (&p, loop_ends, 1, (1 - 0.6 * t) / r, k,
+                                    size);
+            }
+        }
+        break;
+      case SKC_SHAPE_FILE: break;
+      }
+  free (p.x);
+  free (p.y);
+  if (!ok)
+    {
+      free (k);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+
+  double sum = 0;
+  for (size_t i = 0; i < (size_t) size * size; i++)
+    sum += k[i];
+  if (!(sum > 0))
+    {
+      free (k);
+      return skc_fail (err, SKC_ERR_EMPTY_KERNEL,
+                       "shape covers no pixel at radius %g", radius);
+    }
+  skc_result r = skc_image_alloc (out, size, size, 1);
+  if (r == SKC_OK)
+    for (size_t i = 0; i < (size_t) size * size; i++)
+      out->data[i] = (float) (k[i] / sum);
+  free (k);
+  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
+}

@@ -1,0 +1,47 @@
+/* skc command-line tool — what the subcommands share: failing with exit
+ * status 2, option values, targets from specs or files, bundled data.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_CLI_H
+#define SKC_CLI_H
+
+#include "skc/skc.h"
+
+#define CLI_EXIT_USAGE 2
+
+/* Prints "skc: MESSAGE" on stderr and exits with status 2. */
+_Noreturn void cli_die (const char *format, ...)
+#if defined(__GNUC__)
+  __attribute__ ((format (printf, 1, 2)))
+#endif
+  ;
+
+/* Strict number parsing for option values: dies with a message naming the
+ * option when the text is not a number within [min, max]. */
+double cli_number (const char *option, const char *text, double min,
+                   double max);
+int    cli_integer (const char *option, const char *text, int min, int max);
+
+/* The value after option argv[*i]; dies if there is none. */
+const char *cli_value (int argc, char **argv, int *i);
+
+/* Builds a target kernel from TARGET: `shape:...` (rasterised at `radius`
+ * into `size`), `file:PATH` or an image path (resampled to `size` when
+ * size > 0).  Fills info with what the target is. */
+skc_result cli_make_target (const char *target, double radius, int size,
+                            skc_image *kernel, skc_filter_info *info,
+                            skc_error *err);
+
+/* Full path of a bundled data file (data/RELATIVE): $SKC_DATA_DIR, then
+ * the source tree, then the installed data folder.  NULL if not found. */
+const char *cli_data_path (const char *relative);
+
+/* The bundled photos of the benchmark protocol (float RGB 0..1). */
+skc_result cli_load_bench_photos (int count, skc_photo_set **set,
+                                  skc_error *err);
+
+int cli_cmd_fit (int argc, char **argv);
+int cli_cmd_render (int argc, char **argv);
+int cli_cmd_apply (int argc, char **argv);
+int cli_cmd_bench (int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+/* skc command-line tool — entry point: fit, render, apply, bench.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_image.h"
+
+static void
+usage (FILE *out)
+{
+  fputs (
+    "usage: skc COMMAND [ARGS]\n"
+    "  skc fit TARGET -o OUT.skc [--layers L] [--samples N]\n"
+    "          [--offsets bilinear|integer] [--method disk|pst|lowrank]\n"
+    "          [--rank R] [--init auto|radial|sparse|random] [--steps S]\n"
+    "          [--preview] [--seed S] [--size PX] [--radius R] [--threads T]\n"
+    "      TARGET: shape:NAME[:key=value,...], file:PATH or an image file\n"
+    "      (PNG, PGM, PFM, ...).\n"
+    "  skc render IN.skc -o KERNEL.pfm\n"
+    "  skc apply IN -o OUT --kernel K.skc|shape:...|IMAGE [--radius R]\n"
+    "          [--threads T] [--verbose]\n"
+    "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"
+    "          [--threads T] [--seed S]\n",
+    out);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return CLI_EXIT_USAGE;
+    }
+  const char *cmd = argv[1];
+  int         status;
+  if (strcmp (cmd, "fit") == 0)
+    status = cli_cmd_fit (argc - 1, argv + 1);
+  else if (strcmp (cmd, "render") == 0)
+    status = cli_cmd_render (argc - 1, argv + 1);
+  else if (strcmp (cmd, "apply") == 0)
+    status = cli_cmd_apply (argc - 1, argv + 1);
+  else if (strcmp (cmd, "bench") == 0)
+    status = cli_cmd_bench (argc - 1, argv + 1);
+  else if (strcmp (cmd, "--help") == 0 || strcmp (cmd, "-h") == 0
+           || strcmp (cmd, "help") == 0)
+    {
+      usage (stdout);
+      status = 0;
+    }
+  else
+    cli_die ("unknown command '%s' (fit, render, apply, bench; see skc "
+             "--help)",
+             cmd);
+  cli_image_shutdown ();
+  return status;
+}
