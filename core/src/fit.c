@@ -168,6 +168,27 @@ skc_fit_initialise (const skc_image *target, skc_init init, int layers,
     }
 }
 
+/* Image brightness must be kept exactly: a photo's mean dwarfs its detail,
+ * so a 0.4 % error in the kernel's sum costs ~9 dB of image PSNR.  The
+ * cascade's sum is the product of its layers' sums, so scaling each layer to
+ * sum 1 fixes it exactly.  (Projecting after every Adam step instead
+ * hampers the optimiser: measured 6 dB worse on a disc.) */
+void
+skc_fit_normalise_layers (skc_point *points, int layers, const int *count)
+{
+  skc_point *p = points;
+  for (int l = 0; l < layers; l++)
+    {
+      double sum = 0;
+      for (int i = 0; i < count[l]; i++)
+        sum += p[i].w;
+      if (sum > 1e-6)
+        for (int i = 0; i < count[l]; i++)
+          p[i].w /= sum;
+      p += count[l];
+    }
+}
+
 skc_filter *
 skc_fit_points_to_filter (const skc_point *points, int layers,
                           const int *count, skc_offset_kind offsets)

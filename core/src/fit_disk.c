@@ -74,27 +74,6 @@ run_free (disk_run *run)
   skc_fit_workspace_free (&run->ws);
 }
 
-/* Image brightness must be kept exactly: a photo's mean dwarfs its detail,
- * so a 0.4 % error in the kernel's sum costs ~9 dB of image PSNR.  The
- * cascade's sum is the product of its layers' sums, so scaling each layer to
- * sum 1 fixes it exactly.  (Projecting after every step instead hampers
- * Adam: measured 6 dB worse on a disc.) */
-static void
-normalise_layers (skc_point *points, const disk_job *job)
-{
-  skc_point *p = points;
-  for (int l = 0; l < job->layers; l++)
-    {
-      double sum = 0;
-      for (int i = 0; i < job->count[l]; i++)
-        sum += p[i].w;
-      if (sum > 1e-6)
-        for (int i = 0; i < job->count[l]; i++)
-          p[i].w /= sum;
-      p += job->count[l];
-    }
-}
-
 static inline double
 adam_step (double *theta, double g, double *m, double *v, double rate,
            double c1, double c2)
@@ -174,7 +153,7 @@ run_settle (disk_run *run, const disk_job *job)
       run->best_loss = loss;
       memcpy (run->best, run->points, job->total * sizeof (skc_point));
     }
-  normalise_layers (run->best, job);
+  skc_fit_normalise_layers (run->best, job->layers, job->count);
   memcpy (run->points, run->best, job->total * sizeof (skc_point));
 }
 

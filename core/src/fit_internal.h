@@ -34,6 +34,10 @@ void skc_fit_initialise (const skc_image *target, skc_init init, int layers,
 /* Largest |offset| a fit may use: the target's half side plus a margin. */
 double skc_fit_offset_bound (const skc_image *target);
 
+/* Scales each layer's weights to sum 1 (the kernel's sum is then 1). */
+void skc_fit_normalise_layers (skc_point *points, int layers,
+                               const int *count);
+
 skc_filter *skc_fit_points_to_filter (const skc_point *points, int layers,
                                       const int *count,
                                       skc_offset_kind offsets);

@@ -125,7 +125,7 @@ skc_fit_pst (const skc_image *target, const skc_fit_options *opts,
             memcpy (best, job.chains[k].points, job.total * sizeof *best);
           }
       long per_round = (long) CHAINS * MOVES_PER_ROUND;
-      long rounds = budget / per_round > 1 ? budget / per_round : 1;
+      long rounds = (budget + per_round - 1) / per_round;
       long reset_every = rounds / RESETS > 1 ? rounds / RESETS : 1;
       for (long r = 0; r < rounds; r++)
         {
@@ -183,6 +183,7 @@ skc_fit_pst (const skc_image *target, const skc_fit_options *opts,
     }
   if (result == SKC_OK)
     {
+      skc_fit_normalise_layers (best, job.layers, job.count);
       *out = skc_fit_points_to_filter (best, job.layers, job.count,
                                        opts->offsets);
       if (!*out)

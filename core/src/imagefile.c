@@ -362,7 +362,8 @@ check_pixel_bytes (const header_reader *h, long width, long height,
                      (unsigned long long) available);
   if (available > expected && !trailing_ok)
     return skc_fail (err, SKC_ERR_PARSE,
-                     "%s: %llu unexpected bytes after the pixels", h->name,
+                     "%s: unexpected data after the pixels (%llu bytes)",
+                     h->name,
                      (unsigned long long) (available - expected));
   return SKC_OK;
 }

@@ -176,21 +176,15 @@ test_image_alloc (void)
 static void
 fill_awkward (skc_image *img)
 {
+  /* Values a careless writer would mangle; non-finite ones included, since
+   * the reader keeps them for the caller to judge. */
+  static const float special[5] = { -0.0f, 1.40129846e-45f, 3.40282347e38f,
+                                    NAN, -INFINITY };
   size_t count = img->stride * (size_t) img->height;
   size_t i;
 
   for (i = 0; i < count; i++)
-    img->data[i] = (float) i * 0.37f - 3.0f;
-  /* Values a careless writer would mangle; non-finite ones included, since
-   * the reader keeps them for the caller to judge. */
-  img->data[0] = -0.0f;
-  img->data[1] = 1.40129846e-45f;
-  img->data[2] = 3.40282347e38f;
-  if (count > 4)
-    {
-      img->data[3] = NAN;
-      img->data[4] = -INFINITY;
-    }
+    img->data[i] = i < 5 ? special[i] : (float) i * 0.37f - 3.0f;
 }
 
 static void
