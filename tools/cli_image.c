@@ -54,6 +54,23 @@ cli_image_shutdown (void)
   gegl_started = 0;
 }
 
+/* Whether the file starts like an image GEGL decodes natively.  Anything
+ * else would make gegl:load fall back to ImageMagick, which is slow and
+ * fails noisily on files that are not images at all. */
+static int
+looks_like_image (const unsigned char *h, size_t n)
+{
+  return (n >= 8 && memcmp (h, "\x89PNG\r\n\x1a\n", 8) == 0)
+         || (n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
+         || (n >= 4 && (memcmp (h, "II*\0", 4) == 0
+                        || memcmp (h, "MM\0*", 4) == 0))
+         || (n >= 12 && memcmp (h, "RIFF", 4) == 0
+             && memcmp (h + 8, "WEBP", 4) == 0)
+         || (n >= 4 && memcmp (h, "\x76\x2f\x31\x01", 4) == 0)
+         || (n >= 2 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6')
+         || (n >= 2 && memcmp (h, "#?", 2) == 0);
+}
+
 /* Loads path with gegl:load into a buffer; NULL with err set on failure. */
 static GeglBuffer *
 gegl_load_buffer (const char *path, skc_error *err)
@@ -64,7 +81,17 @@ gegl_load_buffer (const char *path, skc_error *err)
       skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
       return NULL;
     }
+  unsigned char head[16];
+  size_t        got = fread (head, 1, sizeof head, probe);
   fclose (probe);
+  if (!looks_like_image (head, got))
+    {
+      skc_fail (err, SKC_ERR_IO,
+                "%s: not an image skc can read (PNG, JPEG, TIFF, WebP, "
+                "OpenEXR, RGBE, PNM or PFM)",
+                path);
+      return NULL;
+    }
   start_gegl ();
   GeglBuffer *buffer = NULL;
   GeglNode   *graph = gegl_node_new ();

@@ -29,10 +29,8 @@ int
 main (int argc, char **argv)
 {
   if (argc < 2)
-    {
-      usage (stderr);
-      return CLI_EXIT_USAGE;
-    }
+    cli_die ("no command given (fit, render, apply, bench; see skc --help "
+             "for usage)");
   const char *cmd = argv[1];
   int         status;
   if (strcmp (cmd, "fit") == 0)

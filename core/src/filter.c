@@ -21,8 +21,7 @@ sample_count_total (int layers, const int *samples)
 }
 
 skc_filter *
-skc_filter_new_complex (int layers, const int *samples,
-                        skc_offset_kind offsets)
+skc_filter_new_complex (int layers, const int *samples, skc_offset_kind offsets)
 {
   skc_filter *f;
   skc_sample *storage;
@@ -39,8 +38,8 @@ skc_filter_new_complex (int layers, const int *samples,
   f = calloc (1, sizeof *f);
   if (f == NULL)
     return NULL;
-  storage = calloc ((size_t) sample_count_total (layers, samples),
-                    sizeof *storage);
+  storage
+      = calloc ((size_t) sample_count_total (layers, samples), sizeof *storage);
   if (storage == NULL)
     {
       free (f);
@@ -100,8 +99,7 @@ skc_filter_copy (const skc_filter *f)
     {
       int l;
 
-      copy = skc_filter_new_complex (f->layer_count, f->layer_size,
-                                     f->offsets);
+      copy = skc_filter_new_complex (f->layer_count, f->layer_size, f->offsets);
       if (copy == NULL)
         return NULL;
       /* Layer by layer, so the copy does not depend on how the source laid
@@ -309,8 +307,8 @@ validate_complex (const skc_filter *f, skc_error *err)
   int l;
 
   if (f->offsets != SKC_OFFSETS_BILINEAR && f->offsets != SKC_OFFSETS_INTEGER)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "unknown offset kind %d", (int) f->offsets);
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown offset kind %d",
+                     (int) f->offsets);
   if (f->layer_count < 1 || f->layer_count > SKC_MAX_LAYERS)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "%d layers; a filter has 1 to %d", f->layer_count,
@@ -333,25 +331,26 @@ validate_complex (const skc_filter *f, skc_error *err)
           if (!isfinite (sample->dx) || !isfinite (sample->dy))
             return skc_fail (err, SKC_ERR_NON_FINITE,
                              "layer %d, sample %d: offset (%g, %g) is not "
-                             "finite", l, s, (double) sample->dx,
-                             (double) sample->dy);
+                             "finite",
+                             l, s, (double) sample->dx, (double) sample->dy);
           if (!isfinite (sample->w))
             return skc_fail (err, SKC_ERR_NON_FINITE,
-                             "layer %d, sample %d: weight %g is not finite",
-                             l, s, (double) sample->w);
+                             "layer %d, sample %d: weight %g is not finite", l,
+                             s, (double) sample->w);
           if (fabsf (sample->dx) > SKC_MAX_OFFSET
               || fabsf (sample->dy) > SKC_MAX_OFFSET)
             return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                              "layer %d, sample %d: offset (%g, %g) is more "
-                             "than %g pixels away", l, s, (double) sample->dx,
-                             (double) sample->dy, (double) SKC_MAX_OFFSET);
+                             "than %g pixels away",
+                             l, s, (double) sample->dx, (double) sample->dy,
+                             (double) SKC_MAX_OFFSET);
           if (f->offsets == SKC_OFFSETS_INTEGER
               && (floorf (sample->dx) != sample->dx
                   || floorf (sample->dy) != sample->dy))
             return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                              "layer %d, sample %d: offset (%g, %g) is not "
-                             "whole, but the filter uses integer offsets", l,
-                             s, (double) sample->dx, (double) sample->dy);
+                             "whole, but the filter uses integer offsets",
+                             l, s, (double) sample->dx, (double) sample->dy);
         }
     }
   return SKC_OK;

@@ -1,5 +1,4 @@
-/* skc — the .skc text format: a writer, and a parser built to survive
- * hostile input (every count is bounded before anything is allocated).
+/* skc — the .skc text format: writer and hostile-input-safe parser.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "skc/filterfile.h"
@@ -30,7 +29,7 @@ _Static_assert (sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
                 "SPEC_MAX_CHARS must match skc_filter_info.spec");
 
 #if defined(__GNUC__)
-#define SKC_PRINTF(format_index, args_index) \
+#define SKC_PRINTF(format_index, args_index)                                   \
   __attribute__ ((format (printf, format_index, args_index)))
 #else
 #define SKC_PRINTF(format_index, args_index)
@@ -185,14 +184,14 @@ parse_double (const char *token, size_t length, double *value)
 
 typedef struct
 {
-  const char *name;   /* prefixes messages */
-  const char *next;   /* start of the next unread line */
-  const char *end;    /* end of the text */
-  size_t      number; /* 1-based number of the current line */
-  const char *line;   /* current line, without its line ending */
-  size_t      length;
+  const char *name; /* prefixes messages */
+  const char *next; /* start of the next unread line */
+  const char *end;  /* end of the text */
+  size_t number;    /* 1-based number of the current line */
+  const char *line; /* current line, without its line ending */
+  size_t length;
   const char *cursor; /* tokeniser position in the current line */
-  skc_error  *err;
+  skc_error *err;
 } text_reader;
 
 static bool
@@ -245,26 +244,31 @@ reader_vfail (const text_reader *r, size_t line, skc_result result,
   vsnprintf (detail, sizeof detail, format, args);
   /* Keep the end of a very long path, so that the reason still fits. */
   if (name_length > 200)
-    return skc_fail (r->err, result, "...%s:%zu: %s",
-                     name + name_length - 200, line, detail);
+    return skc_fail (r->err, result, "...%s:%zu: %s", name + name_length - 200,
+                     line, detail);
   return skc_fail (r->err, result, "%s:%zu: %s", name, line, detail);
 }
 
+static skc_result reader_fail (const text_reader *r, skc_result result,
+                               const char *format, ...) SKC_PRINTF (3, 4);
+static skc_result reader_fail_at (const text_reader *r, size_t line,
+                                  skc_result result, const char *format, ...)
+    SKC_PRINTF (4, 5);
+
 /* Fails at the current line (or line 1 of an empty text). */
-static skc_result SKC_PRINTF (3, 4)
-reader_fail (const text_reader *r, skc_result result, const char *format,
-             ...)
+static skc_result
+reader_fail (const text_reader *r, skc_result result, const char *format, ...)
 {
   va_list args;
 
   va_start (args, format);
-  result = reader_vfail (r, r->number > 0 ? r->number : 1, result, format,
-                         args);
+  result
+      = reader_vfail (r, r->number > 0 ? r->number : 1, result, format, args);
   va_end (args);
   return result;
 }
 
-static skc_result SKC_PRINTF (4, 5)
+static skc_result
 reader_fail_at (const text_reader *r, size_t line, skc_result result,
                 const char *format, ...)
 {
@@ -293,8 +297,8 @@ reader_next_line (text_reader *r, bool *have)
       r->next = newline != NULL ? newline + 1 : r->end;
       r->number++;
       if (length > LINE_MAX_BYTES)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "line is longer than %zu bytes", LINE_MAX_BYTES);
+        return reader_fail (r, SKC_ERR_PARSE, "line is longer than %zu bytes",
+                            LINE_MAX_BYTES);
       if (memchr (start, '\0', length) != NULL)
         return reader_fail (r, SKC_ERR_PARSE,
                             "NUL byte in the line (not a text file?)");
@@ -381,11 +385,10 @@ reader_value (text_reader *r, const char *key, const char **token,
 /* A whole number in min..max: values below are malformed, values above
  * are beyond skc's limits. */
 static skc_result
-reader_count (text_reader *r, const char *what, long min, long max,
-              long *value)
+reader_count (text_reader *r, const char *what, long min, long max, long *value)
 {
-  const char *token;
-  size_t length;
+  const char *token = NULL;
+  size_t length = 0;
   char buffer[32];
   char shown[48];
   size_t i = 0;
@@ -404,9 +407,8 @@ reader_count (text_reader *r, const char *what, long min, long max,
                         what, quote (token, length, shown, sizeof shown));
   for (; i < length; i++)
     if (token[i] < '0' || token[i] > '9')
-      return reader_fail (r, SKC_ERR_PARSE,
-                          "%s: '%s' is not a whole number", what,
-                          quote (token, length, shown, sizeof shown));
+      return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                          what, quote (token, length, shown, sizeof shown));
 
   quote (token, length, shown, sizeof shown);
   if (length >= sizeof buffer)
@@ -425,8 +427,8 @@ reader_count (text_reader *r, const char *what, long min, long max,
                         min);
   if (errno == ERANGE || parsed > max)
     return reader_fail (r, SKC_ERR_TOO_LARGE,
-                        "%s: %s is more than the %ld skc supports", what,
-                        shown, max);
+                        "%s: %s is more than the %ld skc supports", what, shown,
+                        max);
   *value = parsed;
   return SKC_OK;
 }
@@ -438,27 +440,27 @@ reader_count (text_reader *r, const char *what, long min, long max,
 /* What the lines before the data said; a *_line of 0 means "not given". */
 typedef struct
 {
-  size_t          kind_line;
-  size_t          offsets_line;
-  size_t          spec_line;
-  size_t          radius_line;
-  size_t          target_size_line;
-  size_t          layers_line;
-  size_t          rank_line;
-  size_t          size_line;
+  size_t kind_line;
+  size_t offsets_line;
+  size_t spec_line;
+  size_t radius_line;
+  size_t target_size_line;
+  size_t layers_line;
+  size_t rank_line;
+  size_t size_line;
   skc_filter_kind kind;
   skc_offset_kind offsets;
-  int             layers;
-  int             rank;
-  int             size;
+  int layers;
+  int rank;
+  int size;
   skc_filter_info info;
 } filter_header;
 
 static skc_result
 parse_magic (text_reader *r)
 {
-  const char *token;
-  size_t length;
+  const char *token = NULL;
+  size_t length = 0;
   char shown[48];
   bool have;
   skc_result result;
@@ -474,7 +476,8 @@ parse_magic (text_reader *r)
   if (!token_is (token, length, "skc-filter"))
     return reader_fail (r, SKC_ERR_PARSE,
                         "not an skc filter (the first line should be "
-                        "'skc-filter %d')", SKC_FILTER_FORMAT_VERSION);
+                        "'skc-filter %d')",
+                        SKC_FILTER_FORMAT_VERSION);
   result = reader_value (r, "skc-filter", &token, &length);
   if (result != SKC_OK)
     return result;
@@ -492,7 +495,8 @@ parse_magic (text_reader *r)
   if (version > SKC_FILTER_FORMAT_VERSION)
     return reader_fail (r, SKC_ERR_PARSE,
                         "written by a newer skc (format %s), this build reads "
-                        "%d", shown, SKC_FILTER_FORMAT_VERSION);
+                        "%d",
+                        shown, SKC_FILTER_FORMAT_VERSION);
   if (version < 1)
     return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
   return reader_line_done (r, "the format version");
@@ -545,8 +549,8 @@ static skc_result
 parse_header_line (text_reader *r, filter_header *header, const char *key,
                    size_t key_length)
 {
-  const char *token;
-  size_t length;
+  const char *token = NULL;
+  size_t length = 0;
   char shown[48];
   long count;
   skc_result result;
@@ -610,9 +614,8 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
         return reader_fail (r, SKC_ERR_PARSE,
                             "radius: '%s' is not a finite number", shown);
       if (!(radius >= 0.0 && radius <= RADIUS_MAX))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "radius: %s is outside 0 to %g", shown,
-                            RADIUS_MAX);
+        return reader_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
+                            shown, RADIUS_MAX);
       header->info.radius = radius;
       return reader_line_done (r, "the radius");
     }
@@ -735,8 +738,8 @@ parse_offset (text_reader *r, const char *token, size_t length,
 
   quote (token, length, shown, sizeof shown);
   if (!parse_float (token, length, value))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "offset '%s' is not a finite number", shown);
+    return reader_fail (r, SKC_ERR_PARSE, "offset '%s' is not a finite number",
+                        shown);
   if (!(fabsf (*value) <= SKC_MAX_OFFSET))
     return reader_fail (r, SKC_ERR_PARSE,
                         "offset %s is more than %g pixels from the centre",
@@ -744,7 +747,8 @@ parse_offset (text_reader *r, const char *token, size_t length,
   if (offsets == SKC_OFFSETS_INTEGER && floorf (*value) != *value)
     return reader_fail (r, SKC_ERR_PARSE,
                         "offset %s is not a whole number, but the offsets "
-                        "are integer", shown);
+                        "are integer",
+                        shown);
   return SKC_OK;
 }
 
@@ -786,8 +790,7 @@ parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
   if (result != SKC_OK)
     return result;
   if (!parse_float (token[2], length[2], &sample->w))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "weight '%s' is not a finite number",
+    return reader_fail (r, SKC_ERR_PARSE, "weight '%s' is not a finite number",
                         quote (token[2], length[2], shown, sizeof shown));
   return SKC_OK;
 }
@@ -842,10 +845,10 @@ parse_complex_data (text_reader *r, const filter_header *header,
           if (!have)
             return reader_fail (r, SKC_ERR_PARSE,
                                 "unexpected end of file in layer %d of %d: "
-                                "%d of its %ld samples given", l + 1,
-                                header->layers, s, declared);
-          result = parse_sample (r, header->offsets, &samples[l][s], s,
-                                 declared);
+                                "%d of its %ld samples given",
+                                l + 1, header->layers, s, declared);
+          result
+              = parse_sample (r, header->offsets, &samples[l][s], s, declared);
           if (result != SKC_OK)
             return result;
         }
@@ -906,8 +909,8 @@ parse_lowrank_data (text_reader *r, const filter_header *header,
   for (k = 0; k < header->rank; k++)
     for (part = 0; part < 2; part++)
       {
-        float *values = part == 0 ? skc_filter_column (f, k)
-                                  : skc_filter_row (f, k);
+        float *values
+            = part == 0 ? skc_filter_column (f, k) : skc_filter_row (f, k);
 
         if (k > 0 || part > 0)
           {
@@ -919,7 +922,8 @@ parse_lowrank_data (text_reader *r, const filter_header *header,
         if (token_is (key, key_length, "end"))
           return reader_fail (r, SKC_ERR_PARSE,
                               "'end' after %d of the %d terms (expected "
-                              "'%s')", k, header->rank, words[part]);
+                              "'%s')",
+                              k, header->rank, words[part]);
         if (!token_is (key, key_length, words[part]))
           return reader_fail (r, SKC_ERR_PARSE, "expected '%s', found '%s'",
                               words[part],
@@ -951,8 +955,8 @@ parse_text (text_reader *r, skc_filter **out)
   filter_header header;
   skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES];
   int counts[SKC_MAX_LAYERS];
-  const char *key;
-  size_t key_length;
+  const char *key = NULL;
+  size_t key_length = 0;
   skc_filter *f = NULL;
   skc_result result;
   bool have;
@@ -984,8 +988,8 @@ parse_text (text_reader *r, skc_filter **out)
 
   if (header.kind == SKC_FILTER_COMPLEX)
     {
-      result = parse_complex_data (r, &header, key, key_length, samples,
-                                   counts);
+      result
+          = parse_complex_data (r, &header, key, key_length, samples, counts);
       if (result != SKC_OK)
         return result;
     }
@@ -995,8 +999,7 @@ parse_text (text_reader *r, skc_filter **out)
       f = skc_filter_new_lowrank (header.rank, header.size);
       if (f == NULL)
         return reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
-                            "out of memory for a rank-%d filter",
-                            header.rank);
+                            "out of memory for a rank-%d filter", header.rank);
       result = parse_lowrank_data (r, &header, key, key_length, f);
       if (result != SKC_OK)
         {
@@ -1044,6 +1047,10 @@ skc_filter_parse (const char *text, size_t length, const char *name,
     *out = NULL;
   if (out == NULL || (text == NULL && length > 0))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "nothing to parse");
+
+  /* NULL + 0 is undefined; an empty text is an empty string. */
+  if (text == NULL)
+    text = "";
 
   memset (&reader, 0, sizeof reader);
   reader.name = name != NULL ? name : "<memory>";
@@ -1124,8 +1131,8 @@ check_info (const skc_filter_info *info, skc_error *err)
                      RADIUS_MAX);
   if (info->target_size < 0 || info->target_size > TARGET_SIZE_MAX)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "the target size %d is outside 0 to %d",
-                     info->target_size, TARGET_SIZE_MAX);
+                     "the target size %d is outside 0 to %d", info->target_size,
+                     TARGET_SIZE_MAX);
   return SKC_OK;
 }
 
@@ -1196,8 +1203,7 @@ write_filter (const skc_filter *f, FILE *stream, skc_error *err)
               format_float (sample->dx, number[0], sizeof number[0]);
               format_float (sample->dy, number[1], sizeof number[1]);
               format_float (sample->w, number[2], sizeof number[2]);
-              fprintf (stream, "  %s %s %s\n", number[0], number[1],
-                       number[2]);
+              fprintf (stream, "  %s %s %s\n", number[0], number[1], number[2]);
             }
         }
     }
@@ -1243,8 +1249,7 @@ skc_filter_save (const skc_filter *f, const char *path, skc_error *err)
   if (result == SKC_OK)
     result = check_info (&f->info, &detail);
   if (result != SKC_OK)
-    return skc_fail (err, result, "%s: cannot save: %s", path,
-                     detail.message);
+    return skc_fail (err, result, "%s: cannot save: %s", path, detail.message);
 
   result = skc_temporary_create (path, &stream, &temp_path, err);
   if (result != SKC_OK)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "filter_private.h"
+#include "skc/kernel.h"
 
 void
 skc_fit_options_init (skc_fit_options *opts)

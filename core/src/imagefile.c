@@ -171,8 +171,8 @@ skc_temporary_create (const char *path, FILE **stream, char **temp_path,
     {
       unsigned serial = atomic_fetch_add (&counter, 1u);
 
-      snprintf (name, path_length + 64, "%s.tmp-%ld-%u", path,
-                (long) getpid (), serial);
+      snprintf (name, path_length + 64, "%s.tmp-%ld-%u", path, (long) getpid (),
+                serial);
       *stream = fopen (name, "wbx");
       if (*stream != NULL)
         {
@@ -234,10 +234,10 @@ is_header_space (unsigned char c)
 typedef struct
 {
   const unsigned char *bytes;
-  size_t               length;
-  size_t               position;
-  const char          *name;
-  bool                 comments; /* PNM: '#' to end of line is ignored */
+  size_t length;
+  size_t position;
+  const char *name;
+  bool comments; /* PNM: '#' to end of line is ignored */
 } header_reader;
 
 static void
@@ -271,8 +271,7 @@ header_token (header_reader *h, const unsigned char **token, size_t *length)
   if (h->position >= h->length)
     return false;
   start = h->position;
-  while (h->position < h->length
-         && !is_header_space (h->bytes[h->position])
+  while (h->position < h->length && !is_header_space (h->bytes[h->position])
          && !(h->comments && h->bytes[h->position] == '#'))
     h->position++;
   *token = h->bytes + start;
@@ -296,22 +295,19 @@ header_number (header_reader *h, const char *what, long min, long max,
                      h->name, what);
   for (i = 0; i < length; i++)
     if (token[i] < '0' || token[i] > '9')
-      return skc_fail (err, SKC_ERR_PARSE,
-                       "%s: the %s is not a whole number", h->name, what);
+      return skc_fail (err, SKC_ERR_PARSE, "%s: the %s is not a whole number",
+                       h->name, what);
   if (length > HEADER_DIGITS_MAX)
-    return skc_fail (err, too_large_is_size ? SKC_ERR_TOO_LARGE
-                                            : SKC_ERR_PARSE,
+    return skc_fail (err, too_large_is_size ? SKC_ERR_TOO_LARGE : SKC_ERR_PARSE,
                      "%s: the %s is above %ld", h->name, what, max);
   for (i = 0; i < length; i++)
     number = number * 10 + (token[i] - '0');
   if (number < min)
-    return skc_fail (err, SKC_ERR_PARSE, "%s: the %s %ld is below %ld",
-                     h->name, what, number, min);
+    return skc_fail (err, SKC_ERR_PARSE, "%s: the %s %ld is below %ld", h->name,
+                     what, number, min);
   if (number > max)
-    return skc_fail (err, too_large_is_size ? SKC_ERR_TOO_LARGE
-                                            : SKC_ERR_PARSE,
-                     "%s: the %s %ld is above %ld", h->name, what, number,
-                     max);
+    return skc_fail (err, too_large_is_size ? SKC_ERR_TOO_LARGE : SKC_ERR_PARSE,
+                     "%s: the %s %ld is above %ld", h->name, what, number, max);
   *value = number;
   return SKC_OK;
 }
@@ -334,8 +330,7 @@ header_sides (header_reader *h, long *width, long *height, skc_error *err)
 {
   skc_result result;
 
-  result = header_number (h, "width", 1, SKC_IMAGE_MAX_SIDE, true, width,
-                          err);
+  result = header_number (h, "width", 1, SKC_IMAGE_MAX_SIDE, true, width, err);
   if (result != SKC_OK)
     return result;
   return header_number (h, "height", 1, SKC_IMAGE_MAX_SIDE, true, height, err);
@@ -350,21 +345,20 @@ check_pixel_bytes (const header_reader *h, long width, long height,
                    skc_error *err)
 {
   /* Sides are at most 2^16, so this fits 64 bits easily. */
-  uint64_t expected = (uint64_t) width * (uint64_t) height
-                      * (uint64_t) channels * (uint64_t) sample_bytes;
+  uint64_t expected = (uint64_t) width * (uint64_t) height * (uint64_t) channels
+                      * (uint64_t) sample_bytes;
   uint64_t available = (uint64_t) (h->length - h->position);
 
   if (available < expected)
     return skc_fail (err, SKC_ERR_PARSE,
                      "%s: truncated: %ldx%ld pixels need %llu bytes, the file "
-                     "has %llu", h->name, width, height,
-                     (unsigned long long) expected,
+                     "has %llu",
+                     h->name, width, height, (unsigned long long) expected,
                      (unsigned long long) available);
   if (available > expected && !trailing_ok)
     return skc_fail (err, SKC_ERR_PARSE,
                      "%s: unexpected data after the pixels (%llu bytes)",
-                     h->name,
-                     (unsigned long long) (available - expected));
+                     h->name, (unsigned long long) (available - expected));
   return SKC_OK;
 }
 
@@ -373,7 +367,7 @@ static size_t
 image_file_cap (int sample_bytes)
 {
   uint64_t cap = (uint64_t) SKC_IMAGE_MAX_SIDE * SKC_IMAGE_MAX_SIDE * 3
-                   * (uint64_t) sample_bytes
+                     * (uint64_t) sample_bytes
                  + IMAGE_HEADER_ALLOWANCE;
 
   return cap > (uint64_t) (SIZE_MAX - 1) ? SIZE_MAX - 1 : (size_t) cap;
@@ -469,7 +463,7 @@ skc_pfm_parse (const unsigned char *bytes, size_t length, const char *name,
                skc_image *img, skc_error *err)
 {
   header_reader h = { bytes, length, 0, name ? name : "<memory>", false };
-  bool little_endian;
+  bool little_endian = false;
   long width;
   long height;
   int channels;
@@ -544,7 +538,8 @@ pfm_write_pixels (FILE *stream, const skc_image *img, int channels_out)
   int y;
 
   if (fprintf (stream, "%s\n%d %d\n-1.0\n", channels_out == 3 ? "PF" : "Pf",
-               img->width, img->height) < 0)
+               img->width, img->height)
+      < 0)
     return SKC_ERR_IO;
 
   row_buffer = malloc (row_bytes);
@@ -561,9 +556,8 @@ pfm_write_pixels (FILE *stream, const skc_image *img, int channels_out)
       for (x = 0; x < img->width; x++)
         for (c = 0; c < channels_out; c++)
           {
-            encode_float_le (row[(size_t) x * (size_t) img->channels
-                                 + (size_t) c],
-                             out);
+            encode_float_le (
+                row[(size_t) x * (size_t) img->channels + (size_t) c], out);
             out += 4;
           }
       if (fwrite (row_buffer, 1, row_bytes, stream) != row_bytes)
@@ -633,7 +627,8 @@ skc_pnm_parse (const unsigned char *bytes, size_t length, const char *name,
       || !(is_header_space (bytes[2]) || bytes[2] == '#'))
     return skc_fail (err, SKC_ERR_PARSE,
                      "%s: not a binary PGM or PPM file (no \"P5\" or \"P6\" "
-                     "at the start)", h.name);
+                     "at the start)",
+                     h.name);
   channels = bytes[1] == '6' ? 3 : 1;
   h.position = 2;
 
@@ -662,9 +657,9 @@ skc_pnm_parse (const unsigned char *bytes, size_t length, const char *name,
   count = (size_t) width * (size_t) height * (size_t) channels;
   for (i = 0; i < count; i++)
     {
-      long sample = sample_bytes == 1
-                      ? (long) pixels[i]
-                      : ((long) pixels[2 * i] << 8) | (long) pixels[2 * i + 1];
+      long sample = sample_bytes == 1 ? (long) pixels[i]
+                                      : ((long) pixels[2 * i] << 8)
+                                            | (long) pixels[2 * i + 1];
 
       if (sample > maxval)
         {

@@ -1,5 +1,4 @@
-/* skc tests — bit-exact comparison of two filters, shared by the .skc
- * tests and the fuzzer.
+/* skc tests — bit-exact comparison of two filters (tests and fuzzer).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_TEST_FILTER_COMPARE_H
 #define SKC_TEST_FILTER_COMPARE_H

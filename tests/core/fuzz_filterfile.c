@@ -1,11 +1,12 @@
-/* skc tests — a deterministic mutation fuzzer for the .skc parser: mutated
- * valid files must never crash it, and whatever it accepts must validate
- * and survive writing and reading back unchanged.
+/* skc tests — a deterministic mutation fuzzer for the .skc parser.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Mutated valid files must never crash the parser, and whatever it accepts
+ * must validate and survive writing and reading back unchanged.
  *
  * Usage: fuzz_filterfile [ITERATIONS [SEED]]   (default 20000, fixed seed)
  * Built with -DSKC_LIBFUZZER (and -fsanitize=fuzzer) it is a libFuzzer
- * target instead.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * target instead. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -172,7 +173,7 @@ random_below (uint64_t *state, size_t bound)
 
 typedef struct
 {
-  char  *bytes;
+  char *bytes;
   size_t length;
   size_t capacity;
 } mutant;
@@ -235,16 +236,33 @@ static const char interesting_bytes[] = " \t\n\r#0123456789-+.eE\0xa,";
 /* Numbers at and around the limits, and spellings strtod would accept but
  * the format does not. */
 static const char *const interesting_numbers[] = {
-  "nan", "inf", "-inf", "1e30", "1e39", "1e-45", "-0", "0", "1", "-1", "2",
-  "16", "17", "63", "64", "65", "4095", "4097", "4099", "2048", "2048.0001",
-  "-2048", "0.5", "99999999999999999999", "0x10", "1,5",
+  "nan",  "inf",  "-inf",      "1e30",  "1e39", "1e-45",
+  "-0",   "0",    "1",         "-1",    "2",    "16",
+  "17",   "63",   "64",        "65",    "4095", "4097",
+  "4099", "2048", "2048.0001", "-2048", "0.5",  "99999999999999999999",
+  "0x10", "1,5",
 };
 
 static const char *const interesting_words[] = {
-  "layer 1\n", "layer 64\n", "end\n", "end", "column", "row",
-  "kind lowrank\n", "kind complex\n", "offsets integer\n", "rank 1\n",
-  "size 1\n", "layers 1\n", "spec ", "radius ", "target-size ",
-  "# comment\n", "\r\n", "\n", "skc-filter ",
+  "layer 1\n",
+  "layer 64\n",
+  "end\n",
+  "end",
+  "column",
+  "row",
+  "kind lowrank\n",
+  "kind complex\n",
+  "offsets integer\n",
+  "rank 1\n",
+  "size 1\n",
+  "layers 1\n",
+  "spec ",
+  "radius ",
+  "target-size ",
+  "# comment\n",
+  "\r\n",
+  "\n",
+  "skc-filter ",
 };
 
 #define COUNT(array) (sizeof (array) / sizeof (array)[0])
@@ -270,7 +288,7 @@ mutate (mutant *m, uint64_t *rng)
         {
           at = random_below (rng, m->length);
           m->bytes[at] = interesting_bytes[random_below (
-            rng, sizeof interesting_bytes - 1)];
+              rng, sizeof interesting_bytes - 1)];
         }
       break;
     case 2: /* insert a few such bytes */
@@ -281,7 +299,7 @@ mutate (mutant *m, uint64_t *rng)
 
         for (i = 0; i < count; i++)
           bytes[i] = interesting_bytes[random_below (
-            rng, sizeof interesting_bytes - 1)];
+              rng, sizeof interesting_bytes - 1)];
         mutant_insert (m, at, bytes, count);
       }
       break;
@@ -324,8 +342,7 @@ mutate (mutant *m, uint64_t *rng)
             {
               memcpy (line, m->bytes + start, count);
               mutant_erase (m, start, count);
-              line_around (m, random_below (rng, m->length + 1), &start,
-                           &end);
+              line_around (m, random_below (rng, m->length + 1), &start, &end);
               mutant_insert (m, start, line, count);
               free (line);
             }
@@ -333,12 +350,11 @@ mutate (mutant *m, uint64_t *rng)
       break;
     case 7: /* insert a token the parser has opinions about */
       {
-        const char *token
-          = random_below (rng, 2) == 0
-              ? interesting_numbers[random_below (
-                rng, COUNT (interesting_numbers))]
-              : interesting_words[random_below (rng,
-                                                COUNT (interesting_words))];
+        const char *token = random_below (rng, 2) == 0
+                                ? interesting_numbers[random_below (
+                                    rng, COUNT (interesting_numbers))]
+                                : interesting_words[random_below (
+                                    rng, COUNT (interesting_words))];
 
         mutant_insert (m, at, token, strlen (token));
       }
@@ -353,7 +369,7 @@ mutate (mutant *m, uint64_t *rng)
         if (i < m->length)
           {
             const char *token = interesting_numbers[random_below (
-              rng, COUNT (interesting_numbers))];
+                rng, COUNT (interesting_numbers))];
             size_t stop = i;
 
             while (i > 0 && m->bytes[i - 1] != ' ' && m->bytes[i - 1] != '\n')
@@ -393,32 +409,31 @@ make_seeds (char **seeds, size_t *lengths, int room)
   const int bilinear_sizes[3] = { 3, 1, 2 };
   const int integer_sizes[2] = { 2, 2 };
   static const char hand_written[]
-    = "# hand-written\r\nskc-filter 1\r\nlayers 2\r\nkind complex\r\n"
-      "offsets integer\r\n\r\nlayer 1\r\n  0 0 1\r\n# second\r\nlayer 2\r\n"
-      "  -3 4 0.5\r\n  3 -4 0.5\r\nend\r\n# done\r\n";
+      = "# hand-written\r\nskc-filter 1\r\nlayers 2\r\nkind complex\r\n"
+        "offsets integer\r\n\r\nlayer 1\r\n  0 0 1\r\n# second\r\nlayer 2\r\n"
+        "  -3 4 0.5\r\n  3 -4 0.5\r\nend\r\n# done\r\n";
   skc_filter *filters[3];
   int count = 0;
   int i;
 
-  filters[0] = skc_filter_new_complex (3, bilinear_sizes,
-                                       SKC_OFFSETS_BILINEAR);
+  filters[0] = skc_filter_new_complex (3, bilinear_sizes, SKC_OFFSETS_BILINEAR);
   filters[1] = skc_filter_new_complex (2, integer_sizes, SKC_OFFSETS_INTEGER);
   filters[2] = skc_filter_new_lowrank (2, 5);
   if (filters[0] != NULL)
     {
       skc_sample *s = skc_filter_layer (filters[0], 0);
 
-      s[0] = (skc_sample) { 1.5f, -2.25f, 0.333333343f };
-      s[1] = (skc_sample) { -0.0f, 7.125f, -1e-7f };
-      s[2] = (skc_sample) { 2047.5f, 0.1f, 1.0f };
-      skc_filter_layer (filters[0], 1)[0] = (skc_sample) { 3, 3, 2 };
-      skc_filter_layer (filters[0], 2)[1] = (skc_sample) { -1, 1, 0.5f };
+      s[0] = (skc_sample){ 1.5f, -2.25f, 0.333333343f };
+      s[1] = (skc_sample){ -0.0f, 7.125f, -1e-7f };
+      s[2] = (skc_sample){ 2047.5f, 0.1f, 1.0f };
+      skc_filter_layer (filters[0], 1)[0] = (skc_sample){ 3, 3, 2 };
+      skc_filter_layer (filters[0], 2)[1] = (skc_sample){ -1, 1, 0.5f };
       seed_info (filters[0], "shape:polygon:blades=6", 22.5, 49);
     }
   if (filters[1] != NULL)
     {
-      skc_filter_layer (filters[1], 0)[0] = (skc_sample) { 1, 0, 0.25f };
-      skc_filter_layer (filters[1], 1)[1] = (skc_sample) { -2, 5, 4 };
+      skc_filter_layer (filters[1], 0)[0] = (skc_sample){ 1, 0, 0.25f };
+      skc_filter_layer (filters[1], 1)[1] = (skc_sample){ -2, 5, 4 };
       seed_info (filters[1], "file:/a b/c:d.png", 0.1, 0);
     }
   if (filters[2] != NULL)
@@ -533,7 +548,7 @@ main (int argc, char **argv)
 
       CHECK_MSG (check_input (seeds[s], seed_lengths[s], &was_accepted, why,
                               sizeof why)
-                   && was_accepted,
+                     && was_accepted,
                  "seed %d: %s", s, why);
     }
 
@@ -572,8 +587,9 @@ main (int argc, char **argv)
         mutate (&m, &rng);
 
       ok = check_input (m.bytes, m.length, &was_accepted, why, sizeof why);
-      if (!check_record (ok, __FILE__, __LINE__, "fuzz input keeps the "
-                                                 "property"))
+      if (!check_record (ok, __FILE__, __LINE__,
+                         "fuzz input keeps the "
+                         "property"))
         {
           fprintf (stderr, "     iteration %ld: %s\n", i, why);
           show_input (m.bytes, m.length);

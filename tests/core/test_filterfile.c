@@ -1,5 +1,4 @@
-/* skc tests — filter objects and the .skc format: exact round trips, a
- * table of malformed files, and every truncation of valid ones.
+/* skc tests — filter objects, .skc round trips and malformed .skc files.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <float.h>
@@ -56,8 +55,7 @@ parse_exact (const char *text, size_t length, const char *name,
   if (copy == NULL)
     return SKC_ERR_OUT_OF_MEMORY;
   memcpy (copy, text, length);
-  result = skc_filter_parse (length > 0 ? copy : NULL, length, name, out,
-                             err);
+  result = skc_filter_parse (length > 0 ? copy : NULL, length, name, out, err);
   free (copy);
   return result;
 }
@@ -116,8 +114,8 @@ make_bilinear (void)
   s[3].w = FLT_MIN;
   s[4].dx = 0.1f;
   s[4].w = 0.0f;
-  set_info (f, "shape:polygon:blades=6,rotation=15 (with spaces: yes)",
-            22.5, 49);
+  set_info (f, "shape:polygon:blades=6,rotation=15 (with spaces: yes)", 22.5,
+            49);
   return f;
 }
 
@@ -131,14 +129,14 @@ make_integer (void)
   if (f == NULL)
     return NULL;
   s = skc_filter_layer (f, 0);
-  s[0] = (skc_sample) { -2048.0f, 2048.0f, 0.25f };
-  s[1] = (skc_sample) { 0.0f, -0.0f, 0.1f };
-  s[2] = (skc_sample) { 3.0f, -7.0f, 1e-30f };
-  s[3] = (skc_sample) { 1.0f, 1.0f, -3.5f };
+  s[0] = (skc_sample){ -2048.0f, 2048.0f, 0.25f };
+  s[1] = (skc_sample){ 0.0f, -0.0f, 0.1f };
+  s[2] = (skc_sample){ 3.0f, -7.0f, 1e-30f };
+  s[3] = (skc_sample){ 1.0f, 1.0f, -3.5f };
   s = skc_filter_layer (f, 1);
-  s[0] = (skc_sample) { 5.0f, 0.0f, 1.0f / 7.0f };
-  s[1] = (skc_sample) { -1.0f, 2.0f, 123456.789f };
-  s[2] = (skc_sample) { 16.0f, 16.0f, -0.0f };
+  s[0] = (skc_sample){ 5.0f, 0.0f, 1.0f / 7.0f };
+  s[1] = (skc_sample){ -1.0f, 2.0f, 123456.789f };
+  s[2] = (skc_sample){ 16.0f, 16.0f, -0.0f };
   set_info (f, "file:/tmp/some kernel: with colons.png", 0.1, 0);
   return f;
 }
@@ -185,8 +183,7 @@ test_constructors (void)
   CHECK (skc_filter_new_complex (1, NULL, SKC_OFFSETS_BILINEAR) == NULL);
   CHECK (skc_filter_new_complex (1, too_many, SKC_OFFSETS_BILINEAR) == NULL);
   CHECK (skc_filter_new_complex (1, none, SKC_OFFSETS_BILINEAR) == NULL);
-  CHECK (skc_filter_new_complex (SKC_MAX_LAYERS + 1, many,
-                                 SKC_OFFSETS_BILINEAR)
+  CHECK (skc_filter_new_complex (SKC_MAX_LAYERS + 1, many, SKC_OFFSETS_BILINEAR)
          == NULL);
   CHECK (skc_filter_new_complex (1, good, (skc_offset_kind) 7) == NULL);
   CHECK (skc_filter_new_lowrank (0, 3) == NULL);
@@ -238,12 +235,12 @@ test_costs_and_reach (void)
   if (f == NULL)
     return;
   s = skc_filter_layer (f, 0);
-  s[0] = (skc_sample) { 2.3f, 0.0f, 1.0f };  /* touches pixel 3 */
-  s[1] = (skc_sample) { -1.0f, -2.9f, 1.0f }; /* 3 */
-  s[2] = (skc_sample) { 0.0f, 0.0f, 1.0f };
+  s[0] = (skc_sample){ 2.3f, 0.0f, 1.0f };   /* touches pixel 3 */
+  s[1] = (skc_sample){ -1.0f, -2.9f, 1.0f }; /* 3 */
+  s[2] = (skc_sample){ 0.0f, 0.0f, 1.0f };
   s = skc_filter_layer (f, 1);
-  s[0] = (skc_sample) { 0.0f, 2.0f, 1.0f };  /* exactly 2 */
-  s[1] = (skc_sample) { -0.5f, 0.0f, 1.0f };
+  s[0] = (skc_sample){ 0.0f, 2.0f, 1.0f }; /* exactly 2 */
+  s[1] = (skc_sample){ -0.5f, 0.0f, 1.0f };
   CHECK_EQ_INT (skc_filter_taps (f), 5);
   CHECK_EQ_INT (skc_filter_macs (f), 20);
   CHECK_EQ_INT (skc_filter_reach (f), 5);
@@ -300,7 +297,7 @@ test_validate (void)
   skc_filter_layer (f, 1)[2].w = NAN;
   CHECK_EQ_INT (skc_filter_validate (f, &err), SKC_ERR_NON_FINITE);
   CHECK_MSG (strstr (err.message, "layer 1") != NULL
-               && strstr (err.message, "sample 2") != NULL,
+                 && strstr (err.message, "sample 2") != NULL,
              "message: %s", err.message);
   skc_filter_layer (f, 1)[2].w = 1.0f;
 
@@ -312,8 +309,7 @@ test_validate (void)
   CHECK_EQ_INT (skc_filter_validate (f, &err), SKC_ERR_INVALID_ARGUMENT);
   skc_filter_layer (f, 0)[1].dx = 1.5f;
   CHECK_EQ_INT (skc_filter_validate (f, &err), SKC_ERR_INVALID_ARGUMENT);
-  CHECK_MSG (strstr (err.message, "whole") != NULL, "message: %s",
-             err.message);
+  CHECK_MSG (strstr (err.message, "whole") != NULL, "message: %s", err.message);
   skc_filter_free (f);
 
   f = skc_filter_new_lowrank (2, 5);
@@ -478,12 +474,10 @@ test_save_load (void)
 
   snprintf (missing, sizeof missing, "%s/no/such/folder/f.skc", temp_dir);
   CHECK_EQ_INT (skc_filter_save (f, missing, &err), SKC_ERR_IO);
-  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s",
-             err.message);
+  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s", err.message);
   CHECK_EQ_INT (skc_filter_load (missing, &back, &err), SKC_ERR_IO);
   CHECK (back == NULL);
-  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s",
-             err.message);
+  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s", err.message);
 
   /* A parse error names the file and line. */
   {
@@ -499,7 +493,7 @@ test_save_load (void)
         fclose (stream);
         CHECK_EQ_INT (skc_filter_load (bad, &back, &err), SKC_ERR_PARSE);
         CHECK_MSG (strncmp (err.message, bad, strlen (bad)) == 0
-                     && strstr (err.message, ":3:") != NULL,
+                       && strstr (err.message, ":3:") != NULL,
                    "message: %s", err.message);
         remove (bad);
       }
@@ -515,13 +509,13 @@ test_save_load (void)
 /* Hand-written files                                                  */
 /* ------------------------------------------------------------------ */
 
-#define HEAD                                                                 \
-  "skc-filter 1\nkind complex\noffsets bilinear\nspec shape:disc\n"          \
+#define HEAD                                                                   \
+  "skc-filter 1\nkind complex\noffsets bilinear\nspec shape:disc\n"            \
   "radius 4\ntarget-size 9\n"
 #define BODY "layers 2\nlayer 2\n  1 0 0.5\n  -1 0 0.5\nlayer 1\n  0 1 1\n"
 #define GOOD HEAD BODY "end\n"
-#define LOWRANK_HEAD                                                         \
-  "skc-filter 1\nkind lowrank\nspec x\nradius 1\ntarget-size 3\nrank 1\n"    \
+#define LOWRANK_HEAD                                                           \
+  "skc-filter 1\nkind lowrank\nspec x\nradius 1\ntarget-size 3\nrank 1\n"      \
   "size 3\n"
 
 static void
@@ -542,15 +536,14 @@ test_accepted_variants (void)
     "layer 1\n0 1 1\nend\n\n# trailing comment\n   \n",
     /* spelling variants of the same numbers */
     HEAD "layers 2\nlayer +2\n  1.0 0e0 5e-1\n  -1. -0 .5\nlayer 01\n"
-    "  0 1E0 1\nend\n",
+         "  0 1E0 1\nend\n",
   };
   skc_filter *reference = NULL;
   skc_error err;
   size_t i;
 
-  CHECK_EQ_INT (skc_filter_parse (GOOD, strlen (GOOD), "good", &reference,
-                                  &err),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_filter_parse (GOOD, strlen (GOOD), "good", &reference, &err), SKC_OK);
   if (reference == NULL)
     return;
   CHECK (strcmp (skc_filter_get_info (reference)->spec, "shape:disc") == 0);
@@ -580,8 +573,8 @@ test_accepted_variants (void)
   {
     const char *text = HEAD "layers 1\nlayer 1\n0 0 1\nend\n";
     const char *spec_text
-      = "skc-filter 1\nkind complex\noffsets integer\n"
-        "spec file:/a b/c:d.png  \nlayers 1\nlayer 1\n0 0 1\nend\n";
+        = "skc-filter 1\nkind complex\noffsets integer\n"
+          "spec file:/a b/c:d.png  \nlayers 1\nlayer 1\n0 0 1\nend\n";
     skc_filter *f = NULL;
 
     CHECK_EQ_INT (parse_exact (text, strlen (text), "t", &f, &err), SKC_OK);
@@ -607,8 +600,8 @@ static void
 test_locale (void)
 {
   static const char *const locales[]
-    = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8", "de_DE",
-        "nl_NL.UTF-8" };
+      = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+          "fr_FR.utf8",  "de_DE",      "nl_NL.UTF-8" };
   const char *chosen = NULL;
   skc_filter *f;
   char *text;
@@ -635,12 +628,10 @@ test_locale (void)
 
       CHECK_MSG (strstr (text, "radius 22.5\n") != NULL,
                  "locale %s wrote a ',' radius", chosen);
-      CHECK_EQ_INT (parse_exact (text, length, "locale", &back, &err),
-                    SKC_OK);
+      CHECK_EQ_INT (parse_exact (text, length, "locale", &back, &err), SKC_OK);
       if (back != NULL)
         {
-          CHECK_MSG (filters_identical (f, back, why, sizeof why), "%s",
-                     why);
+          CHECK_MSG (filters_identical (f, back, why, sizeof why), "%s", why);
           skc_filter_free (back);
         }
       free (text);
@@ -659,17 +650,16 @@ typedef struct
 {
   const char *label;
   const char *text;
-  size_t      length;   /* 0: strlen (text) */
-  int         line;     /* the line the message must name; 0: any */
+  size_t length;        /* 0: strlen (text) */
+  int line;             /* the line the message must name; 0: any */
   const char *contains; /* a phrase the message must contain, or NULL */
-  skc_result  expected; /* SKC_OK: PARSE or TOO_LARGE will do */
+  skc_result expected;  /* SKC_OK: PARSE or TOO_LARGE will do */
 } malformed_case;
 
 static const malformed_case malformed[] = {
   { "empty", "", 0, 1, "empty", SKC_ERR_PARSE },
   { "only comments", "\n# nothing\n\n", 0, 3, NULL, SKC_ERR_PARSE },
-  { "wrong magic", "skc-filtre 1\n", 0, 1, "not an skc filter",
-    SKC_ERR_PARSE },
+  { "wrong magic", "skc-filtre 1\n", 0, 1, "not an skc filter", SKC_ERR_PARSE },
   { "binary", "\x89PNG\r\n\x1a\n", 0, 1, NULL, SKC_ERR_PARSE },
   { "future version", "skc-filter 2\nkind complex\n", 0, 1,
     "written by a newer skc (format 2), this build reads 1", SKC_ERR_PARSE },
@@ -679,8 +669,7 @@ static const malformed_case malformed[] = {
   { "no version", "skc-filter\n", 0, 1, NULL, SKC_ERR_PARSE },
   { "version junk", "skc-filter 1x\n", 0, 1, NULL, SKC_ERR_PARSE },
   { "magic junk", "skc-filter 1 2\n", 0, 1, NULL, SKC_ERR_PARSE },
-  { "magic twice", "skc-filter 1\nskc-filter 1\n", 0, 2, NULL,
-    SKC_ERR_PARSE },
+  { "magic twice", "skc-filter 1\nskc-filter 1\n", 0, 2, NULL, SKC_ERR_PARSE },
   { "huge layer count", HEAD "layers 1000000000\n", 0, 7, NULL,
     SKC_ERR_TOO_LARGE },
   { "overflowing layer count", HEAD "layers 99999999999999999999999\n", 0, 7,
@@ -688,10 +677,8 @@ static const malformed_case malformed[] = {
   { "17 layers", HEAD "layers 17\n", 0, 7, NULL, SKC_ERR_TOO_LARGE },
   { "negative layer count", HEAD "layers -1\n", 0, 7, NULL, SKC_ERR_PARSE },
   { "zero layers", HEAD "layers 0\n", 0, 7, NULL, SKC_ERR_PARSE },
-  { "fractional layer count", HEAD "layers 2.0\n", 0, 7, NULL,
-    SKC_ERR_PARSE },
-  { "65 samples", HEAD "layers 1\nlayer 65\n", 0, 8, NULL,
-    SKC_ERR_TOO_LARGE },
+  { "fractional layer count", HEAD "layers 2.0\n", 0, 7, NULL, SKC_ERR_PARSE },
+  { "65 samples", HEAD "layers 1\nlayer 65\n", 0, 8, NULL, SKC_ERR_TOO_LARGE },
   { "negative samples", HEAD "layers 1\nlayer -3\n", 0, 8, NULL,
     SKC_ERR_PARSE },
   { "zero samples", HEAD "layers 1\nlayer 0\nend\n", 0, 8, NULL,
@@ -708,12 +695,12 @@ static const malformed_case malformed[] = {
     "pixels from the centre", SKC_ERR_PARSE },
   { "offset 2048.5", HEAD "layers 1\nlayer 1\n0 2048.5 1\nend\n", 0, 9, NULL,
     SKC_ERR_PARSE },
-  { "weight overflows a float", HEAD "layers 1\nlayer 1\n0 0 1e39\nend\n", 0,
+  { "weight overflows a float", HEAD "layers 1\nlayer 1\n0 0 1e39\nend\n", 0, 9,
+    NULL, SKC_ERR_PARSE },
+  { "weight overflows a double", HEAD "layers 1\nlayer 1\n0 0 1e999\nend\n", 0,
     9, NULL, SKC_ERR_PARSE },
-  { "weight overflows a double", HEAD "layers 1\nlayer 1\n0 0 1e999\nend\n",
-    0, 9, NULL, SKC_ERR_PARSE },
-  { "trailing junk in a number", HEAD "layers 1\nlayer 1\n0 0 0.5x\nend\n",
-    0, 9, NULL, SKC_ERR_PARSE },
+  { "trailing junk in a number", HEAD "layers 1\nlayer 1\n0 0 0.5x\nend\n", 0,
+    9, NULL, SKC_ERR_PARSE },
   { "hex float", HEAD "layers 1\nlayer 1\n0 0 0x1p3\nend\n", 0, 9, NULL,
     SKC_ERR_PARSE },
   { "decimal comma", HEAD "layers 1\nlayer 1\n0 0 0,5\nend\n", 0, 9, NULL,
@@ -735,8 +722,8 @@ static const malformed_case malformed[] = {
     HEAD "layers 2\nlayer 1\n1 0 0.5\n1 0 0.5\nlayer 1\n0 0 1\nend\n", 0, 10,
     NULL, SKC_ERR_PARSE },
   { "too many sample lines (last layer)",
-    HEAD "layers 1\nlayer 1\n1 0 0.5\n1 0 0.5\nend\n", 0, 10,
-    "more samples", SKC_ERR_PARSE },
+    HEAD "layers 1\nlayer 1\n1 0 0.5\n1 0 0.5\nend\n", 0, 10, "more samples",
+    SKC_ERR_PARSE },
   { "fewer layers than declared",
     HEAD "layers 3\nlayer 1\n0 0 1\nlayer 1\n0 0 1\nend\n", 0, 12, NULL,
     SKC_ERR_PARSE },
@@ -744,12 +731,11 @@ static const malformed_case malformed[] = {
     HEAD "layers 1\nlayer 1\n0 0 1\nlayer 1\n0 0 1\nend\n", 0, 10,
     "more layers", SKC_ERR_PARSE },
   { "missing end", HEAD BODY, 0, 12, "end", SKC_ERR_PARSE },
-  { "missing end, file ends mid-layer", HEAD "layers 1\nlayer 3\n0 0 1\n", 0,
-    9, NULL, SKC_ERR_PARSE },
+  { "missing end, file ends mid-layer", HEAD "layers 1\nlayer 3\n0 0 1\n", 0, 9,
+    NULL, SKC_ERR_PARSE },
   { "junk after end", GOOD "foo\n", 0, 14, "after 'end'", SKC_ERR_PARSE },
   { "second filter after end", GOOD GOOD, 0, 14, NULL, SKC_ERR_PARSE },
-  { "junk on the end line", HEAD BODY "end now\n", 0, 13, NULL,
-    SKC_ERR_PARSE },
+  { "junk on the end line", HEAD BODY "end now\n", 0, 13, NULL, SKC_ERR_PARSE },
   { "duplicate kind", "skc-filter 1\nkind complex\nkind complex\n", 0, 3,
     "duplicate", SKC_ERR_PARSE },
   { "duplicate radius", HEAD "radius 4\n" BODY "end\n", 0, 7, "line 5",
@@ -760,34 +746,33 @@ static const malformed_case malformed[] = {
     "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n"
     "0.5 0 1\nend\n",
     0, 6, "whole", SKC_ERR_PARSE },
-  { "missing kind", "skc-filter 1\noffsets bilinear\nlayers 1\nlayer 1\n"
-                    "0 0 1\nend\n",
+  { "missing kind",
+    "skc-filter 1\noffsets bilinear\nlayers 1\nlayer 1\n"
+    "0 0 1\nend\n",
     0, 4, "kind", SKC_ERR_PARSE },
-  { "missing offsets", "skc-filter 1\nkind complex\nlayers 1\nlayer 1\n"
-                       "0 0 1\nend\n",
+  { "missing offsets",
+    "skc-filter 1\nkind complex\nlayers 1\nlayer 1\n"
+    "0 0 1\nend\n",
     0, 4, "offsets", SKC_ERR_PARSE },
-  { "missing layers", "skc-filter 1\nkind complex\noffsets integer\n"
-                      "layer 1\n0 0 1\nend\n",
+  { "missing layers",
+    "skc-filter 1\nkind complex\noffsets integer\n"
+    "layer 1\n0 0 1\nend\n",
     0, 4, "layers", SKC_ERR_PARSE },
   { "rank in a complex filter", HEAD "rank 2\n" BODY "end\n", 0, 7, "rank",
     SKC_ERR_PARSE },
   { "unknown key", HEAD "colour red\n" BODY "end\n", 0, 7, "unknown key",
     SKC_ERR_PARSE },
-  { "unknown kind", "skc-filter 1\nkind fancy\n", 0, 2, NULL,
-    SKC_ERR_PARSE },
+  { "unknown kind", "skc-filter 1\nkind fancy\n", 0, 2, NULL, SKC_ERR_PARSE },
   { "unknown offsets", "skc-filter 1\nkind complex\noffsets nearest\n", 0, 3,
     NULL, SKC_ERR_PARSE },
   { "kind with two words", "skc-filter 1\nkind complex lowrank\n", 0, 2, NULL,
     SKC_ERR_PARSE },
-  { "kind without a value", "skc-filter 1\nkind\n", 0, 2, NULL,
-    SKC_ERR_PARSE },
-  { "stray CR", "skc-filter 1\nkind complex\r\r\n", 0, 2, NULL,
-    SKC_ERR_PARSE },
+  { "kind without a value", "skc-filter 1\nkind\n", 0, 2, NULL, SKC_ERR_PARSE },
+  { "stray CR", "skc-filter 1\nkind complex\r\r\n", 0, 2, NULL, SKC_ERR_PARSE },
   { "negative radius", "skc-filter 1\nradius -1\n", 0, 2, "outside",
     SKC_ERR_PARSE },
   { "NaN radius", "skc-filter 1\nradius nan\n", 0, 2, NULL, SKC_ERR_PARSE },
-  { "huge radius", "skc-filter 1\nradius 1e300\n", 0, 2, NULL,
-    SKC_ERR_PARSE },
+  { "huge radius", "skc-filter 1\nradius 1e300\n", 0, 2, NULL, SKC_ERR_PARSE },
   { "fractional target size", "skc-filter 1\ntarget-size 1e3\n", 0, 2, NULL,
     SKC_ERR_PARSE },
   { "negative target size", "skc-filter 1\ntarget-size -5\n", 0, 2, NULL,
@@ -801,46 +786,48 @@ static const malformed_case malformed[] = {
     NULL, SKC_ERR_PARSE },
   { "end straight after the header", HEAD "layers 1\nend\n", 0, 8, NULL,
     SKC_ERR_PARSE },
-  { "lowrank: too few values", LOWRANK_HEAD "column 1 2\nrow 1 2 3\nend\n",
-    0, 8, "expected 3", SKC_ERR_PARSE },
-  { "lowrank: too many values", LOWRANK_HEAD "column 1 2 3\nrow 1 2 3 4\n"
-                                             "end\n",
+  { "lowrank: too few values", LOWRANK_HEAD "column 1 2\nrow 1 2 3\nend\n", 0,
+    8, "expected 3", SKC_ERR_PARSE },
+  { "lowrank: too many values",
+    LOWRANK_HEAD "column 1 2 3\nrow 1 2 3 4\n"
+                 "end\n",
     0, 9, NULL, SKC_ERR_PARSE },
-  { "lowrank: NaN value", LOWRANK_HEAD "column 1 nan 3\nrow 1 2 3\nend\n", 0,
-    8, NULL, SKC_ERR_PARSE },
-  { "lowrank: row before column", LOWRANK_HEAD "row 1 2 3\ncolumn 1 2 3\n"
-                                               "end\n",
+  { "lowrank: NaN value", LOWRANK_HEAD "column 1 nan 3\nrow 1 2 3\nend\n", 0, 8,
+    NULL, SKC_ERR_PARSE },
+  { "lowrank: row before column",
+    LOWRANK_HEAD "row 1 2 3\ncolumn 1 2 3\n"
+                 "end\n",
     0, 8, NULL, SKC_ERR_PARSE },
   { "lowrank: more terms than the rank",
     LOWRANK_HEAD "column 1 2 3\nrow 1 2 3\ncolumn 1 2 3\nrow 1 2 3\nend\n", 0,
     10, "more terms", SKC_ERR_PARSE },
   { "lowrank: fewer terms than the rank",
-    "skc-filter 1\nkind lowrank\nrank 2\nsize 1\ncolumn 1\nrow 1\nend\n", 0,
-    7, NULL, SKC_ERR_PARSE },
-  { "lowrank: even size", "skc-filter 1\nkind lowrank\nrank 1\nsize 4\n", 0,
-    4, "odd", SKC_ERR_PARSE },
-  { "lowrank: size too large", "skc-filter 1\nkind lowrank\nsize 4099\n", 0,
-    3, NULL, SKC_ERR_TOO_LARGE },
+    "skc-filter 1\nkind lowrank\nrank 2\nsize 1\ncolumn 1\nrow 1\nend\n", 0, 7,
+    NULL, SKC_ERR_PARSE },
+  { "lowrank: even size", "skc-filter 1\nkind lowrank\nrank 1\nsize 4\n", 0, 4,
+    "odd", SKC_ERR_PARSE },
+  { "lowrank: size too large", "skc-filter 1\nkind lowrank\nsize 4099\n", 0, 3,
+    NULL, SKC_ERR_TOO_LARGE },
   { "lowrank: rank too large", "skc-filter 1\nkind lowrank\nrank 65\n", 0, 3,
     NULL, SKC_ERR_TOO_LARGE },
   { "lowrank: offsets given",
     "skc-filter 1\nkind lowrank\noffsets integer\nrank 1\nsize 1\n"
     "column 1\nrow 1\nend\n",
     0, 3, NULL, SKC_ERR_PARSE },
-  { "lowrank: missing size", "skc-filter 1\nkind lowrank\nrank 1\n"
-                             "column 1\nrow 1\nend\n",
+  { "lowrank: missing size",
+    "skc-filter 1\nkind lowrank\nrank 1\n"
+    "column 1\nrow 1\nend\n",
     0, 4, "size", SKC_ERR_PARSE },
   { "NUL byte inside", NUL_INSIDE, sizeof (NUL_INSIDE) - 1, 3, "NUL",
     SKC_ERR_PARSE },
-  { "NUL byte after end", GOOD "\0", sizeof (GOOD), 14, "NUL",
-    SKC_ERR_PARSE },
+  { "NUL byte after end", GOOD "\0", sizeof (GOOD), 14, "NUL", SKC_ERR_PARSE },
 };
 
 /* Checks that a failed parse is clean: the right code, no filter, and a
  * message "NAME:LINE: ..." naming the expected line. */
 static void
-check_malformed (const char *label, const char *text, size_t length,
-                 int line, const char *contains, skc_result expected)
+check_malformed (const char *label, const char *text, size_t length, int line,
+                 const char *contains, skc_result expected)
 {
   skc_filter *f = (skc_filter *) &f; /* must be overwritten with NULL */
   skc_error err;

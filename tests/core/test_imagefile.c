@@ -1,5 +1,4 @@
-/* skc tests — images and image files: PFM round trips and byte orders,
- * binary PGM/PPM with comments and 16-bit samples, malformed headers.
+/* skc tests — images, PFM and binary PGM/PPM reading and writing.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <math.h>
@@ -66,8 +65,8 @@ images_identical (const skc_image *a, const skc_image *b, int channels)
   for (y = 0; y < a->height; y++)
     for (x = 0; x < a->width; x++)
       for (c = 0; c < channels; c++)
-        if (memcmp (skc_image_pixel (a, x, y) + c, skc_image_pixel (b, x, y) + c,
-                    sizeof (float))
+        if (memcmp (skc_image_pixel (a, x, y) + c,
+                    skc_image_pixel (b, x, y) + c, sizeof (float))
             != 0)
           return false;
   return true;
@@ -78,8 +77,8 @@ typedef skc_result (*parse_fn) (const unsigned char *, size_t, const char *,
                                 skc_image *, skc_error *);
 
 static skc_result
-parse_exact (parse_fn parse, const void *bytes, size_t length,
-             skc_image *img, skc_error *err)
+parse_exact (parse_fn parse, const void *bytes, size_t length, skc_image *img,
+             skc_error *err)
 {
   unsigned char *copy = malloc (length > 0 ? length : 1);
   skc_result result;
@@ -96,7 +95,7 @@ parse_exact (parse_fn parse, const void *bytes, size_t length,
 typedef struct
 {
   unsigned char bytes[4096];
-  size_t        length;
+  size_t length;
 } byte_buffer;
 
 static void
@@ -117,7 +116,7 @@ append_float (byte_buffer *b, float value, bool big_endian)
   memcpy (&bits, &value, sizeof bits);
   for (i = 0; i < 4; i++)
     b->bytes[b->length++]
-      = (unsigned char) (bits >> (big_endian ? 24 - 8 * i : 8 * i) & 0xff);
+        = (unsigned char) (bits >> (big_endian ? 24 - 8 * i : 8 * i) & 0xff);
 }
 
 /* ------------------------------------------------------------------ */
@@ -178,8 +177,8 @@ fill_awkward (skc_image *img)
 {
   /* Values a careless writer would mangle; non-finite ones included, since
    * the reader keeps them for the caller to judge. */
-  static const float special[5] = { -0.0f, 1.40129846e-45f, 3.40282347e38f,
-                                    NAN, -INFINITY };
+  static const float special[5]
+      = { -0.0f, 1.40129846e-45f, 3.40282347e38f, NAN, -INFINITY };
   size_t count = img->stride * (size_t) img->height;
   size_t i;
 
@@ -196,8 +195,8 @@ check_pfm_round_trip (int width, int height, int channels)
   skc_error err;
   int stored = channels >= 3 ? 3 : 1;
 
-  snprintf (path, sizeof path, "%s/round-%dx%dx%d.pfm", temp_dir, width,
-            height, channels);
+  snprintf (path, sizeof path, "%s/round-%dx%dx%d.pfm", temp_dir, width, height,
+            channels);
   CHECK_EQ_INT (skc_image_alloc (&img, width, height, channels), SKC_OK);
   if (img.data == NULL)
     return;
@@ -207,8 +206,7 @@ check_pfm_round_trip (int width, int height, int channels)
   CHECK_EQ_INT (skc_pfm_read (path, &back, &err), SKC_OK);
   CHECK_EQ_INT (back.channels, stored);
   CHECK_MSG (images_identical (&img, &back, stored),
-             "%dx%dx%d differs after the round trip", width, height,
-             channels);
+             "%dx%dx%d differs after the round trip", width, height, channels);
   skc_image_free (&back);
   skc_image_free (&img);
   remove (path);
@@ -262,7 +260,8 @@ test_pfm_layout (void)
 static void
 test_pfm_byte_orders (void)
 {
-  const float values[2][3] = { { 0.5f, -1.25f, 3e-5f }, { 1e10f, 7.0f, -0.0f } };
+  const float values[2][3]
+      = { { 0.5f, -1.25f, 3e-5f }, { 1e10f, 7.0f, -0.0f } };
   int order;
 
   for (order = 0; order < 2; order++)
@@ -286,11 +285,10 @@ test_pfm_byte_orders (void)
         continue;
       for (y = 0; y < 2; y++)
         for (x = 0; x < 3; x++)
-          CHECK_MSG (memcmp (skc_image_pixel (&img, x, y), &values[y][x], 4)
-                       == 0,
-                     "%s-endian pixel (%d, %d): %g", big_endian ? "big"
-                                                                : "little",
-                     x, y, (double) *skc_image_pixel (&img, x, y));
+          CHECK_MSG (
+              memcmp (skc_image_pixel (&img, x, y), &values[y][x], 4) == 0,
+              "%s-endian pixel (%d, %d): %g", big_endian ? "big" : "little", x,
+              y, (double) *skc_image_pixel (&img, x, y));
       skc_image_free (&img);
     }
 
@@ -355,7 +353,10 @@ test_pnm (void)
     byte_buffer b = { { 0 }, 0 };
 
     append_text (&b, "P5 2#c\n1 65535\n");
-    memcpy (b.bytes + b.length, "\xff\xff\x01\x00" "P5 1 1 255\n\x00", 16);
+    memcpy (b.bytes + b.length,
+            "\xff\xff\x01\x00"
+            "P5 1 1 255\n\x00",
+            16);
     b.length += 16;
     CHECK_EQ_INT (parse_exact (skc_pnm_parse, b.bytes, b.length, &img, &err),
                   SKC_OK);
@@ -445,10 +446,10 @@ test_pnm (void)
 typedef struct
 {
   const char *label;
-  parse_fn    parse;
+  parse_fn parse;
   const char *bytes;
-  size_t      length;
-  skc_result  expected;
+  size_t length;
+  skc_result expected;
 } bad_image;
 
 /* A literal and its length, embedded NULs included. */
@@ -465,9 +466,10 @@ static const bad_image bad_images[] = {
   { "pfm: no scale", skc_pfm_parse, BYTES ("Pf\n1 1\n"), SKC_ERR_PARSE },
   { "pfm: absurd size", skc_pfm_parse, BYTES ("Pf\n100000 100000\n-1\n"),
     SKC_ERR_TOO_LARGE },
-  { "pfm: absurd digits", skc_pfm_parse, BYTES ("Pf\n99999999999999999999 1\n-1\n"), SKC_ERR_TOO_LARGE },
-  { "pfm: largest size, no pixels", skc_pfm_parse, BYTES ("PF\n65536 65536\n-1\n"),
-    SKC_ERR_PARSE },
+  { "pfm: absurd digits", skc_pfm_parse,
+    BYTES ("Pf\n99999999999999999999 1\n-1\n"), SKC_ERR_TOO_LARGE },
+  { "pfm: largest size, no pixels", skc_pfm_parse,
+    BYTES ("PF\n65536 65536\n-1\n"), SKC_ERR_PARSE },
   { "pfm: zero width", skc_pfm_parse, BYTES ("Pf\n0 1\n-1\n"), SKC_ERR_PARSE },
   { "pfm: negative width", skc_pfm_parse, BYTES ("Pf\n-3 1\n-1\n"),
     SKC_ERR_PARSE },
@@ -478,21 +480,25 @@ static const bad_image bad_images[] = {
     SKC_ERR_PARSE },
   { "pfm: scale zero", skc_pfm_parse, BYTES ("Pf\n1 1\n-0.0\n\0\0\0\0"),
     SKC_ERR_PARSE },
-  { "pfm: truncated pixels", skc_pfm_parse, BYTES ("Pf\n2 1\n-1\n\0\0\0\0\0\0\0"),
-    SKC_ERR_PARSE },
+  { "pfm: truncated pixels", skc_pfm_parse,
+    BYTES ("Pf\n2 1\n-1\n\0\0\0\0\0\0\0"), SKC_ERR_PARSE },
   { "pfm: extra bytes", skc_pfm_parse, BYTES ("Pf\n1 1\n-1\n\0\0\0\0\0"),
     SKC_ERR_PARSE },
   { "pfm: no separator", skc_pfm_parse, BYTES ("Pf\n1 1\n-1"), SKC_ERR_PARSE },
   { "pnm: empty", skc_pnm_parse, BYTES (""), SKC_ERR_PARSE },
-  { "pnm: bad magic", skc_pnm_parse, BYTES ("P7\n1 1\n255\n\0"), SKC_ERR_PARSE },
-  { "pnm: ascii pgm", skc_pnm_parse, BYTES ("P2\n1 1\n255\n0\n"), SKC_ERR_PARSE },
+  { "pnm: bad magic", skc_pnm_parse, BYTES ("P7\n1 1\n255\n\0"),
+    SKC_ERR_PARSE },
+  { "pnm: ascii pgm", skc_pnm_parse, BYTES ("P2\n1 1\n255\n0\n"),
+    SKC_ERR_PARSE },
   { "pnm: absurd size", skc_pnm_parse, BYTES ("P6\n100000 100000\n255\n"),
     SKC_ERR_TOO_LARGE },
-  { "pnm: largest size, no pixels", skc_pnm_parse, BYTES ("P5\n65536 65536\n65535\n\0\0"), SKC_ERR_PARSE },
+  { "pnm: largest size, no pixels", skc_pnm_parse,
+    BYTES ("P5\n65536 65536\n65535\n\0\0"), SKC_ERR_PARSE },
   { "pnm: maxval 0", skc_pnm_parse, BYTES ("P5\n1 1\n0\n\0"), SKC_ERR_PARSE },
   { "pnm: maxval 65536", skc_pnm_parse, BYTES ("P5\n1 1\n65536\n\0\0"),
     SKC_ERR_PARSE },
-  { "pnm: maxval junk", skc_pnm_parse, BYTES ("P5\n1 1\n25x\n\0"), SKC_ERR_PARSE },
+  { "pnm: maxval junk", skc_pnm_parse, BYTES ("P5\n1 1\n25x\n\0"),
+    SKC_ERR_PARSE },
   { "pnm: no maxval", skc_pnm_parse, BYTES ("P5\n1 1\n"), SKC_ERR_PARSE },
   { "pnm: comment to the end", skc_pnm_parse, BYTES ("P5\n1 1 # no end"),
     SKC_ERR_PARSE },
@@ -502,7 +508,8 @@ static const bad_image bad_images[] = {
     SKC_ERR_PARSE },
   { "pnm: sample above maxval", skc_pnm_parse, BYTES ("P5\n1 1\n100\n\xc8"),
     SKC_ERR_PARSE },
-  { "pnm: 16-bit sample above maxval", skc_pnm_parse, BYTES ("P5\n1 1\n1000\n\x03\xe9"), SKC_ERR_PARSE },
+  { "pnm: 16-bit sample above maxval", skc_pnm_parse,
+    BYTES ("P5\n1 1\n1000\n\x03\xe9"), SKC_ERR_PARSE },
   { "pnm: no separator", skc_pnm_parse, BYTES ("P5\n1 1\n255"), SKC_ERR_PARSE },
 };
 
@@ -548,7 +555,7 @@ test_malformed (void)
         skc_image img;
         skc_error err;
         skc_result result
-          = parse_exact (skc_pfm_parse, b.bytes, cut, &img, &err);
+            = parse_exact (skc_pfm_parse, b.bytes, cut, &img, &err);
 
         CHECK_MSG (result == SKC_ERR_PARSE, "pfm cut at %zu: %s", cut,
                    skc_strerror (result));
@@ -570,8 +577,7 @@ test_files (void)
 
   temp_path (missing, sizeof missing, "no/such.pfm");
   CHECK_EQ_INT (skc_pfm_read (missing, &img, &err), SKC_ERR_IO);
-  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s",
-             err.message);
+  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s", err.message);
   CHECK_EQ_INT (skc_pnm_read (missing, &img, &err), SKC_ERR_IO);
   CHECK_EQ_INT (skc_read_file (missing, 100, &bytes, &length, &err),
                 SKC_ERR_IO);
@@ -580,11 +586,9 @@ test_files (void)
   /* Writing into a missing folder fails and names the path. */
   CHECK_EQ_INT (skc_image_alloc (&img, 1, 1, 1), SKC_OK);
   CHECK_EQ_INT (skc_pfm_write (missing, &img, &err), SKC_ERR_IO);
-  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s",
-             err.message);
+  CHECK_MSG (strstr (err.message, missing) != NULL, "message: %s", err.message);
   skc_image_free (&img);
-  CHECK_EQ_INT (skc_pfm_write (missing, &img, &err),
-                SKC_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT (skc_pfm_write (missing, &img, &err), SKC_ERR_INVALID_ARGUMENT);
 
   /* The size cap, exactly at and just below the file's size. */
   temp_path (path, sizeof path, "ten.bin");
@@ -638,8 +642,7 @@ test_files (void)
                   }
                 _exit (0);
               }
-            CHECK_EQ_INT (skc_read_file (path, 1 << 20, &bytes, &length,
-                                         &err),
+            CHECK_EQ_INT (skc_read_file (path, 1 << 20, &bytes, &length, &err),
                           SKC_OK);
             CHECK_EQ_INT ((long long) length, 200000);
             if (bytes != NULL)

@@ -10,7 +10,6 @@
 #define SKC_FILTER_H
 
 #include "skc/image.h"
-#include "skc/kernel.h" /* SKC_PATH_MAX */
 #include "skc/result.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,91 @@
+#!/bin/sh
+# skc tests — the command-line tool: errors exit 2 with one clear line on
+# stderr; fit -> render -> apply works end to end (PFM as-is, and image
+# files through GEGL when built with it).
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+SKC=$1
+DATA=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok () { passed=$((passed + 1)); }
+bad () { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# expect_error PATTERN ARGS...: exit status 2, stderr matches PATTERN, no
+# core dump.
+expect_error () {
+  pattern=$1
+  shift
+  "$SKC" "$@" >"$work/out" 2>"$work/err"
+  status=$?
+  if [ "$status" -ne 2 ]; then
+    bad "skc $* exited $status, expected 2"
+  elif ! grep -q -- "$pattern" "$work/err"; then
+    bad "skc $*: stderr lacks '$pattern': $(cat "$work/err")"
+  elif [ "$(wc -l <"$work/err")" -ne 1 ]; then
+    bad "skc $*: expected one line on stderr, got: $(cat "$work/err")"
+  else
+    ok
+  fi
+}
+
+expect_ok () {
+  if "$SKC" "$@" >"$work/out" 2>"$work/err"; then ok; else
+    bad "skc $* failed: $(cat "$work/err")"; fi
+}
+
+expect_error "no command"
+expect_error "unknown command" frobnicate
+expect_error "unknown option '--bogus'" fit shape:disc -o "$work/x.skc" --bogus
+expect_error "no output" fit shape:disc
+expect_error "no TARGET" fit -o "$work/x.skc"
+expect_error "unknown shape 'blob'" fit shape:blob -o "$work/x.skc"
+expect_error "outside 3..16" fit shape:polygon:blades=40 -o "$work/x.skc"
+expect_error "no such file" fit "$work/missing.png" -o "$work/x.skc"
+expect_error "odd" fit shape:disc --size 10 -o "$work/x.skc"
+expect_error "needs a number" fit shape:disc --samples lots -o "$work/x.skc"
+expect_error "outside" fit shape:disc --layers 17 -o "$work/x.skc"
+expect_error "unknown value 'magic'" fit shape:disc --method magic -o "$work/x.skc"
+expect_error "needs a value" fit shape:disc -o
+expect_error "missing.skc" render "$work/missing.skc" -o "$work/k.pfm"
+printf 'skc-filter 1\nkind complex\noffsets bilinear\nlayers 1000000000\n' >"$work/huge.skc"
+expect_error "huge.skc:4" render "$work/huge.skc" -o "$work/k.pfm"
+printf 'not a filter\n' >"$work/junk.skc"
+expect_error "junk.skc:1" render "$work/junk.skc" -o "$work/k.pfm"
+printf 'P5\n3 3\n255\n\0\0\0\0\0\0\0\0\0' >"$work/zero.pgm"
+expect_error "empty" fit "$work/zero.pgm" -o "$work/x.skc"
+printf 'PF\n100000 100000\n-1.0\n' >"$work/absurd.pfm"
+expect_error "absurd.pfm" apply "$work/absurd.pfm" -o "$work/o.pfm" --kernel shape:disc
+expect_error "usage" apply "$work/absurd.pfm" -o "$work/o.pfm"
+
+# End to end through PFM: fit, render, apply on the rendered kernel image.
+expect_ok fit shape:heart --steps 200 --size 25 -o "$work/heart.skc"
+grep -q "image PSNR" "$work/out" && ok || bad "fit printed no PSNR"
+[ -s "$work/heart.skc" ] && ok || bad "no .skc written"
+expect_ok render "$work/heart.skc" -o "$work/heart.pfm"
+head -c 2 "$work/heart.pfm" | grep -q Pf && ok || bad "render wrote no grey PFM"
+expect_ok apply "$work/heart.pfm" -o "$work/blurred.pfm" --kernel "$work/heart.skc"
+[ "$(head -c 12 "$work/heart.pfm")" = "$(head -c 12 "$work/blurred.pfm")" ] && ok || bad "apply changed the PFM header/size"
+cmp -s "$work/heart.pfm" "$work/blurred.pfm" && bad "apply did not blur" || ok
+expect_ok fit shape:disc --method lowrank --rank 2 --size 15 -o "$work/low.skc"
+expect_ok apply "$work/heart.pfm" -o "$work/low.pfm" --kernel "$work/low.skc"
+expect_ok fit shape:disc --offsets integer --steps 100 --size 15 -o "$work/int.skc"
+grep -q "offsets integer" "$work/int.skc" && ok || bad "integer offsets not recorded"
+expect_ok fit "$DATA/kernels/ampersand-392.pgm" --size 49 --steps 100 -o "$work/amp.skc"
+grep -q "spec file:" "$work/amp.skc" && ok || bad "image target spec not recorded"
+
+# Image files through GEGL, when this skc has it.
+if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
+  [ -s "$work/blur.png" ] && ok || bad "no PNG written"
+  expect_error "not an image" apply "$work/heart.skc" -o "$work/x.png" --kernel shape:disc
+elif grep -q "without GEGL" "$work/err"; then
+  echo "skc built without GEGL: image-file checks skipped"
+else
+  bad "apply to PNG failed: $(cat "$work/err")"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
