@@ -228,14 +228,22 @@ refine_integer (disk_run *run, disk_job *job)
   return evaluations;
 }
 
+/* Steps of the schedule, candidates racing, steps they race for. */
+static void
+disk_schedule (const skc_fit_options *opts, int *steps, int *candidates,
+               int *explore)
+{
+  /* A preview (live refits while the user draws) is short: ~50 ms. */
+  *steps = opts->steps > 0 ? opts->steps : opts->preview ? 400 : 2000;
+  *candidates = opts->restarts > 0 ? opts->restarts : opts->preview ? 2 : 8;
+  *explore = *candidates > 1 ? *steps / 5 : 0;
+}
+
 int
 skc_fit_disk_default_evaluations (const skc_fit_options *opts)
 {
-  int steps = opts->steps > 0 ? opts->steps : opts->preview ? 150 : 2000;
-  int candidates = opts->restarts > 0 ? opts->restarts
-                   : opts->preview    ? 1
-                                      : 8;
-  int explore = candidates > 1 ? steps / 5 : 0;
+  int steps, candidates, explore;
+  disk_schedule (opts, &steps, &candidates, &explore);
   return steps + (candidates - 1) * explore;
 }
 
@@ -252,10 +260,8 @@ skc_fit_disk (const skc_image *target, const skc_fit_options *opts,
       job.count[l] = opts->samples;
       job.total += opts->samples;
     }
-  job.steps = opts->steps > 0 ? opts->steps : opts->preview ? 150 : 2000;
-  int candidates = opts->restarts > 0 ? opts->restarts
-                   : opts->preview    ? 1
-                                      : 8;
+  int candidates, explore;
+  disk_schedule (opts, &job.steps, &candidates, &explore);
   job.bound = skc_fit_offset_bound (target);
   job.fit_offsets = job.fit_weights = 1;
   job.rate_scale = 1;
@@ -285,7 +291,6 @@ skc_fit_disk (const skc_image *target, const skc_fit_options *opts,
   if (result == SKC_OK)
     {
       /* Phase 1: every candidate runs the start of the schedule. */
-      int explore = candidates > 1 ? job.steps / 5 : 0;
       job.first_step = 0;
       job.last_step = explore;
       skc_parallel_for (candidates, opts->threads, run_candidate, &job);

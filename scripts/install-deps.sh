@@ -1,0 +1,17 @@
+#!/bin/sh
+# skc — installs the Debian 12 packages skc needs to build and test.
+# Runs apt only when something is missing (CI machines start clean).
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+packages="gcc pkg-config meson ninja-build libfftw3-dev libgegl-dev libbabl-dev gegl"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=""; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi

@@ -1,0 +1,30 @@
+#!/bin/sh
+# skc — installs what is needed, builds and runs every test: the whole
+# suite on a release build, then the core's suite again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+[ -d build ] || meson setup build --buildtype=release >/dev/null
+ninja -C build
+# Each meson run's summary is kept to print one total at the end.
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+status=0
+meson test -C build --print-errorlogs | tee -a "$summary" || status=1
+
+[ -d build-sanitize ] || meson setup build-sanitize --buildtype=debug \
+  -Db_sanitize=address,undefined -Db_lundef=false -Dgegl=disabled >/dev/null
+ninja -C build-sanitize
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1 \
+  meson test -C build-sanitize --suite core --print-errorlogs \
+  --timeout-multiplier 4 | tee -a "$summary" || status=1
+
+passed=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$summary")
+failed=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$summary")
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "$passed passed, $failed failed"
+exit "$status"
