@@ -224,30 +224,36 @@ cli_save_photo (const char *path, const skc_image *img, cli_pixels kind,
 #endif
 }
 
+/* A file the core reads, as one value per pixel (RGB: linear luminance
+ * of the values as they are). */
+static skc_result
+load_core_values (const char *path, skc_image *img, skc_error *err)
+{
+  skc_image  raw = { 0 };
+  skc_result r = load_core (path, &raw, err);
+  if (r != SKC_OK || raw.channels == 1)
+    {
+      *img = raw;
+      return r;
+    }
+  r = skc_image_alloc (img, raw.width, raw.height, 1);
+  if (r == SKC_OK)
+    for (int y = 0; y < raw.height; y++)
+      for (int x = 0; x < raw.width; x++)
+        {
+          const float *p = skc_image_pixel (&raw, x, y);
+          *skc_image_pixel (img, x, y)
+            = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
+        }
+  skc_image_free (&raw);
+  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
+}
+
 skc_result
 cli_load_weights (const char *path, skc_image *img, skc_error *err)
 {
   if (is_core_format (path))
-    {
-      skc_image  raw = { 0 };
-      skc_result r = load_core (path, &raw, err);
-      if (r != SKC_OK || raw.channels == 1)
-        {
-          *img = raw;
-          return r;
-        }
-      r = skc_image_alloc (img, raw.width, raw.height, 1);
-      if (r == SKC_OK)
-        for (int y = 0; y < raw.height; y++)
-          for (int x = 0; x < raw.width; x++)
-            {
-              const float *p = skc_image_pixel (&raw, x, y);
-              *skc_image_pixel (img, x, y)
-                = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
-            }
-      skc_image_free (&raw);
-      return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
-    }
+    return load_core_values (path, img, err);
 #ifdef SKC_HAVE_GEGL
   GeglBuffer *buffer = gegl_load_buffer (path, err);
   if (!buffer)
@@ -261,5 +267,25 @@ cli_load_weights (const char *path, skc_image *img, skc_error *err)
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM or PGM",
                    path);
+#endif
+}
+
+skc_result
+cli_load_map (const char *path, int linear, skc_image *map, skc_error *err)
+{
+  if (cli_has_suffix (path, ".pfm"))
+    return load_core_values (path, map, err);
+#ifdef SKC_HAVE_GEGL
+  GeglBuffer *buffer = gegl_load_buffer (path, err);
+  if (!buffer)
+    return SKC_ERR_IO;
+  skc_result r = gegl_read (buffer, linear ? "Y float" : "Y' float", 1, map,
+                            err);
+  g_object_unref (buffer);
+  return r;
+#else
+  (void) linear;
+  return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                   "%s: this skc was built without GEGL; use a PFM map", path);
 #endif
 }

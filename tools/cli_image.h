@@ -27,6 +27,12 @@ skc_result cli_save_photo (const char *path, const skc_image *img,
  * perceptual luminance Y'. */
 skc_result cli_load_weights (const char *path, skc_image *img, skc_error *err);
 
+/* Loads a blur map as one value per pixel: PFM values as they are (RGB:
+ * their luminance); other files as perceptual luminance Y', or linear Y when
+ * `linear` (the map-linear parameter). */
+skc_result cli_load_map (const char *path, int linear, skc_image *map,
+                         skc_error *err);
+
 /* Releases GEGL if it was started. */
 void cli_image_shutdown (void);
 

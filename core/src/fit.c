@@ -22,6 +22,7 @@ skc_fit_options_init (skc_fit_options *opts)
   opts->rank = 2;
   opts->init = SKC_INIT_AUTO;
   opts->seed = 1;
+  opts->initial_scale = 1.0;
 }
 
 int
@@ -239,6 +240,20 @@ skc_fit (const skc_image *target, const skc_fit_options *opts,
   if (opts->rank < 1 || opts->rank > SKC_MAX_RANK)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "rank must be 1..%d",
                      SKC_MAX_RANK);
+  if (opts->initial
+      && (skc_filter_get_kind (opts->initial) != SKC_FILTER_COMPLEX
+          || skc_filter_layer_count (opts->initial) != opts->layers
+          || !(opts->initial_scale > 0) || !isfinite (opts->initial_scale)))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the initial filter must be a complex of %d layers "
+                     "and the scale positive",
+                     opts->layers);
+  if (opts->initial)
+    for (int l = 0; l < opts->layers; l++)
+      if (skc_filter_layer_size (opts->initial, l) != opts->samples)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "the initial filter must have %d samples per layer",
+                         opts->samples);
   if (opts->steps < 0 || opts->steps > 1000000 || opts->restarts < 0
       || opts->restarts > 64 || opts->evaluations < 0)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,

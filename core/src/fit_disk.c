@@ -235,7 +235,10 @@ disk_schedule (const skc_fit_options *opts, int *steps, int *candidates,
 {
   /* A preview (live refits while the user draws) is short: ~50 ms. */
   *steps = opts->steps > 0 ? opts->steps : opts->preview ? 400 : 2000;
-  *candidates = opts->restarts > 0 ? opts->restarts : opts->preview ? 2 : 8;
+  *candidates = opts->initial         ? 1
+                : opts->restarts > 0 ? opts->restarts
+                : opts->preview      ? 2
+                                     : 8;
   *explore = *candidates > 1 ? *steps / 5 : 0;
 }
 
@@ -279,7 +282,23 @@ skc_fit_disk (const skc_image *target, const skc_fit_options *opts,
       run->init = opts->init != SKC_INIT_AUTO ? opts->init
                   : (c % 2 == 0)              ? SKC_INIT_SPARSE
                                               : SKC_INIT_RADIAL;
-      if (run->points)
+      if (run->points && opts->initial)
+        {
+          /* Continue from a given complex, scaled (a neighbouring basis
+             member): sample i stays sample i. */
+          int i = 0;
+          for (int l = 0; l < job.layers; l++)
+            {
+              const skc_sample *s = skc_filter_layer_const (opts->initial, l);
+              for (int k = 0; k < job.count[l]; k++, i++)
+                {
+                  run->points[i].x = s[k].dx * opts->initial_scale;
+                  run->points[i].y = s[k].dy * opts->initial_scale;
+                  run->points[i].w = s[k].w;
+                }
+            }
+        }
+      else if (run->points)
         skc_fit_initialise (target, run->init, job.layers, job.count, &rng,
                             run->points);
     }

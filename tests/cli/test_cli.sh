@@ -8,6 +8,8 @@ SKC=$1
 DATA=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Fits made by apply go to a private cache, not the user's.
+export SKC_CACHE_DIR="$work/cache"
 passed=0
 failed=0
 
@@ -59,7 +61,9 @@ printf 'P5\n3 3\n255\n\0\0\0\0\0\0\0\0\0' >"$work/zero.pgm"
 expect_error "empty" fit "$work/zero.pgm" -o "$work/x.skc"
 printf 'PF\n100000 100000\n-1.0\n' >"$work/absurd.pfm"
 expect_error "absurd.pfm" apply "$work/absurd.pfm" -o "$work/o.pfm" --kernel shape:disc
-expect_error "usage" apply "$work/absurd.pfm" -o "$work/o.pfm"
+expect_error "usage" apply "$work/absurd.pfm"
+expect_error "unknown value 'best'" apply "$work/absurd.pfm" -o "$work/o.pfm" --quality best
+expect_error "outside 1..100" apply "$work/absurd.pfm" -o "$work/o.pfm" --highlight-gain 500
 
 # End to end through PFM: fit, render, apply on the rendered kernel image.
 expect_ok fit shape:heart --steps 200 --size 25 -o "$work/heart.skc"
@@ -70,6 +74,15 @@ head -c 2 "$work/heart.pfm" | grep -q Pf && ok || bad "render wrote no grey PFM"
 expect_ok apply "$work/heart.pfm" -o "$work/blurred.pfm" --kernel "$work/heart.skc"
 [ "$(head -c 12 "$work/heart.pfm")" = "$(head -c 12 "$work/blurred.pfm")" ] && ok || bad "apply changed the PFM header/size"
 cmp -s "$work/heart.pfm" "$work/blurred.pfm" && bad "apply did not blur" || ok
+# Blur maps: a PFM map of the image's size works, another size is refused.
+expect_ok render "$work/heart.skc" -o "$work/map.pfm"
+expect_ok apply "$work/heart.pfm" -o "$work/mapped.pfm" --kernel shape:star --radius 4 --map "$work/map.pfm" --focus 0.1 --invert-map --map-gamma 2
+cmp -s "$work/mapped.pfm" "$work/heart.pfm" && bad "map blur did nothing" || ok
+expect_ok fit shape:disc --size 11 --steps 50 -o "$work/small.skc"
+expect_ok render "$work/small.skc" -o "$work/small.pfm"
+expect_error "blur map .* is 13x13 but the image" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/small.pfm"
+expect_ok apply "$work/heart.pfm" -o "$work/hl.pfm" --radius 3 --highlight-threshold 0.001 --highlight-gain 10 --no-clip --quality draft --threads 1 --verbose
+grep -q "uniform: complex 4x12" "$work/err" && ok || bad "--verbose did not describe the plan: $(cat "$work/err")"
 expect_ok fit shape:disc --method lowrank --rank 2 --size 15 -o "$work/low.skc"
 expect_ok apply "$work/heart.pfm" -o "$work/low.pfm" --kernel "$work/low.skc"
 expect_ok fit shape:disc --offsets integer --steps 100 --size 15 -o "$work/int.skc"

@@ -51,6 +51,11 @@ typedef struct
   int             threads;    /* <= 0: one per core */
   int             preview;    /* disk: a quick fit for live feedback */
   int             evaluations;/* pst: loss evaluations; 0 = 30x disk's */
+  /* disk: start from this complex (offsets times initial_scale) instead of
+     the inits, one candidate; used to fit a basis whose members keep
+     corresponding samples. */
+  const skc_filter *initial;
+  double          initial_scale;
   skc_progress_fn progress;
   void           *progress_user;
   const atomic_int *cancel;   /* raised (non-zero) by another thread: stop */

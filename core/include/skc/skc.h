@@ -12,5 +12,7 @@
 #include "skc/imagefile.h"
 #include "skc/fit.h"
 #include "skc/metrics.h"
+#include "skc/cache.h"
+#include "skc/apply.h"
 
 #endif

@@ -1,0 +1,123 @@
+/* skc — the one apply path: every front end (the skc tool, the GEGL
+ * operation, the GIMP plug-in) blurs through these calls with the same
+ * parameters (the parameter table of docs/architecture.md).
+ *
+ * An engine is prepared once from the parameters (filters come fitted from
+ * the cache), then processes any number of regions.  The caller hands in
+ * the pixels of the output region grown by skc_engine_reach(), clipped to
+ * the image; the core clamps to what it was given and never reads outside.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_APPLY_H
+#define SKC_APPLY_H
+
+#include <stdatomic.h>
+
+#include "skc/cache.h"
+#include "skc/filter.h"
+#include "skc/image.h"
+#include "skc/kernel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+  SKC_QUALITY_DRAFT,  /* 48 samples */
+  SKC_QUALITY_NORMAL, /* 96 samples */
+  SKC_QUALITY_HIGH    /* 192 samples */
+} skc_quality;
+
+typedef struct
+{
+  size_t      struct_size; /* sizeof (skc_params), set by init */
+  skc_shape   shape;       /* the bokeh shape (not SKC_SHAPE_FILE) ... */
+  const skc_image *shape_image; /* ... or weights from an image: 1 channel,
+                                   any size, scaled to each radius */
+  const skc_filter *filter;     /* ... or a fitted filter used as it is
+                                   (uniform blur at its own scale) */
+  double      radius;      /* px, 0..1000: the largest blur radius */
+  skc_quality quality;
+  /* Blur map: v in 0..1 (the front end reads Y' or, with map-linear, Y);
+     v <- 1 - v if invert_map; v <- v^map_gamma; r = radius * |v - focus|. */
+  double      focus;
+  int         invert_map;
+  double      map_gamma;
+  /* Highlights: linear values above the threshold are boosted toward
+     gain x (bokeh balls); threshold 1, gain 1 is off. */
+  double      highlight_threshold;
+  double      highlight_gain;
+  int         clip;        /* clip results to 0..1 (0..alpha) */
+  int         threads;     /* worker threads per process call; <= 0: cores */
+  uint64_t    seed;        /* of the fits */
+  skc_cache  *cache;       /* NULL: skc_cache_default () */
+  const atomic_int *cancel;
+} skc_params;
+
+/* The parameter table's defaults: disc, radius 20, normal quality, focus
+ * 0, gamma 1, highlights off, clip on.  Thread-safe. */
+void skc_params_init (skc_params *p);
+
+typedef struct skc_engine skc_engine;
+
+/* Prepares the filters for `p` (fitting what the cache lacks).  With
+ * with_map the engine blurs per pixel from a blur map; without, uniformly.
+ * Thread-safe; may take seconds on a cold cache. */
+skc_result skc_engine_new (const skc_params *p, int with_map,
+                           skc_engine **out, skc_error *err);
+void       skc_engine_free (skc_engine *engine);
+
+/* How far (px) the engine reads beyond the output region. */
+int skc_engine_reach (const skc_engine *engine);
+
+/* One line saying what runs: representation, taps, MACs per pixel. */
+const char *skc_engine_describe (const skc_engine *engine);
+
+/* The effective kernel the engine applies at blur radius `radius` (an
+ * engine without a map has one kernel and ignores it): for previews,
+ * figures and tests.  Thread-safe. */
+skc_result skc_engine_kernel (const skc_engine *engine, double radius,
+                              skc_image *out);
+
+/* A rectangle of float pixels in image coordinates. */
+typedef struct
+{
+  float *pixels;  /* row y of the rectangle starts at pixels + y * stride */
+  size_t stride;  /* floats */
+  int    x, y, width, height;
+} skc_view;
+
+typedef struct
+{
+  int      image_width, image_height; /* the whole image */
+  int      channels;                  /* 1..4 */
+  int      alpha;      /* index of the alpha channel (colour premultiplied
+                          by it, in and out), or -1 */
+  skc_view input;      /* covers output grown by reach, clipped to image */
+  skc_view map;        /* 1 channel, same rectangle as input; engines made
+                          with_map need it, others ignore it */
+  skc_view output;     /* written; may not alias input */
+} skc_apply_request;
+
+/* Blurs request->output from request->input.  Non-finite input pixels are
+ * treated as fully transparent black (they neither spread nor crash); map
+ * values outside 0..1 are clamped, non-finite ones count as 0.  Results do
+ * not depend on the thread count or on how the image is cut into regions.
+ * Thread-safe: concurrent calls on one engine may process different
+ * regions. */
+skc_result skc_engine_process (const skc_engine *engine,
+                               const skc_apply_request *request,
+                               skc_error *err);
+
+/* Convenience for whole images in memory (the tool, tests): blurs `in`
+ * (interleaved, `alpha` as above) into `out` (allocated here) with an
+ * optional map of the same size. */
+skc_result skc_apply_image (const skc_engine *engine, const skc_image *in,
+                            int alpha, const skc_image *map, skc_image *out,
+                            skc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,469 @@
+/* skc tests — the apply engine: uniform blur equals dense convolution with
+ * the effective kernel; blur-map blur equals a naive per-pixel gather with
+ * the blended filters and comes close to brute-force dense truth on a
+ * tilt-shift map; thread counts and region cuts give identical bits;
+ * alpha, NaN/Inf, tiny images, highlights and map semantics.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "engine.h"
+#include "internal.h"
+#include "skc/skc.h"
+
+static skc_cache *cache;
+
+static skc_image
+random_image (int w, int h, int channels, int alpha, uint64_t seed)
+{
+  skc_image img = { 0 };
+  skc_image_alloc (&img, w, h, channels);
+  skc_rng rng;
+  skc_rng_seed (&rng, seed, 3);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float *p = skc_image_pixel (&img, x, y);
+        float  a = alpha >= 0 ? (float) skc_rng_uniform (&rng) : 1;
+        for (int c = 0; c < channels; c++)
+          p[c] = c == alpha ? a : (float) skc_rng_uniform (&rng) * a;
+      }
+  return img;
+}
+
+static skc_engine *
+make_engine (const char *spec, double radius, int with_map, int threads)
+{
+  skc_params p;
+  skc_params_init (&p);
+  skc_shape_parse (spec, &p.shape, NULL);
+  p.radius = radius;
+  p.threads = threads;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  skc_error   err;
+  if (!CHECK (skc_engine_new (&p, with_map, &e, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  return e;
+}
+
+static int
+clampi (int v, int n)
+{
+  return v < 0 ? 0 : v >= n ? n - 1 : v;
+}
+
+static double
+dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
+{
+  int    h = k->width / 2;
+  double acc = 0;
+  for (int ky = 0; ky < k->height; ky++)
+    for (int kx = 0; kx < k->width; kx++)
+      acc += *skc_image_pixel (k, kx, ky)
+             * skc_image_pixel (in, clampi (x - (kx - h), in->width),
+                                clampi (y - (ky - h), in->height))[c];
+  return acc;
+}
+
+static void
+test_uniform_matches_dense (void)
+{
+  skc_engine *e = make_engine ("shape:heart", 6, 0, 2);
+  if (!e)
+    return;
+  skc_image k = { 0 }, in = random_image (45, 31, 3, -1, 1), out = { 0 };
+  CHECK (skc_engine_kernel (e, 6, &k) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, NULL, &out, NULL) == SKC_OK);
+  double worst = 0;
+  for (int y = 0; y < in.height; y++)
+    for (int x = 0; x < in.width; x++)
+      for (int c = 0; c < 3; c++)
+        worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[c]
+                                   - dense_at (&k, &in, x, y, c)));
+  CHECK_MSG (worst < 1e-5, "uniform engine vs dense: %g", worst);
+  skc_image_free (&k);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_engine_free (e);
+}
+
+/* A tilt-shift map: 0 in a band around the middle row, growing linearly
+ * to 1 at the top and bottom. */
+static skc_image
+tilt_shift_map (int w, int h)
+{
+  skc_image m = { 0 };
+  skc_image_alloc (&m, w, h, 1);
+  for (int y = 0; y < h; y++)
+    {
+      double d = fabs (y - h / 2.0) / (h / 2.0);
+      double v = d < 0.15 ? 0 : (d - 0.15) / 0.85;
+      for (int x = 0; x < w; x++)
+        *skc_image_pixel (&m, x, y) = (float) v;
+    }
+  return m;
+}
+
+/* Brute-force truth: every pixel gathers with the dense target kernel of
+ * its own radius. */
+static double
+tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
+{
+  skc_engine *e = make_engine (spec, rmax, 1, 2);
+  if (!e)
+    return NAN;
+  skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
+  CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
+  skc_shape s;
+  skc_shape_parse (spec, &s, NULL);
+  int    margin = (int) ceil (rmax);
+  double sse = 0;
+  long   n = 0;
+  for (int y = margin; y < photo->height - margin; y++)
+    {
+      double    r = rmax * *skc_image_pixel (&map, 0, y);
+      skc_image k = { 0 };
+      skc_shape_render (&s, r, 0, &k, NULL);
+      for (int x = margin; x < photo->width - margin; x++)
+        for (int c = 0; c < photo->channels; c++)
+          {
+            double d = skc_image_pixel (&out, x, y)[c]
+                       - dense_at (&k, photo, x, y, c);
+            sse += d * d;
+            n++;
+          }
+      skc_image_free (&k);
+    }
+  skc_image_free (&map);
+  skc_image_free (&out);
+  skc_engine_free (e);
+  return -10 * log10 (sse / n);
+}
+
+/* Naive reference of the blur-map cascade: every layer on the whole
+ * extended domain (image plus reach, clamped input), each pixel with the
+ * samples blended for its own map value, in double precision. */
+static void
+test_varying_matches_naive (const char *spec, double rmax, int C)
+{
+  skc_engine *e = make_engine (spec, rmax, 1, 2);
+  if (!e)
+    return;
+  int       w = 40, h = 28;
+  skc_image in = random_image (w, h, C, -1, 4), map = { 0 }, out = { 0 };
+  skc_image_alloc (&map, w, h, 1);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      *skc_image_pixel (&map, x, y) = (float) ((x + 2 * y) % 17) / 16.0f;
+  CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
+
+  int     R = e->reach, W = w + 2 * R, H = h + 2 * R;
+  double *cur = calloc ((size_t) W * H * C, sizeof *cur);
+  double *next = calloc ((size_t) W * H * C, sizeof *next);
+  float  *pos = calloc ((size_t) W * H, sizeof *pos);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        int    ix = clampi (x - R, w), iy = clampi (y - R, h);
+        double r = rmax * *skc_image_pixel (&map, ix, iy);
+        float  p = (float) (e->member_count - 1);
+        for (int j = 0; j + 1 < e->member_count; j++)
+          if (r <= e->member_radius[j + 1])
+            {
+              p = (float) (j + (r - e->member_radius[j])
+                                 / (e->member_radius[j + 1]
+                                    - e->member_radius[j]));
+              break;
+            }
+        pos[(size_t) y * W + x] = p;
+        for (int c = 0; c < C; c++)
+          cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
+      }
+  int margin = R;
+  for (int l = 0; l < e->layers; l++)
+    {
+      int om = margin - e->layer_reach[l];
+      for (int y = R - om; y < R + h + om; y++)
+        for (int x = R - om; x < R + w + om; x++)
+          {
+            float p = pos[(size_t) y * W + x];
+            int   j = (int) p < e->member_count - 1 ? (int) p
+                                                    : e->member_count - 2;
+            float t = p - (float) j;
+            const skc_sample *a = skc_filter_layer_const (e->members[j], l);
+            const skc_sample *b = skc_filter_layer_const (e->members[j + 1], l);
+            for (int c = 0; c < C; c++)
+              {
+                double acc = 0;
+                for (int s = 0; s < skc_filter_layer_size (e->members[j], l);
+                     s++)
+                  {
+                    float  dx = a[s].dx + t * (b[s].dx - a[s].dx);
+                    float  dy = a[s].dy + t * (b[s].dy - a[s].dy);
+                    float  wt = a[s].w + t * (b[s].w - a[s].w);
+                    double sx = x - (double) dx, sy = y - (double) dy;
+                    int    fx = (int) floor (sx), fy = (int) floor (sy);
+                    double u = sx - fx, v = sy - fy;
+                    double v00 = cur[((size_t) fy * W + fx) * C + c];
+                    double v10 = cur[((size_t) fy * W + fx + 1) * C + c];
+                    double v01 = cur[((size_t) (fy + 1) * W + fx) * C + c];
+                    double v11 = cur[((size_t) (fy + 1) * W + fx + 1) * C + c];
+                    acc += wt * ((1 - u) * (1 - v) * v00 + u * (1 - v) * v10
+                                 + (1 - u) * v * v01 + u * v * v11);
+                  }
+                next[((size_t) y * W + x) * C + c] = acc;
+              }
+          }
+      double *swap = cur;
+      cur = next;
+      next = swap;
+      margin = om;
+    }
+  double worst = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < C; c++)
+        worst = fmax (worst,
+                      fabs (skc_image_pixel (&out, x, y)[c]
+                            - cur[((size_t) (y + R) * W + x + R) * C + c]));
+  CHECK_MSG (worst < 1e-5, "%s: blur map vs naive blended gather: %g", spec,
+             worst);
+  free (cur);
+  free (next);
+  free (pos);
+  skc_image_free (&map);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_engine_free (e);
+}
+
+/* Processing the image in pieces, each with its own clipped margin, or with
+ * other thread counts gives the same bits. */
+static void
+test_identity_across_cuts (int with_map)
+{
+  skc_engine *e1 = make_engine ("shape:heart", 9, with_map, 1);
+  skc_engine *e3 = make_engine ("shape:heart", 9, with_map, 3);
+  if (!e1 || !e3)
+    return;
+  int       w = 300, h = 270, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
+  skc_image whole = { 0 }, other = { 0 };
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &whole, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &other, NULL) == SKC_OK);
+  CHECK_MSG (memcmp (whole.data, other.data, sizeof (float) * w * h * C) == 0,
+             "1 vs 3 threads differ (map %d)", with_map);
+
+  /* Irregular regions, each handed exactly its reach of margin. */
+  skc_image pieces = { 0 };
+  skc_image_alloc (&pieces, w, h, C);
+  int R = skc_engine_reach (e3);
+  int cuts_x[] = { 0, 37, 180, w }, cuts_y[] = { 0, 101, 102, h };
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      {
+        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
+        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
+        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
+        skc_apply_request rq = {
+          .image_width = w, .image_height = h, .channels = C, .alpha = alpha,
+          .input = { skc_image_pixel (&in, ix0, iy0), in.stride, ix0, iy0,
+                     ix1 - ix0, iy1 - iy0 },
+          .map = { skc_image_pixel (&map, ix0, iy0), map.stride, ix0, iy0,
+                   ix1 - ix0, iy1 - iy0 },
+          .output = { skc_image_pixel (&pieces, x0, y0), pieces.stride, x0,
+                      y0, x1 - x0, y1 - y0 },
+        };
+        skc_error err;
+        if (!CHECK (skc_engine_process (e3, &rq, &err) == SKC_OK))
+          fprintf (stderr, "     %s\n", err.message);
+      }
+  CHECK_MSG (memcmp (whole.data, pieces.data, sizeof (float) * w * h * C) == 0,
+             "regions differ from the whole image (map %d)", with_map);
+  skc_image_free (&pieces);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&whole);
+  skc_image_free (&other);
+  skc_engine_free (e1);
+  skc_engine_free (e3);
+}
+
+static void
+test_alpha_nan_tiny (void)
+{
+  skc_engine *e = make_engine ("shape:disc", 4, 0, 2);
+  if (!e)
+    return;
+  /* Opaque red beside transparent: premultiplied blur keeps pure red. */
+  skc_image in = { 0 }, out = { 0 };
+  skc_image_alloc (&in, 20, 10, 4);
+  for (int y = 0; y < 10; y++)
+    for (int x = 0; x < 10; x++)
+      {
+        float *p = skc_image_pixel (&in, x, y);
+        p[0] = 1, p[3] = 1;
+      }
+  CHECK (skc_apply_image (e, &in, 3, NULL, &out, NULL) == SKC_OK);
+  int fringe_ok = 1, partial = 0;
+  for (int x = 5; x < 15; x++)
+    {
+      const float *p = skc_image_pixel (&out, x, 5);
+      if (p[3] > 0.01f && p[3] < 0.99f)
+        {
+          partial++;
+          fringe_ok &= fabsf (p[0] / p[3] - 1) < 1e-4f && p[1] == 0
+                       && p[2] == 0 && p[0] <= p[3];
+        }
+    }
+  CHECK (partial >= 3 && fringe_ok);
+  skc_image_free (&out);
+
+  /* NaN and infinity: treated as transparent black, nothing spreads. */
+  skc_image grey = { 0 };
+  skc_image_alloc (&grey, 16, 16, 1);
+  for (int i = 0; i < 256; i++)
+    grey.data[i] = 0.5f;
+  grey.data[5 * 16 + 5] = NAN;
+  grey.data[10 * 16 + 9] = INFINITY;
+  grey.data[12 * 16 + 2] = -INFINITY;
+  CHECK (skc_apply_image (e, &grey, -1, NULL, &out, NULL) == SKC_OK);
+  int all_finite = 1;
+  for (int i = 0; i < 256; i++)
+    all_finite &= isfinite (out.data[i]) && out.data[i] >= 0.4f
+                  && out.data[i] <= 0.5f + 1e-5f;
+  CHECK (all_finite);
+  CHECK (out.data[5 * 16 + 5] < 0.5f);
+  skc_image_free (&out);
+  skc_image_free (&grey);
+
+  /* A 1x1 image and a kernel larger than the image. */
+  skc_image one = { 0 };
+  skc_image_alloc (&one, 1, 1, 3);
+  one.data[0] = 0.25f, one.data[1] = 0.5f, one.data[2] = 0.75f;
+  CHECK (skc_apply_image (e, &one, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK_NEAR (out.data[0], 0.25, 1e-6);
+  CHECK_NEAR (out.data[2], 0.75, 1e-6);
+  skc_image_free (&out);
+  skc_image_free (&one);
+  skc_image small = random_image (5, 3, 1, -1, 9), k = { 0 };
+  CHECK (skc_apply_image (e, &small, -1, NULL, &out, NULL) == SKC_OK);
+  skc_engine_kernel (e, 4, &k);
+  double worst = 0;
+  for (int y = 0; y < 3; y++)
+    for (int x = 0; x < 5; x++)
+      worst = fmax (worst, fabs (*skc_image_pixel (&out, x, y)
+                                 - dense_at (&k, &small, x, y, 0)));
+  CHECK (worst < 1e-5);
+  skc_image_free (&k);
+  skc_image_free (&small);
+  skc_image_free (&out);
+  skc_image_free (&in);
+  skc_engine_free (e);
+}
+
+static void
+test_highlights_and_map_semantics (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = 4;
+  p.cache = cache;
+  skc_image in = random_image (24, 24, 3, -1, 11), a = { 0 }, b = { 0 };
+  skc_engine *plain = NULL, *off = NULL, *on = NULL;
+  CHECK (skc_engine_new (&p, 0, &plain, NULL) == SKC_OK);
+  p.highlight_threshold = 0.5; /* gain 1: still off */
+  CHECK (skc_engine_new (&p, 0, &off, NULL) == SKC_OK);
+  p.highlight_gain = 10;
+  p.clip = 0;
+  CHECK (skc_engine_new (&p, 0, &on, NULL) == SKC_OK);
+  skc_apply_image (plain, &in, -1, NULL, &a, NULL);
+  skc_apply_image (off, &in, -1, NULL, &b, NULL);
+  CHECK (memcmp (a.data, b.data, sizeof (float) * 24 * 24 * 3) == 0);
+  skc_image_free (&b);
+  skc_apply_image (on, &in, -1, NULL, &b, NULL);
+  double sa = 0, sb = 0;
+  for (int i = 0; i < 24 * 24 * 3; i++)
+    sa += a.data[i], sb += b.data[i];
+  CHECK (sb > 1.5 * sa);
+  skc_image_free (&a);
+  skc_image_free (&b);
+  skc_engine_free (plain);
+  skc_engine_free (off);
+  skc_engine_free (on);
+
+  /* Map value == focus: radius 0, the image comes back; inverted white is
+     black. */
+  skc_image map = { 0 };
+  skc_image_alloc (&map, 24, 24, 1);
+  for (int i = 0; i < 24 * 24; i++)
+    map.data[i] = 0.3f;
+  skc_params_init (&p);
+  p.radius = 6;
+  p.cache = cache;
+  p.focus = 0.3;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 1, &e, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, &map, &a, NULL) == SKC_OK);
+  double worst = 0;
+  for (int i = 0; i < 24 * 24 * 3; i++)
+    worst = fmax (worst, fabs (a.data[i] - in.data[i]));
+  CHECK_MSG (worst < 1e-5, "in-focus pixels changed by %g", worst);
+  skc_image_free (&a);
+  /* A map of the wrong size, or none, is refused. */
+  skc_image wrong = { 0 };
+  skc_image_alloc (&wrong, 23, 24, 1);
+  skc_error err;
+  CHECK (skc_apply_image (e, &in, -1, &wrong, &a, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_apply_image (e, &in, -1, NULL, &a, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  skc_engine_free (e);
+  skc_image_free (&wrong);
+  skc_image_free (&map);
+  skc_image_free (&in);
+
+  /* Bad parameters. */
+  skc_params_init (&p);
+  p.radius = NAN;
+  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  p.radius = 5000;
+  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  p.radius = 5;
+  p.map_gamma = 0;
+  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+}
+
+int
+main (void)
+{
+  cache = skc_cache_new (NULL, 64);
+  test_uniform_matches_dense ();
+  test_varying_matches_naive ("shape:star", 5, 2);
+  test_varying_matches_naive ("shape:disc", 3, 3);
+  test_identity_across_cuts (0);
+  test_identity_across_cuts (1);
+  test_alpha_nan_tiny ();
+  test_highlights_and_map_semantics ();
+
+  const char *dir = getenv ("SKC_DATA_DIR");
+  char        path[4096];
+  snprintf (path, sizeof path, "%s/photos/tests-128.ppm", dir ? dir : "data");
+  skc_image photo = { 0 };
+  if (CHECK (skc_pnm_read (path, &photo, NULL) == SKC_OK))
+    {
+      double psnr = tilt_shift_psnr ("shape:disc", 8, &photo);
+      CHECK_MSG (psnr >= 35, "tilt-shift disc R=8: %.2f dB < 35 dB", psnr);
+      printf ("tilt-shift disc R_max=8 against dense truth: %.2f dB\n", psnr);
+      psnr = tilt_shift_psnr ("shape:heart", 8, &photo);
+      CHECK_MSG (psnr >= 35, "tilt-shift heart R=8: %.2f dB < 35 dB", psnr);
+      printf ("tilt-shift heart R_max=8 against dense truth: %.2f dB\n", psnr);
+    }
+  skc_image_free (&photo);
+  skc_cache_free (cache);
+  return check_summary ();
+}
