@@ -405,18 +405,13 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
   if (!e->with_map)
     return skc_filter_render (e->filter, out);
   /* The two members around the radius, blended as the tiles blend them. */
-  int    j = 0;
-  double t = 1;
-  while (j + 2 < e->member_count && radius > e->member_radius[j + 1])
-    j++;
-  double span = e->member_radius[j + 1] - e->member_radius[j];
-  t = (radius - e->member_radius[j]) / span;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  int   j;
+  float tf;
+  skc_engine_level_blend (e, skc_engine_radius_level (e, radius), &j, &tf);
   const skc_filter *a = e->members[j], *b = e->members[j + 1];
   skc_filter *blend = skc_filter_copy (a);
   if (!blend)
     return SKC_ERR_OUT_OF_MEMORY;
-  float tf = (float) t;
   for (int l = 0; l < blend->layer_count; l++)
     for (int i = 0; i < blend->layer_size[l]; i++)
       {

@@ -11,6 +11,12 @@
  * offsets of the fit at this radius. */
 #define SKC_ENGINE_FIT_RADIUS_CAP 32.0
 
+/* A pixel's blend between two basis members is quantised to this many
+ * steps per member interval (members are 30 % apart in radius, so a step
+ * is under 0.5 % of the radius: invisible).  Pixels of one level share
+ * whole-pixel taps, so runs of them filter like a uniform blur. */
+#define SKC_ENGINE_LEVELS 64
+
 struct skc_engine
 {
   skc_params params;
@@ -37,11 +43,20 @@ typedef struct
 {
   float *buffers[2];
   size_t capacity[2]; /* floats */
-  float *radius;   /* per padded pixel, with a map */
-  size_t radius_capacity;
+  int   *level;    /* per padded pixel, with a map */
+  size_t level_capacity;
+  skc_layer_taps **level_taps; /* per level, built on first use */
+  int    level_count;
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
+
+/* The blend level of a blur-map value, and the member pair and fraction
+ * a level stands for. */
+int  skc_engine_level (const skc_engine *engine, float map_value);
+int  skc_engine_radius_level (const skc_engine *engine, double radius);
+void skc_engine_level_blend (const skc_engine *engine, int level, int *member,
+                             float *t);
 
 int skc_engine_tile (const skc_engine *engine, const skc_apply_request *rq,
                      int x0, int y0, int width, int height,

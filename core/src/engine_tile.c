@@ -33,7 +33,15 @@ skc_tile_scratch_free (skc_tile_scratch *s)
 {
   free (s->buffers[0]);
   free (s->buffers[1]);
-  free (s->radius);
+  free (s->level);
+  for (int q = 0; q < s->level_count; q++)
+    if (s->level_taps[q])
+      {
+        for (int l = 0; l < SKC_MAX_LAYERS; l++)
+          skc_layer_taps_free (&s->level_taps[q][l]);
+        free (s->level_taps[q]);
+      }
+  free (s->level_taps);
   memset (s, 0, sizeof *s);
 }
 
@@ -92,9 +100,23 @@ prepare_pixel (const skc_params *p, const float *src, float *dst, int channels,
       dst[c] *= factor;
 }
 
-/* Map value to a position in the basis: member j + fraction t. */
-static float
-basis_position (const skc_engine *e, float value)
+int
+skc_engine_radius_level (const skc_engine *e, double r)
+{
+  int m = e->member_count;
+  for (int j = 0; j + 1 < m; j++)
+    if (r <= e->member_radius[j + 1])
+      {
+        double t = (r - e->member_radius[j])
+                   / (e->member_radius[j + 1] - e->member_radius[j]);
+        t = t < 0 ? 0 : t;
+        return j * SKC_ENGINE_LEVELS + (int) lround (t * SKC_ENGINE_LEVELS);
+      }
+  return (m - 1) * SKC_ENGINE_LEVELS;
+}
+
+int
+skc_engine_level (const skc_engine *e, float value)
 {
   const skc_params *p = &e->params;
   double            v = isfinite (value) ? value : 0;
@@ -103,14 +125,53 @@ basis_position (const skc_engine *e, float value)
     v = 1 - v;
   if (p->map_gamma != 1)
     v = pow (v, p->map_gamma);
-  double r = p->radius * fabs (v - p->focus);
-  int    m = e->member_count;
-  for (int j = 0; j + 1 < m; j++)
-    if (r <= e->member_radius[j + 1])
-      return (float) (j + (r - e->member_radius[j])
-                              / (e->member_radius[j + 1]
-                                 - e->member_radius[j]));
-  return (float) (m - 1);
+  return skc_engine_radius_level (e, p->radius * fabs (v - p->focus));
+}
+
+void
+skc_engine_level_blend (const skc_engine *e, int level, int *member, float *t)
+{
+  int j = level / SKC_ENGINE_LEVELS;
+  if (j > e->member_count - 2)
+    j = e->member_count - 2;
+  *member = j;
+  *t = (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
+}
+
+/* The whole-pixel taps of every layer for one blend level. */
+static skc_layer_taps *
+level_taps (const skc_engine *e, skc_tile_scratch *s, int level)
+{
+  if (s->level_taps[level])
+    return s->level_taps[level];
+  int   j;
+  float t;
+  skc_engine_level_blend (e, level, &j, &t);
+  skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
+  skc_filter     *blend = skc_filter_copy (e->members[j]);
+  int             ok = taps && blend;
+  for (int l = 0; ok && l < e->layers; l++)
+    {
+      const skc_sample *a = e->members[j]->layer[l];
+      const skc_sample *b = e->members[j + 1]->layer[l];
+      for (int i = 0; i < blend->layer_size[l]; i++)
+        {
+          blend->layer[l][i].dx = a[i].dx + t * (b[i].dx - a[i].dx);
+          blend->layer[l][i].dy = a[i].dy + t * (b[i].dy - a[i].dy);
+          blend->layer[l][i].w = a[i].w + t * (b[i].w - a[i].w);
+        }
+      ok = skc_layer_taps_build (blend, l, &taps[l]);
+    }
+  skc_filter_free (blend);
+  if (!ok)
+    {
+      for (int l = 0; taps && l < SKC_MAX_LAYERS; l++)
+        skc_layer_taps_free (&taps[l]);
+      free (taps);
+      return NULL;
+    }
+  s->level_taps[level] = taps;
+  return taps;
 }
 
 /* One layer of a uniform complex: out(x) = sum c * in(x - d) on rows
@@ -135,48 +196,30 @@ uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
     }
 }
 
-/* One layer with per-pixel blended samples (blur map). */
-HOT_LOOP static void
-varying_layer (const skc_engine *e, int layer, const float *position,
-               const float *in, float *out, size_t stride, int pw, int channels,
-               int x0, int x1, int y0, int y1)
+/* One layer with a blur map: each run of pixels sharing a blend level is
+ * filtered like a uniform blur with that level's taps. */
+static int
+varying_layer (const skc_engine *e, skc_tile_scratch *scratch, int layer,
+               const float *in, float *out, size_t stride, int pw,
+               int channels, int x0, int x1, int y0, int y1)
 {
-  const int n = e->members[0]->layer_size[layer];
   for (int y = y0; y < y1; y++)
-    for (int x = x0; x < x1; x++)
-      {
-        float pos = position[(size_t) y * pw + x];
-        int   j = (int) pos;
-        if (j >= e->member_count - 1)
-          j = e->member_count - 2;
-        float             t = pos - (float) j;
-        const skc_sample *a = e->members[j]->layer[layer];
-        const skc_sample *b = e->members[j + 1]->layer[layer];
-        float             acc[4] = { 0, 0, 0, 0 };
-        for (int s = 0; s < n; s++)
-          {
-            float dx = a[s].dx + t * (b[s].dx - a[s].dx);
-            float dy = a[s].dy + t * (b[s].dy - a[s].dy);
-            float w = a[s].w + t * (b[s].w - a[s].w);
-            float fx = floorf (dx), fy = floorf (dy);
-            float u = dx - fx, v = dy - fy;
-            /* in (x - dx) lies between columns x - fx - 1 (weight u) and
-               x - fx (weight 1 - u). */
-            int          sx = x - (int) fx, sy = y - (int) fy;
-            const float *p00 = in + (size_t) sy * stride + (size_t) sx * channels;
-            const float *p10 = p00 - channels;
-            const float *p01 = p00 - stride;
-            const float *p11 = p01 - channels;
-            float w00 = w * (1 - u) * (1 - v), w10 = w * u * (1 - v);
-            float w01 = w * (1 - u) * v, w11 = w * u * v;
-            for (int c = 0; c < channels; c++)
-              acc[c] += w00 * p00[c] + w10 * p10[c] + w01 * p01[c]
-                        + w11 * p11[c];
-          }
-        float *d = out + (size_t) y * stride + (size_t) x * channels;
-        for (int c = 0; c < channels; c++)
-          d[c] = acc[c];
-      }
+    {
+      const int *levels = scratch->level + (size_t) y * pw;
+      for (int x = x0; x < x1;)
+        {
+          int q = levels[x], end = x + 1;
+          while (end < x1 && levels[end] == q)
+            end++;
+          skc_layer_taps *taps = level_taps (e, scratch, q);
+          if (!taps)
+            return 0;
+          uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
+                         y + 1);
+          x = end;
+        }
+    }
+  return 1;
 }
 
 /* Separable low-rank filter over the tile: each term's horizontal pass
@@ -267,8 +310,22 @@ skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
       if (e->with_map)
         {
           size_t n = (size_t) pw * ph;
-          if (!reserve (&s->radius, &s->radius_capacity, n))
-            return 0;
+          size_t bytes_cap = s->level_capacity;
+          if (n > bytes_cap)
+            {
+              int *lv = realloc (s->level, n * sizeof *lv);
+              if (!lv)
+                return 0;
+              s->level = lv;
+              s->level_capacity = n;
+            }
+          if (!s->level_taps)
+            {
+              s->level_count = e->member_count * SKC_ENGINE_LEVELS + 1;
+              s->level_taps = calloc (s->level_count, sizeof *s->level_taps);
+              if (!s->level_taps)
+                return 0;
+            }
           const skc_view *map = &rq->map;
           for (int j = 0; j < ph; j++)
             {
@@ -280,8 +337,8 @@ skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
                 {
                   int sx = clampi (x0 - R + i, map->x,
                                    map->x + map->width - 1);
-                  s->radius[(size_t) j * pw + i]
-                    = basis_position (e, row[sx - map->x]);
+                  s->level[(size_t) j * pw + i]
+                    = skc_engine_level (e, row[sx - map->x]);
                 }
             }
         }
@@ -291,9 +348,12 @@ skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
           int out_margin = margin - e->layer_reach[l];
           int lo = R - out_margin;
           if (e->with_map)
-            varying_layer (e, l, s->radius, s->buffers[cur],
-                           s->buffers[1 - cur], stride, pw, C, lo,
-                           R + w + out_margin, lo, R + h + out_margin);
+            {
+              if (!varying_layer (e, s, l, s->buffers[cur],
+                                  s->buffers[1 - cur], stride, pw, C, lo,
+                                  R + w + out_margin, lo, R + h + out_margin))
+                return 0;
+            }
           else
             uniform_layer (&e->taps[l], s->buffers[cur], s->buffers[1 - cur],
                            stride, C, lo, R + w + out_margin, lo,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -843,6 +844,14 @@ test_cancel (void)
   skc_fit_options cancelled_opts;
   skc_fit_options plain_opts;
   skc_fit_options impatient_opts;
+  skc_fit_options patient_opts;
+  skc_fit_options later_opts;
+  atomic_int patient_flag;
+  atomic_int later_flag;
+  racer patient;
+  racer later;
+  pthread_t patient_thread;
+  pthread_t later_thread;
   fit_counter counter;
   fit_counter slow_counter;
   racer first;
@@ -881,8 +890,10 @@ test_cancel (void)
   CHECK_EQ_INT (atomic_load (&counter.calls), calls_per_fit);
   skc_filter_free (second.filter);
 
-  /* 2. A waiter whose own flag is up gives up at once. */
-  counter_reset (&slow_counter, 100);
+  /* 2. Waiters carrying a cancel flag watch it: one whose flag is up
+   * gives up at once, one whose flag goes up while it waits gives up
+   * then, one whose flag stays down gets the fitter's result. */
+  counter_reset (&slow_counter, 300);
   fast_options (&plain_opts, &slow_counter);
   first = (racer) { .cache = cache, .key = "slow", .opts = &plain_opts,
                     .result = SKC_ERR_IO, .hit = -1 };
@@ -890,6 +901,21 @@ test_cancel (void)
   for (waited = 0; waited < 5000 && atomic_load (&slow_counter.calls) == 0;
        waited++)
     sleep_ms (1);
+
+  counter_reset (&counter, 0);
+  atomic_init (&patient_flag, 0);
+  fast_options (&patient_opts, &counter);
+  patient_opts.cancel = &patient_flag;
+  patient = (racer) { .cache = cache, .key = "slow", .opts = &patient_opts,
+                      .result = SKC_ERR_IO, .hit = -1 };
+  pthread_create (&patient_thread, NULL, run_fit, &patient);
+  atomic_init (&later_flag, 0);
+  fast_options (&later_opts, &counter);
+  later_opts.cancel = &later_flag;
+  later = (racer) { .cache = cache, .key = "slow", .opts = &later_opts,
+                    .result = SKC_ERR_IO, .hit = -1 };
+  pthread_create (&later_thread, NULL, run_fit, &later);
+
   atomic_init (&raised, 1);
   fast_options (&impatient_opts, &counter);
   impatient_opts.cancel = &raised;
@@ -897,10 +923,23 @@ test_cancel (void)
                                &filter, &hit, NULL),
                 SKC_ERR_CANCELLED);
   CHECK (filter == NULL);
+  sleep_ms (30);
+  atomic_store (&later_flag, 1);
+  pthread_join (later_thread, NULL);
+  CHECK_EQ_INT (later.result, SKC_ERR_CANCELLED);
+  CHECK (later.filter == NULL);
+
   pthread_join (thread, NULL);
+  pthread_join (patient_thread, NULL);
   CHECK_EQ_INT (first.result, SKC_OK);
   CHECK_EQ_INT (first.hit, 0);
+  CHECK_EQ_INT (atomic_load (&slow_counter.calls), calls_per_fit);
+  CHECK_EQ_INT (patient.result, SKC_OK);
+  CHECK_EQ_INT (patient.hit, 1);
+  CHECK (filters_equal (first.filter, patient.filter));
+  CHECK_EQ_INT (atomic_load (&counter.calls), 0);
   skc_filter_free (first.filter);
+  skc_filter_free (patient.filter);
 
   skc_cache_free (cache);
 }
@@ -974,6 +1013,95 @@ test_default_cache (void)
   skc_filter_free (fitted);
 }
 
+/* Runs in a child process, since the default cache is made once per
+ * process: sets the three variables (NULL unsets), stores a filter in the
+ * default cache and exits 0 if it is found again. */
+static void
+default_cache_child (const char *cache_dir, const char *xdg, const char *home)
+{
+  const char *names[3] = { "SKC_CACHE_DIR", "XDG_CACHE_HOME", "HOME" };
+  const char *values[3];
+  int samples[1] = { 1 };
+  skc_filter *stored = skc_filter_new_complex (1, samples,
+                                               SKC_OFFSETS_BILINEAR);
+  skc_filter *found = NULL;
+  skc_cache *cache;
+  int i;
+  bool ok;
+
+  values[0] = cache_dir;
+  values[1] = xdg;
+  values[2] = home;
+  for (i = 0; i < 3; i++)
+    if (values[i] != NULL)
+      setenv (names[i], values[i], 1);
+    else
+      unsetenv (names[i]);
+  if (stored == NULL)
+    _exit (2);
+  skc_filter_layer (stored, 0)[0].w = 1.0f;
+  cache = skc_cache_default ();
+  ok = cache != NULL && skc_cache_store (cache, "child key", stored) == SKC_OK
+       && skc_cache_lookup (cache, "child key", &found) == SKC_OK
+       && found != NULL && filters_equal (stored, found);
+  /* _exit: the child must not run the parent's exit-time checks. */
+  _exit (ok ? 0 : 1);
+}
+
+static int
+run_default_cache_child (const char *cache_dir, const char *xdg,
+                         const char *home)
+{
+  pid_t child;
+  int status = 0;
+
+  fflush (NULL);
+  child = fork ();
+  if (child < 0)
+    return -1;
+  if (child == 0)
+    default_cache_child (cache_dir, xdg, home);
+  if (waitpid (child, &status, 0) != child || !WIFEXITED (status))
+    return -1;
+  return WEXITSTATUS (status);
+}
+
+/* Where the default cache goes, by environment. */
+static void
+test_default_cache_folders (void)
+{
+  char xdg[256];
+  char home[256];
+  char folder[300];
+
+  /* "off" wins over everything: memory only. */
+  temp_path (xdg, sizeof xdg, "xdg-off");
+  temp_path (home, sizeof home, "home-off");
+  CHECK_EQ_INT (run_default_cache_child ("off", xdg, home), 0);
+  snprintf (folder, sizeof folder, "%s/skc", xdg);
+  CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 0);
+  snprintf (folder, sizeof folder, "%s/.cache/skc", home);
+  CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 0);
+
+  /* $XDG_CACHE_HOME/skc before $HOME/.cache/skc. */
+  temp_path (xdg, sizeof xdg, "xdg");
+  temp_path (home, sizeof home, "home-unused");
+  CHECK_EQ_INT (run_default_cache_child (NULL, xdg, home), 0);
+  snprintf (folder, sizeof folder, "%s/skc", xdg);
+  CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 1);
+  snprintf (folder, sizeof folder, "%s/.cache/skc", home);
+  CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 0);
+
+  /* A relative $XDG_CACHE_HOME is ignored, as the XDG spec asks. */
+  temp_path (home, sizeof home, "home");
+  CHECK_EQ_INT (run_default_cache_child (NULL, "relative/cache", home), 0);
+  snprintf (folder, sizeof folder, "%s/.cache/skc", home);
+  CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 1);
+
+  /* Nowhere to go: memory only, still working. */
+  CHECK_EQ_INT (run_default_cache_child (NULL, NULL, NULL), 0);
+}
+
 int
 main (void)
 {
@@ -1003,6 +1131,9 @@ main (void)
   test_keys_fit_concurrently ();
   test_cancel ();
   test_failed_fit ();
+  /* Before this process makes its own default cache, which children
+   * would inherit. */
+  test_default_cache_folders ();
   test_default_cache ();
 
   skc_image_free (&disc_target);

@@ -145,7 +145,8 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
 
 /* Naive reference of the blur-map cascade: every layer on the whole
  * extended domain (image plus reach, clamped input), each pixel with the
- * samples blended for its own map value, in double precision. */
+ * samples blended for its own map value (at the engine's blend level), in
+ * double precision. */
 static void
 test_varying_matches_naive (const char *spec, double rmax, int C)
 {
@@ -167,17 +168,8 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
-        int    ix = clampi (x - R, w), iy = clampi (y - R, h);
-        double r = rmax * *skc_image_pixel (&map, ix, iy);
-        float  p = (float) (e->member_count - 1);
-        for (int j = 0; j + 1 < e->member_count; j++)
-          if (r <= e->member_radius[j + 1])
-            {
-              p = (float) (j + (r - e->member_radius[j])
-                                 / (e->member_radius[j + 1]
-                                    - e->member_radius[j]));
-              break;
-            }
+        int   ix = clampi (x - R, w), iy = clampi (y - R, h);
+        float p = (float) skc_engine_level (e, *skc_image_pixel (&map, ix, iy));
         pos[(size_t) y * W + x] = p;
         for (int c = 0; c < C; c++)
           cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
@@ -189,10 +181,9 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
       for (int y = R - om; y < R + h + om; y++)
         for (int x = R - om; x < R + w + om; x++)
           {
-            float p = pos[(size_t) y * W + x];
-            int   j = (int) p < e->member_count - 1 ? (int) p
-                                                    : e->member_count - 2;
-            float t = p - (float) j;
+            int   j;
+            float t;
+            skc_engine_level_blend (e, (int) pos[(size_t) y * W + x], &j, &t);
             const skc_sample *a = skc_filter_layer_const (e->members[j], l);
             const skc_sample *b = skc_filter_layer_const (e->members[j + 1], l);
             for (int c = 0; c < C; c++)
