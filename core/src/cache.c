@@ -32,7 +32,7 @@
 
 typedef struct
 {
-  char       *key;
+  char *key;
   skc_filter *filter;
 } cache_entry;
 
@@ -41,24 +41,24 @@ typedef struct
 typedef struct pending_fit
 {
   struct pending_fit *next;
-  char               *key;
-  int                 users;
-  bool                done;
-  skc_result          result;
-  skc_error           detail; /* why it failed, for the waiters */
-  skc_filter         *filter; /* a copy for the waiters, when it succeeded */
+  char *key;
+  int users;
+  bool done;
+  skc_result result;
+  skc_error detail;   /* why it failed, for the waiters */
+  skc_filter *filter; /* a copy for the waiters, when it succeeded */
 } pending_fit;
 
 struct skc_cache
 {
   pthread_mutex_t lock;
-  pthread_cond_t  fit_finished; /* broadcast whenever a pending fit ends */
-  char           *disk_dir;     /* NULL: memory only */
-  int             max_entries;
-  int             entry_count;
-  int             entry_capacity;
-  cache_entry    *entries; /* most recently used first */
-  pending_fit    *pending;
+  pthread_cond_t fit_finished; /* broadcast whenever a pending fit ends */
+  char *disk_dir;              /* NULL: memory only */
+  int max_entries;
+  int entry_count;
+  int entry_capacity;
+  cache_entry *entries; /* most recently used first */
+  pending_fit *pending;
 };
 
 /* ------------------------------------------------------------------ */
@@ -210,13 +210,15 @@ memory_store (skc_cache *cache, const char *key, const skc_filter *f)
     {
       /* Grown on demand, so a generous max_entries costs nothing up
        * front. */
-      int capacity = cache->entry_capacity > 0 ? 2 * cache->entry_capacity
-                                               : 8;
+      int capacity = cache->max_entries;
       cache_entry *grown;
 
-      if (capacity > cache->max_entries || capacity <= 0)
+      if (cache->entry_capacity < cache->max_entries / 2)
+        capacity = cache->entry_capacity >= 4 ? 2 * cache->entry_capacity : 8;
+      if (capacity > cache->max_entries)
         capacity = cache->max_entries;
-      grown = realloc (cache->entries, (size_t) capacity * sizeof (cache_entry));
+      grown
+          = realloc (cache->entries, (size_t) capacity * sizeof (cache_entry));
       if (grown == NULL)
         {
           entry_clear (&entry);
@@ -257,7 +259,7 @@ disk_read (const skc_cache *cache, const char *key)
     return NULL;
 
   if (skc_read_file (path, CACHE_FILE_MAX_BYTES, &bytes, &length, NULL)
-        == SKC_OK
+          == SKC_OK
       && length >= header_length
       && memcmp (bytes, KEY_LINE_PREFIX, prefix_length) == 0
       && memcmp (bytes + prefix_length, key, key_length) == 0
@@ -309,8 +311,8 @@ make_folders (const char *folder, skc_error *err)
   if (mkdir (folder, 0700) != 0 && errno != EEXIST)
     {
       saved_errno = errno;
-      return skc_fail (err, SKC_ERR_IO, "%s: cannot create folder: %s",
-                       folder, skc_errno_text (saved_errno));
+      return skc_fail (err, SKC_ERR_IO, "%s: cannot create folder: %s", folder,
+                       skc_errno_text (saved_errno));
     }
   /* EEXIST also covers a plain file of that name. */
   if (stat (folder, &info) != 0 || !S_ISDIR (info.st_mode))

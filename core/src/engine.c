@@ -108,7 +108,8 @@ fit_radius (const skc_params *p, double radius, const skc_filter *initial,
       opts.steps = BASIS_STEPS;
     }
   skc_cache *cache = p->cache ? p->cache : skc_cache_default ();
-  r = skc_cache_fit (cache, key, &target, &opts, out, NULL, err);
+  r = cache ? skc_cache_fit (cache, key, &target, &opts, out, NULL, err)
+            : skc_fit (&target, &opts, out, NULL, err);
   if (r == SKC_OK)
     {
       skc_filter_info info = { 0 };
@@ -119,23 +120,6 @@ fit_radius (const skc_params *p, double radius, const skc_filter *initial,
     }
   skc_image_free (&target);
   return r;
-}
-
-/* A copy of f with offsets scaled (radii beyond the fit cap). */
-static skc_filter *
-scaled_copy (const skc_filter *f, double scale)
-{
-  skc_filter *c = skc_filter_copy (f);
-  if (!c || scale == 1)
-    return c;
-  for (int l = 0; l < c->layer_count; l++)
-    for (int i = 0; i < c->layer_size[l]; i++)
-      {
-        c->layer[l][i].dx = (float) (c->layer[l][i].dx * scale);
-        c->layer[l][i].dy = (float) (c->layer[l][i].dy * scale);
-      }
-  c->info.radius *= scale;
-  return c;
 }
 
 /* The identity complex shaped like f: zero offsets, weights 1/N. */
@@ -165,63 +149,164 @@ layer_reach (const skc_filter *f, int l)
   return reach;
 }
 
+/* Full-resolution pixels a scale reads beyond its output: its own reach in
+ * blocks, plus the blocks bilinear upsampling and block alignment touch. */
+static int
+scale_full_reach (const skc_scale *s)
+{
+  return s->factor == 1 ? s->reach : (s->reach + 2) * s->factor;
+}
+
+/* The scale a uniform blur of radius r needs: the smallest k with
+ * r <= SCALE_RADIUS * 2^k. */
+static int
+scale_for_radius (double r)
+{
+  int k = 0;
+  while (k + 1 < SKC_ENGINE_MAX_SCALES && r > SKC_ENGINE_SCALE_RADIUS * (1 << k))
+    k++;
+  return k;
+}
+
 static skc_result
 prepare_uniform (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
+  int               k = p->filter ? 0 : scale_for_radius (p->radius);
+  skc_scale        *s = &e->scales[k];
   skc_result        r = SKC_OK;
+  e->scale_count = k + 1;
+  e->first_scale = k;
+  s->factor = 1 << k;
   if (p->filter)
-    e->filter = skc_filter_copy (p->filter);
+    s->filter = skc_filter_copy (p->filter);
   else if (p->radius < 0.5)
     {
       /* Nothing to blur: a one-sample identity. */
       int one = 1;
-      e->filter = skc_filter_new_complex (1, &one, SKC_OFFSETS_INTEGER);
-      if (e->filter)
-        e->filter->layer[0][0].w = 1;
+      s->filter = skc_filter_new_complex (1, &one, SKC_OFFSETS_INTEGER);
+      if (s->filter)
+        s->filter->layer[0][0].w = 1;
+    }
+  else
+    r = fit_radius (p, p->radius / s->factor, NULL, 1, NULL, &s->filter, err);
+  if (r != SKC_OK)
+    return r;
+  if (!s->filter)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  if (s->filter->kind == SKC_FILTER_LOWRANK)
+    {
+      s->reach = s->filter->size / 2;
+      e->reach = s->reach;
+      snprintf (e->description, sizeof e->description,
+                "uniform: separable rank %d, %dx%d (%d taps, %ld MACs per "
+                "pixel and channel)",
+                s->filter->rank, s->filter->size, s->filter->size,
+                skc_filter_taps (s->filter), skc_filter_macs (s->filter));
+      return SKC_OK;
+    }
+  s->layers = s->filter->layer_count;
+  for (int l = 0; l < s->layers; l++)
+    {
+      if (!skc_layer_taps_build (s->filter, l, &s->taps[l]))
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      s->layer_reach[l] = s->taps[l].reach;
+      s->reach += s->taps[l].reach;
+    }
+  e->reach = scale_full_reach (s);
+  char scale_note[96] = "";
+  if (s->factor > 1)
+    snprintf (scale_note, sizeof scale_note,
+              " on %dx%d blocks (radius %g there)", s->factor, s->factor,
+              p->radius / s->factor);
+  snprintf (e->description, sizeof e->description,
+            "uniform: complex %dx%d %s%s (%d taps, %ld MACs per pixel and "
+            "channel%s, reach %d px)",
+            s->layers, s->filter->layer_size[0],
+            s->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
+                                                      : "bilinear",
+            scale_note, skc_filter_taps (s->filter),
+            skc_filter_macs (s->filter),
+            s->factor > 1 ? " at that scale" : "", e->reach);
+  return SKC_OK;
+}
+
+/* One scale's basis: members from `bottom` (0: the identity) to `top`
+ * radius, in the scale's pixels, fitted from the top down so that sample i
+ * stays sample i. */
+static skc_result
+prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
+                     skc_error *err)
+{
+  const skc_params *p = &e->params;
+  double            radii[64];
+  int               n = 0;
+  radii[n++] = top;
+  /* Scale 0 goes down to about 1 px (then the identity); a coarser scale
+     needs a member at or below the radius where it takes over. */
+  while (!p->filter && n < 62
+         && (bottom > 0 ? radii[n - 1] > bottom
+                        : radii[n - 1] * BASIS_RATIO >= 1))
+    {
+      radii[n] = radii[n - 1] * BASIS_RATIO;
+      n++;
+    }
+  int with_identity = bottom <= 0;
+  s->member_count = n + with_identity;
+  s->members = calloc (s->member_count, sizeof *s->members);
+  s->member_radius = calloc (s->member_count, sizeof *s->member_radius);
+  if (!s->members || !s->member_radius)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  skc_result r = SKC_OK;
+  int        index = s->member_count - 1;
+  if (p->filter)
+    {
+      /* A given filter stands for the full radius as it is. */
+      s->members[index] = skc_filter_copy (p->filter);
+      s->member_radius[index] = top;
     }
   else
     {
-      double      fit_r = fmin (p->radius, SKC_ENGINE_FIT_RADIUS_CAP);
-      skc_filter *fitted = NULL;
-      r = fit_radius (p, fit_r, NULL, 1, NULL, &fitted, err);
-      if (r == SKC_OK)
+      char chain[96];
+      snprintf (chain, sizeof chain, "basis-from=%.9g", top);
+      r = fit_radius (p, top, NULL, 1, NULL, &s->members[index], err);
+      s->member_radius[index] = top;
+      for (int k = 1; k < n && r == SKC_OK; k++)
         {
-          e->filter = scaled_copy (fitted, p->radius / fit_r);
-          skc_filter_free (fitted);
+          index--;
+          r = fit_radius (p, radii[k], s->members[index + 1],
+                          radii[k] / radii[k - 1], chain, &s->members[index],
+                          err);
+          s->member_radius[index] = radii[k];
         }
     }
   if (r != SKC_OK)
     return r;
-  if (!e->filter)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-
-  if (e->filter->kind == SKC_FILTER_LOWRANK)
+  const skc_filter *shape = s->members[s->member_count - 1];
+  if (!shape || shape->kind != SKC_FILTER_COMPLEX)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "a blur map needs a sparse complex, not a separable "
+                     "filter");
+  if (with_identity)
     {
-      e->reach = e->filter->size / 2;
-      snprintf (e->description, sizeof e->description,
-                "uniform: separable rank %d, %dx%d (%d taps, %ld MACs per "
-                "pixel and channel)",
-                e->filter->rank, e->filter->size, e->filter->size,
-                skc_filter_taps (e->filter), skc_filter_macs (e->filter));
-      return SKC_OK;
+      s->members[0] = identity_like (shape);
+      s->member_radius[0] = 0;
     }
-  e->layers = e->filter->layer_count;
-  for (int l = 0; l < e->layers; l++)
+  for (int m = 0; m < s->member_count; m++)
+    if (!s->members[m])
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  s->layers = shape->layer_count;
+  for (int l = 0; l < s->layers; l++)
     {
-      if (!skc_layer_taps_build (e->filter, l, &e->taps[l]))
-        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      e->layer_reach[l] = e->taps[l].reach;
-      e->reach += e->taps[l].reach;
+      for (int m = 0; m < s->member_count; m++)
+        {
+          int rm = layer_reach (s->members[m], l);
+          s->layer_reach[l] = rm > s->layer_reach[l] ? rm : s->layer_reach[l];
+        }
+      s->reach += s->layer_reach[l];
     }
-  snprintf (e->description, sizeof e->description,
-            "uniform: complex %dx%d %s at radius %g (%d taps, %ld MACs per "
-            "pixel and channel, reach %d px)",
-            e->layers, e->filter->layer_size[0],
-            e->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
-                                                      : "bilinear",
-            e->filter->info.radius, skc_filter_taps (e->filter),
-            skc_filter_macs (e->filter), e->reach);
   return SKC_OK;
 }
 
@@ -229,102 +314,34 @@ static skc_result
 prepare_basis (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  double            top = p->radius;
-  double            fit_top = fmin (top, SKC_ENGINE_FIT_RADIUS_CAP);
-  /* Member radii, largest first: top, [fit_top,] fit_top q, ... >= 1. */
-  double radii[64];
-  int    n = 0;
-  radii[n++] = top;
-  if (fit_top < top)
-    radii[n++] = fit_top;
-  for (double r = fit_top * BASIS_RATIO; r >= 1.0 && n < 62 && !p->filter;
-       r *= BASIS_RATIO)
-    radii[n++] = r;
-
-  e->member_count = n + 1;
-  e->members = calloc (e->member_count, sizeof *e->members);
-  e->member_radius = calloc (e->member_count, sizeof *e->member_radius);
-  if (!e->members || !e->member_radius)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-
-  skc_filter *top_fit = NULL;
-  skc_result  r = SKC_OK;
-  if (p->filter)
-    top_fit = skc_filter_copy (p->filter);
-  else
-    r = fit_radius (p, fit_top, NULL, 1, NULL, &top_fit, err);
-  if (r != SKC_OK)
-    return r;
-  if (!top_fit || top_fit->kind != SKC_FILTER_COMPLEX)
+  int               top_scale = p->filter ? 0 : scale_for_radius (p->radius);
+  e->scale_count = top_scale + 1;
+  e->first_scale = 0;
+  int members = 0;
+  for (int k = 0; k <= top_scale; k++)
     {
-      skc_filter_free (top_fit);
-      return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                       "a blur map needs a sparse complex, not a separable "
-                       "filter");
+      skc_scale *s = &e->scales[k];
+      s->factor = 1 << k;
+      double top = k == top_scale ? p->radius / s->factor
+                                  : SKC_ENGINE_SCALE_RADIUS;
+      /* Scale k > 0 serves from the handover of scale k - 1 upwards. */
+      double bottom = k == 0 ? 0
+                             : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS
+                                 / 2;
+      skc_result r = prepare_scale_basis (e, s, top, bottom, err);
+      if (r != SKC_OK)
+        return r;
+      int reach = scale_full_reach (s);
+      e->reach = reach > e->reach ? reach : e->reach;
+      members += s->member_count;
     }
-  /* Members are stored smallest radius first: index 0 is the identity. */
-  int index = e->member_count - 1;
-  if (p->filter)
-    {
-      /* A given filter stands for the full radius as it is. */
-      e->members[index] = top_fit;
-      e->member_radius[index] = top;
-      top_fit = NULL;
-    }
-  else
-    {
-      e->members[index] = scaled_copy (top_fit, top / fit_top);
-      e->member_radius[index] = top;
-      index--;
-      if (fit_top < top)
-        {
-          e->members[index] = skc_filter_copy (top_fit);
-          e->member_radius[index] = fit_top;
-          index--;
-        }
-      char chain[96];
-      snprintf (chain, sizeof chain, "basis-from=%.9g", fit_top);
-      const skc_filter *previous = top_fit;
-      double            previous_r = fit_top;
-      for (int k = (fit_top < top ? 2 : 1); k < n && r == SKC_OK; k++)
-        {
-          skc_filter *member = NULL;
-          r = fit_radius (p, radii[k], previous, radii[k] / previous_r, chain,
-                          &member, err);
-          if (r != SKC_OK)
-            break;
-          e->members[index] = member;
-          e->member_radius[index] = radii[k];
-          index--;
-          previous = member;
-          previous_r = radii[k];
-        }
-      skc_filter_free (top_fit);
-      top_fit = NULL;
-    }
-  if (r != SKC_OK)
-    return r;
-  e->members[0] = identity_like (e->members[e->member_count - 1]);
-  e->member_radius[0] = 0;
-  for (int m = 0; m < e->member_count; m++)
-    if (!e->members[m])
-      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-
-  const skc_filter *shape = e->members[e->member_count - 1];
-  e->layers = shape->layer_count;
-  for (int l = 0; l < e->layers; l++)
-    {
-      for (int m = 0; m < e->member_count; m++)
-        {
-          int rm = layer_reach (e->members[m], l);
-          e->layer_reach[l] = rm > e->layer_reach[l] ? rm : e->layer_reach[l];
-        }
-      e->reach += e->layer_reach[l];
-    }
+  const skc_filter *shape = e->scales[0].members[e->scales[0].member_count - 1];
   snprintf (e->description, sizeof e->description,
-            "blur map: basis of %d complexes %dx%d (radii 0..%g), each pixel "
-            "blending two (%d bilinear taps per pixel, reach %d px)",
-            e->member_count, e->layers, shape->layer_size[0], top,
+            "blur map: %d scale%s, %d basis complexes %dx%d (radii 0..%g), "
+            "each pixel blending two (%d bilinear taps per pixel, reach %d "
+            "px)",
+            e->scale_count, e->scale_count > 1 ? "s" : "", members,
+            shape->layer_count, shape->layer_size[0], p->radius,
             skc_filter_taps (shape), e->reach);
   return SKC_OK;
 }
@@ -358,6 +375,11 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   e->with_map = with_map;
   skc_result r = with_map && p->radius >= 0.5 ? prepare_basis (e, err)
                                               : prepare_uniform (e, err);
+  /* Tiles grow with the scale so that a coarse scale still works on
+     256-block tiles. */
+  e->tile = 256 * e->scales[e->first_scale].factor;
+  if (e->with_map)
+    e->tile = 512;
   /* The engine keeps none of the caller's pointers beyond preparation. */
   e->params.shape_image = NULL;
   e->params.filter = NULL;
@@ -377,13 +399,17 @@ skc_engine_free (skc_engine *e)
 {
   if (!e)
     return;
-  for (int l = 0; l < SKC_MAX_LAYERS; l++)
-    skc_layer_taps_free (&e->taps[l]);
-  skc_filter_free (e->filter);
-  for (int m = 0; m < e->member_count; m++)
-    skc_filter_free (e->members ? e->members[m] : NULL);
-  free (e->members);
-  free (e->member_radius);
+  for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
+    {
+      skc_scale *s = &e->scales[k];
+      for (int l = 0; l < SKC_MAX_LAYERS; l++)
+        skc_layer_taps_free (&s->taps[l]);
+      skc_filter_free (s->filter);
+      for (int m = 0; s->members && m < s->member_count; m++)
+        skc_filter_free (s->members[m]);
+      free (s->members);
+      free (s->member_radius);
+    }
   free (e);
 }
 
@@ -399,28 +425,41 @@ skc_engine_describe (const skc_engine *e)
   return e->description;
 }
 
+/* The map value that gives radius r (inverting focus, gamma, invert). */
+static float
+map_value_for_radius (const skc_params *p, double r)
+{
+  double v = p->radius > 0 ? r / p->radius : 0;
+  v = p->focus + v <= 1 ? p->focus + v : p->focus - v;
+  v = v < 0 ? 0 : v > 1 ? 1 : v;
+  if (p->map_gamma != 1)
+    v = pow (v, 1 / p->map_gamma);
+  return (float) (p->invert_map ? 1 - v : v);
+}
+
 skc_result
 skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
 {
-  if (!e->with_map)
-    return skc_filter_render (e->filter, out);
-  /* The two members around the radius, blended as the tiles blend them. */
-  int   j;
-  float tf;
-  skc_engine_level_blend (e, skc_engine_radius_level (e, radius), &j, &tf);
-  const skc_filter *a = e->members[j], *b = e->members[j + 1];
-  skc_filter *blend = skc_filter_copy (a);
-  if (!blend)
-    return SKC_ERR_OUT_OF_MEMORY;
-  for (int l = 0; l < blend->layer_count; l++)
-    for (int i = 0; i < blend->layer_size[l]; i++)
-      {
-        const skc_sample *sa = &a->layer[l][i], *sb = &b->layer[l][i];
-        blend->layer[l][i].dx = sa->dx + tf * (sb->dx - sa->dx);
-        blend->layer[l][i].dy = sa->dy + tf * (sb->dy - sa->dy);
-        blend->layer[l][i].w = sa->w + tf * (sb->w - sa->w);
-      }
-  skc_result r = skc_filter_render (blend, out);
-  skc_filter_free (blend);
+  /* The impulse response exactly as the engine runs it: one bright pixel
+     in the middle of a black image (and a constant map). */
+  int       side = 2 * e->reach + 1, c = e->reach;
+  skc_image impulse = { 0 }, map = { 0 };
+  skc_result r = skc_image_alloc (&impulse, side, side, 1);
+  if (r == SKC_OK && e->with_map)
+    r = skc_image_alloc (&map, side, side, 1);
+  if (r == SKC_OK)
+    {
+      *skc_image_pixel (&impulse, c, c) = 1;
+      float v = map_value_for_radius (&e->params, radius);
+      for (int i = 0; map.data && i < side * side; i++)
+        map.data[i] = v;
+      skc_engine quiet = *e;
+      quiet.params.clip = 0;
+      quiet.params.highlight_gain = 1;
+      r = skc_apply_image (&quiet, &impulse, -1, e->with_map ? &map : NULL,
+                           out, NULL);
+    }
+  skc_image_free (&impulse);
+  skc_image_free (&map);
   return r;
 }

@@ -1,5 +1,13 @@
 /* skc — the apply engine's private parts: what an engine holds once
- * prepared, and the per-region processing (engine_tile.c).
+ * prepared, and the per-tile processing (engine_tile.c).
+ *
+ * Large radii run on a pyramid: scale k works on 2^k x 2^k blocks of the
+ * image (box-averaged, aligned to the image origin so results never depend
+ * on how the image is cut), blurs there with a radius of at most
+ * SKC_ENGINE_SCALE_RADIUS, and is upsampled bilinearly.  A uniform blur
+ * uses the one scale its radius needs; a blur map uses every scale up to
+ * the largest radius and hands pixels from scale k to k + 1 over the top
+ * quarter of scale k's range.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_ENGINE_H
 #define SKC_ENGINE_H
@@ -7,9 +15,13 @@
 #include "skc/apply.h"
 #include "taps.h"
 
-/* Radius above which fits are not made directly: larger radii scale the
- * offsets of the fit at this radius. */
-#define SKC_ENGINE_FIT_RADIUS_CAP 32.0
+/* Largest radius (in its own pixels) a scale blurs with; fits are made at
+ * most this large. */
+#define SKC_ENGINE_SCALE_RADIUS 32.0
+/* Scale k + 1 takes over from scale k between 0.75 and 1 of scale k's top
+ * radius. */
+#define SKC_ENGINE_HANDOVER 0.75
+#define SKC_ENGINE_MAX_SCALES 8
 
 /* A pixel's blend between two basis members is quantised to this many
  * steps per member interval (members are 30 % apart in radius, so a step
@@ -17,33 +29,44 @@
  * whole-pixel taps, so runs of them filter like a uniform blur. */
 #define SKC_ENGINE_LEVELS 64
 
-struct skc_engine
+typedef struct
 {
-  skc_params params;
-  int        with_map;
+  int factor; /* block side: 1, 2, 4, ... */
 
   /* Uniform blur: one filter. */
   skc_filter    *filter;
   skc_layer_taps taps[SKC_MAX_LAYERS];
-  int            layer_reach[SKC_MAX_LAYERS]; /* also for the basis */
-  int            layers;
-  int            reach;
 
-  /* Blur map: members[0] is the identity (radius 0), then fits at growing
-     radii with corresponding samples; a pixel blends its two neighbours. */
+  /* Blur map: members[0] is the lowest radius (the identity at radius 0 on
+     scale 0), then fits at growing radii with corresponding samples; radii
+     in this scale's pixels.  A pixel blends its two neighbours. */
   int          member_count;
   double      *member_radius;
   skc_filter **members;
 
-  char description[512];
+  int layers;
+  int layer_reach[SKC_MAX_LAYERS];
+  int reach; /* in this scale's pixels */
+} skc_scale;
+
+struct skc_engine
+{
+  skc_params params;
+  int        with_map;
+  int        scale_count;
+  skc_scale  scales[SKC_ENGINE_MAX_SCALES];
+  int        first_scale; /* a uniform blur uses only its own scale */
+  int        reach;       /* full-resolution pixels */
+  int        tile;        /* output tile side */
+  char       description[512];
 };
 
-/* Processes one output tile; scratch is the caller's (per thread). */
+/* Per-thread working memory of one tile at one scale. */
 typedef struct
 {
   float *buffers[2];
   size_t capacity[2]; /* floats */
-  int   *level;    /* per padded pixel, with a map */
+  int   *level;       /* blend level per padded pixel, with a map */
   size_t level_capacity;
   skc_layer_taps **level_taps; /* per level, built on first use */
   int    level_count;
@@ -51,15 +74,13 @@ typedef struct
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
 
-/* The blend level of a blur-map value, and the member pair and fraction
- * a level stands for. */
-int  skc_engine_level (const skc_engine *engine, float map_value);
-int  skc_engine_radius_level (const skc_engine *engine, double radius);
-void skc_engine_level_blend (const skc_engine *engine, int level, int *member,
-                             float *t);
+/* Radius (full-resolution px) of a blur-map value. */
+double skc_engine_map_radius (const skc_engine *engine, float map_value);
 
-int skc_engine_tile (const skc_engine *engine, const skc_apply_request *rq,
-                     int x0, int y0, int width, int height,
-                     skc_tile_scratch *scratch);
+/* The blend level of a radius (in the scale's pixels) and the member pair
+ * and fraction a level stands for. */
+int  skc_scale_level (const skc_scale *scale, double radius);
+void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
+                            float *t);
 
 #endif

@@ -13,8 +13,6 @@
 #include "filter_private.h"
 #include "internal.h"
 
-#define TILE_SIZE 256
-
 /* The hot loops are compiled for several instruction sets and picked at
  * run time (GCC/Clang function multi-versioning on x86-64): AVX-512 runs the
  * uniform layer ~1.9x faster than the SSE2 baseline on this machine. */
@@ -100,23 +98,8 @@ prepare_pixel (const skc_params *p, const float *src, float *dst, int channels,
       dst[c] *= factor;
 }
 
-int
-skc_engine_radius_level (const skc_engine *e, double r)
-{
-  int m = e->member_count;
-  for (int j = 0; j + 1 < m; j++)
-    if (r <= e->member_radius[j + 1])
-      {
-        double t = (r - e->member_radius[j])
-                   / (e->member_radius[j + 1] - e->member_radius[j]);
-        t = t < 0 ? 0 : t;
-        return j * SKC_ENGINE_LEVELS + (int) lround (t * SKC_ENGINE_LEVELS);
-      }
-  return (m - 1) * SKC_ENGINE_LEVELS;
-}
-
-int
-skc_engine_level (const skc_engine *e, float value)
+double
+skc_engine_map_radius (const skc_engine *e, float value)
 {
   const skc_params *p = &e->params;
   double            v = isfinite (value) ? value : 0;
@@ -125,35 +108,56 @@ skc_engine_level (const skc_engine *e, float value)
     v = 1 - v;
   if (p->map_gamma != 1)
     v = pow (v, p->map_gamma);
-  return skc_engine_radius_level (e, p->radius * fabs (v - p->focus));
+  return p->radius * fabs (v - p->focus);
+}
+
+int
+skc_scale_level (const skc_scale *s, double r)
+{
+  int m = s->member_count;
+  if (m < 2 || r <= s->member_radius[0])
+    return 0;
+  for (int j = 0; j + 1 < m; j++)
+    if (r <= s->member_radius[j + 1])
+      {
+        double t = (r - s->member_radius[j])
+                   / (s->member_radius[j + 1] - s->member_radius[j]);
+        return j * SKC_ENGINE_LEVELS + (int) lround (t * SKC_ENGINE_LEVELS);
+      }
+  return (m - 1) * SKC_ENGINE_LEVELS;
 }
 
 void
-skc_engine_level_blend (const skc_engine *e, int level, int *member, float *t)
+skc_scale_level_blend (const skc_scale *s, int level, int *member, float *t)
 {
   int j = level / SKC_ENGINE_LEVELS;
-  if (j > e->member_count - 2)
-    j = e->member_count - 2;
+  if (j > s->member_count - 2)
+    j = s->member_count - 2;
+  if (j < 0)
+    j = 0;
   *member = j;
-  *t = (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
+  *t = s->member_count < 2
+         ? 0
+         : (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
 }
 
 /* The whole-pixel taps of every layer for one blend level. */
 static skc_layer_taps *
-level_taps (const skc_engine *e, skc_tile_scratch *s, int level)
+level_taps (const skc_scale *sc, skc_tile_scratch *s, int level)
 {
   if (s->level_taps[level])
     return s->level_taps[level];
   int   j;
   float t;
-  skc_engine_level_blend (e, level, &j, &t);
-  skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
-  skc_filter     *blend = skc_filter_copy (e->members[j]);
-  int             ok = taps && blend;
-  for (int l = 0; ok && l < e->layers; l++)
+  skc_scale_level_blend (sc, level, &j, &t);
+  const skc_filter *a_f = sc->members[j];
+  const skc_filter *b_f = sc->members[sc->member_count > 1 ? j + 1 : j];
+  skc_layer_taps   *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
+  skc_filter       *blend = skc_filter_copy (a_f);
+  int               ok = taps && blend;
+  for (int l = 0; ok && l < sc->layers; l++)
     {
-      const skc_sample *a = e->members[j]->layer[l];
-      const skc_sample *b = e->members[j + 1]->layer[l];
+      const skc_sample *a = a_f->layer[l], *b = b_f->layer[l];
       for (int i = 0; i < blend->layer_size[l]; i++)
         {
           blend->layer[l][i].dx = a[i].dx + t * (b[i].dx - a[i].dx);
@@ -199,7 +203,7 @@ uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
 /* One layer with a blur map: each run of pixels sharing a blend level is
  * filtered like a uniform blur with that level's taps. */
 static int
-varying_layer (const skc_engine *e, skc_tile_scratch *scratch, int layer,
+varying_layer (const skc_scale *sc, skc_tile_scratch *scratch, int layer,
                const float *in, float *out, size_t stride, int pw,
                int channels, int x0, int x1, int y0, int y1)
 {
@@ -211,7 +215,7 @@ varying_layer (const skc_engine *e, skc_tile_scratch *scratch, int layer,
           int q = levels[x], end = x + 1;
           while (end < x1 && levels[end] == q)
             end++;
-          skc_layer_taps *taps = level_taps (e, scratch, q);
+          skc_layer_taps *taps = level_taps (sc, scratch, q);
           if (!taps)
             return 0;
           uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
@@ -225,11 +229,11 @@ varying_layer (const skc_engine *e, skc_tile_scratch *scratch, int layer,
 /* Separable low-rank filter over the tile: each term's horizontal pass
  * into buffers[1], vertical pass accumulated into `acc` (output window). */
 static int
-lowrank_tile (const skc_engine *e, skc_tile_scratch *s, int pw, int ph,
+lowrank_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int ph,
               int channels, int w, int h, float *acc)
 {
-  const skc_filter *f = e->filter;
-  const int         half = f->size / 2, R = e->reach;
+  const skc_filter *f = sc->filter;
+  const int         half = f->size / 2, R = sc->reach;
   const size_t      stride = (size_t) pw * channels;
   float            *in = s->buffers[0], *mid = s->buffers[1];
   memset (acc, 0, (size_t) w * h * channels * sizeof *acc);
@@ -264,54 +268,109 @@ lowrank_tile (const skc_engine *e, skc_tile_scratch *s, int pw, int ph,
   return 1;
 }
 
-int
-skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
-                 int y0, int w, int h, skc_tile_scratch *s)
+static int
+floor_div (int a, int b)
 {
-  const int R = e->reach, C = rq->channels;
-  const int pw = w + 2 * R, ph = h + 2 * R;
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* A prepared (safe, highlight-boosted) input pixel at image position
+ * (x, y), clamped to the caller's rectangle. */
+static inline void
+input_pixel (const skc_engine *e, const skc_apply_request *rq, int x, int y,
+             float *dst)
+{
+  const skc_view *in = &rq->input;
+  int sx = clampi (x, in->x, in->x + in->width - 1);
+  int sy = clampi (y, in->y, in->y + in->height - 1);
+  prepare_pixel (&e->params,
+                 in->pixels + (size_t) (sy - in->y) * in->stride
+                   + (size_t) (sx - in->x) * rq->channels,
+                 dst, rq->channels, rq->alpha);
+}
+
+static inline float
+map_value (const skc_apply_request *rq, int x, int y)
+{
+  const skc_view *m = &rq->map;
+  int sx = clampi (x, m->x, m->x + m->width - 1);
+  int sy = clampi (y, m->y, m->y + m->height - 1);
+  float v = m->pixels[(size_t) (sy - m->y) * m->stride + (sx - m->x)];
+  return isfinite (v) ? v : 0;
+}
+
+/* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
+ * (w x h x channels, unclipped). */
+static int
+scale_tile (const skc_engine *e, const skc_scale *sc,
+            const skc_apply_request *rq, int x0, int y0, int w, int h,
+            skc_tile_scratch *s, float *dst)
+{
+  const int C = rq->channels, f = sc->factor, R = sc->reach;
+  /* The scale's output rectangle: the blocks bilinear upsampling reads. */
+  int lx0 = x0, ly0 = y0, lw = w, lh = h;
+  if (f > 1)
+    {
+      lx0 = floor_div (2 * x0 + 1 - f, 2 * f);
+      ly0 = floor_div (2 * y0 + 1 - f, 2 * f);
+      lw = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - lx0;
+      lh = floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - ly0;
+    }
+  const int    pw = lw + 2 * R, ph = lh + 2 * R;
   const size_t stride = (size_t) pw * C;
   const size_t need = stride * ph;
   if (!reserve (&s->buffers[0], &s->capacity[0], need)
       || !reserve (&s->buffers[1], &s->capacity[1], need))
     return 0;
 
-  /* Padded input, clamped to the caller's rectangle. */
-  const skc_view *in = &rq->input;
+  /* Padded input at this scale: f x f block averages aligned to the image
+     origin. */
+  float       pixel[4];
+  const float block_weight = 1.0f / (float) (f * f);
   for (int j = 0; j < ph; j++)
-    {
-      int          sy = clampi (y0 - R + j, in->y, in->y + in->height - 1);
-      const float *src_row = in->pixels + (size_t) (sy - in->y) * in->stride;
-      float       *dst = s->buffers[0] + (size_t) j * stride;
-      for (int i = 0; i < pw; i++)
-        {
-          int sx = clampi (x0 - R + i, in->x, in->x + in->width - 1);
-          prepare_pixel (&e->params, src_row + (size_t) (sx - in->x) * C,
-                         dst + (size_t) i * C, C, rq->alpha);
-        }
-    }
+    for (int i = 0; i < pw; i++)
+      {
+        float *d = s->buffers[0] + (size_t) j * stride + (size_t) i * C;
+        int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
+        if (f == 1)
+          {
+            input_pixel (e, rq, bx, by, d);
+            continue;
+          }
+        for (int c = 0; c < C; c++)
+          d[c] = 0;
+        for (int v = 0; v < f; v++)
+          for (int u = 0; u < f; u++)
+            {
+              input_pixel (e, rq, bx + u, by + v, pixel);
+              for (int c = 0; c < C; c++)
+                d[c] += pixel[c];
+            }
+        for (int c = 0; c < C; c++)
+          d[c] *= block_weight;
+      }
 
-  float *result;
-  size_t result_stride;
-  int    rx, ry; /* where the output window starts in result */
+  float *result = NULL;
+  size_t result_stride = stride;
+  int    rx = R, ry = R;
   float *lowrank_acc = NULL;
-  if (e->filter && e->filter->kind == SKC_FILTER_LOWRANK)
+  if (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK)
     {
-      lowrank_acc = malloc ((size_t) w * h * C * sizeof (float));
+      lowrank_acc = malloc ((size_t) lw * lh * C * sizeof (float));
       if (!lowrank_acc)
         return 0;
-      lowrank_tile (e, s, pw, ph, C, w, h, lowrank_acc);
+      lowrank_tile (sc, s, pw, ph, C, lw, lh, lowrank_acc);
       result = lowrank_acc;
-      result_stride = (size_t) w * C;
+      result_stride = (size_t) lw * C;
       rx = ry = 0;
     }
   else
     {
-      if (e->with_map)
+      if (!sc->filter)
         {
+          /* Blend levels from the map (block averages on coarse scales). */
           size_t n = (size_t) pw * ph;
-          size_t bytes_cap = s->level_capacity;
-          if (n > bytes_cap)
+          if (n > s->level_capacity)
             {
               int *lv = realloc (s->level, n * sizeof *lv);
               if (!lv)
@@ -321,62 +380,152 @@ skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
             }
           if (!s->level_taps)
             {
-              s->level_count = e->member_count * SKC_ENGINE_LEVELS + 1;
+              s->level_count = sc->member_count * SKC_ENGINE_LEVELS + 1;
               s->level_taps = calloc (s->level_count, sizeof *s->level_taps);
               if (!s->level_taps)
                 return 0;
             }
-          const skc_view *map = &rq->map;
           for (int j = 0; j < ph; j++)
-            {
-              int          sy = clampi (y0 - R + j, map->y,
-                                        map->y + map->height - 1);
-              const float *row = map->pixels
-                                 + (size_t) (sy - map->y) * map->stride;
-              for (int i = 0; i < pw; i++)
-                {
-                  int sx = clampi (x0 - R + i, map->x,
-                                   map->x + map->width - 1);
-                  s->level[(size_t) j * pw + i]
-                    = skc_engine_level (e, row[sx - map->x]);
-                }
-            }
+            for (int i = 0; i < pw; i++)
+              {
+                int   bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
+                float v = 0;
+                for (int dv = 0; dv < f; dv++)
+                  for (int du = 0; du < f; du++)
+                    v += map_value (rq, bx + du, by + dv);
+                double r = skc_engine_map_radius (e, v * block_weight) / f;
+                s->level[(size_t) j * pw + i] = skc_scale_level (sc, r);
+              }
         }
       int cur = 0, margin = R;
-      for (int l = 0; l < e->layers; l++)
+      for (int l = 0; l < sc->layers; l++)
         {
-          int out_margin = margin - e->layer_reach[l];
+          int out_margin = margin - sc->layer_reach[l];
           int lo = R - out_margin;
-          if (e->with_map)
+          if (!sc->filter)
             {
-              if (!varying_layer (e, s, l, s->buffers[cur],
+              if (!varying_layer (sc, s, l, s->buffers[cur],
                                   s->buffers[1 - cur], stride, pw, C, lo,
-                                  R + w + out_margin, lo, R + h + out_margin))
+                                  R + lw + out_margin, lo,
+                                  R + lh + out_margin))
                 return 0;
             }
           else
-            uniform_layer (&e->taps[l], s->buffers[cur], s->buffers[1 - cur],
-                           stride, C, lo, R + w + out_margin, lo,
-                           R + h + out_margin);
+            uniform_layer (&sc->taps[l], s->buffers[cur], s->buffers[1 - cur],
+                           stride, C, lo, R + lw + out_margin, lo,
+                           R + lh + out_margin);
           cur = 1 - cur;
           margin = out_margin;
         }
       result = s->buffers[cur];
-      result_stride = stride;
-      rx = ry = R;
+    }
+
+  /* Back to full resolution: a copy, or bilinear upsampling where pixel x
+     sits at (x + 0.5) / f - 0.5 in block coordinates. */
+  for (int j = 0; j < h; j++)
+    for (int i = 0; i < w; i++)
+      {
+        float *d = dst + ((size_t) j * w + i) * C;
+        if (f == 1)
+          {
+            memcpy (d,
+                    result + (size_t) (ry + j) * result_stride
+                      + (size_t) (rx + i) * C,
+                    (size_t) C * sizeof *d);
+            continue;
+          }
+        int   tx = 2 * (x0 + i) + 1 - f, ty = 2 * (y0 + j) + 1 - f;
+        int   X = floor_div (tx, 2 * f), Y = floor_div (ty, 2 * f);
+        float a = (float) (tx - X * 2 * f) / (2 * f);
+        float b = (float) (ty - Y * 2 * f) / (2 * f);
+        const float *p00 = result + (size_t) (ry + Y - ly0) * result_stride
+                           + (size_t) (rx + X - lx0) * C;
+        const float *p10 = p00 + C, *p01 = p00 + result_stride;
+        const float *p11 = p01 + C;
+        for (int c = 0; c < C; c++)
+          d[c] = (1 - b) * ((1 - a) * p00[c] + a * p10[c])
+                 + b * ((1 - a) * p01[c] + a * p11[c]);
+      }
+  free (lowrank_acc);
+  return 1;
+}
+
+/* How much of scale k a full-resolution radius takes. */
+static float
+scale_weight (const skc_engine *e, int k, double r)
+{
+  double top = SKC_ENGINE_SCALE_RADIUS * (1 << k);
+  double handover = SKC_ENGINE_HANDOVER * top;
+  double below_top = SKC_ENGINE_SCALE_RADIUS * (k > 0 ? 1 << (k - 1) : 0);
+  double below_handover = SKC_ENGINE_HANDOVER * below_top;
+  int    last = k == e->scale_count - 1;
+  if (k > 0 && r <= below_handover)
+    return 0;
+  if (k > 0 && r < below_top)
+    return (float) ((r - below_handover) / (below_top - below_handover));
+  if (last || r <= handover)
+    return 1;
+  if (r < top)
+    return (float) (1 - (r - handover) / (top - handover));
+  return 0;
+}
+
+static int
+engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
+             int w, int h)
+{
+  const int C = rq->channels;
+  size_t    n = (size_t) w * h * C;
+  float    *acc = malloc (n * sizeof *acc);
+  float    *part = malloc (n * sizeof *part);
+  float    *weight = e->with_map && e->scale_count > 1
+                       ? malloc ((size_t) w * h * sizeof *weight)
+                       : NULL;
+  int       ok = acc && part && (weight || !(e->with_map && e->scale_count > 1));
+  int       first = 1;
+  for (int k = e->first_scale; ok && k < e->scale_count; k++)
+    {
+      const skc_scale *sc = &e->scales[k];
+      int              used = 1;
+      if (weight)
+        {
+          used = 0;
+          for (int j = 0; j < h; j++)
+            for (int i = 0; i < w; i++)
+              {
+                double r = skc_engine_map_radius (e, map_value (rq, x0 + i,
+                                                                y0 + j));
+                weight[(size_t) j * w + i] = scale_weight (e, k, r);
+                used |= weight[(size_t) j * w + i] > 0;
+              }
+        }
+      if (!used)
+        continue;
+      skc_tile_scratch scratch = { 0 };
+      ok = scale_tile (e, sc, rq, x0, y0, w, h, &scratch, first ? acc : part);
+      skc_tile_scratch_free (&scratch);
+      if (!ok)
+        break;
+      if (weight)
+        for (size_t p = 0; p < (size_t) w * h; p++)
+          for (int c = 0; c < C; c++)
+            {
+              float *a = &acc[p * C + c];
+              float  v = (first ? *a : part[p * C + c]) * weight[p];
+              *a = first ? v : *a + v;
+            }
+      first = 0;
     }
 
   /* Write the tile, clipped if asked. */
   const skc_view *out = &rq->output;
-  for (int j = 0; j < h; j++)
+  for (int j = 0; ok && j < h; j++)
     {
-      const float *src = result + (size_t) (ry + j) * result_stride
-                         + (size_t) rx * C;
       float *dst = out->pixels + (size_t) (y0 + j - out->y) * out->stride
                    + (size_t) (x0 - out->x) * C;
       for (int i = 0; i < w; i++)
         {
-          const float *sp = src + (size_t) i * C;
+          const float *sp = acc + ((size_t) j * w + i) * C;
           float       *dp = dst + (size_t) i * C;
           if (!e->params.clip)
             {
@@ -388,8 +537,10 @@ skc_engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0,
             dp[c] = c == rq->alpha ? a : fminf (fmaxf (sp[c], 0), a);
         }
     }
-  free (lowrank_acc);
-  return 1;
+  free (acc);
+  free (part);
+  free (weight);
+  return ok;
 }
 
 typedef struct
@@ -410,15 +561,14 @@ run_tile (void *user, int index)
       || (e->params.cancel && atomic_load (e->params.cancel)))
     return;
   int tx = index % job->tiles_x, ty = index / job->tiles_x;
-  int x0 = rq->output.x + tx * TILE_SIZE, y0 = rq->output.y + ty * TILE_SIZE;
+  int T = e->tile;
+  int x0 = rq->output.x + tx * T, y0 = rq->output.y + ty * T;
   int w = rq->output.x + rq->output.width - x0;
   int h = rq->output.y + rq->output.height - y0;
-  w = w < TILE_SIZE ? w : TILE_SIZE;
-  h = h < TILE_SIZE ? h : TILE_SIZE;
-  skc_tile_scratch scratch = { 0 };
-  if (!skc_engine_tile (e, rq, x0, y0, w, h, &scratch))
+  w = w < T ? w : T;
+  h = h < T ? h : T;
+  if (!engine_tile (e, rq, x0, y0, w, h))
     atomic_store (&job->failed, 1);
-  skc_tile_scratch_free (&scratch);
 }
 
 static int
@@ -461,15 +611,15 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
 
   tile_job job = { .engine = e, .request = rq };
   atomic_init (&job.failed, 0);
-  job.tiles_x = (rq->output.width + TILE_SIZE - 1) / TILE_SIZE;
-  int tiles_y = (rq->output.height + TILE_SIZE - 1) / TILE_SIZE;
+  job.tiles_x = (rq->output.width + e->tile - 1) / e->tile;
+  int tiles_y = (rq->output.height + e->tile - 1) / e->tile;
   skc_parallel_for (job.tiles_x * tiles_y, e->params.threads, run_tile, &job);
   if (e->params.cancel && atomic_load (e->params.cancel))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
   if (atomic_load (&job.failed))
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
                      "out of memory for a %dx%d tile with a %d px margin",
-                     TILE_SIZE, TILE_SIZE, e->reach);
+                     e->tile, e->tile, e->reach);
   return SKC_OK;
 }
 

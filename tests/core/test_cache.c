@@ -40,7 +40,7 @@ static int calls_per_fit;
 typedef struct
 {
   atomic_int calls;
-  int        sleep_ms;
+  int sleep_ms;
 } fit_counter;
 
 static void
@@ -200,8 +200,8 @@ test_memory_hit (void)
   calls_per_fit = atomic_load (&counter.calls);
 
   counter_reset (&counter, 0);
-  CHECK_EQ_INT (skc_cache_fit (cache, "disc 3.5", &disc_target, &opts,
-                               &second, &hit, NULL),
+  CHECK_EQ_INT (skc_cache_fit (cache, "disc 3.5", &disc_target, &opts, &second,
+                               &hit, NULL),
                 SKC_OK);
   CHECK_EQ_INT (hit, 1);
   CHECK_EQ_INT (atomic_load (&counter.calls), 0);
@@ -216,7 +216,7 @@ test_memory_hit (void)
     }
   CHECK_EQ_INT (skc_cache_lookup (cache, "disc 3.5", &third), SKC_OK);
   CHECK (third != NULL);
-  CHECK (!filters_identical (first, third, (char[8]) { 0 }, 8));
+  CHECK (!filters_identical (first, third, (char[8]){ 0 }, 8));
   if (first != NULL)
     skc_filter_layer (first, 0)[0].dx -= 1.0f;
   CHECK (filters_equal (first, third));
@@ -227,9 +227,9 @@ test_memory_hit (void)
   /* A hit needs neither target nor options. */
   skc_filter_free (third);
   third = NULL;
-  CHECK_EQ_INT (skc_cache_fit (cache, "disc 3.5", NULL, NULL, &third, &hit,
-                               NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "disc 3.5", NULL, NULL, &third, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 1);
   CHECK (filters_equal (first, third));
 
@@ -263,9 +263,9 @@ test_bad_keys (void)
   CHECK_EQ_INT (skc_cache_fit (cache, "carriage\rreturn", &disc_target, &opts,
                                &filter, &hit, NULL),
                 SKC_ERR_INVALID_ARGUMENT);
-  CHECK_EQ_INT (skc_cache_fit (cache, NULL, &disc_target, &opts, &filter,
-                               &hit, NULL),
-                SKC_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, NULL, &disc_target, &opts, &filter, &hit, NULL),
+      SKC_ERR_INVALID_ARGUMENT);
   CHECK_EQ_INT (skc_cache_store (cache, "a\nb", fitted),
                 SKC_ERR_INVALID_ARGUMENT);
   CHECK_EQ_INT (skc_cache_lookup (cache, "a\nb", &filter),
@@ -273,8 +273,7 @@ test_bad_keys (void)
   CHECK (filter == NULL);
   CHECK_EQ_INT (skc_cache_lookup (NULL, "key", &filter),
                 SKC_ERR_INVALID_ARGUMENT);
-  CHECK_EQ_INT (skc_cache_store (cache, "key", NULL),
-                SKC_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT (skc_cache_store (cache, "key", NULL), SKC_ERR_INVALID_ARGUMENT);
   CHECK_EQ_INT (atomic_load (&counter.calls), calls_per_fit);
   CHECK (skc_cache_new (NULL, -1) == NULL);
 
@@ -311,9 +310,9 @@ test_disk_hit (void)
   counter_reset (&counter, 0);
   fast_options (&opts, &counter);
 
-  CHECK_EQ_INT (skc_cache_fit (writer, key, &disc_target, &opts, &fitted,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (writer, key, &disc_target, &opts, &fitted, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 0);
   CHECK_EQ_INT (count_cache_files (folder, path, sizeof path), 1);
 
@@ -344,9 +343,9 @@ test_disk_hit (void)
   counter_reset (&counter, 0);
   CHECK_EQ_INT (skc_cache_lookup (reader, key, &looked_up), SKC_OK);
   CHECK (filters_equal (fitted, looked_up));
-  CHECK_EQ_INT (skc_cache_fit (reader, key, &disc_target, &opts, &from_fit,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (reader, key, &disc_target, &opts, &from_fit, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 1);
   CHECK_EQ_INT (atomic_load (&counter.calls), 0);
   CHECK (filters_equal (fitted, from_fit));
@@ -356,9 +355,9 @@ test_disk_hit (void)
   reader = skc_cache_new (folder, 0);
   skc_filter_free (from_fit);
   from_fit = NULL;
-  CHECK_EQ_INT (skc_cache_fit (reader, key, &disc_target, &opts, &from_fit,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (reader, key, &disc_target, &opts, &from_fit, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 1);
   CHECK_EQ_INT (atomic_load (&counter.calls), 0);
   CHECK (filters_equal (fitted, from_fit));
@@ -403,9 +402,9 @@ test_corrupt_file (corruption kind)
   fast_options (&opts, &counter);
 
   cache = skc_cache_new (folder, 4);
-  CHECK_EQ_INT (skc_cache_fit (cache, key, &disc_target, &opts, &fitted, &hit,
-                               NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, key, &disc_target, &opts, &fitted, &hit, NULL),
+      SKC_OK);
   skc_cache_free (cache);
   CHECK_EQ_INT (count_cache_files (folder, path, sizeof path), 1);
   text = file_text (path, &length);
@@ -438,8 +437,9 @@ test_corrupt_file (corruption kind)
         CHECK (other != NULL);
         if (other != NULL)
           {
-            int used = snprintf (other, length + 16, "# skc-cache-key other\n%s",
-                                 strchr (text, '\n') + 1);
+            int used
+                = snprintf (other, length + 16, "# skc-cache-key other\n%s",
+                            strchr (text, '\n') + 1);
 
             CHECK (file_replace (path, other, (size_t) used));
             free (other);
@@ -480,9 +480,9 @@ test_corrupt_file (corruption kind)
 
   /* ...so the fit runs again and rewrites the file. */
   counter_reset (&counter, 0);
-  CHECK_EQ_INT (skc_cache_fit (cache, key, &disc_target, &opts, &filter, &hit,
-                               NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, key, &disc_target, &opts, &filter, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 0);
   CHECK_EQ_INT (atomic_load (&counter.calls), calls_per_fit);
   CHECK (filters_equal (fitted, filter));
@@ -521,9 +521,9 @@ test_unwritable_folder (void)
   counter_reset (&counter, 0);
   fast_options (&opts, &counter);
 
-  CHECK_EQ_INT (skc_cache_fit (cache, "k1", &disc_target, &opts, &fitted,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "k1", &disc_target, &opts, &fitted, &hit, NULL),
+      SKC_OK);
   CHECK (fitted != NULL);
   CHECK_EQ_INT (skc_cache_store (cache, "k2", fitted), SKC_ERR_IO);
   /* ...yet both are kept in memory. */
@@ -580,9 +580,9 @@ test_eviction (void)
 
   /* Memory only: the oldest of three is gone. */
   cache = skc_cache_new (NULL, 2);
-  CHECK_EQ_INT (skc_cache_fit (cache, "k1", &disc_target, &opts, &filter,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "k1", &disc_target, &opts, &filter, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (skc_cache_store (cache, "k2", filter), SKC_OK);
   CHECK_EQ_INT (skc_cache_store (cache, "k3", filter), SKC_OK);
   CHECK (!is_cached (cache, "k1"));
@@ -591,9 +591,9 @@ test_eviction (void)
   skc_filter_free (filter);
   filter = NULL;
   counter_reset (&counter, 0);
-  CHECK_EQ_INT (skc_cache_fit (cache, "k1", &disc_target, &opts, &filter,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "k1", &disc_target, &opts, &filter, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 0);
   CHECK_EQ_INT (atomic_load (&counter.calls), calls_per_fit);
   /* k1 evicted k2 (k3 was used more recently). */
@@ -631,9 +631,9 @@ test_eviction (void)
   counter_reset (&counter, 0);
   skc_filter_free (filter);
   filter = NULL;
-  CHECK_EQ_INT (skc_cache_fit (cache, "k1", &disc_target, &opts, &filter,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "k1", &disc_target, &opts, &filter, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 1);
   CHECK_EQ_INT (atomic_load (&counter.calls), 0);
   /* Without the files, memory shows what it holds: k1 (back from disk)
@@ -655,13 +655,13 @@ test_eviction (void)
 
 typedef struct
 {
-  skc_cache             *cache;
-  const char            *key;
+  skc_cache *cache;
+  const char *key;
   const skc_fit_options *opts;
-  pthread_barrier_t     *start;
-  skc_result             result;
-  skc_filter            *filter;
-  int                    hit;
+  atomic_int *ready; /* racers at the start line */
+  skc_result result;
+  skc_filter *filter;
+  int hit;
 } racer;
 
 static void *
@@ -669,7 +669,10 @@ race (void *user)
 {
   racer *r = user;
 
-  pthread_barrier_wait (r->start);
+  /* A hand-made barrier (macOS has no pthread_barrier_t). */
+  atomic_fetch_add (r->ready, 1);
+  while (atomic_load (r->ready) < RACERS)
+    sleep_ms (1);
   r->result = skc_cache_fit (r->cache, r->key, &disc_target, r->opts,
                              &r->filter, &r->hit, NULL);
   return NULL;
@@ -682,7 +685,7 @@ test_one_fit_per_key (bool with_folder)
   skc_cache *cache;
   skc_fit_options opts;
   fit_counter counter;
-  pthread_barrier_t start;
+  atomic_int ready;
   pthread_t threads[RACERS];
   racer racers[RACERS];
   int misses = 0;
@@ -693,14 +696,14 @@ test_one_fit_per_key (bool with_folder)
   /* Slow progress keeps the fit under way while the others arrive. */
   counter_reset (&counter, 20);
   fast_options (&opts, &counter);
-  pthread_barrier_init (&start, NULL, RACERS);
+  atomic_init (&ready, 0);
 
   for (i = 0; i < RACERS; i++)
     {
       racers[i].cache = cache;
       racers[i].key = "raced";
       racers[i].opts = &opts;
-      racers[i].start = &start;
+      racers[i].ready = &ready;
       racers[i].result = SKC_ERR_IO;
       racers[i].filter = NULL;
       racers[i].hit = -1;
@@ -721,7 +724,6 @@ test_one_fit_per_key (bool with_folder)
   for (i = 0; i < RACERS; i++)
     skc_filter_free (racers[i].filter);
 
-  pthread_barrier_destroy (&start);
   skc_cache_free (cache);
 }
 
@@ -732,7 +734,7 @@ typedef struct
 {
   atomic_int *mine;
   atomic_int *other;
-  bool        saw_other;
+  bool saw_other;
 } meeting;
 
 static void
@@ -750,11 +752,11 @@ meet_progress (void *user, double fraction, double loss)
 
 typedef struct
 {
-  skc_cache      *cache;
-  const char     *key;
+  skc_cache *cache;
+  const char *key;
   skc_fit_options opts;
-  skc_result      result;
-  skc_filter     *filter;
+  skc_result result;
+  skc_filter *filter;
 } keyed_fit;
 
 static void *
@@ -809,7 +811,7 @@ test_keys_fit_concurrently (void)
 /* The fitter's caller cancels; a waiter (not cancelled) fits instead. */
 typedef struct
 {
-  atomic_int  started;
+  atomic_int started;
   atomic_int *cancel;
 } cancelling;
 
@@ -872,14 +874,20 @@ test_cancel (void)
   counter_reset (&counter, 0);
   fast_options (&plain_opts, &counter);
 
-  first = (racer) { .cache = cache, .key = "cancelled", .opts = &cancelled_opts,
-                    .result = SKC_OK, .hit = -1 };
+  first = (racer){ .cache = cache,
+                   .key = "cancelled",
+                   .opts = &cancelled_opts,
+                   .result = SKC_OK,
+                   .hit = -1 };
   pthread_create (&thread, NULL, run_fit, &first);
   for (waited = 0; waited < 5000 && atomic_load (&cancel_state.started) == 0;
        waited++)
     sleep_ms (1);
-  second = (racer) { .cache = cache, .key = "cancelled", .opts = &plain_opts,
-                     .result = SKC_ERR_IO, .hit = -1 };
+  second = (racer){ .cache = cache,
+                    .key = "cancelled",
+                    .opts = &plain_opts,
+                    .result = SKC_ERR_IO,
+                    .hit = -1 };
   run_fit (&second);
   pthread_join (thread, NULL);
 
@@ -895,8 +903,11 @@ test_cancel (void)
    * then, one whose flag stays down gets the fitter's result. */
   counter_reset (&slow_counter, 300);
   fast_options (&plain_opts, &slow_counter);
-  first = (racer) { .cache = cache, .key = "slow", .opts = &plain_opts,
-                    .result = SKC_ERR_IO, .hit = -1 };
+  first = (racer){ .cache = cache,
+                   .key = "slow",
+                   .opts = &plain_opts,
+                   .result = SKC_ERR_IO,
+                   .hit = -1 };
   pthread_create (&thread, NULL, run_fit, &first);
   for (waited = 0; waited < 5000 && atomic_load (&slow_counter.calls) == 0;
        waited++)
@@ -906,14 +917,20 @@ test_cancel (void)
   atomic_init (&patient_flag, 0);
   fast_options (&patient_opts, &counter);
   patient_opts.cancel = &patient_flag;
-  patient = (racer) { .cache = cache, .key = "slow", .opts = &patient_opts,
-                      .result = SKC_ERR_IO, .hit = -1 };
+  patient = (racer){ .cache = cache,
+                     .key = "slow",
+                     .opts = &patient_opts,
+                     .result = SKC_ERR_IO,
+                     .hit = -1 };
   pthread_create (&patient_thread, NULL, run_fit, &patient);
   atomic_init (&later_flag, 0);
   fast_options (&later_opts, &counter);
   later_opts.cancel = &later_flag;
-  later = (racer) { .cache = cache, .key = "slow", .opts = &later_opts,
-                    .result = SKC_ERR_IO, .hit = -1 };
+  later = (racer){ .cache = cache,
+                   .key = "slow",
+                   .opts = &later_opts,
+                   .result = SKC_ERR_IO,
+                   .hit = -1 };
   pthread_create (&later_thread, NULL, run_fit, &later);
 
   atomic_init (&raised, 1);
@@ -965,9 +982,9 @@ test_failed_fit (void)
   fast_options (&opts, &counter);
 
   err.message[0] = '\0';
-  CHECK_EQ_INT (skc_cache_fit (cache, "empty", &empty_target, &opts, &filter,
-                               &hit, &err),
-                SKC_ERR_EMPTY_KERNEL);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "empty", &empty_target, &opts, &filter, &hit, &err),
+      SKC_ERR_EMPTY_KERNEL);
   CHECK (filter == NULL);
   CHECK_EQ_INT (hit, 0);
   CHECK (err.message[0] != '\0');
@@ -975,9 +992,9 @@ test_failed_fit (void)
   CHECK_EQ_INT (count_cache_files (folder, NULL, 0), 0);
 
   /* Nothing was kept, so a good target under that key fits now. */
-  CHECK_EQ_INT (skc_cache_fit (cache, "empty", &disc_target, &opts, &filter,
-                               &hit, NULL),
-                SKC_OK);
+  CHECK_EQ_INT (
+      skc_cache_fit (cache, "empty", &disc_target, &opts, &filter, &hit, NULL),
+      SKC_OK);
   CHECK_EQ_INT (hit, 0);
   CHECK (filter != NULL);
   skc_filter_free (filter);
@@ -1022,8 +1039,8 @@ default_cache_child (const char *cache_dir, const char *xdg, const char *home)
   const char *names[3] = { "SKC_CACHE_DIR", "XDG_CACHE_HOME", "HOME" };
   const char *values[3];
   int samples[1] = { 1 };
-  skc_filter *stored = skc_filter_new_complex (1, samples,
-                                               SKC_OFFSETS_BILINEAR);
+  skc_filter *stored
+      = skc_filter_new_complex (1, samples, SKC_OFFSETS_BILINEAR);
   skc_filter *found = NULL;
   skc_cache *cache;
   int i;

@@ -113,6 +113,8 @@ static double
 tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
 {
   skc_engine *e = make_engine (spec, rmax, 1, 2);
+  if (e && rmax > 32)
+    CHECK (e->scale_count > 1);
   if (!e)
     return NAN;
   skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
@@ -161,7 +163,10 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
       *skc_image_pixel (&map, x, y) = (float) ((x + 2 * y) % 17) / 16.0f;
   CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
 
-  int     R = e->reach, W = w + 2 * R, H = h + 2 * R;
+  /* Radii up to 32 px run on scale 0, at full resolution. */
+  const skc_scale *sc = &e->scales[0];
+  CHECK (e->scale_count == 1 && sc->factor == 1);
+  int     R = sc->reach, W = w + 2 * R, H = h + 2 * R;
   double *cur = calloc ((size_t) W * H * C, sizeof *cur);
   double *next = calloc ((size_t) W * H * C, sizeof *next);
   float  *pos = calloc ((size_t) W * H, sizeof *pos);
@@ -169,27 +174,28 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
     for (int x = 0; x < W; x++)
       {
         int   ix = clampi (x - R, w), iy = clampi (y - R, h);
-        float p = (float) skc_engine_level (e, *skc_image_pixel (&map, ix, iy));
+        float p = (float) skc_scale_level (
+          sc, skc_engine_map_radius (e, *skc_image_pixel (&map, ix, iy)));
         pos[(size_t) y * W + x] = p;
         for (int c = 0; c < C; c++)
           cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
       }
   int margin = R;
-  for (int l = 0; l < e->layers; l++)
+  for (int l = 0; l < sc->layers; l++)
     {
-      int om = margin - e->layer_reach[l];
+      int om = margin - sc->layer_reach[l];
       for (int y = R - om; y < R + h + om; y++)
         for (int x = R - om; x < R + w + om; x++)
           {
             int   j;
             float t;
-            skc_engine_level_blend (e, (int) pos[(size_t) y * W + x], &j, &t);
-            const skc_sample *a = skc_filter_layer_const (e->members[j], l);
-            const skc_sample *b = skc_filter_layer_const (e->members[j + 1], l);
+            skc_scale_level_blend (sc, (int) pos[(size_t) y * W + x], &j, &t);
+            const skc_sample *a = skc_filter_layer_const (sc->members[j], l);
+            const skc_sample *b = skc_filter_layer_const (sc->members[j + 1], l);
             for (int c = 0; c < C; c++)
               {
                 double acc = 0;
-                for (int s = 0; s < skc_filter_layer_size (e->members[j], l);
+                for (int s = 0; s < skc_filter_layer_size (sc->members[j], l);
                      s++)
                   {
                     float  dx = a[s].dx + t * (b[s].dx - a[s].dx);
@@ -234,10 +240,10 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
 /* Processing the image in pieces, each with its own clipped margin, or with
  * other thread counts gives the same bits. */
 static void
-test_identity_across_cuts (int with_map)
+test_identity_across_cuts (int with_map, double radius)
 {
-  skc_engine *e1 = make_engine ("shape:heart", 9, with_map, 1);
-  skc_engine *e3 = make_engine ("shape:heart", 9, with_map, 3);
+  skc_engine *e1 = make_engine ("shape:heart", radius, with_map, 1);
+  skc_engine *e3 = make_engine ("shape:heart", radius, with_map, 3);
   if (!e1 || !e3)
     return;
   int       w = 300, h = 270, C = 4, alpha = 3;
@@ -436,8 +442,12 @@ main (void)
   test_uniform_matches_dense ();
   test_varying_matches_naive ("shape:star", 5, 2);
   test_varying_matches_naive ("shape:disc", 3, 3);
-  test_identity_across_cuts (0);
-  test_identity_across_cuts (1);
+  test_identity_across_cuts (0, 9);
+  test_identity_across_cuts (1, 9);
+  /* Pyramid scales: 2x2 blocks for the uniform blur, two scales for the
+     map. */
+  test_identity_across_cuts (0, 45);
+  test_identity_across_cuts (1, 45);
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
 
@@ -455,6 +465,51 @@ main (void)
       printf ("tilt-shift heart R_max=8 against dense truth: %.2f dB\n", psnr);
     }
   skc_image_free (&photo);
+
+  /* Large radii through the pyramid, against dense truth on a larger
+     photo: a uniform blur and a tilt-shift map both reaching R = 40. */
+  snprintf (path, sizeof path, "%s/photos/astronaut-384.ppm",
+            dir ? dir : "data");
+  skc_image big = { 0 }, crop = { 0 };
+  if (CHECK (skc_pnm_read (path, &big, NULL) == SKC_OK))
+    {
+      skc_image_alloc (&crop, 200, 200, 3);
+      for (int y = 0; y < 200; y++)
+        memcpy (skc_image_pixel (&crop, 0, y), skc_image_pixel (&big, 92, 92 + y),
+                200 * 3 * sizeof (float));
+      skc_engine *e = make_engine ("shape:disc", 40, 0, 2);
+      skc_image   out = { 0 }, k = { 0 };
+      skc_shape   disc;
+      skc_shape_parse ("disc", &disc, NULL);
+      skc_shape_render (&disc, 40, 0, &k, NULL);
+      CHECK (e && e->scales[e->first_scale].factor == 2);
+      CHECK (e && skc_apply_image (e, &crop, -1, NULL, &out, NULL) == SKC_OK);
+      double sse = 0;
+      long   n = 0;
+      for (int y = 40; y < 160; y++)
+        for (int x = 40; x < 160; x++)
+          for (int c = 0; c < 3; c++)
+            {
+              double d = skc_image_pixel (&out, x, y)[c]
+                         - dense_at (&k, &crop, x, y, c);
+              sse += d * d;
+              n++;
+            }
+      double psnr = -10 * log10 (sse / n);
+      CHECK_MSG (psnr >= 45, "uniform disc R=40 on 2x2 blocks: %.2f dB", psnr);
+      printf ("uniform disc R=40 (2x2 blocks) against dense truth: %.2f dB\n",
+              psnr);
+      skc_image_free (&out);
+      skc_image_free (&k);
+      skc_engine_free (e);
+      psnr = tilt_shift_psnr ("shape:disc", 40, &crop);
+      CHECK_MSG (psnr >= 35, "tilt-shift disc R=40: %.2f dB < 35 dB", psnr);
+      printf ("tilt-shift disc R_max=40 (two scales) against dense truth: "
+              "%.2f dB\n",
+              psnr);
+    }
+  skc_image_free (&crop);
+  skc_image_free (&big);
   skc_cache_free (cache);
   return check_summary ();
 }

@@ -21,17 +21,21 @@ extern "C" {
 typedef struct skc_cache skc_cache;
 
 /* A cache holding up to max_entries filters in memory (least recently used
- * dropped first); disk_dir NULL means memory only.  The folder is created
- * on first store.  Thread-safe. */
+ * dropped first; 0 keeps none in memory); disk_dir NULL or "" means memory
+ * only.  The folder is created on first store.  NULL when out of memory or
+ * max_entries < 0.  Thread-safe; free only when no call is running. */
 skc_cache *skc_cache_new (const char *disk_dir, int max_entries);
 void       skc_cache_free (skc_cache *cache);
 
 /* The process-wide cache: disk folder $SKC_CACHE_DIR, else
  * $XDG_CACHE_HOME/skc, else $HOME/.cache/skc; SKC_CACHE_DIR=off (or no
- * home) keeps it in memory only.  Created on first use; thread-safe. */
+ * home) keeps it in memory only.  Created on first use, never freed; NULL
+ * only when out of memory.  Thread-safe. */
 skc_cache *skc_cache_default (void);
 
-/* Returns a copy of the filter stored under key (memory first, then disk),
+/* Keys are one line (no CR or LF: SKC_ERR_INVALID_ARGUMENT otherwise).
+ *
+ * Returns a copy of the filter stored under key (memory first, then disk),
  * or fits `target` with `opts`, stores the result and returns a copy.
  * Concurrent calls with the same key fit once; the others wait for it.
  * *hit (if not NULL) tells whether no fit was needed.  A failed fit stores
