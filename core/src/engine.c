@@ -136,14 +136,15 @@ identity_like (const skc_filter *f)
   return c;
 }
 
+/* How far a layer reads; turned by any angle (swirl) when `any_angle`. */
 static int
-layer_reach (const skc_filter *f, int l)
+layer_reach (const skc_filter *f, int l, int any_angle)
 {
   int reach = 0;
   for (int i = 0; i < f->layer_size[l]; i++)
     {
-      int r = (int) ceil (fmax (fabs (f->layer[l][i].dx),
-                                fabs (f->layer[l][i].dy)));
+      double dx = fabs (f->layer[l][i].dx), dy = fabs (f->layer[l][i].dy);
+      int    r = (int) ceil (any_angle ? hypot (dx, dy) : fmax (dx, dy));
       reach = r > reach ? r : reach;
     }
   return reach;
@@ -195,6 +196,9 @@ prepare_uniform (skc_engine *e, skc_error *err)
   if (!s->filter)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
 
+  if (s->filter->kind == SKC_FILTER_LOWRANK && p->swirl > 0)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "swirl turns sparse complexes; this filter is separable");
   if (s->filter->kind == SKC_FILTER_LOWRANK)
     {
       s->reach = s->filter->size / 2;
@@ -207,12 +211,14 @@ prepare_uniform (skc_engine *e, skc_error *err)
       return SKC_OK;
     }
   s->layers = s->filter->layer_count;
+  s->varying = p->swirl > 0;
   for (int l = 0; l < s->layers; l++)
     {
       if (!skc_layer_taps_build (s->filter, l, &s->taps[l]))
         return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      s->layer_reach[l] = s->taps[l].reach;
-      s->reach += s->taps[l].reach;
+      s->layer_reach[l] = s->varying ? layer_reach (s->filter, l, 1)
+                                     : s->taps[l].reach;
+      s->reach += s->layer_reach[l];
     }
   e->reach = scale_full_reach (s);
   char scale_note[96] = "";
@@ -253,6 +259,7 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
       n++;
     }
   int with_identity = bottom <= 0;
+  s->varying = 1;
   s->member_count = n + with_identity;
   s->members = calloc (s->member_count, sizeof *s->members);
   s->member_radius = calloc (s->member_count, sizeof *s->member_radius);
@@ -302,7 +309,7 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
     {
       for (int m = 0; m < s->member_count; m++)
         {
-          int rm = layer_reach (s->members[m], l);
+          int rm = layer_reach (s->members[m], l, p->swirl > 0);
           s->layer_reach[l] = rm > s->layer_reach[l] ? rm : s->layer_reach[l];
         }
       s->reach += s->layer_reach[l];
@@ -357,6 +364,9 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   if (!isfinite (p->radius) || p->radius < 0 || p->radius > 1000)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "radius %g is outside 0..1000 px", p->radius);
+  if (!(p->swirl >= 0 && p->swirl <= 1))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "swirl %g is outside 0..1",
+                     p->swirl);
   if (!(p->focus >= 0 && p->focus <= 1) || !(p->map_gamma >= 0.1)
       || !(p->map_gamma <= 10) || !(p->highlight_threshold >= 0)
       || !(p->highlight_threshold <= 1) || !(p->highlight_gain >= 1)
@@ -373,8 +383,16 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   e->params = *p;
   e->with_map = with_map;
+  e->angles = p->swirl > 0 ? SKC_ENGINE_ANGLES : 1;
   skc_result r = with_map && p->radius >= 0.5 ? prepare_basis (e, err)
                                               : prepare_uniform (e, err);
+  if (r == SKC_OK && p->swirl > 0)
+    {
+      size_t used = strlen (e->description);
+      snprintf (e->description + used, sizeof e->description - used,
+                "; swirl %g (kernels turned per pixel, %d angle steps)",
+                p->swirl, SKC_ENGINE_ANGLES);
+    }
   /* Tiles grow with the scale so that a coarse scale still works on
      256-block tiles. */
   e->tile = 256 * e->scales[e->first_scale].factor;

@@ -28,10 +28,13 @@
  * is under 0.5 % of the radius: invisible).  Pixels of one level share
  * whole-pixel taps, so runs of them filter like a uniform blur. */
 #define SKC_ENGINE_LEVELS 64
+/* Swirl turns kernels by angles quantised to 2 degrees. */
+#define SKC_ENGINE_ANGLES 180
 
 typedef struct
 {
-  int factor; /* block side: 1, 2, 4, ... */
+  int factor;  /* block side: 1, 2, 4, ... */
+  int varying; /* pixels differ (map or swirl): per-pixel level codes */
 
   /* Uniform blur: one filter. */
   skc_filter    *filter;
@@ -56,6 +59,7 @@ struct skc_engine
   int        scale_count;
   skc_scale  scales[SKC_ENGINE_MAX_SCALES];
   int        first_scale; /* a uniform blur uses only its own scale */
+  int        angles;      /* SKC_ENGINE_ANGLES with swirl, else 1 */
   int        reach;       /* full-resolution pixels */
   int        tile;        /* output tile side */
   char       description[512];
@@ -78,7 +82,8 @@ void skc_tile_scratch_free (skc_tile_scratch *s);
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
 
 /* The blend level of a radius (in the scale's pixels) and the member pair
- * and fraction a level stands for. */
+ * and fraction a level stands for.  A pixel's full code is
+ * level * SKC_ENGINE_ANGLES + angle step. */
 int  skc_scale_level (const skc_scale *scale, double radius);
 void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
                             float *t);

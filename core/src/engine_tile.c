@@ -141,27 +141,66 @@ skc_scale_level_blend (const skc_scale *s, int level, int *member, float *t)
          : (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
 }
 
-/* The whole-pixel taps of every layer for one blend level. */
-static skc_layer_taps *
-level_taps (const skc_scale *sc, skc_tile_scratch *s, int level)
+/* The swirl angle (radians) of image position (x, y): the kernel's up
+ * axis turns toward the tangent of the circle around the image centre,
+ * by the angle of (1 - s) + s e^(i phi), phi being the full turn to the
+ * tangent: continuous over the image for every swirl but exactly 0.5 (where
+ * it has one seam below the centre). */
+static double
+swirl_angle (const skc_engine *e, const skc_apply_request *rq, double x,
+             double y)
 {
-  if (s->level_taps[level])
-    return s->level_taps[level];
-  int   j;
-  float t;
-  skc_scale_level_blend (sc, level, &j, &t);
-  const skc_filter *a_f = sc->members[j];
-  const skc_filter *b_f = sc->members[sc->member_count > 1 ? j + 1 : j];
-  skc_layer_taps   *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
-  skc_filter       *blend = skc_filter_copy (a_f);
-  int               ok = taps && blend;
+  double s = e->params.swirl;
+  double dx = x - (rq->image_width - 1) / 2.0;
+  double dy = y - (rq->image_height - 1) / 2.0;
+  if (dx == 0 && dy == 0)
+    return 0;
+  double phi = atan2 (dy, dx) + M_PI / 2;
+  return atan2 (s * sin (phi), (1 - s) + s * cos (phi));
+}
+
+static int
+angle_step (double angle)
+{
+  int step = (int) lround (angle / (2 * M_PI) * SKC_ENGINE_ANGLES);
+  step %= SKC_ENGINE_ANGLES;
+  return step < 0 ? step + SKC_ENGINE_ANGLES : step;
+}
+
+/* The whole-pixel taps of every layer for one pixel code: the blend level's
+ * samples (or the uniform filter's), turned by the code's angle. */
+static skc_layer_taps *
+level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
+            int code)
+{
+  if (s->level_taps[code])
+    return s->level_taps[code];
+  int   level = code / e->angles, step = code % e->angles;
+  int   j = 0;
+  float t = 0;
+  const skc_filter *a_f = sc->filter, *b_f = sc->filter;
+  if (!sc->filter)
+    {
+      skc_scale_level_blend (sc, level, &j, &t);
+      a_f = sc->members[j];
+      b_f = sc->members[sc->member_count > 1 ? j + 1 : j];
+    }
+  double          angle = 2 * M_PI * step / e->angles;
+  float           ca = (float) cos (angle), sa = (float) sin (angle);
+  skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
+  skc_filter     *blend = skc_filter_copy (a_f);
+  int             ok = taps && blend;
   for (int l = 0; ok && l < sc->layers; l++)
     {
       const skc_sample *a = a_f->layer[l], *b = b_f->layer[l];
       for (int i = 0; i < blend->layer_size[l]; i++)
         {
-          blend->layer[l][i].dx = a[i].dx + t * (b[i].dx - a[i].dx);
-          blend->layer[l][i].dy = a[i].dy + t * (b[i].dy - a[i].dy);
+          float dx = a[i].dx + t * (b[i].dx - a[i].dx);
+          float dy = a[i].dy + t * (b[i].dy - a[i].dy);
+          /* Turned exactly on the offsets (y down: positive angles turn
+             clockwise on screen). */
+          blend->layer[l][i].dx = step ? ca * dx - sa * dy : dx;
+          blend->layer[l][i].dy = step ? sa * dx + ca * dy : dy;
           blend->layer[l][i].w = a[i].w + t * (b[i].w - a[i].w);
         }
       ok = skc_layer_taps_build (blend, l, &taps[l]);
@@ -174,7 +213,7 @@ level_taps (const skc_scale *sc, skc_tile_scratch *s, int level)
       free (taps);
       return NULL;
     }
-  s->level_taps[level] = taps;
+  s->level_taps[code] = taps;
   return taps;
 }
 
@@ -203,7 +242,8 @@ uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
 /* One layer with a blur map: each run of pixels sharing a blend level is
  * filtered like a uniform blur with that level's taps. */
 static int
-varying_layer (const skc_scale *sc, skc_tile_scratch *scratch, int layer,
+varying_layer (const skc_engine *e, const skc_scale *sc,
+               skc_tile_scratch *scratch, int layer,
                const float *in, float *out, size_t stride, int pw,
                int channels, int x0, int x1, int y0, int y1)
 {
@@ -215,7 +255,7 @@ varying_layer (const skc_scale *sc, skc_tile_scratch *scratch, int layer,
           int q = levels[x], end = x + 1;
           while (end < x1 && levels[end] == q)
             end++;
-          skc_layer_taps *taps = level_taps (sc, scratch, q);
+          skc_layer_taps *taps = level_taps (e, sc, scratch, q);
           if (!taps)
             return 0;
           uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
@@ -366,9 +406,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
     }
   else
     {
-      if (!sc->filter)
+      if (sc->varying)
         {
-          /* Blend levels from the map (block averages on coarse scales). */
+          /* Pixel codes: the blend level from the map (block averages on
+             coarse scales) and the swirl angle of the block's centre. */
           size_t n = (size_t) pw * ph;
           if (n > s->level_capacity)
             {
@@ -380,7 +421,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             }
           if (!s->level_taps)
             {
-              s->level_count = sc->member_count * SKC_ENGINE_LEVELS + 1;
+              int levels = sc->filter ? 1
+                                      : sc->member_count * SKC_ENGINE_LEVELS
+                                          + 1;
+              s->level_count = levels * e->angles;
               s->level_taps = calloc (s->level_count, sizeof *s->level_taps);
               if (!s->level_taps)
                 return 0;
@@ -388,13 +432,22 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
           for (int j = 0; j < ph; j++)
             for (int i = 0; i < pw; i++)
               {
-                int   bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
-                float v = 0;
-                for (int dv = 0; dv < f; dv++)
-                  for (int du = 0; du < f; du++)
-                    v += map_value (rq, bx + du, by + dv);
-                double r = skc_engine_map_radius (e, v * block_weight) / f;
-                s->level[(size_t) j * pw + i] = skc_scale_level (sc, r);
+                int bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
+                int level = 0, step = 0;
+                if (!sc->filter)
+                  {
+                    float v = 0;
+                    for (int dv = 0; dv < f; dv++)
+                      for (int du = 0; du < f; du++)
+                        v += map_value (rq, bx + du, by + dv);
+                    double r = skc_engine_map_radius (e, v * block_weight)
+                               / f;
+                    level = skc_scale_level (sc, r);
+                  }
+                if (e->angles > 1)
+                  step = angle_step (swirl_angle (e, rq, bx + (f - 1) / 2.0,
+                                                  by + (f - 1) / 2.0));
+                s->level[(size_t) j * pw + i] = level * e->angles + step;
               }
         }
       int cur = 0, margin = R;
@@ -402,9 +455,9 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
         {
           int out_margin = margin - sc->layer_reach[l];
           int lo = R - out_margin;
-          if (!sc->filter)
+          if (sc->varying)
             {
-              if (!varying_layer (sc, s, l, s->buffers[cur],
+              if (!varying_layer (e, sc, s, l, s->buffers[cur],
                                   s->buffers[1 - cur], stride, pw, C, lo,
                                   R + lw + out_margin, lo,
                                   R + lh + out_margin))

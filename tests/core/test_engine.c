@@ -240,10 +240,19 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
 /* Processing the image in pieces, each with its own clipped margin, or with
  * other thread counts gives the same bits. */
 static void
-test_identity_across_cuts (int with_map, double radius)
+test_identity_across_cuts (int with_map, double radius, double swirl)
 {
-  skc_engine *e1 = make_engine ("shape:heart", radius, with_map, 1);
-  skc_engine *e3 = make_engine ("shape:heart", radius, with_map, 3);
+  skc_params p;
+  skc_params_init (&p);
+  skc_shape_parse ("shape:heart", &p.shape, NULL);
+  p.radius = radius;
+  p.swirl = swirl;
+  p.cache = cache;
+  skc_engine *e1 = NULL, *e3 = NULL;
+  p.threads = 1;
+  CHECK (skc_engine_new (&p, with_map, &e1, NULL) == SKC_OK);
+  p.threads = 3;
+  CHECK (skc_engine_new (&p, with_map, &e3, NULL) == SKC_OK);
   if (!e1 || !e3)
     return;
   int       w = 300, h = 270, C = 4, alpha = 3;
@@ -435,6 +444,75 @@ test_highlights_and_map_semantics (void)
   CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
+/* Swirl turns each pixel's kernel: right of the centre, swirl 1 turns it
+ * by 90 degrees (exact on a pixel grid); at the centre not at all. */
+static void
+test_swirl (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  skc_shape_parse ("shape:heart", &p.shape, NULL);
+  p.radius = 6;
+  p.cache = cache;
+  p.clip = 0;
+  skc_engine *plain = NULL, *swirl = NULL, *none = NULL;
+  CHECK (skc_engine_new (&p, 0, &plain, NULL) == SKC_OK);
+  p.swirl = 1;
+  CHECK (skc_engine_new (&p, 0, &swirl, NULL) == SKC_OK);
+  if (!plain || !swirl)
+    return;
+  skc_image k = { 0 };
+  skc_engine_kernel (plain, 6, &k);
+  /* Far right of the centre (so that the whole footprint shares one angle
+     step): the impulse response is k turned by 90 degrees clockwise on
+     screen, (dx, dy) -> (-dy, dx). */
+  int       h = k.width / 2, w = 4001, n = 81, c = n / 2, px = 3900;
+  skc_image impulse = { 0 }, out = { 0 };
+  skc_image_alloc (&impulse, w, n, 1);
+  *skc_image_pixel (&impulse, px, c) = 1;
+  CHECK (skc_apply_image (swirl, &impulse, -1, NULL, &out, NULL) == SKC_OK);
+  double worst = 0, turned_mass = 0;
+  for (int dy = -h; dy <= h; dy++)
+    for (int dx = -h; dx <= h; dx++)
+      {
+        float expected = *skc_image_pixel (&k, dx + h, dy + h);
+        float got = *skc_image_pixel (&out, px - dy, c + dx);
+        worst = fmax (worst, fabs (expected - got));
+        turned_mass += got;
+      }
+  CHECK_MSG (worst < 1e-5, "swirl 1 at 3 o'clock: %g from the turned kernel",
+             worst);
+  CHECK_NEAR (turned_mass, 1, 1e-4);
+  /* The heart is not symmetric under that turn: the test can tell. */
+  double asym = 0;
+  for (int dy = -h; dy <= h; dy++)
+    for (int dx = -h; dx <= h; dx++)
+      asym = fmax (asym, fabs (*skc_image_pixel (&k, dx + h, dy + h)
+                               - *skc_image_pixel (&k, -dy + h, dx + h)));
+  CHECK (asym > 1e-3);
+  skc_image_free (&out);
+
+  /* Swirl 0 is bit-identical to no swirl. */
+  p.swirl = 0;
+  CHECK (skc_engine_new (&p, 0, &none, NULL) == SKC_OK);
+  skc_image in = random_image (50, 40, 3, -1, 21), a = { 0 }, b = { 0 };
+  skc_apply_image (plain, &in, -1, NULL, &a, NULL);
+  skc_apply_image (none, &in, -1, NULL, &b, NULL);
+  CHECK (memcmp (a.data, b.data, sizeof (float) * 50 * 40 * 3) == 0);
+  p.swirl = 1.5;
+  skc_error err;
+  skc_engine *bad = NULL;
+  CHECK (skc_engine_new (&p, 0, &bad, &err) == SKC_ERR_INVALID_ARGUMENT);
+  skc_image_free (&a);
+  skc_image_free (&b);
+  skc_image_free (&in);
+  skc_image_free (&impulse);
+  skc_image_free (&k);
+  skc_engine_free (plain);
+  skc_engine_free (swirl);
+  skc_engine_free (none);
+}
+
 int
 main (void)
 {
@@ -442,12 +520,14 @@ main (void)
   test_uniform_matches_dense ();
   test_varying_matches_naive ("shape:star", 5, 2);
   test_varying_matches_naive ("shape:disc", 3, 3);
-  test_identity_across_cuts (0, 9);
-  test_identity_across_cuts (1, 9);
+  test_identity_across_cuts (0, 9, 0);
+  test_identity_across_cuts (1, 9, 0);
   /* Pyramid scales: 2x2 blocks for the uniform blur, two scales for the
-     map. */
-  test_identity_across_cuts (0, 45);
-  test_identity_across_cuts (1, 45);
+     map; swirl centres come from the whole image, never the region. */
+  test_identity_across_cuts (0, 45, 0);
+  test_identity_across_cuts (1, 45, 0.7);
+  test_identity_across_cuts (0, 9, 0.3);
+  test_swirl ();
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
 

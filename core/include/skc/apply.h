@@ -43,6 +43,10 @@ typedef struct
   double      focus;
   int         invert_map;
   double      map_gamma;
+  /* Swirl, 0..1: each pixel's kernel turns toward the tangent of the circle
+     around the image centre through it, by swirl x that tangent's angle
+     (rotational bokeh). */
+  double      swirl;
   /* Highlights: linear values above the threshold are boosted toward
      gain x (bokeh balls); threshold 1, gain 1 is off. */
   double      highlight_threshold;
