@@ -47,6 +47,8 @@ cli_cmd_apply (int argc, char **argv)
         params.map_gamma = cli_number (a, cli_value (argc, argv, &i), 0.1, 10);
       else if (strcmp (a, "--map-linear") == 0)
         map_linear = 1;
+      else if (strcmp (a, "--swirl") == 0)
+        params.swirl = cli_number (a, cli_value (argc, argv, &i), 0, 1);
       else if (strcmp (a, "--highlight-threshold") == 0)
         params.highlight_threshold = cli_number (a, cli_value (argc, argv, &i),
                                                  0, 1);
