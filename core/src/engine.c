@@ -79,17 +79,37 @@ make_target (const skc_params *p, double radius, skc_image *t, skc_error *err)
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to this
  * radius (basis members); `chain` then names where it came from. */
+static skc_result fit_radius_as (const skc_params *p, double radius,
+                                 skc_offset_kind offsets,
+                                 const skc_filter *initial,
+                                 double initial_scale, const char *chain,
+                                 skc_filter **out, double *loss,
+                                 skc_error *err);
+
 static skc_result
 fit_radius (const skc_params *p, double radius, const skc_filter *initial,
             double initial_scale, const char *chain, skc_filter **out,
             skc_error *err)
 {
+  return fit_radius_as (p, radius, SKC_OFFSETS_BILINEAR, initial,
+                        initial_scale, chain, out, NULL, err);
+}
+
+/* As fit_radius, with a choice of offsets; *loss (if not NULL) receives the
+ * fit's loss against its target, which the planner compares. */
+static skc_result
+fit_radius_as (const skc_params *p, double radius, skc_offset_kind offsets,
+               const skc_filter *initial, double initial_scale,
+               const char *chain, skc_filter **out, double *loss,
+               skc_error *err)
+{
   char identity[SKC_PATH_MAX + 64];
   target_identity (p, identity, sizeof identity);
   char key[SKC_PATH_MAX + 256];
-  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s", FITTER_VERSION,
+  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s", FITTER_VERSION,
             identity, radius, quality_names[p->quality],
-            (unsigned long long) p->seed, chain ? chain : "direct");
+            (unsigned long long) p->seed, chain ? chain : "direct",
+            offsets == SKC_OFFSETS_INTEGER ? "|integer" : "");
 
   skc_image  target = { 0 };
   skc_result r = make_target (p, radius, &target, err);
@@ -98,6 +118,7 @@ fit_radius (const skc_params *p, double radius, const skc_filter *initial,
   skc_fit_options opts;
   skc_fit_options_init (&opts);
   opts.samples = samples_per_layer (p->quality);
+  opts.offsets = offsets;
   opts.seed = p->seed;
   opts.threads = p->threads;
   opts.cancel = p->cancel;
@@ -117,6 +138,8 @@ fit_radius (const skc_params *p, double radius, const skc_filter *initial,
       info.radius = radius;
       info.target_size = target.width;
       skc_filter_set_info (*out, &info);
+      if (loss)
+        *loss = skc_fit_loss (*out, &target);
     }
   skc_image_free (&target);
   return r;
@@ -169,6 +192,54 @@ scale_for_radius (double r)
   return k;
 }
 
+/* Whole-pixel complexes cost a quarter of bilinear ones; the planner takes
+ * one when its fit is within this factor of the bilinear fit's loss (3 dB),
+ * which holds at medium and large radii and fails at small ones, where
+ * sub-pixel offsets matter. */
+#define WHOLE_PIXEL_LOSS_ALLOWANCE 2.0
+
+/* The cheapest complex that reaches the quality: the bilinear fit sets the
+ * level; the whole-pixel fit replaces it when close enough.  Swirl turns
+ * offsets off the pixel grid, so it always gets the bilinear fit. */
+static skc_result
+plan_uniform (const skc_params *p, double radius, skc_filter **out,
+              char *plan, size_t plan_len, skc_error *err)
+{
+  double     bilinear_loss = 0, integer_loss = 0;
+  skc_filter *integer = NULL;
+  skc_result r = fit_radius_as (p, radius, SKC_OFFSETS_BILINEAR, NULL, 1, NULL,
+                                out, &bilinear_loss, err);
+  if (r != SKC_OK || p->swirl > 0)
+    {
+      snprintf (plan, plan_len, "bilinear complex%s",
+                p->swirl > 0 ? " (swirl turns offsets off the grid)" : "");
+      return r;
+    }
+  r = fit_radius_as (p, radius, SKC_OFFSETS_INTEGER, NULL, 1, NULL, &integer,
+                     &integer_loss, err);
+  if (r != SKC_OK)
+    return r;
+  double ratio = bilinear_loss > 0 ? integer_loss / bilinear_loss : INFINITY;
+  if (ratio <= WHOLE_PIXEL_LOSS_ALLOWANCE)
+    {
+      skc_filter_free (*out);
+      *out = integer;
+      snprintf (plan, plan_len,
+                "whole-pixel complex: its loss is %.2fx the bilinear fit's "
+                "(allowance %.1fx), at a quarter of the cost",
+                ratio, WHOLE_PIXEL_LOSS_ALLOWANCE);
+    }
+  else
+    {
+      skc_filter_free (integer);
+      snprintf (plan, plan_len,
+                "bilinear complex: the whole-pixel fit's loss is %.2fx (over "
+                "the %.1fx allowance)",
+                ratio, WHOLE_PIXEL_LOSS_ALLOWANCE);
+    }
+  return SKC_OK;
+}
+
 static skc_result
 prepare_uniform (skc_engine *e, skc_error *err)
 {
@@ -190,7 +261,8 @@ prepare_uniform (skc_engine *e, skc_error *err)
         s->filter->layer[0][0].w = 1;
     }
   else
-    r = fit_radius (p, p->radius / s->factor, NULL, 1, NULL, &s->filter, err);
+    r = plan_uniform (p, p->radius / s->factor, &s->filter, e->plan,
+                      sizeof e->plan, err);
   if (r != SKC_OK)
     return r;
   if (!s->filter)
@@ -228,13 +300,14 @@ prepare_uniform (skc_engine *e, skc_error *err)
               p->radius / s->factor);
   snprintf (e->description, sizeof e->description,
             "uniform: complex %dx%d %s%s (%d taps, %ld MACs per pixel and "
-            "channel%s, reach %d px)",
+            "channel%s, reach %d px)%s%s",
             s->layers, s->filter->layer_size[0],
             s->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
                                                       : "bilinear",
             scale_note, skc_filter_taps (s->filter),
             skc_filter_macs (s->filter),
-            s->factor > 1 ? " at that scale" : "", e->reach);
+            s->factor > 1 ? " at that scale" : "", e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
   return SKC_OK;
 }
 

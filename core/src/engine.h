@@ -62,7 +62,8 @@ struct skc_engine
   int        angles;      /* SKC_ENGINE_ANGLES with swirl, else 1 */
   int        reach;       /* full-resolution pixels */
   int        tile;        /* output tile side */
-  char       description[512];
+  char       plan[256];        /* why this representation */
+  char       description[768];
 };
 
 /* Per-thread working memory of one tile at one scale. */

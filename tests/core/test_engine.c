@@ -444,6 +444,40 @@ test_highlights_and_map_semantics (void)
   CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
+/* The planner: whole-pixel complexes where they are close to the bilinear
+ * fit (large radii), bilinear where sub-pixel offsets matter (small). */
+static void
+test_planner (void)
+{
+  skc_engine *small = make_engine ("shape:heart", 3, 0, 2);
+  skc_engine *large = make_engine ("shape:disc", 24, 0, 2);
+  if (small)
+    CHECK_MSG (strstr (skc_engine_describe (small), "bilinear (")
+                 && strstr (skc_engine_describe (small), "planner:"),
+               "R=3: %s", skc_engine_describe (small));
+  if (large)
+    CHECK_MSG (strstr (skc_engine_describe (large), "whole-pixel ("),
+               "R=24: %s", skc_engine_describe (large));
+  /* Whatever it picks, the result is still the dense convolution with the
+     engine's own kernel. */
+  skc_image k = { 0 }, in = random_image (70, 60, 2, -1, 3), out = { 0 };
+  if (large && skc_engine_kernel (large, 24, &k) == SKC_OK
+      && skc_apply_image (large, &in, -1, NULL, &out, NULL) == SKC_OK)
+    {
+      double worst = 0;
+      for (int y = 0; y < 60; y += 7)
+        for (int x = 0; x < 70; x += 5)
+          worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[1]
+                                     - dense_at (&k, &in, x, y, 1)));
+      CHECK_MSG (worst < 1e-5, "whole-pixel engine vs dense: %g", worst);
+    }
+  skc_image_free (&k);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_engine_free (small);
+  skc_engine_free (large);
+}
+
 /* Swirl turns each pixel's kernel: right of the centre, swirl 1 turns it
  * by 90 degrees (exact on a pixel grid); at the centre not at all. */
 static void
@@ -528,6 +562,7 @@ main (void)
   test_identity_across_cuts (1, 45, 0.7);
   test_identity_across_cuts (0, 9, 0.3);
   test_swirl ();
+  test_planner ();
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
 
