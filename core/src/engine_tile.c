@@ -5,6 +5,7 @@
  * writes its part of the output.  Every value is computed by the same
  * operations in the same order whatever the tiling or thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,18 +224,43 @@ HOT_LOOP static void
 uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
                size_t stride, int channels, int x0, int x1, int y0, int y1)
 {
+  /* Four taps per pass over the output row: the row is read and written a
+     quarter as often, which is what bounds this loop.  The summation order
+     per value is fixed (taps in order, four at a time), whatever the
+     tiling. */
   const int n = (x1 - x0) * channels;
+  const int count = taps->count;
   for (int y = y0; y < y1; y++)
     {
-      float *d = out + (size_t) y * stride + (size_t) x0 * channels;
-      memset (d, 0, (size_t) n * sizeof *d);
-      for (int t = 0; t < taps->count; t++)
+      float *restrict d = out + (size_t) y * stride + (size_t) x0 * channels;
+      const float *src[4];
+      int t = 0;
+      if (count < 4)
+        memset (d, 0, (size_t) n * sizeof *d);
+      for (; t + 4 <= count; t += 4)
         {
-          const float  c = taps->c[t];
-          const float *s = in + (size_t) (y - taps->dy[t]) * stride
-                           + (size_t) (x0 - taps->dx[t]) * channels;
+          for (int k = 0; k < 4; k++)
+            src[k] = in + (size_t) (y - taps->dy[t + k]) * stride
+                     + (size_t) (x0 - taps->dx[t + k]) * channels;
+          const float c0 = taps->c[t], c1 = taps->c[t + 1];
+          const float c2 = taps->c[t + 2], c3 = taps->c[t + 3];
+          const float *restrict s0 = src[0], *restrict s1 = src[1];
+          const float *restrict s2 = src[2], *restrict s3 = src[3];
+          /* The first group writes, the others add: no separate clear. */
+          if (t == 0)
+            for (int i = 0; i < n; i++)
+              d[i] = (c0 * s0[i] + c1 * s1[i]) + (c2 * s2[i] + c3 * s3[i]);
+          else
+            for (int i = 0; i < n; i++)
+              d[i] += (c0 * s0[i] + c1 * s1[i]) + (c2 * s2[i] + c3 * s3[i]);
+        }
+      for (; t < count; t++)
+        {
+          const float           c = taps->c[t];
+          const float *restrict s0 = in + (size_t) (y - taps->dy[t]) * stride
+                                     + (size_t) (x0 - taps->dx[t]) * channels;
           for (int i = 0; i < n; i++)
-            d[i] += c * s[i];
+            d[i] += c * s0[i];
         }
     }
 }
@@ -314,19 +340,47 @@ floor_div (int a, int b)
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-/* A prepared (safe, highlight-boosted) input pixel at image position
- * (x, y), clamped to the caller's rectangle. */
-static inline void
-input_pixel (const skc_engine *e, const skc_apply_request *rq, int x, int y,
-             float *dst)
+/* Image row y, columns [x0, x0 + n), clamped to the caller's rectangle,
+ * made safe (a pixel with a non-finite channel becomes transparent black)
+ * and highlight-boosted.  The inside part is copied in one go and checked
+ * with a loop the compiler vectorises; the outside part repeats the edge. */
+static void
+prepare_row (const skc_engine *e, const skc_apply_request *rq, int y, int x0,
+             int n, float *dst)
 {
   const skc_view *in = &rq->input;
-  int sx = clampi (x, in->x, in->x + in->width - 1);
-  int sy = clampi (y, in->y, in->y + in->height - 1);
-  prepare_pixel (&e->params,
-                 in->pixels + (size_t) (sy - in->y) * in->stride
-                   + (size_t) (sx - in->x) * rq->channels,
-                 dst, rq->channels, rq->alpha);
+  const int       C = rq->channels;
+  int             sy = clampi (y, in->y, in->y + in->height - 1);
+  const float    *row = in->pixels + (size_t) (sy - in->y) * in->stride;
+  int lo = x0 > in->x ? x0 : in->x;
+  int hi = x0 + n < in->x + in->width ? x0 + n : in->x + in->width;
+  if (lo >= hi)
+    {
+      /* Entirely beside the rectangle: the nearest edge pixel. */
+      lo = x0 >= in->x + in->width ? in->x + in->width - 1 : in->x;
+      hi = lo + 1;
+      float edge[4];
+      prepare_pixel (&e->params, row + (size_t) (lo - in->x) * C, edge, C,
+                     rq->alpha);
+      for (int i = 0; i < n; i++)
+        memcpy (dst + (size_t) i * C, edge, (size_t) C * sizeof *edge);
+      return;
+    }
+  float       *inside = dst + (size_t) (lo - x0) * C;
+  const size_t count = (size_t) (hi - lo) * C;
+  memcpy (inside, row + (size_t) (lo - in->x) * C, count * sizeof *inside);
+  int bad = 0;
+  for (size_t i = 0; i < count; i++)
+    bad |= !(fabsf (inside[i]) <= FLT_MAX);
+  if (bad || e->params.highlight_gain > 1)
+    for (int i = 0; i < hi - lo; i++)
+      prepare_pixel (&e->params, inside + (size_t) i * C,
+                     inside + (size_t) i * C, C, rq->alpha);
+  for (int i = x0; i < lo; i++)
+    memcpy (dst + (size_t) (i - x0) * C, inside, (size_t) C * sizeof *dst);
+  const float *last = inside + (size_t) (hi - lo - 1) * C;
+  for (int i = hi; i < x0 + n; i++)
+    memcpy (dst + (size_t) (i - x0) * C, last, (size_t) C * sizeof *dst);
 }
 
 static inline float
@@ -365,30 +419,36 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
 
   /* Padded input at this scale: f x f block averages aligned to the image
      origin. */
-  float       pixel[4];
   const float block_weight = 1.0f / (float) (f * f);
+  float      *full_row = NULL;
+  if (f > 1)
+    {
+      full_row = malloc ((size_t) pw * f * C * sizeof *full_row);
+      if (!full_row)
+        return 0;
+    }
   for (int j = 0; j < ph; j++)
-    for (int i = 0; i < pw; i++)
-      {
-        float *d = s->buffers[0] + (size_t) j * stride + (size_t) i * C;
-        int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
-        if (f == 1)
-          {
-            input_pixel (e, rq, bx, by, d);
-            continue;
-          }
-        for (int c = 0; c < C; c++)
-          d[c] = 0;
-        for (int v = 0; v < f; v++)
-          for (int u = 0; u < f; u++)
-            {
-              input_pixel (e, rq, bx + u, by + v, pixel);
+    {
+      float *d = s->buffers[0] + (size_t) j * stride;
+      int    by = (ly0 - R + j) * f, bx = (lx0 - R) * f;
+      if (f == 1)
+        {
+          prepare_row (e, rq, by, bx, pw, d);
+          continue;
+        }
+      memset (d, 0, stride * sizeof *d);
+      for (int v = 0; v < f; v++)
+        {
+          prepare_row (e, rq, by + v, bx, pw * f, full_row);
+          for (int i = 0; i < pw; i++)
+            for (int u = 0; u < f; u++)
               for (int c = 0; c < C; c++)
-                d[c] += pixel[c];
-            }
-        for (int c = 0; c < C; c++)
-          d[c] *= block_weight;
-      }
+                d[(size_t) i * C + c] += full_row[((size_t) i * f + u) * C + c];
+        }
+      for (size_t i = 0; i < stride; i++)
+        d[i] *= block_weight;
+    }
+  free (full_row);
 
   float *result = NULL;
   size_t result_stride = stride;
@@ -475,18 +535,19 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
 
   /* Back to full resolution: a copy, or bilinear upsampling where pixel x
      sits at (x + 0.5) / f - 0.5 in block coordinates. */
+  if (f == 1)
+    {
+      for (int j = 0; j < h; j++)
+        memcpy (dst + (size_t) j * w * C,
+                result + (size_t) (ry + j) * result_stride + (size_t) rx * C,
+                (size_t) w * C * sizeof *dst);
+      free (lowrank_acc);
+      return 1;
+    }
   for (int j = 0; j < h; j++)
     for (int i = 0; i < w; i++)
       {
         float *d = dst + ((size_t) j * w + i) * C;
-        if (f == 1)
-          {
-            memcpy (d,
-                    result + (size_t) (ry + j) * result_stride
-                      + (size_t) (rx + i) * C,
-                    (size_t) C * sizeof *d);
-            continue;
-          }
         int   tx = 2 * (x0 + i) + 1 - f, ty = 2 * (y0 + j) + 1 - f;
         int   X = floor_div (tx, 2 * f), Y = floor_div (ty, 2 * f);
         float a = (float) (tx - X * 2 * f) / (2 * f);
@@ -576,18 +637,29 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
     {
       float *dst = out->pixels + (size_t) (y0 + j - out->y) * out->stride
                    + (size_t) (x0 - out->x) * C;
+      const float *src = acc + (size_t) j * w * C;
+      if (!e->params.clip || rq->alpha < 0)
+        {
+          /* Plain rows: a copy, or a clamp the compiler vectorises. */
+          const size_t row_floats = (size_t) w * C;
+          if (!e->params.clip)
+            memcpy (dst, src, row_floats * sizeof *dst);
+          else
+            for (size_t i = 0; i < row_floats; i++)
+              dst[i] = src[i] < 0 ? 0 : src[i] > 1 ? 1 : src[i];
+          continue;
+        }
       for (int i = 0; i < w; i++)
         {
-          const float *sp = acc + ((size_t) j * w + i) * C;
+          const float *sp = src + (size_t) i * C;
           float       *dp = dst + (size_t) i * C;
-          if (!e->params.clip)
-            {
-              memcpy (dp, sp, (size_t) C * sizeof *dp);
-              continue;
-            }
-          float a = rq->alpha >= 0 ? fminf (fmaxf (sp[rq->alpha], 0), 1) : 1;
+          float a = rq->alpha >= 0 ? sp[rq->alpha] : 1;
+          a = a < 0 ? 0 : a > 1 ? 1 : a;
           for (int c = 0; c < C; c++)
-            dp[c] = c == rq->alpha ? a : fminf (fmaxf (sp[c], 0), a);
+            {
+              float v = sp[c] < 0 ? 0 : sp[c] > a ? a : sp[c];
+              dp[c] = c == rq->alpha ? a : v;
+            }
         }
     }
   free (acc);
