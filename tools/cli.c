@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli_image.h"
 
@@ -159,4 +162,34 @@ cli_load_bench_photos (int count, skc_photo_set **set, skc_error *err)
   for (int i = 0; i < count; i++)
     skc_image_free (&photos[i]);
   return r;
+}
+
+void
+cli_print_machine (FILE *out)
+{
+  char   date[64];
+  time_t now = time (NULL);
+  strftime (date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime (&now));
+  struct utsname u;
+  uname (&u);
+  char  cpu[256] = "unknown CPU";
+  FILE *info = fopen ("/proc/cpuinfo", "r");
+  if (info)
+    {
+      char line[512];
+      while (fgets (line, sizeof line, info))
+        if (strncmp (line, "model name", 10) == 0)
+          {
+            char *colon = strchr (line, ':');
+            if (colon)
+              {
+                snprintf (cpu, sizeof cpu, "%s", colon + 2);
+                cpu[strcspn (cpu, "\n")] = '\0';
+              }
+            break;
+          }
+      fclose (info);
+    }
+  fprintf (out, "date %s; %s %s; %s; %d cores\n", date, u.sysname, u.machine,
+           cpu, (int) sysconf (_SC_NPROCESSORS_ONLN));
 }

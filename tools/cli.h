@@ -4,6 +4,8 @@
 #ifndef SKC_CLI_H
 #define SKC_CLI_H
 
+#include <stdio.h>
+
 #include "skc/skc.h"
 
 #define CLI_EXIT_USAGE 2
@@ -39,9 +41,13 @@ const char *cli_data_path (const char *relative);
 skc_result cli_load_bench_photos (int count, skc_photo_set **set,
                                   skc_error *err);
 
+/* One line: date (UTC), system, CPU model and core count, for tables. */
+void cli_print_machine (FILE *out);
+
 int cli_cmd_fit (int argc, char **argv);
 int cli_cmd_render (int argc, char **argv);
 int cli_cmd_apply (int argc, char **argv);
 int cli_cmd_bench (int argc, char **argv);
+int cli_bench_apply (int argc, char **argv);
 
 #endif

@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -145,42 +142,15 @@ mean_psnr (const bench_row *rows, int n, int method, int layers, int samples,
   return *count ? sum / *count : NAN;
 }
 
-static void
-print_machine (FILE *out)
-{
-  char   date[64];
-  time_t now = time (NULL);
-  strftime (date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime (&now));
-  struct utsname u;
-  uname (&u);
-  char  cpu[256] = "unknown CPU";
-  FILE *info = fopen ("/proc/cpuinfo", "r");
-  if (info)
-    {
-      char line[512];
-      while (fgets (line, sizeof line, info))
-        if (strncmp (line, "model name", 10) == 0)
-          {
-            char *colon = strchr (line, ':');
-            if (colon)
-              {
-                snprintf (cpu, sizeof cpu, "%s", colon + 2);
-                cpu[strcspn (cpu, "\n")] = '\0';
-              }
-            break;
-          }
-      fclose (info);
-    }
-  fprintf (out, "date %s; %s %s; %s; %d cores\n", date, u.sysname, u.machine,
-           cpu, (int) sysconf (_SC_NPROCESSORS_ONLN));
-}
-
 int
 cli_cmd_bench (int argc, char **argv)
 {
+  if (argc >= 2 && strcmp (argv[1], "apply") == 0)
+    return cli_bench_apply (argc - 1, argv + 1);
   if (argc < 2 || strcmp (argv[1], "fit") != 0)
     cli_die ("bench: usage: skc bench fit [--quick] [--csv FILE] "
-             "[--kernels a,b] [--threads T] [--seed S]");
+             "[--kernels a,b] [--threads T] [--seed S], or skc bench apply "
+             "[options]");
   const char *csv_path = "bench-fit.csv";
   char        kernels[512] = "";
   int         quick = 0, threads = 0;
@@ -212,7 +182,7 @@ cli_cmd_bench (int argc, char **argv)
   fprintf (csv, "kernel,method,config,image_psnr_db,kernel_snr_db,"
                 "kernel_error,taps,macs,fit_seconds,evaluations\n");
 
-  print_machine (stdout);
+  cli_print_machine (stdout);
   printf ("threads %d%s; image PSNR: mean over astronaut, coffee, rocket "
           "(384x384)%s\n\n",
           threads, threads <= 0 ? " (= cores)" : "",

@@ -100,5 +100,9 @@ else
   bad "apply to PNG failed: $(cat "$work/err")"
 fi
 
+# Speed table: a tiny smoke run writes a CSV with a header and rows.
+expect_ok bench apply --size 64x48 --radii 3 --runs 1 --no-gegl --csv "$work/b.csv"
+head -n 1 "$work/b.csv" | grep -q "^radius,method," && [ "$(wc -l <"$work/b.csv")" -ge 4 ] && ok || bad "bench apply wrote no CSV table: $(cat "$work/b.csv")"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,1274 @@
+/* skc command-line tool — `skc bench apply`: the speed table of the
+ * benchmark protocol (docs/benchmark-protocol.md, "Speed"): skc against
+ * dense direct convolution, FFTW, SVD low-rank and GEGL's blurs on one
+ * large image, each method measured in a process of its own.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef SKC_HAVE_FFTW3F
+#include <fftw3.h>
+#endif
+#ifdef SKC_HAVE_GEGL
+#include <gegl.h>
+#endif
+
+#include "cli.h"
+
+#define MAX_RUNS    64
+#define MAX_RADII   16
+#define MAX_THREADS 256
+/* Dense direct convolution is measured on a band of rows when the whole
+ * image would cost more than this many tap x pixel products. */
+#define DENSE_BUDGET 1e10
+/* Pixels per block of the dense inner loops: the accumulator block stays
+ * in L1 while every tap streams over it. */
+#define DENSE_BLOCK 256
+
+typedef enum
+{
+  METHOD_SKC,
+  METHOD_DENSE,
+  METHOD_FFT,
+  METHOD_SVD,
+  METHOD_GEGL_LENS,
+  METHOD_GEGL_VARIABLE,
+  METHOD_GEGL_FLOOR
+} method_id;
+
+static const char *const method_names[] = {
+  "skc", "dense direct", "fftw r2c", "svd rank 4", "gegl:lens-blur",
+  "gegl:variable-blur", "gegl floor (invert-linear)"
+};
+
+/* What a child process sends back through its pipe. */
+typedef struct
+{
+  int    ok;
+  char   message[sizeof ((skc_error *) 0)->message];
+  int    runs;
+  double seconds[MAX_RUNS]; /* full-image seconds (crop-scaled if a crop) */
+  double prepare;           /* s; < 0: nothing prepared */
+  double psnr;              /* dB against the exact result; NAN: not measured */
+  int    crop_y0, crop_rows; /* crop_rows 0: the whole image */
+  int    threads;
+  long   start_kb, peak_kb; /* ru_maxrss at fork and after the runs */
+  char   note[160];
+  char   describe[256];
+} method_report;
+
+typedef struct
+{
+  double        radius;
+  method_id     method;
+  int           with_map;
+  method_report rep;
+  double        median, min;
+} bench_row;
+
+/* Everything the children read; children inherit it by fork. */
+typedef struct
+{
+  int       width, height, threads, runs;
+  skc_shape shape;
+  skc_image input;      /* RGBA float, alpha 1 */
+  skc_image map;        /* tilt-shift blur map, 1 channel */
+  float    *reference;  /* shared between processes: the exact uniform
+                           result, rows [reference_y0, reference_y1) valid */
+  int       reference_y0, reference_y1;
+  double    radius;
+  skc_image kernel;     /* the dense target at `radius` */
+} bench_setup;
+
+static double
+now_seconds (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+static long
+peak_rss_kb (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+static int
+clamp_int (int v, int lo, int hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* ---- Threads: contiguous bands of rows, one per worker. ---- */
+
+typedef void (*band_fn) (void *data, int begin, int end, int worker);
+
+typedef struct
+{
+  band_fn fn;
+  void   *data;
+  int     begin, end, worker;
+} band_arg;
+
+static void *
+band_main (void *p)
+{
+  band_arg *a = p;
+  a->fn (a->data, a->begin, a->end, a->worker);
+  return NULL;
+}
+
+static void
+parallel_bands (int n, int threads, band_fn fn, void *data)
+{
+  threads = clamp_int (threads, 1, MAX_THREADS);
+  if (threads > n)
+    threads = n > 0 ? n : 1;
+  pthread_t tid[MAX_THREADS];
+  band_arg  args[MAX_THREADS];
+  int       started[MAX_THREADS] = { 0 };
+  for (int w = 0; w < threads; w++)
+    args[w] = (band_arg) { fn, data, (int) ((long) n * w / threads),
+                           (int) ((long) n * (w + 1) / threads), w };
+  for (int w = 1; w < threads; w++)
+    started[w] = pthread_create (&tid[w], NULL, band_main, &args[w]) == 0;
+  band_main (&args[0]);
+  for (int w = 1; w < threads; w++)
+    if (started[w])
+      pthread_join (tid[w], NULL);
+    else
+      band_main (&args[w]); /* could not start: do its share here */
+}
+
+/* ---- The test image: a deterministic pseudo-photo and its map. ---- */
+
+static uint32_t
+hash32 (uint32_t x)
+{
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+static void
+fill_photo_rows (void *data, int begin, int end, int worker)
+{
+  skc_image *img = data;
+  double     w = img->width, h = img->height;
+  for (int y = begin; y < end; y++)
+    for (int x = 0; x < img->width; x++)
+      {
+        double fx = x / w, fy = y / h;
+        /* Smooth gradients, hard-edged blocks (edges matter for PSNR),
+           then fine noise. */
+        double block = ((x * 8 / img->width) + (y * 6 / img->height)) % 3 == 0
+                         ? 0.15
+                         : 0.0;
+        double rgb[3] = {
+          0.25 + 0.2 * sin (6.3 * fx + 1.3 * fy) + 0.15 * fy + block,
+          0.35 + 0.2 * cos (4.1 * fy - 2.2 * fx) + 0.5 * block,
+          0.30 + 0.25 * fx * fy + 0.1 * sin (17.0 * fx) - 0.5 * block,
+        };
+        float *p = skc_image_pixel (img, x, y);
+        for (int c = 0; c < 3; c++)
+          {
+            uint32_t n = hash32 ((uint32_t) (y * img->width + x) * 3u + c);
+            double   v = rgb[c] + 0.06 * (n / 4294967296.0 - 0.5);
+            p[c] = (float) (v < 0 ? 0 : v > 1 ? 1 : v);
+          }
+        p[3] = 1.0f;
+      }
+}
+
+/* Small white dots, like distant lights: what bokeh balls are made of. */
+static void
+add_highlights (skc_image *img)
+{
+  long count = (long) img->width * img->height / 40000 + 4;
+  for (long i = 0; i < count; i++)
+    {
+      int    cx = hash32 ((uint32_t) (2 * i + 1)) % img->width;
+      int    cy = hash32 ((uint32_t) (2 * i + 2) ^ 0x9e3779b9u) % img->height;
+      double r = 1.0 + (hash32 ((uint32_t) i ^ 0x51ed270bu) % 200) / 100.0;
+      for (int y = (int) (cy - r); y <= (int) (cy + r); y++)
+        for (int x = (int) (cx - r); x <= (int) (cx + r); x++)
+          if (x >= 0 && y >= 0 && x < img->width && y < img->height
+              && (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r)
+            {
+              float *p = skc_image_pixel (img, x, y);
+              p[0] = p[1] = p[2] = 1.0f;
+            }
+    }
+}
+
+/* Tilt-shift: sharp in a band around the middle row (a fifth of the
+ * height), the blur growing linearly to the full radius at top and
+ * bottom. */
+static void
+fill_tilt_shift (skc_image *map)
+{
+  double middle = 0.5 * (map->height - 1);
+  double band = 0.1 * map->height;
+  double span = fmax (middle - band, 1.0);
+  for (int y = 0; y < map->height; y++)
+    {
+      double v = fmin (fmax (fabs (y - middle) - band, 0.0) / span, 1.0);
+      float *row = skc_image_pixel (map, 0, y);
+      for (int x = 0; x < map->width; x++)
+        row[x] = (float) v;
+    }
+}
+
+/* PSNR (peak 1) of the colour channels of `out` against the reference,
+ * on the interior (`margin` px dropped from every edge) and on the rows
+ * both hold.  `out` holds image rows [out_y0, out_y1). */
+static double
+interior_psnr (const bench_setup *s, const float *out, int out_y0,
+               int out_y1, int margin)
+{
+  int y0 = out_y0 > margin ? out_y0 : margin;
+  int y1 = out_y1 < s->height - margin ? out_y1 : s->height - margin;
+  if (s->reference_y0 > y0)
+    y0 = s->reference_y0;
+  if (s->reference_y1 < y1)
+    y1 = s->reference_y1;
+  int x0 = margin, x1 = s->width - margin;
+  if (y0 >= y1 || x0 >= x1)
+    return NAN;
+  double sum = 0;
+  for (int y = y0; y < y1; y++)
+    {
+      const float *a = out + (size_t) (y - out_y0) * s->width * 4;
+      const float *b = s->reference + (size_t) y * s->width * 4;
+      for (int x = x0; x < x1; x++)
+        for (int c = 0; c < 3; c++)
+          {
+            double d = (double) a[x * 4 + c] - b[x * 4 + c];
+            sum += d * d;
+          }
+    }
+  double mse = sum / ((double) (y1 - y0) * (x1 - x0) * 3);
+  return mse > 0 ? -10.0 * log10 (mse) : INFINITY;
+}
+
+/* Stores rows [y0, y0 + rows) of an exact result as the reference.  Runs
+ * in a child after its memory was measured; the parent records which rows
+ * are valid. */
+static void
+store_reference (bench_setup *s, const float *out, int y0, int rows)
+{
+  memcpy (s->reference + (size_t) y0 * s->width * 4, out,
+          (size_t) rows * s->width * 4 * sizeof (float));
+}
+
+/* One warm-up run, then s->runs timed ones; peak memory noted after. */
+typedef int (*run_fn) (void *ctx);
+
+static int
+time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
+           method_report *rep)
+{
+  if (!run (ctx))
+    return 0;
+  for (int i = 0; i < s->runs; i++)
+    {
+      double t0 = now_seconds ();
+      if (!run (ctx))
+        return 0;
+      rep->seconds[i] = (now_seconds () - t0) * scale;
+    }
+  rep->runs = s->runs;
+  rep->peak_kb = peak_rss_kb ();
+  return 1;
+}
+
+static void
+report_failure (method_report *rep, const char *message)
+{
+  rep->ok = 0;
+  snprintf (rep->message, sizeof rep->message, "%s", message);
+}
+
+/* ---- skc: the engine, uniform or with the blur map. ---- */
+
+typedef struct
+{
+  const skc_engine *engine;
+  skc_apply_request request;
+} engine_run;
+
+static int
+run_engine (void *ctx)
+{
+  engine_run *r = ctx;
+  skc_error   err;
+  return skc_engine_process (r->engine, &r->request, &err) == SKC_OK;
+}
+
+/* Times an engine on the whole image into a preallocated output; fills
+ * PSNR when `exact` (uniform) and the reference is there. */
+static void
+measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
+                int with_map, method_report *rep)
+{
+  skc_image out = { 0 };
+  if (skc_image_alloc (&out, s->width, s->height, 4) != SKC_OK)
+    {
+      report_failure (rep, "out of memory for the output");
+      return;
+    }
+  engine_run r = { .engine = engine };
+  r.request.image_width = s->width;
+  r.request.image_height = s->height;
+  r.request.channels = 4;
+  r.request.alpha = alpha;
+  r.request.input = (skc_view) { s->input.data, s->input.stride, 0, 0,
+                                 s->width, s->height };
+  r.request.output = (skc_view) { out.data, out.stride, 0, 0, s->width,
+                                  s->height };
+  if (with_map)
+    r.request.map = (skc_view) { s->map.data, s->map.stride, 0, 0, s->width,
+                                 s->height };
+  if (!time_runs (s, run_engine, &r, 1.0, rep))
+    report_failure (rep, "skc_engine_process failed");
+  else
+    {
+      rep->ok = 1;
+      if (!with_map)
+        rep->psnr = interior_psnr (s, out.data, 0, s->height,
+                                   s->kernel.width / 2);
+    }
+  skc_image_free (&out);
+}
+
+static void
+method_skc (bench_setup *s, int with_map, method_report *rep)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.shape = s->shape;
+  p.radius = s->radius;
+  p.threads = s->threads;
+  p.clip = 0; /* compare the filter itself with the exact convolution */
+  skc_engine *engine;
+  skc_error   err;
+  double      t0 = now_seconds ();
+  if (skc_engine_new (&p, with_map, &engine, &err) != SKC_OK)
+    {
+      report_failure (rep, err.message);
+      return;
+    }
+  rep->prepare = now_seconds () - t0;
+  snprintf (rep->describe, sizeof rep->describe, "%s",
+            skc_engine_describe (engine));
+  snprintf (rep->note, sizeof rep->note, "prep: engine (fit cache)");
+  measure_engine (s, engine, 3, with_map, rep);
+  skc_engine_free (engine);
+}
+
+/* SVD rank 4: skc_fit lowrank, applied the way skc_filter_apply does it
+ * (an engine around the filter), but into a preallocated output like the
+ * others. */
+static void
+method_svd (bench_setup *s, int with_map, method_report *rep)
+{
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.method = SKC_METHOD_LOWRANK;
+  opts.rank = 4;
+  opts.threads = s->threads;
+  skc_filter    *filter;
+  skc_fit_report report;
+  skc_error      err;
+  double         t0 = now_seconds ();
+  if (skc_fit (&s->kernel, &opts, &filter, &report, &err) != SKC_OK)
+    {
+      report_failure (rep, err.message);
+      return;
+    }
+  skc_params p;
+  skc_params_init (&p);
+  p.filter = filter;
+  p.threads = s->threads;
+  p.clip = 0;
+  skc_engine *engine;
+  if (skc_engine_new (&p, 0, &engine, &err) != SKC_OK)
+    {
+      report_failure (rep, err.message);
+      skc_filter_free (filter);
+      return;
+    }
+  rep->prepare = now_seconds () - t0;
+  snprintf (rep->describe, sizeof rep->describe, "%s",
+            skc_engine_describe (engine));
+  snprintf (rep->note, sizeof rep->note, "prep: SVD fit");
+  measure_engine (s, engine, -1, 0, rep);
+  skc_engine_free (engine);
+  skc_filter_free (filter);
+}
+
+/* ---- Dense direct convolution over the kernel's non-zero taps. ---- */
+
+typedef struct
+{
+  int   kx;
+  float w;
+} dense_tap;
+
+typedef struct
+{
+  const bench_setup *s;
+  int        half, size;  /* kernel half size and side */
+  int       *row_start;   /* kernel row ky: taps[row_start[ky] .. [ky+1]) */
+  dense_tap *taps;
+  int        y0;          /* first output row */
+  float     *out;         /* rows x width x 4 */
+  float     *rings[MAX_THREADS]; /* per worker: `size` padded source rows */
+} dense_job;
+
+/* Source row sy (clamped) with `half` clamped pixels added on each side. */
+static void
+pad_row (const bench_setup *s, int sy, int half, float *dst)
+{
+  const float *src = skc_image_pixel (&s->input, 0,
+                                      clamp_int (sy, 0, s->height - 1));
+  for (int i = 0; i < half; i++)
+    memcpy (dst + 4 * i, src, 4 * sizeof (float));
+  memcpy (dst + 4 * half, src, (size_t) s->width * 4 * sizeof (float));
+  for (int i = 0; i < half; i++)
+    memcpy (dst + 4 * ((size_t) half + s->width + i),
+            src + 4 * ((size_t) s->width - 1), 4 * sizeof (float));
+}
+
+static void
+dense_band (void *data, int begin, int end, int worker)
+{
+  dense_job         *job = data;
+  const bench_setup *s = job->s;
+  int                half = job->half, size = job->size, width = s->width;
+  size_t             padded = (size_t) (width + 2 * half) * 4;
+  float             *ring = job->rings[worker];
+#define RING_ROW(sy) (ring + (size_t) ((((sy) % size) + size) % size) * padded)
+  /* The ring holds source rows y - half .. y + half; each step down
+     replaces the row that is no longer needed. */
+  int first = job->y0 + begin;
+  for (int sy = first - half; sy <= first + half; sy++)
+    pad_row (s, sy, half, RING_ROW (sy));
+  for (int y = first; y < job->y0 + end; y++)
+    {
+      if (y > first)
+        pad_row (s, y + half, half, RING_ROW (y + half));
+      float *d = job->out + (size_t) (y - job->y0) * width * 4;
+      memset (d, 0, (size_t) width * 4 * sizeof (float));
+      for (int x0 = 0; x0 < width; x0 += DENSE_BLOCK)
+        {
+          int    n = (width - x0 < DENSE_BLOCK ? width - x0 : DENSE_BLOCK) * 4;
+          float *restrict dc = d + (size_t) x0 * 4;
+          for (int ky = 0; ky < size; ky++)
+            {
+              /* out (x, y) += k (kx, ky) in (x - kx + half, y - ky + half):
+                 the kernel is the impulse response. */
+              const float *src = RING_ROW (y - ky + half)
+                                 + (size_t) (x0 + 2 * half) * 4;
+              for (int t = job->row_start[ky]; t < job->row_start[ky + 1];
+                   t++)
+                {
+                  const float *restrict sc = src - (size_t) job->taps[t].kx
+                                                     * 4;
+                  float c = job->taps[t].w;
+                  for (int i = 0; i < n; i++)
+                    dc[i] += c * sc[i];
+                }
+            }
+        }
+    }
+#undef RING_ROW
+}
+
+typedef struct
+{
+  dense_job *job;
+  int        rows;
+} dense_run_ctx;
+
+static int
+run_dense (void *ctx)
+{
+  dense_run_ctx *r = ctx;
+  parallel_bands (r->rows, r->job->s->threads, dense_band, r->job);
+  return 1;
+}
+
+static void
+method_dense (bench_setup *s, int with_map, method_report *rep)
+{
+  const skc_image *k = &s->kernel;
+  dense_job        job = { .s = s, .half = k->width / 2, .size = k->width };
+  double           t0 = now_seconds ();
+  job.row_start = calloc ((size_t) k->height + 1, sizeof *job.row_start);
+  job.taps = malloc ((size_t) k->width * k->height * sizeof *job.taps);
+  long taps = 0;
+  for (int ky = 0; ky < k->height && job.taps; ky++)
+    {
+      job.row_start[ky] = (int) taps;
+      for (int kx = 0; kx < k->width; kx++)
+        if (*skc_image_pixel (k, kx, ky) != 0.0f)
+          job.taps[taps++] = (dense_tap) { kx, *skc_image_pixel (k, kx, ky) };
+    }
+  if (job.row_start)
+    job.row_start[k->height] = (int) taps;
+  rep->prepare = now_seconds () - t0;
+
+  /* A band of rows in the middle when the whole image would take long. */
+  int rows = s->height;
+  if ((double) taps * s->width * s->height > DENSE_BUDGET)
+    rows = clamp_int ((int) (DENSE_BUDGET / ((double) taps * s->width)),
+                      2 * s->threads, s->height);
+  job.y0 = (s->height - rows) / 2;
+  if (rows < s->height)
+    {
+      rep->crop_y0 = job.y0;
+      rep->crop_rows = rows;
+      snprintf (rep->note, sizeof rep->note, "%ld taps; crop-scaled: %d of %d "
+                "rows", taps, rows, s->height);
+    }
+  else
+    snprintf (rep->note, sizeof rep->note, "%ld taps", taps);
+
+  int    workers = clamp_int (s->threads, 1, MAX_THREADS);
+  size_t ring = (size_t) job.size * (s->width + 2 * job.half) * 4;
+  int    ok = job.row_start && job.taps;
+  for (int w = 0; w < workers && ok; w++)
+    ok = (job.rings[w] = malloc (ring * sizeof (float))) != NULL;
+  job.out = ok ? malloc ((size_t) rows * s->width * 4 * sizeof (float)) : NULL;
+  dense_run_ctx r = { &job, rows };
+  if (!job.out)
+    report_failure (rep, "out of memory");
+  else if (time_runs (s, run_dense, &r, (double) s->height / rows, rep))
+    {
+      rep->ok = 1;
+      if (s->reference_y1 > s->reference_y0)
+        rep->psnr = interior_psnr (s, job.out, job.y0, job.y0 + rows,
+                                   job.half);
+      else
+        store_reference (s, job.out, job.y0, rows); /* no FFT: exact here */
+    }
+  for (int w = 0; w < workers; w++)
+    free (job.rings[w]);
+  free (job.out);
+  free (job.taps);
+  free (job.row_start);
+}
+
+/* ---- FFTW single precision: r2c / c2r, one channel at a time. ---- */
+
+#ifdef SKC_HAVE_FFTW3F
+/* The smallest n' >= n whose only prime factors are 2, 3, 5 and 7 (sizes
+ * FFTW is fast at), even when asked. */
+static int
+fast_fft_size (int n, int even)
+{
+  for (int m = n;; m++)
+    {
+      if (even && m % 2)
+        continue;
+      int r = m;
+      for (int p = 2; p <= 7; p++)
+        while (r % p == 0)
+          r /= p;
+      if (r == 1)
+        return m;
+    }
+}
+
+typedef struct
+{
+  const bench_setup *s;
+  int            half;       /* padding on every side = kernel half size */
+  int            n0, n1;     /* transform rows, columns */
+  int            stride;     /* floats per row of the in-place layout */
+  float         *buf;        /* padded channel, transformed in place */
+  fftwf_complex *spectrum;   /* of the kernel, divided by n0 n1 */
+  fftwf_plan     forward, inverse;
+  float         *out;        /* width x height x 4 */
+  int            channel;
+} fft_job;
+
+static void
+fft_fill_rows (void *data, int begin, int end, int worker)
+{
+  fft_job           *job = data;
+  const bench_setup *s = job->s;
+  int                wide = s->width + 2 * job->half;
+  for (int i = begin; i < end; i++)
+    {
+      float *row = job->buf + (size_t) i * job->stride;
+      if (i >= s->height + 2 * job->half)
+        {
+          memset (row, 0, (size_t) job->stride * sizeof (float));
+          continue;
+        }
+      const float *src = skc_image_pixel (
+        &s->input, 0, clamp_int (i - job->half, 0, s->height - 1));
+      for (int j = 0; j < wide; j++)
+        row[j] = src[4 * clamp_int (j - job->half, 0, s->width - 1)
+                     + job->channel];
+      memset (row + wide, 0, (size_t) (job->stride - wide) * sizeof (float));
+    }
+}
+
+static void
+fft_multiply_rows (void *data, int begin, int end, int worker)
+{
+  fft_job       *job = data;
+  int            columns = job->n1 / 2 + 1;
+  fftwf_complex *b = (fftwf_complex *) job->buf;
+  for (size_t i = (size_t) begin * columns; i < (size_t) end * columns; i++)
+    {
+      float re = b[i][0] * job->spectrum[i][0] - b[i][1] * job->spectrum[i][1];
+      float im = b[i][0] * job->spectrum[i][1] + b[i][1] * job->spectrum[i][0];
+      b[i][0] = re;
+      b[i][1] = im;
+    }
+}
+
+static void
+fft_extract_rows (void *data, int begin, int end, int worker)
+{
+  fft_job           *job = data;
+  const bench_setup *s = job->s;
+  for (int y = begin; y < end; y++)
+    {
+      const float *src = job->buf + (size_t) (y + job->half) * job->stride
+                         + job->half;
+      float *dst = job->out + (size_t) y * s->width * 4 + job->channel;
+      for (int x = 0; x < s->width; x++)
+        dst[4 * x] = src[x];
+    }
+}
+
+static int
+run_fft (void *ctx)
+{
+  fft_job *job = ctx;
+  int      threads = job->s->threads;
+  for (job->channel = 0; job->channel < 4; job->channel++)
+    {
+      parallel_bands (job->n0, threads, fft_fill_rows, job);
+      fftwf_execute (job->forward);
+      parallel_bands (job->n0, threads, fft_multiply_rows, job);
+      fftwf_execute (job->inverse);
+      parallel_bands (job->s->height, threads, fft_extract_rows, job);
+    }
+  return 1;
+}
+
+static void
+method_fft (bench_setup *s, int with_map, method_report *rep)
+{
+  fft_job job = { .s = s, .half = s->kernel.width / 2 };
+  /* Padded by the kernel half size on every side, the circular wrap never
+     reaches the output pixels. */
+  job.n0 = fast_fft_size (s->height + 2 * job.half, 0);
+  job.n1 = fast_fft_size (s->width + 2 * job.half, 1);
+  job.stride = 2 * (job.n1 / 2 + 1);
+  size_t floats = (size_t) job.n0 * job.stride;
+#ifdef SKC_HAVE_FFTW3F_THREADS
+  fftwf_init_threads ();
+  fftwf_plan_with_nthreads (s->threads);
+  rep->threads = s->threads;
+#else
+  rep->threads = 1; /* FFTW itself; our passes around it use s->threads */
+#endif
+  job.buf = fftwf_malloc (floats * sizeof (float));
+  float *kbuf = fftwf_malloc (floats * sizeof (float));
+  job.out = malloc ((size_t) s->width * s->height * 4 * sizeof (float));
+  if (!job.buf || !kbuf || !job.out)
+    {
+      report_failure (rep, "out of memory");
+      return;
+    }
+  double t0 = now_seconds ();
+  job.forward = fftwf_plan_dft_r2c_2d (job.n0, job.n1, job.buf,
+                                       (fftwf_complex *) job.buf,
+                                       FFTW_MEASURE);
+  job.inverse = fftwf_plan_dft_c2r_2d (job.n0, job.n1,
+                                       (fftwf_complex *) job.buf, job.buf,
+                                       FFTW_MEASURE);
+  double plan = now_seconds () - t0;
+  if (!job.forward || !job.inverse)
+    {
+      report_failure (rep, "FFTW could not plan");
+      return;
+    }
+  /* The kernel's spectrum, centre at the origin, normalised for the
+     unnormalised inverse. */
+  t0 = now_seconds ();
+  memset (kbuf, 0, floats * sizeof (float));
+  const skc_image *k = &s->kernel;
+  float            scale = 1.0f / ((float) job.n0 * job.n1);
+  for (int ky = 0; ky < k->height; ky++)
+    for (int kx = 0; kx < k->width; kx++)
+      {
+        int i = (ky - job.half + job.n0) % job.n0;
+        int j = (kx - job.half + job.n1) % job.n1;
+        kbuf[(size_t) i * job.stride + j] = *skc_image_pixel (k, kx, ky)
+                                            * scale;
+      }
+  fftwf_execute_dft_r2c (job.forward, kbuf, (fftwf_complex *) kbuf);
+  job.spectrum = (fftwf_complex *) kbuf;
+  rep->prepare = plan + now_seconds () - t0;
+  snprintf (rep->note, sizeof rep->note,
+            "%dx%d, the PSNR reference; prep: MEASURE plans %.2f s + "
+            "kernel FFT%s",
+            job.n1,
+            job.n0, plan,
+#ifdef SKC_HAVE_FFTW3F_THREADS
+            ""
+#else
+            "; FFTW single-threaded (no fftw3f_threads)"
+#endif
+  );
+  if (time_runs (s, run_fft, &job, 1.0, rep))
+    {
+      rep->ok = 1;
+      store_reference (s, job.out, 0, s->height);
+    }
+  else
+    report_failure (rep, "FFT failed");
+  fftwf_destroy_plan (job.forward);
+  fftwf_destroy_plan (job.inverse);
+  fftwf_free (job.buf);
+  fftwf_free (kbuf);
+  free (job.out);
+}
+#endif
+
+/* ---- GEGL: buffer-source -> op -> write-buffer. ---- */
+
+#ifdef SKC_HAVE_GEGL
+typedef struct
+{
+  const bench_setup *s;
+  const char *operation;
+  int         with_radius;
+  GeglBuffer *input, *map, *output;
+} gegl_run_ctx;
+
+static int
+run_gegl (void *ctx)
+{
+  gegl_run_ctx *r = ctx;
+  /* A fresh graph each run, so no node cache serves a previous result. */
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-source", "buffer",
+                                          r->input, NULL);
+  GeglNode *op = gegl_node_new_child (graph, "operation", r->operation, NULL);
+  if (r->with_radius)
+    gegl_node_set (op, "radius", r->s->radius, NULL);
+  GeglNode *sink = gegl_node_new_child (graph, "operation",
+                                        "gegl:write-buffer", "buffer",
+                                        r->output, NULL);
+  gegl_node_link_many (source, op, sink, NULL);
+  if (r->map)
+    {
+      GeglNode *map = gegl_node_new_child (graph, "operation",
+                                           "gegl:buffer-source", "buffer",
+                                           r->map, NULL);
+      gegl_node_connect_to (map, "output", op, "aux");
+    }
+  gegl_node_process (sink);
+  g_object_unref (graph);
+  return 1;
+}
+
+static void
+measure_gegl (bench_setup *s, const char *operation, int with_radius,
+              int with_map, method_report *rep)
+{
+  gegl_init (NULL, NULL);
+  /* A cache larger than the buffers, or GEGL swaps tiles to disk. */
+  g_object_set (gegl_config (), "tile-cache-size", (guint64) 8192 << 20,
+                "threads", clamp_int (s->threads, 1, 64), NULL);
+  rep->threads = clamp_int (s->threads, 1, 64);
+  double        t0 = now_seconds ();
+  GeglRectangle all = { 0, 0, s->width, s->height };
+  const Babl   *rgba = babl_format ("RGBA float");
+  gegl_run_ctx  r = { s, operation, with_radius, NULL, NULL, NULL };
+  r.input = gegl_buffer_new (&all, rgba);
+  gegl_buffer_set (r.input, &all, 0, rgba, s->input.data,
+                   s->input.stride * sizeof (float));
+  if (with_map)
+    {
+      /* Stored as Y' so that the ops, which read Y' unless linear-mask is
+         set, see the map values themselves. */
+      const Babl *grey = babl_format ("Y' float");
+      r.map = gegl_buffer_new (&all, grey);
+      gegl_buffer_set (r.map, &all, 0, grey, s->map.data,
+                       s->map.stride * sizeof (float));
+    }
+  r.output = gegl_buffer_new (&all, rgba);
+  rep->prepare = now_seconds () - t0;
+  snprintf (rep->note, sizeof rep->note, "prep: buffer upload");
+  if (!time_runs (s, run_gegl, &r, 1.0, rep))
+    report_failure (rep, "GEGL failed");
+  else
+    {
+      rep->ok = 1;
+      /* GEGL's disc against the exact one: context for skc's figure. */
+      if (!with_map && with_radius && strcmp (operation, "gegl:lens-blur") == 0
+          && s->shape.kind == SKC_SHAPE_DISC)
+        {
+          float *out = malloc ((size_t) s->width * s->height * 4
+                               * sizeof (float));
+          if (out)
+            {
+              gegl_buffer_get (r.output, &all, 1.0, rgba, out,
+                               GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+              rep->psnr = interior_psnr (s, out, 0, s->height,
+                                         s->kernel.width / 2);
+              free (out);
+              snprintf (rep->note, sizeof rep->note, "prep: buffer upload; "
+                        "PSNR: GEGL's disc against ours");
+            }
+        }
+    }
+  g_object_unref (r.input);
+  if (r.map)
+    g_object_unref (r.map);
+  g_object_unref (r.output);
+}
+
+static void
+method_gegl_lens (bench_setup *s, int with_map, method_report *rep)
+{
+  measure_gegl (s, "gegl:lens-blur", 1, with_map, rep);
+}
+
+static void
+method_gegl_variable (bench_setup *s, int with_map, method_report *rep)
+{
+  measure_gegl (s, "gegl:variable-blur", 1, with_map, rep);
+}
+
+static void
+method_gegl_floor (bench_setup *s, int with_map, method_report *rep)
+{
+  measure_gegl (s, "gegl:invert-linear", 0, 0, rep);
+}
+#endif
+
+/* ---- Running each method in a child process. ---- */
+
+typedef void (*method_fn) (bench_setup *s, int with_map, method_report *rep);
+
+static void
+run_in_child (bench_setup *s, method_fn fn, int with_map, method_report *rep)
+{
+  memset (rep, 0, sizeof *rep);
+  rep->prepare = -1;
+  rep->psnr = NAN;
+  rep->threads = s->threads;
+  int fds[2];
+  if (pipe (fds) != 0)
+    cli_die ("bench apply: pipe: %s", strerror (errno));
+  fflush (NULL); /* or the child would print what is buffered again */
+  pid_t pid = fork ();
+  if (pid < 0)
+    cli_die ("bench apply: fork: %s", strerror (errno));
+  if (pid == 0)
+    {
+      close (fds[0]);
+      rep->start_kb = peak_rss_kb (); /* = the resident set at fork */
+      fn (s, with_map, rep);
+      const char *p = (const char *) rep;
+      size_t      left = sizeof *rep;
+      while (left > 0)
+        {
+          ssize_t n = write (fds[1], p, left);
+          if (n <= 0 && errno != EINTR)
+            _exit (1);
+          if (n > 0)
+            p += n, left -= (size_t) n;
+        }
+      _exit (0);
+    }
+  close (fds[1]);
+  char  *p = (char *) rep;
+  size_t got = 0;
+  while (got < sizeof *rep)
+    {
+      ssize_t n = read (fds[0], p + got, sizeof *rep - got);
+      if (n == 0 || (n < 0 && errno != EINTR))
+        break;
+      if (n > 0)
+        got += (size_t) n;
+    }
+  close (fds[0]);
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (got != sizeof *rep)
+    {
+      memset (rep, 0, sizeof *rep);
+      rep->psnr = NAN;
+      rep->prepare = -1;
+      if (WIFSIGNALED (status))
+        snprintf (rep->message, sizeof rep->message,
+                  "the child process died of signal %d (out of memory?)",
+                  WTERMSIG (status));
+      else
+        snprintf (rep->message, sizeof rep->message,
+                  "the child process exited without a report");
+    }
+}
+
+typedef struct
+{
+  method_id method;
+  method_fn fn;
+  int       with_map;
+} planned_method;
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+summarise (bench_row *row)
+{
+  double sorted[MAX_RUNS];
+  int    n = row->rep.runs;
+  row->median = row->min = NAN;
+  if (!row->rep.ok || n < 1)
+    return;
+  memcpy (sorted, row->rep.seconds, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  row->min = sorted[0];
+  row->median = n % 2 ? sorted[n / 2]
+                      : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+
+/* ---- Output. ---- */
+
+/* Comparator time over skc's time at the same radius and blur kind. */
+static double
+ratio_vs_skc (const bench_row *rows, int n, const bench_row *row)
+{
+  if (row->method == METHOD_GEGL_FLOOR)
+    return NAN;
+  for (int i = 0; i < n; i++)
+    if (rows[i].method == METHOD_SKC && rows[i].radius == row->radius
+        && rows[i].with_map == row->with_map && rows[i].rep.ok)
+      return row->median / rows[i].median;
+  return NAN;
+}
+
+static void
+format_number (char *buf, size_t len, double v, const char *format)
+{
+  if (isnan (v))
+    snprintf (buf, len, "%s", "");
+  else if (isinf (v))
+    snprintf (buf, len, "%s", "inf");
+  else
+    snprintf (buf, len, format, v);
+}
+
+static void
+print_row (FILE *out, const bench_row *rows, int n, const bench_row *row,
+           double input_mb, int csv)
+{
+  const method_report *rep = &row->rep;
+  char radius[32], median[32], min[32], prepare[32], psnr[32], extra[32],
+    ratio_in[32], ratio[32];
+  if (row->method == METHOD_GEGL_FLOOR)
+    snprintf (radius, sizeof radius, "%s", csv ? "" : "-");
+  else
+    snprintf (radius, sizeof radius, "%g", row->radius);
+  format_number (median, sizeof median, row->median, "%.4g");
+  format_number (min, sizeof min, row->min, "%.4g");
+  format_number (prepare, sizeof prepare, rep->prepare >= 0 ? rep->prepare
+                                                            : NAN,
+                 "%.3f");
+  format_number (psnr, sizeof psnr, rep->psnr, "%.2f");
+  /* A crop's memory says nothing about the whole image. */
+  double extra_mb = rep->ok && !rep->crop_rows
+                      ? (rep->peak_kb - rep->start_kb) / 1024.0
+                      : NAN;
+  format_number (extra, sizeof extra, extra_mb, "%.0f");
+  format_number (ratio_in, sizeof ratio_in, extra_mb / input_mb, "%.2f");
+  format_number (ratio, sizeof ratio, ratio_vs_skc (rows, n, row), "%.2f");
+  const char *blur = row->method == METHOD_GEGL_FLOOR ? "-"
+                     : row->with_map                  ? "map"
+                                                      : "uniform";
+  char note[sizeof rep->note + sizeof rep->message + 16];
+  if (rep->ok)
+    snprintf (note, sizeof note, "%s", rep->note);
+  else
+    snprintf (note, sizeof note, "FAILED: %s", rep->message);
+  if (csv)
+    {
+      for (char *c = note; *c; c++)
+        if (*c == '"')
+          *c = '\'';
+      fprintf (out, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,\"%s\"\n", radius,
+               method_names[row->method], blur, median, min, prepare, psnr,
+               extra, ratio_in, ratio, rep->threads, rep->crop_rows, note);
+    }
+  else
+    fprintf (out, "| %5s | %-26s | %-7s | %8s | %8s | %7s | %7s | %6s | "
+                  "%5s | %6s | %3d | %s |\n",
+             radius, method_names[row->method], blur, median, min, prepare,
+             psnr, extra, ratio_in, ratio, rep->threads, note);
+}
+
+static void
+parse_size (const char *text, int *width, int *height)
+{
+  char rest;
+  if (sscanf (text, "%dx%d%c", width, height, &rest) != 2 || *width < 8
+      || *height < 8 || *width > SKC_IMAGE_MAX_SIDE
+      || *height > SKC_IMAGE_MAX_SIDE)
+    cli_die ("--size needs WIDTHxHEIGHT (8..%d each), not '%s'",
+             SKC_IMAGE_MAX_SIDE, text);
+}
+
+static int
+parse_radii (const char *text, double *radii)
+{
+  char copy[512];
+  snprintf (copy, sizeof copy, "%s", text);
+  int   n = 0;
+  char *save = NULL;
+  for (char *item = strtok_r (copy, ",", &save); item;
+       item = strtok_r (NULL, ",", &save))
+    {
+      if (n == MAX_RADII)
+        cli_die ("--radii takes at most %d radii", MAX_RADII);
+      radii[n++] = cli_number ("--radii", item, 1, 1000);
+    }
+  if (n == 0)
+    cli_die ("--radii needs a list like 10,24,75");
+  return n;
+}
+
+int
+cli_bench_apply (int argc, char **argv)
+{
+  int         width = 6000, height = 4000, threads = 2, runs = 5;
+  int         size_set = 0, runs_set = 0, radii_set = 0, quick = 0;
+  int         use_gegl = 1;
+  double      radii[MAX_RADII] = { 10, 24, 75, 150 };
+  int         radius_count = 4;
+  const char *csv_path = "bench-apply.csv";
+  const char *shape_spec = "shape:disc";
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (strcmp (a, "--size") == 0)
+        parse_size (cli_value (argc, argv, &i), &width, &height), size_set = 1;
+      else if (strcmp (a, "--threads") == 0)
+        threads = cli_integer (a, cli_value (argc, argv, &i), 1, MAX_THREADS);
+      else if (strcmp (a, "--radii") == 0)
+        radius_count = parse_radii (cli_value (argc, argv, &i), radii),
+        radii_set = 1;
+      else if (strcmp (a, "--shape") == 0)
+        shape_spec = cli_value (argc, argv, &i);
+      else if (strcmp (a, "--runs") == 0)
+        runs = cli_integer (a, cli_value (argc, argv, &i), 1, MAX_RUNS),
+        runs_set = 1;
+      else if (strcmp (a, "--quick") == 0)
+        quick = 1;
+      else if (strcmp (a, "--csv") == 0)
+        csv_path = cli_value (argc, argv, &i);
+      else if (strcmp (a, "--no-gegl") == 0)
+        use_gegl = 0;
+      else
+        cli_die ("bench apply: unknown option '%s' (--size WxH, --threads T, "
+                 "--radii a,b, --shape SPEC, --runs N, --quick, --csv FILE, "
+                 "--no-gegl)",
+                 a);
+    }
+  if (quick)
+    {
+      /* Explicit options win over --quick's, in any order. */
+      if (!size_set)
+        width = 1500, height = 1000;
+      if (!runs_set)
+        runs = 3;
+      if (!radii_set)
+        radii[0] = 10, radii[1] = 24, radius_count = 2;
+    }
+#ifndef SKC_HAVE_GEGL
+  use_gegl = 0;
+#endif
+
+  bench_setup s = { .width = width, .height = height, .threads = threads,
+                    .runs = runs };
+  skc_error   err;
+  if (skc_shape_parse (shape_spec, &s.shape, &err) != SKC_OK)
+    cli_die ("--shape: %s", err.message);
+  if (s.shape.kind == SKC_SHAPE_FILE)
+    cli_die ("--shape: bench apply takes built-in shapes, not files");
+  if (skc_image_alloc (&s.input, width, height, 4) != SKC_OK
+      || skc_image_alloc (&s.map, width, height, 1) != SKC_OK)
+    cli_die ("bench apply: out of memory for a %dx%d image", width, height);
+  size_t image_bytes = (size_t) width * height * 4 * sizeof (float);
+  s.reference = mmap (NULL, image_bytes, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (s.reference == MAP_FAILED)
+    cli_die ("bench apply: cannot map %zu bytes", image_bytes);
+  parallel_bands (height, threads, fill_photo_rows, &s.input);
+  add_highlights (&s.input);
+  fill_tilt_shift (&s.map);
+  double input_mb = image_bytes / 1048576.0;
+
+  FILE *csv = fopen (csv_path, "w");
+  if (!csv)
+    cli_die ("%s: cannot write", csv_path);
+  fprintf (csv, "radius,method,blur,median_s,min_s,prepare_s,psnr_db,"
+                "extra_mb,extra_per_input,ratio_vs_skc,threads,crop_rows,"
+                "note\n");
+
+  cli_print_machine (stdout);
+  char shape_name[SKC_PATH_MAX + 64];
+  skc_shape_format (&s.shape, shape_name, sizeof shape_name);
+  printf ("image %dx%d RGBA float (%.0f MB; pseudo-photo with highlights), "
+          "shape %s, %d threads, median of %d runs after a warm-up; "
+          "blur map: tilt-shift%s%s\n",
+          width, height, input_mb, shape_name, threads, runs,
+#ifdef SKC_HAVE_FFTW3F
+          "; PSNR against the exact convolution (FFTW result), interior, "
+          "colour",
+#else
+          "; PSNR against the exact convolution (dense crop rows), interior, "
+          "colour",
+#endif
+          use_gegl ? "" : "; GEGL comparators skipped");
+  printf ("extra MB: peak resident memory of the method's process beyond "
+          "what it inherited (the input); x input: that over the input "
+          "size; vs skc: comparator time / skc time at the same radius and "
+          "blur (> 1: skc is faster)\n\n");
+  printf ("| R     | method                     | blur    | median s | "
+          "min s    | prep s  | PSNR dB | extra MB | x in. | vs skc | thr "
+          "| notes |\n"
+          "|-------|----------------------------|---------|----------|"
+          "----------|---------|---------|----------|-------|--------|-----"
+          "|-------|\n");
+  fflush (stdout);
+
+  bench_row *rows = calloc ((size_t) radius_count * 8 + 1, sizeof *rows);
+  int        n = 0;
+#ifdef SKC_HAVE_GEGL
+  if (use_gegl)
+    {
+      bench_row *row = &rows[n++];
+      row->method = METHOD_GEGL_FLOOR;
+      fprintf (stderr, "bench apply: GEGL floor...\n");
+      run_in_child (&s, method_gegl_floor, 0, &row->rep);
+      summarise (row);
+      print_row (stdout, rows, n, row, input_mb, 0);
+      print_row (csv, rows, n, row, input_mb, 1);
+    }
+#endif
+
+  for (int ri = 0; ri < radius_count; ri++)
+    {
+      s.radius = radii[ri];
+      if (skc_shape_render (&s.shape, s.radius, 0, &s.kernel, &err) != SKC_OK)
+        cli_die ("R=%g: %s", s.radius, err.message);
+      s.reference_y0 = s.reference_y1 = 0;
+
+      planned_method plan[8];
+      int count = 0;
+#ifdef SKC_HAVE_FFTW3F
+      /* First: its result is the reference for the others' PSNR. */
+      plan[count++] = (planned_method) { METHOD_FFT, method_fft, 0 };
+#endif
+      plan[count++] = (planned_method) { METHOD_DENSE, method_dense, 0 };
+      plan[count++] = (planned_method) { METHOD_SKC, method_skc, 0 };
+      plan[count++] = (planned_method) { METHOD_SKC, method_skc, 1 };
+      plan[count++] = (planned_method) { METHOD_SVD, method_svd, 0 };
+#ifdef SKC_HAVE_GEGL
+      if (use_gegl)
+        {
+          plan[count++] = (planned_method) { METHOD_GEGL_LENS,
+                                               method_gegl_lens, 0 };
+          plan[count++] = (planned_method) { METHOD_GEGL_LENS,
+                                               method_gegl_lens, 1 };
+          plan[count++] = (planned_method) { METHOD_GEGL_VARIABLE,
+                                               method_gegl_variable, 1 };
+        }
+#endif
+      int first = n;
+      for (int m = 0; m < count; m++)
+        {
+          bench_row *row = &rows[n++];
+          row->radius = s.radius;
+          row->method = plan[m].method;
+          row->with_map = plan[m].with_map;
+          fprintf (stderr, "bench apply: R=%g %s %s...\n", s.radius,
+                   method_names[row->method],
+                   row->with_map ? "map" : "uniform");
+          run_in_child (&s, plan[m].fn, plan[m].with_map, &row->rep);
+          summarise (row);
+          if (!row->rep.ok)
+            fprintf (stderr, "bench apply: R=%g %s failed: %s\n", s.radius,
+                     method_names[row->method], row->rep.message);
+          /* Record which rows of the shared reference are now exact. */
+          if (row->rep.ok && s.reference_y1 <= s.reference_y0
+              && (row->method == METHOD_FFT || row->method == METHOD_DENSE))
+            {
+              s.reference_y0 = row->rep.crop_rows ? row->rep.crop_y0 : 0;
+              s.reference_y1 = row->rep.crop_rows ? row->rep.crop_y0
+                                                      + row->rep.crop_rows
+                                                  : height;
+            }
+        }
+      /* Printed once the radius is done: the ratios need skc's time. */
+      for (int i = first; i < n; i++)
+        {
+          print_row (stdout, rows, n, &rows[i], input_mb, 0);
+          print_row (csv, rows, n, &rows[i], input_mb, 1);
+        }
+      fflush (stdout);
+      fflush (csv);
+      skc_image_free (&s.kernel);
+    }
+  fclose (csv);
+
+  printf ("\n");
+  for (int i = 0; i < n; i++)
+    if (rows[i].rep.ok && rows[i].rep.describe[0])
+      printf ("R=%g %s: %s\n", rows[i].radius, method_names[rows[i].method],
+              rows[i].rep.describe);
+  printf ("CSV written to %s\n", csv_path);
+  free (rows);
+  munmap (s.reference, image_bytes);
+  skc_image_free (&s.input);
+  skc_image_free (&s.map);
+  return 0;
+}
