@@ -584,18 +584,39 @@ scale_weight (const skc_engine *e, int k, double r)
   return 0;
 }
 
+/* What one worker keeps across tiles: per-scale scratch (with the taps it
+ * built) and the tile's accumulation buffers, so tiles allocate nothing. */
+typedef struct
+{
+  skc_tile_scratch scale[SKC_ENGINE_MAX_SCALES];
+  float           *acc, *part, *weight;
+  size_t           acc_capacity, part_capacity, weight_capacity;
+} engine_worker;
+
+static void
+engine_worker_free (engine_worker *w)
+{
+  for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
+    skc_tile_scratch_free (&w->scale[k]);
+  free (w->acc);
+  free (w->part);
+  free (w->weight);
+}
+
 static int
 engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
-             int w, int h)
+             int w, int h, engine_worker *worker)
 {
   const int C = rq->channels;
   size_t    n = (size_t) w * h * C;
-  float    *acc = malloc (n * sizeof *acc);
-  float    *part = malloc (n * sizeof *part);
-  float    *weight = e->with_map && e->scale_count > 1
-                       ? malloc ((size_t) w * h * sizeof *weight)
-                       : NULL;
-  int       ok = acc && part && (weight || !(e->with_map && e->scale_count > 1));
+  int       need_weight = e->with_map && e->scale_count > 1;
+  int ok = reserve (&worker->acc, &worker->acc_capacity, n)
+           && reserve (&worker->part, &worker->part_capacity, n)
+           && (!need_weight
+               || reserve (&worker->weight, &worker->weight_capacity,
+                           (size_t) w * h));
+  float *acc = worker->acc, *part = worker->part;
+  float *weight = need_weight ? worker->weight : NULL;
   int       first = 1;
   for (int k = e->first_scale; ok && k < e->scale_count; k++)
     {
@@ -615,9 +636,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
         }
       if (!used)
         continue;
-      skc_tile_scratch scratch = { 0 };
-      ok = scale_tile (e, sc, rq, x0, y0, w, h, &scratch, first ? acc : part);
-      skc_tile_scratch_free (&scratch);
+      ok = scale_tile (e, sc, rq, x0, y0, w, h, &worker->scale[k],
+                       first ? acc : part);
       if (!ok)
         break;
       if (weight)
@@ -662,9 +682,6 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
             }
         }
     }
-  free (acc);
-  free (part);
-  free (weight);
   return ok;
 }
 
@@ -674,10 +691,11 @@ typedef struct
   const skc_apply_request *request;
   int                      tiles_x;
   atomic_int               failed;
+  engine_worker           *workers;
 } tile_job;
 
 static void
-run_tile (void *user, int index)
+run_tile (void *user, int index, int worker)
 {
   tile_job                *job = user;
   const skc_apply_request *rq = job->request;
@@ -692,7 +710,7 @@ run_tile (void *user, int index)
   int h = rq->output.y + rq->output.height - y0;
   w = w < T ? w : T;
   h = h < T ? h : T;
-  if (!engine_tile (e, rq, x0, y0, w, h))
+  if (!engine_tile (e, rq, x0, y0, w, h, &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
 
@@ -738,7 +756,15 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   atomic_init (&job.failed, 0);
   job.tiles_x = (rq->output.width + e->tile - 1) / e->tile;
   int tiles_y = (rq->output.height + e->tile - 1) / e->tile;
-  skc_parallel_for (job.tiles_x * tiles_y, e->params.threads, run_tile, &job);
+  int tiles = job.tiles_x * tiles_y;
+  int workers = skc_parallel_workers (tiles, e->params.threads);
+  job.workers = calloc (workers, sizeof *job.workers);
+  if (!job.workers)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  skc_parallel_for_workers (tiles, e->params.threads, run_tile, &job);
+  for (int i = 0; i < workers; i++)
+    engine_worker_free (&job.workers[i]);
+  free (job.workers);
   if (e->params.cancel && atomic_load (e->params.cancel))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
   if (atomic_load (&job.failed))

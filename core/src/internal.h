@@ -26,6 +26,13 @@ double   skc_rng_normal (skc_rng *rng);   /* mean 0, deviation 1 */
 typedef void (*skc_parallel_body) (void *user, int index);
 void skc_parallel_for (int count, int threads, skc_parallel_body body,
                        void *user);
+/* The same, telling each call which worker (0 .. workers - 1) runs it, so
+ * that workers can keep scratch memory across items.  `workers` is what
+ * skc_parallel_workers () returns for the same count and threads. */
+typedef void (*skc_parallel_worker_body) (void *user, int index, int worker);
+int  skc_parallel_workers (int count, int threads);
+void skc_parallel_for_workers (int count, int threads,
+                               skc_parallel_worker_body body, void *user);
 int  skc_cpu_count (void);
 
 /* ---- fft.c: FFTW's planner is not thread-safe; plans are made here under

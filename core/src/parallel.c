@@ -10,22 +10,28 @@
 
 typedef struct
 {
-  atomic_int        next;
-  int               count;
-  skc_parallel_body body;
-  void             *user;
+  atomic_int               next;
+  atomic_int               worker_ids;
+  int                      count;
+  skc_parallel_worker_body body;
+  skc_parallel_body        plain_body;
+  void                    *user;
 } parallel_job;
 
 static void *
 worker (void *arg)
 {
   parallel_job *job = arg;
+  int           id = atomic_fetch_add (&job->worker_ids, 1);
   for (;;)
     {
       int i = atomic_fetch_add (&job->next, 1);
       if (i >= job->count)
         break;
-      job->body (job->user, i);
+      if (job->body)
+        job->body (job->user, i, id);
+      else
+        job->plain_body (job->user, i);
     }
   return NULL;
 }
@@ -37,8 +43,8 @@ skc_cpu_count (void)
   return n > 0 ? (int) n : 1;
 }
 
-void
-skc_parallel_for (int count, int threads, skc_parallel_body body, void *user)
+int
+skc_parallel_workers (int count, int threads)
 {
   if (threads <= 0)
     threads = skc_cpu_count ();
@@ -46,16 +52,38 @@ skc_parallel_for (int count, int threads, skc_parallel_body body, void *user)
     threads = count;
   if (threads > 64)
     threads = 64;
-  parallel_job job = { .count = count, .body = body, .user = user };
-  atomic_init (&job.next, 0);
+  return threads > 0 ? threads : 1;
+}
+
+static void
+run_job (parallel_job *job, int threads)
+{
+  threads = skc_parallel_workers (job->count, threads);
+  atomic_init (&job->next, 0);
+  atomic_init (&job->worker_ids, 0);
   pthread_t tid[64];
   int       started = 0;
   for (int t = 1; t < threads; t++)
-    if (pthread_create (&tid[started], NULL, worker, &job) == 0)
+    if (pthread_create (&tid[started], NULL, worker, job) == 0)
       started++;
-  worker (&job); /* the calling thread works too; enough if creation failed */
+  worker (job); /* the calling thread works too; enough if creation failed */
   for (int t = 0; t < started; t++)
     pthread_join (tid[t], NULL);
+}
+
+void
+skc_parallel_for (int count, int threads, skc_parallel_body body, void *user)
+{
+  parallel_job job = { .count = count, .plain_body = body, .user = user };
+  run_job (&job, threads);
+}
+
+void
+skc_parallel_for_workers (int count, int threads,
+                          skc_parallel_worker_body body, void *user)
+{
+  parallel_job job = { .count = count, .body = body, .user = user };
+  run_job (&job, threads);
 }
 
 double
