@@ -49,6 +49,8 @@ cli_cmd_apply (int argc, char **argv)
         map_linear = 1;
       else if (strcmp (a, "--swirl") == 0)
         params.swirl = cli_number (a, cli_value (argc, argv, &i), 0, 1);
+      else if (strcmp (a, "--cat-eye") == 0)
+        params.cat_eye = cli_number (a, cli_value (argc, argv, &i), 0, 1);
       else if (strcmp (a, "--highlight-threshold") == 0)
         params.highlight_threshold = cli_number (a, cli_value (argc, argv, &i),
                                                  0, 1);

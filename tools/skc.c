@@ -20,7 +20,7 @@ usage (FILE *out)
     "  skc render IN.skc -o KERNEL.pfm\n"
     "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--radius R]\n"
     "          [--quality draft|normal|high] [--map MAP] [--focus F]\n"
-    "          [--invert-map] [--map-gamma G] [--map-linear] [--swirl A]\n"
+    "          [--invert-map] [--map-gamma G] [--map-linear] [--swirl A] [--cat-eye A]\n"
     "          [--highlight-threshold T] [--highlight-gain G] [--no-clip]\n"
     "          [--threads T] [--seed S] [--verbose]\n"
     "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"

@@ -64,23 +64,54 @@ target_identity (const skc_params *p, char *buf, size_t len)
             img->width, img->height);
 }
 
+/* The kernel at `radius`, clipped (cat-eye) as a round aperture is by a
+ * second one of its size moved by amount x radius x SKC_ENGINE_CLIP_OFFSET:
+ * the mask is the lens between two such discs, placed symmetrically about
+ * the centre so that the clipped kernel stays centred (blurred content
+ * does not drift toward the image centre), then normalised. */
 static skc_result
-make_target (const skc_params *p, double radius, skc_image *t, skc_error *err)
+make_target (const skc_params *p, double radius, double amount, skc_image *t,
+             skc_error *err)
 {
-  int size = 2 * (int) ceil (radius) + 1;
-  if (p->shape_image)
-    return skc_kernel_from_values (p->shape_image->data,
-                                   p->shape_image->width,
-                                   p->shape_image->height,
-                                   p->shape_image->stride, size, t, err);
-  return skc_shape_render (&p->shape, radius, size, t, err);
+  int        size = 2 * (int) ceil (radius) + 1;
+  skc_result r = p->shape_image
+                   ? skc_kernel_from_values (p->shape_image->data,
+                                             p->shape_image->width,
+                                             p->shape_image->height,
+                                             p->shape_image->stride, size, t,
+                                             err)
+                   : skc_shape_render (&p->shape, radius, size, t, err);
+  if (r != SKC_OK || amount <= 0)
+    return r;
+  const int    sub = 8;
+  const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
+  const double limit = radius * radius;
+  const int    half = size / 2;
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        int inside = 0;
+        for (int v = 0; v < sub; v++)
+          for (int u = 0; u < sub; u++)
+            {
+              double px = x - half - 0.5 + (u + 0.5) / sub;
+              double py = y - half - 0.5 + (v + 0.5) / sub;
+              inside += px * px + (py - shift) * (py - shift) <= limit
+                        && px * px + (py + shift) * (py + shift) <= limit;
+            }
+        *skc_image_pixel (t, x, y) *= (float) inside / (sub * sub);
+      }
+  r = skc_kernel_normalise (t, err);
+  if (r != SKC_OK)
+    skc_image_free (t);
+  return r;
 }
 
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to this
  * radius (basis members); `chain` then names where it came from. */
 static skc_result fit_radius_as (const skc_params *p, double radius,
-                                 skc_offset_kind offsets,
+                                 double amount, skc_offset_kind offsets,
                                  const skc_filter *initial,
                                  double initial_scale, const char *chain,
                                  skc_filter **out, double *loss,
@@ -91,14 +122,15 @@ fit_radius (const skc_params *p, double radius, const skc_filter *initial,
             double initial_scale, const char *chain, skc_filter **out,
             skc_error *err)
 {
-  return fit_radius_as (p, radius, SKC_OFFSETS_BILINEAR, initial,
+  return fit_radius_as (p, radius, 0, SKC_OFFSETS_BILINEAR, initial,
                         initial_scale, chain, out, NULL, err);
 }
 
 /* As fit_radius, with a choice of offsets; *loss (if not NULL) receives the
  * fit's loss against its target, which the planner compares. */
 static skc_result
-fit_radius_as (const skc_params *p, double radius, skc_offset_kind offsets,
+fit_radius_as (const skc_params *p, double radius, double amount,
+               skc_offset_kind offsets,
                const skc_filter *initial, double initial_scale,
                const char *chain, skc_filter **out, double *loss,
                skc_error *err)
@@ -106,13 +138,16 @@ fit_radius_as (const skc_params *p, double radius, skc_offset_kind offsets,
   char identity[SKC_PATH_MAX + 64];
   target_identity (p, identity, sizeof identity);
   char key[SKC_PATH_MAX + 256];
-  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s", FITTER_VERSION,
-            identity, radius, quality_names[p->quality],
+  char clip[48] = "";
+  if (amount > 0)
+    snprintf (clip, sizeof clip, "|cat-eye=%.9g", amount);
+  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s%s",
+            FITTER_VERSION, identity, radius, quality_names[p->quality],
             (unsigned long long) p->seed, chain ? chain : "direct",
-            offsets == SKC_OFFSETS_INTEGER ? "|integer" : "");
+            offsets == SKC_OFFSETS_INTEGER ? "|integer" : "", clip);
 
   skc_image  target = { 0 };
-  skc_result r = make_target (p, radius, &target, err);
+  skc_result r = make_target (p, radius, amount, &target, err);
   if (r != SKC_OK)
     return r;
   skc_fit_options opts;
@@ -207,16 +242,16 @@ plan_uniform (const skc_params *p, double radius, skc_filter **out,
 {
   double     bilinear_loss = 0, integer_loss = 0;
   skc_filter *integer = NULL;
-  skc_result r = fit_radius_as (p, radius, SKC_OFFSETS_BILINEAR, NULL, 1, NULL,
-                                out, &bilinear_loss, err);
+  skc_result r = fit_radius_as (p, radius, 0, SKC_OFFSETS_BILINEAR, NULL, 1,
+                                NULL, out, &bilinear_loss, err);
   if (r != SKC_OK || p->swirl > 0)
     {
       snprintf (plan, plan_len, "bilinear complex%s",
                 p->swirl > 0 ? " (swirl turns offsets off the grid)" : "");
       return r;
     }
-  r = fit_radius_as (p, radius, SKC_OFFSETS_INTEGER, NULL, 1, NULL, &integer,
-                     &integer_loss, err);
+  r = fit_radius_as (p, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
+                     &integer, &integer_loss, err);
   if (r != SKC_OK)
     return r;
   double ratio = bilinear_loss > 0 ? integer_loss / bilinear_loss : INFINITY;
@@ -377,14 +412,52 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
   for (int m = 0; m < s->member_count; m++)
     if (!s->members[m])
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  /* Cat-eye: every member again at growing clip amounts, each fitted from
+     the one clipped a step less, so that samples keep corresponding. */
+  s->amount_count = p->cat_eye > 0 && !p->filter ? SKC_ENGINE_AMOUNTS : 1;
+  if (s->amount_count > 1)
+    {
+      s->clipped = calloc ((size_t) (s->amount_count - 1) * s->member_count,
+                           sizeof *s->clipped);
+      if (!s->clipped)
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      for (int a = 1; a < s->amount_count && r == SKC_OK; a++)
+        for (int m = 0; m < s->member_count && r == SKC_OK; m++)
+          {
+            skc_filter **slot = &s->clipped[(size_t) (a - 1) * s->member_count
+                                            + m];
+            const skc_filter *from = skc_scale_member (s, a - 1, m);
+            if (s->member_radius[m] <= 0)
+              *slot = identity_like (shape);
+            else
+              {
+                char link[96];
+                snprintf (link, sizeof link, "basis-from=%.9g|clip-step=%d",
+                          top, a);
+                r = fit_radius_as (p, s->member_radius[m],
+                                   (double) a / (SKC_ENGINE_AMOUNTS - 1),
+                                   SKC_OFFSETS_BILINEAR, from, 1, link, slot,
+                                   NULL, err);
+              }
+            if (r == SKC_OK && !*slot)
+              r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          }
+      if (r != SKC_OK)
+        return r;
+    }
+
   s->layers = shape->layer_count;
+  int any_angle = p->swirl > 0 || p->cat_eye > 0;
   for (int l = 0; l < s->layers; l++)
     {
-      for (int m = 0; m < s->member_count; m++)
-        {
-          int rm = layer_reach (s->members[m], l, p->swirl > 0);
-          s->layer_reach[l] = rm > s->layer_reach[l] ? rm : s->layer_reach[l];
-        }
+      for (int a = 0; a < s->amount_count; a++)
+        for (int m = 0; m < s->member_count; m++)
+          {
+            int rm = layer_reach (skc_scale_member (s, a, m), l, any_angle);
+            s->layer_reach[l] = rm > s->layer_reach[l] ? rm
+                                                       : s->layer_reach[l];
+          }
       s->reach += s->layer_reach[l];
     }
   return SKC_OK;
@@ -417,9 +490,10 @@ prepare_basis (skc_engine *e, skc_error *err)
     }
   const skc_filter *shape = e->scales[0].members[e->scales[0].member_count - 1];
   snprintf (e->description, sizeof e->description,
-            "blur map: %d scale%s, %d basis complexes %dx%d (radii 0..%g), "
+            "%s: %d scale%s, %d basis complexes %dx%d (radii 0..%g), "
             "each pixel blending two (%d bilinear taps per pixel, reach %d "
             "px)",
+            e->with_map ? "blur map" : "kernels varying over the frame",
             e->scale_count, e->scale_count > 1 ? "s" : "", members,
             shape->layer_count, shape->layer_size[0], p->radius,
             skc_filter_taps (shape), e->reach);
@@ -440,6 +514,13 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   if (!(p->swirl >= 0 && p->swirl <= 1))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "swirl %g is outside 0..1",
                      p->swirl);
+  if (!(p->cat_eye >= 0 && p->cat_eye <= 1))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "cat-eye %g is outside 0..1", p->cat_eye);
+  if (p->cat_eye > 0 && p->filter)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "cat-eye clips the shape and refits it; it needs a shape "
+                     "or an image, not a fitted .skc filter");
   if (!(p->focus >= 0 && p->focus <= 1) || !(p->map_gamma >= 0.1)
       || !(p->map_gamma <= 10) || !(p->highlight_threshold >= 0)
       || !(p->highlight_threshold <= 1) || !(p->highlight_gain >= 1)
@@ -456,9 +537,21 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   e->params = *p;
   e->with_map = with_map;
-  e->angles = p->swirl > 0 ? SKC_ENGINE_ANGLES : 1;
-  skc_result r = with_map && p->radius >= 0.5 ? prepare_basis (e, err)
-                                              : prepare_uniform (e, err);
+  e->angles = p->swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
+  e->amount_codes = p->cat_eye > 0
+                      ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
+                      : 1;
+  /* Cat-eye varies the kernel over the frame: it needs the basis even for
+     a uniform radius. */
+  int        basis = (with_map || p->cat_eye > 0) && p->radius >= 0.5;
+  skc_result r = basis ? prepare_basis (e, err) : prepare_uniform (e, err);
+  if (r == SKC_OK && p->cat_eye > 0)
+    {
+      size_t used = strlen (e->description);
+      snprintf (e->description + used, sizeof e->description - used,
+                "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
+                SKC_ENGINE_AMOUNTS);
+    }
   if (r == SKC_OK && p->swirl > 0)
     {
       size_t used = strlen (e->description);
@@ -474,7 +567,7 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   /* The engine keeps none of the caller's pointers beyond preparation. */
   e->params.shape_image = NULL;
   e->params.filter = NULL;
-  if (with_map && p->radius < 0.5 && r == SKC_OK)
+  if (!basis && r == SKC_OK)
     e->with_map = 0; /* every radius is 0: nothing varies */
   if (r != SKC_OK)
     {
@@ -498,6 +591,10 @@ skc_engine_free (skc_engine *e)
       skc_filter_free (s->filter);
       for (int m = 0; s->members && m < s->member_count; m++)
         skc_filter_free (s->members[m]);
+      for (int m = 0; s->clipped && m < (s->amount_count - 1) * s->member_count;
+           m++)
+        skc_filter_free (s->clipped[m]);
+      free (s->clipped);
       free (s->members);
       free (s->member_radius);
     }

@@ -28,8 +28,15 @@
  * is under 0.5 % of the radius: invisible).  Pixels of one level share
  * whole-pixel taps, so runs of them filter like a uniform blur. */
 #define SKC_ENGINE_LEVELS 64
-/* Swirl turns kernels by angles quantised to 2 degrees. */
+/* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
 #define SKC_ENGINE_ANGLES 180
+/* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
+ * amount is quantised to 16 steps between two of them. */
+#define SKC_ENGINE_AMOUNTS 5
+#define SKC_ENGINE_AMOUNT_STEPS 16
+/* The second aperture: a disc of the kernel's radius, moved toward the
+ * image centre by amount x radius. */
+#define SKC_ENGINE_CLIP_OFFSET 1.0
 
 typedef struct
 {
@@ -46,6 +53,10 @@ typedef struct
   int          member_count;
   double      *member_radius;
   skc_filter **members;
+  /* With cat-eye, amount a > 0 of member j is
+     clipped[(a - 1) * member_count + j]; amount 0 is members[j]. */
+  int          amount_count;
+  skc_filter **clipped;
 
   int layers;
   int layer_reach[SKC_MAX_LAYERS];
@@ -59,7 +70,8 @@ struct skc_engine
   int        scale_count;
   skc_scale  scales[SKC_ENGINE_MAX_SCALES];
   int        first_scale; /* a uniform blur uses only its own scale */
-  int        angles;      /* SKC_ENGINE_ANGLES with swirl, else 1 */
+  int        angles;      /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
+  int        amount_codes; /* cat-eye amount steps + 1, else 1 */
   int        reach;       /* full-resolution pixels */
   int        tile;        /* output tile side */
   char       plan[256];        /* why this representation */
@@ -71,16 +83,24 @@ typedef struct
 {
   float *buffers[2];
   size_t capacity[2]; /* floats */
-  int   *level;       /* blend level per padded pixel, with a map */
+  int   *level;       /* pixel code per padded pixel, when pixels differ */
   size_t level_capacity;
-  skc_layer_taps **level_taps; /* per level, built on first use */
-  int    level_count;
+  /* Taps per pixel code, built on first use: an open-addressing table
+     (codes combine radius level, cat-eye amount and angle: too many for an
+     array, few in any one image). */
+  int             *code_keys;
+  skc_layer_taps **code_taps;
+  int              code_capacity, code_used;
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
 
 /* Radius (full-resolution px) of a blur-map value. */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
+
+/* Member j at cat-eye amount a of a scale. */
+const skc_filter *skc_scale_member (const skc_scale *scale, int amount,
+                                    int j);
 
 /* The blend level of a radius (in the scale's pixels) and the member pair
  * and fraction a level stands for.  A pixel's full code is

@@ -33,14 +33,15 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->buffers[0]);
   free (s->buffers[1]);
   free (s->level);
-  for (int q = 0; q < s->level_count; q++)
-    if (s->level_taps[q])
+  for (int i = 0; i < s->code_capacity; i++)
+    if (s->code_taps[i])
       {
         for (int l = 0; l < SKC_MAX_LAYERS; l++)
-          skc_layer_taps_free (&s->level_taps[q][l]);
-        free (s->level_taps[q]);
+          skc_layer_taps_free (&s->code_taps[i][l]);
+        free (s->code_taps[i]);
       }
-  free (s->level_taps);
+  free (s->code_keys);
+  free (s->code_taps);
   memset (s, 0, sizeof *s);
 }
 
@@ -160,6 +161,39 @@ swirl_angle (const skc_engine *e, const skc_apply_request *rq, double x,
   return atan2 (s * sin (phi), (1 - s) + s * cos (phi));
 }
 
+/* Cat-eye: the clip amount grows from 0 at the centre to cat-eye at the
+ * corners, quantised to SKC_ENGINE_AMOUNT_STEPS between members. */
+static int
+cat_eye_code (const skc_engine *e, const skc_apply_request *rq, double x,
+              double y)
+{
+  double hx = (rq->image_width - 1) / 2.0, hy = (rq->image_height - 1) / 2.0;
+  double corner = hypot (hx, hy);
+  double rho = corner > 0 ? hypot (x - hx, y - hy) / corner : 0;
+  double amount = e->params.cat_eye * (rho < 1 ? rho : 1);
+  return (int) lround (amount * (SKC_ENGINE_AMOUNTS - 1)
+                       * SKC_ENGINE_AMOUNT_STEPS);
+}
+
+/* A pixel's kernel angle: with cat-eye the kernel's up axis (where its
+ * members are clipped) faces the image centre; swirl turns it further. */
+static double
+pixel_angle (const skc_engine *e, const skc_apply_request *rq, double x,
+             double y)
+{
+  double angle = 0;
+  if (e->params.swirl > 0)
+    angle += swirl_angle (e, rq, x, y);
+  if (e->params.cat_eye > 0)
+    {
+      double ux = (rq->image_width - 1) / 2.0 - x;
+      double uy = (rq->image_height - 1) / 2.0 - y;
+      if (ux != 0 || uy != 0)
+        angle += atan2 (ux, -uy); /* turns (0, -1) onto (ux, uy) */
+    }
+  return angle;
+}
+
 static int
 angle_step (double angle)
 {
@@ -168,41 +202,123 @@ angle_step (double angle)
   return step < 0 ? step + SKC_ENGINE_ANGLES : step;
 }
 
-/* The whole-pixel taps of every layer for one pixel code: the blend level's
- * samples (or the uniform filter's), turned by the code's angle. */
+const skc_filter *
+skc_scale_member (const skc_scale *sc, int amount, int j)
+{
+  return amount == 0 ? sc->members[j]
+                     : sc->clipped[(size_t) (amount - 1) * sc->member_count + j];
+}
+
+/* The slot of a code in the scratch's table (open addressing, linear
+ * probing; grown at half load).  -1 when out of memory. */
+static int
+code_slot (skc_tile_scratch *s, int code)
+{
+  if (2 * (s->code_used + 1) > s->code_capacity)
+    {
+      int              capacity = s->code_capacity ? 2 * s->code_capacity : 256;
+      int             *keys = malloc ((size_t) capacity * sizeof *keys);
+      skc_layer_taps **taps = calloc ((size_t) capacity, sizeof *taps);
+      if (!keys || !taps)
+        {
+          free (keys);
+          free (taps);
+          return -1;
+        }
+      for (int i = 0; i < capacity; i++)
+        keys[i] = -1;
+      for (int i = 0; i < s->code_capacity; i++)
+        if (s->code_keys[i] >= 0)
+          {
+            unsigned h = (unsigned) s->code_keys[i] * 2654435761u;
+            int      slot = (int) (h & (unsigned) (capacity - 1));
+            while (keys[slot] >= 0)
+              slot = (slot + 1) & (capacity - 1);
+            keys[slot] = s->code_keys[i];
+            taps[slot] = s->code_taps[i];
+          }
+      free (s->code_keys);
+      free (s->code_taps);
+      s->code_keys = keys;
+      s->code_taps = taps;
+      s->code_capacity = capacity;
+    }
+  unsigned h = (unsigned) code * 2654435761u;
+  int      slot = (int) (h & (unsigned) (s->code_capacity - 1));
+  while (s->code_keys[slot] >= 0 && s->code_keys[slot] != code)
+    slot = (slot + 1) & (s->code_capacity - 1);
+  return slot;
+}
+
+/* The whole-pixel taps of every layer for one pixel code: the samples of
+ * its radius level and cat-eye amount (the uniform filter's, or up to four
+ * members blended), turned by its angle. */
 static skc_layer_taps *
 level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
             int code)
 {
-  if (s->level_taps[code])
-    return s->level_taps[code];
-  int   level = code / e->angles, step = code % e->angles;
-  int   j = 0;
-  float t = 0;
-  const skc_filter *a_f = sc->filter, *b_f = sc->filter;
-  if (!sc->filter)
+  int slot = code_slot (s, code);
+  if (slot < 0)
+    return NULL;
+  if (s->code_keys[slot] == code)
+    return s->code_taps[slot];
+  int step = code % e->angles;
+  int amount_code = (code / e->angles) % e->amount_codes;
+  int level = code / e->angles / e->amount_codes;
+  /* Corner members: radius fraction t between j and j + 1, cat-eye
+     fraction u between amounts a and a + 1. */
+  const skc_filter *corner[4];
+  float             t = 0, u = 0;
+  if (sc->filter)
+    corner[0] = corner[1] = corner[2] = corner[3] = sc->filter;
+  else
     {
+      int j, a = amount_code / SKC_ENGINE_AMOUNT_STEPS;
+      u = (float) (amount_code - a * SKC_ENGINE_AMOUNT_STEPS)
+          / SKC_ENGINE_AMOUNT_STEPS;
+      if (sc->amount_count < 2)
+        a = 0, u = 0;
+      else if (a >= sc->amount_count - 1)
+        a = sc->amount_count - 2, u = 1;
       skc_scale_level_blend (sc, level, &j, &t);
-      a_f = sc->members[j];
-      b_f = sc->members[sc->member_count > 1 ? j + 1 : j];
+      int j1 = sc->member_count > 1 ? j + 1 : j;
+      int a1 = sc->amount_count > 1 ? a + 1 : a;
+      corner[0] = skc_scale_member (sc, a, j);
+      corner[1] = skc_scale_member (sc, a, j1);
+      corner[2] = skc_scale_member (sc, a1, j);
+      corner[3] = skc_scale_member (sc, a1, j1);
     }
   double          angle = 2 * M_PI * step / e->angles;
   float           ca = (float) cos (angle), sa = (float) sin (angle);
   skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
-  skc_filter     *blend = skc_filter_copy (a_f);
+  skc_filter     *blend = skc_filter_copy (corner[0]);
   int             ok = taps && blend;
   for (int l = 0; ok && l < sc->layers; l++)
     {
-      const skc_sample *a = a_f->layer[l], *b = b_f->layer[l];
       for (int i = 0; i < blend->layer_size[l]; i++)
         {
-          float dx = a[i].dx + t * (b[i].dx - a[i].dx);
-          float dy = a[i].dy + t * (b[i].dy - a[i].dy);
+          /* Along the radius first, then (cat-eye) across amounts. */
+          const skc_sample *a0 = &corner[0]->layer[l][i];
+          const skc_sample *b0 = &corner[1]->layer[l][i];
+          float dx = a0->dx + t * (b0->dx - a0->dx);
+          float dy = a0->dy + t * (b0->dy - a0->dy);
+          float w = a0->w + t * (b0->w - a0->w);
+          if (u > 0)
+            {
+              const skc_sample *a1 = &corner[2]->layer[l][i];
+              const skc_sample *b1 = &corner[3]->layer[l][i];
+              float dx1 = a1->dx + t * (b1->dx - a1->dx);
+              float dy1 = a1->dy + t * (b1->dy - a1->dy);
+              float w1 = a1->w + t * (b1->w - a1->w);
+              dx += u * (dx1 - dx);
+              dy += u * (dy1 - dy);
+              w += u * (w1 - w);
+            }
           /* Turned exactly on the offsets (y down: positive angles turn
              clockwise on screen). */
           blend->layer[l][i].dx = step ? ca * dx - sa * dy : dx;
           blend->layer[l][i].dy = step ? sa * dx + ca * dy : dy;
-          blend->layer[l][i].w = a[i].w + t * (b[i].w - a[i].w);
+          blend->layer[l][i].w = w;
         }
       ok = skc_layer_taps_build (blend, l, &taps[l]);
     }
@@ -214,7 +330,9 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
       free (taps);
       return NULL;
     }
-  s->level_taps[code] = taps;
+  s->code_keys[slot] = code;
+  s->code_taps[slot] = taps;
+  s->code_used++;
   return taps;
 }
 
@@ -469,7 +587,8 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
       if (sc->varying)
         {
           /* Pixel codes: the blend level from the map (block averages on
-             coarse scales) and the swirl angle of the block's centre. */
+             coarse scales; the uniform radius without a map), the cat-eye
+             amount and the angle of the block's centre. */
           size_t n = (size_t) pw * ph;
           if (n > s->level_capacity)
             {
@@ -479,35 +598,31 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
               s->level = lv;
               s->level_capacity = n;
             }
-          if (!s->level_taps)
-            {
-              int levels = sc->filter ? 1
-                                      : sc->member_count * SKC_ENGINE_LEVELS
-                                          + 1;
-              s->level_count = levels * e->angles;
-              s->level_taps = calloc (s->level_count, sizeof *s->level_taps);
-              if (!s->level_taps)
-                return 0;
-            }
           for (int j = 0; j < ph; j++)
             for (int i = 0; i < pw; i++)
               {
-                int bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
-                int level = 0, step = 0;
+                int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
+                double cx = bx + (f - 1) / 2.0, cy = by + (f - 1) / 2.0;
+                int    level = 0, amount = 0, step = 0;
                 if (!sc->filter)
                   {
-                    float v = 0;
-                    for (int dv = 0; dv < f; dv++)
-                      for (int du = 0; du < f; du++)
-                        v += map_value (rq, bx + du, by + dv);
-                    double r = skc_engine_map_radius (e, v * block_weight)
-                               / f;
-                    level = skc_scale_level (sc, r);
+                    double r = e->params.radius;
+                    if (e->with_map)
+                      {
+                        float v = 0;
+                        for (int dv = 0; dv < f; dv++)
+                          for (int du = 0; du < f; du++)
+                            v += map_value (rq, bx + du, by + dv);
+                        r = skc_engine_map_radius (e, v * block_weight);
+                      }
+                    level = skc_scale_level (sc, r / f);
                   }
+                if (e->amount_codes > 1)
+                  amount = cat_eye_code (e, rq, cx, cy);
                 if (e->angles > 1)
-                  step = angle_step (swirl_angle (e, rq, bx + (f - 1) / 2.0,
-                                                  by + (f - 1) / 2.0));
-                s->level[(size_t) j * pw + i] = level * e->angles + step;
+                  step = angle_step (pixel_angle (e, rq, cx, cy));
+                s->level[(size_t) j * pw + i]
+                  = (level * e->amount_codes + amount) * e->angles + step;
               }
         }
       int cur = 0, margin = R;
@@ -609,7 +724,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
 {
   const int C = rq->channels;
   size_t    n = (size_t) w * h * C;
-  int       need_weight = e->with_map && e->scale_count > 1;
+  /* Several scales (a map, or cat-eye at a large radius) share pixels. */
+  int       need_weight = e->scale_count - e->first_scale > 1;
   int ok = reserve (&worker->acc, &worker->acc_capacity, n)
            && reserve (&worker->part, &worker->part_capacity, n)
            && (!need_weight
@@ -628,8 +744,10 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
           for (int j = 0; j < h; j++)
             for (int i = 0; i < w; i++)
               {
-                double r = skc_engine_map_radius (e, map_value (rq, x0 + i,
-                                                                y0 + j));
+                double r = e->with_map
+                             ? skc_engine_map_radius (e, map_value (rq, x0 + i,
+                                                                    y0 + j))
+                             : e->params.radius;
                 weight[(size_t) j * w + i] = scale_weight (e, k, r);
                 used |= weight[(size_t) j * w + i] > 0;
               }

@@ -248,6 +248,11 @@ test_identity_across_cuts (int with_map, double radius, double swirl)
   p.radius = radius;
   p.swirl = swirl;
   p.cache = cache;
+  if (with_map < 0)
+    {
+      p.cat_eye = 0.8;
+      with_map = 1;
+    }
   skc_engine *e1 = NULL, *e3 = NULL;
   p.threads = 1;
   CHECK (skc_engine_new (&p, with_map, &e1, NULL) == SKC_OK);
@@ -444,6 +449,66 @@ test_highlights_and_map_semantics (void)
   CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
+/* Central second moments (x, y) of a response around (cx, cy) within
+ * radius h, and how far its centroid is from (cx, cy). */
+static void
+moments (const skc_image *img, int cx, int cy, int h, double *mxx,
+         double *myy, double *drift)
+{
+  double sum = 0, mx = 0, my = 0, sx = 0, sy = 0;
+  for (int dy = -h; dy <= h; dy++)
+    for (int dx = -h; dx <= h; dx++)
+      {
+        double v = *skc_image_pixel (img, cx + dx, cy + dy);
+        sum += v, mx += v * dx, my += v * dy;
+        sx += v * dx * dx, sy += v * dy * dy;
+      }
+  mx /= sum, my /= sum;
+  *mxx = sx / sum - mx * mx;
+  *myy = sy / sum - my * my;
+  *drift = hypot (mx, my);
+}
+
+/* Cat-eye: round at the centre, squeezed toward the centre (a cat's eye
+ * standing upright) at the right edge. */
+static void
+test_cat_eye (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = 6;
+  p.cache = cache;
+  p.cat_eye = 1;
+  p.clip = 0;
+  skc_engine *e = NULL;
+  skc_error   err;
+  if (!CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_OK))
+    {
+      fprintf (stderr, "     %s\n", err.message);
+      return;
+    }
+  int       w = 401, h = 41;
+  skc_image impulse = { 0 }, out = { 0 };
+  skc_image_alloc (&impulse, w, h, 1);
+  *skc_image_pixel (&impulse, 200, 20) = 1; /* the centre */
+  *skc_image_pixel (&impulse, 385, 20) = 1; /* near the right edge */
+  CHECK (skc_apply_image (e, &impulse, -1, NULL, &out, NULL) == SKC_OK);
+  double cxx, cyy, rxx, ryy, cdrift, rdrift;
+  moments (&out, 200, 20, 10, &cxx, &cyy, &cdrift);
+  moments (&out, 385, 20, 10, &rxx, &ryy, &rdrift);
+  CHECK_MSG (cdrift < 0.1 && rdrift < 0.3, "drift %g at the centre, %g at "
+                                           "the edge", cdrift, rdrift);
+  CHECK_MSG (fabs (cxx - cyy) < 0.05 * cyy, "centre not round: %g vs %g", cxx,
+             cyy);
+  CHECK_MSG (rxx < 0.6 * ryy, "edge not a cat's eye: x %g, y %g", rxx, ryy);
+  CHECK_MSG (ryy > 0.4 * cyy, "edge lost its height: %g vs %g", ryy, cyy);
+  skc_image_free (&out);
+  skc_image_free (&impulse);
+  skc_engine_free (e);
+  p.cat_eye = 2;
+  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+}
+
 /* The planner: whole-pixel complexes where they are close to the bilinear
  * fit (large radii), bilinear where sub-pixel offsets matter (small). */
 static void
@@ -561,8 +626,10 @@ main (void)
   test_identity_across_cuts (0, 45, 0);
   test_identity_across_cuts (1, 45, 0.7);
   test_identity_across_cuts (0, 9, 0.3);
+  test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
   test_swirl ();
   test_planner ();
+  test_cat_eye ();
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
 

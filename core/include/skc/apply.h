@@ -47,6 +47,13 @@ typedef struct
      around the image centre through it, by swirl x that tangent's angle
      (rotational bokeh). */
   double      swirl;
+  /* Cat-eye, 0..1: kernels are clipped by a second aperture of their own
+     radius moved toward the image centre, by cat-eye x (distance from the
+     centre / half-diagonal) x radius: round at the centre, a cat's eye
+     facing the centre in the corners (mechanical vignetting).  The clipped
+     kernel turns with the direction to the centre: exact for round
+     apertures; other shapes turn with it. */
+  double      cat_eye;
   /* Highlights: linear values above the threshold are boosted toward
      gain x (bokeh balls); threshold 1, gain 1 is off. */
   double      highlight_threshold;
