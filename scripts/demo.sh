@@ -1,7 +1,9 @@
 #!/bin/sh
-# skc — the main job on the bundled default input: installs what is needed,
-# builds, fits a heart-shaped bokeh kernel and blurs the bundled photo with
-# it.  Writes output/astronaut-heart-bokeh.png.
+# skc — the main job on the bundled default inputs: installs what is
+# needed, builds, fits a heart-shaped bokeh kernel, blurs the bundled
+# portrait with it, and turns the bundled star field into heart-shaped
+# bokeh balls.
+# Writes output/astronaut-heart-bokeh.png and output/stars-heart-bokeh.png.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,4 +14,8 @@ mkdir -p output
 build/tools/skc fit shape:heart --radius 12 -o output/heart-r12.skc
 build/tools/skc apply data/photos/astronaut.png \
   -o output/astronaut-heart-bokeh.png --kernel output/heart-r12.skc --verbose
-echo "result: $(pwd)/output/astronaut-heart-bokeh.png"
+build/tools/skc apply data/photos/hubble-deep-field.png \
+  -o output/stars-heart-bokeh.png --kernel shape:heart --radius 14 \
+  --highlight-threshold 0.5 --highlight-gain 6 --verbose
+echo "results: $(pwd)/output/astronaut-heart-bokeh.png"
+echo "         $(pwd)/output/stars-heart-bokeh.png"
