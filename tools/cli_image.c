@@ -18,21 +18,6 @@ cli_has_suffix (const char *path, const char *suffix)
   return n >= m && strcasecmp (path + n - m, suffix) == 0;
 }
 
-static int
-is_core_format (const char *path)
-{
-  return cli_has_suffix (path, ".pfm") || cli_has_suffix (path, ".pgm")
-         || cli_has_suffix (path, ".ppm") || cli_has_suffix (path, ".pnm");
-}
-
-static skc_result
-load_core (const char *path, skc_image *img, skc_error *err)
-{
-  if (cli_has_suffix (path, ".pfm"))
-    return skc_pfm_read (path, img, err);
-  return skc_pnm_read (path, img, err);
-}
-
 #ifdef SKC_HAVE_GEGL
 static int gegl_started;
 
@@ -54,23 +39,6 @@ cli_image_shutdown (void)
   gegl_started = 0;
 }
 
-/* Whether the file starts like an image GEGL decodes natively.  Anything
- * else would make gegl:load fall back to ImageMagick, which is slow and
- * fails noisily on files that are not images at all. */
-static int
-looks_like_image (const unsigned char *h, size_t n)
-{
-  return (n >= 8 && memcmp (h, "\x89PNG\r\n\x1a\n", 8) == 0)
-         || (n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
-         || (n >= 4 && (memcmp (h, "II*\0", 4) == 0
-                        || memcmp (h, "MM\0*", 4) == 0))
-         || (n >= 12 && memcmp (h, "RIFF", 4) == 0
-             && memcmp (h + 8, "WEBP", 4) == 0)
-         || (n >= 4 && memcmp (h, "\x76\x2f\x31\x01", 4) == 0)
-         || (n >= 2 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6')
-         || (n >= 2 && memcmp (h, "#?", 2) == 0);
-}
-
 /* Loads path with gegl:load into a buffer; NULL with err set on failure. */
 static GeglBuffer *
 gegl_load_buffer (const char *path, skc_error *err)
@@ -84,7 +52,7 @@ gegl_load_buffer (const char *path, skc_error *err)
   unsigned char head[16];
   size_t        got = fread (head, 1, sizeof head, probe);
   fclose (probe);
-  if (!looks_like_image (head, got))
+  if (!skc_image_signature_known (head, got))
     {
       skc_fail (err, SKC_ERR_IO,
                 "%s: not an image skc can read (PNG, JPEG, TIFF, WebP, "
@@ -224,45 +192,30 @@ cli_save_photo (const char *path, const skc_image *img, cli_pixels kind,
 #endif
 }
 
-/* A file the core reads, as one value per pixel (RGB: linear luminance
- * of the values as they are). */
-static skc_result
-load_core_values (const char *path, skc_image *img, skc_error *err)
-{
-  skc_image  raw = { 0 };
-  skc_result r = load_core (path, &raw, err);
-  if (r != SKC_OK || raw.channels == 1)
-    {
-      *img = raw;
-      return r;
-    }
-  r = skc_image_alloc (img, raw.width, raw.height, 1);
-  if (r == SKC_OK)
-    for (int y = 0; y < raw.height; y++)
-      for (int x = 0; x < raw.width; x++)
-        {
-          const float *p = skc_image_pixel (&raw, x, y);
-          *skc_image_pixel (img, x, y)
-            = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
-        }
-  skc_image_free (&raw);
-  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
-}
-
 skc_result
 cli_load_weights (const char *path, skc_image *img, skc_error *err)
 {
-  if (is_core_format (path))
-    return load_core_values (path, img, err);
+  if (skc_image_file_is_core (path))
+    return skc_values_read (path, img, err);
 #ifdef SKC_HAVE_GEGL
   GeglBuffer *buffer = gegl_load_buffer (path, err);
   if (!buffer)
     return SKC_ERR_IO;
+  /* babl has no lone "A" format: read Y'A and keep the alpha. */
   int        alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
-  skc_result r = gegl_read (buffer, alpha ? "A float" : "Y' float", 1, img,
-                            err);
+  skc_image  both = { 0 };
+  skc_result r = gegl_read (buffer, alpha ? "Y'A float" : "Y' float",
+                            alpha ? 2 : 1, alpha ? &both : img, err);
   g_object_unref (buffer);
-  return r;
+  if (r != SKC_OK || !alpha)
+    return r;
+  r = skc_image_alloc (img, both.width, both.height, 1);
+  if (r == SKC_OK)
+    for (int y = 0; y < both.height; y++)
+      for (int x = 0; x < both.width; x++)
+        *skc_image_pixel (img, x, y) = skc_image_pixel (&both, x, y)[1];
+  skc_image_free (&both);
+  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
 #else
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM or PGM",
@@ -274,7 +227,7 @@ skc_result
 cli_load_map (const char *path, int linear, skc_image *map, skc_error *err)
 {
   if (cli_has_suffix (path, ".pfm"))
-    return load_core_values (path, map, err);
+    return skc_values_read (path, map, err);
 #ifdef SKC_HAVE_GEGL
   GeglBuffer *buffer = gegl_load_buffer (path, err);
   if (!buffer)

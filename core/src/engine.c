@@ -227,21 +227,22 @@ scale_for_radius (double r)
   return k;
 }
 
-/* Whole-pixel complexes cost a quarter of bilinear ones; the planner takes
- * one when its fit is within this factor of the bilinear fit's loss (3 dB),
- * which holds at medium and large radii and fails at small ones, where
- * sub-pixel offsets matter. */
-#define WHOLE_PIXEL_LOSS_ALLOWANCE 2.0
+/* A cheaper representation replaces the bilinear complex when its fit's
+ * loss is at most this factor of the bilinear fit's (3 dB).  Whole-pixel
+ * complexes (a quarter of the cost) pass at medium and large radii and fail
+ * at small ones, where sub-pixel offsets matter; separable filters pass for
+ * separable shapes (Gaussians, axis-aligned squares). */
+#define CHEAPER_LOSS_ALLOWANCE 2.0
 
-/* The cheapest complex that reaches the quality: the bilinear fit sets the
- * level; the whole-pixel fit replaces it when close enough.  Swirl turns
- * offsets off the pixel grid, so it always gets the bilinear fit. */
+/* The cheapest filter that reaches the quality: the bilinear complex sets
+ * the level; a whole-pixel complex or a rank-1/2 separable filter replaces
+ * it when close enough and cheaper (MACs per pixel and channel).  Swirl
+ * turns offsets off the pixel grid, so it always gets the bilinear fit. */
 static skc_result
 plan_uniform (const skc_params *p, double radius, skc_filter **out,
               char *plan, size_t plan_len, skc_error *err)
 {
-  double     bilinear_loss = 0, integer_loss = 0;
-  skc_filter *integer = NULL;
+  double     bilinear_loss = 0;
   skc_result r = fit_radius_as (p, radius, 0, SKC_OFFSETS_BILINEAR, NULL, 1,
                                 NULL, out, &bilinear_loss, err);
   if (r != SKC_OK || p->swirl > 0)
@@ -250,28 +251,60 @@ plan_uniform (const skc_params *p, double radius, skc_filter **out,
                 p->swirl > 0 ? " (swirl turns offsets off the grid)" : "");
       return r;
     }
+  const char *best_name = "bilinear complex";
+  double      best_loss = bilinear_loss;
+  long        best_macs = skc_filter_macs (*out);
+
+  skc_filter *candidate = NULL;
+  double      loss = 0;
   r = fit_radius_as (p, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
-                     &integer, &integer_loss, err);
+                     &candidate, &loss, err);
   if (r != SKC_OK)
     return r;
-  double ratio = bilinear_loss > 0 ? integer_loss / bilinear_loss : INFINITY;
-  if (ratio <= WHOLE_PIXEL_LOSS_ALLOWANCE)
+  if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss
+      && skc_filter_macs (candidate) < best_macs)
     {
       skc_filter_free (*out);
-      *out = integer;
-      snprintf (plan, plan_len,
-                "whole-pixel complex: its loss is %.2fx the bilinear fit's "
-                "(allowance %.1fx), at a quarter of the cost",
-                ratio, WHOLE_PIXEL_LOSS_ALLOWANCE);
+      *out = candidate;
+      best_name = "whole-pixel complex";
+      best_loss = loss;
+      best_macs = skc_filter_macs (candidate);
     }
   else
-    {
-      skc_filter_free (integer);
-      snprintf (plan, plan_len,
-                "bilinear complex: the whole-pixel fit's loss is %.2fx (over "
-                "the %.1fx allowance)",
-                ratio, WHOLE_PIXEL_LOSS_ALLOWANCE);
-    }
+    skc_filter_free (candidate);
+
+  /* Separable filters: an SVD of the target, no search needed. */
+  skc_image target = { 0 };
+  if (make_target (p, radius, 0, &target, NULL) == SKC_OK)
+    for (int rank = 1; rank <= 2; rank++)
+      {
+        skc_fit_options opts;
+        skc_fit_options_init (&opts);
+        opts.method = SKC_METHOD_LOWRANK;
+        opts.rank = rank;
+        candidate = NULL;
+        if (skc_fit (&target, &opts, &candidate, NULL, NULL) != SKC_OK)
+          continue;
+        loss = skc_fit_loss (candidate, &target);
+        if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss
+            && skc_filter_macs (candidate) < best_macs)
+          {
+            skc_filter_free (*out);
+            *out = candidate;
+            best_name = rank == 1 ? "separable rank 1" : "separable rank 2";
+            best_loss = loss;
+            best_macs = skc_filter_macs (candidate);
+          }
+        else
+          skc_filter_free (candidate);
+      }
+  skc_image_free (&target);
+  snprintf (plan, plan_len,
+            "%s, %ld MACs, loss %.2fx the bilinear complex's (allowance "
+            "%.1fx; cheapest within it)",
+            best_name, best_macs,
+            bilinear_loss > 0 ? best_loss / bilinear_loss : 1.0,
+            CHEAPER_LOSS_ALLOWANCE);
   return SKC_OK;
 }
 
@@ -309,12 +342,14 @@ prepare_uniform (skc_engine *e, skc_error *err)
   if (s->filter->kind == SKC_FILTER_LOWRANK)
     {
       s->reach = s->filter->size / 2;
-      e->reach = s->reach;
+      e->reach = scale_full_reach (s);
       snprintf (e->description, sizeof e->description,
-                "uniform: separable rank %d, %dx%d (%d taps, %ld MACs per "
-                "pixel and channel)",
+                "uniform: separable rank %d, %dx%d%s (%d taps, %ld MACs per "
+                "pixel and channel, reach %d px)%s%s",
                 s->filter->rank, s->filter->size, s->filter->size,
-                skc_filter_taps (s->filter), skc_filter_macs (s->filter));
+                s->factor > 1 ? " on blocks" : "", skc_filter_taps (s->filter),
+                skc_filter_macs (s->filter), e->reach,
+                e->plan[0] ? "; planner: " : "", e->plan);
       return SKC_OK;
     }
   s->layers = s->filter->layer_count;

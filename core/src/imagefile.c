@@ -687,3 +687,77 @@ skc_pnm_read (const char *path, skc_image *img, skc_error *err)
   free (bytes);
   return result;
 }
+
+int
+skc_image_signature_known (const unsigned char *head, size_t n)
+{
+  static const struct
+  {
+    const char *magic;
+    size_t      length;
+  } signatures[] = {
+    { "\x89PNG\r\n\x1a\n", 8 }, /* PNG */
+    { "\xff\xd8\xff", 3 },      /* JPEG */
+    { "II*\0", 4 },             /* TIFF, little-endian */
+    { "MM\0*", 4 },             /* TIFF, big-endian */
+    { "\x76\x2f\x31\x01", 4 },  /* OpenEXR */
+    { "#?", 2 },                /* Radiance RGBE */
+  };
+  for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++)
+    if (n >= signatures[i].length
+        && memcmp (head, signatures[i].magic, signatures[i].length) == 0)
+      return 1;
+  if (n >= 2 && head[0] == 'P'
+      && ((head[1] >= '1' && head[1] <= '6') || head[1] == 'F'
+          || head[1] == 'f'))
+    return 1; /* PNM, PFM */
+  return n >= 12 && memcmp (head, "RIFF", 4) == 0
+         && memcmp (head + 8, "WEBP", 4) == 0;
+}
+
+static int
+has_suffix (const char *path, const char *suffix)
+{
+  size_t n = strlen (path), m = strlen (suffix);
+  if (n < m)
+    return 0;
+  for (size_t i = 0; i < m; i++)
+    {
+      char a = path[n - m + i], b = suffix[i];
+      if (a >= 'A' && a <= 'Z')
+        a = (char) (a - 'A' + 'a');
+      if (a != b)
+        return 0;
+    }
+  return 1;
+}
+
+int
+skc_image_file_is_core (const char *path)
+{
+  return has_suffix (path, ".pfm") || has_suffix (path, ".pgm")
+         || has_suffix (path, ".ppm") || has_suffix (path, ".pnm");
+}
+
+skc_result
+skc_values_read (const char *path, skc_image *img, skc_error *err)
+{
+  skc_image  raw = { 0 };
+  skc_result r = has_suffix (path, ".pfm") ? skc_pfm_read (path, &raw, err)
+                                           : skc_pnm_read (path, &raw, err);
+  if (r != SKC_OK || raw.channels == 1)
+    {
+      *img = raw;
+      return r;
+    }
+  r = skc_image_alloc (img, raw.width, raw.height, 1);
+  for (int y = 0; r == SKC_OK && y < raw.height; y++)
+    for (int x = 0; x < raw.width; x++)
+      {
+        const float *p = skc_image_pixel (&raw, x, y);
+        *skc_image_pixel (img, x, y)
+          = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
+      }
+  skc_image_free (&raw);
+  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "%s: out of memory", path);
+}

@@ -82,7 +82,7 @@ expect_ok fit shape:disc --size 11 --steps 50 -o "$work/small.skc"
 expect_ok render "$work/small.skc" -o "$work/small.pfm"
 expect_error "blur map .* is 13x13 but the image" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/small.pfm"
 expect_ok apply "$work/heart.pfm" -o "$work/hl.pfm" --radius 3 --highlight-threshold 0.001 --highlight-gain 10 --no-clip --quality draft --threads 1 --verbose
-grep -q "uniform: complex 4x12" "$work/err" && ok || bad "--verbose did not describe the plan: $(cat "$work/err")"
+grep -q "uniform: .*planner: " "$work/err" && ok || bad "--verbose did not describe the plan: $(cat "$work/err")"
 expect_ok fit shape:disc --method lowrank --rank 2 --size 15 -o "$work/low.skc"
 expect_ok apply "$work/heart.pfm" -o "$work/low.pfm" --kernel "$work/low.skc"
 expect_ok fit shape:disc --offsets integer --steps 100 --size 15 -o "$work/int.skc"

@@ -30,6 +30,20 @@ skc_result skc_pfm_parse (const unsigned char *bytes, size_t length,
 skc_result skc_pnm_parse (const unsigned char *bytes, size_t length,
                           const char *name, skc_image *img, skc_error *err);
 
+/* Whether path names a file the core reads itself (.pfm, .pgm, .ppm,
+ * .pnm, any case).  Thread-safe. */
+int skc_image_file_is_core (const char *path);
+
+/* One value per pixel from such a file: grey values as they are, colour as
+ * the luminance of its values (kernel weights, blur maps).  Thread-safe. */
+skc_result skc_values_read (const char *path, skc_image *img, skc_error *err);
+
+/* Whether the first bytes of a file look like an image format GEGL decodes
+ * natively (PNG, JPEG, TIFF, WebP, OpenEXR, Radiance RGBE, PNM, PFM).  The
+ * front ends check before gegl:load, whose fallback for unknown files is
+ * slow and noisy.  Thread-safe. */
+int skc_image_signature_known (const unsigned char *head, size_t length);
+
 /* Reads a whole file into a malloc'd buffer (NUL-terminated; length
  * excludes the NUL), refusing files above max_bytes.  Thread-safe. */
 skc_result skc_read_file (const char *path, size_t max_bytes,

@@ -1,0 +1,749 @@
+/* skc:lens-blur — the GEGL operation: custom-bokeh lens blur through the
+ * core's one apply path (properties, regions and buffers; no filtering here).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* gegl-op.h translates enum labels through dgettext (GETTEXT_PACKAGE, set
+ * by the build); skc ships no catalogue, so they stay English. */
+#include <glib/gi18n-lib.h>
+
+#ifdef GEGL_PROPERTIES
+
+/* The property chant reads as GEGL's own operations lay it out. */
+/* clang-format off */
+enum_start (skc_lens_blur_shape)
+  enum_value (SKC_LENS_BLUR_SHAPE_DISC, "disc", "Disc")
+  enum_value (SKC_LENS_BLUR_SHAPE_POLYGON, "polygon", "Polygon (iris)")
+  enum_value (SKC_LENS_BLUR_SHAPE_STAR, "star", "Star")
+  enum_value (SKC_LENS_BLUR_SHAPE_HEART, "heart", "Heart")
+  enum_value (SKC_LENS_BLUR_SHAPE_RING, "ring", "Ring")
+  enum_value (SKC_LENS_BLUR_SHAPE_GAUSSIAN, "gaussian", "Gaussian")
+  enum_value (SKC_LENS_BLUR_SHAPE_COMA, "coma", "Coma")
+enum_end (SkcLensBlurShape)
+
+enum_start (skc_lens_blur_quality)
+  enum_value (SKC_LENS_BLUR_QUALITY_DRAFT, "draft", "Draft")
+  enum_value (SKC_LENS_BLUR_QUALITY_NORMAL, "normal", "Normal")
+  enum_value (SKC_LENS_BLUR_QUALITY_HIGH, "high", "High")
+enum_end (SkcLensBlurQuality)
+
+property_enum (shape, "Shape", SkcLensBlurShape, skc_lens_blur_shape,
+               SKC_LENS_BLUR_SHAPE_DISC)
+  description ("What one bright point looks like out of focus")
+
+property_int (blades, "Blades", 6)
+  description ("Number of aperture blades of the polygon iris")
+  value_range (3, 16)
+  ui_meta ("visible", "shape {polygon}")
+
+property_double (rotation, "Rotation", 0.0)
+  description ("Rotation of the shape, in degrees")
+  value_range (0.0, 360.0)
+  ui_meta ("unit", "degree")
+  ui_meta ("visible", "shape {polygon, star, heart, coma}")
+
+property_double (curvature, "Blade curvature", 0.0)
+  description ("0 gives straight blades, 1 a round aperture")
+  value_range (0.0, 1.0)
+  ui_meta ("visible", "shape {polygon}")
+
+property_int (points, "Points", 5)
+  description ("Number of points of the star")
+  value_range (3, 16)
+  ui_meta ("visible", "shape {star}")
+
+property_double (inner, "Inner radius", 0.4)
+  description ("Inner radius of the star or ring, as a fraction of the radius")
+  value_range (0.05, 0.95)
+  ui_meta ("visible", "shape {star, ring}")
+
+property_double (sigma, "Sigma", 0.33)
+  description ("Standard deviation of the gaussian, as a fraction of the "
+               "radius")
+  value_range (0.05, 1.0)
+  ui_meta ("visible", "shape {gaussian}")
+
+property_file_path (kernel_file, "Kernel file", "")
+  description ("A fitted .skc filter, or an image whose alpha (or else "
+               "luminance) is the bokeh shape; when set it replaces the shape")
+
+property_double (radius, "Radius", 20.0)
+  description ("Outer radius of the bokeh shape; with a blur map, the "
+               "radius where the map is farthest from the focus")
+  value_range (0.0, 1000.0)
+  ui_range (0.0, 200.0)
+  ui_gamma (2.0)
+  ui_meta ("unit", "pixel-distance")
+
+property_enum (quality, "Quality", SkcLensBlurQuality, skc_lens_blur_quality,
+               SKC_LENS_BLUR_QUALITY_NORMAL)
+  description ("How closely the fitted filters follow the shape (48, 96 or "
+               "192 samples); higher is slower")
+
+property_double (focus, "Focus", 0.0)
+  description ("Blur map value that stays sharp")
+  value_range (0.0, 1.0)
+
+property_boolean (invert_map, "Invert map", FALSE)
+  description ("Read the blur map as 1 - value")
+
+property_double (map_gamma, "Map gamma", 1.0)
+  description ("Exponent applied to the blur map value")
+  value_range (0.1, 10.0)
+  ui_gamma (2.0)
+
+property_boolean (map_linear, "Linear map", FALSE)
+  description ("Read the blur map as linear luminance Y instead of "
+               "perceptual Y'")
+
+property_double (swirl, "Swirl", 0.0)
+  description ("Turn each kernel toward the tangent of the circle around "
+               "the image centre (rotational bokeh)")
+  value_range (0.0, 1.0)
+
+property_double (cat_eye, "Cat-eye", 0.0)
+  description ("Clip kernels by a second aperture moved toward the image "
+               "centre, more toward the corners (mechanical vignetting)")
+  value_range (0.0, 1.0)
+
+property_double (highlight_threshold, "Highlight threshold", 1.0)
+  description ("Linear values above this are boosted before blurring "
+               "(bokeh balls)")
+  value_range (0.0, 1.0)
+
+property_double (highlight_gain, "Highlight gain", 1.0)
+  description ("How strongly highlights above the threshold are boosted")
+  value_range (1.0, 100.0)
+  ui_gamma (2.0)
+
+property_boolean (clip, "Clip", TRUE)
+  description ("Clip the result to 0..1 after the highlight boost")
+/* clang-format on */
+
+#else
+
+#define GEGL_OP_COMPOSER
+#define GEGL_OP_NAME     skc_lens_blur
+#define GEGL_OP_C_SOURCE skc-lens-blur.c
+
+#include "gegl-op.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "skc/skc.h"
+
+/* A prepared engine shared between process() calls: reference-counted so
+ * that a call still using it survives a rebuild on another thread. */
+typedef struct
+{
+  skc_engine *engine;
+} SkcEngineRef;
+
+/* Per-instance state, kept in GeglProperties' user_data. */
+typedef struct
+{
+  GMutex        lock;
+  gchar        *key;    /* the settings the engine (or failure) is for */
+  SkcEngineRef *ref;    /* NULL when building for `key` failed */
+} SkcOpState;
+
+static void
+engine_ref_clear (gpointer data)
+{
+  SkcEngineRef *ref = data;
+  skc_engine_free (ref->engine);
+}
+
+static void
+engine_ref_release (SkcEngineRef *ref)
+{
+  if (ref)
+    g_atomic_rc_box_release_full (ref, engine_ref_clear);
+}
+
+static SkcOpState *
+op_state (GeglOperation *operation)
+{
+  GeglProperties *o = GEGL_PROPERTIES (operation);
+  return o->user_data;
+}
+
+static void
+state_free (SkcOpState *state)
+{
+  if (!state)
+    return;
+  engine_ref_release (state->ref);
+  g_free (state->key);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
+
+static gboolean
+has_suffix (const gchar *path, const gchar *suffix)
+{
+  size_t n = strlen (path), m = strlen (suffix);
+  return n >= m && g_ascii_strcasecmp (path + n - m, suffix) == 0;
+}
+
+/* Kernel weights from any image GEGL loads: its alpha if it has one, else
+ * its perceptual luminance Y'. */
+static skc_result
+load_gegl_weights (const gchar *path, skc_image *weights, skc_error *err)
+{
+  guchar head[16];
+  size_t got = 0;
+  FILE  *probe = fopen (path, "rb");
+  if (!probe)
+    return skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
+  got = fread (head, 1, sizeof head, probe);
+  fclose (probe);
+  if (!skc_image_signature_known (head, got))
+    return skc_fail (err, SKC_ERR_IO,
+                     "%s: neither a .skc filter nor an image (PNG, JPEG, "
+                     "TIFF, WebP, OpenEXR, RGBE, PNM or PFM)",
+                     path);
+
+  GeglBuffer *buffer = NULL;
+  GeglNode   *graph = gegl_node_new ();
+  GeglNode   *load = gegl_node_new_child (graph, "operation", "gegl:load",
+                                          "path", path, NULL);
+  GeglNode   *sink = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-sink", "buffer",
+                                          &buffer, NULL);
+  gegl_node_link (load, sink);
+  gegl_node_process (sink);
+  g_object_unref (graph);
+  if (!buffer || gegl_buffer_get_width (buffer) < 1
+      || gegl_buffer_get_height (buffer) < 1)
+    {
+      g_clear_object (&buffer);
+      return skc_fail (err, SKC_ERR_IO, "%s: GEGL cannot read this image",
+                       path);
+    }
+  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
+  gboolean has_alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
+  skc_result r = skc_image_alloc (weights, extent->width, extent->height, 1);
+  if (r != SKC_OK)
+    skc_fail (err, r, "%s: out of memory for %dx%d weights", path,
+              extent->width, extent->height);
+  else if (!has_alpha)
+    gegl_buffer_get (buffer, extent, 1.0, babl_format ("Y' float"),
+                     weights->data, (gint) (weights->stride * sizeof (float)),
+                     GEGL_ABYSS_NONE);
+  else
+    {
+      /* babl has no alpha-only format: read grey + alpha, keep alpha. */
+      gsize   count = (gsize) extent->width * extent->height;
+      gfloat *grey_alpha = g_try_new (gfloat, 2 * count);
+      if (!grey_alpha)
+        {
+          skc_image_free (weights);
+          r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                        "%s: out of memory for %dx%d weights", path,
+                        extent->width, extent->height);
+        }
+      else
+        {
+          gegl_buffer_get (buffer, extent, 1.0, babl_format ("YA float"),
+                           grey_alpha, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+          for (gsize i = 0; i < count; i++)
+            weights->data[i] = grey_alpha[2 * i + 1];
+          g_free (grey_alpha);
+        }
+    }
+  g_object_unref (buffer);
+  return r;
+}
+
+static gint
+gegl_thread_count (void)
+{
+  gint threads = 1;
+  g_object_get (gegl_config (), "threads", &threads, NULL);
+  return threads;
+}
+
+/* The core parameters for the current properties, filled as `skc apply`
+ * fills them from its flags (the parameter table of architecture.md). */
+static void
+params_from_properties (GeglProperties *o, skc_params *p)
+{
+  static const skc_shape_kind kinds[] = {
+    [SKC_LENS_BLUR_SHAPE_DISC] = SKC_SHAPE_DISC,
+    [SKC_LENS_BLUR_SHAPE_POLYGON] = SKC_SHAPE_POLYGON,
+    [SKC_LENS_BLUR_SHAPE_STAR] = SKC_SHAPE_STAR,
+    [SKC_LENS_BLUR_SHAPE_HEART] = SKC_SHAPE_HEART,
+    [SKC_LENS_BLUR_SHAPE_RING] = SKC_SHAPE_RING,
+    [SKC_LENS_BLUR_SHAPE_GAUSSIAN] = SKC_SHAPE_GAUSSIAN,
+    [SKC_LENS_BLUR_SHAPE_COMA] = SKC_SHAPE_COMA,
+  };
+  static const skc_quality qualities[] = {
+    [SKC_LENS_BLUR_QUALITY_DRAFT] = SKC_QUALITY_DRAFT,
+    [SKC_LENS_BLUR_QUALITY_NORMAL] = SKC_QUALITY_NORMAL,
+    [SKC_LENS_BLUR_QUALITY_HIGH] = SKC_QUALITY_HIGH,
+  };
+  skc_params_init (p);
+  p->shape.kind = kinds[o->shape];
+  p->shape.blades = o->blades;
+  p->shape.rotation = o->rotation;
+  p->shape.curvature = o->curvature;
+  p->shape.points = o->points;
+  p->shape.inner = o->inner;
+  p->shape.sigma = o->sigma;
+  p->radius = o->radius;
+  p->quality = qualities[o->quality];
+  p->focus = o->focus;
+  p->invert_map = o->invert_map ? 1 : 0;
+  p->map_gamma = o->map_gamma;
+  p->swirl = o->swirl;
+  p->cat_eye = o->cat_eye;
+  p->highlight_threshold = o->highlight_threshold;
+  p->highlight_gain = o->highlight_gain;
+  p->clip = o->clip ? 1 : 0;
+  /* GEGL hands the op its whole extent in one call (get_cached_region);
+     the engine spreads each band of it over GEGL's thread count. */
+  p->threads = gegl_thread_count ();
+}
+
+/* Everything an engine depends on, as one string: two equal keys give
+ * identical engines.  The kernel file's size and time stamp are part of it
+ * so that an edited file is reloaded. */
+static gchar *
+engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
+{
+  char     shape[512];
+  GStatBuf st = { 0 };
+  gboolean file = o->kernel_file && o->kernel_file[0];
+  if (file && g_stat (o->kernel_file, &st) != 0)
+    memset (&st, 0, sizeof st);
+  skc_shape_format (&p->shape, shape, sizeof shape);
+  return g_strdup_printf ("%s|file=%s:%lld:%lld|r=%.17g|q=%d|map=%d|"
+                          "focus=%.17g|inv=%d|gamma=%.17g|swirl=%.17g|"
+                          "cat-eye=%.17g|hl=%.17g:%.17g|clip=%d|threads=%d",
+                          shape, file ? o->kernel_file : "",
+                          (long long) st.st_size, (long long) st.st_mtime,
+                          p->radius, (int) p->quality, with_map ? 1 : 0,
+                          p->focus, p->invert_map, p->map_gamma, p->swirl,
+                          p->cat_eye, p->highlight_threshold,
+                          p->highlight_gain, p->clip, p->threads);
+}
+
+/* Builds the engine for the current properties (loading the kernel file
+ * and fitting what the fit cache lacks). */
+static skc_result
+build_engine (GeglProperties *o, const skc_params *base, gboolean with_map,
+              skc_engine **out, skc_error *err)
+{
+  skc_params  p = *base;
+  skc_filter *filter = NULL;
+  skc_image   weights = { 0 };
+  skc_result  r = SKC_OK;
+  const gchar *path = o->kernel_file;
+  if (path && path[0])
+    {
+      if (has_suffix (path, ".skc"))
+        r = skc_filter_load (path, &filter, err);
+      else if (skc_image_file_is_core (path))
+        r = skc_values_read (path, &weights, err);
+      else
+        r = load_gegl_weights (path, &weights, err);
+      if (filter)
+        p.filter = filter;
+      else if (weights.data)
+        p.shape_image = &weights;
+    }
+  if (r == SKC_OK)
+    r = skc_engine_new (&p, with_map ? 1 : 0, out, err);
+  /* The engine keeps none of the caller's pointers. */
+  skc_filter_free (filter);
+  skc_image_free (&weights);
+  return r;
+}
+
+/* The engine for the current properties, shared (release it with
+ * engine_ref_release), or NULL after a g_warning when it cannot be built.
+ * Rebuilt only when the settings change; a failure is remembered too, so
+ * that it is reported once rather than on every region. */
+static SkcEngineRef *
+acquire_engine (GeglOperation *operation, gboolean with_map)
+{
+  GeglProperties *o = GEGL_PROPERTIES (operation);
+  SkcOpState     *state = op_state (operation);
+  SkcEngineRef   *ref = NULL;
+  skc_params      params;
+  params_from_properties (o, &params);
+  gchar *key = engine_key (o, &params, with_map);
+
+  g_mutex_lock (&state->lock);
+  if (!state->key || strcmp (state->key, key) != 0)
+    {
+      skc_engine *engine = NULL;
+      skc_error   err = { { 0 } };
+      engine_ref_release (state->ref);
+      state->ref = NULL;
+      g_free (state->key);
+      state->key = key;
+      key = NULL;
+      if (build_engine (o, &params, with_map, &engine, &err) == SKC_OK)
+        {
+          state->ref = g_atomic_rc_box_new0 (SkcEngineRef);
+          state->ref->engine = engine;
+        }
+      else
+        g_warning ("skc:lens-blur: %s (the input passes through unchanged)",
+                   err.message);
+    }
+  if (state->ref)
+    ref = g_atomic_rc_box_acquire (state->ref);
+  g_mutex_unlock (&state->lock);
+  g_free (key);
+  return ref;
+}
+
+/* The reach of the engine already built for the current properties, or -1
+ * when there is none yet (never builds: this runs while GEGL plans). */
+static gint
+current_reach (GeglOperation *operation)
+{
+  GeglProperties *o = GEGL_PROPERTIES (operation);
+  SkcOpState     *state = op_state (operation);
+  gint            reach = -1;
+  skc_params      params;
+  params_from_properties (o, &params);
+  gboolean with_map = gegl_operation_source_get_bounding_box (operation,
+                                                               "aux")
+                      != NULL;
+  gchar *key = engine_key (o, &params, with_map);
+  g_mutex_lock (&state->lock);
+  if (state->ref && state->key && strcmp (state->key, key) == 0)
+    reach = skc_engine_reach (state->ref->engine);
+  g_mutex_unlock (&state->lock);
+  g_free (key);
+  return reach;
+}
+
+static void
+prepare (GeglOperation *operation)
+{
+  GeglProperties *o = GEGL_PROPERTIES (operation);
+  const Babl     *in_format = gegl_operation_get_source_format (operation,
+                                                                "input");
+  const Babl     *aux_format = gegl_operation_get_source_format (operation,
+                                                                 "aux");
+  const Babl     *space = in_format ? babl_format_get_space (in_format)
+                                    : NULL;
+  const Babl     *aux_space = aux_format ? babl_format_get_space (aux_format)
+                                         : space;
+  /* Linear light, premultiplied: what the core blurs (alpha index 3). */
+  const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+
+  gegl_operation_set_format (operation, "input", format);
+  gegl_operation_set_format (operation, "output", format);
+  gegl_operation_set_format (operation, "aux",
+                             babl_format_with_space (o->map_linear
+                                                       ? "Y float"
+                                                       : "Y' float",
+                                                     aux_space));
+}
+
+static GeglRectangle
+get_bounding_box (GeglOperation *operation)
+{
+  const GeglRectangle *in_rect
+    = gegl_operation_source_get_bounding_box (operation, "input");
+  GeglRectangle none = { 0, 0, 0, 0 };
+  return in_rect ? *in_rect : none;
+}
+
+static gboolean
+is_whole_image (const GeglRectangle *rect)
+{
+  return rect && !gegl_rectangle_is_infinite_plane (rect)
+         && !gegl_rectangle_is_empty (rect);
+}
+
+/* The op computes its whole extent at once: GEGL's chunks would each
+ * recompute a margin of `reach` pixels, which at large radii costs more
+ * than the chunk itself.  process() works down it in bands threaded by the
+ * engine, and GEGL's cache of this node serves every later chunk. */
+static GeglRectangle
+get_cached_region (GeglOperation *operation, const GeglRectangle *roi)
+{
+  const GeglRectangle *in_rect
+    = gegl_operation_source_get_bounding_box (operation, "input");
+  return is_whole_image (in_rect) ? *in_rect : *roi;
+}
+
+static GeglRectangle
+grow (const GeglRectangle *rect, gint by)
+{
+  /* The infinite plane (an invalidated generator) stays what it is. */
+  if (gegl_rectangle_is_infinite_plane (rect))
+    return *rect;
+  GeglRectangle grown = *rect;
+  grown.x -= by;
+  grown.y -= by;
+  grown.width += 2 * by;
+  grown.height += 2 * by;
+  return grown;
+}
+
+static GeglRectangle
+get_required_for_output (GeglOperation *operation, const gchar *input_pad,
+                         const GeglRectangle *roi)
+{
+  const GeglRectangle *in_rect
+    = gegl_operation_source_get_bounding_box (operation, "input");
+  /* roi is the whole extent (get_cached_region): needing all of the input
+     needs no reach, hence no engine, while GEGL plans. */
+  if (is_whole_image (in_rect))
+    return *in_rect;
+  /* An infinite input (a generator) is processed as requested, so the
+     engine must be known now. */
+  SkcEngineRef *ref = acquire_engine (
+    operation,
+    gegl_operation_source_get_bounding_box (operation, "aux") != NULL);
+  gint reach = ref ? skc_engine_reach (ref->engine) : 0;
+  engine_ref_release (ref);
+  return grow (roi, reach);
+}
+
+static GeglRectangle
+get_invalidated_by_change (GeglOperation *operation, const gchar *input_pad,
+                           const GeglRectangle *input_roi)
+{
+  gint reach = current_reach (operation);
+  if (reach >= 0)
+    return grow (input_roi, reach);
+  /* No engine yet, so no reach: everything may change. */
+  return get_bounding_box (operation);
+}
+
+/* Output = input on the region: the defined result after an error. */
+static void
+pass_through (GeglBuffer *input, GeglBuffer *output, const GeglRectangle *roi)
+{
+  gegl_buffer_copy (input, roi, GEGL_ABYSS_NONE, output, roi);
+}
+
+/* One copy between a GEGL buffer and a float array covering `rect`: rows
+ * are shared among GEGL's threads, because a single thread copying a
+ * whole image costs as much as a good part of the blur. */
+typedef struct
+{
+  GeglBuffer          *buffer;
+  const GeglRectangle *rect;
+  const Babl          *format;
+  gfloat              *pixels;
+  gint                 channels;
+  gboolean             write;
+} RowCopy;
+
+static void
+copy_rows (gsize first, gsize count, gpointer data)
+{
+  const RowCopy *c = data;
+  GeglRectangle  rows = { c->rect->x, c->rect->y + (gint) first,
+                          c->rect->width, (gint) count };
+  gint           stride = (gint) (c->rect->width * c->channels
+                                  * sizeof (gfloat));
+  gfloat        *start = c->pixels
+                         + first * (gsize) c->rect->width * c->channels;
+  if (c->write)
+    gegl_buffer_set (c->buffer, &rows, 0, c->format, start, stride);
+  else
+    /* Pixels outside the buffer read as 0 (the map's convention). */
+    gegl_buffer_get (c->buffer, &rows, 1.0, c->format, start, stride,
+                     GEGL_ABYSS_NONE);
+}
+
+static void
+copy_parallel (GeglBuffer *buffer, const GeglRectangle *rect,
+               const Babl *format, gfloat *pixels, gint channels,
+               gboolean write)
+{
+  RowCopy copy = { buffer, rect, format, pixels, channels, write };
+  /* A thread is worth it for a few hundred kilopixels. */
+  gdouble row_cost = 65536.0 / MAX (rect->width, 1);
+  gegl_parallel_distribute_range ((gsize) rect->height, row_cost, copy_rows,
+                                  &copy);
+}
+
+/* Output rows per engine call.  The op works down the image in bands so
+ * that its arrays are a band (plus margins) rather than the whole image
+ * twice: they are allocated once and stay mapped, which saves the page
+ * faults and frees that otherwise cost about as much as a small blur.
+ * Results do not depend on the cut; a power-of-two multiple of 256 rows,
+ * well above the reach, keeps the cuts on the engine's own tile grid. */
+static gint
+band_rows (gint reach, gint height)
+{
+  gint rows = 256;
+  while (rows < 1024 || rows < 8 * reach)
+    rows *= 2;
+  return MIN (rows, height);
+}
+
+static gboolean
+process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *aux,
+         GeglBuffer *output, const GeglRectangle *roi, gint level)
+{
+  if (!input)
+    return TRUE;
+  SkcEngineRef *ref = acquire_engine (operation, aux != NULL);
+  if (!ref)
+    {
+      pass_through (input, output, roi);
+      return TRUE;
+    }
+
+  /* Core coordinates start at the image's top-left corner; GEGL's may be
+     anywhere. */
+  const GeglRectangle *in_rect
+    = gegl_operation_source_get_bounding_box (operation, "input");
+  GeglRectangle image = in_rect ? *in_rect : *roi;
+  gint          reach = skc_engine_reach (ref->engine);
+  GeglRectangle region = grow (roi, reach);
+  gegl_rectangle_intersect (&region, &region, &image);
+
+  const Babl *format = gegl_operation_get_format (operation, "input");
+  const Babl *map_format = gegl_operation_get_format (operation, "aux");
+  const gint  channels = 4;
+  gint        band = band_rows (reach, roi->height);
+  gint        window = MIN (band + 2 * reach, region.height);
+  gsize       in_row = (gsize) region.width * channels;
+  gfloat     *in_pixels = g_try_new (gfloat, in_row * window);
+  gfloat     *out_pixels = g_try_new (gfloat,
+                                      (gsize) roi->width * channels * band);
+  gfloat     *map_pixels = aux ? g_try_new (gfloat,
+                                            (gsize) region.width * window)
+                               : NULL;
+  skc_error   err = { { 0 } };
+  skc_result  r = SKC_OK;
+  if (!in_pixels || !out_pixels || (aux && !map_pixels))
+    r = skc_fail (&err, SKC_ERR_OUT_OF_MEMORY,
+                  "out of memory for a %dx%d band", region.width, window);
+
+  /* The window holds input (and map) rows have_y0 .. have_y1 - 1. */
+  gint have_y0 = region.y, have_y1 = region.y;
+  for (gint y = roi->y; r == SKC_OK && y < roi->y + roi->height; y += band)
+    {
+      GeglRectangle out_rect = { roi->x, y, roi->width,
+                                 MIN (band, roi->y + roi->height - y) };
+      gint          y0 = MAX (y - reach, region.y);
+      gint          y1 = MIN (out_rect.y + out_rect.height + reach,
+                              region.y + region.height);
+      /* Rows the last band read and this one needs move up, not reread. */
+      gint kept = have_y1 > y0 ? have_y1 - y0 : 0;
+      if (kept > 0)
+        {
+          memmove (in_pixels, in_pixels + (gsize) (y0 - have_y0) * in_row,
+                   kept * in_row * sizeof (gfloat));
+          if (aux)
+            memmove (map_pixels,
+                     map_pixels + (gsize) (y0 - have_y0) * region.width,
+                     (gsize) kept * region.width * sizeof (gfloat));
+        }
+      GeglRectangle fresh = { region.x, y0 + kept, region.width,
+                              y1 - y0 - kept };
+      if (fresh.height > 0)
+        {
+          copy_parallel (input, &fresh, format, in_pixels + kept * in_row,
+                         channels, FALSE);
+          if (aux)
+            copy_parallel (aux, &fresh, map_format,
+                           map_pixels + (gsize) kept * region.width, 1, FALSE);
+        }
+      have_y0 = y0;
+      have_y1 = y1;
+
+      skc_apply_request request = {
+        .image_width = image.width,
+        .image_height = image.height,
+        .channels = channels,
+        .alpha = 3,
+        .input = { in_pixels, in_row, region.x - image.x, y0 - image.y,
+                   region.width, y1 - y0 },
+        .map = { map_pixels, (size_t) region.width, region.x - image.x,
+                 y0 - image.y, region.width, y1 - y0 },
+        .output = { out_pixels, (size_t) roi->width * channels,
+                    out_rect.x - image.x, out_rect.y - image.y,
+                    out_rect.width, out_rect.height },
+      };
+      r = skc_engine_process (ref->engine, &request, &err);
+      if (r == SKC_OK)
+        copy_parallel (output, &out_rect, format, out_pixels, channels, TRUE);
+    }
+
+  if (r != SKC_OK)
+    {
+      g_warning ("skc:lens-blur: %s (the input passes through unchanged)",
+                 err.message);
+      pass_through (input, output, roi);
+    }
+  g_free (in_pixels);
+  g_free (out_pixels);
+  g_free (map_pixels);
+  engine_ref_release (ref);
+  return TRUE;
+}
+
+/* The state exists from construction on, before any thread can use it. */
+static void
+constructed (GObject *object)
+{
+  GeglProperties *o = GEGL_PROPERTIES (object);
+  SkcOpState     *state = g_new0 (SkcOpState, 1);
+  g_mutex_init (&state->lock);
+  o->user_data = state;
+  G_OBJECT_CLASS (gegl_op_parent_class)->constructed (object);
+}
+
+static void
+finalize (GObject *object)
+{
+  GeglProperties *o = GEGL_PROPERTIES (object);
+  state_free (o->user_data);
+  o->user_data = NULL;
+  G_OBJECT_CLASS (gegl_op_parent_class)->finalize (object);
+}
+
+static void
+gegl_op_class_init (GeglOpClass *klass)
+{
+  GObjectClass               *object_class = G_OBJECT_CLASS (klass);
+  GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
+  GeglOperationComposerClass *composer_class
+    = GEGL_OPERATION_COMPOSER_CLASS (klass);
+
+  object_class->constructed = constructed;
+  object_class->finalize = finalize;
+  operation_class->prepare = prepare;
+  operation_class->get_bounding_box = get_bounding_box;
+  operation_class->get_cached_region = get_cached_region;
+  operation_class->get_required_for_output = get_required_for_output;
+  operation_class->get_invalidated_by_change = get_invalidated_by_change;
+  /* One call for the whole extent, threaded by the engine itself. */
+  operation_class->threaded = FALSE;
+  composer_class->process = process;
+  composer_class->aux_label = "Blur map";
+  composer_class->aux_description
+    = "How far from the focus each pixel is (its luminance; 0 outside the "
+      "map): the blur radius is radius x |map - focus|";
+
+  gegl_operation_class_set_keys (
+    operation_class,
+    "name", "skc:lens-blur",
+    "title", "Lens Blur (custom bokeh)",
+    "categories", "blur",
+    "license", "GPL3+",
+    "description",
+    "Out-of-focus blur with a bokeh of any shape (built-in or from a "
+    "file), uniform or varying per pixel from a blur map, through sparse "
+    "kernel complexes",
+    NULL);
+}
+
+#endif

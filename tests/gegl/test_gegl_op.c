@@ -1,0 +1,909 @@
+/* skc tests — the GEGL operation skc:lens-blur through the GEGL API: equal
+ * to the core's apply path (uniform, blur map, kernel files, offset
+ * extents); identical whole or in chunks and on 1 or N threads; every
+ * property at its range ends; errors warn and pass the input through; the
+ * golden compositions.  `test-gegl-op --compare A B TOL` compares two image
+ * files for the shell test.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gegl.h>
+#include <glib/gstdio.h>
+
+#include "check.h"
+#include "skc/skc.h"
+
+#define OP "skc:lens-blur"
+#define RGBA "RaGaBaA float"
+
+/* The test image: smooth colours, a few bright spots and alpha that varies
+ * (premultiplied, so colour never exceeds alpha), with its extent at
+ * (x0, y0). */
+static GeglBuffer *
+make_input (int x0, int y0, int width, int height)
+{
+  GeglRectangle extent = { x0, y0, width, height };
+  GeglBuffer   *buffer = gegl_buffer_new (&extent, babl_format (RGBA));
+  float        *pixels = g_new (float, (gsize) width * height * 4);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        float *p = pixels + ((gsize) y * width + x) * 4;
+        float  a = 0.35f + 0.65f * (float) ((x * 7 + y * 3) % 23) / 22.0f;
+        int    spot = (x % 13 == 6 && y % 11 == 5);
+        p[0] = a * (spot ? 1.0f : 0.5f + 0.4f * sinf (x * 0.31f));
+        p[1] = a * (spot ? 1.0f : 0.5f + 0.4f * cosf (y * 0.23f + x * 0.05f));
+        p[2] = a * (spot ? 0.9f : (float) ((x ^ y) & 15) / 15.0f);
+        p[3] = a;
+      }
+  gegl_buffer_set (buffer, &extent, 0, babl_format (RGBA), pixels,
+                   GEGL_AUTO_ROWSTRIDE);
+  g_free (pixels);
+  return buffer;
+}
+
+/* A blur map (Y') covering `extent`, which may be smaller than the image. */
+static GeglBuffer *
+make_map (int x0, int y0, int width, int height)
+{
+  GeglRectangle extent = { x0, y0, width, height };
+  GeglBuffer   *buffer = gegl_buffer_new (&extent, babl_format ("Y' float"));
+  float        *values = g_new (float, (gsize) width * height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      values[(gsize) y * width + x]
+        = (float) x / (width - 1) * 0.8f + 0.2f * (float) ((y / 4) % 2);
+  gegl_buffer_set (buffer, &extent, 0, babl_format ("Y' float"), values,
+                   GEGL_AUTO_ROWSTRIDE);
+  g_free (values);
+  return buffer;
+}
+
+/* buffer-source(s) -> skc:lens-blur in `graph`; returns the op node. */
+static GeglNode *
+lens_node (GeglNode *graph, GeglBuffer *input, GeglBuffer *map)
+{
+  GeglNode *source = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-source", "buffer",
+                                          input, NULL);
+  GeglNode *op = gegl_node_new_child (graph, "operation", OP, NULL);
+  gegl_node_connect_to (source, "output", op, "input");
+  if (map)
+    {
+      GeglNode *map_source = gegl_node_new_child (graph, "operation",
+                                                  "gegl:buffer-source",
+                                                  "buffer", map, NULL);
+      gegl_node_connect_to (map_source, "output", op, "aux");
+    }
+  return op;
+}
+
+/* Sets an enum property by its nick ("heart", "high"). */
+static void
+set_enum (GeglNode *op, const char *name, const char *nick)
+{
+  GParamSpec *spec = gegl_operation_find_property (OP, name);
+  GEnumValue *value = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (spec)
+                                                  ->enum_class,
+                                                nick);
+  g_assert (value);
+  gegl_node_set (op, name, value->value, NULL);
+}
+
+static float *
+blit (GeglNode *node, const GeglRectangle *rect)
+{
+  float *pixels = g_new0 (float, (gsize) rect->width * rect->height * 4);
+  gegl_node_blit (node, 1.0, rect, babl_format (RGBA), pixels,
+                  GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
+  return pixels;
+}
+
+/* Renders the op on `input` (and `map`) over the input's extent.  shape
+ * and quality are enum nicks or NULL for the defaults; the remaining
+ * arguments are property name/value pairs for gegl_node_set. */
+static float *
+render (GeglBuffer *input, GeglBuffer *map, const char *shape,
+        const char *quality, const char *first_property, ...)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *op = lens_node (graph, input, map);
+  if (shape)
+    set_enum (op, "shape", shape);
+  if (quality)
+    set_enum (op, "quality", quality);
+  if (first_property)
+    {
+      va_list args;
+      va_start (args, first_property);
+      gegl_node_set_valist (op, first_property, args);
+      va_end (args);
+    }
+  float *pixels = blit (op, gegl_buffer_get_extent (input));
+  g_object_unref (graph);
+  return pixels;
+}
+
+/* The core's own path on the same pixels: skc_apply_image with alpha 3, the
+ * map read like the op reads aux (0 outside the map). */
+static float *
+core_render (const skc_params *params, GeglBuffer *input, GeglBuffer *map,
+             int map_linear)
+{
+  const GeglRectangle *extent = gegl_buffer_get_extent (input);
+  skc_image            image = { 0 }, map_image = { 0 }, out = { 0 };
+  skc_engine          *engine = NULL;
+  skc_error            err;
+  float               *result = NULL;
+  skc_image_alloc (&image, extent->width, extent->height, 4);
+  gegl_buffer_get (input, extent, 1.0, babl_format (RGBA), image.data,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  if (map)
+    {
+      skc_image_alloc (&map_image, extent->width, extent->height, 1);
+      gegl_buffer_get (map, extent, 1.0,
+                       babl_format (map_linear ? "Y float" : "Y' float"),
+                       map_image.data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+    }
+  if (!CHECK (skc_engine_new (params, map != NULL, &engine, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL,
+                                   &out, &err)
+                  == SKC_OK))
+    {
+      result = g_memdup2 (out.data, (gsize) out.width * out.height * 4
+                                      * sizeof (float));
+      skc_image_free (&out);
+    }
+  skc_engine_free (engine);
+  skc_image_free (&image);
+  skc_image_free (&map_image);
+  return result;
+}
+
+static double
+max_difference (const float *a, const float *b, gsize count)
+{
+  double worst = 0;
+  for (gsize i = 0; i < count; i++)
+    {
+      double d = fabs ((double) a[i] - b[i]);
+      if (!(d <= worst))
+        worst = isnan (d) ? INFINITY : d;
+    }
+  return worst;
+}
+
+static int
+all_finite (const float *p, gsize count)
+{
+  for (gsize i = 0; i < count; i++)
+    if (!isfinite (p[i]))
+      return 0;
+  return 1;
+}
+
+static gsize
+floats_of (GeglBuffer *buffer)
+{
+  return (gsize) gegl_buffer_get_width (buffer)
+         * gegl_buffer_get_height (buffer) * 4;
+}
+
+static void
+test_registered (void)
+{
+  CHECK (gegl_has_operation (OP));
+  guint        n = 0;
+  GParamSpec **specs = gegl_operation_list_properties (OP, &n);
+  const char  *expected[] = { "shape", "blades", "rotation", "curvature",
+                              "points", "inner", "sigma", "kernel-file",
+                              "radius", "quality", "focus", "invert-map",
+                              "map-gamma", "map-linear", "swirl", "cat-eye",
+                              "highlight-threshold", "highlight-gain",
+                              "clip" };
+  CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,
+               "no property %s", expected[i]);
+  g_free (specs);
+  GParamSpec *radius = gegl_operation_find_property (OP, "radius");
+  CHECK_NEAR (G_PARAM_SPEC_DOUBLE (radius)->default_value, 20, 0);
+  CHECK_NEAR (G_PARAM_SPEC_DOUBLE (radius)->maximum, 1000, 0);
+  CHECK (g_strcmp0 (gegl_param_spec_get_property_key (radius, "unit"),
+                    "pixel-distance")
+         == 0);
+}
+
+
+/* Compares op output with the core's on the same pixels (1e-5); frees op. */
+static void
+check_core (const char *what, float *op, const skc_params *params,
+            GeglBuffer *input, GeglBuffer *map, int map_linear)
+{
+  float *core = core_render (params, input, map, map_linear);
+  if (core)
+    {
+      double d = max_difference (op, core, floats_of (input));
+      CHECK_MSG (d <= 1e-5, "%s: differs from the core by %g", what, d);
+    }
+  g_free (op);
+  g_free (core);
+}
+
+/* (1) and (3): the op equals the core on the same pixels, uniform and with
+ * a blur map, for every parameter away from its default somewhere. */
+static void
+test_equals_core (void)
+{
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  GeglBuffer *map = make_map (0, 0, 64, 48);
+  skc_params  p;
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_HEART;
+  p.radius = 8;
+  check_core ("heart", render (input, NULL, "heart", NULL, "radius", 8.0,
+                               NULL),
+              &p, input, NULL, 0);
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_POLYGON;
+  p.shape.blades = 7;
+  p.shape.rotation = 15;
+  p.shape.curvature = 0.3;
+  p.radius = 7;
+  p.focus = 0.25;
+  p.invert_map = 1;
+  p.map_gamma = 1.7;
+  p.highlight_threshold = 0.8;
+  p.highlight_gain = 4;
+  check_core ("polygon with a map",
+              render (input, map, "polygon", NULL, "blades", 7, "rotation",
+                      15.0, "curvature", 0.3, "radius", 7.0, "focus", 0.25,
+                      "invert-map", TRUE, "map-gamma", 1.7,
+                      "highlight-threshold", 0.8, "highlight-gain", 4.0,
+                      NULL),
+              &p, input, map, 0);
+
+  skc_params_init (&p);
+  p.radius = 6;
+  p.focus = 0.5;
+  check_core ("map-linear",
+              render (input, map, NULL, NULL, "radius", 6.0, "focus", 0.5,
+                      "map-linear", TRUE, NULL),
+              &p, input, map, 1);
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_STAR;
+  p.shape.points = 6;
+  p.shape.inner = 0.5;
+  p.radius = 6;
+  p.swirl = 0.8;
+  p.clip = 0;
+  p.quality = SKC_QUALITY_DRAFT;
+  check_core ("star, swirl, unclipped, draft",
+              render (input, NULL, "star", "draft", "points", 6, "inner", 0.5,
+                      "radius", 6.0, "swirl", 0.8, "clip", FALSE, NULL),
+              &p, input, NULL, 0);
+
+  skc_params_init (&p);
+  p.radius = 7;
+  p.cat_eye = 0.9;
+  p.focus = 0.1;
+  check_core ("cat-eye with a map",
+              render (input, map, NULL, NULL, "radius", 7.0, "cat-eye", 0.9,
+                      "focus", 0.1, NULL),
+              &p, input, map, 0);
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_RING;
+  p.shape.inner = 0.6;
+  p.radius = 5;
+  p.quality = SKC_QUALITY_HIGH;
+  check_core ("ring, high",
+              render (input, NULL, "ring", "high", "inner", 0.6, "radius", 5.0,
+                      NULL),
+              &p, input, NULL, 0);
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_GAUSSIAN;
+  p.shape.sigma = 0.5;
+  p.radius = 6;
+  check_core ("gaussian with a map",
+              render (input, map, "gaussian", NULL, "sigma", 0.5, "radius",
+                      6.0, NULL),
+              &p, input, map, 0);
+
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_COMA;
+  p.shape.rotation = 90;
+  p.radius = 6;
+  check_core ("coma",
+              render (input, NULL, "coma", NULL, "rotation", 90.0, "radius",
+                      6.0, NULL),
+              &p, input, NULL, 0);
+
+  skc_params_init (&p);
+  p.radius = 0;
+  check_core ("radius 0", render (input, NULL, NULL, NULL, "radius", 0.0,
+                                  NULL),
+              &p, input, NULL, 0);
+  g_object_unref (input);
+  g_object_unref (map);
+
+  /* An extent away from the origin and a map smaller than the image (0
+     outside it). */
+  input = make_input (5, -3, 64, 48);
+  map = make_map (9, 1, 40, 30);
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_HEART;
+  p.radius = 6;
+  p.focus = 0.1;
+  check_core ("offset extent, small map",
+              render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.1,
+                      NULL),
+              &p, input, map, 0);
+  g_object_unref (input);
+  g_object_unref (map);
+
+  /* Taller than the op's bands (1024 rows at small radii): several engine
+     calls sharing their margins. */
+  input = make_input (0, 7, 24, 2600);
+  map = make_map (0, 0, 24, 2700);
+  skc_params_init (&p);
+  p.shape.kind = SKC_SHAPE_HEART;
+  p.radius = 6;
+  check_core ("several bands",
+              render (input, NULL, "heart", NULL, "radius", 6.0, NULL), &p,
+              input, NULL, 0);
+  p.focus = 0.3;
+  check_core ("several bands with a map",
+              render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.3,
+                      NULL),
+              &p, input, map, 0);
+  g_object_unref (input);
+  g_object_unref (map);
+}
+
+/* The engine follows property changes and a newly connected aux. */
+static void
+test_rebuild (void)
+{
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  GeglBuffer *map = make_map (0, 0, 64, 48);
+  GeglNode   *graph = gegl_node_new ();
+  GeglNode   *op = lens_node (graph, input, NULL);
+  skc_params  p;
+  skc_params_init (&p);
+
+  gegl_node_set (op, "radius", 6.0, NULL);
+  p.radius = 6;
+  check_core ("radius 6", blit (op, gegl_buffer_get_extent (input)), &p,
+              input, NULL, 0);
+  gegl_node_set (op, "radius", 4.0, NULL);
+  p.radius = 4;
+  check_core ("then radius 4", blit (op, gegl_buffer_get_extent (input)), &p,
+              input, NULL, 0);
+  GeglNode *map_source = gegl_node_new_child (graph, "operation",
+                                              "gegl:buffer-source", "buffer",
+                                              map, NULL);
+  gegl_node_connect_to (map_source, "output", op, "aux");
+  check_core ("then a map", blit (op, gegl_buffer_get_extent (input)), &p,
+              input, map, 0);
+  g_object_unref (graph);
+  g_object_unref (input);
+  g_object_unref (map);
+}
+
+static void
+count_warning (const gchar *domain, GLogLevelFlags level, const gchar *message,
+               gpointer user_data)
+{
+  int *count = user_data;
+  (*count)++;
+  printf ("(expected) %s-WARNING: %s\n", domain, message);
+}
+
+/* Loads an image file through GEGL as floats in `format`, or NULL. */
+static float *
+load_image (const char *path, const char *format, int channels, int *width,
+            int *height)
+{
+  GeglNode     *graph = gegl_node_new ();
+  GeglNode     *load = gegl_node_new_child (graph, "operation", "gegl:load",
+                                            "path", path, NULL);
+  GeglRectangle box = gegl_node_get_bounding_box (load);
+  float        *pixels = NULL;
+  if (box.width > 0 && box.height > 0)
+    {
+      pixels = g_new0 (float, (gsize) box.width * box.height * channels);
+      gegl_node_blit (load, 1.0, &box, babl_format (format), pixels,
+                      GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
+    }
+  *width = box.width;
+  *height = box.height;
+  g_object_unref (graph);
+  return pixels;
+}
+
+/* A 21x21 PNG whose alpha is a triangle (and whose colour is noise, which
+ * must not matter): the weights of a kernel-file image with alpha. */
+static void
+write_triangle_png (const char *path)
+{
+  GeglRectangle extent = { 0, 0, 21, 21 };
+  float         pixels[21 * 21 * 4];
+  for (int y = 0; y < 21; y++)
+    for (int x = 0; x < 21; x++)
+      {
+        float *p = pixels + (y * 21 + x) * 4;
+        p[0] = (float) ((x * 5 + y * 3) % 7) / 6.0f;
+        p[1] = 0.5f;
+        p[2] = (float) (x % 2);
+        p[3] = abs (x - 10) <= y / 2 ? 1.0f : 0.0f;
+      }
+  const Babl *format = babl_format ("R'G'B'A float");
+  GeglBuffer *buffer = gegl_buffer_new (&extent, format);
+  gegl_buffer_set (buffer, &extent, 0, format, pixels, GEGL_AUTO_ROWSTRIDE);
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-source", "buffer",
+                                          buffer, NULL);
+  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:png-save",
+                                        "path", path, "bitdepth", 8, NULL);
+  gegl_node_link (source, save);
+  gegl_node_process (save);
+  g_object_unref (graph);
+  g_object_unref (buffer);
+}
+
+/* Kernel files replace the shape: a fitted .skc, a PGM read by the core,
+ * a PNG's alpha through GEGL; and (5) unreadable ones warn and pass the
+ * input through unchanged. */
+static void
+test_kernel_files (const char *data_dir)
+{
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  gsize       n = floats_of (input);
+  gchar      *dir = g_dir_make_tmp ("skc-gegl-XXXXXX", NULL);
+  gchar      *skc_path = g_build_filename (dir, "heart.skc", NULL);
+  gchar      *png_path = g_build_filename (dir, "triangle.png", NULL);
+  gchar      *pgm_path = g_build_filename (data_dir, "kernels",
+                                           "ampersand-392.pgm", NULL);
+  skc_params  p;
+  skc_error   err;
+
+  /* A quick fit of a small heart, saved as .skc. */
+  skc_shape heart;
+  skc_image target = { 0 };
+  skc_filter *fitted = NULL, *loaded = NULL;
+  skc_fit_options options;
+  skc_shape_init (&heart);
+  heart.kind = SKC_SHAPE_HEART;
+  skc_fit_options_init (&options);
+  options.preview = 1;
+  options.threads = 1;
+  CHECK (skc_shape_render (&heart, 5, 0, &target, &err) == SKC_OK);
+  CHECK (skc_fit (&target, &options, &fitted, NULL, &err) == SKC_OK);
+  CHECK (fitted && skc_filter_save (fitted, skc_path, &err) == SKC_OK);
+  CHECK (skc_filter_load (skc_path, &loaded, &err) == SKC_OK);
+  skc_params_init (&p);
+  p.filter = loaded;
+  check_core (".skc kernel file",
+              render (input, NULL, NULL, NULL, "kernel-file", skc_path,
+                      "radius", 5.0, NULL),
+              &p, input, NULL, 0);
+  skc_filter_free (fitted);
+  skc_filter_free (loaded);
+  skc_image_free (&target);
+
+  /* A PGM: the core reads its grey values as the weights. */
+  skc_image weights = { 0 };
+  CHECK (skc_pnm_read (pgm_path, &weights, &err) == SKC_OK);
+  skc_params_init (&p);
+  p.shape_image = &weights;
+  p.radius = 6;
+  check_core ("PGM kernel file",
+              render (input, NULL, NULL, NULL, "kernel-file", pgm_path,
+                      "radius", 6.0, NULL),
+              &p, input, NULL, 0);
+  skc_image_free (&weights);
+
+  /* A PNG with alpha: its alpha is the weight, its colour is ignored. */
+  write_triangle_png (png_path);
+  int    w = 0, h = 0;
+  float *grey_alpha = load_image (png_path, "YA float", 2, &w, &h);
+  float  alpha[21 * 21];
+  CHECK (grey_alpha && w == 21 && h == 21);
+  if (grey_alpha && w == 21 && h == 21)
+    {
+      for (int i = 0; i < 21 * 21; i++)
+        alpha[i] = grey_alpha[2 * i + 1];
+      skc_image triangle = { w, h, 1, (size_t) w, alpha };
+      skc_params_init (&p);
+      p.shape_image = &triangle;
+      p.radius = 6;
+      check_core ("PNG kernel file with alpha",
+                  render (input, NULL, NULL, NULL, "kernel-file", png_path,
+                          "radius", 6.0, NULL),
+                  &p, input, NULL, 0);
+    }
+  g_free (grey_alpha);
+
+  /* (5) Errors: one warning each, and the input unchanged. */
+  float *original = g_new (float, n);
+  gegl_buffer_get (input, gegl_buffer_get_extent (input), 1.0,
+                   babl_format (RGBA), original, GEGL_AUTO_ROWSTRIDE,
+                   GEGL_ABYSS_NONE);
+  gchar *junk_skc = g_build_filename (dir, "junk.skc", NULL);
+  gchar *text_png = g_build_filename (dir, "text.png", NULL);
+  gchar *missing = g_build_filename (dir, "missing.png", NULL);
+  g_file_set_contents (junk_skc, "not a filter\n", -1, NULL);
+  g_file_set_contents (text_png, "hello, I am no image\n", -1, NULL);
+  const char *bad[] = { missing, junk_skc, text_png, dir };
+  int         warnings = 0;
+  guint handler = g_log_set_handler ("skc", G_LOG_LEVEL_WARNING,
+                                     count_warning, &warnings);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      int    before = warnings;
+      float *out = render (input, NULL, NULL, NULL, "kernel-file", bad[i],
+                           "radius", 6.0, NULL);
+      CHECK_MSG (warnings == before + 1, "kernel-file %s: %d warnings",
+                 bad[i], warnings - before);
+      CHECK_MSG (max_difference (out, original, n) == 0,
+                 "kernel-file %s: the output is not the input", bad[i]);
+      g_free (out);
+    }
+  g_log_remove_handler ("skc", handler);
+
+  g_remove (junk_skc);
+  g_remove (text_png);
+  g_remove (png_path);
+  g_remove (skc_path);
+  g_rmdir (dir);
+  g_free (junk_skc);
+  g_free (text_png);
+  g_free (missing);
+  g_free (original);
+  g_free (skc_path);
+  g_free (png_path);
+  g_free (pgm_path);
+  g_free (dir);
+  g_object_unref (input);
+}
+
+/* Renders `node` in pieces of at most piece_w x piece_h, each from a
+ * fresh graph when `build` is given (no shared cache), into one array. */
+static float *
+blit_in_pieces (GeglNode *node, GeglNode *(*build) (void *), void *user,
+                const GeglRectangle *whole, int piece_w, int piece_h)
+{
+  float *all = g_new0 (float, (gsize) whole->width * whole->height * 4);
+  for (int y = 0; y < whole->height; y += piece_h)
+    for (int x = 0; x < whole->width; x += piece_w)
+      {
+        GeglRectangle piece = { whole->x + x, whole->y + y,
+                                MIN (piece_w, whole->width - x),
+                                MIN (piece_h, whole->height - y) };
+        GeglNode *graph = build ? build (user) : NULL;
+        GeglNode *target = graph ? gegl_node_get_output_proxy (graph,
+                                                               "output")
+                                 : node;
+        gegl_node_blit (target, 1.0, &piece, babl_format (RGBA),
+                        all + ((gsize) y * whole->width + x) * 4,
+                        whole->width * 4 * sizeof (float), GEGL_BLIT_DEFAULT);
+        if (graph)
+          g_object_unref (graph);
+      }
+  return all;
+}
+
+typedef struct
+{
+  GeglBuffer *input, *map;
+} sources;
+
+/* A graph whose output proxy is a heart blur with a map (for pieces). */
+static GeglNode *
+build_heart_graph (void *user)
+{
+  sources  *s = user;
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *op = lens_node (graph, s->input, s->map);
+  set_enum (op, "shape", "heart");
+  gegl_node_set (op, "radius", 9.0, "focus", 0.3, "swirl", 0.5, NULL);
+  gegl_node_link (op, gegl_node_get_output_proxy (graph, "output"));
+  return graph;
+}
+
+/* A checkerboard has an infinite extent: the op then processes the regions
+ * GEGL asks for, each with its margin. */
+static GeglNode *
+build_infinite_graph (void *user)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *board = gegl_node_new_child (graph, "operation",
+                                         "gegl:checkerboard", "x", 5, "y", 3,
+                                         NULL);
+  GeglNode *op = gegl_node_new_child (graph, "operation", OP, "radius", 5.0,
+                                      NULL);
+  set_enum (op, "shape", "star");
+  gegl_node_link_many (board, op,
+                       gegl_node_get_output_proxy (graph, "output"), NULL);
+  return graph;
+}
+
+/* (2): identical results whole or in chunks, on 1 or N threads. */
+static void
+test_chunks_and_threads (void)
+{
+  sources       s = { make_input (3, 2, 64, 48), make_map (0, 0, 70, 50) };
+  GeglRectangle whole = *gegl_buffer_get_extent (s.input);
+  gsize         n = floats_of (s.input);
+  gint          threads = 1;
+  g_object_get (gegl_config (), "threads", &threads, NULL);
+
+  g_object_set (gegl_config (), "threads", 1, NULL);
+  GeglNode *graph = build_heart_graph (&s);
+  float    *one = blit (gegl_node_get_output_proxy (graph, "output"), &whole);
+  g_object_unref (graph);
+  CHECK (all_finite (one, n));
+
+  int counts[] = { 2, 4 };
+  for (gsize i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_object_set (gegl_config (), "threads", counts[i], NULL);
+      graph = build_heart_graph (&s);
+      float *many = blit (gegl_node_get_output_proxy (graph, "output"),
+                          &whole);
+      CHECK_MSG (max_difference (one, many, n) == 0,
+                 "%d threads differ from 1 by %g", counts[i],
+                 max_difference (one, many, n));
+      g_free (many);
+
+      /* Pieces from one graph (GEGL's cache of the node in play) ... */
+      float *pieces = blit_in_pieces (gegl_node_get_output_proxy (graph,
+                                                                  "output"),
+                                      NULL, NULL, &whole, 17, 13);
+      CHECK_MSG (max_difference (one, pieces, n) == 0,
+                 "pieces of one graph differ by %g",
+                 max_difference (one, pieces, n));
+      g_free (pieces);
+      g_object_unref (graph);
+
+      /* ... and each from a graph of its own. */
+      pieces = blit_in_pieces (NULL, build_heart_graph, &s, &whole, 23, 19);
+      CHECK_MSG (max_difference (one, pieces, n) == 0,
+                 "pieces of fresh graphs differ by %g",
+                 max_difference (one, pieces, n));
+      g_free (pieces);
+    }
+  g_free (one);
+
+  /* An infinite input: regions of a requested rectangle. */
+  GeglRectangle area = { -10, -7, 64, 48 };
+  g_object_set (gegl_config (), "threads", 1, NULL);
+  graph = build_infinite_graph (NULL);
+  float *board = blit (gegl_node_get_output_proxy (graph, "output"), &area);
+  g_object_unref (graph);
+  CHECK (all_finite (board, n));
+  g_object_set (gegl_config (), "threads", 2, NULL);
+  float *pieces = blit_in_pieces (NULL, build_infinite_graph, NULL, &area, 20,
+                                  16);
+  CHECK_MSG (max_difference (board, pieces, n) == 0,
+             "infinite input: pieces differ by %g",
+             max_difference (board, pieces, n));
+  g_free (board);
+  g_free (pieces);
+
+  g_object_set (gegl_config (), "threads", threads, NULL);
+  g_object_unref (s.input);
+  g_object_unref (s.map);
+}
+
+static int
+is_map_property (const char *name)
+{
+  return strcmp (name, "focus") == 0 || strcmp (name, "invert-map") == 0
+         || strcmp (name, "map-gamma") == 0 || strcmp (name, "map-linear") == 0
+         || strcmp (name, "swirl") == 0 || strcmp (name, "cat-eye") == 0;
+}
+
+/* Renders with one property set to `value` and checks the output is finite
+ * (and within 0..alpha when clipped). */
+static void
+check_end (GeglBuffer *input, GeglBuffer *map, GParamSpec *spec,
+           const GValue *value)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *op = lens_node (graph, input, is_map_property (spec->name) ? map
+                                                                       : NULL);
+  gboolean  clip = TRUE;
+  if (strcmp (spec->name, "radius") != 0)
+    gegl_node_set (op, "radius", 6.0, NULL);
+  gegl_node_set_property (op, spec->name, value);
+  gegl_node_get (op, "clip", &clip, NULL);
+  gsize  n = floats_of (input);
+  float *out = blit (op, gegl_buffer_get_extent (input));
+  gchar *shown = g_strdup_value_contents (value);
+  int    ok = all_finite (out, n);
+  for (gsize i = 0; ok && clip && i < n; i += 4)
+    for (int c = 0; c < 4; c++)
+      ok = ok && out[i + c] >= 0 && out[i + c] <= out[i + 3] + 1e-6f
+           && out[i + 3] <= 1 + 1e-6f;
+  CHECK_MSG (ok, "%s = %s: non-finite or unclipped output", spec->name,
+             shown);
+  g_free (shown);
+  g_free (out);
+  g_object_unref (graph);
+}
+
+/* (4): every property at both ends of its range (radius up to 200), every
+ * enum value, both booleans. */
+static void
+test_property_ends (void)
+{
+  GeglBuffer  *input = make_input (0, 0, 64, 48);
+  GeglBuffer  *map = make_map (0, 0, 64, 48);
+  guint        n = 0;
+  GParamSpec **specs = gegl_operation_list_properties (OP, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      GParamSpec *spec = specs[i];
+      GValue      value = G_VALUE_INIT;
+      g_value_init (&value, spec->value_type);
+      if (G_IS_PARAM_SPEC_DOUBLE (spec))
+        {
+          GParamSpecDouble *d = G_PARAM_SPEC_DOUBLE (spec);
+          double ends[2] = { d->minimum, MIN (d->maximum, 200) };
+          for (int e = 0; e < 2; e++)
+            {
+              g_value_set_double (&value, ends[e]);
+              check_end (input, map, spec, &value);
+            }
+        }
+      else if (G_IS_PARAM_SPEC_INT (spec))
+        {
+          GParamSpecInt *d = G_PARAM_SPEC_INT (spec);
+          int            ends[2] = { d->minimum, d->maximum };
+          for (int e = 0; e < 2; e++)
+            {
+              g_value_set_int (&value, ends[e]);
+              check_end (input, map, spec, &value);
+            }
+        }
+      else if (G_IS_PARAM_SPEC_BOOLEAN (spec))
+        for (int b = 0; b < 2; b++)
+          {
+            g_value_set_boolean (&value, b);
+            check_end (input, map, spec, &value);
+          }
+      else if (G_IS_PARAM_SPEC_ENUM (spec))
+        {
+          GEnumClass *enums = G_PARAM_SPEC_ENUM (spec)->enum_class;
+          for (guint v = 0; v < enums->n_values; v++)
+            {
+              g_value_set_enum (&value, enums->values[v].value);
+              check_end (input, map, spec, &value);
+            }
+        }
+      g_value_unset (&value);
+    }
+  g_free (specs);
+  g_object_unref (input);
+  g_object_unref (map);
+}
+
+/* Largest and mean difference of two image files as R'G'B'A, in 1/255
+ * units; -1 when they cannot be read or differ in size. */
+static double
+compare_files (const char *a, const char *b, double *mean)
+{
+  int    wa = 0, ha = 0, wb = 0, hb = 0;
+  float *pa = load_image (a, "R'G'B'A float", 4, &wa, &ha);
+  float *pb = load_image (b, "R'G'B'A float", 4, &wb, &hb);
+  double worst = -1;
+  *mean = 0;
+  if (pa && pb && wa == wb && ha == hb)
+    {
+      gsize n = (gsize) wa * ha * 4;
+      worst = max_difference (pa, pb, n) * 255;
+      for (gsize i = 0; i < n; i++)
+        *mean += fabs ((double) pa[i] - pb[i]) * 255 / n;
+    }
+  else
+    fprintf (stderr, "cannot compare %s (%dx%d) with %s (%dx%d)\n", a, wa, ha,
+             b, wb, hb);
+  g_free (pa);
+  g_free (pb);
+  return worst;
+}
+
+/* (7): the golden compositions render as their committed references, within
+ * 2/255 (what GEGL's own composition tests allow for rounding). */
+static void
+test_golden (const char *source_dir)
+{
+  const char *names[] = { "skc-heart", "skc-map" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      gchar *xml_name = g_strconcat (names[i], ".xml", NULL);
+      gchar *png_name = g_strconcat (names[i], ".png", NULL);
+      gchar *xml = g_build_filename (source_dir, "compositions", xml_name,
+                                     NULL);
+      gchar *reference = g_build_filename (source_dir, "compositions",
+                                           "reference", png_name, NULL);
+      gchar *dir = g_dir_make_tmp ("skc-golden-XXXXXX", NULL);
+      gchar *rendered = g_build_filename (dir, png_name, NULL);
+      GeglNode *graph = gegl_node_new_from_file (xml);
+      CHECK_MSG (graph != NULL, "cannot read %s", xml);
+      if (graph)
+        {
+          GeglNode *save = gegl_node_new_child (graph, "operation",
+                                                "gegl:png-save", "path",
+                                                rendered, NULL);
+          gegl_node_link (gegl_node_get_output_proxy (graph, "output"), save);
+          gegl_node_process (save);
+          g_object_unref (graph);
+          double mean = 0, worst = compare_files (rendered, reference, &mean);
+          printf ("golden %s: max %.3f/255, mean %.4f/255\n", names[i], worst,
+                  mean);
+          CHECK_MSG (worst >= 0 && worst <= 2.0,
+                     "%s differs from %s by up to %g/255", xml, reference,
+                     worst);
+        }
+      g_remove (rendered);
+      g_rmdir (dir);
+      g_free (xml_name);
+      g_free (png_name);
+      g_free (xml);
+      g_free (reference);
+      g_free (dir);
+      g_free (rendered);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  /* The op is GPL-3.0-or-later: GEGL lists it only to programs that accept
+     GPL3 operations (as GIMP and the gegl command do), declared before
+     gegl_init. */
+  g_object_set (gegl_config (), "application-license", "GPL3", NULL);
+  gegl_init (NULL, NULL);
+  if (argc == 5 && strcmp (argv[1], "--compare") == 0)
+    {
+      double mean = 0, worst = compare_files (argv[2], argv[3], &mean);
+      double tolerance = g_ascii_strtod (argv[4], NULL);
+      printf ("%s vs %s: max %.3f/255, mean %.4f/255 (tolerance %g)\n",
+              argv[2], argv[3], worst, mean, tolerance);
+      gegl_exit ();
+      return worst >= 0 && worst <= tolerance ? 0 : 1;
+    }
+  if (argc != 3)
+    {
+      fprintf (stderr,
+               "usage: test-gegl-op TESTS_GEGL_DIR DATA_DIR\n"
+               "       test-gegl-op --compare A B TOLERANCE_IN_255THS\n");
+      return 2;
+    }
+  if (!CHECK (gegl_has_operation (OP)))
+    {
+      fprintf (stderr, "skc:lens-blur is not loaded: GEGL_PATH=%s\n",
+               g_getenv ("GEGL_PATH"));
+      return check_summary ();
+    }
+  test_registered ();
+  test_equals_core ();
+  test_rebuild ();
+  test_kernel_files (argv[2]);
+  test_chunks_and_threads ();
+  test_property_ends ();
+  test_golden (argv[1]);
+  gegl_exit ();
+  return check_summary ();
+}
