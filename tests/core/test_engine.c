@@ -523,6 +523,21 @@ test_planner (void)
   if (large)
     CHECK_MSG (strstr (skc_engine_describe (large), "whole-pixel ("),
                "R=24: %s", skc_engine_describe (large));
+  /* A Gaussian is separable: rank 1 is exact and cheapest. */
+  skc_engine *gauss = make_engine ("shape:gaussian", 15, 0, 2);
+  if (gauss)
+    CHECK_MSG (strstr (skc_engine_describe (gauss), "separable rank 1"),
+               "Gaussian: %s", skc_engine_describe (gauss));
+  skc_image gk = { 0 }, gt = { 0 };
+  skc_shape gs;
+  skc_shape_parse ("shape:gaussian", &gs, NULL);
+  skc_shape_render (&gs, 15, 0, &gt, NULL);
+  if (gauss && skc_engine_kernel (gauss, 15, &gk) == SKC_OK)
+    CHECK_MSG (skc_kernel_error (&gk, &gt) < 1e-4, "Gaussian kernel error %g",
+               skc_kernel_error (&gk, &gt));
+  skc_image_free (&gk);
+  skc_image_free (&gt);
+  skc_engine_free (gauss);
   /* Whatever it picks, the result is still the dense convolution with the
      engine's own kernel. */
   skc_image k = { 0 }, in = random_image (70, 60, 2, -1, 3), out = { 0 };
