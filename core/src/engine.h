@@ -28,6 +28,11 @@
  * is under 0.5 % of the radius: invisible).  Pixels of one level share
  * whole-pixel taps, so runs of them filter like a uniform blur. */
 #define SKC_ENGINE_LEVELS 64
+/* Blended kernels from this radius (in a scale's pixels) up run with
+ * whole-pixel offsets: a quarter of the taps, for an error the tilt-shift
+ * tests do not see. */
+#define SKC_ENGINE_WHOLE_PIXEL_RADIUS 12.0
+
 /* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
 #define SKC_ENGINE_ANGLES 180
 /* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
