@@ -719,8 +719,9 @@ scale_weight (const skc_engine *e, int k, double r)
 typedef struct
 {
   skc_tile_scratch scale[SKC_ENGINE_MAX_SCALES];
-  float           *acc, *part, *weight;
+  float           *acc, *part, *weight, *radius;
   size_t           acc_capacity, part_capacity, weight_capacity;
+  size_t           radius_capacity;
 } engine_worker;
 
 static void
@@ -731,6 +732,7 @@ engine_worker_free (engine_worker *w)
   free (w->acc);
   free (w->part);
   free (w->weight);
+  free (w->radius);
 }
 
 static int
@@ -749,6 +751,19 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
   float *acc = worker->acc, *part = worker->part;
   float *weight = need_weight ? worker->weight : NULL;
   int       first = 1;
+  /* Each pixel's radius, once: the scales' weights all derive from it. */
+  float *radius = NULL;
+  if (ok && weight)
+    {
+      ok = reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
+      radius = worker->radius;
+      for (int j = 0; ok && j < h; j++)
+        for (int i = 0; i < w; i++)
+          radius[(size_t) j * w + i]
+            = e->with_map ? (float) skc_engine_map_radius (
+                e, map_value (rq, x0 + i, y0 + j))
+                          : (float) e->params.radius;
+    }
   for (int k = e->first_scale; ok && k < e->scale_count; k++)
     {
       const skc_scale *sc = &e->scales[k];
@@ -756,16 +771,11 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
       if (weight)
         {
           used = 0;
-          for (int j = 0; j < h; j++)
-            for (int i = 0; i < w; i++)
-              {
-                double r = e->with_map
-                             ? skc_engine_map_radius (e, map_value (rq, x0 + i,
-                                                                    y0 + j))
-                             : e->params.radius;
-                weight[(size_t) j * w + i] = scale_weight (e, k, r);
-                used |= weight[(size_t) j * w + i] > 0;
-              }
+          for (size_t q = 0; q < (size_t) w * h; q++)
+            {
+              weight[q] = scale_weight (e, k, radius[q]);
+              used |= weight[q] > 0;
+            }
         }
       if (!used)
         continue;
