@@ -613,6 +613,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
               s->level = lv;
               s->level_capacity = n;
             }
+          /* Maps repeat values (constant rows, 8-bit sources): the level of
+             the previous value is reused, computed the same way. */
+          float last_value = NAN;
+          int   last_level = 0;
           for (int j = 0; j < ph; j++)
             for (int i = 0; i < pw; i++)
               {
@@ -621,16 +625,22 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
                 int    level = 0, amount = 0, step = 0;
                 if (!sc->filter)
                   {
-                    double r = e->params.radius;
+                    float v = 0;
                     if (e->with_map)
                       {
-                        float v = 0;
                         for (int dv = 0; dv < f; dv++)
                           for (int du = 0; du < f; du++)
                             v += map_value (rq, bx + du, by + dv);
-                        r = skc_engine_map_radius (e, v * block_weight);
+                        v *= block_weight;
                       }
-                    level = skc_scale_level (sc, r / f);
+                    if (v != last_value)
+                      {
+                        double r = e->with_map ? skc_engine_map_radius (e, v)
+                                               : e->params.radius;
+                        last_level = skc_scale_level (sc, r / f);
+                        last_value = v;
+                      }
+                    level = last_level;
                   }
                 if (e->amount_codes > 1)
                   amount = cat_eye_code (e, rq, cx, cy);
@@ -757,12 +767,20 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
     {
       ok = reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
       radius = worker->radius;
+      float last_value = NAN, last_radius = 0;
       for (int j = 0; ok && j < h; j++)
         for (int i = 0; i < w; i++)
-          radius[(size_t) j * w + i]
-            = e->with_map ? (float) skc_engine_map_radius (
-                e, map_value (rq, x0 + i, y0 + j))
-                          : (float) e->params.radius;
+          {
+            float v = e->with_map ? map_value (rq, x0 + i, y0 + j) : 0;
+            if (v != last_value)
+              {
+                last_radius = e->with_map
+                                ? (float) skc_engine_map_radius (e, v)
+                                : (float) e->params.radius;
+                last_value = v;
+              }
+            radius[(size_t) j * w + i] = last_radius;
+          }
     }
   for (int k = e->first_scale; ok && k < e->scale_count; k++)
     {
