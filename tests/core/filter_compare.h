@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "skc/filter.h"
+#include "skc/filterfile.h"
 
 /* Bit-exact equality of float data (so -0 differs from 0). */
 static inline bool
@@ -85,6 +87,27 @@ filters_identical (const skc_filter *a, const skc_filter *b, char *why,
           return mismatch (why, why_size, "term %d", k);
     }
   return true;
+}
+
+/* The filter as .skc text (malloc'd), or NULL if writing failed. */
+static inline char *
+filter_text (const skc_filter *f, size_t *length)
+{
+  char      *text = NULL;
+  size_t     size = 0;
+  FILE      *stream = open_memstream (&text, &size);
+  skc_result result;
+
+  if (stream == NULL)
+    return NULL;
+  result = skc_filter_write (f, stream);
+  if (fclose (stream) != 0 || result != SKC_OK)
+    {
+      free (text);
+      return NULL;
+    }
+  *length = size;
+  return text;
 }
 
 #endif

@@ -24,26 +24,6 @@
 /* The property every input must have                                  */
 /* ------------------------------------------------------------------ */
 
-/* The filter as .skc text (malloc'd), or NULL. */
-static char *
-filter_text (const skc_filter *f, size_t *length)
-{
-  char *text = NULL;
-  size_t size = 0;
-  FILE *stream = open_memstream (&text, &size);
-  skc_result result;
-
-  if (stream == NULL)
-    return NULL;
-  result = skc_filter_write (f, stream);
-  if (fclose (stream) != 0 || result != SKC_OK)
-    {
-      free (text);
-      return NULL;
-    }
-  *length = size;
-  return text;
-}
 
 /* Parses `data` (an exact-size heap copy, so ASan catches over-reads).
  * Rejection must be clean; acceptance must give a valid filter that

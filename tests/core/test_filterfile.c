@@ -21,27 +21,6 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* The filter as .skc text (malloc'd), or NULL if writing failed. */
-static char *
-filter_text (const skc_filter *f, size_t *length)
-{
-  char *text = NULL;
-  size_t size = 0;
-  FILE *stream = open_memstream (&text, &size);
-  skc_result result;
-
-  if (stream == NULL)
-    return NULL;
-  result = skc_filter_write (f, stream);
-  fclose (stream);
-  if (result != SKC_OK)
-    {
-      free (text);
-      return NULL;
-    }
-  *length = size;
-  return text;
-}
 
 /* Parses an exact-size heap copy, so that ASan sees any read past the end
  * (the parser must not rely on a terminating NUL). */
