@@ -4,6 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 packages="gcc pkg-config meson ninja-build libfftw3-dev libgegl-dev libbabl-dev gegl"
+# GIMP 2.10 and its plug-in headers; Xvfb, xdotool and ImageMagick drive
+# and photograph the dialog in the tests; debootstrap makes the GIMP 3
+# chroot (scripts/trixie-chroot.sh).
+packages="$packages gimp libgimp2.0-dev xvfb xauth xdotool imagemagick debootstrap"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -1,0 +1,262 @@
+/* skc — GEGL buffers in and out of the core's apply path (see
+ * gegl-bridge.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "gegl-bridge.h"
+
+#include <stdio.h>
+#include <string.h>
+
+skc_result
+skc_gegl_load_weights (const gchar *path, skc_image *weights, skc_error *err)
+{
+  guchar head[16];
+  size_t got = 0;
+  FILE  *probe = fopen (path, "rb");
+  if (!probe)
+    return skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
+  got = fread (head, 1, sizeof head, probe);
+  fclose (probe);
+  if (!skc_image_signature_known (head, got))
+    return skc_fail (err, SKC_ERR_IO,
+                     "%s: neither a .skc filter nor an image (PNG, JPEG, "
+                     "TIFF, WebP, OpenEXR, RGBE, PNM or PFM)",
+                     path);
+
+  GeglBuffer *buffer = NULL;
+  GeglNode   *graph = gegl_node_new ();
+  GeglNode   *load = gegl_node_new_child (graph, "operation", "gegl:load",
+                                          "path", path, NULL);
+  GeglNode   *sink = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-sink", "buffer",
+                                          &buffer, NULL);
+  gegl_node_link (load, sink);
+  gegl_node_process (sink);
+  g_object_unref (graph);
+  if (!buffer || gegl_buffer_get_width (buffer) < 1
+      || gegl_buffer_get_height (buffer) < 1)
+    {
+      g_clear_object (&buffer);
+      return skc_fail (err, SKC_ERR_IO, "%s: GEGL cannot read this image",
+                       path);
+    }
+  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
+  gboolean has_alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
+  skc_result r = skc_image_alloc (weights, extent->width, extent->height, 1);
+  if (r != SKC_OK)
+    skc_fail (err, r, "%s: out of memory for %dx%d weights", path,
+              extent->width, extent->height);
+  else if (!has_alpha)
+    gegl_buffer_get (buffer, extent, 1.0, babl_format ("Y' float"),
+                     weights->data, (gint) (weights->stride * sizeof (float)),
+                     GEGL_ABYSS_NONE);
+  else
+    {
+      /* babl has no alpha-only format: read grey + alpha, keep alpha. */
+      gsize   count = (gsize) extent->width * extent->height;
+      gfloat *grey_alpha = g_try_new (gfloat, 2 * count);
+      if (!grey_alpha)
+        {
+          skc_image_free (weights);
+          r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                        "%s: out of memory for %dx%d weights", path,
+                        extent->width, extent->height);
+        }
+      else
+        {
+          gegl_buffer_get (buffer, extent, 1.0, babl_format ("YA float"),
+                           grey_alpha, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+          for (gsize i = 0; i < count; i++)
+            weights->data[i] = grey_alpha[2 * i + 1];
+          g_free (grey_alpha);
+        }
+    }
+  g_object_unref (buffer);
+  return r;
+}
+
+static gboolean
+has_suffix (const gchar *path, const gchar *suffix)
+{
+  size_t n = strlen (path), m = strlen (suffix);
+  return n >= m && g_ascii_strcasecmp (path + n - m, suffix) == 0;
+}
+
+skc_result
+skc_gegl_engine_new (const skc_params *params, gboolean with_map,
+                     skc_engine **out, skc_error *err)
+{
+  skc_params  p = *params;
+  skc_filter *filter = NULL;
+  skc_image   weights = { 0 };
+  skc_result  r = SKC_OK;
+  if (p.shape.kind == SKC_SHAPE_FILE)
+    {
+      const gchar *path = params->shape.path;
+      if (has_suffix (path, ".skc"))
+        r = skc_filter_load (path, &filter, err);
+      else if (skc_image_file_is_core (path))
+        r = skc_values_read (path, &weights, err);
+      else
+        r = skc_gegl_load_weights (path, &weights, err);
+      /* The file replaces the shape. */
+      skc_shape_init (&p.shape);
+      if (filter)
+        p.filter = filter;
+      else if (weights.data)
+        p.shape_image = &weights;
+    }
+  if (r == SKC_OK)
+    r = skc_engine_new (&p, with_map ? 1 : 0, out, err);
+  skc_filter_free (filter);
+  skc_image_free (&weights);
+  return r;
+}
+
+/* One copy between a GEGL buffer and a float array covering `rect`: rows
+ * are shared among GEGL's threads, because a single thread copying a
+ * whole image costs as much as a good part of the blur. */
+typedef struct
+{
+  GeglBuffer          *buffer;
+  const GeglRectangle *rect;
+  const Babl          *format;
+  gfloat              *pixels;
+  gint                 channels;
+  gboolean             write;
+} RowCopy;
+
+static void
+copy_rows (gsize first, gsize count, gpointer data)
+{
+  const RowCopy *c = data;
+  GeglRectangle  rows = { c->rect->x, c->rect->y + (gint) first,
+                          c->rect->width, (gint) count };
+  gint           stride = (gint) (c->rect->width * c->channels
+                                  * sizeof (gfloat));
+  gfloat        *start = c->pixels
+                         + first * (gsize) c->rect->width * c->channels;
+  if (c->write)
+    gegl_buffer_set (c->buffer, &rows, 0, c->format, start, stride);
+  else
+    /* Pixels outside the buffer read as 0 (the map's convention). */
+    gegl_buffer_get (c->buffer, &rows, 1.0, c->format, start, stride,
+                     GEGL_ABYSS_NONE);
+}
+
+static void
+copy_parallel (GeglBuffer *buffer, const GeglRectangle *rect,
+               const Babl *format, gfloat *pixels, gint channels,
+               gboolean write)
+{
+  RowCopy copy = { buffer, rect, format, pixels, channels, write };
+  /* A thread is worth it for a few hundred kilopixels. */
+  gdouble row_cost = 65536.0 / MAX (rect->width, 1);
+  gegl_parallel_distribute_range ((gsize) rect->height, row_cost, copy_rows,
+                                  &copy);
+}
+
+/* Output rows per engine call.  The image is worked down in bands so that
+ * the arrays are a band (plus margins) rather than the whole image twice:
+ * they are allocated once and stay mapped, which saves the page faults
+ * and frees that otherwise cost about as much as a small blur.  Results do
+ * not depend on the cut; a power-of-two multiple of 256 rows, well above
+ * the reach, keeps the cuts on the engine's own tile grid. */
+static gint
+band_rows (gint reach, gint height)
+{
+  gint rows = 256;
+  while (rows < 1024 || rows < 8 * reach)
+    rows *= 2;
+  return MIN (rows, height);
+}
+
+skc_result
+skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
+               GeglBuffer *output, const Babl *format, const Babl *map_format,
+               const GeglRectangle *image, const GeglRectangle *roi,
+               SkcGeglProgress progress, gpointer progress_data,
+               skc_error *err)
+{
+  gint          reach = skc_engine_reach (engine);
+  GeglRectangle region = { roi->x - reach, roi->y - reach,
+                           roi->width + 2 * reach, roi->height + 2 * reach };
+  gegl_rectangle_intersect (&region, &region, image);
+  if (roi->width < 1 || roi->height < 1)
+    return SKC_OK;
+
+  const gint channels = 4;
+  gint       band = band_rows (reach, roi->height);
+  gint       window = MIN (band + 2 * reach, region.height);
+  gsize      in_row = (gsize) region.width * channels;
+  gfloat    *in_pixels = g_try_new (gfloat, in_row * window);
+  gfloat    *out_pixels = g_try_new (gfloat,
+                                     (gsize) roi->width * channels * band);
+  gfloat    *map_pixels = map ? g_try_new (gfloat,
+                                           (gsize) region.width * window)
+                              : NULL;
+  skc_result r = SKC_OK;
+  if (!in_pixels || !out_pixels || (map && !map_pixels))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                  "out of memory for a %dx%d band", region.width, window);
+
+  /* The window holds input (and map) rows have_y0 .. have_y1 - 1. */
+  gint have_y0 = region.y, have_y1 = region.y;
+  for (gint y = roi->y; r == SKC_OK && y < roi->y + roi->height; y += band)
+    {
+      GeglRectangle out_rect = { roi->x, y, roi->width,
+                                 MIN (band, roi->y + roi->height - y) };
+      gint          y0 = MAX (y - reach, region.y);
+      gint          y1 = MIN (out_rect.y + out_rect.height + reach,
+                              region.y + region.height);
+      /* Rows the last band read and this one needs move up, not reread. */
+      gint kept = have_y1 > y0 ? have_y1 - y0 : 0;
+      if (kept > 0)
+        {
+          memmove (in_pixels, in_pixels + (gsize) (y0 - have_y0) * in_row,
+                   kept * in_row * sizeof (gfloat));
+          if (map)
+            memmove (map_pixels,
+                     map_pixels + (gsize) (y0 - have_y0) * region.width,
+                     (gsize) kept * region.width * sizeof (gfloat));
+        }
+      GeglRectangle fresh = { region.x, y0 + kept, region.width,
+                              y1 - y0 - kept };
+      if (fresh.height > 0)
+        {
+          copy_parallel (input, &fresh, format, in_pixels + kept * in_row,
+                         channels, FALSE);
+          if (map)
+            copy_parallel (map, &fresh, map_format,
+                           map_pixels + (gsize) kept * region.width, 1, FALSE);
+        }
+      have_y0 = y0;
+      have_y1 = y1;
+
+      skc_apply_request request = {
+        .image_width = image->width,
+        .image_height = image->height,
+        .channels = channels,
+        .alpha = 3,
+        .input = { in_pixels, in_row, region.x - image->x, y0 - image->y,
+                   region.width, y1 - y0 },
+        .map = { map_pixels, (size_t) region.width, region.x - image->x,
+                 y0 - image->y, region.width, y1 - y0 },
+        .output = { out_pixels, (size_t) roi->width * channels,
+                    out_rect.x - image->x, out_rect.y - image->y,
+                    out_rect.width, out_rect.height },
+      };
+      r = skc_engine_process (engine, &request, err);
+      if (r == SKC_OK)
+        copy_parallel (output, &out_rect, format, out_pixels, channels, TRUE);
+      if (r == SKC_OK && progress
+          && !progress ((gdouble) (out_rect.y + out_rect.height - roi->y)
+                          / roi->height,
+                        progress_data))
+        r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
+    }
+
+  g_free (in_pixels);
+  g_free (out_pixels);
+  g_free (map_pixels);
+  return r;
+}

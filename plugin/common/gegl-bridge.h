@@ -1,0 +1,49 @@
+/* skc — the bridge between GEGL buffers and the core's apply path, shared
+ * by the GEGL operation and the GIMP plug-ins (so that both blur through
+ * the very same calls as `skc apply`).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_GEGL_BRIDGE_H
+#define SKC_GEGL_BRIDGE_H
+
+#include <gegl.h>
+
+#include "skc/skc.h"
+
+G_BEGIN_DECLS
+
+/* Kernel weights from any image GEGL reads: its alpha if it has one, else
+ * its perceptual luminance Y'.  Refuses files that are no image at all
+ * before GEGL sees them.  Call with GEGL initialised. */
+skc_result skc_gegl_load_weights (const gchar *path, skc_image *weights,
+                                  skc_error *err);
+
+/* The engine for `params`, where a shape of kind SKC_SHAPE_FILE names a
+ * fitted `.skc` filter or a weight image (any format GEGL or the core
+ * reads).  Fits what the fit cache lacks; may take seconds on a cold
+ * cache.  The engine keeps none of the caller's pointers. */
+skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
+                                skc_engine **out, skc_error *err);
+
+/* Called between bands with the fraction done; returning FALSE cancels. */
+typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
+
+/* Blurs `roi` of `input` into `output` (which may be another buffer with
+ * the same coordinates, such as a GIMP shadow buffer).  `image` is the
+ * input's whole extent: the engine's coordinates (swirl and cat-eye
+ * centres, the pyramid grid) come from it, never from roi.  Pixels are
+ * read and written in `format`, which must be a premultiplied linear
+ * RGBA float format ("RaGaBaA float" in some space).  `map`, when the
+ * engine was made with a map, is read in `map_format` (1 channel float)
+ * with the same coordinates as `input`; pixels outside it count as 0.
+ * On error or cancel the output may hold some finished bands: callers that
+ * must not show them write into a buffer they can drop. */
+skc_result skc_gegl_blur (const skc_engine *engine, GeglBuffer *input,
+                          GeglBuffer *map, GeglBuffer *output,
+                          const Babl *format, const Babl *map_format,
+                          const GeglRectangle *image,
+                          const GeglRectangle *roi, SkcGeglProgress progress,
+                          gpointer progress_data, skc_error *err);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,68 @@
+/* skc — blurring a GIMP drawable (see blur.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "blur.h"
+
+#include <stdlib.h>
+
+gboolean
+skc_gimp_test_cancel (void)
+{
+  const gchar *flag = g_getenv ("SKC_TEST_CANCEL");
+  return flag && flag[0] && flag[0] != '0';
+}
+
+/* The map's values on the drawable's own pixel grid: a float buffer of the
+ * drawable's extent, 0 where the map does not reach. */
+static GeglBuffer *
+aligned_map (const SkcGimpJob *job, const Babl *format)
+{
+  const GeglRectangle *extent = gegl_buffer_get_extent (job->source);
+  GeglBuffer          *aligned = gegl_buffer_new (extent, format);
+  GeglRectangle        from = { extent->x + job->map_dx,
+                                extent->y + job->map_dy, extent->width,
+                                extent->height };
+  if (gegl_rectangle_intersect (&from, &from,
+                                gegl_buffer_get_extent (job->map)))
+    {
+      GeglRectangle to = { from.x - job->map_dx, from.y - job->map_dy,
+                           from.width, from.height };
+      gegl_buffer_copy (job->map, &from, GEGL_ABYSS_NONE, aligned, &to);
+    }
+  return aligned;
+}
+
+skc_result
+skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
+               SkcGeglProgress progress, gpointer progress_data,
+               skc_error *err)
+{
+  skc_params params;
+  skc_result r = skc_gimp_settings_to_params (settings, &params, err);
+  if (r != SKC_OK)
+    return r;
+  params.threads = (int) g_get_num_processors ();
+
+  skc_engine *engine = NULL;
+  r = skc_gegl_engine_new (&params, job->map != NULL, &engine, err);
+  if (r != SKC_OK)
+    return r;
+
+  /* Linear light, premultiplied, in the drawable's colour space. */
+  const Babl *space = babl_format_get_space (
+    gegl_buffer_get_format (job->source));
+  const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *map_format = babl_format_with_space (
+    settings->map_linear ? "Y float" : "Y' float",
+    job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
+             : space);
+  GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
+
+  r = skc_gegl_blur (engine, job->source, map, job->target, format,
+                     map_format, gegl_buffer_get_extent (job->source),
+                     &job->roi, progress, progress_data, err);
+  if (r == SKC_OK)
+    gegl_buffer_flush (job->target);
+  g_clear_object (&map);
+  skc_engine_free (engine);
+  return r;
+}

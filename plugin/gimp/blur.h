@@ -1,0 +1,39 @@
+/* skc — blurring a GIMP drawable: its buffer into its shadow buffer,
+ * with an optional blur map from another drawable of the image.  Shared
+ * by the GIMP 2.10 and GIMP 3 builds, which only fetch the buffers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_GIMP_BLUR_H
+#define SKC_GIMP_BLUR_H
+
+#include "gegl-bridge.h"
+#include "settings.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GeglBuffer   *source; /* the drawable's pixels, read only */
+  GeglBuffer   *target; /* where the result goes (the shadow buffer) */
+  GeglBuffer   *map;    /* the map drawable's pixels, or NULL */
+  gint          map_dx; /* drawable pixel (x, y) is map pixel */
+  gint          map_dy; /* (x + map_dx, y + map_dy) */
+  GeglRectangle roi;    /* what to blur (the selection's bounds), in the
+                           drawable's coordinates */
+} SkcGimpJob;
+
+/* Blurs job->roi of job->source into job->target with the settings.  The
+ * whole drawable is the engine's image (the swirl and cat-eye centres are
+ * its centre).  `progress` reports and may cancel (SKC_ERR_CANCELLED).
+ * Nothing but job->target is written. */
+skc_result skc_gimp_blur (const SkcGimpSettings *settings,
+                          const SkcGimpJob *job, SkcGeglProgress progress,
+                          gpointer progress_data, skc_error *err);
+
+/* Test hook: with SKC_TEST_CANCEL set in the environment, runs cancel as
+ * if the user pressed Cancel after the first band (a batch run has no
+ * button to press). */
+gboolean skc_gimp_test_cancel (void);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The GIMP 2.10 plug-in, end to end in a real headless GIMP: Script-Fu
+# runs it on a photo (uniform, with a map layer, with an offset map
+# layer, grey, 16-bit with alpha, inside a selection) and its output must
+# match `skc apply`; cancel and bad arguments leave the image untouched.
+#
+#   test_gimp2.sh PLUG_IN SKC DATA_DIR WORK_DIR
+set -u
+abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../gimp/lib.sh"
+
+gimp=$(command -v gimp-console-2.10) || { echo "gimp-console-2.10 not found"; exit 77; }
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+work=$(pwd)
+export SKC_CACHE_DIR=off
+
+# A private profile: GIMP creates it on a first empty run, then the
+# plug-in goes where GIMP looks for per-user plug-ins.
+export GIMP2_DIRECTORY="$work/profile"
+"$gimp" -i -d -f --batch-interpreter=plug-in-script-fu-eval \
+  -b '(gimp-quit 0)' >/dev/null 2>&1
+mkdir -p "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur"
+cp "$plugin" "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
+
+make_inputs "$work" "$data/photos/astronaut.png"
+
+# gimp_batch LOG COMMAND...: one GIMP run, each command a batch job.
+# GIMP's exit status is always 0: the log and the files tell.
+gimp_batch () {
+  log=$1
+  shift
+  set -- "$@" '(gimp-quit 0)'
+  args=""
+  for c in "$@"; do
+    args="$args -b \"\$(printf '%s' '$(printf '%s' "$c" | sed "s/'/'\\\\''/g")')\""
+  done
+  eval "\"$gimp\" -i -d -f --batch-interpreter=plug-in-script-fu-eval $args" \
+    >"$log" 2>&1
+}
+
+# blur IN OUT PREP ARGS: loads IN, evaluates PREP (with img and d bound),
+# runs the plug-in with ARGS (after run-mode, image, drawable) on d and
+# saves d as OUT; a failing call is caught so that the image is saved
+# anyway (then it must equal IN).
+blur () {
+  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s" "%s"))) (d (car (gimp-image-get-active-drawable img)))) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur RUN-NONINTERACTIVE img d %s)) (gimp-file-save RUN-NONINTERACTIVE img d "%s" "%s"))' \
+    "$1" "$1" "$3" "$4" "$2" "$2"
+}
+
+# The table's arguments after shape, radius and map, at their defaults:
+# quality focus invert-map map-gamma map-linear swirl cat-eye
+# highlight-threshold highlight-gain clip.
+rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1"
+map_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
+small_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
+
+gimp_batch run.log \
+  "$(blur photo.png heart.png '' "\"shape:heart\" 12.0 -1 $rest")" \
+  "$(blur photo.png mapped.png "$map_layer" "\"shape:polygon:blades=6,rotation=15\" 16.0 m 1 0.1 0 1.0 0 0.0 0.0 1.0 1.0 1")" \
+  "$(blur photo.png offset.png "$small_layer" "\"shape:star\" 10.0 m $rest")" \
+  "$(blur grey.png grey-out.png '' "\"shape:disc\" 8.0 -1 $rest")" \
+  "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-GAMMA) (gimp-layer-add-alpha d)' "\"shape:heart\" 12.0 -1 $rest")" \
+  "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' "\"shape:heart\" 12.0 -1 $rest")" \
+  "$(blur photo.png bad-radius.png '' "\"shape:heart\" -5.0 -1 $rest")" \
+  "$(blur photo.png bad-shape.png '' "\"shape:nonsense\" 12.0 -1 $rest")" \
+  "$(blur photo.png bad-map.png '' "\"shape:heart\" 12.0 9999 $rest")" \
+  "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' "\"shape:heart\" 12.0 -1 $rest")"
+
+# The reference: the skc tool on the same inputs.
+"$skc" apply photo.png -o ref-heart.png --kernel shape:heart --radius 12 >/dev/null
+"$skc" apply photo.png -o ref-mapped.png --kernel shape:polygon:blades=6,rotation=15 \
+  --radius 16 --map map.png --focus 0.1 >/dev/null
+"$skc" apply photo.png -o ref-offset.png --kernel shape:star --radius 10 \
+  --map padded-map.png >/dev/null
+"$skc" apply grey.png -o ref-grey.png --kernel shape:disc --radius 8 >/dev/null
+
+same_image heart.png ref-heart.png 1 "uniform heart equals skc apply"
+same_image mapped.png ref-mapped.png 1 "map layer blur equals skc apply --map"
+same_image offset.png ref-offset.png 1 "offset map layer aligned in image coordinates"
+same_image grey-out.png ref-grey.png 1 "grey drawable equals skc apply"
+same_image deep.png ref-heart.png 1 "16-bit drawable with alpha"
+convert selected.png -crop 256x512+256+0 +repage sel-right.png
+convert photo.png -crop 256x512+256+0 +repage photo-right.png
+convert selected.png -crop 200x512+0+0 +repage sel-left.png
+convert ref-heart.png -crop 200x512+0+0 +repage ref-left.png
+identical_pixels sel-right.png photo-right.png "outside the selection untouched"
+same_image sel-left.png ref-left.png 1 "inside the selection blurred"
+
+identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
+log_has run.log "radius = -5 is outside 0..1000" "bad radius reported"
+identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"
+log_has run.log "unknown shape 'nonsense'" "bad shape reported"
+identical_pixels bad-map.png photo.png "bad map leaves the image unchanged"
+log_has run.log "invalid ID for argument 'map'" "bad map reported"
+log_has run.log "convert indexed images first" "indexed image refused"
+
+# Cancel after the first band (a batch run has no Cancel button): the
+# shadow buffer is never merged.
+SKC_TEST_CANCEL=1 gimp_batch cancel.log \
+  "$(blur photo.png cancelled.png '' "\"shape:heart\" 40.0 -1 $rest")"
+identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
+# A cancelled call is no error for Script-Fu (and no crash).
+if grep -q -e "plug-in call failed" -e "terminated" -e "crashed" cancel.log; then
+  bad "cancel: the call failed or crashed"; sed 's/^/    /' cancel.log
+else
+  ok "cancel ends the call quietly"
+fi
+
+finish

@@ -1,0 +1,340 @@
+/* skc — the plug-in's dialog (see dialog.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "dialog.h"
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "compat.h"
+#include "glue.h"
+#include "preview.h"
+
+/* The shape menu: the built-in shapes, then "from a file". */
+static const struct
+{
+  skc_shape_kind kind;
+  const gchar   *label;
+} shape_menu[] = {
+  { SKC_SHAPE_DISC, "Disc" },       { SKC_SHAPE_POLYGON, "Polygon iris" },
+  { SKC_SHAPE_STAR, "Star" },       { SKC_SHAPE_HEART, "Heart" },
+  { SKC_SHAPE_RING, "Ring" },       { SKC_SHAPE_GAUSSIAN, "Gaussian" },
+  { SKC_SHAPE_COMA, "Coma" },       { SKC_SHAPE_FILE, "From a file" },
+};
+
+/* One slider: a scale over the usual range and a spin button over the
+ * whole range, kept in step. */
+typedef struct
+{
+  GtkAdjustment *scale, *spin;
+  gdouble       *value;
+  GtkWidget     *widgets[3]; /* label, scale, spin: shown or greyed out */
+} Slider;
+
+typedef struct
+{
+  SkcGimpSettings *settings;
+  skc_shape        shape;      /* the parsed shape spec being edited */
+  GtkWidget       *shape_combo, *file_button, *map_combo;
+  Slider           blades, rotation, curvature, points, inner, sigma;
+  gdouble          blades_value, points_value; /* integer keys as sliders */
+  Slider           radius, focus, map_gamma, swirl, cat_eye;
+  Slider           highlight_threshold, highlight_gain;
+  GtkWidget       *quality, *invert_map, *map_linear, *clip;
+  GtkWidget       *map_widgets[3];
+  SkcUiPreview    *preview;
+  gboolean         syncing; /* widgets being set from code */
+} Dialog;
+
+static void
+slider_show (Slider *s, gboolean sensitive)
+{
+  for (int i = 0; i < 3; i++)
+    gtk_widget_set_sensitive (s->widgets[i], sensitive);
+}
+
+/* Which keys the current shape has, and the map controls only with a
+ * map. */
+static void
+update_sensitivity (Dialog *d)
+{
+  skc_shape_kind k = d->shape.kind;
+  slider_show (&d->blades, k == SKC_SHAPE_POLYGON);
+  slider_show (&d->rotation, k != SKC_SHAPE_FILE && k != SKC_SHAPE_DISC
+                               && k != SKC_SHAPE_RING
+                               && k != SKC_SHAPE_GAUSSIAN);
+  slider_show (&d->curvature, k == SKC_SHAPE_POLYGON);
+  slider_show (&d->points, k == SKC_SHAPE_STAR);
+  slider_show (&d->inner, k == SKC_SHAPE_STAR || k == SKC_SHAPE_RING);
+  slider_show (&d->sigma, k == SKC_SHAPE_GAUSSIAN);
+  gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
+  gboolean map = d->settings->map != -1;
+  slider_show (&d->focus, map);
+  slider_show (&d->map_gamma, map);
+  gtk_widget_set_sensitive (d->invert_map, map);
+  gtk_widget_set_sensitive (d->map_linear, map);
+}
+
+/* The widgets changed: settings follow, the preview restarts. */
+static void
+settings_changed (Dialog *d)
+{
+  if (d->syncing)
+    return;
+  skc_shape_kind kind = shape_menu[MAX (0, gtk_combo_box_get_active (
+                                             GTK_COMBO_BOX (d->shape_combo)))]
+                          .kind;
+  d->shape.kind = kind;
+  d->shape.blades = (int) d->blades_value;
+  d->shape.points = (int) d->points_value;
+  if (kind == SKC_SHAPE_FILE)
+    {
+      gchar *path = gtk_file_chooser_get_filename (
+        GTK_FILE_CHOOSER (d->file_button));
+      g_strlcpy (d->shape.path, path ? path : "", sizeof d->shape.path);
+      g_free (path);
+    }
+  skc_shape_format (&d->shape, d->settings->shape,
+                    sizeof d->settings->shape);
+  d->settings->quality = gtk_combo_box_get_active (GTK_COMBO_BOX (d->quality));
+  d->settings->invert_map = gtk_toggle_button_get_active (
+    GTK_TOGGLE_BUTTON (d->invert_map));
+  d->settings->map_linear = gtk_toggle_button_get_active (
+    GTK_TOGGLE_BUTTON (d->map_linear));
+  d->settings->clip = gtk_toggle_button_get_active (
+    GTK_TOGGLE_BUTTON (d->clip));
+  gint map = -1;
+  gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
+  d->settings->map = map;
+  update_sensitivity (d);
+  skc_ui_preview_update (d->preview, d->settings);
+}
+
+static void
+widget_changed (GtkWidget *widget, gpointer data)
+{
+  settings_changed (data);
+}
+
+static void
+slider_moved (GtkAdjustment *adjustment, gpointer data)
+{
+  Dialog *d = g_object_get_data (G_OBJECT (adjustment), "skc-dialog");
+  Slider *s = data;
+  gdouble v = gtk_adjustment_get_value (adjustment);
+  if (d->syncing)
+    return;
+  *s->value = v;
+  /* Keep the other half in step without recursing into here. */
+  d->syncing = TRUE;
+  if (adjustment == s->spin)
+    gtk_adjustment_set_value (s->scale, v);
+  else
+    gtk_adjustment_set_value (s->spin, v);
+  d->syncing = FALSE;
+  settings_changed (d);
+}
+
+static void
+add_slider (Dialog *d, GtkWidget *grid, gint row, const gchar *label,
+            gdouble lo, gdouble hi, gdouble ui_hi, gdouble step, gint digits,
+            gdouble *value, Slider *s)
+{
+  s->value = value;
+  s->scale = skc_ui_adjustment_new (MIN (*value, ui_hi), lo, ui_hi, step,
+                                    10 * step);
+  s->spin = skc_ui_adjustment_new (*value, lo, hi, step, 10 * step);
+  s->widgets[0] = gtk_label_new_with_mnemonic (label);
+  gtk_misc_set_alignment (GTK_MISC (s->widgets[0]), 0.0, 0.5);
+  s->widgets[1] = skc_ui_hscale_new (s->scale);
+  gtk_scale_set_draw_value (GTK_SCALE (s->widgets[1]), FALSE);
+  gtk_widget_set_size_request (s->widgets[1], 160, -1);
+  s->widgets[2] = gtk_spin_button_new (s->spin, step, digits);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (s->widgets[0]), s->widgets[2]);
+  skc_ui_grid_attach (grid, s->widgets[0], 0, row, 1, FALSE);
+  skc_ui_grid_attach (grid, s->widgets[1], 1, row, 1, TRUE);
+  skc_ui_grid_attach (grid, s->widgets[2], 2, row, 1, FALSE);
+  g_object_set_data (G_OBJECT (s->scale), "skc-dialog", d);
+  g_object_set_data (G_OBJECT (s->spin), "skc-dialog", d);
+  g_signal_connect (s->scale, "value-changed", G_CALLBACK (slider_moved), s);
+  g_signal_connect (s->spin, "value-changed", G_CALLBACK (slider_moved), s);
+}
+
+static GtkWidget *
+add_check (Dialog *d, GtkWidget *grid, gint row, const gchar *label,
+           gboolean active)
+{
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), active);
+  skc_ui_grid_attach (grid, check, 0, row, 3, TRUE);
+  g_signal_connect (check, "toggled", G_CALLBACK (widget_changed), d);
+  return check;
+}
+
+static GtkWidget *
+add_frame (GtkWidget *box, const gchar *title, GtkWidget **grid)
+{
+  GtkWidget *frame = gimp_frame_new (title);
+  *grid = skc_ui_grid_new (1, 3);
+  skc_ui_grid_spacing (*grid, 4);
+  gtk_container_add (GTK_CONTAINER (frame), *grid);
+  gtk_box_pack_start (GTK_BOX (box), frame, FALSE, FALSE, 0);
+  return frame;
+}
+
+static void
+add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
+  skc_ui_grid_attach (grid, label, 0, row, 1, FALSE);
+  skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
+}
+
+static GtkWidget *
+settings_page (Dialog *d, gint32 image)
+{
+  SkcGimpSettings *s = d->settings;
+  GtkWidget       *page = skc_ui_box_new (TRUE, 8);
+  GtkWidget       *grid;
+  skc_ui_set_margin (page, 8);
+
+  /* Shape */
+  add_frame (page, "Shape", &grid);
+  d->shape_combo = gtk_combo_box_text_new ();
+  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
+    {
+      gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->shape_combo),
+                                      shape_menu[i].label);
+      if (shape_menu[i].kind == d->shape.kind)
+        gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo), (gint) i);
+    }
+  add_label (grid, 0, "S_hape:", d->shape_combo);
+  d->file_button = gtk_file_chooser_button_new ("Bokeh shape file",
+                                                GTK_FILE_CHOOSER_ACTION_OPEN);
+  if (d->shape.kind == SKC_SHAPE_FILE && d->shape.path[0])
+    gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
+                                   d->shape.path);
+  add_label (grid, 1, "_File:", d->file_button);
+  d->blades_value = d->shape.blades;
+  d->points_value = d->shape.points;
+  add_slider (d, grid, 2, "_Blades:", 3, 16, 16, 1, 0, &d->blades_value,
+              &d->blades);
+  add_slider (d, grid, 3, "Ro_tation:", 0, 360, 360, 1, 1,
+              &d->shape.rotation, &d->rotation);
+  add_slider (d, grid, 4, "C_urvature:", 0, 1, 1, 0.01, 2,
+              &d->shape.curvature, &d->curvature);
+  add_slider (d, grid, 5, "_Points:", 3, 16, 16, 1, 0, &d->points_value,
+              &d->points);
+  add_slider (d, grid, 6, "_Inner radius:", 0.05, 0.95, 0.95, 0.01, 2,
+              &d->shape.inner, &d->inner);
+  add_slider (d, grid, 7, "_Sigma:", 0.05, 1, 1, 0.01, 2, &d->shape.sigma,
+              &d->sigma);
+  g_signal_connect (d->shape_combo, "changed", G_CALLBACK (widget_changed), d);
+  g_signal_connect (d->file_button, "file-set", G_CALLBACK (widget_changed),
+                    d);
+
+  /* Blur */
+  add_frame (page, "Blur", &grid);
+  add_slider (d, grid, 0, "_Radius:", 0, 1000, 200, 1, 1, &s->radius,
+              &d->radius);
+  d->quality = gtk_combo_box_text_new ();
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "Draft");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "Normal");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "High");
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->quality);
+  add_label (grid, 1, "_Quality:", d->quality);
+  g_signal_connect (d->quality, "changed", G_CALLBACK (widget_changed), d);
+
+  /* Blur map */
+  add_frame (page, "Blur map", &grid);
+  d->map_combo = skc_ui_glue_drawable_combo_new (image);
+  gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
+                              GIMP_INT_STORE_VALUE, -1, GIMP_INT_STORE_LABEL,
+                              "None (the same blur everywhere)", -1);
+  if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                      s->map))
+    {
+      s->map = -1;
+      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo), -1);
+    }
+  add_label (grid, 0, "_Map:", d->map_combo);
+  g_signal_connect (d->map_combo, "changed", G_CALLBACK (widget_changed), d);
+  add_slider (d, grid, 1, "F_ocus:", 0, 1, 1, 0.01, 2, &s->focus, &d->focus);
+  add_slider (d, grid, 2, "_Gamma:", 0.1, 10, 10, 0.05, 2, &s->map_gamma,
+              &d->map_gamma);
+  d->invert_map = add_check (d, grid, 3, "In_vert the map", s->invert_map);
+  d->map_linear = add_check (d, grid, 4, "Read the map as _linear light",
+                             s->map_linear);
+
+  /* Lens character */
+  add_frame (page, "Lens", &grid);
+  add_slider (d, grid, 0, "S_wirl:", 0, 1, 1, 0.01, 2, &s->swirl, &d->swirl);
+  add_slider (d, grid, 1, "_Cat-eye:", 0, 1, 1, 0.01, 2, &s->cat_eye,
+              &d->cat_eye);
+
+  /* Highlights */
+  add_frame (page, "Highlights", &grid);
+  add_slider (d, grid, 0, "_Threshold:", 0, 1, 1, 0.01, 2,
+              &s->highlight_threshold, &d->highlight_threshold);
+  add_slider (d, grid, 1, "G_ain:", 1, 100, 100, 0.5, 1, &s->highlight_gain,
+              &d->highlight_gain);
+  d->clip = add_check (d, grid, 2, "C_lip the result to the displayable "
+                       "range", s->clip);
+  return page;
+}
+
+gboolean
+skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
+{
+  Dialog          d = { 0 };
+  SkcGimpSettings edited = *settings;
+  skc_error       err;
+  d.settings = &edited;
+  if (skc_shape_parse (edited.shape, &d.shape, &err) != SKC_OK)
+    skc_shape_init (&d.shape);
+
+  GtkWidget *dialog = gimp_dialog_new (
+    "Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0, gimp_standard_help_func,
+    SKC_GIMP_PROCEDURE, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
+    GTK_RESPONSE_OK, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  gimp_window_set_transient (GTK_WINDOW (dialog));
+
+  GtkWidget *main_box = skc_ui_box_new (FALSE, 12);
+  skc_ui_set_margin (main_box, 12);
+  gtk_box_pack_start (
+    GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), main_box,
+    TRUE, TRUE, 0);
+
+  /* Left: the live preview and what it shows. */
+  GtkWidget *left = skc_ui_box_new (TRUE, 6);
+  GtkWidget *preview = skc_ui_glue_preview_new (drawable);
+  GtkWidget *status = gtk_label_new ("");
+  gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
+  gtk_widget_set_size_request (status, 320, -1);
+  gtk_misc_set_alignment (GTK_MISC (status), 0.0, 0.0);
+  gtk_box_pack_start (GTK_BOX (left), preview, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (left), status, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (main_box), left, TRUE, TRUE, 0);
+
+  /* Right: pages of settings; the kernel designer, the map painter and
+     presets come as further pages. */
+  GtkWidget *notebook = gtk_notebook_new ();
+  d.preview = skc_ui_preview_new (preview, status, drawable);
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
+                            gtk_label_new_with_mnemonic ("_Settings"));
+  gtk_box_pack_start (GTK_BOX (main_box), notebook, FALSE, FALSE, 0);
+
+  settings_changed (&d);
+  gtk_widget_show_all (dialog);
+
+  gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
+  skc_ui_preview_free (d.preview);
+  gtk_widget_destroy (dialog);
+  if (ok)
+    *settings = edited;
+  return ok;
+}

@@ -1,0 +1,25 @@
+/* skc — what the dialog needs from libgimp that GIMP 2.10 and GIMP 3 spell
+ * differently (ids there, objects here).  Implemented once per GIMP
+ * version (plugin/gimp/gimp2/glue2.c, plugin/gimp/gimp3/glue3.c); drawables
+ * travel as ids.  Main thread only, like all of libgimp.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_UI_GLUE_H
+#define SKC_UI_GLUE_H
+
+#include <gegl.h>
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* A GimpIntComboBox of the image's drawables (layers, channels, masks),
+ * values being drawable ids. */
+GtkWidget  *skc_ui_glue_drawable_combo_new (gint32 image);
+/* A GimpDrawablePreview of the drawable. */
+GtkWidget  *skc_ui_glue_preview_new (gint32 drawable);
+/* The drawable's pixels (a new reference) and its offsets in the image. */
+GeglBuffer *skc_ui_glue_buffer (gint32 drawable);
+void        skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y);
+
+G_END_DECLS
+
+#endif

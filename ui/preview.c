@@ -1,0 +1,369 @@
+/* skc — the dialog's live preview (see preview.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "preview.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gegl-bridge.h"
+#include "glue.h"
+
+/* Quiet time after a change before work starts (slider drags). */
+#define DEBOUNCE_MS 150
+
+/* An engine shared by the preview and the thread blurring with it. */
+typedef struct
+{
+  skc_engine *engine;
+  gchar      *key;
+} SharedEngine;
+
+struct SkcUiPreview
+{
+  GtkWidget      *preview;
+  GtkWidget      *status;
+  gint32          drawable;
+  SkcGimpSettings settings;
+  guint           debounce;   /* pending timeout source, or 0 */
+  guint           generation; /* of the newest request */
+  atomic_int     *cancel;     /* raised to stop the job in flight */
+  SharedEngine   *engine;     /* the last engine built, or NULL */
+  gboolean        closed;
+};
+
+/* One request: built in the main thread, worked in a thread, handed back
+ * through an idle callback (which owns it from then on). */
+typedef struct
+{
+  SkcUiPreview *pv; /* a reference */
+  guint         generation;
+  atomic_int   *cancel; /* a reference */
+  skc_params    params;
+  gboolean      with_map;
+  gchar        *key;
+  SharedEngine *engine; /* a reference once built */
+  skc_error     err;
+  skc_result    result;
+  /* pixels in and out */
+  const Babl   *format;
+  const Babl   *to_screen; /* fish from format to 8-bit RGBA */
+  gint          image_width, image_height;
+  GeglRectangle region, roi;
+  gfloat       *in, *map, *out;
+  guchar       *rgba;
+  gdouble       seconds;
+} Job;
+
+static void start_job (SkcUiPreview *pv);
+
+static void
+shared_engine_clear (gpointer data)
+{
+  SharedEngine *s = data;
+  skc_engine_free (s->engine);
+  g_free (s->key);
+}
+
+static void
+shared_engine_release (SharedEngine *s)
+{
+  if (s)
+    g_atomic_rc_box_release_full (s, shared_engine_clear);
+}
+
+static void
+preview_clear (gpointer data)
+{
+  SkcUiPreview *pv = data;
+  shared_engine_release (pv->engine);
+  g_atomic_rc_box_release (pv->cancel);
+}
+
+static void
+job_free (Job *job)
+{
+  shared_engine_release (job->engine);
+  g_atomic_rc_box_release (job->cancel);
+  g_rc_box_release_full (job->pv, preview_clear);
+  g_free (job->key);
+  g_free (job->in);
+  g_free (job->map);
+  g_free (job->out);
+  g_free (job->rgba);
+  g_free (job);
+}
+
+static gboolean
+job_is_stale (const Job *job)
+{
+  return job->pv->closed || job->generation != job->pv->generation;
+}
+
+static void
+show_status (SkcUiPreview *pv, const gchar *text)
+{
+  gtk_label_set_text (GTK_LABEL (pv->status), text);
+}
+
+/* Everything the engine depends on, as one string. */
+static gchar *
+engine_key (const SkcGimpSettings *s, gboolean with_map)
+{
+  return g_strdup_printf ("%s|%.17g|%d|%d|%.17g|%d|%.17g|%.17g|%.17g|%.17g|"
+                          "%.17g|%d",
+                          s->shape, s->radius, s->quality, with_map, s->focus,
+                          s->invert_map, s->map_gamma, s->swirl, s->cat_eye,
+                          s->highlight_threshold, s->highlight_gain, s->clip);
+}
+
+/* Second half, main thread: the blurred pixels reach the screen. */
+static gboolean
+job_drawn (gpointer data)
+{
+  Job *job = data;
+  if (!job_is_stale (job))
+    {
+      if (job->result == SKC_OK)
+        {
+          GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (job->pv->preview));
+          gchar     *text;
+          gimp_preview_area_draw (GIMP_PREVIEW_AREA (area), 0, 0,
+                                  job->roi.width, job->roi.height,
+                                  GIMP_RGBA_IMAGE, job->rgba,
+                                  job->roi.width * 4);
+          text = g_strdup_printf ("%s; preview in %.2f s",
+                                  skc_engine_describe (job->engine->engine),
+                                  job->seconds);
+          show_status (job->pv, text);
+          g_free (text);
+        }
+      else if (job->result != SKC_ERR_CANCELLED)
+        show_status (job->pv, job->err.message);
+    }
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* Second half, worker: blur the pixels read for it. */
+static gpointer
+blur_thread (gpointer data)
+{
+  Job   *job = data;
+  gint64 start = g_get_monotonic_time ();
+  skc_apply_request request = {
+    .image_width = job->image_width,
+    .image_height = job->image_height,
+    .channels = 4,
+    .alpha = 3,
+    .input = { job->in, (size_t) job->region.width * 4, job->region.x,
+               job->region.y, job->region.width, job->region.height },
+    .map = { job->map, (size_t) job->region.width, job->region.x,
+             job->region.y, job->region.width, job->region.height },
+    .output = { job->out, (size_t) job->roi.width * 4, job->roi.x,
+                job->roi.y, job->roi.width, job->roi.height },
+  };
+  job->result = skc_engine_process (job->engine->engine, &request,
+                                    &job->err);
+  if (job->result == SKC_OK)
+    babl_process (job->to_screen, job->out, job->rgba,
+                  (long) job->roi.width * job->roi.height);
+  job->seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_idle_add (job_drawn, job);
+  return NULL;
+}
+
+/* Main thread, with an engine: read the visible part of the drawable
+ * (and of the map) grown by the engine's reach, then blur it in a
+ * thread. */
+static void
+read_and_blur (Job *job)
+{
+  SkcUiPreview *pv = job->pv;
+  GeglBuffer   *source = skc_ui_glue_buffer (pv->drawable);
+  const GeglRectangle *extent = gegl_buffer_get_extent (source);
+  gint          reach = skc_engine_reach (job->engine->engine);
+  gint          x, y, width, height;
+  gimp_preview_get_position (GIMP_PREVIEW (pv->preview), &x, &y);
+  gimp_preview_get_size (GIMP_PREVIEW (pv->preview), &width, &height);
+  job->image_width = extent->width;
+  job->image_height = extent->height;
+  job->roi = (GeglRectangle) { x, y, width, height };
+  job->region = (GeglRectangle) { x - reach, y - reach, width + 2 * reach,
+                                  height + 2 * reach };
+  gegl_rectangle_intersect (&job->region, &job->region, extent);
+  job->format = babl_format_with_space (
+    "RaGaBaA float", babl_format_get_space (gegl_buffer_get_format (source)));
+  job->to_screen = babl_fish (job->format, babl_format ("R'G'B'A u8"));
+
+  gsize count = (gsize) job->region.width * job->region.height;
+  gsize shown = (gsize) width * height;
+  job->in = g_try_new (gfloat, 4 * count);
+  job->out = g_try_new (gfloat, 4 * shown);
+  job->rgba = g_try_new (guchar, 4 * shown);
+  job->map = job->with_map ? g_try_new0 (gfloat, count) : NULL;
+  if (!job->in || !job->out || !job->rgba || (job->with_map && !job->map))
+    {
+      show_status (pv, "Not enough memory for the preview");
+      g_object_unref (source);
+      job_free (job);
+      return;
+    }
+  gegl_buffer_get (source, &job->region, 1.0, job->format, job->in,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  if (job->with_map)
+    {
+      gint          dx, dy, mx, my;
+      GeglBuffer   *map = skc_ui_glue_buffer (pv->settings.map);
+      skc_ui_glue_offsets (pv->drawable, &dx, &dy);
+      skc_ui_glue_offsets (pv->settings.map, &mx, &my);
+      GeglRectangle from = { job->region.x + dx - mx, job->region.y + dy - my,
+                             job->region.width, job->region.height };
+      /* Outside the map reads as 0, the map's convention. */
+      gegl_buffer_get (map, &from, 1.0,
+                       babl_format_with_space (
+                         pv->settings.map_linear ? "Y float" : "Y' float",
+                         babl_format_get_space (gegl_buffer_get_format (map))),
+                       job->map, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      g_object_unref (map);
+    }
+  g_object_unref (source);
+  g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
+}
+
+/* First half, main thread: the engine is there (or failed). */
+static gboolean
+engine_built (gpointer data)
+{
+  Job *job = data;
+  if (job_is_stale (job))
+    {
+      job_free (job);
+      return G_SOURCE_REMOVE;
+    }
+  if (job->result != SKC_OK)
+    {
+      if (job->result != SKC_ERR_CANCELLED)
+        show_status (job->pv, job->err.message);
+      job_free (job);
+      return G_SOURCE_REMOVE;
+    }
+  shared_engine_release (job->pv->engine);
+  job->pv->engine = g_atomic_rc_box_acquire (job->engine);
+  show_status (job->pv, "Blurring...");
+  read_and_blur (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* First half, worker: build the engine (fitting what the cache lacks). */
+static gpointer
+engine_thread (gpointer data)
+{
+  Job        *job = data;
+  skc_engine *engine = NULL;
+  job->result = skc_gegl_engine_new (&job->params, job->with_map, &engine,
+                                     &job->err);
+  if (job->result == SKC_OK)
+    {
+      job->engine = g_atomic_rc_box_new0 (SharedEngine);
+      job->engine->engine = engine;
+      job->engine->key = g_strdup (job->key);
+    }
+  g_idle_add (engine_built, job);
+  return NULL;
+}
+
+static void
+start_job (SkcUiPreview *pv)
+{
+  skc_error err;
+  Job      *job = g_new0 (Job, 1);
+  job->pv = g_rc_box_acquire (pv);
+  job->generation = pv->generation;
+  job->cancel = g_atomic_rc_box_acquire (pv->cancel);
+  job->with_map = pv->settings.map != -1;
+  job->key = engine_key (&pv->settings, job->with_map);
+  if (skc_gimp_settings_to_params (&pv->settings, &job->params, &err)
+      != SKC_OK)
+    {
+      show_status (pv, err.message);
+      job_free (job);
+      return;
+    }
+  job->params.threads = (int) g_get_num_processors ();
+  job->params.cancel = job->cancel;
+  if (pv->engine && strcmp (pv->engine->key, job->key) == 0)
+    {
+      job->engine = g_atomic_rc_box_acquire (pv->engine);
+      read_and_blur (job);
+      return;
+    }
+  show_status (pv, "Fitting the shape...");
+  g_thread_unref (g_thread_new ("skc-preview-fit", engine_thread, job));
+}
+
+static gboolean
+debounced (gpointer data)
+{
+  SkcUiPreview *pv = data;
+  pv->debounce = 0;
+  start_job (pv);
+  return G_SOURCE_REMOVE;
+}
+
+/* A new request: whatever runs for an older one is stopped and dropped. */
+static void
+restart (SkcUiPreview *pv)
+{
+  pv->generation++;
+  atomic_store (pv->cancel, 1);
+  g_atomic_rc_box_release (pv->cancel);
+  pv->cancel = g_atomic_rc_box_new0 (atomic_int);
+  if (pv->debounce)
+    g_source_remove (pv->debounce);
+  pv->debounce = g_timeout_add (DEBOUNCE_MS, debounced, pv);
+}
+
+static void
+preview_invalidated (GtkWidget *widget, gpointer data)
+{
+  restart (data);
+}
+
+SkcUiPreview *
+skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
+{
+  SkcUiPreview *pv = g_rc_box_new0 (SkcUiPreview);
+  pv->preview = preview;
+  pv->status = status;
+  pv->drawable = drawable;
+  pv->cancel = g_atomic_rc_box_new0 (atomic_int);
+  skc_gimp_settings_init (&pv->settings);
+  g_signal_connect (preview, "invalidated", G_CALLBACK (preview_invalidated),
+                    pv);
+  return pv;
+}
+
+void
+skc_ui_preview_update (SkcUiPreview *pv, const SkcGimpSettings *settings)
+{
+  pv->settings = *settings;
+  restart (pv);
+}
+
+void
+skc_ui_preview_free (SkcUiPreview *pv)
+{
+  if (!pv)
+    return;
+  g_signal_handlers_disconnect_by_data (pv->preview, pv);
+  if (pv->debounce)
+    g_source_remove (pv->debounce);
+  pv->debounce = 0;
+  pv->closed = TRUE;
+  atomic_store (pv->cancel, 1);
+  /* Jobs in flight hold references and drop their results. */
+  g_rc_box_release_full (pv, preview_clear);
+}

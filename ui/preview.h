@@ -1,0 +1,30 @@
+/* skc — the dialog's live preview: the drawable's visible part blurred in
+ * background threads with the dialog's settings, debounced, restarted on
+ * every change and never blocking the main loop.  libgimp is touched from
+ * the main thread only (reading pixels, drawing); the threads fit and
+ * blur.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_UI_PREVIEW_H
+#define SKC_UI_PREVIEW_H
+
+#include <gtk/gtk.h>
+
+#include "settings.h"
+
+G_BEGIN_DECLS
+
+typedef struct SkcUiPreview SkcUiPreview;
+
+/* Drives `preview` (a GimpDrawablePreview of `drawable`); `status` is a
+ * label that tells what the preview shows or why it cannot. */
+SkcUiPreview *skc_ui_preview_new (GtkWidget *preview, GtkWidget *status,
+                                  gint32 drawable);
+/* Settings changed: a new preview follows shortly. */
+void          skc_ui_preview_update (SkcUiPreview *pv,
+                                     const SkcGimpSettings *settings);
+/* Stops the work in flight; results still arriving are dropped. */
+void          skc_ui_preview_free (SkcUiPreview *pv);
+
+G_END_DECLS
+
+#endif
