@@ -253,7 +253,7 @@ settings_page (Dialog *d, gint32 image)
   d->map_combo = skc_ui_glue_drawable_combo_new (image);
   gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
                               GIMP_INT_STORE_VALUE, -1, GIMP_INT_STORE_LABEL,
-                              "None (the same blur everywhere)", -1);
+                              "None (uniform blur)", -1);
   if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                       s->map))
     {

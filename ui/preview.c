@@ -332,6 +332,14 @@ preview_invalidated (GtkWidget *widget, gpointer data)
   restart (data);
 }
 
+/* The preview paints the unblurred drawable whenever its area gets a new
+ * size, sometimes without saying "invalidated": blur again after it. */
+static void
+area_resized (GtkWidget *widget, GtkAllocation *allocation, gpointer data)
+{
+  restart (data);
+}
+
 SkcUiPreview *
 skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
 {
@@ -343,6 +351,8 @@ skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
   skc_gimp_settings_init (&pv->settings);
   g_signal_connect (preview, "invalidated", G_CALLBACK (preview_invalidated),
                     pv);
+  g_signal_connect_after (gimp_preview_get_area (GIMP_PREVIEW (preview)),
+                          "size-allocate", G_CALLBACK (area_resized), pv);
   return pv;
 }
 
@@ -359,6 +369,8 @@ skc_ui_preview_free (SkcUiPreview *pv)
   if (!pv)
     return;
   g_signal_handlers_disconnect_by_data (pv->preview, pv);
+  g_signal_handlers_disconnect_by_data (
+    gimp_preview_get_area (GIMP_PREVIEW (pv->preview)), pv);
   if (pv->debounce)
     g_source_remove (pv->debounce);
   pv->debounce = 0;
