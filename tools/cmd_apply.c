@@ -1,6 +1,8 @@
 /* skc command-line tool — `skc apply`: blur an image through the core's
  * one apply path, uniformly or from a blur map, with every parameter of
- * the parameter table that the engine implements.
+ * the parameter table that the engine implements.  --preset loads every
+ * parameter and the fitted filters from a preset (explicit options win);
+ * --save-preset writes the run's parameters and fits as one.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
@@ -11,18 +13,74 @@
 
 static const char *const quality_names[] = { "draft", "normal", "high" };
 
+/* Which preset fields an option sets: those override the preset. */
+static const struct
+{
+  const char *option;
+  unsigned    fields;
+} option_fields[] = {
+  { "--kernel", SKC_PRESET_WHOLE_SHAPE },
+  { "--shape", SKC_PRESET_WHOLE_SHAPE },
+  { "--radius", SKC_PRESET_RADIUS },
+  { "--quality", SKC_PRESET_QUALITY },
+  { "--focus", SKC_PRESET_FOCUS },
+  { "--invert-map", SKC_PRESET_INVERT_MAP },
+  { "--map-gamma", SKC_PRESET_MAP_GAMMA },
+  { "--map-linear", SKC_PRESET_MAP_LINEAR },
+  { "--swirl", SKC_PRESET_SWIRL },
+  { "--cat-eye", SKC_PRESET_CAT_EYE },
+  { "--highlight-threshold", SKC_PRESET_HIGHLIGHT_THRESHOLD },
+  { "--highlight-gain", SKC_PRESET_HIGHLIGHT_GAIN },
+  { "--no-clip", SKC_PRESET_CLIP },
+  { "--seed", SKC_PRESET_SEED },
+};
+
+static unsigned
+option_field (const char *option)
+{
+  for (size_t k = 0; k < sizeof option_fields / sizeof option_fields[0]; k++)
+    if (strcmp (option, option_fields[k].option) == 0)
+      return option_fields[k].fields;
+  return 0;
+}
+
+/* A saved preset is named after its file: "dir/soft glow.skcpreset" is
+   "soft glow". */
+static void
+name_from_path (const char *path, char *name, size_t size)
+{
+  const char *base = strrchr (path, '/');
+  const char *dot;
+  size_t length;
+
+  base = base ? base + 1 : path;
+  dot = strrchr (base, '.');
+  length = dot && dot > base ? (size_t) (dot - base) : strlen (base);
+  if (length >= size)
+    length = size - 1;
+  memcpy (name, base, length);
+  name[length] = '\0';
+}
+
 int
 cli_cmd_apply (int argc, char **argv)
 {
   const char *input = NULL, *output = NULL, *kernel = NULL, *map_path = NULL;
+  const char *preset_path = NULL, *save_path = NULL;
   int         verbose = 0, map_linear = 0;
+  unsigned    given = 0; /* SKC_PRESET_* bits of the options given */
   skc_params  params;
   skc_params_init (&params);
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
+      given |= option_field (a);
       if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
         output = cli_value (argc, argv, &i);
+      else if (strcmp (a, "--preset") == 0)
+        preset_path = cli_value (argc, argv, &i);
+      else if (strcmp (a, "--save-preset") == 0)
+        save_path = cli_value (argc, argv, &i);
       else if (strcmp (a, "--kernel") == 0 || strcmp (a, "--shape") == 0)
         kernel = cli_value (argc, argv, &i);
       else if (strcmp (a, "--radius") == 0)
@@ -74,15 +132,31 @@ cli_cmd_apply (int argc, char **argv)
         cli_die ("apply: more than one input ('%s', '%s')", input, a);
     }
   if (!input || !output)
-    cli_die ("apply: usage: skc apply IN -o OUT [--kernel K.skc|shape:...] "
-             "[--radius R] [--map MAP] ...");
-  if (!kernel)
-    kernel = "shape:disc";
+    cli_die ("apply: usage: skc apply IN -o OUT [--preset P] "
+             "[--kernel K.skc|shape:...] [--radius R] [--map MAP] ... "
+             "[--save-preset P]");
 
   skc_error  err;
   skc_image  image = { 0 }, map = { 0 }, weights = { 0 };
   skc_filter *filter = NULL;
+  skc_preset *preset = NULL;
   cli_pixels kind;
+  /* The preset first: what it says fills whatever no option gave, and its
+     fits go to the cache before the engine asks for them. */
+  if (preset_path)
+    {
+      if (skc_preset_load (preset_path, &preset, &err) != SKC_OK)
+        cli_die ("%s", err.message);
+      if (skc_preset_seed_cache (preset, NULL, &err) != SKC_OK)
+        cli_die ("%s: %s", preset_path, err.message);
+      skc_preset_apply (preset, given, &params, &map_linear);
+      if (verbose)
+        fprintf (stderr, "skc: preset '%s' (%d fitted filters)\n",
+                 skc_preset_get_name (preset),
+                 skc_preset_filter_count (preset));
+    }
+  else if (!kernel)
+    kernel = "shape:disc";
   if (cli_load_photo (input, &image, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
   if (map_path)
@@ -96,14 +170,18 @@ cli_cmd_apply (int argc, char **argv)
 
   /* --kernel: a fitted .skc, a shape spec, or a weight image. */
   struct stat st;
-  const char *weights_path = strncmp (kernel, "file:", 5) == 0 ? kernel + 5
+  const char *weights_path = !kernel                          ? NULL
+                             : strncmp (kernel, "file:", 5) == 0 ? kernel + 5
                              : stat (kernel, &st) == 0         ? kernel
                                                                : NULL;
-  if (cli_has_suffix (kernel, ".skc"))
+  if (!kernel)
+    ; /* the preset's shape */
+  else if (cli_has_suffix (kernel, ".skc"))
     {
       if (skc_filter_load (kernel, &filter, &err) != SKC_OK)
         cli_die ("%s", err.message);
       params.filter = filter;
+      params.shape_image = NULL;
     }
   else if (weights_path && strncmp (kernel, "shape:", 6) != 0)
     {
@@ -113,9 +191,37 @@ cli_cmd_apply (int argc, char **argv)
     }
   else if (skc_shape_parse (kernel, &params.shape, &err) != SKC_OK)
     cli_die ("%s", err.message);
+  else
+    params.shape_image = NULL;
 
   skc_engine *engine = NULL;
-  if (skc_engine_new (&params, map_path != NULL, &engine, &err) != SKC_OK)
+  if (save_path)
+    {
+      /* The engine is built while the preset watches which fits it uses. */
+      skc_preset *saved = skc_preset_new ();
+      char        name[SKC_PRESET_NAME_MAX + 1];
+      if (!saved)
+        cli_die ("out of memory");
+      /* A preset saved from a preset keeps its name. */
+      if (preset && skc_preset_get_name (preset)[0])
+        snprintf (name, sizeof name, "%s", skc_preset_get_name (preset));
+      else
+        name_from_path (save_path, name, sizeof name);
+      if (skc_preset_set_params (saved, &params, map_linear, &err) != SKC_OK
+          || skc_preset_set_name (saved, name, &err) != SKC_OK)
+        cli_die ("--save-preset: %s", err.message);
+      if (skc_preset_capture (saved, &params, map_path != NULL, &engine, &err)
+          != SKC_OK)
+        cli_die ("%s", err.message);
+      if (skc_preset_save (saved, save_path, &err) != SKC_OK)
+        cli_die ("%s", err.message);
+      if (verbose)
+        fprintf (stderr, "skc: saved preset '%s' with %d fitted filters\n",
+                 name, skc_preset_filter_count (saved));
+      skc_preset_free (saved);
+    }
+  else if (skc_engine_new (&params, map_path != NULL, &engine, &err)
+           != SKC_OK)
     cli_die ("%s", err.message);
   if (verbose)
     fprintf (stderr, "skc: %s\n", skc_engine_describe (engine));
@@ -134,5 +240,6 @@ cli_cmd_apply (int argc, char **argv)
   skc_image_free (&weights);
   skc_image_free (&result);
   skc_filter_free (filter);
+  skc_preset_free (preset);
   return 0;
 }

@@ -90,6 +90,35 @@ grep -q "offsets integer" "$work/int.skc" && ok || bad "integer offsets not reco
 expect_ok fit "$DATA/kernels/ampersand-392.pgm" --size 49 --steps 100 -o "$work/amp.skc"
 grep -q "spec file:" "$work/amp.skc" && ok || bad "image target spec not recorded"
 
+# Presets: --preset gives the same bytes as the same options given
+# explicitly, and explicit options override it; --save-preset embeds the
+# run's fits; every built-in preset applies; bad presets exit 2.
+PRESETS=$(dirname "$DATA")/presets
+expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --swirl 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7 --save-preset "$work/star.skcpreset"
+grep -q "^filter = .*seed=7" "$work/star.skcpreset" && ok || bad "--save-preset embedded no fits"
+grep -q "^name = star$" "$work/star.skcpreset" && ok || bad "saved preset not named after its file"
+expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset"
+cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "apply --preset differs from the run that saved it"
+expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --swirl 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
+cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "apply --preset differs from the same explicit options"
+expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 3 --quality normal --swirl 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
+expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset" --radius 3 --quality normal
+cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "explicit options did not override the preset"
+expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:ring:inner=0.5 --radius 5 --highlight-threshold 0.85 --highlight-gain 6
+expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$PRESETS/mirror-ring.skcpreset" --radius 5
+cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "built-in mirror-ring preset differs from its options"
+for preset in "$PRESETS"/*.skcpreset; do
+  expect_ok apply "$work/heart.pfm" -o "$work/builtin.pfm" --preset "$preset" --radius 3
+done
+printf 'skc-preset 1.0\nname = cut\nradius = 2\n' >"$work/cut.skcpreset"
+expect_error "cut.skcpreset:3: no 'end' line: the file is truncated" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/cut.skcpreset"
+printf 'skc-preset 2.0\nend\n' >"$work/future.skcpreset"
+expect_error "future.skcpreset:1: written by a newer skc" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/future.skcpreset"
+head -c 300 "$work/star.skcpreset" | tr 'r' '\001' >"$work/junk.skcpreset"
+expect_error "junk.skcpreset:" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/junk.skcpreset"
+expect_error "missing.skcpreset" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/missing.skcpreset"
+expect_error "not a fitted .skc filter" apply "$work/heart.pfm" -o "$work/x.pfm" --kernel "$work/heart.skc" --save-preset "$work/x.skcpreset"
+
 # Image files through GEGL, when this skc has it.
 if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
   [ -s "$work/blur.png" ] && ok || bad "no PNG written"

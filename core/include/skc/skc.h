@@ -14,5 +14,6 @@
 #include "skc/metrics.h"
 #include "skc/cache.h"
 #include "skc/apply.h"
+#include "skc/preset.h"
 
 #endif

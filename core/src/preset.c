@@ -1,0 +1,1551 @@
+/* skc — presets: the object, the text format's writer and its
+ * hostile-input-safe parser (format in skc/preset.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "skc/preset.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skc/filterfile.h"
+#include "skc/imagefile.h"
+#include "io_private.h"
+
+/* 4096 filters of a few KB each stay well under this. */
+#define PRESET_FILE_MAX_BYTES ((size_t) 64 << 20)
+/* The longest real line is a float bitmap row: 1024 numbers of at most
+ * 16 characters. */
+#define LINE_MAX_BYTES ((size_t) 1 << 20)
+#define NUMBER_MAX_CHARS 40
+#define KEY_MAX_BYTES (SKC_PATH_MAX + 256)
+
+#if defined(__GNUC__)
+#define PRESET_PRINTF(format_index, args_index)                                \
+  __attribute__ ((format (printf, format_index, args_index)))
+#else
+#define PRESET_PRINTF(format_index, args_index)
+#endif
+
+struct skc_preset
+{
+  char        name[SKC_PRESET_NAME_MAX + 1];
+  skc_params  params;     /* shape_image, filter, cache, cancel: NULL */
+  int         map_linear;
+  skc_image   bitmap;     /* data NULL: the shape is params.shape */
+  int         filter_count;
+  int         filter_capacity;
+  char      **keys;
+  skc_filter **filters;
+};
+
+/* ------------------------------------------------------------------ */
+/* The parameter table                                                 */
+/* ------------------------------------------------------------------ */
+
+enum
+{
+  KEY_NAME,
+  KEY_SHAPE,
+  KEY_BLADES,
+  KEY_ROTATION,
+  KEY_CURVATURE,
+  KEY_POINTS,
+  KEY_INNER,
+  KEY_SIGMA,
+  KEY_RADIUS,
+  KEY_QUALITY,
+  KEY_FOCUS,
+  KEY_INVERT_MAP,
+  KEY_MAP_GAMMA,
+  KEY_MAP_LINEAR,
+  KEY_SWIRL,
+  KEY_CAT_EYE,
+  KEY_HIGHLIGHT_THRESHOLD,
+  KEY_HIGHLIGHT_GAIN,
+  KEY_CLIP,
+  KEY_SEED,
+  KEY_BITMAP,
+  KEY_COUNT
+};
+
+static const char *const key_names[KEY_COUNT] = {
+  "name",      "shape",      "blades",
+  "rotation",  "curvature",  "points",
+  "inner",     "sigma",      "radius",
+  "quality",   "focus",      "invert-map",
+  "map-gamma", "map-linear", "swirl",
+  "cat-eye",   "highlight-threshold", "highlight-gain",
+  "clip",      "seed",       "bitmap",
+};
+
+/* Ranges of the numeric keys (the parameter table's). */
+typedef struct
+{
+  int    key;
+  double min, max;
+  int    integer;
+} number_range;
+
+static const number_range number_ranges[] = {
+  { KEY_BLADES, 3, 16, 1 },
+  { KEY_ROTATION, 0, 360, 0 },
+  { KEY_CURVATURE, 0, 1, 0 },
+  { KEY_POINTS, 3, 16, 1 },
+  { KEY_INNER, 0.05, 0.95, 0 },
+  { KEY_SIGMA, 0.05, 1, 0 },
+  { KEY_RADIUS, 0, 1000, 0 },
+  { KEY_FOCUS, 0, 1, 0 },
+  { KEY_MAP_GAMMA, 0.1, 10, 0 },
+  { KEY_SWIRL, 0, 1, 0 },
+  { KEY_CAT_EYE, 0, 1, 0 },
+  { KEY_HIGHLIGHT_THRESHOLD, 0, 1, 0 },
+  { KEY_HIGHLIGHT_GAIN, 1, 100, 0 },
+};
+
+static const char *const quality_names[] = { "draft", "normal", "high" };
+static const char *const shape_names[] = {
+  [SKC_SHAPE_DISC] = "disc",     [SKC_SHAPE_POLYGON] = "polygon",
+  [SKC_SHAPE_STAR] = "star",     [SKC_SHAPE_HEART] = "heart",
+  [SKC_SHAPE_RING] = "ring",     [SKC_SHAPE_GAUSSIAN] = "gaussian",
+  [SKC_SHAPE_COMA] = "coma",
+};
+
+static const number_range *
+range_of (int key)
+{
+  for (size_t i = 0; i < sizeof number_ranges / sizeof number_ranges[0]; i++)
+    if (number_ranges[i].key == key)
+      return &number_ranges[i];
+  return NULL;
+}
+
+static bool
+in_range (int key, double value)
+{
+  const number_range *range = range_of (key);
+
+  return isfinite (value) && value >= range->min && value <= range->max
+         && (!range->integer || value == floor (value));
+}
+
+static double *
+number_field (skc_params *p, int key)
+{
+  switch (key)
+    {
+    case KEY_ROTATION: return &p->shape.rotation;
+    case KEY_CURVATURE: return &p->shape.curvature;
+    case KEY_INNER: return &p->shape.inner;
+    case KEY_SIGMA: return &p->shape.sigma;
+    case KEY_RADIUS: return &p->radius;
+    case KEY_FOCUS: return &p->focus;
+    case KEY_MAP_GAMMA: return &p->map_gamma;
+    case KEY_SWIRL: return &p->swirl;
+    case KEY_CAT_EYE: return &p->cat_eye;
+    case KEY_HIGHLIGHT_THRESHOLD: return &p->highlight_threshold;
+    case KEY_HIGHLIGHT_GAIN: return &p->highlight_gain;
+    default: return NULL;
+    }
+}
+
+/* Every value of p the table constrains, checked; the key of the first
+ * value out of range, or -1. */
+static int
+params_out_of_range (const skc_params *p)
+{
+  skc_params copy = *p;
+
+  for (size_t i = 0; i < sizeof number_ranges / sizeof number_ranges[0]; i++)
+    {
+      int key = number_ranges[i].key;
+      double value = key == KEY_BLADES   ? copy.shape.blades
+                     : key == KEY_POINTS ? copy.shape.points
+                                         : *number_field (&copy, key);
+
+      if (!in_range (key, value))
+        return key;
+    }
+  if (p->quality < SKC_QUALITY_DRAFT || p->quality > SKC_QUALITY_HIGH)
+    return KEY_QUALITY;
+  return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers, whatever the locale                                        */
+/* ------------------------------------------------------------------ */
+
+/* Files always use '.', but printf and strtod follow LC_NUMERIC, which a
+ * host (GIMP) may set to a ',' locale.  snprintf tells the locale's point
+ * and, unlike localeconv, is thread-safe. */
+static void
+locale_point (char *point, size_t size)
+{
+  char sample[32];
+  int length = snprintf (sample, sizeof sample, "%.1f", 0.5);
+
+  if (length < 3 || (size_t) (length - 2) >= size)
+    {
+      snprintf (point, size, ".");
+      return;
+    }
+  memcpy (point, sample + 1, (size_t) (length - 2));
+  point[length - 2] = '\0';
+}
+
+static void
+to_c_point (char *text)
+{
+  char point[16];
+  char *found;
+  size_t point_length;
+
+  locale_point (point, sizeof point);
+  if (strcmp (point, ".") == 0 || (found = strstr (text, point)) == NULL)
+    return;
+  point_length = strlen (point);
+  *found = '.';
+  memmove (found + 1, found + point_length, strlen (found + point_length) + 1);
+}
+
+/* The shortest of 15, 16 or 17 digits that reads back as the same double,
+ * so that 0.6 stays "0.6". */
+static void
+format_double (double value, char *buffer, size_t size)
+{
+  int precision;
+
+  for (precision = 15; precision < 17; precision++)
+    {
+      snprintf (buffer, size, "%.*g", precision, value);
+      if (strtod (buffer, NULL) == value)
+        break;
+    }
+  if (precision == 17)
+    snprintf (buffer, size, "%.17g", value);
+  to_c_point (buffer);
+}
+
+/* Nine significant digits read back as the same float. */
+static void
+format_float (float value, char *buffer, size_t size)
+{
+  snprintf (buffer, size, "%.9g", (double) value);
+  to_c_point (buffer);
+}
+
+/* A token in the C spelling as a finite double (or float).  Only digits,
+ * signs, '.', 'e' and 'E' pass, which keeps out "nan", "inf", hex floats
+ * and a locale's ','. */
+static bool
+parse_real (const char *token, size_t length, bool single, double *value)
+{
+  char buffer[NUMBER_MAX_CHARS + 32];
+  char point[16];
+  size_t point_length;
+  size_t used = 0;
+  char *end;
+
+  if (length == 0 || length > NUMBER_MAX_CHARS)
+    return false;
+  locale_point (point, sizeof point);
+  point_length = strlen (point);
+  for (size_t i = 0; i < length; i++)
+    {
+      char c = token[i];
+
+      if (c == '.')
+        {
+          if (used + point_length >= sizeof buffer)
+            return false;
+          memcpy (buffer + used, point, point_length);
+          used += point_length;
+          continue;
+        }
+      if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e'
+            || c == 'E'))
+        return false;
+      buffer[used++] = c;
+    }
+  buffer[used] = '\0';
+  errno = 0;
+  if (single)
+    {
+      float parsed = strtof (buffer, &end);
+
+      if (end == buffer || *end != '\0' || !isfinite (parsed))
+        return false;
+      *value = parsed;
+    }
+  else
+    {
+      double parsed = strtod (buffer, &end);
+
+      if (end == buffer || *end != '\0' || !isfinite (parsed))
+        return false;
+      *value = parsed;
+    }
+  return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The object                                                          */
+/* ------------------------------------------------------------------ */
+
+skc_preset *
+skc_preset_new (void)
+{
+  skc_preset *preset = calloc (1, sizeof *preset);
+
+  if (preset == NULL)
+    return NULL;
+  skc_params_init (&preset->params);
+  return preset;
+}
+
+void
+skc_preset_clear_filters (skc_preset *preset)
+{
+  if (preset == NULL)
+    return;
+  for (int i = 0; i < preset->filter_count; i++)
+    {
+      free (preset->keys[i]);
+      skc_filter_free (preset->filters[i]);
+    }
+  preset->filter_count = 0;
+}
+
+void
+skc_preset_free (skc_preset *preset)
+{
+  if (preset == NULL)
+    return;
+  skc_preset_clear_filters (preset);
+  free (preset->keys);
+  free (preset->filters);
+  skc_image_free (&preset->bitmap);
+  free (preset);
+}
+
+const char *
+skc_preset_get_name (const skc_preset *preset)
+{
+  return preset->name;
+}
+
+/* One line, no control characters: the name ends up in a `key = value`
+ * line and on terminals. */
+static bool
+clean_line (const char *text, size_t length)
+{
+  for (size_t i = 0; i < length; i++)
+    {
+      unsigned char c = (unsigned char) text[i];
+
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return false;
+    }
+  return true;
+}
+
+skc_result
+skc_preset_set_name (skc_preset *preset, const char *name, skc_error *err)
+{
+  size_t length;
+
+  if (preset == NULL || name == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no preset or no name");
+  length = strlen (name);
+  if (length > SKC_PRESET_NAME_MAX)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a preset name is at most %d bytes", SKC_PRESET_NAME_MAX);
+  if (!clean_line (name, length))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a preset name is one line without control characters");
+  /* Leading and trailing blanks would not survive the file's trimming. */
+  if (length > 0
+      && (name[0] == ' ' || name[0] == '\t' || name[length - 1] == ' '
+          || name[length - 1] == '\t'))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a preset name cannot start or end with a blank");
+  memcpy (preset->name, name, length + 1);
+  return SKC_OK;
+}
+
+/* Checks a weight image can be a bitmap shape; says why not. */
+static skc_result
+check_bitmap (const skc_image *image, skc_error *err)
+{
+  bool positive = false;
+
+  if (image->channels != 1 || image->data == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a bitmap shape has one channel");
+  if (image->width < 1 || image->height < 1
+      || image->width > SKC_PRESET_BITMAP_MAX
+      || image->height > SKC_PRESET_BITMAP_MAX)
+    return skc_fail (err, SKC_ERR_TOO_LARGE,
+                     "a bitmap shape is 1 to %d pixels wide and high, not "
+                     "%dx%d",
+                     SKC_PRESET_BITMAP_MAX, image->width, image->height);
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        float v = *skc_image_pixel (image, x, y);
+
+        if (!isfinite (v))
+          return skc_fail (err, SKC_ERR_NON_FINITE,
+                           "bitmap pixel (%d, %d) is not a finite number", x,
+                           y);
+        positive = positive || v > 0;
+      }
+  if (!positive)
+    return skc_fail (err, SKC_ERR_EMPTY_KERNEL,
+                     "the bitmap has no positive weight");
+  return SKC_OK;
+}
+
+skc_result
+skc_preset_set_params (skc_preset *preset, const skc_params *p, int map_linear,
+                       skc_error *err)
+{
+  skc_image bitmap = { 0 };
+  int bad;
+
+  if (preset == NULL || p == NULL || p->struct_size < sizeof (skc_params))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "no preset, or parameters not initialised");
+  if (p->filter != NULL)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "a preset's shape is a shape spec or a bitmap, not a "
+                     "fitted .skc filter");
+  if (p->shape_image == NULL && p->shape.kind == SKC_SHAPE_FILE)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "file shapes are passed as shape_image");
+  bad = params_out_of_range (p);
+  if (bad >= 0)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "%s is outside the parameter table's range",
+                     key_names[bad]);
+  if (p->shape_image != NULL)
+    {
+      skc_result result = check_bitmap (p->shape_image, err);
+
+      if (result == SKC_OK)
+        result = skc_image_copy (p->shape_image, &bitmap);
+      if (result != SKC_OK)
+        return result == SKC_ERR_OUT_OF_MEMORY
+                   ? skc_fail (err, result, "out of memory")
+                   : result;
+    }
+  skc_image_free (&preset->bitmap);
+  preset->bitmap = bitmap;
+  preset->params = *p;
+  preset->params.shape_image = NULL;
+  preset->params.filter = NULL;
+  preset->params.cache = NULL;
+  preset->params.cancel = NULL;
+  preset->params.threads = 0;
+  if (bitmap.data != NULL)
+    {
+      preset->params.shape.kind = SKC_SHAPE_FILE;
+      preset->params.shape.path[0] = '\0';
+    }
+  preset->map_linear = map_linear != 0;
+  return SKC_OK;
+}
+
+void
+skc_preset_apply (const skc_preset *preset, unsigned explicit_fields,
+                  skc_params *p, int *map_linear)
+{
+  const skc_params *v = &preset->params;
+
+#define TAKE(bit, field)                                                       \
+  if (!(explicit_fields & (bit)))                                              \
+    p->field = v->field;
+  if (!(explicit_fields & SKC_PRESET_SHAPE))
+    {
+      p->shape.kind = v->shape.kind;
+      memcpy (p->shape.path, v->shape.path, sizeof p->shape.path);
+      p->shape_image = preset->bitmap.data != NULL ? &preset->bitmap : NULL;
+      p->filter = NULL;
+    }
+  TAKE (SKC_PRESET_BLADES, shape.blades);
+  TAKE (SKC_PRESET_ROTATION, shape.rotation);
+  TAKE (SKC_PRESET_CURVATURE, shape.curvature);
+  TAKE (SKC_PRESET_POINTS, shape.points);
+  TAKE (SKC_PRESET_INNER, shape.inner);
+  TAKE (SKC_PRESET_SIGMA, shape.sigma);
+  TAKE (SKC_PRESET_RADIUS, radius);
+  TAKE (SKC_PRESET_QUALITY, quality);
+  TAKE (SKC_PRESET_FOCUS, focus);
+  TAKE (SKC_PRESET_INVERT_MAP, invert_map);
+  TAKE (SKC_PRESET_MAP_GAMMA, map_gamma);
+  TAKE (SKC_PRESET_SWIRL, swirl);
+  TAKE (SKC_PRESET_CAT_EYE, cat_eye);
+  TAKE (SKC_PRESET_HIGHLIGHT_THRESHOLD, highlight_threshold);
+  TAKE (SKC_PRESET_HIGHLIGHT_GAIN, highlight_gain);
+  TAKE (SKC_PRESET_CLIP, clip);
+  TAKE (SKC_PRESET_SEED, seed);
+#undef TAKE
+  if (map_linear != NULL && !(explicit_fields & SKC_PRESET_MAP_LINEAR))
+    *map_linear = preset->map_linear;
+}
+
+const skc_image *
+skc_preset_bitmap (const skc_preset *preset)
+{
+  return preset->bitmap.data != NULL ? &preset->bitmap : NULL;
+}
+
+int
+skc_preset_filter_count (const skc_preset *preset)
+{
+  return preset->filter_count;
+}
+
+const char *
+skc_preset_filter_key (const skc_preset *preset, int index)
+{
+  if (index < 0 || index >= preset->filter_count)
+    return NULL;
+  return preset->keys[index];
+}
+
+const skc_filter *
+skc_preset_filter (const skc_preset *preset, int index)
+{
+  if (index < 0 || index >= preset->filter_count)
+    return NULL;
+  return preset->filters[index];
+}
+
+static bool
+good_key (const char *key, size_t length)
+{
+  if (length == 0 || length > KEY_MAX_BYTES || !clean_line (key, length))
+    return false;
+  /* The file trims values, so a key must not start or end blank. */
+  return key[0] != ' ' && key[0] != '\t' && key[length - 1] != ' '
+         && key[length - 1] != '\t';
+}
+
+/* Takes ownership of f (freed on failure). */
+static skc_result
+add_filter_owned (skc_preset *preset, const char *key, size_t key_length,
+                  skc_filter *f)
+{
+  char *copy;
+
+  for (int i = 0; i < preset->filter_count; i++)
+    if (strlen (preset->keys[i]) == key_length
+        && memcmp (preset->keys[i], key, key_length) == 0)
+      {
+        skc_filter_free (preset->filters[i]);
+        preset->filters[i] = f;
+        return SKC_OK;
+      }
+  if (preset->filter_count >= SKC_PRESET_FILTERS_MAX)
+    {
+      skc_filter_free (f);
+      return SKC_ERR_TOO_LARGE;
+    }
+  if (preset->filter_count == preset->filter_capacity)
+    {
+      int capacity = preset->filter_capacity ? 2 * preset->filter_capacity : 8;
+      char **keys = realloc (preset->keys, (size_t) capacity * sizeof *keys);
+
+      if (keys != NULL)
+        preset->keys = keys;
+      skc_filter **filters
+          = keys ? realloc (preset->filters,
+                            (size_t) capacity * sizeof *filters)
+                 : NULL;
+      if (filters == NULL)
+        {
+          skc_filter_free (f);
+          return SKC_ERR_OUT_OF_MEMORY;
+        }
+      preset->filters = filters;
+      preset->filter_capacity = capacity;
+    }
+  copy = malloc (key_length + 1);
+  if (copy == NULL)
+    {
+      skc_filter_free (f);
+      return SKC_ERR_OUT_OF_MEMORY;
+    }
+  memcpy (copy, key, key_length);
+  copy[key_length] = '\0';
+  preset->keys[preset->filter_count] = copy;
+  preset->filters[preset->filter_count] = f;
+  preset->filter_count++;
+  return SKC_OK;
+}
+
+skc_result
+skc_preset_add_filter (skc_preset *preset, const char *key,
+                       const skc_filter *f, skc_error *err)
+{
+  skc_filter *copy;
+  skc_result result;
+
+  if (preset == NULL || key == NULL || f == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no preset, key or filter");
+  if (!good_key (key, strlen (key)))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a filter key is one line of 1 to %d bytes, without "
+                     "control characters or blanks at its ends",
+                     KEY_MAX_BYTES);
+  result = skc_filter_validate (f, err);
+  if (result != SKC_OK)
+    return result;
+  copy = skc_filter_copy (f);
+  if (copy == NULL)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  result = add_filter_owned (preset, key, strlen (key), copy);
+  if (result == SKC_ERR_TOO_LARGE)
+    return skc_fail (err, result, "a preset holds at most %d filters",
+                     SKC_PRESET_FILTERS_MAX);
+  if (result != SKC_OK)
+    return skc_fail (err, result, "out of memory");
+  return SKC_OK;
+}
+
+skc_result
+skc_preset_seed_cache (const skc_preset *preset, skc_cache *cache,
+                       skc_error *err)
+{
+  if (preset == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no preset");
+  if (cache == NULL)
+    cache = skc_cache_default ();
+  if (cache == NULL)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int i = 0; i < preset->filter_count; i++)
+    {
+      skc_result result
+          = skc_cache_store (cache, preset->keys[i], preset->filters[i]);
+
+      /* The disk is an optimisation; memory holding it is what counts. */
+      if (result != SKC_OK && result != SKC_ERR_IO)
+        return skc_fail (err, result, "cannot seed the fit cache: %s",
+                         skc_strerror (result));
+    }
+  return SKC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Whether every pixel is exactly k / 255.0f, bit for bit (so -0 is not). */
+static bool
+bitmap_is_hex (const skc_image *b)
+{
+  for (int y = 0; y < b->height; y++)
+    for (int x = 0; x < b->width; x++)
+      {
+        float v = *skc_image_pixel (b, x, y);
+        float q;
+        long k;
+
+        if (!(v >= 0.0f && v <= 1.0f))
+          return false;
+        k = lrintf (v * 255.0f);
+        q = (float) k / 255.0f;
+        if (memcmp (&q, &v, sizeof v) != 0)
+          return false;
+      }
+  return true;
+}
+
+static void
+write_number (FILE *stream, const char *key, double value)
+{
+  char number[40];
+
+  format_double (value, number, sizeof number);
+  fprintf (stream, "%s = %s\n", key, number);
+}
+
+skc_result
+skc_preset_write (const skc_preset *preset, FILE *stream)
+{
+  const skc_params *p;
+  const skc_image *b;
+
+  if (preset == NULL || stream == NULL)
+    return SKC_ERR_INVALID_ARGUMENT;
+  p = &preset->params;
+  b = &preset->bitmap;
+  fprintf (stream, "skc-preset %d.%d\n", SKC_PRESET_FORMAT_MAJOR,
+           SKC_PRESET_FORMAT_MINOR);
+  fprintf (stream, "name = %s\n", preset->name);
+  fprintf (stream, "shape = %s\n",
+           b->data != NULL                      ? "bitmap"
+           : p->shape.kind <= SKC_SHAPE_COMA ? shape_names[p->shape.kind]
+                                             : "disc");
+  fprintf (stream, "blades = %d\n", p->shape.blades);
+  write_number (stream, "rotation", p->shape.rotation);
+  write_number (stream, "curvature", p->shape.curvature);
+  fprintf (stream, "points = %d\n", p->shape.points);
+  write_number (stream, "inner", p->shape.inner);
+  write_number (stream, "sigma", p->shape.sigma);
+  write_number (stream, "radius", p->radius);
+  fprintf (stream, "quality = %s\n", quality_names[p->quality]);
+  write_number (stream, "focus", p->focus);
+  fprintf (stream, "invert-map = %s\n", p->invert_map ? "yes" : "no");
+  write_number (stream, "map-gamma", p->map_gamma);
+  fprintf (stream, "map-linear = %s\n", preset->map_linear ? "yes" : "no");
+  write_number (stream, "swirl", p->swirl);
+  write_number (stream, "cat-eye", p->cat_eye);
+  write_number (stream, "highlight-threshold", p->highlight_threshold);
+  write_number (stream, "highlight-gain", p->highlight_gain);
+  fprintf (stream, "clip = %s\n", p->clip ? "yes" : "no");
+  fprintf (stream, "seed = %llu\n", (unsigned long long) p->seed);
+
+  if (b->data != NULL)
+    {
+      bool hex = bitmap_is_hex (b);
+
+      fprintf (stream, "bitmap = %d %d %s\n", b->width, b->height,
+               hex ? "hex" : "float");
+      for (int y = 0; y < b->height; y++)
+        {
+          for (int x = 0; x < b->width; x++)
+            {
+              float v = *skc_image_pixel (b, x, y);
+
+              if (hex)
+                fprintf (stream, "%02x", (unsigned) lrintf (v * 255.0f));
+              else
+                {
+                  char number[40];
+
+                  format_float (v, number, sizeof number);
+                  fprintf (stream, x > 0 ? " %s" : "%s", number);
+                }
+            }
+          fputc ('\n', stream);
+        }
+    }
+
+  for (int i = 0; i < preset->filter_count; i++)
+    {
+      skc_result result;
+
+      fprintf (stream, "filter = %s\n", preset->keys[i]);
+      result = skc_filter_write (preset->filters[i], stream);
+      if (result != SKC_OK)
+        return result;
+    }
+  fputs ("end\n", stream);
+  return ferror (stream) ? SKC_ERR_IO : SKC_OK;
+}
+
+skc_result
+skc_preset_save (const skc_preset *preset, const char *path, skc_error *err)
+{
+  FILE *stream;
+  char *temp_path;
+  skc_result result;
+  int saved_errno;
+
+  if (preset == NULL || path == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no preset or no path");
+  result = skc_temporary_create (path, &stream, &temp_path, err);
+  if (result != SKC_OK)
+    return result;
+  errno = 0;
+  result = skc_preset_write (preset, stream);
+  saved_errno = errno;
+  if (result != SKC_OK)
+    skc_fail (err, result, "%s: write error: %s", path,
+              result == SKC_ERR_IO ? skc_errno_text (saved_errno)
+                                   : skc_strerror (result));
+  return skc_temporary_finish (stream, temp_path, path, result, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: lines                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;
+  const char *next;   /* start of the next unread line */
+  const char *end;
+  size_t      number; /* 1-based number of the current line */
+  const char *line;   /* current line, without its line ending */
+  size_t      length;
+  skc_error  *err;
+} reader;
+
+static bool
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* A piece of the file fit for a message: shortened, control bytes
+ * replaced, so a hostile file cannot garble a terminal. */
+static const char *
+quote (const char *text, size_t length, char *buffer, size_t size)
+{
+  size_t shown = length < size - 4 ? length : size - 4;
+
+  for (size_t i = 0; i < shown; i++)
+    {
+      unsigned char c = (unsigned char) text[i];
+
+      buffer[i] = c < 0x20 || c == 0x7f ? '?' : (char) c;
+    }
+  if (shown < length)
+    {
+      memcpy (buffer + shown, "...", 3);
+      shown += 3;
+    }
+  buffer[shown] = '\0';
+  return buffer;
+}
+
+static skc_result fail_at (const reader *r, size_t line, skc_result result,
+                           const char *format, ...) PRESET_PRINTF (4, 5);
+
+static skc_result
+fail_at (const reader *r, size_t line, skc_result result, const char *format,
+         ...)
+{
+  char detail[420];
+  size_t name_length = strlen (r->name);
+  va_list args;
+
+  if (r->err == NULL)
+    return result;
+  va_start (args, format);
+  vsnprintf (detail, sizeof detail, format, args);
+  va_end (args);
+  if (line == 0)
+    line = 1;
+  /* Keep the end of a long path, so that the reason still fits. */
+  if (name_length > 60)
+    return skc_fail (r->err, result, "...%s:%zu: %s",
+                     r->name + name_length - 60, line, detail);
+  return skc_fail (r->err, result, "%s:%zu: %s", r->name, line, detail);
+}
+
+#define FAIL(r, result, ...) fail_at ((r), (r)->number, (result), __VA_ARGS__)
+
+/* The next line, whatever it holds; *have is false at the end. */
+static skc_result
+next_raw_line (reader *r, bool *have)
+{
+  const char *start = r->next;
+  size_t rest = (size_t) (r->end - start);
+  const char *newline;
+  size_t length;
+
+  *have = false;
+  if (r->next >= r->end)
+    return SKC_OK;
+  newline = memchr (start, '\n', rest);
+  length = newline != NULL ? (size_t) (newline - start) : rest;
+  r->next = newline != NULL ? newline + 1 : r->end;
+  r->number++;
+  if (length > LINE_MAX_BYTES)
+    return FAIL (r, SKC_ERR_PARSE, "line is longer than %zu bytes",
+                 LINE_MAX_BYTES);
+  if (memchr (start, '\0', length) != NULL)
+    return FAIL (r, SKC_ERR_PARSE, "NUL byte in the line (not a text file?)");
+  if (length > 0 && start[length - 1] == '\r')
+    length--;
+  r->line = start;
+  r->length = length;
+  *have = true;
+  return SKC_OK;
+}
+
+static bool
+line_is_significant (const reader *r)
+{
+  size_t i = 0;
+
+  while (i < r->length && is_blank (r->line[i]))
+    i++;
+  return i < r->length && r->line[i] != '#';
+}
+
+/* The next line that is not blank or a comment. */
+static skc_result
+next_line (reader *r, bool *have)
+{
+  for (;;)
+    {
+      skc_result result = next_raw_line (r, have);
+
+      if (result != SKC_OK || !*have || line_is_significant (r))
+        return result;
+    }
+}
+
+/* Tokens of the current line, from *cursor. */
+static bool
+next_token (const reader *r, const char **cursor, const char **token,
+            size_t *length)
+{
+  const char *stop = r->line + r->length;
+  const char *p = *cursor;
+
+  while (p < stop && is_blank (*p))
+    p++;
+  if (p == stop)
+    {
+      *cursor = p;
+      return false;
+    }
+  *token = p;
+  while (p < stop && !is_blank (*p))
+    p++;
+  *length = (size_t) (p - *token);
+  *cursor = p;
+  return true;
+}
+
+static bool
+same (const char *text, size_t length, const char *word)
+{
+  return strlen (word) == length && memcmp (text, word, length) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: values                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  skc_preset *preset;
+  int         minor;          /* the file's minor version */
+  size_t      seen[KEY_COUNT]; /* line of each key, 0: not given */
+  bool        shape_bitmap;   /* shape = bitmap */
+  bool        spec_has_keys;  /* shape = shape:NAME:k=v... */
+  skc_shape   spec;           /* what `shape` said */
+  skc_params  values;         /* the separate keys */
+} parse_state;
+
+static skc_result
+parse_number_value (reader *r, int key, const char *value, size_t length,
+                    double *out)
+{
+  const number_range *range = range_of (key);
+  char shown[48];
+  double v;
+
+  quote (value, length, shown, sizeof shown);
+  if (!parse_real (value, length, false, &v))
+    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not a %s", key_names[key],
+                 shown, range->integer ? "whole number" : "finite number");
+  if (range->integer && v != floor (v))
+    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                 key_names[key], shown);
+  if (!in_range (key, v))
+    return FAIL (r, SKC_ERR_PARSE, "%s: %s is outside %g..%g", key_names[key],
+                 shown, range->min, range->max);
+  *out = v;
+  return SKC_OK;
+}
+
+static skc_result
+parse_bool_value (reader *r, int key, const char *value, size_t length,
+                  int *out)
+{
+  char shown[48];
+
+  if (same (value, length, "yes") || same (value, length, "true"))
+    *out = 1;
+  else if (same (value, length, "no") || same (value, length, "false"))
+    *out = 0;
+  else
+    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not yes or no",
+                 key_names[key], quote (value, length, shown, sizeof shown));
+  return SKC_OK;
+}
+
+static skc_result
+parse_seed_value (reader *r, const char *value, size_t length, uint64_t *out)
+{
+  char shown[48];
+  uint64_t seed = 0;
+
+  quote (value, length, shown, sizeof shown);
+  if (length == 0)
+    return FAIL (r, SKC_ERR_PARSE, "seed: no value");
+  for (size_t i = 0; i < length; i++)
+    {
+      unsigned digit = (unsigned) (value[i] - '0');
+
+      if (value[i] < '0' || value[i] > '9')
+        return FAIL (r, SKC_ERR_PARSE, "seed: '%s' is not a whole number",
+                     shown);
+      if (seed > (UINT64_MAX - digit) / 10)
+        return FAIL (r, SKC_ERR_PARSE, "seed: %s is more than %llu", shown,
+                     (unsigned long long) UINT64_MAX);
+      seed = seed * 10 + digit;
+    }
+  *out = seed;
+  return SKC_OK;
+}
+
+static skc_result
+parse_shape_value (reader *r, parse_state *s, const char *value, size_t length)
+{
+  char spec[520];
+  char shown[48];
+  skc_error detail;
+  const char *body;
+
+  quote (value, length, shown, sizeof shown);
+  if (same (value, length, "bitmap"))
+    {
+      s->shape_bitmap = true;
+      return SKC_OK;
+    }
+  if (length >= sizeof spec)
+    return FAIL (r, SKC_ERR_PARSE, "shape: the spec is too long");
+  memcpy (spec, value, length);
+  spec[length] = '\0';
+  if (strncmp (spec, "file:", 5) == 0)
+    return FAIL (r, SKC_ERR_PARSE,
+                 "shape: a preset holds its shape (a spec or a bitmap), not "
+                 "a file name");
+  if (skc_shape_parse (spec, &s->spec, &detail) != SKC_OK)
+    return FAIL (r, SKC_ERR_PARSE, "shape: %s", detail.message);
+  if (s->spec.kind == SKC_SHAPE_FILE)
+    return FAIL (r, SKC_ERR_PARSE, "shape: '%s' is not a shape", shown);
+  body = strncmp (spec, "shape:", 6) == 0 ? spec + 6 : spec;
+  s->spec_has_keys = strchr (body, ':') != NULL;
+  return SKC_OK;
+}
+
+static skc_result
+parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
+{
+  const char *cursor = value;
+  const char *token[4];
+  size_t token_length[4];
+  size_t header_line = r->number;
+  int count = 0;
+  long side[2];
+  bool hex;
+  char shown[48];
+  skc_image *b = &s->preset->bitmap;
+
+  /* value lies within the current line, so the line's tokeniser works. */
+  while (count < 4 && next_token (r, &cursor, &token[count],
+                                  &token_length[count]))
+    count++;
+  if (count != 3)
+    return FAIL (r, SKC_ERR_PARSE,
+                 "bitmap: expected 'WIDTH HEIGHT hex|float', found %d words",
+                 count);
+  for (int i = 0; i < 2; i++)
+    {
+      quote (token[i], token_length[i], shown, sizeof shown);
+      side[i] = 0;
+      for (size_t j = 0; j < token_length[i]; j++)
+        {
+          if (token[i][j] < '0' || token[i][j] > '9')
+            return FAIL (r, SKC_ERR_PARSE,
+                         "bitmap: '%s' is not a whole number", shown);
+          /* Saturate: the size check below says what is wrong. */
+          if (side[i] <= SKC_PRESET_BITMAP_MAX)
+            side[i] = side[i] * 10 + (token[i][j] - '0');
+        }
+      if (side[i] < 1)
+        return FAIL (r, SKC_ERR_PARSE, "bitmap: sides are at least 1 pixel");
+      if (side[i] > SKC_PRESET_BITMAP_MAX)
+        return FAIL (r, SKC_ERR_TOO_LARGE,
+                     "bitmap: %s is more than the %d pixels skc supports",
+                     shown, SKC_PRESET_BITMAP_MAX);
+    }
+  if (same (token[2], token_length[2], "hex"))
+    hex = true;
+  else if (same (token[2], token_length[2], "float"))
+    hex = false;
+  else
+    return FAIL (r, SKC_ERR_PARSE,
+                 "bitmap: unknown encoding '%s' (hex or float)",
+                 quote (token[2], token_length[2], shown, sizeof shown));
+
+  if (skc_image_alloc (b, (int) side[0], (int) side[1], 1) != SKC_OK)
+    return FAIL (r, SKC_ERR_OUT_OF_MEMORY, "out of memory for the bitmap");
+  for (int y = 0; y < b->height; y++)
+    {
+      float *row = skc_image_pixel (b, 0, y);
+      const char *t;
+      size_t tl;
+      int found = 0;
+      bool have;
+      skc_result result = next_line (r, &have);
+
+      if (result != SKC_OK)
+        return result;
+      if (!have)
+        return fail_at (r, header_line, SKC_ERR_PARSE,
+                        "bitmap: the file ends after %d of its %d rows "
+                        "(truncated?)",
+                        y, b->height);
+      cursor = r->line;
+      while (next_token (r, &cursor, &t, &tl))
+        {
+          if (hex)
+            for (size_t i = 0; i < tl; i++)
+              {
+                char c = t[i];
+                int digit = c >= '0' && c <= '9'   ? c - '0'
+                            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                   : -1;
+
+                if (digit < 0)
+                  return FAIL (r, SKC_ERR_PARSE,
+                               "bitmap row %d: '%c' is not a hex digit", y + 1,
+                               c >= 0x20 && c < 0x7f ? c : '?');
+                if (found < 2 * b->width)
+                  row[found / 2] = found % 2 == 0
+                                       ? (float) (16 * digit)
+                                       : row[found / 2] + (float) digit;
+                if (found <= 2 * b->width)
+                  found++;
+              }
+          else
+            {
+              double v;
+
+              if (found < b->width)
+                {
+                  if (!parse_real (t, tl, true, &v))
+                    return FAIL (r, SKC_ERR_PARSE,
+                                 "bitmap row %d: '%s' is not a finite number",
+                                 y + 1, quote (t, tl, shown, sizeof shown));
+                  row[found] = (float) v;
+                }
+              if (found <= b->width)
+                found++;
+            }
+        }
+      if (found != (hex ? 2 * b->width : b->width))
+        return FAIL (r, SKC_ERR_PARSE,
+                     "bitmap row %d: expected %d %s, found %s%d", y + 1,
+                     b->width, hex ? "2-digit hex values" : "numbers",
+                     found > (hex ? 2 * b->width : b->width) ? "more, " : "",
+                     hex ? found / 2 : found);
+      if (hex)
+        for (int x = 0; x < b->width; x++)
+          row[x] = row[x] / 255.0f;
+    }
+  {
+    skc_error detail;
+
+    if (check_bitmap (b, &detail) != SKC_OK)
+      return fail_at (r, header_line, SKC_ERR_PARSE, "%s", detail.message);
+  }
+  return SKC_OK;
+}
+
+/* `filter = KEY`, then a .skc text up to its first `end` line. */
+static skc_result
+parse_filter (reader *r, parse_state *s, const char *key, size_t key_length)
+{
+  size_t header_line = r->number;
+  const char *start = r->next;
+  const char *stop = NULL;
+  skc_filter *f = NULL;
+  skc_error detail;
+  skc_result result;
+  char shown[48];
+
+  quote (key, key_length, shown, sizeof shown);
+  if (!good_key (key, key_length))
+    return FAIL (r, SKC_ERR_PARSE,
+                 "filter: '%s' is not a cache key (one line of 1 to %d "
+                 "bytes)",
+                 shown, KEY_MAX_BYTES);
+  for (int i = 0; i < s->preset->filter_count; i++)
+    if (same (key, key_length, s->preset->keys[i]))
+      return FAIL (r, SKC_ERR_PARSE, "filter: key '%s' given twice", shown);
+  if (s->preset->filter_count >= SKC_PRESET_FILTERS_MAX)
+    return FAIL (r, SKC_ERR_TOO_LARGE, "more than %d filters",
+                 SKC_PRESET_FILTERS_MAX);
+
+  for (;;)
+    {
+      bool have;
+      const char *cursor;
+      const char *t = NULL;
+      size_t tl = 0;
+
+      result = next_raw_line (r, &have);
+      if (result != SKC_OK)
+        return result;
+      if (!have)
+        return fail_at (r, header_line, SKC_ERR_PARSE,
+                        "the filter starting here has no 'end' line "
+                        "(truncated file?)");
+      cursor = r->line;
+      if (next_token (r, &cursor, &t, &tl) && same (t, tl, "end"))
+        {
+          stop = r->next;
+          break;
+        }
+    }
+
+  detail.message[0] = '\0';
+  result = skc_filter_parse (start, (size_t) (stop - start), "@", &f,
+                             &detail);
+  if (result != SKC_OK)
+    {
+      size_t inner = 0;
+      int used = 0;
+
+      /* The filter parser numbers lines from the filter's start; say
+       * where in the preset they are. */
+      if (sscanf (detail.message, "@:%zu: %n", &inner, &used) == 1
+          && used > 0)
+        return fail_at (r, header_line + inner,
+                        result == SKC_ERR_TOO_LARGE ? result : SKC_ERR_PARSE,
+                        "in the filter from line %zu: %s", header_line,
+                        detail.message + used);
+      return fail_at (r, header_line,
+                      result == SKC_ERR_TOO_LARGE ? result : SKC_ERR_PARSE,
+                      "in the filter starting here: %s", detail.message);
+    }
+  result = add_filter_owned (s->preset, key, key_length, f);
+  if (result != SKC_OK)
+    return fail_at (r, header_line, result, "%s",
+                    result == SKC_ERR_TOO_LARGE ? "too many filters"
+                                                : "out of memory");
+  return SKC_OK;
+}
+
+static skc_result
+parse_magic (reader *r, parse_state *s)
+{
+  const char *cursor;
+  const char *t = NULL;
+  size_t tl = 0;
+  char shown[48];
+  long part[2] = { 0, 0 };
+  int which = 0;
+  bool have;
+  skc_result result = next_line (r, &have);
+
+  if (result != SKC_OK)
+    return result;
+  if (!have)
+    return FAIL (r, SKC_ERR_PARSE, "empty file, not an skc preset");
+  cursor = r->line;
+  next_token (r, &cursor, &t, &tl);
+  if (!same (t, tl, "skc-preset"))
+    return FAIL (r, SKC_ERR_PARSE,
+                 "not an skc preset (the first line should be "
+                 "'skc-preset %d.%d')",
+                 SKC_PRESET_FORMAT_MAJOR, SKC_PRESET_FORMAT_MINOR);
+  if (!next_token (r, &cursor, &t, &tl))
+    return FAIL (r, SKC_ERR_PARSE, "no format version after 'skc-preset'");
+  quote (t, tl, shown, sizeof shown);
+  for (size_t i = 0; i < tl; i++)
+    {
+      if (t[i] == '.' && which == 0 && i > 0 && i + 1 < tl)
+        {
+          which = 1;
+          continue;
+        }
+      if (t[i] < '0' || t[i] > '9')
+        return FAIL (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+      /* Long digit strings are simply very new. */
+      if (part[which] < 100000000)
+        part[which] = part[which] * 10 + (t[i] - '0');
+    }
+  if (part[0] > SKC_PRESET_FORMAT_MAJOR)
+    return FAIL (r, SKC_ERR_UNSUPPORTED,
+                 "written by a newer skc (preset format %s); this build "
+                 "reads format %d.x",
+                 shown, SKC_PRESET_FORMAT_MAJOR);
+  if (part[0] < 1)
+    return FAIL (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+  s->minor = (int) part[1];
+  if (next_token (r, &cursor, &t, &tl))
+    return FAIL (r, SKC_ERR_PARSE, "unexpected '%s' after the version",
+                 quote (t, tl, shown, sizeof shown));
+  return SKC_OK;
+}
+
+/* One `key = value` line. */
+static skc_result
+parse_line (reader *r, parse_state *s)
+{
+  const char *p = r->line;
+  const char *stop = r->line + r->length;
+  const char *key;
+  const char *value;
+  size_t key_length;
+  size_t value_length;
+  char shown[48];
+  int k;
+  double number;
+
+  while (p < stop && is_blank (*p))
+    p++;
+  key = p;
+  while (p < stop && !is_blank (*p) && *p != '=')
+    p++;
+  key_length = (size_t) (p - key);
+  while (p < stop && is_blank (*p))
+    p++;
+  if (p == stop || *p != '=')
+    return FAIL (r, SKC_ERR_PARSE, "expected 'key = value', found '%s'",
+                 quote (r->line, r->length, shown, sizeof shown));
+  p++;
+  while (p < stop && is_blank (*p))
+    p++;
+  while (stop > p && is_blank (stop[-1]))
+    stop--;
+  value = p;
+  value_length = (size_t) (stop - p);
+
+  if (same (key, key_length, "filter"))
+    return parse_filter (r, s, value, value_length);
+
+  for (k = 0; k < KEY_COUNT; k++)
+    if (same (key, key_length, key_names[k]))
+      break;
+  quote (key, key_length, shown, sizeof shown);
+  if (k == KEY_COUNT)
+    {
+      /* Newer minor versions add keys; older ones have no excuse. */
+      if (s->minor > SKC_PRESET_FORMAT_MINOR)
+        return SKC_OK;
+      return FAIL (r, SKC_ERR_PARSE,
+                   "unknown key '%s' (keys: the parameter table's names, "
+                   "name, seed, bitmap, filter)",
+                   shown);
+    }
+  if (s->seen[k] != 0)
+    return FAIL (r, SKC_ERR_PARSE, "duplicate '%s' (first given on line %zu)",
+                 key_names[k], s->seen[k]);
+  s->seen[k] = r->number;
+
+  switch (k)
+    {
+    case KEY_NAME:
+      if (value_length > SKC_PRESET_NAME_MAX)
+        return FAIL (r, SKC_ERR_PARSE, "name: longer than %d bytes",
+                     SKC_PRESET_NAME_MAX);
+      if (!clean_line (value, value_length))
+        return FAIL (r, SKC_ERR_PARSE, "name: contains a control character");
+      memcpy (s->preset->name, value, value_length);
+      s->preset->name[value_length] = '\0';
+      return SKC_OK;
+    case KEY_SHAPE:
+      return parse_shape_value (r, s, value, value_length);
+    case KEY_BLADES:
+    case KEY_POINTS:
+      {
+        skc_result result
+            = parse_number_value (r, k, value, value_length, &number);
+
+        if (result == SKC_OK && k == KEY_BLADES)
+          s->values.shape.blades = (int) number;
+        else if (result == SKC_OK)
+          s->values.shape.points = (int) number;
+        return result;
+      }
+    case KEY_QUALITY:
+      for (int q = 0; q < 3; q++)
+        if (same (value, value_length, quality_names[q]))
+          {
+            s->values.quality = (skc_quality) q;
+            return SKC_OK;
+          }
+      return FAIL (r, SKC_ERR_PARSE,
+                   "quality: '%s' is not draft, normal or high",
+                   quote (value, value_length, shown, sizeof shown));
+    case KEY_INVERT_MAP:
+      return parse_bool_value (r, k, value, value_length,
+                               &s->values.invert_map);
+    case KEY_MAP_LINEAR:
+      return parse_bool_value (r, k, value, value_length,
+                               &s->preset->map_linear);
+    case KEY_CLIP:
+      return parse_bool_value (r, k, value, value_length, &s->values.clip);
+    case KEY_SEED:
+      return parse_seed_value (r, value, value_length, &s->values.seed);
+    case KEY_BITMAP:
+      return parse_bitmap (r, s, value, value_length);
+    default:
+      {
+        skc_result result
+            = parse_number_value (r, k, value, value_length, &number);
+
+        if (result == SKC_OK)
+          *number_field (&s->values, k) = number;
+        return result;
+      }
+    }
+}
+
+/* After the last line: the shape keys and the bitmap agree. */
+static skc_result
+finish (reader *r, parse_state *s)
+{
+  static const int shape_keys[] = { KEY_BLADES, KEY_ROTATION, KEY_CURVATURE,
+                                    KEY_POINTS, KEY_INNER,    KEY_SIGMA };
+  skc_params *p = &s->preset->params;
+  skc_shape shape = s->spec;
+
+  if (s->spec_has_keys)
+    for (size_t i = 0; i < sizeof shape_keys / sizeof shape_keys[0]; i++)
+      if (s->seen[shape_keys[i]] != 0)
+        return fail_at (r, s->seen[shape_keys[i]], SKC_ERR_PARSE,
+                        "'%s' given both here and in the shape spec on line "
+                        "%zu",
+                        key_names[shape_keys[i]], s->seen[KEY_SHAPE]);
+  if (s->shape_bitmap && s->preset->bitmap.data == NULL)
+    return fail_at (r, s->seen[KEY_SHAPE], SKC_ERR_PARSE,
+                    "shape = bitmap, but there is no 'bitmap = WIDTH HEIGHT "
+                    "hex|float' block");
+  if (!s->shape_bitmap && s->preset->bitmap.data != NULL)
+    return fail_at (r, s->seen[KEY_BITMAP], SKC_ERR_PARSE,
+                    "a bitmap, but the shape is not 'bitmap'");
+
+  if (s->seen[KEY_BLADES])
+    shape.blades = s->values.shape.blades;
+  if (s->seen[KEY_ROTATION])
+    shape.rotation = s->values.shape.rotation;
+  if (s->seen[KEY_CURVATURE])
+    shape.curvature = s->values.shape.curvature;
+  if (s->seen[KEY_POINTS])
+    shape.points = s->values.shape.points;
+  if (s->seen[KEY_INNER])
+    shape.inner = s->values.shape.inner;
+  if (s->seen[KEY_SIGMA])
+    shape.sigma = s->values.shape.sigma;
+  if (s->shape_bitmap)
+    {
+      shape.kind = SKC_SHAPE_FILE;
+      shape.path[0] = '\0';
+    }
+  *p = s->values;
+  p->shape = shape;
+  return SKC_OK;
+}
+
+skc_result
+skc_preset_parse (const char *text, size_t length, const char *name,
+                  skc_preset **out, skc_error *err)
+{
+  reader r;
+  parse_state *s;
+  skc_result result;
+  bool ended = false;
+  bool have;
+
+  if (out != NULL)
+    *out = NULL;
+  if (out == NULL || (text == NULL && length > 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "nothing to parse");
+  if (text == NULL)
+    text = "";
+  memset (&r, 0, sizeof r);
+  r.name = name != NULL ? name : "<memory>";
+  r.next = text;
+  r.end = text + length;
+  r.err = err;
+
+  /* The state holds a skc_shape and skc_params with their paths: keep it
+   * off the stack. */
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  s->preset = skc_preset_new ();
+  if (s->preset == NULL)
+    {
+      free (s);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  skc_shape_init (&s->spec);
+  s->values = s->preset->params;
+
+  result = parse_magic (&r, s);
+  while (result == SKC_OK)
+    {
+      result = next_line (&r, &have);
+      if (result != SKC_OK)
+        break;
+      if (!have)
+        {
+          result = FAIL (&r, SKC_ERR_PARSE,
+                         "no 'end' line: the file is truncated");
+          break;
+        }
+      {
+        const char *cursor = r.line;
+        const char *t = NULL;
+        size_t tl = 0;
+
+        next_token (&r, &cursor, &t, &tl);
+        if (same (t, tl, "end"))
+          {
+            if (next_token (&r, &cursor, &t, &tl))
+              result = FAIL (&r, SKC_ERR_PARSE, "unexpected text after 'end'");
+            ended = true;
+            break;
+          }
+      }
+      result = parse_line (&r, s);
+    }
+  if (result == SKC_OK && ended)
+    {
+      result = next_line (&r, &have);
+      if (result == SKC_OK && have)
+        result = FAIL (&r, SKC_ERR_PARSE,
+                       "text after the preset's 'end' line");
+    }
+  if (result == SKC_OK)
+    result = finish (&r, s);
+  if (result != SKC_OK)
+    {
+      skc_preset_free (s->preset);
+      free (s);
+      return result;
+    }
+  *out = s->preset;
+  free (s);
+  return SKC_OK;
+}
+
+skc_result
+skc_preset_load (const char *path, skc_preset **out, skc_error *err)
+{
+  unsigned char *bytes = NULL;
+  size_t length = 0;
+  skc_result result;
+
+  if (out != NULL)
+    *out = NULL;
+  if (path == NULL || out == NULL)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no path");
+  result = skc_read_file (path, PRESET_FILE_MAX_BYTES, &bytes, &length, err);
+  if (result != SKC_OK)
+    return result;
+  result = skc_preset_parse ((const char *) bytes, length, path, out, err);
+  free (bytes);
+  return result;
+}
