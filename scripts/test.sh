@@ -1,7 +1,8 @@
 #!/bin/sh
 # skc — installs what is needed, builds and runs every test: the whole
-# suite on a release build, then the core's suite again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# suite on a release build (with the GIMP 2.10 plug-in), the core's suite
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, and the GIMP 3
+# plug-in's tests in a Debian 13 chroot.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 cd "$(dirname "$0")/.."
@@ -22,6 +23,9 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 ASAN_OPTIONS=detect_leaks=1 \
   meson test -C build-sanitize --suite core --print-errorlogs \
   --timeout-multiplier 4 | tee -a "$summary" || status=1
+
+# The GIMP 3 plug-in, in a Debian 13 chroot with GIMP 3.
+scripts/test-gimp3.sh | tee -a "$summary" || status=1
 
 passed=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$summary")
 failed=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$summary")

@@ -14,11 +14,15 @@
 /* Quiet time after a change before work starts (slider drags). */
 #define DEBOUNCE_MS 150
 
-/* An engine shared by the preview and the thread blurring with it. */
+/* An engine shared by the preview and the thread blurring with it.  The
+ * engine watches the cancel flag it was built with for as long as it
+ * lives, so it keeps that flag alive, and the preview never raises it once
+ * the engine is built. */
 typedef struct
 {
   skc_engine *engine;
   gchar      *key;
+  atomic_int *cancel;
 } SharedEngine;
 
 struct SkcUiPreview
@@ -29,9 +33,10 @@ struct SkcUiPreview
   SkcGimpSettings settings;
   guint           debounce;   /* pending timeout source, or 0 */
   guint           generation; /* of the newest request */
-  atomic_int     *cancel;     /* raised to stop the job in flight */
+  atomic_int     *cancel;     /* raised to stop the fit in flight */
   SharedEngine   *engine;     /* the last engine built, or NULL */
   gboolean        closed;
+  gint            area_width, area_height; /* last seen allocation */
 };
 
 /* One request: built in the main thread, worked in a thread, handed back
@@ -65,6 +70,7 @@ shared_engine_clear (gpointer data)
   SharedEngine *s = data;
   skc_engine_free (s->engine);
   g_free (s->key);
+  g_atomic_rc_box_release (s->cancel);
 }
 
 static void
@@ -137,6 +143,10 @@ job_drawn (gpointer data)
           text = g_strdup_printf ("%s; preview in %.2f s",
                                   skc_engine_describe (job->engine->engine),
                                   job->seconds);
+          /* Test hook: the dialog tests read this to know a blurred
+             preview reached the screen. */
+          if (g_getenv ("SKC_TEST_PREVIEW_LOG"))
+            g_printerr ("skc preview drawn: %s\n", text);
           show_status (job->pv, text);
           g_free (text);
         }
@@ -252,6 +262,10 @@ engine_built (gpointer data)
     }
   shared_engine_release (job->pv->engine);
   job->pv->engine = g_atomic_rc_box_acquire (job->engine);
+  /* Later changes must not cancel the engine kept for reuse: they get a
+     flag of their own. */
+  g_atomic_rc_box_release (job->pv->cancel);
+  job->pv->cancel = g_atomic_rc_box_new0 (atomic_int);
   show_status (job->pv, "Blurring...");
   read_and_blur (job);
   return G_SOURCE_REMOVE;
@@ -270,6 +284,7 @@ engine_thread (gpointer data)
       job->engine = g_atomic_rc_box_new0 (SharedEngine);
       job->engine->engine = engine;
       job->engine->key = g_strdup (job->key);
+      job->engine->cancel = g_atomic_rc_box_acquire (job->cancel);
     }
   g_idle_add (engine_built, job);
   return NULL;
@@ -333,11 +348,19 @@ preview_invalidated (GtkWidget *widget, gpointer data)
 }
 
 /* The preview paints the unblurred drawable whenever its area gets a new
- * size, sometimes without saying "invalidated": blur again after it. */
+ * size, sometimes without saying "invalidated": blur again after it.
+ * GTK 3 allocates again on any resize nearby (the status label's text),
+ * so only a real change of size counts. */
 static void
 area_resized (GtkWidget *widget, GtkAllocation *allocation, gpointer data)
 {
-  restart (data);
+  SkcUiPreview *pv = data;
+  if (allocation->width == pv->area_width
+      && allocation->height == pv->area_height)
+    return;
+  pv->area_width = allocation->width;
+  pv->area_height = allocation->height;
+  restart (pv);
 }
 
 SkcUiPreview *

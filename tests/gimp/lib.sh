@@ -57,6 +57,51 @@ make_inputs () {
   convert "$1/photo.png" -colorspace Gray -strip -depth 8 -type Grayscale "$1/grey.png"
 }
 
+# gimp_batch LOG COMMAND...: one headless GIMP run ($gimp_console), each
+# COMMAND a Script-Fu batch job; GIMP 2.10 then runs $gimp_quit_command,
+# GIMP 3 (no such command set) quits with --quit.  Each job runs even when another fails; the log and the files
+# written tell what happened.
+gimp_batch () {
+  log=$1
+  shift
+  n=$#
+  for c do
+    set -- "$@" -b "$c"
+  done
+  shift "$n"
+  if [ -n "${gimp_quit_command:-}" ]; then
+    set -- "$@" -b "$gimp_quit_command"
+  else
+    set -- "$@" --quit
+  fi
+  "$gimp_console" -i -d -f --batch-interpreter=plug-in-script-fu-eval "$@" \
+    >"$log" 2>&1
+}
+
+# check_blurs SKC: the outputs of the batch jobs both GIMP tests run
+# (heart, mapped, offset, grey-out, deep, selected .png) against `skc
+# apply` on the same inputs.
+check_blurs () {
+  "$1" apply photo.png -o ref-heart.png --kernel shape:heart --radius 12 >/dev/null
+  "$1" apply photo.png -o ref-mapped.png --kernel shape:polygon:blades=6,rotation=15 \
+    --radius 16 --map map.png --focus 0.1 >/dev/null
+  "$1" apply photo.png -o ref-offset.png --kernel shape:star --radius 10 \
+    --map padded-map.png >/dev/null
+  "$1" apply grey.png -o ref-grey.png --kernel shape:disc --radius 8 >/dev/null
+
+  same_image heart.png ref-heart.png 1 "uniform heart equals skc apply"
+  same_image mapped.png ref-mapped.png 1 "map layer blur equals skc apply --map"
+  same_image offset.png ref-offset.png 1 "offset map layer aligned in image coordinates"
+  same_image grey-out.png ref-grey.png 1 "grey drawable equals skc apply"
+  same_image deep.png ref-heart.png 1 "16-bit drawable with alpha"
+  convert selected.png -crop 256x512+256+0 +repage sel-right.png
+  convert photo.png -crop 256x512+256+0 +repage photo-right.png
+  convert selected.png -crop 200x512+0+0 +repage sel-left.png
+  convert ref-heart.png -crop 200x512+0+0 +repage ref-left.png
+  identical_pixels sel-right.png photo-right.png "outside the selection untouched"
+  same_image sel-left.png ref-left.png 1 "inside the selection blurred"
+}
+
 finish () {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

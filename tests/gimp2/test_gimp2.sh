@@ -12,7 +12,8 @@ plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../gimp/lib.sh"
 
-gimp=$(command -v gimp-console-2.10) || { echo "gimp-console-2.10 not found"; exit 77; }
+gimp_console=$(command -v gimp-console-2.10) || { echo "gimp-console-2.10 not found"; exit 77; }
+gimp_quit_command="(gimp-quit 0)"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
@@ -22,26 +23,11 @@ export SKC_CACHE_DIR=off
 # A private profile: GIMP creates it on a first empty run, then the
 # plug-in goes where GIMP looks for per-user plug-ins.
 export GIMP2_DIRECTORY="$work/profile"
-"$gimp" -i -d -f --batch-interpreter=plug-in-script-fu-eval \
-  -b '(gimp-quit 0)' >/dev/null 2>&1
+gimp_batch /dev/null
 mkdir -p "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur"
 cp "$plugin" "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
 
 make_inputs "$work" "$data/photos/astronaut.png"
-
-# gimp_batch LOG COMMAND...: one GIMP run, each command a batch job.
-# GIMP's exit status is always 0: the log and the files tell.
-gimp_batch () {
-  log=$1
-  shift
-  set -- "$@" '(gimp-quit 0)'
-  args=""
-  for c in "$@"; do
-    args="$args -b \"\$(printf '%s' '$(printf '%s' "$c" | sed "s/'/'\\\\''/g")')\""
-  done
-  eval "\"$gimp\" -i -d -f --batch-interpreter=plug-in-script-fu-eval $args" \
-    >"$log" 2>&1
-}
 
 # blur IN OUT PREP ARGS: loads IN, evaluates PREP (with img and d bound),
 # runs the plug-in with ARGS (after run-mode, image, drawable) on d and
@@ -71,26 +57,8 @@ gimp_batch run.log \
   "$(blur photo.png bad-map.png '' "\"shape:heart\" 12.0 9999 $rest")" \
   "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' "\"shape:heart\" 12.0 -1 $rest")"
 
-# The reference: the skc tool on the same inputs.
-"$skc" apply photo.png -o ref-heart.png --kernel shape:heart --radius 12 >/dev/null
-"$skc" apply photo.png -o ref-mapped.png --kernel shape:polygon:blades=6,rotation=15 \
-  --radius 16 --map map.png --focus 0.1 >/dev/null
-"$skc" apply photo.png -o ref-offset.png --kernel shape:star --radius 10 \
-  --map padded-map.png >/dev/null
-"$skc" apply grey.png -o ref-grey.png --kernel shape:disc --radius 8 >/dev/null
-
-same_image heart.png ref-heart.png 1 "uniform heart equals skc apply"
-same_image mapped.png ref-mapped.png 1 "map layer blur equals skc apply --map"
-same_image offset.png ref-offset.png 1 "offset map layer aligned in image coordinates"
-same_image grey-out.png ref-grey.png 1 "grey drawable equals skc apply"
-same_image deep.png ref-heart.png 1 "16-bit drawable with alpha"
-convert selected.png -crop 256x512+256+0 +repage sel-right.png
-convert photo.png -crop 256x512+256+0 +repage photo-right.png
-convert selected.png -crop 200x512+0+0 +repage sel-left.png
-convert ref-heart.png -crop 200x512+0+0 +repage ref-left.png
-identical_pixels sel-right.png photo-right.png "outside the selection untouched"
-same_image sel-left.png ref-left.png 1 "inside the selection blurred"
-
+# The outputs against the skc tool on the same inputs.
+check_blurs "$skc"
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "radius = -5 is outside 0..1000" "bad radius reported"
 identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"

@@ -7,7 +7,7 @@
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
 
-#include "blur.h"
+#include "procedure.h"
 #include "dialog.h"
 
 static void query (void);
@@ -107,13 +107,6 @@ settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
   return TRUE;
 }
 
-static gboolean
-report_progress (gdouble fraction, gpointer data)
-{
-  gimp_progress_update (fraction);
-  return !skc_gimp_test_cancel ();
-}
-
 /* Blurs the drawable into its shadow and merges it (one undo step) only
  * when everything went well. */
 static GimpPDBStatusType
@@ -122,22 +115,11 @@ blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
 {
   gint x, y, width, height;
   if (gimp_drawable_is_indexed (drawable))
-    {
-      g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                           "Sparse Lens Blur works on RGB and grayscale "
-                           "images; convert indexed images first (Image > "
-                           "Mode > RGB)");
-      return GIMP_PDB_EXECUTION_ERROR;
-    }
+    return skc_gimp_refuse_indexed (error);
   if (s->map != -1
       && (!gimp_item_is_valid (s->map) || !gimp_item_is_drawable (s->map)
           || gimp_item_get_image (s->map) != image))
-    {
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   "map: %d is not a layer, channel or mask of this image",
-                   (int) s->map);
-      return GIMP_PDB_EXECUTION_ERROR;
-    }
+    return skc_gimp_refuse_map (s->map, error);
   if (!gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height))
     return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
 
@@ -155,22 +137,9 @@ blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
       job.map_dy = dy - my;
     }
 
-  gimp_progress_init ("Sparse Lens Blur");
-  skc_error  err;
-  skc_result r = skc_gimp_blur (s, &job, report_progress, NULL, &err);
-  g_object_unref (job.source);
-  g_object_unref (job.target);
-  g_clear_object (&job.map);
-
-  if (r == SKC_ERR_CANCELLED)
-    return GIMP_PDB_CANCEL;
-  if (r != SKC_OK)
-    {
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0, "Sparse Lens Blur: %s",
-                   err.message);
-      return GIMP_PDB_EXECUTION_ERROR;
-    }
-  gimp_progress_update (1.0);
+  GimpPDBStatusType status = skc_gimp_run_job (s, &job, error);
+  if (status != GIMP_PDB_SUCCESS)
+    return status;
   gimp_drawable_merge_shadow (drawable, TRUE);
   gimp_drawable_update (drawable, x, y, width, height);
   return GIMP_PDB_SUCCESS;

@@ -1,0 +1,51 @@
+/* skc — what both GIMP procedures do around the blur (see procedure.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "procedure.h"
+
+GimpPDBStatusType
+skc_gimp_refuse_indexed (GError **error)
+{
+  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
+                       "Sparse Lens Blur works on RGB and grayscale images; "
+                       "convert indexed images first (Image > Mode > RGB)");
+  return GIMP_PDB_EXECUTION_ERROR;
+}
+
+GimpPDBStatusType
+skc_gimp_refuse_map (gint32 map, GError **error)
+{
+  g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+               "map: %d is not a layer, channel or mask of this image",
+               (int) map);
+  return GIMP_PDB_EXECUTION_ERROR;
+}
+
+static gboolean
+report_progress (gdouble fraction, gpointer data)
+{
+  gimp_progress_update (fraction);
+  return !skc_gimp_test_cancel ();
+}
+
+GimpPDBStatusType
+skc_gimp_run_job (const SkcGimpSettings *settings, SkcGimpJob *job,
+                  GError **error)
+{
+  skc_error  err;
+  skc_result r;
+  gimp_progress_init ("Sparse Lens Blur");
+  r = skc_gimp_blur (settings, job, report_progress, NULL, &err);
+  g_clear_object (&job->source);
+  g_clear_object (&job->target);
+  g_clear_object (&job->map);
+  if (r == SKC_ERR_CANCELLED)
+    return GIMP_PDB_CANCEL;
+  if (r != SKC_OK)
+    {
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0, "Sparse Lens Blur: %s",
+                   err.message);
+      return GIMP_PDB_EXECUTION_ERROR;
+    }
+  gimp_progress_update (1.0);
+  return GIMP_PDB_SUCCESS;
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The GIMP 3 plug-in, end to end in a real headless GIMP 3 (run inside the
+# Debian 13 chroot by scripts/test-gimp3.sh): Script-Fu runs it on a photo
+# (uniform, with a map layer, with an offset map layer, grey, 16-bit with
+# alpha, inside a selection) and its output must match `skc apply`;
+# cancel and bad arguments leave the image untouched.
+#
+#   test_gimp3.sh PLUG_IN SKC DATA_DIR WORK_DIR
+set -u
+abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../gimp/lib.sh"
+
+gimp_console=$(command -v gimp-console-3.0) || { echo "gimp-console-3.0 not found"; exit 77; }
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+work=$(pwd)
+export SKC_CACHE_DIR=off
+
+# A private profile, then the plug-in in its own folder as GIMP 3 wants.
+export GIMP3_DIRECTORY="$work/profile"
+gimp_batch /dev/null
+mkdir -p "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur"
+cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
+
+make_inputs "$work" "$data/photos/astronaut.png"
+
+# blur IN OUT PREP ARGS: loads IN, evaluates PREP (img and d bound), runs
+# the plug-in with the named ARGS on d, hides any map layer m and exports
+# the image as OUT; a failing call is caught so that the image is saved
+# anyway (then it must equal IN).
+blur () {
+  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s/%s"))) (d (vector-ref (car (gimp-image-get-layers img)) 0)) (m -1)) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d) %s)) (if (not (equal? m -1)) (gimp-item-set-visible m FALSE)) (gimp-file-save RUN-NONINTERACTIVE img "%s/%s"))' \
+    "$work" "$1" "$3" "$4" "$work" "$2"
+}
+
+map_layer='(set! m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
+small_layer='(set! m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
+
+gimp_batch run.log \
+  "$(blur photo.png heart.png '' '#:shape "shape:heart" #:radius 12.0')" \
+  "$(blur photo.png mapped.png "$map_layer" '#:shape "shape:polygon:blades=6,rotation=15" #:radius 16.0 #:map m #:focus 0.1')" \
+  "$(blur photo.png offset.png "$small_layer" '#:shape "shape:star" #:radius 10.0 #:map m')" \
+  "$(blur grey.png grey-out.png '' '#:shape "shape:disc" #:radius 8.0')" \
+  "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-NON-LINEAR) (gimp-layer-add-alpha d)' '#:shape "shape:heart" #:radius 12.0')" \
+  "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' '#:shape "shape:heart" #:radius 12.0')" \
+  "$(blur photo.png bad-radius.png '' '#:shape "shape:heart" #:radius -5.0')" \
+  "$(blur photo.png bad-shape.png '' '#:shape "shape:nonsense" #:radius 12.0')" \
+  "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' '#:shape "shape:heart" #:radius 12.0')"
+
+# The outputs against the skc tool on the same inputs.
+check_blurs "$skc"
+identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
+log_has run.log "plug-in call failed" "bad arguments fail the call"
+identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"
+log_has run.log "unknown shape 'nonsense'" "bad shape reported"
+log_has run.log "convert indexed images first" "indexed image refused"
+
+SKC_TEST_CANCEL=1 gimp_batch cancel.log \
+  "$(blur photo.png cancelled.png '' '#:shape "shape:heart" #:radius 40.0')"
+identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
+if grep -q -e "terminated" -e "crashed" cancel.log; then
+  bad "cancel: the plug-in crashed"; sed 's/^/    /' cancel.log
+else
+  ok "cancel ends the call without a crash"
+fi
+
+finish
