@@ -145,11 +145,10 @@ cli_cmd_apply (int argc, char **argv)
      fits go to the cache before the engine asks for them. */
   if (preset_path)
     {
-      if (skc_preset_load (preset_path, &preset, &err) != SKC_OK)
+      if (skc_preset_use (preset_path, given, &params, &map_linear, &preset,
+                          &err)
+          != SKC_OK)
         cli_die ("%s", err.message);
-      if (skc_preset_seed_cache (preset, NULL, &err) != SKC_OK)
-        cli_die ("%s: %s", preset_path, err.message);
-      skc_preset_apply (preset, given, &params, &map_linear);
       if (verbose)
         fprintf (stderr, "skc: preset '%s' (%d fitted filters)\n",
                  skc_preset_get_name (preset),

@@ -47,6 +47,8 @@ typedef struct
   guint         generation;
   atomic_int   *cancel; /* a reference */
   skc_params    params;
+  skc_preset   *preset;     /* what params may point into */
+  int           map_linear;
   gboolean      with_map;
   gchar        *key;
   SharedEngine *engine; /* a reference once built */
@@ -94,6 +96,7 @@ job_free (Job *job)
   shared_engine_release (job->engine);
   g_atomic_rc_box_release (job->cancel);
   g_rc_box_release_full (job->pv, preview_clear);
+  skc_preset_free (job->preset);
   g_free (job->key);
   g_free (job->in);
   g_free (job->map);
@@ -118,9 +121,10 @@ show_status (SkcUiPreview *pv, const gchar *text)
 static gchar *
 engine_key (const SkcGimpSettings *s, gboolean with_map)
 {
-  return g_strdup_printf ("%s|%.17g|%d|%d|%.17g|%d|%.17g|%.17g|%.17g|%.17g|"
-                          "%.17g|%d",
-                          s->shape, s->radius, s->quality, with_map, s->focus,
+  return g_strdup_printf ("%s|%s|%.17g|%d|%d|%.17g|%d|%.17g|%.17g|%.17g|"
+                          "%.17g|%.17g|%d",
+                          s->shape, s->preset, s->radius, s->quality, with_map,
+                          s->focus,
                           s->invert_map, s->map_gamma, s->swirl, s->cat_eye,
                           s->highlight_threshold, s->highlight_gain, s->clip);
 }
@@ -234,7 +238,7 @@ read_and_blur (Job *job)
       /* Outside the map reads as 0, the map's convention. */
       gegl_buffer_get (map, &from, 1.0,
                        babl_format_with_space (
-                         pv->settings.map_linear ? "Y float" : "Y' float",
+                         job->map_linear ? "Y float" : "Y' float",
                          babl_format_get_space (gegl_buffer_get_format (map))),
                        job->map, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
       g_object_unref (map);
@@ -300,7 +304,8 @@ start_job (SkcUiPreview *pv)
   job->cancel = g_atomic_rc_box_acquire (pv->cancel);
   job->with_map = pv->settings.map != -1;
   job->key = engine_key (&pv->settings, job->with_map);
-  if (skc_gimp_settings_to_params (&pv->settings, &job->params, &err)
+  if (skc_gimp_settings_to_params (&pv->settings, &job->params,
+                                   &job->map_linear, &job->preset, &err)
       != SKC_OK)
     {
       show_status (pv, err.message);

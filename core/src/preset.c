@@ -1549,3 +1549,21 @@ skc_preset_load (const char *path, skc_preset **out, skc_error *err)
   free (bytes);
   return result;
 }
+
+skc_result
+skc_preset_use (const char *path, unsigned explicit_fields, skc_params *p,
+                int *map_linear, skc_preset **out, skc_error *err)
+{
+  skc_result result = skc_preset_load (path, out, err);
+  if (result != SKC_OK)
+    return result;
+  result = skc_preset_seed_cache (*out, p->cache, err);
+  if (result != SKC_OK)
+    {
+      skc_preset_free (*out);
+      *out = NULL;
+      return result;
+    }
+  skc_preset_apply (*out, explicit_fields, p, map_linear);
+  return SKC_OK;
+}

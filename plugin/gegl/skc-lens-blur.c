@@ -66,6 +66,10 @@ property_file_path (kernel_file, "Kernel file", "")
   description ("A fitted .skc filter, or an image whose alpha (or else "
                "luminance) is the bokeh shape; when set it replaces the shape")
 
+property_file_path (preset, "Preset", "")
+  description ("A .skcpreset file: its values and fitted filters are used "
+               "for every property left at its default")
+
 property_double (radius, "Radius", 20.0)
   description ("Outer radius of the bokeh shape; with a blur map, the "
                "radius where the map is farthest from the focus")
@@ -238,27 +242,85 @@ params_from_properties (GeglProperties *o, skc_params *p)
   p->threads = gegl_thread_count ();
 }
 
+/* The preset fields that properties set explicitly: those not at their
+ * defaults (a GEGL property cannot tell "set to the default" from "not
+ * set"). */
+static unsigned
+explicit_fields (GeglOperation *operation)
+{
+  static const struct
+  {
+    const gchar *name;
+    unsigned     fields;
+  } rows[] = {
+    { "shape", SKC_PRESET_SHAPE },
+    { "blades", SKC_PRESET_BLADES },
+    { "rotation", SKC_PRESET_ROTATION },
+    { "curvature", SKC_PRESET_CURVATURE },
+    { "points", SKC_PRESET_POINTS },
+    { "inner", SKC_PRESET_INNER },
+    { "sigma", SKC_PRESET_SIGMA },
+    { "kernel-file", SKC_PRESET_WHOLE_SHAPE },
+    { "radius", SKC_PRESET_RADIUS },
+    { "quality", SKC_PRESET_QUALITY },
+    { "focus", SKC_PRESET_FOCUS },
+    { "invert-map", SKC_PRESET_INVERT_MAP },
+    { "map-gamma", SKC_PRESET_MAP_GAMMA },
+    { "map-linear", SKC_PRESET_MAP_LINEAR },
+    { "swirl", SKC_PRESET_SWIRL },
+    { "cat-eye", SKC_PRESET_CAT_EYE },
+    { "highlight-threshold", SKC_PRESET_HIGHLIGHT_THRESHOLD },
+    { "highlight-gain", SKC_PRESET_HIGHLIGHT_GAIN },
+    { "clip", SKC_PRESET_CLIP },
+  };
+  GObjectClass *klass = G_OBJECT_GET_CLASS (operation);
+  unsigned      fields = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, rows[i].name);
+      GValue      value = G_VALUE_INIT;
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (operation), rows[i].name, &value);
+      if (!g_param_value_defaults (pspec, &value))
+        fields |= rows[i].fields;
+      g_value_unset (&value);
+    }
+  return fields;
+}
+
+/* A file's path, size and time stamp: an edited file gives a new key. */
+static gchar *
+file_key (const gchar *path)
+{
+  GStatBuf st = { 0 };
+  if (!path || !path[0])
+    return g_strdup ("");
+  if (g_stat (path, &st) != 0)
+    memset (&st, 0, sizeof st);
+  return g_strdup_printf ("%s:%lld:%lld", path, (long long) st.st_size,
+                          (long long) st.st_mtime);
+}
+
 /* Everything an engine depends on, as one string: two equal keys give
- * identical engines.  The kernel file's size and time stamp are part of it
- * so that an edited file is reloaded. */
+ * identical engines. */
 static gchar *
 engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
 {
-  char     shape[512];
-  GStatBuf st = { 0 };
-  gboolean file = o->kernel_file && o->kernel_file[0];
-  if (file && g_stat (o->kernel_file, &st) != 0)
-    memset (&st, 0, sizeof st);
+  char   shape[512];
+  gchar *kernel_file = file_key (o->kernel_file);
+  gchar *preset = file_key (o->preset);
   skc_shape_format (&p->shape, shape, sizeof shape);
-  return g_strdup_printf ("%s|file=%s:%lld:%lld|r=%.17g|q=%d|map=%d|"
+  gchar *key = g_strdup_printf ("%s|file=%s|preset=%s|r=%.17g|q=%d|map=%d|"
                           "focus=%.17g|inv=%d|gamma=%.17g|swirl=%.17g|"
                           "cat-eye=%.17g|hl=%.17g:%.17g|clip=%d|threads=%d",
-                          shape, file ? o->kernel_file : "",
-                          (long long) st.st_size, (long long) st.st_mtime,
+                          shape, kernel_file, preset,
                           p->radius, (int) p->quality, with_map ? 1 : 0,
                           p->focus, p->invert_map, p->map_gamma, p->swirl,
                           p->cat_eye, p->highlight_threshold,
                           p->highlight_gain, p->clip, p->threads);
+  g_free (kernel_file);
+  g_free (preset);
+  return key;
 }
 
 /* The engine for the current properties, shared (release it with
@@ -285,7 +347,16 @@ acquire_engine (GeglOperation *operation, gboolean with_map)
       g_free (state->key);
       state->key = key;
       key = NULL;
-      if (skc_gegl_engine_new (&params, with_map, &engine, &err) == SKC_OK)
+      skc_preset *preset = NULL;
+      int         map_linear = o->map_linear;
+      skc_result  r = SKC_OK;
+      if (o->preset && o->preset[0])
+        r = skc_preset_use (o->preset, explicit_fields (operation), &params,
+                            &map_linear, &preset, &err);
+      if (r == SKC_OK)
+        r = skc_gegl_engine_new (&params, with_map, &engine, &err);
+      skc_preset_free (preset);
+      if (r == SKC_OK)
         {
           state->ref = g_atomic_rc_box_new0 (SkcEngineRef);
           state->ref->engine = engine;
@@ -323,10 +394,30 @@ current_reach (GeglOperation *operation)
   return reach;
 }
 
+/* How the map is read: as the property says, unless a preset says
+ * otherwise for a property left at its default.  (An unreadable preset
+ * changes nothing here; building the engine reports it.) */
+static gboolean
+map_linear (GeglOperation *operation)
+{
+  GeglProperties *o = GEGL_PROPERTIES (operation);
+  int             linear = o->map_linear;
+  skc_preset     *preset = NULL;
+  if (o->preset && o->preset[0]
+      && !(explicit_fields (operation) & SKC_PRESET_MAP_LINEAR)
+      && skc_preset_load (o->preset, &preset, NULL) == SKC_OK)
+    {
+      skc_params ignored;
+      skc_params_init (&ignored);
+      skc_preset_apply (preset, 0, &ignored, &linear);
+      skc_preset_free (preset);
+    }
+  return linear != 0;
+}
+
 static void
 prepare (GeglOperation *operation)
 {
-  GeglProperties *o = GEGL_PROPERTIES (operation);
   const Babl     *in_format = gegl_operation_get_source_format (operation,
                                                                 "input");
   const Babl     *aux_format = gegl_operation_get_source_format (operation,
@@ -341,7 +432,7 @@ prepare (GeglOperation *operation)
   gegl_operation_set_format (operation, "input", format);
   gegl_operation_set_format (operation, "output", format);
   gegl_operation_set_format (operation, "aux",
-                             babl_format_with_space (o->map_linear
+                             babl_format_with_space (map_linear (operation)
                                                        ? "Y float"
                                                        : "Y' float",
                                                      aux_space));

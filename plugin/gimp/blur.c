@@ -36,14 +36,18 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
                SkcGeglProgress progress, gpointer progress_data,
                skc_error *err)
 {
-  skc_params params;
-  skc_result r = skc_gimp_settings_to_params (settings, &params, err);
+  skc_params  params;
+  skc_preset *preset = NULL;
+  int         map_linear = 0;
+  skc_result  r = skc_gimp_settings_to_params (settings, &params, &map_linear,
+                                               &preset, err);
   if (r != SKC_OK)
     return r;
   params.threads = (int) g_get_num_processors ();
 
   skc_engine *engine = NULL;
   r = skc_gegl_engine_new (&params, job->map != NULL, &engine, err);
+  skc_preset_free (preset);
   if (r != SKC_OK)
     return r;
 
@@ -52,7 +56,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
     gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
   const Babl *map_format = babl_format_with_space (
-    settings->map_linear ? "Y float" : "Y' float",
+    map_linear ? "Y float" : "Y' float",
     job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
              : space);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;

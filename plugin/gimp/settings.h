@@ -33,6 +33,7 @@ typedef struct
   gdouble  highlight_threshold;
   gdouble  highlight_gain;
   gboolean clip;
+  gchar    preset[SKC_GIMP_SPEC_MAX]; /* a .skcpreset file, or "" */
 } SkcGimpSettings;
 
 typedef enum
@@ -41,7 +42,8 @@ typedef enum
   SKC_GIMP_ARG_DOUBLE,
   SKC_GIMP_ARG_DRAWABLE, /* or none */
   SKC_GIMP_ARG_QUALITY,  /* draft / normal / high, 0..2 */
-  SKC_GIMP_ARG_BOOLEAN
+  SKC_GIMP_ARG_BOOLEAN,
+  SKC_GIMP_ARG_PATH      /* string: a file, or "" for none */
 } SkcGimpArgKind;
 
 /* One procedure argument after run-mode, image and drawable(s), in the
@@ -54,6 +56,8 @@ typedef struct
   SkcGimpArgKind kind;
   gdouble        min, max, fallback;
   gsize          offset; /* of the field in SkcGimpSettings */
+  unsigned       preset_fields; /* what a value other than the default
+                                   overrides in a preset (skc_preset_field) */
 } SkcGimpArg;
 
 /* The arguments, `count` of them. */
@@ -68,10 +72,15 @@ void    skc_gimp_arg_set (SkcGimpSettings *s, const SkcGimpArg *arg,
                           gdouble value);
 
 /* Checks every field against the table (a script may pass anything) and
- * fills core parameters; the shape spec is parsed here.  The map id is
- * not looked at.  An error says which argument is wrong and why. */
+ * fills core parameters and *map_linear; the shape spec is parsed here.
+ * With a preset, its values fill what the settings leave at the table's
+ * defaults and its fits seed the cache; *preset then holds what
+ * p->shape_image may point to (free it once the engine is built; NULL
+ * without a preset).  The map id is not looked at.  An error says which
+ * argument is wrong and why. */
 skc_result skc_gimp_settings_to_params (const SkcGimpSettings *s,
-                                        skc_params *p, skc_error *err);
+                                        skc_params *p, int *map_linear,
+                                        skc_preset **preset, skc_error *err);
 
 G_END_DECLS
 

@@ -50,5 +50,23 @@ run "skc apply with a map" "$SKC" apply "$work/in.png" -o "$work/ref-map.png" \
   --map "$work/depth.png"
 same "map: gegl vs skc apply" "$work/op-map.png" "$work/ref-map.png"
 
+# A preset, alone and with a property that overrides it.
+preset="$DATA/../presets/heart.skcpreset"
+run "gegl preset" "$GEGL" -i "$work/in.png" -o "$work/op-preset.png" -- \
+  skc:lens-blur preset="$preset"
+run "skc apply --preset" "$SKC" apply "$work/in.png" -o "$work/ref-preset.png" \
+  --preset "$preset"
+same "preset: gegl vs skc apply" "$work/op-preset.png" "$work/ref-preset.png"
+run "gegl preset radius=6" "$GEGL" -i "$work/in.png" \
+  -o "$work/op-preset-6.png" -- skc:lens-blur preset="$preset" radius=6
+run "skc apply --preset --radius 6" "$SKC" apply "$work/in.png" \
+  -o "$work/ref-preset-6.png" --preset "$preset" --radius 6
+same "preset overridden: gegl vs skc apply" "$work/op-preset-6.png" \
+  "$work/ref-preset-6.png"
+if "$COMPARE" --compare "$work/op-preset.png" "$work/op-preset-6.png" 0 \
+  >/dev/null 2>&1; then
+  bad "radius=6 did not override the preset"
+else ok; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

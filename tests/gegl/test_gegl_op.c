@@ -203,7 +203,7 @@ test_registered (void)
                               "radius", "quality", "focus", "invert-map",
                               "map-gamma", "map-linear", "swirl", "cat-eye",
                               "highlight-threshold", "highlight-gain",
-                              "clip" };
+                              "clip", "preset" };
   CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,

@@ -102,6 +102,13 @@ check_blurs () {
   same_image sel-left.png ref-left.png 1 "inside the selection blurred"
 }
 
+# check_preset SKC PRESET: preset.png, blurred with every other argument
+# at its default, equals `skc apply --preset`.
+check_preset () {
+  "$1" apply photo.png -o ref-preset.png --preset "$2" >/dev/null
+  same_image preset.png ref-preset.png 1 "a preset gives what skc apply --preset gives"
+}
+
 finish () {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -9,6 +9,7 @@
 set -u
 abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
+presets=$(cd "$data/../presets" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../gimp/lib.sh"
 
@@ -40,18 +41,19 @@ blur () {
 
 # The table's arguments after shape, radius and map, at their defaults:
 # quality focus invert-map map-gamma map-linear swirl cat-eye
-# highlight-threshold highlight-gain clip.
-rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1"
+# highlight-threshold highlight-gain clip preset.
+rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\""
 map_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
 small_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
 
 gimp_batch run.log \
   "$(blur photo.png heart.png '' "\"shape:heart\" 12.0 -1 $rest")" \
-  "$(blur photo.png mapped.png "$map_layer" "\"shape:polygon:blades=6,rotation=15\" 16.0 m 1 0.1 0 1.0 0 0.0 0.0 1.0 1.0 1")" \
+  "$(blur photo.png mapped.png "$map_layer" "\"shape:polygon:blades=6,rotation=15\" 16.0 m 1 0.1 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\"")" \
   "$(blur photo.png offset.png "$small_layer" "\"shape:star\" 10.0 m $rest")" \
   "$(blur grey.png grey-out.png '' "\"shape:disc\" 8.0 -1 $rest")" \
   "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-GAMMA) (gimp-layer-add-alpha d)' "\"shape:heart\" 12.0 -1 $rest")" \
   "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' "\"shape:heart\" 12.0 -1 $rest")" \
+  "$(blur photo.png preset.png '' "\"shape:disc\" 20.0 -1 1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"$presets/heart.skcpreset\"")" \
   "$(blur photo.png bad-radius.png '' "\"shape:heart\" -5.0 -1 $rest")" \
   "$(blur photo.png bad-shape.png '' "\"shape:nonsense\" 12.0 -1 $rest")" \
   "$(blur photo.png bad-map.png '' "\"shape:heart\" 12.0 9999 $rest")" \
@@ -59,6 +61,7 @@ gimp_batch run.log \
 
 # The outputs against the skc tool on the same inputs.
 check_blurs "$skc"
+check_preset "$skc" "$presets/heart.skcpreset"
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "radius = -5 is outside 0..1000" "bad radius reported"
 identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"

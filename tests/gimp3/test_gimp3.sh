@@ -10,6 +10,7 @@
 set -u
 abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
+presets=$(cd "$data/../presets" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../gimp/lib.sh"
 
@@ -47,12 +48,14 @@ gimp_batch run.log \
   "$(blur grey.png grey-out.png '' '#:shape "shape:disc" #:radius 8.0')" \
   "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-NON-LINEAR) (gimp-layer-add-alpha d)' '#:shape "shape:heart" #:radius 12.0')" \
   "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' '#:shape "shape:heart" #:radius 12.0')" \
+  "$(blur photo.png preset.png '' "#:preset \"$presets/heart.skcpreset\"")" \
   "$(blur photo.png bad-radius.png '' '#:shape "shape:heart" #:radius -5.0')" \
   "$(blur photo.png bad-shape.png '' '#:shape "shape:nonsense" #:radius 12.0')" \
   "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' '#:shape "shape:heart" #:radius 12.0')"
 
 # The outputs against the skc tool on the same inputs.
 check_blurs "$skc"
+check_preset "$skc" "$presets/heart.skcpreset"
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "plug-in call failed" "bad arguments fail the call"
 identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"

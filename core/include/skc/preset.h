@@ -196,6 +196,15 @@ skc_result skc_preset_parse (const char *text, size_t length, const char *name,
 skc_result skc_preset_load (const char *path, skc_preset **out,
                             skc_error *err);
 
+/* What every front end does with a preset file (the `preset` parameter):
+ * loads it, seeds p->cache (NULL: the default cache) with its filters and
+ * applies it to p and *map_linear under explicit_fields.  *out keeps the
+ * bitmap that p->shape_image may now point to: free it once the engine is
+ * built.  Thread-safe. */
+skc_result skc_preset_use (const char *path, unsigned explicit_fields,
+                           skc_params *p, int *map_linear, skc_preset **out,
+                           skc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

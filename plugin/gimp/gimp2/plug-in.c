@@ -33,6 +33,7 @@ pdb_type (SkcGimpArgKind kind)
   switch (kind)
     {
     case SKC_GIMP_ARG_SPEC:
+    case SKC_GIMP_ARG_PATH:
       return GIMP_PDB_STRING;
     case SKC_GIMP_ARG_DOUBLE:
       return GIMP_PDB_FLOAT;
@@ -89,8 +90,10 @@ settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
       switch (args[i].kind)
         {
         case SKC_GIMP_ARG_SPEC:
-          g_strlcpy (s->shape, p->data.d_string ? p->data.d_string : "",
-                     sizeof s->shape);
+        case SKC_GIMP_ARG_PATH:
+          g_strlcpy ((gchar *) s + args[i].offset,
+                     p->data.d_string ? p->data.d_string : "",
+                     SKC_GIMP_SPEC_MAX);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           skc_gimp_arg_set (s, &args[i], p->data.d_float);

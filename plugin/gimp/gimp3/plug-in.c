@@ -42,11 +42,13 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
       switch (arg->kind)
         {
         case SKC_GIMP_ARG_SPEC:
+        case SKC_GIMP_ARG_PATH:
           {
-            gchar *spec = NULL;
-            g_object_get (config, arg->name, &spec, NULL);
-            g_strlcpy (s->shape, spec ? spec : "", sizeof s->shape);
-            g_free (spec);
+            gchar *text = NULL;
+            g_object_get (config, arg->name, &text, NULL);
+            g_strlcpy ((gchar *) s + arg->offset, text ? text : "",
+                       SKC_GIMP_SPEC_MAX);
+            g_free (text);
           }
           break;
         case SKC_GIMP_ARG_DOUBLE:
@@ -94,7 +96,9 @@ settings_to_config (const SkcGimpSettings *s, GimpProcedureConfig *config)
       switch (arg->kind)
         {
         case SKC_GIMP_ARG_SPEC:
-          g_object_set (config, arg->name, s->shape, NULL);
+        case SKC_GIMP_ARG_PATH:
+          g_object_set (config, arg->name, (const gchar *) s + arg->offset,
+                        NULL);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           g_object_set (config, arg->name, v, NULL);
@@ -227,9 +231,10 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
       switch (a->kind)
         {
         case SKC_GIMP_ARG_SPEC:
-          gimp_procedure_add_string_argument (procedure, a->name, a->nick,
-                                              a->blurb, defaults.shape,
-                                              G_PARAM_READWRITE);
+        case SKC_GIMP_ARG_PATH:
+          gimp_procedure_add_string_argument (
+            procedure, a->name, a->nick, a->blurb,
+            (const gchar *) &defaults + a->offset, G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           gimp_procedure_add_double_argument (procedure, a->name, a->nick,
