@@ -62,11 +62,13 @@ property_double (sigma, "Sigma", 0.33)
   value_range (0.05, 1.0)
   ui_meta ("visible", "shape {gaussian}")
 
-property_file_path (kernel_file, "Kernel file", "")
+/* Paths are plain strings: GIMP 3.0's filter API cannot carry GEGL's
+   file-path property type (and loses every property after one). */
+property_string (kernel_file, "Kernel file", "")
   description ("A fitted .skc filter, or an image whose alpha (or else "
                "luminance) is the bokeh shape; when set it replaces the shape")
 
-property_file_path (preset, "Preset", "")
+property_string (preset, "Preset", "")
   description ("A .skcpreset file: its values and fitted filters are used "
                "for every property left at its default")
 

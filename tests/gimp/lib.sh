@@ -58,9 +58,10 @@ make_inputs () {
 }
 
 # gimp_batch LOG COMMAND...: one headless GIMP run ($gimp_console), each
-# COMMAND a Script-Fu batch job; GIMP 2.10 then runs $gimp_quit_command,
-# GIMP 3 (no such command set) quits with --quit.  Each job runs even when another fails; the log and the files
-# written tell what happened.
+# COMMAND a Script-Fu batch job (GIMP 2.10 runs every job; GIMP 3 stops
+# at the first failing one: catch errors inside jobs); GIMP 2.10 then runs
+# $gimp_quit_command, GIMP 3 (none set) quits with --quit.  The log and
+# the files written tell what happened.
 gimp_batch () {
   log=$1
   shift

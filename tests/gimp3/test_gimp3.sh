@@ -6,7 +6,11 @@
 # alpha, inside a selection) and its output must match `skc apply`;
 # cancel and bad arguments leave the image untouched.
 #
-#   test_gimp3.sh PLUG_IN SKC DATA_DIR WORK_DIR
+# With GEGL_MODULE (the skc:lens-blur module) given, GIMP 3 also applies
+# the GEGL operation from its per-user module folder as a filter
+# (gimp-drawable-merge-new-filter), as the README documents.
+#
+#   test_gimp3.sh PLUG_IN SKC DATA_DIR WORK_DIR [GEGL_MODULE]
 set -u
 abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 plugin=$(abs "$1") skc=$(abs "$2") data=$(abs "$3") work=$4
@@ -28,6 +32,14 @@ mkdir -p "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur"
 cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
 
 make_inputs "$work" "$data/photos/astronaut.png"
+
+# The documented per-user install of the GEGL operation.
+module=${5:-}
+if [ -n "$module" ]; then
+  export XDG_DATA_HOME="$work/data-home"
+  mkdir -p "$XDG_DATA_HOME/gegl-0.4/plug-ins"
+  cp "$module" "$XDG_DATA_HOME/gegl-0.4/plug-ins/"
+fi
 
 # blur IN OUT PREP ARGS: loads IN, evaluates PREP (img and d bound), runs
 # the plug-in with the named ARGS on d, hides any map layer m and exports
@@ -56,6 +68,13 @@ gimp_batch run.log \
 # The outputs against the skc tool on the same inputs.
 check_blurs "$skc"
 check_preset "$skc" "$presets/heart.skcpreset"
+if [ -n "$module" ]; then
+  # A run of its own: GIMP 3 stops a run at its first failing job.
+  gimp_batch gegl-op.log \
+  "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-drawable-merge-new-filter d \"skc:lens-blur\" 0 LAYER-MODE-REPLACE 1.0 \"shape\" \"heart\" \"radius\" 12.0) (gimp-file-save RUN-NONINTERACTIVE img \"$work/gegl-op.png\"))"
+
+  same_image gegl-op.png ref-heart.png 1 "GIMP 3 applies skc:lens-blur as a filter"
+fi
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "plug-in call failed" "bad arguments fail the call"
 identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"
