@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "dialog.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libgimp/gimp.h>
@@ -9,6 +10,7 @@
 
 #include "compat.h"
 #include "glue.h"
+#include "presets.h"
 #include "preview.h"
 
 /* The shape menu: the built-in shapes, then "from a file". */
@@ -42,7 +44,7 @@ typedef struct
   Slider           radius, focus, map_gamma, swirl, cat_eye;
   Slider           highlight_threshold, highlight_gain;
   GtkWidget       *quality, *invert_map, *map_linear, *clip;
-  GtkWidget       *map_widgets[3];
+  GtkWidget       *preset_label, *preset_clear;
   SkcUiPreview    *preview;
   gboolean         syncing; /* widgets being set from code */
 } Dialog;
@@ -193,6 +195,138 @@ add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
   skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
 }
 
+static void
+slider_set (Slider *s, gdouble value)
+{
+  *s->value = value;
+  gtk_adjustment_set_value (s->spin, value);
+  gtk_adjustment_set_value (s->scale, value);
+}
+
+/* The widgets show the settings (after a preset was loaded). */
+static void
+sync_widgets (Dialog *d)
+{
+  SkcGimpSettings *s = d->settings;
+  skc_error        err;
+  if (skc_shape_parse (s->shape, &d->shape, &err) != SKC_OK)
+    skc_shape_init (&d->shape);
+  d->syncing = TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
+    if (shape_menu[i].kind == d->shape.kind)
+      gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo), (gint) i);
+  if (d->shape.kind == SKC_SHAPE_FILE)
+    gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
+                                   d->shape.path);
+  slider_set (&d->blades, d->shape.blades);
+  slider_set (&d->rotation, d->shape.rotation);
+  slider_set (&d->curvature, d->shape.curvature);
+  slider_set (&d->points, d->shape.points);
+  slider_set (&d->inner, d->shape.inner);
+  slider_set (&d->sigma, d->shape.sigma);
+  slider_set (&d->radius, s->radius);
+  slider_set (&d->focus, s->focus);
+  slider_set (&d->map_gamma, s->map_gamma);
+  slider_set (&d->swirl, s->swirl);
+  slider_set (&d->cat_eye, s->cat_eye);
+  slider_set (&d->highlight_threshold, s->highlight_threshold);
+  slider_set (&d->highlight_gain, s->highlight_gain);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->quality);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->invert_map),
+                                s->invert_map);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->map_linear),
+                                s->map_linear);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->clip), s->clip);
+  d->syncing = FALSE;
+}
+
+static void
+show_preset (Dialog *d)
+{
+  gchar *text = NULL;
+  if (d->settings->preset[0])
+    {
+      gchar *base = g_path_get_basename (d->settings->preset);
+      text = g_strdup_printf ("Preset: %s", base);
+      g_free (base);
+    }
+  gtk_label_set_text (GTK_LABEL (d->preset_label),
+                      text ? text : "No preset");
+  gtk_widget_set_sensitive (d->preset_clear, text != NULL);
+  g_free (text);
+}
+
+static gboolean
+current_params (gpointer data, skc_params *params, int *map_linear,
+                gboolean *with_map, skc_preset **keep, skc_error *err)
+{
+  Dialog *d = data;
+  *with_map = d->settings->map != -1;
+  return skc_gimp_settings_to_params (d->settings, params, map_linear, keep,
+                                      err)
+         == SKC_OK;
+}
+
+/* A preset becomes the settings: every value shown is the preset's, and
+ * the preset stays attached for what the settings cannot say (a drawn
+ * shape, its fitted filters). */
+static void
+use_preset (gpointer data, const gchar *path)
+{
+  Dialog          *d = data;
+  SkcGimpSettings *s = d->settings;
+  skc_preset      *preset = NULL;
+  skc_params       p;
+  int              map_linear = 0;
+  skc_error        err;
+  if (skc_preset_load (path, &preset, &err) != SKC_OK)
+    return;
+  skc_params_init (&p);
+  skc_preset_apply (preset, 0, &p, &map_linear);
+  if (skc_preset_bitmap (preset))
+    g_strlcpy (s->shape, "shape:disc", sizeof s->shape);
+  else
+    skc_shape_format (&p.shape, s->shape, sizeof s->shape);
+  s->radius = p.radius;
+  s->quality = p.quality;
+  s->focus = p.focus;
+  s->invert_map = p.invert_map;
+  s->map_gamma = p.map_gamma;
+  s->map_linear = map_linear;
+  s->swirl = p.swirl;
+  s->cat_eye = p.cat_eye;
+  s->highlight_threshold = p.highlight_threshold;
+  s->highlight_gain = p.highlight_gain;
+  s->clip = p.clip;
+  g_strlcpy (s->preset, path, sizeof s->preset);
+  skc_preset_free (preset);
+  sync_widgets (d);
+  show_preset (d);
+  settings_changed (d);
+}
+
+static void
+clear_preset (GtkWidget *button, gpointer data)
+{
+  Dialog *d = data;
+  d->settings->preset[0] = '\0';
+  show_preset (d);
+  settings_changed (d);
+}
+
+static GtkWidget *
+presets_page (Dialog *d)
+{
+  const gchar     *env = g_getenv ("SKC_PRESETS_DIR");
+  gchar           *user = g_build_filename (gimp_directory (), "skc-presets",
+                                            NULL);
+  SkcUiPresetHooks hooks = { current_params, use_preset, d };
+  GtkWidget       *page = skc_ui_presets_page_new (
+    user, env && env[0] ? env : SKC_PRESETS_DIR, &hooks);
+  g_free (user);
+  return page;
+}
+
 static GtkWidget *
 settings_page (Dialog *d, gint32 image)
 {
@@ -200,6 +334,15 @@ settings_page (Dialog *d, gint32 image)
   GtkWidget       *page = skc_ui_box_new (TRUE, 8);
   GtkWidget       *grid;
   skc_ui_set_margin (page, 8);
+
+  /* The preset in use, if any */
+  GtkWidget *preset_row = skc_ui_box_new (FALSE, 6);
+  d->preset_label = gtk_label_new ("");
+  d->preset_clear = gtk_button_new_with_mnemonic ("Forget the pr_eset");
+  gtk_box_pack_start (GTK_BOX (preset_row), d->preset_label, FALSE, FALSE, 0);
+  gtk_box_pack_end (GTK_BOX (preset_row), d->preset_clear, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (page), preset_row, FALSE, FALSE, 0);
+  g_signal_connect (d->preset_clear, "clicked", G_CALLBACK (clear_preset), d);
 
   /* Shape */
   add_frame (page, "Shape", &grid);
@@ -326,12 +469,37 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
   d.preview = skc_ui_preview_new (preview, status, drawable);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
+  GtkWidget *presets = presets_page (&d);
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), presets,
+                            gtk_label_new_with_mnemonic ("_Presets"));
+  show_preset (&d);
   gtk_box_pack_start (GTK_BOX (main_box), notebook, FALSE, FALSE, 0);
 
   settings_changed (&d);
   gtk_widget_show_all (dialog);
 
+  /* Test hooks (a batch run cannot click): use a preset as its row in the
+     presets page would, show a page for the screenshot, and save the
+     settings as a preset when OK is pressed. */
+  const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
+  const gchar *shown = g_getenv ("SKC_TEST_PAGE");
+  const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
+  if (use && use[0])
+    use_preset (&d, use);
+  if (shown && shown[0])
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
+
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
+  if (ok && save && save[0])
+    {
+      skc_error save_err;
+      gchar    *path = skc_ui_presets_save_now (presets, save, &save_err);
+      if (path)
+        g_printerr ("skc: saved preset %s\n", path);
+      else
+        g_printerr ("skc: preset not saved: %s\n", save_err.message);
+      g_free (path);
+    }
   skc_ui_preview_free (d.preview);
   gtk_widget_destroy (dialog);
   if (ok)

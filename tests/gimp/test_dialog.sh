@@ -41,15 +41,38 @@ else
   script="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-display-new img) (plug-in-skc-lens-blur #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector d)) (gimp-file-save RUN-NONINTERACTIVE img \"$work/ok.png\") (gimp-quit TRUE))"
 fi
 
-xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
-  . "$1"
-  drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
-' sh "$here/dialog.sh" "$work/dialog-gimp$version.png" "$work/gimp.log" "$gimp" "$script" \
-  && ok "the dialog opened" || bad "the dialog opened"
+# run_dialog NAME: one interactive run; OK writes ok-NAME.png, the
+# screenshot is dialog-gimpVERSION-NAME.png, GIMP's log NAME.log.
+run_dialog () {
+  xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
+    . "$1"
+    drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
+  ' sh "$here/dialog.sh" "$work/dialog-gimp$version-$1.png" "$work/$1.log" \
+    "$gimp" "$(echo "$script" | sed "s|/ok.png|/ok-$1.png|g")" \
+    && ok "$1: the dialog opened" || bad "$1: the dialog opened"
+  log_has "$work/$1.log" "skc preview drawn: " "$1: the live preview drew a blurred view"
+  shot="$work/dialog-gimp$version-$1.png"
+  if [ -s "$shot" ]; then ok "$1: screenshot kept: $shot"; else bad "$1: no screenshot"; fi
+}
 
-log_has "$work/gimp.log" "skc preview drawn: " "the live preview drew a blurred view"
-shot="$work/dialog-gimp$version.png"
-if [ -s "$shot" ]; then ok "screenshot kept: $shot"; else bad "no screenshot"; fi
+# The dialog as it opens: OK applies its starting settings.
+run_dialog settings
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
-same_image ok.png ref.png 1 "OK applies the filter as skc apply does"
+same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
+
+# A built-in preset used from the presets page (shown for the
+# screenshot), and the settings saved as a preset of the user's on OK.
+presets=$(cd "$data/../presets" && pwd)
+SKC_PRESETS_DIR=$presets SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
+SKC_TEST_PAGE=1 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
+"$skc" apply photo.png -o ref-star.png --preset "$presets/star-5.skcpreset" >/dev/null
+same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
+saved="$work/profile/skc-presets/Test star.skcpreset"
+if [ -s "$saved" ]; then
+  ok "the dialog saved a preset in the GIMP profile"
+  "$skc" apply photo.png -o saved.png --preset "$saved" >/dev/null
+  same_image saved.png ok-presets.png 1 "the saved preset reproduces the dialog's result"
+else
+  bad "no preset saved at $saved"; sed 's/^/    /' "$work/presets.log" | grep skc
+fi
 finish
