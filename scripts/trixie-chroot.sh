@@ -22,6 +22,12 @@ if [ "$(id -u)" != 0 ]; then
   exit 2
 fi
 
+# One user of the chroot at a time: another run's clean-up would unmount
+# the tree under this one.
+mkdir -p "$(dirname "$root")"
+exec 9>"$root.lock"
+flock 9
+
 if [ ! -f "$root/.skc-ready" ]; then
   if ! command -v debootstrap >/dev/null 2>&1; then
     apt-get update -qq
