@@ -80,7 +80,7 @@ gimp_batch () {
 }
 
 # check_blurs SKC: the outputs of the batch jobs both GIMP tests run
-# (heart, mapped, offset, grey-out, deep, selected .png) against `skc
+# (heart, mapped, offset, grey-out, deep, float, selected .png) against `skc
 # apply` on the same inputs.
 check_blurs () {
   "$1" apply photo.png -o ref-heart.png --kernel shape:heart --radius 12 >/dev/null
@@ -95,6 +95,7 @@ check_blurs () {
   same_image offset.png ref-offset.png 1 "offset map layer aligned in image coordinates"
   same_image grey-out.png ref-grey.png 1 "grey drawable equals skc apply"
   same_image deep.png ref-heart.png 1 "16-bit drawable with alpha"
+  same_image float.png ref-heart.png 1 "32-bit float linear drawable"
   convert selected.png -crop 256x512+256+0 +repage sel-right.png
   convert photo.png -crop 256x512+256+0 +repage photo-right.png
   convert selected.png -crop 200x512+0+0 +repage sel-left.png

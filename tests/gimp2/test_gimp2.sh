@@ -30,13 +30,13 @@ cp "$plugin" "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
 
 make_inputs "$work" "$data/photos/astronaut.png"
 
-# blur IN OUT PREP ARGS: loads IN, evaluates PREP (with img and d bound),
-# runs the plug-in with ARGS (after run-mode, image, drawable) on d and
-# saves d as OUT; a failing call is caught so that the image is saved
-# anyway (then it must equal IN).
+# blur IN OUT PREP ARGS [POST]: loads IN, evaluates PREP (with img and d
+# bound), runs the plug-in with ARGS (after run-mode, image, drawable) on
+# d, evaluates POST and saves d as OUT; a failing call is caught so that
+# the image is saved anyway (then it must equal IN).
 blur () {
-  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s" "%s"))) (d (car (gimp-image-get-active-drawable img)))) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur RUN-NONINTERACTIVE img d %s)) (gimp-file-save RUN-NONINTERACTIVE img d "%s" "%s"))' \
-    "$1" "$1" "$3" "$4" "$2" "$2"
+  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s" "%s"))) (d (car (gimp-image-get-active-drawable img)))) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur RUN-NONINTERACTIVE img d %s)) %s (gimp-file-save RUN-NONINTERACTIVE img d "%s" "%s"))' \
+    "$1" "$1" "$3" "$4" "${5:-}" "$2" "$2"
 }
 
 # The table's arguments after shape, radius and map, at their defaults:
@@ -52,6 +52,7 @@ gimp_batch run.log \
   "$(blur photo.png offset.png "$small_layer" "\"shape:star\" 10.0 m $rest")" \
   "$(blur grey.png grey-out.png '' "\"shape:disc\" 8.0 -1 $rest")" \
   "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-GAMMA) (gimp-layer-add-alpha d)' "\"shape:heart\" 12.0 -1 $rest")" \
+  "$(blur photo.png float.png '(gimp-image-convert-precision img PRECISION-FLOAT-LINEAR)' "\"shape:heart\" 12.0 -1 $rest" '(gimp-image-convert-precision img PRECISION-U8-GAMMA)')" \
   "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' "\"shape:heart\" 12.0 -1 $rest")" \
   "$(blur photo.png preset.png '' "\"shape:disc\" 20.0 -1 1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"$presets/heart.skcpreset\"")" \
   "$(blur photo.png bad-radius.png '' "\"shape:heart\" -5.0 -1 $rest")" \

@@ -41,13 +41,13 @@ if [ -n "$module" ]; then
   cp "$module" "$XDG_DATA_HOME/gegl-0.4/plug-ins/"
 fi
 
-# blur IN OUT PREP ARGS: loads IN, evaluates PREP (img and d bound), runs
-# the plug-in with the named ARGS on d, hides any map layer m and exports
-# the image as OUT; a failing call is caught so that the image is saved
-# anyway (then it must equal IN).
+# blur IN OUT PREP ARGS [POST]: loads IN, evaluates PREP (img and d
+# bound), runs the plug-in with the named ARGS on d, evaluates POST, hides
+# any map layer m and exports the image as OUT; a failing call is caught
+# so that the image is saved anyway (then it must equal IN).
 blur () {
-  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s/%s"))) (d (vector-ref (car (gimp-image-get-layers img)) 0)) (m -1)) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d) %s)) (if (not (equal? m -1)) (gimp-item-set-visible m FALSE)) (gimp-file-save RUN-NONINTERACTIVE img "%s/%s"))' \
-    "$work" "$1" "$3" "$4" "$work" "$2"
+  printf '(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "%s/%s"))) (d (vector-ref (car (gimp-image-get-layers img)) 0)) (m -1)) %s (catch (gimp-message "plug-in call failed") (plug-in-skc-lens-blur #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d) %s)) %s (if (not (equal? m -1)) (gimp-item-set-visible m FALSE)) (gimp-file-save RUN-NONINTERACTIVE img "%s/%s"))' \
+    "$work" "$1" "$3" "$4" "${5:-}" "$work" "$2"
 }
 
 map_layer='(set! m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
@@ -59,6 +59,7 @@ gimp_batch run.log \
   "$(blur photo.png offset.png "$small_layer" '#:shape "shape:star" #:radius 10.0 #:map m')" \
   "$(blur grey.png grey-out.png '' '#:shape "shape:disc" #:radius 8.0')" \
   "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-NON-LINEAR) (gimp-layer-add-alpha d)' '#:shape "shape:heart" #:radius 12.0')" \
+  "$(blur photo.png float.png '(gimp-image-convert-precision img PRECISION-FLOAT-LINEAR)' '#:shape "shape:heart" #:radius 12.0' '(gimp-image-convert-precision img PRECISION-U8-NON-LINEAR)')" \
   "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' '#:shape "shape:heart" #:radius 12.0')" \
   "$(blur photo.png preset.png '' "#:preset \"$presets/heart.skcpreset\"")" \
   "$(blur photo.png bad-radius.png '' '#:shape "shape:heart" #:radius -5.0')" \
