@@ -31,6 +31,15 @@ skc_ui_grid_attach (GtkWidget *grid, GtkWidget *child, gint left, gint top,
 }
 #define skc_ui_set_margin(widget, margin)                                    \
   g_object_set ((widget), "margin", (margin), NULL)
+/* A vertical box to derive widgets from (GtkVBox is deprecated in GTK 3);
+ * skc_ui_vbox_init goes in the subclass's instance init. */
+typedef GtkBox      SkcUiVBox;
+typedef GtkBoxClass SkcUiVBoxClass;
+#define SKC_UI_TYPE_VBOX GTK_TYPE_BOX
+#define skc_ui_vbox_init(box)                                                \
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box),                      \
+                                  GTK_ORIENTATION_VERTICAL)
+#define skc_ui_cursor_unref(cursor) g_object_unref (cursor)
 #else
 #define skc_ui_box_new(vertical, spacing)                                    \
   ((vertical) ? gtk_vbox_new (FALSE, (spacing))                              \
@@ -58,6 +67,60 @@ skc_ui_grid_attach (GtkWidget *grid, GtkWidget *child, gint left, gint top,
 }
 #define skc_ui_set_margin(widget, margin)                                    \
   gtk_container_set_border_width (GTK_CONTAINER (widget), (margin))
+typedef GtkVBox      SkcUiVBox;
+typedef GtkVBoxClass SkcUiVBoxClass;
+#define SKC_UI_TYPE_VBOX      GTK_TYPE_VBOX
+#define skc_ui_vbox_init(box) ((void) (box))
+#define skc_ui_cursor_unref(cursor) gdk_cursor_unref (cursor)
+#endif
+
+/* Custom drawing with cairo: GTK 3's "draw" signal, or GTK 2's
+ * "expose-event" with a cairo context clipped to the exposed region.  The
+ * handler has the GTK 3 signature; coordinates are the widget's own. */
+typedef gboolean (*SkcUiDrawFunc) (GtkWidget *widget, cairo_t *cr,
+                                   gpointer data);
+#if GTK_CHECK_VERSION(3, 0, 0)
+static inline void
+skc_ui_connect_draw (GtkWidget *widget, SkcUiDrawFunc func, gpointer data)
+{
+  g_signal_connect (widget, "draw", G_CALLBACK (func), data);
+}
+#else
+typedef struct
+{
+  SkcUiDrawFunc func;
+  gpointer      data;
+} SkcUiDrawClosure;
+
+static inline gboolean
+skc_ui_draw_expose (GtkWidget *widget, GdkEventExpose *event, gpointer data)
+{
+  SkcUiDrawClosure *c = data;
+  cairo_t          *cr = gdk_cairo_create (gtk_widget_get_window (widget));
+  gboolean          done;
+  gdk_cairo_region (cr, event->region);
+  cairo_clip (cr);
+  done = c->func (widget, cr, c->data);
+  cairo_destroy (cr);
+  return done;
+}
+
+static inline void
+skc_ui_draw_closure_free (gpointer data, GClosure *closure)
+{
+  g_free (data);
+}
+
+static inline void
+skc_ui_connect_draw (GtkWidget *widget, SkcUiDrawFunc func, gpointer data)
+{
+  SkcUiDrawClosure *c = g_new (SkcUiDrawClosure, 1);
+  c->func = func;
+  c->data = data;
+  g_signal_connect_data (widget, "expose-event",
+                         G_CALLBACK (skc_ui_draw_expose), c,
+                         skc_ui_draw_closure_free, 0);
+}
 #endif
 
 #endif
