@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "dialog.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "compat.h"
 #include "glue.h"
+#include "map-painter.h"
 #include "presets.h"
 #include "preview.h"
 
@@ -45,6 +47,9 @@ typedef struct
   Slider           highlight_threshold, highlight_gain;
   GtkWidget       *quality, *invert_map, *map_linear, *clip;
   GtkWidget       *preset_label, *preset_clear;
+  GtkWidget       *painter;        /* the blur map page's painter */
+  gboolean         painter_ready;  /* it shows the drawable */
+  gint32           image, drawable;
   SkcUiPreview    *preview;
   gboolean         syncing; /* widgets being set from code */
 } Dialog;
@@ -314,6 +319,81 @@ clear_preset (GtkWidget *button, gpointer data)
   settings_changed (d);
 }
 
+/* The painter shows the drawable, and starts from the chosen map drawable
+ * when there is one (so that it can be refined).  Done when the page is
+ * first needed: reading a large drawable takes a moment. */
+static void
+painter_load (Dialog *d)
+{
+  if (d->painter_ready)
+    return;
+  d->painter_ready = TRUE;
+  GeglBuffer          *source = skc_ui_glue_buffer (d->drawable);
+  const GeglRectangle *extent = gegl_buffer_get_extent (source);
+  gint                 w = extent->width, h = extent->height;
+  guchar              *rgba = g_try_malloc ((gsize) w * h * 4);
+  if (rgba)
+    {
+      gegl_buffer_get (source, extent, 1.0, babl_format ("R'G'B'A u8"), rgba,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      skc_map_painter_set_image (d->painter, rgba, w, h, w * 4);
+      g_free (rgba);
+    }
+  g_object_unref (source);
+  if (d->settings->map < 0)
+    return;
+  gfloat *map = g_try_new0 (gfloat, (gsize) w * h);
+  if (map)
+    {
+      gint          dx, dy, mx, my;
+      GeglBuffer   *buffer = skc_ui_glue_buffer (d->settings->map);
+      skc_ui_glue_offsets (d->drawable, &dx, &dy);
+      skc_ui_glue_offsets (d->settings->map, &mx, &my);
+      GeglRectangle from = { dx - mx, dy - my, w, h };
+      gegl_buffer_get (buffer, &from, 1.0,
+                       babl_format (d->settings->map_linear ? "Y float"
+                                                            : "Y' float"),
+                       map, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      skc_map_painter_set_map (d->painter, map, w, h);
+      g_object_unref (buffer);
+      g_free (map);
+    }
+}
+
+static void
+page_switched (GtkNotebook *notebook, gpointer page, guint number,
+               gpointer data)
+{
+  Dialog *d = data;
+  if (gtk_notebook_get_nth_page (notebook, (gint) number) == d->painter)
+    painter_load (d);
+}
+
+/* Painting makes the painted map the blur map. */
+static void
+map_painted (GtkWidget *painter, gboolean finished, gpointer data)
+{
+  Dialog *d = data;
+  if (d->settings->map != SKC_GIMP_MAP_PAINTED)
+    {
+      d->syncing = TRUE;
+      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                     SKC_GIMP_MAP_PAINTED);
+      d->syncing = FALSE;
+    }
+  settings_changed (d);
+}
+
+static GtkWidget *
+map_page (Dialog *d)
+{
+  d->painter = skc_map_painter_new ();
+  gtk_widget_set_size_request (d->painter, 620, 440);
+  skc_ui_preview_set_painter (d->preview, d->painter);
+  g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
+  return d->painter;
+}
+
 static GtkWidget *
 presets_page (Dialog *d)
 {
@@ -395,6 +475,10 @@ settings_page (Dialog *d, gint32 image)
   add_frame (page, "Blur map", &grid);
   d->map_combo = skc_ui_glue_drawable_combo_new (image);
   gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
+                              GIMP_INT_STORE_VALUE, SKC_GIMP_MAP_PAINTED,
+                              GIMP_INT_STORE_LABEL,
+                              "Painted on the Blur map page", -1);
+  gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
                               GIMP_INT_STORE_VALUE, -1, GIMP_INT_STORE_LABEL,
                               "None (uniform blur)", -1);
   if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
@@ -430,12 +514,16 @@ settings_page (Dialog *d, gint32 image)
 }
 
 gboolean
-skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
+skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
+                   gfloat **painted)
 {
   Dialog          d = { 0 };
   SkcGimpSettings edited = *settings;
   skc_error       err;
   d.settings = &edited;
+  d.image = image;
+  d.drawable = drawable;
+  *painted = NULL;
   if (skc_shape_parse (edited.shape, &d.shape, &err) != SKC_OK)
     skc_shape_init (&d.shape);
 
@@ -469,6 +557,9 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
   d.preview = skc_ui_preview_new (preview, status, drawable);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), map_page (&d),
+                            gtk_label_new_with_mnemonic ("Blur _map"));
+  g_signal_connect (notebook, "switch-page", G_CALLBACK (page_switched), &d);
   GtkWidget *presets = presets_page (&d);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), presets,
                             gtk_label_new_with_mnemonic ("_Presets"));
@@ -484,12 +575,31 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
   const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
   const gchar *shown = g_getenv ("SKC_TEST_PAGE");
   const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
+  const gchar *band = g_getenv ("SKC_TEST_MAP_BAND"); /* x0,y0,x1,y1 */
+  double       b[4];
   if (use && use[0])
     use_preset (&d, use);
+  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
+                == 4)
+    {
+      painter_load (&d);
+      skc_map_painter_band (d.painter, b[0], b[1], b[2], b[3]);
+    }
   if (shown && shown[0])
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
 
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
+  if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
+    {
+      int          w = 0, h = 0;
+      const float *map = d.painter_ready ? skc_map_painter_get_map (d.painter,
+                                                                    &w, &h)
+                                         : NULL;
+      if (map)
+        *painted = g_memdup2 (map, (gsize) w * h * sizeof (gfloat));
+      else
+        edited.map = -1; /* chosen but never painted: no map */
+    }
   if (ok && save && save[0])
     {
       skc_error save_err;
@@ -501,6 +611,8 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings)
       g_free (path);
     }
   skc_ui_preview_free (d.preview);
+  g_signal_handlers_disconnect_by_data (notebook, &d);
+  g_signal_handlers_disconnect_by_data (d.painter, &d);
   gtk_widget_destroy (dialog);
   if (ok)
     *settings = edited;

@@ -11,10 +11,13 @@
 G_BEGIN_DECLS
 
 /* Runs the dialog for `drawable` of `image`, starting from *settings.
- * Returns TRUE with *settings updated when the user pressed OK.  Call
- * after gimp_ui_init, from the main thread. */
+ * Returns TRUE with *settings updated when the user pressed OK.  When the
+ * user painted the blur map, settings->map is SKC_GIMP_MAP_PAINTED and
+ * *painted holds it (the drawable's width x height, row by row; g_free
+ * it), which the caller stores as a channel before blurring; otherwise
+ * *painted is NULL.  Call after gimp_ui_init, from the main thread. */
 gboolean skc_ui_dialog_run (gint32 image, gint32 drawable,
-                            SkcGimpSettings *settings);
+                            SkcGimpSettings *settings, gfloat **painted);
 
 G_END_DECLS
 

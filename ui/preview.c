@@ -10,6 +10,7 @@
 
 #include "gegl-bridge.h"
 #include "glue.h"
+#include "map-painter.h"
 
 /* Quiet time after a change before work starts (slider drags). */
 #define DEBOUNCE_MS 150
@@ -37,6 +38,7 @@ struct SkcUiPreview
   SharedEngine   *engine;     /* the last engine built, or NULL */
   gboolean        closed;
   gint            area_width, area_height; /* last seen allocation */
+  GtkWidget      *painter;                 /* of a painted map, or NULL */
 };
 
 /* One request: built in the main thread, worked in a thread, handed back
@@ -189,6 +191,27 @@ blur_thread (gpointer data)
   return NULL;
 }
 
+/* The painted map's part under job->region (0 where it has none). */
+static void
+copy_painted (SkcUiPreview *pv, Job *job)
+{
+  int          width = 0, height = 0;
+  const float *map = skc_map_painter_get_map (pv->painter, &width, &height);
+  for (gint y = 0; map && y < job->region.height; y++)
+    {
+      gint my = job->region.y + y;
+      if (my < 0 || my >= height)
+        continue;
+      for (gint x = 0; x < job->region.width; x++)
+        {
+          gint mx = job->region.x + x;
+          if (mx >= 0 && mx < width)
+            job->map[(gsize) y * job->region.width + x]
+              = map[(gsize) my * width + mx];
+        }
+    }
+}
+
 /* Main thread, with an engine: read the visible part of the drawable
  * (and of the map) grown by the engine's reach, then blur it in a
  * thread. */
@@ -227,7 +250,9 @@ read_and_blur (Job *job)
     }
   gegl_buffer_get (source, &job->region, 1.0, job->format, job->in,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  if (job->with_map)
+  if (job->with_map && pv->settings.map == SKC_GIMP_MAP_PAINTED)
+    copy_painted (pv, job);
+  else if (job->with_map)
     {
       gint          dx, dy, mx, my;
       GeglBuffer   *map = skc_ui_glue_buffer (pv->settings.map);
@@ -303,6 +328,8 @@ start_job (SkcUiPreview *pv)
   job->generation = pv->generation;
   job->cancel = g_atomic_rc_box_acquire (pv->cancel);
   job->with_map = pv->settings.map != -1;
+  if (pv->settings.map == SKC_GIMP_MAP_PAINTED && !pv->painter)
+    job->with_map = FALSE;
   job->key = engine_key (&pv->settings, job->with_map);
   if (skc_gimp_settings_to_params (&pv->settings, &job->params,
                                    &job->map_linear, &job->preset, &err)
@@ -389,6 +416,12 @@ skc_ui_preview_update (SkcUiPreview *pv, const SkcGimpSettings *settings)
 {
   pv->settings = *settings;
   restart (pv);
+}
+
+void
+skc_ui_preview_set_painter (SkcUiPreview *pv, GtkWidget *painter)
+{
+  pv->painter = painter;
 }
 
 void

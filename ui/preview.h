@@ -22,6 +22,10 @@ SkcUiPreview *skc_ui_preview_new (GtkWidget *preview, GtkWidget *status,
 /* Settings changed: a new preview follows shortly. */
 void          skc_ui_preview_update (SkcUiPreview *pv,
                                      const SkcGimpSettings *settings);
+/* Where a map painted in the dialog comes from (settings.map ==
+ * SKC_GIMP_MAP_PAINTED): `painter`'s map, on the drawable's grid. */
+void          skc_ui_preview_set_painter (SkcUiPreview *pv,
+                                          GtkWidget *painter);
 /* Stops the work in flight; results still arriving are dropped. */
 void          skc_ui_preview_free (SkcUiPreview *pv);
 

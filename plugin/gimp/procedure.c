@@ -49,3 +49,18 @@ skc_gimp_run_job (const SkcGimpSettings *settings, SkcGimpJob *job,
   gimp_progress_update (1.0);
   return GIMP_PDB_SUCCESS;
 }
+
+void
+skc_gimp_write_map (GeglBuffer *channel, gint dx, gint dy, gint width,
+                    gint height, const gfloat *map, gboolean map_linear)
+{
+  GeglRectangle at = { dx, dy, width, height };
+  /* A layer may hang over the image's edges; the channel may not. */
+  if (!gegl_rectangle_intersect (&at, &at, gegl_buffer_get_extent (channel)))
+    return;
+  const gfloat *first = map + (gsize) (at.y - dy) * width + (at.x - dx);
+  gegl_buffer_set (channel, &at, 0,
+                   babl_format (map_linear ? "Y float" : "Y' float"), first,
+                   (gint) (width * sizeof (gfloat)));
+  gegl_buffer_flush (channel);
+}

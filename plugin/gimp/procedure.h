@@ -22,6 +22,15 @@ GimpPDBStatusType skc_gimp_refuse_map (gint32 map, GError **error);
 GimpPDBStatusType skc_gimp_run_job (const SkcGimpSettings *settings,
                                     SkcGimpJob *job, GError **error);
 
+/* The name of the channel a map painted in the dialog is kept in. */
+#define SKC_GIMP_MAP_CHANNEL "skc blur map"
+
+/* Writes a painted map (width x height values on the grid of a drawable
+ * at offset dx, dy) into the image-sized buffer of a new channel, in the
+ * format the blur will read it back in (Y' unless map_linear). */
+void skc_gimp_write_map (GeglBuffer *channel, gint dx, gint dy, gint width,
+                         gint height, const gfloat *map, gboolean map_linear);
+
 G_END_DECLS
 
 #endif

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define SKC_GIMP_PROCEDURE "plug-in-skc-lens-blur"
 #define SKC_GIMP_BINARY    "skc-lens-blur"
 #define SKC_GIMP_SPEC_MAX  4200 /* "file:" + a path */
+/* The map setting of a map painted in the dialog (not yet a channel). */
+#define SKC_GIMP_MAP_PAINTED (-2)
 
 /* What the user (or a script) chose; the map is a drawable id in GIMP 2.10
  * and kept here as an id in both (-1: none). */

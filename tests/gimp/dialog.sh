@@ -27,10 +27,11 @@ drive_dialog () {
   # what the user would see.
   sleep 8
   import -window root "$shot"
-  # No window manager: focus the dialog directly, then OK is the default.
+  # No window manager: focus the dialog directly, then OK is the default
+  # (DIALOG_KEY=Escape cancels instead).
   xdotool windowfocus --sync "$window"
   sleep 0.5
-  xdotool key --clearmodifiers Return
+  xdotool key --clearmodifiers "${DIALOG_KEY:-Return}"
   for _ in $(seq 1 120); do
     kill -0 "$gimp_pid" 2>/dev/null || break
     sleep 1

@@ -28,7 +28,8 @@ rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
 work=$(pwd)
-export SKC_CACHE_DIR=off SKC_TEST_PREVIEW_LOG=1
+presets=$(cd "$data/../presets" && pwd)
+export SKC_CACHE_DIR=off SKC_TEST_PREVIEW_LOG=1 SKC_PRESETS_DIR="$presets"
 gimp_batch /dev/null
 mkdir -p "$work/profile/plug-ins/skc-lens-blur"
 cp "$plugin" "$work/profile/plug-ins/skc-lens-blur/skc-lens-blur"
@@ -41,6 +42,14 @@ else
   script="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-display-new img) (plug-in-skc-lens-blur #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector d)) (gimp-file-save RUN-NONINTERACTIVE img \"$work/ok.png\") (gimp-quit TRUE))"
 fi
 
+# After the interactive call: the image's "skc blur map" channel, if any,
+# saved as map-channel.png, and its channel count in the log.
+if [ "$version" = 2 ]; then
+  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "channels " (number->string (car (gimp-image-get-channels img))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out l "'$work'/map-channel.png" "map-channel.png"))))'
+else
+  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "channels " (number->string (vector-length (car (gimp-image-get-channels img)))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/map-channel.png"))))'
+fi
+
 # run_dialog NAME: one interactive run; OK writes ok-NAME.png, the
 # screenshot is dialog-gimpVERSION-NAME.png, GIMP's log NAME.log.
 run_dialog () {
@@ -48,23 +57,49 @@ run_dialog () {
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
   ' sh "$here/dialog.sh" "$work/dialog-gimp$version-$1.png" "$work/$1.log" \
-    "$gimp" "$(echo "$script" | sed "s|/ok.png|/ok-$1.png|g")" \
+    "$gimp" "$(echo "$script" | sed "s|/ok.png|/ok-$1.png|g; s|(gimp-quit TRUE)|$after_map (gimp-quit TRUE)|")" \
     && ok "$1: the dialog opened" || bad "$1: the dialog opened"
   log_has "$work/$1.log" "skc preview drawn: " "$1: the live preview drew a blurred view"
   shot="$work/dialog-gimp$version-$1.png"
   if [ -s "$shot" ]; then ok "$1: screenshot kept: $shot"; else bad "$1: no screenshot"; fi
 }
 
-# The dialog as it opens: OK applies its starting settings.
+# The dialog as it opens: OK applies its starting settings.  (GIMP 3
+# remembers the last settings across sessions, so the runs that change
+# them come last.)
 run_dialog settings
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
 
+# A tilt-shift band made on the Blur map page (shown for the screenshot):
+# on OK the map is kept as a hidden channel "skc blur map" and the blur
+# follows it; cancelling creates no channel.
+SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=1 run_dialog map
+if [ -s map-channel.png ]; then
+  ok "OK keeps the painted map as the channel 'skc blur map'"
+  top=$(convert map-channel.png -format '%[fx:p{256,5}]' info:)
+  band=$(convert map-channel.png -format '%[fx:p{256,170}]' info:)
+  if awk -v t="$top" -v b="$band" 'BEGIN { exit !(b < 0.01 && t > 0.5) }'; then
+    ok "the channel holds the band (0 on the line: $band, $top far from it)"
+  else
+    bad "the channel does not hold the band (line $band, far $top)"
+  fi
+  "$skc" apply photo.png -o ref-map.png --kernel shape:disc --radius 20 \
+    --map map-channel.png >/dev/null
+  same_image ok-map.png ref-map.png 1 "the blur follows the painted map as skc apply --map does"
+else
+  bad "no 'skc blur map' channel after OK"
+fi
+log_has "$work/map.log" "channels 1" "one channel after OK"
+rm -f map-channel.png
+DIALOG_KEY=Escape SKC_TEST_MAP_BAND=0,170,511,170 run_dialog cancelled
+log_has "$work/cancelled.log" "channels 0" "cancel creates no channel"
+identical_pixels ok-cancelled.png photo.png "cancel leaves the image unchanged"
+
 # A built-in preset used from the presets page (shown for the
 # screenshot), and the settings saved as a preset of the user's on OK.
-presets=$(cd "$data/../presets" && pwd)
-SKC_PRESETS_DIR=$presets SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
-SKC_TEST_PAGE=1 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
+SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
+SKC_TEST_PAGE=2 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
 "$skc" apply photo.png -o ref-star.png --preset "$presets/star-5.skcpreset" >/dev/null
 same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
 saved="$work/profile/skc-presets/Test star.skcpreset"

@@ -148,6 +148,27 @@ blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
   return GIMP_PDB_SUCCESS;
 }
 
+/* A map painted in the dialog becomes a hidden channel of the image, the
+ * blur map from then on (the caller holds an undo group open). */
+static gint32
+store_painted_map (gint32 image, gint32 drawable, const gfloat *map,
+                   gboolean map_linear)
+{
+  static const GimpRGB tint = { 0.0, 0.3, 1.0, 1.0 };
+  gint                 dx, dy;
+  gint32               channel = gimp_channel_new (
+    image, SKC_GIMP_MAP_CHANNEL, gimp_image_width (image),
+    gimp_image_height (image), 50.0, &tint);
+  gimp_image_insert_channel (image, channel, 0, 0);
+  gimp_item_set_visible (channel, FALSE);
+  gimp_drawable_offsets (drawable, &dx, &dy);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (channel);
+  skc_gimp_write_map (buffer, dx, dy, gimp_drawable_width (drawable),
+                      gimp_drawable_height (drawable), map, map_linear);
+  g_object_unref (buffer);
+  return channel;
+}
+
 /* A remembered map belongs to the image it was used on. */
 static void
 forget_stale_map (SkcGimpSettings *s, gint32 image)
@@ -166,6 +187,8 @@ run (const gchar *name, gint nparams, const GimpParam *param,
   GimpPDBStatusType status = GIMP_PDB_SUCCESS;
   GError           *error = NULL;
   SkcGimpSettings   settings;
+  gfloat           *painted = NULL;
+  gint32            channel = -1;
   GimpRunMode       mode = param[ARG_RUN_MODE].data.d_int32;
   gint32            image = param[ARG_IMAGE].data.d_image;
   gint32            drawable = param[ARG_DRAWABLE].data.d_drawable;
@@ -179,7 +202,7 @@ run (const gchar *name, gint nparams, const GimpParam *param,
       gimp_get_data (SKC_GIMP_PROCEDURE, &settings);
       forget_stale_map (&settings, image);
       gimp_ui_init (SKC_GIMP_BINARY, FALSE);
-      if (!skc_ui_dialog_run (image, drawable, &settings))
+      if (!skc_ui_dialog_run (image, drawable, &settings, &painted))
         status = GIMP_PDB_CANCEL;
       break;
     case GIMP_RUN_NONINTERACTIVE:
@@ -199,8 +222,18 @@ run (const gchar *name, gint nparams, const GimpParam *param,
       break;
     }
 
+  /* The new channel and the blur are one undo step; a failed blur takes
+     the channel away again. */
+  gimp_image_undo_group_start (image);
+  if (status == GIMP_PDB_SUCCESS && painted)
+    settings.map = channel = store_painted_map (image, drawable, painted,
+                                                settings.map_linear);
   if (status == GIMP_PDB_SUCCESS)
     status = blur_drawable (image, drawable, &settings, &error);
+  if (status != GIMP_PDB_SUCCESS && channel != -1)
+    gimp_image_remove_channel (image, channel);
+  gimp_image_undo_group_end (image);
+  g_free (painted);
   if (status == GIMP_PDB_SUCCESS && mode != GIMP_RUN_NONINTERACTIVE)
     {
       gimp_displays_flush ();

@@ -159,6 +159,28 @@ blur_drawable (GimpImage *image, GimpDrawable *drawable,
   return GIMP_PDB_SUCCESS;
 }
 
+/* A map painted in the dialog becomes a hidden channel of the image, the
+ * blur map from then on (the caller holds an undo group open). */
+static GimpChannel *
+store_painted_map (GimpImage *image, GimpDrawable *drawable,
+                   const gfloat *map, gboolean map_linear)
+{
+  GeglColor   *tint = gegl_color_new ("rgb(0.0, 0.3, 1.0)");
+  gint         dx, dy;
+  GimpChannel *channel = gimp_channel_new (
+    image, SKC_GIMP_MAP_CHANNEL, gimp_image_get_width (image),
+    gimp_image_get_height (image), 50.0, tint);
+  g_object_unref (tint);
+  gimp_image_insert_channel (image, channel, NULL, 0);
+  gimp_item_set_visible (GIMP_ITEM (channel), FALSE);
+  gimp_drawable_get_offsets (drawable, &dx, &dy);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (channel));
+  skc_gimp_write_map (buffer, dx, dy, gimp_drawable_get_width (drawable),
+                      gimp_drawable_get_height (drawable), map, map_linear);
+  g_object_unref (buffer);
+  return channel;
+}
+
 static GimpValueArray *
 run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
      GimpDrawable **drawables, GimpProcedureConfig *config, gpointer data)
@@ -166,6 +188,8 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
   GError           *error = NULL;
   GimpPDBStatusType status = GIMP_PDB_SUCCESS;
   SkcGimpSettings   settings;
+  gfloat           *painted = NULL;
+  GimpChannel      *channel = NULL;
 
   if (!drawables || !drawables[0] || drawables[1])
     {
@@ -187,13 +211,26 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
         settings.map = -1;
       if (!skc_ui_dialog_run (gimp_image_get_id (image),
                               gimp_item_get_id (GIMP_ITEM (drawables[0])),
-                              &settings))
+                              &settings, &painted))
         status = GIMP_PDB_CANCEL;
-      else
-        settings_to_config (&settings, config);
+    }
+  /* The new channel and the blur are one undo step; a failed blur takes
+     the channel away again. */
+  gimp_image_undo_group_start (image);
+  if (status == GIMP_PDB_SUCCESS && painted)
+    {
+      channel = store_painted_map (image, drawables[0], painted,
+                                   settings.map_linear);
+      settings.map = gimp_item_get_id (GIMP_ITEM (channel));
     }
   if (status == GIMP_PDB_SUCCESS)
     status = blur_drawable (image, drawables[0], &settings, &error);
+  if (status != GIMP_PDB_SUCCESS && channel)
+    gimp_image_remove_channel (image, channel);
+  gimp_image_undo_group_end (image);
+  g_free (painted);
+  if (status == GIMP_PDB_SUCCESS && run_mode == GIMP_RUN_INTERACTIVE)
+    settings_to_config (&settings, config);
   if (status == GIMP_PDB_SUCCESS && run_mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();
   return gimp_procedure_new_return_values (procedure, status, error);
