@@ -10,6 +10,8 @@
 #include <libgimp/gimpui.h>
 
 #include "compat.h"
+#include "designer.h"
+#include "gegl-bridge.h"
 #include "glue.h"
 #include "map-painter.h"
 #include "presets.h"
@@ -47,12 +49,17 @@ typedef struct
   Slider           highlight_threshold, highlight_gain;
   GtkWidget       *quality, *invert_map, *map_linear, *clip;
   GtkWidget       *preset_label, *preset_clear;
+  GtkWidget       *designer;       /* the shape designer page's designer */
+  gboolean         designer_ready; /* it shows the current shape */
+  skc_photo_set   *photos;         /* its image PSNR photos, or NULL */
   GtkWidget       *painter;        /* the blur map page's painter */
   gboolean         painter_ready;  /* it shows the drawable */
   gint32           image, drawable;
   SkcUiPreview    *preview;
   gboolean         syncing; /* widgets being set from code */
 } Dialog;
+
+static void designer_load (Dialog *d);
 
 static void
 slider_show (Slider *s, gboolean sensitive)
@@ -365,8 +372,11 @@ page_switched (GtkNotebook *notebook, gpointer page, guint number,
                gpointer data)
 {
   Dialog *d = data;
-  if (gtk_notebook_get_nth_page (notebook, (gint) number) == d->painter)
+  GtkWidget *shown = gtk_notebook_get_nth_page (notebook, (gint) number);
+  if (shown == d->painter)
     painter_load (d);
+  else if (gtk_widget_is_ancestor (d->designer, shown))
+    designer_load (d);
 }
 
 /* Painting makes the painted map the blur map. */
@@ -392,6 +402,122 @@ map_page (Dialog *d)
   skc_ui_preview_set_painter (d->preview, d->painter);
   g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
   return d->painter;
+}
+
+/* The protocol's photos (image PSNR in the designer, as `skc bench`
+ * measures it), or NULL: then the designer shows kernel SNR only. */
+static skc_photo_set *
+load_photos (void)
+{
+  static const gchar *const names[] = { "astronaut-384.ppm",
+                                        "coffee-384.ppm", "rocket-384.ppm" };
+  const gchar   *env = g_getenv ("SKC_DATA_DIR");
+  const gchar   *dir = env && env[0] ? env : SKC_DATA_DIR_DEFAULT;
+  skc_image      photos[3] = { { 0 } };
+  skc_photo_set *set = NULL;
+  skc_result     r = SKC_OK;
+  for (int i = 0; i < 3 && r == SKC_OK; i++)
+    {
+      gchar *path = g_build_filename (dir, "photos", names[i], NULL);
+      r = skc_pnm_read (path, &photos[i], NULL);
+      g_free (path);
+    }
+  if (r == SKC_OK && skc_photo_set_new (photos, 3, &set, NULL) != SKC_OK)
+    set = NULL;
+  for (int i = 0; i < 3; i++)
+    skc_image_free (&photos[i]);
+  return set;
+}
+
+/* "Load image..." in the designer reads what the GEGL op and the CLI
+ * read. */
+static gboolean
+designer_loader (const gchar *path, skc_image *weights, GError **error,
+                 gpointer data)
+{
+  skc_error  err;
+  skc_result r = skc_image_file_is_core (path)
+                   ? skc_values_read (path, weights, &err)
+                   : skc_gegl_load_weights (path, weights, &err);
+  if (r != SKC_OK)
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                         err.message);
+  return r == SKC_OK;
+}
+
+/* A drawn shape becomes the shape: a small PFM in the GIMP profile, named
+ * by its content (so a remembered or scripted `file:` spec keeps
+ * working). */
+static void
+designer_changed (GtkWidget *designer, gpointer data)
+{
+  Dialog          *d = data;
+  const skc_image *target = skc_designer_get_target (designer);
+  skc_error        err;
+  if (!target || !target->data)
+    return;
+  gchar *sum = g_compute_checksum_for_data (
+    G_CHECKSUM_SHA1, (const guchar *) target->data,
+    target->stride * target->height * sizeof (float));
+  gchar *dir = g_build_filename (gimp_directory (), "skc-shapes", NULL);
+  gchar *name = g_strdup_printf ("shape-%.12s.pfm", sum);
+  gchar *path = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0755) == 0
+      && (g_file_test (path, G_FILE_TEST_EXISTS)
+          || skc_pfm_write (path, target, &err) == SKC_OK))
+    {
+      g_snprintf (d->settings->shape, sizeof d->settings->shape, "file:%s",
+                  path);
+      sync_widgets (d);
+      settings_changed (d);
+    }
+  g_free (sum);
+  g_free (dir);
+  g_free (name);
+  g_free (path);
+}
+
+static void
+brush_picked (const float *mask, gint width, gint height, gpointer data)
+{
+  Dialog *d = data;
+  designer_load (d);
+  skc_designer_set_target (d->designer, mask, width, height);
+}
+
+/* The designer starts from the current shape (when the page is first
+ * needed: fitting it costs a moment). */
+static void
+designer_load (Dialog *d)
+{
+  if (d->designer_ready)
+    return;
+  d->designer_ready = TRUE;
+  if (d->shape.kind == SKC_SHAPE_FILE)
+    skc_designer_load_file (d->designer, d->shape.path, NULL);
+  else
+    skc_designer_set_shape (d->designer, &d->shape);
+  /* From here on, edits are the user's. */
+  g_signal_connect (d->designer, "changed", G_CALLBACK (designer_changed), d);
+}
+
+static GtkWidget *
+designer_page (Dialog *d)
+{
+  GtkWidget *page = skc_ui_box_new (TRUE, 6);
+  GtkWidget *row = skc_ui_box_new (FALSE, 6);
+  skc_ui_set_margin (page, 6);
+  d->photos = load_photos ();
+  d->designer = skc_designer_new (d->photos);
+  skc_designer_set_loader (d->designer, designer_loader, NULL, NULL, NULL);
+  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Start from a GIMP brush:"),
+                      FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row),
+                      skc_ui_glue_brush_button_new (brush_picked, d), FALSE,
+                      FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (page), row, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (page), d->designer, TRUE, TRUE, 0);
+  return page;
 }
 
 static GtkWidget *
@@ -557,6 +683,8 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   d.preview = skc_ui_preview_new (preview, status, drawable);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),
+                            gtk_label_new_with_mnemonic ("Shape _designer"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), map_page (&d),
                             gtk_label_new_with_mnemonic ("Blur _map"));
   g_signal_connect (notebook, "switch-page", G_CALLBACK (page_switched), &d);
@@ -576,6 +704,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   const gchar *shown = g_getenv ("SKC_TEST_PAGE");
   const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
   const gchar *band = g_getenv ("SKC_TEST_MAP_BAND"); /* x0,y0,x1,y1 */
+  const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
   double       b[4];
   if (use && use[0])
     use_preset (&d, use);
@@ -584,6 +713,11 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
     {
       painter_load (&d);
       skc_map_painter_band (d.painter, b[0], b[1], b[2], b[3]);
+    }
+  if (drawn && drawn[0])
+    {
+      designer_load (&d);
+      skc_designer_load_file (d.designer, drawn, NULL);
     }
   if (shown && shown[0])
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
@@ -613,7 +747,9 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   skc_ui_preview_free (d.preview);
   g_signal_handlers_disconnect_by_data (notebook, &d);
   g_signal_handlers_disconnect_by_data (d.painter, &d);
+  g_signal_handlers_disconnect_by_data (d.designer, &d);
   gtk_widget_destroy (dialog);
+  skc_photo_set_free (d.photos);
   if (ok)
     *settings = edited;
   return ok;

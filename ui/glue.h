@@ -20,6 +20,13 @@ GtkWidget  *skc_ui_glue_preview_new (gint32 drawable);
 GeglBuffer *skc_ui_glue_buffer (gint32 drawable);
 void        skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y);
 
+/* A button that opens GIMP's own brush chooser; each brush picked is
+ * handed over as its mask (0..1, width x height, row by row). */
+typedef void (*SkcUiBrushPicked) (const float *mask, gint width, gint height,
+                                  gpointer data);
+GtkWidget *skc_ui_glue_brush_button_new (SkcUiBrushPicked picked,
+                                         gpointer data);
+
 G_END_DECLS
 
 #endif

@@ -29,7 +29,9 @@ mkdir -p "$work"
 cd "$work" || exit 1
 work=$(pwd)
 presets=$(cd "$data/../presets" && pwd)
-export SKC_CACHE_DIR=off SKC_TEST_PREVIEW_LOG=1 SKC_PRESETS_DIR="$presets"
+procedure=plug-in-skc-lens-blur
+export SKC_CACHE_DIR=off SKC_TEST_PREVIEW_LOG=1 SKC_PRESETS_DIR="$presets" \
+  SKC_DATA_DIR="$data"
 gimp_batch /dev/null
 mkdir -p "$work/profile/plug-ins/skc-lens-blur"
 cp "$plugin" "$work/profile/plug-ins/skc-lens-blur/skc-lens-blur"
@@ -53,6 +55,9 @@ fi
 # run_dialog NAME: one interactive run; OK writes ok-NAME.png, the
 # screenshot is dialog-gimpVERSION-NAME.png, GIMP's log NAME.log.
 run_dialog () {
+  # Each run starts from the plug-in's defaults: GIMP 3 remembers the last
+  # values across sessions (GIMP 2.10 only within one).
+  rm -f "$work/profile/plug-in-settings/"*"$procedure"*
   xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
@@ -64,17 +69,29 @@ run_dialog () {
   if [ -s "$shot" ]; then ok "$1: screenshot kept: $shot"; else bad "$1: no screenshot"; fi
 }
 
-# The dialog as it opens: OK applies its starting settings.  (GIMP 3
-# remembers the last settings across sessions, so the runs that change
-# them come last.)
+# The dialog as it opens: OK applies its starting settings.
 run_dialog settings
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
 
+# A shape loaded into the designer (as its "Load image..." does) becomes
+# the shape: a PFM in the profile's skc-shapes folder, applied on OK.
+SKC_TEST_DESIGNER_LOAD="$data/kernels/ampersand-392.pgm" SKC_TEST_PAGE=1 \
+  run_dialog designer
+drawn=$(ls "$work"/profile/skc-shapes/shape-*.pfm 2>/dev/null | head -1)
+if [ -n "$drawn" ]; then
+  ok "the designed shape is kept in the profile ($(basename "$drawn"))"
+  "$skc" apply photo.png -o ref-designer.png --kernel "file:$drawn" \
+    --radius 20 >/dev/null
+  same_image ok-designer.png ref-designer.png 1 "OK applies the designed shape as skc apply does"
+else
+  bad "no designed shape in $work/profile/skc-shapes"
+fi
+
 # A tilt-shift band made on the Blur map page (shown for the screenshot):
 # on OK the map is kept as a hidden channel "skc blur map" and the blur
 # follows it; cancelling creates no channel.
-SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=1 run_dialog map
+SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=2 run_dialog map
 if [ -s map-channel.png ]; then
   ok "OK keeps the painted map as the channel 'skc blur map'"
   top=$(convert map-channel.png -format '%[fx:p{256,5}]' info:)
@@ -99,7 +116,7 @@ identical_pixels ok-cancelled.png photo.png "cancel leaves the image unchanged"
 # A built-in preset used from the presets page (shown for the
 # screenshot), and the settings saved as a preset of the user's on OK.
 SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
-SKC_TEST_PAGE=2 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
+SKC_TEST_PAGE=3 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
 "$skc" apply photo.png -o ref-star.png --preset "$presets/star-5.skcpreset" >/dev/null
 same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
 saved="$work/profile/skc-presets/Test star.skcpreset"

@@ -34,3 +34,39 @@ skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y)
 {
   gimp_drawable_offsets (drawable, x, y);
 }
+
+typedef struct
+{
+  SkcUiBrushPicked picked;
+  gpointer         data;
+} BrushHook;
+
+/* GIMP 2.10 hands the brush's mask over with the signal. */
+static void
+brush_set (GimpBrushSelectButton *button, const gchar *name, gdouble opacity,
+           gint spacing, GimpLayerMode mode, gint width, gint height,
+           const guchar *mask, gboolean closing, gpointer data)
+{
+  BrushHook *hook = data;
+  gsize      count = (gsize) width * height;
+  gfloat    *values = mask ? g_try_new (gfloat, count) : NULL;
+  if (!values)
+    return;
+  for (gsize i = 0; i < count; i++)
+    values[i] = mask[i] / 255.0f;
+  hook->picked (values, width, height, hook->data);
+  g_free (values);
+}
+
+GtkWidget *
+skc_ui_glue_brush_button_new (SkcUiBrushPicked picked, gpointer data)
+{
+  BrushHook *hook = g_new (BrushHook, 1);
+  GtkWidget *button = gimp_brush_select_button_new ("Start from a GIMP brush",
+                                                    NULL, -1.0, -1, -1);
+  hook->picked = picked;
+  hook->data = data;
+  g_signal_connect_data (button, "brush-set", G_CALLBACK (brush_set), hook,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  return button;
+}

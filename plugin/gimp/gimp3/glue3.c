@@ -37,3 +37,47 @@ skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y)
 {
   gimp_drawable_get_offsets (gimp_drawable_get_by_id (drawable), x, y);
 }
+
+typedef struct
+{
+  SkcUiBrushPicked picked;
+  gpointer         data;
+} BrushHook;
+
+/* GIMP 3 names the brush; its mask is read through libgimp. */
+static void
+brush_set (GimpResourceChooser *chooser, GimpResource *resource,
+           gboolean closing, gpointer data)
+{
+  BrushHook  *hook = data;
+  GeglBuffer *mask;
+  if (!GIMP_IS_BRUSH (resource))
+    return;
+  mask = gimp_brush_get_mask (GIMP_BRUSH (resource), 1024, 1024,
+                              babl_format ("Y float"));
+  if (!mask)
+    return;
+  const GeglRectangle *extent = gegl_buffer_get_extent (mask);
+  gfloat *values = g_try_new (gfloat, (gsize) extent->width * extent->height);
+  if (values)
+    {
+      gegl_buffer_get (mask, extent, 1.0, babl_format ("Y float"), values,
+                       GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      hook->picked (values, extent->width, extent->height, hook->data);
+      g_free (values);
+    }
+  g_object_unref (mask);
+}
+
+GtkWidget *
+skc_ui_glue_brush_button_new (SkcUiBrushPicked picked, gpointer data)
+{
+  BrushHook *hook = g_new (BrushHook, 1);
+  GtkWidget *chooser = gimp_brush_chooser_new ("Start from a GIMP brush",
+                                               "GIMP brush", NULL);
+  hook->picked = picked;
+  hook->data = data;
+  g_signal_connect_data (chooser, "resource-set", G_CALLBACK (brush_set),
+                         hook, (GClosureNotify) (void (*) (void)) g_free, 0);
+  return chooser;
+}
