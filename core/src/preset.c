@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "skc/filterfile.h"
+#include "numtext.h"
 #include "skc/imagefile.h"
 #include "io_private.h"
 
@@ -21,7 +22,6 @@
 /* The longest real line is a float bitmap row: 1024 numbers of at most
  * 16 characters. */
 #define LINE_MAX_BYTES ((size_t) 1 << 20)
-#define NUMBER_MAX_CHARS 40
 #define KEY_MAX_BYTES (SKC_PATH_MAX + 256)
 
 #if defined(__GNUC__)
@@ -178,119 +178,6 @@ params_out_of_range (const skc_params *p)
 /* ------------------------------------------------------------------ */
 /* Numbers, whatever the locale                                        */
 /* ------------------------------------------------------------------ */
-
-/* Files always use '.', but printf and strtod follow LC_NUMERIC, which a
- * host (GIMP) may set to a ',' locale.  snprintf tells the locale's point
- * and, unlike localeconv, is thread-safe. */
-static void
-locale_point (char *point, size_t size)
-{
-  char sample[32];
-  int length = snprintf (sample, sizeof sample, "%.1f", 0.5);
-
-  if (length < 3 || (size_t) (length - 2) >= size)
-    {
-      snprintf (point, size, ".");
-      return;
-    }
-  memcpy (point, sample + 1, (size_t) (length - 2));
-  point[length - 2] = '\0';
-}
-
-static void
-to_c_point (char *text)
-{
-  char point[16];
-  char *found;
-  size_t point_length;
-
-  locale_point (point, sizeof point);
-  if (strcmp (point, ".") == 0 || (found = strstr (text, point)) == NULL)
-    return;
-  point_length = strlen (point);
-  *found = '.';
-  memmove (found + 1, found + point_length, strlen (found + point_length) + 1);
-}
-
-/* The shortest of 15, 16 or 17 digits that reads back as the same double,
- * so that 0.6 stays "0.6". */
-static void
-format_double (double value, char *buffer, size_t size)
-{
-  int precision;
-
-  for (precision = 15; precision < 17; precision++)
-    {
-      snprintf (buffer, size, "%.*g", precision, value);
-      if (strtod (buffer, NULL) == value)
-        break;
-    }
-  if (precision == 17)
-    snprintf (buffer, size, "%.17g", value);
-  to_c_point (buffer);
-}
-
-/* Nine significant digits read back as the same float. */
-static void
-format_float (float value, char *buffer, size_t size)
-{
-  snprintf (buffer, size, "%.9g", (double) value);
-  to_c_point (buffer);
-}
-
-/* A token in the C spelling as a finite double (or float).  Only digits,
- * signs, '.', 'e' and 'E' pass, which keeps out "nan", "inf", hex floats
- * and a locale's ','. */
-static bool
-parse_real (const char *token, size_t length, bool single, double *value)
-{
-  char buffer[NUMBER_MAX_CHARS + 32];
-  char point[16];
-  size_t point_length;
-  size_t used = 0;
-  char *end;
-
-  if (length == 0 || length > NUMBER_MAX_CHARS)
-    return false;
-  locale_point (point, sizeof point);
-  point_length = strlen (point);
-  for (size_t i = 0; i < length; i++)
-    {
-      char c = token[i];
-
-      if (c == '.')
-        {
-          if (used + point_length >= sizeof buffer)
-            return false;
-          memcpy (buffer + used, point, point_length);
-          used += point_length;
-          continue;
-        }
-      if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e'
-            || c == 'E'))
-        return false;
-      buffer[used++] = c;
-    }
-  buffer[used] = '\0';
-  errno = 0;
-  if (single)
-    {
-      float parsed = strtof (buffer, &end);
-
-      if (end == buffer || *end != '\0' || !isfinite (parsed))
-        return false;
-      *value = parsed;
-    }
-  else
-    {
-      double parsed = strtod (buffer, &end);
-
-      if (end == buffer || *end != '\0' || !isfinite (parsed))
-        return false;
-      *value = parsed;
-    }
-  return true;
-}
 
 /* ------------------------------------------------------------------ */
 /* The object                                                          */
@@ -671,7 +558,7 @@ write_number (FILE *stream, const char *key, double value)
 {
   char number[40];
 
-  format_double (value, number, sizeof number);
+  skc_format_double (value, number, sizeof number);
   fprintf (stream, "%s = %s\n", key, number);
 }
 
@@ -729,7 +616,7 @@ skc_preset_write (const skc_preset *preset, FILE *stream)
                 {
                   char number[40];
 
-                  format_float (v, number, sizeof number);
+                  skc_format_float (v, number, sizeof number);
                   fprintf (stream, x > 0 ? " %s" : "%s", number);
                 }
             }
@@ -948,7 +835,7 @@ parse_number_value (reader *r, int key, const char *value, size_t length,
   double v;
 
   quote (value, length, shown, sizeof shown);
-  if (!parse_real (value, length, false, &v))
+  if (!skc_parse_real (value, length, false, &v))
     return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not a %s", key_names[key],
                  shown, range->integer ? "whole number" : "finite number");
   if (range->integer && v != floor (v))
@@ -1130,7 +1017,7 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
 
               if (found < b->width)
                 {
-                  if (!parse_real (t, tl, true, &v))
+                  if (!skc_parse_real (t, tl, true, &v))
                     return FAIL (r, SKC_ERR_PARSE,
                                  "bitmap row %d: '%s' is not a finite number",
                                  y + 1, quote (t, tl, shown, sizeof shown));

@@ -2,6 +2,7 @@
  * built-in bokeh shapes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc/kernel.h"
+#include "numtext.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -59,13 +60,12 @@ shape_keys (skc_shape_kind kind)
     }
 }
 
+/* In the C spelling whatever the locale: a plug-in runs under the user's
+ * LC_NUMERIC, which may spell 0.6 as "0,6". */
 static int
 parse_number (const char *text, double *value)
 {
-  char *end;
-  errno = 0;
-  *value = strtod (text, &end);
-  return end != text && *end == '\0' && errno == 0 && isfinite (*value);
+  return skc_parse_real (text, strlen (text), false, value);
 }
 
 static skc_result
@@ -198,22 +198,26 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
   unsigned keys = shape_keys (s->kind);
   int      n = snprintf (buf, len, "shape:%s", shape_names[s->kind]);
   char     sep = ':';
-#define APPEND(bit, fmt, value)                                                \
+  char     number[64];
+  /* Numbers in their shortest exact C spelling (0.6, not
+     0.59999999999999998 nor a locale's 0,6). */
+#define APPEND(bit, name, value)                                               \
   if ((keys & (bit)) && n >= 0 && (size_t) n < len)                            \
     {                                                                          \
-      n += snprintf (buf + n, len - n, "%c" fmt, sep, value);                  \
+      skc_format_double ((value), number, sizeof number);                      \
+      n += snprintf (buf + n, len - n, "%c%s=%s", sep, (name), number);        \
       sep = ',';                                                               \
     }
-  APPEND (KEY_BLADES, "blades=%d", s->blades);
-  APPEND (KEY_POINTS, "points=%d", s->points);
-  APPEND (KEY_INNER, "inner=%.17g", s->inner);
-  APPEND (KEY_SIGMA, "sigma=%.17g", s->sigma);
-  APPEND (KEY_CURVATURE, "curvature=%.17g", s->curvature);
+  APPEND (KEY_BLADES, "blades", (double) s->blades);
+  APPEND (KEY_POINTS, "points", (double) s->points);
+  APPEND (KEY_INNER, "inner", s->inner);
+  APPEND (KEY_SIGMA, "sigma", s->sigma);
+  APPEND (KEY_CURVATURE, "curvature", s->curvature);
   /* Rotation 0 is the default orientation; leaving it out keeps the common
      specs short. */
   if (s->rotation == 0)
     keys &= ~(unsigned) KEY_ROTATION;
-  APPEND (KEY_ROTATION, "rotation=%.17g", s->rotation);
+  APPEND (KEY_ROTATION, "rotation", s->rotation);
 #undef APPEND
 }
 

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "check.h"
@@ -160,6 +161,8 @@ test_specs (void)
   skc_shape back;
   CHECK (skc_shape_parse (buf, &back, &err) == SKC_OK);
   CHECK (back.blades == 9 && back.curvature == s.curvature);
+  CHECK_MSG (strcmp (buf, "shape:polygon:blades=9,curvature=0.6") == 0,
+             "formatted as %s", buf);
   CHECK (skc_shape_parse ("file:/tmp/x.png", &s, &err) == SKC_OK
          && s.kind == SKC_SHAPE_FILE && strcmp (s.path, "/tmp/x.png") == 0);
   CHECK (skc_shape_parse ("heart", &s, &err) == SKC_OK
@@ -247,11 +250,41 @@ test_from_values (void)
   free (big);
 }
 
+/* Specs read and write the C spelling under a host's LC_NUMERIC that
+ * spells 0.6 as "0,6" (GIMP runs plug-ins under the user's locale). */
+static void
+test_specs_in_comma_locale (void)
+{
+  if (!setlocale (LC_NUMERIC, "de_DE.UTF-8"))
+    {
+      printf ("skipped: no de_DE.UTF-8 locale (scripts/install-deps.sh "
+              "generates it)\n");
+      return;
+    }
+  char probe[16];
+  snprintf (probe, sizeof probe, "%.1f", 0.5);
+  CHECK_MSG (strcmp (probe, "0,5") == 0, "the locale prints %s", probe);
+  skc_shape s;
+  skc_error err;
+  CHECK (skc_shape_parse ("shape:polygon:blades=9,curvature=0.6", &s, &err)
+         == SKC_OK);
+  CHECK_NEAR (s.curvature, 0.6, 0);
+  char buf[256];
+  skc_shape_format (&s, buf, sizeof buf);
+  CHECK_MSG (strcmp (buf, "shape:polygon:blades=9,curvature=0.6") == 0,
+             "formatted as %s", buf);
+  skc_shape other;
+  CHECK (skc_shape_parse ("shape:polygon:curvature=0,6", &other, &err)
+         != SKC_OK);
+  setlocale (LC_NUMERIC, "C");
+}
+
 int
 main (void)
 {
   test_generators ();
   test_specs ();
+  test_specs_in_comma_locale ();
   test_from_values ();
   return check_summary ();
 }
