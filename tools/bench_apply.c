@@ -90,6 +90,7 @@ typedef struct
   int       reference_y0, reference_y1;
   double    radius;
   skc_image kernel;     /* the dense target at `radius` */
+  skc_quality quality;  /* skc's */
 } bench_setup;
 
 static double
@@ -359,6 +360,20 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
   skc_image_free (&out);
 }
 
+/* MACs per pixel and channel the engine's description states (0 if it
+ * states none, e.g. blur maps). */
+static long
+engine_macs (const skc_engine *engine)
+{
+  const char *what = skc_engine_describe (engine);
+  const char *at = strstr (what, " MACs");
+  if (!at)
+    return 0;
+  while (at > what && at[-1] >= '0' && at[-1] <= '9')
+    at--;
+  return strtol (at, NULL, 10);
+}
+
 static void
 method_skc (bench_setup *s, int with_map, method_report *rep)
 {
@@ -367,6 +382,7 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   p.shape = s->shape;
   p.radius = s->radius;
   p.threads = s->threads;
+  p.quality = s->quality;
   p.clip = 0; /* compare the filter itself with the exact convolution */
   skc_engine *engine;
   skc_error   err;
@@ -379,7 +395,21 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   rep->prepare = now_seconds () - t0;
   snprintf (rep->describe, sizeof rep->describe, "%s",
             skc_engine_describe (engine));
-  snprintf (rep->note, sizeof rep->note, "prep: engine (fit cache)");
+  static const char *const qualities[] = { "draft", "normal", "high" };
+  /* The representation the planner picked, from the description. */
+  const char *what = skc_engine_describe (engine);
+  const char *kind = strstr (what, "knots tables")      ? "knots tables"
+                     : strstr (what, "basis complexes") ? "DISK basis"
+                     : strstr (what, "uniform: knots")  ? "knots"
+                     : strstr (what, "separable")       ? "separable"
+                                                        : "complex";
+  char macs[48] = "";
+  if (engine_macs (engine) > 0)
+    snprintf (macs, sizeof macs, "; %s%ld MACs",
+              strstr (what, "up to ") ? "up to " : "", engine_macs (engine));
+  snprintf (rep->note, sizeof rep->note,
+            "prep: engine (fit cache); quality %s: %s%s",
+            qualities[s->quality], kind, macs);
   measure_engine (s, engine, 3, with_map, rep);
   skc_engine_free (engine);
 }
@@ -1085,6 +1115,9 @@ cli_bench_apply (int argc, char **argv)
   int         radius_count = 4;
   const char *csv_path = "bench-apply.csv";
   const char *shape_spec = "shape:disc";
+  skc_quality quality = SKC_QUALITY_NORMAL;
+  /* Which comparators run: all by default. */
+  char only[256] = ",skc,skc-map,fftw,dense,svd,gegl,";
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -1106,10 +1139,25 @@ cli_bench_apply (int argc, char **argv)
         csv_path = cli_value (argc, argv, &i);
       else if (strcmp (a, "--no-gegl") == 0)
         use_gegl = 0;
+      else if (strcmp (a, "--quality") == 0)
+        {
+          const char *q = cli_value (argc, argv, &i);
+          if (strcmp (q, "draft") == 0)
+            quality = SKC_QUALITY_DRAFT;
+          else if (strcmp (q, "normal") == 0)
+            quality = SKC_QUALITY_NORMAL;
+          else if (strcmp (q, "high") == 0)
+            quality = SKC_QUALITY_HIGH;
+          else
+            cli_die ("--quality: draft, normal or high, not '%s'", q);
+        }
+      else if (strcmp (a, "--methods") == 0)
+        snprintf (only, sizeof only, ",%s,", cli_value (argc, argv, &i));
       else
         cli_die ("bench apply: unknown option '%s' (--size WxH, --threads T, "
-                 "--radii a,b, --shape SPEC, --runs N, --quick, --csv FILE, "
-                 "--no-gegl)",
+                 "--radii a,b, --shape SPEC, --quality Q, --methods "
+                 "skc,skc-map,fftw,dense,svd,gegl, --runs N, --quick, --csv "
+                 "FILE, --no-gegl)",
                  a);
     }
   if (quick)
@@ -1126,8 +1174,13 @@ cli_bench_apply (int argc, char **argv)
   use_gegl = 0;
 #endif
 
-  bench_setup s = { .width = width, .height = height, .threads = threads,
-                    .runs = runs };
+  bench_setup s = { .width = width,
+                    .height = height,
+                    .threads = threads,
+                    .runs = runs,
+                    .quality = quality };
+  if (!strstr (only, ",gegl,"))
+    use_gegl = 0;
   skc_error   err;
   if (skc_shape_parse (shape_spec, &s.shape, &err) != SKC_OK)
     cli_die ("--shape: %s", err.message);
@@ -1157,9 +1210,13 @@ cli_bench_apply (int argc, char **argv)
   char shape_name[SKC_PATH_MAX + 64];
   skc_shape_format (&s.shape, shape_name, sizeof shape_name);
   printf ("image %dx%d RGBA float (%.0f MB; pseudo-photo with highlights), "
-          "shape %s, %d threads, median of %d runs after a warm-up; "
-          "blur map: tilt-shift%s%s\n",
-          width, height, input_mb, shape_name, threads, runs,
+          "shape %s, skc quality %s, %d threads, median of %d runs after "
+          "a warm-up; blur map: tilt-shift%s%s\n",
+          width, height, input_mb, shape_name,
+          quality == SKC_QUALITY_HIGH    ? "high"
+          : quality == SKC_QUALITY_DRAFT ? "draft"
+                                         : "normal",
+          threads, runs,
 #ifdef SKC_HAVE_FFTW3F
           "; PSNR against the exact convolution (FFTW result), interior, "
           "colour",
@@ -1223,6 +1280,20 @@ cli_bench_apply (int argc, char **argv)
                                                method_gegl_variable, 1 };
         }
 #endif
+      /* Keep the methods asked for (FFTW first still: the reference). */
+      static const char *const keys[]
+          = { "skc", "dense", "fftw", "svd", "gegl", "gegl", "gegl" };
+      int kept = 0;
+      for (int m = 0; m < count; m++)
+        {
+          char key[32];
+          snprintf (key, sizeof key, ",%s%s,", keys[plan[m].method],
+                    plan[m].method == METHOD_SKC && plan[m].with_map ? "-map"
+                                                                     : "");
+          if (strstr (only, key))
+            plan[kept++] = plan[m];
+        }
+      count = kept;
       int first = n;
       for (int m = 0; m < count; m++)
         {

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "filter_private.h"
+#include "internal.h"
+#include "skc/knots.h"
+#include "skc/metrics.h"
 
 /* Bumped whenever the fitter changes what it produces, so that stale disk
  * cache entries are not reused. */
@@ -233,20 +236,114 @@ scale_for_radius (double r)
  * at small ones, where sub-pixel offsets matter; separable filters pass for
  * separable shapes (Gaussians, axis-aligned squares). */
 #define CHEAPER_LOSS_ALLOWANCE 2.0
+/* Knots (prefix sums, exact rims) replace complexes for flat kernels: a
+ * kernel is flat when its exact knots cost at most this many reads per
+ * kernel line (disc about 5, ring 8.5; a Gaussian needs every pixel). */
+#define KNOTS_FLAT_PER_LINE 12
+/* Knot budgets in MACs per kernel line: draft and normal (260 MACs at the
+ * benchmark's 49 px, where the suite's flat shapes reach 30-40 dB kernel
+ * SNR against DISK's 15); high quality is exact. */
+#define KNOTS_DRAFT_PER_LINE 2.65
+#define KNOTS_NORMAL_PER_LINE 5.3
+/* A separable filter this close to the target (kernel error, 60 dB) keeps
+ * the separable path when it is cheaper: small Gaussians are flat enough
+ * by the count above, but rank 1 is exact for them. */
+#define SEPARABLE_EXACT_ERROR 1e-3
 /* A separable filter's multiply-add runs ~2.5x slower than a complex's in
  * this engine (skc bench apply, 24 MP: rank 2 at 84 MACs took 0.37 s, a
  * whole-pixel complex at 96 MACs 0.17 s): the planner compares costs with
  * that factor. */
 #define SEPARABLE_COST_FACTOR 2.5
 
-/* The cheapest filter that reaches the quality: the bilinear complex sets
- * the level; a whole-pixel complex or a rank-1/2 separable filter replaces
- * it when close enough and cheaper (MACs per pixel and channel).  Swirl
- * turns offsets off the pixel grid, so it always gets the bilinear fit. */
+/* Knots for a flat target at this quality, or NULL (and no error) when
+ * the target is not flat or a separable filter does better. */
+static skc_result
+plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
+            size_t plan_len, skc_error *err)
+{
+  *out = NULL;
+  skc_image target = { 0 };
+  skc_result r = make_target (p, radius, 0, &target, err);
+  if (r != SKC_OK)
+    return r;
+  int size = target.width;
+  long exact = skc_knots_exact_count (&target, SKC_KNOTS_ROWS);
+  long columns = skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS);
+  exact = columns >= 0 && columns < exact ? columns : exact;
+  if (exact < 0 || exact > (long) KNOTS_FLAT_PER_LINE * size)
+    {
+      skc_image_free (&target);
+      return SKC_OK;
+    }
+  long budget = p->quality == SKC_QUALITY_HIGH
+                    ? 0
+                    : (long) lround ((p->quality == SKC_QUALITY_DRAFT
+                                          ? KNOTS_DRAFT_PER_LINE
+                                          : KNOTS_NORMAL_PER_LINE)
+                                     * size);
+  skc_filter *knots = NULL;
+  r = skc_knots_fit (&target, budget, SKC_KNOTS_AXIS_BEST, &knots, err);
+  skc_image effective = { 0 };
+  if (r == SKC_OK && skc_filter_render (knots, &effective) != SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  double error = r == SKC_OK ? skc_kernel_error (&effective, &target) : 1;
+  skc_image_free (&effective);
+
+  /* Separable targets (squares, small Gaussians): rank 1 if it is exact
+     and cheaper. */
+  skc_filter *separable = NULL;
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.method = SKC_METHOD_LOWRANK;
+  opts.rank = 1;
+  if (r == SKC_OK && skc_fit (&target, &opts, &separable, NULL, NULL) == SKC_OK
+      && skc_filter_render (separable, &effective) == SKC_OK
+      && skc_kernel_error (&effective, &target) <= SEPARABLE_EXACT_ERROR
+      && SEPARABLE_COST_FACTOR * skc_filter_macs (separable)
+             < skc_filter_macs (knots))
+    {
+      skc_filter_free (knots);
+      knots = NULL;
+    }
+  skc_image_free (&effective);
+  skc_filter_free (separable);
+  skc_image_free (&target);
+  if (r != SKC_OK || !knots)
+    {
+      skc_filter_free (knots);
+      return r;
+    }
+  skc_filter_info info = { 0 };
+  target_identity (p, info.spec, sizeof info.spec);
+  info.radius = radius;
+  info.target_size = size;
+  skc_filter_set_info (knots, &info);
+  snprintf (plan, plan_len,
+            "knots (flat kernel: %ld exact knots, at most %d per line); %s "
+            "quality: %s, kernel SNR %.1f dB",
+            exact, KNOTS_FLAT_PER_LINE, quality_names[p->quality],
+            budget > 0 && skc_filter_macs (knots) < exact + 1 ? "a budget"
+                                                              : "exact",
+            error > 0 ? -20 * log10 (error) : INFINITY);
+  *out = knots;
+  return SKC_OK;
+}
+
+/* The cheapest filter that reaches the quality: knots for flat kernels;
+ * otherwise the bilinear complex sets the level, and a whole-pixel
+ * complex or a rank-1/2 separable filter replaces it when close enough and
+ * cheaper (MACs per pixel and channel).  Swirl turns offsets off the pixel
+ * grid, so it always gets the bilinear fit. */
 static skc_result
 plan_uniform (const skc_params *p, double radius, skc_filter **out,
               char *plan, size_t plan_len, skc_error *err)
 {
+  if (p->swirl <= 0)
+    {
+      skc_result r = plan_knots (p, radius, out, plan, plan_len, err);
+      if (r != SKC_OK || *out)
+        return r;
+    }
   double     bilinear_loss = 0;
   skc_result r = fit_radius_as (p, radius, 0, SKC_OFFSETS_BILINEAR, NULL, 1,
                                 NULL, out, &bilinear_loss, err);
@@ -313,6 +410,47 @@ plan_uniform (const skc_params *p, double radius, skc_filter **out,
   return SKC_OK;
 }
 
+/* A knots filter: its knots become taps on the prefix-sum image; the
+ * tile code reads a block further back, where its prefix sums start. */
+static skc_result
+prepare_knots (skc_engine *e, skc_scale *s, skc_error *err)
+{
+  const skc_filter *f = s->filter;
+  skc_image kernel = { 0 };
+  if (!skc_knot_taps_build (f, &s->taps[0])
+      || skc_filter_render (f, &kernel) != SKC_OK)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  s->knots_clamp = 1;
+  for (int y = 0; y < kernel.height; y++)
+    for (int x = 0; x < kernel.width; x++)
+      s->knots_clamp &= *skc_image_pixel (&kernel, x, y) >= 0;
+  skc_image_free (&kernel);
+  double total = 0;
+  for (int t = 0; t < s->taps[0].count; t++)
+    total += fabs (s->taps[0].c[t]);
+  s->knot_abs = (float) total;
+  s->knots = 1;
+  s->knot_axis = f->axis;
+  s->knot_half = f->size / 2;
+  s->reach = f->size / 2;
+  e->kernel_reach = scale_full_reach (s);
+  s->reach = f->size / 2 + SKC_ENGINE_KNOTS_BLOCK - 1;
+  e->reach = scale_full_reach (s);
+  char scale_note[96] = "";
+  if (s->factor > 1)
+    snprintf (scale_note, sizeof scale_note,
+              " on %dx%d blocks (radius %g there)", s->factor, s->factor,
+              e->params.radius / s->factor);
+  snprintf (e->description, sizeof e->description,
+            "uniform: knots %dx%d along %s%s (%d knots, %ld MACs per pixel "
+            "and channel%s, reach %d px)%s%s",
+            f->size, f->size, f->axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+            scale_note, skc_filter_knot_count (f), skc_filter_macs (f),
+            s->factor > 1 ? " at that scale" : "", e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
+  return SKC_OK;
+}
+
 static skc_result
 prepare_uniform (skc_engine *e, skc_error *err)
 {
@@ -344,6 +482,12 @@ prepare_uniform (skc_engine *e, skc_error *err)
   if (s->filter->kind == SKC_FILTER_LOWRANK && p->swirl > 0)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "swirl turns sparse complexes; this filter is separable");
+  if (s->filter->kind == SKC_FILTER_KNOTS && p->swirl > 0)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "swirl turns sparse complexes; this filter is made of "
+                     "knots");
+  if (s->filter->kind == SKC_FILTER_KNOTS)
+    return prepare_knots (e, s, err);
   if (s->filter->kind == SKC_FILTER_LOWRANK)
     {
       s->reach = s->filter->size / 2;
@@ -443,7 +587,7 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
   if (!shape || shape->kind != SKC_FILTER_COMPLEX)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "a blur map needs a sparse complex, not a separable "
-                     "filter");
+                     "or knots filter");
   if (with_identity)
     {
       s->members[0] = identity_like (shape);
@@ -503,6 +647,164 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
   return SKC_OK;
 }
 
+/* Blur maps with knots: tables every KNOTS_MAP_STEP px of radius (in the
+ * scale's pixels); a pixel uses the nearest, so its kernel is at most
+ * 1/16 px too small or too large. */
+#define KNOTS_MAP_STEP 0.125
+/* Blur maps of flat shapes up to this radius run on knots tables, larger
+ * ones on the DISK basis.  Measured (24 MP RGBA, 2 threads, disc and
+ * heart, tilt-shift and a synthetic depth map; docs/benchmarks.md): the
+ * tables take 0.5-1.0x the basis' time up to R 25, 1.1-1.3x at 50 and
+ * 100, 1.4x at 150, and are 7-27 dB closer to brute-force truth up to 50.
+ * Their cost grows with the radius on each scale; the basis' does not. */
+#define KNOTS_MAP_MAX_RADIUS 64.0
+double skc_engine_knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
+
+/* The rule's radius; SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides
+ * it, so that `skc bench maps` can measure both representations side by
+ * side (-1: always the basis). */
+static double
+knots_map_max_radius (void)
+{
+  const char *text = getenv ("SKC_KNOTS_MAP_MAX_RADIUS");
+  char *end = NULL;
+  double v = text && *text ? strtod (text, &end) : NAN;
+  return end && *end == '\0' && isfinite (v) ? v
+                                             : skc_engine_knots_map_max_radius;
+}
+
+/* The knots budget (MACs) for a target of side `size` at the quality; 0
+ * (exact) when high. */
+static long
+knots_budget (skc_quality q, int size)
+{
+  if (q == SKC_QUALITY_HIGH)
+    return 0;
+  return lround (
+      (q == SKC_QUALITY_DRAFT ? KNOTS_DRAFT_PER_LINE : KNOTS_NORMAL_PER_LINE)
+      * size);
+}
+
+/* One knots table of a blur map: the fit at level q's radius. */
+typedef struct
+{
+  const skc_params *params;
+  skc_scale *scale;
+  double top;
+  skc_result *results;
+  int *halves;
+} knots_table_job;
+
+static void
+fit_knots_table (void *user, int index)
+{
+  knots_table_job *job = user;
+  const skc_params *p = job->params;
+  skc_scale *s = job->scale;
+  int q = s->knot_first + index;
+  double r = fmin (q * s->knot_step, job->top);
+  skc_filter *f = NULL;
+  skc_result res = SKC_OK;
+  if (r < 0.5 * s->knot_step)
+    {
+      /* Radius 0: the identity, S (x) - S (x - 1). */
+      int two = 2;
+      f = skc_filter_new_knots (s->knot_axis, 1, &two);
+      if (f)
+        {
+          skc_filter_knot_positions (f, 0)[1] = 1;
+          skc_filter_knot_weights (f, 0)[0] = 1;
+          skc_filter_knot_weights (f, 0)[1] = -1;
+        }
+    }
+  else
+    {
+      skc_image target = { 0 };
+      res = make_target (p, r, 0, &target, NULL);
+      if (res == SKC_OK)
+        res = skc_knots_fit (&target, knots_budget (p->quality, target.width),
+                             s->knot_axis, &f, NULL);
+      skc_image_free (&target);
+    }
+  if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &s->knot_table[q])))
+    res = SKC_ERR_OUT_OF_MEMORY;
+  job->results[index] = res;
+  job->halves[index] = f ? f->size / 2 : 0;
+  skc_filter_free (f);
+}
+
+/* One scale of a knots blur map: tables for radii from `bottom` (pixels
+ * below it have no weight on this scale and use its lowest table) to
+ * `top`, along `axis`, fitted in parallel (each is deterministic). */
+static skc_result
+prepare_scale_knots (skc_engine *e, skc_scale *s, double top, double bottom,
+                     skc_knots_axis axis, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  s->knots = 1;
+  s->knot_axis = axis;
+  s->knot_step = KNOTS_MAP_STEP;
+  s->knot_levels = (int) ceil (top / s->knot_step) + 1;
+  s->knot_first = bottom > 0 ? (int) floor (bottom / s->knot_step) : 0;
+  if (s->knot_first >= s->knot_levels)
+    s->knot_first = s->knot_levels - 1;
+  int count = s->knot_levels - s->knot_first;
+  s->knot_table = calloc ((size_t) s->knot_levels, sizeof *s->knot_table);
+  knots_table_job job
+      = { p, s, top, calloc ((size_t) count, sizeof (skc_result)),
+          calloc ((size_t) count, sizeof (int)) };
+  skc_result r = s->knot_table && job.results && job.halves
+                     ? SKC_OK
+                     : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK)
+    skc_parallel_for (count, p->threads, fit_knots_table, &job);
+  s->knots_clamp = 1; /* fitted lines are means of a non-negative target */
+  for (int i = 0; r == SKC_OK && i < count; i++)
+    {
+      const skc_layer_taps *t = &s->knot_table[s->knot_first + i];
+      if (job.results[i] != SKC_OK)
+        {
+          r = skc_fail (err, job.results[i], "knots table at radius %g: %s",
+                        (s->knot_first + i) * s->knot_step,
+                        skc_strerror (job.results[i]));
+          break;
+        }
+      double total = 0;
+      for (int k = 0; k < t->count; k++)
+        total += fabs (t->c[k]);
+      s->knot_abs = fmaxf (s->knot_abs, (float) total);
+      s->knot_half
+          = job.halves[i] > s->knot_half ? job.halves[i] : s->knot_half;
+    }
+  free (job.results);
+  free (job.halves);
+  if (r != SKC_OK)
+    return r;
+  s->reach = s->knot_half + SKC_ENGINE_KNOTS_BLOCK - 1;
+  return SKC_OK;
+}
+
+/* Whether a blur map runs on knots tables instead of the DISK basis: flat
+ * shapes, no swirl or cat-eye, the largest radius in the range where the
+ * tables are faster (see KNOTS_MAP_MAX_RADIUS); *axis gets the better axis
+ * at the top radius. */
+static int
+map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
+{
+  if (p->filter || p->swirl > 0 || p->cat_eye > 0)
+    return 0;
+  skc_image target = { 0 };
+  if (make_target (p, top, 0, &target, NULL) != SKC_OK)
+    return 0;
+  long rows = skc_knots_exact_count (&target, SKC_KNOTS_ROWS);
+  long columns = skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS);
+  int size = target.width;
+  skc_image_free (&target);
+  *axis = columns >= 0 && columns < rows ? SKC_KNOTS_COLUMNS : SKC_KNOTS_ROWS;
+  long exact = *axis == SKC_KNOTS_ROWS ? rows : columns;
+  return exact >= 0 && exact <= (long) KNOTS_FLAT_PER_LINE * size;
+}
+
 static skc_result
 prepare_basis (skc_engine *e, skc_error *err)
 {
@@ -510,6 +812,41 @@ prepare_basis (skc_engine *e, skc_error *err)
   int               top_scale = p->filter ? 0 : scale_for_radius (p->radius);
   e->scale_count = top_scale + 1;
   e->first_scale = 0;
+  skc_knots_axis axis = SKC_KNOTS_ROWS;
+  double knots_max = knots_map_max_radius ();
+  if (e->with_map && p->radius <= knots_max
+      && map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS), &axis))
+    {
+      long macs = 0;
+      int tables = 0;
+      for (int k = 0; k <= top_scale; k++)
+        {
+          skc_scale *s = &e->scales[k];
+          s->factor = 1 << k;
+          double top = k == top_scale ? p->radius / s->factor
+                                      : SKC_ENGINE_SCALE_RADIUS;
+          double bottom
+              = k == 0 ? 0 : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS / 2;
+          skc_result r = prepare_scale_knots (e, s, top, bottom, axis, err);
+          if (r != SKC_OK)
+            return r;
+          int reach = scale_full_reach (s);
+          e->reach = reach > e->reach ? reach : e->reach;
+          tables += s->knot_levels - s->knot_first;
+          long top_macs = s->knot_table[s->knot_levels - 1].count + 1;
+          macs = top_macs > macs ? top_macs : macs;
+        }
+      snprintf (e->description, sizeof e->description,
+                "blur map: %d scale%s, knots tables every %g px of radius "
+                "(%d tables along %s, radii 0..%g), each pixel its nearest; "
+                "up to %ld MACs per pixel and channel (reach %d px); planner: "
+                "knots (flat shape, largest radius %g <= %g), %s quality",
+                e->scale_count, e->scale_count > 1 ? "s" : "", KNOTS_MAP_STEP,
+                tables, axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius,
+                macs, e->reach, p->radius, knots_max,
+                quality_names[p->quality]);
+      return SKC_OK;
+    }
   int members = 0;
   for (int k = 0; k <= top_scale; k++)
     {
@@ -612,6 +949,8 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   e->params.filter = NULL;
   if (!basis && r == SKC_OK)
     e->with_map = 0; /* every radius is 0: nothing varies */
+  if (!e->kernel_reach)
+    e->kernel_reach = e->reach;
   if (r != SKC_OK)
     {
       skc_engine_free (e);
@@ -631,6 +970,9 @@ skc_engine_free (skc_engine *e)
       skc_scale *s = &e->scales[k];
       for (int l = 0; l < SKC_MAX_LAYERS; l++)
         skc_layer_taps_free (&s->taps[l]);
+      for (int q = 0; s->knot_table && q < s->knot_levels; q++)
+        skc_layer_taps_free (&s->knot_table[q]);
+      free (s->knot_table);
       skc_filter_free (s->filter);
       for (int m = 0; s->members && m < s->member_count; m++)
         skc_filter_free (s->members[m]);
@@ -673,7 +1015,7 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
 {
   /* The impulse response exactly as the engine runs it: one bright pixel
      in the middle of a black image (and a constant map). */
-  int       side = 2 * e->reach + 1, c = e->reach;
+  int side = 2 * e->kernel_reach + 1, c = e->kernel_reach;
   skc_image impulse = { 0 }, map = { 0 };
   skc_result r = skc_image_alloc (&impulse, side, side, 1);
   if (r == SKC_OK && e->with_map)

@@ -33,6 +33,13 @@
  * tests do not see. */
 #define SKC_ENGINE_WHOLE_PIXEL_RADIUS 12.0
 
+/* Knots filters restart their prefix sums every this many pixels (of the
+ * scale), on blocks aligned to the scale's origin: every value is then
+ * summed from the same start whatever the tiling, and float sums stay
+ * short (a block plus the kernel).  The engine reads this much further so
+ * that a tile's first block can start before it. */
+#define SKC_ENGINE_KNOTS_BLOCK 64
+
 /* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
 #define SKC_ENGINE_ANGLES 180
 /* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
@@ -48,9 +55,27 @@ typedef struct
   int factor;  /* block side: 1, 2, 4, ... */
   int varying; /* pixels differ (map or swirl): per-pixel level codes */
 
-  /* Uniform blur: one filter. */
+  /* Uniform blur: one filter.  A knots filter keeps its knots as taps on
+     the prefix-sum image in taps[0]. */
   skc_filter    *filter;
   skc_layer_taps taps[SKC_MAX_LAYERS];
+  /* Knots: the kernel is non-negative, so negative results are rounding
+     (knot weights alternate in sign) and tiny ones are clamped to 0;
+     knot_abs is the sum of the knots' |weights|, their rounding scale. */
+  int knots_clamp;
+  float knot_abs;
+  /* Knots on this scale (a uniform knots filter, or a blur map's tables):
+     prefix sums along knot_axis, kernels up to knot_half from the centre. */
+  int knots;
+  skc_knots_axis knot_axis;
+  int knot_half;
+  /* Blur map with knots: tables at radii q * knot_step (this scale's
+     pixels) for q in [knot_first, knot_levels), all along one axis so that
+     they share the prefix sums; each pixel uses its nearest.  knot_abs is
+     the largest table's sum of |weights|. */
+  int knot_levels, knot_first;
+  double knot_step;
+  skc_layer_taps *knot_table;
 
   /* Blur map: members[0] is the lowest radius (the identity at radius 0 on
      scale 0), then fits at growing radii with corresponding samples; radii
@@ -78,6 +103,8 @@ struct skc_engine
   int        angles;      /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
   int        amount_codes; /* cat-eye amount steps + 1, else 1 */
   int        reach;       /* full-resolution pixels */
+  int kernel_reach;       /* of the impulse response (knots read further:
+                             their prefix sums start a block back) */
   int        tile;        /* output tile side */
   char       plan[256];        /* why this representation */
   char       description[768];
@@ -96,9 +123,22 @@ typedef struct
   int             *code_keys;
   skc_layer_taps **code_taps;
   int              code_capacity, code_used;
+  /* Knots: a running sum per value of a prefix-sum row, and the largest
+     |prefix sum| of each line. */
+  double *prefix;
+  size_t prefix_capacity;
+  float *line_max;
+  size_t line_max_capacity;
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
+
+/* Blur maps of flat shapes up to this radius (px) run on knots tables,
+ * larger ones on the DISK basis (the planner's rule; default in engine.c;
+ * SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides it).  Tests may
+ * change it before creating engines; not while another thread creates
+ * one. */
+extern double skc_engine_knots_map_max_radius;
 
 /* Radius (full-resolution px) of a blur-map value. */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);

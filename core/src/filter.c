@@ -88,6 +88,46 @@ skc_filter_new_lowrank (int rank, int size)
 }
 
 skc_filter *
+skc_filter_new_knots (skc_knots_axis axis, int size, const int *counts)
+{
+  skc_filter *f;
+  long total = 0;
+  int i;
+
+  if (axis != SKC_KNOTS_ROWS && axis != SKC_KNOTS_COLUMNS)
+    return NULL;
+  if (size < 1 || size > SKC_MAX_KERNEL_SIDE || size % 2 == 0 || counts == NULL)
+    return NULL;
+  for (i = 0; i < size; i++)
+    {
+      if (counts[i] < 0 || counts[i] > size + 1)
+        return NULL;
+      total += counts[i];
+    }
+  if (total > SKC_MAX_KNOTS)
+    return NULL;
+
+  f = calloc (1, sizeof *f);
+  if (f == NULL)
+    return NULL;
+  f->kind = SKC_FILTER_KNOTS;
+  f->axis = axis;
+  f->size = size;
+  f->knot_start = calloc ((size_t) size + 1, sizeof (int));
+  /* At least one element each, so an all-empty filter still owns memory. */
+  f->knot_pos = calloc ((size_t) total + 1, sizeof (int));
+  f->knot_w = calloc ((size_t) total + 1, sizeof (float));
+  if (f->knot_start == NULL || f->knot_pos == NULL || f->knot_w == NULL)
+    {
+      skc_filter_free (f);
+      return NULL;
+    }
+  for (i = 0; i < size; i++)
+    f->knot_start[i + 1] = f->knot_start[i] + counts[i];
+  return f;
+}
+
+skc_filter *
 skc_filter_copy (const skc_filter *f)
 {
   skc_filter *copy;
@@ -107,6 +147,23 @@ skc_filter_copy (const skc_filter *f)
       for (l = 0; l < f->layer_count; l++)
         memcpy (copy->layer[l], f->layer[l],
                 (size_t) f->layer_size[l] * sizeof (skc_sample));
+    }
+  else if (f->kind == SKC_FILTER_KNOTS)
+    {
+      int *counts = malloc ((size_t) f->size * sizeof *counts);
+      int i;
+      int total = f->knot_start[f->size];
+
+      if (counts == NULL)
+        return NULL;
+      for (i = 0; i < f->size; i++)
+        counts[i] = f->knot_start[i + 1] - f->knot_start[i];
+      copy = skc_filter_new_knots (f->axis, f->size, counts);
+      free (counts);
+      if (copy == NULL)
+        return NULL;
+      memcpy (copy->knot_pos, f->knot_pos, (size_t) total * sizeof (int));
+      memcpy (copy->knot_w, f->knot_w, (size_t) total * sizeof (float));
     }
   else
     {
@@ -130,6 +187,9 @@ skc_filter_free (skc_filter *f)
   free (f->layer[0]);
   free (f->column);
   free (f->row);
+  free (f->knot_start);
+  free (f->knot_pos);
+  free (f->knot_w);
   free (f);
 }
 
@@ -200,7 +260,8 @@ skc_filter_rank (const skc_filter *f)
 int
 skc_filter_size (const skc_filter *f)
 {
-  return f->kind == SKC_FILTER_LOWRANK ? f->size : 0;
+  return f->kind == SKC_FILTER_LOWRANK || f->kind == SKC_FILTER_KNOTS ? f->size
+                                                                      : 0;
 }
 
 float *
@@ -231,11 +292,61 @@ skc_filter_row_const (const skc_filter *f, int term)
   return skc_filter_row ((skc_filter *) f, term);
 }
 
+skc_knots_axis
+skc_filter_knots_axis (const skc_filter *f)
+{
+  return f->kind == SKC_FILTER_KNOTS ? f->axis : SKC_KNOTS_ROWS;
+}
+
+int
+skc_filter_knot_count (const skc_filter *f)
+{
+  return f->kind == SKC_FILTER_KNOTS ? f->knot_start[f->size] : 0;
+}
+
+int
+skc_filter_knot_line_size (const skc_filter *f, int line)
+{
+  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+    return 0;
+  return f->knot_start[line + 1] - f->knot_start[line];
+}
+
+int *
+skc_filter_knot_positions (skc_filter *f, int line)
+{
+  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+    return NULL;
+  return f->knot_pos + f->knot_start[line];
+}
+
+float *
+skc_filter_knot_weights (skc_filter *f, int line)
+{
+  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+    return NULL;
+  return f->knot_w + f->knot_start[line];
+}
+
+const int *
+skc_filter_knot_positions_const (const skc_filter *f, int line)
+{
+  return skc_filter_knot_positions ((skc_filter *) f, line);
+}
+
+const float *
+skc_filter_knot_weights_const (const skc_filter *f, int line)
+{
+  return skc_filter_knot_weights ((skc_filter *) f, line);
+}
+
 int
 skc_filter_taps (const skc_filter *f)
 {
   if (f == NULL)
     return 0;
+  if (f->kind == SKC_FILTER_KNOTS)
+    return f->knot_start[f->size];
   if (f->kind == SKC_FILTER_LOWRANK)
     return 2 * f->rank * f->size;
   return sample_count_total (f->layer_count, f->layer_size);
@@ -248,6 +359,9 @@ skc_filter_macs (const skc_filter *f)
     return 0;
   if (f->kind == SKC_FILTER_LOWRANK)
     return 2L * f->rank * f->size;
+  /* One read per knot, and one add per pixel for the prefix sum. */
+  if (f->kind == SKC_FILTER_KNOTS)
+    return (long) f->knot_start[f->size] + 1;
   /* A bilinear tap reads and weighs four pixels. */
   if (f->offsets == SKC_OFFSETS_BILINEAR)
     return 4L * skc_filter_taps (f);
@@ -276,7 +390,7 @@ skc_filter_reach (const skc_filter *f)
 
   if (f == NULL)
     return 0;
-  if (f->kind == SKC_FILTER_LOWRANK)
+  if (f->kind == SKC_FILTER_LOWRANK || f->kind == SKC_FILTER_KNOTS)
     return f->size / 2;
 
   /* The layers apply in sequence, so their reaches add up. */
@@ -395,6 +509,62 @@ validate_lowrank (const skc_filter *f, skc_error *err)
   return validate_values (f->row, f->rank, f->size, "row", err);
 }
 
+static skc_result
+validate_knots (const skc_filter *f, skc_error *err)
+{
+  int half = f->size / 2;
+  int i;
+
+  if (f->axis != SKC_KNOTS_ROWS && f->axis != SKC_KNOTS_COLUMNS)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
+                     (int) f->axis);
+  if (f->size < 1 || f->size > SKC_MAX_KERNEL_SIDE || f->size % 2 == 0)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "size %d; a knots filter is odd and 1 to %d wide", f->size,
+                     SKC_MAX_KERNEL_SIDE);
+  if (f->knot_start[f->size] > SKC_MAX_KNOTS)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "%d knots; a filter has at most %d",
+                     f->knot_start[f->size], SKC_MAX_KNOTS);
+  for (i = 0; i < f->size; i++)
+    {
+      int n = f->knot_start[i + 1] - f->knot_start[i];
+      double sum = 0;
+      int k;
+
+      if (n < 0 || n > f->size + 1)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "line %d has %d knots; a line has 0 to %d", i, n,
+                         f->size + 1);
+      for (k = 0; k < n; k++)
+        {
+          int p = f->knot_pos[f->knot_start[i] + k];
+          float w = f->knot_w[f->knot_start[i] + k];
+
+          if (p < -half || p > half + 1)
+            return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                             "line %d, knot %d: position %d is outside %d to "
+                             "%d",
+                             i, k, p, -half, half + 1);
+          if (k > 0 && p <= f->knot_pos[f->knot_start[i] + k - 1])
+            return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                             "line %d, knot %d: positions must increase", i, k);
+          if (!isfinite (w))
+            return skc_fail (err, SKC_ERR_NON_FINITE,
+                             "line %d, knot %d: weight %g is not finite", i, k,
+                             (double) w);
+          sum += w;
+        }
+      /* A line that did not return to zero would add a prefix sum's worth
+         of the image: a tail reaching to wherever the sum started.  Fitted
+         weights sit on a common grid, so their double sum is exact. */
+      if (sum != 0)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "line %d: knot weights sum to %g, not 0", i, sum);
+    }
+  return SKC_OK;
+}
+
 skc_result
 skc_filter_validate (const skc_filter *f, skc_error *err)
 {
@@ -407,6 +577,8 @@ skc_filter_validate (const skc_filter *f, skc_error *err)
       return validate_complex (f, err);
     case SKC_FILTER_LOWRANK:
       return validate_lowrank (f, err);
+    case SKC_FILTER_KNOTS:
+      return validate_knots (f, err);
     }
   return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown filter kind %d",
                    (int) f->kind);

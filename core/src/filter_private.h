@@ -18,9 +18,16 @@ struct skc_filter
 
   /* SKC_FILTER_LOWRANK: term k is column[k * size ...] x row[k * size ...] */
   int    rank;
-  int    size;
+  int    size; /* also the knots filter's side */
   float *column;
   float *row;
+
+  /* SKC_FILTER_KNOTS: line i's knots are knot_pos / knot_w
+     [knot_start[i], knot_start[i + 1]) */
+  skc_knots_axis axis;
+  int           *knot_start; /* size + 1 */
+  int           *knot_pos;
+  float         *knot_w;
 };
 
 #endif

@@ -448,7 +448,10 @@ typedef struct
   size_t layers_line;
   size_t rank_line;
   size_t size_line;
+  size_t axis_line;
+  long version;
   skc_filter_kind kind;
+  skc_knots_axis axis;
   skc_offset_kind offsets;
   int layers;
   int rank;
@@ -457,7 +460,7 @@ typedef struct
 } filter_header;
 
 static skc_result
-parse_magic (text_reader *r)
+parse_magic (text_reader *r, long *version_out)
 {
   const char *token = NULL;
   size_t length = 0;
@@ -499,6 +502,7 @@ parse_magic (text_reader *r)
                         shown, SKC_FILTER_FORMAT_VERSION);
   if (version < 1)
     return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+  *version_out = version;
   return reader_line_done (r, "the format version");
 }
 
@@ -566,11 +570,40 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
         header->kind = SKC_FILTER_COMPLEX;
       else if (token_is (token, length, "lowrank"))
         header->kind = SKC_FILTER_LOWRANK;
+      else if (token_is (token, length, "knots"))
+        {
+          /* Readers of format 1 know nothing of knots. */
+          if (header->version < 2)
+            return reader_fail (r, SKC_ERR_PARSE,
+                                "kind knots needs format 2 or later, but the "
+                                "file says %ld",
+                                header->version);
+          header->kind = SKC_FILTER_KNOTS;
+        }
       else
         return reader_fail (r, SKC_ERR_PARSE,
-                            "unknown kind '%s' (expected complex or lowrank)",
+                            "unknown kind '%s' (expected complex, lowrank or "
+                            "knots)",
                             quote (token, length, shown, sizeof shown));
       return reader_line_done (r, "the kind");
+    }
+
+  if (token_is (key, key_length, "axis"))
+    {
+      result = claim_key (r, &header->axis_line, "axis");
+      if (result == SKC_OK)
+        result = reader_value (r, "axis", &token, &length);
+      if (result != SKC_OK)
+        return result;
+      if (token_is (token, length, "rows"))
+        header->axis = SKC_KNOTS_ROWS;
+      else if (token_is (token, length, "columns"))
+        header->axis = SKC_KNOTS_COLUMNS;
+      else
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "unknown axis '%s' (expected rows or columns)",
+                            quote (token, length, shown, sizeof shown));
+      return reader_line_done (r, "the axis");
     }
 
   if (token_is (key, key_length, "offsets"))
@@ -680,6 +713,32 @@ finish_header (text_reader *r, const filter_header *header)
 {
   if (header->kind_line == 0)
     return reader_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
+
+  if (header->kind != SKC_FILTER_KNOTS && header->axis_line != 0)
+    return reader_fail_at (r, header->axis_line, SKC_ERR_PARSE,
+                           "'axis' is for knots filters, but the kind is %s",
+                           header->kind == SKC_FILTER_COMPLEX ? "complex"
+                                                              : "lowrank");
+  if (header->kind == SKC_FILTER_KNOTS)
+    {
+      if (header->offsets_line != 0 || header->layers_line != 0
+          || header->rank_line != 0)
+        return reader_fail_at (r,
+                               header->offsets_line  ? header->offsets_line
+                               : header->layers_line ? header->layers_line
+                                                     : header->rank_line,
+                               SKC_ERR_PARSE, "'%s' is not for knots filters",
+                               header->offsets_line  ? "offsets"
+                               : header->layers_line ? "layers"
+                                                     : "rank");
+      if (header->axis_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'axis' before this line");
+      if (header->size_line == 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "missing 'size' before this line");
+      return SKC_OK;
+    }
 
   if (header->kind == SKC_FILTER_COMPLEX)
     {
@@ -945,6 +1004,164 @@ parse_lowrank_data (text_reader *r, const filter_header *header,
                       quote (key, key_length, shown, sizeof shown));
 }
 
+/* A knot position: a whole number within the line's knot range. */
+static skc_result
+parse_position (text_reader *r, const char *token, size_t length, int half,
+                int *value)
+{
+  char shown[48];
+  long parsed = 0;
+  size_t i = 0;
+  bool negative = false;
+
+  quote (token, length, shown, sizeof shown);
+  if (i < length && (token[i] == '-' || token[i] == '+'))
+    negative = token[i++] == '-';
+  if (i == length || length - i > 9)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "knot position '%s' is not a whole number from %d to "
+                        "%d",
+                        shown, -half, half + 1);
+  for (; i < length; i++)
+    {
+      if (token[i] < '0' || token[i] > '9')
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "knot position '%s' is not a whole number", shown);
+      parsed = parsed * 10 + (token[i] - '0');
+    }
+  if (negative)
+    parsed = -parsed;
+  if (parsed < -half || parsed > half + 1)
+    return reader_fail (r, SKC_ERR_PARSE,
+                        "knot position %s is outside %d to %d", shown, -half,
+                        half + 1);
+  *value = (int) parsed;
+  return SKC_OK;
+}
+
+/* Knots read so far, grown as lines come (bounded by the text itself and
+ * by SKC_MAX_KNOTS, never by a count the file claims). */
+typedef struct
+{
+  int *counts; /* per line */
+  int *pos;
+  float *w;
+  size_t used, capacity;
+} knots_buffer;
+
+static void
+knots_buffer_free (knots_buffer *k)
+{
+  free (k->counts);
+  free (k->pos);
+  free (k->w);
+  memset (k, 0, sizeof *k);
+}
+
+static bool
+knots_buffer_push (knots_buffer *k, int pos, float w)
+{
+  if (k->used == k->capacity)
+    {
+      size_t capacity = k->capacity ? 2 * k->capacity : 256;
+      int *p = realloc (k->pos, capacity * sizeof *p);
+      if (p == NULL)
+        return false;
+      k->pos = p;
+      float *v = realloc (k->w, capacity * sizeof *v);
+      if (v == NULL)
+        return false;
+      k->w = v;
+      k->capacity = capacity;
+    }
+  k->pos[k->used] = pos;
+  k->w[k->used] = w;
+  k->used++;
+  return true;
+}
+
+/* One "line P1 W1 P2 W2 ..." per kernel line: positions increasing,
+ * weights finite and summing to zero. */
+static skc_result
+parse_knots_data (text_reader *r, const filter_header *header, const char *key,
+                  size_t key_length, knots_buffer *k)
+{
+  const int half = header->size / 2;
+  char shown[48];
+  skc_result result;
+  int line;
+
+  k->counts = calloc ((size_t) header->size, sizeof *k->counts);
+  if (k->counts == NULL)
+    return reader_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (line = 0; line < header->size; line++)
+    {
+      const char *token;
+      size_t length;
+      double sum = 0;
+      int previous = -half - 1;
+
+      if (line > 0)
+        {
+          result = reader_next_key (r, &key, &key_length,
+                                    "fewer lines than the size, no 'end'");
+          if (result != SKC_OK)
+            return result;
+        }
+      if (token_is (key, key_length, "end"))
+        return reader_fail (r, SKC_ERR_PARSE, "'end' after %d of the %d lines",
+                            line, header->size);
+      if (!token_is (key, key_length, "line"))
+        return reader_fail (r, SKC_ERR_PARSE, "expected 'line', found '%s'",
+                            quote (key, key_length, shown, sizeof shown));
+      while (reader_token (r, &token, &length))
+        {
+          int position = 0;
+          float weight;
+
+          result = parse_position (r, token, length, half, &position);
+          if (result != SKC_OK)
+            return result;
+          if (position <= previous)
+            return reader_fail (r, SKC_ERR_PARSE,
+                                "knot positions must increase along a line "
+                                "(%d after %d)",
+                                position, previous);
+          previous = position;
+          if (!reader_token (r, &token, &length))
+            return reader_fail (r, SKC_ERR_PARSE, "knot at %d has no weight",
+                                position);
+          if (!parse_float (token, length, &weight))
+            return reader_fail (r, SKC_ERR_PARSE,
+                                "knot weight '%s' is not a finite number",
+                                quote (token, length, shown, sizeof shown));
+          if (k->used >= SKC_MAX_KNOTS)
+            return reader_fail (r, SKC_ERR_TOO_LARGE,
+                                "more than the %d knots skc supports",
+                                SKC_MAX_KNOTS);
+          if (!knots_buffer_push (k, position, weight))
+            return reader_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          k->counts[line]++;
+          sum += weight;
+        }
+      if (sum != 0)
+        return reader_fail (r, SKC_ERR_PARSE,
+                            "the knot weights of line %d sum to %g, not 0",
+                            line + 1, sum);
+    }
+
+  result = reader_next_key (r, &key, &key_length, "no 'end' line");
+  if (result != SKC_OK)
+    return result;
+  if (token_is (key, key_length, "end"))
+    return reader_line_done (r, "'end'");
+  if (token_is (key, key_length, "line"))
+    return reader_fail (r, SKC_ERR_PARSE, "more lines than the size %d",
+                        header->size);
+  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                      quote (key, key_length, shown, sizeof shown));
+}
+
 /* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 /* ------------------------------------------------------------------ */
@@ -963,7 +1180,7 @@ parse_text (text_reader *r, skc_filter **out)
   int l;
 
   memset (&header, 0, sizeof header);
-  result = parse_magic (r);
+  result = parse_magic (r, &header.version);
   if (result != SKC_OK)
     return result;
 
@@ -976,6 +1193,7 @@ parse_text (text_reader *r, skc_filter **out)
       if (token_is (key, key_length, "layer")
           || token_is (key, key_length, "column")
           || token_is (key, key_length, "row")
+          || token_is (key, key_length, "line")
           || token_is (key, key_length, "end"))
         break;
       result = parse_header_line (r, &header, key, key_length);
@@ -990,6 +1208,28 @@ parse_text (text_reader *r, skc_filter **out)
     {
       result
           = parse_complex_data (r, &header, key, key_length, samples, counts);
+      if (result != SKC_OK)
+        return result;
+    }
+  else if (header.kind == SKC_FILTER_KNOTS)
+    {
+      knots_buffer k;
+
+      memset (&k, 0, sizeof k);
+      result = parse_knots_data (r, &header, key, key_length, &k);
+      if (result == SKC_OK)
+        {
+          f = skc_filter_new_knots (header.axis, header.size, k.counts);
+          if (f == NULL)
+            result = reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                                  "out of memory for %zu knots", k.used);
+          else if (k.used > 0)
+            {
+              memcpy (f->knot_pos, k.pos, k.used * sizeof (int));
+              memcpy (f->knot_w, k.w, k.used * sizeof (float));
+            }
+        }
+      knots_buffer_free (&k);
       if (result != SKC_OK)
         return result;
     }
@@ -1170,10 +1410,15 @@ write_filter (const skc_filter *f, FILE *stream, skc_error *err)
   if (result != SKC_OK)
     return result;
 
-  fprintf (stream, "skc-filter %d\n", SKC_FILTER_FORMAT_VERSION);
+  /* The oldest format that holds the filter, so older readers still read
+     what they can. */
+  fprintf (stream, "skc-filter %d\n", f->kind == SKC_FILTER_KNOTS ? 2 : 1);
   if (f->kind == SKC_FILTER_COMPLEX)
     fprintf (stream, "kind complex\noffsets %s\n",
              f->offsets == SKC_OFFSETS_INTEGER ? "integer" : "bilinear");
+  else if (f->kind == SKC_FILTER_KNOTS)
+    fprintf (stream, "kind knots\naxis %s\n",
+             f->axis == SKC_KNOTS_ROWS ? "rows" : "columns");
   else
     fputs ("kind lowrank\n", stream);
 
@@ -1205,6 +1450,24 @@ write_filter (const skc_filter *f, FILE *stream, skc_error *err)
               format_float (sample->w, number[2], sizeof number[2]);
               fprintf (stream, "  %s %s %s\n", number[0], number[1], number[2]);
             }
+        }
+    }
+  else if (f->kind == SKC_FILTER_KNOTS)
+    {
+      int line;
+
+      fprintf (stream, "size %d\n", f->size);
+      for (line = 0; line < f->size; line++)
+        {
+          int k;
+
+          fputs ("line", stream);
+          for (k = f->knot_start[line]; k < f->knot_start[line + 1]; k++)
+            {
+              format_float (f->knot_w[k], number[0], sizeof number[0]);
+              fprintf (stream, " %d %s", f->knot_pos[k], number[0]);
+            }
+          fputc ('\n', stream);
         }
     }
   else

@@ -80,11 +80,46 @@ render_lowrank (const skc_filter *f, skc_image *out)
   return SKC_OK;
 }
 
+/* Each line is the running sum of its knots' weights: what the prefix-sum
+ * reads add up to for an impulse. */
+static skc_result
+render_knots (const skc_filter *f, skc_image *out)
+{
+  skc_result r = skc_image_alloc (out, f->size, f->size, 1);
+  if (r != SKC_OK)
+    return r;
+  int half = f->size / 2;
+  for (int line = 0; line < f->size; line++)
+    {
+      const int *pos = skc_filter_knot_positions_const (f, line);
+      const float *w = skc_filter_knot_weights_const (f, line);
+      int n = skc_filter_knot_line_size (f, line), k = 0;
+      double level = 0;
+      for (int u = -half; u <= half; u++)
+        {
+          while (k < n && pos[k] <= u)
+            level += w[k++];
+          int x = f->axis == SKC_KNOTS_ROWS ? u + half : line;
+          int y = f->axis == SKC_KNOTS_ROWS ? line : u + half;
+          *skc_image_pixel (out, x, y) = (float) level;
+        }
+    }
+  return SKC_OK;
+}
+
 skc_result
 skc_filter_render (const skc_filter *f, skc_image *out)
 {
   if (!f || !out)
     return SKC_ERR_INVALID_ARGUMENT;
-  return f->kind == SKC_FILTER_COMPLEX ? render_complex (f, out)
-                                       : render_lowrank (f, out);
+  switch (f->kind)
+    {
+    case SKC_FILTER_COMPLEX:
+      return render_complex (f, out);
+    case SKC_FILTER_LOWRANK:
+      return render_lowrank (f, out);
+    case SKC_FILTER_KNOTS:
+      return render_knots (f, out);
+    }
+  return SKC_ERR_INVALID_ARGUMENT;
 }

@@ -47,6 +47,32 @@ skc_layer_taps_build (const skc_filter *f, int layer, skc_layer_taps *t)
   return 1;
 }
 
+int
+skc_knot_taps_build (const skc_filter *f, skc_layer_taps *t)
+{
+  memset (t, 0, sizeof *t);
+  int n = skc_filter_knot_count (f), half = f->size / 2;
+  t->dx = malloc ((size_t) (n + 1) * sizeof (int));
+  t->dy = malloc ((size_t) (n + 1) * sizeof (int));
+  t->c = malloc ((size_t) (n + 1) * sizeof (float));
+  if (!t->dx || !t->dy || !t->c)
+    {
+      skc_layer_taps_free (t);
+      return 0;
+    }
+  for (int line = 0; line < f->size; line++)
+    for (int k = f->knot_start[line]; k < f->knot_start[line + 1]; k++)
+      {
+        int along = f->knot_pos[k], across = line - half;
+        t->dx[t->count] = f->axis == SKC_KNOTS_ROWS ? along : across;
+        t->dy[t->count] = f->axis == SKC_KNOTS_ROWS ? across : along;
+        t->c[t->count] = f->knot_w[k];
+        t->count++;
+      }
+  t->reach = half + 1;
+  return 1;
+}
+
 void
 skc_layer_taps_free (skc_layer_taps *t)
 {

@@ -19,5 +19,9 @@ typedef struct
 /* Builds the taps of one layer (zero coefficients dropped). */
 int  skc_layer_taps_build (const skc_filter *f, int layer, skc_layer_taps *t);
 void skc_layer_taps_free (skc_layer_taps *t);
+/* A knots filter's knots as taps on its prefix-sum image: tap (dx, dy, c)
+ * adds c * S (x - dx, y - dy), line by line, knots in order.  reach is
+ * size / 2 + 1 (the knot that closes a line sits one past its end). */
+int skc_knot_taps_build (const skc_filter *f, skc_layer_taps *t);
 
 #endif

@@ -69,6 +69,30 @@ filters_identical (const skc_filter *a, const skc_filter *b, char *why,
             return mismatch (why, why_size, "samples of layer %d", l);
         }
     }
+  else if (skc_filter_get_kind (a) == SKC_FILTER_KNOTS)
+    {
+      int line;
+      int size = skc_filter_size (a);
+
+      if (skc_filter_knots_axis (a) != skc_filter_knots_axis (b))
+        return mismatch (why, why_size, "knots axis");
+      if (size != skc_filter_size (b))
+        return mismatch (why, why_size, "size");
+      for (line = 0; line < size; line++)
+        {
+          int n = skc_filter_knot_line_size (a, line);
+
+          if (n != skc_filter_knot_line_size (b, line))
+            return mismatch (why, why_size, "knots on line %d", line);
+          if (!same_bits (skc_filter_knot_positions_const (a, line),
+                          skc_filter_knot_positions_const (b, line),
+                          (size_t) n * sizeof (int))
+              || !same_bits (skc_filter_knot_weights_const (a, line),
+                             skc_filter_knot_weights_const (b, line),
+                             (size_t) n * sizeof (float)))
+            return mismatch (why, why_size, "knots of line %d", line);
+        }
+    }
   else
     {
       int k;

@@ -232,6 +232,12 @@ static const char *const interesting_words[] = {
   "row",
   "kind lowrank\n",
   "kind complex\n",
+  "kind knots\n",
+  "axis rows\n",
+  "axis columns\n",
+  "line\n",
+  "line ",
+  "skc-filter 2\n",
   "offsets integer\n",
   "rank 1\n",
   "size 1\n",
@@ -392,13 +398,42 @@ make_seeds (char **seeds, size_t *lengths, int room)
       = "# hand-written\r\nskc-filter 1\r\nlayers 2\r\nkind complex\r\n"
         "offsets integer\r\n\r\nlayer 1\r\n  0 0 1\r\n# second\r\nlayer 2\r\n"
         "  -3 4 0.5\r\n  3 -4 0.5\r\nend\r\n# done\r\n";
-  skc_filter *filters[3];
+  /* A knots filter: both axes' worth of structure, an empty line, a line
+     closing one past its end, weights on a 2^-k grid summing to zero. */
+  static const int knot_counts[5] = { 0, 2, 4, 3, 0 };
+  static const char hand_knots[]
+      = "skc-filter 2\r\n# knots by hand\r\nsize 3\r\naxis columns\r\n"
+        "kind knots\r\nline\r\nline -1 0.5 2 -0.5\r\nline\r\nend\r\n";
+  skc_filter *filters[4];
   int count = 0;
   int i;
 
   filters[0] = skc_filter_new_complex (3, bilinear_sizes, SKC_OFFSETS_BILINEAR);
   filters[1] = skc_filter_new_complex (2, integer_sizes, SKC_OFFSETS_INTEGER);
   filters[2] = skc_filter_new_lowrank (2, 5);
+  filters[3] = skc_filter_new_knots (SKC_KNOTS_ROWS, 5, knot_counts);
+  if (filters[3] != NULL)
+    {
+      static const int pos[9] = { -1, 2, -2, 0, 1, 3, -2, -1, 3 };
+      static const float w[9] = { 0.25f,   -0.25f, 0.125f, 0.0625f, -0.0625f,
+                                  -0.125f, 0.25f,  0.5f,   -0.75f };
+      int k = 0;
+      int line;
+
+      for (line = 0; line < 5; line++)
+        {
+          int *p = skc_filter_knot_positions (filters[3], line);
+          float *v = skc_filter_knot_weights (filters[3], line);
+          int j;
+
+          for (j = 0; j < knot_counts[line]; j++, k++)
+            {
+              p[j] = pos[k];
+              v[j] = w[k];
+            }
+        }
+      seed_info (filters[3], "shape:heart", 2, 5);
+    }
   if (filters[0] != NULL)
     {
       skc_sample *s = skc_filter_layer (filters[0], 0);
@@ -426,7 +461,7 @@ make_seeds (char **seeds, size_t *lengths, int room)
       seed_info (filters[2], "", 3, 5);
     }
 
-  for (i = 0; i < 3; i++)
+  for (i = 0; i < 4; i++)
     {
       if (filters[i] != NULL && count < room)
         {
@@ -443,6 +478,16 @@ make_seeds (char **seeds, size_t *lengths, int room)
         {
           memcpy (seeds[count], hand_written, sizeof hand_written);
           lengths[count] = sizeof hand_written - 1;
+          count++;
+        }
+    }
+  if (count < room)
+    {
+      seeds[count] = malloc (sizeof hand_knots);
+      if (seeds[count] != NULL)
+        {
+          memcpy (seeds[count], hand_knots, sizeof hand_knots);
+          lengths[count] = sizeof hand_knots - 1;
           count++;
         }
     }
@@ -518,7 +563,7 @@ main (int argc, char **argv)
     }
 
   seed_count = make_seeds (seeds, seed_lengths, SEEDS_MAX);
-  CHECK_EQ_INT (seed_count, 4);
+  CHECK_EQ_INT (seed_count, 6);
 
   /* The seeds themselves must pass, and be accepted. */
   for (s = 0; s < seed_count; s++)

@@ -152,7 +152,11 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
 static void
 test_varying_matches_naive (const char *spec, double rmax, int C)
 {
+  /* The DISK basis (flat shapes would get knots tables: test_knots.c). */
+  double knots_max = skc_engine_knots_map_max_radius;
+  skc_engine_knots_map_max_radius = -1;
   skc_engine *e = make_engine (spec, rmax, 1, 2);
+  skc_engine_knots_map_max_radius = knots_max;
   if (!e)
     return;
   int       w = 40, h = 28;
@@ -514,15 +518,26 @@ test_cat_eye (void)
 static void
 test_planner (void)
 {
+  /* Flat kernels (a few value changes per line) run as knots: exact when
+     small, within the normal budget at R = 24 (test_knots.c checks
+     more). */
   skc_engine *small = make_engine ("shape:heart", 3, 0, 2);
   skc_engine *large = make_engine ("shape:disc", 24, 0, 2);
   if (small)
-    CHECK_MSG (strstr (skc_engine_describe (small), "bilinear (")
-                 && strstr (skc_engine_describe (small), "planner:"),
+    CHECK_MSG (strstr (skc_engine_describe (small), "uniform: knots")
+                   && strstr (skc_engine_describe (small), "exact"),
                "R=3: %s", skc_engine_describe (small));
   if (large)
-    CHECK_MSG (strstr (skc_engine_describe (large), "whole-pixel ("),
+    CHECK_MSG (strstr (skc_engine_describe (large), "uniform: knots"),
                "R=24: %s", skc_engine_describe (large));
+  /* Coma at R = 24 is not flat (its 24 discs change value ~17 times per
+     line): a complex, by the complexes' rule. */
+  skc_engine *coma = make_engine ("shape:coma", 24, 0, 2);
+  if (coma)
+    CHECK_MSG (strstr (skc_engine_describe (coma), "uniform: complex 4x24")
+                   && strstr (skc_engine_describe (coma), "planner:"),
+               "coma R=24: %s", skc_engine_describe (coma));
+  skc_engine_free (coma);
   /* A Gaussian is separable: rank 1 is exact and cheapest. */
   skc_engine *gauss = make_engine ("shape:gaussian", 15, 0, 2);
   if (gauss)
@@ -569,14 +584,22 @@ test_swirl (void)
   p.radius = 6;
   p.cache = cache;
   p.clip = 0;
-  skc_engine *plain = NULL, *swirl = NULL, *none = NULL;
+  skc_engine *plain = NULL, *swirl = NULL, *none = NULL, *unturned = NULL;
   CHECK (skc_engine_new (&p, 0, &plain, NULL) == SKC_OK);
   p.swirl = 1;
   CHECK (skc_engine_new (&p, 0, &swirl, NULL) == SKC_OK);
   if (!plain || !swirl)
     return;
+  /* The kernel swirl turns is its own complex (without swirl the planner
+     may pick another representation, e.g. knots): applied unturned. */
+  skc_params q = p;
+  q.swirl = 0;
+  q.filter = swirl->scales[swirl->first_scale].filter;
+  CHECK (skc_engine_new (&q, 0, &unturned, NULL) == SKC_OK);
+  if (!unturned)
+    return;
   skc_image k = { 0 };
-  skc_engine_kernel (plain, 6, &k);
+  skc_engine_kernel (unturned, 6, &k);
   /* Far right of the centre (so that the whole footprint shares one angle
      step): the impulse response is k turned by 90 degrees clockwise on
      screen, (dx, dy) -> (-dy, dx). */
@@ -625,6 +648,7 @@ test_swirl (void)
   skc_engine_free (plain);
   skc_engine_free (swirl);
   skc_engine_free (none);
+  skc_engine_free (unturned);
 }
 
 int

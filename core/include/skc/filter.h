@@ -1,5 +1,6 @@
 /* skc — a fitted filter: a sparse kernel complex (layers of weighted,
- * offset samples applied in sequence) or a low-rank separable filter.
+ * offset samples applied in sequence), a low-rank separable filter or a
+ * knots filter (a piecewise-constant kernel applied through prefix sums).
  *
  * Convention: a sample (dx, dy, w) of a layer contributes
  *   out(x, y) += w * in_bilinear(x - dx, y - dy)
@@ -16,29 +17,43 @@
 extern "C" {
 #endif
 
-typedef enum
-{
-  SKC_FILTER_COMPLEX, /* layers of samples */
-  SKC_FILTER_LOWRANK  /* sum of rank-one separable terms */
-} skc_filter_kind;
+  typedef enum
+  {
+    SKC_FILTER_COMPLEX, /* layers of samples */
+    SKC_FILTER_LOWRANK, /* sum of rank-one separable terms */
+    SKC_FILTER_KNOTS    /* piecewise-constant lines read from prefix sums */
+  } skc_filter_kind;
 
-typedef enum
-{
-  SKC_OFFSETS_BILINEAR, /* real offsets, 4 multiply-adds per tap */
-  SKC_OFFSETS_INTEGER   /* whole-pixel offsets, 1 multiply-add per tap */
-} skc_offset_kind;
+  /* Knots: the kernel's lines run along this axis; each line is piecewise
+   * constant, stored as its knots (where its value changes, by how much), so
+   * that image (x) kernel = prefix sum of the image along the axis (x) knots:
+   * one read per knot. */
+  typedef enum
+  {
+    SKC_KNOTS_ROWS,   /* lines are rows: prefix sums along x */
+    SKC_KNOTS_COLUMNS /* lines are columns: prefix sums along y */
+  } skc_knots_axis;
 
-typedef struct
-{
-  float dx;
-  float dy;
-  float w;
+  typedef enum
+  {
+    SKC_OFFSETS_BILINEAR, /* real offsets, 4 multiply-adds per tap */
+    SKC_OFFSETS_INTEGER   /* whole-pixel offsets, 1 multiply-add per tap */
+  } skc_offset_kind;
+
+  typedef struct
+  {
+    float dx;
+    float dy;
+    float w;
 } skc_sample;
 
 #define SKC_MAX_LAYERS      16
 #define SKC_MAX_SAMPLES     64   /* per layer */
 #define SKC_MAX_RANK        64
 #define SKC_MAX_KERNEL_SIDE 4097
+/* Knots of one filter, all lines together (a 513 px flat kernel needs
+ * about 6000). */
+#define SKC_MAX_KNOTS (1 << 22)
 /* Offsets beyond this many pixels are refused (files and fits alike). */
 #define SKC_MAX_OFFSET      2048.0f
 
@@ -61,6 +76,11 @@ skc_filter *skc_filter_new_complex (int layers, const int *samples,
                                     skc_offset_kind offsets);
 /* A rank-`rank` separable filter of size x size (odd), all zero. */
 skc_filter *skc_filter_new_lowrank (int rank, int size);
+/* A knots filter of size x size (odd) along `axis`; line i (offset
+ * i - size / 2 across the axis) has counts[i] knots (0 to size + 1), all at
+ * position 0 with weight 0 until set. */
+skc_filter *skc_filter_new_knots (skc_knots_axis axis, int size,
+                                  const int *counts);
 skc_filter *skc_filter_copy (const skc_filter *f);
 void        skc_filter_free (skc_filter *f);
 
@@ -79,16 +99,32 @@ const skc_sample *skc_filter_layer_const (const skc_filter *f, int layer);
 /* Low-rank access: term k is column[k] (vertical, size values) times
  * row[k] (horizontal, size values). */
 int    skc_filter_rank (const skc_filter *f);
-int    skc_filter_size (const skc_filter *f);
+int skc_filter_size (const skc_filter *f); /* also a knots filter's side */
 float *skc_filter_column (skc_filter *f, int term);
 float *skc_filter_row (skc_filter *f, int term);
 const float *skc_filter_column_const (const skc_filter *f, int term);
 const float *skc_filter_row_const (const skc_filter *f, int term);
 
+/* Knots access.  Line `line` of a size x size knots filter holds the
+ * kernel values at offset line - size / 2 across the axis; its knot k at
+ * position p (along the axis, -size / 2 to size / 2 + 1, strictly
+ * increasing) with weight w adds w to the line's value from p onwards.  A
+ * line's weights sum to exactly zero, so it ends at zero. */
+skc_knots_axis skc_filter_knots_axis (const skc_filter *f);
+int skc_filter_knot_count (const skc_filter *f); /* all lines */
+int skc_filter_knot_line_size (const skc_filter *f, int line);
+int *skc_filter_knot_positions (skc_filter *f, int line);
+float *skc_filter_knot_weights (skc_filter *f, int line);
+const int *skc_filter_knot_positions_const (const skc_filter *f, int line);
+const float *skc_filter_knot_weights_const (const skc_filter *f, int line);
+
 /* Taps per pixel and multiply-adds per pixel per channel, as the benchmark
  * protocol counts them. */
 int  skc_filter_taps (const skc_filter *f);
 long skc_filter_macs (const skc_filter *f);
+
+/* (Knots: taps are the knots; MACs are the knots plus one for the prefix
+ * sum pass.) */
 
 /* Half-size of the smallest odd square that holds the impulse response:
  * the filter reads at most `reach` pixels away from the output pixel. */

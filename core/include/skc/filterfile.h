@@ -1,7 +1,8 @@
 /* skc — the .skc text format for fitted filters.
  *
- *   skc-filter 1
- *   kind complex            (or lowrank)
+ *   skc-filter 1            (2 for knots; each filter is written in the
+ *                            oldest format that holds it)
+ *   kind complex            (or lowrank, or knots)
  *   offsets bilinear        (complex only: bilinear or integer)
  *   spec shape:heart        (what it was fitted for; rest of the line)
  *   radius 22.5
@@ -10,6 +11,11 @@
  *   layer 24                followed by 24 lines "dx dy w"
  *   ...                     |  column v1 ... vsize / row v1 ... vsize
  *   end
+ *
+ * Knots (format 2): "axis rows" (or columns) and "size 49" in the header,
+ * then one line per kernel line, "line P1 W1 P2 W2 ...": knot positions
+ * (whole, -size/2 to size/2 + 1, increasing) and weights, which sum to
+ * exactly 0 on every line ("line" alone: an empty line).
  *
  * Numbers are written with 9 significant digits, which round-trips every
  * float exactly.  Lines starting with '#' and blank lines are ignored.
@@ -25,7 +31,8 @@
 extern "C" {
 #endif
 
-#define SKC_FILTER_FORMAT_VERSION 1
+/* The newest format this build reads. */
+#define SKC_FILTER_FORMAT_VERSION 2
 
 /* Writes f as text.  Thread-safe. */
 skc_result skc_filter_write (const skc_filter *f, FILE *stream);

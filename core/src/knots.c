@@ -1,0 +1,538 @@
+/* skc — fitting knots filters: per-line dynamic programme, a knapsack over
+ * the lines, the better axis, weights on an exact grid.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "skc/knots.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter_private.h"
+
+/* One line's programme.  Boundaries b = 0..n sit before pixel b (n: after
+ * the last); a knot at b changes the value from pixel b on.  F[c][j] is the
+ * least error over pixels [0, j) with c knots, the c-th at boundary j (the
+ * value is zero before the first); arg[c][j] the boundary of knot c - 1. */
+typedef struct
+{
+  int n, kmax;
+  double *p1, *p2; /* prefix sums of values and squares, n + 1 each */
+  double *f;       /* (kmax + 1) x (n + 1) */
+  int *arg;
+  double *best; /* kmax + 1: exactly k knots, ends included */
+  int *best_end;
+} line_dp;
+
+static void
+line_dp_free (line_dp *d)
+{
+  free (d->p1);
+  free (d->p2);
+  free (d->f);
+  free (d->arg);
+  free (d->best);
+  free (d->best_end);
+  memset (d, 0, sizeof *d);
+}
+
+/* Squared error of pixels [a, j) around their mean. */
+static inline double
+segment_cost (const line_dp *d, int a, int j)
+{
+  double s = d->p1[j] - d->p1[a];
+  double e = d->p2[j] - d->p2[a] - s * s / (j - a);
+  return e > 0 ? e : 0;
+}
+
+static int
+line_dp_run (line_dp *d, const double *v, int n, int kmax)
+{
+  memset (d, 0, sizeof *d);
+  if (kmax > n + 1)
+    kmax = n + 1;
+  if (kmax < 1)
+    kmax = 1;
+  d->n = n;
+  d->kmax = kmax;
+  size_t cells = (size_t) (kmax + 1) * (n + 1);
+  d->p1 = malloc ((size_t) (n + 1) * sizeof *d->p1);
+  d->p2 = malloc ((size_t) (n + 1) * sizeof *d->p2);
+  d->f = malloc (cells * sizeof *d->f);
+  d->arg = malloc (cells * sizeof *d->arg);
+  d->best = malloc ((size_t) (kmax + 1) * sizeof *d->best);
+  d->best_end = malloc ((size_t) (kmax + 1) * sizeof *d->best_end);
+  if (!d->p1 || !d->p2 || !d->f || !d->arg || !d->best || !d->best_end)
+    {
+      line_dp_free (d);
+      return 0;
+    }
+  d->p1[0] = d->p2[0] = 0;
+  for (int i = 0; i < n; i++)
+    {
+      d->p1[i + 1] = d->p1[i] + v[i];
+      d->p2[i + 1] = d->p2[i] + v[i] * v[i];
+    }
+  double *F = d->f;
+  int *A = d->arg;
+  const int W = n + 1;
+  for (int j = 0; j <= n; j++)
+    {
+      F[W + j] = d->p2[j];
+      A[W + j] = -1;
+    }
+  for (int c = 2; c <= kmax; c++)
+    for (int j = 0; j <= n; j++)
+      {
+        double best = INFINITY;
+        int arg = -1;
+        /* Knot c - 1 can sit at c - 2 at the earliest. */
+        for (int a = c - 2; a < j; a++)
+          {
+            double e = F[(size_t) (c - 1) * W + a] + segment_cost (d, a, j);
+            if (e < best)
+              best = e, arg = a;
+          }
+        F[(size_t) c * W + j] = best;
+        A[(size_t) c * W + j] = arg;
+      }
+  /* No knots, or one (which could only step to a value it never leaves):
+     the line is zero. */
+  d->best[0] = d->p2[n];
+  d->best_end[0] = -1;
+  if (kmax >= 1)
+    d->best[1] = d->p2[n], d->best_end[1] = -1;
+  for (int c = 2; c <= kmax; c++)
+    {
+      double best = INFINITY;
+      int end = -1;
+      for (int j = c - 1; j <= n; j++)
+        {
+          double e = F[(size_t) c * W + j] + (d->p2[n] - d->p2[j]);
+          if (e < best)
+            best = e, end = j;
+        }
+      d->best[c] = best;
+      d->best_end[c] = end;
+    }
+  return 1;
+}
+
+int
+skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
+{
+  line_dp d;
+  if (n < 1 || max_knots < 0 || !line_dp_run (&d, values, n, max_knots))
+    return 0;
+  for (int k = 0; k <= max_knots; k++)
+    {
+      int c = k < d.kmax ? k : d.kmax;
+      double e = d.best[c];
+      /* "At most k": more knots never hurt, but ties keep the fewer. */
+      if (k > 0 && cost[k - 1] < e)
+        e = cost[k - 1];
+      cost[k] = e;
+    }
+  line_dp_free (&d);
+  return 1;
+}
+
+/* Value changes of a line, the steps from and to zero included. */
+static int
+line_changes (const double *v, int n)
+{
+  int count = 0;
+  for (int j = 0; j <= n; j++)
+    {
+      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
+      count += before != after;
+    }
+  return count;
+}
+
+static int
+check_target (const skc_image *t, skc_error *err)
+{
+  if (!t || !t->data || t->channels != 1 || t->width != t->height
+      || t->width % 2 == 0 || t->width > SKC_MAX_KERNEL_SIDE)
+    {
+      skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                "a knots target is one odd square channel up to %d px",
+                SKC_MAX_KERNEL_SIDE);
+      return 0;
+    }
+  double sum = 0;
+  for (int y = 0; y < t->height; y++)
+    for (int x = 0; x < t->width; x++)
+      {
+        float v = *skc_image_pixel ((skc_image *) t, x, y);
+        if (!isfinite (v) || v < 0)
+          {
+            skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                      "a knots target is finite and non-negative");
+            return 0;
+          }
+        sum += v;
+      }
+  if (!(sum > 0))
+    {
+      skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "the target sums to zero");
+      return 0;
+    }
+  return 1;
+}
+
+/* The target's lines along `axis`, as doubles, normalised to sum 1. */
+static double *
+target_lines (const skc_image *t, skc_knots_axis axis)
+{
+  int n = t->width;
+  double *v = malloc ((size_t) n * n * sizeof *v);
+  if (!v)
+    return NULL;
+  double sum = 0;
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        double value = *skc_image_pixel ((skc_image *) t, x, y);
+        v[axis == SKC_KNOTS_ROWS ? (size_t) y * n + x : (size_t) x * n + y]
+            = value;
+        sum += value;
+      }
+  for (size_t i = 0; i < (size_t) n * n; i++)
+    v[i] /= sum;
+  return v;
+}
+
+long
+skc_knots_exact_count (const skc_image *target, skc_knots_axis axis)
+{
+  if (!check_target (target, NULL))
+    return -1;
+  double *v = target_lines (target, axis);
+  if (!v)
+    return -1;
+  long count = 0;
+  for (int i = 0; i < target->width; i++)
+    count += line_changes (v + (size_t) i * target->width, target->width);
+  free (v);
+  return count;
+}
+
+/* A plan for one axis: knots per line and the boundaries and segment
+ * values that realise them. */
+typedef struct
+{
+  int n;
+  int *count;    /* knots per line */
+  int *bound;    /* n x (n + 1) boundaries, line i at i * (n + 1) */
+  double *level; /* value after each boundary (0 after the last) */
+  double error;  /* squared error against the normalised target */
+  long knots;
+} axis_plan;
+
+static void
+axis_plan_free (axis_plan *p)
+{
+  free (p->count);
+  free (p->bound);
+  free (p->level);
+  memset (p, 0, sizeof *p);
+}
+
+/* Exact knots of a line: every change of value. */
+static void
+exact_line (const double *v, int n, int *bound, double *level, int *count)
+{
+  int c = 0;
+  for (int j = 0; j <= n; j++)
+    {
+      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
+      if (before != after)
+        {
+          bound[c] = j;
+          level[c] = after;
+          c++;
+        }
+    }
+  *count = c;
+}
+
+/* Plans one axis for a budget of `budget` knots (< 0: exact). */
+static skc_result
+plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
+{
+  memset (p, 0, sizeof *p);
+  p->n = n;
+  p->count = calloc ((size_t) n, sizeof *p->count);
+  p->bound = calloc ((size_t) n * (n + 1), sizeof *p->bound);
+  p->level = calloc ((size_t) n * (n + 1), sizeof *p->level);
+  int *changes = calloc ((size_t) n, sizeof *changes);
+  if (!p->count || !p->bound || !p->level || !changes)
+    {
+      free (changes);
+      axis_plan_free (p);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  long total = 0;
+  for (int i = 0; i < n; i++)
+    {
+      changes[i] = line_changes (v + (size_t) i * n, n);
+      total += changes[i];
+    }
+  if (budget < 0 || budget >= total)
+    {
+      for (int i = 0; i < n; i++)
+        exact_line (v + (size_t) i * n, n, p->bound + (size_t) i * (n + 1),
+                    p->level + (size_t) i * (n + 1), &p->count[i]);
+      p->knots = total;
+      p->error = 0;
+      free (changes);
+      return SKC_OK;
+    }
+
+  /* Each line's error for every k up to its exact count (or the budget),
+     then a knapsack: G[i][b] is the least error of lines [0, i) with at
+     most b knots, choice[i][b] line i - 1's share. */
+  int    K = (int) budget;
+  double work = 0;
+  for (int i = 0; i < n; i++)
+    work += (double) (changes[i] < K ? changes[i] : K) * n * n;
+  /* Large smooth targets on a large budget: minutes and gigabytes. */
+  if (work > 2e10 || (double) n * (K + 1) > (double) (64 << 20))
+    {
+      free (changes);
+      axis_plan_free (p);
+      return skc_fail (err, SKC_ERR_TOO_LARGE,
+                       "a %d px target with a budget of %ld knots is too "
+                       "much work for the knots fitter; fit it exactly "
+                       "(no budget) or smaller",
+                       n, budget);
+    }
+  double *cost = calloc ((size_t) n * (n + 2), sizeof *cost);
+  double *g = malloc ((size_t) (K + 1) * sizeof *g);
+  double *g_next = malloc ((size_t) (K + 1) * sizeof *g_next);
+  int *choice = malloc ((size_t) n * (K + 1) * sizeof *choice);
+  skc_result r = SKC_OK;
+  if (!cost || !g || !g_next || !choice)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int i = 0; r == SKC_OK && i < n; i++)
+    {
+      int kmax = changes[i] < K ? changes[i] : K;
+      if (!skc_knots_line_costs (v + (size_t) i * n, n, kmax,
+                                 cost + (size_t) i * (n + 2)))
+        r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      else if (kmax == changes[i])
+        cost[(size_t) i * (n + 2) + kmax] = 0; /* exact, not rounding */
+    }
+  if (r == SKC_OK)
+    {
+      for (int b = 0; b <= K; b++)
+        g[b] = 0;
+      for (int i = 0; i < n; i++)
+        {
+          const double *c = cost + (size_t) i * (n + 2);
+          int kmax = changes[i] < K ? changes[i] : K;
+          int *ch = choice + (size_t) i * (K + 1);
+          for (int b = 0; b <= K; b++)
+            {
+              double best = g[b] + c[0];
+              int arg = 0;
+              for (int k = 2; k <= kmax && k <= b; k++)
+                {
+                  double e = g[b - k] + c[k];
+                  if (e < best)
+                    best = e, arg = k;
+                }
+              g_next[b] = best;
+              ch[b] = arg;
+            }
+          double *swap = g;
+          g = g_next;
+          g_next = swap;
+        }
+      p->error = g[K];
+      /* Back through the lines: each line's share, then its knots. */
+      int b = K;
+      for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
+        {
+          int k = choice[(size_t) i * (K + 1) + b];
+          const double *line = v + (size_t) i * n;
+          int *bound = p->bound + (size_t) i * (n + 1);
+          double *level = p->level + (size_t) i * (n + 1);
+          b -= k;
+          if (k == 0)
+            continue;
+          if (k >= changes[i])
+            {
+              exact_line (line, n, bound, level, &p->count[i]);
+              p->knots += p->count[i];
+              continue;
+            }
+          line_dp d;
+          if (!line_dp_run (&d, line, n, k))
+            {
+              r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+              break;
+            }
+          /* The fewest knots reaching the least error up to k. */
+          int c = 0;
+          for (int q = 2; q <= k; q++)
+            if (d.best[q] < d.best[c])
+              c = q;
+          int j = d.best_end[c];
+          for (int q = c; q >= 1; q--)
+            {
+              bound[q - 1] = j;
+              j = d.arg[(size_t) q * (n + 1) + j];
+            }
+          for (int q = 0; q < c; q++)
+            {
+              int a = bound[q], e = q + 1 < c ? bound[q + 1] : -1;
+              level[q] = e < 0 ? 0 : (d.p1[e] - d.p1[a]) / (e - a);
+            }
+          p->count[i] = c;
+          p->knots += c;
+          line_dp_free (&d);
+        }
+    }
+  free (changes);
+  free (cost);
+  free (g);
+  free (g_next);
+  free (choice);
+  if (r != SKC_OK)
+    axis_plan_free (p);
+  return r;
+}
+
+/* The filter of a plan: levels normalised to sum 1, on a grid of 2^-23 of
+ * the largest, so that each knot's weight (a difference of two levels) is
+ * an exact float and every line's weights sum to exactly zero. */
+static skc_result
+plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
+             skc_error *err)
+{
+  int n = p->n;
+  double sum = 0, peak = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const int *bound = p->bound + (size_t) i * (n + 1);
+      const double *level = p->level + (size_t) i * (n + 1);
+      for (int q = 0; q + 1 < p->count[i]; q++)
+        {
+          sum += level[q] * (bound[q + 1] - bound[q]);
+          peak = fmax (peak, fabs (level[q]));
+        }
+    }
+  if (!(sum > 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "too few knots: the budget leaves the kernel empty");
+  int exponent;
+  frexp (peak / sum, &exponent);
+  double step = ldexp (1.0, exponent - 23);
+
+  /* Quantised levels; knots between equal levels vanish. */
+  int *counts = calloc ((size_t) n, sizeof *counts);
+  long long *grid = malloc ((size_t) n * (n + 1) * sizeof *grid);
+  if (!counts || !grid)
+    {
+      free (counts);
+      free (grid);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  for (int i = 0; i < n; i++)
+    {
+      const double *level = p->level + (size_t) i * (n + 1);
+      long long *g = grid + (size_t) i * (n + 1);
+      long long previous = 0;
+      for (int q = 0; q < p->count[i]; q++)
+        {
+          g[q] = q + 1 < p->count[i] ? llround (level[q] / sum / step) : 0;
+          counts[i] += g[q] != previous;
+          previous = g[q];
+        }
+    }
+  skc_filter *f = skc_filter_new_knots (axis, n, counts);
+  if (!f)
+    {
+      free (counts);
+      free (grid);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  int half = n / 2;
+  for (int i = 0; i < n; i++)
+    {
+      const int *bound = p->bound + (size_t) i * (n + 1);
+      const long long *g = grid + (size_t) i * (n + 1);
+      int *pos = skc_filter_knot_positions (f, i);
+      float *w = skc_filter_knot_weights (f, i);
+      long long previous = 0;
+      int c = 0;
+      for (int q = 0; q < p->count[i]; q++)
+        if (g[q] != previous)
+          {
+            pos[c] = bound[q] - half;
+            w[c] = (float) ((double) (g[q] - previous) * step);
+            previous = g[q];
+            c++;
+          }
+    }
+  free (counts);
+  free (grid);
+  *out = f;
+  return SKC_OK;
+}
+
+skc_result
+skc_knots_fit (const skc_image *target, long budget_macs, int axis,
+               skc_filter **out, skc_error *err)
+{
+  *out = NULL;
+  if (!check_target (target, err))
+    return SKC_ERR_INVALID_ARGUMENT;
+  if (axis != SKC_KNOTS_AXIS_BEST && axis != SKC_KNOTS_ROWS
+      && axis != SKC_KNOTS_COLUMNS)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
+                     axis);
+  int n = target->width;
+  /* One MAC per pixel goes to the prefix sum. */
+  long budget = budget_macs <= 0 ? -1 : budget_macs - 1;
+  if (budget == 0)
+    budget = 1;
+  if (budget > (long) n * (n + 1))
+    budget = -1;
+  axis_plan plans[2];
+  int have[2] = { 0, 0 };
+  skc_result r = SKC_OK;
+  for (int a = 0; a < 2 && r == SKC_OK; a++)
+    {
+      if (axis != SKC_KNOTS_AXIS_BEST && axis != a)
+        continue;
+      double *v = target_lines (target, (skc_knots_axis) a);
+      if (!v)
+        r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      else
+        r = plan_axis (v, n, budget, &plans[a], err);
+      have[a] = r == SKC_OK;
+      free (v);
+    }
+  if (r == SKC_OK)
+    {
+      /* The smaller error, then fewer knots (exact plans tie at zero);
+         rows when both tie, so results do not flip on rounding. */
+      int pick = have[0] ? 0 : 1;
+      if (have[0] && have[1])
+        {
+          double e0 = plans[0].error, e1 = plans[1].error;
+          pick = e1 < e0 * (1 - 1e-12)
+                 || (!(e0 < e1 * (1 - 1e-12))
+                     && plans[1].knots < plans[0].knots);
+        }
+      r = plan_filter (&plans[pick], (skc_knots_axis) pick, out, err);
+    }
+  for (int a = 0; a < 2; a++)
+    if (have[a])
+      axis_plan_free (&plans[a]);
+  return r;
+}

@@ -1,0 +1,767 @@
+/* skc tests — knots filters: the per-line programme against brute force,
+ * exact knots against the dense target, apply against dense convolution
+ * with the rendered kernel, HDR precision against a double reference,
+ * identical bits across threads and region cuts, .skc round trips and the
+ * planner's choice.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "engine.h"
+#include "filter_compare.h"
+#include "internal.h"
+#include "skc/knots.h"
+#include "skc/skc.h"
+
+static skc_image
+shape_target (const char *spec, double radius, int size)
+{
+  skc_shape s;
+  skc_image t = { 0 };
+  CHECK (skc_shape_parse (spec, &s, NULL) == SKC_OK);
+  CHECK (skc_shape_render (&s, radius, size, &t, NULL) == SKC_OK);
+  return t;
+}
+
+static skc_filter *
+fit_knots (const skc_image *t, long budget, int axis)
+{
+  skc_filter *f = NULL;
+  skc_error err;
+  if (!CHECK (skc_knots_fit (t, budget, axis, &f, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  return f;
+}
+
+/* ---- The per-line programme against every knot set. ---- */
+
+static double
+brute_cost (const double *v, int n, unsigned set)
+{
+  int b[16], m = 0;
+  for (int j = 0; j <= n; j++)
+    if (set & (1u << j))
+      b[m++] = j;
+  double e = 0;
+  if (m < 2)
+    {
+      for (int i = 0; i < n; i++)
+        e += v[i] * v[i];
+      return e;
+    }
+  for (int i = 0; i < b[0]; i++)
+    e += v[i] * v[i];
+  for (int i = b[m - 1]; i < n; i++)
+    e += v[i] * v[i];
+  for (int q = 0; q + 1 < m; q++)
+    {
+      double mean = 0;
+      for (int i = b[q]; i < b[q + 1]; i++)
+        mean += v[i];
+      mean /= b[q + 1] - b[q];
+      for (int i = b[q]; i < b[q + 1]; i++)
+        e += (v[i] - mean) * (v[i] - mean);
+    }
+  return e;
+}
+
+static void
+test_dp_against_brute_force (void)
+{
+  skc_rng rng;
+  skc_rng_seed (&rng, 11, 0);
+  int worst_n = 0;
+  double worst = 0;
+  for (int trial = 0; trial < 300; trial++)
+    {
+      int n = 1 + trial % 9;
+      double v[9];
+      for (int i = 0; i < n; i++)
+        {
+          /* Repeated levels and zeros, as in real kernel lines. */
+          double u = skc_rng_uniform (&rng);
+          v[i] = u < 0.2 ? 0 : u < 0.5 && i > 0 ? v[i - 1] : u;
+        }
+      double cost[11];
+      CHECK (skc_knots_line_costs (v, n, n + 1, cost));
+      for (int k = 0; k <= n + 1; k++)
+        {
+          double best = INFINITY;
+          for (unsigned set = 0; set < 1u << (n + 1); set++)
+            if (__builtin_popcount (set) <= k)
+              best = fmin (best, brute_cost (v, n, set));
+          double d = fabs (cost[k] - best);
+          if (d > worst)
+            worst = d, worst_n = n;
+        }
+      CHECK (cost[n + 1] < 1e-12);
+    }
+  CHECK_MSG (worst < 1e-12, "DP vs brute force: %g (n = %d)", worst, worst_n);
+}
+
+/* The budgeted fit's error is the least over knot sets per line, summed:
+ * with a budget of one line's worth it matches the best single line. */
+static void
+test_budget_is_spent_well (void)
+{
+  skc_image t = shape_target ("shape:heart", 22.5, 49);
+  double previous = INFINITY;
+  long budgets[] = { 60, 100, 160, 200, 260, 400, 0 };
+  for (int i = 0; i < 7; i++)
+    {
+      skc_filter *f = fit_knots (&t, budgets[i], SKC_KNOTS_AXIS_BEST);
+      if (!f)
+        continue;
+      skc_image e = { 0 };
+      CHECK (skc_filter_render (f, &e) == SKC_OK);
+      double error = skc_kernel_error (&e, &t);
+      if (budgets[i] > 0)
+        CHECK_MSG (skc_filter_macs (f) <= budgets[i], "budget %ld: %ld MACs",
+                   budgets[i], skc_filter_macs (f));
+      /* More budget never hurts (beyond the renormalisation's rounding). */
+      CHECK_MSG (error <= previous * 1.02 + 1e-9,
+                 "budget %ld: error %g after %g", budgets[i], error, previous);
+      previous = error;
+      if (budgets[i] == 260)
+        CHECK_MSG (skc_kernel_snr_db (error) >= 30,
+                   "heart at 260 MACs: %.2f dB", skc_kernel_snr_db (error));
+      skc_image_free (&e);
+      skc_filter_free (f);
+    }
+  skc_image_free (&t);
+}
+
+/* ---- Exact knots are the dense target. ---- */
+
+static void
+test_exact_equals_target (void)
+{
+  const char *specs[]
+      = { "shape:disc",           "shape:polygon:blades=6",
+          "shape:heart",          "shape:star:points=4,inner=0.35",
+          "shape:ring:inner=0.7", "shape:coma" };
+  for (int i = 0; i < 6; i++)
+    {
+      skc_image t = shape_target (specs[i], 22.5, 49);
+      for (int axis = -1; axis <= 1; axis++)
+        {
+          skc_filter *f = fit_knots (&t, 0, axis);
+          if (!f)
+            continue;
+          skc_image e = { 0 };
+          CHECK (skc_filter_render (f, &e) == SKC_OK);
+          double worst = 0, peak = 0;
+          for (int y = 0; y < 49; y++)
+            for (int x = 0; x < 49; x++)
+              {
+                double tv = *skc_image_pixel (&t, x, y);
+                worst = fmax (worst, fabs (*skc_image_pixel (&e, x, y) - tv));
+                peak = fmax (peak, tv);
+              }
+          CHECK_MSG (worst <= 2e-7 * peak, "%s axis %d: exact knots off by %g",
+                     specs[i], axis, worst / peak);
+          long rows = skc_knots_exact_count (&t, SKC_KNOTS_ROWS);
+          long cols = skc_knots_exact_count (&t, SKC_KNOTS_COLUMNS);
+          long want = axis == 0     ? rows
+                      : axis == 1   ? cols
+                      : rows < cols ? rows
+                                    : cols;
+          CHECK_MSG (skc_filter_knot_count (f) <= want,
+                     "%s axis %d: %d knots, %ld exact", specs[i], axis,
+                     skc_filter_knot_count (f), want);
+          CHECK (skc_filter_validate (f, NULL) == SKC_OK);
+          skc_image_free (&e);
+          skc_filter_free (f);
+        }
+      skc_image_free (&t);
+    }
+}
+
+/* ---- Apply: dense convolution with the rendered kernel. ---- */
+
+static int
+clampi (int v, int n)
+{
+  return v < 0 ? 0 : v >= n ? n - 1 : v;
+}
+
+/* Dense convolution in double with clamped edges. */
+static double
+dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
+{
+  int h = k->width / 2;
+  double acc = 0;
+  for (int ky = 0; ky < k->height; ky++)
+    for (int kx = 0; kx < k->width; kx++)
+      {
+        float w = *skc_image_pixel (k, kx, ky);
+        if (w != 0)
+          acc += (double) w
+                 * skc_image_pixel (in, clampi (x - (kx - h), in->width),
+                                    clampi (y - (ky - h), in->height))[c];
+      }
+  return acc;
+}
+
+static skc_image
+random_image (int w, int h, int channels, uint64_t seed)
+{
+  skc_image img = { 0 };
+  skc_image_alloc (&img, w, h, channels);
+  skc_rng rng;
+  skc_rng_seed (&rng, seed, 5);
+  for (size_t i = 0; i < (size_t) w * h * channels; i++)
+    img.data[i] = (float) skc_rng_uniform (&rng);
+  return img;
+}
+
+static void
+test_apply_equals_dense (const char *spec, long budget, int axis)
+{
+  skc_image t = shape_target (spec, 9.5, 21);
+  skc_filter *f = fit_knots (&t, budget, axis);
+  skc_image k = { 0 }, in = random_image (157, 83, 3, 2), out = { 0 };
+  if (f && CHECK (skc_filter_render (f, &k) == SKC_OK)
+      && CHECK (skc_filter_apply (f, &in, &out, 2) == SKC_OK))
+    {
+      double worst = 0;
+      for (int y = 0; y < in.height; y++)
+        for (int x = 0; x < in.width; x++)
+          for (int c = 0; c < 3; c++)
+            worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[c]
+                                       - dense_at (&k, &in, x, y, c)));
+      CHECK_MSG (worst < 2e-6, "%s budget %ld axis %d: apply vs dense %g", spec,
+                 budget, axis, worst);
+    }
+  skc_image_free (&t);
+  skc_image_free (&k);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_filter_free (f);
+}
+
+/* ---- HDR: long bright rows against a double reference. ---- */
+
+static void
+test_hdr_precision (int axis)
+{
+  /* Wide along the prefix-sum axis, so an unrestarted float sum would run
+     over thousands of pixels with 1000.0 highlights in them. */
+  int w = axis == SKC_KNOTS_ROWS ? 2400 : 90;
+  int h = axis == SKC_KNOTS_ROWS ? 90 : 2400;
+  skc_image t = shape_target ("shape:heart", 20, 41);
+  skc_filter *f = fit_knots (&t, 0, axis);
+  skc_image in = random_image (w, h, 1, 9), k = { 0 }, out = { 0 };
+  for (int i = 0; i < w * h; i += 37)
+    in.data[i] = 1000.0f;
+  if (f && CHECK (skc_filter_render (f, &k) == SKC_OK)
+      && CHECK (skc_filter_apply (f, &in, &out, 2) == SKC_OK))
+    {
+      double worst = 0;
+      for (int y = 0; y < h; y += 3)
+        for (int x = 0; x < w; x += 3)
+          {
+            double ref = dense_at (&k, &in, x, y, 0);
+            worst = fmax (worst,
+                          fabs (*skc_image_pixel (&out, x, y) - ref) / ref);
+          }
+      CHECK_MSG (worst <= 1e-5, "HDR axis %d: relative error %g", axis, worst);
+      printf ("HDR (1000.0 highlights), axis %d: worst relative error %.3g "
+              "against double\n",
+              axis, worst);
+    }
+  /* Highlights on black: results are never negative. */
+  memset (in.data, 0, (size_t) w * h * sizeof (float));
+  for (int i = 0; i < w * h; i += 997)
+    in.data[i] = 1000.0f;
+  skc_image_free (&out);
+  if (f && CHECK (skc_filter_apply (f, &in, &out, 2) == SKC_OK))
+    {
+      float lowest = 0;
+      for (int i = 0; i < w * h; i++)
+        lowest = fminf (lowest, out.data[i]);
+      CHECK_MSG (lowest >= 0, "HDR axis %d: negative result %g", axis,
+                 (double) lowest);
+    }
+  skc_image_free (&t);
+  skc_image_free (&k);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_filter_free (f);
+}
+
+/* ---- Identical bits for any thread count and region cuts. ---- */
+
+static void
+test_identity (skc_engine *e1, skc_engine *e3, const char *what)
+{
+  int w = 331, h = 207, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, 7), whole = { 0 }, other = { 0 };
+  for (int i = 0; i < w * h; i++)
+    in.data[(size_t) i * C + 3] = 1;
+  CHECK (skc_apply_image (e1, &in, alpha, NULL, &whole, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, NULL, &other, NULL) == SKC_OK);
+  CHECK_MSG (whole.data && other.data
+                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
+                        == 0,
+             "%s: 1 vs 3 threads differ", what);
+  skc_image pieces = { 0 };
+  skc_image_alloc (&pieces, w, h, C);
+  int R = skc_engine_reach (e3);
+  int cuts_x[] = { 0, 37, 200, w }, cuts_y[] = { 0, 101, 102, h };
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      {
+        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
+        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
+        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
+        skc_apply_request rq = {
+          .image_width = w,
+          .image_height = h,
+          .channels = C,
+          .alpha = alpha,
+          .input = { skc_image_pixel (&in, ix0, iy0), in.stride, ix0, iy0,
+                     ix1 - ix0, iy1 - iy0 },
+          .output = { skc_image_pixel (&pieces, x0, y0), pieces.stride, x0, y0,
+                      x1 - x0, y1 - y0 },
+        };
+        skc_error err;
+        if (!CHECK (skc_engine_process (e3, &rq, &err) == SKC_OK))
+          fprintf (stderr, "     %s\n", err.message);
+      }
+  CHECK_MSG (whole.data
+                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
+                        == 0,
+             "%s: regions differ from the whole image", what);
+  skc_image_free (&pieces);
+  skc_image_free (&in);
+  skc_image_free (&whole);
+  skc_image_free (&other);
+}
+
+static void
+test_identity_given_filter (int axis)
+{
+  skc_image t = shape_target ("shape:star:points=4,inner=0.35", 14, 29);
+  skc_filter *f = fit_knots (&t, 90, axis);
+  skc_params p;
+  skc_params_init (&p);
+  p.filter = f;
+  p.clip = 0;
+  skc_engine *e1 = NULL, *e3 = NULL;
+  p.threads = 1;
+  CHECK (skc_engine_new (&p, 0, &e1, NULL) == SKC_OK);
+  p.threads = 3;
+  CHECK (skc_engine_new (&p, 0, &e3, NULL) == SKC_OK);
+  if (e1 && e3)
+    test_identity (e1, e3,
+                   axis == 0 ? "knots along rows" : "knots along columns");
+  skc_engine_free (e1);
+  skc_engine_free (e3);
+  skc_filter_free (f);
+  skc_image_free (&t);
+}
+
+/* ---- The planner. ---- */
+
+static skc_engine *
+planned (const char *spec, double radius, skc_quality q, int threads)
+{
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse (spec, &p.shape, NULL) == SKC_OK);
+  p.radius = radius;
+  p.quality = q;
+  p.threads = threads;
+  p.cache = NULL;
+  skc_engine *e = NULL;
+  skc_error err;
+  if (!CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  return e;
+}
+
+static void
+test_planner (void)
+{
+  /* Flat shapes: knots, within the normal budget; exact when high. */
+  skc_engine *normal = planned ("shape:heart", 24, SKC_QUALITY_NORMAL, 2);
+  skc_engine *high = planned ("shape:heart", 24, SKC_QUALITY_HIGH, 2);
+  if (normal)
+    {
+      const skc_scale *s = &normal->scales[normal->first_scale];
+      CHECK_MSG (strstr (skc_engine_describe (normal), "uniform: knots")
+                     && s->filter && skc_filter_macs (s->filter) <= 260,
+                 "heart normal: %s", skc_engine_describe (normal));
+    }
+  if (high)
+    {
+      CHECK_MSG (strstr (skc_engine_describe (high), "uniform: knots")
+                     && strstr (skc_engine_describe (high), "exact"),
+                 "heart high: %s", skc_engine_describe (high));
+      skc_image k = { 0 }, t = shape_target ("shape:heart", 24, 0);
+      if (CHECK (skc_engine_kernel (high, 24, &k) == SKC_OK))
+        CHECK_MSG (skc_kernel_snr_db (skc_kernel_error (&k, &t)) >= 60,
+                   "heart high: engine kernel %.1f dB",
+                   skc_kernel_snr_db (skc_kernel_error (&k, &t)));
+      skc_image_free (&k);
+      skc_image_free (&t);
+    }
+  /* Gaussians are not flat: separable. */
+  skc_engine *gauss = planned ("shape:gaussian", 15, SKC_QUALITY_HIGH, 2);
+  if (gauss)
+    CHECK_MSG (!strstr (skc_engine_describe (gauss), "knots"), "Gaussian: %s",
+               skc_engine_describe (gauss));
+  /* A large radius runs knots on the pyramid; still the same bits for any
+     cut and thread count. */
+  skc_engine *big1 = planned ("shape:heart", 45, SKC_QUALITY_NORMAL, 1);
+  skc_engine *big3 = planned ("shape:heart", 45, SKC_QUALITY_NORMAL, 3);
+  if (big1 && big3)
+    {
+      CHECK_MSG (strstr (skc_engine_describe (big3), "knots")
+                     && big3->scales[big3->first_scale].factor == 2,
+                 "heart R=45: %s", skc_engine_describe (big3));
+      test_identity (big1, big3, "planned knots on 2x2 blocks");
+    }
+  skc_engine_free (normal);
+  skc_engine_free (high);
+  skc_engine_free (gauss);
+  skc_engine_free (big1);
+  skc_engine_free (big3);
+}
+
+/* ---- Blur maps: knots tables per radius. ---- */
+
+static skc_engine *
+map_engine (const char *spec, double radius, int threads, int knots)
+{
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse (spec, &p.shape, NULL) == SKC_OK);
+  p.radius = radius;
+  p.threads = threads;
+  p.clip = 0;
+  p.cache = NULL;
+  double saved = skc_engine_knots_map_max_radius;
+  skc_engine_knots_map_max_radius = knots ? 1e9 : -1;
+  skc_engine *e = NULL;
+  skc_error err;
+  if (!CHECK (skc_engine_new (&p, 1, &e, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  skc_engine_knots_map_max_radius = saved;
+  if (e)
+    CHECK_MSG ((strstr (skc_engine_describe (e), "knots tables") != NULL)
+                   == knots,
+               "%s R=%g: %s", spec, radius, skc_engine_describe (e));
+  return e;
+}
+
+/* The dense kernel of one table's taps (on prefix sums along `axis`). */
+static double
+table_kernel (const skc_layer_taps *t, skc_knots_axis axis, int u, int v)
+{
+  double k = 0;
+  for (int i = 0; i < t->count; i++)
+    if (axis == SKC_KNOTS_ROWS ? t->dy[i] == v && t->dx[i] <= u
+                               : t->dx[i] == u && t->dy[i] <= v)
+      k += t->c[i];
+  return k;
+}
+
+static skc_image
+varied_map (int w, int h)
+{
+  skc_image map = { 0 };
+  skc_image_alloc (&map, w, h, 1);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      *skc_image_pixel (&map, x, y) = (float) ((x + 2 * y) % 17) / 16.0f;
+  return map;
+}
+
+/* Every pixel is the dense gather with its level's table. */
+static void
+test_map_matches_tables (const char *spec, double radius)
+{
+  skc_engine *e = map_engine (spec, radius, 2, 1);
+  if (!e)
+    return;
+  const skc_scale *sc = &e->scales[0];
+  CHECK (e->scale_count == 1 && sc->knots && sc->knot_levels > 1);
+  int w = 61, h = 37, C = 3;
+  skc_image in = random_image (w, h, C, 4), map = varied_map (w, h);
+  skc_image out = { 0 };
+  CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
+  int H = sc->knot_half + 1;
+  double worst = 0;
+  for (int y = 0; out.data && y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double r = skc_engine_map_radius (e, *skc_image_pixel (&map, x, y));
+        long q = lround (r / sc->knot_step);
+        q = q >= sc->knot_levels ? sc->knot_levels - 1 : q;
+        const skc_layer_taps *t = &sc->knot_table[q];
+        for (int c = 0; c < C; c++)
+          {
+            double acc = 0;
+            for (int v = -H; v <= H; v++)
+              for (int u = -H; u <= H; u++)
+                {
+                  double k = table_kernel (t, sc->knot_axis, u, v);
+                  if (k != 0)
+                    acc += k
+                           * skc_image_pixel (&in, clampi (x - u, w),
+                                              clampi (y - v, h))[c];
+                }
+            worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[c] - acc));
+          }
+      }
+  CHECK_MSG (worst < 1e-5, "%s R=%g: map vs per-pixel tables %g", spec, radius,
+             worst);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&out);
+  skc_engine_free (e);
+}
+
+/* Against brute-force truth (each pixel the dense target of its own
+ * radius) on a tilt-shift map: knots tables beat the DISK basis. */
+static double
+tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo,
+                 int knots)
+{
+  skc_engine *e = map_engine (spec, rmax, 2, knots);
+  if (!e)
+    return NAN;
+  int w = photo->width, h = photo->height;
+  skc_image map = { 0 }, out = { 0 };
+  skc_image_alloc (&map, w, h, 1);
+  for (int y = 0; y < h; y++)
+    {
+      double d = fabs (y - h / 2.0) / (h / 2.0);
+      for (int x = 0; x < w; x++)
+        *skc_image_pixel (&map, x, y)
+            = (float) (d < 0.15 ? 0 : (d - 0.15) / 0.85);
+    }
+  CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
+  skc_shape s;
+  skc_shape_parse (spec, &s, NULL);
+  int margin = (int) ceil (rmax);
+  double sse = 0;
+  long n = 0;
+  for (int y = margin; out.data && y < h - margin; y++)
+    {
+      double r = rmax * *skc_image_pixel (&map, 0, y);
+      skc_image k = { 0 };
+      if (r > 0)
+        skc_shape_render (&s, r, 0, &k, NULL);
+      else
+        {
+          skc_image_alloc (&k, 1, 1, 1);
+          k.data[0] = 1;
+        }
+      for (int x = margin; x < w - margin; x++)
+        for (int c = 0; c < photo->channels; c++)
+          {
+            double d = skc_image_pixel (&out, x, y)[c]
+                       - dense_at (&k, photo, x, y, c);
+            sse += d * d;
+            n++;
+          }
+      skc_image_free (&k);
+    }
+  skc_image_free (&map);
+  skc_image_free (&out);
+  skc_engine_free (e);
+  return -10 * log10 (sse / n);
+}
+
+static void
+test_map_fidelity (void)
+{
+  const char *dir = getenv ("SKC_DATA_DIR");
+  char path[4096];
+  snprintf (path, sizeof path, "%s/photos/tests-128.ppm", dir ? dir : "data");
+  skc_image photo = { 0 };
+  if (!CHECK (skc_pnm_read (path, &photo, NULL) == SKC_OK))
+    return;
+  const char *specs[2] = { "shape:disc", "shape:heart" };
+  for (int i = 0; i < 2; i++)
+    {
+      double knots = tilt_shift_psnr (specs[i], 8, &photo, 1);
+      double disk = tilt_shift_psnr (specs[i], 8, &photo, 0);
+      printf ("tilt-shift %s R_max=8 against dense truth: knots tables "
+              "%.2f dB, DISK basis %.2f dB\n",
+              specs[i], knots, disk);
+      CHECK_MSG (knots >= 55 && knots >= disk + 6,
+                 "%s: knots %.2f dB, DISK %.2f dB", specs[i], knots, disk);
+    }
+  skc_image_free (&photo);
+}
+
+static void
+test_map_identity (double radius)
+{
+  skc_engine *e1 = map_engine ("shape:heart", radius, 1, 1);
+  skc_engine *e3 = map_engine ("shape:heart", radius, 3, 1);
+  if (!e1 || !e3)
+    {
+      skc_engine_free (e1);
+      skc_engine_free (e3);
+      return;
+    }
+  int w = 300, h = 230, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
+  skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
+  for (int i = 0; i < w * h; i++)
+    in.data[(size_t) i * C + 3] = 1;
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &whole, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &other, NULL) == SKC_OK);
+  CHECK_MSG (whole.data && other.data
+                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
+                        == 0,
+             "knots map R=%g: 1 vs 3 threads differ", radius);
+  skc_image_alloc (&pieces, w, h, C);
+  int R = skc_engine_reach (e3);
+  int cuts_x[] = { 0, 41, 170, w }, cuts_y[] = { 0, 99, 100, h };
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      {
+        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
+        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
+        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
+        skc_apply_request rq = {
+          .image_width = w,
+          .image_height = h,
+          .channels = C,
+          .alpha = alpha,
+          .input = { skc_image_pixel (&in, ix0, iy0), in.stride, ix0, iy0,
+                     ix1 - ix0, iy1 - iy0 },
+          .map = { skc_image_pixel (&map, ix0, iy0), map.stride, ix0, iy0,
+                   ix1 - ix0, iy1 - iy0 },
+          .output = { skc_image_pixel (&pieces, x0, y0), pieces.stride, x0, y0,
+                      x1 - x0, y1 - y0 },
+        };
+        CHECK (skc_engine_process (e3, &rq, NULL) == SKC_OK);
+      }
+  CHECK_MSG (whole.data
+                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
+                        == 0,
+             "knots map R=%g: regions differ from the whole image", radius);
+  skc_image_free (&pieces);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&whole);
+  skc_image_free (&other);
+  skc_engine_free (e1);
+  skc_engine_free (e3);
+}
+
+/* ---- .skc files. ---- */
+
+static void
+test_file_round_trip (void)
+{
+  skc_image t = shape_target ("shape:ring:inner=0.7", 8, 17);
+  skc_filter *f = fit_knots (&t, 60, SKC_KNOTS_AXIS_BEST);
+  if (f)
+    {
+      size_t length = 0;
+      char *text = filter_text (f, &length);
+      skc_filter *back = NULL;
+      char why[200] = "";
+      CHECK (text && strncmp (text, "skc-filter 2\nkind knots\n", 24) == 0);
+      CHECK (text
+             && skc_filter_parse (text, length, "t", &back, NULL) == SKC_OK);
+      CHECK_MSG (back && filters_identical (f, back, why, sizeof why), "%s",
+                 why);
+      skc_filter_free (back);
+      free (text);
+    }
+  struct
+  {
+    const char *text, *message;
+  } bad[] = {
+    { "skc-filter 1\nkind knots\n", "needs format 2" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline -1 0.5 1 -0.25\n"
+      "line\nline\nend\n",
+      "sum to" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline 1 0.5 0 -0.5\n"
+      "line\nline\nend\n",
+      "increase" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline -2 0.5 2 -0.5\n"
+      "line\nline\nend\n",
+      "outside" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline -1 0.5\nline\n"
+      "line\nend\n",
+      "sum to" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline -1 0.5 2\nline\n"
+      "line\nend\n",
+      "no weight" },
+    { "skc-filter 2\nkind knots\nsize 3\nline\nline\nline\nend\n",
+      "missing 'axis'" },
+    { "skc-filter 2\nkind knots\naxis rows\nsize 3\nline\nline\nend\n",
+      "'end' after 2" },
+    { "skc-filter 2\nkind knots\naxis diagonal\n", "unknown axis" },
+    { "skc-filter 2\nkind complex\naxis rows\noffsets integer\nlayers 1\n"
+      "layer 1\n0 0 1\nend\n",
+      "'axis' is for knots" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      skc_filter *g = NULL;
+      skc_error err = { 0 };
+      skc_result r = skc_filter_parse (bad[i].text, strlen (bad[i].text), "bad",
+                                       &g, &err);
+      CHECK_MSG (r == SKC_ERR_PARSE && !g
+                     && strstr (err.message, bad[i].message),
+                 "case %zu: %s", i, err.message);
+      skc_filter_free (g);
+    }
+  const char *good = "skc-filter 2\nkind knots\naxis columns\nsize 3\n"
+                     "line\nline -1 0.25 2 -0.25\nline\nend\n";
+  skc_filter *g = NULL;
+  CHECK (skc_filter_parse (good, strlen (good), "good", &g, NULL) == SKC_OK);
+  if (g)
+    {
+      skc_image e = { 0 };
+      CHECK (skc_filter_render (g, &e) == SKC_OK);
+      /* The middle column, all three rows at 0.25. */
+      CHECK (e.data && *skc_image_pixel (&e, 1, 0) == 0.25f
+             && *skc_image_pixel (&e, 1, 2) == 0.25f
+             && *skc_image_pixel (&e, 0, 1) == 0);
+      CHECK_EQ_INT (skc_filter_macs (g), 3);
+      skc_image_free (&e);
+    }
+  skc_filter_free (g);
+  skc_filter_free (f);
+  skc_image_free (&t);
+}
+
+int
+main (void)
+{
+  test_dp_against_brute_force ();
+  test_budget_is_spent_well ();
+  test_exact_equals_target ();
+  test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
+  test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);
+  test_apply_equals_dense ("shape:star:points=4,inner=0.35", 80,
+                           SKC_KNOTS_AXIS_BEST);
+  test_hdr_precision (SKC_KNOTS_ROWS);
+  test_hdr_precision (SKC_KNOTS_COLUMNS);
+  test_identity_given_filter (SKC_KNOTS_ROWS);
+  test_identity_given_filter (SKC_KNOTS_COLUMNS);
+  test_planner ();
+  test_map_matches_tables ("shape:disc", 7);
+  test_map_matches_tables ("shape:heart", 11);
+  test_map_fidelity ();
+  test_map_identity (14);
+  test_map_identity (45); /* two scales */
+  test_file_round_trip ();
+  return check_summary ();
+}
