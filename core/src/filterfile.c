@@ -12,6 +12,7 @@
 
 #include "skc/imagefile.h"
 #include "filter_private.h"
+#include "numtext.h"
 #include "io_private.h"
 
 /* A full-size filter is well under 1 MiB of text. */
@@ -20,7 +21,6 @@
  * at most 16 characters each, about 66 KB. */
 #define LINE_MAX_BYTES ((size_t) 1 << 20)
 /* "-1.23456789e-38" is 15 characters; anything much longer is junk. */
-#define NUMBER_MAX_CHARS 40
 #define SPEC_MAX_CHARS (SKC_PATH_MAX + 63)
 #define RADIUS_MAX ((double) SKC_IMAGE_MAX_SIDE)
 #define TARGET_SIZE_MAX SKC_IMAGE_MAX_SIDE
@@ -39,143 +39,36 @@ _Static_assert (sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
 /* Numbers, whatever the locale                                        */
 /* ------------------------------------------------------------------ */
 
-/* Files always use '.', but printf and strtod follow LC_NUMERIC, which a
- * host application (GIMP, say) may have set to a locale with ','.  We find
- * the locale's decimal point with snprintf, which, unlike localeconv, is
- * thread-safe. */
-static void
-locale_decimal_point (char *point, size_t size)
-{
-  char sample[32];
-  int length = snprintf (sample, sizeof sample, "%.1f", 0.5);
-
-  /* sample is "0" + point + "5". */
-  if (length < 3 || (size_t) (length - 2) >= size)
-    {
-      snprintf (point, size, ".");
-      return;
-    }
-  memcpy (point, sample + 1, (size_t) (length - 2));
-  point[length - 2] = '\0';
-}
-
-/* Replaces the locale's decimal point in a printf result with '.'. */
-static void
-use_c_decimal_point (char *text)
-{
-  char point[16];
-  char *found;
-  size_t point_length;
-
-  locale_decimal_point (point, sizeof point);
-  if (strcmp (point, ".") == 0)
-    return;
-  found = strstr (text, point);
-  if (found == NULL)
-    return;
-  point_length = strlen (point);
-  *found = '.';
-  memmove (found + 1, found + point_length, strlen (found + point_length) + 1);
-}
-
-/* Nine significant digits read back as the same float. */
+/* Numbers in the C spelling whatever the locale (numtext.c). */
 static void
 format_float (float value, char *buffer, size_t size)
 {
-  snprintf (buffer, size, "%.9g", (double) value);
-  use_c_decimal_point (buffer);
+  skc_format_float (value, buffer, size);
 }
 
-/* The shortest of 15, 16 or 17 digits that reads back as the same double,
- * so "22.5" stays "22.5". */
 static void
 format_double (double value, char *buffer, size_t size)
 {
-  int precision;
-
-  for (precision = 15; precision < 17; precision++)
-    {
-      snprintf (buffer, size, "%.*g", precision, value);
-      if (strtod (buffer, NULL) == value)
-        break;
-    }
-  if (precision == 17)
-    snprintf (buffer, size, "%.17g", value);
-  use_c_decimal_point (buffer);
+  skc_format_double (value, buffer, size);
 }
 
-/* Copies a number token into a NUL-terminated buffer in the locale's
- * spelling.  Only digits, signs, '.', 'e' and 'E' are allowed, which keeps
- * out "nan", "inf", hex floats and a locale's ',' alike. */
-static bool
-prepare_real (const char *token, size_t length, char *buffer, size_t size)
-{
-  char point[16];
-  size_t point_length;
-  size_t used = 0;
-  size_t i;
-
-  if (length == 0 || length > NUMBER_MAX_CHARS)
-    return false;
-  locale_decimal_point (point, sizeof point);
-  point_length = strlen (point);
-
-  for (i = 0; i < length; i++)
-    {
-      char c = token[i];
-
-      if (c == '.')
-        {
-          if (used + point_length >= size)
-            return false;
-          memcpy (buffer + used, point, point_length);
-          used += point_length;
-          continue;
-        }
-      if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e'
-            || c == 'E'))
-        return false;
-      if (used + 1 >= size)
-        return false;
-      buffer[used++] = c;
-    }
-  buffer[used] = '\0';
-  return true;
-}
-
-/* A whole token as a finite float (strtof rounds once, straight from the
- * decimal).  Overflow gives infinity and is refused; underflow to zero or a
- * subnormal is fine. */
+/* A whole token as a finite float (rounded once, straight from the
+ * decimal).  Overflow is refused; underflow to zero or a subnormal is
+ * fine. */
 static bool
 parse_float (const char *token, size_t length, float *value)
 {
-  char buffer[NUMBER_MAX_CHARS + 32];
-  char *end;
-  float parsed;
-
-  if (!prepare_real (token, length, buffer, sizeof buffer))
+  double parsed;
+  if (!skc_parse_real (token, length, true, &parsed))
     return false;
-  parsed = strtof (buffer, &end);
-  if (end == buffer || *end != '\0' || !isfinite (parsed))
-    return false;
-  *value = parsed;
+  *value = (float) parsed;
   return true;
 }
 
 static bool
 parse_double (const char *token, size_t length, double *value)
 {
-  char buffer[NUMBER_MAX_CHARS + 32];
-  char *end;
-  double parsed;
-
-  if (!prepare_real (token, length, buffer, sizeof buffer))
-    return false;
-  parsed = strtod (buffer, &end);
-  if (end == buffer || *end != '\0' || !isfinite (parsed))
-    return false;
-  *value = parsed;
-  return true;
+  return skc_parse_real (token, length, false, value);
 }
 
 /* ------------------------------------------------------------------ */
