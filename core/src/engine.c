@@ -242,9 +242,15 @@ scale_for_radius (double r)
 #define KNOTS_FLAT_PER_LINE 12
 /* Knot budgets in MACs per kernel line: draft and normal (260 MACs at the
  * benchmark's 49 px, where the suite's flat shapes reach 30-40 dB kernel
- * SNR against DISK's 15); high quality is exact. */
+ * SNR against DISK's 15); high quality is exact.  A uniform blur at normal
+ * quality takes the smallest of the normal budgets that reaches
+ * KNOTS_NORMAL_SNR_DB: each knot costs as much time as a sample of a
+ * complex, so the spare ones are speed given away. */
 #define KNOTS_DRAFT_PER_LINE 2.65
 #define KNOTS_NORMAL_PER_LINE 5.3
+#define KNOTS_NORMAL_SNR_DB 30.0
+static const double knots_normal_steps[] = { 3.0, 3.5, 4.0, 4.5,
+                                             KNOTS_NORMAL_PER_LINE };
 /* A separable filter this close to the target (kernel error, 60 dB) keeps
  * the separable path when it is cheaper: small Gaussians are flat enough
  * by the count above, but rank 1 is exact for them. */
@@ -282,12 +288,25 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
                                           : KNOTS_NORMAL_PER_LINE)
                                      * size);
   skc_filter *knots = NULL;
-  r = skc_knots_fit (&target, budget, SKC_KNOTS_AXIS_BEST, &knots, err);
-  skc_image effective = { 0 };
-  if (r == SKC_OK && skc_filter_render (knots, &effective) != SKC_OK)
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  double error = r == SKC_OK ? skc_kernel_error (&effective, &target) : 1;
-  skc_image_free (&effective);
+  skc_image   effective = { 0 };
+  double      error = 1;
+  size_t      steps = p->quality == SKC_QUALITY_NORMAL
+                          ? sizeof knots_normal_steps / sizeof *knots_normal_steps
+                          : 1;
+  for (size_t step = 0; step < steps && r == SKC_OK; step++)
+    {
+      if (p->quality == SKC_QUALITY_NORMAL)
+        budget = lround (knots_normal_steps[step] * size);
+      skc_filter_free (knots);
+      knots = NULL;
+      r = skc_knots_fit (&target, budget, SKC_KNOTS_AXIS_BEST, &knots, err);
+      if (r == SKC_OK && skc_filter_render (knots, &effective) != SKC_OK)
+        r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      error = r == SKC_OK ? skc_kernel_error (&effective, &target) : 1;
+      skc_image_free (&effective);
+      if (error <= pow (10.0, -KNOTS_NORMAL_SNR_DB / 20.0))
+        break;
+    }
 
   /* Separable targets (squares, small Gaussians): rank 1 if it is exact
      and cheaper. */
