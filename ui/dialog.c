@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "designer.h"
+#include "drawable-map.h"
 #include "gegl-bridge.h"
 #include "glue.h"
 #include "map-painter.h"
@@ -349,20 +350,13 @@ painter_load (Dialog *d)
   g_object_unref (source);
   if (d->settings->map < 0)
     return;
-  gfloat *map = g_try_new0 (gfloat, (gsize) w * h);
+  gfloat *map = g_try_new (gfloat, (gsize) w * h);
   if (map)
     {
-      gint          dx, dy, mx, my;
-      GeglBuffer   *buffer = skc_ui_glue_buffer (d->settings->map);
-      skc_ui_glue_offsets (d->drawable, &dx, &dy);
-      skc_ui_glue_offsets (d->settings->map, &mx, &my);
-      GeglRectangle from = { dx - mx, dy - my, w, h };
-      gegl_buffer_get (buffer, &from, 1.0,
-                       babl_format (d->settings->map_linear ? "Y float"
-                                                            : "Y' float"),
-                       map, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      GeglRectangle all = { 0, 0, w, h };
+      skc_ui_read_map (d->drawable, d->settings->map, &all,
+                       d->settings->map_linear, map);
       skc_map_painter_set_map (d->painter, map, w, h);
-      g_object_unref (buffer);
       g_free (map);
     }
 }

@@ -9,6 +9,7 @@
 #include <libgimp/gimpui.h>
 
 #include "gegl-bridge.h"
+#include "drawable-map.h"
 #include "glue.h"
 #include "map-painter.h"
 
@@ -253,21 +254,8 @@ read_and_blur (Job *job)
   if (job->with_map && pv->settings.map == SKC_GIMP_MAP_PAINTED)
     copy_painted (pv, job);
   else if (job->with_map)
-    {
-      gint          dx, dy, mx, my;
-      GeglBuffer   *map = skc_ui_glue_buffer (pv->settings.map);
-      skc_ui_glue_offsets (pv->drawable, &dx, &dy);
-      skc_ui_glue_offsets (pv->settings.map, &mx, &my);
-      GeglRectangle from = { job->region.x + dx - mx, job->region.y + dy - my,
-                             job->region.width, job->region.height };
-      /* Outside the map reads as 0, the map's convention. */
-      gegl_buffer_get (map, &from, 1.0,
-                       babl_format_with_space (
-                         job->map_linear ? "Y float" : "Y' float",
-                         babl_format_get_space (gegl_buffer_get_format (map))),
-                       job->map, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-      g_object_unref (map);
-    }
+    skc_ui_read_map (pv->drawable, pv->settings.map, &job->region,
+                     job->map_linear, job->map);
   g_object_unref (source);
   g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
 }
