@@ -111,6 +111,15 @@ check_preset () {
   same_image preset.png ref-preset.png 1 "a preset gives what skc apply --preset gives"
 }
 
+# install_plugin PROFILE PLUG_IN: GIMP ($gimp_console, with its profile
+# variable pointing at PROFILE) makes the profile on a first empty run;
+# then the plug-in goes into its own folder, as both GIMPs want.
+install_plugin () {
+  gimp_batch /dev/null
+  mkdir -p "$1/plug-ins/skc-lens-blur"
+  cp "$2" "$1/plug-ins/skc-lens-blur/skc-lens-blur"
+}
+
 finish () {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -32,9 +32,7 @@ presets=$(cd "$data/../presets" && pwd)
 procedure=plug-in-skc-lens-blur
 export SKC_CACHE_DIR=off SKC_TEST_PREVIEW_LOG=1 SKC_PRESETS_DIR="$presets" \
   SKC_DATA_DIR="$data"
-gimp_batch /dev/null
-mkdir -p "$work/profile/plug-ins/skc-lens-blur"
-cp "$plugin" "$work/profile/plug-ins/skc-lens-blur/skc-lens-blur"
+install_plugin "$work/profile" "$plugin"
 cp "$data/photos/astronaut.png" photo.png
 
 if [ "$version" = 2 ]; then

@@ -24,9 +24,7 @@ export SKC_CACHE_DIR=off
 # A private profile: GIMP creates it on a first empty run, then the
 # plug-in goes where GIMP looks for per-user plug-ins.
 export GIMP2_DIRECTORY="$work/profile"
-gimp_batch /dev/null
-mkdir -p "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur"
-cp "$plugin" "$GIMP2_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
+install_plugin "$GIMP2_DIRECTORY" "$plugin"
 
 make_inputs "$work" "$data/photos/astronaut.png"
 

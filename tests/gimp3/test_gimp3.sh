@@ -27,9 +27,7 @@ export SKC_CACHE_DIR=off
 
 # A private profile, then the plug-in in its own folder as GIMP 3 wants.
 export GIMP3_DIRECTORY="$work/profile"
-gimp_batch /dev/null
-mkdir -p "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur"
-cp "$plugin" "$GIMP3_DIRECTORY/plug-ins/skc-lens-blur/skc-lens-blur"
+install_plugin "$GIMP3_DIRECTORY" "$plugin"
 
 make_inputs "$work" "$data/photos/astronaut.png"
 
