@@ -533,6 +533,92 @@ max_abs (float top, float v)
   return a > top ? a : top;
 }
 
+/* Prefix sums along `rows` rows of the padded input: row j of S is 0
+ * followed by the running sums of `count` pixels from src + j * stride,
+ * summed in double and stored as float; m[j] is the row's largest
+ * |value|.  Four channels run as one vector and four rows at once, so
+ * the double additions' latency overlaps. */
+HOT_LOOP static void
+prefix_rows (const float *src, size_t stride, int C, int count, int rows,
+             float *S, size_t s_stride, float *m)
+{
+  int j = 0;
+#if defined(__GNUC__)
+  typedef double v4d __attribute__ ((vector_size (32)));
+  typedef float  v4f __attribute__ ((vector_size (16)));
+  typedef int    v4i __attribute__ ((vector_size (16)));
+  if (C == 4)
+    for (; j + 4 <= rows; j += 4)
+      {
+        v4d run[4] = { { 0 } };
+        v4f top[4] = { { 0 } };
+        const float *in[4];
+        float       *out[4];
+        for (int k = 0; k < 4; k++)
+          {
+            in[k] = src + (size_t) (j + k) * stride;
+            out[k] = S + (size_t) (j + k) * s_stride;
+            memset (out[k], 0, 4 * sizeof (float));
+          }
+        for (int i = 0; i < count; i++)
+          for (int k = 0; k < 4; k++)
+            {
+              v4f x;
+              memcpy (&x, in[k] + (size_t) i * 4, sizeof x);
+              run[k] += __builtin_convertvector (x, v4d);
+              v4f v = __builtin_convertvector (run[k], v4f);
+              memcpy (out[k] + (size_t) (i + 1) * 4, &v, sizeof v);
+              v4i a = (v4i) v & 0x7fffffff, more = a > (v4i) top[k];
+              top[k] = (v4f) ((a & more) | ((v4i) top[k] & ~more));
+            }
+        for (int k = 0; k < 4; k++)
+          {
+            float t = top[k][0] > top[k][1] ? top[k][0] : top[k][1];
+            t = top[k][2] > t ? top[k][2] : t;
+            m[j + k] = top[k][3] > t ? top[k][3] : t;
+          }
+      }
+#endif
+  for (; j < rows; j++)
+    {
+      const float *in = src + (size_t) j * stride;
+      float       *d = S + (size_t) j * s_stride;
+      double       run[4] = { 0, 0, 0, 0 };
+      float        top = 0;
+      for (int c = 0; c < C; c++)
+        d[c] = 0;
+      for (int i = 0; i < count; i++)
+        for (int c = 0; c < C; c++)
+          {
+            run[c] += in[(size_t) i * C + c];
+            float v = (float) run[c];
+            d[(size_t) (i + 1) * C + c] = v;
+            top = max_abs (top, v);
+          }
+      m[j] = top;
+    }
+}
+
+/* One row of prefix sums down the columns: run += src, d = (float) run. */
+HOT_LOOP static void
+prefix_step (double *restrict run, const float *restrict src,
+             float *restrict d, size_t n)
+{
+  for (size_t q = 0; q < n; q++)
+    {
+      run[q] += src[q];
+      d[q] = (float) run[q];
+    }
+}
+
+/* Values in (-limit, 0) are rounding of a non-negative result: 0. */
+HOT_LOOP static void
+clamp_rounding (float *d, size_t n, float limit)
+{
+  for (size_t i = 0; i < n; i++)
+    d[i] = d[i] < 0 && d[i] > -limit ? 0.0f : d[i];
+}
+
 /* Knots filter over the tile: prefix sums of the padded input along the
  * axis, restarted on blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the
  * scale's origin and always computed over the whole block (so every value
@@ -571,9 +657,10 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
 
 static int
 knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
-            int ly0, int lw, int lh, const int *level, float *acc)
+            int ly0, int lw, int lh, int pad_l, int pad_t, const int *level,
+            float *acc)
 {
-  const int h = sc->knot_half, R = sc->reach;
+  const int h = sc->knot_half;
   const int B = SKC_ENGINE_KNOTS_BLOCK;
   const size_t stride = (size_t) pw * C;
   const size_t a_stride = (size_t) lw * C;
@@ -607,25 +694,9 @@ knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
       if (rows)
         {
           /* S column i is the sum of columns b0 - h .. b0 - h - 1 + i. */
-          for (int j = 0; j < sh; j++)
-            {
-              const float *src = in + (size_t) (R - h + j) * stride
-                                 + (size_t) (b0 - h - (lx0 - R)) * C;
-              float *d = S + (size_t) j * s_stride;
-              double run[4] = { 0, 0, 0, 0 };
-              float top = 0;
-              for (int c = 0; c < C; c++)
-                d[c] = 0;
-              for (int i = 1; i < sw; i++)
-                for (int c = 0; c < C; c++)
-                  {
-                    run[c] += src[(size_t) (i - 1) * C + c];
-                    float v = (float) run[c];
-                    d[(size_t) i * C + c] = v;
-                    top = max_abs (top, v);
-                  }
-              m[j] = top;
-            }
+          prefix_rows (in + (size_t) (pad_t - h) * stride
+                           + (size_t) (b0 - h - (lx0 - pad_l)) * C,
+                       stride, C, sw - 1, sh, S, s_stride, m);
           knots_apply_levels (sc, level, lw, S, s_stride, C, b0 - h - 1,
                               ly0 - h, acc, a_stride, lx0, ly0, first, last,
                               ly0, ly0 + lh);
@@ -635,11 +706,9 @@ knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
                 float top = 0;
                 for (int j = y - ly0; j <= y - ly0 + 2 * h; j++)
                   top = top > m[j] ? top : m[j];
-                float *d = acc + (size_t) (y - ly0) * a_stride
-                           + (size_t) (first - lx0) * C;
-                for (int i = 0; i < (last - first) * C; i++)
-                  if (d[i] < 0 && d[i] > -eps * top)
-                    d[i] = 0;
+                clamp_rounding (acc + (size_t) (y - ly0) * a_stride
+                                    + (size_t) (first - lx0) * C,
+                                (size_t) (last - first) * C, eps * top);
               }
         }
       else
@@ -654,14 +723,10 @@ knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
           for (int i = 1; i < sh; i++)
             {
               const float *src
-                  = in + (size_t) (b0 - h - 1 + i - (ly0 - R)) * stride
-                    + (size_t) (R - h) * C;
+                  = in + (size_t) (b0 - h - 1 + i - (ly0 - pad_t)) * stride
+                    + (size_t) (pad_l - h) * C;
               float *d = S + (size_t) i * s_stride;
-              for (size_t q = 0; q < s_stride; q++)
-                {
-                  run[q] += src[q];
-                  d[q] = (float) run[q];
-                }
+              prefix_step (run, src, d, s_stride);
               for (int x = 0; x < sw; x++)
                 for (int c = 0; c < C; c++)
                   m[x] = max_abs (m[x], d[(size_t) x * C + c]);
@@ -807,7 +872,23 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
       lw = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - lx0;
       lh = floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - ly0;
     }
-  const int    pw = lw + 2 * R, ph = lh + 2 * R;
+  /* The padded input: the scale's reach on every side, but knots read
+     less: across their axis the kernel's half, along it from the first
+     prefix block's start to the last one's end, each grown by the half. */
+  int pad_l = R, pad_r = R, pad_t = R, pad_b = R;
+  if (sc->knots)
+    {
+      const int B = SKC_ENGINE_KNOTS_BLOCK, kh = sc->knot_half;
+      const int rows = sc->knot_axis == SKC_KNOTS_ROWS;
+      const int lo = rows ? lx0 : ly0, hi = lo + (rows ? lw : lh);
+      const int before = lo - floor_div (lo, B) * B + kh;
+      const int after = floor_div (hi - 1, B) * B + B + kh - hi;
+      pad_l = rows ? before : kh;
+      pad_r = rows ? after : kh;
+      pad_t = rows ? kh : before;
+      pad_b = rows ? kh : after;
+    }
+  const int    pw = lw + pad_l + pad_r, ph = lh + pad_t + pad_b;
   const size_t stride = (size_t) pw * C;
   const size_t need = stride * ph;
   if (!reserve (&s->buffers[0], &s->capacity[0], need)
@@ -827,7 +908,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
   for (int j = 0; j < ph; j++)
     {
       float *d = s->buffers[0] + (size_t) j * stride;
-      int    by = (ly0 - R + j) * f, bx = (lx0 - R) * f;
+      int    by = (ly0 - pad_t + j) * f, bx = (lx0 - pad_l) * f;
       if (f == 1)
         {
           prepare_row (e, rq, by, bx, pw, d);
@@ -853,8 +934,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
   float *lowrank_acc = NULL;
   if (sc->knots || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK))
     {
-      lowrank_acc = malloc ((size_t) lw * lh * C * sizeof (float));
-      if (!lowrank_acc)
+      /* At full resolution these write the tile's output directly. */
+      lowrank_acc = f == 1 ? NULL
+                           : malloc ((size_t) lw * lh * C * sizeof (float));
+      if (f > 1 && !lowrank_acc)
         return 0;
       const int *level = NULL;
       if (sc->knot_levels > 0)
@@ -897,14 +980,17 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
               }
           level = s->level;
         }
-      int ok = sc->knots ? knots_tile (sc, s, pw, C, lx0, ly0, lw, lh, level,
-                                       lowrank_acc)
-                         : lowrank_tile (sc, s, pw, ph, C, lw, lh, lowrank_acc);
+      float *into = f == 1 ? dst : lowrank_acc;
+      int ok = sc->knots ? knots_tile (sc, s, pw, C, lx0, ly0, lw, lh,
+                                       pad_l, pad_t, level, into)
+                         : lowrank_tile (sc, s, pw, ph, C, lw, lh, into);
       if (!ok)
         {
           free (lowrank_acc);
           return 0;
         }
+      if (f == 1)
+        return 1;
       result = lowrank_acc;
       result_stride = (size_t) lw * C;
       rx = ry = 0;
@@ -1057,6 +1143,40 @@ engine_worker_free (engine_worker *w)
   free (w->radius);
 }
 
+/* Clips premultiplied pixels: alpha to 0..1, colour to 0..alpha.  RGBA
+ * (the common case) has its own loop, which the compiler vectorises. */
+HOT_LOOP static void
+clip_premultiplied (const float *restrict src, float *restrict dst, int w,
+                    int C, int alpha)
+{
+  if (C == 4 && alpha == 3)
+    {
+      for (int i = 0; i < w; i++)
+        {
+          const float *sp = src + (size_t) i * 4;
+          float       *dp = dst + (size_t) i * 4;
+          float a = sp[3] < 0 ? 0 : sp[3] > 1 ? 1 : sp[3];
+          for (int c = 0; c < 4; c++)
+            {
+              float top = c == 3 ? 1.0f : a;
+              dp[c] = sp[c] < 0 ? 0 : sp[c] > top ? top : sp[c];
+            }
+        }
+      return;
+    }
+  for (int i = 0; i < w; i++)
+    {
+      const float *sp = src + (size_t) i * C;
+      float       *dp = dst + (size_t) i * C;
+      float a = sp[alpha] < 0 ? 0 : sp[alpha] > 1 ? 1 : sp[alpha];
+      for (int c = 0; c < C; c++)
+        {
+          float v = sp[c] < 0 ? 0 : sp[c] > a ? a : sp[c];
+          dp[c] = c == alpha ? a : v;
+        }
+    }
+}
+
 static int
 engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
              int w, int h, engine_worker *worker)
@@ -1142,18 +1262,7 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
               dst[i] = src[i] < 0 ? 0 : src[i] > 1 ? 1 : src[i];
           continue;
         }
-      for (int i = 0; i < w; i++)
-        {
-          const float *sp = src + (size_t) i * C;
-          float       *dp = dst + (size_t) i * C;
-          float a = rq->alpha >= 0 ? sp[rq->alpha] : 1;
-          a = a < 0 ? 0 : a > 1 ? 1 : a;
-          for (int c = 0; c < C; c++)
-            {
-              float v = sp[c] < 0 ? 0 : sp[c] > a ? a : sp[c];
-              dp[c] = c == rq->alpha ? a : v;
-            }
-        }
+      clip_premultiplied (src, dst, w, C, rq->alpha);
     }
   return ok;
 }
@@ -1176,13 +1285,16 @@ run_tile (void *user, int index, int worker)
   if (atomic_load (&job->failed)
       || (e->params.cancel && atomic_load (e->params.cancel)))
     return;
-  int tx = index % job->tiles_x, ty = index / job->tiles_x;
+  /* Tiles are the cells of a grid aligned to the image origin, so that
+     most start on a knots block whatever region is asked for. */
   int T = e->tile;
-  int x0 = rq->output.x + tx * T, y0 = rq->output.y + ty * T;
-  int w = rq->output.x + rq->output.width - x0;
-  int h = rq->output.y + rq->output.height - y0;
-  w = w < T ? w : T;
-  h = h < T ? h : T;
+  int cx = floor_div (rq->output.x, T) + index % job->tiles_x;
+  int cy = floor_div (rq->output.y, T) + index / job->tiles_x;
+  int x0 = cx * T > rq->output.x ? cx * T : rq->output.x;
+  int y0 = cy * T > rq->output.y ? cy * T : rq->output.y;
+  int x1 = rq->output.x + rq->output.width, y1 = rq->output.y + rq->output.height;
+  int w = ((cx + 1) * T < x1 ? (cx + 1) * T : x1) - x0;
+  int h = ((cy + 1) * T < y1 ? (cy + 1) * T : y1) - y0;
   if (!engine_tile (e, rq, x0, y0, w, h, &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
@@ -1227,8 +1339,11 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
 
   tile_job job = { .engine = e, .request = rq };
   atomic_init (&job.failed, 0);
-  job.tiles_x = (rq->output.width + e->tile - 1) / e->tile;
-  int tiles_y = (rq->output.height + e->tile - 1) / e->tile;
+  const int T = e->tile;
+  job.tiles_x = floor_div (rq->output.x + rq->output.width - 1, T)
+                - floor_div (rq->output.x, T) + 1;
+  int tiles_y = floor_div (rq->output.y + rq->output.height - 1, T)
+                - floor_div (rq->output.y, T) + 1;
   int tiles = job.tiles_x * tiles_y;
   int workers = skc_parallel_workers (tiles, e->params.threads);
   job.workers = calloc (workers, sizeof *job.workers);
