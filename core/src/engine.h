@@ -129,6 +129,16 @@ typedef struct
   size_t prefix_capacity;
   float *line_max;
   size_t line_max_capacity;
+  /* Coarse scales: one full-resolution input row, one row of the result
+     interpolated between two coarse rows, and each output column's coarse
+     column and weight. */
+  float *full_row, *between;
+  size_t full_row_capacity, between_capacity;
+  int   *column;
+  float *column_weight;
+  size_t column_capacity;
+  float *coarse; /* a coarse result, for the upsampling */
+  size_t coarse_capacity;
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);

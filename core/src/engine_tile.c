@@ -44,6 +44,11 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->code_taps);
   free (s->prefix);
   free (s->line_max);
+  free (s->full_row);
+  free (s->between);
+  free (s->column);
+  free (s->column_weight);
+  free (s->coarse);
   memset (s, 0, sizeof *s);
 }
 
@@ -855,6 +860,69 @@ map_value (const skc_apply_request *rq, int x, int y)
   return isfinite (v) ? v : 0;
 }
 
+/* d[i] += the f pixels of full row block i, for pw blocks. */
+HOT_LOOP static void
+add_blocks (const float *restrict full, float *restrict d, int pw, int f,
+            int C)
+{
+  if (C == 4)
+    {
+      for (int i = 0; i < pw; i++)
+        for (int u = 0; u < f; u++)
+          for (int c = 0; c < 4; c++)
+            d[(size_t) i * 4 + c] += full[((size_t) i * f + u) * 4 + c];
+      return;
+    }
+  for (int i = 0; i < pw; i++)
+    for (int u = 0; u < f; u++)
+      for (int c = 0; c < C; c++)
+        d[(size_t) i * C + c] += full[((size_t) i * f + u) * C + c];
+}
+
+/* One output row from two coarse rows: between = (1 - b) r0 + b r1 over n
+ * values, then pixel i = (1 - a_i) between[X_i] + a_i between[X_i + 1]. */
+HOT_LOOP static void
+upsample_row (const float *restrict r0, const float *restrict r1, float b,
+              float *restrict between, int n, const int *restrict column,
+              const float *restrict weight, float *restrict d, int w, int C)
+{
+  for (int k = 0; k < n; k++)
+    between[k] = (1 - b) * r0[k] + b * r1[k];
+  if (C == 4)
+    {
+      for (int i = 0; i < w; i++)
+        {
+          const float *p = between + (size_t) column[i] * 4;
+          float        a = weight[i];
+          for (int c = 0; c < 4; c++)
+            d[(size_t) i * 4 + c] = (1 - a) * p[c] + a * p[4 + c];
+        }
+      return;
+    }
+  for (int i = 0; i < w; i++)
+    {
+      const float *p = between + (size_t) column[i] * C;
+      float        a = weight[i];
+      for (int c = 0; c < C; c++)
+        d[(size_t) i * C + c] = (1 - a) * p[c] + a * p[C + c];
+    }
+}
+
+static int
+reserve_columns (skc_tile_scratch *s, size_t n)
+{
+  int   *column = realloc (s->column, n * sizeof *column);
+  if (column)
+    s->column = column;
+  float *weight = realloc (s->column_weight, n * sizeof *weight);
+  if (weight)
+    s->column_weight = weight;
+  if (!column || !weight)
+    return 0;
+  s->column_capacity = n;
+  return 1;
+}
+
 /* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
  * (w x h x channels, unclipped). */
 static int
@@ -901,9 +969,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
   float      *full_row = NULL;
   if (f > 1)
     {
-      full_row = malloc ((size_t) pw * f * C * sizeof *full_row);
-      if (!full_row)
+      if (!reserve (&s->full_row, &s->full_row_capacity,
+                    (size_t) pw * f * C))
         return 0;
+      full_row = s->full_row;
     }
   for (int j = 0; j < ph; j++)
     {
@@ -918,15 +987,11 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
       for (int v = 0; v < f; v++)
         {
           prepare_row (e, rq, by + v, bx, pw * f, full_row);
-          for (int i = 0; i < pw; i++)
-            for (int u = 0; u < f; u++)
-              for (int c = 0; c < C; c++)
-                d[(size_t) i * C + c] += full_row[((size_t) i * f + u) * C + c];
+          add_blocks (full_row, d, pw, f, C);
         }
       for (size_t i = 0; i < stride; i++)
         d[i] *= block_weight;
     }
-  free (full_row);
 
   float *result = NULL;
   size_t result_stride = stride;
@@ -935,10 +1000,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
   if (sc->knots || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK))
     {
       /* At full resolution these write the tile's output directly. */
-      lowrank_acc = f == 1 ? NULL
-                           : malloc ((size_t) lw * lh * C * sizeof (float));
-      if (f > 1 && !lowrank_acc)
+      if (f > 1 && !reserve (&s->coarse, &s->coarse_capacity,
+                             (size_t) lw * lh * C))
         return 0;
+      lowrank_acc = f == 1 ? NULL : s->coarse;
       const int *level = NULL;
       if (sc->knot_levels > 0)
         {
@@ -949,10 +1014,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             {
               int *lv = realloc (s->level, n * sizeof *lv);
               if (!lv)
-                {
-                  free (lowrank_acc);
-                  return 0;
-                }
+                return 0;
               s->level = lv;
               s->level_capacity = n;
             }
@@ -985,10 +1047,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
                                        pad_l, pad_t, level, into)
                          : lowrank_tile (sc, s, pw, ph, C, lw, lh, into);
       if (!ok)
-        {
-          free (lowrank_acc);
-          return 0;
-        }
+        return 0;
       if (f == 1)
         return 1;
       result = lowrank_acc;
@@ -1079,26 +1138,31 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
         memcpy (dst + (size_t) j * w * C,
                 result + (size_t) (ry + j) * result_stride + (size_t) rx * C,
                 (size_t) w * C * sizeof *dst);
-      free (lowrank_acc);
       return 1;
     }
+  /* Each output column's coarse column X and weight a (the same for every
+     row), then per row: the two coarse rows blended by b, and that row
+     sampled at X, X + 1. */
+  if (!reserve (&s->between, &s->between_capacity, (size_t) lw * C)
+      || (w > (int) s->column_capacity
+          && !reserve_columns (s, (size_t) w)))
+    return 0;
+  for (int i = 0; i < w; i++)
+    {
+      int tx = 2 * (x0 + i) + 1 - f, X = floor_div (tx, 2 * f);
+      s->column[i] = X - lx0;
+      s->column_weight[i] = (float) (tx - X * 2 * f) / (2 * f);
+    }
   for (int j = 0; j < h; j++)
-    for (int i = 0; i < w; i++)
-      {
-        float *d = dst + ((size_t) j * w + i) * C;
-        int   tx = 2 * (x0 + i) + 1 - f, ty = 2 * (y0 + j) + 1 - f;
-        int   X = floor_div (tx, 2 * f), Y = floor_div (ty, 2 * f);
-        float a = (float) (tx - X * 2 * f) / (2 * f);
-        float b = (float) (ty - Y * 2 * f) / (2 * f);
-        const float *p00 = result + (size_t) (ry + Y - ly0) * result_stride
-                           + (size_t) (rx + X - lx0) * C;
-        const float *p10 = p00 + C, *p01 = p00 + result_stride;
-        const float *p11 = p01 + C;
-        for (int c = 0; c < C; c++)
-          d[c] = (1 - b) * ((1 - a) * p00[c] + a * p10[c])
-                 + b * ((1 - a) * p01[c] + a * p11[c]);
-      }
-  free (lowrank_acc);
+    {
+      int   ty = 2 * (y0 + j) + 1 - f, Y = floor_div (ty, 2 * f);
+      float b = (float) (ty - Y * 2 * f) / (2 * f);
+      const float *r0 = result + (size_t) (ry + Y - ly0) * result_stride
+                        + (size_t) rx * C;
+      upsample_row (r0, r0 + result_stride, b, s->between, lw * C,
+                    s->column, s->column_weight, dst + (size_t) j * w * C, w,
+                    C);
+    }
   return 1;
 }
 
