@@ -139,6 +139,9 @@ typedef struct
   size_t column_capacity;
   float *coarse; /* a coarse result, for the upsampling */
   size_t coarse_capacity;
+  /* Blur map: one row of map values, and a row of their block means. */
+  float *map_row, *map_blocks;
+  size_t map_row_capacity, map_blocks_capacity;
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);

@@ -49,6 +49,8 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->column);
   free (s->column_weight);
   free (s->coarse);
+  free (s->map_row);
+  free (s->map_blocks);
   memset (s, 0, sizeof *s);
 }
 
@@ -850,14 +852,41 @@ prepare_row (const skc_engine *e, const skc_apply_request *rq, int y, int x0,
     memcpy (dst + (size_t) (i - x0) * C, last, (size_t) C * sizeof *dst);
 }
 
-static inline float
-map_value (const skc_apply_request *rq, int x, int y)
+/* The map's means over n blocks of f x f pixels, block i starting at
+ * (x + i f, y), into out; map values outside the map repeat its edge and
+ * non-finite ones count as 0.  `row` holds n f values. */
+static void
+map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
+               float block_weight, float *restrict row, float *restrict out)
 {
   const skc_view *m = &rq->map;
-  int sx = clampi (x, m->x, m->x + m->width - 1);
-  int sy = clampi (y, m->y, m->y + m->height - 1);
-  float v = m->pixels[(size_t) (sy - m->y) * m->stride + (sx - m->x)];
-  return isfinite (v) ? v : 0;
+  const int       count = n * f, right = m->x + m->width - 1;
+  for (int i = 0; i < n; i++)
+    out[i] = 0;
+  for (int dv = 0; dv < f; dv++)
+    {
+      int          sy = clampi (y + dv, m->y, m->y + m->height - 1);
+      const float *src = m->pixels + (size_t) (sy - m->y) * m->stride;
+      for (int k = 0; k < count; k++)
+        {
+          int   sx = x + k < m->x ? m->x : x + k > right ? right : x + k;
+          float v = src[sx - m->x];
+          row[k] = isfinite (v) ? v : 0;
+        }
+      for (int i = 0; i < n; i++)
+        for (int du = 0; du < f; du++)
+          out[i] += row[(size_t) i * f + du];
+    }
+  for (int i = 0; i < n; i++)
+    out[i] *= block_weight;
+}
+
+/* Reserves the map rows of n blocks of f pixels in the scratch. */
+static int
+reserve_map_rows (skc_tile_scratch *s, int n, int f)
+{
+  return reserve (&s->map_row, &s->map_row_capacity, (size_t) n * f)
+         && reserve (&s->map_blocks, &s->map_blocks_capacity, (size_t) n);
 }
 
 /* d[i] += the f pixels of full row block i, for pw blocks. */
@@ -1018,17 +1047,17 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
               s->level = lv;
               s->level_capacity = n;
             }
+          if (!reserve_map_rows (s, lw, f))
+            return 0;
           float last_value = NAN;
           int last_level = 0;
           for (int j = 0; j < lh; j++)
+            {
+            map_block_row (rq, lx0 * f, (ly0 + j) * f, lw, f, block_weight,
+                           s->map_row, s->map_blocks);
             for (int i = 0; i < lw; i++)
               {
-                int bx = (lx0 + i) * f, by = (ly0 + j) * f;
-                float v = 0;
-                for (int dv = 0; dv < f; dv++)
-                  for (int du = 0; du < f; du++)
-                    v += map_value (rq, bx + du, by + dv);
-                v *= block_weight;
+                float v = s->map_blocks[i];
                 if (v != last_value)
                   {
                     double r = skc_engine_map_radius (e, v) / f;
@@ -1040,6 +1069,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
                   }
                 s->level[(size_t) j * lw + i] = last_level;
               }
+            }
           level = s->level;
         }
       float *into = f == 1 ? dst : lowrank_acc;
@@ -1072,9 +1102,16 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             }
           /* Maps repeat values (constant rows, 8-bit sources): the level of
              the previous value is reused, computed the same way. */
+          const int map_rows = !sc->filter && e->with_map;
+          if (map_rows && !reserve_map_rows (s, pw, f))
+            return 0;
           float last_value = NAN;
           int   last_level = 0;
           for (int j = 0; j < ph; j++)
+            {
+            if (map_rows)
+              map_block_row (rq, (lx0 - R) * f, (ly0 - R + j) * f, pw, f,
+                             block_weight, s->map_row, s->map_blocks);
             for (int i = 0; i < pw; i++)
               {
                 int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
@@ -1082,14 +1119,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
                 int    level = 0, amount = 0, step = 0;
                 if (!sc->filter)
                   {
-                    float v = 0;
-                    if (e->with_map)
-                      {
-                        for (int dv = 0; dv < f; dv++)
-                          for (int du = 0; du < f; du++)
-                            v += map_value (rq, bx + du, by + dv);
-                        v *= block_weight;
-                      }
+                    float v = map_rows ? s->map_blocks[i] : 0;
                     if (v != last_value)
                       {
                         double r = e->with_map ? skc_engine_map_radius (e, v)
@@ -1106,6 +1136,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
                 s->level[(size_t) j * pw + i]
                   = (level * e->amount_codes + amount) * e->angles + step;
               }
+            }
         }
       int cur = 0, margin = R;
       for (int l = 0; l < sc->layers; l++)
@@ -1207,6 +1238,24 @@ engine_worker_free (engine_worker *w)
   free (w->radius);
 }
 
+/* acc += part x weight on the rectangle [i0, i0 + sw) x [j0, j0 + sh) of a
+ * w-wide tile; part holds just that rectangle. */
+HOT_LOOP static void
+add_weighted (float *restrict acc, const float *restrict part,
+              const float *restrict weight, int w, int i0, int j0, int sw,
+              int sh, int C)
+{
+  for (int j = 0; j < sh; j++)
+    {
+      float       *a = acc + ((size_t) (j0 + j) * w + i0) * C;
+      const float *p = part + (size_t) j * sw * C;
+      const float *wt = weight + (size_t) (j0 + j) * w + i0;
+      for (int i = 0; i < sw; i++)
+        for (int c = 0; c < C; c++)
+          a[(size_t) i * C + c] += p[(size_t) i * C + c] * wt[i];
+    }
+}
+
 /* Clips premultiplied pixels: alpha to 0..1, colour to 0..alpha.  RGBA
  * (the common case) has its own loop, which the compiler vectorises. */
 HOT_LOOP static void
@@ -1256,7 +1305,6 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
                            (size_t) w * h));
   float *acc = worker->acc, *part = worker->part;
   float *weight = need_weight ? worker->weight : NULL;
-  int       first = 1;
   /* Each pixel's radius, once: the scales' weights all derive from it. */
   float *radius = NULL;
   if (ok && weight)
@@ -1264,10 +1312,18 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
       ok = reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
       radius = worker->radius;
       float last_value = NAN, last_radius = 0;
+      const skc_view *m = &rq->map;
       for (int j = 0; ok && j < h; j++)
         for (int i = 0; i < w; i++)
           {
-            float v = e->with_map ? map_value (rq, x0 + i, y0 + j) : 0;
+            /* The output lies in the input, which the map covers. */
+            float v = 0;
+            if (e->with_map)
+              {
+                v = m->pixels[(size_t) (y0 + j - m->y) * m->stride + x0 + i
+                              - m->x];
+                v = isfinite (v) ? v : 0;
+              }
             if (v != last_value)
               {
                 last_radius = e->with_map
@@ -1278,34 +1334,44 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
             radius[(size_t) j * w + i] = last_radius;
           }
     }
+  if (ok && weight)
+    memset (acc, 0, n * sizeof *acc);
   for (int k = e->first_scale; ok && k < e->scale_count; k++)
     {
       const skc_scale *sc = &e->scales[k];
-      int              used = 1;
+      /* With several scales each runs only on the rectangle of the pixels
+         it has weight on (a band of a tilt-shift map): every pixel's value
+         on a scale is the same whatever rectangle it is computed in. */
+      int i0 = 0, i1 = w - 1, j0 = 0, j1 = h - 1;
       if (weight)
         {
-          used = 0;
-          for (size_t q = 0; q < (size_t) w * h; q++)
-            {
-              weight[q] = scale_weight (e, k, radius[q]);
-              used |= weight[q] > 0;
-            }
+          i0 = w, i1 = -1, j0 = h, j1 = -1;
+          float last_radius = NAN, v = 0;
+          for (int j = 0; j < h; j++)
+            for (int i = 0; i < w; i++)
+              {
+                float r = radius[(size_t) j * w + i];
+                if (r != last_radius)
+                  v = scale_weight (e, k, r), last_radius = r;
+                weight[(size_t) j * w + i] = v;
+                if (v > 0)
+                  {
+                    i0 = i < i0 ? i : i0;
+                    i1 = i > i1 ? i : i1;
+                    j0 = j < j0 ? j : j0;
+                    j1 = j;
+                  }
+              }
         }
-      if (!used)
+      if (i1 < i0)
         continue;
-      ok = scale_tile (e, sc, rq, x0, y0, w, h, &worker->scale[k],
-                       first ? acc : part);
+      int sw = i1 - i0 + 1, sh = j1 - j0 + 1;
+      ok = scale_tile (e, sc, rq, x0 + i0, y0 + j0, sw, sh,
+                       &worker->scale[k], weight ? part : acc);
       if (!ok)
         break;
       if (weight)
-        for (size_t p = 0; p < (size_t) w * h; p++)
-          for (int c = 0; c < C; c++)
-            {
-              float *a = &acc[p * C + c];
-              float  v = (first ? *a : part[p * C + c]) * weight[p];
-              *a = first ? v : *a + v;
-            }
-      first = 0;
+        add_weighted (acc, part, weight, w, i0, j0, sw, sh, C);
     }
 
   /* Write the tile, clipped if asked. */
