@@ -984,6 +984,7 @@ skc_engine_free (skc_engine *e)
 {
   if (!e)
     return;
+  skc_worker_pool_free (e->pool);
   for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
     {
       skc_scale *s = &e->scales[k];

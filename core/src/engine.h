@@ -106,6 +106,10 @@ struct skc_engine
   int kernel_reach;       /* of the impulse response (knots read further:
                              their prefix sums start a block back) */
   int        tile;        /* output tile side */
+  /* Working memory of finished process calls, lent to the next ones so
+     that a region-by-region caller (GEGL) does not fault in fresh pages
+     on every call; engine_tile.c owns it. */
+  struct skc_worker_pool *pool;
   char       plan[256];        /* why this representation */
   char       description[768];
 };
@@ -145,6 +149,7 @@ typedef struct
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
+void skc_worker_pool_free (struct skc_worker_pool *pool);
 
 /* Blur maps of flat shapes up to this radius (px) run on knots tables,
  * larger ones on the DISK basis (the planner's rule; default in engine.c;

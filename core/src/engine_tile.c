@@ -6,6 +6,7 @@
  * operations in the same order whatever the tiling or thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -863,19 +864,30 @@ map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
   const int       count = n * f, right = m->x + m->width - 1;
   for (int i = 0; i < n; i++)
     out[i] = 0;
+  /* Columns [lo, hi) of the row lie in the map: no clamping there. */
+  const int lo = clampi (m->x - x, 0, count);
+  const int hi = clampi (right + 1 - x, lo, count);
   for (int dv = 0; dv < f; dv++)
     {
       int          sy = clampi (y + dv, m->y, m->y + m->height - 1);
       const float *src = m->pixels + (size_t) (sy - m->y) * m->stride;
-      for (int k = 0; k < count; k++)
+      const long   shift = (long) x - m->x;
+      for (int k = 0; k < lo; k++)
+        row[k] = isfinite (src[0]) ? src[0] : 0;
+      for (int k = lo; k < hi; k++)
         {
-          int   sx = x + k < m->x ? m->x : x + k > right ? right : x + k;
-          float v = src[sx - m->x];
-          row[k] = isfinite (v) ? v : 0;
+          float v = src[shift + k];
+          row[k] = fabsf (v) <= FLT_MAX ? v : 0;
         }
-      for (int i = 0; i < n; i++)
-        for (int du = 0; du < f; du++)
-          out[i] += row[(size_t) i * f + du];
+      for (int k = hi; k < count; k++)
+        row[k] = isfinite (src[right - m->x]) ? src[right - m->x] : 0;
+      if (f == 1)
+        for (int i = 0; i < n; i++)
+          out[i] += row[i];
+      else
+        for (int i = 0; i < n; i++)
+          for (int du = 0; du < f; du++)
+            out[i] += row[(size_t) i * f + du];
     }
   for (int i = 0; i < n; i++)
     out[i] *= block_weight;
@@ -1429,6 +1441,79 @@ run_tile (void *user, int index, int worker)
     atomic_store (&job->failed, 1);
 }
 
+/* The engine's pool of working memory: calls take what is there and give
+ * it back; concurrent calls each get their own (the pool is only touched
+ * under its lock).  At most POOL_KEEP sets are kept. */
+#define POOL_KEEP 8
+struct skc_worker_pool
+{
+  pthread_mutex_t lock;
+  engine_worker   kept[POOL_KEEP];
+  int             count;
+};
+static pthread_mutex_t pool_create_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct skc_worker_pool *
+worker_pool (const skc_engine *e)
+{
+  /* Made on first use: the engine is shared read-only between calls, its
+     pool pointer is the one field set after preparation. */
+  skc_engine *mutable_engine = (skc_engine *) e;
+  pthread_mutex_lock (&pool_create_lock);
+  if (!mutable_engine->pool)
+    {
+      struct skc_worker_pool *p = calloc (1, sizeof *p);
+      if (p && pthread_mutex_init (&p->lock, NULL) != 0)
+        {
+          free (p);
+          p = NULL;
+        }
+      mutable_engine->pool = p;
+    }
+  struct skc_worker_pool *p = mutable_engine->pool;
+  pthread_mutex_unlock (&pool_create_lock);
+  return p;
+}
+
+static void
+worker_pool_take (const skc_engine *e, engine_worker *workers, int n)
+{
+  struct skc_worker_pool *p = worker_pool (e);
+  if (!p)
+    return;
+  pthread_mutex_lock (&p->lock);
+  for (int i = 0; i < n && p->count > 0; i++)
+    workers[i] = p->kept[--p->count];
+  pthread_mutex_unlock (&p->lock);
+}
+
+static void
+worker_pool_give (const skc_engine *e, engine_worker *workers, int n)
+{
+  struct skc_worker_pool *p = e->pool;
+  int i = 0;
+  if (p)
+    {
+      pthread_mutex_lock (&p->lock);
+      for (; i < n && p->count < POOL_KEEP; i++)
+        p->kept[p->count++] = workers[i];
+      pthread_mutex_unlock (&p->lock);
+    }
+  for (; i < n; i++)
+    engine_worker_free (&workers[i]);
+}
+
+void
+skc_worker_pool_free (struct skc_worker_pool *p)
+{
+  if (!p)
+    return;
+  for (int i = 0; i < p->count; i++)
+    engine_worker_free (&p->kept[i]);
+  pthread_mutex_destroy (&p->lock);
+  free (p);
+}
+
 static int
 contains (const skc_view *outer, const skc_view *inner)
 {
@@ -1479,9 +1564,9 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   job.workers = calloc (workers, sizeof *job.workers);
   if (!job.workers)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  worker_pool_take (e, job.workers, workers);
   skc_parallel_for_workers (tiles, e->params.threads, run_tile, &job);
-  for (int i = 0; i < workers; i++)
-    engine_worker_free (&job.workers[i]);
+  worker_pool_give (e, job.workers, workers);
   free (job.workers);
   if (e->params.cancel && atomic_load (e->params.cancel))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
