@@ -12,6 +12,8 @@
 #ifndef SKC_ENGINE_H
 #define SKC_ENGINE_H
 
+#include <fftw3.h>
+
 #include "skc/apply.h"
 #include "taps.h"
 
@@ -88,6 +90,16 @@ typedef struct
   int          amount_count;
   skc_filter **clipped;
 
+  /* Uniform blur by FFT (exact): each tile is one cell of a grid of
+     fft_cell pixels aligned to the image, always transformed whole (so
+     values do not depend on the region asked for), padded by fft_half on
+     every side to fft_n0 x fft_n1; the kernel's spectrum, divided by the
+     transform size, multiplies the cell's. */
+  int            fft;
+  int            fft_cell, fft_half, fft_n0, fft_n1;
+  fftwf_complex *fft_spectrum;
+  fftwf_plan     fft_forward, fft_inverse;
+
   int layers;
   int layer_reach[SKC_MAX_LAYERS];
   int reach; /* in this scale's pixels */
@@ -143,6 +155,9 @@ typedef struct
   size_t column_capacity;
   float *coarse; /* a coarse result, for the upsampling */
   size_t coarse_capacity;
+  /* FFT: one cell's padded channel, transformed in place (fftwf_malloc,
+     so that it is aligned as the plans expect). */
+  float *fft_buffer;
   /* Blur map: one row of map values, and a row of their block means. */
   float *map_row, *map_blocks;
   size_t map_row_capacity, map_blocks_capacity;

@@ -52,6 +52,8 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->coarse);
   free (s->map_row);
   free (s->map_blocks);
+  if (s->fft_buffer)
+    fftwf_free (s->fft_buffer);
   memset (s, 0, sizeof *s);
 }
 
@@ -964,6 +966,71 @@ reserve_columns (skc_tile_scratch *s, size_t n)
   return 1;
 }
 
+/* b *= spectrum over n complex values. */
+HOT_LOOP static void
+multiply_spectrum (fftwf_complex *restrict b,
+                   const fftwf_complex *restrict spectrum, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      float re = b[i][0] * spectrum[i][0] - b[i][1] * spectrum[i][1];
+      float im = b[i][0] * spectrum[i][1] + b[i][1] * spectrum[i][0];
+      b[i][0] = re;
+      b[i][1] = im;
+    }
+}
+
+/* A tile of an FFT scale: its whole cell is transformed, channel by
+ * channel (the same transform whatever part of the cell was asked for),
+ * and the tile's part is written to dst (w x h x channels). */
+static int
+fft_tile (const skc_engine *e, const skc_scale *sc,
+          const skc_apply_request *rq, int x0, int y0, int w, int h,
+          skc_tile_scratch *s, float *dst)
+{
+  const int C = rq->channels, T = sc->fft_cell, k = sc->fft_half;
+  const int n0 = sc->fft_n0, n1 = sc->fft_n1;
+  const int cx = floor_div (x0, T) * T, cy = floor_div (y0, T) * T;
+  const int cw = rq->image_width - cx < T ? rq->image_width - cx : T;
+  const int ch = rq->image_height - cy < T ? rq->image_height - cy : T;
+  const int pw = cw + 2 * k, ph = ch + 2 * k;
+  const size_t stride = 2 * (size_t) (n1 / 2 + 1);
+  if (!s->fft_buffer)
+    s->fft_buffer = fftwf_malloc ((size_t) n0 * stride * sizeof (float));
+  if (!s->fft_buffer
+      || !reserve (&s->buffers[0], &s->capacity[0], (size_t) pw * ph * C))
+    return 0;
+  float *padded = s->buffers[0], *b = s->fft_buffer;
+  for (int j = 0; j < ph; j++)
+    prepare_row (e, rq, cy - k + j, cx - k, pw, padded + (size_t) j * pw * C);
+  for (int c = 0; c < C; c++)
+    {
+      for (int j = 0; j < ph; j++)
+        {
+          float       *row = b + (size_t) j * stride;
+          const float *src = padded + (size_t) j * pw * C + c;
+          for (int i = 0; i < pw; i++)
+            row[i] = src[(size_t) i * C];
+          memset (row + pw, 0, (stride - pw) * sizeof *row);
+        }
+      memset (b + (size_t) ph * stride, 0,
+              (size_t) (n0 - ph) * stride * sizeof *b);
+      fftwf_execute_dft_r2c (sc->fft_forward, b, (fftwf_complex *) b);
+      multiply_spectrum ((fftwf_complex *) b, sc->fft_spectrum,
+                         (size_t) n0 * (n1 / 2 + 1));
+      fftwf_execute_dft_c2r (sc->fft_inverse, (fftwf_complex *) b, b);
+      for (int j = 0; j < h; j++)
+        {
+          const float *src = b + (size_t) (y0 - cy + j + k) * stride
+                             + (x0 - cx + k);
+          float *d = dst + (size_t) j * w * C + c;
+          for (int i = 0; i < w; i++)
+            d[(size_t) i * C] = src[i];
+        }
+    }
+  return 1;
+}
+
 /* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
  * (w x h x channels, unclipped). */
 static int
@@ -971,6 +1038,8 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             const skc_apply_request *rq, int x0, int y0, int w, int h,
             skc_tile_scratch *s, float *dst)
 {
+  if (sc->fft)
+    return fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
   const int C = rq->channels, f = sc->factor, R = sc->reach;
   /* The scale's output rectangle: the blocks bilinear upsampling reads. */
   int lx0 = x0, ly0 = y0, lw = w, lh = h;

@@ -25,6 +25,37 @@ skc_fft_plan_c2r (int n0, int n1, fftw_complex *in, double *out)
   return p;
 }
 
+fftwf_plan
+skc_fftf_plan_r2c_inplace (int n0, int n1, float *buffer)
+{
+  pthread_mutex_lock (&planner_lock);
+  fftwf_plan p = fftwf_plan_dft_r2c_2d (n0, n1, buffer,
+                                        (fftwf_complex *) buffer,
+                                        FFTW_ESTIMATE);
+  pthread_mutex_unlock (&planner_lock);
+  return p;
+}
+
+fftwf_plan
+skc_fftf_plan_c2r_inplace (int n0, int n1, float *buffer)
+{
+  pthread_mutex_lock (&planner_lock);
+  fftwf_plan p = fftwf_plan_dft_c2r_2d (n0, n1, (fftwf_complex *) buffer,
+                                        buffer, FFTW_ESTIMATE);
+  pthread_mutex_unlock (&planner_lock);
+  return p;
+}
+
+void
+skc_fftf_destroy (fftwf_plan plan)
+{
+  if (!plan)
+    return;
+  pthread_mutex_lock (&planner_lock);
+  fftwf_destroy_plan (plan);
+  pthread_mutex_unlock (&planner_lock);
+}
+
 void
 skc_fft_destroy (fftw_plan plan)
 {

@@ -40,6 +40,11 @@ int  skc_cpu_count (void);
 fftw_plan skc_fft_plan_r2c (int n0, int n1, double *in, fftw_complex *out);
 fftw_plan skc_fft_plan_c2r (int n0, int n1, fftw_complex *in, double *out);
 void      skc_fft_destroy (fftw_plan plan);
+/* Single precision, in place (the buffer holds n0 rows of 2 (n1 / 2 + 1)
+ * floats, from fftwf_malloc): the engine's FFT tiles. */
+fftwf_plan skc_fftf_plan_r2c_inplace (int n0, int n1, float *buffer);
+fftwf_plan skc_fftf_plan_c2r_inplace (int n0, int n1, float *buffer);
+void       skc_fftf_destroy (fftwf_plan plan);
 /* Smallest n' >= n whose prime factors are 2, 3, 5 and 7. */
 int       skc_fft_good_size (int n);
 

@@ -244,11 +244,12 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
 /* Processing the image in pieces, each with its own clipped margin, or with
  * other thread counts gives the same bits. */
 static void
-test_identity_across_cuts (int with_map, double radius, double swirl)
+test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
+                              double radius, double swirl)
 {
   skc_params p;
   skc_params_init (&p);
-  skc_shape_parse ("shape:heart", &p.shape, NULL);
+  skc_shape_parse (spec, &p.shape, NULL);
   p.radius = radius;
   p.swirl = swirl;
   p.cache = cache;
@@ -264,7 +265,7 @@ test_identity_across_cuts (int with_map, double radius, double swirl)
   CHECK (skc_engine_new (&p, with_map, &e3, NULL) == SKC_OK);
   if (!e1 || !e3)
     return;
-  int       w = 300, h = 270, C = 4, alpha = 3;
+  int       C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
   skc_image whole = { 0 }, other = { 0 };
   CHECK (skc_apply_image (e1, &in, alpha, &map, &whole, NULL) == SKC_OK);
@@ -276,7 +277,7 @@ test_identity_across_cuts (int with_map, double radius, double swirl)
   skc_image pieces = { 0 };
   skc_image_alloc (&pieces, w, h, C);
   int R = skc_engine_reach (e3);
-  int cuts_x[] = { 0, 37, 180, w }, cuts_y[] = { 0, 101, 102, h };
+  int cuts_x[] = { 0, 37, w * 3 / 5, w }, cuts_y[] = { 0, 101, 102, h };
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++)
       {
@@ -306,6 +307,52 @@ test_identity_across_cuts (int with_map, double radius, double swirl)
   skc_image_free (&other);
   skc_engine_free (e1);
   skc_engine_free (e3);
+}
+
+static void
+test_identity_across_cuts (int with_map, double radius, double swirl)
+{
+  test_identity_across_cuts_of ("shape:heart", 300, 270, with_map, radius,
+                                swirl);
+}
+
+/* Exact kernels by FFT: the planner's pick for coma at R = 24 (not flat,
+ * and a 4x24 complex costs more); the impulse response is the target,
+ * apply is the dense convolution, and cells make regions and thread
+ * counts give identical bits. */
+static void
+test_fft (void)
+{
+  skc_engine *e = make_engine ("shape:coma", 24, 0, 2);
+  if (!e)
+    return;
+  CHECK_MSG (strstr (skc_engine_describe (e), "uniform: FFT"), "coma R=24: %s",
+             skc_engine_describe (e));
+  skc_image k = { 0 }, target = { 0 };
+  skc_shape shape;
+  skc_shape_parse ("shape:coma", &shape, NULL);
+  skc_shape_render (&shape, 24, 0, &target, NULL);
+  if (CHECK (skc_engine_kernel (e, 24, &k) == SKC_OK))
+    CHECK_MSG (skc_kernel_error (&k, &target) < 1e-5, "FFT kernel error %g",
+               skc_kernel_error (&k, &target));
+  /* Larger than a cell, so that cell edges are crossed. */
+  skc_image in = random_image (1000, 600, 3, -1, 5), out = { 0 };
+  if (CHECK (skc_apply_image (e, &in, -1, NULL, &out, NULL) == SKC_OK))
+    {
+      double worst = 0;
+      for (int y = 0; y < in.height; y += 13)
+        for (int x = 0; x < in.width; x += 7)
+          for (int c = 0; c < 3; c++)
+            worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[c]
+                                       - dense_at (&target, &in, x, y, c)));
+      CHECK_MSG (worst < 1e-5, "FFT engine vs dense: %g", worst);
+    }
+  skc_image_free (&k);
+  skc_image_free (&target);
+  skc_image_free (&in);
+  skc_image_free (&out);
+  skc_engine_free (e);
+  test_identity_across_cuts_of ("shape:coma", 1000, 600, 0, 24, 0);
 }
 
 static void
@@ -531,12 +578,14 @@ test_planner (void)
     CHECK_MSG (strstr (skc_engine_describe (large), "uniform: knots"),
                "R=24: %s", skc_engine_describe (large));
   /* Coma at R = 24 is not flat (its 24 discs change value ~17 times per
-     line): a complex, by the complexes' rule. */
-  skc_engine *coma = make_engine ("shape:coma", 24, 0, 2);
+     line): the complexes' rule picks a bilinear 4x24, and the FFT is
+     cheaper still (test_fft); at R = 40, on 2x2 blocks, the complex
+     stays. */
+  skc_engine *coma = make_engine ("shape:coma", 40, 0, 2);
   if (coma)
     CHECK_MSG (strstr (skc_engine_describe (coma), "uniform: complex 4x24")
                    && strstr (skc_engine_describe (coma), "planner:"),
-               "coma R=24: %s", skc_engine_describe (coma));
+               "coma R=40: %s", skc_engine_describe (coma));
   skc_engine_free (coma);
   /* A Gaussian is separable: rank 1 is exact and cheapest. */
   skc_engine *gauss = make_engine ("shape:gaussian", 15, 0, 2);
@@ -668,6 +717,7 @@ main (void)
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
   test_swirl ();
   test_planner ();
+  test_fft ();
   test_cat_eye ();
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
