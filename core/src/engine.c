@@ -260,6 +260,11 @@ static const double knots_normal_steps[] = { 3.0, 3.5, 4.0, 4.5,
  * whole-pixel complex at 96 MACs 0.17 s): the planner compares costs with
  * that factor. */
 #define SEPARABLE_COST_FACTOR 2.5
+/* An exact FFT over cells (prepare_fft) takes as long as a sparse filter
+ * of about this many MACs per pixel and channel (24 MP RGBA, 2 threads,
+ * side by side: coma R 24 by FFT 0.26 s, disc R 24 knots at 172 MACs
+ * 0.28 s); full resolution only. */
+#define FFT_COST_MACS 180
 
 /* Knots for a flat target at this quality, or NULL (and no error) when
  * the target is not flat or a separable filter does better. */
@@ -353,15 +358,55 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
  * complex or a rank-1/2 separable filter replaces it when close enough and
  * cheaper (MACs per pixel and channel).  Swirl turns offsets off the pixel
  * grid, so it always gets the bilinear fit. */
+/* The separable rank-1 filter of the target at `radius` when it is exact
+ * (SEPARABLE_EXACT_ERROR) and, weighed by SEPARABLE_COST_FACTOR, costs
+ * less than `ceiling` MACs; else NULL. */
+static skc_filter *
+exact_separable_below (const skc_params *p, double radius, double ceiling)
+{
+  skc_image target = { 0 }, effective = { 0 };
+  skc_filter *f = NULL;
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.method = SKC_METHOD_LOWRANK;
+  opts.rank = 1;
+  if (make_target (p, radius, 0, &target, NULL) != SKC_OK
+      || skc_fit (&target, &opts, &f, NULL, NULL) != SKC_OK
+      || skc_filter_render (f, &effective) != SKC_OK
+      || skc_kernel_error (&effective, &target) > SEPARABLE_EXACT_ERROR
+      || SEPARABLE_COST_FACTOR * skc_filter_macs (f) >= ceiling)
+    {
+      skc_filter_free (f);
+      f = NULL;
+    }
+  skc_image_free (&target);
+  skc_image_free (&effective);
+  return f;
+}
+
 static skc_result
-plan_uniform (const skc_params *p, double radius, skc_filter **out,
-              char *plan, size_t plan_len, skc_error *err)
+plan_uniform (const skc_params *p, double radius, long fft_cost,
+              skc_filter **out, char *plan, size_t plan_len, skc_error *err)
 {
   if (p->swirl <= 0)
     {
       skc_result r = plan_knots (p, radius, out, plan, plan_len, err);
       if (r != SKC_OK || *out)
         return r;
+    }
+  /* No complex at this quality costs less than its whole-pixel samples:
+     when an FFT is cheaper still, only an exact separable filter can beat
+     it, and nothing needs fitting. */
+  long complex_floor = 4L * samples_per_layer (p->quality);
+  if (p->swirl <= 0 && fft_cost > 0 && fft_cost < complex_floor)
+    {
+      *out = exact_separable_below (p, radius, (double) fft_cost);
+      snprintf (plan, plan_len,
+                *out ? "separable rank 1 (exact, cheaper than an FFT)"
+                     : "no sparse filter at %s quality costs less than an "
+                       "FFT (complexes: %ld MACs and more)",
+                quality_names[p->quality], complex_floor);
+      return SKC_OK;
     }
   double     bilinear_loss = 0;
   skc_result r = fit_radius_as (p, radius, 0, SKC_OFFSETS_BILINEAR, NULL, 1,
@@ -470,9 +515,6 @@ prepare_knots (skc_engine *e, skc_scale *s, skc_error *err)
   return SKC_OK;
 }
 
-/* The FFT's cost in MACs per pixel and channel of a sparse filter taking
- * the same time (skc bench apply, 24 MP RGBA, 2 threads: see FFT_CELL). */
-#define FFT_COST_MACS 180
 /* Cells are at least this large (pixels), grown to fill a transform size
  * FFTW is fast at: larger cells waste less on the kernel's padding. */
 #define FFT_CELL 448
@@ -568,10 +610,14 @@ prepare_uniform (skc_engine *e, skc_error *err)
         s->filter->layer[0][0].w = 1;
     }
   else
-    r = plan_uniform (p, p->radius / s->factor, &s->filter, e->plan,
+    r = plan_uniform (p, p->radius / s->factor,
+                      s->factor == 1 && p->cat_eye <= 0 ? FFT_COST_MACS : 0,
+                      &s->filter, e->plan,
                       sizeof e->plan, err);
   if (r != SKC_OK)
     return r;
+  if (!s->filter && s->factor == 1 && !p->filter && p->radius >= 0.5)
+    return prepare_fft (e, s, e->plan, err);
   if (!s->filter)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
 
