@@ -1031,25 +1031,17 @@ fft_tile (const skc_engine *e, const skc_scale *sc,
   return 1;
 }
 
-/* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
- * (w x h x channels, unclipped). */
+/* A scale's values on its rectangle [lx0, lx0 + lw) x [ly0, ly0 + lh) (in
+ * its own pixels, unclipped): written to `into` (lw x lh x channels) when
+ * given and the filter is knots or separable; *values and *values_stride
+ * say where they are. */
 static int
-scale_tile (const skc_engine *e, const skc_scale *sc,
-            const skc_apply_request *rq, int x0, int y0, int w, int h,
-            skc_tile_scratch *s, float *dst)
+scale_values (const skc_engine *e, const skc_scale *sc,
+              const skc_apply_request *rq, int lx0, int ly0, int lw, int lh,
+              skc_tile_scratch *s, float *into, const float **values,
+              size_t *values_stride)
 {
-  if (sc->fft)
-    return fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
   const int C = rq->channels, f = sc->factor, R = sc->reach;
-  /* The scale's output rectangle: the blocks bilinear upsampling reads. */
-  int lx0 = x0, ly0 = y0, lw = w, lh = h;
-  if (f > 1)
-    {
-      lx0 = floor_div (2 * x0 + 1 - f, 2 * f);
-      ly0 = floor_div (2 * y0 + 1 - f, 2 * f);
-      lw = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - lx0;
-      lh = floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - ly0;
-    }
   /* The padded input: the scale's reach on every side, but knots read
      less: across their axis the kernel's half, along it from the first
      prefix block's start to the last one's end, each grown by the half. */
@@ -1110,10 +1102,10 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
   if (sc->knots || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK))
     {
       /* At full resolution these write the tile's output directly. */
-      if (f > 1 && !reserve (&s->coarse, &s->coarse_capacity,
+      if (!into && !reserve (&s->coarse, &s->coarse_capacity,
                              (size_t) lw * lh * C))
         return 0;
-      lowrank_acc = f == 1 ? NULL : s->coarse;
+      lowrank_acc = into ? into : s->coarse;
       const int *level = NULL;
       if (sc->knot_levels > 0)
         {
@@ -1153,14 +1145,12 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             }
           level = s->level;
         }
-      float *into = f == 1 ? dst : lowrank_acc;
       int ok = sc->knots ? knots_tile (sc, s, pw, C, lx0, ly0, lw, lh,
-                                       pad_l, pad_t, level, into)
-                         : lowrank_tile (sc, s, pw, ph, C, lw, lh, into);
+                                       pad_l, pad_t, level, lowrank_acc)
+                         : lowrank_tile (sc, s, pw, ph, C, lw, lh,
+                                         lowrank_acc);
       if (!ok)
         return 0;
-      if (f == 1)
-        return 1;
       result = lowrank_acc;
       result_stride = (size_t) lw * C;
       rx = ry = 0;
@@ -1241,41 +1231,90 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
         }
       result = s->buffers[cur];
     }
+  *values = result + (size_t) ry * result_stride + (size_t) rx * C;
+  *values_stride = result_stride;
+  return 1;
+}
 
-  /* Back to full resolution: a copy, or bilinear upsampling where pixel x
-     sits at (x + 0.5) / f - 0.5 in block coordinates. */
-  if (f == 1)
-    {
-      for (int j = 0; j < h; j++)
-        memcpy (dst + (size_t) j * w * C,
-                result + (size_t) (ry + j) * result_stride + (size_t) rx * C,
-                (size_t) w * C * sizeof *dst);
-      return 1;
-    }
-  /* Each output column's coarse column X and weight a (the same for every
-     row), then per row: the two coarse rows blended by b, and that row
-     sampled at X, X + 1. */
-  if (!reserve (&s->between, &s->between_capacity, (size_t) lw * C)
-      || (w > (int) s->column_capacity
-          && !reserve_columns (s, (size_t) w)))
+/* Full-resolution pixels [x0, x0 + w) x [y0, y0 + h) from a scale's
+ * values (origin gx0, gy0 in its pixels) by bilinear upsampling, where
+ * pixel x sits at (x + 0.5) / f - 0.5 in block coordinates: each column's
+ * coarse column X and weight a (the same for every row), then per row the
+ * two coarse rows blended by b, sampled at X and X + 1. */
+static int
+upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
+               int gx0, int gy0, int f, int x0, int y0, int w, int h, int C,
+               float *dst)
+{
+  const int first = floor_div (2 * x0 + 1 - f, 2 * f);
+  const int last = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 1;
+  if (!reserve (&s->between, &s->between_capacity,
+                (size_t) (last - first + 1) * C)
+      || (w > (int) s->column_capacity && !reserve_columns (s, (size_t) w)))
     return 0;
   for (int i = 0; i < w; i++)
     {
       int tx = 2 * (x0 + i) + 1 - f, X = floor_div (tx, 2 * f);
-      s->column[i] = X - lx0;
+      s->column[i] = X - first;
       s->column_weight[i] = (float) (tx - X * 2 * f) / (2 * f);
     }
   for (int j = 0; j < h; j++)
     {
       int   ty = 2 * (y0 + j) + 1 - f, Y = floor_div (ty, 2 * f);
       float b = (float) (ty - Y * 2 * f) / (2 * f);
-      const float *r0 = result + (size_t) (ry + Y - ly0) * result_stride
-                        + (size_t) rx * C;
-      upsample_row (r0, r0 + result_stride, b, s->between, lw * C,
+      const float *r0 = values + (size_t) (Y - gy0) * stride
+                        + (size_t) (first - gx0) * C;
+      upsample_row (r0, r0 + stride, b, s->between, (last - first + 1) * C,
                     s->column, s->column_weight, dst + (size_t) j * w * C, w,
                     C);
     }
   return 1;
+}
+
+/* The coarse rectangle [*lx0, *lx0 + *lw) x ... of a scale with blocks of
+ * f that upsampling full-resolution [x0, x0 + w) x [y0, y0 + h) reads. */
+static void
+coarse_rect (int f, int x0, int y0, int w, int h, int *lx0, int *ly0,
+             int *lw, int *lh)
+{
+  *lx0 = floor_div (2 * x0 + 1 - f, 2 * f);
+  *ly0 = floor_div (2 * y0 + 1 - f, 2 * f);
+  *lw = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - *lx0;
+  *lh = floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - *ly0;
+}
+
+/* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
+ * (w x h x channels, unclipped). */
+static int
+scale_tile (const skc_engine *e, const skc_scale *sc,
+            const skc_apply_request *rq, int x0, int y0, int w, int h,
+            skc_tile_scratch *s, float *dst)
+{
+  if (sc->fft)
+    return fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
+  const int    C = rq->channels, f = sc->factor;
+  const float *values = NULL;
+  size_t       stride = 0;
+  if (f == 1)
+    {
+      /* Knots and separable filters write the tile directly. */
+      int direct = sc->knots
+                   || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK);
+      if (!scale_values (e, sc, rq, x0, y0, w, h, s, direct ? dst : NULL,
+                         &values, &stride))
+        return 0;
+      if (!direct)
+        for (int j = 0; j < h; j++)
+          memcpy (dst + (size_t) j * w * C, values + (size_t) j * stride,
+                  (size_t) w * C * sizeof *dst);
+      return 1;
+    }
+  int lx0, ly0, lw, lh;
+  coarse_rect (f, x0, y0, w, h, &lx0, &ly0, &lw, &lh);
+  return scale_values (e, sc, rq, lx0, ly0, lw, lh, s, NULL, &values,
+                       &stride)
+         && upsample_tile (s, values, stride, lx0, ly0, f, x0, y0, w, h, C,
+                           dst);
 }
 
 /* How much of scale k a full-resolution radius takes. */
