@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +13,10 @@
 #include "filter_private.h"
 #include "numtext.h"
 #include "io_private.h"
+#include "textreader.h"
 
 /* A full-size filter is well under 1 MiB of text. */
 #define FILTER_FILE_MAX_BYTES ((size_t) 64 << 20)
-/* The longest real line is a low-rank row: SKC_MAX_KERNEL_SIDE numbers of
- * at most 16 characters each, about 66 KB. */
-#define LINE_MAX_BYTES ((size_t) 1 << 20)
 /* "-1.23456789e-38" is 15 characters; anything much longer is junk. */
 #define SPEC_MAX_CHARS (SKC_PATH_MAX + 63)
 #define RADIUS_MAX ((double) SKC_IMAGE_MAX_SIDE)
@@ -27,13 +24,6 @@
 
 _Static_assert (sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
                 "SPEC_MAX_CHARS must match skc_filter_info.spec");
-
-#if defined(__GNUC__)
-#define SKC_PRINTF(format_index, args_index)                                   \
-  __attribute__ ((format (printf, format_index, args_index)))
-#else
-#define SKC_PRINTF(format_index, args_index)
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Numbers, whatever the locale                                        */
@@ -75,210 +65,52 @@ parse_double (const char *token, size_t length, double *value)
 /* Lines and tokens                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct
-{
-  const char *name; /* prefixes messages */
-  const char *next; /* start of the next unread line */
-  const char *end;  /* end of the text */
-  size_t number;    /* 1-based number of the current line */
-  const char *line; /* current line, without its line ending */
-  size_t length;
-  const char *cursor; /* tokeniser position in the current line */
-  skc_error *err;
-} text_reader;
-
-static bool
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static bool
-token_is (const char *token, size_t length, const char *word)
-{
-  return strlen (word) == length && memcmp (token, word, length) == 0;
-}
-
-/* A token as it may appear in a message: shortened, with control bytes
- * replaced so that a hostile file cannot garble a terminal. */
-static const char *
-quote (const char *token, size_t length, char *buffer, size_t size)
-{
-  size_t shown = length;
-  size_t i;
-
-  if (shown > size - 4)
-    shown = size - 4;
-  for (i = 0; i < shown; i++)
-    {
-      unsigned char c = (unsigned char) token[i];
-
-      buffer[i] = c < 0x20 || c == 0x7f ? '?' : (char) c;
-    }
-  if (shown < length)
-    {
-      memcpy (buffer + shown, "...", 3);
-      shown += 3;
-    }
-  buffer[shown] = '\0';
-  return buffer;
-}
-
-static skc_result
-reader_vfail (const text_reader *r, size_t line, skc_result result,
-              const char *format, va_list args)
-{
-  char detail[400];
-  const char *name = r->name;
-  size_t name_length = strlen (name);
-
-  if (r->err == NULL)
-    return result;
-  vsnprintf (detail, sizeof detail, format, args);
-  /* Keep the end of a very long path, so that the reason still fits. */
-  if (name_length > 200)
-    return skc_fail (r->err, result, "...%s:%zu: %s", name + name_length - 200,
-                     line, detail);
-  return skc_fail (r->err, result, "%s:%zu: %s", name, line, detail);
-}
-
-static skc_result reader_fail (const text_reader *r, skc_result result,
-                               const char *format, ...) SKC_PRINTF (3, 4);
-static skc_result reader_fail_at (const text_reader *r, size_t line,
-                                  skc_result result, const char *format, ...)
-    SKC_PRINTF (4, 5);
-
-/* Fails at the current line (or line 1 of an empty text). */
-static skc_result
-reader_fail (const text_reader *r, skc_result result, const char *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  result
-      = reader_vfail (r, r->number > 0 ? r->number : 1, result, format, args);
-  va_end (args);
-  return result;
-}
-
-static skc_result
-reader_fail_at (const text_reader *r, size_t line, skc_result result,
-                const char *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  result = reader_vfail (r, line, result, format, args);
-  va_end (args);
-  return result;
-}
-
-/* Moves to the next line that is not blank or a comment; *have is false at
- * the end of the text. */
-static skc_result
-reader_next_line (text_reader *r, bool *have)
-{
-  *have = false;
-  while (r->next < r->end)
-    {
-      const char *start = r->next;
-      size_t rest = (size_t) (r->end - start);
-      const char *newline = memchr (start, '\n', rest);
-      size_t length = newline != NULL ? (size_t) (newline - start) : rest;
-      const char *p;
-
-      r->next = newline != NULL ? newline + 1 : r->end;
-      r->number++;
-      if (length > LINE_MAX_BYTES)
-        return reader_fail (r, SKC_ERR_PARSE, "line is longer than %zu bytes",
-                            LINE_MAX_BYTES);
-      if (memchr (start, '\0', length) != NULL)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "NUL byte in the line (not a text file?)");
-      /* CRLF files are fine: drop the CR. */
-      if (length > 0 && start[length - 1] == '\r')
-        length--;
-
-      r->line = start;
-      r->length = length;
-      r->cursor = start;
-      for (p = start; p < start + length && is_blank (*p); p++)
-        ;
-      if (p == start + length || *p == '#')
-        continue;
-      *have = true;
-      return SKC_OK;
-    }
-  return SKC_OK;
-}
-
-static bool
-reader_token (text_reader *r, const char **token, size_t *length)
-{
-  const char *line_end = r->line + r->length;
-  const char *p = r->cursor;
-  const char *start;
-
-  while (p < line_end && is_blank (*p))
-    p++;
-  if (p == line_end)
-    {
-      r->cursor = p;
-      return false;
-    }
-  start = p;
-  while (p < line_end && !is_blank (*p))
-    p++;
-  r->cursor = p;
-  *token = start;
-  *length = (size_t) (p - start);
-  return true;
-}
-
 /* The next significant line and its first word; the end of the text is an
  * error described by `missing`. */
 static skc_result
-reader_next_key (text_reader *r, const char **key, size_t *key_length,
+reader_next_key (skc_text_reader *r, const char **key, size_t *key_length,
                  const char *missing)
 {
   bool have;
-  skc_result result = reader_next_line (r, &have);
+  skc_result result = skc_text_next_line (r, &have);
 
   if (result != SKC_OK)
     return result;
   if (!have)
-    return reader_fail (r, SKC_ERR_PARSE, "unexpected end of file (%s)",
-                        missing);
-  reader_token (r, key, key_length);
+    return skc_text_fail (r, SKC_ERR_PARSE, "unexpected end of file (%s)",
+                          missing);
+  skc_text_token (r, key, key_length);
   return SKC_OK;
 }
 
 static skc_result
-reader_line_done (text_reader *r, const char *after)
+reader_line_done (skc_text_reader *r, const char *after)
 {
   const char *token;
   size_t length;
   char shown[48];
 
-  if (reader_token (r, &token, &length))
-    return reader_fail (r, SKC_ERR_PARSE, "unexpected '%s' after %s",
-                        quote (token, length, shown, sizeof shown), after);
+  if (skc_text_token (r, &token, &length))
+    return skc_text_fail (r, SKC_ERR_PARSE, "unexpected '%s' after %s",
+                          skc_text_quote (token, length, shown, sizeof shown),
+                          after);
   return SKC_OK;
 }
 
 static skc_result
-reader_value (text_reader *r, const char *key, const char **token,
+reader_value (skc_text_reader *r, const char *key, const char **token,
               size_t *length)
 {
-  if (!reader_token (r, token, length))
-    return reader_fail (r, SKC_ERR_PARSE, "no value after '%s'", key);
+  if (!skc_text_token (r, token, length))
+    return skc_text_fail (r, SKC_ERR_PARSE, "no value after '%s'", key);
   return SKC_OK;
 }
 
 /* A whole number in min..max: values below are malformed, values above
  * are beyond skc's limits. */
 static skc_result
-reader_count (text_reader *r, const char *what, long min, long max, long *value)
+reader_count (skc_text_reader *r, const char *what, long min, long max,
+              long *value)
 {
   const char *token = NULL;
   size_t length = 0;
@@ -296,32 +128,34 @@ reader_count (text_reader *r, const char *what, long min, long max, long *value)
   if (i < length && (token[i] == '-' || token[i] == '+'))
     i++;
   if (i == length)
-    return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
-                        what, quote (token, length, shown, sizeof shown));
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                          what,
+                          skc_text_quote (token, length, shown, sizeof shown));
   for (; i < length; i++)
     if (token[i] < '0' || token[i] > '9')
-      return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
-                          what, quote (token, length, shown, sizeof shown));
+      return skc_text_fail (
+          r, SKC_ERR_PARSE, "%s: '%s' is not a whole number", what,
+          skc_text_quote (token, length, shown, sizeof shown));
 
-  quote (token, length, shown, sizeof shown);
+  skc_text_quote (token, length, shown, sizeof shown);
   if (length >= sizeof buffer)
-    return reader_fail (r, token[0] == '-' ? SKC_ERR_PARSE : SKC_ERR_TOO_LARGE,
-                        "%s: %s is out of range %ld to %ld", what, shown, min,
-                        max);
+    return skc_text_fail (
+        r, token[0] == '-' ? SKC_ERR_PARSE : SKC_ERR_TOO_LARGE,
+        "%s: %s is out of range %ld to %ld", what, shown, min, max);
   memcpy (buffer, token, length);
   buffer[length] = '\0';
   errno = 0;
   parsed = strtol (buffer, &end, 10);
   if (*end != '\0')
-    return reader_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
-                        what, shown);
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                          what, shown);
   if ((errno == ERANGE && parsed < 0) || parsed < min)
-    return reader_fail (r, SKC_ERR_PARSE, "%s: %s is below %ld", what, shown,
-                        min);
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: %s is below %ld", what, shown,
+                          min);
   if (errno == ERANGE || parsed > max)
-    return reader_fail (r, SKC_ERR_TOO_LARGE,
-                        "%s: %s is more than the %ld skc supports", what, shown,
-                        max);
+    return skc_text_fail (r, SKC_ERR_TOO_LARGE,
+                          "%s: %s is more than the %ld skc supports", what,
+                          shown, max);
   *value = parsed;
   return SKC_OK;
 }
@@ -353,35 +187,26 @@ typedef struct
 } filter_header;
 
 static skc_result
-parse_magic (text_reader *r, long *version_out)
+parse_magic (skc_text_reader *r, long *version_out)
 {
   const char *token = NULL;
   size_t length = 0;
   char shown[48];
-  bool have;
   skc_result result;
   long version = 0;
   size_t i;
 
-  result = reader_next_line (r, &have);
+  result = skc_text_magic (r, "filter", "%d", SKC_FILTER_FORMAT_VERSION);
   if (result != SKC_OK)
     return result;
-  if (!have)
-    return reader_fail (r, SKC_ERR_PARSE, "empty file, not an skc filter");
-  reader_token (r, &token, &length);
-  if (!token_is (token, length, "skc-filter"))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "not an skc filter (the first line should be "
-                        "'skc-filter %d')",
-                        SKC_FILTER_FORMAT_VERSION);
   result = reader_value (r, "skc-filter", &token, &length);
   if (result != SKC_OK)
     return result;
 
-  quote (token, length, shown, sizeof shown);
+  skc_text_quote (token, length, shown, sizeof shown);
   for (i = 0; i < length; i++)
     if (token[i] < '0' || token[i] > '9')
-      return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+      return skc_text_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
   /* Long digit strings cannot be parsed, but they are still newer. */
   if (length > 9)
     version = SKC_FILTER_FORMAT_VERSION + 1;
@@ -389,29 +214,30 @@ parse_magic (text_reader *r, long *version_out)
     for (i = 0; i < length; i++)
       version = version * 10 + (token[i] - '0');
   if (version > SKC_FILTER_FORMAT_VERSION)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "written by a newer skc (format %s), this build reads "
-                        "%d",
-                        shown, SKC_FILTER_FORMAT_VERSION);
+    return skc_text_fail (
+        r, SKC_ERR_PARSE,
+        "written by a newer skc (format %s), this build reads "
+        "%d",
+        shown, SKC_FILTER_FORMAT_VERSION);
   if (version < 1)
-    return reader_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+    return skc_text_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
   *version_out = version;
   return reader_line_done (r, "the format version");
 }
 
 static skc_result
-claim_key (text_reader *r, size_t *seen_line, const char *key)
+claim_key (skc_text_reader *r, size_t *seen_line, const char *key)
 {
   if (*seen_line != 0)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "duplicate '%s' (first given on line %zu)", key,
-                        *seen_line);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "duplicate '%s' (first given on line %zu)", key,
+                          *seen_line);
   *seen_line = r->number;
   return SKC_OK;
 }
 
 static skc_result
-parse_spec (text_reader *r, filter_header *header)
+parse_spec (skc_text_reader *r, filter_header *header)
 {
   const char *start = r->cursor;
   const char *stop = r->line + r->length;
@@ -419,22 +245,22 @@ parse_spec (text_reader *r, filter_header *header)
   size_t i;
 
   /* The rest of the line, trimmed: specs may hold spaces and colons. */
-  while (start < stop && is_blank (*start))
+  while (start < stop && skc_text_is_blank (*start))
     start++;
-  while (stop > start && is_blank (stop[-1]))
+  while (stop > start && skc_text_is_blank (stop[-1]))
     stop--;
   length = (size_t) (stop - start);
   if (length > SPEC_MAX_CHARS)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "the spec is longer than %d characters",
-                        SPEC_MAX_CHARS);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "the spec is longer than %d characters",
+                          SPEC_MAX_CHARS);
   for (i = 0; i < length; i++)
     {
       unsigned char c = (unsigned char) start[i];
 
       if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "the spec contains a control character");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "the spec contains a control character");
     }
   memcpy (header->info.spec, start, length);
   header->info.spec[length] = '\0';
@@ -443,7 +269,7 @@ parse_spec (text_reader *r, filter_header *header)
 }
 
 static skc_result
-parse_header_line (text_reader *r, filter_header *header, const char *key,
+parse_header_line (skc_text_reader *r, filter_header *header, const char *key,
                    size_t key_length)
 {
   const char *token = NULL;
@@ -452,73 +278,75 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
   long count;
   skc_result result;
 
-  if (token_is (key, key_length, "kind"))
+  if (skc_text_token_is (key, key_length, "kind"))
     {
       result = claim_key (r, &header->kind_line, "kind");
       if (result == SKC_OK)
         result = reader_value (r, "kind", &token, &length);
       if (result != SKC_OK)
         return result;
-      if (token_is (token, length, "complex"))
+      if (skc_text_token_is (token, length, "complex"))
         header->kind = SKC_FILTER_COMPLEX;
-      else if (token_is (token, length, "lowrank"))
+      else if (skc_text_token_is (token, length, "lowrank"))
         header->kind = SKC_FILTER_LOWRANK;
-      else if (token_is (token, length, "knots"))
+      else if (skc_text_token_is (token, length, "knots"))
         {
           /* Readers of format 1 know nothing of knots. */
           if (header->version < 2)
-            return reader_fail (r, SKC_ERR_PARSE,
-                                "kind knots needs format 2 or later, but the "
-                                "file says %ld",
-                                header->version);
+            return skc_text_fail (r, SKC_ERR_PARSE,
+                                  "kind knots needs format 2 or later, but the "
+                                  "file says %ld",
+                                  header->version);
           header->kind = SKC_FILTER_KNOTS;
         }
       else
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "unknown kind '%s' (expected complex, lowrank or "
-                            "knots)",
-                            quote (token, length, shown, sizeof shown));
+        return skc_text_fail (
+            r, SKC_ERR_PARSE,
+            "unknown kind '%s' (expected complex, lowrank or "
+            "knots)",
+            skc_text_quote (token, length, shown, sizeof shown));
       return reader_line_done (r, "the kind");
     }
 
-  if (token_is (key, key_length, "axis"))
+  if (skc_text_token_is (key, key_length, "axis"))
     {
       result = claim_key (r, &header->axis_line, "axis");
       if (result == SKC_OK)
         result = reader_value (r, "axis", &token, &length);
       if (result != SKC_OK)
         return result;
-      if (token_is (token, length, "rows"))
+      if (skc_text_token_is (token, length, "rows"))
         header->axis = SKC_KNOTS_ROWS;
-      else if (token_is (token, length, "columns"))
+      else if (skc_text_token_is (token, length, "columns"))
         header->axis = SKC_KNOTS_COLUMNS;
       else
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "unknown axis '%s' (expected rows or columns)",
-                            quote (token, length, shown, sizeof shown));
+        return skc_text_fail (
+            r, SKC_ERR_PARSE, "unknown axis '%s' (expected rows or columns)",
+            skc_text_quote (token, length, shown, sizeof shown));
       return reader_line_done (r, "the axis");
     }
 
-  if (token_is (key, key_length, "offsets"))
+  if (skc_text_token_is (key, key_length, "offsets"))
     {
       result = claim_key (r, &header->offsets_line, "offsets");
       if (result == SKC_OK)
         result = reader_value (r, "offsets", &token, &length);
       if (result != SKC_OK)
         return result;
-      if (token_is (token, length, "bilinear"))
+      if (skc_text_token_is (token, length, "bilinear"))
         header->offsets = SKC_OFFSETS_BILINEAR;
-      else if (token_is (token, length, "integer"))
+      else if (skc_text_token_is (token, length, "integer"))
         header->offsets = SKC_OFFSETS_INTEGER;
       else
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "unknown offsets '%s' (expected bilinear or "
-                            "integer)",
-                            quote (token, length, shown, sizeof shown));
+        return skc_text_fail (
+            r, SKC_ERR_PARSE,
+            "unknown offsets '%s' (expected bilinear or "
+            "integer)",
+            skc_text_quote (token, length, shown, sizeof shown));
       return reader_line_done (r, "the offsets");
     }
 
-  if (token_is (key, key_length, "spec"))
+  if (skc_text_token_is (key, key_length, "spec"))
     {
       result = claim_key (r, &header->spec_line, "spec");
       if (result != SKC_OK)
@@ -526,7 +354,7 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
       return parse_spec (r, header);
     }
 
-  if (token_is (key, key_length, "radius"))
+  if (skc_text_token_is (key, key_length, "radius"))
     {
       double radius;
 
@@ -535,18 +363,18 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
         result = reader_value (r, "radius", &token, &length);
       if (result != SKC_OK)
         return result;
-      quote (token, length, shown, sizeof shown);
+      skc_text_quote (token, length, shown, sizeof shown);
       if (!parse_double (token, length, &radius))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "radius: '%s' is not a finite number", shown);
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "radius: '%s' is not a finite number", shown);
       if (!(radius >= 0.0 && radius <= RADIUS_MAX))
-        return reader_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
-                            shown, RADIUS_MAX);
+        return skc_text_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
+                              shown, RADIUS_MAX);
       header->info.radius = radius;
       return reader_line_done (r, "the radius");
     }
 
-  if (token_is (key, key_length, "target-size"))
+  if (skc_text_token_is (key, key_length, "target-size"))
     {
       result = claim_key (r, &header->target_size_line, "target-size");
       if (result == SKC_OK)
@@ -557,7 +385,7 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
       return reader_line_done (r, "the target size");
     }
 
-  if (token_is (key, key_length, "layers"))
+  if (skc_text_token_is (key, key_length, "layers"))
     {
       result = claim_key (r, &header->layers_line, "layers");
       if (result == SKC_OK)
@@ -568,7 +396,7 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
       return reader_line_done (r, "the layer count");
     }
 
-  if (token_is (key, key_length, "rank"))
+  if (skc_text_token_is (key, key_length, "rank"))
     {
       result = claim_key (r, &header->rank_line, "rank");
       if (result == SKC_OK)
@@ -579,7 +407,7 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
       return reader_line_done (r, "the rank");
     }
 
-  if (token_is (key, key_length, "size"))
+  if (skc_text_token_is (key, key_length, "size"))
     {
       result = claim_key (r, &header->size_line, "size");
       if (result == SKC_OK)
@@ -587,85 +415,85 @@ parse_header_line (text_reader *r, filter_header *header, const char *key,
       if (result != SKC_OK)
         return result;
       if (count % 2 == 0)
-        return reader_fail (r, SKC_ERR_PARSE, "size: %ld is not odd", count);
+        return skc_text_fail (r, SKC_ERR_PARSE, "size: %ld is not odd", count);
       header->size = (int) count;
       return reader_line_done (r, "the size");
     }
 
-  if (token_is (key, key_length, "skc-filter"))
-    return reader_fail (r, SKC_ERR_PARSE, "duplicate 'skc-filter' line");
+  if (skc_text_token_is (key, key_length, "skc-filter"))
+    return skc_text_fail (r, SKC_ERR_PARSE, "duplicate 'skc-filter' line");
 
-  return reader_fail (r, SKC_ERR_PARSE, "unknown key '%s'",
-                      quote (key, key_length, shown, sizeof shown));
+  return skc_text_fail (r, SKC_ERR_PARSE, "unknown key '%s'",
+                        skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
 /* Checks that the header says everything the data needs, and nothing that
  * belongs to the other kind of filter.  Called at the first data line. */
 static skc_result
-finish_header (text_reader *r, const filter_header *header)
+finish_header (skc_text_reader *r, const filter_header *header)
 {
   if (header->kind_line == 0)
-    return reader_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
+    return skc_text_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
 
   if (header->kind != SKC_FILTER_KNOTS && header->axis_line != 0)
-    return reader_fail_at (r, header->axis_line, SKC_ERR_PARSE,
-                           "'axis' is for knots filters, but the kind is %s",
-                           header->kind == SKC_FILTER_COMPLEX ? "complex"
-                                                              : "lowrank");
+    return skc_text_fail_at (r, header->axis_line, SKC_ERR_PARSE,
+                             "'axis' is for knots filters, but the kind is %s",
+                             header->kind == SKC_FILTER_COMPLEX ? "complex"
+                                                                : "lowrank");
   if (header->kind == SKC_FILTER_KNOTS)
     {
       if (header->offsets_line != 0 || header->layers_line != 0
           || header->rank_line != 0)
-        return reader_fail_at (r,
-                               header->offsets_line  ? header->offsets_line
-                               : header->layers_line ? header->layers_line
-                                                     : header->rank_line,
-                               SKC_ERR_PARSE, "'%s' is not for knots filters",
-                               header->offsets_line  ? "offsets"
-                               : header->layers_line ? "layers"
-                                                     : "rank");
+        return skc_text_fail_at (r,
+                                 header->offsets_line  ? header->offsets_line
+                                 : header->layers_line ? header->layers_line
+                                                       : header->rank_line,
+                                 SKC_ERR_PARSE, "'%s' is not for knots filters",
+                                 header->offsets_line  ? "offsets"
+                                 : header->layers_line ? "layers"
+                                                       : "rank");
       if (header->axis_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'axis' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'axis' before this line");
       if (header->size_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'size' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'size' before this line");
       return SKC_OK;
     }
 
   if (header->kind == SKC_FILTER_COMPLEX)
     {
       if (header->rank_line != 0)
-        return reader_fail_at (r, header->rank_line, SKC_ERR_PARSE,
-                               "'rank' is for low-rank filters, but the kind "
-                               "is complex");
+        return skc_text_fail_at (r, header->rank_line, SKC_ERR_PARSE,
+                                 "'rank' is for low-rank filters, but the kind "
+                                 "is complex");
       if (header->size_line != 0)
-        return reader_fail_at (r, header->size_line, SKC_ERR_PARSE,
-                               "'size' is for low-rank filters, but the kind "
-                               "is complex");
+        return skc_text_fail_at (r, header->size_line, SKC_ERR_PARSE,
+                                 "'size' is for low-rank filters, but the kind "
+                                 "is complex");
       if (header->offsets_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'offsets' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'offsets' before this line");
       if (header->layers_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'layers' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'layers' before this line");
     }
   else
     {
       if (header->offsets_line != 0)
-        return reader_fail_at (r, header->offsets_line, SKC_ERR_PARSE,
-                               "'offsets' is for complex filters, but the "
-                               "kind is lowrank");
+        return skc_text_fail_at (r, header->offsets_line, SKC_ERR_PARSE,
+                                 "'offsets' is for complex filters, but the "
+                                 "kind is lowrank");
       if (header->layers_line != 0)
-        return reader_fail_at (r, header->layers_line, SKC_ERR_PARSE,
-                               "'layers' is for complex filters, but the "
-                               "kind is lowrank");
+        return skc_text_fail_at (r, header->layers_line, SKC_ERR_PARSE,
+                                 "'layers' is for complex filters, but the "
+                                 "kind is lowrank");
       if (header->rank_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'rank' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'rank' before this line");
       if (header->size_line == 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "missing 'size' before this line");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "missing 'size' before this line");
     }
   return SKC_OK;
 }
@@ -683,30 +511,30 @@ looks_numeric (const char *token, size_t length)
 }
 
 static skc_result
-parse_offset (text_reader *r, const char *token, size_t length,
+parse_offset (skc_text_reader *r, const char *token, size_t length,
               skc_offset_kind offsets, float *value)
 {
   char shown[48];
 
-  quote (token, length, shown, sizeof shown);
+  skc_text_quote (token, length, shown, sizeof shown);
   if (!parse_float (token, length, value))
-    return reader_fail (r, SKC_ERR_PARSE, "offset '%s' is not a finite number",
-                        shown);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "offset '%s' is not a finite number", shown);
   if (!(fabsf (*value) <= SKC_MAX_OFFSET))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "offset %s is more than %g pixels from the centre",
-                        shown, (double) SKC_MAX_OFFSET);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "offset %s is more than %g pixels from the centre",
+                          shown, (double) SKC_MAX_OFFSET);
   if (offsets == SKC_OFFSETS_INTEGER && floorf (*value) != *value)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "offset %s is not a whole number, but the offsets "
-                        "are integer",
-                        shown);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "offset %s is not a whole number, but the offsets "
+                          "are integer",
+                          shown);
   return SKC_OK;
 }
 
 /* One "dx dy w" line; the reader is at its start. */
 static skc_result
-parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
+parse_sample (skc_text_reader *r, skc_offset_kind offsets, skc_sample *sample,
               int given, long declared)
 {
   const char *token[3];
@@ -719,22 +547,23 @@ parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
 
   for (i = 0; i < 3; i++)
     {
-      if (!reader_token (r, &token[i], &length[i]))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "expected three numbers 'dx dy w', found %d", i);
+      if (!skc_text_token (r, &token[i], &length[i]))
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "expected three numbers 'dx dy w', found %d", i);
       /* A keyword here means the layer ended early. */
       if (i == 0
-          && (token_is (token[0], length[0], "layer")
-              || token_is (token[0], length[0], "end")))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "found '%s' where sample %d of %ld 'dx dy w' "
-                            "should be",
-                            quote (token[0], length[0], shown, sizeof shown),
-                            given + 1, declared);
+          && (skc_text_token_is (token[0], length[0], "layer")
+              || skc_text_token_is (token[0], length[0], "end")))
+        return skc_text_fail (
+            r, SKC_ERR_PARSE,
+            "found '%s' where sample %d of %ld 'dx dy w' "
+            "should be",
+            skc_text_quote (token[0], length[0], shown, sizeof shown),
+            given + 1, declared);
     }
-  if (reader_token (r, &extra, &extra_length))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "expected three numbers 'dx dy w', found more");
+  if (skc_text_token (r, &extra, &extra_length))
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "expected three numbers 'dx dy w', found more");
 
   result = parse_offset (r, token[0], length[0], offsets, &sample->dx);
   if (result == SKC_OK)
@@ -742,8 +571,9 @@ parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
   if (result != SKC_OK)
     return result;
   if (!parse_float (token[2], length[2], &sample->w))
-    return reader_fail (r, SKC_ERR_PARSE, "weight '%s' is not a finite number",
-                        quote (token[2], length[2], shown, sizeof shown));
+    return skc_text_fail (
+        r, SKC_ERR_PARSE, "weight '%s' is not a finite number",
+        skc_text_quote (token[2], length[2], shown, sizeof shown));
   return SKC_OK;
 }
 
@@ -751,7 +581,7 @@ parse_sample (text_reader *r, skc_offset_kind offsets, skc_sample *sample,
  * until the whole file has proved sound.  On entry the reader is on the
  * first data line, whose first word is `key`. */
 static skc_result
-parse_complex_data (text_reader *r, const filter_header *header,
+parse_complex_data (skc_text_reader *r, const filter_header *header,
                     const char *key, size_t key_length,
                     skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
                     int counts[SKC_MAX_LAYERS])
@@ -772,13 +602,14 @@ parse_complex_data (text_reader *r, const filter_header *header,
           if (result != SKC_OK)
             return result;
         }
-      if (token_is (key, key_length, "end"))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "'end' after %d of the %d declared layers", l,
-                            header->layers);
-      if (!token_is (key, key_length, "layer"))
-        return reader_fail (r, SKC_ERR_PARSE, "expected 'layer', found '%s'",
-                            quote (key, key_length, shown, sizeof shown));
+      if (skc_text_token_is (key, key_length, "end"))
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "'end' after %d of the %d declared layers", l,
+                              header->layers);
+      if (!skc_text_token_is (key, key_length, "layer"))
+        return skc_text_fail (
+            r, SKC_ERR_PARSE, "expected 'layer', found '%s'",
+            skc_text_quote (key, key_length, shown, sizeof shown));
       result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
                              &declared);
       if (result == SKC_OK)
@@ -791,14 +622,14 @@ parse_complex_data (text_reader *r, const filter_header *header,
         {
           bool have;
 
-          result = reader_next_line (r, &have);
+          result = skc_text_next_line (r, &have);
           if (result != SKC_OK)
             return result;
           if (!have)
-            return reader_fail (r, SKC_ERR_PARSE,
-                                "unexpected end of file in layer %d of %d: "
-                                "%d of its %ld samples given",
-                                l + 1, header->layers, s, declared);
+            return skc_text_fail (r, SKC_ERR_PARSE,
+                                  "unexpected end of file in layer %d of %d: "
+                                  "%d of its %ld samples given",
+                                  l + 1, header->layers, s, declared);
           result
               = parse_sample (r, header->offsets, &samples[l][s], s, declared);
           if (result != SKC_OK)
@@ -809,47 +640,47 @@ parse_complex_data (text_reader *r, const filter_header *header,
   result = reader_next_key (r, &key, &key_length, "no 'end' line");
   if (result != SKC_OK)
     return result;
-  if (token_is (key, key_length, "end"))
+  if (skc_text_token_is (key, key_length, "end"))
     return reader_line_done (r, "'end'");
-  if (token_is (key, key_length, "layer"))
-    return reader_fail (r, SKC_ERR_PARSE, "more layers than the %d declared",
-                        header->layers);
+  if (skc_text_token_is (key, key_length, "layer"))
+    return skc_text_fail (r, SKC_ERR_PARSE, "more layers than the %d declared",
+                          header->layers);
   if (looks_numeric (key, key_length))
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "more samples than the %d declared for layer %d",
-                        counts[header->layers - 1], header->layers);
-  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                      quote (key, key_length, shown, sizeof shown));
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "more samples than the %d declared for layer %d",
+                          counts[header->layers - 1], header->layers);
+  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                        skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
 /* One "column v1 ... vsize" or "row ..." line; `values` has size room. */
 static skc_result
-parse_vector (text_reader *r, const char *word, int size, float *values)
+parse_vector (skc_text_reader *r, const char *word, int size, float *values)
 {
   const char *token;
   size_t length;
   char shown[48];
   int found = 0;
 
-  while (reader_token (r, &token, &length))
+  while (skc_text_token (r, &token, &length))
     {
       if (found < size && !parse_float (token, length, &values[found]))
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "%s value '%s' is not a finite number", word,
-                            quote (token, length, shown, sizeof shown));
+        return skc_text_fail (
+            r, SKC_ERR_PARSE, "%s value '%s' is not a finite number", word,
+            skc_text_quote (token, length, shown, sizeof shown));
       /* Keep counting past the end, for the message, but not forever. */
       if (found <= SKC_MAX_KERNEL_SIDE)
         found++;
     }
   if (found != size)
-    return reader_fail (r, SKC_ERR_PARSE, "'%s' has %d%s values, expected %d",
-                        word, found,
-                        found > SKC_MAX_KERNEL_SIDE ? " or more" : "", size);
+    return skc_text_fail (r, SKC_ERR_PARSE, "'%s' has %d%s values, expected %d",
+                          word, found,
+                          found > SKC_MAX_KERNEL_SIDE ? " or more" : "", size);
   return SKC_OK;
 }
 
 static skc_result
-parse_lowrank_data (text_reader *r, const filter_header *header,
+parse_lowrank_data (skc_text_reader *r, const filter_header *header,
                     const char *key, size_t key_length, skc_filter *f)
 {
   static const char *const words[2] = { "column", "row" };
@@ -871,15 +702,15 @@ parse_lowrank_data (text_reader *r, const filter_header *header,
             if (result != SKC_OK)
               return result;
           }
-        if (token_is (key, key_length, "end"))
-          return reader_fail (r, SKC_ERR_PARSE,
-                              "'end' after %d of the %d terms (expected "
-                              "'%s')",
-                              k, header->rank, words[part]);
-        if (!token_is (key, key_length, words[part]))
-          return reader_fail (r, SKC_ERR_PARSE, "expected '%s', found '%s'",
-                              words[part],
-                              quote (key, key_length, shown, sizeof shown));
+        if (skc_text_token_is (key, key_length, "end"))
+          return skc_text_fail (r, SKC_ERR_PARSE,
+                                "'end' after %d of the %d terms (expected "
+                                "'%s')",
+                                k, header->rank, words[part]);
+        if (!skc_text_token_is (key, key_length, words[part]))
+          return skc_text_fail (
+              r, SKC_ERR_PARSE, "expected '%s', found '%s'", words[part],
+              skc_text_quote (key, key_length, shown, sizeof shown));
         result = parse_vector (r, words[part], header->size, values);
         if (result != SKC_OK)
           return result;
@@ -888,18 +719,19 @@ parse_lowrank_data (text_reader *r, const filter_header *header,
   result = reader_next_key (r, &key, &key_length, "no 'end' line");
   if (result != SKC_OK)
     return result;
-  if (token_is (key, key_length, "end"))
+  if (skc_text_token_is (key, key_length, "end"))
     return reader_line_done (r, "'end'");
-  if (token_is (key, key_length, "column") || token_is (key, key_length, "row"))
-    return reader_fail (r, SKC_ERR_PARSE, "more terms than the rank %d",
-                        header->rank);
-  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                      quote (key, key_length, shown, sizeof shown));
+  if (skc_text_token_is (key, key_length, "column")
+      || skc_text_token_is (key, key_length, "row"))
+    return skc_text_fail (r, SKC_ERR_PARSE, "more terms than the rank %d",
+                          header->rank);
+  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                        skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
 /* A knot position: a whole number within the line's knot range. */
 static skc_result
-parse_position (text_reader *r, const char *token, size_t length, int half,
+parse_position (skc_text_reader *r, const char *token, size_t length, int half,
                 int *value)
 {
   char shown[48];
@@ -907,27 +739,28 @@ parse_position (text_reader *r, const char *token, size_t length, int half,
   size_t i = 0;
   bool negative = false;
 
-  quote (token, length, shown, sizeof shown);
+  skc_text_quote (token, length, shown, sizeof shown);
   if (i < length && (token[i] == '-' || token[i] == '+'))
     negative = token[i++] == '-';
   if (i == length || length - i > 9)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "knot position '%s' is not a whole number from %d to "
-                        "%d",
-                        shown, -half, half + 1);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "knot position '%s' is not a whole number from %d to "
+                          "%d",
+                          shown, -half, half + 1);
   for (; i < length; i++)
     {
       if (token[i] < '0' || token[i] > '9')
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "knot position '%s' is not a whole number", shown);
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "knot position '%s' is not a whole number",
+                              shown);
       parsed = parsed * 10 + (token[i] - '0');
     }
   if (negative)
     parsed = -parsed;
   if (parsed < -half || parsed > half + 1)
-    return reader_fail (r, SKC_ERR_PARSE,
-                        "knot position %s is outside %d to %d", shown, -half,
-                        half + 1);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "knot position %s is outside %d to %d", shown, -half,
+                          half + 1);
   *value = (int) parsed;
   return SKC_OK;
 }
@@ -976,8 +809,8 @@ knots_buffer_push (knots_buffer *k, int pos, float w)
 /* One "line P1 W1 P2 W2 ..." per kernel line: positions increasing,
  * weights finite and summing to zero. */
 static skc_result
-parse_knots_data (text_reader *r, const filter_header *header, const char *key,
-                  size_t key_length, knots_buffer *k)
+parse_knots_data (skc_text_reader *r, const filter_header *header,
+                  const char *key, size_t key_length, knots_buffer *k)
 {
   const int half = header->size / 2;
   char shown[48];
@@ -986,7 +819,7 @@ parse_knots_data (text_reader *r, const filter_header *header, const char *key,
 
   k->counts = calloc ((size_t) header->size, sizeof *k->counts);
   if (k->counts == NULL)
-    return reader_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    return skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (line = 0; line < header->size; line++)
     {
       const char *token;
@@ -1001,13 +834,15 @@ parse_knots_data (text_reader *r, const filter_header *header, const char *key,
           if (result != SKC_OK)
             return result;
         }
-      if (token_is (key, key_length, "end"))
-        return reader_fail (r, SKC_ERR_PARSE, "'end' after %d of the %d lines",
-                            line, header->size);
-      if (!token_is (key, key_length, "line"))
-        return reader_fail (r, SKC_ERR_PARSE, "expected 'line', found '%s'",
-                            quote (key, key_length, shown, sizeof shown));
-      while (reader_token (r, &token, &length))
+      if (skc_text_token_is (key, key_length, "end"))
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "'end' after %d of the %d lines", line,
+                              header->size);
+      if (!skc_text_token_is (key, key_length, "line"))
+        return skc_text_fail (
+            r, SKC_ERR_PARSE, "expected 'line', found '%s'",
+            skc_text_quote (key, key_length, shown, sizeof shown));
+      while (skc_text_token (r, &token, &length))
         {
           int position = 0;
           float weight;
@@ -1016,43 +851,43 @@ parse_knots_data (text_reader *r, const filter_header *header, const char *key,
           if (result != SKC_OK)
             return result;
           if (position <= previous)
-            return reader_fail (r, SKC_ERR_PARSE,
-                                "knot positions must increase along a line "
-                                "(%d after %d)",
-                                position, previous);
+            return skc_text_fail (r, SKC_ERR_PARSE,
+                                  "knot positions must increase along a line "
+                                  "(%d after %d)",
+                                  position, previous);
           previous = position;
-          if (!reader_token (r, &token, &length))
-            return reader_fail (r, SKC_ERR_PARSE, "knot at %d has no weight",
-                                position);
+          if (!skc_text_token (r, &token, &length))
+            return skc_text_fail (r, SKC_ERR_PARSE, "knot at %d has no weight",
+                                  position);
           if (!parse_float (token, length, &weight))
-            return reader_fail (r, SKC_ERR_PARSE,
-                                "knot weight '%s' is not a finite number",
-                                quote (token, length, shown, sizeof shown));
+            return skc_text_fail (
+                r, SKC_ERR_PARSE, "knot weight '%s' is not a finite number",
+                skc_text_quote (token, length, shown, sizeof shown));
           if (k->used >= SKC_MAX_KNOTS)
-            return reader_fail (r, SKC_ERR_TOO_LARGE,
-                                "more than the %d knots skc supports",
-                                SKC_MAX_KNOTS);
+            return skc_text_fail (r, SKC_ERR_TOO_LARGE,
+                                  "more than the %d knots skc supports",
+                                  SKC_MAX_KNOTS);
           if (!knots_buffer_push (k, position, weight))
-            return reader_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+            return skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           k->counts[line]++;
           sum += weight;
         }
       if (sum != 0)
-        return reader_fail (r, SKC_ERR_PARSE,
-                            "the knot weights of line %d sum to %g, not 0",
-                            line + 1, sum);
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "the knot weights of line %d sum to %g, not 0",
+                              line + 1, sum);
     }
 
   result = reader_next_key (r, &key, &key_length, "no 'end' line");
   if (result != SKC_OK)
     return result;
-  if (token_is (key, key_length, "end"))
+  if (skc_text_token_is (key, key_length, "end"))
     return reader_line_done (r, "'end'");
-  if (token_is (key, key_length, "line"))
-    return reader_fail (r, SKC_ERR_PARSE, "more lines than the size %d",
-                        header->size);
-  return reader_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                      quote (key, key_length, shown, sizeof shown));
+  if (skc_text_token_is (key, key_length, "line"))
+    return skc_text_fail (r, SKC_ERR_PARSE, "more lines than the size %d",
+                          header->size);
+  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
+                        skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1060,7 +895,7 @@ parse_knots_data (text_reader *r, const filter_header *header, const char *key,
 /* ------------------------------------------------------------------ */
 
 static skc_result
-parse_text (text_reader *r, skc_filter **out)
+parse_text (skc_text_reader *r, skc_filter **out)
 {
   filter_header header;
   skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES];
@@ -1083,11 +918,11 @@ parse_text (text_reader *r, skc_filter **out)
       result = reader_next_key (r, &key, &key_length, "no 'end' line");
       if (result != SKC_OK)
         return result;
-      if (token_is (key, key_length, "layer")
-          || token_is (key, key_length, "column")
-          || token_is (key, key_length, "row")
-          || token_is (key, key_length, "line")
-          || token_is (key, key_length, "end"))
+      if (skc_text_token_is (key, key_length, "layer")
+          || skc_text_token_is (key, key_length, "column")
+          || skc_text_token_is (key, key_length, "row")
+          || skc_text_token_is (key, key_length, "line")
+          || skc_text_token_is (key, key_length, "end"))
         break;
       result = parse_header_line (r, &header, key, key_length);
       if (result != SKC_OK)
@@ -1114,8 +949,8 @@ parse_text (text_reader *r, skc_filter **out)
         {
           f = skc_filter_new_knots (header.axis, header.size, k.counts);
           if (f == NULL)
-            result = reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
-                                  "out of memory for %zu knots", k.used);
+            result = skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                                    "out of memory for %zu knots", k.used);
           else if (k.used > 0)
             {
               memcpy (f->knot_pos, k.pos, k.used * sizeof (int));
@@ -1131,8 +966,9 @@ parse_text (text_reader *r, skc_filter **out)
       /* rank and size are within limits by now, so this is bounded. */
       f = skc_filter_new_lowrank (header.rank, header.size);
       if (f == NULL)
-        return reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
-                            "out of memory for a rank-%d filter", header.rank);
+        return skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                              "out of memory for a rank-%d filter",
+                              header.rank);
       result = parse_lowrank_data (r, &header, key, key_length, f);
       if (result != SKC_OK)
         {
@@ -1142,9 +978,9 @@ parse_text (text_reader *r, skc_filter **out)
     }
 
   /* Comments and blank lines may follow 'end'; nothing else. */
-  result = reader_next_line (r, &have);
+  result = skc_text_next_line (r, &have);
   if (result == SKC_OK && have)
-    result = reader_fail (r, SKC_ERR_PARSE, "unexpected text after 'end'");
+    result = skc_text_fail (r, SKC_ERR_PARSE, "unexpected text after 'end'");
   if (result != SKC_OK)
     {
       skc_filter_free (f);
@@ -1155,9 +991,9 @@ parse_text (text_reader *r, skc_filter **out)
     {
       f = skc_filter_new_complex (header.layers, counts, header.offsets);
       if (f == NULL)
-        return reader_fail (r, SKC_ERR_OUT_OF_MEMORY,
-                            "out of memory for a %d-layer filter",
-                            header.layers);
+        return skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                              "out of memory for a %d-layer filter",
+                              header.layers);
       for (l = 0; l < header.layers; l++)
         memcpy (skc_filter_layer (f, l), samples[l],
                 (size_t) counts[l] * sizeof (skc_sample));
@@ -1171,7 +1007,7 @@ skc_result
 skc_filter_parse (const char *text, size_t length, const char *name,
                   skc_filter **out, skc_error *err)
 {
-  text_reader reader;
+  skc_text_reader reader;
   skc_filter *f = NULL;
   skc_error detail;
   skc_result result;
@@ -1181,15 +1017,8 @@ skc_filter_parse (const char *text, size_t length, const char *name,
   if (out == NULL || (text == NULL && length > 0))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "nothing to parse");
 
-  /* NULL + 0 is undefined; an empty text is an empty string. */
-  if (text == NULL)
-    text = "";
-
-  memset (&reader, 0, sizeof reader);
-  reader.name = name != NULL ? name : "<memory>";
-  reader.next = text;
-  reader.end = text + length;
-  reader.err = err;
+  /* A long path keeps its last 200 bytes in messages. */
+  skc_text_reader_init (&reader, text, length, name, 200, err);
 
   result = parse_text (&reader, &f);
   if (result != SKC_OK)
@@ -1239,9 +1068,9 @@ trimmed_spec (const skc_filter_info *info, const char **start, size_t *length)
   const char *begin = info->spec;
   const char *stop = info->spec + strlen (info->spec);
 
-  while (begin < stop && is_blank (*begin))
+  while (begin < stop && skc_text_is_blank (*begin))
     begin++;
-  while (stop > begin && is_blank (stop[-1]))
+  while (stop > begin && skc_text_is_blank (stop[-1]))
     stop--;
   *start = begin;
   *length = (size_t) (stop - begin);

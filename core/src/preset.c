@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,20 +15,11 @@
 #include "numtext.h"
 #include "skc/imagefile.h"
 #include "io_private.h"
+#include "textreader.h"
 
 /* 4096 filters of a few KB each stay well under this. */
 #define PRESET_FILE_MAX_BYTES ((size_t) 64 << 20)
-/* The longest real line is a float bitmap row: 1024 numbers of at most
- * 16 characters. */
-#define LINE_MAX_BYTES ((size_t) 1 << 20)
 #define KEY_MAX_BYTES (SKC_PATH_MAX + 256)
-
-#if defined(__GNUC__)
-#define PRESET_PRINTF(format_index, args_index)                                \
-  __attribute__ ((format (printf, format_index, args_index)))
-#else
-#define PRESET_PRINTF(format_index, args_index)
-#endif
 
 struct skc_preset
 {
@@ -661,157 +651,6 @@ skc_preset_save (const skc_preset *preset, const char *path, skc_error *err)
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading: lines                                                      */
-/* ------------------------------------------------------------------ */
-
-typedef struct
-{
-  const char *name;
-  const char *next;   /* start of the next unread line */
-  const char *end;
-  size_t      number; /* 1-based number of the current line */
-  const char *line;   /* current line, without its line ending */
-  size_t      length;
-  skc_error  *err;
-} reader;
-
-static bool
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-/* A piece of the file fit for a message: shortened, control bytes
- * replaced, so a hostile file cannot garble a terminal. */
-static const char *
-quote (const char *text, size_t length, char *buffer, size_t size)
-{
-  size_t shown = length < size - 4 ? length : size - 4;
-
-  for (size_t i = 0; i < shown; i++)
-    {
-      unsigned char c = (unsigned char) text[i];
-
-      buffer[i] = c < 0x20 || c == 0x7f ? '?' : (char) c;
-    }
-  if (shown < length)
-    {
-      memcpy (buffer + shown, "...", 3);
-      shown += 3;
-    }
-  buffer[shown] = '\0';
-  return buffer;
-}
-
-static skc_result fail_at (const reader *r, size_t line, skc_result result,
-                           const char *format, ...) PRESET_PRINTF (4, 5);
-
-static skc_result
-fail_at (const reader *r, size_t line, skc_result result, const char *format,
-         ...)
-{
-  char detail[420];
-  size_t name_length = strlen (r->name);
-  va_list args;
-
-  if (r->err == NULL)
-    return result;
-  va_start (args, format);
-  vsnprintf (detail, sizeof detail, format, args);
-  va_end (args);
-  if (line == 0)
-    line = 1;
-  /* Keep the end of a long path, so that the reason still fits. */
-  if (name_length > 60)
-    return skc_fail (r->err, result, "...%s:%zu: %s",
-                     r->name + name_length - 60, line, detail);
-  return skc_fail (r->err, result, "%s:%zu: %s", r->name, line, detail);
-}
-
-#define FAIL(r, result, ...) fail_at ((r), (r)->number, (result), __VA_ARGS__)
-
-/* The next line, whatever it holds; *have is false at the end. */
-static skc_result
-next_raw_line (reader *r, bool *have)
-{
-  const char *start = r->next;
-  size_t rest = (size_t) (r->end - start);
-  const char *newline;
-  size_t length;
-
-  *have = false;
-  if (r->next >= r->end)
-    return SKC_OK;
-  newline = memchr (start, '\n', rest);
-  length = newline != NULL ? (size_t) (newline - start) : rest;
-  r->next = newline != NULL ? newline + 1 : r->end;
-  r->number++;
-  if (length > LINE_MAX_BYTES)
-    return FAIL (r, SKC_ERR_PARSE, "line is longer than %zu bytes",
-                 LINE_MAX_BYTES);
-  if (memchr (start, '\0', length) != NULL)
-    return FAIL (r, SKC_ERR_PARSE, "NUL byte in the line (not a text file?)");
-  if (length > 0 && start[length - 1] == '\r')
-    length--;
-  r->line = start;
-  r->length = length;
-  *have = true;
-  return SKC_OK;
-}
-
-static bool
-line_is_significant (const reader *r)
-{
-  size_t i = 0;
-
-  while (i < r->length && is_blank (r->line[i]))
-    i++;
-  return i < r->length && r->line[i] != '#';
-}
-
-/* The next line that is not blank or a comment. */
-static skc_result
-next_line (reader *r, bool *have)
-{
-  for (;;)
-    {
-      skc_result result = next_raw_line (r, have);
-
-      if (result != SKC_OK || !*have || line_is_significant (r))
-        return result;
-    }
-}
-
-/* Tokens of the current line, from *cursor. */
-static bool
-next_token (const reader *r, const char **cursor, const char **token,
-            size_t *length)
-{
-  const char *stop = r->line + r->length;
-  const char *p = *cursor;
-
-  while (p < stop && is_blank (*p))
-    p++;
-  if (p == stop)
-    {
-      *cursor = p;
-      return false;
-    }
-  *token = p;
-  while (p < stop && !is_blank (*p))
-    p++;
-  *length = (size_t) (p - *token);
-  *cursor = p;
-  return true;
-}
-
-static bool
-same (const char *text, size_t length, const char *word)
-{
-  return strlen (word) == length && memcmp (text, word, length) == 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Reading: values                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -827,62 +666,67 @@ typedef struct
 } parse_state;
 
 static skc_result
-parse_number_value (reader *r, int key, const char *value, size_t length,
-                    double *out)
+parse_number_value (skc_text_reader *r, int key, const char *value,
+                    size_t length, double *out)
 {
   const number_range *range = range_of (key);
   char shown[48];
   double v;
 
-  quote (value, length, shown, sizeof shown);
+  skc_text_quote (value, length, shown, sizeof shown);
   if (!skc_parse_real (value, length, false, &v))
-    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not a %s", key_names[key],
-                 shown, range->integer ? "whole number" : "finite number");
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a %s",
+                          key_names[key], shown,
+                          range->integer ? "whole number" : "finite number");
   if (range->integer && v != floor (v))
-    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
-                 key_names[key], shown);
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
+                          key_names[key], shown);
   if (!in_range (key, v))
-    return FAIL (r, SKC_ERR_PARSE, "%s: %s is outside %g..%g", key_names[key],
-                 shown, range->min, range->max);
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: %s is outside %g..%g",
+                          key_names[key], shown, range->min, range->max);
   *out = v;
   return SKC_OK;
 }
 
 static skc_result
-parse_bool_value (reader *r, int key, const char *value, size_t length,
+parse_bool_value (skc_text_reader *r, int key, const char *value, size_t length,
                   int *out)
 {
   char shown[48];
 
-  if (same (value, length, "yes") || same (value, length, "true"))
+  if (skc_text_token_is (value, length, "yes")
+      || skc_text_token_is (value, length, "true"))
     *out = 1;
-  else if (same (value, length, "no") || same (value, length, "false"))
+  else if (skc_text_token_is (value, length, "no")
+           || skc_text_token_is (value, length, "false"))
     *out = 0;
   else
-    return FAIL (r, SKC_ERR_PARSE, "%s: '%s' is not yes or no",
-                 key_names[key], quote (value, length, shown, sizeof shown));
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not yes or no",
+                          key_names[key],
+                          skc_text_quote (value, length, shown, sizeof shown));
   return SKC_OK;
 }
 
 static skc_result
-parse_seed_value (reader *r, const char *value, size_t length, uint64_t *out)
+parse_seed_value (skc_text_reader *r, const char *value, size_t length,
+                  uint64_t *out)
 {
   char shown[48];
   uint64_t seed = 0;
 
-  quote (value, length, shown, sizeof shown);
+  skc_text_quote (value, length, shown, sizeof shown);
   if (length == 0)
-    return FAIL (r, SKC_ERR_PARSE, "seed: no value");
+    return skc_text_fail (r, SKC_ERR_PARSE, "seed: no value");
   for (size_t i = 0; i < length; i++)
     {
       unsigned digit = (unsigned) (value[i] - '0');
 
       if (value[i] < '0' || value[i] > '9')
-        return FAIL (r, SKC_ERR_PARSE, "seed: '%s' is not a whole number",
-                     shown);
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "seed: '%s' is not a whole number", shown);
       if (seed > (UINT64_MAX - digit) / 10)
-        return FAIL (r, SKC_ERR_PARSE, "seed: %s is more than %llu", shown,
-                     (unsigned long long) UINT64_MAX);
+        return skc_text_fail (r, SKC_ERR_PARSE, "seed: %s is more than %llu",
+                              shown, (unsigned long long) UINT64_MAX);
       seed = seed * 10 + digit;
     }
   *out = seed;
@@ -890,40 +734,43 @@ parse_seed_value (reader *r, const char *value, size_t length, uint64_t *out)
 }
 
 static skc_result
-parse_shape_value (reader *r, parse_state *s, const char *value, size_t length)
+parse_shape_value (skc_text_reader *r, parse_state *s, const char *value,
+                   size_t length)
 {
   char spec[520];
   char shown[48];
   skc_error detail;
   const char *body;
 
-  quote (value, length, shown, sizeof shown);
-  if (same (value, length, "bitmap"))
+  skc_text_quote (value, length, shown, sizeof shown);
+  if (skc_text_token_is (value, length, "bitmap"))
     {
       s->shape_bitmap = true;
       return SKC_OK;
     }
   if (length >= sizeof spec)
-    return FAIL (r, SKC_ERR_PARSE, "shape: the spec is too long");
+    return skc_text_fail (r, SKC_ERR_PARSE, "shape: the spec is too long");
   memcpy (spec, value, length);
   spec[length] = '\0';
   if (strncmp (spec, "file:", 5) == 0)
-    return FAIL (r, SKC_ERR_PARSE,
-                 "shape: a preset holds its shape (a spec or a bitmap), not "
-                 "a file name");
+    return skc_text_fail (
+        r, SKC_ERR_PARSE,
+        "shape: a preset holds its shape (a spec or a bitmap), not "
+        "a file name");
   if (skc_shape_parse (spec, &s->spec, &detail) != SKC_OK)
-    return FAIL (r, SKC_ERR_PARSE, "shape: %s", detail.message);
+    return skc_text_fail (r, SKC_ERR_PARSE, "shape: %s", detail.message);
   if (s->spec.kind == SKC_SHAPE_FILE)
-    return FAIL (r, SKC_ERR_PARSE, "shape: '%s' is not a shape", shown);
+    return skc_text_fail (r, SKC_ERR_PARSE, "shape: '%s' is not a shape",
+                          shown);
   body = strncmp (spec, "shape:", 6) == 0 ? spec + 6 : spec;
   s->spec_has_keys = strchr (body, ':') != NULL;
   return SKC_OK;
 }
 
 static skc_result
-parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
+parse_bitmap (skc_text_reader *r, parse_state *s, const char *value,
+              size_t length)
 {
-  const char *cursor = value;
   const char *token[4];
   size_t token_length[4];
   size_t header_line = r->number;
@@ -934,44 +781,47 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
   skc_image *b = &s->preset->bitmap;
 
   /* value lies within the current line, so the line's tokeniser works. */
-  while (count < 4 && next_token (r, &cursor, &token[count],
-                                  &token_length[count]))
+  r->cursor = value;
+  while (count < 4 && skc_text_token (r, &token[count], &token_length[count]))
     count++;
   if (count != 3)
-    return FAIL (r, SKC_ERR_PARSE,
-                 "bitmap: expected 'WIDTH HEIGHT hex|float', found %d words",
-                 count);
+    return skc_text_fail (
+        r, SKC_ERR_PARSE,
+        "bitmap: expected 'WIDTH HEIGHT hex|float', found %d words", count);
   for (int i = 0; i < 2; i++)
     {
-      quote (token[i], token_length[i], shown, sizeof shown);
+      skc_text_quote (token[i], token_length[i], shown, sizeof shown);
       side[i] = 0;
       for (size_t j = 0; j < token_length[i]; j++)
         {
           if (token[i][j] < '0' || token[i][j] > '9')
-            return FAIL (r, SKC_ERR_PARSE,
-                         "bitmap: '%s' is not a whole number", shown);
+            return skc_text_fail (r, SKC_ERR_PARSE,
+                                  "bitmap: '%s' is not a whole number", shown);
           /* Saturate: the size check below says what is wrong. */
           if (side[i] <= SKC_PRESET_BITMAP_MAX)
             side[i] = side[i] * 10 + (token[i][j] - '0');
         }
       if (side[i] < 1)
-        return FAIL (r, SKC_ERR_PARSE, "bitmap: sides are at least 1 pixel");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "bitmap: sides are at least 1 pixel");
       if (side[i] > SKC_PRESET_BITMAP_MAX)
-        return FAIL (r, SKC_ERR_TOO_LARGE,
-                     "bitmap: %s is more than the %d pixels skc supports",
-                     shown, SKC_PRESET_BITMAP_MAX);
+        return skc_text_fail (
+            r, SKC_ERR_TOO_LARGE,
+            "bitmap: %s is more than the %d pixels skc supports", shown,
+            SKC_PRESET_BITMAP_MAX);
     }
-  if (same (token[2], token_length[2], "hex"))
+  if (skc_text_token_is (token[2], token_length[2], "hex"))
     hex = true;
-  else if (same (token[2], token_length[2], "float"))
+  else if (skc_text_token_is (token[2], token_length[2], "float"))
     hex = false;
   else
-    return FAIL (r, SKC_ERR_PARSE,
-                 "bitmap: unknown encoding '%s' (hex or float)",
-                 quote (token[2], token_length[2], shown, sizeof shown));
+    return skc_text_fail (
+        r, SKC_ERR_PARSE, "bitmap: unknown encoding '%s' (hex or float)",
+        skc_text_quote (token[2], token_length[2], shown, sizeof shown));
 
   if (skc_image_alloc (b, (int) side[0], (int) side[1], 1) != SKC_OK)
-    return FAIL (r, SKC_ERR_OUT_OF_MEMORY, "out of memory for the bitmap");
+    return skc_text_fail (r, SKC_ERR_OUT_OF_MEMORY,
+                          "out of memory for the bitmap");
   for (int y = 0; y < b->height; y++)
     {
       float *row = skc_image_pixel (b, 0, y);
@@ -979,17 +829,17 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
       size_t tl;
       int found = 0;
       bool have;
-      skc_result result = next_line (r, &have);
+      skc_result result = skc_text_next_line (r, &have);
 
       if (result != SKC_OK)
         return result;
       if (!have)
-        return fail_at (r, header_line, SKC_ERR_PARSE,
-                        "bitmap: the file ends after %d of its %d rows "
-                        "(truncated?)",
-                        y, b->height);
-      cursor = r->line;
-      while (next_token (r, &cursor, &t, &tl))
+        return skc_text_fail_at (
+            r, header_line, SKC_ERR_PARSE,
+            "bitmap: the file ends after %d of its %d rows "
+            "(truncated?)",
+            y, b->height);
+      while (skc_text_token (r, &t, &tl))
         {
           if (hex)
             for (size_t i = 0; i < tl; i++)
@@ -1001,9 +851,10 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
                                                    : -1;
 
                 if (digit < 0)
-                  return FAIL (r, SKC_ERR_PARSE,
-                               "bitmap row %d: '%c' is not a hex digit", y + 1,
-                               c >= 0x20 && c < 0x7f ? c : '?');
+                  return skc_text_fail (
+                      r, SKC_ERR_PARSE,
+                      "bitmap row %d: '%c' is not a hex digit", y + 1,
+                      c >= 0x20 && c < 0x7f ? c : '?');
                 if (found < 2 * b->width)
                   row[found / 2] = found % 2 == 0
                                        ? (float) (16 * digit)
@@ -1018,9 +869,10 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
               if (found < b->width)
                 {
                   if (!skc_parse_real (t, tl, true, &v))
-                    return FAIL (r, SKC_ERR_PARSE,
-                                 "bitmap row %d: '%s' is not a finite number",
-                                 y + 1, quote (t, tl, shown, sizeof shown));
+                    return skc_text_fail (
+                        r, SKC_ERR_PARSE,
+                        "bitmap row %d: '%s' is not a finite number", y + 1,
+                        skc_text_quote (t, tl, shown, sizeof shown));
                   row[found] = (float) v;
                 }
               if (found <= b->width)
@@ -1028,11 +880,11 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
             }
         }
       if (found != (hex ? 2 * b->width : b->width))
-        return FAIL (r, SKC_ERR_PARSE,
-                     "bitmap row %d: expected %d %s, found %s%d", y + 1,
-                     b->width, hex ? "2-digit hex values" : "numbers",
-                     found > (hex ? 2 * b->width : b->width) ? "more, " : "",
-                     hex ? found / 2 : found);
+        return skc_text_fail (
+            r, SKC_ERR_PARSE, "bitmap row %d: expected %d %s, found %s%d",
+            y + 1, b->width, hex ? "2-digit hex values" : "numbers",
+            found > (hex ? 2 * b->width : b->width) ? "more, " : "",
+            hex ? found / 2 : found);
       if (hex)
         for (int x = 0; x < b->width; x++)
           row[x] = row[x] / 255.0f;
@@ -1041,14 +893,16 @@ parse_bitmap (reader *r, parse_state *s, const char *value, size_t length)
     skc_error detail;
 
     if (check_bitmap (b, &detail) != SKC_OK)
-      return fail_at (r, header_line, SKC_ERR_PARSE, "%s", detail.message);
+      return skc_text_fail_at (r, header_line, SKC_ERR_PARSE, "%s",
+                               detail.message);
   }
   return SKC_OK;
 }
 
 /* `filter = KEY`, then a .skc text up to its first `end` line. */
 static skc_result
-parse_filter (reader *r, parse_state *s, const char *key, size_t key_length)
+parse_filter (skc_text_reader *r, parse_state *s, const char *key,
+              size_t key_length)
 {
   size_t header_line = r->number;
   const char *start = r->next;
@@ -1058,35 +912,35 @@ parse_filter (reader *r, parse_state *s, const char *key, size_t key_length)
   skc_result result;
   char shown[48];
 
-  quote (key, key_length, shown, sizeof shown);
+  skc_text_quote (key, key_length, shown, sizeof shown);
   if (!good_key (key, key_length))
-    return FAIL (r, SKC_ERR_PARSE,
-                 "filter: '%s' is not a cache key (one line of 1 to %d "
-                 "bytes)",
-                 shown, KEY_MAX_BYTES);
+    return skc_text_fail (
+        r, SKC_ERR_PARSE,
+        "filter: '%s' is not a cache key (one line of 1 to %d "
+        "bytes)",
+        shown, KEY_MAX_BYTES);
   for (int i = 0; i < s->preset->filter_count; i++)
-    if (same (key, key_length, s->preset->keys[i]))
-      return FAIL (r, SKC_ERR_PARSE, "filter: key '%s' given twice", shown);
+    if (skc_text_token_is (key, key_length, s->preset->keys[i]))
+      return skc_text_fail (r, SKC_ERR_PARSE, "filter: key '%s' given twice",
+                            shown);
   if (s->preset->filter_count >= SKC_PRESET_FILTERS_MAX)
-    return FAIL (r, SKC_ERR_TOO_LARGE, "more than %d filters",
-                 SKC_PRESET_FILTERS_MAX);
+    return skc_text_fail (r, SKC_ERR_TOO_LARGE, "more than %d filters",
+                          SKC_PRESET_FILTERS_MAX);
 
   for (;;)
     {
       bool have;
-      const char *cursor;
       const char *t = NULL;
       size_t tl = 0;
 
-      result = next_raw_line (r, &have);
+      result = skc_text_next_raw_line (r, &have);
       if (result != SKC_OK)
         return result;
       if (!have)
-        return fail_at (r, header_line, SKC_ERR_PARSE,
-                        "the filter starting here has no 'end' line "
-                        "(truncated file?)");
-      cursor = r->line;
-      if (next_token (r, &cursor, &t, &tl) && same (t, tl, "end"))
+        return skc_text_fail_at (r, header_line, SKC_ERR_PARSE,
+                                 "the filter starting here has no 'end' line "
+                                 "(truncated file?)");
+      if (skc_text_token (r, &t, &tl) && skc_text_token_is (t, tl, "end"))
         {
           stop = r->next;
           break;
@@ -1105,48 +959,40 @@ parse_filter (reader *r, parse_state *s, const char *key, size_t key_length)
        * where in the preset they are. */
       if (sscanf (detail.message, "@:%zu: %n", &inner, &used) == 1
           && used > 0)
-        return fail_at (r, header_line + inner,
-                        result == SKC_ERR_TOO_LARGE ? result : SKC_ERR_PARSE,
-                        "in the filter from line %zu: %s", header_line,
-                        detail.message + used);
-      return fail_at (r, header_line,
-                      result == SKC_ERR_TOO_LARGE ? result : SKC_ERR_PARSE,
-                      "in the filter starting here: %s", detail.message);
+        return skc_text_fail_at (r, header_line + inner,
+                                 result == SKC_ERR_TOO_LARGE ? result
+                                                             : SKC_ERR_PARSE,
+                                 "in the filter from line %zu: %s", header_line,
+                                 detail.message + used);
+      return skc_text_fail_at (
+          r, header_line, result == SKC_ERR_TOO_LARGE ? result : SKC_ERR_PARSE,
+          "in the filter starting here: %s", detail.message);
     }
   result = add_filter_owned (s->preset, key, key_length, f);
   if (result != SKC_OK)
-    return fail_at (r, header_line, result, "%s",
-                    result == SKC_ERR_TOO_LARGE ? "too many filters"
-                                                : "out of memory");
+    return skc_text_fail_at (r, header_line, result, "%s",
+                             result == SKC_ERR_TOO_LARGE ? "too many filters"
+                                                         : "out of memory");
   return SKC_OK;
 }
 
 static skc_result
-parse_magic (reader *r, parse_state *s)
+parse_magic (skc_text_reader *r, parse_state *s)
 {
-  const char *cursor;
   const char *t = NULL;
   size_t tl = 0;
   char shown[48];
   long part[2] = { 0, 0 };
   int which = 0;
-  bool have;
-  skc_result result = next_line (r, &have);
+  skc_result result = skc_text_magic (
+      r, "preset", "%d.%d", SKC_PRESET_FORMAT_MAJOR, SKC_PRESET_FORMAT_MINOR);
 
   if (result != SKC_OK)
     return result;
-  if (!have)
-    return FAIL (r, SKC_ERR_PARSE, "empty file, not an skc preset");
-  cursor = r->line;
-  next_token (r, &cursor, &t, &tl);
-  if (!same (t, tl, "skc-preset"))
-    return FAIL (r, SKC_ERR_PARSE,
-                 "not an skc preset (the first line should be "
-                 "'skc-preset %d.%d')",
-                 SKC_PRESET_FORMAT_MAJOR, SKC_PRESET_FORMAT_MINOR);
-  if (!next_token (r, &cursor, &t, &tl))
-    return FAIL (r, SKC_ERR_PARSE, "no format version after 'skc-preset'");
-  quote (t, tl, shown, sizeof shown);
+  if (!skc_text_token (r, &t, &tl))
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "no format version after 'skc-preset'");
+  skc_text_quote (t, tl, shown, sizeof shown);
   for (size_t i = 0; i < tl; i++)
     {
       if (t[i] == '.' && which == 0 && i > 0 && i + 1 < tl)
@@ -1155,28 +1001,30 @@ parse_magic (reader *r, parse_state *s)
           continue;
         }
       if (t[i] < '0' || t[i] > '9')
-        return FAIL (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+        return skc_text_fail (r, SKC_ERR_PARSE, "bad format version '%s'",
+                              shown);
       /* Long digit strings are simply very new. */
       if (part[which] < 100000000)
         part[which] = part[which] * 10 + (t[i] - '0');
     }
   if (part[0] > SKC_PRESET_FORMAT_MAJOR)
-    return FAIL (r, SKC_ERR_UNSUPPORTED,
-                 "written by a newer skc (preset format %s); this build "
-                 "reads format %d.x",
-                 shown, SKC_PRESET_FORMAT_MAJOR);
+    return skc_text_fail (
+        r, SKC_ERR_UNSUPPORTED,
+        "written by a newer skc (preset format %s); this build "
+        "reads format %d.x",
+        shown, SKC_PRESET_FORMAT_MAJOR);
   if (part[0] < 1)
-    return FAIL (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
+    return skc_text_fail (r, SKC_ERR_PARSE, "bad format version '%s'", shown);
   s->minor = (int) part[1];
-  if (next_token (r, &cursor, &t, &tl))
-    return FAIL (r, SKC_ERR_PARSE, "unexpected '%s' after the version",
-                 quote (t, tl, shown, sizeof shown));
+  if (skc_text_token (r, &t, &tl))
+    return skc_text_fail (r, SKC_ERR_PARSE, "unexpected '%s' after the version",
+                          skc_text_quote (t, tl, shown, sizeof shown));
   return SKC_OK;
 }
 
 /* One `key = value` line. */
 static skc_result
-parse_line (reader *r, parse_state *s)
+parse_line (skc_text_reader *r, parse_state *s)
 {
   const char *p = r->line;
   const char *stop = r->line + r->length;
@@ -1188,55 +1036,59 @@ parse_line (reader *r, parse_state *s)
   int k;
   double number;
 
-  while (p < stop && is_blank (*p))
+  while (p < stop && skc_text_is_blank (*p))
     p++;
   key = p;
-  while (p < stop && !is_blank (*p) && *p != '=')
+  while (p < stop && !skc_text_is_blank (*p) && *p != '=')
     p++;
   key_length = (size_t) (p - key);
-  while (p < stop && is_blank (*p))
+  while (p < stop && skc_text_is_blank (*p))
     p++;
   if (p == stop || *p != '=')
-    return FAIL (r, SKC_ERR_PARSE, "expected 'key = value', found '%s'",
-                 quote (r->line, r->length, shown, sizeof shown));
+    return skc_text_fail (
+        r, SKC_ERR_PARSE, "expected 'key = value', found '%s'",
+        skc_text_quote (r->line, r->length, shown, sizeof shown));
   p++;
-  while (p < stop && is_blank (*p))
+  while (p < stop && skc_text_is_blank (*p))
     p++;
-  while (stop > p && is_blank (stop[-1]))
+  while (stop > p && skc_text_is_blank (stop[-1]))
     stop--;
   value = p;
   value_length = (size_t) (stop - p);
 
-  if (same (key, key_length, "filter"))
+  if (skc_text_token_is (key, key_length, "filter"))
     return parse_filter (r, s, value, value_length);
 
   for (k = 0; k < KEY_COUNT; k++)
-    if (same (key, key_length, key_names[k]))
+    if (skc_text_token_is (key, key_length, key_names[k]))
       break;
-  quote (key, key_length, shown, sizeof shown);
+  skc_text_quote (key, key_length, shown, sizeof shown);
   if (k == KEY_COUNT)
     {
       /* Newer minor versions add keys; older ones have no excuse. */
       if (s->minor > SKC_PRESET_FORMAT_MINOR)
         return SKC_OK;
-      return FAIL (r, SKC_ERR_PARSE,
-                   "unknown key '%s' (keys: the parameter table's names, "
-                   "name, seed, bitmap, filter)",
-                   shown);
+      return skc_text_fail (
+          r, SKC_ERR_PARSE,
+          "unknown key '%s' (keys: the parameter table's names, "
+          "name, seed, bitmap, filter)",
+          shown);
     }
   if (s->seen[k] != 0)
-    return FAIL (r, SKC_ERR_PARSE, "duplicate '%s' (first given on line %zu)",
-                 key_names[k], s->seen[k]);
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "duplicate '%s' (first given on line %zu)",
+                          key_names[k], s->seen[k]);
   s->seen[k] = r->number;
 
   switch (k)
     {
     case KEY_NAME:
       if (value_length > SKC_PRESET_NAME_MAX)
-        return FAIL (r, SKC_ERR_PARSE, "name: longer than %d bytes",
-                     SKC_PRESET_NAME_MAX);
+        return skc_text_fail (r, SKC_ERR_PARSE, "name: longer than %d bytes",
+                              SKC_PRESET_NAME_MAX);
       if (!clean_line (value, value_length))
-        return FAIL (r, SKC_ERR_PARSE, "name: contains a control character");
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "name: contains a control character");
       memcpy (s->preset->name, value, value_length);
       s->preset->name[value_length] = '\0';
       return SKC_OK;
@@ -1256,14 +1108,14 @@ parse_line (reader *r, parse_state *s)
       }
     case KEY_QUALITY:
       for (int q = 0; q < 3; q++)
-        if (same (value, value_length, quality_names[q]))
+        if (skc_text_token_is (value, value_length, quality_names[q]))
           {
             s->values.quality = (skc_quality) q;
             return SKC_OK;
           }
-      return FAIL (r, SKC_ERR_PARSE,
-                   "quality: '%s' is not draft, normal or high",
-                   quote (value, value_length, shown, sizeof shown));
+      return skc_text_fail (
+          r, SKC_ERR_PARSE, "quality: '%s' is not draft, normal or high",
+          skc_text_quote (value, value_length, shown, sizeof shown));
     case KEY_INVERT_MAP:
       return parse_bool_value (r, k, value, value_length,
                                &s->values.invert_map);
@@ -1290,7 +1142,7 @@ parse_line (reader *r, parse_state *s)
 
 /* After the last line: the shape keys and the bitmap agree. */
 static skc_result
-finish (reader *r, parse_state *s)
+finish (skc_text_reader *r, parse_state *s)
 {
   static const int shape_keys[] = { KEY_BLADES, KEY_ROTATION, KEY_CURVATURE,
                                     KEY_POINTS, KEY_INNER,    KEY_SIGMA };
@@ -1300,17 +1152,19 @@ finish (reader *r, parse_state *s)
   if (s->spec_has_keys)
     for (size_t i = 0; i < sizeof shape_keys / sizeof shape_keys[0]; i++)
       if (s->seen[shape_keys[i]] != 0)
-        return fail_at (r, s->seen[shape_keys[i]], SKC_ERR_PARSE,
-                        "'%s' given both here and in the shape spec on line "
-                        "%zu",
-                        key_names[shape_keys[i]], s->seen[KEY_SHAPE]);
+        return skc_text_fail_at (
+            r, s->seen[shape_keys[i]], SKC_ERR_PARSE,
+            "'%s' given both here and in the shape spec on line "
+            "%zu",
+            key_names[shape_keys[i]], s->seen[KEY_SHAPE]);
   if (s->shape_bitmap && s->preset->bitmap.data == NULL)
-    return fail_at (r, s->seen[KEY_SHAPE], SKC_ERR_PARSE,
-                    "shape = bitmap, but there is no 'bitmap = WIDTH HEIGHT "
-                    "hex|float' block");
+    return skc_text_fail_at (
+        r, s->seen[KEY_SHAPE], SKC_ERR_PARSE,
+        "shape = bitmap, but there is no 'bitmap = WIDTH HEIGHT "
+        "hex|float' block");
   if (!s->shape_bitmap && s->preset->bitmap.data != NULL)
-    return fail_at (r, s->seen[KEY_BITMAP], SKC_ERR_PARSE,
-                    "a bitmap, but the shape is not 'bitmap'");
+    return skc_text_fail_at (r, s->seen[KEY_BITMAP], SKC_ERR_PARSE,
+                             "a bitmap, but the shape is not 'bitmap'");
 
   if (s->seen[KEY_BLADES])
     shape.blades = s->values.shape.blades;
@@ -1338,7 +1192,7 @@ skc_result
 skc_preset_parse (const char *text, size_t length, const char *name,
                   skc_preset **out, skc_error *err)
 {
-  reader r;
+  skc_text_reader r;
   parse_state *s;
   skc_result result;
   bool ended = false;
@@ -1348,13 +1202,8 @@ skc_preset_parse (const char *text, size_t length, const char *name,
     *out = NULL;
   if (out == NULL || (text == NULL && length > 0))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "nothing to parse");
-  if (text == NULL)
-    text = "";
-  memset (&r, 0, sizeof r);
-  r.name = name != NULL ? name : "<memory>";
-  r.next = text;
-  r.end = text + length;
-  r.err = err;
+  /* A long path keeps its last 60 bytes in messages. */
+  skc_text_reader_init (&r, text, length, name, 60, err);
 
   /* The state holds a skc_shape and skc_params with their paths: keep it
    * off the stack. */
@@ -1373,25 +1222,25 @@ skc_preset_parse (const char *text, size_t length, const char *name,
   result = parse_magic (&r, s);
   while (result == SKC_OK)
     {
-      result = next_line (&r, &have);
+      result = skc_text_next_line (&r, &have);
       if (result != SKC_OK)
         break;
       if (!have)
         {
-          result = FAIL (&r, SKC_ERR_PARSE,
-                         "no 'end' line: the file is truncated");
+          result = skc_text_fail (&r, SKC_ERR_PARSE,
+                                  "no 'end' line: the file is truncated");
           break;
         }
       {
-        const char *cursor = r.line;
         const char *t = NULL;
         size_t tl = 0;
 
-        next_token (&r, &cursor, &t, &tl);
-        if (same (t, tl, "end"))
+        skc_text_token (&r, &t, &tl);
+        if (skc_text_token_is (t, tl, "end"))
           {
-            if (next_token (&r, &cursor, &t, &tl))
-              result = FAIL (&r, SKC_ERR_PARSE, "unexpected text after 'end'");
+            if (skc_text_token (&r, &t, &tl))
+              result = skc_text_fail (&r, SKC_ERR_PARSE,
+                                      "unexpected text after 'end'");
             ended = true;
             break;
           }
@@ -1400,10 +1249,10 @@ skc_preset_parse (const char *text, size_t length, const char *name,
     }
   if (result == SKC_OK && ended)
     {
-      result = next_line (&r, &have);
+      result = skc_text_next_line (&r, &have);
       if (result == SKC_OK && have)
-        result = FAIL (&r, SKC_ERR_PARSE,
-                       "text after the preset's 'end' line");
+        result = skc_text_fail (&r, SKC_ERR_PARSE,
+                                "text after the preset's 'end' line");
     }
   if (result == SKC_OK)
     result = finish (&r, s);
