@@ -1358,6 +1358,19 @@ engine_worker_free (engine_worker *w)
   free (w->radius);
 }
 
+/* A coarse scale's values over everything a region's upsampling reads
+ * (multi-scale engines): computed once per process call, cell by cell,
+ * instead of once per tile with each tile's wide margins. */
+typedef struct
+{
+  float *values; /* width x height x channels, origin x0, y0 (its pixels) */
+  int    x0, y0, width, height;
+} coarse_plane;
+
+/* Coarse cells of a plane: this many of the scale's pixels, on a grid
+ * aligned to its origin (so knots blocks start on them). */
+#define COARSE_CELL 256
+
 /* acc += part x weight on the rectangle [i0, i0 + sw) x [j0, j0 + sh) of a
  * w-wide tile; part holds just that rectangle. */
 HOT_LOOP static void
@@ -1411,8 +1424,9 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
 }
 
 static int
-engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
-             int w, int h, engine_worker *worker)
+engine_tile (const skc_engine *e, const skc_apply_request *rq,
+             const coarse_plane *planes, int x0, int y0, int w, int h,
+             engine_worker *worker)
 {
   const int C = rq->channels;
   size_t    n = (size_t) w * h * C;
@@ -1486,8 +1500,16 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq, int x0, int y0,
       if (i1 < i0)
         continue;
       int sw = i1 - i0 + 1, sh = j1 - j0 + 1;
-      ok = scale_tile (e, sc, rq, x0 + i0, y0 + j0, sw, sh,
-                       &worker->scale[k], weight ? part : acc);
+      const coarse_plane *plane = planes && planes[k].values ? &planes[k]
+                                                            : NULL;
+      if (plane)
+        ok = upsample_tile (&worker->scale[k], plane->values,
+                            (size_t) plane->width * C, plane->x0, plane->y0,
+                            sc->factor, x0 + i0, y0 + j0, sw, sh, C,
+                            weight ? part : acc);
+      else
+        ok = scale_tile (e, sc, rq, x0 + i0, y0 + j0, sw, sh,
+                         &worker->scale[k], weight ? part : acc);
       if (!ok)
         break;
       if (weight)
@@ -1524,7 +1546,189 @@ typedef struct
   int                      tiles_x;
   atomic_int               failed;
   engine_worker           *workers;
+  coarse_plane             planes[SKC_ENGINE_MAX_SCALES];
+  /* Coarse cells: scale k's are numbered from first_cell[k], its grid
+     cells_x[k] wide starting at cell (cell_x0[k], cell_y0[k]). */
+  int first_cell[SKC_ENGINE_MAX_SCALES + 1];
+  int cells_x[SKC_ENGINE_MAX_SCALES];
+  int cell_x0[SKC_ENGINE_MAX_SCALES], cell_y0[SKC_ENGINE_MAX_SCALES];
+  /* Per output row y (from the output's top) and scale k: the first and
+     one past the last column with weight there, at
+     row_use[(y * SKC_ENGINE_MAX_SCALES + k) * 2] (empty: first >= last). */
+  int *row_use;
 } tile_job;
+
+/* Rows of row_use found per parallel item. */
+#define ROW_USE_BAND 64
+
+/* Fills job->row_use for the output rows of band `index`. */
+static void
+find_row_use (void *user, int index)
+{
+  tile_job                *job = user;
+  const int begin = index * ROW_USE_BAND;
+  const int end = begin + ROW_USE_BAND < job->request->output.height
+                      ? begin + ROW_USE_BAND
+                      : job->request->output.height;
+  const skc_engine        *e = job->engine;
+  const skc_apply_request *rq = job->request;
+  const skc_view          *o = &rq->output, *m = &rq->map;
+  float                    last_value = NAN;
+  float                    weights[SKC_ENGINE_MAX_SCALES] = { 0 };
+  for (int j = begin; j < end; j++)
+    {
+      int *use = job->row_use + (size_t) j * SKC_ENGINE_MAX_SCALES * 2;
+      for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
+        use[2 * k] = o->x + o->width, use[2 * k + 1] = o->x;
+      const float *row = e->with_map ? m->pixels
+                                           + (size_t) (o->y + j - m->y)
+                                                 * m->stride
+                                           - m->x
+                                     : NULL;
+      for (int x = o->x; x < o->x + o->width; x++)
+        {
+          float v = row ? (isfinite (row[x]) ? row[x] : 0) : 0;
+          if (v != last_value)
+            {
+              double r = row ? skc_engine_map_radius (e, v) : e->params.radius;
+              for (int k = e->first_scale; k < e->scale_count; k++)
+                weights[k] = scale_weight (e, k, r);
+              last_value = v;
+            }
+          for (int k = e->first_scale; k < e->scale_count; k++)
+            if (weights[k] > 0)
+              {
+                use[2 * k] = x < use[2 * k] ? x : use[2 * k];
+                use[2 * k + 1] = x + 1;
+              }
+        }
+    }
+}
+
+/* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
+ * scale k within [sx0, sx1) x [sy0, sy1) of the output, from the rows'
+ * ranges (a superset: a row's range may have gaps); empty: *x1 <= *x0. */
+static void
+used_box (const tile_job *job, int k, int sx0, int sy0, int sx1, int sy1,
+          int *x0, int *y0, int *x1, int *y1)
+{
+  const skc_view *o = &job->request->output;
+  sx0 = sx0 > o->x ? sx0 : o->x;
+  sy0 = sy0 > o->y ? sy0 : o->y;
+  sx1 = sx1 < o->x + o->width ? sx1 : o->x + o->width;
+  sy1 = sy1 < o->y + o->height ? sy1 : o->y + o->height;
+  *x0 = sx1, *y0 = sy1, *x1 = sx0, *y1 = sy0;
+  for (int y = sy0; y < sy1; y++)
+    {
+      const int *use = job->row_use
+                       + ((size_t) (y - o->y) * SKC_ENGINE_MAX_SCALES + k) * 2;
+      int first = use[0] > sx0 ? use[0] : sx0;
+      int last = use[1] < sx1 ? use[1] : sx1;
+      if (first >= last)
+        continue;
+      *x0 = first < *x0 ? first : *x0;
+      *x1 = last > *x1 ? last : *x1;
+      *y0 = y < *y0 ? y : *y0;
+      *y1 = y + 1;
+    }
+}
+
+/* One coarse cell of one scale into its plane (zeros where unused). */
+static void
+run_coarse_cell (void *user, int index, int worker)
+{
+  tile_job                *job = user;
+  const skc_engine        *e = job->engine;
+  const skc_apply_request *rq = job->request;
+  if (atomic_load (&job->failed)
+      || (e->params.cancel && atomic_load (e->params.cancel)))
+    return;
+  int k = e->first_scale;
+  while (index >= job->first_cell[k + 1])
+    k++;
+  int                 cell = index - job->first_cell[k];
+  const coarse_plane *pl = &job->planes[k];
+  const int           C = rq->channels;
+  int cx0 = (job->cell_x0[k] + cell % job->cells_x[k]) * COARSE_CELL;
+  int cy0 = (job->cell_y0[k] + cell / job->cells_x[k]) * COARSE_CELL;
+  int cx1 = cx0 + COARSE_CELL, cy1 = cy0 + COARSE_CELL;
+  cx0 = cx0 > pl->x0 ? cx0 : pl->x0;
+  cy0 = cy0 > pl->y0 ? cy0 : pl->y0;
+  cx1 = cx1 < pl->x0 + pl->width ? cx1 : pl->x0 + pl->width;
+  cy1 = cy1 < pl->y0 + pl->height ? cy1 : pl->y0 + pl->height;
+  const size_t stride = (size_t) pl->width * C;
+  float *dst = pl->values + (size_t) (cy0 - pl->y0) * stride
+               + (size_t) (cx0 - pl->x0) * C;
+  for (int j = 0; j < cy1 - cy0; j++)
+    memset (dst + (size_t) j * stride, 0,
+            (size_t) (cx1 - cx0) * C * sizeof *dst);
+  /* Only the part of the cell that pixels with weight here read: every
+     coarse value is the same whatever rectangle computes it, and the rest
+     is never used. */
+  const int f = e->scales[k].factor;
+  int       ux0, uy0, ux1, uy1;
+  used_box (job, k, (cx0 - 1) * f, (cy0 - 1) * f, (cx1 + 1) * f,
+            (cy1 + 1) * f, &ux0, &uy0, &ux1, &uy1);
+  if (ux1 <= ux0 || uy1 <= uy0)
+    return;
+  int lx0, ly0, lw, lh;
+  coarse_rect (f, ux0, uy0, ux1 - ux0, uy1 - uy0, &lx0, &ly0, &lw, &lh);
+  int rx0 = lx0 > cx0 ? lx0 : cx0, ry0 = ly0 > cy0 ? ly0 : cy0;
+  int rx1 = lx0 + lw < cx1 ? lx0 + lw : cx1;
+  int ry1 = ly0 + lh < cy1 ? ly0 + lh : cy1;
+  if (rx1 <= rx0 || ry1 <= ry0)
+    return;
+  const float *values = NULL;
+  size_t       values_stride = 0;
+  if (!scale_values (e, &e->scales[k], rq, rx0, ry0, rx1 - rx0, ry1 - ry0,
+                     &job->workers[worker].scale[k], NULL, &values,
+                     &values_stride))
+    {
+      atomic_store (&job->failed, 1);
+      return;
+    }
+  for (int j = ry0; j < ry1; j++)
+    memcpy (pl->values + (size_t) (j - pl->y0) * stride
+                + (size_t) (rx0 - pl->x0) * C,
+            values + (size_t) (j - ry0) * values_stride,
+            (size_t) (rx1 - rx0) * C * sizeof *dst);
+}
+
+/* The planes of a multi-scale engine's coarse scales for the request's
+ * output, and their cells; 0 when out of memory. */
+static int
+plan_coarse_planes (tile_job *job)
+{
+  const skc_engine        *e = job->engine;
+  const skc_apply_request *rq = job->request;
+  const skc_view          *o = &rq->output;
+  int                      cells = 0;
+  for (int k = e->first_scale; k < e->scale_count; k++)
+    {
+      job->first_cell[k] = cells;
+      job->first_cell[k + 1] = cells;
+      const int f = e->scales[k].factor;
+      if (f == 1 || e->scales[k].fft)
+        continue;
+      coarse_plane *pl = &job->planes[k];
+      coarse_rect (f, o->x, o->y, o->width, o->height, &pl->x0, &pl->y0,
+                   &pl->width, &pl->height);
+      pl->values = malloc ((size_t) pl->width * pl->height * rq->channels
+                           * sizeof *pl->values);
+      if (!pl->values)
+        return 0;
+      job->cell_x0[k] = floor_div (pl->x0, COARSE_CELL);
+      job->cell_y0[k] = floor_div (pl->y0, COARSE_CELL);
+      job->cells_x[k] = floor_div (pl->x0 + pl->width - 1, COARSE_CELL)
+                        - job->cell_x0[k] + 1;
+      int cells_y = floor_div (pl->y0 + pl->height - 1, COARSE_CELL)
+                    - job->cell_y0[k] + 1;
+      cells += job->cells_x[k] * cells_y;
+      job->first_cell[k + 1] = cells;
+    }
+  return 1;
+}
+
 
 static void
 run_tile (void *user, int index, int worker)
@@ -1545,7 +1749,7 @@ run_tile (void *user, int index, int worker)
   int x1 = rq->output.x + rq->output.width, y1 = rq->output.y + rq->output.height;
   int w = ((cx + 1) * T < x1 ? (cx + 1) * T : x1) - x0;
   int h = ((cy + 1) * T < y1 ? (cy + 1) * T : y1) - y0;
-  if (!engine_tile (e, rq, x0, y0, w, h, &job->workers[worker]))
+  if (!engine_tile (e, rq, job->planes, x0, y0, w, h, &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
 
@@ -1673,7 +1877,31 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   if (!job.workers)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   worker_pool_take (e, job.workers, workers);
-  skc_parallel_for_workers (tiles, e->params.threads, run_tile, &job);
+  /* Multi-scale engines: the coarse scales first, then the tiles. */
+  if (e->scale_count - e->first_scale > 1)
+    {
+      job.row_use = malloc ((size_t) rq->output.height * SKC_ENGINE_MAX_SCALES
+                            * 2 * sizeof *job.row_use);
+      if (!job.row_use || !plan_coarse_planes (&job))
+        atomic_store (&job.failed, 1);
+      else
+        skc_parallel_for ((rq->output.height + ROW_USE_BAND - 1)
+                              / ROW_USE_BAND,
+                          e->params.threads, find_row_use, &job);
+      int cells = job.first_cell[e->scale_count];
+      if (cells > 0 && !atomic_load (&job.failed))
+        {
+          /* Fewer cells than tiles: never more workers than scratch. */
+          int threads = skc_parallel_workers (cells, e->params.threads);
+          threads = threads < workers ? threads : workers;
+          skc_parallel_for_workers (cells, threads, run_coarse_cell, &job);
+        }
+    }
+  if (!atomic_load (&job.failed))
+    skc_parallel_for_workers (tiles, e->params.threads, run_tile, &job);
+  for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
+    free (job.planes[k].values);
+  free (job.row_use);
   worker_pool_give (e, job.workers, workers);
   free (job.workers);
   if (e->params.cancel && atomic_load (e->params.cancel))
