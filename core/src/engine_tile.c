@@ -1468,15 +1468,16 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
             radius[(size_t) j * w + i] = last_radius;
           }
     }
-  if (ok && weight)
-    memset (acc, 0, n * sizeof *acc);
+  /* acc is cleared before the first weighted sum; a scale with weight 1 on
+     the whole tile (the others then have none) writes it directly. */
+  int acc_ready = 0;
   for (int k = e->first_scale; ok && k < e->scale_count; k++)
     {
       const skc_scale *sc = &e->scales[k];
       /* With several scales each runs only on the rectangle of the pixels
          it has weight on (a band of a tilt-shift map): every pixel's value
          on a scale is the same whatever rectangle it is computed in. */
-      int i0 = 0, i1 = w - 1, j0 = 0, j1 = h - 1;
+      int i0 = 0, i1 = w - 1, j0 = 0, j1 = h - 1, all_one = 1;
       if (weight)
         {
           i0 = w, i1 = -1, j0 = h, j1 = -1;
@@ -1488,6 +1489,7 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
                 if (r != last_radius)
                   v = scale_weight (e, k, r), last_radius = r;
                 weight[(size_t) j * w + i] = v;
+                all_one &= v == 1;
                 if (v > 0)
                   {
                     i0 = i < i0 ? i : i0;
@@ -1500,21 +1502,31 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
       if (i1 < i0)
         continue;
       int sw = i1 - i0 + 1, sh = j1 - j0 + 1;
+      int direct = !weight || all_one;
       const coarse_plane *plane = planes && planes[k].values ? &planes[k]
                                                             : NULL;
       if (plane)
         ok = upsample_tile (&worker->scale[k], plane->values,
                             (size_t) plane->width * C, plane->x0, plane->y0,
                             sc->factor, x0 + i0, y0 + j0, sw, sh, C,
-                            weight ? part : acc);
+                            direct ? acc : part);
       else
         ok = scale_tile (e, sc, rq, x0 + i0, y0 + j0, sw, sh,
-                         &worker->scale[k], weight ? part : acc);
+                         &worker->scale[k], direct ? acc : part);
       if (!ok)
         break;
-      if (weight)
-        add_weighted (acc, part, weight, w, i0, j0, sw, sh, C);
+      if (direct)
+        {
+          acc_ready = 1;
+          continue;
+        }
+      if (!acc_ready)
+        memset (acc, 0, n * sizeof *acc);
+      acc_ready = 1;
+      add_weighted (acc, part, weight, w, i0, j0, sw, sh, C);
     }
+  if (ok && !acc_ready)
+    memset (acc, 0, n * sizeof *acc); /* no scale has weight: 0 */
 
   /* Write the tile, clipped if asked. */
   const skc_view *out = &rq->output;
