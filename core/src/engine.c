@@ -964,6 +964,12 @@ prepare_basis (skc_engine *e, skc_error *err)
   e->first_scale = 0;
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   double knots_max = knots_map_max_radius ();
+  /* Above the limit, the full-resolution scale still runs tables when the
+     shape is flat: there the basis costs the most per pixel (a bilinear
+     complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least. */
+  int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
+                    && p->radius > knots_max
+                    && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
   if (e->with_map && p->radius <= knots_max
       && map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS), &axis))
     {
@@ -1008,22 +1014,34 @@ prepare_basis (skc_engine *e, skc_error *err)
       double bottom = k == 0 ? 0
                              : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS
                                  / 2;
-      skc_result r = prepare_scale_basis (e, s, top, bottom, err);
+      skc_result r = k == 0 && knots_first
+                         ? prepare_scale_knots (e, s, top, bottom, axis, err)
+                         : prepare_scale_basis (e, s, top, bottom, err);
       if (r != SKC_OK)
         return r;
       int reach = scale_full_reach (s);
       e->reach = reach > e->reach ? reach : e->reach;
       members += s->member_count;
     }
-  const skc_filter *shape = e->scales[0].members[e->scales[0].member_count - 1];
+  const skc_scale  *top = &e->scales[top_scale];
+  const skc_filter *shape = top->members[top->member_count - 1];
+  char              tables[160] = "";
+  if (knots_first)
+    snprintf (tables, sizeof tables,
+              "; full resolution on knots tables every %g px (%d tables "
+              "along %s, radii 0..%g, flat shape)",
+              KNOTS_MAP_STEP, e->scales[0].knot_levels,
+              axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+              SKC_ENGINE_SCALE_RADIUS);
   snprintf (e->description, sizeof e->description,
-            "%s: %d scale%s, %d basis complexes %dx%d (radii 0..%g), "
+            "%s: %d scale%s, %d basis complexes %dx%d (radii %s..%g), "
             "each pixel blending two (%d bilinear taps per pixel, reach %d "
-            "px)",
+            "px)%s",
             e->with_map ? "blur map" : "kernels varying over the frame",
             e->scale_count, e->scale_count > 1 ? "s" : "", members,
-            shape->layer_count, shape->layer_size[0], p->radius,
-            skc_filter_taps (shape), e->reach);
+            shape->layer_count, shape->layer_size[0],
+            knots_first ? "12" : "0", p->radius, skc_filter_taps (shape),
+            e->reach, tables);
   return SKC_OK;
 }
 

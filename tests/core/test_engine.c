@@ -715,6 +715,9 @@ main (void)
   test_identity_across_cuts (1, 45, 0.7);
   test_identity_across_cuts (0, 9, 0.3);
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
+  /* A flat shape's map above the tables' limit: tables on scale 0, the
+     basis on the others. */
+  test_identity_across_cuts (1, 100, 0);
   test_swirl ();
   test_planner ();
   test_fft ();
@@ -777,6 +780,13 @@ main (void)
       CHECK_MSG (psnr >= 35, "tilt-shift disc R=40: %.2f dB < 35 dB", psnr);
       printf ("tilt-shift disc R_max=40 (two scales) against dense truth: "
               "%.2f dB\n",
+              psnr);
+      /* Above the knots tables' limit: tables at full resolution, the
+         basis above. */
+      psnr = tilt_shift_psnr ("shape:disc", 70, &crop);
+      CHECK_MSG (psnr >= 35, "tilt-shift disc R=70: %.2f dB < 35 dB", psnr);
+      printf ("tilt-shift disc R_max=70 (tables and basis) against dense "
+              "truth: %.2f dB\n",
               psnr);
     }
   skc_image_free (&crop);
