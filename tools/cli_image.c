@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #ifdef SKC_HAVE_GEGL
-#include <gegl.h>
+#include "gegl-image.h"
 #endif
 
 int
@@ -39,61 +39,14 @@ cli_image_shutdown (void)
   gegl_started = 0;
 }
 
-/* Loads path with gegl:load into a buffer; NULL with err set on failure. */
+/* GEGL starts only for a file that passed the check. */
 static GeglBuffer *
 gegl_load_buffer (const char *path, skc_error *err)
 {
-  FILE *probe = fopen (path, "rb");
-  if (!probe)
-    {
-      skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
-      return NULL;
-    }
-  unsigned char head[16];
-  size_t        got = fread (head, 1, sizeof head, probe);
-  fclose (probe);
-  if (!skc_image_signature_known (head, got))
-    {
-      skc_fail (err, SKC_ERR_IO,
-                "%s: not an image skc can read (PNG, JPEG, TIFF, WebP, "
-                "OpenEXR, RGBE, PNM or PFM)",
-                path);
-      return NULL;
-    }
+  if (skc_gegl_image_check (path, SKC_GEGL_WANT_IMAGE, err) != SKC_OK)
+    return NULL;
   start_gegl ();
-  GeglBuffer *buffer = NULL;
-  GeglNode   *graph = gegl_node_new ();
-  GeglNode   *load = gegl_node_new_child (graph, "operation", "gegl:load",
-                                          "path", path, NULL);
-  GeglNode   *sink = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-sink", "buffer",
-                                          &buffer, NULL);
-  gegl_node_link (load, sink);
-  gegl_node_process (sink);
-  g_object_unref (graph);
-  if (!buffer || gegl_buffer_get_width (buffer) < 1
-      || gegl_buffer_get_height (buffer) < 1)
-    {
-      if (buffer)
-        g_object_unref (buffer);
-      skc_fail (err, SKC_ERR_IO, "%s: not an image GEGL can read", path);
-      return NULL;
-    }
-  return buffer;
-}
-
-static skc_result
-gegl_read (GeglBuffer *buffer, const char *format, int channels,
-           skc_image *img, skc_error *err)
-{
-  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
-  skc_result r = skc_image_alloc (img, extent->width, extent->height, channels);
-  if (r != SKC_OK)
-    return skc_fail (err, r, "image %dx%d: out of memory", extent->width,
-                     extent->height);
-  gegl_buffer_get (buffer, extent, 1.0, babl_format (format), img->data,
-                   img->stride * sizeof (float), GEGL_ABYSS_NONE);
-  return SKC_OK;
+  return skc_gegl_image_load (path, SKC_GEGL_WANT_IMAGE, err);
 }
 
 static skc_result
@@ -142,7 +95,7 @@ cli_load_photo (const char *path, skc_image *img, cli_pixels *kind,
   if (!buffer)
     return SKC_ERR_IO;
   *kind = CLI_PIXELS_LINEAR_PREMUL;
-  skc_result r = gegl_read (buffer, "RaGaBaA float", 4, img, err);
+  skc_result r = skc_gegl_image_read (buffer, "RaGaBaA float", 4, img, err);
   g_object_unref (buffer);
   return r;
 #else
@@ -201,21 +154,9 @@ cli_load_weights (const char *path, skc_image *img, skc_error *err)
   GeglBuffer *buffer = gegl_load_buffer (path, err);
   if (!buffer)
     return SKC_ERR_IO;
-  /* babl has no lone "A" format: read Y'A and keep the alpha. */
-  int        alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
-  skc_image  both = { 0 };
-  skc_result r = gegl_read (buffer, alpha ? "Y'A float" : "Y' float",
-                            alpha ? 2 : 1, alpha ? &both : img, err);
+  skc_result r = skc_gegl_image_weights (buffer, path, img, err);
   g_object_unref (buffer);
-  if (r != SKC_OK || !alpha)
-    return r;
-  r = skc_image_alloc (img, both.width, both.height, 1);
-  if (r == SKC_OK)
-    for (int y = 0; y < both.height; y++)
-      for (int x = 0; x < both.width; x++)
-        *skc_image_pixel (img, x, y) = skc_image_pixel (&both, x, y)[1];
-  skc_image_free (&both);
-  return r == SKC_OK ? SKC_OK : skc_fail (err, r, "out of memory");
+  return r;
 #else
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM or PGM",
@@ -232,8 +173,8 @@ cli_load_map (const char *path, int linear, skc_image *map, skc_error *err)
   GeglBuffer *buffer = gegl_load_buffer (path, err);
   if (!buffer)
     return SKC_ERR_IO;
-  skc_result r = gegl_read (buffer, linear ? "Y float" : "Y' float", 1, map,
-                            err);
+  skc_result r = skc_gegl_image_read (buffer, linear ? "Y float" : "Y' float",
+                                     1, map, err);
   g_object_unref (buffer);
   return r;
 #else

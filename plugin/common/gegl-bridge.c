@@ -3,73 +3,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "gegl-bridge.h"
 
-#include <stdio.h>
 #include <string.h>
+
+#include "gegl-image.h"
 
 skc_result
 skc_gegl_load_weights (const gchar *path, skc_image *weights, skc_error *err)
 {
-  guchar head[16];
-  size_t got = 0;
-  FILE  *probe = fopen (path, "rb");
-  if (!probe)
-    return skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
-  got = fread (head, 1, sizeof head, probe);
-  fclose (probe);
-  if (!skc_image_signature_known (head, got))
-    return skc_fail (err, SKC_ERR_IO,
-                     "%s: neither a .skc filter nor an image (PNG, JPEG, "
-                     "TIFF, WebP, OpenEXR, RGBE, PNM or PFM)",
-                     path);
-
-  GeglBuffer *buffer = NULL;
-  GeglNode   *graph = gegl_node_new ();
-  GeglNode   *load = gegl_node_new_child (graph, "operation", "gegl:load",
-                                          "path", path, NULL);
-  GeglNode   *sink = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-sink", "buffer",
-                                          &buffer, NULL);
-  gegl_node_link (load, sink);
-  gegl_node_process (sink);
-  g_object_unref (graph);
-  if (!buffer || gegl_buffer_get_width (buffer) < 1
-      || gegl_buffer_get_height (buffer) < 1)
-    {
-      g_clear_object (&buffer);
-      return skc_fail (err, SKC_ERR_IO, "%s: GEGL cannot read this image",
-                       path);
-    }
-  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
-  gboolean has_alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
-  skc_result r = skc_image_alloc (weights, extent->width, extent->height, 1);
+  skc_result r = skc_gegl_image_check (path, SKC_GEGL_WANT_IMAGE_OR_FILTER,
+                                       err);
   if (r != SKC_OK)
-    skc_fail (err, r, "%s: out of memory for %dx%d weights", path,
-              extent->width, extent->height);
-  else if (!has_alpha)
-    gegl_buffer_get (buffer, extent, 1.0, babl_format ("Y' float"),
-                     weights->data, (gint) (weights->stride * sizeof (float)),
-                     GEGL_ABYSS_NONE);
-  else
-    {
-      /* babl has no alpha-only format: read grey + alpha, keep alpha. */
-      gsize   count = (gsize) extent->width * extent->height;
-      gfloat *grey_alpha = g_try_new (gfloat, 2 * count);
-      if (!grey_alpha)
-        {
-          skc_image_free (weights);
-          r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
-                        "%s: out of memory for %dx%d weights", path,
-                        extent->width, extent->height);
-        }
-      else
-        {
-          gegl_buffer_get (buffer, extent, 1.0, babl_format ("YA float"),
-                           grey_alpha, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-          for (gsize i = 0; i < count; i++)
-            weights->data[i] = grey_alpha[2 * i + 1];
-          g_free (grey_alpha);
-        }
-    }
+    return r;
+  GeglBuffer *buffer = skc_gegl_image_load (path,
+                                            SKC_GEGL_WANT_IMAGE_OR_FILTER,
+                                            err);
+  if (!buffer)
+    return SKC_ERR_IO;
+  r = skc_gegl_image_weights (buffer, path, weights, err);
   g_object_unref (buffer);
   return r;
 }
