@@ -1371,6 +1371,33 @@ typedef struct
  * aligned to its origin (so knots blocks start on them). */
 #define COARSE_CELL 256
 
+/* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
+ * scale k within [sx0, sx1) x [sy0, sy1) of the output o, from the rows'
+ * ranges in row_use (see tile_job) (a superset: a row's range may have gaps); empty: *x1 <= *x0. */
+static void
+used_box (const int *row_use, const skc_view *o, int k, int sx0, int sy0,
+          int sx1, int sy1, int *x0, int *y0, int *x1, int *y1)
+{
+  sx0 = sx0 > o->x ? sx0 : o->x;
+  sy0 = sy0 > o->y ? sy0 : o->y;
+  sx1 = sx1 < o->x + o->width ? sx1 : o->x + o->width;
+  sy1 = sy1 < o->y + o->height ? sy1 : o->y + o->height;
+  *x0 = sx1, *y0 = sy1, *x1 = sx0, *y1 = sy0;
+  for (int y = sy0; y < sy1; y++)
+    {
+      const int *use = row_use
+                       + ((size_t) (y - o->y) * SKC_ENGINE_MAX_SCALES + k) * 2;
+      int first = use[0] > sx0 ? use[0] : sx0;
+      int last = use[1] < sx1 ? use[1] : sx1;
+      if (first >= last)
+        continue;
+      *x0 = first < *x0 ? first : *x0;
+      *x1 = last > *x1 ? last : *x1;
+      *y0 = y < *y0 ? y : *y0;
+      *y1 = y + 1;
+    }
+}
+
 /* acc += part x weight on the rectangle [i0, i0 + sw) x [j0, j0 + sh) of a
  * w-wide tile; part holds just that rectangle. */
 HOT_LOOP static void
@@ -1425,8 +1452,8 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
 
 static int
 engine_tile (const skc_engine *e, const skc_apply_request *rq,
-             const coarse_plane *planes, int x0, int y0, int w, int h,
-             engine_worker *worker)
+             const coarse_plane *planes, const int *row_use, int x0, int y0,
+             int w, int h, engine_worker *worker)
 {
   const int C = rq->channels;
   size_t    n = (size_t) w * h * C;
@@ -1480,10 +1507,17 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
       int i0 = 0, i1 = w - 1, j0 = 0, j1 = h - 1, all_one = 1;
       if (weight)
         {
+          /* Weights only where the rows say the scale is used. */
+          int bx0, by0, bx1, by1;
+          used_box (row_use, &rq->output, k, x0, y0, x0 + w, y0 + h, &bx0,
+                    &by0, &bx1, &by1);
+          if (bx1 <= bx0)
+            continue;
+          all_one = bx0 == x0 && by0 == y0 && bx1 == x0 + w && by1 == y0 + h;
           i0 = w, i1 = -1, j0 = h, j1 = -1;
           float last_radius = NAN, v = 0;
-          for (int j = 0; j < h; j++)
-            for (int i = 0; i < w; i++)
+          for (int j = by0 - y0; j < by1 - y0; j++)
+            for (int i = bx0 - x0; i < bx1 - x0; i++)
               {
                 float r = radius[(size_t) j * w + i];
                 if (r != last_radius)
@@ -1597,51 +1631,31 @@ find_row_use (void *user, int index)
                                                  * m->stride
                                            - m->x
                                      : NULL;
-      for (int x = o->x; x < o->x + o->width; x++)
+      /* Runs of one map value: each run's scales take its columns. */
+      int run_start = o->x;
+      for (int x = o->x; x <= o->x + o->width; x++)
         {
-          float v = row ? (isfinite (row[x]) ? row[x] : 0) : 0;
-          if (v != last_value)
-            {
-              double r = row ? skc_engine_map_radius (e, v) : e->params.radius;
-              for (int k = e->first_scale; k < e->scale_count; k++)
-                weights[k] = scale_weight (e, k, r);
-              last_value = v;
-            }
-          for (int k = e->first_scale; k < e->scale_count; k++)
+          float v = x == o->x + o->width ? NAN
+                    : row                ? (isfinite (row[x]) ? row[x] : 0)
+                                         : 0;
+          if (v == last_value)
+            continue;
+          for (int k = e->first_scale; x > run_start && k < e->scale_count;
+               k++)
             if (weights[k] > 0)
               {
-                use[2 * k] = x < use[2 * k] ? x : use[2 * k];
-                use[2 * k + 1] = x + 1;
+                use[2 * k] = run_start < use[2 * k] ? run_start : use[2 * k];
+                use[2 * k + 1] = x;
               }
+          if (x == o->x + o->width)
+            break;
+          double r = row ? skc_engine_map_radius (e, v) : e->params.radius;
+          for (int k = e->first_scale; k < e->scale_count; k++)
+            weights[k] = scale_weight (e, k, r);
+          last_value = v;
+          run_start = x;
         }
-    }
-}
-
-/* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
- * scale k within [sx0, sx1) x [sy0, sy1) of the output, from the rows'
- * ranges (a superset: a row's range may have gaps); empty: *x1 <= *x0. */
-static void
-used_box (const tile_job *job, int k, int sx0, int sy0, int sx1, int sy1,
-          int *x0, int *y0, int *x1, int *y1)
-{
-  const skc_view *o = &job->request->output;
-  sx0 = sx0 > o->x ? sx0 : o->x;
-  sy0 = sy0 > o->y ? sy0 : o->y;
-  sx1 = sx1 < o->x + o->width ? sx1 : o->x + o->width;
-  sy1 = sy1 < o->y + o->height ? sy1 : o->y + o->height;
-  *x0 = sx1, *y0 = sy1, *x1 = sx0, *y1 = sy0;
-  for (int y = sy0; y < sy1; y++)
-    {
-      const int *use = job->row_use
-                       + ((size_t) (y - o->y) * SKC_ENGINE_MAX_SCALES + k) * 2;
-      int first = use[0] > sx0 ? use[0] : sx0;
-      int last = use[1] < sx1 ? use[1] : sx1;
-      if (first >= last)
-        continue;
-      *x0 = first < *x0 ? first : *x0;
-      *x1 = last > *x1 ? last : *x1;
-      *y0 = y < *y0 ? y : *y0;
-      *y1 = y + 1;
+      last_value = NAN; /* the next row starts a run */
     }
 }
 
@@ -1679,8 +1693,8 @@ run_coarse_cell (void *user, int index, int worker)
      is never used. */
   const int f = e->scales[k].factor;
   int       ux0, uy0, ux1, uy1;
-  used_box (job, k, (cx0 - 1) * f, (cy0 - 1) * f, (cx1 + 1) * f,
-            (cy1 + 1) * f, &ux0, &uy0, &ux1, &uy1);
+  used_box (job->row_use, &rq->output, k, (cx0 - 1) * f, (cy0 - 1) * f,
+            (cx1 + 1) * f, (cy1 + 1) * f, &ux0, &uy0, &ux1, &uy1);
   if (ux1 <= ux0 || uy1 <= uy0)
     return;
   int lx0, ly0, lw, lh;
@@ -1761,7 +1775,8 @@ run_tile (void *user, int index, int worker)
   int x1 = rq->output.x + rq->output.width, y1 = rq->output.y + rq->output.height;
   int w = ((cx + 1) * T < x1 ? (cx + 1) * T : x1) - x0;
   int h = ((cy + 1) * T < y1 ? (cy + 1) * T : y1) - y0;
-  if (!engine_tile (e, rq, job->planes, x0, y0, w, h, &job->workers[worker]))
+  if (!engine_tile (e, rq, job->planes, job->row_use, x0, y0, w, h,
+                    &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
 
