@@ -1410,9 +1410,14 @@ add_weighted (float *restrict acc, const float *restrict part,
       float       *a = acc + ((size_t) (j0 + j) * w + i0) * C;
       const float *p = part + (size_t) j * sw * C;
       const float *wt = weight + (size_t) (j0 + j) * w + i0;
-      for (int i = 0; i < sw; i++)
-        for (int c = 0; c < C; c++)
-          a[(size_t) i * C + c] += p[(size_t) i * C + c] * wt[i];
+      if (C == 4)
+        for (int i = 0; i < sw; i++)
+          for (int c = 0; c < 4; c++)
+            a[(size_t) i * 4 + c] += p[(size_t) i * 4 + c] * wt[i];
+      else
+        for (int i = 0; i < sw; i++)
+          for (int c = 0; c < C; c++)
+            a[(size_t) i * C + c] += p[(size_t) i * C + c] * wt[i];
     }
 }
 
