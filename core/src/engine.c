@@ -898,6 +898,18 @@ prepare_scale_knots (skc_engine *e, skc_scale *s, double top, double bottom,
   s->knot_first = bottom > 0 ? (int) floor (bottom / s->knot_step) : 0;
   if (s->knot_first >= s->knot_levels)
     s->knot_first = s->knot_levels - 1;
+  s->knots_clamp = 1; /* fitted lines are means of a non-negative target */
+  char key[SKC_PATH_MAX + 160];
+  target_identity (p, key, sizeof key);
+  size_t used = strlen (key);
+  snprintf (key + used, sizeof key - used, "|%s|axis=%d|step=%.9g|%d..%d|top=%.9g",
+            quality_names[p->quality], (int) axis, s->knot_step,
+            s->knot_first, s->knot_levels, top);
+  if (skc_table_memo_take (key, s))
+    {
+      s->reach = s->knot_half + SKC_ENGINE_KNOTS_BLOCK - 1;
+      return SKC_OK;
+    }
   int count = s->knot_levels - s->knot_first;
   s->knot_table = calloc ((size_t) s->knot_levels, sizeof *s->knot_table);
   knots_table_job job
@@ -908,7 +920,6 @@ prepare_scale_knots (skc_engine *e, skc_scale *s, double top, double bottom,
                      : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r == SKC_OK)
     skc_parallel_for (count, p->threads, fit_knots_table, &job);
-  s->knots_clamp = 1; /* fitted lines are means of a non-negative target */
   for (int i = 0; r == SKC_OK && i < count; i++)
     {
       const skc_layer_taps *t = &s->knot_table[s->knot_first + i];
@@ -930,6 +941,7 @@ prepare_scale_knots (skc_engine *e, skc_scale *s, double top, double bottom,
   free (job.halves);
   if (r != SKC_OK)
     return r;
+  skc_table_memo_keep (key, s);
   s->reach = s->knot_half + SKC_ENGINE_KNOTS_BLOCK - 1;
   return SKC_OK;
 }

@@ -164,6 +164,13 @@ typedef struct
 } skc_tile_scratch;
 
 void skc_tile_scratch_free (skc_tile_scratch *s);
+
+/* table_memo.c: a blur map scale's knots tables by a key naming all they
+ * depend on.  take copies a kept set into s (knot_table, knot_abs,
+ * knot_half; knot_levels and knot_first must match) and returns 1, or 0;
+ * keep stores a copy of s's.  Thread-safe. */
+int  skc_table_memo_take (const char *key, skc_scale *s);
+void skc_table_memo_keep (const char *key, const skc_scale *s);
 void skc_worker_pool_free (struct skc_worker_pool *pool);
 
 /* Blur maps of flat shapes up to this radius (px) run on knots tables,

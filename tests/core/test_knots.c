@@ -749,6 +749,54 @@ test_file_round_trip (void)
   skc_image_free (&t);
 }
 
+/* An engine whose tables come from the per-process memo (the same shape
+ * and radius, another focus) blurs exactly as one that fitted them; another
+ * radius or shape does not take them. */
+static void
+test_table_memo (void)
+{
+  skc_engine *fitted = map_engine ("shape:star:points=6", 13, 2, 1);
+  skc_engine *again = map_engine ("shape:star:points=6", 13, 2, 1);
+  skc_engine *other = map_engine ("shape:star:points=6", 12, 2, 1);
+  skc_engine *disc = map_engine ("shape:disc", 13, 2, 1);
+  if (!fitted || !again || !other || !disc)
+    return;
+  const skc_scale *a = &fitted->scales[0], *b = &again->scales[0];
+  int same = a->knot_levels == b->knot_levels && a->knot_half == b->knot_half
+             && a->knot_abs == b->knot_abs;
+  for (int q = a->knot_first; same && q < a->knot_levels; q++)
+    same = a->knot_table[q].count == b->knot_table[q].count
+           && memcmp (a->knot_table[q].c, b->knot_table[q].c,
+                      (size_t) a->knot_table[q].count * sizeof (float))
+                  == 0
+           && memcmp (a->knot_table[q].dx, b->knot_table[q].dx,
+                      (size_t) a->knot_table[q].count * sizeof (int))
+                  == 0;
+  CHECK_MSG (same, "tables from the memo differ from fitted ones");
+  CHECK (a->knot_table != b->knot_table); /* copies, owned by each engine */
+  const skc_scale *o = &other->scales[0], *d = &disc->scales[0];
+  CHECK (o->knot_levels != a->knot_levels);
+  int q = a->knot_levels - 1;
+  CHECK (d->knot_table[q].count != a->knot_table[q].count
+         || memcmp (d->knot_table[q].c, a->knot_table[q].c,
+                    (size_t) a->knot_table[q].count * sizeof (float))
+                != 0);
+  int w = 90, h = 70;
+  skc_image in = random_image (w, h, 3, 12), map = varied_map (w, h);
+  skc_image out1 = { 0 }, out2 = { 0 };
+  if (CHECK (skc_apply_image (fitted, &in, -1, &map, &out1, NULL) == SKC_OK)
+      && CHECK (skc_apply_image (again, &in, -1, &map, &out2, NULL) == SKC_OK))
+    CHECK (memcmp (out1.data, out2.data, sizeof (float) * w * h * 3) == 0);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&out1);
+  skc_image_free (&out2);
+  skc_engine_free (fitted);
+  skc_engine_free (again);
+  skc_engine_free (other);
+  skc_engine_free (disc);
+}
+
 int
 main (void)
 {
@@ -770,5 +818,6 @@ main (void)
   test_map_identity (14);
   test_map_identity (45); /* two scales */
   test_file_round_trip ();
+  test_table_memo ();
   return check_summary ();
 }
