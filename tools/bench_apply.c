@@ -398,13 +398,9 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   static const char *const qualities[] = { "draft", "normal", "high" };
   /* The representation the planner picked, from the description. */
   const char *what = skc_engine_describe (engine);
-  const char *kind = strstr (what, "knots tables")      ? "knots tables"
-                     : strstr (what, "basis complexes") ? "DISK basis"
-                     : strstr (what, "uniform: knots")  ? "knots"
-                     : strstr (what, "separable")       ? "separable"
-                                                        : "complex";
+  const char *kind = skc_engine_method (engine);
   char macs[48] = "";
-  if (engine_macs (engine) > 0)
+  if (engine_macs (engine) > 0 && strcmp (kind, "FFT") != 0)
     snprintf (macs, sizeof macs, "; %s%ld MACs",
               strstr (what, "up to ") ? "up to " : "", engine_macs (engine));
   snprintf (rep->note, sizeof rep->note,

@@ -613,10 +613,7 @@ cli_bench_maps (int argc, char **argv)
                 skc_engine *e = NULL;
                 if (skc_engine_new (&d, 1, &e, &err) != SKC_OK)
                   cli_die ("%s", err.message);
-                snprintf (pick, sizeof pick, "%s",
-                          strstr (skc_engine_describe (e), "knots tables")
-                            ? "knots tables"
-                            : "DISK basis");
+                snprintf (pick, sizeof pick, "%s", skc_engine_method (e));
                 skc_engine_free (e);
               }
               skc_params p;

@@ -1185,6 +1185,33 @@ skc_engine_describe (const skc_engine *e)
   return e->description;
 }
 
+const char *
+skc_engine_method (const skc_engine *e)
+{
+  const skc_scale *s = &e->scales[e->first_scale];
+  if (e->scale_count - e->first_scale > 1 || s->members || s->knot_levels > 0)
+    {
+      int tables = 0, basis = 0;
+      for (int k = e->first_scale; k < e->scale_count; k++)
+        {
+          tables |= e->scales[k].knot_levels > 0;
+          basis |= e->scales[k].members != NULL;
+        }
+      return tables && basis ? "knots tables and DISK basis"
+             : tables        ? "knots tables"
+                             : "DISK basis";
+    }
+  if (s->fft)
+    return "FFT";
+  if (s->knots)
+    return "knots";
+  if (s->filter && s->filter->kind == SKC_FILTER_LOWRANK)
+    return "separable";
+  if (s->filter && skc_filter_taps (s->filter) <= 1)
+    return "identity";
+  return "complex";
+}
+
 /* The map value that gives radius r (inverting focus, gamma, invert). */
 static float
 map_value_for_radius (const skc_params *p, double r)

@@ -84,6 +84,12 @@ int skc_engine_reach (const skc_engine *engine);
 /* One line saying what runs: representation, taps, MACs per pixel. */
 const char *skc_engine_describe (const skc_engine *engine);
 
+/* The representation the planner picked, in a few words: "knots",
+ * "FFT", "complex", "separable", "identity" (uniform blur); "knots
+ * tables", "DISK basis" or "knots tables and DISK basis" (blur maps, and
+ * kernels varying over the frame).  Thread-safe. */
+const char *skc_engine_method (const skc_engine *engine);
+
 /* The effective kernel the engine applies at blur radius `radius` (an
  * engine without a map has one kernel and ignores it): for previews,
  * figures and tests.  Thread-safe. */
