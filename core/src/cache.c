@@ -59,6 +59,7 @@ struct skc_cache
   int entry_capacity;
   cache_entry *entries; /* most recently used first */
   pending_fit *pending;
+  skc_cache *parent; /* consulted on a miss (skc_cache_set_parent) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -623,6 +624,12 @@ skc_cache_lookup (skc_cache *cache, const char *key, skc_filter **out)
   return SKC_OK;
 }
 
+void
+skc_cache_set_parent (skc_cache *cache, skc_cache *parent)
+{
+  cache->parent = parent;
+}
+
 skc_result
 skc_cache_store (skc_cache *cache, const char *key, const skc_filter *f)
 {
@@ -736,6 +743,10 @@ skc_cache_fit (skc_cache *cache, const char *key, const skc_image *target,
   /* The slow part, without the lock: other keys proceed meanwhile. */
   result = SKC_OK;
   filter = disk_read (cache, key);
+  if (filter == NULL && cache->parent != NULL
+      && skc_cache_lookup (cache->parent, key, &filter) == SKC_OK
+      && filter != NULL)
+    disk_write (cache, key, filter, NULL);
   found_on_disk = filter != NULL;
   if (!found_on_disk)
     {

@@ -48,6 +48,13 @@ void       skc_fftf_destroy (fftwf_plan plan);
 /* Smallest n' >= n whose prime factors are 2, 3, 5 and 7. */
 int       skc_fft_good_size (int n);
 
+/* ---- cache.c: a cache that takes what it misses from `parent` (memory,
+ * then disk) before fitting, and keeps it as if fitted: preset capture
+ * records every filter an engine uses without refitting what the user's
+ * cache holds.  Set before use; parent must outlive the cache. */
+struct skc_cache;
+void skc_cache_set_parent (struct skc_cache *cache, struct skc_cache *parent);
+
 /* ---- time ------------------------------------------------------------- */
 double skc_now (void); /* monotonic seconds */
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "skc/imagefile.h"
+#include "internal.h"
 #include "io_private.h"
 
 /* cache.c starts every file with this, followed by the key. */
@@ -224,7 +225,8 @@ skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
       return result;
     }
 
-  /* No memory entries: every request reaches the folder. */
+  /* No memory entries: every request reaches the folder (where what the
+     caller's cache holds is copied first). */
   recorder = skc_cache_new (folder, 0);
   if (recorder == NULL)
     {
@@ -232,6 +234,9 @@ skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
       free (folder);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
+  /* Filters the caller's cache holds are copied, not fitted again. */
+  skc_cache_set_parent (recorder,
+                        p->cache != NULL ? p->cache : skc_cache_default ());
   q = *p;
   q.cache = recorder;
   result = skc_engine_new (&q, with_map, &built, err);

@@ -169,10 +169,11 @@ skc_result skc_preset_seed_cache (const skc_preset *preset, skc_cache *cache,
 
 /* Builds an engine for p (as skc_engine_new (p, with_map, ...)) and embeds
  * every fitted filter it used in the preset, replacing the filters it had.
- * The build goes through a private cache in a temporary folder, so each
- * of those filters is fitted afresh (fits are deterministic for the seed:
- * they equal what the caller's cache would give); they are then stored in
- * p->cache (NULL: the default cache) too, so later engines find them.
+ * The build goes through a private cache in a temporary folder, which
+ * takes what p->cache (NULL: the default cache) holds and fits the rest
+ * (fits are deterministic for the seed: they equal what the caller's cache
+ * would give); those are then stored in p->cache too, so later engines
+ * find them.
  * When engine is not NULL, *engine is skc_engine_new (p, with_map) made
  * after that store (so it fits nothing unless a small memory-only cache
  * dropped entries).  Thread-safe on distinct presets; may take seconds. */
