@@ -11,7 +11,7 @@
 #       docs/bench/knots.csv docs/bench/stars.txt; echo
 #     scripts/bench-apply-report.sh docs/bench/apply.csv docs/bench/apply.txt
 #     echo; scripts/bench-apply-report.sh docs/bench/apply-knots.csv \
-#       docs/bench/apply-knots.txt "heart, high quality: knots against FFTW"
+#       docs/bench/apply-knots.txt "heart, high quality: FFT and knots against FFTW"
 #     echo; scripts/bench-apply-report.sh docs/bench/maps.csv \
 #       docs/bench/maps.txt; }
 # SPDX-License-Identifier: GPL-3.0-or-later

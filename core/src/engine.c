@@ -801,12 +801,13 @@ prepare_scale_basis (skc_engine *e, skc_scale *s, double top, double bottom,
  * scale's pixels); a pixel uses the nearest, so its kernel is at most
  * 1/16 px too small or too large. */
 #define KNOTS_MAP_STEP 0.125
-/* Blur maps of flat shapes up to this radius run on knots tables, larger
- * ones on the DISK basis.  Measured (24 MP RGBA, 2 threads, disc and
- * heart, tilt-shift and a synthetic depth map; docs/benchmarks.md): the
- * tables take 0.5-1.0x the basis' time up to R 25, 1.1-1.3x at 50 and
- * 100, 1.4x at 150, and are 7-27 dB closer to brute-force truth up to 50.
- * Their cost grows with the radius on each scale; the basis' does not. */
+/* Blur maps of flat shapes up to this radius run on knots tables on
+ * every scale; larger ones on tables at full resolution and the DISK
+ * basis above (prepare_basis).  Measured (skc bench maps: 24 MP RGBA, 2
+ * threads, disc and heart, tilt-shift and a synthetic depth map): tables
+ * everywhere take 0.4-1.0x the basis' time and are 7-27 dB closer to
+ * brute-force truth up to 50, but preparing them grows with the radius
+ * (0.4-0.7 s at 100-150 against 0.02 s for cached basis fits). */
 #define KNOTS_MAP_MAX_RADIUS 64.0
 double skc_engine_knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
 
