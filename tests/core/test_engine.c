@@ -428,6 +428,55 @@ test_alpha_nan_tiny (void)
   skc_engine_free (e);
 }
 
+/* The largest radius, uniform and with a map, on an image far smaller
+ * than the kernel: it runs (on the pyramid), and every result is a convex
+ * combination of input values (the kernels are non-negative and sum to
+ * 1), hence within their range; on a 1x1 image it is the pixel. */
+static void
+test_radius_1000 (void)
+{
+  for (int with_map = 0; with_map <= 1; with_map++)
+    {
+      skc_engine *e = make_engine ("shape:heart", 1000, with_map, 2);
+      if (!e)
+        continue;
+      skc_image in = random_image (61, 37, 3, -1, 21), out = { 0 };
+      skc_image map = tilt_shift_map (61, 37);
+      float lo = 1, hi = 0;
+      for (size_t i = 0; i < (size_t) 61 * 37 * 3; i++)
+        {
+          lo = fminf (lo, in.data[i]);
+          hi = fmaxf (hi, in.data[i]);
+        }
+      if (CHECK (skc_apply_image (e, &in, -1, with_map ? &map : NULL, &out,
+                                  NULL)
+                 == SKC_OK))
+        {
+          int inside = 1;
+          for (size_t i = 0; i < (size_t) 61 * 37 * 3; i++)
+            inside &= out.data[i] >= lo - 1e-5f && out.data[i] <= hi + 1e-5f;
+          CHECK_MSG (inside, "R=1000 (map %d): results outside the input's "
+                     "range", with_map);
+        }
+      skc_image_free (&out);
+      skc_image one = { 0 }, one_map = { 0 };
+      skc_image_alloc (&one, 1, 1, 3);
+      skc_image_alloc (&one_map, 1, 1, 1);
+      one.data[0] = 0.2f, one.data[1] = 0.4f, one.data[2] = 0.6f;
+      one_map.data[0] = 1;
+      if (CHECK (skc_apply_image (e, &one, -1, with_map ? &one_map : NULL,
+                                  &out, NULL)
+                 == SKC_OK))
+        CHECK_NEAR (out.data[1], 0.4, 1e-5);
+      skc_image_free (&out);
+      skc_image_free (&one);
+      skc_image_free (&one_map);
+      skc_image_free (&map);
+      skc_image_free (&in);
+      skc_engine_free (e);
+    }
+}
+
 static void
 test_highlights_and_map_semantics (void)
 {
@@ -721,6 +770,7 @@ main (void)
   test_swirl ();
   test_planner ();
   test_fft ();
+  test_radius_1000 ();
   test_cat_eye ();
   test_alpha_nan_tiny ();
   test_highlights_and_map_semantics ();
