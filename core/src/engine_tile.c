@@ -966,6 +966,10 @@ reserve_columns (skc_tile_scratch *s, size_t n)
   return 1;
 }
 
+/* The largest |value| an FFT cell takes unscaled: its transform sums
+ * fewer than 2^20 of them (2^-20 of FLT_MAX leaves that room). */
+#define FFT_SAFE_MAX 0x1p107f
+
 /* b *= spectrum over n complex values. */
 HOT_LOOP static void
 multiply_spectrum (fftwf_complex *restrict b,
@@ -1005,13 +1009,29 @@ fft_tile (const skc_engine *e, const skc_scale *sc,
     prepare_row (e, rq, cy - k + j, cx - k, pw, padded + (size_t) j * pw * C);
   for (int c = 0; c < C; c++)
     {
+      float top = 0;
       for (int j = 0; j < ph; j++)
         {
           float       *row = b + (size_t) j * stride;
           const float *src = padded + (size_t) j * pw * C + c;
           for (int i = 0; i < pw; i++)
-            row[i] = src[(size_t) i * C];
+            {
+              row[i] = src[(size_t) i * C];
+              top = max_abs (top, row[i]);
+            }
           memset (row + pw, 0, (stride - pw) * sizeof *row);
+        }
+      /* A transform sums the whole cell: values near FLT_MAX would
+         overflow it, so such a cell is scaled by a power of two (exact)
+         and back. */
+      int shift = 0;
+      if (top > FFT_SAFE_MAX)
+        {
+          shift = ilogbf (top) - ilogbf (FFT_SAFE_MAX);
+          for (int j = 0; j < ph; j++)
+            for (int i = 0; i < pw; i++)
+              b[(size_t) j * stride + i]
+                  = ldexpf (b[(size_t) j * stride + i], -shift);
         }
       memset (b + (size_t) ph * stride, 0,
               (size_t) (n0 - ph) * stride * sizeof *b);
@@ -1025,7 +1045,7 @@ fft_tile (const skc_engine *e, const skc_scale *sc,
                              + (x0 - cx + k);
           float *d = dst + (size_t) j * w * C + c;
           for (int i = 0; i < w; i++)
-            d[(size_t) i * C] = src[i];
+            d[(size_t) i * C] = shift ? ldexpf (src[i], shift) : src[i];
         }
     }
   return 1;

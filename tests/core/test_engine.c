@@ -347,6 +347,37 @@ test_fft (void)
                                        - dense_at (&target, &in, x, y, c)));
       CHECK_MSG (worst < 1e-5, "FFT engine vs dense: %g", worst);
     }
+  /* Values near FLT_MAX (junk, or a sun in linear light) must not
+     overflow a cell's transform (eight of them sum past FLT_MAX): the
+     blur stays finite and right, relative to the largest value. */
+  for (int i = 0; i < 8; i++)
+    in.data[(size_t) ((300 + i) * 1000 + 500) * 3] = 1e38f;
+  skc_image_free (&out);
+  skc_params p;
+  skc_params_init (&p);
+  skc_shape_parse ("shape:coma", &p.shape, NULL);
+  p.radius = 24;
+  p.clip = 0;
+  p.cache = cache;
+  skc_engine *unclipped = NULL;
+  CHECK (skc_engine_new (&p, 0, &unclipped, NULL) == SKC_OK);
+  if (unclipped
+      && CHECK (skc_apply_image (unclipped, &in, -1, NULL, &out, NULL)
+                == SKC_OK))
+    {
+      double worst = 0;
+      int    finite = 1;
+      for (size_t i = 0; i < (size_t) 1000 * 600 * 3; i++)
+        finite &= isfinite (out.data[i]) != 0;
+      for (int y = 290; y < 312; y += 3)
+        for (int x = 490; x < 512; x += 3)
+          worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[0]
+                                     - dense_at (&target, &in, x, y, 0)));
+      CHECK (finite);
+      CHECK_MSG (worst < 1e-5 * 1e38, "FFT with 1e38 pixels: off by %g",
+                 worst);
+    }
+  skc_engine_free (unclipped);
   skc_image_free (&k);
   skc_image_free (&target);
   skc_image_free (&in);
