@@ -15,15 +15,6 @@
 #include "filter_private.h"
 #include "internal.h"
 
-/* The hot loops are compiled for several instruction sets and picked at
- * run time (GCC/Clang function multi-versioning on x86-64): AVX-512 runs the
- * uniform layer ~1.9x faster than the SSE2 baseline on this machine. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)        \
-  && !defined(__SANITIZE_ADDRESS__)
-#define HOT_LOOP __attribute__ ((target_clones ("avx512f", "avx2", "default")))
-#else
-#define HOT_LOOP
-#endif
 /* Highlights: the gain ramps in over this much above the threshold, so a
  * smooth gradient crossing the threshold does not band. */
 #define HIGHLIGHT_RAMP 0.05f
@@ -57,8 +48,8 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   memset (s, 0, sizeof *s);
 }
 
-static int
-reserve (float **buffer, size_t *capacity, size_t need)
+int
+skc_tile_reserve (float **buffer, size_t *capacity, size_t need)
 {
   if (need <= *capacity)
     return 1;
@@ -363,92 +354,12 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
   return taps;
 }
 
-/* One layer of a uniform complex: out(x) = sum c * in(x - d) on rows
- * [y0, y1) and columns [x0, x1) of the padded tile. */
+/* Taps on an image S (row y, column x at S + (y - sy0) * s_stride +
+ * (x - sx0) * C) for outputs [x0, x1) x [y0, y1) written to acc (origin
+ * ax0, ay0): eight taps per pass, then four, then one, the same order for
+ * every value. */
 HOT_LOOP static void
-uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
-               size_t stride, int channels, int x0, int x1, int y0, int y1)
-{
-  /* Four taps per pass over the output row: the row is read and written a
-     quarter as often, which is what bounds this loop.  The summation order
-     per value is fixed (taps in order, four at a time), whatever the
-     tiling. */
-  const int n = (x1 - x0) * channels;
-  const int count = taps->count;
-  for (int y = y0; y < y1; y++)
-    {
-      float *restrict d = out + (size_t) y * stride + (size_t) x0 * channels;
-      const float *src[4];
-      int t = 0;
-      if (count < 4)
-        memset (d, 0, (size_t) n * sizeof *d);
-      for (; t + 4 <= count; t += 4)
-        {
-          for (int k = 0; k < 4; k++)
-            src[k] = in + (size_t) (y - taps->dy[t + k]) * stride
-                     + (size_t) (x0 - taps->dx[t + k]) * channels;
-          const float c0 = taps->c[t], c1 = taps->c[t + 1];
-          const float c2 = taps->c[t + 2], c3 = taps->c[t + 3];
-          const float *restrict s0 = src[0], *restrict s1 = src[1];
-          const float *restrict s2 = src[2], *restrict s3 = src[3];
-          /* The first group writes, the others add: no separate clear. */
-          if (t == 0)
-            for (int i = 0; i < n; i++)
-              d[i] = (c0 * s0[i] + c1 * s1[i]) + (c2 * s2[i] + c3 * s3[i]);
-          else
-            for (int i = 0; i < n; i++)
-              d[i] += (c0 * s0[i] + c1 * s1[i]) + (c2 * s2[i] + c3 * s3[i]);
-        }
-      for (; t < count; t++)
-        {
-          const float           c = taps->c[t];
-          const float *restrict s0 = in + (size_t) (y - taps->dy[t]) * stride
-                                     + (size_t) (x0 - taps->dx[t]) * channels;
-          for (int i = 0; i < n; i++)
-            d[i] += c * s0[i];
-        }
-    }
-}
-
-/* One layer with a blur map: each run of pixels sharing a blend level is
- * filtered like a uniform blur with that level's taps. */
-static int
-varying_layer (const skc_engine *e, const skc_scale *sc,
-               skc_tile_scratch *scratch, int layer,
-               const float *in, float *out, size_t stride, int pw,
-               int channels, int x0, int x1, int y0, int y1)
-{
-  for (int y = y0; y < y1; y++)
-    {
-      const int *levels = scratch->level + (size_t) y * pw;
-      for (int x = x0; x < x1;)
-        {
-          int q = levels[x], end = x + 1;
-          while (end < x1 && levels[end] == q)
-            end++;
-          skc_layer_taps *taps = level_taps (e, sc, scratch, q);
-          if (!taps)
-            return 0;
-          uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
-                         y + 1);
-          x = end;
-        }
-    }
-  return 1;
-}
-
-static int
-floor_div (int a, int b)
-{
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/* The knots as taps on a prefix-sum block S (row y, column x of the scale
- * at S + (y - sy0) * s_stride + (x - sx0) * C), for outputs [x0, x1) x
- * [y0, y1) written to acc (origin ax0, ay0).  The loop of uniform_layer,
- * eight taps per pass then four: the same order for every value. */
-HOT_LOOP static void
-knots_run (const skc_layer_taps *taps, const float *S, size_t s_stride, int C,
+taps_run (const skc_layer_taps *taps, const float *S, size_t s_stride, int C,
            int sx0, int sy0, float *acc, size_t a_stride, int ax0, int ay0,
            int x0, int x1, int y0, int y1)
 {
@@ -515,256 +426,53 @@ knots_run (const skc_layer_taps *taps, const float *S, size_t s_stride, int C,
     }
 }
 
-/* Columns per knots_run call: the output run stays in L1 while every knot
- * streams over it (whole tile rows spill it: 2.5x slower here). */
-#define KNOTS_CHUNK 64
+/* Columns per taps_run call: the output run stays in L1 while every tap
+ * streams over it (whole tile rows spill it: 2.5x slower here for
+ * knots). */
+#define TAPS_CHUNK 64
 
-static void
-knots_apply (const skc_layer_taps *taps, const float *S, size_t s_stride, int C,
+void
+skc_taps_apply (const skc_layer_taps *taps, const float *S, size_t s_stride, int C,
              int sx0, int sy0, float *acc, size_t a_stride, int ax0, int ay0,
              int x0, int x1, int y0, int y1)
 {
-  for (int x = x0; x < x1; x += KNOTS_CHUNK)
-    knots_run (taps, S, s_stride, C, sx0, sy0, acc, a_stride, ax0, ay0, x,
-               x + KNOTS_CHUNK < x1 ? x + KNOTS_CHUNK : x1, y0, y1);
+  for (int x = x0; x < x1; x += TAPS_CHUNK)
+    taps_run (taps, S, s_stride, C, sx0, sy0, acc, a_stride, ax0, ay0, x,
+               x + TAPS_CHUNK < x1 ? x + TAPS_CHUNK : x1, y0, y1);
 }
 
-/* Rounding of a knots result is at most about 2^-24 x the sum of the
- * knots' |weights| x the largest |prefix sum| read; anything negative
- * within 64 times that is rounding of a non-negative result. */
-#define KNOTS_CLAMP_SCALE 0x1p-18f
-
-/* max (top, |v|) without libm's NaN rules (values here are finite), so
- * that it inlines and vectorises. */
-static inline float
-max_abs (float top, float v)
-{
-  float a = v < 0 ? -v : v;
-  return a > top ? a : top;
-}
-
-/* Prefix sums along `rows` rows of the padded input: row j of S is 0
- * followed by the running sums of `count` pixels from src + j * stride,
- * summed in double and stored as float; m[j] is the row's largest
- * |value|.  Four channels run as one vector and four rows at once, so
- * the double additions' latency overlaps. */
-HOT_LOOP static void
-prefix_rows (const float *src, size_t stride, int C, int count, int rows,
-             float *S, size_t s_stride, float *m)
-{
-  int j = 0;
-#if defined(__GNUC__)
-  typedef double v4d __attribute__ ((vector_size (32)));
-  typedef float  v4f __attribute__ ((vector_size (16)));
-  typedef int    v4i __attribute__ ((vector_size (16)));
-  if (C == 4)
-    for (; j + 4 <= rows; j += 4)
-      {
-        v4d run[4] = { { 0 } };
-        v4f top[4] = { { 0 } };
-        const float *in[4];
-        float       *out[4];
-        for (int k = 0; k < 4; k++)
-          {
-            in[k] = src + (size_t) (j + k) * stride;
-            out[k] = S + (size_t) (j + k) * s_stride;
-            memset (out[k], 0, 4 * sizeof (float));
-          }
-        for (int i = 0; i < count; i++)
-          for (int k = 0; k < 4; k++)
-            {
-              v4f x;
-              memcpy (&x, in[k] + (size_t) i * 4, sizeof x);
-              run[k] += __builtin_convertvector (x, v4d);
-              v4f v = __builtin_convertvector (run[k], v4f);
-              memcpy (out[k] + (size_t) (i + 1) * 4, &v, sizeof v);
-              v4i a = (v4i) v & 0x7fffffff, more = a > (v4i) top[k];
-              top[k] = (v4f) ((a & more) | ((v4i) top[k] & ~more));
-            }
-        for (int k = 0; k < 4; k++)
-          {
-            float t = top[k][0] > top[k][1] ? top[k][0] : top[k][1];
-            t = top[k][2] > t ? top[k][2] : t;
-            m[j + k] = top[k][3] > t ? top[k][3] : t;
-          }
-      }
-#endif
-  for (; j < rows; j++)
-    {
-      const float *in = src + (size_t) j * stride;
-      float       *d = S + (size_t) j * s_stride;
-      double       run[4] = { 0, 0, 0, 0 };
-      float        top = 0;
-      for (int c = 0; c < C; c++)
-        d[c] = 0;
-      for (int i = 0; i < count; i++)
-        for (int c = 0; c < C; c++)
-          {
-            run[c] += in[(size_t) i * C + c];
-            float v = (float) run[c];
-            d[(size_t) (i + 1) * C + c] = v;
-            top = max_abs (top, v);
-          }
-      m[j] = top;
-    }
-}
-
-/* One row of prefix sums down the columns: run += src, d = (float) run. */
-HOT_LOOP static void
-prefix_step (double *restrict run, const float *restrict src,
-             float *restrict d, size_t n)
-{
-  for (size_t q = 0; q < n; q++)
-    {
-      run[q] += src[q];
-      d[q] = (float) run[q];
-    }
-}
-
-/* Values in (-limit, 0) are rounding of a non-negative result: 0. */
-HOT_LOOP static void
-clamp_rounding (float *d, size_t n, float limit)
-{
-  for (size_t i = 0; i < n; i++)
-    d[i] = d[i] < 0 && d[i] > -limit ? 0.0f : d[i];
-}
-
-/* Knots filter over the tile: prefix sums of the padded input along the
- * axis, restarted on blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the
- * scale's origin and always computed over the whole block (so every value
- * and every clamp decision is the same whatever the tiling), summed in
- * double and stored as float; then the knots as taps on them, into acc
- * (lw x lh). */
-/* knots_apply with the scale's one filter (level NULL), or, for a blur
- * map, with each run of output pixels sharing a level (level: lw per row,
- * origin ax0, ay0) filtered with that level's table. */
+/* One layer of a uniform complex: out(x) = sum c * in(x - d) on rows
+ * [y0, y1) and columns [x0, x1) of the padded tile. */
 static void
-knots_apply_levels (const skc_scale *sc, const int *level, int lw,
-                    const float *S, size_t s_stride, int C, int sx0, int sy0,
-                    float *acc, size_t a_stride, int ax0, int ay0, int x0,
-                    int x1, int y0, int y1)
+uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
+               size_t stride, int channels, int x0, int x1, int y0, int y1)
 {
-  if (!level)
-    {
-      knots_apply (&sc->taps[0], S, s_stride, C, sx0, sy0, acc, a_stride, ax0,
-                   ay0, x0, x1, y0, y1);
-      return;
-    }
+  skc_taps_apply (taps, in, stride, channels, 0, 0, out, stride, 0, 0, x0, x1,
+                  y0, y1);
+}
+
+/* One layer with a blur map: each run of pixels sharing a blend level is
+ * filtered like a uniform blur with that level's taps. */
+static int
+varying_layer (const skc_engine *e, const skc_scale *sc,
+               skc_tile_scratch *scratch, int layer,
+               const float *in, float *out, size_t stride, int pw,
+               int channels, int x0, int x1, int y0, int y1)
+{
   for (int y = y0; y < y1; y++)
     {
-      const int *lv = level + (size_t) (y - ay0) * lw - ax0;
+      const int *levels = scratch->level + (size_t) y * pw;
       for (int x = x0; x < x1;)
         {
-          int q = lv[x], end = x + 1;
-          while (end < x1 && lv[end] == q)
+          int q = levels[x], end = x + 1;
+          while (end < x1 && levels[end] == q)
             end++;
-          knots_apply (&sc->knot_table[q], S, s_stride, C, sx0, sy0, acc,
-                       a_stride, ax0, ay0, x, end, y, y + 1);
+          skc_layer_taps *taps = level_taps (e, sc, scratch, q);
+          if (!taps)
+            return 0;
+          uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
+                         y + 1);
           x = end;
-        }
-    }
-}
-
-static int
-knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
-            int ly0, int lw, int lh, int pad_l, int pad_t, const int *level,
-            float *acc)
-{
-  const int h = sc->knot_half;
-  const int B = SKC_ENGINE_KNOTS_BLOCK;
-  const size_t stride = (size_t) pw * C;
-  const size_t a_stride = (size_t) lw * C;
-  const float *in = s->buffers[0];
-  const int rows = sc->knot_axis == SKC_KNOTS_ROWS;
-  /* S: rows axis, one block of columns for every row the taps read;
-     columns axis, one block of rows for every column. */
-  const int sw = rows ? B + 2 * h + 1 : lw + 2 * h;
-  const int sh = rows ? lh + 2 * h : B + 2 * h + 1;
-  const size_t s_stride = (size_t) sw * C;
-  const int lines = rows ? sh : sw;
-  if (!reserve (&s->buffers[1], &s->capacity[1], s_stride * sh)
-      || !reserve (&s->line_max, &s->line_max_capacity, (size_t) lines))
-    return 0;
-  if (!rows && s_stride > s->prefix_capacity)
-    {
-      double *p = realloc (s->prefix, s_stride * sizeof *p);
-      if (!p)
-        return 0;
-      s->prefix = p;
-      s->prefix_capacity = s_stride;
-    }
-  float *S = s->buffers[1];
-  float *m = s->line_max;
-  const float eps = KNOTS_CLAMP_SCALE * sc->knot_abs;
-  const int lo = rows ? lx0 : ly0, extent = rows ? lw : lh;
-  for (int b0 = floor_div (lo, B) * B; b0 < lo + extent; b0 += B)
-    {
-      int first = b0 > lo ? b0 : lo;
-      int last = b0 + B < lo + extent ? b0 + B : lo + extent;
-      if (rows)
-        {
-          /* S column i is the sum of columns b0 - h .. b0 - h - 1 + i. */
-          prefix_rows (in + (size_t) (pad_t - h) * stride
-                           + (size_t) (b0 - h - (lx0 - pad_l)) * C,
-                       stride, C, sw - 1, sh, S, s_stride, m);
-          knots_apply_levels (sc, level, lw, S, s_stride, C, b0 - h - 1,
-                              ly0 - h, acc, a_stride, lx0, ly0, first, last,
-                              ly0, ly0 + lh);
-          if (sc->knots_clamp)
-            for (int y = ly0; y < ly0 + lh; y++)
-              {
-                float top = 0;
-                for (int j = y - ly0; j <= y - ly0 + 2 * h; j++)
-                  top = top > m[j] ? top : m[j];
-                clamp_rounding (acc + (size_t) (y - ly0) * a_stride
-                                    + (size_t) (first - lx0) * C,
-                                (size_t) (last - first) * C, eps * top);
-              }
-        }
-      else
-        {
-          /* S row i is the sum of rows b0 - h .. b0 - h - 1 + i, over
-             columns lx0 - h .. lx0 + lw - 1 + h. */
-          double *run = s->prefix;
-          for (size_t q = 0; q < s_stride; q++)
-            run[q] = 0, S[q] = 0;
-          for (int x = 0; x < sw; x++)
-            m[x] = 0;
-          for (int i = 1; i < sh; i++)
-            {
-              const float *src
-                  = in + (size_t) (b0 - h - 1 + i - (ly0 - pad_t)) * stride
-                    + (size_t) (pad_l - h) * C;
-              float *d = S + (size_t) i * s_stride;
-              prefix_step (run, src, d, s_stride);
-              for (int x = 0; x < sw; x++)
-                for (int c = 0; c < C; c++)
-                  m[x] = max_abs (m[x], d[(size_t) x * C + c]);
-            }
-          knots_apply_levels (sc, level, lw, S, s_stride, C, lx0 - h,
-                              b0 - h - 1, acc, a_stride, lx0, ly0, lx0,
-                              lx0 + lw, first, last);
-          if (sc->knots_clamp)
-            {
-              /* Each output column's bound, once per block: m[x] becomes
-                 the largest over the columns its knots read. */
-              for (int x = 0; x < lw; x++)
-                {
-                  float top = 0;
-                  for (int j = x; j <= x + 2 * h; j++)
-                    top = top > m[j] ? top : m[j];
-                  m[x] = top;
-                }
-              for (int y = first; y < last; y++)
-                {
-                  float *d = acc + (size_t) (y - ly0) * a_stride;
-                  for (int x = 0; x < lw; x++)
-                    for (int c = 0; c < C; c++)
-                      if (d[(size_t) x * C + c] < 0
-                          && d[(size_t) x * C + c] > -eps * m[x])
-                        d[(size_t) x * C + c] = 0;
-                }
-            }
         }
     }
   return 1;
@@ -816,8 +524,8 @@ lowrank_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int ph,
  * made safe (a pixel with a non-finite channel becomes transparent black)
  * and highlight-boosted.  The inside part is copied in one go and checked
  * with a loop the compiler vectorises; the outside part repeats the edge. */
-static void
-prepare_row (const skc_engine *e, const skc_apply_request *rq, int y, int x0,
+void
+skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y, int x0,
              int n, float *dst)
 {
   const skc_view *in = &rq->input;
@@ -899,8 +607,8 @@ map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
 static int
 reserve_map_rows (skc_tile_scratch *s, int n, int f)
 {
-  return reserve (&s->map_row, &s->map_row_capacity, (size_t) n * f)
-         && reserve (&s->map_blocks, &s->map_blocks_capacity, (size_t) n);
+  return skc_tile_reserve (&s->map_row, &s->map_row_capacity, (size_t) n * f)
+         && skc_tile_reserve (&s->map_blocks, &s->map_blocks_capacity, (size_t) n);
 }
 
 /* d[i] += the f pixels of full row block i, for pw blocks. */
@@ -966,91 +674,6 @@ reserve_columns (skc_tile_scratch *s, size_t n)
   return 1;
 }
 
-/* The largest |value| an FFT cell takes unscaled: its transform sums
- * fewer than 2^20 of them (2^-20 of FLT_MAX leaves that room). */
-#define FFT_SAFE_MAX 0x1p107f
-
-/* b *= spectrum over n complex values. */
-HOT_LOOP static void
-multiply_spectrum (fftwf_complex *restrict b,
-                   const fftwf_complex *restrict spectrum, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    {
-      float re = b[i][0] * spectrum[i][0] - b[i][1] * spectrum[i][1];
-      float im = b[i][0] * spectrum[i][1] + b[i][1] * spectrum[i][0];
-      b[i][0] = re;
-      b[i][1] = im;
-    }
-}
-
-/* A tile of an FFT scale: its whole cell is transformed, channel by
- * channel (the same transform whatever part of the cell was asked for),
- * and the tile's part is written to dst (w x h x channels). */
-static int
-fft_tile (const skc_engine *e, const skc_scale *sc,
-          const skc_apply_request *rq, int x0, int y0, int w, int h,
-          skc_tile_scratch *s, float *dst)
-{
-  const int C = rq->channels, T = sc->fft_cell, k = sc->fft_half;
-  const int n0 = sc->fft_n0, n1 = sc->fft_n1;
-  const int cx = floor_div (x0, T) * T, cy = floor_div (y0, T) * T;
-  const int cw = rq->image_width - cx < T ? rq->image_width - cx : T;
-  const int ch = rq->image_height - cy < T ? rq->image_height - cy : T;
-  const int pw = cw + 2 * k, ph = ch + 2 * k;
-  const size_t stride = 2 * (size_t) (n1 / 2 + 1);
-  if (!s->fft_buffer)
-    s->fft_buffer = fftwf_malloc ((size_t) n0 * stride * sizeof (float));
-  if (!s->fft_buffer
-      || !reserve (&s->buffers[0], &s->capacity[0], (size_t) pw * ph * C))
-    return 0;
-  float *padded = s->buffers[0], *b = s->fft_buffer;
-  for (int j = 0; j < ph; j++)
-    prepare_row (e, rq, cy - k + j, cx - k, pw, padded + (size_t) j * pw * C);
-  for (int c = 0; c < C; c++)
-    {
-      float top = 0;
-      for (int j = 0; j < ph; j++)
-        {
-          float       *row = b + (size_t) j * stride;
-          const float *src = padded + (size_t) j * pw * C + c;
-          for (int i = 0; i < pw; i++)
-            {
-              row[i] = src[(size_t) i * C];
-              top = max_abs (top, row[i]);
-            }
-          memset (row + pw, 0, (stride - pw) * sizeof *row);
-        }
-      /* A transform sums the whole cell: values near FLT_MAX would
-         overflow it, so such a cell is scaled by a power of two (exact)
-         and back. */
-      int shift = 0;
-      if (top > FFT_SAFE_MAX)
-        {
-          shift = ilogbf (top) - ilogbf (FFT_SAFE_MAX);
-          for (int j = 0; j < ph; j++)
-            for (int i = 0; i < pw; i++)
-              b[(size_t) j * stride + i]
-                  = ldexpf (b[(size_t) j * stride + i], -shift);
-        }
-      memset (b + (size_t) ph * stride, 0,
-              (size_t) (n0 - ph) * stride * sizeof *b);
-      fftwf_execute_dft_r2c (sc->fft_forward, b, (fftwf_complex *) b);
-      multiply_spectrum ((fftwf_complex *) b, sc->fft_spectrum,
-                         (size_t) n0 * (n1 / 2 + 1));
-      fftwf_execute_dft_c2r (sc->fft_inverse, (fftwf_complex *) b, b);
-      for (int j = 0; j < h; j++)
-        {
-          const float *src = b + (size_t) (y0 - cy + j + k) * stride
-                             + (x0 - cx + k);
-          float *d = dst + (size_t) j * w * C + c;
-          for (int i = 0; i < w; i++)
-            d[(size_t) i * C] = shift ? ldexpf (src[i], shift) : src[i];
-        }
-    }
-  return 1;
-}
-
 /* A scale's values on its rectangle [lx0, lx0 + lw) x [ly0, ly0 + lh) (in
  * its own pixels, unclipped): written to `into` (lw x lh x channels) when
  * given and the filter is knots or separable; *values and *values_stride
@@ -1071,8 +694,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
       const int B = SKC_ENGINE_KNOTS_BLOCK, kh = sc->knot_half;
       const int rows = sc->knot_axis == SKC_KNOTS_ROWS;
       const int lo = rows ? lx0 : ly0, hi = lo + (rows ? lw : lh);
-      const int before = lo - floor_div (lo, B) * B + kh;
-      const int after = floor_div (hi - 1, B) * B + B + kh - hi;
+      const int before = lo - skc_floor_div (lo, B) * B + kh;
+      const int after = skc_floor_div (hi - 1, B) * B + B + kh - hi;
       pad_l = rows ? before : kh;
       pad_r = rows ? after : kh;
       pad_t = rows ? kh : before;
@@ -1081,8 +704,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
   const int    pw = lw + pad_l + pad_r, ph = lh + pad_t + pad_b;
   const size_t stride = (size_t) pw * C;
   const size_t need = stride * ph;
-  if (!reserve (&s->buffers[0], &s->capacity[0], need)
-      || !reserve (&s->buffers[1], &s->capacity[1], need))
+  if (!skc_tile_reserve (&s->buffers[0], &s->capacity[0], need)
+      || !skc_tile_reserve (&s->buffers[1], &s->capacity[1], need))
     return 0;
 
   /* Padded input at this scale: f x f block averages aligned to the image
@@ -1091,7 +714,7 @@ scale_values (const skc_engine *e, const skc_scale *sc,
   float      *full_row = NULL;
   if (f > 1)
     {
-      if (!reserve (&s->full_row, &s->full_row_capacity,
+      if (!skc_tile_reserve (&s->full_row, &s->full_row_capacity,
                     (size_t) pw * f * C))
         return 0;
       full_row = s->full_row;
@@ -1102,13 +725,13 @@ scale_values (const skc_engine *e, const skc_scale *sc,
       int    by = (ly0 - pad_t + j) * f, bx = (lx0 - pad_l) * f;
       if (f == 1)
         {
-          prepare_row (e, rq, by, bx, pw, d);
+          skc_prepare_row (e, rq, by, bx, pw, d);
           continue;
         }
       memset (d, 0, stride * sizeof *d);
       for (int v = 0; v < f; v++)
         {
-          prepare_row (e, rq, by + v, bx, pw * f, full_row);
+          skc_prepare_row (e, rq, by + v, bx, pw * f, full_row);
           add_blocks (full_row, d, pw, f, C);
         }
       for (size_t i = 0; i < stride; i++)
@@ -1122,7 +745,7 @@ scale_values (const skc_engine *e, const skc_scale *sc,
   if (sc->knots || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK))
     {
       /* At full resolution these write the tile's output directly. */
-      if (!into && !reserve (&s->coarse, &s->coarse_capacity,
+      if (!into && !skc_tile_reserve (&s->coarse, &s->coarse_capacity,
                              (size_t) lw * lh * C))
         return 0;
       lowrank_acc = into ? into : s->coarse;
@@ -1165,7 +788,7 @@ scale_values (const skc_engine *e, const skc_scale *sc,
             }
           level = s->level;
         }
-      int ok = sc->knots ? knots_tile (sc, s, pw, C, lx0, ly0, lw, lh,
+      int ok = sc->knots ? skc_knots_tile (sc, s, pw, C, lx0, ly0, lw, lh,
                                        pad_l, pad_t, level, lowrank_acc)
                          : lowrank_tile (sc, s, pw, ph, C, lw, lh,
                                          lowrank_acc);
@@ -1266,21 +889,21 @@ upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
                int gx0, int gy0, int f, int x0, int y0, int w, int h, int C,
                float *dst)
 {
-  const int first = floor_div (2 * x0 + 1 - f, 2 * f);
-  const int last = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 1;
-  if (!reserve (&s->between, &s->between_capacity,
+  const int first = skc_floor_div (2 * x0 + 1 - f, 2 * f);
+  const int last = skc_floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 1;
+  if (!skc_tile_reserve (&s->between, &s->between_capacity,
                 (size_t) (last - first + 1) * C)
       || (w > (int) s->column_capacity && !reserve_columns (s, (size_t) w)))
     return 0;
   for (int i = 0; i < w; i++)
     {
-      int tx = 2 * (x0 + i) + 1 - f, X = floor_div (tx, 2 * f);
+      int tx = 2 * (x0 + i) + 1 - f, X = skc_floor_div (tx, 2 * f);
       s->column[i] = X - first;
       s->column_weight[i] = (float) (tx - X * 2 * f) / (2 * f);
     }
   for (int j = 0; j < h; j++)
     {
-      int   ty = 2 * (y0 + j) + 1 - f, Y = floor_div (ty, 2 * f);
+      int   ty = 2 * (y0 + j) + 1 - f, Y = skc_floor_div (ty, 2 * f);
       float b = (float) (ty - Y * 2 * f) / (2 * f);
       const float *r0 = values + (size_t) (Y - gy0) * stride
                         + (size_t) (first - gx0) * C;
@@ -1297,10 +920,10 @@ static void
 coarse_rect (int f, int x0, int y0, int w, int h, int *lx0, int *ly0,
              int *lw, int *lh)
 {
-  *lx0 = floor_div (2 * x0 + 1 - f, 2 * f);
-  *ly0 = floor_div (2 * y0 + 1 - f, 2 * f);
-  *lw = floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - *lx0;
-  *lh = floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - *ly0;
+  *lx0 = skc_floor_div (2 * x0 + 1 - f, 2 * f);
+  *ly0 = skc_floor_div (2 * y0 + 1 - f, 2 * f);
+  *lw = skc_floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 2 - *lx0;
+  *lh = skc_floor_div (2 * (y0 + h - 1) + 1 - f, 2 * f) + 2 - *ly0;
 }
 
 /* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
@@ -1311,7 +934,7 @@ scale_tile (const skc_engine *e, const skc_scale *sc,
             skc_tile_scratch *s, float *dst)
 {
   if (sc->fft)
-    return fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
+    return skc_fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
   const int    C = rq->channels, f = sc->factor;
   const float *values = NULL;
   size_t       stride = 0;
@@ -1484,10 +1107,10 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   size_t    n = (size_t) w * h * C;
   /* Several scales (a map, or cat-eye at a large radius) share pixels. */
   int       need_weight = e->scale_count - e->first_scale > 1;
-  int ok = reserve (&worker->acc, &worker->acc_capacity, n)
-           && reserve (&worker->part, &worker->part_capacity, n)
+  int ok = skc_tile_reserve (&worker->acc, &worker->acc_capacity, n)
+           && skc_tile_reserve (&worker->part, &worker->part_capacity, n)
            && (!need_weight
-               || reserve (&worker->weight, &worker->weight_capacity,
+               || skc_tile_reserve (&worker->weight, &worker->weight_capacity,
                            (size_t) w * h));
   float *acc = worker->acc, *part = worker->part;
   float *weight = need_weight ? worker->weight : NULL;
@@ -1495,7 +1118,7 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   float *radius = NULL;
   if (ok && weight)
     {
-      ok = reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
+      ok = skc_tile_reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
       radius = worker->radius;
       float last_value = NAN, last_radius = 0;
       const skc_view *m = &rq->map;
@@ -1768,11 +1391,11 @@ plan_coarse_planes (tile_job *job)
                            * sizeof *pl->values);
       if (!pl->values)
         return 0;
-      job->cell_x0[k] = floor_div (pl->x0, COARSE_CELL);
-      job->cell_y0[k] = floor_div (pl->y0, COARSE_CELL);
-      job->cells_x[k] = floor_div (pl->x0 + pl->width - 1, COARSE_CELL)
+      job->cell_x0[k] = skc_floor_div (pl->x0, COARSE_CELL);
+      job->cell_y0[k] = skc_floor_div (pl->y0, COARSE_CELL);
+      job->cells_x[k] = skc_floor_div (pl->x0 + pl->width - 1, COARSE_CELL)
                         - job->cell_x0[k] + 1;
-      int cells_y = floor_div (pl->y0 + pl->height - 1, COARSE_CELL)
+      int cells_y = skc_floor_div (pl->y0 + pl->height - 1, COARSE_CELL)
                     - job->cell_y0[k] + 1;
       cells += job->cells_x[k] * cells_y;
       job->first_cell[k + 1] = cells;
@@ -1793,8 +1416,8 @@ run_tile (void *user, int index, int worker)
   /* Tiles are the cells of a grid aligned to the image origin, so that
      most start on a knots block whatever region is asked for. */
   int T = e->tile;
-  int cx = floor_div (rq->output.x, T) + index % job->tiles_x;
-  int cy = floor_div (rq->output.y, T) + index / job->tiles_x;
+  int cx = skc_floor_div (rq->output.x, T) + index % job->tiles_x;
+  int cy = skc_floor_div (rq->output.y, T) + index / job->tiles_x;
   int x0 = cx * T > rq->output.x ? cx * T : rq->output.x;
   int y0 = cy * T > rq->output.y ? cy * T : rq->output.y;
   int x1 = rq->output.x + rq->output.width, y1 = rq->output.y + rq->output.height;
@@ -1919,10 +1542,10 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   tile_job job = { .engine = e, .request = rq };
   atomic_init (&job.failed, 0);
   const int T = e->tile;
-  job.tiles_x = floor_div (rq->output.x + rq->output.width - 1, T)
-                - floor_div (rq->output.x, T) + 1;
-  int tiles_y = floor_div (rq->output.y + rq->output.height - 1, T)
-                - floor_div (rq->output.y, T) + 1;
+  job.tiles_x = skc_floor_div (rq->output.x + rq->output.width - 1, T)
+                - skc_floor_div (rq->output.x, T) + 1;
+  int tiles_y = skc_floor_div (rq->output.y + rq->output.height - 1, T)
+                - skc_floor_div (rq->output.y, T) + 1;
   int tiles = job.tiles_x * tiles_y;
   int workers = skc_parallel_workers (tiles, e->params.threads);
   job.workers = calloc (workers, sizeof *job.workers);
