@@ -603,6 +603,20 @@ map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
     out[i] *= block_weight;
 }
 
+/* Grows the scratch's pixel codes to n; 0 when out of memory. */
+static int
+reserve_levels (skc_tile_scratch *s, size_t n)
+{
+  if (n <= s->level_capacity)
+    return 1;
+  int *lv = realloc (s->level, n * sizeof *lv);
+  if (!lv)
+    return 0;
+  s->level = lv;
+  s->level_capacity = n;
+  return 1;
+}
+
 /* Reserves the map rows of n blocks of f pixels in the scratch. */
 static int
 reserve_map_rows (skc_tile_scratch *s, int n, int f)
@@ -754,16 +768,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
         {
           /* Each output pixel's table: its radius (block-averaged map on
              coarse scales) to the nearest level this scale has. */
-          size_t n = (size_t) lw * lh;
-          if (n > s->level_capacity)
-            {
-              int *lv = realloc (s->level, n * sizeof *lv);
-              if (!lv)
-                return 0;
-              s->level = lv;
-              s->level_capacity = n;
-            }
-          if (!reserve_map_rows (s, lw, f))
+          if (!reserve_levels (s, (size_t) lw * lh)
+              || !reserve_map_rows (s, lw, f))
             return 0;
           float last_value = NAN;
           int last_level = 0;
@@ -805,15 +811,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
           /* Pixel codes: the blend level from the map (block averages on
              coarse scales; the uniform radius without a map), the cat-eye
              amount and the angle of the block's centre. */
-          size_t n = (size_t) pw * ph;
-          if (n > s->level_capacity)
-            {
-              int *lv = realloc (s->level, n * sizeof *lv);
-              if (!lv)
-                return 0;
-              s->level = lv;
-              s->level_capacity = n;
-            }
+          if (!reserve_levels (s, (size_t) pw * ph))
+            return 0;
           /* Maps repeat values (constant rows, 8-bit sources): the level of
              the previous value is reused, computed the same way. */
           const int map_rows = !sc->filter && e->with_map;
@@ -1233,19 +1232,50 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   return ok;
 }
 
+/* The cells of side `size`, on a grid aligned to the origin, that meet
+ * the rectangle [x, x + w) x [y, y + h): across x down of them from cell
+ * (first_x, first_y). */
+typedef struct
+{
+  int size, first_x, first_y, across, down;
+  int x, y, w, h;
+} cell_grid;
+
+static cell_grid
+grid_over (int size, int x, int y, int w, int h)
+{
+  cell_grid g = { size, skc_floor_div (x, size), skc_floor_div (y, size), 0,
+                  0, x, y, w, h };
+  g.across = skc_floor_div (x + w - 1, size) - g.first_x + 1;
+  g.down = skc_floor_div (y + h - 1, size) - g.first_y + 1;
+  return g;
+}
+
+/* Cell `index` (row by row) clipped to the rectangle: [*x0, *x1) x
+ * [*y0, *y1). */
+static void
+grid_cell (const cell_grid *g, int index, int *x0, int *y0, int *x1, int *y1)
+{
+  int cx = (g->first_x + index % g->across) * g->size;
+  int cy = (g->first_y + index / g->across) * g->size;
+  *x0 = cx > g->x ? cx : g->x;
+  *y0 = cy > g->y ? cy : g->y;
+  *x1 = cx + g->size < g->x + g->w ? cx + g->size : g->x + g->w;
+  *y1 = cy + g->size < g->y + g->h ? cy + g->size : g->y + g->h;
+}
+
 typedef struct
 {
   const skc_engine        *engine;
   const skc_apply_request *request;
-  int                      tiles_x;
+  cell_grid                tiles; /* over the output, e->tile wide */
   atomic_int               failed;
   engine_worker           *workers;
   coarse_plane             planes[SKC_ENGINE_MAX_SCALES];
-  /* Coarse cells: scale k's are numbered from first_cell[k], its grid
-     cells_x[k] wide starting at cell (cell_x0[k], cell_y0[k]). */
-  int first_cell[SKC_ENGINE_MAX_SCALES + 1];
-  int cells_x[SKC_ENGINE_MAX_SCALES];
-  int cell_x0[SKC_ENGINE_MAX_SCALES], cell_y0[SKC_ENGINE_MAX_SCALES];
+  /* Coarse cells: scale k's are numbered from first_cell[k], on the grid
+     cells[k] over its plane. */
+  int       first_cell[SKC_ENGINE_MAX_SCALES + 1];
+  cell_grid cells[SKC_ENGINE_MAX_SCALES];
   /* Per output row y (from the output's top) and scale k: the first and
      one past the last column with weight there, at
      row_use[(y * SKC_ENGINE_MAX_SCALES + k) * 2] (empty: first >= last). */
@@ -1307,6 +1337,15 @@ find_row_use (void *user, int index)
     }
 }
 
+/* Whether the call failed or was cancelled: work items then stop. */
+static int
+job_stopped (tile_job *job)
+{
+  const skc_engine *e = job->engine;
+  return atomic_load (&job->failed)
+         || (e->params.cancel && atomic_load (e->params.cancel));
+}
+
 /* One coarse cell of one scale into its plane (zeros where unused). */
 static void
 run_coarse_cell (void *user, int index, int worker)
@@ -1314,8 +1353,7 @@ run_coarse_cell (void *user, int index, int worker)
   tile_job                *job = user;
   const skc_engine        *e = job->engine;
   const skc_apply_request *rq = job->request;
-  if (atomic_load (&job->failed)
-      || (e->params.cancel && atomic_load (e->params.cancel)))
+  if (job_stopped (job))
     return;
   int k = e->first_scale;
   while (index >= job->first_cell[k + 1])
@@ -1323,13 +1361,8 @@ run_coarse_cell (void *user, int index, int worker)
   int                 cell = index - job->first_cell[k];
   const coarse_plane *pl = &job->planes[k];
   const int           C = rq->channels;
-  int cx0 = (job->cell_x0[k] + cell % job->cells_x[k]) * COARSE_CELL;
-  int cy0 = (job->cell_y0[k] + cell / job->cells_x[k]) * COARSE_CELL;
-  int cx1 = cx0 + COARSE_CELL, cy1 = cy0 + COARSE_CELL;
-  cx0 = cx0 > pl->x0 ? cx0 : pl->x0;
-  cy0 = cy0 > pl->y0 ? cy0 : pl->y0;
-  cx1 = cx1 < pl->x0 + pl->width ? cx1 : pl->x0 + pl->width;
-  cy1 = cy1 < pl->y0 + pl->height ? cy1 : pl->y0 + pl->height;
+  int                 cx0, cy0, cx1, cy1;
+  grid_cell (&job->cells[k], cell, &cx0, &cy0, &cx1, &cy1);
   const size_t stride = (size_t) pl->width * C;
   float *dst = pl->values + (size_t) (cy0 - pl->y0) * stride
                + (size_t) (cx0 - pl->x0) * C;
@@ -1391,13 +1424,9 @@ plan_coarse_planes (tile_job *job)
                            * sizeof *pl->values);
       if (!pl->values)
         return 0;
-      job->cell_x0[k] = skc_floor_div (pl->x0, COARSE_CELL);
-      job->cell_y0[k] = skc_floor_div (pl->y0, COARSE_CELL);
-      job->cells_x[k] = skc_floor_div (pl->x0 + pl->width - 1, COARSE_CELL)
-                        - job->cell_x0[k] + 1;
-      int cells_y = skc_floor_div (pl->y0 + pl->height - 1, COARSE_CELL)
-                    - job->cell_y0[k] + 1;
-      cells += job->cells_x[k] * cells_y;
+      job->cells[k] = grid_over (COARSE_CELL, pl->x0, pl->y0, pl->width,
+                                 pl->height);
+      cells += job->cells[k].across * job->cells[k].down;
       job->first_cell[k + 1] = cells;
     }
   return 1;
@@ -1407,24 +1436,15 @@ plan_coarse_planes (tile_job *job)
 static void
 run_tile (void *user, int index, int worker)
 {
-  tile_job                *job = user;
-  const skc_apply_request *rq = job->request;
-  const skc_engine        *e = job->engine;
-  if (atomic_load (&job->failed)
-      || (e->params.cancel && atomic_load (e->params.cancel)))
+  tile_job *job = user;
+  if (job_stopped (job))
     return;
   /* Tiles are the cells of a grid aligned to the image origin, so that
      most start on a knots block whatever region is asked for. */
-  int T = e->tile;
-  int cx = skc_floor_div (rq->output.x, T) + index % job->tiles_x;
-  int cy = skc_floor_div (rq->output.y, T) + index / job->tiles_x;
-  int x0 = cx * T > rq->output.x ? cx * T : rq->output.x;
-  int y0 = cy * T > rq->output.y ? cy * T : rq->output.y;
-  int x1 = rq->output.x + rq->output.width, y1 = rq->output.y + rq->output.height;
-  int w = ((cx + 1) * T < x1 ? (cx + 1) * T : x1) - x0;
-  int h = ((cy + 1) * T < y1 ? (cy + 1) * T : y1) - y0;
-  if (!engine_tile (e, rq, job->planes, job->row_use, x0, y0, w, h,
-                    &job->workers[worker]))
+  int x0, y0, x1, y1;
+  grid_cell (&job->tiles, index, &x0, &y0, &x1, &y1);
+  if (!engine_tile (job->engine, job->request, job->planes, job->row_use, x0,
+                    y0, x1 - x0, y1 - y0, &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
 
@@ -1541,12 +1561,9 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
 
   tile_job job = { .engine = e, .request = rq };
   atomic_init (&job.failed, 0);
-  const int T = e->tile;
-  job.tiles_x = skc_floor_div (rq->output.x + rq->output.width - 1, T)
-                - skc_floor_div (rq->output.x, T) + 1;
-  int tiles_y = skc_floor_div (rq->output.y + rq->output.height - 1, T)
-                - skc_floor_div (rq->output.y, T) + 1;
-  int tiles = job.tiles_x * tiles_y;
+  job.tiles = grid_over (e->tile, rq->output.x, rq->output.y,
+                         rq->output.width, rq->output.height);
+  int tiles = job.tiles.across * job.tiles.down;
   int workers = skc_parallel_workers (tiles, e->params.threads);
   job.workers = calloc (workers, sizeof *job.workers);
   if (!job.workers)
