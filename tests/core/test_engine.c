@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "internal.h"
 #include "skc/skc.h"
+#include "truth.h"
 
 static skc_cache *cache;
 
@@ -49,25 +50,6 @@ make_engine (const char *spec, double radius, int with_map, int threads)
   return e;
 }
 
-static int
-clampi (int v, int n)
-{
-  return v < 0 ? 0 : v >= n ? n - 1 : v;
-}
-
-static double
-dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
-{
-  int    h = k->width / 2;
-  double acc = 0;
-  for (int ky = 0; ky < k->height; ky++)
-    for (int kx = 0; kx < k->width; kx++)
-      acc += *skc_image_pixel (k, kx, ky)
-             * skc_image_pixel (in, clampi (x - (kx - h), in->width),
-                                clampi (y - (ky - h), in->height))[c];
-  return acc;
-}
-
 static void
 test_uniform_matches_dense (void)
 {
@@ -90,25 +72,7 @@ test_uniform_matches_dense (void)
   skc_engine_free (e);
 }
 
-/* A tilt-shift map: 0 in a band around the middle row, growing linearly
- * to 1 at the top and bottom. */
-static skc_image
-tilt_shift_map (int w, int h)
-{
-  skc_image m = { 0 };
-  skc_image_alloc (&m, w, h, 1);
-  for (int y = 0; y < h; y++)
-    {
-      double d = fabs (y - h / 2.0) / (h / 2.0);
-      double v = d < 0.15 ? 0 : (d - 0.15) / 0.85;
-      for (int x = 0; x < w; x++)
-        *skc_image_pixel (&m, x, y) = (float) v;
-    }
-  return m;
-}
-
-/* Brute-force truth: every pixel gathers with the dense target kernel of
- * its own radius. */
+/* Brute-force truth (truth.h) of a tilt-shift blur reaching rmax. */
 static double
 tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
 {
@@ -119,30 +83,11 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
     return NAN;
   skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
   CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
-  skc_shape s;
-  skc_shape_parse (spec, &s, NULL);
-  int    margin = (int) ceil (rmax);
-  double sse = 0;
-  long   n = 0;
-  for (int y = margin; y < photo->height - margin; y++)
-    {
-      double    r = rmax * *skc_image_pixel (&map, 0, y);
-      skc_image k = { 0 };
-      skc_shape_render (&s, r, 0, &k, NULL);
-      for (int x = margin; x < photo->width - margin; x++)
-        for (int c = 0; c < photo->channels; c++)
-          {
-            double d = skc_image_pixel (&out, x, y)[c]
-                       - dense_at (&k, photo, x, y, c);
-            sse += d * d;
-            n++;
-          }
-      skc_image_free (&k);
-    }
+  double psnr = tilt_shift_truth_psnr (&out, photo, &map, spec, rmax);
   skc_image_free (&map);
   skc_image_free (&out);
   skc_engine_free (e);
-  return -10 * log10 (sse / n);
+  return psnr;
 }
 
 /* Naive reference of the blur-map cascade: every layer on the whole

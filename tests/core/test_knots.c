@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "skc/knots.h"
 #include "skc/skc.h"
+#include "truth.h"
 
 static skc_image
 shape_target (const char *spec, double radius, int size)
@@ -180,30 +181,6 @@ test_exact_equals_target (void)
 }
 
 /* ---- Apply: dense convolution with the rendered kernel. ---- */
-
-static int
-clampi (int v, int n)
-{
-  return v < 0 ? 0 : v >= n ? n - 1 : v;
-}
-
-/* Dense convolution in double with clamped edges. */
-static double
-dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
-{
-  int h = k->width / 2;
-  double acc = 0;
-  for (int ky = 0; ky < k->height; ky++)
-    for (int kx = 0; kx < k->width; kx++)
-      {
-        float w = *skc_image_pixel (k, kx, ky);
-        if (w != 0)
-          acc += (double) w
-                 * skc_image_pixel (in, clampi (x - (kx - h), in->width),
-                                    clampi (y - (ky - h), in->height))[c];
-      }
-  return acc;
-}
 
 static skc_image
 random_image (int w, int h, int channels, uint64_t seed)
@@ -543,47 +520,13 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo,
   skc_engine *e = map_engine (spec, rmax, 2, knots);
   if (!e)
     return NAN;
-  int w = photo->width, h = photo->height;
-  skc_image map = { 0 }, out = { 0 };
-  skc_image_alloc (&map, w, h, 1);
-  for (int y = 0; y < h; y++)
-    {
-      double d = fabs (y - h / 2.0) / (h / 2.0);
-      for (int x = 0; x < w; x++)
-        *skc_image_pixel (&map, x, y)
-            = (float) (d < 0.15 ? 0 : (d - 0.15) / 0.85);
-    }
+  skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
   CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
-  skc_shape s;
-  skc_shape_parse (spec, &s, NULL);
-  int margin = (int) ceil (rmax);
-  double sse = 0;
-  long n = 0;
-  for (int y = margin; out.data && y < h - margin; y++)
-    {
-      double r = rmax * *skc_image_pixel (&map, 0, y);
-      skc_image k = { 0 };
-      if (r > 0)
-        skc_shape_render (&s, r, 0, &k, NULL);
-      else
-        {
-          skc_image_alloc (&k, 1, 1, 1);
-          k.data[0] = 1;
-        }
-      for (int x = margin; x < w - margin; x++)
-        for (int c = 0; c < photo->channels; c++)
-          {
-            double d = skc_image_pixel (&out, x, y)[c]
-                       - dense_at (&k, photo, x, y, c);
-            sse += d * d;
-            n++;
-          }
-      skc_image_free (&k);
-    }
+  double psnr = tilt_shift_truth_psnr (&out, photo, &map, spec, rmax);
   skc_image_free (&map);
   skc_image_free (&out);
   skc_engine_free (e);
-  return -10 * log10 (sse / n);
+  return psnr;
 }
 
 static void
