@@ -285,30 +285,8 @@ test_identity (skc_engine *e1, skc_engine *e3, const char *what)
                         == 0,
              "%s: 1 vs 3 threads differ", what);
   skc_image pieces = { 0 };
-  skc_image_alloc (&pieces, w, h, C);
-  int R = skc_engine_reach (e3);
   int cuts_x[] = { 0, 37, 200, w }, cuts_y[] = { 0, 101, 102, h };
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      {
-        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
-        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
-        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
-        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
-        skc_apply_request rq = {
-          .image_width = w,
-          .image_height = h,
-          .channels = C,
-          .alpha = alpha,
-          .input = { skc_image_pixel (&in, ix0, iy0), in.stride, ix0, iy0,
-                     ix1 - ix0, iy1 - iy0 },
-          .output = { skc_image_pixel (&pieces, x0, y0), pieces.stride, x0, y0,
-                      x1 - x0, y1 - y0 },
-        };
-        skc_error err;
-        if (!CHECK (skc_engine_process (e3, &rq, &err) == SKC_OK))
-          fprintf (stderr, "     %s\n", err.message);
-      }
+  CHECK (apply_in_pieces (e3, &in, alpha, NULL, cuts_x, cuts_y, &pieces));
   CHECK_MSG (whole.data
                  && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
                         == 0,
@@ -574,30 +552,8 @@ test_map_identity (double radius)
                  && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
                         == 0,
              "knots map R=%g: 1 vs 3 threads differ", radius);
-  skc_image_alloc (&pieces, w, h, C);
-  int R = skc_engine_reach (e3);
   int cuts_x[] = { 0, 41, 170, w }, cuts_y[] = { 0, 99, 100, h };
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      {
-        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
-        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
-        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
-        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
-        skc_apply_request rq = {
-          .image_width = w,
-          .image_height = h,
-          .channels = C,
-          .alpha = alpha,
-          .input = { skc_image_pixel (&in, ix0, iy0), in.stride, ix0, iy0,
-                     ix1 - ix0, iy1 - iy0 },
-          .map = { skc_image_pixel (&map, ix0, iy0), map.stride, ix0, iy0,
-                   ix1 - ix0, iy1 - iy0 },
-          .output = { skc_image_pixel (&pieces, x0, y0), pieces.stride, x0, y0,
-                      x1 - x0, y1 - y0 },
-        };
-        CHECK (skc_engine_process (e3, &rq, NULL) == SKC_OK);
-      }
+  CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
   CHECK_MSG (whole.data
                  && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
                         == 0,

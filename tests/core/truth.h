@@ -6,7 +6,9 @@
 #define SKC_TEST_TRUTH_H
 
 #include <math.h>
+#include <stdio.h>
 
+#include "check.h"
 #include "skc/skc.h"
 
 static inline int
@@ -85,6 +87,50 @@ tilt_shift_truth_psnr (const skc_image *out, const skc_image *photo,
       skc_image_free (&k);
     }
   return -10 * log10 (sse / n);
+}
+
+/* Blurs `in` (alpha as in skc_apply_image; map NULL or the image's size)
+ * into `pieces` (allocated here) as nine regions cut at cuts_x[1..2] and
+ * cuts_y[1..2] (cuts_x[3], cuts_y[3]: the image's size), each handed
+ * exactly its engine's reach of margin; each call is checked (a failure's
+ * message printed), and 0 returned if one failed. */
+static inline int
+apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
+                 const skc_image *map, const int cuts_x[4],
+                 const int cuts_y[4], skc_image *pieces)
+{
+  int w = in->width, h = in->height, ok = 1;
+  int R = skc_engine_reach (e);
+  if (skc_image_alloc (pieces, w, h, in->channels) != SKC_OK)
+    return 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      {
+        int x0 = cuts_x[i], x1 = cuts_x[i + 1];
+        int y0 = cuts_y[j], y1 = cuts_y[j + 1];
+        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
+        skc_apply_request rq = {
+          .image_width = w,
+          .image_height = h,
+          .channels = in->channels,
+          .alpha = alpha,
+          .input = { skc_image_pixel (in, ix0, iy0), in->stride, ix0, iy0,
+                     ix1 - ix0, iy1 - iy0 },
+          .output = { skc_image_pixel (pieces, x0, y0), pieces->stride, x0,
+                      y0, x1 - x0, y1 - y0 },
+        };
+        if (map)
+          rq.map = (skc_view) { skc_image_pixel (map, ix0, iy0), map->stride,
+                                ix0, iy0, ix1 - ix0, iy1 - iy0 };
+        skc_error err;
+        if (!CHECK (skc_engine_process (e, &rq, &err) == SKC_OK))
+          {
+            fprintf (stderr, "     region %d,%d: %s\n", x0, y0, err.message);
+            ok = 0;
+          }
+      }
+  return ok;
 }
 
 #endif
