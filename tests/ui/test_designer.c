@@ -16,27 +16,13 @@
 #include <gtk/gtk.h>
 
 #include "designer.h"
+#include "ui_check.h"
 #include "skc/fit.h"
 #include "skc/imagefile.h"
 
 #define GTK_NAME (GTK_CHECK_VERSION (3, 0, 0) ? "gtk3" : "gtk2")
 /* The main loop may not stall longer than this (the bound). */
 #define MAX_STALL_MS 100.0
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-  do                                                                         \
-    {                                                                        \
-      if (!(cond))                                                           \
-        {                                                                    \
-          failures++;                                                        \
-          printf ("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-          printf (__VA_ARGS__);                                              \
-          printf ("\n");                                                     \
-        }                                                                    \
-    }                                                                        \
-  while (0)
 
 static GtkWidget *window, *designer, *canvas;
 static int        changed_count, fitted_count;

@@ -15,21 +15,7 @@
 #include <gdk/gdkkeysyms.h>
 
 #include "map-painter.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-  do                                                                         \
-    {                                                                        \
-      if (!(cond))                                                           \
-        {                                                                    \
-          failures++;                                                        \
-          printf ("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-          printf (__VA_ARGS__);                                              \
-          printf ("\n");                                                     \
-        }                                                                    \
-    }                                                                        \
-  while (0)
+#include "ui_check.h"
 
 static GtkWidget *painter, *canvas, *window;
 static int        W, H; /* the image's size */
