@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "map-painter-private.h"
 
+#include "compat.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -280,27 +282,19 @@ render (SkcMapPainter *self, cairo_t *cr, const GdkRectangle *clip)
   render_marks (self, cr);
 }
 
-#if GTK_CHECK_VERSION(3, 0, 0)
+/* The clip's whole-pixel extents, as GTK 3's gdk_cairo_get_clip_rectangle
+ * gives them (GTK 2 has no such call). */
 static gboolean
-canvas_draw (GtkWidget *canvas, cairo_t *cr, SkcMapPainter *self)
+canvas_draw (GtkWidget *canvas, cairo_t *cr, gpointer data)
 {
-  GdkRectangle clip;
-  if (gdk_cairo_get_clip_rectangle (cr, &clip))
-    render (self, cr, &clip);
+  double x1, y1, x2, y2;
+  cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
+  GdkRectangle clip = { (int) floor (x1), (int) floor (y1), 0, 0 };
+  clip.width = (int) ceil (x2) - clip.x;
+  clip.height = (int) ceil (y2) - clip.y;
+  render (data, cr, &clip);
   return TRUE;
 }
-#else
-static gboolean
-canvas_expose (GtkWidget *canvas, GdkEventExpose *event, SkcMapPainter *self)
-{
-  cairo_t *cr = gdk_cairo_create (gtk_widget_get_window (canvas));
-  gdk_cairo_region (cr, event->region);
-  cairo_clip (cr);
-  render (self, cr, &event->area);
-  cairo_destroy (cr);
-  return TRUE;
-}
-#endif
 
 /* ---- map edits ---- */
 
@@ -695,12 +689,7 @@ skc_map_painter_init (SkcMapPainter *self)
                            | GDK_POINTER_MOTION_MASK | GDK_SCROLL_MASK
                            | GDK_KEY_PRESS_MASK | GDK_KEY_RELEASE_MASK
                            | GDK_ENTER_NOTIFY_MASK | GDK_LEAVE_NOTIFY_MASK);
-#if GTK_CHECK_VERSION(3, 0, 0)
-  g_signal_connect (self->canvas, "draw", G_CALLBACK (canvas_draw), self);
-#else
-  g_signal_connect (self->canvas, "expose-event", G_CALLBACK (canvas_expose),
-                    self);
-#endif
+  skc_ui_connect_draw (self->canvas, canvas_draw, self);
   g_signal_connect (self->canvas, "button-press-event",
                     G_CALLBACK (canvas_press), self);
   g_signal_connect (self->canvas, "button-release-event",
