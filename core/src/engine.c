@@ -266,6 +266,38 @@ static const double knots_normal_steps[] = { 3.0, 3.5, 4.0, 4.5,
  * 0.28 s); full resolution only. */
 #define FFT_COST_MACS 180
 
+/* What a filter costs the engine: MACs per pixel and channel, a separable
+ * filter's weighed by SEPARABLE_COST_FACTOR. */
+static double
+filter_cost (const skc_filter *f)
+{
+  double macs = (double) skc_filter_macs (f);
+  return f->kind == SKC_FILTER_LOWRANK ? SEPARABLE_COST_FACTOR * macs : macs;
+}
+
+/* The rank-1 separable filter of `target` when it is exact
+ * (SEPARABLE_EXACT_ERROR) and costs less than `ceiling`; else NULL. */
+static skc_filter *
+exact_separable_below (const skc_image *target, double ceiling)
+{
+  skc_image effective = { 0 };
+  skc_filter *f = NULL;
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.method = SKC_METHOD_LOWRANK;
+  opts.rank = 1;
+  if (skc_fit (target, &opts, &f, NULL, NULL) != SKC_OK
+      || skc_filter_render (f, &effective) != SKC_OK
+      || skc_kernel_error (&effective, target) > SEPARABLE_EXACT_ERROR
+      || filter_cost (f) >= ceiling)
+    {
+      skc_filter_free (f);
+      f = NULL;
+    }
+  skc_image_free (&effective);
+  return f;
+}
+
 /* Knots for a flat target at this quality, or NULL (and no error) when
  * the target is not flat or a separable filter does better. */
 static skc_result
@@ -315,21 +347,15 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
 
   /* Separable targets (squares, small Gaussians): rank 1 if it is exact
      and cheaper. */
-  skc_filter *separable = NULL;
-  skc_fit_options opts;
-  skc_fit_options_init (&opts);
-  opts.method = SKC_METHOD_LOWRANK;
-  opts.rank = 1;
-  if (r == SKC_OK && skc_fit (&target, &opts, &separable, NULL, NULL) == SKC_OK
-      && skc_filter_render (separable, &effective) == SKC_OK
-      && skc_kernel_error (&effective, &target) <= SEPARABLE_EXACT_ERROR
-      && SEPARABLE_COST_FACTOR * skc_filter_macs (separable)
-             < skc_filter_macs (knots))
+  skc_filter *separable = r == SKC_OK && knots
+                              ? exact_separable_below (&target,
+                                                       filter_cost (knots))
+                              : NULL;
+  if (separable)
     {
       skc_filter_free (knots);
       knots = NULL;
     }
-  skc_image_free (&effective);
   skc_filter_free (separable);
   skc_image_free (&target);
   if (r != SKC_OK || !knots)
@@ -357,33 +383,8 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
  * otherwise the bilinear complex sets the level, and a whole-pixel
  * complex or a rank-1/2 separable filter replaces it when close enough and
  * cheaper (MACs per pixel and channel).  Swirl turns offsets off the pixel
- * grid, so it always gets the bilinear fit. */
-/* The separable rank-1 filter of the target at `radius` when it is exact
- * (SEPARABLE_EXACT_ERROR) and, weighed by SEPARABLE_COST_FACTOR, costs
- * less than `ceiling` MACs; else NULL. */
-static skc_filter *
-exact_separable_below (const skc_params *p, double radius, double ceiling)
-{
-  skc_image target = { 0 }, effective = { 0 };
-  skc_filter *f = NULL;
-  skc_fit_options opts;
-  skc_fit_options_init (&opts);
-  opts.method = SKC_METHOD_LOWRANK;
-  opts.rank = 1;
-  if (make_target (p, radius, 0, &target, NULL) != SKC_OK
-      || skc_fit (&target, &opts, &f, NULL, NULL) != SKC_OK
-      || skc_filter_render (f, &effective) != SKC_OK
-      || skc_kernel_error (&effective, &target) > SEPARABLE_EXACT_ERROR
-      || SEPARABLE_COST_FACTOR * skc_filter_macs (f) >= ceiling)
-    {
-      skc_filter_free (f);
-      f = NULL;
-    }
-  skc_image_free (&target);
-  skc_image_free (&effective);
-  return f;
-}
-
+ * grid, so it always gets the bilinear fit.  fft_cost is what an FFT would
+ * cost (0: none); *out stays NULL when no sparse filter could beat it. */
 static skc_result
 plan_uniform (const skc_params *p, double radius, long fft_cost,
               skc_filter **out, char *plan, size_t plan_len, skc_error *err)
@@ -398,9 +399,14 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
      when an FFT is cheaper still, only an exact separable filter can beat
      it, and nothing needs fitting. */
   long complex_floor = 4L * samples_per_layer (p->quality);
-  if (p->swirl <= 0 && fft_cost > 0 && fft_cost < complex_floor)
+  if (fft_cost > 0 && fft_cost < complex_floor)
     {
-      *out = exact_separable_below (p, radius, (double) fft_cost);
+      skc_image target = { 0 };
+      skc_result r = make_target (p, radius, 0, &target, err);
+      if (r != SKC_OK)
+        return r;
+      *out = exact_separable_below (&target, (double) fft_cost);
+      skc_image_free (&target);
       snprintf (plan, plan_len,
                 *out ? "separable rank 1 (exact, cheaper than an FFT)"
                      : "no sparse filter at %s quality costs less than an "
@@ -452,7 +458,7 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
         if (skc_fit (&target, &opts, &candidate, NULL, NULL) != SKC_OK)
           continue;
         loss = skc_fit_loss (candidate, &target);
-        long cost = (long) (SEPARABLE_COST_FACTOR * skc_filter_macs (candidate));
+        long cost = (long) filter_cost (candidate);
         if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss && cost < best_cost)
           {
             skc_filter_free (*out);
@@ -575,20 +581,6 @@ prepare_fft (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
   return SKC_OK;
 }
 
-/* Whether an FFT beats the planner's filter at full resolution: it is
- * exact, so it wins whenever it is cheaper.  Swirl and cat-eye vary the
- * kernel; FFT is for one kernel. */
-static int
-fft_is_cheaper (const skc_params *p, const skc_scale *s)
-{
-  if (s->factor != 1 || p->swirl > 0 || p->cat_eye > 0 || !s->filter)
-    return 0;
-  double cost = (double) skc_filter_macs (s->filter);
-  if (s->filter->kind == SKC_FILTER_LOWRANK)
-    cost *= SEPARABLE_COST_FACTOR;
-  return FFT_COST_MACS < cost;
-}
-
 static skc_result
 prepare_uniform (skc_engine *e, skc_error *err)
 {
@@ -599,6 +591,12 @@ prepare_uniform (skc_engine *e, skc_error *err)
   e->scale_count = k + 1;
   e->first_scale = k;
   s->factor = 1 << k;
+  /* An exact FFT competes at full resolution, for one kernel (swirl and
+     cat-eye vary it). */
+  long fft_cost = s->factor == 1 && !p->filter && p->swirl <= 0
+                          && p->cat_eye <= 0
+                      ? FFT_COST_MACS
+                      : 0;
   if (p->filter)
     s->filter = skc_filter_copy (p->filter);
   else if (p->radius < 0.5)
@@ -610,13 +608,11 @@ prepare_uniform (skc_engine *e, skc_error *err)
         s->filter->layer[0][0].w = 1;
     }
   else
-    r = plan_uniform (p, p->radius / s->factor,
-                      s->factor == 1 && p->cat_eye <= 0 ? FFT_COST_MACS : 0,
-                      &s->filter, e->plan,
-                      sizeof e->plan, err);
+    r = plan_uniform (p, p->radius / s->factor, fft_cost, &s->filter,
+                      e->plan, sizeof e->plan, err);
   if (r != SKC_OK)
     return r;
-  if (!s->filter && s->factor == 1 && !p->filter && p->radius >= 0.5)
+  if (!s->filter && fft_cost > 0)
     return prepare_fft (e, s, e->plan, err);
   if (!s->filter)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -628,7 +624,7 @@ prepare_uniform (skc_engine *e, skc_error *err)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "swirl turns sparse complexes; this filter is made of "
                      "knots");
-  if (!p->filter && p->radius >= 0.5 && fft_is_cheaper (p, s))
+  if (fft_cost > 0 && filter_cost (s->filter) > fft_cost)
     {
       char why[sizeof e->plan + 64];
       snprintf (why, sizeof why, "FFT (exact) costs less than the best "
