@@ -4,6 +4,7 @@
  * parameter and the fitted filters from a preset (explicit options win);
  * --save-preset writes the run's parameters and fits as one.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,37 +12,101 @@
 #include "cli.h"
 #include "cli_image.h"
 
-static const char *const quality_names[] = { "draft", "normal", "high" };
-
-/* Which preset fields an option sets: those override the preset. */
-static const struct
+/* A row of the parameter table as an option: `--NAME VALUE` for numbers
+ * and quality levels, `--NAME` and `--no-NAME` for booleans.  The shape
+ * and its keys come whole from --kernel.  Returns the row, or NULL when
+ * `option` is not one. */
+static const skc_param_info *
+table_option (const char *option, int *negated)
 {
-  const char *option;
-  unsigned    fields;
-} option_fields[] = {
-  { "--kernel", SKC_PRESET_WHOLE_SHAPE },
-  { "--shape", SKC_PRESET_WHOLE_SHAPE },
-  { "--radius", SKC_PRESET_RADIUS },
-  { "--quality", SKC_PRESET_QUALITY },
-  { "--focus", SKC_PRESET_FOCUS },
-  { "--invert-map", SKC_PRESET_INVERT_MAP },
-  { "--map-gamma", SKC_PRESET_MAP_GAMMA },
-  { "--map-linear", SKC_PRESET_MAP_LINEAR },
-  { "--swirl", SKC_PRESET_SWIRL },
-  { "--cat-eye", SKC_PRESET_CAT_EYE },
-  { "--highlight-threshold", SKC_PRESET_HIGHLIGHT_THRESHOLD },
-  { "--highlight-gain", SKC_PRESET_HIGHLIGHT_GAIN },
-  { "--no-clip", SKC_PRESET_CLIP },
-  { "--seed", SKC_PRESET_SEED },
-};
+  const skc_param_info *row;
 
-static unsigned
-option_field (const char *option)
+  if (strncmp (option, "--", 2) != 0)
+    return NULL;
+  option += 2;
+  *negated = strncmp (option, "no-", 3) == 0;
+  row = skc_param_find (*negated ? option + 3 : option);
+  if (!row || row->group == SKC_PARAM_GROUP_SHAPE
+      || (*negated && row->type != SKC_PARAM_TYPE_BOOL))
+    return NULL;
+  return row;
+}
+
+/* Reads the option at argv[*i] into p. */
+static void
+read_table_option (const skc_param_info *row, int negated, int argc,
+                   char **argv, int *i, skc_params *p)
 {
-  for (size_t k = 0; k < sizeof option_fields / sizeof option_fields[0]; k++)
-    if (strcmp (option, option_fields[k].option) == 0)
-      return option_fields[k].fields;
-  return 0;
+  const char *option = argv[*i];
+  skc_error   err;
+  double      value = 1;
+  skc_quality quality;
+
+  switch (row->type)
+    {
+    case SKC_PARAM_TYPE_BOOL:
+      value = !negated;
+      break;
+    case SKC_PARAM_TYPE_QUALITY:
+      if (skc_quality_parse (cli_value (argc, argv, i), &quality, &err)
+          != SKC_OK)
+        cli_die ("--%s: %s", row->name, err.message);
+      value = quality;
+      break;
+    case SKC_PARAM_TYPE_WHOLE:
+    case SKC_PARAM_TYPE_SEED:
+      value = cli_number (option, cli_value (argc, argv, i), row->min,
+                          row->max);
+      if (value != floor (value))
+        cli_die ("%s needs a whole number", option);
+      break;
+    case SKC_PARAM_TYPE_NUMBER:
+      value = cli_number (option, cli_value (argc, argv, i), row->min,
+                          row->max);
+      break;
+    case SKC_PARAM_TYPE_SHAPE:
+      break;
+    }
+  if (skc_param_set (p, row, value, &err) != SKC_OK)
+    cli_die ("--%s: %s", row->name, err.message);
+}
+
+void
+cli_apply_options_help (FILE *out)
+{
+  const skc_param_info *table = skc_param_table ();
+
+  for (int i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      const skc_param_info *row = &table[i];
+      char                  option[64], range[96];
+
+      if (row->group == SKC_PARAM_GROUP_SHAPE)
+        continue;
+      switch (row->type)
+        {
+        case SKC_PARAM_TYPE_BOOL:
+          snprintf (option, sizeof option, "--%s%s",
+                    row->default_value ? "no-" : "", row->name);
+          snprintf (range, sizeof range, "%s",
+                    row->default_value ? "on by default; this turns it off"
+                                       : "off by default");
+          break;
+        case SKC_PARAM_TYPE_QUALITY:
+          snprintf (option, sizeof option, "--%s LEVEL", row->name);
+          snprintf (range, sizeof range, "%s; default %s",
+                    skc_quality_names (),
+                    skc_quality_name ((skc_quality) row->default_value));
+          break;
+        default:
+          snprintf (option, sizeof option, "--%s N", row->name);
+          snprintf (range, sizeof range, "%g..%g%s%s; default %g", row->min,
+                    row->max, row->unit[0] ? " " : "", row->unit,
+                    row->default_value);
+          break;
+        }
+      fprintf (out, "      %-26s %s (%s)\n", option, row->help, range);
+    }
 }
 
 /* A saved preset is named after its file: "dir/soft glow.skcpreset" is
@@ -67,61 +132,34 @@ cli_cmd_apply (int argc, char **argv)
 {
   const char *input = NULL, *output = NULL, *kernel = NULL, *map_path = NULL;
   const char *preset_path = NULL, *save_path = NULL;
-  int         verbose = 0, map_linear = 0;
+  int         verbose = 0, negated = 0;
   unsigned    given = 0; /* SKC_PRESET_* bits of the options given */
   skc_params  params;
   skc_params_init (&params);
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
-      given |= option_field (a);
-      if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
+      const skc_param_info *row = table_option (a, &negated);
+      if (row)
+        {
+          read_table_option (row, negated, argc, argv, &i, &params);
+          given |= SKC_PARAM_BIT (row->id);
+        }
+      else if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
         output = cli_value (argc, argv, &i);
       else if (strcmp (a, "--preset") == 0)
         preset_path = cli_value (argc, argv, &i);
       else if (strcmp (a, "--save-preset") == 0)
         save_path = cli_value (argc, argv, &i);
       else if (strcmp (a, "--kernel") == 0 || strcmp (a, "--shape") == 0)
-        kernel = cli_value (argc, argv, &i);
-      else if (strcmp (a, "--radius") == 0)
-        params.radius = cli_number (a, cli_value (argc, argv, &i), 0, 1000);
-      else if (strcmp (a, "--quality") == 0)
         {
-          const char *q = cli_value (argc, argv, &i);
-          int         found = 0;
-          for (int k = 0; k < 3; k++)
-            if (strcmp (q, quality_names[k]) == 0)
-              params.quality = (skc_quality) k, found = 1;
-          if (!found)
-            cli_die ("--quality: unknown value '%s' (draft, normal, high)", q);
+          kernel = cli_value (argc, argv, &i);
+          given |= SKC_PRESET_WHOLE_SHAPE;
         }
       else if (strcmp (a, "--map") == 0)
         map_path = cli_value (argc, argv, &i);
-      else if (strcmp (a, "--focus") == 0)
-        params.focus = cli_number (a, cli_value (argc, argv, &i), 0, 1);
-      else if (strcmp (a, "--invert-map") == 0)
-        params.invert_map = 1;
-      else if (strcmp (a, "--map-gamma") == 0)
-        params.map_gamma = cli_number (a, cli_value (argc, argv, &i), 0.1, 10);
-      else if (strcmp (a, "--map-linear") == 0)
-        map_linear = 1;
-      else if (strcmp (a, "--swirl") == 0)
-        params.swirl = cli_number (a, cli_value (argc, argv, &i), 0, 1);
-      else if (strcmp (a, "--cat-eye") == 0)
-        params.cat_eye = cli_number (a, cli_value (argc, argv, &i), 0, 1);
-      else if (strcmp (a, "--highlight-threshold") == 0)
-        params.highlight_threshold = cli_number (a, cli_value (argc, argv, &i),
-                                                 0, 1);
-      else if (strcmp (a, "--highlight-gain") == 0)
-        params.highlight_gain = cli_number (a, cli_value (argc, argv, &i), 1,
-                                            100);
-      else if (strcmp (a, "--no-clip") == 0)
-        params.clip = 0;
       else if (strcmp (a, "--threads") == 0)
         params.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
-      else if (strcmp (a, "--seed") == 0)
-        params.seed = (uint64_t) cli_number (a, cli_value (argc, argv, &i), 0,
-                                             1e15);
       else if (strcmp (a, "--verbose") == 0 || strcmp (a, "-v") == 0)
         verbose = 1;
       else if (a[0] == '-' && a[1])
@@ -145,8 +183,7 @@ cli_cmd_apply (int argc, char **argv)
      fits go to the cache before the engine asks for them. */
   if (preset_path)
     {
-      if (skc_preset_use (preset_path, given, &params, &map_linear, &preset,
-                          &err)
+      if (skc_preset_use (preset_path, given, &params, &preset, &err)
           != SKC_OK)
         cli_die ("%s", err.message);
       if (verbose)
@@ -160,7 +197,7 @@ cli_cmd_apply (int argc, char **argv)
     cli_die ("%s", err.message);
   if (map_path)
     {
-      if (cli_load_map (map_path, map_linear, &map, &err) != SKC_OK)
+      if (cli_load_map (map_path, params.map_linear, &map, &err) != SKC_OK)
         cli_die ("%s", err.message);
       if (map.width != image.width || map.height != image.height)
         cli_die ("blur map %s is %dx%d but the image %s is %dx%d", map_path,
@@ -206,7 +243,7 @@ cli_cmd_apply (int argc, char **argv)
         snprintf (name, sizeof name, "%s", skc_preset_get_name (preset));
       else
         name_from_path (save_path, name, sizeof name);
-      if (skc_preset_set_params (saved, &params, map_linear, &err) != SKC_OK
+      if (skc_preset_set_params (saved, &params, &err) != SKC_OK
           || skc_preset_set_name (saved, name, &err) != SKC_OK)
         cli_die ("--save-preset: %s", err.message);
       if (skc_preset_capture (saved, &params, map_path != NULL, &engine, &err)

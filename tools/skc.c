@@ -18,11 +18,13 @@ usage (FILE *out)
     "      TARGET: shape:NAME[:key=value,...], file:PATH or an image file\n"
     "      (PNG, PGM, PFM, ...).\n"
     "  skc render IN.skc -o KERNEL.pfm\n"
-    "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--radius R]\n"
-    "          [--quality draft|normal|high] [--map MAP] [--focus F]\n"
-    "          [--invert-map] [--map-gamma G] [--map-linear] [--swirl A] [--cat-eye A]\n"
-    "          [--highlight-threshold T] [--highlight-gain G] [--no-clip]\n"
-    "          [--threads T] [--seed S] [--verbose]\n"
+    "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--map MAP]\n"
+    "          [--preset P.skcpreset] [--save-preset P.skcpreset]\n"
+    "          [--threads T] [--verbose] [PARAMETERS]\n"
+    "      PARAMETERS (the parameter table):\n",
+    out);
+  cli_apply_options_help (out);
+  fputs (
     "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"
     "          [--threads T] [--seed S]\n"
     "  skc bench apply [--quick] [--size WxH] [--radii 10,24,...] [--runs N]\n"

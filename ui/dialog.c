@@ -295,7 +295,8 @@ use_preset (gpointer data, const gchar *path)
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
     return;
   skc_params_init (&p);
-  skc_preset_apply (preset, 0, &p, &map_linear);
+  skc_preset_apply (preset, 0, &p);
+  map_linear = p.map_linear;
   if (skc_preset_bitmap (preset))
     g_strlcpy (s->shape, "shape:disc", sizeof s->shape);
   else

@@ -208,8 +208,8 @@ save_start (Page *page, const gchar *name, skc_error *err)
     }
   job->preset = skc_preset_new ();
   if (!job->preset
-      || skc_preset_set_params (job->preset, &job->params, map_linear, err)
-           != SKC_OK
+      || (job->params.map_linear = map_linear,
+          skc_preset_set_params (job->preset, &job->params, err) != SKC_OK)
       || skc_preset_set_name (job->preset, name, err) != SKC_OK)
     {
       save_job_free (job);

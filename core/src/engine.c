@@ -20,24 +20,6 @@
 #define BASIS_RATIO 0.7
 #define BASIS_STEPS 600
 
-static const char *const quality_names[] = { "draft", "normal", "high" };
-
-void
-skc_params_init (skc_params *p)
-{
-  memset (p, 0, sizeof *p);
-  p->struct_size = sizeof *p;
-  skc_shape_init (&p->shape);
-  p->radius = 20;
-  p->quality = SKC_QUALITY_NORMAL;
-  p->focus = 0;
-  p->map_gamma = 1;
-  p->highlight_threshold = 1;
-  p->highlight_gain = 1;
-  p->clip = 1;
-  p->seed = 1;
-}
-
 static int
 samples_per_layer (skc_quality q)
 {
@@ -145,7 +127,7 @@ fit_radius_as (const skc_params *p, double radius, double amount,
   if (amount > 0)
     snprintf (clip, sizeof clip, "|cat-eye=%.9g", amount);
   snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s%s",
-            FITTER_VERSION, identity, radius, quality_names[p->quality],
+            FITTER_VERSION, identity, radius, skc_quality_name (p->quality),
             (unsigned long long) p->seed, chain ? chain : "direct",
             offsets == SKC_OFFSETS_INTEGER ? "|integer" : "", clip);
 
@@ -371,7 +353,7 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
   snprintf (plan, plan_len,
             "knots (flat kernel: %ld exact knots, at most %d per line); %s "
             "quality: %s, kernel SNR %.1f dB",
-            exact, KNOTS_FLAT_PER_LINE, quality_names[p->quality],
+            exact, KNOTS_FLAT_PER_LINE, skc_quality_name (p->quality),
             budget > 0 && skc_filter_macs (knots) < exact + 1 ? "a budget"
                                                               : "exact",
             error > 0 ? -20 * log10 (error) : INFINITY);
@@ -411,7 +393,7 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
                 *out ? "separable rank 1 (exact, cheaper than an FFT)"
                      : "no sparse filter at %s quality costs less than an "
                        "FFT (complexes: %ld MACs and more)",
-                quality_names[p->quality], complex_floor);
+                skc_quality_name (p->quality), complex_floor);
       return SKC_OK;
     }
   double     bilinear_loss = 0;
@@ -900,7 +882,7 @@ prepare_scale_knots (skc_engine *e, skc_scale *s, double top, double bottom,
   target_identity (p, key, sizeof key);
   size_t used = strlen (key);
   snprintf (key + used, sizeof key - used, "|%s|axis=%d|step=%.9g|%d..%d|top=%.9g",
-            quality_names[p->quality], (int) axis, s->knot_step,
+            skc_quality_name (p->quality), (int) axis, s->knot_step,
             s->knot_first, s->knot_levels, top);
   if (skc_table_memo_take (key, s))
     {
@@ -1009,7 +991,7 @@ prepare_basis (skc_engine *e, skc_error *err)
                 e->scale_count, e->scale_count > 1 ? "s" : "", KNOTS_MAP_STEP,
                 tables, axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius,
                 macs, e->reach, p->radius, knots_max,
-                quality_names[p->quality]);
+                skc_quality_name (p->quality));
       return SKC_OK;
     }
   int members = 0;
@@ -1059,33 +1041,9 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
                 skc_error *err)
 {
   *out = NULL;
-  if (!p || p->struct_size < sizeof (skc_params))
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "parameters not initialised (skc_params_init)");
-  if (!isfinite (p->radius) || p->radius < 0 || p->radius > 1000)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "radius %g is outside 0..1000 px", p->radius);
-  if (!(p->swirl >= 0 && p->swirl <= 1))
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "swirl %g is outside 0..1",
-                     p->swirl);
-  if (!(p->cat_eye >= 0 && p->cat_eye <= 1))
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "cat-eye %g is outside 0..1", p->cat_eye);
-  if (p->cat_eye > 0 && p->filter)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "cat-eye clips the shape and refits it; it needs a shape "
-                     "or an image, not a fitted .skc filter");
-  if (!(p->focus >= 0 && p->focus <= 1) || !(p->map_gamma >= 0.1)
-      || !(p->map_gamma <= 10) || !(p->highlight_threshold >= 0)
-      || !(p->highlight_threshold <= 1) || !(p->highlight_gain >= 1)
-      || !(p->highlight_gain <= 100) || p->quality < SKC_QUALITY_DRAFT
-      || p->quality > SKC_QUALITY_HIGH)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "focus 0..1, map gamma 0.1..10, highlight threshold "
-                     "0..1 and gain 1..100, quality draft/normal/high");
-  if (!p->filter && !p->shape_image && p->shape.kind == SKC_SHAPE_FILE)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "file shapes are passed as shape_image");
+  skc_result valid = skc_params_validate (p, err);
+  if (valid != SKC_OK)
+    return valid;
   skc_engine *e = calloc (1, sizeof *e);
   if (!e)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");

@@ -25,7 +25,6 @@ struct skc_preset
 {
   char        name[SKC_PRESET_NAME_MAX + 1];
   skc_params  params;     /* shape_image, filter, cache, cancel: NULL */
-  int         map_linear;
   skc_image   bitmap;     /* data NULL: the shape is params.shape */
   int         filter_count;
   int         filter_capacity;
@@ -34,135 +33,19 @@ struct skc_preset
 };
 
 /* ------------------------------------------------------------------ */
-/* The parameter table                                                 */
+/* Keys                                                                */
 /* ------------------------------------------------------------------ */
 
-enum
+/* A preset's keys are the parameter table's names (skc/params.def) and
+ * these: the preset's name, its bitmap shape and its fitted filters. */
+#define KEY_NAME   "name"
+#define KEY_BITMAP "bitmap"
+#define KEY_FILTER "filter"
+
+static const skc_param_info *
+row_of (skc_param_id id)
 {
-  KEY_NAME,
-  KEY_SHAPE,
-  KEY_BLADES,
-  KEY_ROTATION,
-  KEY_CURVATURE,
-  KEY_POINTS,
-  KEY_INNER,
-  KEY_SIGMA,
-  KEY_RADIUS,
-  KEY_QUALITY,
-  KEY_FOCUS,
-  KEY_INVERT_MAP,
-  KEY_MAP_GAMMA,
-  KEY_MAP_LINEAR,
-  KEY_SWIRL,
-  KEY_CAT_EYE,
-  KEY_HIGHLIGHT_THRESHOLD,
-  KEY_HIGHLIGHT_GAIN,
-  KEY_CLIP,
-  KEY_SEED,
-  KEY_BITMAP,
-  KEY_COUNT
-};
-
-static const char *const key_names[KEY_COUNT] = {
-  "name",      "shape",      "blades",
-  "rotation",  "curvature",  "points",
-  "inner",     "sigma",      "radius",
-  "quality",   "focus",      "invert-map",
-  "map-gamma", "map-linear", "swirl",
-  "cat-eye",   "highlight-threshold", "highlight-gain",
-  "clip",      "seed",       "bitmap",
-};
-
-/* Ranges of the numeric keys (the parameter table's). */
-typedef struct
-{
-  int    key;
-  double min, max;
-  int    integer;
-} number_range;
-
-static const number_range number_ranges[] = {
-  { KEY_BLADES, 3, 16, 1 },
-  { KEY_ROTATION, 0, 360, 0 },
-  { KEY_CURVATURE, 0, 1, 0 },
-  { KEY_POINTS, 3, 16, 1 },
-  { KEY_INNER, 0.05, 0.95, 0 },
-  { KEY_SIGMA, 0.05, 1, 0 },
-  { KEY_RADIUS, 0, 1000, 0 },
-  { KEY_FOCUS, 0, 1, 0 },
-  { KEY_MAP_GAMMA, 0.1, 10, 0 },
-  { KEY_SWIRL, 0, 1, 0 },
-  { KEY_CAT_EYE, 0, 1, 0 },
-  { KEY_HIGHLIGHT_THRESHOLD, 0, 1, 0 },
-  { KEY_HIGHLIGHT_GAIN, 1, 100, 0 },
-};
-
-static const char *const quality_names[] = { "draft", "normal", "high" };
-static const char *const shape_names[] = {
-  [SKC_SHAPE_DISC] = "disc",     [SKC_SHAPE_POLYGON] = "polygon",
-  [SKC_SHAPE_STAR] = "star",     [SKC_SHAPE_HEART] = "heart",
-  [SKC_SHAPE_RING] = "ring",     [SKC_SHAPE_GAUSSIAN] = "gaussian",
-  [SKC_SHAPE_COMA] = "coma",
-};
-
-static const number_range *
-range_of (int key)
-{
-  for (size_t i = 0; i < sizeof number_ranges / sizeof number_ranges[0]; i++)
-    if (number_ranges[i].key == key)
-      return &number_ranges[i];
-  return NULL;
-}
-
-static bool
-in_range (int key, double value)
-{
-  const number_range *range = range_of (key);
-
-  return isfinite (value) && value >= range->min && value <= range->max
-         && (!range->integer || value == floor (value));
-}
-
-static double *
-number_field (skc_params *p, int key)
-{
-  switch (key)
-    {
-    case KEY_ROTATION: return &p->shape.rotation;
-    case KEY_CURVATURE: return &p->shape.curvature;
-    case KEY_INNER: return &p->shape.inner;
-    case KEY_SIGMA: return &p->shape.sigma;
-    case KEY_RADIUS: return &p->radius;
-    case KEY_FOCUS: return &p->focus;
-    case KEY_MAP_GAMMA: return &p->map_gamma;
-    case KEY_SWIRL: return &p->swirl;
-    case KEY_CAT_EYE: return &p->cat_eye;
-    case KEY_HIGHLIGHT_THRESHOLD: return &p->highlight_threshold;
-    case KEY_HIGHLIGHT_GAIN: return &p->highlight_gain;
-    default: return NULL;
-    }
-}
-
-/* Every value of p the table constrains, checked; the key of the first
- * value out of range, or -1. */
-static int
-params_out_of_range (const skc_params *p)
-{
-  skc_params copy = *p;
-
-  for (size_t i = 0; i < sizeof number_ranges / sizeof number_ranges[0]; i++)
-    {
-      int key = number_ranges[i].key;
-      double value = key == KEY_BLADES   ? copy.shape.blades
-                     : key == KEY_POINTS ? copy.shape.points
-                                         : *number_field (&copy, key);
-
-      if (!in_range (key, value))
-        return key;
-    }
-  if (p->quality < SKC_QUALITY_DRAFT || p->quality > SKC_QUALITY_HIGH)
-    return KEY_QUALITY;
-  return -1;
+  return &skc_param_table ()[id];
 }
 
 /* ------------------------------------------------------------------ */
@@ -288,11 +171,11 @@ check_bitmap (const skc_image *image, skc_error *err)
 }
 
 skc_result
-skc_preset_set_params (skc_preset *preset, const skc_params *p, int map_linear,
+skc_preset_set_params (skc_preset *preset, const skc_params *p,
                        skc_error *err)
 {
   skc_image bitmap = { 0 };
-  int bad;
+  skc_result valid;
 
   if (preset == NULL || p == NULL || p->struct_size < sizeof (skc_params))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
@@ -304,11 +187,9 @@ skc_preset_set_params (skc_preset *preset, const skc_params *p, int map_linear,
   if (p->shape_image == NULL && p->shape.kind == SKC_SHAPE_FILE)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "file shapes are passed as shape_image");
-  bad = params_out_of_range (p);
-  if (bad >= 0)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "%s is outside the parameter table's range",
-                     key_names[bad]);
+  valid = skc_params_validate (p, err);
+  if (valid != SKC_OK)
+    return valid;
   if (p->shape_image != NULL)
     {
       skc_result result = check_bitmap (p->shape_image, err);
@@ -333,19 +214,15 @@ skc_preset_set_params (skc_preset *preset, const skc_params *p, int map_linear,
       preset->params.shape.kind = SKC_SHAPE_FILE;
       preset->params.shape.path[0] = '\0';
     }
-  preset->map_linear = map_linear != 0;
   return SKC_OK;
 }
 
 void
 skc_preset_apply (const skc_preset *preset, unsigned explicit_fields,
-                  skc_params *p, int *map_linear)
+                  skc_params *p)
 {
   const skc_params *v = &preset->params;
 
-#define TAKE(bit, field)                                                       \
-  if (!(explicit_fields & (bit)))                                              \
-    p->field = v->field;
   if (!(explicit_fields & SKC_PRESET_SHAPE))
     {
       p->shape.kind = v->shape.kind;
@@ -353,26 +230,9 @@ skc_preset_apply (const skc_preset *preset, unsigned explicit_fields,
       p->shape_image = preset->bitmap.data != NULL ? &preset->bitmap : NULL;
       p->filter = NULL;
     }
-  TAKE (SKC_PRESET_BLADES, shape.blades);
-  TAKE (SKC_PRESET_ROTATION, shape.rotation);
-  TAKE (SKC_PRESET_CURVATURE, shape.curvature);
-  TAKE (SKC_PRESET_POINTS, shape.points);
-  TAKE (SKC_PRESET_INNER, shape.inner);
-  TAKE (SKC_PRESET_SIGMA, shape.sigma);
-  TAKE (SKC_PRESET_RADIUS, radius);
-  TAKE (SKC_PRESET_QUALITY, quality);
-  TAKE (SKC_PRESET_FOCUS, focus);
-  TAKE (SKC_PRESET_INVERT_MAP, invert_map);
-  TAKE (SKC_PRESET_MAP_GAMMA, map_gamma);
-  TAKE (SKC_PRESET_SWIRL, swirl);
-  TAKE (SKC_PRESET_CAT_EYE, cat_eye);
-  TAKE (SKC_PRESET_HIGHLIGHT_THRESHOLD, highlight_threshold);
-  TAKE (SKC_PRESET_HIGHLIGHT_GAIN, highlight_gain);
-  TAKE (SKC_PRESET_CLIP, clip);
-  TAKE (SKC_PRESET_SEED, seed);
-#undef TAKE
-  if (map_linear != NULL && !(explicit_fields & SKC_PRESET_MAP_LINEAR))
-    *map_linear = preset->map_linear;
+  for (int id = 0; id < SKC_PARAM_COUNT; id++)
+    if (id != SKC_PARAM_SHAPE && !(explicit_fields & SKC_PARAM_BIT (id)))
+      skc_param_copy (p, v, row_of (id));
 }
 
 const skc_image *
@@ -564,29 +424,40 @@ skc_preset_write (const skc_preset *preset, FILE *stream)
   b = &preset->bitmap;
   fprintf (stream, "skc-preset %d.%d\n", SKC_PRESET_FORMAT_MAJOR,
            SKC_PRESET_FORMAT_MINOR);
-  fprintf (stream, "name = %s\n", preset->name);
-  fprintf (stream, "shape = %s\n",
-           b->data != NULL                      ? "bitmap"
-           : p->shape.kind <= SKC_SHAPE_COMA ? shape_names[p->shape.kind]
-                                             : "disc");
-  fprintf (stream, "blades = %d\n", p->shape.blades);
-  write_number (stream, "rotation", p->shape.rotation);
-  write_number (stream, "curvature", p->shape.curvature);
-  fprintf (stream, "points = %d\n", p->shape.points);
-  write_number (stream, "inner", p->shape.inner);
-  write_number (stream, "sigma", p->shape.sigma);
-  write_number (stream, "radius", p->radius);
-  fprintf (stream, "quality = %s\n", quality_names[p->quality]);
-  write_number (stream, "focus", p->focus);
-  fprintf (stream, "invert-map = %s\n", p->invert_map ? "yes" : "no");
-  write_number (stream, "map-gamma", p->map_gamma);
-  fprintf (stream, "map-linear = %s\n", preset->map_linear ? "yes" : "no");
-  write_number (stream, "swirl", p->swirl);
-  write_number (stream, "cat-eye", p->cat_eye);
-  write_number (stream, "highlight-threshold", p->highlight_threshold);
-  write_number (stream, "highlight-gain", p->highlight_gain);
-  fprintf (stream, "clip = %s\n", p->clip ? "yes" : "no");
-  fprintf (stream, "seed = %llu\n", (unsigned long long) p->seed);
+  fprintf (stream, KEY_NAME " = %s\n", preset->name);
+  for (int id = 0; id < SKC_PARAM_COUNT; id++)
+    {
+      const skc_param_info *row = row_of (id);
+      double value = skc_param_get (p, row);
+
+      switch (row->type)
+        {
+        case SKC_PARAM_TYPE_SHAPE:
+          fprintf (stream, "%s = %s\n", row->name,
+                   b->data != NULL ? KEY_BITMAP
+                   : p->shape.kind < SKC_SHAPE_FILE
+                     ? skc_shape_name (p->shape.kind)
+                     : skc_shape_name (SKC_SHAPE_DISC));
+          break;
+        case SKC_PARAM_TYPE_QUALITY:
+          fprintf (stream, "%s = %s\n", row->name,
+                   skc_quality_name (p->quality));
+          break;
+        case SKC_PARAM_TYPE_BOOL:
+          fprintf (stream, "%s = %s\n", row->name, value ? "yes" : "no");
+          break;
+        case SKC_PARAM_TYPE_WHOLE:
+          fprintf (stream, "%s = %d\n", row->name, (int) value);
+          break;
+        case SKC_PARAM_TYPE_SEED:
+          fprintf (stream, "%s = %llu\n", row->name,
+                   (unsigned long long) p->seed);
+          break;
+        case SKC_PARAM_TYPE_NUMBER:
+          write_number (stream, row->name, value);
+          break;
+        }
+    }
 
   if (b->data != NULL)
     {
@@ -658,7 +529,8 @@ typedef struct
 {
   skc_preset *preset;
   int         minor;          /* the file's minor version */
-  size_t      seen[KEY_COUNT]; /* line of each key, 0: not given */
+  size_t      seen[SKC_PARAM_COUNT]; /* line of each row, 0: not given */
+  size_t      seen_name, seen_bitmap;
   bool        shape_bitmap;   /* shape = bitmap */
   bool        spec_has_keys;  /* shape = shape:NAME:k=v... */
   skc_shape   spec;           /* what `shape` said */
@@ -666,45 +538,56 @@ typedef struct
 } parse_state;
 
 static skc_result
-parse_number_value (skc_text_reader *r, int key, const char *value,
-                    size_t length, double *out)
+parse_number_value (skc_text_reader *r, const skc_param_info *row,
+                    const char *value, size_t length, skc_params *values)
 {
-  const number_range *range = range_of (key);
+  bool whole = row->type != SKC_PARAM_TYPE_NUMBER;
   char shown[48];
+  skc_error range_err;
   double v;
 
   skc_text_quote (value, length, shown, sizeof shown);
   if (!skc_parse_real (value, length, false, &v))
     return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a %s",
-                          key_names[key], shown,
-                          range->integer ? "whole number" : "finite number");
-  if (range->integer && v != floor (v))
-    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a whole number",
-                          key_names[key], shown);
-  if (!in_range (key, v))
-    return skc_text_fail (r, SKC_ERR_PARSE, "%s: %s is outside %g..%g",
-                          key_names[key], shown, range->min, range->max);
-  *out = v;
+                          row->name, shown,
+                          whole ? "whole number" : "finite number");
+  if (skc_param_set (values, row, v, &range_err) != SKC_OK)
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s", range_err.message);
   return SKC_OK;
 }
 
 static skc_result
-parse_bool_value (skc_text_reader *r, int key, const char *value, size_t length,
-                  int *out)
+parse_bool_value (skc_text_reader *r, const skc_param_info *row,
+                  const char *value, size_t length, skc_params *values)
 {
   char shown[48];
+  int yes;
 
   if (skc_text_token_is (value, length, "yes")
       || skc_text_token_is (value, length, "true"))
-    *out = 1;
+    yes = 1;
   else if (skc_text_token_is (value, length, "no")
            || skc_text_token_is (value, length, "false"))
-    *out = 0;
+    yes = 0;
   else
     return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not yes or no",
-                          key_names[key],
+                          row->name,
                           skc_text_quote (value, length, shown, sizeof shown));
-  return SKC_OK;
+  return skc_param_set (values, row, yes, NULL);
+}
+
+static skc_result
+parse_quality_value (skc_text_reader *r, const skc_param_info *row,
+                     const char *value, size_t length, skc_params *values)
+{
+  char shown[48];
+
+  for (int q = 0; q < SKC_QUALITY_COUNT; q++)
+    if (skc_text_token_is (value, length, skc_quality_name ((skc_quality) q)))
+      return skc_param_set (values, row, q, NULL);
+  return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not %s", row->name,
+                        skc_text_quote (value, length, shown, sizeof shown),
+                        skc_quality_names ());
 }
 
 static skc_result
@@ -1033,8 +916,8 @@ parse_line (skc_text_reader *r, parse_state *s)
   size_t key_length;
   size_t value_length;
   char shown[48];
+  const skc_param_info *row;
   int k;
-  double number;
 
   while (p < stop && skc_text_is_blank (*p))
     p++;
@@ -1056,33 +939,23 @@ parse_line (skc_text_reader *r, parse_state *s)
   value = p;
   value_length = (size_t) (stop - p);
 
-  if (skc_text_token_is (key, key_length, "filter"))
+  if (skc_text_token_is (key, key_length, KEY_FILTER))
     return parse_filter (r, s, value, value_length);
 
-  for (k = 0; k < KEY_COUNT; k++)
-    if (skc_text_token_is (key, key_length, key_names[k]))
-      break;
   skc_text_quote (key, key_length, shown, sizeof shown);
-  if (k == KEY_COUNT)
+  if (skc_text_token_is (key, key_length, KEY_NAME)
+      || skc_text_token_is (key, key_length, KEY_BITMAP))
     {
-      /* Newer minor versions add keys; older ones have no excuse. */
-      if (s->minor > SKC_PRESET_FORMAT_MINOR)
-        return SKC_OK;
-      return skc_text_fail (
-          r, SKC_ERR_PARSE,
-          "unknown key '%s' (keys: the parameter table's names, "
-          "name, seed, bitmap, filter)",
-          shown);
-    }
-  if (s->seen[k] != 0)
-    return skc_text_fail (r, SKC_ERR_PARSE,
-                          "duplicate '%s' (first given on line %zu)",
-                          key_names[k], s->seen[k]);
-  s->seen[k] = r->number;
+      bool name = skc_text_token_is (key, key_length, KEY_NAME);
+      size_t *seen = name ? &s->seen_name : &s->seen_bitmap;
 
-  switch (k)
-    {
-    case KEY_NAME:
+      if (*seen != 0)
+        return skc_text_fail (r, SKC_ERR_PARSE,
+                              "duplicate '%s' (first given on line %zu)",
+                              shown, *seen);
+      *seen = r->number;
+      if (!name)
+        return parse_bitmap (r, s, value, value_length);
       if (value_length > SKC_PRESET_NAME_MAX)
         return skc_text_fail (r, SKC_ERR_PARSE, "name: longer than %d bytes",
                               SKC_PRESET_NAME_MAX);
@@ -1092,92 +965,80 @@ parse_line (skc_text_reader *r, parse_state *s)
       memcpy (s->preset->name, value, value_length);
       s->preset->name[value_length] = '\0';
       return SKC_OK;
-    case KEY_SHAPE:
-      return parse_shape_value (r, s, value, value_length);
-    case KEY_BLADES:
-    case KEY_POINTS:
-      {
-        skc_result result
-            = parse_number_value (r, k, value, value_length, &number);
-
-        if (result == SKC_OK && k == KEY_BLADES)
-          s->values.shape.blades = (int) number;
-        else if (result == SKC_OK)
-          s->values.shape.points = (int) number;
-        return result;
-      }
-    case KEY_QUALITY:
-      for (int q = 0; q < 3; q++)
-        if (skc_text_token_is (value, value_length, quality_names[q]))
-          {
-            s->values.quality = (skc_quality) q;
-            return SKC_OK;
-          }
-      return skc_text_fail (
-          r, SKC_ERR_PARSE, "quality: '%s' is not draft, normal or high",
-          skc_text_quote (value, value_length, shown, sizeof shown));
-    case KEY_INVERT_MAP:
-      return parse_bool_value (r, k, value, value_length,
-                               &s->values.invert_map);
-    case KEY_MAP_LINEAR:
-      return parse_bool_value (r, k, value, value_length,
-                               &s->preset->map_linear);
-    case KEY_CLIP:
-      return parse_bool_value (r, k, value, value_length, &s->values.clip);
-    case KEY_SEED:
-      return parse_seed_value (r, value, value_length, &s->values.seed);
-    case KEY_BITMAP:
-      return parse_bitmap (r, s, value, value_length);
-    default:
-      {
-        skc_result result
-            = parse_number_value (r, k, value, value_length, &number);
-
-        if (result == SKC_OK)
-          *number_field (&s->values, k) = number;
-        return result;
-      }
     }
+
+  for (k = 0; k < SKC_PARAM_COUNT; k++)
+    if (skc_text_token_is (key, key_length, row_of (k)->name))
+      break;
+  if (k == SKC_PARAM_COUNT)
+    {
+      /* Newer minor versions add keys; older ones have no excuse. */
+      if (s->minor > SKC_PRESET_FORMAT_MINOR)
+        return SKC_OK;
+      return skc_text_fail (
+          r, SKC_ERR_PARSE,
+          "unknown key '%s' (keys: the parameter table's names, "
+          "name, bitmap, filter)",
+          shown);
+    }
+  row = row_of (k);
+  if (s->seen[k] != 0)
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "duplicate '%s' (first given on line %zu)",
+                          row->name, s->seen[k]);
+  s->seen[k] = r->number;
+
+  switch (row->type)
+    {
+    case SKC_PARAM_TYPE_SHAPE:
+      return parse_shape_value (r, s, value, value_length);
+    case SKC_PARAM_TYPE_QUALITY:
+      return parse_quality_value (r, row, value, value_length, &s->values);
+    case SKC_PARAM_TYPE_BOOL:
+      return parse_bool_value (r, row, value, value_length, &s->values);
+    case SKC_PARAM_TYPE_SEED:
+      return parse_seed_value (r, value, value_length, &s->values.seed);
+    case SKC_PARAM_TYPE_WHOLE:
+    case SKC_PARAM_TYPE_NUMBER:
+      break;
+    }
+  return parse_number_value (r, row, value, value_length, &s->values);
 }
 
 /* After the last line: the shape keys and the bitmap agree. */
 static skc_result
 finish (skc_text_reader *r, parse_state *s)
 {
-  static const int shape_keys[] = { KEY_BLADES, KEY_ROTATION, KEY_CURVATURE,
-                                    KEY_POINTS, KEY_INNER,    KEY_SIGMA };
   skc_params *p = &s->preset->params;
-  skc_shape shape = s->spec;
+  skc_params spec = s->values;
 
-  if (s->spec_has_keys)
-    for (size_t i = 0; i < sizeof shape_keys / sizeof shape_keys[0]; i++)
-      if (s->seen[shape_keys[i]] != 0)
+  /* The shape keys (the table's shape rows after the kind) come from the
+     spec unless given separately, and not both. */
+  spec.shape = s->spec;
+  for (int k = 0; k < SKC_PARAM_COUNT; k++)
+    {
+      const skc_param_info *row = row_of (k);
+
+      if (row->group != SKC_PARAM_GROUP_SHAPE || k == SKC_PARAM_SHAPE
+          || s->seen[k] == 0)
+        continue;
+      if (s->spec_has_keys)
         return skc_text_fail_at (
-            r, s->seen[shape_keys[i]], SKC_ERR_PARSE,
-            "'%s' given both here and in the shape spec on line "
-            "%zu",
-            key_names[shape_keys[i]], s->seen[KEY_SHAPE]);
+            r, s->seen[k], SKC_ERR_PARSE,
+            "'%s' given both here and in the shape spec on line %zu",
+            row->name, s->seen[SKC_PARAM_SHAPE]);
+      skc_param_copy (&spec, &s->values, row);
+    }
   if (s->shape_bitmap && s->preset->bitmap.data == NULL)
     return skc_text_fail_at (
-        r, s->seen[KEY_SHAPE], SKC_ERR_PARSE,
+        r, s->seen[SKC_PARAM_SHAPE], SKC_ERR_PARSE,
         "shape = bitmap, but there is no 'bitmap = WIDTH HEIGHT "
         "hex|float' block");
   if (!s->shape_bitmap && s->preset->bitmap.data != NULL)
-    return skc_text_fail_at (r, s->seen[KEY_BITMAP], SKC_ERR_PARSE,
+    return skc_text_fail_at (r, s->seen_bitmap, SKC_ERR_PARSE,
                              "a bitmap, but the shape is not 'bitmap'");
 
-  if (s->seen[KEY_BLADES])
-    shape.blades = s->values.shape.blades;
-  if (s->seen[KEY_ROTATION])
-    shape.rotation = s->values.shape.rotation;
-  if (s->seen[KEY_CURVATURE])
-    shape.curvature = s->values.shape.curvature;
-  if (s->seen[KEY_POINTS])
-    shape.points = s->values.shape.points;
-  if (s->seen[KEY_INNER])
-    shape.inner = s->values.shape.inner;
-  if (s->seen[KEY_SIGMA])
-    shape.sigma = s->values.shape.sigma;
+  skc_shape shape = spec.shape;
   if (s->shape_bitmap)
     {
       shape.kind = SKC_SHAPE_FILE;
@@ -1288,7 +1149,7 @@ skc_preset_load (const char *path, skc_preset **out, skc_error *err)
 
 skc_result
 skc_preset_use (const char *path, unsigned explicit_fields, skc_params *p,
-                int *map_linear, skc_preset **out, skc_error *err)
+                skc_preset **out, skc_error *err)
 {
   skc_result result = skc_preset_load (path, out, err);
   if (result != SKC_OK)
@@ -1300,6 +1161,6 @@ skc_preset_use (const char *path, unsigned explicit_fields, skc_params *p,
       *out = NULL;
       return result;
     }
-  skc_preset_apply (*out, explicit_fields, p, map_linear);
+  skc_preset_apply (*out, explicit_fields, p);
   return SKC_OK;
 }

@@ -2,6 +2,7 @@
  * built-in bokeh shapes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc/kernel.h"
+#include "skc/params.h"
 #include "numtext.h"
 
 #include <ctype.h>
@@ -13,53 +14,6 @@
 
 #define SUPERSAMPLING 16
 
-static const char *const shape_names[] = {
-  [SKC_SHAPE_DISC] = "disc",         [SKC_SHAPE_POLYGON] = "polygon",
-  [SKC_SHAPE_STAR] = "star",         [SKC_SHAPE_HEART] = "heart",
-  [SKC_SHAPE_RING] = "ring",         [SKC_SHAPE_GAUSSIAN] = "gaussian",
-  [SKC_SHAPE_COMA] = "coma",         [SKC_SHAPE_FILE] = "file",
-};
-
-void
-skc_shape_init (skc_shape *s)
-{
-  memset (s, 0, sizeof *s);
-  s->kind = SKC_SHAPE_DISC;
-  s->blades = 6;
-  s->rotation = 0.0;
-  s->curvature = 0.0;
-  s->points = 5;
-  s->inner = 0.4;
-  s->sigma = 0.33;
-}
-
-/* Which keys a shape takes: the canonical format writes exactly these and
- * the parser refuses the others, so a typo never passes silently. */
-enum
-{
-  KEY_BLADES = 1 << 0,
-  KEY_ROTATION = 1 << 1,
-  KEY_CURVATURE = 1 << 2,
-  KEY_POINTS = 1 << 3,
-  KEY_INNER = 1 << 4,
-  KEY_SIGMA = 1 << 5
-};
-
-static unsigned
-shape_keys (skc_shape_kind kind)
-{
-  switch (kind)
-    {
-    case SKC_SHAPE_POLYGON: return KEY_BLADES | KEY_ROTATION | KEY_CURVATURE;
-    case SKC_SHAPE_STAR: return KEY_POINTS | KEY_INNER | KEY_ROTATION;
-    case SKC_SHAPE_RING: return KEY_INNER;
-    case SKC_SHAPE_GAUSSIAN: return KEY_SIGMA;
-    case SKC_SHAPE_HEART:
-    case SKC_SHAPE_COMA: return KEY_ROTATION;
-    default: return 0;
-    }
-}
-
 /* In the C spelling whatever the locale: a plug-in runs under the user's
  * LC_NUMERIC, which may spell 0.6 as "0,6". */
 static int
@@ -68,60 +22,55 @@ parse_number (const char *text, double *value)
   return skc_parse_real (text, strlen (text), false, value);
 }
 
+/* The shape keys are the table's rows of the shape group after the kind
+ * itself; each says which shapes it applies to. */
+static const skc_param_info *
+shape_key (const char *name)
+{
+  const skc_param_info *row = skc_param_find (name);
+
+  return row && row->group == SKC_PARAM_GROUP_SHAPE
+             && row->type != SKC_PARAM_TYPE_SHAPE
+           ? row
+           : NULL;
+}
+
 static skc_result
 set_key (skc_shape *s, const char *key, const char *value_text,
          const char *spec, skc_error *err)
 {
-  static const struct
-  {
-    const char *name;
-    unsigned    bit;
-    double      min, max;
-    int         integer;
-  } keys[] = {
-    { "blades", KEY_BLADES, 3, 16, 1 },
-    { "rotation", KEY_ROTATION, 0, 360, 0 },
-    { "curvature", KEY_CURVATURE, 0, 1, 0 },
-    { "points", KEY_POINTS, 3, 16, 1 },
-    { "inner", KEY_INNER, 0.05, 0.95, 0 },
-    { "sigma", KEY_SIGMA, 0.05, 1, 0 },
-  };
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+  const skc_param_info *row = shape_key (key);
+  skc_params            p;
+  skc_error             range_err;
+  double                v;
+
+  if (!row)
     {
-      if (strcmp (key, keys[i].name) != 0)
-        continue;
-      if (!(shape_keys (s->kind) & keys[i].bit))
-        return skc_fail (err, SKC_ERR_PARSE,
-                         "shape spec '%s': '%s' does not apply to shape %s",
-                         spec, key, shape_names[s->kind]);
-      double v;
-      if (!parse_number (value_text, &v))
-        return skc_fail (err, SKC_ERR_PARSE,
-                         "shape spec '%s': '%s' needs a number, not '%s'",
-                         spec, key, value_text);
-      if (keys[i].integer && v != floor (v))
-        return skc_fail (err, SKC_ERR_PARSE,
-                         "shape spec '%s': '%s' must be a whole number", spec,
-                         key);
-      if (v < keys[i].min || v > keys[i].max)
-        return skc_fail (err, SKC_ERR_PARSE,
-                         "shape spec '%s': %s = %g is outside %g..%g", spec,
-                         key, v, keys[i].min, keys[i].max);
-      switch (keys[i].bit)
-        {
-        case KEY_BLADES: s->blades = (int) v; break;
-        case KEY_ROTATION: s->rotation = v; break;
-        case KEY_CURVATURE: s->curvature = v; break;
-        case KEY_POINTS: s->points = (int) v; break;
-        case KEY_INNER: s->inner = v; break;
-        case KEY_SIGMA: s->sigma = v; break;
-        }
-      return SKC_OK;
+      char keys[128] = "";
+      for (int i = 0; i < SKC_PARAM_COUNT; i++)
+        if (shape_key (skc_param_table ()[i].name))
+          snprintf (keys + strlen (keys), sizeof keys - strlen (keys), "%s%s",
+                    keys[0] ? ", " : "", skc_param_table ()[i].name);
+      return skc_fail (err, SKC_ERR_PARSE,
+                       "shape spec '%s': unknown key '%s' (keys: %s)", spec,
+                       key, keys);
     }
-  return skc_fail (err, SKC_ERR_PARSE,
-                   "shape spec '%s': unknown key '%s' (keys: blades, rotation, "
-                   "curvature, points, inner, sigma)",
-                   spec, key);
+  if (!skc_param_applies (row, s->kind))
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "shape spec '%s': '%s' does not apply to shape %s", spec,
+                     key, skc_shape_name (s->kind));
+  if (!parse_number (value_text, &v))
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "shape spec '%s': '%s' needs a number, not '%s'", spec,
+                     key, value_text);
+  /* The table's offsets are skc_params's: set the key on a copy. */
+  memset (&p, 0, sizeof p);
+  p.shape = *s;
+  if (skc_param_set (&p, row, v, &range_err) != SKC_OK)
+    return skc_fail (err, SKC_ERR_PARSE, "shape spec '%s': %s", spec,
+                     range_err.message);
+  *s = p.shape;
+  return SKC_OK;
 }
 
 skc_result
@@ -154,18 +103,10 @@ skc_shape_parse (const char *spec, skc_shape *out, skc_error *err)
   char *keys = strchr (buf, ':');
   if (keys)
     *keys++ = '\0';
-  int found = 0;
-  for (int k = 0; k < SKC_SHAPE_FILE; k++)
-    if (strcmp (buf, shape_names[k]) == 0)
-      {
-        s.kind = (skc_shape_kind) k;
-        found = 1;
-      }
-  if (!found)
+  if (skc_shape_kind_parse (buf, &s.kind, NULL) != SKC_OK)
     return skc_fail (err, SKC_ERR_PARSE,
-                     "shape spec '%s': unknown shape '%s' (disc, polygon, "
-                     "star, heart, ring, gaussian, coma, or file:PATH)",
-                     spec, buf);
+                     "shape spec '%s': unknown shape '%s' (%s, or file:PATH)",
+                     spec, buf, skc_shape_names ());
 
   while (keys && *keys)
     {
@@ -195,30 +136,34 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
       snprintf (buf, len, "file:%s", s->path);
       return;
     }
-  unsigned keys = shape_keys (s->kind);
-  int      n = snprintf (buf, len, "shape:%s", shape_names[s->kind]);
-  char     sep = ':';
-  char     number[64];
-  /* Numbers in their shortest exact C spelling (0.6, not
-     0.59999999999999998 nor a locale's 0,6). */
-#define APPEND(bit, name, value)                                               \
-  if ((keys & (bit)) && n >= 0 && (size_t) n < len)                            \
-    {                                                                          \
-      skc_format_double ((value), number, sizeof number);                      \
-      n += snprintf (buf + n, len - n, "%c%s=%s", sep, (name), number);        \
-      sep = ',';                                                               \
+  /* The canonical key order is part of the fit cache's keys: keep it. */
+  static const skc_param_id order[] = {
+    SKC_PARAM_BLADES, SKC_PARAM_POINTS,    SKC_PARAM_INNER,
+    SKC_PARAM_SIGMA,  SKC_PARAM_CURVATURE, SKC_PARAM_ROTATION,
+  };
+  skc_params p;
+  int        n = snprintf (buf, len, "shape:%s", skc_shape_name (s->kind));
+  char       sep = ':';
+  char       number[64];
+
+  memset (&p, 0, sizeof p);
+  p.shape = *s;
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+    {
+      const skc_param_info *row = &skc_param_table ()[order[i]];
+
+      /* Rotation 0 is the default orientation; leaving it out keeps the
+         common specs short. */
+      if (!skc_param_applies (row, s->kind)
+          || (order[i] == SKC_PARAM_ROTATION && s->rotation == 0)
+          || n < 0 || (size_t) n >= len)
+        continue;
+      /* Numbers in their shortest exact C spelling (0.6, not
+         0.59999999999999998 nor a locale's 0,6). */
+      skc_format_double (skc_param_get (&p, row), number, sizeof number);
+      n += snprintf (buf + n, len - n, "%c%s=%s", sep, row->name, number);
+      sep = ',';
     }
-  APPEND (KEY_BLADES, "blades", (double) s->blades);
-  APPEND (KEY_POINTS, "points", (double) s->points);
-  APPEND (KEY_INNER, "inner", s->inner);
-  APPEND (KEY_SIGMA, "sigma", s->sigma);
-  APPEND (KEY_CURVATURE, "curvature", s->curvature);
-  /* Rotation 0 is the default orientation; leaving it out keeps the common
-     specs short. */
-  if (s->rotation == 0)
-    keys &= ~(unsigned) KEY_ROTATION;
-  APPEND (KEY_ROTATION, "rotation", s->rotation);
-#undef APPEND
 }
 
 /* ---- rasterisation ------------------------------------------------------

@@ -8,59 +8,100 @@
 
 #ifdef GEGL_PROPERTIES
 
-/* The property chant reads as GEGL's own operations lay it out. */
+/* The properties are the parameter table's rows (skc/params.def): the
+ * macros below turn each row into GEGL's chant, so names, ranges and
+ * defaults are written once.  Property names are permanent (XCF files
+ * store them).  The table's FIT rows (the seed) are not properties. */
 /* clang-format off */
+/* Shape keys show only for the shapes they apply to. */
+#define SKC_CHANT_VISIBLE(type, group, shapes)                              \
+  SKC_CHANT_VISIBLE_##type (SKC_CHANT_VISIBLE_IN_##group (shapes))
+#define SKC_CHANT_VISIBLE_NUMBER(meta) meta
+#define SKC_CHANT_VISIBLE_PIXELS(meta) meta
+#define SKC_CHANT_VISIBLE_DEGREES(meta) meta
+#define SKC_CHANT_VISIBLE_WHOLE(meta) meta
+#define SKC_CHANT_VISIBLE_BOOL(meta) meta
+#define SKC_CHANT_VISIBLE_QUALITY(meta)
+#define SKC_CHANT_VISIBLE_SHAPE(meta)
+#define SKC_CHANT_VISIBLE_SEED(meta)
+#define SKC_CHANT_VISIBLE_IN_SHAPE(shapes)                                  \
+  ui_meta ("visible", "shape {" shapes "}")
+#define SKC_CHANT_VISIBLE_IN_BLUR(shapes)
+#define SKC_CHANT_VISIBLE_IN_MAP(shapes)
+#define SKC_CHANT_VISIBLE_IN_LENS(shapes)
+#define SKC_CHANT_VISIBLE_IN_HIGHLIGHTS(shapes)
+#define SKC_CHANT_VISIBLE_IN_FIT(shapes)
+#define SKC_CHANT_NUMBER(id, label, help, min, max, ui_min, ui_max, gamma,   \
+                         step, digits, def)                                 \
+  property_double (id, label, def)                                          \
+    description (help)                                                      \
+    value_range (min, max)                                                  \
+    ui_range (ui_min, ui_max)                                               \
+    ui_gamma (gamma)                                                        \
+    ui_steps (step, 10 * step)                                              \
+    ui_digits (digits)
+#define SKC_CHANT_PIXELS(...)                                               \
+  SKC_CHANT_NUMBER (__VA_ARGS__) ui_meta ("unit", "pixel-distance")
+#define SKC_CHANT_DEGREES(...)                                              \
+  SKC_CHANT_NUMBER (__VA_ARGS__) ui_meta ("unit", "degree")
+#define SKC_CHANT_WHOLE(id, label, help, min, max, ui_min, ui_max, gamma,    \
+                        step, digits, def)                                  \
+  property_int (id, label, def)                                             \
+    description (help)                                                      \
+    value_range (min, max)                                                  \
+    ui_range (ui_min, ui_max)
+#define SKC_CHANT_BOOL(id, label, help, min, max, ui_min, ui_max, gamma,     \
+                       step, digits, def)                                   \
+  property_boolean (id, label, def)                                         \
+    description (help)
+#define SKC_CHANT_QUALITY(id, label, help, min, max, ui_min, ui_max, gamma,  \
+                          step, digits, def)                                \
+  property_enum (id, label, SkcLensBlurQuality, skc_lens_blur_quality,      \
+                 SKC_LENS_BLUR_QUALITY_##def)                               \
+    description (help)
+#define SKC_CHANT_SHAPE(id, label, help, min, max, ui_min, ui_max, gamma,    \
+                        step, digits, def)                                  \
+  property_enum (id, label, SkcLensBlurShape, skc_lens_blur_shape,          \
+                 SKC_LENS_BLUR_SHAPE_##def)                                 \
+    description (help)
+#define SKC_CHANT_SEED(...)
+#define SKC_CHANT_ROW(ident, type, group, label, help, min, max, ui_min,     \
+                      ui_max, gamma, step, digits, def, shapes)             \
+  SKC_CHANT_##type (ident, label, help, min, max, ui_min, ui_max, gamma,    \
+                    step, digits, def)                                      \
+    SKC_CHANT_VISIBLE (type, group, shapes)
+/* Rows of one group, or of all but one. */
+#define SKC_CHANT_ONLY_SHAPE_SHAPE(row) row
+#define SKC_CHANT_ONLY_SHAPE_BLUR(row)
+#define SKC_CHANT_ONLY_SHAPE_MAP(row)
+#define SKC_CHANT_ONLY_SHAPE_LENS(row)
+#define SKC_CHANT_ONLY_SHAPE_HIGHLIGHTS(row)
+#define SKC_CHANT_ONLY_SHAPE_FIT(row)
+#define SKC_CHANT_NOT_SHAPE_SHAPE(row)
+#define SKC_CHANT_NOT_SHAPE_BLUR(row) row
+#define SKC_CHANT_NOT_SHAPE_MAP(row) row
+#define SKC_CHANT_NOT_SHAPE_LENS(row) row
+#define SKC_CHANT_NOT_SHAPE_HIGHLIGHTS(row) row
+#define SKC_CHANT_NOT_SHAPE_FIT(row)
+
 enum_start (skc_lens_blur_shape)
-  enum_value (SKC_LENS_BLUR_SHAPE_DISC, "disc", "Disc")
-  enum_value (SKC_LENS_BLUR_SHAPE_POLYGON, "polygon", "Polygon (iris)")
-  enum_value (SKC_LENS_BLUR_SHAPE_STAR, "star", "Star")
-  enum_value (SKC_LENS_BLUR_SHAPE_HEART, "heart", "Heart")
-  enum_value (SKC_LENS_BLUR_SHAPE_RING, "ring", "Ring")
-  enum_value (SKC_LENS_BLUR_SHAPE_GAUSSIAN, "gaussian", "Gaussian")
-  enum_value (SKC_LENS_BLUR_SHAPE_COMA, "coma", "Coma")
+#define SKC_SHAPE_ROW(ID, name, label)                                      \
+  enum_value (SKC_LENS_BLUR_SHAPE_##ID, name, label)
+#include "skc/params.def"
 enum_end (SkcLensBlurShape)
 
 enum_start (skc_lens_blur_quality)
-  enum_value (SKC_LENS_BLUR_QUALITY_DRAFT, "draft", "Draft")
-  enum_value (SKC_LENS_BLUR_QUALITY_NORMAL, "normal", "Normal")
-  enum_value (SKC_LENS_BLUR_QUALITY_HIGH, "high", "High")
+#define SKC_QUALITY_ROW(ID, name, label, samples)                           \
+  enum_value (SKC_LENS_BLUR_QUALITY_##ID, name, label)
+#include "skc/params.def"
 enum_end (SkcLensBlurQuality)
 
-property_enum (shape, "Shape", SkcLensBlurShape, skc_lens_blur_shape,
-               SKC_LENS_BLUR_SHAPE_DISC)
-  description ("What one bright point looks like out of focus")
-
-property_int (blades, "Blades", 6)
-  description ("Number of aperture blades of the polygon iris")
-  value_range (3, 16)
-  ui_meta ("visible", "shape {polygon}")
-
-property_double (rotation, "Rotation", 0.0)
-  description ("Rotation of the shape, in degrees")
-  value_range (0.0, 360.0)
-  ui_meta ("unit", "degree")
-  ui_meta ("visible", "shape {polygon, star, heart, coma}")
-
-property_double (curvature, "Blade curvature", 0.0)
-  description ("0 gives straight blades, 1 a round aperture")
-  value_range (0.0, 1.0)
-  ui_meta ("visible", "shape {polygon}")
-
-property_int (points, "Points", 5)
-  description ("Number of points of the star")
-  value_range (3, 16)
-  ui_meta ("visible", "shape {star}")
-
-property_double (inner, "Inner radius", 0.4)
-  description ("Inner radius of the star or ring, as a fraction of the radius")
-  value_range (0.05, 0.95)
-  ui_meta ("visible", "shape {star, ring}")
-
-property_double (sigma, "Sigma", 0.33)
-  description ("Standard deviation of the gaussian, as a fraction of the "
-               "radius")
-  value_range (0.05, 1.0)
-  ui_meta ("visible", "shape {gaussian}")
+/* The shape and its keys first, then the shape sources, then the rest. */
+#define SKC_PARAM(ID, ident, name, type, field, group, label, help, min,    \
+                  max, ui_min, ui_max, gamma, step, digits, def, shapes)    \
+  SKC_CHANT_ONLY_SHAPE_##group (SKC_CHANT_ROW (ident, type, group, label,   \
+    help, min, max, ui_min, ui_max, gamma, step, digits, def, shapes))
+#include "skc/params.def"
 
 /* Paths are plain strings: GIMP 3.0's filter API cannot carry GEGL's
    file-path property type (and loses every property after one). */
@@ -72,57 +113,11 @@ property_string (preset, "Preset", "")
   description ("A .skcpreset file: its values and fitted filters are used "
                "for every property left at its default")
 
-property_double (radius, "Radius", 20.0)
-  description ("Outer radius of the bokeh shape; with a blur map, the "
-               "radius where the map is farthest from the focus")
-  value_range (0.0, 1000.0)
-  ui_range (0.0, 200.0)
-  ui_gamma (2.0)
-  ui_meta ("unit", "pixel-distance")
-
-property_enum (quality, "Quality", SkcLensBlurQuality, skc_lens_blur_quality,
-               SKC_LENS_BLUR_QUALITY_NORMAL)
-  description ("How closely the fitted filters follow the shape (48, 96 or "
-               "192 samples); higher is slower")
-
-property_double (focus, "Focus", 0.0)
-  description ("Blur map value that stays sharp")
-  value_range (0.0, 1.0)
-
-property_boolean (invert_map, "Invert map", FALSE)
-  description ("Read the blur map as 1 - value")
-
-property_double (map_gamma, "Map gamma", 1.0)
-  description ("Exponent applied to the blur map value")
-  value_range (0.1, 10.0)
-  ui_gamma (2.0)
-
-property_boolean (map_linear, "Linear map", FALSE)
-  description ("Read the blur map as linear luminance Y instead of "
-               "perceptual Y'")
-
-property_double (swirl, "Swirl", 0.0)
-  description ("Turn each kernel toward the tangent of the circle around "
-               "the image centre (rotational bokeh)")
-  value_range (0.0, 1.0)
-
-property_double (cat_eye, "Cat-eye", 0.0)
-  description ("Clip kernels by a second aperture moved toward the image "
-               "centre, more toward the corners (mechanical vignetting)")
-  value_range (0.0, 1.0)
-
-property_double (highlight_threshold, "Highlight threshold", 1.0)
-  description ("Linear values above this are boosted before blurring "
-               "(bokeh balls)")
-  value_range (0.0, 1.0)
-
-property_double (highlight_gain, "Highlight gain", 1.0)
-  description ("How strongly highlights above the threshold are boosted")
-  value_range (1.0, 100.0)
-  ui_gamma (2.0)
-
-property_boolean (clip, "Clip", TRUE)
-  description ("Clip the result to 0..1 after the highlight boost")
+#define SKC_PARAM(ID, ident, name, type, field, group, label, help, min,    \
+                  max, ui_min, ui_max, gamma, step, digits, def, shapes)    \
+  SKC_CHANT_NOT_SHAPE_##group (SKC_CHANT_ROW (ident, type, group, label,    \
+    help, min, max, ui_min, ui_max, gamma, step, digits, def, shapes))
+#include "skc/params.def"
 /* clang-format on */
 
 #else
@@ -195,33 +190,48 @@ gegl_thread_count (void)
   return threads;
 }
 
-/* The core parameters for the current properties, filled as `skc apply`
- * fills them from its flags (the parameter table of architecture.md). */
-static void
-params_from_properties (GeglProperties *o, skc_params *p)
+/* A table row's property value as a number (enums by their value: the
+ * chant's enums follow the table's rows, as the core's do), or FALSE when
+ * the row is not a property of the op. */
+static gboolean
+property_number (GObject *op, const skc_param_info *row, gdouble *out)
 {
-  static const skc_shape_kind kinds[] = {
-    [SKC_LENS_BLUR_SHAPE_DISC] = SKC_SHAPE_DISC,
-    [SKC_LENS_BLUR_SHAPE_POLYGON] = SKC_SHAPE_POLYGON,
-    [SKC_LENS_BLUR_SHAPE_STAR] = SKC_SHAPE_STAR,
-    [SKC_LENS_BLUR_SHAPE_HEART] = SKC_SHAPE_HEART,
-    [SKC_LENS_BLUR_SHAPE_RING] = SKC_SHAPE_RING,
-    [SKC_LENS_BLUR_SHAPE_GAUSSIAN] = SKC_SHAPE_GAUSSIAN,
-    [SKC_LENS_BLUR_SHAPE_COMA] = SKC_SHAPE_COMA,
-  };
-  static const skc_quality qualities[] = {
-    [SKC_LENS_BLUR_QUALITY_DRAFT] = SKC_QUALITY_DRAFT,
-    [SKC_LENS_BLUR_QUALITY_NORMAL] = SKC_QUALITY_NORMAL,
-    [SKC_LENS_BLUR_QUALITY_HIGH] = SKC_QUALITY_HIGH,
-  };
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (op),
+                                                    row->name);
+  GValue      value = G_VALUE_INIT;
+
+  if (!pspec)
+    return FALSE;
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (op, row->name, &value);
+  if (G_VALUE_HOLDS_ENUM (&value))
+    *out = g_value_get_enum (&value);
+  else if (G_VALUE_HOLDS_BOOLEAN (&value))
+    *out = g_value_get_boolean (&value);
+  else if (G_VALUE_HOLDS_INT (&value))
+    *out = g_value_get_int (&value);
+  else
+    *out = g_value_get_double (&value);
+  g_value_unset (&value);
+  return TRUE;
+}
+
+/* The core parameters for the current properties, filled as `skc apply`
+ * fills them from its options: row by row of the parameter table. */
+static void
+params_from_properties (GeglOperation *operation, skc_params *p)
+{
+  GeglProperties       *o = GEGL_PROPERTIES (operation);
+  const skc_param_info *table = skc_param_table ();
+
   skc_params_init (p);
-  p->shape.kind = kinds[o->shape];
-  p->shape.blades = o->blades;
-  p->shape.rotation = o->rotation;
-  p->shape.curvature = o->curvature;
-  p->shape.points = o->points;
-  p->shape.inner = o->inner;
-  p->shape.sigma = o->sigma;
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      gdouble value;
+      /* GEGL enforces the properties' ranges: nothing to refuse here. */
+      if (property_number (G_OBJECT (operation), &table[i], &value))
+        skc_param_set (p, &table[i], value, NULL);
+    }
   /* A kernel file replaces the shape. */
   if (o->kernel_file && o->kernel_file[0]
       && strlen (o->kernel_file) < sizeof p->shape.path)
@@ -229,16 +239,6 @@ params_from_properties (GeglProperties *o, skc_params *p)
       p->shape.kind = SKC_SHAPE_FILE;
       strcpy (p->shape.path, o->kernel_file);
     }
-  p->radius = o->radius;
-  p->quality = qualities[o->quality];
-  p->focus = o->focus;
-  p->invert_map = o->invert_map ? 1 : 0;
-  p->map_gamma = o->map_gamma;
-  p->swirl = o->swirl;
-  p->cat_eye = o->cat_eye;
-  p->highlight_threshold = o->highlight_threshold;
-  p->highlight_gain = o->highlight_gain;
-  p->clip = o->clip ? 1 : 0;
   /* GEGL hands the op its whole extent in one call (get_cached_region);
      the engine spreads each band of it over GEGL's thread count. */
   p->threads = gegl_thread_count ();
@@ -250,41 +250,22 @@ params_from_properties (GeglProperties *o, skc_params *p)
 static unsigned
 explicit_fields (GeglOperation *operation)
 {
-  static const struct
-  {
-    const gchar *name;
-    unsigned     fields;
-  } rows[] = {
-    { "shape", SKC_PRESET_SHAPE },
-    { "blades", SKC_PRESET_BLADES },
-    { "rotation", SKC_PRESET_ROTATION },
-    { "curvature", SKC_PRESET_CURVATURE },
-    { "points", SKC_PRESET_POINTS },
-    { "inner", SKC_PRESET_INNER },
-    { "sigma", SKC_PRESET_SIGMA },
-    { "kernel-file", SKC_PRESET_WHOLE_SHAPE },
-    { "radius", SKC_PRESET_RADIUS },
-    { "quality", SKC_PRESET_QUALITY },
-    { "focus", SKC_PRESET_FOCUS },
-    { "invert-map", SKC_PRESET_INVERT_MAP },
-    { "map-gamma", SKC_PRESET_MAP_GAMMA },
-    { "map-linear", SKC_PRESET_MAP_LINEAR },
-    { "swirl", SKC_PRESET_SWIRL },
-    { "cat-eye", SKC_PRESET_CAT_EYE },
-    { "highlight-threshold", SKC_PRESET_HIGHLIGHT_THRESHOLD },
-    { "highlight-gain", SKC_PRESET_HIGHLIGHT_GAIN },
-    { "clip", SKC_PRESET_CLIP },
-  };
-  GObjectClass *klass = G_OBJECT_GET_CLASS (operation);
-  unsigned      fields = 0;
-  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+  GObjectClass         *klass = G_OBJECT_GET_CLASS (operation);
+  const skc_param_info *table = skc_param_table ();
+  unsigned              fields = 0;
+  for (gint i = 0; i <= SKC_PARAM_COUNT; i++)
     {
-      GParamSpec *pspec = g_object_class_find_property (klass, rows[i].name);
-      GValue      value = G_VALUE_INIT;
+      /* The kernel file sets the whole shape. */
+      const gchar *name = i < SKC_PARAM_COUNT ? table[i].name : "kernel-file";
+      GParamSpec  *pspec = g_object_class_find_property (klass, name);
+      GValue       value = G_VALUE_INIT;
+      if (!pspec)
+        continue;
       g_value_init (&value, pspec->value_type);
-      g_object_get_property (G_OBJECT (operation), rows[i].name, &value);
+      g_object_get_property (G_OBJECT (operation), name, &value);
       if (!g_param_value_defaults (pspec, &value))
-        fields |= rows[i].fields;
+        fields |= i < SKC_PARAM_COUNT ? SKC_PARAM_BIT (i)
+                                      : SKC_PRESET_WHOLE_SHAPE;
       g_value_unset (&value);
     }
   return fields;
@@ -308,21 +289,22 @@ file_key (const gchar *path)
 static gchar *
 engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
 {
-  char   shape[512];
-  gchar *kernel_file = file_key (o->kernel_file);
-  gchar *preset = file_key (o->preset);
+  const skc_param_info *table = skc_param_table ();
+  char     shape[512];
+  gchar   *kernel_file = file_key (o->kernel_file);
+  gchar   *preset = file_key (o->preset);
+  GString *key = g_string_new (NULL);
   skc_shape_format (&p->shape, shape, sizeof shape);
-  gchar *key = g_strdup_printf ("%s|file=%s|preset=%s|r=%.17g|q=%d|map=%d|"
-                          "focus=%.17g|inv=%d|gamma=%.17g|swirl=%.17g|"
-                          "cat-eye=%.17g|hl=%.17g:%.17g|clip=%d|threads=%d",
-                          shape, kernel_file, preset,
-                          p->radius, (int) p->quality, with_map ? 1 : 0,
-                          p->focus, p->invert_map, p->map_gamma, p->swirl,
-                          p->cat_eye, p->highlight_threshold,
-                          p->highlight_gain, p->clip, p->threads);
+  g_string_append_printf (key, "%s|file=%s|preset=%s|map=%d|threads=%d",
+                          shape, kernel_file, preset, with_map ? 1 : 0,
+                          p->threads);
+  /* Every row of the table, exactly. */
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    g_string_append_printf (key, "|%s=%.17g", table[i].name,
+                            skc_param_get (p, &table[i]));
   g_free (kernel_file);
   g_free (preset);
-  return key;
+  return g_string_free (key, FALSE);
 }
 
 /* The engine for the current properties, shared (release it with
@@ -336,7 +318,7 @@ acquire_engine (GeglOperation *operation, gboolean with_map)
   SkcOpState     *state = op_state (operation);
   SkcEngineRef   *ref = NULL;
   skc_params      params;
-  params_from_properties (o, &params);
+  params_from_properties (operation, &params);
   gchar *key = engine_key (o, &params, with_map);
 
   g_mutex_lock (&state->lock);
@@ -350,11 +332,10 @@ acquire_engine (GeglOperation *operation, gboolean with_map)
       state->key = key;
       key = NULL;
       skc_preset *preset = NULL;
-      int         map_linear = o->map_linear;
       skc_result  r = SKC_OK;
       if (o->preset && o->preset[0])
         r = skc_preset_use (o->preset, explicit_fields (operation), &params,
-                            &map_linear, &preset, &err);
+                            &preset, &err);
       if (r == SKC_OK)
         r = skc_gegl_engine_new (&params, with_map, &engine, &err);
       skc_preset_free (preset);
@@ -383,7 +364,7 @@ current_reach (GeglOperation *operation)
   SkcOpState     *state = op_state (operation);
   gint            reach = -1;
   skc_params      params;
-  params_from_properties (o, &params);
+  params_from_properties (operation, &params);
   gboolean with_map = gegl_operation_source_get_bounding_box (operation,
                                                                "aux")
                       != NULL;
@@ -409,9 +390,10 @@ map_linear (GeglOperation *operation)
       && !(explicit_fields (operation) & SKC_PRESET_MAP_LINEAR)
       && skc_preset_load (o->preset, &preset, NULL) == SKC_OK)
     {
-      skc_params ignored;
-      skc_params_init (&ignored);
-      skc_preset_apply (preset, 0, &ignored, &linear);
+      skc_params from_preset;
+      skc_params_init (&from_preset);
+      skc_preset_apply (preset, 0, &from_preset);
+      linear = from_preset.map_linear;
       skc_preset_free (preset);
     }
   return linear != 0;

@@ -181,9 +181,10 @@ skc_gimp_settings_to_params (const SkcGimpSettings *s, skc_params *p,
   p->highlight_threshold = s->highlight_threshold;
   p->highlight_gain = s->highlight_gain;
   p->clip = s->clip ? 1 : 0;
-  *map_linear = s->map_linear ? 1 : 0;
+  p->map_linear = s->map_linear ? 1 : 0;
+  skc_result r = SKC_OK;
   if (s->preset[0])
-    return skc_preset_use (s->preset, explicit_fields (s), p, map_linear,
-                           preset, err);
-  return SKC_OK;
+    r = skc_preset_use (s->preset, explicit_fields (s), p, preset, err);
+  *map_linear = p->map_linear;
+  return r;
 }

@@ -62,7 +62,7 @@ expect_error "empty" fit "$work/zero.pgm" -o "$work/x.skc"
 printf 'PF\n100000 100000\n-1.0\n' >"$work/absurd.pfm"
 expect_error "absurd.pfm" apply "$work/absurd.pfm" -o "$work/o.pfm" --kernel shape:disc
 expect_error "usage" apply "$work/absurd.pfm"
-expect_error "unknown value 'best'" apply "$work/absurd.pfm" -o "$work/o.pfm" --quality best
+expect_error "unknown quality 'best'" apply "$work/absurd.pfm" -o "$work/o.pfm" --quality best
 expect_error "outside 1..100" apply "$work/absurd.pfm" -o "$work/o.pfm" --highlight-gain 500
 
 # End to end through PFM: fit, render, apply on the rendered kernel image.

@@ -108,8 +108,8 @@ holds (const char *input, size_t size, bool *accepted, char *why,
 
       skc_params_init (&a);
       skc_params_init (&b);
-      skc_preset_apply (preset, 0, &a, NULL);
-      skc_preset_apply (back, 0, &b, NULL);
+      skc_preset_apply (preset, 0, &a);
+      skc_preset_apply (back, 0, &b);
       /* What the engine would be given passes its own range checks. */
       if (!(a.radius >= 0 && a.radius <= 1000 && a.map_gamma >= 0.1
             && a.highlight_gain >= 1 && a.swirl <= 1 && a.cat_eye <= 1))
@@ -352,7 +352,8 @@ make_seeds (text *seeds, int room)
           p.quality = SKC_QUALITY_DRAFT;
           p.invert_map = 1;
         }
-      skc_preset_set_params (preset, &p, variant == 2, &err);
+      p.map_linear = variant == 2;
+      skc_preset_set_params (preset, &p, &err);
       skc_image_free (&bitmap);
       skc_preset_set_name (preset, variant ? "seed preset" : "", &err);
       if (variant == 2)

@@ -102,7 +102,8 @@ test_defaults (void)
     {
       skc_params_init (&got);
       got.radius = 99; /* overwritten: the preset says 20 */
-      skc_preset_apply (back, 0, &got, &map_linear);
+      skc_preset_apply (back, 0, &got);
+      map_linear = got.map_linear;
       check_same_params (&got, &expected);
       CHECK_EQ_INT (map_linear, 0);
       CHECK (got.shape_image == NULL);
@@ -144,7 +145,8 @@ test_every_field (void)
   p.highlight_gain = 100;
   p.clip = 0;
   p.seed = UINT64_MAX;
-  CHECK (skc_preset_set_params (preset, &p, 1, &err) == SKC_OK);
+  p.map_linear = 1;
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_OK);
   CHECK (skc_preset_set_name (preset, "Étoile = star # not a comment", &err)
          == SKC_OK);
   back = round_trip (preset, &text);
@@ -154,7 +156,8 @@ test_every_field (void)
       size_t length;
 
       skc_params_init (&got);
-      skc_preset_apply (back, 0, &got, &map_linear);
+      skc_preset_apply (back, 0, &got);
+      map_linear = got.map_linear;
       check_same_params (&got, &p);
       CHECK_EQ_INT (map_linear, 1);
       CHECK (strcmp (skc_preset_get_name (back),
@@ -184,7 +187,8 @@ test_every_field (void)
   map_linear = 0;
   skc_preset_apply (preset, SKC_PRESET_RADIUS | SKC_PRESET_SHAPE
                                 | SKC_PRESET_POINTS | SKC_PRESET_MAP_LINEAR,
-                    &got, &map_linear);
+                    &got);
+  map_linear = got.map_linear;
   CHECK (got.radius == 7);
   CHECK_EQ_INT (got.shape.kind, SKC_SHAPE_HEART);
   CHECK_EQ_INT (got.shape.points, 9);
@@ -196,12 +200,12 @@ test_every_field (void)
 
   /* What set_params refuses. */
   p.radius = 1001;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err)
+  CHECK (skc_preset_set_params (preset, &p, &err)
          == SKC_ERR_INVALID_ARGUMENT);
   CHECK (strstr (err.message, "radius") != NULL);
   p.radius = 20;
   p.shape.blades = 2;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err)
+  CHECK (skc_preset_set_params (preset, &p, &err)
          == SKC_ERR_INVALID_ARGUMENT);
   CHECK (strstr (err.message, "blades") != NULL);
   CHECK (skc_preset_set_name (preset, "two\nlines", &err)
@@ -227,7 +231,7 @@ test_bitmaps (void)
                                       / 255.0f;
   skc_params_init (&p);
   p.shape_image = &hex;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err) == SKC_OK);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_OK);
   back = round_trip (preset, &text);
   CHECK (text != NULL && strstr (text, "\nshape = bitmap\n") != NULL
          && strstr (text, "\nbitmap = 7 5 hex\n") != NULL);
@@ -242,7 +246,7 @@ test_bitmaps (void)
                        7 * sizeof (float))
                == 0);
       skc_params_init (&got);
-      skc_preset_apply (back, 0, &got, NULL);
+      skc_preset_apply (back, 0, &got);
       CHECK (got.shape_image == b);
       CHECK_EQ_INT (got.shape.kind, SKC_SHAPE_FILE);
     }
@@ -259,7 +263,7 @@ test_bitmaps (void)
   floats.data[4] = -2.5f;
   floats.data[5] = 1.0f / 3.0f;
   p.shape_image = &floats;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err) == SKC_OK);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_OK);
   back = round_trip (preset, &text);
   CHECK (text != NULL && strstr (text, "\nbitmap = 3 2 float\n") != NULL);
   if (back != NULL && CHECK (skc_preset_bitmap (back) != NULL))
@@ -273,9 +277,9 @@ test_bitmaps (void)
   /* Bitmaps that could never be a kernel are refused up front. */
   for (int i = 0; i < 6; i++)
     floats.data[i] = 0;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err) == SKC_ERR_EMPTY_KERNEL);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_ERR_EMPTY_KERNEL);
   floats.data[2] = 1.0f / 0.0f;
-  CHECK (skc_preset_set_params (preset, &p, 0, &err) == SKC_ERR_NON_FINITE);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_ERR_NON_FINITE);
 
   skc_image_free (&hex);
   skc_image_free (&floats);
@@ -330,7 +334,7 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
       *skc_image_pixel (&map, x, y) = (float) x / (float) (map.width - 1);
 
   p->cache = first;
-  CHECK_MSG (skc_preset_set_params (preset, p, 0, &err) == SKC_OK, "%s: %s",
+  CHECK_MSG (skc_preset_set_params (preset, p, &err) == SKC_OK, "%s: %s",
              what, err.message);
   CHECK_MSG (skc_preset_capture (preset, p, with_map, &captured, &err)
                  == SKC_OK,
@@ -366,7 +370,7 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
   }
 
   skc_params_init (&q);
-  skc_preset_apply (back, 0, &q, NULL);
+  skc_preset_apply (back, 0, &q);
   q.cancel = &raised;
   q.cache = fresh;
   /* Without the seed, the raised flag stops the first fit: the check
@@ -471,7 +475,7 @@ test_malformed (void)
     { "skc-preset 1.0\nradius 20\nend\n", SKC_ERR_PARSE,
       "bad:2: expected 'key = value'" },
     { "skc-preset 1.0\nradius = 1000.5\nend\n", SKC_ERR_PARSE,
-      "bad:2: radius: 1000.5 is outside 0..1000" },
+      "bad:2: radius = 1000.5 is outside 0..1000" },
     { "skc-preset 1.0\nradius = -1\nend\n", SKC_ERR_PARSE, "outside" },
     { "skc-preset 1.0\nradius = nan\nend\n", SKC_ERR_PARSE,
       "not a finite number" },
@@ -481,7 +485,7 @@ test_malformed (void)
       "not a finite number" },
     { "skc-preset 1.0\nradius =\nend\n", SKC_ERR_PARSE, "radius" },
     { "skc-preset 1.0\nblades = 6.5\nend\n", SKC_ERR_PARSE,
-      "blades: '6.5' is not a whole number" },
+      "blades = 6.5 must be a whole number" },
     { "skc-preset 1.0\nblades = 17\nend\n", SKC_ERR_PARSE, "outside 3..16" },
     { "skc-preset 1.0\ninner = 0.96\nend\n", SKC_ERR_PARSE, "inner" },
     { "skc-preset 1.0\nsigma = 0\nend\n", SKC_ERR_PARSE, "sigma" },
@@ -497,7 +501,7 @@ test_malformed (void)
     { "skc-preset 1.0\ncurvature = 2\nend\n", SKC_ERR_PARSE, "curvature" },
     { "skc-preset 1.0\npoints = 2\nend\n", SKC_ERR_PARSE, "points" },
     { "skc-preset 1.0\nquality = best\nend\n", SKC_ERR_PARSE,
-      "quality: 'best' is not draft, normal or high" },
+      "quality: 'best' is not draft, normal, high" },
     { "skc-preset 1.0\nclip = maybe\nend\n", SKC_ERR_PARSE,
       "clip: 'maybe' is not yes or no" },
     { "skc-preset 1.0\nseed = -1\nend\n", SKC_ERR_PARSE, "seed" },
@@ -593,7 +597,7 @@ test_versions (void)
       skc_params p;
 
       skc_params_init (&p);
-      skc_preset_apply (preset, 0, &p, NULL);
+      skc_preset_apply (preset, 0, &p);
       CHECK (p.radius == 33);
     }
   skc_preset_free (preset);
@@ -617,7 +621,7 @@ test_versions (void)
         skc_params p;
 
         skc_params_init (&p);
-        skc_preset_apply (preset, 0, &p, NULL);
+        skc_preset_apply (preset, 0, &p);
         CHECK_EQ_INT (p.shape.kind, SKC_SHAPE_POLYGON);
         CHECK_EQ_INT (p.shape.blades, 9);
         CHECK (p.shape.curvature == 0.6);
@@ -645,7 +649,7 @@ test_truncation (void)
   bitmap.data[4] = 1;
   skc_params_init (&p);
   p.shape_image = &bitmap;
-  skc_preset_set_params (preset, &p, 0, &err);
+  skc_preset_set_params (preset, &p, &err);
   f = skc_filter_new_complex (2, sizes, SKC_OFFSETS_BILINEAR);
   skc_filter_layer (f, 0)[0] = (skc_sample){ 1.5f, -2, 0.5f };
   skc_filter_layer (f, 0)[1] = (skc_sample){ 0, 0, 0.5f };
@@ -747,7 +751,7 @@ test_builtin (const char *folder)
 
       cache = skc_cache_new (NULL, 4096);
       skc_params_init (&p);
-      skc_preset_apply (preset, 0, &p, NULL);
+      skc_preset_apply (preset, 0, &p);
       p.cache = cache;
       if (skc_preset_filter_count (preset) > 0)
         {

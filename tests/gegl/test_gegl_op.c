@@ -217,6 +217,79 @@ test_registered (void)
          == 0);
 }
 
+/* The chant is generated from the parameter table: every row but the fit
+ * seed is a property with the row's range, default and enum names. */
+static void
+test_properties_match_table (void)
+{
+  const skc_param_info *table = skc_param_table ();
+  for (int i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      const skc_param_info *row = &table[i];
+      GParamSpec *spec = gegl_operation_find_property (OP, row->name);
+      if (row->group == SKC_PARAM_GROUP_FIT)
+        {
+          CHECK_MSG (spec == NULL, "%s is a property", row->name);
+          continue;
+        }
+      CHECK_MSG (spec != NULL, "no property %s", row->name);
+      if (!spec)
+        continue;
+      if (G_IS_PARAM_SPEC_DOUBLE (spec))
+        {
+          GParamSpecDouble *d = G_PARAM_SPEC_DOUBLE (spec);
+          CHECK_MSG (row->type == SKC_PARAM_TYPE_NUMBER
+                       && d->minimum == row->min && d->maximum == row->max
+                       && d->default_value == row->default_value,
+                     "%s: %g..%g default %g", row->name, d->minimum,
+                     d->maximum, d->default_value);
+        }
+      else if (G_IS_PARAM_SPEC_INT (spec))
+        {
+          GParamSpecInt *n = G_PARAM_SPEC_INT (spec);
+          CHECK_MSG (row->type == SKC_PARAM_TYPE_WHOLE
+                       && n->minimum == row->min && n->maximum == row->max
+                       && n->default_value == row->default_value,
+                     "%s: %d..%d default %d", row->name, n->minimum,
+                     n->maximum, n->default_value);
+        }
+      else if (G_IS_PARAM_SPEC_BOOLEAN (spec))
+        CHECK_MSG (row->type == SKC_PARAM_TYPE_BOOL
+                     && G_PARAM_SPEC_BOOLEAN (spec)->default_value
+                          == (row->default_value != 0),
+                   "%s: boolean default", row->name);
+      else if (G_IS_PARAM_SPEC_ENUM (spec))
+        {
+          GEnumClass *e = G_PARAM_SPEC_ENUM (spec)->enum_class;
+          int quality = row->type == SKC_PARAM_TYPE_QUALITY;
+          CHECK_MSG (quality || row->type == SKC_PARAM_TYPE_SHAPE,
+                     "%s: an enum", row->name);
+          CHECK_EQ_INT (G_PARAM_SPEC_ENUM (spec)->default_value,
+                        (int) row->default_value);
+          for (guint v = 0; v < e->n_values; v++)
+            CHECK_MSG (g_strcmp0 (e->values[v].value_nick,
+                                  quality ? skc_quality_name (e->values[v].value)
+                                          : skc_shape_name (e->values[v].value))
+                         == 0,
+                       "%s: value %d is '%s'", row->name, e->values[v].value,
+                       e->values[v].value_nick);
+          CHECK_EQ_INT (e->n_values,
+                        quality ? SKC_QUALITY_COUNT : SKC_SHAPE_FILE);
+        }
+      else
+        CHECK_MSG (0, "%s: unexpected property type", row->name);
+      /* Shape keys show only for their shapes. */
+      const gchar *visible = gegl_param_spec_get_property_key (spec,
+                                                               "visible");
+      if (row->shapes[0])
+        CHECK_MSG (visible && strstr (visible, row->shapes),
+                   "%s: visible '%s'", row->name, visible ? visible : "");
+      else
+        CHECK_MSG (!visible || !visible[0], "%s: visible '%s'", row->name,
+                   visible);
+    }
+}
+
 
 /* Compares op output with the core's on the same pixels (1e-5); frees op. */
 static void
@@ -898,6 +971,7 @@ main (int argc, char **argv)
       return check_summary ();
     }
   test_registered ();
+  test_properties_match_table ();
   test_equals_core ();
   test_rebuild ();
   test_kernel_files (argv[2]);

@@ -1,6 +1,6 @@
 /* skc — the one apply path: every front end (the skc tool, the GEGL
  * operation, the GIMP plug-in) blurs through these calls with the same
- * parameters (the parameter table of docs/architecture.md).
+ * parameters (skc/params.h, the table in skc/params.def).
  *
  * An engine is prepared once from the parameters (filters come fitted from
  * the cache), then processes any number of regions.  The caller hands in
@@ -10,64 +10,15 @@
 #ifndef SKC_APPLY_H
 #define SKC_APPLY_H
 
-#include <stdatomic.h>
-
 #include "skc/cache.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 #include "skc/kernel.h"
+#include "skc/params.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum
-{
-  SKC_QUALITY_DRAFT,  /* 48 samples */
-  SKC_QUALITY_NORMAL, /* 96 samples */
-  SKC_QUALITY_HIGH    /* 192 samples */
-} skc_quality;
-
-typedef struct
-{
-  size_t      struct_size; /* sizeof (skc_params), set by init */
-  skc_shape   shape;       /* the bokeh shape (not SKC_SHAPE_FILE) ... */
-  const skc_image *shape_image; /* ... or weights from an image: 1 channel,
-                                   any size, scaled to each radius */
-  const skc_filter *filter;     /* ... or a fitted filter used as it is
-                                   (uniform blur at its own scale) */
-  double      radius;      /* px, 0..1000: the largest blur radius */
-  skc_quality quality;
-  /* Blur map: v in 0..1 (the front end reads Y' or, with map-linear, Y);
-     v <- 1 - v if invert_map; v <- v^map_gamma; r = radius * |v - focus|. */
-  double      focus;
-  int         invert_map;
-  double      map_gamma;
-  /* Swirl, 0..1: each pixel's kernel turns toward the tangent of the circle
-     around the image centre through it, by swirl x that tangent's angle
-     (rotational bokeh). */
-  double      swirl;
-  /* Cat-eye, 0..1: kernels are clipped by a second aperture of their own
-     radius moved toward the image centre, by cat-eye x (distance from the
-     centre / half-diagonal) x radius: round at the centre, a cat's eye
-     facing the centre in the corners (mechanical vignetting).  The clipped
-     kernel turns with the direction to the centre: exact for round
-     apertures; other shapes turn with it. */
-  double      cat_eye;
-  /* Highlights: linear values above the threshold are boosted toward
-     gain x (bokeh balls); threshold 1, gain 1 is off. */
-  double      highlight_threshold;
-  double      highlight_gain;
-  int         clip;        /* clip results to 0..1 (0..alpha) */
-  int         threads;     /* worker threads per process call; <= 0: cores */
-  uint64_t    seed;        /* of the fits */
-  skc_cache  *cache;       /* NULL: skc_cache_default () */
-  const atomic_int *cancel;
-} skc_params;
-
-/* The parameter table's defaults: disc, radius 20, normal quality, focus
- * 0, gamma 1, highlights off, clip on.  Thread-safe. */
-void skc_params_init (skc_params *p);
 
 typedef struct skc_engine skc_engine;
 

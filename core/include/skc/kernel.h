@@ -14,29 +14,27 @@
 extern "C" {
 #endif
 
+/* The built-in shapes (rows of skc/params.def: SKC_SHAPE_DISC,
+ * SKC_SHAPE_POLYGON, ... SKC_SHAPE_COMA), then weights from a file. */
 typedef enum
 {
-  SKC_SHAPE_DISC,
-  SKC_SHAPE_POLYGON,
-  SKC_SHAPE_STAR,
-  SKC_SHAPE_HEART,
-  SKC_SHAPE_RING,
-  SKC_SHAPE_GAUSSIAN,
-  SKC_SHAPE_COMA,
+#define SKC_SHAPE_ROW(ID, name, label) SKC_SHAPE_##ID,
+#include "skc/params.def"
   SKC_SHAPE_FILE
 } skc_shape_kind;
 
 /* A parsed shape spec (`shape:NAME[:key=value,...]` or `file:PATH`).
- * Ranges are the parameter table's; skc_shape_parse enforces them. */
+ * Keys and ranges are the parameter table's (skc/params.def);
+ * skc_shape_parse enforces them. */
 typedef struct
 {
   skc_shape_kind kind;
-  int    blades;      /* polygon: 3..16 */
-  double rotation;    /* polygon and star, degrees: 0..360 */
+  int    blades;      /* polygon */
+  double rotation;    /* degrees */
   double curvature;   /* polygon: 0 straight blades .. 1 round */
-  int    points;      /* star: 3..16 */
-  double inner;       /* star inner radius / ring inner radius, 0.05..0.95 */
-  double sigma;       /* gaussian, fraction of radius: 0.05..1 */
+  int    points;      /* star */
+  double inner;       /* star or ring: inner radius / radius */
+  double sigma;       /* gaussian, fraction of the radius */
   char   path[SKC_PATH_MAX]; /* file: */
 } skc_shape;
 

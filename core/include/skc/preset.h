@@ -60,6 +60,7 @@
 
 #include "skc/apply.h"
 #include "skc/cache.h"
+#include "skc/params.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 
@@ -77,30 +78,14 @@ extern "C" {
  * large radius uses a few hundred). */
 #define SKC_PRESET_FILTERS_MAX   4096
 
-/* One bit per row of the parameter table (and the seed).  Front ends pass
+/* One bit per row of the parameter table (SKC_PRESET_SHAPE,
+ * SKC_PRESET_RADIUS, ... as SKC_PARAM_BIT of the row).  Front ends pass
  * the parameters the user gave explicitly to skc_preset_apply, which then
  * leaves those alone: explicit parameters override the preset. */
 typedef enum
 {
-  SKC_PRESET_SHAPE = 1u << 0, /* the shape's kind, its bitmap or filter */
-  SKC_PRESET_BLADES = 1u << 1,
-  SKC_PRESET_ROTATION = 1u << 2,
-  SKC_PRESET_CURVATURE = 1u << 3,
-  SKC_PRESET_POINTS = 1u << 4,
-  SKC_PRESET_INNER = 1u << 5,
-  SKC_PRESET_SIGMA = 1u << 6,
-  SKC_PRESET_RADIUS = 1u << 7,
-  SKC_PRESET_QUALITY = 1u << 8,
-  SKC_PRESET_FOCUS = 1u << 9,
-  SKC_PRESET_INVERT_MAP = 1u << 10,
-  SKC_PRESET_MAP_GAMMA = 1u << 11,
-  SKC_PRESET_MAP_LINEAR = 1u << 12,
-  SKC_PRESET_SWIRL = 1u << 13,
-  SKC_PRESET_CAT_EYE = 1u << 14,
-  SKC_PRESET_HIGHLIGHT_THRESHOLD = 1u << 15,
-  SKC_PRESET_HIGHLIGHT_GAIN = 1u << 16,
-  SKC_PRESET_CLIP = 1u << 17,
-  SKC_PRESET_SEED = 1u << 18
+#define SKC_PARAM(ID, ...) SKC_PRESET_##ID = SKC_PARAM_BIT (SKC_PARAM_##ID),
+#include "skc/params.def"
 } skc_preset_field;
 
 /* A whole shape spec (`--kernel shape:...`, an image, a .skc) sets the
@@ -109,7 +94,7 @@ typedef enum
   (SKC_PRESET_SHAPE | SKC_PRESET_BLADES | SKC_PRESET_ROTATION                  \
    | SKC_PRESET_CURVATURE | SKC_PRESET_POINTS | SKC_PRESET_INNER               \
    | SKC_PRESET_SIGMA)
-#define SKC_PRESET_ALL_FIELDS ((1u << 19) - 1)
+#define SKC_PRESET_ALL_FIELDS (SKC_PARAM_BIT (SKC_PARAM_COUNT) - 1)
 
 /* Opaque.  Functions taking a const preset only read it, so threads may
  * share a preset that none modifies. */
@@ -127,23 +112,22 @@ const char *skc_preset_get_name (const skc_preset *preset);
 skc_result  skc_preset_set_name (skc_preset *preset, const char *name,
                                  skc_error *err);
 
-/* Takes every table parameter from p (and map_linear, which is the front
- * end's business), range-checked as skc_engine_new checks them.  A
+/* Takes every table parameter from p, checked by skc_params_validate.  A
  * p->shape_image (1 channel, finite, some weight positive, sides up to
  * SKC_PRESET_BITMAP_MAX) is copied bit for bit as the bitmap; a fixed
  * p->filter cannot be a preset's shape (SKC_ERR_UNSUPPORTED).  The
  * embedded filters are kept.  Thread-safe on distinct presets. */
 skc_result skc_preset_set_params (skc_preset *preset, const skc_params *p,
-                                  int map_linear, skc_error *err);
+                                  skc_error *err);
 
-/* Writes the preset's values into every field of p (and *map_linear, if
- * not NULL) whose bit is not in explicit_fields.  When the shape is taken
+/* Writes the preset's values into every field of p whose bit is not in
+ * explicit_fields.  When the shape is taken
  * from the preset, p->shape_image points to the preset's bitmap (or is
  * NULL) and p->filter is NULL; the pointer lives as long as the preset.
  * p->threads, p->cache and p->cancel are never touched.  Pass 0 to read
  * every value (a dialog loading a preset).  Thread-safe. */
 void skc_preset_apply (const skc_preset *preset, unsigned explicit_fields,
-                       skc_params *p, int *map_linear);
+                       skc_params *p);
 
 /* The bitmap shape (1 channel), or NULL when the shape is a spec. */
 const skc_image *skc_preset_bitmap (const skc_preset *preset);
@@ -199,12 +183,11 @@ skc_result skc_preset_load (const char *path, skc_preset **out,
 
 /* What every front end does with a preset file (the `preset` parameter):
  * loads it, seeds p->cache (NULL: the default cache) with its filters and
- * applies it to p and *map_linear under explicit_fields.  *out keeps the
+ * applies it to p under explicit_fields.  *out keeps the
  * bitmap that p->shape_image may now point to: free it once the engine is
  * built.  Thread-safe. */
 skc_result skc_preset_use (const char *path, unsigned explicit_fields,
-                           skc_params *p, int *map_linear, skc_preset **out,
-                           skc_error *err);
+                           skc_params *p, skc_preset **out, skc_error *err);
 
 #ifdef __cplusplus
 }

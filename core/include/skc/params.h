@@ -1,0 +1,172 @@
+/* skc — the parameters of a blur: skc_params, and the parameter table
+ * (skc/params.def) as data that front ends walk instead of spelling out
+ * names, ranges and defaults themselves.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_PARAMS_H
+#define SKC_PARAMS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skc/cache.h"
+#include "skc/filter.h"
+#include "skc/image.h"
+#include "skc/kernel.h"
+#include "skc/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+#define SKC_QUALITY_ROW(ID, name, label, samples) SKC_QUALITY_##ID,
+#include "skc/params.def"
+  SKC_QUALITY_COUNT
+} skc_quality;
+
+/* One value per row of the parameter table (the shape keys inside
+ * `shape`), plus what a front end hands over besides (a shape image or
+ * fitted filter, the cache). */
+typedef struct
+{
+  size_t      struct_size; /* sizeof (skc_params), set by init */
+  skc_shape   shape;       /* the bokeh shape (not SKC_SHAPE_FILE) ... */
+  const skc_image *shape_image; /* ... or weights from an image: 1 channel,
+                                   any size, scaled to each radius */
+  const skc_filter *filter;     /* ... or a fitted filter used as it is
+                                   (uniform blur at its own scale) */
+  double      radius;      /* px: the largest blur radius */
+  skc_quality quality;
+  /* Blur map: v in 0..1 (the front end reads Y', or Y with map_linear);
+     v <- 1 - v if invert_map; v <- v^map_gamma; r = radius * |v - focus|. */
+  double      focus;
+  int         invert_map;
+  double      map_gamma;
+  int         map_linear;  /* read by front ends, not by the engine */
+  /* Swirl: each pixel's kernel turns toward the tangent of the circle
+     around the image centre through it, by swirl x that tangent's angle
+     (rotational bokeh). */
+  double      swirl;
+  /* Cat-eye: kernels are clipped by a second aperture of their own radius
+     moved toward the image centre, by cat-eye x (distance from the centre
+     / half-diagonal) x radius: round at the centre, a cat's eye facing the
+     centre in the corners (mechanical vignetting).  The clipped kernel
+     turns with the direction to the centre: exact for round apertures;
+     other shapes turn with it. */
+  double      cat_eye;
+  /* Highlights: linear values above the threshold are boosted toward
+     gain x (bokeh balls); threshold 1, gain 1 is off. */
+  double      highlight_threshold;
+  double      highlight_gain;
+  int         clip;        /* clip results to 0..1 (0..alpha) */
+  uint64_t    seed;        /* of the fits */
+  int         threads;     /* worker threads per process call; <= 0: cores */
+  skc_cache  *cache;       /* NULL: skc_cache_default () */
+  const atomic_int *cancel; /* NULL, or a flag another thread may raise */
+} skc_params;
+
+/* Every row's default (a disc of radius 20 at normal quality, no map
+ * shaping, no lens effects, highlights off, clip on, seed 1).
+ * Thread-safe. */
+void skc_params_init (skc_params *p);
+
+/* Checks every value against the table's ranges and the combinations the
+ * engine refuses; the message names the parameter and its range.
+ * Thread-safe. */
+skc_result skc_params_validate (const skc_params *p, skc_error *err);
+
+/* ---- the table as data ---- */
+
+typedef enum
+{
+#define SKC_PARAM(ID, ...) SKC_PARAM_##ID,
+#include "skc/params.def"
+  SKC_PARAM_COUNT
+} skc_param_id;
+
+typedef enum
+{
+  SKC_PARAM_TYPE_NUMBER, /* double */
+  SKC_PARAM_TYPE_WHOLE,  /* int */
+  SKC_PARAM_TYPE_BOOL,   /* int, 0 or 1 */
+  SKC_PARAM_TYPE_QUALITY,
+  SKC_PARAM_TYPE_SHAPE,  /* the shape's kind */
+  SKC_PARAM_TYPE_SEED    /* uint64_t */
+} skc_param_type;
+
+typedef enum
+{
+  SKC_PARAM_GROUP_SHAPE,
+  SKC_PARAM_GROUP_BLUR,
+  SKC_PARAM_GROUP_MAP,        /* meaningful only with a blur map */
+  SKC_PARAM_GROUP_LENS,
+  SKC_PARAM_GROUP_HIGHLIGHTS,
+  SKC_PARAM_GROUP_FIT         /* not offered in GIMP */
+} skc_param_group;
+
+typedef struct
+{
+  skc_param_id    id;
+  const char     *name;  /* "map-gamma": option, preset key, property */
+  const char     *label; /* "Map gamma" */
+  const char     *help;  /* one sentence */
+  skc_param_type  type;
+  skc_param_group group;
+  const char     *unit;  /* "px", "°" or "" */
+  double          min, max;       /* accepted */
+  double          ui_min, ui_max; /* a slider's default span */
+  double          ui_gamma, step;
+  int             digits;
+  double          default_value;  /* enums: the value as a number */
+  const char     *shapes;         /* shape keys: "polygon, star"; else "" */
+  size_t          offset;         /* of the value in skc_params */
+} skc_param_info;
+
+/* The rows in table order (row i has id i).  Thread-safe. */
+const skc_param_info *skc_param_table (void);
+/* The row named `name`, or NULL.  Thread-safe. */
+const skc_param_info *skc_param_find (const char *name);
+/* The preset field bit of a row (skc_preset_field). */
+#define SKC_PARAM_BIT(id) (1u << (id))
+
+/* A row's value in p as a number (enums and booleans as 0, 1, ...).
+ * Thread-safe. */
+double skc_param_get (const skc_params *p, const skc_param_info *row);
+/* Sets a row's value from a number after checking it: finite, within
+ * min..max, whole for WHOLE, BOOL, SEED and the enums, a known enum value.
+ * SKC_ERR_INVALID_ARGUMENT says "NAME = V is outside MIN..MAX" and leaves
+ * p alone.  Thread-safe on distinct params. */
+skc_result skc_param_set (skc_params *p, const skc_param_info *row,
+                          double value, skc_error *err);
+/* Copies one row's value from `from` to `to` exactly (seeds too).
+ * Thread-safe on distinct params. */
+void skc_param_copy (skc_params *to, const skc_params *from,
+                     const skc_param_info *row);
+/* Whether a shape key applies to a kind (rows that are not shape keys
+ * apply to every kind).  Thread-safe. */
+int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
+
+/* Names of the quality levels and the built-in shapes ("draft", "disc"):
+ * NULL for a value out of range.  The parsers accept exactly these names
+ * and fail with SKC_ERR_INVALID_ARGUMENT listing them.  Thread-safe. */
+const char *skc_quality_name (skc_quality quality);
+const char *skc_quality_label (skc_quality quality);
+int         skc_quality_samples (skc_quality quality);
+skc_result  skc_quality_parse (const char *name, skc_quality *out,
+                               skc_error *err);
+const char *skc_shape_name (skc_shape_kind kind);
+const char *skc_shape_label (skc_shape_kind kind);
+skc_result  skc_shape_kind_parse (const char *name, skc_shape_kind *out,
+                                  skc_error *err);
+/* "disc, polygon, ..." and "draft, normal, high": the names, for messages
+ * and help.  Thread-safe. */
+const char *skc_shape_names (void);
+const char *skc_quality_names (void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,338 @@
+/* skc — the parameter table (skc/params.def) as run-time data: defaults,
+ * checked access by row, validation, and the names of shapes and quality
+ * levels.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "skc/params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The C types behind the .def's type tags. */
+#define TYPE_NUMBER  SKC_PARAM_TYPE_NUMBER
+#define TYPE_PIXELS  SKC_PARAM_TYPE_NUMBER
+#define TYPE_DEGREES SKC_PARAM_TYPE_NUMBER
+#define TYPE_WHOLE   SKC_PARAM_TYPE_WHOLE
+#define TYPE_BOOL    SKC_PARAM_TYPE_BOOL
+#define TYPE_QUALITY SKC_PARAM_TYPE_QUALITY
+#define TYPE_SHAPE   SKC_PARAM_TYPE_SHAPE
+#define TYPE_SEED    SKC_PARAM_TYPE_SEED
+
+#define UNIT_NUMBER  ""
+#define UNIT_PIXELS  "px"
+#define UNIT_DEGREES "°"
+#define UNIT_WHOLE   ""
+#define UNIT_BOOL    ""
+#define UNIT_QUALITY ""
+#define UNIT_SHAPE   ""
+#define UNIT_SEED    ""
+
+/* Enum defaults are written as the enum's tag. */
+#define DEFAULT_NUMBER(v)  (v)
+#define DEFAULT_PIXELS(v)  (v)
+#define DEFAULT_DEGREES(v) (v)
+#define DEFAULT_WHOLE(v)   (v)
+#define DEFAULT_BOOL(v)    (v)
+#define DEFAULT_SEED(v)    (v)
+#define DEFAULT_QUALITY(v) SKC_QUALITY_##v
+#define DEFAULT_SHAPE(v)   SKC_SHAPE_##v
+
+static const skc_param_info table[SKC_PARAM_COUNT] = {
+#define SKC_PARAM(ID, ident, name, type, field, group, label, help, min, max, \
+                  ui_min, ui_max, ui_gamma, step, digits, def, shapes)        \
+  [SKC_PARAM_##ID] = { SKC_PARAM_##ID, name, label, help, TYPE_##type,        \
+                       SKC_PARAM_GROUP_##group, UNIT_##type, min, max,        \
+                       ui_min, ui_max, ui_gamma, step, digits,                \
+                       DEFAULT_##type (def), shapes,                          \
+                       offsetof (skc_params, field) },
+#include "skc/params.def"
+};
+
+static const struct
+{
+  const char *name, *label;
+  int         samples;
+} qualities[SKC_QUALITY_COUNT] = {
+#define SKC_QUALITY_ROW(ID, name, label, samples)                             \
+  [SKC_QUALITY_##ID] = { name, label, samples },
+#include "skc/params.def"
+};
+
+static const struct
+{
+  const char *name, *label;
+} shapes[] = {
+#define SKC_SHAPE_ROW(ID, name, label) [SKC_SHAPE_##ID] = { name, label },
+#include "skc/params.def"
+  [SKC_SHAPE_FILE] = { "file", "Image or fitted filter" },
+};
+
+const skc_param_info *
+skc_param_table (void)
+{
+  return table;
+}
+
+const skc_param_info *
+skc_param_find (const char *name)
+{
+  for (int i = 0; name && i < SKC_PARAM_COUNT; i++)
+    if (strcmp (table[i].name, name) == 0)
+      return &table[i];
+  return NULL;
+}
+
+static void *
+field_of (skc_params *p, const skc_param_info *row)
+{
+  return (char *) p + row->offset;
+}
+
+double
+skc_param_get (const skc_params *p, const skc_param_info *row)
+{
+  const void *field = (const char *) p + row->offset;
+
+  switch (row->type)
+    {
+    case SKC_PARAM_TYPE_NUMBER: return *(const double *) field;
+    case SKC_PARAM_TYPE_WHOLE:
+    case SKC_PARAM_TYPE_BOOL: return *(const int *) field;
+    case SKC_PARAM_TYPE_QUALITY: return *(const skc_quality *) field;
+    case SKC_PARAM_TYPE_SHAPE: return *(const skc_shape_kind *) field;
+    case SKC_PARAM_TYPE_SEED: return (double) *(const uint64_t *) field;
+    }
+  return 0;
+}
+
+/* The range a row accepts: enums span their values; a shape row accepts
+ * file too (its weights come with the params). */
+/* ", disc, polygon, ...": name lists for messages, made by the
+ * preprocessor (skip the first two characters). */
+static const char shape_list[] =
+#define SKC_SHAPE_ROW(ID, name, label) ", " name
+#include "skc/params.def"
+  ;
+static const char quality_list[] =
+#define SKC_QUALITY_ROW(ID, name, label, samples) ", " name
+#include "skc/params.def"
+  ;
+
+const char *
+skc_shape_names (void)
+{
+  return shape_list + 2;
+}
+
+const char *
+skc_quality_names (void)
+{
+  return quality_list + 2;
+}
+
+static void
+row_range (const skc_param_info *row, double *min, double *max)
+{
+  *min = row->min;
+  *max = row->type == SKC_PARAM_TYPE_QUALITY ? SKC_QUALITY_COUNT - 1
+         : row->type == SKC_PARAM_TYPE_SHAPE ? SKC_SHAPE_FILE
+                                             : row->max;
+}
+
+static skc_result
+check_value (const skc_param_info *row, double value, skc_error *err)
+{
+  double min, max;
+
+  row_range (row, &min, &max);
+  if (!isfinite (value) || value < min || value > max)
+    {
+      if (row->type == SKC_PARAM_TYPE_QUALITY)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "%s: not a quality level (%s)", row->name,
+                         quality_list + 2);
+      if (row->type == SKC_PARAM_TYPE_SHAPE)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: unknown shape",
+                         row->name);
+      return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                       "%s = %g is outside %g..%g%s%s", row->name, value,
+                       min, max, row->unit[0] ? " " : "", row->unit);
+    }
+  if (row->type != SKC_PARAM_TYPE_NUMBER && value != floor (value))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "%s = %g must be a whole number", row->name, value);
+  return SKC_OK;
+}
+
+skc_result
+skc_param_set (skc_params *p, const skc_param_info *row, double value,
+               skc_error *err)
+{
+  skc_result r = check_value (row, value, err);
+  void      *field = field_of (p, row);
+
+  if (r != SKC_OK)
+    return r;
+  switch (row->type)
+    {
+    case SKC_PARAM_TYPE_NUMBER: *(double *) field = value; break;
+    case SKC_PARAM_TYPE_WHOLE:
+    case SKC_PARAM_TYPE_BOOL: *(int *) field = (int) value; break;
+    case SKC_PARAM_TYPE_QUALITY: *(skc_quality *) field = (skc_quality) value;
+      break;
+    case SKC_PARAM_TYPE_SHAPE:
+      *(skc_shape_kind *) field = (skc_shape_kind) value;
+      break;
+    case SKC_PARAM_TYPE_SEED: *(uint64_t *) field = (uint64_t) value; break;
+    }
+  return SKC_OK;
+}
+
+void
+skc_param_copy (skc_params *to, const skc_params *from,
+                const skc_param_info *row)
+{
+  size_t size = 0;
+
+  switch (row->type)
+    {
+    case SKC_PARAM_TYPE_NUMBER: size = sizeof (double); break;
+    case SKC_PARAM_TYPE_WHOLE:
+    case SKC_PARAM_TYPE_BOOL: size = sizeof (int); break;
+    case SKC_PARAM_TYPE_QUALITY: size = sizeof (skc_quality); break;
+    case SKC_PARAM_TYPE_SHAPE: size = sizeof (skc_shape_kind); break;
+    case SKC_PARAM_TYPE_SEED: size = sizeof (uint64_t); break;
+    }
+  memcpy ((char *) to + row->offset, (const char *) from + row->offset, size);
+}
+
+int
+skc_param_applies (const skc_param_info *row, skc_shape_kind kind)
+{
+  const char *name = skc_shape_name (kind);
+  size_t      length;
+
+  if (!row->shapes[0])
+    return 1;
+  if (!name)
+    return 0;
+  length = strlen (name);
+  /* The list is "a, b, c": a whole word of it. */
+  for (const char *at = strstr (row->shapes, name); at;
+       at = strstr (at + 1, name))
+    if ((at == row->shapes || at[-1] == ' ')
+        && (at[length] == '\0' || at[length] == ','))
+      return 1;
+  return 0;
+}
+
+void
+skc_shape_init (skc_shape *s)
+{
+  skc_params p;
+
+  /* The table's offsets are skc_params's: fill one, keep its shape. */
+  memset (&p, 0, sizeof p);
+  for (int i = 0; i < SKC_PARAM_COUNT; i++)
+    if (table[i].group == SKC_PARAM_GROUP_SHAPE)
+      skc_param_set (&p, &table[i], table[i].default_value, NULL);
+  *s = p.shape;
+}
+
+void
+skc_params_init (skc_params *p)
+{
+  memset (p, 0, sizeof *p);
+  p->struct_size = sizeof *p;
+  for (int i = 0; i < SKC_PARAM_COUNT; i++)
+    skc_param_set (p, &table[i], table[i].default_value, NULL);
+}
+
+skc_result
+skc_params_validate (const skc_params *p, skc_error *err)
+{
+  if (!p || p->struct_size < sizeof (skc_params))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "parameters not initialised (skc_params_init)");
+  for (int i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      /* Any 64-bit seed is good; the row's range is what a number typed
+         by a user may say. */
+      skc_result r = table[i].type == SKC_PARAM_TYPE_SEED
+                       ? SKC_OK
+                       : check_value (&table[i],
+                                      skc_param_get (p, &table[i]), err);
+      if (r != SKC_OK)
+        return r;
+    }
+  if (p->cat_eye > 0 && p->filter)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "cat-eye clips the shape and refits it; it needs a shape "
+                     "or an image, not a fitted .skc filter");
+  if (!p->filter && !p->shape_image && p->shape.kind == SKC_SHAPE_FILE)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "file shapes are passed as shape_image");
+  return SKC_OK;
+}
+
+const char *
+skc_quality_name (skc_quality quality)
+{
+  return quality >= 0 && quality < SKC_QUALITY_COUNT
+           ? qualities[quality].name
+           : NULL;
+}
+
+const char *
+skc_quality_label (skc_quality quality)
+{
+  return quality >= 0 && quality < SKC_QUALITY_COUNT
+           ? qualities[quality].label
+           : NULL;
+}
+
+int
+skc_quality_samples (skc_quality quality)
+{
+  return quality >= 0 && quality < SKC_QUALITY_COUNT
+           ? qualities[quality].samples
+           : 0;
+}
+
+skc_result
+skc_quality_parse (const char *name, skc_quality *out, skc_error *err)
+{
+  for (int q = 0; name && q < SKC_QUALITY_COUNT; q++)
+    if (strcmp (name, qualities[q].name) == 0)
+      {
+        *out = (skc_quality) q;
+        return SKC_OK;
+      }
+  return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown quality '%s' (%s)",
+                   name ? name : "", quality_list + 2);
+}
+
+const char *
+skc_shape_name (skc_shape_kind kind)
+{
+  return kind >= 0 && kind <= SKC_SHAPE_FILE ? shapes[kind].name : NULL;
+}
+
+const char *
+skc_shape_label (skc_shape_kind kind)
+{
+  return kind >= 0 && kind <= SKC_SHAPE_FILE ? shapes[kind].label : NULL;
+}
+
+skc_result
+skc_shape_kind_parse (const char *name, skc_shape_kind *out, skc_error *err)
+{
+  for (int k = 0; name && k < SKC_SHAPE_FILE; k++)
+    if (strcmp (name, shapes[k].name) == 0)
+      {
+        *out = (skc_shape_kind) k;
+        return SKC_OK;
+      }
+  return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown shape '%s' (%s)",
+                   name ? name : "", skc_shape_names ());
+}
