@@ -47,6 +47,7 @@ void cli_print_machine (FILE *out);
 int cli_cmd_fit (int argc, char **argv);
 int cli_cmd_render (int argc, char **argv);
 int cli_cmd_apply (int argc, char **argv);
+int cli_cmd_params (int argc, char **argv);
 /* The parameter table's rows as `skc apply` options, one per line. */
 void cli_apply_options_help (FILE *out);
 int cli_cmd_bench (int argc, char **argv);

@@ -25,6 +25,7 @@ usage (FILE *out)
     out);
   cli_apply_options_help (out);
   fputs (
+    "  skc params [--markdown]   (the parameter table, as Markdown)\n"
     "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"
     "          [--threads T] [--seed S]\n"
     "  skc bench apply [--quick] [--size WxH] [--radii 10,24,...] [--runs N]\n"
@@ -48,6 +49,8 @@ main (int argc, char **argv)
     status = cli_cmd_apply (argc - 1, argv + 1);
   else if (strcmp (cmd, "bench") == 0)
     status = cli_cmd_bench (argc - 1, argv + 1);
+  else if (strcmp (cmd, "params") == 0)
+    status = cli_cmd_params (argc - 1, argv + 1);
   else if (strcmp (cmd, "--help") == 0 || strcmp (cmd, "-h") == 0
            || strcmp (cmd, "help") == 0)
     {
@@ -55,8 +58,8 @@ main (int argc, char **argv)
       status = 0;
     }
   else
-    cli_die ("unknown command '%s' (fit, render, apply, bench; see skc "
-             "--help)",
+    cli_die ("unknown command '%s' (fit, render, apply, params, bench; "
+             "see skc --help)",
              cmd);
   cli_image_shutdown ();
   return status;

@@ -133,5 +133,16 @@ fi
 expect_ok bench apply --size 64x48 --radii 3 --runs 1 --no-gegl --csv "$work/b.csv"
 head -n 1 "$work/b.csv" | grep -q "^radius,method," && [ "$(wc -l <"$work/b.csv")" -ge 4 ] && ok || bad "bench apply wrote no CSV table: $(cat "$work/b.csv")"
 
+# The parameter table in docs/architecture.md is the core's, as generated
+# (scripts/params-doc.sh regenerates it).
+doc="$DATA/../docs/architecture.md"
+"$SKC" params --markdown >"$work/params.md" 2>"$work/err" || bad "skc params failed"
+awk '/<!-- params:end/ { p = 0 } p; /<!-- params:begin/ { p = 1 }' "$doc" \
+  >"$work/doc-params.md"
+if cmp -s "$work/params.md" "$work/doc-params.md"; then ok; else
+  bad "docs/architecture.md's parameter table differs from skc params (run scripts/params-doc.sh)"
+fi
+expect_error "unknown option" params --html
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
