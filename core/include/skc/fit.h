@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 
@@ -70,7 +71,7 @@ typedef struct
 } skc_fit_report;
 
 /* Defaults: disk, bilinear, 4 x 24, auto init, seed 1.  Thread-safe. */
-void skc_fit_options_init (skc_fit_options *opts);
+SKC_API void skc_fit_options_init (skc_fit_options *opts);
 
 /* Fits a filter to `target` (a kernel: 1 channel, odd sides up to
  * SKC_MAX_KERNEL_SIDE - 2 * margin, non-negative, finite, positive sum;
@@ -78,12 +79,13 @@ void skc_fit_options_init (skc_fit_options *opts);
  * thread count.  The filter's info is left empty for the caller to fill.
  * Large targets cost time in proportion to their area (see README).
  * Thread-safe: concurrent fits share nothing. */
-skc_result skc_fit (const skc_image *target, const skc_fit_options *opts,
-                    skc_filter **out, skc_fit_report *report, skc_error *err);
+SKC_API skc_result skc_fit (const skc_image *target,
+                            const skc_fit_options *opts, skc_filter **out,
+                            skc_fit_report *report, skc_error *err);
 
 /* The fitting loss of a filter against a target, as the disk fitter
  * measures it (relative, natural-image weighted squared error). */
-double skc_fit_loss (const skc_filter *f, const skc_image *target);
+SKC_API double skc_fit_loss (const skc_filter *f, const skc_image *target);
 
 #ifdef __cplusplus
 }

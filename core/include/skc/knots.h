@@ -10,6 +10,7 @@
 #ifndef SKC_KNOTS_H
 #define SKC_KNOTS_H
 
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 
@@ -28,21 +29,23 @@ extern "C"
    * SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS or SKC_KNOTS_AXIS_BEST.  The result's
    * weights sit on a grid of 2^-23 of its largest value (so lines return to
    * exactly zero) and it sums to 1.  Deterministic; thread-safe. */
-  skc_result skc_knots_fit (const skc_image *target, long budget_macs, int axis,
-                            skc_filter **out, skc_error *err);
+  SKC_API skc_result skc_knots_fit (const skc_image *target, long budget_macs,
+                                    int axis, skc_filter **out,
+                                    skc_error *err);
 
   /* Knots the exact kernel needs along `axis` (value changes of its lines,
    * counting the steps up from and down to zero at the ends).  Cheap: the
    * planner's flatness test.  -1 on a bad target.  Thread-safe. */
-  long skc_knots_exact_count (const skc_image *target, skc_knots_axis axis);
+  SKC_API long skc_knots_exact_count (const skc_image *target,
+                                      skc_knots_axis axis);
 
   /* The per-line dynamic programme: cost[k] for k = 0..max_knots is the least
    * squared error between values[0..n) and a piecewise-constant line with at
    * most k knots that is zero before its first knot and after its last
    * (n + 1 knots always suffice).  Returns 0 when out of memory.  Exposed for
    * tests.  Thread-safe. */
-  int skc_knots_line_costs (const double *values, int n, int max_knots,
-                            double *cost);
+  SKC_API int skc_knots_line_costs (const double *values, int n, int max_knots,
+                                    double *cost);
 
 #ifdef __cplusplus
 }
