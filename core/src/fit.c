@@ -28,7 +28,7 @@ skc_fit_options_init (skc_fit_options *opts)
 int
 skc_fit_cancelled (const skc_fit_options *opts)
 {
-  return opts->cancel && atomic_load (opts->cancel) != 0;
+  return skc_cancel_raised (opts->cancel);
 }
 
 int

@@ -10,7 +10,6 @@
 #ifndef SKC_APPLY_H
 #define SKC_APPLY_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "skc/cache.h"
@@ -64,7 +63,12 @@ typedef struct
   int         threads;     /* worker threads per process call; <= 0: cores */
   uint64_t    seed;        /* of the fits */
   skc_cache  *cache;       /* NULL: skc_cache_default () */
-  const atomic_int *cancel;
+  /* NULL, or a flag another thread raises (sets non-zero) to stop the
+     fits of skc_engine_new and the engine's skc_engine_process calls with
+     SKC_ERR_CANCELLED; it must outlive the engine.  The core reads it with
+     relaxed atomic loads, so raise it with an atomic store
+     (__atomic_store_n, g_atomic_int_set, C++20 std::atomic_ref). */
+  const int  *cancel;
 } skc_params;
 
 /* The parameter table's defaults: disc, radius 20, normal quality, focus

@@ -7,7 +7,6 @@
 #ifndef SKC_FIT_H
 #define SKC_FIT_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "skc/common.h"
@@ -59,7 +58,11 @@ typedef struct
   double          initial_scale;
   skc_progress_fn progress;
   void           *progress_user;
-  const atomic_int *cancel;   /* raised (non-zero) by another thread: stop */
+  /* NULL, or a flag another thread raises (sets non-zero) to stop the fit
+     with SKC_ERR_CANCELLED.  Read with relaxed atomic loads: raise it with
+     an atomic store (__atomic_store_n, g_atomic_int_set, C++20
+     std::atomic_ref). */
+  const int      *cancel;
 } skc_fit_options;
 
 typedef struct
