@@ -192,8 +192,13 @@ test_pst (void)
   o.evaluations = 50;
   CHECK (skc_fit (&t, &o, &g, NULL, NULL) == SKC_OK);
   /* More annealing finds a lower loss than (almost) none. */
+  double annealed = 0, barely = 0;
   if (f && g)
-    CHECK (skc_fit_loss (f, &t) < skc_fit_loss (g, &t));
+    {
+      CHECK (skc_fit_loss (f, &t, &annealed, NULL) == SKC_OK);
+      CHECK (skc_fit_loss (g, &t, &barely, NULL) == SKC_OK);
+      CHECK (annealed < barely);
+    }
   skc_filter_free (f);
   skc_filter_free (g);
   skc_image_free (&t);
@@ -284,6 +289,13 @@ test_bad_input (void)
   o.layers = 16;
   o.samples = 1;
   CHECK (skc_fit (&t, &o, &f, NULL, &err) == SKC_OK);
+  /* The loss says why it cannot be measured instead of returning -1. */
+  double loss = -1;
+  CHECK (skc_fit_loss (f, &t, &loss, &err) == SKC_OK && loss >= 0);
+  CHECK (skc_fit_loss (NULL, &t, &loss, &err) == SKC_ERR_INVALID_ARGUMENT);
+  t.width--;
+  CHECK (skc_fit_loss (f, &t, &loss, &err) == SKC_ERR_INVALID_ARGUMENT);
+  t.width++;
   skc_filter_free (f);
   skc_image_free (&t);
   skc_image one = { 0 };
