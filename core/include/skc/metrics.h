@@ -1,4 +1,6 @@
-/* skc — fidelity metrics of the benchmark protocol.
+/* skc — fidelity metrics of the benchmark protocol.  Measurements are
+ * plain doubles: NaN when they cannot be taken (out of memory, a zero
+ * target, no photo large enough).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_METRICS_H
 #define SKC_METRICS_H
