@@ -311,11 +311,7 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
     return r;
   int size = target.width;
   long exact, columns;
-  if (skc_knots_exact_count (&target, SKC_KNOTS_ROWS, &exact, NULL) != SKC_OK)
-    exact = -1;
-  if (skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS, &columns, NULL)
-      != SKC_OK)
-    columns = -1;
+  skc_knots_exact_counts (&target, &exact, &columns);
   exact = columns >= 0 && columns < exact ? columns : exact;
   if (exact < 0 || exact > (long) KNOTS_FLAT_PER_LINE * size)
     {
@@ -961,11 +957,7 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
   if (make_target (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
   long rows, columns;
-  if (skc_knots_exact_count (&target, SKC_KNOTS_ROWS, &rows, NULL) != SKC_OK)
-    rows = -1;
-  if (skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS, &columns, NULL)
-      != SKC_OK)
-    columns = -1;
+  skc_knots_exact_counts (&target, &rows, &columns);
   int size = target.width;
   skc_image_free (&target);
   *axis = columns >= 0 && columns < rows ? SKC_KNOTS_COLUMNS : SKC_KNOTS_ROWS;

@@ -95,7 +95,7 @@ SKC_API skc_filter_kind        skc_filter_get_kind (const skc_filter *f);
 SKC_API const skc_filter_info *skc_filter_get_info (const skc_filter *f);
 SKC_API void skc_filter_set_info (skc_filter *f, const skc_filter_info *info);
 
-/* Complex access. */
+/* Complex access (thread safety as above). */
 SKC_API skc_offset_kind skc_filter_offsets (const skc_filter *f);
 SKC_API int             skc_filter_layer_count (const skc_filter *f);
 SKC_API int             skc_filter_layer_size (const skc_filter *f, int layer);
@@ -105,7 +105,7 @@ SKC_API const skc_sample *skc_filter_layer_const (const skc_filter *f,
 
 /* Low-rank access: term k is column[k] (vertical, size values) times
  * row[k] (horizontal, size values).  skc_filter_size is also a knots
- * filter's side. */
+ * filter's side.  Thread safety as above. */
 SKC_API int          skc_filter_rank (const skc_filter *f);
 SKC_API int          skc_filter_size (const skc_filter *f);
 SKC_API float       *skc_filter_column (skc_filter *f, int term);
@@ -118,7 +118,8 @@ SKC_API const float *skc_filter_row_const (const skc_filter *f, int term);
  * position p (along the axis, -size / 2 to size / 2 + 1, strictly
  * increasing) with weight w adds w to the line's value from p onwards.  A
  * line's weights sum to exactly zero, so it ends at zero.
- * skc_filter_knot_count counts the knots of all lines. */
+ * skc_filter_knot_count counts the knots of all lines.  Thread safety as
+ * above. */
 SKC_API skc_knots_axis skc_filter_knots_axis (const skc_filter *f);
 SKC_API int skc_filter_knot_count (const skc_filter *f);
 SKC_API int skc_filter_knot_line_size (const skc_filter *f, int line);

@@ -100,8 +100,8 @@ SKC_API void skc_fit_options_init (skc_fit_options *opts);
  * knots_budget, knots_axis and cancel (once, before they start; they
  * report no progress).  They normalise in double precision: the weights
  * sit on a grid of 2^-23 of the largest value (so lines return to exactly
- * zero) and sum to 1.  With a report, its loss is measured after the fit,
- * which for a large target costs more than the fit.
+ * zero) and sum to 1.  They measure the report's loss only when a report
+ * is asked for (it costs an FFT of twice the target's side).
  *
  * Thread-safe: concurrent fits share nothing. */
 SKC_API skc_result skc_fit (const skc_image *target,
