@@ -43,6 +43,7 @@ for name in $(comm -23 "$work/public" "$work/declared"); do
   echo "FAIL a core function named in a public header without SKC_API: $name"
   status=1
 done
+count=$(wc -l <"$work/declared")
 [ "$status" -ne 0 ] \
-  || echo "the core exports its $(wc -l <"$work/declared") SKC_API functions and nothing else"
+  || echo "the core exports its $count SKC_API functions and nothing else"
 exit "$status"

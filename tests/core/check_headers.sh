@@ -28,9 +28,9 @@ esac
 status=0
 for path in "$headers"/*.h "$generated"/skc/version.h; do
   name=skc/$(basename "$path")
-  # shellcheck disable=SC2086
   # Twice: the include guard holds.  The typedef keeps version.h's
   # macros-only unit from being empty.
+  # shellcheck disable=SC2086
   if ! printf '#include "%s"\n#include "%s"\ntypedef int check;\n' \
       "$name" "$name" \
       | "$@" $flags -fsyntax-only -I"$headers/.." -I"$generated" - 2>&1; then
