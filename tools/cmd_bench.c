@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "cli_image.h"
-#include "skc/knots.h"
 
 typedef struct
 {
@@ -47,23 +46,23 @@ typedef struct
   skc_offset_kind offsets;
   int         uses_config;
   int         rank;
-  long knots; /* knots: the budget in MACs (0: exact); -1 not knots */
+  long knots; /* knots: the budget in MACs (0: exact) */
 } bench_method;
 
 /* Knots budgets: the issue's ~97 and ~193 MACs, the planner's normal
  * budget at 49 px (260) and exact. */
 static const bench_method methods[] = {
-  { "disk-bilinear", SKC_METHOD_DISK, SKC_OFFSETS_BILINEAR, 1, 0, -1 },
-  { "disk-integer", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 1, 0, -1 },
-  { "pst", SKC_METHOD_PST, SKC_OFFSETS_BILINEAR, 1, 0, -1 },
-  { "lowrank-r1", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 1, -1 },
-  { "lowrank-r2", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 2, -1 },
-  { "lowrank-r4", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 4, -1 },
-  { "lowrank-r8", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 8, -1 },
-  { "knots-97", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 0, 0, 97 },
-  { "knots-193", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 0, 0, 193 },
-  { "knots-260", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 0, 0, 260 },
-  { "knots-exact", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 0, 0, 0 },
+  { "disk-bilinear", SKC_METHOD_DISK, SKC_OFFSETS_BILINEAR, 1, 0, 0 },
+  { "disk-integer", SKC_METHOD_DISK, SKC_OFFSETS_INTEGER, 1, 0, 0 },
+  { "pst", SKC_METHOD_PST, SKC_OFFSETS_BILINEAR, 1, 0, 0 },
+  { "lowrank-r1", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 1, 0 },
+  { "lowrank-r2", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 2, 0 },
+  { "lowrank-r4", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 4, 0 },
+  { "lowrank-r8", SKC_METHOD_LOWRANK, SKC_OFFSETS_BILINEAR, 0, 8, 0 },
+  { "knots-97", SKC_METHOD_KNOTS, SKC_OFFSETS_INTEGER, 0, 0, 97 },
+  { "knots-193", SKC_METHOD_KNOTS, SKC_OFFSETS_INTEGER, 0, 0, 193 },
+  { "knots-260", SKC_METHOD_KNOTS, SKC_OFFSETS_INTEGER, 0, 0, 260 },
+  { "knots-exact", SKC_METHOD_KNOTS, SKC_OFFSETS_INTEGER, 0, 0, 0 },
 };
 /* Run unless --methods says otherwise (the established table). */
 #define DEFAULT_METHODS                                                        \
@@ -128,9 +127,10 @@ print_row (FILE *out, const bench_row *row, int csv)
   char config[32];
   if (methods[row->method].uses_config)
     snprintf (config, sizeof config, "%dx%d", row->layers, row->samples);
-  else if (methods[row->method].knots > 0)
+  else if (methods[row->method].method == SKC_METHOD_KNOTS
+           && methods[row->method].knots > 0)
     snprintf (config, sizeof config, "budget %ld", methods[row->method].knots);
-  else if (methods[row->method].knots == 0)
+  else if (methods[row->method].method == SKC_METHOD_KNOTS)
     snprintf (config, sizeof config, "exact");
   else
     snprintf (config, sizeof config, "rank %d", methods[row->method].rank);
@@ -346,10 +346,9 @@ cli_bench_stars (int argc, char **argv)
       if (skc_fit (&target, &opts, &filters[1], NULL, &err) != SKC_OK)
         cli_die ("DISK: %s", err.message);
       /* The planner's normal-quality knots budget at this size. */
-      long budget = lround (5.3 * target.width);
-      if (skc_knots_fit (&target, budget, SKC_KNOTS_AXIS_BEST, &filters[2],
-                         &err)
-          != SKC_OK)
+      opts.method = SKC_METHOD_KNOTS;
+      opts.knots_budget = lround (5.3 * target.width);
+      if (skc_fit (&target, &opts, &filters[2], NULL, &err) != SKC_OK)
         cli_die ("knots: %s", err.message);
       stars_dense (&crop, &target, &results[0]);
       /* The zoomed window: the most edge in the dense result, on an 8 px
@@ -766,22 +765,12 @@ cli_cmd_bench (int argc, char **argv)
               opts.samples = configs[c].samples;
               opts.threads = threads;
               opts.seed = seed;
+              opts.knots_budget = methods[m].knots;
               if (quick)
                 opts.steps = 300, opts.restarts = 2;
               skc_filter    *filter;
               skc_fit_report report = { 0 };
-              if (methods[m].knots >= 0)
-                {
-                  double t0 = bench_seconds ();
-                  if (skc_knots_fit (&target, methods[m].knots,
-                                     SKC_KNOTS_AXIS_BEST, &filter, &err)
-                      != SKC_OK)
-                    cli_die ("%s %s: %s", suite[k].name, methods[m].label,
-                             err.message);
-                  report.seconds = bench_seconds () - t0;
-                }
-              else if (skc_fit (&target, &opts, &filter, &report, &err)
-                       != SKC_OK)
+              if (skc_fit (&target, &opts, &filter, &report, &err) != SKC_OK)
                 cli_die ("%s %s: %s", suite[k].name, methods[m].label,
                          err.message);
               skc_image effective = { 0 };

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "skc/knots.h"
@@ -25,15 +24,14 @@ pick (const char *option, const char *value, const char *const *names,
 int
 cli_cmd_fit (int argc, char **argv)
 {
-  /* "knots" is not an skc_method: it has its own fitter (skc/knots.h). */
+  /* In skc_method's order. */
   static const char *const methods[] = { "disk", "pst", "lowrank", "knots" };
   static const char *const offsets[] = { "bilinear", "integer" };
   skc_fit_options          opts;
   skc_fit_options_init (&opts);
   const char *target = NULL, *output = NULL;
   double      radius = 0;
-  int size = 0, knots = 0;
-  long budget = 0;
+  int size = 0;
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -49,13 +47,11 @@ cli_cmd_fit (int argc, char **argv)
         opts.offsets = (skc_offset_kind) pick (a, cli_value (argc, argv, &i),
                                                offsets, 2);
       else if (strcmp (a, "--method") == 0)
-        {
-          int m = pick (a, cli_value (argc, argv, &i), methods, 4);
-          knots = m == 3;
-          opts.method = knots ? SKC_METHOD_DISK : (skc_method) m;
-        }
+        opts.method = (skc_method) pick (a, cli_value (argc, argv, &i),
+                                         methods, 4);
       else if (strcmp (a, "--budget") == 0)
-        budget = cli_integer (a, cli_value (argc, argv, &i), 2, 100000000);
+        opts.knots_budget = cli_integer (a, cli_value (argc, argv, &i), 2,
+                                         100000000);
       else if (strcmp (a, "--rank") == 0)
         opts.rank = cli_integer (a, cli_value (argc, argv, &i), 1,
                                  SKC_MAX_RANK);
@@ -90,7 +86,8 @@ cli_cmd_fit (int argc, char **argv)
     cli_die ("fit: no TARGET given (a shape spec or an image file)");
   if (!output)
     cli_die ("fit: no output given (-o OUT.skc)");
-  if (budget && !knots)
+  int knots = opts.method == SKC_METHOD_KNOTS;
+  if (opts.knots_budget && !knots)
     cli_die ("fit: --budget is for --method knots");
 
   /* Shapes default to the benchmark protocol's geometry: a 49 px kernel
@@ -108,18 +105,7 @@ cli_cmd_fit (int argc, char **argv)
 
   skc_filter    *filter;
   skc_fit_report report = { 0 };
-  if (knots)
-    {
-      struct timespec t0, t1;
-      clock_gettime (CLOCK_MONOTONIC, &t0);
-      if (skc_knots_fit (&kernel, budget, SKC_KNOTS_AXIS_BEST, &filter, &err)
-          != SKC_OK)
-        cli_die ("fit: %s", err.message);
-      clock_gettime (CLOCK_MONOTONIC, &t1);
-      report.seconds = (double) (t1.tv_sec - t0.tv_sec)
-                       + 1e-9 * (double) (t1.tv_nsec - t0.tv_nsec);
-    }
-  else if (skc_fit (&kernel, &opts, &filter, &report, &err) != SKC_OK)
+  if (skc_fit (&kernel, &opts, &filter, &report, &err) != SKC_OK)
     cli_die ("fit: %s", err.message);
   skc_filter_set_info (filter, &info);
 
@@ -139,19 +125,21 @@ cli_cmd_fit (int argc, char **argv)
 
   const char *method = methods[opts.method];
   if (knots)
-    printf ("fitted %s (%dx%d, radius %g) with knots along %s, %s: %d knots, "
-            "%ld MACs\n",
-            info.spec, kernel.width, kernel.height, info.radius,
-            skc_filter_knots_axis (filter) == SKC_KNOTS_ROWS ? "rows"
-                                                             : "columns",
-            budget && skc_filter_macs (filter) <= budget
-                    && skc_filter_macs (filter)
-                           < 1
-                                 + skc_knots_exact_count (
-                                     &kernel, skc_filter_knots_axis (filter))
-                ? "budget"
-                : "exact",
-            skc_filter_knot_count (filter), skc_filter_macs (filter));
+    {
+      /* Within the budget, unless the budget bought the exact kernel. */
+      skc_knots_axis axis = skc_filter_knots_axis (filter);
+      long           exact = 0;
+      int            within_budget
+          = opts.knots_budget && skc_filter_macs (filter) <= opts.knots_budget
+            && skc_knots_exact_count (&kernel, axis, &exact, NULL) == SKC_OK
+            && skc_filter_macs (filter) < 1 + exact;
+      printf ("fitted %s (%dx%d, radius %g) with knots along %s, %s: %d "
+              "knots, %ld MACs\n",
+              info.spec, kernel.width, kernel.height, info.radius,
+              axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+              within_budget ? "budget" : "exact",
+              skc_filter_knot_count (filter), skc_filter_macs (filter));
+    }
   else if (opts.method == SKC_METHOD_LOWRANK)
     printf ("fitted %s (%dx%d) with lowrank rank %d: %d taps, %ld MACs\n",
             info.spec, kernel.width, kernel.height, opts.rank,
@@ -167,7 +155,7 @@ cli_cmd_fit (int argc, char **argv)
           psnr, skc_kernel_snr_db (kernel_error), kernel_error);
   printf ("fit time %.3f s, %ld loss evaluations", report.seconds,
           report.evaluations);
-  if (opts.method == SKC_METHOD_DISK && !knots)
+  if (opts.method == SKC_METHOD_DISK)
     printf (", init %s", init_names[report.init_used]);
   printf ("\nwrote %s\n", output);
 

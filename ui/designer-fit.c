@@ -5,7 +5,6 @@
 #include "designer-fit.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #if defined(__linux__)
 #include <sys/resource.h>
 #include <unistd.h>
@@ -40,7 +39,7 @@ struct SkcDesignerFit
   GCond       wake;
   Request    *waiting; /* under lock */
   gboolean    running, quit; /* under lock */
-  atomic_int  cancel;  /* for the running fit */
+  gint        cancel;  /* for the running fit: g_atomic_int only */
   guint       next_job;
 };
 
@@ -129,7 +128,7 @@ work (SkcDesignerFit *f, Request *q, SkcDesignerFitResult *r)
   if (r->result == SKC_OK && skc_filter_render (r->filter, &effective)
                                != SKC_OK)
     r->result = skc_fail (&err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  if (r->result == SKC_OK && atomic_load (&f->cancel))
+  if (r->result == SKC_OK && g_atomic_int_get (&f->cancel))
     r->result = SKC_ERR_CANCELLED;
   if (r->result == SKC_OK)
     {
@@ -172,7 +171,7 @@ worker (gpointer data)
       f->running = TRUE;
       /* Reset under the lock: a cancel meant for this request can only
          come after it. */
-      atomic_store (&f->cancel, 0);
+      g_atomic_int_set (&f->cancel, 0);
       g_mutex_unlock (&f->lock);
 
       SkcDesignerFitResult *r = g_new0 (SkcDesignerFitResult, 1);
@@ -206,7 +205,6 @@ skc_designer_fit_new (const skc_photo_set *photos, SkcDesignerFitDone done,
   f->channel->alive = TRUE;
   g_mutex_init (&f->lock);
   g_cond_init (&f->wake);
-  atomic_init (&f->cancel, 0);
   f->thread = g_thread_new ("skc-designer-fit", worker, f);
   return f;
 }
@@ -227,7 +225,7 @@ skc_designer_fit_start (SkcDesignerFit *f, const skc_image *ink,
   request_free (f->waiting);
   f->waiting = q;
   if (f->running && cancel_running)
-    atomic_store (&f->cancel, 1);
+    g_atomic_int_set (&f->cancel, 1);
   g_cond_signal (&f->wake);
   g_mutex_unlock (&f->lock);
   /* q belongs to the worker now (it may be done with it already). */
@@ -240,7 +238,7 @@ skc_designer_fit_cancel (SkcDesignerFit *f)
   g_mutex_lock (&f->lock);
   g_clear_pointer (&f->waiting, request_free);
   if (f->running)
-    atomic_store (&f->cancel, 1);
+    g_atomic_int_set (&f->cancel, 1);
   g_mutex_unlock (&f->lock);
 }
 
@@ -252,7 +250,7 @@ skc_designer_fit_free (SkcDesignerFit *f)
   g_mutex_lock (&f->lock);
   g_clear_pointer (&f->waiting, request_free);
   f->quit = TRUE;
-  atomic_store (&f->cancel, 1);
+  g_atomic_int_set (&f->cancel, 1);
   g_cond_signal (&f->wake);
   g_mutex_unlock (&f->lock);
   g_thread_join (f->thread);

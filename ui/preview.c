@@ -2,7 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "preview.h"
 
-#include <stdatomic.h>
 #include <string.h>
 
 #include <libgimp/gimp.h>
@@ -24,7 +23,7 @@ typedef struct
 {
   skc_engine *engine;
   gchar      *key;
-  atomic_int *cancel;
+  gint       *cancel;
 } SharedEngine;
 
 struct SkcUiPreview
@@ -35,7 +34,8 @@ struct SkcUiPreview
   SkcGimpSettings settings;
   guint           debounce;   /* pending timeout source, or 0 */
   guint           generation; /* of the newest request */
-  atomic_int     *cancel;     /* raised to stop the fit in flight */
+  gint           *cancel;     /* raised (g_atomic_int_set) to stop the fit
+                                 in flight */
   SharedEngine   *engine;     /* the last engine built, or NULL */
   gboolean        closed;
   gint            area_width, area_height; /* last seen allocation */
@@ -48,7 +48,7 @@ typedef struct
 {
   SkcUiPreview *pv; /* a reference */
   guint         generation;
-  atomic_int   *cancel; /* a reference */
+  gint         *cancel; /* a reference */
   skc_params    params;
   skc_preset   *preset;     /* what params may point into */
   int           map_linear;
@@ -282,7 +282,7 @@ engine_built (gpointer data)
   /* Later changes must not cancel the engine kept for reuse: they get a
      flag of their own. */
   g_atomic_rc_box_release (job->pv->cancel);
-  job->pv->cancel = g_atomic_rc_box_new0 (atomic_int);
+  job->pv->cancel = g_atomic_rc_box_new0 (gint);
   show_status (job->pv, "Blurring...");
   read_and_blur (job);
   return G_SOURCE_REMOVE;
@@ -353,9 +353,9 @@ static void
 restart (SkcUiPreview *pv)
 {
   pv->generation++;
-  atomic_store (pv->cancel, 1);
+  g_atomic_int_set (pv->cancel, 1);
   g_atomic_rc_box_release (pv->cancel);
-  pv->cancel = g_atomic_rc_box_new0 (atomic_int);
+  pv->cancel = g_atomic_rc_box_new0 (gint);
   if (pv->debounce)
     g_source_remove (pv->debounce);
   pv->debounce = g_timeout_add (DEBOUNCE_MS, debounced, pv);
@@ -390,7 +390,7 @@ skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
   pv->preview = preview;
   pv->status = status;
   pv->drawable = drawable;
-  pv->cancel = g_atomic_rc_box_new0 (atomic_int);
+  pv->cancel = g_atomic_rc_box_new0 (gint);
   skc_gimp_settings_init (&pv->settings);
   g_signal_connect (preview, "invalidated", G_CALLBACK (preview_invalidated),
                     pv);
@@ -424,7 +424,7 @@ skc_ui_preview_free (SkcUiPreview *pv)
     g_source_remove (pv->debounce);
   pv->debounce = 0;
   pv->closed = TRUE;
-  atomic_store (pv->cancel, 1);
+  g_atomic_int_set (pv->cancel, 1);
   /* Jobs in flight hold references and drop their results. */
   g_rc_box_release_full (pv, preview_clear);
 }

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "skc/filterfile.h"
 #include "skc/imagefile.h"
+#include "internal.h"
 #include "io_private.h"
 
 /* The first line of every cache file; the key follows on the same line. */
@@ -437,7 +437,7 @@ pending_finish (skc_cache *cache, pending_fit *pending, skc_result result,
 }
 
 /* The caller's cancel flag, when its options carry one. */
-static const atomic_int *
+static const int *
 cancel_flag (const skc_fit_options *opts)
 {
   if (opts == NULL || opts->struct_size < sizeof (skc_fit_options))
@@ -448,7 +448,7 @@ cancel_flag (const skc_fit_options *opts)
 /* Waits (lock held) until `pending` is done, or until the caller's own
  * cancel flag is raised (false then). */
 static bool
-pending_wait (skc_cache *cache, pending_fit *pending, const atomic_int *cancel)
+pending_wait (skc_cache *cache, pending_fit *pending, const int *cancel)
 {
   while (!pending->done)
     {
@@ -459,9 +459,9 @@ pending_wait (skc_cache *cache, pending_fit *pending, const atomic_int *cancel)
           pthread_cond_wait (&cache->fit_finished, &cache->lock);
           continue;
         }
-      if (atomic_load (cancel) != 0)
+      if (skc_cancel_raised (cancel))
         return false;
-      /* Condition variables cannot wait on an atomic, so poll it. */
+      /* Condition variables cannot wait on the flag, so poll it. */
       clock_gettime (CLOCK_REALTIME, &until);
       until.tv_nsec += CANCEL_POLL_NANOSECONDS;
       if (until.tv_nsec >= 1000000000L)
@@ -666,7 +666,7 @@ skc_cache_fit (skc_cache *cache, const char *key, const skc_image *target,
                const skc_fit_options *opts, skc_filter **out, int *hit,
                skc_error *err)
 {
-  const atomic_int *cancel = cancel_flag (opts);
+  const int *cancel = cancel_flag (opts);
   skc_filter *filter = NULL;
   pending_fit *pending;
   skc_error detail = { { 0 } };

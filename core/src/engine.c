@@ -10,7 +10,7 @@
 
 #include "filter_private.h"
 #include "internal.h"
-#include "skc/knots.h"
+#include "knots_private.h"
 #include "skc/metrics.h"
 
 /* Bumped whenever the fitter changes what it produces, so that stale disk
@@ -158,8 +158,8 @@ fit_radius_as (const skc_params *p, double radius, double amount,
       info.radius = radius;
       info.target_size = target.width;
       skc_filter_set_info (*out, &info);
-      if (loss)
-        *loss = skc_fit_loss (*out, &target);
+      if (loss && skc_fit_loss (*out, &target, loss, NULL) != SKC_OK)
+        *loss = -1;
     }
   skc_image_free (&target);
   return r;
@@ -292,8 +292,8 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
   if (r != SKC_OK)
     return r;
   int size = target.width;
-  long exact = skc_knots_exact_count (&target, SKC_KNOTS_ROWS);
-  long columns = skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS);
+  long exact, columns;
+  skc_knots_exact_counts (&target, &exact, &columns);
   exact = columns >= 0 && columns < exact ? columns : exact;
   if (exact < 0 || exact > (long) KNOTS_FLAT_PER_LINE * size)
     {
@@ -439,7 +439,8 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
         candidate = NULL;
         if (skc_fit (&target, &opts, &candidate, NULL, NULL) != SKC_OK)
           continue;
-        loss = skc_fit_loss (candidate, &target);
+        if (skc_fit_loss (candidate, &target, &loss, NULL) != SKC_OK)
+          loss = -1;
         long cost = (long) filter_cost (candidate);
         if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss && cost < best_cost)
           {
@@ -937,8 +938,8 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
   skc_image target = { 0 };
   if (make_target (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
-  long rows = skc_knots_exact_count (&target, SKC_KNOTS_ROWS);
-  long columns = skc_knots_exact_count (&target, SKC_KNOTS_COLUMNS);
+  long rows, columns;
+  skc_knots_exact_counts (&target, &rows, &columns);
   int size = target.width;
   skc_image_free (&target);
   *axis = columns >= 0 && columns < rows ? SKC_KNOTS_COLUMNS : SKC_KNOTS_ROWS;

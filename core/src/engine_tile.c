@@ -8,6 +8,7 @@
 #include <float.h>
 #include <pthread.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1343,7 +1344,7 @@ job_stopped (tile_job *job)
 {
   const skc_engine *e = job->engine;
   return atomic_load (&job->failed)
-         || (e->params.cancel && atomic_load (e->params.cancel));
+         || skc_cancel_raised (e->params.cancel);
 }
 
 /* One coarse cell of one scale into its plane (zeros where unused). */
@@ -1596,7 +1597,7 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   free (job.row_use);
   worker_pool_give (e, job.workers, workers);
   free (job.workers);
-  if (e->params.cancel && atomic_load (e->params.cancel))
+  if (skc_cancel_raised (e->params.cancel))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
   if (atomic_load (&job.failed))
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "filter_private.h"
+#include "knots_private.h"
 #include "skc/kernel.h"
 
 void
@@ -23,12 +24,13 @@ skc_fit_options_init (skc_fit_options *opts)
   opts->init = SKC_INIT_AUTO;
   opts->seed = 1;
   opts->initial_scale = 1.0;
+  opts->knots_axis = SKC_KNOTS_AXIS_BEST;
 }
 
 int
 skc_fit_cancelled (const skc_fit_options *opts)
 {
-  return opts->cancel && atomic_load (opts->cancel) != 0;
+  return skc_cancel_raised (opts->cancel);
 }
 
 int
@@ -214,6 +216,49 @@ skc_fit_points_to_filter (const skc_point *points, int layers,
   return f;
 }
 
+/* SKC_METHOD_KNOTS.  The knots fitter normalises the target itself, in
+ * double precision, so it is handed the caller's; the normalised copy
+ * checks the target as the other methods do and measures the loss. */
+static skc_result
+fit_knots (const skc_image *target, const skc_fit_options *opts,
+           skc_filter **out, skc_fit_report *report, skc_error *err)
+{
+  if (target->width != target->height)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a knots target is square (got %dx%d)", target->width,
+                     target->height);
+  if (target->width > SKC_MAX_KERNEL_SIDE)
+    return skc_fail (err, SKC_ERR_TOO_LARGE,
+                     "a knots target is at most %d px wide (got %d)",
+                     SKC_MAX_KERNEL_SIDE, target->width);
+  if (opts->knots_axis != SKC_KNOTS_AXIS_BEST
+      && opts->knots_axis != SKC_KNOTS_ROWS
+      && opts->knots_axis != SKC_KNOTS_COLUMNS)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
+                     opts->knots_axis);
+
+  skc_image  t = { 0 };
+  skc_result r = skc_image_copy (target, &t);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "out of memory");
+  r = skc_kernel_normalise (&t, err);
+  if (r == SKC_OK && skc_fit_cancelled (opts))
+    r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
+  skc_fit_report local = { 0 };
+  double         start = skc_now ();
+  if (r == SKC_OK)
+    r = skc_knots_fit (target, opts->knots_budget, opts->knots_axis, out,
+                       err);
+  local.seconds = skc_now () - start;
+  if (r == SKC_OK && report
+      && skc_fit_loss (*out, &t, &local.loss, NULL) != SKC_OK)
+    local.loss = NAN;
+  skc_image_free (&t);
+  if (report)
+    *report = local;
+  return r;
+}
+
 skc_result
 skc_fit (const skc_image *target, const skc_fit_options *opts,
          skc_filter **out, skc_fit_report *report, skc_error *err)
@@ -226,6 +271,8 @@ skc_fit (const skc_image *target, const skc_fit_options *opts,
       || target->width % 2 == 0 || target->height % 2 == 0)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the target must be a 1-channel kernel with odd sides");
+  if (opts->method == SKC_METHOD_KNOTS)
+    return fit_knots (target, opts, out, report, err);
   if (target->width > 513 || target->height > 513)
     return skc_fail (err, SKC_ERR_TOO_LARGE,
                      "target %dx%d is larger than 513x513; resample it "
@@ -278,22 +325,29 @@ skc_fit (const skc_image *target, const skc_fit_options *opts,
         r = skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown method");
       }
   local.seconds = skc_now () - start;
-  if (r == SKC_OK)
-    local.loss = skc_fit_loss (*out, &t);
+  if (r == SKC_OK && skc_fit_loss (*out, &t, &local.loss, NULL) != SKC_OK)
+    local.loss = NAN;
   skc_image_free (&t);
   if (report)
     *report = local;
   return r;
 }
 
-double
-skc_fit_loss (const skc_filter *f, const skc_image *target)
+skc_result
+skc_fit_loss (const skc_filter *f, const skc_image *target, double *loss_out,
+              skc_error *err)
 {
-  skc_image e = { 0 };
-  skc_loss  loss;
-  double    value = -1;
-  if (skc_filter_render (f, &e) != SKC_OK)
-    return -1;
+  if (!f || !loss_out || !target || !target->data || target->channels != 1
+      || target->width % 2 == 0 || target->height % 2 == 0)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a filter and a 1-channel target with odd sides");
+  skc_image  e = { 0 };
+  skc_loss   loss;
+  double     value = -1;
+  skc_result r = skc_filter_render (f, &e);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "cannot render the filter: %s",
+                     skc_strerror (r));
   if (skc_loss_init (&loss, target))
     {
       skc_grid g = { 0 };
@@ -309,5 +363,8 @@ skc_fit_loss (const skc_filter *f, const skc_image *target)
       skc_loss_free (&loss);
     }
   skc_image_free (&e);
-  return value;
+  if (value < 0)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  *loss_out = value;
+  return SKC_OK;
 }

@@ -55,6 +55,16 @@ int       skc_fft_good_size (int n);
 struct skc_cache;
 void skc_cache_set_parent (struct skc_cache *cache, struct skc_cache *parent);
 
+/* ---- cancel flags (skc_params.cancel, skc_fit_options.cancel) ---------
+ * Raised by another thread.  Nothing is published through a flag, so a
+ * relaxed load suffices; the public type stays a plain int, which C++
+ * can include. */
+static inline int
+skc_cancel_raised (const int *flag)
+{
+  return flag != NULL && __atomic_load_n (flag, __ATOMIC_RELAXED) != 0;
+}
+
 /* ---- time ------------------------------------------------------------- */
 double skc_now (void); /* monotonic seconds */
 

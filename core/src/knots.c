@@ -1,7 +1,7 @@
 /* skc — fitting knots filters: per-line dynamic programme, a knapsack over
  * the lines, the better axis, weights on an exact grid.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "skc/knots.h"
+#include "knots_private.h"
 
 #include <float.h>
 #include <math.h>
@@ -118,12 +118,14 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
   return 1;
 }
 
-int
+skc_result
 skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
 {
   line_dp d;
-  if (n < 1 || max_knots < 0 || !line_dp_run (&d, values, n, max_knots))
-    return 0;
+  if (n < 1 || max_knots < 0)
+    return SKC_ERR_INVALID_ARGUMENT;
+  if (!line_dp_run (&d, values, n, max_knots))
+    return SKC_ERR_OUT_OF_MEMORY;
   for (int k = 0; k <= max_knots; k++)
     {
       int c = k < d.kmax ? k : d.kmax;
@@ -134,7 +136,7 @@ skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
       cost[k] = e;
     }
   line_dp_free (&d);
-  return 1;
+  return SKC_OK;
 }
 
 /* Value changes of a line, the steps from and to zero included. */
@@ -204,19 +206,34 @@ target_lines (const skc_image *t, skc_knots_axis axis)
   return v;
 }
 
-long
-skc_knots_exact_count (const skc_image *target, skc_knots_axis axis)
+skc_result
+skc_knots_exact_count (const skc_image *target, skc_knots_axis axis,
+                       long *count, skc_error *err)
 {
-  if (!check_target (target, NULL))
-    return -1;
+  if (!check_target (target, err))
+    return SKC_ERR_INVALID_ARGUMENT;
+  if (axis != SKC_KNOTS_ROWS && axis != SKC_KNOTS_COLUMNS)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
+                     (int) axis);
   double *v = target_lines (target, axis);
   if (!v)
-    return -1;
-  long count = 0;
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  long changes = 0;
   for (int i = 0; i < target->width; i++)
-    count += line_changes (v + (size_t) i * target->width, target->width);
+    changes += line_changes (v + (size_t) i * target->width, target->width);
   free (v);
-  return count;
+  *count = changes;
+  return SKC_OK;
+}
+
+void
+skc_knots_exact_counts (const skc_image *target, long *rows, long *columns)
+{
+  if (skc_knots_exact_count (target, SKC_KNOTS_ROWS, rows, NULL) != SKC_OK)
+    *rows = -1;
+  if (skc_knots_exact_count (target, SKC_KNOTS_COLUMNS, columns, NULL)
+      != SKC_OK)
+    *columns = -1;
 }
 
 /* A plan for one axis: knots per line and the boundaries and segment
@@ -319,8 +336,9 @@ plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
   for (int i = 0; r == SKC_OK && i < n; i++)
     {
       int kmax = changes[i] < K ? changes[i] : K;
-      if (!skc_knots_line_costs (v + (size_t) i * n, n, kmax,
-                                 cost + (size_t) i * (n + 2)))
+      if (skc_knots_line_costs (v + (size_t) i * n, n, kmax,
+                                cost + (size_t) i * (n + 2))
+          != SKC_OK)
         r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       else if (kmax == changes[i])
         cost[(size_t) i * (n + 2) + kmax] = 0; /* exact, not rounding */

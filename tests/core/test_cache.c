@@ -812,7 +812,7 @@ test_keys_fit_concurrently (void)
 typedef struct
 {
   atomic_int started;
-  atomic_int *cancel;
+  int       *cancel; /* a fit's flag: the core reads it atomically */
 } cancelling;
 
 static void
@@ -823,7 +823,7 @@ cancel_progress (void *user, double fraction, double loss)
   atomic_store (&c->started, 1);
   /* Long enough for the waiter to be waiting. */
   sleep_ms (200);
-  atomic_store (c->cancel, 1);
+  __atomic_store_n (c->cancel, 1, __ATOMIC_RELAXED);
 }
 
 static void *
@@ -840,16 +840,17 @@ static void
 test_cancel (void)
 {
   skc_cache *cache = skc_cache_new (NULL, 4);
-  atomic_int cancel_flag;
-  atomic_int raised;
+  /* Cancel flags of fits: plain ints, raised with atomic stores. */
+  int cancel_flag = 0;
+  int raised = 1;
   cancelling cancel_state;
   skc_fit_options cancelled_opts;
   skc_fit_options plain_opts;
   skc_fit_options impatient_opts;
   skc_fit_options patient_opts;
   skc_fit_options later_opts;
-  atomic_int patient_flag;
-  atomic_int later_flag;
+  int patient_flag = 0;
+  int later_flag = 0;
   racer patient;
   racer later;
   pthread_t patient_thread;
@@ -864,7 +865,6 @@ test_cancel (void)
   int hit = -1;
 
   /* 1. The fitter is cancelled while another call waits for it. */
-  atomic_init (&cancel_flag, 0);
   atomic_init (&cancel_state.started, 0);
   cancel_state.cancel = &cancel_flag;
   fast_options (&cancelled_opts, &counter);
@@ -914,7 +914,6 @@ test_cancel (void)
     sleep_ms (1);
 
   counter_reset (&counter, 0);
-  atomic_init (&patient_flag, 0);
   fast_options (&patient_opts, &counter);
   patient_opts.cancel = &patient_flag;
   patient = (racer){ .cache = cache,
@@ -923,7 +922,6 @@ test_cancel (void)
                      .result = SKC_ERR_IO,
                      .hit = -1 };
   pthread_create (&patient_thread, NULL, run_fit, &patient);
-  atomic_init (&later_flag, 0);
   fast_options (&later_opts, &counter);
   later_opts.cancel = &later_flag;
   later = (racer){ .cache = cache,
@@ -933,7 +931,6 @@ test_cancel (void)
                    .hit = -1 };
   pthread_create (&later_thread, NULL, run_fit, &later);
 
-  atomic_init (&raised, 1);
   fast_options (&impatient_opts, &counter);
   impatient_opts.cancel = &raised;
   CHECK_EQ_INT (skc_cache_fit (cache, "slow", &disc_target, &impatient_opts,
@@ -941,7 +938,7 @@ test_cancel (void)
                 SKC_ERR_CANCELLED);
   CHECK (filter == NULL);
   sleep_ms (30);
-  atomic_store (&later_flag, 1);
+  __atomic_store_n (&later_flag, 1, __ATOMIC_RELAXED);
   pthread_join (later_thread, NULL);
   CHECK_EQ_INT (later.result, SKC_ERR_CANCELLED);
   CHECK (later.filter == NULL);

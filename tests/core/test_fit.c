@@ -192,8 +192,13 @@ test_pst (void)
   o.evaluations = 50;
   CHECK (skc_fit (&t, &o, &g, NULL, NULL) == SKC_OK);
   /* More annealing finds a lower loss than (almost) none. */
+  double annealed = 0, barely = 0;
   if (f && g)
-    CHECK (skc_fit_loss (f, &t) < skc_fit_loss (g, &t));
+    {
+      CHECK (skc_fit_loss (f, &t, &annealed, NULL) == SKC_OK);
+      CHECK (skc_fit_loss (g, &t, &barely, NULL) == SKC_OK);
+      CHECK (annealed < barely);
+    }
   skc_filter_free (f);
   skc_filter_free (g);
   skc_image_free (&t);
@@ -204,7 +209,7 @@ typedef struct
   int        calls;
   double     last;
   int        monotonic;
-  atomic_int cancel;
+  int        cancel; /* the fit reads it atomically */
   int        cancel_after;
 } progress_log;
 
@@ -215,7 +220,7 @@ on_progress (void *user, double fraction, double loss)
   log->monotonic &= fraction >= log->last && fraction <= 1 && loss >= 0;
   log->last = fraction;
   if (++log->calls == log->cancel_after)
-    atomic_store (&log->cancel, 1);
+    __atomic_store_n (&log->cancel, 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -227,7 +232,6 @@ test_progress_and_cancel (void)
   o.steps = 500;
   o.restarts = 2;
   progress_log log = { .monotonic = 1 };
-  atomic_init (&log.cancel, 0);
   o.progress = on_progress;
   o.progress_user = &log;
   o.cancel = &log.cancel;
@@ -238,7 +242,6 @@ test_progress_and_cancel (void)
   skc_filter_free (f);
 
   log = (progress_log) { .monotonic = 1, .cancel_after = 2 };
-  atomic_init (&log.cancel, 0);
   skc_error err;
   f = NULL;
   CHECK (skc_fit (&t, &o, &f, NULL, &err) == SKC_ERR_CANCELLED);
@@ -286,6 +289,13 @@ test_bad_input (void)
   o.layers = 16;
   o.samples = 1;
   CHECK (skc_fit (&t, &o, &f, NULL, &err) == SKC_OK);
+  /* The loss says why it cannot be measured instead of returning -1. */
+  double loss = -1;
+  CHECK (skc_fit_loss (f, &t, &loss, &err) == SKC_OK && loss >= 0);
+  CHECK (skc_fit_loss (NULL, &t, &loss, &err) == SKC_ERR_INVALID_ARGUMENT);
+  t.width--;
+  CHECK (skc_fit_loss (f, &t, &loss, &err) == SKC_ERR_INVALID_ARGUMENT);
+  t.width++;
   skc_filter_free (f);
   skc_image_free (&t);
   skc_image one = { 0 };

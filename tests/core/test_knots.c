@@ -1,4 +1,5 @@
 /* skc tests — knots filters: the per-line programme against brute force,
+ * skc_fit's knots method against the fitter behind it and its errors,
  * exact knots against the dense target, apply against dense convolution
  * with the rendered kernel, HDR precision against a double reference,
  * identical bits across threads and region cuts, .skc round trips and the
@@ -12,7 +13,7 @@
 #include "engine.h"
 #include "filter_compare.h"
 #include "internal.h"
-#include "skc/knots.h"
+#include "knots_private.h"
 #include "skc/skc.h"
 #include "truth.h"
 
@@ -26,12 +27,18 @@ shape_target (const char *spec, double radius, int size)
   return t;
 }
 
+/* Knots through the public entry point. */
 static skc_filter *
 fit_knots (const skc_image *t, long budget, int axis)
 {
   skc_filter *f = NULL;
   skc_error err;
-  if (!CHECK (skc_knots_fit (t, budget, axis, &f, &err) == SKC_OK))
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.method = SKC_METHOD_KNOTS;
+  opts.knots_budget = budget;
+  opts.knots_axis = axis;
+  if (!CHECK (skc_fit (t, &opts, &f, NULL, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return f;
 }
@@ -86,7 +93,7 @@ test_dp_against_brute_force (void)
           v[i] = u < 0.2 ? 0 : u < 0.5 && i > 0 ? v[i - 1] : u;
         }
       double cost[11];
-      CHECK (skc_knots_line_costs (v, n, n + 1, cost));
+      CHECK (skc_knots_line_costs (v, n, n + 1, cost) == SKC_OK);
       for (int k = 0; k <= n + 1; k++)
         {
           double best = INFINITY;
@@ -134,6 +141,86 @@ test_budget_is_spent_well (void)
   skc_image_free (&t);
 }
 
+/* ---- skc_fit's knots method: the fitter behind it, bit for bit (on the
+ * caller's target, not a float-normalised copy), and the errors every
+ * method gives. ---- */
+
+static void
+test_fit_entry_point (void)
+{
+  skc_image t = shape_target ("shape:star:points=5,inner=0.4", 22.5, 49);
+  /* Not normalised: the knots fitter normalises in double precision. */
+  for (size_t i = 0; i < (size_t) t.width * t.height; i++)
+    t.data[i] *= 3;
+  const long budgets[] = { 0, 120 };
+  for (int i = 0; i < 2; i++)
+    for (int axis = -1; axis <= 1; axis++)
+      {
+        skc_filter *direct = NULL;
+        skc_fit_options opts;
+        skc_fit_report report = { .evaluations = -1 };
+        skc_error err;
+        char why[200] = "";
+        skc_fit_options_init (&opts);
+        opts.method = SKC_METHOD_KNOTS;
+        opts.knots_budget = budgets[i];
+        opts.knots_axis = axis;
+        skc_filter *fitted = NULL;
+        CHECK (skc_fit (&t, &opts, &fitted, &report, &err) == SKC_OK);
+        CHECK (skc_knots_fit (&t, budgets[i], axis, &direct, &err) == SKC_OK);
+        if (fitted && direct)
+          CHECK_MSG (filters_identical (fitted, direct, why, sizeof why),
+                     "budget %ld axis %d: %s", budgets[i], axis, why);
+        CHECK (report.evaluations == 0 && report.loss >= 0
+               && report.seconds >= 0);
+        skc_filter_free (fitted);
+        skc_filter_free (direct);
+      }
+
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  CHECK_EQ_INT (opts.knots_axis, SKC_KNOTS_AXIS_BEST);
+  CHECK (opts.knots_budget == 0);
+  opts.method = SKC_METHOD_KNOTS;
+  skc_filter *f = NULL;
+  skc_error err;
+  int raised = 1;
+  opts.cancel = &raised;
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_CANCELLED);
+  opts.cancel = NULL;
+  opts.knots_axis = 2;
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_INVALID_ARGUMENT);
+  opts.knots_axis = SKC_KNOTS_AXIS_BEST;
+  CHECK (f == NULL);
+  skc_image_free (&t);
+
+  /* Knots take square targets beyond the other methods' 513 px. */
+  skc_image_alloc (&t, 5, 7, 1);
+  t.data[3] = 1;
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_INVALID_ARGUMENT);
+  skc_image_free (&t);
+  skc_image_alloc (&t, 7, 7, 1);
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_EMPTY_KERNEL);
+  t.data[3] = NAN;
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_NON_FINITE);
+  long count = -1;
+  CHECK_EQ_INT (skc_knots_exact_count (&t, SKC_KNOTS_ROWS, &count, &err),
+                SKC_ERR_INVALID_ARGUMENT);
+  CHECK (count == -1);
+  skc_image_free (&t);
+  skc_image_alloc (&t, 601, 601, 1);
+  *skc_image_pixel (&t, 300, 300) = 1;
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_OK);
+  CHECK (f && skc_filter_knot_count (f) == 2);
+  skc_filter_free (f);
+  f = NULL;
+  skc_image_free (&t);
+  skc_image_alloc (&t, SKC_MAX_KERNEL_SIDE + 2, SKC_MAX_KERNEL_SIDE + 2, 1);
+  CHECK_EQ_INT (skc_fit (&t, &opts, &f, NULL, &err), SKC_ERR_TOO_LARGE);
+  CHECK (f == NULL);
+  skc_image_free (&t);
+}
+
 /* ---- Exact knots are the dense target. ---- */
 
 static void
@@ -163,8 +250,11 @@ test_exact_equals_target (void)
               }
           CHECK_MSG (worst <= 2e-7 * peak, "%s axis %d: exact knots off by %g",
                      specs[i], axis, worst / peak);
-          long rows = skc_knots_exact_count (&t, SKC_KNOTS_ROWS);
-          long cols = skc_knots_exact_count (&t, SKC_KNOTS_COLUMNS);
+          long rows = -1, cols = -1;
+          CHECK (skc_knots_exact_count (&t, SKC_KNOTS_ROWS, &rows, NULL)
+                 == SKC_OK);
+          CHECK (skc_knots_exact_count (&t, SKC_KNOTS_COLUMNS, &cols, NULL)
+                 == SKC_OK);
           long want = axis == 0     ? rows
                       : axis == 1   ? cols
                       : rows < cols ? rows
@@ -701,6 +791,7 @@ main (void)
 {
   test_dp_against_brute_force ();
   test_budget_is_spent_well ();
+  test_fit_entry_point ();
   test_exact_equals_target ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
   test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);

@@ -11,6 +11,7 @@
 #define SKC_APPLY_H
 
 #include "skc/cache.h"
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 #include "skc/kernel.h"
@@ -25,27 +26,29 @@ typedef struct skc_engine skc_engine;
 /* Prepares the filters for `p` (fitting what the cache lacks).  With
  * with_map the engine blurs per pixel from a blur map; without, uniformly.
  * Thread-safe; may take seconds on a cold cache. */
-skc_result skc_engine_new (const skc_params *p, int with_map,
-                           skc_engine **out, skc_error *err);
-void       skc_engine_free (skc_engine *engine);
+SKC_API skc_result skc_engine_new (const skc_params *p, int with_map,
+                                   skc_engine **out, skc_error *err);
+/* Frees engine (NULL allowed) once no call uses it. */
+SKC_API void       skc_engine_free (skc_engine *engine);
 
-/* How far (px) the engine reads beyond the output region. */
-int skc_engine_reach (const skc_engine *engine);
+/* How far (px) the engine reads beyond the output region.  Thread-safe. */
+SKC_API int skc_engine_reach (const skc_engine *engine);
 
-/* One line saying what runs: representation, taps, MACs per pixel. */
-const char *skc_engine_describe (const skc_engine *engine);
+/* One line saying what runs: representation, taps, MACs per pixel; it
+ * lives as long as the engine.  Thread-safe. */
+SKC_API const char *skc_engine_describe (const skc_engine *engine);
 
 /* The representation the planner picked, in a few words: "knots",
  * "FFT", "complex", "separable", "identity" (uniform blur); "knots
  * tables", "DISK basis" or "knots tables and DISK basis" (blur maps, and
  * kernels varying over the frame).  Thread-safe. */
-const char *skc_engine_method (const skc_engine *engine);
+SKC_API const char *skc_engine_method (const skc_engine *engine);
 
 /* The effective kernel the engine applies at blur radius `radius` (an
  * engine without a map has one kernel and ignores it): for previews,
  * figures and tests.  Thread-safe. */
-skc_result skc_engine_kernel (const skc_engine *engine, double radius,
-                              skc_image *out);
+SKC_API skc_result skc_engine_kernel (const skc_engine *engine, double radius,
+                                      skc_image *out);
 
 /* A rectangle of float pixels in image coordinates. */
 typedef struct
@@ -73,16 +76,17 @@ typedef struct
  * not depend on the thread count or on how the image is cut into regions.
  * Thread-safe: concurrent calls on one engine may process different
  * regions. */
-skc_result skc_engine_process (const skc_engine *engine,
-                               const skc_apply_request *request,
-                               skc_error *err);
+SKC_API skc_result skc_engine_process (const skc_engine *engine,
+                                       const skc_apply_request *request,
+                                       skc_error *err);
 
 /* Convenience for whole images in memory (the tool, tests): blurs `in`
  * (interleaved, `alpha` as above) into `out` (allocated here) with an
- * optional map of the same size. */
-skc_result skc_apply_image (const skc_engine *engine, const skc_image *in,
-                            int alpha, const skc_image *map, skc_image *out,
-                            skc_error *err);
+ * optional map of the same size.  Thread-safe, as skc_engine_process. */
+SKC_API skc_result skc_apply_image (const skc_engine *engine,
+                                    const skc_image *in, int alpha,
+                                    const skc_image *map, skc_image *out,
+                                    skc_error *err);
 
 #ifdef __cplusplus
 }

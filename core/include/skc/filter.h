@@ -10,6 +10,7 @@
 #ifndef SKC_FILTER_H
 #define SKC_FILTER_H
 
+#include "skc/common.h"
 #include "skc/image.h"
 #include "skc/result.h"
 
@@ -70,80 +71,90 @@ typedef struct
   int    target_size;             /* side of the target kernel it was fitted to */
 } skc_filter_info;
 
-/* A complex with `layers` layers of samples[l] zero samples each.
- * NULL on bad counts or out of memory.  Thread-safe. */
-skc_filter *skc_filter_new_complex (int layers, const int *samples,
-                                    skc_offset_kind offsets);
+/* Constructors: NULL on bad counts or out of memory.  Thread-safe.
+ *
+ * A complex with `layers` layers of samples[l] zero samples each. */
+SKC_API skc_filter *skc_filter_new_complex (int layers, const int *samples,
+                                            skc_offset_kind offsets);
 /* A rank-`rank` separable filter of size x size (odd), all zero. */
-skc_filter *skc_filter_new_lowrank (int rank, int size);
+SKC_API skc_filter *skc_filter_new_lowrank (int rank, int size);
 /* A knots filter of size x size (odd) along `axis`; line i (offset
  * i - size / 2 across the axis) has counts[i] knots (0 to size + 1), all at
  * position 0 with weight 0 until set. */
-skc_filter *skc_filter_new_knots (skc_knots_axis axis, int size,
-                                  const int *counts);
-skc_filter *skc_filter_copy (const skc_filter *f);
-void        skc_filter_free (skc_filter *f);
+SKC_API skc_filter *skc_filter_new_knots (skc_knots_axis axis, int size,
+                                          const int *counts);
+/* A deep copy; NULL when f is NULL or out of memory.  Thread-safe. */
+SKC_API skc_filter *skc_filter_copy (const skc_filter *f);
+/* Frees f; NULL is allowed.  Not while another thread uses f. */
+SKC_API void        skc_filter_free (skc_filter *f);
 
-skc_filter_kind        skc_filter_get_kind (const skc_filter *f);
-const skc_filter_info *skc_filter_get_info (const skc_filter *f);
-void                   skc_filter_set_info (skc_filter *f,
-                                            const skc_filter_info *info);
+/* The accessors below are thread-safe on a filter that no thread modifies;
+ * the setter and the non-const accessors (whose pointers let the caller
+ * fill a filter) are for one thread at a time. */
+SKC_API skc_filter_kind        skc_filter_get_kind (const skc_filter *f);
+SKC_API const skc_filter_info *skc_filter_get_info (const skc_filter *f);
+SKC_API void skc_filter_set_info (skc_filter *f, const skc_filter_info *info);
 
-/* Complex access. */
-skc_offset_kind skc_filter_offsets (const skc_filter *f);
-int             skc_filter_layer_count (const skc_filter *f);
-int             skc_filter_layer_size (const skc_filter *f, int layer);
-skc_sample     *skc_filter_layer (skc_filter *f, int layer);
-const skc_sample *skc_filter_layer_const (const skc_filter *f, int layer);
+/* Complex access (thread safety as above). */
+SKC_API skc_offset_kind skc_filter_offsets (const skc_filter *f);
+SKC_API int             skc_filter_layer_count (const skc_filter *f);
+SKC_API int             skc_filter_layer_size (const skc_filter *f, int layer);
+SKC_API skc_sample     *skc_filter_layer (skc_filter *f, int layer);
+SKC_API const skc_sample *skc_filter_layer_const (const skc_filter *f,
+                                                  int layer);
 
 /* Low-rank access: term k is column[k] (vertical, size values) times
- * row[k] (horizontal, size values). */
-int    skc_filter_rank (const skc_filter *f);
-int skc_filter_size (const skc_filter *f); /* also a knots filter's side */
-float *skc_filter_column (skc_filter *f, int term);
-float *skc_filter_row (skc_filter *f, int term);
-const float *skc_filter_column_const (const skc_filter *f, int term);
-const float *skc_filter_row_const (const skc_filter *f, int term);
+ * row[k] (horizontal, size values).  skc_filter_size is also a knots
+ * filter's side.  Thread safety as above. */
+SKC_API int          skc_filter_rank (const skc_filter *f);
+SKC_API int          skc_filter_size (const skc_filter *f);
+SKC_API float       *skc_filter_column (skc_filter *f, int term);
+SKC_API float       *skc_filter_row (skc_filter *f, int term);
+SKC_API const float *skc_filter_column_const (const skc_filter *f, int term);
+SKC_API const float *skc_filter_row_const (const skc_filter *f, int term);
 
 /* Knots access.  Line `line` of a size x size knots filter holds the
  * kernel values at offset line - size / 2 across the axis; its knot k at
  * position p (along the axis, -size / 2 to size / 2 + 1, strictly
  * increasing) with weight w adds w to the line's value from p onwards.  A
- * line's weights sum to exactly zero, so it ends at zero. */
-skc_knots_axis skc_filter_knots_axis (const skc_filter *f);
-int skc_filter_knot_count (const skc_filter *f); /* all lines */
-int skc_filter_knot_line_size (const skc_filter *f, int line);
-int *skc_filter_knot_positions (skc_filter *f, int line);
-float *skc_filter_knot_weights (skc_filter *f, int line);
-const int *skc_filter_knot_positions_const (const skc_filter *f, int line);
-const float *skc_filter_knot_weights_const (const skc_filter *f, int line);
+ * line's weights sum to exactly zero, so it ends at zero.
+ * skc_filter_knot_count counts the knots of all lines.  Thread safety as
+ * above. */
+SKC_API skc_knots_axis skc_filter_knots_axis (const skc_filter *f);
+SKC_API int skc_filter_knot_count (const skc_filter *f);
+SKC_API int skc_filter_knot_line_size (const skc_filter *f, int line);
+SKC_API int *skc_filter_knot_positions (skc_filter *f, int line);
+SKC_API float *skc_filter_knot_weights (skc_filter *f, int line);
+SKC_API const int *skc_filter_knot_positions_const (const skc_filter *f,
+                                                    int line);
+SKC_API const float *skc_filter_knot_weights_const (const skc_filter *f,
+                                                    int line);
 
 /* Taps per pixel and multiply-adds per pixel per channel, as the benchmark
- * protocol counts them. */
-int  skc_filter_taps (const skc_filter *f);
-long skc_filter_macs (const skc_filter *f);
-
-/* (Knots: taps are the knots; MACs are the knots plus one for the prefix
- * sum pass.) */
+ * protocol counts them (knots: taps are the knots; MACs are the knots plus
+ * one for the prefix sum pass).  Thread-safe. */
+SKC_API int  skc_filter_taps (const skc_filter *f);
+SKC_API long skc_filter_macs (const skc_filter *f);
 
 /* Half-size of the smallest odd square that holds the impulse response:
- * the filter reads at most `reach` pixels away from the output pixel. */
-int skc_filter_reach (const skc_filter *f);
+ * the filter reads at most `reach` pixels away from the output pixel.
+ * Thread-safe. */
+SKC_API int skc_filter_reach (const skc_filter *f);
 
 /* Checks offsets and weights are finite and within bounds.  Thread-safe. */
-skc_result skc_filter_validate (const skc_filter *f, skc_error *err);
+SKC_API skc_result skc_filter_validate (const skc_filter *f, skc_error *err);
 
 /* The effective kernel: the filter's impulse response exactly as
  * skc_filter_apply computes it, on a (2 * reach + 1)^2 grid, centred.
  * Thread-safe. */
-skc_result skc_filter_render (const skc_filter *f, skc_image *out);
+SKC_API skc_result skc_filter_render (const skc_filter *f, skc_image *out);
 
 /* Applies the filter to every channel of `in` with clamped edges, writing
  * `out` (allocated here, same size and channels).  `threads` <= 0 means
  * one per core.  Results do not depend on the thread count.
  * Thread-safe. */
-skc_result skc_filter_apply (const skc_filter *f, const skc_image *in,
-                             skc_image *out, int threads);
+SKC_API skc_result skc_filter_apply (const skc_filter *f, const skc_image *in,
+                                     skc_image *out, int threads);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 
 #include <stdio.h>
 
+#include "skc/common.h"
 #include "skc/filter.h"
 
 #ifdef __cplusplus
@@ -34,18 +35,21 @@ extern "C" {
 /* The newest format this build reads. */
 #define SKC_FILTER_FORMAT_VERSION 2
 
-/* Writes f as text.  Thread-safe. */
-skc_result skc_filter_write (const skc_filter *f, FILE *stream);
-skc_result skc_filter_save (const skc_filter *f, const char *path,
-                            skc_error *err);
+/* Writes f as text to a stream or to a file.  Thread-safe (on distinct
+ * streams). */
+SKC_API skc_result skc_filter_write (const skc_filter *f, FILE *stream);
+SKC_API skc_result skc_filter_save (const skc_filter *f, const char *path,
+                                    skc_error *err);
 
-/* Parses `length` bytes of text.  `name` (a file name) prefixes error
- * messages: "NAME:LINE: reason".  Every count is checked against the
- * SKC_MAX_* limits before anything is allocated.  Thread-safe. */
-skc_result skc_filter_parse (const char *text, size_t length, const char *name,
-                             skc_filter **out, skc_error *err);
-skc_result skc_filter_load (const char *path, skc_filter **out,
-                            skc_error *err);
+/* Parses `length` bytes of text, or a file.  `name` (a file name)
+ * prefixes error messages: "NAME:LINE: reason".  Every count is checked
+ * against the SKC_MAX_* limits before anything is allocated.
+ * Thread-safe. */
+SKC_API skc_result skc_filter_parse (const char *text, size_t length,
+                                     const char *name, skc_filter **out,
+                                     skc_error *err);
+SKC_API skc_result skc_filter_load (const char *path, skc_filter **out,
+                                    skc_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,16 @@
-/* skc — fitting a filter to a target kernel.
- *
- * Methods: `disk` (gradient descent with Adam on the exact impulse response
+/* skc — fitting a filter to a target kernel, one entry point for every
+ * method: `disk` (gradient descent with Adam on the exact impulse response
  * of the cascade), `pst` (parallel tempering / simulated annealing over the
- * same parameters, a baseline) and `lowrank` (truncated SVD, a baseline).
+ * same parameters, a baseline), `lowrank` (truncated SVD, a baseline) and
+ * `knots` (piecewise-constant lines read from prefix sums, skc/knots.h:
+ * exact for flat kernels, least-squares optimal within a budget).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_FIT_H
 #define SKC_FIT_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 
@@ -21,8 +22,13 @@ typedef enum
 {
   SKC_METHOD_DISK,
   SKC_METHOD_PST,
-  SKC_METHOD_LOWRANK
+  SKC_METHOD_LOWRANK,
+  SKC_METHOD_KNOTS
 } skc_method;
+
+/* knots_axis of the fit options: the axis needing fewer knots (exact) or
+ * giving the smaller error (budget). */
+#define SKC_KNOTS_AXIS_BEST (-1)
 
 typedef enum
 {
@@ -58,32 +64,56 @@ typedef struct
   double          initial_scale;
   skc_progress_fn progress;
   void           *progress_user;
-  const atomic_int *cancel;   /* raised (non-zero) by another thread: stop */
+  /* NULL, or a flag another thread raises (sets non-zero) to stop the fit
+     with SKC_ERR_CANCELLED.  Read with relaxed atomic loads: raise it with
+     an atomic store (__atomic_store_n, g_atomic_int_set, C++20
+     std::atomic_ref). */
+  const int      *cancel;
+  /* knots: MACs per pixel and channel (knots + 1); <= 0 (default) or
+     enough for every change of value: exact. */
+  long            knots_budget;
+  /* knots: SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS or SKC_KNOTS_AXIS_BEST
+     (default). */
+  int             knots_axis;
 } skc_fit_options;
 
 typedef struct
 {
-  long   evaluations; /* loss (+ gradient) evaluations */
-  double seconds;     /* wall time */
-  double loss;        /* final fitting loss */
-  skc_init init_used;
+  long   evaluations; /* loss (+ gradient) evaluations; knots: 0 */
+  double seconds;     /* wall time of the fit itself */
+  double loss;        /* final fitting loss (skc_fit_loss); NaN when it
+                         could not be measured */
+  skc_init init_used; /* disk */
 } skc_fit_report;
 
-/* Defaults: disk, bilinear, 4 x 24, auto init, seed 1.  Thread-safe. */
-void skc_fit_options_init (skc_fit_options *opts);
+/* Defaults: disk, bilinear, 4 x 24, auto init, seed 1; knots exact along
+ * the best axis.  Thread-safe. */
+SKC_API void skc_fit_options_init (skc_fit_options *opts);
 
-/* Fits a filter to `target` (a kernel: 1 channel, odd sides up to
- * SKC_MAX_KERNEL_SIDE - 2 * margin, non-negative, finite, positive sum;
- * normalised internally).  Deterministic for a given seed, whatever the
- * thread count.  The filter's info is left empty for the caller to fill.
- * Large targets cost time in proportion to their area (see README).
+/* Fits a filter to `target` (a kernel: 1 channel, odd sides up to 513,
+ * non-negative, finite, positive sum; normalised internally).
+ * Deterministic for a given seed, whatever the thread count.  The filter's
+ * info is left empty for the caller to fill.  Large targets cost time in
+ * proportion to their area (see README).
+ *
+ * Knots take square targets up to SKC_MAX_KERNEL_SIDE and read only
+ * knots_budget, knots_axis and cancel (once, before they start; they
+ * report no progress).  They normalise in double precision: the weights
+ * sit on a grid of 2^-23 of the largest value (so lines return to exactly
+ * zero) and sum to 1.  They measure the report's loss only when a report
+ * is asked for (it costs an FFT of twice the target's side).
+ *
  * Thread-safe: concurrent fits share nothing. */
-skc_result skc_fit (const skc_image *target, const skc_fit_options *opts,
-                    skc_filter **out, skc_fit_report *report, skc_error *err);
+SKC_API skc_result skc_fit (const skc_image *target,
+                            const skc_fit_options *opts, skc_filter **out,
+                            skc_fit_report *report, skc_error *err);
 
-/* The fitting loss of a filter against a target, as the disk fitter
- * measures it (relative, natural-image weighted squared error). */
-double skc_fit_loss (const skc_filter *f, const skc_image *target);
+/* The fitting loss of a filter against a target (1 channel, odd sides,
+ * normalised to sum 1: skc_kernel_normalise), as the disk fitter measures
+ * it (relative, natural-image weighted squared error), into *loss.
+ * Thread-safe. */
+SKC_API skc_result skc_fit_loss (const skc_filter *f, const skc_image *target,
+                                 double *loss, skc_error *err);
 
 #ifdef __cplusplus
 }

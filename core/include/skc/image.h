@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "skc/common.h"
 #include "skc/result.h"
 
 #ifdef __cplusplus
@@ -30,14 +31,18 @@ typedef struct
 
 /* Allocates a zero-filled image.  On failure img is left empty.
  * Thread-safe (touches only img). */
-skc_result skc_image_alloc (skc_image *img, int width, int height, int channels);
+SKC_API skc_result skc_image_alloc (skc_image *img, int width, int height,
+                                    int channels);
 
-/* Frees the pixels and empties img; safe on an empty image. */
-void skc_image_free (skc_image *img);
+/* Frees the pixels and empties img; safe on an empty image.  Thread-safe
+ * (touches only img). */
+SKC_API void skc_image_free (skc_image *img);
 
-/* Deep copy into dst (allocated here). */
-skc_result skc_image_copy (const skc_image *src, skc_image *dst);
+/* Deep copy into dst (allocated here).  Thread-safe (reads src, writes
+ * dst). */
+SKC_API skc_result skc_image_copy (const skc_image *src, skc_image *dst);
 
+/* The first channel of pixel (x, y).  Thread-safe. */
 static inline float *
 skc_image_pixel (const skc_image *img, int x, int y)
 {

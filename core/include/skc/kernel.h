@@ -6,6 +6,7 @@
 #ifndef SKC_KERNEL_H
 #define SKC_KERNEL_H
 
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 #include "skc/result.h"
@@ -39,23 +40,24 @@ typedef struct
 } skc_shape;
 
 /* Fills s with the parameter table's defaults for a disc.  Thread-safe. */
-void skc_shape_init (skc_shape *s);
+SKC_API void skc_shape_init (skc_shape *s);
 
 /* Parses a spec.  Accepts `shape:NAME[:k=v,...]`, a bare NAME, and
  * `file:PATH`.  Thread-safe. */
-skc_result skc_shape_parse (const char *spec, skc_shape *out, skc_error *err);
+SKC_API skc_result skc_shape_parse (const char *spec, skc_shape *out,
+                                    skc_error *err);
 
 /* Writes the canonical spec of s (every key that applies, shortest exact
  * decimal form) into buf.  Thread-safe. */
-void skc_shape_format (const skc_shape *s, char *buf, size_t len);
+SKC_API void skc_shape_format (const skc_shape *s, char *buf, size_t len);
 
 /* Rasterises a built-in shape with outer radius `radius` px into a
  * size x size kernel (size odd; 0 means 2 * ceil (radius) + 1), anti-aliased
  * by 16x16 supersampling, normalised to sum 1.  SKC_SHAPE_FILE is not
  * rasterised here: load the image and use skc_kernel_from_values.
  * Thread-safe. */
-skc_result skc_shape_render (const skc_shape *s, double radius, int size,
-                             skc_image *out, skc_error *err);
+SKC_API skc_result skc_shape_render (const skc_shape *s, double radius,
+                                     int size, skc_image *out, skc_error *err);
 
 /* Builds a kernel from a weight image (alpha or luminance, one value per
  * pixel, row stride in floats).  The image centre becomes the kernel centre;
@@ -64,18 +66,18 @@ skc_result skc_shape_render (const skc_shape *s, double radius, int size,
  * (the kernel is then size x size).  Negative values count as 0; non-finite
  * values and all-zero images are errors.  Normalised to sum 1.
  * Thread-safe. */
-skc_result skc_kernel_from_values (const float *values, int width, int height,
-                                   size_t stride, int size, skc_image *out,
-                                   skc_error *err);
+SKC_API skc_result skc_kernel_from_values (const float *values, int width,
+                                           int height, size_t stride, int size,
+                                           skc_image *out, skc_error *err);
 
 /* Checks that k is a valid target (1 channel, odd sides, finite,
  * non-negative, positive sum) and scales it to sum 1.  Thread-safe. */
-skc_result skc_kernel_normalise (skc_image *k, skc_error *err);
+SKC_API skc_result skc_kernel_normalise (skc_image *k, skc_error *err);
 
 /* Copies k into a larger odd canvas of width x height, centres aligned
  * (used to compare kernels of different sizes).  Thread-safe. */
-skc_result skc_kernel_pad (const skc_image *k, int width, int height,
-                           skc_image *out);
+SKC_API skc_result skc_kernel_pad (const skc_image *k, int width, int height,
+                                   skc_image *out);
 
 #ifdef __cplusplus
 }

@@ -6,43 +6,30 @@
  * budget a per-line dynamic programme gives the best piecewise-constant
  * line with k knots for every k, and a knapsack spreads the budget over
  * the lines: the least-squares optimum over knot sets.
+ *
+ * Knots filters are fitted by skc_fit with SKC_METHOD_KNOTS (skc/fit.h)
+ * and read through the knots accessors of skc/filter.h.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_KNOTS_H
 #define SKC_KNOTS_H
 
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
+#include "skc/result.h"
 
 #ifdef __cplusplus
-extern "C"
-{
+extern "C" {
 #endif
 
-/* The axis argument of skc_knots_fit: the one needing fewer knots (exact)
- * or giving the smaller error (budget). */
-#define SKC_KNOTS_AXIS_BEST (-1)
-
-  /* Fits a knots filter to `target` (1 channel, odd square, finite,
-   * non-negative; normalised here).  budget_macs: MACs per pixel and channel
-   * (knots + 1); <= 0 or enough for every change of value: exact.  axis:
-   * SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS or SKC_KNOTS_AXIS_BEST.  The result's
-   * weights sit on a grid of 2^-23 of its largest value (so lines return to
-   * exactly zero) and it sums to 1.  Deterministic; thread-safe. */
-  skc_result skc_knots_fit (const skc_image *target, long budget_macs, int axis,
-                            skc_filter **out, skc_error *err);
-
-  /* Knots the exact kernel needs along `axis` (value changes of its lines,
-   * counting the steps up from and down to zero at the ends).  Cheap: the
-   * planner's flatness test.  -1 on a bad target.  Thread-safe. */
-  long skc_knots_exact_count (const skc_image *target, skc_knots_axis axis);
-
-  /* The per-line dynamic programme: cost[k] for k = 0..max_knots is the least
-   * squared error between values[0..n) and a piecewise-constant line with at
-   * most k knots that is zero before its first knot and after its last
-   * (n + 1 knots always suffice).  Returns 0 when out of memory.  Exposed for
-   * tests.  Thread-safe. */
-  int skc_knots_line_costs (const double *values, int n, int max_knots,
-                            double *cost);
+/* Knots the exact kernel needs along `axis` (value changes of its lines,
+ * counting the steps up from and down to zero at the ends), into *count.
+ * `target` is a knots target: 1 channel, odd square up to
+ * SKC_MAX_KERNEL_SIDE, finite, non-negative, positive sum.  Cheap: the
+ * planner's flatness test.  Thread-safe. */
+SKC_API skc_result skc_knots_exact_count (const skc_image *target,
+                                          skc_knots_axis axis, long *count,
+                                          skc_error *err);
 
 #ifdef __cplusplus
 }

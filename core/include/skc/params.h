@@ -5,11 +5,11 @@
 #ifndef SKC_PARAMS_H
 #define SKC_PARAMS_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "skc/cache.h"
+#include "skc/common.h"
 #include "skc/filter.h"
 #include "skc/image.h"
 #include "skc/kernel.h"
@@ -64,18 +64,23 @@ typedef struct
   uint64_t    seed;        /* of the fits */
   int         threads;     /* worker threads per process call; <= 0: cores */
   skc_cache  *cache;       /* NULL: skc_cache_default () */
-  const atomic_int *cancel; /* NULL, or a flag another thread may raise */
+  /* NULL, or a flag another thread raises (sets non-zero) to stop the
+     fits of skc_engine_new and the engine's skc_engine_process calls with
+     SKC_ERR_CANCELLED; it must outlive the engine.  The core reads it with
+     relaxed atomic loads, so raise it with an atomic store
+     (__atomic_store_n, g_atomic_int_set, C++20 std::atomic_ref). */
+  const int  *cancel;
 } skc_params;
 
 /* Every row's default (a disc of radius 20 at normal quality, no map
  * shaping, no lens effects, highlights off, clip on, seed 1).
  * Thread-safe. */
-void skc_params_init (skc_params *p);
+SKC_API void skc_params_init (skc_params *p);
 
 /* Checks every value against the table's ranges and the combinations the
  * engine refuses; the message names the parameter and its range.
  * Thread-safe. */
-skc_result skc_params_validate (const skc_params *p, skc_error *err);
+SKC_API skc_result skc_params_validate (const skc_params *p, skc_error *err);
 
 /* ---- the table as data ---- */
 
@@ -125,45 +130,45 @@ typedef struct
 } skc_param_info;
 
 /* The rows in table order (row i has id i).  Thread-safe. */
-const skc_param_info *skc_param_table (void);
+SKC_API const skc_param_info *skc_param_table (void);
 /* The row named `name`, or NULL.  Thread-safe. */
-const skc_param_info *skc_param_find (const char *name);
+SKC_API const skc_param_info *skc_param_find (const char *name);
 /* The preset field bit of a row (skc_preset_field). */
 #define SKC_PARAM_BIT(id) (1u << (id))
 
 /* A row's value in p as a number (enums and booleans as 0, 1, ...).
  * Thread-safe. */
-double skc_param_get (const skc_params *p, const skc_param_info *row);
+SKC_API double skc_param_get (const skc_params *p, const skc_param_info *row);
 /* Sets a row's value from a number after checking it: finite, within
  * min..max, whole for WHOLE, BOOL, SEED and the enums, a known enum value.
  * SKC_ERR_INVALID_ARGUMENT says "NAME = V is outside MIN..MAX" and leaves
  * p alone.  Thread-safe on distinct params. */
-skc_result skc_param_set (skc_params *p, const skc_param_info *row,
+SKC_API skc_result skc_param_set (skc_params *p, const skc_param_info *row,
                           double value, skc_error *err);
 /* Copies one row's value from `from` to `to` exactly (seeds too).
  * Thread-safe on distinct params. */
-void skc_param_copy (skc_params *to, const skc_params *from,
+SKC_API void skc_param_copy (skc_params *to, const skc_params *from,
                      const skc_param_info *row);
 /* Whether a shape key applies to a kind (rows that are not shape keys
  * apply to every kind).  Thread-safe. */
-int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
+SKC_API int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
 
 /* Names of the quality levels and the built-in shapes ("draft", "disc"):
  * NULL for a value out of range.  The parsers accept exactly these names
  * and fail with SKC_ERR_INVALID_ARGUMENT listing them.  Thread-safe. */
-const char *skc_quality_name (skc_quality quality);
-const char *skc_quality_label (skc_quality quality);
-int         skc_quality_samples (skc_quality quality);
-skc_result  skc_quality_parse (const char *name, skc_quality *out,
+SKC_API const char *skc_quality_name (skc_quality quality);
+SKC_API const char *skc_quality_label (skc_quality quality);
+SKC_API int         skc_quality_samples (skc_quality quality);
+SKC_API skc_result  skc_quality_parse (const char *name, skc_quality *out,
                                skc_error *err);
-const char *skc_shape_name (skc_shape_kind kind);
-const char *skc_shape_label (skc_shape_kind kind);
-skc_result  skc_shape_kind_parse (const char *name, skc_shape_kind *out,
+SKC_API const char *skc_shape_name (skc_shape_kind kind);
+SKC_API const char *skc_shape_label (skc_shape_kind kind);
+SKC_API skc_result  skc_shape_kind_parse (const char *name, skc_shape_kind *out,
                                   skc_error *err);
 /* "disc, polygon, ..." and "draft, normal, high": the names, for messages
  * and help.  Thread-safe. */
-const char *skc_shape_names (void);
-const char *skc_quality_names (void);
+SKC_API const char *skc_shape_names (void);
+SKC_API const char *skc_quality_names (void);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,7 @@
 
 #include "skc/apply.h"
 #include "skc/cache.h"
+#include "skc/common.h"
 #include "skc/params.h"
 #include "skc/filter.h"
 #include "skc/image.h"
@@ -101,24 +102,26 @@ typedef enum
 typedef struct skc_preset skc_preset;
 
 /* A preset holding the parameter table's defaults (a disc), named "", no
- * bitmap, no filters.  NULL when out of memory.  Thread-safe. */
-skc_preset *skc_preset_new (void);
-void        skc_preset_free (skc_preset *preset);
+ * bitmap, no filters.  NULL when out of memory.  Thread-safe.
+ * skc_preset_free (NULL allowed) once no thread uses the preset. */
+SKC_API skc_preset *skc_preset_new (void);
+SKC_API void        skc_preset_free (skc_preset *preset);
 
 /* The name: one line of at most SKC_PRESET_NAME_MAX bytes without control
  * characters (SKC_ERR_INVALID_ARGUMENT otherwise).  Thread-safe on
  * distinct presets. */
-const char *skc_preset_get_name (const skc_preset *preset);
-skc_result  skc_preset_set_name (skc_preset *preset, const char *name,
-                                 skc_error *err);
+SKC_API const char *skc_preset_get_name (const skc_preset *preset);
+SKC_API skc_result  skc_preset_set_name (skc_preset *preset, const char *name,
+                                         skc_error *err);
 
 /* Takes every table parameter from p, checked by skc_params_validate.  A
  * p->shape_image (1 channel, finite, some weight positive, sides up to
  * SKC_PRESET_BITMAP_MAX) is copied bit for bit as the bitmap; a fixed
  * p->filter cannot be a preset's shape (SKC_ERR_UNSUPPORTED).  The
  * embedded filters are kept.  Thread-safe on distinct presets. */
-skc_result skc_preset_set_params (skc_preset *preset, const skc_params *p,
-                                  skc_error *err);
+SKC_API skc_result skc_preset_set_params (skc_preset *preset,
+                                          const skc_params *p,
+                                          skc_error *err);
 
 /* Writes the preset's values into every field of p whose bit is not in
  * explicit_fields.  When the shape is taken
@@ -126,30 +129,35 @@ skc_result skc_preset_set_params (skc_preset *preset, const skc_params *p,
  * NULL) and p->filter is NULL; the pointer lives as long as the preset.
  * p->threads, p->cache and p->cancel are never touched.  Pass 0 to read
  * every value (a dialog loading a preset).  Thread-safe. */
-void skc_preset_apply (const skc_preset *preset, unsigned explicit_fields,
-                       skc_params *p);
+SKC_API void skc_preset_apply (const skc_preset *preset,
+                               unsigned explicit_fields, skc_params *p);
 
-/* The bitmap shape (1 channel), or NULL when the shape is a spec. */
-const skc_image *skc_preset_bitmap (const skc_preset *preset);
+/* The bitmap shape (1 channel), or NULL when the shape is a spec.
+ * Thread-safe. */
+SKC_API const skc_image *skc_preset_bitmap (const skc_preset *preset);
 
-/* The embedded filters, in the order they were added or read. */
-int               skc_preset_filter_count (const skc_preset *preset);
-const char       *skc_preset_filter_key (const skc_preset *preset, int index);
-const skc_filter *skc_preset_filter (const skc_preset *preset, int index);
+/* The embedded filters, in the order they were added or read; keys and
+ * filters live until the preset's filters change.  Thread-safe. */
+SKC_API int               skc_preset_filter_count (const skc_preset *preset);
+SKC_API const char       *skc_preset_filter_key (const skc_preset *preset,
+                                                 int index);
+SKC_API const skc_filter *skc_preset_filter (const skc_preset *preset,
+                                             int index);
 
 /* Embeds a copy of f under a fit cache key (one line, no control
  * characters), replacing a filter stored under the same key.  The filter
- * must validate.  Thread-safe on distinct presets. */
-skc_result skc_preset_add_filter (skc_preset *preset, const char *key,
-                                  const skc_filter *f, skc_error *err);
-void       skc_preset_clear_filters (skc_preset *preset);
+ * must validate.  skc_preset_clear_filters drops them all.  Both are
+ * thread-safe on distinct presets. */
+SKC_API skc_result skc_preset_add_filter (skc_preset *preset, const char *key,
+                                          const skc_filter *f, skc_error *err);
+SKC_API void       skc_preset_clear_filters (skc_preset *preset);
 
 /* Stores every embedded filter in `cache` (NULL: skc_cache_default ())
  * under its key, so that an engine built for the preset's parameters finds
  * them instead of fitting.  A disk cache that cannot be written is not an
  * error (memory still holds them).  Thread-safe. */
-skc_result skc_preset_seed_cache (const skc_preset *preset, skc_cache *cache,
-                                  skc_error *err);
+SKC_API skc_result skc_preset_seed_cache (const skc_preset *preset,
+                                          skc_cache *cache, skc_error *err);
 
 /* Builds an engine for p (as skc_engine_new (p, with_map, ...)) and embeds
  * every fitted filter it used in the preset, replacing the filters it had.
@@ -161,33 +169,37 @@ skc_result skc_preset_seed_cache (const skc_preset *preset, skc_cache *cache,
  * When engine is not NULL, *engine is skc_engine_new (p, with_map) made
  * after that store (so it fits nothing unless a small memory-only cache
  * dropped entries).  Thread-safe on distinct presets; may take seconds. */
-skc_result skc_preset_capture (skc_preset *preset, const skc_params *p,
-                               int with_map, skc_engine **engine,
-                               skc_error *err);
+SKC_API skc_result skc_preset_capture (skc_preset *preset, const skc_params *p,
+                                       int with_map, skc_engine **engine,
+                                       skc_error *err);
 
 /* Writes the preset as text.  SKC_ERR_IO on a stream error.
  * Thread-safe. */
-skc_result skc_preset_write (const skc_preset *preset, FILE *stream);
-/* Writes to a temporary file beside `path` and renames it into place. */
-skc_result skc_preset_save (const skc_preset *preset, const char *path,
-                            skc_error *err);
+SKC_API skc_result skc_preset_write (const skc_preset *preset, FILE *stream);
+/* Writes to a temporary file beside `path` and renames it into place.
+ * Thread-safe. */
+SKC_API skc_result skc_preset_save (const skc_preset *preset, const char *path,
+                                    skc_error *err);
 
-/* Parses `length` bytes.  Errors read "NAME:LINE: reason" (NAME is `name`,
- * "<memory>" when NULL): SKC_ERR_PARSE for malformed or truncated text,
- * SKC_ERR_TOO_LARGE beyond the limits above, SKC_ERR_UNSUPPORTED for a
- * newer major version.  Never reads outside the text.  Thread-safe. */
-skc_result skc_preset_parse (const char *text, size_t length, const char *name,
-                             skc_preset **out, skc_error *err);
-skc_result skc_preset_load (const char *path, skc_preset **out,
-                            skc_error *err);
+/* Parses `length` bytes, or a file.  Errors read "NAME:LINE: reason"
+ * (NAME is `name`, "<memory>" when NULL, or the path): SKC_ERR_PARSE for
+ * malformed or truncated text, SKC_ERR_TOO_LARGE beyond the limits above,
+ * SKC_ERR_UNSUPPORTED for a newer major version.  Never reads outside the
+ * text.  Thread-safe. */
+SKC_API skc_result skc_preset_parse (const char *text, size_t length,
+                                     const char *name, skc_preset **out,
+                                     skc_error *err);
+SKC_API skc_result skc_preset_load (const char *path, skc_preset **out,
+                                    skc_error *err);
 
 /* What every front end does with a preset file (the `preset` parameter):
  * loads it, seeds p->cache (NULL: the default cache) with its filters and
  * applies it to p under explicit_fields.  *out keeps the
  * bitmap that p->shape_image may now point to: free it once the engine is
  * built.  Thread-safe. */
-skc_result skc_preset_use (const char *path, unsigned explicit_fields,
-                           skc_params *p, skc_preset **out, skc_error *err);
+SKC_API skc_result skc_preset_use (const char *path, unsigned explicit_fields,
+                                   skc_params *p, skc_preset **out,
+                                   skc_error *err);
 
 #ifdef __cplusplus
 }

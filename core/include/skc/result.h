@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "skc/common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,12 +37,13 @@ typedef struct
 } skc_error;
 
 /* A static, English description of a result code.  Thread-safe. */
-const char *skc_strerror (skc_result result);
+SKC_API const char *skc_strerror (skc_result result);
 
 /* Fills err (if not NULL) with a printf-style message and returns result,
  * so that failure paths read `return skc_fail (err, SKC_ERR_PARSE, ...)`.
  * Thread-safe. */
-skc_result skc_fail (skc_error *err, skc_result result, const char *format, ...)
+SKC_API skc_result skc_fail (skc_error *err, skc_result result,
+                             const char *format, ...)
 #if defined(__GNUC__)
   __attribute__ ((format (printf, 3, 4)))
 #endif

@@ -1,0 +1,32 @@
+/* skc — the knots fitter behind skc_fit's SKC_METHOD_KNOTS, for the
+ * engine's planner (which fits knots outside the fit cache) and the tests.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_KNOTS_PRIVATE_H
+#define SKC_KNOTS_PRIVATE_H
+
+#include "skc/fit.h"
+#include "skc/knots.h"
+
+/* Fits a knots filter to `target` (1 channel, odd square, finite,
+ * non-negative; normalised here).  budget_macs: MACs per pixel and channel
+ * (knots + 1); <= 0 or enough for every change of value: exact.  axis:
+ * SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS or SKC_KNOTS_AXIS_BEST.  The result's
+ * weights sit on a grid of 2^-23 of its largest value (so lines return to
+ * exactly zero) and it sums to 1.  Deterministic; thread-safe. */
+skc_result skc_knots_fit (const skc_image *target, long budget_macs, int axis,
+                          skc_filter **out, skc_error *err);
+
+/* skc_knots_exact_count along rows and along columns, -1 where it fails:
+ * the planner's flatness test, which needs no reason.  Thread-safe. */
+void skc_knots_exact_counts (const skc_image *target, long *rows,
+                             long *columns);
+
+/* The per-line dynamic programme: cost[k] for k = 0..max_knots is the least
+ * squared error between values[0..n) and a piecewise-constant line with at
+ * most k knots that is zero before its first knot and after its last
+ * (n + 1 knots always suffice).  SKC_ERR_INVALID_ARGUMENT when n < 1 or
+ * max_knots < 0, SKC_ERR_OUT_OF_MEMORY.  Thread-safe. */
+skc_result skc_knots_line_costs (const double *values, int n, int max_knots,
+                                 double *cost);
+
+#endif
