@@ -430,9 +430,8 @@ designer_loader (const gchar *path, skc_image *weights, GError **error,
                  gpointer data)
 {
   skc_error  err;
-  skc_result r = skc_image_file_is_core (path)
-                   ? skc_values_read (path, weights, &err)
-                   : skc_gegl_load_weights (path, weights, &err);
+  skc_result r = skc_gegl_load_weights (path, SKC_GEGL_WANT_IMAGE_OR_FILTER,
+                                        weights, &err);
   if (r != SKC_OK)
     g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
                          err.message);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "drawable-map.h"
 
+#include "gegl-bridge.h"
 #include "glue.h"
 
 void
@@ -15,11 +16,6 @@ skc_ui_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
   skc_ui_glue_offsets (map, &mx, &my);
   GeglRectangle from = { rect->x + dx - mx, rect->y + dy - my, rect->width,
                          rect->height };
-  /* Outside the map reads as 0, the map's convention. */
-  gegl_buffer_get (buffer, &from, 1.0,
-                   babl_format_with_space (
-                     linear ? "Y float" : "Y' float",
-                     babl_format_get_space (gegl_buffer_get_format (buffer))),
-                   out, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  skc_gegl_map_read (buffer, &from, linear, out);
   g_object_unref (buffer);
 }

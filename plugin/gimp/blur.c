@@ -55,10 +55,10 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *space = babl_format_get_space (
     gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
-  const Babl *map_format = babl_format_with_space (
-    map_linear ? "Y float" : "Y' float",
+  const Babl *map_format = skc_gegl_map_format (
     job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
-             : space);
+             : space,
+    map_linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format,

@@ -1,6 +1,6 @@
-/* skc command-line tool — image files (see cli_image.h).
+/* skc — image files in and out of the core (see files.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "cli_image.h"
+#include "files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,90 +11,75 @@
 #include "gegl-image.h"
 #endif
 
-int
-cli_has_suffix (const char *path, const char *suffix)
+static int
+has_suffix (const char *path, const char *suffix)
 {
   size_t n = strlen (path), m = strlen (suffix);
   return n >= m && strcasecmp (path + n - m, suffix) == 0;
 }
 
 #ifdef SKC_HAVE_GEGL
-static int gegl_started;
+static int start_on_demand, started;
+
+void
+skc_gegl_start_on_demand (void)
+{
+  start_on_demand = 1;
+}
 
 static void
 start_gegl (void)
 {
-  if (!gegl_started)
+  if (start_on_demand && !started)
     {
       gegl_init (NULL, NULL);
-      gegl_started = 1;
+      started = 1;
     }
 }
 
 void
-cli_image_shutdown (void)
+skc_gegl_stop (void)
 {
-  if (gegl_started)
+  if (started)
     gegl_exit ();
-  gegl_started = 0;
+  started = 0;
 }
 
 /* GEGL starts only for a file that passed the check. */
 static GeglBuffer *
-gegl_load_buffer (const char *path, skc_error *err)
+gegl_load_buffer (const char *path, SkcGeglWant want, skc_error *err)
 {
-  if (skc_gegl_image_check (path, SKC_GEGL_WANT_IMAGE, err) != SKC_OK)
+  if (skc_gegl_image_check (path, want, err) != SKC_OK)
     return NULL;
   start_gegl ();
-  return skc_gegl_image_load (path, SKC_GEGL_WANT_IMAGE, err);
-}
-
-static skc_result
-gegl_write (const char *path, const skc_image *img, const char *format,
-            skc_error *err)
-{
-  start_gegl ();
-  GeglRectangle rect = { 0, 0, img->width, img->height };
-  GeglBuffer   *buffer = gegl_buffer_new (&rect, babl_format (format));
-  gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
-                   img->stride * sizeof (float));
-  GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          buffer, NULL);
-  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:save",
-                                        "path", path, NULL);
-  gegl_node_link (source, save);
-  gegl_node_process (save);
-  g_object_unref (graph);
-  g_object_unref (buffer);
-  FILE *check = fopen (path, "rb");
-  if (!check)
-    return skc_fail (err, SKC_ERR_IO, "%s: GEGL could not write it", path);
-  fclose (check);
-  return SKC_OK;
+  return skc_gegl_image_load (path, want, err);
 }
 #else
 void
-cli_image_shutdown (void)
+skc_gegl_start_on_demand (void)
+{
+}
+
+void
+skc_gegl_stop (void)
 {
 }
 #endif
 
 skc_result
-cli_load_photo (const char *path, skc_image *img, cli_pixels *kind,
-                skc_error *err)
+skc_gegl_load_photo (const char *path, skc_image *img, SkcGeglPixels *kind,
+                     skc_error *err)
 {
-  if (cli_has_suffix (path, ".pfm"))
+  if (has_suffix (path, ".pfm"))
     {
-      *kind = CLI_PIXELS_AS_IS;
+      *kind = SKC_GEGL_PIXELS_AS_IS;
       return skc_pfm_read (path, img, err);
     }
 #ifdef SKC_HAVE_GEGL
-  GeglBuffer *buffer = gegl_load_buffer (path, err);
+  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
   if (!buffer)
     return SKC_ERR_IO;
-  *kind = CLI_PIXELS_LINEAR_PREMUL;
+  *kind = SKC_GEGL_PIXELS_LINEAR_PREMUL;
   skc_result r = skc_gegl_image_read (buffer, "RaGaBaA float", 4, img, err);
   g_object_unref (buffer);
   return r;
@@ -105,12 +90,12 @@ cli_load_photo (const char *path, skc_image *img, cli_pixels *kind,
 }
 
 skc_result
-cli_save_photo (const char *path, const skc_image *img, cli_pixels kind,
-                skc_error *err)
+skc_gegl_save_photo (const char *path, const skc_image *img,
+                     SkcGeglPixels kind, skc_error *err)
 {
-  if (cli_has_suffix (path, ".pfm"))
+  if (has_suffix (path, ".pfm"))
     {
-      if (kind == CLI_PIXELS_AS_IS)
+      if (kind == SKC_GEGL_PIXELS_AS_IS)
         return skc_pfm_write (path, img, err);
       /* Linear RGB without alpha: un-premultiply. */
       skc_image  rgb = { 0 };
@@ -131,13 +116,15 @@ cli_save_photo (const char *path, const skc_image *img, cli_pixels kind,
       return r;
     }
 #ifdef SKC_HAVE_GEGL
-  const char *format = kind == CLI_PIXELS_LINEAR_PREMUL ? "RaGaBaA float"
-                       : img->channels == 1           ? "Y float"
-                                                      : "RGB float";
-  if (kind == CLI_PIXELS_AS_IS && img->channels != 1 && img->channels != 3)
+  const char *format = kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? "RaGaBaA float"
+                       : img->channels == 1                  ? "Y float"
+                                                             : "RGB float";
+  if (kind == SKC_GEGL_PIXELS_AS_IS && img->channels != 1
+      && img->channels != 3)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "%s: cannot save %d channels", path, img->channels);
-  return gegl_write (path, img, format, err);
+  start_gegl ();
+  return skc_gegl_image_save (path, img, format, err);
 #else
   (void) kind;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
@@ -146,18 +133,20 @@ cli_save_photo (const char *path, const skc_image *img, cli_pixels kind,
 }
 
 skc_result
-cli_load_weights (const char *path, skc_image *img, skc_error *err)
+skc_gegl_load_weights (const char *path, SkcGeglWant want, skc_image *img,
+                       skc_error *err)
 {
   if (skc_image_file_is_core (path))
     return skc_values_read (path, img, err);
 #ifdef SKC_HAVE_GEGL
-  GeglBuffer *buffer = gegl_load_buffer (path, err);
+  GeglBuffer *buffer = gegl_load_buffer (path, want, err);
   if (!buffer)
     return SKC_ERR_IO;
   skc_result r = skc_gegl_image_weights (buffer, path, img, err);
   g_object_unref (buffer);
   return r;
 #else
+  (void) want;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM or PGM",
                    path);
@@ -165,12 +154,13 @@ cli_load_weights (const char *path, skc_image *img, skc_error *err)
 }
 
 skc_result
-cli_load_map (const char *path, int linear, skc_image *map, skc_error *err)
+skc_gegl_load_map (const char *path, int linear, skc_image *map,
+                   skc_error *err)
 {
-  if (cli_has_suffix (path, ".pfm"))
+  if (has_suffix (path, ".pfm"))
     return skc_values_read (path, map, err);
 #ifdef SKC_HAVE_GEGL
-  GeglBuffer *buffer = gegl_load_buffer (path, err);
+  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
   if (!buffer)
     return SKC_ERR_IO;
   skc_result r = skc_gegl_image_read (buffer, linear ? "Y float" : "Y' float",
@@ -182,4 +172,29 @@ cli_load_map (const char *path, int linear, skc_image *map, skc_error *err)
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use a PFM map", path);
 #endif
+}
+
+skc_result
+skc_gegl_shape_file_load (const char *path, SkcGeglWant want,
+                          SkcGeglShapeFile *file, skc_error *err)
+{
+  memset (file, 0, sizeof *file);
+  if (has_suffix (path, ".skc"))
+    return skc_filter_load (path, &file->filter, err);
+  return skc_gegl_load_weights (path, want, &file->weights, err);
+}
+
+void
+skc_gegl_shape_file_use (const SkcGeglShapeFile *file, skc_params *p)
+{
+  p->filter = file->filter;
+  p->shape_image = file->filter ? NULL : &file->weights;
+}
+
+void
+skc_gegl_shape_file_clear (SkcGeglShapeFile *file)
+{
+  skc_filter_free (file->filter);
+  skc_image_free (&file->weights);
+  memset (file, 0, sizeof *file);
 }
