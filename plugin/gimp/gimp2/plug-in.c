@@ -1,6 +1,6 @@
 /* skc — the GIMP 2.10 plug-in plug-in-skc-lens-blur: procedure
  * registration, arguments, undo and progress (query/run, libgimp 2).  The
- * blur itself is ../blur.c; the dialog ../../../ui.
+ * blur itself is ../blur.c; the dialog ../dialog.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
@@ -202,7 +202,7 @@ run (const gchar *name, gint nparams, const GimpParam *param,
       gimp_get_data (SKC_GIMP_PROCEDURE, &settings);
       forget_stale_map (&settings, image);
       gimp_ui_init (SKC_GIMP_BINARY, FALSE);
-      if (!skc_ui_dialog_run (image, drawable, &settings, &painted))
+      if (!skc_gimp_dialog_run (image, drawable, &settings, &painted))
         status = GIMP_PDB_CANCEL;
       break;
     case GIMP_RUN_NONINTERACTIVE:

@@ -13,35 +13,35 @@ of_image (GimpImage *image, GimpItem *item, gpointer data)
 }
 
 GtkWidget *
-skc_ui_glue_drawable_combo_new (gint32 image)
+skc_gimp_glue_drawable_combo_new (gint32 image)
 {
   return gimp_drawable_combo_box_new (of_image, GINT_TO_POINTER (image),
                                       NULL);
 }
 
 GtkWidget *
-skc_ui_glue_preview_new (gint32 drawable)
+skc_gimp_glue_preview_new (gint32 drawable)
 {
   return gimp_drawable_preview_new_from_drawable (
     gimp_drawable_get_by_id (drawable));
 }
 
 GeglBuffer *
-skc_ui_glue_buffer (gint32 drawable)
+skc_gimp_glue_buffer (gint32 drawable)
 {
   return gimp_drawable_get_buffer (gimp_drawable_get_by_id (drawable));
 }
 
 void
-skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y)
+skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y)
 {
   gimp_drawable_get_offsets (gimp_drawable_get_by_id (drawable), x, y);
 }
 
 typedef struct
 {
-  SkcUiBrushPicked picked;
-  gpointer         data;
+  SkcGimpBrushPicked picked;
+  gpointer           data;
 } BrushHook;
 
 /* GIMP 3 names the brush; its mask is read through libgimp. */
@@ -70,7 +70,7 @@ brush_set (GimpResourceChooser *chooser, GimpResource *resource,
 }
 
 GtkWidget *
-skc_ui_glue_brush_button_new (SkcUiBrushPicked picked, gpointer data)
+skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
 {
   BrushHook *hook = g_new (BrushHook, 1);
   GtkWidget *chooser = gimp_brush_chooser_new ("Start from a GIMP brush",

@@ -1,7 +1,7 @@
 /* skc — the GIMP 3 plug-in plug-in-skc-lens-blur: a GimpPlugIn whose one
  * image procedure takes the parameter table as arguments (remembered by
  * its GimpProcedureConfig), with undo and progress.  The blur itself is
- * ../blur.c; the dialog ../../../ui.
+ * ../blur.c; the dialog ../dialog.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
@@ -209,9 +209,9 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
                             : NULL;
       if (!map || gimp_item_get_image (GIMP_ITEM (map)) != image)
         settings.map = -1;
-      if (!skc_ui_dialog_run (gimp_image_get_id (image),
-                              gimp_item_get_id (GIMP_ITEM (drawables[0])),
-                              &settings, &painted))
+      if (!skc_gimp_dialog_run (gimp_image_get_id (image),
+                                gimp_item_get_id (GIMP_ITEM (drawables[0])),
+                                &settings, &painted))
         status = GIMP_PDB_CANCEL;
     }
   /* The new channel and the blur are one undo step; a failed blur takes

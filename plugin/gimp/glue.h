@@ -3,8 +3,8 @@
  * version (plugin/gimp/gimp2/glue2.c, plugin/gimp/gimp3/glue3.c); drawables
  * travel as ids.  Main thread only, like all of libgimp.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef SKC_UI_GLUE_H
-#define SKC_UI_GLUE_H
+#ifndef SKC_GIMP_GLUE_H
+#define SKC_GIMP_GLUE_H
 
 #include <gegl.h>
 #include <gtk/gtk.h>
@@ -13,19 +13,19 @@ G_BEGIN_DECLS
 
 /* A GimpIntComboBox of the image's drawables (layers, channels, masks),
  * values being drawable ids. */
-GtkWidget  *skc_ui_glue_drawable_combo_new (gint32 image);
+GtkWidget  *skc_gimp_glue_drawable_combo_new (gint32 image);
 /* A GimpDrawablePreview of the drawable. */
-GtkWidget  *skc_ui_glue_preview_new (gint32 drawable);
+GtkWidget  *skc_gimp_glue_preview_new (gint32 drawable);
 /* The drawable's pixels (a new reference) and its offsets in the image. */
-GeglBuffer *skc_ui_glue_buffer (gint32 drawable);
-void        skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y);
+GeglBuffer *skc_gimp_glue_buffer (gint32 drawable);
+void        skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y);
 
 /* A button that opens GIMP's own brush chooser; each brush picked is
  * handed over as its mask (0..1, width x height, row by row). */
-typedef void (*SkcUiBrushPicked) (const float *mask, gint width, gint height,
-                                  gpointer data);
-GtkWidget *skc_ui_glue_brush_button_new (SkcUiBrushPicked picked,
-                                         gpointer data);
+typedef void (*SkcGimpBrushPicked) (const float *mask, gint width, gint height,
+                                    gpointer data);
+GtkWidget *skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked,
+                                           gpointer data);
 
 G_END_DECLS
 

@@ -56,7 +56,7 @@ typedef struct
   GtkWidget       *painter;        /* the blur map page's painter */
   gboolean         painter_ready;  /* it shows the drawable */
   gint32           image, drawable;
-  SkcUiPreview    *preview;
+  SkcGimpPreview  *preview;
   gboolean         syncing; /* widgets being set from code */
 } Dialog;
 
@@ -123,7 +123,7 @@ settings_changed (Dialog *d)
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   d->settings->map = map;
   update_sensitivity (d);
-  skc_ui_preview_update (d->preview, d->settings);
+  skc_gimp_preview_update (d->preview, d->settings);
 }
 
 static void
@@ -336,7 +336,7 @@ painter_load (Dialog *d)
   if (d->painter_ready)
     return;
   d->painter_ready = TRUE;
-  GeglBuffer          *source = skc_ui_glue_buffer (d->drawable);
+  GeglBuffer          *source = skc_gimp_glue_buffer (d->drawable);
   const GeglRectangle *extent = gegl_buffer_get_extent (source);
   gint                 w = extent->width, h = extent->height;
   guchar              *rgba = g_try_malloc ((gsize) w * h * 4);
@@ -354,8 +354,8 @@ painter_load (Dialog *d)
   if (map)
     {
       GeglRectangle all = { 0, 0, w, h };
-      skc_ui_read_map (d->drawable, d->settings->map, &all,
-                       d->settings->map_linear, map);
+      skc_gimp_read_map (d->drawable, d->settings->map, &all,
+                         d->settings->map_linear, map);
       skc_map_painter_set_map (d->painter, map, w, h);
       g_free (map);
     }
@@ -393,7 +393,7 @@ map_page (Dialog *d)
 {
   d->painter = skc_map_painter_new ();
   gtk_widget_set_size_request (d->painter, 620, 440);
-  skc_ui_preview_set_painter (d->preview, d->painter);
+  skc_gimp_preview_set_painter (d->preview, d->painter);
   g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
   return d->painter;
 }
@@ -506,7 +506,7 @@ designer_page (Dialog *d)
   gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Start from a GIMP brush:"),
                       FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (row),
-                      skc_ui_glue_brush_button_new (brush_picked, d), FALSE,
+                      skc_gimp_glue_brush_button_new (brush_picked, d), FALSE,
                       FALSE, 0);
   gtk_box_pack_start (GTK_BOX (page), row, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (page), d->designer, TRUE, TRUE, 0);
@@ -592,7 +592,7 @@ settings_page (Dialog *d, gint32 image)
 
   /* Blur map */
   add_frame (page, "Blur map", &grid);
-  d->map_combo = skc_ui_glue_drawable_combo_new (image);
+  d->map_combo = skc_gimp_glue_drawable_combo_new (image);
   gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
                               GIMP_INT_STORE_VALUE, SKC_GIMP_MAP_PAINTED,
                               GIMP_INT_STORE_LABEL,
@@ -633,8 +633,8 @@ settings_page (Dialog *d, gint32 image)
 }
 
 gboolean
-skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
-                   gfloat **painted)
+skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
+                     gfloat **painted)
 {
   Dialog          d = { 0 };
   SkcGimpSettings edited = *settings;
@@ -661,7 +661,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
 
   /* Left: the live preview and what it shows. */
   GtkWidget *left = skc_ui_box_new (TRUE, 6);
-  GtkWidget *preview = skc_ui_glue_preview_new (drawable);
+  GtkWidget *preview = skc_gimp_glue_preview_new (drawable);
   GtkWidget *status = gtk_label_new ("");
   gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
   gtk_widget_set_size_request (status, 320, -1);
@@ -673,7 +673,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   /* Right: pages of settings; the kernel designer, the map painter and
      presets come as further pages. */
   GtkWidget *notebook = gtk_notebook_new ();
-  d.preview = skc_ui_preview_new (preview, status, drawable);
+  d.preview = skc_gimp_preview_new (preview, status, drawable);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),
@@ -737,7 +737,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
         g_printerr ("skc: preset not saved: %s\n", save_err.message);
       g_free (path);
     }
-  skc_ui_preview_free (d.preview);
+  skc_gimp_preview_free (d.preview);
   g_signal_handlers_disconnect_by_data (notebook, &d);
   g_signal_handlers_disconnect_by_data (d.painter, &d);
   g_signal_handlers_disconnect_by_data (d.designer, &d);
