@@ -1,7 +1,8 @@
-/* skc — what the dialog needs from libgimp that GIMP 2.10 and GIMP 3 spell
- * differently (ids there, objects here).  Implemented once per GIMP
- * version (plugin/gimp/gimp2/glue2.c, plugin/gimp/gimp3/glue3.c); drawables
- * travel as ids.  Main thread only, like all of libgimp.
+/* skc — what the shared code (the blur of procedure.c, the dialog) needs
+ * from libgimp that GIMP 2.10 and GIMP 3 spell differently (ids in 2.10,
+ * objects in 3).  Implemented once per GIMP version
+ * (plugin/gimp/gimp2/glue2.c, plugin/gimp/gimp3/glue3.c); images and
+ * drawables travel as ids.  Main thread only, like all of libgimp.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GIMP_GLUE_H
 #define SKC_GIMP_GLUE_H
@@ -10,6 +11,20 @@
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* The blur (skc_gimp_blur_drawable). */
+gboolean    skc_gimp_glue_is_indexed (gint32 drawable);
+/* Whether `item` is a layer, channel or mask of `image`. */
+gboolean    skc_gimp_glue_is_drawable_of (gint32 item, gint32 image);
+/* The part of the drawable the selection covers, in the drawable's
+ * coordinates; FALSE when the selection misses it. */
+gboolean    skc_gimp_glue_mask_intersect (gint32 drawable,
+                                          GeglRectangle *area);
+GeglBuffer *skc_gimp_glue_shadow_buffer (gint32 drawable);
+/* Merges the shadow buffer into the drawable (one undo step) and redraws
+ * `area`. */
+void        skc_gimp_glue_merge_shadow (gint32 drawable,
+                                        const GeglRectangle *area);
 
 /* A GimpIntComboBox of the image's drawables (layers, channels, masks),
  * values being drawable ids. */

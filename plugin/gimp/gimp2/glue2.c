@@ -11,6 +11,40 @@ of_image (gint32 image, gint32 item, gpointer data)
   return image == GPOINTER_TO_INT (data);
 }
 
+gboolean
+skc_gimp_glue_is_indexed (gint32 drawable)
+{
+  return gimp_drawable_is_indexed (drawable);
+}
+
+gboolean
+skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
+{
+  return gimp_item_is_valid (item) && gimp_item_is_drawable (item)
+         && gimp_item_get_image (item) == image;
+}
+
+gboolean
+skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area)
+{
+  return gimp_drawable_mask_intersect (drawable, &area->x, &area->y,
+                                       &area->width, &area->height);
+}
+
+GeglBuffer *
+skc_gimp_glue_shadow_buffer (gint32 drawable)
+{
+  return gimp_drawable_get_shadow_buffer (drawable);
+}
+
+void
+skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
+{
+  gimp_drawable_merge_shadow (drawable, TRUE);
+  gimp_drawable_update (drawable, area->x, area->y, area->width,
+                        area->height);
+}
+
 GtkWidget *
 skc_gimp_glue_drawable_combo_new (gint32 image)
 {

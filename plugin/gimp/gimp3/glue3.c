@@ -12,6 +12,43 @@ of_image (GimpImage *image, GimpItem *item, gpointer data)
   return gimp_image_get_id (image) == GPOINTER_TO_INT (data);
 }
 
+gboolean
+skc_gimp_glue_is_indexed (gint32 drawable)
+{
+  return gimp_drawable_is_indexed (gimp_drawable_get_by_id (drawable));
+}
+
+gboolean
+skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
+{
+  GimpDrawable *drawable = gimp_drawable_get_by_id (item);
+  GimpImage    *owner = drawable ? gimp_item_get_image (GIMP_ITEM (drawable))
+                                 : NULL;
+  return owner && gimp_image_get_id (owner) == image;
+}
+
+gboolean
+skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area)
+{
+  return gimp_drawable_mask_intersect (gimp_drawable_get_by_id (drawable),
+                                       &area->x, &area->y, &area->width,
+                                       &area->height);
+}
+
+GeglBuffer *
+skc_gimp_glue_shadow_buffer (gint32 drawable)
+{
+  return gimp_drawable_get_shadow_buffer (gimp_drawable_get_by_id (drawable));
+}
+
+void
+skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
+{
+  GimpDrawable *d = gimp_drawable_get_by_id (drawable);
+  gimp_drawable_merge_shadow (d, TRUE);
+  gimp_drawable_update (d, area->x, area->y, area->width, area->height);
+}
+
 GtkWidget *
 skc_gimp_glue_drawable_combo_new (gint32 image)
 {
