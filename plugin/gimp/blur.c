@@ -2,15 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "blur.h"
 
-#include <stdlib.h>
-
-gboolean
-skc_gimp_test_cancel (void)
-{
-  const gchar *flag = g_getenv ("SKC_TEST_CANCEL");
-  return flag && flag[0] && flag[0] != '0';
-}
-
 /* The map's values on the drawable's own pixel grid: a float buffer of the
  * drawable's extent, 0 where the map does not reach. */
 static GeglBuffer *

@@ -29,11 +29,6 @@ skc_result skc_gimp_blur (const SkcGimpSettings *settings,
                           const SkcGimpJob *job, SkcGeglProgress progress,
                           gpointer progress_data, skc_error *err);
 
-/* Test hook: with SKC_TEST_CANCEL set in the environment, runs cancel as
- * if the user pressed Cancel after the first band (a batch run has no
- * button to press). */
-gboolean skc_gimp_test_cancel (void);
-
 G_END_DECLS
 
 #endif

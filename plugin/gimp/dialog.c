@@ -632,6 +632,59 @@ settings_page (Dialog *d, gint32 image)
   return page;
 }
 
+#ifdef SKC_TEST_HOOKS
+/* Test hooks, for the dialog tests in a real GIMP (which cannot click),
+ * read from the environment once the dialog shows: SKC_TEST_PREVIEW_LOG
+ * logs each preview drawn, SKC_TEST_USE_PRESET uses a preset as its row in
+ * the presets page would, SKC_TEST_MAP_BAND (x0,y0,x1,y1) paints a
+ * tilt-shift band, SKC_TEST_DESIGNER_LOAD loads a file into the designer
+ * and SKC_TEST_PAGE shows a page for the screenshot. */
+static void
+test_hooks_opened (Dialog *d, GtkWidget *notebook)
+{
+  const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
+  const gchar *shown = g_getenv ("SKC_TEST_PAGE");
+  const gchar *band = g_getenv ("SKC_TEST_MAP_BAND");
+  const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
+  double       b[4];
+  skc_gimp_preview_set_log (d->preview,
+                            g_getenv ("SKC_TEST_PREVIEW_LOG") != NULL);
+  if (use && use[0])
+    use_preset (d, use);
+  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
+                == 4)
+    {
+      painter_load (d);
+      skc_map_painter_band (d->painter, b[0], b[1], b[2], b[3]);
+    }
+  if (drawn && drawn[0])
+    {
+      designer_load (d);
+      skc_designer_load_file (d->designer, drawn, NULL);
+    }
+  if (shown && shown[0])
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
+}
+
+/* SKC_TEST_SAVE_PRESET=NAME: OK also saves the settings as a preset of the
+ * user's, as the presets page's Save would. */
+static void
+test_hooks_ok (GtkWidget *presets)
+{
+  const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
+  skc_error    err;
+  gchar       *path;
+  if (!save || !save[0])
+    return;
+  path = skc_ui_presets_save_now (presets, save, &err);
+  if (path)
+    g_printerr ("skc: saved preset %s\n", path);
+  else
+    g_printerr ("skc: preset not saved: %s\n", err.message);
+  g_free (path);
+}
+#endif
+
 gboolean
 skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
                      gfloat **painted)
@@ -690,30 +743,9 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   settings_changed (&d);
   gtk_widget_show_all (dialog);
 
-  /* Test hooks (a batch run cannot click): use a preset as its row in the
-     presets page would, show a page for the screenshot, and save the
-     settings as a preset when OK is pressed. */
-  const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
-  const gchar *shown = g_getenv ("SKC_TEST_PAGE");
-  const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
-  const gchar *band = g_getenv ("SKC_TEST_MAP_BAND"); /* x0,y0,x1,y1 */
-  const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
-  double       b[4];
-  if (use && use[0])
-    use_preset (&d, use);
-  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
-                == 4)
-    {
-      painter_load (&d);
-      skc_map_painter_band (d.painter, b[0], b[1], b[2], b[3]);
-    }
-  if (drawn && drawn[0])
-    {
-      designer_load (&d);
-      skc_designer_load_file (d.designer, drawn, NULL);
-    }
-  if (shown && shown[0])
-    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
+#ifdef SKC_TEST_HOOKS
+  test_hooks_opened (&d, notebook);
+#endif
 
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
   if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
@@ -727,16 +759,10 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
       else
         edited.map = -1; /* chosen but never painted: no map */
     }
-  if (ok && save && save[0])
-    {
-      skc_error save_err;
-      gchar    *path = skc_ui_presets_save_now (presets, save, &save_err);
-      if (path)
-        g_printerr ("skc: saved preset %s\n", path);
-      else
-        g_printerr ("skc: preset not saved: %s\n", save_err.message);
-      g_free (path);
-    }
+#ifdef SKC_TEST_HOOKS
+  if (ok)
+    test_hooks_ok (presets);
+#endif
   skc_gimp_preview_free (d.preview);
   g_signal_handlers_disconnect_by_data (notebook, &d);
   g_signal_handlers_disconnect_by_data (d.painter, &d);

@@ -26,6 +26,9 @@ void            skc_gimp_preview_update (SkcGimpPreview *pv,
  * SKC_GIMP_MAP_PAINTED): `painter`'s map, on the drawable's grid. */
 void            skc_gimp_preview_set_painter (SkcGimpPreview *pv,
                                               GtkWidget *painter);
+/* With `log`, a line on stderr ("skc preview drawn: ...") tells whenever a
+ * blurred preview reaches the screen (the dialog tests wait for it). */
+void            skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);
 /* Stops the work in flight; results still arriving are dropped. */
 void            skc_gimp_preview_free (SkcGimpPreview *pv);
 
