@@ -54,6 +54,19 @@ gegl_load_buffer (const char *path, SkcGeglWant want, skc_error *err)
   start_gegl ();
   return skc_gegl_image_load (path, want, err);
 }
+
+/* A file GEGL reads, whole, in babl `format` of `channels` channels. */
+static skc_result
+gegl_read_file (const char *path, const char *format, int channels,
+                skc_image *img, skc_error *err)
+{
+  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
+  if (!buffer)
+    return SKC_ERR_IO;
+  skc_result r = skc_gegl_image_read (buffer, format, channels, img, err);
+  g_object_unref (buffer);
+  return r;
+}
 #else
 void
 skc_gegl_start_on_demand (void)
@@ -76,13 +89,8 @@ skc_gegl_load_photo (const char *path, skc_image *img, SkcGeglPixels *kind,
       return skc_pfm_read (path, img, err);
     }
 #ifdef SKC_HAVE_GEGL
-  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
-  if (!buffer)
-    return SKC_ERR_IO;
   *kind = SKC_GEGL_PIXELS_LINEAR_PREMUL;
-  skc_result r = skc_gegl_image_read (buffer, "RaGaBaA float", 4, img, err);
-  g_object_unref (buffer);
-  return r;
+  return gegl_read_file (path, "RaGaBaA float", 4, img, err);
 #else
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM", path);
@@ -160,13 +168,7 @@ skc_gegl_load_map (const char *path, int linear, skc_image *map,
   if (has_suffix (path, ".pfm"))
     return skc_values_read (path, map, err);
 #ifdef SKC_HAVE_GEGL
-  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
-  if (!buffer)
-    return SKC_ERR_IO;
-  skc_result r = skc_gegl_image_read (buffer, linear ? "Y float" : "Y' float",
-                                     1, map, err);
-  g_object_unref (buffer);
-  return r;
+  return gegl_read_file (path, linear ? "Y float" : "Y' float", 1, map, err);
 #else
   (void) linear;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
