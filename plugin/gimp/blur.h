@@ -1,6 +1,6 @@
 /* skc — blurring a GIMP drawable: its buffer into its shadow buffer,
- * with an optional blur map from another drawable of the image.  Shared
- * by the GIMP 2.10 and GIMP 3 builds, which only fetch the buffers.
+ * with an optional blur map from another drawable of the image, on
+ * buffers alone (no libgimp: procedure.c fetches them).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GIMP_BLUR_H
 #define SKC_GIMP_BLUR_H
