@@ -12,7 +12,7 @@
 #include "compat.h"
 #include "designer.h"
 #include "drawable-map.h"
-#include "gegl-bridge.h"
+#include "files.h"
 #include "glue.h"
 #include "map-painter.h"
 #include "presets.h"
