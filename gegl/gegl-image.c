@@ -96,3 +96,28 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
   skc_image_free (&grey_alpha);
   return SKC_OK;
 }
+
+skc_result
+skc_gegl_image_save (const gchar *path, const skc_image *img,
+                     const gchar *format, skc_error *err)
+{
+  GeglRectangle rect = { 0, 0, img->width, img->height };
+  GeglBuffer   *buffer = gegl_buffer_new (&rect, babl_format (format));
+  gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
+                   img->stride * sizeof (float));
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (graph, "operation",
+                                          "gegl:buffer-source", "buffer",
+                                          buffer, NULL);
+  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:save",
+                                        "path", path, NULL);
+  gegl_node_link (source, save);
+  gegl_node_process (save);
+  g_object_unref (graph);
+  g_object_unref (buffer);
+  FILE *check = fopen (path, "rb");
+  if (!check)
+    return skc_fail (err, SKC_ERR_IO, "%s: GEGL could not write it", path);
+  fclose (check);
+  return SKC_OK;
+}

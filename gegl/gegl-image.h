@@ -1,23 +1,14 @@
-/* skc — image files read through GEGL, for every front end that reads
- * them (the skc tool, the GEGL operation, the GIMP plug-ins), so that all
- * of them accept and refuse the same files and see the same weights.
+/* skc — image files through GEGL: the steps files.c takes for every
+ * format the core does not read itself.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GEGL_IMAGE_H
 #define SKC_GEGL_IMAGE_H
 
 #include <gegl.h>
 
-#include "skc/skc.h"
+#include "files.h"
 
 G_BEGIN_DECLS
-
-/* What the caller would have taken instead of the file it is refused: the
- * messages say so in the words each front end has always used. */
-typedef enum
-{
-  SKC_GEGL_WANT_IMAGE,           /* the skc tool */
-  SKC_GEGL_WANT_IMAGE_OR_FILTER  /* the plug-ins: a .skc filter or an image */
-} SkcGeglWant;
 
 /* Refuses files whose first bytes are no image format GEGL decodes
  * natively, before gegl:load's slow and noisy fallback sees them.  Needs no
@@ -41,6 +32,11 @@ skc_result skc_gegl_image_read (GeglBuffer *buffer, const gchar *format,
  * messages. */
 skc_result skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
                                    skc_image *weights, skc_error *err);
+
+/* Writes img, whose pixels are in babl `format`, with gegl:save (the
+ * extension picks the file format). */
+skc_result skc_gegl_image_save (const gchar *path, const skc_image *img,
+                                const gchar *format, skc_error *err);
 
 G_END_DECLS
 

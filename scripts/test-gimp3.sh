@@ -10,5 +10,6 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/trixie-chroot.sh "
   [ -d build-gimp3 ] || meson setup build-gimp3 -Dgimp=3 >/dev/null
+  meson configure build-gimp3 -Dtest-hooks=true >/dev/null
   ninja -C build-gimp3 >/dev/null
   meson test -C build-gimp3 --suite gimp --suite ui --print-errorlogs"

@@ -8,12 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_image.h"
+#include "files.h"
 
 void
 cli_die (const char *format, ...)
@@ -24,7 +25,7 @@ cli_die (const char *format, ...)
   vfprintf (stderr, format, args);
   fputc ('\n', stderr);
   va_end (args);
-  cli_image_shutdown ();
+  skc_gegl_stop ();
   exit (CLI_EXIT_USAGE);
 }
 
@@ -56,6 +57,13 @@ cli_value (int argc, char **argv, int *i)
   if (*i + 1 >= argc)
     cli_die ("%s needs a value", argv[*i]);
   return argv[++*i];
+}
+
+int
+cli_has_suffix (const char *path, const char *suffix)
+{
+  size_t n = strlen (path), m = strlen (suffix);
+  return n >= m && strcasecmp (path + n - m, suffix) == 0;
 }
 
 static int
@@ -99,7 +107,8 @@ cli_make_target (const char *target, double radius, int size,
       return r;
     }
   skc_image weights = { 0 };
-  r = cli_load_weights (shape.path, &weights, err);
+  r = skc_gegl_load_weights (shape.path, SKC_GEGL_WANT_IMAGE, &weights,
+                             err);
   if (r != SKC_OK)
     return r;
   r = skc_kernel_from_values (weights.data, weights.width, weights.height,

@@ -33,6 +33,9 @@ skc_result cli_make_target (const char *target, double radius, int size,
                             skc_image *kernel, skc_filter_info *info,
                             skc_error *err);
 
+/* Whether path ends in suffix, whatever the case of its letters. */
+int cli_has_suffix (const char *path, const char *suffix);
+
 /* Full path of a bundled data file (data/RELATIVE): $SKC_DATA_DIR, then
  * the source tree, then the installed data folder.  NULL if not found. */
 const char *cli_data_path (const char *relative);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli_image.h"
+#include "files.h"
 
 /* A row of the parameter table as an option: `--NAME VALUE` for numbers
  * and quality levels, `--NAME` and `--no-NAME` for booleans.  The shape
@@ -174,11 +174,11 @@ cli_cmd_apply (int argc, char **argv)
              "[--kernel K.skc|shape:...] [--radius R] [--map MAP] ... "
              "[--save-preset P]");
 
-  skc_error  err;
-  skc_image  image = { 0 }, map = { 0 }, weights = { 0 };
-  skc_filter *filter = NULL;
-  skc_preset *preset = NULL;
-  cli_pixels kind;
+  skc_error        err;
+  skc_image        image = { 0 }, map = { 0 };
+  SkcGeglShapeFile shape_file = { 0 };
+  skc_preset      *preset = NULL;
+  SkcGeglPixels    kind;
   /* The preset first: what it says fills whatever no option gave, and its
      fits go to the cache before the engine asks for them. */
   if (preset_path)
@@ -193,41 +193,37 @@ cli_cmd_apply (int argc, char **argv)
     }
   else if (!kernel)
     kernel = "shape:disc";
-  if (cli_load_photo (input, &image, &kind, &err) != SKC_OK)
+  if (skc_gegl_load_photo (input, &image, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
   if (map_path)
     {
-      if (cli_load_map (map_path, params.map_linear, &map, &err) != SKC_OK)
+      if (skc_gegl_load_map (map_path, params.map_linear, &map, &err) != SKC_OK)
         cli_die ("%s", err.message);
       if (map.width != image.width || map.height != image.height)
         cli_die ("blur map %s is %dx%d but the image %s is %dx%d", map_path,
                  map.width, map.height, input, image.width, image.height);
     }
 
-  /* --kernel: a fitted .skc, a shape spec, or a weight image. */
+  /* --kernel: a fitted .skc or a weight image (a file), or a shape spec;
+     without it, the preset's shape. */
   struct stat st;
-  const char *weights_path = !kernel                          ? NULL
-                             : strncmp (kernel, "file:", 5) == 0 ? kernel + 5
-                             : stat (kernel, &st) == 0         ? kernel
-                                                               : NULL;
-  if (!kernel)
-    ; /* the preset's shape */
-  else if (cli_has_suffix (kernel, ".skc"))
+  const char *file = !kernel                              ? NULL
+                     : cli_has_suffix (kernel, ".skc")    ? kernel
+                     : strncmp (kernel, "shape:", 6) == 0 ? NULL
+                     : strncmp (kernel, "file:", 5) == 0  ? kernel + 5
+                     : stat (kernel, &st) == 0            ? kernel
+                                                          : NULL;
+  if (file)
     {
-      if (skc_filter_load (kernel, &filter, &err) != SKC_OK)
+      if (skc_gegl_shape_file_load (file, SKC_GEGL_WANT_IMAGE, &shape_file,
+                                    &err)
+          != SKC_OK)
         cli_die ("%s", err.message);
-      params.filter = filter;
-      params.shape_image = NULL;
+      skc_gegl_shape_file_use (&shape_file, &params);
     }
-  else if (weights_path && strncmp (kernel, "shape:", 6) != 0)
-    {
-      if (cli_load_weights (weights_path, &weights, &err) != SKC_OK)
-        cli_die ("%s", err.message);
-      params.shape_image = &weights;
-    }
-  else if (skc_shape_parse (kernel, &params.shape, &err) != SKC_OK)
+  else if (kernel && skc_shape_parse (kernel, &params.shape, &err) != SKC_OK)
     cli_die ("%s", err.message);
-  else
+  else if (kernel)
     params.shape_image = NULL;
 
   skc_engine *engine = NULL;
@@ -262,20 +258,19 @@ cli_cmd_apply (int argc, char **argv)
   if (verbose)
     fprintf (stderr, "skc: %s\n", skc_engine_describe (engine));
   skc_image result = { 0 };
-  if (skc_apply_image (engine, &image, kind == CLI_PIXELS_LINEAR_PREMUL ? 3
-                                                                        : -1,
+  if (skc_apply_image (engine, &image,
+                       kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
                        map_path ? &map : NULL, &result, &err)
       != SKC_OK)
     cli_die ("apply: %s", err.message);
-  if (cli_save_photo (output, &result, kind, &err) != SKC_OK)
+  if (skc_gegl_save_photo (output, &result, kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
   printf ("wrote %s (%dx%d)\n", output, image.width, image.height);
   skc_engine_free (engine);
   skc_image_free (&image);
   skc_image_free (&map);
-  skc_image_free (&weights);
   skc_image_free (&result);
-  skc_filter_free (filter);
+  skc_gegl_shape_file_clear (&shape_file);
   skc_preset_free (preset);
   return 0;
 }

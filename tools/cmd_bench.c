@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "cli_image.h"
+#include "files.h"
 
 typedef struct
 {
@@ -273,10 +273,10 @@ cli_bench_stars (int argc, char **argv)
              "found");
   skc_error err;
   skc_image photo = { 0 };
-  cli_pixels kind;
-  if (cli_load_photo (path, &photo, &kind, &err) != SKC_OK)
+  SkcGeglPixels kind;
+  if (skc_gegl_load_photo (path, &photo, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
-  if (kind != CLI_PIXELS_LINEAR_PREMUL || photo.channels != 4
+  if (kind != SKC_GEGL_PIXELS_LINEAR_PREMUL || photo.channels != 4
       || photo.width < STARS_CROP || photo.height < STARS_CROP)
     cli_die ("bench stars: expected a linear RGBA photo of at least %d px",
              STARS_CROP);
@@ -418,7 +418,9 @@ cli_bench_stars (int argc, char **argv)
         }
       skc_image_free (&target);
     }
-  if (cli_save_photo (output, &panel, CLI_PIXELS_LINEAR_PREMUL, &err) != SKC_OK)
+  if (skc_gegl_save_photo (output, &panel, SKC_GEGL_PIXELS_LINEAR_PREMUL,
+                           &err)
+      != SKC_OK)
     cli_die ("%s", err.message);
   printf ("\npanel: columns dense | DISK 4x24 | knots; rows heart, heart "
           "%dx zoom, star4, star4 %dx zoom; written to %s\n",

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_image.h"
+#include "files.h"
 
 static void
 usage (FILE *out)
@@ -41,6 +41,8 @@ main (int argc, char **argv)
              "for usage)");
   const char *cmd = argv[1];
   int         status;
+  /* GEGL runs only for the image files that need it. */
+  skc_gegl_start_on_demand ();
   if (strcmp (cmd, "fit") == 0)
     status = cli_cmd_fit (argc - 1, argv + 1);
   else if (strcmp (cmd, "render") == 0)
@@ -61,6 +63,6 @@ main (int argc, char **argv)
     cli_die ("unknown command '%s' (fit, render, apply, params, bench; "
              "see skc --help)",
              cmd);
-  cli_image_shutdown ();
+  skc_gegl_stop ();
   return status;
 }

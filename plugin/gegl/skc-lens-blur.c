@@ -416,10 +416,8 @@ prepare (GeglOperation *operation)
   gegl_operation_set_format (operation, "input", format);
   gegl_operation_set_format (operation, "output", format);
   gegl_operation_set_format (operation, "aux",
-                             babl_format_with_space (map_linear (operation)
-                                                       ? "Y float"
-                                                       : "Y' float",
-                                                     aux_space));
+                             skc_gegl_map_format (aux_space,
+                                                  map_linear (operation)));
 }
 
 static GeglRectangle

@@ -2,15 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "blur.h"
 
-#include <stdlib.h>
-
-gboolean
-skc_gimp_test_cancel (void)
-{
-  const gchar *flag = g_getenv ("SKC_TEST_CANCEL");
-  return flag && flag[0] && flag[0] != '0';
-}
-
 /* The map's values on the drawable's own pixel grid: a float buffer of the
  * drawable's extent, 0 where the map does not reach. */
 static GeglBuffer *
@@ -55,10 +46,10 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *space = babl_format_get_space (
     gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
-  const Babl *map_format = babl_format_with_space (
-    map_linear ? "Y float" : "Y' float",
+  const Babl *map_format = skc_gegl_map_format (
     job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
-             : space);
+             : space,
+    map_linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format,

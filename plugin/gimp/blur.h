@@ -1,6 +1,6 @@
 /* skc — blurring a GIMP drawable: its buffer into its shadow buffer,
- * with an optional blur map from another drawable of the image.  Shared
- * by the GIMP 2.10 and GIMP 3 builds, which only fetch the buffers.
+ * with an optional blur map from another drawable of the image, on
+ * buffers alone (no libgimp: procedure.c fetches them).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GIMP_BLUR_H
 #define SKC_GIMP_BLUR_H
@@ -28,11 +28,6 @@ typedef struct
 skc_result skc_gimp_blur (const SkcGimpSettings *settings,
                           const SkcGimpJob *job, SkcGeglProgress progress,
                           gpointer progress_data, skc_error *err);
-
-/* Test hook: with SKC_TEST_CANCEL set in the environment, runs cancel as
- * if the user pressed Cancel after the first band (a batch run has no
- * button to press). */
-gboolean skc_gimp_test_cancel (void);
 
 G_END_DECLS
 

@@ -2,8 +2,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "procedure.h"
 
-GimpPDBStatusType
-skc_gimp_refuse_indexed (GError **error)
+#include "glue.h"
+
+/* Refusals, as the user reads them. */
+static GimpPDBStatusType
+refuse_indexed (GError **error)
 {
   g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
                        "Sparse Lens Blur works on RGB and grayscale images; "
@@ -11,8 +14,8 @@ skc_gimp_refuse_indexed (GError **error)
   return GIMP_PDB_EXECUTION_ERROR;
 }
 
-GimpPDBStatusType
-skc_gimp_refuse_map (gint32 map, GError **error)
+static GimpPDBStatusType
+refuse_map (gint32 map, GError **error)
 {
   g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
                "map: %d is not a layer, channel or mask of this image",
@@ -20,16 +23,32 @@ skc_gimp_refuse_map (gint32 map, GError **error)
   return GIMP_PDB_EXECUTION_ERROR;
 }
 
+#ifdef SKC_TEST_HOOKS
+/* Test hook: SKC_TEST_CANCEL in the environment cancels as if the user
+ * pressed Cancel after the first band (a batch run has no button). */
+static gboolean
+test_cancel (void)
+{
+  const gchar *flag = g_getenv ("SKC_TEST_CANCEL");
+  return flag && flag[0] && flag[0] != '0';
+}
+#endif
+
 static gboolean
 report_progress (gdouble fraction, gpointer data)
 {
   gimp_progress_update (fraction);
-  return !skc_gimp_test_cancel ();
+#ifdef SKC_TEST_HOOKS
+  if (test_cancel ())
+    return FALSE;
+#endif
+  return TRUE;
 }
 
-GimpPDBStatusType
-skc_gimp_run_job (const SkcGimpSettings *settings, SkcGimpJob *job,
-                  GError **error)
+/* Blurs job->roi into job->target under GIMP's progress bar and drops the
+ * job's buffers. */
+static GimpPDBStatusType
+run_job (const SkcGimpSettings *settings, SkcGimpJob *job, GError **error)
 {
   skc_error  err;
   skc_result r;
@@ -48,6 +67,38 @@ skc_gimp_run_job (const SkcGimpSettings *settings, SkcGimpJob *job,
     }
   gimp_progress_update (1.0);
   return GIMP_PDB_SUCCESS;
+}
+
+GimpPDBStatusType
+skc_gimp_blur_drawable (gint32 image, gint32 drawable,
+                        const SkcGimpSettings *s, GError **error)
+{
+  GeglRectangle area;
+  if (skc_gimp_glue_is_indexed (drawable))
+    return refuse_indexed (error);
+  if (s->map != -1 && !skc_gimp_glue_is_drawable_of (s->map, image))
+    return refuse_map (s->map, error);
+  if (!skc_gimp_glue_mask_intersect (drawable, &area))
+    return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
+
+  SkcGimpJob job = { 0 };
+  job.source = skc_gimp_glue_buffer (drawable);
+  job.target = skc_gimp_glue_shadow_buffer (drawable);
+  job.roi = area;
+  if (s->map != -1)
+    {
+      gint dx, dy, mx, my;
+      skc_gimp_glue_offsets (drawable, &dx, &dy);
+      skc_gimp_glue_offsets (s->map, &mx, &my);
+      job.map = skc_gimp_glue_buffer (s->map);
+      job.map_dx = dx - mx;
+      job.map_dy = dy - my;
+    }
+
+  GimpPDBStatusType status = run_job (s, &job, error);
+  if (status == GIMP_PDB_SUCCESS)
+    skc_gimp_glue_merge_shadow (drawable, &area);
+  return status;
 }
 
 void

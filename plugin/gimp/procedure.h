@@ -1,6 +1,8 @@
-/* skc — what the GIMP 2.10 and GIMP 3 procedures do alike around the
- * blur: the progress bar, cancel, the refusals and the outcome as a PDB
- * status with an error text.  (libgimp 2 and 3 share these calls.)
+/* skc — what the GIMP 2.10 and GIMP 3 procedures do alike: blurring the
+ * drawable (refusals, progress bar, cancel, the shadow buffer merged as
+ * one undo step, the outcome as a PDB status with an error text) and
+ * keeping a painted map.  What libgimp 2 and 3 spell differently goes
+ * through glue.h.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GIMP_PROCEDURE_H
 #define SKC_GIMP_PROCEDURE_H
@@ -11,16 +13,14 @@
 
 G_BEGIN_DECLS
 
-/* Refusals, as the user reads them. */
-GimpPDBStatusType skc_gimp_refuse_indexed (GError **error);
-GimpPDBStatusType skc_gimp_refuse_map (gint32 map, GError **error);
-
-/* Blurs job->roi into job->target under GIMP's progress bar (which the
- * test hook of skc_gimp_test_cancel may cancel) and drops the job's
- * buffers.  GIMP_PDB_SUCCESS means the caller merges the shadow buffer;
- * anything else leaves the drawable as it was. */
-GimpPDBStatusType skc_gimp_run_job (const SkcGimpSettings *settings,
-                                    SkcGimpJob *job, GError **error);
+/* Blurs the part of `drawable` the selection covers with the settings
+ * (settings->map: a drawable of `image`, or -1) into its shadow buffer,
+ * under GIMP's progress bar, and merges it (one undo step) only when
+ * everything went well: anything but GIMP_PDB_SUCCESS leaves the drawable
+ * as it was, with *error saying why. */
+GimpPDBStatusType skc_gimp_blur_drawable (gint32 image, gint32 drawable,
+                                          const SkcGimpSettings *settings,
+                                          GError **error);
 
 /* The name of the channel a map painted in the dialog is kept in. */
 #define SKC_GIMP_MAP_CHANNEL "skc blur map"

@@ -23,6 +23,8 @@ else
   export GIMP3_DIRECTORY="$work/profile"
 fi
 command -v "$gimp" >/dev/null || { echo "$gimp not found"; exit 77; }
+[ "${SKC_TEST_HOOKS_BUILT:-0}" = 1 ] ||
+  { echo "the plug-in was built without -Dtest-hooks=true"; exit 77; }
 command -v xvfb-run >/dev/null || { echo "xvfb-run not found"; exit 77; }
 rm -rf "$work"
 mkdir -p "$work"

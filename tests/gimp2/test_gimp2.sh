@@ -69,16 +69,20 @@ identical_pixels bad-map.png photo.png "bad map leaves the image unchanged"
 log_has run.log "invalid ID for argument 'map'" "bad map reported"
 log_has run.log "convert indexed images first" "indexed image refused"
 
-# Cancel after the first band (a batch run has no Cancel button): the
-# shadow buffer is never merged.
-SKC_TEST_CANCEL=1 gimp_batch cancel.log \
-  "$(blur photo.png cancelled.png '' "\"shape:heart\" 40.0 -1 $rest")"
-identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
-# A cancelled call is no error for Script-Fu (and no crash).
-if grep -q -e "plug-in call failed" -e "terminated" -e "crashed" cancel.log; then
-  bad "cancel: the call failed or crashed"; sed 's/^/    /' cancel.log
+# Cancel after the first band (a batch run has no Cancel button; the
+# plug-in's test hook presses it): the shadow buffer is never merged.
+if [ "${SKC_TEST_HOOKS_BUILT:-0}" = 1 ]; then
+  SKC_TEST_CANCEL=1 gimp_batch cancel.log \
+    "$(blur photo.png cancelled.png '' "\"shape:heart\" 40.0 -1 $rest")"
+  identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
+  # A cancelled call is no error for Script-Fu (and no crash).
+  if grep -q -e "plug-in call failed" -e "terminated" -e "crashed" cancel.log; then
+    bad "cancel: the call failed or crashed"; sed 's/^/    /' cancel.log
+  else
+    ok "cancel ends the call quietly"
+  fi
 else
-  ok "cancel ends the call quietly"
+  echo "skipped: cancel (the plug-in was built without -Dtest-hooks=true)"
 fi
 
 finish

@@ -80,13 +80,18 @@ identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"
 log_has run.log "unknown shape 'nonsense'" "bad shape reported"
 log_has run.log "convert indexed images first" "indexed image refused"
 
-SKC_TEST_CANCEL=1 gimp_batch cancel.log \
-  "$(blur photo.png cancelled.png '' '#:shape "shape:heart" #:radius 40.0')"
-identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
-if grep -q -e "terminated" -e "crashed" cancel.log; then
-  bad "cancel: the plug-in crashed"; sed 's/^/    /' cancel.log
+# Cancel after the first band (the plug-in's test hook presses it).
+if [ "${SKC_TEST_HOOKS_BUILT:-0}" = 1 ]; then
+  SKC_TEST_CANCEL=1 gimp_batch cancel.log \
+    "$(blur photo.png cancelled.png '' '#:shape "shape:heart" #:radius 40.0')"
+  identical_pixels cancelled.png photo.png "cancel leaves the image unchanged"
+  if grep -q -e "terminated" -e "crashed" cancel.log; then
+    bad "cancel: the plug-in crashed"; sed 's/^/    /' cancel.log
+  else
+    ok "cancel ends the call without a crash"
+  fi
 else
-  ok "cancel ends the call without a crash"
+  echo "skipped: cancel (the plug-in was built without -Dtest-hooks=true)"
 fi
 
 finish

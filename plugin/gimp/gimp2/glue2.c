@@ -11,34 +11,68 @@ of_image (gint32 image, gint32 item, gpointer data)
   return image == GPOINTER_TO_INT (data);
 }
 
+gboolean
+skc_gimp_glue_is_indexed (gint32 drawable)
+{
+  return gimp_drawable_is_indexed (drawable);
+}
+
+gboolean
+skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
+{
+  return gimp_item_is_valid (item) && gimp_item_is_drawable (item)
+         && gimp_item_get_image (item) == image;
+}
+
+gboolean
+skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area)
+{
+  return gimp_drawable_mask_intersect (drawable, &area->x, &area->y,
+                                       &area->width, &area->height);
+}
+
+GeglBuffer *
+skc_gimp_glue_shadow_buffer (gint32 drawable)
+{
+  return gimp_drawable_get_shadow_buffer (drawable);
+}
+
+void
+skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
+{
+  gimp_drawable_merge_shadow (drawable, TRUE);
+  gimp_drawable_update (drawable, area->x, area->y, area->width,
+                        area->height);
+}
+
 GtkWidget *
-skc_ui_glue_drawable_combo_new (gint32 image)
+skc_gimp_glue_drawable_combo_new (gint32 image)
 {
   return gimp_drawable_combo_box_new (of_image, GINT_TO_POINTER (image));
 }
 
 GtkWidget *
-skc_ui_glue_preview_new (gint32 drawable)
+skc_gimp_glue_preview_new (gint32 drawable)
 {
   return gimp_drawable_preview_new_from_drawable_id (drawable);
 }
 
 GeglBuffer *
-skc_ui_glue_buffer (gint32 drawable)
+skc_gimp_glue_buffer (gint32 drawable)
 {
   return gimp_drawable_get_buffer (drawable);
 }
 
 void
-skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y)
+skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y)
 {
   gimp_drawable_offsets (drawable, x, y);
 }
 
 typedef struct
 {
-  SkcUiBrushPicked picked;
-  gpointer         data;
+  SkcGimpBrushPicked picked;
+  gpointer           data;
 } BrushHook;
 
 /* GIMP 2.10 hands the brush's mask over with the signal. */
@@ -59,7 +93,7 @@ brush_set (GimpBrushSelectButton *button, const gchar *name, gdouble opacity,
 }
 
 GtkWidget *
-skc_ui_glue_brush_button_new (SkcUiBrushPicked picked, gpointer data)
+skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
 {
   BrushHook *hook = g_new (BrushHook, 1);
   GtkWidget *button = gimp_brush_select_button_new ("Start from a GIMP brush",

@@ -1,6 +1,6 @@
 /* skc — the GIMP 2.10 plug-in plug-in-skc-lens-blur: procedure
  * registration, arguments, undo and progress (query/run, libgimp 2).  The
- * blur itself is ../blur.c; the dialog ../../../ui.
+ * blur itself is ../blur.c; the dialog ../dialog.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
@@ -110,44 +110,6 @@ settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
   return TRUE;
 }
 
-/* Blurs the drawable into its shadow and merges it (one undo step) only
- * when everything went well. */
-static GimpPDBStatusType
-blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
-               GError **error)
-{
-  gint x, y, width, height;
-  if (gimp_drawable_is_indexed (drawable))
-    return skc_gimp_refuse_indexed (error);
-  if (s->map != -1
-      && (!gimp_item_is_valid (s->map) || !gimp_item_is_drawable (s->map)
-          || gimp_item_get_image (s->map) != image))
-    return skc_gimp_refuse_map (s->map, error);
-  if (!gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height))
-    return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
-
-  SkcGimpJob job = { 0 };
-  job.source = gimp_drawable_get_buffer (drawable);
-  job.target = gimp_drawable_get_shadow_buffer (drawable);
-  job.roi = (GeglRectangle) { x, y, width, height };
-  if (s->map != -1)
-    {
-      gint dx, dy, mx, my;
-      gimp_drawable_offsets (drawable, &dx, &dy);
-      gimp_drawable_offsets (s->map, &mx, &my);
-      job.map = gimp_drawable_get_buffer (s->map);
-      job.map_dx = dx - mx;
-      job.map_dy = dy - my;
-    }
-
-  GimpPDBStatusType status = skc_gimp_run_job (s, &job, error);
-  if (status != GIMP_PDB_SUCCESS)
-    return status;
-  gimp_drawable_merge_shadow (drawable, TRUE);
-  gimp_drawable_update (drawable, x, y, width, height);
-  return GIMP_PDB_SUCCESS;
-}
-
 /* A map painted in the dialog becomes a hidden channel of the image, the
  * blur map from then on (the caller holds an undo group open). */
 static gint32
@@ -202,7 +164,7 @@ run (const gchar *name, gint nparams, const GimpParam *param,
       gimp_get_data (SKC_GIMP_PROCEDURE, &settings);
       forget_stale_map (&settings, image);
       gimp_ui_init (SKC_GIMP_BINARY, FALSE);
-      if (!skc_ui_dialog_run (image, drawable, &settings, &painted))
+      if (!skc_gimp_dialog_run (image, drawable, &settings, &painted))
         status = GIMP_PDB_CANCEL;
       break;
     case GIMP_RUN_NONINTERACTIVE:
@@ -229,7 +191,7 @@ run (const gchar *name, gint nparams, const GimpParam *param,
     settings.map = channel = store_painted_map (image, drawable, painted,
                                                 settings.map_linear);
   if (status == GIMP_PDB_SUCCESS)
-    status = blur_drawable (image, drawable, &settings, &error);
+    status = skc_gimp_blur_drawable (image, drawable, &settings, &error);
   if (status != GIMP_PDB_SUCCESS && channel != -1)
     gimp_image_remove_channel (image, channel);
   gimp_image_undo_group_end (image);

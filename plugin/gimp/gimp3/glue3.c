@@ -12,36 +12,73 @@ of_image (GimpImage *image, GimpItem *item, gpointer data)
   return gimp_image_get_id (image) == GPOINTER_TO_INT (data);
 }
 
+gboolean
+skc_gimp_glue_is_indexed (gint32 drawable)
+{
+  return gimp_drawable_is_indexed (gimp_drawable_get_by_id (drawable));
+}
+
+gboolean
+skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
+{
+  GimpDrawable *drawable = gimp_drawable_get_by_id (item);
+  GimpImage    *owner = drawable ? gimp_item_get_image (GIMP_ITEM (drawable))
+                                 : NULL;
+  return owner && gimp_image_get_id (owner) == image;
+}
+
+gboolean
+skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area)
+{
+  return gimp_drawable_mask_intersect (gimp_drawable_get_by_id (drawable),
+                                       &area->x, &area->y, &area->width,
+                                       &area->height);
+}
+
+GeglBuffer *
+skc_gimp_glue_shadow_buffer (gint32 drawable)
+{
+  return gimp_drawable_get_shadow_buffer (gimp_drawable_get_by_id (drawable));
+}
+
+void
+skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
+{
+  GimpDrawable *d = gimp_drawable_get_by_id (drawable);
+  gimp_drawable_merge_shadow (d, TRUE);
+  gimp_drawable_update (d, area->x, area->y, area->width, area->height);
+}
+
 GtkWidget *
-skc_ui_glue_drawable_combo_new (gint32 image)
+skc_gimp_glue_drawable_combo_new (gint32 image)
 {
   return gimp_drawable_combo_box_new (of_image, GINT_TO_POINTER (image),
                                       NULL);
 }
 
 GtkWidget *
-skc_ui_glue_preview_new (gint32 drawable)
+skc_gimp_glue_preview_new (gint32 drawable)
 {
   return gimp_drawable_preview_new_from_drawable (
     gimp_drawable_get_by_id (drawable));
 }
 
 GeglBuffer *
-skc_ui_glue_buffer (gint32 drawable)
+skc_gimp_glue_buffer (gint32 drawable)
 {
   return gimp_drawable_get_buffer (gimp_drawable_get_by_id (drawable));
 }
 
 void
-skc_ui_glue_offsets (gint32 drawable, gint *x, gint *y)
+skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y)
 {
   gimp_drawable_get_offsets (gimp_drawable_get_by_id (drawable), x, y);
 }
 
 typedef struct
 {
-  SkcUiBrushPicked picked;
-  gpointer         data;
+  SkcGimpBrushPicked picked;
+  gpointer           data;
 } BrushHook;
 
 /* GIMP 3 names the brush; its mask is read through libgimp. */
@@ -70,7 +107,7 @@ brush_set (GimpResourceChooser *chooser, GimpResource *resource,
 }
 
 GtkWidget *
-skc_ui_glue_brush_button_new (SkcUiBrushPicked picked, gpointer data)
+skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
 {
   BrushHook *hook = g_new (BrushHook, 1);
   GtkWidget *chooser = gimp_brush_chooser_new ("Start from a GIMP brush",

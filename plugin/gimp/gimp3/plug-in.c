@@ -1,7 +1,7 @@
 /* skc — the GIMP 3 plug-in plug-in-skc-lens-blur: a GimpPlugIn whose one
  * image procedure takes the parameter table as arguments (remembered by
  * its GimpProcedureConfig), with undo and progress.  The blur itself is
- * ../blur.c; the dialog ../../../ui.
+ * ../blur.c; the dialog ../dialog.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
@@ -122,43 +122,6 @@ settings_to_config (const SkcGimpSettings *s, GimpProcedureConfig *config)
 static GimpProcedure *
 create_procedure (GimpPlugIn *plug_in, const gchar *name);
 
-/* Blurs the drawable into its shadow and merges it (one undo step) only
- * when everything went well. */
-static GimpPDBStatusType
-blur_drawable (GimpImage *image, GimpDrawable *drawable,
-               const SkcGimpSettings *s, GError **error)
-{
-  gint          x, y, width, height;
-  GimpDrawable *map = s->map >= 0 ? gimp_drawable_get_by_id (s->map) : NULL;
-  if (gimp_drawable_is_indexed (drawable))
-    return skc_gimp_refuse_indexed (error);
-  if (s->map >= 0 && (!map || gimp_item_get_image (GIMP_ITEM (map)) != image))
-    return skc_gimp_refuse_map (s->map, error);
-  if (!gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height))
-    return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
-
-  SkcGimpJob job = { 0 };
-  job.source = gimp_drawable_get_buffer (drawable);
-  job.target = gimp_drawable_get_shadow_buffer (drawable);
-  job.roi = (GeglRectangle) { x, y, width, height };
-  if (map)
-    {
-      gint dx, dy, mx, my;
-      gimp_drawable_get_offsets (drawable, &dx, &dy);
-      gimp_drawable_get_offsets (map, &mx, &my);
-      job.map = gimp_drawable_get_buffer (map);
-      job.map_dx = dx - mx;
-      job.map_dy = dy - my;
-    }
-
-  GimpPDBStatusType status = skc_gimp_run_job (s, &job, error);
-  if (status != GIMP_PDB_SUCCESS)
-    return status;
-  gimp_drawable_merge_shadow (drawable, TRUE);
-  gimp_drawable_update (drawable, x, y, width, height);
-  return GIMP_PDB_SUCCESS;
-}
-
 /* A map painted in the dialog becomes a hidden channel of the image, the
  * blur map from then on (the caller holds an undo group open). */
 static GimpChannel *
@@ -209,9 +172,9 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
                             : NULL;
       if (!map || gimp_item_get_image (GIMP_ITEM (map)) != image)
         settings.map = -1;
-      if (!skc_ui_dialog_run (gimp_image_get_id (image),
-                              gimp_item_get_id (GIMP_ITEM (drawables[0])),
-                              &settings, &painted))
+      if (!skc_gimp_dialog_run (gimp_image_get_id (image),
+                                gimp_item_get_id (GIMP_ITEM (drawables[0])),
+                                &settings, &painted))
         status = GIMP_PDB_CANCEL;
     }
   /* The new channel and the blur are one undo step; a failed blur takes
@@ -224,7 +187,9 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
       settings.map = gimp_item_get_id (GIMP_ITEM (channel));
     }
   if (status == GIMP_PDB_SUCCESS)
-    status = blur_drawable (image, drawables[0], &settings, &error);
+    status = skc_gimp_blur_drawable (
+      gimp_image_get_id (image), gimp_item_get_id (GIMP_ITEM (drawables[0])),
+      &settings, &error);
   if (status != GIMP_PDB_SUCCESS && channel)
     gimp_image_remove_channel (image, channel);
   gimp_image_undo_group_end (image);

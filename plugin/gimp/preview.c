@@ -26,7 +26,7 @@ typedef struct
   gint       *cancel;
 } SharedEngine;
 
-struct SkcUiPreview
+struct SkcGimpPreview
 {
   GtkWidget      *preview;
   GtkWidget      *status;
@@ -40,34 +40,35 @@ struct SkcUiPreview
   gboolean        closed;
   gint            area_width, area_height; /* last seen allocation */
   GtkWidget      *painter;                 /* of a painted map, or NULL */
+  gboolean        log;                     /* tell each preview drawn */
 };
 
 /* One request: built in the main thread, worked in a thread, handed back
  * through an idle callback (which owns it from then on). */
 typedef struct
 {
-  SkcUiPreview *pv; /* a reference */
-  guint         generation;
-  gint         *cancel; /* a reference */
-  skc_params    params;
-  skc_preset   *preset;     /* what params may point into */
-  int           map_linear;
-  gboolean      with_map;
-  gchar        *key;
-  SharedEngine *engine; /* a reference once built */
-  skc_error     err;
-  skc_result    result;
+  SkcGimpPreview *pv; /* a reference */
+  guint           generation;
+  gint           *cancel; /* a reference */
+  skc_params      params;
+  skc_preset     *preset;     /* what params may point into */
+  int             map_linear;
+  gboolean        with_map;
+  gchar          *key;
+  SharedEngine   *engine; /* a reference once built */
+  skc_error       err;
+  skc_result      result;
   /* pixels in and out */
-  const Babl   *format;
-  const Babl   *to_screen; /* fish from format to 8-bit RGBA */
-  gint          image_width, image_height;
-  GeglRectangle region, roi;
-  gfloat       *in, *map, *out;
-  guchar       *rgba;
-  gdouble       seconds;
+  const Babl     *format;
+  const Babl     *to_screen; /* fish from format to 8-bit RGBA */
+  gint            image_width, image_height;
+  GeglRectangle   region, roi;
+  gfloat         *in, *map, *out;
+  guchar         *rgba;
+  gdouble         seconds;
 } Job;
 
-static void start_job (SkcUiPreview *pv);
+static void start_job (SkcGimpPreview *pv);
 
 static void
 shared_engine_clear (gpointer data)
@@ -88,7 +89,7 @@ shared_engine_release (SharedEngine *s)
 static void
 preview_clear (gpointer data)
 {
-  SkcUiPreview *pv = data;
+  SkcGimpPreview *pv = data;
   shared_engine_release (pv->engine);
   g_atomic_rc_box_release (pv->cancel);
 }
@@ -115,7 +116,7 @@ job_is_stale (const Job *job)
 }
 
 static void
-show_status (SkcUiPreview *pv, const gchar *text)
+show_status (SkcGimpPreview *pv, const gchar *text)
 {
   gtk_label_set_text (GTK_LABEL (pv->status), text);
 }
@@ -150,9 +151,7 @@ job_drawn (gpointer data)
           text = g_strdup_printf ("%s; preview in %.2f s",
                                   skc_engine_describe (job->engine->engine),
                                   job->seconds);
-          /* Test hook: the dialog tests read this to know a blurred
-             preview reached the screen. */
-          if (g_getenv ("SKC_TEST_PREVIEW_LOG"))
+          if (job->pv->log)
             g_printerr ("skc preview drawn: %s\n", text);
           show_status (job->pv, text);
           g_free (text);
@@ -194,7 +193,7 @@ blur_thread (gpointer data)
 
 /* The painted map's part under job->region (0 where it has none). */
 static void
-copy_painted (SkcUiPreview *pv, Job *job)
+copy_painted (SkcGimpPreview *pv, Job *job)
 {
   int          width = 0, height = 0;
   const float *map = skc_map_painter_get_map (pv->painter, &width, &height);
@@ -219,11 +218,11 @@ copy_painted (SkcUiPreview *pv, Job *job)
 static void
 read_and_blur (Job *job)
 {
-  SkcUiPreview *pv = job->pv;
-  GeglBuffer   *source = skc_ui_glue_buffer (pv->drawable);
+  SkcGimpPreview      *pv = job->pv;
+  GeglBuffer          *source = skc_gimp_glue_buffer (pv->drawable);
   const GeglRectangle *extent = gegl_buffer_get_extent (source);
-  gint          reach = skc_engine_reach (job->engine->engine);
-  gint          x, y, width, height;
+  gint                 reach = skc_engine_reach (job->engine->engine);
+  gint                 x, y, width, height;
   gimp_preview_get_position (GIMP_PREVIEW (pv->preview), &x, &y);
   gimp_preview_get_size (GIMP_PREVIEW (pv->preview), &width, &height);
   job->image_width = extent->width;
@@ -254,8 +253,8 @@ read_and_blur (Job *job)
   if (job->with_map && pv->settings.map == SKC_GIMP_MAP_PAINTED)
     copy_painted (pv, job);
   else if (job->with_map)
-    skc_ui_read_map (pv->drawable, pv->settings.map, &job->region,
-                     job->map_linear, job->map);
+    skc_gimp_read_map (pv->drawable, pv->settings.map, &job->region,
+                       job->map_linear, job->map);
   g_object_unref (source);
   g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
 }
@@ -308,7 +307,7 @@ engine_thread (gpointer data)
 }
 
 static void
-start_job (SkcUiPreview *pv)
+start_job (SkcGimpPreview *pv)
 {
   skc_error err;
   Job      *job = g_new0 (Job, 1);
@@ -342,7 +341,7 @@ start_job (SkcUiPreview *pv)
 static gboolean
 debounced (gpointer data)
 {
-  SkcUiPreview *pv = data;
+  SkcGimpPreview *pv = data;
   pv->debounce = 0;
   start_job (pv);
   return G_SOURCE_REMOVE;
@@ -350,7 +349,7 @@ debounced (gpointer data)
 
 /* A new request: whatever runs for an older one is stopped and dropped. */
 static void
-restart (SkcUiPreview *pv)
+restart (SkcGimpPreview *pv)
 {
   pv->generation++;
   g_atomic_int_set (pv->cancel, 1);
@@ -374,7 +373,7 @@ preview_invalidated (GtkWidget *widget, gpointer data)
 static void
 area_resized (GtkWidget *widget, GtkAllocation *allocation, gpointer data)
 {
-  SkcUiPreview *pv = data;
+  SkcGimpPreview *pv = data;
   if (allocation->width == pv->area_width
       && allocation->height == pv->area_height)
     return;
@@ -383,10 +382,10 @@ area_resized (GtkWidget *widget, GtkAllocation *allocation, gpointer data)
   restart (pv);
 }
 
-SkcUiPreview *
-skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
+SkcGimpPreview *
+skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
 {
-  SkcUiPreview *pv = g_rc_box_new0 (SkcUiPreview);
+  SkcGimpPreview *pv = g_rc_box_new0 (SkcGimpPreview);
   pv->preview = preview;
   pv->status = status;
   pv->drawable = drawable;
@@ -400,20 +399,26 @@ skc_ui_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
 }
 
 void
-skc_ui_preview_update (SkcUiPreview *pv, const SkcGimpSettings *settings)
+skc_gimp_preview_update (SkcGimpPreview *pv, const SkcGimpSettings *settings)
 {
   pv->settings = *settings;
   restart (pv);
 }
 
 void
-skc_ui_preview_set_painter (SkcUiPreview *pv, GtkWidget *painter)
+skc_gimp_preview_set_painter (SkcGimpPreview *pv, GtkWidget *painter)
 {
   pv->painter = painter;
 }
 
 void
-skc_ui_preview_free (SkcUiPreview *pv)
+skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log)
+{
+  pv->log = log;
+}
+
+void
+skc_gimp_preview_free (SkcGimpPreview *pv)
 {
   if (!pv)
     return;

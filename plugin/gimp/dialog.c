@@ -12,7 +12,7 @@
 #include "compat.h"
 #include "designer.h"
 #include "drawable-map.h"
-#include "gegl-bridge.h"
+#include "files.h"
 #include "glue.h"
 #include "map-painter.h"
 #include "presets.h"
@@ -56,7 +56,7 @@ typedef struct
   GtkWidget       *painter;        /* the blur map page's painter */
   gboolean         painter_ready;  /* it shows the drawable */
   gint32           image, drawable;
-  SkcUiPreview    *preview;
+  SkcGimpPreview  *preview;
   gboolean         syncing; /* widgets being set from code */
 } Dialog;
 
@@ -123,7 +123,7 @@ settings_changed (Dialog *d)
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   d->settings->map = map;
   update_sensitivity (d);
-  skc_ui_preview_update (d->preview, d->settings);
+  skc_gimp_preview_update (d->preview, d->settings);
 }
 
 static void
@@ -337,7 +337,7 @@ painter_load (Dialog *d)
   if (d->painter_ready)
     return;
   d->painter_ready = TRUE;
-  GeglBuffer          *source = skc_ui_glue_buffer (d->drawable);
+  GeglBuffer          *source = skc_gimp_glue_buffer (d->drawable);
   const GeglRectangle *extent = gegl_buffer_get_extent (source);
   gint                 w = extent->width, h = extent->height;
   guchar              *rgba = g_try_malloc ((gsize) w * h * 4);
@@ -355,8 +355,8 @@ painter_load (Dialog *d)
   if (map)
     {
       GeglRectangle all = { 0, 0, w, h };
-      skc_ui_read_map (d->drawable, d->settings->map, &all,
-                       d->settings->map_linear, map);
+      skc_gimp_read_map (d->drawable, d->settings->map, &all,
+                         d->settings->map_linear, map);
       skc_map_painter_set_map (d->painter, map, w, h);
       g_free (map);
     }
@@ -394,7 +394,7 @@ map_page (Dialog *d)
 {
   d->painter = skc_map_painter_new ();
   gtk_widget_set_size_request (d->painter, 620, 440);
-  skc_ui_preview_set_painter (d->preview, d->painter);
+  skc_gimp_preview_set_painter (d->preview, d->painter);
   g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
   return d->painter;
 }
@@ -431,9 +431,8 @@ designer_loader (const gchar *path, skc_image *weights, GError **error,
                  gpointer data)
 {
   skc_error  err;
-  skc_result r = skc_image_file_is_core (path)
-                   ? skc_values_read (path, weights, &err)
-                   : skc_gegl_load_weights (path, weights, &err);
+  skc_result r = skc_gegl_load_weights (path, SKC_GEGL_WANT_IMAGE_OR_FILTER,
+                                        weights, &err);
   if (r != SKC_OK)
     g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
                          err.message);
@@ -508,7 +507,7 @@ designer_page (Dialog *d)
   gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Start from a GIMP brush:"),
                       FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (row),
-                      skc_ui_glue_brush_button_new (brush_picked, d), FALSE,
+                      skc_gimp_glue_brush_button_new (brush_picked, d), FALSE,
                       FALSE, 0);
   gtk_box_pack_start (GTK_BOX (page), row, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (page), d->designer, TRUE, TRUE, 0);
@@ -594,7 +593,7 @@ settings_page (Dialog *d, gint32 image)
 
   /* Blur map */
   add_frame (page, "Blur map", &grid);
-  d->map_combo = skc_ui_glue_drawable_combo_new (image);
+  d->map_combo = skc_gimp_glue_drawable_combo_new (image);
   gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
                               GIMP_INT_STORE_VALUE, SKC_GIMP_MAP_PAINTED,
                               GIMP_INT_STORE_LABEL,
@@ -634,9 +633,62 @@ settings_page (Dialog *d, gint32 image)
   return page;
 }
 
+#ifdef SKC_TEST_HOOKS
+/* Test hooks, for the dialog tests in a real GIMP (which cannot click),
+ * read from the environment once the dialog shows: SKC_TEST_PREVIEW_LOG
+ * logs each preview drawn, SKC_TEST_USE_PRESET uses a preset as its row in
+ * the presets page would, SKC_TEST_MAP_BAND (x0,y0,x1,y1) paints a
+ * tilt-shift band, SKC_TEST_DESIGNER_LOAD loads a file into the designer
+ * and SKC_TEST_PAGE shows a page for the screenshot. */
+static void
+test_hooks_opened (Dialog *d, GtkWidget *notebook)
+{
+  const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
+  const gchar *shown = g_getenv ("SKC_TEST_PAGE");
+  const gchar *band = g_getenv ("SKC_TEST_MAP_BAND");
+  const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
+  double       b[4];
+  skc_gimp_preview_set_log (d->preview,
+                            g_getenv ("SKC_TEST_PREVIEW_LOG") != NULL);
+  if (use && use[0])
+    use_preset (d, use);
+  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
+                == 4)
+    {
+      painter_load (d);
+      skc_map_painter_band (d->painter, b[0], b[1], b[2], b[3]);
+    }
+  if (drawn && drawn[0])
+    {
+      designer_load (d);
+      skc_designer_load_file (d->designer, drawn, NULL);
+    }
+  if (shown && shown[0])
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
+}
+
+/* SKC_TEST_SAVE_PRESET=NAME: OK also saves the settings as a preset of the
+ * user's, as the presets page's Save would. */
+static void
+test_hooks_ok (GtkWidget *presets)
+{
+  const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
+  skc_error    err;
+  gchar       *path;
+  if (!save || !save[0])
+    return;
+  path = skc_ui_presets_save_now (presets, save, &err);
+  if (path)
+    g_printerr ("skc: saved preset %s\n", path);
+  else
+    g_printerr ("skc: preset not saved: %s\n", err.message);
+  g_free (path);
+}
+#endif
+
 gboolean
-skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
-                   gfloat **painted)
+skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
+                     gfloat **painted)
 {
   Dialog          d = { 0 };
   SkcGimpSettings edited = *settings;
@@ -663,7 +715,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
 
   /* Left: the live preview and what it shows. */
   GtkWidget *left = skc_ui_box_new (TRUE, 6);
-  GtkWidget *preview = skc_ui_glue_preview_new (drawable);
+  GtkWidget *preview = skc_gimp_glue_preview_new (drawable);
   GtkWidget *status = gtk_label_new ("");
   gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
   gtk_widget_set_size_request (status, 320, -1);
@@ -675,7 +727,7 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   /* Right: pages of settings; the kernel designer, the map painter and
      presets come as further pages. */
   GtkWidget *notebook = gtk_notebook_new ();
-  d.preview = skc_ui_preview_new (preview, status, drawable);
+  d.preview = skc_gimp_preview_new (preview, status, drawable);
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),
@@ -692,30 +744,9 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   settings_changed (&d);
   gtk_widget_show_all (dialog);
 
-  /* Test hooks (a batch run cannot click): use a preset as its row in the
-     presets page would, show a page for the screenshot, and save the
-     settings as a preset when OK is pressed. */
-  const gchar *use = g_getenv ("SKC_TEST_USE_PRESET");
-  const gchar *shown = g_getenv ("SKC_TEST_PAGE");
-  const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
-  const gchar *band = g_getenv ("SKC_TEST_MAP_BAND"); /* x0,y0,x1,y1 */
-  const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
-  double       b[4];
-  if (use && use[0])
-    use_preset (&d, use);
-  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
-                == 4)
-    {
-      painter_load (&d);
-      skc_map_painter_band (d.painter, b[0], b[1], b[2], b[3]);
-    }
-  if (drawn && drawn[0])
-    {
-      designer_load (&d);
-      skc_designer_load_file (d.designer, drawn, NULL);
-    }
-  if (shown && shown[0])
-    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
+#ifdef SKC_TEST_HOOKS
+  test_hooks_opened (&d, notebook);
+#endif
 
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
   if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
@@ -729,17 +760,11 @@ skc_ui_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
       else
         edited.map = -1; /* chosen but never painted: no map */
     }
-  if (ok && save && save[0])
-    {
-      skc_error save_err;
-      gchar    *path = skc_ui_presets_save_now (presets, save, &save_err);
-      if (path)
-        g_printerr ("skc: saved preset %s\n", path);
-      else
-        g_printerr ("skc: preset not saved: %s\n", save_err.message);
-      g_free (path);
-    }
-  skc_ui_preview_free (d.preview);
+#ifdef SKC_TEST_HOOKS
+  if (ok)
+    test_hooks_ok (presets);
+#endif
+  skc_gimp_preview_free (d.preview);
   g_signal_handlers_disconnect_by_data (notebook, &d);
   g_signal_handlers_disconnect_by_data (d.painter, &d);
   g_signal_handlers_disconnect_by_data (d.designer, &d);

@@ -5,61 +5,41 @@
 
 #include <string.h>
 
-#include "gegl-image.h"
-
-skc_result
-skc_gegl_load_weights (const gchar *path, skc_image *weights, skc_error *err)
-{
-  skc_result r = skc_gegl_image_check (path, SKC_GEGL_WANT_IMAGE_OR_FILTER,
-                                       err);
-  if (r != SKC_OK)
-    return r;
-  GeglBuffer *buffer = skc_gegl_image_load (path,
-                                            SKC_GEGL_WANT_IMAGE_OR_FILTER,
-                                            err);
-  if (!buffer)
-    return SKC_ERR_IO;
-  r = skc_gegl_image_weights (buffer, path, weights, err);
-  g_object_unref (buffer);
-  return r;
-}
-
-static gboolean
-has_suffix (const gchar *path, const gchar *suffix)
-{
-  size_t n = strlen (path), m = strlen (suffix);
-  return n >= m && g_ascii_strcasecmp (path + n - m, suffix) == 0;
-}
-
 skc_result
 skc_gegl_engine_new (const skc_params *params, gboolean with_map,
                      skc_engine **out, skc_error *err)
 {
-  skc_params  p = *params;
-  skc_filter *filter = NULL;
-  skc_image   weights = { 0 };
-  skc_result  r = SKC_OK;
+  skc_params       p = *params;
+  SkcGeglShapeFile file = { 0 };
+  skc_result       r = SKC_OK;
   if (p.shape.kind == SKC_SHAPE_FILE)
     {
-      const gchar *path = params->shape.path;
-      if (has_suffix (path, ".skc"))
-        r = skc_filter_load (path, &filter, err);
-      else if (skc_image_file_is_core (path))
-        r = skc_values_read (path, &weights, err);
-      else
-        r = skc_gegl_load_weights (path, &weights, err);
+      r = skc_gegl_shape_file_load (params->shape.path,
+                                    SKC_GEGL_WANT_IMAGE_OR_FILTER, &file, err);
       /* The file replaces the shape. */
       skc_shape_init (&p.shape);
-      if (filter)
-        p.filter = filter;
-      else if (weights.data)
-        p.shape_image = &weights;
+      skc_gegl_shape_file_use (&file, &p);
     }
   if (r == SKC_OK)
     r = skc_engine_new (&p, with_map ? 1 : 0, out, err);
-  skc_filter_free (filter);
-  skc_image_free (&weights);
+  skc_gegl_shape_file_clear (&file);
   return r;
+}
+
+const Babl *
+skc_gegl_map_format (const Babl *space, gboolean linear)
+{
+  return babl_format_with_space (linear ? "Y float" : "Y' float", space);
+}
+
+void
+skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
+                   gboolean linear, gfloat *out)
+{
+  const Babl *space = babl_format_get_space (gegl_buffer_get_format (map));
+  /* Outside the map reads as 0, the map's convention. */
+  gegl_buffer_get (map, rect, 1.0, skc_gegl_map_format (space, linear), out,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
 }
 
 /* One copy between a GEGL buffer and a float array covering `rect`: rows

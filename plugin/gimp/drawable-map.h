@@ -2,8 +2,8 @@
  * coordinates: layer offsets honoured, 0 outside the map), as the blur
  * itself reads it (plugin/gimp/blur.c).  Main thread only (libgimp).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef SKC_UI_DRAWABLE_MAP_H
-#define SKC_UI_DRAWABLE_MAP_H
+#ifndef SKC_GIMP_DRAWABLE_MAP_H
+#define SKC_GIMP_DRAWABLE_MAP_H
 
 #include <gegl.h>
 
@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 
 /* Fills out (rect->width x rect->height values, row by row) with the map
  * under `rect` of drawable's grid: Y', or Y when linear. */
-void skc_ui_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
-                      gboolean linear, gfloat *out);
+void skc_gimp_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
+                        gboolean linear, gfloat *out);
 
 G_END_DECLS
 

@@ -4,8 +4,8 @@
  * the main thread only (reading pixels, drawing); the threads fit and
  * blur.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef SKC_UI_PREVIEW_H
-#define SKC_UI_PREVIEW_H
+#ifndef SKC_GIMP_PREVIEW_H
+#define SKC_GIMP_PREVIEW_H
 
 #include <gtk/gtk.h>
 
@@ -13,21 +13,24 @@
 
 G_BEGIN_DECLS
 
-typedef struct SkcUiPreview SkcUiPreview;
+typedef struct SkcGimpPreview SkcGimpPreview;
 
 /* Drives `preview` (a GimpDrawablePreview of `drawable`); `status` is a
  * label that tells what the preview shows or why it cannot. */
-SkcUiPreview *skc_ui_preview_new (GtkWidget *preview, GtkWidget *status,
-                                  gint32 drawable);
+SkcGimpPreview *skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status,
+                                      gint32 drawable);
 /* Settings changed: a new preview follows shortly. */
-void          skc_ui_preview_update (SkcUiPreview *pv,
-                                     const SkcGimpSettings *settings);
+void            skc_gimp_preview_update (SkcGimpPreview *pv,
+                                         const SkcGimpSettings *settings);
 /* Where a map painted in the dialog comes from (settings.map ==
  * SKC_GIMP_MAP_PAINTED): `painter`'s map, on the drawable's grid. */
-void          skc_ui_preview_set_painter (SkcUiPreview *pv,
-                                          GtkWidget *painter);
+void            skc_gimp_preview_set_painter (SkcGimpPreview *pv,
+                                              GtkWidget *painter);
+/* With `log`, a line on stderr ("skc preview drawn: ...") tells whenever a
+ * blurred preview reaches the screen (the dialog tests wait for it). */
+void            skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);
 /* Stops the work in flight; results still arriving are dropped. */
-void          skc_ui_preview_free (SkcUiPreview *pv);
+void            skc_gimp_preview_free (SkcGimpPreview *pv);
 
 G_END_DECLS
 

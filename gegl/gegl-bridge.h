@@ -8,21 +8,27 @@
 #include <gegl.h>
 
 #include "skc/skc.h"
+#include "files.h"
 
 G_BEGIN_DECLS
 
-/* Kernel weights from any image GEGL reads: its alpha if it has one, else
- * its perceptual luminance Y'.  Refuses files that are no image at all
- * before GEGL sees them.  Call with GEGL initialised. */
-skc_result skc_gegl_load_weights (const gchar *path, skc_image *weights,
-                                  skc_error *err);
-
 /* The engine for `params`, where a shape of kind SKC_SHAPE_FILE names a
- * fitted `.skc` filter or a weight image (any format GEGL or the core
- * reads).  Fits what the fit cache lacks; may take seconds on a cold
- * cache.  The engine keeps none of the caller's pointers. */
+ * fitted `.skc` filter or a weight image (skc_gegl_shape_file_load, in
+ * the plug-ins' words).  Fits what the fit cache lacks; may take seconds
+ * on a cold cache.  The engine keeps none of the caller's pointers. */
 skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
                                 skc_engine **out, skc_error *err);
+
+/* How a blur map is read: perceptual luminance Y' (linear Y when
+ * `linear`, the map-linear parameter) in `space`, the map's own colour
+ * space. */
+const Babl *skc_gegl_map_format (const Babl *space, gboolean linear);
+
+/* Reads `rect` of a blur map buffer (in the map's coordinates) as
+ * skc_gegl_map_format says, into out (rect->width values a row); pixels
+ * outside the map read as 0. */
+void        skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
+                               gboolean linear, gfloat *out);
 
 /* Called between bands with the fraction done; returning FALSE cancels. */
 typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);

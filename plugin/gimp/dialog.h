@@ -1,10 +1,11 @@
-/* skc — the plug-in's dialog: settings beside a live preview.  Built from
- * the same code for GTK 2 (GIMP 2.10) and GTK 3 (GIMP 3).  Later pages
- * (kernel designer, map painter, presets) are notebook pages beside the
- * settings page.
+/* skc — the plug-in's dialog: settings beside a live preview, and the
+ * widgets of ui/ (kernel designer, map painter, presets) as notebook pages
+ * beside the settings page.  Built from the same code for GTK 2 (GIMP
+ * 2.10) and GTK 3 (GIMP 3); what libgimp 2 and 3 spell differently goes
+ * through glue.h.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef SKC_UI_DIALOG_H
-#define SKC_UI_DIALOG_H
+#ifndef SKC_GIMP_DIALOG_H
+#define SKC_GIMP_DIALOG_H
 
 #include "settings.h"
 
@@ -16,8 +17,8 @@ G_BEGIN_DECLS
  * *painted holds it (the drawable's width x height, row by row; g_free
  * it), which the caller stores as a channel before blurring; otherwise
  * *painted is NULL.  Call after gimp_ui_init, from the main thread. */
-gboolean skc_ui_dialog_run (gint32 image, gint32 drawable,
-                            SkcGimpSettings *settings, gfloat **painted);
+gboolean skc_gimp_dialog_run (gint32 image, gint32 drawable,
+                              SkcGimpSettings *settings, gfloat **painted);
 
 G_END_DECLS
 

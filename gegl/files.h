@@ -1,0 +1,77 @@
+/* skc — image files in and out of the core: PFM and PGM/PPM through the
+ * core, everything else (PNG, JPEG, TIFF, WebP, OpenEXR ...) through GEGL
+ * when skc is built with it.  The skc tool reads its photos, maps and
+ * kernels here, and every front end resolves a shape that names a file
+ * here, so that all of them accept and refuse the same files.  No GEGL
+ * types: this half of the adapter builds without GEGL too (the tool then
+ * reads PFM and PNM only).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_GEGL_FILES_H
+#define SKC_GEGL_FILES_H
+
+#include "skc/skc.h"
+
+/* What the caller would have taken instead of a file it is refused: the
+ * messages say so in the words each front end has always used. */
+typedef enum
+{
+  SKC_GEGL_WANT_IMAGE,           /* the skc tool */
+  SKC_GEGL_WANT_IMAGE_OR_FILTER  /* the plug-ins: a .skc filter or an image */
+} SkcGeglWant;
+
+typedef enum
+{
+  SKC_GEGL_PIXELS_AS_IS,        /* PFM values, untouched: 1 or 3 channels */
+  SKC_GEGL_PIXELS_LINEAR_PREMUL /* linear-light RGBA, alpha premultiplied */
+} SkcGeglPixels;
+
+/* Loads a photo to filter: PFM as-is, anything else as linear premultiplied
+ * RGBA.  Returns SKC_OK or an error with a message naming the file. */
+skc_result skc_gegl_load_photo (const char *path, skc_image *img,
+                                SkcGeglPixels *kind, skc_error *err);
+
+/* Saves pixels loaded by skc_gegl_load_photo (after filtering) to path;
+ * the extension chooses the format (.pfm written by the core, others by
+ * GEGL). */
+skc_result skc_gegl_save_photo (const char *path, const skc_image *img,
+                                SkcGeglPixels kind, skc_error *err);
+
+/* Loads kernel weights as one value per pixel: PFM/PGM values as-is (RGB
+ * PFM: luminance); other images: alpha if they have one, else perceptual
+ * luminance Y'. */
+skc_result skc_gegl_load_weights (const char *path, SkcGeglWant want,
+                                  skc_image *img, skc_error *err);
+
+/* Loads a blur map as one value per pixel: PFM values as they are (RGB:
+ * their luminance); other files as perceptual luminance Y', or linear Y
+ * when `linear` (the map-linear parameter). */
+skc_result skc_gegl_load_map (const char *path, int linear, skc_image *map,
+                              skc_error *err);
+
+/* A shape that names a file, loaded: a `.skc` file is a fitted filter,
+ * any other file kernel weights (skc_gegl_load_weights). */
+typedef struct
+{
+  skc_filter *filter;  /* the .skc file's filter, or NULL */
+  skc_image   weights; /* the image's weights, or empty */
+} SkcGeglShapeFile;
+
+skc_result skc_gegl_shape_file_load (const char *path, SkcGeglWant want,
+                                     SkcGeglShapeFile *file,
+                                     skc_error *err);
+/* The file takes the place of p's shape: p->filter and p->shape_image
+ * point into `file`, which must outlive every use of p. */
+void       skc_gegl_shape_file_use (const SkcGeglShapeFile *file,
+                                    skc_params *p);
+void       skc_gegl_shape_file_clear (SkcGeglShapeFile *file);
+
+/* For a program that does not run GEGL itself (the skc tool): from now on
+ * the functions above start GEGL when a file first needs it, after the
+ * file passed its signature check (refusing a file stays quick and
+ * quiet).  Programs that run GEGL (the plug-ins, whatever loads the GEGL
+ * operation) start it before calling here and never call this. */
+void skc_gegl_start_on_demand (void);
+/* Stops GEGL if this adapter started it. */
+void skc_gegl_stop (void);
+
+#endif

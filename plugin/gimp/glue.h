@@ -1,0 +1,47 @@
+/* skc — what the shared code (the blur of procedure.c, the dialog) needs
+ * from libgimp that GIMP 2.10 and GIMP 3 spell differently (ids in 2.10,
+ * objects in 3).  Implemented once per GIMP version
+ * (plugin/gimp/gimp2/glue2.c, plugin/gimp/gimp3/glue3.c); images and
+ * drawables travel as ids.  Main thread only, like all of libgimp.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_GIMP_GLUE_H
+#define SKC_GIMP_GLUE_H
+
+#include <gegl.h>
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* The blur (skc_gimp_blur_drawable). */
+gboolean    skc_gimp_glue_is_indexed (gint32 drawable);
+/* Whether `item` is a layer, channel or mask of `image`. */
+gboolean    skc_gimp_glue_is_drawable_of (gint32 item, gint32 image);
+/* The part of the drawable the selection covers, in the drawable's
+ * coordinates; FALSE when the selection misses it. */
+gboolean    skc_gimp_glue_mask_intersect (gint32 drawable,
+                                          GeglRectangle *area);
+GeglBuffer *skc_gimp_glue_shadow_buffer (gint32 drawable);
+/* Merges the shadow buffer into the drawable (one undo step) and redraws
+ * `area`. */
+void        skc_gimp_glue_merge_shadow (gint32 drawable,
+                                        const GeglRectangle *area);
+
+/* A GimpIntComboBox of the image's drawables (layers, channels, masks),
+ * values being drawable ids. */
+GtkWidget  *skc_gimp_glue_drawable_combo_new (gint32 image);
+/* A GimpDrawablePreview of the drawable. */
+GtkWidget  *skc_gimp_glue_preview_new (gint32 drawable);
+/* The drawable's pixels (a new reference) and its offsets in the image. */
+GeglBuffer *skc_gimp_glue_buffer (gint32 drawable);
+void        skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y);
+
+/* A button that opens GIMP's own brush chooser; each brush picked is
+ * handed over as its mask (0..1, width x height, row by row). */
+typedef void (*SkcGimpBrushPicked) (const float *mask, gint width, gint height,
+                                    gpointer data);
+GtkWidget *skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked,
+                                           gpointer data);
+
+G_END_DECLS
+
+#endif
