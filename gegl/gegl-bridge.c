@@ -190,3 +190,14 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
   g_free (map_pixels);
   return r;
 }
+
+gchar *
+skc_gegl_params_key (const skc_params *params)
+{
+  const skc_param_info *table = skc_param_table ();
+  GString              *key = g_string_new (NULL);
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    g_string_append_printf (key, "%s%s=%.17g", i ? "|" : "", table[i].name,
+                            skc_param_get (params, &table[i]));
+  return g_string_free (key, FALSE);
+}

@@ -22,6 +22,10 @@ skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
 /* How a blur map is read: perceptual luminance Y' (linear Y when
  * `linear`, the map-linear parameter) in `space`, the map's own colour
  * space. */
+/* Every row of the parameter table in p, exactly, as one string: a part
+ * of the keys under which the op and the preview keep a built engine. */
+gchar *skc_gegl_params_key (const skc_params *params);
+
 const Babl *skc_gegl_map_format (const Babl *space, gboolean linear);
 
 /* Reads `rect` of a blur map buffer (in the map's coordinates) as

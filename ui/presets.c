@@ -198,9 +198,8 @@ static SaveJob *
 save_start (Page *page, const gchar *name, skc_error *err)
 {
   SaveJob *job = g_new0 (SaveJob, 1);
-  int      map_linear = 0;
   job->page = page;
-  if (!page->hooks.current (page->hooks.data, &job->params, &map_linear,
+  if (!page->hooks.current (page->hooks.data, &job->params,
                             &job->with_map, &job->keep, err))
     {
       save_job_free (job);
@@ -208,8 +207,7 @@ save_start (Page *page, const gchar *name, skc_error *err)
     }
   job->preset = skc_preset_new ();
   if (!job->preset
-      || (job->params.map_linear = map_linear,
-          skc_preset_set_params (job->preset, &job->params, err) != SKC_OK)
+      || skc_preset_set_params (job->preset, &job->params, err) != SKC_OK
       || skc_preset_set_name (job->preset, name, err) != SKC_OK)
     {
       save_job_free (job);

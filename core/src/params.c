@@ -164,15 +164,11 @@ check_value (const skc_param_info *row, double value, skc_error *err)
   return SKC_OK;
 }
 
-skc_result
-skc_param_set (skc_params *p, const skc_param_info *row, double value,
-               skc_error *err)
+void
+skc_param_store (skc_params *p, const skc_param_info *row, double value)
 {
-  skc_result r = check_value (row, value, err);
-  void      *field = field_of (p, row);
+  void *field = field_of (p, row);
 
-  if (r != SKC_OK)
-    return r;
   switch (row->type)
     {
     case SKC_PARAM_TYPE_NUMBER: *(double *) field = value; break;
@@ -185,7 +181,17 @@ skc_param_set (skc_params *p, const skc_param_info *row, double value,
       break;
     case SKC_PARAM_TYPE_SEED: *(uint64_t *) field = (uint64_t) value; break;
     }
-  return SKC_OK;
+}
+
+skc_result
+skc_param_set (skc_params *p, const skc_param_info *row, double value,
+               skc_error *err)
+{
+  skc_result r = check_value (row, value, err);
+
+  if (r == SKC_OK)
+    skc_param_store (p, row, value);
+  return r;
 }
 
 void

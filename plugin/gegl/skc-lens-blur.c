@@ -289,22 +289,18 @@ file_key (const gchar *path)
 static gchar *
 engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
 {
-  const skc_param_info *table = skc_param_table ();
-  char     shape[512];
-  gchar   *kernel_file = file_key (o->kernel_file);
-  gchar   *preset = file_key (o->preset);
-  GString *key = g_string_new (NULL);
+  char   shape[512];
+  gchar *kernel_file = file_key (o->kernel_file);
+  gchar *preset = file_key (o->preset);
+  gchar *rows = skc_gegl_params_key (p);
   skc_shape_format (&p->shape, shape, sizeof shape);
-  g_string_append_printf (key, "%s|file=%s|preset=%s|map=%d|threads=%d",
-                          shape, kernel_file, preset, with_map ? 1 : 0,
-                          p->threads);
-  /* Every row of the table, exactly. */
-  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
-    g_string_append_printf (key, "|%s=%.17g", table[i].name,
-                            skc_param_get (p, &table[i]));
+  gchar *key = g_strdup_printf ("%s|file=%s|preset=%s|map=%d|threads=%d|%s",
+                                shape, kernel_file, preset, with_map ? 1 : 0,
+                                p->threads, rows);
+  g_free (rows);
   g_free (kernel_file);
   g_free (preset);
-  return g_string_free (key, FALSE);
+  return key;
 }
 
 /* The engine for the current properties, shared (release it with

@@ -29,9 +29,8 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
 {
   skc_params  params;
   skc_preset *preset = NULL;
-  int         map_linear = 0;
-  skc_result  r = skc_gimp_settings_to_params (settings, &params, &map_linear,
-                                               &preset, err);
+  skc_result  r = skc_gimp_settings_to_params (settings, &params, &preset,
+                                               err);
   if (r != SKC_OK)
     return r;
   params.threads = (int) g_get_num_processors ();
@@ -49,7 +48,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *map_format = skc_gegl_map_format (
     job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
              : space,
-    map_linear);
+    params.map_linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format,

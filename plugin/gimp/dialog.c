@@ -18,37 +18,30 @@
 #include "presets.h"
 #include "preview.h"
 
-/* The shape menu: the built-in shapes, then "from a file". */
-static const struct
-{
-  skc_shape_kind kind;
-  const gchar   *label;
-} shape_menu[] = {
-  { SKC_SHAPE_DISC, "Disc" },       { SKC_SHAPE_POLYGON, "Polygon iris" },
-  { SKC_SHAPE_STAR, "Star" },       { SKC_SHAPE_HEART, "Heart" },
-  { SKC_SHAPE_RING, "Ring" },       { SKC_SHAPE_GAUSSIAN, "Gaussian" },
-  { SKC_SHAPE_COMA, "Coma" },       { SKC_SHAPE_FILE, "From a file" },
-};
+/* The shape menu: the built-in shapes in the table's order (an entry's
+ * index is its kind), then "from a file". */
+#define FILE_ENTRY_LABEL "From a file"
 
-/* One slider: a scale over the usual range and a spin button over the
- * whole range, kept in step. */
+/* One slider for a number row of the parameter table: a scale over the
+ * row's slider range and a spin button over its whole range, in step. */
 typedef struct
 {
-  GtkAdjustment *scale, *spin;
-  gdouble       *value;
-  GtkWidget     *widgets[3]; /* label, scale, spin: shown or greyed out */
+  const skc_param_info *row; /* NULL: the row is not a slider */
+  GtkAdjustment        *scale, *spin;
+  GtkWidget            *widgets[3]; /* label, scale, spin */
 } Slider;
 
 typedef struct
 {
   SkcGimpSettings *settings;
-  skc_shape        shape;      /* the parsed shape spec being edited */
+  /* The shape being edited, parsed from the settings' spec: the table's
+     shape keys are skc_params offsets, so it lives in a skc_params. */
+  skc_params       edited;
   GtkWidget       *shape_combo, *file_button, *map_combo;
-  Slider           blades, rotation, curvature, points, inner, sigma;
-  gdouble          blades_value, points_value; /* integer keys as sliders */
-  Slider           radius, focus, map_gamma, swirl, cat_eye;
-  Slider           highlight_threshold, highlight_gain;
-  GtkWidget       *quality, *invert_map, *map_linear, *clip;
+  Slider           sliders[SKC_PARAM_COUNT]; /* number rows */
+  GtkWidget       *checks[SKC_PARAM_COUNT];  /* boolean rows */
+  GtkWidget       *quality;
+  GString         *mnemonics; /* letters used on the settings page */
   GtkWidget       *preset_label, *preset_clear;
   GtkWidget       *designer;       /* the shape designer page's designer */
   gboolean         designer_ready; /* it shows the current shape */
@@ -62,6 +55,15 @@ typedef struct
 
 static void designer_load (Dialog *d);
 
+/* Where a row's value lives: shape keys in the shape being edited, the
+ * rest in the settings. */
+static skc_params *
+row_values (Dialog *d, const skc_param_info *row)
+{
+  return row->group == SKC_PARAM_GROUP_SHAPE ? &d->edited
+                                             : &d->settings->values;
+}
+
 static void
 slider_show (Slider *s, gboolean sensitive)
 {
@@ -69,56 +71,54 @@ slider_show (Slider *s, gboolean sensitive)
     gtk_widget_set_sensitive (s->widgets[i], sensitive);
 }
 
-/* Which keys the current shape has, and the map controls only with a
- * map. */
+/* Which keys the current shape has (as the table says), and the map
+ * controls only with a map. */
 static void
 update_sensitivity (Dialog *d)
 {
-  skc_shape_kind k = d->shape.kind;
-  slider_show (&d->blades, k == SKC_SHAPE_POLYGON);
-  slider_show (&d->rotation, k != SKC_SHAPE_FILE && k != SKC_SHAPE_DISC
-                               && k != SKC_SHAPE_RING
-                               && k != SKC_SHAPE_GAUSSIAN);
-  slider_show (&d->curvature, k == SKC_SHAPE_POLYGON);
-  slider_show (&d->points, k == SKC_SHAPE_STAR);
-  slider_show (&d->inner, k == SKC_SHAPE_STAR || k == SKC_SHAPE_RING);
-  slider_show (&d->sigma, k == SKC_SHAPE_GAUSSIAN);
+  const skc_param_info *table = skc_param_table ();
+  skc_shape_kind        k = d->edited.shape.kind;
+  gboolean              map = d->settings->map != -1;
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      gboolean on = table[i].group == SKC_PARAM_GROUP_SHAPE
+                      ? k != SKC_SHAPE_FILE && skc_param_applies (&table[i], k)
+                    : table[i].group == SKC_PARAM_GROUP_MAP ? map
+                                                            : TRUE;
+      if (d->sliders[i].row)
+        slider_show (&d->sliders[i], on);
+      if (d->checks[i])
+        gtk_widget_set_sensitive (d->checks[i], on);
+    }
   gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
-  gboolean map = d->settings->map != -1;
-  slider_show (&d->focus, map);
-  slider_show (&d->map_gamma, map);
-  gtk_widget_set_sensitive (d->invert_map, map);
-  gtk_widget_set_sensitive (d->map_linear, map);
 }
 
 /* The widgets changed: settings follow, the preview restarts. */
 static void
 settings_changed (Dialog *d)
 {
+  const skc_param_info *table = skc_param_table ();
   if (d->syncing)
     return;
-  skc_shape_kind kind = shape_menu[MAX (0, gtk_combo_box_get_active (
-                                             GTK_COMBO_BOX (d->shape_combo)))]
-                          .kind;
-  d->shape.kind = kind;
-  d->shape.blades = (int) d->blades_value;
-  d->shape.points = (int) d->points_value;
-  if (kind == SKC_SHAPE_FILE)
+  d->edited.shape.kind = (skc_shape_kind) MAX (
+    0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->shape_combo)));
+  if (d->edited.shape.kind == SKC_SHAPE_FILE)
     {
       gchar *path = gtk_file_chooser_get_filename (
         GTK_FILE_CHOOSER (d->file_button));
-      g_strlcpy (d->shape.path, path ? path : "", sizeof d->shape.path);
+      g_strlcpy (d->edited.shape.path, path ? path : "",
+                 sizeof d->edited.shape.path);
       g_free (path);
     }
-  skc_shape_format (&d->shape, d->settings->shape,
+  skc_shape_format (&d->edited.shape, d->settings->shape,
                     sizeof d->settings->shape);
-  d->settings->quality = gtk_combo_box_get_active (GTK_COMBO_BOX (d->quality));
-  d->settings->invert_map = gtk_toggle_button_get_active (
-    GTK_TOGGLE_BUTTON (d->invert_map));
-  d->settings->map_linear = gtk_toggle_button_get_active (
-    GTK_TOGGLE_BUTTON (d->map_linear));
-  d->settings->clip = gtk_toggle_button_get_active (
-    GTK_TOGGLE_BUTTON (d->clip));
+  skc_param_store (&d->settings->values, &table[SKC_PARAM_QUALITY],
+                   gtk_combo_box_get_active (GTK_COMBO_BOX (d->quality)));
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    if (d->checks[i])
+      skc_param_store (row_values (d, &table[i]), &table[i],
+                       gtk_toggle_button_get_active (
+                         GTK_TOGGLE_BUTTON (d->checks[i])));
   gint map = -1;
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   d->settings->map = map;
@@ -140,7 +140,7 @@ slider_moved (GtkAdjustment *adjustment, gpointer data)
   gdouble v = gtk_adjustment_get_value (adjustment);
   if (d->syncing)
     return;
-  *s->value = v;
+  skc_param_store (row_values (d, s->row), s->row, v);
   /* Keep the other half in step without recursing into here. */
   d->syncing = TRUE;
   if (adjustment == s->spin)
@@ -151,22 +151,50 @@ slider_moved (GtkAdjustment *adjustment, gpointer data)
   settings_changed (d);
 }
 
-static void
-add_slider (Dialog *d, GtkWidget *grid, gint row, const gchar *label,
-            gdouble lo, gdouble hi, gdouble ui_hi, gdouble step, gint digits,
-            gdouble *value, Slider *s)
+/* "Map gamma" as "Map _gamma:": a letter not yet taken on the page. */
+static gchar *
+mnemonic_label (Dialog *d, const gchar *label, const gchar *end)
 {
-  s->value = value;
-  s->scale = skc_ui_adjustment_new (MIN (*value, ui_hi), lo, ui_hi, step,
-                                    10 * step);
-  s->spin = skc_ui_adjustment_new (*value, lo, hi, step, 10 * step);
+  GString *text = g_string_new (NULL);
+  gboolean marked = FALSE;
+  for (const gchar *c = label; *c; c++)
+    {
+      gchar lower = g_ascii_tolower (*c);
+      if (!marked && g_ascii_isalpha (*c)
+          && !strchr (d->mnemonics->str, lower))
+        {
+          g_string_append_c (text, '_');
+          g_string_append_c (d->mnemonics, lower);
+          marked = TRUE;
+        }
+      g_string_append_c (text, *c);
+    }
+  g_string_append (text, end);
+  return g_string_free (text, FALSE);
+}
+
+static void
+add_slider (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
+{
+  Slider *s = &d->sliders[info->id];
+  gdouble value = skc_param_get (row_values (d, info), info);
+  gchar  *label = mnemonic_label (d, info->label, ":");
+  s->row = info;
+  s->scale = skc_ui_adjustment_new (CLAMP (value, info->ui_min, info->ui_max),
+                                    info->ui_min, info->ui_max, info->step,
+                                    10 * info->step);
+  s->spin = skc_ui_adjustment_new (value, info->min, info->max, info->step,
+                                   10 * info->step);
   s->widgets[0] = gtk_label_new_with_mnemonic (label);
+  g_free (label);
   gtk_misc_set_alignment (GTK_MISC (s->widgets[0]), 0.0, 0.5);
   s->widgets[1] = skc_ui_hscale_new (s->scale);
   gtk_scale_set_draw_value (GTK_SCALE (s->widgets[1]), FALSE);
   gtk_widget_set_size_request (s->widgets[1], 160, -1);
-  s->widgets[2] = gtk_spin_button_new (s->spin, step, digits);
+  s->widgets[2] = gtk_spin_button_new (s->spin, info->step, info->digits);
   gtk_label_set_mnemonic_widget (GTK_LABEL (s->widgets[0]), s->widgets[2]);
+  for (int i = 0; i < 3; i++)
+    gtk_widget_set_tooltip_text (s->widgets[i], info->help);
   skc_ui_grid_attach (grid, s->widgets[0], 0, row, 1, FALSE);
   skc_ui_grid_attach (grid, s->widgets[1], 1, row, 1, TRUE);
   skc_ui_grid_attach (grid, s->widgets[2], 2, row, 1, FALSE);
@@ -176,15 +204,18 @@ add_slider (Dialog *d, GtkWidget *grid, gint row, const gchar *label,
   g_signal_connect (s->spin, "value-changed", G_CALLBACK (slider_moved), s);
 }
 
-static GtkWidget *
-add_check (Dialog *d, GtkWidget *grid, gint row, const gchar *label,
-           gboolean active)
+static void
+add_check (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 {
+  gchar     *label = mnemonic_label (d, info->label, "");
   GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), active);
+  g_free (label);
+  gtk_toggle_button_set_active (
+    GTK_TOGGLE_BUTTON (check), skc_param_get (row_values (d, info), info) != 0);
+  gtk_widget_set_tooltip_text (check, info->help);
   skc_ui_grid_attach (grid, check, 0, row, 3, TRUE);
   g_signal_connect (check, "toggled", G_CALLBACK (widget_changed), d);
-  return check;
+  d->checks[info->id] = check;
 }
 
 static GtkWidget *
@@ -208,48 +239,34 @@ add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
   skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
 }
 
-static void
-slider_set (Slider *s, gdouble value)
-{
-  *s->value = value;
-  gtk_adjustment_set_value (s->spin, value);
-  gtk_adjustment_set_value (s->scale, value);
-}
-
 /* The widgets show the settings (after a preset was loaded). */
 static void
 sync_widgets (Dialog *d)
 {
-  SkcGimpSettings *s = d->settings;
-  skc_error        err;
-  if (skc_shape_parse (s->shape, &d->shape, &err) != SKC_OK)
-    skc_shape_init (&d->shape);
+  const skc_param_info *table = skc_param_table ();
+  SkcGimpSettings      *s = d->settings;
+  skc_error             err;
+  if (skc_shape_parse (s->shape, &d->edited.shape, &err) != SKC_OK)
+    skc_shape_init (&d->edited.shape);
   d->syncing = TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
-    if (shape_menu[i].kind == d->shape.kind)
-      gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo), (gint) i);
-  if (d->shape.kind == SKC_SHAPE_FILE)
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo),
+                            (gint) d->edited.shape.kind);
+  if (d->edited.shape.kind == SKC_SHAPE_FILE)
     gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
-                                   d->shape.path);
-  slider_set (&d->blades, d->shape.blades);
-  slider_set (&d->rotation, d->shape.rotation);
-  slider_set (&d->curvature, d->shape.curvature);
-  slider_set (&d->points, d->shape.points);
-  slider_set (&d->inner, d->shape.inner);
-  slider_set (&d->sigma, d->shape.sigma);
-  slider_set (&d->radius, s->radius);
-  slider_set (&d->focus, s->focus);
-  slider_set (&d->map_gamma, s->map_gamma);
-  slider_set (&d->swirl, s->swirl);
-  slider_set (&d->cat_eye, s->cat_eye);
-  slider_set (&d->highlight_threshold, s->highlight_threshold);
-  slider_set (&d->highlight_gain, s->highlight_gain);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->quality);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->invert_map),
-                                s->invert_map);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->map_linear),
-                                s->map_linear);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->clip), s->clip);
+                                   d->edited.shape.path);
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      gdouble v = skc_param_get (row_values (d, &table[i]), &table[i]);
+      if (d->sliders[i].row)
+        {
+          gtk_adjustment_set_value (d->sliders[i].spin, v);
+          gtk_adjustment_set_value (d->sliders[i].scale, v);
+        }
+      if (d->checks[i])
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->checks[i]),
+                                      v != 0);
+    }
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->values.quality);
   d->syncing = FALSE;
 }
 
@@ -270,13 +287,12 @@ show_preset (Dialog *d)
 }
 
 static gboolean
-current_params (gpointer data, skc_params *params, int *map_linear,
-                gboolean *with_map, skc_preset **keep, skc_error *err)
+current_params (gpointer data, skc_params *params, gboolean *with_map,
+                skc_preset **keep, skc_error *err)
 {
   Dialog *d = data;
   *with_map = d->settings->map != -1;
-  return skc_gimp_settings_to_params (d->settings, params, map_linear, keep,
-                                      err)
+  return skc_gimp_settings_to_params (d->settings, params, keep, err)
          == SKC_OK;
 }
 
@@ -290,28 +306,18 @@ use_preset (gpointer data, const gchar *path)
   SkcGimpSettings *s = d->settings;
   skc_preset      *preset = NULL;
   skc_params       p;
-  int              map_linear = 0;
   skc_error        err;
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
     return;
   skc_params_init (&p);
   skc_preset_apply (preset, 0, &p);
-  map_linear = p.map_linear;
   if (skc_preset_bitmap (preset))
     g_strlcpy (s->shape, "shape:disc", sizeof s->shape);
   else
     skc_shape_format (&p.shape, s->shape, sizeof s->shape);
-  s->radius = p.radius;
-  s->quality = p.quality;
-  s->focus = p.focus;
-  s->invert_map = p.invert_map;
-  s->map_gamma = p.map_gamma;
-  s->map_linear = map_linear;
-  s->swirl = p.swirl;
-  s->cat_eye = p.cat_eye;
-  s->highlight_threshold = p.highlight_threshold;
-  s->highlight_gain = p.highlight_gain;
-  s->clip = p.clip;
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    if (skc_param_table ()[i].group != SKC_PARAM_GROUP_SHAPE)
+      skc_param_copy (&s->values, &p, &skc_param_table ()[i]);
   g_strlcpy (s->preset, path, sizeof s->preset);
   skc_preset_free (preset);
   sync_widgets (d);
@@ -356,7 +362,7 @@ painter_load (Dialog *d)
     {
       GeglRectangle all = { 0, 0, w, h };
       skc_gimp_read_map (d->drawable, d->settings->map, &all,
-                         d->settings->map_linear, map);
+                         d->settings->values.map_linear, map);
       skc_map_painter_set_map (d->painter, map, w, h);
       g_free (map);
     }
@@ -487,10 +493,10 @@ designer_load (Dialog *d)
   if (d->designer_ready)
     return;
   d->designer_ready = TRUE;
-  if (d->shape.kind == SKC_SHAPE_FILE)
-    skc_designer_load_file (d->designer, d->shape.path, NULL);
+  if (d->edited.shape.kind == SKC_SHAPE_FILE)
+    skc_designer_load_file (d->designer, d->edited.shape.path, NULL);
   else
-    skc_designer_set_shape (d->designer, &d->shape);
+    skc_designer_set_shape (d->designer, &d->edited.shape);
   /* From here on, edits are the user's. */
   g_signal_connect (d->designer, "changed", G_CALLBACK (designer_changed), d);
 }
@@ -544,92 +550,112 @@ settings_page (Dialog *d, gint32 image)
   gtk_box_pack_start (GTK_BOX (page), preset_row, FALSE, FALSE, 0);
   g_signal_connect (d->preset_clear, "clicked", G_CALLBACK (clear_preset), d);
 
-  /* Shape */
-  add_frame (page, "Shape", &grid);
-  d->shape_combo = gtk_combo_box_text_new ();
-  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
+  /* A frame per group of the table, its rows in the table's order; the
+     shape and the map come first in theirs (spec and drawable, not
+     numbers).  The fit seed is not the user's concern here. */
+  static const struct
+  {
+    skc_param_group group;
+    const gchar    *title;
+  } frames[] = {
+    { SKC_PARAM_GROUP_SHAPE, "Shape" },
+    { SKC_PARAM_GROUP_BLUR, "Blur" },
+    { SKC_PARAM_GROUP_MAP, "Blur map" },
+    { SKC_PARAM_GROUP_LENS, "Lens" },
+    { SKC_PARAM_GROUP_HIGHLIGHTS, "Highlights" },
+  };
+  const skc_param_info *table = skc_param_table ();
+  d->mnemonics = g_string_new ("e"); /* "Forget the pr_eset" */
+  for (gsize f = 0; f < G_N_ELEMENTS (frames); f++)
     {
-      gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->shape_combo),
-                                      shape_menu[i].label);
-      if (shape_menu[i].kind == d->shape.kind)
-        gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo), (gint) i);
+      gint row = 0;
+      add_frame (page, frames[f].title, &grid);
+      if (frames[f].group == SKC_PARAM_GROUP_SHAPE)
+        {
+          d->shape_combo = gtk_combo_box_text_new ();
+          for (gint k = 0; k <= SKC_SHAPE_FILE; k++)
+            gtk_combo_box_text_append_text (
+              GTK_COMBO_BOX_TEXT (d->shape_combo),
+              k < SKC_SHAPE_FILE ? skc_shape_label ((skc_shape_kind) k)
+                                 : FILE_ENTRY_LABEL);
+          gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo),
+                                    (gint) d->edited.shape.kind);
+          gtk_widget_set_tooltip_text (d->shape_combo,
+                                       table[SKC_PARAM_SHAPE].help);
+          add_label (grid, row++, "S_hape:", d->shape_combo);
+          g_string_append (d->mnemonics, "hf");
+          d->file_button = gtk_file_chooser_button_new (
+            "Bokeh shape file", GTK_FILE_CHOOSER_ACTION_OPEN);
+          if (d->edited.shape.kind == SKC_SHAPE_FILE
+              && d->edited.shape.path[0])
+            gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
+                                           d->edited.shape.path);
+          add_label (grid, row++, "_File:", d->file_button);
+          g_signal_connect (d->shape_combo, "changed",
+                            G_CALLBACK (widget_changed), d);
+          g_signal_connect (d->file_button, "file-set",
+                            G_CALLBACK (widget_changed), d);
+        }
+      if (frames[f].group == SKC_PARAM_GROUP_MAP)
+        {
+          d->map_combo = skc_gimp_glue_drawable_combo_new (image);
+          gimp_int_combo_box_prepend (
+            GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE,
+            SKC_GIMP_MAP_PAINTED, GIMP_INT_STORE_LABEL,
+            "Painted on the Blur map page", -1);
+          gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
+                                      GIMP_INT_STORE_VALUE, -1,
+                                      GIMP_INT_STORE_LABEL,
+                                      "None (uniform blur)", -1);
+          if (!gimp_int_combo_box_set_active (
+                GIMP_INT_COMBO_BOX (d->map_combo), s->map))
+            {
+              s->map = -1;
+              gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                             -1);
+            }
+          add_label (grid, row++, "_Map:", d->map_combo);
+          g_string_append_c (d->mnemonics, 'm');
+          g_signal_connect (d->map_combo, "changed",
+                            G_CALLBACK (widget_changed), d);
+        }
+      for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+        {
+          const skc_param_info *info = &table[i];
+          if (info->group != frames[f].group)
+            continue;
+          switch (info->type)
+            {
+            case SKC_PARAM_TYPE_NUMBER:
+            case SKC_PARAM_TYPE_WHOLE:
+              add_slider (d, grid, row++, info);
+              break;
+            case SKC_PARAM_TYPE_BOOL:
+              add_check (d, grid, row++, info);
+              break;
+            case SKC_PARAM_TYPE_QUALITY:
+              {
+                gchar *label = mnemonic_label (d, info->label, ":");
+                d->quality = gtk_combo_box_text_new ();
+                for (gint q = 0; q < SKC_QUALITY_COUNT; q++)
+                  gtk_combo_box_text_append_text (
+                    GTK_COMBO_BOX_TEXT (d->quality),
+                    skc_quality_label ((skc_quality) q));
+                gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality),
+                                          s->values.quality);
+                gtk_widget_set_tooltip_text (d->quality, info->help);
+                add_label (grid, row++, label, d->quality);
+                g_free (label);
+                g_signal_connect (d->quality, "changed",
+                                  G_CALLBACK (widget_changed), d);
+              }
+              break;
+            case SKC_PARAM_TYPE_SHAPE:
+            case SKC_PARAM_TYPE_SEED:
+              break;
+            }
+        }
     }
-  add_label (grid, 0, "S_hape:", d->shape_combo);
-  d->file_button = gtk_file_chooser_button_new ("Bokeh shape file",
-                                                GTK_FILE_CHOOSER_ACTION_OPEN);
-  if (d->shape.kind == SKC_SHAPE_FILE && d->shape.path[0])
-    gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
-                                   d->shape.path);
-  add_label (grid, 1, "_File:", d->file_button);
-  d->blades_value = d->shape.blades;
-  d->points_value = d->shape.points;
-  add_slider (d, grid, 2, "_Blades:", 3, 16, 16, 1, 0, &d->blades_value,
-              &d->blades);
-  add_slider (d, grid, 3, "Ro_tation:", 0, 360, 360, 1, 1,
-              &d->shape.rotation, &d->rotation);
-  add_slider (d, grid, 4, "C_urvature:", 0, 1, 1, 0.01, 2,
-              &d->shape.curvature, &d->curvature);
-  add_slider (d, grid, 5, "_Points:", 3, 16, 16, 1, 0, &d->points_value,
-              &d->points);
-  add_slider (d, grid, 6, "_Inner radius:", 0.05, 0.95, 0.95, 0.01, 2,
-              &d->shape.inner, &d->inner);
-  add_slider (d, grid, 7, "_Sigma:", 0.05, 1, 1, 0.01, 2, &d->shape.sigma,
-              &d->sigma);
-  g_signal_connect (d->shape_combo, "changed", G_CALLBACK (widget_changed), d);
-  g_signal_connect (d->file_button, "file-set", G_CALLBACK (widget_changed),
-                    d);
-
-  /* Blur */
-  add_frame (page, "Blur", &grid);
-  add_slider (d, grid, 0, "_Radius:", 0, 1000, 200, 1, 1, &s->radius,
-              &d->radius);
-  d->quality = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "Draft");
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "Normal");
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->quality), "High");
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->quality);
-  add_label (grid, 1, "_Quality:", d->quality);
-  g_signal_connect (d->quality, "changed", G_CALLBACK (widget_changed), d);
-
-  /* Blur map */
-  add_frame (page, "Blur map", &grid);
-  d->map_combo = skc_gimp_glue_drawable_combo_new (image);
-  gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
-                              GIMP_INT_STORE_VALUE, SKC_GIMP_MAP_PAINTED,
-                              GIMP_INT_STORE_LABEL,
-                              "Painted on the Blur map page", -1);
-  gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
-                              GIMP_INT_STORE_VALUE, -1, GIMP_INT_STORE_LABEL,
-                              "None (uniform blur)", -1);
-  if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
-                                      s->map))
-    {
-      s->map = -1;
-      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo), -1);
-    }
-  add_label (grid, 0, "_Map:", d->map_combo);
-  g_signal_connect (d->map_combo, "changed", G_CALLBACK (widget_changed), d);
-  add_slider (d, grid, 1, "F_ocus:", 0, 1, 1, 0.01, 2, &s->focus, &d->focus);
-  add_slider (d, grid, 2, "_Gamma:", 0.1, 10, 10, 0.05, 2, &s->map_gamma,
-              &d->map_gamma);
-  d->invert_map = add_check (d, grid, 3, "In_vert the map", s->invert_map);
-  d->map_linear = add_check (d, grid, 4, "Read the map as _linear light",
-                             s->map_linear);
-
-  /* Lens character */
-  add_frame (page, "Lens", &grid);
-  add_slider (d, grid, 0, "S_wirl:", 0, 1, 1, 0.01, 2, &s->swirl, &d->swirl);
-  add_slider (d, grid, 1, "_Cat-eye:", 0, 1, 1, 0.01, 2, &s->cat_eye,
-              &d->cat_eye);
-
-  /* Highlights */
-  add_frame (page, "Highlights", &grid);
-  add_slider (d, grid, 0, "_Threshold:", 0, 1, 1, 0.01, 2,
-              &s->highlight_threshold, &d->highlight_threshold);
-  add_slider (d, grid, 1, "G_ain:", 1, 100, 100, 0.5, 1, &s->highlight_gain,
-              &d->highlight_gain);
-  d->clip = add_check (d, grid, 2, "C_lip the result to the displayable "
-                       "range", s->clip);
   return page;
 }
 
@@ -697,8 +723,9 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   d.image = image;
   d.drawable = drawable;
   *painted = NULL;
-  if (skc_shape_parse (edited.shape, &d.shape, &err) != SKC_OK)
-    skc_shape_init (&d.shape);
+  skc_params_init (&d.edited);
+  if (skc_shape_parse (edited.shape, &d.edited.shape, &err) != SKC_OK)
+    skc_shape_init (&d.edited.shape);
 
   GtkWidget *dialog = gimp_dialog_new (
     "Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0, gimp_standard_help_func,
@@ -770,6 +797,7 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   g_signal_handlers_disconnect_by_data (d.designer, &d);
   gtk_widget_destroy (dialog);
   skc_photo_set_free (d.photos);
+  g_string_free (d.mnemonics, TRUE);
   if (ok)
     *settings = edited;
   return ok;

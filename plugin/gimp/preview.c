@@ -52,7 +52,6 @@ typedef struct
   gint           *cancel; /* a reference */
   skc_params      params;
   skc_preset     *preset;     /* what params may point into */
-  int             map_linear;
   gboolean        with_map;
   gchar          *key;
   SharedEngine   *engine; /* a reference once built */
@@ -125,12 +124,11 @@ show_status (SkcGimpPreview *pv, const gchar *text)
 static gchar *
 engine_key (const SkcGimpSettings *s, gboolean with_map)
 {
-  return g_strdup_printf ("%s|%s|%.17g|%d|%d|%.17g|%d|%.17g|%.17g|%.17g|"
-                          "%.17g|%.17g|%d",
-                          s->shape, s->preset, s->radius, s->quality, with_map,
-                          s->focus,
-                          s->invert_map, s->map_gamma, s->swirl, s->cat_eye,
-                          s->highlight_threshold, s->highlight_gain, s->clip);
+  gchar *rows = skc_gegl_params_key (&s->values);
+  gchar *key = g_strdup_printf ("%s|%s|map=%d|%s", s->shape, s->preset,
+                                with_map, rows);
+  g_free (rows);
+  return key;
 }
 
 /* Second half, main thread: the blurred pixels reach the screen. */
@@ -254,7 +252,7 @@ read_and_blur (Job *job)
     copy_painted (pv, job);
   else if (job->with_map)
     skc_gimp_read_map (pv->drawable, pv->settings.map, &job->region,
-                       job->map_linear, job->map);
+                       job->params.map_linear, job->map);
   g_object_unref (source);
   g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
 }
@@ -318,8 +316,8 @@ start_job (SkcGimpPreview *pv)
   if (pv->settings.map == SKC_GIMP_MAP_PAINTED && !pv->painter)
     job->with_map = FALSE;
   job->key = engine_key (&pv->settings, job->with_map);
-  if (skc_gimp_settings_to_params (&pv->settings, &job->params,
-                                   &job->map_linear, &job->preset, &err)
+  if (skc_gimp_settings_to_params (&pv->settings, &job->params, &job->preset,
+                                   &err)
       != SKC_OK)
     {
       show_status (pv, err.message);

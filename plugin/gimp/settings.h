@@ -18,24 +18,16 @@ G_BEGIN_DECLS
 /* The map setting of a map painted in the dialog (not yet a channel). */
 #define SKC_GIMP_MAP_PAINTED (-2)
 
-/* What the user (or a script) chose; the map is a drawable id in GIMP 2.10
- * and kept here as an id in both (-1: none). */
+/* What the user (or a script) chose.  The shape travels as a spec string
+ * (its kind and keys, or a file), the map as a drawable id (-1: none; an
+ * id in GIMP 2.10, kept as one in both), every other row of the parameter
+ * table (skc/params.def) in `values`. */
 typedef struct
 {
-  gchar    shape[SKC_GIMP_SPEC_MAX]; /* `shape:NAME[:k=v,...]` or file:PATH */
-  gdouble  radius;
-  gint32   map;
-  gint     quality;                  /* skc_quality */
-  gdouble  focus;
-  gboolean invert_map;
-  gdouble  map_gamma;
-  gboolean map_linear;
-  gdouble  swirl;
-  gdouble  cat_eye;
-  gdouble  highlight_threshold;
-  gdouble  highlight_gain;
-  gboolean clip;
-  gchar    preset[SKC_GIMP_SPEC_MAX]; /* a .skcpreset file, or "" */
+  gchar      shape[SKC_GIMP_SPEC_MAX]; /* `shape:NAME[:k=v,...]` or file:PATH */
+  gint32     map;
+  gchar      preset[SKC_GIMP_SPEC_MAX]; /* a .skcpreset file, or "" */
+  skc_params values; /* radius, quality, ...; its shape is not used */
 } SkcGimpSettings;
 
 typedef enum
@@ -49,40 +41,42 @@ typedef enum
 } SkcGimpArgKind;
 
 /* One procedure argument after run-mode, image and drawable(s), in the
- * order scripts rely on (shape, radius, map first). */
+ * order scripts rely on: shape, radius, map, the table's other rows in
+ * table order (its fit seed aside), preset.  Names, labels, help, ranges
+ * and defaults of the table's rows are the table's. */
 typedef struct
 {
-  const gchar   *name;   /* the parameter table's name */
-  const gchar   *nick;   /* label in dialogs */
-  const gchar   *blurb;
-  SkcGimpArgKind kind;
-  gdouble        min, max, fallback;
-  gsize          offset; /* of the field in SkcGimpSettings */
-  unsigned       preset_fields; /* what a value other than the default
-                                   overrides in a preset (skc_preset_field) */
+  const gchar          *name;   /* the parameter table's name */
+  const gchar          *nick;   /* label in dialogs */
+  const gchar          *blurb;
+  SkcGimpArgKind        kind;
+  gdouble               min, max, fallback;
+  const skc_param_info *row;    /* the table's row, or NULL for the shape
+                                   spec, the map and the preset */
 } SkcGimpArg;
 
-/* The arguments, `count` of them. */
+/* The arguments, `count` of them.  Thread-safe. */
 const SkcGimpArg *skc_gimp_args (gsize *count);
 
 /* The parameter table's defaults: a disc of radius 20, no map. */
 void skc_gimp_settings_init (SkcGimpSettings *s);
 
-/* Field access by table row, for the version-specific layers. */
+/* Field access by argument, for the version-specific layers: numbers
+ * (and the map id) by value, strings by pointer (NULL for numbers). */
 gdouble skc_gimp_arg_get (const SkcGimpSettings *s, const SkcGimpArg *arg);
 void    skc_gimp_arg_set (SkcGimpSettings *s, const SkcGimpArg *arg,
                           gdouble value);
+gchar  *skc_gimp_arg_text (SkcGimpSettings *s, const SkcGimpArg *arg);
 
 /* Checks every field against the table (a script may pass anything) and
- * fills core parameters and *map_linear; the shape spec is parsed here.
- * With a preset, its values fill what the settings leave at the table's
- * defaults and its fits seed the cache; *preset then holds what
- * p->shape_image may point to (free it once the engine is built; NULL
- * without a preset).  The map id is not looked at.  An error says which
- * argument is wrong and why. */
+ * fills core parameters; the shape spec is parsed here.  With a preset,
+ * its values fill what the settings leave at the table's defaults and its
+ * fits seed the cache; *preset then holds what p->shape_image may point
+ * to (free it once the engine is built; NULL without a preset).  The map
+ * id is not looked at.  An error says which argument is wrong and why. */
 skc_result skc_gimp_settings_to_params (const SkcGimpSettings *s,
-                                        skc_params *p, int *map_linear,
-                                        skc_preset **preset, skc_error *err);
+                                        skc_params *p, skc_preset **preset,
+                                        skc_error *err);
 
 G_END_DECLS
 

@@ -145,6 +145,11 @@ SKC_API double skc_param_get (const skc_params *p, const skc_param_info *row);
  * p alone.  Thread-safe on distinct params. */
 SKC_API skc_result skc_param_set (skc_params *p, const skc_param_info *row,
                           double value, skc_error *err);
+/* Stores a value as skc_param_set does, unchecked (a front end holding
+ * what a script passed until skc_params_validate reports it); a value out
+ * of its C type's range is undefined.  Thread-safe on distinct params. */
+SKC_API void skc_param_store (skc_params *p, const skc_param_info *row,
+                              double value);
 /* Copies one row's value from `from` to `to` exactly (seeds too).
  * Thread-safe on distinct params. */
 SKC_API void skc_param_copy (skc_params *to, const skc_params *from,

@@ -91,7 +91,7 @@ settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
         {
         case SKC_GIMP_ARG_SPEC:
         case SKC_GIMP_ARG_PATH:
-          g_strlcpy ((gchar *) s + args[i].offset,
+          g_strlcpy (skc_gimp_arg_text (s, &args[i]),
                      p->data.d_string ? p->data.d_string : "",
                      SKC_GIMP_SPEC_MAX);
           break;
@@ -189,7 +189,7 @@ run (const gchar *name, gint nparams, const GimpParam *param,
   gimp_image_undo_group_start (image);
   if (status == GIMP_PDB_SUCCESS && painted)
     settings.map = channel = store_painted_map (image, drawable, painted,
-                                                settings.map_linear);
+                                                settings.values.map_linear);
   if (status == GIMP_PDB_SUCCESS)
     status = skc_gimp_blur_drawable (image, drawable, &settings, &error);
   if (status != GIMP_PDB_SUCCESS && channel != -1)

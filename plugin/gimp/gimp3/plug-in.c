@@ -21,7 +21,6 @@ G_DEFINE_TYPE (SkcLensBlur, skc_lens_blur, GIMP_TYPE_PLUG_IN)
 
 GIMP_MAIN (SKC_TYPE_LENS_BLUR)
 
-static const gchar *const quality_nicks[] = { "draft", "normal", "high" };
 
 static GList *
 query_procedures (GimpPlugIn *plug_in)
@@ -46,7 +45,7 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
           {
             gchar *text = NULL;
             g_object_get (config, arg->name, &text, NULL);
-            g_strlcpy ((gchar *) s + arg->offset, text ? text : "",
+            g_strlcpy (skc_gimp_arg_text (s, arg), text ? text : "",
                        SKC_GIMP_SPEC_MAX);
             g_free (text);
           }
@@ -85,7 +84,7 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
 
 /* What the dialog chose goes back into the config (remembered by GIMP). */
 static void
-settings_to_config (const SkcGimpSettings *s, GimpProcedureConfig *config)
+settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
 {
   gsize             count;
   const SkcGimpArg *args = skc_gimp_args (&count);
@@ -97,8 +96,7 @@ settings_to_config (const SkcGimpSettings *s, GimpProcedureConfig *config)
         {
         case SKC_GIMP_ARG_SPEC:
         case SKC_GIMP_ARG_PATH:
-          g_object_set (config, arg->name, (const gchar *) s + arg->offset,
-                        NULL);
+          g_object_set (config, arg->name, skc_gimp_arg_text (s, arg), NULL);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           g_object_set (config, arg->name, v, NULL);
@@ -110,7 +108,10 @@ settings_to_config (const SkcGimpSettings *s, GimpProcedureConfig *config)
           break;
         case SKC_GIMP_ARG_QUALITY:
           g_object_set (config, arg->name,
-                        quality_nicks[CLAMP ((gint) v, 0, 2)], NULL);
+                        skc_quality_name ((skc_quality) CLAMP ((gint) v, 0,
+                                                               SKC_QUALITY_COUNT
+                                                                 - 1)),
+                        NULL);
           break;
         case SKC_GIMP_ARG_BOOLEAN:
           g_object_set (config, arg->name, v != 0, NULL);
@@ -183,7 +184,7 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
   if (status == GIMP_PDB_SUCCESS && painted)
     {
       channel = store_painted_map (image, drawables[0], painted,
-                                   settings.map_linear);
+                                   settings.values.map_linear);
       settings.map = gimp_item_get_id (GIMP_ITEM (channel));
     }
   if (status == GIMP_PDB_SUCCESS)
@@ -236,7 +237,7 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
         case SKC_GIMP_ARG_PATH:
           gimp_procedure_add_string_argument (
             procedure, a->name, a->nick, a->blurb,
-            (const gchar *) &defaults + a->offset, G_PARAM_READWRITE);
+            skc_gimp_arg_text (&defaults, a), G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           gimp_procedure_add_double_argument (procedure, a->name, a->nick,
@@ -249,13 +250,16 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                                 G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_QUALITY:
-          gimp_procedure_add_choice_argument (
-            procedure, a->name, a->nick, a->blurb,
-            gimp_choice_new_with_values (
-              quality_nicks[0], SKC_QUALITY_DRAFT, "Draft", NULL,
-              quality_nicks[1], SKC_QUALITY_NORMAL, "Normal", NULL,
-              quality_nicks[2], SKC_QUALITY_HIGH, "High", NULL, NULL),
-            quality_nicks[(gint) a->fallback], G_PARAM_READWRITE);
+          {
+            GimpChoice *choice = gimp_choice_new ();
+            for (gint q = 0; q < SKC_QUALITY_COUNT; q++)
+              gimp_choice_add (choice, skc_quality_name ((skc_quality) q), q,
+                               skc_quality_label ((skc_quality) q), NULL);
+            gimp_procedure_add_choice_argument (
+              procedure, a->name, a->nick, a->blurb, choice,
+              skc_quality_name ((skc_quality) a->fallback),
+              G_PARAM_READWRITE);
+          }
           break;
         case SKC_GIMP_ARG_BOOLEAN:
           gimp_procedure_add_boolean_argument (procedure, a->name, a->nick,
