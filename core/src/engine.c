@@ -1249,3 +1249,77 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
   skc_image_free (&map);
   return r;
 }
+
+static int
+contains (const skc_view *outer, const skc_view *inner)
+{
+  return inner->x >= outer->x && inner->y >= outer->y
+         && inner->x + inner->width <= outer->x + outer->width
+         && inner->y + inner->height <= outer->y + outer->height;
+}
+
+skc_result
+skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
+                    skc_error *err)
+{
+  if (!e || !rq)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no engine or request");
+  if (rq->channels < 1 || rq->channels > 4 || rq->alpha >= rq->channels
+      || rq->alpha < -1)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "1..4 channels with the alpha index among them");
+  if (rq->output.width < 0 || rq->output.height < 0)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "negative output size");
+  if (rq->output.width == 0 || rq->output.height == 0)
+    return SKC_OK;
+  skc_view image = { NULL, 0, 0, 0, rq->image_width, rq->image_height };
+  if (!rq->input.pixels || !rq->output.pixels || rq->input.width < 1
+      || rq->input.height < 1 || !contains (&image, &rq->input)
+      || !contains (&image, &rq->output) || !contains (&rq->input, &rq->output)
+      || rq->input.stride < (size_t) rq->input.width * rq->channels
+      || rq->output.stride < (size_t) rq->output.width * rq->channels)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the input must lie in the image and cover the output");
+  if (e->with_map
+      && (!rq->map.pixels || rq->map.x != rq->input.x
+          || rq->map.y != rq->input.y || rq->map.width != rq->input.width
+          || rq->map.height != rq->input.height
+          || rq->map.stride < (size_t) rq->map.width))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the blur map must cover the input rectangle");
+  return skc_engine_run (e, rq, err);
+}
+
+skc_result
+skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
+                 const skc_image *map, skc_image *out, skc_error *err)
+{
+  if (!in || !in->data)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no input image");
+  if (e->with_map
+      && (!map || !map->data || map->channels != 1 || map->width != in->width
+          || map->height != in->height))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the blur map must be one channel of the image's size "
+                     "(%dx%d)",
+                     in->width, in->height);
+  skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "out of memory for a %dx%d result", in->width,
+                     in->height);
+  skc_apply_request rq = {
+    .image_width = in->width,
+    .image_height = in->height,
+    .channels = in->channels,
+    .alpha = alpha,
+    .input = { in->data, in->stride, 0, 0, in->width, in->height },
+    .output = { out->data, out->stride, 0, 0, in->width, in->height },
+  };
+  if (map && map->data)
+    rq.map = (skc_view) { map->data, map->stride, 0, 0, map->width,
+                          map->height };
+  r = skc_engine_process (e, &rq, err);
+  if (r != SKC_OK)
+    skc_image_free (out);
+  return r;
+}

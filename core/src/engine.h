@@ -163,10 +163,28 @@ typedef struct
   size_t map_row_capacity, map_blocks_capacity;
 } skc_tile_scratch;
 
-void skc_tile_scratch_free (skc_tile_scratch *s);
+/* What one worker keeps across tiles: per-scale scratch (with the taps it
+ * built) and the tile's accumulation buffers, so tiles allocate nothing. */
+typedef struct
+{
+  skc_tile_scratch scale[SKC_ENGINE_MAX_SCALES];
+  float           *acc, *part, *weight, *radius;
+  size_t           acc_capacity, part_capacity, weight_capacity;
+  size_t           radius_capacity;
+} skc_engine_worker;
 
-/* ---- shared by the tile code (engine_tile.c, engine_knots.c,
- * engine_fft.c) ---- */
+/* A scale's rectangle [x0, x0 + w) x [y0, y0 + h) in its own pixels and
+ * the padded input around it in a scratch's buffers[0]: pw x ph pixels
+ * from (x0 - pad_l, y0 - pad_t), stride pw x channels. */
+typedef struct
+{
+  int   x0, y0, w, h;
+  int   pad_l, pad_r, pad_t, pad_b;
+  int   pw, ph;
+  float block_weight; /* of a block's pixels: 1 / (factor x factor) */
+} skc_scale_area;
+
+/* ---- shared by the tile code ---- */
 
 /* The hot loops are compiled for several instruction sets and picked at
  * run time (GCC function multi-versioning on x86-64): AVX-512 runs the
@@ -184,6 +202,12 @@ skc_floor_div (int a, int b)
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
+static inline int
+skc_clampi (int v, int lo, int hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 /* max (top, |v|) without libm's NaN rules (values here are finite), so
  * that it inlines and vectorises. */
 static inline float
@@ -192,6 +216,66 @@ skc_max_abs (float top, float v)
   float a = v < 0 ? -v : v;
   return a > top ? a : top;
 }
+
+/* The cells of side `size`, on a grid aligned to the origin, that meet
+ * the rectangle [x, x + w) x [y, y + h): across x down of them from cell
+ * (first_x, first_y). */
+typedef struct
+{
+  int size, first_x, first_y, across, down;
+  int x, y, w, h;
+} skc_cell_grid;
+
+static inline skc_cell_grid
+skc_grid_over (int size, int x, int y, int w, int h)
+{
+  skc_cell_grid g = { size, skc_floor_div (x, size), skc_floor_div (y, size),
+                      0, 0, x, y, w, h };
+  g.across = skc_floor_div (x + w - 1, size) - g.first_x + 1;
+  g.down = skc_floor_div (y + h - 1, size) - g.first_y + 1;
+  return g;
+}
+
+/* Cell `index` (row by row) clipped to the rectangle: [*x0, *x1) x
+ * [*y0, *y1). */
+static inline void
+skc_grid_cell (const skc_cell_grid *g, int index, int *x0, int *y0, int *x1,
+               int *y1)
+{
+  int cx = (g->first_x + index % g->across) * g->size;
+  int cy = (g->first_y + index / g->across) * g->size;
+  *x0 = cx > g->x ? cx : g->x;
+  *y0 = cy > g->y ? cy : g->y;
+  *x1 = cx + g->size < g->x + g->w ? cx + g->size : g->x + g->w;
+  *y1 = cy + g->size < g->y + g->h ? cy + g->size : g->y + g->h;
+}
+
+/* How much of scale k a full-resolution radius takes: scale k + 1 takes
+ * over from scale k over the top quarter of scale k's range. */
+static inline float
+skc_scale_weight (const skc_engine *e, int k, double r)
+{
+  double top = SKC_ENGINE_SCALE_RADIUS * (1 << k);
+  double handover = SKC_ENGINE_HANDOVER * top;
+  double below_top = SKC_ENGINE_SCALE_RADIUS * (k > 0 ? 1 << (k - 1) : 0);
+  double below_handover = SKC_ENGINE_HANDOVER * below_top;
+  int    last = k == e->scale_count - 1;
+  if (k > 0 && r <= below_handover)
+    return 0;
+  if (k > 0 && r < below_top)
+    return (float) ((r - below_handover) / (below_top - below_handover));
+  if (last || r <= handover)
+    return 1;
+  if (r < top)
+    return (float) (1 - (r - handover) / (top - handover));
+  return 0;
+}
+
+/* ---- engine_tile.c: a process call (its request checked) over tiles */
+skc_result skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
+                           skc_error *err);
+
+/* ---- engine_taps.c ---- */
 
 /* Taps (a complex layer, or knots on prefix sums) on an image S (row y,
  * column x at S + (y - sy0) * s_stride + (x - sx0) * C) for outputs
@@ -202,22 +286,142 @@ void skc_taps_apply (const skc_layer_taps *taps, const float *S,
                      size_t a_stride, int ax0, int ay0, int x0, int x1, int y0,
                      int y1);
 
-/* Grows *buffer to at least `need` floats; 0 when out of memory. */
-int skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+/* ---- engine_pixels.c ---- */
 
 /* n pixels of input row y from column x0 into dst: clamped to the
  * request's input rectangle, non-finite pixels made transparent black,
  * highlights boosted. */
 void skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
                       int x0, int n, float *dst);
+/* w pixels of a result row into the output: copied, or clipped (to 0..1,
+ * premultiplied colour to 0..alpha) when the engine clips. */
+void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
+                    const float *src, float *dst, int w);
 
-/* engine_knots.c: a knots scale's values on [lx0, lx0 + lw) x [ly0, ly0 +
- * lh) from the padded input in s->buffers[0] (pw wide, origin lx0 - pad_l,
- * ly0 - pad_t), each pixel with its table when `level` is given, into acc
- * (lw x lh x C).  0 when out of memory. */
-int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C,
-                    int lx0, int ly0, int lw, int lh, int pad_l, int pad_t,
-                    const int *level, float *acc);
+/* ---- engine_codes.c ---- */
+
+/* Radius (full-resolution px) of a blur-map value. */
+double skc_engine_map_radius (const skc_engine *engine, float map_value);
+
+/* The blend level of a radius (in the scale's pixels) and the member pair
+ * and fraction a level stands for. */
+int  skc_scale_level (const skc_scale *scale, double radius);
+void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
+                            float *t);
+
+/* The map's means over n blocks of f x f pixels, block i starting at
+ * (x + i f, y), into out; map values outside the map repeat its edge and
+ * non-finite ones count as 0.  `row` holds n f values. */
+void skc_map_block_row (const skc_apply_request *rq, int x, int y, int n,
+                        int f, float block_weight, float *restrict row,
+                        float *restrict out);
+/* Grow the scratch's pixel codes to n, its map rows to n blocks of f
+ * pixels; 0 when out of memory. */
+int skc_reserve_levels (skc_tile_scratch *s, size_t n);
+int skc_reserve_map_rows (skc_tile_scratch *s, int n, int f);
+/* Every padded pixel's code into s->level (pw per row): its blend level,
+ * cat-eye amount and angle step, as
+ * (level * amount_codes + amount) * angles + step.  0 when out of
+ * memory. */
+int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
+                     const skc_apply_request *rq, const skc_scale_area *area,
+                     skc_tile_scratch *s);
+
+/* ---- engine_pool.c ---- */
+
+/* Grows *buffer to at least `need` floats; 0 when out of memory. */
+int  skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+void skc_tile_scratch_free (skc_tile_scratch *s);
+/* A call's workers take the scratch the engine's pool keeps (as many as
+ * it has) and give it back when done; the pool keeps a few sets and frees
+ * the rest. */
+void skc_worker_pool_take (const skc_engine *e, skc_engine_worker *workers,
+                           int n);
+void skc_worker_pool_give (const skc_engine *e, skc_engine_worker *workers,
+                           int n);
+void skc_worker_pool_free (struct skc_worker_pool *pool);
+
+/* ---- engine_pyramid.c ---- */
+
+/* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
+ * (w x h x channels, unclipped). */
+int skc_scale_tile (const skc_engine *e, const skc_scale *sc,
+                    const skc_apply_request *rq, int x0, int y0, int w, int h,
+                    skc_tile_scratch *s, float *dst);
+/* Full-resolution [x0, x0 + w) x [y0, y0 + h) into dst by bilinear
+ * upsampling of a scale's values (blocks of f, origin gx0, gy0 in its
+ * pixels, `stride` floats a row). */
+int skc_upsample_tile (skc_tile_scratch *s, const float *values,
+                       size_t stride, int gx0, int gy0, int f, int x0, int y0,
+                       int w, int h, int C, float *dst);
+
+/* A coarse scale's values over everything a region's upsampling reads. */
+typedef struct
+{
+  float *values; /* width x height x channels, origin x0, y0 (its pixels) */
+  int    x0, y0, width, height;
+} skc_coarse_plane;
+
+/* A multi-scale process call's coarse planes, computed once per call cell
+ * by cell: scale k's cells are numbered from first_cell[k], on the grid
+ * cells[k] over its plane.  Per output row y (from the output's top) and
+ * scale k, the first and one past the last column with weight there are
+ * at row_use[(y * SKC_ENGINE_MAX_SCALES + k) * 2] (empty: first >=
+ * last). */
+typedef struct
+{
+  skc_coarse_plane planes[SKC_ENGINE_MAX_SCALES];
+  int              first_cell[SKC_ENGINE_MAX_SCALES + 1];
+  skc_cell_grid    cells[SKC_ENGINE_MAX_SCALES];
+  int             *row_use;
+} skc_coarse_planes;
+
+/* Plans the planes and finds every row's use; 0 when out of memory. */
+int skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
+                        const skc_apply_request *rq);
+/* Computes coarse cell `index` into its plane (zeros where unused); 0 when
+ * out of memory. */
+int  skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
+                      const skc_apply_request *rq, int index,
+                      skc_engine_worker *worker);
+void skc_coarse_free (skc_coarse_planes *c);
+/* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
+ * scale k within [sx0, sx1) x [sy0, sy1) of the output o, from the rows'
+ * ranges in row_use (a superset: a row's range may have gaps); empty:
+ * *x1 <= *x0. */
+void skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
+                   int sy0, int sx1, int sy1, int *x0, int *y0, int *x1,
+                   int *y1);
+
+/* ---- the representations' values on a scale's area, from the padded
+ * input; those given `into` write their values there (lw x lh), the
+ * others leave them in the scratch.  *values and *values_stride say
+ * where they are; 0 when out of memory. */
+
+/* engine_complex.c: a complex's layers (uniform, turned per pixel, or
+ * blended from the DISK basis per pixel code). */
+int skc_complex_values (const skc_engine *e, const skc_scale *sc,
+                        const skc_apply_request *rq,
+                        const skc_scale_area *area, skc_tile_scratch *s,
+                        const float **values, size_t *values_stride);
+/* Member j at cat-eye amount a of a scale. */
+const skc_filter *skc_scale_member (const skc_scale *scale, int amount,
+                                    int j);
+
+/* engine_separable.c */
+int skc_separable_values (const skc_scale *sc, const skc_apply_request *rq,
+                          const skc_scale_area *area, skc_tile_scratch *s,
+                          float *into, const float **values,
+                          size_t *values_stride);
+
+/* engine_knots.c: knots read less than their reach: the margins their
+ * prefix blocks need; then the values (a blur map's tables per pixel). */
+void skc_knots_margins (const skc_scale *sc, skc_scale_area *area);
+int  skc_knots_values (const skc_engine *e, const skc_scale *sc,
+                       const skc_apply_request *rq,
+                       const skc_scale_area *area, skc_tile_scratch *s,
+                       float *into, const float **values,
+                       size_t *values_stride);
 
 /* engine_fft.c: an FFT scale's blur of the tile [x0, x0 + w) x [y0, y0 +
  * h), which lies in one cell, into dst (w x h x channels).  0 when out of
@@ -232,7 +436,6 @@ int skc_fft_tile (const skc_engine *e, const skc_scale *sc,
  * keep stores a copy of s's.  Thread-safe. */
 int  skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
-void skc_worker_pool_free (struct skc_worker_pool *pool);
 
 /* Blur maps of flat shapes up to this radius (px) run on knots tables,
  * larger ones on the DISK basis (the planner's rule; default in engine.c;
@@ -240,19 +443,5 @@ void skc_worker_pool_free (struct skc_worker_pool *pool);
  * change it before creating engines; not while another thread creates
  * one. */
 extern double skc_engine_knots_map_max_radius;
-
-/* Radius (full-resolution px) of a blur-map value. */
-double skc_engine_map_radius (const skc_engine *engine, float map_value);
-
-/* Member j at cat-eye amount a of a scale. */
-const skc_filter *skc_scale_member (const skc_scale *scale, int amount,
-                                    int j);
-
-/* The blend level of a radius (in the scale's pixels) and the member pair
- * and fraction a level stands for.  A pixel's full code is
- * level * SKC_ENGINE_ANGLES + angle step. */
-int  skc_scale_level (const skc_scale *scale, double radius);
-void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
-                            float *t);
 
 #endif

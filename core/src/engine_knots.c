@@ -100,12 +100,6 @@ clamp_rounding (float *d, size_t n, float limit)
     d[i] = d[i] < 0 && d[i] > -limit ? 0.0f : d[i];
 }
 
-/* Knots filter over the tile: prefix sums of the padded input along the
- * axis, restarted on blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the
- * scale's origin and always computed over the whole block (so every value
- * and every clamp decision is the same whatever the tiling), summed in
- * double and stored as float; then the knots as taps on them, into acc
- * (lw x lh). */
 /* skc_taps_apply with the scale's one filter (level NULL), or, for a blur
  * map, with each run of output pixels sharing a level (level: lw per row,
  * origin ax0, ay0) filtered with that level's table. */
@@ -117,8 +111,8 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
 {
   if (!level)
     {
-      skc_taps_apply (&sc->taps[0], S, s_stride, C, sx0, sy0, acc, a_stride, ax0,
-                   ay0, x0, x1, y0, y1);
+      skc_taps_apply (&sc->taps[0], S, s_stride, C, sx0, sy0, acc, a_stride,
+                      ax0, ay0, x0, x1, y0, y1);
       return;
     }
   for (int y = y0; y < y1; y++)
@@ -130,14 +124,22 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
           while (end < x1 && lv[end] == q)
             end++;
           skc_taps_apply (&sc->knot_table[q], S, s_stride, C, sx0, sy0, acc,
-                       a_stride, ax0, ay0, x, end, y, y + 1);
+                          a_stride, ax0, ay0, x, end, y, y + 1);
           x = end;
         }
     }
 }
 
-int
-skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
+/* A knots scale's values on [lx0, lx0 + lw) x [ly0, ly0 + lh) from the
+ * padded input in s->buffers[0] (pw wide, origin lx0 - pad_l, ly0 -
+ * pad_t), each pixel with its table when `level` is given, into acc (lw x
+ * lh x C): prefix sums of the padded input along the axis, restarted on
+ * blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the scale's origin and always
+ * computed over the whole block (so every value and every clamp decision
+ * is the same whatever the tiling), summed in double and stored as float;
+ * then the knots as taps on them.  0 when out of memory. */
+static int
+knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
             int ly0, int lw, int lh, int pad_l, int pad_t, const int *level,
             float *acc)
 {
@@ -241,3 +243,79 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
   return 1;
 }
 
+
+void
+skc_knots_margins (const skc_scale *sc, skc_scale_area *area)
+{
+  /* Across their axis the kernel's half, along it from the first prefix
+     block's start to the last one's end, each grown by the half. */
+  const int B = SKC_ENGINE_KNOTS_BLOCK, kh = sc->knot_half;
+  const int rows = sc->knot_axis == SKC_KNOTS_ROWS;
+  const int lo = rows ? area->x0 : area->y0;
+  const int hi = lo + (rows ? area->w : area->h);
+  const int before = lo - skc_floor_div (lo, B) * B + kh;
+  const int after = skc_floor_div (hi - 1, B) * B + B + kh - hi;
+  area->pad_l = rows ? before : kh;
+  area->pad_r = rows ? after : kh;
+  area->pad_t = rows ? kh : before;
+  area->pad_b = rows ? kh : after;
+}
+
+/* Each output pixel's table: its radius (block-averaged map on coarse
+ * scales) to the nearest level this scale has, into s->level (lw per
+ * row). */
+static int
+table_levels (const skc_engine *e, const skc_scale *sc,
+              const skc_apply_request *rq, const skc_scale_area *area,
+              skc_tile_scratch *s)
+{
+  const int   f = sc->factor, lx0 = area->x0, ly0 = area->y0;
+  const int   lw = area->w, lh = area->h;
+  const float block_weight = area->block_weight;
+  if (!skc_reserve_levels (s, (size_t) lw * lh)
+      || !skc_reserve_map_rows (s, lw, f))
+    return 0;
+  float last_value = NAN;
+  int   last_level = 0;
+  for (int j = 0; j < lh; j++)
+    {
+      skc_map_block_row (rq, lx0 * f, (ly0 + j) * f, lw, f, block_weight,
+                         s->map_row, s->map_blocks);
+      for (int i = 0; i < lw; i++)
+        {
+          float v = s->map_blocks[i];
+          if (v != last_value)
+            {
+              double r = skc_engine_map_radius (e, v) / f;
+              long   q = lround (r / sc->knot_step);
+              last_level = q < sc->knot_first     ? sc->knot_first
+                           : q >= sc->knot_levels ? sc->knot_levels - 1
+                                                  : (int) q;
+              last_value = v;
+            }
+          s->level[(size_t) j * lw + i] = last_level;
+        }
+    }
+  return 1;
+}
+
+int
+skc_knots_values (const skc_engine *e, const skc_scale *sc,
+                  const skc_apply_request *rq, const skc_scale_area *area,
+                  skc_tile_scratch *s, float *into, const float **values,
+                  size_t *values_stride)
+{
+  const int *level = NULL;
+  if (sc->knot_levels > 0)
+    {
+      if (!table_levels (e, sc, rq, area, s))
+        return 0;
+      level = s->level;
+    }
+  if (!knots_tile (sc, s, area->pw, rq->channels, area->x0, area->y0,
+                   area->w, area->h, area->pad_l, area->pad_t, level, into))
+    return 0;
+  *values = into;
+  *values_stride = (size_t) area->w * rq->channels;
+  return 1;
+}

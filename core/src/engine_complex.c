@@ -1,0 +1,236 @@
+/* skc — complexes in the engine's tiles: the cascade of layers on
+ * shrinking windows of the padded input, one uniform complex (turned per
+ * pixel with swirl) or, for the DISK basis, each run of pixels sharing a
+ * code with its blended, turned taps, built on first use.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "filter_private.h"
+
+const skc_filter *
+skc_scale_member (const skc_scale *sc, int amount, int j)
+{
+  return amount == 0 ? sc->members[j]
+                     : sc->clipped[(size_t) (amount - 1) * sc->member_count + j];
+}
+
+/* The slot of a code in the scratch's table (open addressing, linear
+ * probing; grown at half load).  -1 when out of memory. */
+static int
+code_slot (skc_tile_scratch *s, int code)
+{
+  if (2 * (s->code_used + 1) > s->code_capacity)
+    {
+      int              capacity = s->code_capacity ? 2 * s->code_capacity : 256;
+      int             *keys = malloc ((size_t) capacity * sizeof *keys);
+      skc_layer_taps **taps = calloc ((size_t) capacity, sizeof *taps);
+      if (!keys || !taps)
+        {
+          free (keys);
+          free (taps);
+          return -1;
+        }
+      for (int i = 0; i < capacity; i++)
+        keys[i] = -1;
+      for (int i = 0; i < s->code_capacity; i++)
+        if (s->code_keys[i] >= 0)
+          {
+            unsigned h = (unsigned) s->code_keys[i] * 2654435761u;
+            int      slot = (int) (h & (unsigned) (capacity - 1));
+            while (keys[slot] >= 0)
+              slot = (slot + 1) & (capacity - 1);
+            keys[slot] = s->code_keys[i];
+            taps[slot] = s->code_taps[i];
+          }
+      free (s->code_keys);
+      free (s->code_taps);
+      s->code_keys = keys;
+      s->code_taps = taps;
+      s->code_capacity = capacity;
+    }
+  unsigned h = (unsigned) code * 2654435761u;
+  int      slot = (int) (h & (unsigned) (s->code_capacity - 1));
+  while (s->code_keys[slot] >= 0 && s->code_keys[slot] != code)
+    slot = (slot + 1) & (s->code_capacity - 1);
+  return slot;
+}
+
+/* The whole-pixel taps of every layer for one pixel code: the samples of
+ * its radius level and cat-eye amount (the uniform filter's, or up to four
+ * members blended), turned by its angle. */
+static skc_layer_taps *
+level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
+            int code)
+{
+  int slot = code_slot (s, code);
+  if (slot < 0)
+    return NULL;
+  if (s->code_keys[slot] == code)
+    return s->code_taps[slot];
+  int step = code % e->angles;
+  int amount_code = (code / e->angles) % e->amount_codes;
+  int level = code / e->angles / e->amount_codes;
+  /* Corner members: radius fraction t between j and j + 1, cat-eye
+     fraction u between amounts a and a + 1. */
+  const skc_filter *corner[4];
+  float             t = 0, u = 0;
+  if (sc->filter)
+    corner[0] = corner[1] = corner[2] = corner[3] = sc->filter;
+  else
+    {
+      int j, a = amount_code / SKC_ENGINE_AMOUNT_STEPS;
+      u = (float) (amount_code - a * SKC_ENGINE_AMOUNT_STEPS)
+          / SKC_ENGINE_AMOUNT_STEPS;
+      if (sc->amount_count < 2)
+        a = 0, u = 0;
+      else if (a >= sc->amount_count - 1)
+        a = sc->amount_count - 2, u = 1;
+      skc_scale_level_blend (sc, level, &j, &t);
+      int j1 = sc->member_count > 1 ? j + 1 : j;
+      int a1 = sc->amount_count > 1 ? a + 1 : a;
+      corner[0] = skc_scale_member (sc, a, j);
+      corner[1] = skc_scale_member (sc, a, j1);
+      corner[2] = skc_scale_member (sc, a1, j);
+      corner[3] = skc_scale_member (sc, a1, j1);
+    }
+  double          angle = 2 * M_PI * step / e->angles;
+  float           ca = (float) cos (angle), sa = (float) sin (angle);
+  /* Blended kernels this large lose little to whole-pixel offsets and cost
+     a quarter: one tap per sample instead of four. */
+  int whole_pixels = 0;
+  if (!sc->filter)
+    {
+      int    j0 = level / SKC_ENGINE_LEVELS < sc->member_count - 1
+                    ? level / SKC_ENGINE_LEVELS
+                    : sc->member_count - 1;
+      double r = sc->member_radius[j0];
+      whole_pixels = r >= SKC_ENGINE_WHOLE_PIXEL_RADIUS;
+    }
+  skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
+  skc_filter     *blend = skc_filter_copy (corner[0]);
+  int             ok = taps && blend;
+  for (int l = 0; ok && l < sc->layers; l++)
+    {
+      for (int i = 0; i < blend->layer_size[l]; i++)
+        {
+          /* Along the radius first, then (cat-eye) across amounts. */
+          const skc_sample *a0 = &corner[0]->layer[l][i];
+          const skc_sample *b0 = &corner[1]->layer[l][i];
+          float dx = a0->dx + t * (b0->dx - a0->dx);
+          float dy = a0->dy + t * (b0->dy - a0->dy);
+          float w = a0->w + t * (b0->w - a0->w);
+          if (u > 0)
+            {
+              const skc_sample *a1 = &corner[2]->layer[l][i];
+              const skc_sample *b1 = &corner[3]->layer[l][i];
+              float dx1 = a1->dx + t * (b1->dx - a1->dx);
+              float dy1 = a1->dy + t * (b1->dy - a1->dy);
+              float w1 = a1->w + t * (b1->w - a1->w);
+              dx += u * (dx1 - dx);
+              dy += u * (dy1 - dy);
+              w += u * (w1 - w);
+            }
+          /* Turned exactly on the offsets (y down: positive angles turn
+             clockwise on screen). */
+          float tx = step ? ca * dx - sa * dy : dx;
+          float ty = step ? sa * dx + ca * dy : dy;
+          if (whole_pixels)
+            tx = roundf (tx), ty = roundf (ty);
+          blend->layer[l][i].dx = tx;
+          blend->layer[l][i].dy = ty;
+          blend->layer[l][i].w = w;
+        }
+      ok = skc_layer_taps_build (blend, l, &taps[l]);
+    }
+  skc_filter_free (blend);
+  if (!ok)
+    {
+      for (int l = 0; taps && l < SKC_MAX_LAYERS; l++)
+        skc_layer_taps_free (&taps[l]);
+      free (taps);
+      return NULL;
+    }
+  s->code_keys[slot] = code;
+  s->code_taps[slot] = taps;
+  s->code_used++;
+  return taps;
+}
+
+
+/* One layer of a uniform complex: out(x) = sum c * in(x - d) on rows
+ * [y0, y1) and columns [x0, x1) of the padded tile. */
+static void
+uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
+               size_t stride, int channels, int x0, int x1, int y0, int y1)
+{
+  skc_taps_apply (taps, in, stride, channels, 0, 0, out, stride, 0, 0, x0, x1,
+                  y0, y1);
+}
+
+/* One layer with a blur map: each run of pixels sharing a blend level is
+ * filtered like a uniform blur with that level's taps. */
+static int
+varying_layer (const skc_engine *e, const skc_scale *sc,
+               skc_tile_scratch *scratch, int layer,
+               const float *in, float *out, size_t stride, int pw,
+               int channels, int x0, int x1, int y0, int y1)
+{
+  for (int y = y0; y < y1; y++)
+    {
+      const int *levels = scratch->level + (size_t) y * pw;
+      for (int x = x0; x < x1;)
+        {
+          int q = levels[x], end = x + 1;
+          while (end < x1 && levels[end] == q)
+            end++;
+          skc_layer_taps *taps = level_taps (e, sc, scratch, q);
+          if (!taps)
+            return 0;
+          uniform_layer (&taps[layer], in, out, stride, channels, x, end, y,
+                         y + 1);
+          x = end;
+        }
+    }
+  return 1;
+}
+
+
+int
+skc_complex_values (const skc_engine *e, const skc_scale *sc,
+                    const skc_apply_request *rq, const skc_scale_area *area,
+                    skc_tile_scratch *s, const float **values,
+                    size_t *values_stride)
+{
+  const int    C = rq->channels, R = sc->reach;
+  const int    lw = area->w, lh = area->h, pw = area->pw;
+  const size_t stride = (size_t) pw * C;
+  /* Pixel codes: the blend level from the map (block averages on coarse
+     scales; the uniform radius without a map), the cat-eye amount and the
+     angle of the block's centre. */
+  if (sc->varying && !skc_pixel_codes (e, sc, rq, area, s))
+    return 0;
+  int cur = 0, margin = R;
+  for (int l = 0; l < sc->layers; l++)
+    {
+      int out_margin = margin - sc->layer_reach[l];
+      int lo = R - out_margin;
+      if (sc->varying)
+        {
+          if (!varying_layer (e, sc, s, l, s->buffers[cur],
+                              s->buffers[1 - cur], stride, pw, C, lo,
+                              R + lw + out_margin, lo, R + lh + out_margin))
+            return 0;
+        }
+      else
+        uniform_layer (&sc->taps[l], s->buffers[cur], s->buffers[1 - cur],
+                       stride, C, lo, R + lw + out_margin, lo,
+                       R + lh + out_margin);
+      cur = 1 - cur;
+      margin = out_margin;
+    }
+  *values = s->buffers[cur] + (size_t) R * stride + (size_t) R * C;
+  *values_stride = stride;
+  return 1;
+}
