@@ -42,6 +42,12 @@
  * that a tile's first block can start before it. */
 #define SKC_ENGINE_KNOTS_BLOCK 64
 
+/* An exact FFT over cells takes as long as a sparse filter of about this
+ * many MACs per pixel and channel (24 MP RGBA, 2 threads, side by side:
+ * coma R 24 by FFT 0.26 s, disc R 24 knots at 172 MACs 0.28 s); the
+ * planner weighs it at full resolution only. */
+#define SKC_ENGINE_FFT_COST_MACS 180
+
 /* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
 #define SKC_ENGINE_ANGLES 180
 /* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
@@ -120,7 +126,7 @@ struct skc_engine
   int        tile;        /* output tile side */
   /* Working memory of finished process calls, lent to the next ones so
      that a region-by-region caller (GEGL) does not fault in fresh pages
-     on every call; engine_tile.c owns it. */
+     on every call; engine_pool.c owns it. */
   struct skc_worker_pool *pool;
   char       plan[256];        /* why this representation */
   char       description[768];
@@ -271,6 +277,74 @@ skc_scale_weight (const skc_engine *e, int k, double r)
   return 0;
 }
 
+/* Full-resolution pixels a scale reads beyond its output: its own reach in
+ * blocks, plus the blocks bilinear upsampling and block alignment touch. */
+static inline int
+skc_scale_full_reach (const skc_scale *s)
+{
+  return s->factor == 1 ? s->reach : (s->reach + 2) * s->factor;
+}
+
+/* ---- planner.c ---- */
+
+/* Plans and prepares the engine's scales from e->params and e->with_map
+ * (cleared when nothing varies), with e->plan and e->description. */
+skc_result skc_engine_plan (skc_engine *e, skc_error *err);
+/* The knots budget (MACs) for a target of side `size` at the quality; 0
+ * (exact) when high. */
+long skc_knots_budget (skc_quality q, int size);
+
+/* ---- each representation's preparation of a scale (factor set), with
+ * its reach and, for a uniform blur, e->reach and e->description; those
+ * given a filter own it from then on. */
+skc_result skc_complex_prepare (skc_engine *e, skc_scale *s,
+                                skc_filter *filter, skc_error *err);
+/* The DISK basis: members from `bottom` (0: the identity) to `top` radius
+ * (the scale's pixels), cat-eye clips of each. */
+skc_result skc_basis_prepare (skc_engine *e, skc_scale *s, double top,
+                              double bottom, skc_error *err);
+skc_result skc_separable_prepare (skc_engine *e, skc_scale *s,
+                                  skc_filter *filter, skc_error *err);
+skc_result skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                              skc_error *err);
+/* Tables for radii from `bottom` to `top` (the scale's pixels) along
+ * `axis`. */
+skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
+                                     double bottom, skc_knots_axis axis,
+                                     skc_error *err);
+/* The exact FFT of the full-radius target; `why` says what the planner
+ * weighed. */
+skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,
+                            skc_error *err);
+
+/* ---- engine_targets.c ---- */
+
+const char *skc_quality_name (skc_quality q);
+int         skc_quality_samples (skc_quality q); /* per complex layer */
+/* A stable name for the target: the canonical shape spec, or a hash of
+ * the weight image's pixels. */
+void skc_target_identity (const skc_params *p, char *buf, size_t len);
+/* The kernel at `radius`, clipped (cat-eye) as a round aperture is by a
+ * second one of its size moved by amount x radius x
+ * SKC_ENGINE_CLIP_OFFSET. */
+skc_result skc_target_make (const skc_params *p, double radius,
+                            double amount, skc_image *t, skc_error *err);
+/* The fitted complex for one radius (at most the fit cap), through the
+ * cache.  With `initial` the fit continues from that complex scaled to
+ * this radius (basis members); `chain` then names where it came from. */
+skc_result skc_target_fit (const skc_params *p, double radius,
+                           const skc_filter *initial, double initial_scale,
+                           const char *chain, skc_filter **out,
+                           skc_error *err);
+/* As skc_target_fit, clipped by a cat-eye amount, with a choice of
+ * offsets; *loss (if not NULL) receives the fit's loss against its target,
+ * which the planner compares. */
+skc_result skc_target_fit_as (const skc_params *p, double radius,
+                              double amount, skc_offset_kind offsets,
+                              const skc_filter *initial, double initial_scale,
+                              const char *chain, skc_filter **out,
+                              double *loss, skc_error *err);
+
 /* ---- engine_tile.c: a process call (its request checked) over tiles */
 skc_result skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
                            skc_error *err);
@@ -415,13 +489,26 @@ int skc_separable_values (const skc_scale *sc, const skc_apply_request *rq,
                           size_t *values_stride);
 
 /* engine_knots.c: knots read less than their reach: the margins their
- * prefix blocks need; then the values (a blur map's tables per pixel). */
+ * prefix blocks need; then the values. */
 void skc_knots_margins (const skc_scale *sc, skc_scale_area *area);
 int  skc_knots_values (const skc_engine *e, const skc_scale *sc,
                        const skc_apply_request *rq,
                        const skc_scale_area *area, skc_tile_scratch *s,
                        float *into, const float **values,
                        size_t *values_stride);
+/* A knots scale's values on the area from the padded input, each pixel
+ * with its table when `level` is given (w per row), into acc (w x h x C).
+ * 0 when out of memory. */
+int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                    const skc_scale_area *area, int C, const int *level,
+                    float *acc);
+
+/* engine_knots_tables.c: each pixel with the table nearest its radius. */
+int skc_knots_tables_values (const skc_engine *e, const skc_scale *sc,
+                             const skc_apply_request *rq,
+                             const skc_scale_area *area, skc_tile_scratch *s,
+                             float *into, const float **values,
+                             size_t *values_stride);
 
 /* engine_fft.c: an FFT scale's blur of the tile [x0, x0 + w) x [y0, y0 +
  * h), which lies in one cell, into dst (w x h x channels).  0 when out of
@@ -438,7 +525,7 @@ int  skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
 
 /* Blur maps of flat shapes up to this radius (px) run on knots tables,
- * larger ones on the DISK basis (the planner's rule; default in engine.c;
+ * larger ones on the DISK basis (the planner's rule; default in planner.c;
  * SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides it).  Tests may
  * change it before creating engines; not while another thread creates
  * one. */

@@ -4,10 +4,194 @@
  * code with its blended, turned taps, built on first use.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "engine.h"
 #include "filter_private.h"
+
+/* Basis members sit at radii R, R q, R q^2, ... down to about 1 px. */
+#define BASIS_RATIO 0.7
+
+/* The identity complex shaped like f: zero offsets, weights 1/N. */
+static skc_filter *
+identity_like (const skc_filter *f)
+{
+  skc_filter *c = skc_filter_new_complex (f->layer_count, f->layer_size,
+                                          SKC_OFFSETS_BILINEAR);
+  if (!c)
+    return NULL;
+  for (int l = 0; l < c->layer_count; l++)
+    for (int i = 0; i < c->layer_size[l]; i++)
+      c->layer[l][i] = (skc_sample) { 0, 0, 1.0f / c->layer_size[l] };
+  return c;
+}
+
+/* How far a layer reads; turned by any angle (swirl) when `any_angle`. */
+static int
+layer_reach (const skc_filter *f, int l, int any_angle)
+{
+  int reach = 0;
+  for (int i = 0; i < f->layer_size[l]; i++)
+    {
+      double dx = fabs (f->layer[l][i].dx), dy = fabs (f->layer[l][i].dy);
+      int    r = (int) ceil (any_angle ? hypot (dx, dy) : fmax (dx, dy));
+      reach = r > reach ? r : reach;
+    }
+  return reach;
+}
+
+skc_result
+skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                     skc_error *err)
+{
+  const skc_params *p = &e->params;
+  s->filter = filter;
+  s->layers = s->filter->layer_count;
+  s->varying = p->swirl > 0;
+  for (int l = 0; l < s->layers; l++)
+    {
+      if (!skc_layer_taps_build (s->filter, l, &s->taps[l]))
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      s->layer_reach[l] = s->varying ? layer_reach (s->filter, l, 1)
+                                     : s->taps[l].reach;
+      s->reach += s->layer_reach[l];
+    }
+  e->reach = skc_scale_full_reach (s);
+  char scale_note[96] = "";
+  if (s->factor > 1)
+    snprintf (scale_note, sizeof scale_note,
+              " on %dx%d blocks (radius %g there)", s->factor, s->factor,
+              p->radius / s->factor);
+  snprintf (e->description, sizeof e->description,
+            "uniform: complex %dx%d %s%s (%d taps, %ld MACs per pixel and "
+            "channel%s, reach %d px)%s%s",
+            s->layers, s->filter->layer_size[0],
+            s->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
+                                                      : "bilinear",
+            scale_note, skc_filter_taps (s->filter),
+            skc_filter_macs (s->filter),
+            s->factor > 1 ? " at that scale" : "", e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
+  return SKC_OK;
+}
+
+/* One scale's basis: members from `bottom` (0: the identity) to `top`
+ * radius, in the scale's pixels, fitted from the top down so that sample i
+ * stays sample i. */
+skc_result
+skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
+                   skc_error *err)
+{
+  const skc_params *p = &e->params;
+  double            radii[64];
+  int               n = 0;
+  radii[n++] = top;
+  /* Scale 0 goes down to about 1 px (then the identity); a coarser scale
+     needs a member at or below the radius where it takes over. */
+  while (!p->filter && n < 62
+         && (bottom > 0 ? radii[n - 1] > bottom
+                        : radii[n - 1] * BASIS_RATIO >= 1))
+    {
+      radii[n] = radii[n - 1] * BASIS_RATIO;
+      n++;
+    }
+  int with_identity = bottom <= 0;
+  s->varying = 1;
+  s->member_count = n + with_identity;
+  s->members = calloc (s->member_count, sizeof *s->members);
+  s->member_radius = calloc (s->member_count, sizeof *s->member_radius);
+  if (!s->members || !s->member_radius)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  skc_result r = SKC_OK;
+  int        index = s->member_count - 1;
+  if (p->filter)
+    {
+      /* A given filter stands for the full radius as it is. */
+      s->members[index] = skc_filter_copy (p->filter);
+      s->member_radius[index] = top;
+    }
+  else
+    {
+      char chain[96];
+      snprintf (chain, sizeof chain, "basis-from=%.9g", top);
+      r = skc_target_fit (p, top, NULL, 1, NULL, &s->members[index], err);
+      s->member_radius[index] = top;
+      for (int k = 1; k < n && r == SKC_OK; k++)
+        {
+          index--;
+          r = skc_target_fit (p, radii[k], s->members[index + 1],
+                              radii[k] / radii[k - 1], chain,
+                              &s->members[index], err);
+          s->member_radius[index] = radii[k];
+        }
+    }
+  if (r != SKC_OK)
+    return r;
+  const skc_filter *shape = s->members[s->member_count - 1];
+  if (!shape || shape->kind != SKC_FILTER_COMPLEX)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "a blur map needs a sparse complex, not a separable "
+                     "or knots filter");
+  if (with_identity)
+    {
+      s->members[0] = identity_like (shape);
+      s->member_radius[0] = 0;
+    }
+  for (int m = 0; m < s->member_count; m++)
+    if (!s->members[m])
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  /* Cat-eye: every member again at growing clip amounts, each fitted from
+     the one clipped a step less, so that samples keep corresponding. */
+  s->amount_count = p->cat_eye > 0 && !p->filter ? SKC_ENGINE_AMOUNTS : 1;
+  if (s->amount_count > 1)
+    {
+      s->clipped = calloc ((size_t) (s->amount_count - 1) * s->member_count,
+                           sizeof *s->clipped);
+      if (!s->clipped)
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      for (int a = 1; a < s->amount_count && r == SKC_OK; a++)
+        for (int m = 0; m < s->member_count && r == SKC_OK; m++)
+          {
+            skc_filter **slot = &s->clipped[(size_t) (a - 1) * s->member_count
+                                            + m];
+            const skc_filter *from = skc_scale_member (s, a - 1, m);
+            if (s->member_radius[m] <= 0)
+              *slot = identity_like (shape);
+            else
+              {
+                char link[96];
+                snprintf (link, sizeof link, "basis-from=%.9g|clip-step=%d",
+                          top, a);
+                r = skc_target_fit_as (p, s->member_radius[m],
+                                       (double) a / (SKC_ENGINE_AMOUNTS - 1),
+                                       SKC_OFFSETS_BILINEAR, from, 1, link,
+                                       slot, NULL, err);
+              }
+            if (r == SKC_OK && !*slot)
+              r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          }
+      if (r != SKC_OK)
+        return r;
+    }
+
+  s->layers = shape->layer_count;
+  int any_angle = p->swirl > 0 || p->cat_eye > 0;
+  for (int l = 0; l < s->layers; l++)
+    {
+      for (int a = 0; a < s->amount_count; a++)
+        for (int m = 0; m < s->member_count; m++)
+          {
+            int rm = layer_reach (skc_scale_member (s, a, m), l, any_angle);
+            s->layer_reach[l] = rm > s->layer_reach[l] ? rm
+                                                       : s->layer_reach[l];
+          }
+      s->reach += s->layer_reach[l];
+    }
+  return SKC_OK;
+}
 
 const skc_filter *
 skc_scale_member (const skc_scale *sc, int amount, int j)

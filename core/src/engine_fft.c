@@ -1,11 +1,13 @@
 /* skc — exact FFT tiles: each tile is one cell of a grid aligned to the
  * image, transformed whole (so its values never depend on the region asked
- * for) and multiplied by the kernel's spectrum (engine.c, prepare_fft).
+ * for) and multiplied by the kernel's spectrum (skc_fft_prepare).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
+#include "internal.h"
 
 /* The largest |value| an FFT cell takes unscaled: its transform sums
  * fewer than 2^20 of them (2^-20 of FLT_MAX leaves that room). */
@@ -90,5 +92,65 @@ skc_fft_tile (const skc_engine *e, const skc_scale *sc,
         }
     }
   return 1;
+}
+
+/* Cells are at least this large (pixels), grown to fill a transform size
+ * FFTW is fast at: larger cells waste less on the kernel's padding. */
+#define FFT_CELL 448
+
+/* An exact uniform blur by FFT over image-aligned cells (see skc_scale);
+ * `why` says what the planner weighed. */
+skc_result
+skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  skc_image target = { 0 };
+  skc_result r = skc_target_make (p, p->radius, 0, &target, err);
+  if (r != SKC_OK)
+    return r;
+  const int half = target.width / 2;
+  int n = skc_fft_good_size (FFT_CELL + 2 * half);
+  while (n % 2)
+    n = skc_fft_good_size (n + 1);
+  const size_t stride = 2 * (size_t) (n / 2 + 1);
+  float *k = fftwf_malloc ((size_t) n * stride * sizeof *k);
+  if (!k)
+    {
+      skc_image_free (&target);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  memset (k, 0, (size_t) n * stride * sizeof *k);
+  /* Centred on the origin; the inverse transform is not normalised. */
+  const float scale = 1.0f / ((float) n * (float) n);
+  for (int y = 0; y < target.height; y++)
+    for (int x = 0; x < target.width; x++)
+      k[(size_t) ((y - half + n) % n) * stride + (size_t) ((x - half + n) % n)]
+          = *skc_image_pixel (&target, x, y) * scale;
+  skc_image_free (&target);
+  s->fft_forward = skc_fftf_plan_r2c_inplace (n, n, k);
+  s->fft_inverse = skc_fftf_plan_c2r_inplace (n, n, k);
+  if (!s->fft_forward || !s->fft_inverse)
+    {
+      fftwf_free (k);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "FFTW could not plan");
+    }
+  fftwf_execute_dft_r2c (s->fft_forward, k, (fftwf_complex *) k);
+  s->fft_spectrum = (fftwf_complex *) k;
+  s->fft = 1;
+  s->fft_half = half;
+  s->fft_n0 = s->fft_n1 = n;
+  s->fft_cell = n - 2 * half;
+  /* A region's tiles are whole cells: the input must reach a cell's far
+     side from any output pixel in it. */
+  s->reach = s->fft_cell - 1 + half;
+  e->reach = s->reach;
+  e->kernel_reach = half;
+  snprintf (e->description, sizeof e->description,
+            "uniform: FFT, exact, %dx%d kernel on %dx%d cells (%dx%d "
+            "transforms, about %d MACs of a sparse filter per pixel and "
+            "channel, reach %d px); planner: %s",
+            2 * half + 1, 2 * half + 1, s->fft_cell, s->fft_cell, n, n,
+            SKC_ENGINE_FFT_COST_MACS, e->reach, why);
+  return SKC_OK;
 }
 

@@ -4,10 +4,12 @@
  * per pixel).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "filter_private.h"
 
 /* Rounding of a knots result is at most about 2^-24 x the sum of the
  * knots' |weights| x the largest |prefix sum| read; anything negative
@@ -130,19 +132,18 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
     }
 }
 
-/* A knots scale's values on [lx0, lx0 + lw) x [ly0, ly0 + lh) from the
- * padded input in s->buffers[0] (pw wide, origin lx0 - pad_l, ly0 -
- * pad_t), each pixel with its table when `level` is given, into acc (lw x
- * lh x C): prefix sums of the padded input along the axis, restarted on
- * blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the scale's origin and always
- * computed over the whole block (so every value and every clamp decision
- * is the same whatever the tiling), summed in double and stored as float;
- * then the knots as taps on them.  0 when out of memory. */
-static int
-knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
-            int ly0, int lw, int lh, int pad_l, int pad_t, const int *level,
-            float *acc)
+/* Prefix sums of the padded input along the axis, restarted on blocks of
+ * SKC_ENGINE_KNOTS_BLOCK aligned to the scale's origin and always computed
+ * over the whole block (so every value and every clamp decision is the
+ * same whatever the tiling), summed in double and stored as float; then
+ * the knots as taps on them. */
+int
+skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                const skc_scale_area *area, int C, const int *level,
+                float *acc)
 {
+  const int lx0 = area->x0, ly0 = area->y0, lw = area->w, lh = area->h;
+  const int pw = area->pw, pad_l = area->pad_l, pad_t = area->pad_t;
   const int h = sc->knot_half;
   const int B = SKC_ENGINE_KNOTS_BLOCK;
   const size_t stride = (size_t) pw * C;
@@ -261,61 +262,59 @@ skc_knots_margins (const skc_scale *sc, skc_scale_area *area)
   area->pad_b = rows ? kh : after;
 }
 
-/* Each output pixel's table: its radius (block-averaged map on coarse
- * scales) to the nearest level this scale has, into s->level (lw per
- * row). */
-static int
-table_levels (const skc_engine *e, const skc_scale *sc,
-              const skc_apply_request *rq, const skc_scale_area *area,
-              skc_tile_scratch *s)
-{
-  const int   f = sc->factor, lx0 = area->x0, ly0 = area->y0;
-  const int   lw = area->w, lh = area->h;
-  const float block_weight = area->block_weight;
-  if (!skc_reserve_levels (s, (size_t) lw * lh)
-      || !skc_reserve_map_rows (s, lw, f))
-    return 0;
-  float last_value = NAN;
-  int   last_level = 0;
-  for (int j = 0; j < lh; j++)
-    {
-      skc_map_block_row (rq, lx0 * f, (ly0 + j) * f, lw, f, block_weight,
-                         s->map_row, s->map_blocks);
-      for (int i = 0; i < lw; i++)
-        {
-          float v = s->map_blocks[i];
-          if (v != last_value)
-            {
-              double r = skc_engine_map_radius (e, v) / f;
-              long   q = lround (r / sc->knot_step);
-              last_level = q < sc->knot_first     ? sc->knot_first
-                           : q >= sc->knot_levels ? sc->knot_levels - 1
-                                                  : (int) q;
-              last_value = v;
-            }
-          s->level[(size_t) j * lw + i] = last_level;
-        }
-    }
-  return 1;
-}
-
 int
 skc_knots_values (const skc_engine *e, const skc_scale *sc,
                   const skc_apply_request *rq, const skc_scale_area *area,
                   skc_tile_scratch *s, float *into, const float **values,
                   size_t *values_stride)
 {
-  const int *level = NULL;
-  if (sc->knot_levels > 0)
-    {
-      if (!table_levels (e, sc, rq, area, s))
-        return 0;
-      level = s->level;
-    }
-  if (!knots_tile (sc, s, area->pw, rq->channels, area->x0, area->y0,
-                   area->w, area->h, area->pad_l, area->pad_t, level, into))
+  if (!skc_knots_tile (sc, s, area, rq->channels, NULL, into))
     return 0;
   *values = into;
   *values_stride = (size_t) area->w * rq->channels;
   return 1;
 }
+
+/* A knots filter: its knots become taps on the prefix-sum image; the
+ * tile code reads a block further back, where its prefix sums start. */
+skc_result
+skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                   skc_error *err)
+{
+  const skc_filter *f = filter;
+  s->filter = filter;
+  skc_image kernel = { 0 };
+  if (!skc_knot_taps_build (f, &s->taps[0])
+      || skc_filter_render (f, &kernel) != SKC_OK)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  s->knots_clamp = 1;
+  for (int y = 0; y < kernel.height; y++)
+    for (int x = 0; x < kernel.width; x++)
+      s->knots_clamp &= *skc_image_pixel (&kernel, x, y) >= 0;
+  skc_image_free (&kernel);
+  double total = 0;
+  for (int t = 0; t < s->taps[0].count; t++)
+    total += fabs (s->taps[0].c[t]);
+  s->knot_abs = (float) total;
+  s->knots = 1;
+  s->knot_axis = f->axis;
+  s->knot_half = f->size / 2;
+  s->reach = f->size / 2;
+  e->kernel_reach = skc_scale_full_reach (s);
+  s->reach = f->size / 2 + SKC_ENGINE_KNOTS_BLOCK - 1;
+  e->reach = skc_scale_full_reach (s);
+  char scale_note[96] = "";
+  if (s->factor > 1)
+    snprintf (scale_note, sizeof scale_note,
+              " on %dx%d blocks (radius %g there)", s->factor, s->factor,
+              e->params.radius / s->factor);
+  snprintf (e->description, sizeof e->description,
+            "uniform: knots %dx%d along %s%s (%d knots, %ld MACs per pixel "
+            "and channel%s, reach %d px)%s%s",
+            f->size, f->size, f->axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+            scale_note, skc_filter_knot_count (f), skc_filter_macs (f),
+            s->factor > 1 ? " at that scale" : "", e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
+  return SKC_OK;
+}
+

@@ -166,6 +166,9 @@ scale_values (const skc_engine *e, const skc_scale *sc,
         return 0;
       into = s->coarse;
     }
+  if (sc->knot_levels > 0)
+    return skc_knots_tables_values (e, sc, rq, &area, s, into, values,
+                                    values_stride);
   if (sc->knots)
     return skc_knots_values (e, sc, rq, &area, s, into, values,
                              values_stride);

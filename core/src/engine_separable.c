@@ -2,6 +2,7 @@
  * row pass over the padded input, then its column pass added into the
  * output window.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -58,4 +59,21 @@ skc_separable_values (const skc_scale *sc, const skc_apply_request *rq,
   *values = into;
   *values_stride = (size_t) area->w * rq->channels;
   return 1;
+}
+
+skc_result
+skc_separable_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                       skc_error *err)
+{
+  s->filter = filter;
+  s->reach = s->filter->size / 2;
+  e->reach = skc_scale_full_reach (s);
+  snprintf (e->description, sizeof e->description,
+            "uniform: separable rank %d, %dx%d%s (%d taps, %ld MACs per "
+            "pixel and channel, reach %d px)%s%s",
+            s->filter->rank, s->filter->size, s->filter->size,
+            s->factor > 1 ? " on blocks" : "", skc_filter_taps (s->filter),
+            skc_filter_macs (s->filter), e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
+  return SKC_OK;
 }
