@@ -13,6 +13,23 @@
 #include "filter_private.h"
 #include "internal.h"
 
+/* Each representation's operations (their own files), by kind. */
+static const skc_scale_ops *const scale_ops[SKC_SCALE_KINDS] = {
+  [SKC_SCALE_IDENTITY] = &skc_identity_ops,
+  [SKC_SCALE_COMPLEX] = &skc_complex_ops,
+  [SKC_SCALE_BASIS] = &skc_basis_ops,
+  [SKC_SCALE_SEPARABLE] = &skc_separable_ops,
+  [SKC_SCALE_KNOTS] = &skc_knots_ops,
+  [SKC_SCALE_KNOTS_TABLES] = &skc_knots_tables_ops,
+  [SKC_SCALE_FFT] = &skc_fft_ops,
+};
+
+const skc_scale_ops *
+skc_scale_ops_of (const skc_scale *sc)
+{
+  return scale_ops[sc->kind];
+}
+
 void
 skc_params_init (skc_params *p)
 {
@@ -104,8 +121,8 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
     e->tile = 1024;
   if (with_map || e->scale_count - e->first_scale > 1)
     e->tile = 512;
-  if (e->scales[e->first_scale].fft)
-    e->tile = e->scales[e->first_scale].fft_cell; /* tiles are the cells */
+  if (e->scales[e->first_scale].kind == SKC_SCALE_FFT)
+    e->tile = e->scales[e->first_scale].fft.cell; /* tiles are the cells */
   /* The engine keeps none of the caller's pointers beyond preparation. */
   e->params.shape_image = NULL;
   e->params.filter = NULL;
@@ -127,27 +144,8 @@ skc_engine_free (skc_engine *e)
     return;
   skc_worker_pool_free (e->pool);
   for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
-    {
-      skc_scale *s = &e->scales[k];
-      for (int l = 0; l < SKC_MAX_LAYERS; l++)
-        skc_layer_taps_free (&s->taps[l]);
-      for (int q = 0; s->knot_table && q < s->knot_levels; q++)
-        skc_layer_taps_free (&s->knot_table[q]);
-      free (s->knot_table);
-      skc_filter_free (s->filter);
-      for (int m = 0; s->members && m < s->member_count; m++)
-        skc_filter_free (s->members[m]);
-      for (int m = 0; s->clipped && m < (s->amount_count - 1) * s->member_count;
-           m++)
-        skc_filter_free (s->clipped[m]);
-      free (s->clipped);
-      free (s->members);
-      free (s->member_radius);
-      skc_fftf_destroy (s->fft_forward);
-      skc_fftf_destroy (s->fft_inverse);
-      if (s->fft_spectrum)
-        fftwf_free (s->fft_spectrum);
-    }
+    if (e->scales[k].kind != SKC_SCALE_UNUSED)
+      skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   free (e);
 }
 
@@ -166,28 +164,17 @@ skc_engine_describe (const skc_engine *e)
 const char *
 skc_engine_method (const skc_engine *e)
 {
-  const skc_scale *s = &e->scales[e->first_scale];
-  if (e->scale_count - e->first_scale > 1 || s->members || s->knot_levels > 0)
+  /* A blur map may run knots tables at full resolution and the basis on
+     the scales above. */
+  int tables = 0, basis = 0;
+  for (int k = e->first_scale; k < e->scale_count; k++)
     {
-      int tables = 0, basis = 0;
-      for (int k = e->first_scale; k < e->scale_count; k++)
-        {
-          tables |= e->scales[k].knot_levels > 0;
-          basis |= e->scales[k].members != NULL;
-        }
-      return tables && basis ? "knots tables and DISK basis"
-             : tables        ? "knots tables"
-                             : "DISK basis";
+      tables |= e->scales[k].kind == SKC_SCALE_KNOTS_TABLES;
+      basis |= e->scales[k].kind == SKC_SCALE_BASIS;
     }
-  if (s->fft)
-    return "FFT";
-  if (s->knots)
-    return "knots";
-  if (s->filter && s->filter->kind == SKC_FILTER_LOWRANK)
-    return "separable";
-  if (s->filter && skc_filter_taps (s->filter) <= 1)
-    return "identity";
-  return "complex";
+  if (tables && basis)
+    return "knots tables and DISK basis";
+  return skc_scale_ops_of (&e->scales[e->first_scale])->method;
 }
 
 /* The map value that gives radius r (inverting focus, gamma, invert). */

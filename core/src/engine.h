@@ -1,5 +1,6 @@
 /* skc — the apply engine's private parts: what an engine holds once
- * prepared, and the per-tile processing (engine_tile.c).
+ * prepared, the representations a scale can run, and what the engine's
+ * files share.
  *
  * Large radii run on a pyramid: scale k works on 2^k x 2^k blocks of the
  * image (box-averaged, aligned to the image origin so results never depend
@@ -8,6 +9,30 @@
  * uses the one scale its radius needs; a blur map uses every scale up to
  * the largest radius and hands pixels from scale k to k + 1 over the top
  * quarter of scale k's range.
+ *
+ * The files, from the entry points down:
+ *   engine.c               new, free, reach, describe, method, kernel,
+ *                          process, apply_image; the kinds' table
+ *   planner.c              which representation each scale runs, and why
+ *   engine_targets.c       target kernels and their fits through the cache
+ *   engine_tile.c          a process call over tiles: scales blended by
+ *                          weight, clipped, written
+ *   engine_pyramid.c       block sums, a scale's values on a rectangle,
+ *                          upsampling, the coarse planes of a call
+ *   engine_complex.c       IDENTITY, COMPLEX and BASIS
+ *   engine_separable.c     SEPARABLE
+ *   engine_knots.c         KNOTS (and the prefix sums the tables share)
+ *   engine_knots_tables.c  KNOTS_TABLES (kept per process: table_memo.c)
+ *   engine_fft.c           FFT
+ *   engine_taps.c          the vectorised tap loop they all run
+ *   engine_pixels.c        input rows (edges, non-finite pixels,
+ *                          highlights) and output rows (clipping)
+ *   engine_codes.c         per-pixel radius level, swirl angle and cat-eye
+ *                          amount codes
+ *   engine_pool.c          the workers' scratch and the engine's pool of it
+ * A new representation takes a kind below, a file with its preparation
+ * and its skc_scale_ops, a row in engine.c's table and a rule in the
+ * planner.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_ENGINE_H
 #define SKC_ENGINE_H
@@ -58,34 +83,36 @@
  * image centre by amount x radius. */
 #define SKC_ENGINE_CLIP_OFFSET 1.0
 
+/* The representations a scale can run: the planner (planner.c) picks one
+ * per scale; each has its own file with its preparation and its
+ * skc_scale_ops. */
+typedef enum
+{
+  SKC_SCALE_UNUSED,       /* not prepared: the engine does not run it */
+  SKC_SCALE_IDENTITY,     /* a one-tap complex (radius 0): engine_complex.c */
+  SKC_SCALE_COMPLEX,      /* one sparse complex, turned per pixel with
+                             swirl: engine_complex.c */
+  SKC_SCALE_BASIS,        /* the DISK basis, blended per pixel (blur maps,
+                             cat-eye): engine_complex.c */
+  SKC_SCALE_SEPARABLE,    /* low-rank, rows then columns: engine_separable.c */
+  SKC_SCALE_KNOTS,        /* one knots filter on prefix sums: engine_knots.c */
+  SKC_SCALE_KNOTS_TABLES, /* a blur map's knots table per radius step:
+                             engine_knots_tables.c */
+  SKC_SCALE_FFT,          /* exact, over image-aligned cells: engine_fft.c */
+  SKC_SCALE_KINDS
+} skc_scale_kind;
+
+/* IDENTITY, COMPLEX and BASIS: the cascade of layers, each pixel with the
+ * same taps or with those of its code (engine_codes.c). */
 typedef struct
 {
-  int factor;  /* block side: 1, 2, 4, ... */
-  int varying; /* pixels differ (map or swirl): per-pixel level codes */
-
-  /* Uniform blur: one filter.  A knots filter keeps its knots as taps on
-     the prefix-sum image in taps[0]. */
+  int layers;
+  int layer_reach[SKC_MAX_LAYERS];
+  int varying; /* pixels differ (basis or swirl): per-pixel codes */
+  /* IDENTITY and COMPLEX: one filter and its taps per layer. */
   skc_filter    *filter;
   skc_layer_taps taps[SKC_MAX_LAYERS];
-  /* Knots: the kernel is non-negative, so negative results are rounding
-     (knot weights alternate in sign) and tiny ones are clamped to 0;
-     knot_abs is the sum of the knots' |weights|, their rounding scale. */
-  int knots_clamp;
-  float knot_abs;
-  /* Knots on this scale (a uniform knots filter, or a blur map's tables):
-     prefix sums along knot_axis, kernels up to knot_half from the centre. */
-  int knots;
-  skc_knots_axis knot_axis;
-  int knot_half;
-  /* Blur map with knots: tables at radii q * knot_step (this scale's
-     pixels) for q in [knot_first, knot_levels), all along one axis so that
-     they share the prefix sums; each pixel uses its nearest.  knot_abs is
-     the largest table's sum of |weights|. */
-  int knot_levels, knot_first;
-  double knot_step;
-  skc_layer_taps *knot_table;
-
-  /* Blur map: members[0] is the lowest radius (the identity at radius 0 on
+  /* BASIS: members[0] is the lowest radius (the identity at radius 0 on
      scale 0), then fits at growing radii with corresponding samples; radii
      in this scale's pixels.  A pixel blends its two neighbours. */
   int          member_count;
@@ -95,20 +122,61 @@ typedef struct
      clipped[(a - 1) * member_count + j]; amount 0 is members[j]. */
   int          amount_count;
   skc_filter **clipped;
+} skc_complex_scale;
 
-  /* Uniform blur by FFT (exact): each tile is one cell of a grid of
-     fft_cell pixels aligned to the image, always transformed whole (so
-     values do not depend on the region asked for), padded by fft_half on
-     every side to fft_n0 x fft_n1; the kernel's spectrum, divided by the
-     transform size, multiplies the cell's. */
-  int            fft;
-  int            fft_cell, fft_half, fft_n0, fft_n1;
-  fftwf_complex *fft_spectrum;
-  fftwf_plan     fft_forward, fft_inverse;
+/* SEPARABLE */
+typedef struct
+{
+  skc_filter *filter;
+} skc_separable_scale;
 
-  int layers;
-  int layer_reach[SKC_MAX_LAYERS];
-  int reach; /* in this scale's pixels */
+/* KNOTS and KNOTS_TABLES: prefix sums along `axis`, kernels up to `half`
+ * from the centre. */
+typedef struct
+{
+  skc_knots_axis axis;
+  int            half;
+  /* The kernel is non-negative, so negative results are rounding (knot
+     weights alternate in sign) and tiny ones are clamped to 0; abs is the
+     sum of the knots' |weights| (of the largest table), their rounding
+     scale. */
+  int   clamp;
+  float abs;
+  /* KNOTS: the filter, its knots as taps on the prefix-sum image. */
+  skc_filter    *filter;
+  skc_layer_taps taps;
+  /* KNOTS_TABLES: tables at radii q * step (this scale's pixels) for q in
+     [first, levels), all along one axis so that they share the prefix
+     sums; each pixel uses its nearest. */
+  int             levels, first;
+  double          step;
+  skc_layer_taps *table;
+} skc_knots_scale;
+
+/* FFT (uniform, exact): each tile is one cell of a grid of `cell` pixels
+ * aligned to the image, always transformed whole (so values do not depend
+ * on the region asked for), padded by `half` on every side to n0 x n1;
+ * the kernel's spectrum, divided by the transform size, multiplies the
+ * cell's. */
+typedef struct
+{
+  int            cell, half, n0, n1;
+  fftwf_complex *spectrum;
+  fftwf_plan     forward, inverse;
+} skc_fft_scale;
+
+typedef struct
+{
+  skc_scale_kind kind;
+  int            factor; /* block side: 1, 2, 4, ... */
+  int            reach;  /* in this scale's pixels */
+  union
+  {
+    skc_complex_scale   complexes; /* IDENTITY, COMPLEX, BASIS */
+    skc_separable_scale separable;
+    skc_knots_scale     knots; /* KNOTS, KNOTS_TABLES */
+    skc_fft_scale       fft;
+  };
 } skc_scale;
 
 struct skc_engine
@@ -189,6 +257,38 @@ typedef struct
   int   pw, ph;
   float block_weight; /* of a block's pixels: 1 / (factor x factor) */
 } skc_scale_area;
+
+/* What the tile code asks of a representation (engine_pyramid.c runs
+ * them; engine.c keeps the table by kind). */
+typedef struct
+{
+  const char *method; /* what skc_engine_method names it */
+  /* How far its values read around an area: sets the pads (NULL: the
+     scale's reach on every side). */
+  void (*margins) (const skc_scale *sc, skc_scale_area *area);
+  /* The scale's values on the area from the padded input in
+     s->buffers[0]: written to `into` (w x h x channels) when writes_into,
+     else left in the scratch; *values and *values_stride say where they
+     are.  0 when out of memory. */
+  int (*values) (const skc_engine *e, const skc_scale *sc,
+                 const skc_apply_request *rq, const skc_scale_area *area,
+                 skc_tile_scratch *s, float *into, const float **values,
+                 size_t *values_stride);
+  int writes_into;
+  /* A whole full-resolution tile its own way (NULL: margins and values,
+     then upsampling on coarse scales). */
+  int (*tile) (const skc_engine *e, const skc_scale *sc,
+               const skc_apply_request *rq, int x0, int y0, int w, int h,
+               skc_tile_scratch *s, float *dst);
+  /* Frees what the scale holds, prepared or partly so. */
+  void (*free) (skc_scale *sc);
+} skc_scale_ops;
+
+extern const skc_scale_ops skc_identity_ops, skc_complex_ops, skc_basis_ops,
+    skc_separable_ops, skc_knots_ops, skc_knots_tables_ops, skc_fft_ops;
+
+/* The operations of a prepared scale's kind. */
+const skc_scale_ops *skc_scale_ops_of (const skc_scale *sc);
 
 /* ---- shared by the tile code ---- */
 
@@ -467,60 +567,20 @@ void skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
                    int sy0, int sx1, int sy1, int *x0, int *y0, int *x1,
                    int *y1);
 
-/* ---- the representations' values on a scale's area, from the padded
- * input; those given `into` write their values there (lw x lh), the
- * others leave them in the scratch.  *values and *values_stride say
- * where they are; 0 when out of memory. */
-
-/* engine_complex.c: a complex's layers (uniform, turned per pixel, or
- * blended from the DISK basis per pixel code). */
-int skc_complex_values (const skc_engine *e, const skc_scale *sc,
-                        const skc_apply_request *rq,
-                        const skc_scale_area *area, skc_tile_scratch *s,
-                        const float **values, size_t *values_stride);
-/* Member j at cat-eye amount a of a scale. */
-const skc_filter *skc_scale_member (const skc_scale *scale, int amount,
-                                    int j);
-
-/* engine_separable.c */
-int skc_separable_values (const skc_scale *sc, const skc_apply_request *rq,
-                          const skc_scale_area *area, skc_tile_scratch *s,
-                          float *into, const float **values,
-                          size_t *values_stride);
-
-/* engine_knots.c: knots read less than their reach: the margins their
- * prefix blocks need; then the values. */
+/* ---- engine_knots.c, shared with engine_knots_tables.c: the margins
+ * knots read (less than their reach: the prefix blocks they need), and a
+ * knots scale's values on an area from its padded input, each pixel with
+ * its table when `level` is given (w per row), into acc (w x h x C); 0
+ * when out of memory. */
 void skc_knots_margins (const skc_scale *sc, skc_scale_area *area);
-int  skc_knots_values (const skc_engine *e, const skc_scale *sc,
-                       const skc_apply_request *rq,
-                       const skc_scale_area *area, skc_tile_scratch *s,
-                       float *into, const float **values,
-                       size_t *values_stride);
-/* A knots scale's values on the area from the padded input, each pixel
- * with its table when `level` is given (w per row), into acc (w x h x C).
- * 0 when out of memory. */
-int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
-                    const skc_scale_area *area, int C, const int *level,
-                    float *acc);
-
-/* engine_knots_tables.c: each pixel with the table nearest its radius. */
-int skc_knots_tables_values (const skc_engine *e, const skc_scale *sc,
-                             const skc_apply_request *rq,
-                             const skc_scale_area *area, skc_tile_scratch *s,
-                             float *into, const float **values,
-                             size_t *values_stride);
-
-/* engine_fft.c: an FFT scale's blur of the tile [x0, x0 + w) x [y0, y0 +
- * h), which lies in one cell, into dst (w x h x channels).  0 when out of
- * memory. */
-int skc_fft_tile (const skc_engine *e, const skc_scale *sc,
-                  const skc_apply_request *rq, int x0, int y0, int w, int h,
-                  skc_tile_scratch *s, float *dst);
+int  skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                     const skc_scale_area *area, int C, const int *level,
+                     float *acc);
 
 /* table_memo.c: a blur map scale's knots tables by a key naming all they
- * depend on.  take copies a kept set into s (knot_table, knot_abs,
- * knot_half; knot_levels and knot_first must match) and returns 1, or 0;
- * keep stores a copy of s's.  Thread-safe. */
+ * depend on.  take copies a kept set into s->knots (table, abs, half;
+ * levels and first must match) and returns 1, or 0; keep stores a copy of
+ * s's.  Thread-safe. */
 int  skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
 

@@ -25,14 +25,15 @@ skc_engine_map_radius (const skc_engine *e, float value)
 int
 skc_scale_level (const skc_scale *s, double r)
 {
-  int m = s->member_count;
-  if (m < 2 || r <= s->member_radius[0])
+  const skc_complex_scale *c = &s->complexes;
+  int                      m = c->member_count;
+  if (m < 2 || r <= c->member_radius[0])
     return 0;
   for (int j = 0; j + 1 < m; j++)
-    if (r <= s->member_radius[j + 1])
+    if (r <= c->member_radius[j + 1])
       {
-        double t = (r - s->member_radius[j])
-                   / (s->member_radius[j + 1] - s->member_radius[j]);
+        double t = (r - c->member_radius[j])
+                   / (c->member_radius[j + 1] - c->member_radius[j]);
         return j * SKC_ENGINE_LEVELS + (int) lround (t * SKC_ENGINE_LEVELS);
       }
   return (m - 1) * SKC_ENGINE_LEVELS;
@@ -41,13 +42,14 @@ skc_scale_level (const skc_scale *s, double r)
 void
 skc_scale_level_blend (const skc_scale *s, int level, int *member, float *t)
 {
-  int j = level / SKC_ENGINE_LEVELS;
-  if (j > s->member_count - 2)
-    j = s->member_count - 2;
+  const skc_complex_scale *c = &s->complexes;
+  int                      j = level / SKC_ENGINE_LEVELS;
+  if (j > c->member_count - 2)
+    j = c->member_count - 2;
   if (j < 0)
     j = 0;
   *member = j;
-  *t = s->member_count < 2
+  *t = c->member_count < 2
          ? 0
          : (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
 }
@@ -113,7 +115,8 @@ angle_step (double angle)
 
 void
 skc_map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
-               float block_weight, float *restrict row, float *restrict out)
+                   float block_weight, float *restrict row,
+                   float *restrict out)
 {
   const skc_view *m = &rq->map;
   const int       count = n * f, right = m->x + m->width - 1;
@@ -165,9 +168,9 @@ int
 skc_reserve_map_rows (skc_tile_scratch *s, int n, int f)
 {
   return skc_tile_reserve (&s->map_row, &s->map_row_capacity, (size_t) n * f)
-         && skc_tile_reserve (&s->map_blocks, &s->map_blocks_capacity, (size_t) n);
+         && skc_tile_reserve (&s->map_blocks, &s->map_blocks_capacity,
+                              (size_t) n);
 }
-
 
 int
 skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
@@ -181,7 +184,8 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
     return 0;
   /* Maps repeat values (constant rows, 8-bit sources): the level of the
      previous value is reused, computed the same way. */
-  const int map_rows = !sc->filter && e->with_map;
+  const int basis = sc->kind == SKC_SCALE_BASIS;
+  const int map_rows = basis && e->with_map;
   if (map_rows && !skc_reserve_map_rows (s, pw, f))
     return 0;
   float last_value = NAN;
@@ -196,7 +200,7 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
           int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
           double cx = bx + (f - 1) / 2.0, cy = by + (f - 1) / 2.0;
           int    level = 0, amount = 0, step = 0;
-          if (!sc->filter)
+          if (basis)
             {
               float v = map_rows ? s->map_blocks[i] : 0;
               if (v != last_value)

@@ -41,21 +41,34 @@ layer_reach (const skc_filter *f, int l, int any_angle)
   return reach;
 }
 
+/* Member j at cat-eye amount a of a basis. */
+static const skc_filter *
+scale_member (const skc_scale *sc, int amount, int j)
+{
+  const skc_complex_scale *c = &sc->complexes;
+  return amount == 0 ? c->members[j]
+                     : c->clipped[(size_t) (amount - 1) * c->member_count + j];
+}
+
 skc_result
 skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
                      skc_error *err)
 {
-  const skc_params *p = &e->params;
-  s->filter = filter;
-  s->layers = s->filter->layer_count;
-  s->varying = p->swirl > 0;
-  for (int l = 0; l < s->layers; l++)
+  const skc_params  *p = &e->params;
+  skc_complex_scale *c = &s->complexes;
+  /* A one-tap complex changes nothing: the identity (radius 0). */
+  s->kind = skc_filter_taps (filter) <= 1 ? SKC_SCALE_IDENTITY
+                                          : SKC_SCALE_COMPLEX;
+  c->filter = filter;
+  c->layers = c->filter->layer_count;
+  c->varying = p->swirl > 0;
+  for (int l = 0; l < c->layers; l++)
     {
-      if (!skc_layer_taps_build (s->filter, l, &s->taps[l]))
+      if (!skc_layer_taps_build (c->filter, l, &c->taps[l]))
         return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      s->layer_reach[l] = s->varying ? layer_reach (s->filter, l, 1)
-                                     : s->taps[l].reach;
-      s->reach += s->layer_reach[l];
+      c->layer_reach[l] = c->varying ? layer_reach (c->filter, l, 1)
+                                     : c->taps[l].reach;
+      s->reach += c->layer_reach[l];
     }
   e->reach = skc_scale_full_reach (s);
   char scale_note[96] = "";
@@ -66,11 +79,11 @@ skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
   snprintf (e->description, sizeof e->description,
             "uniform: complex %dx%d %s%s (%d taps, %ld MACs per pixel and "
             "channel%s, reach %d px)%s%s",
-            s->layers, s->filter->layer_size[0],
-            s->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
+            c->layers, c->filter->layer_size[0],
+            c->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
                                                       : "bilinear",
-            scale_note, skc_filter_taps (s->filter),
-            skc_filter_macs (s->filter),
+            scale_note, skc_filter_taps (c->filter),
+            skc_filter_macs (c->filter),
             s->factor > 1 ? " at that scale" : "", e->reach,
             e->plan[0] ? "; planner: " : "", e->plan);
   return SKC_OK;
@@ -83,9 +96,11 @@ skc_result
 skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
                    skc_error *err)
 {
-  const skc_params *p = &e->params;
-  double            radii[64];
-  int               n = 0;
+  const skc_params  *p = &e->params;
+  skc_complex_scale *c = &s->complexes;
+  double             radii[64];
+  int                n = 0;
+  s->kind = SKC_SCALE_BASIS;
   radii[n++] = top;
   /* Scale 0 goes down to about 1 px (then the identity); a coarser scale
      needs a member at or below the radius where it takes over. */
@@ -97,75 +112,75 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
       n++;
     }
   int with_identity = bottom <= 0;
-  s->varying = 1;
-  s->member_count = n + with_identity;
-  s->members = calloc (s->member_count, sizeof *s->members);
-  s->member_radius = calloc (s->member_count, sizeof *s->member_radius);
-  if (!s->members || !s->member_radius)
+  c->varying = 1;
+  c->member_count = n + with_identity;
+  c->members = calloc (c->member_count, sizeof *c->members);
+  c->member_radius = calloc (c->member_count, sizeof *c->member_radius);
+  if (!c->members || !c->member_radius)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
 
   skc_result r = SKC_OK;
-  int        index = s->member_count - 1;
+  int        index = c->member_count - 1;
   if (p->filter)
     {
       /* A given filter stands for the full radius as it is. */
-      s->members[index] = skc_filter_copy (p->filter);
-      s->member_radius[index] = top;
+      c->members[index] = skc_filter_copy (p->filter);
+      c->member_radius[index] = top;
     }
   else
     {
       char chain[96];
       snprintf (chain, sizeof chain, "basis-from=%.9g", top);
-      r = skc_target_fit (p, top, NULL, 1, NULL, &s->members[index], err);
-      s->member_radius[index] = top;
+      r = skc_target_fit (p, top, NULL, 1, NULL, &c->members[index], err);
+      c->member_radius[index] = top;
       for (int k = 1; k < n && r == SKC_OK; k++)
         {
           index--;
-          r = skc_target_fit (p, radii[k], s->members[index + 1],
+          r = skc_target_fit (p, radii[k], c->members[index + 1],
                               radii[k] / radii[k - 1], chain,
-                              &s->members[index], err);
-          s->member_radius[index] = radii[k];
+                              &c->members[index], err);
+          c->member_radius[index] = radii[k];
         }
     }
   if (r != SKC_OK)
     return r;
-  const skc_filter *shape = s->members[s->member_count - 1];
+  const skc_filter *shape = c->members[c->member_count - 1];
   if (!shape || shape->kind != SKC_FILTER_COMPLEX)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "a blur map needs a sparse complex, not a separable "
                      "or knots filter");
   if (with_identity)
     {
-      s->members[0] = identity_like (shape);
-      s->member_radius[0] = 0;
+      c->members[0] = identity_like (shape);
+      c->member_radius[0] = 0;
     }
-  for (int m = 0; m < s->member_count; m++)
-    if (!s->members[m])
+  for (int m = 0; m < c->member_count; m++)
+    if (!c->members[m])
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
 
   /* Cat-eye: every member again at growing clip amounts, each fitted from
      the one clipped a step less, so that samples keep corresponding. */
-  s->amount_count = p->cat_eye > 0 && !p->filter ? SKC_ENGINE_AMOUNTS : 1;
-  if (s->amount_count > 1)
+  c->amount_count = p->cat_eye > 0 && !p->filter ? SKC_ENGINE_AMOUNTS : 1;
+  if (c->amount_count > 1)
     {
-      s->clipped = calloc ((size_t) (s->amount_count - 1) * s->member_count,
-                           sizeof *s->clipped);
-      if (!s->clipped)
+      c->clipped = calloc ((size_t) (c->amount_count - 1) * c->member_count,
+                           sizeof *c->clipped);
+      if (!c->clipped)
         return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      for (int a = 1; a < s->amount_count && r == SKC_OK; a++)
-        for (int m = 0; m < s->member_count && r == SKC_OK; m++)
+      for (int a = 1; a < c->amount_count && r == SKC_OK; a++)
+        for (int m = 0; m < c->member_count && r == SKC_OK; m++)
           {
-            skc_filter **slot = &s->clipped[(size_t) (a - 1) * s->member_count
+            skc_filter **slot = &c->clipped[(size_t) (a - 1) * c->member_count
                                             + m];
-            const skc_filter *from = skc_scale_member (s, a - 1, m);
-            if (s->member_radius[m] <= 0)
+            const skc_filter *from = scale_member (s, a - 1, m);
+            if (c->member_radius[m] <= 0)
               *slot = identity_like (shape);
             else
               {
                 char link[96];
                 snprintf (link, sizeof link, "basis-from=%.9g|clip-step=%d",
                           top, a);
-                r = skc_target_fit_as (p, s->member_radius[m],
+                r = skc_target_fit_as (p, c->member_radius[m],
                                        (double) a / (SKC_ENGINE_AMOUNTS - 1),
                                        SKC_OFFSETS_BILINEAR, from, 1, link,
                                        slot, NULL, err);
@@ -177,27 +192,20 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
         return r;
     }
 
-  s->layers = shape->layer_count;
+  c->layers = shape->layer_count;
   int any_angle = p->swirl > 0 || p->cat_eye > 0;
-  for (int l = 0; l < s->layers; l++)
+  for (int l = 0; l < c->layers; l++)
     {
-      for (int a = 0; a < s->amount_count; a++)
-        for (int m = 0; m < s->member_count; m++)
+      for (int a = 0; a < c->amount_count; a++)
+        for (int m = 0; m < c->member_count; m++)
           {
-            int rm = layer_reach (skc_scale_member (s, a, m), l, any_angle);
-            s->layer_reach[l] = rm > s->layer_reach[l] ? rm
-                                                       : s->layer_reach[l];
+            int rm = layer_reach (scale_member (s, a, m), l, any_angle);
+            c->layer_reach[l] = rm > c->layer_reach[l] ? rm
+                                                       : c->layer_reach[l];
           }
-      s->reach += s->layer_reach[l];
+      s->reach += c->layer_reach[l];
     }
   return SKC_OK;
-}
-
-const skc_filter *
-skc_scale_member (const skc_scale *sc, int amount, int j)
-{
-  return amount == 0 ? sc->members[j]
-                     : sc->clipped[(size_t) (amount - 1) * sc->member_count + j];
 }
 
 /* The slot of a code in the scratch's table (open addressing, linear
@@ -248,7 +256,8 @@ static skc_layer_taps *
 level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
             int code)
 {
-  int slot = code_slot (s, code);
+  const skc_complex_scale *c = &sc->complexes;
+  int                      slot = code_slot (s, code);
   if (slot < 0)
     return NULL;
   if (s->code_keys[slot] == code)
@@ -260,42 +269,42 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
      fraction u between amounts a and a + 1. */
   const skc_filter *corner[4];
   float             t = 0, u = 0;
-  if (sc->filter)
-    corner[0] = corner[1] = corner[2] = corner[3] = sc->filter;
+  if (sc->kind != SKC_SCALE_BASIS)
+    corner[0] = corner[1] = corner[2] = corner[3] = c->filter;
   else
     {
       int j, a = amount_code / SKC_ENGINE_AMOUNT_STEPS;
       u = (float) (amount_code - a * SKC_ENGINE_AMOUNT_STEPS)
           / SKC_ENGINE_AMOUNT_STEPS;
-      if (sc->amount_count < 2)
+      if (c->amount_count < 2)
         a = 0, u = 0;
-      else if (a >= sc->amount_count - 1)
-        a = sc->amount_count - 2, u = 1;
+      else if (a >= c->amount_count - 1)
+        a = c->amount_count - 2, u = 1;
       skc_scale_level_blend (sc, level, &j, &t);
-      int j1 = sc->member_count > 1 ? j + 1 : j;
-      int a1 = sc->amount_count > 1 ? a + 1 : a;
-      corner[0] = skc_scale_member (sc, a, j);
-      corner[1] = skc_scale_member (sc, a, j1);
-      corner[2] = skc_scale_member (sc, a1, j);
-      corner[3] = skc_scale_member (sc, a1, j1);
+      int j1 = c->member_count > 1 ? j + 1 : j;
+      int a1 = c->amount_count > 1 ? a + 1 : a;
+      corner[0] = scale_member (sc, a, j);
+      corner[1] = scale_member (sc, a, j1);
+      corner[2] = scale_member (sc, a1, j);
+      corner[3] = scale_member (sc, a1, j1);
     }
   double          angle = 2 * M_PI * step / e->angles;
   float           ca = (float) cos (angle), sa = (float) sin (angle);
   /* Blended kernels this large lose little to whole-pixel offsets and cost
      a quarter: one tap per sample instead of four. */
   int whole_pixels = 0;
-  if (!sc->filter)
+  if (sc->kind == SKC_SCALE_BASIS)
     {
-      int    j0 = level / SKC_ENGINE_LEVELS < sc->member_count - 1
+      int    j0 = level / SKC_ENGINE_LEVELS < c->member_count - 1
                     ? level / SKC_ENGINE_LEVELS
-                    : sc->member_count - 1;
-      double r = sc->member_radius[j0];
+                    : c->member_count - 1;
+      double r = c->member_radius[j0];
       whole_pixels = r >= SKC_ENGINE_WHOLE_PIXEL_RADIUS;
     }
   skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
   skc_filter     *blend = skc_filter_copy (corner[0]);
   int             ok = taps && blend;
-  for (int l = 0; ok && l < sc->layers; l++)
+  for (int l = 0; ok && l < c->layers; l++)
     {
       for (int i = 0; i < blend->layer_size[l]; i++)
         {
@@ -342,7 +351,6 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
   return taps;
 }
 
-
 /* One layer of a uniform complex: out(x) = sum c * in(x - d) on rows
  * [y0, y1) and columns [x0, x1) of the padded tile. */
 static void
@@ -380,27 +388,29 @@ varying_layer (const skc_engine *e, const skc_scale *sc,
   return 1;
 }
 
-
-int
-skc_complex_values (const skc_engine *e, const skc_scale *sc,
-                    const skc_apply_request *rq, const skc_scale_area *area,
-                    skc_tile_scratch *s, const float **values,
-                    size_t *values_stride)
+/* The layers on shrinking windows of the padded input; the values stay in
+ * the scratch (`into` is not used). */
+static int
+complex_values (const skc_engine *e, const skc_scale *sc,
+                const skc_apply_request *rq, const skc_scale_area *area,
+                skc_tile_scratch *s, float *into, const float **values,
+                size_t *values_stride)
 {
+  const skc_complex_scale *c = &sc->complexes;
   const int    C = rq->channels, R = sc->reach;
   const int    lw = area->w, lh = area->h, pw = area->pw;
   const size_t stride = (size_t) pw * C;
   /* Pixel codes: the blend level from the map (block averages on coarse
      scales; the uniform radius without a map), the cat-eye amount and the
      angle of the block's centre. */
-  if (sc->varying && !skc_pixel_codes (e, sc, rq, area, s))
+  if (c->varying && !skc_pixel_codes (e, sc, rq, area, s))
     return 0;
   int cur = 0, margin = R;
-  for (int l = 0; l < sc->layers; l++)
+  for (int l = 0; l < c->layers; l++)
     {
-      int out_margin = margin - sc->layer_reach[l];
+      int out_margin = margin - c->layer_reach[l];
       int lo = R - out_margin;
-      if (sc->varying)
+      if (c->varying)
         {
           if (!varying_layer (e, sc, s, l, s->buffers[cur],
                               s->buffers[1 - cur], stride, pw, C, lo,
@@ -408,7 +418,7 @@ skc_complex_values (const skc_engine *e, const skc_scale *sc,
             return 0;
         }
       else
-        uniform_layer (&sc->taps[l], s->buffers[cur], s->buffers[1 - cur],
+        uniform_layer (&c->taps[l], s->buffers[cur], s->buffers[1 - cur],
                        stride, C, lo, R + lw + out_margin, lo,
                        R + lh + out_margin);
       cur = 1 - cur;
@@ -418,3 +428,28 @@ skc_complex_values (const skc_engine *e, const skc_scale *sc,
   *values_stride = stride;
   return 1;
 }
+
+static void
+complex_free (skc_scale *sc)
+{
+  skc_complex_scale *c = &sc->complexes;
+  for (int l = 0; l < SKC_MAX_LAYERS; l++)
+    skc_layer_taps_free (&c->taps[l]);
+  skc_filter_free (c->filter);
+  for (int m = 0; c->members && m < c->member_count; m++)
+    skc_filter_free (c->members[m]);
+  for (int m = 0; c->clipped && m < (c->amount_count - 1) * c->member_count;
+       m++)
+    skc_filter_free (c->clipped[m]);
+  free (c->clipped);
+  free (c->members);
+  free (c->member_radius);
+}
+
+const skc_scale_ops skc_identity_ops
+    = { .method = "identity", .values = complex_values, .free = complex_free };
+const skc_scale_ops skc_complex_ops
+    = { .method = "complex", .values = complex_values, .free = complex_free };
+const skc_scale_ops skc_basis_ops = { .method = "DISK basis",
+                                      .values = complex_values,
+                                      .free = complex_free };

@@ -125,32 +125,25 @@ padded_input (const skc_engine *e, const skc_scale *sc,
   return 1;
 }
 
-/* Whether a scale writes its values into the caller's buffer (knots and
- * separable filters) rather than leaving them in the scratch. */
-static int
-writes_into (const skc_scale *sc)
-{
-  return sc->knots || (sc->filter && sc->filter->kind == SKC_FILTER_LOWRANK);
-}
-
 /* A scale's values on its rectangle [lx0, lx0 + lw) x [ly0, ly0 + lh) (in
  * its own pixels, unclipped): written to `into` (lw x lh x channels) when
- * given and the filter is knots or separable; *values and *values_stride
- * say where they are. */
+ * given and its representation writes into a buffer; *values and
+ * *values_stride say where they are. */
 static int
 scale_values (const skc_engine *e, const skc_scale *sc,
               const skc_apply_request *rq, int lx0, int ly0, int lw, int lh,
               skc_tile_scratch *s, float *into, const float **values,
               size_t *values_stride)
 {
-  const int C = rq->channels, f = sc->factor, R = sc->reach;
+  const skc_scale_ops *ops = skc_scale_ops_of (sc);
+  const int            C = rq->channels, f = sc->factor, R = sc->reach;
   /* The padded input: the scale's reach on every side unless its
      representation reads less. */
   skc_scale_area area = { .x0 = lx0, .y0 = ly0, .w = lw, .h = lh,
                           .pad_l = R, .pad_r = R, .pad_t = R, .pad_b = R,
                           .block_weight = 1.0f / (float) (f * f) };
-  if (sc->knots)
-    skc_knots_margins (sc, &area);
+  if (ops->margins)
+    ops->margins (sc, &area);
   area.pw = lw + area.pad_l + area.pad_r;
   area.ph = lh + area.pad_t + area.pad_b;
   const size_t need = (size_t) area.pw * C * area.ph;
@@ -158,7 +151,7 @@ scale_values (const skc_engine *e, const skc_scale *sc,
       || !skc_tile_reserve (&s->buffers[1], &s->capacity[1], need)
       || !padded_input (e, sc, rq, &area, s))
     return 0;
-  if (writes_into (sc) && !into)
+  if (ops->writes_into && !into)
     {
       /* At full resolution these write the tile's output directly. */
       if (!skc_tile_reserve (&s->coarse, &s->coarse_capacity,
@@ -166,16 +159,7 @@ scale_values (const skc_engine *e, const skc_scale *sc,
         return 0;
       into = s->coarse;
     }
-  if (sc->knot_levels > 0)
-    return skc_knots_tables_values (e, sc, rq, &area, s, into, values,
-                                    values_stride);
-  if (sc->knots)
-    return skc_knots_values (e, sc, rq, &area, s, into, values,
-                             values_stride);
-  if (writes_into (sc))
-    return skc_separable_values (sc, rq, &area, s, into, values,
-                                 values_stride);
-  return skc_complex_values (e, sc, rq, &area, s, values, values_stride);
+  return ops->values (e, sc, rq, &area, s, into, values, values_stride);
 }
 
 /* Full-resolution pixels [x0, x0 + w) x [y0, y0 + h) from a scale's
@@ -230,15 +214,16 @@ skc_scale_tile (const skc_engine *e, const skc_scale *sc,
                 const skc_apply_request *rq, int x0, int y0, int w, int h,
                 skc_tile_scratch *s, float *dst)
 {
-  if (sc->fft)
-    return skc_fft_tile (e, sc, rq, x0, y0, w, h, s, dst);
+  const skc_scale_ops *ops = skc_scale_ops_of (sc);
+  if (ops->tile)
+    return ops->tile (e, sc, rq, x0, y0, w, h, s, dst);
   const int    C = rq->channels, f = sc->factor;
   const float *values = NULL;
   size_t       stride = 0;
   if (f == 1)
     {
       /* Knots and separable filters write the tile directly. */
-      int direct = writes_into (sc);
+      int direct = ops->writes_into;
       if (!scale_values (e, sc, rq, x0, y0, w, h, s, direct ? dst : NULL,
                          &values, &stride))
         return 0;
@@ -353,7 +338,7 @@ plan_coarse_planes (skc_coarse_planes *c, const skc_engine *e,
       c->first_cell[k] = cells;
       c->first_cell[k + 1] = cells;
       const int f = e->scales[k].factor;
-      if (f == 1 || e->scales[k].fft)
+      if (f == 1 || skc_scale_ops_of (&e->scales[k])->tile)
         continue;
       skc_coarse_plane *pl = &c->planes[k];
       coarse_rect (f, o->x, o->y, o->width, o->height, &pl->x0, &pl->y0,

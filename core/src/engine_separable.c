@@ -14,7 +14,7 @@ static void
 lowrank_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int ph,
               int channels, int w, int h, float *acc)
 {
-  const skc_filter *f = sc->filter;
+  const skc_filter *f = sc->separable.filter;
   const int         half = f->size / 2, R = sc->reach;
   const size_t      stride = (size_t) pw * channels;
   float            *in = s->buffers[0], *mid = s->buffers[1];
@@ -49,10 +49,11 @@ lowrank_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int ph,
     }
 }
 
-int
-skc_separable_values (const skc_scale *sc, const skc_apply_request *rq,
-                      const skc_scale_area *area, skc_tile_scratch *s,
-                      float *into, const float **values, size_t *values_stride)
+static int
+separable_values (const skc_engine *e, const skc_scale *sc,
+                  const skc_apply_request *rq, const skc_scale_area *area,
+                  skc_tile_scratch *s, float *into, const float **values,
+                  size_t *values_stride)
 {
   lowrank_tile (sc, s, area->pw, area->ph, rq->channels, area->w, area->h,
                 into);
@@ -65,15 +66,27 @@ skc_result
 skc_separable_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
                        skc_error *err)
 {
-  s->filter = filter;
-  s->reach = s->filter->size / 2;
+  s->kind = SKC_SCALE_SEPARABLE;
+  s->separable.filter = filter;
+  s->reach = filter->size / 2;
   e->reach = skc_scale_full_reach (s);
   snprintf (e->description, sizeof e->description,
             "uniform: separable rank %d, %dx%d%s (%d taps, %ld MACs per "
             "pixel and channel, reach %d px)%s%s",
-            s->filter->rank, s->filter->size, s->filter->size,
-            s->factor > 1 ? " on blocks" : "", skc_filter_taps (s->filter),
-            skc_filter_macs (s->filter), e->reach,
+            filter->rank, filter->size, filter->size,
+            s->factor > 1 ? " on blocks" : "", skc_filter_taps (filter),
+            skc_filter_macs (filter), e->reach,
             e->plan[0] ? "; planner: " : "", e->plan);
   return SKC_OK;
 }
+
+static void
+separable_free (skc_scale *sc)
+{
+  skc_filter_free (sc->separable.filter);
+}
+
+const skc_scale_ops skc_separable_ops = { .method = "separable",
+                                          .values = separable_values,
+                                          .writes_into = 1,
+                                          .free = separable_free };

@@ -56,7 +56,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   float *radius = NULL;
   if (ok && weight)
     {
-      ok = skc_tile_reserve (&worker->radius, &worker->radius_capacity, (size_t) w * h);
+      ok = skc_tile_reserve (&worker->radius, &worker->radius_capacity,
+                             (size_t) w * h);
       radius = worker->radius;
       float last_value = NAN, last_radius = 0;
       const skc_view *m = &rq->map;

@@ -429,8 +429,8 @@ plan_varying_scales (skc_engine *e, skc_error *err)
             return r;
           int reach = skc_scale_full_reach (s);
           e->reach = reach > e->reach ? reach : e->reach;
-          tables += s->knot_levels - s->knot_first;
-          long top_macs = s->knot_table[s->knot_levels - 1].count + 1;
+          tables += s->knots.levels - s->knots.first;
+          long top_macs = s->knots.table[s->knots.levels - 1].count + 1;
           macs = top_macs > macs ? top_macs : macs;
         }
       snprintf (e->description, sizeof e->description,
@@ -439,9 +439,9 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                 "up to %ld MACs per pixel and channel (reach %d px); planner: "
                 "knots (flat shape, largest radius %g <= %g), %s quality",
                 e->scale_count, e->scale_count > 1 ? "s" : "",
-                e->scales[0].knot_step,
-                tables, axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius,
-                macs, e->reach, p->radius, knots_max,
+                e->scales[0].knots.step, tables,
+                axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius, macs,
+                e->reach, p->radius, knots_max,
                 skc_quality_name (p->quality));
       return SKC_OK;
     }
@@ -464,16 +464,17 @@ plan_varying_scales (skc_engine *e, skc_error *err)
         return r;
       int reach = skc_scale_full_reach (s);
       e->reach = reach > e->reach ? reach : e->reach;
-      members += s->member_count;
+      if (s->kind == SKC_SCALE_BASIS)
+        members += s->complexes.member_count;
     }
-  const skc_scale  *top = &e->scales[top_scale];
-  const skc_filter *shape = top->members[top->member_count - 1];
-  char              tables[160] = "";
+  const skc_complex_scale *top = &e->scales[top_scale].complexes;
+  const skc_filter        *shape = top->members[top->member_count - 1];
+  char                     tables[160] = "";
   if (knots_first)
     snprintf (tables, sizeof tables,
               "; full resolution on knots tables every %g px (%d tables "
               "along %s, radii 0..%g, flat shape)",
-              e->scales[0].knot_step, e->scales[0].knot_levels,
+              e->scales[0].knots.step, e->scales[0].knots.levels,
               axis == SKC_KNOTS_ROWS ? "rows" : "columns",
               SKC_ENGINE_SCALE_RADIUS);
   snprintf (e->description, sizeof e->description,

@@ -113,8 +113,10 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
 
   /* Radii up to 32 px run on scale 0, at full resolution. */
-  const skc_scale *sc = &e->scales[0];
-  CHECK (e->scale_count == 1 && sc->factor == 1);
+  const skc_scale         *sc = &e->scales[0];
+  const skc_complex_scale *basis = &sc->complexes;
+  CHECK (e->scale_count == 1 && sc->factor == 1
+         && sc->kind == SKC_SCALE_BASIS);
   int     R = sc->reach, W = w + 2 * R, H = h + 2 * R;
   double *cur = calloc ((size_t) W * H * C, sizeof *cur);
   double *next = calloc ((size_t) W * H * C, sizeof *next);
@@ -130,22 +132,24 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
           cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
       }
   int margin = R;
-  for (int l = 0; l < sc->layers; l++)
+  for (int l = 0; l < basis->layers; l++)
     {
-      int om = margin - sc->layer_reach[l];
+      int om = margin - basis->layer_reach[l];
       for (int y = R - om; y < R + h + om; y++)
         for (int x = R - om; x < R + w + om; x++)
           {
             int   j;
             float t;
             skc_scale_level_blend (sc, (int) pos[(size_t) y * W + x], &j, &t);
-            const skc_sample *a = skc_filter_layer_const (sc->members[j], l);
-            const skc_sample *b = skc_filter_layer_const (sc->members[j + 1], l);
+            const skc_sample *a
+                = skc_filter_layer_const (basis->members[j], l);
+            const skc_sample *b
+                = skc_filter_layer_const (basis->members[j + 1], l);
             for (int c = 0; c < C; c++)
               {
                 double acc = 0;
-                for (int s = 0; s < skc_filter_layer_size (sc->members[j], l);
-                     s++)
+                for (int s = 0;
+                     s < skc_filter_layer_size (basis->members[j], l); s++)
                   {
                     float  dx = a[s].dx + t * (b[s].dx - a[s].dx);
                     float  dy = a[s].dy + t * (b[s].dy - a[s].dy);
@@ -647,7 +651,8 @@ test_swirl (void)
      may pick another representation, e.g. knots): applied unturned. */
   skc_params q = p;
   q.swirl = 0;
-  q.filter = swirl->scales[swirl->first_scale].filter;
+  CHECK (swirl->scales[swirl->first_scale].kind == SKC_SCALE_COMPLEX);
+  q.filter = swirl->scales[swirl->first_scale].complexes.filter;
   CHECK (skc_engine_new (&q, 0, &unturned, NULL) == SKC_OK);
   if (!unturned)
     return;
