@@ -85,6 +85,14 @@ skc_result
 skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
                 skc_error *err)
 {
+  return skc_engine_new_with (p, with_map, NULL, out, err);
+}
+
+skc_result
+skc_engine_new_with (const skc_params *p, int with_map,
+                     const skc_engine_options *options, skc_engine **out,
+                     skc_error *err)
+{
   *out = NULL;
   skc_result r = validate_params (p, err);
   if (r != SKC_OK)
@@ -93,6 +101,10 @@ skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
   if (!e)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   e->params = *p;
+  if (options)
+    e->options = *options;
+  else
+    skc_engine_options_init (&e->options);
   e->with_map = with_map;
   e->angles = p->swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
   e->amount_codes = p->cat_eye > 0

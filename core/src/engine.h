@@ -39,6 +39,7 @@
 
 #include <fftw3.h>
 
+#include "engine_options.h"
 #include "skc/apply.h"
 #include "taps.h"
 
@@ -181,8 +182,9 @@ typedef struct
 
 struct skc_engine
 {
-  skc_params params;
-  int        with_map;
+  skc_params         params;
+  skc_engine_options options;
+  int                with_map;
   int        scale_count;
   skc_scale  scales[SKC_ENGINE_MAX_SCALES];
   int        first_scale; /* a uniform blur uses only its own scale */
@@ -583,12 +585,5 @@ int  skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
  * s's.  Thread-safe. */
 int  skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
-
-/* Blur maps of flat shapes up to this radius (px) run on knots tables,
- * larger ones on the DISK basis (the planner's rule; default in planner.c;
- * SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides it).  Tests may
- * change it before creating engines; not while another thread creates
- * one. */
-extern double skc_engine_knots_map_max_radius;
 
 #endif

@@ -62,25 +62,18 @@ static const double knots_normal_steps[] = { 3.0, 3.5, 4.0, 4.5,
 
 /* Blur maps of flat shapes up to this radius run on knots tables on
  * every scale; larger ones on tables at full resolution and the DISK
- * basis above (plan_varying_scales).  Measured (skc bench maps: 24 MP RGBA, 2
- * threads, disc and heart, tilt-shift and a synthetic depth map): tables
- * everywhere take 0.4-1.0x the basis' time and are 7-27 dB closer to
- * brute-force truth up to 50, but preparing them grows with the radius
- * (0.4-0.7 s at 100-150 against 0.02 s for cached basis fits). */
+ * basis above (plan_varying_scales).  Measured (skc bench maps: 24 MP
+ * RGBA, 2 threads, disc and heart, tilt-shift and a synthetic depth map):
+ * tables everywhere take 0.4-1.0x the basis' time and are 7-27 dB closer
+ * to brute-force truth up to 50, but preparing them grows with the radius
+ * (0.4-0.7 s at 100-150 against 0.02 s for cached basis fits).  The
+ * default of skc_engine_options, which tests move. */
 #define KNOTS_MAP_MAX_RADIUS 64.0
-double skc_engine_knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
 
-/* The rule's radius; SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides
- * it, so that `skc bench maps` can measure both representations side by
- * side (-1: always the basis). */
-static double
-knots_map_max_radius (void)
+void
+skc_engine_options_init (skc_engine_options *options)
 {
-  const char *text = getenv ("SKC_KNOTS_MAP_MAX_RADIUS");
-  char *end = NULL;
-  double v = text && *text ? strtod (text, &end) : NAN;
-  return end && *end == '\0' && isfinite (v) ? v
-                                             : skc_engine_knots_map_max_radius;
+  options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
 }
 
 long
@@ -403,7 +396,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   e->scale_count = top_scale + 1;
   e->first_scale = 0;
   skc_knots_axis axis = SKC_KNOTS_ROWS;
-  double knots_max = knots_map_max_radius ();
+  double knots_max = e->options.knots_map_max_radius;
   /* Above the limit, the full-resolution scale still runs tables when the
      shape is flat: there the basis costs the most per pixel (a bilinear
      complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least. */

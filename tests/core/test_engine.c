@@ -34,8 +34,10 @@ random_image (int w, int h, int channels, int alpha, uint64_t seed)
   return img;
 }
 
+/* An engine with the planner's options (NULL: the defaults). */
 static skc_engine *
-make_engine (const char *spec, double radius, int with_map, int threads)
+make_engine_with (const char *spec, double radius, int with_map, int threads,
+                  const skc_engine_options *options)
 {
   skc_params p;
   skc_params_init (&p);
@@ -45,9 +47,16 @@ make_engine (const char *spec, double radius, int with_map, int threads)
   p.cache = cache;
   skc_engine *e = NULL;
   skc_error   err;
-  if (!CHECK (skc_engine_new (&p, with_map, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new_with (&p, with_map, options, &e, &err)
+              == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return e;
+}
+
+static skc_engine *
+make_engine (const char *spec, double radius, int with_map, int threads)
+{
+  return make_engine_with (spec, radius, with_map, threads, NULL);
 }
 
 static void
@@ -98,10 +107,10 @@ static void
 test_varying_matches_naive (const char *spec, double rmax, int C)
 {
   /* The DISK basis (flat shapes would get knots tables: test_knots.c). */
-  double knots_max = skc_engine_knots_map_max_radius;
-  skc_engine_knots_map_max_radius = -1;
-  skc_engine *e = make_engine (spec, rmax, 1, 2);
-  skc_engine_knots_map_max_radius = knots_max;
+  skc_engine_options basis_only;
+  skc_engine_options_init (&basis_only);
+  basis_only.knots_map_max_radius = -1;
+  skc_engine *e = make_engine_with (spec, rmax, 1, 2, &basis_only);
   if (!e)
     return;
   int       w = 40, h = 28;

@@ -408,13 +408,13 @@ map_engine (const char *spec, double radius, int threads, int knots)
   p.threads = threads;
   p.clip = 0;
   p.cache = NULL;
-  double saved = skc_engine_knots_map_max_radius;
-  skc_engine_knots_map_max_radius = knots ? 1e9 : -1;
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.knots_map_max_radius = knots ? 1e9 : -1;
   skc_engine *e = NULL;
   skc_error err;
-  if (!CHECK (skc_engine_new (&p, 1, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new_with (&p, 1, &options, &e, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
-  skc_engine_knots_map_max_radius = saved;
   if (e)
     CHECK_MSG ((strstr (skc_engine_describe (e), "knots tables") != NULL)
                    == knots,
