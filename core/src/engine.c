@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter_private.h"
-#include "internal.h"
-
 /* Each representation's operations (their own files), by kind. */
 static const skc_scale_ops *const scale_ops[SKC_SCALE_KINDS] = {
   [SKC_SCALE_IDENTITY] = &skc_identity_ops,

@@ -185,21 +185,21 @@ struct skc_engine
   skc_params         params;
   skc_engine_options options;
   int                with_map;
-  int        scale_count;
-  skc_scale  scales[SKC_ENGINE_MAX_SCALES];
-  int        first_scale; /* a uniform blur uses only its own scale */
-  int        angles;      /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
-  int        amount_codes; /* cat-eye amount steps + 1, else 1 */
-  int        reach;       /* full-resolution pixels */
-  int kernel_reach;       /* of the impulse response (knots read further:
-                             their prefix sums start a block back) */
-  int        tile;        /* output tile side */
+  int                scale_count;
+  skc_scale          scales[SKC_ENGINE_MAX_SCALES];
+  int first_scale;  /* a uniform blur uses only its own scale */
+  int angles;       /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
+  int amount_codes; /* cat-eye amount steps + 1, else 1 */
+  int reach;        /* full-resolution pixels */
+  int kernel_reach; /* of the impulse response (knots read further: their
+                       prefix sums start a block back) */
+  int tile;         /* output tile side */
   /* Working memory of finished process calls, lent to the next ones so
      that a region-by-region caller (GEGL) does not fault in fresh pages
      on every call; engine_pool.c owns it. */
   struct skc_worker_pool *pool;
-  char       plan[256];        /* why this representation */
-  char       description[768];
+  char                    plan[256]; /* why this representation */
+  char                    description[768];
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -479,8 +479,8 @@ void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
 /* Radius (full-resolution px) of a blur-map value. */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
 
-/* The blend level of a radius (in the scale's pixels) and the member pair
- * and fraction a level stands for. */
+/* The blend level of a radius (in a basis scale's pixels) and the member
+ * pair and fraction a level stands for. */
 int  skc_scale_level (const skc_scale *scale, double radius);
 void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
                             float *t);

@@ -1,7 +1,9 @@
-/* skc — complexes in the engine's tiles: the cascade of layers on
- * shrinking windows of the padded input, one uniform complex (turned per
- * pixel with swirl) or, for the DISK basis, each run of pixels sharing a
- * code with its blended, turned taps, built on first use.
+/* skc — complexes: one uniform complex (the identity when it has one
+ * tap; turned per pixel with swirl) or the DISK basis (complexes at radii
+ * 30 % apart, fitted from neighbour to neighbour, and their cat-eye
+ * clips).  In the tiles, the cascade of layers on shrinking windows of the
+ * padded input; where pixels differ, each run of pixels sharing a code
+ * runs its blended, turned taps, built on first use.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
@@ -50,13 +52,15 @@ scale_member (const skc_scale *sc, int amount, int j)
                      : c->clipped[(size_t) (amount - 1) * c->member_count + j];
 }
 
+/* The complex's taps per layer; with swirl each layer reads as far as its
+ * samples turned by any angle. */
 skc_result
 skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
                      skc_error *err)
 {
   const skc_params  *p = &e->params;
   skc_complex_scale *c = &s->complexes;
-  /* A one-tap complex changes nothing: the identity (radius 0). */
+  /* One tap: the identity (what radius 0 runs). */
   s->kind = skc_filter_taps (filter) <= 1 ? SKC_SCALE_IDENTITY
                                           : SKC_SCALE_COMPLEX;
   c->filter = filter;

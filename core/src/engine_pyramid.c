@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "engine.h"
-#include "filter_private.h"
 #include "internal.h"
 
 /* Coarse cells of a plane: this many of the scale's pixels, on a grid
@@ -153,7 +152,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
     return 0;
   if (ops->writes_into && !into)
     {
-      /* At full resolution these write the tile's output directly. */
+      /* Coarse values go to the scratch (at full resolution the caller
+         passes the tile's output). */
       if (!skc_tile_reserve (&s->coarse, &s->coarse_capacity,
                              (size_t) lw * lh * C))
         return 0;

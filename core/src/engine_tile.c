@@ -36,6 +36,8 @@ add_weighted (float *restrict acc, const float *restrict part,
     }
 }
 
+/* Output tile [x0, x0 + w) x [y0, y0 + h): every scale with weight there,
+ * blended by weight, clipped if asked and written to the output. */
 static int
 engine_tile (const skc_engine *e, const skc_apply_request *rq,
              const skc_coarse_planes *coarse, int x0, int y0, int w, int h,
@@ -49,7 +51,7 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
            && skc_tile_reserve (&worker->part, &worker->part_capacity, n)
            && (!need_weight
                || skc_tile_reserve (&worker->weight, &worker->weight_capacity,
-                           (size_t) w * h));
+                                    (size_t) w * h));
   float *acc = worker->acc, *part = worker->part;
   float *weight = need_weight ? worker->weight : NULL;
   /* Each pixel's radius, once: the scales' weights all derive from it. */
@@ -160,6 +162,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   return ok;
 }
 
+/* One process call: its tiles, the workers' scratch, and with several
+ * scales the coarse planes. */
 typedef struct
 {
   const skc_engine        *engine;
@@ -205,7 +209,6 @@ run_tile (void *user, int index, int worker)
                     y1 - y0, &job->workers[worker]))
     atomic_store (&job->failed, 1);
 }
-
 
 skc_result
 skc_engine_run (const skc_engine *e, const skc_apply_request *rq,

@@ -10,8 +10,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "engine.h"
 #include "filter_private.h"
@@ -403,29 +401,41 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
                     && p->radius > knots_max
                     && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
-  if (e->with_map && p->radius <= knots_max
-      && map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS), &axis))
+  int all_tables
+      = e->with_map && p->radius <= knots_max
+        && map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
+                            &axis);
+  long macs = 0;
+  int  tables = 0, members = 0;
+  for (int k = 0; k <= top_scale; k++)
     {
-      long macs = 0;
-      int tables = 0;
-      for (int k = 0; k <= top_scale; k++)
+      skc_scale *s = &e->scales[k];
+      s->factor = 1 << k;
+      double top = k == top_scale ? p->radius / s->factor
+                                  : SKC_ENGINE_SCALE_RADIUS;
+      /* Scale k > 0 serves from the handover of scale k - 1 upwards. */
+      double bottom = k == 0 ? 0
+                             : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS
+                                 / 2;
+      skc_result r = all_tables || (k == 0 && knots_first)
+                         ? skc_knots_tables_prepare (e, s, top, bottom, axis,
+                                                     err)
+                         : skc_basis_prepare (e, s, top, bottom, err);
+      if (r != SKC_OK)
+        return r;
+      int reach = skc_scale_full_reach (s);
+      e->reach = reach > e->reach ? reach : e->reach;
+      if (s->kind == SKC_SCALE_BASIS)
+        members += s->complexes.member_count;
+      else
         {
-          skc_scale *s = &e->scales[k];
-          s->factor = 1 << k;
-          double top = k == top_scale ? p->radius / s->factor
-                                      : SKC_ENGINE_SCALE_RADIUS;
-          double bottom
-              = k == 0 ? 0 : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS / 2;
-          skc_result r
-              = skc_knots_tables_prepare (e, s, top, bottom, axis, err);
-          if (r != SKC_OK)
-            return r;
-          int reach = skc_scale_full_reach (s);
-          e->reach = reach > e->reach ? reach : e->reach;
           tables += s->knots.levels - s->knots.first;
           long top_macs = s->knots.table[s->knots.levels - 1].count + 1;
           macs = top_macs > macs ? top_macs : macs;
         }
+    }
+  if (all_tables)
+    {
       snprintf (e->description, sizeof e->description,
                 "blur map: %d scale%s, knots tables every %g px of radius "
                 "(%d tables along %s, radii 0..%g), each pixel its nearest; "
@@ -438,33 +448,11 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                 skc_quality_name (p->quality));
       return SKC_OK;
     }
-  int members = 0;
-  for (int k = 0; k <= top_scale; k++)
-    {
-      skc_scale *s = &e->scales[k];
-      s->factor = 1 << k;
-      double top = k == top_scale ? p->radius / s->factor
-                                  : SKC_ENGINE_SCALE_RADIUS;
-      /* Scale k > 0 serves from the handover of scale k - 1 upwards. */
-      double bottom = k == 0 ? 0
-                             : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS
-                                 / 2;
-      skc_result r = k == 0 && knots_first
-                         ? skc_knots_tables_prepare (e, s, top, bottom, axis,
-                                                     err)
-                         : skc_basis_prepare (e, s, top, bottom, err);
-      if (r != SKC_OK)
-        return r;
-      int reach = skc_scale_full_reach (s);
-      e->reach = reach > e->reach ? reach : e->reach;
-      if (s->kind == SKC_SCALE_BASIS)
-        members += s->complexes.member_count;
-    }
   const skc_complex_scale *top = &e->scales[top_scale].complexes;
   const skc_filter        *shape = top->members[top->member_count - 1];
-  char                     tables[160] = "";
+  char                     full_resolution[160] = "";
   if (knots_first)
-    snprintf (tables, sizeof tables,
+    snprintf (full_resolution, sizeof full_resolution,
               "; full resolution on knots tables every %g px (%d tables "
               "along %s, radii 0..%g, flat shape)",
               e->scales[0].knots.step, e->scales[0].knots.levels,
@@ -478,7 +466,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
             e->scale_count, e->scale_count > 1 ? "s" : "", members,
             shape->layer_count, shape->layer_size[0],
             knots_first ? "12" : "0", p->radius, skc_filter_taps (shape),
-            e->reach, tables);
+            e->reach, full_resolution);
   return SKC_OK;
 }
 
