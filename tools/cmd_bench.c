@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "engine_options.h"
 #include "files.h"
 
 typedef struct
@@ -624,17 +625,16 @@ cli_bench_maps (int argc, char **argv)
               p.radius = radii[r];
               p.threads = threads;
               p.clip = 0;
-              /* The planner's override for measurements (engine.c). */
-              if (knots)
-                setenv ("SKC_KNOTS_MAP_MAX_RADIUS", "1000", 1);
-              else
-                setenv ("SKC_KNOTS_MAP_MAX_RADIUS", "-1", 1);
+              /* The planner's rule overridden, for measurements
+                 (engine_options.h): always tables, or always the basis. */
+              skc_engine_options options;
+              skc_engine_options_init (&options);
+              options.knots_map_max_radius = knots ? 1000 : -1;
               double t0 = bench_seconds ();
               skc_engine *e = NULL;
-              if (skc_engine_new (&p, 1, &e, &err) != SKC_OK)
+              if (skc_engine_new_with (&p, 1, &options, &e, &err) != SKC_OK)
                 cli_die ("%s", err.message);
               double prepare = bench_seconds () - t0;
-              unsetenv ("SKC_KNOTS_MAP_MAX_RADIUS");
               double psnr = radii[r] <= 50 ? maps_psnr (e, &p.shape, radii[r],
                                                         &photo, &map)
                                            : NAN;

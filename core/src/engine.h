@@ -1,5 +1,6 @@
 /* skc — the apply engine's private parts: what an engine holds once
- * prepared, and the per-tile processing (engine_tile.c).
+ * prepared, the representations a scale can run, and what the engine's
+ * files share.
  *
  * Large radii run on a pyramid: scale k works on 2^k x 2^k blocks of the
  * image (box-averaged, aligned to the image origin so results never depend
@@ -8,12 +9,37 @@
  * uses the one scale its radius needs; a blur map uses every scale up to
  * the largest radius and hands pixels from scale k to k + 1 over the top
  * quarter of scale k's range.
+ *
+ * The files, from the entry points down:
+ *   engine.c               new, free, reach, describe, method, kernel,
+ *                          process, apply_image; the kinds' table
+ *   planner.c              which representation each scale runs, and why
+ *   engine_targets.c       target kernels and their fits through the cache
+ *   engine_tile.c          a process call over tiles: scales blended by
+ *                          weight, clipped, written
+ *   engine_pyramid.c       block sums, a scale's values on a rectangle,
+ *                          upsampling, the coarse planes of a call
+ *   engine_complex.c       IDENTITY, COMPLEX and BASIS
+ *   engine_separable.c     SEPARABLE
+ *   engine_knots.c         KNOTS (and the prefix sums the tables share)
+ *   engine_knots_tables.c  KNOTS_TABLES (kept per process: table_memo.c)
+ *   engine_fft.c           FFT
+ *   engine_taps.c          the vectorised tap loop they all run
+ *   engine_pixels.c        input rows (edges, non-finite pixels,
+ *                          highlights) and output rows (clipping)
+ *   engine_codes.c         per-pixel radius level, swirl angle and cat-eye
+ *                          amount codes
+ *   engine_pool.c          the workers' scratch and the engine's pool of it
+ * A new representation takes a kind below, a file with its preparation
+ * and its skc_scale_ops, a row in engine.c's table and a rule in the
+ * planner.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_ENGINE_H
 #define SKC_ENGINE_H
 
 #include <fftw3.h>
 
+#include "engine_options.h"
 #include "skc/apply.h"
 #include "taps.h"
 
@@ -42,6 +68,12 @@
  * that a tile's first block can start before it. */
 #define SKC_ENGINE_KNOTS_BLOCK 64
 
+/* An exact FFT over cells takes as long as a sparse filter of about this
+ * many MACs per pixel and channel (24 MP RGBA, 2 threads, side by side:
+ * coma R 24 by FFT 0.26 s, disc R 24 knots at 172 MACs 0.28 s); the
+ * planner weighs it at full resolution only. */
+#define SKC_ENGINE_FFT_COST_MACS 180
+
 /* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
 #define SKC_ENGINE_ANGLES 180
 /* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
@@ -52,34 +84,36 @@
  * image centre by amount x radius. */
 #define SKC_ENGINE_CLIP_OFFSET 1.0
 
+/* The representations a scale can run: the planner (planner.c) picks one
+ * per scale; each has its own file with its preparation and its
+ * skc_scale_ops. */
+typedef enum
+{
+  SKC_SCALE_UNUSED,       /* not prepared: the engine does not run it */
+  SKC_SCALE_IDENTITY,     /* a one-tap complex (radius 0): engine_complex.c */
+  SKC_SCALE_COMPLEX,      /* one sparse complex, turned per pixel with
+                             swirl: engine_complex.c */
+  SKC_SCALE_BASIS,        /* the DISK basis, blended per pixel (blur maps,
+                             cat-eye): engine_complex.c */
+  SKC_SCALE_SEPARABLE,    /* low-rank, rows then columns: engine_separable.c */
+  SKC_SCALE_KNOTS,        /* one knots filter on prefix sums: engine_knots.c */
+  SKC_SCALE_KNOTS_TABLES, /* a blur map's knots table per radius step:
+                             engine_knots_tables.c */
+  SKC_SCALE_FFT,          /* exact, over image-aligned cells: engine_fft.c */
+  SKC_SCALE_KINDS
+} skc_scale_kind;
+
+/* IDENTITY, COMPLEX and BASIS: the cascade of layers, each pixel with the
+ * same taps or with those of its code (engine_codes.c). */
 typedef struct
 {
-  int factor;  /* block side: 1, 2, 4, ... */
-  int varying; /* pixels differ (map or swirl): per-pixel level codes */
-
-  /* Uniform blur: one filter.  A knots filter keeps its knots as taps on
-     the prefix-sum image in taps[0]. */
+  int layers;
+  int layer_reach[SKC_MAX_LAYERS];
+  int varying; /* pixels differ (basis or swirl): per-pixel codes */
+  /* IDENTITY and COMPLEX: one filter and its taps per layer. */
   skc_filter    *filter;
   skc_layer_taps taps[SKC_MAX_LAYERS];
-  /* Knots: the kernel is non-negative, so negative results are rounding
-     (knot weights alternate in sign) and tiny ones are clamped to 0;
-     knot_abs is the sum of the knots' |weights|, their rounding scale. */
-  int knots_clamp;
-  float knot_abs;
-  /* Knots on this scale (a uniform knots filter, or a blur map's tables):
-     prefix sums along knot_axis, kernels up to knot_half from the centre. */
-  int knots;
-  skc_knots_axis knot_axis;
-  int knot_half;
-  /* Blur map with knots: tables at radii q * knot_step (this scale's
-     pixels) for q in [knot_first, knot_levels), all along one axis so that
-     they share the prefix sums; each pixel uses its nearest.  knot_abs is
-     the largest table's sum of |weights|. */
-  int knot_levels, knot_first;
-  double knot_step;
-  skc_layer_taps *knot_table;
-
-  /* Blur map: members[0] is the lowest radius (the identity at radius 0 on
+  /* BASIS: members[0] is the lowest radius (the identity at radius 0 on
      scale 0), then fits at growing radii with corresponding samples; radii
      in this scale's pixels.  A pixel blends its two neighbours. */
   int          member_count;
@@ -89,41 +123,83 @@ typedef struct
      clipped[(a - 1) * member_count + j]; amount 0 is members[j]. */
   int          amount_count;
   skc_filter **clipped;
+} skc_complex_scale;
 
-  /* Uniform blur by FFT (exact): each tile is one cell of a grid of
-     fft_cell pixels aligned to the image, always transformed whole (so
-     values do not depend on the region asked for), padded by fft_half on
-     every side to fft_n0 x fft_n1; the kernel's spectrum, divided by the
-     transform size, multiplies the cell's. */
-  int            fft;
-  int            fft_cell, fft_half, fft_n0, fft_n1;
-  fftwf_complex *fft_spectrum;
-  fftwf_plan     fft_forward, fft_inverse;
+/* SEPARABLE */
+typedef struct
+{
+  skc_filter *filter;
+} skc_separable_scale;
 
-  int layers;
-  int layer_reach[SKC_MAX_LAYERS];
-  int reach; /* in this scale's pixels */
+/* KNOTS and KNOTS_TABLES: prefix sums along `axis`, kernels up to `half`
+ * from the centre. */
+typedef struct
+{
+  skc_knots_axis axis;
+  int            half;
+  /* The kernel is non-negative, so negative results are rounding (knot
+     weights alternate in sign) and tiny ones are clamped to 0; abs is the
+     sum of the knots' |weights| (of the largest table), their rounding
+     scale. */
+  int   clamp;
+  float abs;
+  /* KNOTS: the filter, its knots as taps on the prefix-sum image. */
+  skc_filter    *filter;
+  skc_layer_taps taps;
+  /* KNOTS_TABLES: tables at radii q * step (this scale's pixels) for q in
+     [first, levels), all along one axis so that they share the prefix
+     sums; each pixel uses its nearest. */
+  int             levels, first;
+  double          step;
+  skc_layer_taps *table;
+} skc_knots_scale;
+
+/* FFT (uniform, exact): each tile is one cell of a grid of `cell` pixels
+ * aligned to the image, always transformed whole (so values do not depend
+ * on the region asked for), padded by `half` on every side to n0 x n1;
+ * the kernel's spectrum, divided by the transform size, multiplies the
+ * cell's. */
+typedef struct
+{
+  int            cell, half, n0, n1;
+  fftwf_complex *spectrum;
+  fftwf_plan     forward, inverse;
+} skc_fft_scale;
+
+typedef struct
+{
+  skc_scale_kind kind;
+  int            factor; /* block side: 1, 2, 4, ... */
+  int            reach;  /* in this scale's pixels */
+  union
+  {
+    skc_complex_scale   complexes; /* IDENTITY, COMPLEX, BASIS */
+    skc_separable_scale separable;
+    skc_knots_scale     knots; /* KNOTS, KNOTS_TABLES */
+    skc_fft_scale       fft;
+  };
 } skc_scale;
 
 struct skc_engine
 {
-  skc_params params;
-  int        with_map;
-  int        scale_count;
-  skc_scale  scales[SKC_ENGINE_MAX_SCALES];
-  int        first_scale; /* a uniform blur uses only its own scale */
-  int        angles;      /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
-  int        amount_codes; /* cat-eye amount steps + 1, else 1 */
-  int        reach;       /* full-resolution pixels */
-  int kernel_reach;       /* of the impulse response (knots read further:
-                             their prefix sums start a block back) */
-  int        tile;        /* output tile side */
+  skc_params         params;
+  skc_engine_options options;
+  int                with_map;
+  int                scale_count;
+  skc_scale          scales[SKC_ENGINE_MAX_SCALES];
+  int first_scale;  /* a uniform blur uses only its own scale */
+  int angles;       /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
+  int amount_codes; /* cat-eye amount steps + 1, else 1 */
+  int reach;        /* full-resolution pixels */
+  int kernel_reach; /* of the impulse response (knots read further: their
+                       prefix sums start a block back) */
+  int tile;         /* output tile side */
   /* Working memory of finished process calls, lent to the next ones so
      that a region-by-region caller (GEGL) does not fault in fresh pages
-     on every call; engine_tile.c owns it. */
+     on every call; engine_pool.c owns it. */
   struct skc_worker_pool *pool;
-  char       plan[256];        /* why this representation */
-  char       description[768];
+  char                    plan[256]; /* why this representation */
+  char                    description[768];
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -163,10 +239,60 @@ typedef struct
   size_t map_row_capacity, map_blocks_capacity;
 } skc_tile_scratch;
 
-void skc_tile_scratch_free (skc_tile_scratch *s);
+/* What one worker keeps across tiles: per-scale scratch (with the taps it
+ * built) and the tile's accumulation buffers, so tiles allocate nothing. */
+typedef struct
+{
+  skc_tile_scratch scale[SKC_ENGINE_MAX_SCALES];
+  float           *acc, *part, *weight, *radius;
+  size_t           acc_capacity, part_capacity, weight_capacity;
+  size_t           radius_capacity;
+} skc_engine_worker;
 
-/* ---- shared by the tile code (engine_tile.c, engine_knots.c,
- * engine_fft.c) ---- */
+/* A scale's rectangle [x0, x0 + w) x [y0, y0 + h) in its own pixels and
+ * the padded input around it in a scratch's buffers[0]: pw x ph pixels
+ * from (x0 - pad_l, y0 - pad_t), stride pw x channels. */
+typedef struct
+{
+  int   x0, y0, w, h;
+  int   pad_l, pad_r, pad_t, pad_b;
+  int   pw, ph;
+  float block_weight; /* of a block's pixels: 1 / (factor x factor) */
+} skc_scale_area;
+
+/* What the tile code asks of a representation (engine_pyramid.c runs
+ * them; engine.c keeps the table by kind). */
+typedef struct
+{
+  const char *method; /* what skc_engine_method names it */
+  /* How far its values read around an area: sets the pads (NULL: the
+     scale's reach on every side). */
+  void (*margins) (const skc_scale *sc, skc_scale_area *area);
+  /* The scale's values on the area from the padded input in
+     s->buffers[0]: written to `into` (w x h x channels) when writes_into,
+     else left in the scratch; *values and *values_stride say where they
+     are.  0 when out of memory. */
+  int (*values) (const skc_engine *e, const skc_scale *sc,
+                 const skc_apply_request *rq, const skc_scale_area *area,
+                 skc_tile_scratch *s, float *into, const float **values,
+                 size_t *values_stride);
+  int writes_into;
+  /* A whole full-resolution tile its own way (NULL: margins and values,
+     then upsampling on coarse scales). */
+  int (*tile) (const skc_engine *e, const skc_scale *sc,
+               const skc_apply_request *rq, int x0, int y0, int w, int h,
+               skc_tile_scratch *s, float *dst);
+  /* Frees what the scale holds, prepared or partly so. */
+  void (*free) (skc_scale *sc);
+} skc_scale_ops;
+
+extern const skc_scale_ops skc_identity_ops, skc_complex_ops, skc_basis_ops,
+    skc_separable_ops, skc_knots_ops, skc_knots_tables_ops, skc_fft_ops;
+
+/* The operations of a prepared scale's kind. */
+const skc_scale_ops *skc_scale_ops_of (const skc_scale *sc);
+
+/* ---- shared by the tile code ---- */
 
 /* The hot loops are compiled for several instruction sets and picked at
  * run time (GCC function multi-versioning on x86-64): AVX-512 runs the
@@ -184,6 +310,12 @@ skc_floor_div (int a, int b)
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
+static inline int
+skc_clampi (int v, int lo, int hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 /* max (top, |v|) without libm's NaN rules (values here are finite), so
  * that it inlines and vectorises. */
 static inline float
@@ -192,6 +324,133 @@ skc_max_abs (float top, float v)
   float a = v < 0 ? -v : v;
   return a > top ? a : top;
 }
+
+/* The cells of side `size`, on a grid aligned to the origin, that meet
+ * the rectangle [x, x + w) x [y, y + h): across x down of them from cell
+ * (first_x, first_y). */
+typedef struct
+{
+  int size, first_x, first_y, across, down;
+  int x, y, w, h;
+} skc_cell_grid;
+
+static inline skc_cell_grid
+skc_grid_over (int size, int x, int y, int w, int h)
+{
+  skc_cell_grid g = { size, skc_floor_div (x, size), skc_floor_div (y, size),
+                      0, 0, x, y, w, h };
+  g.across = skc_floor_div (x + w - 1, size) - g.first_x + 1;
+  g.down = skc_floor_div (y + h - 1, size) - g.first_y + 1;
+  return g;
+}
+
+/* Cell `index` (row by row) clipped to the rectangle: [*x0, *x1) x
+ * [*y0, *y1). */
+static inline void
+skc_grid_cell (const skc_cell_grid *g, int index, int *x0, int *y0, int *x1,
+               int *y1)
+{
+  int cx = (g->first_x + index % g->across) * g->size;
+  int cy = (g->first_y + index / g->across) * g->size;
+  *x0 = cx > g->x ? cx : g->x;
+  *y0 = cy > g->y ? cy : g->y;
+  *x1 = cx + g->size < g->x + g->w ? cx + g->size : g->x + g->w;
+  *y1 = cy + g->size < g->y + g->h ? cy + g->size : g->y + g->h;
+}
+
+/* How much of scale k a full-resolution radius takes: scale k + 1 takes
+ * over from scale k over the top quarter of scale k's range. */
+static inline float
+skc_scale_weight (const skc_engine *e, int k, double r)
+{
+  double top = SKC_ENGINE_SCALE_RADIUS * (1 << k);
+  double handover = SKC_ENGINE_HANDOVER * top;
+  double below_top = SKC_ENGINE_SCALE_RADIUS * (k > 0 ? 1 << (k - 1) : 0);
+  double below_handover = SKC_ENGINE_HANDOVER * below_top;
+  int    last = k == e->scale_count - 1;
+  if (k > 0 && r <= below_handover)
+    return 0;
+  if (k > 0 && r < below_top)
+    return (float) ((r - below_handover) / (below_top - below_handover));
+  if (last || r <= handover)
+    return 1;
+  if (r < top)
+    return (float) (1 - (r - handover) / (top - handover));
+  return 0;
+}
+
+/* Full-resolution pixels a scale reads beyond its output: its own reach in
+ * blocks, plus the blocks bilinear upsampling and block alignment touch. */
+static inline int
+skc_scale_full_reach (const skc_scale *s)
+{
+  return s->factor == 1 ? s->reach : (s->reach + 2) * s->factor;
+}
+
+/* ---- planner.c ---- */
+
+/* Plans and prepares the engine's scales from e->params and e->with_map
+ * (cleared when nothing varies), with e->plan and e->description. */
+skc_result skc_engine_plan (skc_engine *e, skc_error *err);
+/* The knots budget (MACs) for a target of side `size` at the quality; 0
+ * (exact) when high. */
+long skc_knots_budget (skc_quality q, int size);
+
+/* ---- each representation's preparation of a scale (factor set), with
+ * its reach and, for a uniform blur, e->reach and e->description; those
+ * given a filter own it from then on. */
+skc_result skc_complex_prepare (skc_engine *e, skc_scale *s,
+                                skc_filter *filter, skc_error *err);
+/* The DISK basis: members from `bottom` (0: the identity) to `top` radius
+ * (the scale's pixels), cat-eye clips of each. */
+skc_result skc_basis_prepare (skc_engine *e, skc_scale *s, double top,
+                              double bottom, skc_error *err);
+skc_result skc_separable_prepare (skc_engine *e, skc_scale *s,
+                                  skc_filter *filter, skc_error *err);
+skc_result skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                              skc_error *err);
+/* Tables for radii from `bottom` to `top` (the scale's pixels) along
+ * `axis`. */
+skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
+                                     double bottom, skc_knots_axis axis,
+                                     skc_error *err);
+/* The exact FFT of the full-radius target; `why` says what the planner
+ * weighed. */
+skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,
+                            skc_error *err);
+
+/* ---- engine_targets.c ---- */
+
+int skc_samples_per_layer (skc_quality q); /* of the engine's complexes */
+/* A stable name for the target: the canonical shape spec, or a hash of
+ * the weight image's pixels. */
+void skc_target_identity (const skc_params *p, char *buf, size_t len);
+/* The kernel at `radius`, clipped (cat-eye) as a round aperture is by a
+ * second one of its size moved by amount x radius x
+ * SKC_ENGINE_CLIP_OFFSET. */
+skc_result skc_target_make (const skc_params *p, double radius,
+                            double amount, skc_image *t, skc_error *err);
+/* The fitted complex for one radius (at most the fit cap), through the
+ * cache.  With `initial` the fit continues from that complex scaled to
+ * this radius (basis members); `chain` then names where it came from. */
+skc_result skc_target_fit (const skc_params *p, double radius,
+                           const skc_filter *initial, double initial_scale,
+                           const char *chain, skc_filter **out,
+                           skc_error *err);
+/* As skc_target_fit, clipped by a cat-eye amount, with a choice of
+ * offsets; *loss (if not NULL) receives the fit's loss against its target,
+ * which the planner compares. */
+skc_result skc_target_fit_as (const skc_params *p, double radius,
+                              double amount, skc_offset_kind offsets,
+                              const skc_filter *initial, double initial_scale,
+                              const char *chain, skc_filter **out,
+                              double *loss, skc_error *err);
+
+/* ---- engine_tile.c: a process call (its request checked) over tiles */
+skc_result skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
+                           skc_error *err);
+
+/* ---- engine_taps.c ---- */
 
 /* Taps (a complex layer, or knots on prefix sums) on an image S (row y,
  * column x at S + (y - sy0) * s_stride + (x - sx0) * C) for outputs
@@ -202,57 +461,128 @@ void skc_taps_apply (const skc_layer_taps *taps, const float *S,
                      size_t a_stride, int ax0, int ay0, int x0, int x1, int y0,
                      int y1);
 
-/* Grows *buffer to at least `need` floats; 0 when out of memory. */
-int skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+/* ---- engine_pixels.c ---- */
 
 /* n pixels of input row y from column x0 into dst: clamped to the
  * request's input rectangle, non-finite pixels made transparent black,
  * highlights boosted. */
 void skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
                       int x0, int n, float *dst);
+/* w pixels of a result row into the output: copied, or clipped (to 0..1,
+ * premultiplied colour to 0..alpha) when the engine clips. */
+void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
+                    const float *src, float *dst, int w);
 
-/* engine_knots.c: a knots scale's values on [lx0, lx0 + lw) x [ly0, ly0 +
- * lh) from the padded input in s->buffers[0] (pw wide, origin lx0 - pad_l,
- * ly0 - pad_t), each pixel with its table when `level` is given, into acc
- * (lw x lh x C).  0 when out of memory. */
-int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C,
-                    int lx0, int ly0, int lw, int lh, int pad_l, int pad_t,
-                    const int *level, float *acc);
-
-/* engine_fft.c: an FFT scale's blur of the tile [x0, x0 + w) x [y0, y0 +
- * h), which lies in one cell, into dst (w x h x channels).  0 when out of
- * memory. */
-int skc_fft_tile (const skc_engine *e, const skc_scale *sc,
-                  const skc_apply_request *rq, int x0, int y0, int w, int h,
-                  skc_tile_scratch *s, float *dst);
-
-/* table_memo.c: a blur map scale's knots tables by a key naming all they
- * depend on.  take copies a kept set into s (knot_table, knot_abs,
- * knot_half; knot_levels and knot_first must match) and returns 1, or 0;
- * keep stores a copy of s's.  Thread-safe. */
-int  skc_table_memo_take (const char *key, skc_scale *s);
-void skc_table_memo_keep (const char *key, const skc_scale *s);
-void skc_worker_pool_free (struct skc_worker_pool *pool);
-
-/* Blur maps of flat shapes up to this radius (px) run on knots tables,
- * larger ones on the DISK basis (the planner's rule; default in engine.c;
- * SKC_KNOTS_MAP_MAX_RADIUS in the environment overrides it).  Tests may
- * change it before creating engines; not while another thread creates
- * one. */
-extern double skc_engine_knots_map_max_radius;
+/* ---- engine_codes.c ---- */
 
 /* Radius (full-resolution px) of a blur-map value. */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
 
-/* Member j at cat-eye amount a of a scale. */
-const skc_filter *skc_scale_member (const skc_scale *scale, int amount,
-                                    int j);
-
-/* The blend level of a radius (in the scale's pixels) and the member pair
- * and fraction a level stands for.  A pixel's full code is
- * level * SKC_ENGINE_ANGLES + angle step. */
+/* The blend level of a radius (in a basis scale's pixels) and the member
+ * pair and fraction a level stands for. */
 int  skc_scale_level (const skc_scale *scale, double radius);
 void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
                             float *t);
+
+/* The map's means over n blocks of f x f pixels, block i starting at
+ * (x + i f, y), into out; map values outside the map repeat its edge and
+ * non-finite ones count as 0.  `row` holds n f values. */
+void skc_map_block_row (const skc_apply_request *rq, int x, int y, int n,
+                        int f, float block_weight, float *restrict row,
+                        float *restrict out);
+/* Grow the scratch's pixel codes to n, its map rows to n blocks of f
+ * pixels; 0 when out of memory. */
+int skc_reserve_levels (skc_tile_scratch *s, size_t n);
+int skc_reserve_map_rows (skc_tile_scratch *s, int n, int f);
+/* Every padded pixel's code into s->level (pw per row): its blend level,
+ * cat-eye amount and angle step, as
+ * (level * amount_codes + amount) * angles + step.  0 when out of
+ * memory. */
+int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
+                     const skc_apply_request *rq, const skc_scale_area *area,
+                     skc_tile_scratch *s);
+
+/* ---- engine_pool.c ---- */
+
+/* Grows *buffer to at least `need` floats; 0 when out of memory. */
+int  skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+void skc_tile_scratch_free (skc_tile_scratch *s);
+/* A call's workers take the scratch the engine's pool keeps (as many as
+ * it has) and give it back when done; the pool keeps a few sets and frees
+ * the rest. */
+void skc_worker_pool_take (const skc_engine *e, skc_engine_worker *workers,
+                           int n);
+void skc_worker_pool_give (const skc_engine *e, skc_engine_worker *workers,
+                           int n);
+void skc_worker_pool_free (struct skc_worker_pool *pool);
+
+/* ---- engine_pyramid.c ---- */
+
+/* One scale's blur of the output tile [x0, x0 + w) x [y0, y0 + h) into dst
+ * (w x h x channels, unclipped). */
+int skc_scale_tile (const skc_engine *e, const skc_scale *sc,
+                    const skc_apply_request *rq, int x0, int y0, int w, int h,
+                    skc_tile_scratch *s, float *dst);
+/* Full-resolution [x0, x0 + w) x [y0, y0 + h) into dst by bilinear
+ * upsampling of a scale's values (blocks of f, origin gx0, gy0 in its
+ * pixels, `stride` floats a row). */
+int skc_upsample_tile (skc_tile_scratch *s, const float *values,
+                       size_t stride, int gx0, int gy0, int f, int x0, int y0,
+                       int w, int h, int C, float *dst);
+
+/* A coarse scale's values over everything a region's upsampling reads. */
+typedef struct
+{
+  float *values; /* width x height x channels, origin x0, y0 (its pixels) */
+  int    x0, y0, width, height;
+} skc_coarse_plane;
+
+/* A multi-scale process call's coarse planes, computed once per call cell
+ * by cell: scale k's cells are numbered from first_cell[k], on the grid
+ * cells[k] over its plane.  Per output row y (from the output's top) and
+ * scale k, the first and one past the last column with weight there are
+ * at row_use[(y * SKC_ENGINE_MAX_SCALES + k) * 2] (empty: first >=
+ * last). */
+typedef struct
+{
+  skc_coarse_plane planes[SKC_ENGINE_MAX_SCALES];
+  int              first_cell[SKC_ENGINE_MAX_SCALES + 1];
+  skc_cell_grid    cells[SKC_ENGINE_MAX_SCALES];
+  int             *row_use;
+} skc_coarse_planes;
+
+/* Plans the planes and finds every row's use; 0 when out of memory. */
+int skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
+                        const skc_apply_request *rq);
+/* Computes coarse cell `index` into its plane (zeros where unused); 0 when
+ * out of memory. */
+int  skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
+                      const skc_apply_request *rq, int index,
+                      skc_engine_worker *worker);
+void skc_coarse_free (skc_coarse_planes *c);
+/* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
+ * scale k within [sx0, sx1) x [sy0, sy1) of the output o, from the rows'
+ * ranges in row_use (a superset: a row's range may have gaps); empty:
+ * *x1 <= *x0. */
+void skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
+                   int sy0, int sx1, int sy1, int *x0, int *y0, int *x1,
+                   int *y1);
+
+/* ---- engine_knots.c, shared with engine_knots_tables.c: the margins
+ * knots read (less than their reach: the prefix blocks they need), and a
+ * knots scale's values on an area from its padded input, each pixel with
+ * its table when `level` is given (w per row), into acc (w x h x C); 0
+ * when out of memory. */
+void skc_knots_margins (const skc_scale *sc, skc_scale_area *area);
+int  skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                     const skc_scale_area *area, int C, const int *level,
+                     float *acc);
+
+/* table_memo.c: a blur map scale's knots tables by a key naming all they
+ * depend on.  take copies a kept set into s->knots (table, abs, half;
+ * levels and first must match) and returns 1, or 0; keep stores a copy of
+ * s's.  Thread-safe. */
+int  skc_table_memo_take (const char *key, skc_scale *s);
+void skc_table_memo_keep (const char *key, const skc_scale *s);
 
 #endif

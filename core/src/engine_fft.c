@@ -1,11 +1,13 @@
 /* skc — exact FFT tiles: each tile is one cell of a grid aligned to the
  * image, transformed whole (so its values never depend on the region asked
- * for) and multiplied by the kernel's spectrum (engine.c, prepare_fft).
+ * for) and multiplied by the kernel's spectrum (skc_fft_prepare).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
+#include "internal.h"
 
 /* The largest |value| an FFT cell takes unscaled: its transform sums
  * fewer than 2^20 of them (2^-20 of FLT_MAX leaves that room). */
@@ -25,16 +27,17 @@ multiply_spectrum (fftwf_complex *restrict b,
     }
 }
 
-/* A tile of an FFT scale: its whole cell is transformed, channel by
- * channel (the same transform whatever part of the cell was asked for),
- * and the tile's part is written to dst (w x h x channels). */
-int
-skc_fft_tile (const skc_engine *e, const skc_scale *sc,
+/* A tile of an FFT scale, which lies in one cell: its whole cell is
+ * transformed, channel by channel (the same transform whatever part of the
+ * cell was asked for), and the tile's part is written to dst (w x h x
+ * channels). */
+static int
+fft_tile (const skc_engine *e, const skc_scale *sc,
           const skc_apply_request *rq, int x0, int y0, int w, int h,
           skc_tile_scratch *s, float *dst)
 {
-  const int C = rq->channels, T = sc->fft_cell, k = sc->fft_half;
-  const int n0 = sc->fft_n0, n1 = sc->fft_n1;
+  const int C = rq->channels, T = sc->fft.cell, k = sc->fft.half;
+  const int n0 = sc->fft.n0, n1 = sc->fft.n1;
   const int cx = skc_floor_div (x0, T) * T, cy = skc_floor_div (y0, T) * T;
   const int cw = rq->image_width - cx < T ? rq->image_width - cx : T;
   const int ch = rq->image_height - cy < T ? rq->image_height - cy : T;
@@ -43,11 +46,13 @@ skc_fft_tile (const skc_engine *e, const skc_scale *sc,
   if (!s->fft_buffer)
     s->fft_buffer = fftwf_malloc ((size_t) n0 * stride * sizeof (float));
   if (!s->fft_buffer
-      || !skc_tile_reserve (&s->buffers[0], &s->capacity[0], (size_t) pw * ph * C))
+      || !skc_tile_reserve (&s->buffers[0], &s->capacity[0],
+                            (size_t) pw * ph * C))
     return 0;
   float *padded = s->buffers[0], *b = s->fft_buffer;
   for (int j = 0; j < ph; j++)
-    skc_prepare_row (e, rq, cy - k + j, cx - k, pw, padded + (size_t) j * pw * C);
+    skc_prepare_row (e, rq, cy - k + j, cx - k, pw,
+                     padded + (size_t) j * pw * C);
   for (int c = 0; c < C; c++)
     {
       float top = 0;
@@ -76,10 +81,10 @@ skc_fft_tile (const skc_engine *e, const skc_scale *sc,
         }
       memset (b + (size_t) ph * stride, 0,
               (size_t) (n0 - ph) * stride * sizeof *b);
-      fftwf_execute_dft_r2c (sc->fft_forward, b, (fftwf_complex *) b);
-      multiply_spectrum ((fftwf_complex *) b, sc->fft_spectrum,
+      fftwf_execute_dft_r2c (sc->fft.forward, b, (fftwf_complex *) b);
+      multiply_spectrum ((fftwf_complex *) b, sc->fft.spectrum,
                          (size_t) n0 * (n1 / 2 + 1));
-      fftwf_execute_dft_c2r (sc->fft_inverse, (fftwf_complex *) b, b);
+      fftwf_execute_dft_c2r (sc->fft.inverse, (fftwf_complex *) b, b);
       for (int j = 0; j < h; j++)
         {
           const float *src = b + (size_t) (y0 - cy + j + k) * stride
@@ -92,3 +97,76 @@ skc_fft_tile (const skc_engine *e, const skc_scale *sc,
   return 1;
 }
 
+/* Cells are at least this large (pixels), grown to fill a transform size
+ * FFTW is fast at: larger cells waste less on the kernel's padding. */
+#define FFT_CELL 448
+
+/* An exact uniform blur by FFT over image-aligned cells (see skc_scale);
+ * `why` says what the planner weighed. */
+skc_result
+skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  s->kind = SKC_SCALE_FFT;
+  skc_image  target = { 0 };
+  skc_result r = skc_target_make (p, p->radius, 0, &target, err);
+  if (r != SKC_OK)
+    return r;
+  const int half = target.width / 2;
+  int n = skc_fft_good_size (FFT_CELL + 2 * half);
+  while (n % 2)
+    n = skc_fft_good_size (n + 1);
+  const size_t stride = 2 * (size_t) (n / 2 + 1);
+  float *k = fftwf_malloc ((size_t) n * stride * sizeof *k);
+  if (!k)
+    {
+      skc_image_free (&target);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  memset (k, 0, (size_t) n * stride * sizeof *k);
+  /* Centred on the origin; the inverse transform is not normalised. */
+  const float scale = 1.0f / ((float) n * (float) n);
+  for (int y = 0; y < target.height; y++)
+    for (int x = 0; x < target.width; x++)
+      k[(size_t) ((y - half + n) % n) * stride + (size_t) ((x - half + n) % n)]
+          = *skc_image_pixel (&target, x, y) * scale;
+  skc_image_free (&target);
+  s->fft.forward = skc_fftf_plan_r2c_inplace (n, n, k);
+  s->fft.inverse = skc_fftf_plan_c2r_inplace (n, n, k);
+  if (!s->fft.forward || !s->fft.inverse)
+    {
+      fftwf_free (k);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "FFTW could not plan");
+    }
+  fftwf_execute_dft_r2c (s->fft.forward, k, (fftwf_complex *) k);
+  s->fft.spectrum = (fftwf_complex *) k;
+  s->fft.half = half;
+  s->fft.n0 = s->fft.n1 = n;
+  s->fft.cell = n - 2 * half;
+  /* A region's tiles are whole cells: the input must reach a cell's far
+     side from any output pixel in it. */
+  s->reach = s->fft.cell - 1 + half;
+  e->reach = s->reach;
+  e->kernel_reach = half;
+  snprintf (e->description, sizeof e->description,
+            "uniform: FFT, exact, %dx%d kernel on %dx%d cells (%dx%d "
+            "transforms, about %d MACs of a sparse filter per pixel and "
+            "channel, reach %d px); planner: %s",
+            2 * half + 1, 2 * half + 1, s->fft.cell, s->fft.cell, n, n,
+            SKC_ENGINE_FFT_COST_MACS, e->reach, why);
+  return SKC_OK;
+}
+
+static void
+fft_free (skc_scale *sc)
+{
+  skc_fftf_destroy (sc->fft.forward);
+  skc_fftf_destroy (sc->fft.inverse);
+  if (sc->fft.spectrum)
+    fftwf_free (sc->fft.spectrum);
+}
+
+/* Tiles are whole cells at full resolution: no margins, values or
+ * upsampling. */
+const skc_scale_ops skc_fft_ops
+    = { .method = "FFT", .tile = fft_tile, .free = fft_free };

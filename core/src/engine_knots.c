@@ -4,10 +4,12 @@
  * per pixel).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "filter_private.h"
 
 /* Rounding of a knots result is at most about 2^-24 x the sum of the
  * knots' |weights| x the largest |prefix sum| read; anything negative
@@ -100,12 +102,6 @@ clamp_rounding (float *d, size_t n, float limit)
     d[i] = d[i] < 0 && d[i] > -limit ? 0.0f : d[i];
 }
 
-/* Knots filter over the tile: prefix sums of the padded input along the
- * axis, restarted on blocks of SKC_ENGINE_KNOTS_BLOCK aligned to the
- * scale's origin and always computed over the whole block (so every value
- * and every clamp decision is the same whatever the tiling), summed in
- * double and stored as float; then the knots as taps on them, into acc
- * (lw x lh). */
 /* skc_taps_apply with the scale's one filter (level NULL), or, for a blur
  * map, with each run of output pixels sharing a level (level: lw per row,
  * origin ax0, ay0) filtered with that level's table. */
@@ -117,8 +113,8 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
 {
   if (!level)
     {
-      skc_taps_apply (&sc->taps[0], S, s_stride, C, sx0, sy0, acc, a_stride, ax0,
-                   ay0, x0, x1, y0, y1);
+      skc_taps_apply (&sc->knots.taps, S, s_stride, C, sx0, sy0, acc, a_stride,
+                      ax0, ay0, x0, x1, y0, y1);
       return;
     }
   for (int y = y0; y < y1; y++)
@@ -129,24 +125,31 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
           int q = lv[x], end = x + 1;
           while (end < x1 && lv[end] == q)
             end++;
-          skc_taps_apply (&sc->knot_table[q], S, s_stride, C, sx0, sy0, acc,
-                       a_stride, ax0, ay0, x, end, y, y + 1);
+          skc_taps_apply (&sc->knots.table[q], S, s_stride, C, sx0, sy0, acc,
+                          a_stride, ax0, ay0, x, end, y, y + 1);
           x = end;
         }
     }
 }
 
+/* Prefix sums of the padded input along the axis, restarted on blocks of
+ * SKC_ENGINE_KNOTS_BLOCK aligned to the scale's origin and always computed
+ * over the whole block (so every value and every clamp decision is the
+ * same whatever the tiling), summed in double and stored as float; then
+ * the knots as taps on them. */
 int
-skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0,
-            int ly0, int lw, int lh, int pad_l, int pad_t, const int *level,
-            float *acc)
+skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                const skc_scale_area *area, int C, const int *level,
+                float *acc)
 {
-  const int h = sc->knot_half;
+  const int lx0 = area->x0, ly0 = area->y0, lw = area->w, lh = area->h;
+  const int pw = area->pw, pad_l = area->pad_l, pad_t = area->pad_t;
+  const int h = sc->knots.half;
   const int B = SKC_ENGINE_KNOTS_BLOCK;
   const size_t stride = (size_t) pw * C;
   const size_t a_stride = (size_t) lw * C;
   const float *in = s->buffers[0];
-  const int rows = sc->knot_axis == SKC_KNOTS_ROWS;
+  const int rows = sc->knots.axis == SKC_KNOTS_ROWS;
   /* S: rows axis, one block of columns for every row the taps read;
      columns axis, one block of rows for every column. */
   const int sw = rows ? B + 2 * h + 1 : lw + 2 * h;
@@ -154,7 +157,8 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
   const size_t s_stride = (size_t) sw * C;
   const int lines = rows ? sh : sw;
   if (!skc_tile_reserve (&s->buffers[1], &s->capacity[1], s_stride * sh)
-      || !skc_tile_reserve (&s->line_max, &s->line_max_capacity, (size_t) lines))
+      || !skc_tile_reserve (&s->line_max, &s->line_max_capacity,
+                            (size_t) lines))
     return 0;
   if (!rows && s_stride > s->prefix_capacity)
     {
@@ -166,7 +170,7 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
     }
   float *S = s->buffers[1];
   float *m = s->line_max;
-  const float eps = KNOTS_CLAMP_SCALE * sc->knot_abs;
+  const float eps = KNOTS_CLAMP_SCALE * sc->knots.abs;
   const int lo = rows ? lx0 : ly0, extent = rows ? lw : lh;
   for (int b0 = skc_floor_div (lo, B) * B; b0 < lo + extent; b0 += B)
     {
@@ -181,7 +185,7 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
           knots_apply_levels (sc, level, lw, S, s_stride, C, b0 - h - 1,
                               ly0 - h, acc, a_stride, lx0, ly0, first, last,
                               ly0, ly0 + lh);
-          if (sc->knots_clamp)
+          if (sc->knots.clamp)
             for (int y = ly0; y < ly0 + lh; y++)
               {
                 float top = 0;
@@ -215,7 +219,7 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
           knots_apply_levels (sc, level, lw, S, s_stride, C, lx0 - h,
                               b0 - h - 1, acc, a_stride, lx0, ly0, lx0,
                               lx0 + lw, first, last);
-          if (sc->knots_clamp)
+          if (sc->knots.clamp)
             {
               /* Each output column's bound, once per block: m[x] becomes
                  the largest over the columns its knots read. */
@@ -241,3 +245,90 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int C, int lx0
   return 1;
 }
 
+void
+skc_knots_margins (const skc_scale *sc, skc_scale_area *area)
+{
+  /* Across their axis the kernel's half, along it from the first prefix
+     block's start to the last one's end, each grown by the half. */
+  const int B = SKC_ENGINE_KNOTS_BLOCK, kh = sc->knots.half;
+  const int rows = sc->knots.axis == SKC_KNOTS_ROWS;
+  const int lo = rows ? area->x0 : area->y0;
+  const int hi = lo + (rows ? area->w : area->h);
+  const int before = lo - skc_floor_div (lo, B) * B + kh;
+  const int after = skc_floor_div (hi - 1, B) * B + B + kh - hi;
+  area->pad_l = rows ? before : kh;
+  area->pad_r = rows ? after : kh;
+  area->pad_t = rows ? kh : before;
+  area->pad_b = rows ? kh : after;
+}
+
+/* The one filter's knots on every pixel. */
+static int
+knots_values (const skc_engine *e, const skc_scale *sc,
+              const skc_apply_request *rq, const skc_scale_area *area,
+              skc_tile_scratch *s, float *into, const float **values,
+              size_t *values_stride)
+{
+  if (!skc_knots_tile (sc, s, area, rq->channels, NULL, into))
+    return 0;
+  *values = into;
+  *values_stride = (size_t) area->w * rq->channels;
+  return 1;
+}
+
+/* A knots filter: its knots become taps on the prefix-sum image; the
+ * tile code reads a block further back, where its prefix sums start. */
+skc_result
+skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                   skc_error *err)
+{
+  const skc_filter *f = filter;
+  skc_knots_scale  *k = &s->knots;
+  s->kind = SKC_SCALE_KNOTS;
+  k->filter = filter;
+  skc_image kernel = { 0 };
+  if (!skc_knot_taps_build (f, &k->taps)
+      || skc_filter_render (f, &kernel) != SKC_OK)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  k->clamp = 1;
+  for (int y = 0; y < kernel.height; y++)
+    for (int x = 0; x < kernel.width; x++)
+      k->clamp &= *skc_image_pixel (&kernel, x, y) >= 0;
+  skc_image_free (&kernel);
+  double total = 0;
+  for (int t = 0; t < k->taps.count; t++)
+    total += fabs (k->taps.c[t]);
+  k->abs = (float) total;
+  k->axis = f->axis;
+  k->half = f->size / 2;
+  s->reach = f->size / 2;
+  e->kernel_reach = skc_scale_full_reach (s);
+  s->reach = f->size / 2 + SKC_ENGINE_KNOTS_BLOCK - 1;
+  e->reach = skc_scale_full_reach (s);
+  char scale_note[96] = "";
+  if (s->factor > 1)
+    snprintf (scale_note, sizeof scale_note,
+              " on %dx%d blocks (radius %g there)", s->factor, s->factor,
+              e->params.radius / s->factor);
+  snprintf (e->description, sizeof e->description,
+            "uniform: knots %dx%d along %s%s (%d knots, %ld MACs per pixel "
+            "and channel%s, reach %d px)%s%s",
+            f->size, f->size, f->axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+            scale_note, skc_filter_knot_count (f), skc_filter_macs (f),
+            s->factor > 1 ? " at that scale" : "", e->reach,
+            e->plan[0] ? "; planner: " : "", e->plan);
+  return SKC_OK;
+}
+
+static void
+knots_free (skc_scale *sc)
+{
+  skc_layer_taps_free (&sc->knots.taps);
+  skc_filter_free (sc->knots.filter);
+}
+
+const skc_scale_ops skc_knots_ops = { .method = "knots",
+                                      .margins = skc_knots_margins,
+                                      .values = knots_values,
+                                      .writes_into = 1,
+                                      .free = knots_free };

@@ -82,14 +82,14 @@ skc_table_memo_take (const char *key, skc_scale *s)
   for (int i = 0; i < MEMO_SETS && !hit; i++)
     {
       table_set *t = &memo[i];
-      if (!t->key || strcmp (t->key, key) != 0 || t->levels != s->knot_levels
-          || t->first != s->knot_first)
+      if (!t->key || strcmp (t->key, key) != 0 || t->levels != s->knots.levels
+          || t->first != s->knots.first)
         continue;
-      s->knot_table = tables_copy (t->tables, t->levels, t->first);
-      if (!s->knot_table)
+      s->knots.table = tables_copy (t->tables, t->levels, t->first);
+      if (!s->knots.table)
         break;
-      s->knot_abs = t->abs;
-      s->knot_half = t->half;
+      s->knots.abs = t->abs;
+      s->knots.half = t->half;
       t->used = ++memo_clock;
       hit = 1;
     }
@@ -101,11 +101,11 @@ void
 skc_table_memo_keep (const char *key, const skc_scale *s)
 {
   skc_layer_taps *tables
-      = tables_copy (s->knot_table, s->knot_levels, s->knot_first);
+      = tables_copy (s->knots.table, s->knots.levels, s->knots.first);
   char *key_copy = strdup (key);
   if (!tables || !key_copy)
     {
-      for (int q = s->knot_first; tables && q < s->knot_levels; q++)
+      for (int q = s->knots.first; tables && q < s->knots.levels; q++)
         skc_layer_taps_free (&tables[q]);
       free (tables);
       free (key_copy);
@@ -117,7 +117,7 @@ skc_table_memo_keep (const char *key, const skc_scale *s)
     if (memo[i].used < oldest->used)
       oldest = &memo[i];
   set_clear (oldest);
-  *oldest = (table_set) { key_copy, s->knot_levels, s->knot_first,
-                          s->knot_half, s->knot_abs, tables, ++memo_clock };
+  *oldest = (table_set) { key_copy, s->knots.levels, s->knots.first,
+                          s->knots.half, s->knots.abs, tables, ++memo_clock };
   pthread_mutex_unlock (&memo_lock);
 }

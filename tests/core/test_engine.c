@@ -34,8 +34,10 @@ random_image (int w, int h, int channels, int alpha, uint64_t seed)
   return img;
 }
 
+/* An engine with the planner's options (NULL: the defaults). */
 static skc_engine *
-make_engine (const char *spec, double radius, int with_map, int threads)
+make_engine_with (const char *spec, double radius, int with_map, int threads,
+                  const skc_engine_options *options)
 {
   skc_params p;
   skc_params_init (&p);
@@ -45,9 +47,16 @@ make_engine (const char *spec, double radius, int with_map, int threads)
   p.cache = cache;
   skc_engine *e = NULL;
   skc_error   err;
-  if (!CHECK (skc_engine_new (&p, with_map, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new_with (&p, with_map, options, &e, &err)
+              == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return e;
+}
+
+static skc_engine *
+make_engine (const char *spec, double radius, int with_map, int threads)
+{
+  return make_engine_with (spec, radius, with_map, threads, NULL);
 }
 
 static void
@@ -98,10 +107,10 @@ static void
 test_varying_matches_naive (const char *spec, double rmax, int C)
 {
   /* The DISK basis (flat shapes would get knots tables: test_knots.c). */
-  double knots_max = skc_engine_knots_map_max_radius;
-  skc_engine_knots_map_max_radius = -1;
-  skc_engine *e = make_engine (spec, rmax, 1, 2);
-  skc_engine_knots_map_max_radius = knots_max;
+  skc_engine_options basis_only;
+  skc_engine_options_init (&basis_only);
+  basis_only.knots_map_max_radius = -1;
+  skc_engine *e = make_engine_with (spec, rmax, 1, 2, &basis_only);
   if (!e)
     return;
   int       w = 40, h = 28;
@@ -113,8 +122,10 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
 
   /* Radii up to 32 px run on scale 0, at full resolution. */
-  const skc_scale *sc = &e->scales[0];
-  CHECK (e->scale_count == 1 && sc->factor == 1);
+  const skc_scale         *sc = &e->scales[0];
+  const skc_complex_scale *basis = &sc->complexes;
+  CHECK (e->scale_count == 1 && sc->factor == 1
+         && sc->kind == SKC_SCALE_BASIS);
   int     R = sc->reach, W = w + 2 * R, H = h + 2 * R;
   double *cur = calloc ((size_t) W * H * C, sizeof *cur);
   double *next = calloc ((size_t) W * H * C, sizeof *next);
@@ -130,22 +141,24 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
           cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
       }
   int margin = R;
-  for (int l = 0; l < sc->layers; l++)
+  for (int l = 0; l < basis->layers; l++)
     {
-      int om = margin - sc->layer_reach[l];
+      int om = margin - basis->layer_reach[l];
       for (int y = R - om; y < R + h + om; y++)
         for (int x = R - om; x < R + w + om; x++)
           {
             int   j;
             float t;
             skc_scale_level_blend (sc, (int) pos[(size_t) y * W + x], &j, &t);
-            const skc_sample *a = skc_filter_layer_const (sc->members[j], l);
-            const skc_sample *b = skc_filter_layer_const (sc->members[j + 1], l);
+            const skc_sample *a
+                = skc_filter_layer_const (basis->members[j], l);
+            const skc_sample *b
+                = skc_filter_layer_const (basis->members[j + 1], l);
             for (int c = 0; c < C; c++)
               {
                 double acc = 0;
-                for (int s = 0; s < skc_filter_layer_size (sc->members[j], l);
-                     s++)
+                for (int s = 0;
+                     s < skc_filter_layer_size (basis->members[j], l); s++)
                   {
                     float  dx = a[s].dx + t * (b[s].dx - a[s].dx);
                     float  dy = a[s].dy + t * (b[s].dy - a[s].dy);
@@ -647,7 +660,8 @@ test_swirl (void)
      may pick another representation, e.g. knots): applied unturned. */
   skc_params q = p;
   q.swirl = 0;
-  q.filter = swirl->scales[swirl->first_scale].filter;
+  CHECK (swirl->scales[swirl->first_scale].kind == SKC_SCALE_COMPLEX);
+  q.filter = swirl->scales[swirl->first_scale].complexes.filter;
   CHECK (skc_engine_new (&q, 0, &unturned, NULL) == SKC_OK);
   if (!unturned)
     return;

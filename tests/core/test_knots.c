@@ -447,7 +447,8 @@ test_planner (void)
     {
       const skc_scale *s = &normal->scales[normal->first_scale];
       CHECK_MSG (strstr (skc_engine_describe (normal), "uniform: knots")
-                     && s->filter && skc_filter_macs (s->filter) <= 260,
+                     && s->kind == SKC_SCALE_KNOTS
+                     && skc_filter_macs (s->knots.filter) <= 260,
                  "heart normal: %s", skc_engine_describe (normal));
     }
   if (high)
@@ -497,13 +498,13 @@ map_engine (const char *spec, double radius, int threads, int knots)
   p.threads = threads;
   p.clip = 0;
   p.cache = NULL;
-  double saved = skc_engine_knots_map_max_radius;
-  skc_engine_knots_map_max_radius = knots ? 1e9 : -1;
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.knots_map_max_radius = knots ? 1e9 : -1;
   skc_engine *e = NULL;
   skc_error err;
-  if (!CHECK (skc_engine_new (&p, 1, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new_with (&p, 1, &options, &e, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
-  skc_engine_knots_map_max_radius = saved;
   if (e)
     CHECK_MSG ((strstr (skc_engine_describe (e), "knots tables") != NULL)
                    == knots,
@@ -541,28 +542,29 @@ test_map_matches_tables (const char *spec, double radius)
   skc_engine *e = map_engine (spec, radius, 2, 1);
   if (!e)
     return;
-  const skc_scale *sc = &e->scales[0];
-  CHECK (e->scale_count == 1 && sc->knots && sc->knot_levels > 1);
+  const skc_knots_scale *sc = &e->scales[0].knots;
+  CHECK (e->scale_count == 1 && e->scales[0].kind == SKC_SCALE_KNOTS_TABLES
+         && sc->levels > 1);
   int w = 61, h = 37, C = 3;
   skc_image in = random_image (w, h, C, 4), map = varied_map (w, h);
   skc_image out = { 0 };
   CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
-  int H = sc->knot_half + 1;
+  int H = sc->half + 1;
   double worst = 0;
   for (int y = 0; out.data && y < h; y++)
     for (int x = 0; x < w; x++)
       {
         double r = skc_engine_map_radius (e, *skc_image_pixel (&map, x, y));
-        long q = lround (r / sc->knot_step);
-        q = q >= sc->knot_levels ? sc->knot_levels - 1 : q;
-        const skc_layer_taps *t = &sc->knot_table[q];
+        long q = lround (r / sc->step);
+        q = q >= sc->levels ? sc->levels - 1 : q;
+        const skc_layer_taps *t = &sc->table[q];
         for (int c = 0; c < C; c++)
           {
             double acc = 0;
             for (int v = -H; v <= H; v++)
               for (int u = -H; u <= H; u++)
                 {
-                  double k = table_kernel (t, sc->knot_axis, u, v);
+                  double k = table_kernel (t, sc->axis, u, v);
                   if (k != 0)
                     acc += k
                            * skc_image_pixel (&in, clampi (x - u, w),
@@ -750,25 +752,27 @@ test_table_memo (void)
   skc_engine *disc = map_engine ("shape:disc", 13, 2, 1);
   if (!fitted || !again || !other || !disc)
     return;
-  const skc_scale *a = &fitted->scales[0], *b = &again->scales[0];
-  int same = a->knot_levels == b->knot_levels && a->knot_half == b->knot_half
-             && a->knot_abs == b->knot_abs;
-  for (int q = a->knot_first; same && q < a->knot_levels; q++)
-    same = a->knot_table[q].count == b->knot_table[q].count
-           && memcmp (a->knot_table[q].c, b->knot_table[q].c,
-                      (size_t) a->knot_table[q].count * sizeof (float))
+  const skc_knots_scale *a = &fitted->scales[0].knots;
+  const skc_knots_scale *b = &again->scales[0].knots;
+  int same
+      = a->levels == b->levels && a->half == b->half && a->abs == b->abs;
+  for (int q = a->first; same && q < a->levels; q++)
+    same = a->table[q].count == b->table[q].count
+           && memcmp (a->table[q].c, b->table[q].c,
+                      (size_t) a->table[q].count * sizeof (float))
                   == 0
-           && memcmp (a->knot_table[q].dx, b->knot_table[q].dx,
-                      (size_t) a->knot_table[q].count * sizeof (int))
+           && memcmp (a->table[q].dx, b->table[q].dx,
+                      (size_t) a->table[q].count * sizeof (int))
                   == 0;
   CHECK_MSG (same, "tables from the memo differ from fitted ones");
-  CHECK (a->knot_table != b->knot_table); /* copies, owned by each engine */
-  const skc_scale *o = &other->scales[0], *d = &disc->scales[0];
-  CHECK (o->knot_levels != a->knot_levels);
-  int q = a->knot_levels - 1;
-  CHECK (d->knot_table[q].count != a->knot_table[q].count
-         || memcmp (d->knot_table[q].c, a->knot_table[q].c,
-                    (size_t) a->knot_table[q].count * sizeof (float))
+  CHECK (a->table != b->table); /* copies, owned by each engine */
+  const skc_knots_scale *o = &other->scales[0].knots;
+  const skc_knots_scale *d = &disc->scales[0].knots;
+  CHECK (o->levels != a->levels);
+  int q = a->levels - 1;
+  CHECK (d->table[q].count != a->table[q].count
+         || memcmp (d->table[q].c, a->table[q].c,
+                    (size_t) a->table[q].count * sizeof (float))
                 != 0);
   int w = 90, h = 70;
   skc_image in = random_image (w, h, 3, 12), map = varied_map (w, h);

@@ -1,0 +1,202 @@
+/* skc — knots tables for blur maps of flat shapes: per scale, one knots
+ * filter every KNOTS_MAP_STEP px of radius, all along one axis so that
+ * they share the prefix sums; each pixel runs the table nearest its
+ * radius.  Tables are fitted in parallel and kept per process
+ * (table_memo.c), so a new focus, gamma or map reuses them.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "knots_private.h"
+#include "filter_private.h"
+#include "internal.h"
+
+/* Blur maps with knots: tables every KNOTS_MAP_STEP px of radius (in the
+ * scale's pixels); a pixel uses the nearest, so its kernel is at most
+ * 1/16 px too small or too large. */
+#define KNOTS_MAP_STEP 0.125
+
+/* One knots table of a blur map: the fit at level q's radius. */
+typedef struct
+{
+  const skc_params *params;
+  skc_knots_scale  *tables;
+  double            top;
+  skc_result       *results;
+  int              *halves;
+} knots_table_job;
+
+static void
+fit_knots_table (void *user, int index)
+{
+  knots_table_job  *job = user;
+  const skc_params *p = job->params;
+  skc_knots_scale  *k = job->tables;
+  int               q = k->first + index;
+  double            r = fmin (q * k->step, job->top);
+  skc_filter       *f = NULL;
+  skc_result        res = SKC_OK;
+  if (r < 0.5 * k->step)
+    {
+      /* Radius 0: the identity, S (x) - S (x - 1). */
+      int two = 2;
+      f = skc_filter_new_knots (k->axis, 1, &two);
+      if (f)
+        {
+          skc_filter_knot_positions (f, 0)[1] = 1;
+          skc_filter_knot_weights (f, 0)[0] = 1;
+          skc_filter_knot_weights (f, 0)[1] = -1;
+        }
+    }
+  else
+    {
+      skc_image target = { 0 };
+      res = skc_target_make (p, r, 0, &target, NULL);
+      if (res == SKC_OK)
+        res = skc_knots_fit (&target,
+                             skc_knots_budget (p->quality, target.width),
+                             k->axis, &f, NULL);
+      skc_image_free (&target);
+    }
+  if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))
+    res = SKC_ERR_OUT_OF_MEMORY;
+  job->results[index] = res;
+  job->halves[index] = f ? f->size / 2 : 0;
+  skc_filter_free (f);
+}
+
+/* One scale of a knots blur map: tables for radii from `bottom` (pixels
+ * below it have no weight on this scale and use its lowest table) to
+ * `top`, along `axis`, fitted in parallel (each is deterministic). */
+skc_result
+skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
+                          double bottom, skc_knots_axis axis, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  skc_knots_scale  *k = &s->knots;
+  s->kind = SKC_SCALE_KNOTS_TABLES;
+  k->axis = axis;
+  k->step = KNOTS_MAP_STEP;
+  k->levels = (int) ceil (top / k->step) + 1;
+  k->first = bottom > 0 ? (int) floor (bottom / k->step) : 0;
+  if (k->first >= k->levels)
+    k->first = k->levels - 1;
+  k->clamp = 1; /* fitted lines are means of a non-negative target */
+  char key[SKC_PATH_MAX + 160];
+  skc_target_identity (p, key, sizeof key);
+  size_t used = strlen (key);
+  snprintf (key + used, sizeof key - used,
+            "|%s|axis=%d|step=%.9g|%d..%d|top=%.9g",
+            skc_quality_name (p->quality), (int) axis, k->step, k->first,
+            k->levels, top);
+  if (skc_table_memo_take (key, s))
+    {
+      s->reach = k->half + SKC_ENGINE_KNOTS_BLOCK - 1;
+      return SKC_OK;
+    }
+  int count = k->levels - k->first;
+  k->table = calloc ((size_t) k->levels, sizeof *k->table);
+  knots_table_job job
+      = { p, k, top, calloc ((size_t) count, sizeof (skc_result)),
+          calloc ((size_t) count, sizeof (int)) };
+  skc_result r = k->table && job.results && job.halves
+                     ? SKC_OK
+                     : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK)
+    skc_parallel_for (count, p->threads, fit_knots_table, &job);
+  for (int i = 0; r == SKC_OK && i < count; i++)
+    {
+      const skc_layer_taps *t = &k->table[k->first + i];
+      if (job.results[i] != SKC_OK)
+        {
+          r = skc_fail (err, job.results[i], "knots table at radius %g: %s",
+                        (k->first + i) * k->step,
+                        skc_strerror (job.results[i]));
+          break;
+        }
+      double total = 0;
+      for (int j = 0; j < t->count; j++)
+        total += fabs (t->c[j]);
+      k->abs = fmaxf (k->abs, (float) total);
+      k->half
+          = job.halves[i] > k->half ? job.halves[i] : k->half;
+    }
+  free (job.results);
+  free (job.halves);
+  if (r != SKC_OK)
+    return r;
+  skc_table_memo_keep (key, s);
+  s->reach = k->half + SKC_ENGINE_KNOTS_BLOCK - 1;
+  return SKC_OK;
+}
+
+/* Each output pixel's table: its radius (block-averaged map on coarse
+ * scales) to the nearest level this scale has, into s->level (lw per
+ * row). */
+static int
+table_levels (const skc_engine *e, const skc_scale *sc,
+              const skc_apply_request *rq, const skc_scale_area *area,
+              skc_tile_scratch *s)
+{
+  const skc_knots_scale *k = &sc->knots;
+  const int              f = sc->factor, lx0 = area->x0, ly0 = area->y0;
+  const int              lw = area->w, lh = area->h;
+  const float            block_weight = area->block_weight;
+  if (!skc_reserve_levels (s, (size_t) lw * lh)
+      || !skc_reserve_map_rows (s, lw, f))
+    return 0;
+  float last_value = NAN;
+  int   last_level = 0;
+  for (int j = 0; j < lh; j++)
+    {
+      skc_map_block_row (rq, lx0 * f, (ly0 + j) * f, lw, f, block_weight,
+                         s->map_row, s->map_blocks);
+      for (int i = 0; i < lw; i++)
+        {
+          float v = s->map_blocks[i];
+          if (v != last_value)
+            {
+              double r = skc_engine_map_radius (e, v) / f;
+              long   q = lround (r / k->step);
+              last_level = q < k->first     ? k->first
+                           : q >= k->levels ? k->levels - 1
+                                            : (int) q;
+              last_value = v;
+            }
+          s->level[(size_t) j * lw + i] = last_level;
+        }
+    }
+  return 1;
+}
+
+static int
+tables_values (const skc_engine *e, const skc_scale *sc,
+               const skc_apply_request *rq, const skc_scale_area *area,
+               skc_tile_scratch *s, float *into, const float **values,
+               size_t *values_stride)
+{
+  if (!table_levels (e, sc, rq, area, s)
+      || !skc_knots_tile (sc, s, area, rq->channels, s->level, into))
+    return 0;
+  *values = into;
+  *values_stride = (size_t) area->w * rq->channels;
+  return 1;
+}
+
+static void
+tables_free (skc_scale *sc)
+{
+  skc_knots_scale *k = &sc->knots;
+  for (int q = 0; k->table && q < k->levels; q++)
+    skc_layer_taps_free (&k->table[q]);
+  free (k->table);
+}
+
+const skc_scale_ops skc_knots_tables_ops = { .method = "knots tables",
+                                             .margins = skc_knots_margins,
+                                             .values = tables_values,
+                                             .writes_into = 1,
+                                             .free = tables_free };

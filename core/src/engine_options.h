@@ -1,0 +1,28 @@
+/* skc — what tests and measurements may change in how an engine is
+ * planned, without a global or the environment: options passed to
+ * skc_engine_new_with.  Private (tests include it); skc_engine_new always
+ * runs the defaults.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_ENGINE_OPTIONS_H
+#define SKC_ENGINE_OPTIONS_H
+
+#include "skc/apply.h"
+
+typedef struct
+{
+  /* Blur maps of flat shapes up to this radius (px) run on knots tables
+     on every scale; larger ones on tables at full resolution and the DISK
+     basis above (the planner's rule).  Negative: always the DISK basis;
+     1000 (the largest radius) or more: always tables. */
+  double knots_map_max_radius;
+} skc_engine_options;
+
+/* The defaults (planner.c). */
+void skc_engine_options_init (skc_engine_options *options);
+
+/* skc_engine_new with options (NULL: the defaults). */
+skc_result skc_engine_new_with (const skc_params *p, int with_map,
+                                const skc_engine_options *options,
+                                skc_engine **out, skc_error *err);
+
+#endif

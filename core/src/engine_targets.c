@@ -1,0 +1,145 @@
+/* skc — what the engine fits: the target kernel at a radius (the shape or
+ * the weight image, clipped for cat-eye), its stable name, and its fitted
+ * complex through the cache.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+/* Bumped whenever the fitter changes what it produces, so that stale disk
+ * cache entries are not reused. */
+#define FITTER_VERSION "disk-1"
+/* Basis members continue from their neighbour's fit for this many steps. */
+#define BASIS_STEPS 600
+
+/* The engine's complexes have four layers: a quality level's samples
+ * (skc/params.def) are spread over them. */
+int
+skc_samples_per_layer (skc_quality q)
+{
+  return skc_quality_samples (q) / 4;
+}
+
+void
+skc_target_identity (const skc_params *p, char *buf, size_t len)
+{
+  if (!p->shape_image)
+    {
+      skc_shape_format (&p->shape, buf, len);
+      return;
+    }
+  const skc_image *img = p->shape_image;
+  uint64_t         h = 0xcbf29ce484222325ull;
+  for (int y = 0; y < img->height; y++)
+    {
+      const unsigned char *row = (const unsigned char *) skc_image_pixel (img,
+                                                                          0, y);
+      for (size_t i = 0; i < (size_t) img->width * sizeof (float); i++)
+        h = (h ^ row[i]) * 0x100000001b3ull;
+    }
+  snprintf (buf, len, "image:%016llx:%dx%d", (unsigned long long) h,
+            img->width, img->height);
+}
+
+/* The mask is the lens between two discs of the kernel's radius placed
+ * symmetrically about the centre, amount x radius x SKC_ENGINE_CLIP_OFFSET
+ * apart, so that the clipped kernel stays centred (blurred content does
+ * not drift toward the image centre); the result is normalised. */
+skc_result
+skc_target_make (const skc_params *p, double radius, double amount,
+                 skc_image *t, skc_error *err)
+{
+  int        size = 2 * (int) ceil (radius) + 1;
+  skc_result r = p->shape_image
+                   ? skc_kernel_from_values (p->shape_image->data,
+                                             p->shape_image->width,
+                                             p->shape_image->height,
+                                             p->shape_image->stride, size, t,
+                                             err)
+                   : skc_shape_render (&p->shape, radius, size, t, err);
+  if (r != SKC_OK || amount <= 0)
+    return r;
+  const int    sub = 8;
+  const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
+  const double limit = radius * radius;
+  const int    half = size / 2;
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        int inside = 0;
+        for (int v = 0; v < sub; v++)
+          for (int u = 0; u < sub; u++)
+            {
+              double px = x - half - 0.5 + (u + 0.5) / sub;
+              double py = y - half - 0.5 + (v + 0.5) / sub;
+              inside += px * px + (py - shift) * (py - shift) <= limit
+                        && px * px + (py + shift) * (py + shift) <= limit;
+            }
+        *skc_image_pixel (t, x, y) *= (float) inside / (sub * sub);
+      }
+  r = skc_kernel_normalise (t, err);
+  if (r != SKC_OK)
+    skc_image_free (t);
+  return r;
+}
+
+skc_result
+skc_target_fit_as (const skc_params *p, double radius, double amount,
+                   skc_offset_kind offsets, const skc_filter *initial,
+                   double initial_scale, const char *chain, skc_filter **out,
+                   double *loss, skc_error *err)
+{
+  char identity[SKC_PATH_MAX + 64];
+  skc_target_identity (p, identity, sizeof identity);
+  char key[SKC_PATH_MAX + 256];
+  char clip[48] = "";
+  if (amount > 0)
+    snprintf (clip, sizeof clip, "|cat-eye=%.9g", amount);
+  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s%s",
+            FITTER_VERSION, identity, radius, skc_quality_name (p->quality),
+            (unsigned long long) p->seed, chain ? chain : "direct",
+            offsets == SKC_OFFSETS_INTEGER ? "|integer" : "", clip);
+
+  skc_image  target = { 0 };
+  skc_result r = skc_target_make (p, radius, amount, &target, err);
+  if (r != SKC_OK)
+    return r;
+  skc_fit_options opts;
+  skc_fit_options_init (&opts);
+  opts.samples = skc_samples_per_layer (p->quality);
+  opts.offsets = offsets;
+  opts.seed = p->seed;
+  opts.threads = p->threads;
+  opts.cancel = p->cancel;
+  if (initial)
+    {
+      opts.initial = initial;
+      opts.initial_scale = initial_scale;
+      opts.steps = BASIS_STEPS;
+    }
+  skc_cache *cache = p->cache ? p->cache : skc_cache_default ();
+  r = cache ? skc_cache_fit (cache, key, &target, &opts, out, NULL, err)
+            : skc_fit (&target, &opts, out, NULL, err);
+  if (r == SKC_OK)
+    {
+      skc_filter_info info = { 0 };
+      snprintf (info.spec, sizeof info.spec, "%s", identity);
+      info.radius = radius;
+      info.target_size = target.width;
+      skc_filter_set_info (*out, &info);
+      if (loss && skc_fit_loss (*out, &target, loss, NULL) != SKC_OK)
+        *loss = -1;
+    }
+  skc_image_free (&target);
+  return r;
+}
+
+skc_result
+skc_target_fit (const skc_params *p, double radius, const skc_filter *initial,
+                double initial_scale, const char *chain, skc_filter **out,
+                skc_error *err)
+{
+  return skc_target_fit_as (p, radius, 0, SKC_OFFSETS_BILINEAR, initial,
+                            initial_scale, chain, out, NULL, err);
+}
