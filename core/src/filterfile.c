@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,21 +110,14 @@ reader_value (skc_text_reader *r, const char *key, const char **token,
 /* A whole number in min..max: values below are malformed, values above
  * are beyond skc's limits. */
 static skc_result
-reader_count (skc_text_reader *r, const char *what, long min, long max,
-              long *value)
+parse_count (const skc_text_reader *r, const char *what, const char *token,
+             size_t length, long min, long max, long *value)
 {
-  const char *token = NULL;
-  size_t length = 0;
   char buffer[32];
   char shown[48];
   size_t i = 0;
   char *end;
   long parsed;
-  skc_result result;
-
-  result = reader_value (r, what, &token, &length);
-  if (result != SKC_OK)
-    return result;
 
   if (i < length && (token[i] == '-' || token[i] == '+'))
     i++;
@@ -160,6 +154,20 @@ reader_count (skc_text_reader *r, const char *what, long min, long max,
   return SKC_OK;
 }
 
+/* The next token as a whole number in min..max (see parse_count). */
+static skc_result
+reader_count (skc_text_reader *r, const char *what, long min, long max,
+              long *value)
+{
+  const char *token = NULL;
+  size_t length = 0;
+  skc_result result = reader_value (r, what, &token, &length);
+
+  if (result != SKC_OK)
+    return result;
+  return parse_count (r, what, token, length, min, max, value);
+}
+
 /* ------------------------------------------------------------------ */
 /* Header                                                              */
 /* ------------------------------------------------------------------ */
@@ -177,9 +185,12 @@ typedef struct
   size_t size_line;
   size_t axis_line;
   long version;
-  skc_filter_kind kind;
-  skc_knots_axis axis;
-  skc_offset_kind offsets;
+  /* ints, so that header_keys can store every word and count alike: kind
+     is an skc_filter_kind, axis an skc_knots_axis, offsets an
+     skc_offset_kind. */
+  int kind;
+  int axis;
+  int offsets;
   int layers;
   int rank;
   int size;
@@ -225,6 +236,51 @@ parse_magic (skc_text_reader *r, long *version_out)
   return reader_line_done (r, "the format version");
 }
 
+/* One key of the header, and how its value is read. */
+typedef struct header_key header_key;
+
+/* Checks a key's value and stores it in the header.  `token` is the value,
+ * one word; NULL for a key whose value is the rest of the line, at the
+ * reader's cursor. */
+typedef skc_result (*header_value_reader) (skc_text_reader *r,
+                                           const header_key *key,
+                                           const char *token, size_t length,
+                                           filter_header *header);
+
+/* A value that is one of a few words, each standing for an enum value. */
+typedef struct
+{
+  const char *words[4]; /* NULL-terminated */
+  int values[3];
+  const char *expected; /* the words, as the message lists them */
+} header_words;
+
+struct header_key
+{
+  const char *name;
+  size_t line_field; /* offsetof the size_t that remembers its line */
+  header_value_reader read;
+  /* Names a one-word value when something follows it on the line; NULL
+     where the value is the rest of the line. */
+  const char *after;
+  /* For read_word and read_count: offsetof the int the value goes to. */
+  size_t int_field;
+  const header_words *words; /* read_word */
+  long min, max;             /* read_count */
+};
+
+static size_t *
+header_line_field (filter_header *header, const header_key *key)
+{
+  return (size_t *) ((char *) header + key->line_field);
+}
+
+static int *
+header_int_field (filter_header *header, const header_key *key)
+{
+  return (int *) ((char *) header + key->int_field);
+}
+
 static skc_result
 claim_key (skc_text_reader *r, size_t *seen_line, const char *key)
 {
@@ -237,11 +293,97 @@ claim_key (skc_text_reader *r, size_t *seen_line, const char *key)
 }
 
 static skc_result
-parse_spec (skc_text_reader *r, filter_header *header)
+read_word (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
+{
+  char shown[48];
+  int i;
+
+  for (i = 0; key->words->words[i] != NULL; i++)
+    if (skc_text_token_is (token, length, key->words->words[i]))
+      {
+        *header_int_field (header, key) = key->words->values[i];
+        return SKC_OK;
+      }
+  return skc_text_fail (r, SKC_ERR_PARSE, "unknown %s '%s' (expected %s)",
+                        key->name,
+                        skc_text_quote (token, length, shown, sizeof shown),
+                        key->words->expected);
+}
+
+static skc_result
+read_kind (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
+{
+  skc_result result = read_word (r, key, token, length, header);
+
+  /* Readers of format 1 know nothing of knots. */
+  if (result == SKC_OK && header->kind == SKC_FILTER_KNOTS
+      && header->version < 2)
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "kind knots needs format 2 or later, but the "
+                          "file says %ld",
+                          header->version);
+  return result;
+}
+
+static skc_result
+read_count (skc_text_reader *r, const header_key *key, const char *token,
+            size_t length, filter_header *header)
+{
+  long count = 0;
+  skc_result result;
+
+  result
+      = parse_count (r, key->name, token, length, key->min, key->max, &count);
+  if (result != SKC_OK)
+    return result;
+  *header_int_field (header, key) = (int) count;
+  return SKC_OK;
+}
+
+/* A kernel side: odd, so that the kernel has a centre pixel. */
+static skc_result
+read_odd_count (skc_text_reader *r, const header_key *key, const char *token,
+                size_t length, filter_header *header)
+{
+  skc_result result = read_count (r, key, token, length, header);
+  int count;
+
+  if (result != SKC_OK)
+    return result;
+  count = *header_int_field (header, key);
+  if (count % 2 == 0)
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: %d is not odd", key->name,
+                          count);
+  return SKC_OK;
+}
+
+static skc_result
+read_radius (skc_text_reader *r, const header_key *key, const char *token,
+             size_t length, filter_header *header)
+{
+  char shown[48];
+  double radius;
+
+  skc_text_quote (token, length, shown, sizeof shown);
+  if (!parse_double (token, length, &radius))
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "radius: '%s' is not a finite number", shown);
+  if (!(radius >= 0.0 && radius <= RADIUS_MAX))
+    return skc_text_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
+                          shown, RADIUS_MAX);
+  header->info.radius = radius;
+  return SKC_OK;
+}
+
+static skc_result
+read_spec (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
 {
   const char *start = r->cursor;
   const char *stop = r->line + r->length;
-  size_t length;
+  size_t spec_length;
   size_t i;
 
   /* The rest of the line, trimmed: specs may hold spaces and colons. */
@@ -249,12 +391,12 @@ parse_spec (skc_text_reader *r, filter_header *header)
     start++;
   while (stop > start && skc_text_is_blank (stop[-1]))
     stop--;
-  length = (size_t) (stop - start);
-  if (length > SPEC_MAX_CHARS)
+  spec_length = (size_t) (stop - start);
+  if (spec_length > SPEC_MAX_CHARS)
     return skc_text_fail (r, SKC_ERR_PARSE,
                           "the spec is longer than %d characters",
                           SPEC_MAX_CHARS);
-  for (i = 0; i < length; i++)
+  for (i = 0; i < spec_length; i++)
     {
       unsigned char c = (unsigned char) start[i];
 
@@ -262,162 +404,75 @@ parse_spec (skc_text_reader *r, filter_header *header)
         return skc_text_fail (r, SKC_ERR_PARSE,
                               "the spec contains a control character");
     }
-  memcpy (header->info.spec, start, length);
-  header->info.spec[length] = '\0';
+  memcpy (header->info.spec, start, spec_length);
+  header->info.spec[spec_length] = '\0';
   r->cursor = r->line + r->length;
   return SKC_OK;
 }
+
+static const header_words kind_words
+    = { { "complex", "lowrank", "knots", NULL },
+        { SKC_FILTER_COMPLEX, SKC_FILTER_LOWRANK, SKC_FILTER_KNOTS },
+        "complex, lowrank or knots" };
+static const header_words axis_words = { { "rows", "columns", NULL },
+                                         { SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS },
+                                         "rows or columns" };
+static const header_words offsets_words
+    = { { "bilinear", "integer", NULL },
+        { SKC_OFFSETS_BILINEAR, SKC_OFFSETS_INTEGER },
+        "bilinear or integer" };
+
+#define FIELD(member) offsetof (filter_header, member)
+
+/* Every key the header may hold, in any order, each at most once. */
+static const header_key header_keys[] = {
+  { "kind", FIELD (kind_line), read_kind, "the kind", FIELD (kind), &kind_words,
+    0, 0 },
+  { "axis", FIELD (axis_line), read_word, "the axis", FIELD (axis), &axis_words,
+    0, 0 },
+  { "offsets", FIELD (offsets_line), read_word, "the offsets", FIELD (offsets),
+    &offsets_words, 0, 0 },
+  { "spec", FIELD (spec_line), read_spec, NULL, 0, NULL, 0, 0 },
+  { "radius", FIELD (radius_line), read_radius, "the radius", 0, NULL, 0, 0 },
+  { "target-size", FIELD (target_size_line), read_count, "the target size",
+    FIELD (info.target_size), NULL, 0, TARGET_SIZE_MAX },
+  { "layers", FIELD (layers_line), read_count, "the layer count",
+    FIELD (layers), NULL, 1, SKC_MAX_LAYERS },
+  { "rank", FIELD (rank_line), read_count, "the rank", FIELD (rank), NULL, 1,
+    SKC_MAX_RANK },
+  { "size", FIELD (size_line), read_odd_count, "the size", FIELD (size), NULL,
+    1, SKC_MAX_KERNEL_SIDE },
+};
+
+#undef FIELD
 
 static skc_result
 parse_header_line (skc_text_reader *r, filter_header *header, const char *key,
                    size_t key_length)
 {
-  const char *token = NULL;
-  size_t length = 0;
   char shown[48];
-  long count;
-  skc_result result;
+  size_t i;
 
-  if (skc_text_token_is (key, key_length, "kind"))
+  for (i = 0; i < sizeof header_keys / sizeof header_keys[0]; i++)
     {
-      result = claim_key (r, &header->kind_line, "kind");
+      const header_key *k = &header_keys[i];
+      const char *token = NULL;
+      size_t length = 0;
+      skc_result result;
+
+      if (!skc_text_token_is (key, key_length, k->name))
+        continue;
+      result = claim_key (r, header_line_field (header, k), k->name);
+      if (result != SKC_OK)
+        return result;
+      if (k->after == NULL)
+        return k->read (r, k, NULL, 0, header);
+      result = reader_value (r, k->name, &token, &length);
       if (result == SKC_OK)
-        result = reader_value (r, "kind", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "complex"))
-        header->kind = SKC_FILTER_COMPLEX;
-      else if (skc_text_token_is (token, length, "lowrank"))
-        header->kind = SKC_FILTER_LOWRANK;
-      else if (skc_text_token_is (token, length, "knots"))
-        {
-          /* Readers of format 1 know nothing of knots. */
-          if (header->version < 2)
-            return skc_text_fail (r, SKC_ERR_PARSE,
-                                  "kind knots needs format 2 or later, but the "
-                                  "file says %ld",
-                                  header->version);
-          header->kind = SKC_FILTER_KNOTS;
-        }
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE,
-            "unknown kind '%s' (expected complex, lowrank or "
-            "knots)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the kind");
-    }
-
-  if (skc_text_token_is (key, key_length, "axis"))
-    {
-      result = claim_key (r, &header->axis_line, "axis");
+        result = k->read (r, k, token, length, header);
       if (result == SKC_OK)
-        result = reader_value (r, "axis", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "rows"))
-        header->axis = SKC_KNOTS_ROWS;
-      else if (skc_text_token_is (token, length, "columns"))
-        header->axis = SKC_KNOTS_COLUMNS;
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "unknown axis '%s' (expected rows or columns)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the axis");
-    }
-
-  if (skc_text_token_is (key, key_length, "offsets"))
-    {
-      result = claim_key (r, &header->offsets_line, "offsets");
-      if (result == SKC_OK)
-        result = reader_value (r, "offsets", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "bilinear"))
-        header->offsets = SKC_OFFSETS_BILINEAR;
-      else if (skc_text_token_is (token, length, "integer"))
-        header->offsets = SKC_OFFSETS_INTEGER;
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE,
-            "unknown offsets '%s' (expected bilinear or "
-            "integer)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the offsets");
-    }
-
-  if (skc_text_token_is (key, key_length, "spec"))
-    {
-      result = claim_key (r, &header->spec_line, "spec");
-      if (result != SKC_OK)
-        return result;
-      return parse_spec (r, header);
-    }
-
-  if (skc_text_token_is (key, key_length, "radius"))
-    {
-      double radius;
-
-      result = claim_key (r, &header->radius_line, "radius");
-      if (result == SKC_OK)
-        result = reader_value (r, "radius", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      skc_text_quote (token, length, shown, sizeof shown);
-      if (!parse_double (token, length, &radius))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "radius: '%s' is not a finite number", shown);
-      if (!(radius >= 0.0 && radius <= RADIUS_MAX))
-        return skc_text_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
-                              shown, RADIUS_MAX);
-      header->info.radius = radius;
-      return reader_line_done (r, "the radius");
-    }
-
-  if (skc_text_token_is (key, key_length, "target-size"))
-    {
-      result = claim_key (r, &header->target_size_line, "target-size");
-      if (result == SKC_OK)
-        result = reader_count (r, "target-size", 0, TARGET_SIZE_MAX, &count);
-      if (result != SKC_OK)
-        return result;
-      header->info.target_size = (int) count;
-      return reader_line_done (r, "the target size");
-    }
-
-  if (skc_text_token_is (key, key_length, "layers"))
-    {
-      result = claim_key (r, &header->layers_line, "layers");
-      if (result == SKC_OK)
-        result = reader_count (r, "layers", 1, SKC_MAX_LAYERS, &count);
-      if (result != SKC_OK)
-        return result;
-      header->layers = (int) count;
-      return reader_line_done (r, "the layer count");
-    }
-
-  if (skc_text_token_is (key, key_length, "rank"))
-    {
-      result = claim_key (r, &header->rank_line, "rank");
-      if (result == SKC_OK)
-        result = reader_count (r, "rank", 1, SKC_MAX_RANK, &count);
-      if (result != SKC_OK)
-        return result;
-      header->rank = (int) count;
-      return reader_line_done (r, "the rank");
-    }
-
-  if (skc_text_token_is (key, key_length, "size"))
-    {
-      result = claim_key (r, &header->size_line, "size");
-      if (result == SKC_OK)
-        result = reader_count (r, "size", 1, SKC_MAX_KERNEL_SIDE, &count);
-      if (result != SKC_OK)
-        return result;
-      if (count % 2 == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE, "size: %ld is not odd", count);
-      header->size = (int) count;
-      return reader_line_done (r, "the size");
+        result = reader_line_done (r, k->after);
+      return result;
     }
 
   if (skc_text_token_is (key, key_length, "skc-filter"))
@@ -592,7 +647,7 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
 
   for (l = 0; l < header->layers; l++)
     {
-      long declared;
+      long declared = 0;
       int s;
 
       if (l > 0)
