@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -557,6 +558,68 @@ finish_header (skc_text_reader *r, const filter_header *header)
 /* Data                                                                */
 /* ------------------------------------------------------------------ */
 
+static skc_result
+fail_expected (const skc_text_reader *r, const char *word, const char *key,
+               size_t key_length)
+{
+  char shown[48];
+
+  return skc_text_fail (r, SKC_ERR_PARSE, "expected '%s', found '%s'", word,
+                        skc_text_quote (key, key_length, shown, sizeof shown));
+}
+
+/* The data come in blocks (layers, terms, knot lines), each on a line that
+ * starts with `word`.  For the first block that line is the one the header
+ * ended at, already in *key; for the next ones (`next_line`) it is read here,
+ * the end of the text being an error `missing` describes.  'end' instead
+ * means fewer blocks than the header declared: early_end_format and its
+ * arguments say how many. */
+static skc_result reader_block_start (skc_text_reader *r, bool next_line,
+                                      const char **key, size_t *key_length,
+                                      const char *missing, const char *word,
+                                      const char *early_end_format, ...)
+    SKC_TEXT_PRINTF (7, 8);
+
+static skc_result
+reader_block_start (skc_text_reader *r, bool next_line, const char **key,
+                    size_t *key_length, const char *missing, const char *word,
+                    const char *early_end_format, ...)
+{
+  skc_result result = SKC_OK;
+  va_list args;
+
+  if (next_line)
+    result = reader_next_key (r, key, key_length, missing);
+  if (result != SKC_OK)
+    return result;
+  if (skc_text_token_is (*key, *key_length, "end"))
+    {
+      va_start (args, early_end_format);
+      result = skc_text_vfail (r, SKC_ERR_PARSE, early_end_format, args);
+      va_end (args);
+      return result;
+    }
+  if (!skc_text_token_is (*key, *key_length, word))
+    return fail_expected (r, word, *key, *key_length);
+  return SKC_OK;
+}
+
+/* The line after the last block: *ended when it is 'end' (and holds nothing
+ * else); otherwise its first word is in *key, for the caller to say what
+ * stands there instead. */
+static skc_result
+reader_end_line (skc_text_reader *r, const char **key, size_t *key_length,
+                 bool *ended)
+{
+  skc_result result = reader_next_key (r, key, key_length, "no 'end' line");
+
+  *ended = false;
+  if (result != SKC_OK || !skc_text_token_is (*key, *key_length, "end"))
+    return result;
+  *ended = true;
+  return reader_line_done (r, "'end'");
+}
+
 static bool
 looks_numeric (const char *token, size_t length)
 {
@@ -641,8 +704,8 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
                     skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
                     int counts[SKC_MAX_LAYERS])
 {
-  char shown[48];
   skc_result result;
+  bool ended;
   int l;
 
   for (l = 0; l < header->layers; l++)
@@ -650,23 +713,13 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
       long declared = 0;
       int s;
 
-      if (l > 0)
-        {
-          result = reader_next_key (r, &key, &key_length,
-                                    "fewer layers than declared, no 'end'");
-          if (result != SKC_OK)
-            return result;
-        }
-      if (skc_text_token_is (key, key_length, "end"))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "'end' after %d of the %d declared layers", l,
-                              header->layers);
-      if (!skc_text_token_is (key, key_length, "layer"))
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "expected 'layer', found '%s'",
-            skc_text_quote (key, key_length, shown, sizeof shown));
-      result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
-                             &declared);
+      result = reader_block_start (
+          r, l > 0, &key, &key_length, "fewer layers than declared, no 'end'",
+          "layer", "'end' after %d of the %d declared layers", l,
+          header->layers);
+      if (result == SKC_OK)
+        result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
+                               &declared);
       if (result == SKC_OK)
         result = reader_line_done (r, "the sample count");
       if (result != SKC_OK)
@@ -692,11 +745,9 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
         }
     }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "layer"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more layers than the %d declared",
                           header->layers);
@@ -704,8 +755,7 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
     return skc_text_fail (r, SKC_ERR_PARSE,
                           "more samples than the %d declared for layer %d",
                           counts[header->layers - 1], header->layers);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* One "column v1 ... vsize" or "row ..." line; `values` has size room. */
@@ -739,8 +789,8 @@ parse_lowrank_data (skc_text_reader *r, const filter_header *header,
                     const char *key, size_t key_length, skc_filter *f)
 {
   static const char *const words[2] = { "column", "row" };
-  char shown[48];
   skc_result result;
+  bool ended;
   int k;
   int part;
 
@@ -750,38 +800,25 @@ parse_lowrank_data (skc_text_reader *r, const filter_header *header,
         float *values
             = part == 0 ? skc_filter_column (f, k) : skc_filter_row (f, k);
 
-        if (k > 0 || part > 0)
-          {
-            result = reader_next_key (r, &key, &key_length,
-                                      "fewer terms than the rank, no 'end'");
-            if (result != SKC_OK)
-              return result;
-          }
-        if (skc_text_token_is (key, key_length, "end"))
-          return skc_text_fail (r, SKC_ERR_PARSE,
-                                "'end' after %d of the %d terms (expected "
-                                "'%s')",
-                                k, header->rank, words[part]);
-        if (!skc_text_token_is (key, key_length, words[part]))
-          return skc_text_fail (
-              r, SKC_ERR_PARSE, "expected '%s', found '%s'", words[part],
-              skc_text_quote (key, key_length, shown, sizeof shown));
-        result = parse_vector (r, words[part], header->size, values);
+        result = reader_block_start (
+            r, k > 0 || part > 0, &key, &key_length,
+            "fewer terms than the rank, no 'end'", words[part],
+            "'end' after %d of the %d terms (expected '%s')", k, header->rank,
+            words[part]);
+        if (result == SKC_OK)
+          result = parse_vector (r, words[part], header->size, values);
         if (result != SKC_OK)
           return result;
       }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "column")
       || skc_text_token_is (key, key_length, "row"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more terms than the rank %d",
                           header->rank);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* A knot position: a whole number within the line's knot range. */
@@ -870,6 +907,7 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
   const int half = header->size / 2;
   char shown[48];
   skc_result result;
+  bool ended;
   int line;
 
   k->counts = calloc ((size_t) header->size, sizeof *k->counts);
@@ -882,21 +920,11 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
       double sum = 0;
       int previous = -half - 1;
 
-      if (line > 0)
-        {
-          result = reader_next_key (r, &key, &key_length,
-                                    "fewer lines than the size, no 'end'");
-          if (result != SKC_OK)
-            return result;
-        }
-      if (skc_text_token_is (key, key_length, "end"))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "'end' after %d of the %d lines", line,
-                              header->size);
-      if (!skc_text_token_is (key, key_length, "line"))
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "expected 'line', found '%s'",
-            skc_text_quote (key, key_length, shown, sizeof shown));
+      result = reader_block_start (
+          r, line > 0, &key, &key_length, "fewer lines than the size, no 'end'",
+          "line", "'end' after %d of the %d lines", line, header->size);
+      if (result != SKC_OK)
+        return result;
       while (skc_text_token (r, &token, &length))
         {
           int position = 0;
@@ -933,16 +961,13 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
                               line + 1, sum);
     }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "line"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more lines than the size %d",
                           header->size);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* ------------------------------------------------------------------ */
