@@ -483,74 +483,71 @@ parse_header_line (skc_text_reader *r, filter_header *header, const char *key,
                         skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
+#define FIELD(member) offsetof (filter_header, member)
+#define COMPLEX (1u << SKC_FILTER_COMPLEX)
+#define LOWRANK (1u << SKC_FILTER_LOWRANK)
+#define KNOTS (1u << SKC_FILTER_KNOTS)
+
+/* The keys that only some kinds of filter take, in the order they are
+ * checked (which decides the message when more than one is amiss). */
+static const struct
+{
+  const char *key;
+  size_t line_field;
+  const char *owner;  /* names the filters it is for, in a refusal */
+  unsigned needed_by; /* the kinds that need it; the others refuse it */
+} kind_keys[] = {
+  { "axis", FIELD (axis_line), "knots", KNOTS },
+  { "offsets", FIELD (offsets_line), "complex", COMPLEX },
+  { "layers", FIELD (layers_line), "complex", COMPLEX },
+  { "rank", FIELD (rank_line), "low-rank", LOWRANK },
+  { "size", FIELD (size_line), "low-rank", LOWRANK | KNOTS },
+};
+
+#undef FIELD
+#undef COMPLEX
+#undef LOWRANK
+#undef KNOTS
+
+static size_t
+line_given (const filter_header *header, size_t line_field)
+{
+  return *(const size_t *) ((const char *) header + line_field);
+}
+
 /* Checks that the header says everything the data needs, and nothing that
- * belongs to the other kind of filter.  Called at the first data line. */
+ * belongs to another kind of filter.  Called at the first data line. */
 static skc_result
 finish_header (skc_text_reader *r, const filter_header *header)
 {
+  const size_t count = sizeof kind_keys / sizeof kind_keys[0];
+  const unsigned kind = 1u << header->kind;
+  size_t i;
+
   if (header->kind_line == 0)
     return skc_text_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
 
-  if (header->kind != SKC_FILTER_KNOTS && header->axis_line != 0)
-    return skc_text_fail_at (r, header->axis_line, SKC_ERR_PARSE,
-                             "'axis' is for knots filters, but the kind is %s",
-                             header->kind == SKC_FILTER_COMPLEX ? "complex"
-                                                                : "lowrank");
-  if (header->kind == SKC_FILTER_KNOTS)
+  /* First what the kind refuses, then what it lacks. */
+  for (i = 0; i < count; i++)
     {
-      if (header->offsets_line != 0 || header->layers_line != 0
-          || header->rank_line != 0)
-        return skc_text_fail_at (r,
-                                 header->offsets_line  ? header->offsets_line
-                                 : header->layers_line ? header->layers_line
-                                                       : header->rank_line,
-                                 SKC_ERR_PARSE, "'%s' is not for knots filters",
-                                 header->offsets_line  ? "offsets"
-                                 : header->layers_line ? "layers"
-                                                       : "rank");
-      if (header->axis_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'axis' before this line");
-      if (header->size_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'size' before this line");
-      return SKC_OK;
-    }
+      size_t line = line_given (header, kind_keys[i].line_field);
 
-  if (header->kind == SKC_FILTER_COMPLEX)
-    {
-      if (header->rank_line != 0)
-        return skc_text_fail_at (r, header->rank_line, SKC_ERR_PARSE,
-                                 "'rank' is for low-rank filters, but the kind "
-                                 "is complex");
-      if (header->size_line != 0)
-        return skc_text_fail_at (r, header->size_line, SKC_ERR_PARSE,
-                                 "'size' is for low-rank filters, but the kind "
-                                 "is complex");
-      if (header->offsets_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'offsets' before this line");
-      if (header->layers_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'layers' before this line");
+      if ((kind_keys[i].needed_by & kind) != 0 || line == 0)
+        continue;
+      if (header->kind == SKC_FILTER_KNOTS)
+        return skc_text_fail_at (r, line, SKC_ERR_PARSE,
+                                 "'%s' is not for knots filters",
+                                 kind_keys[i].key);
+      return skc_text_fail_at (
+          r, line, SKC_ERR_PARSE, "'%s' is for %s filters, but the kind is %s",
+          kind_keys[i].key, kind_keys[i].owner,
+          header->kind == SKC_FILTER_COMPLEX ? "complex" : "lowrank");
     }
-  else
-    {
-      if (header->offsets_line != 0)
-        return skc_text_fail_at (r, header->offsets_line, SKC_ERR_PARSE,
-                                 "'offsets' is for complex filters, but the "
-                                 "kind is lowrank");
-      if (header->layers_line != 0)
-        return skc_text_fail_at (r, header->layers_line, SKC_ERR_PARSE,
-                                 "'layers' is for complex filters, but the "
-                                 "kind is lowrank");
-      if (header->rank_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'rank' before this line");
-      if (header->size_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'size' before this line");
-    }
+  for (i = 0; i < count; i++)
+    if ((kind_keys[i].needed_by & kind) != 0
+        && line_given (header, kind_keys[i].line_field) == 0)
+      return skc_text_fail (r, SKC_ERR_PARSE, "missing '%s' before this line",
+                            kind_keys[i].key);
   return SKC_OK;
 }
 
