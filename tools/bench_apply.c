@@ -1195,12 +1195,10 @@ cli_bench_apply (int argc, char **argv)
   fill_tilt_shift (&s.map);
   double input_mb = image_bytes / 1048576.0;
 
-  FILE *csv = fopen (csv_path, "w");
-  if (!csv)
-    cli_die ("%s: cannot write", csv_path);
-  fprintf (csv, "radius,method,blur,median_s,min_s,prepare_s,psnr_db,"
-                "extra_mb,extra_per_input,ratio_vs_skc,threads,crop_rows,"
-                "note\n");
+  FILE *csv = cli_csv_create (csv_path, "radius,method,blur,median_s,min_s,"
+                                        "prepare_s,psnr_db,extra_mb,"
+                                        "extra_per_input,ratio_vs_skc,threads,"
+                                        "crop_rows,note");
 
   cli_print_machine (stdout);
   char shape_name[SKC_PATH_MAX + 64];

@@ -173,6 +173,16 @@ cli_load_bench_photos (int count, skc_photo_set **set, skc_error *err)
   return r;
 }
 
+FILE *
+cli_csv_create (const char *path, const char *columns)
+{
+  FILE *csv = fopen (path, "w");
+  if (!csv)
+    cli_die ("%s: cannot write", path);
+  fprintf (csv, "%s\n", columns);
+  return csv;
+}
+
 void
 cli_print_machine (FILE *out)
 {

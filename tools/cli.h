@@ -47,6 +47,10 @@ skc_result cli_load_bench_photos (int count, skc_photo_set **set,
 /* One line: date (UTC), system, CPU model and core count, for tables. */
 void cli_print_machine (FILE *out);
 
+/* Creates (or empties) the CSV file `path` and writes its header line,
+ * `columns` (comma-separated); dies when it cannot. */
+FILE *cli_csv_create (const char *path, const char *columns);
+
 int cli_cmd_fit (int argc, char **argv);
 int cli_cmd_render (int argc, char **argv);
 int cli_cmd_apply (int argc, char **argv);

@@ -577,11 +577,9 @@ cli_bench_maps (int argc, char **argv)
       p[2] = (float) (i % 89) / 88;
       p[3] = 1;
     }
-  FILE *csv = fopen (csv_path, "w");
-  if (!csv)
-    cli_die ("%s: cannot write", csv_path);
-  fprintf (csv, "shape,map,radius,representation,psnr_db,median_s,"
-                "prepare_s,planner_pick\n");
+  FILE *csv = cli_csv_create (csv_path, "shape,map,radius,representation,"
+                                        "psnr_db,median_s,prepare_s,"
+                                        "planner_pick");
   cli_print_machine (stdout);
   printf ("blur maps, knots tables against the DISK basis, side by side in "
           "one process: PSNR against brute-force per-pixel dense truth on "
@@ -720,11 +718,9 @@ cli_cmd_bench (int argc, char **argv)
   skc_photo_set *photos;
   if (cli_load_bench_photos (3, &photos, &err) != SKC_OK)
     cli_die ("%s", err.message);
-  FILE *csv = fopen (csv_path, "w");
-  if (!csv)
-    cli_die ("%s: cannot write", csv_path);
-  fprintf (csv, "kernel,method,config,image_psnr_db,kernel_snr_db,"
-                "kernel_error,taps,macs,fit_seconds,evaluations\n");
+  FILE *csv = cli_csv_create (csv_path, "kernel,method,config,image_psnr_db,"
+                                        "kernel_snr_db,kernel_error,taps,macs,"
+                                        "fit_seconds,evaluations");
 
   cli_print_machine (stdout);
   printf ("threads %d%s; image PSNR: mean over astronaut, coffee, rocket "

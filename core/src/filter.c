@@ -4,6 +4,7 @@
 #include "skc/filter.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,6 +222,14 @@ skc_filter_offsets (const skc_filter *f)
   return f->offsets;
 }
 
+/* Whether f is of `kind` and has an item `index` among its `count`: the
+ * guard of every accessor that takes a layer, term or line. */
+static bool
+has_item (const skc_filter *f, skc_filter_kind kind, int index, int count)
+{
+  return f->kind == kind && index >= 0 && index < count;
+}
+
 int
 skc_filter_layer_count (const skc_filter *f)
 {
@@ -230,7 +239,7 @@ skc_filter_layer_count (const skc_filter *f)
 int
 skc_filter_layer_size (const skc_filter *f, int layer)
 {
-  if (f->kind != SKC_FILTER_COMPLEX || layer < 0 || layer >= f->layer_count)
+  if (!has_item (f, SKC_FILTER_COMPLEX, layer, f->layer_count))
     return 0;
   return f->layer_size[layer];
 }
@@ -238,7 +247,7 @@ skc_filter_layer_size (const skc_filter *f, int layer)
 skc_sample *
 skc_filter_layer (skc_filter *f, int layer)
 {
-  if (f->kind != SKC_FILTER_COMPLEX || layer < 0 || layer >= f->layer_count)
+  if (!has_item (f, SKC_FILTER_COMPLEX, layer, f->layer_count))
     return NULL;
   return f->layer[layer];
 }
@@ -246,9 +255,7 @@ skc_filter_layer (skc_filter *f, int layer)
 const skc_sample *
 skc_filter_layer_const (const skc_filter *f, int layer)
 {
-  if (f->kind != SKC_FILTER_COMPLEX || layer < 0 || layer >= f->layer_count)
-    return NULL;
-  return f->layer[layer];
+  return skc_filter_layer ((skc_filter *) f, layer);
 }
 
 int
@@ -267,7 +274,7 @@ skc_filter_size (const skc_filter *f)
 float *
 skc_filter_column (skc_filter *f, int term)
 {
-  if (f->kind != SKC_FILTER_LOWRANK || term < 0 || term >= f->rank)
+  if (!has_item (f, SKC_FILTER_LOWRANK, term, f->rank))
     return NULL;
   return f->column + (size_t) term * (size_t) f->size;
 }
@@ -275,7 +282,7 @@ skc_filter_column (skc_filter *f, int term)
 float *
 skc_filter_row (skc_filter *f, int term)
 {
-  if (f->kind != SKC_FILTER_LOWRANK || term < 0 || term >= f->rank)
+  if (!has_item (f, SKC_FILTER_LOWRANK, term, f->rank))
     return NULL;
   return f->row + (size_t) term * (size_t) f->size;
 }
@@ -307,7 +314,7 @@ skc_filter_knot_count (const skc_filter *f)
 int
 skc_filter_knot_line_size (const skc_filter *f, int line)
 {
-  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+  if (!has_item (f, SKC_FILTER_KNOTS, line, f->size))
     return 0;
   return f->knot_start[line + 1] - f->knot_start[line];
 }
@@ -315,7 +322,7 @@ skc_filter_knot_line_size (const skc_filter *f, int line)
 int *
 skc_filter_knot_positions (skc_filter *f, int line)
 {
-  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+  if (!has_item (f, SKC_FILTER_KNOTS, line, f->size))
     return NULL;
   return f->knot_pos + f->knot_start[line];
 }
@@ -323,7 +330,7 @@ skc_filter_knot_positions (skc_filter *f, int line)
 float *
 skc_filter_knot_weights (skc_filter *f, int line)
 {
-  if (f->kind != SKC_FILTER_KNOTS || line < 0 || line >= f->size)
+  if (!has_item (f, SKC_FILTER_KNOTS, line, f->size))
     return NULL;
   return f->knot_w + f->knot_start[line];
 }

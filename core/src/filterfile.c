@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,21 +111,14 @@ reader_value (skc_text_reader *r, const char *key, const char **token,
 /* A whole number in min..max: values below are malformed, values above
  * are beyond skc's limits. */
 static skc_result
-reader_count (skc_text_reader *r, const char *what, long min, long max,
-              long *value)
+parse_count (const skc_text_reader *r, const char *what, const char *token,
+             size_t length, long min, long max, long *value)
 {
-  const char *token = NULL;
-  size_t length = 0;
   char buffer[32];
   char shown[48];
   size_t i = 0;
   char *end;
   long parsed;
-  skc_result result;
-
-  result = reader_value (r, what, &token, &length);
-  if (result != SKC_OK)
-    return result;
 
   if (i < length && (token[i] == '-' || token[i] == '+'))
     i++;
@@ -160,6 +155,20 @@ reader_count (skc_text_reader *r, const char *what, long min, long max,
   return SKC_OK;
 }
 
+/* The next token as a whole number in min..max (see parse_count). */
+static skc_result
+reader_count (skc_text_reader *r, const char *what, long min, long max,
+              long *value)
+{
+  const char *token = NULL;
+  size_t length = 0;
+  skc_result result = reader_value (r, what, &token, &length);
+
+  if (result != SKC_OK)
+    return result;
+  return parse_count (r, what, token, length, min, max, value);
+}
+
 /* ------------------------------------------------------------------ */
 /* Header                                                              */
 /* ------------------------------------------------------------------ */
@@ -177,9 +186,12 @@ typedef struct
   size_t size_line;
   size_t axis_line;
   long version;
-  skc_filter_kind kind;
-  skc_knots_axis axis;
-  skc_offset_kind offsets;
+  /* ints, so that header_keys can store every word and count alike: kind
+     is an skc_filter_kind, axis an skc_knots_axis, offsets an
+     skc_offset_kind. */
+  int kind;
+  int axis;
+  int offsets;
   int layers;
   int rank;
   int size;
@@ -225,6 +237,51 @@ parse_magic (skc_text_reader *r, long *version_out)
   return reader_line_done (r, "the format version");
 }
 
+/* One key of the header, and how its value is read. */
+typedef struct header_key header_key;
+
+/* Checks a key's value and stores it in the header.  `token` is the value,
+ * one word; NULL for a key whose value is the rest of the line, at the
+ * reader's cursor. */
+typedef skc_result (*header_value_reader) (skc_text_reader *r,
+                                           const header_key *key,
+                                           const char *token, size_t length,
+                                           filter_header *header);
+
+/* A value that is one of a few words, each standing for an enum value. */
+typedef struct
+{
+  const char *words[4]; /* NULL-terminated */
+  int values[3];
+  const char *expected; /* the words, as the message lists them */
+} header_words;
+
+struct header_key
+{
+  const char *name;
+  size_t line_field; /* offsetof the size_t that remembers its line */
+  header_value_reader read;
+  /* Names a one-word value when something follows it on the line; NULL
+     where the value is the rest of the line. */
+  const char *after;
+  /* For read_word and read_count: offsetof the int the value goes to. */
+  size_t int_field;
+  const header_words *words; /* read_word */
+  long min, max;             /* read_count */
+};
+
+static size_t *
+header_line_field (filter_header *header, const header_key *key)
+{
+  return (size_t *) ((char *) header + key->line_field);
+}
+
+static int *
+header_int_field (filter_header *header, const header_key *key)
+{
+  return (int *) ((char *) header + key->int_field);
+}
+
 static skc_result
 claim_key (skc_text_reader *r, size_t *seen_line, const char *key)
 {
@@ -237,11 +294,97 @@ claim_key (skc_text_reader *r, size_t *seen_line, const char *key)
 }
 
 static skc_result
-parse_spec (skc_text_reader *r, filter_header *header)
+read_word (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
+{
+  char shown[48];
+  int i;
+
+  for (i = 0; key->words->words[i] != NULL; i++)
+    if (skc_text_token_is (token, length, key->words->words[i]))
+      {
+        *header_int_field (header, key) = key->words->values[i];
+        return SKC_OK;
+      }
+  return skc_text_fail (r, SKC_ERR_PARSE, "unknown %s '%s' (expected %s)",
+                        key->name,
+                        skc_text_quote (token, length, shown, sizeof shown),
+                        key->words->expected);
+}
+
+static skc_result
+read_kind (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
+{
+  skc_result result = read_word (r, key, token, length, header);
+
+  /* Readers of format 1 know nothing of knots. */
+  if (result == SKC_OK && header->kind == SKC_FILTER_KNOTS
+      && header->version < 2)
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "kind knots needs format 2 or later, but the "
+                          "file says %ld",
+                          header->version);
+  return result;
+}
+
+static skc_result
+read_count (skc_text_reader *r, const header_key *key, const char *token,
+            size_t length, filter_header *header)
+{
+  long count = 0;
+  skc_result result;
+
+  result
+      = parse_count (r, key->name, token, length, key->min, key->max, &count);
+  if (result != SKC_OK)
+    return result;
+  *header_int_field (header, key) = (int) count;
+  return SKC_OK;
+}
+
+/* A kernel side: odd, so that the kernel has a centre pixel. */
+static skc_result
+read_odd_count (skc_text_reader *r, const header_key *key, const char *token,
+                size_t length, filter_header *header)
+{
+  skc_result result = read_count (r, key, token, length, header);
+  int count;
+
+  if (result != SKC_OK)
+    return result;
+  count = *header_int_field (header, key);
+  if (count % 2 == 0)
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: %d is not odd", key->name,
+                          count);
+  return SKC_OK;
+}
+
+static skc_result
+read_radius (skc_text_reader *r, const header_key *key, const char *token,
+             size_t length, filter_header *header)
+{
+  char shown[48];
+  double radius;
+
+  skc_text_quote (token, length, shown, sizeof shown);
+  if (!parse_double (token, length, &radius))
+    return skc_text_fail (r, SKC_ERR_PARSE,
+                          "radius: '%s' is not a finite number", shown);
+  if (!(radius >= 0.0 && radius <= RADIUS_MAX))
+    return skc_text_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
+                          shown, RADIUS_MAX);
+  header->info.radius = radius;
+  return SKC_OK;
+}
+
+static skc_result
+read_spec (skc_text_reader *r, const header_key *key, const char *token,
+           size_t length, filter_header *header)
 {
   const char *start = r->cursor;
   const char *stop = r->line + r->length;
-  size_t length;
+  size_t spec_length;
   size_t i;
 
   /* The rest of the line, trimmed: specs may hold spaces and colons. */
@@ -249,12 +392,12 @@ parse_spec (skc_text_reader *r, filter_header *header)
     start++;
   while (stop > start && skc_text_is_blank (stop[-1]))
     stop--;
-  length = (size_t) (stop - start);
-  if (length > SPEC_MAX_CHARS)
+  spec_length = (size_t) (stop - start);
+  if (spec_length > SPEC_MAX_CHARS)
     return skc_text_fail (r, SKC_ERR_PARSE,
                           "the spec is longer than %d characters",
                           SPEC_MAX_CHARS);
-  for (i = 0; i < length; i++)
+  for (i = 0; i < spec_length; i++)
     {
       unsigned char c = (unsigned char) start[i];
 
@@ -262,162 +405,75 @@ parse_spec (skc_text_reader *r, filter_header *header)
         return skc_text_fail (r, SKC_ERR_PARSE,
                               "the spec contains a control character");
     }
-  memcpy (header->info.spec, start, length);
-  header->info.spec[length] = '\0';
+  memcpy (header->info.spec, start, spec_length);
+  header->info.spec[spec_length] = '\0';
   r->cursor = r->line + r->length;
   return SKC_OK;
 }
+
+static const header_words kind_words
+    = { { "complex", "lowrank", "knots", NULL },
+        { SKC_FILTER_COMPLEX, SKC_FILTER_LOWRANK, SKC_FILTER_KNOTS },
+        "complex, lowrank or knots" };
+static const header_words axis_words = { { "rows", "columns", NULL },
+                                         { SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS },
+                                         "rows or columns" };
+static const header_words offsets_words
+    = { { "bilinear", "integer", NULL },
+        { SKC_OFFSETS_BILINEAR, SKC_OFFSETS_INTEGER },
+        "bilinear or integer" };
+
+#define FIELD(member) offsetof (filter_header, member)
+
+/* Every key the header may hold, in any order, each at most once. */
+static const header_key header_keys[] = {
+  { "kind", FIELD (kind_line), read_kind, "the kind", FIELD (kind), &kind_words,
+    0, 0 },
+  { "axis", FIELD (axis_line), read_word, "the axis", FIELD (axis), &axis_words,
+    0, 0 },
+  { "offsets", FIELD (offsets_line), read_word, "the offsets", FIELD (offsets),
+    &offsets_words, 0, 0 },
+  { "spec", FIELD (spec_line), read_spec, NULL, 0, NULL, 0, 0 },
+  { "radius", FIELD (radius_line), read_radius, "the radius", 0, NULL, 0, 0 },
+  { "target-size", FIELD (target_size_line), read_count, "the target size",
+    FIELD (info.target_size), NULL, 0, TARGET_SIZE_MAX },
+  { "layers", FIELD (layers_line), read_count, "the layer count",
+    FIELD (layers), NULL, 1, SKC_MAX_LAYERS },
+  { "rank", FIELD (rank_line), read_count, "the rank", FIELD (rank), NULL, 1,
+    SKC_MAX_RANK },
+  { "size", FIELD (size_line), read_odd_count, "the size", FIELD (size), NULL,
+    1, SKC_MAX_KERNEL_SIDE },
+};
+
+#undef FIELD
 
 static skc_result
 parse_header_line (skc_text_reader *r, filter_header *header, const char *key,
                    size_t key_length)
 {
-  const char *token = NULL;
-  size_t length = 0;
   char shown[48];
-  long count;
-  skc_result result;
+  size_t i;
 
-  if (skc_text_token_is (key, key_length, "kind"))
+  for (i = 0; i < sizeof header_keys / sizeof header_keys[0]; i++)
     {
-      result = claim_key (r, &header->kind_line, "kind");
+      const header_key *k = &header_keys[i];
+      const char *token = NULL;
+      size_t length = 0;
+      skc_result result;
+
+      if (!skc_text_token_is (key, key_length, k->name))
+        continue;
+      result = claim_key (r, header_line_field (header, k), k->name);
+      if (result != SKC_OK)
+        return result;
+      if (k->after == NULL)
+        return k->read (r, k, NULL, 0, header);
+      result = reader_value (r, k->name, &token, &length);
       if (result == SKC_OK)
-        result = reader_value (r, "kind", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "complex"))
-        header->kind = SKC_FILTER_COMPLEX;
-      else if (skc_text_token_is (token, length, "lowrank"))
-        header->kind = SKC_FILTER_LOWRANK;
-      else if (skc_text_token_is (token, length, "knots"))
-        {
-          /* Readers of format 1 know nothing of knots. */
-          if (header->version < 2)
-            return skc_text_fail (r, SKC_ERR_PARSE,
-                                  "kind knots needs format 2 or later, but the "
-                                  "file says %ld",
-                                  header->version);
-          header->kind = SKC_FILTER_KNOTS;
-        }
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE,
-            "unknown kind '%s' (expected complex, lowrank or "
-            "knots)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the kind");
-    }
-
-  if (skc_text_token_is (key, key_length, "axis"))
-    {
-      result = claim_key (r, &header->axis_line, "axis");
+        result = k->read (r, k, token, length, header);
       if (result == SKC_OK)
-        result = reader_value (r, "axis", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "rows"))
-        header->axis = SKC_KNOTS_ROWS;
-      else if (skc_text_token_is (token, length, "columns"))
-        header->axis = SKC_KNOTS_COLUMNS;
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "unknown axis '%s' (expected rows or columns)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the axis");
-    }
-
-  if (skc_text_token_is (key, key_length, "offsets"))
-    {
-      result = claim_key (r, &header->offsets_line, "offsets");
-      if (result == SKC_OK)
-        result = reader_value (r, "offsets", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      if (skc_text_token_is (token, length, "bilinear"))
-        header->offsets = SKC_OFFSETS_BILINEAR;
-      else if (skc_text_token_is (token, length, "integer"))
-        header->offsets = SKC_OFFSETS_INTEGER;
-      else
-        return skc_text_fail (
-            r, SKC_ERR_PARSE,
-            "unknown offsets '%s' (expected bilinear or "
-            "integer)",
-            skc_text_quote (token, length, shown, sizeof shown));
-      return reader_line_done (r, "the offsets");
-    }
-
-  if (skc_text_token_is (key, key_length, "spec"))
-    {
-      result = claim_key (r, &header->spec_line, "spec");
-      if (result != SKC_OK)
-        return result;
-      return parse_spec (r, header);
-    }
-
-  if (skc_text_token_is (key, key_length, "radius"))
-    {
-      double radius;
-
-      result = claim_key (r, &header->radius_line, "radius");
-      if (result == SKC_OK)
-        result = reader_value (r, "radius", &token, &length);
-      if (result != SKC_OK)
-        return result;
-      skc_text_quote (token, length, shown, sizeof shown);
-      if (!parse_double (token, length, &radius))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "radius: '%s' is not a finite number", shown);
-      if (!(radius >= 0.0 && radius <= RADIUS_MAX))
-        return skc_text_fail (r, SKC_ERR_PARSE, "radius: %s is outside 0 to %g",
-                              shown, RADIUS_MAX);
-      header->info.radius = radius;
-      return reader_line_done (r, "the radius");
-    }
-
-  if (skc_text_token_is (key, key_length, "target-size"))
-    {
-      result = claim_key (r, &header->target_size_line, "target-size");
-      if (result == SKC_OK)
-        result = reader_count (r, "target-size", 0, TARGET_SIZE_MAX, &count);
-      if (result != SKC_OK)
-        return result;
-      header->info.target_size = (int) count;
-      return reader_line_done (r, "the target size");
-    }
-
-  if (skc_text_token_is (key, key_length, "layers"))
-    {
-      result = claim_key (r, &header->layers_line, "layers");
-      if (result == SKC_OK)
-        result = reader_count (r, "layers", 1, SKC_MAX_LAYERS, &count);
-      if (result != SKC_OK)
-        return result;
-      header->layers = (int) count;
-      return reader_line_done (r, "the layer count");
-    }
-
-  if (skc_text_token_is (key, key_length, "rank"))
-    {
-      result = claim_key (r, &header->rank_line, "rank");
-      if (result == SKC_OK)
-        result = reader_count (r, "rank", 1, SKC_MAX_RANK, &count);
-      if (result != SKC_OK)
-        return result;
-      header->rank = (int) count;
-      return reader_line_done (r, "the rank");
-    }
-
-  if (skc_text_token_is (key, key_length, "size"))
-    {
-      result = claim_key (r, &header->size_line, "size");
-      if (result == SKC_OK)
-        result = reader_count (r, "size", 1, SKC_MAX_KERNEL_SIDE, &count);
-      if (result != SKC_OK)
-        return result;
-      if (count % 2 == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE, "size: %ld is not odd", count);
-      header->size = (int) count;
-      return reader_line_done (r, "the size");
+        result = reader_line_done (r, k->after);
+      return result;
     }
 
   if (skc_text_token_is (key, key_length, "skc-filter"))
@@ -427,80 +483,139 @@ parse_header_line (skc_text_reader *r, filter_header *header, const char *key,
                         skc_text_quote (key, key_length, shown, sizeof shown));
 }
 
+#define FIELD(member) offsetof (filter_header, member)
+#define COMPLEX (1u << SKC_FILTER_COMPLEX)
+#define LOWRANK (1u << SKC_FILTER_LOWRANK)
+#define KNOTS (1u << SKC_FILTER_KNOTS)
+
+/* The keys that only some kinds of filter take, in the order they are
+ * checked (which decides the message when more than one is amiss). */
+static const struct
+{
+  const char *key;
+  size_t line_field;
+  const char *owner;  /* names the filters it is for, in a refusal */
+  unsigned needed_by; /* the kinds that need it; the others refuse it */
+} kind_keys[] = {
+  { "axis", FIELD (axis_line), "knots", KNOTS },
+  { "offsets", FIELD (offsets_line), "complex", COMPLEX },
+  { "layers", FIELD (layers_line), "complex", COMPLEX },
+  { "rank", FIELD (rank_line), "low-rank", LOWRANK },
+  { "size", FIELD (size_line), "low-rank", LOWRANK | KNOTS },
+};
+
+#undef FIELD
+#undef COMPLEX
+#undef LOWRANK
+#undef KNOTS
+
+static size_t
+line_given (const filter_header *header, size_t line_field)
+{
+  return *(const size_t *) ((const char *) header + line_field);
+}
+
 /* Checks that the header says everything the data needs, and nothing that
- * belongs to the other kind of filter.  Called at the first data line. */
+ * belongs to another kind of filter.  Called at the first data line. */
 static skc_result
 finish_header (skc_text_reader *r, const filter_header *header)
 {
+  const size_t count = sizeof kind_keys / sizeof kind_keys[0];
+  const unsigned kind = 1u << header->kind;
+  size_t i;
+
   if (header->kind_line == 0)
     return skc_text_fail (r, SKC_ERR_PARSE, "missing 'kind' before this line");
 
-  if (header->kind != SKC_FILTER_KNOTS && header->axis_line != 0)
-    return skc_text_fail_at (r, header->axis_line, SKC_ERR_PARSE,
-                             "'axis' is for knots filters, but the kind is %s",
-                             header->kind == SKC_FILTER_COMPLEX ? "complex"
-                                                                : "lowrank");
-  if (header->kind == SKC_FILTER_KNOTS)
+  /* First what the kind refuses, then what it lacks. */
+  for (i = 0; i < count; i++)
     {
-      if (header->offsets_line != 0 || header->layers_line != 0
-          || header->rank_line != 0)
-        return skc_text_fail_at (r,
-                                 header->offsets_line  ? header->offsets_line
-                                 : header->layers_line ? header->layers_line
-                                                       : header->rank_line,
-                                 SKC_ERR_PARSE, "'%s' is not for knots filters",
-                                 header->offsets_line  ? "offsets"
-                                 : header->layers_line ? "layers"
-                                                       : "rank");
-      if (header->axis_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'axis' before this line");
-      if (header->size_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'size' before this line");
-      return SKC_OK;
-    }
+      size_t line = line_given (header, kind_keys[i].line_field);
 
-  if (header->kind == SKC_FILTER_COMPLEX)
-    {
-      if (header->rank_line != 0)
-        return skc_text_fail_at (r, header->rank_line, SKC_ERR_PARSE,
-                                 "'rank' is for low-rank filters, but the kind "
-                                 "is complex");
-      if (header->size_line != 0)
-        return skc_text_fail_at (r, header->size_line, SKC_ERR_PARSE,
-                                 "'size' is for low-rank filters, but the kind "
-                                 "is complex");
-      if (header->offsets_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'offsets' before this line");
-      if (header->layers_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'layers' before this line");
+      if ((kind_keys[i].needed_by & kind) != 0 || line == 0)
+        continue;
+      if (header->kind == SKC_FILTER_KNOTS)
+        return skc_text_fail_at (r, line, SKC_ERR_PARSE,
+                                 "'%s' is not for knots filters",
+                                 kind_keys[i].key);
+      return skc_text_fail_at (
+          r, line, SKC_ERR_PARSE, "'%s' is for %s filters, but the kind is %s",
+          kind_keys[i].key, kind_keys[i].owner,
+          header->kind == SKC_FILTER_COMPLEX ? "complex" : "lowrank");
     }
-  else
-    {
-      if (header->offsets_line != 0)
-        return skc_text_fail_at (r, header->offsets_line, SKC_ERR_PARSE,
-                                 "'offsets' is for complex filters, but the "
-                                 "kind is lowrank");
-      if (header->layers_line != 0)
-        return skc_text_fail_at (r, header->layers_line, SKC_ERR_PARSE,
-                                 "'layers' is for complex filters, but the "
-                                 "kind is lowrank");
-      if (header->rank_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'rank' before this line");
-      if (header->size_line == 0)
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "missing 'size' before this line");
-    }
+  for (i = 0; i < count; i++)
+    if ((kind_keys[i].needed_by & kind) != 0
+        && line_given (header, kind_keys[i].line_field) == 0)
+      return skc_text_fail (r, SKC_ERR_PARSE, "missing '%s' before this line",
+                            kind_keys[i].key);
   return SKC_OK;
 }
 
 /* ------------------------------------------------------------------ */
 /* Data                                                                */
 /* ------------------------------------------------------------------ */
+
+static skc_result
+fail_expected (const skc_text_reader *r, const char *word, const char *key,
+               size_t key_length)
+{
+  char shown[48];
+
+  return skc_text_fail (r, SKC_ERR_PARSE, "expected '%s', found '%s'", word,
+                        skc_text_quote (key, key_length, shown, sizeof shown));
+}
+
+/* The data come in blocks (layers, terms, knot lines), each on a line that
+ * starts with `word`.  For the first block that line is the one the header
+ * ended at, already in *key; for the next ones (`next_line`) it is read here,
+ * the end of the text being an error `missing` describes.  'end' instead
+ * means fewer blocks than the header declared: early_end_format and its
+ * arguments say how many. */
+static skc_result reader_block_start (skc_text_reader *r, bool next_line,
+                                      const char **key, size_t *key_length,
+                                      const char *missing, const char *word,
+                                      const char *early_end_format, ...)
+    SKC_TEXT_PRINTF (7, 8);
+
+static skc_result
+reader_block_start (skc_text_reader *r, bool next_line, const char **key,
+                    size_t *key_length, const char *missing, const char *word,
+                    const char *early_end_format, ...)
+{
+  skc_result result = SKC_OK;
+  va_list args;
+
+  if (next_line)
+    result = reader_next_key (r, key, key_length, missing);
+  if (result != SKC_OK)
+    return result;
+  if (skc_text_token_is (*key, *key_length, "end"))
+    {
+      va_start (args, early_end_format);
+      result = skc_text_vfail (r, SKC_ERR_PARSE, early_end_format, args);
+      va_end (args);
+      return result;
+    }
+  if (!skc_text_token_is (*key, *key_length, word))
+    return fail_expected (r, word, *key, *key_length);
+  return SKC_OK;
+}
+
+/* The line after the last block: *ended when it is 'end' (and holds nothing
+ * else); otherwise its first word is in *key, for the caller to say what
+ * stands there instead. */
+static skc_result
+reader_end_line (skc_text_reader *r, const char **key, size_t *key_length,
+                 bool *ended)
+{
+  skc_result result = reader_next_key (r, key, key_length, "no 'end' line");
+
+  *ended = false;
+  if (result != SKC_OK || !skc_text_token_is (*key, *key_length, "end"))
+    return result;
+  *ended = true;
+  return reader_line_done (r, "'end'");
+}
 
 static bool
 looks_numeric (const char *token, size_t length)
@@ -586,32 +701,22 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
                     skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
                     int counts[SKC_MAX_LAYERS])
 {
-  char shown[48];
   skc_result result;
+  bool ended;
   int l;
 
   for (l = 0; l < header->layers; l++)
     {
-      long declared;
+      long declared = 0;
       int s;
 
-      if (l > 0)
-        {
-          result = reader_next_key (r, &key, &key_length,
-                                    "fewer layers than declared, no 'end'");
-          if (result != SKC_OK)
-            return result;
-        }
-      if (skc_text_token_is (key, key_length, "end"))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "'end' after %d of the %d declared layers", l,
-                              header->layers);
-      if (!skc_text_token_is (key, key_length, "layer"))
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "expected 'layer', found '%s'",
-            skc_text_quote (key, key_length, shown, sizeof shown));
-      result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
-                             &declared);
+      result = reader_block_start (
+          r, l > 0, &key, &key_length, "fewer layers than declared, no 'end'",
+          "layer", "'end' after %d of the %d declared layers", l,
+          header->layers);
+      if (result == SKC_OK)
+        result = reader_count (r, "samples in a layer", 1, SKC_MAX_SAMPLES,
+                               &declared);
       if (result == SKC_OK)
         result = reader_line_done (r, "the sample count");
       if (result != SKC_OK)
@@ -637,11 +742,9 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
         }
     }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "layer"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more layers than the %d declared",
                           header->layers);
@@ -649,8 +752,7 @@ parse_complex_data (skc_text_reader *r, const filter_header *header,
     return skc_text_fail (r, SKC_ERR_PARSE,
                           "more samples than the %d declared for layer %d",
                           counts[header->layers - 1], header->layers);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* One "column v1 ... vsize" or "row ..." line; `values` has size room. */
@@ -684,8 +786,8 @@ parse_lowrank_data (skc_text_reader *r, const filter_header *header,
                     const char *key, size_t key_length, skc_filter *f)
 {
   static const char *const words[2] = { "column", "row" };
-  char shown[48];
   skc_result result;
+  bool ended;
   int k;
   int part;
 
@@ -695,38 +797,25 @@ parse_lowrank_data (skc_text_reader *r, const filter_header *header,
         float *values
             = part == 0 ? skc_filter_column (f, k) : skc_filter_row (f, k);
 
-        if (k > 0 || part > 0)
-          {
-            result = reader_next_key (r, &key, &key_length,
-                                      "fewer terms than the rank, no 'end'");
-            if (result != SKC_OK)
-              return result;
-          }
-        if (skc_text_token_is (key, key_length, "end"))
-          return skc_text_fail (r, SKC_ERR_PARSE,
-                                "'end' after %d of the %d terms (expected "
-                                "'%s')",
-                                k, header->rank, words[part]);
-        if (!skc_text_token_is (key, key_length, words[part]))
-          return skc_text_fail (
-              r, SKC_ERR_PARSE, "expected '%s', found '%s'", words[part],
-              skc_text_quote (key, key_length, shown, sizeof shown));
-        result = parse_vector (r, words[part], header->size, values);
+        result = reader_block_start (
+            r, k > 0 || part > 0, &key, &key_length,
+            "fewer terms than the rank, no 'end'", words[part],
+            "'end' after %d of the %d terms (expected '%s')", k, header->rank,
+            words[part]);
+        if (result == SKC_OK)
+          result = parse_vector (r, words[part], header->size, values);
         if (result != SKC_OK)
           return result;
       }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "column")
       || skc_text_token_is (key, key_length, "row"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more terms than the rank %d",
                           header->rank);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* A knot position: a whole number within the line's knot range. */
@@ -815,6 +904,7 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
   const int half = header->size / 2;
   char shown[48];
   skc_result result;
+  bool ended;
   int line;
 
   k->counts = calloc ((size_t) header->size, sizeof *k->counts);
@@ -827,21 +917,11 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
       double sum = 0;
       int previous = -half - 1;
 
-      if (line > 0)
-        {
-          result = reader_next_key (r, &key, &key_length,
-                                    "fewer lines than the size, no 'end'");
-          if (result != SKC_OK)
-            return result;
-        }
-      if (skc_text_token_is (key, key_length, "end"))
-        return skc_text_fail (r, SKC_ERR_PARSE,
-                              "'end' after %d of the %d lines", line,
-                              header->size);
-      if (!skc_text_token_is (key, key_length, "line"))
-        return skc_text_fail (
-            r, SKC_ERR_PARSE, "expected 'line', found '%s'",
-            skc_text_quote (key, key_length, shown, sizeof shown));
+      result = reader_block_start (
+          r, line > 0, &key, &key_length, "fewer lines than the size, no 'end'",
+          "line", "'end' after %d of the %d lines", line, header->size);
+      if (result != SKC_OK)
+        return result;
       while (skc_text_token (r, &token, &length))
         {
           int position = 0;
@@ -878,16 +958,13 @@ parse_knots_data (skc_text_reader *r, const filter_header *header,
                               line + 1, sum);
     }
 
-  result = reader_next_key (r, &key, &key_length, "no 'end' line");
-  if (result != SKC_OK)
+  result = reader_end_line (r, &key, &key_length, &ended);
+  if (result != SKC_OK || ended)
     return result;
-  if (skc_text_token_is (key, key_length, "end"))
-    return reader_line_done (r, "'end'");
   if (skc_text_token_is (key, key_length, "line"))
     return skc_text_fail (r, SKC_ERR_PARSE, "more lines than the size %d",
                           header->size);
-  return skc_text_fail (r, SKC_ERR_PARSE, "expected 'end', found '%s'",
-                        skc_text_quote (key, key_length, shown, sizeof shown));
+  return fail_expected (r, "end", key, key_length);
 }
 
 /* ------------------------------------------------------------------ */

@@ -373,6 +373,63 @@ image_file_cap (int sample_bytes)
   return cap > (uint64_t) (SIZE_MAX - 1) ? SIZE_MAX - 1 : (size_t) cap;
 }
 
+/* What both parsers do first: refuse missing arguments and leave img
+ * empty, so that a failure never leaves it half set. */
+static skc_result
+start_parse (const header_reader *h, skc_image *img, skc_error *err)
+{
+  if (img == NULL || (h->bytes == NULL && h->length > 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: no image", h->name);
+  img->data = NULL;
+  img->width = img->height = img->channels = 0;
+  img->stride = 0;
+  return SKC_OK;
+}
+
+/* What both parsers do after the header's last number: the whitespace that
+ * ends the header, the pixel bytes it promises (see check_pixel_bytes), and
+ * an image of its size. */
+static skc_result
+start_pixels (header_reader *h, skc_image *img, long width, long height,
+              int channels, int sample_bytes, bool trailing_ok, skc_error *err)
+{
+  skc_result result = header_end (h, err);
+
+  if (result == SKC_OK)
+    result = check_pixel_bytes (h, width, height, channels, sample_bytes,
+                                trailing_ok, err);
+  if (result != SKC_OK)
+    return result;
+  result = skc_image_alloc (img, (int) width, (int) height, channels);
+  if (result != SKC_OK)
+    return skc_fail (err, result, "%s: cannot allocate %ldx%ld pixels: %s",
+                     h->name, width, height, skc_strerror (result));
+  return SKC_OK;
+}
+
+typedef skc_result (*image_parser) (const unsigned char *bytes, size_t length,
+                                    const char *name, skc_image *img,
+                                    skc_error *err);
+
+/* Reads a whole file of at most the largest image with `sample_bytes` per
+ * sample, and parses it. */
+static skc_result
+read_image_file (const char *path, int sample_bytes, image_parser parse,
+                 skc_image *img, skc_error *err)
+{
+  unsigned char *bytes;
+  size_t length;
+  skc_result result;
+
+  result = skc_read_file (path, image_file_cap (sample_bytes), &bytes, &length,
+                          err);
+  if (result != SKC_OK)
+    return result;
+  result = parse (bytes, length, path, img, err);
+  free (bytes);
+  return result;
+}
+
 /* ------------------------------------------------------------------ */
 /* PFM                                                                 */
 /* ------------------------------------------------------------------ */
@@ -471,12 +528,9 @@ skc_pfm_parse (const unsigned char *bytes, size_t length, const char *name,
   const unsigned char *pixels;
   int y;
 
-  if (img == NULL || (bytes == NULL && length > 0))
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: no image", h.name);
-  img->data = NULL;
-  img->width = img->height = img->channels = 0;
-  img->stride = 0;
-
+  result = start_parse (&h, img, err);
+  if (result != SKC_OK)
+    return result;
   if (length < 3 || bytes[0] != 'P' || (bytes[1] != 'F' && bytes[1] != 'f')
       || !is_header_space (bytes[2]))
     return skc_fail (err, SKC_ERR_PARSE,
@@ -489,16 +543,9 @@ skc_pfm_parse (const unsigned char *bytes, size_t length, const char *name,
   if (result == SKC_OK)
     result = pfm_scale (&h, &little_endian, err);
   if (result == SKC_OK)
-    result = header_end (&h, err);
-  if (result == SKC_OK)
-    result = check_pixel_bytes (&h, width, height, channels, 4, false, err);
+    result = start_pixels (&h, img, width, height, channels, 4, false, err);
   if (result != SKC_OK)
     return result;
-
-  result = skc_image_alloc (img, (int) width, (int) height, channels);
-  if (result != SKC_OK)
-    return skc_fail (err, result, "%s: cannot allocate %ldx%ld pixels: %s",
-                     h.name, width, height, skc_strerror (result));
 
   /* The file lists rows bottom to top. */
   pixels = bytes + h.position;
@@ -518,16 +565,7 @@ skc_pfm_parse (const unsigned char *bytes, size_t length, const char *name,
 skc_result
 skc_pfm_read (const char *path, skc_image *img, skc_error *err)
 {
-  unsigned char *bytes;
-  size_t length;
-  skc_result result;
-
-  result = skc_read_file (path, image_file_cap (4), &bytes, &length, err);
-  if (result != SKC_OK)
-    return result;
-  result = skc_pfm_parse (bytes, length, path, img, err);
-  free (bytes);
-  return result;
+  return read_image_file (path, 4, skc_pfm_parse, img, err);
 }
 
 static skc_result
@@ -617,12 +655,9 @@ skc_pnm_parse (const unsigned char *bytes, size_t length, const char *name,
   size_t count;
   size_t i;
 
-  if (img == NULL || (bytes == NULL && length > 0))
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: no image", h.name);
-  img->data = NULL;
-  img->width = img->height = img->channels = 0;
-  img->stride = 0;
-
+  result = start_parse (&h, img, err);
+  if (result != SKC_OK)
+    return result;
   if (length < 3 || bytes[0] != 'P' || (bytes[1] != '5' && bytes[1] != '6')
       || !(is_header_space (bytes[2]) || bytes[2] == '#'))
     return skc_fail (err, SKC_ERR_PARSE,
@@ -635,22 +670,14 @@ skc_pnm_parse (const unsigned char *bytes, size_t length, const char *name,
   result = header_sides (&h, &width, &height, err);
   if (result == SKC_OK)
     result = header_number (&h, "maxval", 1, 65535, false, &maxval, err);
-  if (result == SKC_OK)
-    result = header_end (&h, err);
   if (result != SKC_OK)
     return result;
-
   /* Netpbm: samples above 255 take two bytes, most significant first. */
   sample_bytes = maxval < 256 ? 1 : 2;
-  result = check_pixel_bytes (&h, width, height, channels, sample_bytes, true,
-                              err);
+  result = start_pixels (&h, img, width, height, channels, sample_bytes, true,
+                         err);
   if (result != SKC_OK)
     return result;
-
-  result = skc_image_alloc (img, (int) width, (int) height, channels);
-  if (result != SKC_OK)
-    return skc_fail (err, result, "%s: cannot allocate %ldx%ld pixels: %s",
-                     h.name, width, height, skc_strerror (result));
 
   /* skc_image_alloc gives compact rows, so the pixels are one run. */
   pixels = bytes + h.position;
@@ -676,16 +703,7 @@ skc_pnm_parse (const unsigned char *bytes, size_t length, const char *name,
 skc_result
 skc_pnm_read (const char *path, skc_image *img, skc_error *err)
 {
-  unsigned char *bytes;
-  size_t length;
-  skc_result result;
-
-  result = skc_read_file (path, image_file_cap (2), &bytes, &length, err);
-  if (result != SKC_OK)
-    return result;
-  result = skc_pnm_parse (bytes, length, path, img, err);
-  free (bytes);
-  return result;
+  return read_image_file (path, 2, skc_pnm_parse, img, err);
 }
 
 int

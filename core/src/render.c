@@ -62,12 +62,9 @@ render_complex (const skc_filter *f, skc_image *out)
   return r;
 }
 
-static skc_result
-render_lowrank (const skc_filter *f, skc_image *out)
+static void
+fill_lowrank (const skc_filter *f, skc_image *out)
 {
-  skc_result r = skc_image_alloc (out, f->size, f->size, 1);
-  if (r != SKC_OK)
-    return r;
   for (int y = 0; y < f->size; y++)
     for (int x = 0; x < f->size; x++)
       {
@@ -77,17 +74,13 @@ render_lowrank (const skc_filter *f, skc_image *out)
                * f->row[(size_t) k * f->size + x];
         *skc_image_pixel (out, x, y) = (float) v;
       }
-  return SKC_OK;
 }
 
 /* Each line is the running sum of its knots' weights: what the prefix-sum
  * reads add up to for an impulse. */
-static skc_result
-render_knots (const skc_filter *f, skc_image *out)
+static void
+fill_knots (const skc_filter *f, skc_image *out)
 {
-  skc_result r = skc_image_alloc (out, f->size, f->size, 1);
-  if (r != SKC_OK)
-    return r;
   int half = f->size / 2;
   for (int line = 0; line < f->size; line++)
     {
@@ -104,7 +97,6 @@ render_knots (const skc_filter *f, skc_image *out)
           *skc_image_pixel (out, x, y) = (float) level;
         }
     }
-  return SKC_OK;
 }
 
 skc_result
@@ -112,14 +104,17 @@ skc_filter_render (const skc_filter *f, skc_image *out)
 {
   if (!f || !out)
     return SKC_ERR_INVALID_ARGUMENT;
-  switch (f->kind)
-    {
-    case SKC_FILTER_COMPLEX:
-      return render_complex (f, out);
-    case SKC_FILTER_LOWRANK:
-      return render_lowrank (f, out);
-    case SKC_FILTER_KNOTS:
-      return render_knots (f, out);
-    }
-  return SKC_ERR_INVALID_ARGUMENT;
+  if (f->kind == SKC_FILTER_COMPLEX)
+    return render_complex (f, out);
+  if (f->kind != SKC_FILTER_LOWRANK && f->kind != SKC_FILTER_KNOTS)
+    return SKC_ERR_INVALID_ARGUMENT;
+  /* The separable kinds draw exactly the filter's size, square. */
+  skc_result r = skc_image_alloc (out, f->size, f->size, 1);
+  if (r != SKC_OK)
+    return r;
+  if (f->kind == SKC_FILTER_LOWRANK)
+    fill_lowrank (f, out);
+  else
+    fill_knots (f, out);
+  return SKC_OK;
 }

@@ -5,6 +5,7 @@
 #ifndef SKC_TEXTREADER_H
 #define SKC_TEXTREADER_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -79,5 +80,9 @@ skc_result skc_text_fail_at (const skc_text_reader *r, size_t line,
     SKC_TEXT_PRINTF (4, 5);
 skc_result skc_text_fail (const skc_text_reader *r, skc_result result,
                           const char *format, ...) SKC_TEXT_PRINTF (3, 4);
+/* skc_text_fail for parsers' own printf-like helpers. */
+skc_result skc_text_vfail (const skc_text_reader *r, skc_result result,
+                           const char *format, va_list args)
+    SKC_TEXT_PRINTF (3, 0);
 
 #endif

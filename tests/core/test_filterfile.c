@@ -918,6 +918,204 @@ test_malformed (void)
   }
 }
 
+/* The exact messages of the header's keys and the data blocks, which are
+ * read through shared tables and helpers: a change there must not change
+ * what a user reads. */
+typedef struct
+{
+  const char *label;
+  const char *text;
+  skc_result expected;
+  const char *message;
+} message_case;
+
+static const message_case messages[] = {
+  { "duplicate kind, in full", "skc-filter 1\nkind complex\nkind lowrank\n",
+    SKC_ERR_PARSE, "case.skc:3: duplicate 'kind' (first given on line 2)" },
+  { "unknown kind, in full", "skc-filter 1\nkind fancy\n", SKC_ERR_PARSE,
+    "case.skc:2: unknown kind 'fancy' (expected complex, lowrank or knots)" },
+  { "unknown axis, in full", "skc-filter 2\nkind knots\naxis diagonal\n",
+    SKC_ERR_PARSE,
+    "case.skc:3: unknown axis 'diagonal' (expected rows or columns)" },
+  { "unknown offsets, in full", "skc-filter 1\noffsets nearest\n",
+    SKC_ERR_PARSE,
+    "case.skc:2: unknown offsets 'nearest' (expected bilinear or integer)" },
+  { "knots in format 1", "skc-filter 1\nkind knots\n", SKC_ERR_PARSE,
+    "case.skc:2: kind knots needs format 2 or later, but the file says 1" },
+  { "no value after a key", "skc-filter 1\naxis\n", SKC_ERR_PARSE,
+    "case.skc:2: no value after 'axis'" },
+  { "junk after the kind", "skc-filter 1\nkind complex x\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected 'x' after the kind" },
+  { "junk after the axis", "skc-filter 2\naxis rows x\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected 'x' after the axis" },
+  { "junk after the offsets", "skc-filter 1\noffsets integer x\n",
+    SKC_ERR_PARSE, "case.skc:2: unexpected 'x' after the offsets" },
+  { "junk after the radius", "skc-filter 1\nradius 2 3\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected '3' after the radius" },
+  { "junk after the target size", "skc-filter 1\ntarget-size 2 3\n",
+    SKC_ERR_PARSE, "case.skc:2: unexpected '3' after the target size" },
+  { "junk after the layer count", "skc-filter 1\nlayers 2 3\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected '3' after the layer count" },
+  { "junk after the rank", "skc-filter 1\nrank 2 3\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected '3' after the rank" },
+  { "junk after the size", "skc-filter 1\nsize 3 3\n", SKC_ERR_PARSE,
+    "case.skc:2: unexpected '3' after the size" },
+  { "rank not a number", "skc-filter 1\nrank two\n", SKC_ERR_PARSE,
+    "case.skc:2: rank: 'two' is not a whole number" },
+  { "size even", "skc-filter 1\nsize 4\n", SKC_ERR_PARSE,
+    "case.skc:2: size: 4 is not odd" },
+  { "layers above the limit", "skc-filter 1\nlayers 17\n", SKC_ERR_TOO_LARGE,
+    "case.skc:2: layers: 17 is more than the 16 skc supports" },
+  { "target size below 0", "skc-filter 1\ntarget-size -5\n", SKC_ERR_PARSE,
+    "case.skc:2: target-size: -5 is below 0" },
+  { "radius not finite", "skc-filter 1\nradius inf\n", SKC_ERR_PARSE,
+    "case.skc:2: radius: 'inf' is not a finite number" },
+  { "radius out of range", "skc-filter 1\nradius 1e9\n", SKC_ERR_PARSE,
+    "case.skc:2: radius: 1e9 is outside 0 to 65536" },
+  { "spec with a control character, in full", "skc-filter 1\nspec a\001\n",
+    SKC_ERR_PARSE, "case.skc:2: the spec contains a control character" },
+  { "unknown key, in full", "skc-filter 1\ncolour red\n", SKC_ERR_PARSE,
+    "case.skc:2: unknown key 'colour'" },
+  { "magic twice, in full", "skc-filter 1\nskc-filter 1\n", SKC_ERR_PARSE,
+    "case.skc:2: duplicate 'skc-filter' line" },
+  { "complex with an axis", "skc-filter 2\naxis rows\nkind complex\nlayer 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:2: 'axis' is for knots filters, but the kind is complex" },
+  { "lowrank with an axis", "skc-filter 2\nkind lowrank\naxis columns\nrow 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:3: 'axis' is for knots filters, but the kind is lowrank" },
+  { "complex with a rank", "skc-filter 1\nkind complex\nrank 2\nlayer 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:3: 'rank' is for low-rank filters, but the kind is complex" },
+  { "complex with a size", "skc-filter 1\nkind complex\nsize 3\nlayer 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:3: 'size' is for low-rank filters, but the kind is complex" },
+  { "lowrank with offsets",
+    "skc-filter 1\nkind lowrank\noffsets integer\ncolumn 1\n", SKC_ERR_PARSE,
+    "case.skc:3: 'offsets' is for complex filters, but the kind is lowrank" },
+  { "lowrank with layers", "skc-filter 1\nlayers 1\nkind lowrank\ncolumn 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:2: 'layers' is for complex filters, but the kind is lowrank" },
+  { "knots with offsets",
+    "skc-filter 2\nkind knots\nrank 1\noffsets integer\nline\n", SKC_ERR_PARSE,
+    "case.skc:4: 'offsets' is not for knots filters" },
+  { "knots with layers", "skc-filter 2\nkind knots\nrank 1\nlayers 1\nline\n",
+    SKC_ERR_PARSE, "case.skc:4: 'layers' is not for knots filters" },
+  { "knots with a rank", "skc-filter 2\nkind knots\nrank 1\nline\n",
+    SKC_ERR_PARSE, "case.skc:3: 'rank' is not for knots filters" },
+  { "missing kind, in full", "skc-filter 1\nlayer 1\n", SKC_ERR_PARSE,
+    "case.skc:2: missing 'kind' before this line" },
+  { "missing offsets, in full",
+    "skc-filter 1\nkind complex\nlayers 1\nlayer 1\n", SKC_ERR_PARSE,
+    "case.skc:4: missing 'offsets' before this line" },
+  { "missing layers, in full",
+    "skc-filter 1\nkind complex\noffsets integer\nlayer 1\n", SKC_ERR_PARSE,
+    "case.skc:4: missing 'layers' before this line" },
+  { "missing rank", "skc-filter 1\nkind lowrank\nsize 1\ncolumn 1\n",
+    SKC_ERR_PARSE, "case.skc:4: missing 'rank' before this line" },
+  { "missing size (lowrank)", "skc-filter 1\nkind lowrank\nrank 1\ncolumn 1\n",
+    SKC_ERR_PARSE, "case.skc:4: missing 'size' before this line" },
+  { "missing axis", "skc-filter 2\nkind knots\nsize 1\nline\n", SKC_ERR_PARSE,
+    "case.skc:4: missing 'axis' before this line" },
+  { "missing size (knots)", "skc-filter 2\nkind knots\naxis rows\nline\n",
+    SKC_ERR_PARSE, "case.skc:4: missing 'size' before this line" },
+  { "complex: end too early",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 2\nlayer 1\n0 0 "
+    "1\nend\n",
+    SKC_ERR_PARSE, "case.skc:7: 'end' after 1 of the 2 declared layers" },
+  { "complex: not a layer",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nline 1\n",
+    SKC_ERR_PARSE, "case.skc:5: expected 'layer', found 'line'" },
+  { "complex: text ends between layers",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 2\nlayer 1\n0 0 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:6: unexpected end of file (fewer layers than declared, no "
+    "'end')" },
+  { "complex: more layers",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n0 0 "
+    "1\nlayer 1\n",
+    SKC_ERR_PARSE, "case.skc:7: more layers than the 1 declared" },
+  { "complex: more samples",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n0 0 1\n0 "
+    "0 1\n",
+    SKC_ERR_PARSE, "case.skc:7: more samples than the 1 declared for layer 1" },
+  { "complex: no end",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n0 0 1\n",
+    SKC_ERR_PARSE, "case.skc:6: unexpected end of file (no 'end' line)" },
+  { "complex: not end",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n0 0 "
+    "1\nfin\n",
+    SKC_ERR_PARSE, "case.skc:7: expected 'end', found 'fin'" },
+  { "complex: junk on the end line",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1\n0 0 "
+    "1\nend x\n",
+    SKC_ERR_PARSE, "case.skc:7: unexpected 'x' after 'end'" },
+  { "complex: junk after the sample count",
+    "skc-filter 1\nkind complex\noffsets integer\nlayers 1\nlayer 1 2\n",
+    SKC_ERR_PARSE, "case.skc:5: unexpected '2' after the sample count" },
+  { "lowrank: end too early",
+    "skc-filter 1\nkind lowrank\nrank 2\nsize 1\ncolumn 1\nrow 1\nend\n",
+    SKC_ERR_PARSE,
+    "case.skc:7: 'end' after 1 of the 2 terms (expected 'column')" },
+  { "lowrank: end instead of a row",
+    "skc-filter 1\nkind lowrank\nrank 1\nsize 1\ncolumn 1\nend\n",
+    SKC_ERR_PARSE,
+    "case.skc:6: 'end' after 0 of the 1 terms (expected 'row')" },
+  { "lowrank: row first", "skc-filter 1\nkind lowrank\nrank 1\nsize 1\nrow 1\n",
+    SKC_ERR_PARSE, "case.skc:5: expected 'column', found 'row'" },
+  { "lowrank: text ends between terms",
+    "skc-filter 1\nkind lowrank\nrank 2\nsize 1\ncolumn 1\nrow 1\n",
+    SKC_ERR_PARSE,
+    "case.skc:6: unexpected end of file (fewer terms than the rank, no "
+    "'end')" },
+  { "lowrank: more terms",
+    "skc-filter 1\nkind lowrank\nrank 1\nsize 1\ncolumn 1\nrow 1\nrow 1\n",
+    SKC_ERR_PARSE, "case.skc:7: more terms than the rank 1" },
+  { "lowrank: not end",
+    "skc-filter 1\nkind lowrank\nrank 1\nsize 1\ncolumn 1\nrow 1\nlayer 1\n",
+    SKC_ERR_PARSE, "case.skc:7: expected 'end', found 'layer'" },
+  { "knots: end too early",
+    "skc-filter 2\nkind knots\naxis rows\nsize 3\nline\nend\n", SKC_ERR_PARSE,
+    "case.skc:6: 'end' after 1 of the 3 lines" },
+  { "knots: not a line", "skc-filter 2\nkind knots\naxis rows\nsize 1\nrow\n",
+    SKC_ERR_PARSE, "case.skc:5: expected 'line', found 'row'" },
+  { "knots: text ends between lines",
+    "skc-filter 2\nkind knots\naxis rows\nsize 3\nline\n", SKC_ERR_PARSE,
+    "case.skc:5: unexpected end of file (fewer lines than the size, no "
+    "'end')" },
+  { "knots: more lines",
+    "skc-filter 2\nkind knots\naxis rows\nsize 1\nline\nline\n", SKC_ERR_PARSE,
+    "case.skc:6: more lines than the size 1" },
+  { "knots: not end",
+    "skc-filter 2\nkind knots\naxis rows\nsize 1\nline\nlayer\n", SKC_ERR_PARSE,
+    "case.skc:6: expected 'end', found 'layer'" },
+  { "knots: no end", "skc-filter 2\nkind knots\naxis rows\nsize 1\nline\n",
+    SKC_ERR_PARSE, "case.skc:5: unexpected end of file (no 'end' line)" },
+};
+
+static void
+test_messages_in_full (void)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof messages / sizeof messages[0]; i++)
+    {
+      const message_case *c = &messages[i];
+      skc_filter *f = NULL;
+      skc_error err;
+      skc_result result;
+
+      memset (err.message, 0, sizeof err.message);
+      result = parse_exact (c->text, strlen (c->text), "case.skc", &f, &err);
+      CHECK_MSG (result == c->expected, "%s: got %s (%s)", c->label,
+                 skc_strerror (result), err.message);
+      CHECK_MSG (strcmp (err.message, c->message) == 0,
+                 "%s: message '%s', expected '%s'", c->label, err.message,
+                 c->message);
+      skc_filter_free (f);
+    }
+}
+
 /* Every prefix of a valid file: cleanly refused, or (only when just the
  * final newline is missing) the same filter. */
 static void
@@ -989,6 +1187,7 @@ main (void)
   test_accepted_variants ();
   test_locale ();
   test_malformed ();
+  test_messages_in_full ();
   test_truncations ();
   return check_summary ();
 }
