@@ -7,7 +7,7 @@
 
 skc_result
 skc_gegl_engine_new (const skc_params *params, gboolean with_map,
-                     skc_engine **out, skc_error *err)
+                     const skc_run *run, skc_engine **out, skc_error *err)
 {
   skc_params       p = *params;
   SkcGeglShapeFile file = { 0 };
@@ -21,7 +21,7 @@ skc_gegl_engine_new (const skc_params *params, gboolean with_map,
       skc_gegl_shape_file_use (&file, &p);
     }
   if (r == SKC_OK)
-    r = skc_engine_new (&p, with_map ? 1 : 0, out, err);
+    r = skc_engine_new (&p, with_map ? 1 : 0, run, out, err);
   skc_gegl_shape_file_clear (&file);
   return r;
 }
@@ -104,8 +104,8 @@ skc_result
 skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                GeglBuffer *output, const Babl *format, const Babl *map_format,
                const GeglRectangle *image, const GeglRectangle *roi,
-               SkcGeglProgress progress, gpointer progress_data,
-               skc_error *err)
+               const skc_run *run, SkcGeglProgress progress,
+               gpointer progress_data, skc_error *err)
 {
   gint          reach = skc_engine_reach (engine);
   GeglRectangle region = { roi->x - reach, roi->y - reach,
@@ -175,7 +175,7 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                     out_rect.x - image->x, out_rect.y - image->y,
                     out_rect.width, out_rect.height },
       };
-      r = skc_engine_process (engine, &request, err);
+      r = skc_engine_process (engine, &request, run, err);
       if (r == SKC_OK)
         copy_parallel (output, &out_rect, format, out_pixels, channels, TRUE);
       if (r == SKC_OK && progress

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * the plug-ins' words).  Fits what the fit cache lacks; may take seconds
  * on a cold cache.  The engine keeps none of the caller's pointers. */
 skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
-                                skc_engine **out, skc_error *err);
+                                const skc_run *run, skc_engine **out,
+                                skc_error *err);
 
 /* How a blur map is read: perceptual luminance Y' (linear Y when
  * `linear`, the map-linear parameter) in `space`, the map's own colour
@@ -45,14 +46,16 @@ typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
  * RGBA float format ("RaGaBaA float" in some space).  `map`, when the
  * engine was made with a map, is read in `map_format` (1 channel float)
  * with the same coordinates as `input`; pixels outside it count as 0.
+ * `run` gives the engine's threads (and may cancel, as progress may).
  * On error or cancel the output may hold some finished bands: callers that
  * must not show them write into a buffer they can drop. */
 skc_result skc_gegl_blur (const skc_engine *engine, GeglBuffer *input,
                           GeglBuffer *map, GeglBuffer *output,
                           const Babl *format, const Babl *map_format,
                           const GeglRectangle *image,
-                          const GeglRectangle *roi, SkcGeglProgress progress,
-                          gpointer progress_data, skc_error *err);
+                          const GeglRectangle *roi, const skc_run *run,
+                          SkcGeglProgress progress, gpointer progress_data,
+                          skc_error *err);
 
 G_END_DECLS
 

@@ -314,6 +314,7 @@ typedef struct
 {
   const skc_engine *engine;
   skc_apply_request request;
+  skc_run           run;
 } engine_run;
 
 static int
@@ -321,7 +322,7 @@ run_engine (void *ctx)
 {
   engine_run *r = ctx;
   skc_error   err;
-  return skc_engine_process (r->engine, &r->request, &err) == SKC_OK;
+  return skc_engine_process (r->engine, &r->request, &r->run, &err) == SKC_OK;
 }
 
 /* Times an engine on the whole image into a preallocated output; fills
@@ -336,7 +337,7 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
       report_failure (rep, "out of memory for the output");
       return;
     }
-  engine_run r = { .engine = engine };
+  engine_run r = { .engine = engine, .run = { s->threads, NULL } };
   r.request.image_width = s->width;
   r.request.image_height = s->height;
   r.request.channels = 4;
@@ -381,13 +382,13 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   skc_params_init (&p);
   p.shape = s->shape;
   p.radius = s->radius;
-  p.threads = s->threads;
   p.quality = s->quality;
   p.clip = 0; /* compare the filter itself with the exact convolution */
   skc_engine *engine;
   skc_error   err;
   double      t0 = now_seconds ();
-  if (skc_engine_new (&p, with_map, &engine, &err) != SKC_OK)
+  skc_run     run = { s->threads, NULL };
+  if (skc_engine_new (&p, with_map, &run, &engine, &err) != SKC_OK)
     {
       report_failure (rep, err.message);
       return;
@@ -433,10 +434,10 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   skc_params p;
   skc_params_init (&p);
   p.filter = filter;
-  p.threads = s->threads;
   p.clip = 0;
   skc_engine *engine;
-  if (skc_engine_new (&p, 0, &engine, &err) != SKC_OK)
+  skc_run     run = { s->threads, NULL };
+  if (skc_engine_new (&p, 0, &run, &engine, &err) != SKC_OK)
     {
       report_failure (rep, err.message);
       skc_filter_free (filter);

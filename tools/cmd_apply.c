@@ -135,6 +135,7 @@ cli_cmd_apply (int argc, char **argv)
   int         verbose = 0, negated = 0;
   unsigned    given = 0; /* SKC_PRESET_* bits of the options given */
   skc_params  params;
+  skc_run     run = { 0 }; /* every core unless --threads */
   skc_params_init (&params);
   for (int i = 1; i < argc; i++)
     {
@@ -159,7 +160,7 @@ cli_cmd_apply (int argc, char **argv)
       else if (strcmp (a, "--map") == 0)
         map_path = cli_value (argc, argv, &i);
       else if (strcmp (a, "--threads") == 0)
-        params.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
+        run.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
       else if (strcmp (a, "--verbose") == 0 || strcmp (a, "-v") == 0)
         verbose = 1;
       else if (a[0] == '-' && a[1])
@@ -242,7 +243,8 @@ cli_cmd_apply (int argc, char **argv)
       if (skc_preset_set_params (saved, &params, &err) != SKC_OK
           || skc_preset_set_name (saved, name, &err) != SKC_OK)
         cli_die ("--save-preset: %s", err.message);
-      if (skc_preset_capture (saved, &params, map_path != NULL, &engine, &err)
+      if (skc_preset_capture (saved, &params, map_path != NULL, &run, &engine,
+                              &err)
           != SKC_OK)
         cli_die ("%s", err.message);
       if (skc_preset_save (saved, save_path, &err) != SKC_OK)
@@ -252,7 +254,7 @@ cli_cmd_apply (int argc, char **argv)
                  name, skc_preset_filter_count (saved));
       skc_preset_free (saved);
     }
-  else if (skc_engine_new (&params, map_path != NULL, &engine, &err)
+  else if (skc_engine_new (&params, map_path != NULL, &run, &engine, &err)
            != SKC_OK)
     cli_die ("%s", err.message);
   if (verbose)
@@ -260,7 +262,7 @@ cli_cmd_apply (int argc, char **argv)
   skc_image result = { 0 };
   if (skc_apply_image (engine, &image,
                        kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
-                       map_path ? &map : NULL, &result, &err)
+                       map_path ? &map : NULL, &run, &result, &err)
       != SKC_OK)
     cli_die ("apply: %s", err.message);
   if (skc_gegl_save_photo (output, &result, kind, &err) != SKC_OK)

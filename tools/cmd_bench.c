@@ -478,7 +478,7 @@ maps_psnr (const skc_engine *e, const skc_shape *shape, double rmax,
            const skc_image *photo, const skc_image *map)
 {
   skc_image out = { 0 }, k = { 0 };
-  if (skc_apply_image (e, photo, -1, map, &out, NULL) != SKC_OK)
+  if (skc_apply_image (e, photo, -1, map, NULL, &out, NULL) != SKC_OK)
     return NAN;
   int w = photo->width, h = photo->height, margin = (int) ceil (rmax);
   double sse = 0;
@@ -599,6 +599,7 @@ cli_bench_maps (int argc, char **argv)
         skc_image_alloc (&map, photo.width, photo.height, 1);
         maps_fill (&map, map_fns[m]);
         maps_fill (&big_map, map_fns[m]);
+        skc_run run = { threads, NULL };
         for (int r = 0; r < 5; r++)
           for (int knots = 1; knots >= 0; knots--)
             {
@@ -609,9 +610,8 @@ cli_bench_maps (int argc, char **argv)
                 skc_params_init (&d);
                 skc_shape_parse (shapes[s], &d.shape, NULL);
                 d.radius = radii[r];
-                d.threads = threads;
                 skc_engine *e = NULL;
-                if (skc_engine_new (&d, 1, &e, &err) != SKC_OK)
+                if (skc_engine_new (&d, 1, &run, &e, &err) != SKC_OK)
                   cli_die ("%s", err.message);
                 snprintf (pick, sizeof pick, "%s", skc_engine_method (e));
                 skc_engine_free (e);
@@ -621,7 +621,6 @@ cli_bench_maps (int argc, char **argv)
               if (skc_shape_parse (shapes[s], &p.shape, &err) != SKC_OK)
                 cli_die ("%s", err.message);
               p.radius = radii[r];
-              p.threads = threads;
               p.clip = 0;
               /* The planner's rule overridden, for measurements
                  (engine_options.h): always tables, or always the basis. */
@@ -630,7 +629,7 @@ cli_bench_maps (int argc, char **argv)
               options.knots_map_max_radius = knots ? 1000 : -1;
               double t0 = bench_seconds ();
               skc_engine *e = NULL;
-              if (skc_engine_new_with (&p, 1, &options, &e, &err) != SKC_OK)
+              if (skc_engine_new_with (&p, 1, &options, &run, &e, &err) != SKC_OK)
                 cli_die ("%s", err.message);
               double prepare = bench_seconds () - t0;
               double psnr = radii[r] <= 50 ? maps_psnr (e, &p.shape, radii[r],
@@ -641,7 +640,7 @@ cli_bench_maps (int argc, char **argv)
               for (int k = -1; k < runs; k++)
                 {
                   double t1 = bench_seconds ();
-                  if (skc_apply_image (e, &big, 3, &big_map, &out, &err)
+                  if (skc_apply_image (e, &big, 3, &big_map, &run, &out, &err)
                       != SKC_OK)
                     cli_die ("%s", err.message);
                   if (k >= 0)

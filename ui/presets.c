@@ -176,7 +176,7 @@ static gpointer
 save_thread (gpointer data)
 {
   SaveJob *job = data;
-  job->result = skc_preset_capture (job->preset, &job->params, job->with_map,
+  job->result = skc_preset_capture (job->preset, &job->params, job->with_map, NULL,
                                     NULL, &job->err);
   if (job->result == SKC_OK)
     job->result = skc_preset_save (job->preset, job->path, &job->err);
@@ -452,7 +452,7 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
   static const gchar *labels[] = { "_Use", "_Save current...", "_Rename...",
                                    "_Delete", "_Import...", "_Export..." };
   static const GCallback actions[] = {
-    G_CALLBACK (on_use),    G_CALLBACK (on_save),   G_CALLBACK (on_rename),
+    G_CALLBACK (on_use), G_CALLBACK (on_save), G_CALLBACK (on_rename),
     G_CALLBACK (on_delete), G_CALLBACK (on_import), G_CALLBACK (on_export),
   };
   Page      *page = g_new0 (Page, 1);

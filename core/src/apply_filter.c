@@ -13,12 +13,12 @@ skc_filter_apply (const skc_filter *f, const skc_image *in, skc_image *out,
   skc_params p;
   skc_params_init (&p);
   p.filter = f;
-  p.threads = threads;
   p.clip = 0;
+  skc_run     run = { threads, NULL };
   skc_engine *engine = NULL;
-  skc_result  r = skc_engine_new (&p, 0, &engine, NULL);
+  skc_result  r = skc_engine_new (&p, 0, &run, &engine, NULL);
   if (r == SKC_OK)
-    r = skc_apply_image (engine, in, -1, NULL, out, NULL);
+    r = skc_apply_image (engine, in, -1, NULL, &run, out, NULL);
   skc_engine_free (engine);
   return r;
 }

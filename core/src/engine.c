@@ -29,16 +29,16 @@ skc_scale_ops_of (const skc_scale *sc)
 
 
 skc_result
-skc_engine_new (const skc_params *p, int with_map, skc_engine **out,
-                skc_error *err)
+skc_engine_new (const skc_params *p, int with_map, const skc_run *run,
+                skc_engine **out, skc_error *err)
 {
-  return skc_engine_new_with (p, with_map, NULL, out, err);
+  return skc_engine_new_with (p, with_map, NULL, run, out, err);
 }
 
 skc_result
 skc_engine_new_with (const skc_params *p, int with_map,
-                     const skc_engine_options *options, skc_engine **out,
-                     skc_error *err)
+                     const skc_engine_options *options, const skc_run *run,
+                     skc_engine **out, skc_error *err)
 {
   *out = NULL;
   skc_result r = skc_params_validate (p, err);
@@ -52,6 +52,8 @@ skc_engine_new_with (const skc_params *p, int with_map,
     e->options = *options;
   else
     skc_engine_options_init (&e->options);
+  if (run)
+    e->prepare_run = *run;
   e->with_map = with_map;
   e->angles = p->swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
   e->amount_codes = p->cat_eye > 0
@@ -85,6 +87,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
   /* The engine keeps none of the caller's pointers beyond preparation. */
   e->params.shape_image = NULL;
   e->params.filter = NULL;
+  e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
   if (r != SKC_OK)
@@ -169,7 +172,7 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
       quiet.params.highlight_gain = 1;
       quiet.pool = NULL; /* its own working memory, freed here */
       r = skc_apply_image (&quiet, &impulse, -1, e->with_map ? &map : NULL,
-                           out, NULL);
+                           NULL, out, NULL);
       skc_worker_pool_free (quiet.pool);
     }
   skc_image_free (&impulse);
@@ -187,7 +190,7 @@ contains (const skc_view *outer, const skc_view *inner)
 
 skc_result
 skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
-                    skc_error *err)
+                    const skc_run *run, skc_error *err)
 {
   if (!e || !rq)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no engine or request");
@@ -214,12 +217,14 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
           || rq->map.stride < (size_t) rq->map.width))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
-  return skc_engine_run (e, rq, err);
+  skc_run defaults = { 0 };
+  return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
 
 skc_result
 skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
-                 const skc_image *map, skc_image *out, skc_error *err)
+                 const skc_image *map, const skc_run *run, skc_image *out,
+                 skc_error *err)
 {
   if (!in || !in->data)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no input image");
@@ -245,7 +250,7 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
   if (map && map->data)
     rq.map = (skc_view) { map->data, map->stride, 0, 0, map->width,
                           map->height };
-  r = skc_engine_process (e, &rq, err);
+  r = skc_engine_process (e, &rq, run, err);
   if (r != SKC_OK)
     skc_image_free (out);
   return r;

@@ -184,6 +184,9 @@ struct skc_engine
 {
   skc_params         params;
   skc_engine_options options;
+  /* How skc_engine_new runs its fits (threads, cancel flag): read only
+     while the engine is prepared; process calls bring their own. */
+  skc_run            prepare_run;
   int                with_map;
   int                scale_count;
   skc_scale          scales[SKC_ENGINE_MAX_SCALES];
@@ -433,14 +436,16 @@ skc_result skc_target_make (const skc_params *p, double radius,
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */
-skc_result skc_target_fit (const skc_params *p, double radius,
+skc_result skc_target_fit (const skc_params *p, const skc_run *run,
+                           double radius,
                            const skc_filter *initial, double initial_scale,
                            const char *chain, skc_filter **out,
                            skc_error *err);
 /* As skc_target_fit, clipped by a cat-eye amount, with a choice of
  * offsets; *loss (if not NULL) receives the fit's loss against its target,
  * which the planner compares. */
-skc_result skc_target_fit_as (const skc_params *p, double radius,
+skc_result skc_target_fit_as (const skc_params *p, const skc_run *run,
+                              double radius,
                               double amount, skc_offset_kind offsets,
                               const skc_filter *initial, double initial_scale,
                               const char *chain, skc_filter **out,
@@ -448,7 +453,7 @@ skc_result skc_target_fit_as (const skc_params *p, double radius,
 
 /* ---- engine_tile.c: a process call (its request checked) over tiles */
 skc_result skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
-                           skc_error *err);
+                           const skc_run *run, skc_error *err);
 
 /* ---- engine_taps.c ---- */
 
@@ -553,7 +558,7 @@ typedef struct
 
 /* Plans the planes and finds every row's use; 0 when out of memory. */
 int skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
-                        const skc_apply_request *rq);
+                        const skc_apply_request *rq, int threads);
 /* Computes coarse cell `index` into its plane (zeros where unused); 0 when
  * out of memory. */
 int  skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,

@@ -135,12 +135,12 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
     {
       char chain[96];
       snprintf (chain, sizeof chain, "basis-from=%.9g", top);
-      r = skc_target_fit (p, top, NULL, 1, NULL, &c->members[index], err);
+      r = skc_target_fit (p, &e->prepare_run, top, NULL, 1, NULL, &c->members[index], err);
       c->member_radius[index] = top;
       for (int k = 1; k < n && r == SKC_OK; k++)
         {
           index--;
-          r = skc_target_fit (p, radii[k], c->members[index + 1],
+          r = skc_target_fit (p, &e->prepare_run, radii[k], c->members[index + 1],
                               radii[k] / radii[k - 1], chain,
                               &c->members[index], err);
           c->member_radius[index] = radii[k];
@@ -184,7 +184,7 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
                 char link[96];
                 snprintf (link, sizeof link, "basis-from=%.9g|clip-step=%d",
                           top, a);
-                r = skc_target_fit_as (p, c->member_radius[m],
+                r = skc_target_fit_as (p, &e->prepare_run, c->member_radius[m],
                                        (double) a / (SKC_ENGINE_AMOUNTS - 1),
                                        SKC_OFFSETS_BILINEAR, from, 1, link,
                                        slot, NULL, err);

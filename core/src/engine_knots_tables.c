@@ -106,7 +106,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
                      ? SKC_OK
                      : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r == SKC_OK)
-    skc_parallel_for (count, p->threads, fit_knots_table, &job);
+    skc_parallel_for (count, e->prepare_run.threads, fit_knots_table, &job);
   for (int i = 0; r == SKC_OK && i < count; i++)
     {
       const skc_layer_taps *t = &k->table[k->first + i];

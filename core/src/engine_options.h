@@ -23,6 +23,7 @@ void skc_engine_options_init (skc_engine_options *options);
 /* skc_engine_new with options (NULL: the defaults). */
 skc_result skc_engine_new_with (const skc_params *p, int with_map,
                                 const skc_engine_options *options,
-                                skc_engine **out, skc_error *err);
+                                const skc_run *run, skc_engine **out,
+                                skc_error *err);
 
 #endif

@@ -405,7 +405,7 @@ skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
 
 int
 skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
-                    const skc_apply_request *rq)
+                    const skc_apply_request *rq, int threads)
 {
   c->row_use = malloc ((size_t) rq->output.height * SKC_ENGINE_MAX_SCALES * 2
                        * sizeof *c->row_use);
@@ -413,7 +413,7 @@ skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
     return 0;
   row_use_job job = { e, rq, c->row_use };
   skc_parallel_for ((rq->output.height + ROW_USE_BAND - 1) / ROW_USE_BAND,
-                    e->params.threads, find_row_use, &job);
+                    threads, find_row_use, &job);
   return 1;
 }
 

@@ -85,7 +85,8 @@ skc_target_make (const skc_params *p, double radius, double amount,
 }
 
 skc_result
-skc_target_fit_as (const skc_params *p, double radius, double amount,
+skc_target_fit_as (const skc_params *p, const skc_run *run, double radius,
+                   double amount,
                    skc_offset_kind offsets, const skc_filter *initial,
                    double initial_scale, const char *chain, skc_filter **out,
                    double *loss, skc_error *err)
@@ -110,8 +111,8 @@ skc_target_fit_as (const skc_params *p, double radius, double amount,
   opts.samples = skc_samples_per_layer (p->quality);
   opts.offsets = offsets;
   opts.seed = p->seed;
-  opts.threads = p->threads;
-  opts.cancel = p->cancel;
+  opts.threads = run->threads;
+  opts.cancel = run->cancel;
   if (initial)
     {
       opts.initial = initial;
@@ -136,10 +137,11 @@ skc_target_fit_as (const skc_params *p, double radius, double amount,
 }
 
 skc_result
-skc_target_fit (const skc_params *p, double radius, const skc_filter *initial,
+skc_target_fit (const skc_params *p, const skc_run *run, double radius,
+                const skc_filter *initial,
                 double initial_scale, const char *chain, skc_filter **out,
                 skc_error *err)
 {
-  return skc_target_fit_as (p, radius, 0, SKC_OFFSETS_BILINEAR, initial,
+  return skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR, initial,
                             initial_scale, chain, out, NULL, err);
 }

@@ -169,6 +169,7 @@ typedef struct
 {
   const skc_engine        *engine;
   const skc_apply_request *request;
+  const skc_run           *run;
   skc_cell_grid            tiles; /* over the output, e->tile wide */
   atomic_int               failed;
   skc_engine_worker       *workers;
@@ -179,9 +180,7 @@ typedef struct
 static int
 job_stopped (tile_job *job)
 {
-  const skc_engine *e = job->engine;
-  return atomic_load (&job->failed)
-         || skc_cancel_raised (e->params.cancel);
+  return atomic_load (&job->failed) || skc_cancel_raised (job->run->cancel);
 }
 
 /* One coarse cell of one scale into its plane. */
@@ -213,14 +212,14 @@ run_tile (void *user, int index, int worker)
 
 skc_result
 skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
-                skc_error *err)
+                const skc_run *run, skc_error *err)
 {
-  tile_job job = { .engine = e, .request = rq };
+  tile_job job = { .engine = e, .request = rq, .run = run };
   atomic_init (&job.failed, 0);
   job.tiles = skc_grid_over (e->tile, rq->output.x, rq->output.y,
                              rq->output.width, rq->output.height);
   int tiles = job.tiles.across * job.tiles.down;
-  int workers = skc_parallel_workers (tiles, e->params.threads);
+  int workers = skc_parallel_workers (tiles, run->threads);
   job.workers = calloc (workers, sizeof *job.workers);
   if (!job.workers)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -228,23 +227,23 @@ skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
   /* Multi-scale engines: the coarse scales first, then the tiles. */
   if (e->scale_count - e->first_scale > 1)
     {
-      if (!skc_coarse_prepare (&job.coarse, e, rq))
+      if (!skc_coarse_prepare (&job.coarse, e, rq, run->threads))
         atomic_store (&job.failed, 1);
       int cells = job.coarse.first_cell[e->scale_count];
       if (cells > 0 && !atomic_load (&job.failed))
         {
           /* Fewer cells than tiles: never more workers than scratch. */
-          int threads = skc_parallel_workers (cells, e->params.threads);
+          int threads = skc_parallel_workers (cells, run->threads);
           threads = threads < workers ? threads : workers;
           skc_parallel_for_workers (cells, threads, run_coarse_cell, &job);
         }
     }
   if (!atomic_load (&job.failed))
-    skc_parallel_for_workers (tiles, e->params.threads, run_tile, &job);
+    skc_parallel_for_workers (tiles, run->threads, run_tile, &job);
   skc_coarse_free (&job.coarse);
   skc_worker_pool_give (e, job.workers, workers);
   free (job.workers);
-  if (skc_cancel_raised (e->params.cancel))
+  if (skc_cancel_raised (run->cancel))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
   if (atomic_load (&job.failed))
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY,

@@ -199,7 +199,8 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
  * grid, so it always gets the bilinear fit.  fft_cost is what an FFT would
  * cost (0: none); *out stays NULL when no sparse filter could beat it. */
 static skc_result
-plan_uniform (const skc_params *p, double radius, long fft_cost,
+plan_uniform (const skc_params *p, const skc_run *run, double radius,
+              long fft_cost,
               skc_filter **out, char *plan, size_t plan_len, skc_error *err)
 {
   if (p->swirl <= 0)
@@ -228,7 +229,7 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
       return SKC_OK;
     }
   double     bilinear_loss = 0;
-  skc_result r = skc_target_fit_as (p, radius, 0, SKC_OFFSETS_BILINEAR, NULL,
+  skc_result r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR, NULL,
                                     1, NULL, out, &bilinear_loss, err);
   if (r != SKC_OK || p->swirl > 0)
     {
@@ -242,7 +243,7 @@ plan_uniform (const skc_params *p, double radius, long fft_cost,
 
   skc_filter *candidate = NULL;
   double      loss = 0;
-  r = skc_target_fit_as (p, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
+  r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
                          &candidate, &loss, err);
   if (r != SKC_OK)
     return r;
@@ -324,7 +325,7 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
         filter->layer[0][0].w = 1;
     }
   else
-    r = plan_uniform (p, p->radius / s->factor, fft_cost, &filter, e->plan,
+    r = plan_uniform (p, &e->prepare_run, p->radius / s->factor, fft_cost, &filter, e->plan,
                       sizeof e->plan, err);
   if (r != SKC_OK)
     {

@@ -207,8 +207,6 @@ skc_preset_set_params (skc_preset *preset, const skc_params *p,
   preset->params.shape_image = NULL;
   preset->params.filter = NULL;
   preset->params.cache = NULL;
-  preset->params.cancel = NULL;
-  preset->params.threads = 0;
   if (bitmap.data != NULL)
     {
       preset->params.shape.kind = SKC_SHAPE_FILE;

@@ -191,7 +191,7 @@ remove_folder (const char *folder)
 
 skc_result
 skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
-                    skc_engine **engine, skc_error *err)
+                    const skc_run *run, skc_engine **engine, skc_error *err)
 {
   const char *base = getenv ("TMPDIR");
   char *folder;
@@ -239,7 +239,7 @@ skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
                         p->cache != NULL ? p->cache : skc_cache_default ());
   q = *p;
   q.cache = recorder;
-  result = skc_engine_new (&q, with_map, &built, err);
+  result = skc_engine_new (&q, with_map, run, &built, err);
   if (result == SKC_OK)
     result = collect (recorder, folder, &list, &count, err);
   skc_cache_free (recorder);
@@ -271,6 +271,6 @@ skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
    * dropped some, which then means fitting again, not a wrong result). */
   skc_engine_free (built);
   if (result == SKC_OK && engine != NULL)
-    result = skc_engine_new (p, with_map, engine, err);
+    result = skc_engine_new (p, with_map, run, engine, err);
   return result;
 }

@@ -239,9 +239,16 @@ params_from_properties (GeglOperation *operation, skc_params *p)
       p->shape.kind = SKC_SHAPE_FILE;
       strcpy (p->shape.path, o->kernel_file);
     }
-  /* GEGL hands the op its whole extent in one call (get_cached_region);
-     the engine spreads each band of it over GEGL's thread count. */
-  p->threads = gegl_thread_count ();
+}
+
+/* GEGL hands the op its whole extent in one call (get_cached_region); the
+ * engine spreads each band of it over GEGL's thread count, read per call
+ * (a change of it rebuilds nothing). */
+static skc_run
+gegl_run (void)
+{
+  skc_run run = { gegl_thread_count (), NULL };
+  return run;
 }
 
 /* The preset fields that properties set explicitly: those not at their
@@ -294,9 +301,8 @@ engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
   gchar *preset = file_key (o->preset);
   gchar *rows = skc_gegl_params_key (p);
   skc_shape_format (&p->shape, shape, sizeof shape);
-  gchar *key = g_strdup_printf ("%s|file=%s|preset=%s|map=%d|threads=%d|%s",
-                                shape, kernel_file, preset, with_map ? 1 : 0,
-                                p->threads, rows);
+  gchar *key = g_strdup_printf ("%s|file=%s|preset=%s|map=%d|%s", shape,
+                                kernel_file, preset, with_map ? 1 : 0, rows);
   g_free (rows);
   g_free (kernel_file);
   g_free (preset);
@@ -333,7 +339,10 @@ acquire_engine (GeglOperation *operation, gboolean with_map)
         r = skc_preset_use (o->preset, explicit_fields (operation), &params,
                             &preset, &err);
       if (r == SKC_OK)
-        r = skc_gegl_engine_new (&params, with_map, &engine, &err);
+        {
+          skc_run run = gegl_run ();
+          r = skc_gegl_engine_new (&params, with_map, &run, &engine, &err);
+        }
       skc_preset_free (preset);
       if (r == SKC_OK)
         {
@@ -513,11 +522,12 @@ process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *aux,
     = gegl_operation_source_get_bounding_box (operation, "input");
   GeglRectangle image = in_rect ? *in_rect : *roi;
   skc_error     err = { { 0 } };
+  skc_run       run = gegl_run ();
   skc_result    r = skc_gegl_blur (
     ref->engine, input, aux, output,
     gegl_operation_get_format (operation, "input"),
-    gegl_operation_get_format (operation, "aux"), &image, roi, NULL, NULL,
-    &err);
+    gegl_operation_get_format (operation, "aux"), &image, roi, &run, NULL,
+    NULL, &err);
   if (r != SKC_OK)
     {
       g_warning ("skc:lens-blur: %s (the input passes through unchanged)",

@@ -33,10 +33,10 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
                                                err);
   if (r != SKC_OK)
     return r;
-  params.threads = (int) g_get_num_processors ();
+  skc_run run = { (int) g_get_num_processors (), NULL };
 
   skc_engine *engine = NULL;
-  r = skc_gegl_engine_new (&params, job->map != NULL, &engine, err);
+  r = skc_gegl_engine_new (&params, job->map != NULL, &run, &engine, err);
   skc_preset_free (preset);
   if (r != SKC_OK)
     return r;
@@ -53,7 +53,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format,
                      map_format, gegl_buffer_get_extent (job->source),
-                     &job->roi, progress, progress_data, err);
+                     &job->roi, &run, progress, progress_data, err);
   if (r == SKC_OK)
     gegl_buffer_flush (job->target);
   g_clear_object (&map);

@@ -15,15 +15,11 @@
 /* Quiet time after a change before work starts (slider drags). */
 #define DEBOUNCE_MS 150
 
-/* An engine shared by the preview and the thread blurring with it.  The
- * engine watches the cancel flag it was built with for as long as it
- * lives, so it keeps that flag alive, and the preview never raises it once
- * the engine is built. */
+/* An engine shared by the preview and the thread blurring with it. */
 typedef struct
 {
   skc_engine *engine;
   gchar      *key;
-  gint       *cancel;
 } SharedEngine;
 
 struct SkcGimpPreview
@@ -51,6 +47,7 @@ typedef struct
   guint           generation;
   gint           *cancel; /* a reference */
   skc_params      params;
+  skc_run         run;        /* its threads, and the cancel flag */
   skc_preset     *preset;     /* what params may point into */
   gboolean        with_map;
   gchar          *key;
@@ -75,7 +72,6 @@ shared_engine_clear (gpointer data)
   SharedEngine *s = data;
   skc_engine_free (s->engine);
   g_free (s->key);
-  g_atomic_rc_box_release (s->cancel);
 }
 
 static void
@@ -180,7 +176,7 @@ blur_thread (gpointer data)
                 job->roi.y, job->roi.width, job->roi.height },
   };
   job->result = skc_engine_process (job->engine->engine, &request,
-                                    &job->err);
+                                    &job->run, &job->err);
   if (job->result == SKC_OK)
     babl_process (job->to_screen, job->out, job->rgba,
                   (long) job->roi.width * job->roi.height);
@@ -291,14 +287,13 @@ engine_thread (gpointer data)
 {
   Job        *job = data;
   skc_engine *engine = NULL;
-  job->result = skc_gegl_engine_new (&job->params, job->with_map, &engine,
-                                     &job->err);
+  job->result = skc_gegl_engine_new (&job->params, job->with_map, &job->run,
+                                     &engine, &job->err);
   if (job->result == SKC_OK)
     {
       job->engine = g_atomic_rc_box_new0 (SharedEngine);
       job->engine->engine = engine;
       job->engine->key = g_strdup (job->key);
-      job->engine->cancel = g_atomic_rc_box_acquire (job->cancel);
     }
   g_idle_add (engine_built, job);
   return NULL;
@@ -324,8 +319,8 @@ start_job (SkcGimpPreview *pv)
       job_free (job);
       return;
     }
-  job->params.threads = (int) g_get_num_processors ();
-  job->params.cancel = job->cancel;
+  job->run.threads = (int) g_get_num_processors ();
+  job->run.cancel = job->cancel;
   if (pv->engine && strcmp (pv->engine->key, job->key) == 0)
     {
       job->engine = g_atomic_rc_box_acquire (pv->engine);

@@ -55,14 +55,14 @@ main ()
   skc_params_init (&params);
   params.radius = 3;
   params.cache = cache;
-  params.cancel = &raised;
+  skc_run run = { 0, &raised };
   skc_engine *engine = nullptr;
-  CHECK (skc_engine_new (&params, 0, &engine, &err) == SKC_OK);
+  CHECK (skc_engine_new (&params, 0, &run, &engine, &err) == SKC_OK);
   skc_image photo = skc_image (), blurred = skc_image ();
   CHECK (skc_image_alloc (&photo, 16, 16, 1) == SKC_OK);
   *skc_image_pixel (&photo, 8, 8) = 1;
   if (engine != nullptr)
-    CHECK (skc_apply_image (engine, &photo, -1, nullptr, &blurred, &err)
+    CHECK (skc_apply_image (engine, &photo, -1, nullptr, &run, &blurred, &err)
            == SKC_OK);
   skc_preset *preset = skc_preset_new ();
   CHECK (preset != nullptr

@@ -43,11 +43,11 @@ make_engine_with (const char *spec, double radius, int with_map, int threads,
   skc_params_init (&p);
   skc_shape_parse (spec, &p.shape, NULL);
   p.radius = radius;
-  p.threads = threads;
   p.cache = cache;
+  skc_run     run = { threads, NULL };
   skc_engine *e = NULL;
   skc_error   err;
-  if (!CHECK (skc_engine_new_with (&p, with_map, options, &e, &err)
+  if (!CHECK (skc_engine_new_with (&p, with_map, options, &run, &e, &err)
               == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return e;
@@ -67,7 +67,7 @@ test_uniform_matches_dense (void)
     return;
   skc_image k = { 0 }, in = random_image (45, 31, 3, -1, 1), out = { 0 };
   CHECK (skc_engine_kernel (e, 6, &k) == SKC_OK);
-  CHECK (skc_apply_image (e, &in, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, NULL, NULL, &out, NULL) == SKC_OK);
   double worst = 0;
   for (int y = 0; y < in.height; y++)
     for (int x = 0; x < in.width; x++)
@@ -91,7 +91,7 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo)
   if (!e)
     return NAN;
   skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
-  CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, photo, -1, &map, NULL, &out, NULL) == SKC_OK);
   double psnr = tilt_shift_truth_psnr (&out, photo, &map, spec, rmax);
   skc_image_free (&map);
   skc_image_free (&out);
@@ -119,7 +119,7 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       *skc_image_pixel (&map, x, y) = (float) ((x + 2 * y) % 17) / 16.0f;
-  CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, &map, NULL, &out, NULL) == SKC_OK);
 
   /* Radii up to 32 px run on scale 0, at full resolution. */
   const skc_scale         *sc = &e->scales[0];
@@ -217,17 +217,17 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
       with_map = 1;
     }
   skc_engine *e1 = NULL, *e3 = NULL;
-  p.threads = 1;
-  CHECK (skc_engine_new (&p, with_map, &e1, NULL) == SKC_OK);
-  p.threads = 3;
-  CHECK (skc_engine_new (&p, with_map, &e3, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, with_map, &one_thread, &e1, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, with_map, &three_threads, &e3, NULL) == SKC_OK);
   if (!e1 || !e3)
     return;
   int       C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
   skc_image whole = { 0 }, other = { 0 };
-  CHECK (skc_apply_image (e1, &in, alpha, &map, &whole, NULL) == SKC_OK);
-  CHECK (skc_apply_image (e3, &in, alpha, &map, &other, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
+         == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
+         == SKC_OK);
   CHECK_MSG (memcmp (whole.data, other.data, sizeof (float) * w * h * C) == 0,
              "1 vs 3 threads differ (map %d)", with_map);
 
@@ -274,7 +274,7 @@ test_fft (void)
                skc_kernel_error (&k, &target));
   /* Larger than a cell, so that cell edges are crossed. */
   skc_image in = random_image (1000, 600, 3, -1, 5), out = { 0 };
-  if (CHECK (skc_apply_image (e, &in, -1, NULL, &out, NULL) == SKC_OK))
+  if (CHECK (skc_apply_image (e, &in, -1, NULL, NULL, &out, NULL) == SKC_OK))
     {
       double worst = 0;
       for (int y = 0; y < in.height; y += 13)
@@ -297,9 +297,9 @@ test_fft (void)
   p.clip = 0;
   p.cache = cache;
   skc_engine *unclipped = NULL;
-  CHECK (skc_engine_new (&p, 0, &unclipped, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &unclipped, NULL) == SKC_OK);
   if (unclipped
-      && CHECK (skc_apply_image (unclipped, &in, -1, NULL, &out, NULL)
+      && CHECK (skc_apply_image (unclipped, &in, -1, NULL, NULL, &out, NULL)
                 == SKC_OK))
     {
       double worst = 0;
@@ -338,7 +338,7 @@ test_alpha_nan_tiny (void)
         float *p = skc_image_pixel (&in, x, y);
         p[0] = 1, p[3] = 1;
       }
-  CHECK (skc_apply_image (e, &in, 3, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, 3, NULL, NULL, &out, NULL) == SKC_OK);
   int fringe_ok = 1, partial = 0;
   for (int x = 5; x < 15; x++)
     {
@@ -361,7 +361,7 @@ test_alpha_nan_tiny (void)
   grey.data[5 * 16 + 5] = NAN;
   grey.data[10 * 16 + 9] = INFINITY;
   grey.data[12 * 16 + 2] = -INFINITY;
-  CHECK (skc_apply_image (e, &grey, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &grey, -1, NULL, NULL, &out, NULL) == SKC_OK);
   int all_finite = 1;
   for (int i = 0; i < 256; i++)
     all_finite &= isfinite (out.data[i]) && out.data[i] >= 0.4f
@@ -375,13 +375,13 @@ test_alpha_nan_tiny (void)
   skc_image one = { 0 };
   skc_image_alloc (&one, 1, 1, 3);
   one.data[0] = 0.25f, one.data[1] = 0.5f, one.data[2] = 0.75f;
-  CHECK (skc_apply_image (e, &one, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &one, -1, NULL, NULL, &out, NULL) == SKC_OK);
   CHECK_NEAR (out.data[0], 0.25, 1e-6);
   CHECK_NEAR (out.data[2], 0.75, 1e-6);
   skc_image_free (&out);
   skc_image_free (&one);
   skc_image small = random_image (5, 3, 1, -1, 9), k = { 0 };
-  CHECK (skc_apply_image (e, &small, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &small, -1, NULL, NULL, &out, NULL) == SKC_OK);
   skc_engine_kernel (e, 4, &k);
   double worst = 0;
   for (int y = 0; y < 3; y++)
@@ -416,7 +416,7 @@ test_radius_1000 (void)
           lo = fminf (lo, in.data[i]);
           hi = fmaxf (hi, in.data[i]);
         }
-      if (CHECK (skc_apply_image (e, &in, -1, with_map ? &map : NULL, &out,
+      if (CHECK (skc_apply_image (e, &in, -1, with_map ? &map : NULL, NULL, &out,
                                   NULL)
                  == SKC_OK))
         {
@@ -432,7 +432,7 @@ test_radius_1000 (void)
       skc_image_alloc (&one_map, 1, 1, 1);
       one.data[0] = 0.2f, one.data[1] = 0.4f, one.data[2] = 0.6f;
       one_map.data[0] = 1;
-      if (CHECK (skc_apply_image (e, &one, -1, with_map ? &one_map : NULL,
+      if (CHECK (skc_apply_image (e, &one, -1, with_map ? &one_map : NULL, NULL,
                                   &out, NULL)
                  == SKC_OK))
         CHECK_NEAR (out.data[1], 0.4, 1e-5);
@@ -454,17 +454,17 @@ test_highlights_and_map_semantics (void)
   p.cache = cache;
   skc_image in = random_image (24, 24, 3, -1, 11), a = { 0 }, b = { 0 };
   skc_engine *plain = NULL, *off = NULL, *on = NULL;
-  CHECK (skc_engine_new (&p, 0, &plain, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &plain, NULL) == SKC_OK);
   p.highlight_threshold = 0.5; /* gain 1: still off */
-  CHECK (skc_engine_new (&p, 0, &off, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &off, NULL) == SKC_OK);
   p.highlight_gain = 10;
   p.clip = 0;
-  CHECK (skc_engine_new (&p, 0, &on, NULL) == SKC_OK);
-  skc_apply_image (plain, &in, -1, NULL, &a, NULL);
-  skc_apply_image (off, &in, -1, NULL, &b, NULL);
+  CHECK (skc_engine_new (&p, 0, NULL, &on, NULL) == SKC_OK);
+  skc_apply_image (plain, &in, -1, NULL, NULL, &a, NULL);
+  skc_apply_image (off, &in, -1, NULL, NULL, &b, NULL);
   CHECK (memcmp (a.data, b.data, sizeof (float) * 24 * 24 * 3) == 0);
   skc_image_free (&b);
-  skc_apply_image (on, &in, -1, NULL, &b, NULL);
+  skc_apply_image (on, &in, -1, NULL, NULL, &b, NULL);
   double sa = 0, sb = 0;
   for (int i = 0; i < 24 * 24 * 3; i++)
     sa += a.data[i], sb += b.data[i];
@@ -486,8 +486,8 @@ test_highlights_and_map_semantics (void)
   p.cache = cache;
   p.focus = 0.3;
   skc_engine *e = NULL;
-  CHECK (skc_engine_new (&p, 1, &e, NULL) == SKC_OK);
-  CHECK (skc_apply_image (e, &in, -1, &map, &a, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 1, NULL, &e, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, &map, NULL, &a, NULL) == SKC_OK);
   double worst = 0;
   for (int i = 0; i < 24 * 24 * 3; i++)
     worst = fmax (worst, fabs (a.data[i] - in.data[i]));
@@ -497,9 +497,9 @@ test_highlights_and_map_semantics (void)
   skc_image wrong = { 0 };
   skc_image_alloc (&wrong, 23, 24, 1);
   skc_error err;
-  CHECK (skc_apply_image (e, &in, -1, &wrong, &a, &err)
+  CHECK (skc_apply_image (e, &in, -1, &wrong, NULL, &a, &err)
          == SKC_ERR_INVALID_ARGUMENT);
-  CHECK (skc_apply_image (e, &in, -1, NULL, &a, &err)
+  CHECK (skc_apply_image (e, &in, -1, NULL, NULL, &a, &err)
          == SKC_ERR_INVALID_ARGUMENT);
   skc_engine_free (e);
   skc_image_free (&wrong);
@@ -509,12 +509,12 @@ test_highlights_and_map_semantics (void)
   /* Bad parameters. */
   skc_params_init (&p);
   p.radius = NAN;
-  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
   p.radius = 5000;
-  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
   p.radius = 5;
   p.map_gamma = 0;
-  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
 /* Central second moments (x, y) of a response around (cx, cy) within
@@ -550,7 +550,7 @@ test_cat_eye (void)
   p.clip = 0;
   skc_engine *e = NULL;
   skc_error   err;
-  if (!CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_OK))
     {
       fprintf (stderr, "     %s\n", err.message);
       return;
@@ -560,7 +560,7 @@ test_cat_eye (void)
   skc_image_alloc (&impulse, w, h, 1);
   *skc_image_pixel (&impulse, 200, 20) = 1; /* the centre */
   *skc_image_pixel (&impulse, 385, 20) = 1; /* near the right edge */
-  CHECK (skc_apply_image (e, &impulse, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &impulse, -1, NULL, NULL, &out, NULL) == SKC_OK);
   double cxx, cyy, rxx, ryy, cdrift, rdrift;
   moments (&out, 200, 20, 10, &cxx, &cyy, &cdrift);
   moments (&out, 385, 20, 10, &rxx, &ryy, &rdrift);
@@ -574,7 +574,7 @@ test_cat_eye (void)
   skc_image_free (&impulse);
   skc_engine_free (e);
   p.cat_eye = 2;
-  CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
 /* The planner: whole-pixel complexes where they are close to the bilinear
@@ -623,7 +623,7 @@ test_planner (void)
      engine's own kernel. */
   skc_image k = { 0 }, in = random_image (70, 60, 2, -1, 3), out = { 0 };
   if (large && skc_engine_kernel (large, 24, &k) == SKC_OK
-      && skc_apply_image (large, &in, -1, NULL, &out, NULL) == SKC_OK)
+      && skc_apply_image (large, &in, -1, NULL, NULL, &out, NULL) == SKC_OK)
     {
       double worst = 0;
       for (int y = 0; y < 60; y += 7)
@@ -651,9 +651,9 @@ test_swirl (void)
   p.cache = cache;
   p.clip = 0;
   skc_engine *plain = NULL, *swirl = NULL, *none = NULL, *unturned = NULL;
-  CHECK (skc_engine_new (&p, 0, &plain, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &plain, NULL) == SKC_OK);
   p.swirl = 1;
-  CHECK (skc_engine_new (&p, 0, &swirl, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &swirl, NULL) == SKC_OK);
   if (!plain || !swirl)
     return;
   /* The kernel swirl turns is its own complex (without swirl the planner
@@ -662,7 +662,7 @@ test_swirl (void)
   q.swirl = 0;
   CHECK (swirl->scales[swirl->first_scale].kind == SKC_SCALE_COMPLEX);
   q.filter = swirl->scales[swirl->first_scale].complexes.filter;
-  CHECK (skc_engine_new (&q, 0, &unturned, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&q, 0, NULL, &unturned, NULL) == SKC_OK);
   if (!unturned)
     return;
   skc_image k = { 0 };
@@ -674,7 +674,7 @@ test_swirl (void)
   skc_image impulse = { 0 }, out = { 0 };
   skc_image_alloc (&impulse, w, n, 1);
   *skc_image_pixel (&impulse, px, c) = 1;
-  CHECK (skc_apply_image (swirl, &impulse, -1, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (swirl, &impulse, -1, NULL, NULL, &out, NULL) == SKC_OK);
   double worst = 0, turned_mass = 0;
   for (int dy = -h; dy <= h; dy++)
     for (int dx = -h; dx <= h; dx++)
@@ -698,15 +698,15 @@ test_swirl (void)
 
   /* Swirl 0 is bit-identical to no swirl. */
   p.swirl = 0;
-  CHECK (skc_engine_new (&p, 0, &none, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, NULL, &none, NULL) == SKC_OK);
   skc_image in = random_image (50, 40, 3, -1, 21), a = { 0 }, b = { 0 };
-  skc_apply_image (plain, &in, -1, NULL, &a, NULL);
-  skc_apply_image (none, &in, -1, NULL, &b, NULL);
+  skc_apply_image (plain, &in, -1, NULL, NULL, &a, NULL);
+  skc_apply_image (none, &in, -1, NULL, NULL, &b, NULL);
   CHECK (memcmp (a.data, b.data, sizeof (float) * 50 * 40 * 3) == 0);
   p.swirl = 1.5;
   skc_error err;
   skc_engine *bad = NULL;
-  CHECK (skc_engine_new (&p, 0, &bad, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_engine_new (&p, 0, NULL, &bad, &err) == SKC_ERR_INVALID_ARGUMENT);
   skc_image_free (&a);
   skc_image_free (&b);
   skc_image_free (&in);
@@ -776,7 +776,7 @@ main (void)
       skc_shape_parse ("disc", &disc, NULL);
       skc_shape_render (&disc, 40, 0, &k, NULL);
       CHECK (e && e->scales[e->first_scale].factor == 2);
-      CHECK (e && skc_apply_image (e, &crop, -1, NULL, &out, NULL) == SKC_OK);
+      CHECK (e && skc_apply_image (e, &crop, -1, NULL, NULL, &out, NULL) == SKC_OK);
       double sse = 0;
       long   n = 0;
       for (int y = 40; y < 160; y++)

@@ -227,8 +227,8 @@ static void
 test_exact_equals_target (void)
 {
   const char *specs[]
-      = { "shape:disc",           "shape:polygon:blades=6",
-          "shape:heart",          "shape:star:points=4,inner=0.35",
+      = { "shape:disc",      "shape:polygon:blades=6",
+          "shape:heart",     "shape:star:points=4,inner=0.35",
           "shape:ring:inner=0.7", "shape:coma" };
   for (int i = 0; i < 6; i++)
     {
@@ -368,8 +368,10 @@ test_identity (skc_engine *e1, skc_engine *e3, const char *what)
   skc_image in = random_image (w, h, C, 7), whole = { 0 }, other = { 0 };
   for (int i = 0; i < w * h; i++)
     in.data[(size_t) i * C + 3] = 1;
-  CHECK (skc_apply_image (e1, &in, alpha, NULL, &whole, NULL) == SKC_OK);
-  CHECK (skc_apply_image (e3, &in, alpha, NULL, &other, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e1, &in, alpha, NULL, &one_thread, &whole, NULL)
+         == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, NULL, &three_threads, &other, NULL)
+         == SKC_OK);
   CHECK_MSG (whole.data && other.data
                  && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
                         == 0,
@@ -397,10 +399,8 @@ test_identity_given_filter (int axis)
   p.filter = f;
   p.clip = 0;
   skc_engine *e1 = NULL, *e3 = NULL;
-  p.threads = 1;
-  CHECK (skc_engine_new (&p, 0, &e1, NULL) == SKC_OK);
-  p.threads = 3;
-  CHECK (skc_engine_new (&p, 0, &e3, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, &one_thread, &e1, NULL) == SKC_OK);
+  CHECK (skc_engine_new (&p, 0, &three_threads, &e3, NULL) == SKC_OK);
   if (e1 && e3)
     test_identity (e1, e3,
                    axis == 0 ? "knots along rows" : "knots along columns");
@@ -420,11 +420,11 @@ planned (const char *spec, double radius, skc_quality q, int threads)
   CHECK (skc_shape_parse (spec, &p.shape, NULL) == SKC_OK);
   p.radius = radius;
   p.quality = q;
-  p.threads = threads;
   p.cache = NULL;
+  skc_run     run = { threads, NULL };
   skc_engine *e = NULL;
   skc_error err;
-  if (!CHECK (skc_engine_new (&p, 0, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new (&p, 0, &run, &e, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return e;
 }
@@ -495,15 +495,15 @@ map_engine (const char *spec, double radius, int threads, int knots)
   skc_params_init (&p);
   CHECK (skc_shape_parse (spec, &p.shape, NULL) == SKC_OK);
   p.radius = radius;
-  p.threads = threads;
   p.clip = 0;
   p.cache = NULL;
+  skc_run run = { threads, NULL };
   skc_engine_options options;
   skc_engine_options_init (&options);
   options.knots_map_max_radius = knots ? 1e9 : -1;
   skc_engine *e = NULL;
   skc_error err;
-  if (!CHECK (skc_engine_new_with (&p, 1, &options, &e, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new_with (&p, 1, &options, &run, &e, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   if (e)
     CHECK_MSG ((strstr (skc_engine_describe (e), "knots tables") != NULL)
@@ -548,7 +548,7 @@ test_map_matches_tables (const char *spec, double radius)
   int w = 61, h = 37, C = 3;
   skc_image in = random_image (w, h, C, 4), map = varied_map (w, h);
   skc_image out = { 0 };
-  CHECK (skc_apply_image (e, &in, -1, &map, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, &in, -1, &map, NULL, &out, NULL) == SKC_OK);
   int H = sc->half + 1;
   double worst = 0;
   for (int y = 0; out.data && y < h; y++)
@@ -591,7 +591,7 @@ tilt_shift_psnr (const char *spec, double rmax, const skc_image *photo,
   if (!e)
     return NAN;
   skc_image map = tilt_shift_map (photo->width, photo->height), out = { 0 };
-  CHECK (skc_apply_image (e, photo, -1, &map, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e, photo, -1, &map, NULL, &out, NULL) == SKC_OK);
   double psnr = tilt_shift_truth_psnr (&out, photo, &map, spec, rmax);
   skc_image_free (&map);
   skc_image_free (&out);
@@ -638,8 +638,10 @@ test_map_identity (double radius)
   skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
   for (int i = 0; i < w * h; i++)
     in.data[(size_t) i * C + 3] = 1;
-  CHECK (skc_apply_image (e1, &in, alpha, &map, &whole, NULL) == SKC_OK);
-  CHECK (skc_apply_image (e3, &in, alpha, &map, &other, NULL) == SKC_OK);
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
+         == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
+         == SKC_OK);
   CHECK_MSG (whole.data && other.data
                  && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
                         == 0,
@@ -777,8 +779,8 @@ test_table_memo (void)
   int w = 90, h = 70;
   skc_image in = random_image (w, h, 3, 12), map = varied_map (w, h);
   skc_image out1 = { 0 }, out2 = { 0 };
-  if (CHECK (skc_apply_image (fitted, &in, -1, &map, &out1, NULL) == SKC_OK)
-      && CHECK (skc_apply_image (again, &in, -1, &map, &out2, NULL) == SKC_OK))
+  if (CHECK (skc_apply_image (fitted, &in, -1, &map, NULL, &out1, NULL) == SKC_OK)
+      && CHECK (skc_apply_image (again, &in, -1, &map, NULL, &out2, NULL) == SKC_OK))
     CHECK (memcmp (out1.data, out2.data, sizeof (float) * w * h * 3) == 0);
   skc_image_free (&in);
   skc_image_free (&map);

@@ -182,7 +182,6 @@ test_every_field (void)
   got.radius = 7;
   got.shape.kind = SKC_SHAPE_HEART;
   got.shape.points = 9;
-  got.threads = 3;
   map_linear = 0;
   skc_preset_apply (preset, SKC_PRESET_RADIUS | SKC_PRESET_SHAPE
                                 | SKC_PRESET_POINTS | SKC_PRESET_MAP_LINEAR,
@@ -192,7 +191,6 @@ test_every_field (void)
   CHECK_EQ_INT (got.shape.kind, SKC_SHAPE_HEART);
   CHECK_EQ_INT (got.shape.points, 9);
   CHECK_EQ_INT (map_linear, 0);
-  CHECK_EQ_INT (got.threads, 3);
   CHECK (same_double (got.shape.inner, 0.95));
   CHECK (got.seed == UINT64_MAX);
   CHECK_EQ_INT (got.quality, SKC_QUALITY_HIGH);
@@ -317,6 +315,7 @@ static void
 check_seeded_build (skc_params *p, int with_map, const char *what)
 {
   int raised = 1; /* the core reads it atomically */
+  skc_run stopped = { 0, &raised };
   skc_preset *preset = skc_preset_new ();
   skc_preset *back = NULL;
   skc_cache *first = skc_cache_new (NULL, 4096);
@@ -335,7 +334,7 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
   p->cache = first;
   CHECK_MSG (skc_preset_set_params (preset, p, &err) == SKC_OK, "%s: %s",
              what, err.message);
-  CHECK_MSG (skc_preset_capture (preset, p, with_map, &captured, &err)
+  CHECK_MSG (skc_preset_capture (preset, p, with_map, NULL, &captured, &err)
                  == SKC_OK,
              "%s: %s", what, err.message);
   CHECK_MSG (skc_preset_filter_count (preset) >= 1, "%s: no fits captured",
@@ -370,27 +369,26 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
 
   skc_params_init (&q);
   skc_preset_apply (back, 0, &q);
-  q.cancel = &raised;
   q.cache = fresh;
   /* Without the seed, the raised flag stops the first fit: the check
    * below can fail. */
-  CHECK_MSG (skc_engine_new (&q, with_map, &cold, &err) == SKC_ERR_CANCELLED,
+  CHECK_MSG (skc_engine_new (&q, with_map, &stopped, &cold, &err)
+               == SKC_ERR_CANCELLED,
              "%s: a cold cache did not need a fit", what);
   skc_engine_free (cold);
   CHECK (skc_preset_seed_cache (back, fresh, &err) == SKC_OK);
-  CHECK_MSG (skc_engine_new (&q, with_map, &seeded, &err) == SKC_OK,
+  CHECK_MSG (skc_engine_new (&q, with_map, &stopped, &seeded, &err) == SKC_OK,
              "%s: seeded build still fitted: %s", what, err.message);
-  /* Processing watches the flag too. */
-  __atomic_store_n (&raised, 0, __ATOMIC_RELAXED);
+  /* The process calls below bring no flag: they may run. */
   if (seeded != NULL)
     {
       CHECK (strcmp (skc_engine_describe (seeded),
                      skc_engine_describe (captured))
              == 0);
-      CHECK (skc_apply_image (captured, &photo, -1, with_map ? &map : NULL,
+      CHECK (skc_apply_image (captured, &photo, -1, with_map ? &map : NULL, NULL,
                               &out1, &err)
              == SKC_OK);
-      CHECK (skc_apply_image (seeded, &photo, -1, with_map ? &map : NULL,
+      CHECK (skc_apply_image (seeded, &photo, -1, with_map ? &map : NULL, NULL,
                               &out2, &err)
              == SKC_OK);
       CHECK_MSG (same_image (&out1, &out2), "%s: outputs differ", what);
@@ -422,7 +420,6 @@ test_seeded_fits (void)
   p.shape.curvature = 0.3;
   p.radius = 3;
   p.quality = SKC_QUALITY_DRAFT;
-  p.threads = 2;
   /* Flat kernels blur uniformly without fits (knots); swirl always takes
    * the bilinear complex. */
   p.swirl = 0.5;
@@ -714,6 +711,7 @@ static void
 test_builtin (const char *folder)
 {
   int raised = 1; /* the core reads it atomically */
+  skc_run run = { 0, NULL };
   DIR *dir = opendir (folder);
   struct dirent *entry;
   int count = 0;
@@ -752,20 +750,21 @@ test_builtin (const char *folder)
       skc_params_init (&p);
       skc_preset_apply (preset, 0, &p);
       p.cache = cache;
+      run.cancel = NULL;
       if (skc_preset_filter_count (preset) > 0)
         {
           CHECK (skc_preset_seed_cache (preset, cache, &err) == SKC_OK);
-          p.cancel = &raised;
+          run.cancel = &raised;
         }
       else
         /* No fits shipped: apply small, so that fitting stays quick. */
         p.radius = 3;
       __atomic_store_n (&raised, 1, __ATOMIC_RELAXED);
-      CHECK_MSG (skc_engine_new (&p, 0, &engine, &err) == SKC_OK, "%s: %s",
+      CHECK_MSG (skc_engine_new (&p, 0, &run, &engine, &err) == SKC_OK, "%s: %s",
                  path, err.message);
       __atomic_store_n (&raised, 0, __ATOMIC_RELAXED);
       if (engine != NULL)
-        CHECK_MSG (skc_apply_image (engine, &photo, -1, NULL, &out, &err)
+        CHECK_MSG (skc_apply_image (engine, &photo, -1, NULL, NULL, &out, &err)
                        == SKC_OK,
                    "%s: %s", path, err.message);
       skc_engine_free (engine);

@@ -11,6 +11,10 @@
 #include "check.h"
 #include "skc/skc.h"
 
+/* Runs whose results must agree bit for bit. */
+static const skc_run one_thread = { 1, NULL };
+static const skc_run three_threads = { 3, NULL };
+
 static inline int
 clampi (int v, int n)
 {
@@ -124,7 +128,7 @@ apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
           rq.map = (skc_view) { skc_image_pixel (map, ix0, iy0), map->stride,
                                 ix0, iy0, ix1 - ix0, iy1 - iy0 };
         skc_error err;
-        if (!CHECK (skc_engine_process (e, &rq, &err) == SKC_OK))
+        if (!CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_OK))
           {
             fprintf (stderr, "     region %d,%d: %s\n", x0, y0, err.message);
             ok = 0;

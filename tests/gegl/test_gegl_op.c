@@ -147,9 +147,9 @@ core_render (const skc_params *params, GeglBuffer *input, GeglBuffer *map,
                        babl_format (map_linear ? "Y float" : "Y' float"),
                        map_image.data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
     }
-  if (!CHECK (skc_engine_new (params, map != NULL, &engine, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new (params, map != NULL, NULL, &engine, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
-  else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL,
+  else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL, NULL,
                                    &out, &err)
                   == SKC_OK))
     {

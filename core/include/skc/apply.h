@@ -21,13 +21,28 @@
 extern "C" {
 #endif
 
+/* How one call runs, not what it computes: results never depend on it.
+ * A zeroed skc_run, or NULL where a call takes a pointer to one, runs one
+ * worker per core and cannot be cancelled. */
+typedef struct
+{
+  int threads; /* worker threads; <= 0: one per core */
+  /* NULL, or a flag another thread raises (sets non-zero) to stop the
+     call with SKC_ERR_CANCELLED.  The core reads it with relaxed atomic
+     loads, so raise it with an atomic store (__atomic_store_n,
+     g_atomic_int_set, C++20 std::atomic_ref). */
+  const int *cancel;
+} skc_run;
+
 typedef struct skc_engine skc_engine;
 
-/* Prepares the filters for `p` (fitting what the cache lacks).  With
- * with_map the engine blurs per pixel from a blur map; without, uniformly.
- * Thread-safe; may take seconds on a cold cache. */
+/* Prepares the filters for `p` (fitting what the cache lacks, with `run`'s
+ * threads; its cancel flag stops the fits).  With with_map the engine
+ * blurs per pixel from a blur map; without, uniformly.  Thread-safe; may
+ * take seconds on a cold cache. */
 SKC_API skc_result skc_engine_new (const skc_params *p, int with_map,
-                                   skc_engine **out, skc_error *err);
+                                   const skc_run *run, skc_engine **out,
+                                   skc_error *err);
 /* Frees engine (NULL allowed) once no call uses it. */
 SKC_API void       skc_engine_free (skc_engine *engine);
 
@@ -78,15 +93,15 @@ typedef struct
  * regions. */
 SKC_API skc_result skc_engine_process (const skc_engine *engine,
                                        const skc_apply_request *request,
-                                       skc_error *err);
+                                       const skc_run *run, skc_error *err);
 
 /* Convenience for whole images in memory (the tool, tests): blurs `in`
  * (interleaved, `alpha` as above) into `out` (allocated here) with an
  * optional map of the same size.  Thread-safe, as skc_engine_process. */
 SKC_API skc_result skc_apply_image (const skc_engine *engine,
                                     const skc_image *in, int alpha,
-                                    const skc_image *map, skc_image *out,
-                                    skc_error *err);
+                                    const skc_image *map, const skc_run *run,
+                                    skc_image *out, skc_error *err);
 
 #ifdef __cplusplus
 }

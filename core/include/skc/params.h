@@ -62,14 +62,7 @@ typedef struct
   double      highlight_gain;
   int         clip;        /* clip results to 0..1 (0..alpha) */
   uint64_t    seed;        /* of the fits */
-  int         threads;     /* worker threads per process call; <= 0: cores */
   skc_cache  *cache;       /* NULL: skc_cache_default () */
-  /* NULL, or a flag another thread raises (sets non-zero) to stop the
-     fits of skc_engine_new and the engine's skc_engine_process calls with
-     SKC_ERR_CANCELLED; it must outlive the engine.  The core reads it with
-     relaxed atomic loads, so raise it with an atomic store
-     (__atomic_store_n, g_atomic_int_set, C++20 std::atomic_ref). */
-  const int  *cancel;
 } skc_params;
 
 /* Every row's default (a disc of radius 20 at normal quality, no map

@@ -127,7 +127,7 @@ SKC_API skc_result skc_preset_set_params (skc_preset *preset,
  * explicit_fields.  When the shape is taken
  * from the preset, p->shape_image points to the preset's bitmap (or is
  * NULL) and p->filter is NULL; the pointer lives as long as the preset.
- * p->threads, p->cache and p->cancel are never touched.  Pass 0 to read
+ * p->cache is never touched.  Pass 0 to read
  * every value (a dialog loading a preset).  Thread-safe. */
 SKC_API void skc_preset_apply (const skc_preset *preset,
                                unsigned explicit_fields, skc_params *p);
@@ -170,8 +170,8 @@ SKC_API skc_result skc_preset_seed_cache (const skc_preset *preset,
  * after that store (so it fits nothing unless a small memory-only cache
  * dropped entries).  Thread-safe on distinct presets; may take seconds. */
 SKC_API skc_result skc_preset_capture (skc_preset *preset, const skc_params *p,
-                                       int with_map, skc_engine **engine,
-                                       skc_error *err);
+                                       int with_map, const skc_run *run,
+                                       skc_engine **engine, skc_error *err);
 
 /* Writes the preset as text.  SKC_ERR_IO on a stream error.
  * Thread-safe. */
