@@ -180,6 +180,66 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
   return r;
 }
 
+skc_result
+skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
+                      int x, int y, double map_value, skc_image *out,
+                      skc_error *err)
+{
+  if (!e || !out || image_width < 1 || image_height < 1 || x < 0 || y < 0
+      || x >= image_width || y >= image_height || !isfinite (map_value))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "the point must lie in the image, the map value be "
+                     "finite");
+  int        half = e->kernel_reach, side = 2 * half + 1;
+  skc_result r = skc_image_alloc (out, side, side, 1);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "out of memory for a %dx%d kernel", side, side);
+  /* The output window (clipped to the image) and the input it reads. */
+  int ox0 = x - half > 0 ? x - half : 0, oy0 = y - half > 0 ? y - half : 0;
+  int ox1 = x + half + 1 < image_width ? x + half + 1 : image_width;
+  int oy1 = y + half + 1 < image_height ? y + half + 1 : image_height;
+  int ix0 = ox0 - e->reach > 0 ? ox0 - e->reach : 0;
+  int iy0 = oy0 - e->reach > 0 ? oy0 - e->reach : 0;
+  int ix1 = ox1 + e->reach < image_width ? ox1 + e->reach : image_width;
+  int iy1 = oy1 + e->reach < image_height ? oy1 + e->reach : image_height;
+  int iw = ix1 - ix0, ih = iy1 - iy0, ow = ox1 - ox0, oh = oy1 - oy0;
+  float *in = calloc ((size_t) iw * ih, sizeof *in);
+  float *map = e->with_map ? malloc ((size_t) iw * ih * sizeof *map) : NULL;
+  float *window = calloc ((size_t) ow * oh, sizeof *window);
+  if (!in || !window || (e->with_map && !map))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK)
+    {
+      in[(size_t) (y - iy0) * iw + (x - ix0)] = 1;
+      for (size_t i = 0; map && i < (size_t) iw * ih; i++)
+        map[i] = (float) map_value;
+      skc_apply_request rq = {
+        .image_width = image_width,
+        .image_height = image_height,
+        .channels = 1,
+        .alpha = -1,
+        .input = { in, (size_t) iw, ix0, iy0, iw, ih },
+        .map = { map, (size_t) iw, ix0, iy0, iw, ih },
+        .output = { window, (size_t) ow, ox0, oy0, ow, oh },
+      };
+      skc_engine quiet = *e;
+      quiet.params.clip = 0;
+      quiet.params.highlight_gain = 1;
+      quiet.pool = NULL; /* its own working memory, freed here */
+      r = skc_engine_process (&quiet, &rq, NULL, err);
+      skc_worker_pool_free (quiet.pool);
+    }
+  for (int row = 0; r == SKC_OK && row < oh; row++)
+    memcpy (skc_image_pixel (out, ox0 - (x - half), oy0 - (y - half) + row),
+            window + (size_t) row * ow, (size_t) ow * sizeof *window);
+  if (r != SKC_OK)
+    skc_image_free (out);
+  free (in);
+  free (map);
+  free (window);
+  return r;
+}
+
 static int
 contains (const skc_view *outer, const skc_view *inner)
 {

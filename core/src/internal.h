@@ -55,7 +55,7 @@ int       skc_fft_good_size (int n);
 struct skc_cache;
 void skc_cache_set_parent (struct skc_cache *cache, struct skc_cache *parent);
 
-/* ---- cancel flags (skc_params.cancel, skc_fit_options.cancel) ---------
+/* ---- cancel flags (skc_run.cancel, skc_fit_options.cancel) ------------
  * Raised by another thread.  Nothing is published through a flag, so a
  * relaxed load suffices; the public type stays a plain int, which C++
  * can include. */

@@ -718,11 +718,102 @@ test_swirl (void)
   skc_engine_free (unturned);
 }
 
+/* A point blurred alone, in a whole image, through skc_apply_image. */
+static skc_image
+point_blurred (skc_engine *e, int w, int h, int x, int y, double map_value)
+{
+  skc_image in = { 0 }, map = { 0 }, out = { 0 };
+  skc_image_alloc (&in, w, h, 1);
+  skc_image_alloc (&map, w, h, 1);
+  *skc_image_pixel (&in, x, y) = 1;
+  for (int i = 0; i < w * h; i++)
+    map.data[i] = (float) map_value;
+  CHECK (skc_apply_image (e, &in, -1, &map, NULL, &out, NULL) == SKC_OK);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  return out;
+}
+
+/* skc_engine_kernel_at is the response of one point exactly as applied
+ * there: equal, bit for bit, to the window of a whole image holding only
+ * that point; it matches skc_engine_kernel for a uniform blur and varies
+ * with the position where the engine does (swirl). */
+static void
+test_kernel_at (void)
+{
+  int        w = 160, h = 120;
+  skc_image  k = { 0 }, at = { 0 };
+  skc_error  err;
+  skc_engine *uniform = make_engine ("shape:heart", 6, 0, 2);
+  if (uniform && CHECK (skc_engine_kernel (uniform, 6, &k) == SKC_OK)
+      && CHECK (skc_engine_kernel_at (uniform, w, h, 80, 60, 0, &at, &err)
+                == SKC_OK))
+    CHECK_MSG (k.width == at.width && k.height == at.height
+                 && memcmp (k.data, at.data, sizeof (float) * k.width
+                                               * k.height)
+                      == 0,
+               "uniform: kernel_at differs from kernel (%dx%d, %dx%d)",
+               k.width, k.height, at.width, at.height);
+  skc_image_free (&k);
+  skc_image_free (&at);
+  CHECK (skc_engine_kernel_at (uniform, w, h, w, 0, 0, &at, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  skc_engine_free (uniform);
+
+  /* A blur map with swirl, at a point near a corner (its window clipped
+     by the image) and one inside. */
+  skc_params p;
+  skc_params_init (&p);
+  skc_shape_parse ("shape:star:points=5", &p.shape, NULL);
+  p.radius = 10;
+  p.swirl = 0.6;
+  p.cache = cache;
+  skc_engine *swirled = NULL;
+  CHECK (skc_engine_new (&p, 1, NULL, &swirled, NULL) == SKC_OK);
+  const int points[][2] = { { 3, 4 }, { 120, 30 } };
+  skc_image first = { 0 };
+  for (int i = 0; swirled && i < 2; i++)
+    {
+      int       x = points[i][0], y = points[i][1];
+      skc_image whole = point_blurred (swirled, w, h, x, y, 0.8);
+      if (!CHECK (skc_engine_kernel_at (swirled, w, h, x, y, 0.8, &at, &err)
+                  == SKC_OK))
+        continue;
+      int    half = at.width / 2, differ = 0;
+      double sum = 0;
+      for (int v = 0; v < at.height; v++)
+        for (int u = 0; u < at.width; u++)
+          {
+            int   ix = x - half + u, iy = y - half + v;
+            float want = ix >= 0 && iy >= 0 && ix < w && iy < h
+                           ? *skc_image_pixel (&whole, ix, iy)
+                           : 0;
+            differ += *skc_image_pixel (&at, u, v) != want;
+            sum += *skc_image_pixel (&at, u, v);
+          }
+      CHECK_MSG (differ == 0, "swirl map: kernel_at at (%d, %d) differs from "
+                 "the blurred point in %d pixels", x, y, differ);
+      CHECK_MSG (sum > 0, "swirl map: an empty kernel at (%d, %d)", x, y);
+      if (i == 0)
+        first = at, at = (skc_image) { 0 };
+      else
+        CHECK_MSG (memcmp (first.data, at.data,
+                           sizeof (float) * at.width * at.height)
+                     != 0,
+                   "swirl: the kernel does not change with the position");
+      skc_image_free (&whole);
+      skc_image_free (&at);
+    }
+  skc_image_free (&first);
+  skc_engine_free (swirled);
+}
+
 int
 main (void)
 {
   cache = skc_cache_new (NULL, 64);
   test_uniform_matches_dense ();
+  test_kernel_at ();
   test_varying_matches_naive ("shape:star", 5, 2);
   test_varying_matches_naive ("shape:disc", 3, 3);
   test_identity_across_cuts (0, 9, 0);

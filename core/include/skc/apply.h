@@ -65,6 +65,20 @@ SKC_API const char *skc_engine_method (const skc_engine *engine);
 SKC_API skc_result skc_engine_kernel (const skc_engine *engine, double radius,
                                       skc_image *out);
 
+/* The effective impulse response at a position, exactly as the engine
+ * applies it there: one bright point (1.0, 1 channel) at pixel (x, y) of
+ * an image_width x image_height image, with the blur map value
+ * `map_value` everywhere (ignored without a map), blurred with clipping
+ * and the highlight boost off.  `out` (allocated here) is the
+ * (2 * reach + 1)-square window centred on (x, y), reach being how far
+ * the response reaches; pixels outside the image are 0.  It varies with
+ * the position where the engine's kernel does: the pyramid's phase, a
+ * map's value, swirl and cat-eye.  Thread-safe. */
+SKC_API skc_result skc_engine_kernel_at (const skc_engine *engine,
+                                         int image_width, int image_height,
+                                         int x, int y, double map_value,
+                                         skc_image *out, skc_error *err);
+
 /* A rectangle of float pixels in image coordinates. */
 typedef struct
 {
