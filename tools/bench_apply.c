@@ -396,7 +396,6 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   rep->prepare = now_seconds () - t0;
   snprintf (rep->describe, sizeof rep->describe, "%s",
             skc_engine_describe (engine));
-  static const char *const qualities[] = { "draft", "normal", "high" };
   /* The representation the planner picked, from the description. */
   const char *what = skc_engine_describe (engine);
   const char *kind = skc_engine_method (engine);
@@ -406,7 +405,7 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
               strstr (what, "up to ") ? "up to " : "", engine_macs (engine));
   snprintf (rep->note, sizeof rep->note,
             "prep: engine (fit cache); quality %s: %s%s",
-            qualities[s->quality], kind, macs);
+            skc_quality_name (s->quality), kind, macs);
   measure_engine (s, engine, 3, with_map, rep);
   skc_engine_free (engine);
 }
@@ -1138,15 +1137,10 @@ cli_bench_apply (int argc, char **argv)
         use_gegl = 0;
       else if (strcmp (a, "--quality") == 0)
         {
-          const char *q = cli_value (argc, argv, &i);
-          if (strcmp (q, "draft") == 0)
-            quality = SKC_QUALITY_DRAFT;
-          else if (strcmp (q, "normal") == 0)
-            quality = SKC_QUALITY_NORMAL;
-          else if (strcmp (q, "high") == 0)
-            quality = SKC_QUALITY_HIGH;
-          else
-            cli_die ("--quality: draft, normal or high, not '%s'", q);
+          skc_error err;
+          if (skc_quality_parse (cli_value (argc, argv, &i), &quality, &err)
+              != SKC_OK)
+            cli_die ("--quality: %s", err.message);
         }
       else if (strcmp (a, "--methods") == 0)
         snprintf (only, sizeof only, ",%s,", cli_value (argc, argv, &i));
@@ -1208,9 +1202,7 @@ cli_bench_apply (int argc, char **argv)
           "shape %s, skc quality %s, %d threads, median of %d runs after "
           "a warm-up; blur map: tilt-shift%s%s\n",
           width, height, input_mb, shape_name,
-          quality == SKC_QUALITY_HIGH    ? "high"
-          : quality == SKC_QUALITY_DRAFT ? "draft"
-                                         : "normal",
+          skc_quality_name (quality),
           threads, runs,
 #ifdef SKC_HAVE_FFTW3F
           "; PSNR against the exact convolution (FFTW result), interior, "

@@ -14,19 +14,18 @@ static const gchar *const tool_tips[4] = {
   "Click corners; click the first again (or Enter) to fill; Esc cancels"
 };
 
-/* "Start from": index 0 is the drawing itself, then the built-in
- * shapes. */
-static const struct
+/* "Start from": entry 0 is the drawing itself, entry k + 1 the built-in
+ * shape of kind k (the parameter table's shapes, in its order). */
+#define DRAWING_ENTRY_LABEL "Your drawing"
+#define MENU_ENTRIES        (1 + SKC_SHAPE_FILE)
+
+/* The shape keys are the table's shape rows after the kind itself. */
+static gboolean
+is_shape_key (const skc_param_info *row)
 {
-  skc_shape_kind kind;
-  const gchar   *label;
-} shape_menu[] = {
-  { SKC_SHAPE_FILE, "Your drawing" },
-  { SKC_SHAPE_DISC, "Disc" },       { SKC_SHAPE_POLYGON, "Polygon iris" },
-  { SKC_SHAPE_STAR, "Star" },       { SKC_SHAPE_HEART, "Heart" },
-  { SKC_SHAPE_RING, "Ring" },       { SKC_SHAPE_GAUSSIAN, "Gaussian" },
-  { SKC_SHAPE_COMA, "Coma" },
-};
+  return row->group == SKC_PARAM_GROUP_SHAPE
+         && row->type != SKC_PARAM_TYPE_SHAPE;
+}
 
 static SkcDesigner *
 owner (gpointer object)
@@ -90,13 +89,16 @@ shape_control_changed (gpointer widget, gpointer data)
   gint i = gtk_combo_box_get_active (GTK_COMBO_BOX (d->controls.shape_combo));
   if (i <= 0)
     return;
-  d->shape.kind = shape_menu[i].kind;
-  d->shape.blades = (int) gtk_adjustment_get_value (d->controls.blades);
-  d->shape.rotation = gtk_adjustment_get_value (d->controls.rotation);
-  d->shape.curvature = gtk_adjustment_get_value (d->controls.curvature);
-  d->shape.points = (int) gtk_adjustment_get_value (d->controls.points);
-  d->shape.inner = gtk_adjustment_get_value (d->controls.inner);
-  d->shape.sigma = gtk_adjustment_get_value (d->controls.sigma);
+  /* The table's offsets are skc_params's: the keys go through one. */
+  skc_params keys;
+  skc_params_init (&keys);
+  keys.shape = d->shape;
+  keys.shape.kind = (skc_shape_kind) (i - 1);
+  for (gint k = 0; k < SKC_PARAM_COUNT; k++)
+    if (d->controls.keys[k])
+      skc_param_store (&keys, &skc_param_table ()[k],
+                       gtk_adjustment_get_value (d->controls.keys[k]));
+  d->shape = keys.shape;
   skc_designer_shape_changed (d);
 }
 
@@ -204,10 +206,11 @@ skc_designer_controls_new (SkcDesigner *d)
 }
 
 static GtkAdjustment *
-shape_adjustment (SkcDesigner *d, gdouble value, gdouble lo, gdouble hi,
-                  gdouble step)
+shape_adjustment (SkcDesigner *d, const skc_param_info *row)
 {
-  GtkAdjustment *a = skc_ui_adjustment_new (value, lo, hi, step, 10 * step);
+  GtkAdjustment *a = skc_ui_adjustment_new (row->default_value, row->min,
+                                            row->max, row->step,
+                                            10 * row->step);
   g_signal_connect (a, "value-changed", G_CALLBACK (shape_control_changed),
                     d);
   return a;
@@ -256,9 +259,10 @@ skc_designer_shape_controls_new (SkcDesigner *d)
   gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Start from:"), FALSE,
                       FALSE, 0);
   c->shape_combo = gtk_combo_box_text_new ();
-  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
-    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (c->shape_combo),
-                                    shape_menu[i].label);
+  for (gint i = 0; i < MENU_ENTRIES; i++)
+    gtk_combo_box_text_append_text (
+      GTK_COMBO_BOX_TEXT (c->shape_combo),
+      i ? skc_shape_label ((skc_shape_kind) (i - 1)) : DRAWING_ENTRY_LABEL);
   gtk_widget_set_tooltip_text (c->shape_combo,
                                "Replace the drawing by a built-in shape "
                                "(undo brings it back)");
@@ -276,50 +280,31 @@ skc_designer_shape_controls_new (SkcDesigner *d)
   /* The shape's keys: one page per entry of the menu, tabs hidden.  A
      notebook is as large as its largest page, so switching shapes never
      moves the canvas. */
-  skc_shape s;
-  skc_shape_init (&s);
-  c->blades = shape_adjustment (d, s.blades, 3, 16, 1);
-  c->rotation = shape_adjustment (d, s.rotation, 0, 360, 1);
-  c->curvature = shape_adjustment (d, s.curvature, 0, 1, 0.05);
-  c->points = shape_adjustment (d, s.points, 3, 16, 1);
-  c->inner = shape_adjustment (d, s.inner, 0.05, 0.95, 0.05);
-  c->sigma = shape_adjustment (d, s.sigma, 0.05, 1, 0.05);
+  const skc_param_info *table = skc_param_table ();
+  for (gint k = 0; k < SKC_PARAM_COUNT; k++)
+    if (is_shape_key (&table[k]))
+      c->keys[k] = shape_adjustment (d, &table[k]);
   c->shape_pages = gtk_notebook_new ();
   gtk_notebook_set_show_tabs (GTK_NOTEBOOK (c->shape_pages), FALSE);
   gtk_notebook_set_show_border (GTK_NOTEBOOK (c->shape_pages), FALSE);
-  for (gsize i = 0; i < G_N_ELEMENTS (shape_menu); i++)
+  for (gint i = 0; i < MENU_ENTRIES; i++)
     {
-      GtkWidget *page;
-      switch (shape_menu[i].kind)
-        {
-        case SKC_SHAPE_POLYGON:
-          page = shape_page (NULL);
-          shape_key (page, 0, "Blades", c->blades, 0);
-          shape_key (page, 1, "Curvature", c->curvature, 2);
-          shape_key (page, 2, "Rotation", c->rotation, 0);
-          break;
-        case SKC_SHAPE_STAR:
-          page = shape_page (NULL);
-          shape_key (page, 0, "Points", c->points, 0);
-          shape_key (page, 1, "Inner", c->inner, 2);
-          shape_key (page, 2, "Rotation", c->rotation, 0);
-          break;
-        case SKC_SHAPE_RING:
-          page = shape_page (NULL);
-          shape_key (page, 0, "Inner", c->inner, 2);
-          break;
-        case SKC_SHAPE_GAUSSIAN:
-          page = shape_page (NULL);
-          shape_key (page, 0, "Sigma", c->sigma, 2);
-          break;
-        case SKC_SHAPE_FILE: /* the drawing */
-          page = shape_page ("Paint on the canvas, or pick a shape or an "
-                             "image to start from.");
-          break;
-        default:
-          page = shape_page ("This shape has no settings.");
-          break;
-        }
+      GtkWidget     *page = NULL;
+      skc_shape_kind kind = (skc_shape_kind) (i - 1);
+      gint           slot = 0;
+      if (i == 0)
+        page = shape_page ("Paint on the canvas, or pick a shape or an "
+                           "image to start from.");
+      for (gint k = 0; i > 0 && k < SKC_PARAM_COUNT; k++)
+        if (c->keys[k] && skc_param_applies (&table[k], kind))
+          {
+            if (!page)
+              page = shape_page (NULL);
+            shape_key (page, slot++, table[k].label, c->keys[k],
+                       table[k].digits);
+          }
+      if (!page)
+        page = shape_page ("This shape has no settings.");
       gtk_notebook_append_page (GTK_NOTEBOOK (c->shape_pages), page, NULL);
     }
   gtk_box_pack_start (GTK_BOX (box), c->shape_pages, FALSE, FALSE, 0);
@@ -342,18 +327,17 @@ skc_designer_controls_sync (SkcDesigner *d)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (c->mirror_y), s->mirror_y);
   gtk_adjustment_set_value (c->n_fold, s->n_fold);
 
-  gint active = 0;
-  if (d->shape_edit)
-    for (gsize i = 1; i < G_N_ELEMENTS (shape_menu); i++)
-      if (shape_menu[i].kind == d->shape.kind)
-        active = (gint) i;
+  gint active = d->shape_edit && d->shape.kind < SKC_SHAPE_FILE
+                  ? 1 + (gint) d->shape.kind
+                  : 0;
   gtk_combo_box_set_active (GTK_COMBO_BOX (c->shape_combo), active);
-  gtk_adjustment_set_value (c->blades, d->shape.blades);
-  gtk_adjustment_set_value (c->rotation, d->shape.rotation);
-  gtk_adjustment_set_value (c->curvature, d->shape.curvature);
-  gtk_adjustment_set_value (c->points, d->shape.points);
-  gtk_adjustment_set_value (c->inner, d->shape.inner);
-  gtk_adjustment_set_value (c->sigma, d->shape.sigma);
+  skc_params keys;
+  skc_params_init (&keys);
+  keys.shape = d->shape;
+  for (gint k = 0; k < SKC_PARAM_COUNT; k++)
+    if (c->keys[k])
+      gtk_adjustment_set_value (c->keys[k],
+                                skc_param_get (&keys, &skc_param_table ()[k]));
   gtk_notebook_set_current_page (GTK_NOTEBOOK (c->shape_pages), active);
   skc_designer_update_history_buttons (d);
   d->syncing = FALSE;

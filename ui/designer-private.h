@@ -11,6 +11,7 @@
 #include "designer-fit.h"
 #include "designer-paint.h"
 #include "designer.h"
+#include "skc/params.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,9 @@ typedef struct
   GtkWidget *mirror_x, *mirror_y;
   GtkAdjustment *n_fold;
   GtkWidget *shape_combo, *load;
-  GtkAdjustment *blades, *rotation, *curvature, *points, *inner, *sigma;
+  /* The shape keys' values, by parameter table row (NULL for the
+     other rows). */
+  GtkAdjustment *keys[SKC_PARAM_COUNT];
   GtkWidget *shape_pages;          /* the keys of each shape menu entry */
   GtkWidget *hint;                 /* what the tool does */
 } SkcDesignerControls;
