@@ -22,24 +22,23 @@
 /* Loading                                                             */
 /* ------------------------------------------------------------------ */
 
+/* skc_filter_parse as skc_parse_file calls it. */
+static skc_result
+parse_filter_file (const unsigned char *bytes, size_t length,
+                   const char *name, void *out, skc_error *err)
+{
+  return skc_filter_parse ((const char *) bytes, length, name, out, err);
+}
+
 skc_result
 skc_filter_load (const char *path, skc_filter **out, skc_error *err)
 {
-  unsigned char *bytes;
-  size_t length;
-  skc_result result;
-
   if (out != NULL)
     *out = NULL;
   if (out == NULL)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no filter to load into");
-
-  result = skc_read_file (path, FILTER_FILE_MAX_BYTES, &bytes, &length, err);
-  if (result != SKC_OK)
-    return result;
-  result = skc_filter_parse ((const char *) bytes, length, path, out, err);
-  free (bytes);
-  return result;
+  return skc_parse_file (path, FILTER_FILE_MAX_BYTES, parse_filter_file, out,
+                         err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -490,23 +490,23 @@ skc_preset_save (const skc_preset *preset, const char *path, skc_error *err)
 /* Loading                                                             */
 /* ------------------------------------------------------------------ */
 
+/* skc_preset_parse as skc_parse_file calls it. */
+static skc_result
+parse_preset_file (const unsigned char *bytes, size_t length,
+                   const char *name, void *out, skc_error *err)
+{
+  return skc_preset_parse ((const char *) bytes, length, name, out, err);
+}
+
 skc_result
 skc_preset_load (const char *path, skc_preset **out, skc_error *err)
 {
-  unsigned char *bytes = NULL;
-  size_t length = 0;
-  skc_result result;
-
   if (out != NULL)
     *out = NULL;
   if (path == NULL || out == NULL)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no path");
-  result = skc_read_file (path, PRESET_FILE_MAX_BYTES, &bytes, &length, err);
-  if (result != SKC_OK)
-    return result;
-  result = skc_preset_parse ((const char *) bytes, length, path, out, err);
-  free (bytes);
-  return result;
+  return skc_parse_file (path, PRESET_FILE_MAX_BYTES, parse_preset_file, out,
+                         err);
 }
 
 skc_result
