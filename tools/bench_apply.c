@@ -193,7 +193,7 @@ fill_tilt_shift (skc_image *map)
 
 double
 bench_interior_psnr (const bench_setup *s, const float *out, int out_y0,
-               int out_y1, int margin)
+                     int out_y1, int margin)
 {
   int y0 = out_y0 > margin ? out_y0 : margin;
   int y1 = out_y1 < s->height - margin ? out_y1 : s->height - margin;
@@ -229,7 +229,7 @@ bench_store_reference (bench_setup *s, const float *out, int y0, int rows)
 
 int
 bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
-           method_report *rep)
+                 method_report *rep)
 {
   if (!run (ctx))
     return 0;
@@ -299,7 +299,7 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
       rep->ok = 1;
       if (!with_map)
         rep->psnr = bench_interior_psnr (s, out.data, 0, s->height,
-                                   s->kernel.width / 2);
+                                         s->kernel.width / 2);
     }
   skc_image_free (&out);
 }

@@ -139,7 +139,7 @@ bench_method_dense (bench_setup *s, int with_map, method_report *rep)
   int rows = s->height;
   if ((double) taps * s->width * s->height > DENSE_BUDGET)
     rows = bench_clamp_int ((int) (DENSE_BUDGET / ((double) taps * s->width)),
-                      2 * s->threads, s->height);
+                            2 * s->threads, s->height);
   job.y0 = (s->height - rows) / 2;
   if (rows < s->height)
     {
@@ -164,10 +164,10 @@ bench_method_dense (bench_setup *s, int with_map, method_report *rep)
     {
       rep->ok = 1;
       if (s->reference_y1 > s->reference_y0)
-        rep->psnr = bench_interior_psnr (s, job.out, job.y0, job.y0 + rows,
-                                   job.half);
-      else
-        bench_store_reference (s, job.out, job.y0, rows); /* no FFT: exact here */
+        rep->psnr
+            = bench_interior_psnr (s, job.out, job.y0, job.y0 + rows, job.half);
+      else /* no FFT: this result is the exact one */
+        bench_store_reference (s, job.out, job.y0, rows);
     }
   for (int w = 0; w < workers; w++)
     free (job.rings[w]);
@@ -443,7 +443,7 @@ measure_gegl (bench_setup *s, const char *operation, int with_radius,
               gegl_buffer_get (r.output, &all, 1.0, rgba, out,
                                GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
               rep->psnr = bench_interior_psnr (s, out, 0, s->height,
-                                         s->kernel.width / 2);
+                                               s->kernel.width / 2);
               free (out);
               snprintf (rep->note, sizeof rep->note, "prep: buffer upload; "
                         "PSNR: GEGL's disc against ours");
