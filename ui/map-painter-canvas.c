@@ -15,15 +15,6 @@
    skin, foliage and sky. */
 static const double tint[3] = { 40, 110, 255 };
 
-static void
-brush_params (SkcMapPainter *self, double *radius, double *hardness,
-              float *value)
-{
-  *radius = gtk_adjustment_get_value (self->size) / 2;
-  *hardness = gtk_adjustment_get_value (self->hardness);
-  *value = (float) gtk_adjustment_get_value (self->value);
-}
-
 /* ---- view ---- */
 
 void
@@ -296,6 +287,29 @@ set_cursor (SkcMapPainter *self)
   skc_ui_cursor_unref (cursor);
 }
 
+/* The brush to image point (ix, iy): a line from the stroke's last dab
+ * (`from_last`) and a dab there (`dab`); then the changed pixels are drawn
+ * again and listeners hear. */
+static void
+brush_to (SkcMapPainter *self, double ix, double iy, gboolean from_last,
+          gboolean dab)
+{
+  double       radius = gtk_adjustment_get_value (self->size) / 2;
+  double       hardness = gtk_adjustment_get_value (self->hardness);
+  float        value = (float) gtk_adjustment_get_value (self->value);
+  SkcPaintRect changed = { 0 };
+  if (from_last)
+    skc_paint_map_segment (self->map, self->last_x, self->last_y, ix, iy,
+                           radius, hardness, value, &changed);
+  if (dab)
+    skc_paint_map_dab (self->map, ix, iy, radius, hardness, value, &changed);
+  self->last_x = ix;
+  self->last_y = iy;
+  self->have_last = TRUE;
+  skc_map_painter_queue_image_rect (self, &changed);
+  skc_map_painter_changed_throttled (self);
+}
+
 static gboolean
 canvas_press (GtkWidget *canvas, GdkEventButton *event, SkcMapPainter *self)
 {
@@ -321,22 +335,10 @@ canvas_press (GtkWidget *canvas, GdkEventButton *event, SkcMapPainter *self)
   skc_map_painter_controls_sync (self); /* Undo now ends and undoes this */
   if (self->tool == SKC_MAP_TOOL_BRUSH)
     {
-      double       radius, hardness;
-      float        value;
-      SkcPaintRect changed = { 0 };
-      brush_params (self, &radius, &hardness, &value);
       self->stroking = TRUE;
       /* Shift-click: a straight line from where the last stroke ended. */
-      if ((event->state & GDK_SHIFT_MASK) && self->have_last)
-        skc_paint_map_segment (self->map, self->last_x, self->last_y, ix, iy,
-                               radius, hardness, value, &changed);
-      skc_paint_map_dab (self->map, ix, iy, radius, hardness, value,
-                         &changed);
-      self->last_x = ix;
-      self->last_y = iy;
-      self->have_last = TRUE;
-      skc_map_painter_queue_image_rect (self, &changed);
-      skc_map_painter_changed_throttled (self);
+      brush_to (self, ix, iy,
+                (event->state & GDK_SHIFT_MASK) && self->have_last, TRUE);
     }
   else
     {
@@ -370,18 +372,7 @@ canvas_motion (GtkWidget *canvas, GdkEventMotion *event, SkcMapPainter *self)
       double ix, iy;
       skc_map_painter_view_to_image (self, event->x, event->y, &ix, &iy);
       if (self->stroking)
-        {
-          double       radius, hardness;
-          float        value;
-          SkcPaintRect changed = { 0 };
-          brush_params (self, &radius, &hardness, &value);
-          skc_paint_map_segment (self->map, self->last_x, self->last_y, ix,
-                                 iy, radius, hardness, value, &changed);
-          self->last_x = ix;
-          self->last_y = iy;
-          skc_map_painter_queue_image_rect (self, &changed);
-          skc_map_painter_changed_throttled (self);
-        }
+        brush_to (self, ix, iy, TRUE, FALSE);
       else
         {
           self->drag_x1 = ix;
