@@ -11,10 +11,13 @@
 /* The difference is shown this many times stronger. */
 #define DIFFERENCE_GAIN 4.0
 
-static void
+/* The canvas's grid; returns the index of its centre cell, which is cell
+ * (0, 0) to the pointer. */
+static gint
 geometry (SkcDesigner *d, SkcGridGeometry *g)
 {
   skc_designer_view_geometry (d->canvas, skc_paint_size (d->paint), g);
+  return skc_paint_size (d->paint) / 2;
 }
 
 void
@@ -22,10 +25,8 @@ skc_designer_cell_to_canvas (GtkWidget *designer, double u, double v,
                              double *x, double *y)
 {
   g_return_if_fail (SKC_IS_DESIGNER (designer));
-  SkcDesigner    *d = SKC_DESIGNER (designer);
   SkcGridGeometry g;
-  gint            c = skc_paint_size (d->paint) / 2;
-  geometry (d, &g);
+  gint            c = geometry (SKC_DESIGNER (designer), &g);
   *x = g.x0 + (u + c + 0.5) * g.cell;
   *y = g.y0 + (v + c + 0.5) * g.cell;
 }
@@ -35,10 +36,8 @@ skc_designer_canvas_to_cell (GtkWidget *designer, double x, double y,
                              double *u, double *v)
 {
   g_return_if_fail (SKC_IS_DESIGNER (designer));
-  SkcDesigner    *d = SKC_DESIGNER (designer);
   SkcGridGeometry g;
-  gint            c = skc_paint_size (d->paint) / 2;
-  geometry (d, &g);
+  gint            c = geometry (SKC_DESIGNER (designer), &g);
   *u = (x - g.x0) / g.cell - 0.5 - c;
   *v = (y - g.y0) / g.cell - 0.5 - c;
 }
