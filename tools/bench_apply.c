@@ -1,7 +1,8 @@
 /* skc command-line tool — `skc bench apply`: the speed table of the
  * benchmark protocol (docs/benchmark-protocol.md, "Speed"): skc against
  * dense direct convolution, FFTW, SVD low-rank and GEGL's blurs on one
- * large image, each method measured in a process of its own.
+ * large image, each method measured in a process of its own.  The
+ * comparators other than SVD live in bench_apply_baselines.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 
@@ -18,24 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef SKC_HAVE_FFTW3F
-#include <fftw3.h>
-#endif
-#ifdef SKC_HAVE_GEGL
-#include <gegl.h>
-#endif
+#include "bench_apply.h"
 
-#include "cli.h"
-
-#define MAX_RUNS    64
-#define MAX_RADII   16
-#define MAX_THREADS 256
-/* Dense direct convolution is measured on a band of rows when the whole
- * image would cost more than this many tap x pixel products. */
-#define DENSE_BUDGET 1e10
-/* Pixels per block of the dense inner loops: the accumulator block stays
- * in L1 while every tap streams over it. */
-#define DENSE_BLOCK 256
+#define MAX_RADII 16
 
 typedef enum
 {
@@ -53,22 +39,6 @@ static const char *const method_names[] = {
   "gegl:variable-blur", "gegl floor (invert-linear)"
 };
 
-/* What a child process sends back through its pipe. */
-typedef struct
-{
-  int    ok;
-  char   message[sizeof ((skc_error *) 0)->message];
-  int    runs;
-  double seconds[MAX_RUNS]; /* full-image seconds (crop-scaled if a crop) */
-  double prepare;           /* s; < 0: nothing prepared */
-  double psnr;              /* dB against the exact result; NAN: not measured */
-  int    crop_y0, crop_rows; /* crop_rows 0: the whole image */
-  int    threads;
-  long   start_kb, peak_kb; /* ru_maxrss at fork and after the runs */
-  char   note[160];
-  char   describe[256];
-} method_report;
-
 typedef struct
 {
   double        radius;
@@ -78,23 +48,8 @@ typedef struct
   double        median, min;
 } bench_row;
 
-/* Everything the children read; children inherit it by fork. */
-typedef struct
-{
-  int       width, height, threads, runs;
-  skc_shape shape;
-  skc_image input;      /* RGBA float, alpha 1 */
-  skc_image map;        /* tilt-shift blur map, 1 channel */
-  float    *reference;  /* shared between processes: the exact uniform
-                           result, rows [reference_y0, reference_y1) valid */
-  int       reference_y0, reference_y1;
-  double    radius;
-  skc_image kernel;     /* the dense target at `radius` */
-  skc_quality quality;  /* skc's */
-} bench_setup;
-
-static double
-now_seconds (void)
+double
+bench_now_seconds (void)
 {
   struct timespec t;
   clock_gettime (CLOCK_MONOTONIC, &t);
@@ -109,15 +64,13 @@ peak_rss_kb (void)
   return u.ru_maxrss;
 }
 
-static int
-clamp_int (int v, int lo, int hi)
+int
+bench_clamp_int (int v, int lo, int hi)
 {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
 /* ---- Threads: contiguous bands of rows, one per worker. ---- */
-
-typedef void (*band_fn) (void *data, int begin, int end, int worker);
 
 typedef struct
 {
@@ -134,10 +87,10 @@ band_main (void *p)
   return NULL;
 }
 
-static void
-parallel_bands (int n, int threads, band_fn fn, void *data)
+void
+bench_parallel_bands (int n, int threads, band_fn fn, void *data)
 {
-  threads = clamp_int (threads, 1, MAX_THREADS);
+  threads = bench_clamp_int (threads, 1, MAX_THREADS);
   if (threads > n)
     threads = n > 0 ? n : 1;
   pthread_t tid[MAX_THREADS];
@@ -238,12 +191,9 @@ fill_tilt_shift (skc_image *map)
     }
 }
 
-/* PSNR (peak 1) of the colour channels of `out` against the reference,
- * on the interior (`margin` px dropped from every edge) and on the rows
- * both hold.  `out` holds image rows [out_y0, out_y1). */
-static double
-interior_psnr (const bench_setup *s, const float *out, int out_y0,
-               int out_y1, int margin)
+double
+bench_interior_psnr (const bench_setup *s, const float *out, int out_y0,
+                     int out_y1, int margin)
 {
   int y0 = out_y0 > margin ? out_y0 : margin;
   int y1 = out_y1 < s->height - margin ? out_y1 : s->height - margin;
@@ -270,39 +220,33 @@ interior_psnr (const bench_setup *s, const float *out, int out_y0,
   return mse > 0 ? -10.0 * log10 (mse) : INFINITY;
 }
 
-/* Stores rows [y0, y0 + rows) of an exact result as the reference.  Runs
- * in a child after its memory was measured; the parent records which rows
- * are valid. */
-static void
-store_reference (bench_setup *s, const float *out, int y0, int rows)
+void
+bench_store_reference (bench_setup *s, const float *out, int y0, int rows)
 {
   memcpy (s->reference + (size_t) y0 * s->width * 4, out,
           (size_t) rows * s->width * 4 * sizeof (float));
 }
 
-/* One warm-up run, then s->runs timed ones; peak memory noted after. */
-typedef int (*run_fn) (void *ctx);
-
-static int
-time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
-           method_report *rep)
+int
+bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
+                 method_report *rep)
 {
   if (!run (ctx))
     return 0;
   for (int i = 0; i < s->runs; i++)
     {
-      double t0 = now_seconds ();
+      double t0 = bench_now_seconds ();
       if (!run (ctx))
         return 0;
-      rep->seconds[i] = (now_seconds () - t0) * scale;
+      rep->seconds[i] = (bench_now_seconds () - t0) * scale;
     }
   rep->runs = s->runs;
   rep->peak_kb = peak_rss_kb ();
   return 1;
 }
 
-static void
-report_failure (method_report *rep, const char *message)
+void
+bench_report_failure (method_report *rep, const char *message)
 {
   rep->ok = 0;
   snprintf (rep->message, sizeof rep->message, "%s", message);
@@ -334,7 +278,7 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
   skc_image out = { 0 };
   if (skc_image_alloc (&out, s->width, s->height, 4) != SKC_OK)
     {
-      report_failure (rep, "out of memory for the output");
+      bench_report_failure (rep, "out of memory for the output");
       return;
     }
   engine_run r = { .engine = engine, .run = { s->threads, NULL } };
@@ -349,14 +293,14 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
   if (with_map)
     r.request.map = (skc_view) { s->map.data, s->map.stride, 0, 0, s->width,
                                  s->height };
-  if (!time_runs (s, run_engine, &r, 1.0, rep))
-    report_failure (rep, "skc_engine_process failed");
+  if (!bench_time_runs (s, run_engine, &r, 1.0, rep))
+    bench_report_failure (rep, "skc_engine_process failed");
   else
     {
       rep->ok = 1;
       if (!with_map)
-        rep->psnr = interior_psnr (s, out.data, 0, s->height,
-                                   s->kernel.width / 2);
+        rep->psnr = bench_interior_psnr (s, out.data, 0, s->height,
+                                         s->kernel.width / 2);
     }
   skc_image_free (&out);
 }
@@ -386,14 +330,14 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   p.clip = 0; /* compare the filter itself with the exact convolution */
   skc_engine *engine;
   skc_error   err;
-  double      t0 = now_seconds ();
+  double      t0 = bench_now_seconds ();
   skc_run     run = { s->threads, NULL };
   if (skc_engine_new (&p, with_map, &run, &engine, &err) != SKC_OK)
     {
-      report_failure (rep, err.message);
+      bench_report_failure (rep, err.message);
       return;
     }
-  rep->prepare = now_seconds () - t0;
+  rep->prepare = bench_now_seconds () - t0;
   snprintf (rep->describe, sizeof rep->describe, "%s",
             skc_engine_describe (engine));
   /* The representation the planner picked, from the description. */
@@ -424,10 +368,10 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   skc_filter    *filter;
   skc_fit_report report;
   skc_error      err;
-  double         t0 = now_seconds ();
+  double         t0 = bench_now_seconds ();
   if (skc_fit (&s->kernel, &opts, &filter, &report, &err) != SKC_OK)
     {
-      report_failure (rep, err.message);
+      bench_report_failure (rep, err.message);
       return;
     }
   skc_params p;
@@ -438,11 +382,11 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   skc_run     run = { s->threads, NULL };
   if (skc_engine_new (&p, 0, &run, &engine, &err) != SKC_OK)
     {
-      report_failure (rep, err.message);
+      bench_report_failure (rep, err.message);
       skc_filter_free (filter);
       return;
     }
-  rep->prepare = now_seconds () - t0;
+  rep->prepare = bench_now_seconds () - t0;
   snprintf (rep->describe, sizeof rep->describe, "%s",
             skc_engine_describe (engine));
   snprintf (rep->note, sizeof rep->note, "prep: SVD fit");
@@ -450,458 +394,6 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   skc_engine_free (engine);
   skc_filter_free (filter);
 }
-
-/* ---- Dense direct convolution over the kernel's non-zero taps. ---- */
-
-typedef struct
-{
-  int   kx;
-  float w;
-} dense_tap;
-
-typedef struct
-{
-  const bench_setup *s;
-  int        half, size;  /* kernel half size and side */
-  int       *row_start;   /* kernel row ky: taps[row_start[ky] .. [ky+1]) */
-  dense_tap *taps;
-  int        y0;          /* first output row */
-  float     *out;         /* rows x width x 4 */
-  float     *rings[MAX_THREADS]; /* per worker: `size` padded source rows */
-} dense_job;
-
-/* Source row sy (clamped) with `half` clamped pixels added on each side. */
-static void
-pad_row (const bench_setup *s, int sy, int half, float *dst)
-{
-  const float *src = skc_image_pixel (&s->input, 0,
-                                      clamp_int (sy, 0, s->height - 1));
-  for (int i = 0; i < half; i++)
-    memcpy (dst + 4 * i, src, 4 * sizeof (float));
-  memcpy (dst + 4 * half, src, (size_t) s->width * 4 * sizeof (float));
-  for (int i = 0; i < half; i++)
-    memcpy (dst + 4 * ((size_t) half + s->width + i),
-            src + 4 * ((size_t) s->width - 1), 4 * sizeof (float));
-}
-
-static void
-dense_band (void *data, int begin, int end, int worker)
-{
-  dense_job         *job = data;
-  const bench_setup *s = job->s;
-  int                half = job->half, size = job->size, width = s->width;
-  size_t             padded = (size_t) (width + 2 * half) * 4;
-  float             *ring = job->rings[worker];
-#define RING_ROW(sy) (ring + (size_t) ((((sy) % size) + size) % size) * padded)
-  /* The ring holds source rows y - half .. y + half; each step down
-     replaces the row that is no longer needed. */
-  int first = job->y0 + begin;
-  for (int sy = first - half; sy <= first + half; sy++)
-    pad_row (s, sy, half, RING_ROW (sy));
-  for (int y = first; y < job->y0 + end; y++)
-    {
-      if (y > first)
-        pad_row (s, y + half, half, RING_ROW (y + half));
-      float *d = job->out + (size_t) (y - job->y0) * width * 4;
-      memset (d, 0, (size_t) width * 4 * sizeof (float));
-      for (int x0 = 0; x0 < width; x0 += DENSE_BLOCK)
-        {
-          int    n = (width - x0 < DENSE_BLOCK ? width - x0 : DENSE_BLOCK) * 4;
-          float *restrict dc = d + (size_t) x0 * 4;
-          for (int ky = 0; ky < size; ky++)
-            {
-              /* out (x, y) += k (kx, ky) in (x - kx + half, y - ky + half):
-                 the kernel is the impulse response. */
-              const float *src = RING_ROW (y - ky + half)
-                                 + (size_t) (x0 + 2 * half) * 4;
-              for (int t = job->row_start[ky]; t < job->row_start[ky + 1];
-                   t++)
-                {
-                  const float *restrict sc = src - (size_t) job->taps[t].kx
-                                                     * 4;
-                  float c = job->taps[t].w;
-                  for (int i = 0; i < n; i++)
-                    dc[i] += c * sc[i];
-                }
-            }
-        }
-    }
-#undef RING_ROW
-}
-
-typedef struct
-{
-  dense_job *job;
-  int        rows;
-} dense_run_ctx;
-
-static int
-run_dense (void *ctx)
-{
-  dense_run_ctx *r = ctx;
-  parallel_bands (r->rows, r->job->s->threads, dense_band, r->job);
-  return 1;
-}
-
-static void
-method_dense (bench_setup *s, int with_map, method_report *rep)
-{
-  const skc_image *k = &s->kernel;
-  dense_job        job = { .s = s, .half = k->width / 2, .size = k->width };
-  double           t0 = now_seconds ();
-  job.row_start = calloc ((size_t) k->height + 1, sizeof *job.row_start);
-  job.taps = malloc ((size_t) k->width * k->height * sizeof *job.taps);
-  long taps = 0;
-  for (int ky = 0; ky < k->height && job.taps; ky++)
-    {
-      job.row_start[ky] = (int) taps;
-      for (int kx = 0; kx < k->width; kx++)
-        if (*skc_image_pixel (k, kx, ky) != 0.0f)
-          job.taps[taps++] = (dense_tap) { kx, *skc_image_pixel (k, kx, ky) };
-    }
-  if (job.row_start)
-    job.row_start[k->height] = (int) taps;
-  rep->prepare = now_seconds () - t0;
-
-  /* A band of rows in the middle when the whole image would take long. */
-  int rows = s->height;
-  if ((double) taps * s->width * s->height > DENSE_BUDGET)
-    rows = clamp_int ((int) (DENSE_BUDGET / ((double) taps * s->width)),
-                      2 * s->threads, s->height);
-  job.y0 = (s->height - rows) / 2;
-  if (rows < s->height)
-    {
-      rep->crop_y0 = job.y0;
-      rep->crop_rows = rows;
-      snprintf (rep->note, sizeof rep->note, "%ld taps; crop-scaled: %d of %d "
-                "rows", taps, rows, s->height);
-    }
-  else
-    snprintf (rep->note, sizeof rep->note, "%ld taps", taps);
-
-  int    workers = clamp_int (s->threads, 1, MAX_THREADS);
-  size_t ring = (size_t) job.size * (s->width + 2 * job.half) * 4;
-  int    ok = job.row_start && job.taps;
-  for (int w = 0; w < workers && ok; w++)
-    ok = (job.rings[w] = malloc (ring * sizeof (float))) != NULL;
-  job.out = ok ? malloc ((size_t) rows * s->width * 4 * sizeof (float)) : NULL;
-  dense_run_ctx r = { &job, rows };
-  if (!job.out)
-    report_failure (rep, "out of memory");
-  else if (time_runs (s, run_dense, &r, (double) s->height / rows, rep))
-    {
-      rep->ok = 1;
-      if (s->reference_y1 > s->reference_y0)
-        rep->psnr = interior_psnr (s, job.out, job.y0, job.y0 + rows,
-                                   job.half);
-      else
-        store_reference (s, job.out, job.y0, rows); /* no FFT: exact here */
-    }
-  for (int w = 0; w < workers; w++)
-    free (job.rings[w]);
-  free (job.out);
-  free (job.taps);
-  free (job.row_start);
-}
-
-/* ---- FFTW single precision: r2c / c2r, one channel at a time. ---- */
-
-#ifdef SKC_HAVE_FFTW3F
-/* The smallest n' >= n whose only prime factors are 2, 3, 5 and 7 (sizes
- * FFTW is fast at), even when asked. */
-static int
-fast_fft_size (int n, int even)
-{
-  for (int m = n;; m++)
-    {
-      if (even && m % 2)
-        continue;
-      int r = m;
-      for (int p = 2; p <= 7; p++)
-        while (r % p == 0)
-          r /= p;
-      if (r == 1)
-        return m;
-    }
-}
-
-typedef struct
-{
-  const bench_setup *s;
-  int            half;       /* padding on every side = kernel half size */
-  int            n0, n1;     /* transform rows, columns */
-  int            stride;     /* floats per row of the in-place layout */
-  float         *buf;        /* padded channel, transformed in place */
-  fftwf_complex *spectrum;   /* of the kernel, divided by n0 n1 */
-  fftwf_plan     forward, inverse;
-  float         *out;        /* width x height x 4 */
-  int            channel;
-} fft_job;
-
-static void
-fft_fill_rows (void *data, int begin, int end, int worker)
-{
-  fft_job           *job = data;
-  const bench_setup *s = job->s;
-  int                wide = s->width + 2 * job->half;
-  for (int i = begin; i < end; i++)
-    {
-      float *row = job->buf + (size_t) i * job->stride;
-      if (i >= s->height + 2 * job->half)
-        {
-          memset (row, 0, (size_t) job->stride * sizeof (float));
-          continue;
-        }
-      const float *src = skc_image_pixel (
-        &s->input, 0, clamp_int (i - job->half, 0, s->height - 1));
-      for (int j = 0; j < wide; j++)
-        row[j] = src[4 * clamp_int (j - job->half, 0, s->width - 1)
-                     + job->channel];
-      memset (row + wide, 0, (size_t) (job->stride - wide) * sizeof (float));
-    }
-}
-
-static void
-fft_multiply_rows (void *data, int begin, int end, int worker)
-{
-  fft_job       *job = data;
-  int            columns = job->n1 / 2 + 1;
-  fftwf_complex *b = (fftwf_complex *) job->buf;
-  for (size_t i = (size_t) begin * columns; i < (size_t) end * columns; i++)
-    {
-      float re = b[i][0] * job->spectrum[i][0] - b[i][1] * job->spectrum[i][1];
-      float im = b[i][0] * job->spectrum[i][1] + b[i][1] * job->spectrum[i][0];
-      b[i][0] = re;
-      b[i][1] = im;
-    }
-}
-
-static void
-fft_extract_rows (void *data, int begin, int end, int worker)
-{
-  fft_job           *job = data;
-  const bench_setup *s = job->s;
-  for (int y = begin; y < end; y++)
-    {
-      const float *src = job->buf + (size_t) (y + job->half) * job->stride
-                         + job->half;
-      float *dst = job->out + (size_t) y * s->width * 4 + job->channel;
-      for (int x = 0; x < s->width; x++)
-        dst[4 * x] = src[x];
-    }
-}
-
-static int
-run_fft (void *ctx)
-{
-  fft_job *job = ctx;
-  int      threads = job->s->threads;
-  for (job->channel = 0; job->channel < 4; job->channel++)
-    {
-      parallel_bands (job->n0, threads, fft_fill_rows, job);
-      fftwf_execute (job->forward);
-      parallel_bands (job->n0, threads, fft_multiply_rows, job);
-      fftwf_execute (job->inverse);
-      parallel_bands (job->s->height, threads, fft_extract_rows, job);
-    }
-  return 1;
-}
-
-static void
-method_fft (bench_setup *s, int with_map, method_report *rep)
-{
-  fft_job job = { .s = s, .half = s->kernel.width / 2 };
-  /* Padded by the kernel half size on every side, the circular wrap never
-     reaches the output pixels. */
-  job.n0 = fast_fft_size (s->height + 2 * job.half, 0);
-  job.n1 = fast_fft_size (s->width + 2 * job.half, 1);
-  job.stride = 2 * (job.n1 / 2 + 1);
-  size_t floats = (size_t) job.n0 * job.stride;
-#ifdef SKC_HAVE_FFTW3F_THREADS
-  fftwf_init_threads ();
-  fftwf_plan_with_nthreads (s->threads);
-  rep->threads = s->threads;
-#else
-  rep->threads = 1; /* FFTW itself; our passes around it use s->threads */
-#endif
-  job.buf = fftwf_malloc (floats * sizeof (float));
-  float *kbuf = fftwf_malloc (floats * sizeof (float));
-  job.out = malloc ((size_t) s->width * s->height * 4 * sizeof (float));
-  if (!job.buf || !kbuf || !job.out)
-    {
-      report_failure (rep, "out of memory");
-      return;
-    }
-  double t0 = now_seconds ();
-  job.forward = fftwf_plan_dft_r2c_2d (job.n0, job.n1, job.buf,
-                                       (fftwf_complex *) job.buf,
-                                       FFTW_MEASURE);
-  job.inverse = fftwf_plan_dft_c2r_2d (job.n0, job.n1,
-                                       (fftwf_complex *) job.buf, job.buf,
-                                       FFTW_MEASURE);
-  double plan = now_seconds () - t0;
-  if (!job.forward || !job.inverse)
-    {
-      report_failure (rep, "FFTW could not plan");
-      return;
-    }
-  /* The kernel's spectrum, centre at the origin, normalised for the
-     unnormalised inverse. */
-  t0 = now_seconds ();
-  memset (kbuf, 0, floats * sizeof (float));
-  const skc_image *k = &s->kernel;
-  float            scale = 1.0f / ((float) job.n0 * job.n1);
-  for (int ky = 0; ky < k->height; ky++)
-    for (int kx = 0; kx < k->width; kx++)
-      {
-        int i = (ky - job.half + job.n0) % job.n0;
-        int j = (kx - job.half + job.n1) % job.n1;
-        kbuf[(size_t) i * job.stride + j] = *skc_image_pixel (k, kx, ky)
-                                            * scale;
-      }
-  fftwf_execute_dft_r2c (job.forward, kbuf, (fftwf_complex *) kbuf);
-  job.spectrum = (fftwf_complex *) kbuf;
-  rep->prepare = plan + now_seconds () - t0;
-  snprintf (rep->note, sizeof rep->note,
-            "%dx%d, the PSNR reference; prep: MEASURE plans %.2f s + "
-            "kernel FFT%s",
-            job.n1,
-            job.n0, plan,
-#ifdef SKC_HAVE_FFTW3F_THREADS
-            ""
-#else
-            "; FFTW single-threaded (no fftw3f_threads)"
-#endif
-  );
-  if (time_runs (s, run_fft, &job, 1.0, rep))
-    {
-      rep->ok = 1;
-      store_reference (s, job.out, 0, s->height);
-    }
-  else
-    report_failure (rep, "FFT failed");
-  fftwf_destroy_plan (job.forward);
-  fftwf_destroy_plan (job.inverse);
-  fftwf_free (job.buf);
-  fftwf_free (kbuf);
-  free (job.out);
-}
-#endif
-
-/* ---- GEGL: buffer-source -> op -> write-buffer. ---- */
-
-#ifdef SKC_HAVE_GEGL
-typedef struct
-{
-  const bench_setup *s;
-  const char *operation;
-  int         with_radius;
-  GeglBuffer *input, *map, *output;
-} gegl_run_ctx;
-
-static int
-run_gegl (void *ctx)
-{
-  gegl_run_ctx *r = ctx;
-  /* A fresh graph each run, so no node cache serves a previous result. */
-  GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          r->input, NULL);
-  GeglNode *op = gegl_node_new_child (graph, "operation", r->operation, NULL);
-  if (r->with_radius)
-    gegl_node_set (op, "radius", r->s->radius, NULL);
-  GeglNode *sink = gegl_node_new_child (graph, "operation",
-                                        "gegl:write-buffer", "buffer",
-                                        r->output, NULL);
-  gegl_node_link_many (source, op, sink, NULL);
-  if (r->map)
-    {
-      GeglNode *map = gegl_node_new_child (graph, "operation",
-                                           "gegl:buffer-source", "buffer",
-                                           r->map, NULL);
-      gegl_node_connect_to (map, "output", op, "aux");
-    }
-  gegl_node_process (sink);
-  g_object_unref (graph);
-  return 1;
-}
-
-static void
-measure_gegl (bench_setup *s, const char *operation, int with_radius,
-              int with_map, method_report *rep)
-{
-  gegl_init (NULL, NULL);
-  /* A cache larger than the buffers, or GEGL swaps tiles to disk. */
-  g_object_set (gegl_config (), "tile-cache-size", (guint64) 8192 << 20,
-                "threads", clamp_int (s->threads, 1, 64), NULL);
-  rep->threads = clamp_int (s->threads, 1, 64);
-  double        t0 = now_seconds ();
-  GeglRectangle all = { 0, 0, s->width, s->height };
-  const Babl   *rgba = babl_format ("RGBA float");
-  gegl_run_ctx  r = { s, operation, with_radius, NULL, NULL, NULL };
-  r.input = gegl_buffer_new (&all, rgba);
-  gegl_buffer_set (r.input, &all, 0, rgba, s->input.data,
-                   s->input.stride * sizeof (float));
-  if (with_map)
-    {
-      /* Stored as Y' so that the ops, which read Y' unless linear-mask is
-         set, see the map values themselves. */
-      const Babl *grey = babl_format ("Y' float");
-      r.map = gegl_buffer_new (&all, grey);
-      gegl_buffer_set (r.map, &all, 0, grey, s->map.data,
-                       s->map.stride * sizeof (float));
-    }
-  r.output = gegl_buffer_new (&all, rgba);
-  rep->prepare = now_seconds () - t0;
-  snprintf (rep->note, sizeof rep->note, "prep: buffer upload");
-  if (!time_runs (s, run_gegl, &r, 1.0, rep))
-    report_failure (rep, "GEGL failed");
-  else
-    {
-      rep->ok = 1;
-      /* GEGL's disc against the exact one: context for skc's figure. */
-      if (!with_map && with_radius && strcmp (operation, "gegl:lens-blur") == 0
-          && s->shape.kind == SKC_SHAPE_DISC)
-        {
-          float *out = malloc ((size_t) s->width * s->height * 4
-                               * sizeof (float));
-          if (out)
-            {
-              gegl_buffer_get (r.output, &all, 1.0, rgba, out,
-                               GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-              rep->psnr = interior_psnr (s, out, 0, s->height,
-                                         s->kernel.width / 2);
-              free (out);
-              snprintf (rep->note, sizeof rep->note, "prep: buffer upload; "
-                        "PSNR: GEGL's disc against ours");
-            }
-        }
-    }
-  g_object_unref (r.input);
-  if (r.map)
-    g_object_unref (r.map);
-  g_object_unref (r.output);
-}
-
-static void
-method_gegl_lens (bench_setup *s, int with_map, method_report *rep)
-{
-  measure_gegl (s, "gegl:lens-blur", 1, with_map, rep);
-}
-
-static void
-method_gegl_variable (bench_setup *s, int with_map, method_report *rep)
-{
-  measure_gegl (s, "gegl:variable-blur", 1, with_map, rep);
-}
-
-static void
-method_gegl_floor (bench_setup *s, int with_map, method_report *rep)
-{
-  measure_gegl (s, "gegl:invert-linear", 0, 0, rep);
-}
-#endif
 
 /* ---- Running each method in a child process. ---- */
 
@@ -1185,7 +677,7 @@ cli_bench_apply (int argc, char **argv)
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (s.reference == MAP_FAILED)
     cli_die ("bench apply: cannot map %zu bytes", image_bytes);
-  parallel_bands (height, threads, fill_photo_rows, &s.input);
+  bench_parallel_bands (height, threads, fill_photo_rows, &s.input);
   add_highlights (&s.input);
   fill_tilt_shift (&s.map);
   double input_mb = image_bytes / 1048576.0;
@@ -1232,7 +724,7 @@ cli_bench_apply (int argc, char **argv)
       bench_row *row = &rows[n++];
       row->method = METHOD_GEGL_FLOOR;
       fprintf (stderr, "bench apply: GEGL floor...\n");
-      run_in_child (&s, method_gegl_floor, 0, &row->rep);
+      run_in_child (&s, bench_method_gegl_floor, 0, &row->rep);
       summarise (row);
       print_row (stdout, rows, n, row, input_mb, 0);
       print_row (csv, rows, n, row, input_mb, 1);
@@ -1250,9 +742,9 @@ cli_bench_apply (int argc, char **argv)
       int count = 0;
 #ifdef SKC_HAVE_FFTW3F
       /* First: its result is the reference for the others' PSNR. */
-      plan[count++] = (planned_method) { METHOD_FFT, method_fft, 0 };
+      plan[count++] = (planned_method) { METHOD_FFT, bench_method_fft, 0 };
 #endif
-      plan[count++] = (planned_method) { METHOD_DENSE, method_dense, 0 };
+      plan[count++] = (planned_method) { METHOD_DENSE, bench_method_dense, 0 };
       plan[count++] = (planned_method) { METHOD_SKC, method_skc, 0 };
       plan[count++] = (planned_method) { METHOD_SKC, method_skc, 1 };
       plan[count++] = (planned_method) { METHOD_SVD, method_svd, 0 };
@@ -1260,11 +752,11 @@ cli_bench_apply (int argc, char **argv)
       if (use_gegl)
         {
           plan[count++] = (planned_method) { METHOD_GEGL_LENS,
-                                               method_gegl_lens, 0 };
+                                               bench_method_gegl_lens, 0 };
           plan[count++] = (planned_method) { METHOD_GEGL_LENS,
-                                               method_gegl_lens, 1 };
+                                               bench_method_gegl_lens, 1 };
           plan[count++] = (planned_method) { METHOD_GEGL_VARIABLE,
-                                               method_gegl_variable, 1 };
+                                               bench_method_gegl_variable, 1 };
         }
 #endif
       /* Keep the methods asked for (FFTW first still: the reference). */

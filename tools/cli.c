@@ -59,6 +59,18 @@ cli_value (int argc, char **argv, int *i)
   return argv[++*i];
 }
 
+void
+cli_positional (const char *command, const char *what, const char *arg,
+                const char **positional)
+{
+  if (arg[0] == '-' && arg[1])
+    cli_die ("%s: unknown option '%s'", command, arg);
+  if (*positional)
+    cli_die ("%s: more than one %s ('%s', '%s')", command, what, *positional,
+             arg);
+  *positional = arg;
+}
+
 int
 cli_has_suffix (const char *path, const char *suffix)
 {

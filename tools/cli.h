@@ -26,6 +26,13 @@ int    cli_integer (const char *option, const char *text, int min, int max);
 /* The value after option argv[*i]; dies if there is none. */
 const char *cli_value (int argc, char **argv, int *i);
 
+/* The last branch of a command's option loop, for an argument no option
+ * took: dies when it looks like an option ("COMMAND: unknown option") or
+ * when *positional is already set ("COMMAND: more than one WHAT"), and
+ * otherwise makes it *positional. */
+void cli_positional (const char *command, const char *what, const char *arg,
+                     const char **positional);
+
 /* Builds a target kernel from TARGET: `shape:...` (rasterised at `radius`
  * into `size`), `file:PATH` or an image path (resampled to `size` when
  * size > 0).  Fills info with what the target is. */

@@ -163,12 +163,8 @@ cli_cmd_apply (int argc, char **argv)
         run.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
       else if (strcmp (a, "--verbose") == 0 || strcmp (a, "-v") == 0)
         verbose = 1;
-      else if (a[0] == '-' && a[1])
-        cli_die ("apply: unknown option '%s'", a);
-      else if (!input)
-        input = a;
       else
-        cli_die ("apply: more than one input ('%s', '%s')", input, a);
+        cli_positional ("apply", "input", a, &input);
     }
   if (!input || !output)
     cli_die ("apply: usage: skc apply IN -o OUT [--preset P] "

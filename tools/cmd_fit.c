@@ -75,12 +75,8 @@ cli_cmd_fit (int argc, char **argv)
         radius = cli_number (a, cli_value (argc, argv, &i), 0.5, 256);
       else if (strcmp (a, "--threads") == 0)
         opts.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
-      else if (a[0] == '-' && a[1])
-        cli_die ("fit: unknown option '%s'", a);
-      else if (!target)
-        target = a;
       else
-        cli_die ("fit: more than one target ('%s', '%s')", target, a);
+        cli_positional ("fit", "target", a, &target);
     }
   if (!target)
     cli_die ("fit: no TARGET given (a shape spec or an image file)");

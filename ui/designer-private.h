@@ -1,8 +1,8 @@
 /* skc — what the kernel designer's files share: the widget's state.  The
- * widget (canvas, pointer, fits, API) lives in designer.c, its controls in
- * designer-controls.c, how grids are painted on screen in
- * designer-view.c, the drawing and its history in designer-paint.c and
- * the background fits in designer-fit.c.
+ * widget (edits, fits, API) lives in designer.c, its canvas and pointer in
+ * designer-canvas.c, its controls in designer-controls.c, how grids are
+ * painted on screen in designer-view.c, the drawing and its history in
+ * designer-paint.c and the background fits in designer-fit.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_UI_DESIGNER_PRIVATE_H
 #define SKC_UI_DESIGNER_PRIVATE_H
@@ -102,10 +102,21 @@ void skc_designer_view_paint_signed (cairo_t *cr, const SkcGridGeometry *g,
 void skc_designer_view_paint_grid (cairo_t *cr, const SkcGridGeometry *g,
                                    gint size);
 
-/* designer.c, for the controls */
+/* designer-canvas.c: the canvas, which the pointer draws on, and the views
+ * of the fitted kernel and its difference beside it (`side` px square). */
+GtkWidget *skc_designer_canvas_new (SkcDesigner *d, gint side);
+GtkWidget *skc_designer_side_view_new (SkcDesigner *d, gint side);
+/* Forgets the corners of the polygon being clicked. */
+void       skc_designer_polygon_reset (SkcDesigner *d);
+/* The widget's key_press_event: undo, redo, closing the polygon. */
+gboolean   skc_designer_key_press (GtkWidget *widget, GdkEventKey *event);
+
+/* designer.c, for the controls and the canvas */
 void skc_designer_shape_changed (SkcDesigner *d);
 void skc_designer_choose_file (SkcDesigner *d);
 void skc_designer_update_history_buttons (SkcDesigner *d);
+/* After an edit of the ink; `done` when it is complete (not mid-stroke). */
+void skc_designer_edited (SkcDesigner *d, gboolean done, gboolean is_shape);
 
 G_END_DECLS
 

@@ -20,22 +20,6 @@ skc_designer_view_geometry (GtkWidget *widget, gint size, SkcGridGeometry *g)
   g->y0 = 0;
 }
 
-/* Cells as pixels of an image surface, scaled up without smoothing. */
-static void
-paint_surface (cairo_t *cr, const SkcGridGeometry *g, gint size,
-               cairo_surface_t *s)
-{
-  cairo_surface_mark_dirty (s);
-  cairo_save (cr);
-  cairo_translate (cr, g->x0, g->y0);
-  cairo_scale (cr, g->cell, g->cell);
-  cairo_set_source_surface (cr, s, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, size, size);
-  cairo_fill (cr);
-  cairo_restore (cr);
-}
-
 /* 0..1 to a display byte: a square root, so that faint ink (a Gaussian's
  * tail, soft brush edges) stays visible. */
 static inline guint32
@@ -45,30 +29,34 @@ level (gdouble v)
   return (guint32) lround (255 * sqrt (v));
 }
 
-void
-skc_designer_view_paint_ink (cairo_t *cr, const SkcGridGeometry *g,
-                             const skc_image *ink)
+/* A cell's display colour, 0xRRGGBB, from its value. */
+typedef guint32 (*cell_colour) (gdouble value, gdouble gain);
+
+/* Ink: a warm white, since bokeh balls are light. */
+static guint32
+ink_colour (gdouble value, gdouble gain)
 {
-  gint             n = ink->width;
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, n, n);
-  guchar          *bytes = cairo_image_surface_get_data (s);
-  gint             stride = cairo_image_surface_get_stride (s);
-  cairo_surface_flush (s);
-  for (gint y = 0; y < n; y++)
-    for (gint x = 0; x < n; x++)
-      {
-        guint32 l = level (*skc_image_pixel (ink, x, y));
-        /* A warm white: bokeh balls are light. */
-        guint32 r = l, gr = l * 245 / 255, b = l * 220 / 255;
-        ((guint32 *) (bytes + y * stride))[x] = r << 16 | gr << 8 | b;
-      }
-  paint_surface (cr, g, n, s);
-  cairo_surface_destroy (s);
+  guint32 l = level (value);
+  return l << 16 | (l * 245 / 255) << 8 | (l * 220 / 255);
 }
 
-void
-skc_designer_view_paint_signed (cairo_t *cr, const SkcGridGeometry *g,
-                                const skc_image *values, gdouble gain)
+/* Signed values, `gain` x: red where above 0, blue where below. */
+static guint32
+signed_colour (gdouble value, gdouble gain)
+{
+  gdouble v = gain * value;
+  guint32 l = level (fabs (v));
+  if (v > 0) /* too much: red */
+    return l << 16 | (l * 60 / 255) << 8 | (l * 40 / 255);
+  /* missing: blue */
+  return (l * 40 / 255) << 16 | (l * 140 / 255) << 8 | l;
+}
+
+/* The cells of `values` (n x n) in their colours, as pixels of an image
+ * surface scaled up without smoothing. */
+static void
+paint_cells (cairo_t *cr, const SkcGridGeometry *g, const skc_image *values,
+             cell_colour colour, gdouble gain)
 {
   gint             n = values->width;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, n, n);
@@ -77,17 +65,32 @@ skc_designer_view_paint_signed (cairo_t *cr, const SkcGridGeometry *g,
   cairo_surface_flush (s);
   for (gint y = 0; y < n; y++)
     for (gint x = 0; x < n; x++)
-      {
-        gdouble v = gain * *skc_image_pixel (values, x, y);
-        guint32 l = level (fabs (v)), px;
-        if (v > 0) /* too much: red */
-          px = l << 16 | (l * 60 / 255) << 8 | (l * 40 / 255);
-        else       /* missing: blue */
-          px = (l * 40 / 255) << 16 | (l * 140 / 255) << 8 | l;
-        ((guint32 *) (bytes + y * stride))[x] = px;
-      }
-  paint_surface (cr, g, n, s);
+      ((guint32 *) (bytes + y * stride))[x]
+        = colour (*skc_image_pixel (values, x, y), gain);
+  cairo_surface_mark_dirty (s);
+  cairo_save (cr);
+  cairo_translate (cr, g->x0, g->y0);
+  cairo_scale (cr, g->cell, g->cell);
+  cairo_set_source_surface (cr, s, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_rectangle (cr, 0, 0, n, n);
+  cairo_fill (cr);
+  cairo_restore (cr);
   cairo_surface_destroy (s);
+}
+
+void
+skc_designer_view_paint_ink (cairo_t *cr, const SkcGridGeometry *g,
+                             const skc_image *ink)
+{
+  paint_cells (cr, g, ink, ink_colour, 1.0);
+}
+
+void
+skc_designer_view_paint_signed (cairo_t *cr, const SkcGridGeometry *g,
+                                const skc_image *values, gdouble gain)
+{
+  paint_cells (cr, g, values, signed_colour, gain);
 }
 
 void

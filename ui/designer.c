@@ -1,5 +1,5 @@
-/* skc — the kernel designer (see designer.h): the widget, its canvas and
- * pointer, and when fits run.
+/* skc — the kernel designer (see designer.h): the widget, its edits and
+ * when fits run (the canvas and the pointer: designer-canvas.c).
  *
  * Fits: every change bumps the target's generation, cancels the fit in
  * flight and asks for a preview fit after a short quiet time, and for the
@@ -13,8 +13,6 @@
 #include <math.h>
 #include <string.h>
 
-#include <gdk/gdkkeysyms.h>
-
 #include "skc/imagefile.h"
 
 /* Quiet time before a preview fit (coalesces the pointer's bursts). */
@@ -26,8 +24,6 @@
 /* Screen pixels per cell the canvas asks for, and the side views. */
 #define CANVAS_CELL   6
 #define VIEW_CELL     3
-/* The difference is shown this many times stronger. */
-#define DIFFERENCE_GAIN 4.0
 
 enum
 {
@@ -221,9 +217,8 @@ skc_designer_update_history_buttons (SkcDesigner *d)
   gtk_widget_set_sensitive (d->controls.redo, skc_paint_can_redo (d->paint));
 }
 
-/* After an edit of the ink; `done` when it is complete (not mid-stroke). */
-static void
-edited (SkcDesigner *d, gboolean done, gboolean is_shape)
+void
+skc_designer_edited (SkcDesigner *d, gboolean done, gboolean is_shape)
 {
   if (!is_shape && d->shape_edit)
     {
@@ -291,7 +286,7 @@ skc_designer_shape_changed (SkcDesigner *d)
   d->shape_edit = TRUE;
   d->shape_step_open = TRUE;
   skc_designer_controls_sync (d);
-  edited (d, TRUE, TRUE);
+  skc_designer_edited (d, TRUE, TRUE);
 }
 
 static gboolean
@@ -349,7 +344,7 @@ set_weights (SkcDesigner *d, const float *values, gint width, gint height,
                    "the image has no weight");
       return FALSE;
     }
-  edited (d, TRUE, FALSE);
+  skc_designer_edited (d, TRUE, FALSE);
   return TRUE;
 }
 
@@ -400,346 +395,6 @@ skc_designer_choose_file (SkcDesigner *d)
   gtk_widget_destroy (chooser);
 }
 
-/* ---- canvas ---------------------------------------------------------- */
-
-static void
-geometry (SkcDesigner *d, SkcGridGeometry *g)
-{
-  skc_designer_view_geometry (d->canvas, skc_paint_size (d->paint), g);
-}
-
-void
-skc_designer_cell_to_canvas (GtkWidget *designer, double u, double v,
-                             double *x, double *y)
-{
-  g_return_if_fail (SKC_IS_DESIGNER (designer));
-  SkcDesigner    *d = SKC_DESIGNER (designer);
-  SkcGridGeometry g;
-  gint            c = skc_paint_size (d->paint) / 2;
-  geometry (d, &g);
-  *x = g.x0 + (u + c + 0.5) * g.cell;
-  *y = g.y0 + (v + c + 0.5) * g.cell;
-}
-
-void
-skc_designer_canvas_to_cell (GtkWidget *designer, double x, double y,
-                             double *u, double *v)
-{
-  g_return_if_fail (SKC_IS_DESIGNER (designer));
-  SkcDesigner    *d = SKC_DESIGNER (designer);
-  SkcGridGeometry g;
-  gint            c = skc_paint_size (d->paint) / 2;
-  geometry (d, &g);
-  *u = (x - g.x0) / g.cell - 0.5 - c;
-  *v = (y - g.y0) / g.cell - 0.5 - c;
-}
-
-static void
-polygon_reset (SkcDesigner *d)
-{
-  g_array_set_size (d->polygon_u, 0);
-  g_array_set_size (d->polygon_v, 0);
-}
-
-static void
-polygon_close (SkcDesigner *d)
-{
-  gint n = (gint) d->polygon_u->len;
-  if (n >= 3
-      && skc_paint_polygon (d->paint, &d->brush,
-                            (const gdouble *) d->polygon_u->data,
-                            (const gdouble *) d->polygon_v->data, n))
-    edited (d, TRUE, FALSE);
-  polygon_reset (d);
-  gtk_widget_queue_draw (d->canvas);
-}
-
-/* The brush as the current tool uses it. */
-static void
-brush_for_tool (SkcDesigner *d)
-{
-  d->brush.ink = d->tool == SKC_DESIGNER_TOOL_ERASER ? 0.0f : 1.0f;
-}
-
-static gboolean
-canvas_press (GtkWidget *canvas, GdkEventButton *event, gpointer data)
-{
-  SkcDesigner *d = data;
-  gdouble      u, v;
-  gtk_widget_grab_focus (canvas);
-  skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y, &u, &v);
-  if (d->tool == SKC_DESIGNER_TOOL_POLYGON)
-    {
-      if (event->type == GDK_2BUTTON_PRESS || event->button == 3)
-        {
-          polygon_close (d);
-          return TRUE;
-        }
-      if (event->type != GDK_BUTTON_PRESS || event->button != 1)
-        return TRUE;
-      if (d->polygon_u->len >= 3)
-        {
-          /* Back on the first corner (within 8 px): close. */
-          gdouble fx, fy;
-          skc_designer_cell_to_canvas (GTK_WIDGET (d),
-                                       g_array_index (d->polygon_u, gdouble, 0),
-                                       g_array_index (d->polygon_v, gdouble, 0),
-                                       &fx, &fy);
-          if (hypot (fx - event->x, fy - event->y) <= 8)
-            {
-              polygon_close (d);
-              return TRUE;
-            }
-        }
-      g_array_append_val (d->polygon_u, u);
-      g_array_append_val (d->polygon_v, v);
-      gtk_widget_queue_draw (canvas);
-      return TRUE;
-    }
-  if (event->type != GDK_BUTTON_PRESS || event->button != 1)
-    return TRUE;
-  brush_for_tool (d);
-  if (d->tool == SKC_DESIGNER_TOOL_FILL)
-    {
-      if (skc_paint_fill (d->paint, &d->brush, u, v))
-        edited (d, TRUE, FALSE);
-      return TRUE;
-    }
-  if (skc_paint_stroke_begin (d->paint, &d->brush, u, v))
-    edited (d, FALSE, FALSE);
-  return TRUE;
-}
-
-static gboolean
-canvas_motion (GtkWidget *canvas, GdkEventMotion *event, gpointer data)
-{
-  SkcDesigner *d = data;
-  d->pointer_in = TRUE;
-  skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y,
-                               &d->pointer_u, &d->pointer_v);
-  if (skc_paint_in_stroke (d->paint)
-      && skc_paint_stroke_to (d->paint, d->pointer_u, d->pointer_v))
-    edited (d, FALSE, FALSE);
-  gtk_widget_queue_draw (canvas);
-  return TRUE;
-}
-
-static gboolean
-canvas_release (GtkWidget *canvas, GdkEventButton *event, gpointer data)
-{
-  SkcDesigner *d = data;
-  if (event->button == 1 && skc_paint_in_stroke (d->paint))
-    {
-      gdouble u, v;
-      skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y, &u,
-                                   &v);
-      skc_paint_stroke_to (d->paint, u, v);
-      if (skc_paint_stroke_end (d->paint))
-        edited (d, TRUE, FALSE);
-    }
-  return TRUE;
-}
-
-static gboolean
-canvas_leave (GtkWidget *canvas, GdkEventCrossing *event, gpointer data)
-{
-  SkcDesigner *d = data;
-  d->pointer_in = FALSE;
-  gtk_widget_queue_draw (canvas);
-  return FALSE;
-}
-
-static gboolean
-designer_key (GtkWidget *widget, GdkEventKey *event)
-{
-  SkcDesigner *d = SKC_DESIGNER (widget);
-  gboolean     ctrl = (event->state & GDK_CONTROL_MASK) != 0;
-  gboolean     shift = (event->state & GDK_SHIFT_MASK) != 0;
-  switch (event->keyval)
-    {
-    case GDK_KEY_z:
-    case GDK_KEY_Z:
-      if (!ctrl)
-        return FALSE;
-      if (shift)
-        skc_designer_redo (widget);
-      else
-        skc_designer_undo (widget);
-      return TRUE;
-    case GDK_KEY_y:
-      if (!ctrl)
-        return FALSE;
-      skc_designer_redo (widget);
-      return TRUE;
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-      if (d->tool != SKC_DESIGNER_TOOL_POLYGON || !d->polygon_u->len)
-        return FALSE;
-      polygon_close (d);
-      return TRUE;
-    case GDK_KEY_Escape:
-      if (!d->polygon_u->len)
-        return FALSE;
-      polygon_reset (d);
-      gtk_widget_queue_draw (d->canvas);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* Symmetry guides: the mirror axes and the rotational spokes. */
-static void
-paint_guides (SkcDesigner *d, cairo_t *cr, const SkcGridGeometry *g)
-{
-  const SkcSymmetry *s = skc_paint_get_symmetry (d->paint);
-  gint    n = skc_paint_size (d->paint);
-  gdouble c = g->cell * (n / 2 + 0.5), half = g->cell * n / 2;
-  static const double dash[] = { 4, 3 };
-  cairo_save (cr);
-  cairo_translate (cr, g->x0 + c, g->y0 + c);
-  cairo_set_source_rgba (cr, 1.0, 0.35, 0.85, 0.75);
-  cairo_set_line_width (cr, 1.5);
-  cairo_set_dash (cr, dash, 2, 0);
-  if (s->mirror_x)
-    {
-      cairo_move_to (cr, 0, -half);
-      cairo_line_to (cr, 0, half);
-    }
-  if (s->mirror_y)
-    {
-      cairo_move_to (cr, -half, 0);
-      cairo_line_to (cr, half, 0);
-    }
-  for (gint k = 0; s->n_fold > 1 && k < s->n_fold; k++)
-    {
-      gdouble a = 2 * G_PI * k / s->n_fold;
-      cairo_move_to (cr, 0, 0);
-      cairo_line_to (cr, half * sin (a), -half * cos (a));
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-/* The polygon being clicked, and the brush (with its symmetric copies)
- * under the pointer. */
-static void
-paint_pointer (SkcDesigner *d, cairo_t *cr)
-{
-  gdouble x, y;
-  cairo_save (cr);
-  cairo_set_line_width (cr, 1.5);
-  if (d->tool == SKC_DESIGNER_TOOL_POLYGON)
-    {
-      gint n = (gint) d->polygon_u->len;
-      cairo_set_source_rgb (cr, 1.0, 0.8, 0.2);
-      for (gint i = 0; i < n; i++)
-        {
-          skc_designer_cell_to_canvas (GTK_WIDGET (d),
-                                       g_array_index (d->polygon_u, gdouble, i),
-                                       g_array_index (d->polygon_v, gdouble, i),
-                                       &x, &y);
-          if (i == 0)
-            cairo_move_to (cr, x, y);
-          else
-            cairo_line_to (cr, x, y);
-        }
-      if (n && d->pointer_in)
-        {
-          skc_designer_cell_to_canvas (GTK_WIDGET (d), d->pointer_u,
-                                       d->pointer_v, &x, &y);
-          cairo_line_to (cr, x, y);
-        }
-      cairo_stroke (cr);
-      for (gint i = 0; i < n; i++)
-        {
-          skc_designer_cell_to_canvas (GTK_WIDGET (d),
-                                       g_array_index (d->polygon_u, gdouble, i),
-                                       g_array_index (d->polygon_v, gdouble, i),
-                                       &x, &y);
-          cairo_arc (cr, x, y, i == 0 ? 5 : 3, 0, 2 * G_PI);
-          cairo_fill (cr);
-        }
-    }
-  else if (d->pointer_in && d->tool != SKC_DESIGNER_TOOL_FILL)
-    {
-      gdouble us[SKC_SYMMETRY_MAX_COPIES], vs[SKC_SYMMETRY_MAX_COPIES];
-      gint    count = skc_paint_symmetric_points (d->paint, d->pointer_u,
-                                                  d->pointer_v, us, vs);
-      SkcGridGeometry g;
-      geometry (d, &g);
-      for (gint i = 0; i < count; i++)
-        {
-          skc_designer_cell_to_canvas (GTK_WIDGET (d), us[i], vs[i], &x, &y);
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, x, y, MAX (d->brush.size / 2 * g.cell, 2), 0,
-                     2 * G_PI);
-          cairo_set_source_rgba (cr, 1.0, 0.8, 0.2, i == 0 ? 1.0 : 0.45);
-          cairo_stroke (cr);
-        }
-    }
-  cairo_restore (cr);
-}
-
-static gboolean
-canvas_draw (GtkWidget *canvas, cairo_t *cr, gpointer data)
-{
-  SkcDesigner    *d = data;
-  SkcGridGeometry g;
-  geometry (d, &g);
-  skc_designer_view_paint_ink (cr, &g, skc_paint_image (d->paint));
-  skc_designer_view_paint_grid (cr, &g, skc_paint_size (d->paint));
-  paint_guides (d, cr, &g);
-  paint_pointer (d, cr);
-  return TRUE;
-}
-
-static gboolean
-fitted_draw (GtkWidget *view, cairo_t *cr, gpointer data)
-{
-  SkcDesigner    *d = data;
-  SkcGridGeometry g;
-  gint            n = skc_paint_size (d->paint);
-  skc_designer_view_geometry (view, n, &g);
-  if (d->effective.data && d->effective.width == n)
-    skc_designer_view_paint_ink (cr, &g, &d->effective);
-  else
-    {
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      cairo_rectangle (cr, g.x0, g.y0, g.cell * n, g.cell * n);
-      cairo_fill (cr);
-    }
-  skc_designer_view_paint_grid (cr, &g, n);
-  return TRUE;
-}
-
-static gboolean
-difference_draw (GtkWidget *view, cairo_t *cr, gpointer data)
-{
-  SkcDesigner    *d = data;
-  SkcGridGeometry g;
-  gint            n = skc_paint_size (d->paint);
-  skc_designer_view_geometry (view, n, &g);
-  if (d->difference.data && d->difference.width == n)
-    skc_designer_view_paint_signed (cr, &g, &d->difference, DIFFERENCE_GAIN);
-  else
-    {
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      cairo_rectangle (cr, g.x0, g.y0, g.cell * n, g.cell * n);
-      cairo_fill (cr);
-    }
-  skc_designer_view_paint_grid (cr, &g, n);
-  return TRUE;
-}
-
-static GtkWidget *
-drawing_area (gint side)
-{
-  GtkWidget *area = gtk_drawing_area_new ();
-  gtk_widget_set_size_request (area, side, side);
-  return area;
-}
-
 static GtkWidget *
 caption (const gchar *markup)
 {
@@ -777,21 +432,7 @@ skc_designer_init (SkcDesigner *d)
                       caption ("<b>Your kernel</b> — draw the bokeh shape "
                                "here"),
                       FALSE, FALSE, 0);
-  d->canvas = drawing_area (side * CANVAS_CELL + 1);
-  gtk_widget_set_can_focus (d->canvas, TRUE);
-  gtk_widget_add_events (d->canvas, GDK_BUTTON_PRESS_MASK
-                                      | GDK_BUTTON_RELEASE_MASK
-                                      | GDK_POINTER_MOTION_MASK
-                                      | GDK_LEAVE_NOTIFY_MASK);
-  skc_ui_connect_draw (d->canvas, canvas_draw, d);
-  g_signal_connect (d->canvas, "button-press-event",
-                    G_CALLBACK (canvas_press), d);
-  g_signal_connect (d->canvas, "motion-notify-event",
-                    G_CALLBACK (canvas_motion), d);
-  g_signal_connect (d->canvas, "button-release-event",
-                    G_CALLBACK (canvas_release), d);
-  g_signal_connect (d->canvas, "leave-notify-event",
-                    G_CALLBACK (canvas_leave), d);
+  d->canvas = skc_designer_canvas_new (d, side * CANVAS_CELL + 1);
   gtk_box_pack_start (GTK_BOX (left), d->canvas, TRUE, TRUE, 0);
   d->controls.hint = gtk_label_new ("");
   gtk_misc_set_alignment (GTK_MISC (d->controls.hint), 0.0, 0.5);
@@ -809,16 +450,14 @@ skc_designer_init (SkcDesigner *d)
   gtk_box_pack_start (GTK_BOX (right),
                       caption ("<b>Fitted kernel</b> — what the blur uses"),
                       FALSE, FALSE, 0);
-  d->fitted_view = drawing_area (side * VIEW_CELL + 1);
-  skc_ui_connect_draw (d->fitted_view, fitted_draw, d);
+  d->fitted_view = skc_designer_side_view_new (d, side * VIEW_CELL + 1);
   gtk_box_pack_start (GTK_BOX (right), d->fitted_view, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (right),
                       caption ("<b>Difference</b> ×4 — <span foreground="
                                "\"#d03020\">red: too much</span>, <span "
                                "foreground=\"#3070e0\">blue: missing</span>"),
                       FALSE, FALSE, 0);
-  d->difference_view = drawing_area (side * VIEW_CELL + 1);
-  skc_ui_connect_draw (d->difference_view, difference_draw, d);
+  d->difference_view = skc_designer_side_view_new (d, side * VIEW_CELL + 1);
   gtk_box_pack_start (GTK_BOX (right), d->difference_view, FALSE, FALSE, 0);
   d->figures = gtk_label_new (NULL);
   gtk_widget_set_name (d->figures, "skc-designer-figures");
@@ -885,7 +524,7 @@ skc_designer_class_init (SkcDesignerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = skc_designer_dispose;
   object_class->finalize = skc_designer_finalize;
-  widget_class->key_press_event = designer_key;
+  widget_class->key_press_event = skc_designer_key_press;
   signals[SIGNAL_CHANGED] = g_signal_new (
     "changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
     g_cclosure_marshal_VOID__VOID, G_TYPE_NONE, 0);
@@ -941,7 +580,7 @@ skc_designer_set_shape (GtkWidget *designer, const skc_shape *shape)
   d->shape_edit = TRUE;
   d->shape_step_open = FALSE;
   skc_designer_controls_sync (d);
-  edited (d, TRUE, TRUE);
+  skc_designer_edited (d, TRUE, TRUE);
   return TRUE;
 }
 
@@ -988,14 +627,14 @@ skc_designer_set_size (GtkWidget *designer, int size)
                     && size <= SKC_DESIGNER_MAX_SIZE && size % 2 == 1);
   if (!skc_paint_resize (d->paint, size))
     return;
-  polygon_reset (d);
+  skc_designer_polygon_reset (d);
   skc_image_free (&d->effective);
   skc_image_free (&d->difference);
   /* A shape is drawn again crisp at the new size, in the same step. */
   if (d->shape_edit)
     render_shape (d, TRUE);
   d->shape_step_open = FALSE;
-  edited (d, TRUE, TRUE);
+  skc_designer_edited (d, TRUE, TRUE);
   gtk_widget_queue_draw (d->fitted_view);
   gtk_widget_queue_draw (d->difference_view);
 }
@@ -1013,7 +652,7 @@ skc_designer_clear (GtkWidget *designer)
   DESIGNER_OR_RETURN_VOID (designer);
   skc_paint_stroke_end (d->paint);
   if (skc_paint_clear (d->paint))
-    edited (d, TRUE, FALSE);
+    skc_designer_edited (d, TRUE, FALSE);
 }
 
 void
@@ -1022,7 +661,7 @@ skc_designer_invert (GtkWidget *designer)
   DESIGNER_OR_RETURN_VOID (designer);
   skc_paint_stroke_end (d->paint);
   if (skc_paint_invert (d->paint))
-    edited (d, TRUE, FALSE);
+    skc_designer_edited (d, TRUE, FALSE);
 }
 
 gboolean
@@ -1031,7 +670,7 @@ skc_designer_undo (GtkWidget *designer)
   DESIGNER_OR_RETURN (designer, FALSE);
   if (!skc_paint_undo (d->paint))
     return FALSE;
-  edited (d, TRUE, FALSE);
+  skc_designer_edited (d, TRUE, FALSE);
   return TRUE;
 }
 
@@ -1041,7 +680,7 @@ skc_designer_redo (GtkWidget *designer)
   DESIGNER_OR_RETURN (designer, FALSE);
   if (!skc_paint_redo (d->paint))
     return FALSE;
-  edited (d, TRUE, FALSE);
+  skc_designer_edited (d, TRUE, FALSE);
   return TRUE;
 }
 
@@ -1052,7 +691,7 @@ skc_designer_set_tool (GtkWidget *designer, SkcDesignerTool tool)
   g_return_if_fail (tool >= SKC_DESIGNER_TOOL_BRUSH
                     && tool <= SKC_DESIGNER_TOOL_POLYGON);
   if (tool != SKC_DESIGNER_TOOL_POLYGON)
-    polygon_reset (d);
+    skc_designer_polygon_reset (d);
   d->tool = tool;
   skc_designer_controls_sync (d);
   gtk_widget_queue_draw (d->canvas);

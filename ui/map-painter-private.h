@@ -1,5 +1,6 @@
 /* skc — what the map painter's files share: the widget's state.  The
- * widget (view, pointer, drawing) lives in map-painter.c, its tool bar in
+ * widget (edits, API) lives in map-painter.c, its canvas (view, drawing,
+ * pointer) in map-painter-canvas.c, its tool bar in
  * map-painter-controls.c, the zoomed-out copies of the image in
  * map-painter-pyramid.c, the map and its history in map-painter-map.c.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -88,6 +89,32 @@ void skc_map_painter_pyramid_free (SkcMapPainter *self);
  * keeps it in step with the state. */
 void skc_map_painter_controls_build (SkcMapPainter *self);
 void skc_map_painter_controls_sync (SkcMapPainter *self);
+
+/* map-painter-canvas.c: the canvas with its pointer and key handlers; the
+ * canvas's size in pixels; image and canvas coordinates under the view;
+ * setting the view (the centre stays within the image, so some of it is
+ * always in view) or fitting the image in; redrawing an image rectangle. */
+GtkWidget *skc_map_painter_canvas_new (SkcMapPainter *self);
+void skc_map_painter_canvas_size (SkcMapPainter *self, double *w, double *h);
+void skc_map_painter_view_to_canvas (SkcMapPainter *self, double ix,
+                                     double iy, double *cx, double *cy);
+void skc_map_painter_view_to_image (SkcMapPainter *self, double cx,
+                                    double cy, double *ix, double *iy);
+void skc_map_painter_view_set (SkcMapPainter *self, double zoom,
+                               double centre_x, double centre_y);
+void skc_map_painter_view_fit (SkcMapPainter *self);
+void skc_map_painter_queue_image_rect (SkcMapPainter *self,
+                                       const SkcPaintRect *r);
+
+/* map-painter.c, for the canvas: the view moved; during a stroke, at most
+ * one "map-changed" per throttle period, the last change of a period
+ * being sent at its end; the status line; a dragged band or focus point
+ * to recompute when idle; the end of the edit in progress. */
+void skc_map_painter_view_changed (SkcMapPainter *self);
+void skc_map_painter_changed_throttled (SkcMapPainter *self);
+void skc_map_painter_update_status (SkcMapPainter *self);
+void skc_map_painter_drag_queue (SkcMapPainter *self);
+void skc_map_painter_end_edit (SkcMapPainter *self);
 
 G_END_DECLS
 

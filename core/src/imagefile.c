@@ -146,6 +146,22 @@ skc_read_file (const char *path, size_t max_bytes, unsigned char **bytes,
 }
 
 skc_result
+skc_parse_file (const char *path, size_t max_bytes, skc_file_parser parse,
+                void *out, skc_error *err)
+{
+  unsigned char *bytes;
+  size_t length;
+  skc_result result;
+
+  result = skc_read_file (path, max_bytes, &bytes, &length, err);
+  if (result != SKC_OK)
+    return result;
+  result = parse (bytes, length, path, out, err);
+  free (bytes);
+  return result;
+}
+
+skc_result
 skc_temporary_create (const char *path, FILE **stream, char **temp_path,
                       skc_error *err)
 {
@@ -411,23 +427,33 @@ typedef skc_result (*image_parser) (const unsigned char *bytes, size_t length,
                                     const char *name, skc_image *img,
                                     skc_error *err);
 
+/* What skc_parse_file fills for an image file: the image, and the parser
+ * of the file's format. */
+typedef struct
+{
+  image_parser parse;
+  skc_image *img;
+} image_target;
+
+static skc_result
+parse_image_file (const unsigned char *bytes, size_t length, const char *name,
+                  void *out, skc_error *err)
+{
+  const image_target *target = out;
+
+  return target->parse (bytes, length, name, target->img, err);
+}
+
 /* Reads a whole file of at most the largest image with `sample_bytes` per
  * sample, and parses it. */
 static skc_result
 read_image_file (const char *path, int sample_bytes, image_parser parse,
                  skc_image *img, skc_error *err)
 {
-  unsigned char *bytes;
-  size_t length;
-  skc_result result;
+  image_target target = { parse, img };
 
-  result = skc_read_file (path, image_file_cap (sample_bytes), &bytes, &length,
-                          err);
-  if (result != SKC_OK)
-    return result;
-  result = parse (bytes, length, path, img, err);
-  free (bytes);
-  return result;
+  return skc_parse_file (path, image_file_cap (sample_bytes), parse_image_file,
+                         &target, err);
 }
 
 /* ------------------------------------------------------------------ */

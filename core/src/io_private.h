@@ -3,6 +3,7 @@
 #ifndef SKC_IO_PRIVATE_H
 #define SKC_IO_PRIVATE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "skc/result.h"
@@ -10,6 +11,18 @@
 /* A short English description of an errno value, safe to call from any
  * thread (defined in result.c). */
 const char *skc_errno_text (int errnum);
+
+/* Turns the bytes of a whole file into `out`, whose type the parser knows;
+ * `name` prefixes its messages. */
+typedef skc_result (*skc_file_parser) (const unsigned char *bytes,
+                                       size_t length, const char *name,
+                                       void *out, skc_error *err);
+
+/* Reads the whole file at `path` (skc_read_file, at most max_bytes),
+ * parses it into `out` and frees the bytes: how the core loads every file
+ * format it reads.  Defined in imagefile.c. */
+skc_result skc_parse_file (const char *path, size_t max_bytes,
+                           skc_file_parser parse, void *out, skc_error *err);
 
 /* Creates a new, empty file next to `path` (same folder, unique name) for
  * writing, so that a writer can fill it and only then put it in place.

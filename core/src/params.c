@@ -48,23 +48,24 @@ static const skc_param_info table[SKC_PARAM_COUNT] = {
 #include "skc/params.def"
 };
 
-static const struct
+/* A row of the quality and shape tables: the name that files and the
+ * command line use, and the label the user interface shows. */
+typedef struct
 {
   const char *name, *label;
-  int         samples;
-} qualities[SKC_QUALITY_COUNT] = {
+  int         samples; /* quality levels only: their sample count */
+} named_row;
+
+static const named_row qualities[SKC_QUALITY_COUNT] = {
 #define SKC_QUALITY_ROW(ID, name, label, samples)                             \
   [SKC_QUALITY_##ID] = { name, label, samples },
 #include "skc/params.def"
 };
 
-static const struct
-{
-  const char *name, *label;
-} shapes[] = {
-#define SKC_SHAPE_ROW(ID, name, label) [SKC_SHAPE_##ID] = { name, label },
+static const named_row shapes[] = {
+#define SKC_SHAPE_ROW(ID, name, label) [SKC_SHAPE_##ID] = { name, label, 0 },
 #include "skc/params.def"
-  [SKC_SHAPE_FILE] = { "file", "Image or fitted filter" },
+  [SKC_SHAPE_FILE] = { "file", "Image or fitted filter", 0 },
 };
 
 const skc_param_info *
@@ -105,8 +106,6 @@ skc_param_get (const skc_params *p, const skc_param_info *row)
   return 0;
 }
 
-/* The range a row accepts: enums span their values; a shape row accepts
- * file too (its weights come with the params). */
 /* ", disc, polygon, ...": name lists for messages, made by the
  * preprocessor (skip the first two characters). */
 static const char shape_list[] =
@@ -130,6 +129,8 @@ skc_quality_names (void)
   return quality_list + 2;
 }
 
+/* The range a row accepts: enums span their values; a shape row accepts
+ * file too (its weights come with the params). */
 static void
 row_range (const skc_param_info *row, double *min, double *max)
 {
@@ -305,17 +306,30 @@ skc_quality_samples (skc_quality quality)
            : 0;
 }
 
+/* The index of `name` among the first `count` rows, or -1 with an error
+ * that says it is an unknown `what` and lists `names`. */
+static int
+find_named_row (const named_row *rows, int count, const char *what,
+                const char *names, const char *name, skc_error *err)
+{
+  for (int i = 0; name && i < count; i++)
+    if (strcmp (name, rows[i].name) == 0)
+      return i;
+  skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown %s '%s' (%s)", what,
+            name ? name : "", names);
+  return -1;
+}
+
 skc_result
 skc_quality_parse (const char *name, skc_quality *out, skc_error *err)
 {
-  for (int q = 0; name && q < SKC_QUALITY_COUNT; q++)
-    if (strcmp (name, qualities[q].name) == 0)
-      {
-        *out = (skc_quality) q;
-        return SKC_OK;
-      }
-  return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown quality '%s' (%s)",
-                   name ? name : "", quality_list + 2);
+  int q = find_named_row (qualities, SKC_QUALITY_COUNT, "quality",
+                          quality_list + 2, name, err);
+
+  if (q < 0)
+    return SKC_ERR_INVALID_ARGUMENT;
+  *out = (skc_quality) q;
+  return SKC_OK;
 }
 
 const char *
@@ -333,12 +347,12 @@ skc_shape_label (skc_shape_kind kind)
 skc_result
 skc_shape_kind_parse (const char *name, skc_shape_kind *out, skc_error *err)
 {
-  for (int k = 0; name && k < SKC_SHAPE_FILE; k++)
-    if (strcmp (name, shapes[k].name) == 0)
-      {
-        *out = (skc_shape_kind) k;
-        return SKC_OK;
-      }
-  return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown shape '%s' (%s)",
-                   name ? name : "", skc_shape_names ());
+  /* "file" is no shape name: file shapes come as a path or an image. */
+  int k = find_named_row (shapes, SKC_SHAPE_FILE, "shape", shape_list + 2,
+                          name, err);
+
+  if (k < 0)
+    return SKC_ERR_INVALID_ARGUMENT;
+  *out = (skc_shape_kind) k;
+  return SKC_OK;
 }
