@@ -98,15 +98,15 @@ skc_gegl_load_photo (const char *path, skc_image *img, SkcGeglPixels *kind,
 }
 
 skc_result
-skc_gegl_save_photo (const char *path, const skc_image *img,
-                     SkcGeglPixels kind, skc_error *err)
+skc_gegl_save_photo (const char *path, const skc_image *img, SkcGeglPixels kind,
+                     skc_error *err)
 {
   if (has_suffix (path, ".pfm"))
     {
       if (kind == SKC_GEGL_PIXELS_AS_IS)
         return skc_pfm_write (path, img, err);
       /* Linear RGB without alpha: un-premultiply. */
-      skc_image  rgb = { 0 };
+      skc_image rgb = { 0 };
       skc_result r = skc_image_alloc (&rgb, img->width, img->height, 3);
       if (r != SKC_OK)
         return skc_fail (err, r, "out of memory");
@@ -114,8 +114,8 @@ skc_gegl_save_photo (const char *path, const skc_image *img,
         for (int x = 0; x < img->width; x++)
           {
             const float *s = skc_image_pixel (img, x, y);
-            float       *d = skc_image_pixel (&rgb, x, y);
-            float        a = s[3];
+            float *d = skc_image_pixel (&rgb, x, y);
+            float a = s[3];
             for (int c = 0; c < 3; c++)
               d[c] = a > 0 ? s[c] / a : 0;
           }
@@ -127,10 +127,9 @@ skc_gegl_save_photo (const char *path, const skc_image *img,
   const char *format = kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? "RaGaBaA float"
                        : img->channels == 1                  ? "Y float"
                                                              : "RGB float";
-  if (kind == SKC_GEGL_PIXELS_AS_IS && img->channels != 1
-      && img->channels != 3)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "%s: cannot save %d channels", path, img->channels);
+  if (kind == SKC_GEGL_PIXELS_AS_IS && img->channels != 1 && img->channels != 3)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED, "%s: cannot save %d channels",
+                     path, img->channels);
   start_gegl ();
   return skc_gegl_image_save (path, img, format, err);
 #else
@@ -156,14 +155,12 @@ skc_gegl_load_weights (const char *path, SkcGeglWant want, skc_image *img,
 #else
   (void) want;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                   "%s: this skc was built without GEGL; use PFM or PGM",
-                   path);
+                   "%s: this skc was built without GEGL; use PFM or PGM", path);
 #endif
 }
 
 skc_result
-skc_gegl_load_map (const char *path, int linear, skc_image *map,
-                   skc_error *err)
+skc_gegl_load_map (const char *path, int linear, skc_image *map, skc_error *err)
 {
   if (has_suffix (path, ".pfm"))
     return skc_values_read (path, map, err);

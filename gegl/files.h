@@ -15,8 +15,8 @@
  * messages say so in the words each front end has always used. */
 typedef enum
 {
-  SKC_GEGL_WANT_IMAGE,           /* the skc tool */
-  SKC_GEGL_WANT_IMAGE_OR_FILTER  /* the plug-ins: a .skc filter or an image */
+  SKC_GEGL_WANT_IMAGE,          /* the skc tool */
+  SKC_GEGL_WANT_IMAGE_OR_FILTER /* the plug-ins: a .skc filter or an image */
 } SkcGeglWant;
 
 typedef enum
@@ -52,18 +52,16 @@ skc_result skc_gegl_load_map (const char *path, int linear, skc_image *map,
  * any other file kernel weights (skc_gegl_load_weights). */
 typedef struct
 {
-  skc_filter *filter;  /* the .skc file's filter, or NULL */
-  skc_image   weights; /* the image's weights, or empty */
+  skc_filter *filter; /* the .skc file's filter, or NULL */
+  skc_image weights;  /* the image's weights, or empty */
 } SkcGeglShapeFile;
 
 skc_result skc_gegl_shape_file_load (const char *path, SkcGeglWant want,
-                                     SkcGeglShapeFile *file,
-                                     skc_error *err);
+                                     SkcGeglShapeFile *file, skc_error *err);
 /* The file takes the place of p's shape: p->filter and p->shape_image
  * point into `file`, which must outlive every use of p. */
-void       skc_gegl_shape_file_use (const SkcGeglShapeFile *file,
-                                    skc_params *p);
-void       skc_gegl_shape_file_clear (SkcGeglShapeFile *file);
+void skc_gegl_shape_file_use (const SkcGeglShapeFile *file, skc_params *p);
+void skc_gegl_shape_file_clear (SkcGeglShapeFile *file);
 
 /* For a program that does not run GEGL itself (the skc tool): from now on
  * the functions above start GEGL when a file first needs it, after the

@@ -9,9 +9,9 @@ skc_result
 skc_gegl_engine_new (const skc_params *params, gboolean with_map,
                      const skc_run *run, skc_engine **out, skc_error *err)
 {
-  skc_params       p = *params;
+  skc_params p = *params;
   SkcGeglShapeFile file = { 0 };
-  skc_result       r = SKC_OK;
+  skc_result r = SKC_OK;
   if (p.shape.kind == SKC_SHAPE_FILE)
     {
       r = skc_gegl_shape_file_load (params->shape.path,
@@ -33,8 +33,8 @@ skc_gegl_map_format (const Babl *space, gboolean linear)
 }
 
 void
-skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
-                   gboolean linear, gfloat *out)
+skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect, gboolean linear,
+                   gfloat *out)
 {
   const Babl *space = babl_format_get_space (gegl_buffer_get_format (map));
   /* Outside the map reads as 0, the map's convention. */
@@ -47,24 +47,22 @@ skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
  * whole image costs as much as a good part of the blur. */
 typedef struct
 {
-  GeglBuffer          *buffer;
+  GeglBuffer *buffer;
   const GeglRectangle *rect;
-  const Babl          *format;
-  gfloat              *pixels;
-  gint                 channels;
-  gboolean             write;
+  const Babl *format;
+  gfloat *pixels;
+  gint channels;
+  gboolean write;
 } RowCopy;
 
 static void
 copy_rows (gsize first, gsize count, gpointer data)
 {
   const RowCopy *c = data;
-  GeglRectangle  rows = { c->rect->x, c->rect->y + (gint) first,
-                          c->rect->width, (gint) count };
-  gint           stride = (gint) (c->rect->width * c->channels
-                                  * sizeof (gfloat));
-  gfloat        *start = c->pixels
-                         + first * (gsize) c->rect->width * c->channels;
+  GeglRectangle rows
+      = { c->rect->x, c->rect->y + (gint) first, c->rect->width, (gint) count };
+  gint stride = (gint) (c->rect->width * c->channels * sizeof (gfloat));
+  gfloat *start = c->pixels + first * (gsize) c->rect->width * c->channels;
   if (c->write)
     gegl_buffer_set (c->buffer, &rows, 0, c->format, start, stride);
   else
@@ -107,7 +105,7 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                const skc_run *run, SkcGeglProgress progress,
                gpointer progress_data, skc_error *err)
 {
-  gint          reach = skc_engine_reach (engine);
+  gint reach = skc_engine_reach (engine);
   GeglRectangle region = { roi->x - reach, roi->y - reach,
                            roi->width + 2 * reach, roi->height + 2 * reach };
   gegl_rectangle_intersect (&region, &region, image);
@@ -115,29 +113,27 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
     return SKC_OK;
 
   const gint channels = 4;
-  gint       band = band_rows (reach, roi->height);
-  gint       window = MIN (band + 2 * reach, region.height);
-  gsize      in_row = (gsize) region.width * channels;
-  gfloat    *in_pixels = g_try_new (gfloat, in_row * window);
-  gfloat    *out_pixels = g_try_new (gfloat,
-                                     (gsize) roi->width * channels * band);
-  gfloat    *map_pixels = map ? g_try_new (gfloat,
-                                           (gsize) region.width * window)
-                              : NULL;
+  gint band = band_rows (reach, roi->height);
+  gint window = MIN (band + 2 * reach, region.height);
+  gsize in_row = (gsize) region.width * channels;
+  gfloat *in_pixels = g_try_new (gfloat, in_row * window);
+  gfloat *out_pixels = g_try_new (gfloat, (gsize) roi->width * channels * band);
+  gfloat *map_pixels
+      = map ? g_try_new (gfloat, (gsize) region.width * window) : NULL;
   skc_result r = SKC_OK;
   if (!in_pixels || !out_pixels || (map && !map_pixels))
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
-                  "out of memory for a %dx%d band", region.width, window);
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory for a %dx%d band",
+                  region.width, window);
 
   /* The window holds input (and map) rows have_y0 .. have_y1 - 1. */
   gint have_y0 = region.y, have_y1 = region.y;
   for (gint y = roi->y; r == SKC_OK && y < roi->y + roi->height; y += band)
     {
-      GeglRectangle out_rect = { roi->x, y, roi->width,
-                                 MIN (band, roi->y + roi->height - y) };
-      gint          y0 = MAX (y - reach, region.y);
-      gint          y1 = MIN (out_rect.y + out_rect.height + reach,
-                              region.y + region.height);
+      GeglRectangle out_rect
+          = { roi->x, y, roi->width, MIN (band, roi->y + roi->height - y) };
+      gint y0 = MAX (y - reach, region.y);
+      gint y1 = MIN (out_rect.y + out_rect.height + reach,
+                     region.y + region.height);
       /* Rows the last band read and this one needs move up, not reread. */
       gint kept = have_y1 > y0 ? have_y1 - y0 : 0;
       if (kept > 0)
@@ -149,8 +145,8 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                      map_pixels + (gsize) (y0 - have_y0) * region.width,
                      (gsize) kept * region.width * sizeof (gfloat));
         }
-      GeglRectangle fresh = { region.x, y0 + kept, region.width,
-                              y1 - y0 - kept };
+      GeglRectangle fresh
+          = { region.x, y0 + kept, region.width, y1 - y0 - kept };
       if (fresh.height > 0)
         {
           copy_parallel (input, &fresh, format, in_pixels + kept * in_row,
@@ -171,16 +167,16 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                    region.width, y1 - y0 },
         .map = { map_pixels, (size_t) region.width, region.x - image->x,
                  y0 - image->y, region.width, y1 - y0 },
-        .output = { out_pixels, (size_t) roi->width * channels,
-                    out_rect.x - image->x, out_rect.y - image->y,
-                    out_rect.width, out_rect.height },
+        .output
+        = { out_pixels, (size_t) roi->width * channels, out_rect.x - image->x,
+            out_rect.y - image->y, out_rect.width, out_rect.height },
       };
       r = skc_engine_process (engine, &request, run, err);
       if (r == SKC_OK)
         copy_parallel (output, &out_rect, format, out_pixels, channels, TRUE);
       if (r == SKC_OK && progress
           && !progress ((gdouble) (out_rect.y + out_rect.height - roi->y)
-                          / roi->height,
+                            / roi->height,
                         progress_data))
         r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
     }
@@ -195,7 +191,7 @@ gchar *
 skc_gegl_params_key (const skc_params *params)
 {
   const skc_param_info *table = skc_param_table ();
-  GString              *key = g_string_new (NULL);
+  GString *key = g_string_new (NULL);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     g_string_append_printf (key, "%s%s=%.17g", i ? "|" : "", table[i].name,
                             skc_param_get (params, &table[i]));

@@ -32,8 +32,8 @@ const Babl *skc_gegl_map_format (const Babl *space, gboolean linear);
 /* Reads `rect` of a blur map buffer (in the map's coordinates) as
  * skc_gegl_map_format says, into out (rect->width values a row); pixels
  * outside the map read as 0. */
-void        skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
-                               gboolean linear, gfloat *out);
+void skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
+                        gboolean linear, gfloat *out);
 
 /* Called between bands with the fraction done; returning FALSE cancels. */
 typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
@@ -52,10 +52,9 @@ typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
 skc_result skc_gegl_blur (const skc_engine *engine, GeglBuffer *input,
                           GeglBuffer *map, GeglBuffer *output,
                           const Babl *format, const Babl *map_format,
-                          const GeglRectangle *image,
-                          const GeglRectangle *roi, const skc_run *run,
-                          SkcGeglProgress progress, gpointer progress_data,
-                          skc_error *err);
+                          const GeglRectangle *image, const GeglRectangle *roi,
+                          const skc_run *run, SkcGeglProgress progress,
+                          gpointer progress_data, skc_error *err);
 
 G_END_DECLS
 

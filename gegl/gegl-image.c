@@ -9,7 +9,7 @@ skc_gegl_image_check (const gchar *path, SkcGeglWant want, skc_error *err)
 {
   guchar head[16];
   size_t got = 0;
-  FILE  *probe = fopen (path, "rb");
+  FILE *probe = fopen (path, "rb");
   if (!probe)
     return skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
   got = fread (head, 1, sizeof head, probe);
@@ -31,12 +31,11 @@ GeglBuffer *
 skc_gegl_image_load (const gchar *path, SkcGeglWant want, skc_error *err)
 {
   GeglBuffer *buffer = NULL;
-  GeglNode   *graph = gegl_node_new ();
-  GeglNode   *load = gegl_node_new_child (graph, "operation", "gegl:load",
-                                          "path", path, NULL);
-  GeglNode   *sink = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-sink", "buffer",
-                                          &buffer, NULL);
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *load = gegl_node_new_child (graph, "operation", "gegl:load", "path",
+                                        path, NULL);
+  GeglNode *sink = gegl_node_new_child (graph, "operation", "gegl:buffer-sink",
+                                        "buffer", &buffer, NULL);
   gegl_node_link (load, sink);
   gegl_node_process (sink);
   g_object_unref (graph);
@@ -46,8 +45,8 @@ skc_gegl_image_load (const gchar *path, SkcGeglWant want, skc_error *err)
   g_clear_object (&buffer);
   skc_fail (err, SKC_ERR_IO,
             want == SKC_GEGL_WANT_IMAGE_OR_FILTER
-              ? "%s: GEGL cannot read this image"
-              : "%s: not an image GEGL can read",
+                ? "%s: GEGL cannot read this image"
+                : "%s: not an image GEGL can read",
             path);
   return NULL;
 }
@@ -71,8 +70,8 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
                         skc_image *weights, skc_error *err)
 {
   const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
-  gboolean   alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
-  skc_image  grey_alpha = { 0 };
+  gboolean alpha = babl_format_has_alpha (gegl_buffer_get_format (buffer));
+  skc_image grey_alpha = { 0 };
   skc_result r = skc_image_alloc (weights, extent->width, extent->height, 1);
   if (r == SKC_OK && alpha)
     r = skc_image_alloc (&grey_alpha, extent->width, extent->height, 2);
@@ -85,14 +84,13 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
   /* babl has no alpha-only format: read grey + alpha, keep the alpha. */
   skc_image *target = alpha ? &grey_alpha : weights;
   gegl_buffer_get (buffer, extent, 1.0,
-                   babl_format (alpha ? "Y'A float" : "Y' float"),
-                   target->data, (gint) (target->stride * sizeof (float)),
-                   GEGL_ABYSS_NONE);
+                   babl_format (alpha ? "Y'A float" : "Y' float"), target->data,
+                   (gint) (target->stride * sizeof (float)), GEGL_ABYSS_NONE);
   if (alpha)
     for (gint y = 0; y < extent->height; y++)
       for (gint x = 0; x < extent->width; x++)
         *skc_image_pixel (weights, x, y)
-          = skc_image_pixel (&grey_alpha, x, y)[1];
+            = skc_image_pixel (&grey_alpha, x, y)[1];
   skc_image_free (&grey_alpha);
   return SKC_OK;
 }
@@ -102,15 +100,14 @@ skc_gegl_image_save (const gchar *path, const skc_image *img,
                      const gchar *format, skc_error *err)
 {
   GeglRectangle rect = { 0, 0, img->width, img->height };
-  GeglBuffer   *buffer = gegl_buffer_new (&rect, babl_format (format));
+  GeglBuffer *buffer = gegl_buffer_new (&rect, babl_format (format));
   gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
                    img->stride * sizeof (float));
   GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          buffer, NULL);
-  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:save",
-                                        "path", path, NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", buffer, NULL);
+  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:save", "path",
+                                        path, NULL);
   gegl_node_link (source, save);
   gegl_node_process (save);
   g_object_unref (graph);

@@ -24,8 +24,7 @@ GeglBuffer *skc_gegl_image_load (const gchar *path, SkcGeglWant want,
 /* Copies the whole buffer into img, allocated with `channels` channels of
  * babl `format`. */
 skc_result skc_gegl_image_read (GeglBuffer *buffer, const gchar *format,
-                                gint channels, skc_image *img,
-                                skc_error *err);
+                                gint channels, skc_image *img, skc_error *err);
 
 /* Kernel weights, one value a pixel, from a loaded image: its alpha if it
  * has one, else its perceptual luminance Y'.  `path` names it in

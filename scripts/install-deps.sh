@@ -8,6 +8,9 @@ packages="gcc pkg-config meson ninja-build libfftw3-dev libgegl-dev libbabl-dev 
 # and photograph the dialog in the tests; debootstrap makes the GIMP 3
 # chroot (scripts/trixie-chroot.sh).
 packages="$packages gimp libgimp2.0-dev xvfb xauth xdotool imagemagick debootstrap"
+# Debian 12's clang-format checks the sources' formatting (other versions
+# format differently).
+packages="$packages clang-format-14"
 # A locale that writes 0.5 as "0,5", for the tests of locale-proof numbers.
 packages="$packages locales"
 missing=""

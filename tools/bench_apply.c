@@ -34,18 +34,21 @@ typedef enum
   METHOD_GEGL_FLOOR
 } method_id;
 
-static const char *const method_names[] = {
-  "skc", "dense direct", "fftw r2c", "svd rank 4", "gegl:lens-blur",
-  "gegl:variable-blur", "gegl floor (invert-linear)"
-};
+static const char *const method_names[] = { "skc",
+                                            "dense direct",
+                                            "fftw r2c",
+                                            "svd rank 4",
+                                            "gegl:lens-blur",
+                                            "gegl:variable-blur",
+                                            "gegl floor (invert-linear)" };
 
 typedef struct
 {
-  double        radius;
-  method_id     method;
-  int           with_map;
+  double radius;
+  method_id method;
+  int with_map;
   method_report rep;
-  double        median, min;
+  double median, min;
 } bench_row;
 
 double
@@ -75,8 +78,8 @@ bench_clamp_int (int v, int lo, int hi)
 typedef struct
 {
   band_fn fn;
-  void   *data;
-  int     begin, end, worker;
+  void *data;
+  int begin, end, worker;
 } band_arg;
 
 static void *
@@ -94,11 +97,11 @@ bench_parallel_bands (int n, int threads, band_fn fn, void *data)
   if (threads > n)
     threads = n > 0 ? n : 1;
   pthread_t tid[MAX_THREADS];
-  band_arg  args[MAX_THREADS];
-  int       started[MAX_THREADS] = { 0 };
+  band_arg args[MAX_THREADS];
+  int started[MAX_THREADS] = { 0 };
   for (int w = 0; w < threads; w++)
-    args[w] = (band_arg) { fn, data, (int) ((long) n * w / threads),
-                           (int) ((long) n * (w + 1) / threads), w };
+    args[w] = (band_arg){ fn, data, (int) ((long) n * w / threads),
+                          (int) ((long) n * (w + 1) / threads), w };
   for (int w = 1; w < threads; w++)
     started[w] = pthread_create (&tid[w], NULL, band_main, &args[w]) == 0;
   band_main (&args[0]);
@@ -126,7 +129,7 @@ static void
 fill_photo_rows (void *data, int begin, int end, int worker)
 {
   skc_image *img = data;
-  double     w = img->width, h = img->height;
+  double w = img->width, h = img->height;
   for (int y = begin; y < end; y++)
     for (int x = 0; x < img->width; x++)
       {
@@ -134,8 +137,8 @@ fill_photo_rows (void *data, int begin, int end, int worker)
         /* Smooth gradients, hard-edged blocks (edges matter for PSNR),
            then fine noise. */
         double block = ((x * 8 / img->width) + (y * 6 / img->height)) % 3 == 0
-                         ? 0.15
-                         : 0.0;
+                           ? 0.15
+                           : 0.0;
         double rgb[3] = {
           0.25 + 0.2 * sin (6.3 * fx + 1.3 * fy) + 0.15 * fy + block,
           0.35 + 0.2 * cos (4.1 * fy - 2.2 * fx) + 0.5 * block,
@@ -145,7 +148,7 @@ fill_photo_rows (void *data, int begin, int end, int worker)
         for (int c = 0; c < 3; c++)
           {
             uint32_t n = hash32 ((uint32_t) (y * img->width + x) * 3u + c);
-            double   v = rgb[c] + 0.06 * (n / 4294967296.0 - 0.5);
+            double v = rgb[c] + 0.06 * (n / 4294967296.0 - 0.5);
             p[c] = (float) (v < 0 ? 0 : v > 1 ? 1 : v);
           }
         p[3] = 1.0f;
@@ -159,8 +162,8 @@ add_highlights (skc_image *img)
   long count = (long) img->width * img->height / 40000 + 4;
   for (long i = 0; i < count; i++)
     {
-      int    cx = hash32 ((uint32_t) (2 * i + 1)) % img->width;
-      int    cy = hash32 ((uint32_t) (2 * i + 2) ^ 0x9e3779b9u) % img->height;
+      int cx = hash32 ((uint32_t) (2 * i + 1)) % img->width;
+      int cy = hash32 ((uint32_t) (2 * i + 2) ^ 0x9e3779b9u) % img->height;
       double r = 1.0 + (hash32 ((uint32_t) i ^ 0x51ed270bu) % 200) / 100.0;
       for (int y = (int) (cy - r); y <= (int) (cy + r); y++)
         for (int x = (int) (cx - r); x <= (int) (cx + r); x++)
@@ -258,14 +261,14 @@ typedef struct
 {
   const skc_engine *engine;
   skc_apply_request request;
-  skc_run           run;
+  skc_run run;
 } engine_run;
 
 static int
 run_engine (void *ctx)
 {
   engine_run *r = ctx;
-  skc_error   err;
+  skc_error err;
   return skc_engine_process (r->engine, &r->request, &r->run, &err) == SKC_OK;
 }
 
@@ -286,13 +289,13 @@ measure_engine (bench_setup *s, const skc_engine *engine, int alpha,
   r.request.image_height = s->height;
   r.request.channels = 4;
   r.request.alpha = alpha;
-  r.request.input = (skc_view) { s->input.data, s->input.stride, 0, 0,
-                                 s->width, s->height };
-  r.request.output = (skc_view) { out.data, out.stride, 0, 0, s->width,
-                                  s->height };
+  r.request.input
+      = (skc_view){ s->input.data, s->input.stride, 0, 0, s->width, s->height };
+  r.request.output
+      = (skc_view){ out.data, out.stride, 0, 0, s->width, s->height };
   if (with_map)
-    r.request.map = (skc_view) { s->map.data, s->map.stride, 0, 0, s->width,
-                                 s->height };
+    r.request.map
+        = (skc_view){ s->map.data, s->map.stride, 0, 0, s->width, s->height };
   if (!bench_time_runs (s, run_engine, &r, 1.0, rep))
     bench_report_failure (rep, "skc_engine_process failed");
   else
@@ -329,9 +332,9 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   p.quality = s->quality;
   p.clip = 0; /* compare the filter itself with the exact convolution */
   skc_engine *engine;
-  skc_error   err;
-  double      t0 = bench_now_seconds ();
-  skc_run     run = { s->threads, NULL };
+  skc_error err;
+  double t0 = bench_now_seconds ();
+  skc_run run = { s->threads, NULL };
   if (skc_engine_new (&p, with_map, &run, &engine, &err) != SKC_OK)
     {
       bench_report_failure (rep, err.message);
@@ -365,10 +368,10 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   opts.method = SKC_METHOD_LOWRANK;
   opts.rank = 4;
   opts.threads = s->threads;
-  skc_filter    *filter;
+  skc_filter *filter;
   skc_fit_report report;
-  skc_error      err;
-  double         t0 = bench_now_seconds ();
+  skc_error err;
+  double t0 = bench_now_seconds ();
   if (skc_fit (&s->kernel, &opts, &filter, &report, &err) != SKC_OK)
     {
       bench_report_failure (rep, err.message);
@@ -379,7 +382,7 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   p.filter = filter;
   p.clip = 0;
   skc_engine *engine;
-  skc_run     run = { s->threads, NULL };
+  skc_run run = { s->threads, NULL };
   if (skc_engine_new (&p, 0, &run, &engine, &err) != SKC_OK)
     {
       bench_report_failure (rep, err.message);
@@ -419,7 +422,7 @@ run_in_child (bench_setup *s, method_fn fn, int with_map, method_report *rep)
       rep->start_kb = peak_rss_kb (); /* = the resident set at fork */
       fn (s, with_map, rep);
       const char *p = (const char *) rep;
-      size_t      left = sizeof *rep;
+      size_t left = sizeof *rep;
       while (left > 0)
         {
           ssize_t n = write (fds[1], p, left);
@@ -431,7 +434,7 @@ run_in_child (bench_setup *s, method_fn fn, int with_map, method_report *rep)
       _exit (0);
     }
   close (fds[1]);
-  char  *p = (char *) rep;
+  char *p = (char *) rep;
   size_t got = 0;
   while (got < sizeof *rep)
     {
@@ -464,7 +467,7 @@ typedef struct
 {
   method_id method;
   method_fn fn;
-  int       with_map;
+  int with_map;
 } planned_method;
 
 static int
@@ -478,15 +481,15 @@ static void
 summarise (bench_row *row)
 {
   double sorted[MAX_RUNS];
-  int    n = row->rep.runs;
+  int n = row->rep.runs;
   row->median = row->min = NAN;
   if (!row->rep.ok || n < 1)
     return;
   memcpy (sorted, row->rep.seconds, n * sizeof (double));
   qsort (sorted, n, sizeof (double), compare_doubles);
   row->min = sorted[0];
-  row->median = n % 2 ? sorted[n / 2]
-                      : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  row->median
+      = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
 }
 
 /* ---- Output. ---- */
@@ -521,21 +524,20 @@ print_row (FILE *out, const bench_row *rows, int n, const bench_row *row,
 {
   const method_report *rep = &row->rep;
   char radius[32], median[32], min[32], prepare[32], psnr[32], extra[32],
-    ratio_in[32], ratio[32];
+      ratio_in[32], ratio[32];
   if (row->method == METHOD_GEGL_FLOOR)
     snprintf (radius, sizeof radius, "%s", csv ? "" : "-");
   else
     snprintf (radius, sizeof radius, "%g", row->radius);
   format_number (median, sizeof median, row->median, "%.4g");
   format_number (min, sizeof min, row->min, "%.4g");
-  format_number (prepare, sizeof prepare, rep->prepare >= 0 ? rep->prepare
-                                                            : NAN,
-                 "%.3f");
+  format_number (prepare, sizeof prepare,
+                 rep->prepare >= 0 ? rep->prepare : NAN, "%.3f");
   format_number (psnr, sizeof psnr, rep->psnr, "%.2f");
   /* A crop's memory says nothing about the whole image. */
   double extra_mb = rep->ok && !rep->crop_rows
-                      ? (rep->peak_kb - rep->start_kb) / 1024.0
-                      : NAN;
+                        ? (rep->peak_kb - rep->start_kb) / 1024.0
+                        : NAN;
   format_number (extra, sizeof extra, extra_mb, "%.0f");
   format_number (ratio_in, sizeof ratio_in, extra_mb / input_mb, "%.2f");
   format_number (ratio, sizeof ratio, ratio_vs_skc (rows, n, row), "%.2f");
@@ -557,8 +559,9 @@ print_row (FILE *out, const bench_row *rows, int n, const bench_row *row,
                extra, ratio_in, ratio, rep->threads, rep->crop_rows, note);
     }
   else
-    fprintf (out, "| %5s | %-26s | %-7s | %8s | %8s | %7s | %7s | %6s | "
-                  "%5s | %6s | %3d | %s |\n",
+    fprintf (out,
+             "| %5s | %-26s | %-7s | %8s | %8s | %7s | %7s | %6s | "
+             "%5s | %6s | %3d | %s |\n",
              radius, method_names[row->method], blur, median, min, prepare,
              psnr, extra, ratio_in, ratio, rep->threads, note);
 }
@@ -579,7 +582,7 @@ parse_radii (const char *text, double *radii)
 {
   char copy[512];
   snprintf (copy, sizeof copy, "%s", text);
-  int   n = 0;
+  int n = 0;
   char *save = NULL;
   for (char *item = strtok_r (copy, ",", &save); item;
        item = strtok_r (NULL, ",", &save))
@@ -596,11 +599,11 @@ parse_radii (const char *text, double *radii)
 int
 cli_bench_apply (int argc, char **argv)
 {
-  int         width = 6000, height = 4000, threads = 2, runs = 5;
-  int         size_set = 0, runs_set = 0, radii_set = 0, quick = 0;
-  int         use_gegl = 1;
-  double      radii[MAX_RADII] = { 10, 24, 75, 150 };
-  int         radius_count = 4;
+  int width = 6000, height = 4000, threads = 2, runs = 5;
+  int size_set = 0, runs_set = 0, radii_set = 0, quick = 0;
+  int use_gegl = 1;
+  double radii[MAX_RADII] = { 10, 24, 75, 150 };
+  int radius_count = 4;
   const char *csv_path = "bench-apply.csv";
   const char *shape_spec = "shape:disc";
   skc_quality quality = SKC_QUALITY_NORMAL;
@@ -664,7 +667,7 @@ cli_bench_apply (int argc, char **argv)
                     .quality = quality };
   if (!strstr (only, ",gegl,"))
     use_gegl = 0;
-  skc_error   err;
+  skc_error err;
   if (skc_shape_parse (shape_spec, &s.shape, &err) != SKC_OK)
     cli_die ("--shape: %s", err.message);
   if (s.shape.kind == SKC_SHAPE_FILE)
@@ -693,8 +696,7 @@ cli_bench_apply (int argc, char **argv)
   printf ("image %dx%d RGBA float (%.0f MB; pseudo-photo with highlights), "
           "shape %s, skc quality %s, %d threads, median of %d runs after "
           "a warm-up; blur map: tilt-shift%s%s\n",
-          width, height, input_mb, shape_name,
-          skc_quality_name (quality),
+          width, height, input_mb, shape_name, skc_quality_name (quality),
           threads, runs,
 #ifdef SKC_HAVE_FFTW3F
           "; PSNR against the exact convolution (FFTW result), interior, "
@@ -717,7 +719,7 @@ cli_bench_apply (int argc, char **argv)
   fflush (stdout);
 
   bench_row *rows = calloc ((size_t) radius_count * 8 + 1, sizeof *rows);
-  int        n = 0;
+  int n = 0;
 #ifdef SKC_HAVE_GEGL
   if (use_gegl)
     {
@@ -742,21 +744,21 @@ cli_bench_apply (int argc, char **argv)
       int count = 0;
 #ifdef SKC_HAVE_FFTW3F
       /* First: its result is the reference for the others' PSNR. */
-      plan[count++] = (planned_method) { METHOD_FFT, bench_method_fft, 0 };
+      plan[count++] = (planned_method){ METHOD_FFT, bench_method_fft, 0 };
 #endif
-      plan[count++] = (planned_method) { METHOD_DENSE, bench_method_dense, 0 };
-      plan[count++] = (planned_method) { METHOD_SKC, method_skc, 0 };
-      plan[count++] = (planned_method) { METHOD_SKC, method_skc, 1 };
-      plan[count++] = (planned_method) { METHOD_SVD, method_svd, 0 };
+      plan[count++] = (planned_method){ METHOD_DENSE, bench_method_dense, 0 };
+      plan[count++] = (planned_method){ METHOD_SKC, method_skc, 0 };
+      plan[count++] = (planned_method){ METHOD_SKC, method_skc, 1 };
+      plan[count++] = (planned_method){ METHOD_SVD, method_svd, 0 };
 #ifdef SKC_HAVE_GEGL
       if (use_gegl)
         {
-          plan[count++] = (planned_method) { METHOD_GEGL_LENS,
-                                               bench_method_gegl_lens, 0 };
-          plan[count++] = (planned_method) { METHOD_GEGL_LENS,
-                                               bench_method_gegl_lens, 1 };
-          plan[count++] = (planned_method) { METHOD_GEGL_VARIABLE,
-                                               bench_method_gegl_variable, 1 };
+          plan[count++]
+              = (planned_method){ METHOD_GEGL_LENS, bench_method_gegl_lens, 0 };
+          plan[count++]
+              = (planned_method){ METHOD_GEGL_LENS, bench_method_gegl_lens, 1 };
+          plan[count++] = (planned_method){ METHOD_GEGL_VARIABLE,
+                                            bench_method_gegl_variable, 1 };
         }
 #endif
       /* Keep the methods asked for (FFTW first still: the reference). */
@@ -793,9 +795,9 @@ cli_bench_apply (int argc, char **argv)
               && (row->method == METHOD_FFT || row->method == METHOD_DENSE))
             {
               s.reference_y0 = row->rep.crop_rows ? row->rep.crop_y0 : 0;
-              s.reference_y1 = row->rep.crop_rows ? row->rep.crop_y0
-                                                      + row->rep.crop_rows
-                                                  : height;
+              s.reference_y1 = row->rep.crop_rows
+                                   ? row->rep.crop_y0 + row->rep.crop_rows
+                                   : height;
             }
         }
       /* Printed once the radius is done: the ratios need skc's time. */

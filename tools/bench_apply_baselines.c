@@ -27,27 +27,27 @@
 
 typedef struct
 {
-  int   kx;
+  int kx;
   float w;
 } dense_tap;
 
 typedef struct
 {
   const bench_setup *s;
-  int        half, size;  /* kernel half size and side */
-  int       *row_start;   /* kernel row ky: taps[row_start[ky] .. [ky+1]) */
+  int half, size; /* kernel half size and side */
+  int *row_start; /* kernel row ky: taps[row_start[ky] .. [ky+1]) */
   dense_tap *taps;
-  int        y0;          /* first output row */
-  float     *out;         /* rows x width x 4 */
-  float     *rings[MAX_THREADS]; /* per worker: `size` padded source rows */
+  int y0;                    /* first output row */
+  float *out;                /* rows x width x 4 */
+  float *rings[MAX_THREADS]; /* per worker: `size` padded source rows */
 } dense_job;
 
 /* Source row sy (clamped) with `half` clamped pixels added on each side. */
 static void
 pad_row (const bench_setup *s, int sy, int half, float *dst)
 {
-  const float *src = skc_image_pixel (&s->input, 0,
-                                      bench_clamp_int (sy, 0, s->height - 1));
+  const float *src
+      = skc_image_pixel (&s->input, 0, bench_clamp_int (sy, 0, s->height - 1));
   for (int i = 0; i < half; i++)
     memcpy (dst + 4 * i, src, 4 * sizeof (float));
   memcpy (dst + 4 * half, src, (size_t) s->width * 4 * sizeof (float));
@@ -59,11 +59,11 @@ pad_row (const bench_setup *s, int sy, int half, float *dst)
 static void
 dense_band (void *data, int begin, int end, int worker)
 {
-  dense_job         *job = data;
+  dense_job *job = data;
   const bench_setup *s = job->s;
-  int                half = job->half, size = job->size, width = s->width;
-  size_t             padded = (size_t) (width + 2 * half) * 4;
-  float             *ring = job->rings[worker];
+  int half = job->half, size = job->size, width = s->width;
+  size_t padded = (size_t) (width + 2 * half) * 4;
+  float *ring = job->rings[worker];
 #define RING_ROW(sy) (ring + (size_t) ((((sy) % size) + size) % size) * padded)
   /* The ring holds source rows y - half .. y + half; each step down
      replaces the row that is no longer needed. */
@@ -78,19 +78,17 @@ dense_band (void *data, int begin, int end, int worker)
       memset (d, 0, (size_t) width * 4 * sizeof (float));
       for (int x0 = 0; x0 < width; x0 += DENSE_BLOCK)
         {
-          int    n = (width - x0 < DENSE_BLOCK ? width - x0 : DENSE_BLOCK) * 4;
+          int n = (width - x0 < DENSE_BLOCK ? width - x0 : DENSE_BLOCK) * 4;
           float *restrict dc = d + (size_t) x0 * 4;
           for (int ky = 0; ky < size; ky++)
             {
               /* out (x, y) += k (kx, ky) in (x - kx + half, y - ky + half):
                  the kernel is the impulse response. */
-              const float *src = RING_ROW (y - ky + half)
-                                 + (size_t) (x0 + 2 * half) * 4;
-              for (int t = job->row_start[ky]; t < job->row_start[ky + 1];
-                   t++)
+              const float *src
+                  = RING_ROW (y - ky + half) + (size_t) (x0 + 2 * half) * 4;
+              for (int t = job->row_start[ky]; t < job->row_start[ky + 1]; t++)
                 {
-                  const float *restrict sc = src - (size_t) job->taps[t].kx
-                                                     * 4;
+                  const float *restrict sc = src - (size_t) job->taps[t].kx * 4;
                   float c = job->taps[t].w;
                   for (int i = 0; i < n; i++)
                     dc[i] += c * sc[i];
@@ -104,7 +102,7 @@ dense_band (void *data, int begin, int end, int worker)
 typedef struct
 {
   dense_job *job;
-  int        rows;
+  int rows;
 } dense_run_ctx;
 
 static int
@@ -119,8 +117,8 @@ void
 bench_method_dense (bench_setup *s, int with_map, method_report *rep)
 {
   const skc_image *k = &s->kernel;
-  dense_job        job = { .s = s, .half = k->width / 2, .size = k->width };
-  double           t0 = bench_now_seconds ();
+  dense_job job = { .s = s, .half = k->width / 2, .size = k->width };
+  double t0 = bench_now_seconds ();
   job.row_start = calloc ((size_t) k->height + 1, sizeof *job.row_start);
   job.taps = malloc ((size_t) k->width * k->height * sizeof *job.taps);
   long taps = 0;
@@ -129,7 +127,7 @@ bench_method_dense (bench_setup *s, int with_map, method_report *rep)
       job.row_start[ky] = (int) taps;
       for (int kx = 0; kx < k->width; kx++)
         if (*skc_image_pixel (k, kx, ky) != 0.0f)
-          job.taps[taps++] = (dense_tap) { kx, *skc_image_pixel (k, kx, ky) };
+          job.taps[taps++] = (dense_tap){ kx, *skc_image_pixel (k, kx, ky) };
     }
   if (job.row_start)
     job.row_start[k->height] = (int) taps;
@@ -145,15 +143,17 @@ bench_method_dense (bench_setup *s, int with_map, method_report *rep)
     {
       rep->crop_y0 = job.y0;
       rep->crop_rows = rows;
-      snprintf (rep->note, sizeof rep->note, "%ld taps; crop-scaled: %d of %d "
-                "rows", taps, rows, s->height);
+      snprintf (rep->note, sizeof rep->note,
+                "%ld taps; crop-scaled: %d of %d "
+                "rows",
+                taps, rows, s->height);
     }
   else
     snprintf (rep->note, sizeof rep->note, "%ld taps", taps);
 
-  int    workers = bench_clamp_int (s->threads, 1, MAX_THREADS);
+  int workers = bench_clamp_int (s->threads, 1, MAX_THREADS);
   size_t ring = (size_t) job.size * (s->width + 2 * job.half) * 4;
-  int    ok = job.row_start && job.taps;
+  int ok = job.row_start && job.taps;
   for (int w = 0; w < workers && ok; w++)
     ok = (job.rings[w] = malloc (ring * sizeof (float))) != NULL;
   job.out = ok ? malloc ((size_t) rows * s->width * 4 * sizeof (float)) : NULL;
@@ -200,22 +200,22 @@ fast_fft_size (int n, int even)
 typedef struct
 {
   const bench_setup *s;
-  int            half;       /* padding on every side = kernel half size */
-  int            n0, n1;     /* transform rows, columns */
-  int            stride;     /* floats per row of the in-place layout */
-  float         *buf;        /* padded channel, transformed in place */
-  fftwf_complex *spectrum;   /* of the kernel, divided by n0 n1 */
-  fftwf_plan     forward, inverse;
-  float         *out;        /* width x height x 4 */
-  int            channel;
+  int half;                /* padding on every side = kernel half size */
+  int n0, n1;              /* transform rows, columns */
+  int stride;              /* floats per row of the in-place layout */
+  float *buf;              /* padded channel, transformed in place */
+  fftwf_complex *spectrum; /* of the kernel, divided by n0 n1 */
+  fftwf_plan forward, inverse;
+  float *out; /* width x height x 4 */
+  int channel;
 } fft_job;
 
 static void
 fft_fill_rows (void *data, int begin, int end, int worker)
 {
-  fft_job           *job = data;
+  fft_job *job = data;
   const bench_setup *s = job->s;
-  int                wide = s->width + 2 * job->half;
+  int wide = s->width + 2 * job->half;
   for (int i = begin; i < end; i++)
     {
       float *row = job->buf + (size_t) i * job->stride;
@@ -225,7 +225,7 @@ fft_fill_rows (void *data, int begin, int end, int worker)
           continue;
         }
       const float *src = skc_image_pixel (
-        &s->input, 0, bench_clamp_int (i - job->half, 0, s->height - 1));
+          &s->input, 0, bench_clamp_int (i - job->half, 0, s->height - 1));
       for (int j = 0; j < wide; j++)
         row[j] = src[4 * bench_clamp_int (j - job->half, 0, s->width - 1)
                      + job->channel];
@@ -236,8 +236,8 @@ fft_fill_rows (void *data, int begin, int end, int worker)
 static void
 fft_multiply_rows (void *data, int begin, int end, int worker)
 {
-  fft_job       *job = data;
-  int            columns = job->n1 / 2 + 1;
+  fft_job *job = data;
+  int columns = job->n1 / 2 + 1;
   fftwf_complex *b = (fftwf_complex *) job->buf;
   for (size_t i = (size_t) begin * columns; i < (size_t) end * columns; i++)
     {
@@ -251,12 +251,12 @@ fft_multiply_rows (void *data, int begin, int end, int worker)
 static void
 fft_extract_rows (void *data, int begin, int end, int worker)
 {
-  fft_job           *job = data;
+  fft_job *job = data;
   const bench_setup *s = job->s;
   for (int y = begin; y < end; y++)
     {
-      const float *src = job->buf + (size_t) (y + job->half) * job->stride
-                         + job->half;
+      const float *src
+          = job->buf + (size_t) (y + job->half) * job->stride + job->half;
       float *dst = job->out + (size_t) y * s->width * 4 + job->channel;
       for (int x = 0; x < s->width; x++)
         dst[4 * x] = src[x];
@@ -267,7 +267,7 @@ static int
 run_fft (void *ctx)
 {
   fft_job *job = ctx;
-  int      threads = job->s->threads;
+  int threads = job->s->threads;
   for (job->channel = 0; job->channel < 4; job->channel++)
     {
       bench_parallel_bands (job->n0, threads, fft_fill_rows, job);
@@ -306,11 +306,9 @@ bench_method_fft (bench_setup *s, int with_map, method_report *rep)
     }
   double t0 = bench_now_seconds ();
   job.forward = fftwf_plan_dft_r2c_2d (job.n0, job.n1, job.buf,
-                                       (fftwf_complex *) job.buf,
-                                       FFTW_MEASURE);
-  job.inverse = fftwf_plan_dft_c2r_2d (job.n0, job.n1,
-                                       (fftwf_complex *) job.buf, job.buf,
-                                       FFTW_MEASURE);
+                                       (fftwf_complex *) job.buf, FFTW_MEASURE);
+  job.inverse = fftwf_plan_dft_c2r_2d (
+      job.n0, job.n1, (fftwf_complex *) job.buf, job.buf, FFTW_MEASURE);
   double plan = bench_now_seconds () - t0;
   if (!job.forward || !job.inverse)
     {
@@ -322,14 +320,14 @@ bench_method_fft (bench_setup *s, int with_map, method_report *rep)
   t0 = bench_now_seconds ();
   memset (kbuf, 0, floats * sizeof (float));
   const skc_image *k = &s->kernel;
-  float            scale = 1.0f / ((float) job.n0 * job.n1);
+  float scale = 1.0f / ((float) job.n0 * job.n1);
   for (int ky = 0; ky < k->height; ky++)
     for (int kx = 0; kx < k->width; kx++)
       {
         int i = (ky - job.half + job.n0) % job.n0;
         int j = (kx - job.half + job.n1) % job.n1;
-        kbuf[(size_t) i * job.stride + j] = *skc_image_pixel (k, kx, ky)
-                                            * scale;
+        kbuf[(size_t) i * job.stride + j]
+            = *skc_image_pixel (k, kx, ky) * scale;
       }
   fftwf_execute_dft_r2c (job.forward, kbuf, (fftwf_complex *) kbuf);
   job.spectrum = (fftwf_complex *) kbuf;
@@ -337,8 +335,7 @@ bench_method_fft (bench_setup *s, int with_map, method_report *rep)
   snprintf (rep->note, sizeof rep->note,
             "%dx%d, the PSNR reference; prep: MEASURE plans %.2f s + "
             "kernel FFT%s",
-            job.n1,
-            job.n0, plan,
+            job.n1, job.n0, plan,
 #ifdef SKC_HAVE_FFTW3F_THREADS
             ""
 #else
@@ -367,7 +364,7 @@ typedef struct
 {
   const bench_setup *s;
   const char *operation;
-  int         with_radius;
+  int with_radius;
   GeglBuffer *input, *map, *output;
 } gegl_run_ctx;
 
@@ -377,21 +374,18 @@ run_gegl (void *ctx)
   gegl_run_ctx *r = ctx;
   /* A fresh graph each run, so no node cache serves a previous result. */
   GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          r->input, NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", r->input, NULL);
   GeglNode *op = gegl_node_new_child (graph, "operation", r->operation, NULL);
   if (r->with_radius)
     gegl_node_set (op, "radius", r->s->radius, NULL);
-  GeglNode *sink = gegl_node_new_child (graph, "operation",
-                                        "gegl:write-buffer", "buffer",
-                                        r->output, NULL);
+  GeglNode *sink = gegl_node_new_child (graph, "operation", "gegl:write-buffer",
+                                        "buffer", r->output, NULL);
   gegl_node_link_many (source, op, sink, NULL);
   if (r->map)
     {
-      GeglNode *map = gegl_node_new_child (graph, "operation",
-                                           "gegl:buffer-source", "buffer",
-                                           r->map, NULL);
+      GeglNode *map = gegl_node_new_child (
+          graph, "operation", "gegl:buffer-source", "buffer", r->map, NULL);
       gegl_node_connect_to (map, "output", op, "aux");
     }
   gegl_node_process (sink);
@@ -408,10 +402,10 @@ measure_gegl (bench_setup *s, const char *operation, int with_radius,
   g_object_set (gegl_config (), "tile-cache-size", (guint64) 8192 << 20,
                 "threads", bench_clamp_int (s->threads, 1, 64), NULL);
   rep->threads = bench_clamp_int (s->threads, 1, 64);
-  double        t0 = bench_now_seconds ();
+  double t0 = bench_now_seconds ();
   GeglRectangle all = { 0, 0, s->width, s->height };
-  const Babl   *rgba = babl_format ("RGBA float");
-  gegl_run_ctx  r = { s, operation, with_radius, NULL, NULL, NULL };
+  const Babl *rgba = babl_format ("RGBA float");
+  gegl_run_ctx r = { s, operation, with_radius, NULL, NULL, NULL };
   r.input = gegl_buffer_new (&all, rgba);
   gegl_buffer_set (r.input, &all, 0, rgba, s->input.data,
                    s->input.stride * sizeof (float));
@@ -436,8 +430,8 @@ measure_gegl (bench_setup *s, const char *operation, int with_radius,
       if (!with_map && with_radius && strcmp (operation, "gegl:lens-blur") == 0
           && s->shape.kind == SKC_SHAPE_DISC)
         {
-          float *out = malloc ((size_t) s->width * s->height * 4
-                               * sizeof (float));
+          float *out
+              = malloc ((size_t) s->width * s->height * 4 * sizeof (float));
           if (out)
             {
               gegl_buffer_get (r.output, &all, 1.0, rgba, out,
@@ -445,7 +439,8 @@ measure_gegl (bench_setup *s, const char *operation, int with_radius,
               rep->psnr = bench_interior_psnr (s, out, 0, s->height,
                                                s->kernel.width / 2);
               free (out);
-              snprintf (rep->note, sizeof rep->note, "prep: buffer upload; "
+              snprintf (rep->note, sizeof rep->note,
+                        "prep: buffer upload; "
                         "PSNR: GEGL's disc against ours");
             }
         }

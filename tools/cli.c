@@ -86,11 +86,11 @@ file_exists (const char *path)
 }
 
 skc_result
-cli_make_target (const char *target, double radius, int size,
-                 skc_image *kernel, skc_filter_info *info, skc_error *err)
+cli_make_target (const char *target, double radius, int size, skc_image *kernel,
+                 skc_filter_info *info, skc_error *err)
 {
   memset (info, 0, sizeof *info);
-  skc_shape  shape;
+  skc_shape shape;
   skc_result r;
   if (strncmp (target, "shape:", 6) == 0 || strncmp (target, "file:", 5) == 0)
     r = skc_shape_parse (target, &shape, err);
@@ -119,8 +119,7 @@ cli_make_target (const char *target, double radius, int size,
       return r;
     }
   skc_image weights = { 0 };
-  r = skc_gegl_load_weights (shape.path, SKC_GEGL_WANT_IMAGE, &weights,
-                             err);
+  r = skc_gegl_load_weights (shape.path, SKC_GEGL_WANT_IMAGE, &weights, err);
   if (r != SKC_OK)
     return r;
   r = skc_kernel_from_values (weights.data, weights.width, weights.height,
@@ -145,8 +144,8 @@ const char *
 cli_data_path (const char *relative)
 {
   static char path[SKC_PATH_MAX];
-  const char *dirs[3] = { getenv ("SKC_DATA_DIR"), SKC_SOURCE_DATA_DIR,
-                          SKC_INSTALL_DATA_DIR };
+  const char *dirs[3]
+      = { getenv ("SKC_DATA_DIR"), SKC_SOURCE_DATA_DIR, SKC_INSTALL_DATA_DIR };
   for (int i = 0; i < 3; i++)
     {
       if (!dirs[i] || !*dirs[i])
@@ -161,10 +160,10 @@ cli_data_path (const char *relative)
 skc_result
 cli_load_bench_photos (int count, skc_photo_set **set, skc_error *err)
 {
-  static const char *const names[] = { "photos/astronaut-384.ppm",
-                                       "photos/coffee-384.ppm",
-                                       "photos/rocket-384.ppm" };
-  skc_image  photos[3] = { { 0 } };
+  static const char *const names[]
+      = { "photos/astronaut-384.ppm", "photos/coffee-384.ppm",
+          "photos/rocket-384.ppm" };
+  skc_image photos[3] = { { 0 } };
   skc_result r = SKC_OK;
   if (count > 3)
     count = 3;
@@ -198,12 +197,12 @@ cli_csv_create (const char *path, const char *columns)
 void
 cli_print_machine (FILE *out)
 {
-  char   date[64];
+  char date[64];
   time_t now = time (NULL);
   strftime (date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime (&now));
   struct utsname u;
   uname (&u);
-  char  cpu[256] = "unknown CPU";
+  char cpu[256] = "unknown CPU";
   FILE *info = fopen ("/proc/cpuinfo", "r");
   if (info)
     {

@@ -13,15 +13,15 @@
 /* Prints "skc: MESSAGE" on stderr and exits with status 2. */
 _Noreturn void cli_die (const char *format, ...)
 #if defined(__GNUC__)
-  __attribute__ ((format (printf, 1, 2)))
+    __attribute__ ((format (printf, 1, 2)))
 #endif
-  ;
+    ;
 
 /* Strict number parsing for option values: dies with a message naming the
  * option when the text is not a number within [min, max]. */
 double cli_number (const char *option, const char *text, double min,
                    double max);
-int    cli_integer (const char *option, const char *text, int min, int max);
+int cli_integer (const char *option, const char *text, int min, int max);
 
 /* The value after option argv[*i]; dies if there is none. */
 const char *cli_value (int argc, char **argv, int *i);

@@ -38,8 +38,8 @@ read_table_option (const skc_param_info *row, int negated, int argc,
                    char **argv, int *i, skc_params *p)
 {
   const char *option = argv[*i];
-  skc_error   err;
-  double      value = 1;
+  skc_error err;
+  double value = 1;
   skc_quality quality;
 
   switch (row->type)
@@ -55,14 +55,14 @@ read_table_option (const skc_param_info *row, int negated, int argc,
       break;
     case SKC_PARAM_TYPE_WHOLE:
     case SKC_PARAM_TYPE_SEED:
-      value = cli_number (option, cli_value (argc, argv, i), row->min,
-                          row->max);
+      value
+          = cli_number (option, cli_value (argc, argv, i), row->min, row->max);
       if (value != floor (value))
         cli_die ("%s needs a whole number", option);
       break;
     case SKC_PARAM_TYPE_NUMBER:
-      value = cli_number (option, cli_value (argc, argv, i), row->min,
-                          row->max);
+      value
+          = cli_number (option, cli_value (argc, argv, i), row->min, row->max);
       break;
     case SKC_PARAM_TYPE_SHAPE:
       break;
@@ -79,7 +79,7 @@ cli_apply_options_help (FILE *out)
   for (int i = 0; i < SKC_PARAM_COUNT; i++)
     {
       const skc_param_info *row = &table[i];
-      char                  option[64], range[96];
+      char option[64], range[96];
 
       if (row->group == SKC_PARAM_GROUP_SHAPE)
         continue;
@@ -94,8 +94,7 @@ cli_apply_options_help (FILE *out)
           break;
         case SKC_PARAM_TYPE_QUALITY:
           snprintf (option, sizeof option, "--%s LEVEL", row->name);
-          snprintf (range, sizeof range, "%s; default %s",
-                    skc_quality_names (),
+          snprintf (range, sizeof range, "%s; default %s", skc_quality_names (),
                     skc_quality_name ((skc_quality) row->default_value));
           break;
         default:
@@ -132,10 +131,10 @@ cli_cmd_apply (int argc, char **argv)
 {
   const char *input = NULL, *output = NULL, *kernel = NULL, *map_path = NULL;
   const char *preset_path = NULL, *save_path = NULL;
-  int         verbose = 0, negated = 0;
-  unsigned    given = 0; /* SKC_PRESET_* bits of the options given */
-  skc_params  params;
-  skc_run     run = { 0 }; /* every core unless --threads */
+  int verbose = 0, negated = 0;
+  unsigned given = 0; /* SKC_PRESET_* bits of the options given */
+  skc_params params;
+  skc_run run = { 0 }; /* every core unless --threads */
   skc_params_init (&params);
   for (int i = 1; i < argc; i++)
     {
@@ -171,17 +170,16 @@ cli_cmd_apply (int argc, char **argv)
              "[--kernel K.skc|shape:...] [--radius R] [--map MAP] ... "
              "[--save-preset P]");
 
-  skc_error        err;
-  skc_image        image = { 0 }, map = { 0 };
+  skc_error err;
+  skc_image image = { 0 }, map = { 0 };
   SkcGeglShapeFile shape_file = { 0 };
-  skc_preset      *preset = NULL;
-  SkcGeglPixels    kind;
+  skc_preset *preset = NULL;
+  SkcGeglPixels kind;
   /* The preset first: what it says fills whatever no option gave, and its
      fits go to the cache before the engine asks for them. */
   if (preset_path)
     {
-      if (skc_preset_use (preset_path, given, &params, &preset, &err)
-          != SKC_OK)
+      if (skc_preset_use (preset_path, given, &params, &preset, &err) != SKC_OK)
         cli_die ("%s", err.message);
       if (verbose)
         fprintf (stderr, "skc: preset '%s' (%d fitted filters)\n",
@@ -228,7 +226,7 @@ cli_cmd_apply (int argc, char **argv)
     {
       /* The engine is built while the preset watches which fits it uses. */
       skc_preset *saved = skc_preset_new ();
-      char        name[SKC_PRESET_NAME_MAX + 1];
+      char name[SKC_PRESET_NAME_MAX + 1];
       if (!saved)
         cli_die ("out of memory");
       /* A preset saved from a preset keeps its name. */

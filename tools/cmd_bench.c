@@ -15,12 +15,12 @@
 typedef struct
 {
   const char *name;
-  const char *spec;  /* shape spec, or NULL for a bundled file */
-  const char *file;  /* data/RELATIVE */
-  double      radius;
-  int         size;  /* 0: 2 * ceil (radius) + 1 */
-  int         separable; /* excluded from the non-separable means */
-  int         gaussian;
+  const char *spec; /* shape spec, or NULL for a bundled file */
+  const char *file; /* data/RELATIVE */
+  double radius;
+  int size;      /* 0: 2 * ceil (radius) + 1 */
+  int separable; /* excluded from the non-separable means */
+  int gaussian;
 } bench_kernel;
 
 /* 49 x 49, R = 22.5, except the Gaussians (size 2 * ceil (3 sigma) + 1). */
@@ -43,10 +43,10 @@ static const bench_kernel suite[] = {
 typedef struct
 {
   const char *label;
-  skc_method  method;
+  skc_method method;
   skc_offset_kind offsets;
-  int         uses_config;
-  int         rank;
+  int uses_config;
+  int rank;
   long knots; /* knots: the budget in MACs (0: exact) */
 } bench_method;
 
@@ -76,16 +76,16 @@ typedef struct
   int layers, samples;
 } bench_config;
 
-static const bench_config configs[] = { { 4, 24 }, { 4, 32 }, { 6, 8 },
-                                        { 4, 12 } };
+static const bench_config configs[]
+    = { { 4, 24 }, { 4, 32 }, { 6, 8 }, { 4, 12 } };
 
 typedef struct
 {
-  int    kernel, method, layers, samples;
-  int    taps;
-  long   macs;
+  int kernel, method, layers, samples;
+  int taps;
+  long macs;
   double psnr, ksnr, kerr, seconds;
-  long   evaluations;
+  long evaluations;
 } bench_row;
 
 static skc_result
@@ -95,13 +95,12 @@ make_kernel (const bench_kernel *k, skc_image *out, skc_error *err)
     {
       const char *path = cli_data_path (k->file);
       if (!path)
-        return skc_fail (err, SKC_ERR_IO, "bundled data/%s not found",
-                         k->file);
-      skc_image  raw = { 0 };
+        return skc_fail (err, SKC_ERR_IO, "bundled data/%s not found", k->file);
+      skc_image raw = { 0 };
       skc_result r = skc_pnm_read (path, &raw, err);
       if (r == SKC_OK)
-        r = skc_kernel_from_values (raw.data, raw.width, raw.height,
-                                    raw.stride, k->size, out, err);
+        r = skc_kernel_from_values (raw.data, raw.width, raw.height, raw.stride,
+                                    k->size, out, err);
       skc_image_free (&raw);
       return r;
     }
@@ -141,8 +140,9 @@ print_row (FILE *out, const bench_row *row, int csv)
              row->psnr, row->ksnr, row->kerr, row->taps, row->macs,
              row->seconds, row->evaluations);
   else
-    fprintf (out, "| %-9s | %-13s | %-6s | %7.2f | %6.2f | %7.4f | %4d | %5ld "
-                  "| %7.3f | %7ld |\n",
+    fprintf (out,
+             "| %-9s | %-13s | %-6s | %7.2f | %6.2f | %7.4f | %4d | %5ld "
+             "| %7.3f | %7ld |\n",
              suite[row->kernel].name, methods[row->method].label, config,
              row->psnr, row->ksnr, row->kerr, row->taps, row->macs,
              row->seconds, row->evaluations);
@@ -419,8 +419,7 @@ cli_bench_stars (int argc, char **argv)
         }
       skc_image_free (&target);
     }
-  if (skc_gegl_save_photo (output, &panel, SKC_GEGL_PIXELS_LINEAR_PREMUL,
-                           &err)
+  if (skc_gegl_save_photo (output, &panel, SKC_GEGL_PIXELS_LINEAR_PREMUL, &err)
       != SKC_OK)
     cli_die ("%s", err.message);
   printf ("\npanel: columns dense | DISK 4x24 | knots; rows heart, heart "
@@ -629,7 +628,8 @@ cli_bench_maps (int argc, char **argv)
               options.knots_map_max_radius = knots ? 1000 : -1;
               double t0 = bench_seconds ();
               skc_engine *e = NULL;
-              if (skc_engine_new_with (&p, 1, &options, &run, &e, &err) != SKC_OK)
+              if (skc_engine_new_with (&p, 1, &options, &run, &e, &err)
+                  != SKC_OK)
                 cli_die ("%s", err.message);
               double prepare = bench_seconds () - t0;
               double psnr = radii[r] <= 50 ? maps_psnr (e, &p.shape, radii[r],
@@ -661,8 +661,7 @@ cli_bench_maps (int argc, char **argv)
                       median, prepare, pick);
               fprintf (csv, "%s,%s,%g,%s,%s,%.4f,%.3f,%s\n", shapes[s] + 6,
                        map_names[m], radii[r], name,
-                       isfinite (psnr) ? psnr_text : "", median, prepare,
-                       pick);
+                       isfinite (psnr) ? psnr_text : "", median, prepare, pick);
               fflush (stdout);
               fflush (csv);
               skc_engine_free (e);
@@ -692,8 +691,8 @@ cli_cmd_bench (int argc, char **argv)
              "skc bench apply|stars|maps [options]");
   const char *csv_path = "bench-fit.csv";
   char kernels[512] = "", only[512] = DEFAULT_METHODS;
-  int         quick = 0, threads = 0;
-  uint64_t    seed = 1;
+  int quick = 0, threads = 0;
+  uint64_t seed = 1;
   for (int i = 2; i < argc; i++)
     {
       const char *a = argv[i];
@@ -713,7 +712,7 @@ cli_cmd_bench (int argc, char **argv)
         cli_die ("bench: unknown option '%s'", a);
     }
 
-  skc_error      err;
+  skc_error err;
   skc_photo_set *photos;
   if (cli_load_bench_photos (3, &photos, &err) != SKC_OK)
     cli_die ("%s", err.message);
@@ -732,7 +731,7 @@ cli_cmd_bench (int argc, char **argv)
           "|------|-------|---------|---------|\n");
 
   bench_row *rows = calloc (SUITE_SIZE * METHOD_COUNT * 4, sizeof *rows);
-  int        n = 0;
+  int n = 0;
   for (int k = 0; k < SUITE_SIZE; k++)
     {
       char needle[64];
@@ -749,8 +748,7 @@ cli_cmd_bench (int argc, char **argv)
           if (!strstr (only, wanted)
               || (quick && methods[m].method == SKC_METHOD_PST))
             continue;
-          int nconfig = !methods[m].uses_config ? 1 : suite[k].gaussian ? 4
-                                                                          : 2;
+          int nconfig = !methods[m].uses_config ? 1 : suite[k].gaussian ? 4 : 2;
           for (int c = 0; c < nconfig; c++)
             {
               skc_fit_options opts;
@@ -765,7 +763,7 @@ cli_cmd_bench (int argc, char **argv)
               opts.knots_budget = methods[m].knots;
               if (quick)
                 opts.steps = 300, opts.restarts = 2;
-              skc_filter    *filter;
+              skc_filter *filter;
               skc_fit_report report = { 0 };
               if (skc_fit (&target, &opts, &filter, &report, &err) != SKC_OK)
                 cli_die ("%s %s: %s", suite[k].name, methods[m].label,
@@ -798,7 +796,7 @@ cli_cmd_bench (int argc, char **argv)
   fclose (csv);
 
   /* The targets, measured (when the DISK rows ran). */
-  int    count;
+  int count;
   mean_psnr (rows, n, 0, 4, 24, 0, &count);
   if (!count)
     {

@@ -8,8 +8,8 @@
 #include "cli.h"
 #include "skc/knots.h"
 
-static const char *const init_names[] = { "auto", "radial", "sparse",
-                                          "random" };
+static const char *const init_names[]
+    = { "auto", "radial", "sparse", "random" };
 
 static int
 pick (const char *option, const char *value, const char *const *names,
@@ -27,10 +27,10 @@ cli_cmd_fit (int argc, char **argv)
   /* In skc_method's order. */
   static const char *const methods[] = { "disk", "pst", "lowrank", "knots" };
   static const char *const offsets[] = { "bilinear", "integer" };
-  skc_fit_options          opts;
+  skc_fit_options opts;
   skc_fit_options_init (&opts);
   const char *target = NULL, *output = NULL;
-  double      radius = 0;
+  double radius = 0;
   int size = 0;
   for (int i = 1; i < argc; i++)
     {
@@ -38,26 +38,26 @@ cli_cmd_fit (int argc, char **argv)
       if (strcmp (a, "-o") == 0 || strcmp (a, "--output") == 0)
         output = cli_value (argc, argv, &i);
       else if (strcmp (a, "--layers") == 0)
-        opts.layers = cli_integer (a, cli_value (argc, argv, &i), 1,
-                                   SKC_MAX_LAYERS);
+        opts.layers
+            = cli_integer (a, cli_value (argc, argv, &i), 1, SKC_MAX_LAYERS);
       else if (strcmp (a, "--samples") == 0)
-        opts.samples = cli_integer (a, cli_value (argc, argv, &i), 1,
-                                    SKC_MAX_SAMPLES);
+        opts.samples
+            = cli_integer (a, cli_value (argc, argv, &i), 1, SKC_MAX_SAMPLES);
       else if (strcmp (a, "--offsets") == 0)
         opts.offsets = (skc_offset_kind) pick (a, cli_value (argc, argv, &i),
                                                offsets, 2);
       else if (strcmp (a, "--method") == 0)
-        opts.method = (skc_method) pick (a, cli_value (argc, argv, &i),
-                                         methods, 4);
+        opts.method
+            = (skc_method) pick (a, cli_value (argc, argv, &i), methods, 4);
       else if (strcmp (a, "--budget") == 0)
-        opts.knots_budget = cli_integer (a, cli_value (argc, argv, &i), 2,
-                                         100000000);
+        opts.knots_budget
+            = cli_integer (a, cli_value (argc, argv, &i), 2, 100000000);
       else if (strcmp (a, "--rank") == 0)
-        opts.rank = cli_integer (a, cli_value (argc, argv, &i), 1,
-                                 SKC_MAX_RANK);
+        opts.rank
+            = cli_integer (a, cli_value (argc, argv, &i), 1, SKC_MAX_RANK);
       else if (strcmp (a, "--init") == 0)
-        opts.init = (skc_init) pick (a, cli_value (argc, argv, &i),
-                                     init_names, 4);
+        opts.init
+            = (skc_init) pick (a, cli_value (argc, argv, &i), init_names, 4);
       else if (strcmp (a, "--steps") == 0)
         opts.steps = cli_integer (a, cli_value (argc, argv, &i), 1, 1000000);
       else if (strcmp (a, "--preview") == 0)
@@ -93,13 +93,13 @@ cli_cmd_fit (int argc, char **argv)
   if (radius == 0 && size > 0)
     radius = size / 2 - 1.5 > 0.5 ? size / 2 - 1.5 : 0.5;
 
-  skc_error       err;
-  skc_image       kernel = { 0 };
+  skc_error err;
+  skc_image kernel = { 0 };
   skc_filter_info info;
   if (cli_make_target (target, radius, size, &kernel, &info, &err) != SKC_OK)
     cli_die ("%s", err.message);
 
-  skc_filter    *filter;
+  skc_filter *filter;
   skc_fit_report report = { 0 };
   if (skc_fit (&kernel, &opts, &filter, &report, &err) != SKC_OK)
     cli_die ("fit: %s", err.message);
@@ -108,9 +108,9 @@ cli_cmd_fit (int argc, char **argv)
   skc_image effective = { 0 };
   if (skc_filter_render (filter, &effective) != SKC_OK)
     cli_die ("render: out of memory");
-  double         kernel_error = skc_kernel_error (&effective, &kernel);
+  double kernel_error = skc_kernel_error (&effective, &kernel);
   skc_photo_set *photos = NULL;
-  double         psnr = NAN;
+  double psnr = NAN;
   if (cli_load_bench_photos (1, &photos, &err) == SKC_OK)
     psnr = skc_photo_set_psnr (photos, &effective, &kernel);
   else
@@ -124,8 +124,8 @@ cli_cmd_fit (int argc, char **argv)
     {
       /* Within the budget, unless the budget bought the exact kernel. */
       skc_knots_axis axis = skc_filter_knots_axis (filter);
-      long           exact = 0;
-      int            within_budget
+      long exact = 0;
+      int within_budget
           = opts.knots_budget && skc_filter_macs (filter) <= opts.knots_budget
             && skc_knots_exact_count (&kernel, axis, &exact, NULL) == SKC_OK
             && skc_filter_macs (filter) < 1 + exact;
@@ -179,7 +179,7 @@ cli_cmd_render (int argc, char **argv)
     }
   if (!input || !output)
     cli_die ("render: usage: skc render IN.skc -o KERNEL.pfm");
-  skc_error   err;
+  skc_error err;
   skc_filter *filter;
   if (skc_filter_load (input, &filter, &err) != SKC_OK)
     cli_die ("%s", err.message);

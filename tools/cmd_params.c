@@ -45,8 +45,7 @@ describe (const skc_param_info *row, char *type, char *range, char *def,
       snprintf (type, size, "integer");
       break;
     case SKC_PARAM_TYPE_NUMBER:
-      snprintf (type, size, "number%s%s", row->unit[0] ? ", " : "",
-                row->unit);
+      snprintf (type, size, "number%s%s", row->unit[0] ? ", " : "", row->unit);
       break;
     }
   if (row->ui_min != row->min || row->ui_max != row->max)
@@ -70,7 +69,7 @@ cli_cmd_params (int argc, char **argv)
   for (int i = 0; i < SKC_PARAM_COUNT; i++)
     {
       const skc_param_info *row = &table[i];
-      char                  type[128], range[128], def[128];
+      char type[128], range[128], def[128];
 
       describe (row, type, range, def, sizeof type);
       printf ("| `%s` | %s | %s | %s | %s | %s%s%s%s |\n", row->name,

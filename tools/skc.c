@@ -10,27 +10,28 @@ static void
 usage (FILE *out)
 {
   fputs (
-    "usage: skc COMMAND [ARGS]\n"
-    "  skc fit TARGET -o OUT.skc [--layers L] [--samples N]\n"
-    "          [--offsets bilinear|integer] [--method disk|pst|lowrank]\n"
-    "          [--rank R] [--init auto|radial|sparse|random] [--steps S]\n"
-    "          [--preview] [--seed S] [--size PX] [--radius R] [--threads T]\n"
-    "      TARGET: shape:NAME[:key=value,...], file:PATH or an image file\n"
-    "      (PNG, PGM, PFM, ...).\n"
-    "  skc render IN.skc -o KERNEL.pfm\n"
-    "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--map MAP]\n"
-    "          [--preset P.skcpreset] [--save-preset P.skcpreset]\n"
-    "          [--threads T] [--verbose] [PARAMETERS]\n"
-    "      PARAMETERS (the parameter table):\n",
-    out);
+      "usage: skc COMMAND [ARGS]\n"
+      "  skc fit TARGET -o OUT.skc [--layers L] [--samples N]\n"
+      "          [--offsets bilinear|integer] [--method disk|pst|lowrank]\n"
+      "          [--rank R] [--init auto|radial|sparse|random] [--steps S]\n"
+      "          [--preview] [--seed S] [--size PX] [--radius R] [--threads "
+      "T]\n"
+      "      TARGET: shape:NAME[:key=value,...], file:PATH or an image file\n"
+      "      (PNG, PGM, PFM, ...).\n"
+      "  skc render IN.skc -o KERNEL.pfm\n"
+      "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--map MAP]\n"
+      "          [--preset P.skcpreset] [--save-preset P.skcpreset]\n"
+      "          [--threads T] [--verbose] [PARAMETERS]\n"
+      "      PARAMETERS (the parameter table):\n",
+      out);
   cli_apply_options_help (out);
-  fputs (
-    "  skc params [--markdown]   (the parameter table, as Markdown)\n"
-    "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"
-    "          [--threads T] [--seed S]\n"
-    "  skc bench apply [--quick] [--size WxH] [--radii 10,24,...] [--runs N]\n"
-    "          [--shape SPEC] [--threads T] [--csv FILE] [--no-gegl]\n",
-    out);
+  fputs ("  skc params [--markdown]   (the parameter table, as Markdown)\n"
+         "  skc bench fit [--quick] [--csv FILE] [--kernels a,b,...]\n"
+         "          [--threads T] [--seed S]\n"
+         "  skc bench apply [--quick] [--size WxH] [--radii 10,24,...] [--runs "
+         "N]\n"
+         "          [--shape SPEC] [--threads T] [--csv FILE] [--no-gegl]\n",
+         out);
 }
 
 int
@@ -40,7 +41,7 @@ main (int argc, char **argv)
     cli_die ("no command given (fit, render, apply, bench; see skc --help "
              "for usage)");
   const char *cmd = argv[1];
-  int         status;
+  int status;
   /* GEGL runs only for the image files that need it. */
   skc_gegl_start_on_demand ();
   if (strcmp (cmd, "fit") == 0)

@@ -21,23 +21,23 @@ geometry (SkcDesigner *d, SkcGridGeometry *g)
 }
 
 void
-skc_designer_cell_to_canvas (GtkWidget *designer, double u, double v,
-                             double *x, double *y)
+skc_designer_cell_to_canvas (GtkWidget *designer, double u, double v, double *x,
+                             double *y)
 {
   g_return_if_fail (SKC_IS_DESIGNER (designer));
   SkcGridGeometry g;
-  gint            c = geometry (SKC_DESIGNER (designer), &g);
+  gint c = geometry (SKC_DESIGNER (designer), &g);
   *x = g.x0 + (u + c + 0.5) * g.cell;
   *y = g.y0 + (v + c + 0.5) * g.cell;
 }
 
 void
-skc_designer_canvas_to_cell (GtkWidget *designer, double x, double y,
-                             double *u, double *v)
+skc_designer_canvas_to_cell (GtkWidget *designer, double x, double y, double *u,
+                             double *v)
 {
   g_return_if_fail (SKC_IS_DESIGNER (designer));
   SkcGridGeometry g;
-  gint            c = geometry (SKC_DESIGNER (designer), &g);
+  gint c = geometry (SKC_DESIGNER (designer), &g);
   *u = (x - g.x0) / g.cell - 0.5 - c;
   *v = (y - g.y0) / g.cell - 0.5 - c;
 }
@@ -82,7 +82,7 @@ static gboolean
 canvas_press (GtkWidget *canvas, GdkEventButton *event, gpointer data)
 {
   SkcDesigner *d = data;
-  gdouble      u, v;
+  gdouble u, v;
   gtk_widget_grab_focus (canvas);
   skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y, &u, &v);
   if (d->tool == SKC_DESIGNER_TOOL_POLYGON)
@@ -145,8 +145,7 @@ canvas_release (GtkWidget *canvas, GdkEventButton *event, gpointer data)
   if (event->button == 1 && skc_paint_in_stroke (d->paint))
     {
       gdouble u, v;
-      skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y, &u,
-                                   &v);
+      skc_designer_canvas_to_cell (GTK_WIDGET (d), event->x, event->y, &u, &v);
       skc_paint_stroke_to (d->paint, u, v);
       if (skc_paint_stroke_end (d->paint))
         skc_designer_edited (d, TRUE, FALSE);
@@ -167,8 +166,8 @@ gboolean
 skc_designer_key_press (GtkWidget *widget, GdkEventKey *event)
 {
   SkcDesigner *d = SKC_DESIGNER (widget);
-  gboolean     ctrl = (event->state & GDK_CONTROL_MASK) != 0;
-  gboolean     shift = (event->state & GDK_SHIFT_MASK) != 0;
+  gboolean ctrl = (event->state & GDK_CONTROL_MASK) != 0;
+  gboolean shift = (event->state & GDK_SHIFT_MASK) != 0;
   switch (event->keyval)
     {
     case GDK_KEY_z:
@@ -207,7 +206,7 @@ static void
 paint_guides (SkcDesigner *d, cairo_t *cr, const SkcGridGeometry *g)
 {
   const SkcSymmetry *s = skc_paint_get_symmetry (d->paint);
-  gint    n = skc_paint_size (d->paint);
+  gint n = skc_paint_size (d->paint);
   gdouble c = g->cell * (n / 2 + 0.5), half = g->cell * n / 2;
   static const double dash[] = { 4, 3 };
   cairo_save (cr);
@@ -272,8 +271,8 @@ paint_pointer (SkcDesigner *d, cairo_t *cr)
   else if (d->pointer_in && d->tool != SKC_DESIGNER_TOOL_FILL)
     {
       gdouble us[SKC_SYMMETRY_MAX_COPIES], vs[SKC_SYMMETRY_MAX_COPIES];
-      gint    count = skc_paint_symmetric_points (d->paint, d->pointer_u,
-                                                  d->pointer_v, us, vs);
+      gint count = skc_paint_symmetric_points (d->paint, d->pointer_u,
+                                               d->pointer_v, us, vs);
       SkcGridGeometry g;
       geometry (d, &g);
       for (gint i = 0; i < count; i++)
@@ -292,7 +291,7 @@ paint_pointer (SkcDesigner *d, cairo_t *cr)
 static gboolean
 canvas_draw (GtkWidget *canvas, cairo_t *cr, gpointer data)
 {
-  SkcDesigner    *d = data;
+  SkcDesigner *d = data;
   SkcGridGeometry g;
   geometry (d, &g);
   skc_designer_view_paint_ink (cr, &g, skc_paint_image (d->paint));
@@ -307,11 +306,11 @@ canvas_draw (GtkWidget *canvas, cairo_t *cr, gpointer data)
 static gboolean
 side_view_draw (GtkWidget *view, cairo_t *cr, gpointer data)
 {
-  SkcDesigner     *d = data;
-  gboolean         fitted = view == d->fitted_view;
+  SkcDesigner *d = data;
+  gboolean fitted = view == d->fitted_view;
   const skc_image *shown = fitted ? &d->effective : &d->difference;
-  SkcGridGeometry  g;
-  gint             n = skc_paint_size (d->paint);
+  SkcGridGeometry g;
+  gint n = skc_paint_size (d->paint);
   skc_designer_view_geometry (view, n, &g);
   if (!shown->data || shown->width != n)
     {
@@ -340,19 +339,16 @@ skc_designer_canvas_new (SkcDesigner *d, gint side)
 {
   GtkWidget *canvas = drawing_area (side);
   gtk_widget_set_can_focus (canvas, TRUE);
-  gtk_widget_add_events (canvas, GDK_BUTTON_PRESS_MASK
-                                   | GDK_BUTTON_RELEASE_MASK
-                                   | GDK_POINTER_MOTION_MASK
-                                   | GDK_LEAVE_NOTIFY_MASK);
+  gtk_widget_add_events (canvas, GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK
+                                     | GDK_POINTER_MOTION_MASK
+                                     | GDK_LEAVE_NOTIFY_MASK);
   skc_ui_connect_draw (canvas, canvas_draw, d);
-  g_signal_connect (canvas, "button-press-event", G_CALLBACK (canvas_press),
+  g_signal_connect (canvas, "button-press-event", G_CALLBACK (canvas_press), d);
+  g_signal_connect (canvas, "motion-notify-event", G_CALLBACK (canvas_motion),
                     d);
-  g_signal_connect (canvas, "motion-notify-event",
-                    G_CALLBACK (canvas_motion), d);
-  g_signal_connect (canvas, "button-release-event",
-                    G_CALLBACK (canvas_release), d);
-  g_signal_connect (canvas, "leave-notify-event", G_CALLBACK (canvas_leave),
+  g_signal_connect (canvas, "button-release-event", G_CALLBACK (canvas_release),
                     d);
+  g_signal_connect (canvas, "leave-notify-event", G_CALLBACK (canvas_leave), d);
   return canvas;
 }
 

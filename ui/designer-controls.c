@@ -5,11 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "designer-private.h"
 
-static const gchar *const tool_labels[4] = { "Brush", "Eraser", "Fill",
-                                             "Polygon" };
+static const gchar *const tool_labels[4]
+    = { "Brush", "Eraser", "Fill", "Polygon" };
 static const gchar *const tool_tips[4] = {
-  "Drag to paint ink (weight) into the kernel",
-  "Drag to remove ink",
+  "Drag to paint ink (weight) into the kernel", "Drag to remove ink",
   "Click to fill the region of similar ink",
   "Click corners; click the first again (or Enter) to fill; Esc cancels"
 };
@@ -17,7 +16,7 @@ static const gchar *const tool_tips[4] = {
 /* "Start from": entry 0 is the drawing itself, entry k + 1 the built-in
  * shape of kind k (the parameter table's shapes, in its order). */
 #define DRAWING_ENTRY_LABEL "Your drawing"
-#define MENU_ENTRIES        (1 + SKC_SHAPE_FILE)
+#define MENU_ENTRIES (1 + SKC_SHAPE_FILE)
 
 /* The shape keys are the table's shape rows after the kind itself. */
 static gboolean
@@ -61,10 +60,10 @@ symmetry_changed (gpointer widget, gpointer data)
   if (d->syncing)
     return;
   skc_designer_set_symmetry (
-    GTK_WIDGET (d),
-    gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->controls.mirror_x)),
-    gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->controls.mirror_y)),
-    (int) gtk_adjustment_get_value (d->controls.n_fold));
+      GTK_WIDGET (d),
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->controls.mirror_x)),
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->controls.mirror_y)),
+      (int) gtk_adjustment_get_value (d->controls.n_fold));
 }
 
 static void
@@ -73,10 +72,18 @@ history_clicked (GtkButton *button, gpointer data)
   SkcDesigner *d = owner (button);
   switch (GPOINTER_TO_INT (data))
     {
-    case 0: skc_designer_undo (GTK_WIDGET (d)); break;
-    case 1: skc_designer_redo (GTK_WIDGET (d)); break;
-    case 2: skc_designer_clear (GTK_WIDGET (d)); break;
-    default: skc_designer_invert (GTK_WIDGET (d)); break;
+    case 0:
+      skc_designer_undo (GTK_WIDGET (d));
+      break;
+    case 1:
+      skc_designer_redo (GTK_WIDGET (d));
+      break;
+    case 2:
+      skc_designer_clear (GTK_WIDGET (d));
+      break;
+    default:
+      skc_designer_invert (GTK_WIDGET (d));
+      break;
     }
 }
 
@@ -125,8 +132,8 @@ labelled_scale (SkcDesigner *d, GtkWidget *box, const gchar *label,
                 gint digits, const gchar *tip)
 {
   GtkAdjustment *a = skc_ui_adjustment_new (value, lo, hi, step, 10 * step);
-  GtkWidget     *l = gtk_label_new (label);
-  GtkWidget     *s = skc_ui_hscale_new (a);
+  GtkWidget *l = gtk_label_new (label);
+  GtkWidget *s = skc_ui_hscale_new (a);
   gtk_scale_set_digits (GTK_SCALE (s), digits);
   gtk_scale_set_value_pos (GTK_SCALE (s), GTK_POS_RIGHT);
   gtk_widget_set_size_request (s, 130, -1);
@@ -145,7 +152,7 @@ skc_designer_controls_new (SkcDesigner *d)
 
   /* Tools, then history and whole-grid edits. */
   GtkWidget *row = skc_ui_box_new (FALSE, 4);
-  GSList    *group = NULL;
+  GSList *group = NULL;
   for (gint i = 0; i < 4; i++)
     {
       c->tools[i] = gtk_radio_button_new_with_label (group, tool_labels[i]);
@@ -172,18 +179,20 @@ skc_designer_controls_new (SkcDesigner *d)
   row = skc_ui_box_new (FALSE, 6);
   c->size = labelled_scale (d, row, "Size", d->brush.size, 1, 33, 1, 0,
                             "Brush diameter in cells");
-  c->hardness = labelled_scale (d, row, "Hardness", d->brush.hardness, 0, 1,
-                                0.05, 2, "0: soft from the centre, 1: a "
-                                         "crisp edge");
-  c->opacity = labelled_scale (d, row, "Opacity", d->brush.opacity, 0, 1,
-                               0.05, 2, "How much ink one stroke puts down "
-                                        "(or removes)");
+  c->hardness
+      = labelled_scale (d, row, "Hardness", d->brush.hardness, 0, 1, 0.05, 2,
+                        "0: soft from the centre, 1: a "
+                        "crisp edge");
+  c->opacity
+      = labelled_scale (d, row, "Opacity", d->brush.opacity, 0, 1, 0.05, 2,
+                        "How much ink one stroke puts down "
+                        "(or removes)");
   gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
 
   /* Symmetry */
   row = skc_ui_box_new (FALSE, 6);
-  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Symmetry:"), FALSE,
-                      FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Symmetry:"), FALSE, FALSE,
+                      0);
   c->mirror_x = gtk_check_button_new_with_label ("Mirror left ↔ right");
   c->mirror_y = gtk_check_button_new_with_label ("Mirror top ↕ bottom");
   c->n_fold = skc_ui_adjustment_new (1, 1, 16, 1, 2);
@@ -192,15 +201,14 @@ skc_designer_controls_new (SkcDesigner *d)
                                      "(6: a snowflake; 1: none)");
   gtk_box_pack_start (GTK_BOX (row), c->mirror_x, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (row), c->mirror_y, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Rotations:"), FALSE,
-                      FALSE, 6);
+  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Rotations:"), FALSE, FALSE,
+                      6);
   gtk_box_pack_start (GTK_BOX (row), spin, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("-fold"), FALSE, FALSE,
-                      0);
+  gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("-fold"), FALSE, FALSE, 0);
   g_signal_connect (c->mirror_x, "toggled", G_CALLBACK (symmetry_changed), d);
   g_signal_connect (c->mirror_y, "toggled", G_CALLBACK (symmetry_changed), d);
-  g_signal_connect (c->n_fold, "value-changed",
-                    G_CALLBACK (symmetry_changed), d);
+  g_signal_connect (c->n_fold, "value-changed", G_CALLBACK (symmetry_changed),
+                    d);
   gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
   return rows;
 }
@@ -208,11 +216,9 @@ skc_designer_controls_new (SkcDesigner *d)
 static GtkAdjustment *
 shape_adjustment (SkcDesigner *d, const skc_param_info *row)
 {
-  GtkAdjustment *a = skc_ui_adjustment_new (row->default_value, row->min,
-                                            row->max, row->step,
-                                            10 * row->step);
-  g_signal_connect (a, "value-changed", G_CALLBACK (shape_control_changed),
-                    d);
+  GtkAdjustment *a = skc_ui_adjustment_new (
+      row->default_value, row->min, row->max, row->step, 10 * row->step);
+  g_signal_connect (a, "value-changed", G_CALLBACK (shape_control_changed), d);
   return a;
 }
 
@@ -223,8 +229,8 @@ shape_key (GtkWidget *grid, gint slot, const gchar *label, GtkAdjustment *a,
            gint digits)
 {
   GtkWidget *l = gtk_label_new (label);
-  GtkWidget *s = gtk_spin_button_new (a, gtk_adjustment_get_step_increment (a),
-                                      digits);
+  GtkWidget *s
+      = gtk_spin_button_new (a, gtk_adjustment_get_step_increment (a), digits);
   gtk_entry_set_width_chars (GTK_ENTRY (s), 4);
   gtk_misc_set_alignment (GTK_MISC (l), 0.0, 0.5);
   skc_ui_grid_attach (grid, l, 2 * (slot % 2), slot / 2, 1, FALSE);
@@ -261,8 +267,8 @@ skc_designer_shape_controls_new (SkcDesigner *d)
   c->shape_combo = gtk_combo_box_text_new ();
   for (gint i = 0; i < MENU_ENTRIES; i++)
     gtk_combo_box_text_append_text (
-      GTK_COMBO_BOX_TEXT (c->shape_combo),
-      i ? skc_shape_label ((skc_shape_kind) (i - 1)) : DRAWING_ENTRY_LABEL);
+        GTK_COMBO_BOX_TEXT (c->shape_combo),
+        i ? skc_shape_label ((skc_shape_kind) (i - 1)) : DRAWING_ENTRY_LABEL);
   gtk_widget_set_tooltip_text (c->shape_combo,
                                "Replace the drawing by a built-in shape "
                                "(undo brings it back)");
@@ -289,9 +295,9 @@ skc_designer_shape_controls_new (SkcDesigner *d)
   gtk_notebook_set_show_border (GTK_NOTEBOOK (c->shape_pages), FALSE);
   for (gint i = 0; i < MENU_ENTRIES; i++)
     {
-      GtkWidget     *page = NULL;
+      GtkWidget *page = NULL;
       skc_shape_kind kind = (skc_shape_kind) (i - 1);
-      gint           slot = 0;
+      gint slot = 0;
       if (i == 0)
         page = shape_page ("Paint on the canvas, or pick a shape or an "
                            "image to start from.");
@@ -328,8 +334,8 @@ skc_designer_controls_sync (SkcDesigner *d)
   gtk_adjustment_set_value (c->n_fold, s->n_fold);
 
   gint active = d->shape_edit && d->shape.kind < SKC_SHAPE_FILE
-                  ? 1 + (gint) d->shape.kind
-                  : 0;
+                    ? 1 + (gint) d->shape.kind
+                    : 0;
   gtk_combo_box_set_active (GTK_COMBO_BOX (c->shape_combo), active);
   skc_params keys;
   skc_params_init (&keys);

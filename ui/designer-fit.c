@@ -15,9 +15,9 @@
 
 typedef struct
 {
-  guint     job, generation;
-  gint64    stamp;
-  gboolean  full;
+  guint job, generation;
+  gint64 stamp;
+  gboolean full;
   skc_image ink;
 } Request;
 
@@ -26,26 +26,26 @@ typedef struct
 typedef struct
 {
   SkcDesignerFitDone done;
-  gpointer           user_data;
-  gboolean           alive; /* main thread only */
+  gpointer user_data;
+  gboolean alive; /* main thread only */
 } Channel;
 
 struct SkcDesignerFit
 {
   const skc_photo_set *photos;
-  Channel    *channel;
-  GThread    *thread;
-  GMutex      lock;
-  GCond       wake;
-  Request    *waiting; /* under lock */
-  gboolean    running, quit; /* under lock */
-  gint        cancel;  /* for the running fit: g_atomic_int only */
-  guint       next_job;
+  Channel *channel;
+  GThread *thread;
+  GMutex lock;
+  GCond wake;
+  Request *waiting;       /* under lock */
+  gboolean running, quit; /* under lock */
+  gint cancel;            /* for the running fit: g_atomic_int only */
+  guint next_job;
 };
 
 typedef struct
 {
-  Channel              *channel;
+  Channel *channel;
   SkcDesignerFitResult *result;
 } Delivery;
 
@@ -96,12 +96,13 @@ views (const skc_image *effective, const skc_image *target,
   for (gint y = 0; y < n; y++)
     for (gint x = 0; x < n; x++)
       {
-        gint  ex = x - n / 2 + ew / 2, ey = y - n / 2 + eh / 2;
+        gint ex = x - n / 2 + ew / 2, ey = y - n / 2 + eh / 2;
         float e = ex >= 0 && ey >= 0 && ex < ew && ey < eh
-                    ? *skc_image_pixel (effective, ex, ey) : 0.0f;
+                      ? *skc_image_pixel (effective, ex, ey)
+                      : 0.0f;
         *skc_image_pixel (&r->effective, x, y) = e / peak;
         *skc_image_pixel (&r->difference, x, y)
-          = (e - *skc_image_pixel (target, x, y)) / peak;
+            = (e - *skc_image_pixel (target, x, y)) / peak;
       }
   return SKC_OK;
 }
@@ -110,9 +111,9 @@ views (const skc_image *effective, const skc_image *target,
 static void
 work (SkcDesignerFit *f, Request *q, SkcDesignerFitResult *r)
 {
-  gint64          start = g_get_monotonic_time ();
-  skc_error       err = { { 0 } };
-  skc_image       target = { 0 }, effective = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  skc_error err = { { 0 } };
+  skc_image target = { 0 }, effective = { 0 };
   skc_fit_options opts;
   r->image_psnr = r->kernel_snr = r->kernel_error = NAN;
   skc_fit_options_init (&opts);
@@ -125,8 +126,8 @@ work (SkcDesignerFit *f, Request *q, SkcDesignerFitResult *r)
     r->result = skc_kernel_normalise (&target, &err);
   if (r->result == SKC_OK)
     r->result = skc_fit (&target, &opts, &r->filter, NULL, &err);
-  if (r->result == SKC_OK && skc_filter_render (r->filter, &effective)
-                               != SKC_OK)
+  if (r->result == SKC_OK
+      && skc_filter_render (r->filter, &effective) != SKC_OK)
     r->result = skc_fail (&err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r->result == SKC_OK && g_atomic_int_get (&f->cancel))
     r->result = SKC_ERR_CANCELLED;
@@ -139,8 +140,8 @@ work (SkcDesignerFit *f, Request *q, SkcDesignerFitResult *r)
       r->result = views (&effective, &target, r);
     }
   if (r->result != SKC_OK && r->result != SKC_ERR_CANCELLED)
-    r->message = g_strdup (err.message[0] ? err.message
-                                          : skc_strerror (r->result));
+    r->message
+        = g_strdup (err.message[0] ? err.message : skc_strerror (r->result));
   r->seconds = (g_get_monotonic_time () - start) / 1e6;
   skc_image_free (&target);
   skc_image_free (&effective);
@@ -210,9 +211,8 @@ skc_designer_fit_new (const skc_photo_set *photos, SkcDesignerFitDone done,
 }
 
 guint
-skc_designer_fit_start (SkcDesignerFit *f, const skc_image *ink,
-                        gboolean full, guint generation, gint64 stamp,
-                        gboolean cancel_running)
+skc_designer_fit_start (SkcDesignerFit *f, const skc_image *ink, gboolean full,
+                        guint generation, gint64 stamp, gboolean cancel_running)
 {
   Request *q = g_new0 (Request, 1);
   q->job = ++f->next_job;

@@ -18,22 +18,22 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint       job;        /* the request's number (skc_designer_fit_start) */
-  guint       generation; /* the caller's tags for the drawing fitted */
-  gint64      stamp;
-  gboolean    full;       /* full quality, else a preview */
-  skc_result  result;     /* SKC_ERR_CANCELLED: nothing else is set */
-  gchar      *message;    /* why it failed, when it did */
+  guint job;        /* the request's number (skc_designer_fit_start) */
+  guint generation; /* the caller's tags for the drawing fitted */
+  gint64 stamp;
+  gboolean full;     /* full quality, else a preview */
+  skc_result result; /* SKC_ERR_CANCELLED: nothing else is set */
+  gchar *message;    /* why it failed, when it did */
   /* Both size x size like the drawing, in units of the target's peak:
      the effective kernel (the filter's impulse response, centred) and
      effective - target. */
-  skc_image   effective;
-  skc_image   difference;
-  gdouble     image_psnr;   /* dB, NAN without photos */
-  gdouble     kernel_snr;   /* dB */
-  gdouble     kernel_error; /* ||E - T|| / ||T|| */
-  gdouble     seconds;      /* fit and measures */
-  skc_filter *filter;       /* the fitted filter; a callback may take it */
+  skc_image effective;
+  skc_image difference;
+  gdouble image_psnr;   /* dB, NAN without photos */
+  gdouble kernel_snr;   /* dB */
+  gdouble kernel_error; /* ||E - T|| / ||T|| */
+  gdouble seconds;      /* fit and measures */
+  skc_filter *filter;   /* the fitted filter; a callback may take it */
 } SkcDesignerFitResult;
 
 /* Main thread, from the main loop.  The result is freed after it
@@ -55,9 +55,9 @@ guint skc_designer_fit_start (SkcDesignerFit *f, const skc_image *ink,
                               gboolean full, guint generation, gint64 stamp,
                               gboolean cancel_running);
 /* Drops the waiting request and cancels the running one. */
-void  skc_designer_fit_cancel (SkcDesignerFit *f);
+void skc_designer_fit_cancel (SkcDesignerFit *f);
 /* Cancels, waits for the worker to stop, drops undelivered results. */
-void  skc_designer_fit_free (SkcDesignerFit *f);
+void skc_designer_fit_free (SkcDesignerFit *f);
 
 G_END_DECLS
 

@@ -16,16 +16,16 @@
 
 struct SkcPaint
 {
-  skc_image   ink;
+  skc_image ink;
   SkcSymmetry symmetry;
-  GPtrArray  *undo, *redo; /* of skc_image *, oldest first */
+  GPtrArray *undo, *redo; /* of skc_image *, oldest first */
   /* The stroke in progress: the ink before it and the strongest mark each
      cell got. */
-  gboolean    stroking, stroke_changed;
-  SkcBrush    brush;
-  skc_image   base;
-  float      *mask;
-  gdouble     last_u, last_v;
+  gboolean stroking, stroke_changed;
+  SkcBrush brush;
+  skc_image base;
+  float *mask;
+  gdouble last_u, last_v;
 };
 
 static skc_image *
@@ -112,10 +112,18 @@ rotate (gdouble u, gdouble v, gint k, gint n, gdouble *ru, gdouble *rv)
     {
       switch ((4 * k / n) % 4)
         {
-        case 0: *ru = u, *rv = v; return;
-        case 1: *ru = -v, *rv = u; return;
-        case 2: *ru = -u, *rv = -v; return;
-        default: *ru = v, *rv = -u; return;
+        case 0:
+          *ru = u, *rv = v;
+          return;
+        case 1:
+          *ru = -v, *rv = u;
+          return;
+        case 2:
+          *ru = -u, *rv = -v;
+          return;
+        default:
+          *ru = v, *rv = -u;
+          return;
         }
     }
   gdouble a = 2 * G_PI * k / n, c = cos (a), s = sin (a);
@@ -173,14 +181,14 @@ static gboolean
 apply_mask (SkcPaint *p, const skc_image *base, const float *mask,
             const SkcBrush *b, gint x0, gint y0, gint x1, gint y1)
 {
-  gint     n = p->ink.width;
+  gint n = p->ink.width;
   gboolean changed = FALSE;
   for (gint y = y0; y <= y1; y++)
     for (gint x = x0; x <= x1; x++)
       {
         float *out = skc_image_pixel (&p->ink, x, y);
-        float  v = composite (*skc_image_pixel (base, x, y),
-                              mask[(gsize) y * n + x], b);
+        float v = composite (*skc_image_pixel (base, x, y),
+                             mask[(gsize) y * n + x], b);
         if (v != *out)
           *out = v, changed = TRUE;
       }
@@ -201,10 +209,10 @@ push_undo (SkcPaint *p, const skc_image *state)
 static gboolean
 dab (SkcPaint *p, gdouble u, gdouble v)
 {
-  gdouble  us[SKC_SYMMETRY_MAX_COPIES], vs[SKC_SYMMETRY_MAX_COPIES];
-  gint     count = skc_paint_symmetric_points (p, u, v, us, vs);
-  gint     n = p->ink.width, c = n / 2;
-  gdouble  reach = p->brush.size / 2 + 0.5;
+  gdouble us[SKC_SYMMETRY_MAX_COPIES], vs[SKC_SYMMETRY_MAX_COPIES];
+  gint count = skc_paint_symmetric_points (p, u, v, us, vs);
+  gint n = p->ink.width, c = n / 2;
+  gdouble reach = p->brush.size / 2 + 0.5;
   gboolean changed = FALSE;
   for (gint i = 0; i < count; i++)
     {
@@ -221,13 +229,12 @@ dab (SkcPaint *p, gdouble u, gdouble v)
                gives exactly the mirrored distances. */
             gdouble du = (gdouble) (x - c) - us[i];
             gdouble dv = (gdouble) (y - c) - vs[i];
-            float   a = brush_alpha (&p->brush, sqrt (du * du + dv * dv));
-            float  *m = &p->mask[(gsize) y * n + x];
+            float a = brush_alpha (&p->brush, sqrt (du * du + dv * dv));
+            float *m = &p->mask[(gsize) y * n + x];
             if (a > *m)
               *m = a;
           }
-      changed |= apply_mask (p, &p->base, p->mask, &p->brush, x0, y0, x1,
-                             y1);
+      changed |= apply_mask (p, &p->base, p->mask, &p->brush, x0, y0, x1, y1);
     }
   return changed;
 }
@@ -246,7 +253,7 @@ skc_paint_stroke_begin (SkcPaint *p, const SkcBrush *brush, gdouble u,
   if (skc_image_copy (&p->ink, &p->base) != SKC_OK)
     g_error ("skc designer: out of memory");
   g_free (p->mask);
-  p->mask = g_new0 (float, (gsize) n * n);
+  p->mask = g_new0 (float, (gsize) n *n);
   p->last_u = u;
   p->last_v = v;
   p->stroke_changed = dab (p, u, v);
@@ -259,9 +266,9 @@ skc_paint_stroke_to (SkcPaint *p, gdouble u, gdouble v)
   if (!p->stroking)
     return FALSE;
   /* Marks close enough that the stroke's edge stays smooth. */
-  gdouble  spacing = CLAMP (p->brush.size / 8, 0.1, 0.5);
-  gdouble  du = u - p->last_u, dv = v - p->last_v;
-  gint     steps = (gint) ceil (sqrt (du * du + dv * dv) / spacing);
+  gdouble spacing = CLAMP (p->brush.size / 8, 0.1, 0.5);
+  gdouble du = u - p->last_u, dv = v - p->last_v;
+  gint steps = (gint) ceil (sqrt (du * du + dv * dv) / spacing);
   gboolean changed = FALSE;
   for (gint i = 1; i <= steps; i++)
     {
@@ -299,7 +306,7 @@ skc_paint_in_stroke (const SkcPaint *p)
 static gboolean
 commit_mask (SkcPaint *p, const float *mask, const SkcBrush *brush)
 {
-  gint      n = p->ink.width;
+  gint n = p->ink.width;
   skc_image before = { 0 };
   if (skc_image_copy (&p->ink, &before) != SKC_OK)
     g_error ("skc designer: out of memory");
@@ -314,17 +321,18 @@ gboolean
 skc_paint_fill (SkcPaint *p, const SkcBrush *brush, gdouble u, gdouble v)
 {
   gdouble us[SKC_SYMMETRY_MAX_COPIES], vs[SKC_SYMMETRY_MAX_COPIES];
-  gint    count = skc_paint_symmetric_points (p, u, v, us, vs);
-  gint    n = p->ink.width, c = n / 2;
-  float  *mask = g_new0 (float, (gsize) n * n);
-  gint   *stack = g_new (gint, (gsize) n * n);
+  gint count = skc_paint_symmetric_points (p, u, v, us, vs);
+  gint n = p->ink.width, c = n / 2;
+  float *mask = g_new0 (float, (gsize) n *n);
+  gint *stack = g_new (gint, (gsize) n * n);
   for (gint i = 0; i < count; i++)
     {
-      gint x = (gint) floor (us[i] + 0.5) + c, y = (gint) floor (vs[i] + 0.5) + c;
+      gint x = (gint) floor (us[i] + 0.5) + c,
+           y = (gint) floor (vs[i] + 0.5) + c;
       if (x < 0 || y < 0 || x >= n || y >= n || mask[y * n + x])
         continue;
       float seed = *skc_image_pixel (&p->ink, x, y);
-      gint  top = 0;
+      gint top = 0;
       stack[top++] = y * n + x;
       mask[y * n + x] = 1;
       while (top)
@@ -334,10 +342,9 @@ skc_paint_fill (SkcPaint *p, const SkcBrush *brush, gdouble u, gdouble v)
           for (gint d = 0; d < 4; d++)
             {
               gint bx = ax + dx[d], by = ay + dy[d];
-              if (bx < 0 || by < 0 || bx >= n || by >= n
-                  || mask[by * n + bx]
+              if (bx < 0 || by < 0 || bx >= n || by >= n || mask[by * n + bx]
                   || fabsf (*skc_image_pixel (&p->ink, bx, by) - seed)
-                       > FILL_THRESHOLD)
+                         > FILL_THRESHOLD)
                 continue;
               mask[by * n + bx] = 1;
               stack[top++] = by * n + bx;
@@ -352,8 +359,7 @@ skc_paint_fill (SkcPaint *p, const SkcBrush *brush, gdouble u, gdouble v)
 
 /* Even-odd rule. */
 static gboolean
-inside (const gdouble *us, const gdouble *vs, gint count, gdouble u,
-        gdouble v)
+inside (const gdouble *us, const gdouble *vs, gint count, gdouble u, gdouble v)
 {
   gboolean in = FALSE;
   for (gint i = 0, j = count - 1; i < count; j = i++)
@@ -369,11 +375,11 @@ skc_paint_polygon (SkcPaint *p, const SkcBrush *brush, const gdouble *us,
 {
   if (count < 3)
     return FALSE;
-  gint     n = p->ink.width, c = n / 2;
-  float   *mask = g_new0 (float, (gsize) n * n);
+  gint n = p->ink.width, c = n / 2;
+  float *mask = g_new0 (float, (gsize) n *n);
   gdouble *pu = g_new (gdouble, count), *pv = g_new (gdouble, count);
-  gdouble  su[SKC_SYMMETRY_MAX_COPIES], sv[SKC_SYMMETRY_MAX_COPIES];
-  gint     copies = skc_paint_symmetric_points (p, 0, 0, su, sv);
+  gdouble su[SKC_SYMMETRY_MAX_COPIES], sv[SKC_SYMMETRY_MAX_COPIES];
+  gint copies = skc_paint_symmetric_points (p, 0, 0, su, sv);
   /* Copy k of the polygon: every vertex's k-th symmetric image (the
      images come in the same order for every point). */
   for (gint k = 0; k < copies; k++)
@@ -421,14 +427,14 @@ static gboolean
 map_cells (SkcPaint *p, gboolean invert)
 {
   skc_image before = { 0 };
-  gboolean  changed = FALSE;
+  gboolean changed = FALSE;
   if (skc_image_copy (&p->ink, &before) != SKC_OK)
     g_error ("skc designer: out of memory");
   for (gint y = 0; y < p->ink.height; y++)
     for (gint x = 0; x < p->ink.width; x++)
       {
         float *v = skc_image_pixel (&p->ink, x, y);
-        float  nv = invert ? 1.0f - *v : 0.0f;
+        float nv = invert ? 1.0f - *v : 0.0f;
         if (nv != *v)
           *v = nv, changed = TRUE;
       }
@@ -472,8 +478,8 @@ gboolean
 skc_paint_replace (SkcPaint *p, const skc_image *ink)
 {
   g_return_val_if_fail (ink->width == p->ink.width
-                          && ink->height == p->ink.height
-                          && ink->channels == 1,
+                            && ink->height == p->ink.height
+                            && ink->channels == 1,
                         FALSE);
   skc_image before = { 0 };
   if (skc_image_copy (&p->ink, &before) != SKC_OK)
@@ -488,8 +494,8 @@ skc_paint_replace (SkcPaint *p, const skc_image *ink)
 void
 skc_paint_replace_last (SkcPaint *p, const skc_image *ink)
 {
-  g_return_if_fail (ink->width == p->ink.width
-                    && ink->height == p->ink.height && ink->channels == 1);
+  g_return_if_fail (ink->width == p->ink.width && ink->height == p->ink.height
+                    && ink->channels == 1);
   copy_clamped (p, ink);
   g_ptr_array_set_size (p->redo, 0);
 }
@@ -499,7 +505,7 @@ static void
 resample (const skc_image *from, gint size, skc_image *to)
 {
   skc_image k = { 0 };
-  float     peak = 0;
+  float peak = 0;
   alloc_grid (to, size);
   for (gint y = 0; y < from->height; y++)
     for (gint x = 0; x < from->width; x++)
@@ -507,7 +513,7 @@ resample (const skc_image *from, gint size, skc_image *to)
   if (peak <= 0
       || skc_kernel_from_values (from->data, from->width, from->height,
                                  from->stride, size, &k, NULL)
-           != SKC_OK)
+             != SKC_OK)
     return;
   float kpeak = 0;
   for (gint i = 0; i < size * size; i++)
@@ -515,7 +521,7 @@ resample (const skc_image *from, gint size, skc_image *to)
   for (gint y = 0; y < size; y++)
     for (gint x = 0; x < size; x++)
       *skc_image_pixel (to, x, y)
-        = MIN (1.0f, *skc_image_pixel (&k, x, y) * (peak / kpeak));
+          = MIN (1.0f, *skc_image_pixel (&k, x, y) * (peak / kpeak));
   skc_image_free (&k);
 }
 

@@ -24,7 +24,7 @@ typedef struct
 {
   gboolean mirror_x;
   gboolean mirror_y;
-  gint     n_fold;
+  gint n_fold;
 } SkcSymmetry;
 
 /* The most copies one mark can have (n_fold up to 16, two mirrors). */
@@ -37,16 +37,16 @@ typedef struct
   gdouble size;
   gdouble hardness;
   gdouble opacity;
-  gfloat  ink;
+  gfloat ink;
 } SkcBrush;
 
 typedef struct SkcPaint SkcPaint;
 
 /* An empty grid of size x size cells (odd, 3..SKC_PAINT_MAX_SIZE). */
 #define SKC_PAINT_MAX_SIZE 257
-SkcPaint        *skc_paint_new (gint size);
-void             skc_paint_free (SkcPaint *p);
-gint             skc_paint_size (const SkcPaint *p);
+SkcPaint *skc_paint_new (gint size);
+void skc_paint_free (SkcPaint *p);
+gint skc_paint_size (const SkcPaint *p);
 /* The ink, 1 channel, size x size; valid until the next edit. */
 const skc_image *skc_paint_image (const SkcPaint *p);
 
@@ -62,8 +62,8 @@ gint skc_paint_symmetric_points (const SkcPaint *p, gdouble u, gdouble v,
  * mark it got, so the result does not depend on the order of the marks and
  * mirrored strokes give exactly mirrored ink.  Each returns whether the
  * ink changed. */
-gboolean skc_paint_stroke_begin (SkcPaint *p, const SkcBrush *brush,
-                                 gdouble u, gdouble v);
+gboolean skc_paint_stroke_begin (SkcPaint *p, const SkcBrush *brush, gdouble u,
+                                 gdouble v);
 gboolean skc_paint_stroke_to (SkcPaint *p, gdouble u, gdouble v);
 /* Ends the stroke; returns whether it changed anything (if not, it leaves
  * no undo step). */
@@ -91,7 +91,7 @@ gboolean skc_paint_can_undo (const SkcPaint *p);
 gboolean skc_paint_can_redo (const SkcPaint *p);
 /* Replaces the ink without an undo step of its own: it joins the last
  * one (a shape's keys being dragged make one step). */
-void     skc_paint_replace_last (SkcPaint *p, const skc_image *ink);
+void skc_paint_replace_last (SkcPaint *p, const skc_image *ink);
 
 G_END_DECLS
 

@@ -17,13 +17,13 @@ G_BEGIN_DECLS
 
 typedef struct _SkcDesigner SkcDesigner;
 
-#define SKC_DESIGNER(o)                                                      \
+#define SKC_DESIGNER(o)                                                        \
   (G_TYPE_CHECK_INSTANCE_CAST ((o), SKC_TYPE_DESIGNER, SkcDesigner))
 
 /* The controls, so that setters called from code keep them in step. */
 typedef struct
 {
-  GtkWidget *tools[4];             /* radio buttons, by SkcDesignerTool */
+  GtkWidget *tools[4]; /* radio buttons, by SkcDesignerTool */
   GtkWidget *undo, *redo;
   GtkAdjustment *size, *hardness, *opacity;
   GtkWidget *mirror_x, *mirror_y;
@@ -32,56 +32,56 @@ typedef struct
   /* The shape keys' values, by parameter table row (NULL for the
      other rows). */
   GtkAdjustment *keys[SKC_PARAM_COUNT];
-  GtkWidget *shape_pages;          /* the keys of each shape menu entry */
-  GtkWidget *hint;                 /* what the tool does */
+  GtkWidget *shape_pages; /* the keys of each shape menu entry */
+  GtkWidget *hint;        /* what the tool does */
 } SkcDesignerControls;
 
 struct _SkcDesigner
 {
-  SkcUiVBox   parent;
+  SkcUiVBox parent;
   const skc_photo_set *photos;
-  SkcPaint   *paint;
+  SkcPaint *paint;
   SkcDesignerControls controls;
-  gboolean    syncing;   /* controls being set from code */
-  GtkWidget  *canvas, *fitted_view, *difference_view;
-  GtkWidget  *figures, *status;
+  gboolean syncing; /* controls being set from code */
+  GtkWidget *canvas, *fitted_view, *difference_view;
+  GtkWidget *figures, *status;
 
   /* Tools */
   SkcDesignerTool tool;
-  SkcBrush    brush;     /* ink and opacity set per tool */
-  gboolean    pointer_in;
-  gdouble     pointer_u, pointer_v;
-  GArray     *polygon_u, *polygon_v; /* vertices clicked so far */
-  gboolean    shape_edit; /* the drawing is the shape of the controls */
-  gboolean    shape_step_open; /* its undo step takes more shape edits */
-  skc_shape   shape;      /* the shape shown in the controls */
+  SkcBrush brush; /* ink and opacity set per tool */
+  gboolean pointer_in;
+  gdouble pointer_u, pointer_v;
+  GArray *polygon_u, *polygon_v; /* vertices clicked so far */
+  gboolean shape_edit;           /* the drawing is the shape of the controls */
+  gboolean shape_step_open;      /* its undo step takes more shape edits */
+  skc_shape shape;               /* the shape shown in the controls */
 
   /* Loader */
   SkcDesignerLoader loader;
-  gpointer    loader_data;
+  gpointer loader_data;
   GDestroyNotify loader_destroy;
-  gchar     **loader_patterns;
+  gchar **loader_patterns;
 
   /* Fits */
   SkcDesignerFit *fit;
-  guint       generation;      /* of the target; bumped on every change */
-  gint64      changed_at;      /* when the newest change happened */
-  gint64      stale_since;     /* the figures shown lag the drawing since
-                                  then, or 0 */
-  guint       preview_timer, full_timer;
-  guint       last_job;        /* newest request */
-  gboolean    job_pending;     /* last_job not yet answered */
-  gboolean    job_protected;   /* it may not be cancelled by changes */
-  guint       job_generation;  /* the drawing it fits */
-  skc_image   effective, difference; /* of the last fit shown */
-  skc_filter *filter;          /* last full fit, for `generation` */
+  guint generation;   /* of the target; bumped on every change */
+  gint64 changed_at;  /* when the newest change happened */
+  gint64 stale_since; /* the figures shown lag the drawing since
+                         then, or 0 */
+  guint preview_timer, full_timer;
+  guint last_job;                  /* newest request */
+  gboolean job_pending;            /* last_job not yet answered */
+  gboolean job_protected;          /* it may not be cancelled by changes */
+  guint job_generation;            /* the drawing it fits */
+  skc_image effective, difference; /* of the last fit shown */
+  skc_filter *filter;              /* last full fit, for `generation` */
   SkcDesignerFigures figures_shown;
 };
 
 /* designer-controls.c */
 GtkWidget *skc_designer_controls_new (SkcDesigner *d);
 GtkWidget *skc_designer_shape_controls_new (SkcDesigner *d);
-void       skc_designer_controls_sync (SkcDesigner *d);
+void skc_designer_controls_sync (SkcDesigner *d);
 
 /* designer-view.c: grids on screen.  A grid fills the widget's largest
  * centred square, cells being squares of `cell` px from (x0, y0). */
@@ -107,9 +107,9 @@ void skc_designer_view_paint_grid (cairo_t *cr, const SkcGridGeometry *g,
 GtkWidget *skc_designer_canvas_new (SkcDesigner *d, gint side);
 GtkWidget *skc_designer_side_view_new (SkcDesigner *d, gint side);
 /* Forgets the corners of the polygon being clicked. */
-void       skc_designer_polygon_reset (SkcDesigner *d);
+void skc_designer_polygon_reset (SkcDesigner *d);
 /* The widget's key_press_event: undo, redo, closing the polygon. */
-gboolean   skc_designer_key_press (GtkWidget *widget, GdkEventKey *event);
+gboolean skc_designer_key_press (GtkWidget *widget, GdkEventKey *event);
 
 /* designer.c, for the controls and the canvas */
 void skc_designer_shape_changed (SkcDesigner *d);

@@ -58,15 +58,15 @@ static void
 paint_cells (cairo_t *cr, const SkcGridGeometry *g, const skc_image *values,
              cell_colour colour, gdouble gain)
 {
-  gint             n = values->width;
+  gint n = values->width;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, n, n);
-  guchar          *bytes = cairo_image_surface_get_data (s);
-  gint             stride = cairo_image_surface_get_stride (s);
+  guchar *bytes = cairo_image_surface_get_data (s);
+  gint stride = cairo_image_surface_get_stride (s);
   cairo_surface_flush (s);
   for (gint y = 0; y < n; y++)
     for (gint x = 0; x < n; x++)
       ((guint32 *) (bytes + y * stride))[x]
-        = colour (*skc_image_pixel (values, x, y), gain);
+          = colour (*skc_image_pixel (values, x, y), gain);
   cairo_surface_mark_dirty (s);
   cairo_save (cr);
   cairo_translate (cr, g->x0, g->y0);
@@ -94,8 +94,7 @@ skc_designer_view_paint_signed (cairo_t *cr, const SkcGridGeometry *g,
 }
 
 void
-skc_designer_view_paint_grid (cairo_t *cr, const SkcGridGeometry *g,
-                              gint size)
+skc_designer_view_paint_grid (cairo_t *cr, const SkcGridGeometry *g, gint size)
 {
   gdouble side = g->cell * size, c = g->cell * (size / 2 + 0.5);
   cairo_save (cr);

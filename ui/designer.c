@@ -16,14 +16,14 @@
 #include "skc/imagefile.h"
 
 /* Quiet time before a preview fit (coalesces the pointer's bursts). */
-#define DEBOUNCE_MS   40
+#define DEBOUNCE_MS 40
 /* Longest time without new figures while the drawing keeps changing. */
-#define THROTTLE_MS   250
+#define THROTTLE_MS 250
 /* Quiet time before the full-quality fit ("the user pauses"). */
 #define FULL_DELAY_MS 600
 /* Screen pixels per cell the canvas asks for, and the side views. */
-#define CANVAS_CELL   6
-#define VIEW_CELL     3
+#define CANVAS_CELL 6
+#define VIEW_CELL 3
 
 enum
 {
@@ -50,12 +50,12 @@ start_fit (SkcDesigner *d, gboolean full, gboolean protect)
 {
   /* A protected preview is let finish, and so is a preview of this very
      drawing (it shows sooner than the full fit queued behind it). */
-  gboolean cancel = !(d->job_pending
-                      && (full ? d->job_generation == d->generation
-                               : d->job_protected));
-  d->last_job = skc_designer_fit_start (d->fit, skc_paint_image (d->paint),
-                                        full, d->generation, d->changed_at,
-                                        cancel);
+  gboolean cancel
+      = !(d->job_pending
+          && (full ? d->job_generation == d->generation : d->job_protected));
+  d->last_job
+      = skc_designer_fit_start (d->fit, skc_paint_image (d->paint), full,
+                                d->generation, d->changed_at, cancel);
   d->job_pending = TRUE;
   d->job_protected = protect;
   d->job_generation = d->generation;
@@ -66,9 +66,10 @@ preview_due (gpointer data)
 {
   SkcDesigner *d = data;
   d->preview_timer = 0;
-  start_fit (d, FALSE, d->stale_since
-                         && g_get_monotonic_time () - d->stale_since
-                              >= THROTTLE_MS * 1000);
+  start_fit (d, FALSE,
+             d->stale_since
+                 && g_get_monotonic_time () - d->stale_since
+                        >= THROTTLE_MS * 1000);
   return G_SOURCE_REMOVE;
 }
 
@@ -137,10 +138,10 @@ show_figures (SkcDesigner *d)
   else
     g_strlcpy (psnr, d->photos ? "exact" : "– (no photos)", sizeof psnr);
   markup = g_markup_printf_escaped (
-    "Image PSNR  <b><big>%s</big></b>\nKernel SNR  <b><big>%.1f dB</big></b>"
-    "\n<small>%s fit, %d samples, %.2f s%s</small>",
-    psnr, f->kernel_snr, f->full ? "Full-quality" : "Preview", f->taps,
-    f->seconds, f->current ? "" : " (updating)");
+      "Image PSNR  <b><big>%s</big></b>\nKernel SNR  <b><big>%.1f dB</big></b>"
+      "\n<small>%s fit, %d samples, %.2f s%s</small>",
+      psnr, f->kernel_snr, f->full ? "Full-quality" : "Preview", f->taps,
+      f->seconds, f->current ? "" : " (updating)");
   gtk_label_set_markup (GTK_LABEL (d->figures), markup);
   g_free (markup);
 }
@@ -162,8 +163,8 @@ fit_done (SkcDesignerFitResult *r, gpointer data)
       skc_image_free (&d->effective);
       skc_image_free (&d->difference);
       set_status (d, r->result == SKC_ERR_EMPTY_KERNEL
-                       ? "The kernel is empty: draw something."
-                       : r->message);
+                         ? "The kernel is empty: draw something."
+                         : r->message);
       show_figures (d);
       gtk_widget_queue_draw (d->fitted_view);
       gtk_widget_queue_draw (d->difference_view);
@@ -264,7 +265,7 @@ replace_ink (SkcDesigner *d, skc_image *ink, gboolean coalesce)
 static gboolean
 render_shape (SkcDesigner *d, gboolean coalesce)
 {
-  gint      n = skc_paint_size (d->paint);
+  gint n = skc_paint_size (d->paint);
   skc_image k = { 0 };
   skc_error err;
   if (skc_shape_render (&d->shape, n / 2 - 1.5, n, &k, &err) != SKC_OK)
@@ -293,7 +294,7 @@ static gboolean
 set_weights (SkcDesigner *d, const float *values, gint width, gint height,
              gsize stride, GError **error)
 {
-  gint      n = skc_paint_size (d->paint);
+  gint n = skc_paint_size (d->paint);
   skc_image ink = { 0 };
   skc_error err;
   if (!values || width < 1 || height < 1)
@@ -315,15 +316,15 @@ set_weights (SkcDesigner *d, const float *values, gint width, gint height,
       /* Resampled into the grid with a one-cell empty margin, as the
          built-in shapes have. */
       skc_image k = { 0 };
-      float    *clean = g_new (float, (gsize) width * height);
+      float *clean = g_new (float, (gsize) width *height);
       for (gint y = 0; y < height; y++)
         for (gint x = 0; x < width; x++)
           {
             float v = values[(gsize) y * stride + x];
             clean[(gsize) y * width + x] = isfinite (v) && v > 0 ? v : 0;
           }
-      skc_result r = skc_kernel_from_values (clean, width, height, width,
-                                             n - 2, &k, &err);
+      skc_result r = skc_kernel_from_values (clean, width, height, width, n - 2,
+                                             &k, &err);
       g_free (clean);
       if (r == SKC_OK)
         r = skc_kernel_pad (&k, n, n, &ink);
@@ -366,10 +367,10 @@ skc_designer_choose_file (SkcDesigner *d)
 {
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (d));
   GtkWidget *chooser = gtk_file_chooser_dialog_new (
-    "Load a kernel image",
-    gtk_widget_is_toplevel (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-    GTK_FILE_CHOOSER_ACTION_OPEN, "_Cancel", GTK_RESPONSE_CANCEL, "_Open",
-    GTK_RESPONSE_ACCEPT, NULL);
+      "Load a kernel image",
+      gtk_widget_is_toplevel (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+      GTK_FILE_CHOOSER_ACTION_OPEN, "_Cancel", GTK_RESPONSE_CANCEL, "_Open",
+      GTK_RESPONSE_ACCEPT, NULL);
   if (d->loader_patterns)
     {
       GtkFileFilter *filter = gtk_file_filter_new ();
@@ -380,12 +381,12 @@ skc_designer_choose_file (SkcDesigner *d)
     }
   if (gtk_dialog_run (GTK_DIALOG (chooser)) == GTK_RESPONSE_ACCEPT)
     {
-      gchar  *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
+      gchar *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
       GError *error = NULL;
       if (!skc_designer_load_file (GTK_WIDGET (d), path, &error))
         {
-          gchar *text = g_strdup_printf ("Could not load %s: %s", path,
-                                         error->message);
+          gchar *text
+              = g_strdup_printf ("Could not load %s: %s", path, error->message);
           set_status (d, text);
           g_free (text);
           g_error_free (error);
@@ -415,15 +416,16 @@ skc_designer_init (SkcDesigner *d)
   d->paint = skc_paint_new (side);
   d->polygon_u = g_array_new (FALSE, FALSE, sizeof (gdouble));
   d->polygon_v = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  d->brush = (SkcBrush) { 5, 0.8, 1.0, 1.0f };
+  d->brush = (SkcBrush){ 5, 0.8, 1.0, 1.0f };
   d->tool = SKC_DESIGNER_TOOL_BRUSH;
   d->loader = default_loader;
   d->loader_patterns = g_strsplit ("*.pfm *.PFM *.pgm *.PGM *.ppm *.PPM "
-                                   "*.pnm *.PNM", " ", -1);
+                                   "*.pnm *.PNM",
+                                   " ", -1);
   skc_shape_init (&d->shape);
 
-  gtk_box_pack_start (GTK_BOX (d), skc_designer_controls_new (d), FALSE,
-                      FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (d), skc_designer_controls_new (d), FALSE, FALSE,
+                      0);
 
   /* The target on the left, large; what skc made of it on the right. */
   GtkWidget *main_row = skc_ui_box_new (FALSE, 12);
@@ -520,27 +522,27 @@ skc_designer_finalize (GObject *object)
 static void
 skc_designer_class_init (SkcDesignerClass *klass)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = skc_designer_dispose;
   object_class->finalize = skc_designer_finalize;
   widget_class->key_press_event = skc_designer_key_press;
   signals[SIGNAL_CHANGED] = g_signal_new (
-    "changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-    g_cclosure_marshal_VOID__VOID, G_TYPE_NONE, 0);
+      "changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+      g_cclosure_marshal_VOID__VOID, G_TYPE_NONE, 0);
   signals[SIGNAL_FITTED] = g_signal_new (
-    "fitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-    g_cclosure_marshal_VOID__BOOLEAN, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+      "fitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+      g_cclosure_marshal_VOID__BOOLEAN, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 /* ---- public API ------------------------------------------------------ */
 
 /* The usual argument check, then d. */
-#define DESIGNER_OR_RETURN(widget, value)                                    \
-  g_return_val_if_fail (SKC_IS_DESIGNER (widget), value);                    \
+#define DESIGNER_OR_RETURN(widget, value)                                      \
+  g_return_val_if_fail (SKC_IS_DESIGNER (widget), value);                      \
   SkcDesigner *d = SKC_DESIGNER (widget)
-#define DESIGNER_OR_RETURN_VOID(widget)                                      \
-  g_return_if_fail (SKC_IS_DESIGNER (widget));                               \
+#define DESIGNER_OR_RETURN_VOID(widget)                                        \
+  g_return_if_fail (SKC_IS_DESIGNER (widget));                                 \
   SkcDesigner *d = SKC_DESIGNER (widget)
 
 GtkWidget *
@@ -565,8 +567,7 @@ skc_designer_set_target (GtkWidget *designer, const float *values, int width,
                          int height)
 {
   DESIGNER_OR_RETURN (designer, FALSE);
-  return set_weights (d, values, width, height, (gsize) MAX (width, 0),
-                      NULL);
+  return set_weights (d, values, width, height, (gsize) MAX (width, 0), NULL);
 }
 
 gboolean
@@ -585,8 +586,7 @@ skc_designer_set_shape (GtkWidget *designer, const skc_shape *shape)
 }
 
 gboolean
-skc_designer_load_file (GtkWidget *designer, const gchar *path,
-                        GError **error)
+skc_designer_load_file (GtkWidget *designer, const gchar *path, GError **error)
 {
   DESIGNER_OR_RETURN (designer, FALSE);
   skc_image weights = { 0 };

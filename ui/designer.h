@@ -36,16 +36,16 @@ G_BEGIN_DECLS
 /* The grid the designer starts with (cells per side), and the range of
  * skc_designer_set_size. */
 #define SKC_DESIGNER_DEFAULT_SIZE 65
-#define SKC_DESIGNER_MIN_SIZE     9
-#define SKC_DESIGNER_MAX_SIZE     129
+#define SKC_DESIGNER_MIN_SIZE 9
+#define SKC_DESIGNER_MAX_SIZE 129
 
 typedef enum
 {
-  SKC_DESIGNER_TOOL_BRUSH,   /* drag: paint ink */
-  SKC_DESIGNER_TOOL_ERASER,  /* drag: remove ink */
-  SKC_DESIGNER_TOOL_FILL,    /* click: fill the region of similar ink */
-  SKC_DESIGNER_TOOL_POLYGON  /* click vertices; click the first one,
-                                double-click, right-click or Enter fills */
+  SKC_DESIGNER_TOOL_BRUSH,  /* drag: paint ink */
+  SKC_DESIGNER_TOOL_ERASER, /* drag: remove ink */
+  SKC_DESIGNER_TOOL_FILL,   /* click: fill the region of similar ink */
+  SKC_DESIGNER_TOOL_POLYGON /* click vertices; click the first one,
+                               double-click, right-click or Enter fills */
 } SkcDesignerTool;
 
 /* The fidelity of the last fit shown.  The figures are those of
@@ -54,16 +54,16 @@ typedef enum
  * photos. */
 typedef struct
 {
-  gboolean valid;        /* a fit has been shown */
-  gboolean full;         /* it was the full-quality fit (else a preview) */
-  gboolean current;      /* it was made for the target as it is now */
-  gdouble  image_psnr;   /* dB; NAN without photos */
-  gdouble  kernel_snr;   /* dB */
-  gdouble  kernel_error; /* ||E - T|| / ||T|| */
-  gdouble  seconds;      /* the fit's time in the worker */
-  gdouble  latency;      /* s from the change it fitted to it being shown */
-  gint     taps;         /* samples of the fitted filter */
-  guint    previews_shown, fulls_shown; /* counts since creation */
+  gboolean valid;       /* a fit has been shown */
+  gboolean full;        /* it was the full-quality fit (else a preview) */
+  gboolean current;     /* it was made for the target as it is now */
+  gdouble image_psnr;   /* dB; NAN without photos */
+  gdouble kernel_snr;   /* dB */
+  gdouble kernel_error; /* ||E - T|| / ||T|| */
+  gdouble seconds;      /* the fit's time in the worker */
+  gdouble latency;      /* s from the change it fitted to it being shown */
+  gint taps;            /* samples of the fitted filter */
+  guint previews_shown, fulls_shown; /* counts since creation */
 } SkcDesignerFigures;
 
 /* Reads an image file into weights (1 channel, any size; alpha or
@@ -71,7 +71,7 @@ typedef struct
 typedef gboolean (*SkcDesignerLoader) (const gchar *path, skc_image *weights,
                                        GError **error, gpointer user_data);
 
-GType      skc_designer_get_type (void) G_GNUC_CONST;
+GType skc_designer_get_type (void) G_GNUC_CONST;
 /* A designer showing a disc.  `photos` (NULL: kernel SNR only) is the
  * set image PSNR is measured on (the protocol's: astronaut, coffee,
  * rocket); it must outlive the widget. */
@@ -99,47 +99,47 @@ gboolean skc_designer_load_file (GtkWidget *designer, const gchar *path,
 /* The loader for "Load image…" and load_file.  The default reads PFM and
  * PNM with the core (skc_values_read).  `patterns` (NULL-terminated, may
  * be NULL: all files) filter the file chooser. */
-void     skc_designer_set_loader (GtkWidget *designer, SkcDesignerLoader loader,
-                                  gpointer user_data, GDestroyNotify destroy,
-                                  const gchar *const *patterns);
+void skc_designer_set_loader (GtkWidget *designer, SkcDesignerLoader loader,
+                              gpointer user_data, GDestroyNotify destroy,
+                              const gchar *const *patterns);
 /* Cells per side (odd, SKC_DESIGNER_MIN_SIZE .. MAX_SIZE): the drawing is
  * resampled to it.  One undo step. */
-void     skc_designer_set_size (GtkWidget *designer, int size);
-int      skc_designer_get_size (GtkWidget *designer);
+void skc_designer_set_size (GtkWidget *designer, int size);
+int skc_designer_get_size (GtkWidget *designer);
 
 /* Edits, as the buttons make them (each one undo step). */
-void     skc_designer_clear (GtkWidget *designer);
-void     skc_designer_invert (GtkWidget *designer);
+void skc_designer_clear (GtkWidget *designer);
+void skc_designer_invert (GtkWidget *designer);
 gboolean skc_designer_undo (GtkWidget *designer);
 gboolean skc_designer_redo (GtkWidget *designer);
 
 /* Tools, brush and symmetry, as the controls set them.  Sizes in cells. */
 void skc_designer_set_tool (GtkWidget *designer, SkcDesignerTool tool);
-void skc_designer_set_brush (GtkWidget *designer, double size,
-                             double hardness, double opacity);
+void skc_designer_set_brush (GtkWidget *designer, double size, double hardness,
+                             double opacity);
 /* mirror_x: left <-> right; mirror_y: top <-> bottom; n_fold 1..16
  * rotational copies about the centre. */
 void skc_designer_set_symmetry (GtkWidget *designer, gboolean mirror_x,
                                 gboolean mirror_y, int n_fold);
 
 /* The last fit shown. */
-void              skc_designer_get_figures (GtkWidget *designer,
-                                            SkcDesignerFigures *figures);
+void skc_designer_get_figures (GtkWidget *designer,
+                               SkcDesignerFigures *figures);
 /* The last full-quality filter for the current target, or NULL (a fit is
  * pending or running); owned by the designer. */
 const skc_filter *skc_designer_get_filter (GtkWidget *designer);
 /* Whether a fit is waiting, running or scheduled. */
-gboolean          skc_designer_is_fitting (GtkWidget *designer);
+gboolean skc_designer_is_fitting (GtkWidget *designer);
 
 /* The drawing canvas (it receives the pointer) and the mapping between
  * its coordinates and cell coordinates relative to the centre cell (u to
  * the right, v down; cell centres at whole numbers).  For tests and for
  * callers drawing marks of their own. */
 GtkWidget *skc_designer_get_canvas (GtkWidget *designer);
-void       skc_designer_cell_to_canvas (GtkWidget *designer, double u,
-                                        double v, double *x, double *y);
-void       skc_designer_canvas_to_cell (GtkWidget *designer, double x,
-                                        double y, double *u, double *v);
+void skc_designer_cell_to_canvas (GtkWidget *designer, double u, double v,
+                                  double *x, double *y);
+void skc_designer_canvas_to_cell (GtkWidget *designer, double x, double y,
+                                  double *u, double *v);
 
 G_END_DECLS
 

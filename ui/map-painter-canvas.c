@@ -93,8 +93,7 @@ skc_map_painter_queue_image_rect (SkcMapPainter *self, const SkcPaintRect *r)
   skc_map_painter_view_to_canvas (self, r->x + r->width, r->y + r->height, &x1,
                                   &y1);
   gtk_widget_queue_draw_area (self->canvas, (int) floor (x0) - 1,
-                              (int) floor (y0) - 1,
-                              (int) ceil (x1 - x0) + 3,
+                              (int) floor (y0) - 1, (int) ceil (x1 - x0) + 3,
                               (int) ceil (y1 - y0) + 3);
 }
 
@@ -125,14 +124,13 @@ render_pixels (SkcMapPainter *self, cairo_t *cr, const GdkRectangle *clip)
   while (k + 1 < self->n_levels && self->zoom * (1 << (k + 1)) <= 1.0)
     k++;
   const SkcPainterLevel *level = &self->levels[k];
-  guchar      *data = cairo_image_surface_get_data (s);
-  int          stride = cairo_image_surface_get_stride (s);
+  guchar *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
   const float *map = self->map ? skc_paint_map_data (self->map) : NULL;
-  double       opacity = self->overlay && map
-                           ? gtk_adjustment_get_value (self->opacity)
-                           : 0.0;
-  double       ix0, iy0;
-  int         *cols = g_new (int, clip->width);
+  double opacity
+      = self->overlay && map ? gtk_adjustment_get_value (self->opacity) : 0.0;
+  double ix0, iy0;
+  int *cols = g_new (int, clip->width);
   skc_map_painter_view_to_image (self, clip->x + 0.5, clip->y + 0.5, &ix0,
                                  &iy0);
   for (int x = 0; x < clip->width; x++)
@@ -143,9 +141,9 @@ render_pixels (SkcMapPainter *self, cairo_t *cr, const GdkRectangle *clip)
   for (int y = 0; y < clip->height; y++)
     {
       guint32 *out = (guint32 *) (data + (gsize) y * stride);
-      int      iy = (int) floor (iy0 + y / self->zoom);
+      int iy = (int) floor (iy0 + y / self->zoom);
       gboolean row_in = self->n_levels && iy >= 0 && iy < self->height;
-      int      cy = clip->y + y;
+      int cy = clip->y + y;
       for (int x = 0; x < clip->width; x++)
         {
           int ix = cols[x];
@@ -155,8 +153,9 @@ render_pixels (SkcMapPainter *self, cairo_t *cr, const GdkRectangle *clip)
               continue;
             }
           const guchar *p
-            = level->rgba + ((gsize) (iy >> k) * level->width + (ix >> k)) * 4;
-          int    cx = clip->x + x;
+              = level->rgba
+                + ((gsize) (iy >> k) * level->width + (ix >> k)) * 4;
+          int cx = clip->x + x;
           double checker = ((cx >> 3) + (cy >> 3)) & 1 ? 0x99 : 0x66;
           double a = p[3] / 255.0;
           double t = map ? opacity * map[(gsize) iy * self->width + ix] : 0;
@@ -211,8 +210,7 @@ render_marks (SkcMapPainter *self, cairo_t *cr)
       && !self->space_down)
     {
       double r = gtk_adjustment_get_value (self->size) / 2 * self->zoom;
-      cairo_arc (cr, self->pointer_x, self->pointer_y, MAX (r, 1), 0,
-                 2 * G_PI);
+      cairo_arc (cr, self->pointer_x, self->pointer_y, MAX (r, 1), 0, 2 * G_PI);
       stroke_visible (cr);
     }
   if (!self->dragging)
@@ -223,7 +221,7 @@ render_marks (SkcMapPainter *self, cairo_t *cr)
   if (self->tool == SKC_MAP_TOOL_BAND)
     {
       double half
-        = gtk_adjustment_get_value (self->band_width) / 2 * self->zoom;
+          = gtk_adjustment_get_value (self->band_width) / 2 * self->zoom;
       double ramp = gtk_adjustment_get_value (self->band_ramp) * self->zoom;
       long_line (cr, x0, y0, x1, y1, 0);
       stroke_visible (cr);
@@ -281,8 +279,8 @@ set_cursor (SkcMapPainter *self)
   if (!window)
     return;
   GdkCursor *cursor = gdk_cursor_new_for_display (
-    gtk_widget_get_display (self->canvas),
-    self->panning || self->space_down ? GDK_FLEUR : GDK_CROSSHAIR);
+      gtk_widget_get_display (self->canvas),
+      self->panning || self->space_down ? GDK_FLEUR : GDK_CROSSHAIR);
   gdk_window_set_cursor (window, cursor);
   skc_ui_cursor_unref (cursor);
 }
@@ -294,9 +292,9 @@ static void
 brush_to (SkcMapPainter *self, double ix, double iy, gboolean from_last,
           gboolean dab)
 {
-  double       radius = gtk_adjustment_get_value (self->size) / 2;
-  double       hardness = gtk_adjustment_get_value (self->hardness);
-  float        value = (float) gtk_adjustment_get_value (self->value);
+  double radius = gtk_adjustment_get_value (self->size) / 2;
+  double hardness = gtk_adjustment_get_value (self->hardness);
+  float value = (float) gtk_adjustment_get_value (self->value);
   SkcPaintRect changed = { 0 };
   if (from_last)
     skc_paint_map_segment (self->map, self->last_x, self->last_y, ix, iy,
@@ -385,8 +383,7 @@ canvas_motion (GtkWidget *canvas, GdkEventMotion *event, SkcMapPainter *self)
 }
 
 static gboolean
-canvas_release (GtkWidget *canvas, GdkEventButton *event,
-                SkcMapPainter *self)
+canvas_release (GtkWidget *canvas, GdkEventButton *event, SkcMapPainter *self)
 {
   if (self->panning && (event->button == 2 || event->button == 1))
     {
@@ -440,8 +437,8 @@ canvas_key (GtkWidget *canvas, GdkEventKey *event, SkcMapPainter *self)
 {
   gboolean press = event->type == GDK_KEY_PRESS;
   gboolean ctrl = (event->state & GDK_CONTROL_MASK) != 0;
-  guint    key = gdk_keyval_to_lower (event->keyval);
-  double   px, py; /* zooms keep the pointed point, else the centre */
+  guint key = gdk_keyval_to_lower (event->keyval);
+  double px, py; /* zooms keep the pointed point, else the centre */
   skc_map_painter_canvas_size (self, &px, &py);
   px = self->pointer_in ? self->pointer_x : px / 2;
   py = self->pointer_in ? self->pointer_y : py / 2;
@@ -461,8 +458,7 @@ canvas_key (GtkWidget *canvas, GdkEventKey *event, SkcMapPainter *self)
     skc_map_painter_undo (GTK_WIDGET (self));
   else if (ctrl && (key == GDK_KEY_y || key == GDK_KEY_z))
     skc_map_painter_redo (GTK_WIDGET (self));
-  else if (key == GDK_KEY_plus || key == GDK_KEY_equal
-           || key == GDK_KEY_KP_Add)
+  else if (key == GDK_KEY_plus || key == GDK_KEY_equal || key == GDK_KEY_KP_Add)
     zoom_about (self, G_SQRT2, px, py);
   else if (key == GDK_KEY_minus || key == GDK_KEY_KP_Subtract)
     zoom_about (self, G_SQRT2 / 2, px, py);
@@ -473,7 +469,7 @@ canvas_key (GtkWidget *canvas, GdkEventKey *event, SkcMapPainter *self)
       double size = gtk_adjustment_get_value (self->size);
       queue_cursor (self);
       gtk_adjustment_set_value (
-        self->size, key == GDK_KEY_bracketleft ? size / 1.25 : size * 1.25);
+          self->size, key == GDK_KEY_bracketleft ? size / 1.25 : size * 1.25);
       queue_cursor (self);
     }
   else
@@ -502,31 +498,27 @@ skc_map_painter_canvas_new (SkcMapPainter *self)
   GtkWidget *canvas = gtk_drawing_area_new ();
   gtk_widget_set_size_request (canvas, 160, 120);
   gtk_widget_set_can_focus (canvas, TRUE);
-  gtk_widget_add_events (canvas,
-                         GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK
-                           | GDK_POINTER_MOTION_MASK | GDK_SCROLL_MASK
-                           | GDK_KEY_PRESS_MASK | GDK_KEY_RELEASE_MASK
-                           | GDK_ENTER_NOTIFY_MASK | GDK_LEAVE_NOTIFY_MASK);
+  gtk_widget_add_events (canvas, GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK
+                                     | GDK_POINTER_MOTION_MASK | GDK_SCROLL_MASK
+                                     | GDK_KEY_PRESS_MASK | GDK_KEY_RELEASE_MASK
+                                     | GDK_ENTER_NOTIFY_MASK
+                                     | GDK_LEAVE_NOTIFY_MASK);
   skc_ui_connect_draw (canvas, canvas_draw, self);
-  g_signal_connect (canvas, "button-press-event",
-                    G_CALLBACK (canvas_press), self);
-  g_signal_connect (canvas, "button-release-event",
-                    G_CALLBACK (canvas_release), self);
-  g_signal_connect (canvas, "motion-notify-event",
-                    G_CALLBACK (canvas_motion), self);
-  g_signal_connect (canvas, "enter-notify-event",
-                    G_CALLBACK (canvas_crossing), self);
-  g_signal_connect (canvas, "leave-notify-event",
-                    G_CALLBACK (canvas_crossing), self);
-  g_signal_connect (canvas, "scroll-event", G_CALLBACK (canvas_scroll),
+  g_signal_connect (canvas, "button-press-event", G_CALLBACK (canvas_press),
                     self);
-  g_signal_connect (canvas, "key-press-event", G_CALLBACK (canvas_key),
+  g_signal_connect (canvas, "button-release-event", G_CALLBACK (canvas_release),
                     self);
-  g_signal_connect (canvas, "key-release-event",
-                    G_CALLBACK (canvas_key), self);
+  g_signal_connect (canvas, "motion-notify-event", G_CALLBACK (canvas_motion),
+                    self);
+  g_signal_connect (canvas, "enter-notify-event", G_CALLBACK (canvas_crossing),
+                    self);
+  g_signal_connect (canvas, "leave-notify-event", G_CALLBACK (canvas_crossing),
+                    self);
+  g_signal_connect (canvas, "scroll-event", G_CALLBACK (canvas_scroll), self);
+  g_signal_connect (canvas, "key-press-event", G_CALLBACK (canvas_key), self);
+  g_signal_connect (canvas, "key-release-event", G_CALLBACK (canvas_key), self);
   g_signal_connect_after (canvas, "size-allocate",
                           G_CALLBACK (canvas_allocated), self);
-  g_signal_connect (canvas, "realize", G_CALLBACK (canvas_realized),
-                    self);
+  g_signal_connect (canvas, "realize", G_CALLBACK (canvas_realized), self);
   return canvas;
 }

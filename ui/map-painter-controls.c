@@ -47,8 +47,8 @@ static void
 action_clicked (GtkButton *button, SkcMapPainter *self)
 {
   GtkWidget *p = GTK_WIDGET (self);
-  Action a = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button),
-                                                 "skc-action"));
+  Action a
+      = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "skc-action"));
   double zoom = self->zoom;
   switch (a)
     {
@@ -108,10 +108,8 @@ setting (GtkWidget *box, const char *label, const char *tip,
          GtkAdjustment *adjustment, int digits, GtkWidget **widgets)
 {
   widgets[0] = gtk_label_new_with_mnemonic (label);
-  widgets[1] = gtk_spin_button_new (adjustment,
-                                    gtk_adjustment_get_step_increment (
-                                      adjustment),
-                                    digits);
+  widgets[1] = gtk_spin_button_new (
+      adjustment, gtk_adjustment_get_step_increment (adjustment), digits);
   gtk_entry_set_width_chars (GTK_ENTRY (widgets[1]), 4);
   gtk_label_set_mnemonic_widget (GTK_LABEL (widgets[0]), widgets[1]);
   gtk_widget_set_tooltip_text (widgets[0], tip);
@@ -125,11 +123,10 @@ skc_map_painter_controls_build (SkcMapPainter *self)
 {
   GtkWidget *rows = skc_ui_box_new (TRUE, 4);
   GtkWidget *row = skc_ui_box_new (FALSE, 4);
-  GSList    *group = NULL;
+  GSList *group = NULL;
   for (int t = 0; t < 3; t++)
     {
-      GtkWidget *b = gtk_radio_button_new_with_mnemonic (group,
-                                                         tool_labels[t]);
+      GtkWidget *b = gtk_radio_button_new_with_mnemonic (group, tool_labels[t]);
       group = gtk_radio_button_get_group (GTK_RADIO_BUTTON (b));
       /* Shown as buttons that stay down, as tool boxes do. */
       gtk_toggle_button_set_mode (GTK_TOGGLE_BUTTON (b), FALSE);
@@ -147,10 +144,10 @@ skc_map_painter_controls_build (SkcMapPainter *self)
   action_button (self, row, "_Invert", "Swap sharp and blurred (1 − value)",
                  ACTION_INVERT);
   separator (row);
-  self->undo_button = action_button (self, row, "_Undo", "Undo (Ctrl+Z)",
-                                     ACTION_UNDO);
-  self->redo_button = action_button (self, row, "_Redo", "Redo (Ctrl+Y)",
-                                     ACTION_REDO);
+  self->undo_button
+      = action_button (self, row, "_Undo", "Undo (Ctrl+Z)", ACTION_UNDO);
+  self->redo_button
+      = action_button (self, row, "_Redo", "Redo (Ctrl+Y)", ACTION_REDO);
   separator (row);
   action_button (self, row, "Fi_t", "Show the whole image", ACTION_FIT);
   action_button (self, row, "1:1", "One screen pixel per image pixel (1)",
@@ -167,7 +164,8 @@ skc_map_painter_controls_build (SkcMapPainter *self)
   row = skc_ui_box_new (FALSE, 4);
   setting (row, "Bl_ur:",
            "The blur amount the brush and Fill put down: 0 sharp, 1 most "
-           "blurred", self->value, 2, &self->brush_widgets[4]);
+           "blurred",
+           self->value, 2, &self->brush_widgets[4]);
   separator (row);
   setting (row, "Si_ze:", "Brush diameter in image pixels ([ and ])",
            self->size, 0, &self->brush_widgets[0]);
@@ -177,7 +175,8 @@ skc_map_painter_controls_build (SkcMapPainter *self)
            self->band_width, 0, &self->band_widgets[0]);
   setting (row, "R_amp:",
            "Distance over which the blur rises from 0 to full beyond the "
-           "band", self->band_ramp, 0, &self->band_widgets[2]);
+           "band",
+           self->band_ramp, 0, &self->band_widgets[2]);
   for (int i = 0; i < 4; i++)
     {
       gtk_widget_set_no_show_all (self->brush_widgets[i], TRUE);
@@ -187,8 +186,8 @@ skc_map_painter_controls_build (SkcMapPainter *self)
   gtk_entry_set_width_chars (GTK_ENTRY (opacity), 4);
   gtk_widget_set_tooltip_text (opacity, "Strength of the overlay's tint");
   gtk_box_pack_end (GTK_BOX (row), opacity, FALSE, FALSE, 0);
-  self->overlay_check = gtk_check_button_new_with_mnemonic (
-    "_Overlay (blue = blur)");
+  self->overlay_check
+      = gtk_check_button_new_with_mnemonic ("_Overlay (blue = blur)");
   gtk_widget_set_tooltip_text (self->overlay_check,
                                "Tint the image blue where it will be blurred");
   gtk_widget_set_can_focus (self->overlay_check, FALSE);
@@ -206,7 +205,7 @@ skc_map_painter_controls_sync (SkcMapPainter *self)
     return;
   self->syncing = TRUE;
   gtk_toggle_button_set_active (
-    GTK_TOGGLE_BUTTON (self->tool_buttons[self->tool]), TRUE);
+      GTK_TOGGLE_BUTTON (self->tool_buttons[self->tool]), TRUE);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->overlay_check),
                                 self->overlay);
   self->syncing = FALSE;

@@ -10,23 +10,23 @@
 /* One undo (or redo) step: the tiles it touched as they are not now. */
 typedef struct
 {
-  guint   n;
-  guint  *tiles;
+  guint n;
+  guint *tiles;
   float **data;
-  gsize   bytes;
+  gsize bytes;
 } Step;
 
 struct SkcPaintMap
 {
-  int      width, height;
-  int      tiles_x, tiles_y;
-  float   *data;
+  int width, height;
+  int tiles_x, tiles_y;
+  float *data;
   /* The open step: each touched tile as it was before the step, and for
      brush strokes the coverage each pixel received so far. */
   gboolean open;
-  float  **orig, **cover;
-  GQueue   undo, redo; /* of Step, newest first */
-  gsize    history_bytes, history_limit;
+  float **orig, **cover;
+  GQueue undo, redo; /* of Step, newest first */
+  gsize history_bytes, history_limit;
 };
 
 static void
@@ -125,7 +125,7 @@ skc_paint_map_new (int width, int height)
   m->height = height;
   m->tiles_x = (width + TILE - 1) / TILE;
   m->tiles_y = (height + TILE - 1) / TILE;
-  m->data = g_new0 (float, (gsize) width * height);
+  m->data = g_new0 (float, (gsize) width *height);
   m->orig = g_new0 (float *, (gsize) m->tiles_x * m->tiles_y);
   m->cover = g_new0 (float *, (gsize) m->tiles_x * m->tiles_y);
   g_queue_init (&m->undo);
@@ -203,9 +203,9 @@ skc_paint_map_end (SkcPaintMap *m)
     return FALSE;
   /* Keep the touched tiles that really changed: a stroke that painted a
      value over itself is no step. */
-  guint  n = (guint) m->tiles_x * m->tiles_y;
+  guint n = (guint) m->tiles_x * m->tiles_y;
   GArray *tiles = g_array_new (FALSE, FALSE, sizeof (guint));
-  float  *now = g_new (float, TILE * TILE);
+  float *now = g_new (float, TILE *TILE);
   for (guint t = 0; t < n; t++)
     if (m->orig[t])
       {
@@ -289,7 +289,7 @@ skc_paint_map_dab (SkcPaintMap *m, double cx, double cy, double radius,
   for (int ty = y0 / TILE; ty <= (y1 - 1) / TILE; ty++)
     for (int tx = x0 / TILE; tx <= (x1 - 1) / TILE; tx++)
       {
-        guint        t = (guint) (ty * m->tiles_x + tx);
+        guint t = (guint) (ty * m->tiles_x + tx);
         SkcPaintRect tr;
         tile_rect (m, t, &tr);
         int ya = MAX (y0, tr.y), yb = MIN (y1, tr.y + tr.height);
@@ -300,20 +300,20 @@ skc_paint_map_dab (SkcPaintMap *m, double cx, double cy, double radius,
             for (int x = xa; x < xb; x++)
               {
                 double dx = x + 0.5 - cx;
-                float  a = dab_coverage (sqrt (dx * dx + dy * dy), r, inner);
+                float a = dab_coverage (sqrt (dx * dx + dy * dy), r, inner);
                 if (a <= 0.0f)
                   continue;
                 save_tile (m, t);
                 if (!m->cover[t])
                   m->cover[t] = g_new0 (float, tile_values (m, t));
-                gsize  i = (gsize) (y - tr.y) * tr.width + (x - tr.x);
+                gsize i = (gsize) (y - tr.y) * tr.width + (x - tr.x);
                 float *c = &m->cover[t][i];
                 if (a <= *c)
                   continue;
                 *c = a;
                 /* As a blend, so that a = 1 gives the value exactly. */
                 m->data[(gsize) y * m->width + x]
-                  = m->orig[t][i] * (1.0f - a) + value * a;
+                    = m->orig[t][i] * (1.0f - a) + value * a;
               }
           }
       }
@@ -323,14 +323,14 @@ skc_paint_map_dab (SkcPaintMap *m, double cx, double cy, double radius,
 
 void
 skc_paint_map_segment (SkcPaintMap *m, double x0, double y0, double x1,
-                       double y1, double radius, double hardness,
-                       float value, SkcPaintRect *changed)
+                       double y1, double radius, double hardness, float value,
+                       SkcPaintRect *changed)
 {
   /* Dabs a seventh of the radius apart: closer changes nothing visible,
      further shows beads on soft brushes. */
   double spacing = MAX (0.25, radius / 7.0);
   double length = hypot (x1 - x0, y1 - y0);
-  int    n = MAX (1, (int) ceil (length / spacing));
+  int n = MAX (1, (int) ceil (length / spacing));
   for (int i = 1; i <= n; i++)
     {
       double t = (double) i / n;
@@ -340,8 +340,8 @@ skc_paint_map_segment (SkcPaintMap *m, double x0, double y0, double x1,
 }
 
 void
-skc_paint_map_band (SkcPaintMap *m, double x0, double y0, double x1,
-                    double y1, double width, double ramp)
+skc_paint_map_band (SkcPaintMap *m, double x0, double y0, double x1, double y1,
+                    double width, double ramp)
 {
   double len = hypot (x1 - x0, y1 - y0);
   /* The unit normal of the line. */
@@ -377,8 +377,8 @@ skc_paint_map_radial (SkcPaintMap *m, double cx, double cy, double radius)
           if (radius > 0)
             row[x] = (float) MIN (1.0, sqrt (dx * dx + dy * dy) / radius);
           else
-            row[x] = x == (int) floor (cx) && y == (int) floor (cy) ? 0.0f
-                                                                     : 1.0f;
+            row[x]
+                = x == (int) floor (cx) && y == (int) floor (cy) ? 0.0f : 1.0f;
         }
     }
 }
@@ -414,7 +414,7 @@ history_move (SkcPaintMap *m, GQueue *from, GQueue *to, SkcPaintRect *changed)
     changed->width = changed->height = 0;
   if (!s)
     return FALSE;
-  float *now = g_new (float, TILE * TILE);
+  float *now = g_new (float, TILE *TILE);
   for (guint i = 0; i < s->n; i++)
     {
       SkcPaintRect r;

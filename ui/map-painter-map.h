@@ -24,19 +24,19 @@ typedef struct
 
 /* A map of width × height zeros (both ≥ 1). */
 SkcPaintMap *skc_paint_map_new (int width, int height);
-void         skc_paint_map_free (SkcPaintMap *m);
-int          skc_paint_map_width (const SkcPaintMap *m);
-int          skc_paint_map_height (const SkcPaintMap *m);
+void skc_paint_map_free (SkcPaintMap *m);
+int skc_paint_map_width (const SkcPaintMap *m);
+int skc_paint_map_height (const SkcPaintMap *m);
 /* width × height values, row by row; valid until the next edit. */
 const float *skc_paint_map_data (const SkcPaintMap *m);
 /* Replaces every value (clamped to 0..1) and forgets the history. */
-void         skc_paint_map_load (SkcPaintMap *m, const float *values);
+void skc_paint_map_load (SkcPaintMap *m, const float *values);
 
 /* Opens a step (closing an open one first) / closes it; a step that
  * changed nothing leaves no trace in the history.  end returns whether
  * the step changed the map. */
-void         skc_paint_map_begin (SkcPaintMap *m);
-gboolean     skc_paint_map_end (SkcPaintMap *m);
+void skc_paint_map_begin (SkcPaintMap *m);
+gboolean skc_paint_map_end (SkcPaintMap *m);
 
 /* A round dab centred at (cx, cy) (image coordinates: pixel (x, y) spans
  * [x, x+1) × [y, y+1)) of the given radius: fully `value` within
@@ -59,8 +59,7 @@ void skc_paint_map_band (SkcPaintMap *m, double x0, double y0, double x1,
                          double y1, double width, double ramp);
 /* A focus point: 0 at (cx, cy), rising linearly to 1 at `radius` from it
  * (1 everywhere but the point's pixel when radius is 0). */
-void skc_paint_map_radial (SkcPaintMap *m, double cx, double cy,
-                           double radius);
+void skc_paint_map_radial (SkcPaintMap *m, double cx, double cy, double radius);
 void skc_paint_map_fill (SkcPaintMap *m, float value);
 /* v ← 1 − v everywhere. */
 void skc_paint_map_invert (SkcPaintMap *m);
@@ -73,7 +72,7 @@ gboolean skc_paint_map_can_undo (const SkcPaintMap *m);
 gboolean skc_paint_map_can_redo (const SkcPaintMap *m);
 /* The history keeps the newest steps that fit in this many bytes (and
  * always the last one); 256 MiB by default. */
-void     skc_paint_map_set_history_limit (SkcPaintMap *m, gsize bytes);
+void skc_paint_map_set_history_limit (SkcPaintMap *m, gsize bytes);
 
 G_END_DECLS
 

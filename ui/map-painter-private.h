@@ -19,31 +19,31 @@ typedef struct _SkcMapPainter SkcMapPainter;
 typedef struct
 {
   guchar *rgba;
-  int     width, height;
+  int width, height;
 } SkcPainterLevel;
 
 #define SKC_PAINTER_LEVELS 7 /* down to 1/64, the smallest zoom */
 
-#define SKC_MAP_PAINTER(o)                                                   \
+#define SKC_MAP_PAINTER(o)                                                     \
   (G_TYPE_CHECK_INSTANCE_CAST ((o), SKC_TYPE_MAP_PAINTER, SkcMapPainter))
 
 struct _SkcMapPainter
 {
-  SkcUiVBox    parent;
-  GtkWidget   *controls, *canvas, *status;
+  SkcUiVBox parent;
+  GtkWidget *controls, *canvas, *status;
   SkcPaintMap *map;
-  guchar      *image; /* packed RGBA, width × height */
-  int          width, height;
+  guchar *image; /* packed RGBA, width × height */
+  int width, height;
   /* levels[0] is the image, each next one half the size before. */
   SkcPainterLevel levels[SKC_PAINTER_LEVELS];
-  int             n_levels;
+  int n_levels;
 
   /* Tool settings: the adjustments are the model the tool bar shows. */
-  SkcMapTool     tool;
+  SkcMapTool tool;
   GtkAdjustment *size, *hardness, *value, *band_width, *band_ramp;
   GtkAdjustment *opacity;
-  gboolean       overlay;
-  guint          throttle_ms;
+  gboolean overlay;
+  guint throttle_ms;
 
   /* The tool bar's widgets that follow the state. */
   GtkWidget *tool_buttons[3], *overlay_check, *undo_button, *redo_button;
@@ -51,24 +51,24 @@ struct _SkcMapPainter
   /* Label and spin button pairs: size, hardness, then the value; band
      width, ramp.  Only the current tool's are shown. */
   GtkWidget *brush_widgets[6], *band_widgets[4];
-  gboolean   syncing; /* tool bar being set from the state */
+  gboolean syncing; /* tool bar being set from the state */
 
   /* View: canvas pixels per image pixel and the image point at the
      canvas's centre. */
-  double   zoom, centre_x, centre_y;
+  double zoom, centre_x, centre_y;
   gboolean fit;
 
   /* Pointer. */
   gboolean space_down, panning, stroking, dragging;
-  double   pointer_x, pointer_y; /* canvas; < 0 when outside */
+  double pointer_x, pointer_y; /* canvas; < 0 when outside */
   gboolean pointer_in;
-  double   pan_x, pan_y;            /* canvas point where the pan began */
-  double   last_x, last_y;          /* image: the stroke's last dab */
-  gboolean have_last;               /* for shift-click straight lines */
-  double   drag_x0, drag_y0, drag_x1, drag_y1; /* image: band / radial */
-  guint    drag_idle;  /* pending recomputation of a dragged tool */
-  gint64   last_emit;  /* monotonic µs of the last throttled emission */
-  guint    emit_timeout;
+  double pan_x, pan_y;   /* canvas point where the pan began */
+  double last_x, last_y; /* image: the stroke's last dab */
+  gboolean have_last;    /* for shift-click straight lines */
+  double drag_x0, drag_y0, drag_x1, drag_y1; /* image: band / radial */
+  guint drag_idle;  /* pending recomputation of a dragged tool */
+  gint64 last_emit; /* monotonic µs of the last throttled emission */
+  guint emit_timeout;
   gboolean sent_partial; /* throttled emissions since the last final one */
 };
 
@@ -96,10 +96,10 @@ void skc_map_painter_controls_sync (SkcMapPainter *self);
  * always in view) or fitting the image in; redrawing an image rectangle. */
 GtkWidget *skc_map_painter_canvas_new (SkcMapPainter *self);
 void skc_map_painter_canvas_size (SkcMapPainter *self, double *w, double *h);
-void skc_map_painter_view_to_canvas (SkcMapPainter *self, double ix,
-                                     double iy, double *cx, double *cy);
-void skc_map_painter_view_to_image (SkcMapPainter *self, double cx,
-                                    double cy, double *ix, double *iy);
+void skc_map_painter_view_to_canvas (SkcMapPainter *self, double ix, double iy,
+                                     double *cx, double *cy);
+void skc_map_painter_view_to_image (SkcMapPainter *self, double cx, double cy,
+                                    double *ix, double *iy);
 void skc_map_painter_view_set (SkcMapPainter *self, double zoom,
                                double centre_x, double centre_y);
 void skc_map_painter_view_fit (SkcMapPainter *self);

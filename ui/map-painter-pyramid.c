@@ -62,8 +62,8 @@ average (const SkcPainterLevel *below, SkcPainterLevel *l, int x, int y)
 }
 
 void
-skc_map_painter_pyramid_update (SkcMapPainter *self, int x, int y,
-                                int width, int height)
+skc_map_painter_pyramid_update (SkcMapPainter *self, int x, int y, int width,
+                                int height)
 {
   int x1 = x + width, y1 = y + height; /* exclusive, in level k - 1 */
   for (int k = 1; k < self->n_levels && x1 > x && y1 > y; k++)

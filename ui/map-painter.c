@@ -60,8 +60,8 @@ skc_map_painter_changed_throttled (SkcMapPainter *self)
   if (wait <= 0)
     emit_pending (self);
   else
-    self->emit_timeout = g_timeout_add ((guint) (wait / 1000) + 1,
-                                        emit_pending, self);
+    self->emit_timeout
+        = g_timeout_add ((guint) (wait / 1000) + 1, emit_pending, self);
 }
 
 /* An edit is complete: the history buttons follow, listeners hear. */
@@ -101,9 +101,9 @@ skc_map_painter_update_status (SkcMapPainter *self)
                                      &ix, &iy);
       int x = (int) floor (ix), y = (int) floor (iy);
       if (x >= 0 && y >= 0 && x < self->width && y < self->height)
-        g_string_append_printf (s, "  (%d, %d): blur %.2f", x, y,
-                                skc_paint_map_data (
-                                  self->map)[(gsize) y * self->width + x]);
+        g_string_append_printf (
+            s, "  (%d, %d): blur %.2f", x, y,
+            skc_paint_map_data (self->map)[(gsize) y * self->width + x]);
     }
   gtk_label_set_text (GTK_LABEL (self->status), s->str);
   g_string_free (s, TRUE);
@@ -113,14 +113,14 @@ static void
 drag_apply (SkcMapPainter *self)
 {
   if (self->tool == SKC_MAP_TOOL_BAND)
-    skc_paint_map_band (self->map, self->drag_x0, self->drag_y0,
-                        self->drag_x1, self->drag_y1,
+    skc_paint_map_band (self->map, self->drag_x0, self->drag_y0, self->drag_x1,
+                        self->drag_y1,
                         gtk_adjustment_get_value (self->band_width),
                         gtk_adjustment_get_value (self->band_ramp));
   else
-    skc_paint_map_radial (self->map, self->drag_x0, self->drag_y0,
-                          hypot (self->drag_x1 - self->drag_x0,
-                                 self->drag_y1 - self->drag_y0));
+    skc_paint_map_radial (
+        self->map, self->drag_x0, self->drag_y0,
+        hypot (self->drag_x1 - self->drag_x0, self->drag_y1 - self->drag_y0));
   gtk_widget_queue_draw (self->canvas);
 }
 
@@ -178,15 +178,15 @@ skc_map_painter_init (SkcMapPainter *self)
   /* Adjustments are floating until a widget takes them; the painter holds
      its own reference for as long as it lives. */
   self->size = g_object_ref_sink (skc_ui_adjustment_new (40, 1, 2000, 1, 10));
-  self->hardness = g_object_ref_sink (
-    skc_ui_adjustment_new (0.5, 0, 1, 0.05, 0.1));
+  self->hardness
+      = g_object_ref_sink (skc_ui_adjustment_new (0.5, 0, 1, 0.05, 0.1));
   self->value = g_object_ref_sink (skc_ui_adjustment_new (1, 0, 1, 0.05, 0.1));
-  self->band_width = g_object_ref_sink (
-    skc_ui_adjustment_new (60, 0, 10000, 1, 10));
-  self->band_ramp = g_object_ref_sink (
-    skc_ui_adjustment_new (120, 0, 10000, 1, 10));
-  self->opacity = g_object_ref_sink (
-    skc_ui_adjustment_new (0.6, 0, 1, 0.05, 0.1));
+  self->band_width
+      = g_object_ref_sink (skc_ui_adjustment_new (60, 0, 10000, 1, 10));
+  self->band_ramp
+      = g_object_ref_sink (skc_ui_adjustment_new (120, 0, 10000, 1, 10));
+  self->opacity
+      = g_object_ref_sink (skc_ui_adjustment_new (0.6, 0, 1, 0.05, 0.1));
   g_signal_connect (self->opacity, "value-changed",
                     G_CALLBACK (setting_changed), self);
   g_signal_connect (self->band_width, "value-changed",
@@ -225,9 +225,9 @@ skc_map_painter_dispose (GObject *object)
      that is going. */
   if (self->canvas)
     g_signal_handlers_disconnect_by_data (self->canvas, self);
-  GtkAdjustment **adjustments[] = { &self->size,       &self->hardness,
-                                    &self->value,      &self->band_width,
-                                    &self->band_ramp,  &self->opacity };
+  GtkAdjustment **adjustments[]
+      = { &self->size,       &self->hardness,  &self->value,
+          &self->band_width, &self->band_ramp, &self->opacity };
   for (gsize i = 0; i < G_N_ELEMENTS (adjustments); i++)
     if (*adjustments[i])
       g_signal_handlers_disconnect_by_data (*adjustments[i], self);
@@ -258,11 +258,11 @@ skc_map_painter_class_init (SkcMapPainterClass *klass)
   object_class->dispose = skc_map_painter_dispose;
   object_class->finalize = skc_map_painter_finalize;
   signals[MAP_CHANGED] = g_signal_new (
-    "map-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-    NULL, g_cclosure_marshal_VOID__BOOLEAN, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+      "map-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+      NULL, g_cclosure_marshal_VOID__BOOLEAN, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
   signals[VIEW_CHANGED] = g_signal_new (
-    "view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-    NULL, g_cclosure_marshal_VOID__VOID, G_TYPE_NONE, 0);
+      "view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+      NULL, g_cclosure_marshal_VOID__VOID, G_TYPE_NONE, 0);
 }
 
 /* ---- public API ---- */
@@ -426,8 +426,7 @@ skc_map_painter_set_band (GtkWidget *painter, double width, double ramp)
 }
 
 void
-skc_map_painter_set_overlay (GtkWidget *painter, gboolean shown,
-                             double opacity)
+skc_map_painter_set_overlay (GtkWidget *painter, gboolean shown, double opacity)
 {
   SkcMapPainter *self = painter_of (painter);
   g_return_if_fail (self);
@@ -519,8 +518,7 @@ skc_map_painter_band (GtkWidget *painter, double x0, double y0, double x1,
 }
 
 void
-skc_map_painter_radial (GtkWidget *painter, double cx, double cy,
-                        double radius)
+skc_map_painter_radial (GtkWidget *painter, double cx, double cy, double radius)
 {
   SkcMapPainter *self = painter_of (painter);
   g_return_if_fail (self && self->map);
@@ -537,8 +535,8 @@ history_step (SkcMapPainter *self, gboolean redo)
   if (self->stroking || self->dragging)
     skc_map_painter_end_edit (self);
   SkcPaintRect changed;
-  gboolean     done = redo ? skc_paint_map_redo (self->map, &changed)
-                           : skc_paint_map_undo (self->map, &changed);
+  gboolean done = redo ? skc_paint_map_redo (self->map, &changed)
+                       : skc_paint_map_undo (self->map, &changed);
   if (done)
     skc_map_painter_queue_image_rect (self, &changed);
   changed_finished (self, done);
@@ -604,7 +602,7 @@ skc_map_painter_get_visible (GtkWidget *painter, int *x, int *y, int *width,
                              int *height)
 {
   SkcMapPainter *self = painter_of (painter);
-  double         w, h, x0, y0, x1, y1;
+  double w, h, x0, y0, x1, y1;
   g_return_if_fail (self);
   skc_map_painter_canvas_size (self, &w, &h);
   skc_map_painter_view_to_image (self, 0, 0, &x0, &y0);

@@ -27,17 +27,17 @@
 G_BEGIN_DECLS
 
 #define SKC_TYPE_MAP_PAINTER (skc_map_painter_get_type ())
-#define SKC_IS_MAP_PAINTER(o)                                                \
+#define SKC_IS_MAP_PAINTER(o)                                                  \
   (G_TYPE_CHECK_INSTANCE_TYPE ((o), SKC_TYPE_MAP_PAINTER))
 
 typedef enum
 {
-  SKC_MAP_TOOL_BRUSH,  /* paint the brush value */
-  SKC_MAP_TOOL_BAND,   /* drag the focus line of a tilt-shift band */
-  SKC_MAP_TOOL_RADIAL  /* click the focus point, drag the radius */
+  SKC_MAP_TOOL_BRUSH, /* paint the brush value */
+  SKC_MAP_TOOL_BAND,  /* drag the focus line of a tilt-shift band */
+  SKC_MAP_TOOL_RADIAL /* click the focus point, drag the radius */
 } SkcMapTool;
 
-GType      skc_map_painter_get_type (void) G_GNUC_CONST;
+GType skc_map_painter_get_type (void) G_GNUC_CONST;
 /* A painter with its tool bar above the view, and no image: set one. */
 GtkWidget *skc_map_painter_new (void);
 
@@ -55,8 +55,8 @@ void skc_map_painter_update_image (GtkWidget *painter, const guchar *rgba,
                                    int stride);
 /* Replaces the map (width × height values, clamped to 0..1; the image's
  * size once an image is set) and empties the history. */
-gboolean     skc_map_painter_set_map (GtkWidget *painter, const float *map,
-                                      int width, int height);
+gboolean skc_map_painter_set_map (GtkWidget *painter, const float *map,
+                                  int width, int height);
 /* The map, width × height values row by row, or NULL before the first
  * image or map; valid until the next edit. */
 const float *skc_map_painter_get_map (GtkWidget *painter, int *width,
@@ -64,7 +64,7 @@ const float *skc_map_painter_get_map (GtkWidget *painter, int *width,
 
 /* Tools and their settings (also on the tool bar).  Sizes are in image
  * pixels. */
-void       skc_map_painter_set_tool (GtkWidget *painter, SkcMapTool tool);
+void skc_map_painter_set_tool (GtkWidget *painter, SkcMapTool tool);
 SkcMapTool skc_map_painter_get_tool (GtkWidget *painter);
 /* Brush diameter (1 .. 2000). */
 void skc_map_painter_set_brush_size (GtkWidget *painter, double size);
@@ -87,15 +87,15 @@ void skc_map_painter_set_throttle (GtkWidget *painter, guint ms);
 
 /* Map edits, as the tool bar's buttons make them: each is one undo step
  * and emits "map-changed". */
-void     skc_map_painter_fill (GtkWidget *painter);
-void     skc_map_painter_clear (GtkWidget *painter);
-void     skc_map_painter_invert (GtkWidget *painter);
+void skc_map_painter_fill (GtkWidget *painter);
+void skc_map_painter_clear (GtkWidget *painter);
+void skc_map_painter_invert (GtkWidget *painter);
 /* A band through (x0, y0)–(x1, y1) or a focus point at (cx, cy) reaching 1
  * at `radius`, in image coordinates, as if dragged with the tool. */
-void     skc_map_painter_band (GtkWidget *painter, double x0, double y0,
-                               double x1, double y1);
-void     skc_map_painter_radial (GtkWidget *painter, double cx, double cy,
-                                 double radius);
+void skc_map_painter_band (GtkWidget *painter, double x0, double y0, double x1,
+                           double y1);
+void skc_map_painter_radial (GtkWidget *painter, double cx, double cy,
+                             double radius);
 gboolean skc_map_painter_undo (GtkWidget *painter);
 gboolean skc_map_painter_redo (GtkWidget *painter);
 gboolean skc_map_painter_can_undo (GtkWidget *painter);
@@ -105,24 +105,22 @@ gboolean skc_map_painter_can_redo (GtkWidget *painter);
  * centre is the image point shown at the canvas's centre.  Fit shows the
  * whole image and keeps doing so as the canvas is resized, until the user
  * zooms or pans. */
-void   skc_map_painter_zoom_fit (GtkWidget *painter);
-void   skc_map_painter_set_view (GtkWidget *painter, double zoom,
-                                 double centre_x, double centre_y);
+void skc_map_painter_zoom_fit (GtkWidget *painter);
+void skc_map_painter_set_view (GtkWidget *painter, double zoom, double centre_x,
+                               double centre_y);
 double skc_map_painter_get_zoom (GtkWidget *painter);
 /* The image rectangle (clipped to the image) the canvas shows. */
-void   skc_map_painter_get_visible (GtkWidget *painter, int *x, int *y,
-                                    int *width, int *height);
+void skc_map_painter_get_visible (GtkWidget *painter, int *x, int *y,
+                                  int *width, int *height);
 
 /* The widget that receives the pointer, and the mapping between its
  * coordinates and image coordinates (pixel (x, y) spans [x, x+1) ×
  * [y, y+1)); for tests and for callers drawing their own marks. */
 GtkWidget *skc_map_painter_get_canvas (GtkWidget *painter);
-void       skc_map_painter_image_to_canvas (GtkWidget *painter, double ix,
-                                            double iy, double *cx,
-                                            double *cy);
-void       skc_map_painter_canvas_to_image (GtkWidget *painter, double cx,
-                                            double cy, double *ix,
-                                            double *iy);
+void skc_map_painter_image_to_canvas (GtkWidget *painter, double ix, double iy,
+                                      double *cx, double *cy);
+void skc_map_painter_canvas_to_image (GtkWidget *painter, double cx, double cy,
+                                      double *ix, double *iy);
 
 G_END_DECLS
 

@@ -21,12 +21,12 @@ enum
 
 typedef struct
 {
-  gchar           *user_dir, *builtin_dir;
+  gchar *user_dir, *builtin_dir;
   SkcUiPresetHooks hooks;
-  GtkListStore    *store;
-  GtkWidget       *view, *status;
-  GtkWidget       *buttons[6]; /* use, save, rename, delete, import, export */
-  gboolean         saving;
+  GtkListStore *store;
+  GtkWidget *view, *status;
+  GtkWidget *buttons[6]; /* use, save, rename, delete, import, export */
+  gboolean saving;
 } Page;
 
 static void
@@ -55,9 +55,9 @@ compare_names (gconstpointer a, gconstpointer b)
 static void
 list_folder (Page *page, const gchar *dir, gboolean user, GString *skipped)
 {
-  GDir        *folder = g_dir_open (dir, 0, NULL);
+  GDir *folder = g_dir_open (dir, 0, NULL);
   const gchar *entry;
-  GPtrArray   *names;
+  GPtrArray *names;
   if (!folder)
     return;
   names = g_ptr_array_new_with_free_func (g_free);
@@ -68,9 +68,9 @@ list_folder (Page *page, const gchar *dir, gboolean user, GString *skipped)
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
-      gchar      *path = g_build_filename (dir, names->pdata[i], NULL);
+      gchar *path = g_build_filename (dir, names->pdata[i], NULL);
       skc_preset *preset = NULL;
-      skc_error   err;
+      skc_error err;
       if (skc_preset_load (path, &preset, &err) == SKC_OK)
         {
           GtkTreeIter it;
@@ -82,8 +82,8 @@ list_folder (Page *page, const gchar *dir, gboolean user, GString *skipped)
                               COLUMN_PATH, path, COLUMN_USER, user, -1);
         }
       else
-        g_string_append_printf (skipped, "%sskipped %s", skipped->len ? "\n" : "",
-                                err.message);
+        g_string_append_printf (skipped, "%sskipped %s",
+                                skipped->len ? "\n" : "", err.message);
       skc_preset_free (preset);
       g_free (path);
     }
@@ -107,13 +107,12 @@ static gchar *
 selected (Page *page, gboolean *user)
 {
   GtkTreeModel *model;
-  GtkTreeIter   it;
-  gchar        *path = NULL;
+  GtkTreeIter it;
+  gchar *path = NULL;
   GtkTreeSelection *selection
-    = gtk_tree_view_get_selection (GTK_TREE_VIEW (page->view));
+      = gtk_tree_view_get_selection (GTK_TREE_VIEW (page->view));
   if (gtk_tree_selection_get_selected (selection, &model, &it))
-    gtk_tree_model_get (model, &it, COLUMN_PATH, &path, COLUMN_USER, user,
-                        -1);
+    gtk_tree_model_get (model, &it, COLUMN_PATH, &path, COLUMN_USER, user, -1);
   return path;
 }
 
@@ -121,7 +120,7 @@ static void
 update_buttons (Page *page)
 {
   gboolean user = FALSE;
-  gchar   *path = selected (page, &user);
+  gchar *path = selected (page, &user);
   gtk_widget_set_sensitive (page->buttons[0], path != NULL);
   gtk_widget_set_sensitive (page->buttons[1], !page->saving);
   gtk_widget_set_sensitive (page->buttons[2], path && user);
@@ -162,22 +161,22 @@ free_path (Page *page, const gchar *name)
 /* Saving: the fits are made (and embedded) in a thread. */
 typedef struct
 {
-  Page       *page;
+  Page *page;
   skc_preset *preset, *keep;
-  skc_params  params;
-  gboolean    with_map;
-  gchar      *path;
-  skc_error   err;
-  skc_result  result;
-  gboolean    done;
+  skc_params params;
+  gboolean with_map;
+  gchar *path;
+  skc_error err;
+  skc_result result;
+  gboolean done;
 } SaveJob;
 
 static gpointer
 save_thread (gpointer data)
 {
   SaveJob *job = data;
-  job->result = skc_preset_capture (job->preset, &job->params, job->with_map, NULL,
-                                    NULL, &job->err);
+  job->result = skc_preset_capture (job->preset, &job->params, job->with_map,
+                                    NULL, NULL, &job->err);
   if (job->result == SKC_OK)
     job->result = skc_preset_save (job->preset, job->path, &job->err);
   return NULL;
@@ -199,8 +198,8 @@ save_start (Page *page, const gchar *name, skc_error *err)
 {
   SaveJob *job = g_new0 (SaveJob, 1);
   job->page = page;
-  if (!page->hooks.current (page->hooks.data, &job->params,
-                            &job->with_map, &job->keep, err))
+  if (!page->hooks.current (page->hooks.data, &job->params, &job->with_map,
+                            &job->keep, err))
     {
       save_job_free (job);
       return NULL;
@@ -228,7 +227,7 @@ static gboolean
 save_finished (gpointer data)
 {
   SaveJob *job = data;
-  Page    *page = job->page;
+  Page *page = job->page;
   page->saving = FALSE;
   refresh (page);
   if (job->result != SKC_OK)
@@ -257,17 +256,17 @@ static gchar *
 ask_text (GtkWidget *parent, const gchar *title, const gchar *initial)
 {
   GtkWidget *dialog = gtk_dialog_new_with_buttons (
-    title, GTK_WINDOW (gtk_widget_get_toplevel (parent)),
-    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, "_Cancel",
-    GTK_RESPONSE_CANCEL, "_OK", GTK_RESPONSE_OK, NULL);
+      title, GTK_WINDOW (gtk_widget_get_toplevel (parent)),
+      GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, "_Cancel",
+      GTK_RESPONSE_CANCEL, "_OK", GTK_RESPONSE_OK, NULL);
   GtkWidget *entry = gtk_entry_new ();
-  gchar     *text = NULL;
+  gchar *text = NULL;
   gtk_entry_set_text (GTK_ENTRY (entry), initial);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
   gtk_box_pack_start (
-    GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), entry,
-    FALSE, FALSE, 6);
+      GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), entry, FALSE,
+      FALSE, 6);
   gtk_widget_show_all (dialog);
   if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_OK)
     text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
@@ -281,16 +280,16 @@ static gchar *
 choose_file (GtkWidget *parent, gboolean save, const gchar *suggestion)
 {
   GtkWidget *chooser = gtk_file_chooser_dialog_new (
-    save ? "Export the preset" : "Import a preset",
-    GTK_WINDOW (gtk_widget_get_toplevel (parent)),
-    save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
-    "_Cancel", GTK_RESPONSE_CANCEL, save ? "_Export" : "_Import",
-    GTK_RESPONSE_ACCEPT, NULL);
+      save ? "Export the preset" : "Import a preset",
+      GTK_WINDOW (gtk_widget_get_toplevel (parent)),
+      save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+      "_Cancel", GTK_RESPONSE_CANCEL, save ? "_Export" : "_Import",
+      GTK_RESPONSE_ACCEPT, NULL);
   gchar *path = NULL;
   if (save)
     {
       gtk_file_chooser_set_do_overwrite_confirmation (
-        GTK_FILE_CHOOSER (chooser), TRUE);
+          GTK_FILE_CHOOSER (chooser), TRUE);
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
                                          suggestion);
     }
@@ -304,7 +303,7 @@ static void
 on_use (GtkWidget *button, Page *page)
 {
   gboolean user;
-  gchar   *path = selected (page, &user);
+  gchar *path = selected (page, &user);
   if (path)
     page->hooks.use (page->hooks.data, path);
   g_free (path);
@@ -313,8 +312,7 @@ on_use (GtkWidget *button, Page *page)
 static void
 on_save (GtkWidget *button, Page *page)
 {
-  gchar    *name = ask_text (button, "Save the settings as a preset",
-                             "My bokeh");
+  gchar *name = ask_text (button, "Save the settings as a preset", "My bokeh");
   skc_error err;
   if (!name)
     return;
@@ -328,17 +326,17 @@ on_save (GtkWidget *button, Page *page)
   page->saving = TRUE;
   update_buttons (page);
   say (page, "Saving (fitting the filters the settings need)...");
-  g_thread_unref (g_thread_new ("skc-preset-save", save_thread_then_report,
-                                job));
+  g_thread_unref (
+      g_thread_new ("skc-preset-save", save_thread_then_report, job));
 }
 
 static void
 on_rename (GtkWidget *button, Page *page)
 {
-  gboolean    user = FALSE;
-  gchar      *path = selected (page, &user), *name = NULL;
+  gboolean user = FALSE;
+  gchar *path = selected (page, &user), *name = NULL;
   skc_preset *preset = NULL;
-  skc_error   err;
+  skc_error err;
   if (!path || !user)
     goto done;
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
@@ -369,7 +367,7 @@ static void
 on_delete (GtkWidget *button, Page *page)
 {
   gboolean user = FALSE;
-  gchar   *path = selected (page, &user);
+  gchar *path = selected (page, &user);
   if (path && user)
     {
       if (g_unlink (path) != 0)
@@ -382,9 +380,9 @@ on_delete (GtkWidget *button, Page *page)
 static void
 on_import (GtkWidget *button, Page *page)
 {
-  gchar      *from = choose_file (button, FALSE, NULL);
+  gchar *from = choose_file (button, FALSE, NULL);
   skc_preset *preset = NULL;
-  skc_error   err;
+  skc_error err;
   if (!from)
     return;
   /* Only a valid preset enters the folder. */
@@ -398,7 +396,7 @@ on_import (GtkWidget *button, Page *page)
       if (g_str_has_suffix (base, SUFFIX))
         base[strlen (base) - strlen (SUFFIX)] = '\0';
       const gchar *name = skc_preset_get_name (preset);
-      gchar       *to = free_path (page, name[0] ? name : base);
+      gchar *to = free_path (page, name[0] ? name : base);
       if (skc_preset_save (preset, to, &err) != SKC_OK)
         say (page, err.message);
       else
@@ -413,10 +411,10 @@ on_import (GtkWidget *button, Page *page)
 static void
 on_export (GtkWidget *button, Page *page)
 {
-  gboolean    user;
-  gchar      *path = selected (page, &user), *to = NULL;
+  gboolean user;
+  gchar *path = selected (page, &user), *to = NULL;
   skc_preset *preset = NULL;
-  skc_error   err;
+  skc_error err;
   if (path && skc_preset_load (path, &preset, &err) != SKC_OK)
     say (page, err.message);
   else if (path)
@@ -449,13 +447,14 @@ GtkWidget *
 skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
                          const SkcUiPresetHooks *hooks)
 {
-  static const gchar *labels[] = { "_Use", "_Save current...", "_Rename...",
-                                   "_Delete", "_Import...", "_Export..." };
+  static const gchar *labels[]
+      = { "_Use",    "_Save current...", "_Rename...",
+          "_Delete", "_Import...",       "_Export..." };
   static const GCallback actions[] = {
-    G_CALLBACK (on_use), G_CALLBACK (on_save), G_CALLBACK (on_rename),
+    G_CALLBACK (on_use),    G_CALLBACK (on_save),   G_CALLBACK (on_rename),
     G_CALLBACK (on_delete), G_CALLBACK (on_import), G_CALLBACK (on_export),
   };
-  Page      *page = g_new0 (Page, 1);
+  Page *page = g_new0 (Page, 1);
   GtkWidget *box = skc_ui_box_new (TRUE, 6);
   GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
   GtkWidget *buttons = skc_ui_box_new (FALSE, 4);
@@ -467,11 +466,11 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
   page->view = gtk_tree_view_new_with_model (GTK_TREE_MODEL (page->store));
   g_object_unref (page->store);
   gtk_tree_view_insert_column_with_attributes (
-    GTK_TREE_VIEW (page->view), -1, "Preset", gtk_cell_renderer_text_new (),
-    "text", COLUMN_NAME, NULL);
+      GTK_TREE_VIEW (page->view), -1, "Preset", gtk_cell_renderer_text_new (),
+      "text", COLUMN_NAME, NULL);
   gtk_tree_view_insert_column_with_attributes (
-    GTK_TREE_VIEW (page->view), -1, "", gtk_cell_renderer_text_new (), "text",
-    COLUMN_KIND, NULL);
+      GTK_TREE_VIEW (page->view), -1, "", gtk_cell_renderer_text_new (), "text",
+      COLUMN_KIND, NULL);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request (scroller, -1, 260);
@@ -482,8 +481,7 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
     {
       page->buttons[i] = gtk_button_new_with_mnemonic (labels[i]);
       g_signal_connect (page->buttons[i], "clicked", actions[i], page);
-      gtk_box_pack_start (GTK_BOX (buttons), page->buttons[i], FALSE, FALSE,
-                          0);
+      gtk_box_pack_start (GTK_BOX (buttons), page->buttons[i], FALSE, FALSE, 0);
     }
   gtk_box_pack_start (GTK_BOX (box), buttons, FALSE, FALSE, 0);
   page->status = gtk_label_new ("");
@@ -494,8 +492,7 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
                     "changed", G_CALLBACK (selection_changed), page);
   g_signal_connect (page->view, "row-activated", G_CALLBACK (row_activated),
                     page);
-  g_object_set_data_full (G_OBJECT (box), "skc-presets-page", page,
-                          page_free);
+  g_object_set_data_full (G_OBJECT (box), "skc-presets-page", page, page_free);
   refresh (page);
   update_buttons (page);
   return box;
@@ -504,9 +501,9 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
 gchar *
 skc_ui_presets_save_now (GtkWidget *widget, const gchar *name, skc_error *err)
 {
-  Page    *page = g_object_get_data (G_OBJECT (widget), "skc-presets-page");
+  Page *page = g_object_get_data (G_OBJECT (widget), "skc-presets-page");
   SaveJob *job = save_start (page, name, err);
-  gchar   *path = NULL;
+  gchar *path = NULL;
   if (!job)
     return NULL;
   save_thread (job);

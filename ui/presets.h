@@ -19,9 +19,8 @@ typedef struct
   /* The current settings as core parameters (and whether a blur map is
      chosen); *keep receives what the parameters may point into (free it
      after use).  FALSE with err filled when the settings are invalid. */
-  gboolean (*current) (gpointer data, skc_params *params,
-                       gboolean *with_map, skc_preset **keep,
-                       skc_error *err);
+  gboolean (*current) (gpointer data, skc_params *params, gboolean *with_map,
+                       skc_preset **keep, skc_error *err);
   /* Makes the dialog use the preset file at path. */
   void (*use) (gpointer data, const gchar *path);
   gpointer data;

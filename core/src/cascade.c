@@ -100,7 +100,7 @@ make_taps (skc_cascade *c, int l, const skc_point *pts, int *bx0, int *by0,
         }
       double fx = floor (p->x), fy = floor (p->y);
       double ax = p->x - fx, ay = p->y - fy;
-      int    ix = (int) fx, iy = (int) fy;
+      int ix = (int) fx, iy = (int) fy;
       double cx[2] = { 1 - ax, ax }, cy[2] = { 1 - ay, ay };
       for (int k = 0; k < 4; k++)
         {
@@ -133,12 +133,12 @@ skc_cascade_forward (skc_cascade *c, const skc_point *points)
           for (int t = 0; t < c->tap_count[0]; t++)
             out->v[(size_t) (c->tap_y[0][t] - y0) * out->width
                    + (c->tap_x[0][t] - x0)]
-              += c->tap_c[0][t];
+                += c->tap_c[0][t];
           continue;
         }
       const skc_grid *in = &c->partial[l - 1];
-      if (!skc_grid_reserve (out, in->x0 + x0, in->y0 + y0,
-                             in->width + x1 - x0, in->height + y1 - y0))
+      if (!skc_grid_reserve (out, in->x0 + x0, in->y0 + y0, in->width + x1 - x0,
+                             in->height + y1 - y0))
         return 0;
       const int *tx = c->tap_x[l], *ty = c->tap_y[l];
       const double *tc = c->tap_c[l];
@@ -147,12 +147,12 @@ skc_cascade_forward (skc_cascade *c, const skc_point *points)
           const double coef = tc[t];
           if (coef == 0)
             continue;
-          double *dst = out->v + (size_t) (ty[t] - y0) * out->width
-                        + (tx[t] - x0);
+          double *dst
+              = out->v + (size_t) (ty[t] - y0) * out->width + (tx[t] - x0);
           for (int y = 0; y < in->height; y++)
             {
               const double *src = in->v + (size_t) y * in->width;
-              double       *d = dst + (size_t) y * out->width;
+              double *d = dst + (size_t) y * out->width;
               for (int x = 0; x < in->width; x++)
                 d[x] += coef * src[x];
             }
@@ -167,7 +167,7 @@ skc_cascade_backward (skc_cascade *c, const skc_point *points,
 {
   const int last = c->layers - 1;
   /* back[cur] holds dloss / d partial[l], on partial[l]'s grid. */
-  int       cur = 0;
+  int cur = 0;
   skc_grid *g = &c->back[cur];
   const skc_grid *e = &c->partial[last];
   if (!skc_grid_reserve (g, e->x0, e->y0, e->width, e->height))
@@ -184,12 +184,11 @@ skc_cascade_backward (skc_cascade *c, const skc_point *points,
         {
           /* partial[0] is the taps themselves. */
           for (int t = 0; t < c->tap_count[0]; t++)
-            tg[t] = g->v[(size_t) (ty[t] - g->y0) * g->width
-                         + (tx[t] - g->x0)];
+            tg[t] = g->v[(size_t) (ty[t] - g->y0) * g->width + (tx[t] - g->x0)];
           break;
         }
       const skc_grid *in = &c->partial[l - 1];
-      skc_grid       *gin = &c->back[1 - cur];
+      skc_grid *gin = &c->back[1 - cur];
       if (!skc_grid_reserve (gin, in->x0, in->y0, in->width, in->height))
         return 0;
       /* The tap at (tx, ty) maps in(p) to out(p + t). */
@@ -199,13 +198,13 @@ skc_cascade_backward (skc_cascade *c, const skc_point *points,
                               + (size_t) (in->y0 + ty[t] - g->y0) * g->width
                               + (in->x0 + tx[t] - g->x0);
           const double coef = tc[t];
-          double       dot = 0;
+          double dot = 0;
           for (int y = 0; y < in->height; y++)
             {
               const double *s = src + (size_t) y * g->width;
               const double *p = in->v + (size_t) y * in->width;
-              double       *d = gin->v + (size_t) y * in->width;
-              double        row_dot = 0;
+              double *d = gin->v + (size_t) y * in->width;
+              double row_dot = 0;
               for (int x = 0; x < in->width; x++)
                 {
                   row_dot += s[x] * p[x];
@@ -220,7 +219,7 @@ skc_cascade_backward (skc_cascade *c, const skc_point *points,
 
   /* Taps to samples. */
   const skc_point *pts = points;
-  skc_point       *out = grad;
+  skc_point *out = grad;
   for (int l = 0; l < c->layers; l++)
     {
       const double *tg = c->tap_g[l];

@@ -15,9 +15,9 @@
 /* A dense grid over [x0, x0 + width) x [y0, y0 + height), y down. */
 typedef struct
 {
-  int     x0, y0, width, height;
+  int x0, y0, width, height;
   double *v;
-  size_t  capacity;
+  size_t capacity;
 } skc_grid;
 
 /* One sample of a complex, in PSF coordinates (its impulse response lands
@@ -29,13 +29,13 @@ typedef struct
 
 typedef struct
 {
-  int             layers;
-  int             count[SKC_MAX_LAYERS];
+  int layers;
+  int count[SKC_MAX_LAYERS];
   skc_offset_kind offsets;
 
   /* Taps of each layer: up to 4 per sample. */
-  int     tap_count[SKC_MAX_LAYERS];
-  int    *tap_x[SKC_MAX_LAYERS], *tap_y[SKC_MAX_LAYERS];
+  int tap_count[SKC_MAX_LAYERS];
+  int *tap_x[SKC_MAX_LAYERS], *tap_y[SKC_MAX_LAYERS];
   double *tap_c[SKC_MAX_LAYERS];
   double *tap_g[SKC_MAX_LAYERS]; /* gradient per tap */
 
@@ -44,8 +44,8 @@ typedef struct
 } skc_cascade;
 
 /* Allocates workspace for `layers` layers of count[l] samples. */
-int  skc_cascade_init (skc_cascade *c, int layers, const int *count,
-                       skc_offset_kind offsets);
+int skc_cascade_init (skc_cascade *c, int layers, const int *count,
+                      skc_offset_kind offsets);
 void skc_cascade_free (skc_cascade *c);
 
 /* Impulse response of the points (layer-major, count[l] per layer); the
@@ -58,7 +58,7 @@ int skc_cascade_backward (skc_cascade *c, const skc_point *points,
                           const double *grad_e, skc_point *grad);
 
 /* Grid helpers. */
-int  skc_grid_reserve (skc_grid *g, int x0, int y0, int width, int height);
+int skc_grid_reserve (skc_grid *g, int x0, int y0, int width, int height);
 void skc_grid_free (skc_grid *g);
 
 #endif

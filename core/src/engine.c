@@ -1,8 +1,7 @@
 /* skc — the apply engine's public entry points: an engine is created from
- * the parameters (checked by skc_params_validate, then planned: planner.c), describes what
- * it runs, renders its impulse response and processes regions (cut into
- * tiles: engine_tile.c).
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * the parameters (checked by skc_params_validate, then planned: planner.c),
+ * describes what it runs, renders its impulse response and processes regions
+ * (cut into tiles: engine_tile.c). SPDX-License-Identifier: GPL-3.0-or-later */
 #include "engine.h"
 
 #include <math.h>
@@ -26,7 +25,6 @@ skc_scale_ops_of (const skc_scale *sc)
 {
   return scale_ops[sc->kind];
 }
-
 
 skc_result
 skc_engine_new (const skc_params *p, int with_map, const skc_run *run,
@@ -57,8 +55,8 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->with_map = with_map;
   e->angles = p->swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
   e->amount_codes = p->cat_eye > 0
-                      ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
-                      : 1;
+                        ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
+                        : 1;
   r = skc_engine_plan (e, err);
   if (r == SKC_OK && p->cat_eye > 0)
     {
@@ -190,7 +188,7 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the point must lie in the image, the map value be "
                      "finite");
-  int        half = e->kernel_reach, side = 2 * half + 1;
+  int half = e->kernel_reach, side = 2 * half + 1;
   skc_result r = skc_image_alloc (out, side, side, 1);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d kernel", side, side);
@@ -308,8 +306,8 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
     .output = { out->data, out->stride, 0, 0, in->width, in->height },
   };
   if (map && map->data)
-    rq.map = (skc_view) { map->data, map->stride, 0, 0, map->width,
-                          map->height };
+    rq.map
+        = (skc_view){ map->data, map->stride, 0, 0, map->width, map->height };
   r = skc_engine_process (e, &rq, run, err);
   if (r != SKC_OK)
     skc_image_free (out);

@@ -111,17 +111,17 @@ typedef struct
   int layer_reach[SKC_MAX_LAYERS];
   int varying; /* pixels differ (basis or swirl): per-pixel codes */
   /* IDENTITY and COMPLEX: one filter and its taps per layer. */
-  skc_filter    *filter;
+  skc_filter *filter;
   skc_layer_taps taps[SKC_MAX_LAYERS];
   /* BASIS: members[0] is the lowest radius (the identity at radius 0 on
      scale 0), then fits at growing radii with corresponding samples; radii
      in this scale's pixels.  A pixel blends its two neighbours. */
-  int          member_count;
-  double      *member_radius;
+  int member_count;
+  double *member_radius;
   skc_filter **members;
   /* With cat-eye, amount a > 0 of member j is
      clipped[(a - 1) * member_count + j]; amount 0 is members[j]. */
-  int          amount_count;
+  int amount_count;
   skc_filter **clipped;
 } skc_complex_scale;
 
@@ -136,21 +136,21 @@ typedef struct
 typedef struct
 {
   skc_knots_axis axis;
-  int            half;
+  int half;
   /* The kernel is non-negative, so negative results are rounding (knot
      weights alternate in sign) and tiny ones are clamped to 0; abs is the
      sum of the knots' |weights| (of the largest table), their rounding
      scale. */
-  int   clamp;
+  int clamp;
   float abs;
   /* KNOTS: the filter, its knots as taps on the prefix-sum image. */
-  skc_filter    *filter;
+  skc_filter *filter;
   skc_layer_taps taps;
   /* KNOTS_TABLES: tables at radii q * step (this scale's pixels) for q in
      [first, levels), all along one axis so that they share the prefix
      sums; each pixel uses its nearest. */
-  int             levels, first;
-  double          step;
+  int levels, first;
+  double step;
   skc_layer_taps *table;
 } skc_knots_scale;
 
@@ -161,35 +161,35 @@ typedef struct
  * cell's. */
 typedef struct
 {
-  int            cell, half, n0, n1;
+  int cell, half, n0, n1;
   fftwf_complex *spectrum;
-  fftwf_plan     forward, inverse;
+  fftwf_plan forward, inverse;
 } skc_fft_scale;
 
 typedef struct
 {
   skc_scale_kind kind;
-  int            factor; /* block side: 1, 2, 4, ... */
-  int            reach;  /* in this scale's pixels */
+  int factor; /* block side: 1, 2, 4, ... */
+  int reach;  /* in this scale's pixels */
   union
   {
-    skc_complex_scale   complexes; /* IDENTITY, COMPLEX, BASIS */
+    skc_complex_scale complexes; /* IDENTITY, COMPLEX, BASIS */
     skc_separable_scale separable;
-    skc_knots_scale     knots; /* KNOTS, KNOTS_TABLES */
-    skc_fft_scale       fft;
+    skc_knots_scale knots; /* KNOTS, KNOTS_TABLES */
+    skc_fft_scale fft;
   };
 } skc_scale;
 
 struct skc_engine
 {
-  skc_params         params;
+  skc_params params;
   skc_engine_options options;
   /* How skc_engine_new runs its fits (threads, cancel flag): read only
      while the engine is prepared; process calls bring their own. */
-  skc_run            prepare_run;
-  int                with_map;
-  int                scale_count;
-  skc_scale          scales[SKC_ENGINE_MAX_SCALES];
+  skc_run prepare_run;
+  int with_map;
+  int scale_count;
+  skc_scale scales[SKC_ENGINE_MAX_SCALES];
   int first_scale;  /* a uniform blur uses only its own scale */
   int angles;       /* SKC_ENGINE_ANGLES with swirl or cat-eye, else 1 */
   int amount_codes; /* cat-eye amount steps + 1, else 1 */
@@ -201,8 +201,8 @@ struct skc_engine
      that a region-by-region caller (GEGL) does not fault in fresh pages
      on every call; engine_pool.c owns it. */
   struct skc_worker_pool *pool;
-  char                    plan[256]; /* why this representation */
-  char                    description[768];
+  char plan[256]; /* why this representation */
+  char description[768];
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -210,14 +210,14 @@ typedef struct
 {
   float *buffers[2];
   size_t capacity[2]; /* floats */
-  int   *level;       /* pixel code per padded pixel, when pixels differ */
+  int *level;         /* pixel code per padded pixel, when pixels differ */
   size_t level_capacity;
   /* Taps per pixel code, built on first use: an open-addressing table
      (codes combine radius level, cat-eye amount and angle: too many for an
      array, few in any one image). */
-  int             *code_keys;
+  int *code_keys;
   skc_layer_taps **code_taps;
-  int              code_capacity, code_used;
+  int code_capacity, code_used;
   /* Knots: a running sum per value of a prefix-sum row, and the largest
      |prefix sum| of each line. */
   double *prefix;
@@ -229,7 +229,7 @@ typedef struct
      column and weight. */
   float *full_row, *between;
   size_t full_row_capacity, between_capacity;
-  int   *column;
+  int *column;
   float *column_weight;
   size_t column_capacity;
   float *coarse; /* a coarse result, for the upsampling */
@@ -247,9 +247,9 @@ typedef struct
 typedef struct
 {
   skc_tile_scratch scale[SKC_ENGINE_MAX_SCALES];
-  float           *acc, *part, *weight, *radius;
-  size_t           acc_capacity, part_capacity, weight_capacity;
-  size_t           radius_capacity;
+  float *acc, *part, *weight, *radius;
+  size_t acc_capacity, part_capacity, weight_capacity;
+  size_t radius_capacity;
 } skc_engine_worker;
 
 /* A scale's rectangle [x0, x0 + w) x [y0, y0 + h) in its own pixels and
@@ -257,9 +257,9 @@ typedef struct
  * from (x0 - pad_l, y0 - pad_t), stride pw x channels. */
 typedef struct
 {
-  int   x0, y0, w, h;
-  int   pad_l, pad_r, pad_t, pad_b;
-  int   pw, ph;
+  int x0, y0, w, h;
+  int pad_l, pad_r, pad_t, pad_b;
+  int pw, ph;
   float block_weight; /* of a block's pixels: 1 / (factor x factor) */
 } skc_scale_area;
 
@@ -300,8 +300,8 @@ const skc_scale_ops *skc_scale_ops_of (const skc_scale *sc);
 /* The hot loops are compiled for several instruction sets and picked at
  * run time (GCC function multi-versioning on x86-64): AVX-512 runs the
  * uniform layer ~1.9x faster than the SSE2 baseline on this machine. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)        \
-  && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)            \
+    && !defined(__SANITIZE_ADDRESS__)
 #define HOT_LOOP __attribute__ ((target_clones ("avx512f", "avx2", "default")))
 #else
 #define HOT_LOOP
@@ -340,8 +340,9 @@ typedef struct
 static inline skc_cell_grid
 skc_grid_over (int size, int x, int y, int w, int h)
 {
-  skc_cell_grid g = { size, skc_floor_div (x, size), skc_floor_div (y, size),
-                      0, 0, x, y, w, h };
+  skc_cell_grid g
+      = { size, skc_floor_div (x, size), skc_floor_div (y, size), 0, 0, x, y, w,
+          h };
   g.across = skc_floor_div (x + w - 1, size) - g.first_x + 1;
   g.down = skc_floor_div (y + h - 1, size) - g.first_y + 1;
   return g;
@@ -370,7 +371,7 @@ skc_scale_weight (const skc_engine *e, int k, double r)
   double handover = SKC_ENGINE_HANDOVER * top;
   double below_top = SKC_ENGINE_SCALE_RADIUS * (k > 0 ? 1 << (k - 1) : 0);
   double below_handover = SKC_ENGINE_HANDOVER * below_top;
-  int    last = k == e->scale_count - 1;
+  int last = k == e->scale_count - 1;
   if (k > 0 && r <= below_handover)
     return 0;
   if (k > 0 && r < below_top)
@@ -402,8 +403,8 @@ long skc_knots_budget (skc_quality q, int size);
 /* ---- each representation's preparation of a scale (factor set), with
  * its reach and, for a uniform blur, e->reach and e->description; those
  * given a filter own it from then on. */
-skc_result skc_complex_prepare (skc_engine *e, skc_scale *s,
-                                skc_filter *filter, skc_error *err);
+skc_result skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
+                                skc_error *err);
 /* The DISK basis: members from `bottom` (0: the identity) to `top` radius
  * (the scale's pixels), cat-eye clips of each. */
 skc_result skc_basis_prepare (skc_engine *e, skc_scale *s, double top,
@@ -431,25 +432,24 @@ void skc_target_identity (const skc_params *p, char *buf, size_t len);
 /* The kernel at `radius`, clipped (cat-eye) as a round aperture is by a
  * second one of its size moved by amount x radius x
  * SKC_ENGINE_CLIP_OFFSET. */
-skc_result skc_target_make (const skc_params *p, double radius,
-                            double amount, skc_image *t, skc_error *err);
+skc_result skc_target_make (const skc_params *p, double radius, double amount,
+                            skc_image *t, skc_error *err);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */
 skc_result skc_target_fit (const skc_params *p, const skc_run *run,
-                           double radius,
-                           const skc_filter *initial, double initial_scale,
-                           const char *chain, skc_filter **out,
-                           skc_error *err);
+                           double radius, const skc_filter *initial,
+                           double initial_scale, const char *chain,
+                           skc_filter **out, skc_error *err);
 /* As skc_target_fit, clipped by a cat-eye amount, with a choice of
  * offsets; *loss (if not NULL) receives the fit's loss against its target,
  * which the planner compares. */
 skc_result skc_target_fit_as (const skc_params *p, const skc_run *run,
-                              double radius,
-                              double amount, skc_offset_kind offsets,
+                              double radius, double amount,
+                              skc_offset_kind offsets,
                               const skc_filter *initial, double initial_scale,
-                              const char *chain, skc_filter **out,
-                              double *loss, skc_error *err);
+                              const char *chain, skc_filter **out, double *loss,
+                              skc_error *err);
 
 /* ---- engine_tile.c: a process call (its request checked) over tiles */
 skc_result skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
@@ -485,15 +485,15 @@ double skc_engine_map_radius (const skc_engine *engine, float map_value);
 
 /* The blend level of a radius (in a basis scale's pixels) and the member
  * pair and fraction a level stands for. */
-int  skc_scale_level (const skc_scale *scale, double radius);
+int skc_scale_level (const skc_scale *scale, double radius);
 void skc_scale_level_blend (const skc_scale *scale, int level, int *member,
                             float *t);
 
 /* The map's means over n blocks of f x f pixels, block i starting at
  * (x + i f, y), into out; map values outside the map repeat its edge and
  * non-finite ones count as 0.  `row` holds n f values. */
-void skc_map_block_row (const skc_apply_request *rq, int x, int y, int n,
-                        int f, float block_weight, float *restrict row,
+void skc_map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
+                        float block_weight, float *restrict row,
                         float *restrict out);
 /* Grow the scratch's pixel codes to n, its map rows to n blocks of f
  * pixels; 0 when out of memory. */
@@ -510,7 +510,7 @@ int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
 /* ---- engine_pool.c ---- */
 
 /* Grows *buffer to at least `need` floats; 0 when out of memory. */
-int  skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+int skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
 void skc_tile_scratch_free (skc_tile_scratch *s);
 /* A call's workers take the scratch the engine's pool keeps (as many as
  * it has) and give it back when done; the pool keeps a few sets and frees
@@ -531,15 +531,15 @@ int skc_scale_tile (const skc_engine *e, const skc_scale *sc,
 /* Full-resolution [x0, x0 + w) x [y0, y0 + h) into dst by bilinear
  * upsampling of a scale's values (blocks of f, origin gx0, gy0 in its
  * pixels, `stride` floats a row). */
-int skc_upsample_tile (skc_tile_scratch *s, const float *values,
-                       size_t stride, int gx0, int gy0, int f, int x0, int y0,
-                       int w, int h, int C, float *dst);
+int skc_upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
+                       int gx0, int gy0, int f, int x0, int y0, int w, int h,
+                       int C, float *dst);
 
 /* A coarse scale's values over everything a region's upsampling reads. */
 typedef struct
 {
   float *values; /* width x height x channels, origin x0, y0 (its pixels) */
-  int    x0, y0, width, height;
+  int x0, y0, width, height;
 } skc_coarse_plane;
 
 /* A multi-scale process call's coarse planes, computed once per call cell
@@ -551,9 +551,9 @@ typedef struct
 typedef struct
 {
   skc_coarse_plane planes[SKC_ENGINE_MAX_SCALES];
-  int              first_cell[SKC_ENGINE_MAX_SCALES + 1];
-  skc_cell_grid    cells[SKC_ENGINE_MAX_SCALES];
-  int             *row_use;
+  int first_cell[SKC_ENGINE_MAX_SCALES + 1];
+  skc_cell_grid cells[SKC_ENGINE_MAX_SCALES];
+  int *row_use;
 } skc_coarse_planes;
 
 /* Plans the planes and finds every row's use; 0 when out of memory. */
@@ -561,9 +561,9 @@ int skc_coarse_prepare (skc_coarse_planes *c, const skc_engine *e,
                         const skc_apply_request *rq, int threads);
 /* Computes coarse cell `index` into its plane (zeros where unused); 0 when
  * out of memory. */
-int  skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
-                      const skc_apply_request *rq, int index,
-                      skc_engine_worker *worker);
+int skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
+                     const skc_apply_request *rq, int index,
+                     skc_engine_worker *worker);
 void skc_coarse_free (skc_coarse_planes *c);
 /* The bounding box [*x0, *x1) x [*y0, *y1) of the pixels with weight on
  * scale k within [sx0, sx1) x [sy0, sy1) of the output o, from the rows'
@@ -579,15 +579,15 @@ void skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
  * its table when `level` is given (w per row), into acc (w x h x C); 0
  * when out of memory. */
 void skc_knots_margins (const skc_scale *sc, skc_scale_area *area);
-int  skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
-                     const skc_scale_area *area, int C, const int *level,
-                     float *acc);
+int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
+                    const skc_scale_area *area, int C, const int *level,
+                    float *acc);
 
 /* table_memo.c: a blur map scale's knots tables by a key naming all they
  * depend on.  take copies a kept set into s->knots (table, abs, half;
  * levels and first must match) and returns 1, or 0; keep stores a copy of
  * s's.  Thread-safe. */
-int  skc_table_memo_take (const char *key, skc_scale *s);
+int skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
 
 #endif

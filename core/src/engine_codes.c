@@ -13,7 +13,7 @@ double
 skc_engine_map_radius (const skc_engine *e, float value)
 {
   const skc_params *p = &e->params;
-  double            v = isfinite (value) ? value : 0;
+  double v = isfinite (value) ? value : 0;
   v = v < 0 ? 0 : v > 1 ? 1 : v;
   if (p->invert_map)
     v = 1 - v;
@@ -26,7 +26,7 @@ int
 skc_scale_level (const skc_scale *s, double r)
 {
   const skc_complex_scale *c = &s->complexes;
-  int                      m = c->member_count;
+  int m = c->member_count;
   if (m < 2 || r <= c->member_radius[0])
     return 0;
   for (int j = 0; j + 1 < m; j++)
@@ -43,15 +43,15 @@ void
 skc_scale_level_blend (const skc_scale *s, int level, int *member, float *t)
 {
   const skc_complex_scale *c = &s->complexes;
-  int                      j = level / SKC_ENGINE_LEVELS;
+  int j = level / SKC_ENGINE_LEVELS;
   if (j > c->member_count - 2)
     j = c->member_count - 2;
   if (j < 0)
     j = 0;
   *member = j;
   *t = c->member_count < 2
-         ? 0
-         : (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
+           ? 0
+           : (float) (level - j * SKC_ENGINE_LEVELS) / SKC_ENGINE_LEVELS;
 }
 
 /* The swirl angle (radians) of image position (x, y): the kernel's up
@@ -115,11 +115,10 @@ angle_step (double angle)
 
 void
 skc_map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
-                   float block_weight, float *restrict row,
-                   float *restrict out)
+                   float block_weight, float *restrict row, float *restrict out)
 {
   const skc_view *m = &rq->map;
-  const int       count = n * f, right = m->x + m->width - 1;
+  const int count = n * f, right = m->x + m->width - 1;
   for (int i = 0; i < n; i++)
     out[i] = 0;
   /* Columns [lo, hi) of the row lie in the map: no clamping there. */
@@ -127,9 +126,9 @@ skc_map_block_row (const skc_apply_request *rq, int x, int y, int n, int f,
   const int hi = skc_clampi (right + 1 - x, lo, count);
   for (int dv = 0; dv < f; dv++)
     {
-      int          sy = skc_clampi (y + dv, m->y, m->y + m->height - 1);
+      int sy = skc_clampi (y + dv, m->y, m->y + m->height - 1);
       const float *src = m->pixels + (size_t) (sy - m->y) * m->stride;
-      const long   shift = (long) x - m->x;
+      const long shift = (long) x - m->x;
       for (int k = 0; k < lo; k++)
         row[k] = isfinite (src[0]) ? src[0] : 0;
       for (int k = lo; k < hi; k++)
@@ -177,8 +176,8 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
                  const skc_apply_request *rq, const skc_scale_area *area,
                  skc_tile_scratch *s)
 {
-  const int   f = sc->factor, R = sc->reach;
-  const int   lx0 = area->x0, ly0 = area->y0, pw = area->pw, ph = area->ph;
+  const int f = sc->factor, R = sc->reach;
+  const int lx0 = area->x0, ly0 = area->y0, pw = area->pw, ph = area->ph;
   const float block_weight = area->block_weight;
   if (!skc_reserve_levels (s, (size_t) pw * ph))
     return 0;
@@ -189,7 +188,7 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
   if (map_rows && !skc_reserve_map_rows (s, pw, f))
     return 0;
   float last_value = NAN;
-  int   last_level = 0;
+  int last_level = 0;
   for (int j = 0; j < ph; j++)
     {
       if (map_rows)
@@ -197,9 +196,9 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
                            block_weight, s->map_row, s->map_blocks);
       for (int i = 0; i < pw; i++)
         {
-          int    bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
+          int bx = (lx0 - R + i) * f, by = (ly0 - R + j) * f;
           double cx = bx + (f - 1) / 2.0, cy = by + (f - 1) / 2.0;
-          int    level = 0, amount = 0, step = 0;
+          int level = 0, amount = 0, step = 0;
           if (basis)
             {
               float v = map_rows ? s->map_blocks[i] : 0;

@@ -25,7 +25,7 @@ identity_like (const skc_filter *f)
     return NULL;
   for (int l = 0; l < c->layer_count; l++)
     for (int i = 0; i < c->layer_size[l]; i++)
-      c->layer[l][i] = (skc_sample) { 0, 0, 1.0f / c->layer_size[l] };
+      c->layer[l][i] = (skc_sample){ 0, 0, 1.0f / c->layer_size[l] };
   return c;
 }
 
@@ -37,7 +37,7 @@ layer_reach (const skc_filter *f, int l, int any_angle)
   for (int i = 0; i < f->layer_size[l]; i++)
     {
       double dx = fabs (f->layer[l][i].dx), dy = fabs (f->layer[l][i].dy);
-      int    r = (int) ceil (any_angle ? hypot (dx, dy) : fmax (dx, dy));
+      int r = (int) ceil (any_angle ? hypot (dx, dy) : fmax (dx, dy));
       reach = r > reach ? r : reach;
     }
   return reach;
@@ -58,11 +58,11 @@ skc_result
 skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
                      skc_error *err)
 {
-  const skc_params  *p = &e->params;
+  const skc_params *p = &e->params;
   skc_complex_scale *c = &s->complexes;
   /* One tap: the identity (what radius 0 runs). */
-  s->kind = skc_filter_taps (filter) <= 1 ? SKC_SCALE_IDENTITY
-                                          : SKC_SCALE_COMPLEX;
+  s->kind
+      = skc_filter_taps (filter) <= 1 ? SKC_SCALE_IDENTITY : SKC_SCALE_COMPLEX;
   c->filter = filter;
   c->layers = c->filter->layer_count;
   c->varying = p->swirl > 0;
@@ -70,8 +70,8 @@ skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
     {
       if (!skc_layer_taps_build (c->filter, l, &c->taps[l]))
         return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      c->layer_reach[l] = c->varying ? layer_reach (c->filter, l, 1)
-                                     : c->taps[l].reach;
+      c->layer_reach[l]
+          = c->varying ? layer_reach (c->filter, l, 1) : c->taps[l].reach;
       s->reach += c->layer_reach[l];
     }
   e->reach = skc_scale_full_reach (s);
@@ -87,9 +87,8 @@ skc_complex_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
             c->filter->offsets == SKC_OFFSETS_INTEGER ? "whole-pixel"
                                                       : "bilinear",
             scale_note, skc_filter_taps (c->filter),
-            skc_filter_macs (c->filter),
-            s->factor > 1 ? " at that scale" : "", e->reach,
-            e->plan[0] ? "; planner: " : "", e->plan);
+            skc_filter_macs (c->filter), s->factor > 1 ? " at that scale" : "",
+            e->reach, e->plan[0] ? "; planner: " : "", e->plan);
   return SKC_OK;
 }
 
@@ -100,17 +99,17 @@ skc_result
 skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
                    skc_error *err)
 {
-  const skc_params  *p = &e->params;
+  const skc_params *p = &e->params;
   skc_complex_scale *c = &s->complexes;
-  double             radii[64];
-  int                n = 0;
+  double radii[64];
+  int n = 0;
   s->kind = SKC_SCALE_BASIS;
   radii[n++] = top;
   /* Scale 0 goes down to about 1 px (then the identity); a coarser scale
      needs a member at or below the radius where it takes over. */
-  while (!p->filter && n < 62
-         && (bottom > 0 ? radii[n - 1] > bottom
-                        : radii[n - 1] * BASIS_RATIO >= 1))
+  while (
+      !p->filter && n < 62
+      && (bottom > 0 ? radii[n - 1] > bottom : radii[n - 1] * BASIS_RATIO >= 1))
     {
       radii[n] = radii[n - 1] * BASIS_RATIO;
       n++;
@@ -124,7 +123,7 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
 
   skc_result r = SKC_OK;
-  int        index = c->member_count - 1;
+  int index = c->member_count - 1;
   if (p->filter)
     {
       /* A given filter stands for the full radius as it is. */
@@ -135,14 +134,15 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
     {
       char chain[96];
       snprintf (chain, sizeof chain, "basis-from=%.9g", top);
-      r = skc_target_fit (p, &e->prepare_run, top, NULL, 1, NULL, &c->members[index], err);
+      r = skc_target_fit (p, &e->prepare_run, top, NULL, 1, NULL,
+                          &c->members[index], err);
       c->member_radius[index] = top;
       for (int k = 1; k < n && r == SKC_OK; k++)
         {
           index--;
-          r = skc_target_fit (p, &e->prepare_run, radii[k], c->members[index + 1],
-                              radii[k] / radii[k - 1], chain,
-                              &c->members[index], err);
+          r = skc_target_fit (p, &e->prepare_run, radii[k],
+                              c->members[index + 1], radii[k] / radii[k - 1],
+                              chain, &c->members[index], err);
           c->member_radius[index] = radii[k];
         }
     }
@@ -174,8 +174,8 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
       for (int a = 1; a < c->amount_count && r == SKC_OK; a++)
         for (int m = 0; m < c->member_count && r == SKC_OK; m++)
           {
-            skc_filter **slot = &c->clipped[(size_t) (a - 1) * c->member_count
-                                            + m];
+            skc_filter **slot
+                = &c->clipped[(size_t) (a - 1) * c->member_count + m];
             const skc_filter *from = scale_member (s, a - 1, m);
             if (c->member_radius[m] <= 0)
               *slot = identity_like (shape);
@@ -204,8 +204,7 @@ skc_basis_prepare (skc_engine *e, skc_scale *s, double top, double bottom,
         for (int m = 0; m < c->member_count; m++)
           {
             int rm = layer_reach (scale_member (s, a, m), l, any_angle);
-            c->layer_reach[l] = rm > c->layer_reach[l] ? rm
-                                                       : c->layer_reach[l];
+            c->layer_reach[l] = rm > c->layer_reach[l] ? rm : c->layer_reach[l];
           }
       s->reach += c->layer_reach[l];
     }
@@ -219,8 +218,8 @@ code_slot (skc_tile_scratch *s, int code)
 {
   if (2 * (s->code_used + 1) > s->code_capacity)
     {
-      int              capacity = s->code_capacity ? 2 * s->code_capacity : 256;
-      int             *keys = malloc ((size_t) capacity * sizeof *keys);
+      int capacity = s->code_capacity ? 2 * s->code_capacity : 256;
+      int *keys = malloc ((size_t) capacity * sizeof *keys);
       skc_layer_taps **taps = calloc ((size_t) capacity, sizeof *taps);
       if (!keys || !taps)
         {
@@ -234,7 +233,7 @@ code_slot (skc_tile_scratch *s, int code)
         if (s->code_keys[i] >= 0)
           {
             unsigned h = (unsigned) s->code_keys[i] * 2654435761u;
-            int      slot = (int) (h & (unsigned) (capacity - 1));
+            int slot = (int) (h & (unsigned) (capacity - 1));
             while (keys[slot] >= 0)
               slot = (slot + 1) & (capacity - 1);
             keys[slot] = s->code_keys[i];
@@ -247,7 +246,7 @@ code_slot (skc_tile_scratch *s, int code)
       s->code_capacity = capacity;
     }
   unsigned h = (unsigned) code * 2654435761u;
-  int      slot = (int) (h & (unsigned) (s->code_capacity - 1));
+  int slot = (int) (h & (unsigned) (s->code_capacity - 1));
   while (s->code_keys[slot] >= 0 && s->code_keys[slot] != code)
     slot = (slot + 1) & (s->code_capacity - 1);
   return slot;
@@ -261,7 +260,7 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
             int code)
 {
   const skc_complex_scale *c = &sc->complexes;
-  int                      slot = code_slot (s, code);
+  int slot = code_slot (s, code);
   if (slot < 0)
     return NULL;
   if (s->code_keys[slot] == code)
@@ -272,7 +271,7 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
   /* Corner members: radius fraction t between j and j + 1, cat-eye
      fraction u between amounts a and a + 1. */
   const skc_filter *corner[4];
-  float             t = 0, u = 0;
+  float t = 0, u = 0;
   if (sc->kind != SKC_SCALE_BASIS)
     corner[0] = corner[1] = corner[2] = corner[3] = c->filter;
   else
@@ -292,22 +291,22 @@ level_taps (const skc_engine *e, const skc_scale *sc, skc_tile_scratch *s,
       corner[2] = scale_member (sc, a1, j);
       corner[3] = scale_member (sc, a1, j1);
     }
-  double          angle = 2 * M_PI * step / e->angles;
-  float           ca = (float) cos (angle), sa = (float) sin (angle);
+  double angle = 2 * M_PI * step / e->angles;
+  float ca = (float) cos (angle), sa = (float) sin (angle);
   /* Blended kernels this large lose little to whole-pixel offsets and cost
      a quarter: one tap per sample instead of four. */
   int whole_pixels = 0;
   if (sc->kind == SKC_SCALE_BASIS)
     {
-      int    j0 = level / SKC_ENGINE_LEVELS < c->member_count - 1
-                    ? level / SKC_ENGINE_LEVELS
-                    : c->member_count - 1;
+      int j0 = level / SKC_ENGINE_LEVELS < c->member_count - 1
+                   ? level / SKC_ENGINE_LEVELS
+                   : c->member_count - 1;
       double r = c->member_radius[j0];
       whole_pixels = r >= SKC_ENGINE_WHOLE_PIXEL_RADIUS;
     }
   skc_layer_taps *taps = calloc (SKC_MAX_LAYERS, sizeof *taps);
-  skc_filter     *blend = skc_filter_copy (corner[0]);
-  int             ok = taps && blend;
+  skc_filter *blend = skc_filter_copy (corner[0]);
+  int ok = taps && blend;
   for (int l = 0; ok && l < c->layers; l++)
     {
       for (int i = 0; i < blend->layer_size[l]; i++)
@@ -369,9 +368,9 @@ uniform_layer (const skc_layer_taps *taps, const float *in, float *out,
  * filtered like a uniform blur with that level's taps. */
 static int
 varying_layer (const skc_engine *e, const skc_scale *sc,
-               skc_tile_scratch *scratch, int layer,
-               const float *in, float *out, size_t stride, int pw,
-               int channels, int x0, int x1, int y0, int y1)
+               skc_tile_scratch *scratch, int layer, const float *in,
+               float *out, size_t stride, int pw, int channels, int x0, int x1,
+               int y0, int y1)
 {
   for (int y = y0; y < y1; y++)
     {
@@ -401,8 +400,8 @@ complex_values (const skc_engine *e, const skc_scale *sc,
                 size_t *values_stride)
 {
   const skc_complex_scale *c = &sc->complexes;
-  const int    C = rq->channels, R = sc->reach;
-  const int    lw = area->w, lh = area->h, pw = area->pw;
+  const int C = rq->channels, R = sc->reach;
+  const int lw = area->w, lh = area->h, pw = area->pw;
   const size_t stride = (size_t) pw * C;
   /* Pixel codes: the blend level from the map (block averages on coarse
      scales; the uniform radius without a map), the cat-eye amount and the
@@ -416,9 +415,9 @@ complex_values (const skc_engine *e, const skc_scale *sc,
       int lo = R - out_margin;
       if (c->varying)
         {
-          if (!varying_layer (e, sc, s, l, s->buffers[cur],
-                              s->buffers[1 - cur], stride, pw, C, lo,
-                              R + lw + out_margin, lo, R + lh + out_margin))
+          if (!varying_layer (e, sc, s, l, s->buffers[cur], s->buffers[1 - cur],
+                              stride, pw, C, lo, R + lw + out_margin, lo,
+                              R + lh + out_margin))
             return 0;
         }
       else

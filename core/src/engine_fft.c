@@ -32,9 +32,8 @@ multiply_spectrum (fftwf_complex *restrict b,
  * cell was asked for), and the tile's part is written to dst (w x h x
  * channels). */
 static int
-fft_tile (const skc_engine *e, const skc_scale *sc,
-          const skc_apply_request *rq, int x0, int y0, int w, int h,
-          skc_tile_scratch *s, float *dst)
+fft_tile (const skc_engine *e, const skc_scale *sc, const skc_apply_request *rq,
+          int x0, int y0, int w, int h, skc_tile_scratch *s, float *dst)
 {
   const int C = rq->channels, T = sc->fft.cell, k = sc->fft.half;
   const int n0 = sc->fft.n0, n1 = sc->fft.n1;
@@ -58,7 +57,7 @@ fft_tile (const skc_engine *e, const skc_scale *sc,
       float top = 0;
       for (int j = 0; j < ph; j++)
         {
-          float       *row = b + (size_t) j * stride;
+          float *row = b + (size_t) j * stride;
           const float *src = padded + (size_t) j * pw * C + c;
           for (int i = 0; i < pw; i++)
             {
@@ -87,8 +86,8 @@ fft_tile (const skc_engine *e, const skc_scale *sc,
       fftwf_execute_dft_c2r (sc->fft.inverse, (fftwf_complex *) b, b);
       for (int j = 0; j < h; j++)
         {
-          const float *src = b + (size_t) (y0 - cy + j + k) * stride
-                             + (x0 - cx + k);
+          const float *src
+              = b + (size_t) (y0 - cy + j + k) * stride + (x0 - cx + k);
           float *d = dst + (size_t) j * w * C + c;
           for (int i = 0; i < w; i++)
             d[(size_t) i * C] = shift ? ldexpf (src[i], shift) : src[i];
@@ -108,7 +107,7 @@ skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
 {
   const skc_params *p = &e->params;
   s->kind = SKC_SCALE_FFT;
-  skc_image  target = { 0 };
+  skc_image target = { 0 };
   skc_result r = skc_target_make (p, p->radius, 0, &target, err);
   if (r != SKC_OK)
     return r;

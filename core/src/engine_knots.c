@@ -28,15 +28,15 @@ prefix_rows (const float *src, size_t stride, int C, int count, int rows,
   int j = 0;
 #if defined(__GNUC__)
   typedef double v4d __attribute__ ((vector_size (32)));
-  typedef float  v4f __attribute__ ((vector_size (16)));
-  typedef int    v4i __attribute__ ((vector_size (16)));
+  typedef float v4f __attribute__ ((vector_size (16)));
+  typedef int v4i __attribute__ ((vector_size (16)));
   if (C == 4)
     for (; j + 4 <= rows; j += 4)
       {
         v4d run[4] = { { 0 } };
         v4f top[4] = { { 0 } };
         const float *in[4];
-        float       *out[4];
+        float *out[4];
         for (int k = 0; k < 4; k++)
           {
             in[k] = src + (size_t) (j + k) * stride;
@@ -48,8 +48,8 @@ prefix_rows (const float *src, size_t stride, int C, int count, int rows,
             {
               v4f x;
               memcpy (&x, in[k] + (size_t) i * 4, sizeof x);
-              run[k] += __builtin_convertvector (x, v4d);
-              v4f v = __builtin_convertvector (run[k], v4f);
+              run[k] += __builtin_convertvector(x, v4d);
+              v4f v = __builtin_convertvector(run[k], v4f);
               memcpy (out[k] + (size_t) (i + 1) * 4, &v, sizeof v);
               v4i a = (v4i) v & 0x7fffffff, more = a > (v4i) top[k];
               top[k] = (v4f) ((a & more) | ((v4i) top[k] & ~more));
@@ -65,9 +65,9 @@ prefix_rows (const float *src, size_t stride, int C, int count, int rows,
   for (; j < rows; j++)
     {
       const float *in = src + (size_t) j * stride;
-      float       *d = S + (size_t) j * s_stride;
-      double       run[4] = { 0, 0, 0, 0 };
-      float        top = 0;
+      float *d = S + (size_t) j * s_stride;
+      double run[4] = { 0, 0, 0, 0 };
+      float top = 0;
       for (int c = 0; c < C; c++)
         d[c] = 0;
       for (int i = 0; i < count; i++)
@@ -84,8 +84,8 @@ prefix_rows (const float *src, size_t stride, int C, int count, int rows,
 
 /* One row of prefix sums down the columns: run += src, d = (float) run. */
 HOT_LOOP static void
-prefix_step (double *restrict run, const float *restrict src,
-             float *restrict d, size_t n)
+prefix_step (double *restrict run, const float *restrict src, float *restrict d,
+             size_t n)
 {
   for (size_t q = 0; q < n; q++)
     {
@@ -139,8 +139,7 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
  * the knots as taps on them. */
 int
 skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
-                const skc_scale_area *area, int C, const int *level,
-                float *acc)
+                const skc_scale_area *area, int C, const int *level, float *acc)
 {
   const int lx0 = area->x0, ly0 = area->y0, lw = area->w, lh = area->h;
   const int pw = area->pw, pad_l = area->pad_l, pad_t = area->pad_t;
@@ -283,7 +282,7 @@ skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
                    skc_error *err)
 {
   const skc_filter *f = filter;
-  skc_knots_scale  *k = &s->knots;
+  skc_knots_scale *k = &s->knots;
   s->kind = SKC_SCALE_KNOTS;
   k->filter = filter;
   skc_image kernel = { 0 };

@@ -23,22 +23,22 @@
 typedef struct
 {
   const skc_params *params;
-  skc_knots_scale  *tables;
-  double            top;
-  skc_result       *results;
-  int              *halves;
+  skc_knots_scale *tables;
+  double top;
+  skc_result *results;
+  int *halves;
 } knots_table_job;
 
 static void
 fit_knots_table (void *user, int index)
 {
-  knots_table_job  *job = user;
+  knots_table_job *job = user;
   const skc_params *p = job->params;
-  skc_knots_scale  *k = job->tables;
-  int               q = k->first + index;
-  double            r = fmin (q * k->step, job->top);
-  skc_filter       *f = NULL;
-  skc_result        res = SKC_OK;
+  skc_knots_scale *k = job->tables;
+  int q = k->first + index;
+  double r = fmin (q * k->step, job->top);
+  skc_filter *f = NULL;
+  skc_result res = SKC_OK;
   if (r < 0.5 * k->step)
     {
       /* Radius 0: the identity, S (x) - S (x - 1). */
@@ -76,7 +76,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
                           double bottom, skc_knots_axis axis, skc_error *err)
 {
   const skc_params *p = &e->params;
-  skc_knots_scale  *k = &s->knots;
+  skc_knots_scale *k = &s->knots;
   s->kind = SKC_SCALE_KNOTS_TABLES;
   k->axis = axis;
   k->step = KNOTS_MAP_STEP;
@@ -121,8 +121,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
       for (int j = 0; j < t->count; j++)
         total += fabs (t->c[j]);
       k->abs = fmaxf (k->abs, (float) total);
-      k->half
-          = job.halves[i] > k->half ? job.halves[i] : k->half;
+      k->half = job.halves[i] > k->half ? job.halves[i] : k->half;
     }
   free (job.results);
   free (job.halves);
@@ -142,14 +141,14 @@ table_levels (const skc_engine *e, const skc_scale *sc,
               skc_tile_scratch *s)
 {
   const skc_knots_scale *k = &sc->knots;
-  const int              f = sc->factor, lx0 = area->x0, ly0 = area->y0;
-  const int              lw = area->w, lh = area->h;
-  const float            block_weight = area->block_weight;
+  const int f = sc->factor, lx0 = area->x0, ly0 = area->y0;
+  const int lw = area->w, lh = area->h;
+  const float block_weight = area->block_weight;
   if (!skc_reserve_levels (s, (size_t) lw * lh)
       || !skc_reserve_map_rows (s, lw, f))
     return 0;
   float last_value = NAN;
-  int   last_level = 0;
+  int last_level = 0;
   for (int j = 0; j < lh; j++)
     {
       skc_map_block_row (rq, lx0 * f, (ly0 + j) * f, lw, f, block_weight,
@@ -160,7 +159,7 @@ table_levels (const skc_engine *e, const skc_scale *sc,
           if (v != last_value)
             {
               double r = skc_engine_map_radius (e, v) / f;
-              long   q = lround (r / k->step);
+              long q = lround (r / k->step);
               last_level = q < k->first     ? k->first
                            : q >= k->levels ? k->levels - 1
                                             : (int) q;

@@ -57,9 +57,9 @@ skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
                  int x0, int n, float *dst)
 {
   const skc_view *in = &rq->input;
-  const int       C = rq->channels;
-  int             sy = skc_clampi (y, in->y, in->y + in->height - 1);
-  const float    *row = in->pixels + (size_t) (sy - in->y) * in->stride;
+  const int C = rq->channels;
+  int sy = skc_clampi (y, in->y, in->y + in->height - 1);
+  const float *row = in->pixels + (size_t) (sy - in->y) * in->stride;
   int lo = x0 > in->x ? x0 : in->x;
   int hi = x0 + n < in->x + in->width ? x0 + n : in->x + in->width;
   if (lo >= hi)
@@ -74,7 +74,7 @@ skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
         memcpy (dst + (size_t) i * C, edge, (size_t) C * sizeof *edge);
       return;
     }
-  float       *inside = dst + (size_t) (lo - x0) * C;
+  float *inside = dst + (size_t) (lo - x0) * C;
   const size_t count = (size_t) (hi - lo) * C;
   memcpy (inside, row + (size_t) (lo - in->x) * C, count * sizeof *inside);
   int bad = 0;
@@ -102,7 +102,7 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
       for (int i = 0; i < w; i++)
         {
           const float *sp = src + (size_t) i * 4;
-          float       *dp = dst + (size_t) i * 4;
+          float *dp = dst + (size_t) i * 4;
           float a = sp[3] < 0 ? 0 : sp[3] > 1 ? 1 : sp[3];
           for (int c = 0; c < 4; c++)
             {
@@ -115,7 +115,7 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
   for (int i = 0; i < w; i++)
     {
       const float *sp = src + (size_t) i * C;
-      float       *dp = dst + (size_t) i * C;
+      float *dp = dst + (size_t) i * C;
       float a = sp[alpha] < 0 ? 0 : sp[alpha] > 1 ? 1 : sp[alpha];
       for (int c = 0; c < C; c++)
         {
@@ -124,7 +124,6 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
         }
     }
 }
-
 
 void
 skc_write_row (const skc_engine *e, const skc_apply_request *rq,

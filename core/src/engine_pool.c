@@ -69,9 +69,9 @@ engine_worker_free (skc_engine_worker *w)
 #define POOL_KEEP 8
 struct skc_worker_pool
 {
-  pthread_mutex_t   lock;
+  pthread_mutex_t lock;
   skc_engine_worker kept[POOL_KEEP];
-  int               count;
+  int count;
 };
 static pthread_mutex_t pool_create_lock = PTHREAD_MUTEX_INITIALIZER;
 

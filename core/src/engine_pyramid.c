@@ -21,8 +21,7 @@
 
 /* d[i] += the f pixels of full row block i, for pw blocks. */
 HOT_LOOP static void
-add_blocks (const float *restrict full, float *restrict d, int pw, int f,
-            int C)
+add_blocks (const float *restrict full, float *restrict d, int pw, int f, int C)
 {
   if (C == 4)
     {
@@ -52,7 +51,7 @@ upsample_row (const float *restrict r0, const float *restrict r1, float b,
       for (int i = 0; i < w; i++)
         {
           const float *p = between + (size_t) column[i] * 4;
-          float        a = weight[i];
+          float a = weight[i];
           for (int c = 0; c < 4; c++)
             d[(size_t) i * 4 + c] = (1 - a) * p[c] + a * p[4 + c];
         }
@@ -61,7 +60,7 @@ upsample_row (const float *restrict r0, const float *restrict r1, float b,
   for (int i = 0; i < w; i++)
     {
       const float *p = between + (size_t) column[i] * C;
-      float        a = weight[i];
+      float a = weight[i];
       for (int c = 0; c < C; c++)
         d[(size_t) i * C + c] = (1 - a) * p[c] + a * p[C + c];
     }
@@ -70,7 +69,7 @@ upsample_row (const float *restrict r0, const float *restrict r1, float b,
 static int
 reserve_columns (skc_tile_scratch *s, size_t n)
 {
-  int   *column = realloc (s->column, n * sizeof *column);
+  int *column = realloc (s->column, n * sizeof *column);
   if (column)
     s->column = column;
   float *weight = realloc (s->column_weight, n * sizeof *weight);
@@ -89,13 +88,13 @@ padded_input (const skc_engine *e, const skc_scale *sc,
               const skc_apply_request *rq, const skc_scale_area *area,
               skc_tile_scratch *s)
 {
-  const int    C = rq->channels, f = sc->factor;
-  const int    lx0 = area->x0, ly0 = area->y0;
-  const int    pad_l = area->pad_l, pad_t = area->pad_t;
-  const int    pw = area->pw, ph = area->ph;
+  const int C = rq->channels, f = sc->factor;
+  const int lx0 = area->x0, ly0 = area->y0;
+  const int pad_l = area->pad_l, pad_t = area->pad_t;
+  const int pw = area->pw, ph = area->ph;
   const size_t stride = (size_t) pw * C;
-  const float  block_weight = area->block_weight;
-  float       *full_row = NULL;
+  const float block_weight = area->block_weight;
+  float *full_row = NULL;
   if (f > 1)
     {
       if (!skc_tile_reserve (&s->full_row, &s->full_row_capacity,
@@ -106,7 +105,7 @@ padded_input (const skc_engine *e, const skc_scale *sc,
   for (int j = 0; j < ph; j++)
     {
       float *d = s->buffers[0] + (size_t) j * stride;
-      int    by = (ly0 - pad_t + j) * f, bx = (lx0 - pad_l) * f;
+      int by = (ly0 - pad_t + j) * f, bx = (lx0 - pad_l) * f;
       if (f == 1)
         {
           skc_prepare_row (e, rq, by, bx, pw, d);
@@ -135,11 +134,17 @@ scale_values (const skc_engine *e, const skc_scale *sc,
               size_t *values_stride)
 {
   const skc_scale_ops *ops = skc_scale_ops_of (sc);
-  const int            C = rq->channels, f = sc->factor, R = sc->reach;
+  const int C = rq->channels, f = sc->factor, R = sc->reach;
   /* The padded input: the scale's reach on every side unless its
      representation reads less. */
-  skc_scale_area area = { .x0 = lx0, .y0 = ly0, .w = lw, .h = lh,
-                          .pad_l = R, .pad_r = R, .pad_t = R, .pad_b = R,
+  skc_scale_area area = { .x0 = lx0,
+                          .y0 = ly0,
+                          .w = lw,
+                          .h = lh,
+                          .pad_l = R,
+                          .pad_r = R,
+                          .pad_t = R,
+                          .pad_b = R,
                           .block_weight = 1.0f / (float) (f * f) };
   if (ops->margins)
     ops->margins (sc, &area);
@@ -169,8 +174,8 @@ scale_values (const skc_engine *e, const skc_scale *sc,
  * two coarse rows blended by b, sampled at X and X + 1. */
 int
 skc_upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
-                   int gx0, int gy0, int f, int x0, int y0, int w, int h,
-                   int C, float *dst)
+                   int gx0, int gy0, int f, int x0, int y0, int w, int h, int C,
+                   float *dst)
 {
   const int first = skc_floor_div (2 * x0 + 1 - f, 2 * f);
   const int last = skc_floor_div (2 * (x0 + w - 1) + 1 - f, 2 * f) + 1;
@@ -186,10 +191,10 @@ skc_upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
     }
   for (int j = 0; j < h; j++)
     {
-      int   ty = 2 * (y0 + j) + 1 - f, Y = skc_floor_div (ty, 2 * f);
+      int ty = 2 * (y0 + j) + 1 - f, Y = skc_floor_div (ty, 2 * f);
       float b = (float) (ty - Y * 2 * f) / (2 * f);
-      const float *r0 = values + (size_t) (Y - gy0) * stride
-                        + (size_t) (first - gx0) * C;
+      const float *r0
+          = values + (size_t) (Y - gy0) * stride + (size_t) (first - gx0) * C;
       upsample_row (r0, r0 + stride, b, s->between, (last - first + 1) * C,
                     s->column, s->column_weight, dst + (size_t) j * w * C, w,
                     C);
@@ -200,8 +205,8 @@ skc_upsample_tile (skc_tile_scratch *s, const float *values, size_t stride,
 /* The coarse rectangle [*lx0, *lx0 + *lw) x ... of a scale with blocks of
  * f that upsampling full-resolution [x0, x0 + w) x [y0, y0 + h) reads. */
 static void
-coarse_rect (int f, int x0, int y0, int w, int h, int *lx0, int *ly0,
-             int *lw, int *lh)
+coarse_rect (int f, int x0, int y0, int w, int h, int *lx0, int *ly0, int *lw,
+             int *lh)
 {
   *lx0 = skc_floor_div (2 * x0 + 1 - f, 2 * f);
   *ly0 = skc_floor_div (2 * y0 + 1 - f, 2 * f);
@@ -217,9 +222,9 @@ skc_scale_tile (const skc_engine *e, const skc_scale *sc,
   const skc_scale_ops *ops = skc_scale_ops_of (sc);
   if (ops->tile)
     return ops->tile (e, sc, rq, x0, y0, w, h, s, dst);
-  const int    C = rq->channels, f = sc->factor;
+  const int C = rq->channels, f = sc->factor;
   const float *values = NULL;
-  size_t       stride = 0;
+  size_t stride = 0;
   if (f == 1)
     {
       /* Knots and separable filters write the tile directly. */
@@ -235,15 +240,14 @@ skc_scale_tile (const skc_engine *e, const skc_scale *sc,
     }
   int lx0, ly0, lw, lh;
   coarse_rect (f, x0, y0, w, h, &lx0, &ly0, &lw, &lh);
-  return scale_values (e, sc, rq, lx0, ly0, lw, lh, s, NULL, &values,
-                       &stride)
-         && skc_upsample_tile (s, values, stride, lx0, ly0, f, x0, y0, w, h,
-                               C, dst);
+  return scale_values (e, sc, rq, lx0, ly0, lw, lh, s, NULL, &values, &stride)
+         && skc_upsample_tile (s, values, stride, lx0, ly0, f, x0, y0, w, h, C,
+                               dst);
 }
 
 void
-skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
-              int sy0, int sx1, int sy1, int *x0, int *y0, int *x1, int *y1)
+skc_used_box (const int *row_use, const skc_view *o, int k, int sx0, int sy0,
+              int sx1, int sy1, int *x0, int *y0, int *x1, int *y1)
 {
   sx0 = sx0 > o->x ? sx0 : o->x;
   sy0 = sy0 > o->y ? sy0 : o->y;
@@ -252,8 +256,8 @@ skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
   *x0 = sx1, *y0 = sy1, *x1 = sx0, *y1 = sy0;
   for (int y = sy0; y < sy1; y++)
     {
-      const int *use = row_use
-                       + ((size_t) (y - o->y) * SKC_ENGINE_MAX_SCALES + k) * 2;
+      const int *use
+          = row_use + ((size_t) (y - o->y) * SKC_ENGINE_MAX_SCALES + k) * 2;
       int first = use[0] > sx0 ? use[0] : sx0;
       int last = use[1] < sx1 ? use[1] : sx1;
       if (first >= last)
@@ -268,35 +272,34 @@ skc_used_box (const int *row_use, const skc_view *o, int k, int sx0,
 /* The rows of one process call whose row_use find_row_use fills. */
 typedef struct
 {
-  const skc_engine        *engine;
+  const skc_engine *engine;
   const skc_apply_request *request;
-  int                     *row_use;
+  int *row_use;
 } row_use_job;
 
 /* Fills job->row_use for the output rows of band `index`. */
 static void
 find_row_use (void *user, int index)
 {
-  row_use_job             *job = user;
+  row_use_job *job = user;
   const int begin = index * ROW_USE_BAND;
   const int end = begin + ROW_USE_BAND < job->request->output.height
                       ? begin + ROW_USE_BAND
                       : job->request->output.height;
-  const skc_engine        *e = job->engine;
+  const skc_engine *e = job->engine;
   const skc_apply_request *rq = job->request;
-  const skc_view          *o = &rq->output, *m = &rq->map;
-  float                    last_value = NAN;
-  float                    weights[SKC_ENGINE_MAX_SCALES] = { 0 };
+  const skc_view *o = &rq->output, *m = &rq->map;
+  float last_value = NAN;
+  float weights[SKC_ENGINE_MAX_SCALES] = { 0 };
   for (int j = begin; j < end; j++)
     {
       int *use = job->row_use + (size_t) j * SKC_ENGINE_MAX_SCALES * 2;
       for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
         use[2 * k] = o->x + o->width, use[2 * k + 1] = o->x;
-      const float *row = e->with_map ? m->pixels
-                                           + (size_t) (o->y + j - m->y)
-                                                 * m->stride
-                                           - m->x
-                                     : NULL;
+      const float *row
+          = e->with_map
+                ? m->pixels + (size_t) (o->y + j - m->y) * m->stride - m->x
+                : NULL;
       /* Runs of one map value: each run's scales take its columns. */
       int run_start = o->x;
       for (int x = o->x; x <= o->x + o->width; x++)
@@ -306,8 +309,7 @@ find_row_use (void *user, int index)
                                          : 0;
           if (v == last_value)
             continue;
-          for (int k = e->first_scale; x > run_start && k < e->scale_count;
-               k++)
+          for (int k = e->first_scale; x > run_start && k < e->scale_count; k++)
             if (weights[k] > 0)
               {
                 use[2 * k] = run_start < use[2 * k] ? run_start : use[2 * k];
@@ -332,7 +334,7 @@ plan_coarse_planes (skc_coarse_planes *c, const skc_engine *e,
                     const skc_apply_request *rq)
 {
   const skc_view *o = &rq->output;
-  int             cells = 0;
+  int cells = 0;
   for (int k = e->first_scale; k < e->scale_count; k++)
     {
       c->first_cell[k] = cells;
@@ -347,8 +349,8 @@ plan_coarse_planes (skc_coarse_planes *c, const skc_engine *e,
                            * sizeof *pl->values);
       if (!pl->values)
         return 0;
-      c->cells[k] = skc_grid_over (COARSE_CELL, pl->x0, pl->y0, pl->width,
-                                   pl->height);
+      c->cells[k]
+          = skc_grid_over (COARSE_CELL, pl->x0, pl->y0, pl->width, pl->height);
       cells += c->cells[k].across * c->cells[k].down;
       c->first_cell[k + 1] = cells;
     }
@@ -363,10 +365,10 @@ skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
   int k = e->first_scale;
   while (index >= c->first_cell[k + 1])
     k++;
-  int                     cell = index - c->first_cell[k];
+  int cell = index - c->first_cell[k];
   const skc_coarse_plane *pl = &c->planes[k];
-  const int               C = rq->channels;
-  int                     cx0, cy0, cx1, cy1;
+  const int C = rq->channels;
+  int cx0, cy0, cx1, cy1;
   skc_grid_cell (&c->cells[k], cell, &cx0, &cy0, &cx1, &cy1);
   const size_t stride = (size_t) pl->width * C;
   float *dst = pl->values + (size_t) (cy0 - pl->y0) * stride
@@ -378,7 +380,7 @@ skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
      coarse value is the same whatever rectangle computes it, and the rest
      is never used. */
   const int f = e->scales[k].factor;
-  int       ux0, uy0, ux1, uy1;
+  int ux0, uy0, ux1, uy1;
   skc_used_box (c->row_use, &rq->output, k, (cx0 - 1) * f, (cy0 - 1) * f,
                 (cx1 + 1) * f, (cy1 + 1) * f, &ux0, &uy0, &ux1, &uy1);
   if (ux1 <= ux0 || uy1 <= uy0)
@@ -391,7 +393,7 @@ skc_coarse_cell (const skc_coarse_planes *c, const skc_engine *e,
   if (rx1 <= rx0 || ry1 <= ry0)
     return 1;
   const float *values = NULL;
-  size_t       values_stride = 0;
+  size_t values_stride = 0;
   if (!scale_values (e, &e->scales[k], rq, rx0, ry0, rx1 - rx0, ry1 - ry0,
                      &worker->scale[k], NULL, &values, &values_stride))
     return 0;

@@ -15,9 +15,9 @@ lowrank_tile (const skc_scale *sc, skc_tile_scratch *s, int pw, int ph,
               int channels, int w, int h, float *acc)
 {
   const skc_filter *f = sc->separable.filter;
-  const int         half = f->size / 2, R = sc->reach;
-  const size_t      stride = (size_t) pw * channels;
-  float            *in = s->buffers[0], *mid = s->buffers[1];
+  const int half = f->size / 2, R = sc->reach;
+  const size_t stride = (size_t) pw * channels;
+  float *in = s->buffers[0], *mid = s->buffers[1];
   memset (acc, 0, (size_t) w * h * channels * sizeof *acc);
   for (int k = 0; k < f->rank; k++)
     {
@@ -75,8 +75,8 @@ skc_separable_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
             "pixel and channel, reach %d px)%s%s",
             filter->rank, filter->size, filter->size,
             s->factor > 1 ? " on blocks" : "", skc_filter_taps (filter),
-            skc_filter_macs (filter), e->reach,
-            e->plan[0] ? "; planner: " : "", e->plan);
+            skc_filter_macs (filter), e->reach, e->plan[0] ? "; planner: " : "",
+            e->plan);
   return SKC_OK;
 }
 

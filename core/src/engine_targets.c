@@ -30,16 +30,16 @@ skc_target_identity (const skc_params *p, char *buf, size_t len)
       return;
     }
   const skc_image *img = p->shape_image;
-  uint64_t         h = 0xcbf29ce484222325ull;
+  uint64_t h = 0xcbf29ce484222325ull;
   for (int y = 0; y < img->height; y++)
     {
-      const unsigned char *row = (const unsigned char *) skc_image_pixel (img,
-                                                                          0, y);
+      const unsigned char *row
+          = (const unsigned char *) skc_image_pixel (img, 0, y);
       for (size_t i = 0; i < (size_t) img->width * sizeof (float); i++)
         h = (h ^ row[i]) * 0x100000001b3ull;
     }
-  snprintf (buf, len, "image:%016llx:%dx%d", (unsigned long long) h,
-            img->width, img->height);
+  snprintf (buf, len, "image:%016llx:%dx%d", (unsigned long long) h, img->width,
+            img->height);
 }
 
 /* The mask is the lens between two discs of the kernel's radius placed
@@ -50,20 +50,18 @@ skc_result
 skc_target_make (const skc_params *p, double radius, double amount,
                  skc_image *t, skc_error *err)
 {
-  int        size = 2 * (int) ceil (radius) + 1;
-  skc_result r = p->shape_image
-                   ? skc_kernel_from_values (p->shape_image->data,
-                                             p->shape_image->width,
-                                             p->shape_image->height,
-                                             p->shape_image->stride, size, t,
-                                             err)
-                   : skc_shape_render (&p->shape, radius, size, t, err);
+  int size = 2 * (int) ceil (radius) + 1;
+  skc_result r
+      = p->shape_image ? skc_kernel_from_values (
+            p->shape_image->data, p->shape_image->width, p->shape_image->height,
+            p->shape_image->stride, size, t, err)
+                       : skc_shape_render (&p->shape, radius, size, t, err);
   if (r != SKC_OK || amount <= 0)
     return r;
-  const int    sub = 8;
+  const int sub = 8;
   const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
   const double limit = radius * radius;
-  const int    half = size / 2;
+  const int half = size / 2;
   for (int y = 0; y < size; y++)
     for (int x = 0; x < size; x++)
       {
@@ -86,10 +84,10 @@ skc_target_make (const skc_params *p, double radius, double amount,
 
 skc_result
 skc_target_fit_as (const skc_params *p, const skc_run *run, double radius,
-                   double amount,
-                   skc_offset_kind offsets, const skc_filter *initial,
-                   double initial_scale, const char *chain, skc_filter **out,
-                   double *loss, skc_error *err)
+                   double amount, skc_offset_kind offsets,
+                   const skc_filter *initial, double initial_scale,
+                   const char *chain, skc_filter **out, double *loss,
+                   skc_error *err)
 {
   char identity[SKC_PATH_MAX + 64];
   skc_target_identity (p, identity, sizeof identity);
@@ -97,12 +95,12 @@ skc_target_fit_as (const skc_params *p, const skc_run *run, double radius,
   char clip[48] = "";
   if (amount > 0)
     snprintf (clip, sizeof clip, "|cat-eye=%.9g", amount);
-  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s%s",
-            FITTER_VERSION, identity, radius, skc_quality_name (p->quality),
+  snprintf (key, sizeof key, "%s|%s|r=%.9g|%s|seed=%llu|%s%s%s", FITTER_VERSION,
+            identity, radius, skc_quality_name (p->quality),
             (unsigned long long) p->seed, chain ? chain : "direct",
             offsets == SKC_OFFSETS_INTEGER ? "|integer" : "", clip);
 
-  skc_image  target = { 0 };
+  skc_image target = { 0 };
   skc_result r = skc_target_make (p, radius, amount, &target, err);
   if (r != SKC_OK)
     return r;
@@ -138,9 +136,8 @@ skc_target_fit_as (const skc_params *p, const skc_run *run, double radius,
 
 skc_result
 skc_target_fit (const skc_params *p, const skc_run *run, double radius,
-                const skc_filter *initial,
-                double initial_scale, const char *chain, skc_filter **out,
-                skc_error *err)
+                const skc_filter *initial, double initial_scale,
+                const char *chain, skc_filter **out, skc_error *err)
 {
   return skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR, initial,
                             initial_scale, chain, out, NULL, err);

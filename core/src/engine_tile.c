@@ -23,7 +23,7 @@ add_weighted (float *restrict acc, const float *restrict part,
 {
   for (int j = 0; j < sh; j++)
     {
-      float       *a = acc + ((size_t) (j0 + j) * w + i0) * C;
+      float *a = acc + ((size_t) (j0 + j) * w + i0) * C;
       const float *p = part + (size_t) j * sw * C;
       const float *wt = weight + (size_t) (j0 + j) * w + i0;
       if (C == 4)
@@ -45,9 +45,9 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
              skc_engine_worker *worker)
 {
   const int C = rq->channels;
-  size_t    n = (size_t) w * h * C;
+  size_t n = (size_t) w * h * C;
   /* Several scales (a map, or cat-eye at a large radius) share pixels. */
-  int       need_weight = e->scale_count - e->first_scale > 1;
+  int need_weight = e->scale_count - e->first_scale > 1;
   int ok = skc_tile_reserve (&worker->acc, &worker->acc_capacity, n)
            && skc_tile_reserve (&worker->part, &worker->part_capacity, n)
            && (!need_weight
@@ -77,9 +77,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
               }
             if (v != last_value)
               {
-                last_radius = e->with_map
-                                ? (float) skc_engine_map_radius (e, v)
-                                : (float) e->params.radius;
+                last_radius = e->with_map ? (float) skc_engine_map_radius (e, v)
+                                          : (float) e->params.radius;
                 last_value = v;
               }
             radius[(size_t) j * w + i] = last_radius;
@@ -99,8 +98,8 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
         {
           /* Weights only where the rows say the scale is used. */
           int bx0, by0, bx1, by1;
-          skc_used_box (coarse->row_use, &rq->output, k, x0, y0, x0 + w,
-                        y0 + h, &bx0, &by0, &bx1, &by1);
+          skc_used_box (coarse->row_use, &rq->output, k, x0, y0, x0 + w, y0 + h,
+                        &bx0, &by0, &bx1, &by1);
           if (bx1 <= bx0)
             continue;
           all_one = bx0 == x0 && by0 == y0 && bx1 == x0 + w && by1 == y0 + h;
@@ -127,14 +126,13 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
         continue;
       int sw = i1 - i0 + 1, sh = j1 - j0 + 1;
       int direct = !weight || all_one;
-      const skc_coarse_plane *plane = coarse->planes[k].values
-                                          ? &coarse->planes[k]
-                                          : NULL;
+      const skc_coarse_plane *plane
+          = coarse->planes[k].values ? &coarse->planes[k] : NULL;
       if (plane)
         ok = skc_upsample_tile (&worker->scale[k], plane->values,
-                                (size_t) plane->width * C, plane->x0,
-                                plane->y0, sc->factor, x0 + i0, y0 + j0, sw,
-                                sh, C, direct ? acc : part);
+                                (size_t) plane->width * C, plane->x0, plane->y0,
+                                sc->factor, x0 + i0, y0 + j0, sw, sh, C,
+                                direct ? acc : part);
       else
         ok = skc_scale_tile (e, sc, rq, x0 + i0, y0 + j0, sw, sh,
                              &worker->scale[k], direct ? acc : part);
@@ -167,13 +165,13 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
  * scales the coarse planes. */
 typedef struct
 {
-  const skc_engine        *engine;
+  const skc_engine *engine;
   const skc_apply_request *request;
-  const skc_run           *run;
-  skc_cell_grid            tiles; /* over the output, e->tile wide */
-  atomic_int               failed;
-  skc_engine_worker       *workers;
-  skc_coarse_planes        coarse; /* multi-scale engines */
+  const skc_run *run;
+  skc_cell_grid tiles; /* over the output, e->tile wide */
+  atomic_int failed;
+  skc_engine_worker *workers;
+  skc_coarse_planes coarse; /* multi-scale engines */
 } tile_job;
 
 /* Whether the call failed or was cancelled: work items then stop. */

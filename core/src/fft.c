@@ -29,9 +29,8 @@ fftwf_plan
 skc_fftf_plan_r2c_inplace (int n0, int n1, float *buffer)
 {
   pthread_mutex_lock (&planner_lock);
-  fftwf_plan p = fftwf_plan_dft_r2c_2d (n0, n1, buffer,
-                                        (fftwf_complex *) buffer,
-                                        FFTW_ESTIMATE);
+  fftwf_plan p = fftwf_plan_dft_r2c_2d (
+      n0, n1, buffer, (fftwf_complex *) buffer, FFTW_ESTIMATE);
   pthread_mutex_unlock (&planner_lock);
   return p;
 }

@@ -12,22 +12,22 @@ struct skc_filter
 
   /* SKC_FILTER_COMPLEX */
   skc_offset_kind offsets;
-  int             layer_count;
-  int             layer_size[SKC_MAX_LAYERS];
-  skc_sample     *layer[SKC_MAX_LAYERS]; /* one allocation, layer[0] owns it */
+  int layer_count;
+  int layer_size[SKC_MAX_LAYERS];
+  skc_sample *layer[SKC_MAX_LAYERS]; /* one allocation, layer[0] owns it */
 
   /* SKC_FILTER_LOWRANK: term k is column[k * size ...] x row[k * size ...] */
-  int    rank;
-  int    size; /* also the knots filter's side */
+  int rank;
+  int size; /* also the knots filter's side */
   float *column;
   float *row;
 
   /* SKC_FILTER_KNOTS: line i's knots are knot_pos / knot_w
      [knot_start[i], knot_start[i + 1]) */
   skc_knots_axis axis;
-  int           *knot_start; /* size + 1 */
-  int           *knot_pos;
-  float         *knot_w;
+  int *knot_start; /* size + 1 */
+  int *knot_pos;
+  float *knot_w;
 };
 
 #endif

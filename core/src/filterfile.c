@@ -24,8 +24,8 @@
 
 /* skc_filter_parse as skc_parse_file calls it. */
 static skc_result
-parse_filter_file (const unsigned char *bytes, size_t length,
-                   const char *name, void *out, skc_error *err)
+parse_filter_file (const unsigned char *bytes, size_t length, const char *name,
+                   void *out, skc_error *err)
 {
   return skc_filter_parse ((const char *) bytes, length, name, out, err);
 }

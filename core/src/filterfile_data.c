@@ -463,8 +463,7 @@ skc_filterfile_read_lowrank (skc_text_reader *r, const filter_header *header,
 
 skc_result
 skc_filterfile_read_knots (skc_text_reader *r, const filter_header *header,
-                           const char *key, size_t key_length,
-                           skc_filter **out)
+                           const char *key, size_t key_length, skc_filter **out)
 {
   knots_buffer k;
   skc_filter *f = NULL;

@@ -18,8 +18,8 @@
 /* "-1.23456789e-38" is 15 characters; anything much longer is junk. */
 #define SPEC_MAX_CHARS (SKC_PATH_MAX + 63)
 
-_Static_assert (sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
-                "SPEC_MAX_CHARS must match skc_filter_info.spec");
+_Static_assert(sizeof ((skc_filter_info *) 0)->spec == SPEC_MAX_CHARS + 1,
+               "SPEC_MAX_CHARS must match skc_filter_info.spec");
 
 /* ------------------------------------------------------------------ */
 /* Numbers, whatever the locale                                        */
@@ -603,4 +603,3 @@ skc_filter_parse (const char *text, size_t length, const char *name,
   *out = f;
   return SKC_OK;
 }
-

@@ -53,18 +53,19 @@ skc_result skc_filterfile_line_done (skc_text_reader *r, const char *after);
 
 /* The next token as a whole number in min..max: values below are
  * malformed, values above are beyond skc's limits.  `what` names it. */
-skc_result skc_filterfile_count (skc_text_reader *r, const char *what,
-                                 long min, long max, long *value);
+skc_result skc_filterfile_count (skc_text_reader *r, const char *what, long min,
+                                 long max, long *value);
 
 /* The data (filterfile_data.c).  On entry the reader is on the first data
  * line, whose first word is `key`; on success it is on the 'end' line. */
 
 /* The layers of a complex filter, into fixed-size scratch storage: nothing
  * is allocated until the whole file has proved sound. */
-skc_result skc_filterfile_read_layers (
-    skc_text_reader *r, const filter_header *header, const char *key,
-    size_t key_length, skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
-    int counts[SKC_MAX_LAYERS]);
+skc_result
+skc_filterfile_read_layers (skc_text_reader *r, const filter_header *header,
+                            const char *key, size_t key_length,
+                            skc_sample samples[SKC_MAX_LAYERS][SKC_MAX_SAMPLES],
+                            int counts[SKC_MAX_LAYERS]);
 
 /* The terms of a low-rank filter, into a new filter (*out). */
 skc_result skc_filterfile_read_lowrank (skc_text_reader *r,

@@ -64,7 +64,7 @@ skc_fit_evaluate (skc_fit_workspace *ws, const skc_point *points,
   if (!skc_cascade_forward (&ws->cascade, points))
     return -1;
   const skc_grid *e = &ws->cascade.partial[ws->cascade.layers - 1];
-  double          value = skc_loss_eval (&ws->loss, e, grad != NULL);
+  double value = skc_loss_eval (&ws->loss, e, grad != NULL);
   if (value < 0 || !grad)
     return value;
   if (!skc_cascade_backward (&ws->cascade, points, ws->loss.grad, grad))
@@ -102,7 +102,7 @@ sample_target (const skc_image *t, float peak, skc_rng *rng, double *x,
     {
       double u = skc_rng_uniform (rng) * t->width;
       double v = skc_rng_uniform (rng) * t->height;
-      float  value = *skc_image_pixel (t, (int) u, (int) v);
+      float value = *skc_image_pixel (t, (int) u, (int) v);
       if (skc_rng_uniform (rng) * peak < value)
         {
           *x = u - t->width / 2.0;
@@ -123,7 +123,7 @@ skc_fit_initialise (const skc_image *target, skc_init init, int layers,
   /* Rings of radius l * dr add variance r^2 / 2 per axis each: match the
      target's second moment. */
   double dr = sqrt (2 * target_moment (target) / sum_l2);
-  float  peak = 0;
+  float peak = 0;
   for (int y = 0; y < target->height; y++)
     for (int x = 0; x < target->width; x++)
       peak = fmaxf (peak, *skc_image_pixel (target, x, y));
@@ -194,8 +194,8 @@ skc_fit_normalise_layers (skc_point *points, int layers, const int *count)
 }
 
 skc_filter *
-skc_fit_points_to_filter (const skc_point *points, int layers,
-                          const int *count, skc_offset_kind offsets)
+skc_fit_points_to_filter (const skc_point *points, int layers, const int *count,
+                          skc_offset_kind offsets)
 {
   skc_filter *f = skc_filter_new_complex (layers, count, offsets);
   if (!f)
@@ -237,7 +237,7 @@ fit_knots (const skc_image *target, const skc_fit_options *opts,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
                      opts->knots_axis);
 
-  skc_image  t = { 0 };
+  skc_image t = { 0 };
   skc_result r = skc_image_copy (target, &t);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory");
@@ -245,10 +245,9 @@ fit_knots (const skc_image *target, const skc_fit_options *opts,
   if (r == SKC_OK && skc_fit_cancelled (opts))
     r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
   skc_fit_report local = { 0 };
-  double         start = skc_now ();
+  double start = skc_now ();
   if (r == SKC_OK)
-    r = skc_knots_fit (target, opts->knots_budget, opts->knots_axis, out,
-                       err);
+    r = skc_knots_fit (target, opts->knots_budget, opts->knots_axis, out, err);
   local.seconds = skc_now () - start;
   if (r == SKC_OK && report
       && skc_fit_loss (*out, &t, &local.loss, NULL) != SKC_OK)
@@ -260,8 +259,8 @@ fit_knots (const skc_image *target, const skc_fit_options *opts,
 }
 
 skc_result
-skc_fit (const skc_image *target, const skc_fit_options *opts,
-         skc_filter **out, skc_fit_report *report, skc_error *err)
+skc_fit (const skc_image *target, const skc_fit_options *opts, skc_filter **out,
+         skc_fit_report *report, skc_error *err)
 {
   *out = NULL;
   if (!opts || opts->struct_size < sizeof (skc_fit_options))
@@ -306,18 +305,22 @@ skc_fit (const skc_image *target, const skc_fit_options *opts,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "steps 0..1000000, restarts 0..64, evaluations >= 0");
 
-  skc_image  t = { 0 };
+  skc_image t = { 0 };
   skc_result r = skc_image_copy (target, &t);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory");
   r = skc_kernel_normalise (&t, err);
   skc_fit_report local = { 0 };
-  double         start = skc_now ();
+  double start = skc_now ();
   if (r == SKC_OK)
     switch (opts->method)
       {
-      case SKC_METHOD_DISK: r = skc_fit_disk (&t, opts, out, &local, err); break;
-      case SKC_METHOD_PST: r = skc_fit_pst (&t, opts, out, &local, err); break;
+      case SKC_METHOD_DISK:
+        r = skc_fit_disk (&t, opts, out, &local, err);
+        break;
+      case SKC_METHOD_PST:
+        r = skc_fit_pst (&t, opts, out, &local, err);
+        break;
       case SKC_METHOD_LOWRANK:
         r = skc_fit_lowrank (&t, opts, out, &local, err);
         break;
@@ -341,13 +344,12 @@ skc_fit_loss (const skc_filter *f, const skc_image *target, double *loss_out,
       || target->width % 2 == 0 || target->height % 2 == 0)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "a filter and a 1-channel target with odd sides");
-  skc_image  e = { 0 };
-  skc_loss   loss;
-  double     value = -1;
+  skc_image e = { 0 };
+  skc_loss loss;
+  double value = -1;
   skc_result r = skc_filter_render (f, &e);
   if (r != SKC_OK)
-    return skc_fail (err, r, "cannot render the filter: %s",
-                     skc_strerror (r));
+    return skc_fail (err, r, "cannot render the filter: %s", skc_strerror (r));
   if (skc_loss_init (&loss, target))
     {
       skc_grid g = { 0 };

@@ -15,35 +15,35 @@
 
 #define OFFSET_RATE 0.3  /* px */
 #define WEIGHT_RATE 0.03 /* divided by the samples per layer */
-#define BETA1       0.9
-#define BETA2       0.999
-#define EPSILON     1e-12
+#define BETA1 0.9
+#define BETA2 0.999
+#define EPSILON 1e-12
 
 typedef struct
 {
   skc_fit_workspace ws;
-  skc_point        *points, *grad, *m, *v;
-  skc_point        *best;
-  double            best_loss, loss;
-  int               t; /* Adam step count */
-  skc_init          init;
-  int               failed;
+  skc_point *points, *grad, *m, *v;
+  skc_point *best;
+  double best_loss, loss;
+  int t; /* Adam step count */
+  skc_init init;
+  int failed;
 } disk_run;
 
 typedef struct
 {
-  const skc_image       *target;
+  const skc_image *target;
   const skc_fit_options *opts;
-  int                    layers;
-  int                    count[SKC_MAX_LAYERS];
-  int                    total;
-  int                    steps;
-  double                 bound;
-  int                    fit_offsets, fit_weights;
-  double                 rate_scale;
-  disk_run              *runs;
-  int                    first_step, last_step; /* of the current phase */
-  long                   evaluations;
+  int layers;
+  int count[SKC_MAX_LAYERS];
+  int total;
+  int steps;
+  double bound;
+  int fit_offsets, fit_weights;
+  double rate_scale;
+  disk_run *runs;
+  int first_step, last_step; /* of the current phase */
+  long evaluations;
 } disk_job;
 
 static int
@@ -114,17 +114,16 @@ run_steps (disk_run *run, const disk_job *job, int first, int last)
       for (int l = 0; l < job->layers; l++)
         {
           double rate_o = OFFSET_RATE * decay * job->rate_scale;
-          double rate_w = WEIGHT_RATE / job->count[l] * decay
-                          * job->rate_scale;
+          double rate_w = WEIGHT_RATE / job->count[l] * decay * job->rate_scale;
           for (int k = 0; k < job->count[l]; k++, i++)
             {
               skc_point *q = &run->points[i];
               if (job->fit_offsets)
                 {
-                  adam_step (&q->x, run->grad[i].x, &run->m[i].x,
-                             &run->v[i].x, rate_o, c1, c2);
-                  adam_step (&q->y, run->grad[i].y, &run->m[i].y,
-                             &run->v[i].y, rate_o, c1, c2);
+                  adam_step (&q->x, run->grad[i].x, &run->m[i].x, &run->v[i].x,
+                             rate_o, c1, c2);
+                  adam_step (&q->y, run->grad[i].y, &run->m[i].y, &run->v[i].y,
+                             rate_o, c1, c2);
                   q->x = fmax (-job->bound, fmin (job->bound, q->x));
                   q->y = fmax (-job->bound, fmin (job->bound, q->y));
                 }
@@ -162,7 +161,7 @@ run_settle (disk_run *run, const disk_job *job)
 static long
 refine_integer (disk_run *run, disk_job *job)
 {
-  long       evaluations = 0;
+  long evaluations = 0;
   skc_point *p = run->points;
   for (int i = 0; i < job->total; i++)
     {
@@ -194,7 +193,7 @@ refine_integer (disk_run *run, disk_job *job)
   evaluations++;
 
   static const int moves[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 } };
-  double           loss = run->best_loss;
+  double loss = run->best_loss;
   for (int sweep = 0; sweep < 2 && !skc_fit_cancelled (job->opts); sweep++)
     {
       int improved = 0;
@@ -235,7 +234,7 @@ disk_schedule (const skc_fit_options *opts, int *steps, int *candidates,
 {
   /* A preview (live refits while the user draws) is short: ~50 ms. */
   *steps = opts->steps > 0 ? opts->steps : opts->preview ? 400 : 2000;
-  *candidates = opts->initial         ? 1
+  *candidates = opts->initial        ? 1
                 : opts->restarts > 0 ? opts->restarts
                 : opts->preview      ? 2
                                      : 8;

@@ -13,13 +13,13 @@
 typedef struct
 {
   skc_cascade cascade;
-  skc_loss    loss;
-  int         total; /* points */
+  skc_loss loss;
+  int total; /* points */
 } skc_fit_workspace;
 
-int  skc_fit_workspace_init (skc_fit_workspace *ws, const skc_image *target,
-                             int layers, const int *count,
-                             skc_offset_kind offsets);
+int skc_fit_workspace_init (skc_fit_workspace *ws, const skc_image *target,
+                            int layers, const int *count,
+                            skc_offset_kind offsets);
 void skc_fit_workspace_free (skc_fit_workspace *ws);
 
 /* Loss of a point set; with grad != NULL also its gradient.  Negative on
@@ -35,8 +35,7 @@ void skc_fit_initialise (const skc_image *target, skc_init init, int layers,
 double skc_fit_offset_bound (const skc_image *target);
 
 /* Scales each layer's weights to sum 1 (the kernel's sum is then 1). */
-void skc_fit_normalise_layers (skc_point *points, int layers,
-                               const int *count);
+void skc_fit_normalise_layers (skc_point *points, int layers, const int *count);
 
 skc_filter *skc_fit_points_to_filter (const skc_point *points, int layers,
                                       const int *count,

@@ -34,16 +34,18 @@ jacobi_svd (double *a, double *v, int n)
               continue;
             off = fmax (off, fabs (gamma) / sqrt (alpha * beta));
             double zeta = (beta - alpha) / (2 * gamma);
-            double t = (zeta >= 0 ? 1 : -1)
-                       / (fabs (zeta) + sqrt (1 + zeta * zeta));
+            double t
+                = (zeta >= 0 ? 1 : -1) / (fabs (zeta) + sqrt (1 + zeta * zeta));
             double c = 1 / sqrt (1 + t * t), s = c * t;
             for (int i = 0; i < n; i++)
               {
-                double *ap = &a[(size_t) i * n + p], *aq = &a[(size_t) i * n + q];
-                double  x = *ap, y = *aq;
+                double *ap = &a[(size_t) i * n + p],
+                       *aq = &a[(size_t) i * n + q];
+                double x = *ap, y = *aq;
                 *ap = c * x - s * y;
                 *aq = s * x + c * y;
-                double *vp = &v[(size_t) i * n + p], *vq = &v[(size_t) i * n + q];
+                double *vp = &v[(size_t) i * n + p],
+                       *vq = &v[(size_t) i * n + q];
                 x = *vp, y = *vq;
                 *vp = c * x - s * y;
                 *vq = s * x + c * y;
@@ -63,7 +65,7 @@ skc_fit_lowrank (const skc_image *target, const skc_fit_options *opts,
   double *a = calloc ((size_t) n * n, sizeof *a);
   double *v = calloc ((size_t) n * n, sizeof *v);
   double *sigma = calloc ((size_t) n, sizeof *sigma);
-  int    *order = calloc ((size_t) n, sizeof *order);
+  int *order = calloc ((size_t) n, sizeof *order);
   if (!a || !v || !sigma || !order)
     {
       free (a), free (v), free (sigma), free (order);
@@ -94,7 +96,7 @@ skc_fit_lowrank (const skc_image *target, const skc_fit_options *opts,
   if (f)
     for (int k = 0; k < rank; k++)
       {
-        int    j = order[k];
+        int j = order[k];
         double s = sigma[j];
         if (s == 0)
           break;
@@ -108,9 +110,9 @@ skc_fit_lowrank (const skc_image *target, const skc_fit_options *opts,
         for (int i = 0; i < n; i++)
           {
             skc_filter_column (f, k)[i]
-              = (float) (sign * a[(size_t) i * n + j] / s * root);
-            skc_filter_row (f, k)[i] = (float) (sign * v[(size_t) i * n + j]
-                                                * root);
+                = (float) (sign * a[(size_t) i * n + j] / s * root);
+            skc_filter_row (f, k)[i]
+                = (float) (sign * v[(size_t) i * n + j] * root);
           }
       }
   free (a), free (v), free (sigma), free (order);

@@ -11,42 +11,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHAINS          8
+#define CHAINS 8
 #define MOVES_PER_ROUND 64
-#define RESETS          20
+#define RESETS 20
 
 typedef struct
 {
   skc_fit_workspace ws;
-  skc_rng           rng;
-  skc_point        *points;
-  double            loss;
-  double            temperature; /* relative to the best loss */
-  double            step;        /* offset move deviation, px */
-  int               failed;
+  skc_rng rng;
+  skc_point *points;
+  double loss;
+  double temperature; /* relative to the best loss */
+  double step;        /* offset move deviation, px */
+  int failed;
 } chain;
 
 typedef struct
 {
-  chain                 *chains;
-  int                    total;
-  int                    layers;
-  int                    count[SKC_MAX_LAYERS];
-  double                 bound;
-  double                 best_loss;
-  int                    moves;
+  chain *chains;
+  int total;
+  int layers;
+  int count[SKC_MAX_LAYERS];
+  double bound;
+  double best_loss;
+  int moves;
 } pst_job;
 
 static void
 chain_round (void *user, int index)
 {
   pst_job *job = user;
-  chain   *c = &job->chains[index];
+  chain *c = &job->chains[index];
   for (int m = 0; m < job->moves && !c->failed; m++)
     {
-      int        i = (int) (skc_rng_uniform (&c->rng) * job->total);
+      int i = (int) (skc_rng_uniform (&c->rng) * job->total);
       skc_point *p = &c->points[i];
-      skc_point  saved = *p;
+      skc_point saved = *p;
       if (skc_rng_uniform (&c->rng) < 0.7)
         {
           p->x += c->step * skc_rng_normal (&c->rng);
@@ -85,12 +85,12 @@ skc_fit_pst (const skc_image *target, const skc_fit_options *opts,
   job.bound = skc_fit_offset_bound (target);
   job.moves = MOVES_PER_ROUND;
   long budget = opts->evaluations > 0
-                  ? opts->evaluations
-                  : 30L * skc_fit_disk_default_evaluations (opts);
+                    ? opts->evaluations
+                    : 30L * skc_fit_disk_default_evaluations (opts);
 
   job.chains = calloc (CHAINS, sizeof (chain));
   skc_point *best = calloc (job.total, sizeof (skc_point));
-  int        ok = job.chains && best;
+  int ok = job.chains && best;
   for (int k = 0; ok && k < CHAINS; k++)
     {
       chain *c = &job.chains[k];
@@ -112,8 +112,8 @@ skc_fit_pst (const skc_image *target, const skc_fit_options *opts,
       c->temperature = 1e-3 * pow (300.0, (double) k / (CHAINS - 1));
       c->step = 0.25 * pow (8.0, (double) k / (CHAINS - 1));
     }
-  skc_result result = ok ? SKC_OK
-                         : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  skc_result result
+      = ok ? SKC_OK : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   long evaluations = CHAINS;
   if (ok)
     {
@@ -143,8 +143,7 @@ skc_fit_pst (const skc_image *target, const skc_fit_options *opts,
               if (job.chains[k].loss < job.best_loss)
                 {
                   job.best_loss = job.chains[k].loss;
-                  memcpy (best, job.chains[k].points,
-                          job.total * sizeof *best);
+                  memcpy (best, job.chains[k].points, job.total * sizeof *best);
                 }
             }
           if (result != SKC_OK)

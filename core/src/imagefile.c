@@ -738,7 +738,7 @@ skc_image_signature_known (const unsigned char *head, size_t n)
   static const struct
   {
     const char *magic;
-    size_t      length;
+    size_t length;
   } signatures[] = {
     { "\x89PNG\r\n\x1a\n", 8 }, /* PNG */
     { "\xff\xd8\xff", 3 },      /* JPEG */
@@ -786,7 +786,7 @@ skc_image_file_is_core (const char *path)
 skc_result
 skc_values_read (const char *path, skc_image *img, skc_error *err)
 {
-  skc_image  raw = { 0 };
+  skc_image raw = { 0 };
   skc_result r = has_suffix (path, ".pfm") ? skc_pfm_read (path, &raw, err)
                                            : skc_pnm_read (path, &raw, err);
   if (r != SKC_OK || raw.channels == 1)
@@ -800,7 +800,7 @@ skc_values_read (const char *path, skc_image *img, skc_error *err)
       {
         const float *p = skc_image_pixel (&raw, x, y);
         *skc_image_pixel (img, x, y)
-          = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
+            = 0.2126f * p[0] + 0.7152f * p[1] + 0.0722f * p[2];
       }
   skc_image_free (&raw);
   return r == SKC_OK ? SKC_OK : skc_fail (err, r, "%s: out of memory", path);

@@ -14,10 +14,10 @@ typedef struct
   uint64_t s[4];
 } skc_rng;
 
-void     skc_rng_seed (skc_rng *rng, uint64_t seed, uint64_t stream);
+void skc_rng_seed (skc_rng *rng, uint64_t seed, uint64_t stream);
 uint64_t skc_rng_next (skc_rng *rng);
-double   skc_rng_uniform (skc_rng *rng);  /* [0, 1) */
-double   skc_rng_normal (skc_rng *rng);   /* mean 0, deviation 1 */
+double skc_rng_uniform (skc_rng *rng); /* [0, 1) */
+double skc_rng_normal (skc_rng *rng);  /* mean 0, deviation 1 */
 
 /* ---- parallel.c ------------------------------------------------------- */
 /* Runs body (user, index) for index in [0, count) on up to `threads`
@@ -30,23 +30,23 @@ void skc_parallel_for (int count, int threads, skc_parallel_body body,
  * that workers can keep scratch memory across items.  `workers` is what
  * skc_parallel_workers () returns for the same count and threads. */
 typedef void (*skc_parallel_worker_body) (void *user, int index, int worker);
-int  skc_parallel_workers (int count, int threads);
+int skc_parallel_workers (int count, int threads);
 void skc_parallel_for_workers (int count, int threads,
                                skc_parallel_worker_body body, void *user);
-int  skc_cpu_count (void);
+int skc_cpu_count (void);
 
 /* ---- fft.c: FFTW's planner is not thread-safe; plans are made here under
  * one lock.  FFTW_ESTIMATE keeps results reproducible run to run. */
 fftw_plan skc_fft_plan_r2c (int n0, int n1, double *in, fftw_complex *out);
 fftw_plan skc_fft_plan_c2r (int n0, int n1, fftw_complex *in, double *out);
-void      skc_fft_destroy (fftw_plan plan);
+void skc_fft_destroy (fftw_plan plan);
 /* Single precision, in place (the buffer holds n0 rows of 2 (n1 / 2 + 1)
  * floats, from fftwf_malloc): the engine's FFT tiles. */
 fftwf_plan skc_fftf_plan_r2c_inplace (int n0, int n1, float *buffer);
 fftwf_plan skc_fftf_plan_c2r_inplace (int n0, int n1, float *buffer);
-void       skc_fftf_destroy (fftwf_plan plan);
+void skc_fftf_destroy (fftwf_plan plan);
 /* Smallest n' >= n whose prime factors are 2, 3, 5 and 7. */
-int       skc_fft_good_size (int n);
+int skc_fft_good_size (int n);
 
 /* ---- cache.c: a cache that takes what it misses from `parent` (memory,
  * then disk) before fitting, and keeps it as if fitted: preset capture

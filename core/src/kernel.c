@@ -48,8 +48,7 @@ overlap (double a0, double a1, double b0, double b1)
 
 skc_result
 skc_kernel_from_values (const float *values, int width, int height,
-                        size_t stride, int size, skc_image *out,
-                        skc_error *err)
+                        size_t stride, int size, skc_image *out, skc_error *err)
 {
   if (!values || width < 1 || height < 1 || width > SKC_IMAGE_MAX_SIDE
       || height > SKC_IMAGE_MAX_SIDE || stride < (size_t) width)
@@ -106,10 +105,10 @@ skc_kernel_from_values (const float *values, int width, int height,
               double ix0 = (u - size / 2.0) / scale + width / 2.0;
               double ix1 = ix0 + 1 / scale;
               double acc = 0;
-              int    y_lo = iy0 > 0 ? (int) floor (iy0) : 0;
-              int    y_hi = iy1 < height ? (int) ceil (iy1) : height;
-              int    x_lo = ix0 > 0 ? (int) floor (ix0) : 0;
-              int    x_hi = ix1 < width ? (int) ceil (ix1) : width;
+              int y_lo = iy0 > 0 ? (int) floor (iy0) : 0;
+              int y_hi = iy1 < height ? (int) ceil (iy1) : height;
+              int x_lo = ix0 > 0 ? (int) floor (ix0) : 0;
+              int x_hi = ix1 < width ? (int) ceil (ix1) : width;
               for (int y = y_lo; y < y_hi; y++)
                 {
                   double wy = overlap (iy0, iy1, y, y + 1);

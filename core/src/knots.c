@@ -311,7 +311,7 @@ plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
   /* Each line's error for every k up to its exact count (or the budget),
      then a knapsack: G[i][b] is the least error of lines [0, i) with at
      most b knots, choice[i][b] line i - 1's share. */
-  int    K = (int) budget;
+  int K = (int) budget;
   double work = 0;
   for (int i = 0; i < n; i++)
     work += (double) (changes[i] < K ? changes[i] : K) * n * n;

@@ -10,7 +10,7 @@
  * the flat floor relative to the weight at f = 0: the floor keeps the fit
  * honest about fine detail (rims), which image PSNR alone barely sees. */
 #define SPECTRUM_CORNER 0.02
-#define FLAT_FLOOR      0.002
+#define FLAT_FLOOR 0.002
 
 int
 skc_loss_init (skc_loss *loss, const skc_image *target)
@@ -23,7 +23,7 @@ skc_loss_init (skc_loss *loss, const skc_image *target)
   for (int y = 0; y < target->height; y++)
     for (int x = 0; x < target->width; x++)
       loss->target.v[(size_t) y * target->width + x]
-        = *skc_image_pixel (target, x, y);
+          = *skc_image_pixel (target, x, y);
   /* Frequency resolution: the spectrum weight changes over ~0.02 cycles,
      so the FFT is at least twice the target (and at least 64). */
   int side = target->width > target->height ? target->width : target->height;
@@ -59,7 +59,7 @@ wrap_add (double *real, int size, const skc_grid *g, double sign)
 {
   for (int y = 0; y < g->height; y++)
     {
-      int     yy = ((g->y0 + y) % size + size) % size;
+      int yy = ((g->y0 + y) % size + size) % size;
       double *row = real + (size_t) yy * size;
       for (int x = 0; x < g->width; x++)
         {
@@ -73,7 +73,7 @@ static double
 weighted_energy (const skc_loss_plan *p)
 {
   const int half = p->size / 2 + 1;
-  double    sum = 0;
+  double sum = 0;
   for (int y = 0; y < p->size; y++)
     for (int x = 0; x < half; x++)
       {
@@ -81,7 +81,7 @@ weighted_energy (const skc_loss_plan *p)
         double re = p->spectrum[i][0], im = p->spectrum[i][1];
         /* Columns 1 .. size/2 (exclusive of the Nyquist column for even
            sizes) stand for two conjugate frequencies. */
-        int    twice = x > 0 && !(p->size % 2 == 0 && x == p->size / 2);
+        int twice = x > 0 && !(p->size % 2 == 0 && x == p->size / 2);
         sum += (twice ? 2 : 1) * p->weight[i] * (re * re + im * im);
       }
   return sum;
@@ -96,7 +96,7 @@ get_plan (skc_loss *loss, int size)
   if (loss->plan_count == SKC_LOSS_PLAN_CACHE)
     plan_free (&loss->plans[--loss->plan_count]);
   skc_loss_plan *p = &loss->plans[loss->plan_count];
-  const int      half = size / 2 + 1;
+  const int half = size / 2 + 1;
   p->size = size;
   p->real = fftw_alloc_real ((size_t) size * size);
   p->spectrum = fftw_alloc_complex ((size_t) size * half);
@@ -120,7 +120,7 @@ get_plan (skc_loss *loss, int size)
         double fy = (y <= size / 2 ? y : y - size) / (double) size;
         double fx = x / (double) size;
         p->weight[(size_t) y * half + x]
-          = f0 * f0 / (fx * fx + fy * fy + f0 * f0) + loss->flat_weight;
+            = f0 * f0 / (fx * fx + fy * fy + f0 * f0) + loss->flat_weight;
       }
   memset (p->real, 0, (size_t) size * size * sizeof (double));
   wrap_add (p->real, size, &loss->target, 1.0);
@@ -137,12 +137,12 @@ skc_loss_eval (skc_loss *loss, const skc_grid *e, int want_grad)
   int x0 = e->x0 < t->x0 ? e->x0 : t->x0;
   int y0 = e->y0 < t->y0 ? e->y0 : t->y0;
   int x1 = e->x0 + e->width > t->x0 + t->width ? e->x0 + e->width
-                                                : t->x0 + t->width;
+                                               : t->x0 + t->width;
   int y1 = e->y0 + e->height > t->y0 + t->height ? e->y0 + e->height
-                                                  : t->y0 + t->height;
+                                                 : t->y0 + t->height;
   int extent = x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0;
-  int size = skc_fft_good_size (extent > loss->min_size ? extent
-                                                        : loss->min_size);
+  int size
+      = skc_fft_good_size (extent > loss->min_size ? extent : loss->min_size);
   skc_loss_plan *p = get_plan (loss, size);
   if (!p)
     return -1;
@@ -176,11 +176,11 @@ skc_loss_eval (skc_loss *loss, const skc_grid *e, int want_grad)
     }
   for (int y = 0; y < e->height; y++)
     {
-      int           yy = ((e->y0 + y) % size + size) % size;
+      int yy = ((e->y0 + y) % size + size) % size;
       const double *row = p->real + (size_t) yy * size;
       for (int x = 0; x < e->width; x++)
         loss->grad[(size_t) y * e->width + x]
-          = row[((e->x0 + x) % size + size) % size];
+            = row[((e->x0 + x) % size + size) % size];
     }
   return value;
 }

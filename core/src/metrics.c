@@ -25,11 +25,12 @@ difference (const skc_image *e, const skc_image *t, int *side)
   for (int pass = 0; pass < 2; pass++)
     {
       const skc_image *k = pass ? t : e;
-      double           sign = pass ? -1 : 1;
-      int              ox = (s - k->width) / 2, oy = (s - k->height) / 2;
+      double sign = pass ? -1 : 1;
+      int ox = (s - k->width) / 2, oy = (s - k->height) / 2;
       for (int y = 0; y < k->height; y++)
         for (int x = 0; x < k->width; x++)
-          d[(size_t) (y + oy) * s + x + ox] += sign * *skc_image_pixel (k, x, y);
+          d[(size_t) (y + oy) * s + x + ox]
+              += sign * *skc_image_pixel (k, x, y);
     }
   return d;
 }
@@ -37,7 +38,7 @@ difference (const skc_image *e, const skc_image *t, int *side)
 double
 skc_kernel_error (const skc_image *effective, const skc_image *target)
 {
-  int     side;
+  int side;
   double *d = difference (effective, target, &side);
   if (!d)
     return NAN;
@@ -62,10 +63,10 @@ skc_kernel_snr_db (double kernel_error)
 
 struct skc_photo_set
 {
-  int           count;
-  int          *width, *height, *channels;
+  int count;
+  int *width, *height, *channels;
   fftw_complex **spectra; /* per photo: channels planes of h x (w/2+1) */
-  fftw_plan     *forward, *backward;
+  fftw_plan *forward, *backward;
 };
 
 void
@@ -112,14 +113,14 @@ skc_photo_set_new (const skc_image *photos, int count, skc_photo_set **out,
   for (int i = 0; i < count; i++)
     {
       const skc_image *p = &photos[i];
-      int              w = p->width, h = p->height, half = w / 2 + 1;
+      int w = p->width, h = p->height, half = w / 2 + 1;
       set->width[i] = w;
       set->height[i] = h;
       set->channels[i] = p->channels < 3 ? p->channels : 3;
-      double       *real = fftw_alloc_real ((size_t) w * h);
+      double *real = fftw_alloc_real ((size_t) w * h);
       fftw_complex *spec = fftw_alloc_complex ((size_t) h * half);
-      set->spectra[i] = fftw_alloc_complex ((size_t) h * half
-                                            * set->channels[i]);
+      set->spectra[i]
+          = fftw_alloc_complex ((size_t) h * half * set->channels[i]);
       if (real && spec)
         {
           set->forward[i] = skc_fft_plan_r2c (h, w, real, spec);
@@ -152,19 +153,19 @@ double
 skc_photo_set_psnr (const skc_photo_set *set, const skc_image *effective,
                     const skc_image *target)
 {
-  int     side;
+  int side;
   double *d = difference (effective, target, &side);
   if (!d)
     return NAN;
   double psnr_sum = 0;
-  int    used = 0;
+  int used = 0;
   for (int i = 0; i < set->count; i++)
     {
       int w = set->width[i], h = set->height[i], half = w / 2 + 1;
       int margin = side / 2;
       if (2 * margin >= w || 2 * margin >= h)
         continue;
-      double       *real = fftw_alloc_real ((size_t) w * h);
+      double *real = fftw_alloc_real ((size_t) w * h);
       fftw_complex *dspec = fftw_alloc_complex ((size_t) h * half);
       fftw_complex *prod = fftw_alloc_complex ((size_t) h * half);
       if (!real || !dspec || !prod)
@@ -178,12 +179,13 @@ skc_photo_set_psnr (const skc_photo_set *set, const skc_image *effective,
       for (int y = 0; y < side; y++)
         for (int x = 0; x < side; x++)
           {
-            int yy = ((y - margin) % h + h) % h, xx = ((x - margin) % w + w) % w;
+            int yy = ((y - margin) % h + h) % h,
+                xx = ((x - margin) % w + w) % w;
             real[(size_t) yy * w + xx] += d[(size_t) y * side + x];
           }
       fftw_execute_dft_r2c (set->forward[i], real, dspec);
       double sse = 0;
-      long   n = 0;
+      long n = 0;
       for (int c = 0; c < set->channels[i]; c++)
         {
           const fftw_complex *p = set->spectra[i] + (size_t) c * h * half;

@@ -121,4 +121,3 @@ skc_parse_real (const char *token, size_t length, bool single, double *value)
     }
   return true;
 }
-

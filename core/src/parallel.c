@@ -10,19 +10,19 @@
 
 typedef struct
 {
-  atomic_int               next;
-  atomic_int               worker_ids;
-  int                      count;
+  atomic_int next;
+  atomic_int worker_ids;
+  int count;
   skc_parallel_worker_body body;
-  skc_parallel_body        plain_body;
-  void                    *user;
+  skc_parallel_body plain_body;
+  void *user;
 } parallel_job;
 
 static void *
 worker (void *arg)
 {
   parallel_job *job = arg;
-  int           id = atomic_fetch_add (&job->worker_ids, 1);
+  int id = atomic_fetch_add (&job->worker_ids, 1);
   for (;;)
     {
       int i = atomic_fetch_add (&job->next, 1);
@@ -62,7 +62,7 @@ run_job (parallel_job *job, int threads)
   atomic_init (&job->next, 0);
   atomic_init (&job->worker_ids, 0);
   pthread_t tid[64];
-  int       started = 0;
+  int started = 0;
   for (int t = 1; t < threads; t++)
     if (pthread_create (&tid[started], NULL, worker, job) == 0)
       started++;
@@ -79,8 +79,8 @@ skc_parallel_for (int count, int threads, skc_parallel_body body, void *user)
 }
 
 void
-skc_parallel_for_workers (int count, int threads,
-                          skc_parallel_worker_body body, void *user)
+skc_parallel_for_workers (int count, int threads, skc_parallel_worker_body body,
+                          void *user)
 {
   parallel_job job = { .count = count, .body = body, .user = user };
   run_job (&job, threads);

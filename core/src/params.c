@@ -9,41 +9,53 @@
 #include <string.h>
 
 /* The C types behind the .def's type tags. */
-#define TYPE_NUMBER  SKC_PARAM_TYPE_NUMBER
-#define TYPE_PIXELS  SKC_PARAM_TYPE_NUMBER
+#define TYPE_NUMBER SKC_PARAM_TYPE_NUMBER
+#define TYPE_PIXELS SKC_PARAM_TYPE_NUMBER
 #define TYPE_DEGREES SKC_PARAM_TYPE_NUMBER
-#define TYPE_WHOLE   SKC_PARAM_TYPE_WHOLE
-#define TYPE_BOOL    SKC_PARAM_TYPE_BOOL
+#define TYPE_WHOLE SKC_PARAM_TYPE_WHOLE
+#define TYPE_BOOL SKC_PARAM_TYPE_BOOL
 #define TYPE_QUALITY SKC_PARAM_TYPE_QUALITY
-#define TYPE_SHAPE   SKC_PARAM_TYPE_SHAPE
-#define TYPE_SEED    SKC_PARAM_TYPE_SEED
+#define TYPE_SHAPE SKC_PARAM_TYPE_SHAPE
+#define TYPE_SEED SKC_PARAM_TYPE_SEED
 
-#define UNIT_NUMBER  ""
-#define UNIT_PIXELS  "px"
+#define UNIT_NUMBER ""
+#define UNIT_PIXELS "px"
 #define UNIT_DEGREES "°"
-#define UNIT_WHOLE   ""
-#define UNIT_BOOL    ""
+#define UNIT_WHOLE ""
+#define UNIT_BOOL ""
 #define UNIT_QUALITY ""
-#define UNIT_SHAPE   ""
-#define UNIT_SEED    ""
+#define UNIT_SHAPE ""
+#define UNIT_SEED ""
 
 /* Enum defaults are written as the enum's tag. */
-#define DEFAULT_NUMBER(v)  (v)
-#define DEFAULT_PIXELS(v)  (v)
+#define DEFAULT_NUMBER(v) (v)
+#define DEFAULT_PIXELS(v) (v)
 #define DEFAULT_DEGREES(v) (v)
-#define DEFAULT_WHOLE(v)   (v)
-#define DEFAULT_BOOL(v)    (v)
-#define DEFAULT_SEED(v)    (v)
+#define DEFAULT_WHOLE(v) (v)
+#define DEFAULT_BOOL(v) (v)
+#define DEFAULT_SEED(v) (v)
 #define DEFAULT_QUALITY(v) SKC_QUALITY_##v
-#define DEFAULT_SHAPE(v)   SKC_SHAPE_##v
+#define DEFAULT_SHAPE(v) SKC_SHAPE_##v
 
 static const skc_param_info table[SKC_PARAM_COUNT] = {
-#define SKC_PARAM(ID, ident, name, type, field, group, label, help, min, max, \
-                  ui_min, ui_max, ui_gamma, step, digits, def, shapes)        \
-  [SKC_PARAM_##ID] = { SKC_PARAM_##ID, name, label, help, TYPE_##type,        \
-                       SKC_PARAM_GROUP_##group, UNIT_##type, min, max,        \
-                       ui_min, ui_max, ui_gamma, step, digits,                \
-                       DEFAULT_##type (def), shapes,                          \
+#define SKC_PARAM(ID, ident, name, type, field, group, label, help, min, max,  \
+                  ui_min, ui_max, ui_gamma, step, digits, def, shapes)         \
+  [SKC_PARAM_##ID] = { SKC_PARAM_##ID,                                         \
+                       name,                                                   \
+                       label,                                                  \
+                       help,                                                   \
+                       TYPE_##type,                                            \
+                       SKC_PARAM_GROUP_##group,                                \
+                       UNIT_##type,                                            \
+                       min,                                                    \
+                       max,                                                    \
+                       ui_min,                                                 \
+                       ui_max,                                                 \
+                       ui_gamma,                                               \
+                       step,                                                   \
+                       digits,                                                 \
+                       DEFAULT_##type (def),                                   \
+                       shapes,                                                 \
                        offsetof (skc_params, field) },
 #include "skc/params.def"
 };
@@ -53,11 +65,11 @@ static const skc_param_info table[SKC_PARAM_COUNT] = {
 typedef struct
 {
   const char *name, *label;
-  int         samples; /* quality levels only: their sample count */
+  int samples; /* quality levels only: their sample count */
 } named_row;
 
 static const named_row qualities[SKC_QUALITY_COUNT] = {
-#define SKC_QUALITY_ROW(ID, name, label, samples)                             \
+#define SKC_QUALITY_ROW(ID, name, label, samples)                              \
   [SKC_QUALITY_##ID] = { name, label, samples },
 #include "skc/params.def"
 };
@@ -96,12 +108,17 @@ skc_param_get (const skc_params *p, const skc_param_info *row)
 
   switch (row->type)
     {
-    case SKC_PARAM_TYPE_NUMBER: return *(const double *) field;
+    case SKC_PARAM_TYPE_NUMBER:
+      return *(const double *) field;
     case SKC_PARAM_TYPE_WHOLE:
-    case SKC_PARAM_TYPE_BOOL: return *(const int *) field;
-    case SKC_PARAM_TYPE_QUALITY: return *(const skc_quality *) field;
-    case SKC_PARAM_TYPE_SHAPE: return *(const skc_shape_kind *) field;
-    case SKC_PARAM_TYPE_SEED: return (double) *(const uint64_t *) field;
+    case SKC_PARAM_TYPE_BOOL:
+      return *(const int *) field;
+    case SKC_PARAM_TYPE_QUALITY:
+      return *(const skc_quality *) field;
+    case SKC_PARAM_TYPE_SHAPE:
+      return *(const skc_shape_kind *) field;
+    case SKC_PARAM_TYPE_SEED:
+      return (double) *(const uint64_t *) field;
     }
   return 0;
 }
@@ -111,11 +128,11 @@ skc_param_get (const skc_params *p, const skc_param_info *row)
 static const char shape_list[] =
 #define SKC_SHAPE_ROW(ID, name, label) ", " name
 #include "skc/params.def"
-  ;
+    ;
 static const char quality_list[] =
 #define SKC_QUALITY_ROW(ID, name, label, samples) ", " name
 #include "skc/params.def"
-  ;
+    ;
 
 const char *
 skc_shape_names (void)
@@ -156,8 +173,8 @@ check_value (const skc_param_info *row, double value, skc_error *err)
         return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: unknown shape",
                          row->name);
       return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                       "%s = %g is outside %g..%g%s%s", row->name, value,
-                       min, max, row->unit[0] ? " " : "", row->unit);
+                       "%s = %g is outside %g..%g%s%s", row->name, value, min,
+                       max, row->unit[0] ? " " : "", row->unit);
     }
   if (row->type != SKC_PARAM_TYPE_NUMBER && value != floor (value))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
@@ -172,15 +189,22 @@ skc_param_store (skc_params *p, const skc_param_info *row, double value)
 
   switch (row->type)
     {
-    case SKC_PARAM_TYPE_NUMBER: *(double *) field = value; break;
+    case SKC_PARAM_TYPE_NUMBER:
+      *(double *) field = value;
+      break;
     case SKC_PARAM_TYPE_WHOLE:
-    case SKC_PARAM_TYPE_BOOL: *(int *) field = (int) value; break;
-    case SKC_PARAM_TYPE_QUALITY: *(skc_quality *) field = (skc_quality) value;
+    case SKC_PARAM_TYPE_BOOL:
+      *(int *) field = (int) value;
+      break;
+    case SKC_PARAM_TYPE_QUALITY:
+      *(skc_quality *) field = (skc_quality) value;
       break;
     case SKC_PARAM_TYPE_SHAPE:
       *(skc_shape_kind *) field = (skc_shape_kind) value;
       break;
-    case SKC_PARAM_TYPE_SEED: *(uint64_t *) field = (uint64_t) value; break;
+    case SKC_PARAM_TYPE_SEED:
+      *(uint64_t *) field = (uint64_t) value;
+      break;
     }
 }
 
@@ -203,12 +227,22 @@ skc_param_copy (skc_params *to, const skc_params *from,
 
   switch (row->type)
     {
-    case SKC_PARAM_TYPE_NUMBER: size = sizeof (double); break;
+    case SKC_PARAM_TYPE_NUMBER:
+      size = sizeof (double);
+      break;
     case SKC_PARAM_TYPE_WHOLE:
-    case SKC_PARAM_TYPE_BOOL: size = sizeof (int); break;
-    case SKC_PARAM_TYPE_QUALITY: size = sizeof (skc_quality); break;
-    case SKC_PARAM_TYPE_SHAPE: size = sizeof (skc_shape_kind); break;
-    case SKC_PARAM_TYPE_SEED: size = sizeof (uint64_t); break;
+    case SKC_PARAM_TYPE_BOOL:
+      size = sizeof (int);
+      break;
+    case SKC_PARAM_TYPE_QUALITY:
+      size = sizeof (skc_quality);
+      break;
+    case SKC_PARAM_TYPE_SHAPE:
+      size = sizeof (skc_shape_kind);
+      break;
+    case SKC_PARAM_TYPE_SEED:
+      size = sizeof (uint64_t);
+      break;
     }
   memcpy ((char *) to + row->offset, (const char *) from + row->offset, size);
 }
@@ -217,7 +251,7 @@ int
 skc_param_applies (const skc_param_info *row, skc_shape_kind kind)
 {
   const char *name = skc_shape_name (kind);
-  size_t      length;
+  size_t length;
 
   if (!row->shapes[0])
     return 1;
@@ -265,10 +299,10 @@ skc_params_validate (const skc_params *p, skc_error *err)
     {
       /* Any 64-bit seed is good; the row's range is what a number typed
          by a user may say. */
-      skc_result r = table[i].type == SKC_PARAM_TYPE_SEED
-                       ? SKC_OK
-                       : check_value (&table[i],
-                                      skc_param_get (p, &table[i]), err);
+      skc_result r
+          = table[i].type == SKC_PARAM_TYPE_SEED
+                ? SKC_OK
+                : check_value (&table[i], skc_param_get (p, &table[i]), err);
       if (r != SKC_OK)
         return r;
     }
@@ -285,25 +319,23 @@ skc_params_validate (const skc_params *p, skc_error *err)
 const char *
 skc_quality_name (skc_quality quality)
 {
-  return quality >= 0 && quality < SKC_QUALITY_COUNT
-           ? qualities[quality].name
-           : NULL;
+  return quality >= 0 && quality < SKC_QUALITY_COUNT ? qualities[quality].name
+                                                     : NULL;
 }
 
 const char *
 skc_quality_label (skc_quality quality)
 {
-  return quality >= 0 && quality < SKC_QUALITY_COUNT
-           ? qualities[quality].label
-           : NULL;
+  return quality >= 0 && quality < SKC_QUALITY_COUNT ? qualities[quality].label
+                                                     : NULL;
 }
 
 int
 skc_quality_samples (skc_quality quality)
 {
   return quality >= 0 && quality < SKC_QUALITY_COUNT
-           ? qualities[quality].samples
-           : 0;
+             ? qualities[quality].samples
+             : 0;
 }
 
 /* The index of `name` among the first `count` rows, or -1 with an error
@@ -348,8 +380,8 @@ skc_result
 skc_shape_kind_parse (const char *name, skc_shape_kind *out, skc_error *err)
 {
   /* "file" is no shape name: file shapes come as a path or an image. */
-  int k = find_named_row (shapes, SKC_SHAPE_FILE, "shape", shape_list + 2,
-                          name, err);
+  int k = find_named_row (shapes, SKC_SHAPE_FILE, "shape", shape_list + 2, name,
+                          err);
 
   if (k < 0)
     return SKC_ERR_INVALID_ARGUMENT;

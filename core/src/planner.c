@@ -22,7 +22,8 @@ static int
 scale_for_radius (double r)
 {
   int k = 0;
-  while (k + 1 < SKC_ENGINE_MAX_SCALES && r > SKC_ENGINE_SCALE_RADIUS * (1 << k))
+  while (k + 1 < SKC_ENGINE_MAX_SCALES
+         && r > SKC_ENGINE_SCALE_RADIUS * (1 << k))
     k++;
   return k;
 }
@@ -46,8 +47,8 @@ scale_for_radius (double r)
 #define KNOTS_DRAFT_PER_LINE 2.65
 #define KNOTS_NORMAL_PER_LINE 5.3
 #define KNOTS_NORMAL_SNR_DB 30.0
-static const double knots_normal_steps[] = { 3.0, 3.5, 4.0, 4.5,
-                                             KNOTS_NORMAL_PER_LINE };
+static const double knots_normal_steps[]
+    = { 3.0, 3.5, 4.0, 4.5, KNOTS_NORMAL_PER_LINE };
 /* A separable filter this close to the target (kernel error, 60 dB) keeps
  * the separable path when it is cheaper: small Gaussians are flat enough
  * by the count above, but rank 1 is exact for them. */
@@ -138,11 +139,11 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
     }
   long budget = skc_knots_budget (p->quality, size);
   skc_filter *knots = NULL;
-  skc_image   effective = { 0 };
-  double      error = 1;
-  size_t      steps = p->quality == SKC_QUALITY_NORMAL
-                          ? sizeof knots_normal_steps / sizeof *knots_normal_steps
-                          : 1;
+  skc_image effective = { 0 };
+  double error = 1;
+  size_t steps = p->quality == SKC_QUALITY_NORMAL
+                     ? sizeof knots_normal_steps / sizeof *knots_normal_steps
+                     : 1;
   for (size_t step = 0; step < steps && r == SKC_OK; step++)
     {
       if (p->quality == SKC_QUALITY_NORMAL)
@@ -160,10 +161,10 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
 
   /* Separable targets (squares, small Gaussians): rank 1 if it is exact
      and cheaper. */
-  skc_filter *separable = r == SKC_OK && knots
-                              ? exact_separable_below (&target,
-                                                       filter_cost (knots))
-                              : NULL;
+  skc_filter *separable
+      = r == SKC_OK && knots
+            ? exact_separable_below (&target, filter_cost (knots))
+            : NULL;
   if (separable)
     {
       skc_filter_free (knots);
@@ -200,8 +201,8 @@ plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
  * cost (0: none); *out stays NULL when no sparse filter could beat it. */
 static skc_result
 plan_uniform (const skc_params *p, const skc_run *run, double radius,
-              long fft_cost,
-              skc_filter **out, char *plan, size_t plan_len, skc_error *err)
+              long fft_cost, skc_filter **out, char *plan, size_t plan_len,
+              skc_error *err)
 {
   if (p->swirl <= 0)
     {
@@ -228,9 +229,9 @@ plan_uniform (const skc_params *p, const skc_run *run, double radius,
                 skc_quality_name (p->quality), complex_floor);
       return SKC_OK;
     }
-  double     bilinear_loss = 0;
-  skc_result r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR, NULL,
-                                    1, NULL, out, &bilinear_loss, err);
+  double bilinear_loss = 0;
+  skc_result r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR,
+                                    NULL, 1, NULL, out, &bilinear_loss, err);
   if (r != SKC_OK || p->swirl > 0)
     {
       snprintf (plan, plan_len, "bilinear complex%s",
@@ -238,11 +239,11 @@ plan_uniform (const skc_params *p, const skc_run *run, double radius,
       return r;
     }
   const char *best_name = "bilinear complex";
-  double      best_loss = bilinear_loss;
-  long        best_cost = skc_filter_macs (*out);
+  double best_loss = bilinear_loss;
+  long best_cost = skc_filter_macs (*out);
 
   skc_filter *candidate = NULL;
-  double      loss = 0;
+  double loss = 0;
   r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
                          &candidate, &loss, err);
   if (r != SKC_OK)
@@ -301,19 +302,19 @@ static skc_result
 plan_uniform_scale (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  int               k = p->filter ? 0 : scale_for_radius (p->radius);
-  skc_scale        *s = &e->scales[k];
-  skc_result        r = SKC_OK;
-  skc_filter       *filter = NULL;
+  int k = p->filter ? 0 : scale_for_radius (p->radius);
+  skc_scale *s = &e->scales[k];
+  skc_result r = SKC_OK;
+  skc_filter *filter = NULL;
   e->scale_count = k + 1;
   e->first_scale = k;
   s->factor = 1 << k;
   /* An exact FFT competes at full resolution, for one kernel (swirl and
      cat-eye vary it). */
-  long fft_cost = s->factor == 1 && !p->filter && p->swirl <= 0
-                          && p->cat_eye <= 0
-                      ? SKC_ENGINE_FFT_COST_MACS
-                      : 0;
+  long fft_cost
+      = s->factor == 1 && !p->filter && p->swirl <= 0 && p->cat_eye <= 0
+            ? SKC_ENGINE_FFT_COST_MACS
+            : 0;
   if (p->filter)
     filter = skc_filter_copy (p->filter);
   else if (p->radius < 0.5)
@@ -325,8 +326,8 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
         filter->layer[0][0].w = 1;
     }
   else
-    r = plan_uniform (p, &e->prepare_run, p->radius / s->factor, fft_cost, &filter, e->plan,
-                      sizeof e->plan, err);
+    r = plan_uniform (p, &e->prepare_run, p->radius / s->factor, fft_cost,
+                      &filter, e->plan, sizeof e->plan, err);
   if (r != SKC_OK)
     {
       skc_filter_free (filter);
@@ -351,9 +352,10 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
   if (fft_cost > 0 && filter_cost (filter) > fft_cost)
     {
       char why[sizeof e->plan + 64];
-      snprintf (why, sizeof why, "FFT (exact) costs less than the best "
-                "sparse filter, %ld MACs: %s", skc_filter_macs (filter),
-                e->plan);
+      snprintf (why, sizeof why,
+                "FFT (exact) costs less than the best "
+                "sparse filter, %ld MACs: %s",
+                skc_filter_macs (filter), e->plan);
       skc_filter_free (filter);
       return skc_fft_prepare (e, s, why, err);
     }
@@ -392,7 +394,7 @@ static skc_result
 plan_varying_scales (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  int               top_scale = p->filter ? 0 : scale_for_radius (p->radius);
+  int top_scale = p->filter ? 0 : scale_for_radius (p->radius);
   e->scale_count = top_scale + 1;
   e->first_scale = 0;
   skc_knots_axis axis = SKC_KNOTS_ROWS;
@@ -403,26 +405,24 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
                     && p->radius > knots_max
                     && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
-  int all_tables
-      = e->with_map && p->radius <= knots_max
-        && map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
-                            &axis);
+  int all_tables = e->with_map && p->radius <= knots_max
+                   && map_wants_knots (
+                       p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS), &axis);
   long macs = 0;
-  int  tables = 0, members = 0;
+  int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)
     {
       skc_scale *s = &e->scales[k];
       s->factor = 1 << k;
-      double top = k == top_scale ? p->radius / s->factor
-                                  : SKC_ENGINE_SCALE_RADIUS;
+      double top
+          = k == top_scale ? p->radius / s->factor : SKC_ENGINE_SCALE_RADIUS;
       /* Scale k > 0 serves from the handover of scale k - 1 upwards. */
-      double bottom = k == 0 ? 0
-                             : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS
-                                 / 2;
-      skc_result r = all_tables || (k == 0 && knots_first)
-                         ? skc_knots_tables_prepare (e, s, top, bottom, axis,
-                                                     err)
-                         : skc_basis_prepare (e, s, top, bottom, err);
+      double bottom
+          = k == 0 ? 0 : SKC_ENGINE_HANDOVER * SKC_ENGINE_SCALE_RADIUS / 2;
+      skc_result r
+          = all_tables || (k == 0 && knots_first)
+                ? skc_knots_tables_prepare (e, s, top, bottom, axis, err)
+                : skc_basis_prepare (e, s, top, bottom, err);
       if (r != SKC_OK)
         return r;
       int reach = skc_scale_full_reach (s);
@@ -446,13 +446,12 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                 e->scale_count, e->scale_count > 1 ? "s" : "",
                 e->scales[0].knots.step, tables,
                 axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius, macs,
-                e->reach, p->radius, knots_max,
-                skc_quality_name (p->quality));
+                e->reach, p->radius, knots_max, skc_quality_name (p->quality));
       return SKC_OK;
     }
   const skc_complex_scale *top = &e->scales[top_scale].complexes;
-  const skc_filter        *shape = top->members[top->member_count - 1];
-  char                     full_resolution[160] = "";
+  const skc_filter *shape = top->members[top->member_count - 1];
+  char full_resolution[160] = "";
   if (knots_first)
     snprintf (full_resolution, sizeof full_resolution,
               "; full resolution on knots tables every %g px (%d tables "
@@ -466,9 +465,8 @@ plan_varying_scales (skc_engine *e, skc_error *err)
             "px)%s",
             e->with_map ? "blur map" : "kernels varying over the frame",
             e->scale_count, e->scale_count > 1 ? "s" : "", members,
-            shape->layer_count, shape->layer_size[0],
-            knots_first ? "12" : "0", p->radius, skc_filter_taps (shape),
-            e->reach, full_resolution);
+            shape->layer_count, shape->layer_size[0], knots_first ? "12" : "0",
+            p->radius, skc_filter_taps (shape), e->reach, full_resolution);
   return SKC_OK;
 }
 

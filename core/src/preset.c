@@ -136,8 +136,7 @@ skc_preset_check_bitmap (const skc_image *image, skc_error *err)
 }
 
 skc_result
-skc_preset_set_params (skc_preset *preset, const skc_params *p,
-                       skc_error *err)
+skc_preset_set_params (skc_preset *preset, const skc_params *p, skc_error *err)
 {
   skc_image bitmap = { 0 };
   skc_result valid;
@@ -264,9 +263,9 @@ skc_preset_add_filter_owned (skc_preset *preset, const char *key,
       if (keys != NULL)
         preset->keys = keys;
       skc_filter **filters
-          = keys ? realloc (preset->filters,
-                            (size_t) capacity * sizeof *filters)
-                 : NULL;
+          = keys
+                ? realloc (preset->filters, (size_t) capacity * sizeof *filters)
+                : NULL;
       if (filters == NULL)
         {
           skc_filter_free (f);
@@ -290,8 +289,8 @@ skc_preset_add_filter_owned (skc_preset *preset, const char *key,
 }
 
 skc_result
-skc_preset_add_filter (skc_preset *preset, const char *key,
-                       const skc_filter *f, skc_error *err)
+skc_preset_add_filter (skc_preset *preset, const char *key, const skc_filter *f,
+                       skc_error *err)
 {
   skc_filter *copy;
   skc_result result;
@@ -399,8 +398,8 @@ skc_preset_write (const skc_preset *preset, FILE *stream)
           fprintf (stream, "%s = %s\n", row->name,
                    b->data != NULL ? KEY_BITMAP
                    : p->shape.kind < SKC_SHAPE_FILE
-                     ? skc_shape_name (p->shape.kind)
-                     : skc_shape_name (SKC_SHAPE_DISC));
+                       ? skc_shape_name (p->shape.kind)
+                       : skc_shape_name (SKC_SHAPE_DISC));
           break;
         case SKC_PARAM_TYPE_QUALITY:
           fprintf (stream, "%s = %s\n", row->name,
@@ -490,8 +489,8 @@ skc_preset_save (const skc_preset *preset, const char *path, skc_error *err)
 
 /* skc_preset_parse as skc_parse_file calls it. */
 static skc_result
-parse_preset_file (const unsigned char *bytes, size_t length,
-                   const char *name, void *out, skc_error *err)
+parse_preset_file (const unsigned char *bytes, size_t length, const char *name,
+                   void *out, skc_error *err)
 {
   return skc_preset_parse ((const char *) bytes, length, name, out, err);
 }

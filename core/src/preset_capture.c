@@ -256,8 +256,8 @@ skc_preset_capture (skc_preset *preset, const skc_params *p, int with_map,
   for (int i = 0; i < count; i++)
     {
       if (result == SKC_OK)
-        result = skc_preset_add_filter (preset, list[i].key, list[i].filter,
-                                        err);
+        result
+            = skc_preset_add_filter (preset, list[i].key, list[i].filter, err);
       /* Later engines for these parameters find them. */
       if (target != NULL)
         skc_cache_store (target, list[i].key, list[i].filter);

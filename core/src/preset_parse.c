@@ -22,13 +22,13 @@
 typedef struct
 {
   skc_preset *preset;
-  int         minor;          /* the file's minor version */
-  size_t      seen[SKC_PARAM_COUNT]; /* line of each row, 0: not given */
-  size_t      seen_name, seen_bitmap;
-  bool        shape_bitmap;   /* shape = bitmap */
-  bool        spec_has_keys;  /* shape = shape:NAME:k=v... */
-  skc_shape   spec;           /* what `shape` said */
-  skc_params  values;         /* the separate keys */
+  int minor;                    /* the file's minor version */
+  size_t seen[SKC_PARAM_COUNT]; /* line of each row, 0: not given */
+  size_t seen_name, seen_bitmap;
+  bool shape_bitmap;  /* shape = bitmap */
+  bool spec_has_keys; /* shape = shape:NAME:k=v... */
+  skc_shape spec;     /* what `shape` said */
+  skc_params values;  /* the separate keys */
 } parse_state;
 
 static skc_result
@@ -42,9 +42,8 @@ parse_number_value (skc_text_reader *r, const skc_param_info *row,
 
   skc_text_quote (value, length, shown, sizeof shown);
   if (!skc_parse_real (value, length, false, &v))
-    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a %s",
-                          row->name, shown,
-                          whole ? "whole number" : "finite number");
+    return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not a %s", row->name,
+                          shown, whole ? "whole number" : "finite number");
   if (skc_param_set (values, row, v, &range_err) != SKC_OK)
     return skc_text_fail (r, SKC_ERR_PARSE, "%s", range_err.message);
   return SKC_OK;
@@ -325,8 +324,7 @@ parse_filter (skc_text_reader *r, parse_state *s, const char *key,
     }
 
   detail.message[0] = '\0';
-  result = skc_filter_parse (start, (size_t) (stop - start), "@", &f,
-                             &detail);
+  result = skc_filter_parse (start, (size_t) (stop - start), "@", &f, &detail);
   if (result != SKC_OK)
     {
       size_t inner = 0;
@@ -334,8 +332,7 @@ parse_filter (skc_text_reader *r, parse_state *s, const char *key,
 
       /* The filter parser numbers lines from the filter's start; say
        * where in the preset they are. */
-      if (sscanf (detail.message, "@:%zu: %n", &inner, &used) == 1
-          && used > 0)
+      if (sscanf (detail.message, "@:%zu: %n", &inner, &used) == 1 && used > 0)
         return skc_text_fail_at (r, header_line + inner,
                                  result == SKC_ERR_TOO_LARGE ? result
                                                              : SKC_ERR_PARSE,
@@ -445,8 +442,8 @@ parse_line (skc_text_reader *r, parse_state *s)
 
       if (*seen != 0)
         return skc_text_fail (r, SKC_ERR_PARSE,
-                              "duplicate '%s' (first given on line %zu)",
-                              shown, *seen);
+                              "duplicate '%s' (first given on line %zu)", shown,
+                              *seen);
       *seen = r->number;
       if (!name)
         return parse_bitmap (r, s, value, value_length);
@@ -478,8 +475,8 @@ parse_line (skc_text_reader *r, parse_state *s)
   row = row_of (k);
   if (s->seen[k] != 0)
     return skc_text_fail (r, SKC_ERR_PARSE,
-                          "duplicate '%s' (first given on line %zu)",
-                          row->name, s->seen[k]);
+                          "duplicate '%s' (first given on line %zu)", row->name,
+                          s->seen[k]);
   s->seen[k] = r->number;
 
   switch (row->type)
@@ -519,8 +516,8 @@ finish (skc_text_reader *r, parse_state *s)
       if (s->spec_has_keys)
         return skc_text_fail_at (
             r, s->seen[k], SKC_ERR_PARSE,
-            "'%s' given both here and in the shape spec on line %zu",
-            row->name, s->seen[SKC_PARAM_SHAPE]);
+            "'%s' given both here and in the shape spec on line %zu", row->name,
+            s->seen[SKC_PARAM_SHAPE]);
       skc_param_copy (&spec, &s->values, row);
     }
   if (s->shape_bitmap && s->preset->bitmap.data == NULL)

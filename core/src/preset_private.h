@@ -14,18 +14,18 @@
 
 /* A preset's keys are the parameter table's names (skc/params.def) and
  * these: the preset's name, its bitmap shape and its fitted filters. */
-#define KEY_NAME   "name"
+#define KEY_NAME "name"
 #define KEY_BITMAP "bitmap"
 #define KEY_FILTER "filter"
 
 struct skc_preset
 {
-  char        name[SKC_PRESET_NAME_MAX + 1];
-  skc_params  params;     /* shape_image, filter, cache, cancel: NULL */
-  skc_image   bitmap;     /* data NULL: the shape is params.shape */
-  int         filter_count;
-  int         filter_capacity;
-  char      **keys;
+  char name[SKC_PRESET_NAME_MAX + 1];
+  skc_params params; /* shape_image, filter, cache, cancel: NULL */
+  skc_image bitmap;  /* data NULL: the shape is params.shape */
+  int filter_count;
+  int filter_capacity;
+  char **keys;
   skc_filter **filters;
 };
 

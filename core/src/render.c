@@ -22,10 +22,10 @@ render_complex (const skc_filter *f, skc_image *out)
         }
       reach += taps[l].reach;
     }
-  int        side = 2 * reach + 1;
+  int side = 2 * reach + 1;
   skc_result r = SKC_ERR_OUT_OF_MEMORY;
-  double    *acc = calloc ((size_t) side * side, sizeof *acc);
-  double    *next = calloc ((size_t) side * side, sizeof *next);
+  double *acc = calloc ((size_t) side * side, sizeof *acc);
+  double *next = calloc ((size_t) side * side, sizeof *next);
   if (acc && next)
     {
       /* acc holds the impulse response of layers 0..l within radius
@@ -43,7 +43,7 @@ render_complex (const skc_filter *f, skc_image *out)
                   continue;
                 for (int t = 0; t < taps[l].count; t++)
                   next[(size_t) (y + taps[l].dy[t]) * side + x + taps[l].dx[t]]
-                    += v * taps[l].c[t];
+                      += v * taps[l].c[t];
               }
           current += taps[l].reach;
           double *swap = acc;

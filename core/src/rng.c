@@ -32,8 +32,8 @@ uint64_t
 skc_rng_next (skc_rng *rng)
 {
   uint64_t *s = rng->s;
-  uint64_t  result = rotl (s[1] * 5, 7) * 9;
-  uint64_t  t = s[1] << 17;
+  uint64_t result = rotl (s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
   s[2] ^= s[0];
   s[3] ^= s[1];
   s[1] ^= s[2];

@@ -30,9 +30,9 @@ shape_key (const char *name)
   const skc_param_info *row = skc_param_find (name);
 
   return row && row->group == SKC_PARAM_GROUP_SHAPE
-             && row->type != SKC_PARAM_TYPE_SHAPE
-           ? row
-           : NULL;
+                 && row->type != SKC_PARAM_TYPE_SHAPE
+             ? row
+             : NULL;
 }
 
 static skc_result
@@ -40,9 +40,9 @@ set_key (skc_shape *s, const char *key, const char *value_text,
          const char *spec, skc_error *err)
 {
   const skc_param_info *row = shape_key (key);
-  skc_params            p;
-  skc_error             range_err;
-  double                v;
+  skc_params p;
+  skc_error range_err;
+  double v;
 
   if (!row)
     {
@@ -95,7 +95,7 @@ skc_shape_parse (const char *spec, skc_shape *out, skc_error *err)
     }
 
   const char *body = strncmp (spec, "shape:", 6) == 0 ? spec + 6 : spec;
-  char        buf[512];
+  char buf[512];
   if (strlen (body) >= sizeof buf)
     return skc_fail (err, SKC_ERR_TOO_LARGE, "shape spec too long");
   strcpy (buf, body);
@@ -142,9 +142,9 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
     SKC_PARAM_SIGMA,  SKC_PARAM_CURVATURE, SKC_PARAM_ROTATION,
   };
   skc_params p;
-  int        n = snprintf (buf, len, "shape:%s", skc_shape_name (s->kind));
-  char       sep = ':';
-  char       number[64];
+  int n = snprintf (buf, len, "shape:%s", skc_shape_name (s->kind));
+  char sep = ':';
+  char number[64];
 
   memset (&p, 0, sizeof p);
   p.shape = *s;
@@ -155,8 +155,8 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
       /* Rotation 0 is the default orientation; leaving it out keeps the
          common specs short. */
       if (!skc_param_applies (row, s->kind)
-          || (order[i] == SKC_PARAM_ROTATION && s->rotation == 0)
-          || n < 0 || (size_t) n >= len)
+          || (order[i] == SKC_PARAM_ROTATION && s->rotation == 0) || n < 0
+          || (size_t) n >= len)
         continue;
       /* Numbers in their shortest exact C spelling (0.6, not
          0.59999999999999998 nor a locale's 0,6). */
@@ -175,7 +175,7 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
 typedef struct
 {
   double *x, *y;
-  int     count, capacity;
+  int count, capacity;
 } polygon;
 
 static int
@@ -183,7 +183,7 @@ polygon_add (polygon *p, double x, double y)
 {
   if (p->count == p->capacity)
     {
-      int     cap = p->capacity ? 2 * p->capacity : 256;
+      int cap = p->capacity ? 2 * p->capacity : 256;
       double *nx = realloc (p->x, cap * sizeof *nx);
       if (!nx)
         return 0;
@@ -213,23 +213,23 @@ static int
 rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
            double *k, int size)
 {
-  const int    S = SUPERSAMPLING;
+  const int S = SUPERSAMPLING;
   const double half = (size - 1) / 2.0;
   const double point_weight = weight / (S * S);
-  double      *xs = malloc ((size_t) (p->count + 1) * sizeof *xs);
+  double *xs = malloc ((size_t) (p->count + 1) * sizeof *xs);
   if (!xs)
     return 0;
   for (int row = 0; row < size * S; row++)
     {
       double y = (row + 0.5) / S - 0.5 - half;
-      int    n = 0;
-      int    start = 0;
+      int n = 0;
+      int start = 0;
       for (int l = 0; l < loops; l++)
         {
           int end = loop_ends[l];
           for (int i = start; i < end; i++)
             {
-              int    j = i + 1 < end ? i + 1 : start;
+              int j = i + 1 < end ? i + 1 : start;
               double y0 = p->y[i], y1 = p->y[j];
               if ((y0 <= y) != (y1 <= y))
                 xs[n++] = p->x[i] + (y - y0) / (y1 - y0) * (p->x[j] - p->x[i]);
@@ -260,8 +260,8 @@ rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
  * (from theta0) is a vertex, `per_corner` points between corners. */
 static int
 add_polar_loop (polygon *p, double cx, double cy, double theta0, int corners,
-                int per_corner, double (*radius) (const skc_shape *, double,
-                                                   double),
+                int per_corner,
+                double (*radius) (const skc_shape *, double, double),
                 const skc_shape *s, double scale)
 {
   for (int c = 0; c < corners; c++)
@@ -315,14 +315,13 @@ add_heart (polygon *p, double R, double rotation)
   /* x = 16 sin^3 t, y = 13 cos t - 5 cos 2t - 2 cos 3t - cos 4t (y up),
      scaled by R / 17, the bounding box centred on the origin. */
   const int n = 2048;
-  double    minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
-  int       first = p->count;
+  double minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
+  int first = p->count;
   for (int i = 0; i < n; i++)
     {
       double t = 2 * M_PI * i / n;
       double x = 16 * pow (sin (t), 3);
-      double y = 13 * cos (t) - 5 * cos (2 * t) - 2 * cos (3 * t)
-                 - cos (4 * t);
+      double y = 13 * cos (t) - 5 * cos (2 * t) - 2 * cos (3 * t) - cos (4 * t);
       if (!polygon_add (p, x, y))
         return 0;
       minx = fmin (minx, x), maxx = fmax (maxx, x);
@@ -343,7 +342,7 @@ static void
 render_gaussian (double sigma_px, double *k, int size)
 {
   const double half = (size - 1) / 2.0;
-  double      *g = malloc (size * sizeof *g);
+  double *g = malloc (size * sizeof *g);
   if (!g)
     return;
   for (int i = 0; i < size; i++)
@@ -360,8 +359,8 @@ render_gaussian (double sigma_px, double *k, int size)
 }
 
 skc_result
-skc_shape_render (const skc_shape *s, double radius, int size,
-                  skc_image *out, skc_error *err)
+skc_shape_render (const skc_shape *s, double radius, int size, skc_image *out,
+                  skc_error *err)
 {
   if (s->kind == SKC_SHAPE_FILE)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
@@ -380,9 +379,9 @@ skc_shape_render (const skc_shape *s, double radius, int size,
   if (!k)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   polygon p = { 0 };
-  int     ok = 1;
-  int     loop_ends[2];
-  double  up = M_PI / 2 + s->rotation * M_PI / 180;
+  int ok = 1;
+  int loop_ends[2];
+  double up = M_PI / 2 + s->rotation * M_PI / 180;
   /* A radius below half a pixel rasterises to (almost) nothing: such a
      kernel is the identity. */
   if (radius < 0.5 && s->kind != SKC_SHAPE_GAUSSIAN)
@@ -398,8 +397,9 @@ skc_shape_render (const skc_shape *s, double radius, int size,
           ok = add_polar_loop (&p, 0, 0, 0, 1, 4096, circle_radius, s,
                                radius * s->inner);
         loop_ends[1] = p.count;
-        ok = ok && rasterise (&p, loop_ends, s->kind == SKC_SHAPE_RING ? 2 : 1,
-                              1.0, k, size);
+        ok = ok
+             && rasterise (&p, loop_ends, s->kind == SKC_SHAPE_RING ? 2 : 1,
+                           1.0, k, size);
         break;
       case SKC_SHAPE_POLYGON:
         ok = add_polar_loop (&p, 0, 0, up, s->blades, 4096 / s->blades,
@@ -434,12 +434,13 @@ skc_shape_render (const skc_shape *s, double radius, int size,
               ok = add_polar_loop (&p, cx * cos (rot), -cx * sin (rot), 0, 1,
                                    1024, circle_radius, s, r);
               loop_ends[0] = p.count;
-              ok = ok && rasterise (&p, loop_ends, 1, (1 - 0.6 * t) / r, k,
-                                    size);
+              ok = ok
+                   && rasterise (&p, loop_ends, 1, (1 - 0.6 * t) / r, k, size);
             }
         }
         break;
-      case SKC_SHAPE_FILE: break;
+      case SKC_SHAPE_FILE:
+        break;
       }
   free (p.x);
   free (p.y);

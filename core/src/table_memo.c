@@ -16,15 +16,15 @@
 
 typedef struct
 {
-  char           *key;
-  int             levels, first, half;
-  float           abs;
+  char *key;
+  int levels, first, half;
+  float abs;
   skc_layer_taps *tables; /* [levels]; first .. levels - 1 filled */
-  unsigned long   used;   /* last use, for eviction */
+  unsigned long used;     /* last use, for eviction */
 } table_set;
 
-static table_set       memo[MEMO_SETS];
-static unsigned long   memo_clock;
+static table_set memo[MEMO_SETS];
+static unsigned long memo_clock;
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
@@ -117,7 +117,8 @@ skc_table_memo_keep (const char *key, const skc_scale *s)
     if (memo[i].used < oldest->used)
       oldest = &memo[i];
   set_clear (oldest);
-  *oldest = (table_set) { key_copy, s->knots.levels, s->knots.first,
-                          s->knots.half, s->knots.abs, tables, ++memo_clock };
+  *oldest = (table_set){ key_copy,      s->knots.levels, s->knots.first,
+                         s->knots.half, s->knots.abs,    tables,
+                         ++memo_clock };
   pthread_mutex_unlock (&memo_lock);
 }

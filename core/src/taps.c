@@ -12,7 +12,7 @@ int
 skc_layer_taps_build (const skc_filter *f, int layer, skc_layer_taps *t)
 {
   memset (t, 0, sizeof *t);
-  int               n = f->layer_size[layer];
+  int n = f->layer_size[layer];
   const skc_sample *s = f->layer[layer];
   t->dx = malloc (4 * (size_t) n * sizeof (int));
   t->dy = malloc (4 * (size_t) n * sizeof (int));

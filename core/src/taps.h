@@ -10,14 +10,14 @@
 
 typedef struct
 {
-  int    count;
-  int   *dx, *dy; /* impulse response position of each tap */
+  int count;
+  int *dx, *dy; /* impulse response position of each tap */
   float *c;
-  int    reach;   /* max |dx|, |dy| */
+  int reach; /* max |dx|, |dy| */
 } skc_layer_taps;
 
 /* Builds the taps of one layer (zero coefficients dropped). */
-int  skc_layer_taps_build (const skc_filter *f, int layer, skc_layer_taps *t);
+int skc_layer_taps_build (const skc_filter *f, int layer, skc_layer_taps *t);
 void skc_layer_taps_free (skc_layer_taps *t);
 /* A knots filter's knots as taps on its prefix-sum image: tap (dx, dy, c)
  * adds c * S (x - dx, y - dy), line by line, knots in order.  reach is

@@ -55,8 +55,8 @@ skc_text_fail_at (const skc_text_reader *r, size_t line, skc_result result,
 }
 
 skc_result
-skc_text_vfail (const skc_text_reader *r, skc_result result,
-                const char *format, va_list args)
+skc_text_vfail (const skc_text_reader *r, skc_result result, const char *format,
+                va_list args)
 {
   return text_vfail (r, r->number, result, format, args);
 }

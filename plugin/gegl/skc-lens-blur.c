@@ -123,8 +123,11 @@ property_string (preset, "Preset", "")
 #else
 
 #define GEGL_OP_COMPOSER
+/* The source's name is a file name, not an expression. */
+/* clang-format off */
 #define GEGL_OP_NAME     skc_lens_blur
 #define GEGL_OP_C_SOURCE skc-lens-blur.c
+/* clang-format on */
 
 #include "gegl-op.h"
 
@@ -145,9 +148,9 @@ typedef struct
 /* Per-instance state, kept in GeglProperties' user_data. */
 typedef struct
 {
-  GMutex        lock;
-  gchar        *key;    /* the settings the engine (or failure) is for */
-  SkcEngineRef *ref;    /* NULL when building for `key` failed */
+  GMutex lock;
+  gchar *key;        /* the settings the engine (or failure) is for */
+  SkcEngineRef *ref; /* NULL when building for `key` failed */
 } SkcOpState;
 
 static void
@@ -196,9 +199,9 @@ gegl_thread_count (void)
 static gboolean
 property_number (GObject *op, const skc_param_info *row, gdouble *out)
 {
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (op),
-                                                    row->name);
-  GValue      value = G_VALUE_INIT;
+  GParamSpec *pspec
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (op), row->name);
+  GValue value = G_VALUE_INIT;
 
   if (!pspec)
     return FALSE;
@@ -221,7 +224,7 @@ property_number (GObject *op, const skc_param_info *row, gdouble *out)
 static void
 params_from_properties (GeglOperation *operation, skc_params *p)
 {
-  GeglProperties       *o = GEGL_PROPERTIES (operation);
+  GeglProperties *o = GEGL_PROPERTIES (operation);
   const skc_param_info *table = skc_param_table ();
 
   skc_params_init (p);
@@ -257,22 +260,22 @@ gegl_run (void)
 static unsigned
 explicit_fields (GeglOperation *operation)
 {
-  GObjectClass         *klass = G_OBJECT_GET_CLASS (operation);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (operation);
   const skc_param_info *table = skc_param_table ();
-  unsigned              fields = 0;
+  unsigned fields = 0;
   for (gint i = 0; i <= SKC_PARAM_COUNT; i++)
     {
       /* The kernel file sets the whole shape. */
       const gchar *name = i < SKC_PARAM_COUNT ? table[i].name : "kernel-file";
-      GParamSpec  *pspec = g_object_class_find_property (klass, name);
-      GValue       value = G_VALUE_INIT;
+      GParamSpec *pspec = g_object_class_find_property (klass, name);
+      GValue value = G_VALUE_INIT;
       if (!pspec)
         continue;
       g_value_init (&value, pspec->value_type);
       g_object_get_property (G_OBJECT (operation), name, &value);
       if (!g_param_value_defaults (pspec, &value))
-        fields |= i < SKC_PARAM_COUNT ? SKC_PARAM_BIT (i)
-                                      : SKC_PRESET_WHOLE_SHAPE;
+        fields
+            |= i < SKC_PARAM_COUNT ? SKC_PARAM_BIT (i) : SKC_PRESET_WHOLE_SHAPE;
       g_value_unset (&value);
     }
   return fields;
@@ -296,7 +299,7 @@ file_key (const gchar *path)
 static gchar *
 engine_key (GeglProperties *o, const skc_params *p, gboolean with_map)
 {
-  char   shape[512];
+  char shape[512];
   gchar *kernel_file = file_key (o->kernel_file);
   gchar *preset = file_key (o->preset);
   gchar *rows = skc_gegl_params_key (p);
@@ -317,9 +320,9 @@ static SkcEngineRef *
 acquire_engine (GeglOperation *operation, gboolean with_map)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
-  SkcOpState     *state = op_state (operation);
-  SkcEngineRef   *ref = NULL;
-  skc_params      params;
+  SkcOpState *state = op_state (operation);
+  SkcEngineRef *ref = NULL;
+  skc_params params;
   params_from_properties (operation, &params);
   gchar *key = engine_key (o, &params, with_map);
 
@@ -327,14 +330,14 @@ acquire_engine (GeglOperation *operation, gboolean with_map)
   if (!state->key || strcmp (state->key, key) != 0)
     {
       skc_engine *engine = NULL;
-      skc_error   err = { { 0 } };
+      skc_error err = { { 0 } };
       engine_ref_release (state->ref);
       state->ref = NULL;
       g_free (state->key);
       state->key = key;
       key = NULL;
       skc_preset *preset = NULL;
-      skc_result  r = SKC_OK;
+      skc_result r = SKC_OK;
       if (o->preset && o->preset[0])
         r = skc_preset_use (o->preset, explicit_fields (operation), &params,
                             &preset, &err);
@@ -366,13 +369,12 @@ static gint
 current_reach (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
-  SkcOpState     *state = op_state (operation);
-  gint            reach = -1;
-  skc_params      params;
+  SkcOpState *state = op_state (operation);
+  gint reach = -1;
+  skc_params params;
   params_from_properties (operation, &params);
-  gboolean with_map = gegl_operation_source_get_bounding_box (operation,
-                                                               "aux")
-                      != NULL;
+  gboolean with_map
+      = gegl_operation_source_get_bounding_box (operation, "aux") != NULL;
   gchar *key = engine_key (o, &params, with_map);
   g_mutex_lock (&state->lock);
   if (state->ref && state->key && strcmp (state->key, key) == 0)
@@ -389,8 +391,8 @@ static gboolean
 map_linear (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
-  int             linear = o->map_linear;
-  skc_preset     *preset = NULL;
+  int linear = o->map_linear;
+  skc_preset *preset = NULL;
   if (o->preset && o->preset[0]
       && !(explicit_fields (operation) & SKC_PRESET_MAP_LINEAR)
       && skc_preset_load (o->preset, &preset, NULL) == SKC_OK)
@@ -407,29 +409,26 @@ map_linear (GeglOperation *operation)
 static void
 prepare (GeglOperation *operation)
 {
-  const Babl     *in_format = gegl_operation_get_source_format (operation,
-                                                                "input");
-  const Babl     *aux_format = gegl_operation_get_source_format (operation,
-                                                                 "aux");
-  const Babl     *space = in_format ? babl_format_get_space (in_format)
-                                    : NULL;
-  const Babl     *aux_space = aux_format ? babl_format_get_space (aux_format)
-                                         : space;
+  const Babl *in_format = gegl_operation_get_source_format (operation, "input");
+  const Babl *aux_format = gegl_operation_get_source_format (operation, "aux");
+  const Babl *space = in_format ? babl_format_get_space (in_format) : NULL;
+  const Babl *aux_space
+      = aux_format ? babl_format_get_space (aux_format) : space;
   /* Linear light, premultiplied: what the core blurs (alpha index 3). */
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
 
   gegl_operation_set_format (operation, "input", format);
   gegl_operation_set_format (operation, "output", format);
-  gegl_operation_set_format (operation, "aux",
-                             skc_gegl_map_format (aux_space,
-                                                  map_linear (operation)));
+  gegl_operation_set_format (
+      operation, "aux",
+      skc_gegl_map_format (aux_space, map_linear (operation)));
 }
 
 static GeglRectangle
 get_bounding_box (GeglOperation *operation)
 {
   const GeglRectangle *in_rect
-    = gegl_operation_source_get_bounding_box (operation, "input");
+      = gegl_operation_source_get_bounding_box (operation, "input");
   GeglRectangle none = { 0, 0, 0, 0 };
   return in_rect ? *in_rect : none;
 }
@@ -449,7 +448,7 @@ static GeglRectangle
 get_cached_region (GeglOperation *operation, const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
-    = gegl_operation_source_get_bounding_box (operation, "input");
+      = gegl_operation_source_get_bounding_box (operation, "input");
   return is_whole_image (in_rect) ? *in_rect : *roi;
 }
 
@@ -472,7 +471,7 @@ get_required_for_output (GeglOperation *operation, const gchar *input_pad,
                          const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
-    = gegl_operation_source_get_bounding_box (operation, "input");
+      = gegl_operation_source_get_bounding_box (operation, "input");
   /* roi is the whole extent (get_cached_region): needing all of the input
      needs no reach, hence no engine, while GEGL plans. */
   if (is_whole_image (in_rect))
@@ -480,8 +479,8 @@ get_required_for_output (GeglOperation *operation, const gchar *input_pad,
   /* An infinite input (a generator) is processed as requested, so the
      engine must be known now. */
   SkcEngineRef *ref = acquire_engine (
-    operation,
-    gegl_operation_source_get_bounding_box (operation, "aux") != NULL);
+      operation,
+      gegl_operation_source_get_bounding_box (operation, "aux") != NULL);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
   engine_ref_release (ref);
   return grow (roi, reach);
@@ -519,15 +518,14 @@ process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *aux,
     }
 
   const GeglRectangle *in_rect
-    = gegl_operation_source_get_bounding_box (operation, "input");
+      = gegl_operation_source_get_bounding_box (operation, "input");
   GeglRectangle image = in_rect ? *in_rect : *roi;
-  skc_error     err = { { 0 } };
-  skc_run       run = gegl_run ();
-  skc_result    r = skc_gegl_blur (
-    ref->engine, input, aux, output,
-    gegl_operation_get_format (operation, "input"),
-    gegl_operation_get_format (operation, "aux"), &image, roi, &run, NULL,
-    NULL, &err);
+  skc_error err = { { 0 } };
+  skc_run run = gegl_run ();
+  skc_result r = skc_gegl_blur (ref->engine, input, aux, output,
+                                gegl_operation_get_format (operation, "input"),
+                                gegl_operation_get_format (operation, "aux"),
+                                &image, roi, &run, NULL, NULL, &err);
   if (r != SKC_OK)
     {
       g_warning ("skc:lens-blur: %s (the input passes through unchanged)",
@@ -543,7 +541,7 @@ static void
 constructed (GObject *object)
 {
   GeglProperties *o = GEGL_PROPERTIES (object);
-  SkcOpState     *state = g_new0 (SkcOpState, 1);
+  SkcOpState *state = g_new0 (SkcOpState, 1);
   g_mutex_init (&state->lock);
   o->user_data = state;
   G_OBJECT_CLASS (gegl_op_parent_class)->constructed (object);
@@ -561,10 +559,10 @@ finalize (GObject *object)
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GObjectClass               *object_class = G_OBJECT_CLASS (klass);
-  GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GeglOperationClass *operation_class = GEGL_OPERATION_CLASS (klass);
   GeglOperationComposerClass *composer_class
-    = GEGL_OPERATION_COMPOSER_CLASS (klass);
+      = GEGL_OPERATION_COMPOSER_CLASS (klass);
 
   object_class->constructed = constructed;
   object_class->finalize = finalize;
@@ -578,20 +576,17 @@ gegl_op_class_init (GeglOpClass *klass)
   composer_class->process = process;
   composer_class->aux_label = "Blur map";
   composer_class->aux_description
-    = "How far from the focus each pixel is (its luminance; 0 outside the "
-      "map): the blur radius is radius x |map - focus|";
+      = "How far from the focus each pixel is (its luminance; 0 outside the "
+        "map): the blur radius is radius x |map - focus|";
 
   gegl_operation_class_set_keys (
-    operation_class,
-    "name", "skc:lens-blur",
-    "title", "Lens Blur (custom bokeh)",
-    "categories", "blur",
-    "license", "GPL3+",
-    "description",
-    "Out-of-focus blur with a bokeh of any shape (built-in or from a "
-    "file), uniform or varying per pixel from a blur map, through sparse "
-    "kernel complexes",
-    NULL);
+      operation_class, "name", "skc:lens-blur", "title",
+      "Lens Blur (custom bokeh)", "categories", "blur", "license", "GPL3+",
+      "description",
+      "Out-of-focus blur with a bokeh of any shape (built-in or from a "
+      "file), uniform or varying per pixel from a blur map, through sparse "
+      "kernel complexes",
+      NULL);
 }
 
 #endif

@@ -8,10 +8,9 @@ static GeglBuffer *
 aligned_map (const SkcGimpJob *job, const Babl *format)
 {
   const GeglRectangle *extent = gegl_buffer_get_extent (job->source);
-  GeglBuffer          *aligned = gegl_buffer_new (extent, format);
-  GeglRectangle        from = { extent->x + job->map_dx,
-                                extent->y + job->map_dy, extent->width,
-                                extent->height };
+  GeglBuffer *aligned = gegl_buffer_new (extent, format);
+  GeglRectangle from = { extent->x + job->map_dx, extent->y + job->map_dy,
+                         extent->width, extent->height };
   if (gegl_rectangle_intersect (&from, &from,
                                 gegl_buffer_get_extent (job->map)))
     {
@@ -24,13 +23,11 @@ aligned_map (const SkcGimpJob *job, const Babl *format)
 
 skc_result
 skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
-               SkcGeglProgress progress, gpointer progress_data,
-               skc_error *err)
+               SkcGeglProgress progress, gpointer progress_data, skc_error *err)
 {
-  skc_params  params;
+  skc_params params;
   skc_preset *preset = NULL;
-  skc_result  r = skc_gimp_settings_to_params (settings, &params, &preset,
-                                               err);
+  skc_result r = skc_gimp_settings_to_params (settings, &params, &preset, err);
   if (r != SKC_OK)
     return r;
   skc_run run = { (int) g_get_num_processors (), NULL };
@@ -42,18 +39,18 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
     return r;
 
   /* Linear light, premultiplied, in the drawable's colour space. */
-  const Babl *space = babl_format_get_space (
-    gegl_buffer_get_format (job->source));
+  const Babl *space
+      = babl_format_get_space (gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
   const Babl *map_format = skc_gegl_map_format (
-    job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
-             : space,
-    params.map_linear);
+      job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
+               : space,
+      params.map_linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
-  r = skc_gegl_blur (engine, job->source, map, job->target, format,
-                     map_format, gegl_buffer_get_extent (job->source),
-                     &job->roi, &run, progress, progress_data, err);
+  r = skc_gegl_blur (engine, job->source, map, job->target, format, map_format,
+                     gegl_buffer_get_extent (job->source), &job->roi, &run,
+                     progress, progress_data, err);
   if (r == SKC_OK)
     gegl_buffer_flush (job->target);
   g_clear_object (&map);

@@ -12,13 +12,13 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GeglBuffer   *source; /* the drawable's pixels, read only */
-  GeglBuffer   *target; /* where the result goes (the shadow buffer) */
-  GeglBuffer   *map;    /* the map drawable's pixels, or NULL */
-  gint          map_dx; /* drawable pixel (x, y) is map pixel */
-  gint          map_dy; /* (x + map_dx, y + map_dy) */
-  GeglRectangle roi;    /* what to blur (the selection's bounds), in the
-                           drawable's coordinates */
+  GeglBuffer *source; /* the drawable's pixels, read only */
+  GeglBuffer *target; /* where the result goes (the shadow buffer) */
+  GeglBuffer *map;    /* the map drawable's pixels, or NULL */
+  gint map_dx;        /* drawable pixel (x, y) is map pixel */
+  gint map_dy;        /* (x + map_dx, y + map_dy) */
+  GeglRectangle roi;  /* what to blur (the selection's bounds), in the
+                         drawable's coordinates */
 } SkcGimpJob;
 
 /* Blurs job->roi of job->source into job->target with the settings.  The

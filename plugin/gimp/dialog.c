@@ -27,8 +27,8 @@
 typedef struct
 {
   const skc_param_info *row; /* NULL: the row is not a slider */
-  GtkAdjustment        *scale, *spin;
-  GtkWidget            *widgets[3]; /* label, scale, spin */
+  GtkAdjustment *scale, *spin;
+  GtkWidget *widgets[3]; /* label, scale, spin */
 } Slider;
 
 typedef struct
@@ -36,21 +36,21 @@ typedef struct
   SkcGimpSettings *settings;
   /* The shape being edited, parsed from the settings' spec: the table's
      shape keys are skc_params offsets, so it lives in a skc_params. */
-  skc_params       edited;
-  GtkWidget       *shape_combo, *file_button, *map_combo;
-  Slider           sliders[SKC_PARAM_COUNT]; /* number rows */
-  GtkWidget       *checks[SKC_PARAM_COUNT];  /* boolean rows */
-  GtkWidget       *quality;
-  GString         *mnemonics; /* letters used on the settings page */
-  GtkWidget       *preset_label, *preset_clear;
-  GtkWidget       *designer;       /* the shape designer page's designer */
-  gboolean         designer_ready; /* it shows the current shape */
-  skc_photo_set   *photos;         /* its image PSNR photos, or NULL */
-  GtkWidget       *painter;        /* the blur map page's painter */
-  gboolean         painter_ready;  /* it shows the drawable */
-  gint32           image, drawable;
-  SkcGimpPreview  *preview;
-  gboolean         syncing; /* widgets being set from code */
+  skc_params edited;
+  GtkWidget *shape_combo, *file_button, *map_combo;
+  Slider sliders[SKC_PARAM_COUNT];    /* number rows */
+  GtkWidget *checks[SKC_PARAM_COUNT]; /* boolean rows */
+  GtkWidget *quality;
+  GString *mnemonics; /* letters used on the settings page */
+  GtkWidget *preset_label, *preset_clear;
+  GtkWidget *designer;     /* the shape designer page's designer */
+  gboolean designer_ready; /* it shows the current shape */
+  skc_photo_set *photos;   /* its image PSNR photos, or NULL */
+  GtkWidget *painter;      /* the blur map page's painter */
+  gboolean painter_ready;  /* it shows the drawable */
+  gint32 image, drawable;
+  SkcGimpPreview *preview;
+  gboolean syncing; /* widgets being set from code */
 } Dialog;
 
 static void designer_load (Dialog *d);
@@ -77,14 +77,15 @@ static void
 update_sensitivity (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
-  skc_shape_kind        k = d->edited.shape.kind;
-  gboolean              map = d->settings->map != -1;
+  skc_shape_kind k = d->edited.shape.kind;
+  gboolean map = d->settings->map != -1;
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
-      gboolean on = table[i].group == SKC_PARAM_GROUP_SHAPE
-                      ? k != SKC_SHAPE_FILE && skc_param_applies (&table[i], k)
-                    : table[i].group == SKC_PARAM_GROUP_MAP ? map
-                                                            : TRUE;
+      gboolean on
+          = table[i].group == SKC_PARAM_GROUP_SHAPE
+                ? k != SKC_SHAPE_FILE && skc_param_applies (&table[i], k)
+            : table[i].group == SKC_PARAM_GROUP_MAP ? map
+                                                    : TRUE;
       if (d->sliders[i].row)
         slider_show (&d->sliders[i], on);
       if (d->checks[i])
@@ -101,11 +102,11 @@ settings_changed (Dialog *d)
   if (d->syncing)
     return;
   d->edited.shape.kind = (skc_shape_kind) MAX (
-    0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->shape_combo)));
+      0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->shape_combo)));
   if (d->edited.shape.kind == SKC_SHAPE_FILE)
     {
-      gchar *path = gtk_file_chooser_get_filename (
-        GTK_FILE_CHOOSER (d->file_button));
+      gchar *path
+          = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (d->file_button));
       g_strlcpy (d->edited.shape.path, path ? path : "",
                  sizeof d->edited.shape.path);
       g_free (path);
@@ -116,9 +117,9 @@ settings_changed (Dialog *d)
                    gtk_combo_box_get_active (GTK_COMBO_BOX (d->quality)));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->checks[i])
-      skc_param_store (row_values (d, &table[i]), &table[i],
-                       gtk_toggle_button_get_active (
-                         GTK_TOGGLE_BUTTON (d->checks[i])));
+      skc_param_store (
+          row_values (d, &table[i]), &table[i],
+          gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
   gint map = -1;
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   d->settings->map = map;
@@ -160,8 +161,7 @@ mnemonic_label (Dialog *d, const gchar *label, const gchar *end)
   for (const gchar *c = label; *c; c++)
     {
       gchar lower = g_ascii_tolower (*c);
-      if (!marked && g_ascii_isalpha (*c)
-          && !strchr (d->mnemonics->str, lower))
+      if (!marked && g_ascii_isalpha (*c) && !strchr (d->mnemonics->str, lower))
         {
           g_string_append_c (text, '_');
           g_string_append_c (d->mnemonics, lower);
@@ -178,7 +178,7 @@ add_slider (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 {
   Slider *s = &d->sliders[info->id];
   gdouble value = skc_param_get (row_values (d, info), info);
-  gchar  *label = mnemonic_label (d, info->label, ":");
+  gchar *label = mnemonic_label (d, info->label, ":");
   s->row = info;
   s->scale = skc_ui_adjustment_new (CLAMP (value, info->ui_min, info->ui_max),
                                     info->ui_min, info->ui_max, info->step,
@@ -207,11 +207,12 @@ add_slider (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 static void
 add_check (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 {
-  gchar     *label = mnemonic_label (d, info->label, "");
+  gchar *label = mnemonic_label (d, info->label, "");
   GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
   g_free (label);
-  gtk_toggle_button_set_active (
-    GTK_TOGGLE_BUTTON (check), skc_param_get (row_values (d, info), info) != 0);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check),
+                                skc_param_get (row_values (d, info), info)
+                                    != 0);
   gtk_widget_set_tooltip_text (check, info->help);
   skc_ui_grid_attach (grid, check, 0, row, 3, TRUE);
   g_signal_connect (check, "toggled", G_CALLBACK (widget_changed), d);
@@ -244,8 +245,8 @@ static void
 sync_widgets (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
-  SkcGimpSettings      *s = d->settings;
-  skc_error             err;
+  SkcGimpSettings *s = d->settings;
+  skc_error err;
   if (skc_shape_parse (s->shape, &d->edited.shape, &err) != SKC_OK)
     skc_shape_init (&d->edited.shape);
   d->syncing = TRUE;
@@ -263,8 +264,7 @@ sync_widgets (Dialog *d)
           gtk_adjustment_set_value (d->sliders[i].scale, v);
         }
       if (d->checks[i])
-        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->checks[i]),
-                                      v != 0);
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->checks[i]), v != 0);
     }
   gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->values.quality);
   d->syncing = FALSE;
@@ -280,8 +280,7 @@ show_preset (Dialog *d)
       text = g_strdup_printf ("Preset: %s", base);
       g_free (base);
     }
-  gtk_label_set_text (GTK_LABEL (d->preset_label),
-                      text ? text : "No preset");
+  gtk_label_set_text (GTK_LABEL (d->preset_label), text ? text : "No preset");
   gtk_widget_set_sensitive (d->preset_clear, text != NULL);
   g_free (text);
 }
@@ -292,8 +291,7 @@ current_params (gpointer data, skc_params *params, gboolean *with_map,
 {
   Dialog *d = data;
   *with_map = d->settings->map != -1;
-  return skc_gimp_settings_to_params (d->settings, params, keep, err)
-         == SKC_OK;
+  return skc_gimp_settings_to_params (d->settings, params, keep, err) == SKC_OK;
 }
 
 /* A preset becomes the settings: every value shown is the preset's, and
@@ -302,11 +300,11 @@ current_params (gpointer data, skc_params *params, gboolean *with_map,
 static void
 use_preset (gpointer data, const gchar *path)
 {
-  Dialog          *d = data;
+  Dialog *d = data;
   SkcGimpSettings *s = d->settings;
-  skc_preset      *preset = NULL;
-  skc_params       p;
-  skc_error        err;
+  skc_preset *preset = NULL;
+  skc_params p;
+  skc_error err;
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
     return;
   skc_params_init (&p);
@@ -343,10 +341,10 @@ painter_load (Dialog *d)
   if (d->painter_ready)
     return;
   d->painter_ready = TRUE;
-  GeglBuffer          *source = skc_gimp_glue_buffer (d->drawable);
+  GeglBuffer *source = skc_gimp_glue_buffer (d->drawable);
   const GeglRectangle *extent = gegl_buffer_get_extent (source);
-  gint                 w = extent->width, h = extent->height;
-  guchar              *rgba = g_try_malloc ((gsize) w * h * 4);
+  gint w = extent->width, h = extent->height;
+  guchar *rgba = g_try_malloc ((gsize) w * h * 4);
   if (rgba)
     {
       gegl_buffer_get (source, extent, 1.0, babl_format ("R'G'B'A u8"), rgba,
@@ -410,13 +408,13 @@ map_page (Dialog *d)
 static skc_photo_set *
 load_photos (void)
 {
-  static const gchar *const names[] = { "astronaut-384.ppm",
-                                        "coffee-384.ppm", "rocket-384.ppm" };
-  const gchar   *env = g_getenv ("SKC_DATA_DIR");
-  const gchar   *dir = env && env[0] ? env : SKC_DATA_DIR_DEFAULT;
-  skc_image      photos[3] = { { 0 } };
+  static const gchar *const names[]
+      = { "astronaut-384.ppm", "coffee-384.ppm", "rocket-384.ppm" };
+  const gchar *env = g_getenv ("SKC_DATA_DIR");
+  const gchar *dir = env && env[0] ? env : SKC_DATA_DIR_DEFAULT;
+  skc_image photos[3] = { { 0 } };
   skc_photo_set *set = NULL;
-  skc_result     r = SKC_OK;
+  skc_result r = SKC_OK;
   for (int i = 0; i < 3 && r == SKC_OK; i++)
     {
       gchar *path = g_build_filename (dir, "photos", names[i], NULL);
@@ -436,12 +434,11 @@ static gboolean
 designer_loader (const gchar *path, skc_image *weights, GError **error,
                  gpointer data)
 {
-  skc_error  err;
+  skc_error err;
   skc_result r = skc_gegl_load_weights (path, SKC_GEGL_WANT_IMAGE_OR_FILTER,
                                         weights, &err);
   if (r != SKC_OK)
-    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                         err.message);
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, err.message);
   return r == SKC_OK;
 }
 
@@ -451,14 +448,14 @@ designer_loader (const gchar *path, skc_image *weights, GError **error,
 static void
 designer_changed (GtkWidget *designer, gpointer data)
 {
-  Dialog          *d = data;
+  Dialog *d = data;
   const skc_image *target = skc_designer_get_target (designer);
-  skc_error        err;
+  skc_error err;
   if (!target || !target->data)
     return;
   gchar *sum = g_compute_checksum_for_data (
-    G_CHECKSUM_SHA1, (const guchar *) target->data,
-    target->stride * target->height * sizeof (float));
+      G_CHECKSUM_SHA1, (const guchar *) target->data,
+      target->stride * target->height * sizeof (float));
   gchar *dir = g_build_filename (gimp_directory (), "skc-shapes", NULL);
   gchar *name = g_strdup_printf ("shape-%.12s.pfm", sum);
   gchar *path = g_build_filename (dir, name, NULL);
@@ -523,12 +520,11 @@ designer_page (Dialog *d)
 static GtkWidget *
 presets_page (Dialog *d)
 {
-  const gchar     *env = g_getenv ("SKC_PRESETS_DIR");
-  gchar           *user = g_build_filename (gimp_directory (), "skc-presets",
-                                            NULL);
+  const gchar *env = g_getenv ("SKC_PRESETS_DIR");
+  gchar *user = g_build_filename (gimp_directory (), "skc-presets", NULL);
   SkcUiPresetHooks hooks = { current_params, use_preset, d };
-  GtkWidget       *page = skc_ui_presets_page_new (
-    user, env && env[0] ? env : SKC_PRESETS_DIR, &hooks);
+  GtkWidget *page = skc_ui_presets_page_new (
+      user, env && env[0] ? env : SKC_PRESETS_DIR, &hooks);
   g_free (user);
   return page;
 }
@@ -537,8 +533,8 @@ static GtkWidget *
 settings_page (Dialog *d, gint32 image)
 {
   SkcGimpSettings *s = d->settings;
-  GtkWidget       *page = skc_ui_box_new (TRUE, 8);
-  GtkWidget       *grid;
+  GtkWidget *page = skc_ui_box_new (TRUE, 8);
+  GtkWidget *grid;
   skc_ui_set_margin (page, 8);
 
   /* The preset in use, if any */
@@ -556,7 +552,7 @@ settings_page (Dialog *d, gint32 image)
   static const struct
   {
     skc_param_group group;
-    const gchar    *title;
+    const gchar *title;
   } frames[] = {
     { SKC_PARAM_GROUP_SHAPE, "Shape" },
     { SKC_PARAM_GROUP_BLUR, "Blur" },
@@ -575,9 +571,9 @@ settings_page (Dialog *d, gint32 image)
           d->shape_combo = gtk_combo_box_text_new ();
           for (gint k = 0; k <= SKC_SHAPE_FILE; k++)
             gtk_combo_box_text_append_text (
-              GTK_COMBO_BOX_TEXT (d->shape_combo),
-              k < SKC_SHAPE_FILE ? skc_shape_label ((skc_shape_kind) k)
-                                 : FILE_ENTRY_LABEL);
+                GTK_COMBO_BOX_TEXT (d->shape_combo),
+                k < SKC_SHAPE_FILE ? skc_shape_label ((skc_shape_kind) k)
+                                   : FILE_ENTRY_LABEL);
           gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo),
                                     (gint) d->edited.shape.kind);
           gtk_widget_set_tooltip_text (d->shape_combo,
@@ -585,9 +581,8 @@ settings_page (Dialog *d, gint32 image)
           add_label (grid, row++, "S_hape:", d->shape_combo);
           g_string_append (d->mnemonics, "hf");
           d->file_button = gtk_file_chooser_button_new (
-            "Bokeh shape file", GTK_FILE_CHOOSER_ACTION_OPEN);
-          if (d->edited.shape.kind == SKC_SHAPE_FILE
-              && d->edited.shape.path[0])
+              "Bokeh shape file", GTK_FILE_CHOOSER_ACTION_OPEN);
+          if (d->edited.shape.kind == SKC_SHAPE_FILE && d->edited.shape.path[0])
             gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
                                            d->edited.shape.path);
           add_label (grid, row++, "_File:", d->file_button);
@@ -600,15 +595,14 @@ settings_page (Dialog *d, gint32 image)
         {
           d->map_combo = skc_gimp_glue_drawable_combo_new (image);
           gimp_int_combo_box_prepend (
-            GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE,
-            SKC_GIMP_MAP_PAINTED, GIMP_INT_STORE_LABEL,
-            "Painted on the Blur map page", -1);
-          gimp_int_combo_box_prepend (GIMP_INT_COMBO_BOX (d->map_combo),
-                                      GIMP_INT_STORE_VALUE, -1,
-                                      GIMP_INT_STORE_LABEL,
-                                      "None (uniform blur)", -1);
-          if (!gimp_int_combo_box_set_active (
-                GIMP_INT_COMBO_BOX (d->map_combo), s->map))
+              GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE,
+              SKC_GIMP_MAP_PAINTED, GIMP_INT_STORE_LABEL,
+              "Painted on the Blur map page", -1);
+          gimp_int_combo_box_prepend (
+              GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE, -1,
+              GIMP_INT_STORE_LABEL, "None (uniform blur)", -1);
+          if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                              s->map))
             {
               s->map = -1;
               gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
@@ -639,8 +633,8 @@ settings_page (Dialog *d, gint32 image)
                 d->quality = gtk_combo_box_text_new ();
                 for (gint q = 0; q < SKC_QUALITY_COUNT; q++)
                   gtk_combo_box_text_append_text (
-                    GTK_COMBO_BOX_TEXT (d->quality),
-                    skc_quality_label ((skc_quality) q));
+                      GTK_COMBO_BOX_TEXT (d->quality),
+                      skc_quality_label ((skc_quality) q));
                 gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality),
                                           s->values.quality);
                 gtk_widget_set_tooltip_text (d->quality, info->help);
@@ -673,13 +667,12 @@ test_hooks_opened (Dialog *d, GtkWidget *notebook)
   const gchar *shown = g_getenv ("SKC_TEST_PAGE");
   const gchar *band = g_getenv ("SKC_TEST_MAP_BAND");
   const gchar *drawn = g_getenv ("SKC_TEST_DESIGNER_LOAD");
-  double       b[4];
+  double b[4];
   skc_gimp_preview_set_log (d->preview,
                             g_getenv ("SKC_TEST_PREVIEW_LOG") != NULL);
   if (use && use[0])
     use_preset (d, use);
-  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3])
-                == 4)
+  if (band && sscanf (band, "%lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3]) == 4)
     {
       painter_load (d);
       skc_map_painter_band (d->painter, b[0], b[1], b[2], b[3]);
@@ -699,8 +692,8 @@ static void
 test_hooks_ok (GtkWidget *presets)
 {
   const gchar *save = g_getenv ("SKC_TEST_SAVE_PRESET");
-  skc_error    err;
-  gchar       *path;
+  skc_error err;
+  gchar *path;
   if (!save || !save[0])
     return;
   path = skc_ui_presets_save_now (presets, save, &err);
@@ -716,9 +709,9 @@ gboolean
 skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
                      gfloat **painted)
 {
-  Dialog          d = { 0 };
+  Dialog d = { 0 };
   SkcGimpSettings edited = *settings;
-  skc_error       err;
+  skc_error err;
   d.settings = &edited;
   d.image = image;
   d.drawable = drawable;
@@ -727,18 +720,18 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   if (skc_shape_parse (edited.shape, &d.edited.shape, &err) != SKC_OK)
     skc_shape_init (&d.edited.shape);
 
-  GtkWidget *dialog = gimp_dialog_new (
-    "Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0, gimp_standard_help_func,
-    SKC_GIMP_PROCEDURE, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
-    GTK_RESPONSE_OK, NULL);
+  GtkWidget *dialog
+      = gimp_dialog_new ("Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0,
+                         gimp_standard_help_func, SKC_GIMP_PROCEDURE, "_Cancel",
+                         GTK_RESPONSE_CANCEL, "_OK", GTK_RESPONSE_OK, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
   gimp_window_set_transient (GTK_WINDOW (dialog));
 
   GtkWidget *main_box = skc_ui_box_new (FALSE, 12);
   skc_ui_set_margin (main_box, 12);
   gtk_box_pack_start (
-    GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), main_box,
-    TRUE, TRUE, 0);
+      GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), main_box,
+      TRUE, TRUE, 0);
 
   /* Left: the live preview and what it shows. */
   GtkWidget *left = skc_ui_box_new (TRUE, 6);
@@ -778,10 +771,10 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
   if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
     {
-      int          w = 0, h = 0;
-      const float *map = d.painter_ready ? skc_map_painter_get_map (d.painter,
-                                                                    &w, &h)
-                                         : NULL;
+      int w = 0, h = 0;
+      const float *map = d.painter_ready
+                             ? skc_map_painter_get_map (d.painter, &w, &h)
+                             : NULL;
       if (map)
         *painted = g_memdup2 (map, (gsize) w * h * sizeof (gfloat));
       else

@@ -10,12 +10,12 @@ void
 skc_gimp_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
                    gboolean linear, gfloat *out)
 {
-  gint        dx, dy, mx, my;
+  gint dx, dy, mx, my;
   GeglBuffer *buffer = skc_gimp_glue_buffer (map);
   skc_gimp_glue_offsets (drawable, &dx, &dy);
   skc_gimp_glue_offsets (map, &mx, &my);
-  GeglRectangle from = { rect->x + dx - mx, rect->y + dy - my, rect->width,
-                         rect->height };
+  GeglRectangle from
+      = { rect->x + dx - mx, rect->y + dy - my, rect->width, rect->height };
   skc_gegl_map_read (buffer, &from, linear, out);
   g_object_unref (buffer);
 }

@@ -13,27 +13,25 @@
 G_BEGIN_DECLS
 
 /* The blur (skc_gimp_blur_drawable). */
-gboolean    skc_gimp_glue_is_indexed (gint32 drawable);
+gboolean skc_gimp_glue_is_indexed (gint32 drawable);
 /* Whether `item` is a layer, channel or mask of `image`. */
-gboolean    skc_gimp_glue_is_drawable_of (gint32 item, gint32 image);
+gboolean skc_gimp_glue_is_drawable_of (gint32 item, gint32 image);
 /* The part of the drawable the selection covers, in the drawable's
  * coordinates; FALSE when the selection misses it. */
-gboolean    skc_gimp_glue_mask_intersect (gint32 drawable,
-                                          GeglRectangle *area);
+gboolean skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area);
 GeglBuffer *skc_gimp_glue_shadow_buffer (gint32 drawable);
 /* Merges the shadow buffer into the drawable (one undo step) and redraws
  * `area`. */
-void        skc_gimp_glue_merge_shadow (gint32 drawable,
-                                        const GeglRectangle *area);
+void skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area);
 
 /* A GimpIntComboBox of the image's drawables (layers, channels, masks),
  * values being drawable ids. */
-GtkWidget  *skc_gimp_glue_drawable_combo_new (gint32 image);
+GtkWidget *skc_gimp_glue_drawable_combo_new (gint32 image);
 /* A GimpDrawablePreview of the drawable. */
-GtkWidget  *skc_gimp_glue_preview_new (gint32 drawable);
+GtkWidget *skc_gimp_glue_preview_new (gint32 drawable);
 /* The drawable's pixels (a new reference) and its offsets in the image. */
 GeglBuffer *skc_gimp_glue_buffer (gint32 drawable);
-void        skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y);
+void skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y);
 
 /* A button that opens GIMP's own brush chooser; each brush picked is
  * handed over as its mask (0..1, width x height, row by row). */

@@ -19,24 +19,24 @@
 typedef struct
 {
   skc_engine *engine;
-  gchar      *key;
+  gchar *key;
 } SharedEngine;
 
 struct SkcGimpPreview
 {
-  GtkWidget      *preview;
-  GtkWidget      *status;
-  gint32          drawable;
+  GtkWidget *preview;
+  GtkWidget *status;
+  gint32 drawable;
   SkcGimpSettings settings;
-  guint           debounce;   /* pending timeout source, or 0 */
-  guint           generation; /* of the newest request */
-  gint           *cancel;     /* raised (g_atomic_int_set) to stop the fit
-                                 in flight */
-  SharedEngine   *engine;     /* the last engine built, or NULL */
-  gboolean        closed;
-  gint            area_width, area_height; /* last seen allocation */
-  GtkWidget      *painter;                 /* of a painted map, or NULL */
-  gboolean        log;                     /* tell each preview drawn */
+  guint debounce;       /* pending timeout source, or 0 */
+  guint generation;     /* of the newest request */
+  gint *cancel;         /* raised (g_atomic_int_set) to stop the fit
+                           in flight */
+  SharedEngine *engine; /* the last engine built, or NULL */
+  gboolean closed;
+  gint area_width, area_height; /* last seen allocation */
+  GtkWidget *painter;           /* of a painted map, or NULL */
+  gboolean log;                 /* tell each preview drawn */
 };
 
 /* One request: built in the main thread, worked in a thread, handed back
@@ -44,24 +44,24 @@ struct SkcGimpPreview
 typedef struct
 {
   SkcGimpPreview *pv; /* a reference */
-  guint           generation;
-  gint           *cancel; /* a reference */
-  skc_params      params;
-  skc_run         run;        /* its threads, and the cancel flag */
-  skc_preset     *preset;     /* what params may point into */
-  gboolean        with_map;
-  gchar          *key;
-  SharedEngine   *engine; /* a reference once built */
-  skc_error       err;
-  skc_result      result;
+  guint generation;
+  gint *cancel; /* a reference */
+  skc_params params;
+  skc_run run;        /* its threads, and the cancel flag */
+  skc_preset *preset; /* what params may point into */
+  gboolean with_map;
+  gchar *key;
+  SharedEngine *engine; /* a reference once built */
+  skc_error err;
+  skc_result result;
   /* pixels in and out */
-  const Babl     *format;
-  const Babl     *to_screen; /* fish from format to 8-bit RGBA */
-  gint            image_width, image_height;
-  GeglRectangle   region, roi;
-  gfloat         *in, *map, *out;
-  guchar         *rgba;
-  gdouble         seconds;
+  const Babl *format;
+  const Babl *to_screen; /* fish from format to 8-bit RGBA */
+  gint image_width, image_height;
+  GeglRectangle region, roi;
+  gfloat *in, *map, *out;
+  guchar *rgba;
+  gdouble seconds;
 } Job;
 
 static void start_job (SkcGimpPreview *pv);
@@ -136,12 +136,12 @@ job_drawn (gpointer data)
     {
       if (job->result == SKC_OK)
         {
-          GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (job->pv->preview));
-          gchar     *text;
-          gimp_preview_area_draw (GIMP_PREVIEW_AREA (area), 0, 0,
-                                  job->roi.width, job->roi.height,
-                                  GIMP_RGBA_IMAGE, job->rgba,
-                                  job->roi.width * 4);
+          GtkWidget *area
+              = gimp_preview_get_area (GIMP_PREVIEW (job->pv->preview));
+          gchar *text;
+          gimp_preview_area_draw (
+              GIMP_PREVIEW_AREA (area), 0, 0, job->roi.width, job->roi.height,
+              GIMP_RGBA_IMAGE, job->rgba, job->roi.width * 4);
           text = g_strdup_printf ("%s; preview in %.2f s",
                                   skc_engine_describe (job->engine->engine),
                                   job->seconds);
@@ -161,7 +161,7 @@ job_drawn (gpointer data)
 static gpointer
 blur_thread (gpointer data)
 {
-  Job   *job = data;
+  Job *job = data;
   gint64 start = g_get_monotonic_time ();
   skc_apply_request request = {
     .image_width = job->image_width,
@@ -170,13 +170,13 @@ blur_thread (gpointer data)
     .alpha = 3,
     .input = { job->in, (size_t) job->region.width * 4, job->region.x,
                job->region.y, job->region.width, job->region.height },
-    .map = { job->map, (size_t) job->region.width, job->region.x,
-             job->region.y, job->region.width, job->region.height },
-    .output = { job->out, (size_t) job->roi.width * 4, job->roi.x,
-                job->roi.y, job->roi.width, job->roi.height },
+    .map = { job->map, (size_t) job->region.width, job->region.x, job->region.y,
+             job->region.width, job->region.height },
+    .output = { job->out, (size_t) job->roi.width * 4, job->roi.x, job->roi.y,
+                job->roi.width, job->roi.height },
   };
-  job->result = skc_engine_process (job->engine->engine, &request,
-                                    &job->run, &job->err);
+  job->result = skc_engine_process (job->engine->engine, &request, &job->run,
+                                    &job->err);
   if (job->result == SKC_OK)
     babl_process (job->to_screen, job->out, job->rgba,
                   (long) job->roi.width * job->roi.height);
@@ -189,7 +189,7 @@ blur_thread (gpointer data)
 static void
 copy_painted (SkcGimpPreview *pv, Job *job)
 {
-  int          width = 0, height = 0;
+  int width = 0, height = 0;
   const float *map = skc_map_painter_get_map (pv->painter, &width, &height);
   for (gint y = 0; map && y < job->region.height; y++)
     {
@@ -201,7 +201,7 @@ copy_painted (SkcGimpPreview *pv, Job *job)
           gint mx = job->region.x + x;
           if (mx >= 0 && mx < width)
             job->map[(gsize) y * job->region.width + x]
-              = map[(gsize) my * width + mx];
+                = map[(gsize) my * width + mx];
         }
     }
 }
@@ -212,21 +212,21 @@ copy_painted (SkcGimpPreview *pv, Job *job)
 static void
 read_and_blur (Job *job)
 {
-  SkcGimpPreview      *pv = job->pv;
-  GeglBuffer          *source = skc_gimp_glue_buffer (pv->drawable);
+  SkcGimpPreview *pv = job->pv;
+  GeglBuffer *source = skc_gimp_glue_buffer (pv->drawable);
   const GeglRectangle *extent = gegl_buffer_get_extent (source);
-  gint                 reach = skc_engine_reach (job->engine->engine);
-  gint                 x, y, width, height;
+  gint reach = skc_engine_reach (job->engine->engine);
+  gint x, y, width, height;
   gimp_preview_get_position (GIMP_PREVIEW (pv->preview), &x, &y);
   gimp_preview_get_size (GIMP_PREVIEW (pv->preview), &width, &height);
   job->image_width = extent->width;
   job->image_height = extent->height;
-  job->roi = (GeglRectangle) { x, y, width, height };
-  job->region = (GeglRectangle) { x - reach, y - reach, width + 2 * reach,
-                                  height + 2 * reach };
+  job->roi = (GeglRectangle){ x, y, width, height };
+  job->region = (GeglRectangle){ x - reach, y - reach, width + 2 * reach,
+                                 height + 2 * reach };
   gegl_rectangle_intersect (&job->region, &job->region, extent);
   job->format = babl_format_with_space (
-    "RaGaBaA float", babl_format_get_space (gegl_buffer_get_format (source)));
+      "RaGaBaA float", babl_format_get_space (gegl_buffer_get_format (source)));
   job->to_screen = babl_fish (job->format, babl_format ("R'G'B'A u8"));
 
   gsize count = (gsize) job->region.width * job->region.height;
@@ -285,7 +285,7 @@ engine_built (gpointer data)
 static gpointer
 engine_thread (gpointer data)
 {
-  Job        *job = data;
+  Job *job = data;
   skc_engine *engine = NULL;
   job->result = skc_gegl_engine_new (&job->params, job->with_map, &job->run,
                                      &engine, &job->err);
@@ -303,7 +303,7 @@ static void
 start_job (SkcGimpPreview *pv)
 {
   skc_error err;
-  Job      *job = g_new0 (Job, 1);
+  Job *job = g_new0 (Job, 1);
   job->pv = g_rc_box_acquire (pv);
   job->generation = pv->generation;
   job->cancel = g_atomic_rc_box_acquire (pv->cancel);
@@ -417,7 +417,7 @@ skc_gimp_preview_free (SkcGimpPreview *pv)
     return;
   g_signal_handlers_disconnect_by_data (pv->preview, pv);
   g_signal_handlers_disconnect_by_data (
-    gimp_preview_get_area (GIMP_PREVIEW (pv->preview)), pv);
+      gimp_preview_get_area (GIMP_PREVIEW (pv->preview)), pv);
   if (pv->debounce)
     g_source_remove (pv->debounce);
   pv->debounce = 0;

@@ -20,17 +20,16 @@ typedef struct SkcGimpPreview SkcGimpPreview;
 SkcGimpPreview *skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status,
                                       gint32 drawable);
 /* Settings changed: a new preview follows shortly. */
-void            skc_gimp_preview_update (SkcGimpPreview *pv,
-                                         const SkcGimpSettings *settings);
+void skc_gimp_preview_update (SkcGimpPreview *pv,
+                              const SkcGimpSettings *settings);
 /* Where a map painted in the dialog comes from (settings.map ==
  * SKC_GIMP_MAP_PAINTED): `painter`'s map, on the drawable's grid. */
-void            skc_gimp_preview_set_painter (SkcGimpPreview *pv,
-                                              GtkWidget *painter);
+void skc_gimp_preview_set_painter (SkcGimpPreview *pv, GtkWidget *painter);
 /* With `log`, a line on stderr ("skc preview drawn: ...") tells whenever a
  * blurred preview reaches the screen (the dialog tests wait for it). */
-void            skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);
+void skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);
 /* Stops the work in flight; results still arriving are dropped. */
-void            skc_gimp_preview_free (SkcGimpPreview *pv);
+void skc_gimp_preview_free (SkcGimpPreview *pv);
 
 G_END_DECLS
 

@@ -50,7 +50,7 @@ report_progress (gdouble fraction, gpointer data)
 static GimpPDBStatusType
 run_job (const SkcGimpSettings *settings, SkcGimpJob *job, GError **error)
 {
-  skc_error  err;
+  skc_error err;
   skc_result r;
   gimp_progress_init ("Sparse Lens Blur");
   r = skc_gimp_blur (settings, job, report_progress, NULL, &err);
@@ -70,8 +70,8 @@ run_job (const SkcGimpSettings *settings, SkcGimpJob *job, GError **error)
 }
 
 GimpPDBStatusType
-skc_gimp_blur_drawable (gint32 image, gint32 drawable,
-                        const SkcGimpSettings *s, GError **error)
+skc_gimp_blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
+                        GError **error)
 {
   GeglRectangle area;
   if (skc_gimp_glue_is_indexed (drawable))

@@ -5,36 +5,45 @@
 #include <stddef.h>
 #include <string.h>
 
-#define SHAPE_BLURB                                                          \
-  "Bokeh shape: shape:NAME[:key=value,...] (NAME one of the table's "      \
-  "shapes, keys blades, rotation, curvature, points, inner, sigma) or "    \
+#define SHAPE_BLURB                                                            \
+  "Bokeh shape: shape:NAME[:key=value,...] (NAME one of the table's "          \
+  "shapes, keys blades, rotation, curvature, points, inner, sigma) or "        \
   "file:PATH (a .skc filter or an image)"
 
 /* The arguments that are not table rows. */
-static const SkcGimpArg shape_arg = {
-  "shape", "Shape", SHAPE_BLURB, SKC_GIMP_ARG_SPEC, 0, 0, 0, NULL
-};
+static const SkcGimpArg shape_arg
+    = { "shape", "Shape", SHAPE_BLURB, SKC_GIMP_ARG_SPEC, 0, 0, 0, NULL };
 static const SkcGimpArg map_arg = {
-  "map", "Blur map",
+  "map",
+  "Blur map",
   "Drawable whose luminance is the blur map, aligned in image coordinates "
   "(0 outside it), or none (-1) for a uniform blur",
-  SKC_GIMP_ARG_DRAWABLE, -1, G_MAXINT32, -1, NULL
+  SKC_GIMP_ARG_DRAWABLE,
+  -1,
+  G_MAXINT32,
+  -1,
+  NULL
 };
-static const SkcGimpArg preset_arg = {
-  "preset", "Preset",
-  "A .skcpreset file: its values (and fitted filters) are used for every "
-  "argument left at its default, or \"\" for none",
-  SKC_GIMP_ARG_PATH, 0, 0, 0, NULL
-};
+static const SkcGimpArg preset_arg
+    = { "preset",
+        "Preset",
+        "A .skcpreset file: its values (and fitted filters) are used for every "
+        "argument left at its default, or \"\" for none",
+        SKC_GIMP_ARG_PATH,
+        0,
+        0,
+        0,
+        NULL };
 
 static SkcGimpArg args[SKC_PARAM_COUNT + 3];
-static gsize      arg_count;
+static gsize arg_count;
 
 static SkcGimpArg
 table_arg (const skc_param_info *row)
 {
-  SkcGimpArg arg = { row->name, row->label, row->help, SKC_GIMP_ARG_DOUBLE,
-                     row->min,  row->max,   row->default_value, row };
+  SkcGimpArg arg
+      = { row->name, row->label, row->help,          SKC_GIMP_ARG_DOUBLE,
+          row->min,  row->max,   row->default_value, row };
   if (row->type == SKC_PARAM_TYPE_BOOL)
     arg.kind = SKC_GIMP_ARG_BOOLEAN;
   else if (row->type == SKC_PARAM_TYPE_QUALITY)
@@ -111,9 +120,9 @@ skc_gimp_settings_init (SkcGimpSettings *s)
 static unsigned
 explicit_fields (const SkcGimpSettings *s)
 {
-  SkcGimpSettings   defaults;
-  unsigned          fields = 0;
-  gsize             count;
+  SkcGimpSettings defaults;
+  unsigned fields = 0;
+  gsize count;
   const SkcGimpArg *all = skc_gimp_args (&count);
   skc_gimp_settings_init (&defaults);
   if (strcmp (s->shape, defaults.shape) != 0)
@@ -140,7 +149,7 @@ skc_gimp_settings_to_params (const SkcGimpSettings *s, skc_params *p,
     if (table[i].group != SKC_PARAM_GROUP_SHAPE)
       skc_param_copy (p, &s->values, &table[i]);
   const gchar *spec = s->shape[0] ? s->shape : "shape:disc";
-  skc_error    shape_err;
+  skc_error shape_err;
   if (skc_shape_parse (spec, &p->shape, &shape_err) != SKC_OK)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s", shape_err.message);
   /* A file shape is loaded later; check the rest now. */

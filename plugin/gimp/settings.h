@@ -13,8 +13,8 @@
 G_BEGIN_DECLS
 
 #define SKC_GIMP_PROCEDURE "plug-in-skc-lens-blur"
-#define SKC_GIMP_BINARY    "skc-lens-blur"
-#define SKC_GIMP_SPEC_MAX  4200 /* "file:" + a path */
+#define SKC_GIMP_BINARY "skc-lens-blur"
+#define SKC_GIMP_SPEC_MAX 4200 /* "file:" + a path */
 /* The map setting of a map painted in the dialog (not yet a channel). */
 #define SKC_GIMP_MAP_PAINTED (-2)
 
@@ -24,20 +24,20 @@ G_BEGIN_DECLS
  * table (skc/params.def) in `values`. */
 typedef struct
 {
-  gchar      shape[SKC_GIMP_SPEC_MAX]; /* `shape:NAME[:k=v,...]` or file:PATH */
-  gint32     map;
-  gchar      preset[SKC_GIMP_SPEC_MAX]; /* a .skcpreset file, or "" */
+  gchar shape[SKC_GIMP_SPEC_MAX]; /* `shape:NAME[:k=v,...]` or file:PATH */
+  gint32 map;
+  gchar preset[SKC_GIMP_SPEC_MAX]; /* a .skcpreset file, or "" */
   skc_params values; /* radius, quality, ...; its shape is not used */
 } SkcGimpSettings;
 
 typedef enum
 {
-  SKC_GIMP_ARG_SPEC,     /* string */
+  SKC_GIMP_ARG_SPEC, /* string */
   SKC_GIMP_ARG_DOUBLE,
   SKC_GIMP_ARG_DRAWABLE, /* or none */
   SKC_GIMP_ARG_QUALITY,  /* draft / normal / high, 0..2 */
   SKC_GIMP_ARG_BOOLEAN,
-  SKC_GIMP_ARG_PATH      /* string: a file, or "" for none */
+  SKC_GIMP_ARG_PATH /* string: a file, or "" for none */
 } SkcGimpArgKind;
 
 /* One procedure argument after run-mode, image and drawable(s), in the
@@ -46,13 +46,13 @@ typedef enum
  * and defaults of the table's rows are the table's. */
 typedef struct
 {
-  const gchar          *name;   /* the parameter table's name */
-  const gchar          *nick;   /* label in dialogs */
-  const gchar          *blurb;
-  SkcGimpArgKind        kind;
-  gdouble               min, max, fallback;
-  const skc_param_info *row;    /* the table's row, or NULL for the shape
-                                   spec, the map and the preset */
+  const gchar *name; /* the parameter table's name */
+  const gchar *nick; /* label in dialogs */
+  const gchar *blurb;
+  SkcGimpArgKind kind;
+  gdouble min, max, fallback;
+  const skc_param_info *row; /* the table's row, or NULL for the shape
+                                spec, the map and the preset */
 } SkcGimpArg;
 
 /* The arguments, `count` of them.  Thread-safe. */
@@ -64,9 +64,9 @@ void skc_gimp_settings_init (SkcGimpSettings *s);
 /* Field access by argument, for the version-specific layers: numbers
  * (and the map id) by value, strings by pointer (NULL for numbers). */
 gdouble skc_gimp_arg_get (const SkcGimpSettings *s, const SkcGimpArg *arg);
-void    skc_gimp_arg_set (SkcGimpSettings *s, const SkcGimpArg *arg,
-                          gdouble value);
-gchar  *skc_gimp_arg_text (SkcGimpSettings *s, const SkcGimpArg *arg);
+void skc_gimp_arg_set (SkcGimpSettings *s, const SkcGimpArg *arg,
+                       gdouble value);
+gchar *skc_gimp_arg_text (SkcGimpSettings *s, const SkcGimpArg *arg);
 
 /* Checks every field against the table (a script may pass anything) and
  * fills core parameters; the shape spec is parsed here.  With a preset,
@@ -74,9 +74,8 @@ gchar  *skc_gimp_arg_text (SkcGimpSettings *s, const SkcGimpArg *arg);
  * fits seed the cache; *preset then holds what p->shape_image may point
  * to (free it once the engine is built; NULL without a preset).  The map
  * id is not looked at.  An error says which argument is wrong and why. */
-skc_result skc_gimp_settings_to_params (const SkcGimpSettings *s,
-                                        skc_params *p, skc_preset **preset,
-                                        skc_error *err);
+skc_result skc_gimp_settings_to_params (const SkcGimpSettings *s, skc_params *p,
+                                        skc_preset **preset, skc_error *err);
 
 G_END_DECLS
 

@@ -117,9 +117,9 @@ filters_identical (const skc_filter *a, const skc_filter *b, char *why,
 static inline char *
 filter_text (const skc_filter *f, size_t *length)
 {
-  char      *text = NULL;
-  size_t     size = 0;
-  FILE      *stream = open_memstream (&text, &size);
+  char *text = NULL;
+  size_t size = 0;
+  FILE *stream = open_memstream (&text, &size);
   skc_result result;
 
   if (stream == NULL)

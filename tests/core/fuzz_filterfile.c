@@ -24,7 +24,6 @@
 /* The property every input must have                                  */
 /* ------------------------------------------------------------------ */
 
-
 /* Parses `data` (an exact-size heap copy, so ASan catches over-reads).
  * Rejection must be clean; acceptance must give a valid filter that
  * writes, reads back identical, and writes the same text again.  Returns

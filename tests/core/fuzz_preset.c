@@ -28,7 +28,7 @@
 
 typedef struct
 {
-  char  *data;
+  char *data;
   size_t size;
 } text;
 
@@ -95,8 +95,7 @@ holds (const char *input, size_t size, bool *accepted, char *why,
   first = write_preset (preset, &first_size);
   if (first == NULL)
     snprintf (why, why_size, "an accepted preset cannot be written");
-  else if (skc_preset_parse (first, first_size, "again", &back, &err)
-           != SKC_OK)
+  else if (skc_preset_parse (first, first_size, "again", &back, &err) != SKC_OK)
     snprintf (why, why_size, "its own text is refused: %s", err.message);
   else if ((second = write_preset (back, &second_size)) == NULL
            || second_size != first_size
@@ -197,23 +196,74 @@ find_line (const text *t, size_t n, size_t *start, size_t *length)
 }
 
 static const char *const values[] = {
-  "0",      "1",     "-1",      "1000",  "1000.0000000000001", "0.05",
-  "0.0499", "16",    "17",      "3",     "2",     "1e308",   "1e309",
-  "nan",    "inf",   "-0",      "0x10",  "1,5",   "yes",     "no",
-  "true",   "maybe", "draft",   "high",  "bitmap", "polygon",
-  "shape:star:points=7",        "shape:polygon:blades=99", "file:/x",
-  "18446744073709551615",       "18446744073709551616",    "",
-  "1 1 hex", "2 2 float", "1025 1 hex", "0 0 hex", "ff", "00", "0.5 -0.5",
+  "0",
+  "1",
+  "-1",
+  "1000",
+  "1000.0000000000001",
+  "0.05",
+  "0.0499",
+  "16",
+  "17",
+  "3",
+  "2",
+  "1e308",
+  "1e309",
+  "nan",
+  "inf",
+  "-0",
+  "0x10",
+  "1,5",
+  "yes",
+  "no",
+  "true",
+  "maybe",
+  "draft",
+  "high",
+  "bitmap",
+  "polygon",
+  "shape:star:points=7",
+  "shape:polygon:blades=99",
+  "file:/x",
+  "18446744073709551615",
+  "18446744073709551616",
+  "",
+  "1 1 hex",
+  "2 2 float",
+  "1025 1 hex",
+  "0 0 hex",
+  "ff",
+  "00",
+  "0.5 -0.5",
 };
 
 static const char *const lines[] = {
-  "end\n",          "skc-preset 1.0\n", "skc-preset 2.0\n", "skc-preset 1.9\n",
-  "shape = bitmap\n", "bitmap = 2 2 hex\n", "bitmap = 1 1 float\n",
-  "ff00\n",         "1e-45\n",          "filter = k\n",     "skc-filter 1\n",
-  "kind complex\n", "kind lowrank\n",   "layers 1\n",       "layer 1\n",
-  "0 0 1\n",        "# note\n",         "\n",               "\r\n",
-  "name = x\n",     "unknown-key = 1\n", "radius = 5\n",    "rank 1\n",
-  "size 1\n",       "column 1\n",       "row 1\n",
+  "end\n",
+  "skc-preset 1.0\n",
+  "skc-preset 2.0\n",
+  "skc-preset 1.9\n",
+  "shape = bitmap\n",
+  "bitmap = 2 2 hex\n",
+  "bitmap = 1 1 float\n",
+  "ff00\n",
+  "1e-45\n",
+  "filter = k\n",
+  "skc-filter 1\n",
+  "kind complex\n",
+  "kind lowrank\n",
+  "layers 1\n",
+  "layer 1\n",
+  "0 0 1\n",
+  "# note\n",
+  "\n",
+  "\r\n",
+  "name = x\n",
+  "unknown-key = 1\n",
+  "radius = 5\n",
+  "rank 1\n",
+  "size 1\n",
+  "column 1\n",
+  "row 1\n",
 };
 
 static void
@@ -274,8 +324,8 @@ mutate (text *t, uint64_t *rng, const text *seeds, int seed_count)
           eq = start + below (rng, length + 1);
         else
           eq += 2;
-        for (end = eq; end < t->size && t->data[end] != '\n'
-                       && t->data[end] != ' ';
+        for (end = eq;
+             end < t->size && t->data[end] != '\n' && t->data[end] != ' ';
              end++)
           ;
         if (eq <= end)
@@ -445,10 +495,10 @@ main (int argc, char **argv)
       char why[600] = "";
       bool was_accepted;
 
-      CHECK_MSG (holds (seeds[s].data, seeds[s].size, &was_accepted, why,
-                        sizeof why)
-                     && was_accepted,
-                 "seed %d: %s", s, why);
+      CHECK_MSG (
+          holds (seeds[s].data, seeds[s].size, &was_accepted, why, sizeof why)
+              && was_accepted,
+          "seed %d: %s", s, why);
     }
 
   for (long i = 0; i < iterations && seed_count > 0; i++)
@@ -467,8 +517,7 @@ main (int argc, char **argv)
       memcpy (t.data, origin->data, origin->size);
       for (int k = 0; k < rounds; k++)
         mutate (&t, &rng, seeds, seed_count);
-      if (!check_record (holds (t.data, t.size, &was_accepted, why,
-                                sizeof why),
+      if (!check_record (holds (t.data, t.size, &was_accepted, why, sizeof why),
                          __FILE__, __LINE__, "the property holds"))
         {
           fprintf (stderr, "     iteration %ld: %s\n", i, why);

@@ -18,7 +18,7 @@ random_complex (skc_offset_kind kind, int layers, int n, double spread,
   for (int l = 0; l < layers; l++)
     count[l] = n;
   skc_filter *f = skc_filter_new_complex (layers, count, kind);
-  skc_rng     rng;
+  skc_rng rng;
   skc_rng_seed (&rng, seed, 7);
   for (int l = 0; l < layers; l++)
     for (int i = 0; i < n; i++)
@@ -38,7 +38,7 @@ static skc_filter *
 random_lowrank (int rank, int size, uint64_t seed)
 {
   skc_filter *f = skc_filter_new_lowrank (rank, size);
-  skc_rng     rng;
+  skc_rng rng;
   skc_rng_seed (&rng, seed, 9);
   for (int k = 0; k < rank; k++)
     for (int i = 0; i < size; i++)
@@ -56,7 +56,7 @@ test_render_is_impulse_response (skc_filter *f, const char *what)
   CHECK (skc_filter_render (f, &e) == SKC_OK);
   CHECK (e.width % 2 == 1 && e.width == e.height);
   CHECK (e.width <= 2 * skc_filter_reach (f) + 1);
-  int       n = e.width + 10, c = n / 2, h = e.width / 2;
+  int n = e.width + 10, c = n / 2, h = e.width / 2;
   skc_image impulse = { 0 }, out = { 0 };
   skc_image_alloc (&impulse, n, n, 1);
   *skc_image_pixel (&impulse, c, c) = 1;
@@ -65,14 +65,14 @@ test_render_is_impulse_response (skc_filter *f, const char *what)
   for (int y = 0; y < n; y++)
     for (int x = 0; x < n; x++)
       {
-        int    kx = x - c + h, ky = y - c + h;
+        int kx = x - c + h, ky = y - c + h;
         double expected = kx >= 0 && ky >= 0 && kx < e.width && ky < e.height
-                            ? *skc_image_pixel (&e, kx, ky)
-                            : 0;
+                              ? *skc_image_pixel (&e, kx, ky)
+                              : 0;
         worst = fmax (worst, fabs (*skc_image_pixel (&out, x, y) - expected));
       }
-  CHECK_MSG (worst < 2e-7, "%s: render and impulse response differ by %g",
-             what, worst);
+  CHECK_MSG (worst < 2e-7, "%s: render and impulse response differ by %g", what,
+             worst);
   skc_image_free (&e);
   skc_image_free (&impulse);
   skc_image_free (&out);
@@ -96,7 +96,7 @@ test_apply_is_dense_convolution (skc_filter *f, int width, int height,
   for (int i = 0; i < width * height * channels; i++)
     in.data[i] = (float) skc_rng_uniform (&rng);
   CHECK (skc_filter_apply (f, &in, &out, 2) == SKC_OK);
-  int    h = e.width / 2;
+  int h = e.width / 2;
   double worst = 0;
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
@@ -110,8 +110,9 @@ test_apply_is_dense_convolution (skc_filter *f, int width, int height,
                                         clamp (y - (ky - h), height))[c];
           worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[c] - acc));
         }
-  CHECK_MSG (worst < 2e-5, "%s %dx%dx%d: apply differs from dense "
-                           "convolution by %g",
+  CHECK_MSG (worst < 2e-5,
+             "%s %dx%dx%d: apply differs from dense "
+             "convolution by %g",
              what, width, height, channels, worst);
 
   /* Any thread count gives the same bits. */
@@ -121,7 +122,7 @@ test_apply_is_dense_convolution (skc_filter *f, int width, int height,
       CHECK (skc_filter_apply (f, &in, &other, threads) == SKC_OK);
       CHECK_MSG (memcmp (other.data, out.data,
                          sizeof (float) * width * height * channels)
-                   == 0,
+                     == 0,
                  "%s: %d threads differ", what, threads);
       skc_image_free (&other);
     }

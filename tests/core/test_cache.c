@@ -812,7 +812,7 @@ test_keys_fit_concurrently (void)
 typedef struct
 {
   atomic_int started;
-  int       *cancel; /* a fit's flag: the core reads it atomically */
+  int *cancel; /* a fit's flag: the core reads it atomically */
 } cancelling;
 
 static void

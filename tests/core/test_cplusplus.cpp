@@ -35,8 +35,8 @@ main ()
   if (filter == nullptr)
     return check_summary ();
   long exact = 0;
-  CHECK (skc_knots_exact_count (&target, skc_filter_knots_axis (filter),
-                                &exact, &err)
+  CHECK (skc_knots_exact_count (&target, skc_filter_knots_axis (filter), &exact,
+                                &err)
          == SKC_OK);
   CHECK (skc_filter_knot_count (filter) <= exact);
   double loss = -1;

@@ -27,7 +27,7 @@ random_image (int w, int h, int channels, int alpha, uint64_t seed)
     for (int x = 0; x < w; x++)
       {
         float *p = skc_image_pixel (&img, x, y);
-        float  a = alpha >= 0 ? (float) skc_rng_uniform (&rng) : 1;
+        float a = alpha >= 0 ? (float) skc_rng_uniform (&rng) : 1;
         for (int c = 0; c < channels; c++)
           p[c] = c == alpha ? a : (float) skc_rng_uniform (&rng) * a;
       }
@@ -44,9 +44,9 @@ make_engine_with (const char *spec, double radius, int with_map, int threads,
   skc_shape_parse (spec, &p.shape, NULL);
   p.radius = radius;
   p.cache = cache;
-  skc_run     run = { threads, NULL };
+  skc_run run = { threads, NULL };
   skc_engine *e = NULL;
-  skc_error   err;
+  skc_error err;
   if (!CHECK (skc_engine_new_with (&p, with_map, options, &run, &e, &err)
               == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
@@ -113,7 +113,7 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   skc_engine *e = make_engine_with (spec, rmax, 1, 2, &basis_only);
   if (!e)
     return;
-  int       w = 40, h = 28;
+  int w = 40, h = 28;
   skc_image in = random_image (w, h, C, -1, 4), map = { 0 }, out = { 0 };
   skc_image_alloc (&map, w, h, 1);
   for (int y = 0; y < h; y++)
@@ -122,20 +122,19 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   CHECK (skc_apply_image (e, &in, -1, &map, NULL, &out, NULL) == SKC_OK);
 
   /* Radii up to 32 px run on scale 0, at full resolution. */
-  const skc_scale         *sc = &e->scales[0];
+  const skc_scale *sc = &e->scales[0];
   const skc_complex_scale *basis = &sc->complexes;
-  CHECK (e->scale_count == 1 && sc->factor == 1
-         && sc->kind == SKC_SCALE_BASIS);
-  int     R = sc->reach, W = w + 2 * R, H = h + 2 * R;
+  CHECK (e->scale_count == 1 && sc->factor == 1 && sc->kind == SKC_SCALE_BASIS);
+  int R = sc->reach, W = w + 2 * R, H = h + 2 * R;
   double *cur = calloc ((size_t) W * H * C, sizeof *cur);
   double *next = calloc ((size_t) W * H * C, sizeof *next);
-  float  *pos = calloc ((size_t) W * H, sizeof *pos);
+  float *pos = calloc ((size_t) W * H, sizeof *pos);
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
-        int   ix = clampi (x - R, w), iy = clampi (y - R, h);
+        int ix = clampi (x - R, w), iy = clampi (y - R, h);
         float p = (float) skc_scale_level (
-          sc, skc_engine_map_radius (e, *skc_image_pixel (&map, ix, iy)));
+            sc, skc_engine_map_radius (e, *skc_image_pixel (&map, ix, iy)));
         pos[(size_t) y * W + x] = p;
         for (int c = 0; c < C; c++)
           cur[((size_t) y * W + x) * C + c] = skc_image_pixel (&in, ix, iy)[c];
@@ -147,11 +146,10 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
       for (int y = R - om; y < R + h + om; y++)
         for (int x = R - om; x < R + w + om; x++)
           {
-            int   j;
+            int j;
             float t;
             skc_scale_level_blend (sc, (int) pos[(size_t) y * W + x], &j, &t);
-            const skc_sample *a
-                = skc_filter_layer_const (basis->members[j], l);
+            const skc_sample *a = skc_filter_layer_const (basis->members[j], l);
             const skc_sample *b
                 = skc_filter_layer_const (basis->members[j + 1], l);
             for (int c = 0; c < C; c++)
@@ -160,18 +158,19 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
                 for (int s = 0;
                      s < skc_filter_layer_size (basis->members[j], l); s++)
                   {
-                    float  dx = a[s].dx + t * (b[s].dx - a[s].dx);
-                    float  dy = a[s].dy + t * (b[s].dy - a[s].dy);
-                    float  wt = a[s].w + t * (b[s].w - a[s].w);
+                    float dx = a[s].dx + t * (b[s].dx - a[s].dx);
+                    float dy = a[s].dy + t * (b[s].dy - a[s].dy);
+                    float wt = a[s].w + t * (b[s].w - a[s].w);
                     double sx = x - (double) dx, sy = y - (double) dy;
-                    int    fx = (int) floor (sx), fy = (int) floor (sy);
+                    int fx = (int) floor (sx), fy = (int) floor (sy);
                     double u = sx - fx, v = sy - fy;
                     double v00 = cur[((size_t) fy * W + fx) * C + c];
                     double v10 = cur[((size_t) fy * W + fx + 1) * C + c];
                     double v01 = cur[((size_t) (fy + 1) * W + fx) * C + c];
                     double v11 = cur[((size_t) (fy + 1) * W + fx + 1) * C + c];
-                    acc += wt * ((1 - u) * (1 - v) * v00 + u * (1 - v) * v10
-                                 + (1 - u) * v * v01 + u * v * v11);
+                    acc += wt
+                           * ((1 - u) * (1 - v) * v00 + u * (1 - v) * v10
+                              + (1 - u) * v * v01 + u * v * v11);
                   }
                 next[((size_t) y * W + x) * C + c] = acc;
               }
@@ -221,7 +220,7 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
   CHECK (skc_engine_new (&p, with_map, &three_threads, &e3, NULL) == SKC_OK);
   if (!e1 || !e3)
     return;
-  int       C = 4, alpha = 3;
+  int C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
   skc_image whole = { 0 }, other = { 0 };
   CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
@@ -303,7 +302,7 @@ test_fft (void)
                 == SKC_OK))
     {
       double worst = 0;
-      int    finite = 1;
+      int finite = 1;
       for (size_t i = 0; i < (size_t) 1000 * 600 * 3; i++)
         finite &= isfinite (out.data[i]) != 0;
       for (int y = 290; y < 312; y += 3)
@@ -311,8 +310,7 @@ test_fft (void)
           worst = fmax (worst, fabs (skc_image_pixel (&out, x, y)[0]
                                      - dense_at (&target, &in, x, y, 0)));
       CHECK (finite);
-      CHECK_MSG (worst < 1e-5 * 1e38, "FFT with 1e38 pixels: off by %g",
-                 worst);
+      CHECK_MSG (worst < 1e-5 * 1e38, "FFT with 1e38 pixels: off by %g", worst);
     }
   skc_engine_free (unclipped);
   skc_image_free (&k);
@@ -346,8 +344,8 @@ test_alpha_nan_tiny (void)
       if (p[3] > 0.01f && p[3] < 0.99f)
         {
           partial++;
-          fringe_ok &= fabsf (p[0] / p[3] - 1) < 1e-4f && p[1] == 0
-                       && p[2] == 0 && p[0] <= p[3];
+          fringe_ok &= fabsf (p[0] / p[3] - 1) < 1e-4f && p[1] == 0 && p[2] == 0
+                       && p[0] <= p[3];
         }
     }
   CHECK (partial >= 3 && fringe_ok);
@@ -416,15 +414,17 @@ test_radius_1000 (void)
           lo = fminf (lo, in.data[i]);
           hi = fmaxf (hi, in.data[i]);
         }
-      if (CHECK (skc_apply_image (e, &in, -1, with_map ? &map : NULL, NULL, &out,
-                                  NULL)
+      if (CHECK (skc_apply_image (e, &in, -1, with_map ? &map : NULL, NULL,
+                                  &out, NULL)
                  == SKC_OK))
         {
           int inside = 1;
           for (size_t i = 0; i < (size_t) 61 * 37 * 3; i++)
             inside &= out.data[i] >= lo - 1e-5f && out.data[i] <= hi + 1e-5f;
-          CHECK_MSG (inside, "R=1000 (map %d): results outside the input's "
-                     "range", with_map);
+          CHECK_MSG (inside,
+                     "R=1000 (map %d): results outside the input's "
+                     "range",
+                     with_map);
         }
       skc_image_free (&out);
       skc_image one = { 0 }, one_map = { 0 };
@@ -520,8 +520,8 @@ test_highlights_and_map_semantics (void)
 /* Central second moments (x, y) of a response around (cx, cy) within
  * radius h, and how far its centroid is from (cx, cy). */
 static void
-moments (const skc_image *img, int cx, int cy, int h, double *mxx,
-         double *myy, double *drift)
+moments (const skc_image *img, int cx, int cy, int h, double *mxx, double *myy,
+         double *drift)
 {
   double sum = 0, mx = 0, my = 0, sx = 0, sy = 0;
   for (int dy = -h; dy <= h; dy++)
@@ -549,13 +549,13 @@ test_cat_eye (void)
   p.cat_eye = 1;
   p.clip = 0;
   skc_engine *e = NULL;
-  skc_error   err;
+  skc_error err;
   if (!CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_OK))
     {
       fprintf (stderr, "     %s\n", err.message);
       return;
     }
-  int       w = 401, h = 41;
+  int w = 401, h = 41;
   skc_image impulse = { 0 }, out = { 0 };
   skc_image_alloc (&impulse, w, h, 1);
   *skc_image_pixel (&impulse, 200, 20) = 1; /* the centre */
@@ -564,8 +564,10 @@ test_cat_eye (void)
   double cxx, cyy, rxx, ryy, cdrift, rdrift;
   moments (&out, 200, 20, 10, &cxx, &cyy, &cdrift);
   moments (&out, 385, 20, 10, &rxx, &ryy, &rdrift);
-  CHECK_MSG (cdrift < 0.1 && rdrift < 0.3, "drift %g at the centre, %g at "
-                                           "the edge", cdrift, rdrift);
+  CHECK_MSG (cdrift < 0.1 && rdrift < 0.3,
+             "drift %g at the centre, %g at "
+             "the edge",
+             cdrift, rdrift);
   CHECK_MSG (fabs (cxx - cyy) < 0.05 * cyy, "centre not round: %g vs %g", cxx,
              cyy);
   CHECK_MSG (rxx < 0.6 * ryy, "edge not a cat's eye: x %g, y %g", rxx, ryy);
@@ -670,11 +672,12 @@ test_swirl (void)
   /* Far right of the centre (so that the whole footprint shares one angle
      step): the impulse response is k turned by 90 degrees clockwise on
      screen, (dx, dy) -> (-dy, dx). */
-  int       h = k.width / 2, w = 4001, n = 81, c = n / 2, px = 3900;
+  int h = k.width / 2, w = 4001, n = 81, c = n / 2, px = 3900;
   skc_image impulse = { 0 }, out = { 0 };
   skc_image_alloc (&impulse, w, n, 1);
   *skc_image_pixel (&impulse, px, c) = 1;
-  CHECK (skc_apply_image (swirl, &impulse, -1, NULL, NULL, &out, NULL) == SKC_OK);
+  CHECK (skc_apply_image (swirl, &impulse, -1, NULL, NULL, &out, NULL)
+         == SKC_OK);
   double worst = 0, turned_mass = 0;
   for (int dy = -h; dy <= h; dy++)
     for (int dx = -h; dx <= h; dx++)
@@ -741,19 +744,19 @@ point_blurred (skc_engine *e, int w, int h, int x, int y, double map_value)
 static void
 test_kernel_at (void)
 {
-  int        w = 160, h = 120;
-  skc_image  k = { 0 }, at = { 0 };
-  skc_error  err;
+  int w = 160, h = 120;
+  skc_image k = { 0 }, at = { 0 };
+  skc_error err;
   skc_engine *uniform = make_engine ("shape:heart", 6, 0, 2);
   if (uniform && CHECK (skc_engine_kernel (uniform, 6, &k) == SKC_OK)
       && CHECK (skc_engine_kernel_at (uniform, w, h, 80, 60, 0, &at, &err)
                 == SKC_OK))
-    CHECK_MSG (k.width == at.width && k.height == at.height
-                 && memcmp (k.data, at.data, sizeof (float) * k.width
-                                               * k.height)
-                      == 0,
-               "uniform: kernel_at differs from kernel (%dx%d, %dx%d)",
-               k.width, k.height, at.width, at.height);
+    CHECK_MSG (
+        k.width == at.width && k.height == at.height
+            && memcmp (k.data, at.data, sizeof (float) * k.width * k.height)
+                   == 0,
+        "uniform: kernel_at differs from kernel (%dx%d, %dx%d)", k.width,
+        k.height, at.width, at.height);
   skc_image_free (&k);
   skc_image_free (&at);
   CHECK (skc_engine_kernel_at (uniform, w, h, w, 0, 0, &at, &err)
@@ -774,33 +777,35 @@ test_kernel_at (void)
   skc_image first = { 0 };
   for (int i = 0; swirled && i < 2; i++)
     {
-      int       x = points[i][0], y = points[i][1];
+      int x = points[i][0], y = points[i][1];
       skc_image whole = point_blurred (swirled, w, h, x, y, 0.8);
       if (!CHECK (skc_engine_kernel_at (swirled, w, h, x, y, 0.8, &at, &err)
                   == SKC_OK))
         continue;
-      int    half = at.width / 2, differ = 0;
+      int half = at.width / 2, differ = 0;
       double sum = 0;
       for (int v = 0; v < at.height; v++)
         for (int u = 0; u < at.width; u++)
           {
-            int   ix = x - half + u, iy = y - half + v;
+            int ix = x - half + u, iy = y - half + v;
             float want = ix >= 0 && iy >= 0 && ix < w && iy < h
-                           ? *skc_image_pixel (&whole, ix, iy)
-                           : 0;
+                             ? *skc_image_pixel (&whole, ix, iy)
+                             : 0;
             differ += *skc_image_pixel (&at, u, v) != want;
             sum += *skc_image_pixel (&at, u, v);
           }
-      CHECK_MSG (differ == 0, "swirl map: kernel_at at (%d, %d) differs from "
-                 "the blurred point in %d pixels", x, y, differ);
+      CHECK_MSG (differ == 0,
+                 "swirl map: kernel_at at (%d, %d) differs from "
+                 "the blurred point in %d pixels",
+                 x, y, differ);
       CHECK_MSG (sum > 0, "swirl map: an empty kernel at (%d, %d)", x, y);
       if (i == 0)
-        first = at, at = (skc_image) { 0 };
+        first = at, at = (skc_image){ 0 };
       else
-        CHECK_MSG (memcmp (first.data, at.data,
-                           sizeof (float) * at.width * at.height)
-                     != 0,
-                   "swirl: the kernel does not change with the position");
+        CHECK_MSG (
+            memcmp (first.data, at.data, sizeof (float) * at.width * at.height)
+                != 0,
+            "swirl: the kernel does not change with the position");
       skc_image_free (&whole);
       skc_image_free (&at);
     }
@@ -836,7 +841,7 @@ main (void)
   test_highlights_and_map_semantics ();
 
   const char *dir = getenv ("SKC_DATA_DIR");
-  char        path[4096];
+  char path[4096];
   snprintf (path, sizeof path, "%s/photos/tests-128.ppm", dir ? dir : "data");
   skc_image photo = { 0 };
   if (CHECK (skc_pnm_read (path, &photo, NULL) == SKC_OK))
@@ -859,17 +864,19 @@ main (void)
     {
       skc_image_alloc (&crop, 200, 200, 3);
       for (int y = 0; y < 200; y++)
-        memcpy (skc_image_pixel (&crop, 0, y), skc_image_pixel (&big, 92, 92 + y),
-                200 * 3 * sizeof (float));
+        memcpy (skc_image_pixel (&crop, 0, y),
+                skc_image_pixel (&big, 92, 92 + y), 200 * 3 * sizeof (float));
       skc_engine *e = make_engine ("shape:disc", 40, 0, 2);
-      skc_image   out = { 0 }, k = { 0 };
-      skc_shape   disc;
+      skc_image out = { 0 }, k = { 0 };
+      skc_shape disc;
       skc_shape_parse ("disc", &disc, NULL);
       skc_shape_render (&disc, 40, 0, &k, NULL);
       CHECK (e && e->scales[e->first_scale].factor == 2);
-      CHECK (e && skc_apply_image (e, &crop, -1, NULL, NULL, &out, NULL) == SKC_OK);
+      CHECK (e
+             && skc_apply_image (e, &crop, -1, NULL, NULL, &out, NULL)
+                    == SKC_OK);
       double sse = 0;
-      long   n = 0;
+      long n = 0;
       for (int y = 40; y < 160; y++)
         for (int x = 40; x < 160; x++)
           for (int c = 0; c < 3; c++)

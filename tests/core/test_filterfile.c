@@ -21,7 +21,6 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-
 /* Parses an exact-size heap copy, so that ASan sees any read past the end
  * (the parser must not rely on a terminating NUL). */
 static skc_result

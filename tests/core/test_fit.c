@@ -42,7 +42,7 @@ same_filter (const skc_filter *a, const skc_filter *b)
     if (skc_filter_layer_size (a, l) != skc_filter_layer_size (b, l)
         || memcmp (skc_filter_layer_const (a, l), skc_filter_layer_const (b, l),
                    skc_filter_layer_size (a, l) * sizeof (skc_sample))
-             != 0)
+               != 0)
       return 0;
   return 1;
 }
@@ -50,15 +50,15 @@ same_filter (const skc_filter *a, const skc_filter *b)
 static void
 test_short_fit (const char *spec)
 {
-  skc_image       t = shape (spec, 22.5, 49);
+  skc_image t = shape (spec, 22.5, 49);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.steps = 300;
   o.restarts = 1;
   o.init = SKC_INIT_SPARSE;
-  skc_filter    *fitted = NULL, *initial = NULL;
+  skc_filter *fitted = NULL, *initial = NULL;
   skc_fit_report report;
-  skc_error      err;
+  skc_error err;
   CHECK (skc_fit (&t, &o, &fitted, &report, &err) == SKC_OK);
   o.steps = 1;
   CHECK (skc_fit (&t, &o, &initial, NULL, &err) == SKC_OK);
@@ -78,7 +78,7 @@ test_short_fit (const char *spec)
 static void
 test_determinism (void)
 {
-  skc_image       t = shape ("shape:star", 10, 21);
+  skc_image t = shape ("shape:star", 10, 21);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.steps = 100;
@@ -102,7 +102,7 @@ test_determinism (void)
 static void
 test_integer_fit (void)
 {
-  skc_image       t = shape ("shape:disc", 10, 21);
+  skc_image t = shape ("shape:disc", 10, 21);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.steps = 200;
@@ -130,7 +130,7 @@ test_integer_fit (void)
 static void
 test_lowrank (void)
 {
-  skc_image       t = shape ("shape:heart", 7.5, 17);
+  skc_image t = shape ("shape:heart", 7.5, 17);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.method = SKC_METHOD_LOWRANK;
@@ -139,8 +139,8 @@ test_lowrank (void)
   CHECK (skc_fit (&t, &o, &f, NULL, NULL) == SKC_OK);
   skc_image e = { 0 };
   if (f && skc_filter_render (f, &e) == SKC_OK)
-    CHECK_MSG (skc_kernel_error (&e, &t) < 1e-5,
-               "full-rank SVD error %g", skc_kernel_error (&e, &t));
+    CHECK_MSG (skc_kernel_error (&e, &t) < 1e-5, "full-rank SVD error %g",
+               skc_kernel_error (&e, &t));
   skc_image_free (&e);
   skc_filter_free (f);
   skc_image_free (&t);
@@ -178,14 +178,14 @@ test_lowrank (void)
 static void
 test_pst (void)
 {
-  skc_image       t = shape ("shape:disc", 7.5, 17);
+  skc_image t = shape ("shape:disc", 7.5, 17);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.method = SKC_METHOD_PST;
   o.layers = 2;
   o.samples = 8;
   o.evaluations = 4000;
-  skc_filter    *f = NULL, *g = NULL;
+  skc_filter *f = NULL, *g = NULL;
   skc_fit_report report;
   CHECK (skc_fit (&t, &o, &f, &report, NULL) == SKC_OK);
   CHECK (report.evaluations >= 4000 && report.evaluations < 5000);
@@ -206,11 +206,11 @@ test_pst (void)
 
 typedef struct
 {
-  int        calls;
-  double     last;
-  int        monotonic;
-  int        cancel; /* the fit reads it atomically */
-  int        cancel_after;
+  int calls;
+  double last;
+  int monotonic;
+  int cancel; /* the fit reads it atomically */
+  int cancel_after;
 } progress_log;
 
 static void
@@ -226,7 +226,7 @@ on_progress (void *user, double fraction, double loss)
 static void
 test_progress_and_cancel (void)
 {
-  skc_image       t = shape ("shape:disc", 10, 21);
+  skc_image t = shape ("shape:disc", 10, 21);
   skc_fit_options o;
   skc_fit_options_init (&o);
   o.steps = 500;
@@ -241,7 +241,7 @@ test_progress_and_cancel (void)
   CHECK_NEAR (log.last, 1.0, 1e-12);
   skc_filter_free (f);
 
-  log = (progress_log) { .monotonic = 1, .cancel_after = 2 };
+  log = (progress_log){ .monotonic = 1, .cancel_after = 2 };
   skc_error err;
   f = NULL;
   CHECK (skc_fit (&t, &o, &f, NULL, &err) == SKC_ERR_CANCELLED);
@@ -255,8 +255,8 @@ test_bad_input (void)
   skc_fit_options o;
   skc_fit_options_init (&o);
   skc_filter *f = NULL;
-  skc_error   err;
-  skc_image   t = { 0 };
+  skc_error err;
+  skc_image t = { 0 };
   skc_image_alloc (&t, 5, 5, 1);
   CHECK (skc_fit (&t, &o, &f, NULL, &err) == SKC_ERR_EMPTY_KERNEL);
   t.data[3] = NAN;
@@ -312,7 +312,7 @@ int
 main (void)
 {
   const char *dir = getenv ("SKC_DATA_DIR");
-  char        path[4096];
+  char path[4096];
   snprintf (path, sizeof path, "%s/photos/astronaut-384.ppm",
             dir ? dir : "data");
   skc_image photo = { 0 };

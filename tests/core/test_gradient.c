@@ -31,9 +31,9 @@ check_gradient (const char *spec, skc_offset_kind offsets, int layers, int n,
     count[l] = n;
   skc_fit_workspace ws;
   CHECK (skc_fit_workspace_init (&ws, &target, layers, count, offsets));
-  int        total = layers * n;
+  int total = layers * n;
   skc_point *p = calloc (total, sizeof *p), *g = calloc (total, sizeof *g);
-  skc_rng    rng;
+  skc_rng rng;
   skc_rng_seed (&rng, seed, 0);
   skc_fit_initialise (&target, SKC_INIT_SPARSE, layers, count, &rng, p);
   /* Keep offsets away from whole pixels, where bilinear weights kink, and
@@ -51,19 +51,19 @@ check_gradient (const char *spec, skc_offset_kind offsets, int layers, int n,
   CHECK (loss > 0);
   double scale = 0;
   for (int i = 0; i < total; i++)
-    scale = fmax (scale, fmax (fabs (g[i].w), fmax (fabs (g[i].x),
-                                                    fabs (g[i].y))));
+    scale = fmax (scale,
+                  fmax (fabs (g[i].w), fmax (fabs (g[i].x), fabs (g[i].y))));
   CHECK (scale > 0);
   const double h = 1e-6;
-  int          bad = 0, checked = 0;
+  int bad = 0, checked = 0;
   for (int i = 0; i < total; i++)
     for (int k = 0; k < 3; k++)
       {
         if (offsets == SKC_OFFSETS_INTEGER && k < 2)
           continue; /* whole-pixel offsets are not differentiable */
         double *param = k == 0 ? &p[i].x : k == 1 ? &p[i].y : &p[i].w;
-        double  analytic = k == 0 ? g[i].x : k == 1 ? g[i].y : g[i].w;
-        double  saved = *param;
+        double analytic = k == 0 ? g[i].x : k == 1 ? g[i].y : g[i].w;
+        double saved = *param;
         *param = saved + h;
         double plus = skc_fit_evaluate (&ws, p, NULL);
         *param = saved - h;
@@ -74,13 +74,13 @@ check_gradient (const char *spec, skc_offset_kind offsets, int layers, int n,
         if (!agrees (analytic, numeric, scale))
           {
             if (bad++ < 5)
-              fprintf (stderr, "     %s point %d param %d: analytic %.9g "
-                               "numeric %.9g\n",
+              fprintf (stderr,
+                       "     %s point %d param %d: analytic %.9g "
+                       "numeric %.9g\n",
                        spec, i, k, analytic, numeric);
           }
       }
-  CHECK_MSG (bad == 0, "%s: %d of %d derivatives disagree", spec, bad,
-             checked);
+  CHECK_MSG (bad == 0, "%s: %d of %d derivatives disagree", spec, bad, checked);
   free (p);
   free (g);
   skc_fit_workspace_free (&ws);
@@ -104,7 +104,7 @@ check_loss_direct (void)
     e.v[i] = 0.03 * ((i * 7) % 11);
   double value = skc_loss_eval (&loss, &e, 0);
   const skc_loss_plan *plan = &loss.plans[0];
-  int    m = plan->size;
+  int m = plan->size;
   double num = 0, den = 0;
   for (int fy = 0; fy < m; fy++)
     for (int fx = 0; fx < m; fx++)

@@ -227,8 +227,8 @@ static void
 test_exact_equals_target (void)
 {
   const char *specs[]
-      = { "shape:disc",      "shape:polygon:blades=6",
-          "shape:heart",     "shape:star:points=4,inner=0.35",
+      = { "shape:disc",           "shape:polygon:blades=6",
+          "shape:heart",          "shape:star:points=4,inner=0.35",
           "shape:ring:inner=0.7", "shape:coma" };
   for (int i = 0; i < 6; i++)
     {
@@ -421,7 +421,7 @@ planned (const char *spec, double radius, skc_quality q, int threads)
   p.radius = radius;
   p.quality = q;
   p.cache = NULL;
-  skc_run     run = { threads, NULL };
+  skc_run run = { threads, NULL };
   skc_engine *e = NULL;
   skc_error err;
   if (!CHECK (skc_engine_new (&p, 0, &run, &e, &err) == SKC_OK))
@@ -756,8 +756,7 @@ test_table_memo (void)
     return;
   const skc_knots_scale *a = &fitted->scales[0].knots;
   const skc_knots_scale *b = &again->scales[0].knots;
-  int same
-      = a->levels == b->levels && a->half == b->half && a->abs == b->abs;
+  int same = a->levels == b->levels && a->half == b->half && a->abs == b->abs;
   for (int q = a->first; same && q < a->levels; q++)
     same = a->table[q].count == b->table[q].count
            && memcmp (a->table[q].c, b->table[q].c,
@@ -779,8 +778,10 @@ test_table_memo (void)
   int w = 90, h = 70;
   skc_image in = random_image (w, h, 3, 12), map = varied_map (w, h);
   skc_image out1 = { 0 }, out2 = { 0 };
-  if (CHECK (skc_apply_image (fitted, &in, -1, &map, NULL, &out1, NULL) == SKC_OK)
-      && CHECK (skc_apply_image (again, &in, -1, &map, NULL, &out2, NULL) == SKC_OK))
+  if (CHECK (skc_apply_image (fitted, &in, -1, &map, NULL, &out1, NULL)
+             == SKC_OK)
+      && CHECK (skc_apply_image (again, &in, -1, &map, NULL, &out2, NULL)
+                == SKC_OK))
     CHECK (memcmp (out1.data, out2.data, sizeof (float) * w * h * 3) == 0);
   skc_image_free (&in);
   skc_image_free (&map);

@@ -159,9 +159,9 @@ test_every_field (void)
       map_linear = got.map_linear;
       check_same_params (&got, &p);
       CHECK_EQ_INT (map_linear, 1);
-      CHECK (strcmp (skc_preset_get_name (back),
-                     "Étoile = star # not a comment")
-             == 0);
+      CHECK (
+          strcmp (skc_preset_get_name (back), "Étoile = star # not a comment")
+          == 0);
       /* Writing what was read gives the same text. */
       again = preset_text (back, &length);
       CHECK (again != NULL && text != NULL && strcmp (again, text) == 0);
@@ -183,8 +183,9 @@ test_every_field (void)
   got.shape.kind = SKC_SHAPE_HEART;
   got.shape.points = 9;
   map_linear = 0;
-  skc_preset_apply (preset, SKC_PRESET_RADIUS | SKC_PRESET_SHAPE
-                                | SKC_PRESET_POINTS | SKC_PRESET_MAP_LINEAR,
+  skc_preset_apply (preset,
+                    SKC_PRESET_RADIUS | SKC_PRESET_SHAPE | SKC_PRESET_POINTS
+                        | SKC_PRESET_MAP_LINEAR,
                     &got);
   map_linear = got.map_linear;
   CHECK (got.radius == 7);
@@ -197,13 +198,11 @@ test_every_field (void)
 
   /* What set_params refuses. */
   p.radius = 1001;
-  CHECK (skc_preset_set_params (preset, &p, &err)
-         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_ERR_INVALID_ARGUMENT);
   CHECK (strstr (err.message, "radius") != NULL);
   p.radius = 20;
   p.shape.blades = 2;
-  CHECK (skc_preset_set_params (preset, &p, &err)
-         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_preset_set_params (preset, &p, &err) == SKC_ERR_INVALID_ARGUMENT);
   CHECK (strstr (err.message, "blades") != NULL);
   CHECK (skc_preset_set_name (preset, "two\nlines", &err)
          == SKC_ERR_INVALID_ARGUMENT);
@@ -224,8 +223,8 @@ test_bitmaps (void)
   skc_image_alloc (&hex, 7, 5, 1);
   for (int y = 0; y < 5; y++)
     for (int x = 0; x < 7; x++)
-      *skc_image_pixel (&hex, x, y) = (float) ((x * 37 + y * 101) % 256)
-                                      / 255.0f;
+      *skc_image_pixel (&hex, x, y)
+          = (float) ((x * 37 + y * 101) % 256) / 255.0f;
   skc_params_init (&p);
   p.shape_image = &hex;
   CHECK (skc_preset_set_params (preset, &p, &err) == SKC_OK);
@@ -290,8 +289,8 @@ make_photo (skc_image *img)
   skc_image_alloc (img, 24, 20, 1);
   for (int y = 0; y < 20; y++)
     for (int x = 0; x < 24; x++)
-      *skc_image_pixel (img, x, y) = ((x / 3 + y / 4) % 3) * 0.4f
-                                     + (x == 12 && y == 10 ? 5.0f : 0.0f);
+      *skc_image_pixel (img, x, y)
+          = ((x / 3 + y / 4) % 3) * 0.4f + (x == 12 && y == 10 ? 5.0f : 0.0f);
 }
 
 static bool
@@ -332,8 +331,8 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
       *skc_image_pixel (&map, x, y) = (float) x / (float) (map.width - 1);
 
   p->cache = first;
-  CHECK_MSG (skc_preset_set_params (preset, p, &err) == SKC_OK, "%s: %s",
-             what, err.message);
+  CHECK_MSG (skc_preset_set_params (preset, p, &err) == SKC_OK, "%s: %s", what,
+             err.message);
   CHECK_MSG (skc_preset_capture (preset, p, with_map, NULL, &captured, &err)
                  == SKC_OK,
              "%s: %s", what, err.message);
@@ -373,7 +372,7 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
   /* Without the seed, the raised flag stops the first fit: the check
    * below can fail. */
   CHECK_MSG (skc_engine_new (&q, with_map, &stopped, &cold, &err)
-               == SKC_ERR_CANCELLED,
+                 == SKC_ERR_CANCELLED,
              "%s: a cold cache did not need a fit", what);
   skc_engine_free (cold);
   CHECK (skc_preset_seed_cache (back, fresh, &err) == SKC_OK);
@@ -382,11 +381,11 @@ check_seeded_build (skc_params *p, int with_map, const char *what)
   /* The process calls below bring no flag: they may run. */
   if (seeded != NULL)
     {
-      CHECK (strcmp (skc_engine_describe (seeded),
-                     skc_engine_describe (captured))
-             == 0);
-      CHECK (skc_apply_image (captured, &photo, -1, with_map ? &map : NULL, NULL,
-                              &out1, &err)
+      CHECK (
+          strcmp (skc_engine_describe (seeded), skc_engine_describe (captured))
+          == 0);
+      CHECK (skc_apply_image (captured, &photo, -1, with_map ? &map : NULL,
+                              NULL, &out1, &err)
              == SKC_OK);
       CHECK (skc_apply_image (seeded, &photo, -1, with_map ? &map : NULL, NULL,
                               &out2, &err)
@@ -541,8 +540,8 @@ test_malformed (void)
       "at least 1" },
     { "skc-preset 1.0\nshape = bitmap\nbitmap = 1 1 png\nff\nend\n",
       SKC_ERR_PARSE, "unknown encoding 'png'" },
-    { "skc-preset 1.0\nfilter = k\nskc-filter 1\nkind complex\n",
-      SKC_ERR_PARSE, "bad:2: the filter starting here has no 'end' line" },
+    { "skc-preset 1.0\nfilter = k\nskc-filter 1\nkind complex\n", SKC_ERR_PARSE,
+      "bad:2: the filter starting here has no 'end' line" },
     { "skc-preset 1.0\nfilter = k\nskc-filter 1\nkind complex\noffsets "
       "bilinear\nlayers 1\nlayer 1\n0 0 nan\nend\nend\n",
       SKC_ERR_PARSE, "bad:8: in the filter from line 2: weight 'nan'" },
@@ -584,10 +583,10 @@ test_versions (void)
   static const char short_version[] = "skc-preset 1\r\nradius = 3\r\nend";
 
   /* Unknown keys of a newer minor version are skipped, known ones read. */
-  CHECK_MSG (skc_preset_parse (newer_minor, strlen (newer_minor), "new",
-                               &preset, &err)
-                 == SKC_OK,
-             "%s", err.message);
+  CHECK_MSG (
+      skc_preset_parse (newer_minor, strlen (newer_minor), "new", &preset, &err)
+          == SKC_OK,
+      "%s", err.message);
   if (preset != NULL)
     {
       skc_params p;
@@ -689,12 +688,9 @@ test_files (void)
     return;
   snprintf (path, sizeof path, "%s/a.skcpreset", folder);
   skc_preset_set_name (preset, "file test", &err);
-  CHECK_MSG (skc_preset_save (preset, path, &err) == SKC_OK, "%s",
-             err.message);
-  CHECK_MSG (skc_preset_load (path, &back, &err) == SKC_OK, "%s",
-             err.message);
-  CHECK (back != NULL
-         && strcmp (skc_preset_get_name (back), "file test") == 0);
+  CHECK_MSG (skc_preset_save (preset, path, &err) == SKC_OK, "%s", err.message);
+  CHECK_MSG (skc_preset_load (path, &back, &err) == SKC_OK, "%s", err.message);
+  CHECK (back != NULL && strcmp (skc_preset_get_name (back), "file test") == 0);
   skc_preset_free (back);
   back = NULL;
   unlink (path);
@@ -760,8 +756,8 @@ test_builtin (const char *folder)
         /* No fits shipped: apply small, so that fitting stays quick. */
         p.radius = 3;
       __atomic_store_n (&raised, 1, __ATOMIC_RELAXED);
-      CHECK_MSG (skc_engine_new (&p, 0, &run, &engine, &err) == SKC_OK, "%s: %s",
-                 path, err.message);
+      CHECK_MSG (skc_engine_new (&p, 0, &run, &engine, &err) == SKC_OK,
+                 "%s: %s", path, err.message);
       __atomic_store_n (&raised, 0, __ATOMIC_RELAXED);
       if (engine != NULL)
         CHECK_MSG (skc_apply_image (engine, &photo, -1, NULL, NULL, &out, &err)

@@ -25,14 +25,14 @@ static double
 asymmetry (const skc_image *k, int mirror)
 {
   double worst = 0;
-  int    n = k->width;
+  int n = k->width;
   for (int y = 0; y < n; y++)
     for (int x = 0; x < n; x++)
       {
         int mx = mirror == 0 ? n - 1 - x : mirror == 1 ? x : y;
         int my = mirror == 0 ? y : mirror == 1 ? n - 1 - y : x;
-        double d = fabs (*skc_image_pixel (k, x, y)
-                         - *skc_image_pixel (k, mx, my));
+        double d
+            = fabs (*skc_image_pixel (k, x, y) - *skc_image_pixel (k, mx, my));
         worst = d > worst ? d : worst;
       }
   return worst;
@@ -57,7 +57,7 @@ test_generators (void)
   static const struct
   {
     const char *spec;
-    int         lr, ud, tr; /* expected mirror symmetries */
+    int lr, ud, tr; /* expected mirror symmetries */
   } cases[] = {
     { "shape:disc", 1, 1, 1 },
     { "shape:ring:inner=0.7", 1, 1, 1 },
@@ -219,7 +219,7 @@ test_from_values (void)
 {
   skc_image k = { 0 };
   skc_error err;
-  float     zeros[9] = { 0 };
+  float zeros[9] = { 0 };
   CHECK (skc_kernel_from_values (zeros, 3, 3, 3, 0, &k, &err)
          == SKC_ERR_EMPTY_KERNEL);
   float nan_values[4] = { 1, NAN, 1, 1 };
@@ -235,7 +235,7 @@ test_from_values (void)
   skc_image_free (&k);
 
   /* Area resampling of an 8x supersampled square gives the box. */
-  int    n = 7 * 8;
+  int n = 7 * 8;
   float *big = calloc ((size_t) n * n, sizeof *big);
   for (int y = 16; y < 40; y++)
     for (int x = 16; x < 40; x++)

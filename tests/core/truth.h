@@ -26,7 +26,7 @@ clampi (int v, int n)
 static inline double
 dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
 {
-  int    h = k->width / 2;
+  int h = k->width / 2;
   double acc = 0;
   for (int ky = 0; ky < k->height; ky++)
     for (int kx = 0; kx < k->width; kx++)
@@ -66,12 +66,12 @@ tilt_shift_truth_psnr (const skc_image *out, const skc_image *photo,
 {
   skc_shape s;
   skc_shape_parse (spec, &s, NULL);
-  int    w = photo->width, h = photo->height, margin = (int) ceil (rmax);
+  int w = photo->width, h = photo->height, margin = (int) ceil (rmax);
   double sse = 0;
-  long   n = 0;
+  long n = 0;
   for (int y = margin; out->data && y < h - margin; y++)
     {
-      double    r = rmax * *skc_image_pixel (map, 0, y);
+      double r = rmax * *skc_image_pixel (map, 0, y);
       skc_image k = { 0 };
       if (r > 0)
         skc_shape_render (&s, r, 0, &k, NULL);
@@ -100,8 +100,8 @@ tilt_shift_truth_psnr (const skc_image *out, const skc_image *photo,
  * message printed), and 0 returned if one failed. */
 static inline int
 apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
-                 const skc_image *map, const int cuts_x[4],
-                 const int cuts_y[4], skc_image *pieces)
+                 const skc_image *map, const int cuts_x[4], const int cuts_y[4],
+                 skc_image *pieces)
 {
   int w = in->width, h = in->height, ok = 1;
   int R = skc_engine_reach (e);
@@ -121,12 +121,16 @@ apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
           .alpha = alpha,
           .input = { skc_image_pixel (in, ix0, iy0), in->stride, ix0, iy0,
                      ix1 - ix0, iy1 - iy0 },
-          .output = { skc_image_pixel (pieces, x0, y0), pieces->stride, x0,
-                      y0, x1 - x0, y1 - y0 },
+          .output = { skc_image_pixel (pieces, x0, y0), pieces->stride, x0, y0,
+                      x1 - x0, y1 - y0 },
         };
         if (map)
-          rq.map = (skc_view) { skc_image_pixel (map, ix0, iy0), map->stride,
-                                ix0, iy0, ix1 - ix0, iy1 - iy0 };
+          rq.map = (skc_view){ skc_image_pixel (map, ix0, iy0),
+                               map->stride,
+                               ix0,
+                               iy0,
+                               ix1 - ix0,
+                               iy1 - iy0 };
         skc_error err;
         if (!CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_OK))
           {

@@ -25,14 +25,14 @@ static GeglBuffer *
 make_input (int x0, int y0, int width, int height)
 {
   GeglRectangle extent = { x0, y0, width, height };
-  GeglBuffer   *buffer = gegl_buffer_new (&extent, babl_format (RGBA));
-  float        *pixels = g_new (float, (gsize) width * height * 4);
+  GeglBuffer *buffer = gegl_buffer_new (&extent, babl_format (RGBA));
+  float *pixels = g_new (float, (gsize) width *height * 4);
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
       {
         float *p = pixels + ((gsize) y * width + x) * 4;
-        float  a = 0.35f + 0.65f * (float) ((x * 7 + y * 3) % 23) / 22.0f;
-        int    spot = (x % 13 == 6 && y % 11 == 5);
+        float a = 0.35f + 0.65f * (float) ((x * 7 + y * 3) % 23) / 22.0f;
+        int spot = (x % 13 == 6 && y % 11 == 5);
         p[0] = a * (spot ? 1.0f : 0.5f + 0.4f * sinf (x * 0.31f));
         p[1] = a * (spot ? 1.0f : 0.5f + 0.4f * cosf (y * 0.23f + x * 0.05f));
         p[2] = a * (spot ? 0.9f : (float) ((x ^ y) & 15) / 15.0f);
@@ -49,12 +49,12 @@ static GeglBuffer *
 make_map (int x0, int y0, int width, int height)
 {
   GeglRectangle extent = { x0, y0, width, height };
-  GeglBuffer   *buffer = gegl_buffer_new (&extent, babl_format ("Y' float"));
-  float        *values = g_new (float, (gsize) width * height);
+  GeglBuffer *buffer = gegl_buffer_new (&extent, babl_format ("Y' float"));
+  float *values = g_new (float, (gsize) width *height);
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
       values[(gsize) y * width + x]
-        = (float) x / (width - 1) * 0.8f + 0.2f * (float) ((y / 4) % 2);
+          = (float) x / (width - 1) * 0.8f + 0.2f * (float) ((y / 4) % 2);
   gegl_buffer_set (buffer, &extent, 0, babl_format ("Y' float"), values,
                    GEGL_AUTO_ROWSTRIDE);
   g_free (values);
@@ -65,16 +65,14 @@ make_map (int x0, int y0, int width, int height)
 static GeglNode *
 lens_node (GeglNode *graph, GeglBuffer *input, GeglBuffer *map)
 {
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          input, NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
   GeglNode *op = gegl_node_new_child (graph, "operation", OP, NULL);
   gegl_node_connect_to (source, "output", op, "input");
   if (map)
     {
-      GeglNode *map_source = gegl_node_new_child (graph, "operation",
-                                                  "gegl:buffer-source",
-                                                  "buffer", map, NULL);
+      GeglNode *map_source = gegl_node_new_child (
+          graph, "operation", "gegl:buffer-source", "buffer", map, NULL);
       gegl_node_connect_to (map_source, "output", op, "aux");
     }
   return op;
@@ -85,9 +83,8 @@ static void
 set_enum (GeglNode *op, const char *name, const char *nick)
 {
   GParamSpec *spec = gegl_operation_find_property (OP, name);
-  GEnumValue *value = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (spec)
-                                                  ->enum_class,
-                                                nick);
+  GEnumValue *value
+      = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (spec)->enum_class, nick);
   g_assert (value);
   gegl_node_set (op, name, value->value, NULL);
 }
@@ -133,10 +130,10 @@ core_render (const skc_params *params, GeglBuffer *input, GeglBuffer *map,
              int map_linear)
 {
   const GeglRectangle *extent = gegl_buffer_get_extent (input);
-  skc_image            image = { 0 }, map_image = { 0 }, out = { 0 };
-  skc_engine          *engine = NULL;
-  skc_error            err;
-  float               *result = NULL;
+  skc_image image = { 0 }, map_image = { 0 }, out = { 0 };
+  skc_engine *engine = NULL;
+  skc_error err;
+  float *result = NULL;
   skc_image_alloc (&image, extent->width, extent->height, 4);
   gegl_buffer_get (input, extent, 1.0, babl_format (RGBA), image.data,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
@@ -147,14 +144,15 @@ core_render (const skc_params *params, GeglBuffer *input, GeglBuffer *map,
                        babl_format (map_linear ? "Y float" : "Y' float"),
                        map_image.data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
     }
-  if (!CHECK (skc_engine_new (params, map != NULL, NULL, &engine, &err) == SKC_OK))
+  if (!CHECK (skc_engine_new (params, map != NULL, NULL, &engine, &err)
+              == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
-  else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL, NULL,
-                                   &out, &err)
+  else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL,
+                                   NULL, &out, &err)
                   == SKC_OK))
     {
-      result = g_memdup2 (out.data, (gsize) out.width * out.height * 4
-                                      * sizeof (float));
+      result = g_memdup2 (out.data,
+                          (gsize) out.width * out.height * 4 * sizeof (float));
       skc_image_free (&out);
     }
   skc_engine_free (engine);
@@ -196,14 +194,28 @@ static void
 test_registered (void)
 {
   CHECK (gegl_has_operation (OP));
-  guint        n = 0;
+  guint n = 0;
   GParamSpec **specs = gegl_operation_list_properties (OP, &n);
-  const char  *expected[] = { "shape", "blades", "rotation", "curvature",
-                              "points", "inner", "sigma", "kernel-file",
-                              "radius", "quality", "focus", "invert-map",
-                              "map-gamma", "map-linear", "swirl", "cat-eye",
-                              "highlight-threshold", "highlight-gain",
-                              "clip", "preset" };
+  const char *expected[] = { "shape",
+                             "blades",
+                             "rotation",
+                             "curvature",
+                             "points",
+                             "inner",
+                             "sigma",
+                             "kernel-file",
+                             "radius",
+                             "quality",
+                             "focus",
+                             "invert-map",
+                             "map-gamma",
+                             "map-linear",
+                             "swirl",
+                             "cat-eye",
+                             "highlight-threshold",
+                             "highlight-gain",
+                             "clip",
+                             "preset" };
   CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,
@@ -239,24 +251,24 @@ test_properties_match_table (void)
         {
           GParamSpecDouble *d = G_PARAM_SPEC_DOUBLE (spec);
           CHECK_MSG (row->type == SKC_PARAM_TYPE_NUMBER
-                       && d->minimum == row->min && d->maximum == row->max
-                       && d->default_value == row->default_value,
-                     "%s: %g..%g default %g", row->name, d->minimum,
-                     d->maximum, d->default_value);
+                         && d->minimum == row->min && d->maximum == row->max
+                         && d->default_value == row->default_value,
+                     "%s: %g..%g default %g", row->name, d->minimum, d->maximum,
+                     d->default_value);
         }
       else if (G_IS_PARAM_SPEC_INT (spec))
         {
           GParamSpecInt *n = G_PARAM_SPEC_INT (spec);
-          CHECK_MSG (row->type == SKC_PARAM_TYPE_WHOLE
-                       && n->minimum == row->min && n->maximum == row->max
-                       && n->default_value == row->default_value,
-                     "%s: %d..%d default %d", row->name, n->minimum,
-                     n->maximum, n->default_value);
+          CHECK_MSG (row->type == SKC_PARAM_TYPE_WHOLE && n->minimum == row->min
+                         && n->maximum == row->max
+                         && n->default_value == row->default_value,
+                     "%s: %d..%d default %d", row->name, n->minimum, n->maximum,
+                     n->default_value);
         }
       else if (G_IS_PARAM_SPEC_BOOLEAN (spec))
         CHECK_MSG (row->type == SKC_PARAM_TYPE_BOOL
-                     && G_PARAM_SPEC_BOOLEAN (spec)->default_value
-                          == (row->default_value != 0),
+                       && G_PARAM_SPEC_BOOLEAN (spec)->default_value
+                              == (row->default_value != 0),
                    "%s: boolean default", row->name);
       else if (G_IS_PARAM_SPEC_ENUM (spec))
         {
@@ -268,9 +280,10 @@ test_properties_match_table (void)
                         (int) row->default_value);
           for (guint v = 0; v < e->n_values; v++)
             CHECK_MSG (g_strcmp0 (e->values[v].value_nick,
-                                  quality ? skc_quality_name (e->values[v].value)
-                                          : skc_shape_name (e->values[v].value))
-                         == 0,
+                                  quality
+                                      ? skc_quality_name (e->values[v].value)
+                                      : skc_shape_name (e->values[v].value))
+                           == 0,
                        "%s: value %d is '%s'", row->name, e->values[v].value,
                        e->values[v].value_nick);
           CHECK_EQ_INT (e->n_values,
@@ -279,17 +292,15 @@ test_properties_match_table (void)
       else
         CHECK_MSG (0, "%s: unexpected property type", row->name);
       /* Shape keys show only for their shapes. */
-      const gchar *visible = gegl_param_spec_get_property_key (spec,
-                                                               "visible");
+      const gchar *visible = gegl_param_spec_get_property_key (spec, "visible");
       if (row->shapes[0])
-        CHECK_MSG (visible && strstr (visible, row->shapes),
-                   "%s: visible '%s'", row->name, visible ? visible : "");
+        CHECK_MSG (visible && strstr (visible, row->shapes), "%s: visible '%s'",
+                   row->name, visible ? visible : "");
       else
         CHECK_MSG (!visible || !visible[0], "%s: visible '%s'", row->name,
                    visible);
     }
 }
-
 
 /* Compares op output with the core's on the same pixels (1e-5); frees op. */
 static void
@@ -313,13 +324,12 @@ test_equals_core (void)
 {
   GeglBuffer *input = make_input (0, 0, 64, 48);
   GeglBuffer *map = make_map (0, 0, 64, 48);
-  skc_params  p;
+  skc_params p;
 
   skc_params_init (&p);
   p.shape.kind = SKC_SHAPE_HEART;
   p.radius = 8;
-  check_core ("heart", render (input, NULL, "heart", NULL, "radius", 8.0,
-                               NULL),
+  check_core ("heart", render (input, NULL, "heart", NULL, "radius", 8.0, NULL),
               &p, input, NULL, 0);
 
   skc_params_init (&p);
@@ -337,8 +347,7 @@ test_equals_core (void)
               render (input, map, "polygon", NULL, "blades", 7, "rotation",
                       15.0, "curvature", 0.3, "radius", 7.0, "focus", 0.25,
                       "invert-map", TRUE, "map-gamma", 1.7,
-                      "highlight-threshold", 0.8, "highlight-gain", 4.0,
-                      NULL),
+                      "highlight-threshold", 0.8, "highlight-gain", 4.0, NULL),
               &p, input, map, 0);
 
   skc_params_init (&p);
@@ -376,33 +385,32 @@ test_equals_core (void)
   p.shape.inner = 0.6;
   p.radius = 5;
   p.quality = SKC_QUALITY_HIGH;
-  check_core ("ring, high",
-              render (input, NULL, "ring", "high", "inner", 0.6, "radius", 5.0,
-                      NULL),
-              &p, input, NULL, 0);
+  check_core (
+      "ring, high",
+      render (input, NULL, "ring", "high", "inner", 0.6, "radius", 5.0, NULL),
+      &p, input, NULL, 0);
 
   skc_params_init (&p);
   p.shape.kind = SKC_SHAPE_GAUSSIAN;
   p.shape.sigma = 0.5;
   p.radius = 6;
-  check_core ("gaussian with a map",
-              render (input, map, "gaussian", NULL, "sigma", 0.5, "radius",
-                      6.0, NULL),
-              &p, input, map, 0);
+  check_core (
+      "gaussian with a map",
+      render (input, map, "gaussian", NULL, "sigma", 0.5, "radius", 6.0, NULL),
+      &p, input, map, 0);
 
   skc_params_init (&p);
   p.shape.kind = SKC_SHAPE_COMA;
   p.shape.rotation = 90;
   p.radius = 6;
-  check_core ("coma",
-              render (input, NULL, "coma", NULL, "rotation", 90.0, "radius",
-                      6.0, NULL),
-              &p, input, NULL, 0);
+  check_core (
+      "coma",
+      render (input, NULL, "coma", NULL, "rotation", 90.0, "radius", 6.0, NULL),
+      &p, input, NULL, 0);
 
   skc_params_init (&p);
   p.radius = 0;
-  check_core ("radius 0", render (input, NULL, NULL, NULL, "radius", 0.0,
-                                  NULL),
+  check_core ("radius 0", render (input, NULL, NULL, NULL, "radius", 0.0, NULL),
               &p, input, NULL, 0);
   g_object_unref (input);
   g_object_unref (map);
@@ -415,10 +423,10 @@ test_equals_core (void)
   p.shape.kind = SKC_SHAPE_HEART;
   p.radius = 6;
   p.focus = 0.1;
-  check_core ("offset extent, small map",
-              render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.1,
-                      NULL),
-              &p, input, map, 0);
+  check_core (
+      "offset extent, small map",
+      render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.1, NULL), &p,
+      input, map, 0);
   g_object_unref (input);
   g_object_unref (map);
 
@@ -433,10 +441,10 @@ test_equals_core (void)
               render (input, NULL, "heart", NULL, "radius", 6.0, NULL), &p,
               input, NULL, 0);
   p.focus = 0.3;
-  check_core ("several bands with a map",
-              render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.3,
-                      NULL),
-              &p, input, map, 0);
+  check_core (
+      "several bands with a map",
+      render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.3, NULL), &p,
+      input, map, 0);
   g_object_unref (input);
   g_object_unref (map);
 }
@@ -447,22 +455,21 @@ test_rebuild (void)
 {
   GeglBuffer *input = make_input (0, 0, 64, 48);
   GeglBuffer *map = make_map (0, 0, 64, 48);
-  GeglNode   *graph = gegl_node_new ();
-  GeglNode   *op = lens_node (graph, input, NULL);
-  skc_params  p;
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *op = lens_node (graph, input, NULL);
+  skc_params p;
   skc_params_init (&p);
 
   gegl_node_set (op, "radius", 6.0, NULL);
   p.radius = 6;
-  check_core ("radius 6", blit (op, gegl_buffer_get_extent (input)), &p,
-              input, NULL, 0);
+  check_core ("radius 6", blit (op, gegl_buffer_get_extent (input)), &p, input,
+              NULL, 0);
   gegl_node_set (op, "radius", 4.0, NULL);
   p.radius = 4;
   check_core ("then radius 4", blit (op, gegl_buffer_get_extent (input)), &p,
               input, NULL, 0);
-  GeglNode *map_source = gegl_node_new_child (graph, "operation",
-                                              "gegl:buffer-source", "buffer",
-                                              map, NULL);
+  GeglNode *map_source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", map, NULL);
   gegl_node_connect_to (map_source, "output", op, "aux");
   check_core ("then a map", blit (op, gegl_buffer_get_extent (input)), &p,
               input, map, 0);
@@ -485,14 +492,14 @@ static float *
 load_image (const char *path, const char *format, int channels, int *width,
             int *height)
 {
-  GeglNode     *graph = gegl_node_new ();
-  GeglNode     *load = gegl_node_new_child (graph, "operation", "gegl:load",
-                                            "path", path, NULL);
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *load = gegl_node_new_child (graph, "operation", "gegl:load", "path",
+                                        path, NULL);
   GeglRectangle box = gegl_node_get_bounding_box (load);
-  float        *pixels = NULL;
+  float *pixels = NULL;
   if (box.width > 0 && box.height > 0)
     {
-      pixels = g_new0 (float, (gsize) box.width * box.height * channels);
+      pixels = g_new0 (float, (gsize) box.width *box.height *channels);
       gegl_node_blit (load, 1.0, &box, babl_format (format), pixels,
                       GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
     }
@@ -508,7 +515,7 @@ static void
 write_triangle_png (const char *path)
 {
   GeglRectangle extent = { 0, 0, 21, 21 };
-  float         pixels[21 * 21 * 4];
+  float pixels[21 * 21 * 4];
   for (int y = 0; y < 21; y++)
     for (int x = 0; x < 21; x++)
       {
@@ -522,9 +529,8 @@ write_triangle_png (const char *path)
   GeglBuffer *buffer = gegl_buffer_new (&extent, format);
   gegl_buffer_set (buffer, &extent, 0, format, pixels, GEGL_AUTO_ROWSTRIDE);
   GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          buffer, NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", buffer, NULL);
   GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:png-save",
                                         "path", path, "bitdepth", 8, NULL);
   gegl_node_link (source, save);
@@ -540,14 +546,14 @@ static void
 test_kernel_files (const char *data_dir)
 {
   GeglBuffer *input = make_input (0, 0, 64, 48);
-  gsize       n = floats_of (input);
-  gchar      *dir = g_dir_make_tmp ("skc-gegl-XXXXXX", NULL);
-  gchar      *skc_path = g_build_filename (dir, "heart.skc", NULL);
-  gchar      *png_path = g_build_filename (dir, "triangle.png", NULL);
-  gchar      *pgm_path = g_build_filename (data_dir, "kernels",
-                                           "ampersand-392.pgm", NULL);
-  skc_params  p;
-  skc_error   err;
+  gsize n = floats_of (input);
+  gchar *dir = g_dir_make_tmp ("skc-gegl-XXXXXX", NULL);
+  gchar *skc_path = g_build_filename (dir, "heart.skc", NULL);
+  gchar *png_path = g_build_filename (dir, "triangle.png", NULL);
+  gchar *pgm_path
+      = g_build_filename (data_dir, "kernels", "ampersand-392.pgm", NULL);
+  skc_params p;
+  skc_error err;
 
   /* A quick fit of a small heart, saved as .skc. */
   skc_shape heart;
@@ -587,9 +593,9 @@ test_kernel_files (const char *data_dir)
 
   /* A PNG with alpha: its alpha is the weight, its colour is ignored. */
   write_triangle_png (png_path);
-  int    w = 0, h = 0;
+  int w = 0, h = 0;
   float *grey_alpha = load_image (png_path, "YA float", 2, &w, &h);
-  float  alpha[21 * 21];
+  float alpha[21 * 21];
   CHECK (grey_alpha && w == 21 && h == 21);
   if (grey_alpha && w == 21 && h == 21)
     {
@@ -617,16 +623,16 @@ test_kernel_files (const char *data_dir)
   g_file_set_contents (junk_skc, "not a filter\n", -1, NULL);
   g_file_set_contents (text_png, "hello, I am no image\n", -1, NULL);
   const char *bad[] = { missing, junk_skc, text_png, dir };
-  int         warnings = 0;
-  guint handler = g_log_set_handler ("skc", G_LOG_LEVEL_WARNING,
-                                     count_warning, &warnings);
+  int warnings = 0;
+  guint handler = g_log_set_handler ("skc", G_LOG_LEVEL_WARNING, count_warning,
+                                     &warnings);
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      int    before = warnings;
+      int before = warnings;
       float *out = render (input, NULL, NULL, NULL, "kernel-file", bad[i],
                            "radius", 6.0, NULL);
-      CHECK_MSG (warnings == before + 1, "kernel-file %s: %d warnings",
-                 bad[i], warnings - before);
+      CHECK_MSG (warnings == before + 1, "kernel-file %s: %d warnings", bad[i],
+                 warnings - before);
       CHECK_MSG (max_difference (out, original, n) == 0,
                  "kernel-file %s: the output is not the input", bad[i]);
       g_free (out);
@@ -659,13 +665,12 @@ blit_in_pieces (GeglNode *node, GeglNode *(*build) (void *), void *user,
   for (int y = 0; y < whole->height; y += piece_h)
     for (int x = 0; x < whole->width; x += piece_w)
       {
-        GeglRectangle piece = { whole->x + x, whole->y + y,
-                                MIN (piece_w, whole->width - x),
-                                MIN (piece_h, whole->height - y) };
+        GeglRectangle piece
+            = { whole->x + x, whole->y + y, MIN (piece_w, whole->width - x),
+                MIN (piece_h, whole->height - y) };
         GeglNode *graph = build ? build (user) : NULL;
-        GeglNode *target = graph ? gegl_node_get_output_proxy (graph,
-                                                               "output")
-                                 : node;
+        GeglNode *target
+            = graph ? gegl_node_get_output_proxy (graph, "output") : node;
         gegl_node_blit (target, 1.0, &piece, babl_format (RGBA),
                         all + ((gsize) y * whole->width + x) * 4,
                         whole->width * 4 * sizeof (float), GEGL_BLIT_DEFAULT);
@@ -684,7 +689,7 @@ typedef struct
 static GeglNode *
 build_heart_graph (void *user)
 {
-  sources  *s = user;
+  sources *s = user;
   GeglNode *graph = gegl_node_new ();
   GeglNode *op = lens_node (graph, s->input, s->map);
   set_enum (op, "shape", "heart");
@@ -699,14 +704,13 @@ static GeglNode *
 build_infinite_graph (void *user)
 {
   GeglNode *graph = gegl_node_new ();
-  GeglNode *board = gegl_node_new_child (graph, "operation",
-                                         "gegl:checkerboard", "x", 5, "y", 3,
-                                         NULL);
-  GeglNode *op = gegl_node_new_child (graph, "operation", OP, "radius", 5.0,
-                                      NULL);
+  GeglNode *board = gegl_node_new_child (
+      graph, "operation", "gegl:checkerboard", "x", 5, "y", 3, NULL);
+  GeglNode *op
+      = gegl_node_new_child (graph, "operation", OP, "radius", 5.0, NULL);
   set_enum (op, "shape", "star");
-  gegl_node_link_many (board, op,
-                       gegl_node_get_output_proxy (graph, "output"), NULL);
+  gegl_node_link_many (board, op, gegl_node_get_output_proxy (graph, "output"),
+                       NULL);
   return graph;
 }
 
@@ -714,15 +718,15 @@ build_infinite_graph (void *user)
 static void
 test_chunks_and_threads (void)
 {
-  sources       s = { make_input (3, 2, 64, 48), make_map (0, 0, 70, 50) };
+  sources s = { make_input (3, 2, 64, 48), make_map (0, 0, 70, 50) };
   GeglRectangle whole = *gegl_buffer_get_extent (s.input);
-  gsize         n = floats_of (s.input);
-  gint          threads = 1;
+  gsize n = floats_of (s.input);
+  gint threads = 1;
   g_object_get (gegl_config (), "threads", &threads, NULL);
 
   g_object_set (gegl_config (), "threads", 1, NULL);
   GeglNode *graph = build_heart_graph (&s);
-  float    *one = blit (gegl_node_get_output_proxy (graph, "output"), &whole);
+  float *one = blit (gegl_node_get_output_proxy (graph, "output"), &whole);
   g_object_unref (graph);
   CHECK (all_finite (one, n));
 
@@ -731,17 +735,16 @@ test_chunks_and_threads (void)
     {
       g_object_set (gegl_config (), "threads", counts[i], NULL);
       graph = build_heart_graph (&s);
-      float *many = blit (gegl_node_get_output_proxy (graph, "output"),
-                          &whole);
+      float *many = blit (gegl_node_get_output_proxy (graph, "output"), &whole);
       CHECK_MSG (max_difference (one, many, n) == 0,
                  "%d threads differ from 1 by %g", counts[i],
                  max_difference (one, many, n));
       g_free (many);
 
       /* Pieces from one graph (GEGL's cache of the node in play) ... */
-      float *pieces = blit_in_pieces (gegl_node_get_output_proxy (graph,
-                                                                  "output"),
-                                      NULL, NULL, &whole, 17, 13);
+      float *pieces
+          = blit_in_pieces (gegl_node_get_output_proxy (graph, "output"), NULL,
+                            NULL, &whole, 17, 13);
       CHECK_MSG (max_difference (one, pieces, n) == 0,
                  "pieces of one graph differ by %g",
                  max_difference (one, pieces, n));
@@ -765,8 +768,8 @@ test_chunks_and_threads (void)
   g_object_unref (graph);
   CHECK (all_finite (board, n));
   g_object_set (gegl_config (), "threads", 2, NULL);
-  float *pieces = blit_in_pieces (NULL, build_infinite_graph, NULL, &area, 20,
-                                  16);
+  float *pieces
+      = blit_in_pieces (NULL, build_infinite_graph, NULL, &area, 20, 16);
   CHECK_MSG (max_difference (board, pieces, n) == 0,
              "infinite input: pieces differ by %g",
              max_difference (board, pieces, n));
@@ -793,23 +796,22 @@ check_end (GeglBuffer *input, GeglBuffer *map, GParamSpec *spec,
            const GValue *value)
 {
   GeglNode *graph = gegl_node_new ();
-  GeglNode *op = lens_node (graph, input, is_map_property (spec->name) ? map
-                                                                       : NULL);
-  gboolean  clip = TRUE;
+  GeglNode *op
+      = lens_node (graph, input, is_map_property (spec->name) ? map : NULL);
+  gboolean clip = TRUE;
   if (strcmp (spec->name, "radius") != 0)
     gegl_node_set (op, "radius", 6.0, NULL);
   gegl_node_set_property (op, spec->name, value);
   gegl_node_get (op, "clip", &clip, NULL);
-  gsize  n = floats_of (input);
+  gsize n = floats_of (input);
   float *out = blit (op, gegl_buffer_get_extent (input));
   gchar *shown = g_strdup_value_contents (value);
-  int    ok = all_finite (out, n);
+  int ok = all_finite (out, n);
   for (gsize i = 0; ok && clip && i < n; i += 4)
     for (int c = 0; c < 4; c++)
       ok = ok && out[i + c] >= 0 && out[i + c] <= out[i + 3] + 1e-6f
            && out[i + 3] <= 1 + 1e-6f;
-  CHECK_MSG (ok, "%s = %s: non-finite or unclipped output", spec->name,
-             shown);
+  CHECK_MSG (ok, "%s = %s: non-finite or unclipped output", spec->name, shown);
   g_free (shown);
   g_free (out);
   g_object_unref (graph);
@@ -820,14 +822,14 @@ check_end (GeglBuffer *input, GeglBuffer *map, GParamSpec *spec,
 static void
 test_property_ends (void)
 {
-  GeglBuffer  *input = make_input (0, 0, 64, 48);
-  GeglBuffer  *map = make_map (0, 0, 64, 48);
-  guint        n = 0;
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  GeglBuffer *map = make_map (0, 0, 64, 48);
+  guint n = 0;
   GParamSpec **specs = gegl_operation_list_properties (OP, &n);
   for (guint i = 0; i < n; i++)
     {
       GParamSpec *spec = specs[i];
-      GValue      value = G_VALUE_INIT;
+      GValue value = G_VALUE_INIT;
       g_value_init (&value, spec->value_type);
       if (G_IS_PARAM_SPEC_DOUBLE (spec))
         {
@@ -842,7 +844,7 @@ test_property_ends (void)
       else if (G_IS_PARAM_SPEC_INT (spec))
         {
           GParamSpecInt *d = G_PARAM_SPEC_INT (spec);
-          int            ends[2] = { d->minimum, d->maximum };
+          int ends[2] = { d->minimum, d->maximum };
           for (int e = 0; e < 2; e++)
             {
               g_value_set_int (&value, ends[e]);
@@ -876,7 +878,7 @@ test_property_ends (void)
 static double
 compare_files (const char *a, const char *b, double *mean)
 {
-  int    wa = 0, ha = 0, wb = 0, hb = 0;
+  int wa = 0, ha = 0, wb = 0, hb = 0;
   float *pa = load_image (a, "R'G'B'A float", 4, &wa, &ha);
   float *pb = load_image (b, "R'G'B'A float", 4, &wb, &hb);
   double worst = -1;
@@ -906,8 +908,8 @@ test_golden (const char *source_dir)
     {
       gchar *xml_name = g_strconcat (names[i], ".xml", NULL);
       gchar *png_name = g_strconcat (names[i], ".png", NULL);
-      gchar *xml = g_build_filename (source_dir, "compositions", xml_name,
-                                     NULL);
+      gchar *xml
+          = g_build_filename (source_dir, "compositions", xml_name, NULL);
       gchar *reference = g_build_filename (source_dir, "compositions",
                                            "reference", png_name, NULL);
       gchar *dir = g_dir_make_tmp ("skc-golden-XXXXXX", NULL);
@@ -916,9 +918,8 @@ test_golden (const char *source_dir)
       CHECK_MSG (graph != NULL, "cannot read %s", xml);
       if (graph)
         {
-          GeglNode *save = gegl_node_new_child (graph, "operation",
-                                                "gegl:png-save", "path",
-                                                rendered, NULL);
+          GeglNode *save = gegl_node_new_child (
+              graph, "operation", "gegl:png-save", "path", rendered, NULL);
           gegl_node_link (gegl_node_get_output_proxy (graph, "output"), save);
           gegl_node_process (save);
           g_object_unref (graph);
@@ -952,8 +953,8 @@ main (int argc, char **argv)
     {
       double mean = 0, worst = compare_files (argv[2], argv[3], &mean);
       double tolerance = g_ascii_strtod (argv[4], NULL);
-      printf ("%s vs %s: max %.3f/255, mean %.4f/255 (tolerance %g)\n",
-              argv[2], argv[3], worst, mean, tolerance);
+      printf ("%s vs %s: max %.3f/255, mean %.4f/255 (tolerance %g)\n", argv[2],
+              argv[3], worst, mean, tolerance);
       gegl_exit ();
       return worst >= 0 && worst <= tolerance ? 0 : 1;
     }

@@ -25,14 +25,14 @@
 #define MAX_STALL_MS 100.0
 
 static GtkWidget *window, *designer, *canvas;
-static int        changed_count, fitted_count;
+static int changed_count, fitted_count;
 
 /* ---- the main loop's pulse ------------------------------------------- */
 
 /* Every 10 ms: the largest gap between two ticks is the longest the
  * main loop did not run (plus the 10 ms). */
-static gint64      last_tick, max_gap;
-static gboolean    monitoring;
+static gint64 last_tick, max_gap;
+static gboolean monitoring;
 static const char *phase = "start", *max_gap_phase = "";
 
 static gboolean
@@ -101,7 +101,7 @@ xdotool_finished (void)
 static void
 xdotool (GPtrArray *args)
 {
-  GPid    pid;
+  GPid pid;
   GError *error = NULL;
   g_ptr_array_insert (args, 0, g_strdup ("xdotool"));
   g_ptr_array_add (args, NULL);
@@ -134,7 +134,7 @@ args_new (void)
 static void
 cell_to_root (double u, double v, int *rx, int *ry, double *su, double *sv)
 {
-  gint   ox, oy;
+  gint ox, oy;
   double x, y;
   gdk_window_get_origin (gtk_widget_get_window (canvas), &ox, &oy);
   skc_designer_cell_to_canvas (designer, u, v, &x, &y);
@@ -192,7 +192,7 @@ static void
 click (double u, double v, double *su, double *sv)
 {
   GPtrArray *a = args_new ();
-  int        rx, ry;
+  int rx, ry;
   settle ();
   cell_to_root (u, v, &rx, &ry, su, sv);
   add_move (a, rx, ry);
@@ -219,7 +219,7 @@ target_copy (void)
 {
   const skc_image *t = skc_designer_get_target (designer);
   N = t->width;
-  float *copy = g_new (float, (gsize) N * N);
+  float *copy = g_new (float, (gsize) N *N);
   for (int y = 0; y < N; y++)
     memcpy (copy + (gsize) y * N, skc_image_pixel (t, 0, y),
             N * sizeof (float));
@@ -237,7 +237,7 @@ static double
 sample (const float *ink, double u, double v)
 {
   double x = u + N / 2, y = v + N / 2;
-  int    x0 = (int) floor (x), y0 = (int) floor (y);
+  int x0 = (int) floor (x), y0 = (int) floor (y);
   double fx = x - x0, fy = y - y0, sum = 0;
   for (int j = 0; j < 2; j++)
     for (int i = 0; i < 2; i++)
@@ -260,8 +260,8 @@ rotation_error (const float *ink, double degrees)
     for (int x = 0; x < N; x++)
       {
         double u = x - N / 2, v = y - N / 2;
-        diff += fabs (ink[y * N + x] - sample (ink, c * u - s * v,
-                                               s * u + c * v));
+        diff += fabs (ink[y * N + x]
+                      - sample (ink, c * u - s * v, s * u + c * v));
         total += ink[y * N + x];
       }
   return total > 0 ? diff / total : INFINITY;
@@ -382,19 +382,18 @@ fits_idle (void)
 static void
 screenshot (const char *dir, const char *name)
 {
-  gint       x, y;
+  gint x, y;
   GtkAllocation a;
-  gchar     *path = g_strdup_printf ("%s/%s-%s.png", dir, name, GTK_NAME);
-  GError    *error = NULL;
+  gchar *path = g_strdup_printf ("%s/%s-%s.png", dir, name, GTK_NAME);
+  GError *error = NULL;
   GdkWindow *root = gdk_get_default_root_window ();
   gdk_window_get_origin (gtk_widget_get_window (window), &x, &y);
   gtk_widget_get_allocation (window, &a);
 #if GTK_CHECK_VERSION(3, 0, 0)
-  GdkPixbuf *shot = gdk_pixbuf_get_from_window (root, x, y, a.width,
-                                                a.height);
+  GdkPixbuf *shot = gdk_pixbuf_get_from_window (root, x, y, a.width, a.height);
 #else
-  GdkPixbuf *shot = gdk_pixbuf_get_from_drawable (NULL, root, NULL, x, y, 0,
-                                                  0, a.width, a.height);
+  GdkPixbuf *shot = gdk_pixbuf_get_from_drawable (NULL, root, NULL, x, y, 0, 0,
+                                                  a.width, a.height);
 #endif
   CHECK (shot && gdk_pixbuf_save (shot, path, "png", &error, NULL),
          "screenshot %s: %s", path, error ? error->message : "no pixels");
@@ -414,7 +413,7 @@ test_stroke_and_history (void)
   skc_designer_set_brush (designer, 5, 1, 1);
   skc_designer_clear (designer);
   float *before = target_copy ();
-  int    changes = changed_count;
+  int changes = changed_count;
   /* An L-shaped stroke through three points. */
   double pts[6] = { -18, -10, 6, -10, 14, 8 }, sent[6];
   stroke (pts, 3, sent);
@@ -428,7 +427,7 @@ test_stroke_and_history (void)
     for (int x = 0; x < N; x++)
       {
         double dist = polyline_distance (sent, 3, x - N / 2, y - N / 2);
-        float  v = after[y * N + x];
+        float v = after[y * N + x];
         if (dist <= 1.9)
           inside++, bad_in += v != 1.0f;
         else if (dist >= 3.0)
@@ -478,11 +477,11 @@ test_eraser (void)
   double pts[4] = { -6, -16, -6, -4 }, sent[4];
   stroke (pts, 2, sent);
   float *after = target_copy ();
-  int    bad = 0, erased = 0;
+  int bad = 0, erased = 0;
   for (int y = 0; y < N; y++)
     for (int x = 0; x < N; x++)
       {
-        double   dist = polyline_distance (sent, 2, x - N / 2, y - N / 2);
+        double dist = polyline_distance (sent, 2, x - N / 2, y - N / 2);
         gboolean wrong = FALSE;
         if (dist <= 0.9)
           erased += before[y * N + x] != 0, wrong = after[y * N + x] != 0;
@@ -554,8 +553,8 @@ test_symmetry (void)
           e60, e120, e90, plain60, e180);
   /* Six copies on a square grid agree up to resampling; the half turn
      lands on whole cells, exactly. */
-  CHECK (e60 < 0.2 && e120 < 0.2, "6-fold: not 60° symmetric (%.3f, %.3f)",
-         e60, e120);
+  CHECK (e60 < 0.2 && e120 < 0.2, "6-fold: not 60° symmetric (%.3f, %.3f)", e60,
+         e120);
   CHECK (e90 > 3 * e60 && plain60 > 3 * e60,
          "6-fold: the measure does not discriminate (90° %.3f, plain %.3f)",
          e90, plain60);
@@ -577,15 +576,16 @@ test_polygon_and_fill (void)
   click (corners[0][0], corners[0][1], &su, &sv); /* closes */
   float *ink = target_copy ();
   double area = fabs ((cu[1] - cu[0]) * (cv[2] - cv[0])
-                      - (cu[2] - cu[0]) * (cv[1] - cv[0])) / 2;
+                      - (cu[2] - cu[0]) * (cv[1] - cv[0]))
+                / 2;
   double sum = 0;
   for (int i = 0; i < N * N; i++)
     sum += ink[i];
   int cx = (int) lround ((cu[0] + cu[1] + cu[2]) / 3) + N / 2;
   int cy = (int) lround ((cv[0] + cv[1] + cv[2]) / 3) + N / 2;
   printf ("polygon: ink %.1f cells for a triangle of %.1f\n", sum, area);
-  CHECK (fabs (sum - area) < 0.03 * area, "polygon: ink %.1f, area %.1f",
-         sum, area);
+  CHECK (fabs (sum - area) < 0.03 * area, "polygon: ink %.1f, area %.1f", sum,
+         area);
   CHECK (ink[cy * N + cx] == 1.0f && ink[0] == 0 && ink[N * N - 1] == 0,
          "polygon: inside %g, corners %g %g", ink[cy * N + cx], ink[0],
          ink[N * N - 1]);
@@ -603,9 +603,8 @@ test_polygon_and_fill (void)
   ink = target_copy ();
   int c = N / 2, r = (int) (0.5 * (N / 2 - 1.5)); /* well inside the hole */
   CHECK (before[c * N + c] == 0 && ink[c * N + c] == 1.0f
-           && ink[c * N + c + r] == 1.0f,
-         "fill: hole not filled (%g, %g)", ink[c * N + c],
-         ink[c * N + c + r]);
+             && ink[c * N + c + r] == 1.0f,
+         "fill: hole not filled (%g, %g)", ink[c * N + c], ink[c * N + c + r]);
   int outside_changed = 0;
   for (int y = 0; y < N; y++)
     for (int x = 0; x < N; x++)
@@ -622,7 +621,7 @@ test_polygon_and_fill (void)
 static void
 canvas_place (double *x, double *y, double *cell)
 {
-  gint   ox, oy;
+  gint ox, oy;
   double x1, y1;
   settle ();
   gdk_window_get_origin (gtk_widget_get_window (canvas), &ox, &oy);
@@ -638,10 +637,9 @@ canvas_place (double *x, double *y, double *cell)
 static void
 test_layout_stable (void)
 {
-  static const skc_shape_kind kinds[] = { SKC_SHAPE_POLYGON,
-                                          SKC_SHAPE_STAR, SKC_SHAPE_RING,
-                                          SKC_SHAPE_GAUSSIAN,
-                                          SKC_SHAPE_HEART };
+  static const skc_shape_kind kinds[]
+      = { SKC_SHAPE_POLYGON, SKC_SHAPE_STAR, SKC_SHAPE_RING, SKC_SHAPE_GAUSSIAN,
+          SKC_SHAPE_HEART };
   double x0, y0, c0, x, y, c;
   canvas_place (&x0, &y0, &c0);
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -661,7 +659,8 @@ test_layout_stable (void)
   canvas_place (&x, &y, &c);
   CHECK (x == x0 && y == y0 && c == c0,
          "new figures moved the canvas: (%g, %g) cell %g, was (%g, %g) "
-         "cell %g", x, y, c, x0, y0, c0);
+         "cell %g",
+         x, y, c, x0, y0, c0);
   skc_designer_clear (designer);
   CHECK (wait_for (fits_idle, 60), "the empty drawing was not dealt with");
   canvas_place (&x, &y, &c);
@@ -670,7 +669,9 @@ test_layout_stable (void)
     {
       skc_designer_set_tool (designer, (SkcDesignerTool) t);
       canvas_place (&x, &y, &c);
-      CHECK (x == x0 && y == y0 && c == c0, "tool %d moved the canvas: (%g, %g) cell %g, was (%g, %g) cell %g", t, x, y, c, x0, y0, c0);
+      CHECK (x == x0 && y == y0 && c == c0,
+             "tool %d moved the canvas: (%g, %g) cell %g, was (%g, %g) cell %g",
+             t, x, y, c, x0, y0, c0);
     }
 }
 
@@ -678,15 +679,15 @@ test_layout_stable (void)
 static void
 test_load_file (const char *datadir)
 {
-  gchar  *path = g_build_filename (datadir, "kernels", "ampersand-392.pgm",
-                                   NULL);
+  gchar *path
+      = g_build_filename (datadir, "kernels", "ampersand-392.pgm", NULL);
   GError *error = NULL;
-  float  *before = target_copy ();
+  float *before = target_copy ();
   CHECK (skc_designer_load_file (designer, path, &error), "%s: %s", path,
          error ? error->message : "?");
   g_clear_error (&error);
   float *ink = target_copy ();
-  int    border = 0;
+  int border = 0;
   for (int i = 0; i < N; i++)
     border += ink[i] != 0 || ink[(N - 1) * N + i] != 0 || ink[i * N] != 0
               || ink[i * N + N - 1] != 0;
@@ -696,9 +697,8 @@ test_load_file (const char *datadir)
   CHECK (peak == 1.0f && border == 0 && count_inked (ink) > N * N / 10,
          "ampersand: peak %g, border %d, inked %d", peak, border,
          count_inked (ink));
-  CHECK (!skc_designer_load_file (designer, "/nonexistent/kernel.pgm",
-                                  &error)
-           && error,
+  CHECK (!skc_designer_load_file (designer, "/nonexistent/kernel.pgm", &error)
+             && error,
          "a missing file loaded");
   g_clear_error (&error);
   g_free (ink);
@@ -717,7 +717,7 @@ test_set_target (void)
 {
   /* Cell for cell at the grid's size (up to the peak), and undo. */
   float *before = target_copy ();
-  float *mine = g_new0 (float, (gsize) N * N);
+  float *mine = g_new0 (float, (gsize) N *N);
   for (int y = 0; y < N; y++)
     for (int x = 0; x < N; x++)
       mine[y * N + x] = (x * 7 + y * 3) % 11 == 0 ? 0.5f : 0.25f * (x < y);
@@ -742,9 +742,9 @@ test_set_target (void)
     border += now[i] != 0 || now[(N - 1) * N + i] != 0 || now[i * N] != 0
               || now[i * N + N - 1] != 0;
   CHECK (now[c * N + c] == 1.0f && border == 0 && now[c * N + 1] > 0.9f
-           && now[2 * N + c] == 0,
-         "brush: centre %g, border cells %d, left %g, top %g",
-         now[c * N + c], border, now[c * N + 1], now[2 * N + c]);
+             && now[2 * N + c] == 0,
+         "brush: centre %g, border cells %d, left %g, top %g", now[c * N + c],
+         border, now[c * N + 1], now[2 * N + c]);
   float zeros[9] = { 0 };
   g_free (now);
   now = target_copy ();
@@ -791,8 +791,8 @@ test_fit_figures (const skc_photo_set *photos)
   skc_image reference = { 0 };
   skc_shape_render (&heart, 22.5, 49, &reference, NULL);
   CHECK (skc_kernel_normalise (&target, NULL) == SKC_OK
-           && skc_fit (&reference, &opts, &filter, NULL, NULL) == SKC_OK
-           && skc_filter_render (filter, &effective) == SKC_OK,
+             && skc_fit (&reference, &opts, &filter, NULL, NULL) == SKC_OK
+             && skc_filter_render (filter, &effective) == SKC_OK,
          "reference fit failed");
   double psnr = skc_photo_set_psnr (photos, &effective, &reference);
   double ksnr = skc_kernel_snr_db (skc_kernel_error (&effective, &reference));
@@ -809,12 +809,12 @@ test_fit_figures (const skc_photo_set *photos)
 
   /* The figures shown are those. */
   GtkWidget *label = named ("skc-designer-figures");
-  gchar      want[64], want_k[64];
+  gchar want[64], want_k[64];
   g_snprintf (want, sizeof want, "%.1f dB", f.image_psnr);
   g_snprintf (want_k, sizeof want_k, "%.1f dB", f.kernel_snr);
   const gchar *text = label ? gtk_label_get_text (GTK_LABEL (label)) : "";
   CHECK (strstr (text, want) && strstr (text, want_k)
-           && strstr (text, "Full-quality"),
+             && strstr (text, "Full-quality"),
          "figures label shows '%s', not %s / %s", text, want, want_k);
   skc_image_free (&target);
   skc_image_free (&reference);
@@ -847,7 +847,10 @@ test_live_drawing (const char *outdir)
   SkcDesignerFigures f0, f;
   skc_designer_get_figures (designer, &f0);
   /* A long wavy stroke, one motion every 40 ms or so: about 1.5 s. */
-  enum { POINTS = 30 };
+  enum
+  {
+    POINTS = 30
+  };
   double pts[2 * POINTS], sent[2 * POINTS];
   for (int i = 0; i < POINTS; i++)
     {
@@ -860,10 +863,10 @@ test_live_drawing (const char *outdir)
   double stroke_s = seconds () - t0;
   skc_designer_get_figures (designer, &f);
   guint during = f.previews_shown - f0.previews_shown;
-  printf ("live: %.2f s stroke, %u preview fits shown during it\n",
-          stroke_s, during);
-  CHECK (during >= 2, "previews did not follow a %.1f s stroke (%u)",
-         stroke_s, during);
+  printf ("live: %.2f s stroke, %u preview fits shown during it\n", stroke_s,
+          during);
+  CHECK (during >= 2, "previews did not follow a %.1f s stroke (%u)", stroke_s,
+         during);
   t0 = seconds ();
   CHECK (wait_for (full_fit_current, 60), "no full fit after the stroke");
   skc_designer_get_figures (designer, &f);
@@ -877,7 +880,7 @@ test_live_drawing (const char *outdir)
   skc_designer_get_figures (designer, &f0);
   stroke (pts2, 2, sent2);
   gboolean got_preview = FALSE;
-  double   end = seconds () + 10;
+  double end = seconds () + 10;
   while (seconds () < end && !got_preview)
     {
       skc_designer_get_figures (designer, &f);
@@ -920,11 +923,11 @@ main (int argc, char **argv)
   g_mkdir_with_parents (argv[1], 0755);
 
   /* The protocol's photos, as cli_load_bench_photos loads them. */
-  static const char *const names[3] = { "astronaut-384.ppm",
-                                         "coffee-384.ppm", "rocket-384.ppm" };
-  skc_image      photos[3] = { { 0 } };
+  static const char *const names[3]
+      = { "astronaut-384.ppm", "coffee-384.ppm", "rocket-384.ppm" };
+  skc_image photos[3] = { { 0 } };
   skc_photo_set *set = NULL;
-  skc_error      err;
+  skc_error err;
   for (int i = 0; i < 3; i++)
     {
       gchar *path = g_build_filename (argv[2], "photos", names[i], NULL);

@@ -18,8 +18,8 @@
 #include "ui_check.h"
 
 static GtkWidget *painter, *canvas, *window;
-static int        W, H; /* the image's size */
-static int        partial_count, final_count;
+static int W, H; /* the image's size */
+static int partial_count, final_count;
 
 static void
 on_map_changed (GtkWidget *w, gboolean finished, gpointer data)
@@ -52,8 +52,8 @@ set_device (GdkEvent *ev, gboolean keyboard)
 {
 #if GTK_CHECK_VERSION(3, 0, 0)
   GdkSeat *seat = gdk_display_get_default_seat (gdk_display_get_default ());
-  GdkDevice *d = keyboard ? gdk_seat_get_keyboard (seat)
-                          : gdk_seat_get_pointer (seat);
+  GdkDevice *d
+      = keyboard ? gdk_seat_get_keyboard (seat) : gdk_seat_get_pointer (seat);
   gdk_event_set_device (ev, d);
   gdk_event_set_source_device (ev, d);
 #else
@@ -194,7 +194,7 @@ drag_image (double x0, double y0, double x1, double y1, int steps,
 static float *
 map_copy (void)
 {
-  int          w, h;
+  int w, h;
   const float *m = skc_map_painter_get_map (painter, &w, &h);
   return g_memdup2 (m, sizeof (float) * w * h);
 }
@@ -219,16 +219,15 @@ segment_distance (int x, int y, double ax, double ay, double bx, double by)
    within the hard core, untouched beyond the brush's reach, antialiased
    only in the one-pixel rim. */
 static void
-check_hard_stroke (const char *what, const float *before, double ax,
-                   double ay, double bx, double by, double radius,
-                   float value)
+check_hard_stroke (const char *what, const float *before, double ax, double ay,
+                   double bx, double by, double radius, float value)
 {
   const float *m = map_now ();
-  long         inside = 0, outside = 0, bad_in = 0, bad_out = 0, changed = 0;
+  long inside = 0, outside = 0, bad_in = 0, bad_out = 0, changed = 0;
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
-        gsize  i = (gsize) y * W + x;
+        gsize i = (gsize) y * W + x;
         double d = segment_distance (x, y, ax, ay, bx, by);
         changed += m[i] != before[i];
         /* Within two pixels of the rim, a pixel may fall between two
@@ -245,8 +244,8 @@ check_hard_stroke (const char *what, const float *before, double ax,
           }
       }
   printf ("%s: %ld pixels changed; %ld in the core (%ld wrong), %ld beyond "
-          "the brush (%ld touched)\n", what, changed, inside, bad_in, outside,
-          bad_out);
+          "the brush (%ld touched)\n",
+          what, changed, inside, bad_in, outside, bad_out);
   CHECK (inside > 0 && bad_in == 0, "%s: core pixels not %g", what, value);
   CHECK (bad_out == 0, "%s: pixels beyond the brush changed", what);
 }
@@ -291,11 +290,11 @@ load_image (const char *path, int *w, int *h)
       *w = gdk_pixbuf_get_width (pb);
       *h = MIN (gdk_pixbuf_get_height (pb), *w * 4 / 5);
       GdkPixbuf *rgba = gdk_pixbuf_add_alpha (pb, FALSE, 0, 0, 0);
-      guchar    *out = g_new (guchar, (gsize) *w * *h * 4);
+      guchar *out = g_new (guchar, (gsize) *w * *h * 4);
       for (int y = 0; y < *h; y++)
         memcpy (out + (gsize) y * *w * 4,
                 gdk_pixbuf_get_pixels (rgba)
-                  + (gsize) y * gdk_pixbuf_get_rowstride (rgba),
+                    + (gsize) y * gdk_pixbuf_get_rowstride (rgba),
                 (gsize) *w * 4);
       g_object_unref (rgba);
       g_object_unref (pb);
@@ -337,7 +336,7 @@ count_draw (GSignalInvocationHint *hint, guint n, const GValue *values,
 static void
 redraw_and_wait (void)
 {
-  int    before = draws;
+  int before = draws;
   gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   gtk_widget_queue_draw (canvas);
   while (draws == before && g_get_monotonic_time () < end)
@@ -369,16 +368,16 @@ grab_canvas (void)
 static void
 screenshot (const char *dir, const char *name)
 {
-  char  *path = g_strdup_printf ("%s/%s-gtk%d.png", dir, name,
-                                 GTK_MAJOR_VERSION);
+  char *path
+      = g_strdup_printf ("%s/%s-gtk%d.png", dir, name, GTK_MAJOR_VERSION);
   /* The root window, cropped to ours (the screen is larger). */
   GtkAllocation a;
-  int           x, y;
+  int x, y;
   gtk_widget_get_allocation (window, &a);
   gdk_window_get_origin (gtk_widget_get_window (window), &x, &y);
   char *crop = g_strdup_printf ("%dx%d+%d+%d", a.width, a.height, x, y);
-  char  *argv[] = { "import", "-window", "root", "-crop", crop, path, NULL };
-  int    status = -1;
+  char *argv[] = { "import", "-window", "root", "-crop", crop, path, NULL };
+  int status = -1;
   GError *error = NULL;
   redraw_and_wait ();
   if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
@@ -413,10 +412,9 @@ test_brush (void)
   skc_map_painter_set_brush_value (painter, 1);
   partial_count = final_count = 0;
   drag_image (100, 150, 300, 190, 12, TRUE);
-  check_hard_stroke ("hard stroke, fitted view", before, 100, 150, 300, 190,
-                     12, 1.0f);
-  CHECK (final_count == 1, "%d final map-changed for one stroke",
-         final_count);
+  check_hard_stroke ("hard stroke, fitted view", before, 100, 150, 300, 190, 12,
+                     1.0f);
+  CHECK (final_count == 1, "%d final map-changed for one stroke", final_count);
   printf ("stroke: %d partial and %d final map-changed\n", partial_count,
           final_count);
 
@@ -441,12 +439,13 @@ test_brush (void)
   send_button (GDK_BUTTON_RELEASE, 1, cx, cy);
   pump ();
   const float *m = map_now ();
-  float        top = 0;
+  float top = 0;
   for (gsize i = 0; i < (gsize) W * H; i++)
     top = MAX (top, m[i]);
   printf ("soft stroke: largest value %.6f, on the path %.6f, 10 px off %.4f, "
-          "19 px off %.4f, 21 px off %.4f\n", top, m[300 * W + 250],
-          m[310 * W + 250], m[319 * W + 250], m[321 * W + 250]);
+          "19 px off %.4f, 21 px off %.4f\n",
+          top, m[300 * W + 250], m[310 * W + 250], m[319 * W + 250],
+          m[321 * W + 250]);
   CHECK (top == 0.5f, "a 0.5 stroke over itself reached %g", top);
   CHECK (m[300 * W + 250] == 0.5f, "path pixel %g", m[300 * W + 250]);
   gboolean monotone = TRUE;
@@ -454,8 +453,8 @@ test_brush (void)
     monotone = monotone && m[(301 + k) * W + 250] <= m[(300 + k) * W + 250]
                && m[(299 - k) * W + 250] <= m[(300 - k) * W + 250];
   CHECK (monotone, "soft stroke does not ease off monotonically");
-  CHECK (m[310 * W + 250] > 0 && m[310 * W + 250] < 0.5f,
-         "soft rim value %g", m[310 * W + 250]);
+  CHECK (m[310 * W + 250] > 0 && m[310 * W + 250] < 0.5f, "soft rim value %g",
+         m[310 * W + 250]);
   CHECK (m[321 * W + 250] == 0 && m[(300 - 22) * W + 250] == 0,
          "the soft brush reached beyond its radius");
   g_free (before);
@@ -470,8 +469,8 @@ test_throttle (void)
   skc_map_painter_set_throttle (painter, 50);
   skc_map_painter_set_brush_size (painter, 10);
   partial_count = final_count = 0;
-  double  cx, cy;
-  gint64  t0 = g_get_monotonic_time ();
+  double cx, cy;
+  gint64 t0 = g_get_monotonic_time ();
   image_to_canvas (50, 50, &cx, &cy);
   send_button (GDK_BUTTON_PRESS, 1, cx, cy);
   for (int i = 1; i <= 30; i++)
@@ -482,13 +481,13 @@ test_throttle (void)
       while (gtk_events_pending ())
         gtk_main_iteration ();
     }
-  int    partial_during = partial_count;
+  int partial_during = partial_count;
   double ms = (g_get_monotonic_time () - t0) / 1000.0;
   send_button (GDK_BUTTON_RELEASE, 1, cx, cy);
   pump ();
   printf ("throttle: %d partial map-changed in %.0f ms of stroke (at most "
-          "%d allowed), %d final\n", partial_during, ms,
-          (int) (ms / 50) + 1, final_count);
+          "%d allowed), %d final\n",
+          partial_during, ms, (int) (ms / 50) + 1, final_count);
   CHECK (partial_during >= 2, "only %d partial updates", partial_during);
   CHECK (partial_during <= (int) (ms / 50) + 1, "%d partial updates",
          partial_during);
@@ -507,8 +506,8 @@ test_band (void)
   partial_count = final_count = 0;
   drag_image (60, 200, 440, 200, 8, TRUE);
   const float *m = map_now ();
-  double       err = 0;
-  gboolean     rows_flat = TRUE, monotone = TRUE;
+  double err = 0;
+  gboolean rows_flat = TRUE, monotone = TRUE;
   for (int y = 0; y < H; y++)
     {
       double d = fabs (y + 0.5 - 200) - width / 2;
@@ -561,7 +560,7 @@ test_radial (void)
   fit_view ();
   drag_image (fx, fy, fx + r * 0.6, fy + r * 0.8, 6, TRUE);
   const float *m = map_now ();
-  double       err = 0;
+  double err = 0;
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
       {
@@ -573,9 +572,10 @@ test_radial (void)
   for (int x = (int) fx; x + 1 < W; x++)
     monotone = monotone && m[(int) fy * W + x + 1] >= m[(int) fy * W + x];
   printf ("radial (pointer): at 0, 75, 150, 200 px: %.4f %.4f %.4f %.4f; "
-          "largest error %.2g\n", m[(int) fy * W + (int) fx],
-          m[(int) fy * W + (int) fx + 75], m[(int) fy * W + (int) fx + 150],
-          m[(int) fy * W + (int) fx + 200], err);
+          "largest error %.2g\n",
+          m[(int) fy * W + (int) fx], m[(int) fy * W + (int) fx + 75],
+          m[(int) fy * W + (int) fx + 150], m[(int) fy * W + (int) fx + 200],
+          err);
   CHECK (err < 1e-4, "radial profile off by %g", err);
   CHECK (m[(int) fy * W + (int) fx] < 0.01, "focus point not sharp");
   CHECK (m[(int) fy * W + (int) fx + 200] == 1, "not fully blurred far away");
@@ -586,14 +586,14 @@ static void
 test_fill_invert_undo (void)
 {
   /* Loading a map starts a new history: the undos below end at it. */
-  float *zeros = g_new0 (float, (gsize) W * H);
+  float *zeros = g_new0 (float, (gsize) W *H);
   partial_count = final_count = 0;
   CHECK (skc_map_painter_set_map (painter, zeros, W, H), "set_map refused");
   CHECK (!skc_map_painter_can_undo (painter), "history kept by set_map");
   CHECK (final_count == 0 && partial_count == 0, "set_map emitted");
   g_free (zeros);
   float *a = map_copy ();
-  long   bad_clear = 0;
+  long bad_clear = 0;
   for (gsize i = 0; i < (gsize) W * H; i++)
     bad_clear += a[i] != 0;
   CHECK (bad_clear == 0, "%ld pixels not 0 after set_map", bad_clear);
@@ -624,7 +624,7 @@ test_fill_invert_undo (void)
   CHECK (!arrays_equal (a, b) && !arrays_equal (c, d), "strokes did nothing");
 
   const float *states[] = { a, b, c, d, e };
-  gboolean     exact = TRUE;
+  gboolean exact = TRUE;
   for (int k = 4; k > 0; k--)
     {
       CHECK (skc_map_painter_undo (painter), "undo %d refused", k);
@@ -665,12 +665,13 @@ test_fill_invert_undo (void)
   int w2, h2;
   const float *m2 = skc_map_painter_get_map (painter, &w2, &h2);
   CHECK (w2 == W / 2 && h2 == H / 2 && m2[0] == 0
-           && !skc_map_painter_can_undo (painter),
+             && !skc_map_painter_can_undo (painter),
          "a new size kept the old map (%d×%d)", w2, h2);
   skc_map_painter_set_image (painter, img, W, H, W * 4);
   pump ();
   printf ("fill, invert, clear exact; 4 undos and 4 redos restore the exact "
-          "arrays: %s\n", exact ? "yes" : "no");
+          "arrays: %s\n",
+          exact ? "yes" : "no");
   g_free (a);
   g_free (b);
   g_free (c);
@@ -699,18 +700,18 @@ test_view (void)
   skc_map_painter_set_overlay (painter, FALSE, 0.6);
   send_leave ();
   GdkPixbuf *shot = grab_canvas ();
-  int        mismatches = 0, compared = 0;
-  int        sw = gdk_pixbuf_get_width (shot);
-  int        sh = gdk_pixbuf_get_height (shot);
-  int        n = gdk_pixbuf_get_n_channels (shot);
-  int        rs = gdk_pixbuf_get_rowstride (shot);
+  int mismatches = 0, compared = 0;
+  int sw = gdk_pixbuf_get_width (shot);
+  int sh = gdk_pixbuf_get_height (shot);
+  int n = gdk_pixbuf_get_n_channels (shot);
+  int rs = gdk_pixbuf_get_rowstride (shot);
   const guchar *img = g_object_get_data (G_OBJECT (painter), "test-image");
   for (int y = 2; y < sh - 2; y += 7)
     for (int x = 2; x < sw - 2; x += 7)
       {
         double fx = (x + 0.5 - sw / 2.0) / view_zoom + view_cx;
         double fy = (y + 0.5 - sh / 2.0) / view_zoom + view_cy;
-        int    ix = (int) floor (fx), iy = (int) floor (fy);
+        int ix = (int) floor (fx), iy = (int) floor (fy);
         /* A centre on a pixel's edge (odd canvas sizes) may round to
            either pixel. */
         if (ix < 0 || iy < 0 || ix >= W || iy >= H
@@ -724,7 +725,8 @@ test_view (void)
       }
   g_object_unref (shot);
   printf ("drawn at zoom 2: %d of %d sampled canvas pixels differ from the "
-          "image pixel under them\n", mismatches, compared);
+          "image pixel under them\n",
+          mismatches, compared);
   CHECK (compared > 1000 && mismatches == 0, "drawing misaligned");
 
   /* With the overlay, painted pixels are tinted and unpainted ones not. */
@@ -743,7 +745,8 @@ test_view (void)
   const guchar *iq = img + ((gsize) 200 * W + 305) * 4;
   int expect_b = (int) (ip[2] * 0.4 + 255 * 0.6 + 0.5);
   printf ("overlay: painted pixel blue %d (expected %d), unpainted %d (image "
-          "%d)\n", sp[2], expect_b, sq[2], iq[2]);
+          "%d)\n",
+          sp[2], expect_b, sq[2], iq[2]);
   CHECK (abs (sp[2] - expect_b) <= 1, "painted pixel not tinted");
   CHECK (abs (sq[2] - iq[2]) <= 1 && abs (sq[0] - iq[0]) <= 1,
          "unpainted pixel tinted");
@@ -765,7 +768,8 @@ test_view (void)
   double ix, iy;
   skc_map_painter_canvas_to_image (painter, cx + 40, cy + 20, &ix, &iy);
   printf ("middle-drag pan: the grabbed point (300, 250) is now under the "
-          "pointer at (%.3f, %.3f)\n", ix, iy);
+          "pointer at (%.3f, %.3f)\n",
+          ix, iy);
   CHECK (fabs (ix - 300) < 1e-9 && fabs (iy - 250) < 1e-9,
          "pan did not follow the pointer");
   CHECK (arrays_equal (before, map_now ()), "panning painted");
@@ -789,8 +793,8 @@ test_view (void)
   g_free (before);
   before = map_copy ();
   drag_image (250, 230, 290, 280, 5, TRUE);
-  check_hard_stroke ("hard stroke after panning", before, 250, 230, 290, 280,
-                     4, 1.0f);
+  check_hard_stroke ("hard stroke after panning", before, 250, 230, 290, 280, 4,
+                     1.0f);
 
   /* The wheel zooms about the pointer by 2^(1/4) a notch. */
   double z0 = skc_map_painter_get_zoom (painter), bx, by, ax, ay;
@@ -802,23 +806,24 @@ test_view (void)
   double z1 = skc_map_painter_get_zoom (painter);
   skc_map_painter_canvas_to_image (painter, cx, cy, &ax, &ay);
   printf ("wheel: zoom %.4f -> %.4f, pointed image point (%.3f, %.3f) -> "
-          "(%.3f, %.3f)\n", z0, z1, bx, by, ax, ay);
+          "(%.3f, %.3f)\n",
+          z0, z1, bx, by, ax, ay);
   CHECK (fabs (z1 / z0 - sqrt (2.0)) < 1e-9, "two notches zoomed by %g",
          z1 / z0);
   CHECK (fabs (ax - bx) < 1e-9 && fabs (ay - by) < 1e-9,
          "wheel zoom moved the pointed point");
   send_scroll (GDK_SCROLL_DOWN, cx, cy);
   pump ();
-  CHECK (fabs (skc_map_painter_get_zoom (painter) / z1 - pow (2, -0.25))
-           < 1e-9, "wheel down did not zoom out");
+  CHECK (fabs (skc_map_painter_get_zoom (painter) / z1 - pow (2, -0.25)) < 1e-9,
+         "wheel down did not zoom out");
 
   /* Fit shows the whole image, centred. */
   skc_map_painter_zoom_fit (painter);
   pump ();
   int vx, vy, vw, vh;
   skc_map_painter_get_visible (painter, &vx, &vy, &vw, &vh);
-  CHECK (vx == 0 && vy == 0 && vw == W && vh == H,
-         "fit shows %d,%d %dx%d", vx, vy, vw, vh);
+  CHECK (vx == 0 && vy == 0 && vw == W && vh == H, "fit shows %d,%d %dx%d", vx,
+         vy, vw, vh);
   g_free (before);
 }
 
@@ -831,8 +836,8 @@ timed_redraw (void)
 #if GTK_CHECK_VERSION(3, 0, 0)
   GtkAllocation a;
   gtk_widget_get_allocation (canvas, &a);
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
-                                                   a.width, a.height);
+  cairo_surface_t *s
+      = cairo_image_surface_create (CAIRO_FORMAT_RGB24, a.width, a.height);
   cairo_t *cr = cairo_create (s);
   t0 = g_get_monotonic_time ();
   gtk_widget_draw (canvas, cr);
@@ -858,7 +863,7 @@ static void
 test_large (const guchar *small)
 {
   const int bw = 4000, bh = 3000;
-  guchar   *big = g_new (guchar, (gsize) bw * bh * 4);
+  guchar *big = g_new (guchar, (gsize) bw * bh * 4);
   for (int y = 0; y < bh; y++)
     for (int x = 0; x < bw; x++)
       memcpy (big + ((gsize) y * bw + x) * 4,
@@ -866,7 +871,7 @@ test_large (const guchar *small)
   gint64 t0 = g_get_monotonic_time ();
   skc_map_painter_set_image (painter, big, bw, bh, bw * 4);
   double set_ms = (g_get_monotonic_time () - t0) / 1000.0;
-  int    saved_w = W, saved_h = H;
+  int saved_w = W, saved_h = H;
   W = bw;
   H = bh;
   fit_view ();
@@ -882,18 +887,18 @@ test_large (const guchar *small)
   skc_map_painter_set_overlay (painter, FALSE, 0.6);
   send_leave ();
   GdkPixbuf *shot = grab_canvas ();
-  int        sw = gdk_pixbuf_get_width (shot);
-  int        sh = gdk_pixbuf_get_height (shot);
-  int        n = gdk_pixbuf_get_n_channels (shot);
-  int        rs = gdk_pixbuf_get_rowstride (shot);
-  int        compared = 0, off = 0;
-  double     worst = 0;
+  int sw = gdk_pixbuf_get_width (shot);
+  int sh = gdk_pixbuf_get_height (shot);
+  int n = gdk_pixbuf_get_n_channels (shot);
+  int rs = gdk_pixbuf_get_rowstride (shot);
+  int compared = 0, off = 0;
+  double worst = 0;
   for (int y = 3; y < sh - 3; y += 11)
     for (int x = 3; x < sw - 3; x += 11)
       {
         double fx = (x + 0.5 - sw / 2.0) / view_zoom + view_cx;
         double fy = (y + 0.5 - sh / 2.0) / view_zoom + view_cy;
-        int    ix = (int) floor (fx), iy = (int) floor (fy);
+        int ix = (int) floor (fx), iy = (int) floor (fy);
         /* A centre on a block's edge may round to either block. */
         if (ix < 0 || iy < 0 || ix >= bw || iy >= bh
             || fabs (fx - 4 * round (fx / 4)) < 0.01
@@ -915,8 +920,8 @@ test_large (const guchar *small)
       }
   g_object_unref (shot);
   printf ("4000×3000 at zoom %.3f: %d sampled canvas pixels, largest "
-          "difference from their 4×4 block's mean %.1f\n", view_zoom,
-          compared, worst);
+          "difference from their 4×4 block's mean %.1f\n",
+          view_zoom, compared, worst);
   CHECK (view_zoom < 0.25 && compared > 1000 && off == 0,
          "zoomed-out view not the 4×4 means (%d channels off)", off);
   skc_map_painter_set_overlay (painter, TRUE, 0.6);
@@ -978,12 +983,12 @@ test_xdotool (void)
   image_to_canvas (120, 320, &x0, &y0);
   image_to_canvas (400, 320, &x1, &y1);
   char *cmd = g_strdup_printf (
-    "%s mousemove %d %d sleep 0.1 mousedown 1 sleep 0.1 mousemove %d %d "
-    "sleep 0.1 mousemove %d %d sleep 0.1 mouseup 1", xdotool,
-    ox + (int) x0, oy + (int) y0, ox + (int) ((x0 + x1) / 2),
-    oy + (int) y0, ox + (int) x1, oy + (int) y1);
+      "%s mousemove %d %d sleep 0.1 mousedown 1 sleep 0.1 mousemove %d %d "
+      "sleep 0.1 mousemove %d %d sleep 0.1 mouseup 1",
+      xdotool, ox + (int) x0, oy + (int) y0, ox + (int) ((x0 + x1) / 2),
+      oy + (int) y0, ox + (int) x1, oy + (int) y1);
   GError *error = NULL;
-  int     status = -1;
+  int status = -1;
   /* xdotool runs while this loop keeps handling the events it makes. */
   gchar **argv = NULL;
   g_shell_parse_argv (cmd, NULL, &argv, NULL);
@@ -1010,7 +1015,7 @@ test_xdotool (void)
   g_free (xdotool);
   /* Integer screen positions: the stroke's ends move by up to a pixel. */
   const float *m = map_now ();
-  double       ax, ay, bx, by;
+  double ax, ay, bx, by;
   skc_map_painter_canvas_to_image (painter, (int) x0, (int) y0, &ax, &ay);
   skc_map_painter_canvas_to_image (painter, (int) x1, (int) y1, &bx, &by);
   long core = 0, core_bad = 0, far_bad = 0;
@@ -1024,7 +1029,8 @@ test_xdotool (void)
           far_bad += m[y * W + x] != 0;
       }
   printf ("xdotool stroke: %ld core pixels (%ld not painted), %ld painted "
-          "off the stroke\n", core, core_bad, far_bad);
+          "off the stroke\n",
+          core, core_bad, far_bad);
   CHECK (core > 0 && core_bad == 0, "real pointer stroke not painted");
   CHECK (far_bad == 0, "real pointer stroke painted elsewhere");
 }
@@ -1043,17 +1049,16 @@ main (int argc, char **argv)
 
   window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
   g_signal_add_emission_hook (
-    g_signal_lookup (GTK_MAJOR_VERSION >= 3 ? "draw" : "expose-event",
-                     GTK_TYPE_WIDGET),
-    0, count_draw, NULL, NULL);
+      g_signal_lookup (GTK_MAJOR_VERSION >= 3 ? "draw" : "expose-event",
+                       GTK_TYPE_WIDGET),
+      0, count_draw, NULL, NULL);
   gtk_window_set_title (GTK_WINDOW (window), "skc blur map painter");
   gtk_window_set_default_size (GTK_WINDOW (window), 960, 720);
   gtk_window_move (GTK_WINDOW (window), 0, 0);
   painter = skc_map_painter_new ();
   gtk_container_set_border_width (GTK_CONTAINER (window), 8);
   gtk_container_add (GTK_CONTAINER (window), painter);
-  g_signal_connect (painter, "map-changed", G_CALLBACK (on_map_changed),
-                    NULL);
+  g_signal_connect (painter, "map-changed", G_CALLBACK (on_map_changed), NULL);
   skc_map_painter_set_image (painter, rgba, W, H, W * 4);
   g_object_set_data (G_OBJECT (painter), "test-image", rgba);
   canvas = skc_map_painter_get_canvas (painter);

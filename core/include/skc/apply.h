@@ -44,7 +44,7 @@ SKC_API skc_result skc_engine_new (const skc_params *p, int with_map,
                                    const skc_run *run, skc_engine **out,
                                    skc_error *err);
 /* Frees engine (NULL allowed) once no call uses it. */
-SKC_API void       skc_engine_free (skc_engine *engine);
+SKC_API void skc_engine_free (skc_engine *engine);
 
 /* How far (px) the engine reads beyond the output region.  Thread-safe. */
 SKC_API int skc_engine_reach (const skc_engine *engine);
@@ -82,21 +82,21 @@ SKC_API skc_result skc_engine_kernel_at (const skc_engine *engine,
 /* A rectangle of float pixels in image coordinates. */
 typedef struct
 {
-  float *pixels;  /* row y of the rectangle starts at pixels + y * stride */
-  size_t stride;  /* floats */
-  int    x, y, width, height;
+  float *pixels; /* row y of the rectangle starts at pixels + y * stride */
+  size_t stride; /* floats */
+  int x, y, width, height;
 } skc_view;
 
 typedef struct
 {
-  int      image_width, image_height; /* the whole image */
-  int      channels;                  /* 1..4 */
-  int      alpha;      /* index of the alpha channel (colour premultiplied
-                          by it, in and out), or -1 */
-  skc_view input;      /* covers output grown by reach, clipped to image */
-  skc_view map;        /* 1 channel, same rectangle as input; engines made
-                          with_map need it, others ignore it */
-  skc_view output;     /* written; may not alias input */
+  int image_width, image_height; /* the whole image */
+  int channels;                  /* 1..4 */
+  int alpha;       /* index of the alpha channel (colour premultiplied
+                      by it, in and out), or -1 */
+  skc_view input;  /* covers output grown by reach, clipped to image */
+  skc_view map;    /* 1 channel, same rectangle as input; engines made
+                      with_map need it, others ignore it */
+  skc_view output; /* written; may not alias input */
 } skc_apply_request;
 
 /* Blurs request->output from request->input.  Non-finite input pixels are

@@ -26,7 +26,7 @@ typedef struct skc_cache skc_cache;
  * only.  The folder is created on first store.  NULL when out of memory or
  * max_entries < 0.  Thread-safe; free only when no call is running. */
 SKC_API skc_cache *skc_cache_new (const char *disk_dir, int max_entries);
-SKC_API void       skc_cache_free (skc_cache *cache);
+SKC_API void skc_cache_free (skc_cache *cache);
 
 /* The process-wide cache: disk folder $SKC_CACHE_DIR, else
  * $XDG_CACHE_HOME/skc, else $HOME/.cache/skc; SKC_CACHE_DIR=off (or no
@@ -43,8 +43,8 @@ SKC_API skc_cache *skc_cache_default (void);
  * nothing.  Thread-safe. */
 SKC_API skc_result skc_cache_fit (skc_cache *cache, const char *key,
                                   const skc_image *target,
-                                  const skc_fit_options *opts,
-                                  skc_filter **out, int *hit, skc_error *err);
+                                  const skc_fit_options *opts, skc_filter **out,
+                                  int *hit, skc_error *err);
 
 /* Looks up only (memory, then disk); SKC_OK with *out NULL on a miss.
  * Thread-safe. */

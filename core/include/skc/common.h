@@ -18,12 +18,12 @@ extern "C" {
 /* A build may define SKC_API itself (e.g. as __declspec (dllimport) for a
  * Windows DLL of the core). */
 #ifndef SKC_API
-#  if (defined(__GNUC__) || defined(__clang__)) && !defined(_WIN32) \
-      && !defined(__CYGWIN__)
-#    define SKC_API __attribute__ ((visibility ("default")))
-#  else
-#    define SKC_API
-#  endif
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(_WIN32)              \
+    && !defined(__CYGWIN__)
+#define SKC_API __attribute__ ((visibility ("default")))
+#else
+#define SKC_API
+#endif
 #endif
 
 /* The version of the core linked in, "MAJOR.MINOR.PATCH"; SKC_VERSION_STRING

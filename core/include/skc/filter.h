@@ -18,45 +18,45 @@
 extern "C" {
 #endif
 
-  typedef enum
-  {
-    SKC_FILTER_COMPLEX, /* layers of samples */
-    SKC_FILTER_LOWRANK, /* sum of rank-one separable terms */
-    SKC_FILTER_KNOTS    /* piecewise-constant lines read from prefix sums */
-  } skc_filter_kind;
+typedef enum
+{
+  SKC_FILTER_COMPLEX, /* layers of samples */
+  SKC_FILTER_LOWRANK, /* sum of rank-one separable terms */
+  SKC_FILTER_KNOTS    /* piecewise-constant lines read from prefix sums */
+} skc_filter_kind;
 
-  /* Knots: the kernel's lines run along this axis; each line is piecewise
-   * constant, stored as its knots (where its value changes, by how much), so
-   * that image (x) kernel = prefix sum of the image along the axis (x) knots:
-   * one read per knot. */
-  typedef enum
-  {
-    SKC_KNOTS_ROWS,   /* lines are rows: prefix sums along x */
-    SKC_KNOTS_COLUMNS /* lines are columns: prefix sums along y */
-  } skc_knots_axis;
+/* Knots: the kernel's lines run along this axis; each line is piecewise
+ * constant, stored as its knots (where its value changes, by how much), so
+ * that image (x) kernel = prefix sum of the image along the axis (x) knots:
+ * one read per knot. */
+typedef enum
+{
+  SKC_KNOTS_ROWS,   /* lines are rows: prefix sums along x */
+  SKC_KNOTS_COLUMNS /* lines are columns: prefix sums along y */
+} skc_knots_axis;
 
-  typedef enum
-  {
-    SKC_OFFSETS_BILINEAR, /* real offsets, 4 multiply-adds per tap */
-    SKC_OFFSETS_INTEGER   /* whole-pixel offsets, 1 multiply-add per tap */
-  } skc_offset_kind;
+typedef enum
+{
+  SKC_OFFSETS_BILINEAR, /* real offsets, 4 multiply-adds per tap */
+  SKC_OFFSETS_INTEGER   /* whole-pixel offsets, 1 multiply-add per tap */
+} skc_offset_kind;
 
-  typedef struct
-  {
-    float dx;
-    float dy;
-    float w;
+typedef struct
+{
+  float dx;
+  float dy;
+  float w;
 } skc_sample;
 
-#define SKC_MAX_LAYERS      16
-#define SKC_MAX_SAMPLES     64   /* per layer */
-#define SKC_MAX_RANK        64
+#define SKC_MAX_LAYERS 16
+#define SKC_MAX_SAMPLES 64 /* per layer */
+#define SKC_MAX_RANK 64
 #define SKC_MAX_KERNEL_SIDE 4097
 /* Knots of one filter, all lines together (a 513 px flat kernel needs
  * about 6000). */
 #define SKC_MAX_KNOTS (1 << 22)
 /* Offsets beyond this many pixels are refused (files and fits alike). */
-#define SKC_MAX_OFFSET      2048.0f
+#define SKC_MAX_OFFSET 2048.0f
 
 /* Opaque; created by the fitters, skc_filter_load or the constructors
  * below.  A filter is not modified by any const function, so one filter may
@@ -66,9 +66,9 @@ typedef struct skc_filter skc_filter;
 /* What a filter was fitted for, kept in .skc files. */
 typedef struct
 {
-  char   spec[SKC_PATH_MAX + 64]; /* shape spec or file the target came from */
-  double radius;                  /* px; 0 when unknown */
-  int    target_size;             /* side of the target kernel it was fitted to */
+  char spec[SKC_PATH_MAX + 64]; /* shape spec or file the target came from */
+  double radius;                /* px; 0 when unknown */
+  int target_size;              /* side of the target kernel it was fitted to */
 } skc_filter_info;
 
 /* Constructors: NULL on bad counts or out of memory.  Thread-safe.
@@ -86,30 +86,30 @@ SKC_API skc_filter *skc_filter_new_knots (skc_knots_axis axis, int size,
 /* A deep copy; NULL when f is NULL or out of memory.  Thread-safe. */
 SKC_API skc_filter *skc_filter_copy (const skc_filter *f);
 /* Frees f; NULL is allowed.  Not while another thread uses f. */
-SKC_API void        skc_filter_free (skc_filter *f);
+SKC_API void skc_filter_free (skc_filter *f);
 
 /* The accessors below are thread-safe on a filter that no thread modifies;
  * the setter and the non-const accessors (whose pointers let the caller
  * fill a filter) are for one thread at a time. */
-SKC_API skc_filter_kind        skc_filter_get_kind (const skc_filter *f);
+SKC_API skc_filter_kind skc_filter_get_kind (const skc_filter *f);
 SKC_API const skc_filter_info *skc_filter_get_info (const skc_filter *f);
 SKC_API void skc_filter_set_info (skc_filter *f, const skc_filter_info *info);
 
 /* Complex access (thread safety as above). */
 SKC_API skc_offset_kind skc_filter_offsets (const skc_filter *f);
-SKC_API int             skc_filter_layer_count (const skc_filter *f);
-SKC_API int             skc_filter_layer_size (const skc_filter *f, int layer);
-SKC_API skc_sample     *skc_filter_layer (skc_filter *f, int layer);
+SKC_API int skc_filter_layer_count (const skc_filter *f);
+SKC_API int skc_filter_layer_size (const skc_filter *f, int layer);
+SKC_API skc_sample *skc_filter_layer (skc_filter *f, int layer);
 SKC_API const skc_sample *skc_filter_layer_const (const skc_filter *f,
                                                   int layer);
 
 /* Low-rank access: term k is column[k] (vertical, size values) times
  * row[k] (horizontal, size values).  skc_filter_size is also a knots
  * filter's side.  Thread safety as above. */
-SKC_API int          skc_filter_rank (const skc_filter *f);
-SKC_API int          skc_filter_size (const skc_filter *f);
-SKC_API float       *skc_filter_column (skc_filter *f, int term);
-SKC_API float       *skc_filter_row (skc_filter *f, int term);
+SKC_API int skc_filter_rank (const skc_filter *f);
+SKC_API int skc_filter_size (const skc_filter *f);
+SKC_API float *skc_filter_column (skc_filter *f, int term);
+SKC_API float *skc_filter_row (skc_filter *f, int term);
 SKC_API const float *skc_filter_column_const (const skc_filter *f, int term);
 SKC_API const float *skc_filter_row_const (const skc_filter *f, int term);
 
@@ -133,7 +133,7 @@ SKC_API const float *skc_filter_knot_weights_const (const skc_filter *f,
 /* Taps per pixel and multiply-adds per pixel per channel, as the benchmark
  * protocol counts them (knots: taps are the knots; MACs are the knots plus
  * one for the prefix sum pass).  Thread-safe. */
-SKC_API int  skc_filter_taps (const skc_filter *f);
+SKC_API int skc_filter_taps (const skc_filter *f);
 SKC_API long skc_filter_macs (const skc_filter *f);
 
 /* Half-size of the smallest odd square that holds the impulse response:

@@ -44,42 +44,42 @@ typedef void (*skc_progress_fn) (void *user, double fraction, double loss);
 
 typedef struct
 {
-  size_t          struct_size; /* sizeof (skc_fit_options), set by init */
-  skc_method      method;
+  size_t struct_size; /* sizeof (skc_fit_options), set by init */
+  skc_method method;
   skc_offset_kind offsets;
-  int             layers;     /* 1..SKC_MAX_LAYERS (default 4) */
-  int             samples;    /* per layer, 1..SKC_MAX_SAMPLES (default 24) */
-  int             rank;       /* lowrank: 1..SKC_MAX_RANK (default 2) */
-  skc_init        init;
-  int             steps;      /* disk: Adam steps per run; 0 = default */
-  int             restarts;   /* disk: independent starts; 0 = default */
-  uint64_t        seed;
-  int             threads;    /* <= 0: one per core */
-  int             preview;    /* disk: a quick fit for live feedback */
-  int             evaluations;/* pst: loss evaluations; 0 = 30x disk's */
+  int layers;  /* 1..SKC_MAX_LAYERS (default 4) */
+  int samples; /* per layer, 1..SKC_MAX_SAMPLES (default 24) */
+  int rank;    /* lowrank: 1..SKC_MAX_RANK (default 2) */
+  skc_init init;
+  int steps;    /* disk: Adam steps per run; 0 = default */
+  int restarts; /* disk: independent starts; 0 = default */
+  uint64_t seed;
+  int threads;     /* <= 0: one per core */
+  int preview;     /* disk: a quick fit for live feedback */
+  int evaluations; /* pst: loss evaluations; 0 = 30x disk's */
   /* disk: start from this complex (offsets times initial_scale) instead of
      the inits, one candidate; used to fit a basis whose members keep
      corresponding samples. */
   const skc_filter *initial;
-  double          initial_scale;
+  double initial_scale;
   skc_progress_fn progress;
-  void           *progress_user;
+  void *progress_user;
   /* NULL, or a flag another thread raises (sets non-zero) to stop the fit
      with SKC_ERR_CANCELLED.  Read with relaxed atomic loads: raise it with
      an atomic store (__atomic_store_n, g_atomic_int_set, C++20
      std::atomic_ref). */
-  const int      *cancel;
+  const int *cancel;
   /* knots: MACs per pixel and channel (knots + 1); <= 0 (default) or
      enough for every change of value: exact. */
-  long            knots_budget;
+  long knots_budget;
   /* knots: SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS or SKC_KNOTS_AXIS_BEST
      (default). */
-  int             knots_axis;
+  int knots_axis;
 } skc_fit_options;
 
 typedef struct
 {
-  long   evaluations; /* loss (+ gradient) evaluations; knots: 0 */
+  long evaluations;   /* loss (+ gradient) evaluations; knots: 0 */
   double seconds;     /* wall time of the fit itself */
   double loss;        /* final fitting loss (skc_fit_loss); NaN when it
                          could not be measured */

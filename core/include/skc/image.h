@@ -18,9 +18,9 @@ extern "C" {
  * is the origin. */
 typedef struct
 {
-  int    width;
-  int    height;
-  int    channels;
+  int width;
+  int height;
+  int channels;
   size_t stride;
   float *data;
 } skc_image;

@@ -30,13 +30,13 @@ typedef enum
 typedef struct
 {
   skc_shape_kind kind;
-  int    blades;      /* polygon */
-  double rotation;    /* degrees */
-  double curvature;   /* polygon: 0 straight blades .. 1 round */
-  int    points;      /* star */
-  double inner;       /* star or ring: inner radius / radius */
-  double sigma;       /* gaussian, fraction of the radius */
-  char   path[SKC_PATH_MAX]; /* file: */
+  int blades;              /* polygon */
+  double rotation;         /* degrees */
+  double curvature;        /* polygon: 0 straight blades .. 1 round */
+  int points;              /* star */
+  double inner;            /* star or ring: inner radius / radius */
+  double sigma;            /* gaussian, fraction of the radius */
+  char path[SKC_PATH_MAX]; /* file: */
 } skc_shape;
 
 /* Fills s with the parameter table's defaults for a disc.  Thread-safe. */

@@ -29,7 +29,7 @@ typedef struct skc_photo_set skc_photo_set;
  * the set. */
 SKC_API skc_result skc_photo_set_new (const skc_image *photos, int count,
                                       skc_photo_set **out, skc_error *err);
-SKC_API void       skc_photo_set_free (skc_photo_set *set);
+SKC_API void skc_photo_set_free (skc_photo_set *set);
 
 /* Mean over the photos of the PSNR (peak 1) between P (x) E and P (x) T on
  * the interior (half the compared grid's size dropped from every edge),

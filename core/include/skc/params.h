@@ -31,38 +31,38 @@ typedef enum
  * fitted filter, the cache). */
 typedef struct
 {
-  size_t      struct_size; /* sizeof (skc_params), set by init */
-  skc_shape   shape;       /* the bokeh shape (not SKC_SHAPE_FILE) ... */
+  size_t struct_size;           /* sizeof (skc_params), set by init */
+  skc_shape shape;              /* the bokeh shape (not SKC_SHAPE_FILE) ... */
   const skc_image *shape_image; /* ... or weights from an image: 1 channel,
                                    any size, scaled to each radius */
   const skc_filter *filter;     /* ... or a fitted filter used as it is
                                    (uniform blur at its own scale) */
-  double      radius;      /* px: the largest blur radius */
+  double radius;                /* px: the largest blur radius */
   skc_quality quality;
   /* Blur map: v in 0..1 (the front end reads Y', or Y with map_linear);
      v <- 1 - v if invert_map; v <- v^map_gamma; r = radius * |v - focus|. */
-  double      focus;
-  int         invert_map;
-  double      map_gamma;
-  int         map_linear;  /* read by front ends, not by the engine */
+  double focus;
+  int invert_map;
+  double map_gamma;
+  int map_linear; /* read by front ends, not by the engine */
   /* Swirl: each pixel's kernel turns toward the tangent of the circle
      around the image centre through it, by swirl x that tangent's angle
      (rotational bokeh). */
-  double      swirl;
+  double swirl;
   /* Cat-eye: kernels are clipped by a second aperture of their own radius
      moved toward the image centre, by cat-eye x (distance from the centre
      / half-diagonal) x radius: round at the centre, a cat's eye facing the
      centre in the corners (mechanical vignetting).  The clipped kernel
      turns with the direction to the centre: exact for round apertures;
      other shapes turn with it. */
-  double      cat_eye;
+  double cat_eye;
   /* Highlights: linear values above the threshold are boosted toward
      gain x (bokeh balls); threshold 1, gain 1 is off. */
-  double      highlight_threshold;
-  double      highlight_gain;
-  int         clip;        /* clip results to 0..1 (0..alpha) */
-  uint64_t    seed;        /* of the fits */
-  skc_cache  *cache;       /* NULL: skc_cache_default () */
+  double highlight_threshold;
+  double highlight_gain;
+  int clip;         /* clip results to 0..1 (0..alpha) */
+  uint64_t seed;    /* of the fits */
+  skc_cache *cache; /* NULL: skc_cache_default () */
 } skc_params;
 
 /* Every row's default (a disc of radius 20 at normal quality, no map
@@ -90,36 +90,36 @@ typedef enum
   SKC_PARAM_TYPE_WHOLE,  /* int */
   SKC_PARAM_TYPE_BOOL,   /* int, 0 or 1 */
   SKC_PARAM_TYPE_QUALITY,
-  SKC_PARAM_TYPE_SHAPE,  /* the shape's kind */
-  SKC_PARAM_TYPE_SEED    /* uint64_t */
+  SKC_PARAM_TYPE_SHAPE, /* the shape's kind */
+  SKC_PARAM_TYPE_SEED   /* uint64_t */
 } skc_param_type;
 
 typedef enum
 {
   SKC_PARAM_GROUP_SHAPE,
   SKC_PARAM_GROUP_BLUR,
-  SKC_PARAM_GROUP_MAP,        /* meaningful only with a blur map */
+  SKC_PARAM_GROUP_MAP, /* meaningful only with a blur map */
   SKC_PARAM_GROUP_LENS,
   SKC_PARAM_GROUP_HIGHLIGHTS,
-  SKC_PARAM_GROUP_FIT         /* not offered in GIMP */
+  SKC_PARAM_GROUP_FIT /* not offered in GIMP */
 } skc_param_group;
 
 typedef struct
 {
-  skc_param_id    id;
-  const char     *name;  /* "map-gamma": option, preset key, property */
-  const char     *label; /* "Map gamma" */
-  const char     *help;  /* one sentence */
-  skc_param_type  type;
+  skc_param_id id;
+  const char *name;  /* "map-gamma": option, preset key, property */
+  const char *label; /* "Map gamma" */
+  const char *help;  /* one sentence */
+  skc_param_type type;
   skc_param_group group;
-  const char     *unit;  /* "px", "°" or "" */
-  double          min, max;       /* accepted */
-  double          ui_min, ui_max; /* a slider's default span */
-  double          ui_gamma, step;
-  int             digits;
-  double          default_value;  /* enums: the value as a number */
-  const char     *shapes;         /* shape keys: "polygon, star"; else "" */
-  size_t          offset;         /* of the value in skc_params */
+  const char *unit;      /* "px", "°" or "" */
+  double min, max;       /* accepted */
+  double ui_min, ui_max; /* a slider's default span */
+  double ui_gamma, step;
+  int digits;
+  double default_value; /* enums: the value as a number */
+  const char *shapes;   /* shape keys: "polygon, star"; else "" */
+  size_t offset;        /* of the value in skc_params */
 } skc_param_info;
 
 /* The rows in table order (row i has id i).  Thread-safe. */
@@ -137,7 +137,7 @@ SKC_API double skc_param_get (const skc_params *p, const skc_param_info *row);
  * SKC_ERR_INVALID_ARGUMENT says "NAME = V is outside MIN..MAX" and leaves
  * p alone.  Thread-safe on distinct params. */
 SKC_API skc_result skc_param_set (skc_params *p, const skc_param_info *row,
-                          double value, skc_error *err);
+                                  double value, skc_error *err);
 /* Stores a value as skc_param_set does, unchecked (a front end holding
  * what a script passed until skc_params_validate reports it); a value out
  * of its C type's range is undefined.  Thread-safe on distinct params. */
@@ -146,7 +146,7 @@ SKC_API void skc_param_store (skc_params *p, const skc_param_info *row,
 /* Copies one row's value from `from` to `to` exactly (seeds too).
  * Thread-safe on distinct params. */
 SKC_API void skc_param_copy (skc_params *to, const skc_params *from,
-                     const skc_param_info *row);
+                             const skc_param_info *row);
 /* Whether a shape key applies to a kind (rows that are not shape keys
  * apply to every kind).  Thread-safe. */
 SKC_API int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
@@ -156,13 +156,13 @@ SKC_API int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
  * and fail with SKC_ERR_INVALID_ARGUMENT listing them.  Thread-safe. */
 SKC_API const char *skc_quality_name (skc_quality quality);
 SKC_API const char *skc_quality_label (skc_quality quality);
-SKC_API int         skc_quality_samples (skc_quality quality);
-SKC_API skc_result  skc_quality_parse (const char *name, skc_quality *out,
-                               skc_error *err);
+SKC_API int skc_quality_samples (skc_quality quality);
+SKC_API skc_result skc_quality_parse (const char *name, skc_quality *out,
+                                      skc_error *err);
 SKC_API const char *skc_shape_name (skc_shape_kind kind);
 SKC_API const char *skc_shape_label (skc_shape_kind kind);
-SKC_API skc_result  skc_shape_kind_parse (const char *name, skc_shape_kind *out,
-                                  skc_error *err);
+SKC_API skc_result skc_shape_kind_parse (const char *name, skc_shape_kind *out,
+                                         skc_error *err);
 /* "disc, polygon, ..." and "draft, normal, high": the names, for messages
  * and help.  Thread-safe. */
 SKC_API const char *skc_shape_names (void);

@@ -73,11 +73,11 @@ extern "C" {
 #define SKC_PRESET_FORMAT_MINOR 0
 
 /* Longest name (bytes, without the NUL) and bitmap side a preset holds. */
-#define SKC_PRESET_NAME_MAX      255
-#define SKC_PRESET_BITMAP_MAX    1024
+#define SKC_PRESET_NAME_MAX 255
+#define SKC_PRESET_BITMAP_MAX 1024
 /* Most fitted filters one preset embeds (a blur map with cat-eye at a
  * large radius uses a few hundred). */
-#define SKC_PRESET_FILTERS_MAX   4096
+#define SKC_PRESET_FILTERS_MAX 4096
 
 /* One bit per row of the parameter table (SKC_PRESET_SHAPE,
  * SKC_PRESET_RADIUS, ... as SKC_PARAM_BIT of the row).  Front ends pass
@@ -105,14 +105,14 @@ typedef struct skc_preset skc_preset;
  * bitmap, no filters.  NULL when out of memory.  Thread-safe.
  * skc_preset_free (NULL allowed) once no thread uses the preset. */
 SKC_API skc_preset *skc_preset_new (void);
-SKC_API void        skc_preset_free (skc_preset *preset);
+SKC_API void skc_preset_free (skc_preset *preset);
 
 /* The name: one line of at most SKC_PRESET_NAME_MAX bytes without control
  * characters (SKC_ERR_INVALID_ARGUMENT otherwise).  Thread-safe on
  * distinct presets. */
 SKC_API const char *skc_preset_get_name (const skc_preset *preset);
-SKC_API skc_result  skc_preset_set_name (skc_preset *preset, const char *name,
-                                         skc_error *err);
+SKC_API skc_result skc_preset_set_name (skc_preset *preset, const char *name,
+                                        skc_error *err);
 
 /* Takes every table parameter from p, checked by skc_params_validate.  A
  * p->shape_image (1 channel, finite, some weight positive, sides up to
@@ -120,8 +120,7 @@ SKC_API skc_result  skc_preset_set_name (skc_preset *preset, const char *name,
  * p->filter cannot be a preset's shape (SKC_ERR_UNSUPPORTED).  The
  * embedded filters are kept.  Thread-safe on distinct presets. */
 SKC_API skc_result skc_preset_set_params (skc_preset *preset,
-                                          const skc_params *p,
-                                          skc_error *err);
+                                          const skc_params *p, skc_error *err);
 
 /* Writes the preset's values into every field of p whose bit is not in
  * explicit_fields.  When the shape is taken
@@ -138,9 +137,8 @@ SKC_API const skc_image *skc_preset_bitmap (const skc_preset *preset);
 
 /* The embedded filters, in the order they were added or read; keys and
  * filters live until the preset's filters change.  Thread-safe. */
-SKC_API int               skc_preset_filter_count (const skc_preset *preset);
-SKC_API const char       *skc_preset_filter_key (const skc_preset *preset,
-                                                 int index);
+SKC_API int skc_preset_filter_count (const skc_preset *preset);
+SKC_API const char *skc_preset_filter_key (const skc_preset *preset, int index);
 SKC_API const skc_filter *skc_preset_filter (const skc_preset *preset,
                                              int index);
 
@@ -150,7 +148,7 @@ SKC_API const skc_filter *skc_preset_filter (const skc_preset *preset,
  * thread-safe on distinct presets. */
 SKC_API skc_result skc_preset_add_filter (skc_preset *preset, const char *key,
                                           const skc_filter *f, skc_error *err);
-SKC_API void       skc_preset_clear_filters (skc_preset *preset);
+SKC_API void skc_preset_clear_filters (skc_preset *preset);
 
 /* Stores every embedded filter in `cache` (NULL: skc_cache_default ())
  * under its key, so that an engine built for the preset's parameters finds

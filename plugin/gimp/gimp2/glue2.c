@@ -41,8 +41,7 @@ void
 skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
 {
   gimp_drawable_merge_shadow (drawable, TRUE);
-  gimp_drawable_update (drawable, area->x, area->y, area->width,
-                        area->height);
+  gimp_drawable_update (drawable, area->x, area->y, area->width, area->height);
 }
 
 GtkWidget *
@@ -72,7 +71,7 @@ skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y)
 typedef struct
 {
   SkcGimpBrushPicked picked;
-  gpointer           data;
+  gpointer data;
 } BrushHook;
 
 /* GIMP 2.10 hands the brush's mask over with the signal. */
@@ -82,8 +81,8 @@ brush_set (GimpBrushSelectButton *button, const gchar *name, gdouble opacity,
            const guchar *mask, gboolean closing, gpointer data)
 {
   BrushHook *hook = data;
-  gsize      count = (gsize) width * height;
-  gfloat    *values = mask ? g_try_new (gfloat, count) : NULL;
+  gsize count = (gsize) width * height;
+  gfloat *values = mask ? g_try_new (gfloat, count) : NULL;
   if (!values)
     return;
   for (gsize i = 0; i < count; i++)

@@ -49,30 +49,29 @@ pdb_type (SkcGimpArgKind kind)
 static void
 query (void)
 {
-  gsize             count;
+  gsize count;
   const SkcGimpArg *args = skc_gimp_args (&count);
-  GimpParamDef     *defs = g_new0 (GimpParamDef, FIXED_ARGS + count);
-  defs[ARG_RUN_MODE] = (GimpParamDef) { GIMP_PDB_INT32, "run-mode",
-                                        "The run mode { RUN-INTERACTIVE (0), "
-                                        "RUN-NONINTERACTIVE (1) }" };
-  defs[ARG_IMAGE] = (GimpParamDef) { GIMP_PDB_IMAGE, "image",
-                                     "Input image (unused)" };
-  defs[ARG_DRAWABLE] = (GimpParamDef) { GIMP_PDB_DRAWABLE, "drawable",
-                                        "Input drawable" };
+  GimpParamDef *defs = g_new0 (GimpParamDef, FIXED_ARGS + count);
+  defs[ARG_RUN_MODE] = (GimpParamDef){ GIMP_PDB_INT32, "run-mode",
+                                       "The run mode { RUN-INTERACTIVE (0), "
+                                       "RUN-NONINTERACTIVE (1) }" };
+  defs[ARG_IMAGE]
+      = (GimpParamDef){ GIMP_PDB_IMAGE, "image", "Input image (unused)" };
+  defs[ARG_DRAWABLE]
+      = (GimpParamDef){ GIMP_PDB_DRAWABLE, "drawable", "Input drawable" };
   for (gsize i = 0; i < count; i++)
-    defs[FIXED_ARGS + i] = (GimpParamDef) { pdb_type (args[i].kind),
-                                            (gchar *) args[i].name,
-                                            (gchar *) args[i].blurb };
+    defs[FIXED_ARGS + i]
+        = (GimpParamDef){ pdb_type (args[i].kind), (gchar *) args[i].name,
+                          (gchar *) args[i].blurb };
 
   gimp_install_procedure (
-    SKC_GIMP_PROCEDURE, "Lens blur with a bokeh of any shape",
-    "Out-of-focus blur whose bokeh (the shape one bright point takes) is a "
-    "built-in iris, star, heart or ring, or any shape from a file, "
-    "uniform or varying per pixel from a blur map, with swirl, cat-eye and "
-    "highlight boost.  Computed with sparse kernel complexes.",
-    "skc developers", "skc developers", "2026",
-    "Sparse _Lens Blur...", "RGB*, GRAY*", GIMP_PLUGIN,
-    (gint) (FIXED_ARGS + count), 0, defs, NULL);
+      SKC_GIMP_PROCEDURE, "Lens blur with a bokeh of any shape",
+      "Out-of-focus blur whose bokeh (the shape one bright point takes) is a "
+      "built-in iris, star, heart or ring, or any shape from a file, "
+      "uniform or varying per pixel from a blur map, with swirl, cat-eye and "
+      "highlight boost.  Computed with sparse kernel complexes.",
+      "skc developers", "skc developers", "2026", "Sparse _Lens Blur...",
+      "RGB*, GRAY*", GIMP_PLUGIN, (gint) (FIXED_ARGS + count), 0, defs, NULL);
   gimp_plugin_menu_register (SKC_GIMP_PROCEDURE, "<Image>/Filters/Blur");
   g_free (defs);
 }
@@ -80,7 +79,7 @@ query (void)
 static gboolean
 settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
 {
-  gsize             count;
+  gsize count;
   const SkcGimpArg *args = skc_gimp_args (&count);
   if (nparams != (gint) (FIXED_ARGS + count))
     return FALSE;
@@ -117,10 +116,10 @@ store_painted_map (gint32 image, gint32 drawable, const gfloat *map,
                    gboolean map_linear)
 {
   static const GimpRGB tint = { 0.0, 0.3, 1.0, 1.0 };
-  gint                 dx, dy;
-  gint32               channel = gimp_channel_new (
-    image, SKC_GIMP_MAP_CHANNEL, gimp_image_width (image),
-    gimp_image_height (image), 50.0, &tint);
+  gint dx, dy;
+  gint32 channel
+      = gimp_channel_new (image, SKC_GIMP_MAP_CHANNEL, gimp_image_width (image),
+                          gimp_image_height (image), 50.0, &tint);
   gimp_image_insert_channel (image, channel, 0, 0);
   gimp_item_set_visible (channel, FALSE);
   gimp_drawable_offsets (drawable, &dx, &dy);
@@ -137,7 +136,8 @@ forget_stale_map (SkcGimpSettings *s, gint32 image)
 {
   s->shape[sizeof s->shape - 1] = '\0';
   if (s->map != -1
-      && (!gimp_item_is_valid (s->map) || gimp_item_get_image (s->map) != image))
+      && (!gimp_item_is_valid (s->map)
+          || gimp_item_get_image (s->map) != image))
     s->map = -1;
 }
 
@@ -145,15 +145,15 @@ static void
 run (const gchar *name, gint nparams, const GimpParam *param,
      gint *nreturn_vals, GimpParam **return_vals)
 {
-  static GimpParam  values[2];
+  static GimpParam values[2];
   GimpPDBStatusType status = GIMP_PDB_SUCCESS;
-  GError           *error = NULL;
-  SkcGimpSettings   settings;
-  gfloat           *painted = NULL;
-  gint32            channel = -1;
-  GimpRunMode       mode = param[ARG_RUN_MODE].data.d_int32;
-  gint32            image = param[ARG_IMAGE].data.d_image;
-  gint32            drawable = param[ARG_DRAWABLE].data.d_drawable;
+  GError *error = NULL;
+  SkcGimpSettings settings;
+  gfloat *painted = NULL;
+  gint32 channel = -1;
+  GimpRunMode mode = param[ARG_RUN_MODE].data.d_int32;
+  gint32 image = param[ARG_IMAGE].data.d_image;
+  gint32 drawable = param[ARG_DRAWABLE].data.d_drawable;
 
   gegl_init (NULL, NULL);
   skc_gimp_settings_init (&settings);

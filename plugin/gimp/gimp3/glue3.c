@@ -22,8 +22,8 @@ gboolean
 skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
 {
   GimpDrawable *drawable = gimp_drawable_get_by_id (item);
-  GimpImage    *owner = drawable ? gimp_item_get_image (GIMP_ITEM (drawable))
-                                 : NULL;
+  GimpImage *owner
+      = drawable ? gimp_item_get_image (GIMP_ITEM (drawable)) : NULL;
   return owner && gimp_image_get_id (owner) == image;
 }
 
@@ -52,15 +52,14 @@ skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
 GtkWidget *
 skc_gimp_glue_drawable_combo_new (gint32 image)
 {
-  return gimp_drawable_combo_box_new (of_image, GINT_TO_POINTER (image),
-                                      NULL);
+  return gimp_drawable_combo_box_new (of_image, GINT_TO_POINTER (image), NULL);
 }
 
 GtkWidget *
 skc_gimp_glue_preview_new (gint32 drawable)
 {
   return gimp_drawable_preview_new_from_drawable (
-    gimp_drawable_get_by_id (drawable));
+      gimp_drawable_get_by_id (drawable));
 }
 
 GeglBuffer *
@@ -78,7 +77,7 @@ skc_gimp_glue_offsets (gint32 drawable, gint *x, gint *y)
 typedef struct
 {
   SkcGimpBrushPicked picked;
-  gpointer           data;
+  gpointer data;
 } BrushHook;
 
 /* GIMP 3 names the brush; its mask is read through libgimp. */
@@ -86,7 +85,7 @@ static void
 brush_set (GimpResourceChooser *chooser, GimpResource *resource,
            gboolean closing, gpointer data)
 {
-  BrushHook  *hook = data;
+  BrushHook *hook = data;
   GeglBuffer *mask;
   if (!GIMP_IS_BRUSH (resource))
     return;
@@ -110,11 +109,11 @@ GtkWidget *
 skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
 {
   BrushHook *hook = g_new (BrushHook, 1);
-  GtkWidget *chooser = gimp_brush_chooser_new ("Start from a GIMP brush",
-                                               "GIMP brush", NULL);
+  GtkWidget *chooser
+      = gimp_brush_chooser_new ("Start from a GIMP brush", "GIMP brush", NULL);
   hook->picked = picked;
   hook->data = data;
-  g_signal_connect_data (chooser, "resource-set", G_CALLBACK (brush_set),
-                         hook, (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect_data (chooser, "resource-set", G_CALLBACK (brush_set), hook,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
   return chooser;
 }

@@ -21,7 +21,6 @@ G_DEFINE_TYPE (SkcLensBlur, skc_lens_blur, GIMP_TYPE_PLUG_IN)
 
 GIMP_MAIN (SKC_TYPE_LENS_BLUR)
 
-
 static GList *
 query_procedures (GimpPlugIn *plug_in)
 {
@@ -32,7 +31,7 @@ query_procedures (GimpPlugIn *plug_in)
 static void
 settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
 {
-  gsize             count;
+  gsize count;
   const SkcGimpArg *args = skc_gimp_args (&count);
   skc_gimp_settings_init (s);
   for (gsize i = 0; i < count; i++)
@@ -61,15 +60,14 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
           {
             GimpDrawable *map = NULL;
             g_object_get (config, arg->name, &map, NULL);
-            skc_gimp_arg_set (s, arg, map ? gimp_item_get_id (GIMP_ITEM (map))
-                                          : -1);
+            skc_gimp_arg_set (s, arg,
+                              map ? gimp_item_get_id (GIMP_ITEM (map)) : -1);
             g_clear_object (&map);
           }
           break;
         case SKC_GIMP_ARG_QUALITY:
-          skc_gimp_arg_set (s, arg,
-                            gimp_procedure_config_get_choice_id (config,
-                                                                 arg->name));
+          skc_gimp_arg_set (
+              s, arg, gimp_procedure_config_get_choice_id (config, arg->name));
           break;
         case SKC_GIMP_ARG_BOOLEAN:
           {
@@ -86,12 +84,12 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
 static void
 settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
 {
-  gsize             count;
+  gsize count;
   const SkcGimpArg *args = skc_gimp_args (&count);
   for (gsize i = 0; i < count; i++)
     {
       const SkcGimpArg *arg = &args[i];
-      gdouble           v = skc_gimp_arg_get (s, arg);
+      gdouble v = skc_gimp_arg_get (s, arg);
       switch (arg->kind)
         {
         case SKC_GIMP_ARG_SPEC:
@@ -108,9 +106,8 @@ settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
           break;
         case SKC_GIMP_ARG_QUALITY:
           g_object_set (config, arg->name,
-                        skc_quality_name ((skc_quality) CLAMP ((gint) v, 0,
-                                                               SKC_QUALITY_COUNT
-                                                                 - 1)),
+                        skc_quality_name ((skc_quality) CLAMP (
+                            (gint) v, 0, SKC_QUALITY_COUNT - 1)),
                         NULL);
           break;
         case SKC_GIMP_ARG_BOOLEAN:
@@ -120,20 +117,19 @@ settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
     }
 }
 
-static GimpProcedure *
-create_procedure (GimpPlugIn *plug_in, const gchar *name);
+static GimpProcedure *create_procedure (GimpPlugIn *plug_in, const gchar *name);
 
 /* A map painted in the dialog becomes a hidden channel of the image, the
  * blur map from then on (the caller holds an undo group open). */
 static GimpChannel *
-store_painted_map (GimpImage *image, GimpDrawable *drawable,
-                   const gfloat *map, gboolean map_linear)
+store_painted_map (GimpImage *image, GimpDrawable *drawable, const gfloat *map,
+                   gboolean map_linear)
 {
-  GeglColor   *tint = gegl_color_new ("rgb(0.0, 0.3, 1.0)");
-  gint         dx, dy;
+  GeglColor *tint = gegl_color_new ("rgb(0.0, 0.3, 1.0)");
+  gint dx, dy;
   GimpChannel *channel = gimp_channel_new (
-    image, SKC_GIMP_MAP_CHANNEL, gimp_image_get_width (image),
-    gimp_image_get_height (image), 50.0, tint);
+      image, SKC_GIMP_MAP_CHANNEL, gimp_image_get_width (image),
+      gimp_image_get_height (image), 50.0, tint);
   g_object_unref (tint);
   gimp_image_insert_channel (image, channel, NULL, 0);
   gimp_item_set_visible (GIMP_ITEM (channel), FALSE);
@@ -149,11 +145,11 @@ static GimpValueArray *
 run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
      GimpDrawable **drawables, GimpProcedureConfig *config, gpointer data)
 {
-  GError           *error = NULL;
+  GError *error = NULL;
   GimpPDBStatusType status = GIMP_PDB_SUCCESS;
-  SkcGimpSettings   settings;
-  gfloat           *painted = NULL;
-  GimpChannel      *channel = NULL;
+  SkcGimpSettings settings;
+  gfloat *painted = NULL;
+  GimpChannel *channel = NULL;
 
   if (!drawables || !drawables[0] || drawables[1])
     {
@@ -168,9 +164,8 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
     {
       gimp_ui_init (SKC_GIMP_BINARY);
       /* A remembered map belongs to the image it was used on. */
-      GimpDrawable *map = settings.map >= 0
-                            ? gimp_drawable_get_by_id (settings.map)
-                            : NULL;
+      GimpDrawable *map
+          = settings.map >= 0 ? gimp_drawable_get_by_id (settings.map) : NULL;
       if (!map || gimp_item_get_image (GIMP_ITEM (map)) != image)
         settings.map = -1;
       if (!skc_gimp_dialog_run (gimp_image_get_id (image),
@@ -189,8 +184,8 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
     }
   if (status == GIMP_PDB_SUCCESS)
     status = skc_gimp_blur_drawable (
-      gimp_image_get_id (image), gimp_item_get_id (GIMP_ITEM (drawables[0])),
-      &settings, &error);
+        gimp_image_get_id (image), gimp_item_get_id (GIMP_ITEM (drawables[0])),
+        &settings, &error);
   if (status != GIMP_PDB_SUCCESS && channel)
     gimp_image_remove_channel (image, channel);
   gimp_image_undo_group_end (image);
@@ -208,25 +203,25 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
   if (g_strcmp0 (name, SKC_GIMP_PROCEDURE) != 0)
     return NULL;
   GimpProcedure *procedure = gimp_image_procedure_new (
-    plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, run, NULL, NULL);
+      plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, run, NULL, NULL);
   gimp_procedure_set_image_types (procedure, "RGB*, GRAY*");
   gimp_procedure_set_sensitivity_mask (procedure,
                                        GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
   gimp_procedure_set_menu_label (procedure, "Sparse _Lens Blur...");
   gimp_procedure_add_menu_path (procedure, "<Image>/Filters/Blur");
   gimp_procedure_set_documentation (
-    procedure, "Lens blur with a bokeh of any shape",
-    "Out-of-focus blur whose bokeh (the shape one bright point takes) is a "
-    "built-in iris, star, heart or ring, or any shape from a file, "
-    "uniform or varying per pixel from a blur map, with swirl, cat-eye and "
-    "highlight boost.  Computed with sparse kernel complexes.",
-    name);
-  gimp_procedure_set_attribution (procedure, "skc developers",
-                                  "skc developers", "2026");
+      procedure, "Lens blur with a bokeh of any shape",
+      "Out-of-focus blur whose bokeh (the shape one bright point takes) is a "
+      "built-in iris, star, heart or ring, or any shape from a file, "
+      "uniform or varying per pixel from a blur map, with swirl, cat-eye and "
+      "highlight boost.  Computed with sparse kernel complexes.",
+      name);
+  gimp_procedure_set_attribution (procedure, "skc developers", "skc developers",
+                                  "2026");
 
-  gsize             count;
+  gsize count;
   const SkcGimpArg *args = skc_gimp_args (&count);
-  SkcGimpSettings   defaults;
+  SkcGimpSettings defaults;
   skc_gimp_settings_init (&defaults);
   for (gsize i = 0; i < count; i++)
     {
@@ -236,8 +231,8 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
         case SKC_GIMP_ARG_SPEC:
         case SKC_GIMP_ARG_PATH:
           gimp_procedure_add_string_argument (
-            procedure, a->name, a->nick, a->blurb,
-            skc_gimp_arg_text (&defaults, a), G_PARAM_READWRITE);
+              procedure, a->name, a->nick, a->blurb,
+              skc_gimp_arg_text (&defaults, a), G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_DOUBLE:
           gimp_procedure_add_double_argument (procedure, a->name, a->nick,
@@ -245,9 +240,8 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                               a->fallback, G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_DRAWABLE:
-          gimp_procedure_add_drawable_argument (procedure, a->name, a->nick,
-                                                a->blurb, TRUE,
-                                                G_PARAM_READWRITE);
+          gimp_procedure_add_drawable_argument (
+              procedure, a->name, a->nick, a->blurb, TRUE, G_PARAM_READWRITE);
           break;
         case SKC_GIMP_ARG_QUALITY:
           {
@@ -256,9 +250,9 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
               gimp_choice_add (choice, skc_quality_name ((skc_quality) q), q,
                                skc_quality_label ((skc_quality) q), NULL);
             gimp_procedure_add_choice_argument (
-              procedure, a->name, a->nick, a->blurb, choice,
-              skc_quality_name ((skc_quality) a->fallback),
-              G_PARAM_READWRITE);
+                procedure, a->name, a->nick, a->blurb, choice,
+                skc_quality_name ((skc_quality) a->fallback),
+                G_PARAM_READWRITE);
           }
           break;
         case SKC_GIMP_ARG_BOOLEAN:
