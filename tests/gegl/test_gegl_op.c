@@ -16,6 +16,7 @@
 #include "skc/skc.h"
 
 #define OP "skc:lens-blur"
+#define BOKEH_OP "skc:bokeh-blur"
 #define RGBA "RaGaBaA float"
 
 /* The test image: smooth colours, a few bright spots and alpha that varies
@@ -229,22 +230,24 @@ test_registered (void)
          == 0);
 }
 
-/* The chant is generated from the parameter table: every row but the fit
- * seed is a property with the row's range, default and enum names. */
+/* The chants are generated from the parameter table: every row but the
+ * fit seed (and, without a map, the map's rows) is a property with the
+ * row's range, default and enum names. */
 static void
-test_properties_match_table (void)
+test_properties_match_table (const char *op, int with_map)
 {
   const skc_param_info *table = skc_param_table ();
   for (int i = 0; i < SKC_PARAM_COUNT; i++)
     {
       const skc_param_info *row = &table[i];
-      GParamSpec *spec = gegl_operation_find_property (OP, row->name);
-      if (row->group == SKC_PARAM_GROUP_FIT)
+      GParamSpec *spec = gegl_operation_find_property (op, row->name);
+      if (row->group == SKC_PARAM_GROUP_FIT
+          || (!with_map && row->group == SKC_PARAM_GROUP_MAP))
         {
-          CHECK_MSG (spec == NULL, "%s is a property", row->name);
+          CHECK_MSG (spec == NULL, "%s: %s is a property", op, row->name);
           continue;
         }
-      CHECK_MSG (spec != NULL, "no property %s", row->name);
+      CHECK_MSG (spec != NULL, "%s: no property %s", op, row->name);
       if (!spec)
         continue;
       if (G_IS_PARAM_SPEC_DOUBLE (spec))
@@ -941,6 +944,54 @@ test_golden (const char *source_dir)
     }
 }
 
+/* skc:bokeh-blur, the op without a map: one input (so GIMP 3 can keep it
+ * as a layer effect), in GIMP's Filters > Blur menu, and the same pixels
+ * as skc:lens-blur with no map for the same properties. */
+static void
+test_bokeh_blur (void)
+{
+  CHECK (gegl_has_operation (BOKEH_OP));
+  CHECK (g_strcmp0 (gegl_operation_get_key (BOKEH_OP, "gimp:menu-path"),
+                    "<Image>/Filters/Blur")
+         == 0);
+  CHECK (gegl_operation_get_key (BOKEH_OP, "gimp:menu-label") != NULL);
+  GeglBuffer *input = make_input (0, 0, 97, 61);
+  const GeglRectangle *extent = gegl_buffer_get_extent (input);
+  for (int variant = 0; variant < 2; variant++)
+    {
+      float *pixels[2];
+      for (int which = 0; which < 2; which++)
+        {
+          GeglNode *graph = gegl_node_new ();
+          GeglNode *source = gegl_node_new_child (
+              graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+          GeglNode *op = gegl_node_new_child (
+              graph, "operation", which ? BOKEH_OP : OP, "radius", 6.0,
+              "swirl", variant ? 0.4 : 0.0, "highlight-threshold", 0.7,
+              "highlight-gain", 5.0, NULL);
+          /* Each op has its own enum type: set the shape by nick. */
+          GParamSpec *spec = gegl_operation_find_property (
+              which ? BOKEH_OP : OP, "shape");
+          gegl_node_set (op, "shape",
+                         g_enum_get_value_by_nick (
+                             G_PARAM_SPEC_ENUM (spec)->enum_class, "heart")
+                             ->value,
+                         NULL);
+          gegl_node_connect_to (source, "output", op, "input");
+          pixels[which] = blit (op, extent);
+          g_object_unref (graph);
+        }
+      gsize count = (gsize) extent->width * extent->height * 4;
+      CHECK_MSG (max_difference (pixels[0], pixels[1], count) == 0,
+                 "bokeh-blur differs from lens-blur without a map (%s)",
+                 variant ? "swirl" : "plain");
+      CHECK (all_finite (pixels[1], count));
+      g_free (pixels[0]);
+      g_free (pixels[1]);
+    }
+  g_object_unref (input);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -972,7 +1023,9 @@ main (int argc, char **argv)
       return check_summary ();
     }
   test_registered ();
-  test_properties_match_table ();
+  test_properties_match_table (OP, 1);
+  test_properties_match_table (BOKEH_OP, 0);
+  test_bokeh_blur ();
   test_equals_core ();
   test_rebuild ();
   test_kernel_files (argv[2]);
