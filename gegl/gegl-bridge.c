@@ -197,3 +197,33 @@ skc_gegl_params_key (const skc_params *params)
                             skc_param_get (params, &table[i]));
   return g_string_free (key, FALSE);
 }
+
+SkcGeglSharedEngine *
+skc_gegl_shared_engine_new (skc_engine *engine, const gchar *key)
+{
+  SkcGeglSharedEngine *shared = g_atomic_rc_box_new0 (SkcGeglSharedEngine);
+  shared->engine = engine;
+  shared->key = g_strdup (key);
+  return shared;
+}
+
+SkcGeglSharedEngine *
+skc_gegl_shared_engine_acquire (SkcGeglSharedEngine *shared)
+{
+  return g_atomic_rc_box_acquire (shared);
+}
+
+static void
+shared_engine_clear (gpointer data)
+{
+  SkcGeglSharedEngine *shared = data;
+  skc_engine_free (shared->engine);
+  g_free (shared->key);
+}
+
+void
+skc_gegl_shared_engine_release (SkcGeglSharedEngine *shared)
+{
+  if (shared)
+    g_atomic_rc_box_release_full (shared, shared_engine_clear);
+}

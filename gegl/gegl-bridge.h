@@ -23,6 +23,23 @@ skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
 /* How a blur map is read: perceptual luminance Y' (linear Y when
  * `linear`, the map-linear parameter) in `space`, the map's own colour
  * space. */
+/* A built engine shared between threads (a GEGL op's regions, a preview's
+ * jobs) with the settings key it was built for: reference-counted, so that
+ * a call still using it survives a rebuild on another thread. */
+typedef struct
+{
+  skc_engine *engine;
+  gchar *key;
+} SkcGeglSharedEngine;
+
+/* Takes engine over; key is copied (NULL allowed).  Thread-safe. */
+SkcGeglSharedEngine *skc_gegl_shared_engine_new (skc_engine *engine,
+                                                 const gchar *key);
+SkcGeglSharedEngine *
+skc_gegl_shared_engine_acquire (SkcGeglSharedEngine *shared);
+/* NULL allowed; the last release frees the engine. */
+void skc_gegl_shared_engine_release (SkcGeglSharedEngine *shared);
+
 /* Every row of the parameter table in p, exactly, as one string: a part
  * of the keys under which the op and the preview keep a built engine. */
 gchar *skc_gegl_params_key (const skc_params *params);

@@ -112,6 +112,9 @@
 #define SKC_CHANT_PARAM_UNMAPPED_ROWS(...)                                  \
   SKC_CHANT_PARAM (UNMAPPED_ROWS, __VA_ARGS__)
 
+/* enum_start and enum_end paste their names: expanded first here. */
+#define SKC_CHANT_ENUM_START(name) enum_start (name)
+#define SKC_CHANT_ENUM_END(type) enum_end (type)
 #define SKC_CHANT_SHAPE_VALUE(ID, name, label)                              \
   enum_value (SKC_OP_SHAPE_VALUE (ID), name, label)
 #define SKC_CHANT_QUALITY_VALUE(ID, name, label, samples)                   \

@@ -5,45 +5,57 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-struct SkcOpState
+/* An instance's state: its engine, and the settings it was built for. */
+typedef struct
 {
-  GMutex        lock;
-  gchar        *name; /* for warnings */
-  gchar        *key;  /* the settings the engine (or failure) is for */
-  SkcEngineRef *ref;  /* NULL when building for `key` failed */
-};
+  GMutex lock;
+  gchar *key;               /* the settings the engine (or failure) is for */
+  SkcGeglSharedEngine *ref; /* NULL when building for `key` failed */
+} SkcOpState;
 
-SkcOpState *
-skc_op_state_new (const gchar *name)
+/* What skc_op_class_init was told, kept with the op's type. */
+typedef struct
 {
-  SkcOpState *state = g_new0 (SkcOpState, 1);
-  g_mutex_init (&state->lock);
-  state->name = g_strdup (name);
-  return state;
+  const gchar *name;
+  SkcOpSourcesOf sources_of;
+} SkcOpClassData;
+
+static GQuark
+class_quark (void)
+{
+  return g_quark_from_static_string ("skc-op-class");
+}
+
+static GQuark
+state_quark (void)
+{
+  return g_quark_from_static_string ("skc-op-state");
+}
+
+static const SkcOpClassData *
+class_data (GeglOperation *op)
+{
+  return g_type_get_qdata (G_OBJECT_TYPE (op), class_quark ());
+}
+
+static SkcOpState *
+op_state (GeglOperation *op)
+{
+  return g_object_get_qdata (G_OBJECT (op), state_quark ());
+}
+
+static SkcOpSources
+op_sources (GeglOperation *op)
+{
+  return class_data (op)->sources_of (op);
 }
 
 static void
-engine_ref_clear (gpointer data)
+state_free (gpointer data)
 {
-  SkcEngineRef *ref = data;
-  skc_engine_free (ref->engine);
-}
-
-void
-skc_op_engine_release (SkcEngineRef *ref)
-{
-  if (ref)
-    g_atomic_rc_box_release_full (ref, engine_ref_clear);
-}
-
-void
-skc_op_state_free (SkcOpState *state)
-{
-  if (!state)
-    return;
-  skc_op_engine_release (state->ref);
+  SkcOpState *state = data;
+  skc_gegl_shared_engine_release (state->ref);
   g_free (state->key);
-  g_free (state->name);
   g_mutex_clear (&state->lock);
   g_free (state);
 }
@@ -66,8 +78,8 @@ gegl_run (void)
 static gboolean
 property_number (GObject *op, const gchar *name, gdouble *out)
 {
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (op),
-                                                    name);
+  GParamSpec *pspec
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (op), name);
   GValue value = G_VALUE_INIT;
 
   if (!pspec)
@@ -170,11 +182,14 @@ engine_key (const SkcOpSources *sources, const skc_params *p)
   return key;
 }
 
-SkcEngineRef *
-skc_op_acquire_engine (GeglOperation *op, SkcOpState *state,
-                       const SkcOpSources *sources)
+/* The engine for the op's current properties (release it with
+ * skc_gegl_shared_engine_release), or NULL after one g_warning per settings
+ * when it cannot be built.  Rebuilt only when the settings change. */
+static SkcGeglSharedEngine *
+acquire_engine (GeglOperation *op, const SkcOpSources *sources)
 {
-  SkcEngineRef *ref = NULL;
+  SkcOpState *state = op_state (op);
+  SkcGeglSharedEngine *ref = NULL;
   skc_params params;
   params_from_properties (op, sources, &params);
   gchar *key = engine_key (sources, &params);
@@ -184,7 +199,7 @@ skc_op_acquire_engine (GeglOperation *op, SkcOpState *state,
     {
       skc_engine *engine = NULL;
       skc_error err = { { 0 } };
-      skc_op_engine_release (state->ref);
+      skc_gegl_shared_engine_release (state->ref);
       state->ref = NULL;
       g_free (state->key);
       state->key = key;
@@ -202,29 +217,29 @@ skc_op_acquire_engine (GeglOperation *op, SkcOpState *state,
         }
       skc_preset_free (preset);
       if (r == SKC_OK)
-        {
-          state->ref = g_atomic_rc_box_new0 (SkcEngineRef);
-          state->ref->engine = engine;
-        }
+        state->ref = skc_gegl_shared_engine_new (engine, NULL);
       else
-        g_warning ("%s: %s (the input passes through unchanged)", state->name,
-                   err.message);
+        g_warning ("%s: %s (the input passes through unchanged)",
+                   class_data (op)->name, err.message);
     }
   if (state->ref)
-    ref = g_atomic_rc_box_acquire (state->ref);
+    ref = skc_gegl_shared_engine_acquire (state->ref);
   g_mutex_unlock (&state->lock);
   g_free (key);
   return ref;
 }
 
-gint
-skc_op_current_reach (GeglOperation *op, SkcOpState *state,
-                      const SkcOpSources *sources)
+/* The reach of the engine already built for the current properties, or -1
+ * when there is none yet (never builds: this runs while GEGL plans). */
+static gint
+current_reach (GeglOperation *op)
 {
+  SkcOpState *state = op_state (op);
+  SkcOpSources sources = op_sources (op);
   gint reach = -1;
   skc_params params;
-  params_from_properties (op, sources, &params);
-  gchar *key = engine_key (sources, &params);
+  params_from_properties (op, &sources, &params);
+  gchar *key = engine_key (&sources, &params);
   g_mutex_lock (&state->lock);
   if (state->ref && state->key && strcmp (state->key, key) == 0)
     reach = skc_engine_reach (state->ref->engine);
@@ -234,17 +249,18 @@ skc_op_current_reach (GeglOperation *op, SkcOpState *state,
 }
 
 gboolean
-skc_op_map_linear (GeglOperation *op, const SkcOpSources *sources)
+skc_op_map_linear (GeglOperation *op)
 {
+  SkcOpSources sources = op_sources (op);
   gdouble linear = 0;
   skc_preset *preset = NULL;
   if (!property_number (G_OBJECT (op), "map-linear", &linear))
     return FALSE;
   /* An unreadable preset changes nothing here; building the engine
      reports it. */
-  if (sources->preset && sources->preset[0]
+  if (sources.preset && sources.preset[0]
       && !(explicit_fields (op) & SKC_PRESET_MAP_LINEAR)
-      && skc_preset_load (sources->preset, &preset, NULL) == SKC_OK)
+      && skc_preset_load (sources.preset, &preset, NULL) == SKC_OK)
     {
       skc_params from_preset;
       skc_params_init (&from_preset);
@@ -255,8 +271,8 @@ skc_op_map_linear (GeglOperation *op, const SkcOpSources *sources)
   return linear != 0;
 }
 
-GeglRectangle
-skc_op_bounding_box (GeglOperation *op)
+static GeglRectangle
+get_bounding_box (GeglOperation *op)
 {
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
@@ -271,8 +287,8 @@ is_whole_image (const GeglRectangle *rect)
          && !gegl_rectangle_is_empty (rect);
 }
 
-GeglRectangle
-skc_op_cached_region (GeglOperation *op, const GeglRectangle *roi)
+static GeglRectangle
+get_cached_region (GeglOperation *op, const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
@@ -293,43 +309,43 @@ grow (const GeglRectangle *rect, gint by)
   return grown;
 }
 
-GeglRectangle
-skc_op_required_for_output (GeglOperation *op, SkcOpState *state,
-                            const SkcOpSources *sources,
-                            const GeglRectangle *roi)
+static GeglRectangle
+get_required_for_output (GeglOperation *op, const gchar *input_pad,
+                         const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
-  /* roi is the whole extent (skc_op_cached_region): needing all of the
-     input needs no reach, hence no engine, while GEGL plans. */
+  /* roi is the whole extent (get_cached_region): needing all of the input
+     needs no reach, hence no engine, while GEGL plans. */
   if (is_whole_image (in_rect))
     return *in_rect;
   /* An infinite input (a generator) is processed as requested, so the
      engine must be known now. */
-  SkcEngineRef *ref = skc_op_acquire_engine (op, state, sources);
+  SkcOpSources sources = op_sources (op);
+  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
-  skc_op_engine_release (ref);
+  skc_gegl_shared_engine_release (ref);
   return grow (roi, reach);
 }
 
-GeglRectangle
-skc_op_invalidated_by_change (GeglOperation *op, SkcOpState *state,
-                              const SkcOpSources *sources,
-                              const GeglRectangle *roi)
+static GeglRectangle
+get_invalidated_by_change (GeglOperation *op, const gchar *input_pad,
+                           const GeglRectangle *input_roi)
 {
-  gint reach = skc_op_current_reach (op, state, sources);
+  gint reach = current_reach (op);
   if (reach >= 0)
-    return grow (roi, reach);
+    return grow (input_roi, reach);
   /* No engine yet, so no reach: everything may change. */
-  return skc_op_bounding_box (op);
+  return get_bounding_box (op);
 }
 
 void
-skc_op_process (GeglOperation *op, SkcOpState *state,
-                const SkcOpSources *sources, GeglBuffer *input,
+skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
                 GeglBuffer *aux, GeglBuffer *output, const GeglRectangle *roi)
 {
-  SkcEngineRef *ref = skc_op_acquire_engine (op, state, sources);
+  SkcOpSources sources = op_sources (op);
+  sources.with_map = with_map;
+  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   skc_result r = SKC_ERR_INVALID_ARGUMENT;
   if (ref)
     {
@@ -338,17 +354,46 @@ skc_op_process (GeglOperation *op, SkcOpState *state,
       GeglRectangle image = in_rect ? *in_rect : *roi;
       skc_error err = { { 0 } };
       skc_run run = gegl_run ();
-      r = skc_gegl_blur (
-          ref->engine, input, sources->with_map ? aux : NULL, output,
-          gegl_operation_get_format (op, "input"),
-          sources->with_map ? gegl_operation_get_format (op, "aux") : NULL,
-          &image, roi, &run, NULL, NULL, &err);
+      r = skc_gegl_blur (ref->engine, input, with_map ? aux : NULL, output,
+                         gegl_operation_get_format (op, "input"),
+                         with_map ? gegl_operation_get_format (op, "aux")
+                                  : NULL,
+                         &image, roi, &run, NULL, NULL, &err);
       if (r != SKC_OK)
-        g_warning ("%s: %s (the input passes through unchanged)", state->name,
-                   err.message);
-      skc_op_engine_release (ref);
+        g_warning ("%s: %s (the input passes through unchanged)",
+                   class_data (op)->name, err.message);
+      skc_gegl_shared_engine_release (ref);
     }
   /* Output = input on the region: the defined result after an error. */
   if (r != SKC_OK)
     gegl_buffer_copy (input, roi, GEGL_ABYSS_NONE, output, roi);
+}
+
+/* The state exists from construction on, before any thread can use it,
+ * and goes with the instance. */
+static void
+constructed (GObject *object)
+{
+  SkcOpState *state = g_new0 (SkcOpState, 1);
+  g_mutex_init (&state->lock);
+  g_object_set_qdata_full (object, state_quark (), state, state_free);
+  GObjectClass *parent = g_type_class_peek_parent (G_OBJECT_GET_CLASS (object));
+  parent->constructed (object);
+}
+
+void
+skc_op_class_init (GeglOperationClass *klass, const gchar *name,
+                   SkcOpSourcesOf sources_of)
+{
+  SkcOpClassData *data = g_new0 (SkcOpClassData, 1); /* lives with the type */
+  data->name = name;
+  data->sources_of = sources_of;
+  g_type_set_qdata (G_TYPE_FROM_CLASS (klass), class_quark (), data);
+  G_OBJECT_CLASS (klass)->constructed = constructed;
+  klass->get_bounding_box = get_bounding_box;
+  klass->get_cached_region = get_cached_region;
+  klass->get_required_for_output = get_required_for_output;
+  klass->get_invalidated_by_change = get_invalidated_by_change;
+  /* One call for the whole extent, threaded by the engine itself. */
+  klass->threaded = FALSE;
 }

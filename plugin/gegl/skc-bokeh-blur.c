@@ -12,10 +12,8 @@
 #ifdef GEGL_PROPERTIES
 
 /* The parameter table's rows but the blur map's (skc/params.def, through
- * op-chant.h).  Property names are permanent: XCF files store them with
+ * op-properties.h).  Property names are permanent: XCF files store them with
  * the op's name. */
-#include "op-chant.h"
-
 /* clang-format off */
 #define SKC_OP_SHAPE_TYPE          SkcBokehBlurShape
 #define SKC_OP_SHAPE_ENUM          skc_bokeh_blur_shape
@@ -24,31 +22,8 @@
 #define SKC_OP_QUALITY_ENUM        skc_bokeh_blur_quality
 #define SKC_OP_QUALITY_VALUE(ID)   SKC_BOKEH_BLUR_QUALITY_##ID
 
-enum_start (skc_bokeh_blur_shape)
-#define SKC_SHAPE_ROW SKC_CHANT_SHAPE_VALUE
-#include "skc/params.def"
-enum_end (SkcBokehBlurShape)
-
-enum_start (skc_bokeh_blur_quality)
-#define SKC_QUALITY_ROW SKC_CHANT_QUALITY_VALUE
-#include "skc/params.def"
-enum_end (SkcBokehBlurQuality)
-
-#define SKC_PARAM SKC_CHANT_PARAM_SHAPE_ROWS
-#include "skc/params.def"
-
-/* Paths are plain strings: GIMP 3.0's filter API cannot carry GEGL's
-   file-path property type (and loses every property after one). */
-property_string (kernel_file, "Kernel file", "")
-  description ("A fitted .skc filter, or an image whose alpha (or else "
-               "luminance) is the bokeh shape; when set it replaces the shape")
-
-property_string (preset, "Preset", "")
-  description ("A .skcpreset file: its values and fitted filters are used "
-               "for every property left at its default")
-
-#define SKC_PARAM SKC_CHANT_PARAM_UNMAPPED_ROWS
-#include "skc/params.def"
+#define SKC_OP_OTHER_ROWS SKC_CHANT_PARAM_UNMAPPED_ROWS
+#include "op-properties.h"
 /* clang-format on */
 
 #else
@@ -85,80 +60,23 @@ prepare (GeglOperation *operation)
   gegl_operation_set_format (operation, "output", format);
 }
 
-static GeglRectangle
-get_bounding_box (GeglOperation *operation)
-{
-  return skc_op_bounding_box (operation);
-}
-
-static GeglRectangle
-get_cached_region (GeglOperation *operation, const GeglRectangle *roi)
-{
-  return skc_op_cached_region (operation, roi);
-}
-
-static GeglRectangle
-get_required_for_output (GeglOperation *operation, const gchar *input_pad,
-                         const GeglRectangle *roi)
-{
-  SkcOpSources sources = sources_of (operation);
-  return skc_op_required_for_output (
-      operation, GEGL_PROPERTIES (operation)->user_data, &sources, roi);
-}
-
-static GeglRectangle
-get_invalidated_by_change (GeglOperation *operation, const gchar *input_pad,
-                           const GeglRectangle *input_roi)
-{
-  SkcOpSources sources = sources_of (operation);
-  return skc_op_invalidated_by_change (
-      operation, GEGL_PROPERTIES (operation)->user_data, &sources, input_roi);
-}
-
 static gboolean
 process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *output,
          const GeglRectangle *roi, gint level)
 {
-  SkcOpSources sources = sources_of (operation);
   if (input)
-    skc_op_process (operation, GEGL_PROPERTIES (operation)->user_data,
-                    &sources, input, NULL, output, roi);
+    skc_op_process (operation, FALSE, input, NULL, output, roi);
   return TRUE;
-}
-
-/* The state exists from construction on, before any thread can use it. */
-static void
-constructed (GObject *object)
-{
-  GEGL_PROPERTIES (object)->user_data = skc_op_state_new ("skc:bokeh-blur");
-  G_OBJECT_CLASS (gegl_op_parent_class)->constructed (object);
-}
-
-static void
-finalize (GObject *object)
-{
-  GeglProperties *o = GEGL_PROPERTIES (object);
-  skc_op_state_free (o->user_data);
-  o->user_data = NULL;
-  G_OBJECT_CLASS (gegl_op_parent_class)->finalize (object);
 }
 
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GeglOperationClass *operation_class = GEGL_OPERATION_CLASS (klass);
   GeglOperationFilterClass *filter_class = GEGL_OPERATION_FILTER_CLASS (klass);
 
-  object_class->constructed = constructed;
-  object_class->finalize = finalize;
+  skc_op_class_init (operation_class, "skc:bokeh-blur", sources_of);
   operation_class->prepare = prepare;
-  operation_class->get_bounding_box = get_bounding_box;
-  operation_class->get_cached_region = get_cached_region;
-  operation_class->get_required_for_output = get_required_for_output;
-  operation_class->get_invalidated_by_change = get_invalidated_by_change;
-  /* One call for the whole extent, threaded by the engine itself. */
-  operation_class->threaded = FALSE;
   filter_class->process = process;
 
   /* GIMP 3 lists an op with these keys in its menus, as a filter it can

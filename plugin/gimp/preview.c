@@ -15,24 +15,17 @@
 /* Quiet time after a change before work starts (slider drags). */
 #define DEBOUNCE_MS 150
 
-/* An engine shared by the preview and the thread blurring with it. */
-typedef struct
-{
-  skc_engine *engine;
-  gchar *key;
-} SharedEngine;
-
 struct SkcGimpPreview
 {
   GtkWidget *preview;
   GtkWidget *status;
   gint32 drawable;
   SkcGimpSettings settings;
-  guint debounce;       /* pending timeout source, or 0 */
-  guint generation;     /* of the newest request */
-  gint *cancel;         /* raised (g_atomic_int_set) to stop the fit
-                           in flight */
-  SharedEngine *engine; /* the last engine built, or NULL */
+  guint debounce;              /* pending timeout source, or 0 */
+  guint generation;            /* of the newest request */
+  gint *cancel;                /* raised (g_atomic_int_set) to stop the fit
+                                  in flight */
+  SkcGeglSharedEngine *engine; /* the last engine built, or NULL */
   gboolean closed;
   gint area_width, area_height; /* last seen allocation */
   GtkWidget *painter;           /* of a painted map, or NULL */
@@ -51,7 +44,7 @@ typedef struct
   skc_preset *preset; /* what params may point into */
   gboolean with_map;
   gchar *key;
-  SharedEngine *engine; /* a reference once built */
+  SkcGeglSharedEngine *engine; /* a reference once built */
   skc_error err;
   skc_result result;
   /* pixels in and out */
@@ -67,32 +60,17 @@ typedef struct
 static void start_job (SkcGimpPreview *pv);
 
 static void
-shared_engine_clear (gpointer data)
-{
-  SharedEngine *s = data;
-  skc_engine_free (s->engine);
-  g_free (s->key);
-}
-
-static void
-shared_engine_release (SharedEngine *s)
-{
-  if (s)
-    g_atomic_rc_box_release_full (s, shared_engine_clear);
-}
-
-static void
 preview_clear (gpointer data)
 {
   SkcGimpPreview *pv = data;
-  shared_engine_release (pv->engine);
+  skc_gegl_shared_engine_release (pv->engine);
   g_atomic_rc_box_release (pv->cancel);
 }
 
 static void
 job_free (Job *job)
 {
-  shared_engine_release (job->engine);
+  skc_gegl_shared_engine_release (job->engine);
   g_atomic_rc_box_release (job->cancel);
   g_rc_box_release_full (job->pv, preview_clear);
   skc_preset_free (job->preset);
@@ -270,8 +248,8 @@ engine_built (gpointer data)
       job_free (job);
       return G_SOURCE_REMOVE;
     }
-  shared_engine_release (job->pv->engine);
-  job->pv->engine = g_atomic_rc_box_acquire (job->engine);
+  skc_gegl_shared_engine_release (job->pv->engine);
+  job->pv->engine = skc_gegl_shared_engine_acquire (job->engine);
   /* Later changes must not cancel the engine kept for reuse: they get a
      flag of their own. */
   g_atomic_rc_box_release (job->pv->cancel);
@@ -291,9 +269,7 @@ engine_thread (gpointer data)
                                      &engine, &job->err);
   if (job->result == SKC_OK)
     {
-      job->engine = g_atomic_rc_box_new0 (SharedEngine);
-      job->engine->engine = engine;
-      job->engine->key = g_strdup (job->key);
+      job->engine = skc_gegl_shared_engine_new (engine, job->key);
     }
   g_idle_add (engine_built, job);
   return NULL;
@@ -323,7 +299,7 @@ start_job (SkcGimpPreview *pv)
   job->run.cancel = job->cancel;
   if (pv->engine && strcmp (pv->engine->key, job->key) == 0)
     {
-      job->engine = g_atomic_rc_box_acquire (pv->engine);
+      job->engine = skc_gegl_shared_engine_acquire (pv->engine);
       read_and_blur (job);
       return;
     }

@@ -966,12 +966,12 @@ test_bokeh_blur (void)
           GeglNode *source = gegl_node_new_child (
               graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
           GeglNode *op = gegl_node_new_child (
-              graph, "operation", which ? BOKEH_OP : OP, "radius", 6.0,
-              "swirl", variant ? 0.4 : 0.0, "highlight-threshold", 0.7,
-              "highlight-gain", 5.0, NULL);
+              graph, "operation", which ? BOKEH_OP : OP, "radius", 6.0, "swirl",
+              variant ? 0.4 : 0.0, "highlight-threshold", 0.7, "highlight-gain",
+              5.0, NULL);
           /* Each op has its own enum type: set the shape by nick. */
-          GParamSpec *spec = gegl_operation_find_property (
-              which ? BOKEH_OP : OP, "shape");
+          GParamSpec *spec
+              = gegl_operation_find_property (which ? BOKEH_OP : OP, "shape");
           gegl_node_set (op, "shape",
                          g_enum_get_value_by_nick (
                              G_PARAM_SPEC_ENUM (spec)->enum_class, "heart")

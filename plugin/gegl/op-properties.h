@@ -1,0 +1,39 @@
+/* skc — the properties of the module's operations, read by gegl-op.h in
+ * each op's GEGL_PROPERTIES section (so no include guard): the shape and
+ * its keys, the shape sources, then the op's other rows of the parameter
+ * table.  Property names are permanent: XCF files store them with the
+ * op's name.
+ *
+ * Before including, an op defines what op-chant.h asks for and
+ * SKC_OP_OTHER_ROWS: SKC_CHANT_PARAM_OTHER_ROWS (every other row) or
+ * SKC_CHANT_PARAM_UNMAPPED_ROWS (all but a blur map's).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "op-chant.h"
+
+/* clang-format off */
+SKC_CHANT_ENUM_START (SKC_OP_SHAPE_ENUM)
+#define SKC_SHAPE_ROW SKC_CHANT_SHAPE_VALUE
+#include "skc/params.def"
+SKC_CHANT_ENUM_END (SKC_OP_SHAPE_TYPE)
+
+SKC_CHANT_ENUM_START (SKC_OP_QUALITY_ENUM)
+#define SKC_QUALITY_ROW SKC_CHANT_QUALITY_VALUE
+#include "skc/params.def"
+SKC_CHANT_ENUM_END (SKC_OP_QUALITY_TYPE)
+
+#define SKC_PARAM SKC_CHANT_PARAM_SHAPE_ROWS
+#include "skc/params.def"
+
+/* Paths are plain strings: GIMP 3.0's filter API cannot carry GEGL's
+   file-path property type (and loses every property after one). */
+property_string (kernel_file, "Kernel file", "")
+  description ("A fitted .skc filter, or an image whose alpha (or else "
+               "luminance) is the bokeh shape; when set it replaces the shape")
+
+property_string (preset, "Preset", "")
+  description ("A .skcpreset file: its values and fitted filters are used "
+               "for every property left at its default")
+
+#define SKC_PARAM SKC_OP_OTHER_ROWS
+#include "skc/params.def"
+/* clang-format on */
