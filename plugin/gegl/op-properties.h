@@ -36,4 +36,4 @@ property_string (preset, "Preset", "")
 
 #define SKC_PARAM SKC_OP_OTHER_ROWS
 #include "skc/params.def"
-/* clang-format on */
+    /* clang-format on */

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define SKC_GIMP_PROCEDURE "plug-in-skc-lens-blur"
 #define SKC_GIMP_BINARY "skc-lens-blur"
+/* The GEGL op a uniform blur of a layer is kept as, as a layer effect. */
+#define SKC_GIMP_EFFECT_OP "skc:bokeh-blur"
 #define SKC_GIMP_SPEC_MAX 4200 /* "file:" + a path */
 /* The map setting of a map painted in the dialog (not yet a channel). */
 #define SKC_GIMP_MAP_PAINTED (-2)

@@ -6,11 +6,15 @@
 # exactly as `skc apply` does (with the dialog's starting settings: a disc
 # of radius 20).
 #
-#   test_dialog.sh 2|3 PLUG_IN SKC DATA_DIR WORK_DIR
+# With GEGL_MODULE (GIMP 3), OK on a layer with no map leaves an editable
+# layer effect (skc:bokeh-blur) instead of rewriting the pixels.
+#
+#   test_dialog.sh 2|3 PLUG_IN SKC DATA_DIR WORK_DIR [GEGL_MODULE]
 set -u
 abs () { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 version=$1
 plugin=$(abs "$2") skc=$(abs "$3") data=$(abs "$4") work=$5
+module=${6:+$(abs "$6")}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
@@ -49,7 +53,7 @@ fi
 if [ "$version" = 2 ]; then
   after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "channels " (number->string (car (gimp-image-get-channels img))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out l "'$work'/map-channel.png" "map-channel.png"))))'
 else
-  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "channels " (number->string (vector-length (car (gimp-image-get-channels img)))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/map-channel.png"))))'
+  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "effects " (number->string (vector-length (car (gimp-drawable-get-filters d)))))) (gimp-message (string-append "channels " (number->string (vector-length (car (gimp-image-get-channels img)))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/map-channel.png"))))'
 fi
 
 # run_dialog NAME: one interactive run; OK writes ok-NAME.png, the
@@ -126,5 +130,17 @@ if [ -s "$saved" ]; then
   same_image saved.png ok-presets.png 1 "the saved preset reproduces the dialog's result"
 else
   bad "no preset saved at $saved"; sed 's/^/    /' "$work/presets.log" | grep skc
+fi
+
+# GIMP 3: with no map, OK keeps the blur as an editable layer effect when
+# GIMP has the module's skc:bokeh-blur (a copy in the user's GEGL folder);
+# without it (every run above), the pixels are blurred.
+if [ "$version" = 3 ] && [ -n "$module" ]; then
+  log_has "$work/settings.log" "effects 0" "without the module, OK blurs the pixels"
+  mkdir -p "$work/data-home/gegl-0.4/plug-ins"
+  cp "$module" "$work/data-home/gegl-0.4/plug-ins/"
+  XDG_DATA_HOME="$work/data-home" run_dialog effect
+  log_has "$work/effect.log" "effects 1" "OK leaves one layer effect"
+  same_image ok-effect.png ref.png 1 "the layer effect renders as skc apply"
 fi
 finish

@@ -73,6 +73,22 @@ if [ -n "$module" ]; then
   "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-drawable-merge-new-filter d \"skc:lens-blur\" 0 LAYER-MODE-REPLACE 1.0 \"shape\" \"heart\" \"radius\" 12.0) (gimp-file-save RUN-NONINTERACTIVE img \"$work/gegl-op.png\"))"
 
   same_image gegl-op.png ref-heart.png 1 "GIMP 3 applies skc:lens-blur as a filter"
+
+  # skc:bokeh-blur as an editable layer effect: appended (and listed), the
+  # image saved as XCF with it and exported; reopened from the XCF, the
+  # effect is still there and renders again from its stored properties.
+  # (Changing a kept effect is left to GIMP's dialog: GIMP 3.0's Script-Fu
+  # configures a filter only before it is appended.)
+  layer='(d (vector-ref (car (gimp-image-get-layers img)) 0))'
+  count='(number->string (vector-length (car (gimp-drawable-get-filters d))))'
+  gimp_batch effect.log \
+  "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) $layer) (gimp-drawable-append-new-filter d \"skc:bokeh-blur\" 0 LAYER-MODE-REPLACE 1.0 \"shape\" \"heart\" \"radius\" 12.0) (gimp-message (string-append \"effects: \" $count)) (gimp-file-save RUN-NONINTERACTIVE img \"$work/effect.xcf\") (gimp-file-save RUN-NONINTERACTIVE img \"$work/effect.png\"))"
+  gimp_batch reopened.log \
+  "(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/effect.xcf\"))) $layer (f (vector-ref (car (gimp-drawable-get-filters d)) 0))) (gimp-message (string-append \"reopened: \" $count \" \" (car (gimp-drawable-filter-get-operation-name f)))) (gimp-file-save RUN-NONINTERACTIVE img \"$work/effect-reopened.png\"))"
+  log_has effect.log "effects: 1" "skc:bokeh-blur is kept as a layer effect"
+  same_image effect.png ref-heart.png 1 "the layer effect equals skc apply"
+  log_has reopened.log "reopened: 1 skc:bokeh-blur" "the effect is still there in the reopened XCF"
+  same_image effect-reopened.png ref-heart.png 1 "the reopened effect renders as skc apply"
 fi
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "plug-in call failed" "bad arguments fail the call"

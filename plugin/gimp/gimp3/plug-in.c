@@ -141,6 +141,79 @@ store_painted_map (GimpImage *image, GimpDrawable *drawable, const gfloat *map,
   return channel;
 }
 
+/* Sets a table row (or the op's kernel-file or preset string) on a filter's
+ * config, whatever type GIMP gave the property (an enum may come as a
+ * choice of nicks). */
+static void
+config_set (GObject *config, const gchar *name, gdouble number,
+            const gchar *text)
+{
+  GParamSpec *pspec
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (config), name);
+  if (!pspec)
+    return;
+  if (G_IS_PARAM_SPEC_STRING (pspec))
+    g_object_set (config, name, text ? text : "", NULL);
+  else if (G_IS_PARAM_SPEC_ENUM (pspec) || G_IS_PARAM_SPEC_INT (pspec))
+    g_object_set (config, name, (gint) number, NULL);
+  else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    g_object_set (config, name, number != 0, NULL);
+  else if (G_IS_PARAM_SPEC_DOUBLE (pspec))
+    g_object_set (config, name, number, NULL);
+}
+
+/* A uniform blur of a layer is kept as an editable layer effect: the
+ * module's skc:bokeh-blur appended to the layer with the settings as its
+ * properties.  FALSE (nothing changed) when it cannot be: not a layer, a
+ * bad spec, or GIMP without the op (the caller then blurs the pixels). */
+static gboolean
+attach_effect (GimpDrawable *drawable, const SkcGimpSettings *s)
+{
+  const skc_param_info *table = skc_param_table ();
+  skc_params values = s->values;
+  if (!gimp_item_is_layer (GIMP_ITEM (drawable))
+      || skc_shape_parse (s->shape, &values.shape, NULL) != SKC_OK)
+    return FALSE;
+  /* GIMP finds the op where this process's GEGL does (the user's or the
+     system's GEGL modules); asking GIMP for an op it lacks would show the
+     user an error. */
+  if (!gegl_has_operation (SKC_GIMP_EFFECT_OP))
+    return FALSE;
+  GimpDrawableFilter *filter = gimp_drawable_filter_new (
+      drawable, SKC_GIMP_EFFECT_OP, "Bokeh Blur (custom shape)");
+  if (!filter)
+    return FALSE;
+  GObject *config = G_OBJECT (gimp_drawable_filter_get_config (filter));
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    {
+      const skc_param_info *row = &table[i];
+      gdouble v = skc_param_get (&values, row);
+      if (row->type == SKC_PARAM_TYPE_SHAPE)
+        config_set (config, row->name, v,
+                    values.shape.kind == SKC_SHAPE_FILE
+                        ? skc_shape_name (SKC_SHAPE_DISC)
+                        : skc_shape_name (values.shape.kind));
+      else if (row->type == SKC_PARAM_TYPE_QUALITY)
+        config_set (config, row->name, v, skc_quality_name ((skc_quality) v));
+      else
+        config_set (config, row->name, v, NULL);
+    }
+  config_set (config, "kernel-file", 0,
+              values.shape.kind == SKC_SHAPE_FILE ? values.shape.path : "");
+  config_set (config, "preset", 0, s->preset);
+  gimp_drawable_filter_update (filter);
+  gimp_drawable_append_filter (drawable, filter);
+  /* A refused append can fail silently: look for it. */
+  GimpDrawableFilter **filters = gimp_drawable_get_filters (drawable);
+  gboolean kept = FALSE;
+  for (gint i = 0; filters && filters[i]; i++)
+    kept = kept
+           || gimp_drawable_filter_get_id (filters[i])
+                  == gimp_drawable_filter_get_id (filter);
+  g_free (filters);
+  return kept;
+}
+
 static GimpValueArray *
 run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
      GimpDrawable **drawables, GimpProcedureConfig *config, gpointer data)
@@ -159,6 +232,8 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
                                                GIMP_PDB_CALLING_ERROR, error);
     }
   gegl_init (NULL, NULL);
+  /* The module's ops are GPL-3.0-or-later: listed to GPL programs only. */
+  g_object_set (gegl_config (), "application-license", "GPL3", NULL);
   settings_from_config (&settings, config);
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
@@ -182,7 +257,12 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
                                    settings.values.map_linear);
       settings.map = gimp_item_get_id (GIMP_ITEM (channel));
     }
-  if (status == GIMP_PDB_SUCCESS)
+  /* Chosen in the dialog without a map: an effect the user can edit later
+     from the layer's Effects (scripts get pixels, as they always have). */
+  gboolean effect = status == GIMP_PDB_SUCCESS
+                    && run_mode == GIMP_RUN_INTERACTIVE && settings.map == -1
+                    && attach_effect (drawables[0], &settings);
+  if (status == GIMP_PDB_SUCCESS && !effect)
     status = skc_gimp_blur_drawable (
         gimp_image_get_id (image), gimp_item_get_id (GIMP_ITEM (drawables[0])),
         &settings, &error);
