@@ -80,17 +80,25 @@ skc_gegl_stop (void)
 #endif
 
 skc_result
-skc_gegl_load_photo (const char *path, skc_image *img, SkcGeglPixels *kind,
-                     skc_error *err)
+skc_gegl_load_photo (const char *path, skc_image *img,
+                     SkcGeglPhotoFormat *format, skc_error *err)
 {
+  format->file_format = NULL;
   if (has_suffix (path, ".pfm"))
     {
-      *kind = SKC_GEGL_PIXELS_AS_IS;
+      format->kind = SKC_GEGL_PIXELS_AS_IS;
       return skc_pfm_read (path, img, err);
     }
 #ifdef SKC_HAVE_GEGL
-  *kind = SKC_GEGL_PIXELS_LINEAR_PREMUL;
-  return gegl_read_file (path, "RaGaBaA float", 4, img, err);
+  format->kind = SKC_GEGL_PIXELS_LINEAR_PREMUL;
+  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
+  if (!buffer)
+    return SKC_ERR_IO;
+  skc_result r = skc_gegl_image_read (buffer, "RaGaBaA float", 4, img, err);
+  /* babl formats live as long as the process. */
+  format->file_format = gegl_buffer_get_format (buffer);
+  g_object_unref (buffer);
+  return r;
 #else
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use PFM", path);
@@ -98,9 +106,10 @@ skc_gegl_load_photo (const char *path, skc_image *img, SkcGeglPixels *kind,
 }
 
 skc_result
-skc_gegl_save_photo (const char *path, const skc_image *img, SkcGeglPixels kind,
-                     skc_error *err)
+skc_gegl_save_photo (const char *path, const skc_image *img,
+                     const SkcGeglPhotoFormat *photo, skc_error *err)
 {
+  SkcGeglPixels kind = photo->kind;
   if (has_suffix (path, ".pfm"))
     {
       if (kind == SKC_GEGL_PIXELS_AS_IS)
@@ -131,7 +140,7 @@ skc_gegl_save_photo (const char *path, const skc_image *img, SkcGeglPixels kind,
     return skc_fail (err, SKC_ERR_UNSUPPORTED, "%s: cannot save %d channels",
                      path, img->channels);
   start_gegl ();
-  return skc_gegl_image_save (path, img, format, err);
+  return skc_gegl_image_save (path, img, format, photo->file_format, err);
 #else
   (void) kind;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,

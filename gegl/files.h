@@ -25,16 +25,29 @@ typedef enum
   SKC_GEGL_PIXELS_LINEAR_PREMUL /* linear-light RGBA, alpha premultiplied */
 } SkcGeglPixels;
 
+/* How a photo's pixels are held, and how its file held them. */
+typedef struct
+{
+  SkcGeglPixels kind;
+  /* The file's own pixel format (a `const Babl *`: its channels, alpha
+     and bit depth), or NULL: written as GEGL's save ops choose. */
+  const void *file_format;
+} SkcGeglPhotoFormat;
+
 /* Loads a photo to filter: PFM as-is, anything else as linear premultiplied
  * RGBA.  Returns SKC_OK or an error with a message naming the file. */
 skc_result skc_gegl_load_photo (const char *path, skc_image *img,
-                                SkcGeglPixels *kind, skc_error *err);
+                                SkcGeglPhotoFormat *format, skc_error *err);
 
 /* Saves pixels loaded by skc_gegl_load_photo (after filtering) to path;
- * the extension chooses the format (.pfm written by the core, others by
- * GEGL). */
+ * the extension chooses the file format (.pfm written by the core, others
+ * by GEGL), in the loaded file's channels and bit depth when it had them:
+ * an 8-bit RGB PNG gives an 8-bit RGB PNG.  Conversions to integers round
+ * to the nearest level (no dither: the blur has already smoothed what
+ * dither would hide, and rounding keeps every run's bits the same). */
 skc_result skc_gegl_save_photo (const char *path, const skc_image *img,
-                                SkcGeglPixels kind, skc_error *err);
+                                const SkcGeglPhotoFormat *format,
+                                skc_error *err);
 
 /* Loads kernel weights as one value per pixel: PFM/PGM values as-is (RGB
  * PFM: luminance); other images: alpha if they have one, else perceptual

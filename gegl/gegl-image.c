@@ -97,17 +97,34 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
 
 skc_result
 skc_gegl_image_save (const gchar *path, const skc_image *img,
-                     const gchar *format, skc_error *err)
+                     const gchar *format, const Babl *file_format,
+                     skc_error *err)
 {
   GeglRectangle rect = { 0, 0, img->width, img->height };
-  GeglBuffer *buffer = gegl_buffer_new (&rect, babl_format (format));
+  /* The pixels go into a buffer of the file's format (babl converts,
+     rounding to integers), so that the save ops write its channels. */
+  const Babl *held = file_format ? file_format : babl_format (format);
+  GeglBuffer *buffer = gegl_buffer_new (&rect, held);
   gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
                    img->stride * sizeof (float));
   GeglNode *graph = gegl_node_new ();
   GeglNode *source = gegl_node_new_child (
       graph, "operation", "gegl:buffer-source", "buffer", buffer, NULL);
-  GeglNode *save = gegl_node_new_child (graph, "operation", "gegl:save", "path",
-                                        path, NULL);
+  GeglNode *save;
+  gsize length = strlen (path);
+  if (file_format && length > 4
+      && g_ascii_strcasecmp (path + length - 4, ".png") == 0)
+    {
+      /* gegl:save writes PNG at 16 bits whatever the buffer: the file's
+         own depth instead. */
+      gint bytes = babl_format_get_bytes_per_pixel (file_format)
+                   / babl_format_get_n_components (file_format);
+      save = gegl_node_new_child (graph, "operation", "gegl:png-save", "path",
+                                  path, "bitdepth", bytes == 1 ? 8 : 16, NULL);
+    }
+  else
+    save = gegl_node_new_child (graph, "operation", "gegl:save", "path", path,
+                                NULL);
   gegl_node_link (source, save);
   gegl_node_process (save);
   g_object_unref (graph);

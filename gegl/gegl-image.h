@@ -33,9 +33,11 @@ skc_result skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
                                    skc_image *weights, skc_error *err);
 
 /* Writes img, whose pixels are in babl `format`, with gegl:save (the
- * extension picks the file format). */
+ * extension picks the file format), in file_format's channels and bit
+ * depth when not NULL. */
 skc_result skc_gegl_image_save (const gchar *path, const skc_image *img,
-                                const gchar *format, skc_error *err);
+                                const gchar *format, const Babl *file_format,
+                                skc_error *err);
 
 G_END_DECLS
 

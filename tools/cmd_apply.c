@@ -174,7 +174,7 @@ cli_cmd_apply (int argc, char **argv)
   skc_image image = { 0 }, map = { 0 };
   SkcGeglShapeFile shape_file = { 0 };
   skc_preset *preset = NULL;
-  SkcGeglPixels kind;
+  SkcGeglPhotoFormat kind;
   /* The preset first: what it says fills whatever no option gave, and its
      fits go to the cache before the engine asks for them. */
   if (preset_path)
@@ -255,11 +255,11 @@ cli_cmd_apply (int argc, char **argv)
     fprintf (stderr, "skc: %s\n", skc_engine_describe (engine));
   skc_image result = { 0 };
   if (skc_apply_image (engine, &image,
-                       kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
+                       kind.kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
                        map_path ? &map : NULL, &run, &result, &err)
       != SKC_OK)
     cli_die ("apply: %s", err.message);
-  if (skc_gegl_save_photo (output, &result, kind, &err) != SKC_OK)
+  if (skc_gegl_save_photo (output, &result, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
   printf ("wrote %s (%dx%d)\n", output, image.width, image.height);
   skc_engine_free (engine);

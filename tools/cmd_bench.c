@@ -274,10 +274,10 @@ cli_bench_stars (int argc, char **argv)
              "found");
   skc_error err;
   skc_image photo = { 0 };
-  SkcGeglPixels kind;
+  SkcGeglPhotoFormat kind;
   if (skc_gegl_load_photo (path, &photo, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
-  if (kind != SKC_GEGL_PIXELS_LINEAR_PREMUL || photo.channels != 4
+  if (kind.kind != SKC_GEGL_PIXELS_LINEAR_PREMUL || photo.channels != 4
       || photo.width < STARS_CROP || photo.height < STARS_CROP)
     cli_die ("bench stars: expected a linear RGBA photo of at least %d px",
              STARS_CROP);
@@ -419,8 +419,8 @@ cli_bench_stars (int argc, char **argv)
         }
       skc_image_free (&target);
     }
-  if (skc_gegl_save_photo (output, &panel, SKC_GEGL_PIXELS_LINEAR_PREMUL, &err)
-      != SKC_OK)
+  SkcGeglPhotoFormat linear = { SKC_GEGL_PIXELS_LINEAR_PREMUL, NULL };
+  if (skc_gegl_save_photo (output, &panel, &linear, &err) != SKC_OK)
     cli_die ("%s", err.message);
   printf ("\npanel: columns dense | DISK 4x24 | knots; rows heart, heart "
           "%dx zoom, star4, star4 %dx zoom; written to %s\n",

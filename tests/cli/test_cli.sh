@@ -123,6 +123,20 @@ expect_error "not a fitted .skc filter" apply "$work/heart.pfm" -o "$work/x.pfm"
 if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
   [ -s "$work/blur.png" ] && ok || bad "no PNG written"
   expect_error "not an image" apply "$work/heart.skc" -o "$work/x.png" --kernel shape:disc
+  # The output keeps the input's channels and bit depth: an 8-bit RGB PNG
+  # gives an 8-bit RGB PNG, a 16-bit RGBA one a 16-bit RGBA one.
+  if command -v identify >/dev/null && command -v convert >/dev/null; then
+    convert "$DATA/photos/astronaut.png" -alpha set PNG64:"$work/deep.png"
+    # %z: bits per channel, %A: whether there is alpha.
+    for case in "$DATA/photos/astronaut.png|8 False" "$work/deep.png|16 True"; do
+      in=${case%%|*} want=${case#*|}
+      expect_ok apply "$in" -o "$work/kept.png" --radius 3
+      got=$(identify -format '%z %A' "$work/kept.png")
+      [ "$got" = "$want" ] && ok || bad "$(basename "$in"): wrote '$got', not '$want'"
+    done
+  else
+    echo "ImageMagick missing: format checks skipped"
+  fi
 elif grep -q "without GEGL" "$work/err"; then
   echo "skc built without GEGL: image-file checks skipped"
 else
