@@ -153,29 +153,12 @@ skc_result
 skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
 {
   /* The impulse response exactly as the engine runs it: one bright pixel
-     in the middle of a black image (and a constant map). */
-  int side = 2 * e->kernel_reach + 1, c = e->kernel_reach;
-  skc_image impulse = { 0 }, map = { 0 };
-  skc_result r = skc_image_alloc (&impulse, side, side, 1);
-  if (r == SKC_OK && e->with_map)
-    r = skc_image_alloc (&map, side, side, 1);
-  if (r == SKC_OK)
-    {
-      *skc_image_pixel (&impulse, c, c) = 1;
-      float v = map_value_for_radius (&e->params, radius);
-      for (int i = 0; map.data && i < side * side; i++)
-        map.data[i] = v;
-      skc_engine quiet = *e;
-      quiet.params.clip = 0;
-      quiet.params.highlight_gain = 1;
-      quiet.pool = NULL; /* its own working memory, freed here */
-      r = skc_apply_image (&quiet, &impulse, -1, e->with_map ? &map : NULL,
-                           NULL, out, NULL);
-      skc_worker_pool_free (quiet.pool);
-    }
-  skc_image_free (&impulse);
-  skc_image_free (&map);
-  return r;
+     in the middle of a black image just large enough to hold it (and a
+     constant map). */
+  int side = 2 * e->kernel_reach + 1;
+  return skc_engine_kernel_at (e, side, side, e->kernel_reach, e->kernel_reach,
+                               map_value_for_radius (&e->params, radius), out,
+                               NULL);
 }
 
 skc_result
