@@ -96,16 +96,11 @@ shape_control_changed (gpointer widget, gpointer data)
   gint i = gtk_combo_box_get_active (GTK_COMBO_BOX (d->controls.shape_combo));
   if (i <= 0)
     return;
-  /* The table's offsets are skc_params's: the keys go through one. */
-  skc_params keys;
-  skc_params_init (&keys);
-  keys.shape = d->shape;
-  keys.shape.kind = (skc_shape_kind) (i - 1);
+  d->shape.kind = (skc_shape_kind) (i - 1);
   for (gint k = 0; k < SKC_PARAM_COUNT; k++)
     if (d->controls.keys[k])
-      skc_param_store (&keys, &skc_param_table ()[k],
-                       gtk_adjustment_get_value (d->controls.keys[k]));
-  d->shape = keys.shape;
+      skc_shape_key_store (&d->shape, &skc_param_table ()[k],
+                           gtk_adjustment_get_value (d->controls.keys[k]));
   skc_designer_shape_changed (d);
 }
 
@@ -337,13 +332,10 @@ skc_designer_controls_sync (SkcDesigner *d)
                     ? 1 + (gint) d->shape.kind
                     : 0;
   gtk_combo_box_set_active (GTK_COMBO_BOX (c->shape_combo), active);
-  skc_params keys;
-  skc_params_init (&keys);
-  keys.shape = d->shape;
   for (gint k = 0; k < SKC_PARAM_COUNT; k++)
     if (c->keys[k])
-      gtk_adjustment_set_value (c->keys[k],
-                                skc_param_get (&keys, &skc_param_table ()[k]));
+      gtk_adjustment_set_value (
+          c->keys[k], skc_shape_key_get (&d->shape, &skc_param_table ()[k]));
   gtk_notebook_set_current_page (GTK_NOTEBOOK (c->shape_pages), active);
   skc_designer_update_history_buttons (d);
   d->syncing = FALSE;

@@ -95,17 +95,10 @@ skc_param_find (const char *name)
   return NULL;
 }
 
-static void *
-field_of (skc_params *p, const skc_param_info *row)
+/* A row's value at `field`, wherever its struct lives. */
+static double
+field_get (const void *field, const skc_param_info *row)
 {
-  return (char *) p + row->offset;
-}
-
-double
-skc_param_get (const skc_params *p, const skc_param_info *row)
-{
-  const void *field = (const char *) p + row->offset;
-
   switch (row->type)
     {
     case SKC_PARAM_TYPE_NUMBER:
@@ -121,6 +114,26 @@ skc_param_get (const skc_params *p, const skc_param_info *row)
       return (double) *(const uint64_t *) field;
     }
   return 0;
+}
+
+double
+skc_param_get (const skc_params *p, const skc_param_info *row)
+{
+  return field_get ((const char *) p + row->offset, row);
+}
+
+/* A shape key's place in a skc_shape: the table's offsets are
+ * skc_params's, whose member `shape` holds the keys. */
+static size_t
+shape_key_offset (const skc_param_info *row)
+{
+  return row->offset - offsetof (skc_params, shape);
+}
+
+double
+skc_shape_key_get (const skc_shape *s, const skc_param_info *row)
+{
+  return field_get ((const char *) s + shape_key_offset (row), row);
 }
 
 /* ", disc, polygon, ...": name lists for messages, made by the
@@ -182,11 +195,9 @@ check_value (const skc_param_info *row, double value, skc_error *err)
   return SKC_OK;
 }
 
-void
-skc_param_store (skc_params *p, const skc_param_info *row, double value)
+static void
+field_store (void *field, const skc_param_info *row, double value)
 {
-  void *field = field_of (p, row);
-
   switch (row->type)
     {
     case SKC_PARAM_TYPE_NUMBER:
@@ -208,15 +219,41 @@ skc_param_store (skc_params *p, const skc_param_info *row, double value)
     }
 }
 
-skc_result
-skc_param_set (skc_params *p, const skc_param_info *row, double value,
-               skc_error *err)
+void
+skc_param_store (skc_params *p, const skc_param_info *row, double value)
+{
+  field_store ((char *) p + row->offset, row, value);
+}
+
+/* Stores value at field after the row's checks (leaves it otherwise). */
+static skc_result
+field_set (void *field, const skc_param_info *row, double value, skc_error *err)
 {
   skc_result r = check_value (row, value, err);
 
   if (r == SKC_OK)
-    skc_param_store (p, row, value);
+    field_store (field, row, value);
   return r;
+}
+
+void
+skc_shape_key_store (skc_shape *s, const skc_param_info *row, double value)
+{
+  field_store ((char *) s + shape_key_offset (row), row, value);
+}
+
+skc_result
+skc_shape_key_set (skc_shape *s, const skc_param_info *row, double value,
+                   skc_error *err)
+{
+  return field_set ((char *) s + shape_key_offset (row), row, value, err);
+}
+
+skc_result
+skc_param_set (skc_params *p, const skc_param_info *row, double value,
+               skc_error *err)
+{
+  return field_set ((char *) p + row->offset, row, value, err);
 }
 
 void
@@ -270,14 +307,15 @@ skc_param_applies (const skc_param_info *row, skc_shape_kind kind)
 void
 skc_shape_init (skc_shape *s)
 {
-  skc_params p;
-
-  /* The table's offsets are skc_params's: fill one, keep its shape. */
-  memset (&p, 0, sizeof p);
+  memset (s, 0, sizeof *s);
   for (int i = 0; i < SKC_PARAM_COUNT; i++)
     if (table[i].group == SKC_PARAM_GROUP_SHAPE)
-      skc_param_set (&p, &table[i], table[i].default_value, NULL);
-  *s = p.shape;
+      {
+        if (table[i].type == SKC_PARAM_TYPE_SHAPE)
+          s->kind = (skc_shape_kind) table[i].default_value;
+        else
+          skc_shape_key_set (s, &table[i], table[i].default_value, NULL);
+      }
 }
 
 void

@@ -40,7 +40,6 @@ set_key (skc_shape *s, const char *key, const char *value_text,
          const char *spec, skc_error *err)
 {
   const skc_param_info *row = shape_key (key);
-  skc_params p;
   skc_error range_err;
   double v;
 
@@ -63,13 +62,9 @@ set_key (skc_shape *s, const char *key, const char *value_text,
     return skc_fail (err, SKC_ERR_PARSE,
                      "shape spec '%s': '%s' needs a number, not '%s'", spec,
                      key, value_text);
-  /* The table's offsets are skc_params's: set the key on a copy. */
-  memset (&p, 0, sizeof p);
-  p.shape = *s;
-  if (skc_param_set (&p, row, v, &range_err) != SKC_OK)
+  if (skc_shape_key_set (s, row, v, &range_err) != SKC_OK)
     return skc_fail (err, SKC_ERR_PARSE, "shape spec '%s': %s", spec,
                      range_err.message);
-  *s = p.shape;
   return SKC_OK;
 }
 
@@ -141,13 +136,10 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
     SKC_PARAM_BLADES, SKC_PARAM_POINTS,    SKC_PARAM_INNER,
     SKC_PARAM_SIGMA,  SKC_PARAM_CURVATURE, SKC_PARAM_ROTATION,
   };
-  skc_params p;
   int n = snprintf (buf, len, "shape:%s", skc_shape_name (s->kind));
   char sep = ':';
   char number[64];
 
-  memset (&p, 0, sizeof p);
-  p.shape = *s;
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     {
       const skc_param_info *row = &skc_param_table ()[order[i]];
@@ -160,7 +152,7 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
         continue;
       /* Numbers in their shortest exact C spelling (0.6, not
          0.59999999999999998 nor a locale's 0,6). */
-      skc_format_double (skc_param_get (&p, row), number, sizeof number);
+      skc_format_double (skc_shape_key_get (s, row), number, sizeof number);
       n += snprintf (buf + n, len - n, "%c%s=%s", sep, row->name, number);
       sep = ',';
     }

@@ -143,6 +143,15 @@ SKC_API skc_result skc_param_set (skc_params *p, const skc_param_info *row,
  * of its C type's range is undefined.  Thread-safe on distinct params. */
 SKC_API void skc_param_store (skc_params *p, const skc_param_info *row,
                               double value);
+/* A shape key's value in a skc_shape (rows of the shape group after the
+ * kind itself): read, stored as skc_param_store does, or set after the
+ * checks of skc_param_set.  Thread-safe on distinct shapes. */
+SKC_API double skc_shape_key_get (const skc_shape *s,
+                                  const skc_param_info *row);
+SKC_API void skc_shape_key_store (skc_shape *s, const skc_param_info *row,
+                                  double value);
+SKC_API skc_result skc_shape_key_set (skc_shape *s, const skc_param_info *row,
+                                      double value, skc_error *err);
 /* Copies one row's value from `from` to `to` exactly (seeds too).
  * Thread-safe on distinct params. */
 SKC_API void skc_param_copy (skc_params *to, const skc_params *from,
