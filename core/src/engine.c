@@ -57,6 +57,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->amount_codes = p->cat_eye > 0
                         ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
                         : 1;
+  e->kernel_snr_db = NAN;
   r = skc_engine_plan (e, err);
   if (r == SKC_OK && p->cat_eye > 0)
     {

@@ -201,7 +201,11 @@ struct skc_engine
      that a region-by-region caller (GEGL) does not fault in fresh pages
      on every call; engine_pool.c owns it. */
   struct skc_worker_pool *pool;
-  char plan[256]; /* why this representation */
+  char plan[384]; /* why this representation */
+  /* The kernel SNR (dB) the planner measured for the effective kernel at
+     full resolution against the target (INFINITY: exact), or NAN when it
+     did not (blur maps, swirl, cat-eye, a caller's filter). */
+  double kernel_snr_db;
   char description[768];
 };
 
@@ -422,6 +426,9 @@ skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
  * weighed. */
 skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,
                             skc_error *err);
+/* What that FFT costs per pixel and channel, in MACs of a sparse filter
+ * (SKC_ENGINE_FFT_COST_MACS at radius 24, more at larger radii). */
+long skc_fft_cost_macs (double radius);
 
 /* ---- engine_targets.c ---- */
 

@@ -96,9 +96,42 @@ fft_tile (const skc_engine *e, const skc_scale *sc, const skc_apply_request *rq,
   return 1;
 }
 
-/* Cells are at least this large (pixels), grown to fill a transform size
- * FFTW is fast at: larger cells waste less on the kernel's padding. */
+/* Cells are at least this large (pixels), and at least FFT_CELL_PER_HALF
+ * times the kernel's half-width so that large kernels waste no more on
+ * padding than small ones; then grown to fill a transform size FFTW is
+ * fast at. */
 #define FFT_CELL 448
+#define FFT_CELL_PER_HALF 4
+/* The half-width SKC_ENGINE_FFT_COST_MACS was measured at (radius 24). */
+#define FFT_COST_HALF 25
+
+/* The transform side for a kernel of this half-width. */
+static int
+fft_size (int half)
+{
+  int cell = FFT_CELL > FFT_CELL_PER_HALF * half ? FFT_CELL
+                                                 : FFT_CELL_PER_HALF * half;
+  int n = skc_fft_good_size (cell + 2 * half);
+  while (n % 2)
+    n = skc_fft_good_size (n + 1);
+  return n;
+}
+
+/* Work per output pixel of a cell: n^2 log n over the cell's area. */
+static double
+fft_work (int half)
+{
+  double n = fft_size (half), cell = n - 2 * half;
+  return n * n * log2 (n) / (cell * cell);
+}
+
+long
+skc_fft_cost_macs (double radius)
+{
+  int half = (int) ceil (radius);
+  return lround (SKC_ENGINE_FFT_COST_MACS * fft_work (half)
+                 / fft_work (FFT_COST_HALF));
+}
 
 /* An exact uniform blur by FFT over image-aligned cells (see skc_scale);
  * `why` says what the planner weighed. */
@@ -112,9 +145,7 @@ skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
   if (r != SKC_OK)
     return r;
   const int half = target.width / 2;
-  int n = skc_fft_good_size (FFT_CELL + 2 * half);
-  while (n % 2)
-    n = skc_fft_good_size (n + 1);
+  const int n = fft_size (half);
   const size_t stride = 2 * (size_t) (n / 2 + 1);
   float *k = fftwf_malloc ((size_t) n * stride * sizeof *k);
   if (!k)
@@ -149,10 +180,10 @@ skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
   e->kernel_reach = half;
   snprintf (e->description, sizeof e->description,
             "uniform: FFT, exact, %dx%d kernel on %dx%d cells (%dx%d "
-            "transforms, about %d MACs of a sparse filter per pixel and "
+            "transforms, about %ld MACs of a sparse filter per pixel and "
             "channel, reach %d px); planner: %s",
             2 * half + 1, 2 * half + 1, s->fft.cell, s->fft.cell, n, n,
-            SKC_ENGINE_FFT_COST_MACS, e->reach, why);
+            skc_fft_cost_macs (p->radius), e->reach, why);
   return SKC_OK;
 }
 

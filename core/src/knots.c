@@ -275,9 +275,51 @@ exact_line (const double *v, int n, int *bound, double *level, int *count)
   *count = c;
 }
 
-/* Plans one axis for a budget of `budget` knots (< 0: exact). */
+static int
+compare_descending (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x < y) - (x > y);
+}
+
+/* Aiming at an error, a plan gives up beyond this much work (line
+ * programmes' n^2 steps per knot): about a quarter of a second. */
+#define AIM_WORK_MAX 3e8
+
+/* Whether lines v (n of n values) can reach a squared error of max_error
+ * (relative to their squared norm) with `budget` knots: a line kept takes
+ * at least two, a line dropped adds its energy to the error.  Keeping the
+ * strongest lines first is the best case. */
+static int
+lines_can_reach (const double *v, int n, long budget, double max_error)
+{
+  double *energy = malloc ((size_t) n * sizeof *energy);
+  if (!energy)
+    return 1;
+  double norm = 0;
+  for (int i = 0; i < n; i++)
+    {
+      energy[i] = 0;
+      for (int j = 0; j < n; j++)
+        energy[i] += v[(size_t) i * n + j] * v[(size_t) i * n + j];
+      norm += energy[i];
+    }
+  qsort (energy, (size_t) n, sizeof *energy, compare_descending);
+  double dropped = norm;
+  long kept = 0;
+  while (kept < n && 2 * (kept + 1) <= budget)
+    dropped -= energy[kept++];
+  free (energy);
+  return dropped <= max_error * norm * (1 + 1e-9);
+}
+
+/* Plans one axis for a budget of `budget` knots (< 0: exact).  With
+ * max_error >= 0 the plan takes the fewest knots within the budget whose
+ * squared error is at most max_error (relative to the target's squared
+ * norm), and SKC_ERR_TOO_LARGE, quietly, when none reaches it. */
 static skc_result
-plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
+plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
+           skc_error *err)
 {
   memset (p, 0, sizeof *p);
   p->n = n;
@@ -297,7 +339,15 @@ plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
       changes[i] = line_changes (v + (size_t) i * n, n);
       total += changes[i];
     }
-  if (budget < 0 || budget >= total)
+  if (max_error >= 0 && (budget < 0 || budget > total))
+    budget = total;
+  if (max_error == 0 && budget < total)
+    {
+      free (changes);
+      axis_plan_free (p);
+      return SKC_ERR_TOO_LARGE; /* exact takes more */
+    }
+  if (max_error == 0 || budget < 0 || budget >= total)
     {
       for (int i = 0; i < n; i++)
         exact_line (v + (size_t) i * n, n, p->bound + (size_t) i * (n + 1),
@@ -315,6 +365,17 @@ plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
   double work = 0;
   for (int i = 0; i < n; i++)
     work += (double) (changes[i] < K ? changes[i] : K) * n * n;
+  /* Aiming at an error (a planner's question): each line kept costs at
+     least two knots, and the lines dropped add their whole energy to the
+     error, so some budgets cannot reach it; and a planner must answer in
+     well under a second. */
+  if (max_error >= 0
+      && (work > AIM_WORK_MAX || !lines_can_reach (v, n, K, max_error)))
+    {
+      free (changes);
+      axis_plan_free (p);
+      return SKC_ERR_TOO_LARGE;
+    }
   /* Large smooth targets on a large budget: minutes and gigabytes. */
   if (work > 2e10 || (double) n * (K + 1) > (double) (64 << 20))
     {
@@ -369,9 +430,22 @@ plan_axis (const double *v, int n, long budget, axis_plan *p, skc_error *err)
           g = g_next;
           g_next = swap;
         }
-      p->error = g[K];
-      /* Back through the lines: each line's share, then its knots. */
+      /* The budget actually spent: all of it, or the fewest knots that
+         reach max_error. */
       int b = K;
+      if (max_error >= 0)
+        {
+          double norm = 0;
+          for (size_t i = 0; i < (size_t) n * n; i++)
+            norm += v[i] * v[i];
+          b = 0;
+          while (b < K && !(g[b] <= max_error * norm))
+            b++;
+          if (!(g[b] <= max_error * norm) && b < total)
+            r = SKC_ERR_TOO_LARGE;
+        }
+      p->error = r == SKC_OK ? g[b] : 0;
+      /* Back through the lines: each line's share, then its knots. */
       for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
         {
           int k = choice[(size_t) i * (K + 1) + b];
@@ -502,9 +576,11 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
   return SKC_OK;
 }
 
-skc_result
-skc_knots_fit (const skc_image *target, long budget_macs, int axis,
-               skc_filter **out, skc_error *err)
+/* skc_knots_fit and skc_knots_fit_to: max_error < 0 spends the budget,
+ * else the fewest knots reaching it. */
+static skc_result
+knots_fit (const skc_image *target, long budget_macs, double max_error,
+           int axis, skc_filter **out, skc_error *err)
 {
   *out = NULL;
   if (!check_target (target, err))
@@ -520,6 +596,7 @@ skc_knots_fit (const skc_image *target, long budget_macs, int axis,
     budget = 1;
   if (budget > (long) n * (n + 1))
     budget = -1;
+  double max_squared = max_error >= 0 ? max_error * max_error : -1;
   axis_plan plans[2];
   int have[2] = { 0, 0 };
   skc_result r = SKC_OK;
@@ -531,21 +608,31 @@ skc_knots_fit (const skc_image *target, long budget_macs, int axis,
       if (!v)
         r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       else
-        r = plan_axis (v, n, budget, &plans[a], err);
+        r = plan_axis (v, n, budget, max_squared, &plans[a], err);
       have[a] = r == SKC_OK;
+      /* Aiming at an error, an axis that cannot reach it within the
+         budget is no failure: the other may. */
+      if (max_squared >= 0 && r == SKC_ERR_TOO_LARGE)
+        r = SKC_OK;
       free (v);
     }
+  if (r == SKC_OK && max_squared >= 0 && !have[0] && !have[1])
+    return SKC_OK; /* *out stays NULL: out of reach */
   if (r == SKC_OK)
     {
-      /* The smaller error, then fewer knots (exact plans tie at zero);
-         rows when both tie, so results do not flip on rounding. */
+      /* Spending a budget: the smaller error, then fewer knots (exact
+         plans tie at zero).  Aiming at an error: fewer knots, then the
+         smaller error.  Rows when both tie, so results do not flip on
+         rounding. */
       int pick = have[0] ? 0 : 1;
       if (have[0] && have[1])
         {
           double e0 = plans[0].error, e1 = plans[1].error;
-          pick = e1 < e0 * (1 - 1e-12)
-                 || (!(e0 < e1 * (1 - 1e-12))
-                     && plans[1].knots < plans[0].knots);
+          long k0 = plans[0].knots, k1 = plans[1].knots;
+          int fewer = k1 < k0, less = e1 < e0 * (1 - 1e-12);
+          int tie_e = !less && !(e0 < e1 * (1 - 1e-12));
+          pick = max_squared >= 0 ? fewer || (k1 == k0 && less)
+                                  : less || (tie_e && fewer);
         }
       r = plan_filter (&plans[pick], (skc_knots_axis) pick, out, err);
     }
@@ -553,4 +640,21 @@ skc_knots_fit (const skc_image *target, long budget_macs, int axis,
     if (have[a])
       axis_plan_free (&plans[a]);
   return r;
+}
+
+skc_result
+skc_knots_fit (const skc_image *target, long budget_macs, int axis,
+               skc_filter **out, skc_error *err)
+{
+  return knots_fit (target, budget_macs, -1, axis, out, err);
+}
+
+skc_result
+skc_knots_fit_to (const skc_image *target, long max_macs, double max_error,
+                  int axis, skc_filter **out, skc_error *err)
+{
+  if (!(max_error >= 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a knots error must be 0 or more, not %g", max_error);
+  return knots_fit (target, max_macs, max_error, axis, out, err);
 }

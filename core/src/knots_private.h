@@ -16,6 +16,14 @@
 skc_result skc_knots_fit (const skc_image *target, long budget_macs, int axis,
                           skc_filter **out, skc_error *err);
 
+/* The fewest knots (at most max_macs MACs, <= 0: any number) whose
+ * relative kernel error, ||fit - target|| / ||target||, is at most
+ * max_error; *out stays NULL (SKC_OK) when none within max_macs reaches
+ * it.  Otherwise as skc_knots_fit.  Thread-safe. */
+skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
+                             double max_error, int axis, skc_filter **out,
+                             skc_error *err);
+
 /* skc_knots_exact_count along rows and along columns, -1 where it fails:
  * the planner's flatness test, which needs no reason.  Thread-safe. */
 void skc_knots_exact_counts (const skc_image *target, long *rows,

@@ -65,19 +65,22 @@ static const skc_param_info table[SKC_PARAM_COUNT] = {
 typedef struct
 {
   const char *name, *label;
-  int samples; /* quality levels only: their sample count */
+  int samples;     /* quality levels only: their sample count */
+  double floor_db; /* and the kernel SNR they reach (plain, swirl) */
+  double swirl_floor_db;
 } named_row;
 
 static const named_row qualities[SKC_QUALITY_COUNT] = {
-#define SKC_QUALITY_ROW(ID, name, label, samples)                              \
-  [SKC_QUALITY_##ID] = { name, label, samples },
+#define SKC_QUALITY_ROW(ID, name, label, samples, floor_db, swirl_floor_db)    \
+  [SKC_QUALITY_##ID] = { name, label, samples, floor_db, swirl_floor_db },
 #include "skc/params.def"
 };
 
 static const named_row shapes[] = {
-#define SKC_SHAPE_ROW(ID, name, label) [SKC_SHAPE_##ID] = { name, label, 0 },
+#define SKC_SHAPE_ROW(ID, name, label)                                         \
+  [SKC_SHAPE_##ID] = { name, label, 0, 0, 0 },
 #include "skc/params.def"
-  [SKC_SHAPE_FILE] = { "file", "Image or fitted filter", 0 },
+  [SKC_SHAPE_FILE] = { "file", "Image or fitted filter", 0, 0, 0 },
 };
 
 const skc_param_info *
@@ -143,7 +146,8 @@ static const char shape_list[] =
 #include "skc/params.def"
     ;
 static const char quality_list[] =
-#define SKC_QUALITY_ROW(ID, name, label, samples) ", " name
+#define SKC_QUALITY_ROW(ID, name, label, samples, floor_db, swirl_floor_db)    \
+  ", " name
 #include "skc/params.def"
     ;
 
@@ -374,6 +378,15 @@ skc_quality_samples (skc_quality quality)
   return quality >= 0 && quality < SKC_QUALITY_COUNT
              ? qualities[quality].samples
              : 0;
+}
+
+double
+skc_quality_floor_db (skc_quality quality, int turned)
+{
+  if (quality < 0 || quality >= SKC_QUALITY_COUNT)
+    return NAN;
+  return turned ? qualities[quality].swirl_floor_db
+                : qualities[quality].floor_db;
 }
 
 /* The index of `name` among the first `count` rows, or -1 with an error

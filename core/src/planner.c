@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "engine.h"
 #include "filter_private.h"
@@ -28,36 +29,24 @@ scale_for_radius (double r)
   return k;
 }
 
-/* A cheaper representation replaces the bilinear complex when its fit's
- * loss is at most this factor of the bilinear fit's (3 dB).  Whole-pixel
- * complexes (a quarter of the cost) pass at medium and large radii and fail
- * at small ones, where sub-pixel offsets matter; separable filters pass for
- * separable shapes (Gaussians, axis-aligned squares). */
-#define CHEAPER_LOSS_ALLOWANCE 2.0
-/* Knots (prefix sums, exact rims) replace complexes for flat kernels: a
- * kernel is flat when its exact knots cost at most this many reads per
- * kernel line (disc about 5, ring 8.5; a Gaussian needs every pixel). */
-#define KNOTS_FLAT_PER_LINE 12
-/* Knot budgets in MACs per kernel line: draft and normal (260 MACs at the
- * benchmark's 49 px, where the suite's flat shapes reach 30-40 dB kernel
- * SNR against DISK's 15); high quality is exact.  A uniform blur at normal
- * quality takes the smallest of the normal budgets that reaches
- * KNOTS_NORMAL_SNR_DB: each knot costs as much time as a sample of a
- * complex, so the spare ones are speed given away. */
-#define KNOTS_DRAFT_PER_LINE 2.65
-#define KNOTS_NORMAL_PER_LINE 5.3
-#define KNOTS_NORMAL_SNR_DB 30.0
-static const double knots_normal_steps[]
-    = { 3.0, 3.5, 4.0, 4.5, KNOTS_NORMAL_PER_LINE };
-/* A separable filter this close to the target (kernel error, 60 dB) keeps
- * the separable path when it is cheaper: small Gaussians are flat enough
- * by the count above, but rank 1 is exact for them. */
-#define SEPARABLE_EXACT_ERROR 1e-3
 /* A separable filter's multiply-add runs ~2.5x slower than a complex's in
  * this engine (skc bench apply, 24 MP: rank 2 at 84 MACs took 0.37 s, a
  * whole-pixel complex at 96 MACs 0.17 s): the planner compares costs with
  * that factor. */
 #define SEPARABLE_COST_FACTOR 2.5
+/* A kernel this close to its target is exact but for float rounding. */
+#define EXACT_SNR_DB 100.0
+/* Knots aim a little above the floor: the fit's error is measured before
+ * its levels are rounded and renormalised. */
+#define KNOTS_AIM 0.9
+/* Knots tables (blur maps) are flat when their exact knots cost at most
+ * this many reads per kernel line (disc about 5, ring 8.5; a Gaussian
+ * needs every pixel). */
+#define KNOTS_FLAT_PER_LINE 12
+/* Knot budgets of a blur map's tables, in MACs per kernel line: draft
+ * and normal; high quality is exact. */
+#define KNOTS_DRAFT_PER_LINE 2.65
+#define KNOTS_NORMAL_PER_LINE 5.3
 
 /* Blur maps of flat shapes up to this radius run on knots tables on
  * every scale; larger ones on tables at full resolution and the DISK
@@ -94,227 +83,139 @@ filter_cost (const skc_filter *f)
   return f->kind == SKC_FILTER_LOWRANK ? SEPARABLE_COST_FACTOR * macs : macs;
 }
 
-/* The rank-1 separable filter of `target` when it is exact
- * (SEPARABLE_EXACT_ERROR) and costs less than `ceiling`; else NULL. */
-static skc_filter *
-exact_separable_below (const skc_image *target, double ceiling)
+/* The kernel SNR of a filter's effective kernel against the target
+ * (-INFINITY when it cannot be rendered). */
+static double
+filter_snr_db (const skc_filter *f, const skc_image *target)
 {
   skc_image effective = { 0 };
-  skc_filter *f = NULL;
-  skc_fit_options opts;
-  skc_fit_options_init (&opts);
-  opts.method = SKC_METHOD_LOWRANK;
-  opts.rank = 1;
-  if (skc_fit (target, &opts, &f, NULL, NULL) != SKC_OK
-      || skc_filter_render (f, &effective) != SKC_OK
-      || skc_kernel_error (&effective, target) > SEPARABLE_EXACT_ERROR
-      || filter_cost (f) >= ceiling)
-    {
-      skc_filter_free (f);
-      f = NULL;
-    }
+  if (skc_filter_render (f, &effective) != SKC_OK)
+    return -INFINITY;
+  double error = skc_kernel_error (&effective, target);
   skc_image_free (&effective);
-  return f;
+  return isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
 }
 
-/* Knots for a flat target at this quality, or NULL (and no error) when
- * the target is not flat or a separable filter does better. */
+/* The uniform planner's choice so far: a filter (NULL: the FFT), its cost
+ * and its kernel SNR. */
+typedef struct
+{
+  skc_filter *filter;
+  const char *name;
+  double cost;
+  double snr_db;
+} choice;
+
+/* Takes `f` (which it owns) as the choice when it reaches the floor for
+ * less; `weighed` gathers what was tried. */
+static void
+consider (choice *best, skc_filter *f, const char *name,
+          const skc_image *target, double floor_db, char *weighed,
+          size_t weighed_len)
+{
+  if (!f)
+    return;
+  double cost = filter_cost (f), snr = filter_snr_db (f, target);
+  size_t used = strlen (weighed);
+  snprintf (weighed + used, weighed_len - used, ", %s %.0f (%.1f dB)", name,
+            cost, snr);
+  if (snr >= floor_db && cost < best->cost)
+    {
+      skc_filter_free (best->filter);
+      *best = (choice){ f, name, cost, snr };
+    }
+  else
+    skc_filter_free (f);
+}
+
+/* A uniform blur at full resolution: the cheapest filter whose effective
+ * kernel reaches the quality's kernel SNR floor (skc_quality_floor_db),
+ * measured on the kernel the engine applies.  The candidates: the exact
+ * FFT (its cost grows slowly with the radius); separable ranks 1 and 2 (an
+ * SVD); knots, the fewest that reach the floor (exact at high quality),
+ * for any shape, soft edges included.  DISK complexes are not among them:
+ * measured so, they reach 2-13 dB on flat and image shapes at draft's
+ * cost (heart R 24: 12-13 dB; polygon R 75: 2-12 dB), below every floor,
+ * and take seconds to fit cold.  *out stays NULL when the FFT wins;
+ * *snr_db gets the winner's kernel SNR. */
 static skc_result
-plan_knots (const skc_params *p, double radius, skc_filter **out, char *plan,
-            size_t plan_len, skc_error *err)
+plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
+                      double *snr_db, char *plan, size_t plan_len,
+                      skc_error *err)
 {
   *out = NULL;
   skc_image target = { 0 };
   skc_result r = skc_target_make (p, radius, 0, &target, err);
   if (r != SKC_OK)
     return r;
-  int size = target.width;
-  long exact, columns;
-  skc_knots_exact_counts (&target, &exact, &columns);
-  exact = columns >= 0 && columns < exact ? columns : exact;
-  if (exact < 0 || exact > (long) KNOTS_FLAT_PER_LINE * size)
+  const double floor_db = skc_quality_floor_db (p->quality, 0);
+  const int exact = p->quality == SKC_QUALITY_HIGH;
+  choice best
+      = { NULL, "FFT (exact)", (double) skc_fft_cost_macs (radius), INFINITY };
+  char weighed[256];
+  snprintf (weighed, sizeof weighed, "FFT %.0f", best.cost);
+
+  /* A separable filter costs 2n MACs per rank; its SVD takes seconds at
+     large sizes, so only ranks that could win are fitted. */
+  for (int rank = 1;
+       rank <= 2 && SEPARABLE_COST_FACTOR * rank * 2 * target.width < best.cost;
+       rank++)
     {
-      skc_image_free (&target);
-      return SKC_OK;
+      skc_fit_options opts;
+      skc_fit_options_init (&opts);
+      opts.method = SKC_METHOD_LOWRANK;
+      opts.rank = rank;
+      skc_filter *f = NULL;
+      if (skc_fit (&target, &opts, &f, NULL, NULL) == SKC_OK)
+        consider (&best, f, rank == 1 ? "separable rank 1" : "separable rank 2",
+                  &target, floor_db, weighed, sizeof weighed);
     }
-  long budget = skc_knots_budget (p->quality, size);
+
+  /* Knots cheaper than the best so far, or none. */
   skc_filter *knots = NULL;
-  skc_image effective = { 0 };
-  double error = 1;
-  size_t steps = p->quality == SKC_QUALITY_NORMAL
-                     ? sizeof knots_normal_steps / sizeof *knots_normal_steps
-                     : 1;
-  for (size_t step = 0; step < steps && r == SKC_OK; step++)
-    {
-      if (p->quality == SKC_QUALITY_NORMAL)
-        budget = lround (knots_normal_steps[step] * size);
-      skc_filter_free (knots);
-      knots = NULL;
-      r = skc_knots_fit (&target, budget, SKC_KNOTS_AXIS_BEST, &knots, err);
-      if (r == SKC_OK && skc_filter_render (knots, &effective) != SKC_OK)
-        r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      error = r == SKC_OK ? skc_kernel_error (&effective, &target) : 1;
-      skc_image_free (&effective);
-      if (error <= pow (10.0, -KNOTS_NORMAL_SNR_DB / 20.0))
-        break;
-    }
-
-  /* Separable targets (squares, small Gaussians): rank 1 if it is exact
-     and cheaper. */
-  skc_filter *separable
-      = r == SKC_OK && knots
-            ? exact_separable_below (&target, filter_cost (knots))
-            : NULL;
-  if (separable)
-    {
-      skc_filter_free (knots);
-      knots = NULL;
-    }
-  skc_filter_free (separable);
+  long ceiling = (long) ceil (best.cost) - 1;
+  if (ceiling > 1
+      && skc_knots_fit_to (&target, ceiling,
+                           exact ? 0 : KNOTS_AIM * pow (10, -floor_db / 20),
+                           SKC_KNOTS_AXIS_BEST, &knots, NULL)
+             == SKC_OK)
+    consider (&best, knots, "knots", &target, floor_db, weighed,
+              sizeof weighed);
   skc_image_free (&target);
-  if (r != SKC_OK || !knots)
-    {
-      skc_filter_free (knots);
-      return r;
-    }
-  skc_filter_info info = { 0 };
-  skc_target_identity (p, info.spec, sizeof info.spec);
-  info.radius = radius;
-  info.target_size = size;
-  skc_filter_set_info (knots, &info);
-  snprintf (plan, plan_len,
-            "knots (flat kernel: %ld exact knots, at most %d per line); %s "
-            "quality: %s, kernel SNR %.1f dB",
-            exact, KNOTS_FLAT_PER_LINE, skc_quality_name (p->quality),
-            budget > 0 && skc_filter_macs (knots) < exact + 1 ? "a budget"
-                                                              : "exact",
-            error > 0 ? -20 * log10 (error) : INFINITY);
-  *out = knots;
-  return SKC_OK;
-}
-
-/* The cheapest filter that reaches the quality: knots for flat kernels;
- * otherwise the bilinear complex sets the level, and a whole-pixel
- * complex or a rank-1/2 separable filter replaces it when close enough and
- * cheaper (MACs per pixel and channel).  Swirl turns offsets off the pixel
- * grid, so it always gets the bilinear fit.  fft_cost is what an FFT would
- * cost (0: none); *out stays NULL when no sparse filter could beat it. */
-static skc_result
-plan_uniform (const skc_params *p, const skc_run *run, double radius,
-              long fft_cost, skc_filter **out, char *plan, size_t plan_len,
-              skc_error *err)
-{
-  if (p->swirl <= 0)
-    {
-      skc_result r = plan_knots (p, radius, out, plan, plan_len, err);
-      if (r != SKC_OK || *out)
-        return r;
-    }
-  /* No complex at this quality costs less than its whole-pixel samples:
-     when an FFT is cheaper still, only an exact separable filter can beat
-     it, and nothing needs fitting. */
-  long complex_floor = (long) skc_quality_samples (p->quality);
-  if (fft_cost > 0 && fft_cost < complex_floor)
-    {
-      skc_image target = { 0 };
-      skc_result r = skc_target_make (p, radius, 0, &target, err);
-      if (r != SKC_OK)
-        return r;
-      *out = exact_separable_below (&target, (double) fft_cost);
-      skc_image_free (&target);
-      snprintf (plan, plan_len,
-                *out ? "separable rank 1 (exact, cheaper than an FFT)"
-                     : "no sparse filter at %s quality costs less than an "
-                       "FFT (complexes: %ld MACs and more)",
-                skc_quality_name (p->quality), complex_floor);
-      return SKC_OK;
-    }
-  double bilinear_loss = 0;
-  skc_result r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_BILINEAR,
-                                    NULL, 1, NULL, out, &bilinear_loss, err);
-  if (r != SKC_OK || p->swirl > 0)
-    {
-      snprintf (plan, plan_len, "bilinear complex%s",
-                p->swirl > 0 ? " (swirl turns offsets off the grid)" : "");
-      return r;
-    }
-  const char *best_name = "bilinear complex";
-  double best_loss = bilinear_loss;
-  long best_cost = skc_filter_macs (*out);
-
-  skc_filter *candidate = NULL;
-  double loss = 0;
-  r = skc_target_fit_as (p, run, radius, 0, SKC_OFFSETS_INTEGER, NULL, 1, NULL,
-                         &candidate, &loss, err);
-  if (r != SKC_OK)
-    return r;
-  if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss
-      && skc_filter_macs (candidate) < best_cost)
-    {
-      skc_filter_free (*out);
-      *out = candidate;
-      best_name = "whole-pixel complex";
-      best_loss = loss;
-      best_cost = skc_filter_macs (candidate);
-    }
+  *out = best.filter;
+  *snr_db = best.snr_db;
+  char measured[48];
+  if (best.snr_db >= EXACT_SNR_DB)
+    snprintf (measured, sizeof measured, "exact");
   else
-    skc_filter_free (candidate);
-
-  /* Separable filters: an SVD of the target, no search needed. */
-  skc_image target = { 0 };
-  if (skc_target_make (p, radius, 0, &target, NULL) == SKC_OK)
-    for (int rank = 1; rank <= 2; rank++)
-      {
-        skc_fit_options opts;
-        skc_fit_options_init (&opts);
-        opts.method = SKC_METHOD_LOWRANK;
-        opts.rank = rank;
-        candidate = NULL;
-        if (skc_fit (&target, &opts, &candidate, NULL, NULL) != SKC_OK)
-          continue;
-        if (skc_fit_loss (candidate, &target, &loss, NULL) != SKC_OK)
-          loss = -1;
-        long cost = (long) filter_cost (candidate);
-        if (loss <= CHEAPER_LOSS_ALLOWANCE * bilinear_loss && cost < best_cost)
-          {
-            skc_filter_free (*out);
-            *out = candidate;
-            best_name = rank == 1 ? "separable rank 1" : "separable rank 2";
-            best_loss = loss;
-            best_cost = cost;
-          }
-        else
-          skc_filter_free (candidate);
-      }
-  skc_image_free (&target);
+    snprintf (measured, sizeof measured, "kernel SNR %.1f dB", best.snr_db);
   snprintf (plan, plan_len,
-            "%s, cost %ld, loss %.2fx the bilinear complex's (allowance "
-            "%.1fx; cheapest within it)",
-            best_name, best_cost,
-            bilinear_loss > 0 ? best_loss / bilinear_loss : 1.0,
-            CHEAPER_LOSS_ALLOWANCE);
+            "%s at full resolution, cost %.0f, %s (%s quality: %s%g dB); "
+            "weighed %.160s",
+            best.name, best.cost, measured, skc_quality_name (p->quality),
+            exact ? "exact where a representation allows, at least "
+                  : "at least ",
+            floor_db, weighed);
   return SKC_OK;
 }
 
 /* The uniform blur's one scale: the planned filter (or the caller's, or
- * the identity at radius 0) prepared as its representation, or an FFT. */
+ * the identity at radius 0) prepared as its representation, or an FFT.
+ * Swirl turns a complex per pixel, on the scale its radius needs (the
+ * bilinear fit: offsets leave the grid); every other uniform blur runs at
+ * full resolution, where the planner measures what it guarantees. */
 static skc_result
 plan_uniform_scale (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  int k = p->filter ? 0 : scale_for_radius (p->radius);
+  int turned = p->swirl > 0 && !p->filter;
+  int k = turned ? scale_for_radius (p->radius) : 0;
   skc_scale *s = &e->scales[k];
   skc_result r = SKC_OK;
   skc_filter *filter = NULL;
   e->scale_count = k + 1;
   e->first_scale = k;
   s->factor = 1 << k;
-  /* An exact FFT competes at full resolution, for one kernel (swirl and
-     cat-eye vary it). */
-  long fft_cost
-      = s->factor == 1 && !p->filter && p->swirl <= 0 && p->cat_eye <= 0
-            ? SKC_ENGINE_FFT_COST_MACS
-            : 0;
   if (p->filter)
     filter = skc_filter_copy (p->filter);
   else if (p->radius < 0.5)
@@ -324,40 +225,35 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
       filter = skc_filter_new_complex (1, &one, SKC_OFFSETS_INTEGER);
       if (filter)
         filter->layer[0][0].w = 1;
+      e->kernel_snr_db = INFINITY;
+    }
+  else if (turned)
+    {
+      r = skc_target_fit_as (p, &e->prepare_run, p->radius / s->factor, 0,
+                             SKC_OFFSETS_BILINEAR, NULL, 1, NULL, &filter, NULL,
+                             err);
+      snprintf (e->plan, sizeof e->plan,
+                "bilinear complex (swirl turns offsets off the grid)");
     }
   else
-    r = plan_uniform (p, &e->prepare_run, p->radius / s->factor, fft_cost,
-                      &filter, e->plan, sizeof e->plan, err);
+    {
+      r = plan_full_resolution (p, p->radius, &filter, &e->kernel_snr_db,
+                                e->plan, sizeof e->plan, err);
+      if (r == SKC_OK && !filter)
+        return skc_fft_prepare (e, s, e->plan, err);
+    }
+  if (r == SKC_OK && !filter)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r != SKC_OK)
     {
       skc_filter_free (filter);
       return r;
     }
-  if (!filter && fft_cost > 0)
-    return skc_fft_prepare (e, s, e->plan, err);
-  if (!filter)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-
-  const char *unsupported
-      = p->swirl <= 0                        ? NULL
-        : filter->kind == SKC_FILTER_LOWRANK ? "this filter is separable"
-        : filter->kind == SKC_FILTER_KNOTS   ? "this filter is made of knots"
-                                             : NULL;
-  if (unsupported)
+  if (p->swirl > 0 && filter->kind != SKC_FILTER_COMPLEX)
     {
       skc_filter_free (filter);
       return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                       "swirl turns sparse complexes; %s", unsupported);
-    }
-  if (fft_cost > 0 && filter_cost (filter) > fft_cost)
-    {
-      char why[sizeof e->plan + 64];
-      snprintf (why, sizeof why,
-                "FFT (exact) costs less than the best "
-                "sparse filter, %ld MACs: %s",
-                skc_filter_macs (filter), e->plan);
-      skc_filter_free (filter);
-      return skc_fft_prepare (e, s, why, err);
+                       "swirl turns sparse complexes only");
     }
   if (filter->kind == SKC_FILTER_KNOTS)
     return skc_knots_prepare (e, s, filter, err);

@@ -117,7 +117,8 @@
 #define SKC_CHANT_ENUM_END(type) enum_end (type)
 #define SKC_CHANT_SHAPE_VALUE(ID, name, label)                              \
   enum_value (SKC_OP_SHAPE_VALUE (ID), name, label)
-#define SKC_CHANT_QUALITY_VALUE(ID, name, label, samples)                   \
+#define SKC_CHANT_QUALITY_VALUE(ID, name, label, samples, floor_db,        \
+                                swirl_floor_db)                     \
   enum_value (SKC_OP_QUALITY_VALUE (ID), name, label)
 
 /* clang-format on */

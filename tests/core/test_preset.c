@@ -428,10 +428,14 @@ test_seeded_fits (void)
    * which need no fits). */
   p.radius = 4;
   check_seeded_build (&p, 1, "map polygon");
+  /* Cat-eye varies the kernel over the frame: the basis, whatever the
+     shape. */
   p.swirl = 0;
-  p.shape.kind = SKC_SHAPE_GAUSSIAN;
+  p.cat_eye = 0.5;
+  p.shape.kind = SKC_SHAPE_COMA;
   p.radius = 6;
-  check_seeded_build (&p, 0, "uniform gaussian");
+  check_seeded_build (&p, 0, "uniform coma with cat-eye");
+  p.cat_eye = 0;
   p.swirl = 0.5;
   /* A bitmap shape: its fits are keyed by a hash of its floats, which
    * must survive the file. */

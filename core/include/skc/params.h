@@ -21,7 +21,8 @@ extern "C" {
 
 typedef enum
 {
-#define SKC_QUALITY_ROW(ID, name, label, samples) SKC_QUALITY_##ID,
+#define SKC_QUALITY_ROW(ID, name, label, samples, floor_db, swirl_floor_db)    \
+  SKC_QUALITY_##ID,
 #include "skc/params.def"
   SKC_QUALITY_COUNT
 } skc_quality;
@@ -166,6 +167,11 @@ SKC_API int skc_param_applies (const skc_param_info *row, skc_shape_kind kind);
 SKC_API const char *skc_quality_name (skc_quality quality);
 SKC_API const char *skc_quality_label (skc_quality quality);
 SKC_API int skc_quality_samples (skc_quality quality);
+/* The kernel SNR (dB) a quality level promises for every pixel's effective
+ * full-resolution kernel against its target: 20, 30, 40 dB for draft,
+ * normal, high; with `turned` (swirl, cat-eye: kernels placed at every
+ * angle) 15, 25, 35.  NAN out of range.  Thread-safe. */
+SKC_API double skc_quality_floor_db (skc_quality quality, int turned);
 SKC_API skc_result skc_quality_parse (const char *name, skc_quality *out,
                                       skc_error *err);
 SKC_API const char *skc_shape_name (skc_shape_kind kind);
