@@ -53,7 +53,16 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (run)
     e->prepare_run = *run;
   e->with_map = with_map;
-  e->angles = p->swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
+  /* A round kernel turned is the same kernel: swirl is dropped rather than
+     run as turned complexes, which would only approximate it (and vary
+     needlessly from pixel to pixel). */
+  int round_shape
+      = !p->shape_image && !p->filter
+        && (p->shape.kind == SKC_SHAPE_DISC || p->shape.kind == SKC_SHAPE_RING
+            || p->shape.kind == SKC_SHAPE_GAUSSIAN);
+  if (round_shape)
+    e->params.swirl = 0;
+  e->angles = e->params.swirl > 0 || p->cat_eye > 0 ? SKC_ENGINE_ANGLES : 1;
   e->amount_codes = p->cat_eye > 0
                         ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
                         : 1;
@@ -66,7 +75,13 @@ skc_engine_new_with (const skc_params *p, int with_map,
                 "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
                 SKC_ENGINE_AMOUNTS);
     }
-  if (r == SKC_OK && p->swirl > 0)
+  if (r == SKC_OK && p->swirl > 0 && round_shape)
+    {
+      size_t used = strlen (e->description);
+      snprintf (e->description + used, sizeof e->description - used,
+                "; swirl %g leaves a round kernel as it is", p->swirl);
+    }
+  if (r == SKC_OK && e->params.swirl > 0)
     {
       size_t used = strlen (e->description);
       snprintf (e->description + used, sizeof e->description - used,

@@ -83,6 +83,13 @@
 /* The second aperture: a disc of the kernel's radius, moved toward the
  * image centre by amount x radius. */
 #define SKC_ENGINE_CLIP_OFFSET 1.0
+/* Swirl is smoothed over this many kernel radii (engine_codes.c). */
+#define SKC_ENGINE_SWIRL_FADE 4.0
+/* Kernels that turn with the circle around the centre (cat-eye, swirl
+ * above 1/2) are plain within this many kernel radii of the image centre
+ * and fully turned beyond the second (skc_plain_weight). */
+#define SKC_ENGINE_PLAIN_INNER 8.0
+#define SKC_ENGINE_PLAIN_OUTER 16.0
 
 /* The representations a scale can run: the planner (planner.c) picks one
  * per scale; each has its own file with its preparation and its
@@ -241,6 +248,11 @@ typedef struct
   /* FFT: one cell's padded channel, transformed in place (fftwf_malloc,
      so that it is aligned as the plans expect). */
   float *fft_buffer;
+  /* Near the image centre (skc_plain_zone): the padded input kept for a
+     second cascade, that cascade's values, and the plain kernel's weight
+     per output pixel. */
+  float *plain_input, *plain_values, *plain_weight;
+  size_t plain_input_capacity, plain_values_capacity, plain_weight_capacity;
   /* Blur map: one row of map values, and a row of their block means. */
   float *map_row, *map_blocks;
   size_t map_row_capacity, map_blocks_capacity;
@@ -508,11 +520,21 @@ int skc_reserve_levels (skc_tile_scratch *s, size_t n);
 int skc_reserve_map_rows (skc_tile_scratch *s, int n, int f);
 /* Every padded pixel's code into s->level (pw per row): its blend level,
  * cat-eye amount and angle step, as
- * (level * amount_codes + amount) * angles + step.  0 when out of
- * memory. */
+ * (level * amount_codes + amount) * angles + step; with `plain`, amount
+ * and step 0 (the kernel unclipped, unturned).  0 when out of memory. */
 int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
                      const skc_apply_request *rq, const skc_scale_area *area,
-                     skc_tile_scratch *s);
+                     int plain, skc_tile_scratch *s);
+/* Whether kernels turn with the circle around the image centre (cat-eye,
+ * swirl above 1/2): no turn can be smooth at the centre, so a cascade of
+ * layers each turned at its own pixel is not the turned kernel there.
+ * Around the centre such engines blend in the plain kernel, by
+ * skc_plain_weight at full-resolution position (x, y): 1 within
+ * SKC_ENGINE_PLAIN_INNER kernel radii, 0 beyond SKC_ENGINE_PLAIN_OUTER,
+ * smooth between. */
+int skc_plain_zone (const skc_engine *e);
+float skc_plain_weight (const skc_engine *e, const skc_apply_request *rq,
+                        double x, double y);
 
 /* ---- engine_pool.c ---- */
 

@@ -57,8 +57,23 @@ skc_scale_level_blend (const skc_scale *s, int level, int *member, float *t)
 /* The swirl angle (radians) of image position (x, y): the kernel's up
  * axis turns toward the tangent of the circle around the image centre,
  * by the angle of (1 - s) + s e^(i phi), phi being the full turn to the
- * tangent: continuous over the image for every swirl but exactly 0.5 (where
- * it has one seam below the centre). */
+ * tangent.
+ *
+ * A pixel's kernel is a cascade of layers, and each layer of it is read
+ * at pixels around it that are turned by their own angles: the kernel is
+ * the turned shape only where the angle barely changes over its reach.
+ * The field is therefore smoothed at the scale of the kernel, with
+ * L = SKC_ENGINE_SWIRL_FADE x the radius: the strength s used at distance
+ * d from the centre is
+ *   s <= 1/2: min (s, 1/2 - L / 2d), and 0 within L of the centre;
+ *   s > 1/2:  min (1, max (s, 1/2 + L / 2d)).
+ * Below 1/2 the kernels turn less and less toward the optical axis, where
+ * nothing turns (as in a lens), and the turn toward the tangent below the
+ * centre, where (1 - s) + s e^(i phi) passes closest to 0, is spread over
+ * an arc of about 4 L instead of a seam (s = 1/2 had a half turn there).
+ * Above 1/2 the kernels turn with the circle around the centre: that field
+ * cannot be smooth at the centre itself, which the plain kernel covers
+ * (skc_plain_weight). */
 static double
 swirl_angle (const skc_engine *e, const skc_apply_request *rq, double x,
              double y)
@@ -66,7 +81,15 @@ swirl_angle (const skc_engine *e, const skc_apply_request *rq, double x,
   double s = e->params.swirl;
   double dx = x - (rq->image_width - 1) / 2.0;
   double dy = y - (rq->image_height - 1) / 2.0;
-  if (dx == 0 && dy == 0)
+  double d = hypot (dx, dy);
+  double L = SKC_ENGINE_SWIRL_FADE * fmax (e->params.radius, 1);
+  if (d == 0)
+    return 0;
+  if (s <= 0.5)
+    s = fmax (0, fmin (s, 0.5 - L / (2 * d)));
+  else
+    s = fmin (1, fmax (s, 0.5 + L / (2 * d)));
+  if (s <= 0)
     return 0;
   double phi = atan2 (dy, dx) + M_PI / 2;
   return atan2 (s * sin (phi), (1 - s) + s * cos (phi));
@@ -172,9 +195,31 @@ skc_reserve_map_rows (skc_tile_scratch *s, int n, int f)
 }
 
 int
+skc_plain_zone (const skc_engine *e)
+{
+  return e->params.cat_eye > 0 || e->params.swirl > 0.5;
+}
+
+float
+skc_plain_weight (const skc_engine *e, const skc_apply_request *rq, double x,
+                  double y)
+{
+  double r = fmax (e->params.radius, 1);
+  double inner = SKC_ENGINE_PLAIN_INNER * r, outer = SKC_ENGINE_PLAIN_OUTER * r;
+  double d = hypot (x - (rq->image_width - 1) / 2.0,
+                    y - (rq->image_height - 1) / 2.0);
+  if (d <= inner)
+    return 1;
+  if (d >= outer)
+    return 0;
+  double t = (outer - d) / (outer - inner);
+  return (float) (t * t * (3 - 2 * t));
+}
+
+int
 skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
                  const skc_apply_request *rq, const skc_scale_area *area,
-                 skc_tile_scratch *s)
+                 int plain, skc_tile_scratch *s)
 {
   const int f = sc->factor, R = sc->reach;
   const int lx0 = area->x0, ly0 = area->y0, pw = area->pw, ph = area->ph;
@@ -211,9 +256,9 @@ skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
                 }
               level = last_level;
             }
-          if (e->amount_codes > 1)
+          if (e->amount_codes > 1 && !plain)
             amount = cat_eye_code (e, rq, cx, cy);
-          if (e->angles > 1)
+          if (e->angles > 1 && !plain)
             step = angle_step (pixel_angle (e, rq, cx, cy));
           s->level[(size_t) j * pw + i]
               = (level * e->amount_codes + amount) * e->angles + step;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 #include "filter_private.h"
@@ -391,13 +392,14 @@ varying_layer (const skc_engine *e, const skc_scale *sc,
   return 1;
 }
 
-/* The layers on shrinking windows of the padded input; the values stay in
- * the scratch (`into` is not used). */
+/* The layers on shrinking windows of the padded input in s->buffers[0]
+ * (which they overwrite), each pixel with its code (plain: unclipped and
+ * unturned) where pixels differ; *values points at the result in the
+ * scratch. */
 static int
-complex_values (const skc_engine *e, const skc_scale *sc,
-                const skc_apply_request *rq, const skc_scale_area *area,
-                skc_tile_scratch *s, float *into, const float **values,
-                size_t *values_stride)
+cascade (const skc_engine *e, const skc_scale *sc, const skc_apply_request *rq,
+         const skc_scale_area *area, int plain, skc_tile_scratch *s,
+         float **values)
 {
   const skc_complex_scale *c = &sc->complexes;
   const int C = rq->channels, R = sc->reach;
@@ -406,7 +408,7 @@ complex_values (const skc_engine *e, const skc_scale *sc,
   /* Pixel codes: the blend level from the map (block averages on coarse
      scales; the uniform radius without a map), the cat-eye amount and the
      angle of the block's centre. */
-  if (c->varying && !skc_pixel_codes (e, sc, rq, area, s))
+  if (c->varying && !skc_pixel_codes (e, sc, rq, area, plain, s))
     return 0;
   int cur = 0, margin = R;
   for (int l = 0; l < c->layers; l++)
@@ -428,7 +430,87 @@ complex_values (const skc_engine *e, const skc_scale *sc,
       margin = out_margin;
     }
   *values = s->buffers[cur] + (size_t) R * stride + (size_t) R * C;
+  return 1;
+}
+
+/* The plain kernel's weight at each output pixel of the area (block
+ * centres on coarse scales) into s->plain_weight; *any and *all say
+ * whether some or every pixel has weight.  0 when out of memory. */
+static int
+plain_weights (const skc_engine *e, const skc_scale *sc,
+               const skc_apply_request *rq, const skc_scale_area *area,
+               skc_tile_scratch *s, int *any, int *all)
+{
+  const int f = sc->factor;
+  if (!skc_tile_reserve (&s->plain_weight, &s->plain_weight_capacity,
+                         (size_t) area->w * area->h))
+    return 0;
+  *any = 0, *all = 1;
+  for (int j = 0; j < area->h; j++)
+    for (int i = 0; i < area->w; i++)
+      {
+        double cx = (area->x0 + i) * f + (f - 1) / 2.0;
+        double cy = (area->y0 + j) * f + (f - 1) / 2.0;
+        float w = skc_plain_weight (e, rq, cx, cy);
+        s->plain_weight[(size_t) j * area->w + i] = w;
+        *any |= w > 0;
+        *all &= w == 1;
+      }
+  return 1;
+}
+
+/* The cascade on the padded input; the values stay in the scratch (`into`
+ * is not used).  Near the image centre of an engine whose kernels turn
+ * with the circle around it (skc_plain_zone), the plain kernel's cascade
+ * is blended in by skc_plain_weight. */
+static int
+complex_values (const skc_engine *e, const skc_scale *sc,
+                const skc_apply_request *rq, const skc_scale_area *area,
+                skc_tile_scratch *s, float *into, const float **values,
+                size_t *values_stride)
+{
+  const int C = rq->channels;
+  const size_t stride = (size_t) area->pw * C;
+  int any = 0, all = 0;
+  if (sc->complexes.varying && skc_plain_zone (e)
+      && !plain_weights (e, sc, rq, area, s, &any, &all))
+    return 0;
+  float *result = NULL;
   *values_stride = stride;
+  if (!any || all)
+    {
+      int ok = cascade (e, sc, rq, area, all, s, &result);
+      *values = result;
+      return ok;
+    }
+  /* Both: the plain cascade first, on a copy of the padded input. */
+  const size_t padded = (size_t) area->ph * stride;
+  const size_t row = (size_t) area->w * C;
+  if (!skc_tile_reserve (&s->plain_input, &s->plain_input_capacity, padded)
+      || !skc_tile_reserve (&s->plain_values, &s->plain_values_capacity,
+                            row * area->h))
+    return 0;
+  memcpy (s->plain_input, s->buffers[0], padded * sizeof (float));
+  if (!cascade (e, sc, rq, area, 1, s, &result))
+    return 0;
+  for (int j = 0; j < area->h; j++)
+    memcpy (s->plain_values + j * row, result + j * stride,
+            row * sizeof (float));
+  memcpy (s->buffers[0], s->plain_input, padded * sizeof (float));
+  if (!cascade (e, sc, rq, area, 0, s, &result))
+    return 0;
+  for (int j = 0; j < area->h; j++)
+    {
+      float *v = result + j * stride;
+      const float *p = s->plain_values + j * row;
+      const float *w = s->plain_weight + (size_t) j * area->w;
+      /* Exactly the one cascade where a weight is 0 or 1, as when the
+         whole area is on one side (regions give the same bits). */
+      for (int i = 0; i < area->w; i++)
+        for (int ch = 0; ch < C; ch++)
+          v[i * C + ch] = (1 - w[i]) * v[i * C + ch] + w[i] * p[i * C + ch];
+    }
+  *values = result;
   return 1;
 }
 

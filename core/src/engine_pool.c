@@ -34,6 +34,9 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->coarse);
   free (s->map_row);
   free (s->map_blocks);
+  free (s->plain_input);
+  free (s->plain_values);
+  free (s->plain_weight);
   if (s->fft_buffer)
     fftwf_free (s->fft_buffer);
   memset (s, 0, sizeof *s);
