@@ -412,9 +412,11 @@ skc_scale_full_reach (const skc_scale *s)
 /* Plans and prepares the engine's scales from e->params and e->with_map
  * (cleared when nothing varies), with e->plan and e->description. */
 skc_result skc_engine_plan (skc_engine *e, skc_error *err);
-/* The knots budget (MACs) for a target of side `size` at the quality; 0
- * (exact) when high. */
-long skc_knots_budget (skc_quality q, int size);
+/* The relative kernel error knots aim at for the quality (its floor, with
+ * a margin; 0, exact, when high), and the most MACs a blur map's table of
+ * side `size` may take. */
+double skc_knots_aim (skc_quality q);
+long skc_knots_cap (int size);
 
 /* ---- each representation's preparation of a scale (factor set), with
  * its reach and, for a uniform blur, e->reach and e->description; those

@@ -1,4 +1,4 @@
-/* skc — knots tables for blur maps of flat shapes: per scale, one knots
+/* skc — knots tables for blur maps of any shape: per scale, one knots
  * filter every KNOTS_MAP_STEP px of radius, all along one axis so that
  * they share the prefix sums; each pixel runs the table nearest its
  * radius.  Tables are fitted in parallel and kept per process
@@ -18,6 +18,9 @@
  * scale's pixels); a pixel uses the nearest, so its kernel is at most
  * 1/16 px too small or too large. */
 #define KNOTS_MAP_STEP 0.125
+/* A table's knots aim this much closer than the floor (7 dB): a
+ * pixel's kernel also errs by its radius' step. */
+#define KNOTS_TABLE_AIM 0.45
 
 /* One knots table of a blur map: the fit at level q's radius. */
 typedef struct
@@ -55,10 +58,16 @@ fit_knots_table (void *user, int index)
     {
       skc_image target = { 0 };
       res = skc_target_make (p, r, 0, &target, NULL);
+      /* The fewest knots reaching the quality's floor (exact at high)
+         with room for the radius step, within the cap; where the cap
+         falls short, the cap's best. */
+      long cap = skc_knots_cap (target.width);
       if (res == SKC_OK)
-        res = skc_knots_fit (&target,
-                             skc_knots_budget (p->quality, target.width),
-                             k->axis, &f, NULL);
+        res = skc_knots_fit_to (&target, cap,
+                                KNOTS_TABLE_AIM * skc_knots_aim (p->quality),
+                                k->axis, &f, NULL);
+      if (res == SKC_OK && !f)
+        res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
       skc_image_free (&target);
     }
   if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))

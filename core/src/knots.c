@@ -347,7 +347,7 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
       axis_plan_free (p);
       return SKC_ERR_TOO_LARGE; /* exact takes more */
     }
-  if (max_error == 0 || budget < 0 || budget >= total)
+  if (max_error == 0 || (max_error < 0 && (budget < 0 || budget >= total)))
     {
       for (int i = 0; i < n; i++)
         exact_line (v + (size_t) i * n, n, p->bound + (size_t) i * (n + 1),

@@ -36,17 +36,17 @@ scale_for_radius (double r)
 #define SEPARABLE_COST_FACTOR 2.5
 /* A kernel this close to its target is exact but for float rounding. */
 #define EXACT_SNR_DB 100.0
+/* Exact knots win over a cheaper filter that merely reaches the floor
+ * when they cost at most this much more. */
+#define EXACT_KNOTS_PREMIUM 1.25
 /* Knots aim a little above the floor: the fit's error is measured before
  * its levels are rounded and renormalised. */
 #define KNOTS_AIM 0.9
-/* Knots tables (blur maps) are flat when their exact knots cost at most
- * this many reads per kernel line (disc about 5, ring 8.5; a Gaussian
- * needs every pixel). */
-#define KNOTS_FLAT_PER_LINE 12
-/* Knot budgets of a blur map's tables, in MACs per kernel line: draft
- * and normal; high quality is exact. */
-#define KNOTS_DRAFT_PER_LINE 2.65
-#define KNOTS_NORMAL_PER_LINE 5.3
+/* A blur map's knots tables take at most this many knots per kernel line
+ * (an exact disc takes about 5, a ring 8.5, a soft-edged image shape at
+ * 30 dB about 6; a Gaussian at high quality needs every pixel): where the
+ * top radius needs more to reach the floor, the map runs on the basis. */
+#define KNOTS_CAP_PER_LINE 12
 
 /* Blur maps of flat shapes up to this radius run on knots tables on
  * every scale; larger ones on tables at full resolution and the DISK
@@ -64,14 +64,18 @@ skc_engine_options_init (skc_engine_options *options)
   options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
 }
 
-long
-skc_knots_budget (skc_quality q, int size)
+double
+skc_knots_aim (skc_quality q)
 {
-  if (q == SKC_QUALITY_HIGH)
-    return 0;
-  return lround (
-      (q == SKC_QUALITY_DRAFT ? KNOTS_DRAFT_PER_LINE : KNOTS_NORMAL_PER_LINE)
-      * size);
+  return q == SKC_QUALITY_HIGH
+             ? 0
+             : KNOTS_AIM * pow (10, -skc_quality_floor_db (q, 0) / 20);
+}
+
+long
+skc_knots_cap (int size)
+{
+  return (long) KNOTS_CAP_PER_LINE * size;
 }
 
 /* What a filter costs the engine: MACs per pixel and channel, a separable
@@ -175,12 +179,25 @@ plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
   skc_filter *knots = NULL;
   long ceiling = (long) ceil (best.cost) - 1;
   if (ceiling > 1
-      && skc_knots_fit_to (&target, ceiling,
-                           exact ? 0 : KNOTS_AIM * pow (10, -floor_db / 20),
+      && skc_knots_fit_to (&target, ceiling, skc_knots_aim (p->quality),
                            SKC_KNOTS_AXIS_BEST, &knots, NULL)
              == SKC_OK)
     consider (&best, knots, "knots", &target, floor_db, weighed,
               sizeof weighed);
+  /* Exactness is worth a little: exact knots replace whatever won when
+     they cost at most EXACT_KNOTS_PREMIUM times as much (small radii). */
+  knots = NULL;
+  ceiling = (long) floor (EXACT_KNOTS_PREMIUM * best.cost);
+  if (best.snr_db < EXACT_SNR_DB && ceiling > 1
+      && skc_knots_fit_to (&target, ceiling, 0, SKC_KNOTS_AXIS_BEST, &knots,
+                           NULL)
+             == SKC_OK
+      && knots)
+    {
+      skc_filter_free (best.filter);
+      best = (choice){ knots, "knots (exact)", filter_cost (knots),
+                       filter_snr_db (knots, &target) };
+    }
   skc_image_free (&target);
   *out = best.filter;
   *snr_db = best.snr_db;
@@ -262,10 +279,10 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
   return skc_complex_prepare (e, s, filter, err);
 }
 
-/* Whether a blur map runs on knots tables instead of the DISK basis: flat
- * shapes, no swirl or cat-eye, the largest radius in the range where the
- * tables are faster (see KNOTS_MAP_MAX_RADIUS); *axis gets the better axis
- * at the top radius. */
+/* Whether a blur map runs on knots tables instead of the DISK basis: no
+ * swirl or cat-eye, and knots within skc_knots_cap reach the quality's
+ * floor at the top radius (any shape: soft edges take a few knots more);
+ * *axis gets the better axis there. */
 static int
 map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
 {
@@ -274,13 +291,17 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
   skc_image target = { 0 };
   if (skc_target_make (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
-  long rows, columns;
-  skc_knots_exact_counts (&target, &rows, &columns);
-  int size = target.width;
+  skc_filter *f = NULL;
+  if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
+                        skc_knots_aim (p->quality), SKC_KNOTS_AXIS_BEST, &f,
+                        NULL)
+      != SKC_OK)
+    f = NULL;
   skc_image_free (&target);
-  *axis = columns >= 0 && columns < rows ? SKC_KNOTS_COLUMNS : SKC_KNOTS_ROWS;
-  long exact = *axis == SKC_KNOTS_ROWS ? rows : columns;
-  return exact >= 0 && exact <= (long) KNOTS_FLAT_PER_LINE * size;
+  if (f)
+    *axis = f->axis;
+  skc_filter_free (f);
+  return f != NULL;
 }
 
 /* A blur map's (or cat-eye's) scales, from full resolution up to the

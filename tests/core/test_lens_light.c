@@ -80,10 +80,10 @@ truth (const char *spec, double radius, double angle, double amount)
               double px = x - half - 0.5 + (u + 0.5) / sub;
               double py = y - half - 0.5 + (v + 0.5) / sub;
               double along = px * ux + py * uy, across = py * ux - px * uy;
-              inside += across * across + (along - shift) * (along - shift)
-                            <= lim
-                        && across * across + (along + shift) * (along + shift)
-                               <= lim;
+              inside
+                  += across * across + (along - shift) * (along - shift) <= lim
+                     && across * across + (along + shift) * (along + shift)
+                            <= lim;
             }
         *skc_image_pixel (&k, x, y) *= (float) inside / (sub * sub);
       }
@@ -98,9 +98,8 @@ expected (const char *spec, double radius, double swirl, double cat_eye, int w,
 {
   double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
   int round = strstr (spec, "disc") != NULL;
-  double angle = swirl > 0 && !round
-                     ? model_swirl (swirl, radius, w, h, x, y)
-                     : 0;
+  double angle
+      = swirl > 0 && !round ? model_swirl (swirl, radius, w, h, x, y) : 0;
   double amount = 0;
   if (cat_eye > 0 && (x != cx || y != cy))
     angle += atan2 (cx - x, y - cy); /* the up axis faces the centre */
@@ -146,8 +145,8 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
     }
   /* Mid-way lies beyond the plain zone: images of 48 radii. */
   const int side = (int) (48 * radius);
-  const int sizes[][2] = { { side + 1, side * 3 / 4 + 1 },
-                           { side, side * 3 / 4 } };
+  const int sizes[][2]
+      = { { side + 1, side * 3 / 4 + 1 }, { side, side * 3 / 4 } };
   for (int s = 0; s < 2; s++)
     {
       int w = sizes[s][0], h = sizes[s][1], m = (int) ceil (radius) + 3;
