@@ -101,7 +101,7 @@ fft_tile (const skc_engine *e, const skc_scale *sc, const skc_apply_request *rq,
  * padding than small ones; then grown to fill a transform size FFTW is
  * fast at. */
 #define FFT_CELL 448
-#define FFT_CELL_PER_HALF 4
+#define FFT_CELL_PER_HALF 8
 /* The half-width SKC_ENGINE_FFT_COST_MACS was measured at (radius 24). */
 #define FFT_COST_HALF 25
 
