@@ -18,6 +18,7 @@ static const skc_scale_ops *const scale_ops[SKC_SCALE_KINDS] = {
   [SKC_SCALE_KNOTS] = &skc_knots_ops,
   [SKC_SCALE_KNOTS_TABLES] = &skc_knots_tables_ops,
   [SKC_SCALE_FFT] = &skc_fft_ops,
+  [SKC_SCALE_KNOTS_ANGLES] = &skc_knots_angles_ops,
 };
 
 const skc_scale_ops *

@@ -23,6 +23,7 @@
  *   engine_separable.c     SEPARABLE
  *   engine_knots.c         KNOTS (and the prefix sums the tables share)
  *   engine_knots_tables.c  KNOTS_TABLES (kept per process: table_memo.c)
+ *   engine_knots_angles.c  KNOTS_ANGLES (swirl: knots per angle, scattered)
  *   engine_fft.c           FFT
  *   engine_taps.c          the vectorised tap loop they all run
  *   engine_pixels.c        input rows (edges, non-finite pixels,
@@ -107,6 +108,8 @@ typedef enum
   SKC_SCALE_KNOTS_TABLES, /* a blur map's knots table per radius step:
                              engine_knots_tables.c */
   SKC_SCALE_FFT,          /* exact, over image-aligned cells: engine_fft.c */
+  SKC_SCALE_KNOTS_ANGLES, /* swirl: knots per angle code, each input pixel
+                             spreading its own: engine_knots_angles.c */
   SKC_SCALE_KINDS
 } skc_scale_kind;
 
@@ -173,6 +176,24 @@ typedef struct
   fftwf_plan forward, inverse;
 } skc_fft_scale;
 
+/* KNOTS_ANGLES (uniform swirl at full resolution): one knots filter per
+ * angle code (fitted for the codes the swirl can produce), all along rows
+ * with the same half; each input pixel scatters its own code's kernel, so
+ * a point's response is exactly that kernel. */
+typedef struct
+{
+  int half;
+  int codes;             /* SKC_ENGINE_ANGLES */
+  unsigned char *fitted; /* per code */
+  skc_layer_taps *table; /* per code: knots as taps, line by line */
+  int *line_start;       /* per code: 2 half + 2 tap indices */
+  float *partial;        /* per code: (2 half + 1) lines x (2 half + 4):
+                            the sum of a line's knots left of an offset */
+  long macs;             /* the most knots of a code, plus one */
+  double worst_snr_db;   /* over the fitted codes, against the turned
+                            target */
+} skc_knots_angles_scale;
+
 typedef struct
 {
   skc_scale_kind kind;
@@ -184,6 +205,7 @@ typedef struct
     skc_separable_scale separable;
     skc_knots_scale knots; /* KNOTS, KNOTS_TABLES */
     skc_fft_scale fft;
+    skc_knots_angles_scale angles;
   };
 } skc_scale;
 
@@ -306,7 +328,8 @@ typedef struct
 } skc_scale_ops;
 
 extern const skc_scale_ops skc_identity_ops, skc_complex_ops, skc_basis_ops,
-    skc_separable_ops, skc_knots_ops, skc_knots_tables_ops, skc_fft_ops;
+    skc_separable_ops, skc_knots_ops, skc_knots_tables_ops, skc_fft_ops,
+    skc_knots_angles_ops;
 
 /* The operations of a prepared scale's kind. */
 const skc_scale_ops *skc_scale_ops_of (const skc_scale *sc);
@@ -436,6 +459,12 @@ skc_result skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
 skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
                                      double bottom, skc_knots_axis axis,
                                      skc_error *err);
+/* Swirl at full resolution on knots per angle code (a turned target
+ * each, the fewest knots reaching `floor_db`, at most `max_macs`); sets
+ * *ok to 0, preparing nothing, when some code's knots cannot reach it. */
+skc_result skc_knots_angles_prepare (skc_engine *e, skc_scale *s,
+                                     double floor_db, long max_macs, int *ok,
+                                     skc_error *err);
 /* The exact FFT of the full-radius target; `why` says what the planner
  * weighed. */
 skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,
@@ -535,6 +564,10 @@ int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
  * SKC_ENGINE_PLAIN_INNER kernel radii, 0 beyond SKC_ENGINE_PLAIN_OUTER,
  * smooth between. */
 int skc_plain_zone (const skc_engine *e);
+/* The angle code (0 .. e->angles - 1) of full-resolution pixel (x, y):
+ * skc_pixel_codes' step, without cat-eye's amount. */
+int skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
+                    double y);
 float skc_plain_weight (const skc_engine *e, const skc_apply_request *rq,
                         double x, double y);
 

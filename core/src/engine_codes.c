@@ -195,6 +195,13 @@ skc_reserve_map_rows (skc_tile_scratch *s, int n, int f)
 }
 
 int
+skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
+                double y)
+{
+  return angle_step (pixel_angle (e, rq, x, y));
+}
+
+int
 skc_plain_zone (const skc_engine *e)
 {
   return e->params.cat_eye > 0 || e->params.swirl > 0.5;

@@ -216,6 +216,63 @@ plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
   return SKC_OK;
 }
 
+/* Knots per angle may cost this many times the FFT before swirl turns
+ * the bilinear complex instead. */
+#define SWIRL_KNOTS_FFT_FACTOR 3
+
+/* Swirl on a drawn shape: knots per angle at full resolution, each
+ * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
+ * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost;
+ * *ok stays 0 (the complex turns instead) for a shape image, or when
+ * some angle's knots cannot reach the floor within that. */
+static skc_result
+plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  *ok = 0;
+  if (p->shape_image)
+    return SKC_OK;
+  const double floor_db = skc_quality_floor_db (p->quality, 1);
+  const long fft = skc_fft_cost_macs (p->radius);
+  const long max_macs = SWIRL_KNOTS_FFT_FACTOR * fft;
+  e->scale_count = 1;
+  e->first_scale = 0;
+  s = &e->scales[0];
+  s->factor = 1;
+  skc_result r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
+  if (r != SKC_OK || !*ok)
+    {
+      /* Back to the scale the complex needs. */
+      int k = scale_for_radius (p->radius);
+      e->scale_count = k + 1;
+      e->first_scale = k;
+      e->scales[k].factor = 1 << k;
+      if (r == SKC_OK)
+        snprintf (e->plan, sizeof e->plan,
+                  "knots per angle out of reach (%s quality: %g dB within "
+                  "%ld MACs, %d x the FFT)",
+                  skc_quality_name (p->quality), floor_db, max_macs,
+                  SWIRL_KNOTS_FFT_FACTOR);
+      return r;
+    }
+  const skc_knots_angles_scale *a = &s->angles;
+  int fitted = 0;
+  for (int q = 0; q < a->codes; q++)
+    fitted += a->fitted[q];
+  snprintf (e->plan, sizeof e->plan,
+            "knots per angle (%s quality: at least %g dB against the shape "
+            "turned; FFT %ld)",
+            skc_quality_name (p->quality), floor_db, fft);
+  snprintf (e->description, sizeof e->description,
+            "uniform swirl: knots %dx%d along rows per angle (%d of %d angle "
+            "codes fitted, up to %ld MACs per pixel and channel, each input "
+            "pixel spreading its own; kernel SNR at least %.1f dB against "
+            "the shape turned, reach %d px); planner: %s",
+            2 * a->half + 1, 2 * a->half + 1, fitted, a->codes, a->macs,
+            a->worst_snr_db, e->reach, e->plan);
+  return SKC_OK;
+}
+
 /* The uniform blur's one scale: the planned filter (or the caller's, or
  * the identity at radius 0) prepared as its representation, or an FFT.
  * Swirl turns a complex per pixel, on the scale its radius needs (the
@@ -246,6 +303,10 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
     }
   else if (turned)
     {
+      int ok = 0;
+      r = plan_swirl_knots (e, s, &ok, err);
+      if (r != SKC_OK || ok)
+        return r;
       r = skc_target_fit_as (p, &e->prepare_run, p->radius / s->factor, 0,
                              SKC_OFFSETS_BILINEAR, NULL, 1, NULL, &filter, NULL,
                              err);

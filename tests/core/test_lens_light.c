@@ -145,6 +145,7 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
     }
   /* Mid-way lies beyond the plain zone: images of 48 radii. */
   const int side = (int) (48 * radius);
+  double worst_snr = INFINITY, worst_light = 0;
   const int sizes[][2]
       = { { side + 1, side * 3 / 4 + 1 }, { side, side * 3 / 4 } };
   for (int s = 0; s < 2; s++)
@@ -179,10 +180,16 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
                      "%s R %g swirl %g cat-eye %g, %dx%d at (%d, %d): "
                      "kernel SNR %.2f dB < %.1f dB",
                      spec, radius, swirl, cat_eye, w, h, x, y, snr, floor_db);
+          worst_snr = fmin (worst_snr, snr);
+          worst_light = fmax (worst_light, fabs (light - 1));
           skc_image_free (&t);
           skc_image_free (&k);
         }
     }
+  printf ("%s R %g swirl %g cat-eye %g: %s; worst kernel SNR %.2f dB, light "
+          "within %.4f\n",
+          spec, radius, swirl, cat_eye, skc_engine_method (e), worst_snr,
+          worst_light);
   skc_engine_free (e);
 }
 
@@ -193,13 +200,16 @@ main (void)
   /* A round kernel is its own turn: swirl leaves it exact (knots). */
   check_points ("shape:disc", 8, 0.5, 0, 25);
   check_points ("shape:disc", 24, 0.5, 0, 25);
-  /* Shapes that turn run on DISK complexes of 4 x 24 samples (normal
-     quality), whose own fit of the plain shape is 11-19 dB: the floors
-     below are that fit's, less 2 dB, so that they fail on a broken turn
-     (-2 dB at the centre before issue 13) and not on the fit. */
-  check_points ("shape:heart", 8, 0.5, 0, 13);
-  check_points ("shape:heart", 24, 0.5, 0, 12);
-  check_points ("shape:heart", 8, 0.8, 0, 13);
+  /* Shapes that turn run on knots per angle: each point spreads its own
+     angle's knots, which reach the turned floor (normal: 25 dB) against
+     the shape turned (before, DISK complexes turned per pixel reached
+     11-19 dB). */
+  const double floor_db = skc_quality_floor_db (SKC_QUALITY_NORMAL, 1);
+  check_points ("shape:heart", 8, 0.5, 0, floor_db);
+  check_points ("shape:heart", 24, 0.5, 0, floor_db);
+  check_points ("shape:polygon", 8, 0.5, 0, floor_db);
+  check_points ("shape:polygon", 24, 0.5, 0, floor_db);
+  check_points ("shape:heart", 8, 0.8, 0, floor_db);
   check_points ("shape:disc", 8, 0, 0.5, 12);
   check_points ("shape:disc", 24, 0, 0.5, 9);
   skc_cache_free (cache);
