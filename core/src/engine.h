@@ -156,11 +156,13 @@ typedef struct
   /* KNOTS: the filter, its knots as taps on the prefix-sum image. */
   skc_filter *filter;
   skc_layer_taps taps;
-  /* KNOTS_TABLES: tables at radii q * step (this scale's pixels) for q in
-     [first, levels), all along one axis so that they share the prefix
-     sums; each pixel uses its nearest. */
+  /* KNOTS_TABLES: tables at radii (q * grid / 2)^2 (this scale's pixels)
+     for q in [first, levels), all along one axis so that they share the
+     prefix sums; each pixel uses its nearest (skc_knots_table_level).  The
+     step between tables, grid * sqrt (r), keeps a radius' rounding error
+     at the same kernel SNR at every radius. */
   int levels, first;
-  double step;
+  double grid;
   skc_layer_taps *table;
 } skc_knots_scale;
 
@@ -436,9 +438,13 @@ skc_scale_full_reach (const skc_scale *s)
  * (cleared when nothing varies), with e->plan and e->description. */
 skc_result skc_engine_plan (skc_engine *e, skc_error *err);
 /* The relative kernel error knots aim at for the quality (its floor, with
- * a margin; 0, exact, when high), and the most MACs a blur map's table of
- * side `size` may take. */
-double skc_knots_aim (skc_quality q);
+ * a margin; 0, exact, at high quality with exact_at_high), and the most
+ * MACs a blur map's table of side `size` may take. */
+double skc_knots_aim (skc_quality q, int exact_at_high);
+/* engine_knots_tables.c: the table nearest radius r (this scale's
+   pixels), clamped to the tables there are, and a table's radius. */
+int skc_knots_table_level (const skc_knots_scale *k, double r);
+double skc_knots_table_radius (const skc_knots_scale *k, int q);
 long skc_knots_cap (int size);
 
 /* ---- each representation's preparation of a scale (factor set), with

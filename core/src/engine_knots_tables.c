@@ -14,13 +14,37 @@
 #include "filter_private.h"
 #include "internal.h"
 
-/* Blur maps with knots: tables every KNOTS_MAP_STEP px of radius (in the
- * scale's pixels); a pixel uses the nearest, so its kernel is at most
- * 1/16 px too small or too large. */
-#define KNOTS_MAP_STEP 0.125
-/* A table's knots aim this much closer than the floor (7 dB): a
- * pixel's kernel also errs by its radius' step. */
-#define KNOTS_TABLE_AIM 0.45
+/* A pixel runs the table nearest its radius, so its kernel is up to half
+ * a step too small or too large.  Measured (kernel SNR of a target at r
+ * against r + d, disc, ring, heart, r 8..150): about 10 log10 (r)
+ * - 20 log10 (d) - 4 dB, ring the worst.  Steps of grid * sqrt (r) make
+ * that -20 log10 (grid / 2) - 4 at every radius; the grid puts it
+ * KNOTS_STEP_MARGIN dB above the quality's floor. */
+#define KNOTS_STEP_MARGIN 3.0
+/* A table's knots aim this much closer than the floor (4.4 dB), so that
+ * with the radius' rounding the kernel still reaches it. */
+#define KNOTS_TABLE_AIM 0.6
+
+static double
+knots_grid (skc_quality q)
+{
+  return 2 * pow (10, -(skc_quality_floor_db (q, 0) + KNOTS_STEP_MARGIN + 4)
+                          / 20);
+}
+
+int
+skc_knots_table_level (const skc_knots_scale *k, double r)
+{
+  long q = lround (2 * sqrt (fmax (r, 0)) / k->grid);
+  return q < k->first ? k->first : q >= k->levels ? k->levels - 1 : (int) q;
+}
+
+double
+skc_knots_table_radius (const skc_knots_scale *k, int q)
+{
+  double s = q * k->grid / 2;
+  return s * s;
+}
 
 /* One knots table of a blur map: the fit at level q's radius. */
 typedef struct
@@ -39,10 +63,10 @@ fit_knots_table (void *user, int index)
   const skc_params *p = job->params;
   skc_knots_scale *k = job->tables;
   int q = k->first + index;
-  double r = fmin (q * k->step, job->top);
+  double r = fmin (skc_knots_table_radius (k, q), job->top);
   skc_filter *f = NULL;
   skc_result res = SKC_OK;
-  if (r < 0.5 * k->step)
+  if (q == 0)
     {
       /* Radius 0: the identity, S (x) - S (x - 1). */
       int two = 2;
@@ -58,13 +82,13 @@ fit_knots_table (void *user, int index)
     {
       skc_image target = { 0 };
       res = skc_target_make (p, r, 0, &target, NULL);
-      /* The fewest knots reaching the quality's floor (exact at high)
-         with room for the radius step, within the cap; where the cap
-         falls short, the cap's best. */
+      /* The fewest knots reaching the quality's floor with room for the
+         radius step, within the cap; where the cap falls short, the cap's
+         best. */
       long cap = skc_knots_cap (target.width);
       if (res == SKC_OK)
         res = skc_knots_fit_to (&target, cap,
-                                KNOTS_TABLE_AIM * skc_knots_aim (p->quality),
+                                KNOTS_TABLE_AIM * skc_knots_aim (p->quality, 0),
                                 k->axis, &f, NULL);
       if (res == SKC_OK && !f)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
@@ -88,9 +112,9 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
   skc_knots_scale *k = &s->knots;
   s->kind = SKC_SCALE_KNOTS_TABLES;
   k->axis = axis;
-  k->step = KNOTS_MAP_STEP;
-  k->levels = (int) ceil (top / k->step) + 1;
-  k->first = bottom > 0 ? (int) floor (bottom / k->step) : 0;
+  k->grid = knots_grid (p->quality);
+  k->levels = (int) ceil (2 * sqrt (top) / k->grid) + 1;
+  k->first = bottom > 0 ? (int) floor (2 * sqrt (bottom) / k->grid) : 0;
   if (k->first >= k->levels)
     k->first = k->levels - 1;
   k->clamp = 1; /* fitted lines are means of a non-negative target */
@@ -98,8 +122,8 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
   skc_target_identity (p, key, sizeof key);
   size_t used = strlen (key);
   snprintf (key + used, sizeof key - used,
-            "|%s|axis=%d|step=%.9g|%d..%d|top=%.9g",
-            skc_quality_name (p->quality), (int) axis, k->step, k->first,
+            "|%s|axis=%d|grid=%.9g|%d..%d|top=%.9g",
+            skc_quality_name (p->quality), (int) axis, k->grid, k->first,
             k->levels, top);
   if (skc_table_memo_take (key, s))
     {
@@ -122,7 +146,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
       if (job.results[i] != SKC_OK)
         {
           r = skc_fail (err, job.results[i], "knots table at radius %g: %s",
-                        (k->first + i) * k->step,
+                        skc_knots_table_radius (k, k->first + i),
                         skc_strerror (job.results[i]));
           break;
         }
@@ -167,11 +191,8 @@ table_levels (const skc_engine *e, const skc_scale *sc,
           float v = s->map_blocks[i];
           if (v != last_value)
             {
-              double r = skc_engine_map_radius (e, v) / f;
-              long q = lround (r / k->step);
-              last_level = q < k->first     ? k->first
-                           : q >= k->levels ? k->levels - 1
-                                            : (int) q;
+              last_level
+                  = skc_knots_table_level (k, skc_engine_map_radius (e, v) / f);
               last_value = v;
             }
           s->level[(size_t) j * lw + i] = last_level;

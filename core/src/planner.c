@@ -65,9 +65,9 @@ skc_engine_options_init (skc_engine_options *options)
 }
 
 double
-skc_knots_aim (skc_quality q)
+skc_knots_aim (skc_quality q, int exact_at_high)
 {
-  return q == SKC_QUALITY_HIGH
+  return q == SKC_QUALITY_HIGH && exact_at_high
              ? 0
              : KNOTS_AIM * pow (10, -skc_quality_floor_db (q, 0) / 20);
 }
@@ -179,7 +179,7 @@ plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
   skc_filter *knots = NULL;
   long ceiling = (long) ceil (best.cost) - 1;
   if (ceiling > 1
-      && skc_knots_fit_to (&target, ceiling, skc_knots_aim (p->quality),
+      && skc_knots_fit_to (&target, ceiling, skc_knots_aim (p->quality, 1),
                            SKC_KNOTS_AXIS_BEST, &knots, NULL)
              == SKC_OK)
     consider (&best, knots, "knots", &target, floor_db, weighed,
@@ -354,7 +354,7 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
     return 0;
   skc_filter *f = NULL;
   if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                        skc_knots_aim (p->quality), SKC_KNOTS_AXIS_BEST, &f,
+                        skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
                         NULL)
       != SKC_OK)
     f = NULL;
@@ -417,12 +417,14 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   if (all_tables)
     {
       snprintf (e->description, sizeof e->description,
-                "blur map: %d scale%s, knots tables every %g px of radius "
-                "(%d tables along %s, radii 0..%g), each pixel its nearest; "
-                "up to %ld MACs per pixel and channel (reach %d px); planner: "
-                "knots (flat shape, largest radius %g <= %g), %s quality",
+                "blur map: %d scale%s, knots tables every %.3g px of radius "
+                "at radius 8 (steps grow as its square root; %d tables "
+                "along %s, radii 0..%g), each pixel its nearest; up to %ld "
+                "MACs per pixel and channel (reach %d px); planner: knots "
+                "(reaching the floor within the cap, largest radius %g <= "
+                "%g), %s quality",
                 e->scale_count, e->scale_count > 1 ? "s" : "",
-                e->scales[0].knots.step, tables,
+                e->scales[0].knots.grid * sqrt (8.0), tables,
                 axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius, macs,
                 e->reach, p->radius, knots_max, skc_quality_name (p->quality));
       return SKC_OK;
@@ -432,9 +434,9 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   char full_resolution[160] = "";
   if (knots_first)
     snprintf (full_resolution, sizeof full_resolution,
-              "; full resolution on knots tables every %g px (%d tables "
-              "along %s, radii 0..%g, flat shape)",
-              e->scales[0].knots.step, e->scales[0].knots.levels,
+              "; full resolution on knots tables every %.3g px at radius 8 "
+              "(%d tables along %s, radii 0..%g)",
+              e->scales[0].knots.grid * sqrt (8.0), e->scales[0].knots.levels,
               axis == SKC_KNOTS_ROWS ? "rows" : "columns",
               SKC_ENGINE_SCALE_RADIUS);
   snprintf (e->description, sizeof e->description,

@@ -557,8 +557,7 @@ test_map_matches_tables (const char *spec, double radius)
     for (int x = 0; x < w; x++)
       {
         double r = skc_engine_map_radius (e, *skc_image_pixel (&map, x, y));
-        long q = lround (r / sc->step);
-        q = q >= sc->levels ? sc->levels - 1 : q;
+        int q = skc_knots_table_level (sc, r);
         const skc_layer_taps *t = &sc->table[q];
         for (int c = 0; c < C; c++)
           {
