@@ -28,8 +28,9 @@
 static double
 knots_grid (skc_quality q)
 {
-  return 2 * pow (10, -(skc_quality_floor_db (q, 0) + KNOTS_STEP_MARGIN + 4)
-                          / 20);
+  return 2
+         * pow (10,
+                -(skc_quality_floor_db (q, 0) + KNOTS_STEP_MARGIN + 4) / 20);
 }
 
 int
