@@ -10,6 +10,28 @@
 
 #include "filter_private.h"
 
+/* The boundaries (0..n) where line v changes value, the steps from and to
+ * zero included, into bound, with the value after each into level (either
+ * may be NULL); returns how many.  These are a line's exact knots. */
+static int
+line_change_positions (const double *v, int n, int *bound, double *level)
+{
+  int c = 0;
+  for (int j = 0; j <= n; j++)
+    {
+      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
+      if (before != after)
+        {
+          if (bound)
+            bound[c] = j;
+          if (level)
+            level[c] = after;
+          c++;
+        }
+    }
+  return c;
+}
+
 /* One line's programme.  Boundaries b = 0..n sit before pixel b (n: after
  * the last); a knot at b changes the value from pixel b on.  F[c][j] is the
  * least error over pixels [0, j) with c knots, the c-th at boundary j (the
@@ -61,12 +83,7 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
   d->at = malloc ((size_t) (n + 1) * sizeof *d->at);
   if (!d->at)
     return 0;
-  for (int j = 0; j <= n; j++)
-    {
-      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
-      if (before != after)
-        d->at[d->m++] = j;
-    }
+  d->m = line_change_positions (v, n, d->at, NULL);
   /* More knots than changes never help. */
   if (kmax > d->m)
     kmax = d->m;
@@ -166,13 +183,7 @@ skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
 static int
 line_changes (const double *v, int n)
 {
-  int count = 0;
-  for (int j = 0; j <= n; j++)
-    {
-      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
-      count += before != after;
-    }
-  return count;
+  return line_change_positions (v, n, NULL, NULL);
 }
 
 static int
@@ -280,24 +291,6 @@ axis_plan_free (axis_plan *p)
   memset (p, 0, sizeof *p);
 }
 
-/* Exact knots of a line: every change of value. */
-static void
-exact_line (const double *v, int n, int *bound, double *level, int *count)
-{
-  int c = 0;
-  for (int j = 0; j <= n; j++)
-    {
-      double before = j > 0 ? v[j - 1] : 0, after = j < n ? v[j] : 0;
-      if (before != after)
-        {
-          bound[c] = j;
-          level[c] = after;
-          c++;
-        }
-    }
-  *count = c;
-}
-
 static int
 compare_descending (const void *a, const void *b)
 {
@@ -374,8 +367,9 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
   if (max_error == 0 || (max_error < 0 && (budget < 0 || budget >= total)))
     {
       for (int i = 0; i < n; i++)
-        exact_line (v + (size_t) i * n, n, p->bound + (size_t) i * (n + 1),
-                    p->level + (size_t) i * (n + 1), &p->count[i]);
+        p->count[i] = line_change_positions (v + (size_t) i * n, n,
+                                             p->bound + (size_t) i * (n + 1),
+                                             p->level + (size_t) i * (n + 1));
       p->knots = total;
       p->error = 0;
       free (changes);
@@ -482,7 +476,7 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
             continue;
           if (k >= changes[i])
             {
-              exact_line (line, n, bound, level, &p->count[i]);
+              p->count[i] = line_change_positions (line, n, bound, level);
               p->knots += p->count[i];
               continue;
             }
