@@ -163,6 +163,7 @@ typedef struct
      at the same kernel SNR at every radius. */
   int levels, first;
   double grid;
+  double snr_db; /* the worst table's kernel SNR against its target */
   skc_layer_taps *table;
 } skc_knots_scale;
 
@@ -445,6 +446,10 @@ double skc_knots_aim (skc_quality q, int exact_at_high);
    pixels), clamped to the tables there are, and a table's radius. */
 int skc_knots_table_level (const skc_knots_scale *k, double r);
 double skc_knots_table_radius (const skc_knots_scale *k, int q);
+/* The kernel SNR a pixel's kernel reaches on these tables at quality q:
+   the worst table's against its target with the radius' rounding, their
+   error energies added. */
+double skc_knots_tables_snr_db (const skc_knots_scale *k, skc_quality q);
 long skc_knots_cap (int size);
 
 /* ---- each representation's preparation of a scale (factor set), with

@@ -13,6 +13,7 @@
 #include "knots_private.h"
 #include "filter_private.h"
 #include "internal.h"
+#include "skc/metrics.h"
 
 /* A pixel runs the table nearest its radius, so its kernel is up to half
  * a step too small or too large.  Measured (kernel SNR of a target at r
@@ -41,6 +42,16 @@ skc_knots_table_level (const skc_knots_scale *k, double r)
 }
 
 double
+skc_knots_tables_snr_db (const skc_knots_scale *k, skc_quality q)
+{
+  /* The fit's error and the rounding's are independent: their energies
+     add. */
+  double rounding = skc_quality_floor_db (q, 0) + KNOTS_STEP_MARGIN;
+  double energy = pow (10, -k->snr_db / 10) + pow (10, -rounding / 10);
+  return -10 * log10 (energy);
+}
+
+double
 skc_knots_table_radius (const skc_knots_scale *k, int q)
 {
   double s = q * k->grid / 2;
@@ -55,6 +66,7 @@ typedef struct
   double top;
   skc_result *results;
   int *halves;
+  double *snr_db;
 } knots_table_job;
 
 static void
@@ -93,6 +105,11 @@ fit_knots_table (void *user, int index)
                                 k->axis, &f, NULL);
       if (res == SKC_OK && !f)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
+      skc_image effective = { 0 };
+      if (res == SKC_OK && skc_filter_render (f, &effective) == SKC_OK)
+        job->snr_db[index]
+            = skc_kernel_snr_db (skc_kernel_error (&effective, &target));
+      skc_image_free (&effective);
       skc_image_free (&target);
     }
   if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))
@@ -133,12 +150,16 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
     }
   int count = k->levels - k->first;
   k->table = calloc ((size_t) k->levels, sizeof *k->table);
-  knots_table_job job
-      = { p, k, top, calloc ((size_t) count, sizeof (skc_result)),
-          calloc ((size_t) count, sizeof (int)) };
-  skc_result r = k->table && job.results && job.halves
+  knots_table_job job = { p,
+                          k,
+                          top,
+                          calloc ((size_t) count, sizeof (skc_result)),
+                          calloc ((size_t) count, sizeof (int)),
+                          calloc ((size_t) count, sizeof (double)) };
+  skc_result r = k->table && job.results && job.halves && job.snr_db
                      ? SKC_OK
                      : skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  k->snr_db = INFINITY;
   if (r == SKC_OK)
     skc_parallel_for (count, e->prepare_run.threads, fit_knots_table, &job);
   for (int i = 0; r == SKC_OK && i < count; i++)
@@ -156,9 +177,13 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
         total += fabs (t->c[j]);
       k->abs = fmaxf (k->abs, (float) total);
       k->half = job.halves[i] > k->half ? job.halves[i] : k->half;
+      /* The identity (radius 0) is exact: its slot stays 0, skipped. */
+      if (k->first + i > 0 && job.snr_db[i] < k->snr_db)
+        k->snr_db = job.snr_db[i];
     }
   free (job.results);
   free (job.halves);
+  free (job.snr_db);
   if (r != SKC_OK)
     return r;
   skc_table_memo_keep (key, s);

@@ -416,17 +416,31 @@ plan_varying_scales (skc_engine *e, skc_error *err)
     }
   if (all_tables)
     {
+      /* On one scale the figure holds at every pixel; coarser scales blur
+         rims on the way up, unmeasured here. */
+      char measured[96] = "coarser scales: kernel SNR not guaranteed";
+      if (e->scale_count == 1)
+        {
+          e->kernel_snr_db
+              = skc_knots_tables_snr_db (&e->scales[0].knots, p->quality);
+          snprintf (measured, sizeof measured,
+                    "kernel SNR about %.1f dB (worst table %.1f dB; floor "
+                    "%g dB)",
+                    e->kernel_snr_db, e->scales[0].knots.snr_db,
+                    skc_quality_floor_db (p->quality, 0));
+        }
       snprintf (e->description, sizeof e->description,
                 "blur map: %d scale%s, knots tables every %.3g px of radius "
                 "at radius 8 (steps grow as its square root; %d tables "
                 "along %s, radii 0..%g), each pixel its nearest; up to %ld "
-                "MACs per pixel and channel (reach %d px); planner: knots "
+                "MACs per pixel and channel (reach %d px); %s; planner: knots "
                 "(reaching the floor within the cap, largest radius %g <= "
                 "%g), %s quality",
                 e->scale_count, e->scale_count > 1 ? "s" : "",
                 e->scales[0].knots.grid * sqrt (8.0), tables,
                 axis == SKC_KNOTS_ROWS ? "rows" : "columns", p->radius, macs,
-                e->reach, p->radius, knots_max, skc_quality_name (p->quality));
+                e->reach, measured, p->radius, knots_max,
+                skc_quality_name (p->quality));
       return SKC_OK;
     }
   const skc_complex_scale *top = &e->scales[top_scale].complexes;

@@ -19,6 +19,7 @@ typedef struct
   char *key;
   int levels, first, half;
   float abs;
+  double snr_db;
   skc_layer_taps *tables; /* [levels]; first .. levels - 1 filled */
   unsigned long used;     /* last use, for eviction */
 } table_set;
@@ -90,6 +91,7 @@ skc_table_memo_take (const char *key, skc_scale *s)
         break;
       s->knots.abs = t->abs;
       s->knots.half = t->half;
+      s->knots.snr_db = t->snr_db;
       t->used = ++memo_clock;
       hit = 1;
     }
@@ -118,7 +120,7 @@ skc_table_memo_keep (const char *key, const skc_scale *s)
       oldest = &memo[i];
   set_clear (oldest);
   *oldest = (table_set){ key_copy,      s->knots.levels, s->knots.first,
-                         s->knots.half, s->knots.abs,    tables,
-                         ++memo_clock };
+                         s->knots.half, s->knots.abs,    s->knots.snr_db,
+                         tables,        ++memo_clock };
   pthread_mutex_unlock (&memo_lock);
 }
