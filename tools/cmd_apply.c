@@ -132,7 +132,8 @@ cli_cmd_apply (int argc, char **argv)
   const char *input = NULL, *output = NULL, *kernel = NULL, *map_path = NULL;
   const char *preset_path = NULL, *save_path = NULL;
   int verbose = 0, negated = 0;
-  unsigned given = 0; /* SKC_PRESET_* bits of the options given */
+  int at_x = -1, at_y = -1; /* --kernel-at: the pixel, or none */
+  unsigned given = 0;       /* SKC_PRESET_* bits of the options given */
   skc_params params;
   skc_run run = { 0 }; /* every core unless --threads */
   skc_params_init (&params);
@@ -162,6 +163,16 @@ cli_cmd_apply (int argc, char **argv)
         run.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
       else if (strcmp (a, "--verbose") == 0 || strcmp (a, "-v") == 0)
         verbose = 1;
+      else if (strcmp (a, "--kernel-at") == 0)
+        {
+          const char *xy = cli_value (argc, argv, &i);
+          char end;
+          if (sscanf (xy, "%d,%d%c", &at_x, &at_y, &end) != 2 || at_x < 0
+              || at_y < 0)
+            cli_die ("--kernel-at needs a pixel X,Y (whole numbers from 0), "
+                     "not '%s'",
+                     xy);
+        }
       else
         cli_positional ("apply", "input", a, &input);
     }
@@ -253,6 +264,33 @@ cli_cmd_apply (int argc, char **argv)
     cli_die ("%s", err.message);
   if (verbose)
     fprintf (stderr, "skc: %s\n", skc_engine_describe (engine));
+  if (at_x >= 0)
+    {
+      /* What this pixel of this image gets: the effective impulse
+         response there, the map's value at the pixel included. */
+      if (at_x >= image.width || at_y >= image.height)
+        cli_die ("--kernel-at %d,%d is outside the %dx%d image", at_x, at_y,
+                 image.width, image.height);
+      double value = map_path ? *skc_image_pixel (&map, at_x, at_y) : 0;
+      skc_image k = { 0 };
+      if (skc_engine_kernel_at (engine, image.width, image.height, at_x, at_y,
+                                value, &k, &err)
+              != SKC_OK
+          || skc_pfm_write (output, &k, &err) != SKC_OK)
+        cli_die ("%s", err.message);
+      double light = 0;
+      for (size_t i = 0; i < (size_t) k.width * k.height; i++)
+        light += k.data[i];
+      printf ("wrote %s (%dx%d effective kernel at %d,%d; light %.4f)\n",
+              output, k.width, k.height, at_x, at_y, light);
+      skc_image_free (&k);
+      skc_engine_free (engine);
+      skc_image_free (&image);
+      skc_image_free (&map);
+      skc_gegl_shape_file_clear (&shape_file);
+      skc_preset_free (preset);
+      return 0;
+    }
   skc_image result = { 0 };
   if (skc_apply_image (engine, &image,
                        kind.kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,

@@ -21,7 +21,10 @@ usage (FILE *out)
       "  skc render IN.skc -o KERNEL.pfm\n"
       "  skc apply IN -o OUT [--kernel K.skc|shape:...|IMAGE] [--map MAP]\n"
       "          [--preset P.skcpreset] [--save-preset P.skcpreset]\n"
-      "          [--threads T] [--verbose] [PARAMETERS]\n"
+      "          [--threads T] [--verbose] [--kernel-at X,Y] [PARAMETERS]\n"
+      "      --kernel-at X,Y writes, instead of the blurred image, the\n"
+      "      effective kernel that pixel of IN gets (map value, swirl,\n"
+      "      cat-eye and rounding included) as a PFM\n"
       "      PARAMETERS (the parameter table):\n",
       out);
   cli_apply_options_help (out);

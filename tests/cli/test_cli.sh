@@ -78,6 +78,15 @@ cmp -s "$work/heart.pfm" "$work/blurred.pfm" && bad "apply did not blur" || ok
 expect_ok render "$work/heart.skc" -o "$work/map.pfm"
 expect_ok apply "$work/heart.pfm" -o "$work/mapped.pfm" --kernel shape:star --radius 4 --map "$work/map.pfm" --focus 0.1 --invert-map --map-gamma 2
 cmp -s "$work/mapped.pfm" "$work/heart.pfm" && bad "map blur did nothing" || ok
+# --kernel-at: the effective kernel a pixel gets, with the map's value there;
+# a kernel keeps its light, and a pixel outside the image is refused.
+expect_ok apply "$work/heart.pfm" -o "$work/k.pfm" --kernel shape:star --radius 4 --map "$work/map.pfm" --focus 0.1 --kernel-at 12,12
+grep -q "effective kernel at 12,12; light 1.0000" "$work/out" && ok || bad "--kernel-at: $(cat "$work/out")"
+head -c 2 "$work/k.pfm" | grep -q Pf && ok || bad "--kernel-at wrote no grey PFM"
+expect_ok apply "$work/heart.pfm" -o "$work/k.pfm" --kernel shape:heart --radius 6 --swirl 0.5 --kernel-at 8,20
+grep -q "light 1.0000" "$work/out" && ok || bad "--kernel-at (swirl): $(cat "$work/out")"
+expect_error "is outside the" apply "$work/heart.pfm" -o "$work/k.pfm" --kernel-at 300,3
+expect_error "needs a pixel X,Y" apply "$work/heart.pfm" -o "$work/k.pfm" --kernel-at 3
 expect_ok fit shape:disc --size 11 --steps 50 -o "$work/small.skc"
 expect_ok render "$work/small.skc" -o "$work/small.pfm"
 expect_error "blur map .* is 13x13 but the image" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/small.pfm"
