@@ -69,7 +69,8 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         : 1;
   e->kernel_snr_db = NAN;
   r = skc_engine_plan (e, err);
-  if (r == SKC_OK && p->cat_eye > 0)
+  if (r == SKC_OK && p->cat_eye > 0
+      && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES)
     {
       size_t used = strlen (e->description);
       snprintf (e->description + used, sizeof e->description - used,

@@ -75,7 +75,8 @@
  * planner weighs it at full resolution only. */
 #define SKC_ENGINE_FFT_COST_MACS 180
 
-/* Swirl and cat-eye turn kernels by angles quantised to 2 degrees. */
+/* Swirl and cat-eye turn kernels by angles quantised to 2 degrees (cat-eye
+ * on knots: as finely as its floor asks). */
 #define SKC_ENGINE_ANGLES 180
 /* Cat-eye: members clipped by 0, 1/4, ... 1 of the full amount; a pixel's
  * amount is quantised to 16 steps between two of them. */
@@ -179,23 +180,36 @@ typedef struct
   fftwf_plan forward, inverse;
 } skc_fft_scale;
 
-/* KNOTS_ANGLES (uniform swirl at full resolution): one knots filter per
- * angle code (fitted for the codes the swirl can produce), all along rows
- * with the same half; each input pixel scatters its own code's kernel, so
- * a point's response is exactly that kernel. */
+/* KNOTS_ANGLES (uniform swirl or cat-eye at full resolution): one knots
+ * kernel per code, all along rows with the same half; each input pixel
+ * scatters its own code's kernel, so a point's response is exactly that
+ * kernel.  Swirl's codes are its angle steps; cat-eye's are angle x clip
+ * amount, code = amount_code x angle_count + angle_code, and a code may
+ * read another's fit mirrored (the kernels' symmetries). */
 typedef struct
 {
   int half;
-  int codes;             /* SKC_ENGINE_ANGLES */
-  unsigned char *fitted; /* per code */
-  skc_layer_taps *table; /* per code: knots as taps, line by line */
-  int *line_start;       /* per code: 2 half + 2 tap indices */
-  float *partial;        /* per code: (2 half + 1) lines x (2 half + 4):
+  int codes;             /* angle_count x amount_count */
+  int angle_count;       /* steps around the circle */
+  int amount_count;      /* 1 (swirl), or cat-eye's amounts 0 .. count - 1 */
+  double amount_step;    /* cat-eye amount per amount code */
+  unsigned char *fitted; /* per code: it has a kernel */
+  int *slot;             /* per code: the fit it reads */
+  unsigned char *flip;   /* per code: SKC_ANGLES_FLIP_X | SKC_ANGLES_FLIP_Y */
+  int slots;             /* fits */
+  skc_layer_taps *table; /* per slot: knots as taps, line by line */
+  int *line_start;       /* per slot: 2 half + 2 tap indices */
+  float *partial;        /* per slot: (2 half + 1) lines x (2 half + 4):
                             the sum of a line's knots left of an offset */
   long macs;             /* the most knots of a code, plus one */
-  double worst_snr_db;   /* over the fitted codes, against the turned
-                            target */
+  double worst_snr_db;   /* over the fits, against their targets (cat-eye:
+                            with the quantisation of angle and amount) */
 } skc_knots_angles_scale;
+
+/* A KNOTS_ANGLES code's kernel is its slot's mirrored left to right
+ * and/or top to bottom. */
+#define SKC_ANGLES_FLIP_X 1
+#define SKC_ANGLES_FLIP_Y 2
 
 typedef struct
 {
@@ -476,6 +490,15 @@ skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
 skc_result skc_knots_angles_prepare (skc_engine *e, skc_scale *s,
                                      double floor_db, long max_macs, int *ok,
                                      skc_error *err);
+/* Uniform cat-eye at full resolution on knots per angle x clip amount
+ * code: steps fine enough, and knots close enough (at most `max_macs`),
+ * that every pixel's kernel reaches `floor_db` against the shape clipped
+ * and turned exactly as at that pixel.  Sets *ok to 0, preparing nothing,
+ * when that is out of reach (why says so). */
+skc_result skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s,
+                                      double floor_db, long max_macs, int *ok,
+                                      char *why, size_t why_len,
+                                      skc_error *err);
 /* The exact FFT of the full-radius target; `why` says what the planner
  * weighed. */
 skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,
@@ -495,6 +518,11 @@ void skc_target_identity (const skc_params *p, char *buf, size_t len);
  * SKC_ENGINE_CLIP_OFFSET. */
 skc_result skc_target_make (const skc_params *p, double radius, double amount,
                             skc_image *t, skc_error *err);
+/* Clips kernel t (of `radius`) as skc_target_make does, with the clip's
+ * axis turned clockwise on screen by `angle` (radians), and normalises
+ * it. */
+skc_result skc_target_clip (skc_image *t, double radius, double amount,
+                            double angle, skc_error *err);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */
@@ -581,6 +609,12 @@ int skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
                     double y);
 float skc_plain_weight (const skc_engine *e, const skc_apply_request *rq,
                         double x, double y);
+/* Cat-eye at full-resolution pixel (x, y), unquantised: the angle
+ * (radians, clockwise on screen) that turns the kernel's up axis toward the
+ * image centre, and the clip amount (0 at the centre, cat-eye at the
+ * corners). */
+void skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
+                     double y, double *angle, double *amount);
 
 /* ---- engine_pool.c ---- */
 

@@ -95,16 +95,28 @@ swirl_angle (const skc_engine *e, const skc_apply_request *rq, double x,
   return atan2 (s * sin (phi), (1 - s) + s * cos (phi));
 }
 
+void
+skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
+                double y, double *angle, double *amount)
+{
+  double hx = (rq->image_width - 1) / 2.0, hy = (rq->image_height - 1) / 2.0;
+  double corner = hypot (hx, hy);
+  double rho = corner > 0 ? hypot (x - hx, y - hy) / corner : 0;
+  *amount = e->params.cat_eye * (rho < 1 ? rho : 1);
+  double ux = hx - x, uy = hy - y;
+  *angle = ux != 0 || uy != 0 ? atan2 (ux, -uy) /* turns (0, -1) onto (ux,
+                                                     uy) */
+                              : 0;
+}
+
 /* Cat-eye: the clip amount grows from 0 at the centre to cat-eye at the
  * corners, quantised to SKC_ENGINE_AMOUNT_STEPS between members. */
 static int
 cat_eye_code (const skc_engine *e, const skc_apply_request *rq, double x,
               double y)
 {
-  double hx = (rq->image_width - 1) / 2.0, hy = (rq->image_height - 1) / 2.0;
-  double corner = hypot (hx, hy);
-  double rho = corner > 0 ? hypot (x - hx, y - hy) / corner : 0;
-  double amount = e->params.cat_eye * (rho < 1 ? rho : 1);
+  double angle, amount;
+  skc_cat_eye_at (e, rq, x, y, &angle, &amount);
   return (int) lround (amount * (SKC_ENGINE_AMOUNTS - 1)
                        * SKC_ENGINE_AMOUNT_STEPS);
 }
@@ -120,10 +132,9 @@ pixel_angle (const skc_engine *e, const skc_apply_request *rq, double x,
     angle += swirl_angle (e, rq, x, y);
   if (e->params.cat_eye > 0)
     {
-      double ux = (rq->image_width - 1) / 2.0 - x;
-      double uy = (rq->image_height - 1) / 2.0 - y;
-      if (ux != 0 || uy != 0)
-        angle += atan2 (ux, -uy); /* turns (0, -1) onto (ux, uy) */
+      double turn, amount;
+      skc_cat_eye_at (e, rq, x, y, &turn, &amount);
+      angle += turn;
     }
   return angle;
 }

@@ -1,10 +1,20 @@
-/* skc — swirl on knots per angle: for every angle code the swirl can
- * produce, the fewest knots (along rows) that reach the quality's turned
- * floor against the shape rendered turned by that angle.  Each input
+/* skc — swirl and cat-eye on knots per code: for every angle code the
+ * swirl can produce, or every angle x clip amount code of cat-eye, the
+ * fewest knots (along rows) that reach the quality's turned floor against
+ * the shape rendered turned (and clipped) as that code says.  Each input
  * pixel spreads its own code's kernel (a scatter: the knots become steps
  * in a row of differences whose running sum is the output), so the
  * response to a point is exactly its code's kernel, whatever the codes
  * around it, and keeps its light.
+ *
+ * Cat-eye's steps of angle and amount are as fine as the floor asks: the
+ * kernel at a pixel is its code's, and the truth there is the shape
+ * clipped and turned by the pixel's exact amount and angle, so the steps
+ * are chosen from measured differences between targets half a step
+ * apart.  Codes share fits through the kernels' symmetries: a half turn
+ * is the fit turned (exact on the grid), and a shape clipped into one
+ * mirror-symmetric about its up axis turned by -a is the one turned by a,
+ * mirrored.
  *
  * Running sums restart on blocks of ANGLES_BLOCK columns aligned to the
  * image origin: a block's sum starts from the value one column before it,
@@ -56,48 +66,118 @@ typedef struct
   skc_result *results;
   double *snr;
   int *halves;
-  const int *codes; /* the codes to fit, in order */
+  const int *codes; /* swirl: the codes to fit, in order */
+  /* Cat-eye: job i fits the slots of angle code codes[i] at every amount,
+     slot i x amount_count + amount. */
+  int cat_eye;
 } angles_job;
 
-/* The shape turned clockwise on screen by code's angle (as the complexes
+/* The job's per-fit results for `count` fits; 0 when out of memory. */
+static int
+job_results (angles_job *job, int count)
+{
+  job->results = calloc ((size_t) count, sizeof *job->results);
+  job->snr = calloc ((size_t) count, sizeof *job->snr);
+  job->halves = calloc ((size_t) count, sizeof *job->halves);
+  return job->results && job->snr && job->halves;
+}
+
+static void
+job_results_free (angles_job *job)
+{
+  free (job->results);
+  free (job->snr);
+  free (job->halves);
+}
+
+/* The shape turned clockwise on screen by `degrees` (as the complexes
  * turn), at the full radius. */
 static skc_result
-turned_target (const skc_params *p, int code, skc_image *t)
+turned_shape (const skc_params *p, double degrees, skc_image *t)
 {
   skc_shape shape = p->shape;
-  shape.rotation -= code * 360.0 / SKC_ENGINE_ANGLES;
+  shape.rotation -= degrees;
   int size = 2 * (int) ceil (p->radius) + 1;
   return skc_shape_render (&shape, p->radius, size, t, NULL);
+}
+
+/* The shape turned by `angle` and clipped by `amount` along its turned up
+ * axis: the truth at a pixel of that angle and amount. */
+static skc_result
+cat_eye_target (const skc_params *p, double angle, double amount, skc_image *t)
+{
+  skc_result r = turned_shape (p, angle * 180 / M_PI, t);
+  if (r == SKC_OK && amount > 0)
+    r = skc_target_clip (t, p->radius, amount, angle, NULL);
+  return r;
+}
+
+/* The fewest knots along rows reaching the job's error for `target`, into
+ * slot `slot`; *snr gets their kernel SNR against it, *half their half
+ * (-1: out of reach). */
+static skc_result
+fit_slot (angles_job *job, const skc_image *target, int slot, double *snr,
+          int *half)
+{
+  skc_image effective = { 0 };
+  skc_filter *f = NULL;
+  skc_result r = skc_knots_fit_to (target, job->max_macs, job->max_error,
+                                   SKC_KNOTS_ROWS, &f, NULL);
+  *snr = -INFINITY;
+  if (r == SKC_OK && f && skc_filter_render (f, &effective) == SKC_OK)
+    {
+      double error = skc_kernel_error (&effective, target);
+      *snr = isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
+    }
+  if (r == SKC_OK && f && !skc_knot_taps_build (f, &job->a->table[slot]))
+    r = SKC_ERR_OUT_OF_MEMORY;
+  *half = f ? f->size / 2 : -1;
+  skc_filter_free (f);
+  skc_image_free (&effective);
+  return r;
 }
 
 static void
 fit_angle (void *user, int index)
 {
   angles_job *job = user;
-  skc_knots_angles_scale *a = job->a;
+  const skc_knots_angles_scale *a = job->a;
   const int code = job->codes[index];
-  skc_image target = { 0 }, effective = { 0 };
-  skc_filter *f = NULL;
-  skc_result r = turned_target (job->params, code, &target);
-  if (r == SKC_OK)
-    r = skc_knots_fit_to (&target, job->max_macs, job->max_error,
-                          SKC_KNOTS_ROWS, &f, NULL);
-  job->snr[index] = -INFINITY;
-  if (r == SKC_OK && f && skc_filter_render (f, &effective) == SKC_OK)
+  const double angle = code * 2 * M_PI / a->angle_count;
+  skc_image shape = { 0 }, target = { 0 };
+  skc_result r
+      = turned_shape (job->params, code * 360.0 / a->angle_count, &shape);
+  const int amounts = job->cat_eye ? a->amount_count : 1;
+  for (int k = 0; k < amounts; k++)
     {
-      double error = skc_kernel_error (&effective, &target);
-      job->snr[index] = isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
+      const int i = index * amounts + k;
+      job->results[i] = r;
+      job->halves[i] = -1;
+      job->snr[i] = -INFINITY;
+      if (r != SKC_OK)
+        continue;
+      if (skc_image_alloc (&target, shape.width, shape.height, 1) != SKC_OK)
+        {
+          job->results[i] = SKC_ERR_OUT_OF_MEMORY;
+          continue;
+        }
+      memcpy (target.data, shape.data,
+              (size_t) shape.width * shape.height * sizeof (float));
+      /* Cat-eye's amount codes clip (code 0 by two coinciding discs, as
+         any amount near 0 does), but for the last: the shape unclipped. */
+      job->results[i] = job->cat_eye && k < amounts - 1
+                            ? skc_target_clip (&target, job->params->radius,
+                                               k * a->amount_step, angle, NULL)
+                            : SKC_OK;
+      if (job->results[i] == SKC_OK)
+        job->results[i] = fit_slot (job, &target, job->cat_eye ? i : code,
+                                    &job->snr[i], &job->halves[i]);
+      skc_image_free (&target);
     }
-  if (r == SKC_OK && f && !skc_knot_taps_build (f, &a->table[code]))
-    r = SKC_ERR_OUT_OF_MEMORY;
-  job->halves[index] = f ? f->size / 2 : -1;
-  job->results[index] = r;
-  skc_filter_free (f);
-  skc_image_free (&target);
-  skc_image_free (&effective);
+  skc_image_free (&shape);
 }
 
-/* Each code's line starts and partial line sums: partial[line][i] is the
+/* Each slot's line starts and partial line sums: partial[line][i] is the
  * sum, in tap order, of the line's knots at dx <= i - half - 1 (an input
  * pixel's share of the running sum i - half - 1 columns to its right: a
  * knot at dx adds its weight from column x + dx on). */
@@ -105,14 +185,14 @@ static int
 build_partials (skc_knots_angles_scale *a)
 {
   const int h = a->half, lines = 2 * h + 1, width = 2 * h + 4;
-  a->line_start = calloc ((size_t) a->codes * (lines + 1), sizeof (int));
-  a->partial = calloc ((size_t) a->codes * lines * width, sizeof (float));
+  a->line_start = calloc ((size_t) a->slots * (lines + 1), sizeof (int));
+  a->partial = calloc ((size_t) a->slots * lines * width, sizeof (float));
   if (!a->line_start || !a->partial)
     return 0;
-  for (int q = 0; q < a->codes; q++)
+  for (int q = 0; q < a->slots; q++)
     {
-      if (!a->fitted[q])
-        continue;
+      if (a->table[q].count == 0)
+        continue; /* not fitted */
       const skc_layer_taps *t = &a->table[q];
       int *start = a->line_start + (size_t) q * (lines + 1);
       float *part = a->partial + (size_t) q * lines * width;
@@ -148,23 +228,26 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   skc_knots_angles_scale *a = &s->angles;
   *ok = 0;
   memset (a, 0, sizeof *a);
-  a->codes = SKC_ENGINE_ANGLES;
+  a->codes = a->slots = a->angle_count = SKC_ENGINE_ANGLES;
+  a->amount_count = 1;
   int codes[SKC_ENGINE_ANGLES], count = 0;
   for (int q = 0; q < a->codes; q++)
     if (code_used (p->swirl, q))
       codes[count++] = q;
   a->fitted = calloc ((size_t) a->codes, 1);
+  a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
+  a->flip = calloc ((size_t) a->codes, 1);
   a->table = calloc ((size_t) a->codes, sizeof *a->table);
-  angles_job job = { p,
-                     a,
-                     ANGLES_AIM * pow (10, -floor_db / 20),
-                     max_macs,
-                     calloc ((size_t) count, sizeof (skc_result)),
-                     calloc ((size_t) count, sizeof (double)),
-                     calloc ((size_t) count, sizeof (int)),
-                     codes };
+  for (int q = 0; a->slot && q < a->codes; q++)
+    a->slot[q] = q;
+  angles_job job = { .params = p,
+                     .a = a,
+                     .max_error = ANGLES_AIM * pow (10, -floor_db / 20),
+                     .max_macs = max_macs,
+                     .codes = codes };
   skc_result r = SKC_OK;
-  if (!a->fitted || !a->table || !job.results || !job.snr || !job.halves)
+  if (!a->fitted || !a->slot || !a->flip || !a->table
+      || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r == SKC_OK)
     skc_parallel_for (count, e->prepare_run.threads, fit_angle, &job);
@@ -188,9 +271,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
           a->macs = t->count + 1 > a->macs ? t->count + 1 : a->macs;
         }
     }
-  free (job.results);
-  free (job.snr);
-  free (job.halves);
+  job_results_free (&job);
   if (r == SKC_OK && reached && !build_partials (a))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r != SKC_OK || !reached)
@@ -203,6 +284,217 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   s->kind = SKC_SCALE_KNOTS_ANGLES;
   /* A block's running sum starts up to ANGLES_BLOCK - 1 columns left of
      an output, from input half + 1 further. */
+  s->reach = a->half + ANGLES_BLOCK + 1;
+  e->kernel_reach = a->half;
+  e->reach = s->reach;
+  e->kernel_snr_db = a->worst_snr_db;
+  return SKC_OK;
+}
+
+/* Cat-eye's error budget, as shares of the floor's relative error: the
+ * knots' own, a half step of angle and a half step of amount (they fall
+ * on different parts of the kernel, so they add about as squares:
+ * 0.5, 0.5 and 0.35 give 0.79 of the floor). */
+#define CAT_EYE_FIT_SHARE 0.5
+#define CAT_EYE_ANGLE_SHARE 0.5
+#define CAT_EYE_AMOUNT_SHARE 0.35
+/* Steps measured from targets this far apart (a degree, 1/100 of
+ * amount): far enough to move edges by a fraction of a pixel. */
+#define CAT_EYE_PROBE_ANGLE (M_PI / 180)
+#define CAT_EYE_PROBE_AMOUNT 0.01
+#define CAT_EYE_MAX_ANGLES 1440
+#define CAT_EYE_MAX_AMOUNTS 256
+/* The fits' tables may take this much memory. */
+#define CAT_EYE_MAX_BYTES ((size_t) 256 << 20)
+/* The knots fitter's work (about 6 n^3 per n x n target) beyond which
+ * cat-eye's fits are exact knots instead of the fewest (which take
+ * milliseconds each beyond R 32). */
+#define CAT_EYE_FIT_WORK 4e9
+
+/* The largest relative kernel error between the truths at a few angles
+ * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
+static double
+step_error (const skc_params *p, double d_angle, double d_amount)
+{
+  static const double angles[] = { 0.1, 0.7, 1.3 };
+  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
+  double worst = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 2; j++)
+      {
+        skc_image t0 = { 0 }, t1 = { 0 };
+        double e = INFINITY;
+        if (cat_eye_target (p, angles[i], fmax (amounts[j], 0), &t0) == SKC_OK
+            && cat_eye_target (p, angles[i] + d_angle,
+                               fmax (amounts[j], 0) + d_amount, &t1)
+                   == SKC_OK)
+          e = skc_kernel_error (&t1, &t0);
+        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
+        skc_image_free (&t0);
+        skc_image_free (&t1);
+      }
+  return worst;
+}
+
+/* Whether the shape is mirror-symmetric about its up axis (so is every
+ * clip of it). */
+static int
+mirror_symmetric (const skc_params *p)
+{
+  skc_image t = { 0 };
+  if (turned_shape (p, 0, &t) != SKC_OK)
+    return 0;
+  float top = 0, diff = 0;
+  for (int y = 0; y < t.height; y++)
+    for (int x = 0; x < t.width; x++)
+      {
+        float v = *skc_image_pixel (&t, x, y);
+        float m = *skc_image_pixel (&t, t.width - 1 - x, y);
+        top = fmaxf (top, v);
+        diff = fmaxf (diff, fabsf (v - m));
+      }
+  skc_image_free (&t);
+  return top > 0 && diff <= 1e-4f * top;
+}
+
+/* Angle code `code`'s fit (its canonical code, fitted) and flips: a half
+ * turn is both flips; with a mirror, -a is a's mirrored left to right and
+ * 180 - a its mirrored top to bottom. */
+static int
+canonical_angle (int code, int n, int mirror, int *flip)
+{
+  *flip = 0;
+  if (code >= n / 2)
+    {
+      code -= n / 2;
+      *flip = SKC_ANGLES_FLIP_X | SKC_ANGLES_FLIP_Y;
+    }
+  if (mirror && code > n / 4)
+    {
+      code = n / 2 - code;
+      *flip ^= SKC_ANGLES_FLIP_Y;
+    }
+  return code;
+}
+
+skc_result
+skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
+                           long max_macs, int *ok, char *why, size_t why_len,
+                           skc_error *err)
+{
+  const skc_params *p = &e->params;
+  skc_knots_angles_scale *a = &s->angles;
+  *ok = 0;
+  memset (a, 0, sizeof *a);
+  const double budget = pow (10, -floor_db / 20);
+  /* The steps: edges move about linearly with a small step. */
+  double probe = step_error (p, CAT_EYE_PROBE_ANGLE, 0);
+  double half_angle
+      = CAT_EYE_PROBE_ANGLE * CAT_EYE_ANGLE_SHARE * budget / fmax (probe, 1e-9);
+  int angles = 4 * (int) ceil (M_PI / half_angle / 4);
+  probe = step_error (p, 0, CAT_EYE_PROBE_AMOUNT);
+  double half_amount = CAT_EYE_PROBE_AMOUNT * CAT_EYE_AMOUNT_SHARE * budget
+                       / fmax (probe, 1e-9);
+  int amounts = (int) ceil (p->cat_eye / (2 * half_amount));
+  amounts = amounts < 1 ? 1 : amounts;
+  const int h = (int) ceil (p->radius), n = 2 * h + 1;
+  const int mirror = mirror_symmetric (p);
+  const int canonical = mirror ? angles / 4 + 1 : angles / 2;
+  /* Amount codes 0 .. amounts, and the unclipped shape. */
+  const int per_angle = amounts + 2;
+  const int slots = canonical * per_angle;
+  const size_t bytes
+      = (size_t) slots * ((size_t) n * (n + 3) * 4 + (size_t) n * 8 * 12);
+  if (angles > CAT_EYE_MAX_ANGLES || amounts > CAT_EYE_MAX_AMOUNTS
+      || bytes > CAT_EYE_MAX_BYTES)
+    {
+      snprintf (why, why_len,
+                "cat-eye knots out of reach: %d angle and %d amount steps "
+                "(%d fits, %zu MB) for %g dB",
+                angles, amounts + 1, slots, bytes >> 20, floor_db);
+      return SKC_OK;
+    }
+  a->angle_count = angles;
+  a->amount_count = per_angle;
+  a->amount_step = p->cat_eye / amounts;
+  a->codes = angles * per_angle;
+  a->slots = slots;
+  const int exact = (double) slots * 6 * n * n * n > CAT_EYE_FIT_WORK;
+  int *codes = calloc ((size_t) canonical, sizeof *codes);
+  a->fitted = calloc ((size_t) a->codes, 1);
+  a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
+  a->flip = calloc ((size_t) a->codes, 1);
+  a->table = calloc ((size_t) slots, sizeof *a->table);
+  angles_job job = { .params = p,
+                     .a = a,
+                     .max_error = exact ? 0 : CAT_EYE_FIT_SHARE * budget,
+                     .max_macs = max_macs,
+                     .codes = codes,
+                     .cat_eye = 1 };
+  skc_result r = SKC_OK;
+  if (!codes || !a->fitted || !a->slot || !a->flip || !a->table
+      || !job_results (&job, slots))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int i = 0; r == SKC_OK && i < canonical; i++)
+    codes[i] = i;
+  if (r == SKC_OK)
+    skc_parallel_for (canonical, e->prepare_run.threads, fit_angle, &job);
+  int reached = 1;
+  double worst_fit = 0;
+  a->half = h;
+  for (int i = 0; r == SKC_OK && i < slots; i++)
+    {
+      if (job.results[i] != SKC_OK)
+        r = skc_fail (err, job.results[i], "cat-eye knots: %s",
+                      skc_strerror (job.results[i]));
+      else if (job.halves[i] != h)
+        reached = 0;
+      else
+        {
+          const skc_layer_taps *t = &a->table[i];
+          worst_fit = fmax (worst_fit, pow (10, -job.snr[i] / 20));
+          a->macs = t->count + 1 > a->macs ? t->count + 1 : a->macs;
+        }
+    }
+  for (int q = 0; r == SKC_OK && q < a->codes; q++)
+    {
+      int flip, angle = canonical_angle (q % angles, angles, mirror, &flip);
+      a->slot[q] = angle * per_angle + q / angles;
+      a->flip[q] = (unsigned char) flip;
+      a->fitted[q] = 1;
+    }
+  free (codes);
+  job_results_free (&job);
+  if (r == SKC_OK && reached && !build_partials (a))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK && !reached)
+    snprintf (why, why_len,
+              "cat-eye knots out of reach: %s within %ld MACs (%d x %d "
+              "codes)",
+              exact ? "exact knots" : "the floor", max_macs, angles,
+              amounts + 1);
+  if (r != SKC_OK || !reached)
+    {
+      skc_knots_angles_ops.free (s);
+      memset (a, 0, sizeof *a);
+      return r;
+    }
+  /* The worst kernel at any pixel: the worst fit, and half a step of
+     angle and amount from its code, measured again at the steps taken,
+     added as squares. */
+  double angle_error = step_error (p, M_PI / angles, 0);
+  double amount_error = step_error (p, 0, a->amount_step / 2);
+  a->worst_snr_db = skc_kernel_snr_db (sqrt (worst_fit * worst_fit
+                                             + angle_error * angle_error
+                                             + amount_error * amount_error));
+  snprintf (why, why_len,
+            "%d angle x %d amount steps (%d fits%s%s; half a step: %.1f and "
+            "%.1f dB)",
+            angles, amounts + 1, slots, mirror ? ", mirrored" : "",
+            exact ? ", exact knots" : "", skc_kernel_snr_db (angle_error),
+            skc_kernel_snr_db (amount_error));
+  *ok = 1;
+  s->kind = SKC_SCALE_KNOTS_ANGLES;
   s->reach = a->half + ANGLES_BLOCK + 1;
   e->kernel_reach = a->half;
   e->reach = s->reach;
@@ -264,9 +556,12 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                 {
                   /* Input column b0 - 1 - (i - h - 1) = b0 + h - i. */
                   int x = b0 + h - i - px0;
-                  int q = qrow ? qrow[x] : 0;
-                  float pv = a->partial[((size_t) q * lines + line) * width
-                                        + (size_t) i];
+                  int q = qrow ? qrow[x] : 0, fl = a->flip[q];
+                  int cl = fl & SKC_ANGLES_FLIP_Y ? lines - 1 - line : line;
+                  int ci = fl & SKC_ANGLES_FLIP_X ? 2 * h + 2 - i : i;
+                  float pv
+                      = a->partial[((size_t) a->slot[q] * lines + cl) * width
+                                   + (size_t) ci];
                   if (pv != 0)
                     for (int c = 0; c < C; c++)
                       run[c] += (double) pv * row[(size_t) x * C + c];
@@ -287,18 +582,25 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                   int q = qrow ? qrow[x] : 0, end = x + 1;
                   while (qrow && end < hi && qrow[end] == q)
                     end++;
-                  const skc_layer_taps *t = &a->table[q];
-                  const int *start = a->line_start + (size_t) q * (lines + 1);
-                  for (int k = start[line]; k < start[line + 1]; k++)
+                  /* A mirrored slot: lines in reverse (y), or knots at
+                     1 - dx with the opposite weight (x; lines sum to 0). */
+                  const int slot = a->slot[q], fl = a->flip[q];
+                  const int cl
+                      = fl & SKC_ANGLES_FLIP_Y ? lines - 1 - line : line;
+                  const int fx = fl & SKC_ANGLES_FLIP_X;
+                  const skc_layer_taps *t = &a->table[slot];
+                  const int *start
+                      = a->line_start + (size_t) slot * (lines + 1);
+                  for (int k = start[cl]; k < start[cl + 1]; k++)
                     {
                       /* Input x steps at x + dx (block columns). */
-                      int shift = t->dx[k] + px0 - b0;
+                      int shift = (fx ? 1 - t->dx[k] : t->dx[k]) + px0 - b0;
                       int u0 = x + shift > 0 ? x + shift : 0;
                       int u1 = end + shift < n ? end + shift : n;
                       if (u0 < u1)
                         axpy (D + (size_t) u0 * C,
-                              row + (size_t) (u0 - shift) * C, t->c[k],
-                              (size_t) (u1 - u0) * C);
+                              row + (size_t) (u0 - shift) * C,
+                              fx ? -t->c[k] : t->c[k], (size_t) (u1 - u0) * C);
                     }
                   x = end;
                 }
@@ -330,15 +632,36 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
     }
 }
 
-/* Every padded pixel's angle code, and with the plain zone (swirl above
- * 1/2) its plain weight; *plain says whether any is above 0. */
+/* A pixel's cat-eye code: its angle to the nearest step, its amount to
+ * the nearest amount code, and the amount code past the last for an
+ * amount of exactly 0 (the image centre: the shape unclipped, where any
+ * other amount clips its rim). */
 static int
-area_codes (const skc_engine *e, const skc_apply_request *rq,
-            const skc_scale_area *area, skc_tile_scratch *s, int *plain)
+cat_eye_code (const skc_knots_angles_scale *a, const skc_engine *e,
+              const skc_apply_request *rq, double x, double y)
+{
+  double angle, amount;
+  skc_cat_eye_at (e, rq, x, y, &angle, &amount);
+  int step = (int) lround (angle / (2 * M_PI) * a->angle_count);
+  step %= a->angle_count;
+  step = step < 0 ? step + a->angle_count : step;
+  int k = amount > 0 ? (int) lround (amount / a->amount_step)
+                     : a->amount_count - 1;
+  k = k < a->amount_count - 1 || amount <= 0 ? k : a->amount_count - 2;
+  return k * a->angle_count + step;
+}
+
+/* Every padded pixel's code, and with the plain zone (swirl above 1/2)
+ * its plain weight; *plain says whether any is above 0. */
+static int
+area_codes (const skc_engine *e, const skc_knots_angles_scale *a,
+            const skc_apply_request *rq, const skc_scale_area *area,
+            skc_tile_scratch *s, int *plain)
 {
   const int pw = area->pw, ph = area->ph;
   const int px0 = area->x0 - area->pad_l, py0 = area->y0 - area->pad_t;
-  const int zone = skc_plain_zone (e);
+  const int cat_eye = a->amount_count > 1;
+  const int zone = !cat_eye && skc_plain_zone (e);
   *plain = 0;
   if (!skc_reserve_levels (s, (size_t) pw * ph)
       || (zone
@@ -349,7 +672,8 @@ area_codes (const skc_engine *e, const skc_apply_request *rq,
     for (int i = 0; i < pw; i++)
       {
         size_t at = (size_t) j * pw + i;
-        s->level[at] = skc_angle_code (e, rq, px0 + i, py0 + j);
+        s->level[at] = cat_eye ? cat_eye_code (a, e, rq, px0 + i, py0 + j)
+                               : skc_angle_code (e, rq, px0 + i, py0 + j);
         if (zone)
           {
             float w = skc_plain_weight (e, rq, px0 + i, py0 + j);
@@ -370,7 +694,7 @@ angles_values (const skc_engine *e, const skc_scale *sc,
   const int C = rq->channels;
   const size_t n = (size_t) area->pw * area->ph;
   int plain = 0;
-  if (!area_codes (e, rq, area, s, &plain)
+  if (!area_codes (e, a, rq, area, s, &plain)
       || !skc_tile_reserve (&s->buffers[1], &s->capacity[1],
                             (size_t) ANGLES_BLOCK * C))
     return 0;
@@ -406,12 +730,14 @@ static void
 angles_free (skc_scale *sc)
 {
   skc_knots_angles_scale *a = &sc->angles;
-  for (int q = 0; a->table && q < a->codes; q++)
+  for (int q = 0; a->table && q < a->slots; q++)
     skc_layer_taps_free (&a->table[q]);
   free (a->table);
   free (a->fitted);
   free (a->line_start);
   free (a->partial);
+  free (a->slot);
+  free (a->flip);
 }
 
 const skc_scale_ops skc_knots_angles_ops = { .method = "knots per angle",

@@ -58,25 +58,53 @@ skc_target_make (const skc_params *p, double radius, double amount,
                        : skc_shape_render (&p->shape, radius, size, t, err);
   if (r != SKC_OK || amount <= 0)
     return r;
+  return skc_target_clip (t, radius, amount, 0, err);
+}
+
+skc_result
+skc_target_clip (skc_image *t, double radius, double amount, double angle,
+                 skc_error *err)
+{
   const int sub = 8;
   const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
   const double limit = radius * radius;
-  const int half = size / 2;
+  const int size = t->width, half = size / 2;
+  /* The up axis (0, -1) turned: along it the discs sit at +-shift. */
+  const double ux = angle != 0 ? sin (angle) : 0;
+  const double uy = angle != 0 ? -cos (angle) : -1;
+  /* A pixel's sub-samples lie within 0.62 px of its centre: beyond 0.75
+     px of a disc's edge they all fall on one side of it. */
+  const double sure = 0.75;
   for (int y = 0; y < size; y++)
     for (int x = 0; x < size; x++)
       {
+        float *v = skc_image_pixel (t, x, y);
+        if (*v == 0)
+          continue;
+        double cx = x - half, cy = y - half;
+        double along = cx * ux + cy * uy, across = cy * ux - cx * uy;
+        double d0 = hypot (across, along - shift);
+        double d1 = hypot (across, along + shift);
+        if (d0 + sure <= radius && d1 + sure <= radius)
+          continue;
+        if (d0 - sure > radius || d1 - sure > radius)
+          {
+            *v = 0;
+            continue;
+          }
         int inside = 0;
-        for (int v = 0; v < sub; v++)
-          for (int u = 0; u < sub; u++)
+        for (int j = 0; j < sub; j++)
+          for (int i = 0; i < sub; i++)
             {
-              double px = x - half - 0.5 + (u + 0.5) / sub;
-              double py = y - half - 0.5 + (v + 0.5) / sub;
-              inside += px * px + (py - shift) * (py - shift) <= limit
-                        && px * px + (py + shift) * (py + shift) <= limit;
+              double px = x - half - 0.5 + (i + 0.5) / sub;
+              double py = y - half - 0.5 + (j + 0.5) / sub;
+              double a = px * ux + py * uy, c = py * ux - px * uy;
+              inside += c * c + (a - shift) * (a - shift) <= limit
+                        && c * c + (a + shift) * (a + shift) <= limit;
             }
-        *skc_image_pixel (t, x, y) *= (float) inside / (sub * sub);
+        *v *= (float) inside / (sub * sub);
       }
-  r = skc_kernel_normalise (t, err);
+  skc_result r = skc_kernel_normalise (t, err);
   if (r != SKC_OK)
     skc_image_free (t);
   return r;

@@ -273,6 +273,53 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   return SKC_OK;
 }
 
+/* Uniform cat-eye (no blur map, no swirl) on a drawn shape: knots per
+ * angle x clip amount at full resolution, steps and knots chosen so that
+ * every pixel's kernel reaches the turned floor against the shape clipped
+ * and turned exactly as there, each code's knots at most
+ * SWIRL_KNOTS_FFT_FACTOR x the FFT's cost; *ok stays 0 (the DISK basis
+ * runs instead) for a shape image or a caller's filter, or when that is
+ * out of reach. */
+static skc_result
+plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  *ok = 0;
+  if (p->shape_image || p->filter || p->swirl > 0 || e->with_map
+      || p->radius < 0.5)
+    return SKC_OK;
+  const double floor_db = skc_quality_floor_db (p->quality, 1);
+  const long fft = skc_fft_cost_macs (p->radius);
+  const long max_macs = SWIRL_KNOTS_FFT_FACTOR * fft;
+  e->scale_count = 1;
+  e->first_scale = 0;
+  skc_scale *s = &e->scales[0];
+  s->factor = 1;
+  char steps[160] = "";
+  skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, ok, steps,
+                                            sizeof steps, err);
+  if (r != SKC_OK || !*ok)
+    {
+      s->factor = 0;
+      snprintf (e->plan, sizeof e->plan, "%s", steps);
+      return r;
+    }
+  const skc_knots_angles_scale *a = &s->angles;
+  snprintf (e->plan, sizeof e->plan,
+            "knots per angle and clip amount (%s quality: at least %g dB "
+            "against the shape clipped and turned; FFT %ld)",
+            skc_quality_name (p->quality), floor_db, fft);
+  snprintf (e->description, sizeof e->description,
+            "uniform cat-eye %g: knots %dx%d along rows per angle and clip "
+            "amount, %s, up to %ld MACs per pixel and channel, each input "
+            "pixel spreading its own; kernel SNR %.1f dB against the shape "
+            "clipped and turned as at the pixel (steps included), reach %d "
+            "px; planner: %s",
+            p->cat_eye, 2 * a->half + 1, 2 * a->half + 1, steps, a->macs,
+            a->worst_snr_db, e->reach, e->plan);
+  return SKC_OK;
+}
+
 /* The uniform blur's one scale: the planned filter (or the caller's, or
  * the identity at radius 0) prepared as its representation, or an FFT.
  * Swirl turns a complex per pixel, on the scale its radius needs (the
@@ -468,8 +515,16 @@ skc_result
 skc_engine_plan (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  /* Cat-eye varies the kernel over the frame: it needs the basis even for
-     a uniform radius. */
+  /* Cat-eye varies the kernel over the frame: knots per angle and clip
+     amount where they reach the floor, else the basis even for a uniform
+     radius. */
+  if (p->cat_eye > 0)
+    {
+      int ok = 0;
+      skc_result r = plan_cat_eye_knots (e, &ok, err);
+      if (r != SKC_OK || ok)
+        return r;
+    }
   if ((e->with_map || p->cat_eye > 0) && p->radius >= 0.5)
     return plan_varying_scales (e, err);
   skc_result r = plan_uniform_scale (e, err);

@@ -101,18 +101,19 @@ grep -q "spec file:" "$work/amp.skc" && ok || bad "image target spec not recorde
 
 # Presets: --preset gives the same bytes as the same options given
 # explicitly, and explicit options override it; --save-preset embeds the
-# run's fits (cat-eye runs on fitted complexes); every built-in preset
+# run's fits (cat-eye with a blur map runs on fitted complexes; uniform
+# cat-eye on knots, which need none); every built-in preset
 # applies; bad presets exit 2.
 PRESETS=$(dirname "$DATA")/presets
-expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7 --save-preset "$work/star.skcpreset"
+expect_ok apply "$work/heart.pfm" --map "$work/map.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7 --save-preset "$work/star.skcpreset"
 grep -q "^filter = .*seed=7" "$work/star.skcpreset" && ok || bad "--save-preset embedded no fits"
 grep -q "^name = star$" "$work/star.skcpreset" && ok || bad "saved preset not named after its file"
-expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset"
+expect_ok apply "$work/heart.pfm" --map "$work/map.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset"
 cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "apply --preset differs from the run that saved it"
-expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
+expect_ok apply "$work/heart.pfm" --map "$work/map.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 4 --quality draft --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
 cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "apply --preset differs from the same explicit options"
-expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 3 --quality normal --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
-expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset" --radius 3 --quality normal
+expect_ok apply "$work/heart.pfm" --map "$work/map.pfm" -o "$work/explicit.pfm" --kernel shape:star:points=6,inner=0.5 --radius 3 --quality normal --cat-eye 0.3 --highlight-threshold 0.5 --highlight-gain 3 --no-clip --seed 7
+expect_ok apply "$work/heart.pfm" --map "$work/map.pfm" -o "$work/preset.pfm" --preset "$work/star.skcpreset" --radius 3 --quality normal
 cmp -s "$work/explicit.pfm" "$work/preset.pfm" && ok || bad "explicit options did not override the preset"
 expect_ok apply "$work/heart.pfm" -o "$work/explicit.pfm" --kernel shape:ring:inner=0.5 --radius 5 --highlight-threshold 0.85 --highlight-gain 6
 expect_ok apply "$work/heart.pfm" -o "$work/preset.pfm" --preset "$PRESETS/mirror-ring.skcpreset" --radius 5

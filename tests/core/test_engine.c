@@ -210,7 +210,13 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
   p.radius = radius;
   p.swirl = swirl;
   p.cache = cache;
-  if (with_map < 0)
+  if (with_map == -2)
+    {
+      /* Uniform cat-eye: knots per angle and clip amount, scattered. */
+      p.cat_eye = 0.5;
+      with_map = 0;
+    }
+  else if (with_map < 0)
     {
       p.cat_eye = 0.8;
       with_map = 1;
@@ -828,6 +834,7 @@ main (void)
   test_identity_across_cuts (0, 9, 0.8);
   test_identity_across_cuts (0, 24, 0.5);
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
+  test_identity_across_cuts (-2, 8, 0);  /* uniform cat-eye */
   /* A flat shape's map above the tables' limit: tables on scale 0, the
      basis on the others. */
   test_identity_across_cuts (1, 100, 0);
