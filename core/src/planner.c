@@ -48,15 +48,16 @@ scale_for_radius (double r)
  * top radius needs more to reach the floor, the map runs on the basis. */
 #define KNOTS_CAP_PER_LINE 12
 
-/* Blur maps of flat shapes up to this radius run on knots tables on
- * every scale; larger ones on tables at full resolution and the DISK
- * basis above (plan_varying_scales).  Measured (skc bench maps: 24 MP
- * RGBA, 2 threads, disc and heart, tilt-shift and a synthetic depth map):
- * tables everywhere take 0.4-1.0x the basis' time and are 7-27 dB closer
- * to brute-force truth up to 50, but preparing them grows with the radius
- * (0.4-0.7 s at 100-150 against 0.02 s for cached basis fits).  The
- * default of skc_engine_options, which tests move. */
-#define KNOTS_MAP_MAX_RADIUS 64.0
+/* Blur maps whose shape reaches the floor on knots run on knots tables on
+ * every scale up to this radius (all of them: 1000 is the largest);
+ * beyond it, on tables at full resolution and the DISK basis above
+ * (plan_varying_scales).  Measured (skc bench maps: 24 MP RGBA, 2
+ * threads): tables everywhere take 0.4-1.0x the basis' time and are 7-27 dB
+ * closer to brute-force truth up to 50; at R 75 and 150, kernel SNR 16-18
+ * dB against the basis' 10-11 (disc, heart), preparation alike (about 1 s
+ * cold) since the line programme works on runs.  The default of
+ * skc_engine_options, which tests move. */
+#define KNOTS_MAP_MAX_RADIUS 1000.0
 
 void
 skc_engine_options_init (skc_engine_options *options)
