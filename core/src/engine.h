@@ -189,21 +189,22 @@ typedef struct
 typedef struct
 {
   int half;
-  int codes;             /* angle_count x amount_count */
-  int angle_count;       /* steps around the circle */
-  int amount_count;      /* 1 (swirl), or cat-eye's amounts 0 .. count - 1 */
-  double amount_step;    /* cat-eye amount per amount code */
-  unsigned char *fitted; /* per code: it has a kernel */
-  int *slot;             /* per code: the fit it reads */
-  unsigned char *flip;   /* per code: SKC_ANGLES_FLIP_X | SKC_ANGLES_FLIP_Y */
-  int slots;             /* fits */
-  skc_layer_taps *table; /* per slot: knots as taps, line by line */
-  int *line_start;       /* per slot: 2 half + 2 tap indices */
-  float *partial;        /* per slot: (2 half + 1) lines x (2 half + 4):
-                            the sum of a line's knots left of an offset */
-  long macs;             /* the most knots of a code, plus one */
-  double worst_snr_db;   /* over the fits, against their targets (cat-eye:
-                            with the quantisation of angle and amount) */
+  int codes;              /* angle_count x amount_count */
+  int angle_count;        /* steps around the circle */
+  int amount_count;       /* 1 (swirl), or cat-eye's amounts 0 .. count - 1 */
+  double amount_step;     /* cat-eye amount per amount code */
+  unsigned char *fitted;  /* per code: it has a kernel */
+  int *slot;              /* per code: the fit it reads */
+  unsigned char *flip;    /* per code: SKC_ANGLES_FLIP_X | SKC_ANGLES_FLIP_Y */
+  int slots;              /* fits */
+  skc_layer_taps *table;  /* per slot: knots as taps, line by line */
+  int *line_start;        /* per slot: 2 half + 2 tap indices */
+  float *partial;         /* per slot: (2 half + 1) lines x (2 half + 4):
+                             the sum of a line's knots left of an offset */
+  long macs;              /* the most knots of a code, plus one */
+  double worst_snr_db;    /* over the fits, against their targets (cat-eye:
+                             with the quantisation of angle and amount) */
+  double rounding_snr_db; /* swirl: a half step of angle's, measured */
 } skc_knots_angles_scale;
 
 /* A KNOTS_ANGLES code's kernel is its slot's mirrored left to right
@@ -603,10 +604,10 @@ int skc_pixel_codes (const skc_engine *e, const skc_scale *sc,
  * SKC_ENGINE_PLAIN_INNER kernel radii, 0 beyond SKC_ENGINE_PLAIN_OUTER,
  * smooth between. */
 int skc_plain_zone (const skc_engine *e);
-/* The angle code (0 .. e->angles - 1) of full-resolution pixel (x, y):
- * skc_pixel_codes' step, without cat-eye's amount. */
+/* The angle code (0 .. count - 1, count steps around the circle) of
+ * full-resolution pixel (x, y), without cat-eye's amount. */
 int skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
-                    double y);
+                    double y, int count);
 float skc_plain_weight (const skc_engine *e, const skc_apply_request *rq,
                         double x, double y);
 /* Cat-eye at full-resolution pixel (x, y), unquantised: the angle

@@ -207,9 +207,11 @@ skc_reserve_map_rows (skc_tile_scratch *s, int n, int f)
 
 int
 skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
-                double y)
+                double y, int count)
 {
-  return angle_step (pixel_angle (e, rq, x, y));
+  int step = (int) lround (pixel_angle (e, rq, x, y) / (2 * M_PI) * count);
+  step %= count;
+  return step < 0 ? step + count : step;
 }
 
 int

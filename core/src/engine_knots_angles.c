@@ -36,9 +36,6 @@
  * running sum first ((2 half + 1)^2 MACs per row), and the engine reads
  * this much further to the left. */
 #define ANGLES_BLOCK 128
-/* Knots aim a little above the floor (their levels are rounded after the
- * fit), as in the planner. */
-#define ANGLES_AIM 0.9
 /* Negative results within this many units of float rounding of the sum of
  * |differences| run over are rounding of a non-negative result: 0. */
 #define ANGLES_CLAMP_SCALE 0x1p-18f
@@ -47,14 +44,13 @@
  * the turn stays within asin (s / (1 - s)) of the plain kernel; above
  * 1/2 every angle occurs. */
 static int
-code_used (double swirl, int code)
+code_used (double swirl, int code, int count)
 {
   if (swirl > 0.5)
     return 1;
   double limit = asin (swirl / (1 - swirl));
-  int steps = code <= SKC_ENGINE_ANGLES / 2 ? code : SKC_ENGINE_ANGLES - code;
-  return steps * 2 * M_PI / SKC_ENGINE_ANGLES
-         <= limit + 2 * 2 * M_PI / SKC_ENGINE_ANGLES;
+  int steps = code <= count / 2 ? code : count - code;
+  return steps * 2 * M_PI / count <= limit + 2 * 2 * M_PI / count;
 }
 
 typedef struct
@@ -220,6 +216,49 @@ build_partials (skc_knots_angles_scale *a)
   return 1;
 }
 
+/* Swirl's error budget, as shares of the floor's relative error: a half
+ * step of angle and the knots' own (they add about as squares: 0.7 and
+ * 0.7 give 0.99 of the floor). */
+#define SWIRL_ANGLE_SHARE 0.7
+#define SWIRL_FIT_SHARE 0.7
+/* Steps measured from targets a degree apart; at most this many steps
+ * around the circle (a quarter of a degree). */
+#define SWIRL_PROBE_ANGLE (M_PI / 180)
+#define SWIRL_MAX_ANGLES 1440
+
+/* The largest relative kernel error between the truths at `angles` x
+ * `amounts` and those `d_angle` and `d_amount` further. */
+static double
+probe_error (const skc_params *p, const double *angles, int n_angles,
+             const double *amounts, int n_amounts, double d_angle,
+             double d_amount)
+{
+  double worst = 0;
+  for (int i = 0; i < n_angles; i++)
+    for (int j = 0; j < n_amounts; j++)
+      {
+        skc_image t0 = { 0 }, t1 = { 0 };
+        double e = INFINITY;
+        double amount = fmax (amounts[j], 0);
+        if (cat_eye_target (p, angles[i], amount, &t0) == SKC_OK
+            && cat_eye_target (p, angles[i] + d_angle, amount + d_amount, &t1)
+                   == SKC_OK)
+          e = skc_kernel_error (&t1, &t0);
+        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
+        skc_image_free (&t0);
+        skc_image_free (&t1);
+      }
+  return worst;
+}
+
+/* Swirl's: the shape turned by a few angles against d_angle further. */
+static double
+swirl_step_error (const skc_params *p, double d_angle)
+{
+  static const double angles[] = { 0.1, 0.7, 1.3, 2.9 }, none[] = { 0 };
+  return probe_error (p, angles, 4, none, 1, d_angle, 0);
+}
+
 skc_result
 skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                           long max_macs, int *ok, skc_error *err)
@@ -228,11 +267,22 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   skc_knots_angles_scale *a = &s->angles;
   *ok = 0;
   memset (a, 0, sizeof *a);
-  a->codes = a->slots = a->angle_count = SKC_ENGINE_ANGLES;
+  /* Angle steps from the floor: a half step may cost SWIRL_ANGLE_SHARE of
+     its error, the knots the rest. */
+  double probe = swirl_step_error (p, SWIRL_PROBE_ANGLE);
+  double half = SWIRL_PROBE_ANGLE * SWIRL_ANGLE_SHARE * pow (10, -floor_db / 20)
+                / fmax (probe, 1e-12);
+  int steps = (int) ceil (M_PI / half);
+  a->angle_count = steps < SKC_ENGINE_ANGLES  ? SKC_ENGINE_ANGLES
+                   : steps > SWIRL_MAX_ANGLES ? SWIRL_MAX_ANGLES
+                                              : steps;
+  a->rounding_snr_db
+      = -20 * log10 (probe * M_PI / a->angle_count / SWIRL_PROBE_ANGLE);
+  a->codes = a->slots = a->angle_count;
   a->amount_count = 1;
-  int codes[SKC_ENGINE_ANGLES], count = 0;
-  for (int q = 0; q < a->codes; q++)
-    if (code_used (p->swirl, q))
+  int *codes = malloc ((size_t) a->codes * sizeof *codes), count = 0;
+  for (int q = 0; codes && q < a->codes; q++)
+    if (code_used (p->swirl, q, a->angle_count))
       codes[count++] = q;
   a->fitted = calloc ((size_t) a->codes, 1);
   a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
@@ -242,11 +292,11 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     a->slot[q] = q;
   angles_job job = { .params = p,
                      .a = a,
-                     .max_error = ANGLES_AIM * pow (10, -floor_db / 20),
+                     .max_error = SWIRL_FIT_SHARE * pow (10, -floor_db / 20),
                      .max_macs = max_macs,
                      .codes = codes };
   skc_result r = SKC_OK;
-  if (!a->fitted || !a->slot || !a->flip || !a->table
+  if (!codes || !a->fitted || !a->slot || !a->flip || !a->table
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r == SKC_OK)
@@ -258,7 +308,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     {
       if (job.results[i] != SKC_OK)
         r = skc_fail (err, job.results[i], "swirl knots at %g degrees: %s",
-                      codes[i] * 360.0 / SKC_ENGINE_ANGLES,
+                      codes[i] * 360.0 / a->angle_count,
                       skc_strerror (job.results[i]));
       else if (job.halves[i] < 0)
         reached = 0;
@@ -272,6 +322,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
         }
     }
   job_results_free (&job);
+  free (codes);
   if (r == SKC_OK && reached && !build_partials (a))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r != SKC_OK || !reached)
@@ -287,7 +338,11 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   s->reach = a->half + ANGLES_BLOCK + 1;
   e->kernel_reach = a->half;
   e->reach = s->reach;
-  e->kernel_snr_db = a->worst_snr_db;
+  /* The fits' error and a half step's fall on the kernel independently:
+     their energies add. */
+  e->kernel_snr_db = -10
+                     * log10 (pow (10, -a->worst_snr_db / 10)
+                              + pow (10, -a->rounding_snr_db / 10));
   return SKC_OK;
 }
 
@@ -318,22 +373,7 @@ step_error (const skc_params *p, double d_angle, double d_amount)
 {
   static const double angles[] = { 0.1, 0.7, 1.3 };
   const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  double worst = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 2; j++)
-      {
-        skc_image t0 = { 0 }, t1 = { 0 };
-        double e = INFINITY;
-        if (cat_eye_target (p, angles[i], fmax (amounts[j], 0), &t0) == SKC_OK
-            && cat_eye_target (p, angles[i] + d_angle,
-                               fmax (amounts[j], 0) + d_amount, &t1)
-                   == SKC_OK)
-          e = skc_kernel_error (&t1, &t0);
-        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
-        skc_image_free (&t0);
-        skc_image_free (&t1);
-      }
-  return worst;
+  return probe_error (p, angles, 3, amounts, 2, d_angle, d_amount);
 }
 
 /* Whether the shape is mirror-symmetric about its up axis (so is every
@@ -673,7 +713,8 @@ area_codes (const skc_engine *e, const skc_knots_angles_scale *a,
       {
         size_t at = (size_t) j * pw + i;
         s->level[at] = cat_eye ? cat_eye_code (a, e, rq, px0 + i, py0 + j)
-                               : skc_angle_code (e, rq, px0 + i, py0 + j);
+                               : skc_angle_code (e, rq, px0 + i, py0 + j,
+                                                 a->angle_count);
         if (zone)
           {
             float w = skc_plain_weight (e, rq, px0 + i, py0 + j);

@@ -266,11 +266,13 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
             skc_quality_name (p->quality), floor_db, fft);
   snprintf (e->description, sizeof e->description,
             "uniform swirl: knots %dx%d along rows per angle (%d of %d angle "
-            "codes fitted, up to %ld MACs per pixel and channel, each input "
-            "pixel spreading its own; kernel SNR at least %.1f dB against "
-            "the shape turned, reach %d px); planner: %s",
-            2 * a->half + 1, 2 * a->half + 1, fitted, a->codes, a->macs,
-            a->worst_snr_db, e->reach, e->plan);
+            "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
+            "channel, each input pixel spreading its own; kernel SNR about "
+            "%.1f dB against the shape turned exactly as at the pixel: fits "
+            "%.1f dB, half a step %.1f dB; reach %d px); planner: %s",
+            2 * a->half + 1, 2 * a->half + 1, fitted, a->codes,
+            360.0 / a->angle_count, a->macs, e->kernel_snr_db, a->worst_snr_db,
+            a->rounding_snr_db, e->reach, e->plan);
   return SKC_OK;
 }
 

@@ -118,7 +118,11 @@ expected (const char *spec, double radius, double swirl, double cat_eye, int w,
   /* Amounts are quantised too, to 1/64 of the full one. */
   double steps = (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS;
   amount = lround (amount * steps) / steps;
-  skc_image t = truth (spec, radius, quantised (angle), amount);
+  /* Swirl alone runs knots per angle, their steps sized from the floor:
+     the truth is the exact angle.  The basis (swirl with cat-eye) turns by
+     2-degree steps. */
+  skc_image t
+      = truth (spec, radius, cat_eye > 0 ? quantised (angle) : angle, amount);
   /* Kernels that turn with the circle are plain about the centre. */
   double plain = cat_eye > 0 || (swirl > 0.5 && !round)
                      ? model_plain (radius, w, h, x, y)
