@@ -21,7 +21,12 @@ echo "out(q) = K_q(q − p), K_q the target of pixel q: its radius on a map,"
 echo "its swirl angle and cat-eye clip taken exactly.  SNR over the truth's"
 echo "window plus 5 px.  Floors (issue 13): draft 20, normal 30, high 40 dB;"
 echo "swirl and cat-eye 15, 25, 35.  ✗: below the floor, or the light kept"
-echo "(Σ out / Σ truth) off by more than 5 %.  Fits came from the fit cache."
+echo "(Σ out / Σ truth) off by more than 5 %.  Swirl and cat-eye cells give"
+echo "the worst over a 3 x 3 grid of a 3000 x 2000 frame (centre, edges,"
+echo "corners, one kernel radius in) and two more points, then the worst away"
+echo "from the frame centre, where their kernels turn fastest.  Other paths:"
+echo "points at several phases of the pyramid's blocks (and of the knots"
+echo "blocks).  Fits came from the fit cache."
 echo
 echo "Measured $(head -n 1 "$txt")."
 grep -q "QUICK" "$txt" && echo "Run with \`--quick\` (fewer positions per cell)." || true
@@ -37,6 +42,8 @@ awk -F, '
     }
     mark = $9 == 1 ? "" : " ✗"
     cell[$3, row, $2] = sprintf ("%.1f%s", $5, mark)
+    if (($3 == "swirl" || $3 == "cat-eye") && NF >= 13)
+      cell[$3, row, $2] = sprintf ("%.1f%s / %.1f", $5, mark, $13)
     if ($6 < 0.95 || $7 > 1.05)
       cell[$3, row, $2] = cell[$3, row, $2] sprintf (" (light %.2f–%.2f)", $6, $7)
     cells++; if ($9 != 1) failed++

@@ -156,14 +156,14 @@ cli_bench_crisp (int argc, char **argv)
   FILE *csv
       = cli_csv_create (csv_path, "shape,radius,path,quality,snr_db_worst,"
                                   "light_min,light_max,floor_db,pass,prepare_s,"
-                                  "method,worst_at");
+                                  "method,worst_at,snr_db_off_centre");
   cli_print_machine (stdout);
   printf ("ball SNR of the applied impulse response against the dense truth "
           "(worst over positions; light = sum out / sum truth)%s\n\n",
           quick ? "; QUICK: fewer positions" : "");
   printf ("| shape | radius | path | quality | worst SNR dB | floor | light "
-          "| pass | prep s | method | worst at |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|\n");
+          "| pass | prep s | method | worst at | off centre |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int cells = 0, failed = 0;
   for (int s = 0; s < n; s++)
     for (int ri = 0; ri < radius_count; ri++)
@@ -186,16 +186,18 @@ cli_bench_crisp (int argc, char **argv)
               cells++;
               failed += !res.pass;
               printf ("| %s | %g | %s | %s | %.2f | %g | %.4f–%.4f | %s | "
-                      "%.2f | %s | %d,%d |\n",
+                      "%.2f | %s | %d,%d | %.2f |\n",
                       shapes[s].name, radii[ri], crisp_path_name (path),
                       skc_quality_name (q), res.snr_worst, res.floor_db,
                       res.light_min, res.light_max, res.pass ? "yes" : "NO",
-                      res.prepare_s, res.method, res.worst_x, res.worst_y);
-              fprintf (csv, "%s,%g,%s,%s,%.3f,%.5f,%.5f,%g,%d,%.3f,%s,%d;%d\n",
-                       shapes[s].name, radii[ri], crisp_path_name (path),
-                       skc_quality_name (q), res.snr_worst, res.light_min,
-                       res.light_max, res.floor_db, res.pass, res.prepare_s,
-                       res.method, res.worst_x, res.worst_y);
+                      res.prepare_s, res.method, res.worst_x, res.worst_y,
+                      res.snr_off_centre);
+              fprintf (
+                  csv, "%s,%g,%s,%s,%.3f,%.5f,%.5f,%g,%d,%.3f,%s,%d;%d,%.3f\n",
+                  shapes[s].name, radii[ri], crisp_path_name (path),
+                  skc_quality_name (q), res.snr_worst, res.light_min,
+                  res.light_max, res.floor_db, res.pass, res.prepare_s,
+                  res.method, res.worst_x, res.worst_y, res.snr_off_centre);
               fflush (stdout);
               fflush (csv);
             }

@@ -382,8 +382,11 @@ phase_offsets (int f, int quick, int *off)
 }
 
 static void
-record (crisp_result *res, double snr, double light, int x, int y)
+record (crisp_result *res, double snr, double light, int x, int y,
+        int off_centre)
 {
+  if (off_centre)
+    res->snr_off_centre = fmin (res->snr_off_centre, snr);
   if (!(snr >= res->snr_worst))
     res->worst_x = x, res->worst_y = y;
   res->snr_worst = fmin (res->snr_worst, snr);
@@ -394,11 +397,11 @@ record (crisp_result *res, double snr, double light, int x, int y)
 
 static skc_result
 measure_point (const skc_image *out, const skc_image *exact, int x, int y,
-               crisp_result *res)
+               int off_centre, crisp_result *res)
 {
   double se = crisp_sum (exact);
   record (res, crisp_ball_snr (out, exact, CRISP_MARGIN),
-          se > 0 ? crisp_sum (out) / se : NAN, x, y);
+          se > 0 ? crisp_sum (out) / se : NAN, x, y, off_centre);
   return SKC_OK;
 }
 
@@ -453,7 +456,7 @@ measure_tilt_shift (const skc_engine *e, const crisp_shape *s, double radius,
       if (r == SKC_OK)
         r = truth_tilt_shift (s, rmax, height, x, y, half, &exact, err);
       if (r == SKC_OK)
-        measure_point (&got, &exact, x, y, res);
+        measure_point (&got, &exact, x, y, 1, res);
       skc_image_free (&got);
       skc_image_free (&exact);
       skc_image_free (&out);
@@ -498,7 +501,8 @@ measure_lens (const skc_engine *e, const crisp_shape *s, double radius,
                               py[k], (int) ceil (radius * M_SQRT2) + 1, &exact,
                               err);
       if (r == SKC_OK)
-        measure_point (&got, &exact, px[k], py[k], res);
+        measure_point (&got, &exact, px[k], py[k],
+                       px[k] != xs[1] || py[k] != ys[1], res);
       skc_image_free (&got);
       skc_image_free (&exact);
     }
@@ -512,6 +516,7 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
 {
   memset (res, 0, sizeof *res);
   res->snr_worst = INFINITY;
+  res->snr_off_centre = INFINITY;
   res->light_min = INFINITY;
   res->light_max = -INFINITY;
   res->floor_db = crisp_floor_db (path, quality);
@@ -561,7 +566,8 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
             r = skc_engine_kernel_at (e, W, H, base + off[i], base + off[j],
                                       value, &got, err);
             if (r == SKC_OK)
-              measure_point (&got, &exact, base + off[i], base + off[j], res);
+              measure_point (&got, &exact, base + off[i], base + off[j], 1,
+                             res);
             skc_image_free (&got);
           }
       skc_image_free (&exact);

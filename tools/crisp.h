@@ -38,6 +38,9 @@ typedef struct
 typedef struct
 {
   double snr_worst; /* dB, the worst over the positions */
+  /* The worst away from the frame centre (swirl and cat-eye: the centre
+     is where their kernels turn fastest; the other paths: snr_worst). */
+  double snr_off_centre;
   double light_min; /* sum of out / sum of exact over the positions */
   double light_max;
   double floor_db;  /* the quality's floor for this path */
