@@ -318,10 +318,10 @@ tilt_shift_value (int y, int height)
  * pixel q gets K_{r(q)} (q - p), r(q) = rmax x map (q). */
 static skc_result
 truth_tilt_shift (const crisp_shape *s, double rmax, int height, int x, int y,
-                  int half, skc_image *out, skc_error *err)
+                  int half, skc_image levels[256], skc_image *out,
+                  skc_error *err)
 {
   (void) x;
-  skc_image levels[256] = { { 0 } };
   skc_result r = skc_image_alloc (out, 2 * half + 1, 2 * half + 1, 1);
   for (int j = -half; r == SKC_OK && j <= half; j++)
     {
@@ -345,8 +345,6 @@ truth_tilt_shift (const crisp_shape *s, double rmax, int height, int x, int y,
         *skc_image_pixel (out, i + half, j + half)
             = (float) centred_at (k, i, j);
     }
-  for (int i = 0; i < 256; i++)
-    skc_image_free (&levels[i]);
   if (r != SKC_OK)
     skc_image_free (out);
   return r;
@@ -442,6 +440,10 @@ measure_tilt_shift (const skc_engine *e, const crisp_shape *s, double radius,
   for (int y = 0; r == SKC_OK && y < height; y++)
     for (int x = 0; x < width; x++)
       *skc_image_pixel (&map, x, y) = tilt_shift_value (y, height);
+  /* The truth's kernels, one per map level, shared by the points. */
+  skc_image *levels = calloc (256, sizeof *levels);
+  if (!levels && r == SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int off[6], n = phase_offsets (f, quick, off);
   for (int k = 0; r == SKC_OK && k < n; k++)
     {
@@ -454,13 +456,16 @@ measure_tilt_shift (const skc_engine *e, const crisp_shape *s, double radius,
       if (r == SKC_OK)
         r = crop_centred (&out, x, y, reach > half ? reach : half, &got);
       if (r == SKC_OK)
-        r = truth_tilt_shift (s, rmax, height, x, y, half, &exact, err);
+        r = truth_tilt_shift (s, rmax, height, x, y, half, levels, &exact, err);
       if (r == SKC_OK)
         measure_point (&got, &exact, x, y, 1, res);
       skc_image_free (&got);
       skc_image_free (&exact);
       skc_image_free (&out);
     }
+  for (int i = 0; levels && i < 256; i++)
+    skc_image_free (&levels[i]);
+  free (levels);
   skc_image_free (&in);
   skc_image_free (&map);
   return r;
