@@ -28,7 +28,10 @@ echo "from the frame centre, where their kernels turn fastest.  Other paths:"
 echo "points at several phases of the pyramid's blocks (and of the knots"
 echo "blocks).  Fits came from the fit cache."
 echo
-echo "Measured $(head -n 1 "$txt")."
+echo "Measured $(head -n 1 "$txt"), by"
+echo "\`skc bench crisp --csv docs/bench/crisp.csv > docs/bench/crisp.txt\`"
+echo "(the printed table, with the light, the preparation time, the"
+echo "method and where the worst point was, is \`docs/bench/crisp.txt\`)."
 grep -q "QUICK" "$txt" && echo "Run with \`--quick\` (fewer positions per cell)." || true
 echo
 awk -F, '
