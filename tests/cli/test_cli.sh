@@ -157,6 +157,12 @@ fi
 # Speed table: a tiny smoke run writes a CSV with a header and rows.
 expect_ok bench apply --size 64x48 --radii 3 --runs 1 --no-gegl --csv "$work/b.csv"
 head -n 1 "$work/b.csv" | grep -q "^radius,method," && [ "$(wc -l <"$work/b.csv")" -ge 4 ] && ok || bad "bench apply wrote no CSV table: $(cat "$work/b.csv")"
+# bench crisp: one cell per path, its CSV row; bad options exit 2.
+expect_ok bench crisp --quick --shapes disc --radii 8 --qualities high --csv "$work/c.csv"
+head -n 1 "$work/c.csv" | grep -q "^shape,radius,path,quality,snr_db_worst,light_min,light_max,floor_db,pass,prepare_s,method" && [ "$(wc -l <"$work/c.csv")" -eq 6 ] && grep -q "^disc,8,uniform,high,.*,1,.*,knots," "$work/c.csv" && ok || bad "bench crisp CSV: $(cat "$work/c.csv")"
+expect_error "unknown path 'sideways'" bench crisp --paths sideways
+expect_error "no shape matches" bench crisp --shapes nothing
+expect_error "unknown option '--bogus'" bench crisp --bogus
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).
