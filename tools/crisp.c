@@ -209,19 +209,30 @@ lens_pixel (const lens_kernel *k, double wx, double wy, double angle,
   return acc / (k->sub * k->sub);
 }
 
-/* The engine's angle and clip amount at pixel (x, y) (engine_codes.c's
- * pixel_angle and cat_eye_code, without the steps). */
+/* Swirl fades toward the image centre over this many kernel radii
+ * (engine.h's SKC_ENGINE_SWIRL_FADE). */
+#define CRISP_SWIRL_FADE 4.0
+
+/* The engine's angle and clip amount at pixel (x, y) for a kernel of
+ * `radius` (engine_codes.c's swirl_angle and skc_cat_eye_at, without the
+ * steps): swirl's strength s becomes min (s, 1/2 - L / 2d) up to 1/2 and
+ * max (s, 1/2 + L / 2d) above, L = CRISP_SWIRL_FADE radii, d the distance
+ * from the centre. */
 static void
-lens_at (double swirl, double cat_eye, int width, int height, double x,
-         double y, double *angle, double *amount)
+lens_at (double swirl, double cat_eye, double radius, int width, int height,
+         double x, double y, double *angle, double *amount)
 {
   double hx = (width - 1) / 2.0, hy = (height - 1) / 2.0;
-  double dx = x - hx, dy = y - hy;
+  double dx = x - hx, dy = y - hy, d = hypot (dx, dy);
+  double L = CRISP_SWIRL_FADE * fmax (radius, 1);
+  double s = swirl <= 0 || d == 0 ? 0
+             : swirl <= 0.5       ? fmax (0, fmin (swirl, 0.5 - L / (2 * d)))
+                                  : fmin (1, fmax (swirl, 0.5 + L / (2 * d)));
   *angle = 0;
-  if (swirl > 0 && (dx != 0 || dy != 0))
+  if (s > 0)
     {
       double phi = atan2 (dy, dx) + M_PI / 2;
-      *angle += atan2 (swirl * sin (phi), (1 - swirl) + swirl * cos (phi));
+      *angle += atan2 (s * sin (phi), (1 - s) + s * cos (phi));
     }
   *amount = 0;
   if (cat_eye > 0)
@@ -266,7 +277,7 @@ crisp_truth_lens (const crisp_shape *s, double radius, double swirl,
          i += (j == -half || j == half) ? 1 : side - 1)
       {
         double a, c;
-        lens_at (swirl, cat_eye, width, height, x + i, y + j, &a, &c);
+        lens_at (swirl, cat_eye, radius, width, height, x + i, y + j, &a, &c);
         amin = fmin (amin, c), amax = fmax (amax, c);
       }
   /* The amount is monotone in the distance to the centre: over a window
@@ -287,7 +298,8 @@ crisp_truth_lens (const crisp_shape *s, double radius, double swirl,
     for (int i = -half; i <= half; i++)
       {
         double angle, amount;
-        lens_at (swirl, cat_eye, width, height, x + i, y + j, &angle, &amount);
+        lens_at (swirl, cat_eye, radius, width, height, x + i, y + j, &angle,
+                 &amount);
         double t = amax > amin ? (amount - amin) / (amax - amin) * (NZ - 1) : 0;
         int n = (int) floor (t);
         n = n < 0 ? 0 : n > NZ - 2 ? NZ - 2 : n;
