@@ -54,6 +54,20 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (run)
     e->prepare_run = *run;
   e->with_map = with_map;
+  if (with_map && p->depth != SKC_DEPTH_NONE && p->filter)
+    {
+      free (e);
+      return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                       "depth-aware blur makes an engine per layer radius: "
+                       "it needs a shape or an image, not a fitted .skc "
+                       "filter");
+    }
+  if (with_map && p->depth != SKC_DEPTH_NONE && p->shape_image
+      && skc_image_copy (p->shape_image, &e->depth_shape) != SKC_OK)
+    {
+      free (e);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
   /* A round kernel turned is the same kernel: swirl is dropped rather than
      run as turned complexes, which would only approximate it (and vary
      needlessly from pixel to pixel). */
@@ -69,6 +83,14 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         : 1;
   e->kernel_snr_db = NAN;
   r = skc_engine_plan (e, err);
+  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+    {
+      size_t used = strlen (e->description);
+      snprintf (e->description + used, sizeof e->description - used,
+                "; depth (%s): occlusion on layers by radius, each blurred "
+                "uniformly (whole images, not yet tiled)",
+                p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near");
+    }
   if (r == SKC_OK && p->cat_eye > 0)
     {
       size_t used = strlen (e->description);
@@ -123,6 +145,7 @@ skc_engine_free (skc_engine *e)
   for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
     if (e->scales[k].kind != SKC_SCALE_UNUSED)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
+  skc_image_free (&e->depth_shape);
   free (e);
 }
 
@@ -223,6 +246,7 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
       skc_engine quiet = *e;
       quiet.params.clip = 0;
       quiet.params.highlight_gain = 1;
+      quiet.params.depth = SKC_DEPTH_NONE; /* a point has nothing to hide */
       quiet.pool = NULL; /* its own working memory, freed here */
       r = skc_engine_process (&quiet, &rq, NULL, err);
       skc_worker_pool_free (quiet.pool);
@@ -275,6 +299,10 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
           || rq->map.stride < (size_t) rq->map.width))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
+  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "depth-aware blur is not available yet for regions "
+                     "(only for whole images, skc_apply_image)");
   skc_run defaults = { 0 };
   return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
@@ -293,6 +321,8 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "the blur map must be one channel of the image's size "
                      "(%dx%d)",
                      in->width, in->height);
+  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
+    return skc_layers_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

@@ -120,6 +120,21 @@ expect_error "junk.skcpreset:" apply "$work/heart.pfm" -o "$work/x.pfm" --preset
 expect_error "missing.skcpreset" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/missing.skcpreset"
 expect_error "not a fitted .skc filter" apply "$work/heart.pfm" -o "$work/x.pfm" --kernel "$work/heart.skc" --save-preset "$work/x.skcpreset"
 
+# Depth (occlusion): --depth is a row of the table, saved in presets and
+# read back; a NaN in a depth map is an error (a blur amount reads it as 0).
+expect_error "unknown depth 'near' (none, white-near, black-near)" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/map.pfm" --depth near
+expect_ok apply "$work/heart.pfm" -o "$work/depth.pfm" --radius 4 --map "$work/map.pfm" --focus 1 --depth black-near --save-preset "$work/depth.skcpreset"
+grep -q "^depth = black-near$" "$work/depth.skcpreset" && ok || bad "--save-preset did not save depth"
+cmp -s "$work/depth.pfm" "$work/mapped.pfm" && bad "depth blur is the map blur" || ok
+expect_ok apply "$work/heart.pfm" -o "$work/depth-preset.pfm" --map "$work/map.pfm" --preset "$work/depth.skcpreset"
+cmp -s "$work/depth.pfm" "$work/depth-preset.pfm" && ok || bad "apply --preset lost depth"
+expect_ok apply "$work/heart.pfm" -o "$work/gather.pfm" --radius 4 --map "$work/map.pfm" --focus 1
+cmp -s "$work/depth.pfm" "$work/gather.pfm" && bad "--depth black-near did nothing" || ok
+printf 'Pf\n2 2\n-1.0\n\000\000\200\077\000\000\200\077\000\000\200\077\000\000\200\077' >"$work/two.pfm"
+printf 'Pf\n2 2\n-1.0\n\000\000\300\177\000\000\000\000\000\000\000\000\000\000\000\000' >"$work/nan.pfm"
+expect_error "depth map .*nan.pfm: pixel (0, 1) is not a number" apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm" --depth white-near
+expect_ok apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm"
+
 # Image files through GEGL, when this skc has it.
 if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
   [ -s "$work/blur.png" ] && ok || bad "no PNG written"
