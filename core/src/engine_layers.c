@@ -11,7 +11,9 @@
  *  3. far to near, each layer is its pixels' colour times coverage, and
  *     where nearer layers hide it (within the bounded fill distance of its
  *     own pixels: the largest layer radius plus its own) its colour filled
- *     in by pull-push from its own pixels; blurred uniformly by an engine
+ *     in by pull-push from its own pixels (but those on an edge in depth,
+ *     which hold some of the nearer thing's colour, and are filled too);
+ *     blurred uniformly by an engine
  *     of its radius (any shape, highlights, swirl, cat-eye), colour times
  *     coverage and coverage alike (coverage is the alpha channel, or one
  *     added);
@@ -60,7 +62,8 @@ pixel_layers (const skc_engine *e, const skc_image *map, int *bin,
       float v = map->data[(i / map->width) * map->stride + i % map->width];
       if (v != last)
         {
-          double rho = sign * p->radius * (skc_engine_map_shaped (e, v) - p->focus);
+          double rho
+              = sign * p->radius * (skc_engine_map_shaped (e, v) - p->focus);
           last_radius = fabs (rho);
           last_bin = radius_bin (last_radius);
           last_bin = rho < 0 ? -last_bin : last_bin;
@@ -223,8 +226,8 @@ compare_layers (const void *a, const void *b)
  * composites it over `acc` there. */
 static skc_result
 blur_and_composite (const skc_engine *e, const float *layer, float *blurred,
-                    float *acc, int w, int h, int C, int ca, double r,
-                    int bx0, int by0, int bx1, int by1, const skc_run *run,
+                    float *acc, int w, int h, int C, int ca, double r, int bx0,
+                    int by0, int bx1, int by1, const skc_run *run,
                     skc_error *err)
 {
   skc_params p = e->params;
@@ -363,6 +366,23 @@ skc_layers_apply (const skc_engine *e, const skc_image *in, int alpha,
           weight[i] = bin[i] == b ? 1.0f : 0.0f;
           nearer_near |= bin[i] > b && dist[i] <= reach;
         }
+      /* A pixel of this layer beside a nearer thing (a layer more than
+         one bin nearer: an edge in depth, not a slope) holds some of its
+         colour (an anti-aliased edge given whole to one layer): it takes
+         the fill too, or blurring would spread that colour around the
+         nearer thing as a halo. */
+      int step = b + 1;
+      for (int y = 0; nearer_near && y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            size_t i = (size_t) y * w + x;
+            if (bin[i] == b
+                && ((x > 0 && bin[i - 1] > step)
+                    || (x + 1 < w && bin[i + 1] > step)
+                    || (y > 0 && bin[i - w] > step)
+                    || (y + 1 < h && bin[i + w] > step)))
+              weight[i] = 0;
+          }
       memcpy (layer, pixels, n * C * sizeof (float));
       if (nearer_near && !pull_push (layer, weight, w, h, C))
         {
