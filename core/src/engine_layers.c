@@ -13,10 +13,9 @@
  *     own pixels: the largest layer radius plus its own) its colour filled
  *     in by pull-push from its own pixels (but those on an edge in depth,
  *     which hold some of the nearer thing's colour, and are filled too);
- *     blurred uniformly by an engine
- *     of its radius (any shape, highlights, swirl, cat-eye), colour times
- *     coverage and coverage alike (coverage is the alpha channel, or one
- *     added);
+ *     blurred uniformly by an engine of its radius (any shape, highlights,
+ *     swirl, cat-eye), colour times coverage and coverage alike (coverage
+ *     is the alpha channel, or one added);
  *  4. composited back to front: C = blur (L a) + (1 - blur (a)) C; without
  *     an alpha channel the colour is divided by the coverage at the end.
  * Every step runs in a fixed order on the whole image, so results do not
