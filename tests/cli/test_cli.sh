@@ -162,6 +162,10 @@ fi
 # Speed table: a tiny smoke run writes a CSV with a header and rows.
 expect_ok bench apply --size 64x48 --radii 3 --runs 1 --no-gegl --csv "$work/b.csv"
 head -n 1 "$work/b.csv" | grep -q "^radius,method," && [ "$(wc -l <"$work/b.csv")" -ge 4 ] && ok || bad "bench apply wrote no CSV table: $(cat "$work/b.csv")"
+# Depth of field on the layered scenes, small: the layered path beats the
+# gather's edge-band PSNR on every scene.
+expect_ok bench occlusion --size 192x128 --no-gegl --csv "$work/occ.csv"
+awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + 2) low = 1 } } END { exit !(rows == 3 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).

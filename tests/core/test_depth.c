@@ -107,7 +107,8 @@ layered_truth (const float *bg, double rb, double rs, float *out)
   blur_planes (planes, 4, rs);
   for (size_t i = 0; i < n; i++)
     for (int c = 0; c < 3; c++)
-      out[i * 3 + c] = planes[c * n + i] + (1 - planes[3 * n + i]) * out[i * 3 + c];
+      out[i * 3 + c]
+          = planes[c * n + i] + (1 - planes[3 * n + i]) * out[i * 3 + c];
   free (planes);
 }
 
@@ -316,8 +317,7 @@ test_regions_refused (void)
   };
   skc_error err;
   CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_ERR_UNSUPPORTED);
-  CHECK (strstr (err.message, "depth-aware blur is not available yet")
-         != NULL);
+  CHECK (strstr (err.message, "depth-aware blur is not available yet") != NULL);
   skc_engine_free (e);
 }
 
