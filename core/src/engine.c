@@ -270,6 +270,38 @@ contains (const skc_view *outer, const skc_view *inner)
          && inner->y + inner->height <= outer->y + outer->height;
 }
 
+int
+skc_engine_needs_whole_image (const skc_engine *e)
+{
+  return e && e->with_map && e->params.depth != SKC_DEPTH_NONE;
+}
+
+/* A process call of an engine that blurs whole images only (depth): the
+ * input must be the whole image; the output is cut from its result. */
+static skc_result
+whole_image_process (const skc_engine *e, const skc_apply_request *rq,
+                     const skc_run *run, skc_error *err)
+{
+  if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
+      || rq->input.height != rq->image_height)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "depth-aware blur is not available yet for regions: "
+                     "the input must be the whole image");
+  skc_image in = { rq->image_width, rq->image_height, rq->channels,
+                   rq->input.stride, rq->input.pixels };
+  skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
+                    rq->map.pixels };
+  skc_image out = { 0 };
+  skc_result r = skc_layers_apply (e, &in, rq->alpha, &map, run, &out, err);
+  const skc_view *o = &rq->output;
+  for (int y = 0; r == SKC_OK && y < o->height; y++)
+    memcpy (o->pixels + (size_t) y * o->stride,
+            skc_image_pixel (&out, o->x, o->y + y),
+            (size_t) o->width * rq->channels * sizeof (float));
+  skc_image_free (&out);
+  return r;
+}
+
 skc_result
 skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
                     const skc_run *run, skc_error *err)
@@ -299,11 +331,9 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
           || rq->map.stride < (size_t) rq->map.width))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
-  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "depth-aware blur is not available yet for regions "
-                     "(only for whole images, skc_apply_image)");
   skc_run defaults = { 0 };
+  if (skc_engine_needs_whole_image (e))
+    return whole_image_process (e, rq, run ? run : &defaults, err);
   return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
 

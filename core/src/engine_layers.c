@@ -45,8 +45,10 @@ radius_bin (double r)
                        + log (r / SKC_LAYERS_FINE) / log (SKC_LAYERS_GROWTH));
 }
 
-/* Each pixel's layer (signed bin, near positive) from the map. */
-static void
+/* Each pixel's layer (signed bin, near positive) from the map; -1 when
+ * all are finite, else the index of the first that is not (a NaN has no
+ * place in the order of depths). */
+static long
 pixel_layers (const skc_engine *e, const skc_image *map, int *bin,
               double *radius)
 {
@@ -59,6 +61,8 @@ pixel_layers (const skc_engine *e, const skc_image *map, int *bin,
   for (size_t i = 0; i < n; i++)
     {
       float v = map->data[(i / map->width) * map->stride + i % map->width];
+      if (!isfinite (v))
+        return (long) i;
       if (v != last)
         {
           double rho
@@ -71,6 +75,7 @@ pixel_layers (const skc_engine *e, const skc_image *map, int *bin,
       bin[i] = last_bin;
       radius[i] = last_radius;
     }
+  return -1;
 }
 
 /* 1-D distance (capped at cap + 1) to the nearest set entry of a line of
@@ -316,7 +321,14 @@ skc_layers_apply (const skc_engine *e, const skc_image *in, int alpha,
   int count = 0;
   if (res == SKC_OK)
     {
-      pixel_layers (e, map, bin, radius);
+      long bad = pixel_layers (e, map, bin, radius);
+      if (bad >= 0)
+        res = skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                        "depth map: pixel (%ld, %ld) is not a number", bad % w,
+                        bad / w);
+    }
+  if (res == SKC_OK)
+    {
       int lo = 0, hi = 0;
       for (size_t i = 0; i < n; i++)
         {

@@ -292,9 +292,11 @@ test_beats_gather (void)
   free (truth);
 }
 
-/* Regions are not available yet: a clear refusal, not a silent gather. */
+/* Regions are not available yet: a process call takes the whole image
+ * as input (any output region, cut from the whole result) and refuses
+ * less, clearly, rather than gather silently. */
 static void
-test_regions_refused (void)
+test_regions (void)
 {
   skc_params p;
   skc_params_init (&p);
@@ -304,20 +306,50 @@ test_regions_refused (void)
   skc_engine *e = NULL;
   if (!CHECK (skc_engine_new (&p, 1, NULL, &e, NULL) == SKC_OK))
     return;
-  float in[16 * 16] = { 0 }, map[16 * 16] = { 0 }, out[16 * 16];
-  map[5] = 1;
+  CHECK (skc_engine_needs_whole_image (e));
+  skc_image in = { 0 }, map = { 0 }, whole = { 0 };
+  skc_image_alloc (&in, 16, 16, 1);
+  skc_image_alloc (&map, 16, 16, 1);
+  for (int i = 0; i < 16 * 16; i++)
+    {
+      in.data[i] = (float) ((i * 37) % 11) / 10;
+      map.data[i] = i % 16 > 9 ? 1.0f : 0.0f;
+    }
+  float out[5 * 4];
   skc_apply_request rq = {
     .image_width = 16,
     .image_height = 16,
     .channels = 1,
     .alpha = -1,
-    .input = { in, 16, 0, 0, 16, 16 },
-    .map = { map, 16, 0, 0, 16, 16 },
-    .output = { out, 16, 0, 0, 16, 16 },
+    .input = { in.data, 16, 0, 0, 16, 16 },
+    .map = { map.data, 16, 0, 0, 16, 16 },
+    .output = { out, 5, 7, 3, 5, 4 },
   };
   skc_error err;
+  if (CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_OK)
+      && CHECK (skc_apply_image (e, &in, -1, &map, NULL, &whole, &err)
+                == SKC_OK))
+    {
+      int same = 1;
+      for (int y = 0; y < 4; y++)
+        for (int x = 0; x < 5; x++)
+          same &= out[y * 5 + x] == *skc_image_pixel (&whole, 7 + x, 3 + y);
+      CHECK (same);
+    }
+  rq.input = (skc_view){ in.data + 16, 16, 0, 1, 16, 15 };
+  rq.map = (skc_view){ map.data + 16, 16, 0, 1, 16, 15 };
   CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_ERR_UNSUPPORTED);
   CHECK (strstr (err.message, "depth-aware blur is not available yet") != NULL);
+  /* A NaN in a depth map is an error (a blur amount reads it as 0). */
+  skc_image nan_out = { 0 };
+  map.data[16 + 4] = NAN;
+  CHECK (skc_apply_image (e, &in, -1, &map, NULL, &nan_out, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "pixel (4, 1) is not a number") != NULL);
+  CHECK (nan_out.data == NULL);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&whole);
   skc_engine_free (e);
 }
 
@@ -328,7 +360,7 @@ main (void)
   test_names ();
   test_reference ();
   test_beats_gather ();
-  test_regions_refused ();
+  test_regions ();
   skc_cache_free (cache);
   return check_summary ();
 }

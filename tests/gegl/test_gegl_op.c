@@ -434,6 +434,21 @@ test_equals_core (void)
   g_object_unref (input);
   g_object_unref (map);
 
+  /* Depth (occlusion) blurs whole images: the op hands the engine all of
+     the input in one call. */
+  input = make_input (0, 0, 64, 48);
+  map = make_map (0, 0, 64, 48);
+  skc_params_init (&p);
+  p.radius = 6;
+  p.focus = 0.2;
+  p.depth = SKC_DEPTH_WHITE_NEAR;
+  check_core ("depth, white near",
+              render (input, map, NULL, NULL, "radius", 6.0, "focus", 0.2,
+                      "depth", (int) SKC_DEPTH_WHITE_NEAR, NULL),
+              &p, input, map, 0);
+  g_object_unref (input);
+  g_object_unref (map);
+
   /* Taller than the op's bands (1024 rows at small radii): several engine
      calls sharing their margins. */
   input = make_input (0, 7, 24, 2600);
