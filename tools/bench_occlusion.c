@@ -121,8 +121,9 @@ inside (const occ_layer *l, int w, int h, double x, double y)
     {
       /* A disc with five lobes. */
       double a = atan2 (dy, dx);
-      double r = s * (1 + 0.12 * sin (5 * a + l->seed)
-                      + 0.05 * sin (3 * a - 0.7 * l->seed));
+      double r = s
+                 * (1 + 0.12 * sin (5 * a + l->seed)
+                    + 0.05 * sin (3 * a - 0.7 * l->seed));
       return r - sqrt (dx * dx + dy * dy);
     }
   /* A knob (disc of 0.55 s) on a vertical bar 0.4 s wide reaching down. */
@@ -146,8 +147,9 @@ make_layer (const occ_layer *l, int w, int h, float *colour, float *alpha)
         float fine = value_noise (l->seed + 7, x, y, 6);
         for (int c = 0; c < 3; c++)
           {
-            float stripe = 0.5f + 0.5f * (float) sin ((x * (c + 1) + 2 * y)
-                                                      * 0.05 + l->seed);
+            float stripe
+                = 0.5f
+                  + 0.5f * (float) sin ((x * (c + 1) + 2 * y) * 0.05 + l->seed);
             float v = l->tint[c]
                       * (0.55f + 0.5f * coarse + 0.25f * fine - 0.15f * stripe);
             colour[i * 3 + c] = v < 0 ? 0 : v > 1 ? 1 : v;
@@ -231,7 +233,7 @@ typedef struct
   unsigned char *label;                /* each pixel's layer (the map's) */
   unsigned char *band;                 /* the edge band */
   double band_radius;
-  float subject[3], background[3];     /* mean colours, for the indices */
+  float subject[3], background[3]; /* mean colours, for the indices */
 } occ_case;
 
 static double
@@ -420,8 +422,7 @@ measure (const occ_case *oc, const float *out, occ_figures *f)
 
 /* skc through the one apply path: a blur map, with or without depth. */
 static void
-run_skc (const occ_case *oc, skc_depth_order depth, int threads,
-         occ_figures *f)
+run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
 {
   skc_params p;
   skc_params_init (&p);
@@ -452,10 +453,9 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   if (!ready)
     {
       gegl_init (NULL, NULL);
-      g_object_set (gegl_config (), "application-license", "GPL3", "threads",
-                    threads > 0 ? threads
-                                : (int) sysconf (_SC_NPROCESSORS_ONLN),
-                    NULL);
+      g_object_set (
+          gegl_config (), "application-license", "GPL3", "threads",
+          threads > 0 ? threads : (int) sysconf (_SC_NPROCESSORS_ONLN), NULL);
       ready = 1;
     }
   if (!gegl_has_operation ("gegl:lens-blur"))
@@ -476,12 +476,10 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   gegl_buffer_set (aux, &all, 0, grey, oc->amount.data, GEGL_AUTO_ROWSTRIDE);
   GeglBuffer *output = gegl_buffer_new (&all, rgb);
   GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (graph, "operation",
-                                          "gegl:buffer-source", "buffer",
-                                          input, NULL);
-  GeglNode *map = gegl_node_new_child (graph, "operation",
-                                       "gegl:buffer-source", "buffer", aux,
-                                       NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  GeglNode *map = gegl_node_new_child (graph, "operation", "gegl:buffer-source",
+                                       "buffer", aux, NULL);
   GeglNode *op = gegl_node_new_child (graph, "operation", "gegl:lens-blur",
                                       "radius", oc->s->radius, NULL);
   GeglNode *sink = gegl_node_new_child (graph, "operation", "gegl:write-buffer",
@@ -514,8 +512,8 @@ cli_bench_occlusion (int argc, char **argv)
       else if (strcmp (a, "--size") == 0)
         {
           const char *v = cli_value (argc, argv, &i);
-          if (sscanf (v, "%dx%d", &w, &h) != 2 || w < 128 || h < 128
-              || w > 8192 || h > 8192)
+          if (sscanf (v, "%dx%d", &w, &h) != 2 || w < 128 || h < 128 || w > 8192
+              || h > 8192)
             cli_die ("--size: WxH, 128..8192 each");
         }
       else if (strcmp (a, "--threads") == 0)
@@ -533,8 +531,8 @@ cli_bench_occlusion (int argc, char **argv)
           w, h, threads);
   FILE *csv = cli_csv_create (csv_path,
                               "scene,method,band_psnr_db,halo,bleed,seconds");
-  const char *names[] = { "skc gather (map)", "skc layered (depth)",
-                          "gegl:lens-blur (aux)" };
+  const char *names[]
+      = { "skc gather (map)", "skc layered (depth)", "gegl:lens-blur (aux)" };
   printf ("| scene | method | edge-band PSNR dB | halo %% | bleed %% | s |\n");
   printf ("|---|---|---|---|---|---|\n");
   for (int s = 0; s < SCENE_COUNT; s++)
