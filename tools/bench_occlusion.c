@@ -232,6 +232,7 @@ typedef struct
   skc_image input, map, amount, truth; /* RGB, 1, 1, RGB */
   unsigned char *label;                /* each pixel's layer (the map's) */
   unsigned char *band;                 /* the edge band */
+  unsigned char *rim; /* within OCC_BAND px of the subject's silhouette */
   double band_radius;
   float subject[3], background[3]; /* mean colours, for the indices */
 } occ_case;
@@ -255,10 +256,11 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
     cli_die ("bench occlusion: out of memory");
   oc->label = calloc (n, 1);
   oc->band = calloc (n, 1);
+  oc->rim = calloc (n, 1);
   float *colour = malloc (n * 3 * sizeof (float));
   float *alpha = malloc (n * sizeof (float));
   float *planes = malloc (n * 4 * sizeof (float));
-  if (!oc->label || !oc->band || !colour || !alpha || !planes)
+  if (!oc->label || !oc->band || !oc->rim || !colour || !alpha || !planes)
     cli_die ("bench occlusion: out of memory");
   double sums[2][4] = { { 0 } };
   for (int k = 0; k < s->layers; k++)
@@ -339,6 +341,20 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
                 oc->band[(size_t) by * w + bx] = 1;
             }
       }
+  /* The rim: within OCC_BAND px of an edge of the subject's silhouette. */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        size_t i = (size_t) y * w + x;
+        int in = oc->label[i] == s->subject;
+        int edge = (x + 1 < w && (oc->label[i + 1] == s->subject) != in)
+                   || (y + 1 < h && (oc->label[i + w] == s->subject) != in);
+        for (int dy = -OCC_BAND; edge && dy <= OCC_BAND; dy++)
+          for (int dx = -OCC_BAND; dx <= OCC_BAND; dx++)
+            if (dx * dx + dy * dy <= OCC_BAND * OCC_BAND && x + dx >= 0
+                && y + dy >= 0 && x + dx < w && y + dy < h)
+              oc->rim[(size_t) (y + dy) * w + x + dx] = 1;
+      }
   free (colour);
   free (alpha);
   free (planes);
@@ -353,6 +369,7 @@ free_case (occ_case *oc)
   skc_image_free (&oc->truth);
   free (oc->label);
   free (oc->band);
+  free (oc->rim);
 }
 
 typedef struct
@@ -383,13 +400,7 @@ excess (const occ_case *oc, const float *out, int outside)
         /* Outside: the layers behind the subject only. */
         if (outside ? in_subject || oc->label[i] > subject : !in_subject)
           continue;
-        int near = 0;
-        for (int dy = -OCC_BAND; !near && dy <= OCC_BAND; dy += 2)
-          for (int dx = -OCC_BAND; !near && dx <= OCC_BAND; dx += 2)
-            if (dx * dx + dy * dy <= OCC_BAND * OCC_BAND)
-              near = (oc->label[i + (ptrdiff_t) dy * w + dx] == subject)
-                     != in_subject;
-        if (!near)
+        if (!oc->rim[i])
           continue;
         double e = 0;
         for (int c = 0; c < 3; c++)
