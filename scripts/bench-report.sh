@@ -13,7 +13,9 @@
 #     echo; scripts/bench-apply-report.sh docs/bench/apply-knots.csv \
 #       docs/bench/apply-knots.txt "heart, high quality: FFT and knots against FFTW"
 #     echo; scripts/bench-apply-report.sh docs/bench/maps.csv \
-#       docs/bench/maps.txt; }
+#       docs/bench/maps.txt
+#     echo; scripts/bench-apply-report.sh docs/bench/occlusion.csv \
+#       docs/bench/occlusion.txt; }
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 csv=$1

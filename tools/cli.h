@@ -67,5 +67,6 @@ void cli_apply_options_help (FILE *out);
 int cli_cmd_bench (int argc, char **argv);
 int cli_bench_apply (int argc, char **argv);
 int cli_bench_crisp (int argc, char **argv);
+int cli_bench_occlusion (int argc, char **argv);
 
 #endif

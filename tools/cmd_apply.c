@@ -40,7 +40,7 @@ read_table_option (const skc_param_info *row, int negated, int argc,
   const char *option = argv[*i];
   skc_error err;
   double value = 1;
-  skc_quality quality;
+  int choice;
 
   switch (row->type)
     {
@@ -48,10 +48,11 @@ read_table_option (const skc_param_info *row, int negated, int argc,
       value = !negated;
       break;
     case SKC_PARAM_TYPE_QUALITY:
-      if (skc_quality_parse (cli_value (argc, argv, i), &quality, &err)
+    case SKC_PARAM_TYPE_DEPTH:
+      if (skc_param_choice_parse (row, cli_value (argc, argv, i), &choice, &err)
           != SKC_OK)
         cli_die ("--%s: %s", row->name, err.message);
-      value = quality;
+      value = choice;
       break;
     case SKC_PARAM_TYPE_WHOLE:
     case SKC_PARAM_TYPE_SEED:
@@ -93,9 +94,11 @@ cli_apply_options_help (FILE *out)
                                        : "off by default");
           break;
         case SKC_PARAM_TYPE_QUALITY:
-          snprintf (option, sizeof option, "--%s LEVEL", row->name);
-          snprintf (range, sizeof range, "%s; default %s", skc_quality_names (),
-                    skc_quality_name ((skc_quality) row->default_value));
+        case SKC_PARAM_TYPE_DEPTH:
+          snprintf (option, sizeof option, "--%s NAME", row->name);
+          snprintf (range, sizeof range, "%s; default %s",
+                    skc_param_choice_names (row),
+                    skc_param_choice_name (row, (int) row->default_value));
           break;
         default:
           snprintf (option, sizeof option, "--%s N", row->name);
@@ -208,6 +211,13 @@ cli_cmd_apply (int argc, char **argv)
       if (map.width != image.width || map.height != image.height)
         cli_die ("blur map %s is %dx%d but the image %s is %dx%d", map_path,
                  map.width, map.height, input, image.width, image.height);
+      /* A depth map orders what hides what: a NaN there has no place in
+         the order (a blur amount counts it as 0, as the core does). */
+      for (int y = 0; params.depth != SKC_DEPTH_NONE && y < map.height; y++)
+        for (int x = 0; x < map.width; x++)
+          if (!isfinite (*skc_image_pixel (&map, x, y)))
+            cli_die ("depth map %s: pixel (%d, %d) is not a number", map_path,
+                     x, y);
     }
 
   /* --kernel: a fitted .skc or a weight image (a file), or a shape spec;

@@ -30,10 +30,11 @@ describe (const skc_param_info *row, char *type, char *range, char *def,
                 skc_shape_name ((skc_shape_kind) row->default_value));
       return;
     case SKC_PARAM_TYPE_QUALITY:
+    case SKC_PARAM_TYPE_DEPTH:
       snprintf (type, size, "enum");
-      snprintf (range, size, "%s", skc_quality_names ());
+      snprintf (range, size, "%s", skc_param_choice_names (row));
       snprintf (def, size, "%s",
-                skc_quality_name ((skc_quality) row->default_value));
+                skc_param_choice_name (row, (int) row->default_value));
       return;
     case SKC_PARAM_TYPE_BOOL:
       snprintf (type, size, "bool");

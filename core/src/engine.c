@@ -54,6 +54,20 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (run)
     e->prepare_run = *run;
   e->with_map = with_map;
+  if (with_map && p->depth != SKC_DEPTH_NONE && p->filter)
+    {
+      free (e);
+      return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                       "depth-aware blur makes an engine per layer radius: "
+                       "it needs a shape or an image, not a fitted .skc "
+                       "filter");
+    }
+  if (with_map && p->depth != SKC_DEPTH_NONE && p->shape_image
+      && skc_image_copy (p->shape_image, &e->depth_shape) != SKC_OK)
+    {
+      free (e);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
   /* A round kernel turned is the same kernel: swirl is dropped rather than
      run as turned complexes, which would only approximate it (and vary
      needlessly from pixel to pixel). */
@@ -69,6 +83,14 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         : 1;
   e->kernel_snr_db = NAN;
   r = skc_engine_plan (e, err);
+  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+    {
+      size_t used = strlen (e->description);
+      snprintf (e->description + used, sizeof e->description - used,
+                "; depth (%s): occlusion on layers by radius, each blurred "
+                "uniformly (whole images, not yet tiled)",
+                p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near");
+    }
   if (r == SKC_OK && p->cat_eye > 0
       && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES)
     {
@@ -124,6 +146,7 @@ skc_engine_free (skc_engine *e)
   for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
     if (e->scales[k].kind != SKC_SCALE_UNUSED)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
+  skc_image_free (&e->depth_shape);
   free (e);
 }
 
@@ -224,6 +247,7 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
       skc_engine quiet = *e;
       quiet.params.clip = 0;
       quiet.params.highlight_gain = 1;
+      quiet.params.depth = SKC_DEPTH_NONE; /* a point has nothing to hide */
       quiet.pool = NULL; /* its own working memory, freed here */
       r = skc_engine_process (&quiet, &rq, NULL, err);
       skc_worker_pool_free (quiet.pool);
@@ -245,6 +269,38 @@ contains (const skc_view *outer, const skc_view *inner)
   return inner->x >= outer->x && inner->y >= outer->y
          && inner->x + inner->width <= outer->x + outer->width
          && inner->y + inner->height <= outer->y + outer->height;
+}
+
+int
+skc_engine_needs_whole_image (const skc_engine *e)
+{
+  return e && e->with_map && e->params.depth != SKC_DEPTH_NONE;
+}
+
+/* A process call of an engine that blurs whole images only (depth): the
+ * input must be the whole image; the output is cut from its result. */
+static skc_result
+whole_image_process (const skc_engine *e, const skc_apply_request *rq,
+                     const skc_run *run, skc_error *err)
+{
+  if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
+      || rq->input.height != rq->image_height)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "depth-aware blur is not available yet for regions: "
+                     "the input must be the whole image");
+  skc_image in = { rq->image_width, rq->image_height, rq->channels,
+                   rq->input.stride, rq->input.pixels };
+  skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
+                    rq->map.pixels };
+  skc_image out = { 0 };
+  skc_result r = skc_layers_apply (e, &in, rq->alpha, &map, run, &out, err);
+  const skc_view *o = &rq->output;
+  for (int y = 0; r == SKC_OK && y < o->height; y++)
+    memcpy (o->pixels + (size_t) y * o->stride,
+            skc_image_pixel (&out, o->x, o->y + y),
+            (size_t) o->width * rq->channels * sizeof (float));
+  skc_image_free (&out);
+  return r;
 }
 
 skc_result
@@ -277,6 +333,8 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
+  if (skc_engine_needs_whole_image (e))
+    return whole_image_process (e, rq, run ? run : &defaults, err);
   return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
 
@@ -294,6 +352,8 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "the blur map must be one channel of the image's size "
                      "(%dx%d)",
                      in->width, in->height);
+  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
+    return skc_layers_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

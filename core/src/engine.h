@@ -30,6 +30,8 @@
  *                          highlights) and output rows (clipping)
  *   engine_codes.c         per-pixel radius level, swirl angle and cat-eye
  *                          amount codes
+ *   engine_layers.c        depth-aware blur (occlusion) on layers: whole
+ *                          images, a uniform engine per layer
  *   engine_pool.c          the workers' scratch and the engine's pool of it
  * A new representation takes a kind below, a file with its preparation
  * and its skc_scale_ops, a row in engine.c's table and a rule in the
@@ -254,6 +256,9 @@ struct skc_engine
      did not (blur maps, swirl, cat-eye, a caller's filter). */
   double kernel_snr_db;
   char description[768];
+  /* Depth-aware engines (params.depth with a map): the shape image the
+     layers' engines are made from (owned; empty for built-in shapes). */
+  skc_image depth_shape;
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -570,8 +575,10 @@ void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
 
 /* ---- engine_codes.c ---- */
 
-/* Radius (full-resolution px) of a blur-map value. */
+/* Radius (full-resolution px) of a blur-map value, and the value itself
+ * after clamping, invert-map and map-gamma (non-finite counts as 0). */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
+double skc_engine_map_shaped (const skc_engine *engine, float map_value);
 
 /* The blend level of a radius (in a basis scale's pixels) and the member
  * pair and fraction a level stands for. */
@@ -616,6 +623,15 @@ float skc_plain_weight (const skc_engine *e, const skc_apply_request *rq,
  * corners). */
 void skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
                      double y, double *angle, double *amount);
+
+/* ---- engine_layers.c ---- */
+
+/* Depth-aware blur of a whole image (e->params.depth, e->with_map): as
+ * skc_apply_image, whose checks have passed. */
+skc_result skc_layers_apply (const skc_engine *e, const skc_image *in,
+                             int alpha, const skc_image *map,
+                             const skc_run *run, skc_image *out,
+                             skc_error *err);
 
 /* ---- engine_pool.c ---- */
 

@@ -10,7 +10,7 @@
 #include "engine.h"
 
 double
-skc_engine_map_radius (const skc_engine *e, float value)
+skc_engine_map_shaped (const skc_engine *e, float value)
 {
   const skc_params *p = &e->params;
   double v = isfinite (value) ? value : 0;
@@ -19,7 +19,14 @@ skc_engine_map_radius (const skc_engine *e, float value)
     v = 1 - v;
   if (p->map_gamma != 1)
     v = pow (v, p->map_gamma);
-  return p->radius * fabs (v - p->focus);
+  return v;
+}
+
+double
+skc_engine_map_radius (const skc_engine *e, float value)
+{
+  return e->params.radius
+         * fabs (skc_engine_map_shaped (e, value) - e->params.focus);
 }
 
 int

@@ -17,6 +17,7 @@
 #define TYPE_QUALITY SKC_PARAM_TYPE_QUALITY
 #define TYPE_SHAPE SKC_PARAM_TYPE_SHAPE
 #define TYPE_SEED SKC_PARAM_TYPE_SEED
+#define TYPE_DEPTH SKC_PARAM_TYPE_DEPTH
 
 #define UNIT_NUMBER ""
 #define UNIT_PIXELS "px"
@@ -26,6 +27,7 @@
 #define UNIT_QUALITY ""
 #define UNIT_SHAPE ""
 #define UNIT_SEED ""
+#define UNIT_DEPTH ""
 
 /* Enum defaults are written as the enum's tag. */
 #define DEFAULT_NUMBER(v) (v)
@@ -36,6 +38,7 @@
 #define DEFAULT_SEED(v) (v)
 #define DEFAULT_QUALITY(v) SKC_QUALITY_##v
 #define DEFAULT_SHAPE(v) SKC_SHAPE_##v
+#define DEFAULT_DEPTH(v) SKC_DEPTH_##v
 
 static const skc_param_info table[SKC_PARAM_COUNT] = {
 #define SKC_PARAM(ID, ident, name, type, field, group, label, help, min, max,  \
@@ -76,6 +79,12 @@ static const named_row qualities[SKC_QUALITY_COUNT] = {
 #include "skc/params.def"
 };
 
+static const named_row depths[SKC_DEPTH_COUNT] = {
+#define SKC_DEPTH_ROW(ID, name, label)                                         \
+  [SKC_DEPTH_##ID] = { name, label, 0, 0, 0 },
+#include "skc/params.def"
+};
+
 static const named_row shapes[] = {
 #define SKC_SHAPE_ROW(ID, name, label)                                         \
   [SKC_SHAPE_##ID] = { name, label, 0, 0, 0 },
@@ -113,6 +122,8 @@ field_get (const void *field, const skc_param_info *row)
       return *(const skc_quality *) field;
     case SKC_PARAM_TYPE_SHAPE:
       return *(const skc_shape_kind *) field;
+    case SKC_PARAM_TYPE_DEPTH:
+      return *(const skc_depth_order *) field;
     case SKC_PARAM_TYPE_SEED:
       return (double) *(const uint64_t *) field;
     }
@@ -150,6 +161,10 @@ static const char quality_list[] =
   ", " name
 #include "skc/params.def"
     ;
+static const char depth_list[] =
+#define SKC_DEPTH_ROW(ID, name, label) ", " name
+#include "skc/params.def"
+    ;
 
 const char *
 skc_shape_names (void)
@@ -170,6 +185,7 @@ row_range (const skc_param_info *row, double *min, double *max)
 {
   *min = row->min;
   *max = row->type == SKC_PARAM_TYPE_QUALITY ? SKC_QUALITY_COUNT - 1
+         : row->type == SKC_PARAM_TYPE_DEPTH ? SKC_DEPTH_COUNT - 1
          : row->type == SKC_PARAM_TYPE_SHAPE ? SKC_SHAPE_FILE
                                              : row->max;
 }
@@ -182,10 +198,10 @@ check_value (const skc_param_info *row, double value, skc_error *err)
   row_range (row, &min, &max);
   if (!isfinite (value) || value < min || value > max)
     {
-      if (row->type == SKC_PARAM_TYPE_QUALITY)
-        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                         "%s: not a quality level (%s)", row->name,
-                         quality_list + 2);
+      if (row->type == SKC_PARAM_TYPE_QUALITY
+          || row->type == SKC_PARAM_TYPE_DEPTH)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: not one of %s",
+                         row->name, skc_param_choice_names (row));
       if (row->type == SKC_PARAM_TYPE_SHAPE)
         return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s: unknown shape",
                          row->name);
@@ -216,6 +232,9 @@ field_store (void *field, const skc_param_info *row, double value)
       break;
     case SKC_PARAM_TYPE_SHAPE:
       *(skc_shape_kind *) field = (skc_shape_kind) value;
+      break;
+    case SKC_PARAM_TYPE_DEPTH:
+      *(skc_depth_order *) field = (skc_depth_order) value;
       break;
     case SKC_PARAM_TYPE_SEED:
       *(uint64_t *) field = (uint64_t) value;
@@ -280,6 +299,9 @@ skc_param_copy (skc_params *to, const skc_params *from,
       break;
     case SKC_PARAM_TYPE_SHAPE:
       size = sizeof (skc_shape_kind);
+      break;
+    case SKC_PARAM_TYPE_DEPTH:
+      size = sizeof (skc_depth_order);
       break;
     case SKC_PARAM_TYPE_SEED:
       size = sizeof (uint64_t);
@@ -412,6 +434,88 @@ skc_quality_parse (const char *name, skc_quality *out, skc_error *err)
   if (q < 0)
     return SKC_ERR_INVALID_ARGUMENT;
   *out = (skc_quality) q;
+  return SKC_OK;
+}
+
+/* A choice row's named values, their count and their list. */
+static const named_row *
+choice_rows (const skc_param_info *row, int *count, const char **list)
+{
+  switch (row ? row->type : SKC_PARAM_TYPE_NUMBER)
+    {
+    case SKC_PARAM_TYPE_QUALITY:
+      *count = SKC_QUALITY_COUNT, *list = quality_list + 2;
+      return qualities;
+    case SKC_PARAM_TYPE_DEPTH:
+      *count = SKC_DEPTH_COUNT, *list = depth_list + 2;
+      return depths;
+    default:
+      *count = 0, *list = "";
+      return NULL;
+    }
+}
+
+int
+skc_param_choice_count (const skc_param_info *row)
+{
+  int count;
+  const char *list;
+
+  choice_rows (row, &count, &list);
+  return count;
+}
+
+/* A choice row's value `value`, or NULL. */
+static const named_row *
+choice_of (const skc_param_info *row, int value)
+{
+  int count;
+  const char *list;
+  const named_row *rows = choice_rows (row, &count, &list);
+
+  return value >= 0 && value < count ? &rows[value] : NULL;
+}
+
+const char *
+skc_param_choice_name (const skc_param_info *row, int value)
+{
+  const named_row *choice = choice_of (row, value);
+  return choice ? choice->name : NULL;
+}
+
+const char *
+skc_param_choice_label (const skc_param_info *row, int value)
+{
+  const named_row *choice = choice_of (row, value);
+  return choice ? choice->label : NULL;
+}
+
+const char *
+skc_param_choice_names (const skc_param_info *row)
+{
+  int count;
+  const char *list;
+
+  choice_rows (row, &count, &list);
+  return list;
+}
+
+skc_result
+skc_param_choice_parse (const skc_param_info *row, const char *name, int *value,
+                        skc_error *err)
+{
+  int count;
+  const char *list;
+  const named_row *rows = choice_rows (row, &count, &list);
+  int i;
+
+  if (!rows)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "%s takes no names",
+                     row ? row->name : "(no row)");
+  i = find_named_row (rows, count, row->name, list, name, err);
+  if (i < 0)
+    return SKC_ERR_INVALID_ARGUMENT;
+  *value = i;
   return SKC_OK;
 }
 

@@ -402,8 +402,9 @@ skc_preset_write (const skc_preset *preset, FILE *stream)
                        : skc_shape_name (SKC_SHAPE_DISC));
           break;
         case SKC_PARAM_TYPE_QUALITY:
+        case SKC_PARAM_TYPE_DEPTH:
           fprintf (stream, "%s = %s\n", row->name,
-                   skc_quality_name (p->quality));
+                   skc_param_choice_name (row, (int) value));
           break;
         case SKC_PARAM_TYPE_BOOL:
           fprintf (stream, "%s = %s\n", row->name, value ? "yes" : "no");

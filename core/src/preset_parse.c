@@ -69,18 +69,19 @@ parse_bool_value (skc_text_reader *r, const skc_param_info *row,
   return skc_param_set (values, row, yes, NULL);
 }
 
+/* A row of named choices (quality, depth). */
 static skc_result
-parse_quality_value (skc_text_reader *r, const skc_param_info *row,
-                     const char *value, size_t length, skc_params *values)
+parse_choice_value (skc_text_reader *r, const skc_param_info *row,
+                    const char *value, size_t length, skc_params *values)
 {
   char shown[48];
 
-  for (int q = 0; q < SKC_QUALITY_COUNT; q++)
-    if (skc_text_token_is (value, length, skc_quality_name ((skc_quality) q)))
+  for (int q = 0; q < skc_param_choice_count (row); q++)
+    if (skc_text_token_is (value, length, skc_param_choice_name (row, q)))
       return skc_param_set (values, row, q, NULL);
   return skc_text_fail (r, SKC_ERR_PARSE, "%s: '%s' is not %s", row->name,
                         skc_text_quote (value, length, shown, sizeof shown),
-                        skc_quality_names ());
+                        skc_param_choice_names (row));
 }
 
 static skc_result
@@ -484,7 +485,8 @@ parse_line (skc_text_reader *r, parse_state *s)
     case SKC_PARAM_TYPE_SHAPE:
       return parse_shape_value (r, s, value, value_length);
     case SKC_PARAM_TYPE_QUALITY:
-      return parse_quality_value (r, row, value, value_length, &s->values);
+    case SKC_PARAM_TYPE_DEPTH:
+      return parse_choice_value (r, row, value, value_length, &s->values);
     case SKC_PARAM_TYPE_BOOL:
       return parse_bool_value (r, row, value, value_length, &s->values);
     case SKC_PARAM_TYPE_SEED:

@@ -5,8 +5,9 @@
  * they follow each reading.
  *
  * Before including, an op defines SKC_OP_SHAPE_TYPE, SKC_OP_SHAPE_ENUM,
- * SKC_OP_SHAPE_VALUE (ID), and the same three for QUALITY: GLib enum
- * types are registered by name, so each op has its own.
+ * SKC_OP_SHAPE_VALUE (ID), and the same three for QUALITY (and for
+ * DEPTH where the op shows the blur map's rows): GLib enum types are
+ * registered by name, so each op has its own.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_OP_CHANT_H
 #define SKC_OP_CHANT_H
@@ -24,6 +25,7 @@
 #define SKC_CHANT_VISIBLE_QUALITY(meta)
 #define SKC_CHANT_VISIBLE_SHAPE(meta)
 #define SKC_CHANT_VISIBLE_SEED(meta)
+#define SKC_CHANT_VISIBLE_DEPTH(meta)
 #define SKC_CHANT_VISIBLE_IN_SHAPE(shapes)                                  \
   ui_meta ("visible", "shape {" shapes "}")
 #define SKC_CHANT_VISIBLE_IN_BLUR(shapes)
@@ -67,6 +69,11 @@
                         step, digits, def)                                  \
   SKC_CHANT_ENUM (id, label, SKC_OP_SHAPE_TYPE, SKC_OP_SHAPE_ENUM,          \
                   SKC_OP_SHAPE_VALUE (def))                                 \
+    description (help)
+#define SKC_CHANT_DEPTH(id, label, help, min, max, ui_min, ui_max, gamma,    \
+                        step, digits, def)                                  \
+  SKC_CHANT_ENUM (id, label, SKC_OP_DEPTH_TYPE, SKC_OP_DEPTH_ENUM,          \
+                  SKC_OP_DEPTH_VALUE (def))                                 \
     description (help)
 #define SKC_CHANT_SEED(...)
 #define SKC_CHANT_ROW(ident, type, group, label, help, min, max, ui_min,     \
@@ -120,6 +127,8 @@
 #define SKC_CHANT_QUALITY_VALUE(ID, name, label, samples, floor_db,        \
                                 swirl_floor_db)                     \
   enum_value (SKC_OP_QUALITY_VALUE (ID), name, label)
+#define SKC_CHANT_DEPTH_VALUE(ID, name, label)                              \
+  enum_value (SKC_OP_DEPTH_VALUE (ID), name, label)
 
 /* clang-format on */
 

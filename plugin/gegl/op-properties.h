@@ -6,7 +6,8 @@
  *
  * Before including, an op defines what op-chant.h asks for and
  * SKC_OP_OTHER_ROWS: SKC_CHANT_PARAM_OTHER_ROWS (every other row) or
- * SKC_CHANT_PARAM_UNMAPPED_ROWS (all but a blur map's).
+ * SKC_CHANT_PARAM_UNMAPPED_ROWS (all but a blur map's); an op with the
+ * map's rows defines SKC_OP_DEPTH_TYPE, _ENUM and _VALUE (ID) too.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "op-chant.h"
 
@@ -20,6 +21,13 @@ SKC_CHANT_ENUM_START (SKC_OP_QUALITY_ENUM)
 #define SKC_QUALITY_ROW SKC_CHANT_QUALITY_VALUE
 #include "skc/params.def"
 SKC_CHANT_ENUM_END (SKC_OP_QUALITY_TYPE)
+
+#ifdef SKC_OP_DEPTH_TYPE
+SKC_CHANT_ENUM_START (SKC_OP_DEPTH_ENUM)
+#define SKC_DEPTH_ROW SKC_CHANT_DEPTH_VALUE
+#include "skc/params.def"
+SKC_CHANT_ENUM_END (SKC_OP_DEPTH_TYPE)
+#endif
 
 #define SKC_PARAM SKC_CHANT_PARAM_SHAPE_ROWS
 #include "skc/params.def"

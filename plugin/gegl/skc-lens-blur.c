@@ -18,6 +18,9 @@
 #define SKC_OP_QUALITY_TYPE        SkcLensBlurQuality
 #define SKC_OP_QUALITY_ENUM        skc_lens_blur_quality
 #define SKC_OP_QUALITY_VALUE(ID)   SKC_LENS_BLUR_QUALITY_##ID
+#define SKC_OP_DEPTH_TYPE          SkcLensBlurDepth
+#define SKC_OP_DEPTH_ENUM          skc_lens_blur_depth
+#define SKC_OP_DEPTH_VALUE(ID)     SKC_LENS_BLUR_DEPTH_##ID
 
 #define SKC_OP_OTHER_ROWS SKC_CHANT_PARAM_OTHER_ROWS
 #include "op-properties.h"

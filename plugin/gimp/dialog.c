@@ -38,10 +38,10 @@ typedef struct
      shape keys are skc_params offsets, so it lives in a skc_params. */
   skc_params edited;
   GtkWidget *shape_combo, *file_button, *map_combo;
-  Slider sliders[SKC_PARAM_COUNT];    /* number rows */
-  GtkWidget *checks[SKC_PARAM_COUNT]; /* boolean rows */
-  GtkWidget *quality;
-  GString *mnemonics; /* letters used on the settings page */
+  Slider sliders[SKC_PARAM_COUNT];     /* number rows */
+  GtkWidget *checks[SKC_PARAM_COUNT];  /* boolean rows */
+  GtkWidget *choices[SKC_PARAM_COUNT]; /* rows of named choices */
+  GString *mnemonics;                  /* letters used on the settings page */
   GtkWidget *preset_label, *preset_clear;
   GtkWidget *designer;     /* the shape designer page's designer */
   gboolean designer_ready; /* it shows the current shape */
@@ -90,6 +90,8 @@ update_sensitivity (Dialog *d)
         slider_show (&d->sliders[i], on);
       if (d->checks[i])
         gtk_widget_set_sensitive (d->checks[i], on);
+      if (d->choices[i])
+        gtk_widget_set_sensitive (d->choices[i], on);
     }
   gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
 }
@@ -113,8 +115,11 @@ settings_changed (Dialog *d)
     }
   skc_shape_format (&d->edited.shape, d->settings->shape,
                     sizeof d->settings->shape);
-  skc_param_store (&d->settings->values, &table[SKC_PARAM_QUALITY],
-                   gtk_combo_box_get_active (GTK_COMBO_BOX (d->quality)));
+  for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+    if (d->choices[i])
+      skc_param_store (
+          row_values (d, &table[i]), &table[i],
+          MAX (0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->choices[i]))));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->checks[i])
       skc_param_store (
@@ -240,6 +245,24 @@ add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
   skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
 }
 
+/* A row of named choices (quality, depth) as a combo box. */
+static void
+add_choice (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
+{
+  gchar *label = mnemonic_label (d, info->label, ":");
+  GtkWidget *combo = gtk_combo_box_text_new ();
+  for (gint q = 0; q < skc_param_choice_count (info); q++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo),
+                                    skc_param_choice_label (info, q));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo),
+                            (gint) skc_param_get (row_values (d, info), info));
+  gtk_widget_set_tooltip_text (combo, info->help);
+  add_label (grid, row, label, combo);
+  g_free (label);
+  g_signal_connect (combo, "changed", G_CALLBACK (widget_changed), d);
+  d->choices[info->id] = combo;
+}
+
 /* The widgets show the settings (after a preset was loaded). */
 static void
 sync_widgets (Dialog *d)
@@ -265,8 +288,9 @@ sync_widgets (Dialog *d)
         }
       if (d->checks[i])
         gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->checks[i]), v != 0);
+      if (d->choices[i])
+        gtk_combo_box_set_active (GTK_COMBO_BOX (d->choices[i]), (gint) v);
     }
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality), s->values.quality);
   d->syncing = FALSE;
 }
 
@@ -628,21 +652,8 @@ settings_page (Dialog *d, gint32 image)
               add_check (d, grid, row++, info);
               break;
             case SKC_PARAM_TYPE_QUALITY:
-              {
-                gchar *label = mnemonic_label (d, info->label, ":");
-                d->quality = gtk_combo_box_text_new ();
-                for (gint q = 0; q < SKC_QUALITY_COUNT; q++)
-                  gtk_combo_box_text_append_text (
-                      GTK_COMBO_BOX_TEXT (d->quality),
-                      skc_quality_label ((skc_quality) q));
-                gtk_combo_box_set_active (GTK_COMBO_BOX (d->quality),
-                                          s->values.quality);
-                gtk_widget_set_tooltip_text (d->quality, info->help);
-                add_label (grid, row++, label, d->quality);
-                g_free (label);
-                g_signal_connect (d->quality, "changed",
-                                  G_CALLBACK (widget_changed), d);
-              }
+            case SKC_PARAM_TYPE_DEPTH:
+              add_choice (d, grid, row++, info);
               break;
             case SKC_PARAM_TYPE_SHAPE:
             case SKC_PARAM_TYPE_SEED:

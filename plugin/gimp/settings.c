@@ -35,6 +35,11 @@ static const SkcGimpArg preset_arg
         0,
         NULL };
 
+/* Rows added to the table after the procedure was first published (from
+ * this one on) follow the preset, so that the arguments scripts already
+ * pass by position keep their places. */
+#define SKC_GIMP_LATER_ROWS SKC_PARAM_DEPTH
+
 static SkcGimpArg args[SKC_PARAM_COUNT + 3];
 static gsize arg_count;
 
@@ -46,10 +51,10 @@ table_arg (const skc_param_info *row)
           row->min,  row->max,   row->default_value, row };
   if (row->type == SKC_PARAM_TYPE_BOOL)
     arg.kind = SKC_GIMP_ARG_BOOLEAN;
-  else if (row->type == SKC_PARAM_TYPE_QUALITY)
+  else if (skc_param_choice_count (row) > 0)
     {
-      arg.kind = SKC_GIMP_ARG_QUALITY;
-      arg.max = SKC_QUALITY_COUNT - 1;
+      arg.kind = SKC_GIMP_ARG_CHOICE;
+      arg.max = skc_param_choice_count (row) - 1;
     }
   return arg;
 }
@@ -69,11 +74,14 @@ skc_gimp_args (gsize *count)
           if (table[i].group == SKC_PARAM_GROUP_SHAPE
               || table[i].group == SKC_PARAM_GROUP_FIT)
             continue;
+          if (i == SKC_GIMP_LATER_ROWS)
+            args[arg_count++] = preset_arg;
           args[arg_count++] = table_arg (&table[i]);
           if (i == SKC_PARAM_RADIUS)
             args[arg_count++] = map_arg;
         }
-      args[arg_count++] = preset_arg;
+      if (SKC_GIMP_LATER_ROWS >= SKC_PARAM_COUNT)
+        args[arg_count++] = preset_arg;
       g_once_init_leave (&made, 1);
     }
   *count = arg_count;

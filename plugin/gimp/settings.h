@@ -37,14 +37,16 @@ typedef enum
   SKC_GIMP_ARG_SPEC, /* string */
   SKC_GIMP_ARG_DOUBLE,
   SKC_GIMP_ARG_DRAWABLE, /* or none */
-  SKC_GIMP_ARG_QUALITY,  /* draft / normal / high, 0..2 */
+  SKC_GIMP_ARG_CHOICE,   /* a row of named choices (quality, depth):
+                            0 .. skc_param_choice_count (row) - 1 */
   SKC_GIMP_ARG_BOOLEAN,
   SKC_GIMP_ARG_PATH /* string: a file, or "" for none */
 } SkcGimpArgKind;
 
 /* One procedure argument after run-mode, image and drawable(s), in the
  * order scripts rely on: shape, radius, map, the table's other rows in
- * table order (its fit seed aside), preset.  Names, labels, help, ranges
+ * table order (its fit seed aside), preset, then the rows added to the
+ * table since (depth).  Names, labels, help, ranges
  * and defaults of the table's rows are the table's. */
 typedef struct
 {

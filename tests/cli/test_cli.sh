@@ -130,6 +130,21 @@ expect_error "junk.skcpreset:" apply "$work/heart.pfm" -o "$work/x.pfm" --preset
 expect_error "missing.skcpreset" apply "$work/heart.pfm" -o "$work/x.pfm" --preset "$work/missing.skcpreset"
 expect_error "not a fitted .skc filter" apply "$work/heart.pfm" -o "$work/x.pfm" --kernel "$work/heart.skc" --save-preset "$work/x.skcpreset"
 
+# Depth (occlusion): --depth is a row of the table, saved in presets and
+# read back; a NaN in a depth map is an error (a blur amount reads it as 0).
+expect_error "unknown depth 'near' (none, white-near, black-near)" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/map.pfm" --depth near
+expect_ok apply "$work/heart.pfm" -o "$work/depth.pfm" --radius 4 --map "$work/map.pfm" --focus 1 --depth black-near --save-preset "$work/depth.skcpreset"
+grep -q "^depth = black-near$" "$work/depth.skcpreset" && ok || bad "--save-preset did not save depth"
+cmp -s "$work/depth.pfm" "$work/mapped.pfm" && bad "depth blur is the map blur" || ok
+expect_ok apply "$work/heart.pfm" -o "$work/depth-preset.pfm" --map "$work/map.pfm" --preset "$work/depth.skcpreset"
+cmp -s "$work/depth.pfm" "$work/depth-preset.pfm" && ok || bad "apply --preset lost depth"
+expect_ok apply "$work/heart.pfm" -o "$work/gather.pfm" --radius 4 --map "$work/map.pfm" --focus 1
+cmp -s "$work/depth.pfm" "$work/gather.pfm" && bad "--depth black-near did nothing" || ok
+printf 'Pf\n2 2\n-1.0\n\000\000\200\077\000\000\200\077\000\000\200\077\000\000\200\077' >"$work/two.pfm"
+printf 'Pf\n2 2\n-1.0\n\000\000\300\177\000\000\000\000\000\000\000\000\000\000\000\000' >"$work/nan.pfm"
+expect_error "depth map .*nan.pfm: pixel (0, 1) is not a number" apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm" --depth white-near
+expect_ok apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm"
+
 # Image files through GEGL, when this skc has it.
 if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
   [ -s "$work/blur.png" ] && ok || bad "no PNG written"
@@ -163,6 +178,10 @@ head -n 1 "$work/c.csv" | grep -q "^shape,radius,path,quality,snr_db_worst,light
 expect_error "unknown path 'sideways'" bench crisp --paths sideways
 expect_error "no shape matches" bench crisp --shapes nothing
 expect_error "unknown option '--bogus'" bench crisp --bogus
+# Depth of field on the layered scenes, small: the layered path beats the
+# gather's edge-band PSNR on every scene.
+expect_ok bench occlusion --size 192x128 --no-gegl --csv "$work/occ.csv"
+awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + 2) low = 1 } } END { exit !(rows == 3 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).

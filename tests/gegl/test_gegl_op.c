@@ -216,7 +216,8 @@ test_registered (void)
                              "highlight-threshold",
                              "highlight-gain",
                              "clip",
-                             "preset" };
+                             "preset",
+                             "depth" };
   CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,
@@ -276,21 +277,21 @@ test_properties_match_table (const char *op, int with_map)
       else if (G_IS_PARAM_SPEC_ENUM (spec))
         {
           GEnumClass *e = G_PARAM_SPEC_ENUM (spec)->enum_class;
-          int quality = row->type == SKC_PARAM_TYPE_QUALITY;
-          CHECK_MSG (quality || row->type == SKC_PARAM_TYPE_SHAPE,
+          /* Named choices (quality, depth) or the shape. */
+          int choices = skc_param_choice_count (row);
+          CHECK_MSG (choices > 0 || row->type == SKC_PARAM_TYPE_SHAPE,
                      "%s: an enum", row->name);
           CHECK_EQ_INT (G_PARAM_SPEC_ENUM (spec)->default_value,
                         (int) row->default_value);
           for (guint v = 0; v < e->n_values; v++)
             CHECK_MSG (g_strcmp0 (e->values[v].value_nick,
-                                  quality
-                                      ? skc_quality_name (e->values[v].value)
-                                      : skc_shape_name (e->values[v].value))
+                                  choices ? skc_param_choice_name (
+                                      row, e->values[v].value)
+                                          : skc_shape_name (e->values[v].value))
                            == 0,
                        "%s: value %d is '%s'", row->name, e->values[v].value,
                        e->values[v].value_nick);
-          CHECK_EQ_INT (e->n_values,
-                        quality ? SKC_QUALITY_COUNT : SKC_SHAPE_FILE);
+          CHECK_EQ_INT (e->n_values, choices ? choices : SKC_SHAPE_FILE);
         }
       else
         CHECK_MSG (0, "%s: unexpected property type", row->name);
@@ -430,6 +431,21 @@ test_equals_core (void)
       "offset extent, small map",
       render (input, map, "heart", NULL, "radius", 6.0, "focus", 0.1, NULL), &p,
       input, map, 0);
+  g_object_unref (input);
+  g_object_unref (map);
+
+  /* Depth (occlusion) blurs whole images: the op hands the engine all of
+     the input in one call. */
+  input = make_input (0, 0, 64, 48);
+  map = make_map (0, 0, 64, 48);
+  skc_params_init (&p);
+  p.radius = 6;
+  p.focus = 0.2;
+  p.depth = SKC_DEPTH_WHITE_NEAR;
+  check_core ("depth, white near",
+              render (input, map, NULL, NULL, "radius", 6.0, "focus", 0.2,
+                      "depth", (int) SKC_DEPTH_WHITE_NEAR, NULL),
+              &p, input, map, 0);
   g_object_unref (input);
   g_object_unref (map);
 

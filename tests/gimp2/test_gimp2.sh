@@ -39,20 +39,20 @@ blur () {
 
 # The table's arguments after shape, radius and map, at their defaults:
 # quality focus invert-map map-gamma map-linear swirl cat-eye
-# highlight-threshold highlight-gain clip preset.
-rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\""
+# highlight-threshold highlight-gain clip preset depth.
+rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 0"
 map_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
 small_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
 
 gimp_batch run.log \
   "$(blur photo.png heart.png '' "\"shape:heart\" 12.0 -1 $rest")" \
-  "$(blur photo.png mapped.png "$map_layer" "\"shape:polygon:blades=6,rotation=15\" 16.0 m 1 0.1 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\"")" \
+  "$(blur photo.png mapped.png "$map_layer" "\"shape:polygon:blades=6,rotation=15\" 16.0 m 1 0.1 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 0")" \
   "$(blur photo.png offset.png "$small_layer" "\"shape:star\" 10.0 m $rest")" \
   "$(blur grey.png grey-out.png '' "\"shape:disc\" 8.0 -1 $rest")" \
   "$(blur photo.png deep.png '(gimp-image-convert-precision img PRECISION-U16-GAMMA) (gimp-layer-add-alpha d)' "\"shape:heart\" 12.0 -1 $rest")" \
   "$(blur photo.png float.png '(gimp-image-convert-precision img PRECISION-FLOAT-LINEAR)' "\"shape:heart\" 12.0 -1 $rest" '(gimp-image-convert-precision img PRECISION-U8-GAMMA)')" \
   "$(blur photo.png selected.png '(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 256 512)' "\"shape:heart\" 12.0 -1 $rest")" \
-  "$(blur photo.png preset.png '' "\"shape:disc\" 20.0 -1 1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"$presets/heart.skcpreset\"")" \
+  "$(blur photo.png preset.png '' "\"shape:disc\" 20.0 -1 1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"$presets/heart.skcpreset\" 0")" \
   "$(blur photo.png bad-radius.png '' "\"shape:heart\" -5.0 -1 $rest")" \
   "$(blur photo.png bad-shape.png '' "\"shape:nonsense\" 12.0 -1 $rest")" \
   "$(blur photo.png bad-map.png '' "\"shape:heart\" 12.0 9999 $rest")" \

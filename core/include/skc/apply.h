@@ -101,13 +101,22 @@ typedef struct
 
 /* Blurs request->output from request->input.  Non-finite input pixels are
  * treated as fully transparent black (they neither spread nor crash); map
- * values outside 0..1 are clamped, non-finite ones count as 0.  Results do
+ * values outside 0..1 are clamped, non-finite ones count as 0, except in a
+ * depth map (params.depth), where they are an error
+ * (SKC_ERR_INVALID_ARGUMENT naming the first).  Results do
  * not depend on the thread count or on how the image is cut into regions.
  * Thread-safe: concurrent calls on one engine may process different
  * regions. */
 SKC_API skc_result skc_engine_process (const skc_engine *engine,
                                        const skc_apply_request *request,
                                        const skc_run *run, skc_error *err);
+
+/* Whether the engine blurs whole images only (for now: depth-aware blur,
+ * params.depth with a map): skc_engine_process then needs the whole image
+ * as its input (any output region), and refuses anything less with
+ * SKC_ERR_UNSUPPORTED ("depth-aware blur is not available yet for
+ * regions").  Thread-safe. */
+SKC_API int skc_engine_needs_whole_image (const skc_engine *engine);
 
 /* Convenience for whole images in memory (the tool, tests): blurs `in`
  * (interleaved, `alpha` as above) into `out` (allocated here) with an

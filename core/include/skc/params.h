@@ -27,6 +27,15 @@ typedef enum
   SKC_QUALITY_COUNT
 } skc_quality;
 
+/* How a map is read (the depth row): a blur amount (NONE), or depth with
+ * white or black near, blurred with occlusion. */
+typedef enum
+{
+#define SKC_DEPTH_ROW(ID, name, label) SKC_DEPTH_##ID,
+#include "skc/params.def"
+  SKC_DEPTH_COUNT
+} skc_depth_order;
+
 /* One value per row of the parameter table (the shape keys inside
  * `shape`), plus what a front end hands over besides (a shape image or
  * fitted filter, the cache). */
@@ -46,6 +55,11 @@ typedef struct
   int invert_map;
   double map_gamma;
   int map_linear; /* read by front ends, not by the engine */
+  /* NONE: the map is a blur amount and each pixel gathers with its own
+     kernel.  Otherwise the map is depth too: after invert_map and
+     map_gamma, larger v is nearer with WHITE_NEAR, smaller with
+     BLACK_NEAR; near things hide what is behind them (occlusion). */
+  skc_depth_order depth;
   /* Swirl: each pixel's kernel turns toward the tangent of the circle
      around the image centre through it, by swirl x that tangent's angle
      (rotational bokeh). */
@@ -92,7 +106,8 @@ typedef enum
   SKC_PARAM_TYPE_BOOL,   /* int, 0 or 1 */
   SKC_PARAM_TYPE_QUALITY,
   SKC_PARAM_TYPE_SHAPE, /* the shape's kind */
-  SKC_PARAM_TYPE_SEED   /* uint64_t */
+  SKC_PARAM_TYPE_SEED,  /* uint64_t */
+  SKC_PARAM_TYPE_DEPTH  /* skc_depth_order */
 } skc_param_type;
 
 typedef enum
@@ -182,6 +197,22 @@ SKC_API skc_result skc_shape_kind_parse (const char *name, skc_shape_kind *out,
  * and help.  Thread-safe. */
 SKC_API const char *skc_shape_names (void);
 SKC_API const char *skc_quality_names (void);
+
+/* Rows whose values are named choices (QUALITY and DEPTH; not the shape,
+ * which has its own spec): how many values they take (0 for other rows),
+ * value i's name ("white-near") and label, every name as a list
+ * ("none, white-near, black-near"), and the value a name stands for
+ * (SKC_ERR_INVALID_ARGUMENT listing the names when it is none).  Front
+ * ends handle every such row alike through these.  Thread-safe. */
+SKC_API int skc_param_choice_count (const skc_param_info *row);
+SKC_API const char *skc_param_choice_name (const skc_param_info *row,
+                                           int value);
+SKC_API const char *skc_param_choice_label (const skc_param_info *row,
+                                            int value);
+SKC_API const char *skc_param_choice_names (const skc_param_info *row);
+SKC_API skc_result skc_param_choice_parse (const skc_param_info *row,
+                                           const char *name, int *value,
+                                           skc_error *err);
 
 #ifdef __cplusplus
 }

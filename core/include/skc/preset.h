@@ -3,7 +3,7 @@
  * human-readable text file.  Loading a preset seeds the fit cache, so the
  * radii it was saved at are never fitted again.
  *
- *   skc-preset 1.0
+ *   skc-preset 1.1
  *   # Blank lines and lines starting with '#' are ignored.
  *   name = 9-blade rounded iris       (rest of the line; may be empty)
  *   shape = polygon                   (a shape name, a full spec such as
@@ -27,6 +27,8 @@
  *   highlight-gain = 1
  *   clip = yes
  *   seed = 1                          (the fits' seed: part of their keys)
+ *   depth = none                      (none, white-near or black-near;
+ *                                      since 1.1)
  *   bitmap = 5 3 hex                  (shape = bitmap only: width, height,
  *   00ff00ff00                         then `height` rows of 2-digit hex,
  *   ff80ff80ff                         value k / 255.0f, or with `float`
@@ -70,7 +72,7 @@ extern "C" {
 #endif
 
 #define SKC_PRESET_FORMAT_MAJOR 1
-#define SKC_PRESET_FORMAT_MINOR 0
+#define SKC_PRESET_FORMAT_MINOR 1
 
 /* Longest name (bytes, without the NUL) and bitmap side a preset holds. */
 #define SKC_PRESET_NAME_MAX 255

@@ -39,7 +39,7 @@ pdb_type (SkcGimpArgKind kind)
       return GIMP_PDB_FLOAT;
     case SKC_GIMP_ARG_DRAWABLE:
       return GIMP_PDB_DRAWABLE;
-    case SKC_GIMP_ARG_QUALITY:
+    case SKC_GIMP_ARG_CHOICE:
     case SKC_GIMP_ARG_BOOLEAN:
       break;
     }
@@ -100,7 +100,7 @@ settings_from_args (SkcGimpSettings *s, gint nparams, const GimpParam *param)
         case SKC_GIMP_ARG_DRAWABLE:
           skc_gimp_arg_set (s, &args[i], p->data.d_drawable);
           break;
-        case SKC_GIMP_ARG_QUALITY:
+        case SKC_GIMP_ARG_CHOICE:
         case SKC_GIMP_ARG_BOOLEAN:
           skc_gimp_arg_set (s, &args[i], p->data.d_int32);
           break;

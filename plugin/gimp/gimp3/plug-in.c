@@ -65,7 +65,7 @@ settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
             g_clear_object (&map);
           }
           break;
-        case SKC_GIMP_ARG_QUALITY:
+        case SKC_GIMP_ARG_CHOICE:
           skc_gimp_arg_set (
               s, arg, gimp_procedure_config_get_choice_id (config, arg->name));
           break;
@@ -104,10 +104,10 @@ settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
                         v >= 0 ? gimp_drawable_get_by_id ((gint32) v) : NULL,
                         NULL);
           break;
-        case SKC_GIMP_ARG_QUALITY:
+        case SKC_GIMP_ARG_CHOICE:
           g_object_set (config, arg->name,
-                        skc_quality_name ((skc_quality) CLAMP (
-                            (gint) v, 0, SKC_QUALITY_COUNT - 1)),
+                        skc_param_choice_name (
+                            arg->row, CLAMP ((gint) v, 0, (gint) arg->max)),
                         NULL);
           break;
         case SKC_GIMP_ARG_BOOLEAN:
@@ -193,8 +193,9 @@ attach_effect (GimpDrawable *drawable, const SkcGimpSettings *s)
                     values.shape.kind == SKC_SHAPE_FILE
                         ? skc_shape_name (SKC_SHAPE_DISC)
                         : skc_shape_name (values.shape.kind));
-      else if (row->type == SKC_PARAM_TYPE_QUALITY)
-        config_set (config, row->name, v, skc_quality_name ((skc_quality) v));
+      else if (skc_param_choice_count (row) > 0)
+        config_set (config, row->name, v,
+                    skc_param_choice_name (row, (gint) v));
       else
         config_set (config, row->name, v, NULL);
     }
@@ -323,15 +324,15 @@ create_procedure (GimpPlugIn *plug_in, const gchar *name)
           gimp_procedure_add_drawable_argument (
               procedure, a->name, a->nick, a->blurb, TRUE, G_PARAM_READWRITE);
           break;
-        case SKC_GIMP_ARG_QUALITY:
+        case SKC_GIMP_ARG_CHOICE:
           {
             GimpChoice *choice = gimp_choice_new ();
-            for (gint q = 0; q < SKC_QUALITY_COUNT; q++)
-              gimp_choice_add (choice, skc_quality_name ((skc_quality) q), q,
-                               skc_quality_label ((skc_quality) q), NULL);
+            for (gint q = 0; q <= (gint) a->max; q++)
+              gimp_choice_add (choice, skc_param_choice_name (a->row, q), q,
+                               skc_param_choice_label (a->row, q), NULL);
             gimp_procedure_add_choice_argument (
                 procedure, a->name, a->nick, a->blurb, choice,
-                skc_quality_name ((skc_quality) a->fallback),
+                skc_param_choice_name (a->row, (gint) a->fallback),
                 G_PARAM_READWRITE);
           }
           break;
