@@ -294,12 +294,14 @@ crisp_truth_lens (const crisp_shape *s, double radius, double swirl,
           acc += lens_pixel (&k, i, j, 0, shift);
       z[n] = acc > 0 ? acc : 1;
     }
+  /* A uniform swirl or cat-eye spreads each input pixel's own kernel (the
+     engine scatters it), so a point's response is the kernel of its own
+     pixel, turned and clipped exactly as there. */
+  double angle, amount;
+  lens_at (swirl, cat_eye, radius, width, height, x, y, &angle, &amount);
   for (int j = -half; j <= half; j++)
     for (int i = -half; i <= half; i++)
       {
-        double angle, amount;
-        lens_at (swirl, cat_eye, radius, width, height, x + i, y + j, &angle,
-                 &amount);
         double t = amax > amin ? (amount - amin) / (amax - amin) * (NZ - 1) : 0;
         int n = (int) floor (t);
         n = n < 0 ? 0 : n > NZ - 2 ? NZ - 2 : n;

@@ -56,23 +56,42 @@ quantised (double angle)
 
 /* The shape at `radius` turned clockwise on screen by `angle` and, with
  * `amount`, clipped by two discs of the radius amount x radius apart along
- * its turned up axis (the engine's skc_target_make, turned). */
+ * its turned up axis: drawn OVER times finer, clipped there (where a pixel
+ * is nearly all in or out, so the product of coverages is close to the
+ * intersection's) and summed back, independently of the engine's rule for
+ * the rim. */
+#define OVER 5
 static skc_image
 truth (const char *spec, double radius, double angle, double amount)
 {
   skc_shape s;
-  skc_image k = { 0 };
+  skc_image fine = { 0 }, k = { 0 };
   skc_shape_parse (spec, &s, NULL);
   s.rotation = -angle * 180 / M_PI; /* shapes turn counter-clockwise */
-  skc_shape_render (&s, radius, 0, &k, NULL);
-  if (amount <= 0 || !k.data)
-    return k;
-  const int sub = 8, half = k.width / 2;
-  const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
-  const double ux = sin (angle), uy = -cos (angle), lim = radius * radius;
-  for (int y = 0; y < k.height; y++)
-    for (int x = 0; x < k.width; x++)
+  /* A canvas that holds the shape at any angle (the radius' square's
+     corners). */
+  const int n = 2 * (int) ceil (radius * M_SQRT2) + 1;
+  if (amount <= 0)
+    {
+      skc_shape_render (&s, radius, n, &k, NULL);
+      return k;
+    }
+  if (skc_shape_render (&s, radius * OVER, n * OVER, &fine, NULL) != SKC_OK
+      || skc_image_alloc (&k, n, n, 1) != SKC_OK)
+    {
+      skc_image_free (&fine);
+      return k;
+    }
+  const int sub = 4, half = n * OVER / 2;
+  const double shift = amount * radius * OVER * SKC_ENGINE_CLIP_OFFSET / 2;
+  const double ux = sin (angle), uy = -cos (angle);
+  const double lim = radius * OVER * radius * OVER;
+  for (int y = 0; y < n * OVER; y++)
+    for (int x = 0; x < n * OVER; x++)
       {
+        float value = *skc_image_pixel (&fine, x, y);
+        if (value == 0)
+          continue;
         int inside = 0;
         for (int v = 0; v < sub; v++)
           for (int u = 0; u < sub; u++)
@@ -85,8 +104,10 @@ truth (const char *spec, double radius, double angle, double amount)
                      && across * across + (along + shift) * (along + shift)
                             <= lim;
             }
-        *skc_image_pixel (&k, x, y) *= (float) inside / (sub * sub);
+        *skc_image_pixel (&k, x / OVER, y / OVER)
+            += value * (float) inside / (sub * sub);
       }
+  skc_image_free (&fine);
   skc_kernel_normalise (&k, NULL);
   return k;
 }
