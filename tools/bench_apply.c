@@ -125,8 +125,8 @@ hash32 (uint32_t x)
   return x;
 }
 
-static void
-fill_photo_rows (void *data, int begin, int end, int worker)
+void
+bench_fill_photo_rows (void *data, int begin, int end, int worker)
 {
   skc_image *img = data;
   double w = img->width, h = img->height;
@@ -156,8 +156,8 @@ fill_photo_rows (void *data, int begin, int end, int worker)
 }
 
 /* Small white dots, like distant lights: what bokeh balls are made of. */
-static void
-add_highlights (skc_image *img)
+void
+bench_add_highlights (skc_image *img)
 {
   long count = (long) img->width * img->height / 40000 + 4;
   for (long i = 0; i < count; i++)
@@ -179,8 +179,8 @@ add_highlights (skc_image *img)
 /* Tilt-shift: sharp in a band around the middle row (a fifth of the
  * height), the blur growing linearly to the full radius at top and
  * bottom. */
-static void
-fill_tilt_shift (skc_image *map)
+void
+bench_fill_tilt_shift (skc_image *map)
 {
   double middle = 0.5 * (map->height - 1);
   double band = 0.1 * map->height;
@@ -680,9 +680,9 @@ cli_bench_apply (int argc, char **argv)
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (s.reference == MAP_FAILED)
     cli_die ("bench apply: cannot map %zu bytes", image_bytes);
-  bench_parallel_bands (height, threads, fill_photo_rows, &s.input);
-  add_highlights (&s.input);
-  fill_tilt_shift (&s.map);
+  bench_parallel_bands (height, threads, bench_fill_photo_rows, &s.input);
+  bench_add_highlights (&s.input);
+  bench_fill_tilt_shift (&s.map);
   double input_mb = image_bytes / 1048576.0;
 
   FILE *csv = cli_csv_create (csv_path, "radius,method,blur,median_s,min_s,"

@@ -53,6 +53,14 @@ typedef void (*band_fn) (void *data, int begin, int end, int worker);
 /* Runs fn over rows 0..n in contiguous bands, one per thread. */
 void bench_parallel_bands (int n, int threads, band_fn fn, void *data);
 
+/* The test image (also `skc bench op`'s): rows [begin, end) of a
+ * deterministic pseudo-photo (RGBA float, alpha 1; a band_fn on an
+ * skc_image), small white highlights over it, and a tilt-shift blur map
+ * (sharp around the middle row, full blur at top and bottom). */
+void bench_fill_photo_rows (void *data, int begin, int end, int worker);
+void bench_add_highlights (skc_image *img);
+void bench_fill_tilt_shift (skc_image *map);
+
 /* One run of a method; 0 when it failed. */
 typedef int (*run_fn) (void *ctx);
 

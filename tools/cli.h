@@ -66,5 +66,6 @@ int cli_cmd_params (int argc, char **argv);
 void cli_apply_options_help (FILE *out);
 int cli_cmd_bench (int argc, char **argv);
 int cli_bench_apply (int argc, char **argv);
+int cli_bench_op (int argc, char **argv);
 
 #endif

@@ -685,10 +685,12 @@ cli_cmd_bench (int argc, char **argv)
     return cli_bench_stars (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "maps") == 0)
     return cli_bench_maps (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "op") == 0)
+    return cli_bench_op (argc - 1, argv + 1);
   if (argc < 2 || strcmp (argv[1], "fit") != 0)
     cli_die ("bench: usage: skc bench fit [--quick] [--csv FILE] "
              "[--kernels a,b] [--methods a,b] [--threads T] [--seed S], "
-             "skc bench apply|stars|maps [options]");
+             "skc bench apply|stars|maps|op [options]");
   const char *csv_path = "bench-fit.csv";
   char kernels[512] = "", only[512] = DEFAULT_METHODS;
   int quick = 0, threads = 0;
