@@ -248,6 +248,23 @@ bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
   return 1;
 }
 
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (const double *seconds, int n, double *min)
+{
+  double sorted[MAX_RUNS];
+  memcpy (sorted, seconds, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  *min = sorted[0];
+  return n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+
 void
 bench_report_failure (method_report *rep, const char *message)
 {
@@ -470,26 +487,12 @@ typedef struct
   int with_map;
 } planned_method;
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static void
 summarise (bench_row *row)
 {
-  double sorted[MAX_RUNS];
-  int n = row->rep.runs;
   row->median = row->min = NAN;
-  if (!row->rep.ok || n < 1)
-    return;
-  memcpy (sorted, row->rep.seconds, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_doubles);
-  row->min = sorted[0];
-  row->median
-      = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  if (row->rep.ok && row->rep.runs >= 1)
+    row->median = bench_median (row->rep.seconds, row->rep.runs, &row->min);
 }
 
 /* ---- Output. ---- */
@@ -566,8 +569,8 @@ print_row (FILE *out, const bench_row *rows, int n, const bench_row *row,
              psnr, extra, ratio_in, ratio, rep->threads, note);
 }
 
-static void
-parse_size (const char *text, int *width, int *height)
+void
+bench_parse_size (const char *text, int *width, int *height)
 {
   char rest;
   if (sscanf (text, "%dx%d%c", width, height, &rest) != 2 || *width < 8
@@ -613,7 +616,8 @@ cli_bench_apply (int argc, char **argv)
     {
       const char *a = argv[i];
       if (strcmp (a, "--size") == 0)
-        parse_size (cli_value (argc, argv, &i), &width, &height), size_set = 1;
+        bench_parse_size (cli_value (argc, argv, &i), &width, &height),
+            size_set = 1;
       else if (strcmp (a, "--threads") == 0)
         threads = cli_integer (a, cli_value (argc, argv, &i), 1, MAX_THREADS);
       else if (strcmp (a, "--radii") == 0)

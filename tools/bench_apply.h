@@ -61,6 +61,9 @@ void bench_fill_photo_rows (void *data, int begin, int end, int worker);
 void bench_add_highlights (skc_image *img);
 void bench_fill_tilt_shift (skc_image *map);
 
+/* --size WIDTHxHEIGHT; dies on anything else. */
+void bench_parse_size (const char *text, int *width, int *height);
+
 /* One run of a method; 0 when it failed. */
 typedef int (*run_fn) (void *ctx);
 
@@ -71,6 +74,9 @@ int bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
                      method_report *rep);
 
 void bench_report_failure (method_report *rep, const char *message);
+
+/* The median of seconds[0..n) (1 <= n <= MAX_RUNS), the least in *min. */
+double bench_median (const double *seconds, int n, double *min);
 
 /* Stores rows [y0, y0 + rows) of an exact result as the reference.  Runs
  * in a child after its memory was measured; the parent records which rows

@@ -21,17 +21,26 @@
 
 typedef enum
 {
-  CASE_FLOOR,      /* gegl:invert-linear */
-  CASE_BOKEH,      /* skc:bokeh-blur */
-  CASE_LENS,       /* skc:lens-blur, no aux */
-  CASE_LENS_MAP,   /* skc:lens-blur with the map on aux */
-  CASE_CORE,       /* skc_engine_process, whole image */
-  CASE_CORE_MAP,   /* the same with the map */
-  CASE_GEGL,       /* gegl:lens-blur */
-  CASE_GEGL_MAP,   /* gegl:lens-blur with the map on aux */
-  CASE_REGION,     /* one 512x512 region of skc:bokeh-blur */
+  CASE_FLOOR,    /* gegl:invert-linear */
+  CASE_BOKEH,    /* skc:bokeh-blur */
+  CASE_LENS,     /* skc:lens-blur, no aux */
+  CASE_LENS_MAP, /* skc:lens-blur with the map on aux */
+  CASE_CORE,     /* skc_engine_process, whole image */
+  CASE_CORE_MAP, /* the same with the map */
+  CASE_GEGL,     /* gegl:lens-blur */
+  CASE_GEGL_MAP, /* gegl:lens-blur with the map on aux */
+  CASE_REGION,   /* one 512x512 region of skc:bokeh-blur */
   CASE_COUNT
 } case_id;
+
+/* What a row's note says (row_note). */
+typedef enum
+{
+  NOTE_NONE,
+  NOTE_OVERHEAD, /* time minus the other case's */
+  NOTE_RATIO,    /* time over the other case's */
+  NOTE_SHARE     /* the same, as a percentage */
+} note_kind;
 
 static const struct
 {
@@ -39,16 +48,22 @@ static const struct
   const char *label;     /* in the table */
   const char *operation; /* NULL: the core */
   int with_map;
+  note_kind note;
+  case_id against; /* the case the note compares with */
 } cases[CASE_COUNT] = {
-  { "floor", "gegl:invert-linear (floor)", "gegl:invert-linear", 0 },
-  { "bokeh", "skc:bokeh-blur", "skc:bokeh-blur", 0 },
-  { "lens", "skc:lens-blur", "skc:lens-blur", 0 },
-  { "lens-map", "skc:lens-blur + map", "skc:lens-blur", 1 },
-  { "core", "core (skc_engine_process)", NULL, 0 },
-  { "core-map", "core + map", NULL, 1 },
-  { "gegl", "gegl:lens-blur", "gegl:lens-blur", 0 },
-  { "gegl-map", "gegl:lens-blur + map", "gegl:lens-blur", 1 },
-  { "region", "skc:bokeh-blur 512x512 region", "skc:bokeh-blur", 0 },
+  { "floor", "gegl:invert-linear (floor)", "gegl:invert-linear", 0, NOTE_NONE,
+    CASE_FLOOR },
+  { "bokeh", "skc:bokeh-blur", "skc:bokeh-blur", 0, NOTE_OVERHEAD, CASE_CORE },
+  { "lens", "skc:lens-blur", "skc:lens-blur", 0, NOTE_OVERHEAD, CASE_CORE },
+  { "lens-map", "skc:lens-blur + map", "skc:lens-blur", 1, NOTE_OVERHEAD,
+    CASE_CORE_MAP },
+  { "core", "core (skc_engine_process)", NULL, 0, NOTE_NONE, CASE_CORE },
+  { "core-map", "core + map", NULL, 1, NOTE_NONE, CASE_CORE },
+  { "gegl", "gegl:lens-blur", "gegl:lens-blur", 0, NOTE_RATIO, CASE_LENS },
+  { "gegl-map", "gegl:lens-blur + map", "gegl:lens-blur", 1, NOTE_RATIO,
+    CASE_LENS_MAP },
+  { "region", "skc:bokeh-blur 512x512 region", "skc:bokeh-blur", 0, NOTE_SHARE,
+    CASE_BOKEH },
 };
 
 typedef struct
@@ -68,22 +83,14 @@ typedef struct
   int ok;
 } op_row;
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 /* buffer-source -> operation -> write-buffer (or, for a region, a blit of
  * REGION_SIDE square at the centre), from a fresh graph. */
 static void
 run_graph (op_bench *b, case_id id, double radius)
 {
   GeglNode *graph = gegl_node_new ();
-  GeglNode *source
-      = gegl_node_new_child (graph, "operation", "gegl:buffer-source",
-                             "buffer", b->in_buffer, NULL);
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", b->in_buffer, NULL);
   GeglNode *op
       = gegl_node_new_child (graph, "operation", cases[id].operation, NULL);
   if (id != CASE_FLOOR)
@@ -101,7 +108,7 @@ run_graph (op_bench *b, case_id id, double radius)
       int side = MIN (REGION_SIDE, MIN (b->width, b->height));
       GeglRectangle rect
           = { (b->width - side) / 2, (b->height - side) / 2, side, side };
-      float *pixels = g_new (float, (gsize) side * side * 4);
+      float *pixels = g_new (float, (gsize) side *side * 4);
       gegl_node_blit (op, 1.0, &rect, babl_format ("RaGaBaA float"), pixels,
                       GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
       g_free (pixels);
@@ -182,12 +189,7 @@ measure (op_bench *b, op_row *row)
       }
   if (!row->ok)
     return;
-  qsort (seconds, b->runs, sizeof *seconds, compare_doubles);
-  row->median = b->runs % 2 ? seconds[b->runs / 2]
-                            : 0.5
-                                  * (seconds[b->runs / 2 - 1]
-                                     + seconds[b->runs / 2]);
-  row->min = seconds[0];
+  row->median = bench_median (seconds, b->runs, &row->min);
 }
 
 /* The row of `id` at `radius` among rows[0..n), or NULL. */
@@ -201,44 +203,28 @@ find_row (const op_row *rows, int n, case_id id, double radius)
   return NULL;
 }
 
-/* What the table's last column says of a row: an op's time minus the
- * core's (its overhead), gegl:lens-blur's time over ours, a region's share
- * of the whole image. */
+/* What the table's last column says of a row, from the row of the case
+ * it is measured against (cases[].against) at the same radius: an op's
+ * time minus the core's (its overhead), gegl:lens-blur's time over ours,
+ * a region's share of the whole image's time. */
 static void
-row_note (const op_row *rows, int n, const op_row *row, char *note,
-          size_t size)
+row_note (const op_row *rows, int n, const op_row *row, char *note, size_t size)
 {
-  const op_row *core = NULL, *ours = NULL;
+  static const char *const formats[] = {
+    [NOTE_NONE] = "",
+    [NOTE_OVERHEAD] = "op - core %.3f s",
+    [NOTE_RATIO] = "%.2fx skc:lens-blur's time",
+    [NOTE_SHARE] = "%.1f %% of the whole image's time",
+  };
+  note_kind kind = cases[row->id].note;
+  const op_row *other = find_row (rows, n, cases[row->id].against, row->radius);
   note[0] = 0;
-  switch (row->id)
-    {
-    case CASE_BOKEH:
-    case CASE_LENS:
-    case CASE_LENS_MAP:
-      core = find_row (rows, n,
-                       row->id == CASE_LENS_MAP ? CASE_CORE_MAP : CASE_CORE,
-                       row->radius);
-      if (core)
-        snprintf (note, size, "op - core %.3f s", row->median - core->median);
-      break;
-    case CASE_GEGL:
-    case CASE_GEGL_MAP:
-      ours = find_row (rows, n,
-                       row->id == CASE_GEGL_MAP ? CASE_LENS_MAP : CASE_LENS,
-                       row->radius);
-      if (ours)
-        snprintf (note, size, "%.2fx skc:lens-blur's time",
-                  row->median / ours->median);
-      break;
-    case CASE_REGION:
-      ours = find_row (rows, n, CASE_BOKEH, row->radius);
-      if (ours)
-        snprintf (note, size, "%.1f %% of the whole image's time",
-                  100 * row->median / ours->median);
-      break;
-    default:
-      break;
-    }
+  if (kind == NOTE_NONE || !other)
+    return;
+  double value = kind == NOTE_OVERHEAD ? row->median - other->median
+                                       : row->median / other->median;
+  snprintf (note, size, formats[kind],
+            kind == NOTE_SHARE ? 100 * value : value);
 }
 
 static void
@@ -262,17 +248,6 @@ print_row (FILE *out, const op_row *rows, int n, const op_row *row, int csv)
     fprintf (out, "| %5s | %-30s | %8s | %8s | FAILED |\n", radius,
              cases[row->id].label, "-", "-");
   fflush (out);
-}
-
-static void
-parse_size (const char *text, int *width, int *height)
-{
-  char rest;
-  if (sscanf (text, "%dx%d%c", width, height, &rest) != 2 || *width < 8
-      || *height < 8 || *width > SKC_IMAGE_MAX_SIDE
-      || *height > SKC_IMAGE_MAX_SIDE)
-    cli_die ("--size needs WIDTHxHEIGHT (8..%d each), not '%s'",
-             SKC_IMAGE_MAX_SIDE, text);
 }
 
 /* A comma-separated list of radii; "none" is the empty list. */
@@ -347,7 +322,7 @@ cli_bench_op (int argc, char **argv)
     {
       const char *a = argv[i];
       if (strcmp (a, "--size") == 0)
-        parse_size (cli_value (argc, argv, &i), &width, &height);
+        bench_parse_size (cli_value (argc, argv, &i), &width, &height);
       else if (strcmp (a, "--threads") == 0)
         threads = cli_integer (a, cli_value (argc, argv, &i), 1, MAX_THREADS);
       else if (strcmp (a, "--radii") == 0)
@@ -446,8 +421,8 @@ cli_bench_op (int argc, char **argv)
   for (int pass = 0; pass < 2; pass++)
     {
       const case_id *order = pass ? mapped : uniform;
-      int count = pass ? (int) G_N_ELEMENTS (mapped)
-                       : (int) G_N_ELEMENTS (uniform);
+      int count
+          = pass ? (int) G_N_ELEMENTS (mapped) : (int) G_N_ELEMENTS (uniform);
       const double *list = pass ? map_radii : radii;
       for (int ri = 0; ri < (pass ? map_radius_count : radius_count); ri++)
         for (int c = 0; c < count; c++)
@@ -455,8 +430,8 @@ cli_bench_op (int argc, char **argv)
             if (!(wanted & (1u << order[c])))
               continue;
             rows[n] = (op_row){ .id = order[c], .radius = list[ri] };
-            fprintf (stderr, "bench op: %s, R %g...\n",
-                     cases[order[c]].label, list[ri]);
+            fprintf (stderr, "bench op: %s, R %g...\n", cases[order[c]].label,
+                     list[ri]);
             measure (&b, &rows[n]);
             print_row (stdout, rows, n + 1, &rows[n], 0);
             print_row (csv, rows, n + 1, &rows[n], 1);
