@@ -125,8 +125,8 @@ hash32 (uint32_t x)
   return x;
 }
 
-static void
-fill_photo_rows (void *data, int begin, int end, int worker)
+void
+bench_fill_photo_rows (void *data, int begin, int end, int worker)
 {
   skc_image *img = data;
   double w = img->width, h = img->height;
@@ -156,8 +156,8 @@ fill_photo_rows (void *data, int begin, int end, int worker)
 }
 
 /* Small white dots, like distant lights: what bokeh balls are made of. */
-static void
-add_highlights (skc_image *img)
+void
+bench_add_highlights (skc_image *img)
 {
   long count = (long) img->width * img->height / 40000 + 4;
   for (long i = 0; i < count; i++)
@@ -179,8 +179,8 @@ add_highlights (skc_image *img)
 /* Tilt-shift: sharp in a band around the middle row (a fifth of the
  * height), the blur growing linearly to the full radius at top and
  * bottom. */
-static void
-fill_tilt_shift (skc_image *map)
+void
+bench_fill_tilt_shift (skc_image *map)
 {
   double middle = 0.5 * (map->height - 1);
   double band = 0.1 * map->height;
@@ -246,6 +246,23 @@ bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
   rep->runs = s->runs;
   rep->peak_kb = peak_rss_kb ();
   return 1;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (const double *seconds, int n, double *min)
+{
+  double sorted[MAX_RUNS];
+  memcpy (sorted, seconds, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  *min = sorted[0];
+  return n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
 }
 
 void
@@ -470,26 +487,12 @@ typedef struct
   int with_map;
 } planned_method;
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static void
 summarise (bench_row *row)
 {
-  double sorted[MAX_RUNS];
-  int n = row->rep.runs;
   row->median = row->min = NAN;
-  if (!row->rep.ok || n < 1)
-    return;
-  memcpy (sorted, row->rep.seconds, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_doubles);
-  row->min = sorted[0];
-  row->median
-      = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  if (row->rep.ok && row->rep.runs >= 1)
+    row->median = bench_median (row->rep.seconds, row->rep.runs, &row->min);
 }
 
 /* ---- Output. ---- */
@@ -566,8 +569,8 @@ print_row (FILE *out, const bench_row *rows, int n, const bench_row *row,
              psnr, extra, ratio_in, ratio, rep->threads, note);
 }
 
-static void
-parse_size (const char *text, int *width, int *height)
+void
+bench_parse_size (const char *text, int *width, int *height)
 {
   char rest;
   if (sscanf (text, "%dx%d%c", width, height, &rest) != 2 || *width < 8
@@ -613,7 +616,8 @@ cli_bench_apply (int argc, char **argv)
     {
       const char *a = argv[i];
       if (strcmp (a, "--size") == 0)
-        parse_size (cli_value (argc, argv, &i), &width, &height), size_set = 1;
+        bench_parse_size (cli_value (argc, argv, &i), &width, &height),
+            size_set = 1;
       else if (strcmp (a, "--threads") == 0)
         threads = cli_integer (a, cli_value (argc, argv, &i), 1, MAX_THREADS);
       else if (strcmp (a, "--radii") == 0)
@@ -680,9 +684,9 @@ cli_bench_apply (int argc, char **argv)
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (s.reference == MAP_FAILED)
     cli_die ("bench apply: cannot map %zu bytes", image_bytes);
-  bench_parallel_bands (height, threads, fill_photo_rows, &s.input);
-  add_highlights (&s.input);
-  fill_tilt_shift (&s.map);
+  bench_parallel_bands (height, threads, bench_fill_photo_rows, &s.input);
+  bench_add_highlights (&s.input);
+  bench_fill_tilt_shift (&s.map);
   double input_mb = image_bytes / 1048576.0;
 
   FILE *csv = cli_csv_create (csv_path, "radius,method,blur,median_s,min_s,"

@@ -53,6 +53,17 @@ typedef void (*band_fn) (void *data, int begin, int end, int worker);
 /* Runs fn over rows 0..n in contiguous bands, one per thread. */
 void bench_parallel_bands (int n, int threads, band_fn fn, void *data);
 
+/* The test image (also `skc bench op`'s): rows [begin, end) of a
+ * deterministic pseudo-photo (RGBA float, alpha 1; a band_fn on an
+ * skc_image), small white highlights over it, and a tilt-shift blur map
+ * (sharp around the middle row, full blur at top and bottom). */
+void bench_fill_photo_rows (void *data, int begin, int end, int worker);
+void bench_add_highlights (skc_image *img);
+void bench_fill_tilt_shift (skc_image *map);
+
+/* --size WIDTHxHEIGHT; dies on anything else. */
+void bench_parse_size (const char *text, int *width, int *height);
+
 /* One run of a method; 0 when it failed. */
 typedef int (*run_fn) (void *ctx);
 
@@ -63,6 +74,9 @@ int bench_time_runs (const bench_setup *s, run_fn run, void *ctx, double scale,
                      method_report *rep);
 
 void bench_report_failure (method_report *rep, const char *message);
+
+/* The median of seconds[0..n) (1 <= n <= MAX_RUNS), the least in *min. */
+double bench_median (const double *seconds, int n, double *min);
 
 /* Stores rows [y0, y0 + rows) of an exact result as the reference.  Runs
  * in a child after its memory was measured; the parent records which rows

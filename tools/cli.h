@@ -68,5 +68,6 @@ int cli_cmd_bench (int argc, char **argv);
 int cli_bench_apply (int argc, char **argv);
 int cli_bench_crisp (int argc, char **argv);
 int cli_bench_occlusion (int argc, char **argv);
+int cli_bench_op (int argc, char **argv);
 
 #endif

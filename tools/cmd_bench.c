@@ -679,20 +679,21 @@ cli_bench_maps (int argc, char **argv)
 int
 cli_cmd_bench (int argc, char **argv)
 {
-  if (argc >= 2 && strcmp (argv[1], "apply") == 0)
-    return cli_bench_apply (argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "stars") == 0)
-    return cli_bench_stars (argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "maps") == 0)
-    return cli_bench_maps (argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "crisp") == 0)
-    return cli_bench_crisp (argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "occlusion") == 0)
-    return cli_bench_occlusion (argc - 1, argv + 1);
+  static const struct
+  {
+    const char *name;
+    int (*run) (int argc, char **argv);
+  } benches[]
+      = { { "apply", cli_bench_apply },         { "stars", cli_bench_stars },
+          { "maps", cli_bench_maps },           { "crisp", cli_bench_crisp },
+          { "occlusion", cli_bench_occlusion }, { "op", cli_bench_op } };
+  for (size_t i = 0; argc >= 2 && i < sizeof benches / sizeof *benches; i++)
+    if (strcmp (argv[1], benches[i].name) == 0)
+      return benches[i].run (argc - 1, argv + 1);
   if (argc < 2 || strcmp (argv[1], "fit") != 0)
     cli_die ("bench: usage: skc bench fit [--quick] [--csv FILE] "
              "[--kernels a,b] [--methods a,b] [--threads T] [--seed S], "
-             "skc bench apply|stars|maps|crisp|occlusion [options]");
+             "skc bench apply|stars|maps|crisp|occlusion|op [options]");
   const char *csv_path = "bench-fit.csv";
   char kernels[512] = "", only[512] = DEFAULT_METHODS;
   int quick = 0, threads = 0;

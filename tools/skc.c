@@ -33,7 +33,10 @@ usage (FILE *out)
          "          [--threads T] [--seed S]\n"
          "  skc bench apply [--quick] [--size WxH] [--radii 10,24,...] [--runs "
          "N]\n"
-         "          [--shape SPEC] [--threads T] [--csv FILE] [--no-gegl]\n",
+         "          [--shape SPEC] [--threads T] [--csv FILE] [--no-gegl]\n"
+         "  skc bench op [--size WxH] [--runs N] [--radii 24,75] [--map-radii "
+         "150]\n"
+         "          [--threads T] [--only CASES] [--csv FILE]\n",
          out);
 }
 

@@ -50,6 +50,50 @@ op_sources (GeglOperation *op)
   return class_data (op)->sources_of (op);
 }
 
+/* The engines built last, by settings key, shared by every instance of
+ * the module's ops: a graph made afresh for each render (a script, a
+ * benchmark, GIMP rebuilding a filter's graph) finds its engine ready.
+ * A few are kept, the most recent first; each holds one reference. */
+#define RECENT_ENGINES 3
+
+static GMutex recent_lock;
+static SkcGeglSharedEngine *recent[RECENT_ENGINES];
+
+/* A new reference to the recent engine built for `key`, or NULL. */
+static SkcGeglSharedEngine *
+recent_find (const gchar *key)
+{
+  SkcGeglSharedEngine *found = NULL;
+  g_mutex_lock (&recent_lock);
+  for (gint i = 0; i < RECENT_ENGINES && !found; i++)
+    if (recent[i] && strcmp (recent[i]->key, key) == 0)
+      {
+        found = skc_gegl_shared_engine_acquire (recent[i]);
+        /* Most recent first. */
+        for (; i > 0; i--)
+          {
+            SkcGeglSharedEngine *swap = recent[i];
+            recent[i] = recent[i - 1];
+            recent[i - 1] = swap;
+          }
+      }
+  g_mutex_unlock (&recent_lock);
+  return found;
+}
+
+/* Keeps `shared` (its key set) as the most recent engine, dropping the
+ * oldest. */
+static void
+recent_add (SkcGeglSharedEngine *shared)
+{
+  g_mutex_lock (&recent_lock);
+  SkcGeglSharedEngine *oldest = recent[RECENT_ENGINES - 1];
+  memmove (recent + 1, recent, (RECENT_ENGINES - 1) * sizeof *recent);
+  recent[0] = skc_gegl_shared_engine_acquire (shared);
+  g_mutex_unlock (&recent_lock);
+  skc_gegl_shared_engine_release (oldest);
+}
+
 static void
 state_free (gpointer data)
 {
@@ -60,9 +104,9 @@ state_free (gpointer data)
   g_free (state);
 }
 
-/* GEGL hands the op its whole extent in one call; the engine spreads each
- * band of it over GEGL's thread count, read per call (a change of it
- * rebuilds nothing). */
+/* GEGL hands the op one region per call; the engine spreads each band of
+ * it over GEGL's thread count, read per call (a change of it rebuilds
+ * nothing). */
 static skc_run
 gegl_run (void)
 {
@@ -182,9 +226,40 @@ engine_key (const SkcOpSources *sources, const skc_params *p)
   return key;
 }
 
+/* A new engine for `params` and the op's sources, kept among the recent
+ * ones under `key`; NULL after a warning when it cannot be built. */
+static SkcGeglSharedEngine *
+build_engine (GeglOperation *op, const SkcOpSources *sources,
+              skc_params *params, const gchar *key)
+{
+  skc_engine *engine = NULL;
+  skc_error err = { { 0 } };
+  skc_preset *preset = NULL;
+  skc_result r = SKC_OK;
+  if (sources->preset && sources->preset[0])
+    r = skc_preset_use (sources->preset, explicit_fields (op), params, &preset,
+                        &err);
+  if (r == SKC_OK)
+    {
+      skc_run run = gegl_run ();
+      r = skc_gegl_engine_new (params, sources->with_map, &run, &engine, &err);
+    }
+  skc_preset_free (preset);
+  if (r != SKC_OK)
+    {
+      g_warning ("%s: %s (the input passes through unchanged)",
+                 class_data (op)->name, err.message);
+      return NULL;
+    }
+  SkcGeglSharedEngine *shared = skc_gegl_shared_engine_new (engine, key);
+  recent_add (shared);
+  return shared;
+}
+
 /* The engine for the op's current properties (release it with
  * skc_gegl_shared_engine_release), or NULL after one g_warning per settings
- * when it cannot be built.  Rebuilt only when the settings change. */
+ * when it cannot be built.  Built only when no recent one has the
+ * settings. */
 static SkcGeglSharedEngine *
 acquire_engine (GeglOperation *op, const SkcOpSources *sources)
 {
@@ -197,30 +272,13 @@ acquire_engine (GeglOperation *op, const SkcOpSources *sources)
   g_mutex_lock (&state->lock);
   if (!state->key || strcmp (state->key, key) != 0)
     {
-      skc_engine *engine = NULL;
-      skc_error err = { { 0 } };
       skc_gegl_shared_engine_release (state->ref);
-      state->ref = NULL;
       g_free (state->key);
       state->key = key;
       key = NULL;
-      skc_preset *preset = NULL;
-      skc_result r = SKC_OK;
-      if (sources->preset && sources->preset[0])
-        r = skc_preset_use (sources->preset, explicit_fields (op), &params,
-                            &preset, &err);
-      if (r == SKC_OK)
-        {
-          skc_run run = gegl_run ();
-          r = skc_gegl_engine_new (&params, sources->with_map, &run, &engine,
-                                   &err);
-        }
-      skc_preset_free (preset);
-      if (r == SKC_OK)
-        state->ref = skc_gegl_shared_engine_new (engine, NULL);
-      else
-        g_warning ("%s: %s (the input passes through unchanged)",
-                   class_data (op)->name, err.message);
+      state->ref = recent_find (state->key);
+      if (!state->ref)
+        state->ref = build_engine (op, sources, &params, state->key);
     }
   if (state->ref)
     ref = skc_gegl_shared_engine_acquire (state->ref);
@@ -280,19 +338,46 @@ get_bounding_box (GeglOperation *op)
   return in_rect ? *in_rect : none;
 }
 
-static gboolean
-is_whole_image (const GeglRectangle *rect)
-{
-  return rect && !gegl_rectangle_is_infinite_plane (rect)
-         && !gegl_rectangle_is_empty (rect);
-}
+static GeglRectangle grow (const GeglRectangle *rect, gint by);
 
+/* A request whose input (grown by the reach) is more than this share of
+ * the image, and more than twice the request, computes the whole image
+ * (get_cached_region). */
+#define WHOLE_IMAGE_SHARE 0.25
+
+/* The region the op computes for a request: the region asked for (so that
+ * a zoomed-in preview costs its view plus the reach), unless its input
+ * (the request grown by the reach) is both more than twice the request
+ * and a good part of the image: then the whole image, once, and later
+ * requests come from GEGL's cache of the node.  Large reaches (FFT cells,
+ * coarse scales) would otherwise make each of GEGL's chunks of a whole
+ * render recompute most of its neighbours' work; small ones cost a chunk
+ * less than the whole image's one pass does.  Results do not depend on
+ * the choice (the core's promise).  GEGL asks while it plans: the engine
+ * is built here when no recent one has the settings. */
 static GeglRectangle
 get_cached_region (GeglOperation *op, const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
-  return is_whole_image (in_rect) ? *in_rect : *roi;
+  if (!in_rect || gegl_rectangle_is_infinite_plane (in_rect)
+      || gegl_rectangle_is_empty (in_rect))
+    return *roi;
+  SkcOpSources sources = op_sources (op);
+  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
+  gint reach = ref ? skc_engine_reach (ref->engine) : 0;
+  /* Depth-aware blurs (occlusion on layers) work on whole images. */
+  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
+  skc_gegl_shared_engine_release (ref);
+  if (whole)
+    return *in_rect;
+  GeglRectangle need = grow (roi, reach);
+  gegl_rectangle_intersect (&need, &need, in_rect);
+  gdouble need_area = (gdouble) need.width * need.height;
+  if (need_area > WHOLE_IMAGE_SHARE * in_rect->width * in_rect->height
+      && need_area > 2.0 * roi->width * roi->height)
+    return *in_rect;
+  return *roi;
 }
 
 static GeglRectangle
@@ -309,23 +394,28 @@ grow (const GeglRectangle *rect, gint by)
   return grown;
 }
 
+/* The region grown by the engine's reach, within the input (the core
+ * clamps at the input's edges and reads nothing beyond); the aux map is
+ * read over the same rectangle.  GEGL asks while it plans: the engine is
+ * built here when no recent one has the settings. */
 static GeglRectangle
 get_required_for_output (GeglOperation *op, const gchar *input_pad,
                          const GeglRectangle *roi)
 {
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
-  /* roi is the whole extent (get_cached_region): needing all of the input
-     needs no reach, hence no engine, while GEGL plans. */
-  if (is_whole_image (in_rect))
-    return *in_rect;
-  /* An infinite input (a generator) is processed as requested, so the
-     engine must be known now. */
   SkcOpSources sources = op_sources (op);
   SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
+  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
   skc_gegl_shared_engine_release (ref);
-  return grow (roi, reach);
+  if (whole && in_rect && !gegl_rectangle_is_infinite_plane (in_rect))
+    return *in_rect;
+  GeglRectangle need = grow (roi, reach);
+  if (in_rect && !gegl_rectangle_is_infinite_plane (in_rect)
+      && !gegl_rectangle_is_infinite_plane (&need))
+    gegl_rectangle_intersect (&need, &need, in_rect);
+  return need;
 }
 
 static GeglRectangle
@@ -339,6 +429,16 @@ get_invalidated_by_change (GeglOperation *op, const gchar *input_pad,
   return get_bounding_box (op);
 }
 
+/* GEGL's progress for the op's node: the fraction of the region done
+ * (GEGL gives an op no way to be cancelled mid-region; GIMP stops between
+ * regions, which stay small). */
+static gboolean
+report_progress (gdouble fraction, gpointer data)
+{
+  gegl_operation_progress (data, fraction, (gchar *) "");
+  return TRUE;
+}
+
 void
 skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
                 GeglBuffer *aux, GeglBuffer *output, const GeglRectangle *roi)
@@ -347,18 +447,22 @@ skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
   sources.with_map = with_map;
   SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   skc_result r = SKC_ERR_INVALID_ARGUMENT;
+  const GeglRectangle *in_rect
+      = gegl_operation_source_get_bounding_box (op, "input");
+  GeglRectangle image = in_rect ? *in_rect : *roi;
+  /* Only the image has pixels to blur; GEGL clips its requests to the
+     bounding box, this is for safety. */
+  GeglRectangle rect = *roi;
+  gegl_rectangle_intersect (&rect, &rect, &image);
   if (ref)
     {
-      const GeglRectangle *in_rect
-          = gegl_operation_source_get_bounding_box (op, "input");
-      GeglRectangle image = in_rect ? *in_rect : *roi;
       skc_error err = { { 0 } };
       skc_run run = gegl_run ();
       r = skc_gegl_blur (ref->engine, input, with_map ? aux : NULL, output,
                          gegl_operation_get_format (op, "input"),
                          with_map ? gegl_operation_get_format (op, "aux")
                                   : NULL,
-                         &image, roi, &run, NULL, NULL, &err);
+                         &image, &rect, &run, report_progress, op, &err);
       if (r != SKC_OK)
         g_warning ("%s: %s (the input passes through unchanged)",
                    class_data (op)->name, err.message);
@@ -394,6 +498,7 @@ skc_op_class_init (GeglOperationClass *klass, const gchar *name,
   klass->get_cached_region = get_cached_region;
   klass->get_required_for_output = get_required_for_output;
   klass->get_invalidated_by_change = get_invalidated_by_change;
-  /* One call for the whole extent, threaded by the engine itself. */
+  /* One call per region, threaded by the engine itself (GEGL's threads
+     would each cut the region again, each piece with its margin). */
   klass->threaded = FALSE;
 }

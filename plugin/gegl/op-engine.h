@@ -1,7 +1,9 @@
 /* skc — what the module's operations share: each instance's engine, built
  * from its properties (the parameter table's rows, a kernel file, a
- * preset) and kept while they stay the same, and the region functions of
- * an op that computes its whole extent at once.
+ * preset) and kept while they stay the same (the last few engines are
+ * shared by every instance), and the region functions of an op that
+ * computes the regions asked for, each from its input grown by the
+ * engine's reach.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_OP_ENGINE_H
 #define SKC_OP_ENGINE_H
@@ -26,11 +28,10 @@ typedef SkcOpSources (*SkcOpSourcesOf) (GeglOperation *op);
 
 /* Installs what the module's ops share in an op's class: each instance's
  * state (made on construction, freed with the instance), the region
- * functions of an op that computes its whole extent at once (GEGL's
- * chunks would each recompute a margin of the reach, which at large radii
- * costs more than the chunk; later chunks come from GEGL's cache of the
- * node), and one call per extent, threaded by the engine.  `name`
- * ("skc:lens-blur") prefixes the op's warnings. */
+ * functions (a region needs its input grown by the engine's reach and
+ * computes no more than asked; results do not depend on the cut), and one
+ * call per region, threaded by the engine, reporting GEGL progress.
+ * `name` ("skc:lens-blur") prefixes the op's warnings. */
 void skc_op_class_init (GeglOperationClass *klass, const gchar *name,
                         SkcOpSourcesOf sources_of);
 

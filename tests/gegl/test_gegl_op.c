@@ -1,6 +1,7 @@
 /* skc tests — the GEGL operation skc:lens-blur through the GEGL API: equal
  * to the core's apply path (uniform, blur map, kernel files, offset
- * extents); identical whole or in chunks and on 1 or N threads; every
+ * extents); identical whole or in chunks and on 1 or N threads, and
+ * region by region for both ops with and without a map; every
  * property at its range ends; errors warn and pass the input through; the
  * golden compositions.  `test-gegl-op --compare A B TOL` compares two image
  * files for the shell test.
@@ -800,6 +801,128 @@ test_chunks_and_threads (void)
   g_object_unref (s.map);
 }
 
+/* What build_region_graph makes: which op, its radius, its sources. */
+typedef struct
+{
+  const char *op;
+  double radius;
+  GeglBuffer *input, *map; /* map NULL: none connected */
+} region_case;
+
+/* buffer-source -> gegl:invert-linear -> the case's op (a map from a
+ * buffer-source on its aux) -> the graph's output proxy.  The point op
+ * computes only what the op says it needs (get_required_for_output),
+ * where a buffer-source would hand over the whole buffer. */
+static GeglNode *
+build_region_graph (void *user)
+{
+  const region_case *c = user;
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", c->input, NULL);
+  GeglNode *invert
+      = gegl_node_new_child (graph, "operation", "gegl:invert-linear", NULL);
+  GeglNode *op = gegl_node_new_child (graph, "operation", c->op, "radius",
+                                      c->radius, NULL);
+  gegl_node_link_many (source, invert, op, NULL);
+  if (c->map)
+    {
+      gegl_node_set (op, "focus", 0.2, NULL);
+      GeglNode *map_source = gegl_node_new_child (
+          graph, "operation", "gegl:buffer-source", "buffer", c->map, NULL);
+      gegl_node_connect_to (map_source, "output", op, "aux");
+    }
+  gegl_node_link (op, gegl_node_get_output_proxy (graph, "output"));
+  return graph;
+}
+
+/* The ops compute the regions asked for (each from its input grown by the
+ * engine's reach), so a region must not depend on the cut: the whole
+ * image equals, bit for bit, the same image asked for in pieces, each
+ * piece from a fresh graph (nothing cached) and from one graph (GEGL's
+ * cache of the node serving what earlier pieces computed), for both ops,
+ * with and without a map, at radii whose reach is smaller and larger than
+ * the pieces; and sub-rectangles of a processed output buffer read back
+ * the same pixels. */
+static void
+test_regions (void)
+{
+  /* Large enough that the pieces' inputs (grown by a reach of 60 to 90
+     px) stay well under a quarter of the image: they are computed alone,
+     not as the whole image (get_cached_region's rule, which the small
+     images of the tests above take). */
+  GeglBuffer *input = make_input (3, 2, 1024, 768);
+  GeglBuffer *map = make_map (0, 0, 1030, 772);
+  GeglRectangle whole = *gegl_buffer_get_extent (input);
+  gsize n = floats_of (input);
+  const region_case cases[] = {
+    { BOKEH_OP, 4, input, NULL }, { BOKEH_OP, 18, input, NULL },
+    { OP, 4, input, NULL },       { OP, 18, input, NULL },
+    { OP, 4, input, map },        { OP, 18, input, map },
+  };
+  /* Piece sizes: bands, columns, odd rectangles. */
+  const int cuts[][2] = { { 1024, 29 }, { 37, 768 }, { 97, 61 }, { 200, 150 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      region_case c = cases[i];
+      GeglNode *graph = build_region_graph (&c);
+      GeglNode *out = gegl_node_get_output_proxy (graph, "output");
+      float *one = blit (out, &whole);
+      CHECK (all_finite (one, n));
+      g_object_unref (graph);
+
+      for (gsize k = 0; k < G_N_ELEMENTS (cuts); k++)
+        {
+          float *pieces = blit_in_pieces (NULL, build_region_graph, &c, &whole,
+                                          cuts[k][0], cuts[k][1]);
+          CHECK_MSG (max_difference (one, pieces, n) == 0,
+                     "%s R %g%s: %dx%d pieces of fresh graphs differ by %g",
+                     c.op, c.radius, c.map ? " with a map" : "", cuts[k][0],
+                     cuts[k][1], max_difference (one, pieces, n));
+          g_free (pieces);
+
+          graph = build_region_graph (&c);
+          pieces = blit_in_pieces (gegl_node_get_output_proxy (graph, "output"),
+                                   NULL, NULL, &whole, cuts[k][0], cuts[k][1]);
+          CHECK_MSG (max_difference (one, pieces, n) == 0,
+                     "%s R %g%s: %dx%d pieces of one graph differ by %g", c.op,
+                     c.radius, c.map ? " with a map" : "", cuts[k][0],
+                     cuts[k][1], max_difference (one, pieces, n));
+          g_free (pieces);
+          g_object_unref (graph);
+        }
+
+      /* Through write-buffer, then read back by sub-rectangles. */
+      graph = build_region_graph (&c);
+      GeglBuffer *written = gegl_buffer_new (&whole, babl_format (RGBA));
+      GeglNode *sink = gegl_node_new_child (
+          graph, "operation", "gegl:write-buffer", "buffer", written, NULL);
+      gegl_node_link (gegl_node_get_output_proxy (graph, "output"), sink);
+      gegl_node_process (sink);
+      float *back = g_new0 (float, n);
+      for (int y = 0; y < whole.height; y += 17)
+        for (int x = 0; x < whole.width; x += 24)
+          {
+            GeglRectangle part
+                = { whole.x + x, whole.y + y, MIN (24, whole.width - x),
+                    MIN (17, whole.height - y) };
+            gegl_buffer_get (written, &part, 1.0, babl_format (RGBA),
+                             back + ((gsize) y * whole.width + x) * 4,
+                             whole.width * 4 * sizeof (float), GEGL_ABYSS_NONE);
+          }
+      CHECK_MSG (max_difference (one, back, n) == 0,
+                 "%s R %g%s: write-buffer's output differs by %g", c.op,
+                 c.radius, c.map ? " with a map" : "",
+                 max_difference (one, back, n));
+      g_free (back);
+      g_object_unref (written);
+      g_object_unref (graph);
+      g_free (one);
+    }
+  g_object_unref (input);
+  g_object_unref (map);
+}
+
 static int
 is_map_property (const char *name)
 {
@@ -1046,6 +1169,7 @@ main (int argc, char **argv)
   test_rebuild ();
   test_kernel_files (argv[2]);
   test_chunks_and_threads ();
+  test_regions ();
   test_property_ends ();
   test_golden (argv[1]);
   gegl_exit ();
