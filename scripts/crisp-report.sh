@@ -32,8 +32,11 @@ echo "turn: the bottom-middle point lies on it).  Other paths:"
 echo "points at several phases of the pyramid's blocks (and of the knots"
 echo "blocks).  Fits came from the fit cache."
 echo
+# The radii measured, named in the command when not the default set.
+radii=$(awk -F, 'NR > 1 { print $2 }' "$csv" | sort -nu | paste -sd, -)
+[ "$radii" = "8,24,75,150,300" ] && radii_option="" || radii_option=" --radii $radii"
 echo "Measured $(head -n 1 "$txt"), by"
-echo "\`skc bench crisp --csv docs/bench/crisp.csv > docs/bench/crisp.txt\`"
+echo "\`skc bench crisp$radii_option --csv docs/bench/crisp.csv > docs/bench/crisp.txt\`"
 echo "(the printed table, with the light, the preparation time, the"
 echo "method and where the worst point was, is \`docs/bench/crisp.txt\`)."
 grep -q "QUICK" "$txt" && echo "Run with \`--quick\` (fewer positions per cell)." || true
