@@ -86,6 +86,63 @@ job_results_free (angles_job *job)
   free (job->halves);
 }
 
+/* A shape image's target turned clockwise on screen by `degrees`, on a
+ * size x size canvas: the image drawn TURN_OVER times finer than its
+ * target at the radius (skc_kernel_from_values), and each canvas pixel
+ * the mean of TURN_SUB x TURN_SUB samples of it, turned back into the
+ * image's frame and read bilinearly. */
+#define TURN_OVER 5
+#define TURN_SUB 4
+static skc_result
+turned_image (const skc_params *p, double degrees, int size, skc_image *t)
+{
+  const skc_image *img = p->shape_image;
+  const int n0 = 2 * (int) ceil (p->radius) + 1;
+  skc_image fine = { 0 };
+  skc_result r
+      = skc_kernel_from_values (img->data, img->width, img->height, img->stride,
+                                n0 * TURN_OVER, &fine, NULL);
+  if (r == SKC_OK)
+    r = skc_image_alloc (t, size, size, 1);
+  if (r != SKC_OK)
+    {
+      skc_image_free (&fine);
+      return r;
+    }
+  const double a = degrees * M_PI / 180, c = cos (a), s = sin (a);
+  const double centre = (fine.width - 1) / 2.0;
+  const int half = size / 2;
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        double acc = 0;
+        for (int j = 0; j < TURN_SUB; j++)
+          for (int i = 0; i < TURN_SUB; i++)
+            {
+              double sx = x - half - 0.5 + (i + 0.5) / TURN_SUB;
+              double sy = y - half - 0.5 + (j + 0.5) / TURN_SUB;
+              /* A kernel-frame offset d lands on screen at
+                 (c dx - s dy, s dx + c dy): back from the screen. */
+              double fx = centre + (c * sx + s * sy) * TURN_OVER;
+              double fy = centre + (-s * sx + c * sy) * TURN_OVER;
+              int x0 = (int) floor (fx), y0 = (int) floor (fy);
+              double tx = fx - x0, ty = fy - y0;
+              for (int v = 0; v < 2; v++)
+                for (int u = 0; u < 2; u++)
+                  if (x0 + u >= 0 && y0 + v >= 0 && x0 + u < fine.width
+                      && y0 + v < fine.height)
+                    acc += (u ? tx : 1 - tx) * (v ? ty : 1 - ty)
+                           * *skc_image_pixel (&fine, x0 + u, y0 + v);
+            }
+        *skc_image_pixel (t, x, y) = (float) acc;
+      }
+  skc_image_free (&fine);
+  r = skc_kernel_normalise (t, NULL);
+  if (r != SKC_OK)
+    skc_image_free (t);
+  return r;
+}
+
 /* The shape turned clockwise on screen by `degrees` (as the complexes
  * turn), at the full radius.  A shape fills the radius' square, whose
  * corners reach sqrt 2 times as far: turned, it needs that canvas (a heart
@@ -94,11 +151,13 @@ job_results_free (angles_job *job)
 static skc_result
 turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
 {
+  double reach = clipped ? p->radius : p->radius * M_SQRT2;
+  int size = 2 * (int) ceil (reach) + 1;
+  if (p->shape_image)
+    return turned_image (p, degrees, size, t);
   skc_shape shape = p->shape;
   shape.rotation -= degrees;
-  double reach = clipped ? p->radius : p->radius * M_SQRT2;
-  return skc_shape_render (&shape, p->radius, 2 * (int) ceil (reach) + 1, t,
-                           NULL);
+  return skc_shape_render (&shape, p->radius, size, t, NULL);
 }
 
 /* The shape turned by `angle` and clipped by `amount` along its turned up

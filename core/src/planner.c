@@ -224,15 +224,14 @@ plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
 /* Swirl on a drawn shape: knots per angle at full resolution, each
  * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
  * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost;
- * *ok stays 0 (the complex turns instead) for a shape image, or when
- * some angle's knots cannot reach the floor within that. */
+ * a shape image turns by resampling (engine_knots_angles.c).  *ok stays
+ * 0 (the complex turns instead) when some angle's knots cannot reach the
+ * floor within that. */
 static skc_result
 plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   *ok = 0;
-  if (p->shape_image)
-    return SKC_OK;
   const double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
   const long max_macs = SWIRL_KNOTS_FFT_FACTOR * fft;
@@ -281,15 +280,14 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
  * every pixel's kernel reaches the turned floor against the shape clipped
  * and turned exactly as there, each code's knots at most
  * SWIRL_KNOTS_FFT_FACTOR x the FFT's cost; *ok stays 0 (the DISK basis
- * runs instead) for a shape image or a caller's filter, or when that is
+ * runs instead) for a caller's filter, or when that is
  * out of reach. */
 static skc_result
 plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   *ok = 0;
-  if (p->shape_image || p->filter || p->swirl > 0 || e->with_map
-      || p->radius < 0.5)
+  if (p->filter || p->swirl > 0 || e->with_map || p->radius < 0.5)
     return SKC_OK;
   const double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
