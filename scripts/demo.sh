@@ -44,7 +44,7 @@ gimp-console-2.10 -i -d -f --batch-interpreter=plug-in-script-fu-eval -b "
                           \"$out/astronaut-map.png\" \"astronaut-map.png\")
   (plug-in-skc-lens-blur RUN-NONINTERACTIVE img photo
                          \"shape:heart\" 18.0 map
-                         1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\")
+                         1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 0)
   (file-png-save-defaults RUN-NONINTERACTIVE img photo
                           \"$out/astronaut-gimp-tilt-shift.png\"
                           \"astronaut-gimp-tilt-shift.png\"))" \
