@@ -15,6 +15,7 @@
 #endif
 
 #include "bench_apply.h"
+#include "internal.h"
 
 /* Dense direct convolution is measured on a band of rows when the whole
  * image would cost more than this many tap x pixel products. */
@@ -179,24 +180,6 @@ bench_method_dense (bench_setup *s, int with_map, method_report *rep)
 /* ---- FFTW single precision: r2c / c2r, one channel at a time. ---- */
 
 #ifdef SKC_HAVE_FFTW3F
-/* The smallest n' >= n whose only prime factors are 2, 3, 5 and 7 (sizes
- * FFTW is fast at), even when asked. */
-static int
-fast_fft_size (int n, int even)
-{
-  for (int m = n;; m++)
-    {
-      if (even && m % 2)
-        continue;
-      int r = m;
-      for (int p = 2; p <= 7; p++)
-        while (r % p == 0)
-          r /= p;
-      if (r == 1)
-        return m;
-    }
-}
-
 typedef struct
 {
   const bench_setup *s;
@@ -285,8 +268,9 @@ bench_method_fft (bench_setup *s, int with_map, method_report *rep)
   fft_job job = { .s = s, .half = s->kernel.width / 2 };
   /* Padded by the kernel half size on every side, the circular wrap never
      reaches the output pixels. */
-  job.n0 = fast_fft_size (s->height + 2 * job.half, 0);
-  job.n1 = fast_fft_size (s->width + 2 * job.half, 1);
+  /* Sizes FFTW is fast at (the core's rule); the real axis even. */
+  job.n0 = skc_fft_good_size (s->height + 2 * job.half);
+  job.n1 = skc_fft_good_even_size (s->width + 2 * job.half);
   job.stride = 2 * (job.n1 / 2 + 1);
   size_t floats = (size_t) job.n0 * job.stride;
 #ifdef SKC_HAVE_FFTW3F_THREADS

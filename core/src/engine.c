@@ -5,6 +5,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,17 @@ skc_engine_new (const skc_params *p, int with_map, const skc_run *run,
                 skc_engine **out, skc_error *err)
 {
   return skc_engine_new_with (p, with_map, NULL, run, out, err);
+}
+
+/* Appends to the engine's description (cut at its end). */
+static void
+describe_more (skc_engine *e, const char *format, ...)
+{
+  size_t used = strlen (e->description);
+  va_list args;
+  va_start (args, format);
+  vsnprintf (e->description + used, sizeof e->description - used, format, args);
+  va_end (args);
 }
 
 skc_result
@@ -83,35 +95,23 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         : 1;
   e->kernel_snr_db = NAN;
   r = skc_engine_plan (e, err);
+  /* Knots per code describe their own angle and amount steps. */
+  int turned_complexes
+      = r == SKC_OK && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES;
   if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
-    {
-      size_t used = strlen (e->description);
-      snprintf (e->description + used, sizeof e->description - used,
-                "; depth (%s): occlusion on layers by radius, each blurred "
-                "uniformly (whole images, not yet tiled)",
-                p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near");
-    }
-  if (r == SKC_OK && p->cat_eye > 0
-      && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES)
-    {
-      size_t used = strlen (e->description);
-      snprintf (e->description + used, sizeof e->description - used,
-                "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
-                SKC_ENGINE_AMOUNTS);
-    }
+    describe_more (e,
+                   "; depth (%s): occlusion on layers by radius, each "
+                   "blurred uniformly (whole images, not yet tiled)",
+                   p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
+                                                    : "black near");
+  if (turned_complexes && p->cat_eye > 0)
+    describe_more (e, "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
+                   SKC_ENGINE_AMOUNTS);
   if (r == SKC_OK && p->swirl > 0 && round_shape)
-    {
-      size_t used = strlen (e->description);
-      snprintf (e->description + used, sizeof e->description - used,
-                "; swirl %g leaves a round kernel as it is", p->swirl);
-    }
-  if (r == SKC_OK && e->params.swirl > 0)
-    {
-      size_t used = strlen (e->description);
-      snprintf (e->description + used, sizeof e->description - used,
-                "; swirl %g (kernels turned per pixel, %d angle steps)",
-                p->swirl, SKC_ENGINE_ANGLES);
-    }
+    describe_more (e, "; swirl %g leaves a round kernel as it is", p->swirl);
+  if (turned_complexes && e->params.swirl > 0)
+    describe_more (e, "; swirl %g (kernels turned per pixel, %d angle steps)",
+                   p->swirl, SKC_ENGINE_ANGLES);
   /* Tiles grow with the scale so that a coarse scale still works on
      enough blocks, up to 1024 px: a tile's full-resolution buffers (two per
      worker) stay at 16 MB however large the radius. */

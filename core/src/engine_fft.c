@@ -111,10 +111,7 @@ fft_size (int half)
 {
   int cell = FFT_CELL > FFT_CELL_PER_HALF * half ? FFT_CELL
                                                  : FFT_CELL_PER_HALF * half;
-  int n = skc_fft_good_size (cell + 2 * half);
-  while (n % 2)
-    n = skc_fft_good_size (n + 1);
-  return n;
+  return skc_fft_good_even_size (cell + 2 * half);
 }
 
 /* Work per output pixel of a cell: n^2 log n over the cell's area. */

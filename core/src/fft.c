@@ -65,6 +65,17 @@ skc_fft_destroy (fftw_plan plan)
   pthread_mutex_unlock (&planner_lock);
 }
 
+/* One home for the size rule: the engine's FFT cells and the benchmark's
+ * FFTW reference. */
+int
+skc_fft_good_even_size (int n)
+{
+  int m = skc_fft_good_size (n);
+  while (m % 2)
+    m = skc_fft_good_size (m + 1);
+  return m;
+}
+
 int
 skc_fft_good_size (int n)
 {

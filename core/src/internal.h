@@ -47,6 +47,8 @@ fftwf_plan skc_fftf_plan_c2r_inplace (int n0, int n1, float *buffer);
 void skc_fftf_destroy (fftwf_plan plan);
 /* Smallest n' >= n whose prime factors are 2, 3, 5 and 7. */
 int skc_fft_good_size (int n);
+/* The smallest even one, for real transforms' halved axis. */
+int skc_fft_good_even_size (int n);
 
 /* ---- cache.c: a cache that takes what it misses from `parent` (memory,
  * then disk) before fitting, and keeps it as if fitted: preset capture

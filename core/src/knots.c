@@ -303,12 +303,12 @@ compare_descending (const void *a, const void *b)
  * quarter of a second. */
 #define AIM_WORK_MAX 3e8
 
-/* Whether lines v (n of n values) can reach a squared error of max_error
+/* Whether lines v (n of n values) can reach a squared error of max_squared
  * (relative to their squared norm) with `budget` knots: a line kept takes
  * at least two, a line dropped adds its energy to the error.  Keeping the
  * strongest lines first is the best case. */
 static int
-lines_can_reach (const double *v, int n, long budget, double max_error)
+lines_can_reach (const double *v, int n, long budget, double max_squared)
 {
   double *energy = malloc ((size_t) n * sizeof *energy);
   if (!energy)
@@ -327,16 +327,16 @@ lines_can_reach (const double *v, int n, long budget, double max_error)
   while (kept < n && 2 * (kept + 1) <= budget)
     dropped -= energy[kept++];
   free (energy);
-  return dropped <= max_error * norm * (1 + 1e-9);
+  return dropped <= max_squared * norm * (1 + 1e-9);
 }
 
 /* Plans one axis for a budget of `budget` knots (< 0: exact).  With
- * max_error >= 0 the plan takes the fewest knots within the budget whose
- * squared error is at most max_error (relative to the target's squared
+ * max_squared >= 0 the plan takes the fewest knots within the budget whose
+ * squared error is at most max_squared (relative to the target's squared
  * norm), and SKC_ERR_TOO_LARGE, quietly, when none reaches it. */
 static skc_result
-plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
-           skc_error *err)
+plan_axis (const double *v, int n, long budget, double max_squared,
+           axis_plan *p, skc_error *err)
 {
   memset (p, 0, sizeof *p);
   p->n = n;
@@ -356,15 +356,15 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
       changes[i] = line_changes (v + (size_t) i * n, n);
       total += changes[i];
     }
-  if (max_error >= 0 && (budget < 0 || budget > total))
+  if (max_squared >= 0 && (budget < 0 || budget > total))
     budget = total;
-  if (max_error == 0 && budget < total)
+  if (max_squared == 0 && budget < total)
     {
       free (changes);
       axis_plan_free (p);
       return SKC_ERR_TOO_LARGE; /* exact takes more */
     }
-  if (max_error == 0 || (max_error < 0 && (budget < 0 || budget >= total)))
+  if (max_squared == 0 || (max_squared < 0 && (budget < 0 || budget >= total)))
     {
       for (int i = 0; i < n; i++)
         p->count[i] = line_change_positions (v + (size_t) i * n, n,
@@ -388,8 +388,8 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
      least two knots, and the lines dropped add their whole energy to the
      error, so some budgets cannot reach it; and a planner must answer in
      well under a second. */
-  if (max_error >= 0
-      && (work > AIM_WORK_MAX || !lines_can_reach (v, n, K, max_error)))
+  if (max_squared >= 0
+      && (work > AIM_WORK_MAX || !lines_can_reach (v, n, K, max_squared)))
     {
       free (changes);
       axis_plan_free (p);
@@ -450,17 +450,17 @@ plan_axis (const double *v, int n, long budget, double max_error, axis_plan *p,
           g_next = swap;
         }
       /* The budget actually spent: all of it, or the fewest knots that
-         reach max_error. */
+         reach max_squared. */
       int b = K;
-      if (max_error >= 0)
+      if (max_squared >= 0)
         {
           double norm = 0;
           for (size_t i = 0; i < (size_t) n * n; i++)
             norm += v[i] * v[i];
           b = 0;
-          while (b < K && !(g[b] <= max_error * norm))
+          while (b < K && !(g[b] <= max_squared * norm))
             b++;
-          if (!(g[b] <= max_error * norm) && b < total)
+          if (!(g[b] <= max_squared * norm) && b < total)
             r = SKC_ERR_TOO_LARGE;
         }
       p->error = r == SKC_OK ? g[b] : 0;
