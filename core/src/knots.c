@@ -260,16 +260,6 @@ skc_knots_exact_count (const skc_image *target, skc_knots_axis axis,
   return SKC_OK;
 }
 
-void
-skc_knots_exact_counts (const skc_image *target, long *rows, long *columns)
-{
-  if (skc_knots_exact_count (target, SKC_KNOTS_ROWS, rows, NULL) != SKC_OK)
-    *rows = -1;
-  if (skc_knots_exact_count (target, SKC_KNOTS_COLUMNS, columns, NULL)
-      != SKC_OK)
-    *columns = -1;
-}
-
 /* A plan for one axis: knots per line and the boundaries and segment
  * values that realise them. */
 typedef struct

@@ -24,11 +24,6 @@ skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
                              double max_error, int axis, skc_filter **out,
                              skc_error *err);
 
-/* skc_knots_exact_count along rows and along columns, -1 where it fails:
- * the planner's flatness test, which needs no reason.  Thread-safe. */
-void skc_knots_exact_counts (const skc_image *target, long *rows,
-                             long *columns);
-
 /* The per-line dynamic programme: cost[k] for k = 0..max_knots is the least
  * squared error between values[0..n) and a piecewise-constant line with at
  * most k knots that is zero before its first knot and after its last

@@ -1,10 +1,11 @@
 /* skc — the planner: which representation each scale of an engine runs,
- * and why.  A uniform blur takes the cheapest filter that reaches the
- * quality (knots for flat kernels, else a bilinear or whole-pixel complex
- * or a separable filter, or an exact FFT when it costs less); a blur map,
- * swirl or cat-eye takes knots tables (flat shapes, maps up to
- * knots_map_max_radius) or the DISK basis, on every scale of the pyramid
- * up to the radius.  The representations prepare themselves (their own
+ * and why.  A uniform blur runs at full resolution on the cheapest filter
+ * whose effective kernel reaches the quality's kernel SNR floor (knots,
+ * a separable filter or the exact FFT); uniform swirl and cat-eye run
+ * knots per angle (and clip amount) code; a blur map, or swirl and
+ * cat-eye with one, takes knots tables (any shape whose knots reach the
+ * floor within a cap) or the DISK basis, on every scale of the pyramid up
+ * to the radius.  The representations prepare themselves (their own
  * files); the planner says which, with the costs it weighed in e->plan
  * and e->description.
  * SPDX-License-Identifier: GPL-3.0-or-later */
@@ -414,8 +415,8 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
 }
 
 /* A blur map's (or cat-eye's) scales, from full resolution up to the
- * radius: knots tables where the shape is flat and the radius allows,
- * the DISK basis elsewhere. */
+ * radius: knots tables where the shape's knots reach the floor and the
+ * radius allows (map_wants_knots), the DISK basis elsewhere. */
 static skc_result
 plan_varying_scales (skc_engine *e, skc_error *err)
 {
@@ -426,7 +427,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   double knots_max = e->options.knots_map_max_radius;
   /* Above the limit, the full-resolution scale still runs tables when the
-     shape is flat: there the basis costs the most per pixel (a bilinear
+     shape's knots reach the floor: there the basis costs the most per pixel (a bilinear
      complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least. */
   int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
                     && p->radius > knots_max
