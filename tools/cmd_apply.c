@@ -274,6 +274,7 @@ cli_cmd_apply (int argc, char **argv)
     cli_die ("%s", err.message);
   if (verbose)
     fprintf (stderr, "skc: %s\n", skc_engine_describe (engine));
+  skc_image result = { 0 };
   if (at_x >= 0)
     {
       /* What this pixel of this image gets: the effective impulse
@@ -282,34 +283,28 @@ cli_cmd_apply (int argc, char **argv)
         cli_die ("--kernel-at %d,%d is outside the %dx%d image", at_x, at_y,
                  image.width, image.height);
       double value = map_path ? *skc_image_pixel (&map, at_x, at_y) : 0;
-      skc_image k = { 0 };
       if (skc_engine_kernel_at (engine, image.width, image.height, at_x, at_y,
-                                value, &k, &err)
+                                value, &result, &err)
               != SKC_OK
-          || skc_pfm_write (output, &k, &err) != SKC_OK)
+          || skc_pfm_write (output, &result, &err) != SKC_OK)
         cli_die ("%s", err.message);
       double light = 0;
-      for (size_t i = 0; i < (size_t) k.width * k.height; i++)
-        light += k.data[i];
+      for (size_t i = 0; i < (size_t) result.width * result.height; i++)
+        light += result.data[i];
       printf ("wrote %s (%dx%d effective kernel at %d,%d; light %.4f)\n",
-              output, k.width, k.height, at_x, at_y, light);
-      skc_image_free (&k);
-      skc_engine_free (engine);
-      skc_image_free (&image);
-      skc_image_free (&map);
-      skc_gegl_shape_file_clear (&shape_file);
-      skc_preset_free (preset);
-      return 0;
+              output, result.width, result.height, at_x, at_y, light);
     }
-  skc_image result = { 0 };
-  if (skc_apply_image (engine, &image,
-                       kind.kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
-                       map_path ? &map : NULL, &run, &result, &err)
-      != SKC_OK)
-    cli_die ("apply: %s", err.message);
-  if (skc_gegl_save_photo (output, &result, &kind, &err) != SKC_OK)
-    cli_die ("%s", err.message);
-  printf ("wrote %s (%dx%d)\n", output, image.width, image.height);
+  else
+    {
+      if (skc_apply_image (engine, &image,
+                           kind.kind == SKC_GEGL_PIXELS_LINEAR_PREMUL ? 3 : -1,
+                           map_path ? &map : NULL, &run, &result, &err)
+          != SKC_OK)
+        cli_die ("apply: %s", err.message);
+      if (skc_gegl_save_photo (output, &result, &kind, &err) != SKC_OK)
+        cli_die ("%s", err.message);
+      printf ("wrote %s (%dx%d)\n", output, image.width, image.height);
+    }
   skc_engine_free (engine);
   skc_image_free (&image);
   skc_image_free (&map);
