@@ -427,8 +427,9 @@ plan_varying_scales (skc_engine *e, skc_error *err)
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   double knots_max = e->options.knots_map_max_radius;
   /* Above the limit, the full-resolution scale still runs tables when the
-     shape's knots reach the floor: there the basis costs the most per pixel (a bilinear
-     complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least. */
+     shape's knots reach the floor: there the basis costs the most per pixel (a
+     bilinear complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least.
+   */
   int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
                     && p->radius > knots_max
                     && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
