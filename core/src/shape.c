@@ -199,8 +199,34 @@ compare_double (const void *a, const void *b)
   return (da > db) - (da < db);
 }
 
+/* An edge of the polygon and the band of scanlines that may cross it. */
+typedef struct
+{
+  int from, to; /* vertex indices */
+  long first, last;
+} edge_band;
+
+static int
+compare_edge_first (const void *a, const void *b)
+{
+  long fa = ((const edge_band *) a)->first, fb = ((const edge_band *) b)->first;
+  return (fa > fb) - (fa < fb);
+}
+
+/* The scanline index at y (not rounded): scanline r lies at
+ * y = (r + 0.5) / S - 0.5 - half. */
+static double
+scanline_at (double y, double half)
+{
+  return (y + 0.5 + half) * SUPERSAMPLING - 0.5;
+}
+
 /* Adds weight * coverage of the polygon (one or more closed loops stored
- * back to back, loop_ends[i] = index one past loop i) to k. */
+ * back to back, loop_ends[i] = index one past loop i) to k.  Each
+ * scanline tests only the edges whose band holds it (an active list), and
+ * its spans are counted per pixel (partial pixels at the ends, a
+ * difference array for the full ones), so a large kernel costs about its
+ * area plus its scanlines' crossings, not scanlines x edges x points. */
 static int
 rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
            double *k, int size)
@@ -208,44 +234,105 @@ rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
   const int S = SUPERSAMPLING;
   const double half = (size - 1) / 2.0;
   const double point_weight = weight / (S * S);
+  const long scanlines = (long) size * S;
+  edge_band *edges = malloc ((size_t) (p->count + 1) * sizeof *edges);
+  int *active = malloc ((size_t) (p->count + 1) * sizeof *active);
   double *xs = malloc ((size_t) (p->count + 1) * sizeof *xs);
-  if (!xs)
-    return 0;
-  for (int row = 0; row < size * S; row++)
+  /* Points per pixel of the current pixel row: partial pixels in
+     `points`, runs of full pixels as differences in `runs`. */
+  long *points = calloc ((size_t) size + 1, sizeof *points);
+  long *runs = calloc ((size_t) size + 1, sizeof *runs);
+  int ok = edges && active && xs && points && runs;
+  int edge_count = 0, start = 0;
+  for (int l = 0; ok && l < loops; l++)
+    {
+      int end = loop_ends[l];
+      for (int i = start; i < end; i++)
+        {
+          int j = i + 1 < end ? i + 1 : start;
+          double lo = fmin (p->y[i], p->y[j]), hi = fmax (p->y[i], p->y[j]);
+          if (lo == hi)
+            continue; /* a horizontal edge crosses no scanline */
+          /* One scanline of slack each side: the crossing test itself
+             decides, as exactly as before. */
+          double first = floor (scanline_at (lo, half)) - 1;
+          double last = ceil (scanline_at (hi, half)) + 1;
+          if (last < 0 || first >= (double) scanlines)
+            continue;
+          edges[edge_count++]
+              = (edge_band){ i, j, first < 0 ? 0 : (long) first,
+                             last >= (double) scanlines ? scanlines - 1
+                                                        : (long) last };
+        }
+      start = end;
+    }
+  if (ok)
+    qsort (edges, (size_t) edge_count, sizeof *edges, compare_edge_first);
+  int next = 0, active_count = 0;
+  for (long row = 0; ok && row < scanlines; row++)
     {
       double y = (row + 0.5) / S - 0.5 - half;
-      int n = 0;
-      int start = 0;
-      for (int l = 0; l < loops; l++)
+      while (next < edge_count && edges[next].first <= row)
+        active[active_count++] = next++;
+      int n = 0, kept = 0;
+      for (int a = 0; a < active_count; a++)
         {
-          int end = loop_ends[l];
-          for (int i = start; i < end; i++)
-            {
-              int j = i + 1 < end ? i + 1 : start;
-              double y0 = p->y[i], y1 = p->y[j];
-              if ((y0 <= y) != (y1 <= y))
-                xs[n++] = p->x[i] + (y - y0) / (y1 - y0) * (p->x[j] - p->x[i]);
-            }
-          start = end;
+          const edge_band *e = &edges[active[a]];
+          if (e->last < row)
+            continue;
+          active[kept++] = active[a];
+          double y0 = p->y[e->from], y1 = p->y[e->to];
+          if ((y0 <= y) != (y1 <= y))
+            xs[n++] = p->x[e->from]
+                      + (y - y0) / (y1 - y0) * (p->x[e->to] - p->x[e->from]);
         }
+      active_count = kept;
       qsort (xs, n, sizeof *xs, compare_double);
-      double *out_row = k + (size_t) (row / S) * size;
       for (int i = 0; i + 1 < n; i += 2)
         {
-          /* Sub-sample columns c (x = (c + 0.5) / S - 0.5 - half) inside
+          /* Points c (x = (c + 0.5) / S - 0.5 - half) inside
              [xs[i], xs[i+1]). */
           double c0 = ceil ((xs[i] + 0.5 + half) * S - 0.5);
           double c1 = ceil ((xs[i + 1] + 0.5 + half) * S - 0.5);
           if (c0 < 0)
             c0 = 0;
-          if (c1 > (double) size * S)
-            c1 = (double) size * S;
-          for (long c = (long) c0; c < (long) c1; c++)
-            out_row[c / S] += point_weight;
+          if (c1 > (double) scanlines)
+            c1 = (double) scanlines;
+          if (c0 >= c1)
+            continue;
+          long from = (long) c0, to = (long) c1;
+          long pa = from / S, pb = to / S;
+          if (pa == pb)
+            points[pa] += to - from;
+          else
+            {
+              points[pa] += (pa + 1) * S - from;
+              runs[pa + 1] += S;
+              runs[pb] -= S;
+              points[pb] += to - pb * S;
+            }
+        }
+      if (row % S == S - 1)
+        {
+          double *out_row = k + (size_t) (row / S) * size;
+          long full = 0;
+          for (int x = 0; x < size; x++)
+            {
+              full += runs[x];
+              long count = points[x] + full;
+              if (count)
+                out_row[x] += count * point_weight;
+            }
+          memset (points, 0, ((size_t) size + 1) * sizeof *points);
+          memset (runs, 0, ((size_t) size + 1) * sizeof *runs);
         }
     }
+  free (edges);
+  free (active);
   free (xs);
-  return 1;
+  free (points);
+  free (runs);
+  return ok;
 }
 
 /* A closed curve r(theta) sampled so that every `corner_step` radians
