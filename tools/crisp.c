@@ -2,6 +2,7 @@
  * crisp.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "crisp.h"
+#include "kernel_private.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -107,10 +108,11 @@ crisp_target (const crisp_shape *s, double radius, int oversample,
               skc_image *out, skc_error *err)
 {
   int size = oversample * (2 * (int) ceil (radius) + 1);
+  /* As the engine draws a shape image at a radius: spanning 2 r + 1 px. */
   if (s->image.data)
-    return skc_kernel_from_values (s->image.data, s->image.width,
-                                   s->image.height, s->image.stride, size, out,
-                                   err);
+    return skc_kernel_from_values_spanning (
+        s->image.data, s->image.width, s->image.height, s->image.stride, size,
+        oversample * (2 * radius + 1), out, err);
   return skc_shape_render (&s->shape, radius * oversample, size, out, err);
 }
 

@@ -462,8 +462,10 @@ skc_result skc_engine_plan (skc_engine *e, skc_error *err);
  * a margin; 0, exact, at high quality with exact_at_high), and the most
  * MACs a blur map's table of side `size` may take. */
 double skc_knots_aim (skc_quality q, int exact_at_high);
-/* engine_knots_tables.c: the table nearest radius r (this scale's
-   pixels), clamped to the tables there are, and a table's radius. */
+/* engine_knots_tables.c: how many tables a scale with radii 0..top has
+   at quality q; the table nearest radius r (this scale's pixels), clamped
+   to the tables there are, and a table's radius. */
+int skc_knots_tables_count (skc_quality q, double top);
 int skc_knots_table_level (const skc_knots_scale *k, double r);
 double skc_knots_table_radius (const skc_knots_scale *k, int q);
 /* The kernel SNR a pixel's kernel reaches on these tables at quality q:

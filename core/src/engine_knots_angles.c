@@ -29,6 +29,7 @@
 #include "engine.h"
 #include "filter_private.h"
 #include "internal.h"
+#include "kernel_private.h"
 #include "knots_private.h"
 #include "skc/metrics.h"
 
@@ -99,9 +100,9 @@ turned_image (const skc_params *p, double degrees, int size, skc_image *t)
   const skc_image *img = p->shape_image;
   const int n0 = 2 * (int) ceil (p->radius) + 1;
   skc_image fine = { 0 };
-  skc_result r
-      = skc_kernel_from_values (img->data, img->width, img->height, img->stride,
-                                n0 * TURN_OVER, &fine, NULL);
+  skc_result r = skc_kernel_from_values_spanning (
+      img->data, img->width, img->height, img->stride, n0 * TURN_OVER,
+      (2 * p->radius + 1) * TURN_OVER, &fine, NULL);
   if (r == SKC_OK)
     r = skc_image_alloc (t, size, size, 1);
   if (r != SKC_OK)

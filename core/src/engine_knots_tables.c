@@ -35,6 +35,12 @@ knots_grid (skc_quality q)
 }
 
 int
+skc_knots_tables_count (skc_quality q, double top)
+{
+  return (int) ceil (2 * sqrt (top) / knots_grid (q)) + 1;
+}
+
+int
 skc_knots_table_level (const skc_knots_scale *k, double r)
 {
   long q = lround (2 * sqrt (fmax (r, 0)) / k->grid);
@@ -131,7 +137,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
   s->kind = SKC_SCALE_KNOTS_TABLES;
   k->axis = axis;
   k->grid = knots_grid (p->quality);
-  k->levels = (int) ceil (2 * sqrt (top) / k->grid) + 1;
+  k->levels = skc_knots_tables_count (p->quality, top);
   k->first = bottom > 0 ? (int) floor (2 * sqrt (bottom) / k->grid) : 0;
   if (k->first >= k->levels)
     k->first = k->levels - 1;

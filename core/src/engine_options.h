@@ -15,6 +15,11 @@ typedef struct
      basis above (the planner's rule).  Negative: always the DISK basis;
      1000 (the largest radius) or more: always tables. */
   double knots_map_max_radius;
+  /* A blur map on tables runs every radius at full resolution when
+     fitting its tables takes at most this much work (skc_knots_fit_work
+     steps, counted as the planner does), else on the pyramid's scales.
+     0: always the pyramid. */
+  double map_tables_work_max;
 } skc_engine_options;
 
 /* The defaults (planner.c). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
+#include "kernel_private.h"
 
 /* Bumped whenever the fitter changes what it produces, so that stale disk
  * cache entries are not reused. */
@@ -39,8 +40,10 @@ skc_target_identity (const skc_params *p, char *buf, size_t len)
       for (size_t i = 0; i < (size_t) img->width * sizeof (float); i++)
         h = (h ^ row[i]) * 0x100000001b3ull;
     }
-  snprintf (buf, len, "image:%016llx:%dx%d", (unsigned long long) h, img->width,
-            img->height);
+  /* "spanning": the image spans 2 r + 1 px at radius r (fits cached
+     before, scaled to the kernel's odd size, have other keys). */
+  snprintf (buf, len, "image-spanning:%016llx:%dx%d", (unsigned long long) h,
+            img->width, img->height);
 }
 
 /* The mask is the lens between two discs of the kernel's radius placed
@@ -53,9 +56,9 @@ skc_target_make (const skc_params *p, double radius, double amount,
 {
   int size = 2 * (int) ceil (radius) + 1;
   skc_result r
-      = p->shape_image ? skc_kernel_from_values (
+      = p->shape_image ? skc_kernel_from_values_spanning (
             p->shape_image->data, p->shape_image->width, p->shape_image->height,
-            p->shape_image->stride, size, t, err)
+            p->shape_image->stride, size, 2 * radius + 1, t, err)
                        : skc_shape_render (&p->shape, radius, size, t, err);
   if (r != SKC_OK || amount <= 0)
     return r;

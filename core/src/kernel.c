@@ -1,6 +1,7 @@
 /* skc — target kernels from images; validation, normalisation, padding.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc/kernel.h"
+#include "kernel_private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,6 +51,15 @@ skc_result
 skc_kernel_from_values (const float *values, int width, int height,
                         size_t stride, int size, skc_image *out, skc_error *err)
 {
+  return skc_kernel_from_values_spanning (values, width, height, stride, size,
+                                          size, out, err);
+}
+
+skc_result
+skc_kernel_from_values_spanning (const float *values, int width, int height,
+                                 size_t stride, int size, double span,
+                                 skc_image *out, skc_error *err)
+{
   if (!values || width < 1 || height < 1 || width > SKC_IMAGE_MAX_SIDE
       || height > SKC_IMAGE_MAX_SIDE || stride < (size_t) width)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "bad kernel image size");
@@ -83,12 +93,15 @@ skc_kernel_from_values (const float *values, int width, int height,
     }
   else
     {
-      /* Area resampling: the image's larger side maps onto `size` output
+      /* Area resampling: the image's larger side maps onto `span` output
          pixels, centres aligned; each output pixel averages the input
          pixels it overlaps, weighted by the overlap. */
+      if (!(span > 0) || span > size)
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "a kernel image spans 0..%d px, not %g", size, span);
       if ((r = skc_image_alloc (out, size, size, 1)) != SKC_OK)
         return skc_fail (err, r, "out of memory");
-      double scale = (double) size / (width > height ? width : height);
+      double scale = span / (width > height ? width : height);
       double *column_weight = calloc ((size_t) width, sizeof (double));
       if (!column_weight)
         {

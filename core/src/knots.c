@@ -585,6 +585,37 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
   return SKC_OK;
 }
 
+double
+skc_knots_fit_work (const skc_image *target, long max_macs)
+{
+  if (!check_target (target, NULL))
+    return INFINITY;
+  int n = target->width;
+  double *v = target_lines (target, SKC_KNOTS_ROWS);
+  int *changes = malloc ((size_t) n * sizeof *changes);
+  if (!v || !changes)
+    {
+      free (v);
+      free (changes);
+      return INFINITY;
+    }
+  long total = 0;
+  for (int i = 0; i < n; i++)
+    total += changes[i] = line_changes (v + (size_t) i * n, n);
+  long budget = max_macs <= 1 || max_macs - 1 > total ? total : max_macs - 1;
+  /* Each line's programme (kmax x changes^2), then the knapsack over the
+     lines (budget x each line's kmax), as plan_axis runs them. */
+  double work = 0;
+  for (int i = 0; i < n; i++)
+    {
+      double kmax = changes[i] < budget ? changes[i] : budget;
+      work += kmax * changes[i] * changes[i] + (double) budget * kmax;
+    }
+  free (v);
+  free (changes);
+  return work;
+}
+
 /* skc_knots_fit and skc_knots_fit_to: max_error < 0 spends the budget,
  * else the fewest knots reaching it. */
 static skc_result

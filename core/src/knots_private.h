@@ -24,6 +24,11 @@ skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
                              double max_error, int axis, skc_filter **out,
                              skc_error *err);
 
+/* About how many steps skc_knots_fit_to's programme takes on `target`
+ * along rows within max_macs (for a planner weighing many fits before
+ * running them); INFINITY for a target it would refuse.  Thread-safe. */
+double skc_knots_fit_work (const skc_image *target, long max_macs);
+
 /* The per-line dynamic programme: cost[k] for k = 0..max_knots is the least
  * squared error between values[0..n) and a piecewise-constant line with at
  * most k knots that is zero before its first knot and after its last

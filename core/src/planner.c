@@ -59,11 +59,19 @@ scale_for_radius (double r)
  * cold) since the line programme works on runs.  The default of
  * skc_engine_options, which tests move. */
 #define KNOTS_MAP_MAX_RADIUS 1000.0
+/* A blur map runs every radius at full resolution when fitting its
+ * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work;
+ * about 2 ns each here), counted as the top table's work times
+ * TABLES_WORK_SHARE per table (tables' radii grow as the square of their
+ * index, and the work as the radius' square or more).  Measured: ... */
+#define TABLES_WORK_MAX 2e9
+#define TABLES_WORK_SHARE 0.2
 
 void
 skc_engine_options_init (skc_engine_options *options)
 {
   options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
+  options->map_tables_work_max = TABLES_WORK_MAX;
 }
 
 double
@@ -392,15 +400,19 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
 /* Whether a blur map runs on knots tables instead of the DISK basis: no
  * swirl or cat-eye, and knots within skc_knots_cap reach the quality's
  * floor at the top radius (any shape: soft edges take a few knots more);
- * *axis gets the better axis there. */
+ * *axis gets the better axis there, *work (unless NULL) the fit's work
+ * there (skc_knots_fit_work). */
 static int
-map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
+map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis,
+                 double *work)
 {
   if (p->filter || p->swirl > 0 || p->cat_eye > 0)
     return 0;
   skc_image target = { 0 };
   if (skc_target_make (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
+  if (work)
+    *work = skc_knots_fit_work (&target, skc_knots_cap (target.width));
   skc_filter *f = NULL;
   if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
                         skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
@@ -430,12 +442,29 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      shape's knots reach the floor: there the basis costs the most per pixel (a
      bilinear complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least.
    */
-  int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
-                    && p->radius > knots_max
-                    && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
-  int all_tables = e->with_map && p->radius <= knots_max
-                   && map_wants_knots (
-                       p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS), &axis);
+  int knots_first
+      = e->with_map && knots_max >= 0 && top_scale > 0 && p->radius > knots_max
+        && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis, NULL);
+  /* Every radius at full resolution when the tables up to it reach the
+     floor there and can be fitted in time: a pyramid's resampling softens
+     a rim to 14-18 dB at R 75-150 whatever the tables (its kernel SNR grows
+     only as 10 log10 of the radius on its scale), below every floor. */
+  double work = INFINITY;
+  int one_scale = e->with_map && top_scale > 0 && p->radius <= knots_max
+                  && map_wants_knots (p, p->radius, &axis, &work)
+                  && work * skc_knots_tables_count (p->quality, p->radius)
+                             * TABLES_WORK_SHARE
+                         <= e->options.map_tables_work_max;
+  if (one_scale)
+    {
+      top_scale = 0;
+      e->scale_count = 1;
+    }
+  int all_tables
+      = e->with_map && p->radius <= knots_max
+        && (one_scale
+            || map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
+                                &axis, NULL));
   long macs = 0;
   int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)

@@ -20,16 +20,10 @@
 #include "crisp.h"
 
 /* Below the floor today (shape/radius/path); see the header. */
-/* Blur maps whose largest radius passes 32 px still run the pyramid's
-   coarser scales (a constant map at r 24 has its largest at 34 px): their
-   rims are soft. */
+/* Soft-edged image shapes whose tables at the map's largest radius take
+   too long to fit run the pyramid's coarser scales there (a constant map
+   at r 75 has its largest at 107 px): their rims are soft. */
 static const char *const known_below[] = {
-  "disc/75/constant-map",
-  "hexagon/75/constant-map",
-  "heart/75/constant-map",
-  "feathered-star-256/24/constant-map",
-  "feathered-star-256/75/constant-map",
-  "leaf-256/24/constant-map",
   "leaf-256/75/constant-map",
   NULL,
 };

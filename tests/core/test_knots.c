@@ -491,7 +491,8 @@ test_planner (void)
 /* ---- Blur maps: knots tables per radius. ---- */
 
 static skc_engine *
-map_engine (const char *spec, double radius, int threads, int knots)
+map_engine_with (const char *spec, double radius, int threads, int knots,
+                 int pyramid)
 {
   skc_params p;
   skc_params_init (&p);
@@ -503,6 +504,8 @@ map_engine (const char *spec, double radius, int threads, int knots)
   skc_engine_options options;
   skc_engine_options_init (&options);
   options.knots_map_max_radius = knots ? 1e9 : -1;
+  if (pyramid)
+    options.map_tables_work_max = 0;
   skc_engine *e = NULL;
   skc_error err;
   if (!CHECK (skc_engine_new_with (&p, 1, &options, &run, &e, &err) == SKC_OK))
@@ -512,6 +515,12 @@ map_engine (const char *spec, double radius, int threads, int knots)
                    == knots,
                "%s R=%g: %s", spec, radius, skc_engine_describe (e));
   return e;
+}
+
+static skc_engine *
+map_engine (const char *spec, double radius, int threads, int knots)
+{
+  return map_engine_with (spec, radius, threads, knots, 0);
 }
 
 /* The dense kernel of one table's taps (on prefix sums along `axis`). */
@@ -624,10 +633,11 @@ test_map_fidelity (void)
 }
 
 static void
-test_map_identity (double radius)
+test_map_identity (double radius, int pyramid)
 {
-  skc_engine *e1 = map_engine ("shape:heart", radius, 1, 1);
-  skc_engine *e3 = map_engine ("shape:heart", radius, 3, 1);
+  skc_engine *e1 = map_engine_with ("shape:heart", radius, 1, 1, pyramid);
+  skc_engine *e3 = map_engine_with ("shape:heart", radius, 3, 1, pyramid);
+  CHECK (!e1 || (e1->scale_count > 1) == (pyramid && radius > 32));
   if (!e1 || !e3)
     {
       skc_engine_free (e1);
@@ -813,8 +823,9 @@ main (void)
   test_map_matches_tables ("shape:disc", 7);
   test_map_matches_tables ("shape:heart", 11);
   test_map_fidelity ();
-  test_map_identity (14);
-  test_map_identity (45); /* two scales */
+  test_map_identity (14, 0);
+  test_map_identity (45, 0); /* one scale at full resolution */
+  test_map_identity (45, 1); /* two scales */
   test_file_round_trip ();
   test_table_memo ();
   return check_summary ();

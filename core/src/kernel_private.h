@@ -1,0 +1,17 @@
+/* skc — kernel images inside the library: a shape image drawn at a radius.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SKC_KERNEL_PRIVATE_H
+#define SKC_KERNEL_PRIVATE_H
+
+#include "skc/kernel.h"
+
+/* skc_kernel_from_values with the image's larger side spanning `span`
+ * pixels (0 < span <= size) of the size x size kernel: a shape image at
+ * radius r spans 2 r + 1 pixels, so that it grows with the radius rather
+ * than in steps of the kernel's odd size.  Thread-safe. */
+skc_result skc_kernel_from_values_spanning (const float *values, int width,
+                                            int height, size_t stride,
+                                            int size, double span,
+                                            skc_image *out, skc_error *err);
+
+#endif
