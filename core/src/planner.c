@@ -61,9 +61,12 @@ scale_for_radius (double r)
 #define KNOTS_MAP_MAX_RADIUS 1000.0
 /* A blur map runs every radius at full resolution when fitting its
  * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work;
- * about 2 ns each here), counted as the top table's work times
+ * about 1 ns each here), counted as the top table's work times
  * TABLES_WORK_SHARE per table (tables' radii grow as the square of their
- * index, and the work as the radius' square or more).  Measured: ... */
+ * index, and the work as the radius' square or more).  Measured at normal
+ * quality: a disc or heart passes up to R ~250 (R 150: 5.3e8 steps, 1.1 s
+ * of CPU for the whole preparation), a ring up to ~130, soft-edged image
+ * shapes up to 50-90; R 300 discs (3e9) took 4.2 s of CPU. */
 #define TABLES_WORK_MAX 2e9
 #define TABLES_WORK_SHARE 0.2
 
