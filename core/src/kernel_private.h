@@ -10,8 +10,8 @@
  * radius r spans 2 r + 1 pixels, so that it grows with the radius rather
  * than in steps of the kernel's odd size.  Thread-safe. */
 skc_result skc_kernel_from_values_spanning (const float *values, int width,
-                                            int height, size_t stride,
-                                            int size, double span,
-                                            skc_image *out, skc_error *err);
+                                            int height, size_t stride, int size,
+                                            double span, skc_image *out,
+                                            skc_error *err);
 
 #endif

@@ -10,6 +10,13 @@
 
 #include "filter_private.h"
 
+/* A line that changes value at more boundaries than this (a soft edge, a
+ * ramp) tries knots only at this many of them, spread evenly over its
+ * total variation (its first and last always), and takes at most this
+ * many: its programme then costs LINE_CANDIDATES^3 steps, not m^3 (a
+ * soft-edged shape's row at R 150 has ~200 changes). */
+#define LINE_CANDIDATES 48
+
 /* The boundaries (0..n) where line v changes value, the steps from and to
  * zero included, into bound, with the value after each into level (either
  * may be NULL); returns how many.  These are a line's exact knots. */
@@ -32,10 +39,38 @@ line_change_positions (const double *v, int n, int *bound, double *level)
   return c;
 }
 
+/* Keeps LINE_CANDIDATES of a line's m change boundaries `at` (in place,
+ * in order): the first, the last, and between them those where the
+ * line's cumulative variation crosses equal steps; returns how many. */
+static int
+thin_candidates (const double *v, int n, int *at, int m)
+{
+  double total = 0;
+  for (int t = 0; t < m; t++)
+    {
+      int j = at[t];
+      total += fabs ((j < n ? v[j] : 0) - (j > 0 ? v[j - 1] : 0));
+    }
+  int kept = 1; /* at[0] */
+  double seen = 0;
+  for (int t = 0; t + 1 < m; t++)
+    {
+      int j = at[t];
+      seen += fabs ((j < n ? v[j] : 0) - (j > 0 ? v[j - 1] : 0));
+      /* The next step of variation kept: kept / (LINE_CANDIDATES - 1). */
+      if (t > 0 && kept < LINE_CANDIDATES - 1
+          && seen >= total * kept / (LINE_CANDIDATES - 1))
+        at[kept++] = j;
+    }
+  at[kept++] = at[m - 1];
+  return kept;
+}
+
 /* One line's programme.  Boundaries b = 0..n sit before pixel b (n: after
- * the last); a knot at b changes the value from pixel b on.  F[c][j] is the
- * least error over pixels [0, j) with c knots, the c-th at boundary j (the
- * value is zero before the first); arg[c][j] the boundary of knot c - 1.
+ * the last); a knot at b changes the value from pixel b on.  F[c][t] is the
+ * least error over pixels [0, at[t]) with c knots, the c-th at candidate
+ * boundary at[t] (the value is zero before the first); arg[c][t] the
+ * candidate of knot c - 1, best_end[c] the last knot's candidate.
  *
  * Only boundaries where the line changes value are tried: moving a knot
  * within a run of equal values moves one value from one segment to the
@@ -84,6 +119,8 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
   if (!d->at)
     return 0;
   d->m = line_change_positions (v, n, d->at, NULL);
+  if (d->m > LINE_CANDIDATES)
+    d->m = thin_candidates (v, n, d->at, d->m);
   /* More knots than changes never help. */
   if (kmax > d->m)
     kmax = d->m;
@@ -91,7 +128,8 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
     kmax = 1;
   d->n = n;
   d->kmax = kmax;
-  size_t cells = (size_t) (kmax + 1) * (n + 1);
+  /* Cells per candidate, not per boundary: a soft line's n is large. */
+  size_t cells = (size_t) (kmax + 1) * (d->m > 0 ? d->m : 1);
   d->p1 = malloc ((size_t) (n + 1) * sizeof *d->p1);
   d->p2 = malloc ((size_t) (n + 1) * sizeof *d->p2);
   d->f = malloc (cells * sizeof *d->f);
@@ -111,12 +149,12 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
     }
   double *F = d->f;
   int *A = d->arg;
-  const int W = n + 1;
+  const int W = d->m;
   const int *at = d->at, m = d->m;
   for (int t = 0; t < m; t++)
     {
-      F[W + at[t]] = d->p2[at[t]];
-      A[W + at[t]] = -1;
+      F[W + t] = d->p2[at[t]];
+      A[W + t] = -1;
     }
   for (int c = 2; c <= kmax; c++)
     /* Knot c sits at change c - 1 at the earliest, knot c - 1 at c - 2. */
@@ -128,12 +166,12 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
         for (int s = c - 2; s < t; s++)
           {
             const int a = at[s];
-            double e = F[(size_t) (c - 1) * W + a] + segment_cost (d, a, j);
+            double e = F[(size_t) (c - 1) * W + s] + segment_cost (d, a, j);
             if (e < best)
-              best = e, arg = a;
+              best = e, arg = s;
           }
-        F[(size_t) c * W + j] = best;
-        A[(size_t) c * W + j] = arg;
+        F[(size_t) c * W + t] = best;
+        A[(size_t) c * W + t] = arg;
       }
   /* No knots, or one (which could only step to a value it never leaves):
      the line is zero. */
@@ -148,9 +186,9 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
       for (int t = c - 1; t < m; t++)
         {
           const int j = at[t];
-          double e = F[(size_t) c * W + j] + (d->p2[n] - d->p2[j]);
+          double e = F[(size_t) c * W + t] + (d->p2[n] - d->p2[j]);
           if (e < best)
-            best = e, end = j;
+            best = e, end = t;
         }
       d->best[c] = best;
       d->best_end[c] = end;
@@ -292,6 +330,140 @@ compare_descending (const void *a, const void *b)
  * programmes' m^2 steps per knot, m the line's changes of value): about a
  * quarter of a second. */
 #define AIM_WORK_MAX 3e8
+/* Aiming at an error, shares are priced rather than packed when the
+ * knapsack would take more steps than this (budget x the lines' most
+ * knots: a few ms). */
+#define KNAPSACK_WORK_MAX 4e6
+
+/* The most knots a line with `changes` changes of value may take within a
+ * budget of K, and its programme's steps. */
+static int
+line_share_max (int changes, int K)
+{
+  int most = changes <= LINE_CANDIDATES ? changes : LINE_CANDIDATES;
+  return most < K ? most : K;
+}
+
+static double
+line_work (int changes, int kmax)
+{
+  double m = changes <= LINE_CANDIDATES ? changes : LINE_CANDIDATES;
+  return kmax * m * m;
+}
+
+/* The lines' shares of at most K knots with the least error (a knapsack
+ * over cost[i * (n + 2) + k], line i's error with at most k knots); aiming
+ * at max_squared (>= 0, relative to norm), the fewest knots reaching it,
+ * SKC_ERR_TOO_LARGE (quiet) when none within K does. */
+static skc_result
+shares_knapsack (const double *cost, int n, const int *kmax, int K,
+                 double max_squared, double norm, long total, int *share,
+                 double *error, skc_error *err)
+{
+  double *g = malloc ((size_t) (K + 1) * sizeof *g);
+  double *g_next = malloc ((size_t) (K + 1) * sizeof *g_next);
+  int *choice = malloc ((size_t) n * (K + 1) * sizeof *choice);
+  skc_result r = SKC_OK;
+  if (!g || !g_next || !choice)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int b = 0; r == SKC_OK && b <= K; b++)
+    g[b] = 0;
+  for (int i = 0; r == SKC_OK && i < n; i++)
+    {
+      const double *c = cost + (size_t) i * (n + 2);
+      int *ch = choice + (size_t) i * (K + 1);
+      for (int b = 0; b <= K; b++)
+        {
+          double best = g[b] + c[0];
+          int arg = 0;
+          for (int k = 2; k <= kmax[i] && k <= b; k++)
+            {
+              double e = g[b - k] + c[k];
+              if (e < best)
+                best = e, arg = k;
+            }
+          g_next[b] = best;
+          ch[b] = arg;
+        }
+      double *swap = g;
+      g = g_next;
+      g_next = swap;
+    }
+  /* The budget actually spent: all of it, or the fewest knots that reach
+     max_squared. */
+  int b = K;
+  if (r == SKC_OK && max_squared >= 0)
+    {
+      b = 0;
+      while (b < K && !(g[b] <= max_squared * norm))
+        b++;
+      if (!(g[b] <= max_squared * norm) && b < total)
+        r = SKC_ERR_TOO_LARGE;
+    }
+  *error = r == SKC_OK ? g[b] : 0;
+  for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
+    {
+      share[i] = choice[(size_t) i * (K + 1) + b];
+      b -= share[i];
+    }
+  free (g);
+  free (g_next);
+  free (choice);
+  return r;
+}
+
+/* Each line's share at a price of `price` per knot: the k (0 or 2..kmax)
+ * least in error + price x k, fewer knots on ties; their total error and
+ * knots. */
+static void
+shares_at_price (const double *cost, int n, const int *kmax, double price,
+                 int *share, double *error, long *knots)
+{
+  *error = 0;
+  *knots = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const double *c = cost + (size_t) i * (n + 2);
+      int arg = 0;
+      double best = c[0];
+      for (int k = 2; k <= kmax[i]; k++)
+        if (c[k] + price * k < best + price * arg)
+          best = c[k], arg = k;
+      share[i] = arg;
+      *error += best;
+      *knots += arg;
+    }
+}
+
+/* Aiming at a squared error of at most `target`: the highest price per
+ * knot whose shares reach it (bisection; the error grows with the price),
+ * SKC_ERR_TOO_LARGE (quiet) when even every line's most knots or the
+ * budget K fall short.  Each line's error curve is then met on its convex
+ * hull: within a few knots of the knapsack's fewest, in n x kmax steps per
+ * price instead of K x kmax per line. */
+static skc_result
+shares_priced (const double *cost, int n, const int *kmax, int K, double target,
+               int *share, double *error)
+{
+  long knots;
+  shares_at_price (cost, n, kmax, 0, share, error, &knots);
+  if (!(*error <= target))
+    return SKC_ERR_TOO_LARGE;
+  double low = 0, high = 0;
+  for (int i = 0; i < n; i++)
+    high = fmax (high, cost[(size_t) i * (n + 2)]);
+  for (int step = 0; step < 64; step++)
+    {
+      double mid = 0.5 * (low + high);
+      shares_at_price (cost, n, kmax, mid, share, error, &knots);
+      if (*error <= target)
+        low = mid;
+      else
+        high = mid;
+    }
+  shares_at_price (cost, n, kmax, low, share, error, &knots);
+  return knots <= K ? SKC_OK : SKC_ERR_TOO_LARGE;
+}
 
 /* Whether lines v (n of n values) can reach a squared error of max_squared
  * (relative to their squared norm) with `budget` knots: a line kept takes
@@ -366,142 +538,116 @@ plan_axis (const double *v, int n, long budget, double max_squared,
       return SKC_OK;
     }
 
-  /* Each line's error for every k up to its exact count (or the budget),
-     then a knapsack: G[i][b] is the least error of lines [0, i) with at
-     most b knots, choice[i][b] line i - 1's share. */
+  /* Each line's error for every k up to its exact count (or the budget;
+     smooth lines at most LINE_CANDIDATES), then the lines' shares: a
+     knapsack, G[i][b] the least error of lines [0, i) with at most b
+     knots and choice[i][b] line i - 1's share; or, aiming at an error
+     where the knapsack would take long, a common price per knot. */
   int K = (int) budget;
-  double work = 0;
+  int *kmax = malloc ((size_t) n * sizeof *kmax);
+  int *share = calloc ((size_t) n, sizeof *share);
+  if (!kmax || !share)
+    {
+      free (kmax);
+      free (share);
+      free (changes);
+      axis_plan_free (p);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  double work = 0, knapsack = 0;
   for (int i = 0; i < n; i++)
-    work
-        += (double) (changes[i] < K ? changes[i] : K) * changes[i] * changes[i];
+    {
+      kmax[i] = line_share_max (changes[i], K);
+      work += line_work (changes[i], kmax[i]);
+      knapsack += (double) K * kmax[i];
+    }
+  int priced = max_squared >= 0 && knapsack > KNAPSACK_WORK_MAX;
+  work += priced ? 64 * knapsack / K : knapsack;
   /* Aiming at an error (a planner's question): each line kept costs at
      least two knots, and the lines dropped add their whole energy to the
      error, so some budgets cannot reach it; and a planner must answer in
      well under a second. */
+  skc_result r = SKC_OK;
   if (max_squared >= 0
       && (work > AIM_WORK_MAX || !lines_can_reach (v, n, K, max_squared)))
-    {
-      free (changes);
-      axis_plan_free (p);
-      return SKC_ERR_TOO_LARGE;
-    }
+    r = SKC_ERR_TOO_LARGE;
   /* Large smooth targets on a large budget: minutes and gigabytes. */
-  if (work > 2e10 || (double) n * (K + 1) > (double) (64 << 20))
-    {
-      free (changes);
-      axis_plan_free (p);
-      return skc_fail (err, SKC_ERR_TOO_LARGE,
-                       "a %d px target with a budget of %ld knots is too "
-                       "much work for the knots fitter; fit it exactly "
-                       "(no budget) or smaller",
-                       n, budget);
-    }
-  double *cost = calloc ((size_t) n * (n + 2), sizeof *cost);
-  double *g = malloc ((size_t) (K + 1) * sizeof *g);
-  double *g_next = malloc ((size_t) (K + 1) * sizeof *g_next);
-  int *choice = malloc ((size_t) n * (K + 1) * sizeof *choice);
-  skc_result r = SKC_OK;
-  if (!cost || !g || !g_next || !choice)
+  else if (work > 2e10
+           || (!priced && (double) n * (K + 1) > (double) (64 << 20)))
+    r = skc_fail (err, SKC_ERR_TOO_LARGE,
+                  "a %d px target with a budget of %ld knots is too "
+                  "much work for the knots fitter; fit it exactly "
+                  "(no budget) or smaller",
+                  n, budget);
+  double *cost
+      = r == SKC_OK ? calloc ((size_t) n * (n + 2), sizeof *cost) : NULL;
+  if (r == SKC_OK && !cost)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; r == SKC_OK && i < n; i++)
     {
-      int kmax = changes[i] < K ? changes[i] : K;
-      if (skc_knots_line_costs (v + (size_t) i * n, n, kmax,
+      if (skc_knots_line_costs (v + (size_t) i * n, n, kmax[i],
                                 cost + (size_t) i * (n + 2))
           != SKC_OK)
         r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      else if (kmax == changes[i])
-        cost[(size_t) i * (n + 2) + kmax] = 0; /* exact, not rounding */
+      else if (kmax[i] == changes[i])
+        cost[(size_t) i * (n + 2) + kmax[i]] = 0; /* exact, not rounding */
     }
   if (r == SKC_OK)
     {
-      for (int b = 0; b <= K; b++)
-        g[b] = 0;
-      for (int i = 0; i < n; i++)
-        {
-          const double *c = cost + (size_t) i * (n + 2);
-          int kmax = changes[i] < K ? changes[i] : K;
-          int *ch = choice + (size_t) i * (K + 1);
-          for (int b = 0; b <= K; b++)
-            {
-              double best = g[b] + c[0];
-              int arg = 0;
-              for (int k = 2; k <= kmax && k <= b; k++)
-                {
-                  double e = g[b - k] + c[k];
-                  if (e < best)
-                    best = e, arg = k;
-                }
-              g_next[b] = best;
-              ch[b] = arg;
-            }
-          double *swap = g;
-          g = g_next;
-          g_next = swap;
-        }
-      /* The budget actually spent: all of it, or the fewest knots that
-         reach max_squared. */
-      int b = K;
+      double norm = 0;
       if (max_squared >= 0)
+        for (size_t i = 0; i < (size_t) n * n; i++)
+          norm += v[i] * v[i];
+      r = priced ? shares_priced (cost, n, kmax, K, max_squared * norm, share,
+                                  &p->error)
+                 : shares_knapsack (cost, n, kmax, K, max_squared, norm, total,
+                                    share, &p->error, err);
+    }
+  /* Each line's knots for its share. */
+  for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
+    {
+      int k = share[i];
+      const double *line = v + (size_t) i * n;
+      int *bound = p->bound + (size_t) i * (n + 1);
+      double *level = p->level + (size_t) i * (n + 1);
+      if (k == 0)
+        continue;
+      if (k >= changes[i])
         {
-          double norm = 0;
-          for (size_t i = 0; i < (size_t) n * n; i++)
-            norm += v[i] * v[i];
-          b = 0;
-          while (b < K && !(g[b] <= max_squared * norm))
-            b++;
-          if (!(g[b] <= max_squared * norm) && b < total)
-            r = SKC_ERR_TOO_LARGE;
+          p->count[i] = line_change_positions (line, n, bound, level);
+          p->knots += p->count[i];
+          continue;
         }
-      p->error = r == SKC_OK ? g[b] : 0;
-      /* Back through the lines: each line's share, then its knots. */
-      for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
+      line_dp d;
+      if (!line_dp_run (&d, line, n, k))
         {
-          int k = choice[(size_t) i * (K + 1) + b];
-          const double *line = v + (size_t) i * n;
-          int *bound = p->bound + (size_t) i * (n + 1);
-          double *level = p->level + (size_t) i * (n + 1);
-          b -= k;
-          if (k == 0)
-            continue;
-          if (k >= changes[i])
-            {
-              p->count[i] = line_change_positions (line, n, bound, level);
-              p->knots += p->count[i];
-              continue;
-            }
-          line_dp d;
-          if (!line_dp_run (&d, line, n, k))
-            {
-              r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-              break;
-            }
-          /* The fewest knots reaching the least error up to k. */
-          int c = 0;
-          for (int q = 2; q <= k; q++)
-            if (d.best[q] < d.best[c])
-              c = q;
-          int j = d.best_end[c];
-          for (int q = c; q >= 1; q--)
-            {
-              bound[q - 1] = j;
-              j = d.arg[(size_t) q * (n + 1) + j];
-            }
-          for (int q = 0; q < c; q++)
-            {
-              int a = bound[q], e = q + 1 < c ? bound[q + 1] : -1;
-              level[q] = e < 0 ? 0 : (d.p1[e] - d.p1[a]) / (e - a);
-            }
-          p->count[i] = c;
-          p->knots += c;
-          line_dp_free (&d);
+          r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          break;
         }
+      /* The fewest knots reaching the least error up to k. */
+      int c = 0;
+      for (int q = 2; q <= d.kmax; q++)
+        if (d.best[q] < d.best[c])
+          c = q;
+      int t = d.best_end[c];
+      for (int q = c; q >= 1; q--)
+        {
+          bound[q - 1] = d.at[t];
+          t = d.arg[(size_t) q * d.m + t];
+        }
+      for (int q = 0; q < c; q++)
+        {
+          int a = bound[q], e = q + 1 < c ? bound[q + 1] : -1;
+          level[q] = e < 0 ? 0 : (d.p1[e] - d.p1[a]) / (e - a);
+        }
+      p->count[i] = c;
+      p->knots += c;
+      line_dp_free (&d);
     }
   free (changes);
   free (cost);
-  free (g);
-  free (g_next);
-  free (choice);
+  free (kmax);
+  free (share);
   if (r != SKC_OK)
     axis_plan_free (p);
   return r;
@@ -603,14 +749,20 @@ skc_knots_fit_work (const skc_image *target, long max_macs)
   for (int i = 0; i < n; i++)
     total += changes[i] = line_changes (v + (size_t) i * n, n);
   long budget = max_macs <= 1 || max_macs - 1 > total ? total : max_macs - 1;
-  /* Each line's programme (kmax x changes^2), then the knapsack over the
-     lines (budget x each line's kmax), as plan_axis runs them. */
-  double work = 0;
+  /* Each line's programme, then the lines' shares, as plan_axis runs them
+     aiming at an error. */
+  double work = 0, knapsack = 0;
   for (int i = 0; i < n; i++)
     {
-      double kmax = changes[i] < budget ? changes[i] : budget;
-      work += kmax * changes[i] * changes[i] + (double) budget * kmax;
+      int kmax = line_share_max (changes[i], (int) budget);
+      work += line_work (changes[i], kmax);
+      knapsack += (double) budget * kmax;
     }
+  /* The target's own passes (lines, plans, the filter and its error):
+     about 12 steps a pixel, measured. */
+  work += 12.0 * n * n;
+  /* The priced shares: 64 bisection steps over every line's knots. */
+  work += knapsack <= KNAPSACK_WORK_MAX ? knapsack : 64 * knapsack / budget;
   free (v);
   free (changes);
   return work;

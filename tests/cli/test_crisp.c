@@ -19,12 +19,11 @@
 #include "../core/check.h"
 #include "crisp.h"
 
-/* Below the floor today (shape/radius/path); see the header. */
-/* Soft-edged image shapes whose tables at the map's largest radius take
-   too long to fit run the pyramid's coarser scales there (a constant map
-   at r 75 has its largest at 107 px): their rims are soft. */
+/* Below the floor today (shape/radius/path); see the header.  None on
+   this grid at draft: soft-edged image shapes whose tables at a map's
+   largest radius would take too long to fit still run the pyramid's
+   coarser scales, but only at normal and high quality here. */
 static const char *const known_below[] = {
-  "leaf-256/75/constant-map",
   NULL,
 };
 
