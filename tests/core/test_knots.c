@@ -109,6 +109,118 @@ test_dp_against_brute_force (void)
   CHECK_MSG (worst < 1e-12, "DP vs brute force: %g (n = %d)", worst, worst_n);
 }
 
+/* A smooth line with more changes of value than the programme tries (a
+ * ramp over 200 px) is still approximated about as well as by equal
+ * steps, which the programme's own candidates (spread over the line's
+ * variation) allow. */
+static void
+test_smooth_line_candidates (void)
+{
+  enum
+  {
+    N = 200
+  };
+  double v[N], cost[13];
+  for (int i = 0; i < N; i++)
+    v[i] = (i + 1) / (double) N;
+  CHECK (skc_knots_line_costs (v, N, 12, cost) == SKC_OK);
+  /* Equal steps: 12 knots, the last back to zero at N, so 11 runs. */
+  double equal = 0;
+  for (int run = 0; run < 11; run++)
+    {
+      int a = run * N / 11, b = (run + 1) * N / 11;
+      double mean = 0;
+      for (int i = a; i < b; i++)
+        mean += v[i] / (b - a);
+      for (int i = a; i < b; i++)
+        equal += (v[i] - mean) * (v[i] - mean);
+    }
+  CHECK_MSG (cost[12] <= equal * 1.05, "ramp, 12 knots: %g, equal steps %g",
+             cost[12], equal);
+  CHECK_MSG (cost[12] < cost[6] / 3, "ramp: 12 knots %g, 6 knots %g", cost[12],
+             cost[6]);
+}
+
+/* Aiming at an error on a large target (here about 6e6 knapsack steps),
+ * the lines' shares are priced
+ * rather than packed: against a plain knapsack over the same lines'
+ * curves (the naive reference), the fewest knots reaching the same error
+ * within a few per cent, and the error is really reached. */
+static void
+test_priced_shares (void)
+{
+  skc_image t = shape_target ("shape:heart", 250, 0);
+  int n = t.width;
+  double norm = 0, sum = 0;
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      sum += *skc_image_pixel (&t, x, y);
+  double *v = malloc ((size_t) n * n * sizeof *v);
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      {
+        v[(size_t) y * n + x] = *skc_image_pixel (&t, x, y) / sum;
+        norm += v[(size_t) y * n + x] * v[(size_t) y * n + x];
+      }
+  const double max_error = 0.02; /* 34 dB */
+  skc_filter *f = NULL;
+  CHECK (skc_knots_fit_to (&t, 12L * n, max_error, SKC_KNOTS_ROWS, &f, NULL)
+         == SKC_OK);
+  if (!CHECK (f != NULL))
+    {
+      free (v);
+      skc_image_free (&t);
+      return;
+    }
+  skc_image e = { 0 };
+  CHECK (skc_filter_render (f, &e) == SKC_OK);
+  double error = skc_kernel_error (&e, &t);
+  CHECK_MSG (error <= max_error * 1.01, "priced heart: error %g", error);
+  long knots = skc_filter_macs (f) - 1;
+  /* The reference: each line's least error for 0..K knots, then the
+     fewest total knots whose summed error reaches the aim. */
+  int K = 12;
+  double *cost = malloc ((size_t) n * (K + 1) * sizeof *cost);
+  for (int y = 0; y < n; y++)
+    CHECK (skc_knots_line_costs (v + (size_t) y * n, n, K,
+                                 cost + (size_t) y * (K + 1))
+           == SKC_OK);
+  long budget_max = (long) K * n;
+  double *g = malloc ((size_t) (budget_max + 1) * sizeof *g);
+  double *next = malloc ((size_t) (budget_max + 1) * sizeof *next);
+  for (long b = 0; b <= budget_max; b++)
+    g[b] = 0;
+  for (int y = 0; y < n; y++)
+    {
+      const double *c = cost + (size_t) y * (K + 1);
+      for (long b = 0; b <= budget_max; b++)
+        {
+          next[b] = g[b] + c[0];
+          for (int k = 2; k <= K && k <= b; k++)
+            next[b] = fmin (next[b], g[b - k] + c[k]);
+        }
+      double *swap = g;
+      g = next;
+      next = swap;
+    }
+  long fewest = 0;
+  while (fewest < budget_max
+         && g[fewest] > max_error * max_error * norm * (1 - 1e-9))
+    fewest++;
+  CHECK_MSG (knots <= fewest * 1.05 + 2,
+             "priced heart: %ld knots, the knapsack's fewest %ld", knots,
+             fewest);
+  printf ("heart R 250 at 34 dB: priced %ld knots, knapsack %ld\n", knots,
+          fewest);
+  free (g);
+  free (next);
+  free (cost);
+  free (v);
+  skc_image_free (&e);
+  skc_filter_free (f);
+  skc_image_free (&t);
+}
+
 /* The budgeted fit's error is the least over knot sets per line, summed:
  * with a budget of one line's worth it matches the best single line. */
 static void
@@ -809,6 +921,8 @@ main (void)
 {
   test_dp_against_brute_force ();
   test_budget_is_spent_well ();
+  test_smooth_line_candidates ();
+  test_priced_shares ();
   test_fit_entry_point ();
   test_exact_equals_target ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
