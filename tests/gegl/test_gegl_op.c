@@ -1262,16 +1262,18 @@ test_shape_data_codec (void)
 }
 
 /* A bokeh-blur graph on `input` with a shape's text as shape-data (and a
- * kernel file, which the data replaces), at radius 6. */
+ * kernel file and a preset, whose shapes the data replaces), at radius
+ * 6. */
 static float *
-render_shape_data (GeglBuffer *input, const char *data, const char *file)
+render_shape_data (GeglBuffer *input, const char *data, const char *file,
+                   const char *preset)
 {
   GeglNode *graph = gegl_node_new ();
   GeglNode *source = gegl_node_new_child (
       graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  GeglNode *op = gegl_node_new_child (graph, "operation", BOKEH_OP,
-                                      "shape-data", data, "kernel-file",
-                                      file ? file : "", "radius", 6.0, NULL);
+  GeglNode *op = gegl_node_new_child (
+      graph, "operation", BOKEH_OP, "shape-data", data, "kernel-file",
+      file ? file : "", "preset", preset ? preset : "", "radius", 6.0, NULL);
   gegl_node_connect_to (source, "output", op, "input");
   float *pixels = blit (op, gegl_buffer_get_extent (input));
   g_object_unref (graph);
@@ -1281,14 +1283,15 @@ render_shape_data (GeglBuffer *input, const char *data, const char *file)
 static float *
 render_bad_shape_data (GeglBuffer *input, const char *data)
 {
-  return render_shape_data (input, data, NULL);
+  return render_shape_data (input, data, NULL, NULL);
 }
 
 /* The shape-data property: the shape it carries is the shape (as the core
- * blurs with those weights, whatever kernel file is also named), and
- * malformed data warns once and passes the input through. */
+ * blurs with those weights, whatever kernel file or preset shape is also
+ * named; the preset's other values still apply), and malformed data warns
+ * once and passes the input through. */
 static void
-test_shape_data_op (void)
+test_shape_data_op (const char *data_dir)
 {
   GeglBuffer *input = make_input (0, 0, 64, 48);
   skc_error err;
@@ -1300,11 +1303,25 @@ test_shape_data_op (void)
   skc_params_init (&p);
   p.shape_image = &decoded;
   p.radius = 6;
-  check_core ("shape-data", render_shape_data (input, text, NULL), &p, input,
-              NULL, 0);
-  check_core ("shape-data over a missing kernel file",
-              render_shape_data (input, text, "/nonexistent/shape.png"), &p,
+  check_core ("shape-data", render_shape_data (input, text, NULL, NULL), &p,
               input, NULL, 0);
+  check_core ("shape-data over a missing kernel file",
+              render_shape_data (input, text, "/nonexistent/shape.png", NULL),
+              &p, input, NULL, 0);
+  gchar *path = g_build_filename (data_dir, "..", "presets",
+                                  "cat-eye-swirl.skcpreset", NULL);
+  skc_preset *preset = NULL;
+  if (CHECK (skc_preset_load (path, &preset, &err) == SKC_OK))
+    {
+      skc_preset_apply (preset, SKC_PRESET_WHOLE_SHAPE | SKC_PRESET_RADIUS, &p);
+      p.shape_image = &decoded;
+      CHECK (p.swirl > 0 || p.cat_eye > 0);
+      check_core ("shape-data over a preset's shape",
+                  render_shape_data (input, text, NULL, path), &p, input, NULL,
+                  0);
+      skc_preset_free (preset);
+    }
+  g_free (path);
 
   const char *bad[]
       = { "skc-shape 1 1 1 8 AA==", "skc-shape 9 1 1 8 /w==", "hello" };
@@ -1404,7 +1421,7 @@ main (int argc, char **argv)
   test_rebuild ();
   test_kernel_files (argv[2]);
   test_shape_data_codec ();
-  test_shape_data_op ();
+  test_shape_data_op (argv[2]);
   test_chunks_and_threads ();
   test_regions ();
   test_property_ends ();
