@@ -3,6 +3,8 @@
 #include "op-engine.h"
 
 #include <string.h>
+
+#include "shape-data.h"
 #include <glib/gstdio.h>
 
 /* An instance's state: its engine, and the settings it was built for. */
@@ -142,6 +144,12 @@ property_number (GObject *op, const gchar *name, gdouble *out)
   return TRUE;
 }
 
+static gboolean
+has_text (const gchar *text)
+{
+  return text && text[0];
+}
+
 /* The core parameters for the current properties, filled as `skc apply`
  * fills them from its options: row by row of the parameter table (rows
  * the op does not have keep their defaults). */
@@ -158,8 +166,9 @@ params_from_properties (GeglOperation *op, const SkcOpSources *sources,
       if (property_number (G_OBJECT (op), table[i].name, &value))
         skc_param_set (p, &table[i], value, NULL);
     }
-  /* A kernel file replaces the shape. */
-  if (sources->kernel_file && sources->kernel_file[0]
+  /* A kernel file replaces the shape (embedded shape data replaces both:
+     build_engine decodes it). */
+  if (!has_text (sources->shape_data) && has_text (sources->kernel_file)
       && strlen (sources->kernel_file) < sizeof p->shape.path)
     {
       p->shape.kind = SKC_SHAPE_FILE;
@@ -176,10 +185,12 @@ explicit_fields (GeglOperation *op)
   GObjectClass *klass = G_OBJECT_GET_CLASS (op);
   const skc_param_info *table = skc_param_table ();
   unsigned fields = 0;
-  for (gint i = 0; i <= SKC_PARAM_COUNT; i++)
+  /* Then the shape's sources, which set the whole shape. */
+  const gchar *sources[] = { "kernel-file", "shape-data" };
+  for (gint i = 0; i < SKC_PARAM_COUNT + (gint) G_N_ELEMENTS (sources); i++)
     {
-      /* The kernel file sets the whole shape. */
-      const gchar *name = i < SKC_PARAM_COUNT ? table[i].name : "kernel-file";
+      const gchar *name
+          = i < SKC_PARAM_COUNT ? table[i].name : sources[i - SKC_PARAM_COUNT];
       GParamSpec *pspec = g_object_class_find_property (klass, name);
       GValue value = G_VALUE_INIT;
       if (!pspec)
@@ -216,10 +227,15 @@ engine_key (const SkcOpSources *sources, const skc_params *p)
   gchar *kernel_file = file_key (sources->kernel_file);
   gchar *preset = file_key (sources->preset);
   gchar *rows = skc_gegl_params_key (p);
+  /* Shape data can be long: its digest stands for it. */
+  gchar *data = has_text (sources->shape_data) ? g_compute_checksum_for_string (
+                    G_CHECKSUM_SHA256, sources->shape_data, -1)
+                                               : g_strdup ("");
   skc_shape_format (&p->shape, shape, sizeof shape);
-  gchar *key
-      = g_strdup_printf ("%s|file=%s|preset=%s|map=%d|%s", shape, kernel_file,
-                         preset, sources->with_map ? 1 : 0, rows);
+  gchar *key = g_strdup_printf ("%s|file=%s|data=%s|preset=%s|map=%d|%s", shape,
+                                kernel_file, data, preset,
+                                sources->with_map ? 1 : 0, rows);
+  g_free (data);
   g_free (rows);
   g_free (kernel_file);
   g_free (preset);
@@ -235,15 +251,27 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
   skc_engine *engine = NULL;
   skc_error err = { { 0 } };
   skc_preset *preset = NULL;
+  skc_image shape = { 0 };
   skc_result r = SKC_OK;
-  if (sources->preset && sources->preset[0])
+  if (has_text (sources->preset))
     r = skc_preset_use (sources->preset, explicit_fields (op), params, &preset,
                         &err);
+  /* Embedded shape data is the shape (the preset's shape is not used:
+     explicit_fields counts the data as a whole shape). */
+  if (r == SKC_OK && has_text (sources->shape_data))
+    {
+      r = skc_gegl_shape_data_decode (sources->shape_data, &shape, &err);
+      skc_shape_init (&params->shape);
+      params->shape_image = &shape;
+      params->filter = NULL;
+    }
   if (r == SKC_OK)
     {
       skc_run run = gegl_run ();
       r = skc_gegl_engine_new (params, sources->with_map, &run, &engine, &err);
     }
+  params->shape_image = NULL;
+  skc_image_free (&shape);
   skc_preset_free (preset);
   if (r != SKC_OK)
     {
@@ -316,7 +344,7 @@ skc_op_map_linear (GeglOperation *op)
     return FALSE;
   /* An unreadable preset changes nothing here; building the engine
      reports it. */
-  if (sources.preset && sources.preset[0]
+  if (has_text (sources.preset)
       && !(explicit_fields (op) & SKC_PRESET_MAP_LINEAR)
       && skc_preset_load (sources.preset, &preset, NULL) == SKC_OK)
     {

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   const gchar *kernel_file; /* replaces the shape when not empty */
+  const gchar *shape_data;  /* replaces both when not empty (shape-data.h) */
   const gchar *preset;      /* fills rows left at their defaults */
   gboolean with_map;        /* a blur map is connected */
 } SkcOpSources;

@@ -38,6 +38,15 @@ property_string (kernel_file, "Kernel file", "")
   description ("A fitted .skc filter, or an image whose alpha (or else "
                "luminance) is the bokeh shape; when set it replaces the shape")
 
+/* A drawn or loaded shape travels inside the op (and so inside a GIMP
+   layer effect and its XCF file) as text: gegl/shape-data.h. */
+property_string (shape_data, "Embedded shape", "")
+  description ("A bokeh shape image carried inside the filter as text "
+               "(skc-shape 1 WIDTH HEIGHT BITS BASE64), written by the "
+               "Sparse Lens Blur dialog for drawn and file shapes; when set "
+               "it replaces the shape and the kernel file; clear it to use "
+               "them")
+
 property_string (preset, "Preset", "")
   description ("A .skcpreset file: its values and fitted filters are used "
                "for every property left at its default")

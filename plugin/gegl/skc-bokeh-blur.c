@@ -44,7 +44,7 @@ static SkcOpSources
 sources_of (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
-  SkcOpSources sources = { o->kernel_file, o->preset, FALSE };
+  SkcOpSources sources = { o->kernel_file, o->shape_data, o->preset, FALSE };
   return sources;
 }
 
@@ -80,9 +80,13 @@ gegl_op_class_init (GeglOpClass *klass)
   filter_class->process = process;
 
   /* GIMP 3 lists an op with these keys in its menus, as a filter it can
-     preview on the canvas and keep as an editable layer effect. */
+     preview on the canvas and keep as an editable layer effect.  GIMP
+     stores op-version with the effect in XCF files and drops an effect
+     whose stored version differs from the op's on loading: it stays 1:0
+     (new properties get defaults that change nothing, so older files
+     keep their look). */
   gegl_operation_class_set_keys (
-      operation_class, "name", "skc:bokeh-blur", "title",
+      operation_class, "name", "skc:bokeh-blur", "op-version", "1:0", "title",
       "Bokeh Blur (custom shape)", "categories", "blur", "license", "GPL3+",
       "gimp:menu-path", "<Image>/Filters/Blur", "gimp:menu-label",
       "Bokeh Blur...", "description",

@@ -38,6 +38,7 @@ typedef struct
      shape keys are skc_params offsets, so it lives in a skc_params. */
   skc_params edited;
   GtkWidget *shape_combo, *file_button, *map_combo;
+  GtkWidget *effect_note;              /* where OK's blur goes (GIMP 3) */
   Slider sliders[SKC_PARAM_COUNT];     /* number rows */
   GtkWidget *checks[SKC_PARAM_COUNT];  /* boolean rows */
   GtkWidget *choices[SKC_PARAM_COUNT]; /* rows of named choices */
@@ -94,6 +95,9 @@ update_sensitivity (Dialog *d)
         gtk_widget_set_sensitive (d->choices[i], on);
     }
   gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
+  const gchar *note = skc_gimp_glue_effect_note (d->drawable, map);
+  gtk_label_set_text (GTK_LABEL (d->effect_note), note ? note : "");
+  gtk_widget_set_visible (d->effect_note, note != NULL);
 }
 
 /* The widgets changed: settings follow, the preview restarts. */
@@ -634,6 +638,12 @@ settings_page (Dialog *d, gint32 image)
             }
           add_label (grid, row++, "_Map:", d->map_combo);
           g_string_append_c (d->mnemonics, 'm');
+          d->effect_note = gtk_label_new ("");
+          gtk_label_set_line_wrap (GTK_LABEL (d->effect_note), TRUE);
+          gtk_misc_set_alignment (GTK_MISC (d->effect_note), 0.0, 0.5);
+          /* Shown (or not) by update_sensitivity, not by show_all. */
+          gtk_widget_set_no_show_all (d->effect_note, TRUE);
+          skc_ui_grid_attach (grid, d->effect_note, 0, row++, 3, TRUE);
           g_signal_connect (d->map_combo, "changed",
                             G_CALLBACK (widget_changed), d);
         }

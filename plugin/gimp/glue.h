@@ -24,6 +24,15 @@ GeglBuffer *skc_gimp_glue_shadow_buffer (gint32 drawable);
  * `area`. */
 void skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area);
 
+/* Whether OK may keep a uniform blur of the drawable as an editable layer
+ * effect (GIMP 3: a layer, and GIMP finds the module's skc:bokeh-blur;
+ * never in GIMP 2.10, which has no effects).  Call after gegl_init. */
+gboolean skc_gimp_glue_effect_possible (gint32 drawable);
+/* One short line for the dialog: where OK's blur goes (an effect, or the
+ * pixels and why); NULL in GIMP 2.10, where it always goes into the
+ * pixels. */
+const gchar *skc_gimp_glue_effect_note (gint32 drawable, gboolean with_map);
+
 /* A GimpIntComboBox of the image's drawables (layers, channels, masks),
  * values being drawable ids. */
 GtkWidget *skc_gimp_glue_drawable_combo_new (gint32 image);

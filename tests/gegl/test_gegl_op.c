@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "check.h"
+#include "shape-data.h"
 #include "skc/skc.h"
 
 #define OP "skc:lens-blur"
@@ -198,27 +199,15 @@ test_registered (void)
   CHECK (gegl_has_operation (OP));
   guint n = 0;
   GParamSpec **specs = gegl_operation_list_properties (OP, &n);
-  const char *expected[] = { "shape",
-                             "blades",
-                             "rotation",
-                             "curvature",
-                             "points",
-                             "inner",
-                             "sigma",
-                             "kernel-file",
-                             "radius",
-                             "quality",
-                             "focus",
-                             "invert-map",
-                             "map-gamma",
-                             "map-linear",
-                             "swirl",
-                             "cat-eye",
-                             "highlight-threshold",
-                             "highlight-gain",
-                             "clip",
-                             "preset",
-                             "depth" };
+  const char *expected[]
+      = { "shape",          "blades",      "rotation",
+          "curvature",      "points",      "inner",
+          "sigma",          "kernel-file", "shape-data",
+          "radius",         "quality",     "focus",
+          "invert-map",     "map-gamma",   "map-linear",
+          "swirl",          "cat-eye",     "highlight-threshold",
+          "highlight-gain", "clip",        "preset",
+          "depth" };
   CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,
@@ -529,6 +518,44 @@ load_image (const char *path, const char *format, int channels, int *width,
   return pixels;
 }
 
+/* Renders the op on input with one property set to a value. */
+typedef float *(*RenderWith) (GeglBuffer *input, const char *value);
+
+/* Each bad value of a property warns once and leaves the input as it
+ * was. */
+static void
+check_bad_values (const char *property, GeglBuffer *input,
+                  const char *const *bad, gsize count, RenderWith render_with)
+{
+  gsize n = floats_of (input);
+  float *original = g_new (float, n);
+  gegl_buffer_get (input, gegl_buffer_get_extent (input), 1.0,
+                   babl_format (RGBA), original, GEGL_AUTO_ROWSTRIDE,
+                   GEGL_ABYSS_NONE);
+  int warnings = 0;
+  guint handler = g_log_set_handler ("skc", G_LOG_LEVEL_WARNING, count_warning,
+                                     &warnings);
+  for (gsize i = 0; i < count; i++)
+    {
+      int before = warnings;
+      float *out = render_with (input, bad[i]);
+      CHECK_MSG (warnings == before + 1, "%s %s: %d warnings", property, bad[i],
+                 warnings - before);
+      CHECK_MSG (max_difference (out, original, n) == 0,
+                 "%s %s: the output is not the input", property, bad[i]);
+      g_free (out);
+    }
+  g_log_remove_handler ("skc", handler);
+  g_free (original);
+}
+
+static float *
+render_kernel_file (GeglBuffer *input, const char *path)
+{
+  return render (input, NULL, NULL, NULL, "kernel-file", path, "radius", 6.0,
+                 NULL);
+}
+
 /* A 21x21 PNG whose alpha is a triangle (and whose colour is noise, which
  * must not matter): the weights of a kernel-file image with alpha. */
 static void
@@ -566,7 +593,6 @@ static void
 test_kernel_files (const char *data_dir)
 {
   GeglBuffer *input = make_input (0, 0, 64, 48);
-  gsize n = floats_of (input);
   gchar *dir = g_dir_make_tmp ("skc-gegl-XXXXXX", NULL);
   gchar *skc_path = g_build_filename (dir, "heart.skc", NULL);
   gchar *png_path = g_build_filename (dir, "triangle.png", NULL);
@@ -633,31 +659,14 @@ test_kernel_files (const char *data_dir)
   g_free (grey_alpha);
 
   /* (5) Errors: one warning each, and the input unchanged. */
-  float *original = g_new (float, n);
-  gegl_buffer_get (input, gegl_buffer_get_extent (input), 1.0,
-                   babl_format (RGBA), original, GEGL_AUTO_ROWSTRIDE,
-                   GEGL_ABYSS_NONE);
   gchar *junk_skc = g_build_filename (dir, "junk.skc", NULL);
   gchar *text_png = g_build_filename (dir, "text.png", NULL);
   gchar *missing = g_build_filename (dir, "missing.png", NULL);
   g_file_set_contents (junk_skc, "not a filter\n", -1, NULL);
   g_file_set_contents (text_png, "hello, I am no image\n", -1, NULL);
   const char *bad[] = { missing, junk_skc, text_png, dir };
-  int warnings = 0;
-  guint handler = g_log_set_handler ("skc", G_LOG_LEVEL_WARNING, count_warning,
-                                     &warnings);
-  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      int before = warnings;
-      float *out = render (input, NULL, NULL, NULL, "kernel-file", bad[i],
-                           "radius", 6.0, NULL);
-      CHECK_MSG (warnings == before + 1, "kernel-file %s: %d warnings", bad[i],
-                 warnings - before);
-      CHECK_MSG (max_difference (out, original, n) == 0,
-                 "kernel-file %s: the output is not the input", bad[i]);
-      g_free (out);
-    }
-  g_log_remove_handler ("skc", handler);
+  check_bad_values ("kernel-file", input, bad, G_N_ELEMENTS (bad),
+                    render_kernel_file);
 
   g_remove (junk_skc);
   g_remove (text_png);
@@ -667,7 +676,6 @@ test_kernel_files (const char *data_dir)
   g_free (junk_skc);
   g_free (text_png);
   g_free (missing);
-  g_free (original);
   g_free (skc_path);
   g_free (png_path);
   g_free (pgm_path);
@@ -1083,6 +1091,250 @@ test_golden (const char *source_dir)
     }
 }
 
+/* The weights of a 9x7 shape with levels of an 8-bit image (a dim ring
+ * and a bright cross), or, with `fine`, values no 8-bit level holds. */
+static void
+fill_shape (skc_image *shape, int fine)
+{
+  skc_image_alloc (shape, 9, 7, 1);
+  for (int y = 0; y < 7; y++)
+    for (int x = 0; x < 9; x++)
+      {
+        float *v = skc_image_pixel (shape, x, y);
+        int d2 = (x - 4) * (x - 4) + (y - 3) * (y - 3);
+        *v = (x == 4 || y == 3) ? 200 / 255.0f : d2 <= 9 ? 51 / 255.0f : 0;
+        if (fine && *v > 0)
+          *v = 0.1f + 0.9f * (float) (x * 7 + y) / 70.0f;
+      }
+}
+
+/* Encoding and decoding shape data (gegl/shape-data.h): 8-bit levels
+ * round-trip exactly (as the same fraction of the largest weight), other
+ * values within half a 16-bit step; a shape larger than the bound is
+ * resampled to it; malformed text of every kind is refused with a
+ * "shape-data: " message, and a fuzzed text never reads outside itself
+ * (the suite runs under ASan in scripts/test.sh) nor yields a bad
+ * image. */
+static void
+test_shape_data_codec (void)
+{
+  skc_error err;
+  for (int fine = 0; fine < 2; fine++)
+    {
+      skc_image shape = { 0 }, back = { 0 };
+      fill_shape (&shape, fine);
+      gchar *text = skc_gegl_shape_data_encode (&shape, &err);
+      CHECK (text != NULL);
+      if (!text)
+        continue;
+      CHECK_MSG (g_str_has_prefix (text, fine ? "skc-shape 1 9 7 16 "
+                                              : "skc-shape 1 9 7 8 "),
+                 "header of %.24s", text);
+      CHECK (skc_gegl_shape_data_decode (text, &back, &err) == SKC_OK);
+      if (CHECK (back.width == 9 && back.height == 7 && back.channels == 1))
+        {
+          /* 8-bit levels come back as they are, 16-bit samples as a
+             fraction of the largest weight. */
+          float top = 0;
+          for (int i = 0; i < 63; i++)
+            top = fmaxf (top, shape.data[i]);
+          double worst = 0;
+          for (int i = 0; i < 63; i++)
+            {
+              float want = fine ? shape.data[i] / top : shape.data[i];
+              worst = fmax (worst, fabs (back.data[i] - want));
+            }
+          CHECK_MSG (worst <= (fine ? 0.5 / 65535 + 1e-7 : 1e-7),
+                     "round trip (%s) off by %g", fine ? "16-bit" : "8-bit",
+                     worst);
+        }
+      skc_image_free (&back);
+      skc_image_free (&shape);
+      g_free (text);
+    }
+
+  /* A larger shape comes back as the bound's odd square. */
+  skc_image big = { 0 }, back = { 0 };
+  skc_image_alloc (&big, 400, 300, 1);
+  for (int i = 0; i < 400 * 300; i++)
+    big.data[i] = (float) (i % 7);
+  gchar *text = skc_gegl_shape_data_encode (&big, &err);
+  CHECK (text && strlen (text) <= SKC_SHAPE_DATA_TEXT_MAX);
+  CHECK (text && skc_gegl_shape_data_decode (text, &back, &err) == SKC_OK
+         && back.width == SKC_SHAPE_DATA_SIDE_MAX
+         && back.height == SKC_SHAPE_DATA_SIDE_MAX);
+  skc_image_free (&back);
+  g_free (text);
+  /* Nothing to encode: no positive weight, a NaN. */
+  memset (big.data, 0, 400 * 300 * sizeof (float));
+  CHECK (skc_gegl_shape_data_encode (&big, &err) == NULL);
+  big.data[5] = NAN;
+  big.data[6] = 1;
+  CHECK (skc_gegl_shape_data_encode (&big, &err) == NULL);
+  skc_image_free (&big);
+
+  /* Malformed texts: each refused, with the reason in one line. */
+  gchar *huge = g_strnfill (SKC_SHAPE_DATA_TEXT_MAX + 10, 'A');
+  memcpy (huge, "skc-shape 1 1 1 8 ", 18);
+  const char *bad[] = {
+    "",
+    "skc-shape",
+    "skc-shape 1",
+    "skc-shape 1 1 1 8",
+    "skc-shape 1 1 1 8 ",
+    "skc-shape 2 1 1 8 /w==", /* a newer version (/w== is one 255) */
+    "skc-shape 0 1 1 8 /w==",
+    "SKC-SHAPE 1 1 1 8 /w==",
+    "skc-shape  1 1 1 8 /w==",  /* two spaces */
+    "skc-shape 1 0 1 8 AA==",   /* an empty side */
+    "skc-shape 1 256 1 8 AA==", /* beyond the bound */
+    "skc-shape 1 -1 1 8 AA==",
+    "skc-shape 1 1 1 12 AA==", /* neither 8 nor 16 bits */
+    "skc-shape 1 1 1 16 AA==", /* 2 bytes need AAA= */
+    "skc-shape 1 1 1 8 AA==",  /* every sample 0 */
+    "skc-shape 1 1 1 8 /w=",   /* short padding */
+    "skc-shape 1 1 1 8 /w== ", /* trailing text */
+    "skc-shape 1 1 1 8 /w=\n",
+    "skc-shape 1 1 1 8 /===",
+    "skc-shape 1 1 1 8 *w==",
+    "skc-shape 1 2 1 8 /w/w", /* 2 bytes need 3 characters and = */
+    "skc-shape 1 9999999 1 8 AA==",
+    "skc-shape 1 1 1 8 /w==\xff",
+    huge,
+  };
+  CHECK (skc_gegl_shape_data_decode ("skc-shape 1 1 1 8 /w==", &back, &err)
+             == SKC_OK
+         && back.width == 1 && back.data[0] == 1.0f);
+  skc_image_free (&back);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      memset (&err, 0, sizeof err);
+      skc_result r = skc_gegl_shape_data_decode (bad[i], &back, &err);
+      CHECK_MSG (r != SKC_OK && back.data == NULL
+                     && g_str_has_prefix (err.message, "shape-data: ")
+                     && !strchr (err.message, '\n'),
+                 "bad text %zu (%.30s) gave %d: %s", i, bad[i], (int) r,
+                 err.message);
+    }
+  CHECK (skc_gegl_shape_data_decode (bad[5], &back, &err)
+         == SKC_ERR_UNSUPPORTED);
+  g_free (huge);
+
+  /* Fuzz: every cut of a valid text, and random changes to it. */
+  skc_image shape = { 0 };
+  fill_shape (&shape, 1);
+  text = skc_gegl_shape_data_encode (&shape, &err);
+  skc_image_free (&shape);
+  gsize length = text ? strlen (text) : 0;
+  int accepted = 0, cases = 0;
+  GRand *rand = g_rand_new_with_seed (15);
+  for (gsize cut = 0; cut < length + 3000; cut++)
+    {
+      /* Heap copies of the exact length, so that ASan sees any read past
+         the end. */
+      gchar *copy = g_strndup (text, cut < length ? cut : length);
+      if (cut >= length)
+        for (int k = g_rand_int_range (rand, 1, 4); k > 0; k--)
+          copy[g_rand_int_range (rand, 0, (gint32) length)]
+              = (gchar) g_rand_int_range (rand, 1, 256);
+      skc_result r = skc_gegl_shape_data_decode (copy, &back, &err);
+      cases++;
+      if (r == SKC_OK)
+        {
+          accepted++;
+          gboolean sane = back.width >= 1 && back.height >= 1
+                          && back.width <= SKC_SHAPE_DATA_SIDE_MAX
+                          && back.height <= SKC_SHAPE_DATA_SIDE_MAX;
+          for (int i = 0; sane && i < back.width * back.height; i++)
+            sane = back.data[i] >= 0 && back.data[i] <= 1;
+          CHECK_MSG (sane, "fuzz case %d decoded to a bad image", cases);
+        }
+      else
+        CHECK_MSG (back.data == NULL && err.message[0], "fuzz case %d", cases);
+      skc_image_free (&back);
+      g_free (copy);
+    }
+  /* The whole text, and changes inside the data that stay base64. */
+  CHECK_MSG (accepted >= 1 && accepted < cases, "fuzz: %d of %d accepted",
+             accepted, cases);
+  g_rand_free (rand);
+  g_free (text);
+}
+
+/* A bokeh-blur graph on `input` with a shape's text as shape-data (and a
+ * kernel file and a preset, whose shapes the data replaces), at radius
+ * 6. */
+static float *
+render_shape_data (GeglBuffer *input, const char *data, const char *file,
+                   const char *preset)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  GeglNode *op = gegl_node_new_child (
+      graph, "operation", BOKEH_OP, "shape-data", data, "kernel-file",
+      file ? file : "", "preset", preset ? preset : "", "radius", 6.0, NULL);
+  gegl_node_connect_to (source, "output", op, "input");
+  float *pixels = blit (op, gegl_buffer_get_extent (input));
+  g_object_unref (graph);
+  return pixels;
+}
+
+static float *
+render_bad_shape_data (GeglBuffer *input, const char *data)
+{
+  return render_shape_data (input, data, NULL, NULL);
+}
+
+/* The shape-data property: the shape it carries is the shape (as the core
+ * blurs with those weights, whatever kernel file or preset shape is also
+ * named; the preset's other values still apply), and malformed data warns
+ * once and passes the input through. */
+static void
+test_shape_data_op (const char *data_dir)
+{
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  skc_error err;
+  skc_image shape = { 0 }, decoded = { 0 };
+  fill_shape (&shape, 1);
+  gchar *text = skc_gegl_shape_data_encode (&shape, &err);
+  CHECK (text && skc_gegl_shape_data_decode (text, &decoded, &err) == SKC_OK);
+  skc_params p;
+  skc_params_init (&p);
+  p.shape_image = &decoded;
+  p.radius = 6;
+  check_core ("shape-data", render_shape_data (input, text, NULL, NULL), &p,
+              input, NULL, 0);
+  check_core ("shape-data over a missing kernel file",
+              render_shape_data (input, text, "/nonexistent/shape.png", NULL),
+              &p, input, NULL, 0);
+  gchar *path = g_build_filename (data_dir, "..", "presets",
+                                  "cat-eye-swirl.skcpreset", NULL);
+  skc_preset *preset = NULL;
+  if (CHECK (skc_preset_load (path, &preset, &err) == SKC_OK))
+    {
+      skc_preset_apply (preset, SKC_PRESET_WHOLE_SHAPE | SKC_PRESET_RADIUS, &p);
+      p.shape_image = &decoded;
+      CHECK (p.swirl > 0 || p.cat_eye > 0);
+      check_core ("shape-data over a preset's shape",
+                  render_shape_data (input, text, NULL, path), &p, input, NULL,
+                  0);
+      skc_preset_free (preset);
+    }
+  g_free (path);
+
+  const char *bad[]
+      = { "skc-shape 1 1 1 8 AA==", "skc-shape 9 1 1 8 /w==", "hello" };
+  check_bad_values ("shape-data", input, bad, G_N_ELEMENTS (bad),
+                    render_bad_shape_data);
+  CHECK (g_strcmp0 (gegl_operation_get_key (BOKEH_OP, "op-version"), "1:0")
+         == 0);
+  g_free (text);
+  skc_image_free (&shape);
+  skc_image_free (&decoded);
+  g_object_unref (input);
+}
+
 /* skc:bokeh-blur, the op without a map: one input (so GIMP 3 can keep it
  * as a layer effect), in GIMP's Filters > Blur menu, and the same pixels
  * as skc:lens-blur with no map for the same properties. */
@@ -1168,6 +1420,8 @@ main (int argc, char **argv)
   test_equals_core ();
   test_rebuild ();
   test_kernel_files (argv[2]);
+  test_shape_data_codec ();
+  test_shape_data_op (argv[2]);
   test_chunks_and_threads ();
   test_regions ();
   test_property_ends ();

@@ -5,6 +5,10 @@
 #
 #   drive_dialog SCREENSHOT LOG GIMP-COMMAND...
 # Run it inside xvfb-run.  Fails when the dialog never shows.
+#
+# With DIALOG_UNDO=PREFIX (GIMP 3), once the script has saved
+# PREFIX.applied.png after the plug-in, Ctrl+Z goes to the image window
+# (one undo, as a user presses it) and PREFIX.go tells the script to go on.
 drive_dialog () {
   shot=$1 log=$2
   shift 2
@@ -32,6 +36,14 @@ drive_dialog () {
   xdotool windowfocus --sync "$window"
   sleep 0.5
   xdotool key --clearmodifiers "${DIALOG_KEY:-Return}"
+  if [ -n "${DIALOG_UNDO:-}" ]; then
+    for _ in $(seq 1 120); do
+      [ -s "$DIALOG_UNDO.applied.png" ] && break
+      sleep 1
+    done
+    undo_image_window
+    touch "$DIALOG_UNDO.go"
+  fi
   for _ in $(seq 1 120); do
     kill -0 "$gimp_pid" 2>/dev/null || break
     sleep 1
@@ -39,4 +51,63 @@ drive_dialog () {
   kill "$gimp_pid" 2>/dev/null
   wait "$gimp_pid" 2>/dev/null
   return 0
+}
+
+# The image window of a GIMP 3 run (single-window mode: its title ends in
+# "– GIMP"), or nothing after a minute.
+image_window () {
+  for _ in $(seq 1 60); do
+    w=$(xdotool search --onlyvisible --name " – GIMP$" 2>/dev/null | head -1)
+    [ -n "$w" ] && { echo "$w"; return; }
+    sleep 1
+  done
+}
+
+# Ctrl+Z in the image window: one step of the image's undo.
+undo_image_window () {
+  w=$(image_window)
+  [ -n "$w" ] || return
+  xdotool windowfocus --sync "$w"
+  sleep 0.5
+  xdotool key --clearmodifiers ctrl+z
+  sleep 2
+}
+
+# drive_menu MENU_SHOT OP_SHOT LOG GIMP-COMMAND...: once GIMP 3 shows its
+# image, opens Filters > Blur from the keyboard (Alt+R, B) for a
+# screenshot, then the submenu's last entry (End, Return: skc's op, the
+# last one GIMP adds there) and, once its filter dialog has drawn, a
+# second screenshot.  Fails when no image window shows.
+drive_menu () {
+  menu_shot=$1 op_shot=$2 log=$3
+  shift 3
+  "$@" >"$log" 2>&1 &
+  gimp_pid=$!
+  w=$(image_window)
+  status=1
+  if [ -n "$w" ]; then
+    sleep 3
+    xdotool windowfocus --sync "$w"
+    sleep 0.5
+    xdotool key --clearmodifiers alt+r
+    sleep 1.5
+    xdotool key --clearmodifiers b
+    sleep 1.5
+    import -window root "$menu_shot"
+    xdotool key --clearmodifiers End
+    sleep 0.5
+    xdotool key --clearmodifiers Return
+    sleep 10
+    # The pointer off the dialog: no tooltip over its fields.
+    xdotool mousemove 1270 990
+    sleep 1
+    import -window root "$op_shot"
+    for v in $(xdotool search --onlyvisible --name "." 2>/dev/null); do
+      echo "window: $(xdotool getwindowname "$v")"
+    done >"$op_shot.windows"
+    status=0
+  fi
+  kill "$gimp_pid" 2>/dev/null
+  wait "$gimp_pid" 2>/dev/null
+  return $status
 }

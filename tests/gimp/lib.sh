@@ -25,6 +25,22 @@ same_image () {
   fi
 }
 
+# psnr_at_least A B DB WHAT: the PSNR of A against B (all channels, from
+# ImageMagick's RMSE) is at least DB decibels.
+psnr_at_least () {
+  e=$(compare -metric RMSE "$1" "$2" null: 2>&1 | sed -n 's/.*(\([0-9.e-]*\)).*/\1/p')
+  if [ -z "$e" ]; then
+    bad "$4: cannot compare $1 and $2"
+    return
+  fi
+  p=$(awk -v e="$e" 'BEGIN { if (e == 0) print "inf"; else printf "%.1f", -20 * log (e) / log (10) }')
+  if [ "$p" = inf ] || awk -v p="$p" -v m="$3" 'BEGIN { exit !(p >= m) }'; then
+    ok "$4 ($p dB)"
+  else
+    bad "$4: $p dB < $3 dB"
+  fi
+}
+
 identical_pixels () {
   d=$(max_difference "$1" "$2")
   if [ "$d" = "0" ]; then ok "$3"; else bad "$3: images differ (${d:-unreadable})"; fi
@@ -118,6 +134,16 @@ install_plugin () {
   gimp_batch /dev/null
   mkdir -p "$1/plug-ins/skc-lens-blur"
   cp "$2" "$1/plug-ins/skc-lens-blur/skc-lens-blur"
+}
+
+# gimp3_effects LOG [NAME=VALUE...]: tests/gimp3/effects.py (the layer
+# effects of an XCF file: listed and read back, edited, exported) in a
+# headless GIMP 3, its arguments in the environment.
+gimp3_effects () {
+  log=$1
+  shift
+  env "$@" gimp-console-3.0 -i -d -f --batch-interpreter=python-fu-eval \
+    -b "exec(open('$here/../gimp3/effects.py').read())" --quit >"$log" 2>&1
 }
 
 finish () {

@@ -7,7 +7,11 @@
 # of radius 20).
 #
 # With GEGL_MODULE (GIMP 3), OK on a layer with no map leaves an editable
-# layer effect (skc:bokeh-blur) instead of rewriting the pixels.
+# layer effect (skc:bokeh-blur) instead of rewriting the pixels (a drawn
+# shape travels inside it: the effect renders after the shape's file is
+# gone); with a map it blurs the pixels, and one Ctrl+Z brings them back;
+# skc:bokeh-blur is in Filters > Blur (screenshots of the menu and of
+# GIMP's own dialog for the op are kept).
 #
 #   test_dialog.sh 2|3 PLUG_IN SKC DATA_DIR WORK_DIR [GEGL_MODULE]
 set -u
@@ -45,7 +49,7 @@ if [ "$version" = 2 ]; then
   # Arguments are ignored in interactive mode but Script-Fu wants them all.
   script="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\" \"photo.png\"))) (d (car (gimp-image-get-active-drawable img)))) (gimp-display-new img) (plug-in-skc-lens-blur RUN-INTERACTIVE img d \"shape:disc\" 20.0 -1 1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 0) (gimp-file-save RUN-NONINTERACTIVE img d \"$work/ok.png\" \"ok.png\") (gimp-quit TRUE))"
 else
-  script="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-display-new img) (plug-in-skc-lens-blur #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector d)) (gimp-file-save RUN-NONINTERACTIVE img \"$work/ok.png\") (gimp-quit TRUE))"
+  script="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\"))) (d (vector-ref (car (gimp-image-get-layers img)) 0))) (gimp-display-new img) (plug-in-skc-lens-blur #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector DRAWABLE)) AFTER_BLUR (gimp-file-save RUN-NONINTERACTIVE img \"$work/ok.png\") (gimp-quit TRUE))"
 fi
 
 # After the interactive call: the image's "skc blur map" channel, if any,
@@ -53,11 +57,14 @@ fi
 if [ "$version" = 2 ]; then
   after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "channels " (number->string (car (gimp-image-get-channels img))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out l "'$work'/map-channel.png" "map-channel.png"))))'
 else
-  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "effects " (number->string (vector-length (car (gimp-drawable-get-filters d)))))) (gimp-message (string-append "channels " (number->string (vector-length (car (gimp-image-get-channels img)))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/map-channel.png"))))'
+  after_map='(gimp-message-set-handler CONSOLE) (gimp-message (string-append "effects " (number->string (vector-length (car (gimp-drawable-get-filters d)))))) (gimp-message (string-append "channels " (number->string (vector-length (car (gimp-image-get-channels img)))))) (let ((ch (car (gimp-image-get-channel-by-name img "skc blur map")))) (if (> ch 0) (let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable ch out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/map-channel.png")))) (gimp-file-save RUN-NONINTERACTIVE img "'$work'/ok.xcf")'
 fi
 
-# run_dialog NAME: one interactive run; OK writes ok-NAME.png, the
-# screenshot is dialog-gimpVERSION-NAME.png, GIMP's log NAME.log.
+# run_dialog NAME: one interactive run; OK writes ok-NAME.png (and in
+# GIMP 3 the image as ok-NAME.xcf), the screenshot is
+# dialog-gimpVERSION-NAME.png, GIMP's log NAME.log.  $after_blur, when
+# set, is Script-Fu run right after the plug-in, and $dialog_drawable what
+# it runs on (default: the layer d) (GIMP 3).
 run_dialog () {
   # Each run starts from the plug-in's defaults: GIMP 3 remembers the last
   # values across sessions (GIMP 2.10 only within one).
@@ -66,7 +73,7 @@ run_dialog () {
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
   ' sh "$here/dialog.sh" "$work/dialog-gimp$version-$1.png" "$work/$1.log" \
-    "$gimp" "$(echo "$script" | sed "s|/ok.png|/ok-$1.png|g; s|(gimp-quit TRUE)|$after_map (gimp-quit TRUE)|")" \
+    "$gimp" "$(echo "$script" | sed "s|DRAWABLE|${dialog_drawable:-d}|; s|AFTER_BLUR|${after_blur:-}|; s|(gimp-quit TRUE)|$after_map (gimp-quit TRUE)|; s|/ok.png|/ok-$1.png|g; s|/ok.xcf|/ok-$1.xcf|g")" \
     && ok "$1: the dialog opened" || bad "$1: the dialog opened"
   log_has "$work/$1.log" "skc preview drawn: " "$1: the live preview drew a blurred view"
   shot="$work/dialog-gimp$version-$1.png"
@@ -92,10 +99,26 @@ else
   bad "no designed shape in $work/profile/skc-shapes"
 fi
 
+# GIMP 3 finds the module's ops in the user's GEGL folder: set for the
+# runs that need them (with_module).
+data_home="$work/data-home"
+if [ "$version" = 3 ] && [ -n "$module" ]; then
+  mkdir -p "$data_home/gegl-0.4/plug-ins"
+  cp "$module" "$data_home/gegl-0.4/plug-ins/"
+fi
+with_module () {
+  if [ "$version" = 3 ] && [ -n "$module" ]; then
+    XDG_DATA_HOME="$data_home" "$@"
+  else
+    "$@"
+  fi
+}
+
 # A tilt-shift band made on the Blur map page (shown for the screenshot):
 # on OK the map is kept as a hidden channel "skc blur map" and the blur
-# follows it; cancelling creates no channel.
-SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=2 run_dialog map
+# follows it, in the pixels even where GIMP could keep an effect (the
+# dialog says why); cancelling creates no channel.
+SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=2 with_module run_dialog map
 if [ -s map-channel.png ]; then
   ok "OK keeps the painted map as the channel 'skc blur map'"
   top=$(convert map-channel.png -format '%[fx:p{256,5}]' info:)
@@ -112,6 +135,9 @@ else
   bad "no 'skc blur map' channel after OK"
 fi
 log_has "$work/map.log" "channels 1" "one channel after OK"
+if [ "$version" = 3 ]; then
+  log_has "$work/map.log" "effects 0" "with a map, OK blurs the pixels (no layer effect)"
+fi
 rm -f map-channel.png
 DIALOG_KEY=Escape SKC_TEST_MAP_BAND=0,170,511,170 run_dialog cancelled
 log_has "$work/cancelled.log" "channels 0" "cancel creates no channel"
@@ -137,10 +163,64 @@ fi
 # without it (every run above), the pixels are blurred.
 if [ "$version" = 3 ] && [ -n "$module" ]; then
   log_has "$work/settings.log" "effects 0" "without the module, OK blurs the pixels"
-  mkdir -p "$work/data-home/gegl-0.4/plug-ins"
-  cp "$module" "$work/data-home/gegl-0.4/plug-ins/"
-  XDG_DATA_HOME="$work/data-home" run_dialog effect
+  with_module run_dialog effect
   log_has "$work/effect.log" "effects 1" "OK leaves one layer effect"
   same_image ok-effect.png ref.png 1 "the layer effect renders as skc apply"
+  with_module gimp3_effects effect-xcf.log SKC_EFFECT_XCF="$work/ok-effect.xcf"
+  log_has effect-xcf.log "effect skc:bokeh-blur radius=20.0 shape=disc kernel-file= shape-data= *$" \
+    "the saved effect is skc:bokeh-blur with the dialog's radius and shape"
+
+  # A drawn shape (loaded into the designer) travels inside the effect as
+  # shape data: no path into the profile, and with the shape's file gone
+  # the reopened XCF still renders as skc apply with that file.
+  SKC_TEST_DESIGNER_LOAD="$data/kernels/ampersand-392.pgm" SKC_TEST_PAGE=1 \
+    with_module run_dialog designer-effect
+  with_module gimp3_effects designer-xcf.log \
+    SKC_EFFECT_XCF="$work/ok-designer-effect.xcf"
+  log_has designer-xcf.log "kernel-file= shape-data=skc-shape 1 " \
+    "the drawn shape is embedded in the effect, with no file path"
+  rm -f "$work"/profile/skc-shapes/*.pfm
+  with_module gimp3_effects designer-reopened.log \
+    SKC_EFFECT_XCF="$work/ok-designer-effect.xcf" \
+    SKC_EFFECT_PNG="$work/designer-reopened.png"
+  psnr_at_least designer-reopened.png ref-designer.png 45 \
+    "without its shape file the effect renders as skc apply with it"
+
+  # With a map the blur goes into the pixels as one undo step: a single
+  # Ctrl+Z in the image window brings the original pixels back and takes
+  # the painted map's channel away.
+  after_blur="(gimp-displays-flush) (gimp-file-save RUN-NONINTERACTIVE img \"$work/undo.applied.png\") (let wait ((n 0)) (if (and (< n 300) (null? (car (file-glob #:pattern \"$work/undo.go\" #:filename-encoding FALSE)))) (wait (+ n 1))))" \
+    DIALOG_UNDO="$work/undo" SKC_TEST_MAP_BAND=0,170,511,170 SKC_TEST_PAGE=2 \
+    with_module run_dialog undo
+  same_image undo.applied.png ok-map.png 1 "with a map, OK blurs the pixels"
+  identical_pixels ok-undo.png photo.png "one undo brings the original pixels back"
+  log_has "$work/undo.log" "channels 0" "the same undo takes the map channel away"
+  log_has "$work/undo.log" "effects 0" "no layer effect after the undo"
+
+  # On a layer mask (GIMP keeps effects on layers only) OK blurs the
+  # mask's pixels: no effect, and the mask (a grey copy of the photo) is
+  # no longer what it was.
+  grey_of='(let* ((out (car (gimp-image-new 512 512 GRAY))) (l (car (gimp-layer-new-from-drawable (car (gimp-layer-get-mask d)) out)))) (gimp-image-insert-layer out l 0 0) (gimp-file-save RUN-NONINTERACTIVE out "'$work'/WHICH.png"))'
+  dialog_drawable="(let ((m (car (gimp-layer-create-mask d ADD-MASK-COPY)))) (gimp-layer-add-mask d m) $(echo "$grey_of" | sed s/WHICH/mask-before/) m)" \
+    after_blur="$(echo "$grey_of" | sed s/WHICH/mask-after/)" \
+    with_module run_dialog mask
+  log_has "$work/mask.log" "effects 0" "on a layer mask, OK leaves no effect"
+  different_image mask-after.png mask-before.png "on a layer mask, OK blurs the mask"
+
+  # skc:bokeh-blur in Filters > Blur, and GIMP's own dialog for it (what
+  # editing a kept effect opens), in a fresh profile without the plug-in.
+  XDG_DATA_HOME="$data_home" GIMP3_DIRECTORY="$work/menu-profile" \
+    xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
+    . "$1"
+    drive_menu "$2" "$3" "$4" gimp-3.0 -d -f --batch-interpreter=plug-in-script-fu-eval -b "$5"
+  ' sh "$here/dialog.sh" "$work/filters-menu-gimp3.png" \
+    "$work/bokeh-blur-dialog-gimp3.png" "$work/menu.log" \
+    "(gimp-display-new (car (gimp-file-load RUN-NONINTERACTIVE \"$work/photo.png\")))" \
+    && ok "the image window showed" || bad "no image window for the Filters menu"
+  for shot in filters-menu-gimp3.png bokeh-blur-dialog-gimp3.png; do
+    if [ -s "$shot" ]; then ok "screenshot kept: $work/$shot"; else bad "no screenshot $shot"; fi
+  done
+  log_has bokeh-blur-dialog-gimp3.png.windows "Bokeh Blur" \
+    "the last entry of Filters > Blur opens skc:bokeh-blur's dialog"
 fi
 finish

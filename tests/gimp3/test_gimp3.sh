@@ -77,8 +77,6 @@ if [ -n "$module" ]; then
   # skc:bokeh-blur as an editable layer effect: appended (and listed), the
   # image saved as XCF with it and exported; reopened from the XCF, the
   # effect is still there and renders again from its stored properties.
-  # (Changing a kept effect is left to GIMP's dialog: GIMP 3.0's Script-Fu
-  # configures a filter only before it is appended.)
   layer='(d (vector-ref (car (gimp-image-get-layers img)) 0))'
   count='(number->string (vector-length (car (gimp-drawable-get-filters d))))'
   gimp_batch effect.log \
@@ -89,6 +87,21 @@ if [ -n "$module" ]; then
   same_image effect.png ref-heart.png 1 "the layer effect equals skc apply"
   log_has reopened.log "reopened: 1 skc:bokeh-blur" "the effect is still there in the reopened XCF"
   same_image effect-reopened.png ref-heart.png 1 "the reopened effect renders as skc apply"
+
+  # The kept effect edited: reopened from the XCF, its radius changed
+  # through GIMP 3's filter API (its config, then
+  # gimp_drawable_filter_update, as GIMP's filter dialog does; GIMP 3.0's
+  # Script-Fu configures a filter only before it is appended), the export
+  # against skc apply at the new radius; saved and reopened, the new
+  # radius stays.
+  gimp3_effects edited.log SKC_EFFECT_XCF="$work/effect.xcf" \
+    SKC_EFFECT_RADIUS=20 SKC_EFFECT_PNG="$work/effect-edited.png" \
+    SKC_EFFECT_SAVE="$work/effect-edited.xcf"
+  gimp3_effects edited-reopened.log SKC_EFFECT_XCF="$work/effect-edited.xcf"
+  "$skc" apply photo.png -o ref-heart-20.png --kernel shape:heart --radius 20 >/dev/null
+  log_has edited.log "effect skc:bokeh-blur radius=20.0 shape=heart" "the kept effect's radius is changed"
+  psnr_at_least effect-edited.png ref-heart-20.png 45 "the edited effect renders as skc apply at the new radius"
+  log_has edited-reopened.log "effect skc:bokeh-blur radius=20.0 shape=heart" "the new radius is saved with the effect"
 fi
 identical_pixels bad-radius.png photo.png "bad radius leaves the image unchanged"
 log_has run.log "plug-in call failed" "bad arguments fail the call"

@@ -25,6 +25,18 @@ skc_gimp_glue_is_drawable_of (gint32 item, gint32 image)
 }
 
 gboolean
+skc_gimp_glue_effect_possible (gint32 drawable)
+{
+  return FALSE;
+}
+
+const gchar *
+skc_gimp_glue_effect_note (gint32 drawable, gboolean with_map)
+{
+  return NULL;
+}
+
+gboolean
 skc_gimp_glue_mask_intersect (gint32 drawable, GeglRectangle *area)
 {
   return gimp_drawable_mask_intersect (drawable, &area->x, &area->y,

@@ -5,6 +5,7 @@
 #include <libgimp/gimpui.h>
 
 #include "glue.h"
+#include "settings.h"
 
 static gboolean
 of_image (GimpImage *image, GimpItem *item, gpointer data)
@@ -47,6 +48,32 @@ skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
   GimpDrawable *d = gimp_drawable_get_by_id (drawable);
   gimp_drawable_merge_shadow (d, TRUE);
   gimp_drawable_update (d, area->x, area->y, area->width, area->height);
+}
+
+gboolean
+skc_gimp_glue_effect_possible (gint32 drawable)
+{
+  /* GIMP gives effects to layers only.  It finds the op where this
+     process's GEGL does (the user's or the system's GEGL modules); asking
+     GIMP for an op it lacks would show the user an error. */
+  return gimp_item_is_layer (GIMP_ITEM (gimp_drawable_get_by_id (drawable)))
+         && gegl_has_operation (SKC_GIMP_EFFECT_OP);
+}
+
+const gchar *
+skc_gimp_glue_effect_note (gint32 drawable, gboolean with_map)
+{
+  if (!gimp_item_is_layer (GIMP_ITEM (gimp_drawable_get_by_id (drawable))))
+    return "OK blurs the pixels (one undo step): GIMP keeps effects on "
+           "layers only, not on channels or masks.";
+  if (with_map)
+    return "OK blurs the pixels (one undo step): GIMP 3 cannot keep a filter "
+           "that reads a blur map as a layer effect.";
+  if (!skc_gimp_glue_effect_possible (drawable))
+    return "OK blurs the pixels (one undo step): GIMP has no skc:bokeh-blur "
+           "to keep an effect with (install skc's GEGL module).";
+  return "OK keeps the blur as a layer effect, editable later from the "
+         "layer's effects (fx) in the Layers dialog.";
 }
 
 GtkWidget *

@@ -8,6 +8,8 @@
 
 #include "procedure.h"
 #include "dialog.h"
+#include "glue.h"
+#include "shape-data.h"
 
 #define SKC_TYPE_LENS_BLUR (skc_lens_blur_get_type ())
 G_DECLARE_FINAL_TYPE (SkcLensBlur, skc_lens_blur, SKC, LENS_BLUR, GimpPlugIn)
@@ -162,27 +164,51 @@ config_set (GObject *config, const gchar *name, gdouble number,
     g_object_set (config, name, number, NULL);
 }
 
+/* A shape from a file, as the effect carries it: an image (a drawn shape
+ * is a PFM in the profile) becomes embedded shape data, so that the
+ * effect renders without the file (on another machine, or after the file
+ * is gone); a fitted .skc filter stays a path (*data NULL).  FALSE when
+ * the file cannot be read (the caller then blurs the pixels, which
+ * reports why). */
+static gboolean
+file_shape_data (const gchar *path, gchar **data)
+{
+  SkcGeglShapeFile file;
+  *data = NULL;
+  if (skc_gegl_shape_file_load (path, SKC_GEGL_WANT_IMAGE_OR_FILTER, &file,
+                                NULL)
+      != SKC_OK)
+    return FALSE;
+  if (!file.filter)
+    *data = skc_gegl_shape_data_encode (&file.weights, NULL);
+  gboolean ok = file.filter || *data;
+  skc_gegl_shape_file_clear (&file);
+  return ok;
+}
+
 /* A uniform blur of a layer is kept as an editable layer effect: the
  * module's skc:bokeh-blur appended to the layer with the settings as its
- * properties.  FALSE (nothing changed) when it cannot be: not a layer, a
- * bad spec, or GIMP without the op (the caller then blurs the pixels). */
+ * properties (an image shape embedded as shape data).  FALSE (nothing
+ * changed) when it cannot be: not a layer, a bad spec or shape file, or
+ * GIMP without the op (the caller then blurs the pixels). */
 static gboolean
 attach_effect (GimpDrawable *drawable, const SkcGimpSettings *s)
 {
   const skc_param_info *table = skc_param_table ();
   skc_params values = s->values;
-  if (!gimp_item_is_layer (GIMP_ITEM (drawable))
-      || skc_shape_parse (s->shape, &values.shape, NULL) != SKC_OK)
-    return FALSE;
-  /* GIMP finds the op where this process's GEGL does (the user's or the
-     system's GEGL modules); asking GIMP for an op it lacks would show the
-     user an error. */
-  if (!gegl_has_operation (SKC_GIMP_EFFECT_OP))
+  gchar *data = NULL;
+  if (!skc_gimp_glue_effect_possible (gimp_item_get_id (GIMP_ITEM (drawable)))
+      || skc_shape_parse (s->shape, &values.shape, NULL) != SKC_OK
+      || (values.shape.kind == SKC_SHAPE_FILE
+          && !file_shape_data (values.shape.path, &data)))
     return FALSE;
   GimpDrawableFilter *filter = gimp_drawable_filter_new (
       drawable, SKC_GIMP_EFFECT_OP, "Bokeh Blur (custom shape)");
   if (!filter)
-    return FALSE;
+    {
+      g_free (data);
+      return FALSE;
+    }
   GObject *config = G_OBJECT (gimp_drawable_filter_get_config (filter));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
@@ -200,8 +226,11 @@ attach_effect (GimpDrawable *drawable, const SkcGimpSettings *s)
         config_set (config, row->name, v, NULL);
     }
   config_set (config, "kernel-file", 0,
-              values.shape.kind == SKC_SHAPE_FILE ? values.shape.path : "");
+              values.shape.kind == SKC_SHAPE_FILE && !data ? values.shape.path
+                                                           : "");
+  config_set (config, "shape-data", 0, data);
   config_set (config, "preset", 0, s->preset);
+  g_free (data);
   gimp_drawable_filter_update (filter);
   gimp_drawable_append_filter (drawable, filter);
   /* A refused append can fail silently: look for it. */
