@@ -425,10 +425,22 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
 #define CAT_EYE_MAX_AMOUNTS 256
 /* The fits' tables may take this much memory. */
 #define CAT_EYE_MAX_BYTES ((size_t) 256 << 20)
-/* The knots fitter's work (about 6 n^3 per n x n target) beyond which
- * cat-eye's fits are exact knots instead of the fewest (which take
- * milliseconds each beyond R 32). */
-#define CAT_EYE_FIT_WORK 4e9
+/* The knots fitter's work over every slot (skc_knots_fit_work on the
+ * unclipped shape, about 1 ns a step) beyond which cat-eye's fits are
+ * exact knots instead of the fewest. */
+#define CAT_EYE_FIT_WORK 2e9
+
+/* The fitter's work for one of the shape's fits within max_macs. */
+static double
+fit_work (const skc_params *p, long max_macs)
+{
+  skc_image t = { 0 };
+  if (turned_shape (p, 0, 1, &t) != SKC_OK)
+    return INFINITY;
+  double work = skc_knots_fit_work (&t, max_macs);
+  skc_image_free (&t);
+  return work;
+}
 
 /* The largest relative kernel error between the truths at a few angles
  * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
@@ -523,7 +535,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   a->amount_step = p->cat_eye / amounts;
   a->codes = angles * per_angle;
   a->slots = slots;
-  const int exact = (double) slots * 6 * n * n * n > CAT_EYE_FIT_WORK;
+  const int exact = slots * fit_work (p, max_macs) > CAT_EYE_FIT_WORK;
   int *codes = calloc ((size_t) canonical, sizeof *codes);
   a->fitted = calloc ((size_t) a->codes, 1);
   a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
