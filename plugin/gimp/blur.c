@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "blur.h"
 
+#include <string.h>
+
 /* The map's values on the drawable's own pixel grid: a float buffer of the
  * drawable's extent, 0 where the map does not reach. */
 static GeglBuffer *
@@ -42,10 +44,16 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *space
       = babl_format_get_space (gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *map_stored = job->map ? gegl_buffer_get_format (job->map) : NULL;
+  gboolean linear = params.map_linear;
+  if (map_stored && job->map_raw)
+    {
+      /* Linear models (Y, YA, RGBA...) have no ' or ~ in their names. */
+      const char *model = babl_get_name (babl_format_get_model (map_stored));
+      linear = !strchr (model, '\'') && !strchr (model, '~');
+    }
   const Babl *map_format = skc_gegl_map_format (
-      job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
-               : space,
-      params.map_linear);
+      map_stored ? babl_format_get_space (map_stored) : space, linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format, map_format,

@@ -17,6 +17,8 @@ typedef struct
   GeglBuffer *map;    /* the map drawable's pixels, or NULL */
   gint map_dx;        /* drawable pixel (x, y) is map pixel */
   gint map_dy;        /* (x + map_dx, y + map_dy) */
+  gboolean map_raw;   /* read the map's values in its own encoding (a
+                         subject's coverage), not as Y' or Y */
   GeglRectangle roi;  /* what to blur (the selection's bounds), in the
                          drawable's coordinates */
 } SkcGimpJob;
