@@ -72,8 +72,7 @@ skc_subject_apply (const skc_engine *e, const skc_image *in, int alpha,
   skc_result res = SKC_OK;
   if (!cover || !weight || skc_image_alloc (&background, w, h, C) != SKC_OK)
     res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
-                    "out of memory for a subject's background of %dx%d", w,
-                    h);
+                    "out of memory for a subject's background of %dx%d", w, h);
   size_t clear = 0;
   if (res == SKC_OK)
     {

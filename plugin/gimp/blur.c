@@ -23,6 +23,13 @@ aligned_map (const SkcGimpJob *job, const Babl *format)
   return aligned;
 }
 
+gboolean
+skc_gimp_map_stored_linear (const Babl *format)
+{
+  const char *model = babl_get_name (babl_format_get_model (format));
+  return !strchr (model, '\'') && !strchr (model, '~');
+}
+
 skc_result
 skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
                SkcGeglProgress progress, gpointer progress_data, skc_error *err)
@@ -47,11 +54,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *map_stored = job->map ? gegl_buffer_get_format (job->map) : NULL;
   gboolean linear = params.map_linear;
   if (map_stored && job->map_raw)
-    {
-      /* Linear models (Y, YA, RGBA...) have no ' or ~ in their names. */
-      const char *model = babl_get_name (babl_format_get_model (map_stored));
-      linear = !strchr (model, '\'') && !strchr (model, '~');
-    }
+    linear = skc_gimp_map_stored_linear (map_stored);
   const Babl *map_format = skc_gegl_map_format (
       map_stored ? babl_format_get_space (map_stored) : space, linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;

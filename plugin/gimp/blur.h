@@ -23,6 +23,10 @@ typedef struct
                          drawable's coordinates */
 } SkcGimpJob;
 
+/* Whether a map stored in `format` is read as linear Y to get its values
+ * as stored (a subject's coverage): models without ' or ~ are linear. */
+gboolean skc_gimp_map_stored_linear (const Babl *format);
+
 /* Blurs job->roi of job->source into job->target with the settings.  The
  * whole drawable is the engine's image (the swirl and cat-eye centres are
  * its centre).  `progress` reports and may cancel (SKC_ERR_CANCELLED).

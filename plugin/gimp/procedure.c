@@ -5,12 +5,17 @@
 #include "glue.h"
 
 /* Refusals, as the user reads them. */
+#define REFUSE_INDEXED                                                         \
+  "Sparse Lens Blur works on RGB and grayscale images; convert indexed "       \
+  "images first (Image > Mode > RGB)"
+#define REFUSE_NO_SUBJECT                                                      \
+  "Sparse Lens Blur: depth 'subject' needs the subject: select it, or "        \
+  "choose a channel or mask as the map"
+
 static GimpPDBStatusType
-refuse_indexed (GError **error)
+refuse (const gchar *why, GError **error)
 {
-  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                       "Sparse Lens Blur works on RGB and grayscale images; "
-                       "convert indexed images first (Image > Mode > RGB)");
+  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0, why);
   return GIMP_PDB_EXECUTION_ERROR;
 }
 
@@ -20,15 +25,6 @@ refuse_map (gint32 map, GError **error)
   g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
                "map: %d is not a layer, channel or mask of this image",
                (int) map);
-  return GIMP_PDB_EXECUTION_ERROR;
-}
-
-static GimpPDBStatusType
-refuse_no_subject (GError **error)
-{
-  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                       "Sparse Lens Blur: depth 'subject' needs the subject: "
-                       "select it, or choose a channel or mask as the map");
   return GIMP_PDB_EXECUTION_ERROR;
 }
 
@@ -86,14 +82,14 @@ skc_gimp_blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
   /* Subject mode: the map (a channel, mask or layer) or else the
      selection is the sharp subject, and the whole drawable is blurred. */
   gboolean subject = s->values.depth == SKC_DEPTH_SUBJECT;
-  gint32 map = subject && s->map == -1 ? skc_gimp_glue_selection (image)
-                                       : s->map;
+  gint32 map
+      = subject && s->map == -1 ? skc_gimp_glue_selection (image) : s->map;
   if (skc_gimp_glue_is_indexed (drawable))
-    return refuse_indexed (error);
+    return refuse (REFUSE_INDEXED, error);
   if (s->map != -1 && !skc_gimp_glue_is_drawable_of (s->map, image))
     return refuse_map (s->map, error);
   if (subject && map == -1)
-    return refuse_no_subject (error);
+    return refuse (REFUSE_NO_SUBJECT, error);
   if (!subject && !skc_gimp_glue_mask_intersect (drawable, &area))
     return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
 

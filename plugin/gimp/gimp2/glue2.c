@@ -55,8 +55,8 @@ void
 skc_gimp_glue_merge_shadow_unmasked (gint32 image, gint32 drawable,
                                      const GeglRectangle *area)
 {
-  gint32 saved = gimp_selection_is_empty (image) ? -1
-                                                 : gimp_selection_save (image);
+  gint32 saved
+      = gimp_selection_is_empty (image) ? -1 : gimp_selection_save (image);
   gimp_selection_none (image);
   skc_gimp_glue_merge_shadow (drawable, area);
   if (saved != -1)
