@@ -206,6 +206,9 @@ expect_error "unknown option '--bogus'" bench crisp --bogus
 # gather's edge-band PSNR on every scene.
 expect_ok bench occlusion --size 192x128 --no-gegl --csv "$work/occ.csv"
 awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + 2) low = 1 } } END { exit !(rows == 3 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
+# Subject mode with the subject's true alpha, on the sharp subject's scene
+# only: within 1 dB of the layered path or above, halo and bleed under 2 %.
+awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /layered/) l = p; else if (m ~ /subject/) { rows++; if (p < l - 1 || $(NF - 2) > 0.02 || $(NF - 2) < -0.02 || $(NF - 1) > 0.02) low = 1 } } END { exit !(rows == 1 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: the subject row: $(cat "$work/occ.csv")"
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).
