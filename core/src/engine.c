@@ -55,6 +55,10 @@ skc_engine_new_with (const skc_params *p, int with_map,
   skc_result r = skc_params_validate (p, err);
   if (r != SKC_OK)
     return r;
+  /* Without its mask a subject would silently be a uniform blur. */
+  if (p->depth == SKC_DEPTH_SUBJECT && !with_map)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "depth 'subject' needs the subject's mask as the map");
   skc_engine *e = calloc (1, sizeof *e);
   if (!e)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");

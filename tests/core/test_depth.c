@@ -583,6 +583,15 @@ test_subject_errors (void)
   CHECK (strstr (err.message, "subject mask: pixel (5, 3) is not a number")
          != NULL);
   CHECK (out.data == NULL);
+  /* No mask at all: refused, not a uniform blur. */
+  skc_params p;
+  skc_params_init (&p);
+  p.depth = SKC_DEPTH_SUBJECT;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "needs the subject's mask") != NULL);
+  CHECK (e == NULL);
   skc_image_alloc (&small, W - 1, H, 1);
   CHECK (subject_blur (&in, &small, 8, 0, &out, &err)
          == SKC_ERR_INVALID_ARGUMENT);

@@ -73,6 +73,13 @@ if "$COMPARE" --compare "$work/op-subject.png" "$work/op-gather.png" 1 \
   bad "depth=subject left the image as it was or blurred it as a map"
 else ok; fi
 
+# Without a mask on the aux pad, depth=subject warns and passes the input
+# through (rather than blur everything).
+run "gegl depth=subject without aux" "$GEGL" -i "$work/in.png" \
+  -o "$work/op-no-mask.png" -- skc:lens-blur radius=8 depth=subject
+grep -q "needs the subject's mask" "$work/err" && ok || bad "no warning: $(cat "$work/err")"
+same "depth=subject without aux: the input" "$work/op-no-mask.png" "$work/in.png"
+
 # A preset, alone and with a property that overrides it.
 preset="$DATA/../presets/heart.skcpreset"
 run "gegl preset" "$GEGL" -i "$work/in.png" -o "$work/op-preset.png" -- \
