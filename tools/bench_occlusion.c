@@ -7,7 +7,9 @@
  * C = blur (L a) + (1 - blur (a)) C.  The methods see only the sharp
  * composite and its depth map (the nearest layer whose alpha is at least
  * 1/2): skc's gather (a blur map), skc's layered path (--depth white-near)
- * and gegl:lens-blur with the blur amount as its aux map.
+ * and gegl:lens-blur with the blur amount as its aux map; where the scene
+ * is a sharp subject before one background, also skc's subject mode
+ * (--subject) with the subject's true alpha as the mask.
  *
  * Figures: PSNR (linear light, peak 1) over the edge band (pixels within
  * the largest radius of a depth edge, at least that far from the image's
@@ -230,6 +232,7 @@ typedef struct
   const occ_scene *s;
   int w, h;
   skc_image input, map, amount, truth; /* RGB, 1, 1, RGB */
+  skc_image subject_alpha;             /* the subject layer's alpha */
   unsigned char *label;                /* each pixel's layer (the map's) */
   unsigned char *band;                 /* the edge band */
   unsigned char *rim; /* within OCC_BAND px of the subject's silhouette */
@@ -252,7 +255,8 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
   if (skc_image_alloc (&oc->input, w, h, 3) != SKC_OK
       || skc_image_alloc (&oc->truth, w, h, 3) != SKC_OK
       || skc_image_alloc (&oc->map, w, h, 1) != SKC_OK
-      || skc_image_alloc (&oc->amount, w, h, 1) != SKC_OK)
+      || skc_image_alloc (&oc->amount, w, h, 1) != SKC_OK
+      || skc_image_alloc (&oc->subject_alpha, w, h, 1) != SKC_OK)
     cli_die ("bench occlusion: out of memory");
   oc->label = calloc (n, 1);
   oc->band = calloc (n, 1);
@@ -266,6 +270,8 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
   for (int k = 0; k < s->layers; k++)
     {
       make_layer (&s->layer[k], w, h, colour, alpha);
+      if (k == s->subject)
+        memcpy (oc->subject_alpha.data, alpha, n * sizeof (float));
       for (size_t i = 0; i < n; i++)
         {
           for (int c = 0; c < 3; c++)
@@ -367,6 +373,7 @@ free_case (occ_case *oc)
   skc_image_free (&oc->map);
   skc_image_free (&oc->amount);
   skc_image_free (&oc->truth);
+  skc_image_free (&oc->subject_alpha);
   free (oc->label);
   free (oc->band);
   free (oc->rim);
@@ -431,13 +438,24 @@ measure (const occ_case *oc, const float *out, occ_figures *f)
   f->ok = 1;
 }
 
-/* skc through the one apply path: a blur map, with or without depth. */
+/* Whether the scene is a sharp subject in front of one background: skc's
+ * subject mode applies. */
+static int
+subject_scene (const occ_scene *s)
+{
+  return s->layers == 2 && s->subject == 1 && layer_radius (s, 1) == 0;
+}
+
+/* skc through the one apply path: a blur map, with or without depth, or
+ * (SKC_DEPTH_SUBJECT) the subject's true alpha in front of the background
+ * at its radius. */
 static void
 run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
 {
   skc_params p;
   skc_params_init (&p);
-  p.radius = oc->s->radius;
+  int subject = depth == SKC_DEPTH_SUBJECT;
+  p.radius = subject ? layer_radius (oc->s, 0) : oc->s->radius;
   p.focus = oc->s->focus;
   p.depth = depth;
   skc_run run = { threads, NULL };
@@ -446,7 +464,9 @@ run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
   skc_error err;
   double t0 = bench_now_seconds ();
   if (skc_engine_new (&p, 1, &run, &e, &err) != SKC_OK
-      || skc_apply_image (e, &oc->input, -1, &oc->map, &run, &out, &err)
+      || skc_apply_image (e, &oc->input, -1,
+                          subject ? &oc->subject_alpha : &oc->map, &run, &out,
+                          &err)
              != SKC_OK)
     cli_die ("bench occlusion: %s", err.message);
   f->seconds = bench_now_seconds () - t0;
@@ -542,15 +562,15 @@ cli_bench_occlusion (int argc, char **argv)
           w, h, threads);
   FILE *csv = cli_csv_create (csv_path,
                               "scene,method,band_psnr_db,halo,bleed,seconds");
-  const char *names[]
-      = { "skc gather (map)", "skc layered (depth)", "gegl:lens-blur (aux)" };
+  const char *names[] = { "skc gather (map)", "skc layered (depth)",
+                          "gegl:lens-blur (aux)", "skc subject (true alpha)" };
   printf ("| scene | method | edge-band PSNR dB | halo %% | bleed %% | s |\n");
   printf ("|---|---|---|---|---|---|\n");
   for (int s = 0; s < SCENE_COUNT; s++)
     {
       occ_case oc;
       make_case (&scenes[s], w, h, &oc);
-      for (int m = 0; m < 3; m++)
+      for (int m = 0; m < 4; m++)
         {
           occ_figures f = { NAN, NAN, NAN, NAN, 0 };
           /* Twice, the second timed: fits and tables come warm from the
@@ -560,8 +580,10 @@ cli_bench_occlusion (int argc, char **argv)
               run_skc (&oc, SKC_DEPTH_NONE, threads, &f);
             else if (m == 1)
               run_skc (&oc, SKC_DEPTH_WHITE_NEAR, threads, &f);
+            else if (m == 3 && subject_scene (&scenes[s]))
+              run_skc (&oc, SKC_DEPTH_SUBJECT, threads, &f);
 #ifdef SKC_HAVE_GEGL
-            else if (gegl)
+            else if (m == 2 && gegl)
               run_gegl_lens (&oc, threads, &f);
 #endif
           if (!f.ok)

@@ -133,7 +133,7 @@ int
 cli_cmd_apply (int argc, char **argv)
 {
   const char *input = NULL, *output = NULL, *kernel = NULL, *map_path = NULL;
-  const char *preset_path = NULL, *save_path = NULL;
+  const char *preset_path = NULL, *save_path = NULL, *subject = NULL;
   int verbose = 0, negated = 0;
   int at_x = -1, at_y = -1; /* --kernel-at: the pixel, or none */
   unsigned given = 0;       /* SKC_PRESET_* bits of the options given */
@@ -162,6 +162,8 @@ cli_cmd_apply (int argc, char **argv)
         }
       else if (strcmp (a, "--map") == 0)
         map_path = cli_value (argc, argv, &i);
+      else if (strcmp (a, "--subject") == 0)
+        subject = cli_value (argc, argv, &i);
       else if (strcmp (a, "--threads") == 0)
         run.threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
       else if (strcmp (a, "--verbose") == 0 || strcmp (a, "-v") == 0)
@@ -181,8 +183,20 @@ cli_cmd_apply (int argc, char **argv)
     }
   if (!input || !output)
     cli_die ("apply: usage: skc apply IN -o OUT [--preset P] "
-             "[--kernel K.skc|shape:...] [--radius R] [--map MAP] ... "
-             "[--save-preset P]");
+             "[--kernel K.skc|shape:...] [--radius R] [--map MAP | --subject "
+             "MASK] ... [--save-preset P]");
+  /* --subject MASK: the mask is the map, read as the subject's coverage. */
+  if (subject && map_path)
+    cli_die ("--subject and --map both give the map: use one");
+  if (subject && (given & SKC_PARAM_BIT (SKC_PARAM_DEPTH))
+      && params.depth != SKC_DEPTH_SUBJECT)
+    cli_die ("--subject reads the mask as a subject: it takes no --depth %s",
+             skc_param_choice_name (skc_param_find ("depth"), params.depth));
+  if (subject)
+    {
+      params.depth = SKC_DEPTH_SUBJECT;
+      given |= SKC_PARAM_BIT (SKC_PARAM_DEPTH);
+    }
 
   skc_error err;
   skc_image image = { 0 }, map = { 0 };
@@ -202,22 +216,36 @@ cli_cmd_apply (int argc, char **argv)
     }
   else if (!kernel)
     kernel = "shape:disc";
+  if (params.depth == SKC_DEPTH_SUBJECT && !subject && !map_path)
+    cli_die ("--depth subject needs the subject's mask: --subject MASK");
   if (skc_gegl_load_photo (input, &image, &kind, &err) != SKC_OK)
     cli_die ("%s", err.message);
+  /* A subject's mask is its alpha if it has one, else its grey (as a
+     kernel image's weights); a blur map is its luminance. */
+  const char *what = subject ? "subject mask" : "blur map";
+  if (subject
+      && skc_gegl_load_weights (subject, SKC_GEGL_WANT_IMAGE, &map, &err)
+             != SKC_OK)
+    cli_die ("%s", err.message);
+  else if (map_path
+           && skc_gegl_load_map (map_path, params.map_linear, &map, &err)
+                  != SKC_OK)
+    cli_die ("%s", err.message);
+  if (subject)
+    map_path = subject;
   if (map_path)
     {
-      if (skc_gegl_load_map (map_path, params.map_linear, &map, &err) != SKC_OK)
-        cli_die ("%s", err.message);
       if (map.width != image.width || map.height != image.height)
-        cli_die ("blur map %s is %dx%d but the image %s is %dx%d", map_path,
+        cli_die ("%s %s is %dx%d but the image %s is %dx%d", what, map_path,
                  map.width, map.height, input, image.width, image.height);
-      /* A depth map orders what hides what: a NaN there has no place in
-         the order (a blur amount counts it as 0, as the core does). */
+      /* A depth map orders what hides what, a subject's mask says how much
+         is subject: a NaN there has no place (a blur amount counts it as
+         0, as the core does). */
       for (int y = 0; params.depth != SKC_DEPTH_NONE && y < map.height; y++)
         for (int x = 0; x < map.width; x++)
           if (!isfinite (*skc_image_pixel (&map, x, y)))
-            cli_die ("depth map %s: pixel (%d, %d) is not a number", map_path,
-                     x, y);
+            cli_die ("%s %s: pixel (%d, %d) is not a number",
+                     subject ? what : "depth map", map_path, x, y);
     }
 
   /* --kernel: a fitted .skc or a weight image (a file), or a shape spec;

@@ -55,6 +55,10 @@ skc_engine_new_with (const skc_params *p, int with_map,
   skc_result r = skc_params_validate (p, err);
   if (r != SKC_OK)
     return r;
+  /* Without its mask a subject would silently be a uniform blur. */
+  if (p->depth == SKC_DEPTH_SUBJECT && !with_map)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "depth 'subject' needs the subject's mask as the map");
   skc_engine *e = calloc (1, sizeof *e);
   if (!e)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -66,7 +70,12 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (run)
     e->prepare_run = *run;
   e->with_map = with_map;
-  if (with_map && p->depth != SKC_DEPTH_NONE && p->filter)
+  /* A subject's mask is no blur map: the background blurs uniformly by
+     the radius (engine_subject.c), so the engine is planned without one. */
+  e->subject = with_map && p->depth == SKC_DEPTH_SUBJECT;
+  if (e->subject)
+    e->with_map = 0;
+  if (e->with_map && p->depth != SKC_DEPTH_NONE && p->filter)
     {
       free (e);
       return skc_fail (err, SKC_ERR_UNSUPPORTED,
@@ -74,7 +83,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
                        "it needs a shape or an image, not a fitted .skc "
                        "filter");
     }
-  if (with_map && p->depth != SKC_DEPTH_NONE && p->shape_image
+  if (e->with_map && p->depth != SKC_DEPTH_NONE && p->shape_image
       && skc_image_copy (p->shape_image, &e->depth_shape) != SKC_OK)
     {
       free (e);
@@ -104,6 +113,12 @@ skc_engine_new_with (const skc_params *p, int with_map,
                    "blurred uniformly (whole images, not yet tiled)",
                    p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
                                                     : "black near");
+  /* A radius of 0 leaves the image as it is, subject or not. */
+  e->subject = e->subject && p->radius >= 0.5;
+  if (r == SKC_OK && e->subject)
+    describe_more (e, "; a sharp subject from the mask, in front of the "
+                      "background blurred with its hidden part filled in "
+                      "(whole images, not yet tiled)");
   if (turned_complexes && p->cat_eye > 0)
     describe_more (e, "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
                    SKC_ENGINE_AMOUNTS);
@@ -248,6 +263,7 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
       quiet.params.clip = 0;
       quiet.params.highlight_gain = 1;
       quiet.params.depth = SKC_DEPTH_NONE; /* a point has nothing to hide */
+      quiet.subject = 0;                   /* the background's kernel */
       quiet.pool = NULL; /* its own working memory, freed here */
       r = skc_engine_process (&quiet, &rq, NULL, err);
       skc_worker_pool_free (quiet.pool);
@@ -274,7 +290,27 @@ contains (const skc_view *outer, const skc_view *inner)
 int
 skc_engine_needs_whole_image (const skc_engine *e)
 {
-  return e && e->with_map && e->params.depth != SKC_DEPTH_NONE;
+  return e
+         && ((e->with_map && e->params.depth != SKC_DEPTH_NONE) || e->subject);
+}
+
+/* Whether process calls take a map: a blur map, or a subject's mask. */
+static int
+takes_map (const skc_engine *e)
+{
+  return e->with_map || e->subject;
+}
+
+/* The blur of a whole image on a depth-aware engine: layers by depth, or a
+ * subject in front of its background. */
+static skc_result
+depth_apply (const skc_engine *e, const skc_image *in, int alpha,
+             const skc_image *map, const skc_run *run, skc_image *out,
+             skc_error *err)
+{
+  if (e->subject)
+    return skc_subject_apply (e, in, alpha, map, run, out, err);
+  return skc_layers_apply (e, in, alpha, map, run, out, err);
 }
 
 /* A process call of an engine that blurs whole images only (depth): the
@@ -293,7 +329,7 @@ whole_image_process (const skc_engine *e, const skc_apply_request *rq,
   skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
                     rq->map.pixels };
   skc_image out = { 0 };
-  skc_result r = skc_layers_apply (e, &in, rq->alpha, &map, run, &out, err);
+  skc_result r = depth_apply (e, &in, rq->alpha, &map, run, &out, err);
   const skc_view *o = &rq->output;
   for (int y = 0; r == SKC_OK && y < o->height; y++)
     memcpy (o->pixels + (size_t) y * o->stride,
@@ -325,7 +361,7 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
       || rq->output.stride < (size_t) rq->output.width * rq->channels)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the input must lie in the image and cover the output");
-  if (e->with_map
+  if (takes_map (e)
       && (!rq->map.pixels || rq->map.x != rq->input.x
           || rq->map.y != rq->input.y || rq->map.width != rq->input.width
           || rq->map.height != rq->input.height
@@ -345,15 +381,16 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
 {
   if (!in || !in->data)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no input image");
-  if (e->with_map
+  if (takes_map (e)
       && (!map || !map->data || map->channels != 1 || map->width != in->width
           || map->height != in->height))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "the blur map must be one channel of the image's size "
+                     "the %s must be one channel of the image's size "
                      "(%dx%d)",
-                     in->width, in->height);
-  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
-    return skc_layers_apply (e, in, alpha, map, run, out, err);
+                     e->subject ? "subject's mask" : "blur map", in->width,
+                     in->height);
+  if (skc_engine_needs_whole_image (e))
+    return depth_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

@@ -259,6 +259,10 @@ struct skc_engine
   /* Depth-aware engines (params.depth with a map): the shape image the
      layers' engines are made from (owned; empty for built-in shapes). */
   skc_image depth_shape;
+  /* params.depth SUBJECT with a map (the subject's mask) and a radius:
+     with_map is 0 (the engine is the background's uniform blur) and
+     process calls go to skc_subject_apply. */
+  int subject;
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -634,6 +638,22 @@ skc_result skc_layers_apply (const skc_engine *e, const skc_image *in,
                              int alpha, const skc_image *map,
                              const skc_run *run, skc_image *out,
                              skc_error *err);
+
+/* The pull-push fill of depth layers: values (w x h x C, C <= 4) keep
+ * their pixels of weight 1 and receive, elsewhere, a smooth fill from
+ * them, aligned to the image origin.  weight is w x h, 0 or 1.  0 when out
+ * of memory. */
+int skc_layers_fill (float *values, const float *weight, int w, int h, int C);
+
+/* ---- engine_subject.c ---- */
+
+/* A sharp subject in front of a blurred background (e->subject): as
+ * skc_apply_image, whose checks have passed; `mask` is the subject's
+ * coverage (the map). */
+skc_result skc_subject_apply (const skc_engine *e, const skc_image *in,
+                              int alpha, const skc_image *mask,
+                              const skc_run *run, skc_image *out,
+                              skc_error *err);
 
 /* ---- engine_pool.c ---- */
 

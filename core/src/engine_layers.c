@@ -441,3 +441,9 @@ skc_layers_apply (const skc_engine *e, const skc_image *in, int alpha,
   free (layers);
   return res;
 }
+
+int
+skc_layers_fill (float *values, const float *weight, int w, int h, int C)
+{
+  return pull_push (values, weight, w, h, C);
+}

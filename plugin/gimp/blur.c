@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "blur.h"
 
+#include <string.h>
+
 /* The map's values on the drawable's own pixel grid: a float buffer of the
  * drawable's extent, 0 where the map does not reach. */
 static GeglBuffer *
@@ -19,6 +21,13 @@ aligned_map (const SkcGimpJob *job, const Babl *format)
       gegl_buffer_copy (job->map, &from, GEGL_ABYSS_NONE, aligned, &to);
     }
   return aligned;
+}
+
+gboolean
+skc_gimp_map_stored_linear (const Babl *format)
+{
+  const char *model = babl_get_name (babl_format_get_model (format));
+  return !strchr (model, '\'') && !strchr (model, '~');
 }
 
 skc_result
@@ -42,10 +51,12 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   const Babl *space
       = babl_format_get_space (gegl_buffer_get_format (job->source));
   const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *map_stored = job->map ? gegl_buffer_get_format (job->map) : NULL;
+  gboolean linear = params.map_linear;
+  if (map_stored && job->map_raw)
+    linear = skc_gimp_map_stored_linear (map_stored);
   const Babl *map_format = skc_gegl_map_format (
-      job->map ? babl_format_get_space (gegl_buffer_get_format (job->map))
-               : space,
-      params.map_linear);
+      map_stored ? babl_format_get_space (map_stored) : space, linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format, map_format,

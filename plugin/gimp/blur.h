@@ -17,9 +17,15 @@ typedef struct
   GeglBuffer *map;    /* the map drawable's pixels, or NULL */
   gint map_dx;        /* drawable pixel (x, y) is map pixel */
   gint map_dy;        /* (x + map_dx, y + map_dy) */
+  gboolean map_raw;   /* read the map's values in its own encoding (a
+                         subject's coverage), not as Y' or Y */
   GeglRectangle roi;  /* what to blur (the selection's bounds), in the
                          drawable's coordinates */
 } SkcGimpJob;
+
+/* Whether a map stored in `format` is read as linear Y to get its values
+ * as stored (a subject's coverage): models without ' or ~ are linear. */
+gboolean skc_gimp_map_stored_linear (const Babl *format);
 
 /* Blurs job->roi of job->source into job->target with the settings.  The
  * whole drawable is the engine's image (the swirl and cat-eye centres are

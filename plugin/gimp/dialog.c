@@ -79,7 +79,8 @@ update_sensitivity (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
   skc_shape_kind k = d->edited.shape.kind;
-  gboolean map = d->settings->map != -1;
+  gboolean map = d->settings->map != -1
+                 || d->settings->values.depth == SKC_DEPTH_SUBJECT;
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
       gboolean on
@@ -87,6 +88,10 @@ update_sensitivity (Dialog *d)
                 ? k != SKC_SHAPE_FILE && skc_param_applies (&table[i], k)
             : table[i].group == SKC_PARAM_GROUP_MAP ? map
                                                     : TRUE;
+      /* A subject's mask has no focus: the subject is sharp. */
+      if (i == SKC_PARAM_FOCUS
+          && d->settings->values.depth == SKC_DEPTH_SUBJECT)
+        on = FALSE;
       if (d->sliders[i].row)
         slider_show (&d->sliders[i], on);
       if (d->checks[i])
@@ -131,7 +136,19 @@ settings_changed (Dialog *d)
           gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
   gint map = -1;
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
-  d->settings->map = map;
+  /* "Subject: the selection" is depth 'subject' without a map: the map's
+     entry follows the depth row (map_changed does the other way). */
+  gboolean subject = d->settings->values.depth == SKC_DEPTH_SUBJECT;
+  gint shown = subject && map == -1 ? SKC_GIMP_MAP_SELECTION
+               : !subject && map == SKC_GIMP_MAP_SELECTION ? -1
+                                                           : map;
+  if (shown != map)
+    {
+      d->syncing = TRUE;
+      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo), shown);
+      d->syncing = FALSE;
+    }
+  d->settings->map = shown == SKC_GIMP_MAP_SELECTION ? -1 : shown;
   update_sensitivity (d);
   skc_gimp_preview_update (d->preview, d->settings);
 }
@@ -406,6 +423,26 @@ page_switched (GtkNotebook *notebook, gpointer page, guint number,
     designer_load (d);
 }
 
+/* Picking "Subject: the selection" sets depth 'subject'; picking no map
+ * in subject mode leaves it. */
+static void
+map_changed (GtkWidget *combo, gpointer data)
+{
+  Dialog *d = data;
+  GtkComboBox *depth = GTK_COMBO_BOX (d->choices[SKC_PARAM_DEPTH]);
+  gint map = -1;
+  if (d->syncing)
+    return;
+  gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (combo), &map);
+  d->syncing = TRUE;
+  if (map == SKC_GIMP_MAP_SELECTION)
+    gtk_combo_box_set_active (depth, SKC_DEPTH_SUBJECT);
+  else if (map == -1 && gtk_combo_box_get_active (depth) == SKC_DEPTH_SUBJECT)
+    gtk_combo_box_set_active (depth, SKC_DEPTH_NONE);
+  d->syncing = FALSE;
+  settings_changed (d);
+}
+
 /* Painting makes the painted map the blur map. */
 static void
 map_painted (GtkWidget *painter, gboolean finished, gpointer data)
@@ -624,13 +661,20 @@ settings_page (Dialog *d, gint32 image)
           d->map_combo = skc_gimp_glue_drawable_combo_new (image);
           gimp_int_combo_box_prepend (
               GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE,
+              SKC_GIMP_MAP_SELECTION, GIMP_INT_STORE_LABEL,
+              "Subject: the selection (sharp, in front)", -1);
+          gimp_int_combo_box_prepend (
+              GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE,
               SKC_GIMP_MAP_PAINTED, GIMP_INT_STORE_LABEL,
               "Painted on the Blur map page", -1);
           gimp_int_combo_box_prepend (
               GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE, -1,
               GIMP_INT_STORE_LABEL, "None (uniform blur)", -1);
-          if (!gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
-                                              s->map))
+          if (s->map == -1 && s->values.depth == SKC_DEPTH_SUBJECT)
+            gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                           SKC_GIMP_MAP_SELECTION);
+          else if (!gimp_int_combo_box_set_active (
+                       GIMP_INT_COMBO_BOX (d->map_combo), s->map))
             {
               s->map = -1;
               gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
@@ -644,8 +688,8 @@ settings_page (Dialog *d, gint32 image)
           /* Shown (or not) by update_sensitivity, not by show_all. */
           gtk_widget_set_no_show_all (d->effect_note, TRUE);
           skc_ui_grid_attach (grid, d->effect_note, 0, row++, 3, TRUE);
-          g_signal_connect (d->map_combo, "changed",
-                            G_CALLBACK (widget_changed), d);
+          g_signal_connect (d->map_combo, "changed", G_CALLBACK (map_changed),
+                            d);
         }
       for (gint i = 0; i < SKC_PARAM_COUNT; i++)
         {
@@ -680,7 +724,9 @@ settings_page (Dialog *d, gint32 image)
  * logs each preview drawn, SKC_TEST_USE_PRESET uses a preset as its row in
  * the presets page would, SKC_TEST_MAP_BAND (x0,y0,x1,y1) paints a
  * tilt-shift band, SKC_TEST_DESIGNER_LOAD loads a file into the designer
- * and SKC_TEST_PAGE shows a page for the screenshot. */
+ * SKC_TEST_MAP_ENTRY picks an entry of the map list by its value (-3:
+ * "Subject: the selection") and SKC_TEST_PAGE shows a page for the
+ * screenshot. */
 static void
 test_hooks_opened (Dialog *d, GtkWidget *notebook)
 {
@@ -703,6 +749,10 @@ test_hooks_opened (Dialog *d, GtkWidget *notebook)
       designer_load (d);
       skc_designer_load_file (d->designer, drawn, NULL);
     }
+  const gchar *entry = g_getenv ("SKC_TEST_MAP_ENTRY");
+  if (entry && entry[0])
+    gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                   atoi (entry));
   if (shown && shown[0])
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
 }
@@ -769,6 +819,7 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
      presets come as further pages. */
   GtkWidget *notebook = gtk_notebook_new ();
   d.preview = skc_gimp_preview_new (preview, status, drawable);
+  skc_gimp_preview_set_selection (d.preview, skc_gimp_glue_selection (image));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
                             gtk_label_new_with_mnemonic ("_Settings"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "drawable-map.h"
 
+#include "blur.h"
 #include "gegl-bridge.h"
 #include "glue.h"
 
@@ -18,4 +19,14 @@ skc_gimp_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
       = { rect->x + dx - mx, rect->y + dy - my, rect->width, rect->height };
   skc_gegl_map_read (buffer, &from, linear, out);
   g_object_unref (buffer);
+}
+
+gboolean
+skc_gimp_map_linear_as_stored (gint32 map)
+{
+  GeglBuffer *buffer = skc_gimp_glue_buffer (map);
+  gboolean linear
+      = skc_gimp_map_stored_linear (gegl_buffer_get_format (buffer));
+  g_object_unref (buffer);
+  return linear;
 }

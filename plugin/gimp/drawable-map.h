@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 void skc_gimp_read_map (gint32 drawable, gint32 map, const GeglRectangle *rect,
                         gboolean linear, gfloat *out);
 
+/* Whether the map drawable's values as stored read as linear Y (see
+ * skc_gimp_map_stored_linear). */
+gboolean skc_gimp_map_linear_as_stored (gint32 map);
+
 G_END_DECLS
 
 #endif

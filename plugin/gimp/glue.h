@@ -23,6 +23,14 @@ GeglBuffer *skc_gimp_glue_shadow_buffer (gint32 drawable);
 /* Merges the shadow buffer into the drawable (one undo step) and redraws
  * `area`. */
 void skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area);
+/* The image's selection as a channel id, or -1 when nothing is selected. */
+gint32 skc_gimp_glue_selection (gint32 image);
+/* As skc_gimp_glue_merge_shadow, over the whole drawable whatever the
+ * selection (a merge keeps what the selection leaves out): the selection
+ * is saved, dropped for the merge and restored, in the caller's undo
+ * group. */
+void skc_gimp_glue_merge_shadow_unmasked (gint32 image, gint32 drawable,
+                                          const GeglRectangle *area);
 
 /* Whether OK may keep a uniform blur of the drawable as an editable layer
  * effect (GIMP 3: a layer, and GIMP finds the module's skc:bokeh-blur;

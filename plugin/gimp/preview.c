@@ -29,6 +29,7 @@ struct SkcGimpPreview
   gboolean closed;
   gint area_width, area_height; /* last seen allocation */
   GtkWidget *painter;           /* of a painted map, or NULL */
+  gint32 selection;             /* the image's selection, or -1 */
   gboolean log;                 /* tell each preview drawn */
 };
 
@@ -43,6 +44,8 @@ typedef struct
   skc_run run;        /* its threads, and the cancel flag */
   skc_preset *preset; /* what params may point into */
   gboolean with_map;
+  gint32 map_id;    /* the map drawable (the selection for a subject) */
+  gboolean subject; /* depth 'subject': the map read as stored */
   gchar *key;
   SkcGeglSharedEngine *engine; /* a reference once built */
   skc_error err;
@@ -203,6 +206,9 @@ read_and_blur (Job *job)
   job->region = (GeglRectangle){ x - reach, y - reach, width + 2 * reach,
                                  height + 2 * reach };
   gegl_rectangle_intersect (&job->region, &job->region, extent);
+  /* Depth-aware engines (a subject) blur whole images. */
+  if (skc_engine_needs_whole_image (job->engine->engine))
+    job->region = *extent;
   job->format = babl_format_with_space (
       "RaGaBaA float", babl_format_get_space (gegl_buffer_get_format (source)));
   job->to_screen = babl_fish (job->format, babl_format ("R'G'B'A u8"));
@@ -222,11 +228,14 @@ read_and_blur (Job *job)
     }
   gegl_buffer_get (source, &job->region, 1.0, job->format, job->in,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  if (job->with_map && pv->settings.map == SKC_GIMP_MAP_PAINTED)
+  if (job->with_map && job->map_id == SKC_GIMP_MAP_PAINTED)
     copy_painted (pv, job);
   else if (job->with_map)
-    skc_gimp_read_map (pv->drawable, pv->settings.map, &job->region,
-                       job->params.map_linear, job->map);
+    skc_gimp_read_map (pv->drawable, job->map_id, &job->region,
+                       job->subject
+                           ? skc_gimp_map_linear_as_stored (job->map_id)
+                           : job->params.map_linear,
+                       job->map);
   g_object_unref (source);
   g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
 }
@@ -283,9 +292,19 @@ start_job (SkcGimpPreview *pv)
   job->pv = g_rc_box_acquire (pv);
   job->generation = pv->generation;
   job->cancel = g_atomic_rc_box_acquire (pv->cancel);
-  job->with_map = pv->settings.map != -1;
+  job->subject = pv->settings.values.depth == SKC_DEPTH_SUBJECT;
+  job->map_id = job->subject && pv->settings.map == -1 ? pv->selection
+                                                       : pv->settings.map;
+  job->with_map = job->map_id != -1;
   if (pv->settings.map == SKC_GIMP_MAP_PAINTED && !pv->painter)
     job->with_map = FALSE;
+  if (job->subject && !job->with_map)
+    {
+      show_status (pv, "Subject: select it first, or choose a channel as the "
+                       "map");
+      job_free (job);
+      return;
+    }
   job->key = engine_key (&pv->settings, job->with_map);
   if (skc_gimp_settings_to_params (&pv->settings, &job->params, &job->preset,
                                    &err)
@@ -358,6 +377,7 @@ skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
   pv->preview = preview;
   pv->status = status;
   pv->drawable = drawable;
+  pv->selection = -1;
   pv->cancel = g_atomic_rc_box_new0 (gint);
   skc_gimp_settings_init (&pv->settings);
   g_signal_connect (preview, "invalidated", G_CALLBACK (preview_invalidated),
@@ -401,4 +421,11 @@ skc_gimp_preview_free (SkcGimpPreview *pv)
   g_atomic_int_set (pv->cancel, 1);
   /* Jobs in flight hold references and drop their results. */
   g_rc_box_release_full (pv, preview_clear);
+}
+
+void
+skc_gimp_preview_set_selection (SkcGimpPreview *pv, gint32 selection)
+{
+  pv->selection = selection;
+  restart (pv);
 }

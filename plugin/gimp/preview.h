@@ -25,6 +25,9 @@ void skc_gimp_preview_update (SkcGimpPreview *pv,
 /* Where a map painted in the dialog comes from (settings.map ==
  * SKC_GIMP_MAP_PAINTED): `painter`'s map, on the drawable's grid. */
 void skc_gimp_preview_set_painter (SkcGimpPreview *pv, GtkWidget *painter);
+/* The image's selection (a channel id, or -1 when nothing is selected):
+ * the subject when settings.map is -1 with depth 'subject'. */
+void skc_gimp_preview_set_selection (SkcGimpPreview *pv, gint32 selection);
 /* With `log`, a line on stderr ("skc preview drawn: ...") tells whenever a
  * blurred preview reaches the screen (the dialog tests wait for it). */
 void skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);

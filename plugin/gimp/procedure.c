@@ -5,12 +5,17 @@
 #include "glue.h"
 
 /* Refusals, as the user reads them. */
+#define REFUSE_INDEXED                                                         \
+  "Sparse Lens Blur works on RGB and grayscale images; convert indexed "       \
+  "images first (Image > Mode > RGB)"
+#define REFUSE_NO_SUBJECT                                                      \
+  "Sparse Lens Blur: depth 'subject' needs the subject: select it, or "        \
+  "choose a channel or mask as the map"
+
 static GimpPDBStatusType
-refuse_indexed (GError **error)
+refuse (const gchar *why, GError **error)
 {
-  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                       "Sparse Lens Blur works on RGB and grayscale images; "
-                       "convert indexed images first (Image > Mode > RGB)");
+  g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0, why);
   return GIMP_PDB_EXECUTION_ERROR;
 }
 
@@ -74,29 +79,41 @@ skc_gimp_blur_drawable (gint32 image, gint32 drawable, const SkcGimpSettings *s,
                         GError **error)
 {
   GeglRectangle area;
+  /* Subject mode: the map (a channel, mask or layer) or else the
+     selection is the sharp subject, and the whole drawable is blurred. */
+  gboolean subject = s->values.depth == SKC_DEPTH_SUBJECT;
+  gint32 map
+      = subject && s->map == -1 ? skc_gimp_glue_selection (image) : s->map;
   if (skc_gimp_glue_is_indexed (drawable))
-    return refuse_indexed (error);
+    return refuse (REFUSE_INDEXED, error);
   if (s->map != -1 && !skc_gimp_glue_is_drawable_of (s->map, image))
     return refuse_map (s->map, error);
-  if (!skc_gimp_glue_mask_intersect (drawable, &area))
+  if (subject && map == -1)
+    return refuse (REFUSE_NO_SUBJECT, error);
+  if (!subject && !skc_gimp_glue_mask_intersect (drawable, &area))
     return GIMP_PDB_SUCCESS; /* the selection misses the drawable */
 
   SkcGimpJob job = { 0 };
   job.source = skc_gimp_glue_buffer (drawable);
   job.target = skc_gimp_glue_shadow_buffer (drawable);
+  if (subject)
+    area = *gegl_buffer_get_extent (job.source);
   job.roi = area;
-  if (s->map != -1)
+  job.map_raw = subject;
+  if (map != -1)
     {
       gint dx, dy, mx, my;
       skc_gimp_glue_offsets (drawable, &dx, &dy);
-      skc_gimp_glue_offsets (s->map, &mx, &my);
-      job.map = skc_gimp_glue_buffer (s->map);
+      skc_gimp_glue_offsets (map, &mx, &my);
+      job.map = skc_gimp_glue_buffer (map);
       job.map_dx = dx - mx;
       job.map_dy = dy - my;
     }
 
   GimpPDBStatusType status = run_job (s, &job, error);
-  if (status == GIMP_PDB_SUCCESS)
+  if (status == GIMP_PDB_SUCCESS && subject)
+    skc_gimp_glue_merge_shadow_unmasked (image, drawable, &area);
+  else if (status == GIMP_PDB_SUCCESS)
     skc_gimp_glue_merge_shadow (drawable, &area);
   return status;
 }

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 /* Blurs the part of `drawable` the selection covers with the settings
  * (settings->map: a drawable of `image`, or -1) into its shadow buffer,
+ * or with depth 'subject' the whole drawable, the map or else the
+ * selection being the sharp subject (the selection stays as it was),
  * under GIMP's progress bar, and merges it (one undo step) only when
  * everything went well: anything but GIMP_PDB_SUCCESS leaves the drawable
  * as it was, with *error saying why. */

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define SKC_GIMP_SPEC_MAX 4200 /* "file:" + a path */
 /* The map setting of a map painted in the dialog (not yet a channel). */
 #define SKC_GIMP_MAP_PAINTED (-2)
+/* The dialog's map entry "Subject: the selection": map -1 with depth
+ * 'subject' (never a setting itself). */
+#define SKC_GIMP_MAP_SELECTION (-3)
 
 /* What the user (or a script) chose.  The shape travels as a spec string
  * (its kind and keys, or a file), the map as a drawable id (-1: none; an

@@ -132,7 +132,7 @@ expect_error "not a fitted .skc filter" apply "$work/heart.pfm" -o "$work/x.pfm"
 
 # Depth (occlusion): --depth is a row of the table, saved in presets and
 # read back; a NaN in a depth map is an error (a blur amount reads it as 0).
-expect_error "unknown depth 'near' (none, white-near, black-near)" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/map.pfm" --depth near
+expect_error "unknown depth 'near' (none, white-near, black-near, subject)" apply "$work/heart.pfm" -o "$work/x.pfm" --map "$work/map.pfm" --depth near
 expect_ok apply "$work/heart.pfm" -o "$work/depth.pfm" --radius 4 --map "$work/map.pfm" --focus 1 --depth black-near --save-preset "$work/depth.skcpreset"
 grep -q "^depth = black-near$" "$work/depth.skcpreset" && ok || bad "--save-preset did not save depth"
 cmp -s "$work/depth.pfm" "$work/mapped.pfm" && bad "depth blur is the map blur" || ok
@@ -144,6 +144,30 @@ printf 'Pf\n2 2\n-1.0\n\000\000\200\077\000\000\200\077\000\000\200\077\000\000\
 printf 'Pf\n2 2\n-1.0\n\000\000\300\177\000\000\000\000\000\000\000\000\000\000\000\000' >"$work/nan.pfm"
 expect_error "depth map .*nan.pfm: pixel (0, 1) is not a number" apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm" --depth white-near
 expect_ok apply "$work/two.pfm" -o "$work/x.pfm" --map "$work/nan.pfm"
+
+# Subject from a mask (--subject MASK: --depth subject with the mask as the
+# map): on the 27x27 heart, a 5x5 subject in the middle stays as it was,
+# the background around it is blurred; bad masks and mixed options fail.
+floats () { tail -c +"$(($(head -n 3 "$1" | wc -c) + 1))" "$1" | od -An -v -f | tr -s ' ' '\n' | grep -v '^$'; }
+{
+  printf 'Pf\n27 27\n-1.0\n'
+  for y in $(seq 0 26); do for x in $(seq 0 26); do
+    if [ "$x" -ge 11 ] && [ "$x" -le 15 ] && [ "$y" -ge 11 ] && [ "$y" -le 15 ]; then
+      printf '\000\000\200\077'; else printf '\000\000\000\000'; fi
+  done; done
+} >"$work/subject.pfm"
+expect_ok apply "$work/heart.pfm" -o "$work/portrait.pfm" --radius 4 --subject "$work/subject.pfm"
+floats "$work/heart.pfm" >"$work/heart.txt"
+floats "$work/portrait.pfm" >"$work/portrait.txt"
+floats "$work/subject.pfm" | paste - "$work/heart.txt" "$work/portrait.txt" | awk '$1 == 1 { n++; if ($2 != $3) moved++ } $1 == 0 && $2 != $3 { blurred++ } END { exit !(n == 25 && !moved && blurred > 100) }' && ok || bad "--subject: the subject moved or the background is sharp"
+expect_ok apply "$work/heart.pfm" -o "$work/portrait-map.pfm" --radius 4 --map "$work/subject.pfm" --depth subject
+cmp -s "$work/portrait.pfm" "$work/portrait-map.pfm" && ok || bad "--subject M is not --map M --depth subject"
+expect_error "subject mask .*two.pfm is 2x2 but the image .*heart.pfm is 27x27" apply "$work/heart.pfm" -o "$work/nowrite.pfm" --subject "$work/two.pfm"
+expect_error "subject mask .*nan.pfm: pixel (0, 1) is not a number" apply "$work/two.pfm" -o "$work/nowrite.pfm" --subject "$work/nan.pfm"
+expect_error "--subject and --map both give the map" apply "$work/two.pfm" -o "$work/nowrite.pfm" --subject "$work/two.pfm" --map "$work/two.pfm"
+expect_error "it takes no --depth white-near" apply "$work/two.pfm" -o "$work/nowrite.pfm" --subject "$work/two.pfm" --depth white-near
+expect_error "--depth subject needs the subject's mask" apply "$work/two.pfm" -o "$work/nowrite.pfm" --depth subject
+[ -e "$work/nowrite.pfm" ] && bad "a failed run wrote its output" || ok
 
 # Image files through GEGL, when this skc has it.
 if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work/heart.skc" >"$work/out" 2>"$work/err"; then
@@ -182,6 +206,9 @@ expect_error "unknown option '--bogus'" bench crisp --bogus
 # gather's edge-band PSNR on every scene.
 expect_ok bench occlusion --size 192x128 --no-gegl --csv "$work/occ.csv"
 awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + 2) low = 1 } } END { exit !(rows == 3 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
+# Subject mode with the subject's true alpha, on the sharp subject's scene
+# only: within 1 dB of the layered path or above, halo and bleed under 2 %.
+awk -F, 'NR > 1 { m = $(NF - 4); p = $(NF - 3); if (m ~ /layered/) l = p; else if (m ~ /subject/) { rows++; if (p < l - 1 || $(NF - 2) > 0.02 || $(NF - 2) < -0.02 || $(NF - 1) > 0.02) low = 1 } } END { exit !(rows == 1 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: the subject row: $(cat "$work/occ.csv")"
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).

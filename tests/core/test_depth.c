@@ -2,7 +2,9 @@
  * row's names, the layered path against a layered reference computed
  * here by dense convolution, against the gather on a scene whose hidden
  * background matters, the same bits whatever the thread count, black-near
- * as white-near of the inverted map, and region calls refused.
+ * as white-near of the inverted map, and region calls refused; a subject
+ * from a mask (depth SUBJECT) against its reference, the fill and blur
+ * written plainly here.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
@@ -182,8 +184,9 @@ test_names (void)
   if (!CHECK (row != NULL))
     return;
   CHECK_EQ_INT (row->group, SKC_PARAM_GROUP_MAP);
-  CHECK_EQ_INT (skc_param_choice_count (row), 3);
-  CHECK (strcmp (skc_param_choice_names (row), "none, white-near, black-near")
+  CHECK_EQ_INT (skc_param_choice_count (row), 4);
+  CHECK (strcmp (skc_param_choice_names (row),
+                 "none, white-near, black-near, subject")
          == 0);
   CHECK (skc_param_choice_parse (row, "black-near", &v, NULL) == SKC_OK
          && v == SKC_DEPTH_BLACK_NEAR);
@@ -195,7 +198,7 @@ test_names (void)
   skc_params p;
   skc_params_init (&p);
   CHECK_EQ_INT (p.depth, SKC_DEPTH_NONE);
-  CHECK (skc_param_set (&p, row, 3, NULL) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (skc_param_set (&p, row, 4, NULL) == SKC_ERR_INVALID_ARGUMENT);
 }
 
 /* A plain background behind a blurred subject: whatever fills the hidden
@@ -353,6 +356,254 @@ test_regions (void)
   skc_engine_free (e);
 }
 
+/* The subject's coverage: a disc of radius 16 px at the centre, its edge
+ * feathered over 4 px (a soft selection). */
+static float
+soft_alpha (int x, int y)
+{
+  double d = hypot (x + 0.5 - W / 2.0, y + 0.5 - H / 2.0);
+  double a = (16 - d) / 4 + 0.5;
+  return (float) (a < 0 ? 0 : a > 1 ? 1 : a);
+}
+
+/* The fill written plainly, recursively: each pixel of the half-size
+ * level is the weighted mean of its 2 x 2 (weight: their sum, at most 1);
+ * that level is filled the same way; then every pixel here that lacks
+ * weight takes the rest from the bilinear value of the level below.
+ * Values are C interleaved channels. */
+static void
+plain_fill (float *v, float *wt, int w, int h, int C)
+{
+  if (w == 1 && h == 1)
+    return;
+  int hw = (w + 1) / 2, hh = (h + 1) / 2;
+  float *hv = calloc ((size_t) hw * hh * C, sizeof (float));
+  float *hwt = calloc ((size_t) hw * hh, sizeof (float));
+  for (int y = 0; y < hh; y++)
+    for (int x = 0; x < hw; x++)
+      {
+        double sum[4] = { 0, 0, 0, 0 }, total = 0;
+        for (int sy = 2 * y; sy < 2 * y + 2 && sy < h; sy++)
+          for (int sx = 2 * x; sx < 2 * x + 2 && sx < w; sx++)
+            {
+              total += wt[sy * w + sx];
+              for (int c = 0; c < C; c++)
+                sum[c] += wt[sy * w + sx] * v[(sy * w + sx) * C + c];
+            }
+        for (int c = 0; c < C; c++)
+          hv[(y * hw + x) * C + c] = total > 0 ? (float) (sum[c] / total) : 0;
+        hwt[y * hw + x] = (float) fmin (total, 1);
+      }
+  plain_fill (hv, hwt, hw, hh, C);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double fx = (x + 0.5) / 2 - 0.5, fy = (y + 0.5) / 2 - 0.5;
+        int x0 = (int) floor (fx), y0 = (int) floor (fy);
+        double tx = fx - x0, ty = fy - y0;
+        int xa = x0 < 0 ? 0 : x0, xb = x0 + 1 >= hw ? hw - 1 : x0 + 1;
+        int ya = y0 < 0 ? 0 : y0, yb = y0 + 1 >= hh ? hh - 1 : y0 + 1;
+        float own = wt[y * w + x];
+        for (int c = 0; own < 1 && c < C; c++)
+          {
+            double below = (1 - ty)
+                               * ((1 - tx) * hv[(ya * hw + xa) * C + c]
+                                  + tx * hv[(ya * hw + xb) * C + c])
+                           + ty
+                                 * ((1 - tx) * hv[(yb * hw + xa) * C + c]
+                                    + tx * hv[(yb * hw + xb) * C + c]);
+            v[(y * w + x) * C + c]
+                = (float) (own * v[(y * w + x) * C + c] + (1 - own) * below);
+          }
+      }
+  free (hv);
+  free (hwt);
+}
+
+/* The subject scene with C channels (4: premultiplied RGBA, the alpha
+ * falling to 0.6 on the right): a textured subject of coverage
+ * soft_alpha over a background of colour bg (or a texture when bg is
+ * NULL); the mask is the coverage. */
+static void
+subject_scene (int C, const float *bg, skc_image *in, skc_image *mask)
+{
+  skc_image_alloc (in, W, H, C);
+  skc_image_alloc (mask, W, H, 1);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        float a = soft_alpha (x, y);
+        float opacity = C == 4 ? 1 - 0.4f * x / W : 1;
+        for (int c = 0; c < 3; c++)
+          in->data[(y * W + x) * C + c]
+              = opacity
+                * (a * texture (x, y, c, 7)
+                   + (1 - a)
+                         * (bg ? bg[c] : 0.1f + 0.3f * texture (x, y, c, 3)));
+        if (C == 4)
+          in->data[(y * W + x) * C + 3] = opacity;
+        mask->data[y * W + x] = a;
+      }
+}
+
+static skc_result
+subject_blur (const skc_image *in, const skc_image *mask, double radius,
+              int threads, skc_image *out, skc_error *err)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = radius;
+  p.depth = SKC_DEPTH_SUBJECT;
+  p.cache = cache;
+  skc_run run = { threads, NULL };
+  skc_engine *e = NULL;
+  skc_result r = skc_engine_new (&p, 1, &run, &e, err);
+  if (r == SKC_OK)
+    r = skc_apply_image (e, in, in->channels == 4 ? 3 : -1, mask, &run, out,
+                         err);
+  skc_engine_free (e);
+  return r;
+}
+
+/* The subject path against its reference: the background (the image
+ * where the mask is below 1/128) filled plainly, blurred by dense
+ * convolution with the engine's kernel, and out = a in + (1 - a)
+ * blurred; RGB and premultiplied RGBA. */
+static void
+test_subject_reference (void)
+{
+  const double radius = 6;
+  for (int C = 3; C <= 4; C++)
+    {
+      skc_image in = { 0 }, mask = { 0 }, out = { 0 };
+      subject_scene (C, NULL, &in, &mask);
+      size_t n = (size_t) W * H;
+      float *fill = malloc (sizeof (float) * C * n);
+      float *wt = malloc (sizeof (float) * n);
+      float *planes = malloc (sizeof (float) * C * n);
+      memcpy (fill, in.data, sizeof (float) * C * n);
+      for (size_t i = 0; i < n; i++)
+        wt[i] = mask.data[i] <= 1.0f / 128 ? 1.0f : 0.0f;
+      plain_fill (fill, wt, W, H, C);
+      for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < C; c++)
+          planes[c * n + i] = fill[i * C + c];
+      blur_planes (planes, C, radius);
+      skc_error err;
+      if (CHECK (subject_blur (&in, &mask, radius, 0, &out, &err) == SKC_OK))
+        {
+          double worst = 0;
+          for (size_t i = 0; i < n; i++)
+            for (int c = 0; c < C; c++)
+              {
+                float a = mask.data[i];
+                double want
+                    = a * in.data[i * C + c] + (1 - a) * planes[c * n + i];
+                worst = fmax (worst, fabs (out.data[i * C + c] - want));
+              }
+          CHECK_MSG (worst < 1e-5,
+                     "subject vs reference (%d channels): "
+                     "worst %g",
+                     C, worst);
+        }
+      skc_image_free (&in);
+      skc_image_free (&mask);
+      skc_image_free (&out);
+      free (fill);
+      free (wt);
+      free (planes);
+    }
+}
+
+/* A plain background: outside the subject's coverage the result is that
+ * colour exactly (no halo: the gather with the mask as a blur map takes
+ * the subject's colour out there), inside the full coverage the subject
+ * as it was; the same bits on one thread and three; a radius of 0 leaves
+ * the image as it is. */
+static void
+test_subject_halo (void)
+{
+  const float bg[3] = { 0.2f, 0.4f, 0.7f };
+  skc_image in = { 0 }, mask = { 0 }, out = { 0 }, out1 = { 0 }, out3 = { 0 };
+  skc_image gather = { 0 }, same = { 0 };
+  subject_scene (3, bg, &in, &mask);
+  skc_error err;
+  if (CHECK (subject_blur (&in, &mask, 8, 0, &out, &err) == SKC_OK)
+      && CHECK (blur (&in, &mask, 8, 1, SKC_DEPTH_NONE, 0, &gather) == SKC_OK))
+    {
+      double halo = 0, leak = 0, inside = 0;
+      for (int i = 0; i < W * H; i++)
+        for (int c = 0; c < 3; c++)
+          {
+            if (mask.data[i] == 0)
+              {
+                halo = fmax (halo, fabs (out.data[i * 3 + c] - bg[c]));
+                leak = fmax (leak, fabs (gather.data[i * 3 + c] - bg[c]));
+              }
+            if (mask.data[i] == 1)
+              inside = fmax (inside,
+                             fabs (out.data[i * 3 + c] - in.data[i * 3 + c]));
+          }
+      printf ("subject outside its mask: %g from the background (the gather: "
+              "%g); inside: %g\n",
+              halo, leak, inside);
+      CHECK_MSG (halo < 1e-5 && leak > 0.05, "halo %g, the gather's %g", halo,
+                 leak);
+      CHECK_MSG (inside == 0, "the sharp subject changed by %g", inside);
+    }
+  if (CHECK (subject_blur (&in, &mask, 8, 1, &out1, &err) == SKC_OK)
+      && CHECK (subject_blur (&in, &mask, 8, 3, &out3, &err) == SKC_OK)
+      && out.data)
+    {
+      size_t bytes = sizeof (float) * 3 * W * H;
+      CHECK (memcmp (out1.data, out.data, bytes) == 0);
+      CHECK (memcmp (out3.data, out.data, bytes) == 0);
+    }
+  if (CHECK (subject_blur (&in, &mask, 0, 0, &same, &err) == SKC_OK))
+    CHECK (memcmp (same.data, in.data, sizeof (float) * 3 * W * H) == 0);
+  skc_image_free (&in);
+  skc_image_free (&mask);
+  skc_image_free (&out);
+  skc_image_free (&out1);
+  skc_image_free (&out3);
+  skc_image_free (&gather);
+  skc_image_free (&same);
+}
+
+/* Bad masks: a NaN, another size; nothing is written. */
+static void
+test_subject_errors (void)
+{
+  skc_image in = { 0 }, mask = { 0 }, out = { 0 }, small = { 0 };
+  subject_scene (3, NULL, &in, &mask);
+  skc_error err;
+  mask.data[3 * W + 5] = NAN;
+  CHECK (subject_blur (&in, &mask, 8, 0, &out, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "subject mask: pixel (5, 3) is not a number")
+         != NULL);
+  CHECK (out.data == NULL);
+  /* No mask at all: refused, not a uniform blur. */
+  skc_params p;
+  skc_params_init (&p);
+  p.depth = SKC_DEPTH_SUBJECT;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "needs the subject's mask") != NULL);
+  CHECK (e == NULL);
+  skc_image_alloc (&small, W - 1, H, 1);
+  CHECK (subject_blur (&in, &small, 8, 0, &out, &err)
+         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "subject's mask must be one channel of the "
+                              "image's size")
+         != NULL);
+  CHECK (out.data == NULL);
+  skc_image_free (&in);
+  skc_image_free (&mask);
+  skc_image_free (&small);
+}
+
 int
 main (void)
 {
@@ -361,6 +612,9 @@ main (void)
   test_reference ();
   test_beats_gather ();
   test_regions ();
+  test_subject_reference ();
+  test_subject_halo ();
+  test_subject_errors ();
   skc_cache_free (cache);
   return check_summary ();
 }

@@ -50,6 +50,36 @@ run "skc apply with a map" "$SKC" apply "$work/in.png" -o "$work/ref-map.png" \
   --map "$work/depth.png"
 same "map: gegl vs skc apply" "$work/op-map.png" "$work/ref-map.png"
 
+# A subject from a mask (portrait mode): the op's depth=subject with the
+# mask on the aux pad, as `skc apply --subject` (a grey mask, its edge
+# feathered; no second pad).  With depth=white-near focus=1 the same mask
+# is a depth map: its soft edge a band of depths, not the subject's alpha.
+run "mask" "$GEGL" -o "$work/mask.png" -- gegl:color value=black \
+  gegl:crop width=128 height=128 gegl:over aux=[ gegl:rectangle x=40 y=30 \
+  width=50 height=60 color=white gegl:gaussian-blur std-dev-x=3 \
+  std-dev-y=3 ] gegl:convert-format format="Y' u8"
+run "gegl depth=subject" "$GEGL" -i "$work/in.png" -o "$work/op-subject.png" \
+  -- skc:lens-blur radius=8 depth=subject aux=[ load path="$work/mask.png" ]
+run "skc apply --subject" "$SKC" apply "$work/in.png" \
+  -o "$work/ref-subject.png" --radius 8 --subject "$work/mask.png"
+same "subject: gegl vs skc apply" "$work/op-subject.png" \
+  "$work/ref-subject.png"
+run "gegl the mask as a blur map" "$GEGL" -i "$work/in.png" \
+  -o "$work/op-gather.png" -- skc:lens-blur radius=8 focus=1 \
+  aux=[ load path="$work/mask.png" ]
+if "$COMPARE" --compare "$work/op-subject.png" "$work/op-gather.png" 1 \
+  >/dev/null 2>&1 || "$COMPARE" --compare "$work/op-subject.png" \
+  "$work/in.png" 1 >/dev/null 2>&1; then
+  bad "depth=subject left the image as it was or blurred it as a map"
+else ok; fi
+
+# Without a mask on the aux pad, depth=subject warns and passes the input
+# through (rather than blur everything).
+run "gegl depth=subject without aux" "$GEGL" -i "$work/in.png" \
+  -o "$work/op-no-mask.png" -- skc:lens-blur radius=8 depth=subject
+grep -q "needs the subject's mask" "$work/err" && ok || bad "no warning: $(cat "$work/err")"
+same "depth=subject without aux: the input" "$work/op-no-mask.png" "$work/in.png"
+
 # A preset, alone and with a property that overrides it.
 preset="$DATA/../presets/heart.skcpreset"
 run "gegl preset" "$GEGL" -i "$work/in.png" -o "$work/op-preset.png" -- \

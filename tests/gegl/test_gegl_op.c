@@ -436,6 +436,12 @@ test_equals_core (void)
               render (input, map, NULL, NULL, "radius", 6.0, "focus", 0.2,
                       "depth", (int) SKC_DEPTH_WHITE_NEAR, NULL),
               &p, input, map, 0);
+  /* A subject from a mask: the map on the aux pad is its coverage. */
+  p.depth = SKC_DEPTH_SUBJECT;
+  check_core ("depth, subject",
+              render (input, map, NULL, NULL, "radius", 6.0, "depth",
+                      (int) SKC_DEPTH_SUBJECT, NULL),
+              &p, input, map, 0);
   g_object_unref (input);
   g_object_unref (map);
 

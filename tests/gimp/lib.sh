@@ -120,6 +120,56 @@ check_blurs () {
   same_image sel-left.png ref-left.png 1 "inside the selection blurred"
 }
 
+# make_subject_inputs DIR: subject.png (photo.png with a sharp red square
+# at 160,160, 192 px wide) and subject-mask.png (that square white on
+# black); the GIMP runs select the same square.
+subject_select='(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 160 160 192 192)'
+make_subject_inputs () {
+  convert "$1/photo.png" -fill red +antialias -draw "rectangle 160,160 351,351" -strip \
+    "$1/subject.png"
+  convert -size 512x512 xc:black -fill white +antialias \
+    -draw "rectangle 160,160 351,351" -strip -depth 8 -type Grayscale \
+    "$1/subject-mask.png"
+}
+
+# ring_red IMAGE: the mean red of the 30 px ring around the square.
+ring_red () {
+  outer=$(convert "$1" -crop 252x252+130+130 +repage -format '%[fx:mean.r]' info:)
+  inner=$(convert "$1" -crop 192x192+160+160 +repage -format '%[fx:mean.r]' info:)
+  awk -v o="$outer" -v i="$inner" 'BEGIN { print (o * 252 * 252 - i * 192 * 192) / (252 * 252 - 192 * 192) }'
+}
+
+# halo IMAGE: the subject's red in the ring beyond the blurred photo's
+# (the background without the subject), over the subject/background
+# contrast there.
+halo () {
+  awk -v o="$(ring_red "$1")" -v b="$(ring_red bg-blurred.png)" 'BEGIN { printf "%.4f", (o - b) / (1 - b) }'
+}
+
+# check_subject SKC: portrait.png (the selection as the subject, depth
+# 'subject', radius 20) and portrait-channel.png (the same square as a
+# channel passed as the map) against `skc apply --subject`; the subject
+# untouched, the background blurred, no halo.
+check_subject () {
+  "$1" apply subject.png -o ref-portrait.png --radius 20 --subject subject-mask.png >/dev/null
+  "$1" apply photo.png -o bg-blurred.png --radius 20 >/dev/null
+  "$1" apply subject.png -o gathered.png --radius 20 --map subject-mask.png --focus 1 >/dev/null
+  same_image portrait.png ref-portrait.png 1 "the selection as the subject equals skc apply --subject"
+  same_image portrait-channel.png ref-portrait.png 1 "a channel as the subject equals skc apply --subject"
+  convert portrait.png -crop 192x192+160+160 +repage portrait-in.png
+  convert subject.png -crop 192x192+160+160 +repage subject-in.png
+  identical_pixels portrait-in.png subject-in.png "the sharp subject stays untouched"
+  convert portrait.png -crop 100x100+0+0 +repage portrait-corner.png
+  convert subject.png -crop 100x100+0+0 +repage subject-corner.png
+  different_image portrait-corner.png subject-corner.png "the background is blurred"
+  h=$(halo portrait.png) g=$(halo gathered.png)
+  if awk -v h="$h" -v g="$g" 'BEGIN { exit !(h <= 0.02 && h >= -0.02 && g > 0.05) }'; then
+    ok "no halo: subject colour in the 30 px ring outside $h of the contrast (a blur map: $g)"
+  else
+    bad "halo: subject colour in the 30 px ring outside $h of the contrast (a blur map: $g)"
+  fi
+}
+
 # check_preset SKC PRESET: preset.png, blurred with every other argument
 # at its default, equals `skc apply --preset`.
 check_preset () {

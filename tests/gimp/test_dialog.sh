@@ -143,6 +143,20 @@ DIALOG_KEY=Escape SKC_TEST_MAP_BAND=0,170,511,170 run_dialog cancelled
 log_has "$work/cancelled.log" "channels 0" "cancel creates no channel"
 identical_pixels ok-cancelled.png photo.png "cancel leaves the image unchanged"
 
+# Portrait mode in two clicks: a selection, then "Subject: the selection"
+# in the map list (depth follows): the preview and OK blur the background
+# behind the sharp selected square, as skc apply --subject does.
+make_subject_inputs "$work"
+cp subject.png photo.png
+script_plain=$script
+script=$(echo "$script" | sed "s|(gimp-display-new img)|$subject_select (gimp-display-new img)|")
+SKC_TEST_MAP_ENTRY=-3 run_dialog subject
+script=$script_plain
+cp "$data/photos/astronaut.png" photo.png
+"$skc" apply subject.png -o ref-subject.png --kernel shape:disc --radius 20 \
+  --subject subject-mask.png >/dev/null
+same_image ok-subject.png ref-subject.png 1 "OK with the selection as the subject gives skc apply --subject"
+
 # A built-in preset used from the presets page (shown for the
 # screenshot), and the settings saved as a preset of the user's on OK.
 SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \

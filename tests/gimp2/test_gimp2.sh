@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The GIMP 2.10 plug-in, end to end in a real headless GIMP: Script-Fu
 # runs it on a photo (uniform, with a map layer, with an offset map
-# layer, grey, 16-bit with alpha, inside a selection) and its output must
-# match `skc apply`; cancel and bad arguments leave the image untouched.
+# layer, grey, 16-bit with alpha, inside a selection, a selection as the
+# sharp subject) and its output must match `skc apply`; cancel and bad
+# arguments leave the image untouched.
 #
 #   test_gimp2.sh PLUG_IN SKC DATA_DIR WORK_DIR
 set -u
@@ -27,6 +28,7 @@ export GIMP2_DIRECTORY="$work/profile"
 install_plugin "$GIMP2_DIRECTORY" "$plugin"
 
 make_inputs "$work" "$data/photos/astronaut.png"
+make_subject_inputs "$work"
 
 # blur IN OUT PREP ARGS [POST]: loads IN, evaluates PREP (with img and d
 # bound), runs the plug-in with ARGS (after run-mode, image, drawable) on
@@ -41,6 +43,10 @@ blur () {
 # quality focus invert-map map-gamma map-linear swirl cat-eye
 # highlight-threshold highlight-gain clip preset depth.
 rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 0"
+# Depth 'subject' (3): the selection, or a channel as the map, is the
+# sharp subject in front; the whole layer is blurred, the selection kept.
+subject_rest="1 0.0 0 1.0 0 0.0 0.0 1.0 1.0 1 \"\" 3"
+selection_kept='(if (= (car (gimp-selection-is-empty img)) FALSE) (gimp-message "subject: the selection is kept"))'
 map_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
 small_layer='(define m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
 
@@ -56,6 +62,9 @@ gimp_batch run.log \
   "$(blur photo.png bad-radius.png '' "\"shape:heart\" -5.0 -1 $rest")" \
   "$(blur photo.png bad-shape.png '' "\"shape:nonsense\" 12.0 -1 $rest")" \
   "$(blur photo.png bad-map.png '' "\"shape:heart\" 12.0 9999 $rest")" \
+  "$(blur subject.png portrait.png "$subject_select" "\"shape:disc\" 20.0 -1 $subject_rest" "$selection_kept")" \
+  "$(blur subject.png portrait-channel.png "$subject_select (define m (car (gimp-selection-save img))) (gimp-selection-none img)" "\"shape:disc\" 20.0 m $subject_rest")" \
+  "$(blur subject.png no-subject.png '' "\"shape:disc\" 20.0 -1 $subject_rest")" \
   "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' "\"shape:heart\" 12.0 -1 $rest")"
 
 # The outputs against the skc tool on the same inputs.
@@ -68,6 +77,10 @@ log_has run.log "unknown shape 'nonsense'" "bad shape reported"
 identical_pixels bad-map.png photo.png "bad map leaves the image unchanged"
 log_has run.log "invalid ID for argument 'map'" "bad map reported"
 log_has run.log "convert indexed images first" "indexed image refused"
+check_subject "$skc"
+log_has run.log "subject: the selection is kept" "the selection is kept"
+identical_pixels no-subject.png subject.png "subject mode without a selection leaves the image unchanged"
+log_has run.log "depth 'subject' needs the subject" "subject mode without a selection reported"
 
 # Cancel after the first band (a batch run has no Cancel button; the
 # plug-in's test hook presses it): the shadow buffer is never merged.

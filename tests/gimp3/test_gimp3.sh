@@ -30,6 +30,7 @@ export GIMP3_DIRECTORY="$work/profile"
 install_plugin "$GIMP3_DIRECTORY" "$plugin"
 
 make_inputs "$work" "$data/photos/astronaut.png"
+make_subject_inputs "$work"
 
 # The documented per-user install of the GEGL operation.
 module=${5:-}
@@ -48,6 +49,9 @@ blur () {
     "$work" "$1" "$3" "$4" "${5:-}" "$work" "$2"
 }
 
+# Depth "subject": the selection, or a channel as the map, is the sharp
+# subject in front; the whole layer is blurred, the selection kept.
+selection_kept='(let ((e (car (gimp-selection-is-empty img)))) (if (or (equal? e #f) (equal? e 0)) (gimp-message "subject: the selection is kept")))'
 map_layer='(set! m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "map.png"))) (gimp-image-insert-layer img m 0 -1)'
 small_layer='(set! m (car (gimp-file-load-layer RUN-NONINTERACTIVE img "small-map.png"))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 100 150)'
 
@@ -62,6 +66,8 @@ gimp_batch run.log \
   "$(blur photo.png preset.png '' "#:preset \"$presets/heart.skcpreset\"")" \
   "$(blur photo.png bad-radius.png '' '#:shape "shape:heart" #:radius -5.0')" \
   "$(blur photo.png bad-shape.png '' '#:shape "shape:nonsense" #:radius 12.0')" \
+  "$(blur subject.png portrait.png "$subject_select" '#:shape "shape:disc" #:radius 20.0 #:depth "subject"' "$selection_kept")" \
+  "$(blur subject.png portrait-channel.png "$subject_select (set! m (car (gimp-selection-save img))) (gimp-selection-none img)" '#:shape "shape:disc" #:radius 20.0 #:map m #:depth "subject"')" \
   "$(blur photo.png indexed.png '(gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")' '#:shape "shape:heart" #:radius 12.0')"
 
 # The outputs against the skc tool on the same inputs.
@@ -108,6 +114,13 @@ log_has run.log "plug-in call failed" "bad arguments fail the call"
 identical_pixels bad-shape.png photo.png "bad shape leaves the image unchanged"
 log_has run.log "unknown shape 'nonsense'" "bad shape reported"
 log_has run.log "convert indexed images first" "indexed image refused"
+check_subject "$skc"
+log_has run.log "subject: the selection is kept" "the selection is kept"
+# A run of its own: GIMP 3 stops a run at its first failing job.
+gimp_batch no-subject.log \
+  "$(blur subject.png no-subject.png '' '#:shape "shape:disc" #:radius 20.0 #:depth "subject"')"
+identical_pixels no-subject.png subject.png "subject mode without a selection leaves the image unchanged"
+log_has no-subject.log "depth 'subject' needs the subject" "subject mode without a selection reported"
 
 # Cancel after the first band (the plug-in's test hook presses it).
 if [ "${SKC_TEST_HOOKS_BUILT:-0}" = 1 ]; then

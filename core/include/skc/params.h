@@ -27,8 +27,9 @@ typedef enum
   SKC_QUALITY_COUNT
 } skc_quality;
 
-/* How a map is read (the depth row): a blur amount (NONE), or depth with
- * white or black near, blurred with occlusion. */
+/* How a map is read (the depth row): a blur amount (NONE), depth with
+ * white or black near, blurred with occlusion, or (SUBJECT) the coverage
+ * of a sharp subject in front of a background blurred by the radius. */
 typedef enum
 {
 #define SKC_DEPTH_ROW(ID, name, label) SKC_DEPTH_##ID,
@@ -58,7 +59,12 @@ typedef struct
   /* NONE: the map is a blur amount and each pixel gathers with its own
      kernel.  Otherwise the map is depth too: after invert_map and
      map_gamma, larger v is nearer with WHITE_NEAR, smaller with
-     BLACK_NEAR; near things hide what is behind them (occlusion). */
+     BLACK_NEAR; near things hide what is behind them (occlusion).
+     SUBJECT: v (after invert_map and map_gamma) is the coverage (alpha)
+     of a sharp subject in front; the rest is background blurred by the
+     radius, from background pixels only: out = v in + (1 - v) blur (the
+     background with the subject's hidden part filled in).  focus is not
+     read. */
   skc_depth_order depth;
   /* Swirl: each pixel's kernel turns toward the tangent of the circle
      around the image centre through it, by swirl x that tangent's angle

@@ -56,6 +56,28 @@ skc_gimp_glue_merge_shadow (gint32 drawable, const GeglRectangle *area)
   gimp_drawable_update (drawable, area->x, area->y, area->width, area->height);
 }
 
+gint32
+skc_gimp_glue_selection (gint32 image)
+{
+  return gimp_selection_is_empty (image) ? -1
+                                         : gimp_image_get_selection (image);
+}
+
+void
+skc_gimp_glue_merge_shadow_unmasked (gint32 image, gint32 drawable,
+                                     const GeglRectangle *area)
+{
+  gint32 saved
+      = gimp_selection_is_empty (image) ? -1 : gimp_selection_save (image);
+  gimp_selection_none (image);
+  skc_gimp_glue_merge_shadow (drawable, area);
+  if (saved != -1)
+    {
+      gimp_image_select_item (image, GIMP_CHANNEL_OP_REPLACE, saved);
+      gimp_image_remove_channel (image, saved);
+    }
+}
+
 GtkWidget *
 skc_gimp_glue_drawable_combo_new (gint32 image)
 {

@@ -76,6 +76,31 @@ skc_gimp_glue_effect_note (gint32 drawable, gboolean with_map)
          "layer's effects (fx) in the Layers dialog.";
 }
 
+gint32
+skc_gimp_glue_selection (gint32 image)
+{
+  GimpImage *im = gimp_image_get_by_id (image);
+  return gimp_selection_is_empty (im)
+             ? -1
+             : gimp_item_get_id (GIMP_ITEM (gimp_image_get_selection (im)));
+}
+
+void
+skc_gimp_glue_merge_shadow_unmasked (gint32 image, gint32 drawable,
+                                     const GeglRectangle *area)
+{
+  GimpImage *im = gimp_image_get_by_id (image);
+  GimpChannel *saved
+      = gimp_selection_is_empty (im) ? NULL : gimp_selection_save (im);
+  gimp_selection_none (im);
+  skc_gimp_glue_merge_shadow (drawable, area);
+  if (saved)
+    {
+      gimp_image_select_item (im, GIMP_CHANNEL_OP_REPLACE, GIMP_ITEM (saved));
+      gimp_image_remove_channel (im, saved);
+    }
+}
+
 GtkWidget *
 skc_gimp_glue_drawable_combo_new (gint32 image)
 {

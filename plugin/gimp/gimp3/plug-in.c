@@ -291,6 +291,7 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
      from the layer's Effects (scripts get pixels, as they always have). */
   gboolean effect = status == GIMP_PDB_SUCCESS
                     && run_mode == GIMP_RUN_INTERACTIVE && settings.map == -1
+                    && settings.values.depth != SKC_DEPTH_SUBJECT
                     && attach_effect (drawables[0], &settings);
   if (status == GIMP_PDB_SUCCESS && !effect)
     status = skc_gimp_blur_drawable (
