@@ -101,7 +101,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
     describe_more (e,
                    "; depth (%s): occlusion on layers by radius, each "
-                   "blurred uniformly (whole images, not yet tiled)",
+                   "blurred uniformly, tile by tile",
                    p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
                                                     : "black near");
   if (turned_complexes && p->cat_eye > 0)
@@ -128,6 +128,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
+  /* Depth: the layers' engines read further than the plan's. */
+  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+    r = skc_layers_prepare (e, err);
   if (r != SKC_OK)
     {
       skc_engine_free (e);
@@ -147,6 +150,7 @@ skc_engine_free (skc_engine *e)
     if (e->scales[k].kind != SKC_SCALE_UNUSED)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   skc_image_free (&e->depth_shape);
+  skc_layers_free (e);
   free (e);
 }
 
@@ -274,33 +278,8 @@ contains (const skc_view *outer, const skc_view *inner)
 int
 skc_engine_needs_whole_image (const skc_engine *e)
 {
-  return e && e->with_map && e->params.depth != SKC_DEPTH_NONE;
-}
-
-/* A process call of an engine that blurs whole images only (depth): the
- * input must be the whole image; the output is cut from its result. */
-static skc_result
-whole_image_process (const skc_engine *e, const skc_apply_request *rq,
-                     const skc_run *run, skc_error *err)
-{
-  if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
-      || rq->input.height != rq->image_height)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "depth-aware blur is not available yet for regions: "
-                     "the input must be the whole image");
-  skc_image in = { rq->image_width, rq->image_height, rq->channels,
-                   rq->input.stride, rq->input.pixels };
-  skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
-                    rq->map.pixels };
-  skc_image out = { 0 };
-  skc_result r = skc_layers_apply (e, &in, rq->alpha, &map, run, &out, err);
-  const skc_view *o = &rq->output;
-  for (int y = 0; r == SKC_OK && y < o->height; y++)
-    memcpy (o->pixels + (size_t) y * o->stride,
-            skc_image_pixel (&out, o->x, o->y + y),
-            (size_t) o->width * rq->channels * sizeof (float));
-  skc_image_free (&out);
-  return r;
+  (void) e;
+  return 0; /* depth-aware blur runs on regions too */
 }
 
 skc_result
@@ -333,8 +312,8 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
-  if (skc_engine_needs_whole_image (e))
-    return whole_image_process (e, rq, run ? run : &defaults, err);
+  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
+    return skc_layers_process (e, rq, run ? run : &defaults, err);
   return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
 
@@ -352,8 +331,6 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "the blur map must be one channel of the image's size "
                      "(%dx%d)",
                      in->width, in->height);
-  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
-    return skc_layers_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

@@ -15,6 +15,13 @@ typedef struct
      basis above (the planner's rule).  Negative: always the DISK basis;
      1000 (the largest radius) or more: always tables. */
   double knots_map_max_radius;
+  /* Depth-aware blur's output tile side (px, at least 1). */
+  int layers_tile;
+  /* Uniform blurs weigh the FFT's cost by this factor (1: as it is): the
+     depth layers' engines prefer knots, whose reach is the kernel's
+     (an FFT cell reads far beyond it, and a tile builds its layers over
+     all a blur reads). */
+  double fft_cost_factor;
 } skc_engine_options;
 
 /* The defaults (planner.c). */
