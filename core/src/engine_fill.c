@@ -51,9 +51,9 @@ fill_plan (int levels, int width, int height, const skc_rect *need,
       int lw = level_size (width, l + 1), lh = level_size (height, l + 1);
       /* Pixel x of level l reads parents floor ((x - 0.5) / 2) and the
          next one. */
-      needed[l + 1] = (skc_rect){ (n->x0 - 1) >> 1, (n->y0 - 1) >> 1,
-                                  ((n->x1 - 2) >> 1) + 2,
-                                  ((n->y1 - 2) >> 1) + 2 };
+      needed[l + 1]
+          = (skc_rect){ (n->x0 - 1) >> 1, (n->y0 - 1) >> 1,
+                        ((n->x1 - 2) >> 1) + 2, ((n->y1 - 2) >> 1) + 2 };
       skc_rect *p = &needed[l + 1];
       p->x0 = p->x0 < 0 ? 0 : p->x0, p->y0 = p->y0 < 0 ? 0 : p->y0;
       p->x1 = p->x1 > lw ? lw : p->x1, p->y1 = p->y1 > lh ? lh : p->y1;
@@ -152,7 +152,8 @@ skc_fill (int levels, int width, int height, int C, const float *values,
     {
       const skc_rect *n = &needed[l], *up = &pulled[l + 1];
       int uw = up->x1 - up->x0;
-      int lw = level_size (width, l + 1) - 1, lh = level_size (height, l + 1) - 1;
+      int lw = level_size (width, l + 1) - 1,
+          lh = level_size (height, l + 1) - 1;
       const float *uv = s->values[l + 1], *uk = s->weight[l + 1];
       for (int y = n->y0; y < n->y1; y++)
         {
@@ -167,8 +168,8 @@ skc_fill (int levels, int width, int height, int C, const float *values,
               float own;
               if (l == 0)
                 {
-                  size_t i = (size_t) (y - source->y0) * stride
-                             + (x - source->x0);
+                  size_t i
+                      = (size_t) (y - source->y0) * stride + (x - source->x0);
                   own = weight[i];
                   own_v = values + i * C;
                   size_t o = (size_t) (y - n->y0) * out_stride
@@ -210,10 +211,10 @@ skc_fill (int levels, int width, int height, int C, const float *values,
                   double coarse = 0;
                   for (int j = 0; j < 4; j++)
                     coarse += kw[j] * uv[q[j] * C + c];
-                  v[c] = have > 0 ? (float) ((own * own_v[c]
-                                              + (1 - own) * coarse)
-                                             / have)
-                                  : 0;
+                  v[c] = have > 0
+                             ? (float) ((own * own_v[c] + (1 - own) * coarse)
+                                        / have)
+                             : 0;
                 }
               if (k)
                 *k = (float) have;
