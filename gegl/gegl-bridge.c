@@ -106,11 +106,6 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                gpointer progress_data, skc_error *err)
 {
   gint reach = skc_engine_reach (engine);
-  /* An engine that blurs whole images only (depth) reads all of it, in
-     one band. */
-  gboolean whole = skc_engine_needs_whole_image (engine);
-  if (whole)
-    reach = MAX (image->width, image->height);
   GeglRectangle region = { roi->x - reach, roi->y - reach,
                            roi->width + 2 * reach, roi->height + 2 * reach };
   gegl_rectangle_intersect (&region, &region, image);
@@ -118,7 +113,7 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
     return SKC_OK;
 
   const gint channels = 4;
-  gint band = whole ? roi->height : band_rows (reach, roi->height);
+  gint band = band_rows (reach, roi->height);
   gint window = MIN (band + 2 * reach, region.height);
   gsize in_row = (gsize) region.width * channels;
   gfloat *in_pixels = g_try_new (gfloat, in_row * window);

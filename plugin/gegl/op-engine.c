@@ -366,11 +366,7 @@ get_cached_region (GeglOperation *op, const GeglRectangle *roi)
   SkcOpSources sources = op_sources (op);
   SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
-  /* Depth-aware blurs (occlusion on layers) work on whole images. */
-  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
   skc_gegl_shared_engine_release (ref);
-  if (whole)
-    return *in_rect;
   GeglRectangle need = grow (roi, reach);
   gegl_rectangle_intersect (&need, &need, in_rect);
   gdouble need_area = (gdouble) need.width * need.height;
@@ -407,10 +403,7 @@ get_required_for_output (GeglOperation *op, const gchar *input_pad,
   SkcOpSources sources = op_sources (op);
   SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
-  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
   skc_gegl_shared_engine_release (ref);
-  if (whole && in_rect && !gegl_rectangle_is_infinite_plane (in_rect))
-    return *in_rect;
   GeglRectangle need = grow (roi, reach);
   if (in_rect && !gegl_rectangle_is_infinite_plane (in_rect)
       && !gegl_rectangle_is_infinite_plane (&need))
