@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef SKC_HAVE_GEGL
@@ -398,7 +399,18 @@ typedef struct
 {
   double psnr, halo, bleed, edge, seconds;
   int ok;
+  double cpu; /* seconds of every thread of the process */
 } occ_figures;
+
+/* CPU seconds of the process (all threads): on a shared machine steadier
+ * than the wall clock. */
+static double
+cpu_seconds (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
 
 /* Bilinear sample of an RGB image at (x, y) (pixel centres at + 0.5),
  * edges clamped. */
@@ -554,12 +566,13 @@ run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
   skc_engine *e = NULL;
   skc_image out = { 0 };
   skc_error err;
-  double t0 = bench_now_seconds ();
+  double t0 = bench_now_seconds (), c0 = cpu_seconds ();
   if (skc_engine_new (&p, 1, &run, &e, &err) != SKC_OK
       || skc_apply_image (e, &oc->input, -1, &oc->map, &run, &out, &err)
              != SKC_OK)
     cli_die ("bench occlusion: %s", err.message);
   f->seconds = bench_now_seconds () - t0;
+  f->cpu = cpu_seconds () - c0;
   measure (oc, out.data, f);
   skc_engine_free (e);
   skc_image_free (&out);
@@ -588,7 +601,7 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   float *out = malloc (n * 3 * sizeof (float));
   if (!out)
     cli_die ("bench occlusion: out of memory");
-  double t0 = bench_now_seconds ();
+  double t0 = bench_now_seconds (), c0 = cpu_seconds ();
   GeglBuffer *input = gegl_buffer_new (&all, rgb);
   gegl_buffer_set (input, &all, 0, rgb, oc->input.data, GEGL_AUTO_ROWSTRIDE);
   /* Stored as Y' so that the op, which reads Y', sees the values. */
@@ -611,6 +624,7 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   gegl_buffer_get (output, &all, 1.0, rgb, out, GEGL_AUTO_ROWSTRIDE,
                    GEGL_ABYSS_NONE);
   f->seconds = bench_now_seconds () - t0;
+  f->cpu = cpu_seconds () - c0;
   measure (oc, out, f);
   g_object_unref (graph);
   g_object_unref (input);
@@ -621,14 +635,15 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
 #endif
 
 /* One method on a case: `warm` untimed runs, then `runs` timed ones;
- * the median seconds. */
+ * the median seconds (wall), and of CPU seconds in *cpu. */
 static double
-timed (occ_case *oc, int method, int threads, int warm, int runs)
+timed (occ_case *oc, int method, int threads, int warm, int runs, double *cpu)
 {
-  double seconds[64];
+  double seconds[64], cpus[64];
+  *cpu = NAN;
   for (int k = 0; k < warm + runs; k++)
     {
-      occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0 };
+      occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0, NAN };
       if (method < 2)
         run_skc (oc, method ? SKC_DEPTH_WHITE_NEAR : SKC_DEPTH_NONE, threads,
                  &f);
@@ -639,9 +654,10 @@ timed (occ_case *oc, int method, int threads, int warm, int runs)
       if (!f.ok)
         return NAN;
       if (k >= warm)
-        seconds[k - warm] = f.seconds;
+        seconds[k - warm] = f.seconds, cpus[k - warm] = f.cpu;
     }
   double least;
+  *cpu = bench_median (cpus, runs, &least);
   return bench_median (seconds, runs, &least);
 }
 
@@ -652,8 +668,9 @@ static void
 speed_table (int w, int h, double radius, int threads, int runs, int gegl,
              FILE *csv)
 {
-  printf ("| scene | size | R_max | skc gather s | skc occlusion s | "
-          "gegl:lens-blur s | occlusion / gather | occlusion / gegl |\n");
+  printf ("| scene | size | R_max | skc gather s (CPU s) | skc occlusion s "
+          "(CPU s) | gegl:lens-blur s (CPU s) | occlusion / gather | "
+          "occlusion / gegl |\n");
   printf ("|---|---|---|---|---|---|---|---|\n");
   for (int s = 0; s < SCENE_COUNT; s++)
     {
@@ -661,16 +678,17 @@ speed_table (int w, int h, double radius, int threads, int runs, int gegl,
       scene.radius = radius;
       occ_case oc;
       make_case (&scene, w, h, 0, &oc);
-      double t[3] = { NAN, NAN, NAN };
-      t[0] = timed (&oc, 0, threads, 1, runs);
-      t[1] = timed (&oc, 1, threads, 1, runs);
+      double t[3] = { NAN, NAN, NAN }, c[3] = { NAN, NAN, NAN };
+      t[0] = timed (&oc, 0, threads, 1, runs, &c[0]);
+      t[1] = timed (&oc, 1, threads, 1, runs, &c[1]);
       if (gegl)
-        t[2] = timed (&oc, 2, threads, 0, runs);
-      printf ("| %s | %dx%d | %g | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
-              scene.key, w, h, radius, t[0], t[1], t[2], t[1] / t[0],
-              t[1] / t[2]);
-      fprintf (csv, "%s,%dx%d,%g,%d,%.3f,%.3f,%.3f\n", scene.key, w, h, radius,
-               threads, t[0], t[1], t[2]);
+        t[2] = timed (&oc, 2, threads, 0, runs, &c[2]);
+      printf ("| %s | %dx%d | %g | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) | "
+              "%.2f (CPU %.2f) | %.2f (CPU %.2f) |\n",
+              scene.key, w, h, radius, t[0], c[0], t[1], c[1], t[2], c[2],
+              t[1] / t[0], c[1] / c[0], t[1] / t[2], c[1] / c[2]);
+      fprintf (csv, "%s,%dx%d,%g,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", scene.key,
+               w, h, radius, threads, t[0], t[1], t[2], c[0], c[1], c[2]);
       fflush (stdout);
       free_case (&oc);
     }
@@ -722,7 +740,8 @@ cli_bench_occlusion (int argc, char **argv)
       FILE *csv
           = cli_csv_create (csv_path ? csv_path : "bench-occlusion-speed.csv",
                             "scene,size,r_max,threads,gather_s,"
-                            "occlusion_s,gegl_s");
+                            "occlusion_s,gegl_s,gather_cpu_s,"
+                            "occlusion_cpu_s,gegl_cpu_s");
       speed_table (w, h, radius, threads, runs, gegl, csv);
       fclose (csv);
       printf ("wrote %s\n", csv_path ? csv_path : "bench-occlusion-speed.csv");
@@ -745,7 +764,7 @@ cli_bench_occlusion (int argc, char **argv)
       make_case (&scenes[s], w, h, 1, &oc);
       for (int m = 0; m < 3; m++)
         {
-          occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0 };
+          occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0, NAN };
           /* Twice, the second timed: fits and tables come warm from the
              cache, as they do for a dialog's second preview. */
           for (int run = 0; run < 2; run++)
