@@ -16,11 +16,15 @@
  *     of its radius (any shape, highlights, swirl, cat-eye), colour times
  *     coverage and coverage alike (coverage is the alpha channel, or one
  *     added);
- *  3. composited back to front: C = blur (L a) + (1 - blur (a)) C; without
- *     an alpha channel the colour is divided by the coverage at the end.
+ *  3. composited: C = blur (L a) + (1 - blur (a)) C back to front, summed
+ *     near to far (C += T blur (L a), T *= 1 - blur (a)), so that a layer
+ *     is blurred only where the nearer ones leave something to see (T > 0:
+ *     behind a sharp opaque subject, nothing); without an alpha channel
+ *     the colour is divided by the coverage at the end.
  * Tiles of the output (a grid aligned to the origin) run in parallel, each
  * from the input around it: only the layers present there, each over the
- * tile grown by its blur's reach, filled only where something needs it.
+ * tile's open part grown by its blur's reach, filled only where something
+ * needs it.
  * Every value a tile computes is the same in any other tiling (the fill's
  * pyramid is aligned to the image origin and bounded; the distances are
  * exact within their reach), so results depend neither on the tiling, nor
@@ -29,6 +33,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +143,10 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   if (res != SKC_OK)
     return res;
   L->blur_reach = skc_engine_reach (big);
+  size_t used = strlen (e->description);
+  snprintf (e->description + used, sizeof e->description - used,
+            "; its largest layer (radius %g): %.200s", bin_radius (L->top),
+            skc_engine_describe (big));
   /* A tile reads its layers' blur reach, the fill's sources around that
      (and one more pixel for the edge test). */
   int levels = skc_fill_levels (fill_distance (L, L->top));
@@ -165,9 +175,9 @@ typedef struct
   int *dist;
   unsigned char *need;
   size_t bin_capacity, dist_capacity, need_capacity;
-  float *layer, *result, *acc, *source, *weight, *filled, *known;
-  size_t layer_capacity, result_capacity, acc_capacity, source_capacity,
-      weight_capacity, filled_capacity, known_capacity;
+  float *layer, *result, *acc, *seen, *source, *weight, *filled, *known;
+  size_t layer_capacity, result_capacity, acc_capacity, seen_capacity,
+      source_capacity, weight_capacity, filled_capacity, known_capacity;
   skc_fill_scratch fill;
   skc_result res; /* of the tile that failed */
   skc_error err;
@@ -196,6 +206,7 @@ worker_free (layers_worker *w)
   free (w->layer);
   free (w->result);
   free (w->acc);
+  free (w->seen);
   free (w->source);
   free (w->weight);
   free (w->filled);
@@ -242,6 +253,7 @@ typedef struct
   int C, ca;      /* channels with coverage, and its index */
   skc_rect s;     /* the scan region: the tile grown by the engine's reach */
   const int *bin; /* over s */
+  const skc_rect *bins_box; /* per bin (+ top): its pixels' box in s */
 } tile_frame;
 
 static int
@@ -250,22 +262,37 @@ bin_at (const tile_frame *f, int x, int y)
   return f->bin[(size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0) + (x - f->s.x0)];
 }
 
+static int
+meets (const skc_rect *a, const skc_rect *b)
+{
+  return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+static skc_rect
+clip_rect (skc_rect r, const skc_rect *to)
+{
+  r.x0 = r.x0 > to->x0 ? r.x0 : to->x0, r.y0 = r.y0 > to->y0 ? r.y0 : to->y0;
+  r.x1 = r.x1 < to->x1 ? r.x1 : to->x1, r.y1 = r.y1 < to->y1 ? r.y1 : to->y1;
+  return r;
+}
+
 /* Whether pixel (x, y) of layer b lies beside a layer more than one bin
  * nearer (an edge in depth, not a slope). */
-static int
+static inline int
 on_edge (const tile_frame *f, int b, int x, int y)
 {
   const skc_apply_request *rq = f->rq;
+  size_t sw = (size_t) (f->s.x1 - f->s.x0);
+  const int *at = f->bin + (size_t) (y - f->s.y0) * sw + (x - f->s.x0);
   int step = b + 1;
-  return (x > 0 && bin_at (f, x - 1, y) > step)
-         || (x + 1 < rq->image_width && bin_at (f, x + 1, y) > step)
-         || (y > 0 && bin_at (f, x, y - 1) > step)
-         || (y + 1 < rq->image_height && bin_at (f, x, y + 1) > step);
+  return (x > 0 && at[-1] > step) || (x + 1 < rq->image_width && at[1] > step)
+         || (y > 0 && at[-(ptrdiff_t) sw] > step)
+         || (y + 1 < rq->image_height && at[sw] > step);
 }
 
 /* Input pixel (x, y) with its coverage (C channels): non-finite pixels
  * are transparent black, as the engine treats them. */
-static void
+static inline void
 input_pixel (const tile_frame *f, int x, int y, float *dst)
 {
   const skc_apply_request *rq = f->rq;
@@ -294,22 +321,26 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   const int C = f->C, W = rq->image_width, H = rq->image_height;
   int D = fill_distance (L, b);
   skc_rect x = grow_rect (i, D, W, H);
-  int xw = x.x1 - x.x0, xh = x.y1 - x.y0, iw = i.x1 - i.x0, ih = i.y1 - i.y0;
-  int own = 0, nearer = 0;
-  for (int y = x.y0; y < x.y1; y++)
-    for (int xx = x.x0; xx < x.x1; xx++)
-      {
-        int v = bin_at (f, xx, y);
-        own |= v == b;
-        nearer |= v > b;
-      }
+  const skc_rect *mine_box = &f->bins_box[b + L->top];
   box->x0 = box->y0 = 0, box->x1 = box->y1 = 0;
-  if (!own)
+  if (!meets (mine_box, &x))
     return 1;
+  /* Nearer layers whose pixels come within reach (by their boxes). */
+  int nearer = 0;
+  for (int k = b + 1; !nearer && k <= L->top; k++)
+    nearer = meets (&f->bins_box[k + L->top], &x);
+  int iw = i.x1 - i.x0, ih = i.y1 - i.y0;
   size_t n = (size_t) iw * ih;
   if (!skc_tile_reserve (&w->layer, &w->layer_capacity, n * C)
       || !reserve_bytes (&w->need, &w->need_capacity, n))
     return 0;
+  memset (w->layer, 0, n * C * sizeof (float));
+  /* Only pixels within D of the layer's box can be non-zero. */
+  skc_rect j = clip_rect (grow_rect (*mine_box, D, W, H), &i);
+  if (j.x1 <= j.x0 || j.y1 <= j.y0)
+    return 1;
+  x = clip_rect (grow_rect (j, D, W, H), &x);
+  int xw = x.x1 - x.x0, xh = x.y1 - x.y0;
   /* Within D (chessboard) of a pixel of the layer: rows, then columns. */
   if (nearer)
     {
@@ -319,48 +350,59 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
       for (int y = 0; y < xh; y++)
         {
           int *row = w->dist + (size_t) y * xw;
+          const int *bins
+              = f->bin + (size_t) (x.y0 + y - f->s.y0) * (f->s.x1 - f->s.x0)
+                + (x.x0 - f->s.x0);
           for (int xx = 0; xx < xw; xx++)
-            row[xx] = bin_at (f, x.x0 + xx, x.y0 + y) == b ? 0 : D + 1;
+            row[xx] = bins[xx] == b ? 0 : D + 1;
           line_distance (row, xw, 1, D);
           for (int xx = 0; xx < xw; xx++)
             row[xx] = row[xx] <= D ? 0 : D + 1;
         }
-      for (int xx = i.x0 - x.x0; xx < i.x1 - x.x0; xx++)
+      for (int xx = j.x0 - x.x0; xx < j.x1 - x.x0; xx++)
         line_distance (w->dist + xx, xh, (size_t) xw, D);
     }
   skc_rect need = { W, H, 0, 0 };
   *box = need;
-  for (int y = i.y0; y < i.y1; y++)
-    for (int xx = i.x0; xx < i.x1; xx++)
-      {
-        size_t k = (size_t) (y - i.y0) * iw + (xx - i.x0);
-        float *dst = w->layer + k * C;
-        int v = bin_at (f, xx, y);
-        int mine = v == b, fill = 0;
-        if (nearer)
-          fill = mine ? on_edge (f, b, xx, y)
-                      : v > b
-                            && w->dist[(size_t) (y - x.y0) * xw + xx - x.x0]
-                                   <= D;
-        w->need[k] = (unsigned char) fill;
-        if (mine)
-          input_pixel (f, xx, y, dst);
-        else
-          memset (dst, 0, C * sizeof *dst);
-        if (!mine && !fill)
-          continue;
-        box->x0 = xx < box->x0 ? xx : box->x0;
-        box->x1 = xx + 1 > box->x1 ? xx + 1 : box->x1;
-        box->y0 = y < box->y0 ? y : box->y0;
-        box->y1 = y + 1;
-        if (fill)
-          {
-            need.x0 = xx < need.x0 ? xx : need.x0;
-            need.x1 = xx + 1 > need.x1 ? xx + 1 : need.x1;
-            need.y0 = y < need.y0 ? y : need.y0;
-            need.y1 = y + 1;
-          }
-      }
+  for (int y = j.y0; y < j.y1; y++)
+    {
+      const int *bins
+          = f->bin + (size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0) - f->s.x0;
+      const int *dist
+          = nearer ? w->dist + (size_t) (y - x.y0) * xw - x.x0 : NULL;
+      unsigned char *needs = w->need + (size_t) (y - i.y0) * iw - i.x0;
+      float *row = w->layer + ((size_t) (y - i.y0) * iw - i.x0) * C;
+      int first = W, last = -1, nfirst = W, nlast = -1;
+      for (int xx = j.x0; xx < j.x1; xx++)
+        {
+          int v = bins[xx];
+          int mine = v == b, fill = 0;
+          if (nearer)
+            fill = mine ? on_edge (f, b, xx, y) : v > b && dist[xx] <= D;
+          needs[xx] = (unsigned char) fill;
+          if (mine)
+            input_pixel (f, xx, y, row + (size_t) xx * C);
+          if (!mine && !fill)
+            continue;
+          first = xx < first ? xx : first, last = xx;
+          if (fill)
+            nfirst = xx < nfirst ? xx : nfirst, nlast = xx;
+        }
+      if (last >= first)
+        {
+          box->x0 = first < box->x0 ? first : box->x0;
+          box->x1 = last + 1 > box->x1 ? last + 1 : box->x1;
+          box->y0 = y < box->y0 ? y : box->y0;
+          box->y1 = y + 1;
+        }
+      if (nlast >= nfirst)
+        {
+          need.x0 = nfirst < need.x0 ? nfirst : need.x0;
+          need.x1 = nlast + 1 > need.x1 ? nlast + 1 : need.x1;
+          need.y0 = y < need.y0 ? y : need.y0;
+          need.y1 = y + 1;
+        }
+    }
   if (need.x1 <= need.x0)
     return 1;
   /* The fill: from the layer's pixels off its depth edges. */
@@ -375,16 +417,19 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
       || !skc_tile_reserve (&w->filled, &w->filled_capacity, nn * C)
       || !skc_tile_reserve (&w->known, &w->known_capacity, nn))
     return 0;
-  for (int y = src.y0; y < src.y1; y++)
-    for (int xx = src.x0; xx < src.x1; xx++)
+  memset (w->weight, 0, sn * sizeof (float));
+  memset (w->source, 0, sn * C * sizeof (float));
+  /* Sources only where the layer has pixels (its box). */
+  skc_rect own = clip_rect (*mine_box, &src);
+  for (int y = own.y0; y < own.y1; y++)
+    for (int xx = own.x0; xx < own.x1; xx++)
       {
         size_t k = (size_t) (y - src.y0) * sw + (xx - src.x0);
-        int source = bin_at (f, xx, y) == b && !on_edge (f, b, xx, y);
-        w->weight[k] = source ? 1.0f : 0.0f;
-        if (source)
-          input_pixel (f, xx, y, w->source + k * C);
-        else
-          memset (w->source + k * C, 0, C * sizeof (float));
+        if (bin_at (f, xx, y) == b && !on_edge (f, b, xx, y))
+          {
+            w->weight[k] = 1;
+            input_pixel (f, xx, y, w->source + k * C);
+          }
       }
   if (!skc_fill (levels, W, H, C, w->source, w->weight, (size_t) sw, &src,
                  &need, w->filled, w->known, (size_t) nw, &w->fill))
@@ -402,7 +447,9 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   return 1;
 }
 
-/* One output tile t: its layers far to near, composited, written. */
+/* One output tile t: its layers near to far, each where the nearer ones
+ * leave something to see (out += T B, T *= 1 - B's coverage: back to
+ * front's sum, and a layer is skipped where T is 0), written. */
 static skc_result
 layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
              const skc_run *run, layers_worker *w)
@@ -414,19 +461,26 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
                    rq->alpha >= 0 ? Cin : Cin + 1,
                    rq->alpha >= 0 ? rq->alpha : Cin,
                    grow_rect (t, e->reach, W, H),
+                   NULL,
                    NULL };
   const int C = f.C;
   int sw = f.s.x1 - f.s.x0, sh = f.s.y1 - f.s.y0;
   int tw = t.x1 - t.x0, th = t.y1 - t.y0;
   int bins = 2 * L->top + 1;
-  if (!reserve_bytes (&w->bin, &w->bin_capacity,
-                      (size_t) sw * sh * sizeof (int))
-      || !skc_tile_reserve (&w->acc, &w->acc_capacity, (size_t) tw * th * C))
-    return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  unsigned char *present = calloc ((size_t) bins, 1);
-  if (!present)
-    return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  /* Each pixel's signed bin (the map is finite: checked before). */
+  skc_rect *boxes = malloc ((size_t) bins * sizeof *boxes);
+  if (!boxes
+      || !reserve_bytes (&w->bin, &w->bin_capacity,
+                         (size_t) sw * sh * sizeof (int))
+      || !skc_tile_reserve (&w->acc, &w->acc_capacity, (size_t) tw * th * C)
+      || !skc_tile_reserve (&w->seen, &w->seen_capacity, (size_t) tw * th))
+    {
+      free (boxes);
+      return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  for (int b = 0; b < bins; b++)
+    boxes[b] = (skc_rect){ W, H, 0, 0 };
+  /* Each pixel's signed bin (the map is finite: checked before), and each
+     bin's box, run by run. */
   const skc_params *p = &e->params;
   double sign = p->depth == SKC_DEPTH_BLACK_NEAR ? -1 : 1;
   float last = NAN;
@@ -436,27 +490,47 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       const float *m = rq->map.pixels
                        + (size_t) (y - rq->map.y) * rq->map.stride - rq->map.x;
       int *row = w->bin + (size_t) (y - f.s.y0) * sw - f.s.x0;
-      for (int x = f.s.x0; x < f.s.x1; x++)
+      int start = f.s.x0;
+      for (int x = f.s.x0; x <= f.s.x1; x++)
         {
-          if (m[x] != last)
+          if (x < f.s.x1 && m[x] == last)
             {
-              last = m[x];
-              double rho = sign * p->radius
-                           * (skc_engine_map_shaped (e, last) - p->focus);
-              last_bin = radius_bin (fabs (rho));
-              last_bin = rho < 0 ? -last_bin : last_bin;
-              present[last_bin + L->top] = 1;
+              row[x] = last_bin;
+              continue;
             }
+          if (x > start)
+            {
+              skc_rect *r = &boxes[last_bin + L->top];
+              r->x0 = start < r->x0 ? start : r->x0;
+              r->x1 = x > r->x1 ? x : r->x1;
+              r->y0 = y < r->y0 ? y : r->y0;
+              r->y1 = y + 1;
+            }
+          if (x == f.s.x1)
+            break;
+          last = m[x];
+          double rho
+              = sign * p->radius * (skc_engine_map_shaped (e, last) - p->focus);
+          last_bin = radius_bin (fabs (rho));
+          last_bin = rho < 0 ? -last_bin : last_bin;
           row[x] = last_bin;
+          start = x;
         }
+      last = NAN; /* each row's runs start afresh */
     }
   f.bin = w->bin;
+  f.bins_box = boxes;
   memset (w->acc, 0, (size_t) tw * th * C * sizeof (float));
+  for (size_t k = 0; k < (size_t) tw * th; k++)
+    w->seen[k] = 1;
+  skc_rect open = t; /* the box of pixels with T > 0 */
   skc_result res = SKC_OK;
-  for (int b = -L->top; res == SKC_OK && b <= L->top; b++)
+  for (int b = L->top; res == SKC_OK && b >= -L->top; b--)
     {
-      if (!present[b + L->top])
+      if (boxes[b + L->top].x1 <= boxes[b + L->top].x0)
         continue;
+      if (open.x1 <= open.x0)
+        break; /* nothing farther shows */
       if (skc_cancel_raised (run->cancel))
         {
           res = skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
@@ -467,16 +541,14 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       if (res != SKC_OK)
         break;
       int reach = skc_engine_reach (le);
-      skc_rect i = grow_rect (t, reach, W, H), box;
+      skc_rect i = grow_rect (open, reach, W, H), box;
       if (!build_layer (&f, b, i, w, &box))
         {
           res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
         }
-      /* Only the tile's pixels the layer's blur reaches. */
-      skc_rect o = grow_rect (box, reach, W, H);
-      o.x0 = o.x0 > t.x0 ? o.x0 : t.x0, o.y0 = o.y0 > t.y0 ? o.y0 : t.y0;
-      o.x1 = o.x1 < t.x1 ? o.x1 : t.x1, o.y1 = o.y1 < t.y1 ? o.y1 : t.y1;
+      /* Only the pixels still open that the layer's blur reaches. */
+      skc_rect o = clip_rect (grow_rect (box, reach, W, H), &open);
       if (box.x1 <= box.x0 || o.x1 <= o.x0 || o.y1 <= o.y0)
         continue;
       int ow = o.x1 - o.x0, oh = o.y1 - o.y0, iw = i.x1 - i.x0;
@@ -499,18 +571,35 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       for (int y = 0; res == SKC_OK && y < oh; y++)
         {
           const float *src = w->result + (size_t) y * ow * C;
-          float *acc
-              = w->acc + ((size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0)) * C;
+          size_t at = (size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0);
+          float *acc = w->acc + at * C, *seen = w->seen + at;
           for (int x = 0; x < ow; x++)
             {
-              float keep = 1 - src[(size_t) x * C + f.ca];
+              float see = seen[x];
               for (int c = 0; c < C; c++)
-                acc[(size_t) x * C + c]
-                    = src[(size_t) x * C + c] + keep * acc[(size_t) x * C + c];
+                acc[(size_t) x * C + c] += see * src[(size_t) x * C + c];
+              seen[x] = see * (1 - src[(size_t) x * C + f.ca]);
             }
         }
+      /* The box of what is still open. */
+      skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
+      for (int y = open.y0; y < open.y1; y++)
+        {
+          const float *seen = w->seen + (size_t) (y - t.y0) * tw - t.x0;
+          for (int x = open.x0; x < open.x1; x++)
+            if (seen[x] > 0)
+              {
+                still.x0 = x < still.x0 ? x : still.x0;
+                still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
+                still.y0 = y < still.y0 ? y : still.y0;
+                still.y1 = y + 1;
+              }
+        }
+      open = still;
     }
-  free (present);
+  free (boxes);
+  /* Written with + 0.0f: a zero's sign never depends on what was
+     skipped. */
   const skc_view *out = &rq->output;
   for (int y = t.y0; res == SKC_OK && y < t.y1; y++)
     {
@@ -518,11 +607,11 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       float *dst = out->pixels + (size_t) (y - out->y) * out->stride
                    + (size_t) (t.x0 - out->x) * Cin;
       for (int x = 0; x < tw; x++, src += C, dst += Cin)
-        if (rq->alpha >= 0)
-          memcpy (dst, src, Cin * sizeof (float));
-        else
-          for (int c = 0; c < Cin; c++)
-            dst[c] = src[f.ca] > 1e-6f ? src[c] / src[f.ca] : 0;
+        for (int c = 0; c < Cin; c++)
+          dst[c] = (rq->alpha >= 0      ? src[c]
+                    : src[f.ca] > 1e-6f ? src[c] / src[f.ca]
+                                        : 0)
+                   + 0.0f;
     }
   return res;
 }
