@@ -46,13 +46,17 @@
 #define SKC_LAYERS_QUARTERS 32
 #define SKC_LAYERS_GROWTH (1 + 1.0 / 32)
 /* The layers' engines weigh the FFT at this many times its cost
- * (engine_options.h). */
-#define SKC_LAYERS_FFT_FACTOR 2.0
+ * (engine_options.h): a flat disc then runs on knots up to a radius of
+ * about 75 (an FFT cell would have a tile build its layers 400-900 px
+ * around it).  Measured on this machine, 2 made some engines slow to
+ * plan (1-3 s at radii 30-40, against 0.03-0.3 s at 1.8). */
+#define SKC_LAYERS_FFT_FACTOR 1.8
 struct skc_layers
 {
   pthread_mutex_t lock;
   int top;              /* bins -top .. top */
-  skc_engine **engines; /* per bin (+ top), made on first use, under lock */
+  skc_engine **engines; /* per |bin| (a radius), made on first use, under
+                           lock */
   double largest;       /* the largest radius a map value can give */
   int blur_reach;       /* no layer's engine reads further */
 };
@@ -92,7 +96,7 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
   struct skc_layers *L = e->layers;
   skc_result res = SKC_OK;
   pthread_mutex_lock (&L->lock);
-  skc_engine *le = L->engines[b + L->top];
+  skc_engine *le = L->engines[abs (b)];
   if (!le)
     {
       skc_params p = e->params;
@@ -112,7 +116,7 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
           skc_engine_free (le);
           le = NULL;
         }
-      L->engines[b + L->top] = le;
+      L->engines[abs (b)] = le;
     }
   pthread_mutex_unlock (&L->lock);
   *out = le;
@@ -129,7 +133,7 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   double largest = p->radius * (p->focus > 0.5 ? p->focus : 1 - p->focus);
   L->top = radius_bin (largest);
   L->largest = fmax (largest, bin_radius (L->top));
-  L->engines = calloc ((size_t) 2 * L->top + 1, sizeof *L->engines);
+  L->engines = calloc ((size_t) L->top + 1, sizeof *L->engines);
   if (!L->engines || pthread_mutex_init (&L->lock, NULL) != 0)
     {
       free (L->engines);
@@ -160,7 +164,7 @@ skc_layers_free (skc_engine *e)
   struct skc_layers *L = e->layers;
   if (!L)
     return;
-  for (int b = 0; L->engines && b <= 2 * L->top; b++)
+  for (int b = 0; L->engines && b <= L->top; b++)
     skc_engine_free (L->engines[b]);
   free (L->engines);
   pthread_mutex_destroy (&L->lock);
