@@ -637,6 +637,17 @@ void skc_layers_free (skc_engine *e);
 skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
                                const skc_run *run, skc_error *err);
 
+/* ---- engine_memo.c: uniform engines kept per process for depth layers,
+ * by a key naming all they depend on.  take returns the kept engine (one
+ * more user) or NULL; keep stores a new engine with one user and sets
+ * *kept, or, when the key was kept meanwhile, frees it and returns the
+ * kept one, or leaves *kept 0 when every entry is in use (the caller then
+ * owns it alone); release ends a use of a kept engine.  Thread-safe. */
+skc_engine *skc_engine_memo_take (const char *key);
+skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
+                                  int *kept);
+void skc_engine_memo_release (skc_engine *engine);
+
 /* ---- engine_fill.c: the bounded pull-push fill (see there) ---- */
 
 /* A rectangle [x0, x1) x [y0, y1). */

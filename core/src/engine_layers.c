@@ -57,6 +57,8 @@ struct skc_layers
   int top;              /* bins -top .. top */
   skc_engine **engines; /* per |bin| (a radius), made on first use, under
                            lock */
+  unsigned char *kept;  /* per |bin|: engines[] is the memo's
+                           (engine_memo.c), else this engine's own */
   double largest;       /* the largest radius a map value can give */
   int blur_reach;       /* no layer's engine reads further */
 };
@@ -105,7 +107,26 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
       p.shape_image = e->depth_shape.data ? &e->depth_shape : NULL;
       skc_engine_options options = e->options;
       options.fft_cost_factor = SKC_LAYERS_FFT_FACTOR;
-      res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &le, err);
+      /* All a uniform engine depends on (the fits' cache aside). */
+      char key[SKC_PATH_MAX + 320];
+      skc_target_identity (&p, key, sizeof key);
+      size_t used = strlen (key);
+      snprintf (key + used, sizeof key - used,
+                "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
+                "highlights=%.17g,%.17g|clip=%d|fft=%.17g|tables=%.17g",
+                p.radius, skc_quality_name (p.quality),
+                (unsigned long long) p.seed, p.swirl, p.cat_eye,
+                p.highlight_threshold, p.highlight_gain, p.clip,
+                options.fft_cost_factor, options.knots_map_max_radius);
+      int kept = 1;
+      le = skc_engine_memo_take (key);
+      if (!le)
+        {
+          res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &le,
+                                     err);
+          if (res == SKC_OK)
+            le = skc_engine_memo_keep (key, le, &kept);
+        }
       if (res == SKC_OK && L->blur_reach
           && skc_engine_reach (le) > L->blur_reach)
         {
@@ -113,10 +134,14 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
                           "depth layer at radius %g reads %d px, more than "
                           "the largest radius's %d",
                           p.radius, skc_engine_reach (le), L->blur_reach);
-          skc_engine_free (le);
+          if (kept)
+            skc_engine_memo_release (le);
+          else
+            skc_engine_free (le);
           le = NULL;
         }
       L->engines[abs (b)] = le;
+      L->kept[abs (b)] = (unsigned char) kept;
     }
   pthread_mutex_unlock (&L->lock);
   *out = le;
@@ -134,9 +159,11 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   L->top = radius_bin (largest);
   L->largest = fmax (largest, bin_radius (L->top));
   L->engines = calloc ((size_t) L->top + 1, sizeof *L->engines);
-  if (!L->engines || pthread_mutex_init (&L->lock, NULL) != 0)
+  L->kept = calloc ((size_t) L->top + 1, 1);
+  if (!L->engines || !L->kept || pthread_mutex_init (&L->lock, NULL) != 0)
     {
       free (L->engines);
+      free (L->kept);
       free (L);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
@@ -165,8 +192,12 @@ skc_layers_free (skc_engine *e)
   if (!L)
     return;
   for (int b = 0; L->engines && b <= L->top; b++)
-    skc_engine_free (L->engines[b]);
+    if (L->kept[b])
+      skc_engine_memo_release (L->engines[b]);
+    else
+      skc_engine_free (L->engines[b]);
   free (L->engines);
+  free (L->kept);
   pthread_mutex_destroy (&L->lock);
   free (L);
   e->layers = NULL;

@@ -3,7 +3,8 @@
  * here by dense convolution, against the gather on a scene whose hidden
  * background matters, the same bits whatever the thread count, black-near
  * as white-near of the inverted map; tiles, threads and regions bit for
- * bit; the bounded fill on regions against a naive whole-image one.
+ * bit; the bounded fill on regions against a naive whole-image one; the
+ * layers' engine memo.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
@@ -622,6 +623,63 @@ test_fill (void)
   free (known);
 }
 
+static skc_engine *
+small_engine (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = 3;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
+  return e;
+}
+
+/* The layers' engine memo: a kept engine is shared by key, a second keep
+ * of a key shares the first, idle entries make room, and when every entry
+ * is in use a new engine stays its caller's. */
+static void
+test_memo (void)
+{
+  skc_engine *a = small_engine (), *b = small_engine ();
+  int kept = 0;
+  CHECK (skc_engine_memo_take ("test|a") == NULL);
+  CHECK (skc_engine_memo_keep ("test|a", a, &kept) == a && kept);
+  CHECK (skc_engine_memo_take ("test|a") == a);
+  CHECK (skc_engine_memo_keep ("test|a", b, &kept) == a && kept);
+  for (int k = 0; k < 3; k++)
+    skc_engine_memo_release (a);
+  /* Many keys, each released at once: idle entries are evicted. */
+  char key[32];
+  for (int k = 0; k < 100; k++)
+    {
+      snprintf (key, sizeof key, "test|idle %d", k);
+      skc_engine *e = small_engine ();
+      CHECK (skc_engine_memo_keep (key, e, &kept) == e && kept);
+      skc_engine_memo_release (e);
+    }
+  /* Every entry in use: the next engine is not kept. */
+  skc_engine *busy[128];
+  int held = 0, refused = 0;
+  for (int k = 0; k < 128 && !refused; k++)
+    {
+      snprintf (key, sizeof key, "test|busy %d", k);
+      busy[held] = small_engine ();
+      skc_engine *use = skc_engine_memo_keep (key, busy[held], &kept);
+      CHECK (use == busy[held]);
+      if (kept)
+        held++;
+      else
+        {
+          refused = 1;
+          skc_engine_free (busy[held]);
+        }
+    }
+  CHECK (refused && held >= 8);
+  for (int k = 0; k < held; k++)
+    skc_engine_memo_release (busy[k]);
+}
+
 int
 main (void)
 {
@@ -631,6 +689,7 @@ main (void)
   test_beats_gather ();
   test_tiling ();
   test_fill ();
+  test_memo ();
   skc_cache_free (cache);
   return check_summary ();
 }
