@@ -106,7 +106,7 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                gpointer progress_data, skc_error *err)
 {
   gint reach = skc_engine_reach (engine);
-  /* An engine that blurs whole images only (depth) reads all of it, in
+  /* An engine that blurs whole images only (a subject) reads all of it, in
      one band. */
   gboolean whole = skc_engine_needs_whole_image (engine);
   if (whole)

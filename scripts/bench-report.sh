@@ -15,7 +15,9 @@
 #     echo; scripts/bench-apply-report.sh docs/bench/maps.csv \
 #       docs/bench/maps.txt
 #     echo; scripts/bench-apply-report.sh docs/bench/occlusion.csv \
-#       docs/bench/occlusion.txt; }
+#       docs/bench/occlusion.txt
+#     echo; scripts/bench-apply-report.sh docs/bench/occlusion-speed.csv \
+#       docs/bench/occlusion-speed.txt; }
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 csv=$1

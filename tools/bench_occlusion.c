@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef SKC_HAVE_GEGL
@@ -54,6 +55,9 @@ typedef struct
   int layers;
   occ_layer layer[OCC_MAX_LAYERS]; /* far to near */
   int subject;                     /* the layer the halo is measured on */
+  int foreground;  /* a blurred near layer of shape 2 whose edge width is
+                      measured (over the background), or -1 */
+  const char *key; /* the speed table's name */
 } occ_scene;
 
 static const occ_scene scenes[] = {
@@ -63,14 +67,18 @@ static const occ_scene scenes[] = {
     2,
     { { 0.0f, 0, 0, 0, 0, { 0.25f, 0.45f, 0.30f }, 11 },
       { 1.0f, 1, 0.45, 0.5, 0.30, { 0.85f, 0.45f, 0.35f }, 12 } },
-    1 },
+    1,
+    -1,
+    "sharp subject" },
   { "blurred foreground (R 25) before a sharp background",
     25,
     0,
     2,
     { { 0.0f, 0, 0, 0, 0, { 0.30f, 0.35f, 0.55f }, 21 },
       { 1.0f, 2, 0.55, 0.45, 0.26, { 0.80f, 0.70f, 0.25f }, 22 } },
-    1 },
+    1,
+    1,
+    "blurred foreground" },
   { "three planes, focus in the middle",
     40,
     0.5,
@@ -78,7 +86,9 @@ static const occ_scene scenes[] = {
     { { 0.0f, 0, 0, 0, 0, { 0.35f, 0.30f, 0.50f }, 31 },
       { 0.5f, 1, 0.42, 0.55, 0.26, { 0.80f, 0.50f, 0.30f }, 32 },
       { 1.0f, 2, 0.72, 0.35, 0.17, { 0.30f, 0.70f, 0.45f }, 33 } },
-    1 },
+    1,
+    2,
+    "three planes" },
 };
 #define SCENE_COUNT ((int) (sizeof scenes / sizeof scenes[0]))
 
@@ -238,6 +248,8 @@ typedef struct
   unsigned char *rim; /* within OCC_BAND px of the subject's silhouette */
   double band_radius;
   float subject[3], background[3]; /* mean colours, for the indices */
+  float foreground[3];             /* of scene->foreground's layer */
+  double truth_edge_width;         /* px, 10-90 % (NAN: no foreground) */
 } occ_case;
 
 static double
@@ -246,14 +258,18 @@ layer_radius (const occ_scene *s, int k)
   return s->radius * fabs (s->layer[k].depth - s->focus);
 }
 
+static double edge_width (const occ_case *oc, const float *out);
+
+/* A scene's input, depth map and blur amount; with `truth`, its truth
+ * and the bands the figures use. */
 static void
-make_case (const occ_scene *s, int w, int h, occ_case *oc)
+make_case (const occ_scene *s, int w, int h, int truth, occ_case *oc)
 {
   size_t n = (size_t) w * h;
   memset (oc, 0, sizeof *oc);
   oc->s = s, oc->w = w, oc->h = h;
   if (skc_image_alloc (&oc->input, w, h, 3) != SKC_OK
-      || skc_image_alloc (&oc->truth, w, h, 3) != SKC_OK
+      || (truth && skc_image_alloc (&oc->truth, w, h, 3) != SKC_OK)
       || skc_image_alloc (&oc->map, w, h, 1) != SKC_OK
       || skc_image_alloc (&oc->amount, w, h, 1) != SKC_OK
       || skc_image_alloc (&oc->subject_alpha, w, h, 1) != SKC_OK)
@@ -266,7 +282,7 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
   float *planes = malloc (n * 4 * sizeof (float));
   if (!oc->label || !oc->band || !oc->rim || !colour || !alpha || !planes)
     cli_die ("bench occlusion: out of memory");
-  double sums[2][4] = { { 0 } };
+  double sums[3][4] = { { 0 } };
   for (int k = 0; k < s->layers; k++)
     {
       make_layer (&s->layer[k], w, h, colour, alpha);
@@ -285,15 +301,18 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
           if (alpha[i] >= 0.5f)
             oc->label[i] = (unsigned char) k;
           /* Mean colours where the layer is fully there. */
-          int which = k == s->subject ? 0 : k == 0 ? 1 : -1;
-          if (which >= 0 && alpha[i] >= 1)
-            {
-              for (int c = 0; c < 3; c++)
-                sums[which][c] += colour[i * 3 + c];
-              sums[which][3] += 1;
-            }
+          int which[3] = { k == s->subject, k == 0, k == s->foreground };
+          for (int j = 0; j < 3; j++)
+            if (which[j] && alpha[i] >= 1)
+              {
+                for (int c = 0; c < 3; c++)
+                  sums[j][c] += colour[i * 3 + c];
+                sums[j][3] += 1;
+              }
         }
       double r = layer_radius (s, k);
+      if (!truth)
+        continue;
       if (r > 0)
         {
           skc_shape disc;
@@ -315,6 +334,8 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
     {
       oc->subject[c] = (float) (sums[0][c] / sums[0][3]);
       oc->background[c] = (float) (sums[1][c] / sums[1][3]);
+      oc->foreground[c]
+          = sums[2][3] > 0 ? (float) (sums[2][c] / sums[2][3]) : 0;
     }
   /* The depth map and the blur amount (gegl:lens-blur's aux). */
   for (size_t i = 0; i < n; i++)
@@ -323,6 +344,9 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
       oc->map.data[i] = v;
       oc->amount.data[i] = (float) fabs (v - s->focus);
     }
+  free (planes);
+  planes = NULL;
+  oc->truth_edge_width = truth ? edge_width (oc, oc->truth.data) : NAN;
   /* The band: within the largest radius of a depth edge, that far from
      the border. */
   double rb = 0;
@@ -330,7 +354,7 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
     rb = layer_radius (s, k) > rb ? layer_radius (s, k) : rb;
   oc->band_radius = rb;
   int ir = (int) ceil (rb);
-  for (int y = 0; y < h; y++)
+  for (int y = 0; truth && y < h; y++)
     for (int x = 0; x < w; x++)
       {
         size_t i = (size_t) y * w + x;
@@ -348,7 +372,7 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
             }
       }
   /* The rim: within OCC_BAND px of an edge of the subject's silhouette. */
-  for (int y = 0; y < h; y++)
+  for (int y = 0; truth && y < h; y++)
     for (int x = 0; x < w; x++)
       {
         size_t i = (size_t) y * w + x;
@@ -363,7 +387,6 @@ make_case (const occ_scene *s, int w, int h, occ_case *oc)
       }
   free (colour);
   free (alpha);
-  free (planes);
 }
 
 static void
@@ -381,9 +404,105 @@ free_case (occ_case *oc)
 
 typedef struct
 {
-  double psnr, halo, bleed, seconds;
+  double psnr, halo, bleed, edge, seconds;
   int ok;
+  double cpu; /* seconds of every thread of the process */
 } occ_figures;
+
+/* CPU seconds of the process (all threads): on a shared machine steadier
+ * than the wall clock. */
+static double
+cpu_seconds (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+/* Bilinear sample of an RGB image at (x, y) (pixel centres at + 0.5),
+ * edges clamped. */
+static void
+sample (const float *rgb, int w, int h, double x, double y, double *out)
+{
+  x -= 0.5, y -= 0.5;
+  int x0 = (int) floor (x), y0 = (int) floor (y);
+  double tx = x - x0, ty = y - y0;
+  for (int c = 0; c < 3; c++)
+    out[c] = 0;
+  for (int j = 0; j < 4; j++)
+    {
+      int sx = x0 + j % 2, sy = y0 + j / 2;
+      sx = sx < 0 ? 0 : sx >= w ? w - 1 : sx;
+      sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
+      double wt = (j % 2 ? tx : 1 - tx) * (j / 2 ? ty : 1 - ty);
+      for (int c = 0; c < 3; c++)
+        out[c] += wt * rgb[((size_t) sy * w + sx) * 3 + c];
+    }
+}
+
+#define EDGE_ANGLES 64
+#define EDGE_STEP 0.25 /* px between profile samples */
+
+/* The blurred foreground's 10-90 % edge width (px) along the edge normal:
+ * the mean profile across the top of its knob (a disc; the bar hangs
+ * below), over EDGE_ANGLES normals from 200 to 340 degrees, each sample
+ * the colour's share of the way from the background's mean to the
+ * foreground's; the width is the distance between where the mean profile,
+ * coming in from outside, first reaches 10 % and 90 % of the way from its
+ * outer plateau to its inner one.  NAN without a foreground. */
+static double
+edge_width (const occ_case *oc, const float *out)
+{
+  const occ_scene *s = oc->s;
+  if (s->foreground < 0)
+    return NAN;
+  const occ_layer *l = &s->layer[s->foreground];
+  double cx = l->cx * oc->w, cy = l->cy * oc->h;
+  double knob = 0.55 * l->size * oc->h;
+  double reach = layer_radius (s, s->foreground) + 6;
+  if (knob - reach < 8)
+    return NAN; /* the image is too small for the profile */
+  int n = (int) (2 * reach / EDGE_STEP) + 1;
+  double *profile = calloc ((size_t) n, sizeof *profile);
+  double d[3], dd = 0;
+  if (!profile)
+    cli_die ("bench occlusion: out of memory");
+  for (int c = 0; c < 3; c++)
+    d[c] = oc->foreground[c] - oc->background[c], dd += d[c] * d[c];
+  for (int a = 0; a < EDGE_ANGLES; a++)
+    {
+      double angle = (200 + 140.0 * a / (EDGE_ANGLES - 1)) * M_PI / 180;
+      for (int k = 0; k < n; k++)
+        {
+          /* t < 0 inside the foreground, t > 0 outside. */
+          double t = -reach + k * EDGE_STEP, v[3], share = 0;
+          sample (out, oc->w, oc->h, cx + (knob + t) * cos (angle),
+                  cy + (knob + t) * sin (angle), v);
+          for (int c = 0; c < 3; c++)
+            share += (v[c] - oc->background[c]) * d[c] / dd;
+          profile[k] += share / EDGE_ANGLES;
+        }
+    }
+  /* The plateaus: the profile's first and last 2 px. */
+  int ends = (int) (2 / EDGE_STEP);
+  double inner = 0, outer = 0;
+  for (int k = 0; k < ends; k++)
+    inner += profile[k] / ends, outer += profile[n - 1 - k] / ends;
+  double at[2] = { NAN, NAN }, level[2] = { 0.1, 0.9 };
+  for (int q = 0; q < 2; q++)
+    for (int k = n - 1; k > 0; k--)
+      {
+        double f1 = (profile[k] - outer) / (inner - outer);
+        double f0 = (profile[k - 1] - outer) / (inner - outer);
+        if (f1 < level[q] && f0 >= level[q])
+          {
+            at[q] = -reach + (k - (level[q] - f1) / (f0 - f1)) * EDGE_STEP;
+            break;
+          }
+      }
+  free (profile);
+  return at[0] - at[1];
+}
 
 /* The subject's colour in excess of the truth, as a fraction of the
  * contrast (toward the subject's mean), averaged over the pixels within
@@ -421,6 +540,9 @@ excess (const occ_case *oc, const float *out, int outside)
 static void
 measure (const occ_case *oc, const float *out, occ_figures *f)
 {
+  f->ok = 1;
+  if (!oc->truth.data)
+    return; /* timing only */
   double sse = 0;
   long count = 0;
   size_t n = (size_t) oc->w * oc->h;
@@ -435,7 +557,7 @@ measure (const occ_case *oc, const float *out, occ_figures *f)
   f->psnr = count && sse > 0 ? 10 * log10 (count / sse) : INFINITY;
   f->halo = excess (oc, out, 1);
   f->bleed = excess (oc, out, 0);
-  f->ok = 1;
+  f->edge = edge_width (oc, out);
 }
 
 /* Whether the scene is a sharp subject in front of one background: skc's
@@ -462,7 +584,7 @@ run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
   skc_engine *e = NULL;
   skc_image out = { 0 };
   skc_error err;
-  double t0 = bench_now_seconds ();
+  double t0 = bench_now_seconds (), c0 = cpu_seconds ();
   if (skc_engine_new (&p, 1, &run, &e, &err) != SKC_OK
       || skc_apply_image (e, &oc->input, -1,
                           subject ? &oc->subject_alpha : &oc->map, &run, &out,
@@ -470,6 +592,7 @@ run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
              != SKC_OK)
     cli_die ("bench occlusion: %s", err.message);
   f->seconds = bench_now_seconds () - t0;
+  f->cpu = cpu_seconds () - c0;
   measure (oc, out.data, f);
   skc_engine_free (e);
   skc_image_free (&out);
@@ -498,7 +621,7 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   float *out = malloc (n * 3 * sizeof (float));
   if (!out)
     cli_die ("bench occlusion: out of memory");
-  double t0 = bench_now_seconds ();
+  double t0 = bench_now_seconds (), c0 = cpu_seconds ();
   GeglBuffer *input = gegl_buffer_new (&all, rgb);
   gegl_buffer_set (input, &all, 0, rgb, oc->input.data, GEGL_AUTO_ROWSTRIDE);
   /* Stored as Y' so that the op, which reads Y', sees the values. */
@@ -521,6 +644,7 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
   gegl_buffer_get (output, &all, 1.0, rgb, out, GEGL_AUTO_ROWSTRIDE,
                    GEGL_ABYSS_NONE);
   f->seconds = bench_now_seconds () - t0;
+  f->cpu = cpu_seconds () - c0;
   measure (oc, out, f);
   g_object_unref (graph);
   g_object_unref (input);
@@ -530,11 +654,72 @@ run_gegl_lens (const occ_case *oc, int threads, occ_figures *f)
 }
 #endif
 
+/* One method on a case: `warm` untimed runs, then `runs` timed ones;
+ * the median seconds (wall), and of CPU seconds in *cpu. */
+static double
+timed (occ_case *oc, int method, int threads, int warm, int runs, double *cpu)
+{
+  double seconds[64], cpus[64];
+  *cpu = NAN;
+  for (int k = 0; k < warm + runs; k++)
+    {
+      occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0, NAN };
+      if (method < 2)
+        run_skc (oc, method ? SKC_DEPTH_WHITE_NEAR : SKC_DEPTH_NONE, threads,
+                 &f);
+#ifdef SKC_HAVE_GEGL
+      else
+        run_gegl_lens (oc, threads, &f);
+#endif
+      if (!f.ok)
+        return NAN;
+      if (k >= warm)
+        seconds[k - warm] = f.seconds, cpus[k - warm] = f.cpu;
+    }
+  double least;
+  *cpu = bench_median (cpus, runs, &least);
+  return bench_median (seconds, runs, &least);
+}
+
+/* --speed: each scene at R_max `radius` (its layers' radii scaled), no
+ * truth: the gather, the layered path and gegl:lens-blur, median of
+ * `runs` (skc's after one warm run: fits and tables from the cache). */
+static void
+speed_table (int w, int h, double radius, int threads, int runs, int gegl,
+             FILE *csv)
+{
+  printf ("| scene | size | R_max | skc gather s (CPU s) | skc occlusion s "
+          "(CPU s) | gegl:lens-blur s (CPU s) | occlusion / gather | "
+          "occlusion / gegl |\n");
+  printf ("|---|---|---|---|---|---|---|---|\n");
+  for (int s = 0; s < SCENE_COUNT; s++)
+    {
+      occ_scene scene = scenes[s];
+      scene.radius = radius;
+      occ_case oc;
+      make_case (&scene, w, h, 0, &oc);
+      double t[3] = { NAN, NAN, NAN }, c[3] = { NAN, NAN, NAN };
+      t[0] = timed (&oc, 0, threads, 1, runs, &c[0]);
+      t[1] = timed (&oc, 1, threads, 1, runs, &c[1]);
+      if (gegl)
+        t[2] = timed (&oc, 2, threads, 0, runs, &c[2]);
+      printf ("| %s | %dx%d | %g | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) | "
+              "%.2f (CPU %.2f) | %.2f (CPU %.2f) |\n",
+              scene.key, w, h, radius, t[0], c[0], t[1], c[1], t[2], c[2],
+              t[1] / t[0], c[1] / c[0], t[1] / t[2], c[1] / c[2]);
+      fprintf (csv, "%s,%dx%d,%g,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", scene.key,
+               w, h, radius, threads, t[0], t[1], t[2], c[0], c[1], c[2]);
+      fflush (stdout);
+      free_case (&oc);
+    }
+}
+
 int
 cli_bench_occlusion (int argc, char **argv)
 {
-  const char *csv_path = "bench-occlusion.csv";
-  int w = 768, h = 512, threads = 0, gegl = 1;
+  const char *csv_path = NULL;
+  int w = 768, h = 512, threads = 0, gegl = 1, speed = 0, runs = 3;
+  double radius = 50;
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -551,28 +736,55 @@ cli_bench_occlusion (int argc, char **argv)
         threads = cli_integer (a, cli_value (argc, argv, &i), 0, 256);
       else if (strcmp (a, "--no-gegl") == 0)
         gegl = 0;
+      else if (strcmp (a, "--speed") == 0)
+        speed = 1;
+      else if (strcmp (a, "--radius") == 0)
+        radius = cli_integer (a, cli_value (argc, argv, &i), 1, 300);
+      else if (strcmp (a, "--runs") == 0)
+        runs = cli_integer (a, cli_value (argc, argv, &i), 1, 64);
       else
         cli_die ("bench occlusion: unknown option %s (--size WxH, --csv "
-                 "FILE, --threads T, --no-gegl)",
+                 "FILE, --threads T, --no-gegl, --speed, --radius R, "
+                 "--runs N)",
                  a);
     }
+#ifndef SKC_HAVE_GEGL
+  gegl = 0;
+#endif
   cli_print_machine (stdout);
+  if (speed)
+    {
+      printf ("%dx%d RGB, disc, %d threads (0: every core); median of %d "
+              "runs (skc's after a warm one)\n",
+              w, h, threads, runs);
+      FILE *csv
+          = cli_csv_create (csv_path ? csv_path : "bench-occlusion-speed.csv",
+                            "scene,size,r_max,threads,gather_s,"
+                            "occlusion_s,gegl_s,gather_cpu_s,"
+                            "occlusion_cpu_s,gegl_cpu_s");
+      speed_table (w, h, radius, threads, runs, gegl, csv);
+      fclose (csv);
+      printf ("wrote %s\n", csv_path ? csv_path : "bench-occlusion-speed.csv");
+      return 0;
+    }
+  csv_path = csv_path ? csv_path : "bench-occlusion.csv";
   printf ("%dx%d RGB, disc, %d threads (0: every core); edge band within "
           "the largest radius of a depth edge\n",
           w, h, threads);
-  FILE *csv = cli_csv_create (csv_path,
-                              "scene,method,band_psnr_db,halo,bleed,seconds");
+  FILE *csv = cli_csv_create (csv_path, "scene,method,band_psnr_db,halo,bleed,"
+                                        "seconds,edge_width,truth_edge_width");
   const char *names[] = { "skc gather (map)", "skc layered (depth)",
                           "gegl:lens-blur (aux)", "skc subject (true alpha)" };
-  printf ("| scene | method | edge-band PSNR dB | halo %% | bleed %% | s |\n");
-  printf ("|---|---|---|---|---|---|\n");
+  printf ("| scene | method | edge-band PSNR dB | halo %% | bleed %% | "
+          "edge 10-90 %% px (truth) | s |\n");
+  printf ("|---|---|---|---|---|---|---|\n");
   for (int s = 0; s < SCENE_COUNT; s++)
     {
       occ_case oc;
-      make_case (&scenes[s], w, h, &oc);
+      make_case (&scenes[s], w, h, 1, &oc);
       for (int m = 0; m < 4; m++)
         {
-          occ_figures f = { NAN, NAN, NAN, NAN, 0 };
+          occ_figures f = { NAN, NAN, NAN, NAN, NAN, 0, NAN };
           /* Twice, the second timed: fits and tables come warm from the
              cache, as they do for a dialog's second preview. */
           for (int run = 0; run < 2; run++)
@@ -588,10 +800,12 @@ cli_bench_occlusion (int argc, char **argv)
 #endif
           if (!f.ok)
             continue;
-          printf ("| %s | %s | %.1f | %.1f | %.1f | %.2f |\n", scenes[s].name,
-                  names[m], f.psnr, 100 * f.halo, 100 * f.bleed, f.seconds);
-          fprintf (csv, "\"%s\",%s,%.2f,%.4f,%.4f,%.3f\n", scenes[s].name,
-                   names[m], f.psnr, f.halo, f.bleed, f.seconds);
+          printf ("| %s | %s | %.1f | %.1f | %.1f | %.1f (%.1f) | %.2f |\n",
+                  scenes[s].name, names[m], f.psnr, 100 * f.halo, 100 * f.bleed,
+                  f.edge, oc.truth_edge_width, f.seconds);
+          fprintf (csv, "\"%s\",%s,%.2f,%.4f,%.4f,%.3f,%.2f,%.2f\n",
+                   scenes[s].name, names[m], f.psnr, f.halo, f.bleed, f.seconds,
+                   f.edge, oc.truth_edge_width);
         }
       free_case (&oc);
     }

@@ -110,7 +110,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
     describe_more (e,
                    "; depth (%s): occlusion on layers by radius, each "
-                   "blurred uniformly (whole images, not yet tiled)",
+                   "blurred uniformly, tile by tile",
                    p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
                                                     : "black near");
   /* A radius of 0 leaves the image as it is, subject or not. */
@@ -143,6 +143,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
+  /* Depth: the layers' engines read further than the plan's. */
+  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+    r = skc_layers_prepare (e, err);
   if (r != SKC_OK)
     {
       skc_engine_free (e);
@@ -162,6 +165,7 @@ skc_engine_free (skc_engine *e)
     if (e->scales[k].kind != SKC_SCALE_UNUSED)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   skc_image_free (&e->depth_shape);
+  skc_layers_free (e);
   free (e);
 }
 
@@ -290,8 +294,9 @@ contains (const skc_view *outer, const skc_view *inner)
 int
 skc_engine_needs_whole_image (const skc_engine *e)
 {
-  return e
-         && ((e->with_map && e->params.depth != SKC_DEPTH_NONE) || e->subject);
+  /* Depth layers run on regions; a subject's fill and blur still take
+     the whole image. */
+  return e && e->subject;
 }
 
 /* Whether process calls take a map: a blur map, or a subject's mask. */
@@ -301,19 +306,7 @@ takes_map (const skc_engine *e)
   return e->with_map || e->subject;
 }
 
-/* The blur of a whole image on a depth-aware engine: layers by depth, or a
- * subject in front of its background. */
-static skc_result
-depth_apply (const skc_engine *e, const skc_image *in, int alpha,
-             const skc_image *map, const skc_run *run, skc_image *out,
-             skc_error *err)
-{
-  if (e->subject)
-    return skc_subject_apply (e, in, alpha, map, run, out, err);
-  return skc_layers_apply (e, in, alpha, map, run, out, err);
-}
-
-/* A process call of an engine that blurs whole images only (depth): the
+/* A process call of a subject engine, which blurs whole images only: the
  * input must be the whole image; the output is cut from its result. */
 static skc_result
 whole_image_process (const skc_engine *e, const skc_apply_request *rq,
@@ -322,14 +315,14 @@ whole_image_process (const skc_engine *e, const skc_apply_request *rq,
   if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
       || rq->input.height != rq->image_height)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "depth-aware blur is not available yet for regions: "
+                     "a subject's blur is not available yet for regions: "
                      "the input must be the whole image");
   skc_image in = { rq->image_width, rq->image_height, rq->channels,
                    rq->input.stride, rq->input.pixels };
   skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
                     rq->map.pixels };
   skc_image out = { 0 };
-  skc_result r = depth_apply (e, &in, rq->alpha, &map, run, &out, err);
+  skc_result r = skc_subject_apply (e, &in, rq->alpha, &map, run, &out, err);
   const skc_view *o = &rq->output;
   for (int y = 0; r == SKC_OK && y < o->height; y++)
     memcpy (o->pixels + (size_t) y * o->stride,
@@ -369,8 +362,10 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
-  if (skc_engine_needs_whole_image (e))
+  if (e->subject)
     return whole_image_process (e, rq, run ? run : &defaults, err);
+  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
+    return skc_layers_process (e, rq, run ? run : &defaults, err);
   return skc_engine_run (e, rq, run ? run : &defaults, err);
 }
 
@@ -389,8 +384,8 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "(%dx%d)",
                      e->subject ? "subject's mask" : "blur map", in->width,
                      in->height);
-  if (skc_engine_needs_whole_image (e))
-    return depth_apply (e, in, alpha, map, run, out, err);
+  if (e->subject)
+    return skc_subject_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

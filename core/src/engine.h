@@ -263,6 +263,8 @@ struct skc_engine
      with_map is 0 (the engine is the background's uniform blur) and
      process calls go to skc_subject_apply. */
   int subject;
+  /* Their layers' engines and bounds (engine_layers.c). */
+  struct skc_layers *layers;
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -632,12 +634,63 @@ void skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
 
 /* ---- engine_layers.c ---- */
 
-/* Depth-aware blur of a whole image (e->params.depth, e->with_map): as
- * skc_apply_image, whose checks have passed. */
-skc_result skc_layers_apply (const skc_engine *e, const skc_image *in,
-                             int alpha, const skc_image *map,
-                             const skc_run *run, skc_image *out,
-                             skc_error *err);
+/* Depth-aware engines (params.depth with a map): prepares the layers'
+ * state (e->layers) and sets e->reach; frees it. */
+skc_result skc_layers_prepare (skc_engine *e, skc_error *err);
+void skc_layers_free (skc_engine *e);
+/* A process call of a depth-aware engine, whose checks have passed: tiles
+ * of the output in parallel, each blurring the layers that reach it. */
+skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
+                               const skc_run *run, skc_error *err);
+
+/* ---- engine_memo.c: uniform engines kept per process for depth layers,
+ * by a key naming all they depend on.  take returns the kept engine (one
+ * more user) or NULL; keep stores a new engine with one user and sets
+ * *kept, or, when the key was kept meanwhile, frees it and returns the
+ * kept one, or leaves *kept 0 when every entry is in use (the caller then
+ * owns it alone); release ends a use of a kept engine.  Thread-safe. */
+skc_engine *skc_engine_memo_take (const char *key);
+skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
+                                  int *kept);
+void skc_engine_memo_release (skc_engine *engine);
+
+/* ---- engine_fill.c: the bounded pull-push fill (see there) ---- */
+
+/* A rectangle [x0, x1) x [y0, y1). */
+typedef struct
+{
+  int x0, y0, x1, y1;
+} skc_rect;
+
+#define SKC_FILL_MAX_LEVELS 25
+
+/* A fill's pyramid, kept between calls (zero it before the first). */
+typedef struct
+{
+  float *values[SKC_FILL_MAX_LEVELS], *weight[SKC_FILL_MAX_LEVELS];
+  size_t values_capacity[SKC_FILL_MAX_LEVELS];
+  size_t weight_capacity[SKC_FILL_MAX_LEVELS];
+} skc_fill_scratch;
+
+void skc_fill_scratch_free (skc_fill_scratch *s);
+/* The fewest levels that reach `distance` px (2^levels > distance). */
+int skc_fill_levels (int distance);
+/* The pixels (image coordinates, within 2^(levels + 1) of `need`) whose
+ * values and weights the fill of `need` reads, in an image of width x
+ * height. */
+void skc_fill_source (int levels, int width, int height, const skc_rect *need,
+                      skc_rect *source);
+/* Fills `need`: values (C <= 4 channels a pixel) and weights (0..1) over
+ * `source` (which holds skc_fill_source's rectangle; `stride` pixels a
+ * row) give each pixel of `need` its filled value in out (C channels,
+ * out_stride pixels a row) and, if known is not NULL, how much it knows
+ * (0: no weighted pixel near enough; its value is then 0).  Pixels of
+ * weight 1 keep their values.  The same values whatever `need` and
+ * `source` hold around them.  0 when out of memory. */
+int skc_fill (int levels, int width, int height, int C, const float *values,
+              const float *weight, size_t stride, const skc_rect *source,
+              const skc_rect *need, float *out, float *known, size_t out_stride,
+              skc_fill_scratch *s);
 
 /* The pull-push fill of depth layers: values (w x h x C, C <= 4) keep
  * their pixels of weight 1 and receive, elsewhere, a smooth fill from

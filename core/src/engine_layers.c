@@ -1,81 +1,252 @@
 /* skc — depth-aware blur (occlusion) on layers: the map is depth as well
  * as blur (params.depth), so near things hide what lies behind them.
  *
- * The first version, for whole images (skc_apply_image) and not yet tiled:
  *  1. each pixel's signed radius, rho = radius x (v - focus) after
  *     invert-map and map-gamma, positive toward the near end (white with
- *     white-near, black with black-near);
- *  2. layers by rho: whole pixels up to SKC_LAYERS_FINE px, then bins 1/8
- *     of the radius wide, on each side of the focus; a layer blurs with
- *     the mean radius of its pixels;
- *  3. far to near, each layer is its pixels' colour times coverage, and
- *     where nearer layers hide it (within the bounded fill distance of its
- *     own pixels: the largest layer radius plus its own) its colour filled
- *     in by pull-push from its own pixels (but those on an edge in depth,
- *     which hold some of the nearer thing's colour, and are filled too);
- *     blurred uniformly by an engine of its radius (any shape, highlights,
- *     swirl, cat-eye), colour times coverage and coverage alike (coverage
- *     is the alpha channel, or one added);
- *  4. composited back to front: C = blur (L a) + (1 - blur (a)) C; without
- *     an alpha channel the colour is divided by the coverage at the end.
- * Every step runs in a fixed order on the whole image, so results do not
- * depend on the thread count.  Memory: a few copies of the image, one
- * layer at a time.
+ *     white-near, black with black-near), and its layer: bins a quarter
+ *     pixel wide up to 8 px, then 1/32 of the radius wide, on each side of
+ *     the focus; a layer blurs with its bin's radius (a function of the
+ *     bin alone, so that every tile blurs it alike);
+ *  2. far to near, each layer is its pixels' colour times coverage, and
+ *     where nearer layers hide it (within the fill distance of its own
+ *     pixels: the largest radius a map can give plus its own) its colour
+ *     filled in by a bounded pull-push (engine_fill.c) from its own pixels
+ *     (but those on an edge in depth, which hold some of the nearer
+ *     thing's colour, and are filled too); blurred uniformly by an engine
+ *     of its radius (any shape, highlights, swirl, cat-eye), colour times
+ *     coverage and coverage alike (coverage is the alpha channel, or one
+ *     added);
+ *  3. composited: C = blur (L a) + (1 - blur (a)) C back to front, summed
+ *     near to far (C += T blur (L a), T *= 1 - blur (a)), so that a layer
+ *     is blurred only where the nearer ones leave something to see (T > 0:
+ *     behind a sharp opaque subject, nothing); without an alpha channel
+ *     the colour is divided by the coverage at the end.
+ * Tiles of the output (a grid aligned to the origin) run in parallel, each
+ * from the input around it: only the layers present there, each over the
+ * tile's open part grown by its blur's reach, filled only where something
+ * needs it.
+ * Every value a tile computes is the same in any other tiling (the fill's
+ * pyramid is aligned to the image origin and bounded; the distances are
+ * exact within their reach), so results depend neither on the tiling, nor
+ * on the region asked for, nor on the thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 #include "internal.h"
 
-/* Radii below this many pixels get one layer per whole pixel; above, bins
- * grow with the radius (1/8 of it wide). */
-#define SKC_LAYERS_FINE 8.0
-#define SKC_LAYERS_GROWTH 1.125
+/* Bins a quarter pixel wide up to 8 px (32 of them), then 1/32 of the
+ * radius wide (the same width at the join). */
+#define SKC_LAYERS_QUARTERS 32
+#define SKC_LAYERS_GROWTH (1 + 1.0 / 32)
+/* The layers' engines weigh the FFT at this many times its cost
+ * (engine_options.h): a flat disc then runs on knots up to a radius of
+ * about 75 (an FFT cell would have a tile build its layers 400-900 px
+ * around it).  Measured on this machine, 2 made some engines slow to
+ * plan (1-3 s at radii 30-40, against 0.03-0.3 s at 1.8). */
+#define SKC_LAYERS_FFT_FACTOR 1.8
+struct skc_layers
+{
+  pthread_mutex_t lock;
+  int top;              /* bins -top .. top */
+  skc_engine **engines; /* per |bin| (a radius), made on first use, under
+                           lock */
+  unsigned char *kept;  /* per |bin|: engines[] is the memo's
+                           (engine_memo.c), else this engine's own */
+  double largest;       /* the largest radius a map value can give */
+  int blur_reach;       /* no layer's engine reads further */
+};
 
-/* A radius's bin: whole pixels up to SKC_LAYERS_FINE, then steps of
- * SKC_LAYERS_GROWTH (continuous in slope at the join). */
 static int
 radius_bin (double r)
 {
-  if (r <= SKC_LAYERS_FINE)
-    return (int) lround (r);
-  return (int) lround (SKC_LAYERS_FINE
-                       + log (r / SKC_LAYERS_FINE) / log (SKC_LAYERS_GROWTH));
+  if (r <= 8)
+    return (int) lround (4 * r);
+  return SKC_LAYERS_QUARTERS
+         + (int) lround (log (r / 8) / log (SKC_LAYERS_GROWTH));
 }
 
-/* Each pixel's layer (signed bin, near positive) from the map; -1 when
- * all are finite, else the index of the first that is not (a NaN has no
- * place in the order of depths). */
-static long
-pixel_layers (const skc_engine *e, const skc_image *map, int *bin,
-              double *radius)
+/* A bin's radius: the middle of its range. */
+static double
+bin_radius (int b)
+{
+  b = abs (b);
+  if (b <= SKC_LAYERS_QUARTERS)
+    return b / 4.0;
+  return 8 * pow (SKC_LAYERS_GROWTH, b - SKC_LAYERS_QUARTERS);
+}
+
+/* How far from its own pixels a layer's hidden part is filled: where a
+ * nearer layer's blur (at most the largest radius) uncovers it and its
+ * own blur reaches. */
+static int
+fill_distance (const struct skc_layers *L, int b)
+{
+  return (int) ceil (L->largest + bin_radius (b)) + 1;
+}
+
+/* Layer b's engine, made on first use. */
+static skc_result
+layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
+{
+  struct skc_layers *L = e->layers;
+  skc_result res = SKC_OK;
+  pthread_mutex_lock (&L->lock);
+  skc_engine *le = L->engines[abs (b)];
+  if (!le)
+    {
+      skc_params p = e->params;
+      p.radius = bin_radius (b);
+      p.depth = SKC_DEPTH_NONE;
+      p.shape_image = e->depth_shape.data ? &e->depth_shape : NULL;
+      skc_engine_options options = e->options;
+      options.fft_cost_factor = SKC_LAYERS_FFT_FACTOR;
+      /* All a uniform engine depends on (the fits' cache aside). */
+      char key[SKC_PATH_MAX + 320];
+      skc_target_identity (&p, key, sizeof key);
+      size_t used = strlen (key);
+      snprintf (key + used, sizeof key - used,
+                "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
+                "highlights=%.17g,%.17g|clip=%d|fft=%.17g|tables=%.17g",
+                p.radius, skc_quality_name (p.quality),
+                (unsigned long long) p.seed, p.swirl, p.cat_eye,
+                p.highlight_threshold, p.highlight_gain, p.clip,
+                options.fft_cost_factor, options.knots_map_max_radius);
+      int kept = 1;
+      le = skc_engine_memo_take (key);
+      if (!le)
+        {
+          res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &le,
+                                     err);
+          if (res == SKC_OK)
+            le = skc_engine_memo_keep (key, le, &kept);
+        }
+      if (res == SKC_OK && L->blur_reach
+          && skc_engine_reach (le) > L->blur_reach)
+        {
+          res = skc_fail (err, SKC_ERR_UNSUPPORTED,
+                          "depth layer at radius %g reads %d px, more than "
+                          "the largest radius's %d",
+                          p.radius, skc_engine_reach (le), L->blur_reach);
+          if (kept)
+            skc_engine_memo_release (le);
+          else
+            skc_engine_free (le);
+          le = NULL;
+        }
+      L->engines[abs (b)] = le;
+      L->kept[abs (b)] = (unsigned char) kept;
+    }
+  pthread_mutex_unlock (&L->lock);
+  *out = le;
+  return res;
+}
+
+skc_result
+skc_layers_prepare (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
-  double sign = p->depth == SKC_DEPTH_BLACK_NEAR ? -1 : 1;
-  size_t n = (size_t) map->width * map->height;
-  float last = NAN;
-  int last_bin = 0;
-  double last_radius = 0;
-  for (size_t i = 0; i < n; i++)
+  struct skc_layers *L = calloc (1, sizeof *L);
+  if (!L)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  double largest = p->radius * (p->focus > 0.5 ? p->focus : 1 - p->focus);
+  L->top = radius_bin (largest);
+  L->largest = fmax (largest, bin_radius (L->top));
+  L->engines = calloc ((size_t) L->top + 1, sizeof *L->engines);
+  L->kept = calloc ((size_t) L->top + 1, 1);
+  if (!L->engines || !L->kept || pthread_mutex_init (&L->lock, NULL) != 0)
     {
-      float v = map->data[(i / map->width) * map->stride + i % map->width];
-      if (!isfinite (v))
-        return (long) i;
-      if (v != last)
-        {
-          double rho
-              = sign * p->radius * (skc_engine_map_shaped (e, v) - p->focus);
-          last_radius = fabs (rho);
-          last_bin = radius_bin (last_radius);
-          last_bin = rho < 0 ? -last_bin : last_bin;
-          last = v;
-        }
-      bin[i] = last_bin;
-      radius[i] = last_radius;
+      free (L->engines);
+      free (L->kept);
+      free (L);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
-  return -1;
+  e->layers = L;
+  /* The largest radius's engine reads furthest. */
+  skc_engine *big = NULL;
+  skc_result res = layer_engine (e, L->top, &big, err);
+  if (res != SKC_OK)
+    return res;
+  L->blur_reach = skc_engine_reach (big);
+  size_t used = strlen (e->description);
+  snprintf (e->description + used, sizeof e->description - used,
+            "; its largest layer (radius %g): %.200s", bin_radius (L->top),
+            skc_engine_describe (big));
+  /* A tile reads its layers' blur reach, the fill's sources around that
+     (and one more pixel for the edge test). */
+  int levels = skc_fill_levels (fill_distance (L, L->top));
+  e->reach = L->blur_reach + (1 << (levels + 1)) + 1;
+  return SKC_OK;
+}
+
+void
+skc_layers_free (skc_engine *e)
+{
+  struct skc_layers *L = e->layers;
+  if (!L)
+    return;
+  for (int b = 0; L->engines && b <= L->top; b++)
+    if (L->kept[b])
+      skc_engine_memo_release (L->engines[b]);
+    else
+      skc_engine_free (L->engines[b]);
+  free (L->engines);
+  free (L->kept);
+  pthread_mutex_destroy (&L->lock);
+  free (L);
+  e->layers = NULL;
+}
+
+/* A worker's memory, kept across its tiles. */
+typedef struct
+{
+  int *bin; /* the tile's scan region */
+  int *dist;
+  unsigned char *need;
+  size_t bin_capacity, dist_capacity, need_capacity;
+  float *layer, *result, *acc, *seen, *source, *weight, *filled, *known;
+  size_t layer_capacity, result_capacity, acc_capacity, seen_capacity,
+      source_capacity, weight_capacity, filled_capacity, known_capacity;
+  skc_fill_scratch fill;
+  skc_result res; /* of the tile that failed */
+  skc_error err;
+} layers_worker;
+
+static int
+reserve_bytes (void *buffer, size_t *capacity, size_t need)
+{
+  void **b = buffer;
+  if (need <= *capacity)
+    return 1;
+  void *grown = realloc (*b, need);
+  if (!grown)
+    return 0;
+  *b = grown;
+  *capacity = need;
+  return 1;
+}
+
+static void
+worker_free (layers_worker *w)
+{
+  free (w->bin);
+  free (w->dist);
+  free (w->need);
+  free (w->layer);
+  free (w->result);
+  free (w->acc);
+  free (w->seen);
+  free (w->source);
+  free (w->weight);
+  free (w->filled);
+  free (w->known);
+  skc_fill_scratch_free (&w->fill);
 }
 
 /* 1-D distance (capped at cap + 1) to the nearest set entry of a line of
@@ -99,351 +270,481 @@ line_distance (int *d, int n, size_t stride, int cap)
     }
 }
 
-/* dist[i] <= reach where a pixel lies within `reach` (chessboard
- * distance) of a layer pixel (bin[i] == layer), reach + 1 elsewhere: rows,
- * then columns. */
-static void
-within_reach (const int *bin, int layer, int w, int h, int reach, int *dist)
+static skc_rect
+grow_rect (skc_rect r, int by, int width, int height)
 {
-  size_t n = (size_t) w * h;
-  for (size_t i = 0; i < n; i++)
-    dist[i] = bin[i] == layer ? 0 : reach + 1;
-  for (int y = 0; y < h; y++)
-    line_distance (dist + (size_t) y * w, w, 1, reach);
-  /* Chessboard: a column's distance is the smallest row distance within
-     reach rows; the row pass set 0 on the row's hits only, so the
-     column pass of 0/not-0 flags gives the max-norm disc. */
-  for (size_t i = 0; i < n; i++)
-    dist[i] = dist[i] <= reach ? 0 : reach + 1;
-  for (int x = 0; x < w; x++)
-    line_distance (dist + x, h, (size_t) w, reach);
+  r.x0 = r.x0 - by > 0 ? r.x0 - by : 0;
+  r.y0 = r.y0 - by > 0 ? r.y0 - by : 0;
+  r.x1 = r.x1 + by < width ? r.x1 + by : width;
+  r.y1 = r.y1 + by < height ? r.y1 + by : height;
+  return r;
 }
 
-/* Pull-push fill: the layer's pixels (weight 1) spread into the rest of
- * the image, aligned to the origin; values at weighted pixels stay.
- * `values` (w x h x C) holds the layer's pixels and receives the fill;
- * `weight` (w x h) is 1 on them, 0 elsewhere.  0 when out of memory. */
-static int
-pull_push (float *values, const float *weight, int w, int h, int C)
-{
-  int levels = 1;
-  int lw[32], lh[32];
-  float *lv[32], *lwt[32];
-  lw[0] = w, lh[0] = h, lv[0] = values, lwt[0] = (float *) weight;
-  while ((lw[levels - 1] > 1 || lh[levels - 1] > 1) && levels < 32)
-    {
-      lw[levels] = (lw[levels - 1] + 1) / 2;
-      lh[levels] = (lh[levels - 1] + 1) / 2;
-      levels++;
-    }
-  int ok = 1;
-  for (int l = 1; l < levels; l++)
-    {
-      lv[l] = malloc ((size_t) lw[l] * lh[l] * C * sizeof (float));
-      lwt[l] = malloc ((size_t) lw[l] * lh[l] * sizeof (float));
-      ok &= lv[l] && lwt[l];
-    }
-  /* Pull: each coarse pixel the weighted mean of its 2 x 2, its weight
-     their sum capped at 1. */
-  for (int l = 1; ok && l < levels; l++)
-    for (int y = 0; y < lh[l]; y++)
-      for (int x = 0; x < lw[l]; x++)
-        {
-          double sum[4] = { 0, 0, 0, 0 }, wsum = 0;
-          for (int dy = 0; dy < 2; dy++)
-            for (int dx = 0; dx < 2; dx++)
-              {
-                int fx = 2 * x + dx, fy = 2 * y + dy;
-                if (fx >= lw[l - 1] || fy >= lh[l - 1])
-                  continue;
-                size_t fi = (size_t) fy * lw[l - 1] + fx;
-                float fw = lwt[l - 1][fi];
-                wsum += fw;
-                for (int c = 0; c < C; c++)
-                  sum[c] += fw * lv[l - 1][fi * C + c];
-              }
-          size_t i = (size_t) y * lw[l] + x;
-          for (int c = 0; c < C; c++)
-            lv[l][i * C + c] = wsum > 0 ? (float) (sum[c] / wsum) : 0;
-          lwt[l][i] = wsum < 1 ? (float) wsum : 1;
-        }
-  /* Push: from the top down, each pixel blends toward its parent level's
-     bilinear value by what its own weight lacks. */
-  for (int l = levels - 2; ok && l >= 0; l--)
-    for (int y = 0; y < lh[l]; y++)
-      {
-        double py = (y + 0.5) / 2 - 0.5;
-        int y0 = (int) floor (py);
-        double ty = py - y0;
-        int ya = skc_clampi (y0, 0, lh[l + 1] - 1);
-        int yb = skc_clampi (y0 + 1, 0, lh[l + 1] - 1);
-        for (int x = 0; x < lw[l]; x++)
-          {
-            size_t i = (size_t) y * lw[l] + x;
-            float own = lwt[l][i];
-            if (own >= 1)
-              continue;
-            double px = (x + 0.5) / 2 - 0.5;
-            int x0 = (int) floor (px);
-            double tx = px - x0;
-            int xa = skc_clampi (x0, 0, lw[l + 1] - 1);
-            int xb = skc_clampi (x0 + 1, 0, lw[l + 1] - 1);
-            const float *up = lv[l + 1];
-            size_t pw = (size_t) lw[l + 1];
-            for (int c = 0; c < C; c++)
-              {
-                double top = (1 - tx) * up[((size_t) ya * pw + xa) * C + c]
-                             + tx * up[((size_t) ya * pw + xb) * C + c];
-                double bottom = (1 - tx) * up[((size_t) yb * pw + xa) * C + c]
-                                + tx * up[((size_t) yb * pw + xb) * C + c];
-                double coarse = (1 - ty) * top + ty * bottom;
-                lv[l][i * C + c]
-                    = (float) (own * lv[l][i * C + c] + (1 - own) * coarse);
-              }
-          }
-      }
-  for (int l = 1; l < levels; l++)
-    {
-      free (lv[l]);
-      free (lwt[l]);
-    }
-  return ok;
-}
-
-/* One layer: its radius and the signed bin it stands for. */
+/* What one tile works on. */
 typedef struct
 {
-  int bin;
-  double radius_sum;
-  size_t count;
-} layer_info;
+  const skc_engine *e;
+  const skc_apply_request *rq;
+  int C, ca;      /* channels with coverage, and its index */
+  skc_rect s;     /* the scan region: the tile grown by the engine's reach */
+  const int *bin; /* over s */
+  const skc_rect *bins_box; /* per bin (+ top): its pixels' box in s */
+} tile_frame;
 
 static int
-compare_layers (const void *a, const void *b)
+bin_at (const tile_frame *f, int x, int y)
 {
-  int x = ((const layer_info *) a)->bin, y = ((const layer_info *) b)->bin;
-  return (x > y) - (x < y);
+  return f->bin[(size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0) + (x - f->s.x0)];
 }
 
-/* Blurs the layer image (w x h x C, alpha at ca) uniformly with radius r
- * over the bounding box of its non-zero pixels grown by the reach, and
- * composites it over `acc` there. */
-static skc_result
-blur_and_composite (const skc_engine *e, const float *layer, float *blurred,
-                    float *acc, int w, int h, int C, int ca, double r, int bx0,
-                    int by0, int bx1, int by1, const skc_run *run,
-                    skc_error *err)
+static int
+meets (const skc_rect *a, const skc_rect *b)
 {
-  skc_params p = e->params;
-  p.radius = r;
-  p.depth = SKC_DEPTH_NONE;
-  p.shape_image = e->depth_shape.data ? &e->depth_shape : NULL;
-  skc_engine *le = NULL;
-  skc_result res = skc_engine_new (&p, 0, run, &le, err);
-  if (res != SKC_OK)
-    return res;
-  int reach = skc_engine_reach (le);
-  int ox0 = bx0 - reach > 0 ? bx0 - reach : 0;
-  int oy0 = by0 - reach > 0 ? by0 - reach : 0;
-  int ox1 = bx1 + reach < w ? bx1 + reach : w;
-  int oy1 = by1 + reach < h ? by1 + reach : h;
-  int ix0 = ox0 - reach > 0 ? ox0 - reach : 0;
-  int iy0 = oy0 - reach > 0 ? oy0 - reach : 0;
-  int ix1 = ox1 + reach < w ? ox1 + reach : w;
-  int iy1 = oy1 + reach < h ? oy1 + reach : h;
-  size_t stride = (size_t) w * C;
-  skc_apply_request rq = {
-    .image_width = w,
-    .image_height = h,
-    .channels = C,
-    .alpha = ca,
-    .input = { (float *) layer + iy0 * stride + (size_t) ix0 * C, stride, ix0,
-               iy0, ix1 - ix0, iy1 - iy0 },
-    .output = { blurred + oy0 * stride + (size_t) ox0 * C, stride, ox0, oy0,
-                ox1 - ox0, oy1 - oy0 },
-  };
-  res = skc_engine_process (le, &rq, run, err);
-  skc_engine_free (le);
-  if (res != SKC_OK)
-    return res;
-  for (int y = oy0; y < oy1; y++)
-    for (int x = ox0; x < ox1; x++)
+  return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+static skc_rect
+clip_rect (skc_rect r, const skc_rect *to)
+{
+  r.x0 = r.x0 > to->x0 ? r.x0 : to->x0, r.y0 = r.y0 > to->y0 ? r.y0 : to->y0;
+  r.x1 = r.x1 < to->x1 ? r.x1 : to->x1, r.y1 = r.y1 < to->y1 ? r.y1 : to->y1;
+  return r;
+}
+
+/* Whether pixel (x, y) of layer b lies beside a layer more than one bin
+ * nearer (an edge in depth, not a slope). */
+static inline int
+on_edge (const tile_frame *f, int b, int x, int y)
+{
+  const skc_apply_request *rq = f->rq;
+  size_t sw = (size_t) (f->s.x1 - f->s.x0);
+  const int *at = f->bin + (size_t) (y - f->s.y0) * sw + (x - f->s.x0);
+  int step = b + 1;
+  return (x > 0 && at[-1] > step) || (x + 1 < rq->image_width && at[1] > step)
+         || (y > 0 && at[-(ptrdiff_t) sw] > step)
+         || (y + 1 < rq->image_height && at[sw] > step);
+}
+
+/* Input pixel (x, y) with its coverage (C channels): non-finite pixels
+ * are transparent black, as the engine treats them. */
+static inline void
+input_pixel (const tile_frame *f, int x, int y, float *dst)
+{
+  const skc_apply_request *rq = f->rq;
+  const skc_view *in = &rq->input;
+  int Cin = rq->channels;
+  const float *src = in->pixels + (size_t) (y - in->y) * in->stride
+                     + (size_t) (x - in->x) * Cin;
+  int finite = 1;
+  for (int c = 0; c < Cin; c++)
+    finite &= isfinite (src[c]) != 0;
+  for (int c = 0; c < Cin; c++)
+    dst[c] = finite ? src[c] : 0;
+  if (rq->alpha < 0)
+    dst[f->ca] = finite ? 1 : 0;
+}
+
+/* Layer b over rectangle i (its pixels, hidden parts filled) into
+ * w->layer; its non-zero pixels' bounding box in *box (empty: x1 <= x0).
+ * 0 when out of memory. */
+static int
+build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
+             skc_rect *box)
+{
+  const skc_apply_request *rq = f->rq;
+  const struct skc_layers *L = f->e->layers;
+  const int C = f->C, W = rq->image_width, H = rq->image_height;
+  int D = fill_distance (L, b);
+  skc_rect x = grow_rect (i, D, W, H);
+  const skc_rect *mine_box = &f->bins_box[b + L->top];
+  box->x0 = box->y0 = 0, box->x1 = box->y1 = 0;
+  if (!meets (mine_box, &x))
+    return 1;
+  /* Nearer layers whose pixels come within reach (by their boxes). */
+  int nearer = 0;
+  for (int k = b + 1; !nearer && k <= L->top; k++)
+    nearer = meets (&f->bins_box[k + L->top], &x);
+  int iw = i.x1 - i.x0, ih = i.y1 - i.y0;
+  size_t n = (size_t) iw * ih;
+  if (!skc_tile_reserve (&w->layer, &w->layer_capacity, n * C)
+      || !reserve_bytes (&w->need, &w->need_capacity, n))
+    return 0;
+  memset (w->layer, 0, n * C * sizeof (float));
+  /* Only pixels within D of the layer's box can be non-zero. */
+  skc_rect j = clip_rect (grow_rect (*mine_box, D, W, H), &i);
+  if (j.x1 <= j.x0 || j.y1 <= j.y0)
+    return 1;
+  x = clip_rect (grow_rect (j, D, W, H), &x);
+  int xw = x.x1 - x.x0, xh = x.y1 - x.y0;
+  /* Within D (chessboard) of a pixel of the layer: rows, then columns. */
+  if (nearer)
+    {
+      if (!reserve_bytes (&w->dist, &w->dist_capacity,
+                          (size_t) xw * xh * sizeof (int)))
+        return 0;
+      for (int y = 0; y < xh; y++)
+        {
+          int *row = w->dist + (size_t) y * xw;
+          const int *bins
+              = f->bin + (size_t) (x.y0 + y - f->s.y0) * (f->s.x1 - f->s.x0)
+                + (x.x0 - f->s.x0);
+          for (int xx = 0; xx < xw; xx++)
+            row[xx] = bins[xx] == b ? 0 : D + 1;
+          line_distance (row, xw, 1, D);
+          for (int xx = 0; xx < xw; xx++)
+            row[xx] = row[xx] <= D ? 0 : D + 1;
+        }
+      for (int xx = j.x0 - x.x0; xx < j.x1 - x.x0; xx++)
+        line_distance (w->dist + xx, xh, (size_t) xw, D);
+    }
+  skc_rect need = { W, H, 0, 0 };
+  *box = need;
+  for (int y = j.y0; y < j.y1; y++)
+    {
+      const int *bins
+          = f->bin + (size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0) - f->s.x0;
+      const int *dist
+          = nearer ? w->dist + (size_t) (y - x.y0) * xw - x.x0 : NULL;
+      unsigned char *needs = w->need + (size_t) (y - i.y0) * iw - i.x0;
+      float *row = w->layer + ((size_t) (y - i.y0) * iw - i.x0) * C;
+      int first = W, last = -1, nfirst = W, nlast = -1;
+      for (int xx = j.x0; xx < j.x1; xx++)
+        {
+          int v = bins[xx];
+          int mine = v == b, fill = 0;
+          if (nearer)
+            fill = mine ? on_edge (f, b, xx, y) : v > b && dist[xx] <= D;
+          needs[xx] = (unsigned char) fill;
+          if (mine)
+            input_pixel (f, xx, y, row + (size_t) xx * C);
+          if (!mine && !fill)
+            continue;
+          first = xx < first ? xx : first, last = xx;
+          if (fill)
+            nfirst = xx < nfirst ? xx : nfirst, nlast = xx;
+        }
+      if (last >= first)
+        {
+          box->x0 = first < box->x0 ? first : box->x0;
+          box->x1 = last + 1 > box->x1 ? last + 1 : box->x1;
+          box->y0 = y < box->y0 ? y : box->y0;
+          box->y1 = y + 1;
+        }
+      if (nlast >= nfirst)
+        {
+          need.x0 = nfirst < need.x0 ? nfirst : need.x0;
+          need.x1 = nlast + 1 > need.x1 ? nlast + 1 : need.x1;
+          need.y0 = y < need.y0 ? y : need.y0;
+          need.y1 = y + 1;
+        }
+    }
+  if (need.x1 <= need.x0)
+    return 1;
+  /* The fill: from the layer's pixels off its depth edges. */
+  int levels = skc_fill_levels (D);
+  skc_rect src;
+  skc_fill_source (levels, W, H, &need, &src);
+  int sw = src.x1 - src.x0, nw = need.x1 - need.x0;
+  size_t sn = (size_t) sw * (src.y1 - src.y0);
+  size_t nn = (size_t) nw * (need.y1 - need.y0);
+  if (!skc_tile_reserve (&w->source, &w->source_capacity, sn * C)
+      || !skc_tile_reserve (&w->weight, &w->weight_capacity, sn)
+      || !skc_tile_reserve (&w->filled, &w->filled_capacity, nn * C)
+      || !skc_tile_reserve (&w->known, &w->known_capacity, nn))
+    return 0;
+  memset (w->weight, 0, sn * sizeof (float));
+  memset (w->source, 0, sn * C * sizeof (float));
+  /* Sources only where the layer has pixels (its box). */
+  skc_rect own = clip_rect (*mine_box, &src);
+  for (int y = own.y0; y < own.y1; y++)
+    for (int xx = own.x0; xx < own.x1; xx++)
       {
-        size_t i = (size_t) y * stride + (size_t) x * C;
-        float keep = 1 - blurred[i + ca];
-        for (int c = 0; c < C; c++)
-          acc[i + c] = blurred[i + c] + keep * acc[i + c];
+        size_t k = (size_t) (y - src.y0) * sw + (xx - src.x0);
+        if (bin_at (f, xx, y) == b && !on_edge (f, b, xx, y))
+          {
+            w->weight[k] = 1;
+            input_pixel (f, xx, y, w->source + k * C);
+          }
       }
-  return SKC_OK;
+  if (!skc_fill (levels, W, H, C, w->source, w->weight, (size_t) sw, &src,
+                 &need, w->filled, w->known, (size_t) nw, &w->fill))
+    return 0;
+  /* A pixel the fill does not reach keeps what it has (its own colour on
+     an edge, else nothing). */
+  for (int y = need.y0; y < need.y1; y++)
+    for (int xx = need.x0; xx < need.x1; xx++)
+      {
+        size_t k = (size_t) (y - i.y0) * iw + (xx - i.x0);
+        size_t q = (size_t) (y - need.y0) * nw + (xx - need.x0);
+        if (w->need[k] && w->known[q] > 0)
+          memcpy (w->layer + k * C, w->filled + q * C, C * sizeof (float));
+      }
+  return 1;
+}
+
+/* One output tile t: its layers near to far, each where the nearer ones
+ * leave something to see (out += T B, T *= 1 - B's coverage: back to
+ * front's sum, and a layer is skipped where T is 0), written. */
+static skc_result
+layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
+             const skc_run *run, layers_worker *w)
+{
+  const struct skc_layers *L = e->layers;
+  const int W = rq->image_width, H = rq->image_height, Cin = rq->channels;
+  tile_frame f = { e,
+                   rq,
+                   rq->alpha >= 0 ? Cin : Cin + 1,
+                   rq->alpha >= 0 ? rq->alpha : Cin,
+                   grow_rect (t, e->reach, W, H),
+                   NULL,
+                   NULL };
+  const int C = f.C;
+  int sw = f.s.x1 - f.s.x0, sh = f.s.y1 - f.s.y0;
+  int tw = t.x1 - t.x0, th = t.y1 - t.y0;
+  int bins = 2 * L->top + 1;
+  skc_rect *boxes = malloc ((size_t) bins * sizeof *boxes);
+  if (!boxes
+      || !reserve_bytes (&w->bin, &w->bin_capacity,
+                         (size_t) sw * sh * sizeof (int))
+      || !skc_tile_reserve (&w->acc, &w->acc_capacity, (size_t) tw * th * C)
+      || !skc_tile_reserve (&w->seen, &w->seen_capacity, (size_t) tw * th))
+    {
+      free (boxes);
+      return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  for (int b = 0; b < bins; b++)
+    boxes[b] = (skc_rect){ W, H, 0, 0 };
+  /* Each pixel's signed bin (the map is finite: checked before), and each
+     bin's box, run by run. */
+  const skc_params *p = &e->params;
+  double sign = p->depth == SKC_DEPTH_BLACK_NEAR ? -1 : 1;
+  float last = NAN;
+  int last_bin = 0;
+  for (int y = f.s.y0; y < f.s.y1; y++)
+    {
+      const float *m = rq->map.pixels
+                       + (size_t) (y - rq->map.y) * rq->map.stride - rq->map.x;
+      int *row = w->bin + (size_t) (y - f.s.y0) * sw - f.s.x0;
+      int start = f.s.x0;
+      for (int x = f.s.x0; x <= f.s.x1; x++)
+        {
+          if (x < f.s.x1 && m[x] == last)
+            {
+              row[x] = last_bin;
+              continue;
+            }
+          if (x > start)
+            {
+              skc_rect *r = &boxes[last_bin + L->top];
+              r->x0 = start < r->x0 ? start : r->x0;
+              r->x1 = x > r->x1 ? x : r->x1;
+              r->y0 = y < r->y0 ? y : r->y0;
+              r->y1 = y + 1;
+            }
+          if (x == f.s.x1)
+            break;
+          last = m[x];
+          double rho
+              = sign * p->radius * (skc_engine_map_shaped (e, last) - p->focus);
+          last_bin = radius_bin (fabs (rho));
+          last_bin = rho < 0 ? -last_bin : last_bin;
+          row[x] = last_bin;
+          start = x;
+        }
+      last = NAN; /* each row's runs start afresh */
+    }
+  f.bin = w->bin;
+  f.bins_box = boxes;
+  memset (w->acc, 0, (size_t) tw * th * C * sizeof (float));
+  for (size_t k = 0; k < (size_t) tw * th; k++)
+    w->seen[k] = 1;
+  skc_rect open = t; /* the box of pixels with T > 0 */
+  skc_result res = SKC_OK;
+  for (int b = L->top; res == SKC_OK && b >= -L->top; b--)
+    {
+      if (boxes[b + L->top].x1 <= boxes[b + L->top].x0)
+        continue;
+      if (open.x1 <= open.x0)
+        break; /* nothing farther shows */
+      if (skc_cancel_raised (run->cancel))
+        {
+          res = skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
+          break;
+        }
+      skc_engine *le = NULL;
+      res = layer_engine (e, b, &le, &w->err);
+      if (res != SKC_OK)
+        break;
+      int reach = skc_engine_reach (le);
+      skc_rect i = grow_rect (open, reach, W, H), box;
+      if (!build_layer (&f, b, i, w, &box))
+        {
+          res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          break;
+        }
+      /* Only the pixels still open that the layer's blur reaches. */
+      skc_rect o = clip_rect (grow_rect (box, reach, W, H), &open);
+      if (box.x1 <= box.x0 || o.x1 <= o.x0 || o.y1 <= o.y0)
+        continue;
+      int ow = o.x1 - o.x0, oh = o.y1 - o.y0, iw = i.x1 - i.x0;
+      if (!skc_tile_reserve (&w->result, &w->result_capacity,
+                             (size_t) ow * oh * C))
+        {
+          res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          break;
+        }
+      skc_apply_request lq = {
+        .image_width = W,
+        .image_height = H,
+        .channels = C,
+        .alpha = f.ca,
+        .input = { w->layer, (size_t) iw * C, i.x0, i.y0, iw, i.y1 - i.y0 },
+        .output = { w->result, (size_t) ow * C, o.x0, o.y0, ow, oh },
+      };
+      skc_run one = { 1, run->cancel };
+      res = skc_engine_process (le, &lq, &one, &w->err);
+      for (int y = 0; res == SKC_OK && y < oh; y++)
+        {
+          const float *src = w->result + (size_t) y * ow * C;
+          size_t at = (size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0);
+          float *acc = w->acc + at * C, *seen = w->seen + at;
+          for (int x = 0; x < ow; x++)
+            {
+              float see = seen[x];
+              for (int c = 0; c < C; c++)
+                acc[(size_t) x * C + c] += see * src[(size_t) x * C + c];
+              seen[x] = see * (1 - src[(size_t) x * C + f.ca]);
+            }
+        }
+      /* The box of what is still open. */
+      skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
+      for (int y = open.y0; y < open.y1; y++)
+        {
+          const float *seen = w->seen + (size_t) (y - t.y0) * tw - t.x0;
+          for (int x = open.x0; x < open.x1; x++)
+            if (seen[x] > 0)
+              {
+                still.x0 = x < still.x0 ? x : still.x0;
+                still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
+                still.y0 = y < still.y0 ? y : still.y0;
+                still.y1 = y + 1;
+              }
+        }
+      open = still;
+    }
+  free (boxes);
+  /* Written with + 0.0f: a zero's sign never depends on what was
+     skipped. */
+  const skc_view *out = &rq->output;
+  for (int y = t.y0; res == SKC_OK && y < t.y1; y++)
+    {
+      const float *src = w->acc + (size_t) (y - t.y0) * tw * C;
+      float *dst = out->pixels + (size_t) (y - out->y) * out->stride
+                   + (size_t) (t.x0 - out->x) * Cin;
+      for (int x = 0; x < tw; x++, src += C, dst += Cin)
+        for (int c = 0; c < Cin; c++)
+          dst[c] = (rq->alpha >= 0      ? src[c]
+                    : src[f.ca] > 1e-6f ? src[c] / src[f.ca]
+                                        : 0)
+                   + 0.0f;
+    }
+  return res;
+}
+
+typedef struct
+{
+  const skc_engine *e;
+  const skc_apply_request *rq;
+  const skc_run *run;
+  skc_cell_grid tiles;
+  layers_worker *workers;
+  atomic_int failed; /* 1 + the index of the first tile that failed */
+} layers_job;
+
+static void
+run_layers_tile (void *user, int index, int worker)
+{
+  layers_job *job = user;
+  if (atomic_load (&job->failed))
+    return;
+  skc_rect t;
+  skc_grid_cell (&job->tiles, index, &t.x0, &t.y0, &t.x1, &t.y1);
+  layers_worker *w = &job->workers[worker];
+  w->res = layers_tile (job->e, job->rq, t, job->run, w);
+  if (w->res != SKC_OK)
+    {
+      int none = 0;
+      atomic_compare_exchange_strong (&job->failed, &none, 1 + worker);
+    }
 }
 
 skc_result
-skc_layers_apply (const skc_engine *e, const skc_image *in, int alpha,
-                  const skc_image *map, const skc_run *run, skc_image *out,
-                  skc_error *err)
+skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
+                    const skc_run *run, skc_error *err)
 {
-  const int w = in->width, h = in->height, Cin = in->channels;
-  const int C = alpha >= 0 ? Cin : Cin + 1, ca = alpha >= 0 ? alpha : Cin;
-  if (C > 4)
+  if (rq->alpha < 0 && rq->channels > 3)
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "depth-aware blur takes at most 3 channels without "
                      "alpha");
-  size_t n = (size_t) w * h;
-  float *pixels = malloc (n * C * sizeof (float));
-  float *layer = malloc (n * C * sizeof (float));
-  float *blurred = malloc (n * C * sizeof (float));
-  float *acc = calloc (n * C, sizeof (float));
-  float *weight = malloc (n * sizeof (float));
-  int *bin = malloc (n * sizeof (int));
-  int *dist = malloc (n * sizeof (int));
-  double *radius = malloc (n * sizeof (double));
-  layer_info *layers = NULL;
+  /* Tiles read as far as the reach: the input must hold it. */
+  const skc_view *in = &rq->input, *o = &rq->output;
+  skc_rect need
+      = grow_rect ((skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height },
+                   e->reach, rq->image_width, rq->image_height);
+  if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
+      || in->y + in->height < need.y1)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "depth-aware blur reads %d px around the output: the "
+                     "input must cover it (skc_engine_reach)",
+                     e->reach);
+  /* A NaN has no place in the order of depths: the first one the input
+     rectangle holds is named. */
+  const skc_view *m = &rq->map;
+  for (int y = 0; y < m->height; y++)
+    for (int x = 0; x < m->width; x++)
+      if (!isfinite (m->pixels[(size_t) y * m->stride + x]))
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "depth map: pixel (%d, %d) is not a number", m->x + x,
+                         m->y + y);
+  layers_job job = { .e = e, .rq = rq, .run = run };
+  atomic_init (&job.failed, 0);
+  job.tiles = skc_grid_over (e->options.layers_tile, rq->output.x, rq->output.y,
+                             rq->output.width, rq->output.height);
+  int tiles = job.tiles.across * job.tiles.down;
+  int workers = skc_parallel_workers (tiles, run->threads);
+  job.workers = calloc ((size_t) workers, sizeof *job.workers);
+  if (!job.workers)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  skc_parallel_for_workers (tiles, run->threads, run_layers_tile, &job);
+  int failed = atomic_load (&job.failed);
   skc_result res = SKC_OK;
-  if (!pixels || !layer || !blurred || !acc || !weight || !bin || !dist
-      || !radius)
-    res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
-                    "out of memory for depth layers of %dx%d", w, h);
-  /* The pixels with a coverage channel; non-finite ones are transparent
-     black, as the engine treats them. */
-  for (size_t i = 0; res == SKC_OK && i < n; i++)
+  if (failed)
     {
-      const float *src = in->data + (i / w) * in->stride + (i % w) * Cin;
-      float *dst = pixels + i * C;
-      int finite = 1;
-      for (int c = 0; c < Cin; c++)
-        finite &= isfinite (src[c]) != 0;
-      for (int c = 0; c < Cin; c++)
-        dst[c] = finite ? src[c] : 0;
-      if (alpha < 0)
-        dst[ca] = finite ? 1 : 0;
+      layers_worker *w = &job.workers[failed - 1];
+      res = skc_fail (err, w->res, "%s", w->err.message);
     }
-  /* The layers present, far to near, each with its pixels' mean radius. */
-  int count = 0;
-  if (res == SKC_OK)
-    {
-      long bad = pixel_layers (e, map, bin, radius);
-      if (bad >= 0)
-        res = skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                        "depth map: pixel (%ld, %ld) is not a number", bad % w,
-                        bad / w);
-    }
-  if (res == SKC_OK)
-    {
-      int lo = 0, hi = 0;
-      for (size_t i = 0; i < n; i++)
-        {
-          lo = bin[i] < lo ? bin[i] : lo;
-          hi = bin[i] > hi ? bin[i] : hi;
-        }
-      layers = calloc ((size_t) (hi - lo + 1), sizeof *layers);
-      if (!layers)
-        res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      for (size_t i = 0; layers && i < n; i++)
-        {
-          layer_info *l = &layers[bin[i] - lo];
-          l->radius_sum += radius[i];
-          l->count++;
-        }
-      for (int b = lo; layers && b <= hi; b++)
-        if (layers[b - lo].count)
-          {
-            layers[count] = layers[b - lo];
-            layers[count++].bin = b;
-          }
-      qsort (layers, count, sizeof *layers, compare_layers);
-    }
-  double largest = 0;
-  for (int k = 0; k < count; k++)
-    {
-      double r = layers[k].radius_sum / layers[k].count;
-      largest = r > largest ? r : largest;
-    }
-  for (int k = 0; res == SKC_OK && k < count; k++)
-    {
-      if (skc_cancel_raised (run ? run->cancel : NULL))
-        {
-          res = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
-          break;
-        }
-      int b = layers[k].bin;
-      double r = layers[k].radius_sum / layers[k].count;
-      /* Hidden parts matter where a nearer layer's blur uncovers them and
-         this layer's blur reaches: the fill goes that far from its pixels. */
-      int reach = (int) ceil (largest + r) + 1;
-      within_reach (bin, b, w, h, reach, dist);
-      int nearer_near = 0;
-      for (size_t i = 0; i < n; i++)
-        {
-          weight[i] = bin[i] == b ? 1.0f : 0.0f;
-          nearer_near |= bin[i] > b && dist[i] <= reach;
-        }
-      /* A pixel of this layer beside a nearer thing (a layer more than
-         one bin nearer: an edge in depth, not a slope) holds some of its
-         colour (an anti-aliased edge given whole to one layer): it takes
-         the fill too, or blurring would spread that colour around the
-         nearer thing as a halo. */
-      int step = b + 1;
-      for (int y = 0; nearer_near && y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            size_t i = (size_t) y * w + x;
-            if (bin[i] == b
-                && ((x > 0 && bin[i - 1] > step)
-                    || (x + 1 < w && bin[i + 1] > step)
-                    || (y > 0 && bin[i - w] > step)
-                    || (y + 1 < h && bin[i + w] > step)))
-              weight[i] = 0;
-          }
-      memcpy (layer, pixels, n * C * sizeof (float));
-      if (nearer_near && !pull_push (layer, weight, w, h, C))
-        {
-          res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-          break;
-        }
-      int bx0 = w, by0 = h, bx1 = 0, by1 = 0;
-      for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-          {
-            size_t i = (size_t) y * w + x;
-            int keep = bin[i] == b || (bin[i] > b && dist[i] <= reach);
-            if (!keep)
-              memset (layer + i * C, 0, C * sizeof (float));
-            else
-              {
-                bx0 = x < bx0 ? x : bx0, bx1 = x + 1 > bx1 ? x + 1 : bx1;
-                by0 = y < by0 ? y : by0, by1 = y + 1;
-              }
-          }
-      res = blur_and_composite (e, layer, blurred, acc, w, h, C, ca, r, bx0,
-                                by0, bx1, by1, run, err);
-    }
-  if (res == SKC_OK)
-    res = skc_image_alloc (out, w, h, Cin);
-  if (res == SKC_OK)
-    for (size_t i = 0; i < n; i++)
-      {
-        const float *src = acc + i * C;
-        float *dst = out->data + (i / w) * out->stride + (i % w) * Cin;
-        if (alpha >= 0)
-          memcpy (dst, src, Cin * sizeof (float));
-        else
-          for (int c = 0; c < Cin; c++)
-            dst[c] = src[ca] > 1e-6f ? src[c] / src[ca] : 0;
-      }
-  free (pixels);
-  free (layer);
-  free (blurred);
-  free (acc);
-  free (weight);
-  free (bin);
-  free (dist);
-  free (radius);
-  free (layers);
+  for (int k = 0; k < workers; k++)
+    worker_free (&job.workers[k]);
+  free (job.workers);
   return res;
 }
 
 int
 skc_layers_fill (float *values, const float *weight, int w, int h, int C)
 {
-  return pull_push (values, weight, w, h, C);
+  /* The whole image at once: enough levels that every pixel reaches a
+     known one. */
+  int levels = skc_fill_levels (w > h ? w : h);
+  skc_rect need = { 0, 0, w, h }, source;
+  skc_fill_source (levels, w, h, &need, &source);
+  skc_fill_scratch scratch = { 0 };
+  float *out = malloc ((size_t) w * h * C * sizeof *out);
+  int ok = out
+           && skc_fill (levels, w, h, C, values, weight, (size_t) w, &source,
+                        &need, out, NULL, (size_t) w, &scratch);
+  if (ok)
+    memcpy (values, out, (size_t) w * h * C * sizeof *out);
+  free (out);
+  skc_fill_scratch_free (&scratch);
+  return ok;
 }

@@ -20,6 +20,13 @@ typedef struct
      steps, counted as the planner does), else on the pyramid's scales.
      0: always the pyramid. */
   double map_tables_work_max;
+  /* Depth-aware blur's output tile side (px, at least 1). */
+  int layers_tile;
+  /* Uniform blurs weigh the FFT's cost by this factor (1: as it is): the
+     depth layers' engines prefer knots, whose reach is the kernel's
+     (an FFT cell reads far beyond it, and a tile builds its layers over
+     all a blur reads). */
+  double fft_cost_factor;
 } skc_engine_options;
 
 /* The defaults (planner.c). */

@@ -75,6 +75,8 @@ skc_engine_options_init (skc_engine_options *options)
 {
   options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
   options->map_tables_work_max = TABLES_WORK_MAX;
+  options->layers_tile = 512;
+  options->fft_cost_factor = 1;
 }
 
 double
@@ -156,9 +158,9 @@ consider (choice *best, skc_filter *f, const char *name,
  * and take seconds to fit cold.  *out stays NULL when the FFT wins;
  * *snr_db gets the winner's kernel SNR. */
 static skc_result
-plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
-                      double *snr_db, char *plan, size_t plan_len,
-                      skc_error *err)
+plan_full_resolution (const skc_params *p, double radius, double fft_factor,
+                      skc_filter **out, double *snr_db, char *plan,
+                      size_t plan_len, skc_error *err)
 {
   *out = NULL;
   skc_image target = { 0 };
@@ -167,8 +169,8 @@ plan_full_resolution (const skc_params *p, double radius, skc_filter **out,
     return r;
   const double floor_db = skc_quality_floor_db (p->quality, 0);
   const int exact = p->quality == SKC_QUALITY_HIGH;
-  choice best
-      = { NULL, "FFT (exact)", (double) skc_fft_cost_macs (radius), INFINITY };
+  choice best = { NULL, "FFT (exact)",
+                  fft_factor * (double) skc_fft_cost_macs (radius), INFINITY };
   char weighed[256];
   snprintf (weighed, sizeof weighed, "FFT %.0f", best.cost);
 
@@ -375,8 +377,9 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
     }
   else
     {
-      r = plan_full_resolution (p, p->radius, &filter, &e->kernel_snr_db,
-                                e->plan, sizeof e->plan, err);
+      r = plan_full_resolution (p, p->radius, e->options.fft_cost_factor,
+                                &filter, &e->kernel_snr_db, e->plan,
+                                sizeof e->plan, err);
       if (r == SKC_OK && !filter)
         return skc_fft_prepare (e, s, e->plan, err);
     }

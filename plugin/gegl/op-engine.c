@@ -394,7 +394,7 @@ get_cached_region (GeglOperation *op, const GeglRectangle *roi)
   SkcOpSources sources = op_sources (op);
   SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
   gint reach = ref ? skc_engine_reach (ref->engine) : 0;
-  /* Depth-aware blurs (occlusion on layers) work on whole images. */
+  /* A subject's blur (depth subject) works on whole images. */
   gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
   skc_gegl_shared_engine_release (ref);
   if (whole)

@@ -2,15 +2,17 @@
  * row's names, the layered path against a layered reference computed
  * here by dense convolution, against the gather on a scene whose hidden
  * background matters, the same bits whatever the thread count, black-near
- * as white-near of the inverted map, and region calls refused; a subject
- * from a mask (depth SUBJECT) against its reference, the fill and blur
- * written plainly here.
+ * as white-near of the inverted map; tiles, threads and regions bit for
+ * bit; the bounded fill on regions against a naive whole-image one; the
+ * layers' engine memo; a subject from a mask (depth SUBJECT) against its
+ * reference, the fill and blur written plainly here.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "engine.h"
 #include "skc/skc.h"
 
 #define W 96
@@ -295,64 +297,172 @@ test_beats_gather (void)
   free (truth);
 }
 
-/* Regions are not available yet: a process call takes the whole image
- * as input (any output region, cut from the whole result) and refuses
- * less, clearly, rather than gather silently. */
+/* A scene for the tiling tests: a far textured background, a sharp
+ * middle disc, a near bar, and a ramp of depths in a corner (a slope, many
+ * bins); `a` gives an alpha channel. */
 static void
-test_regions (void)
+tiling_scene (int w, int h, int alpha, skc_image *in, skc_image *map)
+{
+  int C = alpha ? 4 : 3;
+  skc_image_alloc (in, w, h, C);
+  skc_image_alloc (map, w, h, 1);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        size_t i = (size_t) y * w + x;
+        float v = 0;
+        if (hypot (x - 0.4 * w, y - 0.5 * h) < 0.25 * h)
+          v = 0.5f;
+        if (fabs (x - 0.7 * w) < 6 && y > 0.3 * h)
+          v = 1;
+        if (x < 0.3 * w && y > 0.7 * h)
+          v = (float) x / (0.3f * w);
+        map->data[i] = v;
+        float a = alpha ? 0.5f + 0.5f * texture (x, y, 0, 5) : 1;
+        for (int c = 0; c < 3; c++)
+          in->data[i * C + c] = a * texture (x, y, c, (int) (v * 4));
+        if (alpha)
+          in->data[i * C + 3] = a;
+      }
+}
+
+static skc_engine *
+depth_engine (double radius, double focus, int tile)
 {
   skc_params p;
   skc_params_init (&p);
   p.depth = SKC_DEPTH_WHITE_NEAR;
-  p.radius = 6;
+  p.radius = radius;
+  p.focus = focus;
   p.cache = cache;
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.layers_tile = tile;
   skc_engine *e = NULL;
-  if (!CHECK (skc_engine_new (&p, 1, NULL, &e, NULL) == SKC_OK))
-    return;
-  CHECK (skc_engine_needs_whole_image (e));
-  skc_image in = { 0 }, map = { 0 }, whole = { 0 };
-  skc_image_alloc (&in, 16, 16, 1);
-  skc_image_alloc (&map, 16, 16, 1);
-  for (int i = 0; i < 16 * 16; i++)
-    {
-      in.data[i] = (float) ((i * 37) % 11) / 10;
-      map.data[i] = i % 16 > 9 ? 1.0f : 0.0f;
-    }
-  float out[5 * 4];
+  skc_error err;
+  if (!CHECK (skc_engine_new_with (&p, 1, &options, NULL, &e, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  return e;
+}
+
+/* Output [x0, x0 + w) x [y0, y0 + h) from its input grown by the reach,
+ * compared bit for bit with the whole image's result. */
+static int
+region_matches (skc_engine *e, const skc_image *in, const skc_image *map,
+                int alpha, const skc_image *whole, int x0, int y0, int w, int h,
+                int threads)
+{
+  int reach = skc_engine_reach (e), C = in->channels;
+  int ix0 = x0 - reach > 0 ? x0 - reach : 0;
+  int iy0 = y0 - reach > 0 ? y0 - reach : 0;
+  int ix1 = x0 + w + reach < in->width ? x0 + w + reach : in->width;
+  int iy1 = y0 + h + reach < in->height ? y0 + h + reach : in->height;
+  float *out = malloc (sizeof (float) * w * h * C);
   skc_apply_request rq = {
-    .image_width = 16,
-    .image_height = 16,
-    .channels = 1,
+    .image_width = in->width,
+    .image_height = in->height,
+    .channels = C,
+    .alpha = alpha,
+    .input = { skc_image_pixel (in, ix0, iy0), in->stride, ix0, iy0, ix1 - ix0,
+               iy1 - iy0 },
+    .map = { skc_image_pixel (map, ix0, iy0), map->stride, ix0, iy0, ix1 - ix0,
+             iy1 - iy0 },
+    .output = { out, (size_t) w * C, x0, y0, w, h },
+  };
+  skc_run run = { threads, NULL };
+  skc_error err;
+  int same = out && skc_engine_process (e, &rq, &run, &err) == SKC_OK;
+  for (int y = 0; same && y < h; y++)
+    same = memcmp (out + (size_t) y * w * C,
+                   skc_image_pixel (whole, x0, y0 + y), sizeof (float) * w * C)
+           == 0;
+  free (out);
+  return same;
+}
+
+/* Tiles, threads and regions: the same bits as one whole-image call, with
+ * and without alpha; an input short of the reach refused; NaN depths
+ * named. */
+static void
+test_tiling (void)
+{
+  const int w = 131, h = 97;
+  for (int alpha = 0; alpha < 2; alpha++)
+    {
+      skc_image in = { 0 }, map = { 0 }, whole = { 0 };
+      tiling_scene (w, h, alpha, &in, &map);
+      int a = alpha ? 3 : -1;
+      skc_engine *e = depth_engine (9, 0.5, 512);
+      if (!e)
+        return;
+      CHECK (!skc_engine_needs_whole_image (e));
+      skc_run one = { 1, NULL };
+      if (!CHECK (skc_apply_image (e, &in, a, &map, &one, &whole, NULL)
+                  == SKC_OK))
+        return;
+      /* The layered scene changed something: not a copy of the input. */
+      CHECK (memcmp (whole.data, in.data, sizeof (float) * w * h * in.channels)
+             != 0);
+      const int tiles[] = { 7, 32, 50, 128 };
+      for (int t = 0; t < 4; t++)
+        for (int threads = 1; threads <= 3; threads += 2)
+          {
+            skc_engine *te = depth_engine (9, 0.5, tiles[t]);
+            skc_image out = { 0 };
+            skc_run run = { threads, NULL };
+            if (te
+                && CHECK (skc_apply_image (te, &in, a, &map, &run, &out, NULL)
+                          == SKC_OK))
+              CHECK_MSG (memcmp (out.data, whole.data,
+                                 sizeof (float) * w * h * in.channels)
+                             == 0,
+                         "alpha %d, tile %d, %d threads: not the whole "
+                         "image's bits",
+                         alpha, tiles[t], threads);
+            skc_image_free (&out);
+            skc_engine_free (te);
+          }
+      /* Regions: across tiles, at the borders, one pixel, the whole. */
+      skc_engine *re = depth_engine (9, 0.5, 32);
+      const int cuts[][4]
+          = { { 0, 0, w, h },    { 10, 20, 40, 30 }, { 60, 5, 71, 92 },
+              { 0, 90, 131, 7 }, { 77, 41, 1, 1 },   { 31, 31, 33, 2 } };
+      for (int k = 0; re && k < 6; k++)
+        CHECK_MSG (region_matches (re, &in, &map, a, &whole, cuts[k][0],
+                                   cuts[k][1], cuts[k][2], cuts[k][3], 2),
+                   "alpha %d, region %d: not the whole image's bits", alpha, k);
+      skc_engine_free (re);
+      skc_image_free (&whole);
+      skc_image_free (&in);
+      skc_image_free (&map);
+      skc_engine_free (e);
+    }
+  /* An input short of the reach is refused; a NaN depth is named. */
+  skc_image in = { 0 }, map = { 0 }, nan_out = { 0 };
+  tiling_scene (w, h, 0, &in, &map);
+  skc_engine *e = depth_engine (9, 0.5, 512);
+  if (!e)
+    return;
+  float out[5 * 4 * 3];
+  skc_apply_request rq = {
+    .image_width = w,
+    .image_height = h,
+    .channels = 3,
     .alpha = -1,
-    .input = { in.data, 16, 0, 0, 16, 16 },
-    .map = { map.data, 16, 0, 0, 16, 16 },
-    .output = { out, 5, 7, 3, 5, 4 },
+    .input = { skc_image_pixel (&in, 0, 1), in.stride, 0, 1, w, h - 1 },
+    .map = { skc_image_pixel (&map, 0, 1), map.stride, 0, 1, w, h - 1 },
+    .output = { out, 5 * 3, 7, 3, 5, 4 },
   };
   skc_error err;
-  if (CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_OK)
-      && CHECK (skc_apply_image (e, &in, -1, &map, NULL, &whole, &err)
-                == SKC_OK))
-    {
-      int same = 1;
-      for (int y = 0; y < 4; y++)
-        for (int x = 0; x < 5; x++)
-          same &= out[y * 5 + x] == *skc_image_pixel (&whole, 7 + x, 3 + y);
-      CHECK (same);
-    }
-  rq.input = (skc_view){ in.data + 16, 16, 0, 1, 16, 15 };
-  rq.map = (skc_view){ map.data + 16, 16, 0, 1, 16, 15 };
-  CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_ERR_UNSUPPORTED);
-  CHECK (strstr (err.message, "depth-aware blur is not available yet") != NULL);
-  /* A NaN in a depth map is an error (a blur amount reads it as 0). */
-  skc_image nan_out = { 0 };
-  map.data[16 + 4] = NAN;
+  CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (strstr (err.message, "the input must cover it") != NULL);
+  map.data[w + 4] = NAN;
   CHECK (skc_apply_image (e, &in, -1, &map, NULL, &nan_out, &err)
          == SKC_ERR_INVALID_ARGUMENT);
   CHECK (strstr (err.message, "pixel (4, 1) is not a number") != NULL);
   CHECK (nan_out.data == NULL);
   skc_image_free (&in);
   skc_image_free (&map);
-  skc_image_free (&whole);
   skc_engine_free (e);
 }
 
@@ -604,6 +714,222 @@ test_subject_errors (void)
   skc_image_free (&small);
 }
 
+/* The naive bounded pull-push: every level whole, as the fill describes
+ * it (2 x 2 weighted means with weights capped at 1, then from the top
+ * down each pixel short of weight 1 blended toward its parents' bilinear
+ * mean weighted by what they know). */
+static void
+naive_fill (int levels, int w, int h, int C, const float *values,
+            const float *weight, float *out, float *known)
+{
+  int lw[32], lh[32];
+  float *v[32], *k[32];
+  lw[0] = w, lh[0] = h;
+  for (int l = 1; l <= levels; l++)
+    lw[l] = (lw[l - 1] + 1) / 2, lh[l] = (lh[l - 1] + 1) / 2;
+  v[0] = out, k[0] = known;
+  memcpy (out, values, sizeof (float) * w * h * C);
+  memcpy (known, weight, sizeof (float) * w * h);
+  for (int l = 1; l <= levels; l++)
+    {
+      v[l] = calloc ((size_t) lw[l] * lh[l] * C, sizeof (float));
+      k[l] = calloc ((size_t) lw[l] * lh[l], sizeof (float));
+      for (int y = 0; y < lh[l]; y++)
+        for (int x = 0; x < lw[l]; x++)
+          {
+            double sum[4] = { 0 }, ws = 0;
+            for (int j = 0; j < 4; j++)
+              {
+                int fx = 2 * x + j % 2, fy = 2 * y + j / 2;
+                if (fx >= lw[l - 1] || fy >= lh[l - 1])
+                  continue;
+                float fw = k[l - 1][fy * lw[l - 1] + fx];
+                if (fw == 0)
+                  continue;
+                ws += fw;
+                for (int c = 0; c < C; c++)
+                  sum[c] += fw * v[l - 1][(fy * lw[l - 1] + fx) * C + c];
+              }
+            for (int c = 0; c < C; c++)
+              v[l][(y * lw[l] + x) * C + c]
+                  = ws > 0 ? (float) (sum[c] / ws) : 0;
+            k[l][y * lw[l] + x] = ws < 1 ? (float) ws : 1;
+          }
+    }
+  for (int l = levels - 1; l >= 0; l--)
+    for (int y = 0; y < lh[l]; y++)
+      for (int x = 0; x < lw[l]; x++)
+        {
+          int i = y * lw[l] + x;
+          float own = k[l][i];
+          if (own >= 1)
+            continue;
+          double py = (y + 0.5) / 2 - 0.5, px = (x + 0.5) / 2 - 0.5;
+          int y0 = (int) floor (py), x0 = (int) floor (px);
+          double ty = py - y0, tx = px - x0, kw[4], ks = 0;
+          int q[4];
+          for (int j = 0; j < 4; j++)
+            {
+              int qx = x0 + j % 2, qy = y0 + j / 2;
+              qx = qx < 0 ? 0 : qx >= lw[l + 1] ? lw[l + 1] - 1 : qx;
+              qy = qy < 0 ? 0 : qy >= lh[l + 1] ? lh[l + 1] - 1 : qy;
+              q[j] = qy * lw[l + 1] + qx;
+              kw[j] = (j % 2 ? tx : 1 - tx) * (j / 2 ? ty : 1 - ty)
+                      * k[l + 1][q[j]];
+              ks += kw[j];
+            }
+          double have = own + (1 - own) * ks;
+          for (int c = 0; c < C; c++)
+            {
+              double coarse = 0;
+              for (int j = 0; j < 4; j++)
+                coarse += kw[j] * v[l + 1][q[j] * C + c];
+              v[l][i * C + c]
+                  = have > 0
+                        ? (float) ((own * v[l][i * C + c] + (1 - own) * coarse)
+                                   / have)
+                        : 0;
+            }
+          k[l][i] = (float) have;
+        }
+  for (int l = 1; l <= levels; l++)
+    free (v[l]), free (k[l]);
+}
+
+/* The fill on regions against the naive whole-image fill: the same
+ * values (to rounding), whatever region is filled; every pixel within
+ * 2^levels - 1 of a weighted one known. */
+static void
+test_fill (void)
+{
+  const int w = 203, h = 117, C = 4, levels = 4;
+  float *values = malloc (sizeof (float) * w * h * C);
+  float *weight = malloc (sizeof (float) * w * h);
+  float *ref = malloc (sizeof (float) * w * h * C);
+  float *ref_known = malloc (sizeof (float) * w * h);
+  float *out = malloc (sizeof (float) * w * h * C);
+  float *known = malloc (sizeof (float) * w * h);
+  unsigned seed = 7;
+  for (int i = 0; i < w * h; i++)
+    {
+      seed = seed * 1103515245u + 12345u;
+      int x = i % w, y = i / w;
+      /* Sparse sources: a few blobs, a line, and scattered pixels. */
+      int on = hypot (x - 40, y - 30) < 6 || (y == 90 && x > 120)
+               || (seed >> 16) % 97 == 0;
+      weight[i] = on ? 1.0f : (seed >> 16) % 211 == 0 ? 0.5f : 0.0f;
+      for (int c = 0; c < C; c++)
+        values[i * C + c] = weight[i] > 0 ? texture (x, y, c, 2) : 0;
+    }
+  naive_fill (levels, w, h, C, values, weight, ref, ref_known);
+  skc_fill_scratch scratch = { 0 };
+  const skc_rect needs[] = { { 0, 0, w, h },
+                             { 30, 20, 90, 70 },
+                             { 150, 80, 203, 117 },
+                             { 5, 100, 6, 101 } };
+  for (int k = 0; k < 4; k++)
+    {
+      skc_rect n = needs[k], src;
+      skc_fill_source (levels, w, h, &n, &src);
+      CHECK (src.x0 <= n.x0 && src.y0 <= n.y0 && src.x1 >= n.x1
+             && src.y1 >= n.y1 && n.x0 - src.x0 <= 2 << levels
+             && src.x1 - n.x1 <= 2 << levels);
+      int nw = n.x1 - n.x0;
+      if (!CHECK (skc_fill (levels, w, h, C, values + (src.y0 * w + src.x0) * C,
+                            weight + src.y0 * w + src.x0, w, &src, &n, out,
+                            known, nw, &scratch)))
+        continue;
+      double worst = 0;
+      for (int y = n.y0; y < n.y1; y++)
+        for (int x = n.x0; x < n.x1; x++)
+          {
+            int q = (y - n.y0) * nw + x - n.x0;
+            for (int c = 0; c < C; c++)
+              worst = fmax (worst,
+                            fabs (out[q * C + c] - ref[(y * w + x) * C + c]));
+            worst = fmax (worst, fabs (known[q] - ref_known[y * w + x]));
+          }
+      CHECK_MSG (worst <= 1e-6, "fill of region %d: worst %g", k, worst);
+    }
+  /* Reach: every pixel within 2^levels - 1 of a source is known. */
+  int unknown = 0, reach = (1 << levels) - 1;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        int near = 0;
+        for (int dy = -reach; !near && dy <= reach; dy++)
+          for (int dx = -reach; !near && dx <= reach; dx++)
+            near = x + dx >= 0 && y + dy >= 0 && x + dx < w && y + dy < h
+                   && weight[(y + dy) * w + x + dx] == 1;
+        unknown += near && ref_known[y * w + x] == 0;
+      }
+  CHECK_EQ_INT (unknown, 0);
+  skc_fill_scratch_free (&scratch);
+  free (values);
+  free (weight);
+  free (ref);
+  free (ref_known);
+  free (out);
+  free (known);
+}
+
+static skc_engine *
+small_engine (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = 3;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
+  return e;
+}
+
+/* The layers' engine memo: a kept engine is shared by key, a second keep
+ * of a key shares the first, idle entries make room, and when every entry
+ * is in use a new engine stays its caller's. */
+static void
+test_memo (void)
+{
+  skc_engine *a = small_engine (), *b = small_engine ();
+  int kept = 0;
+  CHECK (skc_engine_memo_take ("test|a") == NULL);
+  CHECK (skc_engine_memo_keep ("test|a", a, &kept) == a && kept);
+  CHECK (skc_engine_memo_take ("test|a") == a);
+  CHECK (skc_engine_memo_keep ("test|a", b, &kept) == a && kept);
+  for (int k = 0; k < 3; k++)
+    skc_engine_memo_release (a);
+  /* Many keys, each released at once: idle entries are evicted. */
+  char key[32];
+  for (int k = 0; k < 100; k++)
+    {
+      snprintf (key, sizeof key, "test|idle %d", k);
+      skc_engine *e = small_engine ();
+      CHECK (skc_engine_memo_keep (key, e, &kept) == e && kept);
+      skc_engine_memo_release (e);
+    }
+  /* Every entry in use: the next engine is not kept. */
+  skc_engine *busy[128];
+  int held = 0, refused = 0;
+  for (int k = 0; k < 128 && !refused; k++)
+    {
+      snprintf (key, sizeof key, "test|busy %d", k);
+      busy[held] = small_engine ();
+      skc_engine *use = skc_engine_memo_keep (key, busy[held], &kept);
+      CHECK (use == busy[held]);
+      if (kept)
+        held++;
+      else
+        {
+          refused = 1;
+          skc_engine_free (busy[held]);
+        }
+    }
+  CHECK (refused && held >= 8);
+  for (int k = 0; k < held; k++)
+    skc_engine_memo_release (busy[k]);
+}
+
 int
 main (void)
 {
@@ -611,7 +937,9 @@ main (void)
   test_names ();
   test_reference ();
   test_beats_gather ();
-  test_regions ();
+  test_tiling ();
+  test_fill ();
+  test_memo ();
   test_subject_reference ();
   test_subject_halo ();
   test_subject_errors ();

@@ -1,7 +1,7 @@
 /* skc tests — the GEGL operation skc:lens-blur through the GEGL API: equal
  * to the core's apply path (uniform, blur map, kernel files, offset
  * extents); identical whole or in chunks and on 1 or N threads, and
- * region by region for both ops with and without a map; every
+ * region by region for both ops with and without a map (and depth); every
  * property at its range ends; errors warn and pass the input through; the
  * golden compositions.  `test-gegl-op --compare A B TOL` compares two image
  * files for the shell test.
@@ -424,8 +424,7 @@ test_equals_core (void)
   g_object_unref (input);
   g_object_unref (map);
 
-  /* Depth (occlusion) blurs whole images: the op hands the engine all of
-     the input in one call. */
+  /* Depth (occlusion). */
   input = make_input (0, 0, 64, 48);
   map = make_map (0, 0, 64, 48);
   skc_params_init (&p);
@@ -821,6 +820,7 @@ typedef struct
   const char *op;
   double radius;
   GeglBuffer *input, *map; /* map NULL: none connected */
+  int depth;               /* skc_depth_order, with a map */
 } region_case;
 
 /* buffer-source -> gegl:invert-linear -> the case's op (a map from a
@@ -841,7 +841,7 @@ build_region_graph (void *user)
   gegl_node_link_many (source, invert, op, NULL);
   if (c->map)
     {
-      gegl_node_set (op, "focus", 0.2, NULL);
+      gegl_node_set (op, "focus", 0.2, "depth", c->depth, NULL);
       GeglNode *map_source = gegl_node_new_child (
           graph, "operation", "gegl:buffer-source", "buffer", c->map, NULL);
       gegl_node_connect_to (map_source, "output", op, "aux");
@@ -870,9 +870,13 @@ test_regions (void)
   GeglRectangle whole = *gegl_buffer_get_extent (input);
   gsize n = floats_of (input);
   const region_case cases[] = {
-    { BOKEH_OP, 4, input, NULL }, { BOKEH_OP, 18, input, NULL },
-    { OP, 4, input, NULL },       { OP, 18, input, NULL },
-    { OP, 4, input, map },        { OP, 18, input, map },
+    { BOKEH_OP, 4, input, NULL, 0 },
+    { BOKEH_OP, 18, input, NULL, 0 },
+    { OP, 4, input, NULL, 0 },
+    { OP, 18, input, NULL, 0 },
+    { OP, 4, input, map, 0 },
+    { OP, 18, input, map, 0 },
+    { OP, 6, input, map, SKC_DEPTH_WHITE_NEAR },
   };
   /* Piece sizes: bands, columns, odd rectangles. */
   const int cuts[][2] = { { 1024, 29 }, { 37, 768 }, { 97, 61 }, { 200, 150 } };
@@ -891,8 +895,11 @@ test_regions (void)
                                           cuts[k][0], cuts[k][1]);
           CHECK_MSG (max_difference (one, pieces, n) == 0,
                      "%s R %g%s: %dx%d pieces of fresh graphs differ by %g",
-                     c.op, c.radius, c.map ? " with a map" : "", cuts[k][0],
-                     cuts[k][1], max_difference (one, pieces, n));
+                     c.op, c.radius,
+                     c.depth ? " with depth"
+                     : c.map ? " with a map"
+                             : "",
+                     cuts[k][0], cuts[k][1], max_difference (one, pieces, n));
           g_free (pieces);
 
           graph = build_region_graph (&c);
@@ -900,8 +907,11 @@ test_regions (void)
                                    NULL, NULL, &whole, cuts[k][0], cuts[k][1]);
           CHECK_MSG (max_difference (one, pieces, n) == 0,
                      "%s R %g%s: %dx%d pieces of one graph differ by %g", c.op,
-                     c.radius, c.map ? " with a map" : "", cuts[k][0],
-                     cuts[k][1], max_difference (one, pieces, n));
+                     c.radius,
+                     c.depth ? " with depth"
+                     : c.map ? " with a map"
+                             : "",
+                     cuts[k][0], cuts[k][1], max_difference (one, pieces, n));
           g_free (pieces);
           g_object_unref (graph);
         }
@@ -926,7 +936,10 @@ test_regions (void)
           }
       CHECK_MSG (max_difference (one, back, n) == 0,
                  "%s R %g%s: write-buffer's output differs by %g", c.op,
-                 c.radius, c.map ? " with a map" : "",
+                 c.radius,
+                 c.depth ? " with depth"
+                 : c.map ? " with a map"
+                         : "",
                  max_difference (one, back, n));
       g_free (back);
       g_object_unref (written);

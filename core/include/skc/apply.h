@@ -111,11 +111,9 @@ SKC_API skc_result skc_engine_process (const skc_engine *engine,
                                        const skc_apply_request *request,
                                        const skc_run *run, skc_error *err);
 
-/* Whether the engine blurs whole images only (for now: depth-aware blur,
- * params.depth with a map): skc_engine_process then needs the whole image
- * as its input (any output region), and refuses anything less with
- * SKC_ERR_UNSUPPORTED ("depth-aware blur is not available yet for
- * regions").  Thread-safe. */
+/* Whether the engine blurs whole images only: 0 for every engine today
+ * (depth-aware blur, which once needed them, runs on regions; kept for
+ * callers built against it).  Thread-safe. */
 SKC_API int skc_engine_needs_whole_image (const skc_engine *engine);
 
 /* Convenience for whole images in memory (the tool, tests): blurs `in`
