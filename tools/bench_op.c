@@ -4,8 +4,8 @@
  * (gegl:invert-linear), the core alone on the same pixels and GEGL's own
  * gegl:lens-blur; the op's overhead is its time minus the core's.  Also a
  * 512x512 region of skc:bokeh-blur from a fresh graph (what a zoomed-in
- * canvas preview asks for) and the whole image at GEGL's mipmap level 2
- * (a zoomed-out preview at 25 %) against the whole image.
+ * canvas preview asks for) and the whole image at GEGL's mipmap levels 2
+ * and 3 (zoomed-out previews at 25 and 12.5 %) against the whole image.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +32,7 @@ typedef enum
   CASE_GEGL_MAP, /* gegl:lens-blur with the map on aux */
   CASE_REGION,   /* one 512x512 region of skc:bokeh-blur */
   CASE_LEVEL,    /* skc:bokeh-blur's whole image at mipmap level 2 */
+  CASE_LEVEL3,   /* ... and at level 3 */
   CASE_COUNT
 } case_id;
 
@@ -68,6 +69,8 @@ static const struct
     CASE_BOKEH },
   { "level2", "skc:bokeh-blur level 2 (25 %)", "skc:bokeh-blur", 0, NOTE_SHARE,
     CASE_BOKEH },
+  { "level3", "skc:bokeh-blur level 3 (12.5%)", "skc:bokeh-blur", 0, NOTE_SHARE,
+    CASE_BOKEH },
 };
 
 typedef struct
@@ -89,7 +92,7 @@ typedef struct
 
 /* buffer-source -> operation -> write-buffer (or, for a region, a blit of
  * REGION_SIDE square at the centre; for a level, a blit of the whole image
- * at scale 1/4, which GEGL computes at mipmap level 2), from a fresh
+ * at scale 2^-level, which GEGL computes at that mipmap level), from a fresh
  * graph. */
 static void
 run_graph (op_bench *b, case_id id, double radius)
@@ -119,11 +122,13 @@ run_graph (op_bench *b, case_id id, double radius)
                       GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
       g_free (pixels);
     }
-  else if (id == CASE_LEVEL)
+  else if (id == CASE_LEVEL || id == CASE_LEVEL3)
     {
-      GeglRectangle rect = { 0, 0, b->width / 4, b->height / 4 };
+      int level = id == CASE_LEVEL ? 2 : 3;
+      GeglRectangle rect = { 0, 0, b->width >> level, b->height >> level };
       float *pixels = g_new (float, (gsize) rect.width *rect.height * 4);
-      gegl_node_blit (op, 0.25, &rect, babl_format ("RaGaBaA float"), pixels,
+      gegl_node_blit (op, 1.0 / (1 << level), &rect,
+                      babl_format ("RaGaBaA float"), pixels,
                       GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
       g_free (pixels);
     }
@@ -305,7 +310,7 @@ parse_only (const char *text)
           set |= 1u << c, found = 1;
       if (!found)
         cli_die ("--only: unknown case '%s' (floor, bokeh, lens, lens-map, "
-                 "core, core-map, gegl, gegl-map, region, level2)",
+                 "core, core-map, gegl, gegl-map, region, level2, level3)",
                  item);
     }
   return set;
@@ -430,8 +435,9 @@ cli_bench_op (int argc, char **argv)
   /* Uniform cases at --radii, map cases at --map-radii; each radius's
      rows in the order the notes need (core before the ops, ours before
      GEGL's, the whole image before a region). */
-  static const case_id uniform[] = { CASE_CORE, CASE_BOKEH,  CASE_LENS,
-                                     CASE_GEGL, CASE_REGION, CASE_LEVEL };
+  static const case_id uniform[]
+      = { CASE_CORE,   CASE_BOKEH, CASE_LENS,  CASE_GEGL,
+          CASE_REGION, CASE_LEVEL, CASE_LEVEL3 };
   static const case_id mapped[]
       = { CASE_CORE_MAP, CASE_LENS_MAP, CASE_GEGL_MAP };
   for (int pass = 0; pass < 2; pass++)

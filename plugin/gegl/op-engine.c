@@ -17,8 +17,9 @@ typedef struct
   gint reach;     /* the input asked for around a region, in level-0
                      pixels: the most any level it works at reads */
   gint level0;    /* the level-0 engine's reach */
-  guint levels;   /* bit L: level L is computed at that level; other
-                     levels at full resolution */
+  guint levels;   /* bit L: level L is computed at that level; another
+                     level at the finest one below it that is, and
+                     averaged down */
   gboolean whole; /* an engine blurs whole images only */
 } SkcOpPlan;
 
@@ -333,7 +334,10 @@ acquire_engine (GeglOperation *op, const SkcOpSources *sources, gint level)
  * Builds the levels' engines when no recent ones have the settings (GEGL
  * asks while it plans).  A fitted filter (a .skc kernel file) has its own
  * size, which no radius scales: it works at full resolution at every
- * level, and GEGL averages the level's pixels from it. */
+ * level, and GEGL averages the level's pixels from it.  Such a level
+ * reads its input at the level worked at: right after a buffer source
+ * (GIMP's layer), not yet after an op that computes only the level
+ * asked for. */
 static SkcOpPlan
 current_plan (GeglOperation *op, const SkcOpSources *sources)
 {
@@ -384,6 +388,16 @@ current_plan (GeglOperation *op, const SkcOpSources *sources)
       plan.whole = plan.whole || skc_engine_needs_whole_image (ref->engine);
       skc_gegl_shared_engine_release (ref);
     }
+  /* A level not taken is worked at a finer one over its pixels' whole
+     footprint: up to 2^7 - 1 level-0 pixels beyond the region.  And a
+     multiple of 2^7 keeps the input asked for on every level's grid when
+     the region is (GEGL asks for a level's region scaled up), which
+     spares the ops before this one the rounding at a level (a point op
+     drops a pixel where a region is off the grid). */
+  gint coarsest = 1 << (LEVELS - 1);
+  if (plan.levels != (1u << LEVELS) - 1)
+    plan.reach += coarsest - 1;
+  plan.reach = (plan.reach + coarsest - 1) / coarsest * coarsest;
   g_mutex_lock (&state->lock);
   g_free (state->plan_key);
   state->plan_key = key;
@@ -562,12 +576,16 @@ skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
 {
   SkcOpSources sources = op_sources (op);
   sources.with_map = with_map;
-  /* A level the plan did not take is computed at full resolution, and
-     GEGL averages the level's pixels from it. */
-  if (level < 0 || level >= LEVELS
-      || !(current_plan (op, &sources).levels & (1u << level)))
+  const Babl *format = gegl_operation_get_format (op, "input");
+  if (level < 0 || level >= LEVELS)
     level = 0;
-  SkcGeglSharedEngine *ref = acquire_engine (op, &sources, level);
+  /* A level the plan did not take is worked at the finest one below it
+     that it took: GEGL averages the level's pixels from that one's. */
+  guint levels = current_plan (op, &sources).levels;
+  gint work = level;
+  while (work > 0 && !(levels & (1u << work)))
+    work--;
+  SkcGeglSharedEngine *ref = acquire_engine (op, &sources, work);
   skc_result r = SKC_ERR_INVALID_ARGUMENT;
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
@@ -576,24 +594,38 @@ skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
      bounding box, this is for safety. */
   GeglRectangle rect = level_rect (roi, level);
   gegl_rectangle_intersect (&rect, &rect, &image);
+  /* The pixels of the level worked at under rect's, all of them, so that
+     each of rect's pixels averages the same ones whatever the region. */
+  gint up = level - work;
+  GeglRectangle work_image = level_rect (in_rect ? in_rect : roi, work);
+  GeglRectangle work_rect
+      = { rect.x << up, rect.y << up, rect.width << up, rect.height << up };
+  gegl_rectangle_intersect (&work_rect, &work_rect, &work_image);
+  GeglBuffer *target = output;
+  if (work != level && in_rect)
+    target = gegl_buffer_new (in_rect, format);
   if (ref)
     {
       skc_error err = { { 0 } };
       skc_run run = gegl_run ();
-      r = skc_gegl_blur (ref->engine, input, with_map ? aux : NULL, output,
-                         gegl_operation_get_format (op, "input"),
-                         with_map ? gegl_operation_get_format (op, "aux")
-                                  : NULL,
-                         &image, &rect, level, &run, report_progress, op, &err);
+      r = skc_gegl_blur (
+          ref->engine, input, with_map ? aux : NULL, target, format,
+          with_map ? gegl_operation_get_format (op, "aux") : NULL, &work_image,
+          &work_rect, work, &run, report_progress, op, &err);
       if (r != SKC_OK)
         g_warning ("%s: %s (the input passes through unchanged)",
                    class_data (op)->name, err.message);
       skc_gegl_shared_engine_release (ref);
     }
+  if (target != output)
+    {
+      if (r == SKC_OK)
+        skc_gegl_copy_at_level (target, output, &rect, level, format);
+      g_object_unref (target);
+    }
   /* Output = input on the region: the defined result after an error. */
   if (r != SKC_OK)
-    skc_gegl_copy_at_level (input, output, &rect, level,
-                            gegl_operation_get_format (op, "input"));
+    skc_gegl_copy_at_level (input, output, &rect, level, format);
 }
 
 /* The state exists from construction on, before any thread can use it,
