@@ -598,12 +598,19 @@ skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
      each of rect's pixels averages the same ones whatever the region. */
   gint up = level - work;
   GeglRectangle work_image = level_rect (in_rect ? in_rect : roi, work);
-  GeglRectangle work_rect
-      = { rect.x << up, rect.y << up, rect.width << up, rect.height << up };
+  GeglRectangle work_rect = { rect.x * (1 << up), rect.y * (1 << up),
+                              rect.width << up, rect.height << up };
   gegl_rectangle_intersect (&work_rect, &work_rect, &work_image);
+  /* Worked at a finer level, the region goes through a buffer of its own
+     (in level-0 pixels), whose coarser levels GEGL averages from it. */
   GeglBuffer *target = output;
-  if (work != level && in_rect)
-    target = gegl_buffer_new (in_rect, format);
+  if (work != level)
+    {
+      GeglRectangle extent
+          = { work_rect.x * (1 << work), work_rect.y * (1 << work),
+              work_rect.width << work, work_rect.height << work };
+      target = gegl_buffer_new (&extent, format);
+    }
   if (ref)
     {
       skc_error err = { { 0 } };
