@@ -182,12 +182,18 @@ skc_gegl_load_map (const char *path, int linear, skc_image *map, skc_error *err)
 #endif
 }
 
+int
+skc_gegl_shape_file_is_filter (const char *path)
+{
+  return has_suffix (path, ".skc");
+}
+
 skc_result
 skc_gegl_shape_file_load (const char *path, SkcGeglWant want,
                           SkcGeglShapeFile *file, skc_error *err)
 {
   memset (file, 0, sizeof *file);
-  if (has_suffix (path, ".skc"))
+  if (skc_gegl_shape_file_is_filter (path))
     return skc_filter_load (path, &file->filter, err);
   return skc_gegl_load_weights (path, want, &file->weights, err);
 }

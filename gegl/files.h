@@ -69,6 +69,11 @@ typedef struct
   skc_image weights;  /* the image's weights, or empty */
 } SkcGeglShapeFile;
 
+/* Whether the file at `path` is read as a fitted filter (by its name, as
+ * skc_gegl_shape_file_load decides): such a filter has its own size, so
+ * no radius scales it. */
+int skc_gegl_shape_file_is_filter (const char *path);
+
 skc_result skc_gegl_shape_file_load (const char *path, SkcGeglWant want,
                                      SkcGeglShapeFile *file, skc_error *err);
 /* The file takes the place of p's shape: p->filter and p->shape_image

@@ -52,6 +52,7 @@ typedef struct
   const Babl *format;
   gfloat *pixels;
   gint channels;
+  gint level; /* rect is in the coordinates of this mipmap level */
   gboolean write;
 } RowCopy;
 
@@ -64,23 +65,45 @@ copy_rows (gsize first, gsize count, gpointer data)
   gint stride = (gint) (c->rect->width * c->channels * sizeof (gfloat));
   gfloat *start = c->pixels + first * (gsize) c->rect->width * c->channels;
   if (c->write)
-    gegl_buffer_set (c->buffer, &rows, 0, c->format, start, stride);
+    gegl_buffer_set (c->buffer, &rows, c->level, c->format, start, stride);
   else
-    /* Pixels outside the buffer read as 0 (the map's convention). */
-    gegl_buffer_get (c->buffer, &rows, 1.0, c->format, start, stride,
-                     GEGL_ABYSS_NONE);
+    /* Pixels outside the buffer read as 0 (the map's convention).  At a
+       level, a scale of 2^-level reads that level's tiles (GEGL's
+       mipmap: 2x2 box averages, level by level). */
+    gegl_buffer_get (c->buffer, &rows, 1.0 / (1 << c->level), c->format, start,
+                     stride, GEGL_ABYSS_NONE);
 }
 
 static void
-copy_parallel (GeglBuffer *buffer, const GeglRectangle *rect,
+copy_parallel (GeglBuffer *buffer, const GeglRectangle *rect, gint level,
                const Babl *format, gfloat *pixels, gint channels,
                gboolean write)
 {
-  RowCopy copy = { buffer, rect, format, pixels, channels, write };
+  RowCopy copy = { buffer, rect, format, pixels, channels, level, write };
   /* A thread is worth it for a few hundred kilopixels. */
   gdouble row_cost = 65536.0 / MAX (rect->width, 1);
   gegl_parallel_distribute_range ((gsize) rect->height, row_cost, copy_rows,
                                   &copy);
+}
+
+void
+skc_gegl_copy_at_level (GeglBuffer *from, GeglBuffer *to,
+                        const GeglRectangle *rect, gint level,
+                        const Babl *format)
+{
+  if (level == 0)
+    {
+      gegl_buffer_copy (from, rect, GEGL_ABYSS_NONE, to, rect);
+      return;
+    }
+  gint channels = babl_format_get_n_components (format);
+  gfloat *pixels
+      = g_try_new (gfloat, (gsize) rect->width * rect->height * channels);
+  if (!pixels)
+    return;
+  copy_parallel (from, rect, level, format, pixels, channels, FALSE);
+  copy_parallel (to, rect, level, format, pixels, channels, TRUE);
+  g_free (pixels);
 }
 
 /* Output rows per engine call.  The image is worked down in bands so that
@@ -101,7 +124,7 @@ band_rows (gint reach, gint height)
 skc_result
 skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                GeglBuffer *output, const Babl *format, const Babl *map_format,
-               const GeglRectangle *image, const GeglRectangle *roi,
+               const GeglRectangle *image, const GeglRectangle *roi, gint level,
                const skc_run *run, SkcGeglProgress progress,
                gpointer progress_data, skc_error *err)
 {
@@ -154,10 +177,10 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
           = { region.x, y0 + kept, region.width, y1 - y0 - kept };
       if (fresh.height > 0)
         {
-          copy_parallel (input, &fresh, format, in_pixels + kept * in_row,
-                         channels, FALSE);
+          copy_parallel (input, &fresh, level, format,
+                         in_pixels + kept * in_row, channels, FALSE);
           if (map)
-            copy_parallel (map, &fresh, map_format,
+            copy_parallel (map, &fresh, level, map_format,
                            map_pixels + (gsize) kept * region.width, 1, FALSE);
         }
       have_y0 = y0;
@@ -178,7 +201,8 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
       };
       r = skc_engine_process (engine, &request, run, err);
       if (r == SKC_OK)
-        copy_parallel (output, &out_rect, format, out_pixels, channels, TRUE);
+        copy_parallel (output, &out_rect, level, format, out_pixels, channels,
+                       TRUE);
       if (r == SKC_OK && progress
           && !progress ((gdouble) (out_rect.y + out_rect.height - roi->y)
                             / roi->height,

@@ -63,6 +63,10 @@ typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
  * RGBA float format ("RaGaBaA float" in some space).  `map`, when the
  * engine was made with a map, is read in `map_format` (1 channel float)
  * with the same coordinates as `input`; pixels outside it count as 0.
+ * At a `level` above 0 (GEGL's mipmap levels, for zoomed-out previews)
+ * `image` and `roi` are in that level's coordinates (level-0 ones scaled
+ * by 2^-level), the buffers are read and written at that level, and the
+ * engine is one made for the level (its radius scaled likewise).
  * `run` gives the engine's threads (and may cancel, as progress may).
  * On error or cancel the output may hold some finished bands: callers that
  * must not show them write into a buffer they can drop. */
@@ -70,8 +74,16 @@ skc_result skc_gegl_blur (const skc_engine *engine, GeglBuffer *input,
                           GeglBuffer *map, GeglBuffer *output,
                           const Babl *format, const Babl *map_format,
                           const GeglRectangle *image, const GeglRectangle *roi,
-                          const skc_run *run, SkcGeglProgress progress,
-                          gpointer progress_data, skc_error *err);
+                          gint level, const skc_run *run,
+                          SkcGeglProgress progress, gpointer progress_data,
+                          skc_error *err);
+
+/* Copies `rect` of `from` into `to` at mipmap `level` (rect in that
+ * level's pixels), in `format` (float components): where an op passes its
+ * input through. */
+void skc_gegl_copy_at_level (GeglBuffer *from, GeglBuffer *to,
+                             const GeglRectangle *rect, gint level,
+                             const Babl *format);
 
 G_END_DECLS
 

@@ -4,7 +4,8 @@
  * (gegl:invert-linear), the core alone on the same pixels and GEGL's own
  * gegl:lens-blur; the op's overhead is its time minus the core's.  Also a
  * 512x512 region of skc:bokeh-blur from a fresh graph (what a zoomed-in
- * canvas preview asks for) against the whole image.
+ * canvas preview asks for) and the whole image at GEGL's mipmap levels 2
+ * and 3 (zoomed-out previews at 25 and 12.5 %) against the whole image.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ typedef enum
   CASE_GEGL,     /* gegl:lens-blur */
   CASE_GEGL_MAP, /* gegl:lens-blur with the map on aux */
   CASE_REGION,   /* one 512x512 region of skc:bokeh-blur */
+  CASE_LEVEL,    /* skc:bokeh-blur's whole image at mipmap level 2 */
+  CASE_LEVEL3,   /* ... and at level 3 */
   CASE_COUNT
 } case_id;
 
@@ -64,6 +67,10 @@ static const struct
     CASE_LENS_MAP },
   { "region", "skc:bokeh-blur 512x512 region", "skc:bokeh-blur", 0, NOTE_SHARE,
     CASE_BOKEH },
+  { "level2", "skc:bokeh-blur level 2 (25 %)", "skc:bokeh-blur", 0, NOTE_SHARE,
+    CASE_BOKEH },
+  { "level3", "skc:bokeh-blur level 3 (12.5%)", "skc:bokeh-blur", 0, NOTE_SHARE,
+    CASE_BOKEH },
 };
 
 typedef struct
@@ -84,7 +91,9 @@ typedef struct
 } op_row;
 
 /* buffer-source -> operation -> write-buffer (or, for a region, a blit of
- * REGION_SIDE square at the centre), from a fresh graph. */
+ * REGION_SIDE square at the centre; for a level, a blit of the whole image
+ * at scale 2^-level, which GEGL computes at that mipmap level), from a fresh
+ * graph. */
 static void
 run_graph (op_bench *b, case_id id, double radius)
 {
@@ -110,6 +119,16 @@ run_graph (op_bench *b, case_id id, double radius)
           = { (b->width - side) / 2, (b->height - side) / 2, side, side };
       float *pixels = g_new (float, (gsize) side *side * 4);
       gegl_node_blit (op, 1.0, &rect, babl_format ("RaGaBaA float"), pixels,
+                      GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
+      g_free (pixels);
+    }
+  else if (id == CASE_LEVEL || id == CASE_LEVEL3)
+    {
+      int level = id == CASE_LEVEL ? 2 : 3;
+      GeglRectangle rect = { 0, 0, b->width >> level, b->height >> level };
+      float *pixels = g_new (float, (gsize) rect.width *rect.height * 4);
+      gegl_node_blit (op, 1.0 / (1 << level), &rect,
+                      babl_format ("RaGaBaA float"), pixels,
                       GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
       g_free (pixels);
     }
@@ -291,7 +310,7 @@ parse_only (const char *text)
           set |= 1u << c, found = 1;
       if (!found)
         cli_die ("--only: unknown case '%s' (floor, bokeh, lens, lens-map, "
-                 "core, core-map, gegl, gegl-map, region)",
+                 "core, core-map, gegl, gegl-map, region, level2, level3)",
                  item);
     }
   return set;
@@ -348,7 +367,9 @@ cli_bench_op (int argc, char **argv)
      they accept GPL3 operations, before gegl_init. */
   g_object_set (gegl_config (), "application-license", "GPL3", NULL);
   gegl_init (NULL, NULL);
-  g_object_set (gegl_config (), "threads", threads, NULL);
+  /* As GIMP has it: a zoomed-out view asks for a mipmap level. */
+  g_object_set (gegl_config (), "threads", threads, "mipmap-rendering", TRUE,
+                NULL);
   /* GEGL_CACHE_SIZE (MB) sets the tile cache; without it, 8192 MB, so
      that 24 MP of RGBA float and its copies stay in memory. */
   if (!g_getenv ("GEGL_CACHE_SIZE"))
@@ -415,7 +436,8 @@ cli_bench_op (int argc, char **argv)
      rows in the order the notes need (core before the ops, ours before
      GEGL's, the whole image before a region). */
   static const case_id uniform[]
-      = { CASE_CORE, CASE_BOKEH, CASE_LENS, CASE_GEGL, CASE_REGION };
+      = { CASE_CORE,   CASE_BOKEH, CASE_LENS,  CASE_GEGL,
+          CASE_REGION, CASE_LEVEL, CASE_LEVEL3 };
   static const case_id mapped[]
       = { CASE_CORE_MAP, CASE_LENS_MAP, CASE_GEGL_MAP };
   for (int pass = 0; pass < 2; pass++)

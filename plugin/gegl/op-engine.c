@@ -7,12 +7,35 @@
 #include "shape-data.h"
 #include <glib/gstdio.h>
 
-/* An instance's state: its engine, and the settings it was built for. */
+/* GEGL's mipmap levels: a zoomed-out view asks an op for level L, whose
+ * pixels are 2^L x 2^L blocks of the image (GEGL evaluates levels 0 to 7,
+ * GEGL_CACHE_VALID_MIPMAPS - 1). */
+#define LEVELS 8
+
+/* What GEGL's plans take for the op's settings (GEGL plans a request
+ * without saying at which level it will be computed). */
+typedef struct
+{
+  gint reach;     /* the input asked for around a region, in level-0
+                     pixels: the most any level it works at reads */
+  gint level0;    /* the level-0 engine's reach */
+  guint levels;   /* bit L: level L is computed at that level; another
+                     level at the finest one below it that is, and
+                     averaged down */
+  gboolean whole; /* an engine blurs whole images only */
+} SkcOpPlan;
+
+/* An instance's state: its engine for each level (the radius scaled by
+ * 2^-level), and the settings each was built for; the plan and the
+ * level-0 settings it is for. */
 typedef struct
 {
   GMutex lock;
-  gchar *key;               /* the settings the engine (or failure) is for */
-  SkcGeglSharedEngine *ref; /* NULL when building for `key` failed */
+  gchar *key[LEVELS];               /* the settings an engine (or failure)
+                                       is for */
+  SkcGeglSharedEngine *ref[LEVELS]; /* NULL when building for `key` failed */
+  gchar *plan_key;
+  SkcOpPlan plan;
 } SkcOpState;
 
 /* What skc_op_class_init was told, kept with the op's type. */
@@ -54,9 +77,10 @@ op_sources (GeglOperation *op)
 
 /* The engines built last, by settings key, shared by every instance of
  * the module's ops: a graph made afresh for each render (a script, a
- * benchmark, GIMP rebuilding a filter's graph) finds its engine ready.
- * A few are kept, the most recent first; each holds one reference. */
-#define RECENT_ENGINES 3
+ * benchmark, GIMP rebuilding a filter's graph) finds its engines ready.
+ * A few settings' worth are kept (each with its levels), the most recent
+ * first; each holds one reference. */
+#define RECENT_ENGINES (3 * LEVELS)
 
 static GMutex recent_lock;
 static SkcGeglSharedEngine *recent[RECENT_ENGINES];
@@ -100,8 +124,12 @@ static void
 state_free (gpointer data)
 {
   SkcOpState *state = data;
-  skc_gegl_shared_engine_release (state->ref);
-  g_free (state->key);
+  for (gint level = 0; level < LEVELS; level++)
+    {
+      skc_gegl_shared_engine_release (state->ref[level]);
+      g_free (state->key[level]);
+    }
+  g_free (state->plan_key);
   g_mutex_clear (&state->lock);
   g_free (state);
 }
@@ -219,9 +247,9 @@ file_key (const gchar *path)
 }
 
 /* Everything an engine depends on, as one string: two equal keys give
- * identical engines. */
+ * identical engines.  `level` scales the radius (after a preset's). */
 static gchar *
-engine_key (const SkcOpSources *sources, const skc_params *p)
+engine_key (const SkcOpSources *sources, const skc_params *p, gint level)
 {
   char shape[512];
   gchar *kernel_file = file_key (sources->kernel_file);
@@ -232,9 +260,9 @@ engine_key (const SkcOpSources *sources, const skc_params *p)
                     G_CHECKSUM_SHA256, sources->shape_data, -1)
                                                : g_strdup ("");
   skc_shape_format (&p->shape, shape, sizeof shape);
-  gchar *key = g_strdup_printf ("%s|file=%s|data=%s|preset=%s|map=%d|%s", shape,
-                                kernel_file, data, preset,
-                                sources->with_map ? 1 : 0, rows);
+  gchar *key = g_strdup_printf (
+      "%s|file=%s|data=%s|preset=%s|map=%d|%s|level=%d", shape, kernel_file,
+      data, preset, sources->with_map ? 1 : 0, rows, level);
   g_free (data);
   g_free (rows);
   g_free (kernel_file);
@@ -242,11 +270,12 @@ engine_key (const SkcOpSources *sources, const skc_params *p)
   return key;
 }
 
-/* A new engine for `params` and the op's sources, kept among the recent
- * ones under `key`; NULL after a warning when it cannot be built. */
+/* A new engine for `params` and the op's sources at `level`, kept among
+ * the recent ones under `key`; NULL after a warning when it cannot be
+ * built. */
 static SkcGeglSharedEngine *
 build_engine (GeglOperation *op, const SkcOpSources *sources,
-              skc_params *params, const gchar *key)
+              skc_params *params, gint level, const gchar *key)
 {
   skc_engine *engine = NULL;
   skc_error err = { { 0 } };
@@ -268,6 +297,8 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
   if (r == SKC_OK)
     {
       skc_run run = gegl_run ();
+      /* A level's pixels are 2^level wide: so is its radius, in them. */
+      params->radius = ldexp (params->radius, -level);
       r = skc_gegl_engine_new (params, sources->with_map, &run, &engine, &err);
     }
   params->shape_image = NULL;
@@ -284,39 +315,127 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
   return shared;
 }
 
-/* The engine for the op's current properties (release it with
- * skc_gegl_shared_engine_release), or NULL after one g_warning per settings
- * when it cannot be built.  Built only when no recent one has the
- * settings. */
+/* The engine for the op's current properties at `level` (release it with
+ * skc_gegl_shared_engine_release), or NULL after one g_warning per
+ * settings when it cannot be built.  Built only when no recent one has
+ * the settings. */
 static SkcGeglSharedEngine *
-acquire_engine (GeglOperation *op, const SkcOpSources *sources)
+acquire_engine (GeglOperation *op, const SkcOpSources *sources, gint level)
 {
   SkcOpState *state = op_state (op);
   SkcGeglSharedEngine *ref = NULL;
   skc_params params;
   params_from_properties (op, sources, &params);
-  gchar *key = engine_key (sources, &params);
+  gchar *key = engine_key (sources, &params, level);
 
   g_mutex_lock (&state->lock);
-  if (!state->key || strcmp (state->key, key) != 0)
+  if (!state->key[level] || strcmp (state->key[level], key) != 0)
     {
-      skc_gegl_shared_engine_release (state->ref);
-      g_free (state->key);
-      state->key = key;
+      skc_gegl_shared_engine_release (state->ref[level]);
+      g_free (state->key[level]);
+      state->key[level] = key;
       key = NULL;
-      state->ref = recent_find (state->key);
-      if (!state->ref)
-        state->ref = build_engine (op, sources, &params, state->key);
+      state->ref[level] = recent_find (state->key[level]);
+      if (!state->ref[level])
+        state->ref[level]
+            = build_engine (op, sources, &params, level, state->key[level]);
     }
-  if (state->ref)
-    ref = skc_gegl_shared_engine_acquire (state->ref);
+  if (state->ref[level])
+    ref = skc_gegl_shared_engine_acquire (state->ref[level]);
   g_mutex_unlock (&state->lock);
   g_free (key);
   return ref;
 }
 
-/* The reach of the engine already built for the current properties, or -1
- * when there is none yet (never builds: this runs while GEGL plans). */
+/* A level is worked at when what it reads, in level-0 pixels, stays
+ * within this many times the full-resolution reach (or LEVEL_MIN_REACH):
+ * GEGL asks for the input of a request before it says the level, so the
+ * input asked for at every level covers the most any of them reads.  A
+ * level's engine reads its reach in its own pixels, and the knots' block
+ * margin (63 px) does not shrink with the radius: at high levels that
+ * margin alone is thousands of level-0 pixels. */
+#define LEVEL_REACH_FACTOR 4
+#define LEVEL_MIN_REACH 256
+
+/* The plan for the op's current properties (sources from op_sources):
+ * the levels it works at and the input around a region they need.
+ * Builds the levels' engines when no recent ones have the settings (GEGL
+ * asks while it plans).  A fitted filter (a .skc kernel file) has its own
+ * size, which no radius scales: it works at full resolution at every
+ * level, and GEGL averages the level's pixels from it.  Such a level
+ * reads its input at the level worked at: right after a buffer source
+ * (GIMP's layer), not yet after an op that computes only the level
+ * asked for. */
+static SkcOpPlan
+current_plan (GeglOperation *op, const SkcOpSources *sources)
+{
+  SkcOpState *state = op_state (op);
+  skc_params params;
+  params_from_properties (op, sources, &params);
+  gchar *key = engine_key (sources, &params, 0);
+  SkcOpPlan plan = { 0, 0, 1, FALSE };
+  gboolean known = FALSE;
+  g_mutex_lock (&state->lock);
+  if (state->plan_key && strcmp (state->plan_key, key) == 0)
+    {
+      plan = state->plan;
+      known = TRUE;
+    }
+  g_mutex_unlock (&state->lock);
+  if (known)
+    {
+      g_free (key);
+      return plan;
+    }
+  gboolean fixed_size = sources->kernel_file
+                        && skc_gegl_shape_file_is_filter (sources->kernel_file);
+  gint bound = LEVEL_MIN_REACH;
+  for (gint level = 0; level < (fixed_size ? 1 : LEVELS); level++)
+    {
+      SkcGeglSharedEngine *ref = acquire_engine (op, sources, level);
+      /* Settings that build no engine (a warning said why) pass the input
+         through at every level. */
+      if (!ref && level == 0)
+        break;
+      if (!ref)
+        continue;
+      /* A level's region is rounded out to its grid, GEGL's input to it
+         perhaps in: two of its pixels more. */
+      gint reach = skc_engine_reach (ref->engine);
+      if (level > 0)
+        reach = (reach + 2) << level;
+      else
+        bound = MAX (bound, LEVEL_REACH_FACTOR * reach);
+      if (level == 0 || reach <= bound)
+        {
+          plan.reach = MAX (plan.reach, reach);
+          plan.levels |= 1u << level;
+        }
+      if (level == 0)
+        plan.level0 = reach;
+      plan.whole = plan.whole || skc_engine_needs_whole_image (ref->engine);
+      skc_gegl_shared_engine_release (ref);
+    }
+  /* A level not taken is worked at a finer one over its pixels' whole
+     footprint: up to 2^7 - 1 level-0 pixels beyond the region.  And a
+     multiple of 2^7 keeps the input asked for on every level's grid when
+     the region is (GEGL asks for a level's region scaled up), which
+     spares the ops before this one the rounding at a level (a point op
+     drops a pixel where a region is off the grid). */
+  gint coarsest = 1 << (LEVELS - 1);
+  if (plan.levels != (1u << LEVELS) - 1)
+    plan.reach += coarsest - 1;
+  plan.reach = (plan.reach + coarsest - 1) / coarsest * coarsest;
+  g_mutex_lock (&state->lock);
+  g_free (state->plan_key);
+  state->plan_key = key;
+  state->plan = plan;
+  g_mutex_unlock (&state->lock);
+  return plan;
+}
+
+/* The plan's reach for the current properties, or -1 when none is known
+ * yet (never builds). */
 static gint
 current_reach (GeglOperation *op)
 {
@@ -325,10 +444,10 @@ current_reach (GeglOperation *op)
   gint reach = -1;
   skc_params params;
   params_from_properties (op, &sources, &params);
-  gchar *key = engine_key (&sources, &params);
+  gchar *key = engine_key (&sources, &params, 0);
   g_mutex_lock (&state->lock);
-  if (state->ref && state->key && strcmp (state->key, key) == 0)
-    reach = skc_engine_reach (state->ref->engine);
+  if (state->plan_key && strcmp (state->plan_key, key) == 0)
+    reach = state->plan.reach;
   g_mutex_unlock (&state->lock);
   g_free (key);
   return reach;
@@ -392,14 +511,13 @@ get_cached_region (GeglOperation *op, const GeglRectangle *roi)
       || gegl_rectangle_is_empty (in_rect))
     return *roi;
   SkcOpSources sources = op_sources (op);
-  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
-  gint reach = ref ? skc_engine_reach (ref->engine) : 0;
+  SkcOpPlan plan = current_plan (op, &sources);
   /* A subject's blur (depth subject) works on whole images. */
-  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
-  skc_gegl_shared_engine_release (ref);
-  if (whole)
+  if (plan.whole)
     return *in_rect;
-  GeglRectangle need = grow (roi, reach);
+  /* What a full-resolution render of the request reads (other levels
+     cost in proportion). */
+  GeglRectangle need = grow (roi, plan.level0);
   gegl_rectangle_intersect (&need, &need, in_rect);
   gdouble need_area = (gdouble) need.width * need.height;
   if (need_area > WHOLE_IMAGE_SHARE * in_rect->width * in_rect->height
@@ -433,11 +551,9 @@ get_required_for_output (GeglOperation *op, const gchar *input_pad,
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
   SkcOpSources sources = op_sources (op);
-  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
-  gint reach = ref ? skc_engine_reach (ref->engine) : 0;
-  gboolean whole = ref && skc_engine_needs_whole_image (ref->engine);
-  skc_gegl_shared_engine_release (ref);
-  if (whole && in_rect && !gegl_rectangle_is_infinite_plane (in_rect))
+  SkcOpPlan plan = current_plan (op, &sources);
+  gint reach = plan.reach;
+  if (plan.whole && in_rect && !gegl_rectangle_is_infinite_plane (in_rect))
     return *in_rect;
   GeglRectangle need = grow (roi, reach);
   if (in_rect && !gegl_rectangle_is_infinite_plane (in_rect)
@@ -467,38 +583,84 @@ report_progress (gdouble fraction, gpointer data)
   return TRUE;
 }
 
+/* `rect` (level-0 pixels) on the grid of `level`: every level pixel it
+ * touches.  Neighbouring regions share their edge pixels; both compute
+ * them alike. */
+static GeglRectangle
+level_rect (const GeglRectangle *rect, gint level)
+{
+  gint x0 = rect->x >> level, y0 = rect->y >> level;
+  /* Right shifts of negative numbers round down (GCC, Clang). */
+  gint x1 = -((-(rect->x + rect->width)) >> level);
+  gint y1 = -((-(rect->y + rect->height)) >> level);
+  GeglRectangle scaled = { x0, y0, x1 - x0, y1 - y0 };
+  return scaled;
+}
+
 void
 skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
-                GeglBuffer *aux, GeglBuffer *output, const GeglRectangle *roi)
+                GeglBuffer *aux, GeglBuffer *output, const GeglRectangle *roi,
+                gint level)
 {
   SkcOpSources sources = op_sources (op);
   sources.with_map = with_map;
-  SkcGeglSharedEngine *ref = acquire_engine (op, &sources);
+  const Babl *format = gegl_operation_get_format (op, "input");
+  if (level < 0 || level >= LEVELS)
+    level = 0;
+  /* A level the plan did not take is worked at the finest one below it
+     that it took: GEGL averages the level's pixels from that one's. */
+  guint levels = current_plan (op, &sources).levels;
+  gint work = level;
+  while (work > 0 && !(levels & (1u << work)))
+    work--;
+  SkcGeglSharedEngine *ref = acquire_engine (op, &sources, work);
   skc_result r = SKC_ERR_INVALID_ARGUMENT;
   const GeglRectangle *in_rect
       = gegl_operation_source_get_bounding_box (op, "input");
-  GeglRectangle image = in_rect ? *in_rect : *roi;
+  GeglRectangle image = level_rect (in_rect ? in_rect : roi, level);
   /* Only the image has pixels to blur; GEGL clips its requests to the
      bounding box, this is for safety. */
-  GeglRectangle rect = *roi;
+  GeglRectangle rect = level_rect (roi, level);
   gegl_rectangle_intersect (&rect, &rect, &image);
+  /* The pixels of the level worked at under rect's, all of them, so that
+     each of rect's pixels averages the same ones whatever the region. */
+  gint up = level - work;
+  GeglRectangle work_image = level_rect (in_rect ? in_rect : roi, work);
+  GeglRectangle work_rect = { rect.x * (1 << up), rect.y * (1 << up),
+                              rect.width << up, rect.height << up };
+  gegl_rectangle_intersect (&work_rect, &work_rect, &work_image);
+  /* Worked at a finer level, the region goes through a buffer of its own
+     (in level-0 pixels), whose coarser levels GEGL averages from it. */
+  GeglBuffer *target = output;
+  if (work != level)
+    {
+      GeglRectangle extent
+          = { work_rect.x * (1 << work), work_rect.y * (1 << work),
+              work_rect.width << work, work_rect.height << work };
+      target = gegl_buffer_new (&extent, format);
+    }
   if (ref)
     {
       skc_error err = { { 0 } };
       skc_run run = gegl_run ();
-      r = skc_gegl_blur (ref->engine, input, with_map ? aux : NULL, output,
-                         gegl_operation_get_format (op, "input"),
-                         with_map ? gegl_operation_get_format (op, "aux")
-                                  : NULL,
-                         &image, &rect, &run, report_progress, op, &err);
+      r = skc_gegl_blur (
+          ref->engine, input, with_map ? aux : NULL, target, format,
+          with_map ? gegl_operation_get_format (op, "aux") : NULL, &work_image,
+          &work_rect, work, &run, report_progress, op, &err);
       if (r != SKC_OK)
         g_warning ("%s: %s (the input passes through unchanged)",
                    class_data (op)->name, err.message);
       skc_gegl_shared_engine_release (ref);
     }
+  if (target != output)
+    {
+      if (r == SKC_OK)
+        skc_gegl_copy_at_level (target, output, &rect, level, format);
+      g_object_unref (target);
+    }
   /* Output = input on the region: the defined result after an error. */
   if (r != SKC_OK)
-    gegl_buffer_copy (input, roi, GEGL_ABYSS_NONE, output, roi);
+    skc_gegl_copy_at_level (input, output, &rect, level, format);
 }
 
 /* The state exists from construction on, before any thread can use it,

@@ -41,11 +41,13 @@ void skc_op_class_init (GeglOperationClass *klass, const gchar *name,
 gboolean skc_op_map_linear (GeglOperation *op);
 
 /* Blurs roi of input into output (with aux, read in the op's "aux"
- * format, when `with_map`); on any error the input passes through
+ * format, when `with_map`) at GEGL's mipmap `level` (roi in level-0
+ * pixels, as GEGL passes it: the op works in the level's pixels, the
+ * radius scaled by 2^-level); on any error the input passes through
  * unchanged after a warning. */
 void skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
                      GeglBuffer *aux, GeglBuffer *output,
-                     const GeglRectangle *roi);
+                     const GeglRectangle *roi, gint level);
 
 G_END_DECLS
 

@@ -65,7 +65,7 @@ process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *output,
          const GeglRectangle *roi, gint level)
 {
   if (input)
-    skc_op_process (operation, FALSE, input, NULL, output, roi);
+    skc_op_process (operation, FALSE, input, NULL, output, roi, level);
   return TRUE;
 }
 

@@ -73,7 +73,7 @@ process (GeglOperation *operation, GeglBuffer *input, GeglBuffer *aux,
          GeglBuffer *output, const GeglRectangle *roi, gint level)
 {
   if (input)
-    skc_op_process (operation, aux != NULL, input, aux, output, roi);
+    skc_op_process (operation, aux != NULL, input, aux, output, roi, level);
   return TRUE;
 }
 

@@ -60,7 +60,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   r = skc_gegl_blur (engine, job->source, map, job->target, format, map_format,
-                     gegl_buffer_get_extent (job->source), &job->roi, &run,
+                     gegl_buffer_get_extent (job->source), &job->roi, 0, &run,
                      progress, progress_data, err);
   if (r == SKC_OK)
     gegl_buffer_flush (job->target);

@@ -1,7 +1,8 @@
 /* skc tests — the GEGL operation skc:lens-blur through the GEGL API: equal
  * to the core's apply path (uniform, blur map, kernel files, offset
  * extents); identical whole or in chunks and on 1 or N threads, and
- * region by region for both ops with and without a map (and depth); every
+ * region by region for both ops with and without a map (and depth), also
+ * at GEGL's mipmap levels 1 and 2 (and near a downscaled full render); every
  * property at its range ends; errors warn and pass the input through; the
  * golden compositions.  `test-gegl-op --compare A B TOL` compares two image
  * files for the shell test.
@@ -689,10 +690,11 @@ test_kernel_files (const char *data_dir)
 }
 
 /* Renders `node` in pieces of at most piece_w x piece_h, each from a
- * fresh graph when `build` is given (no shared cache), into one array. */
+ * fresh graph when `build` is given (no shared cache), into one array, at
+ * GEGL's mipmap `level` (whole and the pieces in that level's pixels). */
 static float *
-blit_in_pieces (GeglNode *node, GeglNode *(*build) (void *), void *user,
-                const GeglRectangle *whole, int piece_w, int piece_h)
+blit_pieces_at (GeglNode *node, GeglNode *(*build) (void *), void *user,
+                const GeglRectangle *whole, int piece_w, int piece_h, int level)
 {
   float *all = g_new0 (float, (gsize) whole->width * whole->height * 4);
   for (int y = 0; y < whole->height; y += piece_h)
@@ -704,13 +706,20 @@ blit_in_pieces (GeglNode *node, GeglNode *(*build) (void *), void *user,
         GeglNode *graph = build ? build (user) : NULL;
         GeglNode *target
             = graph ? gegl_node_get_output_proxy (graph, "output") : node;
-        gegl_node_blit (target, 1.0, &piece, babl_format (RGBA),
+        gegl_node_blit (target, 1.0 / (1 << level), &piece, babl_format (RGBA),
                         all + ((gsize) y * whole->width + x) * 4,
                         whole->width * 4 * sizeof (float), GEGL_BLIT_DEFAULT);
         if (graph)
           g_object_unref (graph);
       }
   return all;
+}
+
+static float *
+blit_in_pieces (GeglNode *node, GeglNode *(*build) (void *), void *user,
+                const GeglRectangle *whole, int piece_w, int piece_h)
+{
+  return blit_pieces_at (node, build, user, whole, piece_w, piece_h, 0);
 }
 
 typedef struct
@@ -821,12 +830,14 @@ typedef struct
   double radius;
   GeglBuffer *input, *map; /* map NULL: none connected */
   int depth;               /* skc_depth_order, with a map */
+  gboolean direct;         /* the buffer-source straight into the op */
 } region_case;
 
 /* buffer-source -> gegl:invert-linear -> the case's op (a map from a
  * buffer-source on its aux) -> the graph's output proxy.  The point op
  * computes only what the op says it needs (get_required_for_output),
- * where a buffer-source would hand over the whole buffer. */
+ * where a buffer-source would hand over the whole buffer (`direct`: no
+ * point op). */
 static GeglNode *
 build_region_graph (void *user)
 {
@@ -838,7 +849,10 @@ build_region_graph (void *user)
       = gegl_node_new_child (graph, "operation", "gegl:invert-linear", NULL);
   GeglNode *op = gegl_node_new_child (graph, "operation", c->op, "radius",
                                       c->radius, NULL);
-  gegl_node_link_many (source, invert, op, NULL);
+  if (c->direct)
+    gegl_node_link (source, op);
+  else
+    gegl_node_link_many (source, invert, op, NULL);
   if (c->map)
     {
       gegl_node_set (op, "focus", 0.2, "depth", c->depth, NULL);
@@ -848,6 +862,34 @@ build_region_graph (void *user)
     }
   gegl_node_link (op, gegl_node_get_output_proxy (graph, "output"));
   return graph;
+}
+
+/* Checks that `whole`, asked for at `level` in pieces of piece_w x
+ * piece_h, each from a fresh graph and all from one graph, equals `one`
+ * (the whole at once) bit for bit. */
+static void
+check_cut (region_case *c, const GeglRectangle *whole, int level,
+           const float *one, int piece_w, int piece_h)
+{
+  gsize n = (gsize) whole->width * whole->height * 4;
+  for (int fresh = 0; fresh < 2; fresh++)
+    {
+      GeglNode *graph = fresh ? NULL : build_region_graph (c);
+      float *pieces = blit_pieces_at (
+          graph ? gegl_node_get_output_proxy (graph, "output") : NULL,
+          fresh ? build_region_graph : NULL, c, whole, piece_w, piece_h, level);
+      CHECK_MSG (max_difference (one, pieces, n) == 0,
+                 "%s R %g%s level %d: %dx%d pieces of %s differ by %g", c->op,
+                 c->radius,
+                 c->depth ? " with depth"
+                 : c->map ? " with a map"
+                          : "",
+                 level, piece_w, piece_h, fresh ? "fresh graphs" : "one graph",
+                 max_difference (one, pieces, n));
+      g_free (pieces);
+      if (graph)
+        g_object_unref (graph);
+    }
 }
 
 /* The ops compute the regions asked for (each from its input grown by the
@@ -870,13 +912,13 @@ test_regions (void)
   GeglRectangle whole = *gegl_buffer_get_extent (input);
   gsize n = floats_of (input);
   const region_case cases[] = {
-    { BOKEH_OP, 4, input, NULL, 0 },
-    { BOKEH_OP, 18, input, NULL, 0 },
-    { OP, 4, input, NULL, 0 },
-    { OP, 18, input, NULL, 0 },
-    { OP, 4, input, map, 0 },
-    { OP, 18, input, map, 0 },
-    { OP, 6, input, map, SKC_DEPTH_WHITE_NEAR },
+    { BOKEH_OP, 4, input, NULL, 0, FALSE },
+    { BOKEH_OP, 18, input, NULL, 0, FALSE },
+    { OP, 4, input, NULL, 0, FALSE },
+    { OP, 18, input, NULL, 0, FALSE },
+    { OP, 4, input, map, 0, FALSE },
+    { OP, 18, input, map, 0, FALSE },
+    { OP, 6, input, map, SKC_DEPTH_WHITE_NEAR, FALSE },
   };
   /* Piece sizes: bands, columns, odd rectangles. */
   const int cuts[][2] = { { 1024, 29 }, { 37, 768 }, { 97, 61 }, { 200, 150 } };
@@ -890,31 +932,7 @@ test_regions (void)
       g_object_unref (graph);
 
       for (gsize k = 0; k < G_N_ELEMENTS (cuts); k++)
-        {
-          float *pieces = blit_in_pieces (NULL, build_region_graph, &c, &whole,
-                                          cuts[k][0], cuts[k][1]);
-          CHECK_MSG (max_difference (one, pieces, n) == 0,
-                     "%s R %g%s: %dx%d pieces of fresh graphs differ by %g",
-                     c.op, c.radius,
-                     c.depth ? " with depth"
-                     : c.map ? " with a map"
-                             : "",
-                     cuts[k][0], cuts[k][1], max_difference (one, pieces, n));
-          g_free (pieces);
-
-          graph = build_region_graph (&c);
-          pieces = blit_in_pieces (gegl_node_get_output_proxy (graph, "output"),
-                                   NULL, NULL, &whole, cuts[k][0], cuts[k][1]);
-          CHECK_MSG (max_difference (one, pieces, n) == 0,
-                     "%s R %g%s: %dx%d pieces of one graph differ by %g", c.op,
-                     c.radius,
-                     c.depth ? " with depth"
-                     : c.map ? " with a map"
-                             : "",
-                     cuts[k][0], cuts[k][1], max_difference (one, pieces, n));
-          g_free (pieces);
-          g_object_unref (graph);
-        }
+        check_cut (&c, &whole, 0, one, cuts[k][0], cuts[k][1]);
 
       /* Through write-buffer, then read back by sub-rectangles. */
       graph = build_region_graph (&c);
@@ -948,6 +966,90 @@ test_regions (void)
     }
   g_object_unref (input);
   g_object_unref (map);
+}
+
+/* PSNR (dB, peak 1) of b against a over count floats. */
+static double
+psnr (const float *a, const float *b, gsize count)
+{
+  double sum = 0;
+  for (gsize i = 0; i < count; i++)
+    sum += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+  return sum > 0 ? 10 * log10 (count / sum) : INFINITY;
+}
+
+/* Zoomed-out previews: GEGL asks for mipmap level L (a 2^L x 2^L block
+ * per pixel), and the ops work in the level's pixels with the radius
+ * scaled by 2^-L.  At levels 1 and 2, for both ops, with and without a
+ * map, after an upstream op that computes only what is required (and at
+ * level 3, worked at level 2, after a buffer-source): the
+ * whole level equals the level asked for in pieces (fresh graphs and one
+ * graph) bit for bit, differs from GEGL's averages of the full-resolution
+ * render (so the level was worked at, not averaged down) and stays within
+ * 35 dB of them.  The image is at the origin and a multiple of 4 px, so
+ * that GEGL's own rounding of regions to a level (a point op's differs
+ * from a filter's) plays no part. */
+static void
+test_levels (void)
+{
+  gboolean mipmap = FALSE;
+  g_object_get (gegl_config (), "mipmap-rendering", &mipmap, NULL);
+  g_object_set (gegl_config (), "mipmap-rendering", TRUE, NULL);
+  GeglBuffer *input = make_input (0, 0, 1024, 768);
+  GeglBuffer *map = make_map (0, 0, 1024, 768);
+  GeglRectangle whole = *gegl_buffer_get_extent (input);
+  /* Level 3 of R 18 reads more than the plan allows (the knots' margin
+     is 63 of its pixels): it is worked at level 2 and averaged, which
+     reads level 2 of the input (a buffer-source's). */
+  const region_case cases[] = {
+    { BOKEH_OP, 18, input, NULL, 0, FALSE },
+    { OP, 30, input, map, 0, FALSE },
+    { BOKEH_OP, 18, input, NULL, 0, TRUE },
+  };
+  const int cuts[][2] = { { 512, 23 }, { 61, 37 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      region_case c = cases[i];
+      GeglNode *graph = build_region_graph (&c);
+      GeglNode *out = gegl_node_get_output_proxy (graph, "output");
+      float *full = blit (out, &whole);
+      GeglBuffer *full_buffer = gegl_buffer_new (&whole, babl_format (RGBA));
+      gegl_buffer_set (full_buffer, &whole, 0, babl_format (RGBA), full,
+                       GEGL_AUTO_ROWSTRIDE);
+      g_object_unref (graph);
+      for (int level = c.direct ? 3 : 1; level <= (c.direct ? 3 : 2); level++)
+        {
+          GeglRectangle at
+              = { 0, 0, whole.width >> level, whole.height >> level };
+          gsize n = (gsize) at.width * at.height * 4;
+          float *one = blit_pieces_at (NULL, build_region_graph, &c, &at,
+                                       at.width, at.height, level);
+          float *averaged = g_new (float, n);
+          gegl_buffer_get (full_buffer, &at, 1.0 / (1 << level),
+                           babl_format (RGBA), averaged, GEGL_AUTO_ROWSTRIDE,
+                           GEGL_ABYSS_NONE);
+          double db = psnr (averaged, one, n);
+          CHECK (all_finite (one, n));
+          /* Equal would mean the level was averaged from full resolution,
+             not worked at. */
+          CHECK_MSG (max_difference (one, averaged, n) > 0 && db >= 35,
+                     "%s R %g%s level %d: %.1f dB against the averaged full "
+                     "render (want 35 or more, and not equal)",
+                     c.op, c.radius, c.map ? " with a map" : "", level, db);
+          printf ("%s R %g%s level %d: %.1f dB against the averaged full "
+                  "render\n",
+                  c.op, c.radius, c.map ? " with a map" : "", level, db);
+          for (gsize k = 0; k < G_N_ELEMENTS (cuts); k++)
+            check_cut (&c, &at, level, one, cuts[k][0], cuts[k][1]);
+          g_free (averaged);
+          g_free (one);
+        }
+      g_object_unref (full_buffer);
+      g_free (full);
+    }
+  g_object_unref (input);
+  g_object_unref (map);
+  g_object_set (gegl_config (), "mipmap-rendering", mipmap, NULL);
 }
 
 static int
@@ -1443,6 +1545,7 @@ main (int argc, char **argv)
   test_shape_data_op (argv[2]);
   test_chunks_and_threads ();
   test_regions ();
+  test_levels ();
   test_property_ends ();
   test_golden (argv[1]);
   gegl_exit ();
