@@ -426,9 +426,10 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
 /* The fits' tables may take this much memory. */
 #define CAT_EYE_MAX_BYTES ((size_t) 256 << 20)
 /* The knots fitter's work over every slot (skc_knots_fit_work on the
- * unclipped shape, about 1 ns a step) beyond which cat-eye's fits are
- * exact knots instead of the fewest. */
-#define CAT_EYE_FIT_WORK 2e9
+ * unclipped shape, about 1 ns a step: 2 s on two threads) beyond which
+ * cat-eye's fits are exact knots instead of the fewest (a soft leaf at
+ * R 24, normal: 2.5e9, 1.2 s). */
+#define CAT_EYE_FIT_WORK 4e9
 
 /* The fitter's work for one of the shape's fits within max_macs. */
 static double
