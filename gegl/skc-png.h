@@ -20,7 +20,8 @@ skc_result skc_png_read (const gchar *path, const Babl *pixels, skc_image *img,
 
 /* Writes img, in babl format `pixels`, as a PNG in file_format's channels
  * (grey or RGB, with or without alpha) and depth (8 or 16), rounding to
- * the nearest level; zlib level 3 and libpng's adaptive filters. */
+ * the nearest level; zlib level 1 and the Up row filter (skc-png.c says
+ * why). */
 skc_result skc_png_write (const gchar *path, const skc_image *img,
                           const Babl *pixels, const Babl *file_format,
                           skc_error *err);
