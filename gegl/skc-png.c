@@ -217,15 +217,26 @@ write_pixels (png_state *s, png_failure *failure, const gchar *path,
                     | (alpha ? PNG_COLOR_MASK_ALPHA : 0),
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                 PNG_FILTER_TYPE_DEFAULT);
-  /* The file's colour space travels with its samples: sRGB as such, any
-     other as an ICC profile (PNG allows grey ones only: a grey file keeps
-     its gamma). */
+  /* The file's colour space travels with its samples: sRGB as such, a
+     gamma and chromaticities (what space_of read from gAMA and cHRM) as
+     those chunks, anything else as the ICC profile it came from (PNG
+     allows grey profiles only with grey files: a grey file keeps its
+     gamma).  babl's own profile for a space it made names it after a
+     pointer, so that two runs would differ in bytes. */
   const Babl *space = babl_format_get_space (file_format);
   double gamma = babl_space_get_gamma (space);
   if (space == babl_space ("sRGB"))
     png_set_sRGB_gAMA_and_cHRM (s->png, s->info, PNG_sRGB_INTENT_PERCEPTUAL);
-  else if (grey && gamma > 0)
-    png_set_gAMA (s->png, s->info, 1.0 / gamma);
+  else if (gamma > 0)
+    {
+      double c[8];
+      png_set_gAMA (s->png, s->info, 1.0 / gamma);
+      babl_space_get (space, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6],
+                      &c[7], NULL, NULL, NULL);
+      if (!grey)
+        png_set_cHRM (s->png, s->info, c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                      c[7]);
+    }
   else if (!grey)
     {
       int length = 0;
