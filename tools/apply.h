@@ -15,9 +15,9 @@ typedef struct
   const char *output; /* a file, or a folder for a batch */
   const char *kernel, *map_path, *preset_path, *save_path;
   int verbose;
-  int bit_depth; /* SKC_GEGL_DEPTH_KEEP, 8, 16 or 32 */
-  int jobs;      /* files at once in a batch; 0: as many as cores */
-  int progress;  /* a batch's progress line: 1, 0, or -1 on a terminal */
+  int bit_depth;  /* SKC_GEGL_DEPTH_KEEP, 8, 16 or 32 */
+  int jobs;       /* files at once in a batch; 0: as many as cores */
+  int progress;   /* a batch's progress line: 1, 0, or -1 on a terminal */
   int at_x, at_y; /* --kernel-at, or -1 */
   unsigned given; /* SKC_PRESET_* bits of the options given */
   skc_params params;
@@ -48,8 +48,7 @@ skc_result cli_apply_prepare (const cli_apply_options *o, cli_apply_setup *s,
                               skc_error *err);
 void cli_apply_setup_clear (cli_apply_setup *s);
 
-skc_result cli_apply_read (const char *input, cli_photo *photo,
-                           skc_error *err);
+skc_result cli_apply_read (const char *input, cli_photo *photo, skc_error *err);
 /* Blurs a photo read from `input` (map: of its size, or NULL) and writes
  * it to output at o->bit_depth; with --verbose, says how long reading,
  * blurring and writing took. */

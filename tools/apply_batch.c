@@ -66,16 +66,15 @@ typedef struct
 } batch_list;
 
 static const char *const input_suffixes[]
-    = { ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".exr",
-        ".hdr", ".ppm", ".pgm", ".pnm", ".pfm" };
+    = { ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp",
+        ".exr", ".hdr", ".ppm",  ".pgm", ".pnm",  ".pfm" };
 
 static int
 is_image_name (const char *name)
 {
   if (name[0] == '.')
     return 0; /* hidden files, and skc's own temporary ones */
-  for (size_t i = 0; i < sizeof input_suffixes / sizeof input_suffixes[0];
-       i++)
+  for (size_t i = 0; i < sizeof input_suffixes / sizeof input_suffixes[0]; i++)
     if (cli_has_suffix (name, input_suffixes[i]))
       return 1;
   return 0;
@@ -198,8 +197,8 @@ plan (const cli_apply_options *o, batch_list *l)
       snprintf (l->targets[i], size, "%s/%s", o->output, base_name (input));
       for (int j = 0; j < i; j++)
         if (strcmp (base_name (l->inputs[j]), base_name (input)) == 0)
-          cli_die ("%s and %s would both be written to %s", l->inputs[j],
-                   input, l->targets[i]);
+          cli_die ("%s and %s would both be written to %s", l->inputs[j], input,
+                   l->targets[i]);
       for (int j = 0; j < l->count; j++)
         if (cli_same_file (l->targets[i], l->inputs[j]))
           cli_die ("%s: is the input %s; skc never overwrites its inputs",
@@ -279,8 +278,8 @@ progress_show (progress *p, int done, int failed, int running, int count)
   if (!p->shown || (!p->terminal && done == p->last_done))
     return;
   p->last_done = done;
-  fprintf (stderr, "%sskc: %d of %d files done", p->terminal ? "\r" : "",
-           done, count);
+  fprintf (stderr, "%sskc: %d of %d files done", p->terminal ? "\r" : "", done,
+           count);
   if (failed)
     fprintf (stderr, " (%d failed)", failed);
   fprintf (stderr, ", %d running, %.1f s%s", running,
