@@ -54,14 +54,20 @@ while [ "$i" -le "$batch" ]; do
 done
 
 now () { date +%s.%N; }
-# timed NAME COMMAND...: runs it, appends "NAME,SECONDS" to the samples.
+# The CPU seconds (user + system) of this shell's finished children:
+# the second line of the shell's `times`, which must run in this shell
+# itself (a subshell starts with none).
+cpu () { sed -n 2p "$1" | awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } print s }'; }
+# timed NAME COMMAND...: runs it, appends "NAME,WALL,CPU" to the samples.
 timed () {
   name=$1
   shift
+  times >"$work/times0"
   t0=$(now)
   "$@" >"$work/out.log" 2>&1 || { echo "bench-cli.sh: $name failed:" >&2; cat "$work/out.log" >&2; exit 1; }
   t1=$(now)
-  echo "$name,$(echo "$t1 - $t0" | bc -l)" >>"$work/samples"
+  times >"$work/times1"
+  echo "$name,$(echo "$t1 - $t0" | bc -l),$(echo "$(cpu "$work/times1") - $(cpu "$work/times0")" | bc -l)" >>"$work/samples"
 }
 sequential () {
   for f in "$work"/batch/*.png; do
@@ -95,13 +101,13 @@ done
 
 in_size=$(stat -c %s "$work/in.png")
 describe () { identify -format '%z-bit %[channels], ' "$1"; stat -c '%s bytes' "$1"; }
+median () { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR], NR }'; }
 {
-  echo "case,runs,median_s,min_s,max_s"
+  echo "case,runs,median_s,min_s,max_s,cpu_median_s"
   awk -F, '{ print $1 }' "$work/samples" | awk '!seen[$0]++' | while read -r name; do
-    grep -F "$name," "$work/samples" | awk -F, '{ print $NF }' | sort -n | awk -v name="$name" '
-      { v[NR] = $1 }
-      END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%s,%d,%.3f,%.3f,%.3f\n", name, NR, m, v[1], v[NR] }'
+    wall=$(grep -F "$name," "$work/samples" | awk -F, '{ print $2 }' | median)
+    cpu_s=$(grep -F "$name," "$work/samples" | awk -F, '{ print $3 }' | median)
+    echo "$wall $cpu_s" | awk -v name="$name" '{ printf "%s,%d,%.3f,%.3f,%.3f,%.3f\n", name, $4, $1, $2, $3, $5 }'
   done
 } >"$csv"
 
@@ -118,20 +124,24 @@ describe () { identify -format '%z-bit %[channels], ' "$1"; stat -c '%s bytes' "
     "one engine thread each; outputs identical to the single runs (checked)"
   echo
   awk -F, 'NR == 1 { next }
-    { name[NR] = $1; med[NR] = $3; lo[NR] = $4; hi[NR] = $5; runs[NR] = $2 }
+    { name[NR] = $1; med[NR] = $3; lo[NR] = $4; hi[NR] = $5; runs[NR] = $2; cpu[NR] = $6 }
     $1 == "skc apply R 24" { skc = $3 }
-    $1 ~ /one after another/ { seq = $3 }
+    $1 ~ /one after another/ { seq = $3; seq_cpu = $6 }
     END {
-      printf "%-44s %5s %9s %9s %9s %9s\n", "case", "runs", "median s", "min s", "max s", "vs skc"
+      printf "%-44s %5s %9s %9s %9s %9s %9s\n", "case", "runs", "median s", "min s", "max s", "vs skc", "CPU s"
       for (i = 2; i <= NR; i++) {
         rel = name[i] ~ /files:/ ? "" : sprintf("%.2fx", med[i] / skc)
-        printf "%-44s %5d %9.2f %9.2f %9.2f %9s\n", name[i], runs[i], med[i], lo[i], hi[i], rel
+        printf "%-44s %5d %9.2f %9.2f %9.2f %9s %9.2f\n", name[i], runs[i], med[i], lo[i], hi[i], rel, cpu[i]
       }
       for (i = 2; i <= NR; i++)
         if (name[i] ~ /FOLDER/)
-          printf "\nbatch speed-up: %.2fx (one after another %.2f s, FOLDER %.2f s)\n", seq / med[i], seq, med[i]
+          printf "\nbatch speed-up: %.2fx (one after another %.2f s, FOLDER %.2f s); CPU time %.2fx less\n", seq / med[i], seq, med[i], seq_cpu / cpu[i]
     }' "$csv"
   echo
   echo "vs skc: the row's median over skc apply R 24's (above 1: skc is faster)."
+  echo "CPU s: user + system seconds of the processes (median)."
+  echo "sched_autogroup_enabled: $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown)" \
+    "(1: the scheduler shares the CPU between sessions first, so that on busy" \
+    "cores more processes in one session do not get it more time)"
 } >"$table"
 cat "$table"
