@@ -154,8 +154,8 @@ holds (const struct stat *folder, const char *path)
 }
 
 /* The inputs and their targets, every check done; creates the output
-   folder last. */
-static void
+   folder last, and says whether it did. */
+static int
 plan (const cli_apply_options *o, batch_list *l)
 {
   struct stat st, out;
@@ -211,6 +211,7 @@ plan (const cli_apply_options *o, batch_list *l)
     }
   if (!out_exists && mkdir (o->output, 0777) != 0)
     cli_die ("%s: cannot create the folder: %s", o->output, strerror (errno));
+  return !out_exists;
 }
 
 /* A worker: builds its engine, then blurs files until none is left. */
@@ -294,7 +295,7 @@ cli_apply_batch (const cli_apply_options *o)
     cli_die ("--map, --kernel-at and --save-preset take a single input "
              "file");
   batch_list l = { 0 };
-  plan (o, &l);
+  int created = plan (o, &l);
 
   size_t size = sizeof (batch_shared) + (size_t) l.count * sizeof (batch_file);
   batch_shared *shared = mmap (NULL, size, PROT_READ | PROT_WRITE,
@@ -381,7 +382,13 @@ cli_apply_batch (const cli_apply_options *o)
     }
   progress_clear (&p);
   if (atomic_load (&shared->setup_err))
-    cli_die ("%s", shared->setup_message);
+    {
+      /* No worker could start, so nothing was written: not even the
+         folder stays (rmdir removes only an empty one). */
+      if (created)
+        rmdir (o->output);
+      cli_die ("%s", shared->setup_message);
+    }
   for (int i = 0; i < l.count; i++)
     if (!reported[i])
       {

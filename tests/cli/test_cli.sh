@@ -266,6 +266,7 @@ if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work
     expect_error "fake.png: not an image skc can read" apply "$work/in/a.png" "$work/fake.png" -o "$work/batch3"
     expect_error "take a single input" apply "$work/in" -o "$work/batch3" --map "$work/map.pfm"
     expect_error "not a folder" apply "$work/in/a.png" "$work/in/b.png" -o "$work/single-a.png"
+    expect_error "unknown shape 'blob'" apply "$work/in" -o "$work/batch3" --kernel shape:blob
     [ ! -e "$work/batch3" ] && ok || bad "a refused batch created its folder"
     [ "$(cksum "$work"/in/*)" = "$sums" ] && ok || bad "a refused batch changed its inputs"
     # A file that fails while decoding: its own line, the others written,
