@@ -46,6 +46,7 @@ enum
 typedef struct
 {
   atomic_int state;
+  pid_t worker; /* the worker that took it */
   int width, height;
   char message[sizeof ((skc_error *) 0)->message];
 } batch_file;
@@ -236,6 +237,7 @@ work (const cli_apply_options *o, const batch_list *l, batch_shared *shared)
         break;
       batch_file *f = &shared->files[i];
       cli_photo photo;
+      f->worker = getpid ();
       atomic_store (&f->state, FILE_RUNNING);
       skc_result r = cli_apply_read (l->inputs[i], &photo, &err);
       if (r == SKC_OK)
@@ -286,6 +288,25 @@ progress_show (progress *p, int done, int failed, int running, int count)
   fprintf (stderr, ", %d running, %.1f s%s", running,
            bench_now_seconds () - p->start, p->terminal ? "\033[K" : "\n");
   fflush (stderr);
+}
+
+/* Worker `pid` ended without finishing its file: the file failed. */
+static void
+stopped (batch_shared *shared, const batch_list *l, pid_t pid, int status)
+{
+  for (int i = 0; i < l->count; i++)
+    {
+      batch_file *f = &shared->files[i];
+      if (atomic_load (&f->state) != FILE_RUNNING || f->worker != pid)
+        continue;
+      snprintf (f->message, sizeof f->message,
+                "%s: skc stopped while reading or writing it (%s %d): a "
+                "damaged file its decoder gave up on?",
+                l->inputs[i], WIFSIGNALED (status) ? "signal" : "exit status",
+                WIFSIGNALED (status) ? WTERMSIG (status)
+                                     : WEXITSTATUS (status));
+      atomic_store (&f->state, FILE_FAILED);
+    }
 }
 
 int
@@ -341,7 +362,7 @@ cli_apply_batch (const cli_apply_options *o)
 
   /* Watch: report each file once, in the order they finish. */
   char *reported = calloc ((size_t) l.count, 1);
-  int alive = jobs, done = 0, failed = 0, crashed = 0;
+  int alive = jobs, done = 0, failed = 0;
   if (!reported)
     cli_die ("out of memory");
   for (;;)
@@ -350,9 +371,22 @@ cli_apply_batch (const cli_apply_options *o)
       for (int k = 0; k < jobs; k++)
         if (workers[k] > 0 && waitpid (workers[k], &status, WNOHANG) > 0)
           {
+            if (!(WIFEXITED (status)
+                  && (WEXITSTATUS (status) == 0
+                      || WEXITSTATUS (status) == CLI_EXIT_USAGE)))
+              {
+                /* A decoder inside GEGL may end the process on a damaged
+                   file (libjpeg's exit): that file failed, and a new
+                   worker takes the rest. */
+                stopped (shared, &l, workers[k], status);
+                if (atomic_load (&shared->next) < l.count
+                    && (workers[k] = fork ()) == 0)
+                  work (&each, &l, shared);
+                if (workers[k] > 0)
+                  continue;
+              }
             workers[k] = 0;
             alive--;
-            crashed |= WIFSIGNALED (status);
           }
       int running = 0;
       for (int i = 0; i < l.count; i++)
@@ -392,9 +426,8 @@ cli_apply_batch (const cli_apply_options *o)
   for (int i = 0; i < l.count; i++)
     if (!reported[i])
       {
-        fprintf (stderr, "skc: %s: not done: %s\n", l.inputs[i],
-                 crashed ? "its worker process was killed"
-                         : "no worker took it");
+        fprintf (stderr, "skc: %s: not done: no worker could take it\n",
+                 l.inputs[i]);
         failed++;
       }
   if (p.shown)

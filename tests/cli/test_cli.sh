@@ -277,6 +277,16 @@ if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work
     grep -q "skc: .*b2.png" "$work/err" && ok || bad "the broken file was not named: $(cat "$work/err")"
     [ "$(ls "$work/batch4")" = "$(printf 'a.png\nb.png\nc.png\nd.png')" ] && ok || bad "batch with a broken file wrote: $(ls "$work/batch4")"
     cmp -s "$work/single-a.png" "$work/batch4/a.png" && ok || bad "batch with a broken file: a.png differs"
+    # A damaged JPEG ends the worker that reads it (libjpeg exits inside
+    # GEGL's loader): that file is reported, a new worker does the rest.
+    mkdir "$work/jpegs"
+    convert "$photo" -resize 64x64 "$work/jpegs/a.jpg"
+    head -c 300 "$work/jpegs/a.jpg" >"$work/jpegs/b.jpg"
+    cp "$work/jpegs/a.jpg" "$work/jpegs/c.jpg"
+    "$SKC" apply "$work/jpegs" -o "$work/batch5" --radius 2 --jobs 1 >"$work/out" 2>"$work/err"
+    [ $? -eq 2 ] && ok || bad "a batch with a damaged JPEG did not exit 2"
+    grep -q "skc: .*b.jpg: skc stopped while reading or writing it" "$work/err" && ok || bad "the damaged JPEG was not named: $(cat "$work/err")"
+    [ "$(ls "$work/batch5")" = "$(printf 'a.jpg\nc.jpg')" ] && ok || bad "batch with a damaged JPEG wrote: $(ls "$work/batch5")"
   else
     echo "ImageMagick missing: format checks skipped"
   fi
