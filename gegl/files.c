@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #ifdef SKC_HAVE_GEGL
 #include "gegl-image.h"
+#include "skc-png.h"
 #endif
 
 static int
@@ -18,8 +20,98 @@ has_suffix (const char *path, const char *suffix)
   return n >= m && strcasecmp (path + n - m, suffix) == 0;
 }
 
+/* The file formats skc writes, by extension, and the sample depths each
+ * holds (bit 8, 16, 32 set for 8, 16 and 32 bits). */
+#define DEPTHS(a, b, c) ((unsigned) (a) | (unsigned) (b) | (unsigned) (c))
+static const struct
+{
+  const char *suffix;
+  const char *name;
+  unsigned depths;
+} outputs[] = {
+  { ".png", "PNG", DEPTHS (8, 16, 0) },
+  { ".jpg", "JPEG", DEPTHS (8, 0, 0) },
+  { ".jpeg", "JPEG", DEPTHS (8, 0, 0) },
+  { ".webp", "WebP", DEPTHS (8, 0, 0) },
+  { ".tif", "TIFF", DEPTHS (8, 16, 32) },
+  { ".tiff", "TIFF", DEPTHS (8, 16, 32) },
+  { ".exr", "OpenEXR", DEPTHS (0, 16, 32) },
+  { ".hdr", "RGBE", DEPTHS (0, 0, 32) },
+  { ".ppm", "PPM", DEPTHS (8, 16, 0) },
+  { ".pgm", "PGM", DEPTHS (8, 16, 0) },
+  { ".pnm", "PNM", DEPTHS (8, 16, 0) },
+  { ".pfm", "PFM", DEPTHS (0, 0, 32) },
+};
+
+static int
+output_kind (const char *path)
+{
+  for (int i = 0; i < (int) (sizeof outputs / sizeof outputs[0]); i++)
+    if (has_suffix (path, outputs[i].suffix))
+      return i;
+  return -1;
+}
+
+skc_result
+skc_gegl_output_check (const char *path, int bit_depth, skc_error *err)
+{
+  int kind = output_kind (path);
+  if (kind < 0)
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "%s: skc cannot write this file format (the extension "
+                     "must be .png, .jpg, .tif, .webp, .exr, .hdr, .ppm, "
+                     ".pgm, .pnm or .pfm)",
+                     path);
+  unsigned depths = outputs[kind].depths;
+  if (bit_depth != SKC_GEGL_DEPTH_KEEP && !(depths & (unsigned) bit_depth))
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "%s: %s files hold %s, not %d bits a sample", path,
+                     outputs[kind].name,
+                     depths == 8         ? "8 bits"
+                     : depths == 32      ? "32-bit floats"
+                     : depths == 16 + 32 ? "16 or 32 bits (half or float)"
+                     : depths == 8 + 16  ? "8 or 16 bits"
+                                         : "8, 16 or 32 bits",
+                     bit_depth);
+  /* The folder must be there: GEGL's savers say so only in a warning. */
+  const char *slash = strrchr (path, '/');
+  if (slash && slash > path)
+    {
+      char folder[4096];
+      struct stat st;
+      snprintf (folder, sizeof folder, "%.*s", (int) (slash - path), path);
+      if (stat (folder, &st) != 0 || !S_ISDIR (st.st_mode))
+        return skc_fail (err, SKC_ERR_IO, "%s: there is no folder %s", path,
+                         folder);
+    }
+#ifndef SKC_HAVE_GEGL
+  if (!has_suffix (path, ".pfm"))
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "%s: this skc was built without GEGL; use .pfm", path);
+#endif
+  return SKC_OK;
+}
+
+/* The depth written to path: the one asked for, else the input's if the
+ * format holds it, else the format's nearest below it, else its
+ * smallest. */
+static int
+output_depth (const char *path, int asked, int input_depth)
+{
+  unsigned depths = outputs[output_kind (path)].depths;
+  if (asked != SKC_GEGL_DEPTH_KEEP)
+    return asked;
+  for (int d = 32; d >= 8; d /= 2)
+    if ((depths & (unsigned) d) && d <= input_depth)
+      return d;
+  for (int d = 8; d <= 32; d *= 2)
+    if (depths & (unsigned) d)
+      return d;
+  return 32;
+}
+
 #ifdef SKC_HAVE_GEGL
-static int start_on_demand, started;
+static int start_on_demand, started, babl_started;
 
 void
 skc_gegl_start_on_demand (void)
@@ -37,12 +129,38 @@ start_gegl (void)
     }
 }
 
+/* PNG files need babl only (skc-png.h), which starts in a fraction of
+   GEGL's time. */
+static void
+start_babl (void)
+{
+  if (start_on_demand && !started && !babl_started)
+    {
+      babl_init ();
+      babl_started = 1;
+    }
+}
+
 void
 skc_gegl_stop (void)
 {
   if (started)
     gegl_exit ();
-  started = 0;
+  if (babl_started)
+    babl_exit ();
+  started = babl_started = 0;
+}
+
+/* Whether path starts as a PNG file. */
+static int
+is_png (const char *path)
+{
+  unsigned char head[8];
+  FILE *probe = fopen (path, "rb");
+  size_t got = probe ? fread (head, 1, sizeof head, probe) : 0;
+  if (probe)
+    fclose (probe);
+  return got == sizeof head && memcmp (head, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
 /* GEGL starts only for a file that passed the check. */
@@ -91,6 +209,15 @@ skc_gegl_load_photo (const char *path, skc_image *img,
     }
 #ifdef SKC_HAVE_GEGL
   format->kind = SKC_GEGL_PIXELS_LINEAR_PREMUL;
+  if (is_png (path))
+    {
+      const Babl *file_format = NULL;
+      start_babl ();
+      skc_result r = skc_png_read (path, babl_format ("RaGaBaA float"), img,
+                                   &file_format, err);
+      format->file_format = file_format;
+      return r;
+    }
   GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
   if (!buffer)
     return SKC_ERR_IO;
@@ -106,17 +233,38 @@ skc_gegl_load_photo (const char *path, skc_image *img,
 }
 
 skc_result
+skc_gegl_photo_check (const char *path, skc_error *err)
+{
+#ifdef SKC_HAVE_GEGL
+  if (!has_suffix (path, ".pfm"))
+    return skc_gegl_image_check (path, SKC_GEGL_WANT_IMAGE, err);
+#endif
+  FILE *probe = fopen (path, "rb");
+  if (!probe)
+    return skc_fail (err, SKC_ERR_IO, "%s: cannot open", path);
+  fclose (probe);
+  if (!has_suffix (path, ".pfm"))
+    return skc_fail (err, SKC_ERR_UNSUPPORTED,
+                     "%s: this skc was built without GEGL; use PFM", path);
+  return SKC_OK;
+}
+
+skc_result
 skc_gegl_save_photo (const char *path, const skc_image *img,
-                     const SkcGeglPhotoFormat *photo, skc_error *err)
+                     const SkcGeglPhotoFormat *photo, int bit_depth,
+                     skc_error *err)
 {
   SkcGeglPixels kind = photo->kind;
+  skc_result r = skc_gegl_output_check (path, bit_depth, err);
+  if (r != SKC_OK)
+    return r;
   if (has_suffix (path, ".pfm"))
     {
       if (kind == SKC_GEGL_PIXELS_AS_IS)
         return skc_pfm_write (path, img, err);
       /* Linear RGB without alpha: un-premultiply. */
       skc_image rgb = { 0 };
-      skc_result r = skc_image_alloc (&rgb, img->width, img->height, 3);
+      r = skc_image_alloc (&rgb, img->width, img->height, 3);
       if (r != SKC_OK)
         return skc_fail (err, r, "out of memory");
       for (int y = 0; y < img->height; y++)
@@ -139,8 +287,18 @@ skc_gegl_save_photo (const char *path, const skc_image *img,
   if (kind == SKC_GEGL_PIXELS_AS_IS && img->channels != 1 && img->channels != 3)
     return skc_fail (err, SKC_ERR_UNSUPPORTED, "%s: cannot save %d channels",
                      path, img->channels);
-  start_gegl ();
-  return skc_gegl_image_save (path, img, format, photo->file_format, err);
+  if (has_suffix (path, ".png"))
+    start_babl ();
+  else
+    start_gegl ();
+  const Babl *pixels = babl_format (format);
+  const Babl *file_format = photo->file_format;
+  int depth = output_depth (
+      path, bit_depth,
+      skc_gegl_format_depth (file_format ? file_format : pixels));
+  const Babl *file = skc_gegl_file_format (file_format, pixels, depth,
+                                           has_suffix (path, ".exr"));
+  return skc_gegl_image_save (path, img, format, file, err);
 #else
   (void) kind;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,

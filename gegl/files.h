@@ -39,14 +39,36 @@ typedef struct
 skc_result skc_gegl_load_photo (const char *path, skc_image *img,
                                 SkcGeglPhotoFormat *format, skc_error *err);
 
+/* Refuses, with the message skc_gegl_load_photo would give, a file that
+ * cannot be opened or does not start as an image skc reads; reads its
+ * first bytes only and needs no GEGL. */
+skc_result skc_gegl_photo_check (const char *path, skc_error *err);
+
+/* Output sample depths: SKC_GEGL_DEPTH_KEEP writes the loaded file's
+ * depth, or the nearest the output format holds (a float PFM written as
+ * PNG: 16 bits; a 16-bit PNG written as JPEG: 8); 8 and 16 are integer
+ * samples, perceptually coded (sRGB), 32 linear floats. */
+#define SKC_GEGL_DEPTH_KEEP 0
+
+/* Whether skc can write `path`'s file format (by its extension: PNG,
+ * JPEG, TIFF, WebP, OpenEXR, RGBE, PNM, PFM) at `bit_depth`
+ * (SKC_GEGL_DEPTH_KEEP: at any).  Needs no GEGL, so that a front end
+ * refuses an output before it reads or writes anything. */
+skc_result skc_gegl_output_check (const char *path, int bit_depth,
+                                  skc_error *err);
+
 /* Saves pixels loaded by skc_gegl_load_photo (after filtering) to path;
  * the extension chooses the file format (.pfm written by the core, others
- * by GEGL), in the loaded file's channels and bit depth when it had them:
- * an 8-bit RGB PNG gives an 8-bit RGB PNG.  Conversions to integers round
+ * by GEGL), in the loaded file's channels (an RGB file gives RGB, grey
+ * grey, alpha only if it had alpha) and at `bit_depth` (see above): an
+ * 8-bit RGB PNG gives an 8-bit RGB PNG.  Conversions to integers round
  * to the nearest level (no dither: the blur has already smoothed what
- * dither would hide, and rounding keeps every run's bits the same). */
+ * dither would hide, and rounding keeps every run's bits the same and a
+ * flat area flat).  The file is written under a temporary name beside
+ * path and renamed, so that a failure leaves no partial file and path is
+ * replaced only by a whole image. */
 skc_result skc_gegl_save_photo (const char *path, const skc_image *img,
-                                const SkcGeglPhotoFormat *format,
+                                const SkcGeglPhotoFormat *format, int bit_depth,
                                 skc_error *err);
 
 /* Loads kernel weights as one value per pixel: PFM/PGM values as-is (RGB

@@ -2,7 +2,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "gegl-image.h"
 
+#include "skc-png.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 skc_result
 skc_gegl_image_check (const gchar *path, SkcGeglWant want, skc_error *err)
@@ -95,33 +101,83 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
   return SKC_OK;
 }
 
-skc_result
-skc_gegl_image_save (const gchar *path, const skc_image *img,
-                     const gchar *format, const Babl *file_format,
-                     skc_error *err)
+gint
+skc_gegl_format_depth (const Babl *format)
+{
+  const char *type = babl_get_name (babl_format_get_type (format, 0));
+  if (strcmp (type, "u8") == 0)
+    return 8;
+  if (strcmp (type, "u16") == 0 || strcmp (type, "half") == 0)
+    return 16;
+  return 32;
+}
+
+const Babl *
+skc_gegl_file_format (const Babl *file_format, const Babl *pixels, gint depth,
+                      gboolean half)
+{
+  if (file_format && skc_gegl_format_depth (file_format) == depth
+      && !(depth == 16 && half))
+    return file_format;
+  const Babl *like = file_format ? file_format : pixels;
+  const char *model = babl_get_name (babl_format_get_model (like));
+  gboolean grey = model[0] == 'Y';
+  gboolean alpha = babl_format_has_alpha (like);
+  gboolean linear = depth == 32 || half;
+  const char *channels
+      = grey ? (linear ? "Y" : "Y'") : (linear ? "RGB" : "R'G'B'");
+  gchar name[32];
+  g_snprintf (name, sizeof name, "%s%s %s", channels, alpha ? "A" : "",
+              depth == 8    ? "u8"
+              : depth == 16 ? (half ? "half" : "u16")
+                            : "float");
+  return babl_format_with_space (name, babl_format_get_space (like));
+}
+
+/* gegl:save picks the format by the extension: the temporary name keeps
+   it ("out.png" is written as "out.png.skc-PID-N.png"). */
+static gchar *
+temporary_name (const gchar *path)
+{
+  static gint serial;
+  const gchar *slash = strrchr (path, '/');
+  const gchar *dot = strrchr (path, '.');
+  if (!dot || (slash && dot < slash))
+    dot = "";
+  return g_strdup_printf ("%s.skc-%ld-%d%s", path, (long) getpid (),
+                          g_atomic_int_add (&serial, 1), dot);
+}
+
+/* Writes img through a GEGL buffer of the file's format (babl converts,
+   rounding to integers) and the save op of path's extension. */
+static void
+save_with_gegl (const gchar *path, const skc_image *img, const gchar *format,
+                const Babl *file_format)
 {
   GeglRectangle rect = { 0, 0, img->width, img->height };
-  /* The pixels go into a buffer of the file's format (babl converts,
-     rounding to integers), so that the save ops write its channels. */
-  const Babl *held = file_format ? file_format : babl_format (format);
-  GeglBuffer *buffer = gegl_buffer_new (&rect, held);
+  GeglBuffer *buffer = gegl_buffer_new (&rect, file_format);
   gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
                    img->stride * sizeof (float));
   GeglNode *graph = gegl_node_new ();
   GeglNode *source = gegl_node_new_child (
       graph, "operation", "gegl:buffer-source", "buffer", buffer, NULL);
+  gint depth = skc_gegl_format_depth (file_format);
+  const gchar *dot = strrchr (path, '.');
   GeglNode *save;
-  gsize length = strlen (path);
-  if (file_format && length > 4
-      && g_ascii_strcasecmp (path + length - 4, ".png") == 0)
-    {
-      /* gegl:save writes PNG at 16 bits whatever the buffer: the file's
-         own depth instead. */
-      gint bytes = babl_format_get_bytes_per_pixel (file_format)
-                   / babl_format_get_n_components (file_format);
-      save = gegl_node_new_child (graph, "operation", "gegl:png-save", "path",
-                                  path, "bitdepth", bytes == 1 ? 8 : 16, NULL);
-    }
+  /* gegl:save writes PNM at 16 bits and TIFF as it likes, whatever the
+     buffer: the depth asked for instead. */
+  if (dot
+      && (g_ascii_strcasecmp (dot, ".ppm") == 0
+          || g_ascii_strcasecmp (dot, ".pgm") == 0
+          || g_ascii_strcasecmp (dot, ".pnm") == 0))
+    save = gegl_node_new_child (graph, "operation", "gegl:ppm-save", "path",
+                                path, "bitdepth", depth, NULL);
+  else if (dot
+           && (g_ascii_strcasecmp (dot, ".tif") == 0
+               || g_ascii_strcasecmp (dot, ".tiff") == 0))
+    save = gegl_node_new_child (graph, "operation", "gegl:tiff-save", "path",
+                                path, "bitdepth", depth, "fp",
+                                depth == 32 ? 1 : 0, NULL);
   else
     save = gegl_node_new_child (graph, "operation", "gegl:save", "path", path,
                                 NULL);
@@ -129,9 +185,37 @@ skc_gegl_image_save (const gchar *path, const skc_image *img,
   gegl_node_process (save);
   g_object_unref (graph);
   g_object_unref (buffer);
-  FILE *check = fopen (path, "rb");
-  if (!check)
-    return skc_fail (err, SKC_ERR_IO, "%s: GEGL could not write it", path);
-  fclose (check);
-  return SKC_OK;
+}
+
+skc_result
+skc_gegl_image_save (const gchar *path, const skc_image *img,
+                     const gchar *format, const Babl *file_format,
+                     skc_error *err)
+{
+  gchar *temp = temporary_name (path);
+  const gchar *dot = strrchr (path, '.');
+  if (dot && g_ascii_strcasecmp (dot, ".png") == 0)
+    {
+      skc_result written
+          = skc_png_write (temp, img, babl_format (format), file_format, err);
+      if (written != SKC_OK)
+        {
+          g_remove (temp);
+          g_free (temp);
+          return written;
+        }
+    }
+  else
+    save_with_gegl (temp, img, format, file_format);
+  skc_result r = SKC_OK;
+  GStatBuf st;
+  if (g_stat (temp, &st) != 0 || st.st_size == 0)
+    r = skc_fail (err, SKC_ERR_IO, "%s: GEGL could not write it", path);
+  else if (g_rename (temp, path) != 0)
+    r = skc_fail (err, SKC_ERR_IO, "%s: cannot replace: %s", path,
+                  g_strerror (errno));
+  if (r != SKC_OK)
+    g_remove (temp);
+  g_free (temp);
+  return r;
 }

@@ -32,9 +32,21 @@ skc_result skc_gegl_image_read (GeglBuffer *buffer, const gchar *format,
 skc_result skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
                                    skc_image *weights, skc_error *err);
 
-/* Writes img, whose pixels are in babl `format`, with gegl:save (the
- * extension picks the file format), in file_format's channels and bit
- * depth when not NULL. */
+/* Bits a sample of `format` takes: 8 (u8), 16 (u16, half) or 32 (u32,
+ * float, double). */
+gint skc_gegl_format_depth (const Babl *format);
+
+/* The babl format a file of `depth` bits a sample is written in:
+ * `file_format` itself when it has that depth; else its channels (or, when
+ * NULL, those of `pixels`: grey or RGB, with or without alpha) as
+ * perceptual integers (8, 16) or linear floats (32; 16 as linear half
+ * floats when `half`, for OpenEXR). */
+const Babl *skc_gegl_file_format (const Babl *file_format, const Babl *pixels,
+                                  gint depth, gboolean half);
+
+/* Writes img, whose pixels are in babl `format`, with GEGL's save op for
+ * path's extension, in `file_format`'s channels and depth, under a
+ * temporary name renamed to path once whole. */
 skc_result skc_gegl_image_save (const gchar *path, const skc_image *img,
                                 const gchar *format, const Babl *file_format,
                                 skc_error *err);

@@ -3,7 +3,7 @@
 # Runs apt only when something is missing (CI machines start clean).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
-packages="gcc pkg-config meson ninja-build libfftw3-dev libgegl-dev libbabl-dev gegl"
+packages="gcc pkg-config meson ninja-build libfftw3-dev libgegl-dev libbabl-dev libpng-dev gegl"
 # GIMP 2.10 and its plug-in headers; Xvfb, xdotool and ImageMagick drive
 # and photograph the dialog in the tests; debootstrap makes the GIMP 3
 # chroot (scripts/trixie-chroot.sh).

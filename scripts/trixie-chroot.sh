@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 root=${SKC_TRIXIE_DIR:-/var/cache/skc/trixie}
 mirror=${SKC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages="libgimp-3.0-dev gimp meson ninja-build gcc pkg-config libfftw3-dev"
-packages="$packages libgegl-dev libbabl-dev gegl xvfb xauth xdotool imagemagick"
+packages="$packages libgegl-dev libbabl-dev libpng-dev gegl xvfb xauth xdotool imagemagick"
 
 if [ "$(id -u)" != 0 ]; then
   echo "trixie-chroot: needs root (debootstrap, mount, chroot)" >&2

@@ -420,7 +420,8 @@ cli_bench_stars (int argc, char **argv)
       skc_image_free (&target);
     }
   SkcGeglPhotoFormat linear = { SKC_GEGL_PIXELS_LINEAR_PREMUL, NULL };
-  if (skc_gegl_save_photo (output, &panel, &linear, &err) != SKC_OK)
+  if (skc_gegl_save_photo (output, &panel, &linear, SKC_GEGL_DEPTH_KEEP, &err)
+      != SKC_OK)
     cli_die ("%s", err.message);
   printf ("\npanel: columns dense | DISK 4x24 | knots; rows heart, heart "
           "%dx zoom, star4, star4 %dx zoom; written to %s\n",

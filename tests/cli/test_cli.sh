@@ -174,16 +174,143 @@ if "$SKC" apply "$DATA/photos/tests-128.ppm" -o "$work/blur.png" --kernel "$work
   [ -s "$work/blur.png" ] && ok || bad "no PNG written"
   expect_error "not an image" apply "$work/heart.skc" -o "$work/x.png" --kernel shape:disc
   # The output keeps the input's channels and bit depth: an 8-bit RGB PNG
-  # gives an 8-bit RGB PNG, a 16-bit RGBA one a 16-bit RGBA one.
+  # gives an 8-bit RGB PNG, a 16-bit RGBA one a 16-bit RGBA one, grey stays
+  # grey; --bit-depth asks for another depth.
   if command -v identify >/dev/null && command -v convert >/dev/null; then
-    convert "$DATA/photos/astronaut.png" -alpha set PNG64:"$work/deep.png"
-    # %z: bits per channel, %A: whether there is alpha.
-    for case in "$DATA/photos/astronaut.png|8 False" "$work/deep.png|16 True"; do
-      in=${case%%|*} want=${case#*|}
-      expect_ok apply "$in" -o "$work/kept.png" --radius 3
-      got=$(identify -format '%z %A' "$work/kept.png")
-      [ "$got" = "$want" ] && ok || bad "$(basename "$in"): wrote '$got', not '$want'"
+    photo=$DATA/photos/astronaut.png
+    convert "$photo" -alpha set PNG64:"$work/rgba16.png"
+    convert "$photo" PNG48:"$work/rgb16.png"
+    convert "$photo" -alpha set PNG32:"$work/rgba8.png"
+    convert "$photo" -colorspace Gray -depth 8 -define png:color-type=0 PNG:"$work/grey8.png"
+    convert "$photo" -resize 64x64 -depth 8 "$work/tiff8.tif"
+    # What a file holds: PNGs by their header (bit depth, colour type: 0
+    # grey, 2 RGB, 4 grey + alpha, 6 RGBA), TIFFs by ImageMagick (bits,
+    # samples per pixel).
+    holds () {
+      case $1 in
+      *.png) od -An -tu1 -j24 -N2 "$1" | awk '{ split("grey - rgb - greya - rgba", n); print $1, n[$2 + 1] }' ;;
+      *) identify -format '%z %[tiff:photometric]' "$1" ;;
+      esac
+    }
+    [ "$(holds "$photo")" = "8 rgb" ] && [ "$(holds "$work/grey8.png")" = "8 grey" ] \
+      && [ "$(holds "$work/rgba16.png")" = "16 rgba" ] && ok || bad "the test's inputs are not what they should be"
+    for case in "$photo||8 rgb" "$work/rgba16.png||16 rgba" \
+      "$work/rgb16.png||16 rgb" "$work/rgba8.png||8 rgba" \
+      "$work/grey8.png||8 grey" "$work/tiff8.tif||8 RGB" \
+      "$photo|16|16 rgb" "$work/rgba16.png|8|8 rgba" \
+      "$work/grey8.png|16|16 grey" "$work/tiff8.tif|32|32 RGB"; do
+      in=${case%%|*} rest=${case#*|} depth=${rest%%|*} want=${rest#*|}
+      out=$work/kept.${in##*.}
+      expect_ok apply "$in" -o "$out" --radius 3 ${depth:+--bit-depth "$depth"}
+      got=$(holds "$out")
+      [ "$got" = "$want" ] && ok || bad "$(basename "$in") ${depth:+--bit-depth $depth}: wrote '$got', not '$want'"
     done
+    # Another format takes the nearest depth it holds: float PFM to PNG
+    # gives 16 bits, 16-bit PNG to JPEG 8.
+    expect_ok apply "$DATA/photos/tests-128.ppm" -o "$work/float.pfm" --radius 2
+    expect_ok apply "$work/float.pfm" -o "$work/from-float.png" --radius 2
+    [ "$(identify -format %z "$work/from-float.png")" = 16 ] && ok || bad "PFM to PNG is not 16-bit"
+    expect_ok apply "$work/rgb16.png" -o "$work/from-16.jpg" --radius 2
+    [ "$(identify -format %z "$work/from-16.jpg")" = 8 ] && ok || bad "16-bit PNG to JPEG is not 8-bit"
+    # Depths a format cannot hold, and unknown ones, are refused before
+    # anything is written.
+    expect_error "PNG files hold 8 or 16 bits, not 32" apply "$photo" -o "$work/no.png" --bit-depth 32
+    expect_error "JPEG files hold 8 bits, not 16" apply "$photo" -o "$work/no.jpg" --bit-depth 16
+    expect_error "must be 8, 16 or 32 (float), not '12'" apply "$photo" -o "$work/no.png" --bit-depth 12
+    expect_error "cannot write this file format" apply "$photo" -o "$work/no.bmp"
+    [ ! -e "$work/no.png" ] && [ ! -e "$work/no.bmp" ] && ok || bad "a refused output was written"
+    # 8-bit output is rounded, not dithered: a flat colour stays exactly
+    # that colour on every pixel (dither would scatter neighbouring levels).
+    convert -size 96x64 'xc:#6b8e23' PNG24:"$work/flat.png"
+    expect_ok apply "$work/flat.png" -o "$work/flat-out.png" --radius 9
+    got=$(convert "$work/flat-out.png" -format '%k %[hex:p{50,30}]' info:)
+    [ "$got" = "1 6B8E23" ] && ok || bad "a flat 8-bit image came out as '$got'"
+    # A smooth gradient: every output level within one of the input's.
+    convert -size 8x256 gradient:black-white -depth 8 PNG24:"$work/ramp.png"
+    expect_ok apply "$work/ramp.png" -o "$work/ramp-out.png" --radius 2 --kernel shape:gaussian:sigma=0.3
+    diff=$(compare -metric PAE "$work/ramp.png" "$work/ramp-out.png" null: 2>&1 | sed 's/.*(\(.*\))/\1/')
+    awk -v d="$diff" 'BEGIN { exit !(d <= 2 / 255) }' && ok || bad "a blurred ramp moved by $diff"
+    # The output is never the input.
+    cp "$photo" "$work/mine.png"
+    expect_error "the output is the input file" apply "$work/mine.png" -o "$work/mine.png"
+    cmp -s "$photo" "$work/mine.png" && ok || bad "the input was modified"
+    # Malformed inputs: one line each, nothing written.
+    printf '\211PNG\r\n\032\nbroken' >"$work/cut.png"
+    expect_error "cut.png" apply "$work/cut.png" -o "$work/cut-out.png"
+    printf 'GIF89a' >"$work/fake.png"
+    expect_error "fake.png: not an image skc can read" apply "$work/fake.png" -o "$work/fake-out.png"
+    : >"$work/empty.png"
+    expect_error "empty.png: not an image skc can read" apply "$work/empty.png" -o "$work/empty-out.png"
+    [ ! -e "$work/cut-out.png" ] && [ ! -e "$work/fake-out.png" ] && ok || bad "a malformed input left an output"
+    expect_error "no-such-dir/x.png" apply "$photo" -o "$work/no-such-dir/x.png"
+
+    # Batch: a folder's images (other files ignored) into a folder, each
+    # equal to a single run; several files likewise.
+    mkdir "$work/in"
+    cp "$photo" "$work/in/a.png"
+    cp "$work/grey8.png" "$work/in/b.png"
+    cp "$work/rgba16.png" "$work/in/c.png"
+    # ImageMagick's ramp declares a gamma and chromaticities, not sRGB:
+    # they are written back the same on every run.
+    cp "$work/ramp.png" "$work/in/d.png"
+    od -c "$work/in/d.png" | head -n 4 | grep -q "g   A   M   A" && ok || bad "the test's ramp has no gAMA chunk"
+    echo notes >"$work/in/notes.txt"
+    expect_ok apply "$work/in" -o "$work/batch" --radius 3 --jobs 2 --progress
+    grep -q "skc: 4 of 4 files done" "$work/err" && ok || bad "batch progress: $(cat "$work/err")"
+    [ "$(grep -c "^wrote $work/batch/" "$work/out")" -eq 4 ] && ok || bad "batch stdout: $(cat "$work/out")"
+    # The same bytes for 8-bit files; 16-bit RGBA within 1/1000 (babl picks
+    # its conversion paths by timing them, so that any two runs may round
+    # a 16-bit alpha file's faint pixels differently).
+    same () {
+      if [ "$(holds "$1")" = "16 rgba" ]; then
+        diff=$(compare -metric PAE "$1" "$2" null: 2>&1 | sed 's/.*(\(.*\))/\1/')
+        awk -v d="$diff" 'BEGIN { exit !(d <= 0.001) }'
+      else
+        cmp -s "$1" "$2"
+      fi
+    }
+    for f in a b c d; do
+      expect_ok apply "$work/in/$f.png" -o "$work/single-$f.png" --radius 3
+      same "$work/single-$f.png" "$work/batch/$f.png" && ok || bad "batch $f.png differs from a single run"
+    done
+    [ "$(ls "$work/batch")" = "$(printf 'a.png\nb.png\nc.png\nd.png')" ] && ok || bad "batch wrote: $(ls "$work/batch")"
+    expect_ok apply "$work/in/a.png" "$work/in/c.png" -o "$work/batch2" --radius 3 --jobs 1
+    same "$work/single-c.png" "$work/batch2/c.png" && [ ! -e "$work/batch2/b.png" ] && ok || bad "batch of two files"
+    # An existing folder as -o takes one file under its own name.
+    expect_ok apply "$work/in/b.png" -o "$work/batch2" --radius 3
+    cmp -s "$work/single-b.png" "$work/batch2/b.png" && ok || bad "one file into a folder"
+    # Refusals, before anything is written: the inputs' own folder, two
+    # inputs of one name, an unreadable file in the list, a map.
+    sums=$(cksum "$work"/in/*)
+    expect_error "the output folder holds the input" apply "$work/in" -o "$work/in"
+    expect_error "the output folder holds the input" apply "$work/in/a.png" "$work/single-a.png" -o "$work/in"
+    mkdir "$work/other"
+    cp "$photo" "$work/other/a.png"
+    expect_error "would both be written to" apply "$work/in/a.png" "$work/other/a.png" -o "$work/batch3"
+    expect_error "fake.png: not an image skc can read" apply "$work/in/a.png" "$work/fake.png" -o "$work/batch3"
+    expect_error "take a single input" apply "$work/in" -o "$work/batch3" --map "$work/map.pfm"
+    expect_error "not a folder" apply "$work/in/a.png" "$work/in/b.png" -o "$work/single-a.png"
+    expect_error "unknown shape 'blob'" apply "$work/in" -o "$work/batch3" --kernel shape:blob
+    [ ! -e "$work/batch3" ] && ok || bad "a refused batch created its folder"
+    [ "$(cksum "$work"/in/*)" = "$sums" ] && ok || bad "a refused batch changed its inputs"
+    # A file that fails while decoding: its own line, the others written,
+    # exit status 2.
+    cp "$work/cut.png" "$work/in/b2.png"
+    "$SKC" apply "$work/in" -o "$work/batch4" --radius 3 >"$work/out" 2>"$work/err"
+    [ $? -eq 2 ] && ok || bad "a batch with a broken file did not exit 2"
+    grep -q "skc: .*b2.png" "$work/err" && ok || bad "the broken file was not named: $(cat "$work/err")"
+    [ "$(ls "$work/batch4")" = "$(printf 'a.png\nb.png\nc.png\nd.png')" ] && ok || bad "batch with a broken file wrote: $(ls "$work/batch4")"
+    cmp -s "$work/single-a.png" "$work/batch4/a.png" && ok || bad "batch with a broken file: a.png differs"
+    # A damaged JPEG ends the worker that reads it (libjpeg exits inside
+    # GEGL's loader): that file is reported, a new worker does the rest.
+    mkdir "$work/jpegs"
+    convert "$photo" -resize 64x64 "$work/jpegs/a.jpg"
+    head -c 300 "$work/jpegs/a.jpg" >"$work/jpegs/b.jpg"
+    cp "$work/jpegs/a.jpg" "$work/jpegs/c.jpg"
+    "$SKC" apply "$work/jpegs" -o "$work/batch5" --radius 2 --jobs 1 >"$work/out" 2>"$work/err"
+    [ $? -eq 2 ] && ok || bad "a batch with a damaged JPEG did not exit 2"
+    grep -q "skc: .*b.jpg: skc stopped while reading or writing it" "$work/err" && ok || bad "the damaged JPEG was not named: $(cat "$work/err")"
+    [ "$(ls "$work/batch5")" = "$(printf 'a.jpg\nc.jpg')" ] && ok || bad "batch with a damaged JPEG wrote: $(ls "$work/batch5")"
   else
     echo "ImageMagick missing: format checks skipped"
   fi
