@@ -40,6 +40,9 @@ echo "\`skc bench crisp$radii_option --csv docs/bench/crisp.csv > docs/bench/cri
 echo "(the printed table, with the light, the preparation time, the"
 echo "method and where the worst point was, is \`docs/bench/crisp.txt\`)."
 grep -q "QUICK" "$txt" && echo "Run with \`--quick\` (fewer positions per cell)." || true
+# Notes added to the printed table (rows rerun and merged): lines in
+# brackets.
+grep '^(' "$txt" || true
 echo
 awk -F, '
   NR == 1 { next }

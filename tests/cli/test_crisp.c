@@ -22,10 +22,9 @@
 #include "crisp.h"
 
 /* Below the floor today (shape/radius/path); see the header.  Cat-eye
-   of soft-edged image shapes at R 75 runs the DISK basis: their knots per
-   angle and clip amount are out of reach (memory or fitting time). */
+   of the soft leaf at R 75 runs the DISK basis: its knots per angle and
+   clip amount are out of reach (memory or fitting time). */
 static const char *const known_below[] = {
-  "feathered-star-256/75/cat-eye",
   "leaf-256/75/cat-eye",
   NULL,
 };
