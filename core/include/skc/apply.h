@@ -111,9 +111,10 @@ SKC_API skc_result skc_engine_process (const skc_engine *engine,
                                        const skc_apply_request *request,
                                        const skc_run *run, skc_error *err);
 
-/* Whether the engine blurs whole images only: 0 for every engine today
- * (depth-aware blur, which once needed them, runs on regions; kept for
- * callers built against it).  Thread-safe. */
+/* Whether the engine blurs whole images only: a subject's (depth
+ * SUBJECT), whose process calls then need the whole image as input;
+ * every other engine, depth layers included, runs on regions.
+ * Thread-safe. */
 SKC_API int skc_engine_needs_whole_image (const skc_engine *engine);
 
 /* Convenience for whole images in memory (the tool, tests): blurs `in`
