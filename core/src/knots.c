@@ -351,6 +351,27 @@ line_work (int changes, int kmax)
   return kmax * m * m;
 }
 
+/* The steps of n lines' programmes (each line's most knots into kmax
+ * unless NULL) and of their shares within K knots: a knapsack, or, aiming
+ * at an error where the knapsack would take more than KNAPSACK_WORK_MAX,
+ * 64 bisection steps of a price over every line's knots (*priced). */
+static double
+shares_work (const int *changes, int n, int K, int aiming, int *kmax,
+             int *priced)
+{
+  double work = 0, knapsack = 0;
+  for (int i = 0; i < n; i++)
+    {
+      int most = line_share_max (changes[i], K);
+      if (kmax)
+        kmax[i] = most;
+      work += line_work (changes[i], most);
+      knapsack += (double) K * most;
+    }
+  *priced = aiming && knapsack > KNAPSACK_WORK_MAX;
+  return work + (*priced ? 64 * knapsack / K : knapsack);
+}
+
 /* The lines' shares of at most K knots with the least error (a knapsack
  * over cost[i * (n + 2) + k], line i's error with at most k knots); aiming
  * at max_squared (>= 0, relative to norm), the fewest knots reaching it,
@@ -554,15 +575,8 @@ plan_axis (const double *v, int n, long budget, double max_squared,
       axis_plan_free (p);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
-  double work = 0, knapsack = 0;
-  for (int i = 0; i < n; i++)
-    {
-      kmax[i] = line_share_max (changes[i], K);
-      work += line_work (changes[i], kmax[i]);
-      knapsack += (double) K * kmax[i];
-    }
-  int priced = max_squared >= 0 && knapsack > KNAPSACK_WORK_MAX;
-  work += priced ? 64 * knapsack / K : knapsack;
+  int priced;
+  double work = shares_work (changes, n, K, max_squared >= 0, kmax, &priced);
   /* Aiming at an error (a planner's question): each line kept costs at
      least two knots, and the lines dropped add their whole energy to the
      error, so some budgets cannot reach it; and a planner must answer in
@@ -749,20 +763,12 @@ skc_knots_fit_work (const skc_image *target, long max_macs)
   for (int i = 0; i < n; i++)
     total += changes[i] = line_changes (v + (size_t) i * n, n);
   long budget = max_macs <= 1 || max_macs - 1 > total ? total : max_macs - 1;
-  /* Each line's programme, then the lines' shares, as plan_axis runs them
-     aiming at an error. */
-  double work = 0, knapsack = 0;
-  for (int i = 0; i < n; i++)
-    {
-      int kmax = line_share_max (changes[i], (int) budget);
-      work += line_work (changes[i], kmax);
-      knapsack += (double) budget * kmax;
-    }
-  /* The target's own passes (lines, plans, the filter and its error):
-     about 12 steps a pixel, measured. */
-  work += 12.0 * n * n;
-  /* The priced shares: 64 bisection steps over every line's knots. */
-  work += knapsack <= KNAPSACK_WORK_MAX ? knapsack : 64 * knapsack / budget;
+  /* The lines' programmes and shares as plan_axis runs them aiming at an
+     error, and the target's own passes (lines, plans, the filter and its
+     error): about 12 steps a pixel, measured. */
+  int priced;
+  double work
+      = shares_work (changes, n, (int) budget, 1, NULL, &priced) + 12.0 * n * n;
   free (v);
   free (changes);
   return work;

@@ -406,24 +406,27 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
 /* Whether a blur map runs on knots tables instead of the DISK basis: no
  * swirl or cat-eye, and knots within skc_knots_cap reach the quality's
  * floor at the top radius (any shape: soft edges take a few knots more);
- * *axis gets the better axis there, *work (unless NULL) the fit's work
- * there (skc_knots_fit_work). */
+ * *axis gets the better axis there.  With max_work >= 0, also that the
+ * fit there takes at most that much work (skc_knots_fit_work), counted
+ * before fitting. */
 static int
 map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis,
-                 double *work)
+                 double max_work)
 {
   if (p->filter || p->swirl > 0 || p->cat_eye > 0)
     return 0;
   skc_image target = { 0 };
   if (skc_target_make (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
-  if (work)
-    *work = skc_knots_fit_work (&target, skc_knots_cap (target.width));
   skc_filter *f = NULL;
-  if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                        skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
-                        NULL)
-      != SKC_OK)
+  if (max_work >= 0
+      && !(skc_knots_fit_work (&target, skc_knots_cap (target.width))
+           <= max_work))
+    f = NULL;
+  else if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
+                             skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST,
+                             &f, NULL)
+           != SKC_OK)
     f = NULL;
   skc_image_free (&target);
   if (f)
@@ -448,19 +451,20 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      shape's knots reach the floor: there the basis costs the most per pixel (a
      bilinear complex below SKC_ENGINE_WHOLE_PIXEL_RADIUS) and tables the least.
    */
-  int knots_first
-      = e->with_map && knots_max >= 0 && top_scale > 0 && p->radius > knots_max
-        && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis, NULL);
+  int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
+                    && p->radius > knots_max
+                    && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis, -1);
   /* Every radius at full resolution when the tables up to it reach the
      floor there and can be fitted in time: a pyramid's resampling softens
      a rim to 14-18 dB at R 75-150 whatever the tables (its kernel SNR grows
-     only as 10 log10 of the radius on its scale), below every floor. */
-  double work = INFINITY;
+     only as 10 log10 of the radius on its scale), below every floor.  In
+     time: the top table's fit takes at most its share of the limit,
+     counted before fitting. */
+  double top_work
+      = e->options.map_tables_work_max
+        / (skc_knots_tables_count (p->quality, p->radius) * TABLES_WORK_SHARE);
   int one_scale = e->with_map && top_scale > 0 && p->radius <= knots_max
-                  && map_wants_knots (p, p->radius, &axis, &work)
-                  && work * skc_knots_tables_count (p->quality, p->radius)
-                             * TABLES_WORK_SHARE
-                         <= e->options.map_tables_work_max;
+                  && map_wants_knots (p, p->radius, &axis, top_work);
   if (one_scale)
     {
       top_scale = 0;
@@ -470,7 +474,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
       = e->with_map && p->radius <= knots_max
         && (one_scale
             || map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
-                                &axis, NULL));
+                                &axis, -1));
   long macs = 0;
   int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)
