@@ -431,18 +431,6 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
  * R 24, normal: 2.5e9, 1.2 s). */
 #define CAT_EYE_FIT_WORK 4e9
 
-/* The fitter's work for one of the shape's fits within max_macs. */
-static double
-fit_work (const skc_params *p, long max_macs)
-{
-  skc_image t = { 0 };
-  if (turned_shape (p, 0, 1, &t) != SKC_OK)
-    return INFINITY;
-  double work = skc_knots_fit_work (&t, max_macs);
-  skc_image_free (&t);
-  return work;
-}
-
 /* The largest relative kernel error between the truths at a few angles
  * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
 static double
@@ -453,24 +441,20 @@ step_error (const skc_params *p, double d_angle, double d_amount)
   return probe_error (p, angles, 3, amounts, 2, d_angle, d_amount);
 }
 
-/* Whether the shape is mirror-symmetric about its up axis (so is every
- * clip of it). */
+/* Whether the shape t (unturned) is mirror-symmetric about its up axis
+ * (so is every clip of it). */
 static int
-mirror_symmetric (const skc_params *p)
+mirror_symmetric (const skc_image *t)
 {
-  skc_image t = { 0 };
-  if (turned_shape (p, 0, p->cat_eye > 0, &t) != SKC_OK)
-    return 0;
   float top = 0, diff = 0;
-  for (int y = 0; y < t.height; y++)
-    for (int x = 0; x < t.width; x++)
+  for (int y = 0; y < t->height; y++)
+    for (int x = 0; x < t->width; x++)
       {
-        float v = *skc_image_pixel (&t, x, y);
-        float m = *skc_image_pixel (&t, t.width - 1 - x, y);
+        float v = *skc_image_pixel (t, x, y);
+        float m = *skc_image_pixel (t, t->width - 1 - x, y);
         top = fmaxf (top, v);
         diff = fmaxf (diff, fabsf (v - m));
       }
-  skc_image_free (&t);
   return top > 0 && diff <= 1e-4f * top;
 }
 
@@ -515,7 +499,13 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   int amounts = (int) ceil (p->cat_eye / (2 * half_amount));
   amounts = amounts < 1 ? 1 : amounts;
   const int h = (int) ceil (p->radius), n = 2 * h + 1;
-  const int mirror = mirror_symmetric (p);
+  /* The shape unturned: its symmetry, and the fitter's work on it. */
+  skc_image shape = { 0 };
+  const int drawn = turned_shape (p, 0, 1, &shape) == SKC_OK;
+  const int mirror = drawn && mirror_symmetric (&shape);
+  const double fit_work
+      = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
+  skc_image_free (&shape);
   const int canonical = mirror ? angles / 4 + 1 : angles / 2;
   /* Amount codes 0 .. amounts, and the unclipped shape. */
   const int per_angle = amounts + 2;
@@ -536,7 +526,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   a->amount_step = p->cat_eye / amounts;
   a->codes = angles * per_angle;
   a->slots = slots;
-  const int exact = slots * fit_work (p, max_macs) > CAT_EYE_FIT_WORK;
+  const int exact = slots * fit_work > CAT_EYE_FIT_WORK;
   int *codes = calloc ((size_t) canonical, sizeof *codes);
   a->fitted = calloc ((size_t) a->codes, 1);
   a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
