@@ -106,19 +106,49 @@ skc_gegl_copy_at_level (GeglBuffer *from, GeglBuffer *to,
   g_free (pixels);
 }
 
-/* Output rows per engine call.  The image is worked down in bands so that
- * the arrays are a band (plus margins) rather than the whole image twice:
- * they are allocated once and stay mapped, which saves the page faults
- * and frees that otherwise cost about as much as a small blur.  Results do
- * not depend on the cut; a power-of-two multiple of 256 rows, well above
- * the reach, keeps the cuts on the engine's own tile grid. */
-static gint
-band_rows (gint reach, gint height)
+/* The engine's pixels on demand, straight from and to GEGL's tiles: each
+ * of its tiles reads what it needs and writes what it made, converted by
+ * babl on the way, so that no copy of the region (or of the image, for
+ * large reaches) is ever held.  Called from the engine's threads. */
+typedef struct
 {
-  gint rows = 256;
-  while (rows < 1024 || rows < 8 * reach)
-    rows *= 2;
-  return MIN (rows, height);
+  GeglBuffer *input, *output;
+  const Babl *format;
+  gint level;
+  gint x, y; /* the image's origin: the engine's coordinates start there */
+  SkcGeglProgress progress;
+  gpointer progress_data;
+} PixelIo;
+
+static int
+read_pixels (void *data, int x, int y, int width, int height, float *dst,
+             size_t stride)
+{
+  const PixelIo *io = data;
+  GeglRectangle rect = { io->x + x, io->y + y, width, height };
+  /* At a level, a scale of 2^-level reads that level's tiles (GEGL's
+     mipmap: 2x2 box averages, level by level). */
+  gegl_buffer_get (io->input, &rect, 1.0 / (1 << io->level), io->format, dst,
+                   (gint) (stride * sizeof (float)), GEGL_ABYSS_NONE);
+  return 1;
+}
+
+static int
+write_pixels (void *data, int x, int y, int width, int height, const float *src,
+              size_t stride)
+{
+  const PixelIo *io = data;
+  GeglRectangle rect = { io->x + x, io->y + y, width, height };
+  gegl_buffer_set (io->output, &rect, io->level, io->format, src,
+                   (gint) (stride * sizeof (float)));
+  return 1;
+}
+
+static int
+report_progress (void *data, double done)
+{
+  const PixelIo *io = data;
+  return io->progress (done, io->progress_data);
 }
 
 skc_result
@@ -128,90 +158,54 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
                const skc_run *run, SkcGeglProgress progress,
                gpointer progress_data, skc_error *err)
 {
+  if (roi->width < 1 || roi->height < 1)
+    return SKC_OK;
   gint reach = skc_engine_reach (engine);
-  /* An engine that blurs whole images only (a subject) reads all of it, in
-     one band. */
-  gboolean whole = skc_engine_needs_whole_image (engine);
-  if (whole)
+  /* An engine that blurs whole images only (a subject) reads all of it. */
+  if (skc_engine_needs_whole_image (engine))
     reach = MAX (image->width, image->height);
   GeglRectangle region = { roi->x - reach, roi->y - reach,
                            roi->width + 2 * reach, roi->height + 2 * reach };
   gegl_rectangle_intersect (&region, &region, image);
-  if (roi->width < 1 || roi->height < 1)
-    return SKC_OK;
 
-  const gint channels = 4;
-  gint band = whole ? roi->height : band_rows (reach, roi->height);
-  gint window = MIN (band + 2 * reach, region.height);
-  gsize in_row = (gsize) region.width * channels;
-  gfloat *in_pixels = g_try_new (gfloat, in_row * window);
-  gfloat *out_pixels = g_try_new (gfloat, (gsize) roi->width * channels * band);
-  gfloat *map_pixels
-      = map ? g_try_new (gfloat, (gsize) region.width * window) : NULL;
-  skc_result r = SKC_OK;
-  if (!in_pixels || !out_pixels || (map && !map_pixels))
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory for a %dx%d band",
-                  region.width, window);
-
-  /* The window holds input (and map) rows have_y0 .. have_y1 - 1. */
-  gint have_y0 = region.y, have_y1 = region.y;
-  for (gint y = roi->y; r == SKC_OK && y < roi->y + roi->height; y += band)
+  /* The map alone is held, one value a pixel of the input region: the
+     engine reads it per pixel. */
+  gfloat *map_pixels = NULL;
+  if (map)
     {
-      GeglRectangle out_rect
-          = { roi->x, y, roi->width, MIN (band, roi->y + roi->height - y) };
-      gint y0 = MAX (y - reach, region.y);
-      gint y1 = MIN (out_rect.y + out_rect.height + reach,
-                     region.y + region.height);
-      /* Rows the last band read and this one needs move up, not reread. */
-      gint kept = have_y1 > y0 ? have_y1 - y0 : 0;
-      if (kept > 0)
-        {
-          memmove (in_pixels, in_pixels + (gsize) (y0 - have_y0) * in_row,
-                   kept * in_row * sizeof (gfloat));
-          if (map)
-            memmove (map_pixels,
-                     map_pixels + (gsize) (y0 - have_y0) * region.width,
-                     (gsize) kept * region.width * sizeof (gfloat));
-        }
-      GeglRectangle fresh
-          = { region.x, y0 + kept, region.width, y1 - y0 - kept };
-      if (fresh.height > 0)
-        {
-          copy_parallel (input, &fresh, level, format,
-                         in_pixels + kept * in_row, channels, FALSE);
-          if (map)
-            copy_parallel (map, &fresh, level, map_format,
-                           map_pixels + (gsize) kept * region.width, 1, FALSE);
-        }
-      have_y0 = y0;
-      have_y1 = y1;
-
-      skc_apply_request request = {
-        .image_width = image->width,
-        .image_height = image->height,
-        .channels = channels,
-        .alpha = 3,
-        .input = { in_pixels, in_row, region.x - image->x, y0 - image->y,
-                   region.width, y1 - y0 },
-        .map = { map_pixels, (size_t) region.width, region.x - image->x,
-                 y0 - image->y, region.width, y1 - y0 },
-        .output
-        = { out_pixels, (size_t) roi->width * channels, out_rect.x - image->x,
-            out_rect.y - image->y, out_rect.width, out_rect.height },
-      };
-      r = skc_engine_process (engine, &request, run, err);
-      if (r == SKC_OK)
-        copy_parallel (output, &out_rect, level, format, out_pixels, channels,
-                       TRUE);
-      if (r == SKC_OK && progress
-          && !progress ((gdouble) (out_rect.y + out_rect.height - roi->y)
-                            / roi->height,
-                        progress_data))
-        r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
+      map_pixels = g_try_new (gfloat, (gsize) region.width * region.height);
+      if (!map_pixels)
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                         "out of memory for a %dx%d blur map", region.width,
+                         region.height);
+      copy_parallel (map, &region, level, map_format, map_pixels, 1, FALSE);
     }
-
-  g_free (in_pixels);
-  g_free (out_pixels);
+  PixelIo io = { input,    output,   format,   level,
+                 image->x, image->y, progress, progress_data };
+  skc_apply_request request = {
+    .image_width = image->width,
+    .image_height = image->height,
+    .channels = 4,
+    .alpha = 3,
+    .straight_alpha = !(babl_get_model_flags (babl_format_get_model (format))
+                        & BABL_MODEL_FLAG_ASSOCIATED),
+    .input = { NULL, 0, region.x - image->x, region.y - image->y, region.width,
+               region.height },
+    .map = { map_pixels, (size_t) region.width, region.x - image->x,
+             region.y - image->y, region.width, region.height },
+    .output = { NULL, 0, roi->x - image->x, roi->y - image->y, roi->width,
+                roi->height },
+    .io = { read_pixels, write_pixels, &io },
+  };
+  skc_run with_progress = { 0 };
+  if (run)
+    with_progress = *run;
+  if (progress)
+    {
+      with_progress.progress = report_progress;
+      with_progress.progress_data = &io;
+    }
+  skc_result r = skc_engine_process (engine, &request, &with_progress, err);
   g_free (map_pixels);
   return r;
 }

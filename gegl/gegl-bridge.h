@@ -52,24 +52,28 @@ const Babl *skc_gegl_map_format (const Babl *space, gboolean linear);
 void skc_gegl_map_read (GeglBuffer *map, const GeglRectangle *rect,
                         gboolean linear, gfloat *out);
 
-/* Called between bands with the fraction done; returning FALSE cancels. */
+/* Called now and then on the thread that called skc_gegl_blur with the
+ * fraction done; returning FALSE cancels. */
 typedef gboolean (*SkcGeglProgress) (gdouble fraction, gpointer data);
 
 /* Blurs `roi` of `input` into `output` (which may be another buffer with
  * the same coordinates, such as a GIMP shadow buffer).  `image` is the
  * input's whole extent: the engine's coordinates (swirl and cat-eye
  * centres, the pyramid grid) come from it, never from roi.  Pixels are
- * read and written in `format`, which must be a premultiplied linear
- * RGBA float format ("RaGaBaA float" in some space).  `map`, when the
- * engine was made with a map, is read in `map_format` (1 channel float)
+ * read and written in `format`, which must be a linear RGBA float format,
+ * straight ("RGBA float" in some space: then read without a conversion
+ * from a buffer that has it) or premultiplied ("RaGaBaA float").  `map`, when
+ * the engine was made with a map, is read in `map_format` (1 channel float)
  * with the same coordinates as `input`; pixels outside it count as 0.
  * At a `level` above 0 (GEGL's mipmap levels, for zoomed-out previews)
  * `image` and `roi` are in that level's coordinates (level-0 ones scaled
  * by 2^-level), the buffers are read and written at that level, and the
  * engine is one made for the level (its radius scaled likewise).
  * `run` gives the engine's threads (and may cancel, as progress may).
- * On error or cancel the output may hold some finished bands: callers that
- * must not show them write into a buffer they can drop. */
+ * Pixels are read and written straight from and to the buffers' tiles as
+ * the engine's tiles need them (only a map is held in memory).  On error
+ * or cancel the output may hold some finished tiles: callers that must
+ * not show them write into a buffer they can drop. */
 skc_result skc_gegl_blur (const skc_engine *engine, GeglBuffer *input,
                           GeglBuffer *map, GeglBuffer *output,
                           const Babl *format, const Babl *map_format,

@@ -351,7 +351,7 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   skc_engine *engine;
   skc_error err;
   double t0 = bench_now_seconds ();
-  skc_run run = { s->threads, NULL };
+  skc_run run = { .threads = s->threads };
   if (skc_engine_new (&p, with_map, &run, &engine, &err) != SKC_OK)
     {
       bench_report_failure (rep, err.message);
@@ -399,7 +399,7 @@ method_svd (bench_setup *s, int with_map, method_report *rep)
   p.filter = filter;
   p.clip = 0;
   skc_engine *engine;
-  skc_run run = { s->threads, NULL };
+  skc_run run = { .threads = s->threads };
   if (skc_engine_new (&p, 0, &run, &engine, &err) != SKC_OK)
     {
       bench_report_failure (rep, err.message);

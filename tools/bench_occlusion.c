@@ -580,7 +580,7 @@ run_skc (const occ_case *oc, skc_depth_order depth, int threads, occ_figures *f)
   p.radius = subject ? layer_radius (oc->s, 0) : oc->s->radius;
   p.focus = oc->s->focus;
   p.depth = depth;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *e = NULL;
   skc_image out = { 0 };
   skc_error err;

@@ -151,7 +151,7 @@ measure_core (op_bench *b, int with_map, double radius, double *seconds)
   skc_params p;
   skc_params_init (&p);
   p.radius = radius;
-  skc_run run = { b->threads, NULL };
+  skc_run run = { .threads = b->threads };
   skc_engine *engine = NULL;
   skc_error err = { { 0 } };
   skc_image out = { 0 };

@@ -599,7 +599,7 @@ cli_bench_maps (int argc, char **argv)
         skc_image_alloc (&map, photo.width, photo.height, 1);
         maps_fill (&map, map_fns[m]);
         maps_fill (&big_map, map_fns[m]);
-        skc_run run = { threads, NULL };
+        skc_run run = { .threads = threads };
         for (int r = 0; r < 5; r++)
           for (int knots = 1; knots >= 0; knots--)
             {

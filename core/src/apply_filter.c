@@ -14,7 +14,7 @@ skc_filter_apply (const skc_filter *f, const skc_image *in, skc_image *out,
   skc_params_init (&p);
   p.filter = f;
   p.clip = 0;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *engine = NULL;
   skc_result r = skc_engine_new (&p, 0, &run, &engine, NULL);
   if (r == SKC_OK)

@@ -332,6 +332,132 @@ whole_image_process (const skc_engine *e, const skc_apply_request *rq,
   return r;
 }
 
+/* Engines that work on views in memory (a subject, depth layers): the
+ * request as it is. */
+static skc_result
+process_views (const skc_engine *e, const skc_apply_request *rq,
+               const skc_run *run, skc_error *err)
+{
+  if (e->subject)
+    return whole_image_process (e, rq, run, err);
+  return skc_layers_process (e, rq, run, err);
+}
+
+/* Output rows per band when such an engine is given pixels on demand: a
+ * multiple of the layers' tiles, well above the reach, on a grid aligned
+ * to the image origin, so that bands cost few margins and no tile twice. */
+static int
+view_band_rows (const skc_engine *e)
+{
+  int rows = 1024;
+  while (rows < 4 * e->reach)
+    rows *= 2;
+  return rows;
+}
+
+/* A request with pixels on demand or straight colour, for an engine that
+ * works on premultiplied views in memory: band by band, the input (and
+ * its margins) read or copied and premultiplied, processed, and the output
+ * divided back and handed over; a subject's band is the whole image.
+ * Results do not depend on the cut (the engines' promise). */
+static skc_result
+process_through_views (const skc_engine *e, const skc_apply_request *rq,
+                       const skc_run *run, skc_error *err)
+{
+  const int C = rq->channels;
+  const skc_view *in = &rq->input, *o = &rq->output;
+  const int straight = rq->straight_alpha && rq->alpha >= 0;
+  const int whole = skc_engine_needs_whole_image (e);
+  const int band = whole ? o->height : view_band_rows (e);
+  const int reach = whole ? in->height : e->reach;
+  const int window
+      = band + 2 * reach < in->height ? band + 2 * reach : in->height;
+  const size_t in_row = (size_t) in->width * C, out_row = (size_t) o->width * C;
+  /* The caller's views serve as they are where nothing needs changing. */
+  float *in_pixels = in->pixels && !straight
+                         ? NULL
+                         : malloc (in_row * window * sizeof (float));
+  float *out_pixels = o->pixels && !straight
+                          ? NULL
+                          : malloc (out_row * band * sizeof (float));
+  skc_result r = SKC_OK;
+  if ((!(in->pixels && !straight) && !in_pixels)
+      || (!(o->pixels && !straight) && !out_pixels))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                  "out of memory for a %dx%d band of the image", in->width,
+                  window);
+  const int y_end = o->y + o->height;
+  for (int y = o->y; r == SKC_OK && y < y_end;)
+    {
+      int next = whole ? y_end : (y / band + 1) * band;
+      next = next < y_end ? next : y_end;
+      int y0 = y - reach > in->y ? y - reach : in->y;
+      int y1 = next + reach < in->y + in->height ? next + reach
+                                                 : in->y + in->height;
+      skc_apply_request part = *rq;
+      part.straight_alpha = 0;
+      part.input.y = y0;
+      part.input.height = y1 - y0;
+      const float *given
+          = in->pixels ? in->pixels + (size_t) (y0 - in->y) * in->stride : NULL;
+      if (!in_pixels)
+        part.input.pixels = (float *) given;
+      else
+        {
+          part.input.pixels = in_pixels;
+          part.input.stride = in_row;
+          if (given)
+            for (int j = 0; j < y1 - y0; j++)
+              memcpy (in_pixels + j * in_row, given + j * in->stride,
+                      in_row * sizeof (float));
+          else if (!rq->io.read (rq->io.data, in->x, y0, in->width, y1 - y0,
+                                 in_pixels, in_row))
+            r = skc_fail (err, SKC_ERR_IO,
+                          "the image's pixels could not be read");
+          if (straight)
+            skc_premultiply (in_pixels, in->width * (y1 - y0), C, rq->alpha);
+        }
+      if (rq->map.pixels)
+        {
+          part.map.y = y0;
+          part.map.height = y1 - y0;
+          part.map.pixels
+              = rq->map.pixels + (size_t) (y0 - rq->map.y) * rq->map.stride;
+        }
+      part.output.y = y;
+      part.output.height = next - y;
+      if (!out_pixels)
+        part.output.pixels = o->pixels + (size_t) (y - o->y) * o->stride;
+      else
+        {
+          part.output.pixels = out_pixels;
+          part.output.stride = out_row;
+        }
+      if (r == SKC_OK)
+        r = process_views (e, &part, run, err);
+      if (r == SKC_OK && out_pixels)
+        {
+          if (straight)
+            skc_unpremultiply (out_pixels, o->width * (next - y), C, rq->alpha);
+          if (o->pixels)
+            for (int j = 0; j < next - y; j++)
+              memcpy (o->pixels + (size_t) (y - o->y + j) * o->stride,
+                      out_pixels + j * out_row, out_row * sizeof (float));
+          else if (!rq->io.write (rq->io.data, o->x, y, o->width, next - y,
+                                  out_pixels, out_row))
+            r = skc_fail (err, SKC_ERR_IO, "the result could not be written");
+        }
+      if (r == SKC_OK && run->progress
+          && !run->progress (run->progress_data,
+                             (double) (next - o->y) / o->height))
+        r = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
+      y = next;
+    }
+  free (in_pixels);
+  free (out_pixels);
+  return r;
+}
+
 skc_result
 skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
                     const skc_run *run, skc_error *err)
@@ -347,11 +473,18 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   if (rq->output.width == 0 || rq->output.height == 0)
     return SKC_OK;
   skc_view image = { NULL, 0, 0, 0, rq->image_width, rq->image_height };
-  if (!rq->input.pixels || !rq->output.pixels || rq->input.width < 1
-      || rq->input.height < 1 || !contains (&image, &rq->input)
-      || !contains (&image, &rq->output) || !contains (&rq->input, &rq->output)
-      || rq->input.stride < (size_t) rq->input.width * rq->channels
-      || rq->output.stride < (size_t) rq->output.width * rq->channels)
+  /* Each side in memory or on demand. */
+  int has_input
+      = rq->input.pixels
+            ? rq->input.stride >= (size_t) rq->input.width * rq->channels
+            : rq->io.read != NULL;
+  int has_output
+      = rq->output.pixels
+            ? rq->output.stride >= (size_t) rq->output.width * rq->channels
+            : rq->io.write != NULL;
+  if (!has_input || !has_output || rq->input.width < 1 || rq->input.height < 1
+      || !contains (&image, &rq->input) || !contains (&image, &rq->output)
+      || !contains (&rq->input, &rq->output))
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the input must lie in the image and cover the output");
   if (takes_map (e)
@@ -362,11 +495,13 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
-  if (e->subject)
-    return whole_image_process (e, rq, run ? run : &defaults, err);
-  if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
-    return skc_layers_process (e, rq, run ? run : &defaults, err);
-  return skc_engine_run (e, rq, run ? run : &defaults, err);
+  run = run ? run : &defaults;
+  if (e->subject || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
+    return rq->input.pixels && rq->output.pixels
+                   && !(rq->straight_alpha && rq->alpha >= 0)
+               ? process_views (e, rq, run, err)
+               : process_through_views (e, rq, run, err);
+  return skc_engine_run (e, rq, run, err);
 }
 
 skc_result

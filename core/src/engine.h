@@ -571,15 +571,21 @@ void skc_taps_apply (const skc_layer_taps *taps, const float *S,
 
 /* ---- engine_pixels.c ---- */
 
-/* n pixels of input row y from column x0 into dst: clamped to the
- * request's input rectangle, non-finite pixels made transparent black,
- * highlights boosted. */
-void skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
-                      int x0, int n, float *dst);
+/* The rectangle [x0, x0 + n) x [y0, y0 + h) of the input into dst (n
+ * pixels a row): clamped to the request's input rectangle (the nearest
+ * edge pixel outside it), non-finite pixels made transparent black,
+ * highlights boosted.  Read from the input view, or through io.read
+ * where the request has none: 0 when that fails. */
+int skc_prepare_rows (const skc_engine *e, const skc_apply_request *rq, int y0,
+                      int x0, int n, int h, float *dst);
 /* w pixels of a result row into the output: copied, or clipped (to 0..1,
  * premultiplied colour to 0..alpha) when the engine clips. */
 void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
                     const float *src, float *dst, int w);
+/* Straight colour to premultiplied and back, n pixels in place (back:
+ * colour 0 where alpha is not above 0). */
+void skc_premultiply (float *pixels, int n, int C, int alpha);
+void skc_unpremultiply (float *pixels, int n, int C, int alpha);
 
 /* ---- engine_codes.c ---- */
 

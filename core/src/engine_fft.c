@@ -49,9 +49,8 @@ fft_tile (const skc_engine *e, const skc_scale *sc, const skc_apply_request *rq,
                             (size_t) pw * ph * C))
     return 0;
   float *padded = s->buffers[0], *b = s->fft_buffer;
-  for (int j = 0; j < ph; j++)
-    skc_prepare_row (e, rq, cy - k + j, cx - k, pw,
-                     padded + (size_t) j * pw * C);
+  if (!skc_prepare_rows (e, rq, cy - k, cx - k, pw, ph, padded))
+    return 0;
   for (int c = 0; c < C; c++)
     {
       float top = 0;

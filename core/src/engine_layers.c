@@ -601,7 +601,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
         .input = { w->layer, (size_t) iw * C, i.x0, i.y0, iw, i.y1 - i.y0 },
         .output = { w->result, (size_t) ow * C, o.x0, o.y0, ow, oh },
       };
-      skc_run one = { 1, run->cancel };
+      skc_run one = { .threads = 1, .cancel = run->cancel };
       res = skc_engine_process (le, &lq, &one, &w->err);
       for (int y = 0; res == SKC_OK && y < oh; y++)
         {

@@ -48,47 +48,125 @@ prepare_pixel (const skc_params *p, const float *src, float *dst, int channels,
       dst[c] *= factor;
 }
 
-/* Image row y, columns [x0, x0 + n), clamped to the caller's rectangle,
- * made safe (a pixel with a non-finite channel becomes transparent black)
- * and highlight-boosted.  The inside part is copied in one go and checked
- * with a loop the compiler vectorises; the outside part repeats the edge. */
-void
-skc_prepare_row (const skc_engine *e, const skc_apply_request *rq, int y,
-                 int x0, int n, float *dst)
+/* Colour times alpha, in place; RGBA has a loop the compiler
+ * vectorises. */
+HOT_LOOP static void
+premultiply (float *pixels, int n, int C, int alpha)
+{
+  if (C == 4 && alpha == 3)
+    {
+      for (int i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+          pixels[(size_t) i * 4 + c] *= pixels[(size_t) i * 4 + 3];
+      return;
+    }
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < C; c++)
+      if (c != alpha)
+        pixels[(size_t) i * C + c] *= pixels[(size_t) i * C + alpha];
+}
+
+/* Colour divided by alpha, in place; 0 where alpha is not above 0. */
+HOT_LOOP static void
+unpremultiply (float *pixels, int n, int C, int alpha)
+{
+  if (C == 4 && alpha == 3)
+    {
+      for (int i = 0; i < n; i++)
+        {
+          float a = pixels[(size_t) i * 4 + 3];
+          float scale = a > 0 ? 1.0f / a : 0.0f;
+          for (int c = 0; c < 3; c++)
+            pixels[(size_t) i * 4 + c] *= scale;
+        }
+      return;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      float a = pixels[(size_t) i * C + alpha];
+      float scale = a > 0 ? 1.0f / a : 0.0f;
+      for (int c = 0; c < C; c++)
+        if (c != alpha)
+          pixels[(size_t) i * C + c] *= scale;
+    }
+}
+
+/* Makes the caller's pixels safe (a pixel with a non-finite channel
+ * becomes transparent black) and boosts highlights, in place: n pixels.
+ * The check is a loop the compiler vectorises; the slow path runs only
+ * where it is needed. */
+static void
+make_safe (const skc_engine *e, const skc_apply_request *rq, float *pixels,
+           int n)
+{
+  const int C = rq->channels;
+  const size_t count = (size_t) n * C;
+  int bad = 0;
+  for (size_t i = 0; i < count; i++)
+    bad |= !(fabsf (pixels[i]) <= FLT_MAX);
+  if (bad || e->params.highlight_gain > 1)
+    for (int i = 0; i < n; i++)
+      prepare_pixel (&e->params, pixels + (size_t) i * C,
+                     pixels + (size_t) i * C, C, rq->alpha);
+}
+
+/* The rectangle [x0, x0 + n) x [y0, y0 + h) of the image, clamped to the
+ * caller's input rectangle (outside it the nearest edge pixel repeats),
+ * made safe and highlight-boosted, into dst (n pixels a row).  The part
+ * inside is read in one go: from the input view, or through io.read. */
+int
+skc_prepare_rows (const skc_engine *e, const skc_apply_request *rq, int y0,
+                  int x0, int n, int h, float *dst)
 {
   const skc_view *in = &rq->input;
   const int C = rq->channels;
-  int sy = skc_clampi (y, in->y, in->y + in->height - 1);
-  const float *row = in->pixels + (size_t) (sy - in->y) * in->stride;
-  int lo = x0 > in->x ? x0 : in->x;
-  int hi = x0 + n < in->x + in->width ? x0 + n : in->x + in->width;
-  if (lo >= hi)
+  const size_t row_floats = (size_t) n * C;
+  /* The columns and rows read: the rectangle's part inside, or the edge
+     nearest to it. */
+  int lo = skc_clampi (x0, in->x, in->x + in->width - 1);
+  int hi = skc_clampi (x0 + n, lo + 1, in->x + in->width);
+  int top = skc_clampi (y0, in->y, in->y + in->height - 1);
+  int bottom = skc_clampi (y0 + h, top + 1, in->y + in->height);
+  /* Where they land in dst: a column or row read for several clamped ones
+     goes to the first of them. */
+  int at_x = lo > x0 ? lo - x0 : 0, at_y = top > y0 ? top - y0 : 0;
+  if (at_x >= n)
+    at_x = n - 1;
+  if (at_y >= h)
+    at_y = h - 1;
+  int read_w = hi - lo < n - at_x ? hi - lo : n - at_x;
+  int read_h = bottom - top < h - at_y ? bottom - top : h - at_y;
+  float *inside = dst + (size_t) at_y * row_floats + (size_t) at_x * C;
+  if (in->pixels)
+    for (int j = 0; j < read_h; j++)
+      memcpy (inside + (size_t) j * row_floats,
+              in->pixels + (size_t) (top + j - in->y) * in->stride
+                  + (size_t) (lo - in->x) * C,
+              (size_t) read_w * C * sizeof *dst);
+  else if (!rq->io.read
+           || !rq->io.read (rq->io.data, lo, top, read_w, read_h, inside,
+                            row_floats))
+    return 0;
+  for (int j = 0; j < read_h; j++)
     {
-      /* Entirely beside the rectangle: the nearest edge pixel. */
-      lo = x0 >= in->x + in->width ? in->x + in->width - 1 : in->x;
-      hi = lo + 1;
-      float edge[4];
-      prepare_pixel (&e->params, row + (size_t) (lo - in->x) * C, edge, C,
-                     rq->alpha);
-      for (int i = 0; i < n; i++)
-        memcpy (dst + (size_t) i * C, edge, (size_t) C * sizeof *edge);
-      return;
+      float *row = dst + (size_t) (at_y + j) * row_floats;
+      if (rq->straight_alpha && rq->alpha >= 0)
+        premultiply (row + (size_t) at_x * C, read_w, C, rq->alpha);
+      make_safe (e, rq, row + (size_t) at_x * C, read_w);
+      for (int i = 0; i < at_x; i++)
+        memcpy (row + (size_t) i * C, row + (size_t) at_x * C,
+                (size_t) C * sizeof *dst);
+      const float *last = row + (size_t) (at_x + read_w - 1) * C;
+      for (int i = at_x + read_w; i < n; i++)
+        memcpy (row + (size_t) i * C, last, (size_t) C * sizeof *dst);
     }
-  float *inside = dst + (size_t) (lo - x0) * C;
-  const size_t count = (size_t) (hi - lo) * C;
-  memcpy (inside, row + (size_t) (lo - in->x) * C, count * sizeof *inside);
-  int bad = 0;
-  for (size_t i = 0; i < count; i++)
-    bad |= !(fabsf (inside[i]) <= FLT_MAX);
-  if (bad || e->params.highlight_gain > 1)
-    for (int i = 0; i < hi - lo; i++)
-      prepare_pixel (&e->params, inside + (size_t) i * C,
-                     inside + (size_t) i * C, C, rq->alpha);
-  for (int i = x0; i < lo; i++)
-    memcpy (dst + (size_t) (i - x0) * C, inside, (size_t) C * sizeof *dst);
-  const float *last = inside + (size_t) (hi - lo - 1) * C;
-  for (int i = hi; i < x0 + n; i++)
-    memcpy (dst + (size_t) (i - x0) * C, last, (size_t) C * sizeof *dst);
+  for (int j = 0; j < at_y; j++)
+    memcpy (dst + (size_t) j * row_floats, dst + (size_t) at_y * row_floats,
+            row_floats * sizeof *dst);
+  const float *last_row = dst + (size_t) (at_y + read_h - 1) * row_floats;
+  for (int j = at_y + read_h; j < h; j++)
+    memcpy (dst + (size_t) j * row_floats, last_row, row_floats * sizeof *dst);
+  return 1;
 }
 
 /* Clips premultiplied pixels: alpha to 0..1, colour to 0..alpha.  RGBA
@@ -125,11 +203,34 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
     }
 }
 
+/* (Hot loops have per-CPU clones, which would be exported: callers
+ * elsewhere go through these.) */
+void
+skc_premultiply (float *pixels, int n, int C, int alpha)
+{
+  premultiply (pixels, n, C, alpha);
+}
+
+void
+skc_unpremultiply (float *pixels, int n, int C, int alpha)
+{
+  unpremultiply (pixels, n, C, alpha);
+}
+
 void
 skc_write_row (const skc_engine *e, const skc_apply_request *rq,
                const float *src, float *dst, int w)
 {
   const int C = rq->channels;
+  if (rq->straight_alpha && rq->alpha >= 0)
+    {
+      if (e->params.clip)
+        clip_premultiplied (src, dst, w, C, rq->alpha);
+      else
+        memcpy (dst, src, (size_t) w * C * sizeof *dst);
+      unpremultiply (dst, w, C, rq->alpha);
+      return;
+    }
   if (!e->params.clip || rq->alpha < 0)
     {
       /* Plain rows: a copy, or a clamp the compiler vectorises. */

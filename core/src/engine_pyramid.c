@@ -94,29 +94,23 @@ padded_input (const skc_engine *e, const skc_scale *sc,
   const int pw = area->pw, ph = area->ph;
   const size_t stride = (size_t) pw * C;
   const float block_weight = area->block_weight;
-  float *full_row = NULL;
-  if (f > 1)
-    {
-      if (!skc_tile_reserve (&s->full_row, &s->full_row_capacity,
-                             (size_t) pw * f * C))
-        return 0;
-      full_row = s->full_row;
-    }
+  if (f == 1)
+    return skc_prepare_rows (e, rq, ly0 - pad_t, lx0 - pad_l, pw, ph,
+                             s->buffers[0]);
+  /* A row of blocks at a time: f full-resolution rows. */
+  const size_t full_floats = (size_t) pw * f * C;
+  if (!skc_tile_reserve (&s->full_row, &s->full_row_capacity, full_floats * f))
+    return 0;
+  float *full_rows = s->full_row;
   for (int j = 0; j < ph; j++)
     {
       float *d = s->buffers[0] + (size_t) j * stride;
       int by = (ly0 - pad_t + j) * f, bx = (lx0 - pad_l) * f;
-      if (f == 1)
-        {
-          skc_prepare_row (e, rq, by, bx, pw, d);
-          continue;
-        }
+      if (!skc_prepare_rows (e, rq, by, bx, pw * f, f, full_rows))
+        return 0;
       memset (d, 0, stride * sizeof *d);
       for (int v = 0; v < f; v++)
-        {
-          skc_prepare_row (e, rq, by + v, bx, pw * f, full_row);
-          add_blocks (full_row, d, pw, f, C);
-        }
+        add_blocks (full_rows + (size_t) v * full_floats, d, pw, f, C);
       for (size_t i = 0; i < stride; i++)
         d[i] *= block_weight;
     }

@@ -151,14 +151,24 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
   if (ok && !acc_ready)
     memset (acc, 0, n * sizeof *acc); /* no scale has weight: 0 */
 
-  /* Write the tile, clipped if asked. */
+  /* Write the tile, clipped if asked: into the output view, or handed
+     over whole through io.write (part is free by now). */
   const skc_view *out = &rq->output;
-  for (int j = 0; ok && j < h; j++)
+  if (!ok)
+    return 0;
+  if (!out->pixels)
+    {
+      for (int j = 0; j < h; j++)
+        skc_write_row (e, rq, acc + (size_t) j * w * C,
+                       part + (size_t) j * w * C, w);
+      return rq->io.write (rq->io.data, x0, y0, w, h, part, (size_t) w * C);
+    }
+  for (int j = 0; j < h; j++)
     skc_write_row (e, rq, acc + (size_t) j * w * C,
                    out->pixels + (size_t) (y0 + j - out->y) * out->stride
                        + (size_t) (x0 - out->x) * C,
                    w);
-  return ok;
+  return 1;
 }
 
 /* One process call: its tiles, the workers' scratch, and with several
@@ -166,10 +176,14 @@ engine_tile (const skc_engine *e, const skc_apply_request *rq,
 typedef struct
 {
   const skc_engine *engine;
-  const skc_apply_request *request;
+  const skc_apply_request *request; /* the caller's, its io wrapped */
+  skc_pixel_io io;                  /* the caller's */
   const skc_run *run;
   skc_cell_grid tiles; /* over the output, e->tile wide */
   atomic_int failed;
+  atomic_int io_failed; /* the caller's io refused a rectangle */
+  atomic_int cancelled; /* the progress callback said stop */
+  atomic_int tiles_done;
   skc_engine_worker *workers;
   skc_coarse_planes coarse; /* multi-scale engines */
 } tile_job;
@@ -178,7 +192,50 @@ typedef struct
 static int
 job_stopped (tile_job *job)
 {
-  return atomic_load (&job->failed) || skc_cancel_raised (job->run->cancel);
+  return atomic_load (&job->failed) || atomic_load (&job->cancelled)
+         || skc_cancel_raised (job->run->cancel);
+}
+
+/* The caller's io, noting a refusal (reported as SKC_ERR_IO rather than
+ * as a lack of memory). */
+static int
+noted (tile_job *job, int ok)
+{
+  if (!ok)
+    atomic_store (&job->io_failed, 1);
+  return ok;
+}
+
+static int
+job_read (void *data, int x, int y, int width, int height, float *dst,
+          size_t stride)
+{
+  tile_job *job = data;
+  return noted (job,
+                job->io.read (job->io.data, x, y, width, height, dst, stride));
+}
+
+static int
+job_write (void *data, int x, int y, int width, int height, const float *src,
+           size_t stride)
+{
+  tile_job *job = data;
+  return noted (job,
+                job->io.write (job->io.data, x, y, width, height, src, stride));
+}
+
+/* Progress, from the calling thread (worker 0) only; the end (1) is
+ * reported once all workers are done. */
+static void
+report_tile_done (tile_job *job, int worker)
+{
+  int done = atomic_fetch_add (&job->tiles_done, 1) + 1;
+  const skc_run *run = job->run;
+  int tiles = job->tiles.across * job->tiles.down;
+  if (worker != 0 || !run->progress || done == tiles)
+    return;
+  if (!run->progress (run->progress_data, (double) done / tiles))
+    atomic_store (&job->cancelled, 1);
 }
 
 /* One coarse cell of one scale into its plane. */
@@ -206,14 +263,24 @@ run_tile (void *user, int index, int worker)
   if (!engine_tile (job->engine, job->request, &job->coarse, x0, y0, x1 - x0,
                     y1 - y0, &job->workers[worker]))
     atomic_store (&job->failed, 1);
+  else
+    report_tile_done (job, worker);
 }
 
 skc_result
 skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
                 const skc_run *run, skc_error *err)
 {
-  tile_job job = { .engine = e, .request = rq, .run = run };
+  tile_job job = { .engine = e, .io = rq->io, .run = run };
+  skc_apply_request wrapped = *rq;
+  wrapped.io.data = &job;
+  wrapped.io.read = rq->io.read ? job_read : NULL;
+  wrapped.io.write = rq->io.write ? job_write : NULL;
+  job.request = &wrapped;
   atomic_init (&job.failed, 0);
+  atomic_init (&job.io_failed, 0);
+  atomic_init (&job.cancelled, 0);
+  atomic_init (&job.tiles_done, 0);
   job.tiles = skc_grid_over (e->tile, rq->output.x, rq->output.y,
                              rq->output.width, rq->output.height);
   int tiles = job.tiles.across * job.tiles.down;
@@ -225,7 +292,7 @@ skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
   /* Multi-scale engines: the coarse scales first, then the tiles. */
   if (e->scale_count - e->first_scale > 1)
     {
-      if (!skc_coarse_prepare (&job.coarse, e, rq, run->threads))
+      if (!skc_coarse_prepare (&job.coarse, e, &wrapped, run->threads))
         atomic_store (&job.failed, 1);
       int cells = job.coarse.first_cell[e->scale_count];
       if (cells > 0 && !atomic_load (&job.failed))
@@ -238,11 +305,17 @@ skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
     }
   if (!atomic_load (&job.failed))
     skc_parallel_for_workers (tiles, run->threads, run_tile, &job);
+  if (run->progress && !job_stopped (&job)
+      && !run->progress (run->progress_data, 1.0))
+    atomic_store (&job.cancelled, 1);
   skc_coarse_free (&job.coarse);
   skc_worker_pool_give (e, job.workers, workers);
   free (job.workers);
-  if (skc_cancel_raised (run->cancel))
+  if (skc_cancel_raised (run->cancel) || atomic_load (&job.cancelled))
     return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
+  if (atomic_load (&job.io_failed))
+    return skc_fail (err, SKC_ERR_IO,
+                     "the image's pixels could not be read or written");
   if (atomic_load (&job.failed))
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
                      "out of memory for a %dx%d tile with a %d px margin",

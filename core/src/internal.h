@@ -28,7 +28,8 @@ void skc_parallel_for (int count, int threads, skc_parallel_body body,
                        void *user);
 /* The same, telling each call which worker (0 .. workers - 1) runs it, so
  * that workers can keep scratch memory across items.  `workers` is what
- * skc_parallel_workers () returns for the same count and threads. */
+ * skc_parallel_workers () returns for the same count and threads; worker
+ * 0 is the calling thread. */
 typedef void (*skc_parallel_worker_body) (void *user, int index, int worker);
 int skc_parallel_workers (int count, int threads);
 void skc_parallel_for_workers (int count, int threads,

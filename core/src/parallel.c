@@ -11,18 +11,17 @@
 typedef struct
 {
   atomic_int next;
-  atomic_int worker_ids;
+  atomic_int worker_ids; /* the started threads' ids: 1, 2, ... */
   int count;
   skc_parallel_worker_body body;
   skc_parallel_body plain_body;
   void *user;
 } parallel_job;
 
-static void *
-worker (void *arg)
+/* Takes indices until none is left, as worker `id`. */
+static void
+work (parallel_job *job, int id)
 {
-  parallel_job *job = arg;
-  int id = atomic_fetch_add (&job->worker_ids, 1);
   for (;;)
     {
       int i = atomic_fetch_add (&job->next, 1);
@@ -33,6 +32,13 @@ worker (void *arg)
       else
         job->plain_body (job->user, i);
     }
+}
+
+static void *
+worker (void *arg)
+{
+  parallel_job *job = arg;
+  work (job, atomic_fetch_add (&job->worker_ids, 1));
   return NULL;
 }
 
@@ -60,13 +66,15 @@ run_job (parallel_job *job, int threads)
 {
   threads = skc_parallel_workers (job->count, threads);
   atomic_init (&job->next, 0);
-  atomic_init (&job->worker_ids, 0);
+  atomic_init (&job->worker_ids, 1);
   pthread_t tid[64];
   int started = 0;
   for (int t = 1; t < threads; t++)
     if (pthread_create (&tid[started], NULL, worker, job) == 0)
       started++;
-  worker (job); /* the calling thread works too; enough if creation failed */
+  /* The calling thread works too, as worker 0 (progress is reported from
+     it); enough if creation failed. */
+  work (job, 0);
   for (int t = 0; t < started; t++)
     pthread_join (tid[t], NULL);
 }

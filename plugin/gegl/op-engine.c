@@ -142,7 +142,7 @@ gegl_run (void)
 {
   gint threads = 1;
   g_object_get (gegl_config (), "threads", &threads, NULL);
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   return run;
 }
 
@@ -453,6 +453,19 @@ current_reach (GeglOperation *op)
   return reach;
 }
 
+const Babl *
+skc_op_pixel_format (const Babl *input_format)
+{
+  if (!input_format)
+    return babl_format ("RGBA float");
+  gboolean premultiplied
+      = (babl_get_model_flags (babl_format_get_model (input_format))
+         & BABL_MODEL_FLAG_ASSOCIATED)
+        != 0;
+  return babl_format_with_space (premultiplied ? "RaGaBaA float" : "RGBA float",
+                                 babl_format_get_space (input_format));
+}
+
 gboolean
 skc_op_map_linear (GeglOperation *op)
 {
@@ -490,7 +503,7 @@ static GeglRectangle grow (const GeglRectangle *rect, gint by);
 /* A request whose input (grown by the reach) is more than this share of
  * the image, and more than twice the request, computes the whole image
  * (get_cached_region). */
-#define WHOLE_IMAGE_SHARE 0.25
+#define WHOLE_IMAGE_SHARE 0.125
 
 /* The region the op computes for a request: the region asked for (so that
  * a zoomed-in preview costs its view plus the reach), unless its input

@@ -36,6 +36,12 @@ typedef SkcOpSources (*SkcOpSourcesOf) (GeglOperation *op);
 void skc_op_class_init (GeglOperationClass *klass, const gchar *name,
                         SkcOpSourcesOf sources_of);
 
+/* The format the op blurs in, given its input's: linear RGBA float in the
+ * input's space, with the input's kind of alpha (premultiplied or
+ * straight; the core takes either), so that a float input is read and a
+ * passed-through one written without a conversion. */
+const Babl *skc_op_pixel_format (const Babl *input_format);
+
 /* The value of map-linear after the preset (a property at its default
  * takes the preset's).  FALSE without that property. */
 gboolean skc_op_map_linear (GeglOperation *op);

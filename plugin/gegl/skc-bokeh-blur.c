@@ -52,9 +52,7 @@ static void
 prepare (GeglOperation *operation)
 {
   const Babl *in_format = gegl_operation_get_source_format (operation, "input");
-  const Babl *space = in_format ? babl_format_get_space (in_format) : NULL;
-  /* Linear light, premultiplied: what the core blurs (alpha index 3). */
-  const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *format = skc_op_pixel_format (in_format);
 
   gegl_operation_set_format (operation, "input", format);
   gegl_operation_set_format (operation, "output", format);

@@ -58,8 +58,7 @@ prepare (GeglOperation *operation)
   const Babl *space = in_format ? babl_format_get_space (in_format) : NULL;
   const Babl *aux_space
       = aux_format ? babl_format_get_space (aux_format) : space;
-  /* Linear light, premultiplied: what the core blurs (alpha index 3). */
-  const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *format = skc_op_pixel_format (in_format);
 
   gegl_operation_set_format (operation, "input", format);
   gegl_operation_set_format (operation, "output", format);

@@ -39,7 +39,7 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   skc_result r = skc_gimp_settings_to_params (settings, &params, &preset, err);
   if (r != SKC_OK)
     return r;
-  skc_run run = { (int) g_get_num_processors (), NULL };
+  skc_run run = { .threads = (int) g_get_num_processors () };
 
   skc_engine *engine = NULL;
   r = skc_gegl_engine_new (&params, job->map != NULL, &run, &engine, err);
@@ -47,10 +47,11 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   if (r != SKC_OK)
     return r;
 
-  /* Linear light, premultiplied, in the drawable's colour space. */
+  /* Linear light, straight colour (the core premultiplies as it reads), in
+     the drawable's colour space. */
   const Babl *space
       = babl_format_get_space (gegl_buffer_get_format (job->source));
-  const Babl *format = babl_format_with_space ("RaGaBaA float", space);
+  const Babl *format = babl_format_with_space ("RGBA float", space);
   const Babl *map_stored = job->map ? gegl_buffer_get_format (job->map) : NULL;
   gboolean linear = params.map_linear;
   if (map_stored && job->map_raw)
@@ -59,11 +60,26 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
       map_stored ? babl_format_get_space (map_stored) : space, linear);
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
-  r = skc_gegl_blur (engine, job->source, map, job->target, format, map_format,
-                     gegl_buffer_get_extent (job->source), &job->roi, 0, &run,
-                     progress, progress_data, err);
+  /* The engine's threads read and write its buffers as its tiles need
+     them; a plug-in's drawable buffers talk to GIMP over one pipe and
+     take one thread only: copies in memory (in the drawable's own format)
+     are read and written instead, the copies made on this thread. */
+  const GeglRectangle *extent = gegl_buffer_get_extent (job->source);
+  GeglBuffer *source
+      = gegl_buffer_new (extent, gegl_buffer_get_format (job->source));
+  GeglBuffer *target
+      = gegl_buffer_new (&job->roi, gegl_buffer_get_format (job->target));
+  gegl_buffer_copy (job->source, NULL, GEGL_ABYSS_NONE, source, NULL);
+  r = skc_gegl_blur (engine, source, map, target, format, map_format, extent,
+                     &job->roi, 0, &run, progress, progress_data, err);
   if (r == SKC_OK)
-    gegl_buffer_flush (job->target);
+    {
+      gegl_buffer_copy (target, &job->roi, GEGL_ABYSS_NONE, job->target,
+                        &job->roi);
+      gegl_buffer_flush (job->target);
+    }
+  g_object_unref (source);
+  g_object_unref (target);
   g_clear_object (&map);
   skc_engine_free (engine);
   return r;

@@ -55,7 +55,8 @@ main ()
   skc_params_init (&params);
   params.radius = 3;
   params.cache = cache;
-  skc_run run = { 0, &raised };
+  skc_run run = {};
+  run.cancel = &raised;
   skc_engine *engine = nullptr;
   CHECK (skc_engine_new (&params, 0, &run, &engine, &err) == SKC_OK);
   skc_image photo = skc_image (), blurred = skc_image ();

@@ -144,7 +144,7 @@ blur (const skc_image *in, const skc_image *map, double radius, double focus,
   p.focus = focus;
   p.depth = depth;
   p.cache = cache;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *e = NULL;
   skc_error err;
   skc_result r = skc_engine_new (&p, 1, &run, &e, &err);
@@ -369,7 +369,7 @@ region_matches (skc_engine *e, const skc_image *in, const skc_image *map,
              iy1 - iy0 },
     .output = { out, (size_t) w * C, x0, y0, w, h },
   };
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_error err;
   int same = out && skc_engine_process (e, &rq, &run, &err) == SKC_OK;
   for (int y = 0; same && y < h; y++)
@@ -396,7 +396,7 @@ test_tiling (void)
       if (!e)
         return;
       CHECK (!skc_engine_needs_whole_image (e));
-      skc_run one = { 1, NULL };
+      skc_run one = { .threads = 1 };
       if (!CHECK (skc_apply_image (e, &in, a, &map, &one, &whole, NULL)
                   == SKC_OK))
         return;
@@ -409,7 +409,7 @@ test_tiling (void)
           {
             skc_engine *te = depth_engine (9, 0.5, tiles[t]);
             skc_image out = { 0 };
-            skc_run run = { threads, NULL };
+            skc_run run = { .threads = threads };
             if (te
                 && CHECK (skc_apply_image (te, &in, a, &map, &run, &out, NULL)
                           == SKC_OK))
@@ -565,7 +565,7 @@ subject_blur (const skc_image *in, const skc_image *mask, double radius,
   p.radius = radius;
   p.depth = SKC_DEPTH_SUBJECT;
   p.cache = cache;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *e = NULL;
   skc_result r = skc_engine_new (&p, 1, &run, &e, err);
   if (r == SKC_OK)

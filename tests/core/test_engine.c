@@ -44,7 +44,7 @@ make_engine_with (const char *spec, double radius, int with_map, int threads,
   skc_shape_parse (spec, &p.shape, NULL);
   p.radius = radius;
   p.cache = cache;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *e = NULL;
   skc_error err;
   if (!CHECK (skc_engine_new_with (&p, with_map, options, &run, &e, &err)
@@ -205,6 +205,50 @@ test_varying_matches_naive (const char *spec, double rmax, int C)
   skc_engine_free (e);
 }
 
+/* Straight colour in and out (in memory and on demand) is the
+ * premultiplied blur of the premultiplied image, divided back. */
+static void
+check_straight_alpha (const skc_engine *e, const skc_image *premultiplied,
+                      const skc_image *map, int with_map)
+{
+  const int alpha = 3, w = premultiplied->width, h = premultiplied->height;
+  skc_image straight = alpha_converted (premultiplied, alpha, 1);
+  skc_image again = alpha_converted (&straight, alpha, 0);
+  skc_image blurred = { 0 }, out = { 0 }, io_out = { 0 };
+  CHECK (skc_apply_image (e, &again, alpha, map, &three_threads, &blurred, NULL)
+         == SKC_OK);
+  skc_image expected = alpha_converted (&blurred, alpha, 1);
+  CHECK (skc_image_alloc (&out, w, h, 4) == SKC_OK);
+  skc_apply_request rq = {
+    .image_width = w,
+    .image_height = h,
+    .channels = 4,
+    .alpha = alpha,
+    .straight_alpha = 1,
+    .input = { straight.data, straight.stride, 0, 0, w, h },
+    .map = { map->data, map->stride, 0, 0, w, h },
+    .output = { out.data, out.stride, 0, 0, w, h },
+  };
+  CHECK (skc_engine_process (e, &rq, &three_threads, NULL) == SKC_OK);
+  CHECK_MSG (memcmp (expected.data, out.data, sizeof (float) * w * h * 4) == 0,
+             "straight colour differs from the premultiplied blur (map %d)",
+             with_map);
+  on_demand d = { .fail_after = -1, .straight = 1 };
+  CHECK (apply_on_demand (e, &straight, alpha, map, 0, 0, w, h, &three_threads,
+                          &d, &io_out)
+         == SKC_OK);
+  free (d.writes);
+  CHECK_MSG (memcmp (expected.data, io_out.data, sizeof (float) * w * h * 4)
+                 == 0,
+             "straight colour on demand differs (map %d)", with_map);
+  skc_image_free (&straight);
+  skc_image_free (&again);
+  skc_image_free (&blurred);
+  skc_image_free (&expected);
+  skc_image_free (&out);
+  skc_image_free (&io_out);
+}
+
 /* Processing the image in pieces, each with its own clipped margin, or with
  * other thread counts gives the same bits. */
 static void
@@ -250,12 +294,126 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
   CHECK_MSG (memcmp (whole.data, pieces.data, sizeof (float) * w * h * C) == 0,
              "regions differ from the whole image (map %d)", with_map);
   skc_image_free (&pieces);
+
+  /* Pixels on demand: the same bits, the whole image and a region. */
+  for (int region = 0; region < 2; region++)
+    {
+      int x0 = region ? 37 : 0, y0 = region ? 101 : 0;
+      int rw = region ? w * 3 / 5 - 37 : w, rh = region ? h - 101 : h;
+      on_demand d = { .fail_after = -1 };
+      skc_image io_out = { 0 };
+      CHECK (apply_on_demand (e3, &in, alpha, &map, x0, y0, rw, rh,
+                              &three_threads, &d, &io_out)
+             == SKC_OK);
+      CHECK_MSG (on_demand_written_once (&d),
+                 "on demand: a pixel written twice, never or outside");
+      int same = 1;
+      for (int y = y0; y < y0 + rh; y++)
+        same &= memcmp (skc_image_pixel (&whole, x0, y),
+                        skc_image_pixel (&io_out, x0, y),
+                        sizeof (float) * rw * C)
+                == 0;
+      CHECK_MSG (same, "pixels on demand differ from views (map %d, region %d)",
+                 with_map, region);
+      CHECK_MSG (d.progress_calls > 0 && !d.progress_backwards
+                     && d.last_progress == 1.0,
+                 "progress: %d calls, last %g, backwards %d", d.progress_calls,
+                 d.last_progress, d.progress_backwards);
+      skc_image_free (&io_out);
+    }
+  check_straight_alpha (e3, &in, &map, with_map);
   skc_image_free (&in);
   skc_image_free (&map);
   skc_image_free (&whole);
   skc_image_free (&other);
   skc_engine_free (e1);
   skc_engine_free (e3);
+}
+
+/* Pixels on demand where the engine works on views (depth layers, a
+ * subject's whole image): the same bits as views, in bands; and what the
+ * caller hears when its io refuses, when progress says stop, and when a
+ * side has neither pixels nor io. */
+static void
+test_on_demand_views_and_errors (void)
+{
+  const int w = 160, h = 1300, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, alpha, 11), map = tilt_shift_map (w, h);
+  for (int depth = SKC_DEPTH_NONE; depth <= SKC_DEPTH_SUBJECT; depth++)
+    {
+      if (depth == SKC_DEPTH_BLACK_NEAR)
+        continue;
+      skc_params p;
+      skc_params_init (&p);
+      skc_shape_parse ("shape:disc", &p.shape, NULL);
+      p.radius = 6;
+      p.cache = cache;
+      p.depth = depth;
+      skc_engine *e = NULL;
+      if (!CHECK (skc_engine_new (&p, 1, &three_threads, &e, NULL) == SKC_OK))
+        continue;
+      skc_image views = { 0 }, io_out = { 0 };
+      CHECK (skc_apply_image (e, &in, alpha, &map, &three_threads, &views, NULL)
+             == SKC_OK);
+      /* A subject's engine takes the whole image; the others a region
+         across several bands. */
+      int whole = skc_engine_needs_whole_image (e);
+      int y0 = whole ? 0 : 3, rh = whole ? h : h - 10;
+      on_demand d = { .fail_after = -1 };
+      CHECK (apply_on_demand (e, &in, alpha, &map, 0, y0, w, rh, &three_threads,
+                              &d, &io_out)
+             == SKC_OK);
+      CHECK_MSG (on_demand_written_once (&d),
+                 "depth %d on demand: a pixel written twice, never or outside",
+                 depth);
+      CHECK_MSG (memcmp (skc_image_pixel (&views, 0, y0),
+                         skc_image_pixel (&io_out, 0, y0),
+                         sizeof (float) * w * rh * C)
+                     == 0,
+                 "depth %d: pixels on demand differ from views", depth);
+      CHECK_MSG (d.last_progress == 1.0 && !d.progress_backwards,
+                 "depth %d: progress ended at %g", depth, d.last_progress);
+      skc_image_free (&io_out);
+      check_straight_alpha (e, &in, &map, depth);
+
+      /* The io refuses a read: SKC_ERR_IO; progress says stop:
+         SKC_ERR_CANCELLED. */
+      /* (The second band's read for depth layers, the only read for a
+         subject.) */
+      on_demand refused = { .fail_after = whole ? 0 : 1 };
+      CHECK_MSG (apply_on_demand (e, &in, alpha, &map, 0, y0, w, rh,
+                                  &three_threads, &refused, &io_out)
+                     == SKC_ERR_IO,
+                 "depth %d: a refused read is not SKC_ERR_IO", depth);
+      free (refused.writes);
+      skc_image_free (&io_out);
+      on_demand stopped = { .fail_after = -1, .stop_at_progress = 1 };
+      CHECK_MSG (apply_on_demand (e, &in, alpha, &map, 0, y0, w, rh,
+                                  &three_threads, &stopped, &io_out)
+                     == SKC_ERR_CANCELLED,
+                 "depth %d: progress's stop is not SKC_ERR_CANCELLED", depth);
+      CHECK (stopped.progress_calls == 1);
+      free (stopped.writes);
+      skc_image_free (&io_out);
+      skc_image_free (&views);
+
+      /* Neither pixels nor io on a side. */
+      skc_apply_request rq = {
+        .image_width = w,
+        .image_height = h,
+        .channels = C,
+        .alpha = alpha,
+        .input = { NULL, 0, 0, 0, w, h },
+        .output = { NULL, 0, 0, 0, w, h },
+        .map = { map.data, map.stride, 0, 0, w, h },
+        .io = { NULL, on_demand_write, &d },
+      };
+      CHECK (skc_engine_process (e, &rq, NULL, NULL)
+             == SKC_ERR_INVALID_ARGUMENT);
+      skc_engine_free (e);
+    }
+  skc_image_free (&in);
+  skc_image_free (&map);
 }
 
 static void
@@ -842,6 +1000,7 @@ main (void)
   test_identity_across_cuts (0, 24, 0.5);
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
   test_identity_across_cuts (-2, 8, 0);  /* uniform cat-eye */
+  test_on_demand_views_and_errors ();
   /* A flat shape's map above the tables' limit: tables on scale 0, the
      basis on the others. */
   test_identity_across_cuts (1, 100, 0);

@@ -533,7 +533,7 @@ planned (const char *spec, double radius, skc_quality q, int threads)
   p.radius = radius;
   p.quality = q;
   p.cache = NULL;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine *e = NULL;
   skc_error err;
   if (!CHECK (skc_engine_new (&p, 0, &run, &e, &err) == SKC_OK))
@@ -612,7 +612,7 @@ map_engine_with (const char *spec, double radius, int threads, int knots,
   p.radius = radius;
   p.clip = 0;
   p.cache = NULL;
-  skc_run run = { threads, NULL };
+  skc_run run = { .threads = threads };
   skc_engine_options options;
   skc_engine_options_init (&options);
   options.knots_map_max_radius = knots ? 1e9 : -1;

@@ -314,7 +314,7 @@ static void
 check_seeded_build (skc_params *p, int with_map, const char *what)
 {
   int raised = 1; /* the core reads it atomically */
-  skc_run stopped = { 0, &raised };
+  skc_run stopped = { .threads = 0, .cancel = &raised };
   skc_preset *preset = skc_preset_new ();
   skc_preset *back = NULL;
   skc_cache *first = skc_cache_new (NULL, 4096);
@@ -710,7 +710,7 @@ static void
 test_builtin (const char *folder)
 {
   int raised = 1; /* the core reads it atomically */
-  skc_run run = { 0, NULL };
+  skc_run run = { .threads = 0 };
   DIR *dir = opendir (folder);
   struct dirent *entry;
   int count = 0;

@@ -7,13 +7,15 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "skc/skc.h"
 
 /* Runs whose results must agree bit for bit. */
-static const skc_run one_thread = { 1, NULL };
-static const skc_run three_threads = { 3, NULL };
+static const skc_run one_thread = { .threads = 1 };
+static const skc_run three_threads = { .threads = 3 };
 
 static inline int
 clampi (int v, int n)
@@ -139,6 +141,165 @@ apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
           }
       }
   return ok;
+}
+
+/* Pixels on demand (skc_pixel_io) from and into images in memory, with
+ * what a caller must be able to rely on checked: reads lie in the input
+ * rectangle, every output pixel is written once, inside the output. */
+typedef struct
+{
+  const skc_image *in;
+  skc_image *out;
+  skc_view input, output; /* the request's rectangles */
+  int *writes;            /* per output pixel, image-sized */
+  int stray;              /* reads or writes outside their rectangle */
+  int fail_after;         /* reads refused after this many; < 0: never */
+  int reads;
+  double last_progress;
+  int progress_calls, progress_backwards, stop_at_progress;
+  int straight; /* the request's straight_alpha */
+} on_demand;
+
+static inline int
+on_demand_read (void *data, int x, int y, int width, int height, float *dst,
+                size_t stride)
+{
+  on_demand *d = data;
+  if (x < d->input.x || y < d->input.y || width < 1 || height < 1
+      || x + width > d->input.x + d->input.width
+      || y + height > d->input.y + d->input.height)
+    {
+      __atomic_store_n (&d->stray, 1, __ATOMIC_RELAXED);
+      return 0;
+    }
+  int n = __atomic_fetch_add (&d->reads, 1, __ATOMIC_RELAXED);
+  if (d->fail_after >= 0 && n >= d->fail_after)
+    return 0;
+  for (int j = 0; j < height; j++)
+    memcpy (dst + (size_t) j * stride, skc_image_pixel (d->in, x, y + j),
+            (size_t) width * d->in->channels * sizeof *dst);
+  return 1;
+}
+
+static inline int
+on_demand_write (void *data, int x, int y, int width, int height,
+                 const float *src, size_t stride)
+{
+  on_demand *d = data;
+  if (x < d->output.x || y < d->output.y
+      || x + width > d->output.x + d->output.width
+      || y + height > d->output.y + d->output.height)
+    {
+      __atomic_store_n (&d->stray, 1, __ATOMIC_RELAXED);
+      return 0;
+    }
+  for (int j = 0; j < height; j++)
+    {
+      memcpy (skc_image_pixel (d->out, x, y + j), src + (size_t) j * stride,
+              (size_t) width * d->out->channels * sizeof *src);
+      for (int i = 0; i < width; i++)
+        __atomic_fetch_add (
+            &d->writes[(size_t) (y + j) * d->out->width + x + i], 1,
+            __ATOMIC_RELAXED);
+    }
+  return 1;
+}
+
+static inline int
+on_demand_progress (void *data, double done)
+{
+  on_demand *d = data;
+  d->progress_backwards |= done < d->last_progress || done > 1;
+  d->last_progress = done;
+  d->progress_calls++;
+  return d->stop_at_progress <= 0 || d->progress_calls < d->stop_at_progress;
+}
+
+/* Blurs the rectangle (x0, y0, w, h) of `in` into *out (allocated here,
+ * the image's size, 0 outside the rectangle) with its input (the rectangle
+ * grown by the reach) read on demand and its output written on demand;
+ * `d` (zeroed by the caller but for fail_after and stop_at_progress) says
+ * what happened.  Returns the process call's result. */
+static inline skc_result
+apply_on_demand (const skc_engine *e, const skc_image *in, int alpha,
+                 const skc_image *map, int x0, int y0, int w, int h,
+                 const skc_run *threads, on_demand *d, skc_image *out)
+{
+  int W = in->width, H = in->height, R = skc_engine_reach (e);
+  if (skc_image_alloc (out, W, H, in->channels) != SKC_OK)
+    return SKC_ERR_OUT_OF_MEMORY;
+  memset (out->data, 0, sizeof (float) * out->stride * H);
+  int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+  int ix1 = x0 + w + R > W ? W : x0 + w + R;
+  int iy1 = y0 + h + R > H ? H : y0 + h + R;
+  d->in = in;
+  d->out = out;
+  d->input = (skc_view){ NULL, 0, ix0, iy0, ix1 - ix0, iy1 - iy0 };
+  d->output = (skc_view){ NULL, 0, x0, y0, w, h };
+  d->writes = calloc ((size_t) W * H, sizeof *d->writes);
+  skc_apply_request rq = {
+    .image_width = W,
+    .image_height = H,
+    .channels = in->channels,
+    .alpha = alpha,
+    .input = d->input,
+    .output = d->output,
+    .straight_alpha = d->straight,
+    .io = { on_demand_read, on_demand_write, d },
+  };
+  if (map)
+    rq.map = (skc_view){ skc_image_pixel (map, ix0, iy0),
+                         map->stride,
+                         ix0,
+                         iy0,
+                         ix1 - ix0,
+                         iy1 - iy0 };
+  skc_run run = *threads;
+  run.progress = on_demand_progress;
+  run.progress_data = d;
+  skc_result r = d->writes ? skc_engine_process (e, &rq, &run, NULL)
+                           : SKC_ERR_OUT_OF_MEMORY;
+  return r;
+}
+
+/* Whether every pixel of the rectangle was written exactly once (and no
+ * other); frees the counts. */
+static inline int
+on_demand_written_once (on_demand *d)
+{
+  int ok = d->writes && !d->stray;
+  for (int y = 0; ok && y < d->out->height; y++)
+    for (int x = 0; x < d->out->width; x++)
+      {
+        int inside = x >= d->output.x && x < d->output.x + d->output.width
+                     && y >= d->output.y && y < d->output.y + d->output.height;
+        ok &= d->writes[(size_t) y * d->out->width + x] == inside;
+      }
+  free (d->writes);
+  d->writes = NULL;
+  return ok;
+}
+
+/* Straight colour and back, as skc_apply_request.straight_alpha promises
+ * (colour times alpha; colour times 1 / alpha, 0 where alpha is not above
+ * 0), into a new image. */
+static inline skc_image
+alpha_converted (const skc_image *img, int alpha, int to_straight)
+{
+  skc_image out = { 0 };
+  if (skc_image_alloc (&out, img->width, img->height, img->channels) != SKC_OK)
+    return out;
+  for (int y = 0; y < img->height; y++)
+    for (int x = 0; x < img->width; x++)
+      {
+        const float *p = skc_image_pixel (img, x, y);
+        float *q = skc_image_pixel (&out, x, y);
+        float a = p[alpha];
+        float factor = !to_straight ? a : a > 0 ? 1.0f / a : 0.0f;
+        for (int c = 0; c < img->channels; c++)
+          q[c] = c == alpha ? a : p[c] * factor;
+      }
+  return out;
 }
 
 #endif

@@ -326,6 +326,21 @@ test_equals_core (void)
   p.radius = 8;
   check_core ("heart", render (input, NULL, "heart", NULL, "radius", 8.0, NULL),
               &p, input, NULL, 0);
+  /* A straight-colour source ("RGBA float", as GIMP's linear float layers
+     are) is blurred in its own format, premultiplied by the core. */
+  GeglBuffer *straight = gegl_buffer_new (gegl_buffer_get_extent (input),
+                                          babl_format ("RGBA float"));
+  gegl_buffer_copy (input, NULL, GEGL_ABYSS_NONE, straight, NULL);
+  check_core ("heart, straight source",
+              render (straight, NULL, "heart", NULL, "radius", 8.0, NULL), &p,
+              input, NULL, 0);
+  p.depth = SKC_DEPTH_WHITE_NEAR;
+  p.focus = 0.5;
+  check_core ("heart, straight source, depth",
+              render (straight, map, "heart", NULL, "radius", 8.0, "depth",
+                      (int) SKC_DEPTH_WHITE_NEAR, "focus", 0.5, NULL),
+              &p, input, map, 0);
+  g_object_unref (straight);
 
   skc_params_init (&p);
   p.shape.kind = SKC_SHAPE_POLYGON;

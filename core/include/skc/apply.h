@@ -32,6 +32,12 @@ typedef struct
      loads, so raise it with an atomic store (__atomic_store_n,
      g_atomic_int_set, C++20 std::atomic_ref). */
   const int *cancel;
+  /* NULL, or called now and then on the calling thread, never on another,
+     with the share of the call's output done (0..1); returning 0 stops
+     the call with SKC_ERR_CANCELLED.  Process calls report it (a GUI's
+     progress bar and its Cancel button); other calls do not. */
+  int (*progress) (void *data, double done);
+  void *progress_data;
 } skc_run;
 
 typedef struct skc_engine skc_engine;
@@ -87,16 +93,48 @@ typedef struct
   int x, y, width, height;
 } skc_view;
 
+/* Pixels read and written on demand, for callers whose images live in
+ * their own storage (GEGL's tiles): the engine reads the rectangles of the
+ * input its tiles need, when they need them, and hands over each finished
+ * rectangle of the output, instead of the caller copying the whole input
+ * into memory first and the output out of it after.  Rectangles are in
+ * image coordinates, `channels` floats a pixel, rows `stride` floats
+ * apart.  Called from the engine's worker threads, concurrently; an input
+ * rectangle may be read more than once (neighbouring tiles share margins),
+ * every output pixel is written once.  A call returns 0 to fail the
+ * process call (SKC_ERR_IO). */
+typedef struct
+{
+  /* Fills dst with the input rectangle, which lies in the request's input
+     rectangle. */
+  int (*read) (void *data, int x, int y, int width, int height, float *dst,
+               size_t stride);
+  /* Takes the output rectangle, which lies in the request's output
+     rectangle; src is the engine's and may be reused after the call. */
+  int (*write) (void *data, int x, int y, int width, int height,
+                const float *src, size_t stride);
+  void *data;
+} skc_pixel_io;
+
 typedef struct
 {
   int image_width, image_height; /* the whole image */
   int channels;                  /* 1..4 */
-  int alpha;       /* index of the alpha channel (colour premultiplied
-                      by it, in and out), or -1 */
+  int alpha; /* index of the alpha channel (colour premultiplied
+                by it, in and out, unless straight_alpha), or -1 */
+  /* With an alpha channel: colour not premultiplied, in and out.  The
+     engine premultiplies as it reads and divides as it writes (colour 0
+     where alpha is 0), so that a caller whose pixels are straight (GEGL's
+     "RGBA float") need not convert them. */
+  int straight_alpha;
   skc_view input;  /* covers output grown by reach, clipped to image */
   skc_view map;    /* 1 channel, same rectangle as input; engines made
                       with_map need it, others ignore it */
   skc_view output; /* written; may not alias input */
+  /* Where input.pixels is NULL the input is read through io.read, where
+     output.pixels is NULL the output is written through io.write; the
+     views' rectangles still say what is available and what is asked. */
+  skc_pixel_io io;
 } skc_apply_request;
 
 /* Blurs request->output from request->input.  Non-finite input pixels are
