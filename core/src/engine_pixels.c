@@ -91,19 +91,56 @@ unpremultiply (float *pixels, int n, int C, int alpha)
     }
 }
 
-/* Makes the caller's pixels safe (a pixel with a non-finite channel
- * becomes transparent black) and boosts highlights, in place: n pixels.
- * The check is a loop the compiler vectorises; the slow path runs only
- * where it is needed. */
+/* Whether any of count values is not finite: a loop the compiler
+ * vectorises. */
+HOT_LOOP static int
+any_not_finite (const float *values, size_t count)
+{
+  int bad = 0;
+  for (size_t i = 0; i < count; i++)
+    bad |= !(fabsf (values[i]) <= FLT_MAX);
+  return bad;
+}
+
+/* Straight RGBA premultiplied in place, and whether a result is not
+ * finite (a non-finite colour or alpha makes one), in one pass. */
+HOT_LOOP static int
+premultiply_rgba_checked (float *pixels, int n)
+{
+  int bad = 0;
+  for (int i = 0; i < n; i++)
+    {
+      float *p = pixels + (size_t) i * 4;
+      float a = p[3];
+      for (int c = 0; c < 4; c++)
+        {
+          float v = c == 3 ? a : p[c] * a;
+          p[c] = v;
+          bad |= !(fabsf (v) <= FLT_MAX);
+        }
+    }
+  return bad;
+}
+
+/* Makes n pixels of the caller's safe (a pixel with a non-finite channel
+ * becomes transparent black), premultiplied if they are straight, and
+ * boosts highlights, in place.  The common case is one vectorised pass;
+ * the slow path runs only where it is needed. */
 static void
 make_safe (const skc_engine *e, const skc_apply_request *rq, float *pixels,
            int n)
 {
   const int C = rq->channels;
-  const size_t count = (size_t) n * C;
-  int bad = 0;
-  for (size_t i = 0; i < count; i++)
-    bad |= !(fabsf (pixels[i]) <= FLT_MAX);
+  int bad;
+  if (!rq->straight_alpha || rq->alpha < 0)
+    bad = any_not_finite (pixels, (size_t) n * C);
+  else if (C == 4 && rq->alpha == 3)
+    bad = premultiply_rgba_checked (pixels, n);
+  else
+    {
+      premultiply (pixels, n, C, rq->alpha);
+      bad = any_not_finite (pixels, (size_t) n * C);
+    }
   if (bad || e->params.highlight_gain > 1)
     for (int i = 0; i < n; i++)
       prepare_pixel (&e->params, pixels + (size_t) i * C,
@@ -150,8 +187,6 @@ skc_prepare_rows (const skc_engine *e, const skc_apply_request *rq, int y0,
   for (int j = 0; j < read_h; j++)
     {
       float *row = dst + (size_t) (at_y + j) * row_floats;
-      if (rq->straight_alpha && rq->alpha >= 0)
-        premultiply (row + (size_t) at_x * C, read_w, C, rq->alpha);
       make_safe (e, rq, row + (size_t) at_x * C, read_w);
       for (int i = 0; i < at_x; i++)
         memcpy (row + (size_t) i * C, row + (size_t) at_x * C,
@@ -203,6 +238,26 @@ clip_premultiplied (const float *restrict src, float *restrict dst, int w,
     }
 }
 
+/* Premultiplied RGBA clipped (as clip_premultiplied) and divided back to
+ * straight colour (as unpremultiply), in one pass. */
+HOT_LOOP static void
+clip_unpremultiply_rgba (const float *restrict src, float *restrict dst, int w)
+{
+  for (int i = 0; i < w; i++)
+    {
+      const float *sp = src + (size_t) i * 4;
+      float *dp = dst + (size_t) i * 4;
+      float a = sp[3] < 0 ? 0 : sp[3] > 1 ? 1 : sp[3];
+      float scale = a > 0 ? 1.0f / a : 0.0f;
+      for (int c = 0; c < 3; c++)
+        {
+          float v = sp[c] < 0 ? 0 : sp[c] > a ? a : sp[c];
+          dp[c] = v * scale;
+        }
+      dp[3] = a;
+    }
+}
+
 /* (Hot loops have per-CPU clones, which would be exported: callers
  * elsewhere go through these.) */
 void
@@ -224,11 +279,16 @@ skc_write_row (const skc_engine *e, const skc_apply_request *rq,
   const int C = rq->channels;
   if (rq->straight_alpha && rq->alpha >= 0)
     {
-      if (e->params.clip)
-        clip_premultiplied (src, dst, w, C, rq->alpha);
+      if (e->params.clip && C == 4 && rq->alpha == 3)
+        clip_unpremultiply_rgba (src, dst, w);
       else
-        memcpy (dst, src, (size_t) w * C * sizeof *dst);
-      unpremultiply (dst, w, C, rq->alpha);
+        {
+          if (e->params.clip)
+            clip_premultiplied (src, dst, w, C, rq->alpha);
+          else
+            memcpy (dst, src, (size_t) w * C * sizeof *dst);
+          unpremultiply (dst, w, C, rq->alpha);
+        }
       return;
     }
   if (!e->params.clip || rq->alpha < 0)
