@@ -117,8 +117,8 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->subject = e->subject && p->radius >= 0.5;
   if (r == SKC_OK && e->subject)
     describe_more (e, "; a sharp subject from the mask, in front of the "
-                      "background blurred with its hidden part filled in "
-                      "(whole images, not yet tiled)");
+                      "background blurred with its hidden part filled in, "
+                      "tile by tile");
   if (turned_complexes && p->cat_eye > 0)
     describe_more (e, "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
                    SKC_ENGINE_AMOUNTS);
@@ -143,9 +143,12 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
-  /* Depth: the layers' engines read further than the plan's. */
+  /* Depth: the layers' engines read further than the plan's; a subject's
+     fill reads around its blur. */
   if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
     r = skc_layers_prepare (e, err);
+  if (r == SKC_OK && e->subject)
+    r = skc_subject_prepare (e, err);
   if (r != SKC_OK)
     {
       skc_engine_free (e);
@@ -166,6 +169,7 @@ skc_engine_free (skc_engine *e)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   skc_image_free (&e->depth_shape);
   skc_layers_free (e);
+  skc_subject_free (e);
   free (e);
 }
 
@@ -294,9 +298,10 @@ contains (const skc_view *outer, const skc_view *inner)
 int
 skc_engine_needs_whole_image (const skc_engine *e)
 {
-  /* Depth layers run on regions; a subject's fill and blur still take
-     the whole image. */
-  return e && e->subject;
+  /* Every engine runs on regions now, depth layers and subjects included:
+     always 0, kept for the callers that still ask. */
+  (void) e;
+  return 0;
 }
 
 /* Whether process calls take a map: a blur map, or a subject's mask. */
@@ -304,32 +309,6 @@ static int
 takes_map (const skc_engine *e)
 {
   return e->with_map || e->subject;
-}
-
-/* A process call of a subject engine, which blurs whole images only: the
- * input must be the whole image; the output is cut from its result. */
-static skc_result
-whole_image_process (const skc_engine *e, const skc_apply_request *rq,
-                     const skc_run *run, skc_error *err)
-{
-  if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
-      || rq->input.height != rq->image_height)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "a subject's blur is not available yet for regions: "
-                     "the input must be the whole image");
-  skc_image in = { rq->image_width, rq->image_height, rq->channels,
-                   rq->input.stride, rq->input.pixels };
-  skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
-                    rq->map.pixels };
-  skc_image out = { 0 };
-  skc_result r = skc_subject_apply (e, &in, rq->alpha, &map, run, &out, err);
-  const skc_view *o = &rq->output;
-  for (int y = 0; r == SKC_OK && y < o->height; y++)
-    memcpy (o->pixels + (size_t) y * o->stride,
-            skc_image_pixel (&out, o->x, o->y + y),
-            (size_t) o->width * rq->channels * sizeof (float));
-  skc_image_free (&out);
-  return r;
 }
 
 skc_result
@@ -363,7 +342,7 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
   if (e->subject)
-    return whole_image_process (e, rq, run ? run : &defaults, err);
+    return skc_subject_process (e, rq, run ? run : &defaults, err);
   if (e->with_map && e->params.depth != SKC_DEPTH_NONE)
     return skc_layers_process (e, rq, run ? run : &defaults, err);
   return skc_engine_run (e, rq, run ? run : &defaults, err);
@@ -384,8 +363,6 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "(%dx%d)",
                      e->subject ? "subject's mask" : "blur map", in->width,
                      in->height);
-  if (e->subject)
-    return skc_subject_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

@@ -30,8 +30,9 @@
  *                          highlights) and output rows (clipping)
  *   engine_codes.c         per-pixel radius level, swirl angle and cat-eye
  *                          amount codes
- *   engine_layers.c        depth-aware blur (occlusion) on layers: whole
- *                          images, a uniform engine per layer
+ *   engine_layers.c        depth-aware blur (occlusion) on layers, tile
+ *                          by tile, a uniform engine per layer
+ *   engine_subject.c       a sharp subject before its background's blur
  *   engine_pool.c          the workers' scratch and the engine's pool of it
  * A new representation takes a kind below, a file with its preparation
  * and its skc_scale_ops, a row in engine.c's table and a rule in the
@@ -261,8 +262,10 @@ struct skc_engine
   skc_image depth_shape;
   /* params.depth SUBJECT with a map (the subject's mask) and a radius:
      with_map is 0 (the engine is the background's uniform blur) and
-     process calls go to skc_subject_apply. */
+     process calls go to skc_subject_process, with its state
+     (engine_subject.c). */
   int subject;
+  struct skc_subject *subject_state;
   /* Their layers' engines and bounds (engine_layers.c). */
   struct skc_layers *layers;
 };
@@ -692,21 +695,22 @@ int skc_fill (int levels, int width, int height, int C, const float *values,
               const skc_rect *need, float *out, float *known, size_t out_stride,
               skc_fill_scratch *s);
 
-/* The pull-push fill of depth layers: values (w x h x C, C <= 4) keep
- * their pixels of weight 1 and receive, elsewhere, a smooth fill from
- * them, aligned to the image origin.  weight is w x h, 0 or 1.  0 when out
- * of memory. */
-int skc_layers_fill (float *values, const float *weight, int w, int h, int C);
-
 /* ---- engine_subject.c ---- */
 
-/* A sharp subject in front of a blurred background (e->subject): as
- * skc_apply_image, whose checks have passed; `mask` is the subject's
- * coverage (the map). */
-skc_result skc_subject_apply (const skc_engine *e, const skc_image *in,
-                              int alpha, const skc_image *mask,
-                              const skc_run *run, skc_image *out,
-                              skc_error *err);
+/* A subject's fill reaches every hidden pixel within ceil (radius) + this
+ * many px of the background (a soft edge this deep is exact): it runs
+ * skc_subject_fill_levels (radius) levels. */
+#define SKC_SUBJECT_SOFT_DEPTH 64
+int skc_subject_fill_levels (double radius);
+/* A subject engine (e->subject): its state (the background's blur, the
+ * fill) and e->reach, once the engine is planned; frees it. */
+skc_result skc_subject_prepare (skc_engine *e, skc_error *err);
+void skc_subject_free (skc_engine *e);
+/* A process call of a subject engine, whose checks have passed (the map
+ * is the subject's mask): tiles of the output in parallel. */
+skc_result skc_subject_process (const skc_engine *e,
+                                const skc_apply_request *rq, const skc_run *run,
+                                skc_error *err);
 
 /* ---- engine_pool.c ---- */
 

@@ -728,23 +728,3 @@ skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
   free (job.workers);
   return res;
 }
-
-int
-skc_layers_fill (float *values, const float *weight, int w, int h, int C)
-{
-  /* The whole image at once: enough levels that every pixel reaches a
-     known one. */
-  int levels = skc_fill_levels (w > h ? w : h);
-  skc_rect need = { 0, 0, w, h }, source;
-  skc_fill_source (levels, w, h, &need, &source);
-  skc_fill_scratch scratch = { 0 };
-  float *out = malloc ((size_t) w * h * C * sizeof *out);
-  int ok = out
-           && skc_fill (levels, w, h, C, values, weight, (size_t) w, &source,
-                        &need, out, NULL, (size_t) w, &scratch);
-  if (ok)
-    memcpy (values, out, (size_t) w * h * C * sizeof *out);
-  free (out);
-  skc_fill_scratch_free (&scratch);
-  return ok;
-}
