@@ -103,16 +103,14 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
                         : 1;
   e->kernel_snr_db = NAN;
-  r = skc_engine_plan (e, err);
+  /* Depth-aware engines run only their layers' engines (engine_layers.c,
+     which describes them): no plan of their own. */
+  int layered = e->with_map && p->depth != SKC_DEPTH_NONE;
+  r = layered ? SKC_OK : skc_engine_plan (e, err);
   /* Knots per code describe their own angle and amount steps. */
   int turned_complexes
-      = r == SKC_OK && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES;
-  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
-    describe_more (e,
-                   "; depth (%s): occlusion on layers by radius, each "
-                   "blurred uniformly, tile by tile",
-                   p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
-                                                    : "black near");
+      = r == SKC_OK && !layered
+        && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES;
   /* A radius of 0 leaves the image as it is, subject or not. */
   e->subject = e->subject && p->radius >= 0.5;
   if (r == SKC_OK && e->subject)
@@ -143,9 +141,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
-  /* Depth: the layers' engines read further than the plan's; a subject's
-     fill reads around its blur. */
-  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+  /* Depth: the layers' engines and reach; a subject's fill reads around
+     its blur. */
+  if (r == SKC_OK && layered)
     r = skc_layers_prepare (e, err);
   if (r == SKC_OK && e->subject)
     r = skc_subject_prepare (e, err);
@@ -188,6 +186,8 @@ skc_engine_describe (const skc_engine *e)
 const char *
 skc_engine_method (const skc_engine *e)
 {
+  if (e->layers)
+    return skc_layers_method (e);
   /* A blur map may run knots tables at full resolution and the basis on
      the scales above. */
   int tables = 0, basis = 0;
@@ -235,6 +235,10 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the point must lie in the image, the map value be "
                      "finite");
+  /* Depth: the kernel of the layer the map value falls in. */
+  if (e->layers)
+    return skc_layers_kernel_at (e, image_width, image_height, x, y, map_value,
+                                 out, err);
   int half = e->kernel_reach, side = 2 * half + 1;
   skc_result r = skc_image_alloc (out, side, side, 1);
   if (r != SKC_OK)

@@ -637,10 +637,21 @@ void skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
 
 /* ---- engine_layers.c ---- */
 
-/* Depth-aware engines (params.depth with a map): prepares the layers'
- * state (e->layers) and sets e->reach; frees it. */
+/* Depth-aware engines (params.depth with a map), which have no plan of
+ * their own: prepares the layers' state (e->layers) with the largest
+ * layer's engine, and sets e->reach, e->kernel_reach and the
+ * description; frees it. */
 skc_result skc_layers_prepare (skc_engine *e, skc_error *err);
 void skc_layers_free (skc_engine *e);
+/* skc_engine_method of a depth-aware engine: its largest layer's. */
+const char *skc_layers_method (const skc_engine *e);
+/* skc_engine_kernel_at of a depth-aware engine, whose arguments are
+ * checked: the kernel of the layer of map_value (a point hides nothing),
+ * in a window of e->kernel_reach. */
+skc_result skc_layers_kernel_at (const skc_engine *e, int image_width,
+                                 int image_height, int x, int y,
+                                 double map_value, skc_image *out,
+                                 skc_error *err);
 /* A process call of a depth-aware engine, whose checks have passed: tiles
  * of the output in parallel, each blurring the layers that reach it. */
 skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
@@ -664,6 +675,17 @@ typedef struct
 {
   int x0, y0, x1, y1;
 } skc_rect;
+
+/* r grown by `by` on every side, clipped to a width x height image. */
+static inline skc_rect
+skc_rect_grow (skc_rect r, int by, int width, int height)
+{
+  r.x0 = r.x0 - by > 0 ? r.x0 - by : 0;
+  r.y0 = r.y0 - by > 0 ? r.y0 - by : 0;
+  r.x1 = r.x1 + by < width ? r.x1 + by : width;
+  r.y1 = r.y1 + by < height ? r.y1 + by : height;
+  return r;
+}
 
 #define SKC_FILL_MAX_LEVELS 25
 

@@ -138,16 +138,6 @@ worker_free (subject_worker *w)
   skc_fill_scratch_free (&w->fill);
 }
 
-static skc_rect
-grow_rect (skc_rect r, int by, int width, int height)
-{
-  r.x0 = r.x0 - by > 0 ? r.x0 - by : 0;
-  r.y0 = r.y0 - by > 0 ? r.y0 - by : 0;
-  r.x1 = r.x1 + by < width ? r.x1 + by : width;
-  r.y1 = r.y1 + by < height ? r.y1 + by : height;
-  return r;
-}
-
 /* Input pixel (x, y): non-finite pixels are transparent black, as the
  * engine treats them. */
 static inline void
@@ -205,7 +195,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       cells.x1 = (skc_floor_div (t.x1 - 1, S->cell) + 1) * S->cell;
       cells.y1 = (skc_floor_div (t.y1 - 1, S->cell) + 1) * S->cell;
     }
-  skc_rect i = grow_rect (cells, S->blur_read, W, H);
+  skc_rect i = skc_rect_grow (cells, S->blur_read, W, H);
   int iw = i.x1 - i.x0, ih = i.y1 - i.y0;
   size_t n = (size_t) iw * ih;
   if (!skc_tile_reserve (&w->cover, &w->cover_capacity, n))
@@ -371,9 +361,9 @@ skc_subject_process (const skc_engine *e, const skc_apply_request *rq,
   const struct skc_subject *S = e->subject_state;
   /* Tiles read as far as the reach: the input must hold it. */
   const skc_view *in = &rq->input, *o = &rq->output;
-  skc_rect need
-      = grow_rect ((skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height },
-                   e->reach, rq->image_width, rq->image_height);
+  skc_rect need = skc_rect_grow (
+      (skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height }, e->reach,
+      rq->image_width, rq->image_height);
   if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
       || in->y + in->height < need.y1)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,

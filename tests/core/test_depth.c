@@ -473,6 +473,69 @@ test_tiling (void)
   skc_engine_free (e);
 }
 
+/* A depth engine plans no blur-map engine of its own: it describes its
+ * layers, names its largest layer's method, and its kernel at a map value
+ * is the response of that one layer, exactly as the engine applies it to
+ * a point (a point hides nothing); different radii give different
+ * kernels. */
+static void
+test_depth_kernel (void)
+{
+  const int side = 101, mid = 50;
+  skc_engine *e = depth_engine (9, 0.5, 32);
+  if (!e)
+    return;
+  CHECK (strstr (skc_engine_describe (e), "depth (white near)") != NULL);
+  CHECK (strstr (skc_engine_describe (e), "blur map") == NULL);
+  CHECK (strcmp (skc_engine_method (e), "knots") == 0);
+  const double values[] = { 0, 0.3, 0.5, 0.8, 1 };
+  double previous_peak = -1;
+  for (int k = 0; k < 5; k++)
+    {
+      skc_image kernel = { 0 }, point = { 0 }, map = { 0 }, out = { 0 };
+      skc_error err;
+      if (!CHECK (skc_engine_kernel_at (e, side, side, mid, mid, values[k],
+                                        &kernel, &err)
+                  == SKC_OK))
+        continue;
+      skc_image_alloc (&point, side, side, 1);
+      skc_image_alloc (&map, side, side, 1);
+      point.data[mid * side + mid] = 1;
+      for (int i = 0; i < side * side; i++)
+        map.data[i] = (float) values[k];
+      if (CHECK (skc_apply_image (e, &point, -1, &map, NULL, &out, &err)
+                 == SKC_OK))
+        {
+          int half = kernel.width / 2;
+          double worst = 0, sum = 0;
+          for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+              {
+                int kx = x - mid + half, ky = y - mid + half;
+                float want = kx >= 0 && ky >= 0 && kx < kernel.width
+                                     && ky < kernel.height
+                                 ? *skc_image_pixel (&kernel, kx, ky)
+                                 : 0;
+                worst = fmax (worst, fabs (out.data[y * side + x] - want));
+                sum += want;
+              }
+          CHECK_MSG (worst < 1e-5 && fabs (sum - 1) < 1e-3,
+                     "depth kernel at %g: worst %g, sum %g", values[k], worst,
+                     sum);
+          /* Radius 4.5, 1.8, 0, 2.7, 4.5: the peak changes with it. */
+          double peak = *skc_image_pixel (&kernel, half, half);
+          if (k == 1 || k == 2)
+            CHECK (peak > previous_peak);
+          previous_peak = peak;
+        }
+      skc_image_free (&kernel);
+      skc_image_free (&point);
+      skc_image_free (&map);
+      skc_image_free (&out);
+    }
+  skc_engine_free (e);
+}
+
 /* The subject's coverage: a disc of radius 16 px at the centre, its edge
  * feathered over 4 px (a soft selection). */
 static float
@@ -1110,6 +1173,7 @@ main (void)
   test_reference ();
   test_beats_gather ();
   test_tiling ();
+  test_depth_kernel ();
   test_fill ();
   test_memo ();
   test_subject_reference ();
