@@ -20,13 +20,13 @@
  * The limit.  A pixel of coverage between 1/128 and 1 is hidden for the
  * fill yet blurs with (1 - a) of the background, so a wide half-transparent
  * matte would need the fill to reach arbitrarily far.  The fill is bounded
- * instead: it runs SKC_SUBJECT_FILL_LEVELS levels (the fewest with 2^levels
- * > ceil (R) + SKC_SUBJECT_SOFT_DEPTH), so every hidden pixel within
- * ceil (R) + 64 px (chessboard) of a clear one is filled, and none beyond
- * 2^(levels + 1) px is; a hidden pixel the fill leaves without anything
- * known keeps its own colour.  A soft edge up to 64 px deep is therefore
- * blurred from the background alone; deeper inside a wide soft matte the
- * background blur takes some of the subject's own colour.
+ * instead: it runs skc_subject_fill_levels (R) levels (the fewest with
+ * 2^levels > ceil (R) + SKC_SUBJECT_SOFT_DEPTH, 64), so every hidden pixel
+ * within ceil (R) + 64 px (chessboard) of a clear one is filled, and none
+ * beyond 2^(levels + 1) px is; a hidden pixel the fill leaves without
+ * anything known keeps its own colour.  A soft edge up to 64 px deep is
+ * therefore blurred from the background alone; deeper inside a wide soft matte
+ * the background blur takes some of the subject's own colour.
  *
  * Tiles of the output (a grid aligned to the origin) run in parallel, each
  * from the input around it (the blur's reach, and the fill's sources
