@@ -161,9 +161,6 @@ skc_gegl_blur (const skc_engine *engine, GeglBuffer *input, GeglBuffer *map,
   if (roi->width < 1 || roi->height < 1)
     return SKC_OK;
   gint reach = skc_engine_reach (engine);
-  /* An engine that blurs whole images only (a subject) reads all of it. */
-  if (skc_engine_needs_whole_image (engine))
-    reach = MAX (image->width, image->height);
   GeglRectangle region = { roi->x - reach, roi->y - reach,
                            roi->width + 2 * reach, roi->height + 2 * reach };
   gegl_rectangle_intersect (&region, &region, image);

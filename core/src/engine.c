@@ -103,22 +103,20 @@ skc_engine_new_with (const skc_params *p, int with_map,
                         ? (SKC_ENGINE_AMOUNTS - 1) * SKC_ENGINE_AMOUNT_STEPS + 1
                         : 1;
   e->kernel_snr_db = NAN;
-  r = skc_engine_plan (e, err);
+  /* Depth-aware engines run only their layers' engines (engine_layers.c,
+     which describes them): no plan of their own. */
+  int layered = e->with_map && p->depth != SKC_DEPTH_NONE;
+  r = layered ? SKC_OK : skc_engine_plan (e, err);
   /* Knots per code describe their own angle and amount steps. */
   int turned_complexes
-      = r == SKC_OK && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES;
-  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
-    describe_more (e,
-                   "; depth (%s): occlusion on layers by radius, each "
-                   "blurred uniformly, tile by tile",
-                   p->depth == SKC_DEPTH_WHITE_NEAR ? "white near"
-                                                    : "black near");
+      = r == SKC_OK && !layered
+        && e->scales[e->first_scale].kind != SKC_SCALE_KNOTS_ANGLES;
   /* A radius of 0 leaves the image as it is, subject or not. */
   e->subject = e->subject && p->radius >= 0.5;
   if (r == SKC_OK && e->subject)
     describe_more (e, "; a sharp subject from the mask, in front of the "
-                      "background blurred with its hidden part filled in "
-                      "(whole images, not yet tiled)");
+                      "background blurred with its hidden part filled in, "
+                      "tile by tile");
   if (turned_complexes && p->cat_eye > 0)
     describe_more (e, "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
                    SKC_ENGINE_AMOUNTS);
@@ -143,9 +141,12 @@ skc_engine_new_with (const skc_params *p, int with_map,
   e->prepare_run.cancel = NULL;
   if (!e->kernel_reach)
     e->kernel_reach = e->reach;
-  /* Depth: the layers' engines read further than the plan's. */
-  if (r == SKC_OK && e->with_map && p->depth != SKC_DEPTH_NONE)
+  /* Depth: the layers' engines and reach; a subject's fill reads around
+     its blur. */
+  if (r == SKC_OK && layered)
     r = skc_layers_prepare (e, err);
+  if (r == SKC_OK && e->subject)
+    r = skc_subject_prepare (e, err);
   if (r != SKC_OK)
     {
       skc_engine_free (e);
@@ -166,6 +167,7 @@ skc_engine_free (skc_engine *e)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   skc_image_free (&e->depth_shape);
   skc_layers_free (e);
+  skc_subject_free (e);
   free (e);
 }
 
@@ -184,6 +186,8 @@ skc_engine_describe (const skc_engine *e)
 const char *
 skc_engine_method (const skc_engine *e)
 {
+  if (e->layers)
+    return skc_layers_method (e);
   /* A blur map may run knots tables at full resolution and the basis on
      the scales above. */
   int tables = 0, basis = 0;
@@ -231,6 +235,10 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                      "the point must lie in the image, the map value be "
                      "finite");
+  /* Depth: the kernel of the layer the map value falls in. */
+  if (e->layers)
+    return skc_layers_kernel_at (e, image_width, image_height, x, y, map_value,
+                                 out, err);
   int half = e->kernel_reach, side = 2 * half + 1;
   skc_result r = skc_image_alloc (out, side, side, 1);
   if (r != SKC_OK)
@@ -294,9 +302,10 @@ contains (const skc_view *outer, const skc_view *inner)
 int
 skc_engine_needs_whole_image (const skc_engine *e)
 {
-  /* Depth layers run on regions; a subject's fill and blur still take
-     the whole image. */
-  return e && e->subject;
+  /* Every engine runs on regions now, depth layers and subjects included:
+     always 0, kept for the callers that still ask. */
+  (void) e;
+  return 0;
 }
 
 /* Whether process calls take a map: a blur map, or a subject's mask. */
@@ -306,32 +315,6 @@ takes_map (const skc_engine *e)
   return e->with_map || e->subject;
 }
 
-/* A process call of a subject engine, which blurs whole images only: the
- * input must be the whole image; the output is cut from its result. */
-static skc_result
-whole_image_process (const skc_engine *e, const skc_apply_request *rq,
-                     const skc_run *run, skc_error *err)
-{
-  if (rq->input.x != 0 || rq->input.y != 0 || rq->input.width != rq->image_width
-      || rq->input.height != rq->image_height)
-    return skc_fail (err, SKC_ERR_UNSUPPORTED,
-                     "a subject's blur is not available yet for regions: "
-                     "the input must be the whole image");
-  skc_image in = { rq->image_width, rq->image_height, rq->channels,
-                   rq->input.stride, rq->input.pixels };
-  skc_image map = { rq->image_width, rq->image_height, 1, rq->map.stride,
-                    rq->map.pixels };
-  skc_image out = { 0 };
-  skc_result r = skc_subject_apply (e, &in, rq->alpha, &map, run, &out, err);
-  const skc_view *o = &rq->output;
-  for (int y = 0; r == SKC_OK && y < o->height; y++)
-    memcpy (o->pixels + (size_t) y * o->stride,
-            skc_image_pixel (&out, o->x, o->y + y),
-            (size_t) o->width * rq->channels * sizeof (float));
-  skc_image_free (&out);
-  return r;
-}
-
 /* Engines that work on views in memory (a subject, depth layers): the
  * request as it is. */
 static skc_result
@@ -339,7 +322,7 @@ process_views (const skc_engine *e, const skc_apply_request *rq,
                const skc_run *run, skc_error *err)
 {
   if (e->subject)
-    return whole_image_process (e, rq, run, err);
+    return skc_subject_process (e, rq, run, err);
   return skc_layers_process (e, rq, run, err);
 }
 
@@ -358,8 +341,8 @@ view_band_rows (const skc_engine *e)
 /* A request with pixels on demand or straight colour, for an engine that
  * works on premultiplied views in memory: band by band, the input (and
  * its margins) read or copied and premultiplied, processed, and the output
- * divided back and handed over; a subject's band is the whole image.
- * Results do not depend on the cut (the engines' promise). */
+ * divided back and handed over.  Results do not depend on the cut (the
+ * engines' promise). */
 static skc_result
 process_through_views (const skc_engine *e, const skc_apply_request *rq,
                        const skc_run *run, skc_error *err)
@@ -367,9 +350,8 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
   const int C = rq->channels;
   const skc_view *in = &rq->input, *o = &rq->output;
   const int straight = rq->straight_alpha && rq->alpha >= 0;
-  const int whole = skc_engine_needs_whole_image (e);
-  const int band = whole ? o->height : view_band_rows (e);
-  const int reach = whole ? in->height : e->reach;
+  const int band = view_band_rows (e);
+  const int reach = e->reach;
   const int window
       = band + 2 * reach < in->height ? band + 2 * reach : in->height;
   const size_t in_row = (size_t) in->width * C, out_row = (size_t) o->width * C;
@@ -389,7 +371,7 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
   const int y_end = o->y + o->height;
   for (int y = o->y; r == SKC_OK && y < y_end;)
     {
-      int next = whole ? y_end : (y / band + 1) * band;
+      int next = (y / band + 1) * band;
       next = next < y_end ? next : y_end;
       int y0 = y - reach > in->y ? y - reach : in->y;
       int y1 = next + reach < in->y + in->height ? next + reach
@@ -519,8 +501,6 @@ skc_apply_image (const skc_engine *e, const skc_image *in, int alpha,
                      "(%dx%d)",
                      e->subject ? "subject's mask" : "blur map", in->width,
                      in->height);
-  if (e->subject)
-    return skc_subject_apply (e, in, alpha, map, run, out, err);
   skc_result r = skc_image_alloc (out, in->width, in->height, in->channels);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d result", in->width,

@@ -30,8 +30,9 @@
  *                          highlights) and output rows (clipping)
  *   engine_codes.c         per-pixel radius level, swirl angle and cat-eye
  *                          amount codes
- *   engine_layers.c        depth-aware blur (occlusion) on layers: whole
- *                          images, a uniform engine per layer
+ *   engine_layers.c        depth-aware blur (occlusion) on layers, tile
+ *                          by tile, a uniform engine per layer
+ *   engine_subject.c       a sharp subject before its background's blur
  *   engine_pool.c          the workers' scratch and the engine's pool of it
  * A new representation takes a kind below, a file with its preparation
  * and its skc_scale_ops, a row in engine.c's table and a rule in the
@@ -261,8 +262,10 @@ struct skc_engine
   skc_image depth_shape;
   /* params.depth SUBJECT with a map (the subject's mask) and a radius:
      with_map is 0 (the engine is the background's uniform blur) and
-     process calls go to skc_subject_apply. */
+     process calls go to skc_subject_process, with its state
+     (engine_subject.c). */
   int subject;
+  struct skc_subject *subject_state;
   /* Their layers' engines and bounds (engine_layers.c). */
   struct skc_layers *layers;
 };
@@ -640,10 +643,21 @@ void skc_cat_eye_at (const skc_engine *e, const skc_apply_request *rq, double x,
 
 /* ---- engine_layers.c ---- */
 
-/* Depth-aware engines (params.depth with a map): prepares the layers'
- * state (e->layers) and sets e->reach; frees it. */
+/* Depth-aware engines (params.depth with a map), which have no plan of
+ * their own: prepares the layers' state (e->layers) with the largest
+ * layer's engine, and sets e->reach, e->kernel_reach and the
+ * description; frees it. */
 skc_result skc_layers_prepare (skc_engine *e, skc_error *err);
 void skc_layers_free (skc_engine *e);
+/* skc_engine_method of a depth-aware engine: its largest layer's. */
+const char *skc_layers_method (const skc_engine *e);
+/* skc_engine_kernel_at of a depth-aware engine, whose arguments are
+ * checked: the kernel of the layer of map_value (a point hides nothing),
+ * in a window of e->kernel_reach. */
+skc_result skc_layers_kernel_at (const skc_engine *e, int image_width,
+                                 int image_height, int x, int y,
+                                 double map_value, skc_image *out,
+                                 skc_error *err);
 /* A process call of a depth-aware engine, whose checks have passed: tiles
  * of the output in parallel, each blurring the layers that reach it. */
 skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
@@ -667,6 +681,17 @@ typedef struct
 {
   int x0, y0, x1, y1;
 } skc_rect;
+
+/* r grown by `by` on every side, clipped to a width x height image. */
+static inline skc_rect
+skc_rect_grow (skc_rect r, int by, int width, int height)
+{
+  r.x0 = r.x0 - by > 0 ? r.x0 - by : 0;
+  r.y0 = r.y0 - by > 0 ? r.y0 - by : 0;
+  r.x1 = r.x1 + by < width ? r.x1 + by : width;
+  r.y1 = r.y1 + by < height ? r.y1 + by : height;
+  return r;
+}
 
 #define SKC_FILL_MAX_LEVELS 25
 
@@ -698,21 +723,22 @@ int skc_fill (int levels, int width, int height, int C, const float *values,
               const skc_rect *need, float *out, float *known, size_t out_stride,
               skc_fill_scratch *s);
 
-/* The pull-push fill of depth layers: values (w x h x C, C <= 4) keep
- * their pixels of weight 1 and receive, elsewhere, a smooth fill from
- * them, aligned to the image origin.  weight is w x h, 0 or 1.  0 when out
- * of memory. */
-int skc_layers_fill (float *values, const float *weight, int w, int h, int C);
-
 /* ---- engine_subject.c ---- */
 
-/* A sharp subject in front of a blurred background (e->subject): as
- * skc_apply_image, whose checks have passed; `mask` is the subject's
- * coverage (the map). */
-skc_result skc_subject_apply (const skc_engine *e, const skc_image *in,
-                              int alpha, const skc_image *mask,
-                              const skc_run *run, skc_image *out,
-                              skc_error *err);
+/* A subject's fill reaches every hidden pixel within ceil (radius) + this
+ * many px of the background (a soft edge this deep is exact): it runs
+ * skc_subject_fill_levels (radius) levels. */
+#define SKC_SUBJECT_SOFT_DEPTH 64
+int skc_subject_fill_levels (double radius);
+/* A subject engine (e->subject): its state (the background's blur, the
+ * fill) and e->reach, once the engine is planned; frees it. */
+skc_result skc_subject_prepare (skc_engine *e, skc_error *err);
+void skc_subject_free (skc_engine *e);
+/* A process call of a subject engine, whose checks have passed (the map
+ * is the subject's mask): tiles of the output in parallel. */
+skc_result skc_subject_process (const skc_engine *e,
+                                const skc_apply_request *rq, const skc_run *run,
+                                skc_error *err);
 
 /* ---- engine_pool.c ---- */
 

@@ -174,10 +174,16 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   if (res != SKC_OK)
     return res;
   L->blur_reach = skc_engine_reach (big);
-  size_t used = strlen (e->description);
-  snprintf (e->description + used, sizeof e->description - used,
-            "; its largest layer (radius %g): %.200s", bin_radius (L->top),
-            skc_engine_describe (big));
+  e->kernel_reach = big->kernel_reach;
+  /* What the engine says: its layers, then any notes made before. */
+  char notes[sizeof e->description];
+  snprintf (notes, sizeof notes, "%s", e->description);
+  snprintf (e->description, sizeof e->description,
+            "depth (%s): occlusion on layers by radius, each blurred "
+            "uniformly by its own engine (made on first use), tile by tile; "
+            "its largest layer (radius %g): %.400s%.150s",
+            p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near",
+            bin_radius (L->top), skc_engine_describe (big), notes);
   /* A tile reads its layers' blur reach, the fill's sources around that
      (and one more pixel for the edge test). */
   int levels = skc_fill_levels (fill_distance (L, L->top));
@@ -270,16 +276,6 @@ line_distance (int *d, int n, size_t stride, int cap)
     }
 }
 
-static skc_rect
-grow_rect (skc_rect r, int by, int width, int height)
-{
-  r.x0 = r.x0 - by > 0 ? r.x0 - by : 0;
-  r.y0 = r.y0 - by > 0 ? r.y0 - by : 0;
-  r.x1 = r.x1 + by < width ? r.x1 + by : width;
-  r.y1 = r.y1 + by < height ? r.y1 + by : height;
-  return r;
-}
-
 /* What one tile works on. */
 typedef struct
 {
@@ -355,7 +351,7 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   const struct skc_layers *L = f->e->layers;
   const int C = f->C, W = rq->image_width, H = rq->image_height;
   int D = fill_distance (L, b);
-  skc_rect x = grow_rect (i, D, W, H);
+  skc_rect x = skc_rect_grow (i, D, W, H);
   const skc_rect *mine_box = &f->bins_box[b + L->top];
   box->x0 = box->y0 = 0, box->x1 = box->y1 = 0;
   if (!meets (mine_box, &x))
@@ -371,10 +367,10 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
     return 0;
   memset (w->layer, 0, n * C * sizeof (float));
   /* Only pixels within D of the layer's box can be non-zero. */
-  skc_rect j = clip_rect (grow_rect (*mine_box, D, W, H), &i);
+  skc_rect j = clip_rect (skc_rect_grow (*mine_box, D, W, H), &i);
   if (j.x1 <= j.x0 || j.y1 <= j.y0)
     return 1;
-  x = clip_rect (grow_rect (j, D, W, H), &x);
+  x = clip_rect (skc_rect_grow (j, D, W, H), &x);
   int xw = x.x1 - x.x0, xh = x.y1 - x.y0;
   /* Within D (chessboard) of a pixel of the layer: rows, then columns. */
   if (nearer)
@@ -495,7 +491,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
                    rq,
                    rq->alpha >= 0 ? Cin : Cin + 1,
                    rq->alpha >= 0 ? rq->alpha : Cin,
-                   grow_rect (t, e->reach, W, H),
+                   skc_rect_grow (t, e->reach, W, H),
                    NULL,
                    NULL };
   const int C = f.C;
@@ -576,14 +572,14 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       if (res != SKC_OK)
         break;
       int reach = skc_engine_reach (le);
-      skc_rect i = grow_rect (open, reach, W, H), box;
+      skc_rect i = skc_rect_grow (open, reach, W, H), box;
       if (!build_layer (&f, b, i, w, &box))
         {
           res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
         }
       /* Only the pixels still open that the layer's blur reaches. */
-      skc_rect o = clip_rect (grow_rect (box, reach, W, H), &open);
+      skc_rect o = clip_rect (skc_rect_grow (box, reach, W, H), &open);
       if (box.x1 <= box.x0 || o.x1 <= o.x0 || o.y1 <= o.y0)
         continue;
       int ow = o.x1 - o.x0, oh = o.y1 - o.y0, iw = i.x1 - i.x0;
@@ -688,9 +684,9 @@ skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
                      "alpha");
   /* Tiles read as far as the reach: the input must hold it. */
   const skc_view *in = &rq->input, *o = &rq->output;
-  skc_rect need
-      = grow_rect ((skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height },
-                   e->reach, rq->image_width, rq->image_height);
+  skc_rect need = skc_rect_grow (
+      (skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height }, e->reach,
+      rq->image_width, rq->image_height);
   if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
       || in->y + in->height < need.y1)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
@@ -729,22 +725,41 @@ skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
   return res;
 }
 
-int
-skc_layers_fill (float *values, const float *weight, int w, int h, int C)
+const char *
+skc_layers_method (const skc_engine *e)
 {
-  /* The whole image at once: enough levels that every pixel reaches a
-     known one. */
-  int levels = skc_fill_levels (w > h ? w : h);
-  skc_rect need = { 0, 0, w, h }, source;
-  skc_fill_source (levels, w, h, &need, &source);
-  skc_fill_scratch scratch = { 0 };
-  float *out = malloc ((size_t) w * h * C * sizeof *out);
-  int ok = out
-           && skc_fill (levels, w, h, C, values, weight, (size_t) w, &source,
-                        &need, out, NULL, (size_t) w, &scratch);
-  if (ok)
-    memcpy (values, out, (size_t) w * h * C * sizeof *out);
-  free (out);
-  skc_fill_scratch_free (&scratch);
-  return ok;
+  const struct skc_layers *L = e->layers;
+  return skc_engine_method (L->engines[L->top]);
+}
+
+skc_result
+skc_layers_kernel_at (const skc_engine *e, int image_width, int image_height,
+                      int x, int y, double map_value, skc_image *out,
+                      skc_error *err)
+{
+  const skc_params *p = &e->params;
+  double rho
+      = p->radius * (skc_engine_map_shaped (e, (float) map_value) - p->focus);
+  skc_engine *le = NULL;
+  skc_image k = { 0 };
+  skc_result r = layer_engine (e, radius_bin (fabs (rho)), &le, err);
+  if (r == SKC_OK)
+    r = skc_engine_kernel_at (le, image_width, image_height, x, y, 0, &k, err);
+  /* Centred in the engine's window (the largest layer's, which a smaller
+     layer's fits in). */
+  int half = e->kernel_reach, side = 2 * half + 1, kh = k.width / 2;
+  if (r == SKC_OK && skc_image_alloc (out, side, side, 1) != SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
+                  "out of memory for a %dx%d "
+                  "kernel",
+                  side, side);
+  for (int j = 0; r == SKC_OK && j < k.height; j++)
+    for (int i = 0; i < k.width; i++)
+      {
+        int ox = i - kh + half, oy = j - kh + half;
+        if (ox >= 0 && oy >= 0 && ox < side && oy < side)
+          *skc_image_pixel (out, ox, oy) = *skc_image_pixel (&k, i, j);
+      }
+  skc_image_free (&k);
+  return r;
 }

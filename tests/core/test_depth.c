@@ -37,10 +37,11 @@ subject_alpha (int x, int y)
   return hypot (x + 0.5 - W / 2.0, y + 0.5 - H / 2.0) < 16 ? 1.0f : 0.0f;
 }
 
-/* Dense convolution of n planes (W x H) with the uniform engine's own
- * kernel at `radius`, edges clamped, in place. */
+/* Dense convolution of n planes (w x h) with the kernel of `engine` (NULL:
+ * the uniform engine's at `radius`), edges clamped, in place. */
 static void
-blur_planes (float *planes, int n, double radius)
+blur_planes_sized (float *planes, int n, int w, int h, double radius,
+                   const skc_engine *engine)
 {
   if (radius <= 0)
     return;
@@ -50,37 +51,43 @@ blur_planes (float *planes, int n, double radius)
   p.cache = cache;
   skc_engine *e = NULL;
   skc_image k = { 0 };
-  if (!CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK)
-      || !CHECK (skc_engine_kernel (e, radius, &k) == SKC_OK))
+  if ((!engine && !CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK))
+      || !CHECK (skc_engine_kernel (engine ? engine : e, radius, &k) == SKC_OK))
     {
       skc_engine_free (e);
       return;
     }
   int half = k.width / 2;
-  float *copy = malloc (sizeof (float) * W * H);
+  float *copy = malloc (sizeof (float) * w * h);
   for (int i = 0; copy && i < n; i++)
     {
-      float *plane = planes + (size_t) i * W * H;
-      memcpy (copy, plane, sizeof (float) * W * H);
-      for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
+      float *plane = planes + (size_t) i * w * h;
+      memcpy (copy, plane, sizeof (float) * w * h);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
           {
             double sum = 0;
             for (int dy = -half; dy <= half; dy++)
               for (int dx = -half; dx <= half; dx++)
                 {
                   /* The response at (x, y) of a point at (x - dx, y - dy). */
-                  int sx = x - dx < 0 ? 0 : x - dx >= W ? W - 1 : x - dx;
-                  int sy = y - dy < 0 ? 0 : y - dy >= H ? H - 1 : y - dy;
-                  sum += copy[sy * W + sx]
+                  int sx = x - dx < 0 ? 0 : x - dx >= w ? w - 1 : x - dx;
+                  int sy = y - dy < 0 ? 0 : y - dy >= h ? h - 1 : y - dy;
+                  sum += copy[sy * w + sx]
                          * k.data[(size_t) (dy + half) * k.stride + dx + half];
                 }
-            plane[y * W + x] = (float) sum;
+            plane[y * w + x] = (float) sum;
           }
     }
   free (copy);
   skc_image_free (&k);
   skc_engine_free (e);
+}
+
+static void
+blur_planes (float *planes, int n, double radius)
+{
+  blur_planes_sized (planes, n, W, H, radius, NULL);
 }
 
 /* The truth of a two-layer scene: the background (colour bg everywhere,
@@ -466,6 +473,69 @@ test_tiling (void)
   skc_engine_free (e);
 }
 
+/* A depth engine plans no blur-map engine of its own: it describes its
+ * layers, names its largest layer's method, and its kernel at a map value
+ * is the response of that one layer, exactly as the engine applies it to
+ * a point (a point hides nothing); different radii give different
+ * kernels. */
+static void
+test_depth_kernel (void)
+{
+  const int side = 101, mid = 50;
+  skc_engine *e = depth_engine (9, 0.5, 32);
+  if (!e)
+    return;
+  CHECK (strstr (skc_engine_describe (e), "depth (white near)") != NULL);
+  CHECK (strstr (skc_engine_describe (e), "blur map") == NULL);
+  CHECK (strcmp (skc_engine_method (e), "knots") == 0);
+  const double values[] = { 0, 0.3, 0.5, 0.8, 1 };
+  double previous_peak = -1;
+  for (int k = 0; k < 5; k++)
+    {
+      skc_image kernel = { 0 }, point = { 0 }, map = { 0 }, out = { 0 };
+      skc_error err;
+      if (!CHECK (skc_engine_kernel_at (e, side, side, mid, mid, values[k],
+                                        &kernel, &err)
+                  == SKC_OK))
+        continue;
+      skc_image_alloc (&point, side, side, 1);
+      skc_image_alloc (&map, side, side, 1);
+      point.data[mid * side + mid] = 1;
+      for (int i = 0; i < side * side; i++)
+        map.data[i] = (float) values[k];
+      if (CHECK (skc_apply_image (e, &point, -1, &map, NULL, &out, &err)
+                 == SKC_OK))
+        {
+          int half = kernel.width / 2;
+          double worst = 0, sum = 0;
+          for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+              {
+                int kx = x - mid + half, ky = y - mid + half;
+                float want = kx >= 0 && ky >= 0 && kx < kernel.width
+                                     && ky < kernel.height
+                                 ? *skc_image_pixel (&kernel, kx, ky)
+                                 : 0;
+                worst = fmax (worst, fabs (out.data[y * side + x] - want));
+                sum += want;
+              }
+          CHECK_MSG (worst < 1e-5 && fabs (sum - 1) < 1e-3,
+                     "depth kernel at %g: worst %g, sum %g", values[k], worst,
+                     sum);
+          /* Radius 4.5, 1.8, 0, 2.7, 4.5: the peak changes with it. */
+          double peak = *skc_image_pixel (&kernel, half, half);
+          if (k == 1 || k == 2)
+            CHECK (peak > previous_peak);
+          previous_peak = peak;
+        }
+      skc_image_free (&kernel);
+      skc_image_free (&point);
+      skc_image_free (&map);
+      skc_image_free (&out);
+    }
+  skc_engine_free (e);
+}
+
 /* The subject's coverage: a disc of radius 16 px at the centre, its edge
  * feathered over 4 px (a soft selection). */
 static float
@@ -474,60 +544,6 @@ soft_alpha (int x, int y)
   double d = hypot (x + 0.5 - W / 2.0, y + 0.5 - H / 2.0);
   double a = (16 - d) / 4 + 0.5;
   return (float) (a < 0 ? 0 : a > 1 ? 1 : a);
-}
-
-/* The fill written plainly, recursively: each pixel of the half-size
- * level is the weighted mean of its 2 x 2 (weight: their sum, at most 1);
- * that level is filled the same way; then every pixel here that lacks
- * weight takes the rest from the bilinear value of the level below.
- * Values are C interleaved channels. */
-static void
-plain_fill (float *v, float *wt, int w, int h, int C)
-{
-  if (w == 1 && h == 1)
-    return;
-  int hw = (w + 1) / 2, hh = (h + 1) / 2;
-  float *hv = calloc ((size_t) hw * hh * C, sizeof (float));
-  float *hwt = calloc ((size_t) hw * hh, sizeof (float));
-  for (int y = 0; y < hh; y++)
-    for (int x = 0; x < hw; x++)
-      {
-        double sum[4] = { 0, 0, 0, 0 }, total = 0;
-        for (int sy = 2 * y; sy < 2 * y + 2 && sy < h; sy++)
-          for (int sx = 2 * x; sx < 2 * x + 2 && sx < w; sx++)
-            {
-              total += wt[sy * w + sx];
-              for (int c = 0; c < C; c++)
-                sum[c] += wt[sy * w + sx] * v[(sy * w + sx) * C + c];
-            }
-        for (int c = 0; c < C; c++)
-          hv[(y * hw + x) * C + c] = total > 0 ? (float) (sum[c] / total) : 0;
-        hwt[y * hw + x] = (float) fmin (total, 1);
-      }
-  plain_fill (hv, hwt, hw, hh, C);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        double fx = (x + 0.5) / 2 - 0.5, fy = (y + 0.5) / 2 - 0.5;
-        int x0 = (int) floor (fx), y0 = (int) floor (fy);
-        double tx = fx - x0, ty = fy - y0;
-        int xa = x0 < 0 ? 0 : x0, xb = x0 + 1 >= hw ? hw - 1 : x0 + 1;
-        int ya = y0 < 0 ? 0 : y0, yb = y0 + 1 >= hh ? hh - 1 : y0 + 1;
-        float own = wt[y * w + x];
-        for (int c = 0; own < 1 && c < C; c++)
-          {
-            double below = (1 - ty)
-                               * ((1 - tx) * hv[(ya * hw + xa) * C + c]
-                                  + tx * hv[(ya * hw + xb) * C + c])
-                           + ty
-                                 * ((1 - tx) * hv[(yb * hw + xa) * C + c]
-                                    + tx * hv[(yb * hw + xb) * C + c]);
-            v[(y * w + x) * C + c]
-                = (float) (own * v[(y * w + x) * C + c] + (1 - own) * below);
-          }
-      }
-  free (hv);
-  free (hwt);
 }
 
 /* The subject scene with C channels (4: premultiplied RGBA, the alpha
@@ -575,54 +591,273 @@ subject_blur (const skc_image *in, const skc_image *mask, double radius,
   return r;
 }
 
-/* The subject path against its reference: the background (the image
- * where the mask is below 1/128) filled plainly, blurred by dense
- * convolution with the engine's kernel, and out = a in + (1 - a)
- * blurred; RGB and premultiplied RGBA. */
+static void naive_fill (int levels, int w, int h, int C, const float *values,
+                        const float *weight, float *out, float *known);
+
+/* The subject's rule written plainly over the whole image (engine_subject.c):
+ * the image (non-finite pixels transparent black); the background is it
+ * where the mask is at most 1/128 (clear), elsewhere (hidden) the naive
+ * bounded fill from the clear pixels, of the fewest levels whose 2^levels
+ * exceeds ceil (radius) + SKC_SUBJECT_SOFT_DEPTH, where it knows
+ * anything, else the pixel's own colour; blurred by dense convolution
+ * with the kernel of e (the subject engine's background); out = a in + (1 - a)
+ * blurred (in where a is 1). *within counts hidden pixels within ceil (radius)
+ * + 64 px (chessboard) of a clear one that the fill leaves unknown (the stated
+ * limit: none), *beyond those further than 2^(levels + 1) px that it knows
+ * (none), *unknown all it leaves unknown. */
+static void
+subject_reference (const skc_image *in, const skc_image *mask, double radius,
+                   const skc_engine *e, float *out, int *within, int *beyond,
+                   int *unknown)
+{
+  const int w = in->width, h = in->height, C = in->channels;
+  size_t n = (size_t) w * h;
+  float *image = malloc (sizeof (float) * C * n);
+  float *weight = malloc (sizeof (float) * n);
+  float *filled = malloc (sizeof (float) * C * n);
+  float *known = malloc (sizeof (float) * n);
+  float *planes = malloc (sizeof (float) * C * n);
+  for (size_t i = 0; i < n; i++)
+    {
+      int finite = 1;
+      for (int c = 0; c < C; c++)
+        finite &= isfinite (in->data[i * C + c]) != 0;
+      for (int c = 0; c < C; c++)
+        image[i * C + c] = finite ? in->data[i * C + c] : 0;
+      weight[i] = mask->data[i] <= 1.0f / 128 ? 1.0f : 0.0f;
+    }
+  int soft = (int) ceil (radius) + SKC_SUBJECT_SOFT_DEPTH;
+  int levels = skc_fill_levels (soft);
+  CHECK ((1 << levels) > soft && (1 << (levels - 1)) <= soft);
+  naive_fill (levels, w, h, C, image, weight, filled, known);
+  /* Each pixel's chessboard distance to the nearest clear pixel: along
+     its row, then the least max (row distance there, rows apart). */
+  int *row = malloc (sizeof (int) * n);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        int best = w + h;
+        for (int xx = 0; xx < w; xx++)
+          if (weight[(size_t) y * w + xx] == 1 && abs (xx - x) < best)
+            best = abs (xx - x);
+        row[(size_t) y * w + x] = best;
+      }
+  *within = *beyond = *unknown = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        size_t i = (size_t) y * w + x;
+        int d = w + h;
+        for (int yy = 0; yy < h; yy++)
+          {
+            int r = row[(size_t) yy * w + x], dy = abs (yy - y);
+            d = (r > dy ? r : dy) < d ? (r > dy ? r : dy) : d;
+          }
+        *within += d <= soft && known[i] == 0;
+        *beyond += d > 2 << levels && known[i] > 0;
+        *unknown += d > 0 && known[i] == 0;
+      }
+  free (row);
+  for (size_t i = 0; i < n; i++)
+    for (int c = 0; c < C; c++)
+      planes[c * n + i] = weight[i] == 1 || known[i] == 0 ? image[i * C + c]
+                                                          : filled[i * C + c];
+  blur_planes_sized (planes, C, w, h, radius, e);
+  for (size_t i = 0; i < n; i++)
+    for (int c = 0; c < C; c++)
+      {
+        float a = mask->data[i];
+        out[i * C + c]
+            = a >= 1 ? image[i * C + c]
+                     : a * image[i * C + c] + (1 - a) * planes[c * n + i];
+      }
+  free (image);
+  free (weight);
+  free (filled);
+  free (known);
+  free (planes);
+}
+
+/* A wide scene for the subject on regions (C 3 or 4, 4 premultiplied):
+ * a textured background; an opaque disc with a 6 px feathered edge; a
+ * half-transparent matte (a = 0.5) from x = 280 to the right edge, wider
+ * than the fill reaches, its far part keeping its own colour; a NaN pixel
+ * in the background and one under the matte. */
+static void
+wide_subject_scene (int C, skc_image *in, skc_image *mask)
+{
+  const int w = 600, h = 90;
+  skc_image_alloc (in, w, h, C);
+  skc_image_alloc (mask, w, h, 1);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        size_t i = (size_t) y * w + x;
+        double d = hypot (x + 0.5 - 150, y + 0.5 - 45);
+        double a = (36 - d) / 6 + 0.5;
+        a = a < 0 ? 0 : a > 1 ? 1 : a;
+        if (x >= 280)
+          a = 0.5;
+        float opacity = C == 4 ? 1 - 0.3f * y / h : 1;
+        for (int c = 0; c < 3; c++)
+          in->data[i * C + c]
+              = opacity
+                * (float) (a * texture (x, y, c, 9)
+                           + (1 - a) * (0.1f + 0.3f * texture (x, y, c, 4)));
+        if (C == 4)
+          in->data[i * C + 3] = opacity;
+        mask->data[i] = (float) a;
+      }
+  in->data[((size_t) 20 * w + 60) * C + 1] = NAN;
+  in->data[((size_t) 70 * w + 420) * C] = INFINITY;
+}
+
+static skc_engine *
+subject_engine (double radius, int tile, double fft_factor)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = radius;
+  p.depth = SKC_DEPTH_SUBJECT;
+  p.cache = cache;
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.layers_tile = tile;
+  options.fft_cost_factor = fft_factor;
+  skc_engine *e = NULL;
+  skc_error err;
+  if (!CHECK (skc_engine_new_with (&p, 1, &options, NULL, &e, &err) == SKC_OK))
+    fprintf (stderr, "     %s\n", err.message);
+  return e;
+}
+
+/* The subject path against its reference (the rule written plainly, the
+ * naive fill, dense convolution): RGB and premultiplied RGBA, the centred
+ * soft disc and the wide scene (a matte wider than the fill's limit, NaN
+ * pixels); on the wide scene also with the blur on FFT cells.  The
+ * limit holds as stated, and the wide scene goes past it. */
 static void
 test_subject_reference (void)
 {
-  const double radius = 6;
-  for (int C = 3; C <= 4; C++)
-    {
-      skc_image in = { 0 }, mask = { 0 }, out = { 0 };
-      subject_scene (C, NULL, &in, &mask);
-      size_t n = (size_t) W * H;
-      float *fill = malloc (sizeof (float) * C * n);
-      float *wt = malloc (sizeof (float) * n);
-      float *planes = malloc (sizeof (float) * C * n);
-      memcpy (fill, in.data, sizeof (float) * C * n);
-      for (size_t i = 0; i < n; i++)
-        wt[i] = mask.data[i] <= 1.0f / 128 ? 1.0f : 0.0f;
-      plain_fill (fill, wt, W, H, C);
-      for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < C; c++)
-          planes[c * n + i] = fill[i * C + c];
-      blur_planes (planes, C, radius);
-      skc_error err;
-      if (CHECK (subject_blur (&in, &mask, radius, 0, &out, &err) == SKC_OK))
+  for (int scene = 0; scene < 2; scene++)
+    for (int C = 3; C <= 4; C++)
+      for (int fft = 0; fft < 1 + scene; fft++)
         {
-          double worst = 0;
-          for (size_t i = 0; i < n; i++)
-            for (int c = 0; c < C; c++)
-              {
-                float a = mask.data[i];
-                double want
-                    = a * in.data[i * C + c] + (1 - a) * planes[c * n + i];
-                worst = fmax (worst, fabs (out.data[i * C + c] - want));
-              }
-          CHECK_MSG (worst < 1e-5,
-                     "subject vs reference (%d channels): "
-                     "worst %g",
-                     C, worst);
+          const double radius = scene ? 5 : 6;
+          skc_image in = { 0 }, mask = { 0 }, out = { 0 };
+          if (scene)
+            wide_subject_scene (C, &in, &mask);
+          else
+            subject_scene (C, NULL, &in, &mask);
+          size_t n = (size_t) in.width * in.height;
+          float *want = malloc (sizeof (float) * C * n);
+          skc_engine *e = subject_engine (radius, 512, fft ? 1e-3 : 1);
+          if (!e)
+            return;
+          int within, beyond, unknown;
+          subject_reference (&in, &mask, radius, e, want, &within, &beyond,
+                             &unknown);
+          CHECK_EQ_INT (within, 0);
+          CHECK_EQ_INT (beyond, 0);
+          /* The wide matte's far part is past the limit. */
+          CHECK (scene ? unknown > 1000 : unknown == 0);
+          skc_error err;
+          if (fft)
+            CHECK (strstr (skc_engine_describe (e), "FFT") != NULL);
+          if (CHECK (skc_apply_image (e, &in, C == 4 ? 3 : -1, &mask, NULL,
+                                      &out, &err)
+                     == SKC_OK))
+            {
+              double worst = 0;
+              for (size_t i = 0; i < n * C; i++)
+                worst = fmax (worst, fabs (out.data[i] - want[i]));
+              CHECK_MSG (worst < 1e-5,
+                         "subject vs reference (scene %d, %d channels%s): "
+                         "worst %g",
+                         scene, C, fft ? ", FFT" : "", worst);
+            }
+          skc_engine_free (e);
+          skc_image_free (&in);
+          skc_image_free (&mask);
+          skc_image_free (&out);
+          free (want);
         }
-      skc_image_free (&in);
-      skc_image_free (&mask);
-      skc_image_free (&out);
-      free (fill);
-      free (wt);
-      free (planes);
-    }
+}
+
+/* The subject on regions: tiles of 7 to 128 px, 1 and 3 threads, and
+ * regions (across tiles, at the borders, one pixel) give the whole
+ * image's bits, with and without alpha, with the blur on knots and on FFT
+ * cells; an input short of the reach is refused. */
+static void
+test_subject_tiling (void)
+{
+  for (int alpha = 0; alpha < 2; alpha++)
+    for (int fft = 0; fft < 2; fft++)
+      {
+        skc_image in = { 0 }, mask = { 0 }, whole = { 0 };
+        wide_subject_scene (alpha ? 4 : 3, &in, &mask);
+        int a = alpha ? 3 : -1, w = in.width, h = in.height;
+        double factor = fft ? 1e-3 : 1;
+        skc_engine *e = subject_engine (5, 512, factor);
+        if (!e)
+          return;
+        CHECK (!skc_engine_needs_whole_image (e));
+        skc_run one = { .threads = 1 };
+        if (!CHECK (skc_apply_image (e, &in, a, &mask, &one, &whole, NULL)
+                    == SKC_OK))
+          return;
+        const int tiles[] = { 7, 32, 50, 128 };
+        for (int t = 0; t < 4; t++)
+          for (int threads = 1; threads <= 3; threads += 2)
+            {
+              skc_engine *te = subject_engine (5, tiles[t], factor);
+              skc_image out = { 0 };
+              skc_run run = { .threads = threads };
+              if (te
+                  && CHECK (
+                      skc_apply_image (te, &in, a, &mask, &run, &out, NULL)
+                      == SKC_OK))
+                CHECK_MSG (memcmp (out.data, whole.data,
+                                   sizeof (float) * w * h * in.channels)
+                               == 0,
+                           "subject: alpha %d, fft %d, tile %d, %d threads: "
+                           "not the whole image's bits",
+                           alpha, fft, tiles[t], threads);
+              skc_image_free (&out);
+              skc_engine_free (te);
+            }
+        skc_engine *re = subject_engine (5, 32, factor);
+        const int cuts[][4]
+            = { { 0, 0, 600, 90 }, { 10, 20, 40, 30 }, { 400, 5, 71, 80 },
+                { 0, 85, 600, 5 }, { 577, 41, 1, 1 },  { 131, 31, 233, 2 } };
+        for (int k = 0; re && k < 6; k++)
+          CHECK_MSG (region_matches (re, &in, &mask, a, &whole, cuts[k][0],
+                                     cuts[k][1], cuts[k][2], cuts[k][3], 2),
+                     "subject: alpha %d, fft %d, region %d: not the whole "
+                     "image's bits",
+                     alpha, fft, k);
+        /* An input short of the reach is refused. */
+        float out[5 * 4 * 4];
+        skc_apply_request rq = {
+          .image_width = w,
+          .image_height = h,
+          .channels = in.channels,
+          .alpha = a,
+          .input = { skc_image_pixel (&in, 1, 0), in.stride, 1, 0, w - 1, h },
+          .map = { skc_image_pixel (&mask, 1, 0), mask.stride, 1, 0, w - 1, h },
+          .output = { out, 5 * (size_t) in.channels, 7, 3, 5, 4 },
+        };
+        skc_error err;
+        CHECK (re
+               && skc_engine_process (re, &rq, NULL, &err)
+                      == SKC_ERR_INVALID_ARGUMENT
+               && strstr (err.message, "the input must cover it") != NULL);
+        skc_engine_free (re);
+        skc_engine_free (e);
+        skc_image_free (&whole);
+        skc_image_free (&in);
+        skc_image_free (&mask);
+      }
 }
 
 /* A plain background: outside the subject's coverage the result is that
@@ -938,9 +1173,11 @@ main (void)
   test_reference ();
   test_beats_gather ();
   test_tiling ();
+  test_depth_kernel ();
   test_fill ();
   test_memo ();
   test_subject_reference ();
+  test_subject_tiling ();
   test_subject_halo ();
   test_subject_errors ();
   skc_cache_free (cache);

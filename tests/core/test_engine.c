@@ -378,9 +378,7 @@ test_on_demand_views_and_errors (void)
 
       /* The io refuses a read: SKC_ERR_IO; progress says stop:
          SKC_ERR_CANCELLED. */
-      /* (The second band's read for depth layers, the only read for a
-         subject.) */
-      on_demand refused = { .fail_after = whole ? 0 : 1 };
+      on_demand refused = { .fail_after = 0 };
       CHECK_MSG (apply_on_demand (e, &in, alpha, &map, 0, y0, w, rh,
                                   &three_threads, &refused, &io_out)
                      == SKC_ERR_IO,

@@ -149,9 +149,8 @@ SKC_API skc_result skc_engine_process (const skc_engine *engine,
                                        const skc_apply_request *request,
                                        const skc_run *run, skc_error *err);
 
-/* Whether the engine blurs whole images only: a subject's (depth
- * SUBJECT), whose process calls then need the whole image as input;
- * every other engine, depth layers included, runs on regions.
+/* Whether the engine blurs whole images only.  None does any more (a
+ * subject's engine runs on regions too): 0, kept for callers that ask.
  * Thread-safe. */
 SKC_API int skc_engine_needs_whole_image (const skc_engine *engine);
 
