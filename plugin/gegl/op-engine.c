@@ -16,13 +16,12 @@
  * without saying at which level it will be computed). */
 typedef struct
 {
-  gint reach;     /* the input asked for around a region, in level-0
-                     pixels: the most any level it works at reads */
-  gint level0;    /* the level-0 engine's reach */
-  guint levels;   /* bit L: level L is computed at that level; another
-                     level at the finest one below it that is, and
-                     averaged down */
-  gboolean whole; /* an engine blurs whole images only */
+  gint reach;   /* the input asked for around a region, in level-0
+                   pixels: the most any level it works at reads */
+  gint level0;  /* the level-0 engine's reach */
+  guint levels; /* bit L: level L is computed at that level; another
+                   level at the finest one below it that is, and
+                   averaged down */
 } SkcOpPlan;
 
 /* An instance's state: its engine for each level (the radius scaled by
@@ -373,7 +372,7 @@ current_plan (GeglOperation *op, const SkcOpSources *sources)
   skc_params params;
   params_from_properties (op, sources, &params);
   gchar *key = engine_key (sources, &params, 0);
-  SkcOpPlan plan = { 0, 0, 1, FALSE };
+  SkcOpPlan plan = { 0, 0, 1 };
   gboolean known = FALSE;
   g_mutex_lock (&state->lock);
   if (state->plan_key && strcmp (state->plan_key, key) == 0)
@@ -413,7 +412,6 @@ current_plan (GeglOperation *op, const SkcOpSources *sources)
         }
       if (level == 0)
         plan.level0 = reach;
-      plan.whole = plan.whole || skc_engine_needs_whole_image (ref->engine);
       skc_gegl_shared_engine_release (ref);
     }
   /* A level not taken is worked at a finer one over its pixels' whole
@@ -525,9 +523,6 @@ get_cached_region (GeglOperation *op, const GeglRectangle *roi)
     return *roi;
   SkcOpSources sources = op_sources (op);
   SkcOpPlan plan = current_plan (op, &sources);
-  /* A subject's blur (depth subject) works on whole images. */
-  if (plan.whole)
-    return *in_rect;
   /* What a full-resolution render of the request reads (other levels
      cost in proportion). */
   GeglRectangle need = grow (roi, plan.level0);
@@ -566,8 +561,6 @@ get_required_for_output (GeglOperation *op, const gchar *input_pad,
   SkcOpSources sources = op_sources (op);
   SkcOpPlan plan = current_plan (op, &sources);
   gint reach = plan.reach;
-  if (plan.whole && in_rect && !gegl_rectangle_is_infinite_plane (in_rect))
-    return *in_rect;
   GeglRectangle need = grow (roi, reach);
   if (in_rect && !gegl_rectangle_is_infinite_plane (in_rect)
       && !gegl_rectangle_is_infinite_plane (&need))
