@@ -52,6 +52,10 @@ typedef struct
   Curve curve;
   const Levels *colour_levels; /* integers: the colours' levels */
   const Levels *alpha_levels;  /* integers: linear levels, for alpha */
+  /* Other primaries than sRGB's (same white): linear RGB to sRGB's and
+     back. */
+  gboolean matrix;
+  double to_srgb[9], from_srgb[9];
 } Layout;
 
 struct SkcConversion
@@ -165,36 +169,89 @@ level_of (const Levels *l, double v)
   return lo;
 }
 
-static gboolean
-same_chromaticities (const Babl *space, const Babl *reference)
+/* Chromaticities (white, red, green, blue as x, y) of a space. */
+static void
+chromaticities_of (const Babl *space, double c[8])
 {
-  double a[8], b[8];
-  babl_space_get (space, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7],
+  babl_space_get (space, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7],
                   NULL, NULL, NULL);
-  babl_space_get (reference, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
-                  &b[7], NULL, NULL, NULL);
-  /* PNG's cHRM holds 1/100000ths; babl's own sRGB is off by about 1e-5. */
-  for (gint i = 0; i < 8; i++)
+}
+
+/* PNG's cHRM holds 1/100000ths; babl's own sRGB is off by about 1e-5. */
+static gboolean
+near (const double *a, const double *b, gint count)
+{
+  for (gint i = 0; i < count; i++)
     if (fabs (a[i] - b[i]) > 1e-4)
       return FALSE;
   return TRUE;
 }
 
-/* The curve of a space with sRGB's primaries and one curve for all three
-   channels; FALSE for any other space. */
 static gboolean
-space_curve (const Babl *space, Curve *curve)
+invert3 (const double m[9], double out[9])
 {
+  double det = m[0] * (m[4] * m[8] - m[5] * m[7])
+               - m[1] * (m[3] * m[8] - m[5] * m[6])
+               + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  if (!(fabs (det) > 1e-12))
+    return FALSE;
+  out[0] = (m[4] * m[8] - m[5] * m[7]) / det;
+  out[1] = (m[2] * m[7] - m[1] * m[8]) / det;
+  out[2] = (m[1] * m[5] - m[2] * m[4]) / det;
+  out[3] = (m[5] * m[6] - m[3] * m[8]) / det;
+  out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
+  out[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+  out[6] = (m[3] * m[7] - m[4] * m[6]) / det;
+  out[7] = (m[1] * m[6] - m[0] * m[7]) / det;
+  out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+  return TRUE;
+}
+
+/* The matrix from a space's linear RGB to sRGB's, as babl has it (ICC
+   precision, white adapted): its columns are where babl's conversion of
+   doubles, a matrix product, takes the unit vectors. */
+static void
+matrix_to_srgb (const Babl *space, double m[9])
+{
+  double units[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 }, columns[9];
+  babl_process (babl_fish (babl_format_with_space ("RGB double", space),
+                           babl_format ("RGB double")),
+                units, columns, 3);
+  for (gint c = 0; c < 3; c++)
+    for (gint r = 0; r < 3; r++)
+      m[r * 3 + c] = columns[c * 3 + r];
+}
+
+/* The curve of a space with one curve for all three channels (sRGB's, a
+   gamma or linear), and when its primaries are not sRGB's (its white must
+   be), the matrices to sRGB's linear RGB and back; FALSE for any other
+   space. */
+static gboolean
+space_model (const Babl *space, Layout *layout)
+{
+  Curve *curve = &layout->curve;
   const Babl *srgb = babl_space ("sRGB");
+  layout->matrix = FALSE;
   if (!space || space == srgb)
     {
       curve->kind = CURVE_SRGB;
       curve->gamma = 0;
       return TRUE;
     }
-  if (babl_space_is_cmyk (space) || babl_space_is_gray (space)
-      || !same_chromaticities (space, srgb))
+  if (babl_space_is_cmyk (space) || babl_space_is_gray (space))
     return FALSE;
+  double mine[8], reference[8];
+  chromaticities_of (space, mine);
+  chromaticities_of (srgb, reference);
+  if (!near (mine, reference, 2))
+    return FALSE;
+  if (!near (mine, reference, 8))
+    {
+      matrix_to_srgb (space, layout->to_srgb);
+      if (!invert3 (layout->to_srgb, layout->from_srgb))
+        return FALSE;
+      layout->matrix = TRUE;
+    }
   const Babl *trc[3] = { NULL, NULL, NULL };
   babl_space_get (space, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                   &trc[0], &trc[1], &trc[2]);
@@ -240,7 +297,7 @@ layout_of (const Babl *format, Layout *layout)
   for (gint i = 0; i < (gint) G_N_ELEMENTS (models) && found < 0; i++)
     if (strcmp (model, models[i].name) == 0)
       found = i;
-  if (found < 0 || !space_curve (space, &layout->curve))
+  if (found < 0 || !space_model (space, layout))
     return FALSE;
   if (strcmp (type, "u8") == 0)
     layout->type = SAMPLE_U8;
@@ -394,6 +451,14 @@ decode_as (const Layout *l, const guchar *src, float *rgba, long n,
       if (premul)
         for (gint k = 0; k < colours; k++)
           v[k] = unpremultiplied (v[k], a);
+      if (colours == 3 && l->matrix)
+        {
+          const double *m = l->to_srgb;
+          double r = v[0], g = v[1], b = v[2];
+          v[0] = (float) (m[0] * r + m[1] * g + m[2] * b);
+          v[1] = (float) (m[3] * r + m[4] * g + m[5] * b);
+          v[2] = (float) (m[6] * r + m[7] * g + m[8] * b);
+        }
       rgba[0] = v[0];
       rgba[1] = colours == 3 ? v[1] : v[0];
       rgba[2] = colours == 3 ? v[2] : v[0];
@@ -428,7 +493,14 @@ encode_as (const Layout *l, gboolean from_grey, const double *luminance,
     {
       long at = i * components;
       double v[4];
-      if (colours == 3)
+      if (colours == 3 && l->matrix)
+        {
+          const double *m = l->from_srgb;
+          for (gint k = 0; k < 3; k++)
+            v[k] = m[k * 3] * rgba[0] + m[k * 3 + 1] * rgba[1]
+                   + m[k * 3 + 2] * rgba[2];
+        }
+      else if (colours == 3)
         v[0] = rgba[0], v[1] = rgba[1], v[2] = rgba[2];
       else
         v[0] = from_grey ? rgba[0]

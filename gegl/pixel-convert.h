@@ -14,12 +14,15 @@
  *   (babl_space_get_rgb_luminance) in double;
  * - premultiplied alpha as babl has it: colours times the alpha, an alpha
  *   under 1/65536 counting as 1/65536, so that a transparent pixel keeps
- *   its colour.
+ *   its colour;
+ * - other primaries with sRGB's white (Display P3, Adobe RGB, ...): babl's
+ *   matrix between the linear RGBs, read once from its conversion of
+ *   doubles (a matrix product), applied in double.
  *
- * Formats with sRGB's primaries (sRGB, a gamma with or without sRGB's
- * chromaticities, linear) in u8, u16 or float, grey or RGB, with or
- * without alpha, premultiplied when linear, are converted here; any other
- * pair (an ICC profile with other primaries or curves, half floats, CMYK)
+ * Formats in a space with sRGB's white and one curve for its channels
+ * (sRGB's, a pure gamma or linear) in u8, u16 or float, grey or RGB, with
+ * or without alpha, premultiplied when linear, are converted here; any
+ * other pair (another white, a curve of an ICC table, half floats, CMYK)
  * goes through babl as before.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GEGL_PIXEL_CONVERT_H

@@ -4,7 +4,9 @@
  * dithered); every level of grey, RGB and RGBA read to premultiplied
  * floats and written back is the same level (alpha 0 included);
  * premultiplication as babl does it; grey from RGB by sRGB's luminance;
- * formats it does not take go to babl and give babl's bytes; the same
+ * other primaries with sRGB's white as babl converts them (1e-5), every
+ * level coming back; formats it does not take go to babl and give
+ * babl's bytes; the same
  * result on every call.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
@@ -239,6 +241,73 @@ test_meaning (void)
   CHECK_MSG (fabsf (y - y_babl) < 1e-6f, "Y %g, babl %g", y, y_babl);
 }
 
+/* Other primaries with sRGB's white (Display P3's with the sRGB curve, a
+   wide gamut with gamma 2.2): every 16-bit level of each channel is the
+   exact curve and babl's matrix (its conversion of linear doubles) to
+   1e-6 on the way in; every level comes back with the sRGB curve, and
+   within a level with gamma 2.2 above a linear 1e-4 (darker 16-bit
+   levels are closer than the float sRGB values they pass through can
+   tell, as through babl). */
+static void
+test_other_primaries (void)
+{
+  enum
+  {
+    N = 65536
+  };
+  static guint16 in[N * 3], back[N * 3];
+  static float ours[N * 3];
+  static double in_doubles[N * 3], theirs[N * 3];
+  const Babl *srgb_trc = babl_trc ("sRGB"), *g22 = babl_trc_gamma (2.2);
+  const Babl *spaces[] = {
+    babl_space_from_chromaticities (NULL, 0.3127, 0.3290, 0.680, 0.320, 0.265,
+                                    0.690, 0.150, 0.060, srgb_trc, srgb_trc,
+                                    srgb_trc, BABL_SPACE_FLAG_EQUALIZE),
+    babl_space_from_chromaticities (NULL, 0.3127, 0.3290, 0.7347, 0.2653,
+                                    0.1596, 0.8404, 0.0366, 0.0001, g22, g22,
+                                    g22, BABL_SPACE_FLAG_EQUALIZE),
+  };
+  for (gint i = 0; i < N; i++)
+    {
+      in[i * 3] = (guint16) i;
+      in[i * 3 + 1] = (guint16) ((i * 7919u) % N);
+      in[i * 3 + 2] = (guint16) (N - 1 - i);
+      for (gint k = 0; k < 3; k++)
+        in_doubles[i * 3 + k] = in[i * 3 + k] / 65535.0;
+    }
+  double *linear = g_new (double, N * 3);
+  for (gint s = 0; s < 2; s++)
+    {
+      const Babl *file = babl_format_with_space ("R'G'B' u16", spaces[s]);
+      const Babl *pixels = babl_format ("RGB float");
+      SkcConversion *read = skc_conversion_new (file, pixels);
+      SkcConversion *write = skc_conversion_new (pixels, file);
+      CHECK (skc_conversion_is_exact (read) && skc_conversion_is_exact (write));
+      skc_conversion_run (read, in, ours, N);
+      skc_conversion_run (write, ours, back, N);
+      for (gint i = 0; i < N * 3; i++)
+        linear[i] = s == 0 ? srgb_decode (in_doubles[i])
+                           : pow (in_doubles[i], 2.2);
+      babl_process (
+          babl_fish (babl_format_with_space ("RGB double", spaces[s]),
+                     babl_format ("RGB double")),
+          linear, theirs, N);
+      double worst = 0;
+      gint moved = 0;
+      for (gint i = 0; i < N * 3; i++)
+        {
+          worst = fmax (worst, fabs (ours[i] - theirs[i]));
+          if (s == 0 || linear[i] > 1e-4)
+            moved = MAX (moved, abs ((gint) in[i] - (gint) back[i]));
+        }
+      CHECK_MSG (worst <= 1e-6, "space %d: %g from the reference", s, worst);
+      CHECK_MSG (moved <= s, "space %d: levels move by %d", s, moved);
+      skc_conversion_free (read);
+      skc_conversion_free (write);
+    }
+  g_free (linear);
+}
+
 /* What it does not take goes through babl, byte for byte; any call gives
    the same bytes. */
 static void
@@ -263,13 +332,13 @@ test_fallback_and_repeat (void)
              == 0);
       skc_conversion_free (c);
     }
-  /* An ICC-like space with other primaries is babl's too. */
-  const Babl *trc = babl_trc_gamma (2.2);
-  const Babl *wide = babl_space_from_chromaticities (
-      NULL, 0.3127, 0.3290, 0.7347, 0.2653, 0.1596, 0.8404, 0.0366, 0.0001, trc,
+  /* A space with another white (D50) is babl's too. */
+  const Babl *trc = babl_trc_gamma (1.8);
+  const Babl *d50 = babl_space_from_chromaticities (
+      NULL, 0.3457, 0.3585, 0.7347, 0.2653, 0.1596, 0.8404, 0.0366, 0.0001, trc,
       trc, trc, BABL_SPACE_FLAG_EQUALIZE);
   SkcConversion *c = skc_conversion_new (
-      babl_format_with_space ("R'G'B' u16", wide), babl_format ("RGB float"));
+      babl_format_with_space ("R'G'B' u16", d50), babl_format ("RGB float"));
   CHECK (!skc_conversion_is_exact (c));
   skc_conversion_free (c);
   enum
@@ -300,6 +369,7 @@ main (void)
   test_float_to_levels ();
   test_round_trips ();
   test_meaning ();
+  test_other_primaries ();
   test_fallback_and_repeat ();
   babl_exit ();
   return check_summary ();
