@@ -286,12 +286,11 @@ test_other_primaries (void)
       skc_conversion_run (read, in, ours, N);
       skc_conversion_run (write, ours, back, N);
       for (gint i = 0; i < N * 3; i++)
-        linear[i] = s == 0 ? srgb_decode (in_doubles[i])
-                           : pow (in_doubles[i], 2.2);
-      babl_process (
-          babl_fish (babl_format_with_space ("RGB double", spaces[s]),
-                     babl_format ("RGB double")),
-          linear, theirs, N);
+        linear[i]
+            = s == 0 ? srgb_decode (in_doubles[i]) : pow (in_doubles[i], 2.2);
+      babl_process (babl_fish (babl_format_with_space ("RGB double", spaces[s]),
+                               babl_format ("RGB double")),
+                    linear, theirs, N);
       double worst = 0;
       gint moved = 0;
       for (gint i = 0; i < N * 3; i++)
