@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "gegl-image.h"
 
+#include "pixel-convert.h"
 #include "skc-png.h"
 
 #include <errno.h>
@@ -57,6 +58,39 @@ skc_gegl_image_load (const gchar *path, SkcGeglWant want, skc_error *err)
   return NULL;
 }
 
+/* Rows read or written a band at a time, in the file's own format, and
+   converted by pixel-convert.h rather than by the buffer's babl fish. */
+#define BAND_ROWS 64
+
+/* Copies the whole buffer into img (compact rows of babl `format`). */
+static void
+buffer_get_exact (GeglBuffer *buffer, const Babl *format, skc_image *img)
+{
+  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
+  const Babl *own = gegl_buffer_get_format (buffer);
+  SkcConversion *conversion = skc_conversion_new (own, format);
+  if (!skc_conversion_is_exact (conversion))
+    gegl_buffer_get (buffer, extent, 1.0, format, img->data,
+                     (gint) (img->stride * sizeof (float)), GEGL_ABYSS_NONE);
+  else
+    {
+      gsize row_bytes
+          = (gsize) extent->width * babl_format_get_bytes_per_pixel (own);
+      guchar *band = g_malloc (row_bytes * BAND_ROWS);
+      for (gint y = 0; y < extent->height; y += BAND_ROWS)
+        {
+          GeglRectangle rows = { extent->x, extent->y + y, extent->width,
+                                 MIN (BAND_ROWS, extent->height - y) };
+          gegl_buffer_get (buffer, &rows, 1.0, own, band, (gint) row_bytes,
+                           GEGL_ABYSS_NONE);
+          skc_conversion_run (conversion, band, skc_image_pixel (img, 0, y),
+                              (long) extent->width * rows.height);
+        }
+      g_free (band);
+    }
+  skc_conversion_free (conversion);
+}
+
 skc_result
 skc_gegl_image_read (GeglBuffer *buffer, const gchar *format, gint channels,
                      skc_image *img, skc_error *err)
@@ -66,8 +100,7 @@ skc_gegl_image_read (GeglBuffer *buffer, const gchar *format, gint channels,
   if (r != SKC_OK)
     return skc_fail (err, r, "image %dx%d: out of memory", extent->width,
                      extent->height);
-  gegl_buffer_get (buffer, extent, 1.0, babl_format (format), img->data,
-                   (gint) (img->stride * sizeof (float)), GEGL_ABYSS_NONE);
+  buffer_get_exact (buffer, babl_format (format), img);
   return SKC_OK;
 }
 
@@ -89,9 +122,8 @@ skc_gegl_image_weights (GeglBuffer *buffer, const gchar *path,
     }
   /* babl has no alpha-only format: read grey + alpha, keep the alpha. */
   skc_image *target = alpha ? &grey_alpha : weights;
-  gegl_buffer_get (buffer, extent, 1.0,
-                   babl_format (alpha ? "Y'A float" : "Y' float"), target->data,
-                   (gint) (target->stride * sizeof (float)), GEGL_ABYSS_NONE);
+  buffer_get_exact (buffer, babl_format (alpha ? "Y'A float" : "Y' float"),
+                    target);
   if (alpha)
     for (gint y = 0; y < extent->height; y++)
       for (gint x = 0; x < extent->width; x++)
@@ -148,16 +180,31 @@ temporary_name (const gchar *path)
                           g_atomic_int_add (&serial, 1), dot);
 }
 
-/* Writes img through a GEGL buffer of the file's format (babl converts,
-   rounding to integers) and the save op of path's extension. */
+/* Writes img through a GEGL buffer of the file's format (converted by
+   pixel-convert.h, rounding to integers) and the save op of path's
+   extension. */
 static void
 save_with_gegl (const gchar *path, const skc_image *img, const gchar *format,
                 const Babl *file_format)
 {
   GeglRectangle rect = { 0, 0, img->width, img->height };
   GeglBuffer *buffer = gegl_buffer_new (&rect, file_format);
-  gegl_buffer_set (buffer, &rect, 0, babl_format (format), img->data,
-                   img->stride * sizeof (float));
+  SkcConversion *conversion
+      = skc_conversion_new (babl_format (format), file_format);
+  gsize row_bytes
+      = (gsize) img->width * babl_format_get_bytes_per_pixel (file_format);
+  guchar *band = g_malloc (row_bytes * BAND_ROWS);
+  for (gint y = 0; y < img->height; y += BAND_ROWS)
+    {
+      GeglRectangle rows
+          = { 0, y, img->width, MIN (BAND_ROWS, img->height - y) };
+      for (gint i = 0; i < rows.height; i++)
+        skc_conversion_run (conversion, skc_image_pixel (img, 0, y + i),
+                            band + i * row_bytes, img->width);
+      gegl_buffer_set (buffer, &rows, 0, file_format, band, (gint) row_bytes);
+    }
+  g_free (band);
+  skc_conversion_free (conversion);
   GeglNode *graph = gegl_node_new ();
   GeglNode *source = gegl_node_new_child (
       graph, "operation", "gegl:buffer-source", "buffer", buffer, NULL);

@@ -98,21 +98,27 @@ skc_gegl_shape_data_encode (const skc_image *weights, skc_error *err)
   return text;
 }
 
-/* Reads a decimal number of 1 to 6 digits followed by one space at *p
- * (moved past both); FALSE on anything else. */
+/* Reads a decimal number of 1 to `most` digits followed by one space at
+ * *p (moved past both); FALSE on anything else. */
 static gboolean
-read_field (const gchar **p, glong *value)
+read_number (const gchar **p, gint most, glong *value)
 {
   const gchar *s = *p;
   glong v = 0;
   gint digits = 0;
-  while (g_ascii_isdigit (s[digits]) && digits < 7)
+  while (g_ascii_isdigit (s[digits]) && digits <= most)
     v = v * 10 + (s[digits++] - '0');
-  if (digits == 0 || digits > 6 || s[digits] != ' ')
+  if (digits == 0 || digits > most || s[digits] != ' ')
     return FALSE;
   *value = v;
   *p = s + digits + 1;
   return TRUE;
+}
+
+static gboolean
+read_field (const gchar **p, glong *value)
+{
+  return read_number (p, 6, value);
 }
 
 static gboolean
@@ -121,32 +127,84 @@ is_base64 (gchar c)
   return g_ascii_isalnum (c) || c == '+' || c == '/';
 }
 
+/* The `bytes` bytes whose standard base64 is the `have` characters at p,
+ * exactly: the alphabet, then only the padding that length needs.  NULL
+ * with err set (its message starting with `what`) on anything else. */
+static guchar *
+strict_base64 (const gchar *what, const gchar *p, gsize have, gsize bytes,
+               skc_error *err)
+{
+  gsize chars = (bytes + 2) / 3 * 4;
+  gsize padding = (3 - bytes % 3) % 3;
+  if (have != chars)
+    {
+      skc_fail (err, SKC_ERR_PARSE,
+                "%s: %zu characters of data, %zu bytes need %zu", what, have,
+                bytes, chars);
+      return NULL;
+    }
+  for (gsize i = 0; i < chars; i++)
+    if (!(i < chars - padding ? is_base64 (p[i]) : p[i] == '='))
+      {
+        skc_fail (err, SKC_ERR_PARSE,
+                  "%s: character %zu of the data is not base64", what, i + 1);
+        return NULL;
+      }
+  gsize decoded = 0;
+  guchar *out = g_base64_decode (p, &decoded);
+  if (decoded != bytes)
+    {
+      g_free (out);
+      skc_fail (err, SKC_ERR_PARSE, "%s: bad base64 data", what);
+      return NULL;
+    }
+  return out;
+}
+
+/* The header of a text of `what` ("shape-data"): at most `most`
+ * characters (*length), starting with `magic` and `version`; *data then
+ * points past the version and its space.  A newer version is
+ * SKC_ERR_UNSUPPORTED, anything else wrong SKC_ERR_PARSE, with a message
+ * (`kind` says what the text should be). */
+static skc_result
+read_header (const gchar *text, const gchar *what, const gchar *kind,
+             const gchar *magic, gsize most, glong version, gsize *length,
+             const gchar **data, skc_error *err)
+{
+  if (!text)
+    return skc_fail (err, SKC_ERR_PARSE, "%s: empty", what);
+  *length = strnlen (text, most + 1);
+  if (*length > most)
+    return skc_fail (err, SKC_ERR_PARSE, "%s: longer than %zu characters", what,
+                     most);
+  if (strncmp (text, magic, strlen (magic)) != 0)
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "%s: not %s (it must start with '%s%ld')", what, kind,
+                     magic, version);
+  const gchar *p = text + strlen (magic);
+  glong found;
+  if (!read_field (&p, &found))
+    return skc_fail (err, SKC_ERR_PARSE, "%s: no version number", what);
+  if (found != version)
+    return skc_fail (err, found > version ? SKC_ERR_UNSUPPORTED : SKC_ERR_PARSE,
+                     "%s: version %ld, this skc reads version %ld", what, found,
+                     version);
+  *data = p;
+  return SKC_OK;
+}
+
 skc_result
 skc_gegl_shape_data_decode (const gchar *text, skc_image *out, skc_error *err)
 {
   memset (out, 0, sizeof *out);
-  if (!text)
-    return skc_fail (err, SKC_ERR_PARSE, "shape-data: empty");
-  gsize length = strnlen (text, SKC_SHAPE_DATA_TEXT_MAX + 1);
-  if (length > SKC_SHAPE_DATA_TEXT_MAX)
-    return skc_fail (err, SKC_ERR_PARSE,
-                     "shape-data: longer than %d characters",
-                     SKC_SHAPE_DATA_TEXT_MAX);
-  if (strncmp (text, MAGIC, strlen (MAGIC)) != 0)
-    return skc_fail (err, SKC_ERR_PARSE,
-                     "shape-data: not skc shape data (it must start with "
-                     "'" MAGIC "%d')",
-                     SKC_SHAPE_DATA_VERSION);
-  const gchar *p = text + strlen (MAGIC);
-  glong version, width, height, bits;
-  if (!read_field (&p, &version))
-    return skc_fail (err, SKC_ERR_PARSE, "shape-data: no version number");
-  if (version != SKC_SHAPE_DATA_VERSION)
-    return skc_fail (err,
-                     version > SKC_SHAPE_DATA_VERSION ? SKC_ERR_UNSUPPORTED
-                                                      : SKC_ERR_PARSE,
-                     "shape-data: version %ld, this skc reads version %d",
-                     version, SKC_SHAPE_DATA_VERSION);
+  gsize length = 0;
+  const gchar *p = NULL;
+  glong width, height, bits;
+  skc_result r = read_header (text, "shape-data", "skc shape data", MAGIC,
+                              SKC_SHAPE_DATA_TEXT_MAX, SKC_SHAPE_DATA_VERSION,
+                              &length, &p, err);
+  if (r != SKC_OK)
+    return r;
   if (!read_field (&p, &width) || !read_field (&p, &height)
       || !read_field (&p, &bits))
     return skc_fail (err, SKC_ERR_PARSE,
@@ -162,29 +220,11 @@ skc_gegl_shape_data_decode (const gchar *text, skc_image *out, skc_error *err)
                      "shape-data: %ld bits a sample (8 or 16)", bits);
   gsize count = (gsize) width * height;
   gsize bytes = count * (gsize) (bits / 8);
-  /* Exactly the base64 of `bytes` bytes: the alphabet, then only the
-     padding that length needs. */
-  gsize chars = (bytes + 2) / 3 * 4;
-  gsize padding = (3 - bytes % 3) % 3;
-  gsize have = length - (gsize) (p - text);
-  if (have != chars)
-    return skc_fail (err, SKC_ERR_PARSE,
-                     "shape-data: %zu characters of data, %ldx%ld samples of "
-                     "%ld bits need %zu",
-                     have, width, height, bits, chars);
-  for (gsize i = 0; i < chars; i++)
-    if (!(i < chars - padding ? is_base64 (p[i]) : p[i] == '='))
-      return skc_fail (err, SKC_ERR_PARSE,
-                       "shape-data: character %zu of the data is not base64",
-                       i + 1);
-  gsize decoded = 0;
-  guchar *samples = g_base64_decode (p, &decoded);
-  if (decoded != bytes)
-    {
-      g_free (samples);
-      return skc_fail (err, SKC_ERR_PARSE, "shape-data: bad base64 data");
-    }
-  skc_result r = skc_image_alloc (out, (int) width, (int) height, 1);
+  guchar *samples = strict_base64 ("shape-data", p, length - (gsize) (p - text),
+                                   bytes, err);
+  if (!samples)
+    return SKC_ERR_PARSE;
+  r = skc_image_alloc (out, (int) width, (int) height, 1);
   if (r != SKC_OK)
     {
       g_free (samples);
@@ -205,5 +245,86 @@ skc_gegl_shape_data_decode (const gchar *text, skc_image *out, skc_error *err)
       skc_image_free (out);
       return skc_fail (err, SKC_ERR_PARSE, "shape-data: every sample is 0");
     }
+  return SKC_OK;
+}
+
+#define FILTER_MAGIC "skc-filter-data "
+
+gchar *
+skc_gegl_filter_data_encode (const gchar *bytes, gsize length, skc_error *err)
+{
+  skc_filter *filter = NULL;
+  skc_error parsed = { { 0 } };
+  if (length < 1 || length > SKC_FILTER_DATA_BYTES_MAX)
+    {
+      skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                "filter-data: a .skc filter of %zu bytes (1 to %d)", length,
+                SKC_FILTER_DATA_BYTES_MAX);
+      return NULL;
+    }
+  /* Only what decodes again is embedded. */
+  if (skc_filter_parse (bytes, length, "filter-data", &filter, &parsed)
+      != SKC_OK)
+    {
+      skc_fail (err, SKC_ERR_PARSE, "filter-data: not a .skc filter (%s)",
+                parsed.message);
+      return NULL;
+    }
+  skc_filter_free (filter);
+  gchar *data = g_base64_encode ((const guchar *) bytes, length);
+  gchar *text = g_strdup_printf (FILTER_MAGIC "%d %zu %s",
+                                 SKC_FILTER_DATA_VERSION, length, data);
+  g_free (data);
+  return text;
+}
+
+gchar *
+skc_gegl_filter_data_from_file (const gchar *path, skc_error *err)
+{
+  gchar *bytes = NULL;
+  gsize length = 0;
+  GError *error = NULL;
+  if (!g_file_get_contents (path, &bytes, &length, &error))
+    {
+      skc_fail (err, SKC_ERR_IO, "%s: %s", path, error->message);
+      g_error_free (error);
+      return NULL;
+    }
+  gchar *text = skc_gegl_filter_data_encode (bytes, length, err);
+  g_free (bytes);
+  return text;
+}
+
+skc_result
+skc_gegl_filter_data_decode (const gchar *text, skc_filter **out,
+                             skc_error *err)
+{
+  *out = NULL;
+  gsize length = 0;
+  const gchar *p = NULL;
+  glong bytes;
+  skc_result r = read_header (text, "filter-data", "an embedded .skc filter",
+                              FILTER_MAGIC, SKC_FILTER_DATA_TEXT_MAX,
+                              SKC_FILTER_DATA_VERSION, &length, &p, err);
+  if (r != SKC_OK)
+    return r;
+  if (!read_number (&p, 8, &bytes))
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "filter-data: expected 'BYTES DATA' after the version");
+  if (bytes < 1 || bytes > SKC_FILTER_DATA_BYTES_MAX)
+    return skc_fail (err, SKC_ERR_PARSE,
+                     "filter-data: a .skc filter of %ld bytes (1 to %d)", bytes,
+                     SKC_FILTER_DATA_BYTES_MAX);
+  guchar *file = strict_base64 ("filter-data", p, length - (gsize) (p - text),
+                                (gsize) bytes, err);
+  if (!file)
+    return SKC_ERR_PARSE;
+  skc_error parsed = { { 0 } };
+  r = skc_filter_parse ((const char *) file, (size_t) bytes, "filter-data", out,
+                        &parsed);
+  g_free (file);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "filter-data: the embedded .skc filter: %s",
+                     parsed.message);
   return SKC_OK;
 }

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc-png.h"
 
+#include "pixel-convert.h"
+
 #include <errno.h>
 #include <png.h>
 #include <setjmp.h>
@@ -41,6 +43,7 @@ typedef struct
   png_infop info;
   guchar *rows;
   png_bytep *row_pointers;
+  SkcConversion *conversion;
 } png_state;
 
 static void
@@ -54,6 +57,8 @@ state_clear (png_state *s, gboolean reading)
     fclose (s->stream);
   g_free (s->rows);
   g_free (s->row_pointers);
+  if (s->conversion)
+    skc_conversion_free (s->conversion);
 }
 
 /* Opens path and makes libpng's structures for reading or writing it. */
@@ -161,9 +166,11 @@ read_pixels (png_state *s, png_failure *failure, const gchar *path,
     s->row_pointers[y] = s->rows + y * row_bytes;
   png_read_image (s->png, s->row_pointers);
   png_read_end (s->png, NULL);
-  /* skc_image_alloc gives compact rows: one conversion for all. */
-  babl_process (babl_fish (*file_format, pixels), s->rows, img->data,
-                (long) width * (long) height);
+  /* skc_image_alloc gives compact rows: one conversion for all, exact
+     (pixel-convert.h). */
+  s->conversion = skc_conversion_new (*file_format, pixels);
+  skc_conversion_run (s->conversion, s->rows, img->data,
+                      (long) width * (long) height);
   return SKC_OK;
 }
 
@@ -198,7 +205,7 @@ write_pixels (png_state *s, png_failure *failure, const gchar *path,
   gboolean grey = components - alpha == 1;
   size_t row_bytes
       = (size_t) img->width * babl_format_get_bytes_per_pixel (file_format);
-  const Babl *fish = babl_fish (pixels, file_format);
+  s->conversion = skc_conversion_new (pixels, file_format);
   s->rows = g_try_malloc (row_bytes * BAND_ROWS);
   s->row_pointers = g_try_malloc (sizeof (png_bytep) * BAND_ROWS);
   if (!s->rows || !s->row_pointers)
@@ -252,8 +259,8 @@ write_pixels (png_state *s, png_failure *failure, const gchar *path,
       gint rows = MIN (BAND_ROWS, img->height - y);
       for (gint i = 0; i < rows; i++)
         {
-          babl_process (fish, skc_image_pixel (img, 0, y + i),
-                        s->rows + (size_t) i * row_bytes, img->width);
+          skc_conversion_run (s->conversion, skc_image_pixel (img, 0, y + i),
+                              s->rows + (size_t) i * row_bytes, img->width);
           s->row_pointers[i] = s->rows + (size_t) i * row_bytes;
         }
       png_write_rows (s->png, s->row_pointers, (png_uint_32) rows);

@@ -2,8 +2,8 @@
  * tool's photos: GEGL's PNG ops print libpng's messages on stderr for a
  * damaged file and write an uninitialised background colour (bKGD) into
  * 8-bit files, so that two runs differ in bytes.  Pixels convert with
- * babl (the same conversions as through GEGL buffers); only babl needs
- * to be running, not GEGL.
+ * pixel-convert.h's exact conversions (through babl only for the spaces
+ * those do not take); only babl needs to be running, not GEGL.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_GEGL_PNG_H
 #define SKC_GEGL_PNG_H

@@ -193,9 +193,10 @@ params_from_properties (GeglOperation *op, const SkcOpSources *sources,
       if (property_number (G_OBJECT (op), table[i].name, &value))
         skc_param_set (p, &table[i], value, NULL);
     }
-  /* A kernel file replaces the shape (embedded shape data replaces both:
-     build_engine decodes it). */
-  if (!has_text (sources->shape_data) && has_text (sources->kernel_file)
+  /* A kernel file replaces the shape (embedded shape or filter data
+     replaces both: build_engine decodes it). */
+  if (!has_text (sources->shape_data) && !has_text (sources->filter_data)
+      && has_text (sources->kernel_file)
       && strlen (sources->kernel_file) < sizeof p->shape.path)
     {
       p->shape.kind = SKC_SHAPE_FILE;
@@ -213,7 +214,7 @@ explicit_fields (GeglOperation *op)
   const skc_param_info *table = skc_param_table ();
   unsigned fields = 0;
   /* Then the shape's sources, which set the whole shape. */
-  const gchar *sources[] = { "kernel-file", "shape-data" };
+  const gchar *sources[] = { "kernel-file", "shape-data", "filter-data" };
   for (gint i = 0; i < SKC_PARAM_COUNT + (gint) G_N_ELEMENTS (sources); i++)
     {
       const gchar *name
@@ -254,15 +255,21 @@ engine_key (const SkcOpSources *sources, const skc_params *p, gint level)
   gchar *kernel_file = file_key (sources->kernel_file);
   gchar *preset = file_key (sources->preset);
   gchar *rows = skc_gegl_params_key (p);
-  /* Shape data can be long: its digest stands for it. */
+  /* Shape and filter data can be long: their digests stand for them. */
   gchar *data = has_text (sources->shape_data) ? g_compute_checksum_for_string (
                     G_CHECKSUM_SHA256, sources->shape_data, -1)
                                                : g_strdup ("");
+  gchar *filter = has_text (sources->filter_data)
+                      ? g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                       sources->filter_data, -1)
+                      : g_strdup ("");
   skc_shape_format (&p->shape, shape, sizeof shape);
   gchar *key = g_strdup_printf (
-      "%s|file=%s|data=%s|preset=%s|map=%d|%s|level=%d", shape, kernel_file,
-      data, preset, sources->with_map ? 1 : 0, rows, level);
+      "%s|file=%s|data=%s|filter=%s|preset=%s|map=%d|%s|level=%d", shape,
+      kernel_file, data, filter, preset, sources->with_map ? 1 : 0, rows,
+      level);
   g_free (data);
+  g_free (filter);
   g_free (rows);
   g_free (kernel_file);
   g_free (preset);
@@ -280,18 +287,26 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
   skc_error err = { { 0 } };
   skc_preset *preset = NULL;
   skc_image shape = { 0 };
+  skc_filter *filter = NULL;
   skc_result r = SKC_OK;
   if (has_text (sources->preset))
     r = skc_preset_use (sources->preset, explicit_fields (op), params, &preset,
                         &err);
-  /* Embedded shape data is the shape (the preset's shape is not used:
-     explicit_fields counts the data as a whole shape). */
+  /* Embedded shape or filter data is the shape (the preset's shape is not
+     used: explicit_fields counts the data as a whole shape). */
   if (r == SKC_OK && has_text (sources->shape_data))
     {
       r = skc_gegl_shape_data_decode (sources->shape_data, &shape, &err);
       skc_shape_init (&params->shape);
       params->shape_image = &shape;
       params->filter = NULL;
+    }
+  else if (r == SKC_OK && has_text (sources->filter_data))
+    {
+      r = skc_gegl_filter_data_decode (sources->filter_data, &filter, &err);
+      skc_shape_init (&params->shape);
+      params->shape_image = NULL;
+      params->filter = filter;
     }
   if (r == SKC_OK)
     {
@@ -301,7 +316,9 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
       r = skc_gegl_engine_new (params, sources->with_map, &run, &engine, &err);
     }
   params->shape_image = NULL;
+  params->filter = NULL;
   skc_image_free (&shape);
+  skc_filter_free (filter);
   skc_preset_free (preset);
   if (r != SKC_OK)
     {
@@ -386,8 +403,11 @@ current_plan (GeglOperation *op, const SkcOpSources *sources)
       g_free (key);
       return plan;
     }
-  gboolean fixed_size = sources->kernel_file
-                        && skc_gegl_shape_file_is_filter (sources->kernel_file);
+  gboolean fixed_size
+      = !has_text (sources->shape_data)
+        && (has_text (sources->filter_data)
+            || (sources->kernel_file
+                && skc_gegl_shape_file_is_filter (sources->kernel_file)));
   gint bound = LEVEL_MIN_REACH;
   for (gint level = 0; level < (fixed_size ? 1 : LEVELS); level++)
     {

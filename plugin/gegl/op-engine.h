@@ -20,6 +20,9 @@ typedef struct
 {
   const gchar *kernel_file; /* replaces the shape when not empty */
   const gchar *shape_data;  /* replaces both when not empty (shape-data.h) */
+  const gchar *filter_data; /* a .skc filter's bytes: replaces the shape
+                               and the kernel file when not empty (and
+                               shape_data is) */
   const gchar *preset;      /* fills rows left at their defaults */
   gboolean with_map;        /* a blur map is connected */
 } SkcOpSources;

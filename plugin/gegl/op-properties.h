@@ -47,9 +47,21 @@ property_string (shape_data, "Embedded shape", "")
                "it replaces the shape and the kernel file; clear it to use "
                "them")
 
+/* A fitted .skc filter travels likewise, as the file's bytes: the same
+   header. */
+property_string (filter_data, "Embedded filter", "")
+  description ("A fitted .skc filter carried inside the filter as text "
+               "(skc-filter-data 1 BYTES BASE64), written by the Sparse "
+               "Lens Blur dialog for .skc kernel files; when set it "
+               "replaces the shape and the kernel file (shape-data "
+               "replaces it); clear it to use them")
+
+/* A path typed here is read wherever the op renders: the plug-in, when it
+   keeps an effect, expands a preset into the properties instead. */
 property_string (preset, "Preset", "")
   description ("A .skcpreset file: its values and fitted filters are used "
-               "for every property left at its default")
+               "for every property left at its default (the file must be "
+               "there wherever the filter renders)")
 
 #define SKC_PARAM SKC_OP_OTHER_ROWS
 #include "skc/params.def"

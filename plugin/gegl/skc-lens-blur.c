@@ -45,7 +45,7 @@ sources_of (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
   SkcOpSources sources
-      = { o->kernel_file, o->shape_data, o->preset,
+      = { o->kernel_file, o->shape_data, o->filter_data, o->preset,
           gegl_operation_source_get_bounding_box (operation, "aux") != NULL };
   return sources;
 }

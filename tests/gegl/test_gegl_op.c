@@ -200,15 +200,29 @@ test_registered (void)
   CHECK (gegl_has_operation (OP));
   guint n = 0;
   GParamSpec **specs = gegl_operation_list_properties (OP, &n);
-  const char *expected[]
-      = { "shape",          "blades",      "rotation",
-          "curvature",      "points",      "inner",
-          "sigma",          "kernel-file", "shape-data",
-          "radius",         "quality",     "focus",
-          "invert-map",     "map-gamma",   "map-linear",
-          "swirl",          "cat-eye",     "highlight-threshold",
-          "highlight-gain", "clip",        "preset",
-          "depth" };
+  const char *expected[] = { "shape",
+                             "blades",
+                             "rotation",
+                             "curvature",
+                             "points",
+                             "inner",
+                             "sigma",
+                             "kernel-file",
+                             "shape-data",
+                             "filter-data",
+                             "radius",
+                             "quality",
+                             "focus",
+                             "invert-map",
+                             "map-gamma",
+                             "map-linear",
+                             "swirl",
+                             "cat-eye",
+                             "highlight-threshold",
+                             "highlight-gain",
+                             "clip",
+                             "preset",
+                             "depth" };
   CHECK_EQ_INT (n, G_N_ELEMENTS (expected));
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     CHECK_MSG (gegl_operation_find_property (OP, expected[i]) != NULL,
@@ -607,6 +621,27 @@ write_triangle_png (const char *path)
   g_object_unref (buffer);
 }
 
+/* A quick fit of a small heart (radius 5), saved as a .skc file. */
+static void
+save_quick_heart (const char *path)
+{
+  skc_shape heart;
+  skc_image target = { 0 };
+  skc_filter *fitted = NULL;
+  skc_fit_options options;
+  skc_error err;
+  skc_shape_init (&heart);
+  heart.kind = SKC_SHAPE_HEART;
+  skc_fit_options_init (&options);
+  options.preview = 1;
+  options.threads = 1;
+  CHECK (skc_shape_render (&heart, 5, 0, &target, &err) == SKC_OK);
+  CHECK (skc_fit (&target, &options, &fitted, NULL, &err) == SKC_OK);
+  CHECK (fitted && skc_filter_save (fitted, path, &err) == SKC_OK);
+  skc_filter_free (fitted);
+  skc_image_free (&target);
+}
+
 /* Kernel files replace the shape: a fitted .skc, a PGM read by the core,
  * a PNG's alpha through GEGL; and (5) unreadable ones warn and pass the
  * input through unchanged. */
@@ -622,19 +657,8 @@ test_kernel_files (const char *data_dir)
   skc_params p;
   skc_error err;
 
-  /* A quick fit of a small heart, saved as .skc. */
-  skc_shape heart;
-  skc_image target = { 0 };
-  skc_filter *fitted = NULL, *loaded = NULL;
-  skc_fit_options options;
-  skc_shape_init (&heart);
-  heart.kind = SKC_SHAPE_HEART;
-  skc_fit_options_init (&options);
-  options.preview = 1;
-  options.threads = 1;
-  CHECK (skc_shape_render (&heart, 5, 0, &target, &err) == SKC_OK);
-  CHECK (skc_fit (&target, &options, &fitted, NULL, &err) == SKC_OK);
-  CHECK (fitted && skc_filter_save (fitted, skc_path, &err) == SKC_OK);
+  skc_filter *loaded = NULL;
+  save_quick_heart (skc_path);
   CHECK (skc_filter_load (skc_path, &loaded, &err) == SKC_OK);
   skc_params_init (&p);
   p.filter = loaded;
@@ -642,9 +666,7 @@ test_kernel_files (const char *data_dir)
               render (input, NULL, NULL, NULL, "kernel-file", skc_path,
                       "radius", 5.0, NULL),
               &p, input, NULL, 0);
-  skc_filter_free (fitted);
   skc_filter_free (loaded);
-  skc_image_free (&target);
 
   /* A PGM: the core reads its grey values as the weights. */
   skc_image weights = { 0 };
@@ -1471,6 +1493,189 @@ test_shape_data_op (const char *data_dir)
   g_object_unref (input);
 }
 
+/* A bokeh-blur graph on `input` with filter-data (and a kernel file,
+ * which the data replaces, or shape-data, which replaces the data). */
+static float *
+render_filter_data (GeglBuffer *input, const char *data, const char *file,
+                    const char *shape_data)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  GeglNode *op
+      = gegl_node_new_child (graph, "operation", BOKEH_OP, "filter-data", data,
+                             "kernel-file", file ? file : "", "shape-data",
+                             shape_data ? shape_data : "", "radius", 6.0, NULL);
+  gegl_node_connect_to (source, "output", op, "input");
+  float *pixels = blit (op, gegl_buffer_get_extent (input));
+  g_object_unref (graph);
+  return pixels;
+}
+
+static float *
+render_bad_filter_data (GeglBuffer *input, const char *data)
+{
+  return render_filter_data (input, data, NULL, NULL);
+}
+
+/* Filter data (gegl/shape-data.h): a .skc file's bytes come back as they
+ * are and parse to the same filter; the op renders with it as with the
+ * file, bit for bit, after the file is gone and over a missing kernel
+ * file; shape-data replaces it; malformed text of every kind is refused
+ * with one "filter-data: " line (the op warns once and passes the input
+ * through); every cut and random changes of a valid text never read
+ * outside it. */
+static void
+test_filter_data (void)
+{
+  GeglBuffer *input = make_input (0, 0, 64, 48);
+  gsize n = floats_of (input);
+  gchar *dir = g_dir_make_tmp ("skc-gegl-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "heart.skc", NULL);
+  gchar *bytes = NULL;
+  gsize length = 0;
+  skc_error err;
+  save_quick_heart (path);
+  CHECK (g_file_get_contents (path, &bytes, &length, NULL));
+  gchar *text = skc_gegl_filter_data_from_file (path, &err);
+  gchar *header = g_strdup_printf ("skc-filter-data 1 %zu ", length);
+  CHECK_MSG (text && g_str_has_prefix (text, header), "header of %.30s",
+             text ? text : "(none)");
+  g_free (header);
+  skc_filter *decoded = NULL, *loaded = NULL;
+  CHECK (text && skc_gegl_filter_data_decode (text, &decoded, &err) == SKC_OK);
+  CHECK (skc_filter_load (path, &loaded, &err) == SKC_OK);
+  /* The same filter: written again, the same text. */
+  gchar *again_path = g_build_filename (dir, "again.skc", NULL);
+  gchar *again = NULL;
+  CHECK (decoded && skc_filter_save (decoded, again_path, &err) == SKC_OK);
+  CHECK (g_file_get_contents (again_path, &again, NULL, NULL)
+         && strcmp (again, bytes) == 0);
+  g_remove (again_path);
+  g_free (again_path);
+  g_free (again);
+
+  float *with_file = render (input, NULL, NULL, NULL, "kernel-file", path,
+                             "radius", 6.0, NULL);
+  float *with_data = render_filter_data (input, text, NULL, NULL);
+  CHECK_MSG (max_difference (with_file, with_data, n) == 0,
+             "filter-data differs from the kernel file by %g",
+             max_difference (with_file, with_data, n));
+  skc_params p;
+  skc_params_init (&p);
+  p.filter = loaded;
+  check_core ("filter-data", with_data, &p, input, NULL, 0);
+  g_remove (path);
+  float *without_file = render_filter_data (input, text, path, NULL);
+  CHECK_MSG (max_difference (with_file, without_file, n) == 0,
+             "filter-data over a missing kernel file differs by %g",
+             max_difference (with_file, without_file, n));
+  g_free (with_file);
+  g_free (without_file);
+  /* Shape data replaces filter data. */
+  skc_image shape = { 0 }, shape_back = { 0 };
+  fill_shape (&shape, 1);
+  gchar *shape_text = skc_gegl_shape_data_encode (&shape, &err);
+  CHECK (shape_text
+         && skc_gegl_shape_data_decode (shape_text, &shape_back, &err)
+                == SKC_OK);
+  skc_params_init (&p);
+  p.shape_image = &shape_back;
+  p.radius = 6;
+  check_core ("shape-data over filter-data",
+              render_filter_data (input, text, NULL, shape_text), &p, input,
+              NULL, 0);
+  skc_image_free (&shape);
+  skc_image_free (&shape_back);
+  g_free (shape_text);
+
+  /* What is no filter is not encoded. */
+  CHECK (skc_gegl_filter_data_encode ("hello", 5, &err) == NULL
+         && g_str_has_prefix (err.message, "filter-data: "));
+  CHECK (skc_gegl_filter_data_encode ("", 0, &err) == NULL);
+  CHECK (skc_gegl_filter_data_from_file (path, &err) == NULL);
+
+  /* Malformed texts: each refused, with the reason in one line. */
+  gchar *huge = g_strnfill (SKC_FILTER_DATA_TEXT_MAX + 10, 'A');
+  memcpy (huge, "skc-filter-data 1 4 ", 20);
+  const char *bad[] = {
+    "",
+    "skc-filter-data",
+    "skc-filter-data 1",
+    "skc-filter-data 1 4",
+    "skc-filter-data 1 4 ",
+    "skc-filter-data 2 4 aGVsbA==", /* a newer version */
+    "skc-filter-data 0 4 aGVsbA==",
+    "SKC-FILTER-DATA 1 4 aGVsbA==",
+    "skc-filter-data  1 4 aGVsbA==", /* two spaces */
+    "skc-filter-data 1 0 ",
+    "skc-filter-data 1 99999999 aGVsbA==", /* over the bound */
+    "skc-filter-data 1 -4 aGVsbA==",
+    "skc-filter-data 1 4 aGVsbA=",   /* short padding */
+    "skc-filter-data 1 4 aGVsbA== ", /* trailing text */
+    "skc-filter-data 1 4 aGVsbA==\n",
+    "skc-filter-data 1 4 aGVs*A==",
+    "skc-filter-data 1 5 aGVsbA==", /* 5 bytes need aGVsbG8= */
+    "skc-filter-data 1 4 aGVsbA==", /* "hell": no .skc filter */
+    "skc-filter-data 1 4 aGVsbA==\xff",
+    "skc-shape 1 1 1 8 /w==",
+    huge,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      skc_filter *back = NULL;
+      memset (&err, 0, sizeof err);
+      skc_result r = skc_gegl_filter_data_decode (bad[i], &back, &err);
+      CHECK_MSG (r != SKC_OK && back == NULL
+                     && g_str_has_prefix (err.message, "filter-data: ")
+                     && !strchr (err.message, '\n'),
+                 "bad text %zu (%.30s) gave %d: %s", i, bad[i], (int) r,
+                 err.message);
+      skc_filter_free (back);
+    }
+  skc_filter *newer = NULL;
+  CHECK (skc_gegl_filter_data_decode (bad[5], &newer, &err)
+         == SKC_ERR_UNSUPPORTED);
+  g_free (huge);
+  check_bad_values ("filter-data", input, bad + 5, 2, render_bad_filter_data);
+  check_bad_values ("filter-data", input, bad + 17, 1, render_bad_filter_data);
+
+  /* Fuzz: every cut of the valid text, and random changes to it. */
+  gsize text_length = text ? strlen (text) : 0;
+  int accepted = 0, cases = 0;
+  GRand *rand = g_rand_new_with_seed (16);
+  for (gsize cut = 0; cut < text_length + 2000; cut++)
+    {
+      gchar *copy = g_strndup (text, cut < text_length ? cut : text_length);
+      if (cut >= text_length)
+        for (int k = g_rand_int_range (rand, 1, 4); k > 0; k--)
+          copy[g_rand_int_range (rand, 0, (gint32) text_length)]
+              = (gchar) g_rand_int_range (rand, 1, 256);
+      skc_filter *back = NULL;
+      skc_result r = skc_gegl_filter_data_decode (copy, &back, &err);
+      cases++;
+      if (r == SKC_OK)
+        accepted++;
+      CHECK_MSG ((r == SKC_OK) == (back != NULL)
+                     && (r == SKC_OK || err.message[0]),
+                 "fuzz case %d", cases);
+      skc_filter_free (back);
+      g_free (copy);
+    }
+  CHECK_MSG (accepted >= 1 && accepted < cases, "fuzz: %d of %d accepted",
+             accepted, cases);
+  g_rand_free (rand);
+
+  skc_filter_free (decoded);
+  skc_filter_free (loaded);
+  g_free (text);
+  g_free (bytes);
+  g_free (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_object_unref (input);
+}
+
 /* skc:bokeh-blur, the op without a map: one input (so GIMP 3 can keep it
  * as a layer effect), in GIMP's Filters > Blur menu, and the same pixels
  * as skc:lens-blur with no map for the same properties. */
@@ -1558,6 +1763,7 @@ main (int argc, char **argv)
   test_kernel_files (argv[2]);
   test_shape_data_codec ();
   test_shape_data_op (argv[2]);
+  test_filter_data ();
   test_chunks_and_threads ();
   test_regions ();
   test_levels ();

@@ -69,6 +69,14 @@ run_dialog () {
   # Each run starts from the plug-in's defaults: GIMP 3 remembers the last
   # values across sessions (GIMP 2.10 only within one).
   rm -f "$work/profile/plug-in-settings/"*"$procedure"*
+  # $remembered_shape, when set: the shape GIMP 3 remembers from a last
+  # run (as a shape file chosen earlier would be).
+  if [ -n "${remembered_shape:-}" ]; then
+    mkdir -p "$work/profile/plug-in-settings"
+    printf '# settings\n\n(shape "%s")\n\n# end of settings\n' \
+      "$remembered_shape" \
+      >"$work/profile/plug-in-settings/GimpProcedureConfigRun-$procedure.last"
+  fi
   xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
@@ -181,7 +189,7 @@ if [ "$version" = 3 ] && [ -n "$module" ]; then
   log_has "$work/effect.log" "effects 1" "OK leaves one layer effect"
   same_image ok-effect.png ref.png 1 "the layer effect renders as skc apply"
   with_module gimp3_effects effect-xcf.log SKC_EFFECT_XCF="$work/ok-effect.xcf"
-  log_has effect-xcf.log "effect skc:bokeh-blur radius=20.0 shape=disc kernel-file= shape-data= *$" \
+  log_has effect-xcf.log "effect skc:bokeh-blur radius=20.0 shape=disc kernel-file= shape-data= filter-data= preset= *$" \
     "the saved effect is skc:bokeh-blur with the dialog's radius and shape"
 
   # A drawn shape (loaded into the designer) travels inside the effect as
@@ -199,6 +207,41 @@ if [ "$version" = 3 ] && [ -n "$module" ]; then
     SKC_EFFECT_PNG="$work/designer-reopened.png"
   psnr_at_least designer-reopened.png ref-designer.png 45 \
     "without its shape file the effect renders as skc apply with it"
+
+  # A preset of the user's and a fitted .skc filter travel inside the
+  # effect too (issue 15): the preset expanded into the op's properties
+  # (every row it sets, no path), the filter's bytes as filter-data; with
+  # the files deleted, the reopened XCF renders as skc apply with them.
+  printf '%s\n' "skc-preset 1.1" "name = Mine" \
+    "shape = shape:polygon:blades=7,rotation=10,curvature=0.3" "radius = 9" \
+    "quality = high" "swirl = 0.3" "cat-eye = 0.4" \
+    "highlight-threshold = 0.8" "highlight-gain = 3" "end" >mine.skcpreset
+  "$skc" apply photo.png -o ref-mine.png --preset mine.skcpreset >/dev/null
+  SKC_TEST_USE_PRESET="$work/mine.skcpreset" with_module run_dialog preset-effect
+  log_has "$work/preset-effect.log" "effects 1" "OK with a preset leaves one layer effect"
+  same_image ok-preset-effect.png ref-mine.png 1 "the effect with a preset renders as skc apply --preset"
+  with_module gimp3_effects preset-xcf.log SKC_EFFECT_XCF="$work/ok-preset-effect.xcf"
+  log_has preset-xcf.log "effect skc:bokeh-blur radius=9.0 shape=polygon kernel-file= shape-data= filter-data= preset= *$" \
+    "the preset is expanded into the effect's properties, with no path"
+  rm mine.skcpreset
+  with_module gimp3_effects preset-reopened.log \
+    SKC_EFFECT_XCF="$work/ok-preset-effect.xcf" SKC_EFFECT_PNG="$work/preset-reopened.png"
+  same_image preset-reopened.png ref-mine.png 1 "without its preset file the effect renders as skc apply --preset"
+
+  "$skc" fit shape:heart --radius 9 -o heart9.skc >/dev/null
+  "$skc" apply photo.png -o ref-skc.png --kernel heart9.skc >/dev/null
+  remembered_shape="file:$work/heart9.skc"
+  with_module run_dialog skc-effect
+  remembered_shape=
+  log_has "$work/skc-effect.log" "effects 1" "OK with a .skc kernel file leaves one layer effect"
+  same_image ok-skc-effect.png ref-skc.png 1 "the effect with a .skc file renders as skc apply --kernel"
+  with_module gimp3_effects skc-xcf.log SKC_EFFECT_XCF="$work/ok-skc-effect.xcf"
+  log_has skc-xcf.log "kernel-file= shape-data= filter-data=skc-filter-data 1 .* preset= *$" \
+    "the .skc filter is embedded in the effect, with no file path"
+  rm heart9.skc
+  with_module gimp3_effects skc-reopened.log \
+    SKC_EFFECT_XCF="$work/ok-skc-effect.xcf" SKC_EFFECT_PNG="$work/skc-reopened.png"
+  same_image skc-reopened.png ref-skc.png 1 "without its .skc file the effect renders as skc apply --kernel"
 
   # With a map the blur goes into the pixels as one undo step: a single
   # Ctrl+Z in the image window brings the original pixels back and takes

@@ -10,7 +10,8 @@
 #   SKC_EFFECT_PNG     when set, the image is exported there afterwards
 #   SKC_EFFECT_SAVE    when set, the image is saved there as XCF
 # Prints "effects N", then per effect "effect OP radius=R shape=S
-# kernel-file=PATH shape-data=FIRST-20-CHARACTERS".
+# kernel-file=PATH shape-data=FIRST-20-CHARACTERS
+# filter-data=FIRST-20-CHARACTERS preset=PATH".
 import os
 
 import gi
@@ -27,9 +28,11 @@ def describe(f):
         return config.get_property(name) if name in names else '(none)'
 
     data = value('shape-data') or ''
-    return 'effect %s radius=%s shape=%s kernel-file=%s shape-data=%s' % (
+    filter_data = value('filter-data') or ''
+    return ('effect %s radius=%s shape=%s kernel-file=%s shape-data=%s '
+            'filter-data=%s preset=%s') % (
         f.get_operation_name(), value('radius'), value('shape'),
-        value('kernel-file'), data[:20])
+        value('kernel-file'), data[:20], filter_data[:20], value('preset'))
 
 
 def run():

@@ -164,73 +164,103 @@ config_set (GObject *config, const gchar *name, gdouble number,
     g_object_set (config, name, number, NULL);
 }
 
-/* A shape from a file, as the effect carries it: an image (a drawn shape
- * is a PFM in the profile) becomes embedded shape data, so that the
- * effect renders without the file (on another machine, or after the file
- * is gone); a fitted .skc filter stays a path (*data NULL).  FALSE when
- * the file cannot be read (the caller then blurs the pixels, which
- * reports why). */
+/* A shape from a file, as the effect carries it, so that the effect
+ * renders without the file (on another machine, or after the file is
+ * gone): an image (a drawn shape is a PFM in the profile) as shape data,
+ * a fitted .skc filter as filter data (its bytes: the filter is the
+ * user's exact choice, which its kernel fitted again would not be).
+ * FALSE when the file cannot be read (the caller then blurs the pixels,
+ * which reports why). */
 static gboolean
-file_shape_data (const gchar *path, gchar **data)
+file_shape_data (const gchar *path, gchar **data, gchar **filter_data)
 {
   SkcGeglShapeFile file;
-  *data = NULL;
+  *data = *filter_data = NULL;
+  if (skc_gegl_shape_file_is_filter (path))
+    return (*filter_data = skc_gegl_filter_data_from_file (path, NULL)) != NULL;
   if (skc_gegl_shape_file_load (path, SKC_GEGL_WANT_IMAGE_OR_FILTER, &file,
                                 NULL)
       != SKC_OK)
     return FALSE;
   if (!file.filter)
     *data = skc_gegl_shape_data_encode (&file.weights, NULL);
-  gboolean ok = file.filter || *data;
   skc_gegl_shape_file_clear (&file);
-  return ok;
+  return *data != NULL;
 }
 
 /* A uniform blur of a layer is kept as an editable layer effect: the
  * module's skc:bokeh-blur appended to the layer with the settings as its
- * properties (an image shape embedded as shape data).  FALSE (nothing
- * changed) when it cannot be: not a layer, a bad spec or shape file, or
- * GIMP without the op (the caller then blurs the pixels). */
+ * properties, naming no file: a shape file is embedded (file_shape_data)
+ * and a preset is expanded into the properties (each row as the preset
+ * and the settings give it, as `skc apply --preset` takes them; its shape
+ * spec as the shape rows, its bitmap as shape data).  The preset's fitted
+ * filters are not kept: the op fits them again, with the same seed.
+ * FALSE (nothing changed) when it cannot be: not a layer, a bad spec,
+ * shape or preset file, a preset with another fit seed than the default
+ * (the op has no seed), or GIMP without the op or its filter-data (the
+ * caller then blurs the pixels). */
 static gboolean
 attach_effect (GimpDrawable *drawable, const SkcGimpSettings *s)
 {
   const skc_param_info *table = skc_param_table ();
-  skc_params values = s->values;
-  gchar *data = NULL;
-  if (!skc_gimp_glue_effect_possible (gimp_item_get_id (GIMP_ITEM (drawable)))
-      || skc_shape_parse (s->shape, &values.shape, NULL) != SKC_OK
-      || (values.shape.kind == SKC_SHAPE_FILE
-          && !file_shape_data (values.shape.path, &data)))
-    return FALSE;
-  GimpDrawableFilter *filter = gimp_drawable_filter_new (
-      drawable, SKC_GIMP_EFFECT_OP, "Bokeh Blur (custom shape)");
+  skc_params values, defaults;
+  skc_preset *preset = NULL;
+  gchar *data = NULL, *filter_data = NULL;
+  skc_params_init (&defaults);
+  gboolean embeddable
+      = skc_gimp_glue_effect_possible (gimp_item_get_id (GIMP_ITEM (drawable)))
+        && skc_gimp_settings_to_params (s, &values, &preset, NULL) == SKC_OK
+        && values.seed == defaults.seed;
+  /* The preset's bitmap (values points into the preset until it is
+     freed). */
+  if (embeddable && values.shape_image)
+    embeddable = (data = skc_gegl_shape_data_encode (values.shape_image, NULL))
+                 != NULL;
+  else if (embeddable && values.shape.kind == SKC_SHAPE_FILE)
+    embeddable = file_shape_data (values.shape.path, &data, &filter_data);
+  gboolean shape_embedded = data || filter_data;
+  values.shape_image = NULL;
+  skc_preset_free (preset);
+  GimpDrawableFilter *filter
+      = embeddable ? gimp_drawable_filter_new (drawable, SKC_GIMP_EFFECT_OP,
+                                               "Bokeh Blur (custom shape)")
+                   : NULL;
+  GObject *config
+      = filter ? G_OBJECT (gimp_drawable_filter_get_config (filter)) : NULL;
+  /* An older module without filter-data would render a disc. */
+  if (config && filter_data
+      && !g_object_class_find_property (G_OBJECT_GET_CLASS (config),
+                                        "filter-data"))
+    {
+      gimp_drawable_filter_delete (filter);
+      filter = NULL;
+    }
   if (!filter)
     {
       g_free (data);
+      g_free (filter_data);
       return FALSE;
     }
-  GObject *config = G_OBJECT (gimp_drawable_filter_get_config (filter));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
       const skc_param_info *row = &table[i];
       gdouble v = skc_param_get (&values, row);
       if (row->type == SKC_PARAM_TYPE_SHAPE)
         config_set (config, row->name, v,
-                    values.shape.kind == SKC_SHAPE_FILE
-                        ? skc_shape_name (SKC_SHAPE_DISC)
-                        : skc_shape_name (values.shape.kind));
+                    shape_embedded ? skc_shape_name (SKC_SHAPE_DISC)
+                                   : skc_shape_name (values.shape.kind));
       else if (skc_param_choice_count (row) > 0)
         config_set (config, row->name, v,
                     skc_param_choice_name (row, (gint) v));
       else
         config_set (config, row->name, v, NULL);
     }
-  config_set (config, "kernel-file", 0,
-              values.shape.kind == SKC_SHAPE_FILE && !data ? values.shape.path
-                                                           : "");
+  config_set (config, "kernel-file", 0, "");
   config_set (config, "shape-data", 0, data);
-  config_set (config, "preset", 0, s->preset);
+  config_set (config, "filter-data", 0, filter_data);
+  config_set (config, "preset", 0, "");
   g_free (data);
+  g_free (filter_data);
   gimp_drawable_filter_update (filter);
   gimp_drawable_append_filter (drawable, filter);
   /* A refused append can fail silently: look for it. */
