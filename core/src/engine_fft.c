@@ -144,7 +144,9 @@ skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
   if (r != SKC_OK)
     return r;
   const int half = target.width / 2;
-  const int n = fft_size (half);
+  const int cell = e->options.fft_cell;
+  const int n
+      = cell > 0 ? skc_fft_good_even_size (cell + 2 * half) : fft_size (half);
   const size_t stride = 2 * (size_t) (n / 2 + 1);
   float *k = fftwf_malloc ((size_t) n * stride * sizeof *k);
   if (!k)
@@ -171,7 +173,8 @@ skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why, skc_error *err)
   s->fft.spectrum = (fftwf_complex *) k;
   s->fft.half = half;
   s->fft.n0 = s->fft.n1 = n;
-  s->fft.cell = n - 2 * half;
+  /* A cell asked for stays that size (the transform may pad more). */
+  s->fft.cell = cell > 0 ? cell : n - 2 * half;
   /* A region's tiles are whole cells: the input must reach a cell's far
      side from any output pixel in it. */
   s->reach = s->fft.cell - 1 + half;

@@ -51,6 +51,12 @@
  * around it).  Measured on this machine, 2 made some engines slow to
  * plan (1-3 s at radii 30-40, against 0.03-0.3 s at 1.8). */
 #define SKC_LAYERS_FFT_FACTOR 1.8
+/* The layers' FFT cells: the default tile's side, so that a tile is one
+ * cell and its layers read a half-width around it (a cell of 6
+ * half-widths had a 512 px tile at R 300 read and fill 2100 px around
+ * it).  Fixed, not the tile option, so that the tiling never changes a
+ * result. */
+#define SKC_LAYERS_FFT_CELL 512
 struct skc_layers
 {
   pthread_mutex_t lock;
@@ -107,17 +113,19 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
       p.shape_image = e->depth_shape.data ? &e->depth_shape : NULL;
       skc_engine_options options = e->options;
       options.fft_cost_factor = SKC_LAYERS_FFT_FACTOR;
+      options.fft_cell = SKC_LAYERS_FFT_CELL;
       /* All a uniform engine depends on (the fits' cache aside). */
       char key[SKC_PATH_MAX + 320];
       skc_target_identity (&p, key, sizeof key);
       size_t used = strlen (key);
       snprintf (key + used, sizeof key - used,
                 "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
-                "highlights=%.17g,%.17g|clip=%d|fft=%.17g|tables=%.17g",
+                "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
                 p.radius, skc_quality_name (p.quality),
                 (unsigned long long) p.seed, p.swirl, p.cat_eye,
                 p.highlight_threshold, p.highlight_gain, p.clip,
-                options.fft_cost_factor, options.knots_map_max_radius);
+                options.fft_cost_factor, options.fft_cell,
+                options.knots_map_max_radius);
       int kept = 1;
       le = skc_engine_memo_take (key);
       if (!le)

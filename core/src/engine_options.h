@@ -27,6 +27,11 @@ typedef struct
      (an FFT cell reads far beyond it, and a tile builds its layers over
      all a blur reads). */
   double fft_cost_factor;
+  /* > 0: uniform blurs by FFT work on cells this side (px) instead of the
+     planner's (6 half-widths, at least 448): the depth layers' engines
+     take their tiles' side, so that a tile is one cell and reads a
+     half-width around it rather than a large cell's far side. */
+  int fft_cell;
 } skc_engine_options;
 
 /* The defaults (planner.c). */

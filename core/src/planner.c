@@ -77,6 +77,7 @@ skc_engine_options_init (skc_engine_options *options)
   options->map_tables_work_max = TABLES_WORK_MAX;
   options->layers_tile = 512;
   options->fft_cost_factor = 1;
+  options->fft_cell = 0;
 }
 
 double
