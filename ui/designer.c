@@ -455,7 +455,7 @@ skc_designer_init (SkcDesigner *d)
   d->fitted_view = skc_designer_side_view_new (d, side * VIEW_CELL + 1);
   gtk_box_pack_start (GTK_BOX (right), d->fitted_view, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (right),
-                      caption ("<b>Difference</b> ×4 — <span foreground="
+                      caption ("<b>Difference</b> ×4\n<span foreground="
                                "\"#d03020\">red: too much</span>, <span "
                                "foreground=\"#3070e0\">blue: missing</span>"),
                       FALSE, FALSE, 0);

@@ -37,12 +37,13 @@ typedef struct
   /* The shape being edited, parsed from the settings' spec: the table's
      shape keys are skc_params offsets, so it lives in a skc_params. */
   skc_params edited;
-  GtkWidget *shape_combo, *file_button, *map_combo;
+  GtkWidget *shape_combo, *file_button, *file_label, *map_combo;
   GtkWidget *effect_note;              /* where OK's blur goes (GIMP 3) */
   Slider sliders[SKC_PARAM_COUNT];     /* number rows */
   GtkWidget *checks[SKC_PARAM_COUNT];  /* boolean rows */
   GtkWidget *choices[SKC_PARAM_COUNT]; /* rows of named choices */
-  GString *mnemonics;                  /* letters used on the settings page */
+  GtkWidget *choice_labels[SKC_PARAM_COUNT];
+  GString *mnemonics; /* letters used on the settings page */
   GtkWidget *preset_label, *preset_clear;
   GtkWidget *designer;     /* the shape designer page's designer */
   gboolean designer_ready; /* it shows the current shape */
@@ -66,16 +67,18 @@ row_values (Dialog *d, const skc_param_info *row)
 }
 
 static void
-slider_show (Slider *s, gboolean sensitive)
+slider_show (Slider *s, gboolean shown)
 {
   for (int i = 0; i < 3; i++)
-    gtk_widget_set_sensitive (s->widgets[i], sensitive);
+    gtk_widget_set_visible (s->widgets[i], shown);
 }
 
-/* Which keys the current shape has (as the table says), and the map
- * controls only with a map. */
+/* Only what matters is shown: the keys the current shape has (as the
+ * table's rows say), the file chooser for a file shape, the map's rows
+ * with a map.  Rows come and go rather than grey out, so that the
+ * settings stay short beside the preview. */
 static void
-update_sensitivity (Dialog *d)
+update_visibility (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
   skc_shape_kind k = d->edited.shape.kind;
@@ -95,11 +98,30 @@ update_sensitivity (Dialog *d)
       if (d->sliders[i].row)
         slider_show (&d->sliders[i], on);
       if (d->checks[i])
-        gtk_widget_set_sensitive (d->checks[i], on);
+        gtk_widget_set_visible (d->checks[i], on);
       if (d->choices[i])
-        gtk_widget_set_sensitive (d->choices[i], on);
+        {
+          gtk_widget_set_visible (d->choices[i], on);
+          gtk_widget_set_visible (d->choice_labels[i], on);
+        }
     }
-  gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
+  gtk_widget_set_visible (d->file_button, k == SKC_SHAPE_FILE);
+  gtk_widget_set_visible (d->file_label, k == SKC_SHAPE_FILE);
+#ifdef SKC_TEST_HOOKS
+  /* SKC_TEST_PREVIEW_LOG also logs the shape rows shown. */
+  if (g_getenv ("SKC_TEST_PREVIEW_LOG"))
+    {
+      GString *shown = g_string_new ("skc shape rows:");
+      for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+        if (table[i].group == SKC_PARAM_GROUP_SHAPE && d->sliders[i].row
+            && gtk_widget_get_visible (d->sliders[i].widgets[0]))
+          g_string_append_printf (shown, " %s", table[i].name);
+      if (k == SKC_SHAPE_FILE)
+        g_string_append (shown, " file");
+      g_printerr ("%s\n", shown->str);
+      g_string_free (shown, TRUE);
+    }
+#endif
   const gchar *note = skc_gimp_glue_effect_note (d->drawable, map);
   gtk_label_set_text (GTK_LABEL (d->effect_note), note ? note : "");
   gtk_widget_set_visible (d->effect_note, note != NULL);
@@ -149,7 +171,7 @@ settings_changed (Dialog *d)
       d->syncing = FALSE;
     }
   d->settings->map = shown == SKC_GIMP_MAP_SELECTION ? -1 : shown;
-  update_sensitivity (d);
+  update_visibility (d);
   skc_gimp_preview_update (d->preview, d->settings);
 }
 
@@ -256,7 +278,7 @@ add_frame (GtkWidget *box, const gchar *title, GtkWidget **grid)
   return frame;
 }
 
-static void
+static GtkWidget *
 add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
 {
   GtkWidget *label = gtk_label_new_with_mnemonic (text);
@@ -264,6 +286,7 @@ add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
   skc_ui_grid_attach (grid, label, 0, row, 1, FALSE);
   skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
+  return label;
 }
 
 /* A row of named choices (quality, depth) as a combo box. */
@@ -278,7 +301,7 @@ add_choice (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   gtk_combo_box_set_active (GTK_COMBO_BOX (combo),
                             (gint) skc_param_get (row_values (d, info), info));
   gtk_widget_set_tooltip_text (combo, info->help);
-  add_label (grid, row, label, combo);
+  d->choice_labels[info->id] = add_label (grid, row, label, combo);
   g_free (label);
   g_signal_connect (combo, "changed", G_CALLBACK (widget_changed), d);
   d->choices[info->id] = combo;
@@ -462,7 +485,7 @@ static GtkWidget *
 map_page (Dialog *d)
 {
   d->painter = skc_map_painter_new ();
-  gtk_widget_set_size_request (d->painter, 620, 440);
+  gtk_widget_set_size_request (d->painter, 520, 440);
   skc_gimp_preview_set_painter (d->preview, d->painter);
   g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
   return d->painter;
@@ -650,7 +673,7 @@ settings_page (Dialog *d, gint32 image)
           if (d->edited.shape.kind == SKC_SHAPE_FILE && d->edited.shape.path[0])
             gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
                                            d->edited.shape.path);
-          add_label (grid, row++, "_File:", d->file_button);
+          d->file_label = add_label (grid, row++, "_File:", d->file_button);
           g_signal_connect (d->shape_combo, "changed",
                             G_CALLBACK (widget_changed), d);
           g_signal_connect (d->file_button, "file-set",
@@ -685,7 +708,7 @@ settings_page (Dialog *d, gint32 image)
           d->effect_note = gtk_label_new ("");
           gtk_label_set_line_wrap (GTK_LABEL (d->effect_note), TRUE);
           gtk_misc_set_alignment (GTK_MISC (d->effect_note), 0.0, 0.5);
-          /* Shown (or not) by update_sensitivity, not by show_all. */
+          /* Shown (or not) by update_visibility, not by show_all. */
           gtk_widget_set_no_show_all (d->effect_note, TRUE);
           skc_ui_grid_attach (grid, d->effect_note, 0, row++, 3, TRUE);
           g_signal_connect (d->map_combo, "changed", G_CALLBACK (map_changed),
@@ -716,6 +739,92 @@ settings_page (Dialog *d, gint32 image)
         }
     }
   return page;
+}
+
+/* The settings scroll when the screen is short: the preview, not the
+ * list of settings, decides the window's height. */
+static GtkWidget *
+scrolled (GtkWidget *page)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scroller),
+                                       GTK_SHADOW_NONE);
+#if GTK_CHECK_VERSION(3, 0, 0)
+  gtk_container_add (GTK_CONTAINER (scroller), page);
+#else
+  gtk_scrolled_window_add_with_viewport (GTK_SCROLLED_WINDOW (scroller), page);
+#endif
+  gtk_viewport_set_shadow_type (
+      GTK_VIEWPORT (gtk_bin_get_child (GTK_BIN (scroller))), GTK_SHADOW_NONE);
+  return scroller;
+}
+
+/* The preview's starting size: the drawable's shape, its longer side
+ * PREVIEW_SIDE px or what the screen leaves (room for the title, the
+ * status line and the buttons), never larger than the drawable (GIMP's
+ * preview shows pixels 1:1).  It grows with the window from there. */
+#define PREVIEW_SIDE 720
+#define PREVIEW_MIN_SIDE 512
+static gint
+screen_room (GtkWidget *widget)
+{
+  return gdk_screen_get_height (gtk_widget_get_screen (widget)) - 280;
+}
+
+static void
+preview_sized (GtkWidget *preview)
+{
+  GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (preview));
+  GeglBuffer *buffer = skc_gimp_glue_buffer (
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (preview), "skc-drawable")));
+  gint width = gegl_buffer_get_width (buffer);
+  gint height = gegl_buffer_get_height (buffer);
+  g_object_unref (buffer);
+  gint side
+      = MIN (PREVIEW_SIDE, MAX (screen_room (preview), PREVIEW_MIN_SIDE / 2));
+  gdouble scale = MIN (1.0, (gdouble) side / MAX (1, MAX (width, height)));
+  gtk_widget_set_size_request (area, MAX (1, (gint) (width * scale)),
+                               MAX (1, (gint) (height * scale)));
+}
+
+/* GIMP's preview sizes its area again on a theme change: after it. */
+static void
+preview_restyled (GtkWidget *preview, gpointer previous, gpointer data)
+{
+  preview_sized (preview);
+}
+
+static void
+preview_size (GtkWidget *preview, gint32 drawable)
+{
+  g_object_set_data (G_OBJECT (preview), "skc-drawable",
+                     GINT_TO_POINTER (drawable));
+  preview_sized (preview);
+#if GTK_CHECK_VERSION(3, 0, 0)
+  g_signal_connect_after (preview, "style-updated",
+                          G_CALLBACK (preview_restyled), NULL);
+#else
+  g_signal_connect_after (preview, "style-set", G_CALLBACK (preview_restyled),
+                          NULL);
+#endif
+}
+
+/* A scrolled window asks for little height: the settings' own, within
+ * what the screen leaves. */
+static void
+fit_settings_height (GtkWidget *scroller)
+{
+  GtkWidget *page = gtk_bin_get_child (GTK_BIN (scroller));
+  GtkRequisition natural;
+#if GTK_CHECK_VERSION(3, 0, 0)
+  gtk_widget_get_preferred_size (page, NULL, &natural);
+#else
+  gtk_widget_size_request (page, &natural);
+#endif
+  gtk_widget_set_size_request (scroller, -1,
+                               MIN (natural.height, screen_room (scroller)));
 }
 
 #ifdef SKC_TEST_HOOKS
@@ -804,23 +913,27 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
       GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), main_box,
       TRUE, TRUE, 0);
 
-  /* Left: the live preview and what it shows. */
+  /* Left: the live preview, as large as the screen allows and growing
+     with the window, and one line saying what it shows (the planner's
+     details in its tooltip). */
   GtkWidget *left = skc_ui_box_new (TRUE, 6);
   GtkWidget *preview = skc_gimp_glue_preview_new (drawable);
   GtkWidget *status = gtk_label_new ("");
-  gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
-  gtk_widget_set_size_request (status, 320, -1);
-  gtk_misc_set_alignment (GTK_MISC (status), 0.0, 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_misc_set_alignment (GTK_MISC (status), 0.0, 0.5);
   gtk_box_pack_start (GTK_BOX (left), preview, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (left), status, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (main_box), left, TRUE, TRUE, 0);
+  preview_size (preview, drawable);
 
   /* Right: pages of settings; the kernel designer, the map painter and
      presets come as further pages. */
   GtkWidget *notebook = gtk_notebook_new ();
+  GtkWidget *settings_scroller;
   d.preview = skc_gimp_preview_new (preview, status, drawable);
   skc_gimp_preview_set_selection (d.preview, skc_gimp_glue_selection (image));
-  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
+  settings_scroller = scrolled (settings_page (&d, image));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_scroller,
                             gtk_label_new_with_mnemonic ("_Settings"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),
                             gtk_label_new_with_mnemonic ("Shape _designer"));
@@ -835,6 +948,8 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
 
   settings_changed (&d);
   gtk_widget_show_all (dialog);
+  update_visibility (&d);
+  fit_settings_height (settings_scroller);
 
 #ifdef SKC_TEST_HOOKS
   test_hooks_opened (&d, notebook);

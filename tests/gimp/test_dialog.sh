@@ -82,6 +82,9 @@ run_dialog () {
 
 # The dialog as it opens: OK applies its starting settings.
 run_dialog settings
+# Only the chosen shape's rows show: a disc has none (a polygon's blades, a
+# star's points stay hidden).
+log_has "$work/settings.log" "skc shape rows:$" "a disc shows no shape rows"
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
 
@@ -163,6 +166,8 @@ SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
 SKC_TEST_PAGE=3 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
 "$skc" apply photo.png -o ref-star.png --preset "$presets/star-5.skcpreset" >/dev/null
 same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
+log_has "$work/presets.log" "skc shape rows: rotation points inner$" \
+  "the star preset shows the star's rows only (rotation, points, inner)"
 saved="$work/profile/skc-presets/Test star.skcpreset"
 if [ -s "$saved" ]; then
   ok "the dialog saved a preset in the GIMP profile"
