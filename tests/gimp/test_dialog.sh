@@ -82,8 +82,11 @@ run_dialog () {
 
 # The dialog as it opens: OK applies its starting settings.
 run_dialog settings
-# Only the chosen shape's rows show: a disc has none (a polygon's blades, a
-# star's points stay hidden).
+# A photographer's layout: the preview shows the whole 512 px photo (it was
+# about 300 px), the status is one line in user terms, and a disc shows no
+# shape rows (a polygon's blades, a star's points stay hidden).
+log_has "$work/settings.log" "skc preview drawn: \(exact\|approximate\) bokeh · .* s (512x512 px;" \
+  "the preview shows 512x512 px, its status in user terms"
 log_has "$work/settings.log" "skc shape rows:$" "a disc shows no shape rows"
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
