@@ -763,14 +763,28 @@ scrolled (GtkWidget *page)
 
 /* The preview's starting size: the drawable's shape, its longer side
  * PREVIEW_SIDE px or what the screen leaves (room for the title, the
- * status line and the buttons), never larger than the drawable (GIMP's
- * preview shows pixels 1:1).  It grows with the window from there. */
+ * status line and the buttons below, the notebook beside), never larger
+ * than the drawable (GIMP's preview shows pixels 1:1).  It grows with the
+ * window from there. */
 #define PREVIEW_SIDE 720
 #define PREVIEW_MIN_SIDE 512
 static gint
 screen_room (GtkWidget *widget)
 {
   return gdk_screen_get_height (gtk_widget_get_screen (widget)) - 280;
+}
+
+/* A widget's natural size, once its children are shown. */
+static GtkRequisition
+natural_size (GtkWidget *widget)
+{
+  GtkRequisition natural;
+#if GTK_CHECK_VERSION(3, 0, 0)
+  gtk_widget_get_preferred_size (widget, NULL, &natural);
+#else
+  gtk_widget_size_request (widget, &natural);
+#endif
+  return natural;
 }
 
 static void
@@ -782,8 +796,11 @@ preview_sized (GtkWidget *preview)
   gint width = gegl_buffer_get_width (buffer);
   gint height = gegl_buffer_get_height (buffer);
   g_object_unref (buffer);
-  gint side
-      = MIN (PREVIEW_SIDE, MAX (screen_room (preview), PREVIEW_MIN_SIDE / 2));
+  GtkWidget *beside = g_object_get_data (G_OBJECT (preview), "skc-beside");
+  gint width_room = gdk_screen_get_width (gtk_widget_get_screen (preview))
+                    - natural_size (beside).width - 80;
+  gint side = MIN (PREVIEW_SIDE, MAX (MIN (screen_room (preview), width_room),
+                                      PREVIEW_MIN_SIDE / 2));
   gdouble scale = MIN (1.0, (gdouble) side / MAX (1, MAX (width, height)));
   gtk_widget_set_size_request (area, MAX (1, (gint) (width * scale)),
                                MAX (1, (gint) (height * scale)));
@@ -797,10 +814,11 @@ preview_restyled (GtkWidget *preview, gpointer previous, gpointer data)
 }
 
 static void
-preview_size (GtkWidget *preview, gint32 drawable)
+preview_size (GtkWidget *preview, gint32 drawable, GtkWidget *beside)
 {
   g_object_set_data (G_OBJECT (preview), "skc-drawable",
                      GINT_TO_POINTER (drawable));
+  g_object_set_data (G_OBJECT (preview), "skc-beside", beside);
   preview_sized (preview);
 #if GTK_CHECK_VERSION(3, 0, 0)
   g_signal_connect_after (preview, "style-updated",
@@ -816,13 +834,8 @@ preview_size (GtkWidget *preview, gint32 drawable)
 static void
 fit_settings_height (GtkWidget *scroller)
 {
-  GtkWidget *page = gtk_bin_get_child (GTK_BIN (scroller));
-  GtkRequisition natural;
-#if GTK_CHECK_VERSION(3, 0, 0)
-  gtk_widget_get_preferred_size (page, NULL, &natural);
-#else
-  gtk_widget_size_request (page, &natural);
-#endif
+  GtkRequisition natural
+      = natural_size (gtk_bin_get_child (GTK_BIN (scroller)));
   gtk_widget_set_size_request (scroller, -1,
                                MIN (natural.height, screen_room (scroller)));
 }
@@ -924,7 +937,6 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gtk_box_pack_start (GTK_BOX (left), preview, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (left), status, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (main_box), left, TRUE, TRUE, 0);
-  preview_size (preview, drawable);
 
   /* Right: pages of settings; the kernel designer, the map painter and
      presets come as further pages. */
@@ -947,6 +959,10 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gtk_box_pack_start (GTK_BOX (main_box), notebook, FALSE, FALSE, 0);
 
   settings_changed (&d);
+  /* The notebook's width known (its pages shown), the preview takes what
+     the screen leaves beside it. */
+  gtk_widget_show_all (notebook);
+  preview_size (preview, drawable, notebook);
   gtk_widget_show_all (dialog);
   update_visibility (&d);
   fit_settings_height (settings_scroller);

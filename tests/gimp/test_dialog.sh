@@ -69,7 +69,7 @@ run_dialog () {
   # Each run starts from the plug-in's defaults: GIMP 3 remembers the last
   # values across sessions (GIMP 2.10 only within one).
   rm -f "$work/profile/plug-in-settings/"*"$procedure"*
-  xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
+  xvfb-run -a -s "-screen 0 ${DIALOG_SCREEN:-1280x1000}x24" sh -c '
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
   ' sh "$here/dialog.sh" "$work/dialog-gimp$version-$1.png" "$work/$1.log" \
@@ -90,6 +90,26 @@ log_has "$work/settings.log" "skc preview drawn: \(exact\|approximate\) bokeh ·
 log_has "$work/settings.log" "skc shape rows:$" "a disc shows no shape rows"
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
+
+# A large photo (1536 px) on a 1920x1080 screen: the preview starts at
+# 720x720 px and grows with the window (resized to fill the screen);
+# Escape closes it.
+cp photo.png small.png
+convert small.png -resize 1536x1536 photo.png
+DIALOG_SCREEN=1920x1080 DIALOG_KEY=Escape DIALOG_RESIZE="1900 1060" \
+  run_dialog large
+cp small.png photo.png
+sizes=$(sed -n 's/^skc preview drawn: .* (\([0-9]*\)x\([0-9]*\) px;.*/\1 \2/p' "$work/large.log")
+first=$(echo "$sizes" | head -1) largest=$(echo "$sizes" | sort -n | tail -1)
+if [ "$first" = "720 720" ]; then ok "a large photo's preview starts at 720x720 px"
+else bad "a large photo's preview started at '$first' px, not 720 720"; fi
+if [ -n "$largest" ] && [ "${largest%% *}" -gt 720 ]; then
+  ok "the preview grows with the window ($largest px)"
+  [ -s "$work/dialog-gimp$version-large-resized.png" ] &&
+    ok "screenshot kept: $work/dialog-gimp$version-large-resized.png"
+else
+  bad "the preview did not grow with the window ($(echo $sizes))"
+fi
 
 # A shape loaded into the designer (as its "Load image..." does) becomes
 # the shape: a PFM in the profile's skc-shapes folder, applied on OK.
