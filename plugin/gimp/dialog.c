@@ -33,9 +33,16 @@ typedef struct
 
 typedef struct
 {
-  SkcGimpSettings *settings;
-  /* The shape being edited, parsed from the settings' spec: the table's
-     shape keys are skc_params offsets, so it lives in a skc_params. */
+  /* Where every value lives (GIMP 3: the procedure's config), read and
+     written through glue.h; the dialog keeps no copy of its own. */
+  SkcGimpValues *values;
+  const SkcGimpArg *shape_arg, *map_arg, *preset_arg;
+  /* "Painted on the Blur map page" is chosen: the map argument stays
+     none until OK makes the painting a channel. */
+  gboolean map_painted;
+  /* The shape being edited, parsed from the spec in the values: the
+     table's shape keys are skc_params offsets, so it lives in a
+     skc_params. */
   skc_params edited;
   GtkWidget *shape_combo, *file_button, *file_label, *map_combo;
   GtkWidget *effect_note;              /* where OK's blur goes (GIMP 3) */
@@ -57,13 +64,45 @@ typedef struct
 
 static void designer_load (Dialog *d);
 
-/* Where a row's value lives: shape keys in the shape being edited, the
- * rest in the settings. */
-static skc_params *
-row_values (Dialog *d, const skc_param_info *row)
+/* A row's value: shape keys in the shape being edited, the rest in the
+ * values (as their procedure argument). */
+static gdouble
+row_get (Dialog *d, const skc_param_info *row)
 {
-  return row->group == SKC_PARAM_GROUP_SHAPE ? &d->edited
-                                             : &d->settings->values;
+  return row->group == SKC_PARAM_GROUP_SHAPE
+             ? skc_param_get (&d->edited, row)
+             : skc_gimp_values_get (d->values, skc_gimp_arg_of_row (row));
+}
+
+static void
+row_set (Dialog *d, const skc_param_info *row, gdouble value)
+{
+  if (row->group == SKC_PARAM_GROUP_SHAPE)
+    skc_param_store (&d->edited, row, value);
+  else
+    skc_gimp_values_set (d->values, skc_gimp_arg_of_row (row), value);
+}
+
+static gboolean
+is_subject (Dialog *d)
+{
+  return row_get (d, &skc_param_table ()[SKC_PARAM_DEPTH]) == SKC_DEPTH_SUBJECT;
+}
+
+/* The values as the preview and the presets page take them (a painted
+ * map as SKC_GIMP_MAP_PAINTED). */
+static void
+read_values (Dialog *d, SkcGimpSettings *s)
+{
+  skc_gimp_values_read (d->values, s);
+  if (d->map_painted)
+    s->map = SKC_GIMP_MAP_PAINTED;
+}
+
+static gboolean
+has_map (Dialog *d)
+{
+  return d->map_painted || skc_gimp_values_get (d->values, d->map_arg) != -1;
 }
 
 static void
@@ -82,8 +121,8 @@ update_visibility (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
   skc_shape_kind k = d->edited.shape.kind;
-  gboolean map = d->settings->map != -1
-                 || d->settings->values.depth == SKC_DEPTH_SUBJECT;
+  gboolean subject = is_subject (d);
+  gboolean map = has_map (d) || subject;
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
       gboolean on
@@ -92,8 +131,7 @@ update_visibility (Dialog *d)
             : table[i].group == SKC_PARAM_GROUP_MAP ? map
                                                     : TRUE;
       /* A subject's mask has no focus: the subject is sharp. */
-      if (i == SKC_PARAM_FOCUS
-          && d->settings->values.depth == SKC_DEPTH_SUBJECT)
+      if (i == SKC_PARAM_FOCUS && subject)
         on = FALSE;
       if (d->sliders[i].row)
         slider_show (&d->sliders[i], on);
@@ -127,11 +165,12 @@ update_visibility (Dialog *d)
   gtk_widget_set_visible (d->effect_note, note != NULL);
 }
 
-/* The widgets changed: settings follow, the preview restarts. */
+/* The widgets changed: the values follow, the preview restarts. */
 static void
 settings_changed (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
+  gchar spec[SKC_GIMP_SPEC_MAX];
   if (d->syncing)
     return;
   d->edited.shape.kind = (skc_shape_kind) MAX (
@@ -144,23 +183,22 @@ settings_changed (Dialog *d)
                  sizeof d->edited.shape.path);
       g_free (path);
     }
-  skc_shape_format (&d->edited.shape, d->settings->shape,
-                    sizeof d->settings->shape);
+  skc_shape_format (&d->edited.shape, spec, sizeof spec);
+  skc_gimp_values_set_text (d->values, d->shape_arg, spec);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->choices[i])
-      skc_param_store (
-          row_values (d, &table[i]), &table[i],
+      row_set (
+          d, &table[i],
           MAX (0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->choices[i]))));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->checks[i])
-      skc_param_store (
-          row_values (d, &table[i]), &table[i],
-          gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
+      row_set (d, &table[i],
+               gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
   gint map = -1;
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   /* "Subject: the selection" is depth 'subject' without a map: the map's
      entry follows the depth row (map_changed does the other way). */
-  gboolean subject = d->settings->values.depth == SKC_DEPTH_SUBJECT;
+  gboolean subject = is_subject (d);
   gint shown = subject && map == -1 ? SKC_GIMP_MAP_SELECTION
                : !subject && map == SKC_GIMP_MAP_SELECTION ? -1
                                                            : map;
@@ -170,9 +208,12 @@ settings_changed (Dialog *d)
       gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo), shown);
       d->syncing = FALSE;
     }
-  d->settings->map = shown == SKC_GIMP_MAP_SELECTION ? -1 : shown;
+  d->map_painted = shown == SKC_GIMP_MAP_PAINTED;
+  skc_gimp_values_set (d->values, d->map_arg, MAX (shown, -1));
   update_visibility (d);
-  skc_gimp_preview_update (d->preview, d->settings);
+  SkcGimpSettings now;
+  read_values (d, &now);
+  skc_gimp_preview_update (d->preview, &now);
 }
 
 static void
@@ -189,7 +230,7 @@ slider_moved (GtkAdjustment *adjustment, gpointer data)
   gdouble v = gtk_adjustment_get_value (adjustment);
   if (d->syncing)
     return;
-  skc_param_store (row_values (d, s->row), s->row, v);
+  row_set (d, s->row, v);
   /* Keep the other half in step without recursing into here. */
   d->syncing = TRUE;
   if (adjustment == s->spin)
@@ -225,7 +266,7 @@ static void
 add_slider (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 {
   Slider *s = &d->sliders[info->id];
-  gdouble value = skc_param_get (row_values (d, info), info);
+  gdouble value = row_get (d, info);
   gchar *label = mnemonic_label (d, info->label, ":");
   s->row = info;
   s->scale = skc_ui_adjustment_new (CLAMP (value, info->ui_min, info->ui_max),
@@ -259,8 +300,7 @@ add_check (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
   g_free (label);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check),
-                                skc_param_get (row_values (d, info), info)
-                                    != 0);
+                                row_get (d, info) != 0);
   gtk_widget_set_tooltip_text (check, info->help);
   skc_ui_grid_attach (grid, check, 0, row, 3, TRUE);
   g_signal_connect (check, "toggled", G_CALLBACK (widget_changed), d);
@@ -298,8 +338,7 @@ add_choice (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   for (gint q = 0; q < skc_param_choice_count (info); q++)
     gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo),
                                     skc_param_choice_label (info, q));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (combo),
-                            (gint) skc_param_get (row_values (d, info), info));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), (gint) row_get (d, info));
   gtk_widget_set_tooltip_text (combo, info->help);
   d->choice_labels[info->id] = add_label (grid, row, label, combo);
   g_free (label);
@@ -307,15 +346,23 @@ add_choice (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   d->choices[info->id] = combo;
 }
 
-/* The widgets show the settings (after a preset was loaded). */
+/* The shape being edited is the values' spec (a disc when it is not
+ * one). */
+static void
+parse_shape (Dialog *d)
+{
+  gchar *spec = skc_gimp_values_dup_text (d->values, d->shape_arg);
+  if (skc_shape_parse (spec, &d->edited.shape, NULL) != SKC_OK)
+    skc_shape_init (&d->edited.shape);
+  g_free (spec);
+}
+
+/* The widgets show the values (after a preset was loaded). */
 static void
 sync_widgets (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
-  SkcGimpSettings *s = d->settings;
-  skc_error err;
-  if (skc_shape_parse (s->shape, &d->edited.shape, &err) != SKC_OK)
-    skc_shape_init (&d->edited.shape);
+  parse_shape (d);
   d->syncing = TRUE;
   gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo),
                             (gint) d->edited.shape.kind);
@@ -324,7 +371,10 @@ sync_widgets (Dialog *d)
                                    d->edited.shape.path);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
-      gdouble v = skc_param_get (row_values (d, &table[i]), &table[i]);
+      /* Rows without a widget (the fit seed) have no argument either. */
+      if (!d->sliders[i].row && !d->checks[i] && !d->choices[i])
+        continue;
+      gdouble v = row_get (d, &table[i]);
       if (d->sliders[i].row)
         {
           gtk_adjustment_set_value (d->sliders[i].spin, v);
@@ -342,12 +392,14 @@ static void
 show_preset (Dialog *d)
 {
   gchar *text = NULL;
-  if (d->settings->preset[0])
+  gchar *preset = skc_gimp_values_dup_text (d->values, d->preset_arg);
+  if (preset[0])
     {
-      gchar *base = g_path_get_basename (d->settings->preset);
+      gchar *base = g_path_get_basename (preset);
       text = g_strdup_printf ("Preset: %s", base);
       g_free (base);
     }
+  g_free (preset);
   gtk_label_set_text (GTK_LABEL (d->preset_label), text ? text : "No preset");
   gtk_widget_set_sensitive (d->preset_clear, text != NULL);
   g_free (text);
@@ -358,8 +410,10 @@ current_params (gpointer data, skc_params *params, gboolean *with_map,
                 skc_preset **keep, skc_error *err)
 {
   Dialog *d = data;
-  *with_map = d->settings->map != -1;
-  return skc_gimp_settings_to_params (d->settings, params, keep, err) == SKC_OK;
+  SkcGimpSettings now;
+  read_values (d, &now);
+  *with_map = now.map != -1;
+  return skc_gimp_settings_to_params (&now, params, keep, err) == SKC_OK;
 }
 
 /* A preset becomes the settings: every value shown is the preset's, and
@@ -369,22 +423,22 @@ static void
 use_preset (gpointer data, const gchar *path)
 {
   Dialog *d = data;
-  SkcGimpSettings *s = d->settings;
+  const skc_param_info *table = skc_param_table ();
   skc_preset *preset = NULL;
   skc_params p;
   skc_error err;
+  gchar spec[SKC_GIMP_SPEC_MAX] = "shape:disc";
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
     return;
   skc_params_init (&p);
   skc_preset_apply (preset, 0, &p);
-  if (skc_preset_bitmap (preset))
-    g_strlcpy (s->shape, "shape:disc", sizeof s->shape);
-  else
-    skc_shape_format (&p.shape, s->shape, sizeof s->shape);
+  if (!skc_preset_bitmap (preset))
+    skc_shape_format (&p.shape, spec, sizeof spec);
+  skc_gimp_values_set_text (d->values, d->shape_arg, spec);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
-    if (skc_param_table ()[i].group != SKC_PARAM_GROUP_SHAPE)
-      skc_param_copy (&s->values, &p, &skc_param_table ()[i]);
-  g_strlcpy (s->preset, path, sizeof s->preset);
+    if (skc_gimp_arg_of_row (&table[i]))
+      row_set (d, &table[i], skc_param_get (&p, &table[i]));
+  skc_gimp_values_set_text (d->values, d->preset_arg, path);
   skc_preset_free (preset);
   sync_widgets (d);
   show_preset (d);
@@ -395,7 +449,7 @@ static void
 clear_preset (GtkWidget *button, gpointer data)
 {
   Dialog *d = data;
-  d->settings->preset[0] = '\0';
+  skc_gimp_values_set_text (d->values, d->preset_arg, "");
   show_preset (d);
   settings_changed (d);
 }
@@ -421,14 +475,16 @@ painter_load (Dialog *d)
       g_free (rgba);
     }
   g_object_unref (source);
-  if (d->settings->map < 0)
+  gint32 chosen = (gint32) skc_gimp_values_get (d->values, d->map_arg);
+  if (chosen < 0)
     return;
   gfloat *map = g_try_new (gfloat, (gsize) w * h);
   if (map)
     {
       GeglRectangle all = { 0, 0, w, h };
-      skc_gimp_read_map (d->drawable, d->settings->map, &all,
-                         d->settings->values.map_linear, map);
+      skc_gimp_read_map (
+          d->drawable, chosen, &all,
+          row_get (d, &skc_param_table ()[SKC_PARAM_MAP_LINEAR]) != 0, map);
       skc_map_painter_set_map (d->painter, map, w, h);
       g_free (map);
     }
@@ -471,7 +527,7 @@ static void
 map_painted (GtkWidget *painter, gboolean finished, gpointer data)
 {
   Dialog *d = data;
-  if (d->settings->map != SKC_GIMP_MAP_PAINTED)
+  if (!d->map_painted)
     {
       d->syncing = TRUE;
       gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
@@ -551,8 +607,9 @@ designer_changed (GtkWidget *designer, gpointer data)
       && (g_file_test (path, G_FILE_TEST_EXISTS)
           || skc_pfm_write (path, target, &err) == SKC_OK))
     {
-      g_snprintf (d->settings->shape, sizeof d->settings->shape, "file:%s",
-                  path);
+      gchar *spec = g_strdup_printf ("file:%s", path);
+      skc_gimp_values_set_text (d->values, d->shape_arg, spec);
+      g_free (spec);
       sync_widgets (d);
       settings_changed (d);
     }
@@ -620,7 +677,7 @@ presets_page (Dialog *d)
 static GtkWidget *
 settings_page (Dialog *d, gint32 image)
 {
-  SkcGimpSettings *s = d->settings;
+  gint32 map = (gint32) skc_gimp_values_get (d->values, d->map_arg);
   GtkWidget *page = skc_ui_box_new (TRUE, 8);
   GtkWidget *grid;
   skc_ui_set_margin (page, 8);
@@ -693,13 +750,13 @@ settings_page (Dialog *d, gint32 image)
           gimp_int_combo_box_prepend (
               GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE, -1,
               GIMP_INT_STORE_LABEL, "None (uniform blur)", -1);
-          if (s->map == -1 && s->values.depth == SKC_DEPTH_SUBJECT)
+          if (map == -1 && is_subject (d))
             gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                            SKC_GIMP_MAP_SELECTION);
           else if (!gimp_int_combo_box_set_active (
-                       GIMP_INT_COMBO_BOX (d->map_combo), s->map))
+                       GIMP_INT_COMBO_BOX (d->map_combo), map))
             {
-              s->map = -1;
+              skc_gimp_values_set (d->values, d->map_arg, -1);
               gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                              -1);
             }
@@ -707,6 +764,8 @@ settings_page (Dialog *d, gint32 image)
           g_string_append_c (d->mnemonics, 'm');
           d->effect_note = gtk_label_new ("");
           gtk_label_set_line_wrap (GTK_LABEL (d->effect_note), TRUE);
+          /* Wrapped at a settings page's width, not at its one line's. */
+          gtk_label_set_max_width_chars (GTK_LABEL (d->effect_note), 50);
           gtk_misc_set_alignment (GTK_MISC (d->effect_note), 0.0, 0.5);
           /* Shown (or not) by update_visibility, not by show_all. */
           gtk_widget_set_no_show_all (d->effect_note, TRUE);
@@ -899,19 +958,19 @@ test_hooks_ok (GtkWidget *presets)
 #endif
 
 gboolean
-skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
+skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpValues *values,
                      gfloat **painted)
 {
   Dialog d = { 0 };
-  SkcGimpSettings edited = *settings;
-  skc_error err;
-  d.settings = &edited;
+  d.values = values;
+  d.shape_arg = skc_gimp_arg_find ("shape");
+  d.map_arg = skc_gimp_arg_find ("map");
+  d.preset_arg = skc_gimp_arg_find ("preset");
   d.image = image;
   d.drawable = drawable;
   *painted = NULL;
   skc_params_init (&d.edited);
-  if (skc_shape_parse (edited.shape, &d.edited.shape, &err) != SKC_OK)
-    skc_shape_init (&d.edited.shape);
+  parse_shape (&d);
 
   GtkWidget *dialog
       = gimp_dialog_new ("Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0,
@@ -972,16 +1031,15 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
 #endif
 
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
-  if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
+  if (ok && d.map_painted)
     {
+      /* Chosen but never painted: no map (the values say none). */
       int w = 0, h = 0;
       const float *map = d.painter_ready
                              ? skc_map_painter_get_map (d.painter, &w, &h)
                              : NULL;
       if (map)
         *painted = g_memdup2 (map, (gsize) w * h * sizeof (gfloat));
-      else
-        edited.map = -1; /* chosen but never painted: no map */
     }
 #ifdef SKC_TEST_HOOKS
   if (ok)
@@ -994,7 +1052,5 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gtk_widget_destroy (dialog);
   skc_photo_set_free (d.photos);
   g_string_free (d.mnemonics, TRUE);
-  if (ok)
-    *settings = edited;
   return ok;
 }

@@ -167,6 +167,13 @@ fi
 rm -f map-channel.png
 DIALOG_KEY=Escape SKC_TEST_MAP_BAND=0,170,511,170 run_dialog cancelled
 log_has "$work/cancelled.log" "channels 0" "cancel creates no channel"
+# GIMP 3: the dialog edits the procedure's config, which GIMP keeps after
+# OK only (last values in the profile's plug-in-settings).
+last_values () { ls "$work/profile/plug-in-settings/"*"$procedure"* 2>/dev/null | head -1; }
+if [ "$version" = 3 ]; then
+  if [ -z "$(last_values)" ]; then ok "cancel keeps no values"
+  else bad "cancel kept values: $(last_values)"; fi
+fi
 identical_pixels ok-cancelled.png photo.png "cancel leaves the image unchanged"
 
 # Portrait mode in two clicks: a selection, then "Subject: the selection"
@@ -191,6 +198,15 @@ SKC_TEST_PAGE=3 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
 same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
 log_has "$work/presets.log" "skc shape rows: rotation points inner$" \
   "the star preset shows the star's rows only (rotation, points, inner)"
+if [ "$version" = 3 ]; then
+  if grep -q 'shape:star' "$(last_values)" 2>/dev/null \
+     && grep -q 'star-5.skcpreset' "$(last_values)"; then
+    ok "OK keeps the dialog's values in the procedure's config (the star, its preset)"
+  else
+    bad "the kept config lacks the star or its preset: $(last_values)"
+    sed 's/^/    /' "$(last_values)" 2>/dev/null | head -20
+  fi
+fi
 saved="$work/profile/skc-presets/Test star.skcpreset"
 if [ -s "$saved" ]; then
   ok "the dialog saved a preset in the GIMP profile"
