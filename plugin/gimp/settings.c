@@ -95,7 +95,7 @@ find_arg (const skc_param_info *row, const gchar *name)
   gsize count;
   const SkcGimpArg *all = skc_gimp_args (&count);
   for (gsize i = 0; i < count; i++)
-    if (row ? all[i].row == row : strcmp (all[i].name, name) == 0)
+    if (row ? all[i].row == row : g_strcmp0 (all[i].name, name) == 0)
       return &all[i];
   return NULL;
 }
