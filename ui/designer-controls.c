@@ -131,7 +131,8 @@ labelled_scale (SkcDesigner *d, GtkWidget *box, const gchar *label,
   GtkWidget *s = skc_ui_hscale_new (a);
   gtk_scale_set_digits (GTK_SCALE (s), digits);
   gtk_scale_set_value_pos (GTK_SCALE (s), GTK_POS_RIGHT);
-  gtk_widget_set_size_request (s, 130, -1);
+  /* Narrow: the designer shares the dialog's width with the preview. */
+  gtk_widget_set_size_request (s, 90, -1);
   gtk_widget_set_tooltip_text (s, tip);
   gtk_box_pack_start (GTK_BOX (box), l, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (box), s, FALSE, FALSE, 0);
@@ -188,8 +189,10 @@ skc_designer_controls_new (SkcDesigner *d)
   row = skc_ui_box_new (FALSE, 6);
   gtk_box_pack_start (GTK_BOX (row), gtk_label_new ("Symmetry:"), FALSE, FALSE,
                       0);
-  c->mirror_x = gtk_check_button_new_with_label ("Mirror left ↔ right");
-  c->mirror_y = gtk_check_button_new_with_label ("Mirror top ↕ bottom");
+  c->mirror_x = gtk_check_button_new_with_label ("Mirror ↔");
+  c->mirror_y = gtk_check_button_new_with_label ("Mirror ↕");
+  gtk_widget_set_tooltip_text (c->mirror_x, "Mirror left ↔ right");
+  gtk_widget_set_tooltip_text (c->mirror_y, "Mirror top ↕ bottom");
   c->n_fold = skc_ui_adjustment_new (1, 1, 16, 1, 2);
   GtkWidget *spin = gtk_spin_button_new (c->n_fold, 1, 0);
   gtk_widget_set_tooltip_text (spin, "Rotational copies about the centre "

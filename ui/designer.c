@@ -450,12 +450,12 @@ skc_designer_init (SkcDesigner *d)
 
   GtkWidget *right = skc_ui_box_new (TRUE, 4);
   gtk_box_pack_start (GTK_BOX (right),
-                      caption ("<b>Fitted kernel</b> — what the blur uses"),
+                      caption ("<b>Fitted kernel</b>\nwhat the blur uses"),
                       FALSE, FALSE, 0);
   d->fitted_view = skc_designer_side_view_new (d, side * VIEW_CELL + 1);
   gtk_box_pack_start (GTK_BOX (right), d->fitted_view, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (right),
-                      caption ("<b>Difference</b> ×4 — <span foreground="
+                      caption ("<b>Difference</b> ×4\n<span foreground="
                                "\"#d03020\">red: too much</span>, <span "
                                "foreground=\"#3070e0\">blue: missing</span>"),
                       FALSE, FALSE, 0);

@@ -143,7 +143,10 @@ skc_map_painter_controls_build (SkcMapPainter *self)
                  ACTION_CLEAR);
   action_button (self, row, "_Invert", "Swap sharp and blurred (1 − value)",
                  ACTION_INVERT);
-  separator (row);
+  /* Short rows: the painter shares the dialog's width with the preview
+     (GTK 3's buttons and spin buttons are wide). */
+  gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
+  row = skc_ui_box_new (FALSE, 4);
   self->undo_button
       = action_button (self, row, "_Undo", "Undo (Ctrl+Z)", ACTION_UNDO);
   self->redo_button
@@ -159,8 +162,8 @@ skc_map_painter_controls_build (SkcMapPainter *self)
   gtk_box_pack_start (GTK_BOX (row), self->zoom_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
 
-  /* Second row: the value, then only the current tool's settings (so the
-     row stays short), the overlay at the far end. */
+  /* Third row: the value, then only the current tool's settings (so the
+     row stays short); the overlay on a row of its own. */
   row = skc_ui_box_new (FALSE, 4);
   setting (row, "Bl_ur:",
            "The blur amount the brush and Fill put down: 0 sharp, 1 most "
@@ -182,10 +185,12 @@ skc_map_painter_controls_build (SkcMapPainter *self)
       gtk_widget_set_no_show_all (self->brush_widgets[i], TRUE);
       gtk_widget_set_no_show_all (self->band_widgets[i], TRUE);
     }
+  gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
+  row = skc_ui_box_new (FALSE, 4);
   GtkWidget *opacity = gtk_spin_button_new (self->opacity, 0.05, 2);
   gtk_entry_set_width_chars (GTK_ENTRY (opacity), 4);
   gtk_widget_set_tooltip_text (opacity, "Strength of the overlay's tint");
-  gtk_box_pack_end (GTK_BOX (row), opacity, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), opacity, FALSE, FALSE, 0);
   self->overlay_check
       = gtk_check_button_new_with_mnemonic ("_Overlay (blue = blur)");
   gtk_widget_set_tooltip_text (self->overlay_check,
@@ -193,7 +198,8 @@ skc_map_painter_controls_build (SkcMapPainter *self)
   gtk_widget_set_can_focus (self->overlay_check, FALSE);
   g_signal_connect (self->overlay_check, "toggled",
                     G_CALLBACK (overlay_toggled), self);
-  gtk_box_pack_end (GTK_BOX (row), self->overlay_check, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), self->overlay_check, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (row), self->overlay_check, 0);
   gtk_box_pack_start (GTK_BOX (rows), row, FALSE, FALSE, 0);
   self->controls = rows;
 }

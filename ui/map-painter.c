@@ -202,6 +202,8 @@ skc_map_painter_init (SkcMapPainter *self)
   self->status = gtk_label_new ("");
   gtk_misc_set_alignment (GTK_MISC (self->status), 0.0, 0.5);
   gtk_label_set_ellipsize (GTK_LABEL (self->status), PANGO_ELLIPSIZE_END);
+  /* GTK 3 asks a whole ellipsized line's width: not the window's. */
+  gtk_label_set_max_width_chars (GTK_LABEL (self->status), 40);
 
   skc_map_painter_controls_build (self);
   gtk_box_pack_start (GTK_BOX (self), self->controls, FALSE, FALSE, 0);

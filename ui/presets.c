@@ -9,9 +9,12 @@
 #include "compat.h"
 
 #define SUFFIX ".skcpreset"
+/* Thumbnail side (px) and the radius its shape is drawn at. */
+#define THUMB_SIZE 40
 
 enum
 {
+  COLUMN_THUMB, /* the bokeh, once drawn (NULL until then) */
   COLUMN_NAME,
   COLUMN_KIND, /* "built-in" or "yours" */
   COLUMN_PATH,
@@ -27,12 +30,21 @@ typedef struct
   GtkWidget *view, *status;
   GtkWidget *buttons[6]; /* use, save, rename, delete, import, export */
   gboolean saving;
+  guint thumb_idle; /* the idle source drawing thumbnails, or 0 */
 } Page;
+
+/* Thumbnails drawn in this process, by path and modification time: the
+   list is refreshed after each save, rename or import, and the dialog may
+   open again. */
+static GHashTable *thumb_cache;
+G_LOCK_DEFINE_STATIC (thumb_cache);
 
 static void
 page_free (gpointer data)
 {
   Page *page = data;
+  if (page->thumb_idle)
+    g_source_remove (page->thumb_idle);
   g_free (page->user_dir);
   g_free (page->builtin_dir);
   g_free (page);
@@ -90,6 +102,166 @@ list_folder (Page *page, const gchar *dir, gboolean user, GString *skipped)
   g_ptr_array_unref (names);
 }
 
+GdkPixbuf *
+skc_ui_presets_thumbnail (const gchar *path, gint size, skc_error *err)
+{
+  skc_preset *preset = NULL;
+  skc_params p;
+  skc_image kernel = { 0 };
+  GdkPixbuf *thumb = NULL;
+  /* Odd, as kernels are, one pixel short of the side at most. */
+  gint side = size % 2 ? size : size - 1;
+  if (skc_preset_load (path, &preset, err) != SKC_OK)
+    return NULL;
+  skc_params_init (&p);
+  skc_preset_apply (preset, 0, &p);
+  const skc_image *bitmap = skc_preset_bitmap (preset);
+  skc_result r
+      = bitmap
+            ? skc_kernel_from_values (bitmap->data, bitmap->width,
+                                      bitmap->height, bitmap->stride, side,
+                                      &kernel, err)
+            : skc_shape_render (&p.shape, (side - 1) / 2.0, side, &kernel, err);
+  skc_preset_free (preset);
+  if (r != SKC_OK)
+    return NULL;
+  float peak = 0;
+  for (gint y = 0; y < kernel.height; y++)
+    for (gint x = 0; x < kernel.width; x++)
+      peak = MAX (peak, *skc_image_pixel (&kernel, x, y));
+  thumb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, size, size);
+  gdk_pixbuf_fill (thumb, 0x000000ff);
+  guchar *pixels = gdk_pixbuf_get_pixels (thumb);
+  gint stride = gdk_pixbuf_get_rowstride (thumb);
+  gint dx = (size - kernel.width) / 2, dy = (size - kernel.height) / 2;
+  for (gint y = 0; y < kernel.height; y++)
+    for (gint x = 0; x < kernel.width; x++)
+      {
+        if (x + dx < 0 || x + dx >= size || y + dy < 0 || y + dy >= size)
+          continue;
+        float v = peak > 0 ? *skc_image_pixel (&kernel, x, y) / peak : 0;
+        guchar *px = pixels + (gsize) (y + dy) * stride + (gsize) (x + dx) * 3;
+        px[0] = px[1] = px[2]
+            = (guchar) (255.0f * CLAMP (v, 0.0f, 1.0f) + 0.5f);
+      }
+  skc_image_free (&kernel);
+  return thumb;
+}
+
+/* The cached thumbnail of path as it is now, or a new one (NULL for a file
+ * that cannot be drawn). */
+static GdkPixbuf *
+cached_thumbnail (const gchar *path)
+{
+  GStatBuf st;
+  gchar *key;
+  GdkPixbuf *thumb;
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  key = g_strdup_printf ("%s|%lld|%lld", path, (long long) st.st_mtime,
+                         (long long) st.st_size);
+  G_LOCK (thumb_cache);
+  if (!thumb_cache)
+    thumb_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         g_object_unref);
+  thumb = g_hash_table_lookup (thumb_cache, key);
+  G_UNLOCK (thumb_cache);
+  if (thumb)
+    {
+      g_free (key);
+      return g_object_ref (thumb);
+    }
+  thumb = skc_ui_presets_thumbnail (path, THUMB_SIZE, NULL);
+  if (!thumb)
+    {
+      g_free (key);
+      return NULL;
+    }
+  G_LOCK (thumb_cache);
+  g_hash_table_replace (thumb_cache, key, g_object_ref (thumb));
+  G_UNLOCK (thumb_cache);
+  return thumb;
+}
+
+/* The first listed preset without a thumbnail, if any. */
+static gboolean
+next_without_thumb (Page *page, GtkTreeIter *it)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (page->store);
+  gboolean valid = gtk_tree_model_get_iter_first (model, it);
+  for (; valid; valid = gtk_tree_model_iter_next (model, it))
+    {
+      GdkPixbuf *thumb = NULL;
+      gchar *path = NULL;
+      gtk_tree_model_get (model, it, COLUMN_THUMB, &thumb, COLUMN_PATH, &path,
+                          -1);
+      gboolean missing = !thumb && path;
+      if (thumb)
+        g_object_unref (thumb);
+      g_free (path);
+      if (missing)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* One thumbnail per idle call: the list shows at once, the pictures come
+ * in as they are drawn (a few ms each). */
+static gboolean
+draw_next_thumb (gpointer data)
+{
+  Page *page = data;
+  GtkTreeIter it;
+  if (!next_without_thumb (page, &it))
+    {
+      page->thumb_idle = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gchar *path = NULL;
+  gtk_tree_model_get (GTK_TREE_MODEL (page->store), &it, COLUMN_PATH, &path,
+                      -1);
+  GdkPixbuf *thumb = cached_thumbnail (path);
+  if (!thumb)
+    {
+      /* Not drawable: a plain square, so that it is not tried again. */
+      thumb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, THUMB_SIZE,
+                              THUMB_SIZE);
+      gdk_pixbuf_fill (thumb, 0x404040ff);
+    }
+  gtk_list_store_set (page->store, &it, COLUMN_THUMB, thumb, -1);
+  g_object_unref (thumb);
+  g_free (path);
+  return G_SOURCE_CONTINUE;
+}
+
+guint
+skc_ui_presets_thumbnails_pending (GtkWidget *widget)
+{
+  Page *page = g_object_get_data (G_OBJECT (widget), "skc-presets-page");
+  GtkTreeModel *model = GTK_TREE_MODEL (page->store);
+  GtkTreeIter it;
+  guint pending = 0;
+  gboolean valid = gtk_tree_model_get_iter_first (model, &it);
+  for (; valid; valid = gtk_tree_model_iter_next (model, &it))
+    {
+      GdkPixbuf *thumb = NULL;
+      gtk_tree_model_get (model, &it, COLUMN_THUMB, &thumb, -1);
+      pending += thumb == NULL;
+      if (thumb)
+        g_object_unref (thumb);
+    }
+  return pending;
+}
+
+/* The store goes with the view: no thumbnail is drawn after that. */
+static void
+page_destroyed (GtkWidget *box, Page *page)
+{
+  if (page->thumb_idle)
+    g_source_remove (page->thumb_idle);
+  page->thumb_idle = 0;
+}
+
 static void
 refresh (Page *page)
 {
@@ -99,6 +271,9 @@ refresh (Page *page)
   list_folder (page, page->user_dir, TRUE, skipped);
   say (page, skipped->str);
   g_string_free (skipped, TRUE);
+  if (!page->thumb_idle)
+    page->thumb_idle
+        = g_idle_add_full (G_PRIORITY_LOW, draw_next_thumb, page, NULL);
 }
 
 /* The selected row's path and whether it is the user's (path NULL when
@@ -461,10 +636,17 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
   page->user_dir = g_strdup (user_dir);
   page->builtin_dir = g_strdup (builtin_dir);
   page->hooks = *hooks;
-  page->store = gtk_list_store_new (COLUMNS, G_TYPE_STRING, G_TYPE_STRING,
-                                    G_TYPE_STRING, G_TYPE_BOOLEAN);
+  page->store
+      = gtk_list_store_new (COLUMNS, GDK_TYPE_PIXBUF, G_TYPE_STRING,
+                            G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
   page->view = gtk_tree_view_new_with_model (GTK_TREE_MODEL (page->store));
   g_object_unref (page->store);
+  GtkCellRenderer *thumb = gtk_cell_renderer_pixbuf_new ();
+  /* Rows keep their height before their picture comes. */
+  gtk_cell_renderer_set_fixed_size (thumb, THUMB_SIZE + 4, THUMB_SIZE + 4);
+  gtk_tree_view_insert_column_with_attributes (GTK_TREE_VIEW (page->view), -1,
+                                               "Bokeh", thumb, "pixbuf",
+                                               COLUMN_THUMB, NULL);
   gtk_tree_view_insert_column_with_attributes (
       GTK_TREE_VIEW (page->view), -1, "Preset", gtk_cell_renderer_text_new (),
       "text", COLUMN_NAME, NULL);
@@ -493,6 +675,7 @@ skc_ui_presets_page_new (const gchar *user_dir, const gchar *builtin_dir,
   g_signal_connect (page->view, "row-activated", G_CALLBACK (row_activated),
                     page);
   g_object_set_data_full (G_OBJECT (box), "skc-presets-page", page, page_free);
+  g_signal_connect (box, "destroy", G_CALLBACK (page_destroyed), page);
   refresh (page);
   update_buttons (page);
   return box;

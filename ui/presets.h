@@ -32,6 +32,17 @@ GtkWidget *skc_ui_presets_page_new (const gchar *user_dir,
                                     const gchar *builtin_dir,
                                     const SkcUiPresetHooks *hooks);
 
+/* A preset's bokeh as a size x size thumbnail (a new reference): its
+ * shape (a built-in shape's spec or its bitmap) rendered as the core
+ * renders targets, brightest weight full white, on black.  NULL with err
+ * filled when the file cannot be read.  Thread-safe. */
+GdkPixbuf *skc_ui_presets_thumbnail (const gchar *path, gint size,
+                                     skc_error *err);
+
+/* For tests: how many listed presets still wait for their thumbnail
+ * (drawn in idle time after the list shows). */
+guint skc_ui_presets_thumbnails_pending (GtkWidget *page);
+
 /* For tests and scripts: saves the current settings as a preset named
  * `name` in the user folder and waits for it (fits included).  Returns the
  * file's path (free it) or NULL with err filled. */

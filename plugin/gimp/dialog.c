@@ -33,16 +33,24 @@ typedef struct
 
 typedef struct
 {
-  SkcGimpSettings *settings;
-  /* The shape being edited, parsed from the settings' spec: the table's
-     shape keys are skc_params offsets, so it lives in a skc_params. */
+  /* Where every value lives (GIMP 3: the procedure's config), read and
+     written through glue.h; the dialog keeps no copy of its own. */
+  SkcGimpValues *values;
+  const SkcGimpArg *shape_arg, *map_arg, *preset_arg;
+  /* "Painted on the Blur map page" is chosen: the map argument stays
+     none until OK makes the painting a channel. */
+  gboolean map_painted;
+  /* The shape being edited, parsed from the spec in the values: the
+     table's shape keys are skc_params offsets, so it lives in a
+     skc_params. */
   skc_params edited;
-  GtkWidget *shape_combo, *file_button, *map_combo;
+  GtkWidget *shape_combo, *file_button, *file_label, *map_combo;
   GtkWidget *effect_note;              /* where OK's blur goes (GIMP 3) */
   Slider sliders[SKC_PARAM_COUNT];     /* number rows */
   GtkWidget *checks[SKC_PARAM_COUNT];  /* boolean rows */
   GtkWidget *choices[SKC_PARAM_COUNT]; /* rows of named choices */
-  GString *mnemonics;                  /* letters used on the settings page */
+  GtkWidget *choice_labels[SKC_PARAM_COUNT];
+  GString *mnemonics; /* letters used on the settings page */
   GtkWidget *preset_label, *preset_clear;
   GtkWidget *designer;     /* the shape designer page's designer */
   gboolean designer_ready; /* it shows the current shape */
@@ -56,31 +64,65 @@ typedef struct
 
 static void designer_load (Dialog *d);
 
-/* Where a row's value lives: shape keys in the shape being edited, the
- * rest in the settings. */
-static skc_params *
-row_values (Dialog *d, const skc_param_info *row)
+/* A row's value: shape keys in the shape being edited, the rest in the
+ * values (as their procedure argument). */
+static gdouble
+row_get (Dialog *d, const skc_param_info *row)
 {
-  return row->group == SKC_PARAM_GROUP_SHAPE ? &d->edited
-                                             : &d->settings->values;
+  return row->group == SKC_PARAM_GROUP_SHAPE
+             ? skc_param_get (&d->edited, row)
+             : skc_gimp_values_get (d->values, skc_gimp_arg_of_row (row));
 }
 
 static void
-slider_show (Slider *s, gboolean sensitive)
+row_set (Dialog *d, const skc_param_info *row, gdouble value)
+{
+  if (row->group == SKC_PARAM_GROUP_SHAPE)
+    skc_param_store (&d->edited, row, value);
+  else
+    skc_gimp_values_set (d->values, skc_gimp_arg_of_row (row), value);
+}
+
+static gboolean
+is_subject (Dialog *d)
+{
+  return row_get (d, &skc_param_table ()[SKC_PARAM_DEPTH]) == SKC_DEPTH_SUBJECT;
+}
+
+/* The values as the preview and the presets page take them (a painted
+ * map as SKC_GIMP_MAP_PAINTED). */
+static void
+read_values (Dialog *d, SkcGimpSettings *s)
+{
+  skc_gimp_values_read (d->values, s);
+  if (d->map_painted)
+    s->map = SKC_GIMP_MAP_PAINTED;
+}
+
+static gboolean
+has_map (Dialog *d)
+{
+  return d->map_painted || skc_gimp_values_get (d->values, d->map_arg) != -1;
+}
+
+static void
+slider_show (Slider *s, gboolean shown)
 {
   for (int i = 0; i < 3; i++)
-    gtk_widget_set_sensitive (s->widgets[i], sensitive);
+    gtk_widget_set_visible (s->widgets[i], shown);
 }
 
-/* Which keys the current shape has (as the table says), and the map
- * controls only with a map. */
+/* Only what matters is shown: the keys the current shape has (as the
+ * table's rows say), the file chooser for a file shape, the map's rows
+ * with a map.  Rows come and go rather than grey out, so that the
+ * settings stay short beside the preview. */
 static void
-update_sensitivity (Dialog *d)
+update_visibility (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
   skc_shape_kind k = d->edited.shape.kind;
-  gboolean map = d->settings->map != -1
-                 || d->settings->values.depth == SKC_DEPTH_SUBJECT;
+  gboolean subject = is_subject (d);
+  gboolean map = has_map (d) || subject;
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
       gboolean on
@@ -89,27 +131,46 @@ update_sensitivity (Dialog *d)
             : table[i].group == SKC_PARAM_GROUP_MAP ? map
                                                     : TRUE;
       /* A subject's mask has no focus: the subject is sharp. */
-      if (i == SKC_PARAM_FOCUS
-          && d->settings->values.depth == SKC_DEPTH_SUBJECT)
+      if (i == SKC_PARAM_FOCUS && subject)
         on = FALSE;
       if (d->sliders[i].row)
         slider_show (&d->sliders[i], on);
       if (d->checks[i])
-        gtk_widget_set_sensitive (d->checks[i], on);
+        gtk_widget_set_visible (d->checks[i], on);
       if (d->choices[i])
-        gtk_widget_set_sensitive (d->choices[i], on);
+        {
+          gtk_widget_set_visible (d->choices[i], on);
+          gtk_widget_set_visible (d->choice_labels[i], on);
+        }
     }
-  gtk_widget_set_sensitive (d->file_button, k == SKC_SHAPE_FILE);
+  gtk_widget_set_visible (d->file_button, k == SKC_SHAPE_FILE);
+  gtk_widget_set_visible (d->file_label, k == SKC_SHAPE_FILE);
+#ifdef SKC_TEST_HOOKS
+  /* SKC_TEST_PREVIEW_LOG also logs the shape rows shown. */
+  if (g_getenv ("SKC_TEST_PREVIEW_LOG"))
+    {
+      GString *shown = g_string_new ("skc shape rows:");
+      for (gint i = 0; i < SKC_PARAM_COUNT; i++)
+        if (table[i].group == SKC_PARAM_GROUP_SHAPE && d->sliders[i].row
+            && gtk_widget_get_visible (d->sliders[i].widgets[0]))
+          g_string_append_printf (shown, " %s", table[i].name);
+      if (k == SKC_SHAPE_FILE)
+        g_string_append (shown, " file");
+      g_printerr ("%s\n", shown->str);
+      g_string_free (shown, TRUE);
+    }
+#endif
   const gchar *note = skc_gimp_glue_effect_note (d->drawable, map);
   gtk_label_set_text (GTK_LABEL (d->effect_note), note ? note : "");
   gtk_widget_set_visible (d->effect_note, note != NULL);
 }
 
-/* The widgets changed: settings follow, the preview restarts. */
+/* The widgets changed: the values follow, the preview restarts. */
 static void
 settings_changed (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
+  gchar spec[SKC_GIMP_SPEC_MAX];
   if (d->syncing)
     return;
   d->edited.shape.kind = (skc_shape_kind) MAX (
@@ -122,23 +183,22 @@ settings_changed (Dialog *d)
                  sizeof d->edited.shape.path);
       g_free (path);
     }
-  skc_shape_format (&d->edited.shape, d->settings->shape,
-                    sizeof d->settings->shape);
+  skc_shape_format (&d->edited.shape, spec, sizeof spec);
+  skc_gimp_values_set_text (d->values, d->shape_arg, spec);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->choices[i])
-      skc_param_store (
-          row_values (d, &table[i]), &table[i],
+      row_set (
+          d, &table[i],
           MAX (0, gtk_combo_box_get_active (GTK_COMBO_BOX (d->choices[i]))));
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     if (d->checks[i])
-      skc_param_store (
-          row_values (d, &table[i]), &table[i],
-          gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
+      row_set (d, &table[i],
+               gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->checks[i])));
   gint map = -1;
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->map_combo), &map);
   /* "Subject: the selection" is depth 'subject' without a map: the map's
      entry follows the depth row (map_changed does the other way). */
-  gboolean subject = d->settings->values.depth == SKC_DEPTH_SUBJECT;
+  gboolean subject = is_subject (d);
   gint shown = subject && map == -1 ? SKC_GIMP_MAP_SELECTION
                : !subject && map == SKC_GIMP_MAP_SELECTION ? -1
                                                            : map;
@@ -148,9 +208,12 @@ settings_changed (Dialog *d)
       gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo), shown);
       d->syncing = FALSE;
     }
-  d->settings->map = shown == SKC_GIMP_MAP_SELECTION ? -1 : shown;
-  update_sensitivity (d);
-  skc_gimp_preview_update (d->preview, d->settings);
+  d->map_painted = shown == SKC_GIMP_MAP_PAINTED;
+  skc_gimp_values_set (d->values, d->map_arg, MAX (shown, -1));
+  update_visibility (d);
+  SkcGimpSettings now;
+  read_values (d, &now);
+  skc_gimp_preview_update (d->preview, &now);
 }
 
 static void
@@ -167,7 +230,7 @@ slider_moved (GtkAdjustment *adjustment, gpointer data)
   gdouble v = gtk_adjustment_get_value (adjustment);
   if (d->syncing)
     return;
-  skc_param_store (row_values (d, s->row), s->row, v);
+  row_set (d, s->row, v);
   /* Keep the other half in step without recursing into here. */
   d->syncing = TRUE;
   if (adjustment == s->spin)
@@ -203,7 +266,7 @@ static void
 add_slider (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
 {
   Slider *s = &d->sliders[info->id];
-  gdouble value = skc_param_get (row_values (d, info), info);
+  gdouble value = row_get (d, info);
   gchar *label = mnemonic_label (d, info->label, ":");
   s->row = info;
   s->scale = skc_ui_adjustment_new (CLAMP (value, info->ui_min, info->ui_max),
@@ -237,8 +300,7 @@ add_check (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
   g_free (label);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check),
-                                skc_param_get (row_values (d, info), info)
-                                    != 0);
+                                row_get (d, info) != 0);
   gtk_widget_set_tooltip_text (check, info->help);
   skc_ui_grid_attach (grid, check, 0, row, 3, TRUE);
   g_signal_connect (check, "toggled", G_CALLBACK (widget_changed), d);
@@ -256,7 +318,7 @@ add_frame (GtkWidget *box, const gchar *title, GtkWidget **grid)
   return frame;
 }
 
-static void
+static GtkWidget *
 add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
 {
   GtkWidget *label = gtk_label_new_with_mnemonic (text);
@@ -264,6 +326,7 @@ add_label (GtkWidget *grid, gint row, const gchar *text, GtkWidget *widget)
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
   skc_ui_grid_attach (grid, label, 0, row, 1, FALSE);
   skc_ui_grid_attach (grid, widget, 1, row, 2, TRUE);
+  return label;
 }
 
 /* A row of named choices (quality, depth) as a combo box. */
@@ -275,24 +338,31 @@ add_choice (Dialog *d, GtkWidget *grid, gint row, const skc_param_info *info)
   for (gint q = 0; q < skc_param_choice_count (info); q++)
     gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo),
                                     skc_param_choice_label (info, q));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (combo),
-                            (gint) skc_param_get (row_values (d, info), info));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), (gint) row_get (d, info));
   gtk_widget_set_tooltip_text (combo, info->help);
-  add_label (grid, row, label, combo);
+  d->choice_labels[info->id] = add_label (grid, row, label, combo);
   g_free (label);
   g_signal_connect (combo, "changed", G_CALLBACK (widget_changed), d);
   d->choices[info->id] = combo;
 }
 
-/* The widgets show the settings (after a preset was loaded). */
+/* The shape being edited is the values' spec (a disc when it is not
+ * one). */
+static void
+parse_shape (Dialog *d)
+{
+  gchar *spec = skc_gimp_values_dup_text (d->values, d->shape_arg);
+  if (skc_shape_parse (spec, &d->edited.shape, NULL) != SKC_OK)
+    skc_shape_init (&d->edited.shape);
+  g_free (spec);
+}
+
+/* The widgets show the values (after a preset was loaded). */
 static void
 sync_widgets (Dialog *d)
 {
   const skc_param_info *table = skc_param_table ();
-  SkcGimpSettings *s = d->settings;
-  skc_error err;
-  if (skc_shape_parse (s->shape, &d->edited.shape, &err) != SKC_OK)
-    skc_shape_init (&d->edited.shape);
+  parse_shape (d);
   d->syncing = TRUE;
   gtk_combo_box_set_active (GTK_COMBO_BOX (d->shape_combo),
                             (gint) d->edited.shape.kind);
@@ -301,7 +371,10 @@ sync_widgets (Dialog *d)
                                    d->edited.shape.path);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
     {
-      gdouble v = skc_param_get (row_values (d, &table[i]), &table[i]);
+      /* Rows without a widget (the fit seed) have no argument either. */
+      if (!d->sliders[i].row && !d->checks[i] && !d->choices[i])
+        continue;
+      gdouble v = row_get (d, &table[i]);
       if (d->sliders[i].row)
         {
           gtk_adjustment_set_value (d->sliders[i].spin, v);
@@ -319,12 +392,14 @@ static void
 show_preset (Dialog *d)
 {
   gchar *text = NULL;
-  if (d->settings->preset[0])
+  gchar *preset = skc_gimp_values_dup_text (d->values, d->preset_arg);
+  if (preset[0])
     {
-      gchar *base = g_path_get_basename (d->settings->preset);
+      gchar *base = g_path_get_basename (preset);
       text = g_strdup_printf ("Preset: %s", base);
       g_free (base);
     }
+  g_free (preset);
   gtk_label_set_text (GTK_LABEL (d->preset_label), text ? text : "No preset");
   gtk_widget_set_sensitive (d->preset_clear, text != NULL);
   g_free (text);
@@ -335,8 +410,10 @@ current_params (gpointer data, skc_params *params, gboolean *with_map,
                 skc_preset **keep, skc_error *err)
 {
   Dialog *d = data;
-  *with_map = d->settings->map != -1;
-  return skc_gimp_settings_to_params (d->settings, params, keep, err) == SKC_OK;
+  SkcGimpSettings now;
+  read_values (d, &now);
+  *with_map = now.map != -1;
+  return skc_gimp_settings_to_params (&now, params, keep, err) == SKC_OK;
 }
 
 /* A preset becomes the settings: every value shown is the preset's, and
@@ -346,22 +423,22 @@ static void
 use_preset (gpointer data, const gchar *path)
 {
   Dialog *d = data;
-  SkcGimpSettings *s = d->settings;
+  const skc_param_info *table = skc_param_table ();
   skc_preset *preset = NULL;
   skc_params p;
   skc_error err;
+  gchar spec[SKC_GIMP_SPEC_MAX] = "shape:disc";
   if (skc_preset_load (path, &preset, &err) != SKC_OK)
     return;
   skc_params_init (&p);
   skc_preset_apply (preset, 0, &p);
-  if (skc_preset_bitmap (preset))
-    g_strlcpy (s->shape, "shape:disc", sizeof s->shape);
-  else
-    skc_shape_format (&p.shape, s->shape, sizeof s->shape);
+  if (!skc_preset_bitmap (preset))
+    skc_shape_format (&p.shape, spec, sizeof spec);
+  skc_gimp_values_set_text (d->values, d->shape_arg, spec);
   for (gint i = 0; i < SKC_PARAM_COUNT; i++)
-    if (skc_param_table ()[i].group != SKC_PARAM_GROUP_SHAPE)
-      skc_param_copy (&s->values, &p, &skc_param_table ()[i]);
-  g_strlcpy (s->preset, path, sizeof s->preset);
+    if (skc_gimp_arg_of_row (&table[i]))
+      row_set (d, &table[i], skc_param_get (&p, &table[i]));
+  skc_gimp_values_set_text (d->values, d->preset_arg, path);
   skc_preset_free (preset);
   sync_widgets (d);
   show_preset (d);
@@ -372,7 +449,7 @@ static void
 clear_preset (GtkWidget *button, gpointer data)
 {
   Dialog *d = data;
-  d->settings->preset[0] = '\0';
+  skc_gimp_values_set_text (d->values, d->preset_arg, "");
   show_preset (d);
   settings_changed (d);
 }
@@ -398,14 +475,16 @@ painter_load (Dialog *d)
       g_free (rgba);
     }
   g_object_unref (source);
-  if (d->settings->map < 0)
+  gint32 chosen = (gint32) skc_gimp_values_get (d->values, d->map_arg);
+  if (chosen < 0)
     return;
   gfloat *map = g_try_new (gfloat, (gsize) w * h);
   if (map)
     {
       GeglRectangle all = { 0, 0, w, h };
-      skc_gimp_read_map (d->drawable, d->settings->map, &all,
-                         d->settings->values.map_linear, map);
+      skc_gimp_read_map (
+          d->drawable, chosen, &all,
+          row_get (d, &skc_param_table ()[SKC_PARAM_MAP_LINEAR]) != 0, map);
       skc_map_painter_set_map (d->painter, map, w, h);
       g_free (map);
     }
@@ -448,7 +527,7 @@ static void
 map_painted (GtkWidget *painter, gboolean finished, gpointer data)
 {
   Dialog *d = data;
-  if (d->settings->map != SKC_GIMP_MAP_PAINTED)
+  if (!d->map_painted)
     {
       d->syncing = TRUE;
       gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
@@ -462,7 +541,7 @@ static GtkWidget *
 map_page (Dialog *d)
 {
   d->painter = skc_map_painter_new ();
-  gtk_widget_set_size_request (d->painter, 620, 440);
+  gtk_widget_set_size_request (d->painter, 520, 440);
   skc_gimp_preview_set_painter (d->preview, d->painter);
   g_signal_connect (d->painter, "map-changed", G_CALLBACK (map_painted), d);
   return d->painter;
@@ -528,8 +607,9 @@ designer_changed (GtkWidget *designer, gpointer data)
       && (g_file_test (path, G_FILE_TEST_EXISTS)
           || skc_pfm_write (path, target, &err) == SKC_OK))
     {
-      g_snprintf (d->settings->shape, sizeof d->settings->shape, "file:%s",
-                  path);
+      gchar *spec = g_strdup_printf ("file:%s", path);
+      skc_gimp_values_set_text (d->values, d->shape_arg, spec);
+      g_free (spec);
       sync_widgets (d);
       settings_changed (d);
     }
@@ -597,7 +677,7 @@ presets_page (Dialog *d)
 static GtkWidget *
 settings_page (Dialog *d, gint32 image)
 {
-  SkcGimpSettings *s = d->settings;
+  gint32 map = (gint32) skc_gimp_values_get (d->values, d->map_arg);
   GtkWidget *page = skc_ui_box_new (TRUE, 8);
   GtkWidget *grid;
   skc_ui_set_margin (page, 8);
@@ -650,7 +730,7 @@ settings_page (Dialog *d, gint32 image)
           if (d->edited.shape.kind == SKC_SHAPE_FILE && d->edited.shape.path[0])
             gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->file_button),
                                            d->edited.shape.path);
-          add_label (grid, row++, "_File:", d->file_button);
+          d->file_label = add_label (grid, row++, "_File:", d->file_button);
           g_signal_connect (d->shape_combo, "changed",
                             G_CALLBACK (widget_changed), d);
           g_signal_connect (d->file_button, "file-set",
@@ -670,13 +750,13 @@ settings_page (Dialog *d, gint32 image)
           gimp_int_combo_box_prepend (
               GIMP_INT_COMBO_BOX (d->map_combo), GIMP_INT_STORE_VALUE, -1,
               GIMP_INT_STORE_LABEL, "None (uniform blur)", -1);
-          if (s->map == -1 && s->values.depth == SKC_DEPTH_SUBJECT)
+          if (map == -1 && is_subject (d))
             gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                            SKC_GIMP_MAP_SELECTION);
           else if (!gimp_int_combo_box_set_active (
-                       GIMP_INT_COMBO_BOX (d->map_combo), s->map))
+                       GIMP_INT_COMBO_BOX (d->map_combo), map))
             {
-              s->map = -1;
+              skc_gimp_values_set (d->values, d->map_arg, -1);
               gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                              -1);
             }
@@ -684,8 +764,10 @@ settings_page (Dialog *d, gint32 image)
           g_string_append_c (d->mnemonics, 'm');
           d->effect_note = gtk_label_new ("");
           gtk_label_set_line_wrap (GTK_LABEL (d->effect_note), TRUE);
+          /* Wrapped at a settings page's width, not at its one line's. */
+          gtk_label_set_max_width_chars (GTK_LABEL (d->effect_note), 50);
           gtk_misc_set_alignment (GTK_MISC (d->effect_note), 0.0, 0.5);
-          /* Shown (or not) by update_sensitivity, not by show_all. */
+          /* Shown (or not) by update_visibility, not by show_all. */
           gtk_widget_set_no_show_all (d->effect_note, TRUE);
           skc_ui_grid_attach (grid, d->effect_note, 0, row++, 3, TRUE);
           g_signal_connect (d->map_combo, "changed", G_CALLBACK (map_changed),
@@ -716,6 +798,105 @@ settings_page (Dialog *d, gint32 image)
         }
     }
   return page;
+}
+
+/* The settings scroll when the screen is short: the preview, not the
+ * list of settings, decides the window's height. */
+static GtkWidget *
+scrolled (GtkWidget *page)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scroller),
+                                       GTK_SHADOW_NONE);
+#if GTK_CHECK_VERSION(3, 0, 0)
+  gtk_container_add (GTK_CONTAINER (scroller), page);
+#else
+  gtk_scrolled_window_add_with_viewport (GTK_SCROLLED_WINDOW (scroller), page);
+#endif
+  gtk_viewport_set_shadow_type (
+      GTK_VIEWPORT (gtk_bin_get_child (GTK_BIN (scroller))), GTK_SHADOW_NONE);
+  return scroller;
+}
+
+/* The preview's starting size: the drawable's shape, its longer side
+ * PREVIEW_SIDE px or what the screen leaves (room for the title, the
+ * status line and the buttons below, the notebook beside), never larger
+ * than the drawable (GIMP's preview shows pixels 1:1).  It grows with the
+ * window from there. */
+#define PREVIEW_SIDE 720
+#define PREVIEW_MIN_SIDE 512
+static gint
+screen_room (GtkWidget *widget)
+{
+  return gdk_screen_get_height (gtk_widget_get_screen (widget)) - 280;
+}
+
+/* A widget's natural size, once its children are shown. */
+static GtkRequisition
+natural_size (GtkWidget *widget)
+{
+  GtkRequisition natural;
+#if GTK_CHECK_VERSION(3, 0, 0)
+  gtk_widget_get_preferred_size (widget, NULL, &natural);
+#else
+  gtk_widget_size_request (widget, &natural);
+#endif
+  return natural;
+}
+
+static void
+preview_sized (GtkWidget *preview)
+{
+  GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (preview));
+  GeglBuffer *buffer = skc_gimp_glue_buffer (
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (preview), "skc-drawable")));
+  gint width = gegl_buffer_get_width (buffer);
+  gint height = gegl_buffer_get_height (buffer);
+  g_object_unref (buffer);
+  GtkWidget *beside = g_object_get_data (G_OBJECT (preview), "skc-beside");
+  gint width_room = gdk_screen_get_width (gtk_widget_get_screen (preview))
+                    - natural_size (beside).width - 80;
+  gint side = MIN (PREVIEW_SIDE, MAX (MIN (screen_room (preview), width_room),
+                                      PREVIEW_MIN_SIDE / 2));
+  gdouble scale = MIN (1.0, (gdouble) side / MAX (1, MAX (width, height)));
+  gtk_widget_set_size_request (area, MAX (1, (gint) (width * scale)),
+                               MAX (1, (gint) (height * scale)));
+}
+
+/* GIMP's preview sizes its area again on a theme change: after it. */
+static void
+preview_restyled (GtkWidget *preview, gpointer previous, gpointer data)
+{
+  preview_sized (preview);
+}
+
+static void
+preview_size (GtkWidget *preview, gint32 drawable, GtkWidget *beside)
+{
+  g_object_set_data (G_OBJECT (preview), "skc-drawable",
+                     GINT_TO_POINTER (drawable));
+  g_object_set_data (G_OBJECT (preview), "skc-beside", beside);
+  preview_sized (preview);
+#if GTK_CHECK_VERSION(3, 0, 0)
+  g_signal_connect_after (preview, "style-updated",
+                          G_CALLBACK (preview_restyled), NULL);
+#else
+  g_signal_connect_after (preview, "style-set", G_CALLBACK (preview_restyled),
+                          NULL);
+#endif
+}
+
+/* A scrolled window asks for little height: the settings' own, within
+ * what the screen leaves. */
+static void
+fit_settings_height (GtkWidget *scroller)
+{
+  GtkRequisition natural
+      = natural_size (gtk_bin_get_child (GTK_BIN (scroller)));
+  gtk_widget_set_size_request (scroller, -1,
+                               MIN (natural.height, screen_room (scroller)));
 }
 
 #ifdef SKC_TEST_HOOKS
@@ -777,19 +958,19 @@ test_hooks_ok (GtkWidget *presets)
 #endif
 
 gboolean
-skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
+skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpValues *values,
                      gfloat **painted)
 {
   Dialog d = { 0 };
-  SkcGimpSettings edited = *settings;
-  skc_error err;
-  d.settings = &edited;
+  d.values = values;
+  d.shape_arg = skc_gimp_arg_find ("shape");
+  d.map_arg = skc_gimp_arg_find ("map");
+  d.preset_arg = skc_gimp_arg_find ("preset");
   d.image = image;
   d.drawable = drawable;
   *painted = NULL;
   skc_params_init (&d.edited);
-  if (skc_shape_parse (edited.shape, &d.edited.shape, &err) != SKC_OK)
-    skc_shape_init (&d.edited.shape);
+  parse_shape (&d);
 
   GtkWidget *dialog
       = gimp_dialog_new ("Sparse Lens Blur", SKC_GIMP_BINARY, NULL, 0,
@@ -804,13 +985,14 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
       GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), main_box,
       TRUE, TRUE, 0);
 
-  /* Left: the live preview and what it shows. */
+  /* Left: the live preview, as large as the screen allows and growing
+     with the window, and one line saying what it shows (the planner's
+     details in its tooltip). */
   GtkWidget *left = skc_ui_box_new (TRUE, 6);
   GtkWidget *preview = skc_gimp_glue_preview_new (drawable);
   GtkWidget *status = gtk_label_new ("");
-  gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
-  gtk_widget_set_size_request (status, 320, -1);
-  gtk_misc_set_alignment (GTK_MISC (status), 0.0, 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_misc_set_alignment (GTK_MISC (status), 0.0, 0.5);
   gtk_box_pack_start (GTK_BOX (left), preview, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (left), status, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (main_box), left, TRUE, TRUE, 0);
@@ -818,9 +1000,11 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   /* Right: pages of settings; the kernel designer, the map painter and
      presets come as further pages. */
   GtkWidget *notebook = gtk_notebook_new ();
+  GtkWidget *settings_scroller;
   d.preview = skc_gimp_preview_new (preview, status, drawable);
   skc_gimp_preview_set_selection (d.preview, skc_gimp_glue_selection (image));
-  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_page (&d, image),
+  settings_scroller = scrolled (settings_page (&d, image));
+  gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_scroller,
                             gtk_label_new_with_mnemonic ("_Settings"));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), designer_page (&d),
                             gtk_label_new_with_mnemonic ("Shape _designer"));
@@ -834,23 +1018,28 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gtk_box_pack_start (GTK_BOX (main_box), notebook, FALSE, FALSE, 0);
 
   settings_changed (&d);
+  /* The notebook's width known (its pages shown), the preview takes what
+     the screen leaves beside it. */
+  gtk_widget_show_all (notebook);
+  preview_size (preview, drawable, notebook);
   gtk_widget_show_all (dialog);
+  update_visibility (&d);
+  fit_settings_height (settings_scroller);
 
 #ifdef SKC_TEST_HOOKS
   test_hooks_opened (&d, notebook);
 #endif
 
   gboolean ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
-  if (ok && edited.map == SKC_GIMP_MAP_PAINTED)
+  if (ok && d.map_painted)
     {
+      /* Chosen but never painted: no map (the values say none). */
       int w = 0, h = 0;
       const float *map = d.painter_ready
                              ? skc_map_painter_get_map (d.painter, &w, &h)
                              : NULL;
       if (map)
         *painted = g_memdup2 (map, (gsize) w * h * sizeof (gfloat));
-      else
-        edited.map = -1; /* chosen but never painted: no map */
     }
 #ifdef SKC_TEST_HOOKS
   if (ok)
@@ -863,7 +1052,5 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpSettings *settings,
   gtk_widget_destroy (dialog);
   skc_photo_set_free (d.photos);
   g_string_free (d.mnemonics, TRUE);
-  if (ok)
-    *settings = edited;
   return ok;
 }

@@ -7,18 +7,21 @@
 #ifndef SKC_GIMP_DIALOG_H
 #define SKC_GIMP_DIALOG_H
 
-#include "settings.h"
+#include "glue.h"
 
 G_BEGIN_DECLS
 
-/* Runs the dialog for `drawable` of `image`, starting from *settings.
- * Returns TRUE with *settings updated when the user pressed OK.  When the
- * user painted the blur map, settings->map is SKC_GIMP_MAP_PAINTED and
- * *painted holds it (the drawable's width x height, row by row; g_free
- * it), which the caller stores as a channel before blurring; otherwise
+/* Runs the dialog for `drawable` of `image` on `values` (GIMP 3: the
+ * procedure's config), which every widget reads and writes as it changes
+ * (glue.h): nothing is copied in or out, and on Cancel the caller
+ * forgets them (GIMP 3 keeps a config after a successful run only).
+ * Returns TRUE when the user pressed OK.  When the user painted the blur
+ * map, the map argument is none and *painted holds the painting (the
+ * drawable's width x height, row by row; g_free it), which the caller
+ * stores as a channel and makes the map before blurring; otherwise
  * *painted is NULL.  Call after gimp_ui_init, from the main thread. */
 gboolean skc_gimp_dialog_run (gint32 image, gint32 drawable,
-                              SkcGimpSettings *settings, gfloat **painted);
+                              SkcGimpValues *values, gfloat **painted);
 
 G_END_DECLS
 

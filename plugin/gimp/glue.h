@@ -10,6 +10,8 @@
 #include <gegl.h>
 #include <gtk/gtk.h>
 
+#include "settings.h"
+
 G_BEGIN_DECLS
 
 /* The blur (skc_gimp_blur_drawable). */
@@ -40,6 +42,24 @@ gboolean skc_gimp_glue_effect_possible (gint32 drawable);
  * pixels and why); NULL in GIMP 2.10, where it always goes into the
  * pixels. */
 const gchar *skc_gimp_glue_effect_note (gint32 drawable, gboolean with_map);
+
+/* Where the dialog's values live, read and written one procedure
+ * argument (skc_gimp_args) at a time: in GIMP 3 the procedure's
+ * GimpProcedureConfig itself (its properties are the arguments, and GIMP
+ * keeps it after a successful interactive run only), in GIMP 2.10 the
+ * SkcGimpSettings that gimp_get_data and gimp_set_data keep.  Numbers,
+ * choices (their index), booleans (0 or 1) and the map (a drawable id, -1
+ * for none) go as doubles; the shape spec and the preset as text. */
+typedef struct SkcGimpValues SkcGimpValues;
+gdouble skc_gimp_values_get (SkcGimpValues *values, const SkcGimpArg *arg);
+void skc_gimp_values_set (SkcGimpValues *values, const SkcGimpArg *arg,
+                          gdouble value);
+/* The text of a SPEC or PATH argument (free it). */
+gchar *skc_gimp_values_dup_text (SkcGimpValues *values, const SkcGimpArg *arg);
+void skc_gimp_values_set_text (SkcGimpValues *values, const SkcGimpArg *arg,
+                               const gchar *text);
+/* All of them at once, as the blur and the preview's threads take them. */
+void skc_gimp_values_read (SkcGimpValues *values, SkcGimpSettings *out);
 
 /* A GimpIntComboBox of the image's drawables (layers, channels, masks),
  * values being drawable ids. */

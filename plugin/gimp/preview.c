@@ -11,6 +11,7 @@
 #include "drawable-map.h"
 #include "glue.h"
 #include "map-painter.h"
+#include "status.h"
 
 /* Quiet time after a change before work starts (slider drags). */
 #define DEBOUNCE_MS 150
@@ -91,10 +92,28 @@ job_is_stale (const Job *job)
   return job->pv->closed || job->generation != job->pv->generation;
 }
 
+/* One line under the preview; `details` (the planner's description, or
+ * a whole error message) in its tooltip. */
+static void
+show_status_details (SkcGimpPreview *pv, const gchar *text,
+                     const gchar *details)
+{
+  gtk_label_set_text (GTK_LABEL (pv->status), text);
+  gtk_widget_set_tooltip_text (pv->status, details);
+}
+
 static void
 show_status (SkcGimpPreview *pv, const gchar *text)
 {
-  gtk_label_set_text (GTK_LABEL (pv->status), text);
+  show_status_details (pv, text, NULL);
+}
+
+static void
+show_error (SkcGimpPreview *pv, const gchar *message)
+{
+  gchar *line = skc_ui_status_error (message);
+  show_status_details (pv, line, message);
+  g_free (line);
 }
 
 /* Everything the engine depends on, as one string. */
@@ -123,16 +142,19 @@ job_drawn (gpointer data)
           gimp_preview_area_draw (
               GIMP_PREVIEW_AREA (area), 0, 0, job->roi.width, job->roi.height,
               GIMP_RGBA_IMAGE, job->rgba, job->roi.width * 4);
-          text = g_strdup_printf ("%s; preview in %.2f s",
-                                  skc_engine_describe (job->engine->engine),
-                                  job->seconds);
+          const skc_engine *engine = job->engine->engine;
+          text
+              = skc_ui_status_line (skc_engine_method (engine),
+                                    skc_engine_describe (engine), job->seconds);
           if (job->pv->log)
-            g_printerr ("skc preview drawn: %s\n", text);
-          show_status (job->pv, text);
+            g_printerr ("skc preview drawn: %s (%dx%d px; %s)\n", text,
+                        job->roi.width, job->roi.height,
+                        skc_engine_describe (engine));
+          show_status_details (job->pv, text, skc_engine_describe (engine));
           g_free (text);
         }
       else if (job->result != SKC_ERR_CANCELLED)
-        show_status (job->pv, job->err.message);
+        show_error (job->pv, job->err.message);
     }
   job_free (job);
   return G_SOURCE_REMOVE;
@@ -253,7 +275,7 @@ engine_built (gpointer data)
   if (job->result != SKC_OK)
     {
       if (job->result != SKC_ERR_CANCELLED)
-        show_status (job->pv, job->err.message);
+        show_error (job->pv, job->err.message);
       job_free (job);
       return G_SOURCE_REMOVE;
     }
@@ -310,7 +332,7 @@ start_job (SkcGimpPreview *pv)
                                    &err)
       != SKC_OK)
     {
-      show_status (pv, err.message);
+      show_error (pv, err.message);
       job_free (job);
       return;
     }

@@ -88,6 +88,30 @@ skc_gimp_args (gsize *count)
   return args;
 }
 
+/* The argument of `row` when it is given, else the one named `name`. */
+static const SkcGimpArg *
+find_arg (const skc_param_info *row, const gchar *name)
+{
+  gsize count;
+  const SkcGimpArg *all = skc_gimp_args (&count);
+  for (gsize i = 0; i < count; i++)
+    if (row ? all[i].row == row : g_strcmp0 (all[i].name, name) == 0)
+      return &all[i];
+  return NULL;
+}
+
+const SkcGimpArg *
+skc_gimp_arg_of_row (const skc_param_info *row)
+{
+  return row ? find_arg (row, NULL) : NULL;
+}
+
+const SkcGimpArg *
+skc_gimp_arg_find (const gchar *name)
+{
+  return find_arg (NULL, name);
+}
+
 gchar *
 skc_gimp_arg_text (SkcGimpSettings *s, const SkcGimpArg *arg)
 {

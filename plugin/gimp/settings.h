@@ -64,6 +64,10 @@ typedef struct
 
 /* The arguments, `count` of them.  Thread-safe. */
 const SkcGimpArg *skc_gimp_args (gsize *count);
+/* The argument of a table row (NULL for the shape keys and the fit
+ * seed), or of a name ("shape", "map", "preset", or a row's). */
+const SkcGimpArg *skc_gimp_arg_of_row (const skc_param_info *row);
+const SkcGimpArg *skc_gimp_arg_find (const gchar *name);
 
 /* The parameter table's defaults: a disc of radius 20, no map. */
 void skc_gimp_settings_init (SkcGimpSettings *s);

@@ -6,6 +6,10 @@
 #   drive_dialog SCREENSHOT LOG GIMP-COMMAND...
 # Run it inside xvfb-run.  Fails when the dialog never shows.
 #
+# With DIALOG_RESIZE="W H", the dialog is then resized to W x H and, once
+# the preview has redrawn, a second screenshot taken (SCREENSHOT with
+# -resized before .png).
+#
 # With DIALOG_UNDO=PREFIX (GIMP 3), once the script has saved
 # PREFIX.applied.png after the plug-in, Ctrl+Z goes to the image window
 # (one undo, as a user presses it) and PREFIX.go tells the script to go on.
@@ -31,6 +35,14 @@ drive_dialog () {
   # what the user would see.
   sleep 8
   import -window root "$shot"
+  if [ -n "${DIALOG_RESIZE:-}" ]; then
+    # No window manager keeps it on the screen: to the corner first.
+    xdotool windowmove "$window" 0 0
+    # shellcheck disable=SC2086
+    xdotool windowsize "$window" $DIALOG_RESIZE
+    sleep 8
+    import -window root "${shot%.png}-resized.png"
+  fi
   # No window manager: focus the dialog directly, then OK is the default
   # (DIALOG_KEY=Escape cancels instead).
   xdotool windowfocus --sync "$window"

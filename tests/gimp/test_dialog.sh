@@ -77,7 +77,7 @@ run_dialog () {
       "$remembered_shape" \
       >"$work/profile/plug-in-settings/GimpProcedureConfigRun-$procedure.last"
   fi
-  xvfb-run -a -s "-screen 0 1280x1000x24" sh -c '
+  xvfb-run -a -s "-screen 0 ${DIALOG_SCREEN:-1280x1000}x24" sh -c '
     . "$1"
     drive_dialog "$2" "$3" "$4" -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$5"
   ' sh "$here/dialog.sh" "$work/dialog-gimp$version-$1.png" "$work/$1.log" \
@@ -90,8 +90,34 @@ run_dialog () {
 
 # The dialog as it opens: OK applies its starting settings.
 run_dialog settings
+# A photographer's layout: the preview shows the whole 512 px photo (it was
+# about 300 px), the status is one line in user terms, and a disc shows no
+# shape rows (a polygon's blades, a star's points stay hidden).
+log_has "$work/settings.log" "skc preview drawn: \(exact\|approximate\) bokeh · .* s (512x512 px;" \
+  "the preview shows 512x512 px, its status in user terms"
+log_has "$work/settings.log" "skc shape rows:$" "a disc shows no shape rows"
 "$skc" apply photo.png -o ref.png --kernel shape:disc --radius 20 >/dev/null
 same_image ok-settings.png ref.png 1 "OK applies the filter as skc apply does"
+
+# A large photo (1536 px) on a 1920x1080 screen: the preview starts at
+# 720x720 px and grows with the window (resized to fill the screen);
+# Escape closes it.
+cp photo.png small.png
+convert small.png -resize 1536x1536 photo.png
+DIALOG_SCREEN=1920x1080 DIALOG_KEY=Escape DIALOG_RESIZE="1900 1060" \
+  run_dialog large
+cp small.png photo.png
+sizes=$(sed -n 's/^skc preview drawn: .* (\([0-9]*\)x\([0-9]*\) px;.*/\1 \2/p' "$work/large.log")
+first=$(echo "$sizes" | head -1) largest=$(echo "$sizes" | sort -n | tail -1)
+if [ "$first" = "720 720" ]; then ok "a large photo's preview starts at 720x720 px"
+else bad "a large photo's preview started at '$first' px, not 720 720"; fi
+if [ -n "$largest" ] && [ "${largest%% *}" -gt 720 ]; then
+  ok "the preview grows with the window ($largest px)"
+  [ -s "$work/dialog-gimp$version-large-resized.png" ] &&
+    ok "screenshot kept: $work/dialog-gimp$version-large-resized.png"
+else
+  bad "the preview did not grow with the window ($(echo $sizes))"
+fi
 
 # A shape loaded into the designer (as its "Load image..." does) becomes
 # the shape: a PFM in the profile's skc-shapes folder, applied on OK.
@@ -149,6 +175,13 @@ fi
 rm -f map-channel.png
 DIALOG_KEY=Escape SKC_TEST_MAP_BAND=0,170,511,170 run_dialog cancelled
 log_has "$work/cancelled.log" "channels 0" "cancel creates no channel"
+# GIMP 3: the dialog edits the procedure's config, which GIMP keeps after
+# OK only (last values in the profile's plug-in-settings).
+last_values () { ls "$work/profile/plug-in-settings/"*"$procedure"* 2>/dev/null | head -1; }
+if [ "$version" = 3 ]; then
+  if [ -z "$(last_values)" ]; then ok "cancel keeps no values"
+  else bad "cancel kept values: $(last_values)"; fi
+fi
 identical_pixels ok-cancelled.png photo.png "cancel leaves the image unchanged"
 
 # Portrait mode in two clicks: a selection, then "Subject: the selection"
@@ -171,6 +204,17 @@ SKC_TEST_USE_PRESET=$presets/star-5.skcpreset \
 SKC_TEST_PAGE=3 SKC_TEST_SAVE_PRESET="Test star" run_dialog presets
 "$skc" apply photo.png -o ref-star.png --preset "$presets/star-5.skcpreset" >/dev/null
 same_image ok-presets.png ref-star.png 1 "a preset used in the dialog gives skc apply --preset"
+log_has "$work/presets.log" "skc shape rows: rotation points inner$" \
+  "the star preset shows the star's rows only (rotation, points, inner)"
+if [ "$version" = 3 ]; then
+  if grep -q 'shape:star' "$(last_values)" 2>/dev/null \
+     && grep -q 'star-5.skcpreset' "$(last_values)"; then
+    ok "OK keeps the dialog's values in the procedure's config (the star, its preset)"
+  else
+    bad "the kept config lacks the star or its preset: $(last_values)"
+    sed 's/^/    /' "$(last_values)" 2>/dev/null | head -20
+  fi
+fi
 saved="$work/profile/skc-presets/Test star.skcpreset"
 if [ -s "$saved" ]; then
   ok "the dialog saved a preset in the GIMP profile"

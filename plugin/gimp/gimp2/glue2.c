@@ -137,3 +137,40 @@ skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   return button;
 }
+
+/* GIMP 2.10 has no procedure config: the values are the settings struct
+ * the plug-in keeps with gimp_get_data and gimp_set_data. */
+gdouble
+skc_gimp_values_get (SkcGimpValues *values, const SkcGimpArg *arg)
+{
+  return skc_gimp_arg_get ((SkcGimpSettings *) values, arg);
+}
+
+void
+skc_gimp_values_set (SkcGimpValues *values, const SkcGimpArg *arg,
+                     gdouble value)
+{
+  skc_gimp_arg_set ((SkcGimpSettings *) values, arg, value);
+}
+
+gchar *
+skc_gimp_values_dup_text (SkcGimpValues *values, const SkcGimpArg *arg)
+{
+  const gchar *text = skc_gimp_arg_text ((SkcGimpSettings *) values, arg);
+  return g_strdup (text ? text : "");
+}
+
+void
+skc_gimp_values_set_text (SkcGimpValues *values, const SkcGimpArg *arg,
+                          const gchar *text)
+{
+  gchar *field = skc_gimp_arg_text ((SkcGimpSettings *) values, arg);
+  if (field)
+    g_strlcpy (field, text ? text : "", SKC_GIMP_SPEC_MAX);
+}
+
+void
+skc_gimp_values_read (SkcGimpValues *values, SkcGimpSettings *out)
+{
+  *out = *(SkcGimpSettings *) values;
+}

@@ -164,7 +164,8 @@ run (const gchar *name, gint nparams, const GimpParam *param,
       gimp_get_data (SKC_GIMP_PROCEDURE, &settings);
       forget_stale_map (&settings, image);
       gimp_ui_init (SKC_GIMP_BINARY, FALSE);
-      if (!skc_gimp_dialog_run (image, drawable, &settings, &painted))
+      if (!skc_gimp_dialog_run (image, drawable, (SkcGimpValues *) &settings,
+                                &painted))
         status = GIMP_PDB_CANCEL;
       break;
     case GIMP_RUN_NONINTERACTIVE:

@@ -169,3 +169,109 @@ skc_gimp_glue_brush_button_new (SkcGimpBrushPicked picked, gpointer data)
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   return chooser;
 }
+
+/* The values are the procedure's config: each argument a property of
+ * it, under the argument's name. */
+#define CONFIG(values) G_OBJECT (GIMP_PROCEDURE_CONFIG (values))
+
+gdouble
+skc_gimp_values_get (SkcGimpValues *values, const SkcGimpArg *arg)
+{
+  GObject *config = CONFIG (values);
+  switch (arg->kind)
+    {
+    case SKC_GIMP_ARG_DOUBLE:
+      {
+        gdouble v = 0;
+        g_object_get (config, arg->name, &v, NULL);
+        return v;
+      }
+    case SKC_GIMP_ARG_DRAWABLE:
+      {
+        GimpDrawable *map = NULL;
+        g_object_get (config, arg->name, &map, NULL);
+        gint32 id = map ? gimp_item_get_id (GIMP_ITEM (map)) : -1;
+        g_clear_object (&map);
+        return id;
+      }
+    case SKC_GIMP_ARG_CHOICE:
+      return gimp_procedure_config_get_choice_id (
+          GIMP_PROCEDURE_CONFIG (values), arg->name);
+    case SKC_GIMP_ARG_BOOLEAN:
+      {
+        gboolean v = FALSE;
+        g_object_get (config, arg->name, &v, NULL);
+        return v;
+      }
+    case SKC_GIMP_ARG_SPEC:
+    case SKC_GIMP_ARG_PATH:
+      break;
+    }
+  return 0;
+}
+
+void
+skc_gimp_values_set (SkcGimpValues *values, const SkcGimpArg *arg,
+                     gdouble value)
+{
+  GObject *config = CONFIG (values);
+  switch (arg->kind)
+    {
+    case SKC_GIMP_ARG_DOUBLE:
+      g_object_set (config, arg->name, value, NULL);
+      break;
+    case SKC_GIMP_ARG_DRAWABLE:
+      g_object_set (
+          config, arg->name,
+          value >= 0 ? gimp_drawable_get_by_id ((gint32) value) : NULL, NULL);
+      break;
+    case SKC_GIMP_ARG_CHOICE:
+      g_object_set (config, arg->name,
+                    skc_param_choice_name (
+                        arg->row, CLAMP ((gint) value, 0, (gint) arg->max)),
+                    NULL);
+      break;
+    case SKC_GIMP_ARG_BOOLEAN:
+      g_object_set (config, arg->name, value != 0, NULL);
+      break;
+    case SKC_GIMP_ARG_SPEC:
+    case SKC_GIMP_ARG_PATH:
+      break;
+    }
+}
+
+gchar *
+skc_gimp_values_dup_text (SkcGimpValues *values, const SkcGimpArg *arg)
+{
+  gchar *text = NULL;
+  g_object_get (CONFIG (values), arg->name, &text, NULL);
+  return text ? text : g_strdup ("");
+}
+
+void
+skc_gimp_values_set_text (SkcGimpValues *values, const SkcGimpArg *arg,
+                          const gchar *text)
+{
+  g_object_set (CONFIG (values), arg->name, text ? text : "", NULL);
+}
+
+void
+skc_gimp_values_read (SkcGimpValues *values, SkcGimpSettings *out)
+{
+  gsize count;
+  const SkcGimpArg *args = skc_gimp_args (&count);
+  skc_gimp_settings_init (out);
+  for (gsize i = 0; i < count; i++)
+    {
+      const SkcGimpArg *arg = &args[i];
+      gchar *field = skc_gimp_arg_text (out, arg);
+      if (field)
+        {
+          gchar *text = skc_gimp_values_dup_text (values, arg);
+          g_strlcpy (field, text, SKC_GIMP_SPEC_MAX);
+          g_free (text);
+        }
+      else
+        skc_gimp_arg_set (out, arg, skc_gimp_values_get (values, arg));
+    }
+}

@@ -29,96 +29,6 @@ query_procedures (GimpPlugIn *plug_in)
   return g_list_append (NULL, g_strdup (SKC_GIMP_PROCEDURE));
 }
 
-/* The settings as the procedure's config holds them. */
-static void
-settings_from_config (SkcGimpSettings *s, GimpProcedureConfig *config)
-{
-  gsize count;
-  const SkcGimpArg *args = skc_gimp_args (&count);
-  skc_gimp_settings_init (s);
-  for (gsize i = 0; i < count; i++)
-    {
-      const SkcGimpArg *arg = &args[i];
-      switch (arg->kind)
-        {
-        case SKC_GIMP_ARG_SPEC:
-        case SKC_GIMP_ARG_PATH:
-          {
-            gchar *text = NULL;
-            g_object_get (config, arg->name, &text, NULL);
-            g_strlcpy (skc_gimp_arg_text (s, arg), text ? text : "",
-                       SKC_GIMP_SPEC_MAX);
-            g_free (text);
-          }
-          break;
-        case SKC_GIMP_ARG_DOUBLE:
-          {
-            gdouble v = 0;
-            g_object_get (config, arg->name, &v, NULL);
-            skc_gimp_arg_set (s, arg, v);
-          }
-          break;
-        case SKC_GIMP_ARG_DRAWABLE:
-          {
-            GimpDrawable *map = NULL;
-            g_object_get (config, arg->name, &map, NULL);
-            skc_gimp_arg_set (s, arg,
-                              map ? gimp_item_get_id (GIMP_ITEM (map)) : -1);
-            g_clear_object (&map);
-          }
-          break;
-        case SKC_GIMP_ARG_CHOICE:
-          skc_gimp_arg_set (
-              s, arg, gimp_procedure_config_get_choice_id (config, arg->name));
-          break;
-        case SKC_GIMP_ARG_BOOLEAN:
-          {
-            gboolean v = FALSE;
-            g_object_get (config, arg->name, &v, NULL);
-            skc_gimp_arg_set (s, arg, v);
-          }
-          break;
-        }
-    }
-}
-
-/* What the dialog chose goes back into the config (remembered by GIMP). */
-static void
-settings_to_config (SkcGimpSettings *s, GimpProcedureConfig *config)
-{
-  gsize count;
-  const SkcGimpArg *args = skc_gimp_args (&count);
-  for (gsize i = 0; i < count; i++)
-    {
-      const SkcGimpArg *arg = &args[i];
-      gdouble v = skc_gimp_arg_get (s, arg);
-      switch (arg->kind)
-        {
-        case SKC_GIMP_ARG_SPEC:
-        case SKC_GIMP_ARG_PATH:
-          g_object_set (config, arg->name, skc_gimp_arg_text (s, arg), NULL);
-          break;
-        case SKC_GIMP_ARG_DOUBLE:
-          g_object_set (config, arg->name, v, NULL);
-          break;
-        case SKC_GIMP_ARG_DRAWABLE:
-          g_object_set (config, arg->name,
-                        v >= 0 ? gimp_drawable_get_by_id ((gint32) v) : NULL,
-                        NULL);
-          break;
-        case SKC_GIMP_ARG_CHOICE:
-          g_object_set (config, arg->name,
-                        skc_param_choice_name (
-                            arg->row, CLAMP ((gint) v, 0, (gint) arg->max)),
-                        NULL);
-          break;
-        case SKC_GIMP_ARG_BOOLEAN:
-          g_object_set (config, arg->name, v != 0, NULL);
-          break;
-        }
-    }
-}
-
 static GimpProcedure *create_procedure (GimpPlugIn *plug_in, const gchar *name);
 
 /* A map painted in the dialog becomes a hidden channel of the image, the
@@ -294,20 +204,24 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
   gegl_init (NULL, NULL);
   /* The module's ops are GPL-3.0-or-later: listed to GPL programs only. */
   g_object_set (gegl_config (), "application-license", "GPL3", NULL);
-  settings_from_config (&settings, config);
+  /* The dialog edits the config in place (GIMP keeps it only after a
+     successful run); the blur reads it once it is final. */
+  SkcGimpValues *values = (SkcGimpValues *) config;
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
+      const SkcGimpArg *map_arg = skc_gimp_arg_find ("map");
       gimp_ui_init (SKC_GIMP_BINARY);
       /* A remembered map belongs to the image it was used on. */
-      GimpDrawable *map
-          = settings.map >= 0 ? gimp_drawable_get_by_id (settings.map) : NULL;
+      gint32 id = (gint32) skc_gimp_values_get (values, map_arg);
+      GimpDrawable *map = id >= 0 ? gimp_drawable_get_by_id (id) : NULL;
       if (!map || gimp_item_get_image (GIMP_ITEM (map)) != image)
-        settings.map = -1;
+        skc_gimp_values_set (values, map_arg, -1);
       if (!skc_gimp_dialog_run (gimp_image_get_id (image),
                                 gimp_item_get_id (GIMP_ITEM (drawables[0])),
-                                &settings, &painted))
+                                values, &painted))
         status = GIMP_PDB_CANCEL;
     }
+  skc_gimp_values_read (values, &settings);
   /* The new channel and the blur are one undo step; a failed blur takes
      the channel away again. */
   gimp_image_undo_group_start (image);
@@ -316,6 +230,8 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
       channel = store_painted_map (image, drawables[0], painted,
                                    settings.values.map_linear);
       settings.map = gimp_item_get_id (GIMP_ITEM (channel));
+      /* Remembered as the map from now on. */
+      skc_gimp_values_set (values, skc_gimp_arg_find ("map"), settings.map);
     }
   /* Chosen in the dialog without a map: an effect the user can edit later
      from the layer's Effects (scripts get pixels, as they always have). */
@@ -331,8 +247,6 @@ run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
     gimp_image_remove_channel (image, channel);
   gimp_image_undo_group_end (image);
   g_free (painted);
-  if (status == GIMP_PDB_SUCCESS && run_mode == GIMP_RUN_INTERACTIVE)
-    settings_to_config (&settings, config);
   if (status == GIMP_PDB_SUCCESS && run_mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();
   return gimp_procedure_new_return_values (procedure, status, error);
