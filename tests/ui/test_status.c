@@ -26,7 +26,7 @@ engine_line (const skc_params *p, int with_map, gchar **description)
   skc_engine *engine = NULL;
   skc_error err;
   gchar *line = NULL;
-  skc_run run = { 1, NULL };
+  skc_run run = { .threads = 1 };
   if (skc_engine_new (p, with_map, &run, &engine, &err) != SKC_OK)
     {
       CHECK (0, "no engine: %s", err.message);
