@@ -478,9 +478,11 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
   run = run ? run : &defaults;
+  /* Views engines report no progress of their own: with a progress
+     callback they run in bands too, on the caller's views as they are. */
   if (e->subject || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
     return rq->input.pixels && rq->output.pixels
-                   && !(rq->straight_alpha && rq->alpha >= 0)
+                   && !(rq->straight_alpha && rq->alpha >= 0) && !run->progress
                ? process_views (e, rq, run, err)
                : process_through_views (e, rq, run, err);
   return skc_engine_run (e, rq, run, err);

@@ -540,6 +540,51 @@ test_on_demand_tiny (void)
       }
 }
 
+/* Progress from every kind of engine, in memory too: called, never
+ * backwards, ending at 1. */
+static void
+test_progress_in_memory (void)
+{
+  const int w = 90, h = 70, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, alpha, 41), map = tilt_shift_map (w, h);
+  for (int depth = SKC_DEPTH_NONE; depth <= SKC_DEPTH_SUBJECT; depth++)
+    {
+      skc_params p;
+      skc_params_init (&p);
+      skc_shape_parse ("shape:disc", &p.shape, NULL);
+      p.radius = 4;
+      p.cache = cache;
+      p.depth = depth;
+      skc_engine *e = NULL;
+      if (!CHECK (skc_engine_new (&p, 1, &three_threads, &e, NULL) == SKC_OK))
+        continue;
+      skc_image out = { 0 };
+      CHECK (skc_image_alloc (&out, w, h, C) == SKC_OK);
+      on_demand d = { .fail_after = -1 };
+      skc_run run = three_threads;
+      run.progress = on_demand_progress;
+      run.progress_data = &d;
+      skc_apply_request rq = {
+        .image_width = w,
+        .image_height = h,
+        .channels = C,
+        .alpha = alpha,
+        .input = { in.data, in.stride, 0, 0, w, h },
+        .map = { map.data, map.stride, 0, 0, w, h },
+        .output = { out.data, out.stride, 0, 0, w, h },
+      };
+      CHECK (skc_engine_process (e, &rq, &run, NULL) == SKC_OK);
+      CHECK_MSG (d.progress_calls > 0 && !d.progress_backwards
+                     && d.last_progress == 1.0,
+                 "depth %d in memory: progress %d calls, last %g", depth,
+                 d.progress_calls, d.last_progress);
+      skc_image_free (&out);
+      skc_engine_free (e);
+    }
+  skc_image_free (&in);
+  skc_image_free (&map);
+}
+
 static void
 test_identity_across_cuts (int with_map, double radius, double swirl)
 {
@@ -1127,6 +1172,7 @@ main (void)
   test_on_demand_views_and_errors ();
   test_straight_kinds ();
   test_on_demand_tiny ();
+  test_progress_in_memory ();
   /* A flat shape's map above the tables' limit: tables on scale 0, the
      basis on the others. */
   test_identity_across_cuts (1, 100, 0);
