@@ -505,11 +505,33 @@ static void
 test_on_demand_tiny (void)
 {
   static const int sizes[][2] = { { 1, 1 }, { 1, 9 }, { 11, 1 }, { 2, 3 } };
-  for (int with_map = 0; with_map < 2; with_map++)
+  /* Knots, FFT cells, knots tables, coarse scales, cat-eye's scatter,
+     swirl. */
+  static const struct
+  {
+    const char *spec;
+    double radius, cat_eye, swirl;
+    int with_map;
+  } engines[]
+      = { { "shape:heart", 7, 0, 0, 0 },   { "shape:disc", 60, 0, 0, 0 },
+          { "shape:heart", 7, 0, 0, 1 },   { "shape:disc", 250, 0, 0, 1 },
+          { "shape:disc", 12, 0.8, 0, 1 }, { "shape:disc", 12, 0.5, 0, 0 },
+          { "shape:heart", 9, 0, 0.5, 0 } };
+  for (size_t k = 0; k < sizeof engines / sizeof *engines; k++)
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
       {
         const int w = sizes[s][0], h = sizes[s][1], C = 4, alpha = 3;
-        skc_engine *e = make_engine_with ("shape:heart", 7, with_map, 3, NULL);
+        const int with_map = engines[k].with_map;
+        skc_params p;
+        skc_params_init (&p);
+        skc_shape_parse (engines[k].spec, &p.shape, NULL);
+        p.radius = engines[k].radius;
+        p.cat_eye = engines[k].cat_eye;
+        p.swirl = engines[k].swirl;
+        p.cache = cache;
+        skc_engine *e = NULL;
+        CHECK (skc_engine_new (&p, with_map, &three_threads, &e, NULL)
+               == SKC_OK);
         if (!CHECK (e))
           continue;
         skc_image in = random_image (w, h, C, alpha, 31 + s);
@@ -523,14 +545,14 @@ test_on_demand_tiny (void)
                                 &d, &io_out)
                == SKC_OK);
         CHECK_MSG (on_demand_written_once (&d),
-                   "%dx%d (map %d): a stray read or write", w, h, with_map);
-        CHECK_MSG (
-            memcmp (views.data, io_out.data, sizeof (float) * w * h * C) == 0,
-            "%dx%d (map %d): on demand differs from views", w, h, with_map);
+                   "%dx%d (engine %zu): a stray read or write", w, h, k);
+        CHECK_MSG (memcmp (views.data, io_out.data, sizeof (float) * w * h * C)
+                       == 0,
+                   "%dx%d (engine %zu): on demand differs from views", w, h, k);
         if (w == 1 && h == 1)
           for (int c = 0; c < C; c++)
             CHECK_MSG (fabsf (views.data[c] - in.data[c]) < 1e-5f,
-                       "1x1 (map %d): channel %d %g, not %g", with_map, c,
+                       "1x1 (engine %zu): channel %d %g, not %g", k, c,
                        views.data[c], in.data[c]);
         skc_image_free (&in);
         skc_image_free (&map);
