@@ -352,8 +352,11 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
   const int straight = rq->straight_alpha && rq->alpha >= 0;
   const int band = view_band_rows (e);
   const int reach = e->reach;
+  /* The most output rows a band has, and input rows with its margins: a
+     region shorter than a band needs no more. */
+  const int rows = band < o->height ? band : o->height;
   const int window
-      = band + 2 * reach < in->height ? band + 2 * reach : in->height;
+      = rows + 2 * reach < in->height ? rows + 2 * reach : in->height;
   const size_t in_row = (size_t) in->width * C, out_row = (size_t) o->width * C;
   /* The caller's views serve as they are where nothing needs changing. */
   float *in_pixels = in->pixels && !straight
@@ -361,7 +364,7 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
                          : malloc (in_row * window * sizeof (float));
   float *out_pixels = o->pixels && !straight
                           ? NULL
-                          : malloc (out_row * band * sizeof (float));
+                          : malloc (out_row * rows * sizeof (float));
   skc_result r = SKC_OK;
   if ((!(in->pixels && !straight) && !in_pixels)
       || (!(o->pixels && !straight) && !out_pixels))
@@ -478,9 +481,11 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
                      "the blur map must cover the input rectangle");
   skc_run defaults = { 0 };
   run = run ? run : &defaults;
+  /* Views engines report no progress of their own: with a progress
+     callback they run in bands too, on the caller's views as they are. */
   if (e->subject || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
     return rq->input.pixels && rq->output.pixels
-                   && !(rq->straight_alpha && rq->alpha >= 0)
+                   && !(rq->straight_alpha && rq->alpha >= 0) && !run->progress
                ? process_views (e, rq, run, err)
                : process_through_views (e, rq, run, err);
   return skc_engine_run (e, rq, run, err);

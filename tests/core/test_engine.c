@@ -414,6 +414,199 @@ test_on_demand_views_and_errors (void)
   skc_image_free (&map);
 }
 
+/* Straight colour of any layout (alpha first, grey and alpha, no alpha),
+ * with highlights, and with non-finite pixels: the premultiplied blur of
+ * the premultiplied image, divided back, bit for bit, in memory and on
+ * demand. */
+static void
+test_straight_kinds (void)
+{
+  static const struct
+  {
+    int C, alpha;
+    double gain;
+  } kinds[]
+      = { { 4, 0, 1 }, { 2, 1, 1 }, { 3, -1, 1 }, { 4, 3, 3 }, { 2, 1, 3 } };
+  const int w = 61, h = 47;
+  for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+    {
+      const int C = kinds[k].C, alpha = kinds[k].alpha;
+      skc_params p;
+      skc_params_init (&p);
+      skc_shape_parse ("shape:disc", &p.shape, NULL);
+      p.radius = 5;
+      p.cache = cache;
+      p.highlight_gain = kinds[k].gain;
+      p.highlight_threshold = 0.5;
+      skc_engine *e = NULL;
+      if (!CHECK (skc_engine_new (&p, 0, &three_threads, &e, NULL) == SKC_OK))
+        continue;
+      skc_image pre = random_image (w, h, C, alpha, 23 + k);
+      skc_image straight = alpha >= 0 ? alpha_converted (&pre, alpha, 1)
+                                      : random_image (w, h, C, -1, 23 + k);
+      /* Non-finite straight pixels: colour, alpha, colour under alpha 0. */
+      float *bad = skc_image_pixel (&straight, 7, 9);
+      bad[alpha == 0 ? 1 : 0] = NAN;
+      bad = skc_image_pixel (&straight, 30, 20);
+      bad[alpha >= 0 ? alpha : 0] = INFINITY;
+      bad = skc_image_pixel (&straight, 50, 40);
+      if (alpha >= 0)
+        bad[alpha] = 0;
+      bad[alpha == 0 ? 1 : 0] = INFINITY;
+      skc_image again
+          = alpha >= 0 ? alpha_converted (&straight, alpha, 0) : straight;
+      skc_image blurred = { 0 }, out = { 0 }, io_out = { 0 };
+      CHECK (skc_apply_image (e, &again, alpha, NULL, &three_threads, &blurred,
+                              NULL)
+             == SKC_OK);
+      skc_image expected
+          = alpha >= 0 ? alpha_converted (&blurred, alpha, 1) : blurred;
+      CHECK (skc_image_alloc (&out, w, h, C) == SKC_OK);
+      skc_apply_request rq = {
+        .image_width = w,
+        .image_height = h,
+        .channels = C,
+        .alpha = alpha,
+        .straight_alpha = 1,
+        .input = { straight.data, straight.stride, 0, 0, w, h },
+        .output = { out.data, out.stride, 0, 0, w, h },
+      };
+      CHECK (skc_engine_process (e, &rq, &three_threads, NULL) == SKC_OK);
+      CHECK_MSG (memcmp (expected.data, out.data, sizeof (float) * w * h * C)
+                     == 0,
+                 "straight kind %zu (C %d, alpha %d, gain %g) differs", k, C,
+                 alpha, kinds[k].gain);
+      on_demand d = { .fail_after = -1, .straight = 1 };
+      CHECK (apply_on_demand (e, &straight, alpha, NULL, 0, 0, w, h,
+                              &three_threads, &d, &io_out)
+             == SKC_OK);
+      free (d.writes);
+      CHECK_MSG (memcmp (expected.data, io_out.data, sizeof (float) * w * h * C)
+                     == 0,
+                 "straight kind %zu on demand differs", k);
+      if (alpha >= 0)
+        {
+          skc_image_free (&again);
+          skc_image_free (&expected);
+        }
+      skc_image_free (&pre);
+      skc_image_free (&straight);
+      skc_image_free (&blurred);
+      skc_image_free (&out);
+      skc_image_free (&io_out);
+      skc_engine_free (e);
+    }
+}
+
+/* Tiny images and regions on demand: reads stay in the input rectangle,
+ * each output pixel is written once, the bits are the views', and a
+ * single pixel blurs to itself. */
+static void
+test_on_demand_tiny (void)
+{
+  static const int sizes[][2] = { { 1, 1 }, { 1, 9 }, { 11, 1 }, { 2, 3 } };
+  /* Knots, FFT cells, knots tables, coarse scales, cat-eye's scatter,
+     swirl. */
+  static const struct
+  {
+    const char *spec;
+    double radius, cat_eye, swirl;
+    int with_map;
+  } engines[]
+      = { { "shape:heart", 7, 0, 0, 0 },   { "shape:disc", 60, 0, 0, 0 },
+          { "shape:heart", 7, 0, 0, 1 },   { "shape:disc", 250, 0, 0, 1 },
+          { "shape:disc", 12, 0.8, 0, 1 }, { "shape:disc", 12, 0.5, 0, 0 },
+          { "shape:heart", 9, 0, 0.5, 0 } };
+  for (size_t k = 0; k < sizeof engines / sizeof *engines; k++)
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+      {
+        const int w = sizes[s][0], h = sizes[s][1], C = 4, alpha = 3;
+        const int with_map = engines[k].with_map;
+        skc_params p;
+        skc_params_init (&p);
+        skc_shape_parse (engines[k].spec, &p.shape, NULL);
+        p.radius = engines[k].radius;
+        p.cat_eye = engines[k].cat_eye;
+        p.swirl = engines[k].swirl;
+        p.cache = cache;
+        skc_engine *e = NULL;
+        CHECK (skc_engine_new (&p, with_map, &three_threads, &e, NULL)
+               == SKC_OK);
+        if (!CHECK (e))
+          continue;
+        skc_image in = random_image (w, h, C, alpha, 31 + s);
+        skc_image map = tilt_shift_map (w, h);
+        skc_image views = { 0 }, io_out = { 0 };
+        CHECK (
+            skc_apply_image (e, &in, alpha, &map, &three_threads, &views, NULL)
+            == SKC_OK);
+        on_demand d = { .fail_after = -1 };
+        CHECK (apply_on_demand (e, &in, alpha, &map, 0, 0, w, h, &three_threads,
+                                &d, &io_out)
+               == SKC_OK);
+        CHECK_MSG (on_demand_written_once (&d),
+                   "%dx%d (engine %zu): a stray read or write", w, h, k);
+        CHECK_MSG (memcmp (views.data, io_out.data, sizeof (float) * w * h * C)
+                       == 0,
+                   "%dx%d (engine %zu): on demand differs from views", w, h, k);
+        if (w == 1 && h == 1)
+          for (int c = 0; c < C; c++)
+            CHECK_MSG (fabsf (views.data[c] - in.data[c]) < 1e-5f,
+                       "1x1 (engine %zu): channel %d %g, not %g", k, c,
+                       views.data[c], in.data[c]);
+        skc_image_free (&in);
+        skc_image_free (&map);
+        skc_image_free (&views);
+        skc_image_free (&io_out);
+        skc_engine_free (e);
+      }
+}
+
+/* Progress from every kind of engine, in memory too: called, never
+ * backwards, ending at 1. */
+static void
+test_progress_in_memory (void)
+{
+  const int w = 90, h = 70, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, alpha, 41), map = tilt_shift_map (w, h);
+  for (int depth = SKC_DEPTH_NONE; depth <= SKC_DEPTH_SUBJECT; depth++)
+    {
+      skc_params p;
+      skc_params_init (&p);
+      skc_shape_parse ("shape:disc", &p.shape, NULL);
+      p.radius = 4;
+      p.cache = cache;
+      p.depth = depth;
+      skc_engine *e = NULL;
+      if (!CHECK (skc_engine_new (&p, 1, &three_threads, &e, NULL) == SKC_OK))
+        continue;
+      skc_image out = { 0 };
+      CHECK (skc_image_alloc (&out, w, h, C) == SKC_OK);
+      on_demand d = { .fail_after = -1 };
+      skc_run run = three_threads;
+      run.progress = on_demand_progress;
+      run.progress_data = &d;
+      skc_apply_request rq = {
+        .image_width = w,
+        .image_height = h,
+        .channels = C,
+        .alpha = alpha,
+        .input = { in.data, in.stride, 0, 0, w, h },
+        .map = { map.data, map.stride, 0, 0, w, h },
+        .output = { out.data, out.stride, 0, 0, w, h },
+      };
+      CHECK (skc_engine_process (e, &rq, &run, NULL) == SKC_OK);
+      CHECK_MSG (d.progress_calls > 0 && !d.progress_backwards
+                     && d.last_progress == 1.0,
+                 "depth %d in memory: progress %d calls, last %g", depth,
+                 d.progress_calls, d.last_progress);
+      skc_image_free (&out);
+      skc_engine_free (e);
+    }
+  skc_image_free (&in);
+  skc_image_free (&map);
+}
+
 static void
 test_identity_across_cuts (int with_map, double radius, double swirl)
 {
@@ -999,6 +1192,9 @@ main (void)
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
   test_identity_across_cuts (-2, 8, 0);  /* uniform cat-eye */
   test_on_demand_views_and_errors ();
+  test_straight_kinds ();
+  test_on_demand_tiny ();
+  test_progress_in_memory ();
   /* A flat shape's map above the tables' limit: tables on scale 0, the
      basis on the others. */
   test_identity_across_cuts (1, 100, 0);
