@@ -69,7 +69,13 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
       = gegl_buffer_new (extent, gegl_buffer_get_format (job->source));
   GeglBuffer *target
       = gegl_buffer_new (&job->roi, gegl_buffer_get_format (job->target));
-  gegl_buffer_copy (job->source, NULL, GEGL_ABYSS_NONE, source, NULL);
+  /* Only what the blur reads: the region grown by the engine's reach. */
+  gint reach = skc_engine_reach (engine);
+  GeglRectangle read
+      = { job->roi.x - reach, job->roi.y - reach, job->roi.width + 2 * reach,
+          job->roi.height + 2 * reach };
+  gegl_rectangle_intersect (&read, &read, extent);
+  gegl_buffer_copy (job->source, &read, GEGL_ABYSS_NONE, source, &read);
   r = skc_gegl_blur (engine, source, map, target, format, map_format, extent,
                      &job->roi, 0, &run, progress, progress_data, err);
   if (r == SKC_OK)
