@@ -228,9 +228,6 @@ read_and_blur (Job *job)
   job->region = (GeglRectangle){ x - reach, y - reach, width + 2 * reach,
                                  height + 2 * reach };
   gegl_rectangle_intersect (&job->region, &job->region, extent);
-  /* Depth-aware engines (a subject) blur whole images. */
-  if (skc_engine_needs_whole_image (job->engine->engine))
-    job->region = *extent;
   job->format = babl_format_with_space (
       "RaGaBaA float", babl_format_get_space (gegl_buffer_get_format (source)));
   job->to_screen = babl_fish (job->format, babl_format ("R'G'B'A u8"));
