@@ -349,7 +349,7 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
 {
   const int C = rq->channels;
   const skc_view *in = &rq->input, *o = &rq->output;
-  const int straight = rq->straight_alpha && rq->alpha >= 0;
+  const int straight = skc_request_straight (rq);
   const int band = view_band_rows (e);
   const int reach = e->reach;
   /* The most output rows a band has, and input rows with its margins: a
@@ -359,15 +359,13 @@ process_through_views (const skc_engine *e, const skc_apply_request *rq,
       = rows + 2 * reach < in->height ? rows + 2 * reach : in->height;
   const size_t in_row = (size_t) in->width * C, out_row = (size_t) o->width * C;
   /* The caller's views serve as they are where nothing needs changing. */
-  float *in_pixels = in->pixels && !straight
-                         ? NULL
-                         : malloc (in_row * window * sizeof (float));
-  float *out_pixels = o->pixels && !straight
-                          ? NULL
-                          : malloc (out_row * rows * sizeof (float));
+  const int copy_in = !in->pixels || straight,
+            copy_out = !o->pixels || straight;
+  float *in_pixels = copy_in ? malloc (in_row * window * sizeof (float)) : NULL;
+  float *out_pixels
+      = copy_out ? malloc (out_row * rows * sizeof (float)) : NULL;
   skc_result r = SKC_OK;
-  if ((!(in->pixels && !straight) && !in_pixels)
-      || (!(o->pixels && !straight) && !out_pixels))
+  if ((copy_in && !in_pixels) || (copy_out && !out_pixels))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
                   "out of memory for a %dx%d band of the image", in->width,
                   window);
@@ -484,8 +482,8 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   /* Views engines report no progress of their own: with a progress
      callback they run in bands too, on the caller's views as they are. */
   if (e->subject || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
-    return rq->input.pixels && rq->output.pixels
-                   && !(rq->straight_alpha && rq->alpha >= 0) && !run->progress
+    return rq->input.pixels && rq->output.pixels && !skc_request_straight (rq)
+                   && !run->progress
                ? process_views (e, rq, run, err)
                : process_through_views (e, rq, run, err);
   return skc_engine_run (e, rq, run, err);

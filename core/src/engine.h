@@ -585,6 +585,13 @@ int skc_prepare_rows (const skc_engine *e, const skc_apply_request *rq, int y0,
  * premultiplied colour to 0..alpha) when the engine clips. */
 void skc_write_row (const skc_engine *e, const skc_apply_request *rq,
                     const float *src, float *dst, int w);
+/* Whether the request's colour is straight (straight_alpha with an alpha
+ * channel): premultiplied as it is read, divided back as it is written. */
+static inline int
+skc_request_straight (const skc_apply_request *rq)
+{
+  return rq->straight_alpha && rq->alpha >= 0;
+}
 /* Straight colour to premultiplied and back, n pixels in place (back:
  * colour 0 where alpha is not above 0). */
 void skc_premultiply (float *pixels, int n, int C, int alpha);

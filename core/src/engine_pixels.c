@@ -132,7 +132,7 @@ make_safe (const skc_engine *e, const skc_apply_request *rq, float *pixels,
 {
   const int C = rq->channels;
   int bad;
-  if (!rq->straight_alpha || rq->alpha < 0)
+  if (!skc_request_straight (rq))
     bad = any_not_finite (pixels, (size_t) n * C);
   else if (C == 4 && rq->alpha == 3)
     bad = premultiply_rgba_checked (pixels, n);
@@ -277,7 +277,7 @@ skc_write_row (const skc_engine *e, const skc_apply_request *rq,
                const float *src, float *dst, int w)
 {
   const int C = rq->channels;
-  if (rq->straight_alpha && rq->alpha >= 0)
+  if (skc_request_straight (rq))
     {
       if (e->params.clip && C == 4 && rq->alpha == 3)
         clip_unpremultiply_rgba (src, dst, w);

@@ -95,6 +95,24 @@ tilt_shift_truth_psnr (const skc_image *out, const skc_image *photo,
   return -10 * log10 (sse / n);
 }
 
+/* The input a region [x0, x1) x [y0, y1) needs: grown by the reach R,
+ * clipped to a w x h image; a view of `pixels` there (NULL: no pixels,
+ * the rectangle only). */
+static inline skc_view
+grown_view (const skc_image *pixels, int x0, int y0, int x1, int y1, int R,
+            int w, int h)
+{
+  int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
+  int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
+  skc_view v = { NULL, 0, ix0, iy0, ix1 - ix0, iy1 - iy0 };
+  if (pixels)
+    {
+      v.pixels = skc_image_pixel (pixels, ix0, iy0);
+      v.stride = pixels->stride;
+    }
+  return v;
+}
+
 /* Blurs `in` (alpha as in skc_apply_image; map NULL or the image's size)
  * into `pieces` (allocated here) as nine regions cut at cuts_x[1..2] and
  * cuts_y[1..2] (cuts_x[3], cuts_y[3]: the image's size), each handed
@@ -114,25 +132,17 @@ apply_in_pieces (const skc_engine *e, const skc_image *in, int alpha,
       {
         int x0 = cuts_x[i], x1 = cuts_x[i + 1];
         int y0 = cuts_y[j], y1 = cuts_y[j + 1];
-        int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
-        int ix1 = x1 + R > w ? w : x1 + R, iy1 = y1 + R > h ? h : y1 + R;
         skc_apply_request rq = {
           .image_width = w,
           .image_height = h,
           .channels = in->channels,
           .alpha = alpha,
-          .input = { skc_image_pixel (in, ix0, iy0), in->stride, ix0, iy0,
-                     ix1 - ix0, iy1 - iy0 },
+          .input = grown_view (in, x0, y0, x1, y1, R, w, h),
           .output = { skc_image_pixel (pieces, x0, y0), pieces->stride, x0, y0,
                       x1 - x0, y1 - y0 },
         };
         if (map)
-          rq.map = (skc_view){ skc_image_pixel (map, ix0, iy0),
-                               map->stride,
-                               ix0,
-                               iy0,
-                               ix1 - ix0,
-                               iy1 - iy0 };
+          rq.map = grown_view (map, x0, y0, x1, y1, R, w, h);
         skc_error err;
         if (!CHECK (skc_engine_process (e, &rq, NULL, &err) == SKC_OK))
           {
@@ -229,12 +239,9 @@ apply_on_demand (const skc_engine *e, const skc_image *in, int alpha,
   if (skc_image_alloc (out, W, H, in->channels) != SKC_OK)
     return SKC_ERR_OUT_OF_MEMORY;
   memset (out->data, 0, sizeof (float) * out->stride * H);
-  int ix0 = x0 - R < 0 ? 0 : x0 - R, iy0 = y0 - R < 0 ? 0 : y0 - R;
-  int ix1 = x0 + w + R > W ? W : x0 + w + R;
-  int iy1 = y0 + h + R > H ? H : y0 + h + R;
   d->in = in;
   d->out = out;
-  d->input = (skc_view){ NULL, 0, ix0, iy0, ix1 - ix0, iy1 - iy0 };
+  d->input = grown_view (NULL, x0, y0, x0 + w, y0 + h, R, W, H);
   d->output = (skc_view){ NULL, 0, x0, y0, w, h };
   d->writes = calloc ((size_t) W * H, sizeof *d->writes);
   skc_apply_request rq = {
@@ -248,12 +255,7 @@ apply_on_demand (const skc_engine *e, const skc_image *in, int alpha,
     .io = { on_demand_read, on_demand_write, d },
   };
   if (map)
-    rq.map = (skc_view){ skc_image_pixel (map, ix0, iy0),
-                         map->stride,
-                         ix0,
-                         iy0,
-                         ix1 - ix0,
-                         iy1 - iy0 };
+    rq.map = grown_view (map, x0, y0, x0 + w, y0 + h, R, W, H);
   skc_run run = *threads;
   run.progress = on_demand_progress;
   run.progress_data = d;
