@@ -260,59 +260,31 @@ crisp_truth_lens (const crisp_shape *s, double radius, double swirl,
   skc_result r = crisp_target (s, radius, k.over, &k.fine, err);
   if (r != SKC_OK)
     return r;
-  int side = 2 * half + 1, kh = (int) ceil (radius);
+  int side = 2 * half + 1;
   r = skc_image_alloc (out, side, side, 1);
   if (r != SKC_OK)
     {
       skc_image_free (&k.fine);
       return skc_fail (err, r, "out of memory");
     }
-  /* The normalisation of the clipped kernel at amounts across the
-     window's range, interpolated between them. */
-  enum
-  {
-    NZ = 17
-  };
-  double amin = INFINITY, amax = -INFINITY, z[NZ];
-  for (int j = -half; j <= half; j++)
-    for (int i = -half; i <= half;
-         i += (j == -half || j == half) ? 1 : side - 1)
-      {
-        double a, c;
-        lens_at (swirl, cat_eye, radius, width, height, x + i, y + j, &a, &c);
-        amin = fmin (amin, c), amax = fmax (amax, c);
-      }
-  /* The amount is monotone in the distance to the centre: over a window
-     holding the centre it dips to 0. */
-  if (fabs (x - (width - 1) / 2.0) <= half
-      && fabs (y - (height - 1) / 2.0) <= half)
-    amin = 0;
-  for (int n = 0; n < NZ; n++)
-    {
-      double a = amin + (amax - amin) * n / (NZ - 1);
-      double shift = a * radius * CRISP_CLIP_OFFSET / 2, acc = 0;
-      for (int j = -kh; j <= kh; j++)
-        for (int i = -kh; i <= kh; i++)
-          acc += lens_pixel (&k, i, j, 0, shift);
-      z[n] = acc > 0 ? acc : 1;
-    }
   /* A uniform swirl or cat-eye spreads each input pixel's own kernel (the
      engine scatters it), so a point's response is the kernel of its own
-     pixel, turned and clipped exactly as there. */
+     pixel, turned and clipped exactly as there, and normalised as sampled
+     (the window holds any turn of the support). */
   double angle, amount;
   lens_at (swirl, cat_eye, radius, width, height, x, y, &angle, &amount);
+  const double shift = amount * radius * CRISP_CLIP_OFFSET / 2;
+  double sum = 0;
   for (int j = -half; j <= half; j++)
     for (int i = -half; i <= half; i++)
       {
-        double t = amax > amin ? (amount - amin) / (amax - amin) * (NZ - 1) : 0;
-        int n = (int) floor (t);
-        n = n < 0 ? 0 : n > NZ - 2 ? NZ - 2 : n;
-        double f = t - n;
-        double zn = NZ > 1 ? z[n] + f * (z[n + 1] - z[n]) : z[0];
-        double shift = amount * radius * CRISP_CLIP_OFFSET / 2;
-        *skc_image_pixel (out, i + half, j + half)
-            = (float) (lens_pixel (&k, i, j, angle, shift) / zn);
+        double v = lens_pixel (&k, i, j, angle, shift);
+        *skc_image_pixel (out, i + half, j + half) = (float) v;
+        sum += v;
       }
+  for (int j = 0; j < side; j++)
+    for (int i = 0; i < side; i++)
+      *skc_image_pixel (out, i, j) /= (float) (sum > 0 ? sum : 1);
   skc_image_free (&k.fine);
   return SKC_OK;
 }

@@ -202,8 +202,6 @@ typedef struct
   int slots;              /* fits */
   skc_layer_taps *table;  /* per slot: knots as taps, line by line */
   int *line_start;        /* per slot: 2 half + 2 tap indices */
-  float *partial;         /* per slot: (2 half + 1) lines x (2 half + 4):
-                             the sum of a line's knots left of an offset */
   long macs;              /* the most knots of a code, plus one */
   double worst_snr_db;    /* over the fits, against their targets (cat-eye:
                              with the quantisation of angle and amount) */
@@ -540,6 +538,18 @@ skc_result skc_target_make (const skc_params *p, double radius, double amount,
  * it. */
 skc_result skc_target_clip (skc_image *t, double radius, double amount,
                             double angle, skc_error *err);
+/* The shape drawn skc_target_fine_over (radius) times finer than its
+ * target at `radius` (centred, odd), for sampling a clip's rim. */
+int skc_target_fine_over (double radius);
+skc_result skc_target_fine (const skc_params *p, double radius, skc_image *fine,
+                            skc_error *err);
+/* Clips kernel t (of `radius`, turned clockwise on screen by `angle`) by
+ * the lens of skc_target_make along its turned up axis, pixels on the
+ * lens' edge sampled from `fine` (skc_target_fine, unturned) as the
+ * shape's density under the lens; normalises it. */
+skc_result skc_target_clip_fine (skc_image *t, const skc_image *fine,
+                                 double radius, double amount, double angle,
+                                 skc_error *err);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */

@@ -17,9 +17,10 @@
  * mirrored.
  *
  * Running sums restart on blocks of ANGLES_BLOCK columns aligned to the
- * image origin: a block's sum starts from the value one column before it,
- * gathered from the kernels' partial line sums, and every value of a
- * block is computed the same whatever the tiling.
+ * image origin: a block's sum starts from 0 a kernel's width before it,
+ * from the input pixels whose knots all lie there or later (those further
+ * left have ended), so every value of a block is computed the same
+ * whatever the tiling, and no code needs more than its knots.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
@@ -63,7 +64,12 @@ typedef struct
   skc_result *results;
   double *snr;
   int *halves;
-  const int *codes; /* swirl: the codes to fit, in order */
+  const int *codes;      /* swirl: the codes to fit, in order */
+  const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
+  /* Fits too many for the fewest knots' programme: each target's values
+     rounded to the fewest levels within max_error, then its exact knots
+     (runs of one level are one knot's). */
+  int levelled;
   /* Cat-eye: job i fits the slots of angle code codes[i] at every amount,
      slot i x amount_count + amount. */
   int cat_eye;
@@ -162,27 +168,129 @@ turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
 }
 
 /* The shape turned by `angle` and clipped by `amount` along its turned up
- * axis: the truth at a pixel of that angle and amount. */
+ * axis (the lens' rim sampled from `fine`, the shape unturned and finer):
+ * the truth at a pixel of that angle and amount. */
 static skc_result
-cat_eye_target (const skc_params *p, double angle, double amount, skc_image *t)
+cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
+                double amount, skc_image *t)
 {
   skc_result r = turned_shape (p, angle * 180 / M_PI, p->cat_eye > 0, t);
   if (r == SKC_OK && amount > 0)
-    r = skc_target_clip (t, p->radius, amount, angle, NULL);
+    r = skc_target_clip_fine (t, fine, p->radius, amount, angle, NULL);
   return r;
 }
 
-/* The fewest knots along rows reaching the job's error for `target`, into
- * slot `slot`; *snr gets their kernel SNR against it, *half their half
- * (-1: out of reach). */
-static skc_result
-fit_slot (angles_job *job, const skc_image *target, int slot, double *snr,
-          int *half)
+/* A target's values, for rounding to levels. */
+typedef struct
 {
-  skc_image effective = { 0 };
+  const skc_image *t;
+  size_t count;
+  float peak;
+  double sum, energy;
+} levels_source;
+
+static levels_source
+levels_source_of (const skc_image *t)
+{
+  levels_source src = { t, (size_t) t->width * t->height, 0, 0, 0 };
+  for (size_t i = 0; i < src.count; i++)
+    {
+      float v = t->data[i];
+      src.peak = v > src.peak ? v : src.peak;
+      src.sum += v;
+      src.energy += (double) v * v;
+    }
+  return src;
+}
+
+/* The relative kernel error of rounding the values to multiples of
+ * peak / levels (before the sum is restored, which moves it little). */
+static double
+levels_error (const levels_source *src, int levels)
+{
+  const float step = src->peak / levels, inverse = levels / src->peak;
+  double error = 0;
+  for (size_t i = 0; i < src->count; i++)
+    {
+      float v = src->t->data[i];
+      float d = step * floorf (v * inverse + 0.5f) - v;
+      error += (double) d * d;
+    }
+  return src->energy > 0 ? sqrt (error / src->energy) : 0;
+}
+
+/* Into q (t's size): the values rounded to multiples of peak / levels,
+ * scaled back to t's sum. */
+static void
+round_levels (const levels_source *src, int levels, skc_image *q)
+{
+  const float step = src->peak / levels, inverse = levels / src->peak;
+  double rounded = 0;
+  for (size_t i = 0; i < src->count; i++)
+    {
+      q->data[i] = step * floorf (src->t->data[i] * inverse + 0.5f);
+      rounded += q->data[i];
+    }
+  const float scale = rounded > 0 ? (float) (src->sum / rounded) : 1;
+  for (size_t i = 0; i < src->count; i++)
+    q->data[i] *= scale;
+}
+
+/* Level counts tried, coarsest first. */
+static const int level_counts[]
+    = { 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 1024, 4096 };
+#define LEVEL_COUNTS ((int) (sizeof level_counts / sizeof *level_counts))
+
+/* Into q: t rounded to the fewest levels (of level_counts) within
+ * max_error, or t itself where none is.  The search starts from *hint
+ * (the last target's choice: neighbouring codes' targets are alike) and
+ * leaves its choice there. */
+static skc_result
+levelled_target (const skc_image *t, double max_error, int *hint, skc_image *q)
+{
+  skc_result r = skc_image_alloc (q, t->width, t->height, 1);
+  if (r != SKC_OK)
+    return r;
+  const levels_source src = levels_source_of (t);
+  /* The error falls as levels grow: step from the hint to the first
+     count within it. */
+  int k = *hint < 0 ? 0 : *hint >= LEVEL_COUNTS ? LEVEL_COUNTS - 1 : *hint;
+  if (levels_error (&src, level_counts[k]) <= max_error)
+    while (k > 0 && levels_error (&src, level_counts[k - 1]) <= max_error)
+      k--;
+  else
+    while (k < LEVEL_COUNTS && levels_error (&src, level_counts[k]) > max_error)
+      k++;
+  *hint = k;
+  if (k < LEVEL_COUNTS && src.peak > 0)
+    round_levels (&src, level_counts[k], q);
+  else
+    memcpy (q->data, t->data, src.count * sizeof *q->data);
+  return SKC_OK;
+}
+
+/* The fewest knots along rows reaching the job's error for `target` (or,
+ * levelled, the exact knots of its rounded values), into slot `slot`;
+ * *snr gets their kernel SNR against it, *half their half (-1: out of
+ * reach). */
+static skc_result
+fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
+          double *snr, int *half)
+{
+  skc_image effective = { 0 }, levelled = { 0 };
   skc_filter *f = NULL;
-  skc_result r = skc_knots_fit_to (target, job->max_macs, job->max_error,
-                                   SKC_KNOTS_ROWS, &f, NULL);
+  skc_result r = SKC_OK;
+  if (job->levelled)
+    {
+      r = levelled_target (target, job->max_error, hint, &levelled);
+      if (r == SKC_OK)
+        r = skc_knots_fit_to (&levelled, job->max_macs, 0, SKC_KNOTS_ROWS, &f,
+                              NULL);
+      skc_image_free (&levelled);
+    }
+  else
+    r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
+                          &f, NULL);
   *snr = -INFINITY;
   if (r == SKC_OK && f && skc_filter_render (f, &effective) == SKC_OK)
     {
@@ -208,6 +316,7 @@ fit_angle (void *user, int index)
   skc_result r = turned_shape (job->params, code * 360.0 / a->angle_count,
                                job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
+  int hint = LEVEL_COUNTS / 2;
   for (int k = 0; k < amounts; k++)
     {
       const int i = index * amounts + k;
@@ -225,29 +334,27 @@ fit_angle (void *user, int index)
               (size_t) shape.width * shape.height * sizeof (float));
       /* Cat-eye's amount codes clip (code 0 by two coinciding discs, as
          any amount near 0 does), but for the last: the shape unclipped. */
-      job->results[i] = job->cat_eye && k < amounts - 1
-                            ? skc_target_clip (&target, job->params->radius,
-                                               k * a->amount_step, angle, NULL)
-                            : SKC_OK;
+      job->results[i]
+          = job->cat_eye && k < amounts - 1
+                ? skc_target_clip_fine (&target, job->fine, job->params->radius,
+                                        k * a->amount_step, angle, NULL)
+                : SKC_OK;
       if (job->results[i] == SKC_OK)
         job->results[i] = fit_slot (job, &target, job->cat_eye ? i : code,
-                                    &job->snr[i], &job->halves[i]);
+                                    &hint, &job->snr[i], &job->halves[i]);
       skc_image_free (&target);
     }
   skc_image_free (&shape);
 }
 
-/* Each slot's line starts and partial line sums: partial[line][i] is the
- * sum, in tap order, of the line's knots at dx <= i - half - 1 (an input
- * pixel's share of the running sum i - half - 1 columns to its right: a
- * knot at dx adds its weight from column x + dx on). */
+/* Each slot's line starts: line l's knots are taps
+ * line_start[l] .. line_start[l + 1] - 1. */
 static int
-build_partials (skc_knots_angles_scale *a)
+build_line_starts (skc_knots_angles_scale *a)
 {
-  const int h = a->half, lines = 2 * h + 1, width = 2 * h + 4;
+  const int h = a->half, lines = 2 * h + 1;
   a->line_start = calloc ((size_t) a->slots * (lines + 1), sizeof (int));
-  a->partial = calloc ((size_t) a->slots * lines * width, sizeof (float));
-  if (!a->line_start || !a->partial)
+  if (!a->line_start)
     return 0;
   for (int q = 0; q < a->slots; q++)
     {
@@ -255,23 +362,12 @@ build_partials (skc_knots_angles_scale *a)
         continue; /* not fitted */
       const skc_layer_taps *t = &a->table[q];
       int *start = a->line_start + (size_t) q * (lines + 1);
-      float *part = a->partial + (size_t) q * lines * width;
       int k = 0;
       for (int line = 0; line < lines; line++)
         {
           start[line] = k;
-          int end = k;
-          while (end < t->count && t->dy[end] == line - h)
-            end++;
-          for (int i = 0; i < width; i++)
-            {
-              float sum = 0;
-              for (int j = k; j < end; j++)
-                if (t->dx[j] <= i - h - 1)
-                  sum += t->c[j];
-              part[(size_t) line * width + i] = sum;
-            }
-          k = end;
+          while (k < t->count && t->dy[k] == line - h)
+            k++;
         }
       start[lines] = k;
       if (k != t->count)
@@ -293,8 +389,8 @@ build_partials (skc_knots_angles_scale *a)
 /* The largest relative kernel error between the truths at `angles` x
  * `amounts` and those `d_angle` and `d_amount` further. */
 static double
-probe_error (const skc_params *p, const double *angles, int n_angles,
-             const double *amounts, int n_amounts, double d_angle,
+probe_error (const skc_params *p, const skc_image *fine, const double *angles,
+             int n_angles, const double *amounts, int n_amounts, double d_angle,
              double d_amount)
 {
   double worst = 0;
@@ -304,8 +400,9 @@ probe_error (const skc_params *p, const double *angles, int n_angles,
         skc_image t0 = { 0 }, t1 = { 0 };
         double e = INFINITY;
         double amount = fmax (amounts[j], 0);
-        if (cat_eye_target (p, angles[i], amount, &t0) == SKC_OK
-            && cat_eye_target (p, angles[i] + d_angle, amount + d_amount, &t1)
+        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
+            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
+                               &t1)
                    == SKC_OK)
           e = skc_kernel_error (&t1, &t0);
         worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
@@ -320,7 +417,7 @@ static double
 swirl_step_error (const skc_params *p, double d_angle)
 {
   static const double angles[] = { 0.1, 0.7, 1.3, 2.9 }, none[] = { 0 };
-  return probe_error (p, angles, 4, none, 1, d_angle, 0);
+  return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0);
 }
 
 skc_result
@@ -387,7 +484,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     }
   job_results_free (&job);
   free (codes);
-  if (r == SKC_OK && reached && !build_partials (a))
+  if (r == SKC_OK && reached && !build_line_starts (a))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r != SKC_OK || !reached)
     {
@@ -434,11 +531,12 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
 /* The largest relative kernel error between the truths at a few angles
  * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
 static double
-step_error (const skc_params *p, double d_angle, double d_amount)
+step_error (const skc_params *p, const skc_image *fine, double d_angle,
+            double d_amount)
 {
   static const double angles[] = { 0.1, 0.7, 1.3 };
   const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  return probe_error (p, angles, 3, amounts, 2, d_angle, d_amount);
+  return probe_error (p, fine, angles, 3, amounts, 2, d_angle, d_amount);
 }
 
 /* Whether the shape t (unturned) is mirror-symmetric about its up axis
@@ -478,10 +576,10 @@ canonical_angle (int code, int n, int mirror, int *flip)
   return code;
 }
 
-skc_result
-skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
-                           long max_macs, int *ok, char *why, size_t why_len,
-                           skc_error *err)
+static skc_result
+cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
+                 double floor_db, long max_macs, int *ok, char *why,
+                 size_t why_len, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -489,11 +587,11 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   memset (a, 0, sizeof *a);
   const double budget = pow (10, -floor_db / 20);
   /* The steps: edges move about linearly with a small step. */
-  double probe = step_error (p, CAT_EYE_PROBE_ANGLE, 0);
+  double probe = step_error (p, fine, CAT_EYE_PROBE_ANGLE, 0);
   double half_angle
       = CAT_EYE_PROBE_ANGLE * CAT_EYE_ANGLE_SHARE * budget / fmax (probe, 1e-9);
   int angles = 4 * (int) ceil (M_PI / half_angle / 4);
-  probe = step_error (p, 0, CAT_EYE_PROBE_AMOUNT);
+  probe = step_error (p, fine, 0, CAT_EYE_PROBE_AMOUNT);
   double half_amount = CAT_EYE_PROBE_AMOUNT * CAT_EYE_AMOUNT_SHARE * budget
                        / fmax (probe, 1e-9);
   int amounts = (int) ceil (p->cat_eye / (2 * half_amount));
@@ -511,7 +609,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   const int per_angle = amounts + 2;
   const int slots = canonical * per_angle;
   const size_t bytes
-      = (size_t) slots * ((size_t) n * (n + 3) * 4 + (size_t) n * 8 * 12);
+      = (size_t) slots * ((size_t) (n + 1) * 4 + (size_t) n * 8 * 12);
   if (angles > CAT_EYE_MAX_ANGLES || amounts > CAT_EYE_MAX_AMOUNTS
       || bytes > CAT_EYE_MAX_BYTES)
     {
@@ -526,7 +624,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   a->amount_step = p->cat_eye / amounts;
   a->codes = angles * per_angle;
   a->slots = slots;
-  const int exact = slots * fit_work > CAT_EYE_FIT_WORK;
+  const int levelled = slots * fit_work > CAT_EYE_FIT_WORK;
   int *codes = calloc ((size_t) canonical, sizeof *codes);
   a->fitted = calloc ((size_t) a->codes, 1);
   a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
@@ -534,9 +632,11 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   a->table = calloc ((size_t) slots, sizeof *a->table);
   angles_job job = { .params = p,
                      .a = a,
-                     .max_error = exact ? 0 : CAT_EYE_FIT_SHARE * budget,
+                     .max_error = CAT_EYE_FIT_SHARE * budget,
+                     .levelled = levelled,
                      .max_macs = max_macs,
                      .codes = codes,
+                     .fine = fine,
                      .cat_eye = 1 };
   skc_result r = SKC_OK;
   if (!codes || !a->fitted || !a->slot || !a->flip || !a->table
@@ -572,13 +672,13 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
     }
   free (codes);
   job_results_free (&job);
-  if (r == SKC_OK && reached && !build_partials (a))
+  if (r == SKC_OK && reached && !build_line_starts (a))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r == SKC_OK && !reached)
     snprintf (why, why_len,
               "cat-eye knots out of reach: %s within %ld MACs (%d x %d "
               "codes)",
-              exact ? "exact knots" : "the floor", max_macs, angles,
+              levelled ? "levelled knots" : "the floor", max_macs, angles,
               amounts + 1);
   if (r != SKC_OK || !reached)
     {
@@ -589,8 +689,8 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   /* The worst kernel at any pixel: the worst fit, and half a step of
      angle and amount from its code, measured again at the steps taken,
      added as squares. */
-  double angle_error = step_error (p, M_PI / angles, 0);
-  double amount_error = step_error (p, 0, a->amount_step / 2);
+  double angle_error = step_error (p, fine, M_PI / angles, 0);
+  double amount_error = step_error (p, fine, 0, a->amount_step / 2);
   a->worst_snr_db = skc_kernel_snr_db (sqrt (worst_fit * worst_fit
                                              + angle_error * angle_error
                                              + amount_error * amount_error));
@@ -598,7 +698,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
             "%d angle x %d amount steps (%d fits%s%s; half a step: %.1f and "
             "%.1f dB)",
             angles, amounts + 1, slots, mirror ? ", mirrored" : "",
-            exact ? ", exact knots" : "", skc_kernel_snr_db (angle_error),
+            levelled ? ", levelled knots" : "", skc_kernel_snr_db (angle_error),
             skc_kernel_snr_db (amount_error));
   *ok = 1;
   s->kind = SKC_SCALE_KNOTS_ANGLES;
@@ -607,6 +707,21 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   e->reach = s->reach;
   e->kernel_snr_db = a->worst_snr_db;
   return SKC_OK;
+}
+
+skc_result
+skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
+                           long max_macs, int *ok, char *why, size_t why_len,
+                           skc_error *err)
+{
+  skc_image fine = { 0 };
+  *ok = 0;
+  skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
+  if (r == SKC_OK)
+    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, ok, why, why_len,
+                         err);
+  skc_image_free (&fine);
+  return r;
 }
 
 /* Rows: across the kernel's half; columns: from half + 1 before the
@@ -639,7 +754,7 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
               int C, const float *in, const int *code, float *D, int add,
               float *out)
 {
-  const int h = a->half, lines = 2 * h + 1, width = 2 * h + 4;
+  const int h = a->half, lines = 2 * h + 1, warm = 2 * h + 1;
   const int B = ANGLES_BLOCK, pw = area->pw;
   const int px0 = area->x0 - area->pad_l; /* the padded input's origin */
   const size_t stride = (size_t) pw * C;
@@ -649,38 +764,16 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
       const int first = b0 > area->x0 ? b0 : area->x0;
       const int last
           = b0 + B < area->x0 + area->w ? b0 + B : area->x0 + area->w;
+      /* The running sum starts at 0 `warm` columns before the block,
+         from the input pixels whose knots all lie at or after that
+         column: those further left have ended before the block. */
+      const int c0 = b0 - warm, n = warm + last - b0;
       for (int j = 0; j < area->h; j++)
         {
-          /* The running sum one column before the block: each input
-             pixel's partial line sums there. */
-          double run[4] = { 0, 0, 0, 0 };
-          for (int line = 0; line < lines; line++)
-            {
-              const int r = j + area->pad_t - (line - h); /* padded row */
-              const float *row = in + (size_t) r * stride;
-              const int *qrow = code ? code + (size_t) r * pw : NULL;
-              for (int i = 1; i < width - 2; i++)
-                {
-                  /* Input column b0 - 1 - (i - h - 1) = b0 + h - i. */
-                  int x = b0 + h - i - px0;
-                  int q = qrow ? qrow[x] : 0, fl = a->flip[q];
-                  int cl = fl & SKC_ANGLES_FLIP_Y ? lines - 1 - line : line;
-                  int ci = fl & SKC_ANGLES_FLIP_X ? 2 * h + 2 - i : i;
-                  float pv
-                      = a->partial[((size_t) a->slot[q] * lines + cl) * width
-                                   + (size_t) ci];
-                  if (pv != 0)
-                    for (int c = 0; c < C; c++)
-                      run[c] += (double) pv * row[(size_t) x * C + c];
-                }
-            }
-          /* The differences over [b0, last): each input pixel's knots,
-             runs of one code at a time. */
-          const int n = last - b0;
           memset (D, 0, (size_t) n * C * sizeof *D);
           for (int line = 0; line < lines; line++)
             {
-              const int r = j + area->pad_t - (line - h);
+              const int r = j + area->pad_t - (line - h); /* padded row */
               const float *row = in + (size_t) r * stride;
               const int *qrow = code ? code + (size_t) r * pw : NULL;
               const int lo = b0 - h - 1 - px0, hi = last + h - px0;
@@ -700,8 +793,8 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                       = a->line_start + (size_t) slot * (lines + 1);
                   for (int k = start[cl]; k < start[cl + 1]; k++)
                     {
-                      /* Input x steps at x + dx (block columns). */
-                      int shift = (fx ? 1 - t->dx[k] : t->dx[k]) + px0 - b0;
+                      /* Input x steps at x + dx (D's columns from c0). */
+                      int shift = (fx ? 1 - t->dx[k] : t->dx[k]) + px0 - c0;
                       int u0 = x + shift > 0 ? x + shift : 0;
                       int u1 = end + shift < n ? end + shift : n;
                       if (u0 < u1)
@@ -714,9 +807,8 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
             }
           /* The running sum; tiny negatives (rounding of a non-negative
              result) become 0. */
+          double run[4] = { 0, 0, 0, 0 };
           float mass[4] = { 0, 0, 0, 0 };
-          for (int c = 0; c < C; c++)
-            mass[c] = (float) fabs (run[c]);
           float *o = out + (size_t) j * area->w * C;
           for (int u = 0; u < n; u++)
             for (int c = 0; c < C; c++)
@@ -724,12 +816,12 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                 float d = D[(size_t) u * C + c];
                 run[c] += d;
                 mass[c] += d < 0 ? -d : d;
-                if (b0 + u < first)
+                if (c0 + u < first)
                   continue;
                 float v = (float) run[c];
                 if (v < 0 && v > -ANGLES_CLAMP_SCALE * mass[c])
                   v = 0;
-                float *dst = o + (size_t) (b0 + u - area->x0) * C + c;
+                float *dst = o + (size_t) (c0 + u - area->x0) * C + c;
                 if (!add)
                   *dst = v;
                 else if (v != 0)
@@ -804,7 +896,7 @@ angles_values (const skc_engine *e, const skc_scale *sc,
   int plain = 0;
   if (!area_codes (e, a, rq, area, s, &plain)
       || !skc_tile_reserve (&s->buffers[1], &s->capacity[1],
-                            (size_t) ANGLES_BLOCK * C))
+                            (size_t) (ANGLES_BLOCK + 2 * a->half + 1) * C))
     return 0;
   /* Codes the swirl cannot give (none, by the model) run the plain
      kernel. */
@@ -843,7 +935,6 @@ angles_free (skc_scale *sc)
   free (a->table);
   free (a->fitted);
   free (a->line_start);
-  free (a->partial);
   free (a->slot);
   free (a->flip);
 }
