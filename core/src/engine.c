@@ -118,8 +118,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
                       "background blurred with its hidden part filled in, "
                       "tile by tile");
   if (turned_complexes && p->cat_eye > 0)
-    describe_more (e, "; cat-eye %g (%d clip amounts per member)", p->cat_eye,
-                   SKC_ENGINE_AMOUNTS);
+    describe_more (e, "; cat-eye %g (%d clip amounts per member%s%s)",
+                   p->cat_eye, SKC_ENGINE_AMOUNTS, e->plan[0] ? "; " : "",
+                   e->plan);
   if (r == SKC_OK && p->swirl > 0 && round_shape)
     describe_more (e, "; swirl %g leaves a round kernel as it is", p->swirl);
   if (turned_complexes && e->params.swirl > 0)

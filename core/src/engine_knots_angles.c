@@ -347,6 +347,24 @@ fit_angle (void *user, int index)
   skc_image_free (&shape);
 }
 
+/* Fits the first angle's `fits` alone (job index 0): every fit must reach
+ * the floor, and a shape whose knots cannot is found out in the time of
+ * one angle's fits instead of all of them.  *reached says whether they
+ * did; the result is a fit's failure, if any. */
+static skc_result
+first_angle_reaches (angles_job *job, int fits, int *reached)
+{
+  fit_angle (job, 0);
+  *reached = 1;
+  for (int i = 0; i < fits; i++)
+    {
+      if (job->results[i] != SKC_OK)
+        return job->results[i];
+      *reached &= job->halves[i] >= 0;
+    }
+  return SKC_OK;
+}
+
 /* Each slot's line starts: line l's knots are taps
  * line_start[l] .. line_start[l + 1] - 1. */
 static int
@@ -374,6 +392,43 @@ build_line_starts (skc_knots_angles_scale *a)
         return 0; /* taps out of line order */
     }
   return 1;
+}
+
+/* Whether the shape t (unturned) is mirror-symmetric about its up axis
+ * (so is every clip of it). */
+static int
+mirror_symmetric (const skc_image *t)
+{
+  float top = 0, diff = 0;
+  for (int y = 0; y < t->height; y++)
+    for (int x = 0; x < t->width; x++)
+      {
+        float v = *skc_image_pixel (t, x, y);
+        float m = *skc_image_pixel (t, t->width - 1 - x, y);
+        top = fmaxf (top, v);
+        diff = fmaxf (diff, fabsf (v - m));
+      }
+  return top > 0 && diff <= 1e-4f * top;
+}
+
+/* The knots fitter's work over every slot (skc_knots_fit_work on the
+ * unturned, unclipped shape, about 1 ns a step: 2 s on two threads)
+ * beyond which the fits are levelled knots instead of the fewest (a soft
+ * leaf's cat-eye at R 24, normal: 2.5e9, 1.2 s). */
+#define FIT_WORK_MAX 4e9
+
+/* The fitter's work on the shape unturned and unclipped (INFINITY when it
+ * cannot be drawn). */
+static double
+shape_fit_work (const skc_params *p, int clipped, long max_macs, int *mirror)
+{
+  skc_image shape = { 0 };
+  const int drawn = turned_shape (p, 0, clipped, &shape) == SKC_OK;
+  if (mirror)
+    *mirror = drawn && mirror_symmetric (&shape);
+  const double work = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
+  skc_image_free (&shape);
+  return work;
 }
 
 /* Swirl's error budget, as shares of the floor's relative error: a half
@@ -455,17 +510,21 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                      .a = a,
                      .max_error = SWIRL_FIT_SHARE * pow (10, -floor_db / 20),
                      .max_macs = max_macs,
-                     .codes = codes };
+                     .codes = codes,
+                     .levelled = count * shape_fit_work (p, 0, max_macs, NULL)
+                                 > FIT_WORK_MAX };
   skc_result r = SKC_OK;
   if (!codes || !a->fitted || !a->slot || !a->flip || !a->table
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  if (r == SKC_OK)
-    skc_parallel_for (count, e->prepare_run.threads, fit_angle, &job);
   int reached = 1;
+  if (r == SKC_OK)
+    r = first_angle_reaches (&job, 1, &reached);
+  if (r == SKC_OK && reached)
+    skc_parallel_for (count, e->prepare_run.threads, fit_angle, &job);
   a->worst_snr_db = INFINITY;
   a->half = -1;
-  for (int i = 0; r == SKC_OK && i < count; i++)
+  for (int i = 0; r == SKC_OK && reached && i < count; i++)
     {
       if (job.results[i] != SKC_OK)
         r = skc_fail (err, job.results[i], "swirl knots at %g degrees: %s",
@@ -522,11 +581,6 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
 #define CAT_EYE_MAX_AMOUNTS 256
 /* The fits' tables may take this much memory. */
 #define CAT_EYE_MAX_BYTES ((size_t) 256 << 20)
-/* The knots fitter's work over every slot (skc_knots_fit_work on the
- * unclipped shape, about 1 ns a step: 2 s on two threads) beyond which
- * cat-eye's fits are exact knots instead of the fewest (a soft leaf at
- * R 24, normal: 2.5e9, 1.2 s). */
-#define CAT_EYE_FIT_WORK 4e9
 
 /* The largest relative kernel error between the truths at a few angles
  * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
@@ -537,23 +591,6 @@ step_error (const skc_params *p, const skc_image *fine, double d_angle,
   static const double angles[] = { 0.1, 0.7, 1.3 };
   const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
   return probe_error (p, fine, angles, 3, amounts, 2, d_angle, d_amount);
-}
-
-/* Whether the shape t (unturned) is mirror-symmetric about its up axis
- * (so is every clip of it). */
-static int
-mirror_symmetric (const skc_image *t)
-{
-  float top = 0, diff = 0;
-  for (int y = 0; y < t->height; y++)
-    for (int x = 0; x < t->width; x++)
-      {
-        float v = *skc_image_pixel (t, x, y);
-        float m = *skc_image_pixel (t, t->width - 1 - x, y);
-        top = fmaxf (top, v);
-        diff = fmaxf (diff, fabsf (v - m));
-      }
-  return top > 0 && diff <= 1e-4f * top;
 }
 
 /* Angle code `code`'s fit (its canonical code, fitted) and flips: a half
@@ -598,12 +635,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   amounts = amounts < 1 ? 1 : amounts;
   const int h = (int) ceil (p->radius), n = 2 * h + 1;
   /* The shape unturned: its symmetry, and the fitter's work on it. */
-  skc_image shape = { 0 };
-  const int drawn = turned_shape (p, 0, 1, &shape) == SKC_OK;
-  const int mirror = drawn && mirror_symmetric (&shape);
-  const double fit_work
-      = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
-  skc_image_free (&shape);
+  int mirror;
+  const double fit_work = shape_fit_work (p, 1, max_macs, &mirror);
   const int canonical = mirror ? angles / 4 + 1 : angles / 2;
   /* Amount codes 0 .. amounts, and the unclipped shape. */
   const int per_angle = amounts + 2;
@@ -624,7 +657,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   a->amount_step = p->cat_eye / amounts;
   a->codes = angles * per_angle;
   a->slots = slots;
-  const int levelled = slots * fit_work > CAT_EYE_FIT_WORK;
+  const int levelled = slots * fit_work > FIT_WORK_MAX;
   int *codes = calloc ((size_t) canonical, sizeof *codes);
   a->fitted = calloc ((size_t) a->codes, 1);
   a->slot = calloc ((size_t) a->codes, sizeof *a->slot);
@@ -644,12 +677,14 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; r == SKC_OK && i < canonical; i++)
     codes[i] = i;
-  if (r == SKC_OK)
-    skc_parallel_for (canonical, e->prepare_run.threads, fit_angle, &job);
   int reached = 1;
+  if (r == SKC_OK)
+    r = first_angle_reaches (&job, per_angle, &reached);
+  if (r == SKC_OK && reached)
+    skc_parallel_for (canonical, e->prepare_run.threads, fit_angle, &job);
   double worst_fit = 0;
   a->half = h;
-  for (int i = 0; r == SKC_OK && i < slots; i++)
+  for (int i = 0; r == SKC_OK && reached && i < slots; i++)
     {
       if (job.results[i] != SKC_OK)
         r = skc_fail (err, job.results[i], "cat-eye knots: %s",
