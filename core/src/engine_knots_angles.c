@@ -180,95 +180,6 @@ cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
   return r;
 }
 
-/* A target's values, for rounding to levels. */
-typedef struct
-{
-  const skc_image *t;
-  size_t count;
-  float peak;
-  double sum, energy;
-} levels_source;
-
-static levels_source
-levels_source_of (const skc_image *t)
-{
-  levels_source src = { t, (size_t) t->width * t->height, 0, 0, 0 };
-  for (size_t i = 0; i < src.count; i++)
-    {
-      float v = t->data[i];
-      src.peak = v > src.peak ? v : src.peak;
-      src.sum += v;
-      src.energy += (double) v * v;
-    }
-  return src;
-}
-
-/* The relative kernel error of rounding the values to multiples of
- * peak / levels (before the sum is restored, which moves it little). */
-static double
-levels_error (const levels_source *src, int levels)
-{
-  const float step = src->peak / levels, inverse = levels / src->peak;
-  double error = 0;
-  for (size_t i = 0; i < src->count; i++)
-    {
-      float v = src->t->data[i];
-      float d = step * floorf (v * inverse + 0.5f) - v;
-      error += (double) d * d;
-    }
-  return src->energy > 0 ? sqrt (error / src->energy) : 0;
-}
-
-/* Into q (t's size): the values rounded to multiples of peak / levels,
- * scaled back to t's sum. */
-static void
-round_levels (const levels_source *src, int levels, skc_image *q)
-{
-  const float step = src->peak / levels, inverse = levels / src->peak;
-  double rounded = 0;
-  for (size_t i = 0; i < src->count; i++)
-    {
-      q->data[i] = step * floorf (src->t->data[i] * inverse + 0.5f);
-      rounded += q->data[i];
-    }
-  const float scale = rounded > 0 ? (float) (src->sum / rounded) : 1;
-  for (size_t i = 0; i < src->count; i++)
-    q->data[i] *= scale;
-}
-
-/* Level counts tried, coarsest first. */
-static const int level_counts[]
-    = { 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 1024, 4096 };
-#define LEVEL_COUNTS ((int) (sizeof level_counts / sizeof *level_counts))
-
-/* Into q: t rounded to the fewest levels (of level_counts) within
- * max_error, or t itself where none is.  The search starts from *hint
- * (the last target's choice: neighbouring codes' targets are alike) and
- * leaves its choice there. */
-static skc_result
-levelled_target (const skc_image *t, double max_error, int *hint, skc_image *q)
-{
-  skc_result r = skc_image_alloc (q, t->width, t->height, 1);
-  if (r != SKC_OK)
-    return r;
-  const levels_source src = levels_source_of (t);
-  /* The error falls as levels grow: step from the hint to the first
-     count within it. */
-  int k = *hint < 0 ? 0 : *hint >= LEVEL_COUNTS ? LEVEL_COUNTS - 1 : *hint;
-  if (levels_error (&src, level_counts[k]) <= max_error)
-    while (k > 0 && levels_error (&src, level_counts[k - 1]) <= max_error)
-      k--;
-  else
-    while (k < LEVEL_COUNTS && levels_error (&src, level_counts[k]) > max_error)
-      k++;
-  *hint = k;
-  if (k < LEVEL_COUNTS && src.peak > 0)
-    round_levels (&src, level_counts[k], q);
-  else
-    memcpy (q->data, t->data, src.count * sizeof *q->data);
-  return SKC_OK;
-}
-
 /* The fewest knots along rows reaching the job's error for `target` (or,
  * levelled, the exact knots of its rounded values), into slot `slot`;
  * *snr gets their kernel SNR against it, *half their half (-1: out of
@@ -277,17 +188,12 @@ static skc_result
 fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
           double *snr, int *half)
 {
-  skc_image effective = { 0 }, levelled = { 0 };
+  skc_image effective = { 0 };
   skc_filter *f = NULL;
-  skc_result r = SKC_OK;
+  skc_result r;
   if (job->levelled)
-    {
-      r = levelled_target (target, job->max_error, hint, &levelled);
-      if (r == SKC_OK)
-        r = skc_knots_fit_to (&levelled, job->max_macs, 0, SKC_KNOTS_ROWS, &f,
-                              NULL);
-      skc_image_free (&levelled);
-    }
+    r = skc_knots_fit_levelled (target, job->max_macs, job->max_error,
+                                SKC_KNOTS_ROWS, hint, &f, NULL);
   else
     r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
                           &f, NULL);
@@ -316,7 +222,7 @@ fit_angle (void *user, int index)
   skc_result r = turned_shape (job->params, code * 360.0 / a->angle_count,
                                job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
-  int hint = LEVEL_COUNTS / 2;
+  int hint = -1;
   for (int k = 0; k < amounts; k++)
     {
       const int i = index * amounts + k;

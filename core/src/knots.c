@@ -840,6 +840,140 @@ knots_fit (const skc_image *target, long budget_macs, double max_error,
   return r;
 }
 
+/* A target's values, for rounding to levels. */
+typedef struct
+{
+  const skc_image *t;
+  size_t count;
+  float peak;
+  double sum, energy;
+} levels_source;
+
+static levels_source
+levels_source_of (const skc_image *t)
+{
+  levels_source src = { t, (size_t) t->width * t->height, 0, 0, 0 };
+  for (size_t i = 0; i < src.count; i++)
+    {
+      float v = t->data[i];
+      src.peak = v > src.peak ? v : src.peak;
+      src.sum += v;
+      src.energy += (double) v * v;
+    }
+  return src;
+}
+
+/* The relative kernel error of rounding the values to multiples of
+ * peak / levels (before the sum is restored, which moves it little). */
+static double
+levels_error (const levels_source *src, int levels)
+{
+  const float step = src->peak / levels, inverse = levels / src->peak;
+  float error = 0;
+  /* Values are non-negative: truncation rounds them half up. */
+  for (size_t i = 0; i < src->count; i++)
+    {
+      float v = src->t->data[i];
+      float d = step * (float) (int) (v * inverse + 0.5f) - v;
+      error += d * d;
+    }
+  return src->energy > 0 ? sqrt (error / src->energy) : 0;
+}
+
+/* Into q (t's size): the values rounded to multiples of peak / levels,
+ * scaled back to t's sum. */
+static void
+round_levels (const levels_source *src, int levels, skc_image *q)
+{
+  const float step = src->peak / levels, inverse = levels / src->peak;
+  double rounded = 0;
+  for (size_t i = 0; i < src->count; i++)
+    {
+      q->data[i] = step * (float) (int) (src->t->data[i] * inverse + 0.5f);
+      rounded += q->data[i];
+    }
+  const float scale = rounded > 0 ? (float) (src->sum / rounded) : 1;
+  for (size_t i = 0; i < src->count; i++)
+    q->data[i] *= scale;
+}
+
+/* Level counts tried, coarsest first. */
+static const int level_counts[]
+    = { 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 1024, 4096 };
+#define LEVEL_COUNTS ((int) (sizeof level_counts / sizeof *level_counts))
+
+/* The exact knots of the target rounded to level_counts[k] levels (k
+ * past the last: the target itself), through q, into *out; NULL where
+ * they take more than max_macs. */
+static skc_result
+levelled_knots (const levels_source *src, int k, long max_macs, int axis,
+                skc_image *q, skc_filter **out, skc_error *err)
+{
+  if (k < LEVEL_COUNTS && src->peak > 0)
+    round_levels (src, level_counts[k], q);
+  else
+    memcpy (q->data, src->t->data, src->count * sizeof *q->data);
+  /* Along rows, exact knots are the rows' changes: more than max_macs
+     (one goes to the prefix sum) is out of reach, known without the
+     fitter's tables. */
+  if (axis == SKC_KNOTS_ROWS && max_macs > 0)
+    {
+      long total = 0;
+      const int n = q->width;
+      for (int y = 0; y < n && total < max_macs; y++)
+        {
+          const float *row = q->data + (size_t) y * q->stride;
+          for (int x = 0; x <= n; x++)
+            total += (x > 0 ? row[x - 1] : 0) != (x < n ? row[x] : 0);
+        }
+      if (total + 1 > max_macs)
+        return SKC_OK;
+    }
+  return knots_fit (q, max_macs, 0, axis, out, err);
+}
+
+skc_result
+skc_knots_fit_levelled (const skc_image *target, long max_macs,
+                        double max_error, int axis, int *hint, skc_filter **out,
+                        skc_error *err)
+{
+  *out = NULL;
+  if (!check_target (target, err))
+    return SKC_ERR_INVALID_ARGUMENT;
+  skc_image q = { 0 };
+  skc_result r = skc_image_alloc (&q, target->width, target->height, 1);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "out of memory");
+  const levels_source src = levels_source_of (target);
+  int k = hint && *hint >= 0 ? *hint : LEVEL_COUNTS / 2;
+  k = k >= LEVEL_COUNTS ? LEVEL_COUNTS - 1 : k;
+  if (max_error >= 0)
+    {
+      /* The error falls as levels grow: step from the hint to the first
+         count within it. */
+      if (levels_error (&src, level_counts[k]) <= max_error)
+        while (k > 0 && levels_error (&src, level_counts[k - 1]) <= max_error)
+          k--;
+      else
+        while (k < LEVEL_COUNTS
+               && levels_error (&src, level_counts[k]) > max_error)
+          k++;
+      r = levelled_knots (&src, k, max_macs, axis, &q, out, err);
+    }
+  else
+    {
+      /* Knots grow with levels: the most levels within max_macs (none
+         when even two levels take more). */
+      for (k = LEVEL_COUNTS; k >= 0 && r == SKC_OK && !*out; k--)
+        r = levelled_knots (&src, k, max_macs, axis, &q, out, err);
+      k++;
+    }
+  if (hint)
+    *hint = k;
+  skc_image_free (&q);
+  return r;
+}
+
 skc_result
 skc_knots_fit (const skc_image *target, long budget_macs, int axis,
                skc_filter **out, skc_error *err)

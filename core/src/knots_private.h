@@ -24,6 +24,17 @@ skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
                              double max_error, int axis, skc_filter **out,
                              skc_error *err);
 
+/* Knots without the per-line programme, for planners fitting thousands
+ * of targets: the exact knots of `target` with its values rounded to
+ * multiples of peak / L (its sum kept), L the fewest of a few counts
+ * whose rounding stays within max_error (relative kernel error), *out
+ * NULL when those take more than max_macs; with max_error < 0, the most
+ * levels within max_macs.  `hint` (may be NULL) starts the search and
+ * gets the choice: neighbouring targets take alike.  Thread-safe. */
+skc_result skc_knots_fit_levelled (const skc_image *target, long max_macs,
+                                   double max_error, int axis, int *hint,
+                                   skc_filter **out, skc_error *err);
+
 /* About how many steps skc_knots_fit_to's programme takes on `target`
  * along rows within max_macs (for a planner weighing many fits before
  * running them); INFINITY for a target it would refuse.  Thread-safe. */

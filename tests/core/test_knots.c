@@ -916,6 +916,75 @@ test_table_memo (void)
   skc_engine_free (disc);
 }
 
+/* Levelled knots (skc_knots_fit_levelled): the rounding's error stays
+ * within the aim on the kernel the filter renders, with fewer knots than
+ * the exact ones; no aim spends at most the MACs; too few MACs give no
+ * filter; an aim of 0 gives the exact knots; a NaN target is refused. */
+static void
+test_levelled (void)
+{
+  skc_image t = shape_target ("shape:heart", 40, 0);
+  const int n = t.width;
+  skc_filter *exact = NULL, *f = NULL;
+  CHECK (skc_knots_fit_to (&t, 0, 0, SKC_KNOTS_ROWS, &exact, NULL) == SKC_OK);
+  const long exact_macs = exact ? skc_filter_macs (exact) : 0;
+  const double aims[] = { 0.05, 0.02, 0.005 };
+  for (int i = 0; i < 3; i++)
+    {
+      int hint = -1;
+      CHECK (skc_knots_fit_levelled (&t, 0, aims[i], SKC_KNOTS_ROWS, &hint, &f,
+                                     NULL)
+             == SKC_OK);
+      if (!CHECK (f != NULL))
+        continue;
+      skc_image e = { 0 };
+      CHECK (skc_filter_render (f, &e) == SKC_OK);
+      /* Restoring the sum moves the error a little past the rounding's. */
+      double error = skc_kernel_error (&e, &t);
+      CHECK_MSG (error <= aims[i] * 1.05, "levelled heart: error %g, aim %g",
+                 error, aims[i]);
+      CHECK_MSG (skc_filter_macs (f) < exact_macs,
+                 "levelled heart: %ld MACs, exact %ld", skc_filter_macs (f),
+                 exact_macs);
+      CHECK (hint >= 0);
+      skc_image_free (&e);
+      skc_filter_free (f);
+      f = NULL;
+    }
+  /* No aim: the most levels within the MACs. */
+  const long budget = 4L * n;
+  CHECK (skc_knots_fit_levelled (&t, budget, -1, SKC_KNOTS_ROWS, NULL, &f, NULL)
+         == SKC_OK);
+  if (CHECK (f != NULL))
+    CHECK_MSG (skc_filter_macs (f) <= budget, "levelled heart: %ld MACs > %ld",
+               skc_filter_macs (f), budget);
+  skc_filter_free (f);
+  f = NULL;
+  /* Out of reach: each row takes at least two knots. */
+  CHECK (skc_knots_fit_levelled (&t, n, 0.05, SKC_KNOTS_ROWS, NULL, &f, NULL)
+             == SKC_OK
+         && f == NULL);
+  /* An aim of 0: the exact knots. */
+  CHECK (skc_knots_fit_levelled (&t, 0, 0, SKC_KNOTS_ROWS, NULL, &f, NULL)
+         == SKC_OK);
+  if (CHECK (f != NULL))
+    {
+      skc_image e = { 0 };
+      CHECK (skc_filter_render (f, &e) == SKC_OK);
+      CHECK (skc_kernel_error (&e, &t) < 1e-6);
+      CHECK (skc_filter_macs (f) == exact_macs);
+      skc_image_free (&e);
+    }
+  skc_filter_free (f);
+  f = NULL;
+  *skc_image_pixel (&t, n / 2, n / 2) = NAN;
+  CHECK (skc_knots_fit_levelled (&t, 0, 0.05, SKC_KNOTS_ROWS, NULL, &f, NULL)
+         == SKC_ERR_INVALID_ARGUMENT);
+  CHECK (f == NULL);
+  skc_filter_free (exact);
+  skc_image_free (&t);
+}
+
 int
 main (void)
 {
@@ -925,6 +994,7 @@ main (void)
   test_priced_shares ();
   test_fit_entry_point ();
   test_exact_equals_target ();
+  test_levelled ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
   test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);
   test_apply_equals_dense ("shape:star:points=4,inner=0.35", 80,
