@@ -66,6 +66,8 @@ typedef struct
   int *halves;
   const int *codes;      /* swirl: the codes to fit, in order */
   const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
+  /* A shape image drawn finer, once for every angle (turn_source). */
+  const struct turn_raster *turn_source;
   /* Fits too many for the fewest knots' programme: each target's values
      rounded to the fewest levels within max_error, then its exact knots
      (runs of one level are one knot's). */
@@ -94,28 +96,89 @@ job_results_free (angles_job *job)
 }
 
 /* A shape image's target turned clockwise on screen by `degrees`, on a
- * size x size canvas: the image drawn TURN_OVER times finer than its
- * target at the radius (skc_kernel_from_values), and each canvas pixel
- * the mean of TURN_SUB x TURN_SUB samples of it, turned back into the
- * image's frame and read bilinearly. */
+ * size x size canvas (turned_image_from): the image drawn TURN_OVER times
+ * finer than its target at the radius (turn_source, once per engine), and
+ * each canvas pixel the mean of sub x sub samples of it, turned
+ * back into the image's frame and read bilinearly. */
 #define TURN_OVER 5
-#define TURN_SUB 4
+typedef struct turn_raster
+{
+  skc_image fine;
+  /* Per target pixel (TURN_OVER x TURN_OVER fine ones): their largest
+     value, so that a canvas pixel far from the shape is known to be 0. */
+  skc_image blocks;
+  /* Samples per canvas pixel and axis: more where the rim (and a thin
+     stroke) is a larger part of the kernel. */
+  int sub;
+} turn_raster;
+
+static void
+turn_raster_free (turn_raster *r)
+{
+  skc_image_free (&r->fine);
+  skc_image_free (&r->blocks);
+}
+
 static skc_result
-turned_image (const skc_params *p, double degrees, int size, skc_image *t)
+turn_source (const skc_params *p, turn_raster *raster)
 {
   const skc_image *img = p->shape_image;
   const int n0 = 2 * (int) ceil (p->radius) + 1;
-  skc_image fine = { 0 };
   skc_result r = skc_kernel_from_values_spanning (
       img->data, img->width, img->height, img->stride, n0 * TURN_OVER,
-      (2 * p->radius + 1) * TURN_OVER, &fine, NULL);
+      (2 * p->radius + 1) * TURN_OVER, &raster->fine, NULL);
+  raster->sub = p->radius <= 30 ? 8 : 4;
   if (r == SKC_OK)
-    r = skc_image_alloc (t, size, size, 1);
+    r = skc_image_alloc (&raster->blocks, n0, n0, 1);
   if (r != SKC_OK)
     {
-      skc_image_free (&fine);
+      turn_raster_free (raster);
       return r;
     }
+  for (int y = 0; y < n0; y++)
+    for (int x = 0; x < n0; x++)
+      {
+        float top = 0;
+        for (int j = 0; j < TURN_OVER; j++)
+          for (int i = 0; i < TURN_OVER; i++)
+            top = fmaxf (top,
+                         *skc_image_pixel (&raster->fine, x * TURN_OVER + i,
+                                           y * TURN_OVER + j));
+        *skc_image_pixel (&raster->blocks, x, y) = top;
+      }
+  return SKC_OK;
+}
+
+/* Whether every sample of the canvas pixel whose centre lands at fine
+ * position (fx, fy) reads zeros: its samples lie within 0.71 px of the
+ * centre, and a bilinear read a fine pixel further. */
+static int
+turn_empty (const turn_raster *raster, double fx, double fy)
+{
+  const double reach = M_SQRT1_2 * TURN_OVER + 1;
+  const int x0 = (int) floor ((fx - reach) / TURN_OVER);
+  const int x1 = (int) floor ((fx + reach) / TURN_OVER);
+  const int y0 = (int) floor ((fy - reach) / TURN_OVER);
+  const int y1 = (int) floor ((fy + reach) / TURN_OVER);
+  const skc_image *b = &raster->blocks;
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      if (x >= 0 && y >= 0 && x < b->width && y < b->height
+          && *skc_image_pixel ((skc_image *) b, x, y) != 0)
+        return 0;
+  return 1;
+}
+
+/* turned_image from turn_source's raster. */
+static skc_result
+turned_image_from (const turn_raster *raster, double degrees, int size,
+                   skc_image *t)
+{
+  const skc_image fine = raster->fine;
+  const int sub = raster->sub;
+  skc_result r = skc_image_alloc (t, size, size, 1);
+  if (r != SKC_OK)
+    return r;
   const double a = degrees * M_PI / 180, c = cos (a), s = sin (a);
   const double centre = (fine.width - 1) / 2.0;
   const int half = size / 2;
@@ -123,11 +186,18 @@ turned_image (const skc_params *p, double degrees, int size, skc_image *t)
     for (int x = 0; x < size; x++)
       {
         double acc = 0;
-        for (int j = 0; j < TURN_SUB; j++)
-          for (int i = 0; i < TURN_SUB; i++)
+        const double cx = x - half, cy = y - half;
+        if (turn_empty (raster, centre + (c * cx + s * cy) * TURN_OVER,
+                        centre + (-s * cx + c * cy) * TURN_OVER))
+          {
+            *skc_image_pixel (t, x, y) = 0;
+            continue;
+          }
+        for (int j = 0; j < sub; j++)
+          for (int i = 0; i < sub; i++)
             {
-              double sx = x - half - 0.5 + (i + 0.5) / TURN_SUB;
-              double sy = y - half - 0.5 + (j + 0.5) / TURN_SUB;
+              double sx = x - half - 0.5 + (i + 0.5) / sub;
+              double sy = y - half - 0.5 + (j + 0.5) / sub;
               /* A kernel-frame offset d lands on screen at
                  (c dx - s dy, s dx + c dy): back from the screen. */
               double fx = centre + (c * sx + s * sy) * TURN_OVER;
@@ -143,7 +213,6 @@ turned_image (const skc_params *p, double degrees, int size, skc_image *t)
             }
         *skc_image_pixel (t, x, y) = (float) acc;
       }
-  skc_image_free (&fine);
   r = skc_kernel_normalise (t, NULL);
   if (r != SKC_OK)
     skc_image_free (t);
@@ -151,17 +220,28 @@ turned_image (const skc_params *p, double degrees, int size, skc_image *t)
 }
 
 /* The shape turned clockwise on screen by `degrees` (as the complexes
- * turn), at the full radius.  A shape fills the radius' square, whose
+ * turn), at the full radius; a shape image from `source` (turn_source's,
+ * or NULL: drawn here).  A shape fills the radius' square, whose
  * corners reach sqrt 2 times as far: turned, it needs that canvas (a heart
  * turned by 45 degrees lost 1.3 % of its light at the square's edge,
  * 20 dB), unless a cat-eye clip keeps it within the radius anyway. */
 static skc_result
-turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
+turned_shape (const skc_params *p, const turn_raster *source, double degrees,
+              int clipped, skc_image *t)
 {
   double reach = clipped ? p->radius : p->radius * M_SQRT2;
   int size = 2 * (int) ceil (reach) + 1;
+  if (p->shape_image && source)
+    return turned_image_from (source, degrees, size, t);
   if (p->shape_image)
-    return turned_image (p, degrees, size, t);
+    {
+      turn_raster own = { { 0 }, { 0 }, 0 };
+      skc_result r = turn_source (p, &own);
+      if (r == SKC_OK)
+        r = turned_image_from (&own, degrees, size, t);
+      turn_raster_free (&own);
+      return r;
+    }
   skc_shape shape = p->shape;
   shape.rotation -= degrees;
   return skc_shape_render (&shape, p->radius, size, t, NULL);
@@ -174,7 +254,7 @@ static skc_result
 cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
                 double amount, skc_image *t)
 {
-  skc_result r = turned_shape (p, angle * 180 / M_PI, p->cat_eye > 0, t);
+  skc_result r = turned_shape (p, NULL, angle * 180 / M_PI, p->cat_eye > 0, t);
   if (r == SKC_OK && amount > 0)
     r = skc_target_clip_fine (t, fine, p->radius, amount, angle, NULL);
   return r;
@@ -219,8 +299,9 @@ fit_angle (void *user, int index)
   const int code = job->codes[index];
   const double angle = code * 2 * M_PI / a->angle_count;
   skc_image shape = { 0 }, target = { 0 };
-  skc_result r = turned_shape (job->params, code * 360.0 / a->angle_count,
-                               job->cat_eye, &shape);
+  skc_result r
+      = turned_shape (job->params, job->turn_source,
+                      code * 360.0 / a->angle_count, job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
   int hint = -1;
   for (int k = 0; k < amounts; k++)
@@ -329,7 +410,7 @@ static double
 shape_fit_work (const skc_params *p, int clipped, long max_macs, int *mirror)
 {
   skc_image shape = { 0 };
-  const int drawn = turned_shape (p, 0, clipped, &shape) == SKC_OK;
+  const int drawn = turned_shape (p, NULL, 0, clipped, &shape) == SKC_OK;
   if (mirror)
     *mirror = drawn && mirror_symmetric (&shape);
   const double work = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
@@ -381,9 +462,9 @@ swirl_step_error (const skc_params *p, double d_angle)
   return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0);
 }
 
-skc_result
-skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
-                          long max_macs, int *ok, skc_error *err)
+static skc_result
+swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
+               double floor_db, long max_macs, int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -417,6 +498,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                      .max_error = SWIRL_FIT_SHARE * pow (10, -floor_db / 20),
                      .max_macs = max_macs,
                      .codes = codes,
+                     .turn_source = source,
                      .levelled = count * shape_fit_work (p, 0, max_macs, NULL)
                                  > FIT_WORK_MAX };
   skc_result r = SKC_OK;
@@ -520,9 +602,9 @@ canonical_angle (int code, int n, int mirror, int *flip)
 }
 
 static skc_result
-cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
-                 double floor_db, long max_macs, int *ok, char *why,
-                 size_t why_len, skc_error *err)
+cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
+                 const skc_image *fine, double floor_db, long max_macs, int *ok,
+                 char *why, size_t why_len, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -576,6 +658,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
                      .max_macs = max_macs,
                      .codes = codes,
                      .fine = fine,
+                     .turn_source = source,
                      .cat_eye = 1 };
   skc_result r = SKC_OK;
   if (!codes || !a->fitted || !a->slot || !a->flip || !a->table
@@ -656,12 +739,31 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
                            skc_error *err)
 {
   skc_image fine = { 0 };
+  turn_raster source = { { 0 }, { 0 }, 0 };
   *ok = 0;
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
+  if (r == SKC_OK && e->params.shape_image)
+    r = turn_source (&e->params, &source);
   if (r == SKC_OK)
-    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, ok, why, why_len,
-                         err);
+    r = cat_eye_prepare (e, s, source.fine.data ? &source : NULL, &fine,
+                         floor_db, max_macs, ok, why, why_len, err);
   skc_image_free (&fine);
+  turn_raster_free (&source);
+  return r;
+}
+
+skc_result
+skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
+                          long max_macs, int *ok, skc_error *err)
+{
+  turn_raster source = { { 0 }, { 0 }, 0 };
+  *ok = 0;
+  skc_result r
+      = e->params.shape_image ? turn_source (&e->params, &source) : SKC_OK;
+  if (r == SKC_OK)
+    r = swirl_prepare (e, s, source.fine.data ? &source : NULL, floor_db,
+                       max_macs, ok, err);
+  turn_raster_free (&source);
   return r;
 }
 

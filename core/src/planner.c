@@ -233,8 +233,10 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
 }
 
 /* Knots per angle may cost this many times the FFT before swirl turns
- * the bilinear complex instead. */
-#define SWIRL_KNOTS_FFT_FACTOR 3
+ * the bilinear complex instead: that complex stays 6-15 dB below the
+ * floors at R 75 (skc bench crisp), where a soft leaf's knots take 8x the
+ * FFT, a coma's 5x. */
+#define SWIRL_KNOTS_FFT_FACTOR 8
 /* Cat-eye's knots per code may cost this many times the FFT: the DISK
  * basis, its alternative, stays 5-20 dB below the floors at R 75 (skc
  * bench crisp), and a ring's clipped rims take 829 MACs at R 75, normal
