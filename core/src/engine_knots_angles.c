@@ -23,6 +23,7 @@
  * whatever the tiling, and no code needs more than its knots.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,9 @@ typedef struct
      rounded to the fewest levels within max_error, then its exact knots
      (runs of one level are one knot's). */
   int levelled;
+  /* Set once a fit is out of reach: the others need not run, the whole
+     is out of reach anyway. */
+  atomic_int missed;
   /* Cat-eye: job i fits the slots of angle code codes[i] at every amount,
      slot i x amount_count + amount. */
   int cat_eye;
@@ -310,7 +314,7 @@ fit_angle (void *user, int index)
       job->results[i] = r;
       job->halves[i] = -1;
       job->snr[i] = -INFINITY;
-      if (r != SKC_OK)
+      if (r != SKC_OK || atomic_load (&job->missed))
         continue;
       if (skc_image_alloc (&target, shape.width, shape.height, 1) != SKC_OK)
         {
@@ -329,6 +333,8 @@ fit_angle (void *user, int index)
       if (job->results[i] == SKC_OK)
         job->results[i] = fit_slot (job, &target, job->cat_eye ? i : code,
                                     &hint, &job->snr[i], &job->halves[i]);
+      if (job->results[i] == SKC_OK && job->halves[i] < 0)
+        atomic_store (&job->missed, 1);
       skc_image_free (&target);
     }
   skc_image_free (&shape);
@@ -613,10 +619,10 @@ swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
  * amount): far enough to move edges by a fraction of a pixel. */
 #define CAT_EYE_PROBE_ANGLE (M_PI / 180)
 #define CAT_EYE_PROBE_AMOUNT 0.01
-#define CAT_EYE_MAX_ANGLES 1440
+#define CAT_EYE_MAX_ANGLES 2880
 #define CAT_EYE_MAX_AMOUNTS 256
 /* The fits' tables may take this much memory. */
-#define CAT_EYE_MAX_BYTES ((size_t) 256 << 20)
+#define CAT_EYE_MAX_BYTES ((size_t) 512 << 20)
 
 /* The largest relative kernel error between the truths at a few angles
  * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
@@ -677,8 +683,10 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   /* Amount codes 0 .. amounts, and the unclipped shape. */
   const int per_angle = amounts + 2;
   const int slots = canonical * per_angle;
+  /* Each fit takes its line starts and at least two knots a line (12
+     bytes each); measured on the first angle's fits below. */
   const size_t bytes
-      = (size_t) slots * ((size_t) (n + 1) * 4 + (size_t) n * 8 * 12);
+      = (size_t) slots * ((size_t) (n + 1) * 4 + (size_t) n * 2 * 12);
   if (angles > CAT_EYE_MAX_ANGLES || amounts > CAT_EYE_MAX_AMOUNTS
       || bytes > CAT_EYE_MAX_BYTES)
     {
@@ -717,6 +725,14 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   int reached = 1;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached);
+  /* The tables' size, from the first angle's fits (the most knots of
+     them, a quarter more for other angles). */
+  size_t measured = 0;
+  for (int i = 0; r == SKC_OK && reached && i < per_angle; i++)
+    measured = fmax (measured, a->table[i].count * 12.0 * 1.25);
+  measured = (size_t) slots * (measured + (size_t) (n + 1) * 4);
+  const int too_large = measured > CAT_EYE_MAX_BYTES;
+  reached &= !too_large;
   if (r == SKC_OK && reached)
     skc_parallel_for (canonical, e->prepare_run.threads, fit_angle, &job);
   double worst_fit = 0;
@@ -746,7 +762,12 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   job_results_free (&job);
   if (r == SKC_OK && reached && !build_line_starts (a))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  if (r == SKC_OK && !reached)
+  if (r == SKC_OK && too_large)
+    snprintf (why, why_len,
+              "cat-eye knots out of reach: %d angle and %d amount steps (%d "
+              "fits, about %zu MB) for %g dB",
+              angles, amounts + 1, slots, measured >> 20, floor_db);
+  else if (r == SKC_OK && !reached)
     snprintf (why, why_len,
               "cat-eye knots out of reach: %s within %ld MACs (%d x %d "
               "codes)",
