@@ -45,9 +45,12 @@ scale_for_radius (double r)
 #define KNOTS_AIM 0.9
 /* A blur map's knots tables take at most this many knots per kernel line
  * (an exact disc takes about 5, a ring 8.5, a soft-edged image shape at
- * 30 dB about 6; a Gaussian at high quality needs every pixel): where the
- * top radius needs more to reach the floor, the map runs on the basis. */
-#define KNOTS_CAP_PER_LINE 12
+ * 30 dB about 6, a coma at 40 dB 14, a Gaussian at 30 dB 26 and at high
+ * quality nearly every pixel): where the top radius needs more to reach
+ * the floor, the map runs on the basis, whose kernels stay 13-28 dB
+ * (skc bench crisp: at 12 a coma at R 24, high, and a Gaussian at R 24,
+ * normal, ran there). */
+#define KNOTS_CAP_PER_LINE 20
 
 /* Blur maps whose shape reaches the floor on knots run on knots tables on
  * every scale up to this radius (all of them: 1000 is the largest);
