@@ -237,6 +237,28 @@ done
 "$skc" apply photo.png -o ref-focus.png --preset depth.skcpreset \
   --map focus-map-padded.png --focus "$want" >/dev/null
 same_image ok-focus.png ref-focus.png 1 "OK blurs with the picked focus as skc apply --focus $want does"
+# The same pick on a map painted in the dialog (the tilt-shift band): a
+# click at (256, 80), on the band's ramp (90 px from its line), makes the
+# painted map's value there the focus (the channel OK keeps holds it, to
+# 8 bits), and OK blurs as skc apply with that channel and focus does.
+rm -f map-channel.png
+SKC_TEST_MAP_BAND=0,170,511,170 DIALOG_CLICK="256 80 512 512" \
+  run_dialog painted-focus
+picked=$(sed -n 's/^skc focus picked: \([0-9.]*\) (map [0-9.]* at 256, 80)$/\1/p' "$work/painted-focus.log" | tail -1)
+if [ -s map-channel.png ] && [ -n "$picked" ]; then
+  there=$(convert map-channel.png -format '%[fx:p{256,80}]' info:)
+  if awk -v p="$picked" -v t="$there" 'BEGIN { exit !(p - t <= 0.5 / 255 + 1e-6 && t - p <= 0.5 / 255 + 1e-6 && p > 0.2 && p < 0.8) }'; then
+    ok "a click on a painted map made its value there the focus ($picked; the channel: $there)"
+  else
+    bad "the focus picked on the painted map is $picked, the channel holds $there there (on the ramp: 0.2 to 0.8)"
+  fi
+  "$skc" apply photo.png -o ref-painted-focus.png --kernel shape:disc --radius 20 \
+    --map map-channel.png --focus "$picked" >/dev/null
+  same_image ok-painted-focus.png ref-painted-focus.png 1 "OK blurs with the focus picked on the painted map as skc apply does"
+else
+  bad "no focus picked on the painted map (${picked:-no pick}), or no channel"
+fi
+rm -f map-channel.png
 for run in settings subject; do
   if grep -q "skc focus picked" "$work/$run.log"; then
     bad "$run: a click picked a focus ($(grep 'skc focus picked' "$work/$run.log"))"
