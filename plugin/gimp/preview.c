@@ -482,7 +482,8 @@ area_event (GtkWidget *area, GdkEvent *event, gpointer data)
       /* Over a drawable larger than the view GIMP puts a hand (drag to
          scroll) after every redraw: the crosshair still says that a
          click picks. */
-      if (pv->picking && !pv->pressed)
+      if (pv->picking && !pv->pressed
+          && gdk_window_get_cursor (event->any.window) != crosshair (pv, area))
         gdk_window_set_cursor (event->any.window, crosshair (pv, area));
       break;
     case GDK_BUTTON_PRESS:
