@@ -610,7 +610,8 @@ void skc_unpremultiply (float *pixels, int n, int C, int alpha);
 /* ---- engine_codes.c ---- */
 
 /* Radius (full-resolution px) of a blur-map value, and the value itself
- * after clamping, invert-map and map-gamma (non-finite counts as 0). */
+ * after clamping, invert-map and map-gamma (skc_params_map_shaped on the
+ * engine's parameters). */
 double skc_engine_map_radius (const skc_engine *engine, float map_value);
 double skc_engine_map_shaped (const skc_engine *engine, float map_value);
 

@@ -12,14 +12,7 @@
 double
 skc_engine_map_shaped (const skc_engine *e, float value)
 {
-  const skc_params *p = &e->params;
-  double v = isfinite (value) ? value : 0;
-  v = v < 0 ? 0 : v > 1 ? 1 : v;
-  if (p->invert_map)
-    v = 1 - v;
-  if (p->map_gamma != 1)
-    v = pow (v, p->map_gamma);
-  return v;
+  return skc_params_map_shaped (&e->params, value);
 }
 
 double

@@ -353,6 +353,18 @@ skc_params_init (skc_params *p)
     skc_param_set (p, &table[i], table[i].default_value, NULL);
 }
 
+double
+skc_params_map_shaped (const skc_params *p, float map_value)
+{
+  double v = isfinite (map_value) ? map_value : 0;
+  v = v < 0 ? 0 : v > 1 ? 1 : v;
+  if (p->invert_map)
+    v = 1 - v;
+  if (p->map_gamma != 1)
+    v = pow (v, p->map_gamma);
+  return v;
+}
+
 skc_result
 skc_params_validate (const skc_params *p, skc_error *err)
 {

@@ -45,7 +45,8 @@ typedef struct
      skc_params. */
   skc_params edited;
   GtkWidget *shape_combo, *file_button, *file_label, *map_combo;
-  GtkWidget *effect_note;              /* where OK's blur goes (GIMP 3) */
+  GtkWidget *effect_note; /* where OK's blur goes (GIMP 3) */
+  GtkWidget *focus_hint;  /* "click the preview", under the focus row */
   Slider sliders[SKC_PARAM_COUNT];     /* number rows */
   GtkWidget *checks[SKC_PARAM_COUNT];  /* boolean rows */
   GtkWidget *choices[SKC_PARAM_COUNT]; /* rows of named choices */
@@ -63,6 +64,9 @@ typedef struct
 } Dialog;
 
 static void designer_load (Dialog *d);
+static gboolean current_params (gpointer data, skc_params *params,
+                                gboolean *with_map, skc_preset **keep,
+                                skc_error *err);
 
 /* A row's value: shape keys in the shape being edited, the rest in the
  * values (as their procedure argument). */
@@ -110,6 +114,70 @@ slider_show (Slider *s, gboolean shown)
 {
   for (int i = 0; i < 3; i++)
     gtk_widget_set_visible (s->widgets[i], shown);
+}
+
+/* A click on the preview sets the focus where there is one: with a map,
+ * not for a subject (which is sharp). */
+static gboolean
+can_pick_focus (Dialog *d)
+{
+  return has_map (d) && !is_subject (d);
+}
+
+#define FOCUS_PICK_HINT "Click the preview to focus there"
+
+/* The focus row and the preview say that a click picks the focus. */
+static void
+show_focus_pick (Dialog *d)
+{
+  const skc_param_info *focus = &skc_param_table ()[SKC_PARAM_FOCUS];
+  gboolean pick = can_pick_focus (d);
+  if (!d->focus_hint)
+    return; /* the settings page is being made */
+  gchar *help = pick ? g_strdup_printf ("%s. " FOCUS_PICK_HINT
+                                        ": the blur map's value at the "
+                                        "point clicked becomes the focus.",
+                                        focus->help)
+                     : g_strdup (focus->help);
+  for (int i = 0; i < 3; i++)
+    gtk_widget_set_tooltip_text (d->sliders[SKC_PARAM_FOCUS].widgets[i], help);
+  g_free (help);
+  gtk_widget_set_visible (d->focus_hint, pick);
+  skc_gimp_preview_set_picking (
+      d->preview,
+      pick ? "Click to focus here: the blur map's value here becomes the focus"
+           : NULL);
+}
+
+/* A click on the preview at (x, y) of the drawable: the blur map's value
+ * there, shaped as the engine shapes it (invert-map, map-gamma), becomes
+ * the focus, so that the point comes out sharp.  The focus slider takes
+ * it, and with it the values and the preview. */
+static void
+focus_picked (gint x, gint y, gpointer data)
+{
+  Dialog *d = data;
+  skc_params params;
+  skc_preset *preset = NULL;
+  skc_error err;
+  gboolean with_map;
+  gfloat value;
+  if (!can_pick_focus (d))
+    return;
+  /* Settings the blur refuses are already told under the preview. */
+  if (current_params (d, &params, &with_map, &preset, &err)
+      && skc_gimp_preview_map_value (d->preview, x, y, params.map_linear,
+                                     &value))
+    {
+      gdouble focus = skc_params_map_shaped (&params, value);
+#ifdef SKC_TEST_HOOKS
+      if (g_getenv ("SKC_TEST_PREVIEW_LOG"))
+        g_printerr ("skc focus picked: %.6f (map %.6f at %d, %d)\n", focus,
+                    value, x, y);
+#endif
+      gtk_adjustment_set_value (d->sliders[SKC_PARAM_FOCUS].spin, focus);
+    }
+  skc_preset_free (preset);
 }
 
 /* Only what matters is shown: the keys the current shape has (as the
@@ -160,6 +228,7 @@ update_visibility (Dialog *d)
       g_string_free (shown, TRUE);
     }
 #endif
+  show_focus_pick (d);
   const gchar *note = skc_gimp_glue_effect_note (d->drawable, map);
   gtk_label_set_text (GTK_LABEL (d->effect_note), note ? note : "");
   gtk_widget_set_visible (d->effect_note, note != NULL);
@@ -783,6 +852,14 @@ settings_page (Dialog *d, gint32 image)
             case SKC_PARAM_TYPE_NUMBER:
             case SKC_PARAM_TYPE_WHOLE:
               add_slider (d, grid, row++, info);
+              if (info->id == SKC_PARAM_FOCUS)
+                {
+                  /* Shown (or not) by update_visibility. */
+                  d->focus_hint = gtk_label_new (FOCUS_PICK_HINT ".");
+                  gtk_misc_set_alignment (GTK_MISC (d->focus_hint), 0.0, 0.5);
+                  gtk_widget_set_no_show_all (d->focus_hint, TRUE);
+                  skc_ui_grid_attach (grid, d->focus_hint, 1, row++, 2, TRUE);
+                }
               break;
             case SKC_PARAM_TYPE_BOOL:
               add_check (d, grid, row++, info);
@@ -902,12 +979,38 @@ fit_settings_height (GtkWidget *scroller)
 #ifdef SKC_TEST_HOOKS
 /* Test hooks, for the dialog tests in a real GIMP (which cannot click),
  * read from the environment once the dialog shows: SKC_TEST_PREVIEW_LOG
- * logs each preview drawn, SKC_TEST_USE_PRESET uses a preset as its row in
+ * logs each preview drawn (and where the preview is on the screen, and
+ * each focus picked), SKC_TEST_USE_PRESET uses a preset as its row in
  * the presets page would, SKC_TEST_MAP_BAND (x0,y0,x1,y1) paints a
  * tilt-shift band, SKC_TEST_DESIGNER_LOAD loads a file into the designer
  * SKC_TEST_MAP_ENTRY picks an entry of the map list by its value (-3:
- * "Subject: the selection") and SKC_TEST_PAGE shows a page for the
- * screenshot. */
+ * "Subject: the selection"), SKC_TEST_MAP_NAME the first entry whose
+ * label holds that text (a drawable's name) and SKC_TEST_PAGE shows a
+ * page for the screenshot. */
+static void
+test_pick_map_named (Dialog *d, const gchar *name)
+{
+  GtkTreeModel *model = gtk_combo_box_get_model (GTK_COMBO_BOX (d->map_combo));
+  GtkTreeIter iter;
+  for (gboolean more = gtk_tree_model_get_iter_first (model, &iter); more;
+       more = gtk_tree_model_iter_next (model, &iter))
+    {
+      gchar *label = NULL;
+      gint value = -1;
+      gtk_tree_model_get (model, &iter, GIMP_INT_STORE_LABEL, &label,
+                          GIMP_INT_STORE_VALUE, &value, -1);
+      gboolean found = label && strstr (label, name);
+      g_free (label);
+      if (found)
+        {
+          gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
+                                         value);
+          return;
+        }
+    }
+  g_printerr ("skc: no map named '%s' in the list\n", name);
+}
+
 static void
 test_hooks_opened (Dialog *d, GtkWidget *notebook)
 {
@@ -934,6 +1037,9 @@ test_hooks_opened (Dialog *d, GtkWidget *notebook)
   if (entry && entry[0])
     gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->map_combo),
                                    atoi (entry));
+  const gchar *name = g_getenv ("SKC_TEST_MAP_NAME");
+  if (name && name[0])
+    test_pick_map_named (d, name);
   if (shown && shown[0])
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), atoi (shown));
 }
@@ -1002,6 +1108,7 @@ skc_gimp_dialog_run (gint32 image, gint32 drawable, SkcGimpValues *values,
   GtkWidget *notebook = gtk_notebook_new ();
   GtkWidget *settings_scroller;
   d.preview = skc_gimp_preview_new (preview, status, drawable);
+  skc_gimp_preview_set_picked (d.preview, focus_picked, &d);
   skc_gimp_preview_set_selection (d.preview, skc_gimp_glue_selection (image));
   settings_scroller = scrolled (settings_page (&d, image));
   gtk_notebook_append_page (GTK_NOTEBOOK (notebook), settings_scroller,

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "preview.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <libgimp/gimp.h>
@@ -10,6 +11,7 @@
 #include "gegl-bridge.h"
 #include "drawable-map.h"
 #include "glue.h"
+#include "compat.h"
 #include "map-painter.h"
 #include "status.h"
 
@@ -32,7 +34,17 @@ struct SkcGimpPreview
   GtkWidget *painter;           /* of a painted map, or NULL */
   gint32 selection;             /* the image's selection, or -1 */
   gboolean log;                 /* tell each preview drawn */
+  SkcGimpPreviewPicked picked;  /* told of clicks, or NULL */
+  gpointer picked_data;
+  gboolean picking;           /* clicks pick: a crosshair over the preview */
+  GdkCursor *crosshair;       /* made when first needed */
+  gboolean pressed;           /* button 1 is down on the preview ... */
+  gdouble press_x, press_y;   /* ... since here (the area's coordinates) */
+  gint press_left, press_top; /* the preview's position then */
 };
+
+/* A press and release this close (px) is a click, not a drag. */
+#define CLICK_SLOP 3
 
 /* One request: built in the main thread, worked in a thread, handed back
  * through an idle callback (which owns it from then on). */
@@ -69,6 +81,8 @@ preview_clear (gpointer data)
   SkcGimpPreview *pv = data;
   skc_gegl_shared_engine_release (pv->engine);
   g_atomic_rc_box_release (pv->cancel);
+  if (pv->crosshair)
+    skc_ui_cursor_unref (pv->crosshair);
 }
 
 static void
@@ -147,9 +161,19 @@ job_drawn (gpointer data)
               = skc_ui_status_line (skc_engine_method (engine),
                                     skc_engine_describe (engine), job->seconds);
           if (job->pv->log)
-            g_printerr ("skc preview drawn: %s (%dx%d px; %s)\n", text,
-                        job->roi.width, job->roi.height,
-                        skc_engine_describe (engine));
+            {
+              gint left = 0, top = 0;
+              GtkAllocation allocation;
+              gdk_window_get_origin (gtk_widget_get_window (area), &left, &top);
+              gtk_widget_get_allocation (area, &allocation);
+              g_printerr ("skc preview drawn: %s (%dx%d px; %s)\n", text,
+                          job->roi.width, job->roi.height,
+                          skc_engine_describe (engine));
+              /* Where a test clicks: the area's window on the screen. */
+              g_printerr ("skc preview area: %d %d %d %d (at %d, %d)\n", left,
+                          top, allocation.width, allocation.height, job->roi.x,
+                          job->roi.y);
+            }
           show_status_details (job->pv, text, skc_engine_describe (engine));
           g_free (text);
         }
@@ -188,25 +212,50 @@ blur_thread (gpointer data)
   return NULL;
 }
 
-/* The painted map's part under job->region (0 where it has none). */
+/* The painted map's part under `rect` (0 where it has none; out starts
+ * at 0). */
 static void
-copy_painted (SkcGimpPreview *pv, Job *job)
+copy_painted (SkcGimpPreview *pv, const GeglRectangle *rect, gfloat *out)
 {
   int width = 0, height = 0;
   const float *map = skc_map_painter_get_map (pv->painter, &width, &height);
-  for (gint y = 0; map && y < job->region.height; y++)
+  for (gint y = 0; map && y < rect->height; y++)
     {
-      gint my = job->region.y + y;
+      gint my = rect->y + y;
       if (my < 0 || my >= height)
         continue;
-      for (gint x = 0; x < job->region.width; x++)
+      for (gint x = 0; x < rect->width; x++)
         {
-          gint mx = job->region.x + x;
+          gint mx = rect->x + x;
           if (mx >= 0 && mx < width)
-            job->map[(gsize) y * job->region.width + x]
-                = map[(gsize) my * width + mx];
+            out[(gsize) y * rect->width + x] = map[(gsize) my * width + mx];
         }
     }
+}
+
+/* The map `map_id` (a drawable, or SKC_GIMP_MAP_PAINTED) under `rect` of
+ * the drawable's grid, into out (zeros to start with). */
+static void
+read_map (SkcGimpPreview *pv, gint32 map_id, gboolean linear,
+          const GeglRectangle *rect, gfloat *out)
+{
+  if (map_id == SKC_GIMP_MAP_PAINTED)
+    copy_painted (pv, rect, out);
+  else
+    skc_gimp_read_map (pv->drawable, map_id, rect, linear, out);
+}
+
+/* The map the settings name (the selection for a subject without one),
+ * or -1. */
+static gint32
+settings_map (SkcGimpPreview *pv)
+{
+  gboolean subject = pv->settings.values.depth == SKC_DEPTH_SUBJECT;
+  gint32 map
+      = subject && pv->settings.map == -1 ? pv->selection : pv->settings.map;
+  if (map == SKC_GIMP_MAP_PAINTED && !pv->painter)
+    return -1;
+  return map;
 }
 
 /* Main thread, with an engine: read the visible part of the drawable
@@ -247,14 +296,11 @@ read_and_blur (Job *job)
     }
   gegl_buffer_get (source, &job->region, 1.0, job->format, job->in,
                    GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  if (job->with_map && job->map_id == SKC_GIMP_MAP_PAINTED)
-    copy_painted (pv, job);
-  else if (job->with_map)
-    skc_gimp_read_map (pv->drawable, job->map_id, &job->region,
-                       job->subject
-                           ? skc_gimp_map_linear_as_stored (job->map_id)
+  if (job->with_map)
+    read_map (pv, job->map_id,
+              job->subject ? skc_gimp_map_linear_as_stored (job->map_id)
                            : job->params.map_linear,
-                       job->map);
+              &job->region, job->map);
   g_object_unref (source);
   g_thread_unref (g_thread_new ("skc-preview-blur", blur_thread, job));
 }
@@ -312,11 +358,8 @@ start_job (SkcGimpPreview *pv)
   job->generation = pv->generation;
   job->cancel = g_atomic_rc_box_acquire (pv->cancel);
   job->subject = pv->settings.values.depth == SKC_DEPTH_SUBJECT;
-  job->map_id = job->subject && pv->settings.map == -1 ? pv->selection
-                                                       : pv->settings.map;
+  job->map_id = settings_map (pv);
   job->with_map = job->map_id != -1;
-  if (pv->settings.map == SKC_GIMP_MAP_PAINTED && !pv->painter)
-    job->with_map = FALSE;
   if (job->subject && !job->with_map)
     {
       show_status (pv, "Subject: select it first, or choose a channel as the "
@@ -389,6 +432,86 @@ area_resized (GtkWidget *widget, GtkAllocation *allocation, gpointer data)
   restart (pv);
 }
 
+/* The drawable's pixel under a point of the preview's area, or FALSE
+ * beside the pixels drawn: GimpPreviewArea draws the visible part (the
+ * preview's size, from its position in the drawable) centred in its
+ * allocation when the allocation is larger. */
+static gboolean
+area_to_drawable (SkcGimpPreview *pv, gdouble area_x, gdouble area_y, gint *x,
+                  gint *y)
+{
+  GimpPreview *preview = GIMP_PREVIEW (pv->preview);
+  GtkAllocation allocation;
+  gint left, top, width, height;
+  gtk_widget_get_allocation (gimp_preview_get_area (preview), &allocation);
+  gimp_preview_get_position (preview, &left, &top);
+  gimp_preview_get_size (preview, &width, &height);
+  gint column = (gint) floor (area_x) - (allocation.width - width) / 2;
+  gint row = (gint) floor (area_y) - (allocation.height - height) / 2;
+  if (column < 0 || row < 0 || column >= width || row >= height)
+    return FALSE;
+  *x = left + column;
+  *y = top + row;
+  return TRUE;
+}
+
+static GdkCursor *
+crosshair (SkcGimpPreview *pv, GtkWidget *area)
+{
+  if (!pv->crosshair)
+    pv->crosshair = gdk_cursor_new_for_display (gtk_widget_get_display (area),
+                                                GDK_CROSSHAIR);
+  return pv->crosshair;
+}
+
+/* Clicks pick a point; a press that moves (GIMP's preview scrolls while
+ * button 1 drags it) picks nothing.  Runs before the preview's own
+ * handler and leaves the events to it. */
+static gboolean
+area_event (GtkWidget *area, GdkEvent *event, gpointer data)
+{
+  SkcGimpPreview *pv = data;
+  GimpPreview *preview = GIMP_PREVIEW (pv->preview);
+  gint left, top, x, y;
+  if (event->any.window != gtk_widget_get_window (area))
+    return FALSE;
+  switch (event->type)
+    {
+    case GDK_ENTER_NOTIFY:
+    case GDK_MOTION_NOTIFY:
+      /* Over a drawable larger than the view GIMP puts a hand (drag to
+         scroll) after every redraw: the crosshair still says that a
+         click picks. */
+      if (pv->picking && !pv->pressed
+          && gdk_window_get_cursor (event->any.window) != crosshair (pv, area))
+        gdk_window_set_cursor (event->any.window, crosshair (pv, area));
+      break;
+    case GDK_BUTTON_PRESS:
+      if (event->button.button != 1)
+        break;
+      pv->pressed = TRUE;
+      pv->press_x = event->button.x;
+      pv->press_y = event->button.y;
+      gimp_preview_get_position (preview, &pv->press_left, &pv->press_top);
+      break;
+    case GDK_BUTTON_RELEASE:
+      if (event->button.button != 1 || !pv->pressed)
+        break;
+      pv->pressed = FALSE;
+      gimp_preview_get_position (preview, &left, &top);
+      if (pv->picking && pv->picked && left == pv->press_left
+          && top == pv->press_top
+          && fabs (event->button.x - pv->press_x) <= CLICK_SLOP
+          && fabs (event->button.y - pv->press_y) <= CLICK_SLOP
+          && area_to_drawable (pv, event->button.x, event->button.y, &x, &y))
+        pv->picked (x, y, pv->picked_data);
+      break;
+    default:
+      break;
+    }
+  return FALSE;
+}
+
 SkcGimpPreview *
 skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
 {
@@ -401,9 +524,55 @@ skc_gimp_preview_new (GtkWidget *preview, GtkWidget *status, gint32 drawable)
   skc_gimp_settings_init (&pv->settings);
   g_signal_connect (preview, "invalidated", G_CALLBACK (preview_invalidated),
                     pv);
-  g_signal_connect_after (gimp_preview_get_area (GIMP_PREVIEW (preview)),
-                          "size-allocate", G_CALLBACK (area_resized), pv);
+  GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (preview));
+  g_signal_connect_after (area, "size-allocate", G_CALLBACK (area_resized), pv);
+  gtk_widget_add_events (area, GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK
+                                   | GDK_ENTER_NOTIFY_MASK
+                                   | GDK_POINTER_MOTION_MASK);
+  g_signal_connect (area, "event", G_CALLBACK (area_event), pv);
   return pv;
+}
+
+void
+skc_gimp_preview_set_picked (SkcGimpPreview *pv, SkcGimpPreviewPicked picked,
+                             gpointer data)
+{
+  pv->picked = picked;
+  pv->picked_data = data;
+}
+
+void
+skc_gimp_preview_set_picking (SkcGimpPreview *pv, const gchar *tooltip)
+{
+  GtkWidget *area = gimp_preview_get_area (GIMP_PREVIEW (pv->preview));
+  gboolean picking = tooltip != NULL;
+  gtk_widget_set_tooltip_text (area, tooltip);
+  if (picking == pv->picking)
+    return;
+  pv->picking = picking;
+  /* The crosshair goes on the area's window itself (area_event keeps it
+     there): GIMP 2.10's gimp_preview_set_default_cursor takes a GTK 2
+     cursor for a GObject and crashes.  An invalidation has GIMP's preview
+     put its own cursor back (an arrow, or a hand over a larger drawable
+     to scroll it). */
+  GdkWindow *window = gtk_widget_get_window (area);
+  if (picking && window)
+    gdk_window_set_cursor (window, crosshair (pv, area));
+  else if (!picking)
+    gimp_preview_invalidate (GIMP_PREVIEW (pv->preview));
+}
+
+gboolean
+skc_gimp_preview_map_value (SkcGimpPreview *pv, gint x, gint y, gboolean linear,
+                            gfloat *value)
+{
+  gint32 map = settings_map (pv);
+  GeglRectangle pixel = { x, y, 1, 1 };
+  *value = 0;
+  if (map == -1)
+    return FALSE;
+  read_map (pv, map, linear, &pixel, value);
+  return TRUE;
 }
 
 void

@@ -31,6 +31,22 @@ void skc_gimp_preview_set_selection (SkcGimpPreview *pv, gint32 selection);
 /* With `log`, a line on stderr ("skc preview drawn: ...") tells whenever a
  * blurred preview reaches the screen (the dialog tests wait for it). */
 void skc_gimp_preview_set_log (SkcGimpPreview *pv, gboolean log);
+/* A click on the preview (pressed and released on one spot, not a drag
+ * that scrolls it) at a point of the drawable shown: `picked` gets that
+ * point in the drawable's coordinates.  Clicks beside the drawn pixels
+ * pick nothing. */
+typedef void (*SkcGimpPreviewPicked) (gint x, gint y, gpointer data);
+void skc_gimp_preview_set_picked (SkcGimpPreview *pv,
+                                  SkcGimpPreviewPicked picked, gpointer data);
+/* Whether a click picks something now: a crosshair over the preview and
+ * `tooltip` on it (NULL: the preview's own cursor, no tooltip). */
+void skc_gimp_preview_set_picking (SkcGimpPreview *pv, const gchar *tooltip);
+/* The blur map of the last settings given at a pixel of the drawable (x,
+ * y: the drawable's coordinates), read as the preview and the blur read
+ * it (a map drawable in image coordinates, 0 outside it, as Y' or, when
+ * `linear`, Y; a painted map); FALSE when the settings have no map. */
+gboolean skc_gimp_preview_map_value (SkcGimpPreview *pv, gint x, gint y,
+                                     gboolean linear, gfloat *value);
 /* Stops the work in flight; results still arriving are dropped. */
 void skc_gimp_preview_free (SkcGimpPreview *pv);
 

@@ -879,6 +879,77 @@ test_highlights_and_map_semantics (void)
   CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_ERR_INVALID_ARGUMENT);
 }
 
+/* A focus pick: skc_params_map_shaped gives a map value as the engine
+ * compares it with the focus (clamped, inverted, raised to the gamma), and
+ * that value as the focus makes the point sharp, with every depth order
+ * that has a focus. */
+static void
+test_focus_pick (void)
+{
+  static const struct
+  {
+    float value;
+    int invert;
+    double gamma, shaped;
+  } cases[] = {
+    { 0.25f, 0, 1, 0.25 },  { 0.25f, 1, 1, 0.75 },  { 0.25f, 1, 2, 0.5625 },
+    { 0.25f, 0, 0.5, 0.5 }, { 0.64f, 1, 0.5, 0.6 }, { -0.5f, 0, 3, 0 },
+    { -0.5f, 1, 3, 1 },     { 1.5f, 0, 0.1, 1 },    { NAN, 1, 2, 1 },
+  };
+  skc_params p;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      skc_params_init (&p);
+      p.invert_map = cases[i].invert;
+      p.map_gamma = cases[i].gamma;
+      double shaped = skc_params_map_shaped (&p, cases[i].value);
+      CHECK_MSG (fabs (shaped - cases[i].shaped) < 1e-6,
+                 "map %g, invert %d, gamma %g: shaped %g, not %g",
+                 cases[i].value, cases[i].invert, cases[i].gamma, shaped,
+                 cases[i].shaped);
+    }
+
+  /* The picked value as the focus: radius 0 there, and the image comes
+     back unchanged where the map holds it; a value beside it blurs. */
+  skc_image in = random_image (24, 24, 3, -1, 5), map = { 0 }, out = { 0 };
+  skc_image_alloc (&map, 24, 24, 1);
+  const float picked = 0.36f;
+  for (int i = 0; i < 24 * 24; i++)
+    map.data[i] = picked;
+  for (int depth = SKC_DEPTH_NONE; depth < SKC_DEPTH_SUBJECT; depth++)
+    for (int invert = 0; invert < 2; invert++)
+      {
+        skc_params_init (&p);
+        p.radius = 6;
+        p.cache = cache;
+        p.depth = (skc_depth_order) depth;
+        p.invert_map = invert;
+        p.map_gamma = 2.2;
+        p.focus = skc_params_map_shaped (&p, picked);
+        skc_engine *e = NULL;
+        if (!CHECK (skc_engine_new (&p, 1, NULL, &e, NULL) == SKC_OK))
+          continue;
+        CHECK_MSG (skc_engine_map_radius (e, picked) == 0,
+                   "depth %d, invert %d: radius %g at the picked value", depth,
+                   invert, skc_engine_map_radius (e, picked));
+        CHECK_MSG (skc_engine_map_radius (e, picked + 0.2f) > 1,
+                   "depth %d, invert %d: radius %g beside the picked value",
+                   depth, invert, skc_engine_map_radius (e, picked + 0.2f));
+        double worst = 0;
+        if (CHECK (skc_apply_image (e, &in, -1, &map, NULL, &out, NULL)
+                   == SKC_OK))
+          for (int i = 0; i < 24 * 24 * 3; i++)
+            worst = fmax (worst, fabs (out.data[i] - in.data[i]));
+        CHECK_MSG (worst < 1e-5,
+                   "depth %d, invert %d: the picked depth changed by %g", depth,
+                   invert, worst);
+        skc_image_free (&out);
+        skc_engine_free (e);
+      }
+  skc_image_free (&map);
+  skc_image_free (&in);
+}
+
 /* Central second moments (x, y) of a response around (cx, cy) within
  * radius h, and how far its centroid is from (cx, cy). */
 static void
@@ -1176,6 +1247,7 @@ main (void)
   cache = skc_cache_new (NULL, 64);
   test_uniform_matches_dense ();
   test_kernel_at ();
+  test_focus_pick ();
   test_varying_matches_naive ("shape:star", 5, 2);
   test_varying_matches_naive ("shape:disc", 3, 3);
   test_identity_across_cuts (0, 9, 0);

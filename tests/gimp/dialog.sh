@@ -10,6 +10,13 @@
 # the preview has redrawn, a second screenshot taken (SCREENSHOT with
 # -resized before .png).
 #
+# With DIALOG_CLICK="X Y W H", a point (X, Y) of the drawable (W x H px,
+# shown whole in the preview) is then clicked in the preview, found from
+# the last "skc preview area" line of the log (the test hooks' left, top,
+# width and height of the preview's area on the screen: GIMP centres the
+# drawable in it); screenshots as the pointer hovers there (SCREENSHOT
+# with -hover) and once the preview has redrawn (-picked).
+#
 # With DIALOG_UNDO=PREFIX (GIMP 3), once the script has saved
 # PREFIX.applied.png after the plug-in, Ctrl+Z goes to the image window
 # (one undo, as a user presses it) and PREFIX.go tells the script to go on.
@@ -35,6 +42,9 @@ drive_dialog () {
   # what the user would see.
   sleep 8
   import -window root "$shot"
+  if [ -n "${DIALOG_CLICK:-}" ]; then
+    click_preview "$log" "$shot" $DIALOG_CLICK
+  fi
   if [ -n "${DIALOG_RESIZE:-}" ]; then
     # No window manager keeps it on the screen: to the corner first.
     xdotool windowmove "$window" 0 0
@@ -63,6 +73,29 @@ drive_dialog () {
   kill "$gimp_pid" 2>/dev/null
   wait "$gimp_pid" 2>/dev/null
   return 0
+}
+
+# click_preview LOG SCREENSHOT X Y W H: see DIALOG_CLICK.
+click_preview () {
+  area=$(sed -n 's/^skc preview area: \([0-9-]*\) \([0-9-]*\) \([0-9]*\) \([0-9]*\) .*/\1 \2 \3 \4/p' "$1" | tail -1)
+  if [ -z "$area" ]; then
+    echo "no 'skc preview area' line in $1: nothing clicked"
+    return
+  fi
+  # shellcheck disable=SC2086
+  set -- "$@" $area
+  sx=$(($7 + ($9 - $5) / 2 + $3)) sy=$(($8 + (${10} - $6) / 2 + $4))
+  echo "clicking the preview at ($3, $4) of the drawable: screen ($sx, $sy)"
+  xdotool mousemove --sync "$sx" "$sy"
+  sleep 2
+  import -window root "${2%.png}-hover.png"
+  xdotool click 1
+  # The pointer to the screen's corner (no tooltip), the preview redrawn.
+  # shellcheck disable=SC2046
+  set -- $(xdotool getdisplaygeometry) "$2"
+  xdotool mousemove --sync $(($1 - 1)) $(($2 - 1))
+  sleep 8
+  import -window root "${3%.png}-picked.png"
 }
 
 # The image window of a GIMP 3 run (single-window mode: its title ends in

@@ -88,8 +88,9 @@ run_dialog () {
   if [ -s "$shot" ]; then ok "$1: screenshot kept: $shot"; else bad "$1: no screenshot"; fi
 }
 
-# The dialog as it opens: OK applies its starting settings.
-run_dialog settings
+# The dialog as it opens: OK applies its starting settings (a click on the
+# preview changes nothing without a map).
+DIALOG_CLICK="300 200 512 512" run_dialog settings
 # A photographer's layout: the preview shows the whole 512 px photo (it was
 # about 300 px), the status is one line in user terms, and a disc shows no
 # shape rows (a polygon's blades, a star's points stay hidden).
@@ -191,12 +192,80 @@ make_subject_inputs "$work"
 cp subject.png photo.png
 script_plain=$script
 script=$(echo "$script" | sed "s|(gimp-display-new img)|$subject_select (gimp-display-new img)|")
-SKC_TEST_MAP_ENTRY=-3 run_dialog subject
+SKC_TEST_MAP_ENTRY=-3 DIALOG_CLICK="300 200 512 512" run_dialog subject
 script=$script_plain
 cp "$data/photos/astronaut.png" photo.png
 "$skc" apply subject.png -o ref-subject.png --kernel shape:disc --radius 20 \
   --subject subject-mask.png >/dev/null
 same_image ok-subject.png ref-subject.png 1 "OK with the selection as the subject gives skc apply --subject"
+
+# Depth of field by a click: a depth map layer (a horizontal ramp 0..1
+# over 256 px, at offset 128,0 of the 512 px photo, hidden) chosen as
+# the map with white near, invert-map and map-gamma 2 (from a preset);
+# a click on the preview at (300, 200) of the photo makes the map's value
+# there, 172/255 shaped as the core shapes it, (1 - 172/255)^2, the focus,
+# the preview redraws, and OK blurs as skc apply with that focus does.
+convert -size 512x256 gradient:black-white -rotate -90 +repage -strip \
+  -depth 8 -type Grayscale focus-map.png
+convert -size 512x512 xc:black focus-map.png -geometry +128+0 -composite \
+  +repage -strip -depth 8 -type Grayscale focus-map-padded.png
+printf '%s\n' "skc-preset 1.1" "name = Depth" "shape = disc" "radius = 12" \
+  "invert-map = yes" "map-gamma = 2" "depth = white-near" "end" >depth.skcpreset
+focus_layer="(let ((m (car (gimp-file-load-layer RUN-NONINTERACTIVE img \"$work/focus-map.png\")))) (gimp-image-insert-layer img m 0 -1) (gimp-layer-set-offsets m 128 0) (gimp-item-set-name m \"focus map\") (gimp-item-set-visible m FALSE))"
+script_plain=$script
+script=$(echo "$script" | sed "s|(gimp-display-new img)|$focus_layer (gimp-display-new img)|")
+SKC_TEST_USE_PRESET="$work/depth.skcpreset" SKC_TEST_MAP_NAME="focus map" \
+  DIALOG_CLICK="300 200 512 512" run_dialog focus
+script=$script_plain
+want=$(awk 'BEGIN { printf "%.6f", (1 - 172 / 255) ^ 2 }')
+picked=$(sed -n 's/^skc focus picked: \([0-9.]*\) (map [0-9.]* at 300, 200)$/\1/p' "$work/focus.log" | tail -1)
+if [ -n "$picked" ] && awk -v p="$picked" -v w="$want" 'BEGIN { exit !(p - w < 1e-4 && w - p < 1e-4) }'; then
+  ok "a click at (300, 200) of the preview made the focus $picked, the shaped depth there ($want)"
+else
+  bad "the click did not make the focus $want at (300, 200): $(grep 'skc focus picked' "$work/focus.log" || echo 'no pick')"
+  grep "skc preview area" "$work/focus.log" | tail -1
+fi
+if sed -n '/^skc focus picked/,$p' "$work/focus.log" | grep -q "^skc preview drawn: "; then
+  ok "the preview redrew after the pick"
+else
+  bad "no preview drawn after the pick"
+fi
+for shot in hover picked; do
+  f="$work/dialog-gimp$version-focus-$shot.png"
+  if [ -s "$f" ]; then ok "screenshot kept: $f"; else bad "no screenshot $f"; fi
+done
+"$skc" apply photo.png -o ref-focus.png --preset depth.skcpreset \
+  --map focus-map-padded.png --focus "$want" >/dev/null
+same_image ok-focus.png ref-focus.png 1 "OK blurs with the picked focus as skc apply --focus $want does"
+# The same pick on a map painted in the dialog (the tilt-shift band): a
+# click at (256, 80), on the band's ramp (90 px from its line), makes the
+# painted map's value there the focus (the channel OK keeps holds it, to
+# 8 bits), and OK blurs as skc apply with that channel and focus does.
+rm -f map-channel.png
+SKC_TEST_MAP_BAND=0,170,511,170 DIALOG_CLICK="256 80 512 512" \
+  run_dialog painted-focus
+picked=$(sed -n 's/^skc focus picked: \([0-9.]*\) (map [0-9.]* at 256, 80)$/\1/p' "$work/painted-focus.log" | tail -1)
+if [ -s map-channel.png ] && [ -n "$picked" ]; then
+  there=$(convert map-channel.png -format '%[fx:p{256,80}]' info:)
+  if awk -v p="$picked" -v t="$there" 'BEGIN { exit !(p - t <= 0.5 / 255 + 1e-6 && t - p <= 0.5 / 255 + 1e-6 && p > 0.2 && p < 0.8) }'; then
+    ok "a click on a painted map made its value there the focus ($picked; the channel: $there)"
+  else
+    bad "the focus picked on the painted map is $picked, the channel holds $there there (on the ramp: 0.2 to 0.8)"
+  fi
+  "$skc" apply photo.png -o ref-painted-focus.png --kernel shape:disc --radius 20 \
+    --map map-channel.png --focus "$picked" >/dev/null
+  same_image ok-painted-focus.png ref-painted-focus.png 1 "OK blurs with the focus picked on the painted map as skc apply does"
+else
+  bad "no focus picked on the painted map (${picked:-no pick}), or no channel"
+fi
+rm -f map-channel.png
+for run in settings subject; do
+  if grep -q "skc focus picked" "$work/$run.log"; then
+    bad "$run: a click picked a focus ($(grep 'skc focus picked' "$work/$run.log"))"
+  else
+    ok "$run: a click on the preview picks no focus (no map, or a subject)"
+  fi
+done
 
 # A built-in preset used from the presets page (shown for the
 # screenshot), and the settings saved as a preset of the user's on OK.

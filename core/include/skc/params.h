@@ -51,7 +51,8 @@ typedef struct
   double radius;                /* px: the largest blur radius */
   skc_quality quality;
   /* Blur map: v in 0..1 (the front end reads Y', or Y with map_linear);
-     v <- 1 - v if invert_map; v <- v^map_gamma; r = radius * |v - focus|. */
+     v <- 1 - v if invert_map; v <- v^map_gamma (skc_params_map_shaped);
+     r = radius * |v - focus|. */
   double focus;
   int invert_map;
   double map_gamma;
@@ -95,6 +96,13 @@ SKC_API void skc_params_init (skc_params *p);
  * engine refuses; the message names the parameter and its range.
  * Thread-safe. */
 SKC_API skc_result skc_params_validate (const skc_params *p, skc_error *err);
+
+/* A blur map value as the engine compares it with the focus: clamped to
+ * 0..1 (not a number counts as 0), 1 - v with invert_map, then raised to
+ * map_gamma; the radius there is radius * |shaped - focus|.  A focus pick
+ * sets focus to the shaped value of the point picked, which then comes out
+ * sharp (radius 0), in every depth order but subject.  Thread-safe. */
+SKC_API double skc_params_map_shaped (const skc_params *p, float map_value);
 
 /* ---- the table as data ---- */
 
