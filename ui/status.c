@@ -8,26 +8,9 @@
 
 #define DOT " \xc2\xb7 " /* " · " */
 
-/* The kernel SNR the description states ("kernel SNR 31.1 dB", "kernel
- * SNR about 30.2 dB"), or NAN when it states none (FFT, "not
- * guaranteed"). */
-static gdouble
-stated_snr_db (const gchar *description)
-{
-  const gchar *at = strstr (description, "kernel SNR ");
-  while (at)
-    {
-      const gchar *number = at + strlen ("kernel SNR ");
-      gchar *end;
-      if (g_str_has_prefix (number, "about "))
-        number += strlen ("about ");
-      gdouble db = g_ascii_strtod (number, &end);
-      if (end != number)
-        return db;
-      at = strstr (number, "kernel SNR ");
-    }
-  return NAN;
-}
+/* A kernel this close to its target is exact but for float rounding (the
+ * planner's own threshold). */
+#define EXACT_SNR_DB 100.0
 
 static gchar *
 seconds_text (gdouble seconds)
@@ -39,22 +22,17 @@ seconds_text (gdouble seconds)
 }
 
 gchar *
-skc_ui_status_line (const gchar *method, const gchar *description,
-                    gdouble seconds)
+skc_ui_status_line (const gchar *method, gdouble snr_db, gdouble seconds)
 {
   gchar *time = seconds_text (seconds);
   gchar *line;
-  gdouble db = stated_snr_db (description ? description : "");
   if (method && strcmp (method, "identity") == 0)
     line = g_strdup_printf ("no blur" DOT "%s", time);
-  else if (isfinite (db))
-    line = g_strdup_printf ("approximate bokeh" DOT "%.0f dB" DOT "%s", db,
+  else if (snr_db >= EXACT_SNR_DB)
+    line = g_strdup_printf ("exact bokeh" DOT "%s", time);
+  else if (isfinite (snr_db))
+    line = g_strdup_printf ("approximate bokeh" DOT "%.0f dB" DOT "%s", snr_db,
                             time);
-  else if (isnan (db) && description && strstr (description, "exact")
-           && !strstr (description, "not guaranteed"))
-    line = g_strdup_printf ("exact bokeh" DOT "%s", time);
-  else if (isinf (db) && db > 0)
-    line = g_strdup_printf ("exact bokeh" DOT "%s", time);
   else
     line = g_strdup_printf ("approximate bokeh" DOT "%s", time);
   g_free (time);

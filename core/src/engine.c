@@ -184,6 +184,12 @@ skc_engine_describe (const skc_engine *e)
   return e->description;
 }
 
+double
+skc_engine_kernel_snr (const skc_engine *e)
+{
+  return e->kernel_snr_db;
+}
+
 const char *
 skc_engine_method (const skc_engine *e)
 {

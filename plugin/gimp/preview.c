@@ -157,9 +157,9 @@ job_drawn (gpointer data)
               GIMP_PREVIEW_AREA (area), 0, 0, job->roi.width, job->roi.height,
               GIMP_RGBA_IMAGE, job->rgba, job->roi.width * 4);
           const skc_engine *engine = job->engine->engine;
-          text
-              = skc_ui_status_line (skc_engine_method (engine),
-                                    skc_engine_describe (engine), job->seconds);
+          text = skc_ui_status_line (skc_engine_method (engine),
+                                     skc_engine_kernel_snr (engine),
+                                     job->seconds);
           if (job->pv->log)
             {
               gint left = 0, top = 0;

@@ -59,6 +59,14 @@ SKC_API int skc_engine_reach (const skc_engine *engine);
  * lives as long as the engine.  Thread-safe. */
 SKC_API const char *skc_engine_describe (const skc_engine *engine);
 
+/* The kernel SNR (dB) that every pixel's full-resolution kernel reaches
+ * against its target, as the planner measured it (the figure
+ * skc_engine_describe states): at least 100 where exact (an FFT:
+ * INFINITY), NAN where none is stated (a pyramid's coarse scales, the DISK
+ * basis, depth layers).  For a front end's "exact" or "31 dB".
+ * Thread-safe. */
+SKC_API double skc_engine_kernel_snr (const skc_engine *engine);
+
 /* The representation the planner picked, in a few words: "knots",
  * "FFT", "complex", "separable", "identity" (uniform blur); "knots
  * tables", "DISK basis" or "knots tables and DISK basis" (blur maps, and
