@@ -467,8 +467,7 @@ measure_lens (const skc_engine *e, const crisp_shape *s, double radius,
   /* Points a kernel's reach inside the frame, so that none of its light
      falls off the image: a turned shape reaches up to sqrt 2 radii (a
      shape image filling its square), a clipped one stays within one. */
-  int m = (int) ceil (radius * (p->swirl > 0 ? M_SQRT2 : 1)) + CRISP_MARGIN
-          + 2;
+  int m = (int) ceil (radius * (p->swirl > 0 ? M_SQRT2 : 1)) + CRISP_MARGIN + 2;
   int f = block_side (radius);
   int xs[3] = { m, (W - 1) / 2, W - 1 - m },
       ys[3] = { m, (H - 1) / 2, H - 1 - m };

@@ -100,15 +100,17 @@ job_results_free (angles_job *job)
 }
 
 /* A shape image's target turned clockwise on screen by `degrees`, on a
- * size x size canvas (turned_image_from): the image drawn TURN_OVER times
+ * size x size canvas (turned_image_from): the image drawn `over` times
  * finer than its target at the radius (turn_source, once per engine), and
  * each canvas pixel the mean of sub x sub samples of it, turned
  * back into the image's frame and read bilinearly. */
-#define TURN_OVER 5
 typedef struct turn_raster
 {
   skc_image fine;
-  /* Per target pixel (TURN_OVER x TURN_OVER fine ones): their largest
+  /* Fine pixels per target pixel and axis: 7 up to R 12, where a thin
+     stroke is a fraction of a pixel, else 5. */
+  int over;
+  /* Per target pixel (over x over fine ones): their largest
      value, so that a canvas pixel far from the shape is known to be 0. */
   skc_image blocks;
   /* Samples per canvas pixel and axis: more where the rim (and a thin
@@ -128,9 +130,10 @@ turn_source (const skc_params *p, turn_raster *raster)
 {
   const skc_image *img = p->shape_image;
   const int n0 = 2 * (int) ceil (p->radius) + 1;
+  const int over = raster->over = p->radius <= 12 ? 7 : 5;
   skc_result r = skc_kernel_from_values_spanning (
-      img->data, img->width, img->height, img->stride, n0 * TURN_OVER,
-      (2 * p->radius + 1) * TURN_OVER, &raster->fine, NULL);
+      img->data, img->width, img->height, img->stride, n0 * over,
+      (2 * p->radius + 1) * over, &raster->fine, NULL);
   raster->sub = p->radius <= 30 ? 8 : 4;
   if (r == SKC_OK)
     r = skc_image_alloc (&raster->blocks, n0, n0, 1);
@@ -143,11 +146,10 @@ turn_source (const skc_params *p, turn_raster *raster)
     for (int x = 0; x < n0; x++)
       {
         float top = 0;
-        for (int j = 0; j < TURN_OVER; j++)
-          for (int i = 0; i < TURN_OVER; i++)
-            top = fmaxf (top,
-                         *skc_image_pixel (&raster->fine, x * TURN_OVER + i,
-                                           y * TURN_OVER + j));
+        for (int j = 0; j < over; j++)
+          for (int i = 0; i < over; i++)
+            top = fmaxf (top, *skc_image_pixel (&raster->fine, x * over + i,
+                                                y * over + j));
         *skc_image_pixel (&raster->blocks, x, y) = top;
       }
   return SKC_OK;
@@ -159,11 +161,12 @@ turn_source (const skc_params *p, turn_raster *raster)
 static int
 turn_empty (const turn_raster *raster, double fx, double fy)
 {
-  const double reach = M_SQRT1_2 * TURN_OVER + 1;
-  const int x0 = (int) floor ((fx - reach) / TURN_OVER);
-  const int x1 = (int) floor ((fx + reach) / TURN_OVER);
-  const int y0 = (int) floor ((fy - reach) / TURN_OVER);
-  const int y1 = (int) floor ((fy + reach) / TURN_OVER);
+  const int over = raster->over;
+  const double reach = M_SQRT1_2 * over + 1;
+  const int x0 = (int) floor ((fx - reach) / over);
+  const int x1 = (int) floor ((fx + reach) / over);
+  const int y0 = (int) floor ((fy - reach) / over);
+  const int y1 = (int) floor ((fy + reach) / over);
   const skc_image *b = &raster->blocks;
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
@@ -179,7 +182,7 @@ turned_image_from (const turn_raster *raster, double degrees, int size,
                    skc_image *t)
 {
   const skc_image fine = raster->fine;
-  const int sub = raster->sub;
+  const int sub = raster->sub, over = raster->over;
   skc_result r = skc_image_alloc (t, size, size, 1);
   if (r != SKC_OK)
     return r;
@@ -191,8 +194,8 @@ turned_image_from (const turn_raster *raster, double degrees, int size,
       {
         double acc = 0;
         const double cx = x - half, cy = y - half;
-        if (turn_empty (raster, centre + (c * cx + s * cy) * TURN_OVER,
-                        centre + (-s * cx + c * cy) * TURN_OVER))
+        if (turn_empty (raster, centre + (c * cx + s * cy) * over,
+                        centre + (-s * cx + c * cy) * over))
           {
             *skc_image_pixel (t, x, y) = 0;
             continue;
@@ -204,8 +207,8 @@ turned_image_from (const turn_raster *raster, double degrees, int size,
               double sy = y - half - 0.5 + (j + 0.5) / sub;
               /* A kernel-frame offset d lands on screen at
                  (c dx - s dy, s dx + c dy): back from the screen. */
-              double fx = centre + (c * sx + s * sy) * TURN_OVER;
-              double fy = centre + (-s * sx + c * sy) * TURN_OVER;
+              double fx = centre + (c * sx + s * sy) * over;
+              double fy = centre + (-s * sx + c * sy) * over;
               int x0 = (int) floor (fx), y0 = (int) floor (fy);
               double tx = fx - x0, ty = fy - y0;
               for (int v = 0; v < 2; v++)
@@ -239,7 +242,7 @@ turned_shape (const skc_params *p, const turn_raster *source, double degrees,
     return turned_image_from (source, degrees, size, t);
   if (p->shape_image)
     {
-      turn_raster own = { { 0 }, { 0 }, 0 };
+      turn_raster own = { { 0 }, 0, { 0 }, 0 };
       skc_result r = turn_source (p, &own);
       if (r == SKC_OK)
         r = turned_image_from (&own, degrees, size, t);
@@ -808,7 +811,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
                            skc_error *err)
 {
   skc_image fine = { 0 };
-  turn_raster source = { { 0 }, { 0 }, 0 };
+  turn_raster source = { { 0 }, 0, { 0 }, 0 };
   *ok = 0;
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
   if (r == SKC_OK && e->params.shape_image)
@@ -825,7 +828,7 @@ skc_result
 skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                           long max_macs, int *ok, skc_error *err)
 {
-  turn_raster source = { { 0 }, { 0 }, 0 };
+  turn_raster source = { { 0 }, 0, { 0 }, 0 };
   *ok = 0;
   skc_result r
       = e->params.shape_image ? turn_source (&e->params, &source) : SKC_OK;
