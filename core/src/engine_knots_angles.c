@@ -343,6 +343,13 @@ fit_angle (void *user, int index)
   skc_image_free (&shape);
 }
 
+/* The angles after the first (first_angle_reaches fitted it). */
+static void
+fit_later_angle (void *user, int index)
+{
+  fit_angle (user, index + 1);
+}
+
 /* Fits the first angle's `fits` alone (job index 0): every fit must reach
  * the floor, and a shape whose knots cannot is found out in the time of
  * one angle's fits instead of all of them.  *reached says whether they
@@ -564,7 +571,7 @@ swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
-    skc_parallel_for (count, e->prepare_run.threads, fit_angle, &job);
+    skc_parallel_for (count - 1, e->prepare_run.threads, fit_later_angle, &job);
   a->worst_snr_db = INFINITY;
   a->half = -1;
   for (int i = 0; r == SKC_OK && reached && i < count; i++)
@@ -737,7 +744,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   const int too_large = measured > CAT_EYE_MAX_BYTES;
   reached &= !too_large;
   if (r == SKC_OK && reached)
-    skc_parallel_for (canonical, e->prepare_run.threads, fit_angle, &job);
+    skc_parallel_for (canonical - 1, e->prepare_run.threads, fit_later_angle,
+                      &job);
   double worst_fit = 0;
   a->half = h;
   for (int i = 0; r == SKC_OK && reached && i < slots; i++)
