@@ -42,12 +42,16 @@ crisp_path_parse (const char *name)
 }
 
 double
-crisp_floor_db (crisp_path path, skc_quality quality)
+crisp_floor_db (crisp_path path, skc_quality quality, double radius)
 {
   int lens = path == CRISP_SWIRL || path == CRISP_CAT_EYE;
   double base = quality == SKC_QUALITY_DRAFT    ? 20
                 : quality == SKC_QUALITY_NORMAL ? 30
                                                 : 40;
+  /* Swirl and cat-eye place a kernel within a fraction of a pixel at
+     every angle: their floors hold up to R 75, draft's beyond. */
+  if (lens && radius > 75)
+    base = 20;
   return lens ? base - 5 : base;
 }
 
@@ -515,7 +519,7 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
   res->snr_off_centre = INFINITY;
   res->light_min = INFINITY;
   res->light_max = -INFINITY;
-  res->floor_db = crisp_floor_db (path, quality);
+  res->floor_db = crisp_floor_db (path, quality, radius);
   skc_params p;
   skc_params_init (&p);
   p.shape = s->shape;

@@ -56,9 +56,9 @@ typedef struct
 const char *crisp_path_name (crisp_path path);
 int crisp_path_parse (const char *name);
 
-/* The floor of issue 13: draft 20, normal 30, high 40 dB; swirl and
- * cat-eye 15, 25, 35. */
-double crisp_floor_db (crisp_path path, skc_quality quality);
+/* The floor of issue 13 at `radius`: draft 20, normal 30, high 40 dB;
+ * swirl and cat-eye 15, 25, 35 up to R 75, and draft's 15 beyond. */
+double crisp_floor_db (crisp_path path, skc_quality quality, double radius);
 
 /* A built-in shape from a spec, named `name`. */
 skc_result crisp_shape_builtin (const char *name, const char *spec,
