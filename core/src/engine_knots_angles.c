@@ -737,10 +737,13 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
     r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of
      them, a quarter more for other angles). */
-  size_t measured = 0;
+  int most_knots = 0;
   for (int i = 0; r == SKC_OK && reached && i < per_angle; i++)
-    measured = fmax (measured, a->table[i].count * 12.0 * 1.25);
-  measured = (size_t) slots * (measured + (size_t) (n + 1) * 4);
+    most_knots
+        = a->table[i].count > most_knots ? a->table[i].count : most_knots;
+  const size_t measured
+      = (size_t) slots
+        * ((size_t) (most_knots * 12.0 * 1.25) + (size_t) (n + 1) * 4);
   const int too_large = measured > CAT_EYE_MAX_BYTES;
   reached &= !too_large;
   if (r == SKC_OK && reached)

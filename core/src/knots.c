@@ -278,6 +278,30 @@ target_lines (const skc_image *t, skc_knots_axis axis)
   return v;
 }
 
+/* The exact knots of t along `axis`: its lines' changes of value, the
+ * steps from and to zero included (line_changes on target_lines, which
+ * scaling leaves alike), counted in place. */
+static long
+exact_changes (const skc_image *t, skc_knots_axis axis)
+{
+  const int n = t->width;
+  long changes = 0;
+  for (int i = 0; i < n; i++)
+    {
+      float before = 0;
+      for (int j = 0; j < n; j++)
+        {
+          float v = *skc_image_pixel ((skc_image *) t,
+                                      axis == SKC_KNOTS_ROWS ? j : i,
+                                      axis == SKC_KNOTS_ROWS ? i : j);
+          changes += v != before;
+          before = v;
+        }
+      changes += before != 0;
+    }
+  return changes;
+}
+
 skc_result
 skc_knots_exact_count (const skc_image *target, skc_knots_axis axis,
                        long *count, skc_error *err)
@@ -287,14 +311,7 @@ skc_knots_exact_count (const skc_image *target, skc_knots_axis axis,
   if (axis != SKC_KNOTS_ROWS && axis != SKC_KNOTS_COLUMNS)
     return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "unknown knots axis %d",
                      (int) axis);
-  double *v = target_lines (target, axis);
-  if (!v)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  long changes = 0;
-  for (int i = 0; i < target->width; i++)
-    changes += line_changes (v + (size_t) i * target->width, target->width);
-  free (v);
-  *count = changes;
+  *count = exact_changes (target, axis);
   return SKC_OK;
 }
 
@@ -863,6 +880,14 @@ levels_source_of (const skc_image *t)
   return src;
 }
 
+/* A non-negative value rounded to a multiple of step (inverse = 1 /
+ * step): truncation rounds it half up. */
+static inline float
+nearest_level (float v, float step, float inverse)
+{
+  return step * (float) (int) (v * inverse + 0.5f);
+}
+
 /* The relative kernel error of rounding the values to multiples of
  * peak / levels (before the sum is restored, which moves it little). */
 static double
@@ -870,11 +895,10 @@ levels_error (const levels_source *src, int levels)
 {
   const float step = src->peak / levels, inverse = levels / src->peak;
   float error = 0;
-  /* Values are non-negative: truncation rounds them half up. */
   for (size_t i = 0; i < src->count; i++)
     {
       float v = src->t->data[i];
-      float d = step * (float) (int) (v * inverse + 0.5f) - v;
+      float d = nearest_level (v, step, inverse) - v;
       error += d * d;
     }
   return src->energy > 0 ? sqrt (error / src->energy) : 0;
@@ -889,7 +913,7 @@ round_levels (const levels_source *src, int levels, skc_image *q)
   double rounded = 0;
   for (size_t i = 0; i < src->count; i++)
     {
-      q->data[i] = step * (float) (int) (src->t->data[i] * inverse + 0.5f);
+      q->data[i] = nearest_level (src->t->data[i], step, inverse);
       rounded += q->data[i];
     }
   const float scale = rounded > 0 ? (float) (src->sum / rounded) : 1;
@@ -913,20 +937,20 @@ levelled_knots (const levels_source *src, int k, long max_macs, int axis,
     round_levels (src, level_counts[k], q);
   else
     memcpy (q->data, src->t->data, src->count * sizeof *q->data);
-  /* Along rows, exact knots are the rows' changes: more than max_macs
-     (one goes to the prefix sum) is out of reach, known without the
-     fitter's tables. */
-  if (axis == SKC_KNOTS_ROWS && max_macs > 0)
+  /* Exact knots are the lines' changes: more than max_macs (one goes to
+     the prefix sum) along every axis allowed is out of reach, known
+     without the fitter's tables. */
+  if (max_macs > 0)
     {
-      long total = 0;
-      const int n = q->width;
-      for (int y = 0; y < n && total < max_macs; y++)
+      long fewest = axis == SKC_KNOTS_COLUMNS
+                        ? exact_changes (q, SKC_KNOTS_COLUMNS)
+                        : exact_changes (q, SKC_KNOTS_ROWS);
+      if (axis == SKC_KNOTS_AXIS_BEST)
         {
-          const float *row = q->data + (size_t) y * q->stride;
-          for (int x = 0; x <= n; x++)
-            total += (x > 0 ? row[x - 1] : 0) != (x < n ? row[x] : 0);
+          long columns = exact_changes (q, SKC_KNOTS_COLUMNS);
+          fewest = columns < fewest ? columns : fewest;
         }
-      if (total + 1 > max_macs)
+      if (fewest + 1 > max_macs)
         return SKC_OK;
     }
   return knots_fit (q, max_macs, 0, axis, out, err);

@@ -127,6 +127,25 @@ render (GeglBuffer *input, GeglBuffer *map, const char *shape,
   return pixels;
 }
 
+/* Renders skc:bokeh-blur on `input` over its extent; the arguments are
+ * property name/value pairs for the op, NULL-terminated. */
+static float *
+render_bokeh (GeglBuffer *input, const char *first_property, ...)
+{
+  GeglNode *graph = gegl_node_new ();
+  GeglNode *source = gegl_node_new_child (
+      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  GeglNode *op = gegl_node_new_child (graph, "operation", BOKEH_OP, NULL);
+  va_list args;
+  va_start (args, first_property);
+  gegl_node_set_valist (op, first_property, args);
+  va_end (args);
+  gegl_node_connect_to (source, "output", op, "input");
+  float *pixels = blit (op, gegl_buffer_get_extent (input));
+  g_object_unref (graph);
+  return pixels;
+}
+
 /* The core's own path on the same pixels: skc_apply_image with alpha 3, the
  * map read like the op reads aux (0 outside the map). */
 static float *
@@ -1426,16 +1445,9 @@ static float *
 render_shape_data (GeglBuffer *input, const char *data, const char *file,
                    const char *preset)
 {
-  GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (
-      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  GeglNode *op = gegl_node_new_child (
-      graph, "operation", BOKEH_OP, "shape-data", data, "kernel-file",
-      file ? file : "", "preset", preset ? preset : "", "radius", 6.0, NULL);
-  gegl_node_connect_to (source, "output", op, "input");
-  float *pixels = blit (op, gegl_buffer_get_extent (input));
-  g_object_unref (graph);
-  return pixels;
+  return render_bokeh (input, "shape-data", data, "kernel-file",
+                       file ? file : "", "preset", preset ? preset : "",
+                       "radius", 6.0, NULL);
 }
 
 static float *
@@ -1499,17 +1511,9 @@ static float *
 render_filter_data (GeglBuffer *input, const char *data, const char *file,
                     const char *shape_data)
 {
-  GeglNode *graph = gegl_node_new ();
-  GeglNode *source = gegl_node_new_child (
-      graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  GeglNode *op
-      = gegl_node_new_child (graph, "operation", BOKEH_OP, "filter-data", data,
-                             "kernel-file", file ? file : "", "shape-data",
-                             shape_data ? shape_data : "", "radius", 6.0, NULL);
-  gegl_node_connect_to (source, "output", op, "input");
-  float *pixels = blit (op, gegl_buffer_get_extent (input));
-  g_object_unref (graph);
-  return pixels;
+  return render_bokeh (input, "filter-data", data, "kernel-file",
+                       file ? file : "", "shape-data",
+                       shape_data ? shape_data : "", "radius", 6.0, NULL);
 }
 
 static float *
