@@ -83,8 +83,8 @@ skc_engine_new_with (const skc_params *p, int with_map,
                        "it needs a shape or an image, not a fitted .skc "
                        "filter");
     }
-  if (e->with_map && p->depth != SKC_DEPTH_NONE && p->shape_image
-      && skc_image_copy (p->shape_image, &e->depth_shape) != SKC_OK)
+  if (e->with_map && p->shape_image
+      && skc_image_copy (p->shape_image, &e->shape_copy) != SKC_OK)
     {
       free (e);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -166,7 +166,7 @@ skc_engine_free (skc_engine *e)
   for (int k = 0; k < SKC_ENGINE_MAX_SCALES; k++)
     if (e->scales[k].kind != SKC_SCALE_UNUSED)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
-  skc_image_free (&e->depth_shape);
+  skc_image_free (&e->shape_copy);
   skc_layers_free (e);
   skc_subject_free (e);
   free (e);

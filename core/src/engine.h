@@ -255,9 +255,10 @@ struct skc_engine
      did not (blur maps, swirl, cat-eye, a caller's filter). */
   double kernel_snr_db;
   char description[768];
-  /* Depth-aware engines (params.depth with a map): the shape image the
-     layers' engines are made from (owned; empty for built-in shapes). */
-  skc_image depth_shape;
+  /* Engines with a map: the shape image their rows of uniform engines
+     (depth layers, radius levels) are made from (owned; empty for
+     built-in shapes). */
+  skc_image shape_copy;
   /* params.depth SUBJECT with a map (the subject's mask) and a radius:
      with_map is 0 (the engine is the background's uniform blur) and
      process calls go to skc_subject_process, with its state
@@ -691,6 +692,24 @@ skc_engine *skc_engine_memo_take (const char *key);
 skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
                                   int *kept);
 void skc_engine_memo_release (skc_engine *engine);
+
+/* A row of uniform engines like e's (its shape, lens and highlights; no
+ * map, no depth), one per index at a radius the caller names, made on
+ * first use (through the memo) by get, which may run from any thread.
+ * Their FFTs work on cells of SKC_UNIFORM_ROW_FFT_CELL px aligned to the
+ * origin, so that a caller's tiles of that side are one cell each and
+ * read a half-width around them (the cells never follow the tile option,
+ * so that the tiling never changes a result); they prefer knots a little
+ * (an FFT cell reads far beyond the kernel).  made returns an index's
+ * engine if it was made, else NULL. */
+#define SKC_UNIFORM_ROW_FFT_CELL 512
+typedef struct skc_uniform_row skc_uniform_row;
+skc_uniform_row *skc_uniform_row_new (int count);
+skc_result skc_uniform_row_get (skc_uniform_row *row, const skc_engine *e,
+                                int index, double radius, skc_quality quality,
+                                skc_engine **out, skc_error *err);
+skc_engine *skc_uniform_row_made (const skc_uniform_row *row, int index);
+void skc_uniform_row_free (skc_uniform_row *row);
 
 /* ---- engine_fill.c: the bounded pull-push fill (see there) ---- */
 

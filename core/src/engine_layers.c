@@ -31,7 +31,6 @@
  * on the region asked for, nor on the thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -45,26 +44,10 @@
  * radius wide (the same width at the join). */
 #define SKC_LAYERS_QUARTERS 32
 #define SKC_LAYERS_GROWTH (1 + 1.0 / 32)
-/* The layers' engines weigh the FFT at this many times its cost
- * (engine_options.h): a flat disc then runs on knots up to a radius of
- * about 75 (an FFT cell would have a tile build its layers 400-900 px
- * around it).  Measured on this machine, 2 made some engines slow to
- * plan (1-3 s at radii 30-40, against 0.03-0.3 s at 1.8). */
-#define SKC_LAYERS_FFT_FACTOR 1.8
-/* The layers' FFT cells: the default tile's side, so that a tile is one
- * cell and its layers read a half-width around it (a cell of 6
- * half-widths had a 512 px tile at R 300 read and fill 2100 px around
- * it).  Fixed, not the tile option, so that the tiling never changes a
- * result. */
-#define SKC_LAYERS_FFT_CELL 512
 struct skc_layers
 {
-  pthread_mutex_t lock;
   int top;              /* bins -top .. top */
-  skc_engine **engines; /* per |bin| (a radius), made on first use, under
-                           lock */
-  unsigned char *kept;  /* per |bin|: engines[] is the memo's
-                           (engine_memo.c), else this engine's own */
+  skc_uniform_row *row; /* per |bin| (a radius), made on first use */
   double largest;       /* the largest radius a map value can give */
   int blur_reach;       /* no layer's engine reads further */
 };
@@ -102,57 +85,15 @@ static skc_result
 layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
 {
   struct skc_layers *L = e->layers;
-  skc_result res = SKC_OK;
-  pthread_mutex_lock (&L->lock);
-  skc_engine *le = L->engines[abs (b)];
-  if (!le)
-    {
-      skc_params p = e->params;
-      p.radius = bin_radius (b);
-      p.depth = SKC_DEPTH_NONE;
-      p.shape_image = e->depth_shape.data ? &e->depth_shape : NULL;
-      skc_engine_options options = e->options;
-      options.fft_cost_factor = SKC_LAYERS_FFT_FACTOR;
-      options.fft_cell = SKC_LAYERS_FFT_CELL;
-      /* All a uniform engine depends on (the fits' cache aside). */
-      char key[SKC_PATH_MAX + 320];
-      skc_target_identity (&p, key, sizeof key);
-      size_t used = strlen (key);
-      snprintf (key + used, sizeof key - used,
-                "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
-                "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
-                p.radius, skc_quality_name (p.quality),
-                (unsigned long long) p.seed, p.swirl, p.cat_eye,
-                p.highlight_threshold, p.highlight_gain, p.clip,
-                options.fft_cost_factor, options.fft_cell,
-                options.knots_map_max_radius);
-      int kept = 1;
-      le = skc_engine_memo_take (key);
-      if (!le)
-        {
-          res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &le,
-                                     err);
-          if (res == SKC_OK)
-            le = skc_engine_memo_keep (key, le, &kept);
-        }
-      if (res == SKC_OK && L->blur_reach
-          && skc_engine_reach (le) > L->blur_reach)
-        {
-          res = skc_fail (err, SKC_ERR_UNSUPPORTED,
-                          "depth layer at radius %g reads %d px, more than "
-                          "the largest radius's %d",
-                          p.radius, skc_engine_reach (le), L->blur_reach);
-          if (kept)
-            skc_engine_memo_release (le);
-          else
-            skc_engine_free (le);
-          le = NULL;
-        }
-      L->engines[abs (b)] = le;
-      L->kept[abs (b)] = (unsigned char) kept;
-    }
-  pthread_mutex_unlock (&L->lock);
-  *out = le;
+  skc_engine *le = NULL;
+  skc_result res = skc_uniform_row_get (L->row, e, abs (b), bin_radius (b),
+                                        e->params.quality, &le, err);
+  if (res == SKC_OK && L->blur_reach && skc_engine_reach (le) > L->blur_reach)
+    res = skc_fail (err, SKC_ERR_UNSUPPORTED,
+                    "depth layer at radius %g reads %d px, more than the "
+                    "largest radius's %d",
+                    bin_radius (b), skc_engine_reach (le), L->blur_reach);
+  *out = res == SKC_OK ? le : NULL;
   return res;
 }
 
@@ -166,12 +107,9 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   double largest = p->radius * (p->focus > 0.5 ? p->focus : 1 - p->focus);
   L->top = radius_bin (largest);
   L->largest = fmax (largest, bin_radius (L->top));
-  L->engines = calloc ((size_t) L->top + 1, sizeof *L->engines);
-  L->kept = calloc ((size_t) L->top + 1, 1);
-  if (!L->engines || !L->kept || pthread_mutex_init (&L->lock, NULL) != 0)
+  L->row = skc_uniform_row_new (L->top + 1);
+  if (!L->row)
     {
-      free (L->engines);
-      free (L->kept);
       free (L);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
@@ -205,14 +143,7 @@ skc_layers_free (skc_engine *e)
   struct skc_layers *L = e->layers;
   if (!L)
     return;
-  for (int b = 0; L->engines && b <= L->top; b++)
-    if (L->kept[b])
-      skc_engine_memo_release (L->engines[b]);
-    else
-      skc_engine_free (L->engines[b]);
-  free (L->engines);
-  free (L->kept);
-  pthread_mutex_destroy (&L->lock);
+  skc_uniform_row_free (L->row);
   free (L);
   e->layers = NULL;
 }
@@ -737,7 +668,7 @@ const char *
 skc_layers_method (const skc_engine *e)
 {
   const struct skc_layers *L = e->layers;
-  return skc_engine_method (L->engines[L->top]);
+  return skc_engine_method (skc_uniform_row_made (L->row, L->top));
 }
 
 skc_result

@@ -1,12 +1,14 @@
-/* skc — uniform engines kept per process for depth layers: a dialog or a
- * GEGL graph makes a new depth engine whenever the focus, the map's
- * shaping or the map itself change, and none of those changes its layers'
- * engines (they depend on the shape, radius, quality and lens settings
- * only), while planning one takes up to a few tenths of a second.  An
+/* skc — uniform engines kept per process for depth layers and radius
+ * levels (rows of uniform engines, one per radius): a dialog or a GEGL
+ * graph makes a new engine whenever the focus, the map's shaping or the
+ * map itself change, and none of those changes its rows' engines (they
+ * depend on the shape, radius, quality and lens settings only), while
+ * planning one takes up to a few tenths of a second.  An
  * entry counts the depth engines using it and is freed only when none
  * does; an idle entry keeps its plan, not its working memory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +97,109 @@ skc_engine_memo_release (skc_engine *engine)
         break;
       }
   pthread_mutex_unlock (&memo_lock);
+}
+
+/* ---- rows of uniform engines ---- */
+
+/* The rows' engines weigh the FFT at this many times its cost
+ * (engine_options.h): a flat disc then runs on knots up to a radius of
+ * about 75 (an FFT cell would have a tile read 400-900 px around it).
+ * Measured on this machine, 2 made some engines slow to plan (1-3 s at
+ * radii 30-40, against 0.03-0.3 s at 1.8). */
+#define ROW_FFT_FACTOR 1.8
+
+struct skc_uniform_row
+{
+  pthread_mutex_t lock;
+  int count;
+  skc_engine **engines; /* per index, made on first use, under lock */
+  unsigned char *kept;  /* per index: the memo's, else the row's own */
+};
+
+skc_uniform_row *
+skc_uniform_row_new (int count)
+{
+  skc_uniform_row *row = calloc (1, sizeof *row);
+  if (!row)
+    return NULL;
+  row->count = count;
+  row->engines = calloc ((size_t) count, sizeof *row->engines);
+  row->kept = calloc ((size_t) count, 1);
+  if (!row->engines || !row->kept || pthread_mutex_init (&row->lock, NULL) != 0)
+    {
+      free (row->engines);
+      free (row->kept);
+      free (row);
+      return NULL;
+    }
+  return row;
+}
+
+void
+skc_uniform_row_free (skc_uniform_row *row)
+{
+  if (!row)
+    return;
+  for (int i = 0; i < row->count; i++)
+    if (row->kept[i])
+      skc_engine_memo_release (row->engines[i]);
+    else
+      skc_engine_free (row->engines[i]);
+  free (row->engines);
+  free (row->kept);
+  pthread_mutex_destroy (&row->lock);
+  free (row);
+}
+
+skc_engine *
+skc_uniform_row_made (const skc_uniform_row *row, int index)
+{
+  return index >= 0 && index < row->count ? row->engines[index] : NULL;
+}
+
+skc_result
+skc_uniform_row_get (skc_uniform_row *row, const skc_engine *e, int index,
+                     double radius, skc_quality quality, skc_engine **out,
+                     skc_error *err)
+{
+  skc_result res = SKC_OK;
+  pthread_mutex_lock (&row->lock);
+  skc_engine *ue = row->engines[index];
+  if (!ue)
+    {
+      skc_params p = e->params;
+      p.radius = radius;
+      p.quality = quality;
+      p.depth = SKC_DEPTH_NONE;
+      p.shape_image = e->shape_copy.data ? &e->shape_copy : NULL;
+      skc_engine_options options = e->options;
+      options.fft_cost_factor = ROW_FFT_FACTOR;
+      options.fft_cell = SKC_UNIFORM_ROW_FFT_CELL;
+      /* All a uniform engine depends on (the fits' cache aside). */
+      char key[SKC_PATH_MAX + 320];
+      skc_target_identity (&p, key, sizeof key);
+      size_t used = strlen (key);
+      snprintf (key + used, sizeof key - used,
+                "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
+                "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
+                p.radius, skc_quality_name (p.quality),
+                (unsigned long long) p.seed, p.swirl, p.cat_eye,
+                p.highlight_threshold, p.highlight_gain, p.clip,
+                options.fft_cost_factor, options.fft_cell,
+                options.knots_map_max_radius);
+      int kept = 1;
+      ue = skc_engine_memo_take (key);
+      if (!ue)
+        {
+          res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &ue,
+                                     err);
+          if (res == SKC_OK)
+            ue = skc_engine_memo_keep (key, ue, &kept);
+        }
+      row->engines[index] = ue;
+      row->kept[index] = (unsigned char) kept;
+    }
+  pthread_mutex_unlock (&row->lock);
+  *out = ue;
+  return res;
 }
