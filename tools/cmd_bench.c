@@ -627,6 +627,7 @@ cli_bench_maps (int argc, char **argv)
               skc_engine_options options;
               skc_engine_options_init (&options);
               options.knots_map_max_radius = knots ? 1000 : -1;
+              options.map_levels = 0;
               double t0 = bench_seconds ();
               skc_engine *e = NULL;
               if (skc_engine_new_with (&p, 1, &options, &run, &e, &err)

@@ -168,6 +168,7 @@ skc_engine_free (skc_engine *e)
       skc_scale_ops_of (&e->scales[k])->free (&e->scales[k]);
   skc_image_free (&e->shape_copy);
   skc_layers_free (e);
+  skc_levels_free (e);
   skc_subject_free (e);
   free (e);
 }
@@ -195,6 +196,8 @@ skc_engine_method (const skc_engine *e)
 {
   if (e->layers)
     return skc_layers_method (e);
+  if (e->levels)
+    return skc_levels_method (e);
   /* A blur map may run knots tables at full resolution and the basis on
      the scales above. */
   int tables = 0, basis = 0;
@@ -245,6 +248,10 @@ skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
   /* Depth: the kernel of the layer the map value falls in. */
   if (e->layers)
     return skc_layers_kernel_at (e, image_width, image_height, x, y, map_value,
+                                 out, err);
+  /* Radius levels: the blend of its two levels' kernels. */
+  if (e->levels)
+    return skc_levels_kernel_at (e, image_width, image_height, x, y, map_value,
                                  out, err);
   int half = e->kernel_reach, side = 2 * half + 1;
   skc_result r = skc_image_alloc (out, side, side, 1);
@@ -322,14 +329,16 @@ takes_map (const skc_engine *e)
   return e->with_map || e->subject;
 }
 
-/* Engines that work on views in memory (a subject, depth layers): the
- * request as it is. */
+/* Engines that work on views in memory (a subject, depth layers, radius
+ * levels): the request as it is. */
 static skc_result
 process_views (const skc_engine *e, const skc_apply_request *rq,
                const skc_run *run, skc_error *err)
 {
   if (e->subject)
     return skc_subject_process (e, rq, run, err);
+  if (e->levels)
+    return skc_levels_process (e, rq, run, err);
   return skc_layers_process (e, rq, run, err);
 }
 
@@ -488,7 +497,8 @@ skc_engine_process (const skc_engine *e, const skc_apply_request *rq,
   run = run ? run : &defaults;
   /* Views engines report no progress of their own: with a progress
      callback they run in bands too, on the caller's views as they are. */
-  if (e->subject || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
+  if (e->subject || e->levels
+      || (e->with_map && e->params.depth != SKC_DEPTH_NONE))
     return rq->input.pixels && rq->output.pixels && !skc_request_straight (rq)
                    && !run->progress
                ? process_views (e, rq, run, err)

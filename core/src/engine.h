@@ -32,6 +32,8 @@
  *                          amount codes
  *   engine_layers.c        depth-aware blur (occlusion) on layers, tile
  *                          by tile, a uniform engine per layer
+ *   engine_levels.c        a blur map on radius levels, a uniform engine
+ *                          per level, each pixel blending two
  *   engine_subject.c       a sharp subject before its background's blur
  *   engine_pool.c          the workers' scratch and the engine's pool of it
  * A new representation takes a kind below, a file with its preparation
@@ -267,6 +269,9 @@ struct skc_engine
   struct skc_subject *subject_state;
   /* Their layers' engines and bounds (engine_layers.c). */
   struct skc_layers *layers;
+  /* A blur map on radius levels (engine_levels.c): no scales of its own;
+     process calls go to skc_levels_process. */
+  struct skc_levels *levels;
 };
 
 /* Per-thread working memory of one tile at one scale. */
@@ -680,6 +685,24 @@ skc_result skc_layers_kernel_at (const skc_engine *e, int image_width,
 /* A process call of a depth-aware engine, whose checks have passed: tiles
  * of the output in parallel, each blurring the layers that reach it. */
 skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
+                               const skc_run *run, skc_error *err);
+
+/* ---- engine_levels.c: a blur map on radius levels (see there) ---- */
+
+/* Plans and prepares them where a ladder's blend reaches `floor_db` with
+ * its margin (no caller's filter, swirl or cat-eye); *ok stays 0, nothing
+ * prepared, otherwise. */
+skc_result skc_levels_prepare (skc_engine *e, double floor_db, int *ok,
+                               skc_error *err);
+void skc_levels_free (skc_engine *e);
+const char *skc_levels_method (const skc_engine *e);
+skc_result skc_levels_kernel_at (const skc_engine *e, int image_width,
+                                 int image_height, int x, int y,
+                                 double map_value, skc_image *out,
+                                 skc_error *err);
+/* The request's output from its input (premultiplied, in memory, the
+ * input covering the output grown by the reach), tiles in parallel. */
+skc_result skc_levels_process (const skc_engine *e, const skc_apply_request *rq,
                                const skc_run *run, skc_error *err);
 
 /* ---- engine_memo.c: uniform engines kept per process for depth layers,

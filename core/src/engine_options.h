@@ -20,7 +20,13 @@ typedef struct
      steps, counted as the planner does), else on the pyramid's scales.
      0: always the pyramid. */
   double map_tables_work_max;
-  /* Depth-aware blur's output tile side (px, at least 1). */
+  /* 1: a blur map whose knots tables cannot hold every radius on one
+     scale runs on radius levels where a ladder reaches the floor (the
+     planner's rule); 0: never (the tables on the pyramid or the basis
+     run instead). */
+  int map_levels;
+  /* Depth-aware blur's and radius levels' output tile side (px, at least
+     1). */
   int layers_tile;
   /* Uniform blurs weigh the FFT's cost by this factor (1: as it is): the
      depth layers' engines prefer knots, whose reach is the kernel's

@@ -78,6 +78,7 @@ skc_engine_options_init (skc_engine_options *options)
 {
   options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
   options->map_tables_work_max = TABLES_WORK_MAX;
+  options->map_levels = 1;
   options->layers_tile = 512;
   options->fft_cost_factor = 1;
   options->fft_cell = 0;
@@ -486,6 +487,22 @@ plan_varying_scales (skc_engine *e, skc_error *err)
         && (one_scale
             || map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
                                 &axis, -1));
+  /* Where tables cannot hold every radius on one scale, radius levels may:
+     shapes whose kernel changes smoothly with the radius (soft, smooth
+     and image shapes), each level exact or at high quality and the blend
+     between two measured against the floor. */
+  if (e->with_map && e->options.map_levels && !(all_tables && top_scale == 0))
+    {
+      int ok = 0;
+      skc_result r = skc_levels_prepare (
+          e, skc_quality_floor_db (p->quality, 0), &ok, err);
+      if (r != SKC_OK || ok)
+        {
+          snprintf (e->plan, sizeof e->plan,
+                    "radius levels (knots tables out of reach on one scale)");
+          return r;
+        }
+    }
   long macs = 0;
   int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)

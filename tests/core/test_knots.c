@@ -616,6 +616,7 @@ map_engine_with (const char *spec, double radius, int threads, int knots,
   skc_engine_options options;
   skc_engine_options_init (&options);
   options.knots_map_max_radius = knots ? 1e9 : -1;
+  options.map_levels = 0;
   if (pyramid)
     options.map_tables_work_max = 0;
   skc_engine *e = NULL;
