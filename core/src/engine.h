@@ -812,6 +812,9 @@ void skc_worker_pool_take (const skc_engine *e, skc_engine_worker *workers,
                            int n);
 void skc_worker_pool_give (const skc_engine *e, skc_engine_worker *workers,
                            int n);
+/* Frees the sets the pool keeps (not those calls hold now): an engine
+ * used briefly among many (radius levels) keeps no memory idle. */
+void skc_worker_pool_trim (const skc_engine *e);
 void skc_worker_pool_free (struct skc_worker_pool *pool);
 
 /* ---- engine_pyramid.c ---- */

@@ -343,6 +343,9 @@ levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       };
       skc_run one = { .threads = 1, .cancel = run->cancel };
       res = skc_engine_process (le, &lq, &one, &w->err);
+      /* A tile uses a level once: its scratch would sit idle (hundreds of
+         levels, megabytes each). */
+      skc_worker_pool_trim (le);
       for (int y = 0; res == SKC_OK && y < bh; y++)
         {
           size_t k = (size_t) (b.y0 + y - t.y0) * tw + (b.x0 - t.x0);

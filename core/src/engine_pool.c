@@ -129,6 +129,19 @@ skc_worker_pool_give (const skc_engine *e, skc_engine_worker *workers, int n)
 }
 
 void
+skc_worker_pool_trim (const skc_engine *e)
+{
+  struct skc_worker_pool *p = e->pool;
+  if (!p)
+    return;
+  pthread_mutex_lock (&p->lock);
+  for (int i = 0; i < p->count; i++)
+    engine_worker_free (&p->kept[i]);
+  p->count = 0;
+  pthread_mutex_unlock (&p->lock);
+}
+
+void
 skc_worker_pool_free (struct skc_worker_pool *p)
 {
   if (!p)
