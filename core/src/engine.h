@@ -169,7 +169,8 @@ typedef struct
      at the same kernel SNR at every radius. */
   int levels, first;
   double grid;
-  double snr_db; /* the worst table's kernel SNR against its target */
+  double snr_db;      /* the worst table's kernel SNR against its target */
+  double rounding_db; /* a radius rounded to its table's, measured */
   skc_layer_taps *table;
 } skc_knots_scale;
 
@@ -475,16 +476,23 @@ skc_result skc_engine_plan (skc_engine *e, skc_error *err);
  * a margin; 0, exact, at high quality with exact_at_high), and the most
  * MACs a blur map's table of side `size` may take. */
 double skc_knots_aim (skc_quality q, int exact_at_high);
-/* engine_knots_tables.c: how many tables a scale with radii 0..top has
-   at quality q; the table nearest radius r (this scale's pixels), clamped
-   to the tables there are, and a table's radius. */
-int skc_knots_tables_count (skc_quality q, double top);
+/* engine_knots_tables.c: the grid of a scale's steps (radii 0..top, its
+   pixels) for the shape and quality, *rounding_db (if not NULL) the
+   measured kernel SNR of a radius rounded to its nearest table; how many
+   tables that grid has; the table nearest radius r (this scale's pixels),
+   clamped to the tables there are, and a table's radius. */
+double skc_knots_tables_grid (const skc_params *p, double top,
+                              double *rounding_db);
+/* The grid the error model gives any shape at quality q (the measured
+   grid is at most GRID_REFINE_MAX times finer). */
+double skc_knots_tables_model_grid (skc_quality q);
+int skc_knots_tables_count (double grid, double top);
 int skc_knots_table_level (const skc_knots_scale *k, double r);
 double skc_knots_table_radius (const skc_knots_scale *k, int q);
-/* The kernel SNR a pixel's kernel reaches on these tables at quality q:
-   the worst table's against its target with the radius' rounding, their
-   error energies added. */
-double skc_knots_tables_snr_db (const skc_knots_scale *k, skc_quality q);
+/* The kernel SNR a pixel's kernel reaches on these tables: the worst
+   table's against its target and the radius' rounding, their error
+   energies added. */
+double skc_knots_tables_snr_db (const skc_knots_scale *k);
 long skc_knots_cap (int size);
 
 /* ---- each representation's preparation of a scale (factor set), with

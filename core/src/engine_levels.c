@@ -64,8 +64,8 @@ static void
 level_of (const struct skc_levels *L, double r, int *lo, float *t)
 {
   double join = L->n * L->step;
-  double pos = r <= join ? r / L->step
-                         : L->n + log (r / join) / log1p (1.0 / L->n);
+  double pos
+      = r <= join ? r / L->step : L->n + log (r / join) / log1p (1.0 / L->n);
   if (!(pos > 0))
     pos = 0;
   int i = (int) pos;
@@ -146,8 +146,7 @@ ladder_worst_db (const skc_params *p, const struct skc_levels *L, double top,
 static int
 choose_ladder (const skc_params *p, double floor_db, struct skc_levels *L)
 {
-  static const int ns[]
-      = { 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384 };
+  static const int ns[] = { 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384 };
   static const double steps[] = { 0.5, 0.35, 0.25, 0.18, 0.125, 0.09 };
   const double top = p->radius, aim = floor_db + LEVELS_MARGIN_DB;
   for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
@@ -155,10 +154,10 @@ choose_ladder (const skc_params *p, double floor_db, struct skc_levels *L)
       {
         struct skc_levels c = { steps[b], ns[a], 0, NULL, 0 };
         double join = c.n * c.step;
-        c.count = top <= join ? (int) ceil (top / c.step) + 1
-                              : c.n + 1
-                                    + (int) ceil (log (top / join)
-                                                  / log1p (1.0 / c.n));
+        c.count
+            = top <= join
+                  ? (int) ceil (top / c.step) + 1
+                  : c.n + 1 + (int) ceil (log (top / join) / log1p (1.0 / c.n));
         c.count = c.count < 2 ? 2 : c.count;
         if (c.count > LEVELS_MAX)
           break; /* finer steps only add levels */
@@ -195,10 +194,9 @@ skc_levels_prepare (skc_engine *e, double floor_db, int *ok, skc_error *err)
   e->scale_count = 0;
   /* The top level's engine now: it says what the largest reads. */
   skc_engine *top = NULL;
-  skc_result r
-      = skc_uniform_row_get (L->row, e, L->count - 1,
-                             level_radius (L, L->count - 1), SKC_QUALITY_HIGH,
-                             &top, err);
+  skc_result r = skc_uniform_row_get (L->row, e, L->count - 1,
+                                      level_radius (L, L->count - 1),
+                                      SKC_QUALITY_HIGH, &top, err);
   if (r != SKC_OK)
     return r;
   /* Any level may run on FFT cells, whose reach is a cell beyond the

@@ -66,7 +66,9 @@ scale_for_radius (double r)
  * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work;
  * about 1 ns each here), counted as the top table's work times
  * TABLES_WORK_SHARE per table (tables' radii grow as the square of their
- * index, and the work as the radius' square or more).  Measured at normal
+ * index, and the work as the radius' square or more), on the error
+ * model's grid: a thin shape whose measured grid is finer fits up to 4x
+ * the tables (rather than drop to the pyramid's 2-15 dB).  Measured at normal
  * quality: a disc or heart passes up to R ~250 (R 150: 5.3e8 steps, 1.1 s
  * of CPU for the whole preparation), a ring up to ~130, soft-edged image
  * shapes up to 50-90; R 300 discs (3e9) took 4.2 s of CPU. */
@@ -472,9 +474,10 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      only as 10 log10 of the radius on its scale), below every floor.  In
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
-  double top_work
-      = e->options.map_tables_work_max
-        / (skc_knots_tables_count (p->quality, p->radius) * TABLES_WORK_SHARE);
+  double top_work = e->options.map_tables_work_max
+                    / (skc_knots_tables_count (
+                           skc_knots_tables_model_grid (p->quality), p->radius)
+                       * TABLES_WORK_SHARE);
   int one_scale = e->with_map && top_scale > 0 && p->radius <= knots_max
                   && map_wants_knots (p, p->radius, &axis, top_work);
   if (one_scale)
@@ -538,8 +541,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
       char measured[96] = "coarser scales: kernel SNR not guaranteed";
       if (e->scale_count == 1)
         {
-          e->kernel_snr_db
-              = skc_knots_tables_snr_db (&e->scales[0].knots, p->quality);
+          e->kernel_snr_db = skc_knots_tables_snr_db (&e->scales[0].knots);
           snprintf (measured, sizeof measured,
                     "kernel SNR about %.1f dB (worst table %.1f dB; floor "
                     "%g dB)",
