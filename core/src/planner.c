@@ -243,11 +243,13 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * floors at R 75 (skc bench crisp), where a soft leaf's knots take 8x the
  * FFT, a coma's 5x. */
 #define SWIRL_KNOTS_FFT_FACTOR 8
-/* Cat-eye's knots per code may cost this many times the FFT: the DISK
- * basis, its alternative, stays 5-20 dB below the floors at R 75 (skc
- * bench crisp), and a ring's clipped rims take 829 MACs at R 75, normal
- * (FFT 267). */
-#define CAT_EYE_KNOTS_FFT_FACTOR 4
+/* Cat-eye's knots per code may cost this many times the FFT, as swirl's:
+ * the DISK basis, its alternative, stays 5-20 dB below the floors at R 75
+ * (image shapes 0-7 dB, below draft's; skc bench crisp), while a ring's
+ * clipped rims take 829 MACs at R 75, normal (FFT 267), a feathered star's
+ * at draft about 1100, an ampersand's at normal up to 2100 (6 MP: blur
+ * about 7 s, preparation 10 s). */
+#define CAT_EYE_KNOTS_FFT_FACTOR 8
 
 /* Swirl on a drawn shape: knots per angle at full resolution, each
  * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
