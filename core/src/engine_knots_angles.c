@@ -69,9 +69,10 @@ typedef struct
   const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
   /* A shape image drawn finer, once for every angle (turn_source). */
   const struct turn_raster *turn_source;
-  /* Fits too many for the fewest knots' programme: each target's values
-     rounded to the fewest levels within max_error, then its exact knots
-     (runs of one level are one knot's). */
+  /* Fits too many for the fewest knots' programme: the exact knots of
+     each target made piecewise constant within max_error, the fewer of
+     two ways (levelled: its values rounded to the fewest levels; merged:
+     each line's runs joined cheapest first). */
   int levelled;
   /* Set once a fit is out of reach: the others need not run, the whole
      is out of reach anyway. */
@@ -268,9 +269,9 @@ cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
 }
 
 /* The fewest knots along rows reaching the job's error for `target` (or,
- * levelled, the exact knots of its rounded values), into slot `slot`;
- * *snr gets their kernel SNR against it, *half their half (-1: out of
- * reach). */
+ * levelled, the exact knots of it made piecewise constant), into slot
+ * `slot`; *snr gets their kernel SNR against it, *half their half (-1: out
+ * of reach). */
 static skc_result
 fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
           double *snr, int *half)
@@ -279,8 +280,23 @@ fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
   skc_filter *f = NULL;
   skc_result r;
   if (job->levelled)
-    r = skc_knots_fit_levelled (target, job->max_macs, job->max_error,
-                                SKC_KNOTS_ROWS, hint, &f, NULL);
+    {
+      /* Levelled knots keep a flat shape's few knots; merged ones follow
+         soft and textured shapes with 1.5-3x fewer. */
+      skc_filter *merged = NULL;
+      r = skc_knots_fit_levelled (target, job->max_macs, job->max_error,
+                                  SKC_KNOTS_ROWS, hint, &f, NULL);
+      if (r == SKC_OK)
+        r = skc_knots_fit_merged (target, job->max_macs, job->max_error,
+                                  SKC_KNOTS_ROWS, &merged, NULL);
+      if (merged && (!f || skc_filter_macs (merged) < skc_filter_macs (f)))
+        {
+          skc_filter_free (f);
+          f = merged;
+        }
+      else
+        skc_filter_free (merged);
+    }
   else
     r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
                           &f, NULL);

@@ -998,6 +998,232 @@ skc_knots_fit_levelled (const skc_image *target, long max_macs,
   return r;
 }
 
+/* ---- merged knots: a greedy bottom-up programme ---- */
+
+/* A run of one line's pixels taking one value (their mean). */
+typedef struct
+{
+  double sum, squares;
+  int count;
+  int prev, next;   /* neighbours on the line, -1 at its ends */
+  unsigned version; /* grows at each merge: older candidates are stale */
+  int alive;
+} merge_run;
+
+/* Joining run `left` with its next: the squared error it adds. */
+typedef struct
+{
+  double cost;
+  int left;
+  unsigned left_version, right_version;
+} merge_step;
+
+static int
+step_before (const merge_step *a, const merge_step *b)
+{
+  return a->cost < b->cost || (a->cost == b->cost && a->left < b->left);
+}
+
+static void
+heap_push (merge_step *heap, int *n, merge_step v)
+{
+  int i = (*n)++;
+  while (i > 0 && step_before (&v, &heap[(i - 1) / 2]))
+    {
+      heap[i] = heap[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  heap[i] = v;
+}
+
+static merge_step
+heap_pop (merge_step *heap, int *n)
+{
+  merge_step top = heap[0], last = heap[--*n];
+  int i = 0;
+  for (;;)
+    {
+      int c = 2 * i + 1;
+      if (c >= *n)
+        break;
+      if (c + 1 < *n && step_before (&heap[c + 1], &heap[c]))
+        c++;
+      if (!step_before (&heap[c], &last))
+        break;
+      heap[i] = heap[c];
+      i = c;
+    }
+  if (*n > 0)
+    heap[i] = last;
+  return top;
+}
+
+/* The squared error joining two runs adds: n_a n_b / (n_a + n_b) times
+   the square of their means' difference. */
+static double
+join_cost (const merge_run *a, const merge_run *b)
+{
+  double d = a->sum / a->count - b->sum / b->count;
+  return (double) a->count * b->count / (a->count + b->count) * d * d;
+}
+
+static void
+push_join (merge_step *heap, int *n, const merge_run *runs, int left)
+{
+  const merge_run *a = &runs[left], *b = &runs[a->next];
+  heap_push (heap, n,
+             (merge_step){ join_cost (a, b), left, a->version, b->version });
+}
+
+/* Into q: t's lines (rows, or columns) as runs of one value each, joined
+ * cheapest first (over all lines at once) while the squared error stays
+ * within `budget`; each run takes its pixels' mean, so sums are kept.
+ * 0 when out of memory. */
+static int
+merged_lines (const skc_image *t, int columns, double budget, skc_image *q)
+{
+  const int n = t->width, lines = t->height; /* square targets */
+  const size_t count = (size_t) n * lines;
+  merge_run *runs = malloc (count * sizeof *runs);
+  merge_step *heap = malloc (count * sizeof *heap);
+  int *run_of = malloc (count * sizeof *run_of);
+  if (!runs || !heap || !run_of)
+    {
+      free (runs);
+      free (heap);
+      free (run_of);
+      return 0;
+    }
+  int used = 0, queued = 0;
+  for (int l = 0; l < lines; l++)
+    {
+      int last = -1;
+      for (int i = 0; i < n; i++)
+        {
+          float v = columns ? t->data[(size_t) i * n + l]
+                            : t->data[(size_t) l * n + i];
+          /* Equal neighbours are one run from the start (the zeros
+             around a shape, flat insides). */
+          if (last >= 0 && runs[last].sum / runs[last].count == v)
+            {
+              runs[last].sum += v;
+              runs[last].squares += (double) v * v;
+              runs[last].count++;
+            }
+          else
+            {
+              runs[used] = (merge_run){ v, (double) v * v, 1, last, -1, 0, 1 };
+              if (last >= 0)
+                runs[last].next = used;
+              last = used++;
+            }
+          run_of[(size_t) l * n + i] = last;
+        }
+    }
+  for (int r = 0; r < used; r++)
+    if (runs[r].next >= 0)
+      push_join (heap, &queued, runs, r);
+  double total = 0;
+  while (queued > 0)
+    {
+      merge_step s = heap_pop (heap, &queued);
+      merge_run *a = &runs[s.left];
+      if (!a->alive || a->version != s.left_version || a->next < 0
+          || runs[a->next].version != s.right_version)
+        continue;
+      if (total + s.cost > budget)
+        break; /* the cheapest join left is too dear */
+      total += s.cost;
+      merge_run *b = &runs[a->next];
+      a->sum += b->sum;
+      a->squares += b->squares;
+      a->count += b->count;
+      a->next = b->next;
+      if (b->next >= 0)
+        runs[b->next].prev = s.left;
+      b->alive = 0;
+      b->next = s.left; /* so that b's pixels find their run below */
+      a->version++;
+      if (a->prev >= 0)
+        push_join (heap, &queued, runs, a->prev);
+      if (a->next >= 0)
+        push_join (heap, &queued, runs, s.left);
+    }
+  for (int l = 0; l < lines; l++)
+    for (int i = 0; i < n; i++)
+      {
+        int r = run_of[(size_t) l * n + i];
+        while (!runs[r].alive)
+          r = runs[r].next;
+        float v = (float) (runs[r].sum / runs[r].count);
+        if (columns)
+          q->data[(size_t) i * n + l] = v;
+        else
+          q->data[(size_t) l * n + i] = v;
+      }
+  free (runs);
+  free (heap);
+  free (run_of);
+  return 1;
+}
+
+skc_result
+skc_knots_fit_merged (const skc_image *target, long max_macs, double max_error,
+                      int axis, skc_filter **out, skc_error *err)
+{
+  *out = NULL;
+  if (!check_target (target, err))
+    return SKC_ERR_INVALID_ARGUMENT;
+  if (!(max_error >= 0))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "a knots error must be 0 or more, not %g", max_error);
+  if (axis != SKC_KNOTS_ROWS && axis != SKC_KNOTS_COLUMNS
+      && axis != SKC_KNOTS_AXIS_BEST)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT, "no knots axis %d", axis);
+  double energy = 0;
+  for (size_t i = 0; i < (size_t) target->width * target->height; i++)
+    energy += (double) target->data[i] * target->data[i];
+  /* Relative to the target's norm (the fit is scaled with it). */
+  double budget = max_error * max_error * energy;
+  skc_image q = { 0 };
+  skc_result r = skc_image_alloc (&q, target->width, target->height, 1);
+  if (r != SKC_OK)
+    return skc_fail (err, r, "out of memory");
+  skc_filter *best = NULL;
+  for (int a = 0; r == SKC_OK && a < 2; a++)
+    {
+      if (axis != SKC_KNOTS_AXIS_BEST && axis != a)
+        continue;
+      if (!merged_lines (target, a == SKC_KNOTS_COLUMNS, budget, &q))
+        {
+          r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          break;
+        }
+      /* Exact knots of the joined runs, unless they take more than
+         max_macs (counted before the fitter allocates). */
+      if (max_macs > 0 && exact_changes (&q, (skc_knots_axis) a) + 1 > max_macs)
+        continue;
+      skc_filter *f = NULL;
+      r = knots_fit (&q, max_macs, 0, a, &f, err);
+      if (r == SKC_OK && f
+          && (!best || skc_filter_macs (f) < skc_filter_macs (best)))
+        {
+          skc_filter_free (best);
+          best = f;
+        }
+      else
+        skc_filter_free (f);
+    }
+  skc_image_free (&q);
+  if (r != SKC_OK)
+    {
+      skc_filter_free (best);
+      return r;
+    }
+  *out = best;
+  return SKC_OK;
+}
+
 skc_result
 skc_knots_fit (const skc_image *target, long budget_macs, int axis,
                skc_filter **out, skc_error *err)

@@ -25,6 +25,17 @@ skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
                              skc_error *err);
 
 /* Knots without the per-line programme, for planners fitting thousands
+ * of targets: each line's runs joined cheapest first (all lines at once,
+ * each run its pixels' mean) while the relative kernel error stays within
+ * max_error, then the exact knots of that; along `axis` (either: the
+ * fewer).  *out NULL when those take more than max_macs.  Near the
+ * fewest-knots programme's count for a fraction of its time.
+ * Thread-safe. */
+skc_result skc_knots_fit_merged (const skc_image *target, long max_macs,
+                                 double max_error, int axis, skc_filter **out,
+                                 skc_error *err);
+
+/* Knots without the per-line programme, for planners fitting thousands
  * of targets: the exact knots of `target` with its values rounded to
  * multiples of peak / L (its sum kept), L the fewest of a few counts
  * whose rounding stays within max_error (relative kernel error), *out

@@ -986,6 +986,77 @@ test_levelled (void)
   skc_image_free (&t);
 }
 
+/* Merged knots (skc_knots_fit_merged): within the aim on the kernel the
+ * filter renders, sums kept; on a soft shape fewer than levelled knots at
+ * the same aim; too few MACs give no filter; an aim of 0 gives the exact
+ * knots; a NaN target or a negative aim is refused. */
+static void
+test_merged (void)
+{
+  const char *specs[] = { "shape:gaussian", "shape:coma", "shape:heart" };
+  for (int s = 0; s < 3; s++)
+    {
+      skc_image t = shape_target (specs[s], 40, 0);
+      const double aims[] = { 0.1, 0.03, 0.01 };
+      const int axes[]
+          = { SKC_KNOTS_ROWS, SKC_KNOTS_COLUMNS, SKC_KNOTS_AXIS_BEST };
+      for (int i = 0; i < 3; i++)
+        for (int a = 0; a < 3; a++)
+          {
+            const int axis = axes[a];
+            skc_filter *f = NULL, *lv = NULL;
+            CHECK (skc_knots_fit_merged (&t, 0, aims[i], axis, &f, NULL)
+                   == SKC_OK);
+            if (!CHECK (f != NULL))
+              continue;
+            skc_image e = { 0 };
+            CHECK (skc_filter_render (f, &e) == SKC_OK);
+            double error = skc_kernel_error (&e, &t), sum = 0;
+            for (int k = 0; k < e.width * e.height; k++)
+              sum += e.data[k];
+            CHECK_MSG (error <= aims[i] * 1.01 && fabs (sum - 1) < 1e-4,
+                       "merged %s: error %g (aim %g), sum %g", specs[s], error,
+                       aims[i], sum);
+            int hint = -1;
+            CHECK (
+                skc_knots_fit_levelled (&t, 0, aims[i], axis, &hint, &lv, NULL)
+                == SKC_OK);
+            /* Soft shapes: merging follows the slopes with fewer runs
+               (at 20 dB a coma's levels may take fewer). */
+            if (s < 2 && i > 0 && lv)
+              CHECK_MSG (skc_filter_macs (f) < skc_filter_macs (lv),
+                         "merged %s aim %g: %ld MACs, levelled %ld", specs[s],
+                         aims[i], skc_filter_macs (f), skc_filter_macs (lv));
+            skc_image_free (&e);
+            skc_filter_free (f);
+            skc_filter_free (lv);
+          }
+      skc_filter *exact = NULL, *f = NULL;
+      CHECK (skc_knots_fit_to (&t, 0, 0, SKC_KNOTS_ROWS, &exact, NULL)
+             == SKC_OK);
+      CHECK (skc_knots_fit_merged (&t, 0, 0, SKC_KNOTS_ROWS, &f, NULL)
+             == SKC_OK);
+      if (CHECK (f && exact))
+        CHECK_MSG (skc_filter_macs (f) == skc_filter_macs (exact),
+                   "merged %s, aim 0: %ld MACs, exact %ld", specs[s],
+                   skc_filter_macs (f), skc_filter_macs (exact));
+      skc_filter_free (f);
+      f = NULL;
+      /* Out of reach: a row of the shape takes at least two knots. */
+      CHECK (skc_knots_fit_merged (&t, t.width, 0.01, SKC_KNOTS_ROWS, &f, NULL)
+                 == SKC_OK
+             && f == NULL);
+      CHECK (skc_knots_fit_merged (&t, 0, -0.5, SKC_KNOTS_ROWS, &f, NULL)
+             == SKC_ERR_INVALID_ARGUMENT);
+      *skc_image_pixel (&t, t.width / 2, t.width / 2) = NAN;
+      CHECK (skc_knots_fit_merged (&t, 0, 0.05, SKC_KNOTS_ROWS, &f, NULL)
+             == SKC_ERR_INVALID_ARGUMENT);
+      CHECK (f == NULL);
+      skc_filter_free (exact);
+      skc_image_free (&t);
+    }
+}
+
 int
 main (void)
 {
@@ -996,6 +1067,7 @@ main (void)
   test_fit_entry_point ();
   test_exact_equals_target ();
   test_levelled ();
+  test_merged ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
   test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);
   test_apply_equals_dense ("shape:star:points=4,inner=0.35", 80,
