@@ -388,8 +388,12 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
       r = skc_target_fit_as (p, &e->prepare_run, p->radius / s->factor, 0,
                              SKC_OFFSETS_BILINEAR, NULL, 1, NULL, &filter, NULL,
                              err);
+      /* Why knots per angle did not run, for --verbose. */
+      char why[sizeof e->plan];
+      snprintf (why, sizeof why, "%s", e->plan);
       snprintf (e->plan, sizeof e->plan,
-                "bilinear complex (swirl turns offsets off the grid)");
+                "bilinear complex (swirl turns offsets off the grid; %.300s)",
+                why);
     }
   else
     {
