@@ -1036,25 +1036,31 @@ heap_push (merge_step *heap, int *n, merge_step v)
   heap[i] = v;
 }
 
-static merge_step
-heap_pop (merge_step *heap, int *n)
+/* Moves v down from slot i of a heap of n to where it belongs. */
+static void
+heap_sift (merge_step *heap, int n, int i, merge_step v)
 {
-  merge_step top = heap[0], last = heap[--*n];
-  int i = 0;
   for (;;)
     {
       int c = 2 * i + 1;
-      if (c >= *n)
+      if (c >= n)
         break;
-      if (c + 1 < *n && step_before (&heap[c + 1], &heap[c]))
+      if (c + 1 < n && step_before (&heap[c + 1], &heap[c]))
         c++;
-      if (!step_before (&heap[c], &last))
+      if (!step_before (&heap[c], &v))
         break;
       heap[i] = heap[c];
       i = c;
     }
+  heap[i] = v;
+}
+
+static merge_step
+heap_pop (merge_step *heap, int *n)
+{
+  merge_step top = heap[0], last = heap[--*n];
   if (*n > 0)
-    heap[i] = last;
+    heap_sift (heap, *n, 0, last);
   return top;
 }
 
@@ -1067,12 +1073,11 @@ join_cost (const merge_run *a, const merge_run *b)
   return (double) a->count * b->count / (a->count + b->count) * d * d;
 }
 
-static void
-push_join (merge_step *heap, int *n, const merge_run *runs, int left)
+static merge_step
+join_of (const merge_run *runs, int left)
 {
   const merge_run *a = &runs[left], *b = &runs[a->next];
-  heap_push (heap, n,
-             (merge_step){ join_cost (a, b), left, a->version, b->version });
+  return (merge_step){ join_cost (a, b), left, a->version, b->version };
 }
 
 /* Into q: t's lines (rows, or columns) as runs of one value each, joined
@@ -1098,13 +1103,14 @@ merged_lines (const skc_image *t, int columns, double budget, skc_image *q)
   for (int l = 0; l < lines; l++)
     {
       int last = -1;
+      float last_value = 0;
       for (int i = 0; i < n; i++)
         {
           float v = columns ? t->data[(size_t) i * n + l]
                             : t->data[(size_t) l * n + i];
           /* Equal neighbours are one run from the start (the zeros
              around a shape, flat insides). */
-          if (last >= 0 && runs[last].sum / runs[last].count == v)
+          if (last >= 0 && v == last_value)
             {
               runs[last].sum += v;
               runs[last].squares += (double) v * v;
@@ -1116,13 +1122,17 @@ merged_lines (const skc_image *t, int columns, double budget, skc_image *q)
               if (last >= 0)
                 runs[last].next = used;
               last = used++;
+              last_value = v;
             }
           run_of[(size_t) l * n + i] = last;
         }
     }
+  /* Every join at once, then heap order from the bottom up (linear). */
   for (int r = 0; r < used; r++)
     if (runs[r].next >= 0)
-      push_join (heap, &queued, runs, r);
+      heap[queued++] = join_of (runs, r);
+  for (int i = queued / 2 - 1; i >= 0; i--)
+    heap_sift (heap, queued, i, heap[i]);
   double total = 0;
   while (queued > 0)
     {
@@ -1145,16 +1155,24 @@ merged_lines (const skc_image *t, int columns, double budget, skc_image *q)
       b->next = s.left; /* so that b's pixels find their run below */
       a->version++;
       if (a->prev >= 0)
-        push_join (heap, &queued, runs, a->prev);
+        heap_push (heap, &queued, join_of (runs, a->prev));
       if (a->next >= 0)
-        push_join (heap, &queued, runs, s.left);
+        heap_push (heap, &queued, join_of (runs, s.left));
     }
   for (int l = 0; l < lines; l++)
     for (int i = 0; i < n; i++)
       {
-        int r = run_of[(size_t) l * n + i];
-        while (!runs[r].alive)
-          r = runs[r].next;
+        int r = run_of[(size_t) l * n + i], root = r;
+        while (!runs[root].alive)
+          root = runs[root].next;
+        /* Dead runs point at their survivor from now on. */
+        while (r != root)
+          {
+            int next = runs[r].next;
+            runs[r].next = root;
+            r = next;
+          }
+        r = root;
         float v = (float) (runs[r].sum / runs[r].count);
         if (columns)
           q->data[(size_t) i * n + l] = v;
