@@ -1057,6 +1057,50 @@ test_merged (void)
     }
 }
 
+/* A thin stroke moves further for its width than the tables' error model
+ * says when a radius is rounded to its table's: the steps are measured on
+ * the shape and made finer (a ring a tenth of its radius wide: about 3x),
+ * so that a pixel's kernel half-way between two tables still reaches the
+ * floor; a plain ring keeps the model's steps. */
+static void
+test_thin_stroke_tables (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse ("shape:ring:inner=0.9", &p.shape, NULL) == SKC_OK);
+  p.radius = 40;
+  p.quality = SKC_QUALITY_NORMAL;
+  const double model = skc_knots_tables_model_grid (p.quality);
+  double rounding = 0;
+  double grid = skc_knots_tables_grid (&p, p.radius, &rounding);
+  CHECK_MSG (grid < 0.5 * model && rounding >= 32,
+             "thin ring: grid %g (model %g), rounding %.1f dB", grid, model,
+             rounding);
+  skc_params plain = p;
+  CHECK (skc_shape_parse ("shape:ring", &plain.shape, NULL) == SKC_OK);
+  CHECK (skc_knots_tables_grid (&plain, plain.radius, NULL) == model);
+
+  skc_engine *e = map_engine ("shape:ring:inner=0.9", p.radius, 2, 1);
+  if (!e)
+    return;
+  const skc_knots_scale *sc = &e->scales[0].knots;
+  CHECK (e->scale_count == 1 && sc->grid == grid);
+  /* Radii half-way between tables, where rounding costs the most. */
+  for (int q = sc->levels / 2; q < sc->levels - 1; q += sc->levels / 7)
+    {
+      double r = pow ((q + 0.5) * sc->grid / 2, 2);
+      skc_image k = { 0 }, t = { 0 };
+      CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
+      CHECK (skc_target_make (&p, r, 0, &t, NULL) == SKC_OK);
+      double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
+      CHECK_MSG (snr >= 30, "thin ring at R %.3f (between tables): %.1f dB",
+                 r, snr);
+      skc_image_free (&k);
+      skc_image_free (&t);
+    }
+  skc_engine_free (e);
+}
+
 int
 main (void)
 {
@@ -1068,6 +1112,7 @@ main (void)
   test_exact_equals_target ();
   test_levelled ();
   test_merged ();
+  test_thin_stroke_tables ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
   test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);
   test_apply_equals_dense ("shape:star:points=4,inner=0.35", 80,
