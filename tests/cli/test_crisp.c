@@ -176,11 +176,13 @@ test_contract (const char *data_dir)
     crisp_shape_free (&shapes[s]);
 }
 
-/* Above draft, a few swirl and cat-eye cells that knots per code reach
- * (issue 13's floors at normal and high), so that a planner change that
- * loses them fails here. */
+/* Beyond the draft grid, cells that a particular way reaches (issue 13's
+ * floors), so that a planner change that loses them fails here: swirl and
+ * cat-eye on knots per code (cat-eye image shapes at R 75 on merged
+ * knots), blur maps of smooth shapes on radius levels, and a thin stroke's
+ * map on tables with measured steps. */
 static void
-test_lens_floors (const char *data_dir)
+test_way_floors (const char *data_dir)
 {
   static const struct
   {
@@ -195,6 +197,11 @@ test_lens_floors (const char *data_dir)
       SKC_QUALITY_NORMAL },
     { "disc", "shape:disc", 8, CRISP_CAT_EYE, SKC_QUALITY_HIGH },
     { "heart", "shape:heart", 24, CRISP_CAT_EYE, SKC_QUALITY_NORMAL },
+    { "leaf-256", "leaf-256.pgm", 75, CRISP_CAT_EYE, SKC_QUALITY_DRAFT },
+    { "gaussian", "shape:gaussian", 75, CRISP_TILT_SHIFT, SKC_QUALITY_NORMAL },
+    { "coma", "shape:coma", 75, CRISP_CONSTANT_MAP, SKC_QUALITY_HIGH },
+    { "snowflake-256", "snowflake-256.pgm", 24, CRISP_TILT_SHIFT,
+      SKC_QUALITY_DRAFT },
   };
   for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
     {
@@ -255,7 +262,7 @@ main (int argc, char **argv)
   test_ball_snr ();
   test_lens_truth ();
   test_contract (argv[1]);
-  test_lens_floors (argv[1]);
+  test_way_floors (argv[1]);
   clock_gettime (CLOCK_MONOTONIC, &t1);
   printf ("%.1f s; %d passed, %d failed\n",
           (double) (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec),

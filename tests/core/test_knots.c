@@ -1093,8 +1093,8 @@ test_thin_stroke_tables (void)
       CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
       CHECK (skc_target_make (&p, r, 0, &t, NULL) == SKC_OK);
       double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
-      CHECK_MSG (snr >= 30, "thin ring at R %.3f (between tables): %.1f dB",
-                 r, snr);
+      CHECK_MSG (snr >= 30, "thin ring at R %.3f (between tables): %.1f dB", r,
+                 snr);
       skc_image_free (&k);
       skc_image_free (&t);
     }
