@@ -44,6 +44,7 @@
 #define SKC_ENGINE_H
 
 #include <fftw3.h>
+#include <stdint.h>
 
 #include "engine_options.h"
 #include "skc/apply.h"
@@ -186,6 +187,18 @@ typedef struct
   fftwf_plan forward, inverse;
 } skc_fft_scale;
 
+/* One fit of KNOTS_ANGLES, compact (tens of thousands of them at large
+ * radii): line l of 2 half + 1 (dy = l - half) holds knots start[l] ..
+ * start[l + 1] - 1, knot k adding c[k] at dx[k] on the prefix sums.  One
+ * allocation, at start. */
+typedef struct
+{
+  int half, count;
+  int *start; /* 2 half + 2 */
+  float *c;
+  int16_t *dx;
+} skc_angle_fit;
+
 /* KNOTS_ANGLES (uniform swirl or cat-eye at full resolution): one knots
  * kernel per code, all along rows with the same half; each input pixel
  * scatters its own code's kernel, so a point's response is exactly that
@@ -203,8 +216,7 @@ typedef struct
   int *slot;              /* per code: the fit it reads */
   unsigned char *flip;    /* per code: SKC_ANGLES_FLIP_X | SKC_ANGLES_FLIP_Y */
   int slots;              /* fits */
-  skc_layer_taps *table;  /* per slot: knots as taps, line by line */
-  int *line_start;        /* per slot: 2 half + 2 tap indices */
+  skc_angle_fit *fit;     /* per slot (count 0: not fitted) */
   long macs;              /* the most knots of a code, plus one */
   double worst_snr_db;    /* over the fits, against their targets (cat-eye:
                              with the quantisation of angle and amount) */
