@@ -251,6 +251,23 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * about 7 s, preparation 10 s). */
 #define CAT_EYE_KNOTS_FFT_FACTOR 8
 
+/* Beyond this radius the floors of swirl and cat-eye are draft's whatever
+ * the quality (issue 13's contract): the quality's own is sought first,
+ * and where knots cannot reach it, draft's, which still beats the turned
+ * complex or the DISK basis (2-10 dB for image shapes at R 150). */
+#define LENS_OWN_FLOOR_RADIUS 75.0
+
+/* Whether a lens plan out of reach at its quality's floor tries draft's:
+ * *floor_db becomes that. */
+static int
+lens_floor_falls_back (const skc_params *p, double *floor_db)
+{
+  if (p->radius <= LENS_OWN_FLOOR_RADIUS || p->quality == SKC_QUALITY_DRAFT)
+    return 0;
+  *floor_db = skc_quality_floor_db (SKC_QUALITY_DRAFT, 1);
+  return 1;
+}
+
 /* Swirl on a drawn shape: knots per angle at full resolution, each
  * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
  * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost;
@@ -262,7 +279,7 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   *ok = 0;
-  const double floor_db = skc_quality_floor_db (p->quality, 1);
+  double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
   const long max_macs = SWIRL_KNOTS_FFT_FACTOR * fft;
   e->scale_count = 1;
@@ -270,6 +287,9 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   s = &e->scales[0];
   s->factor = 1;
   skc_result r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
+  int fell_back = 0;
+  if (r == SKC_OK && !*ok && (fell_back = lens_floor_falls_back (p, &floor_db)))
+    r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
   if (r != SKC_OK || !*ok)
     {
       /* Back to the scale the complex needs. */
@@ -291,8 +311,12 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
     fitted += a->fitted[q];
   snprintf (e->plan, sizeof e->plan,
             "knots per angle (%s quality: at least %g dB against the shape "
-            "turned; FFT %ld)",
-            skc_quality_name (p->quality), floor_db, fft);
+            "turned%s; FFT %ld)",
+            skc_quality_name (p->quality), floor_db,
+            fell_back ? ", draft's floor: the quality's out of reach beyond "
+                        "R 75"
+                      : "",
+            fft);
   snprintf (e->description, sizeof e->description,
             "uniform swirl: knots %dx%d along rows per angle (%d of %d angle "
             "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
@@ -319,7 +343,7 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   *ok = 0;
   if (p->filter || p->swirl > 0 || e->with_map || p->radius < 0.5)
     return SKC_OK;
-  const double floor_db = skc_quality_floor_db (p->quality, 1);
+  double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
   const long max_macs = CAT_EYE_KNOTS_FFT_FACTOR * fft;
   e->scale_count = 1;
@@ -329,6 +353,10 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   char steps[160] = "";
   skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, ok, steps,
                                             sizeof steps, err);
+  int fell_back = 0;
+  if (r == SKC_OK && !*ok && (fell_back = lens_floor_falls_back (p, &floor_db)))
+    r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, ok, steps,
+                                   sizeof steps, err);
   if (r != SKC_OK || !*ok)
     {
       s->factor = 0;
@@ -338,8 +366,12 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   const skc_knots_angles_scale *a = &s->angles;
   snprintf (e->plan, sizeof e->plan,
             "knots per angle and clip amount (%s quality: at least %g dB "
-            "against the shape clipped and turned; FFT %ld)",
-            skc_quality_name (p->quality), floor_db, fft);
+            "against the shape clipped and turned%s; FFT %ld)",
+            skc_quality_name (p->quality), floor_db,
+            fell_back ? ", draft's floor: the quality's out of reach beyond "
+                        "R 75"
+                      : "",
+            fft);
   snprintf (e->description, sizeof e->description,
             "uniform cat-eye %g: knots %dx%d along rows per angle and clip "
             "amount, %s, up to %ld MACs per pixel and channel, each input "
