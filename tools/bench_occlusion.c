@@ -99,6 +99,17 @@ static const occ_scene scenes[] = {
     1,
     2,
     "three planes" },
+  /* Two planes close in depth (radii 15 and 18.6): the nearer hides the
+     farther, but their blurs hardly differ. */
+  { "two planes close in depth (R 15 / 18.6)",
+    30,
+    0,
+    2,
+    { { 0.5f, 0, 0, 0, 0, { 0.30f, 0.45f, 0.60f }, 51, 0, 0.0f },
+      { 0.62f, 1, 0.5, 0.5, 0.30, { 0.85f, 0.60f, 0.30f }, 52, 0, 0.0f } },
+    1,
+    -1,
+    "close planes" },
   /* A floor: one textured plane whose depth runs from far at the top to
      near at the bottom, in focus a third of the way down (radius 10.5 at
      the top, 19.5 at the bottom); nothing hides anything. */
