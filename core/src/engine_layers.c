@@ -90,11 +90,13 @@ fill_distance (const struct skc_layers *L, int b)
  * plus its own past the edge and blurred by its own beyond, and must not
  * show through where the hiding stops (skc bench occlusion's two close
  * planes, radii 15 and 18.6 of R 30: hidden to 30 px, 1 % bleeds; to 45
- * or 60 px, none). */
+ * or 60 px, none); in blocks of SKC_LAYERS_BLOCK px. */
+#define SKC_LAYERS_BLOCK 8
 static int
-edge_reach (const struct skc_layers *L)
+edge_blocks (const struct skc_layers *L)
 {
-  return (int) ceil (2 * L->largest) + 2;
+  return ((int) ceil (2 * L->largest) + 2 + SKC_LAYERS_BLOCK - 1)
+         / SKC_LAYERS_BLOCK;
 }
 
 /* Layer b's engine, made on first use. */
@@ -147,10 +149,12 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
             "its largest layer (radius %g): %.400s%.150s",
             p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near",
             bin_radius (L->top), skc_engine_describe (big), notes);
-  /* A tile reads its layers' blur reach, the fill's sources around that
-     (and one more pixel for the edge test). */
+  /* A tile reads its layers' blur reach, and around that the fill's
+     sources or the blocks that say which pixels lie near an edge,
+     whichever reach further (and one more pixel for the edge tests). */
   int levels = skc_fill_levels (fill_distance (L, L->top));
-  e->reach = L->blur_reach + (1 << (levels + 1)) + edge_reach (L) + 2;
+  int fill = 1 << (levels + 1), near = SKC_LAYERS_BLOCK * (edge_blocks (L) + 1);
+  e->reach = L->blur_reach + (fill > near ? fill : near) + 1;
   return SKC_OK;
 }
 
@@ -184,8 +188,7 @@ typedef struct
   unsigned char *need, *near;
   size_t bin_capacity, dist_capacity, least_capacity, need_capacity,
       near_capacity;
-  float *layer, *edge, *result, *acc, *seen, *source, *weight, *filled,
-      *known;
+  float *layer, *edge, *result, *acc, *seen, *source, *weight, *filled, *known;
   size_t layer_capacity, edge_capacity, result_capacity, acc_capacity,
       seen_capacity, source_capacity, weight_capacity, filled_capacity,
       known_capacity;
@@ -296,17 +299,6 @@ on_edge (const tile_frame *f, int x, int y)
   return (x > 0 && at[-1] > step) || (x + 1 < rq->image_width && at[1] > step)
          || (y > 0 && at[-(ptrdiff_t) sw] > step)
          || (y + 1 < rq->image_height && at[sw] > step);
-}
-
-/* Whether pixel (x, y), of bin v, hides layer b: it is at least
- * SKC_LAYERS_APART bins nearer, or nearer and by a depth edge. */
-static inline int
-hides (const tile_frame *f, int v, int b, int x, int y)
-{
-  return v >= b + SKC_LAYERS_APART
-         || (v > b
-             && f->near[(size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0)
-                        + (x - f->s.x0)]);
 }
 
 /* Input pixel (x, y) with its coverage (C channels): non-finite pixels
@@ -489,75 +481,136 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   return 1;
 }
 
-/* The least of each window of 2 r + 1 entries (clipped to the line) of
- * a line of n, stride apart, in place (van Herk / Gil-Werman: blocks of
- * the window's size, a running least forward and backward in each);
- * `tmp` holds 2 (n + 2 r) ints. */
-static void
-line_least (int *v, int n, size_t stride, int r, int *tmp)
-{
-  int w = 2 * r + 1, m = n + 2 * r;
-  int *g = tmp, *h = tmp + m;
-  for (int i = 0; i < m; i++)
-    {
-      int k = i - r;
-      int x = k >= 0 && k < n ? v[(size_t) k * stride] : INT_MAX;
-      g[i] = i % w == 0 || x < g[i - 1] ? x : g[i - 1];
-    }
-  for (int i = m - 1; i >= 0; i--)
-    {
-      int k = i - r;
-      int x = k >= 0 && k < n ? v[(size_t) k * stride] : INT_MAX;
-      h[i] = i % w == w - 1 || i == m - 1 || x < h[i + 1] ? x : h[i + 1];
-    }
-  /* Entry k's window is [k - r, k + r]: padded, [k, k + 2 r]. */
-  for (int k = 0; k < n; k++)
-    v[(size_t) k * stride] = h[k] < g[k + 2 * r] ? h[k] : g[k + 2 * r];
-}
-
 /* Which pixels of the scan region lie near a depth edge on its near
- * side, into f->near: within edge_reach of a pixel with a neighbour more
- * than one bin farther (the edge's near side) that lies no more than one
- * bin nearer than they do (they are that near side, or nearer).  Such a
- * pixel hides what lies behind the edge however close in depth; elsewhere
- * (a slope, a surface's inside, the far side of an edge) a pixel adds up
- * with the layers less than SKC_LAYERS_APART bins farther, as one
- * surface.  0 when out of memory. */
+ * side, into f->near: a pixel with a neighbour more than one bin farther
+ * (the edge's near side) that lies no more than one bin nearer than they
+ * do (they are that near side, or nearer) in a block of
+ * SKC_LAYERS_BLOCK px (aligned to the image's origin) at most
+ * edge_blocks blocks from theirs, so within edge_reach of them and less
+ * than a block more (blocks keep it cheap).  Such a pixel hides what lies
+ * behind the edge however close in depth; elsewhere (a slope, a
+ * surface's inside, the far side of an edge) a pixel adds up with the
+ * layers less than SKC_LAYERS_APART bins farther, as one surface.  0 when
+ * out of memory. */
 static int
-near_edges (tile_frame *f, layers_worker *w)
+near_edges (tile_frame *f, skc_rect t, layers_worker *w)
 {
   const struct skc_layers *L = f->e->layers;
-  const int W = f->rq->image_width, H = f->rq->image_height;
-  int sw = f->s.x1 - f->s.x0, sh = f->s.y1 - f->s.y0, r = edge_reach (L);
-  size_t n = (size_t) sw * sh;
-  int longest = sw > sh ? sw : sh;
+  const int S = SKC_LAYERS_BLOCK, B = edge_blocks (L);
+  int sw = f->s.x1 - f->s.x0, sh = f->s.y1 - f->s.y0;
+  /* Only pixels within the blur's reach of the tile are asked about (the
+     layers' pixels and what hides them); the blocks they read, and one
+     pixel more for the edge tests, lie in the scan region. */
+  const skc_apply_request *rq = f->rq;
+  skc_rect c
+      = skc_rect_grow (t, L->blur_reach, rq->image_width, rq->image_height);
+  skc_rect z = clip_rect (
+      skc_rect_grow (c, S * (B + 1), rq->image_width, rq->image_height), &f->s);
+  int bx0 = z.x0 / S, by0 = z.y0 / S;
+  int gw = (z.x1 - 1) / S - bx0 + 1, gh = (z.y1 - 1) / S - by0 + 1;
+  size_t n = (size_t) sw * sh, g = (size_t) gw * gh;
   if (!reserve_bytes (&w->least, &w->least_capacity,
-                      (n + 2 * ((size_t) longest + 2 * r)) * sizeof (int))
+                      (2 * g + (size_t) (z.x1 - z.x0)) * sizeof (int))
       || !reserve_bytes (&w->near, &w->near_capacity, n))
     return 0;
-  int *least = w->least, *tmp = w->least + n;
-  for (int y = 0; y < sh; y++)
-    {
-      int *d = least + (size_t) y * sw;
-      const int *at = f->bin + (size_t) y * sw;
-      int gy = f->s.y0 + y;
-      for (int x = 0; x < sw; x++)
-        {
-          int gx = f->s.x0 + x, low = at[x] - 1;
-          int jump = (x > 0 && at[x - 1] < low)
-                     || (x + 1 < sw && gx + 1 < W && at[x + 1] < low)
-                     || (y > 0 && at[x - sw] < low)
-                     || (y + 1 < sh && gy + 1 < H && at[x + sw] < low);
-          d[x] = jump ? at[x] : INT_MAX;
-        }
-      line_least (d, sw, 1, r, tmp);
-    }
-  for (int x = 0; x < sw; x++)
-    line_least (least + x, sh, (size_t) sw, r, tmp);
-  for (size_t k = 0; k < n; k++)
-    w->near[k] = least[k] != INT_MAX && least[k] <= f->bin[k] + 1;
   f->near = w->near;
+  int *least = w->least, *tmp = w->least + g;
+  for (size_t k = 0; k < g; k++)
+    least[k] = INT_MAX;
+  /* Neighbours outside the scan region are not seen: the blocks that
+     pixels which matter read lie inside it (the engine's reach). */
+  memset (w->near, 0, n);
+  int any = INT_MAX, *jump = tmp + g - z.x0;
+  for (int gy = z.y0; gy < z.y1; gy++)
+    {
+      int y = gy - f->s.y0;
+      const int *at = f->bin + (size_t) y * sw - f->s.x0;
+      const int *up = y > 0 ? at - sw : at, *down = y + 1 < sh ? at + sw : at;
+      int *row = least + (size_t) (gy / S - by0) * gw - bx0;
+      /* Each pixel's bin where it has a neighbour more than one bin
+         farther, at the ends its own bin standing in for what is not
+         seen. */
+      int x0 = z.x0 > f->s.x0 ? z.x0 : z.x0 + 1;
+      int x1 = z.x1 < f->s.x1 ? z.x1 : z.x1 - 1;
+      for (int x = z.x0; x < z.x1; x++)
+        if (x < x0 || x >= x1)
+          {
+            int left = at[x > f->s.x0 ? x - 1 : x];
+            int right = at[x + 1 < f->s.x1 ? x + 1 : x];
+            int m = up[x] < down[x] ? up[x] : down[x];
+            m = left < m ? left : m;
+            m = right < m ? right : m;
+            jump[x] = m < at[x] - 1 ? at[x] : INT_MAX;
+          }
+      for (int x = x0; x < x1; x++)
+        {
+          int m = up[x] < down[x] ? up[x] : down[x];
+          m = at[x - 1] < m ? at[x - 1] : m;
+          m = at[x + 1] < m ? at[x + 1] : m;
+          jump[x] = m < at[x] - 1 ? at[x] : INT_MAX;
+        }
+      for (int x = z.x0; x < z.x1; x++)
+        {
+          int *v = &row[x / S];
+          *v = jump[x] < *v ? jump[x] : *v;
+          any = jump[x] < any ? jump[x] : any;
+        }
+    }
+  if (any == INT_MAX)
+    return 1;
+  /* The least over B blocks each way: rows, then columns. */
+  for (int y = 0; y < gh; y++)
+    for (int x = 0; x < gw; x++)
+      {
+        int v = INT_MAX;
+        for (int k = x - B; k <= x + B; k++)
+          if (k >= 0 && k < gw && least[(size_t) y * gw + k] < v)
+            v = least[(size_t) y * gw + k];
+        tmp[(size_t) y * gw + x] = v;
+      }
+  for (int y = 0; y < gh; y++)
+    for (int x = 0; x < gw; x++)
+      {
+        int v = INT_MAX;
+        for (int k = y - B; k <= y + B; k++)
+          if (k >= 0 && k < gh && tmp[(size_t) k * gw + x] < v)
+            v = tmp[(size_t) k * gw + x];
+        least[(size_t) y * gw + x] = v;
+      }
+  for (int gy = c.y0; gy < c.y1; gy++)
+    {
+      size_t y = (size_t) (gy - f->s.y0) * sw - f->s.x0;
+      const int *at = f->bin + y;
+      const int *row = least + (size_t) (gy / S - by0) * gw - bx0;
+      unsigned char *near = w->near + y;
+      for (int x = c.x0; x < c.x1; x++)
+        {
+          int v = row[x / S];
+          near[x] = v != INT_MAX && v <= at[x] + 1;
+        }
+    }
   return 1;
+}
+
+/* The box of the pixels of `open` (in tile t) still seen. */
+static skc_rect
+still_open (const float *seen, skc_rect t, skc_rect open)
+{
+  int tw = t.x1 - t.x0;
+  skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
+  for (int y = open.y0; y < open.y1; y++)
+    {
+      const float *row = seen + (size_t) (y - t.y0) * tw - t.x0;
+      for (int x = open.x0; x < open.x1; x++)
+        if (row[x] > 0)
+          {
+            still.x0 = x < still.x0 ? x : still.x0;
+            still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
+            still.y0 = y < still.y0 ? y : still.y0;
+            still.y1 = y + 1;
+          }
+    }
+  return still;
 }
 
 /* One output tile t: its layers near to far, each where the nearer ones
@@ -643,7 +696,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   const int K = SKC_LAYERS_APART;
   for (int k = 0; k < K; k++)
     w->slot[k].box = (skc_rect){ 0, 0, 0, 0 };
-  if (!near_edges (&f, w))
+  if (!near_edges (&f, t, w))
     res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   /* Near to far: w->seen is T of the layers K or more bins nearer (they
      hide this one wholly); those in the window between hide it by their
@@ -664,21 +717,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
                 seen[x] *= 1 - c[x];
             }
           slot->box = (skc_rect){ 0, 0, 0, 0 };
-          /* The box of what is still open. */
-          skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
-          for (int y = open.y0; y < open.y1; y++)
-            {
-              const float *seen = w->seen + (size_t) (y - t.y0) * tw - t.x0;
-              for (int x = open.x0; x < open.x1; x++)
-                if (seen[x] > 0)
-                  {
-                    still.x0 = x < still.x0 ? x : still.x0;
-                    still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
-                    still.y0 = y < still.y0 ? y : still.y0;
-                    still.y1 = y + 1;
-                  }
-            }
-          open = still;
+          open = still_open (w->seen, t, open);
         }
       if (open.x1 <= open.x0)
         break; /* nothing farther shows */
@@ -710,10 +749,18 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       for (int k = b - 1; !behind && k > b - K && k >= -L->top; k--)
         behind = boxes[k + L->top].x1 > boxes[k + L->top].x0;
       slot->edge = kind == 3 && behind ? 2 : kind & 2 ? 1 : 0;
+      /* With no layer in the window behind it nor any still waiting
+         above, it hides wholly at once: the same factors in the same
+         order. */
+      int alone = !behind;
+      for (int k = b + 1; alone && k < b + K; k++)
+        alone = w->slot[((k % K) + K) % K].box.x1
+                <= w->slot[((k % K) + K) % K].box.x0;
       int ow = o.x1 - o.x0, oh = o.y1 - o.y0, iw = i.x1 - i.x0;
       size_t on = (size_t) ow * oh;
       if (!skc_tile_reserve (&w->result, &w->result_capacity, on * C)
-          || !skc_tile_reserve (&slot->cover, &slot->cover_capacity, on)
+          || (!alone
+              && !skc_tile_reserve (&slot->cover, &slot->cover_capacity, on))
           || (slot->edge == 2
               && !skc_tile_reserve (&slot->hide, &slot->hide_capacity, on)))
         {
@@ -742,6 +789,33 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
           eq.output.stride = (size_t) ow;
           res = skc_engine_process (le, &eq, &one, &w->err);
         }
+      /* The layers in the window whose edges' part meets this one's. */
+      const layers_slot *window[SKC_LAYERS_APART];
+      int hiders = 0;
+      for (int k = b + 1; k < b + K; k++)
+        {
+          const layers_slot *h = &w->slot[((k % K) + K) % K];
+          if (h->edge && meets (&h->box, &o))
+            window[hiders++] = h;
+        }
+      for (int y = 0; res == SKC_OK && alone && y < oh; y++)
+        {
+          const float *src = w->result + (size_t) y * ow * C;
+          size_t at = (size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0);
+          float *acc = w->acc + at * C, *seen = w->seen + at;
+          for (int x = 0; x < ow; x++)
+            {
+              float see = seen[x];
+              for (int c = 0; c < C; c++)
+                acc[(size_t) x * C + c] += see * src[(size_t) x * C + c];
+              seen[x] = see * (1 - src[(size_t) x * C + f.ca]);
+            }
+        }
+      if (alone)
+        {
+          open = still_open (w->seen, t, open);
+          continue;
+        }
       for (int y = 0; res == SKC_OK && y < oh; y++)
         {
           const float *src = w->result + (size_t) y * ow * C;
@@ -753,12 +827,12 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
               /* T: the layers K or more bins nearer, then the window's
                  edges. */
               float see = seen[x];
-              for (int k = b + 1; k < b + K && see != 0; k++)
+              for (int k = 0; k < hiders && see != 0; k++)
                 {
-                  const layers_slot *h = &w->slot[((k % K) + K) % K];
+                  const layers_slot *h = window[k];
                   int gx = o.x0 + x, gy = o.y0 + y;
-                  if (h->edge == 0 || gx < h->box.x0 || gx >= h->box.x1
-                      || gy < h->box.y0 || gy >= h->box.y1)
+                  if (gx < h->box.x0 || gx >= h->box.x1 || gy < h->box.y0
+                      || gy >= h->box.y1)
                     continue;
                   size_t q = (size_t) (gy - h->box.y0) * (h->box.x1 - h->box.x0)
                              + (gx - h->box.x0);

@@ -332,9 +332,10 @@ plain_bin_radius (int b)
 
 /* each pixel's signed bin, then every layer near to far: its pixels
  * (colour, coverage 1), those beside one more than one bin nearer (on an
- * edge) and the pixels nearer than it that lie near a depth edge (within
- * ceil (2 x the largest radius) + 2 of a pixel with a neighbour more than
- * one bin farther, itself no more than one bin nearer than they) within
+ * edge) and the pixels nearer than it that lie near a depth edge (a pixel
+ * with a neighbour more than one bin farther, itself no more than one bin
+ * nearer than they, in an 8 px block at most ceil ((ceil (2 x the
+ * largest radius) + 2) / 8) blocks from theirs) within
  * the fill distance (chessboard) of its pixels filled by the naive
  * bounded fill from its pixels off edges, where it knows anything; its
  * hiding part: its pixels near an edge and all it fills; both blurred by
@@ -352,7 +353,7 @@ layers_reference (const skc_image *in, const skc_image *map, double radius,
   double largest = radius * (focus > 0.5 ? focus : 1 - focus);
   int top = plain_bin (largest);
   largest = fmax (largest, plain_bin_radius (top));
-  int reach = (int) ceil (2 * largest) + 2, bins = 2 * top + 1;
+  int blocks = ((int) ceil (2 * largest) + 2 + 7) / 8, bins = 2 * top + 1;
   int *bin = malloc (sizeof (int) * n);
   unsigned char *near = calloc (n, 1);
   float *layer = malloc (sizeof (float) * (C + 1) * n);
@@ -383,9 +384,9 @@ layers_reference (const skc_image *in, const skc_image *map, double radius,
        && (sign) * (bin[((y) + 1) * w + (x)] - bin[(y) *w + (x)]) > 1))
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
-      for (int yy = y - reach; yy <= y + reach && !near[y * w + x]; yy++)
-        for (int xx = x - reach; xx <= x + reach; xx++)
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h
+      for (int yy = 0; yy < h && !near[y * w + x]; yy++)
+        for (int xx = 0; xx < w; xx++)
+          if (abs (yy / 8 - y / 8) <= blocks && abs (xx / 8 - x / 8) <= blocks
               && bin[yy * w + xx] <= bin[y * w + x] + 1 && BESIDE (xx, yy, -1))
             {
               near[y * w + x] = 1;
