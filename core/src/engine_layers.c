@@ -7,27 +7,43 @@
  *     pixel wide up to 8 px, then 1/32 of the radius wide, on each side of
  *     the focus; a layer blurs with its bin's radius (a function of the
  *     bin alone, so that every tile blurs it alike);
- *  2. far to near, each layer is its pixels' colour times coverage, and
- *     where nearer layers hide it (within the fill distance of its own
- *     pixels: the largest radius a map can give plus its own) its colour
- *     filled in by a bounded pull-push (engine_fill.c) from its own pixels
- *     (but those on an edge in depth, which hold some of the nearer
- *     thing's colour, and are filled too); blurred uniformly by an engine
- *     of its radius (any shape, highlights, swirl, cat-eye), colour times
- *     coverage and coverage alike (coverage is the alpha channel, or one
- *     added);
- *  3. composited: C = blur (L a) + (1 - blur (a)) C back to front, summed
- *     near to far (C += T blur (L a), T *= 1 - blur (a)), so that a layer
- *     is blurred only where the nearer ones leave something to see (T > 0:
- *     behind a sharp opaque subject, nothing); without an alpha channel
- *     the colour is divided by the coverage at the end.
+ *  2. what hides what: a depth edge's near side is a pixel with a
+ *     neighbour more than one bin farther; a pixel lies near an edge when
+ *     such a pixel, no more than one bin nearer than it, lies within
+ *     about twice the largest radius (in blocks of 8 px aligned to the
+ *     origin).  A layer is hidden by the pixels 8 or more bins nearer, and
+ *     by those nearer by less only where they lie near an edge: elsewhere
+ *     (a slope, a floor, a surface's inside) layers less than 8 bins apart
+ *     are one surface and add up, as that surface's own blur would, so
+ *     its layers meet without seams (a layer filled and seen through the
+ *     next one's blurred edge left one wherever two met);
+ *  3. far to near, each layer is its pixels' colour times coverage, and
+ *     under the nearer pixels near an edge that hide it (within the fill
+ *     distance of its own pixels: the largest radius a map can give plus
+ *     its own) its colour filled in by a bounded pull-push (engine_fill.c)
+ *     from its own pixels (but those on an edge in depth, which hold some
+ *     of the nearer thing's colour, and are filled too); blurred uniformly
+ *     by an engine of its radius (any shape, highlights, swirl, cat-eye),
+ *     colour times coverage and coverage alike (coverage is the alpha
+ *     channel, or one added), and where a layer within 8 bins behind it
+ *     needs it, its hiding part (its pixels near an edge and all it
+ *     fills) on its own;
+ *  4. composited near to far, C += T blur (L a), T the product of
+ *     1 - blur (a) over the layers 8 or more bins nearer and of 1 - the
+ *     blur of their hiding part over those nearer by less (back to front's
+ *     C = blur (L a) + (1 - blur (a)) C where layers hide each other, their
+ *     sum where they add up), so that a layer is blurred only where the
+ *     nearer ones leave something to see (T > 0: behind a sharp opaque
+ *     subject, nothing); without an alpha channel the colour is divided
+ *     by the coverage at the end.
  * Tiles of the output (a grid aligned to the origin) run in parallel, each
  * from the input around it: only the layers present there, each over the
  * tile's open part grown by its blur's reach, filled only where something
  * needs it.
  * Every value a tile computes is the same in any other tiling (the fill's
- * pyramid is aligned to the image origin and bounded; the distances are
- * exact within their reach), so results depend neither on the tiling, nor
+ * pyramid and the edges' blocks are aligned to the image origin and
+ * bounded; the distances are exact within their reach; factors of T are
+ * taken in the same order), so results depend neither on the tiling, nor
  * on the region asked for, nor on the thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <limits.h>
@@ -481,6 +497,23 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   return 1;
 }
 
+/* out = the least of in over r entries each way along lines of n
+ * (`step` apart, lines `next` apart, `lines` of them). */
+static void
+least_around (const int *in, int *out, int n, int lines, size_t step,
+              size_t next, int r)
+{
+  for (int l = 0; l < lines; l++)
+    for (int i = 0; i < n; i++)
+      {
+        int v = INT_MAX;
+        for (int k = i - r; k <= i + r; k++)
+          if (k >= 0 && k < n && in[l * next + k * step] < v)
+            v = in[l * next + k * step];
+        out[l * next + i * step] = v;
+      }
+}
+
 /* Which pixels of the scan region lie near a depth edge on its near
  * side, into f->near: a pixel with a neighbour more than one bin farther
  * (the edge's near side) that lies no more than one bin nearer than they
@@ -558,25 +591,9 @@ near_edges (tile_frame *f, skc_rect t, layers_worker *w)
     }
   if (any == INT_MAX)
     return 1;
-  /* The least over B blocks each way: rows, then columns. */
-  for (int y = 0; y < gh; y++)
-    for (int x = 0; x < gw; x++)
-      {
-        int v = INT_MAX;
-        for (int k = x - B; k <= x + B; k++)
-          if (k >= 0 && k < gw && least[(size_t) y * gw + k] < v)
-            v = least[(size_t) y * gw + k];
-        tmp[(size_t) y * gw + x] = v;
-      }
-  for (int y = 0; y < gh; y++)
-    for (int x = 0; x < gw; x++)
-      {
-        int v = INT_MAX;
-        for (int k = y - B; k <= y + B; k++)
-          if (k >= 0 && k < gh && tmp[(size_t) k * gw + x] < v)
-            v = tmp[(size_t) k * gw + x];
-        least[(size_t) y * gw + x] = v;
-      }
+  /* The least over B blocks each way: along rows, then along columns. */
+  least_around (least, tmp, gw, gh, 1, gw, B);
+  least_around (tmp, least, gh, gw, gw, 1, B);
   for (int gy = c.y0; gy < c.y1; gy++)
     {
       size_t y = (size_t) (gy - f->s.y0) * sw - f->s.x0;
