@@ -894,7 +894,8 @@ cli_bench_occlusion (int argc, char **argv)
     }
   csv_path = csv_path ? csv_path : "bench-occlusion.csv";
   printf ("%dx%d RGB, disc, %d threads (0: every core); edge band within "
-          "the largest radius of a depth edge\n",
+          "the largest radius of a depth edge (the tilted plane: its inside, "
+          "where its radius is at least 2 px)\n",
           w, h, threads);
   FILE *csv = cli_csv_create (csv_path, "scene,method,band_psnr_db,halo,bleed,"
                                         "seconds,edge_width,truth_edge_width,"
