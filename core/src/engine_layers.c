@@ -514,17 +514,16 @@ least_around (const int *in, int *out, int n, int lines, size_t step,
       }
 }
 
-/* Which pixels of the scan region lie near a depth edge on its near
- * side, into f->near: a pixel with a neighbour more than one bin farther
- * (the edge's near side) that lies no more than one bin nearer than they
- * do (they are that near side, or nearer) in a block of
- * SKC_LAYERS_BLOCK px (aligned to the image's origin) at most
- * edge_blocks blocks from theirs, so within edge_reach of them and less
- * than a block more (blocks keep it cheap).  Such a pixel hides what lies
- * behind the edge however close in depth; elsewhere (a slope, a
- * surface's inside, the far side of an edge) a pixel adds up with the
- * layers less than SKC_LAYERS_APART bins farther, as one surface.  0 when
- * out of memory. */
+/* Which pixels within the blur's reach of tile t lie near a depth edge
+ * on its near side, into f->near (over the scan region): a pixel with a
+ * neighbour more than one bin farther (the edge's near side) that lies no
+ * more than one bin nearer than they do (they are that near side, or
+ * nearer) in a block of SKC_LAYERS_BLOCK px (aligned to the image's
+ * origin) at most edge_blocks blocks from theirs, so within about twice
+ * the largest radius of them (blocks keep it cheap).  Such a pixel hides what
+ * lies behind the edge however close in depth; elsewhere (a slope, a surface's
+ * inside, the far side of an edge) a pixel adds up with the layers less than
+ * SKC_LAYERS_APART bins farther, as one surface.  0 when out of memory. */
 static int
 near_edges (tile_frame *f, skc_rect t, layers_worker *w)
 {
