@@ -30,8 +30,13 @@ if head -n 1 "$csv" | grep -q '^scene,method,band_psnr_db'; then
   echo "in excess within 30 px inside it, both in % of the subject/background"
   echo "contrast (0 is the truth; negative: short of it); edge: a blurred"
   echo "foreground's 10-90 % edge width along the edge normal in px, the truth's"
-  echo "in brackets (– where the scene has none); seconds of a warm run"
-  echo "(preparation and blur). skc gather is a blur map (\`--depth none\`), skc"
+  echo "in brackets (– where the scene has none); d2: the mean |second"
+  echo "vertical difference| over the band relative to the truth's (a layer's"
+  echo "seam adds to it, a blur softer than the truth takes from it); seconds"
+  echo "of a warm run (preparation and blur). The tilted plane is one surface"
+  echo "whose depth changes smoothly: its truth is every pixel's exact disc at"
+  echo "its own radius, summed, its band its inside where the radius is at"
+  echo "least 2 px. skc gather is a blur map (\`--depth none\`), skc"
   echo "layered is \`--depth white-near\`, GEGL is gegl:lens-blur with the blur"
   echo "amount as its aux map; skc subject is \`--subject\` with the subject's"
   echo "true alpha as the mask, on the scene it fits (a sharp subject before one"
@@ -49,10 +54,13 @@ if head -n 1 "$csv" | grep -q '^scene,method,band_psnr_db'; then
       m = f[1]
       if (!(scene in seen)) { seen[scene] = 1; order[++count] = scene }
       edge = (n >= 7 && f[6] != "nan") ? sprintf ("%.1f (%.1f)", f[6], f[7]) : "–"
-      cell[scene, m] = sprintf ("%.1f / %.1f / %.1f / %s / %.2f", f[2], 100 * f[3], 100 * f[4], edge, f[5])
+      d2 = n >= 8 ? sprintf ("%.3f", f[8]) : "–"
+      halo = f[3] != "nan" ? sprintf ("%.1f", 100 * f[3]) : "–"
+      bleed = f[4] != "nan" ? sprintf ("%.1f", 100 * f[4]) : "–"
+      cell[scene, m] = sprintf ("%.1f / %s / %s / %s / %s / %.2f", f[2], halo, bleed, edge, d2, f[5])
     }
     END {
-      print "| scene | skc gather: PSNR / halo % / bleed % / edge px / s | skc layered | gegl:lens-blur (aux) | skc subject (true alpha) |"
+      print "| scene | skc gather: PSNR / halo % / bleed % / edge px / d2 / s | skc layered | gegl:lens-blur (aux) | skc subject (true alpha) |"
       print "|---|---|---|---|---|"
       for (i = 1; i <= count; i++) {
         s = order[i]

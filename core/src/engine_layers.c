@@ -7,29 +7,46 @@
  *     pixel wide up to 8 px, then 1/32 of the radius wide, on each side of
  *     the focus; a layer blurs with its bin's radius (a function of the
  *     bin alone, so that every tile blurs it alike);
- *  2. far to near, each layer is its pixels' colour times coverage, and
- *     where nearer layers hide it (within the fill distance of its own
- *     pixels: the largest radius a map can give plus its own) its colour
- *     filled in by a bounded pull-push (engine_fill.c) from its own pixels
- *     (but those on an edge in depth, which hold some of the nearer
- *     thing's colour, and are filled too); blurred uniformly by an engine
- *     of its radius (any shape, highlights, swirl, cat-eye), colour times
- *     coverage and coverage alike (coverage is the alpha channel, or one
- *     added);
- *  3. composited: C = blur (L a) + (1 - blur (a)) C back to front, summed
- *     near to far (C += T blur (L a), T *= 1 - blur (a)), so that a layer
- *     is blurred only where the nearer ones leave something to see (T > 0:
- *     behind a sharp opaque subject, nothing); without an alpha channel
- *     the colour is divided by the coverage at the end.
+ *  2. what hides what: a depth edge's near side is a pixel with a
+ *     neighbour more than one bin farther; a pixel lies near an edge when
+ *     such a pixel, no more than one bin nearer than it, lies within
+ *     about twice the largest radius (in blocks of 8 px aligned to the
+ *     origin).  A layer is hidden by the pixels 8 or more bins nearer, and
+ *     by those nearer by less only where they lie near an edge: elsewhere
+ *     (a slope, a floor, a surface's inside) layers less than 8 bins apart
+ *     are one surface and add up, as that surface's own blur would, so
+ *     its layers meet without seams (a layer filled and seen through the
+ *     next one's blurred edge left one wherever two met);
+ *  3. far to near, each layer is its pixels' colour times coverage, and
+ *     under the nearer pixels near an edge that hide it (within the fill
+ *     distance of its own pixels: the largest radius a map can give plus
+ *     its own) its colour filled in by a bounded pull-push (engine_fill.c)
+ *     from its own pixels (but those on an edge in depth, which hold some
+ *     of the nearer thing's colour, and are filled too); blurred uniformly
+ *     by an engine of its radius (any shape, highlights, swirl, cat-eye),
+ *     colour times coverage and coverage alike (coverage is the alpha
+ *     channel, or one added), and where a layer within 8 bins behind it
+ *     needs it, its hiding part (its pixels near an edge and all it
+ *     fills) on its own;
+ *  4. composited near to far, C += T blur (L a), T the product of
+ *     1 - blur (a) over the layers 8 or more bins nearer and of 1 - the
+ *     blur of their hiding part over those nearer by less (back to front's
+ *     C = blur (L a) + (1 - blur (a)) C where layers hide each other, their
+ *     sum where they add up), so that a layer is blurred only where the
+ *     nearer ones leave something to see (T > 0: behind a sharp opaque
+ *     subject, nothing); without an alpha channel the colour is divided
+ *     by the coverage at the end.
  * Tiles of the output (a grid aligned to the origin) run in parallel, each
  * from the input around it: only the layers present there, each over the
  * tile's open part grown by its blur's reach, filled only where something
  * needs it.
  * Every value a tile computes is the same in any other tiling (the fill's
- * pyramid is aligned to the image origin and bounded; the distances are
- * exact within their reach), so results depend neither on the tiling, nor
+ * pyramid and the edges' blocks are aligned to the image origin and
+ * bounded; the distances are exact within their reach; factors of T are
+ * taken in the same order), so results depend neither on the tiling, nor
  * on the region asked for, nor on the thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -44,6 +61,10 @@
  * radius wide (the same width at the join). */
 #define SKC_LAYERS_QUARTERS 32
 #define SKC_LAYERS_GROWTH (1 + 1.0 / 32)
+/* One surface: a layer is hidden by the pixels at least SKC_LAYERS_APART
+ * bins nearer, and by those nearer by less only where they lie near a
+ * depth edge (see near_edges); otherwise they add up with it. */
+#define SKC_LAYERS_APART 8
 struct skc_layers
 {
   int top;              /* bins -top .. top */
@@ -78,6 +99,20 @@ static int
 fill_distance (const struct skc_layers *L, int b)
 {
   return (int) ceil (L->largest + bin_radius (b)) + 1;
+}
+
+/* How far from a depth edge its near side hides what lies behind however
+ * close in depth: the farther layer is filled up to the largest radius
+ * plus its own past the edge and blurred by its own beyond, and must not
+ * show through where the hiding stops (skc bench occlusion's two close
+ * planes, radii 15 and 18.6 of R 30: hidden to 30 px, 1 % bleeds; to 45
+ * or 60 px, none); in blocks of SKC_LAYERS_BLOCK px. */
+#define SKC_LAYERS_BLOCK 8
+static int
+edge_blocks (const struct skc_layers *L)
+{
+  return ((int) ceil (2 * L->largest) + 2 + SKC_LAYERS_BLOCK - 1)
+         / SKC_LAYERS_BLOCK;
 }
 
 /* Layer b's engine, made on first use. */
@@ -130,10 +165,12 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
             "its largest layer (radius %g): %.400s%.150s",
             p->depth == SKC_DEPTH_WHITE_NEAR ? "white near" : "black near",
             bin_radius (L->top), skc_engine_describe (big), notes);
-  /* A tile reads its layers' blur reach, the fill's sources around that
-     (and one more pixel for the edge test). */
+  /* A tile reads its layers' blur reach, and around that the fill's
+     sources or the blocks that say which pixels lie near an edge,
+     whichever reach further (and one more pixel for the edge tests). */
   int levels = skc_fill_levels (fill_distance (L, L->top));
-  e->reach = L->blur_reach + (1 << (levels + 1)) + 1;
+  int fill = 1 << (levels + 1), near = SKC_LAYERS_BLOCK * (edge_blocks (L) + 1);
+  e->reach = L->blur_reach + (fill > near ? fill : near) + 1;
   return SKC_OK;
 }
 
@@ -148,17 +185,31 @@ skc_layers_free (skc_engine *e)
   e->layers = NULL;
 }
 
+/* The blurred coverage of a layer in the window of the SKC_LAYERS_APART - 1
+ * nearer than the one being blurred: all of it, and the part that hides
+ * the layers in the window (edge: 0 none, 1 all, 2 its own plane). */
+typedef struct
+{
+  skc_rect box; /* empty: no layer */
+  float *cover, *hide;
+  size_t cover_capacity, hide_capacity;
+  int edge;
+} layers_slot;
+
 /* A worker's memory, kept across its tiles. */
 typedef struct
 {
   int *bin; /* the tile's scan region */
-  int *dist;
-  unsigned char *need;
-  size_t bin_capacity, dist_capacity, need_capacity;
-  float *layer, *result, *acc, *seen, *source, *weight, *filled, *known;
-  size_t layer_capacity, result_capacity, acc_capacity, seen_capacity,
-      source_capacity, weight_capacity, filled_capacity, known_capacity;
+  int *dist, *least;
+  unsigned char *need, *near;
+  size_t bin_capacity, dist_capacity, least_capacity, need_capacity,
+      near_capacity;
+  float *layer, *edge, *result, *acc, *seen, *source, *weight, *filled, *known;
+  size_t layer_capacity, edge_capacity, result_capacity, acc_capacity,
+      seen_capacity, source_capacity, weight_capacity, filled_capacity,
+      known_capacity;
   skc_fill_scratch fill;
+  layers_slot slot[SKC_LAYERS_APART];
   skc_result res; /* of the tile that failed */
   skc_error err;
 } layers_worker;
@@ -182,8 +233,11 @@ worker_free (layers_worker *w)
 {
   free (w->bin);
   free (w->dist);
+  free (w->least);
   free (w->need);
+  free (w->near);
   free (w->layer);
+  free (w->edge);
   free (w->result);
   free (w->acc);
   free (w->seen);
@@ -191,6 +245,8 @@ worker_free (layers_worker *w)
   free (w->weight);
   free (w->filled);
   free (w->known);
+  for (int k = 0; k < SKC_LAYERS_APART; k++)
+    free (w->slot[k].cover), free (w->slot[k].hide);
   skc_fill_scratch_free (&w->fill);
 }
 
@@ -223,7 +279,8 @@ typedef struct
   int C, ca;      /* channels with coverage, and its index */
   skc_rect s;     /* the scan region: the tile grown by the engine's reach */
   const int *bin; /* over s */
-  const skc_rect *bins_box; /* per bin (+ top): its pixels' box in s */
+  const unsigned char *near; /* over s: near_edges */
+  const skc_rect *bins_box;  /* per bin (+ top): its pixels' box in s */
 } tile_frame;
 
 static int
@@ -246,15 +303,15 @@ clip_rect (skc_rect r, const skc_rect *to)
   return r;
 }
 
-/* Whether pixel (x, y) of layer b lies beside a layer more than one bin
- * nearer (an edge in depth, not a slope). */
+/* Whether pixel (x, y) lies beside one more than one bin nearer (an edge
+ * in depth, not a slope): it holds some of the nearer thing's colour. */
 static inline int
-on_edge (const tile_frame *f, int b, int x, int y)
+on_edge (const tile_frame *f, int x, int y)
 {
   const skc_apply_request *rq = f->rq;
   size_t sw = (size_t) (f->s.x1 - f->s.x0);
   const int *at = f->bin + (size_t) (y - f->s.y0) * sw + (x - f->s.x0);
-  int step = b + 1;
+  int step = at[0] + 1;
   return (x > 0 && at[-1] > step) || (x + 1 < rq->image_width && at[1] > step)
          || (y > 0 && at[-(ptrdiff_t) sw] > step)
          || (y + 1 < rq->image_height && at[sw] > step);
@@ -280,11 +337,14 @@ input_pixel (const tile_frame *f, int x, int y, float *dst)
 }
 
 /* Layer b over rectangle i (its pixels, hidden parts filled) into
- * w->layer; its non-zero pixels' bounding box in *box (empty: x1 <= x0).
+ * w->layer, and into w->edge the coverage of what hides the layers
+ * SKC_LAYERS_APART - 1 farther (its pixels near a depth edge, and what is
+ * filled); its non-zero pixels' bounding box in *box (empty: x1 <= x0),
+ * in *kind bit 1 whether it has coverage off edges, bit 2 near them.
  * 0 when out of memory. */
 static int
 build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
-             skc_rect *box)
+             skc_rect *box, int *kind)
 {
   const skc_apply_request *rq = f->rq;
   const struct skc_layers *L = f->e->layers;
@@ -292,7 +352,9 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   int D = fill_distance (L, b);
   skc_rect x = skc_rect_grow (i, D, W, H);
   const skc_rect *mine_box = &f->bins_box[b + L->top];
+  size_t fw = (size_t) (f->s.x1 - f->s.x0);
   box->x0 = box->y0 = 0, box->x1 = box->y1 = 0;
+  *kind = 0;
   if (!meets (mine_box, &x))
     return 1;
   /* Nearer layers whose pixels come within reach (by their boxes). */
@@ -302,9 +364,11 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   int iw = i.x1 - i.x0, ih = i.y1 - i.y0;
   size_t n = (size_t) iw * ih;
   if (!skc_tile_reserve (&w->layer, &w->layer_capacity, n * C)
+      || !skc_tile_reserve (&w->edge, &w->edge_capacity, n)
       || !reserve_bytes (&w->need, &w->need_capacity, n))
     return 0;
   memset (w->layer, 0, n * C * sizeof (float));
+  memset (w->edge, 0, n * sizeof (float));
   /* Only pixels within D of the layer's box can be non-zero. */
   skc_rect j = clip_rect (skc_rect_grow (*mine_box, D, W, H), &i);
   if (j.x1 <= j.x0 || j.y1 <= j.y0)
@@ -321,8 +385,7 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
         {
           int *row = w->dist + (size_t) y * xw;
           const int *bins
-              = f->bin + (size_t) (x.y0 + y - f->s.y0) * (f->s.x1 - f->s.x0)
-                + (x.x0 - f->s.x0);
+              = f->bin + (size_t) (x.y0 + y - f->s.y0) * fw + (x.x0 - f->s.x0);
           for (int xx = 0; xx < xw; xx++)
             row[xx] = bins[xx] == b ? 0 : D + 1;
           line_distance (row, xw, 1, D);
@@ -336,22 +399,32 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   *box = need;
   for (int y = j.y0; y < j.y1; y++)
     {
-      const int *bins
-          = f->bin + (size_t) (y - f->s.y0) * (f->s.x1 - f->s.x0) - f->s.x0;
+      const int *bins = f->bin + (size_t) (y - f->s.y0) * fw - f->s.x0;
+      const unsigned char *nears
+          = f->near + (size_t) (y - f->s.y0) * fw - f->s.x0;
       const int *dist
           = nearer ? w->dist + (size_t) (y - x.y0) * xw - x.x0 : NULL;
       unsigned char *needs = w->need + (size_t) (y - i.y0) * iw - i.x0;
       float *row = w->layer + ((size_t) (y - i.y0) * iw - i.x0) * C;
+      float *edge = w->edge + (size_t) (y - i.y0) * iw - i.x0;
       int first = W, last = -1, nfirst = W, nlast = -1;
       for (int xx = j.x0; xx < j.x1; xx++)
         {
           int v = bins[xx];
           int mine = v == b, fill = 0;
           if (nearer)
-            fill = mine ? on_edge (f, b, xx, y) : v > b && dist[xx] <= D;
+            fill = mine ? on_edge (f, xx, y)
+                        : v > b && nears[xx] && dist[xx] <= D;
           needs[xx] = (unsigned char) fill;
           if (mine)
-            input_pixel (f, xx, y, row + (size_t) xx * C);
+            {
+              float *px = row + (size_t) xx * C;
+              input_pixel (f, xx, y, px);
+              if (nears[xx])
+                edge[xx] = px[f->ca];
+              if (px[f->ca] != 0)
+                *kind |= nears[xx] ? 2 : 1;
+            }
           if (!mine && !fill)
             continue;
           first = xx < first ? xx : first, last = xx;
@@ -395,7 +468,7 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
     for (int xx = own.x0; xx < own.x1; xx++)
       {
         size_t k = (size_t) (y - src.y0) * sw + (xx - src.x0);
-        if (bin_at (f, xx, y) == b && !on_edge (f, b, xx, y))
+        if (bin_at (f, xx, y) == b && !on_edge (f, xx, y))
           {
             w->weight[k] = 1;
             input_pixel (f, xx, y, w->source + k * C);
@@ -405,21 +478,161 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
                  &need, w->filled, w->known, (size_t) nw, &w->fill))
     return 0;
   /* A pixel the fill does not reach keeps what it has (its own colour on
-     an edge, else nothing). */
+     an edge, else nothing); what is filled under a nearer thing hides
+     what lies behind as that thing does. */
   for (int y = need.y0; y < need.y1; y++)
     for (int xx = need.x0; xx < need.x1; xx++)
       {
         size_t k = (size_t) (y - i.y0) * iw + (xx - i.x0);
         size_t q = (size_t) (y - need.y0) * nw + (xx - need.x0);
-        if (w->need[k] && w->known[q] > 0)
-          memcpy (w->layer + k * C, w->filled + q * C, C * sizeof (float));
+        if (!w->need[k] || w->known[q] <= 0)
+          continue;
+        memcpy (w->layer + k * C, w->filled + q * C, C * sizeof (float));
+        int near = bin_at (f, xx, y) != b
+                   || f->near[(size_t) (y - f->s.y0) * fw + (xx - f->s.x0)];
+        w->edge[k] = near ? w->layer[k * C + f->ca] : 0;
+        if (w->layer[k * C + f->ca] != 0)
+          *kind |= near ? 2 : 1;
       }
   return 1;
 }
 
+/* out = the least of in over r entries each way along lines of n
+ * (`step` apart, lines `next` apart, `lines` of them). */
+static void
+least_around (const int *in, int *out, int n, int lines, size_t step,
+              size_t next, int r)
+{
+  for (int l = 0; l < lines; l++)
+    for (int i = 0; i < n; i++)
+      {
+        int v = INT_MAX;
+        for (int k = i - r; k <= i + r; k++)
+          if (k >= 0 && k < n && in[l * next + k * step] < v)
+            v = in[l * next + k * step];
+        out[l * next + i * step] = v;
+      }
+}
+
+/* Which pixels within the blur's reach of tile t lie near a depth edge
+ * on its near side, into f->near (over the scan region): a pixel with a
+ * neighbour more than one bin farther (the edge's near side) that lies no
+ * more than one bin nearer than they do (they are that near side, or
+ * nearer) in a block of SKC_LAYERS_BLOCK px (aligned to the image's
+ * origin) at most edge_blocks blocks from theirs, so within about twice
+ * the largest radius of them (blocks keep it cheap).  Such a pixel hides what
+ * lies behind the edge however close in depth; elsewhere (a slope, a surface's
+ * inside, the far side of an edge) a pixel adds up with the layers less than
+ * SKC_LAYERS_APART bins farther, as one surface.  0 when out of memory. */
+static int
+near_edges (tile_frame *f, skc_rect t, layers_worker *w)
+{
+  const struct skc_layers *L = f->e->layers;
+  const int S = SKC_LAYERS_BLOCK, B = edge_blocks (L);
+  int sw = f->s.x1 - f->s.x0, sh = f->s.y1 - f->s.y0;
+  /* Only pixels within the blur's reach of the tile are asked about (the
+     layers' pixels and what hides them); the blocks they read, and one
+     pixel more for the edge tests, lie in the scan region. */
+  const skc_apply_request *rq = f->rq;
+  skc_rect c
+      = skc_rect_grow (t, L->blur_reach, rq->image_width, rq->image_height);
+  skc_rect z = clip_rect (
+      skc_rect_grow (c, S * (B + 1), rq->image_width, rq->image_height), &f->s);
+  int bx0 = z.x0 / S, by0 = z.y0 / S;
+  int gw = (z.x1 - 1) / S - bx0 + 1, gh = (z.y1 - 1) / S - by0 + 1;
+  size_t n = (size_t) sw * sh, g = (size_t) gw * gh;
+  if (!reserve_bytes (&w->least, &w->least_capacity,
+                      (2 * g + (size_t) (z.x1 - z.x0)) * sizeof (int))
+      || !reserve_bytes (&w->near, &w->near_capacity, n))
+    return 0;
+  f->near = w->near;
+  int *least = w->least, *tmp = w->least + g;
+  for (size_t k = 0; k < g; k++)
+    least[k] = INT_MAX;
+  /* Neighbours outside the scan region are not seen: the blocks that
+     pixels which matter read lie inside it (the engine's reach). */
+  memset (w->near, 0, n);
+  int any = INT_MAX, *jump = tmp + g - z.x0;
+  for (int gy = z.y0; gy < z.y1; gy++)
+    {
+      int y = gy - f->s.y0;
+      const int *at = f->bin + (size_t) y * sw - f->s.x0;
+      const int *up = y > 0 ? at - sw : at, *down = y + 1 < sh ? at + sw : at;
+      int *row = least + (size_t) (gy / S - by0) * gw - bx0;
+      /* Each pixel's bin where it has a neighbour more than one bin
+         farther, at the ends its own bin standing in for what is not
+         seen. */
+      int x0 = z.x0 > f->s.x0 ? z.x0 : z.x0 + 1;
+      int x1 = z.x1 < f->s.x1 ? z.x1 : z.x1 - 1;
+      for (int x = z.x0; x < z.x1; x++)
+        if (x < x0 || x >= x1)
+          {
+            int left = at[x > f->s.x0 ? x - 1 : x];
+            int right = at[x + 1 < f->s.x1 ? x + 1 : x];
+            int m = up[x] < down[x] ? up[x] : down[x];
+            m = left < m ? left : m;
+            m = right < m ? right : m;
+            jump[x] = m < at[x] - 1 ? at[x] : INT_MAX;
+          }
+      for (int x = x0; x < x1; x++)
+        {
+          int m = up[x] < down[x] ? up[x] : down[x];
+          m = at[x - 1] < m ? at[x - 1] : m;
+          m = at[x + 1] < m ? at[x + 1] : m;
+          jump[x] = m < at[x] - 1 ? at[x] : INT_MAX;
+        }
+      for (int x = z.x0; x < z.x1; x++)
+        {
+          int *v = &row[x / S];
+          *v = jump[x] < *v ? jump[x] : *v;
+          any = jump[x] < any ? jump[x] : any;
+        }
+    }
+  if (any == INT_MAX)
+    return 1;
+  /* The least over B blocks each way: along rows, then along columns. */
+  least_around (least, tmp, gw, gh, 1, gw, B);
+  least_around (tmp, least, gh, gw, gw, 1, B);
+  for (int gy = c.y0; gy < c.y1; gy++)
+    {
+      size_t y = (size_t) (gy - f->s.y0) * sw - f->s.x0;
+      const int *at = f->bin + y;
+      const int *row = least + (size_t) (gy / S - by0) * gw - bx0;
+      unsigned char *near = w->near + y;
+      for (int x = c.x0; x < c.x1; x++)
+        {
+          int v = row[x / S];
+          near[x] = v != INT_MAX && v <= at[x] + 1;
+        }
+    }
+  return 1;
+}
+
+/* The box of the pixels of `open` (in tile t) still seen. */
+static skc_rect
+still_open (const float *seen, skc_rect t, skc_rect open)
+{
+  int tw = t.x1 - t.x0;
+  skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
+  for (int y = open.y0; y < open.y1; y++)
+    {
+      const float *row = seen + (size_t) (y - t.y0) * tw - t.x0;
+      for (int x = open.x0; x < open.x1; x++)
+        if (row[x] > 0)
+          {
+            still.x0 = x < still.x0 ? x : still.x0;
+            still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
+            still.y0 = y < still.y0 ? y : still.y0;
+            still.y1 = y + 1;
+          }
+    }
+  return still;
+}
+
 /* One output tile t: its layers near to far, each where the nearer ones
- * leave something to see (out += T B, T *= 1 - B's coverage: back to
- * front's sum, and a layer is skipped where T is 0), written. */
+ * leave something to see (out += T B, T the product of 1 - B's coverage
+ * of the layers that hide it: back to front's sum, and a layer is
+ * skipped where T is 0), written. */
 static skc_result
 layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
              const skc_run *run, layers_worker *w)
@@ -431,6 +644,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
                    rq->alpha >= 0 ? Cin : Cin + 1,
                    rq->alpha >= 0 ? rq->alpha : Cin,
                    skc_rect_grow (t, e->reach, W, H),
+                   NULL,
                    NULL,
                    NULL };
   const int C = f.C;
@@ -495,12 +709,36 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
     w->seen[k] = 1;
   skc_rect open = t; /* the box of pixels with T > 0 */
   skc_result res = SKC_OK;
+  const int K = SKC_LAYERS_APART;
+  for (int k = 0; k < K; k++)
+    w->slot[k].box = (skc_rect){ 0, 0, 0, 0 };
+  if (!near_edges (&f, t, w))
+    res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  /* Near to far: w->seen is T of the layers K or more bins nearer (they
+     hide this one wholly); those in the window between hide it by their
+     edges' part only. */
   for (int b = L->top; res == SKC_OK && b >= -L->top; b--)
     {
-      if (boxes[b + L->top].x1 <= boxes[b + L->top].x0)
-        continue;
+      layers_slot *slot = &w->slot[((b % K) + K) % K];
+      /* Layer b + K leaves the window: from now on it hides wholly. */
+      if (slot->box.x1 > slot->box.x0)
+        {
+          skc_rect o = slot->box;
+          int ow = o.x1 - o.x0;
+          for (int y = o.y0; y < o.y1; y++)
+            {
+              float *seen = w->seen + (size_t) (y - t.y0) * tw - t.x0;
+              const float *c = slot->cover + (size_t) (y - o.y0) * ow - o.x0;
+              for (int x = o.x0; x < o.x1; x++)
+                seen[x] *= 1 - c[x];
+            }
+          slot->box = (skc_rect){ 0, 0, 0, 0 };
+          open = still_open (w->seen, t, open);
+        }
       if (open.x1 <= open.x0)
         break; /* nothing farther shows */
+      if (boxes[b + L->top].x1 <= boxes[b + L->top].x0)
+        continue;
       if (skc_cancel_raised (run->cancel))
         {
           res = skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
@@ -510,9 +748,9 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       res = layer_engine (e, b, &le, &w->err);
       if (res != SKC_OK)
         break;
-      int reach = skc_engine_reach (le);
+      int reach = skc_engine_reach (le), kind;
       skc_rect i = skc_rect_grow (open, reach, W, H), box;
-      if (!build_layer (&f, b, i, w, &box))
+      if (!build_layer (&f, b, i, w, &box, &kind))
         {
           res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
@@ -521,9 +759,26 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       skc_rect o = clip_rect (skc_rect_grow (box, reach, W, H), &open);
       if (box.x1 <= box.x0 || o.x1 <= o.x0 || o.y1 <= o.y0)
         continue;
+      /* Its edges' part is blurred on its own only where it differs from
+         none and all, and a layer in the window behind can use it. */
+      int behind = 0;
+      for (int k = b - 1; !behind && k > b - K && k >= -L->top; k--)
+        behind = boxes[k + L->top].x1 > boxes[k + L->top].x0;
+      slot->edge = kind == 3 && behind ? 2 : kind & 2 ? 1 : 0;
+      /* With no layer in the window behind it nor any still waiting
+         above, it hides wholly at once: the same factors in the same
+         order. */
+      int alone = !behind;
+      for (int k = b + 1; alone && k < b + K; k++)
+        alone = w->slot[((k % K) + K) % K].box.x1
+                <= w->slot[((k % K) + K) % K].box.x0;
       int ow = o.x1 - o.x0, oh = o.y1 - o.y0, iw = i.x1 - i.x0;
-      if (!skc_tile_reserve (&w->result, &w->result_capacity,
-                             (size_t) ow * oh * C))
+      size_t on = (size_t) ow * oh;
+      if (!skc_tile_reserve (&w->result, &w->result_capacity, on * C)
+          || (!alone
+              && !skc_tile_reserve (&slot->cover, &slot->cover_capacity, on))
+          || (slot->edge == 2
+              && !skc_tile_reserve (&slot->hide, &slot->hide_capacity, on)))
         {
           res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
@@ -538,7 +793,28 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       };
       skc_run one = { .threads = 1, .cancel = run->cancel };
       res = skc_engine_process (le, &lq, &one, &w->err);
-      for (int y = 0; res == SKC_OK && y < oh; y++)
+      if (res == SKC_OK && slot->edge == 2)
+        {
+          /* Blurred as coverage, as the alpha channel is. */
+          skc_apply_request eq = lq;
+          eq.channels = 1;
+          eq.alpha = 0;
+          eq.input.pixels = w->edge;
+          eq.input.stride = (size_t) iw;
+          eq.output.pixels = slot->hide;
+          eq.output.stride = (size_t) ow;
+          res = skc_engine_process (le, &eq, &one, &w->err);
+        }
+      /* The layers in the window whose edges' part meets this one's. */
+      const layers_slot *window[SKC_LAYERS_APART];
+      int hiders = 0;
+      for (int k = b + 1; k < b + K; k++)
+        {
+          const layers_slot *h = &w->slot[((k % K) + K) % K];
+          if (h->edge && meets (&h->box, &o))
+            window[hiders++] = h;
+        }
+      for (int y = 0; res == SKC_OK && alone && y < oh; y++)
         {
           const float *src = w->result + (size_t) y * ow * C;
           size_t at = (size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0);
@@ -551,21 +827,39 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
               seen[x] = see * (1 - src[(size_t) x * C + f.ca]);
             }
         }
-      /* The box of what is still open. */
-      skc_rect still = { t.x1, t.y1, t.x0, t.y0 };
-      for (int y = open.y0; y < open.y1; y++)
+      if (alone)
         {
-          const float *seen = w->seen + (size_t) (y - t.y0) * tw - t.x0;
-          for (int x = open.x0; x < open.x1; x++)
-            if (seen[x] > 0)
-              {
-                still.x0 = x < still.x0 ? x : still.x0;
-                still.x1 = x + 1 > still.x1 ? x + 1 : still.x1;
-                still.y0 = y < still.y0 ? y : still.y0;
-                still.y1 = y + 1;
-              }
+          open = still_open (w->seen, t, open);
+          continue;
         }
-      open = still;
+      for (int y = 0; res == SKC_OK && y < oh; y++)
+        {
+          const float *src = w->result + (size_t) y * ow * C;
+          size_t at = (size_t) (o.y0 - t.y0 + y) * tw + (o.x0 - t.x0);
+          float *acc = w->acc + at * C, *cover = slot->cover + (size_t) y * ow;
+          const float *seen = w->seen + at;
+          for (int x = 0; x < ow; x++)
+            {
+              /* T: the layers K or more bins nearer, then the window's
+                 edges. */
+              float see = seen[x];
+              for (int k = 0; k < hiders && see != 0; k++)
+                {
+                  const layers_slot *h = window[k];
+                  int gx = o.x0 + x, gy = o.y0 + y;
+                  if (gx < h->box.x0 || gx >= h->box.x1 || gy < h->box.y0
+                      || gy >= h->box.y1)
+                    continue;
+                  size_t q = (size_t) (gy - h->box.y0) * (h->box.x1 - h->box.x0)
+                             + (gx - h->box.x0);
+                  see *= 1 - (h->edge == 2 ? h->hide[q] : h->cover[q]);
+                }
+              for (int c = 0; c < C; c++)
+                acc[(size_t) x * C + c] += see * src[(size_t) x * C + c];
+              cover[x] = src[(size_t) x * C + f.ca];
+            }
+        }
+      slot->box = o;
     }
   free (boxes);
   /* Written with + 0.0f: a zero's sign never depends on what was

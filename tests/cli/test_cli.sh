@@ -345,20 +345,25 @@ expect_error "unknown path 'sideways'" bench crisp --paths sideways
 expect_error "no shape matches" bench crisp --shapes nothing
 expect_error "unknown option '--bogus'" bench crisp --bogus
 # Depth of field on the layered scenes, small: the layered path beats the
-# gather's edge-band PSNR on every scene.
+# gather's edge-band PSNR by 2 dB on every scene with a depth edge, and on
+# the tilted plane (one surface, nothing hidden) comes within 1 dB of it.
+# Fields from the end: method, PSNR, halo, bleed, s, edge, truth's, d2.
 expect_ok bench occlusion --size 192x128 --no-gegl --csv "$work/occ.csv"
-awk -F, 'NR > 1 { m = $(NF - 6); p = $(NF - 5); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + 2) low = 1 } } END { exit !(rows == 3 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
+awk -F, 'NR > 1 { m = $(NF - 7); p = $(NF - 6); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p < g + ($0 ~ /^"tilted/ ? -1 : 2)) low = 1 } } END { exit !(rows == 5 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: layered not above the gather: $(cat "$work/occ.csv")"
 # Subject mode with the subject's true alpha, on the sharp subject's scene
 # only: within 1 dB of the layered path or above, halo and bleed under 2 %.
-awk -F, 'NR > 1 { m = $(NF - 6); p = $(NF - 5); if (m ~ /layered/) l = p; else if (m ~ /subject/) { rows++; if (p < l - 1 || $(NF - 4) > 0.02 || $(NF - 4) < -0.02 || $(NF - 3) > 0.02) low = 1 } } END { exit !(rows == 1 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: the subject row: $(cat "$work/occ.csv")"
+awk -F, 'NR > 1 { m = $(NF - 7); p = $(NF - 6); if (m ~ /layered/) l = p; else if (m ~ /subject/) { rows++; if (p < l - 1 || $(NF - 5) > 0.02 || $(NF - 5) < -0.02 || $(NF - 4) > 0.02) low = 1 } } END { exit !(rows == 1 && !low) }' "$work/occ.csv" && ok || bad "bench occlusion: the subject row: $(cat "$work/occ.csv")"
 # At the scenes' own size a blurred foreground's 10-90 % edge width is
 # measured: the layered path's within 20 % of the truth's, the gather's
-# (a hard silhouette) not.
+# (a hard silhouette) not; on the tilted plane the layered path leaves no
+# seams: its second differences within 3 % of the truth's, its PSNR above
+# the gather's.
 expect_ok bench occlusion --no-gegl --csv "$work/occ-edge.csv"
-awk -F, 'NR > 1 && $NF != "nan" { m = $(NF - 6); r = $(NF - 1) / $NF; if (m ~ /layered/) { rows++; if (r < 0.8 || r > 1.2) off = 1 } if (m ~ /gather/ && r < 0.8) hard++ } END { exit !(rows == 2 && !off && hard >= 1) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: edge widths: $(cat "$work/occ-edge.csv")"
+awk -F, 'NR > 1 && $(NF - 1) != "nan" { m = $(NF - 7); r = $(NF - 2) / $(NF - 1); if (m ~ /layered/) { rows++; if (r < 0.8 || r > 1.2) off = 1 } if (m ~ /gather/ && r < 0.8) hard++ } END { exit !(rows == 2 && !off && hard >= 1) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: edge widths: $(cat "$work/occ-edge.csv")"
+awk -F, '/^"tilted/ { m = $(NF - 7); p = $(NF - 6); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p <= g || $NF < 0.97 || $NF > 1.03) off = 1 } } END { exit !(rows == 1 && !off) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: seams on the tilted plane: $(cat "$work/occ-edge.csv")"
 # --speed times the scenes at an R_max, without truth.
 expect_ok bench occlusion --speed --size 256x160 --radius 10 --runs 1 --no-gegl --csv "$work/occ-speed.csv"
-awk -F, 'NR > 1 { rows++; if (!($5 > 0 && $6 > 0)) bad = 1 } END { exit !(rows == 3 && !bad) }' "$work/occ-speed.csv" && ok || bad "bench occlusion --speed: $(cat "$work/occ-speed.csv")"
+awk -F, 'NR > 1 { rows++; if (!($5 > 0 && $6 > 0)) bad = 1 } END { exit !(rows == 5 && !bad) }' "$work/occ-speed.csv" && ok || bad "bench occlusion --speed: $(cat "$work/occ-speed.csv")"
 
 # The parameter table in docs/architecture.md is the core's, as generated
 # (scripts/params-doc.sh regenerates it).
