@@ -335,6 +335,20 @@ static skc_result
 process_views (const skc_engine *e, const skc_apply_request *rq,
                const skc_run *run, skc_error *err)
 {
+  /* Tiles read as far as the reach: the input must hold it. */
+  const skc_view *in = &rq->input, *o = &rq->output;
+  skc_rect need = skc_rect_grow (
+      (skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height }, e->reach,
+      rq->image_width, rq->image_height);
+  if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
+      || in->y + in->height < need.y1)
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "%s reads %d px around the output: the input must cover "
+                     "it (skc_engine_reach)",
+                     e->subject  ? "a subject's blur"
+                     : e->levels ? "a blur map on radius levels"
+                                 : "depth-aware blur",
+                     e->reach);
   if (e->subject)
     return skc_subject_process (e, rq, run, err);
   if (e->levels)

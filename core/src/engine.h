@@ -762,6 +762,29 @@ typedef struct
   int x0, y0, x1, y1;
 } skc_rect;
 
+/* engine_tile.c: */
+/* The engines that work on views (depth layers, radius levels, a subject)
+ * run their tiles through one runner: fn computes tile t with its
+ * worker's state (state_size bytes, zeroed at first, kept across that
+ * worker's tiles, freed by state_free at the end), failing into err; the
+ * output's cells of `side` (aligned to the origin) run in parallel, a
+ * raised cancel flag or the first failure stops the rest, and that failure
+ * is returned with its message. */
+typedef skc_result (*skc_view_tile_fn) (void *user, skc_rect t, void *state,
+                                        skc_error *err);
+/* What the view tiles of one process call share (their fn's user). */
+typedef struct
+{
+  const skc_engine *e;
+  const skc_apply_request *rq;
+  const skc_run *run;
+  int inner_threads; /* each tile's own threads (a subject's one tile) */
+} skc_view_call;
+skc_result skc_view_tiles_run (int side, const skc_view *output,
+                               const skc_run *run, size_t state_size,
+                               void (*state_free) (void *state),
+                               skc_view_tile_fn fn, void *user, skc_error *err);
+
 /* r grown by `by` on every side, clipped to a width x height image. */
 static inline skc_rect
 skc_rect_grow (skc_rect r, int by, int width, int height)
@@ -824,6 +847,9 @@ skc_result skc_subject_process (const skc_engine *e,
 
 /* Grows *buffer to at least `need` floats; 0 when out of memory. */
 int skc_tile_reserve (float **buffer, size_t *capacity, size_t need);
+/* Grows the allocation at *(void **) buffer to at least `need` bytes;
+ * 0 when out of memory. */
+int skc_reserve_bytes (void *buffer, size_t *capacity, size_t need);
 void skc_tile_scratch_free (skc_tile_scratch *s);
 /* A call's workers take the scratch the engine's pool keeps (as many as
  * it has) and give it back when done; the pool keeps a few sets and frees

@@ -48,7 +48,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <limits.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,23 +213,10 @@ typedef struct
   skc_error err;
 } layers_worker;
 
-static int
-reserve_bytes (void *buffer, size_t *capacity, size_t need)
-{
-  void **b = buffer;
-  if (need <= *capacity)
-    return 1;
-  void *grown = realloc (*b, need);
-  if (!grown)
-    return 0;
-  *b = grown;
-  *capacity = need;
-  return 1;
-}
-
 static void
-worker_free (layers_worker *w)
+worker_free (void *state)
 {
+  layers_worker *w = state;
   free (w->bin);
   free (w->dist);
   free (w->least);
@@ -365,7 +351,7 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   size_t n = (size_t) iw * ih;
   if (!skc_tile_reserve (&w->layer, &w->layer_capacity, n * C)
       || !skc_tile_reserve (&w->edge, &w->edge_capacity, n)
-      || !reserve_bytes (&w->need, &w->need_capacity, n))
+      || !skc_reserve_bytes (&w->need, &w->need_capacity, n))
     return 0;
   memset (w->layer, 0, n * C * sizeof (float));
   memset (w->edge, 0, n * sizeof (float));
@@ -378,8 +364,8 @@ build_layer (const tile_frame *f, int b, skc_rect i, layers_worker *w,
   /* Within D (chessboard) of a pixel of the layer: rows, then columns. */
   if (nearer)
     {
-      if (!reserve_bytes (&w->dist, &w->dist_capacity,
-                          (size_t) xw * xh * sizeof (int)))
+      if (!skc_reserve_bytes (&w->dist, &w->dist_capacity,
+                              (size_t) xw * xh * sizeof (int)))
         return 0;
       for (int y = 0; y < xh; y++)
         {
@@ -541,9 +527,9 @@ near_edges (tile_frame *f, skc_rect t, layers_worker *w)
   int bx0 = z.x0 / S, by0 = z.y0 / S;
   int gw = (z.x1 - 1) / S - bx0 + 1, gh = (z.y1 - 1) / S - by0 + 1;
   size_t n = (size_t) sw * sh, g = (size_t) gw * gh;
-  if (!reserve_bytes (&w->least, &w->least_capacity,
-                      (2 * g + (size_t) (z.x1 - z.x0)) * sizeof (int))
-      || !reserve_bytes (&w->near, &w->near_capacity, n))
+  if (!skc_reserve_bytes (&w->least, &w->least_capacity,
+                          (2 * g + (size_t) (z.x1 - z.x0)) * sizeof (int))
+      || !skc_reserve_bytes (&w->near, &w->near_capacity, n))
     return 0;
   f->near = w->near;
   int *least = w->least, *tmp = w->least + g;
@@ -634,9 +620,13 @@ still_open (const float *seen, skc_rect t, skc_rect open)
  * of the layers that hide it: back to front's sum, and a layer is
  * skipped where T is 0), written. */
 static skc_result
-layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
-             const skc_run *run, layers_worker *w)
+layers_tile (void *user, skc_rect t, void *state, skc_error *err)
 {
+  const skc_view_call *call = user;
+  const skc_engine *e = call->e;
+  const skc_apply_request *rq = call->rq;
+  const skc_run *run = call->run;
+  layers_worker *w = state;
   const struct skc_layers *L = e->layers;
   const int W = rq->image_width, H = rq->image_height, Cin = rq->channels;
   tile_frame f = { e,
@@ -653,13 +643,13 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   int bins = 2 * L->top + 1;
   skc_rect *boxes = malloc ((size_t) bins * sizeof *boxes);
   if (!boxes
-      || !reserve_bytes (&w->bin, &w->bin_capacity,
-                         (size_t) sw * sh * sizeof (int))
+      || !skc_reserve_bytes (&w->bin, &w->bin_capacity,
+                             (size_t) sw * sh * sizeof (int))
       || !skc_tile_reserve (&w->acc, &w->acc_capacity, (size_t) tw * th * C)
       || !skc_tile_reserve (&w->seen, &w->seen_capacity, (size_t) tw * th))
     {
       free (boxes);
-      return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
   for (int b = 0; b < bins; b++)
     boxes[b] = (skc_rect){ W, H, 0, 0 };
@@ -713,7 +703,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   for (int k = 0; k < K; k++)
     w->slot[k].box = (skc_rect){ 0, 0, 0, 0 };
   if (!near_edges (&f, t, w))
-    res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   /* Near to far: w->seen is T of the layers K or more bins nearer (they
      hide this one wholly); those in the window between hide it by their
      edges' part only. */
@@ -741,18 +731,18 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
         continue;
       if (skc_cancel_raised (run->cancel))
         {
-          res = skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
+          res = skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
           break;
         }
       skc_engine *le = NULL;
-      res = layer_engine (e, b, &le, &w->err);
+      res = layer_engine (e, b, &le, err);
       if (res != SKC_OK)
         break;
       int reach = skc_engine_reach (le), kind;
       skc_rect i = skc_rect_grow (open, reach, W, H), box;
       if (!build_layer (&f, b, i, w, &box, &kind))
         {
-          res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
         }
       /* Only the pixels still open that the layer's blur reaches. */
@@ -780,7 +770,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
           || (slot->edge == 2
               && !skc_tile_reserve (&slot->hide, &slot->hide_capacity, on)))
         {
-          res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+          res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
         }
       skc_apply_request lq = {
@@ -792,7 +782,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
         .output = { w->result, (size_t) ow * C, o.x0, o.y0, ow, oh },
       };
       skc_run one = { .threads = 1, .cancel = run->cancel };
-      res = skc_engine_process (le, &lq, &one, &w->err);
+      res = skc_engine_process (le, &lq, &one, err);
       if (res == SKC_OK && slot->edge == 2)
         {
           /* Blurred as coverage, as the alpha channel is. */
@@ -803,7 +793,7 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
           eq.input.stride = (size_t) iw;
           eq.output.pixels = slot->hide;
           eq.output.stride = (size_t) ow;
-          res = skc_engine_process (le, &eq, &one, &w->err);
+          res = skc_engine_process (le, &eq, &one, err);
         }
       /* The layers in the window whose edges' part meets this one's. */
       const layers_slot *window[SKC_LAYERS_APART];
@@ -880,33 +870,6 @@ layers_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   return res;
 }
 
-typedef struct
-{
-  const skc_engine *e;
-  const skc_apply_request *rq;
-  const skc_run *run;
-  skc_cell_grid tiles;
-  layers_worker *workers;
-  atomic_int failed; /* 1 + the index of the first tile that failed */
-} layers_job;
-
-static void
-run_layers_tile (void *user, int index, int worker)
-{
-  layers_job *job = user;
-  if (atomic_load (&job->failed))
-    return;
-  skc_rect t;
-  skc_grid_cell (&job->tiles, index, &t.x0, &t.y0, &t.x1, &t.y1);
-  layers_worker *w = &job->workers[worker];
-  w->res = layers_tile (job->e, job->rq, t, job->run, w);
-  if (w->res != SKC_OK)
-    {
-      int none = 0;
-      atomic_compare_exchange_strong (&job->failed, &none, 1 + worker);
-    }
-}
-
 skc_result
 skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
                     const skc_run *run, skc_error *err)
@@ -915,17 +878,6 @@ skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
     return skc_fail (err, SKC_ERR_UNSUPPORTED,
                      "depth-aware blur takes at most 3 channels without "
                      "alpha");
-  /* Tiles read as far as the reach: the input must hold it. */
-  const skc_view *in = &rq->input, *o = &rq->output;
-  skc_rect need = skc_rect_grow (
-      (skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height }, e->reach,
-      rq->image_width, rq->image_height);
-  if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
-      || in->y + in->height < need.y1)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "depth-aware blur reads %d px around the output: the "
-                     "input must cover it (skc_engine_reach)",
-                     e->reach);
   /* A NaN has no place in the order of depths: the first one the input
      rectangle holds is named. */
   const skc_view *m = &rq->map;
@@ -935,27 +887,10 @@ skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
         return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                          "depth map: pixel (%d, %d) is not a number", m->x + x,
                          m->y + y);
-  layers_job job = { .e = e, .rq = rq, .run = run };
-  atomic_init (&job.failed, 0);
-  job.tiles = skc_grid_over (e->options.layers_tile, rq->output.x, rq->output.y,
-                             rq->output.width, rq->output.height);
-  int tiles = job.tiles.across * job.tiles.down;
-  int workers = skc_parallel_workers (tiles, run->threads);
-  job.workers = calloc ((size_t) workers, sizeof *job.workers);
-  if (!job.workers)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  skc_parallel_for_workers (tiles, run->threads, run_layers_tile, &job);
-  int failed = atomic_load (&job.failed);
-  skc_result res = SKC_OK;
-  if (failed)
-    {
-      layers_worker *w = &job.workers[failed - 1];
-      res = skc_fail (err, w->res, "%s", w->err.message);
-    }
-  for (int k = 0; k < workers; k++)
-    worker_free (&job.workers[k]);
-  free (job.workers);
-  return res;
+  skc_view_call call = { e, rq, run, 1 };
+  return skc_view_tiles_run (e->options.layers_tile, &rq->output, run,
+                             sizeof (layers_worker), worker_free, layers_tile,
+                             &call, err);
 }
 
 const char *

@@ -24,7 +24,6 @@
  * same in any tiling, region cut or thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,21 +243,17 @@ typedef struct
   float *t, *acc, *result;
   skc_rect *boxes;
   size_t lo_capacity, t_capacity, acc_capacity, result_capacity;
-  skc_result res; /* of the tile that failed */
-  skc_error err;
 } levels_worker;
 
-static int
-reserve_ints (int **buffer, size_t *capacity, size_t need)
+static void
+levels_worker_free (void *state)
 {
-  if (need <= *capacity)
-    return 1;
-  int *grown = realloc (*buffer, need * sizeof *grown);
-  if (!grown)
-    return 0;
-  *buffer = grown;
-  *capacity = need;
-  return 1;
+  levels_worker *w = state;
+  free (w->lo);
+  free (w->t);
+  free (w->acc);
+  free (w->result);
+  free (w->boxes);
 }
 
 static void
@@ -274,9 +269,13 @@ grow_box (skc_rect *b, int x, int y)
  * order, the level's blur over the box of its pixels, summed with the
  * weights; written. */
 static skc_result
-levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
-             const skc_run *run, levels_worker *w)
+levels_tile (void *user, skc_rect t, void *state, skc_error *err)
 {
+  const skc_view_call *call = user;
+  const skc_engine *e = call->e;
+  const skc_apply_request *rq = call->rq;
+  const skc_run *run = call->run;
+  levels_worker *w = state;
   const struct skc_levels *L = e->levels;
   const int C = rq->channels, tw = t.x1 - t.x0, th = t.y1 - t.y0;
   const size_t n = (size_t) tw * th;
@@ -284,8 +283,8 @@ levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
     w->boxes = malloc ((size_t) L->count * sizeof *w->boxes);
   if (!w->boxes || !skc_tile_reserve (&w->t, &w->t_capacity, n)
       || !skc_tile_reserve (&w->acc, &w->acc_capacity, n * C)
-      || !reserve_ints (&w->lo, &w->lo_capacity, n))
-    return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      || !skc_reserve_bytes (&w->lo, &w->lo_capacity, n * sizeof *w->lo))
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int l = 0; l < L->count; l++)
     w->boxes[l] = (skc_rect){ t.x1, t.y1, t.x0, t.y0 };
   const skc_view *m = &rq->map;
@@ -320,15 +319,15 @@ levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
       if (b.x1 <= b.x0)
         continue;
       if (skc_cancel_raised (run->cancel))
-        return skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
+        return skc_fail (err, SKC_ERR_CANCELLED, "cancelled");
       skc_engine *le = NULL;
       res = skc_uniform_row_get (L->row, e, l, level_radius (L, l),
-                                 SKC_QUALITY_HIGH, &le, &w->err);
+                                 SKC_QUALITY_HIGH, &le, err);
       int bw = b.x1 - b.x0, bh = b.y1 - b.y0;
       if (res == SKC_OK
           && !skc_tile_reserve (&w->result, &w->result_capacity,
                                 (size_t) bw * bh * C))
-        res = skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+        res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       if (res != SKC_OK)
         break;
       skc_apply_request lq = {
@@ -340,7 +339,7 @@ levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
         .output = { w->result, (size_t) bw * C, b.x0, b.y0, bw, bh },
       };
       skc_run one = { .threads = 1, .cancel = run->cancel };
-      res = skc_engine_process (le, &lq, &one, &w->err);
+      res = skc_engine_process (le, &lq, &one, err);
       /* A tile uses a level once: its scratch would sit idle (hundreds of
          levels, megabytes each). */
       skc_worker_pool_trim (le);
@@ -374,65 +373,14 @@ levels_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   return res;
 }
 
-typedef struct
-{
-  const skc_engine *e;
-  const skc_apply_request *rq;
-  const skc_run *run;
-  skc_cell_grid tiles;
-  levels_worker *workers;
-  atomic_int failed; /* 1 + the worker whose tile failed first */
-} levels_job;
-
-static void
-run_levels_tile (void *user, int index, int worker)
-{
-  levels_job *job = user;
-  if (atomic_load (&job->failed))
-    return;
-  skc_rect t;
-  skc_grid_cell (&job->tiles, index, &t.x0, &t.y0, &t.x1, &t.y1);
-  levels_worker *w = &job->workers[worker];
-  w->res = levels_tile (job->e, job->rq, t, job->run, w);
-  if (w->res != SKC_OK)
-    {
-      int none = 0;
-      atomic_compare_exchange_strong (&job->failed, &none, 1 + worker);
-    }
-}
-
 skc_result
 skc_levels_process (const skc_engine *e, const skc_apply_request *rq,
                     const skc_run *run, skc_error *err)
 {
-  levels_job job = { .e = e, .rq = rq, .run = run };
-  atomic_init (&job.failed, 0);
-  job.tiles = skc_grid_over (e->options.layers_tile, rq->output.x, rq->output.y,
-                             rq->output.width, rq->output.height);
-  int tiles = job.tiles.across * job.tiles.down;
-  int workers = skc_parallel_workers (tiles, run->threads);
-  job.workers = calloc ((size_t) workers, sizeof *job.workers);
-  if (!job.workers)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  skc_parallel_for_workers (tiles, run->threads, run_levels_tile, &job);
-  int failed = atomic_load (&job.failed);
-  skc_result res = SKC_OK;
-  if (failed)
-    {
-      levels_worker *w = &job.workers[failed - 1];
-      res = skc_fail (err, w->res, "%s", w->err.message);
-    }
-  for (int k = 0; k < workers; k++)
-    {
-      levels_worker *w = &job.workers[k];
-      free (w->lo);
-      free (w->t);
-      free (w->acc);
-      free (w->result);
-      free (w->boxes);
-    }
-  free (job.workers);
-  return res;
+  skc_view_call call = { e, rq, run, 1 };
+  return skc_view_tiles_run (e->options.layers_tile, &rq->output, run,
+                             sizeof (levels_worker), levels_worker_free,
+                             levels_tile, &call, err);
 }
 
 skc_result

@@ -55,6 +55,20 @@ skc_tile_reserve (float **buffer, size_t *capacity, size_t need)
   return 1;
 }
 
+int
+skc_reserve_bytes (void *buffer, size_t *capacity, size_t need)
+{
+  void **b = buffer;
+  if (need <= *capacity)
+    return 1;
+  void *grown = realloc (*b, need);
+  if (!grown)
+    return 0;
+  *b = grown;
+  *capacity = need;
+  return 1;
+}
+
 static void
 engine_worker_free (skc_engine_worker *w)
 {

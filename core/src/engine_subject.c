@@ -36,7 +36,6 @@
  * region asked for, nor on the thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,13 +120,12 @@ typedef struct
   size_t cover_capacity, background_capacity, source_capacity, weight_capacity,
       filled_capacity, known_capacity, blurred_capacity;
   skc_fill_scratch fill;
-  skc_result res; /* of the tile that failed */
-  skc_error err;
 } subject_worker;
 
 static void
-worker_free (subject_worker *w)
+worker_free (void *state)
 {
+  subject_worker *w = state;
   free (w->cover);
   free (w->background);
   free (w->source);
@@ -179,9 +177,14 @@ coverage (const skc_engine *e, const skc_apply_request *rq, skc_rect r,
 /* One output tile t: its background over t grown by the blur's reach
  * (hidden pixels filled), blurred, and composited under the subject. */
 static skc_result
-subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
-              int threads, const skc_run *run, subject_worker *w)
+subject_tile (void *user, skc_rect t, void *state, skc_error *err)
 {
+  const skc_view_call *call = user;
+  const skc_engine *e = call->e;
+  const skc_apply_request *rq = call->rq;
+  const skc_run *run = call->run;
+  const int threads = call->inner_threads;
+  subject_worker *w = state;
   const struct skc_subject *S = e->subject_state;
   const int W = rq->image_width, H = rq->image_height, C = rq->channels;
   const skc_view *out = &rq->output;
@@ -199,7 +202,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   int iw = i.x1 - i.x0, ih = i.y1 - i.y0;
   size_t n = (size_t) iw * ih;
   if (!skc_tile_reserve (&w->cover, &w->cover_capacity, n))
-    return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   coverage (e, rq, i, w->cover);
   /* Under a subject that covers the whole tile, nothing of the
      background shows. */
@@ -222,7 +225,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   if (!skc_tile_reserve (&w->background, &w->background_capacity, n * C)
       || !skc_tile_reserve (&w->blurred, &w->blurred_capacity,
                             (size_t) tw * th * C))
-    return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   /* The image, and the box of its hidden pixels. */
   skc_rect need = { W, H, 0, 0 };
   for (int y = i.y0; y < i.y1; y++)
@@ -253,7 +256,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
           || !skc_tile_reserve (&w->weight, &w->weight_capacity, sn)
           || !skc_tile_reserve (&w->filled, &w->filled_capacity, nn * C)
           || !skc_tile_reserve (&w->known, &w->known_capacity, nn))
-        return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       /* The weights first (the coverage, in place), then the clear
          pixels' colours. */
       coverage (e, rq, src, w->weight);
@@ -271,7 +274,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
           }
       if (!skc_fill (S->levels, W, H, C, w->source, w->weight, (size_t) sw,
                      &src, &need, w->filled, w->known, (size_t) nw, &w->fill))
-        return skc_fail (&w->err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+        return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       /* A hidden pixel the fill reaches takes its value; one it does not
          keeps its own colour (the limit: see the top). */
       for (int y = need.y0; y < need.y1; y++)
@@ -297,7 +300,7 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
     .output = { w->blurred, (size_t) tw * C, t.x0, t.y0, tw, th },
   };
   skc_run inner = { .threads = threads, .cancel = run->cancel };
-  skc_result res = skc_engine_process (S->blur, &bq, &inner, &w->err);
+  skc_result res = skc_engine_process (S->blur, &bq, &inner, err);
   if (res != SKC_OK)
     return res;
   /* out = a in + (1 - a) blurred; the subject where it covers all. */
@@ -320,56 +323,12 @@ subject_tile (const skc_engine *e, const skc_apply_request *rq, skc_rect t,
   return SKC_OK;
 }
 
-typedef struct
-{
-  const skc_engine *e;
-  const skc_apply_request *rq;
-  const skc_run *run;
-  skc_cell_grid tiles;
-  int inner_threads; /* each tile's blur */
-  subject_worker *workers;
-  atomic_int failed; /* 1 + the index of the worker that failed */
-} subject_job;
-
-static void
-run_subject_tile (void *user, int index, int worker)
-{
-  subject_job *job = user;
-  if (atomic_load (&job->failed))
-    return;
-  subject_worker *w = &job->workers[worker];
-  if (skc_cancel_raised (job->run->cancel))
-    w->res = skc_fail (&w->err, SKC_ERR_CANCELLED, "cancelled");
-  else
-    {
-      skc_rect t;
-      skc_grid_cell (&job->tiles, index, &t.x0, &t.y0, &t.x1, &t.y1);
-      w->res
-          = subject_tile (job->e, job->rq, t, job->inner_threads, job->run, w);
-    }
-  if (w->res != SKC_OK)
-    {
-      int none = 0;
-      atomic_compare_exchange_strong (&job->failed, &none, 1 + worker);
-    }
-}
-
 skc_result
 skc_subject_process (const skc_engine *e, const skc_apply_request *rq,
                      const skc_run *run, skc_error *err)
 {
   const struct skc_subject *S = e->subject_state;
-  /* Tiles read as far as the reach: the input must hold it. */
-  const skc_view *in = &rq->input, *o = &rq->output;
-  skc_rect need = skc_rect_grow (
-      (skc_rect){ o->x, o->y, o->x + o->width, o->y + o->height }, e->reach,
-      rq->image_width, rq->image_height);
-  if (in->x > need.x0 || in->y > need.y0 || in->x + in->width < need.x1
-      || in->y + in->height < need.y1)
-    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
-                     "a subject's blur reads %d px around the output: the "
-                     "input must cover it (skc_engine_reach)",
-                     e->reach);
+  const skc_view *o = &rq->output;
   /* The first NaN the input rectangle holds is named. */
   const skc_view *m = &rq->map;
   for (int y = 0; y < m->height; y++)
@@ -378,26 +337,11 @@ skc_subject_process (const skc_engine *e, const skc_apply_request *rq,
         return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                          "subject mask: pixel (%d, %d) is not a number",
                          m->x + x, m->y + y);
-  subject_job job = { .e = e, .rq = rq, .run = run };
-  atomic_init (&job.failed, 0);
-  job.tiles = skc_grid_over (S->tile, o->x, o->y, o->width, o->height);
-  int tiles = job.tiles.across * job.tiles.down;
-  int workers = skc_parallel_workers (tiles, run->threads);
+  skc_cell_grid tiles
+      = skc_grid_over (S->tile, o->x, o->y, o->width, o->height);
   /* One tile: its blur takes the threads (the same bits either way). */
-  job.inner_threads = tiles == 1 ? run->threads : 1;
-  job.workers = calloc ((size_t) workers, sizeof *job.workers);
-  if (!job.workers)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  skc_parallel_for_workers (tiles, run->threads, run_subject_tile, &job);
-  int failed = atomic_load (&job.failed);
-  skc_result res = SKC_OK;
-  if (failed)
-    {
-      subject_worker *w = &job.workers[failed - 1];
-      res = skc_fail (err, w->res, "%s", w->err.message);
-    }
-  for (int k = 0; k < workers; k++)
-    worker_free (&job.workers[k]);
-  free (job.workers);
-  return res;
+  skc_view_call call
+      = { e, rq, run, tiles.across * tiles.down == 1 ? run->threads : 1 };
+  return skc_view_tiles_run (S->tile, o, run, sizeof (subject_worker),
+                             worker_free, subject_tile, &call, err);
 }

@@ -322,3 +322,75 @@ skc_engine_run (const skc_engine *e, const skc_apply_request *rq,
                      e->tile, e->tile, e->reach);
   return SKC_OK;
 }
+
+/* ---- tiles of the engines that work on views ---- */
+
+typedef struct
+{
+  skc_cell_grid tiles;
+  const skc_run *run;
+  skc_view_tile_fn fn;
+  void *user;
+  char *states;
+  size_t state_size;
+  skc_result *results;
+  skc_error *errors;
+  atomic_int failed; /* 1 + the worker whose tile failed first */
+} view_tiles_job;
+
+static void
+run_view_tile (void *user, int index, int worker)
+{
+  view_tiles_job *job = user;
+  if (atomic_load (&job->failed))
+    return;
+  skc_result r;
+  if (skc_cancel_raised (job->run->cancel))
+    r = skc_fail (&job->errors[worker], SKC_ERR_CANCELLED, "cancelled");
+  else
+    {
+      skc_rect t;
+      skc_grid_cell (&job->tiles, index, &t.x0, &t.y0, &t.x1, &t.y1);
+      r = job->fn (job->user, t,
+                   job->states + (size_t) worker * job->state_size,
+                   &job->errors[worker]);
+    }
+  if (r != SKC_OK)
+    {
+      job->results[worker] = r;
+      int none = 0;
+      atomic_compare_exchange_strong (&job->failed, &none, 1 + worker);
+    }
+}
+
+skc_result
+skc_view_tiles_run (int side, const skc_view *output, const skc_run *run,
+                    size_t state_size, void (*state_free) (void *state),
+                    skc_view_tile_fn fn, void *user, skc_error *err)
+{
+  view_tiles_job job
+      = { .run = run, .fn = fn, .user = user, .state_size = state_size };
+  atomic_init (&job.failed, 0);
+  job.tiles = skc_grid_over (side, output->x, output->y, output->width,
+                             output->height);
+  int tiles = job.tiles.across * job.tiles.down;
+  int workers = skc_parallel_workers (tiles, run->threads);
+  job.states = calloc ((size_t) workers, state_size);
+  job.results = calloc ((size_t) workers, sizeof *job.results);
+  job.errors = calloc ((size_t) workers, sizeof *job.errors);
+  skc_result res = SKC_OK;
+  if (!job.states || !job.results || !job.errors)
+    res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  else
+    skc_parallel_for_workers (tiles, run->threads, run_view_tile, &job);
+  int failed = atomic_load (&job.failed);
+  if (failed)
+    res = skc_fail (err, job.results[failed - 1], "%s",
+                    job.errors[failed - 1].message);
+  for (int k = 0; job.states && k < workers; k++)
+    state_free (job.states + (size_t) k * state_size);
+  free (job.states);
+  free (job.results);
+  free (job.errors);
+  return res;
+}
