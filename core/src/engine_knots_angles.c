@@ -72,12 +72,10 @@ typedef struct
   /* Fits too many for the fewest knots' programme: the exact knots of
      each target made piecewise constant within max_error, the fewer of
      two ways (levelled: its values rounded to the fewest levels; merged:
-     each line's runs joined cheapest first).  The first angle's fits try
-     both and count which took fewer knots; the later ones run that one
-     (a shape is flat or soft at every angle). */
+     each line's runs joined cheapest first), fit by fit: one way's
+     choice made on the first angle lost a coma's cat-eye at R 75, whose
+     later angles needed the other. */
   int levelled;
-  int use_merged, use_levelled;
-  int merged_wins, levelled_wins; /* the first angle's */
   /* Set once a fit is out of reach: the others need not run, the whole
      is out of reach anyway. */
   atomic_int missed;
@@ -331,25 +329,18 @@ fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
       /* Levelled knots keep a flat shape's few knots; merged ones follow
          soft and textured shapes with 1.5-3x fewer. */
       skc_filter *merged = NULL;
-      r = job->use_levelled
-              ? skc_knots_fit_levelled (target, job->max_macs, job->max_error,
-                                        SKC_KNOTS_ROWS, hint, &f, NULL)
-              : SKC_OK;
-      if (r == SKC_OK && job->use_merged)
+      r = skc_knots_fit_levelled (target, job->max_macs, job->max_error,
+                                  SKC_KNOTS_ROWS, hint, &f, NULL);
+      if (r == SKC_OK)
         r = skc_knots_fit_merged (target, job->max_macs, job->max_error,
                                   SKC_KNOTS_ROWS, &merged, NULL);
-      int both = job->use_levelled && job->use_merged;
       if (merged && (!f || skc_filter_macs (merged) < skc_filter_macs (f)))
         {
-          job->merged_wins += both && f;
           skc_filter_free (f);
           f = merged;
         }
       else
-        {
-          job->levelled_wins += both && merged;
-          skc_filter_free (merged);
-        }
+        skc_filter_free (merged);
     }
   else
     r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
@@ -427,11 +418,7 @@ fit_later_angle (void *user, int index)
 static skc_result
 first_angle_reaches (angles_job *job, int fits, int *reached)
 {
-  job->use_merged = job->use_levelled = 1;
   fit_angle (job, 0);
-  /* The way that took fewer knots on most of its fits, from here on. */
-  job->use_merged = job->merged_wins > job->levelled_wins;
-  job->use_levelled = !job->use_merged;
   *reached = 1;
   for (int i = 0; i < fits; i++)
     {
