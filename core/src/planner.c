@@ -256,6 +256,8 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * and where knots cannot reach it, draft's, which still beats the turned
  * complex or the DISK basis (2-10 dB for image shapes at R 150). */
 #define LENS_OWN_FLOOR_RADIUS 75.0
+/* What the plan says when it did. */
+#define LENS_FELL_BACK ", draft's floor: the quality's out of reach beyond R 75"
 
 /* Whether a lens plan out of reach at its quality's floor tries draft's:
  * *floor_db becomes that. */
@@ -313,10 +315,7 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
             "knots per angle (%s quality: at least %g dB against the shape "
             "turned%s; FFT %ld)",
             skc_quality_name (p->quality), floor_db,
-            fell_back ? ", draft's floor: the quality's out of reach beyond "
-                        "R 75"
-                      : "",
-            fft);
+            fell_back ? LENS_FELL_BACK : "", fft);
   snprintf (e->description, sizeof e->description,
             "uniform swirl: knots %dx%d along rows per angle (%d of %d angle "
             "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
@@ -368,10 +367,7 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
             "knots per angle and clip amount (%s quality: at least %g dB "
             "against the shape clipped and turned%s; FFT %ld)",
             skc_quality_name (p->quality), floor_db,
-            fell_back ? ", draft's floor: the quality's out of reach beyond "
-                        "R 75"
-                      : "",
-            fft);
+            fell_back ? LENS_FELL_BACK : "", fft);
   snprintf (e->description, sizeof e->description,
             "uniform cat-eye %g: knots %dx%d along rows per angle and clip "
             "amount, %s, up to %ld MACs per pixel and channel, each input "
