@@ -45,14 +45,10 @@ skc_tile_scratch_free (skc_tile_scratch *s)
 int
 skc_tile_reserve (float **buffer, size_t *capacity, size_t need)
 {
-  if (need <= *capacity)
-    return 1;
-  float *b = realloc (*buffer, need * sizeof *b);
-  if (!b)
-    return 0;
-  *buffer = b;
-  *capacity = need;
-  return 1;
+  size_t bytes = *capacity * sizeof (float);
+  int ok = skc_reserve_bytes (buffer, &bytes, need * sizeof (float));
+  *capacity = bytes / sizeof (float);
+  return ok;
 }
 
 int

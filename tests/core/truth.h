@@ -1,6 +1,6 @@
 /* skc tests — brute-force references for the engine's tests: dense
- * convolution in double with clamped edges, and the tilt-shift map with
- * its per-pixel dense truth.
+ * convolution in double with clamped edges, an impulse response against
+ * its kernel, and the tilt-shift map with its per-pixel dense truth.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SKC_TEST_TRUTH_H
 #define SKC_TEST_TRUTH_H
@@ -40,6 +40,26 @@ dense_at (const skc_image *k, const skc_image *in, int x, int y, int c)
                                     clampi (y - (ky - h), in->height))[c];
       }
   return acc;
+}
+
+/* The largest |difference| between `out` (1 channel) and kernel k centred
+ * at (cx, cy) in it, 0 outside k: how far an impulse response applied at
+ * (cx, cy) is from the kernel stated for it. */
+static inline double
+response_vs_kernel (const skc_image *out, int cx, int cy, const skc_image *k)
+{
+  double worst = 0;
+  int kw = k->width / 2, kh = k->height / 2;
+  for (int y = 0; y < out->height; y++)
+    for (int x = 0; x < out->width; x++)
+      {
+        int kx = x - cx + kw, ky = y - cy + kh;
+        double want = kx >= 0 && ky >= 0 && kx < k->width && ky < k->height
+                          ? *skc_image_pixel (k, kx, ky)
+                          : 0;
+        worst = fmax (worst, fabs (*skc_image_pixel (out, x, y) - want));
+      }
+  return worst;
 }
 
 /* A tilt-shift map: 0 in a band around the middle row, growing linearly
