@@ -235,6 +235,19 @@ skc_engine_kernel (const skc_engine *e, double radius, skc_image *out)
                                NULL);
 }
 
+void
+skc_kernel_add_centred (skc_image *out, const skc_image *k, float weight)
+{
+  int ho = out->width / 2, hk = k->width / 2;
+  for (int j = 0; j < k->height; j++)
+    for (int i = 0; i < k->width; i++)
+      {
+        int ox = i - hk + ho, oy = j - hk + ho;
+        if (ox >= 0 && oy >= 0 && ox < out->width && oy < out->height)
+          *skc_image_pixel (out, ox, oy) += weight * *skc_image_pixel (k, i, j);
+      }
+}
+
 skc_result
 skc_engine_kernel_at (const skc_engine *e, int image_width, int image_height,
                       int x, int y, double map_value, skc_image *out,

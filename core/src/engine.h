@@ -707,6 +707,11 @@ skc_result skc_layers_kernel_at (const skc_engine *e, int image_width,
 skc_result skc_layers_process (const skc_engine *e, const skc_apply_request *rq,
                                const skc_run *run, skc_error *err);
 
+/* engine.c: adds weight x kernel k into kernel out, centres aligned (both
+ * odd and square; what falls outside out is dropped): a views engine's
+ * kernel_at from its uniform engines' kernels. */
+void skc_kernel_add_centred (skc_image *out, const skc_image *k, float weight);
+
 /* ---- engine_levels.c: a blur map on radius levels (see there) ---- */
 
 /* Plans and prepares them where a ladder's blend reaches `floor_db` with

@@ -915,19 +915,14 @@ skc_layers_kernel_at (const skc_engine *e, int image_width, int image_height,
     r = skc_engine_kernel_at (le, image_width, image_height, x, y, 0, &k, err);
   /* Centred in the engine's window (the largest layer's, which a smaller
      layer's fits in). */
-  int half = e->kernel_reach, side = 2 * half + 1, kh = k.width / 2;
+  int side = 2 * e->kernel_reach + 1;
   if (r == SKC_OK && skc_image_alloc (out, side, side, 1) != SKC_OK)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY,
                   "out of memory for a %dx%d "
                   "kernel",
                   side, side);
-  for (int j = 0; r == SKC_OK && j < k.height; j++)
-    for (int i = 0; i < k.width; i++)
-      {
-        int ox = i - kh + half, oy = j - kh + half;
-        if (ox >= 0 && oy >= 0 && ox < side && oy < side)
-          *skc_image_pixel (out, ox, oy) = *skc_image_pixel (&k, i, j);
-      }
+  if (r == SKC_OK)
+    skc_kernel_add_centred (out, &k, 1);
   skc_image_free (&k);
   return r;
 }

@@ -392,7 +392,7 @@ skc_levels_kernel_at (const skc_engine *e, int image_width, int image_height,
   int lo;
   float t;
   level_of (L, skc_engine_map_radius (e, (float) map_value), &lo, &t);
-  int half = e->kernel_reach, side = 2 * half + 1;
+  int side = 2 * e->kernel_reach + 1;
   skc_result r = skc_image_alloc (out, side, side, 1);
   if (r != SKC_OK)
     return skc_fail (err, r, "out of memory for a %dx%d kernel", side, side);
@@ -410,15 +410,8 @@ skc_levels_kernel_at (const skc_engine *e, int image_width, int image_height,
                                   err);
       /* Centred in the engine's window (the top level's, which a lower
          level's fits in). */
-      int kh = k.width / 2;
-      for (int j = 0; r == SKC_OK && j < k.height; j++)
-        for (int i = 0; i < k.width; i++)
-          {
-            int ox = i - kh + half, oy = j - kh + half;
-            if (ox >= 0 && oy >= 0 && ox < side && oy < side)
-              *skc_image_pixel (out, ox, oy)
-                  += weight * *skc_image_pixel (&k, i, j);
-          }
+      if (r == SKC_OK)
+        skc_kernel_add_centred (out, &k, weight);
       skc_image_free (&k);
     }
   if (r != SKC_OK)
