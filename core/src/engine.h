@@ -740,6 +740,12 @@ skc_engine *skc_engine_memo_take (const char *key);
 skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
                                   int *kept);
 void skc_engine_memo_release (skc_engine *engine);
+/* The kept engine for these settings, else a new one kept (*kept 0 where
+ * the memo was full: the caller's own, to free). */
+skc_result skc_engine_memo_get (const skc_params *p, int with_map,
+                                const skc_engine_options *options,
+                                const skc_run *run, skc_engine **out, int *kept,
+                                skc_error *err);
 
 /* A row of uniform engines like e's (its shape, lens and highlights; no
  * map, no depth), one per index at a radius the caller names, made on

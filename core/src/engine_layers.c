@@ -64,12 +64,26 @@
  * bins nearer, and by those nearer by less only where they lie near a
  * depth edge (see near_edges); otherwise they add up with it. */
 #define SKC_LAYERS_APART 8
+/* A smooth surface (see smooth_blocks): no depth edge near, two layers
+ * or more across the largest kernel (one layer alone blurs faster than
+ * the gather, and exactly), and the radius changing slowly enough that
+ * a gather puts a point's ball no further than this (px) from where the
+ * layers put it. */
+#define SKC_LAYERS_SMOOTH_SHIFT 0.5
 struct skc_layers
 {
   int top;              /* bins -top .. top */
   skc_uniform_row *row; /* per |bin| (a radius), made on first use */
   double largest;       /* the largest radius a map value can give */
   int blur_reach;       /* no layer's engine reads further */
+  /* The map's gather for smooth surfaces (NULL: layers everywhere), its
+     map each pixel's bin's radius over the gather's radius. */
+  skc_engine *gather;
+  float *snap;     /* per bin (+ top): that map value */
+  int gather_kept; /* the memo's, else ours */
+  int gather_reach;
+  int smooth_reach; /* blocks a smooth block's test looks across (edges) */
+  int span_reach;   /* blocks its bins' span is taken over */
 };
 
 static int
@@ -131,6 +145,56 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
   return res;
 }
 
+/* The gather for smooth surfaces: the map engine of these settings at the
+ * largest bin's radius, its map each pixel's bin radius over that (focus
+ * 0, no shaping), so that it blurs each pixel with its layer's radius.
+ * Settings a map engine cannot run leave the layers everywhere. */
+static void
+gather_prepare (skc_engine *e, struct skc_layers *L)
+{
+  skc_params q = e->params;
+  q.depth = SKC_DEPTH_NONE;
+  q.radius = fmax (q.radius, bin_radius (L->top));
+  q.focus = 0;
+  q.invert_map = 0;
+  q.map_gamma = 1;
+  q.shape_image = e->shape_copy.data ? &e->shape_copy : NULL;
+  skc_error ignored;
+  skc_engine *g = NULL;
+  if (skc_engine_memo_get (&q, 1, &e->options, &e->prepare_run, &g,
+                           &L->gather_kept, &ignored)
+      != SKC_OK)
+    return;
+  L->snap = malloc ((size_t) (2 * L->top + 1) * sizeof *L->snap);
+  if (!L->snap)
+    {
+      if (L->gather_kept)
+        skc_engine_memo_release (g);
+      else
+        skc_engine_free (g);
+      return;
+    }
+  for (int b = -L->top; b <= L->top; b++)
+    L->snap[b + L->top] = (float) (bin_radius (b) / q.radius);
+  L->gather = g;
+  L->gather_reach = skc_engine_reach (g);
+  /* A layer's kernel reaches its radius (its engine may read further,
+     for cells or scales, to no effect beyond the kernel). */
+  int kernel = (int) ceil (L->largest) + 1;
+  L->span_reach = (kernel + SKC_LAYERS_BLOCK - 1) / SKC_LAYERS_BLOCK + 1;
+  L->smooth_reach = L->span_reach + edge_blocks (L) + 1;
+  /* The tests' blocks, whole, and a pixel around them for the edge test;
+     the gather's input. */
+  int blocks = SKC_LAYERS_BLOCK * (L->smooth_reach + 3);
+  e->reach = e->reach > blocks ? e->reach : blocks;
+  e->reach = e->reach > L->gather_reach ? e->reach : L->gather_reach;
+  size_t used = strlen (e->description);
+  snprintf (e->description + used, sizeof e->description - used,
+            "; where the depth is smooth and no edge near, the map's gather "
+            "on the layers' radii: %.300s",
+            skc_engine_describe (g));
+}
+
 skc_result
 skc_layers_prepare (skc_engine *e, skc_error *err)
 {
@@ -170,6 +234,8 @@ skc_layers_prepare (skc_engine *e, skc_error *err)
   int levels = skc_fill_levels (fill_distance (L, L->top));
   int fill = 1 << (levels + 1), near = SKC_LAYERS_BLOCK * (edge_blocks (L) + 1);
   e->reach = L->blur_reach + (fill > near ? fill : near) + 1;
+  if (e->options.layers_gather)
+    gather_prepare (e, L);
   return SKC_OK;
 }
 
@@ -180,6 +246,11 @@ skc_layers_free (skc_engine *e)
   if (!L)
     return;
   skc_uniform_row_free (L->row);
+  if (L->gather && L->gather_kept)
+    skc_engine_memo_release (L->gather);
+  else
+    skc_engine_free (L->gather);
+  free (L->snap);
   free (L);
   e->layers = NULL;
 }
@@ -207,6 +278,10 @@ typedef struct
   size_t layer_capacity, edge_capacity, result_capacity, acc_capacity,
       seen_capacity, source_capacity, weight_capacity, filled_capacity,
       known_capacity;
+  int *blocks; /* smooth_blocks */
+  unsigned char *smooth;
+  float *snapped, *gathered;
+  size_t blocks_capacity, smooth_capacity, snapped_capacity, gathered_capacity;
   skc_fill_scratch fill;
   layers_slot slot[SKC_LAYERS_APART];
   skc_result res; /* of the tile that failed */
@@ -231,6 +306,10 @@ worker_free (void *state)
   free (w->weight);
   free (w->filled);
   free (w->known);
+  free (w->blocks);
+  free (w->smooth);
+  free (w->snapped);
+  free (w->gathered);
   for (int k = 0; k < SKC_LAYERS_APART; k++)
     free (w->slot[k].cover), free (w->slot[k].hide);
   skc_fill_scratch_free (&w->fill);
@@ -489,15 +568,51 @@ static void
 least_around (const int *in, int *out, int n, int lines, size_t step,
               size_t next, int r)
 {
+  /* Blocks of 2r + 1 entries: the least from each block's start up to i
+     (ahead) and from i to its end or the line's (behind).  A window a..b
+     of at most 2r + 1 meets at most two blocks: its least is behind[a]
+     and ahead[b]; within one block it starts at the block's start
+     (ahead[b]) or ends at the line's end (behind[a]). */
+  int w = 2 * r + 1;
+  int *ahead = malloc (2 * (size_t) n * sizeof (int)), *behind = ahead + n;
   for (int l = 0; l < lines; l++)
-    for (int i = 0; i < n; i++)
-      {
-        int v = INT_MAX;
-        for (int k = i - r; k <= i + r; k++)
-          if (k >= 0 && k < n && in[l * next + k * step] < v)
-            v = in[l * next + k * step];
-        out[l * next + i * step] = v;
-      }
+    {
+      const int *line = in + l * next;
+      if (!ahead)
+        {
+          /* Out of memory: the plain way. */
+          for (int i = 0; i < n; i++)
+            {
+              int v = INT_MAX;
+              for (int k = i - r; k <= i + r; k++)
+                if (k >= 0 && k < n && line[k * step] < v)
+                  v = line[k * step];
+              out[l * next + i * step] = v;
+            }
+          continue;
+        }
+      for (int i = 0; i < n; i++)
+        {
+          int v = line[i * step];
+          ahead[i] = i % w == 0 || v < ahead[i - 1] ? v : ahead[i - 1];
+        }
+      for (int i = n - 1; i >= 0; i--)
+        {
+          int v = line[i * step];
+          behind[i] = i == n - 1 || (i + 1) % w == 0 || v < behind[i + 1]
+                          ? v
+                          : behind[i + 1];
+        }
+      for (int i = 0; i < n; i++)
+        {
+          int a = i - r > 0 ? i - r : 0, b = i + r < n - 1 ? i + r : n - 1;
+          int v = a / w != b / w ? (behind[a] < ahead[b] ? behind[a] : ahead[b])
+                  : a % w == 0   ? ahead[b]
+                                 : behind[a];
+          out[l * next + i * step] = v;
+        }
+    }
+  free (ahead);
 }
 
 /* Which pixels within the blur's reach of tile t lie near a depth edge
@@ -592,6 +707,160 @@ near_edges (tile_frame *f, skc_rect t, layers_worker *w)
         }
     }
   return 1;
+}
+
+/* How far a gather puts a point's ball from its own (a layer's) where
+ * bins lo..hi lie across `window` px: where the radius changes by g per
+ * px, a pixel d px from the point gathers with radius r + g d, so its
+ * ball is the point's own moved by about g r.  A bin's width is taken
+ * off the change (a flat surface whose depth crosses a bin's edge is
+ * flat). */
+static double
+ball_shift (int lo, int hi, double window)
+{
+  double rlo = (lo < 0 ? -1 : 1) * bin_radius (lo);
+  double rhi = (hi < 0 ? -1 : 1) * bin_radius (hi);
+  int far = abs (hi) > abs (lo) ? hi : lo;
+  double r = bin_radius (far);
+  double width = bin_radius (abs (far) + 1) - r;
+  double change = rhi - rlo - width;
+  return change > 0 ? change / window * r : 0;
+}
+
+/* Which blocks of SKC_LAYERS_BLOCK px (aligned to the image's origin) of
+ * tile t lie on a smooth surface, into w->smooth (row by row over t's
+ * blocks): no depth edge (a pixel beside one more than one bin apart)
+ * within the largest kernel plus the distance an edge hides across, and
+ * bins that change slowly but do change (ball_shift) within the largest
+ * kernel.  There nothing should hide anything (one surface) and nothing
+ * is filled: each pixel spreads its own bin's kernel, which the map's
+ * gather (each pixel gathering with its own bin's kernel) matches while
+ * the radius hardly changes across a kernel, at one blur's cost however
+ * many layers the slope crosses (the layers would also hide those 8 bins
+ * apart or more wholly, as if a slope were an edge).  Blocks are read
+ * whole: the result depends on the block alone.  The boxes of t's smooth and
+ * other pixels in *smooth_box and *rough_box; 0 when out of memory. */
+static int
+smooth_blocks (const tile_frame *f, skc_rect t, layers_worker *w,
+               skc_rect *smooth_box, skc_rect *rough_box)
+{
+  const struct skc_layers *L = f->e->layers;
+  const skc_apply_request *rq = f->rq;
+  const int S = SKC_LAYERS_BLOCK, W = rq->image_width, H = rq->image_height;
+  *smooth_box = (skc_rect){ W, H, 0, 0 };
+  *rough_box = (skc_rect){ W, H, 0, 0 };
+  int bx0 = t.x0 / S - L->smooth_reach, by0 = t.y0 / S - L->smooth_reach;
+  int bx1 = (t.x1 - 1) / S + L->smooth_reach + 1;
+  int by1 = (t.y1 - 1) / S + L->smooth_reach + 1;
+  bx0 = bx0 > 0 ? bx0 : 0, by0 = by0 > 0 ? by0 : 0;
+  bx1 = bx1 < (W + S - 1) / S ? bx1 : (W + S - 1) / S;
+  by1 = by1 < (H + S - 1) / S ? by1 : (H + S - 1) / S;
+  int gw = bx1 - bx0, gh = by1 - by0;
+  size_t g = (size_t) gw * gh;
+  int tbx0 = t.x0 / S, tby0 = t.y0 / S;
+  int tgw = (t.x1 - 1) / S - tbx0 + 1, tgh = (t.y1 - 1) / S - tby0 + 1;
+  if (!skc_reserve_bytes (&w->blocks, &w->blocks_capacity, 4 * g * sizeof (int))
+      || !skc_reserve_bytes (&w->smooth, &w->smooth_capacity,
+                             (size_t) tgw * tgh))
+    return 0;
+  /* Per block: the least bin, minus the largest, and 0 where an edge is. */
+  int *least = w->blocks, *most = least + g, *calm = most + g, *tmp = calm + g;
+  for (size_t k = 0; k < g; k++)
+    least[k] = INT_MAX, most[k] = INT_MAX, calm[k] = 1;
+  int sw = f->s.x1 - f->s.x0;
+  int x1 = bx1 * S < W ? bx1 * S : W, y1 = by1 * S < H ? by1 * S : H;
+
+  for (int y = by0 * S; y < y1; y++)
+    {
+      const int *at = f->bin + (size_t) (y - f->s.y0) * sw - f->s.x0;
+      const int *up = y > 0 ? at - sw : at, *down = y + 1 < H ? at + sw : at;
+      int *lrow = least + (size_t) (y / S - by0) * gw - bx0;
+      int *mrow = most + (size_t) (y / S - by0) * gw - bx0;
+      int *crow = calm + (size_t) (y / S - by0) * gw - bx0;
+      /* Block by block, without branches: the image's first and last
+         columns see themselves beyond the border. */
+      for (int b = bx0; b < bx1; b++)
+        {
+          int lo = INT_MAX, hi = INT_MIN, edge = 0;
+          int from = b * S, to = (b + 1) * S < x1 ? (b + 1) * S : x1;
+          for (int x = from; x < to; x++)
+            {
+              int v = at[x];
+              int left = at[x > 0 ? x - 1 : x];
+              int right = at[x + 1 < W ? x + 1 : x];
+              edge |= (abs (left - v) > 1) | (abs (right - v) > 1)
+                      | (abs (up[x] - v) > 1) | (abs (down[x] - v) > 1);
+              lo = v < lo ? v : lo;
+              hi = v > hi ? v : hi;
+            }
+          lrow[b] = lo < lrow[b] ? lo : lrow[b];
+          mrow[b] = -hi < mrow[b] ? -hi : mrow[b];
+          crow[b] &= !edge;
+        }
+    }
+
+  double window = 2.0 * S * L->span_reach;
+  least_around (least, tmp, gw, gh, 1, gw, L->span_reach);
+  least_around (tmp, least, gh, gw, gw, 1, L->span_reach);
+  least_around (most, tmp, gw, gh, 1, gw, L->span_reach);
+  least_around (tmp, most, gh, gw, gw, 1, L->span_reach);
+  least_around (calm, tmp, gw, gh, 1, gw, L->smooth_reach);
+  least_around (tmp, calm, gh, gw, gw, 1, L->smooth_reach);
+  for (int by = 0; by < tgh; by++)
+    for (int bx = 0; bx < tgw; bx++)
+      {
+        size_t k = (size_t) (tby0 + by - by0) * gw + (tbx0 + bx - bx0);
+        int yes = calm[k] && -most[k] > least[k]
+                  && ball_shift (least[k], -most[k], window)
+                         <= SKC_LAYERS_SMOOTH_SHIFT;
+        w->smooth[(size_t) by * tgw + bx] = (unsigned char) yes;
+        skc_rect r = { (tbx0 + bx) * S, (tby0 + by) * S, (tbx0 + bx + 1) * S,
+                       (tby0 + by + 1) * S };
+        r = clip_rect (r, &t);
+        skc_rect *box = yes ? smooth_box : rough_box;
+        box->x0 = r.x0 < box->x0 ? r.x0 : box->x0;
+        box->y0 = r.y0 < box->y0 ? r.y0 : box->y0;
+        box->x1 = r.x1 > box->x1 ? r.x1 : box->x1;
+        box->y1 = r.y1 > box->y1 ? r.y1 : box->y1;
+      }
+  return 1;
+}
+
+/* The map's gather over box (smooth pixels of the tile) into
+ * w->gathered, each pixel's map its bin's radius over the gather's. */
+static skc_result
+gather_smooth (const tile_frame *f, skc_rect box, layers_worker *w,
+               const skc_run *run, skc_error *err)
+{
+  const struct skc_layers *L = f->e->layers;
+  const skc_apply_request *rq = f->rq;
+  const int Cin = rq->channels;
+  skc_rect g
+      = skc_rect_grow (box, L->gather_reach, rq->image_width, rq->image_height);
+  int gw = g.x1 - g.x0, gh = g.y1 - g.y0, bw = box.x1 - box.x0;
+  if (!skc_tile_reserve (&w->snapped, &w->snapped_capacity, (size_t) gw * gh)
+      || !skc_tile_reserve (&w->gathered, &w->gathered_capacity,
+                            (size_t) bw * (box.y1 - box.y0) * Cin))
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int y = g.y0; y < g.y1; y++)
+    for (int x = g.x0; x < g.x1; x++)
+      w->snapped[(size_t) (y - g.y0) * gw + (x - g.x0)]
+          = L->snap[bin_at (f, x, y) + L->top];
+  const skc_view *in = &rq->input;
+  skc_apply_request gq = {
+    .image_width = rq->image_width,
+    .image_height = rq->image_height,
+    .channels = Cin,
+    .alpha = rq->alpha,
+    .input = { in->pixels + (size_t) (g.y0 - in->y) * in->stride
+                   + (size_t) (g.x0 - in->x) * Cin,
+               in->stride, g.x0, g.y0, gw, gh },
+    .map = { w->snapped, (size_t) gw, g.x0, g.y0, gw, gh },
+    .output
+    = { w->gathered, (size_t) bw * Cin, box.x0, box.y0, bw, box.y1 - box.y0 },
+  };
+  skc_run one = { .threads = 1, .cancel = run->cancel };
+  return skc_engine_process (L->gather, &gq, &one, err);
 }
 
 /* The box of the pixels of `open` (in tile t) still seen. */
@@ -702,7 +971,13 @@ layers_tile (void *user, skc_rect t, void *state, skc_error *err)
   const int K = SKC_LAYERS_APART;
   for (int k = 0; k < K; k++)
     w->slot[k].box = (skc_rect){ 0, 0, 0, 0 };
-  if (!near_edges (&f, t, w))
+  /* Smooth surfaces gather; layers only for the rest. */
+  skc_rect smooth = { 0, 0, 0, 0 };
+  if (L->gather && !smooth_blocks (&f, t, w, &smooth, &open))
+    res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (res == SKC_OK && smooth.x1 > smooth.x0)
+    res = gather_smooth (&f, smooth, w, run, err);
+  if (res == SKC_OK && open.x1 > open.x0 && !near_edges (&f, t, w))
     res = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   /* Near to far: w->seen is T of the layers K or more bins nearer (they
      hide this one wholly); those in the window between hide it by their
@@ -855,17 +1130,31 @@ layers_tile (void *user, skc_rect t, void *state, skc_error *err)
   /* Written with + 0.0f: a zero's sign never depends on what was
      skipped. */
   const skc_view *out = &rq->output;
+  const int S = SKC_LAYERS_BLOCK, tgw = (t.x1 - 1) / S - t.x0 / S + 1;
   for (int y = t.y0; res == SKC_OK && y < t.y1; y++)
     {
       const float *src = w->acc + (size_t) (y - t.y0) * tw * C;
       float *dst = out->pixels + (size_t) (y - out->y) * out->stride
                    + (size_t) (t.x0 - out->x) * Cin;
-      for (int x = 0; x < tw; x++, src += C, dst += Cin)
-        for (int c = 0; c < Cin; c++)
-          dst[c] = (rq->alpha >= 0      ? src[c]
-                    : src[f.ca] > 1e-6f ? src[c] / src[f.ca]
-                                        : 0)
-                   + 0.0f;
+      const unsigned char *smooth_row
+          = L->gather ? w->smooth + (size_t) (y / S - t.y0 / S) * tgw : NULL;
+      for (int x = t.x0; x < t.x1; x++, src += C, dst += Cin)
+        if (smooth_row && smooth_row[x / S - t.x0 / S])
+          {
+            const float *g
+                = w->gathered
+                  + ((size_t) (y - smooth.y0) * (smooth.x1 - smooth.x0)
+                     + (x - smooth.x0))
+                        * Cin;
+            for (int c = 0; c < Cin; c++)
+              dst[c] = g[c] + 0.0f;
+          }
+        else
+          for (int c = 0; c < Cin; c++)
+            dst[c] = (rq->alpha >= 0      ? src[c]
+                      : src[f.ca] > 1e-6f ? src[c] / src[f.ca]
+                                          : 0)
+                     + 0.0f;
     }
   return res;
 }
@@ -910,6 +1199,8 @@ skc_layers_kernel_at (const skc_engine *e, int image_width, int image_height,
       = p->radius * (skc_engine_map_shaped (e, (float) map_value) - p->focus);
   skc_engine *le = NULL;
   skc_image k = { 0 };
+  /* Under a constant map one layer (never the gather: see
+     smooth_blocks). */
   skc_result r = layer_engine (e, radius_bin (fabs (rho)), &le, err);
   if (r == SKC_OK)
     r = skc_engine_kernel_at (le, image_width, image_height, x, y, 0, &k, err);

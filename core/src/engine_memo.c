@@ -158,6 +158,44 @@ skc_uniform_row_made (const skc_uniform_row *row, int index)
 }
 
 skc_result
+skc_engine_memo_get (const skc_params *p, int with_map,
+                     const skc_engine_options *options, const skc_run *run,
+                     skc_engine **out, int *kept, skc_error *err)
+{
+  /* All an engine depends on (the fits' cache aside). */
+  char key[SKC_PATH_MAX + 480];
+  skc_target_identity (p, key, sizeof key);
+  size_t used = strlen (key);
+  snprintf (key + used, sizeof key - used,
+            "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
+            "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
+            p->radius, skc_quality_name (p->quality),
+            (unsigned long long) p->seed, p->swirl, p->cat_eye,
+            p->highlight_threshold, p->highlight_gain, p->clip,
+            options->fft_cost_factor, options->fft_cell,
+            options->knots_map_max_radius);
+  used = strlen (key);
+  if (with_map)
+    snprintf (key + used, sizeof key - used,
+              "|map:focus=%.17g,invert=%d,gamma=%.17g,depth=%d,work=%.17g,"
+              "levels=%d,tile=%d",
+              p->focus, p->invert_map, p->map_gamma, (int) p->depth,
+              options->map_tables_work_max, options->map_levels,
+              options->layers_tile);
+  *kept = 1;
+  skc_engine *made = skc_engine_memo_take (key);
+  skc_result res = SKC_OK;
+  if (!made)
+    {
+      res = skc_engine_new_with (p, with_map, options, run, &made, err);
+      if (res == SKC_OK)
+        made = skc_engine_memo_keep (key, made, kept);
+    }
+  *out = res == SKC_OK ? made : NULL;
+  return res;
+}
+
+skc_result
 skc_uniform_row_get (skc_uniform_row *row, const skc_engine *e, int index,
                      double radius, skc_quality quality, skc_engine **out,
                      skc_error *err)
@@ -175,27 +213,9 @@ skc_uniform_row_get (skc_uniform_row *row, const skc_engine *e, int index,
       skc_engine_options options = e->options;
       options.fft_cost_factor = ROW_FFT_FACTOR;
       options.fft_cell = SKC_UNIFORM_ROW_FFT_CELL;
-      /* All a uniform engine depends on (the fits' cache aside). */
-      char key[SKC_PATH_MAX + 320];
-      skc_target_identity (&p, key, sizeof key);
-      size_t used = strlen (key);
-      snprintf (key + used, sizeof key - used,
-                "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
-                "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
-                p.radius, skc_quality_name (p.quality),
-                (unsigned long long) p.seed, p.swirl, p.cat_eye,
-                p.highlight_threshold, p.highlight_gain, p.clip,
-                options.fft_cost_factor, options.fft_cell,
-                options.knots_map_max_radius);
       int kept = 1;
-      ue = skc_engine_memo_take (key);
-      if (!ue)
-        {
-          res = skc_engine_new_with (&p, 0, &options, &e->prepare_run, &ue,
-                                     err);
-          if (res == SKC_OK)
-            ue = skc_engine_memo_keep (key, ue, &kept);
-        }
+      res = skc_engine_memo_get (&p, 0, &options, &e->prepare_run, &ue, &kept,
+                                 err);
       row->engines[index] = ue;
       row->kept[index] = (unsigned char) kept;
     }

@@ -28,6 +28,9 @@ typedef struct
   /* Depth-aware blur's and radius levels' output tile side (px, at least
      1). */
   int layers_tile;
+  /* 1: depth-aware blur gathers with the map where the depth is smooth
+     and no edge is near (engine_layers.c), 0: layers everywhere. */
+  int layers_gather;
   /* Uniform blurs weigh the FFT's cost by this factor (1: as it is): the
      depth layers' engines prefer knots, whose reach is the kernel's
      (an FFT cell reads far beyond it, and a tile builds its layers over

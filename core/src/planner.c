@@ -82,6 +82,7 @@ skc_engine_options_init (skc_engine_options *options)
   options->map_tables_work_max = TABLES_WORK_MAX;
   options->map_levels = 1;
   options->layers_tile = 512;
+  options->layers_gather = 1;
   options->fft_cost_factor = 1;
   options->fft_cell = 0;
 }

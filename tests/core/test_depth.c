@@ -642,8 +642,10 @@ tiling_scene (int w, int h, int alpha, skc_image *in, skc_image *map)
       }
 }
 
+/* A depth engine; `gather` 0 keeps layers everywhere (no gather on
+ * smooth surfaces). */
 static skc_engine *
-depth_engine (double radius, double focus, int tile)
+depth_engine_with (double radius, double focus, int tile, int gather)
 {
   skc_params p;
   skc_params_init (&p);
@@ -654,11 +656,18 @@ depth_engine (double radius, double focus, int tile)
   skc_engine_options options;
   skc_engine_options_init (&options);
   options.layers_tile = tile;
+  options.layers_gather = gather;
   skc_engine *e = NULL;
   skc_error err;
   if (!CHECK (skc_engine_new_with (&p, 1, &options, NULL, &e, &err) == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   return e;
+}
+
+static skc_engine *
+depth_engine (double radius, double focus, int tile)
+{
+  return depth_engine_with (radius, focus, tile, 1);
 }
 
 /* Output [x0, x0 + w) x [y0, y0 + h) from its input grown by the reach,
@@ -782,6 +791,104 @@ test_tiling (void)
   skc_engine_free (e);
 }
 
+/* Smooth surfaces gather (engine_layers.c, smooth_blocks): a gentle
+ * floor (radius 3.6 to 4.8 down 240 rows) with a sharp near disc (radius
+ * 12).  Far from the disc the gather stands in for the layers' sum (the
+ * two within 45 dB of each other); near it the layers run as they would
+ * everywhere (the same bits); every tile, thread count and region gives
+ * the whole image's bits. */
+static void
+test_smooth_gather (void)
+{
+  const int w = 200, h = 240, R = 12;
+  for (int alpha = 0; alpha < 2; alpha++)
+    {
+      const int C = alpha ? 4 : 3, a = alpha ? 3 : -1;
+      skc_image in = { 0 }, map = { 0 }, hybrid = { 0 }, layered = { 0 };
+      skc_image_alloc (&in, w, h, C);
+      skc_image_alloc (&map, w, h, 1);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            int subject = hypot (x - 50, y - 50) < 20;
+            float cover = alpha ? 0.5f + 0.5f * texture (x, y, 0, 8) : 1;
+            map.data[y * w + x] = subject ? 1.0f : 0.3f + 0.1f * y / h;
+            for (int c = 0; c < 3; c++)
+              in.data[(y * w + x) * C + c]
+                  = cover * texture (x, y, c, subject ? 4 : 6);
+            if (alpha)
+              in.data[(y * w + x) * C + 3] = cover;
+          }
+      skc_engine *e = depth_engine_with (R, 0, 512, 1);
+      skc_engine *le = depth_engine_with (R, 0, 512, 0);
+      if (e && le
+          && CHECK (skc_apply_image (e, &in, a, &map, NULL, &hybrid, NULL)
+                    == SKC_OK)
+          && CHECK (skc_apply_image (le, &in, a, &map, NULL, &layered, NULL)
+                    == SKC_OK))
+        {
+          /* Near the disc (within its blur and the distance an edge hides
+             across, 2 x 12 px, of its edge): the layers' bits. */
+          double sse = 0;
+          long gathered = 0, near_differ = 0;
+          for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+              for (int c = 0; c < C; c++)
+                {
+                  size_t i = ((size_t) y * w + x) * C + c;
+                  double d = hybrid.data[i] - layered.data[i];
+                  sse += d * d;
+                  gathered += d != 0;
+                  near_differ += d != 0 && hypot (x - 50, y - 50) < 20 + 3 * R;
+                }
+          double psnr = 10 * log10 ((double) C * w * h / fmax (sse, 1e-30));
+          printf ("smooth floor (alpha %d): the gather's %ld values against "
+                  "the layers': %.1f dB\n",
+                  alpha, gathered, psnr);
+          CHECK_MSG (gathered > w * h, "%ld values gathered", gathered);
+          CHECK_MSG (near_differ == 0,
+                     "%ld values near the disc not the layers'", near_differ);
+          CHECK_MSG (psnr >= 45, "the gather against the layers: %.1f dB",
+                     psnr);
+          const int tiles[] = { 7, 50, 128 };
+          for (int t = 0; t < 3; t++)
+            for (int threads = 1; threads <= 3; threads += 2)
+              {
+                skc_engine *te = depth_engine_with (R, 0, tiles[t], 1);
+                skc_image out = { 0 };
+                skc_run run = { .threads = threads };
+                if (te
+                    && CHECK (
+                        skc_apply_image (te, &in, a, &map, &run, &out, NULL)
+                        == SKC_OK))
+                  CHECK_MSG (
+                      memcmp (out.data, hybrid.data, sizeof (float) * w * h * C)
+                          == 0,
+                      "alpha %d, tile %d, %d threads: not the whole "
+                      "image's bits",
+                      alpha, tiles[t], threads);
+                skc_image_free (&out);
+                skc_engine_free (te);
+              }
+          const int cuts[][4] = { { 0, 0, w, h },
+                                  { 10, 120, 90, 70 },
+                                  { 150, 5, 50, 230 },
+                                  { 99, 200, 1, 1 } };
+          for (int k = 0; k < 4; k++)
+            CHECK_MSG (region_matches (e, &in, &map, a, &hybrid, cuts[k][0],
+                                       cuts[k][1], cuts[k][2], cuts[k][3], 2),
+                       "alpha %d, region %d: not the whole image's bits", alpha,
+                       k);
+        }
+      skc_engine_free (e);
+      skc_engine_free (le);
+      skc_image_free (&in);
+      skc_image_free (&map);
+      skc_image_free (&hybrid);
+      skc_image_free (&layered);
+    }
+}
+
 /* A depth engine plans no blur-map engine of its own: it describes its
  * layers, names its largest layer's method, and its kernel at a map value
  * is the response of that one layer, exactly as the engine applies it to
@@ -795,7 +902,10 @@ test_depth_kernel (void)
   if (!e)
     return;
   CHECK (strstr (skc_engine_describe (e), "depth (white near)") != NULL);
-  CHECK (strstr (skc_engine_describe (e), "blur map") == NULL);
+  /* A map engine only for smooth surfaces, said as such. */
+  const char *gather = strstr (skc_engine_describe (e), "blur map");
+  const char *smooth = strstr (skc_engine_describe (e), "depth is smooth");
+  CHECK (smooth != NULL && (gather == NULL || gather > smooth));
   CHECK (strcmp (skc_engine_method (e), "knots") == 0);
   const double values[] = { 0, 0.3, 0.5, 0.8, 1 };
   double previous_peak = -1;
@@ -1481,6 +1591,7 @@ main (void)
   test_seams ();
   test_beats_gather ();
   test_tiling ();
+  test_smooth_gather ();
   test_depth_kernel ();
   test_fill ();
   test_memo ();
