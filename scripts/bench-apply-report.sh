@@ -84,9 +84,10 @@ if head -n 1 "$csv" | grep -q '^scene,size,r_max,threads,gather_s'; then
   echo "given R_max; a flat disc. Seconds of the wall clock and, in brackets, CPU"
   echo "seconds of every thread (on a shared machine the steadier figure);"
   echo "ratios of both. The targets: occlusion at most 3x the same map blur"
-  echo "without it, and faster than gegl:lens-blur with the same aux map (the"
-  echo "tilted plane, whose depth changes steeply everywhere, misses both: a"
-  echo "tile there holds dozens of layers, each a blur of its own)."
+  echo "without it, and faster than gegl:lens-blur with the same aux map. Where"
+  echo "the depth is smooth (the tilted plane: a floor from far to near) and no"
+  echo "edge is near, the layers give way to one gather with the map on the"
+  echo "layers' radii: a tile there would otherwise blur dozens of layers."
   echo
   echo "| scene | size | R_max | skc gather s | skc occlusion s | gegl:lens-blur s | occlusion / gather | occlusion / gegl |"
   echo "|---|---|---|---|---|---|---|---|"
