@@ -182,23 +182,8 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
   char weighed[256];
   snprintf (weighed, sizeof weighed, "FFT %.0f", best.cost);
 
-  /* A separable filter costs 2n MACs per rank; its SVD takes seconds at
-     large sizes, so only ranks that could win are fitted. */
-  for (int rank = 1;
-       rank <= 2 && SEPARABLE_COST_FACTOR * rank * 2 * target.width < best.cost;
-       rank++)
-    {
-      skc_fit_options opts;
-      skc_fit_options_init (&opts);
-      opts.method = SKC_METHOD_LOWRANK;
-      opts.rank = rank;
-      skc_filter *f = NULL;
-      if (skc_fit (&target, &opts, &f, NULL, NULL) == SKC_OK)
-        consider (&best, f, rank == 1 ? "separable rank 1" : "separable rank 2",
-                  &target, floor_db, weighed, sizeof weighed);
-    }
-
-  /* Knots cheaper than the best so far, or none. */
+  /* Knots cheaper than the FFT, or none (first: where they win, a
+     separable filter need not be fitted). */
   skc_filter *knots = NULL;
   long ceiling = (long) ceil (best.cost) - 1;
   if (ceiling > 1
@@ -207,6 +192,35 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
              == SKC_OK)
     consider (&best, knots, "knots", &target, floor_db, weighed,
               sizeof weighed);
+  /* A separable filter costs 2n MACs per rank; its SVD takes seconds at
+     large sizes, so it is fitted only where a rank
+     could win, once: the best rank 1 is the best rank 2's first term
+     (Eckart-Young). */
+  if (SEPARABLE_COST_FACTOR * 2 * target.width < best.cost)
+    {
+      skc_fit_options opts;
+      skc_fit_options_init (&opts);
+      opts.method = SKC_METHOD_LOWRANK;
+      opts.rank = 2;
+      skc_filter *two = NULL, *one = NULL;
+      if (skc_fit (&target, &opts, &two, NULL, NULL) == SKC_OK
+          && (one = skc_filter_new_lowrank (1, skc_filter_size (two))))
+        {
+          size_t n = (size_t) skc_filter_size (two);
+          memcpy (skc_filter_column (one, 0), skc_filter_column (two, 0),
+                  n * sizeof (float));
+          memcpy (skc_filter_row (one, 0), skc_filter_row (two, 0),
+                  n * sizeof (float));
+        }
+      consider (&best, one, "separable rank 1", &target, floor_db, weighed,
+                sizeof weighed);
+      if (two && SEPARABLE_COST_FACTOR * 2 * 2 * target.width < best.cost)
+        consider (&best, two, "separable rank 2", &target, floor_db, weighed,
+                  sizeof weighed);
+      else
+        skc_filter_free (two);
+    }
+
   /* Exactness is worth a little: exact knots replace whatever won when
      they cost at most EXACT_KNOTS_PREMIUM times as much (small radii). */
   knots = NULL;
