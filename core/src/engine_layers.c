@@ -148,7 +148,8 @@ layer_engine (const skc_engine *e, int b, skc_engine **out, skc_error *err)
 /* The gather for smooth surfaces: the map engine of these settings at the
  * largest bin's radius, its map each pixel's bin radius over that (focus
  * 0, no shaping), so that it blurs each pixel with its layer's radius.
- * Settings a map engine cannot run leave the layers everywhere. */
+ * Settings a map engine cannot run, or not at the quality's floor, leave
+ * the layers everywhere. */
 static void
 gather_prepare (skc_engine *e, struct skc_layers *L)
 {
@@ -165,6 +166,17 @@ gather_prepare (skc_engine *e, struct skc_layers *L)
                            &L->gather_kept, &ignored)
       != SKC_OK)
     return;
+  /* Only a gather as crisp as the layers' own engines (each meets the
+     quality's floor): otherwise the layers everywhere. */
+  int turned = q.swirl > 0 || q.cat_eye > 0;
+  if (!(skc_engine_kernel_snr (g) >= skc_quality_floor_db (q.quality, turned)))
+    {
+      if (L->gather_kept)
+        skc_engine_memo_release (g);
+      else
+        skc_engine_free (g);
+      return;
+    }
   L->snap = malloc ((size_t) (2 * L->top + 1) * sizeof *L->snap);
   if (!L->snap)
     {
