@@ -412,14 +412,34 @@ shares_knapsack (const double *cost, int n, const int *kmax, int K,
       int *ch = choice + (size_t) i * (K + 1);
       for (int b = 0; b <= K; b++)
         {
+          /* The least of g[b - k] + c[k], the fewest knots on ties: four
+             independent runs (k = 2, 6, ...; 3, 7, ...) so that the
+             comparisons need not wait on each other (the knapsack is most
+             of a fit's time), each keeping its first least, then the least
+             of those, the smallest k on ties: the sequential answer. */
+          const int last = kmax[i] < b ? kmax[i] : b;
+          double lane[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+          int lane_arg[4] = { 0, 0, 0, 0 };
+          int k = 2;
+          for (; k + 3 <= last; k += 4)
+            for (int j = 0; j < 4; j++)
+              {
+                double e = g[b - k - j] + c[k + j];
+                if (e < lane[j])
+                  lane[j] = e, lane_arg[j] = k + j;
+              }
+          for (int j = 0; k + j <= last; j++)
+            {
+              double e = g[b - k - j] + c[k + j];
+              if (e < lane[j])
+                lane[j] = e, lane_arg[j] = k + j;
+            }
           double best = g[b] + c[0];
           int arg = 0;
-          for (int k = 2; k <= kmax[i] && k <= b; k++)
-            {
-              double e = g[b - k] + c[k];
-              if (e < best)
-                best = e, arg = k;
-            }
+          for (int j = 0; j < 4; j++)
+            if (lane_arg[j]
+                && (lane[j] < best || (lane[j] == best && lane_arg[j] < arg)))
+              best = lane[j], arg = lane_arg[j];
           g_next[b] = best;
           ch[b] = arg;
         }

@@ -253,6 +253,94 @@ test_budget_is_spent_well (void)
   skc_image_free (&t);
 }
 
+/* Aiming at an error on small targets, the lines' shares come from the
+ * knapsack (whose comparisons the fitter runs in four lanes): the fewest
+ * knots reaching the error are exactly a plain knapsack's over the same
+ * lines' curves, on random soft targets with runs and zeros (9-19 px,
+ * relative errors 0.05-0.5). */
+static void
+test_shares_match_knapsack (void)
+{
+  skc_rng rng;
+  skc_rng_seed (&rng, 23, 0);
+  int matched = 0;
+  for (int trial = 0; trial < 24; trial++)
+    {
+      int n = 9 + 2 * (trial % 6);
+      skc_image t = { 0 };
+      skc_image_alloc (&t, n, n, 1);
+      double *v = malloc ((size_t) n * n * sizeof *v), sum = 0, norm = 0;
+      for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+          {
+            double u = skc_rng_uniform (&rng);
+            float *at = skc_image_pixel (&t, x, y);
+            *at = u < 0.25 ? 0 : u < 0.5 && x > 0 ? at[-1] : (float) u;
+            if (x == n / 2 && y == n / 2)
+              *at += 1; /* never all zero */
+            sum += *at;
+          }
+      for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+          {
+            double value = *skc_image_pixel (&t, x, y) / sum;
+            v[(size_t) y * n + x] = value;
+            norm += value * value;
+          }
+      double aim = 0.05 + 0.45 * skc_rng_uniform (&rng);
+      skc_filter *f = NULL;
+      CHECK (skc_knots_fit_to (&t, 0, aim, SKC_KNOTS_ROWS, &f, NULL) == SKC_OK);
+      /* The reference: every line's curve, a plain knapsack over all the
+         knots there are, the fewest whose error reaches the aim. */
+      long K = 0;
+      double *cost = malloc ((size_t) n * (n + 2) * sizeof *cost);
+      for (int y = 0; y < n; y++)
+        CHECK (skc_knots_line_costs (v + (size_t) y * n, n, n + 1,
+                                     cost + (size_t) y * (n + 2))
+               == SKC_OK);
+      for (int y = 0; y < n; y++)
+        {
+          int k = n + 1;
+          while (k > 0 && cost[(size_t) y * (n + 2) + k - 1] <= 0)
+            k--;
+          K += k;
+        }
+      double *g = malloc ((size_t) (K + 1) * sizeof *g);
+      double *next = malloc ((size_t) (K + 1) * sizeof *next);
+      for (long b = 0; b <= K; b++)
+        g[b] = 0;
+      for (int y = 0; y < n; y++)
+        {
+          const double *c = cost + (size_t) y * (n + 2);
+          for (long b = 0; b <= K; b++)
+            {
+              next[b] = g[b] + c[0];
+              for (int k = 2; k <= n + 1 && k <= b; k++)
+                next[b] = fmin (next[b], g[b - k] + c[k]);
+            }
+          double *swap = g;
+          g = next;
+          next = swap;
+        }
+      long fewest = 0;
+      while (fewest < K && !(g[fewest] <= aim * aim * norm))
+        fewest++;
+      long knots = f ? skc_filter_macs (f) - 1 : -1;
+      CHECK_MSG (knots == fewest,
+                 "%dx%d at %.3f: %ld knots, the knapsack's "
+                 "fewest %ld",
+                 n, n, aim, knots, fewest);
+      matched += knots == fewest;
+      free (v);
+      free (cost);
+      free (g);
+      free (next);
+      skc_filter_free (f);
+      skc_image_free (&t);
+    }
+  printf ("shares against a plain knapsack: %d of 24 alike\n", matched);
+}
+
 /* ---- skc_fit's knots method: the fitter behind it, bit for bit (on the
  * caller's target, not a float-normalised copy), and the errors every
  * method gives. ---- */
@@ -1106,6 +1194,7 @@ main (void)
 {
   test_dp_against_brute_force ();
   test_budget_is_spent_well ();
+  test_shares_match_knapsack ();
   test_smooth_line_candidates ();
   test_priced_shares ();
   test_fit_entry_point ();
