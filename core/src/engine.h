@@ -535,11 +535,13 @@ skc_result skc_knots_angles_prepare (skc_engine *e, skc_scale *s,
  * code: steps fine enough, and knots close enough (at most `max_macs`),
  * that every pixel's kernel reaches `floor_db` against the shape clipped
  * and turned exactly as at that pixel.  Sets *ok to 0, preparing nothing,
- * when that is out of reach (why says so). */
+ * when that is out of reach (why says so), or when the fits would take
+ * more than `max_work` target pixels in all (> 0; their count times their
+ * side squared: preparation time). */
 skc_result skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s,
-                                      double floor_db, long max_macs, int *ok,
-                                      char *why, size_t why_len,
-                                      skc_error *err);
+                                      double floor_db, long max_macs,
+                                      double max_work, int *ok, char *why,
+                                      size_t why_len, skc_error *err);
 /* The exact FFT of the full-radius target; `why` says what the planner
  * weighed. */
 skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,

@@ -701,8 +701,9 @@ canonical_angle (int code, int n, int mirror, int *flip)
 
 static skc_result
 cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
-                 const skc_image *fine, double floor_db, long max_macs, int *ok,
-                 char *why, size_t why_len, skc_error *err)
+                 const skc_image *fine, double floor_db, long max_macs,
+                 double max_work, int *ok, char *why, size_t why_len,
+                 skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -731,6 +732,18 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
      bytes each); measured on the first angle's fits below. */
   const size_t bytes
       = (size_t) slots * ((size_t) (n + 1) * 4 + (size_t) n * 2 * 6);
+  /* A fit's time grows with its pixels: a caller with a floor to fall
+     back to bounds the preparation. */
+  const double work = (double) slots * n * n;
+  if (max_work > 0 && work > max_work)
+    {
+      snprintf (why, why_len,
+                "cat-eye knots out of reach: %d angle and %d amount steps "
+                "(%d fits of %dx%d px) would take too long to prepare for "
+                "%g dB",
+                angles, amounts + 1, slots, n, n, floor_db);
+      return SKC_OK;
+    }
   if (angles > CAT_EYE_MAX_ANGLES || amounts > CAT_EYE_MAX_AMOUNTS
       || bytes > CAT_EYE_MAX_BYTES)
     {
@@ -849,8 +862,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
 
 skc_result
 skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
-                           long max_macs, int *ok, char *why, size_t why_len,
-                           skc_error *err)
+                           long max_macs, double max_work, int *ok, char *why,
+                           size_t why_len, skc_error *err)
 {
   skc_image fine = { 0 };
   turn_raster source = { { 0 }, 0, { 0 }, 0 };
@@ -860,7 +873,7 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
     r = turn_source (&e->params, &source);
   if (r == SKC_OK)
     r = cat_eye_prepare (e, s, source.fine.data ? &source : NULL, &fine,
-                         floor_db, max_macs, ok, why, why_len, err);
+                         floor_db, max_macs, max_work, ok, why, why_len, err);
   skc_image_free (&fine);
   turn_raster_free (&source);
   return r;

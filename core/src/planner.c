@@ -265,6 +265,11 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * at draft about 1100, an ampersand's at normal up to 2100 (6 MP: blur
  * about 7 s, preparation 10 s). */
 #define CAT_EYE_KNOTS_FFT_FACTOR 8
+/* Cat-eye's fits at normal quality may take this many target pixels in
+ * all (fits times side squared) before its floor gives way to draft's
+ * beyond R 75: about 1.4e-8 s a pixel on two cores (a disc at R 150: 7298
+ * fits of 301 px, 9 s), so about two seconds. */
+#define CAT_EYE_PREPARE_WORK 1.5e8
 
 /* Beyond this radius the floors of swirl and cat-eye are draft's whatever
  * the quality (issue 13's contract): the quality's own is sought first,
@@ -365,11 +370,19 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   skc_scale *s = &e->scales[0];
   s->factor = 1;
   char steps[160] = "";
-  skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, ok, steps,
-                                            sizeof steps, err);
+  /* Where draft's floor may stand in, normal quality seeks its own only
+     within a preparation of about two seconds (issue 13's bound; high
+     takes the time its floor needs). */
+  double draft = floor_db;
+  const double max_work
+      = p->quality == SKC_QUALITY_NORMAL && lens_floor_falls_back (p, &draft)
+            ? CAT_EYE_PREPARE_WORK
+            : 0;
+  skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, max_work,
+                                            ok, steps, sizeof steps, err);
   int fell_back = 0;
   if (r == SKC_OK && !*ok && (fell_back = lens_floor_falls_back (p, &floor_db)))
-    r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, ok, steps,
+    r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
                                    sizeof steps, err);
   if (r != SKC_OK || !*ok)
     {
