@@ -578,6 +578,19 @@ skc_result skc_target_fine (const skc_params *p, double radius, skc_image *fine,
 skc_result skc_target_clip_fine (skc_image *t, const skc_image *fine,
                                  double radius, double amount, double angle,
                                  skc_error *err);
+/* The same, saying of each pixel (classes: t's width x height, row by
+ * row) whether it kept its value, was taken or was sampled on the lens'
+ * edge. */
+enum
+{
+  SKC_CLIP_INSIDE,
+  SKC_CLIP_OUTSIDE,
+  SKC_CLIP_EDGE
+};
+skc_result skc_target_clip_fine_classes (skc_image *t, const skc_image *fine,
+                                         double radius, double amount,
+                                         double angle, unsigned char *classes,
+                                         skc_error *err);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */

@@ -201,6 +201,15 @@ skc_result
 skc_target_clip_fine (skc_image *t, const skc_image *fine, double radius,
                       double amount, double angle, skc_error *err)
 {
+  return skc_target_clip_fine_classes (t, fine, radius, amount, angle, NULL,
+                                       err);
+}
+
+skc_result
+skc_target_clip_fine_classes (skc_image *t, const skc_image *fine,
+                              double radius, double amount, double angle,
+                              unsigned char *classes, skc_error *err)
+{
   const int over = skc_target_fine_over (radius), sub = clip_sub (radius);
   const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
   const double limit = radius * radius;
@@ -218,15 +227,18 @@ skc_target_clip_fine (skc_image *t, const skc_image *fine, double radius,
     for (int x = 0; x < size; x++)
       {
         float *value = skc_image_pixel (t, x, y);
-        if (*value == 0)
-          continue; /* outside the shape: the lens takes nothing */
+        unsigned char *class = classes ? &classes[(size_t) y * size + x]
+                                       : &(unsigned char){ 0 };
         const double u = c * (x - half) + s * (y - half);
         const double v = -s * (x - half) + c * (y - half);
         const double d0 = u * u + (v - shift) * (v - shift);
         const double d1 = u * u + (v + shift) * (v + shift);
-        if (d0 <= inner && d1 <= inner)
-          continue;
-        if (d0 > outer || d1 > outer)
+        *class = d0 <= inner && d1 <= inner ? SKC_CLIP_INSIDE
+                 : d0 > outer || d1 > outer ? SKC_CLIP_OUTSIDE
+                                            : SKC_CLIP_EDGE;
+        if (*value == 0 || *class == SKC_CLIP_INSIDE)
+          continue; /* outside the shape the lens takes nothing */
+        if (*class == SKC_CLIP_OUTSIDE)
           {
             *value = 0;
             continue;
