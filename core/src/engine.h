@@ -561,6 +561,10 @@ void skc_target_identity (const skc_params *p, char *buf, size_t len);
  * SKC_ENGINE_CLIP_OFFSET. */
 skc_result skc_target_make (const skc_params *p, double radius, double amount,
                             skc_image *t, skc_error *err);
+/* The unclipped target at `radius`, or below half a pixel (where engines
+ * leave the image as it is) a one-pixel point. */
+skc_result skc_target_or_point (const skc_params *p, double radius,
+                                skc_image *t);
 /* Clips kernel t (of `radius`) as skc_target_make does, with the clip's
  * axis turned clockwise on screen by `angle` (radians), and normalises
  * it. */

@@ -80,19 +80,6 @@ level_of (const struct skc_levels *L, double r, int *lo, float *t)
   *t = (float) (f < 0 ? 0 : f > 1 ? 1 : f);
 }
 
-/* The target at r, or a one-pixel point below half a pixel (where the
-   levels' engines leave the image as it is). */
-static skc_result
-target_at (const skc_params *p, double r, skc_image *t)
-{
-  if (r >= 0.5)
-    return skc_target_make (p, r, 0, t, NULL);
-  skc_result res = skc_image_alloc (t, 1, 1, 1);
-  if (res == SKC_OK)
-    t->data[0] = 1;
-  return res;
-}
-
 /* Kernel SNR of the blend of the targets at r0 and r1 half-way between
    them against the target there (-INFINITY on failure). */
 static double
@@ -100,8 +87,9 @@ blend_snr_db (const skc_params *p, double r0, double r1)
 {
   skc_image a = { 0 }, b = { 0 }, m = { 0 }, pa = { 0 };
   double snr = -INFINITY;
-  if (target_at (p, r0, &a) == SKC_OK && target_at (p, r1, &b) == SKC_OK
-      && target_at (p, (r0 + r1) / 2, &m) == SKC_OK
+  if (skc_target_or_point (p, r0, &a) == SKC_OK
+      && skc_target_or_point (p, r1, &b) == SKC_OK
+      && skc_target_or_point (p, (r0 + r1) / 2, &m) == SKC_OK
       && skc_kernel_pad (&a, b.width, b.height, &pa) == SKC_OK)
     {
       for (size_t i = 0; i < (size_t) b.width * b.height; i++)

@@ -198,6 +198,17 @@ fine_density (const skc_image *fine, int over, double u, double v)
 }
 
 skc_result
+skc_target_or_point (const skc_params *p, double radius, skc_image *t)
+{
+  if (radius >= 0.5)
+    return skc_target_make (p, radius, 0, t, NULL);
+  skc_result res = skc_image_alloc (t, 1, 1, 1);
+  if (res == SKC_OK)
+    t->data[0] = 1;
+  return res;
+}
+
+skc_result
 skc_target_clip_fine (skc_image *t, const skc_image *fine, double radius,
                       double amount, double angle, skc_error *err)
 {

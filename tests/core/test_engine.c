@@ -1243,19 +1243,6 @@ test_kernel_at (void)
   skc_engine_free (swirled);
 }
 
-/* The target at r, or below half a pixel (where the engine leaves the
- * image as it is) a one-pixel point. */
-static skc_result
-target_or_point (const skc_params *p, double r, skc_image *t)
-{
-  if (r >= 0.5)
-    return skc_target_make (p, r, 0, t, NULL);
-  skc_result res = skc_image_alloc (t, 1, 1, 1);
-  if (res == SKC_OK)
-    t->data[0] = 1;
-  return res;
-}
-
 /* Blur maps on radius levels (a Gaussian at R 24, high: knots tables
  * would take nearly every pixel as a knot).  A point under a constant map
  * comes out as the kernel the engine states (its two levels' blend), within
@@ -1294,7 +1281,7 @@ test_levels (void)
       CHECK (skc_engine_kernel_at (e, side, side, mid, mid, values[i], &k, NULL)
              == SKC_OK);
       double r = skc_engine_map_radius (e, values[i]);
-      CHECK (target_or_point (&p, r, &t) == SKC_OK);
+      CHECK (skc_target_or_point (&p, r, &t) == SKC_OK);
       /* The response around the point (kernel_at's window, centred). */
       double worst = out.data && k.data
                          ? response_vs_kernel (&out, mid, mid, &k)
@@ -1326,7 +1313,7 @@ test_levels (void)
     {
       skc_image t = { 0 };
       double r = skc_engine_map_radius (e, *skc_image_pixel (&map, x, 0));
-      CHECK (target_or_point (&p, r, &t) == SKC_OK);
+      CHECK (skc_target_or_point (&p, r, &t) == SKC_OK);
       for (int y = 0; t.data && y < h; y++)
         {
           double want = dense_at (&t, &in, x, y, 0);
