@@ -141,6 +141,56 @@ test_smooth_line_candidates (void)
              cost[6]);
 }
 
+/* The naive reference for the lines' shares: each line of v (n lines of
+ * n) its least error for 0..kmax knots (skc_knots_line_costs), a plain
+ * knapsack over `budget` knots (< 0: all the knots the lines' curves
+ * take), and the fewest knots whose summed error is at most `limit`
+ * (the budget when none is). */
+static long
+plain_fewest_knots (const double *v, int n, int kmax, long budget, double limit)
+{
+  double *cost = malloc ((size_t) n * (kmax + 1) * sizeof *cost);
+  for (int y = 0; y < n; y++)
+    CHECK (skc_knots_line_costs (v + (size_t) y * n, n, kmax,
+                                 cost + (size_t) y * (kmax + 1))
+           == SKC_OK);
+  if (budget < 0)
+    {
+      budget = 0;
+      for (int y = 0; y < n; y++)
+        {
+          int k = kmax;
+          while (k > 0 && cost[(size_t) y * (kmax + 1) + k - 1] <= 0)
+            k--;
+          budget += k;
+        }
+    }
+  double *g = malloc ((size_t) (budget + 1) * sizeof *g);
+  double *next = malloc ((size_t) (budget + 1) * sizeof *next);
+  for (long b = 0; b <= budget; b++)
+    g[b] = 0;
+  for (int y = 0; y < n; y++)
+    {
+      const double *c = cost + (size_t) y * (kmax + 1);
+      for (long b = 0; b <= budget; b++)
+        {
+          next[b] = g[b] + c[0];
+          for (int k = 2; k <= kmax && k <= b; k++)
+            next[b] = fmin (next[b], g[b - k] + c[k]);
+        }
+      double *swap = g;
+      g = next;
+      next = swap;
+    }
+  long fewest = 0;
+  while (fewest < budget && !(g[fewest] <= limit))
+    fewest++;
+  free (cost);
+  free (g);
+  free (next);
+  return fewest;
+}
+
 /* Aiming at an error on a large target (here about 6e6 knapsack steps),
  * the lines' shares are priced
  * rather than packed: against a plain knapsack over the same lines'
@@ -177,44 +227,15 @@ test_priced_shares (void)
   double error = skc_kernel_error (&e, &t);
   CHECK_MSG (error <= max_error * 1.01, "priced heart: error %g", error);
   long knots = skc_filter_macs (f) - 1;
-  /* The reference: each line's least error for 0..K knots, then the
+  /* The reference: each line's least error for 0..12 knots, then the
      fewest total knots whose summed error reaches the aim. */
-  int K = 12;
-  double *cost = malloc ((size_t) n * (K + 1) * sizeof *cost);
-  for (int y = 0; y < n; y++)
-    CHECK (skc_knots_line_costs (v + (size_t) y * n, n, K,
-                                 cost + (size_t) y * (K + 1))
-           == SKC_OK);
-  long budget_max = (long) K * n;
-  double *g = malloc ((size_t) (budget_max + 1) * sizeof *g);
-  double *next = malloc ((size_t) (budget_max + 1) * sizeof *next);
-  for (long b = 0; b <= budget_max; b++)
-    g[b] = 0;
-  for (int y = 0; y < n; y++)
-    {
-      const double *c = cost + (size_t) y * (K + 1);
-      for (long b = 0; b <= budget_max; b++)
-        {
-          next[b] = g[b] + c[0];
-          for (int k = 2; k <= K && k <= b; k++)
-            next[b] = fmin (next[b], g[b - k] + c[k]);
-        }
-      double *swap = g;
-      g = next;
-      next = swap;
-    }
-  long fewest = 0;
-  while (fewest < budget_max
-         && g[fewest] > max_error * max_error * norm * (1 - 1e-9))
-    fewest++;
+  long fewest = plain_fewest_knots (v, n, 12, 12L * n,
+                                    max_error * max_error * norm * (1 - 1e-9));
   CHECK_MSG (knots <= fewest * 1.05 + 2,
              "priced heart: %ld knots, the knapsack's fewest %ld", knots,
              fewest);
   printf ("heart R 250 at 34 dB: priced %ld knots, knapsack %ld\n", knots,
           fewest);
-  free (g);
-  free (next);
-  free (cost);
   free (v);
   skc_image_free (&e);
   skc_filter_free (f);
@@ -292,39 +313,7 @@ test_shares_match_knapsack (void)
       CHECK (skc_knots_fit_to (&t, 0, aim, SKC_KNOTS_ROWS, &f, NULL) == SKC_OK);
       /* The reference: every line's curve, a plain knapsack over all the
          knots there are, the fewest whose error reaches the aim. */
-      long K = 0;
-      double *cost = malloc ((size_t) n * (n + 2) * sizeof *cost);
-      for (int y = 0; y < n; y++)
-        CHECK (skc_knots_line_costs (v + (size_t) y * n, n, n + 1,
-                                     cost + (size_t) y * (n + 2))
-               == SKC_OK);
-      for (int y = 0; y < n; y++)
-        {
-          int k = n + 1;
-          while (k > 0 && cost[(size_t) y * (n + 2) + k - 1] <= 0)
-            k--;
-          K += k;
-        }
-      double *g = malloc ((size_t) (K + 1) * sizeof *g);
-      double *next = malloc ((size_t) (K + 1) * sizeof *next);
-      for (long b = 0; b <= K; b++)
-        g[b] = 0;
-      for (int y = 0; y < n; y++)
-        {
-          const double *c = cost + (size_t) y * (n + 2);
-          for (long b = 0; b <= K; b++)
-            {
-              next[b] = g[b] + c[0];
-              for (int k = 2; k <= n + 1 && k <= b; k++)
-                next[b] = fmin (next[b], g[b - k] + c[k]);
-            }
-          double *swap = g;
-          g = next;
-          next = swap;
-        }
-      long fewest = 0;
-      while (fewest < K && !(g[fewest] <= aim * aim * norm))
-        fewest++;
+      long fewest = plain_fewest_knots (v, n, n + 1, -1, aim * aim * norm);
       long knots = f ? skc_filter_macs (f) - 1 : -1;
       CHECK_MSG (knots == fewest,
                  "%dx%d at %.3f: %ld knots, the knapsack's "
@@ -332,9 +321,6 @@ test_shares_match_knapsack (void)
                  n, n, aim, knots, fewest);
       matched += knots == fewest;
       free (v);
-      free (cost);
-      free (g);
-      free (next);
       skc_filter_free (f);
       skc_image_free (&t);
     }
