@@ -42,24 +42,32 @@ subject_alpha (int x, int y)
 
 /* Dense convolution of n planes (w x h) with the kernel of `engine` (NULL:
  * the uniform engine's at `radius`), edges clamped, in place. */
+/* The kernel `engine` applies at `radius`, or without one a uniform
+ * engine of the default shape made for it; 0 when it cannot be had. */
+static int
+uniform_kernel (const skc_engine *engine, double radius, skc_image *k)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = radius;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  int ok
+      = (engine || CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK))
+        && CHECK (skc_engine_kernel (engine ? engine : e, radius, k) == SKC_OK);
+  skc_engine_free (e);
+  return ok;
+}
+
 static void
 blur_planes_sized (float *planes, int n, int w, int h, double radius,
                    const skc_engine *engine)
 {
   if (radius <= 0)
     return;
-  skc_params p;
-  skc_params_init (&p);
-  p.radius = radius;
-  p.cache = cache;
-  skc_engine *e = NULL;
   skc_image k = { 0 };
-  if ((!engine && !CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK))
-      || !CHECK (skc_engine_kernel (engine ? engine : e, radius, &k) == SKC_OK))
-    {
-      skc_engine_free (e);
-      return;
-    }
+  if (!uniform_kernel (engine, radius, &k))
+    return;
   int half = k.width / 2;
   float *copy = malloc (sizeof (float) * w * h);
   for (int i = 0; copy && i < n; i++)
@@ -84,7 +92,6 @@ blur_planes_sized (float *planes, int n, int w, int h, double radius,
     }
   free (copy);
   skc_image_free (&k);
-  skc_engine_free (e);
 }
 
 static void
@@ -545,18 +552,9 @@ test_seams (void)
   for (int y = 0; y < h; y++)
     {
       double r = R * (y + 0.5) / h;
-      skc_params p;
-      skc_params_init (&p);
-      p.radius = r;
-      p.cache = cache;
-      skc_engine *e = NULL;
       skc_image k = { 0 };
-      if (!CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK)
-          || !CHECK (skc_engine_kernel (e, r, &k) == SKC_OK))
-        {
-          skc_engine_free (e);
-          break;
-        }
+      if (!uniform_kernel (NULL, r, &k))
+        break;
       int half = k.width / 2;
       for (int x = 0; x < w; x++)
         for (int dy = -half; dy <= half; dy++)
@@ -571,7 +569,6 @@ test_seams (void)
                     += kv * in.data[((size_t) y * w + x) * 3 + c];
             }
       skc_image_free (&k);
-      skc_engine_free (e);
     }
   if (CHECK (blur (&in, &map, R, 0, SKC_DEPTH_WHITE_NEAR, 0, &layered)
              == SKC_OK)
