@@ -759,6 +759,9 @@ skc_engine *skc_engine_memo_take (const char *key);
 skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
                                   int *kept);
 void skc_engine_memo_release (skc_engine *engine);
+/* Ends a use from skc_engine_memo_get: released when `kept`, else freed
+ * (NULL: nothing). */
+void skc_engine_memo_drop (skc_engine *engine, int kept);
 /* The kept engine for these settings, else a new one kept (*kept 0 where
  * the memo was full: the caller's own, to free). */
 skc_result skc_engine_memo_get (const skc_params *p, int with_map,

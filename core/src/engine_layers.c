@@ -169,21 +169,10 @@ gather_prepare (skc_engine *e, struct skc_layers *L)
   /* Only a gather as crisp as the layers' own engines (each meets the
      quality's floor): otherwise the layers everywhere. */
   int turned = q.swirl > 0 || q.cat_eye > 0;
-  if (!(skc_engine_kernel_snr (g) >= skc_quality_floor_db (q.quality, turned)))
+  if (!(skc_engine_kernel_snr (g) >= skc_quality_floor_db (q.quality, turned))
+      || !(L->snap = malloc ((size_t) (2 * L->top + 1) * sizeof *L->snap)))
     {
-      if (L->gather_kept)
-        skc_engine_memo_release (g);
-      else
-        skc_engine_free (g);
-      return;
-    }
-  L->snap = malloc ((size_t) (2 * L->top + 1) * sizeof *L->snap);
-  if (!L->snap)
-    {
-      if (L->gather_kept)
-        skc_engine_memo_release (g);
-      else
-        skc_engine_free (g);
+      skc_engine_memo_drop (g, L->gather_kept);
       return;
     }
   for (int b = -L->top; b <= L->top; b++)
@@ -258,10 +247,7 @@ skc_layers_free (skc_engine *e)
   if (!L)
     return;
   skc_uniform_row_free (L->row);
-  if (L->gather && L->gather_kept)
-    skc_engine_memo_release (L->gather);
-  else
-    skc_engine_free (L->gather);
+  skc_engine_memo_drop (L->gather, L->gather_kept);
   free (L->snap);
   free (L);
   e->layers = NULL;

@@ -99,6 +99,15 @@ skc_engine_memo_release (skc_engine *engine)
   pthread_mutex_unlock (&memo_lock);
 }
 
+void
+skc_engine_memo_drop (skc_engine *engine, int kept)
+{
+  if (kept)
+    skc_engine_memo_release (engine);
+  else
+    skc_engine_free (engine);
+}
+
 /* ---- rows of uniform engines ---- */
 
 /* The rows' engines weigh the FFT at this many times its cost
@@ -141,10 +150,7 @@ skc_uniform_row_free (skc_uniform_row *row)
   if (!row)
     return;
   for (int i = 0; i < row->count; i++)
-    if (row->kept[i])
-      skc_engine_memo_release (row->engines[i]);
-    else
-      skc_engine_free (row->engines[i]);
+    skc_engine_memo_drop (row->engines[i], row->kept[i]);
   free (row->engines);
   free (row->kept);
   pthread_mutex_destroy (&row->lock);

@@ -373,9 +373,8 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   /* Where draft's floor may stand in, normal quality seeks its own only
      within a preparation of about two seconds (issue 13's bound; high
      takes the time its floor needs). */
-  double draft = floor_db;
   const double max_work
-      = p->quality == SKC_QUALITY_NORMAL && lens_floor_falls_back (p, &draft)
+      = p->quality == SKC_QUALITY_NORMAL && p->radius > LENS_OWN_FLOOR_RADIUS
             ? CAT_EYE_PREPARE_WORK
             : 0;
   skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, max_work,
