@@ -403,7 +403,7 @@ clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
   if (!(kept > 0 && clipped > 0 && sum > 0))
     return 0;
   const double scale = kept / clipped / sum;
-  skc_image q = { 0 }, effective = { 0 };
+  skc_image q = { 0 };
   skc_filter *f = NULL;
   int ok = skc_image_alloc (&q, n, n, 1) == SKC_OK;
   for (int y = 0; ok && y < n; y++)
@@ -431,9 +431,8 @@ clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
                == SKC_OK
            && f;
     }
-  ok = ok && skc_filter_macs (f) <= job->max_macs
-       && skc_filter_render (f, &effective) == SKC_OK;
-  double error = ok ? skc_kernel_error (&effective, target) : NAN;
+  ok = ok && skc_filter_macs (f) <= job->max_macs;
+  double error = ok ? skc_filter_kernel_error (f, target) : NAN;
   ok = ok && error <= job->max_error && angle_fit_build (f, &job->a->fit[slot]);
   if (ok)
     {
@@ -441,7 +440,6 @@ clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
       *half = f->size / 2;
     }
   skc_filter_free (f);
-  skc_image_free (&effective);
   skc_image_free (&q);
   return ok;
 }

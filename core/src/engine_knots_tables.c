@@ -160,11 +160,9 @@ fit_knots_table (void *user, int index)
                                 k->axis, &f, NULL);
       if (res == SKC_OK && !f)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
-      skc_image effective = { 0 };
-      if (res == SKC_OK && skc_filter_render (f, &effective) == SKC_OK)
+      if (res == SKC_OK)
         job->snr_db[index]
-            = skc_kernel_snr_db (skc_kernel_error (&effective, &target));
-      skc_image_free (&effective);
+            = skc_kernel_snr_db (skc_filter_kernel_error (f, &target));
       skc_image_free (&target);
     }
   if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))

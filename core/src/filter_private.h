@@ -30,4 +30,9 @@ struct skc_filter
   float *knot_w;
 };
 
+/* skc_kernel_error (rendered f, target), bit for bit, without drawing f
+ * where it is a knots filter of the target's side (a blur map's tables
+ * measure thousands of fits); NAN when it cannot be rendered. */
+double skc_filter_kernel_error (const skc_filter *f, const skc_image *target);
+
 #endif

@@ -321,7 +321,9 @@ typedef struct
 {
   int n;
   int *count;    /* knots per line */
-  int *bound;    /* n x (n + 1) boundaries, line i at i * (n + 1) */
+  size_t *start; /* n + 1: line i's boundaries from start[i] (as many as
+                    its changes of value, the most it can take) */
+  int *bound;    /* boundaries */
   double *level; /* value after each boundary (0 after the last) */
   double error;  /* squared error against the normalised target */
   long knots;
@@ -331,6 +333,7 @@ static void
 axis_plan_free (axis_plan *p)
 {
   free (p->count);
+  free (p->start);
   free (p->bound);
   free (p->level);
   memset (p, 0, sizeof *p);
@@ -390,12 +393,12 @@ shares_work (const int *changes, int n, int K, int aiming, int *kmax,
 }
 
 /* The lines' shares of at most K knots with the least error (a knapsack
- * over cost[i * (n + 2) + k], line i's error with at most k knots); aiming
+ * over cost[at[i] + k], line i's error with at most k knots); aiming
  * at max_squared (>= 0, relative to norm), the fewest knots reaching it,
  * SKC_ERR_TOO_LARGE (quiet) when none within K does. */
 static skc_result
-shares_knapsack (const double *cost, int n, const int *kmax, int K,
-                 double max_squared, double norm, long total, int *share,
+shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
+                 int K, double max_squared, double norm, long total, int *share,
                  double *error, skc_error *err)
 {
   double *g = malloc ((size_t) (K + 1) * sizeof *g);
@@ -408,7 +411,7 @@ shares_knapsack (const double *cost, int n, const int *kmax, int K,
     g[b] = 0;
   for (int i = 0; r == SKC_OK && i < n; i++)
     {
-      const double *c = cost + (size_t) i * (n + 2);
+      const double *c = cost + at[i];
       int *ch = choice + (size_t) i * (K + 1);
       for (int b = 0; b <= K; b++)
         {
@@ -474,14 +477,14 @@ shares_knapsack (const double *cost, int n, const int *kmax, int K,
  * least in error + price x k, fewer knots on ties; their total error and
  * knots. */
 static void
-shares_at_price (const double *cost, int n, const int *kmax, double price,
-                 int *share, double *error, long *knots)
+shares_at_price (const double *cost, const size_t *at, int n, const int *kmax,
+                 double price, int *share, double *error, long *knots)
 {
   *error = 0;
   *knots = 0;
   for (int i = 0; i < n; i++)
     {
-      const double *c = cost + (size_t) i * (n + 2);
+      const double *c = cost + at[i];
       int arg = 0;
       double best = c[0];
       for (int k = 2; k <= kmax[i]; k++)
@@ -500,26 +503,26 @@ shares_at_price (const double *cost, int n, const int *kmax, double price,
  * hull: within a few knots of the knapsack's fewest, in n x kmax steps per
  * price instead of K x kmax per line. */
 static skc_result
-shares_priced (const double *cost, int n, const int *kmax, int K, double target,
-               int *share, double *error)
+shares_priced (const double *cost, const size_t *at, int n, const int *kmax,
+               int K, double target, int *share, double *error)
 {
   long knots;
-  shares_at_price (cost, n, kmax, 0, share, error, &knots);
+  shares_at_price (cost, at, n, kmax, 0, share, error, &knots);
   if (!(*error <= target))
     return SKC_ERR_TOO_LARGE;
   double low = 0, high = 0;
   for (int i = 0; i < n; i++)
-    high = fmax (high, cost[(size_t) i * (n + 2)]);
+    high = fmax (high, cost[at[i]]);
   for (int step = 0; step < 64; step++)
     {
       double mid = 0.5 * (low + high);
-      shares_at_price (cost, n, kmax, mid, share, error, &knots);
+      shares_at_price (cost, at, n, kmax, mid, share, error, &knots);
       if (*error <= target)
         low = mid;
       else
         high = mid;
     }
-  shares_at_price (cost, n, kmax, low, share, error, &knots);
+  shares_at_price (cost, at, n, kmax, low, share, error, &knots);
   return knots <= K ? SKC_OK : SKC_ERR_TOO_LARGE;
 }
 
@@ -561,20 +564,29 @@ plan_axis (const double *v, int n, long budget, double max_squared,
   memset (p, 0, sizeof *p);
   p->n = n;
   p->count = calloc ((size_t) n, sizeof *p->count);
-  p->bound = calloc ((size_t) n * (n + 1), sizeof *p->bound);
-  p->level = calloc ((size_t) n * (n + 1), sizeof *p->level);
+  p->start = malloc ((size_t) (n + 1) * sizeof *p->start);
   int *changes = calloc ((size_t) n, sizeof *changes);
-  if (!p->count || !p->bound || !p->level || !changes)
+  long total = 0;
+  if (p->count && p->start && changes)
+    {
+      /* Sized by the lines' changes, not n^2: a large kernel's plans are
+         fitted by the thousand (a blur map's tables), and n^2 buffers
+         cost more in page faults than in the fit. */
+      p->start[0] = 0;
+      for (int i = 0; i < n; i++)
+        {
+          changes[i] = line_changes (v + (size_t) i * n, n);
+          total += changes[i];
+          p->start[i + 1] = p->start[i] + (size_t) changes[i];
+        }
+      p->bound = malloc ((p->start[n] + 1) * sizeof *p->bound);
+      p->level = malloc ((p->start[n] + 1) * sizeof *p->level);
+    }
+  if (!p->count || !p->start || !changes || !p->bound || !p->level)
     {
       free (changes);
       axis_plan_free (p);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-    }
-  long total = 0;
-  for (int i = 0; i < n; i++)
-    {
-      changes[i] = line_changes (v + (size_t) i * n, n);
-      total += changes[i];
     }
   if (max_squared >= 0 && (budget < 0 || budget > total))
     budget = total;
@@ -588,8 +600,8 @@ plan_axis (const double *v, int n, long budget, double max_squared,
     {
       for (int i = 0; i < n; i++)
         p->count[i] = line_change_positions (v + (size_t) i * n, n,
-                                             p->bound + (size_t) i * (n + 1),
-                                             p->level + (size_t) i * (n + 1));
+                                             p->bound + p->start[i],
+                                             p->level + p->start[i]);
       p->knots = total;
       p->error = 0;
       free (changes);
@@ -630,18 +642,27 @@ plan_axis (const double *v, int n, long budget, double max_squared,
                   "much work for the knots fitter; fit it exactly "
                   "(no budget) or smaller",
                   n, budget);
-  double *cost
-      = r == SKC_OK ? calloc ((size_t) n * (n + 2), sizeof *cost) : NULL;
+  /* Line i's errors with at most 0..kmax[i] knots from cost_at[i]. */
+  size_t *cost_at
+      = r == SKC_OK ? malloc ((size_t) (n + 1) * sizeof *cost_at) : NULL;
+  double *cost = NULL;
+  if (cost_at)
+    {
+      cost_at[0] = 0;
+      for (int i = 0; i < n; i++)
+        cost_at[i + 1] = cost_at[i] + (size_t) kmax[i] + 1;
+      cost = malloc (cost_at[n] * sizeof *cost);
+    }
   if (r == SKC_OK && !cost)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; r == SKC_OK && i < n; i++)
     {
       if (skc_knots_line_costs (v + (size_t) i * n, n, kmax[i],
-                                cost + (size_t) i * (n + 2))
+                                cost + cost_at[i])
           != SKC_OK)
         r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
       else if (kmax[i] == changes[i])
-        cost[(size_t) i * (n + 2) + kmax[i]] = 0; /* exact, not rounding */
+        cost[cost_at[i] + kmax[i]] = 0; /* exact, not rounding */
     }
   if (r == SKC_OK)
     {
@@ -649,18 +670,18 @@ plan_axis (const double *v, int n, long budget, double max_squared,
       if (max_squared >= 0)
         for (size_t i = 0; i < (size_t) n * n; i++)
           norm += v[i] * v[i];
-      r = priced ? shares_priced (cost, n, kmax, K, max_squared * norm, share,
-                                  &p->error)
-                 : shares_knapsack (cost, n, kmax, K, max_squared, norm, total,
-                                    share, &p->error, err);
+      r = priced ? shares_priced (cost, cost_at, n, kmax, K, max_squared * norm,
+                                  share, &p->error)
+                 : shares_knapsack (cost, cost_at, n, kmax, K, max_squared,
+                                    norm, total, share, &p->error, err);
     }
   /* Each line's knots for its share. */
   for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
     {
       int k = share[i];
       const double *line = v + (size_t) i * n;
-      int *bound = p->bound + (size_t) i * (n + 1);
-      double *level = p->level + (size_t) i * (n + 1);
+      int *bound = p->bound + p->start[i];
+      double *level = p->level + p->start[i];
       if (k == 0)
         continue;
       if (k >= changes[i])
@@ -697,6 +718,7 @@ plan_axis (const double *v, int n, long budget, double max_squared,
     }
   free (changes);
   free (cost);
+  free (cost_at);
   free (kmax);
   free (share);
   if (r != SKC_OK)
@@ -715,8 +737,8 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
   double sum = 0, peak = 0;
   for (int i = 0; i < n; i++)
     {
-      const int *bound = p->bound + (size_t) i * (n + 1);
-      const double *level = p->level + (size_t) i * (n + 1);
+      const int *bound = p->bound + p->start[i];
+      const double *level = p->level + p->start[i];
       for (int q = 0; q + 1 < p->count[i]; q++)
         {
           sum += level[q] * (bound[q + 1] - bound[q]);
@@ -732,7 +754,7 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
 
   /* Quantised levels; knots between equal levels vanish. */
   int *counts = calloc ((size_t) n, sizeof *counts);
-  long long *grid = malloc ((size_t) n * (n + 1) * sizeof *grid);
+  long long *grid = malloc ((p->start[n] + 1) * sizeof *grid);
   if (!counts || !grid)
     {
       free (counts);
@@ -741,8 +763,8 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
     }
   for (int i = 0; i < n; i++)
     {
-      const double *level = p->level + (size_t) i * (n + 1);
-      long long *g = grid + (size_t) i * (n + 1);
+      const double *level = p->level + p->start[i];
+      long long *g = grid + p->start[i];
       long long previous = 0;
       for (int q = 0; q < p->count[i]; q++)
         {
@@ -761,8 +783,8 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
   int half = n / 2;
   for (int i = 0; i < n; i++)
     {
-      const int *bound = p->bound + (size_t) i * (n + 1);
-      const long long *g = grid + (size_t) i * (n + 1);
+      const int *bound = p->bound + p->start[i];
+      const long long *g = grid + p->start[i];
       int *pos = skc_filter_knot_positions (f, i);
       float *w = skc_filter_knot_weights (f, i);
       long long previous = 0;

@@ -72,7 +72,7 @@ scale_for_radius (double r)
  * quality: a disc or heart passes up to R ~250 (R 150: 5.3e8 steps, 1.1 s
  * of CPU for the whole preparation), a ring up to ~130, soft-edged image
  * shapes up to 50-90; R 300 discs (3e9) took 4.2 s of CPU. */
-#define TABLES_WORK_MAX 2e9
+#define TABLES_WORK_MAX 2e11
 #define TABLES_WORK_SHARE 0.2
 
 void
@@ -115,11 +115,7 @@ filter_cost (const skc_filter *f)
 static double
 filter_snr_db (const skc_filter *f, const skc_image *target)
 {
-  skc_image effective = { 0 };
-  if (skc_filter_render (f, &effective) != SKC_OK)
-    return -INFINITY;
-  double error = skc_kernel_error (&effective, target);
-  skc_image_free (&effective);
+  double error = skc_filter_kernel_error (f, target);
   return isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
 }
 

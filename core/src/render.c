@@ -1,10 +1,12 @@
 /* skc — the effective kernel of a filter: its impulse response, computed
  * from the same taps the apply code runs, in double precision.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter_private.h"
+#include "skc/metrics.h"
 #include "taps.h"
 
 static skc_result
@@ -117,4 +119,57 @@ skc_filter_render (const skc_filter *f, skc_image *out)
   else
     fill_knots (f, out);
   return SKC_OK;
+}
+
+/* Row by row over the target, as skc_kernel_error sums, each knots line
+ * keeping its running level: the same float values fill_knots draws. */
+static double
+knots_kernel_error (const skc_filter *f, const skc_image *target)
+{
+  int n = f->size, half = n / 2;
+  int *next = calloc ((size_t) n, sizeof *next);
+  double *level = calloc ((size_t) n, sizeof *level);
+  double error = NAN;
+  if (next && level)
+    {
+      double num = 0, den = 0;
+      for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+          {
+            int line = f->axis == SKC_KNOTS_ROWS ? y : x;
+            int u = (f->axis == SKC_KNOTS_ROWS ? x : y) - half;
+            const int *pos = skc_filter_knot_positions_const (f, line);
+            const float *w = skc_filter_knot_weights_const (f, line);
+            int count = skc_filter_knot_line_size (f, line);
+            while (next[line] < count && pos[next[line]] <= u)
+              level[line] += w[next[line]++];
+            double d = (double) (float) level[line]
+                       - (double) *skc_image_pixel (target, x, y);
+            num += d * d;
+          }
+      for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+          {
+            double v = *skc_image_pixel (target, x, y);
+            den += v * v;
+          }
+      error = den > 0 ? sqrt (num / den) : NAN;
+    }
+  free (next);
+  free (level);
+  return error;
+}
+
+double
+skc_filter_kernel_error (const skc_filter *f, const skc_image *target)
+{
+  if (f && f->kind == SKC_FILTER_KNOTS && target && target->channels == 1
+      && target->width == f->size && target->height == f->size)
+    return knots_kernel_error (f, target);
+  skc_image effective = { 0 };
+  if (skc_filter_render (f, &effective) != SKC_OK)
+    return NAN;
+  double error = skc_kernel_error (&effective, target);
+  skc_image_free (&effective);
+  return error;
 }
