@@ -16,6 +16,7 @@
  * many: its programme then costs LINE_CANDIDATES^3 steps, not m^3 (a
  * soft-edged shape's row at R 150 has ~200 changes). */
 #define LINE_CANDIDATES 48
+_Static_assert(LINE_CANDIDATES <= 255, "a share is kept in a byte");
 
 /* The boundaries (0..n) where line v changes value, the steps from and to
  * zero included, into bound, with the value after each into level (either
@@ -354,6 +355,9 @@ compare_descending (const void *a, const void *b)
  * knapsack would take more steps than this (budget x the lines' most
  * knots: a few ms). */
 #define KNAPSACK_WORK_MAX 4e6
+/* Lines that may take this many knots or more run the knapsack's four
+ * lanes; fewer, one plain scan. */
+#define KNAPSACK_LANES_FROM 8
 
 /* The most knots a line with `changes` changes of value may take within a
  * budget of K, and its programme's steps. */
@@ -403,7 +407,8 @@ shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
 {
   double *g = malloc ((size_t) (K + 1) * sizeof *g);
   double *g_next = malloc ((size_t) (K + 1) * sizeof *g_next);
-  int *choice = malloc ((size_t) n * (K + 1) * sizeof *choice);
+  /* A line's share is at most LINE_CANDIDATES: a byte. */
+  unsigned char *choice = malloc ((size_t) n * (K + 1) * sizeof *choice);
   skc_result r = SKC_OK;
   if (!g || !g_next || !choice)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -412,7 +417,30 @@ shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
   for (int i = 0; r == SKC_OK && i < n; i++)
     {
       const double *c = cost + at[i];
-      int *ch = choice + (size_t) i * (K + 1);
+      unsigned char *ch = choice + (size_t) i * (K + 1);
+      if (kmax[i] < KNAPSACK_LANES_FROM)
+        {
+          /* Few knots (most of a large flat kernel's lines): one scan in
+             order, each least kept first, the fewest knots on ties. */
+          for (int b = 0; b <= K; b++)
+            {
+              const int last = kmax[i] < b ? kmax[i] : b;
+              double best = g[b] + c[0];
+              int arg = 0;
+              for (int k = 2; k <= last; k++)
+                {
+                  double e = g[b - k] + c[k];
+                  if (e < best)
+                    best = e, arg = k;
+                }
+              g_next[b] = best;
+              ch[b] = (unsigned char) arg;
+            }
+          double *swap = g;
+          g = g_next;
+          g_next = swap;
+          continue;
+        }
       for (int b = 0; b <= K; b++)
         {
           /* The least of g[b - k] + c[k], the fewest knots on ties: four
@@ -444,7 +472,7 @@ shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
                 && (lane[j] < best || (lane[j] == best && lane_arg[j] < arg)))
               best = lane[j], arg = lane_arg[j];
           g_next[b] = best;
-          ch[b] = arg;
+          ch[b] = (unsigned char) arg;
         }
       double *swap = g;
       g = g_next;

@@ -63,16 +63,19 @@ scale_for_radius (double r)
  * skc_engine_options, which tests move. */
 #define KNOTS_MAP_MAX_RADIUS 1000.0
 /* A blur map runs every radius at full resolution when fitting its
- * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work;
- * about 1 ns each here), counted as the top table's work times
- * TABLES_WORK_SHARE per table (tables' radii grow as the square of their
- * index, and the work as the radius' square or more), on the error
- * model's grid: a thin shape whose measured grid is finer fits up to 4x
- * the tables (rather than drop to the pyramid's 2-15 dB).  Measured at normal
- * quality: a disc or heart passes up to R ~250 (R 150: 5.3e8 steps, 1.1 s
- * of CPU for the whole preparation), a ring up to ~130, soft-edged image
- * shapes up to 50-90; R 300 discs (3e9) took 4.2 s of CPU. */
-#define TABLES_WORK_MAX 2e11
+ * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work),
+ * counted as the top table's work times TABLES_WORK_SHARE per table
+ * (tables' radii grow as the square of their index, and the work as the
+ * radius' square or more), on the error model's grid: a thin shape whose
+ * measured grid is finer fits up to 4x the tables (rather than drop to
+ * the pyramid's 2-15 dB).  High quality, whose grid is three times finer
+ * and whose preparation is not held to two seconds, may take
+ * TABLES_WORK_HIGH times as much.  Measured at normal quality, cold, 2
+ * threads (skc bench crisp): discs, hexagons, hearts, rings and stars pass
+ * up to R 450 (1228-1500 tables, 1.6-2.1 s), soft-edged image shapes up to
+ * 50-90 (a leaf at R 300 would take 17 s and the knots cap). */
+#define TABLES_WORK_MAX 4e9
+#define TABLES_WORK_HIGH 4.0
 #define TABLES_WORK_SHARE 0.2
 
 void
@@ -532,6 +535,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
   double top_work = e->options.map_tables_work_max
+                    * (p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH : 1)
                     / (skc_knots_tables_count (
                            skc_knots_tables_model_grid (p->quality), p->radius)
                        * TABLES_WORK_SHARE);

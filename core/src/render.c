@@ -127,34 +127,45 @@ static double
 knots_kernel_error (const skc_filter *f, const skc_image *target)
 {
   int n = f->size, half = n / 2;
+  const int **pos = malloc ((size_t) n * sizeof *pos);
+  const float **w = malloc ((size_t) n * sizeof *w);
+  int *count = malloc ((size_t) n * sizeof *count);
   int *next = calloc ((size_t) n, sizeof *next);
   double *level = calloc ((size_t) n, sizeof *level);
   double error = NAN;
-  if (next && level)
+  if (pos && w && count && next && level)
     {
+      for (int line = 0; line < n; line++)
+        {
+          pos[line] = skc_filter_knot_positions_const (f, line);
+          w[line] = skc_filter_knot_weights_const (f, line);
+          count[line] = skc_filter_knot_line_size (f, line);
+        }
+      const int rows = f->axis == SKC_KNOTS_ROWS;
       double num = 0, den = 0;
       for (int y = 0; y < n; y++)
-        for (int x = 0; x < n; x++)
-          {
-            int line = f->axis == SKC_KNOTS_ROWS ? y : x;
-            int u = (f->axis == SKC_KNOTS_ROWS ? x : y) - half;
-            const int *pos = skc_filter_knot_positions_const (f, line);
-            const float *w = skc_filter_knot_weights_const (f, line);
-            int count = skc_filter_knot_line_size (f, line);
-            while (next[line] < count && pos[next[line]] <= u)
-              level[line] += w[next[line]++];
-            double d = (double) (float) level[line]
-                       - (double) *skc_image_pixel (target, x, y);
-            num += d * d;
-          }
+        {
+          const float *t = skc_image_pixel (target, 0, y);
+          for (int x = 0; x < n; x++)
+            {
+              const int line = rows ? y : x, u = (rows ? x : y) - half;
+              while (next[line] < count[line] && pos[line][next[line]] <= u)
+                level[line] += w[line][next[line]++];
+              double d = (double) (float) level[line] - (double) t[x];
+              num += d * d;
+            }
+        }
       for (int y = 0; y < n; y++)
-        for (int x = 0; x < n; x++)
-          {
-            double v = *skc_image_pixel (target, x, y);
-            den += v * v;
-          }
+        {
+          const float *t = skc_image_pixel (target, 0, y);
+          for (int x = 0; x < n; x++)
+            den += (double) t[x] * t[x];
+        }
       error = den > 0 ? sqrt (num / den) : NAN;
     }
+  free (pos);
+  free (w);
+  free (count);
   free (next);
   free (level);
   return error;
