@@ -102,40 +102,55 @@ skc_kernel_from_values_spanning (const float *values, int width, int height,
       if ((r = skc_image_alloc (out, size, size, 1)) != SKC_OK)
         return skc_fail (err, r, "out of memory");
       double scale = span / (width > height ? width : height);
-      double *column_weight = calloc ((size_t) width, sizeof (double));
-      if (!column_weight)
+      /* Each output column's input columns and their overlaps, once (a
+         blur map's tables resample the image at a thousand sizes). */
+      const int taps = (int) ceil (1 / scale) + 2;
+      int *x_lo = malloc ((size_t) size * sizeof *x_lo);
+      int *x_hi = malloc ((size_t) size * sizeof *x_hi);
+      double *x_weight = malloc ((size_t) size * taps * sizeof *x_weight);
+      if (!x_lo || !x_hi || !x_weight)
         {
+          free (x_lo);
+          free (x_hi);
+          free (x_weight);
           skc_image_free (out);
           return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+        }
+      for (int u = 0; u < size; u++)
+        {
+          double ix0 = (u - size / 2.0) / scale + width / 2.0;
+          double ix1 = ix0 + 1 / scale;
+          x_lo[u] = ix0 > 0 ? (int) floor (ix0) : 0;
+          x_hi[u] = ix1 < width ? (int) ceil (ix1) : width;
+          for (int x = x_lo[u]; x < x_hi[u]; x++)
+            x_weight[(size_t) u * taps + x - x_lo[u]]
+                = overlap (ix0, ix1, x, x + 1);
         }
       for (int v = 0; v < size; v++)
         {
           /* Output row v covers input rows [iy0, iy1). */
           double iy0 = (v - size / 2.0) / scale + height / 2.0;
           double iy1 = iy0 + 1 / scale;
+          int y_lo = iy0 > 0 ? (int) floor (iy0) : 0;
+          int y_hi = iy1 < height ? (int) ceil (iy1) : height;
           for (int u = 0; u < size; u++)
             {
-              double ix0 = (u - size / 2.0) / scale + width / 2.0;
-              double ix1 = ix0 + 1 / scale;
+              const double *wx = x_weight + (size_t) u * taps - x_lo[u];
               double acc = 0;
-              int y_lo = iy0 > 0 ? (int) floor (iy0) : 0;
-              int y_hi = iy1 < height ? (int) ceil (iy1) : height;
-              int x_lo = ix0 > 0 ? (int) floor (ix0) : 0;
-              int x_hi = ix1 < width ? (int) ceil (ix1) : width;
               for (int y = y_lo; y < y_hi; y++)
                 {
                   double wy = overlap (iy0, iy1, y, y + 1);
-                  for (int x = x_lo; x < x_hi; x++)
-                    {
-                      float value = values[(size_t) y * stride + x];
-                      if (value > 0)
-                        acc += wy * overlap (ix0, ix1, x, x + 1) * value;
-                    }
+                  const float *row = values + (size_t) y * stride;
+                  for (int x = x_lo[u]; x < x_hi[u]; x++)
+                    if (row[x] > 0)
+                      acc += wy * wx[x] * row[x];
                 }
               *skc_image_pixel (out, u, v) = (float) acc;
             }
         }
-      free (column_weight);
+      free (x_lo);
+      free (x_hi);
+      free (x_weight);
     }
   r = skc_kernel_normalise (out, err);
   if (r != SKC_OK)

@@ -66,15 +66,16 @@ scale_for_radius (double r)
  * tables takes at most TABLES_WORK_MAX programme steps (skc_knots_fit_work),
  * counted as the top table's work times TABLES_WORK_SHARE per table
  * (tables' radii grow as the square of their index, and the work as the
- * radius' square or more), on the error model's grid: a thin shape whose
- * measured grid is finer fits up to 4x the tables (rather than drop to
- * the pyramid's 2-15 dB).  High quality, whose grid is three times finer
+ * radius' square or more) on the shape's own grid (a thin stroke's is up
+ * to 4x finer than the error model's: 4x the tables), rather than drop to
+ * the pyramid's 2-15 dB.  High quality, whose grid is three times finer
  * and whose preparation is not held to two seconds, may take
- * TABLES_WORK_HIGH times as much.  Measured at normal quality, cold, 2
- * threads (skc bench crisp): discs, hexagons, hearts, rings and stars pass
- * up to R 450 (1228-1500 tables, 1.6-2.1 s), soft-edged image shapes up to
- * 50-90 (a leaf at R 300 would take 17 s and the knots cap). */
-#define TABLES_WORK_MAX 4e9
+ * TABLES_WORK_HIGH times as much.  Measured cold, 2 threads: 1.0-2.3 ns
+ * of CPU a step (12 shapes and qualities, R 75-450), so at normal quality
+ * about 2 s of wall time: discs, hexagons, hearts, rings and stars pass
+ * up to R 450, a drawn ampersand up to 300, thin strokes (snowflake) up to
+ * about 100; at high, discs up to about 450 (5-8 s). */
+#define TABLES_WORK_MAX 3.5e9
 #define TABLES_WORK_HIGH 4.0
 #define TABLES_WORK_SHARE 0.2
 
@@ -534,13 +535,19 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      only as 10 log10 of the radius on its scale), below every floor.  In
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
-  double top_work = e->options.map_tables_work_max
-                    * (p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH : 1)
-                    / (skc_knots_tables_count (
-                           skc_knots_tables_model_grid (p->quality), p->radius)
-                       * TABLES_WORK_SHARE);
-  int one_scale = e->with_map && top_scale > 0 && p->radius <= knots_max
-                  && map_wants_knots (p, p->radius, &axis, top_work);
+  int one_scale = 0;
+  if (e->with_map && top_scale > 0 && p->radius <= knots_max)
+    {
+      /* As many tables as the shape's own grid takes (a thin stroke's is
+         up to 4x finer than the error model's). */
+      double top_work
+          = e->options.map_tables_work_max
+            * (p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH : 1)
+            / (skc_knots_tables_count (
+                   skc_knots_tables_grid (p, p->radius, NULL), p->radius)
+               * TABLES_WORK_SHARE);
+      one_scale = map_wants_knots (p, p->radius, &axis, top_work);
+    }
   if (one_scale)
     {
       top_scale = 0;
