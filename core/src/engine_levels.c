@@ -37,7 +37,7 @@
 #define LEVELS_MARGIN_DB 3.0
 /* At most this many levels (a smooth map's tile touches a few; a steep
    ramp's many, each a uniform blur of its box). */
-#define LEVELS_MAX 400
+#define LEVELS_MAX 512
 
 struct skc_levels
 {

@@ -77,6 +77,13 @@ scale_for_radius (double r)
  * about 100; at high, discs up to about 450 (5-8 s). */
 #define TABLES_WORK_MAX 3.5e9
 #define TABLES_WORK_HIGH 4.0
+/* Draft's fits aim lower and take fewer steps than counted (0.9 ns a
+   step measured: a snowflake's 746 tables at R 200, 1.6 s). */
+#define TABLES_WORK_DRAFT 1.5
+/* Where neither the tables within that time nor radius levels reach the
+   floor, tables may take this many times as long rather than drop to the
+   pyramid (thin strokes at R 150-300: 4-8 s at normal). */
+#define TABLES_WORK_RESCUE 4.0
 #define TABLES_WORK_SHARE 0.2
 
 void
@@ -481,12 +488,9 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
 /* Whether a blur map runs on knots tables instead of the DISK basis: no
  * swirl or cat-eye, and knots within skc_knots_cap reach the quality's
  * floor at the top radius (any shape: soft edges take a few knots more);
- * *axis gets the better axis there.  With max_work >= 0, also that the
- * fit there takes at most that much work (skc_knots_fit_work), counted
- * before fitting. */
+ * *axis gets the better axis there. */
 static int
-map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis,
-                 double max_work)
+map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
 {
   if (p->filter || p->swirl > 0 || p->cat_eye > 0)
     return 0;
@@ -494,14 +498,10 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis,
   if (skc_target_make (p, top, 0, &target, NULL) != SKC_OK)
     return 0;
   skc_filter *f = NULL;
-  if (max_work >= 0
-      && !(skc_knots_fit_work (&target, skc_knots_cap (target.width))
-           <= max_work))
-    f = NULL;
-  else if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                             skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST,
-                             &f, NULL)
-           != SKC_OK)
+  if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
+                        skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
+                        NULL)
+      != SKC_OK)
     f = NULL;
   skc_image_free (&target);
   if (f)
@@ -528,7 +528,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
    */
   int knots_first = e->with_map && knots_max >= 0 && top_scale > 0
                     && p->radius > knots_max
-                    && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis, -1);
+                    && map_wants_knots (p, SKC_ENGINE_SCALE_RADIUS, &axis);
   /* Every radius at full resolution when the tables up to it reach the
      floor there and can be fitted in time: a pyramid's resampling softens
      a rim to 14-18 dB at R 75-150 whatever the tables (its kernel SNR grows
@@ -536,17 +536,27 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
   int one_scale = 0;
-  if (e->with_map && top_scale > 0 && p->radius <= knots_max)
+  double top_work = INFINITY, top_work_max = 0;
+  if (e->with_map && top_scale > 0 && p->radius <= knots_max && !p->filter
+      && !(p->swirl > 0) && !(p->cat_eye > 0))
     {
       /* As many tables as the shape's own grid takes (a thin stroke's is
          up to 4x finer than the error model's). */
-      double top_work
-          = e->options.map_tables_work_max
-            * (p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH : 1)
+      double quality_share = p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH
+                             : p->quality == SKC_QUALITY_DRAFT
+                                 ? TABLES_WORK_DRAFT
+                                 : 1;
+      top_work_max
+          = e->options.map_tables_work_max * quality_share
             / (skc_knots_tables_count (
                    skc_knots_tables_grid (p, p->radius, NULL), p->radius)
                * TABLES_WORK_SHARE);
-      one_scale = map_wants_knots (p, p->radius, &axis, top_work);
+      skc_image target = { 0 };
+      if (skc_target_make (p, p->radius, 0, &target, NULL) == SKC_OK)
+        top_work = skc_knots_fit_work (&target, skc_knots_cap (target.width));
+      skc_image_free (&target);
+      one_scale
+          = top_work <= top_work_max && map_wants_knots (p, p->radius, &axis);
     }
   if (one_scale)
     {
@@ -557,7 +567,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
       = e->with_map && p->radius <= knots_max
         && (one_scale
             || map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
-                                &axis, -1));
+                                &axis));
   /* Where tables cannot hold every radius on one scale, radius levels may:
      shapes whose kernel changes smoothly with the radius (soft, smooth
      and image shapes), each level exact or at high quality and the blend
@@ -573,6 +583,16 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                     "radius levels (knots tables out of reach on one scale)");
           return r;
         }
+    }
+  /* Neither within time: tables on one scale in up to TABLES_WORK_RESCUE
+     times the time still beat the pyramid's 2-15 dB (thin strokes, whose
+     blends between levels double their lines). */
+  if (!one_scale && top_work <= TABLES_WORK_RESCUE * top_work_max
+      && map_wants_knots (p, p->radius, &axis))
+    {
+      one_scale = all_tables = 1;
+      top_scale = 0;
+      e->scale_count = 1;
     }
   long macs = 0;
   int tables = 0, members = 0;

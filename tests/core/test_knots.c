@@ -12,6 +12,7 @@
 #include "check.h"
 #include "engine.h"
 #include "filter_compare.h"
+#include "filter_private.h"
 #include "internal.h"
 #include "knots_private.h"
 #include "skc/skc.h"
@@ -1175,6 +1176,78 @@ test_thin_stroke_tables (void)
   skc_engine_free (e);
 }
 
+/* skc_filter_kernel_error walks a knots filter's lines instead of drawing
+ * it: the same figure, bit for bit, as drawing it (rows and columns, fits
+ * and exact knots), and other filters and sizes drawn as before. */
+static void
+test_kernel_error_without_drawing (void)
+{
+  const char *specs[]
+      = { "shape:heart", "shape:star:points=5,inner=0.4", "shape:ring" };
+  for (int i = 0; i < 3; i++)
+    for (int axis = 0; axis < 2; axis++)
+      {
+        skc_image t = shape_target (specs[i], 17.3, 0);
+        skc_filter *fits[2]
+            = { fit_knots (&t, 0, axis), fit_knots (&t, 90, axis) };
+        for (int j = 0; j < 2; j++)
+          {
+            skc_image k = { 0 };
+            if (!fits[j] || !CHECK (skc_filter_render (fits[j], &k) == SKC_OK))
+              continue;
+            double drawn = skc_kernel_error (&k, &t);
+            double walked = skc_filter_kernel_error (fits[j], &t);
+            CHECK_MSG (walked == drawn && isfinite (walked),
+                       "%s axis %d budget %s: %.17g walked, %.17g drawn",
+                       specs[i], axis, j ? "90" : "exact", walked, drawn);
+            /* A larger target: drawn and padded, the same way. */
+            skc_image big = { 0 };
+            CHECK (skc_kernel_pad (&t, t.width + 6, t.height + 6, &big)
+                   == SKC_OK);
+            CHECK (skc_filter_kernel_error (fits[j], &big)
+                   == skc_kernel_error (&k, &big));
+            skc_image_free (&big);
+            skc_image_free (&k);
+            skc_filter_free (fits[j]);
+          }
+        skc_image_free (&t);
+      }
+}
+
+/* A flat shape's blur map at R 300, normal quality, runs every radius on
+ * one scale of tables (the pyramid's resampling left 10-16 dB there) and
+ * reaches the floor between two tables. */
+static void
+test_large_map_one_scale (void)
+{
+  skc_engine *e = map_engine ("shape:disc", 300, 2, 1);
+  if (!e)
+    return;
+  const skc_knots_scale *sc = &e->scales[0].knots;
+  CHECK_MSG (e->scale_count == 1 && e->scales[0].kind == SKC_SCALE_KNOTS_TABLES
+                 && e->kernel_snr_db >= 30,
+             "disc map R 300: %s", skc_engine_describe (e));
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse ("shape:disc", &p.shape, NULL) == SKC_OK);
+  p.quality = SKC_QUALITY_NORMAL;
+  for (int q = sc->levels - 3; e->scale_count == 1 && q > sc->levels / 2;
+       q -= sc->levels / 5)
+    {
+      double r = pow ((q + 0.5) * sc->grid / 2, 2);
+      CHECK (r < 300);
+      skc_image k = { 0 }, t = { 0 };
+      CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
+      CHECK (skc_target_make (&p, r, 0, &t, NULL) == SKC_OK);
+      double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
+      CHECK_MSG (snr >= 30, "disc map at R %.3f (between tables): %.1f dB", r,
+                 snr);
+      skc_image_free (&k);
+      skc_image_free (&t);
+    }
+  skc_engine_free (e);
+}
+
 int
 main (void)
 {
@@ -1188,6 +1261,8 @@ main (void)
   test_levelled ();
   test_merged ();
   test_thin_stroke_tables ();
+  test_kernel_error_without_drawing ();
+  test_large_map_one_scale ();
   test_apply_equals_dense ("shape:heart", 0, SKC_KNOTS_ROWS);
   test_apply_equals_dense ("shape:heart", 60, SKC_KNOTS_COLUMNS);
   test_apply_equals_dense ("shape:star:points=4,inner=0.35", 80,
