@@ -36,7 +36,9 @@
    the levels' own engines (at least 40 dB, most exact) add their error. */
 #define LEVELS_MARGIN_DB 3.0
 /* At most this many levels (a smooth map's tile touches a few; a steep
-   ramp's many, each a uniform blur of its box). */
+   ramp's many, each a uniform blur of its box): a leaf at R 430-450 takes
+   about 420 (a 6 MP tilt-shift at R 450: 27 s and 1.5 GB, against the
+   pyramid's 12 dB). */
 #define LEVELS_MAX 512
 
 struct skc_levels
