@@ -265,6 +265,13 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * floors at R 75 (skc bench crisp), where a soft leaf's knots take 8x the
  * FFT, a coma's 5x. */
 #define SWIRL_KNOTS_FFT_FACTOR 8
+/* At high quality up to R 75 (beyond, the floor is draft's), twice that:
+ * a coma's knots at R 75 take 10x the FFT (38 dB, 0.8 s to prepare; the
+ * complex 15.8 dB), a soft leaf's 14x (38 dB, 1.6 s; the complex 12.4
+ * dB): slow to apply (a 24 MP image about a minute), but the quality
+ * asked for.  At R 150 the same budget took a drawn ampersand 12 s to
+ * prepare instead of 2 for draft's floor. */
+#define SWIRL_KNOTS_FFT_FACTOR_HIGH 16
 /* Cat-eye's knots per code may cost this many times the FFT, as swirl's:
  * the DISK basis, its alternative, stays 5-20 dB below the floors at R 75
  * (image shapes 0-7 dB, below draft's; skc bench crisp), while a ring's
@@ -299,7 +306,8 @@ lens_floor_falls_back (const skc_params *p, double *floor_db)
 
 /* Swirl on a drawn shape: knots per angle at full resolution, each
  * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
- * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost;
+ * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost
+ * (SWIRL_KNOTS_FFT_FACTOR_HIGH at high quality);
  * a shape image turns by resampling (engine_knots_angles.c).  *ok stays
  * 0 (the complex turns instead) when some angle's knots cannot reach the
  * floor within that. */
@@ -310,7 +318,11 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   *ok = 0;
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
-  const long max_macs = SWIRL_KNOTS_FFT_FACTOR * fft;
+  const int factor
+      = p->quality == SKC_QUALITY_HIGH && p->radius <= LENS_OWN_FLOOR_RADIUS
+            ? SWIRL_KNOTS_FFT_FACTOR_HIGH
+            : SWIRL_KNOTS_FFT_FACTOR;
+  const long max_macs = factor * fft;
   e->scale_count = 1;
   e->first_scale = 0;
   s = &e->scales[0];
@@ -330,8 +342,7 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
         snprintf (e->plan, sizeof e->plan,
                   "knots per angle out of reach (%s quality: %g dB within "
                   "%ld MACs, %d x the FFT)",
-                  skc_quality_name (p->quality), floor_db, max_macs,
-                  SWIRL_KNOTS_FFT_FACTOR);
+                  skc_quality_name (p->quality), floor_db, max_macs, factor);
       return r;
     }
   const skc_knots_angles_scale *a = &s->angles;
