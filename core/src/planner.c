@@ -74,15 +74,17 @@ scale_for_radius (double r)
  * of CPU a step (12 shapes and qualities, R 75-450), so at normal quality
  * about 2 s of wall time: discs, hexagons, hearts, rings and stars pass
  * up to R 450, a drawn ampersand up to 300, thin strokes (snowflake) up to
- * about 100; at high, discs up to about 450 (5-8 s). */
+ * about 100; at high, discs up to about 450 (5-8 s), soft image shapes
+ * at R 150 (15-35 s at 4x: too long). */
 #define TABLES_WORK_MAX 3.5e9
-#define TABLES_WORK_HIGH 4.0
+#define TABLES_WORK_HIGH 3.0
 /* Draft's fits aim lower and take fewer steps than counted (0.9 ns a
    step measured: a snowflake's 746 tables at R 200, 1.6 s). */
 #define TABLES_WORK_DRAFT 1.5
 /* Where neither the tables within that time nor radius levels reach the
-   floor, tables may take this many times as long rather than drop to the
-   pyramid (thin strokes at R 150-300: 4-8 s at normal). */
+   floor, tables may take this many times normal's time rather than drop
+   to the pyramid (thin strokes at R 150-300: 3-7 s at normal and draft;
+   not more at high, where a coma at R 300 took 160 s). */
 #define TABLES_WORK_RESCUE 4.0
 #define TABLES_WORK_SHARE 0.2
 
@@ -547,7 +549,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
   int one_scale = 0;
-  double top_work = INFINITY, top_work_max = 0;
+  double top_work = INFINITY, top_work_max = 0, top_work_normal = 0;
   if (e->with_map && top_scale > 0 && p->radius <= knots_max && !p->filter
       && !(p->swirl > 0) && !(p->cat_eye > 0))
     {
@@ -557,11 +559,12 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                              : p->quality == SKC_QUALITY_DRAFT
                                  ? TABLES_WORK_DRAFT
                                  : 1;
-      top_work_max
-          = e->options.map_tables_work_max * quality_share
+      top_work_normal
+          = e->options.map_tables_work_max
             / (skc_knots_tables_count (
                    skc_knots_tables_grid (p, p->radius, NULL), p->radius)
                * TABLES_WORK_SHARE);
+      top_work_max = quality_share * top_work_normal;
       skc_image target = { 0 };
       if (skc_target_make (p, p->radius, 0, &target, NULL) == SKC_OK)
         top_work = skc_knots_fit_work (&target, skc_knots_cap (target.width));
@@ -596,9 +599,9 @@ plan_varying_scales (skc_engine *e, skc_error *err)
         }
     }
   /* Neither within time: tables on one scale in up to TABLES_WORK_RESCUE
-     times the time still beat the pyramid's 2-15 dB (thin strokes, whose
-     blends between levels double their lines). */
-  if (!one_scale && top_work <= TABLES_WORK_RESCUE * top_work_max
+     times normal's time still beat the pyramid's 2-15 dB (thin strokes,
+     whose blends between levels double their lines). */
+  if (!one_scale && top_work <= TABLES_WORK_RESCUE * top_work_normal
       && map_wants_knots (p, p->radius, &axis))
     {
       one_scale = all_tables = 1;
