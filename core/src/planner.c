@@ -600,8 +600,10 @@ plan_varying_scales (skc_engine *e, skc_error *err)
     }
   /* Neither within time: tables on one scale in up to TABLES_WORK_RESCUE
      times normal's time still beat the pyramid's 2-15 dB (thin strokes,
-     whose blends between levels double their lines). */
-  if (!one_scale && top_work <= TABLES_WORK_RESCUE * top_work_normal
+     whose blends between levels double their lines).  Not where the time
+     sufficed and the knots fell short. */
+  if (!one_scale && top_work > top_work_max
+      && top_work <= TABLES_WORK_RESCUE * top_work_normal
       && map_wants_knots (p, p->radius, &axis))
     {
       one_scale = all_tables = 1;
