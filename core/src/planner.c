@@ -503,24 +503,31 @@ plan_uniform_scale (skc_engine *e, skc_error *err)
  * floor at the top radius (any shape: soft edges take a few knots more);
  * *axis gets the better axis there. */
 static int
+target_wants_knots (const skc_params *p, const skc_image *target,
+                    skc_knots_axis *axis)
+{
+  skc_filter *f = NULL;
+  if (skc_knots_fit_to (target, skc_knots_cap (target->width),
+                        skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
+                        NULL)
+      != SKC_OK)
+    f = NULL;
+  if (f)
+    *axis = f->axis;
+  skc_filter_free (f);
+  return f != NULL;
+}
+
+static int
 map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
 {
   if (p->filter || p->swirl > 0 || p->cat_eye > 0)
     return 0;
   skc_image target = { 0 };
-  if (skc_target_make (p, top, 0, &target, NULL) != SKC_OK)
-    return 0;
-  skc_filter *f = NULL;
-  if (skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                        skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST, &f,
-                        NULL)
-      != SKC_OK)
-    f = NULL;
+  int wants = skc_target_make (p, top, 0, &target, NULL) == SKC_OK
+              && target_wants_knots (p, &target, axis);
   skc_image_free (&target);
-  if (f)
-    *axis = f->axis;
-  skc_filter_free (f);
-  return f != NULL;
+  return wants;
 }
 
 /* A blur map's (or cat-eye's) scales, from full resolution up to the
@@ -550,6 +557,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      counted before fitting. */
   int one_scale = 0;
   double top_work = INFINITY, top_work_max = 0, top_work_normal = 0;
+  skc_image top_target = { 0 }; /* made once, asked twice at most */
   if (e->with_map && top_scale > 0 && p->radius <= knots_max && !p->filter
       && !(p->swirl > 0) && !(p->cat_eye > 0))
     {
@@ -565,12 +573,11 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                    skc_knots_tables_grid (p, p->radius, NULL), p->radius)
                * TABLES_WORK_SHARE);
       top_work_max = quality_share * top_work_normal;
-      skc_image target = { 0 };
-      if (skc_target_make (p, p->radius, 0, &target, NULL) == SKC_OK)
-        top_work = skc_knots_fit_work (&target, skc_knots_cap (target.width));
-      skc_image_free (&target);
-      one_scale
-          = top_work <= top_work_max && map_wants_knots (p, p->radius, &axis);
+      if (skc_target_make (p, p->radius, 0, &top_target, NULL) == SKC_OK)
+        top_work = skc_knots_fit_work (&top_target,
+                                       skc_knots_cap (top_target.width));
+      one_scale = top_work <= top_work_max
+                  && target_wants_knots (p, &top_target, &axis);
     }
   if (one_scale)
     {
@@ -593,6 +600,7 @@ plan_varying_scales (skc_engine *e, skc_error *err)
           e, skc_quality_floor_db (p->quality, 0), &ok, err);
       if (r != SKC_OK || ok)
         {
+          skc_image_free (&top_target);
           snprintf (e->plan, sizeof e->plan,
                     "radius levels (knots tables out of reach on one scale)");
           return r;
@@ -604,12 +612,13 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      sufficed and the knots fell short. */
   if (!one_scale && top_work > top_work_max
       && top_work <= TABLES_WORK_RESCUE * top_work_normal
-      && map_wants_knots (p, p->radius, &axis))
+      && target_wants_knots (p, &top_target, &axis))
     {
       one_scale = all_tables = 1;
       top_scale = 0;
       e->scale_count = 1;
     }
+  skc_image_free (&top_target);
   long macs = 0;
   int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)
