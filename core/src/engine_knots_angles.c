@@ -346,9 +346,13 @@ fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
     r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
                           &f, NULL);
   *snr = -INFINITY;
-  if (r == SKC_OK && f && skc_filter_render (f, &effective) == SKC_OK)
+  if (r == SKC_OK && f)
     {
-      double error = skc_kernel_error (&effective, target);
+      /* Drawn only where the caller keeps the kernel. */
+      double error = !keep ? skc_filter_kernel_error (f, target)
+                     : skc_filter_render (f, &effective) == SKC_OK
+                         ? skc_kernel_error (&effective, target)
+                         : NAN;
       *snr = isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
     }
   if (r == SKC_OK && f && !angle_fit_build (f, &job->a->fit[slot]))

@@ -153,13 +153,8 @@ knots_kernel_error (const skc_filter *f, const skc_image *target)
                 level[line] += w[line][next[line]++];
               double d = (double) (float) level[line] - (double) t[x];
               num += d * d;
+              den += (double) t[x] * t[x];
             }
-        }
-      for (int y = 0; y < n; y++)
-        {
-          const float *t = skc_image_pixel (target, 0, y);
-          for (int x = 0; x < n; x++)
-            den += (double) t[x] * t[x];
         }
       error = den > 0 ? sqrt (num / den) : NAN;
     }
