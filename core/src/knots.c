@@ -419,61 +419,56 @@ shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
       const double *c = cost + at[i];
       unsigned char *ch = choice + (size_t) i * (K + 1);
       if (kmax[i] < KNAPSACK_LANES_FROM)
-        {
-          /* Few knots (most of a large flat kernel's lines): one scan in
-             order, each least kept first, the fewest knots on ties. */
-          for (int b = 0; b <= K; b++)
-            {
-              const int last = kmax[i] < b ? kmax[i] : b;
-              double best = g[b] + c[0];
-              int arg = 0;
-              for (int k = 2; k <= last; k++)
+        /* Few knots (most of a large flat kernel's lines): one scan in
+           order, each least kept first, the fewest knots on ties. */
+        for (int b = 0; b <= K; b++)
+          {
+            const int last = kmax[i] < b ? kmax[i] : b;
+            double best = g[b] + c[0];
+            int arg = 0;
+            for (int k = 2; k <= last; k++)
+              {
+                double e = g[b - k] + c[k];
+                if (e < best)
+                  best = e, arg = k;
+              }
+            g_next[b] = best;
+            ch[b] = (unsigned char) arg;
+          }
+      else
+        for (int b = 0; b <= K; b++)
+          {
+            /* The least of g[b - k] + c[k], the fewest knots on ties: four
+               independent runs (k = 2, 6, ...; 3, 7, ...) so that the
+               comparisons need not wait on each other (the knapsack is most
+               of a fit's time), each keeping its first least, then the least
+               of those, the smallest k on ties: the sequential answer. */
+            const int last = kmax[i] < b ? kmax[i] : b;
+            double lane[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+            int lane_arg[4] = { 0, 0, 0, 0 };
+            int k = 2;
+            for (; k + 3 <= last; k += 4)
+              for (int j = 0; j < 4; j++)
                 {
-                  double e = g[b - k] + c[k];
-                  if (e < best)
-                    best = e, arg = k;
+                  double e = g[b - k - j] + c[k + j];
+                  if (e < lane[j])
+                    lane[j] = e, lane_arg[j] = k + j;
                 }
-              g_next[b] = best;
-              ch[b] = (unsigned char) arg;
-            }
-          double *swap = g;
-          g = g_next;
-          g_next = swap;
-          continue;
-        }
-      for (int b = 0; b <= K; b++)
-        {
-          /* The least of g[b - k] + c[k], the fewest knots on ties: four
-             independent runs (k = 2, 6, ...; 3, 7, ...) so that the
-             comparisons need not wait on each other (the knapsack is most
-             of a fit's time), each keeping its first least, then the least
-             of those, the smallest k on ties: the sequential answer. */
-          const int last = kmax[i] < b ? kmax[i] : b;
-          double lane[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
-          int lane_arg[4] = { 0, 0, 0, 0 };
-          int k = 2;
-          for (; k + 3 <= last; k += 4)
-            for (int j = 0; j < 4; j++)
+            for (int j = 0; k + j <= last; j++)
               {
                 double e = g[b - k - j] + c[k + j];
                 if (e < lane[j])
                   lane[j] = e, lane_arg[j] = k + j;
               }
-          for (int j = 0; k + j <= last; j++)
-            {
-              double e = g[b - k - j] + c[k + j];
-              if (e < lane[j])
-                lane[j] = e, lane_arg[j] = k + j;
-            }
-          double best = g[b] + c[0];
-          int arg = 0;
-          for (int j = 0; j < 4; j++)
-            if (lane_arg[j]
-                && (lane[j] < best || (lane[j] == best && lane_arg[j] < arg)))
-              best = lane[j], arg = lane_arg[j];
-          g_next[b] = best;
-          ch[b] = (unsigned char) arg;
-        }
+            double best = g[b] + c[0];
+            int arg = 0;
+            for (int j = 0; j < 4; j++)
+              if (lane_arg[j]
+                  && (lane[j] < best || (lane[j] == best && lane_arg[j] < arg)))
+                best = lane[j], arg = lane_arg[j];
+            g_next[b] = best;
+            ch[b] = (unsigned char) arg;
+          }
       double *swap = g;
       g = g_next;
       g_next = swap;
