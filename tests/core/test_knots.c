@@ -1137,6 +1137,25 @@ test_merged (void)
  * the shape and made finer (a ring a tenth of its radius wide: about 3x),
  * so that a pixel's kernel half-way between two tables still reaches the
  * floor; a plain ring keeps the model's steps. */
+/* The kernel SNR of a one-scale map engine half-way between its tables q
+ * and q + 1 (radius into *radius), where rounding costs the most, against
+ * the target there. */
+static double
+between_tables_snr_db (const skc_engine *e, const skc_params *p, int q,
+                       double *radius)
+{
+  const skc_knots_scale *sc = &e->scales[0].knots;
+  double r = pow ((q + 0.5) * sc->grid / 2, 2);
+  skc_image k = { 0 }, t = { 0 };
+  CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
+  CHECK (skc_target_make (p, r, 0, &t, NULL) == SKC_OK);
+  double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
+  skc_image_free (&k);
+  skc_image_free (&t);
+  *radius = r;
+  return snr;
+}
+
 static void
 test_thin_stroke_tables (void)
 {
@@ -1163,15 +1182,9 @@ test_thin_stroke_tables (void)
   /* Radii half-way between tables, where rounding costs the most. */
   for (int q = sc->levels / 2; q < sc->levels - 1; q += sc->levels / 7)
     {
-      double r = pow ((q + 0.5) * sc->grid / 2, 2);
-      skc_image k = { 0 }, t = { 0 };
-      CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
-      CHECK (skc_target_make (&p, r, 0, &t, NULL) == SKC_OK);
-      double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
+      double r = 0, snr = between_tables_snr_db (e, &p, q, &r);
       CHECK_MSG (snr >= 30, "thin ring at R %.3f (between tables): %.1f dB", r,
                  snr);
-      skc_image_free (&k);
-      skc_image_free (&t);
     }
   skc_engine_free (e);
 }
@@ -1234,16 +1247,10 @@ test_large_map_one_scale (void)
   for (int q = sc->levels - 3; e->scale_count == 1 && q > sc->levels / 2;
        q -= sc->levels / 5)
     {
-      double r = pow ((q + 0.5) * sc->grid / 2, 2);
+      double r = 0, snr = between_tables_snr_db (e, &p, q, &r);
       CHECK (r < 300);
-      skc_image k = { 0 }, t = { 0 };
-      CHECK (skc_engine_kernel (e, r, &k) == SKC_OK);
-      CHECK (skc_target_make (&p, r, 0, &t, NULL) == SKC_OK);
-      double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
       CHECK_MSG (snr >= 30, "disc map at R %.3f (between tables): %.1f dB", r,
                  snr);
-      skc_image_free (&k);
-      skc_image_free (&t);
     }
   skc_engine_free (e);
 }
