@@ -133,7 +133,7 @@ knots_apply_levels (const skc_scale *sc, const int *level, int lw,
 }
 
 /* Prefix sums of the padded input along the axis, restarted on blocks of
- * SKC_ENGINE_KNOTS_BLOCK aligned to the scale's origin and always computed
+ * skc_knots_block aligned to the scale's origin and always computed
  * over the whole block (so every value and every clamp decision is the
  * same whatever the tiling), summed in double and stored as float; then
  * the knots as taps on them. */
@@ -144,7 +144,7 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
   const int lx0 = area->x0, ly0 = area->y0, lw = area->w, lh = area->h;
   const int pw = area->pw, pad_l = area->pad_l, pad_t = area->pad_t;
   const int h = sc->knots.half;
-  const int B = SKC_ENGINE_KNOTS_BLOCK;
+  const int B = skc_knots_block (sc->knots.half);
   const size_t stride = (size_t) pw * C;
   const size_t a_stride = (size_t) lw * C;
   const float *in = s->buffers[0];
@@ -249,7 +249,7 @@ skc_knots_margins (const skc_scale *sc, skc_scale_area *area)
 {
   /* Across their axis the kernel's half, along it from the first prefix
      block's start to the last one's end, each grown by the half. */
-  const int B = SKC_ENGINE_KNOTS_BLOCK, kh = sc->knots.half;
+  const int B = skc_knots_block (sc->knots.half), kh = sc->knots.half;
   const int rows = sc->knots.axis == SKC_KNOTS_ROWS;
   const int lo = rows ? area->x0 : area->y0;
   const int hi = lo + (rows ? area->w : area->h);
@@ -302,7 +302,7 @@ skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
   k->half = f->size / 2;
   s->reach = f->size / 2;
   e->kernel_reach = skc_scale_full_reach (s);
-  s->reach = f->size / 2 + SKC_ENGINE_KNOTS_BLOCK - 1;
+  s->reach = f->size / 2 + skc_knots_block (f->size / 2) - 1;
   e->reach = skc_scale_full_reach (s);
   char scale_note[96] = "";
   if (s->factor > 1)

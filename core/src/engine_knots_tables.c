@@ -198,7 +198,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
             k->levels, top);
   if (skc_table_memo_take (key, s))
     {
-      s->reach = k->half + SKC_ENGINE_KNOTS_BLOCK - 1;
+      s->reach = k->half + skc_knots_block (k->half) - 1;
       return SKC_OK;
     }
   int count = k->levels - k->first;
@@ -240,7 +240,7 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
   if (r != SKC_OK)
     return r;
   skc_table_memo_keep (key, s);
-  s->reach = k->half + SKC_ENGINE_KNOTS_BLOCK - 1;
+  s->reach = k->half + skc_knots_block (k->half) - 1;
   return SKC_OK;
 }
 

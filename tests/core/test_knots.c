@@ -576,11 +576,14 @@ test_identity (skc_engine *e1, skc_engine *e3, const char *what)
   skc_image_free (&other);
 }
 
+/* Kernels from 64 px of half on restart their prefix sums on longer
+ * blocks (128, then 256 px): radius 70 checks the cuts there too. */
 static void
-test_identity_given_filter (int axis)
+test_identity_given_filter (int axis, double radius)
 {
-  skc_image t = shape_target ("shape:star:points=4,inner=0.35", 14, 29);
-  skc_filter *f = fit_knots (&t, 90, axis);
+  int size = 2 * (int) ceil (radius) + 1;
+  skc_image t = shape_target ("shape:star:points=4,inner=0.35", radius, size);
+  skc_filter *f = fit_knots (&t, 90L * size / 29, axis);
   skc_params p;
   skc_params_init (&p);
   p.filter = f;
@@ -1276,15 +1279,18 @@ main (void)
                            SKC_KNOTS_AXIS_BEST);
   test_hdr_precision (SKC_KNOTS_ROWS);
   test_hdr_precision (SKC_KNOTS_COLUMNS);
-  test_identity_given_filter (SKC_KNOTS_ROWS);
-  test_identity_given_filter (SKC_KNOTS_COLUMNS);
+  test_identity_given_filter (SKC_KNOTS_ROWS, 14);
+  test_identity_given_filter (SKC_KNOTS_COLUMNS, 14);
+  test_identity_given_filter (SKC_KNOTS_ROWS, 70);
+  test_identity_given_filter (SKC_KNOTS_COLUMNS, 70);
   test_planner ();
   test_map_matches_tables ("shape:disc", 7);
   test_map_matches_tables ("shape:heart", 11);
   test_map_fidelity ();
   test_map_identity (14, 0);
-  test_map_identity (45, 0); /* one scale at full resolution */
-  test_map_identity (45, 1); /* two scales */
+  test_map_identity (45, 0);  /* one scale at full resolution */
+  test_map_identity (45, 1);  /* two scales */
+  test_map_identity (140, 0); /* prefix sums on 256 px blocks */
   test_file_round_trip ();
   test_table_memo ();
   return check_summary ();
