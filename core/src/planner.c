@@ -281,6 +281,10 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * at draft about 1100, an ampersand's at normal up to 2100 (6 MP: blur
  * about 7 s, preparation 10 s). */
 #define CAT_EYE_KNOTS_FFT_FACTOR 8
+/* At high quality up to R 75, twice that, as swirl's: a coma's cat-eye at
+ * R 75 then holds 37.5 dB (1.6 s to prepare) instead of 32.8 on
+ * normal's floor. */
+#define CAT_EYE_KNOTS_FFT_FACTOR_HIGH 16
 /* Cat-eye's fits at normal quality may take this many target pixels in
  * all (fits times side squared) before its floor gives way to draft's
  * beyond R 75: about 1.4e-8 s a pixel on two cores (a disc at R 150: 7298
@@ -415,9 +419,10 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
  * angle x clip amount at full resolution, steps and knots chosen so that
  * every pixel's kernel reaches the turned floor against the shape clipped
  * and turned exactly as there, each code's knots at most
- * CAT_EYE_KNOTS_FFT_FACTOR x the FFT's cost; *ok stays 0 (the DISK basis
- * runs instead) for a caller's filter, or when that is
- * out of reach. */
+ * CAT_EYE_KNOTS_FFT_FACTOR x the FFT's cost (CAT_EYE_KNOTS_FFT_FACTOR_HIGH
+ * at high quality up to R 75), the floor stepping down where out of reach
+ * (lens_floor_falls_back); *ok stays 0 (the DISK basis runs instead) for
+ * a caller's filter, or when even draft's is out of reach. */
 static skc_result
 plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
 {
@@ -427,7 +432,11 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
     return SKC_OK;
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
-  long max_macs = CAT_EYE_KNOTS_FFT_FACTOR * fft;
+  long max_macs
+      = (p->quality == SKC_QUALITY_HIGH && p->radius <= LENS_OWN_FLOOR_RADIUS
+             ? CAT_EYE_KNOTS_FFT_FACTOR_HIGH
+             : CAT_EYE_KNOTS_FFT_FACTOR)
+        * fft;
   e->scale_count = 1;
   e->first_scale = 0;
   skc_scale *s = &e->scales[0];
@@ -448,7 +457,7 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
     r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
                                    sizeof steps, err);
   char more[64] = "";
-  if (r == SKC_OK && !*ok && CAT_EYE_KNOTS_FFT_FACTOR < LENS_MACS_RESCUE_FACTOR
+  if (r == SKC_OK && !*ok && max_macs < LENS_MACS_RESCUE_FACTOR * fft
       && p->radius <= LENS_OWN_FLOOR_RADIUS)
     {
       /* The floors again, with more MACs. */
