@@ -281,10 +281,12 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * at draft about 1100, an ampersand's at normal up to 2100 (6 MP: blur
  * about 7 s, preparation 10 s). */
 #define CAT_EYE_KNOTS_FFT_FACTOR 8
-/* At high quality up to R 75, twice that, as swirl's: a coma's cat-eye at
- * R 75 then holds 37.5 dB (1.6 s to prepare) instead of 32.8 on
- * normal's floor. */
-#define CAT_EYE_KNOTS_FFT_FACTOR_HIGH 16
+/* Up to R 75, where each quality seeks its own floor, twice that: a
+ * coma's cat-eye at R 75, high, then holds 37.5 dB (1.6 s to prepare)
+ * instead of 32.8 on normal's floor, a soft leaf's at normal 29.0 instead
+ * of 23.1 on draft's.  Shapes whose knots reach the floor within 8x get
+ * the same fits. */
+#define CAT_EYE_KNOTS_FFT_FACTOR_OWN_FLOOR 16
 /* Cat-eye's fits at normal quality may take this many target pixels in
  * all (fits times side squared) before its floor gives way to draft's
  * beyond R 75: about 1.4e-8 s a pixel on two cores (a disc at R 150: 7298
@@ -296,8 +298,8 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * and where knots cannot reach it, draft's, which still beats the turned
  * complex or the DISK basis (2-10 dB for image shapes at R 150).  Up to
  * it, a floor out of reach steps down to draft's, LENS_FLOOR_STEP_DB at a
- * time: a soft leaf's cat-eye at R 75, normal, was the DISK basis' 2 dB
- * blob where knots fitted to 20 dB give 23. */
+ * time: a star's cat-eye at R 75, high, was the DISK basis' 4 dB blob
+ * where knots fitted to 30 dB give 32. */
 #define LENS_OWN_FLOOR_RADIUS 75.0
 
 /* Floors up to R 75 step down by this much rather than to the next
@@ -419,8 +421,8 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
  * angle x clip amount at full resolution, steps and knots chosen so that
  * every pixel's kernel reaches the turned floor against the shape clipped
  * and turned exactly as there, each code's knots at most
- * CAT_EYE_KNOTS_FFT_FACTOR x the FFT's cost (CAT_EYE_KNOTS_FFT_FACTOR_HIGH
- * at high quality up to R 75), the floor stepping down where out of reach
+ * CAT_EYE_KNOTS_FFT_FACTOR x the FFT's cost (CAT_EYE_KNOTS_FFT_FACTOR_OWN_FLOOR
+ * up to R 75), the floor stepping down where out of reach
  * (lens_floor_falls_back); *ok stays 0 (the DISK basis runs instead) for
  * a caller's filter, or when even draft's is out of reach. */
 static skc_result
@@ -433,9 +435,8 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
   long max_macs
-      = (p->quality == SKC_QUALITY_HIGH && p->radius <= LENS_OWN_FLOOR_RADIUS
-             ? CAT_EYE_KNOTS_FFT_FACTOR_HIGH
-             : CAT_EYE_KNOTS_FFT_FACTOR)
+      = (p->radius <= LENS_OWN_FLOOR_RADIUS ? CAT_EYE_KNOTS_FFT_FACTOR_OWN_FLOOR
+                                            : CAT_EYE_KNOTS_FFT_FACTOR)
         * fft;
   e->scale_count = 1;
   e->first_scale = 0;
