@@ -307,14 +307,13 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * 20.6 dB of knots fitted to draft's 15, 25.3 fitted to 20. */
 #define LENS_FLOOR_STEP_DB 5.0
 
-/* Up to R 75, where knots cannot reach even draft's floor within their
- * MACs, the floors are tried again with this many times the FFT's cost
- * before the turned complex or the DISK basis: a snowflake at R 75 then
- * holds 17-26 dB instead of 0-2 (5-9 s to prepare: slow, but the bokeh's
- * shape).  Not beyond: at R 150 it took the snowflake 4-9 s to fall short
- * again. */
+/* Up to R 75, where swirl's knots cannot reach even draft's floor within
+ * their MACs, the floors are tried again with this many times the FFT's
+ * cost before the turned complex (cat-eye has as many there from the
+ * start): a snowflake at R 75 then holds 17-26 dB instead of 2 (5-9 s to
+ * prepare: slow, but the bokeh's shape).  Not beyond: at R 150 it took
+ * the snowflake 4-9 s to fall short again. */
 #define LENS_MACS_RESCUE_FACTOR 16
-#define LENS_MACS_RESCUE_NOTE ", %d x the FFT's MACs"
 
 /* The next floor a lens plan tries when knots cannot reach *floor_db:
  * *floor_db becomes it; 0 at draft's.  *note gets what the plan says. */
@@ -353,30 +352,32 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   *ok = 0;
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
-  int factor
+  /* The floors from the quality's down, within the quality's MACs, then
+     (up to R 75, where that falls short) again within more. */
+  const int base
       = p->quality == SKC_QUALITY_HIGH && p->radius <= LENS_OWN_FLOOR_RADIUS
             ? SWIRL_KNOTS_FFT_FACTOR_HIGH
             : SWIRL_KNOTS_FFT_FACTOR;
-  long max_macs = factor * fft;
+  const int budgets
+      = base < LENS_MACS_RESCUE_FACTOR && p->radius <= LENS_OWN_FLOOR_RADIUS
+            ? 2
+            : 1;
   e->scale_count = 1;
   e->first_scale = 0;
   s = &e->scales[0];
   s->factor = 1;
-  skc_result r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
-  char fell_back[96] = "";
-  while (r == SKC_OK && !*ok
-         && lens_floor_falls_back (p, &floor_db, fell_back, sizeof fell_back))
-    r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
-  char more[64] = "";
-  if (r == SKC_OK && !*ok && factor < LENS_MACS_RESCUE_FACTOR
-      && p->radius <= LENS_OWN_FLOOR_RADIUS)
+  skc_result r = SKC_OK;
+  char fell_back[96] = "", more[64] = "";
+  int factor = base;
+  long max_macs = 0;
+  for (int b = 0; r == SKC_OK && !*ok && b < budgets; b++)
     {
-      /* The floors again, with more MACs. */
-      factor = LENS_MACS_RESCUE_FACTOR;
+      factor = b ? LENS_MACS_RESCUE_FACTOR : base;
       max_macs = factor * fft;
       floor_db = skc_quality_floor_db (p->quality, 1);
       fell_back[0] = 0;
-      snprintf (more, sizeof more, LENS_MACS_RESCUE_NOTE, factor);
+      if (b)
+        snprintf (more, sizeof more, ", %d x the FFT's MACs", factor);
       r = skc_knots_angles_prepare (e, s, floor_db, max_macs, ok, err);
       while (
           r == SKC_OK && !*ok
@@ -434,7 +435,7 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
     return SKC_OK;
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
-  long max_macs
+  const long max_macs
       = (p->radius <= LENS_OWN_FLOOR_RADIUS ? CAT_EYE_KNOTS_FFT_FACTOR_OWN_FLOOR
                                             : CAT_EYE_KNOTS_FFT_FACTOR)
         * fft;
@@ -457,24 +458,6 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
          && lens_floor_falls_back (p, &floor_db, fell_back, sizeof fell_back))
     r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
                                    sizeof steps, err);
-  char more[64] = "";
-  if (r == SKC_OK && !*ok && max_macs < LENS_MACS_RESCUE_FACTOR * fft
-      && p->radius <= LENS_OWN_FLOOR_RADIUS)
-    {
-      /* The floors again, with more MACs. */
-      max_macs = LENS_MACS_RESCUE_FACTOR * fft;
-      floor_db = skc_quality_floor_db (p->quality, 1);
-      fell_back[0] = 0;
-      snprintf (more, sizeof more, LENS_MACS_RESCUE_NOTE,
-                LENS_MACS_RESCUE_FACTOR);
-      r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, max_work, ok,
-                                     steps, sizeof steps, err);
-      while (
-          r == SKC_OK && !*ok
-          && lens_floor_falls_back (p, &floor_db, fell_back, sizeof fell_back))
-        r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
-                                       sizeof steps, err);
-    }
   if (r != SKC_OK || !*ok)
     {
       s->factor = 0;
@@ -484,8 +467,8 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   const skc_knots_angles_scale *a = &s->angles;
   snprintf (e->plan, sizeof e->plan,
             "knots per angle and clip amount (%s quality: at least %g dB "
-            "against the shape clipped and turned%s%s; FFT %ld)",
-            skc_quality_name (p->quality), floor_db, fell_back, more, fft);
+            "against the shape clipped and turned%s; FFT %ld)",
+            skc_quality_name (p->quality), floor_db, fell_back, fft);
   snprintf (e->description, sizeof e->description,
             "uniform cat-eye %g: knots %dx%d along rows per angle and clip "
             "amount, %s, up to %ld MACs per pixel and channel, each input "
