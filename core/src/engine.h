@@ -743,11 +743,22 @@ void skc_kernel_add_centred (skc_image *out, const skc_image *k, float weight);
 
 /* ---- engine_levels.c: a blur map on radius levels (see there) ---- */
 
-/* Plans and prepares them where a ladder's blend reaches `floor_db` with
- * its margin (no caller's filter, swirl or cat-eye); *ok stays 0, nothing
- * prepared, otherwise. */
-skc_result skc_levels_prepare (skc_engine *e, double floor_db, int *ok,
-                               skc_error *err);
+/* Which ladders skc_levels_prepare may take: those whose levels grow
+ * with the radius, or those whose levels are at most a few px apart at the
+ * top (many more levels: a map's ramp blurs a tile once per level, about
+ * 30 s for a 6 MP tilt-shift to R 214 at high), or either. */
+typedef enum
+{
+  SKC_LADDER_GROWING = 1,
+  SKC_LADDER_DENSE = 2,
+  SKC_LADDER_ANY = 3
+} skc_ladder_kinds;
+
+/* Plans and prepares them where a ladder of those kinds reaches
+ * `floor_db` with its margin (no caller's filter, swirl or cat-eye); *ok
+ * stays 0, nothing prepared, otherwise. */
+skc_result skc_levels_prepare (skc_engine *e, double floor_db,
+                               skc_ladder_kinds kinds, int *ok, skc_error *err);
 void skc_levels_free (skc_engine *e);
 const char *skc_levels_method (const skc_engine *e);
 skc_result skc_levels_kernel_at (const skc_engine *e, int image_width,

@@ -241,6 +241,21 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
             }
         }
     }
+  /* A map's radius 0 (its focus) is the identity: the input itself, not
+     the difference of two prefix sums, whose rounding grows with the
+     block (a 256 px block of 1000.0 highlights: about 0.03). */
+  if (level && sc->knots.first == 0)
+    for (int y = ly0; y < ly0 + lh; y++)
+      {
+        const int *lv = level + (size_t) (y - ly0) * lw;
+        const float *src
+            = in + (size_t) (y - ly0 + pad_t) * stride + (size_t) pad_l * C;
+        float *d = acc + (size_t) (y - ly0) * a_stride;
+        for (int x = 0; x < lw; x++)
+          if (lv[x] == 0)
+            for (int c = 0; c < C; c++)
+              d[(size_t) x * C + c] = src[(size_t) x * C + c];
+      }
   return 1;
 }
 

@@ -43,10 +43,12 @@ rounding_snr_db (const skc_params *p, double grid, double top)
   for (double r = top; r >= 8 || r == top; r /= 2)
     {
       skc_image a = { 0 }, b = { 0 };
-      double snr = -INFINITY;
+      double snr = -INFINITY, half_step = grid * sqrt (r) / 2;
+      /* Rounded down where up is beyond the largest radius a target
+         takes (R 1000). */
       if (skc_target_make (p, r, 0, &a, NULL) == SKC_OK
-          && skc_target_make (p, r + grid * sqrt (r) / 2, 0, &b, NULL)
-                 == SKC_OK)
+          && (skc_target_make (p, r + half_step, 0, &b, NULL) == SKC_OK
+              || skc_target_make (p, r - half_step, 0, &b, NULL) == SKC_OK))
         {
           double error = skc_kernel_error (&b, &a);
           snr = isnan (error) ? -INFINITY : skc_kernel_snr_db (error);

@@ -23,6 +23,7 @@
  * pixels, and sums them in the order of the levels: every value is the
  * same in any tiling, region cut or thread count.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,20 +44,60 @@
 
 struct skc_levels
 {
-  double step;          /* px between levels up to the join */
-  int n;                /* the join is at n x step; beyond, each level is
-                           1 + 1 / n times the last */
+  double step; /* px between levels up to the join */
+  int n;       /* the join is at n x step; beyond, each level is
+                  1 + 1 / n times the last */
+  double cap;  /* ... until levels are cap px apart (at level m);
+                  beyond, cap px apart (INFINITY: never) */
+  int m;
   int count;            /* levels 0 (radius 0) .. count - 1 */
   skc_uniform_row *row; /* per level, made on first use */
   double worst_db;      /* the worst blend measured */
 };
 
 static double
+geometric_radius (const struct skc_levels *L, int i)
+{
+  return L->n * L->step * pow (1 + 1.0 / L->n, i - L->n);
+}
+
+static double
 level_radius (const struct skc_levels *L, int i)
 {
   if (i <= L->n)
     return i * L->step;
-  return L->n * L->step * pow (1 + 1.0 / L->n, i - L->n);
+  if (i <= L->m)
+    return geometric_radius (L, i);
+  return geometric_radius (L, L->m) + (i - L->m) * L->cap;
+}
+
+/* The ladder's position of radius r (level index plus fraction). */
+static double
+level_position (const struct skc_levels *L, double r)
+{
+  double join = L->n * L->step;
+  if (r <= join)
+    return r / L->step;
+  double linear = geometric_radius (L, L->m);
+  if (r <= linear)
+    return L->n + log (r / join) / log1p (1.0 / L->n);
+  return L->m + (r - linear) / L->cap;
+}
+
+/* Where the geometric part reaches `cap` px between levels, and how many
+   levels reach top. */
+static void
+ladder_count (struct skc_levels *L, double top)
+{
+  L->m = INT_MAX;
+  if (isfinite (L->cap))
+    L->m
+        = L->cap <= L->step
+              ? L->n
+              : L->n + (int) ceil (log (L->cap / L->step) / log1p (1.0 / L->n));
+  double position = level_position (L, top);
+  L->count = position > LEVELS_MAX ? LEVELS_MAX + 1 : (int) ceil (position) + 1;
+  L->count = L->count < 2 ? 2 : L->count;
 }
 
 /* Where radius r falls on the ladder: level *lo and the weight *t of
@@ -64,9 +105,7 @@ level_radius (const struct skc_levels *L, int i)
 static void
 level_of (const struct skc_levels *L, double r, int *lo, float *t)
 {
-  double join = L->n * L->step;
-  double pos
-      = r <= join ? r / L->step : L->n + log (r / join) / log1p (1.0 / L->n);
+  double pos = level_position (L, r);
   if (!(pos > 0))
     pos = 0;
   int i = (int) pos;
@@ -131,43 +170,53 @@ ladder_worst_db (const skc_params *p, const struct skc_levels *L, double top,
 
 /* The widest ladder whose blend reaches floor + margin, tried from the
    widest: growth 1/n over the large radii first, then the step below the
-   join.  0 when none within LEVELS_MAX levels does. */
+   join; then the same with levels at most `cap` px apart at the top,
+   where a sharp rim's blend of two levels more than a pixel or two apart
+   shows both rims (a coma at R 214, levels 1.7 px apart: 42.6 dB).  0
+   when none within LEVELS_MAX levels does. */
 static int
-choose_ladder (const skc_params *p, double floor_db, struct skc_levels *L)
+choose_ladder (const skc_params *p, double floor_db, skc_ladder_kinds kinds,
+               struct skc_levels *L)
 {
+  static const double caps[] = { INFINITY, 2, 1.4, 1 };
   static const int ns[] = { 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384 };
   static const double steps[] = { 0.5, 0.35, 0.25, 0.18, 0.125, 0.09 };
   const double top = p->radius, aim = floor_db + LEVELS_MARGIN_DB;
-  for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
-    for (size_t b = 0; b < sizeof steps / sizeof *steps; b++)
+  for (size_t k = 0; k < sizeof caps / sizeof *caps; k++)
+    for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
       {
-        struct skc_levels c = { steps[b], ns[a], 0, NULL, 0 };
-        double join = c.n * c.step;
-        c.count
-            = top <= join
-                  ? (int) ceil (top / c.step) + 1
-                  : c.n + 1 + (int) ceil (log (top / join) / log1p (1.0 / c.n));
-        c.count = c.count < 2 ? 2 : c.count;
-        if (c.count > LEVELS_MAX)
-          break; /* finer steps only add levels */
-        c.worst_db = ladder_worst_db (p, &c, top, aim);
-        if (c.worst_db >= aim)
+        if (!(kinds & (k == 0 ? SKC_LADDER_GROWING : SKC_LADDER_DENSE)))
+          break;
+        /* A cap that the growth does not reach below the top leaves the
+           ladder tried without one. */
+        if (k > 0 && caps[k] * ns[a] >= top)
+          break;
+        for (size_t b = 0; b < sizeof steps / sizeof *steps; b++)
           {
-            *L = c;
-            return 1;
+            struct skc_levels c = { steps[b], ns[a], caps[k], 0, 0, NULL, 0 };
+            ladder_count (&c, top);
+            if (c.count > LEVELS_MAX)
+              break; /* finer steps only add levels */
+            c.worst_db = ladder_worst_db (p, &c, top, aim);
+            if (c.worst_db >= aim)
+              {
+                *L = c;
+                return 1;
+              }
           }
       }
   return 0;
 }
 
 skc_result
-skc_levels_prepare (skc_engine *e, double floor_db, int *ok, skc_error *err)
+skc_levels_prepare (skc_engine *e, double floor_db, skc_ladder_kinds kinds,
+                    int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   *ok = 0;
   struct skc_levels chosen;
   if (p->filter || p->swirl > 0 || p->cat_eye > 0 || p->radius < 0.5
-      || !choose_ladder (p, floor_db, &chosen))
+      || !choose_ladder (p, floor_db, kinds, &chosen))
     return SKC_OK;
   struct skc_levels *L = malloc (sizeof *L);
   if (L)
@@ -196,15 +245,20 @@ skc_levels_prepare (skc_engine *e, double floor_db, int *ok, skc_error *err)
   e->kernel_reach = top->kernel_reach;
   e->kernel_snr_db = L->worst_db;
   *ok = 1;
+  char spacing[96] = "";
+  if (L->m < L->count)
+    snprintf (spacing, sizeof spacing, " up to %.4g, then %g px apart",
+              level_radius (L, L->m), L->cap);
   snprintf (e->description, sizeof e->description,
             "blur map: %d radius levels (every %g px up to %g, then each "
-            "%.4g times the last, up to %g), each the image blurred "
+            "%.4g times the last%s, up to %g), each the image blurred "
             "uniformly by its own engine at high quality (made on first "
             "use), each pixel the blend of the two around its radius; "
             "kernel SNR of the blend half-way between levels at least "
             "%.1f dB (floor %g dB); reach %d px; its top level: %.300s",
-            L->count, L->step, L->n * L->step, 1 + 1.0 / L->n, p->radius,
-            L->worst_db, floor_db, e->reach, skc_engine_describe (top));
+            L->count, L->step, L->n * L->step, 1 + 1.0 / L->n, spacing,
+            p->radius, L->worst_db, floor_db, e->reach,
+            skc_engine_describe (top));
   return SKC_OK;
 }
 

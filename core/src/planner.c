@@ -584,6 +584,139 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
   return wants;
 }
 
+/* Where neither knots tables nor radius levels reach the quality's floor
+ * on one scale, the next quality's floor is tried, down to draft's, before
+ * the pyramid, whose resampling softens a rim to 2-16 dB: a heart stroke's
+ * map at R 150, high, was the pyramid's 6.9 dB where normal's tables hold
+ * 34.4.  The qualities' own floors rather than steps between them: their
+ * tables' grids and times are the qualities', and levels at a floor in
+ * between took a snowflake to R 300 482 levels (64 s for a 6 MP
+ * tilt-shift) where draft's tables take 6 s. */
+/* High quality's dense ladders try this far below its floor too. */
+#define HIGH_DENSE_STEP_DB 5.0
+
+typedef enum
+{
+  MAP_PLAN_PYRAMID, /* nothing on one scale: the caller's scales */
+  MAP_PLAN_TABLES,  /* knots tables on one scale, fitted to the floor of
+                       e->params.quality (lowered where it had to be) */
+  MAP_PLAN_LEVELS   /* radius levels, prepared */
+} map_plan;
+
+/* Radius levels at floor_db on ladders of those kinds; the plan says so.  *how
+   becomes MAP_PLAN_LEVELS where they reach it. */
+static skc_result
+map_levels_at (skc_engine *e, double floor_db, skc_ladder_kinds kinds,
+               const char *fell_back, map_plan *how, skc_error *err)
+{
+  if (!e->options.map_levels || !kinds)
+    return SKC_OK;
+  int ok = 0;
+  skc_result r = skc_levels_prepare (e, floor_db, kinds, &ok, err);
+  if (r == SKC_OK && ok)
+    {
+      *how = MAP_PLAN_LEVELS;
+      snprintf (e->plan, sizeof e->plan,
+                "radius levels (knots tables out of reach on one scale%s)",
+                fell_back);
+    }
+  return r;
+}
+
+/* A blur map beyond one scale: every radius at full resolution where it
+ * can be, trying at each quality's floor from the asked one's down the
+ * knots tables within the quality's time, radius levels whose
+ * steps grow with the radius (shapes whose kernel changes smoothly with
+ * it: soft, smooth and image shapes), the tables within TABLES_WORK_RESCUE
+ * times normal's time (thin strokes, whose blends between levels double
+ * their lines), then at high quality dense levels, whose apply costs the
+ * most (a tile's blur per level it touches: a 6 MP tilt-shift to R 214
+ * took 36 s on them against 6 s on the rescued tables).  The tables' floors are
+ * the qualities' own: e->params.quality is left at the one whose tables were
+ * chosen, for the caller to fit them and restore.  *fell_back says which
+ * floor where not the quality's. */
+static skc_result
+map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
+               char *fell_back, size_t fell_back_len, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  const skc_quality own = p->quality;
+  *how = MAP_PLAN_PYRAMID;
+  skc_image top_target = { 0 };
+  double top_work = INFINITY;
+  if (skc_target_make (p, p->radius, 0, &top_target, NULL) == SKC_OK)
+    top_work
+        = skc_knots_fit_work (&top_target, skc_knots_cap (top_target.width));
+  /* Dense ladders at high quality only: elsewhere their apply's time
+     (a heart stroke to R 300 at normal, 6 MP tilt-shift: 60 s) is not
+     what the quality asked for. */
+  const skc_ladder_kinds dense = own == SKC_QUALITY_HIGH ? SKC_LADDER_DENSE : 0;
+  skc_result r = SKC_OK;
+  for (;;)
+    {
+      double floor_db = skc_quality_floor_db (p->quality, 0);
+      if (p->quality != own)
+        snprintf (fell_back, fell_back_len,
+                  "; %s's floor: %s's out of reach on one scale",
+                  skc_quality_name (p->quality), skc_quality_name (own));
+      /* As many tables as the shape's own grid takes (a thin stroke's is
+         up to 4x finer than the error model's). */
+      double share = p->quality == SKC_QUALITY_HIGH    ? TABLES_WORK_HIGH
+                     : p->quality == SKC_QUALITY_DRAFT ? TABLES_WORK_DRAFT
+                                                       : 1;
+      double work_normal
+          = e->options.map_tables_work_max
+            / (skc_knots_tables_count (
+                   skc_knots_tables_grid (p, p->radius, NULL), p->radius)
+               * TABLES_WORK_SHARE);
+      /* Asked once a floor: the fit is the costly part. */
+      int wants = -1;
+      if (top_work <= share * work_normal
+          && (wants = target_wants_knots (p, &top_target, axis)))
+        {
+          *how = MAP_PLAN_TABLES;
+          break;
+        }
+      r = map_levels_at (e, floor_db, SKC_LADDER_GROWING, fell_back, how, err);
+      if (r != SKC_OK || *how != MAP_PLAN_PYRAMID)
+        break;
+      /* Not where the time sufficed and the knots fell short. */
+      if (top_work > share * work_normal
+          && top_work <= TABLES_WORK_RESCUE * work_normal
+          && (wants < 0 ? target_wants_knots (p, &top_target, axis) : wants))
+        {
+          *how = MAP_PLAN_TABLES;
+          break;
+        }
+      r = map_levels_at (e, floor_db, dense, fell_back, how, err);
+      if (r != SKC_OK || *how != MAP_PLAN_PYRAMID
+          || p->quality == SKC_QUALITY_DRAFT)
+        break;
+      if (dense && p->quality == own)
+        {
+          /* High's dense ladders 5 dB lower before normal's floor: a
+             coma's tilt-shift to R 300 holds 44 dB on them, 39 on
+             normal's levels. */
+          char lower[96];
+          snprintf (lower, sizeof lower,
+                    "; %g dB: high's floor out of reach on one scale",
+                    floor_db - HIGH_DENSE_STEP_DB);
+          r = map_levels_at (e, floor_db - HIGH_DENSE_STEP_DB, dense, lower,
+                             how, err);
+          if (r != SKC_OK || *how != MAP_PLAN_PYRAMID)
+            break;
+        }
+      e->params.quality = (skc_quality) (p->quality - 1);
+    }
+  skc_image_free (&top_target);
+  if (*how != MAP_PLAN_TABLES)
+    {
+      e->params.quality = own;
+      fell_back[0] = 0;
+    }
+  return r;
+}
+
 /* A blur map's (or cat-eye's) scales, from full resolution up to the
  * radius: knots tables where the shape's knots reach the floor and the
  * radius allows (map_wants_knots), the DISK basis elsewhere. */
@@ -609,29 +742,21 @@ plan_varying_scales (skc_engine *e, skc_error *err)
      only as 10 log10 of the radius on its scale), below every floor.  In
      time: the top table's fit takes at most its share of the limit,
      counted before fitting. */
-  int one_scale = 0;
-  double top_work = INFINITY, top_work_max = 0, top_work_normal = 0;
-  skc_image top_target = { 0 }; /* made once, asked twice at most */
+  /* Beyond one scale, every radius at full resolution where the tables or
+     radius levels reach a floor, the quality's first (map_one_scale). */
+  int one_scale = 0, stepped = 0;
+  const skc_quality own = p->quality;
+  char fell_back[96] = "";
   if (e->with_map && top_scale > 0 && p->radius <= knots_max && !p->filter
       && !(p->swirl > 0) && !(p->cat_eye > 0))
     {
-      /* As many tables as the shape's own grid takes (a thin stroke's is
-         up to 4x finer than the error model's). */
-      double quality_share = p->quality == SKC_QUALITY_HIGH ? TABLES_WORK_HIGH
-                             : p->quality == SKC_QUALITY_DRAFT
-                                 ? TABLES_WORK_DRAFT
-                                 : 1;
-      top_work_normal
-          = e->options.map_tables_work_max
-            / (skc_knots_tables_count (
-                   skc_knots_tables_grid (p, p->radius, NULL), p->radius)
-               * TABLES_WORK_SHARE);
-      top_work_max = quality_share * top_work_normal;
-      if (skc_target_make (p, p->radius, 0, &top_target, NULL) == SKC_OK)
-        top_work = skc_knots_fit_work (&top_target,
-                                       skc_knots_cap (top_target.width));
-      one_scale = top_work <= top_work_max
-                  && target_wants_knots (p, &top_target, &axis);
+      stepped = 1;
+      map_plan how = MAP_PLAN_PYRAMID;
+      skc_result r
+          = map_one_scale (e, &how, &axis, fell_back, sizeof fell_back, err);
+      if (r != SKC_OK || how == MAP_PLAN_LEVELS)
+        return r;
+      one_scale = how == MAP_PLAN_TABLES;
     }
   if (one_scale)
     {
@@ -643,36 +768,23 @@ plan_varying_scales (skc_engine *e, skc_error *err)
         && (one_scale
             || map_wants_knots (p, fmin (p->radius, SKC_ENGINE_SCALE_RADIUS),
                                 &axis));
-  /* Where tables cannot hold every radius on one scale, radius levels may:
-     shapes whose kernel changes smoothly with the radius (soft, smooth
-     and image shapes), each level exact or at high quality and the blend
-     between two measured against the floor. */
-  if (e->with_map && e->options.map_levels && !(all_tables && top_scale == 0))
+  /* Radius levels where the tables fall short on one scale, unless
+     map_one_scale tried them. */
+  if (e->with_map && e->options.map_levels && !stepped
+      && !(all_tables && top_scale == 0))
     {
       int ok = 0;
       skc_result r = skc_levels_prepare (
-          e, skc_quality_floor_db (p->quality, 0), &ok, err);
+          e, skc_quality_floor_db (p->quality, 0),
+          p->quality == SKC_QUALITY_HIGH ? SKC_LADDER_ANY : SKC_LADDER_GROWING,
+          &ok, err);
       if (r != SKC_OK || ok)
         {
-          skc_image_free (&top_target);
           snprintf (e->plan, sizeof e->plan,
                     "radius levels (knots tables out of reach on one scale)");
           return r;
         }
     }
-  /* Neither within time: tables on one scale in up to TABLES_WORK_RESCUE
-     times normal's time still beat the pyramid's 2-15 dB (thin strokes,
-     whose blends between levels double their lines).  Not where the time
-     sufficed and the knots fell short. */
-  if (!one_scale && top_work > top_work_max
-      && top_work <= TABLES_WORK_RESCUE * top_work_normal
-      && target_wants_knots (p, &top_target, &axis))
-    {
-      one_scale = all_tables = 1;
-      top_scale = 0;
-      e->scale_count = 1;
-    }
-  skc_image_free (&top_target);
   long macs = 0;
   int tables = 0, members = 0;
   for (int k = 0; k <= top_scale; k++)
@@ -689,7 +801,10 @@ plan_varying_scales (skc_engine *e, skc_error *err)
                 ? skc_knots_tables_prepare (e, s, top, bottom, axis, err)
                 : skc_basis_prepare (e, s, top, bottom, err);
       if (r != SKC_OK)
-        return r;
+        {
+          e->params.quality = own;
+          return r;
+        }
       int reach = skc_scale_full_reach (s);
       e->reach = reach > e->reach ? reach : e->reach;
       if (s->kind == SKC_SCALE_BASIS)
@@ -701,19 +816,22 @@ plan_varying_scales (skc_engine *e, skc_error *err)
           macs = top_macs > macs ? top_macs : macs;
         }
     }
+  /* The tables were fitted to the floor map_one_scale settled on. */
+  const double tables_floor = skc_quality_floor_db (p->quality, 0);
+  e->params.quality = own;
   if (all_tables)
     {
       /* On one scale the figure holds at every pixel; coarser scales blur
          rims on the way up, unmeasured here. */
-      char measured[96] = "coarser scales: kernel SNR not guaranteed";
+      char measured[192] = "coarser scales: kernel SNR not guaranteed";
       if (e->scale_count == 1)
         {
           e->kernel_snr_db = skc_knots_tables_snr_db (&e->scales[0].knots);
           snprintf (measured, sizeof measured,
                     "kernel SNR about %.1f dB (worst table %.1f dB; floor "
-                    "%g dB)",
-                    e->kernel_snr_db, e->scales[0].knots.snr_db,
-                    skc_quality_floor_db (p->quality, 0));
+                    "%g dB%s)",
+                    e->kernel_snr_db, e->scales[0].knots.snr_db, tables_floor,
+                    fell_back);
         }
       snprintf (e->description, sizeof e->description,
                 "blur map: %d scale%s, knots tables every %.3g px of radius "

@@ -212,6 +212,10 @@ test_way_floors (const char *data_dir)
     /* Beyond R 75 the lens floors are draft's: a leaf's knots per angle
        reach it where high's are out of reach (the turned complex: 12 dB). */
     { "leaf-256", "leaf-256.pgm", 100, CRISP_SWIRL, SKC_QUALITY_HIGH },
+    /* Radius levels at most a few px apart at the top: a sharp rim's
+       blend holds high's floor (the pyramid: 13.4 dB). */
+    { "feathered-star-256", "feathered-star-256.pgm", 150, CRISP_CONSTANT_MAP,
+      SKC_QUALITY_HIGH },
   };
   for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
     {
@@ -257,7 +261,7 @@ test_way_floors (const char *data_dir)
  * basis: a star's cat-eye at R 75, high, is out of reach at 35 dB and was
  * the DISK basis' 4.3 dB; it must reach normal's 25 on knots. */
 static void
-test_floor_steps_down (void)
+test_floor_steps_down (const char *data_dir)
 {
   crisp_shape star;
   skc_error err;
@@ -281,6 +285,34 @@ test_floor_steps_down (void)
       CHECK (res.light_min > 0.95 && res.light_max < 1.05);
     }
   crisp_shape_free (&star);
+
+  /* A blur map beyond one scale steps down too before the pyramid: a thin
+     stroke at R 150, high, out of reach at 40 dB on tables and levels, was
+     the pyramid's 6.9 dB; it must hold normal's floor on one scale. */
+  crisp_shape stroke;
+  char path[4096];
+  snprintf (path, sizeof path, "%s/kernels/heart-stroke-256.pgm", data_dir);
+  if (!CHECK (crisp_shape_image (path, &stroke, &err) == SKC_OK))
+    return;
+  ok = crisp_measure (&stroke, 150, CRISP_CONSTANT_MAP, SKC_QUALITY_HIGH, 1,
+                      NULL, &res, &err)
+       == SKC_OK;
+  CHECK_MSG (ok, "heart stroke: %s", err.message);
+  if (ok)
+    {
+      double normal
+          = crisp_floor_db (CRISP_CONSTANT_MAP, SKC_QUALITY_NORMAL, 150);
+      printf ("heart-stroke-256 r 150 constant-map high, stepped down: worst "
+              "%.2f dB (normal's floor %g), %s\n",
+              res.snr_worst, normal, res.method);
+      CHECK_MSG (res.snr_worst >= normal
+                     && (strstr (res.method, "levels")
+                         || strstr (res.method, "tables")),
+                 "heart stroke r 150 constant map high: %.2f dB, %s",
+                 res.snr_worst, res.method);
+      CHECK (res.light_min > 0.95 && res.light_max < 1.05);
+    }
+  crisp_shape_free (&stroke);
 }
 
 int
@@ -304,7 +336,7 @@ main (int argc, char **argv)
   test_lens_truth ();
   test_contract (argv[1]);
   test_way_floors (argv[1]);
-  test_floor_steps_down ();
+  test_floor_steps_down (argv[1]);
   clock_gettime (CLOCK_MONOTONIC, &t1);
   printf ("%.1f s; %d passed, %d failed\n",
           (double) (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec),
