@@ -824,7 +824,7 @@ test_map_fidelity (void)
 }
 
 static void
-test_map_identity (double radius, int pyramid)
+test_map_identity_sized (double radius, int pyramid, int w, int h)
 {
   skc_engine *e1 = map_engine_with ("shape:heart", radius, 1, 1, pyramid);
   skc_engine *e3 = map_engine_with ("shape:heart", radius, 3, 1, pyramid);
@@ -835,7 +835,7 @@ test_map_identity (double radius, int pyramid)
       skc_engine_free (e3);
       return;
     }
-  int w = 300, h = 230, C = 4, alpha = 3;
+  int C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
   skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
   for (int i = 0; i < w * h; i++)
@@ -848,7 +848,7 @@ test_map_identity (double radius, int pyramid)
                  && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
                         == 0,
              "knots map R=%g: 1 vs 3 threads differ", radius);
-  int cuts_x[] = { 0, 41, 170, w }, cuts_y[] = { 0, 99, 100, h };
+  int cuts_x[] = { 0, 41, w * 4 / 7, w }, cuts_y[] = { 0, 99, 100, h };
   CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
   CHECK_MSG (whole.data
                  && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
@@ -895,6 +895,12 @@ test_map_focus_exact (void)
   skc_image_free (&map);
   skc_image_free (&out);
   skc_engine_free (e);
+}
+
+static void
+test_map_identity (double radius, int pyramid)
+{
+  test_map_identity_sized (radius, pyramid, 300, 230);
 }
 
 /* ---- .skc files. ---- */
@@ -1325,6 +1331,8 @@ main (void)
   test_map_identity (45, 0);  /* one scale at full resolution */
   test_map_identity (45, 1);  /* two scales */
   test_map_identity (140, 0); /* prefix sums on 256 px blocks */
+  /* Wider than a tile (1024 px from a reach of 128). */
+  test_map_identity_sized (140, 0, 2200, 120);
   test_map_focus_exact ();
   test_file_round_trip ();
   test_table_memo ();
