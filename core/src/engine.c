@@ -133,8 +133,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
      enough blocks, up to 1024 px: a tile's full-resolution buffers (two per
      worker) stay at 16 MB however large the radius.  A map's tiles are
      512 px, or 1024 where the reach is large, so that the margins every
-     tile reads (and sums) again stay small: at reach 150 a 512 px tile
-     reads 2.5x its pixels, a 1024 px one 1.7x. */
+     tile reads (and sums) again stay small: a map's tables at R 150
+     reach 405 px (the kernel's half and a 256 px prefix-sum block), so a
+     512 px tile read 6.7x its pixels, a 1024 px one reads 3.2x. */
   e->tile = 256 * e->scales[e->first_scale].factor;
   if (e->tile > 1024)
     e->tile = 1024;

@@ -584,15 +584,8 @@ map_wants_knots (const skc_params *p, double top, skc_knots_axis *axis)
   return wants;
 }
 
-/* Where neither knots tables nor radius levels reach the quality's floor
- * on one scale, the next quality's floor is tried, down to draft's, before
- * the pyramid, whose resampling softens a rim to 2-16 dB: a heart stroke's
- * map at R 150, high, was the pyramid's 6.9 dB where normal's tables hold
- * 34.4.  The qualities' own floors rather than steps between them: their
- * tables' grids and times are the qualities', and levels at a floor in
- * between took a snowflake to R 300 482 levels (64 s for a 6 MP
- * tilt-shift) where draft's tables take 6 s. */
-/* High quality's dense ladders try this far below its floor too. */
+/* High quality's dense ladders try this far below its floor too
+ * (map_one_scale). */
 #define HIGH_DENSE_STEP_DB 5.0
 
 typedef enum
@@ -602,6 +595,16 @@ typedef enum
                        e->params.quality (lowered where it had to be) */
   MAP_PLAN_LEVELS   /* radius levels, prepared */
 } map_plan;
+
+/* The ladders a quality's radius levels may take: dense ones at high
+   quality only, since elsewhere their apply's time (a heart stroke to
+   R 300 at normal, 6 MP tilt-shift: 60 s) is not what the quality asked
+   for. */
+static skc_ladder_kinds
+ladders_for (skc_quality quality)
+{
+  return quality == SKC_QUALITY_HIGH ? SKC_LADDER_ANY : SKC_LADDER_GROWING;
+}
 
 /* Radius levels at floor_db on ladders of those kinds; the plan says so.  *how
    becomes MAP_PLAN_LEVELS where they reach it. */
@@ -631,10 +634,16 @@ map_levels_at (skc_engine *e, double floor_db, skc_ladder_kinds kinds,
  * times normal's time (thin strokes, whose blends between levels double
  * their lines), then at high quality dense levels, whose apply costs the
  * most (a tile's blur per level it touches: a 6 MP tilt-shift to R 214
- * took 36 s on them against 6 s on the rescued tables).  The tables' floors are
- * the qualities' own: e->params.quality is left at the one whose tables were
- * chosen, for the caller to fit them and restore.  *fell_back says which
- * floor where not the quality's. */
+ * took 36 s on them against 6 s on the rescued tables).  Only then the
+ * pyramid, whose resampling softens a rim to 2-16 dB (a heart stroke's map
+ * at R 150, high: 6.9 dB, where normal's tables hold 34.4).  The
+ * qualities' own floors rather than steps between them: their tables'
+ * grids and times are the qualities', and levels at a floor in between
+ * took a snowflake to R 300 482 levels (64 s for a 6 MP tilt-shift) where
+ * draft's tables take 6 s.  The tables' floors are the qualities' own:
+ * e->params.quality is left at the one whose tables were chosen, for the
+ * caller to fit them and restore.  *fell_back says which floor where not
+ * the quality's. */
 static skc_result
 map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
                char *fell_back, size_t fell_back_len, skc_error *err)
@@ -647,10 +656,7 @@ map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
   if (skc_target_make (p, p->radius, 0, &top_target, NULL) == SKC_OK)
     top_work
         = skc_knots_fit_work (&top_target, skc_knots_cap (top_target.width));
-  /* Dense ladders at high quality only: elsewhere their apply's time
-     (a heart stroke to R 300 at normal, 6 MP tilt-shift: 60 s) is not
-     what the quality asked for. */
-  const skc_ladder_kinds dense = own == SKC_QUALITY_HIGH ? SKC_LADDER_DENSE : 0;
+  const skc_ladder_kinds dense = ladders_for (own) & SKC_LADDER_DENSE;
   skc_result r = SKC_OK;
   for (;;)
     {
@@ -774,10 +780,9 @@ plan_varying_scales (skc_engine *e, skc_error *err)
       && !(all_tables && top_scale == 0))
     {
       int ok = 0;
-      skc_result r = skc_levels_prepare (
-          e, skc_quality_floor_db (p->quality, 0),
-          p->quality == SKC_QUALITY_HIGH ? SKC_LADDER_ANY : SKC_LADDER_GROWING,
-          &ok, err);
+      skc_result r
+          = skc_levels_prepare (e, skc_quality_floor_db (p->quality, 0),
+                                ladders_for (p->quality), &ok, err);
       if (r != SKC_OK || ok)
         {
           snprintf (e->plan, sizeof e->plan,

@@ -865,7 +865,7 @@ test_map_identity_sized (double radius, int pyramid, int w, int h)
 
 /* A map's focus (radius 0) keeps the input exactly, next to 1000.0
  * highlights: on 256 px prefix-sum blocks (R 140) a difference of two
- * sums was off by up to about 0.03 there. */
+ * sums was off by up to 0.015 there. */
 static void
 test_map_focus_exact (void)
 {
