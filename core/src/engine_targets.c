@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 #include "kernel_private.h"
@@ -28,7 +29,11 @@ skc_target_identity (const skc_params *p, char *buf, size_t len)
 {
   if (!p->shape_image)
     {
+      /* "area": drawn with exact pixel coverage (fits cached before, from
+         point-sampled shapes, have other keys). */
       skc_shape_format (&p->shape, buf, len);
+      size_t used = strlen (buf);
+      snprintf (buf + used, len - used, "|area");
       return;
     }
   const skc_image *img = p->shape_image;

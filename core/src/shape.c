@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUPERSAMPLING 16
-
 /* In the C spelling whatever the locale: a plug-in runs under the user's
  * LC_NUMERIC, which may spell 0.6 as "0,6". */
 static int
@@ -159,10 +157,13 @@ skc_shape_format (const skc_shape *s, char *buf, size_t len)
 }
 
 /* ---- rasterisation ------------------------------------------------------
- * Shapes are closed polygons (even-odd rule) in kernel pixel coordinates:
- * origin at the centre pixel, y down.  Coverage is counted on a
- * SUPERSAMPLING^2 grid of points per pixel, one scanline of points at a
- * time, from the sorted edge crossings of that scanline. */
+ * Shapes are closed polygons in kernel pixel coordinates: origin at the
+ * centre pixel, y down; the first loop is the outline, further loops are
+ * holes in it.  Coverage is each pixel's exact area inside, so a kernel
+ * whose radius grows by a hundredth of a pixel changes by about that
+ * much.  (Points sampled on a 16 x 16 grid moved a blade's straight rim
+ * a sixteenth of a pixel at a time: a hexagon of radius 3.5 against 3.502
+ * differed by 30.7 dB, more than a blur map's radius tables allow for.) */
 
 typedef struct
 {
@@ -192,167 +193,124 @@ polygon_add (polygon *p, double x, double y)
   return 1;
 }
 
-/* An edge of the polygon and the band of scanlines that may cross it. */
-typedef struct
+/* A closed loop's winding at a point counts its edges crossing the
+ * point's row to the left, by direction.  A pixel's area inside is that
+ * count integrated over the pixel, so each piece of an edge (cut at pixel
+ * rows and columns; x is linear along it) gives its own pixel its signed
+ * height times the part of the pixel's width right of it (exact at the
+ * piece's middle), and every pixel further right in the row its whole
+ * signed height: `carry`, summed along the row at the end. */
+static void
+add_edge (double xa, double ya, double xb, double yb, double height_sign,
+          double *area, double *carry, int size)
 {
-  int from, to; /* vertex indices */
-  long first, last;
-} edge_band;
-
-/* Sorts edges by first scanline (counting sort: scanlines are few and
- * small integers), keeping their order within one scanline. */
-static int
-sort_edges_by_first (edge_band *edges, int count, long scanlines)
-{
-  long *start = calloc ((size_t) scanlines + 1, sizeof *start);
-  edge_band *sorted = malloc ((size_t) (count + 1) * sizeof *sorted);
-  if (!start || !sorted)
+  const double dx = xb - xa, dy = yb - ya;
+  if (dy == 0)
+    return; /* a horizontal edge spans no height */
+  /* The next column and row boundaries the edge meets, as fractions t of
+     its length. */
+  double next_x = dx > 0 ? floor (xa) + 1 : ceil (xa) - 1;
+  double next_y = dy > 0 ? floor (ya) + 1 : ceil (ya) - 1;
+  double tx = dx != 0 ? (next_x - xa) / dx : INFINITY;
+  double ty = (next_y - ya) / dy;
+  for (double t = 0; t < 1;)
     {
-      free (start);
-      free (sorted);
-      return 0;
+      double t_end = fmin (fmin (tx, ty), 1);
+      if (t_end > t)
+        {
+          double t_mid = (t + t_end) / 2;
+          double x = xa + dx * t_mid, y = ya + dy * t_mid;
+          double h = height_sign * dy * (t_end - t);
+          double row = floor (y), col = floor (x);
+          if (row >= 0 && row < size && col < size)
+            {
+              size_t at = (size_t) row * (size + 1);
+              if (col < 0)
+                carry[at] += h;
+              else
+                {
+                  area[(size_t) row * size + (size_t) col] += h * (col + 1 - x);
+                  carry[at + (size_t) col + 1] += h;
+                }
+            }
+        }
+      t = t_end;
+      if (tx <= ty)
+        {
+          next_x += dx > 0 ? 1 : -1;
+          tx = (next_x - xa) / dx;
+        }
+      else
+        {
+          next_y += dy > 0 ? 1 : -1;
+          ty = (next_y - ya) / dy;
+        }
     }
-  for (int i = 0; i < count; i++)
-    start[edges[i].first + 1]++;
-  for (long r = 0; r < scanlines; r++)
-    start[r + 1] += start[r];
-  for (int i = 0; i < count; i++)
-    sorted[start[edges[i].first]++] = edges[i];
-  memcpy (edges, sorted, (size_t) count * sizeof *edges);
-  free (start);
-  free (sorted);
-  return 1;
 }
 
-/* The scanline index at y (not rounded): scanline r lies at
- * y = (r + 0.5) / S - 0.5 - half. */
+/* Twice the signed area of loop [from, to): positive when it turns
+ * clockwise on the screen (y down). */
 static double
-scanline_at (double y, double half)
+loop_area2 (const polygon *p, int from, int to)
 {
-  return (y + 0.5 + half) * SUPERSAMPLING - 0.5;
+  double sum = 0;
+  for (int i = from; i < to; i++)
+    {
+      int j = i + 1 < to ? i + 1 : from;
+      sum += p->x[i] * p->y[j] - p->x[j] * p->y[i];
+    }
+  return sum;
 }
 
 /* Adds weight * coverage of the polygon (one or more closed loops stored
- * back to back, loop_ends[i] = index one past loop i) to k.  Each
- * scanline tests only the edges whose band holds it (an active list), and
- * its spans are counted per pixel (partial pixels at the ends, a
- * difference array for the full ones), so a large kernel costs about its
- * area plus its scanlines' crossings, not scanlines x edges x points. */
+ * back to back, loop_ends[i] = index one past loop i) to k.  The cost is
+ * the edges' pixel crossings plus the kernel's area. */
 static int
 rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
            double *k, int size)
 {
-  const int S = SUPERSAMPLING;
-  const double half = (size - 1) / 2.0;
-  const double point_weight = weight / (S * S);
-  const long scanlines = (long) size * S;
-  edge_band *edges = malloc ((size_t) (p->count + 1) * sizeof *edges);
-  int *active = malloc ((size_t) (p->count + 1) * sizeof *active);
-  double *xs = malloc ((size_t) (p->count + 1) * sizeof *xs);
-  /* Points per pixel of the current pixel row: partial pixels in
-     `points`, runs of full pixels as differences in `runs`. */
-  long *points = calloc ((size_t) size + 1, sizeof *points);
-  long *runs = calloc ((size_t) size + 1, sizeof *runs);
-  int ok = edges && active && xs && points && runs;
-  int edge_count = 0, start = 0;
-  for (int l = 0; ok && l < loops; l++)
+  double *area = calloc ((size_t) size * size, sizeof *area);
+  double *carry = calloc ((size_t) size * (size + 1), sizeof *carry);
+  if (!area || !carry)
+    {
+      free (area);
+      free (carry);
+      return 0;
+    }
+  /* Pixel (c, r) spans [c, c + 1] x [r, r + 1] in add_edge's terms. */
+  const double shift = size / 2.0;
+  int start = 0;
+  for (int l = 0; l < loops; l++)
     {
       int end = loop_ends[l];
+      /* The outline counts 1 inside, holes -1, whichever way each was
+         drawn (a clockwise loop winds -1 as add_edge counts). */
+      double sign = loop_area2 (p, start, end) > 0 ? -1 : 1;
+      if (l > 0)
+        sign = -sign;
       for (int i = start; i < end; i++)
         {
           int j = i + 1 < end ? i + 1 : start;
-          double lo = fmin (p->y[i], p->y[j]), hi = fmax (p->y[i], p->y[j]);
-          if (lo == hi)
-            continue; /* a horizontal edge crosses no scanline */
-          /* One scanline of slack each side: the crossing test itself
-             decides, as exactly as before. */
-          double first = floor (scanline_at (lo, half)) - 1;
-          double last = ceil (scanline_at (hi, half)) + 1;
-          if (last < 0 || first >= (double) scanlines)
-            continue;
-          edges[edge_count++]
-              = (edge_band){ i, j, first < 0 ? 0 : (long) first,
-                             last >= (double) scanlines ? scanlines - 1
-                                                        : (long) last };
+          add_edge (p->x[i] + shift, p->y[i] + shift, p->x[j] + shift,
+                    p->y[j] + shift, sign, area, carry, size);
         }
       start = end;
     }
-  if (ok)
-    ok = sort_edges_by_first (edges, edge_count, scanlines);
-  int next = 0, active_count = 0;
-  for (long row = 0; ok && row < scanlines; row++)
+  for (int r = 0; r < size; r++)
     {
-      double y = (row + 0.5) / S - 0.5 - half;
-      while (next < edge_count && edges[next].first <= row)
-        active[active_count++] = next++;
-      int n = 0, kept = 0;
-      for (int a = 0; a < active_count; a++)
+      double run = 0;
+      for (int c = 0; c < size; c++)
         {
-          const edge_band *e = &edges[active[a]];
-          if (e->last < row)
-            continue;
-          active[kept++] = active[a];
-          double y0 = p->y[e->from], y1 = p->y[e->to];
-          if ((y0 <= y) != (y1 <= y))
-            xs[n++] = p->x[e->from]
-                      + (y - y0) / (y1 - y0) * (p->x[e->to] - p->x[e->from]);
-        }
-      active_count = kept;
-      /* A scanline crosses a few edges: insertion sort (qsort's call
-         overhead was a tenth of a blur map's preparation). */
-      for (int i = 1; i < n; i++)
-        {
-          double x = xs[i];
-          int j = i;
-          for (; j > 0 && xs[j - 1] > x; j--)
-            xs[j] = xs[j - 1];
-          xs[j] = x;
-        }
-      for (int i = 0; i + 1 < n; i += 2)
-        {
-          /* Points c (x = (c + 0.5) / S - 0.5 - half) inside
-             [xs[i], xs[i+1]). */
-          double c0 = ceil ((xs[i] + 0.5 + half) * S - 0.5);
-          double c1 = ceil ((xs[i + 1] + 0.5 + half) * S - 0.5);
-          if (c0 < 0)
-            c0 = 0;
-          if (c1 > (double) scanlines)
-            c1 = (double) scanlines;
-          if (c0 >= c1)
-            continue;
-          long from = (long) c0, to = (long) c1;
-          long pa = from / S, pb = to / S;
-          if (pa == pb)
-            points[pa] += to - from;
-          else
-            {
-              points[pa] += (pa + 1) * S - from;
-              runs[pa + 1] += S;
-              runs[pb] -= S;
-              points[pb] += to - pb * S;
-            }
-        }
-      if (row % S == S - 1)
-        {
-          double *out_row = k + (size_t) (row / S) * size;
-          long full = 0;
-          for (int x = 0; x < size; x++)
-            {
-              full += runs[x];
-              long count = points[x] + full;
-              if (count)
-                out_row[x] += count * point_weight;
-            }
-          memset (points, 0, ((size_t) size + 1) * sizeof *points);
-          memset (runs, 0, ((size_t) size + 1) * sizeof *runs);
+          run += carry[(size_t) r * (size + 1) + c];
+          double inside = area[(size_t) r * size + c] + run;
+          /* Rounding leaves about 1e-15 either side of 0 and 1. */
+          inside = inside < 0 ? 0 : inside > 1 ? 1 : inside;
+          k[(size_t) r * size + c] += weight * inside;
         }
     }
-  free (edges);
-  free (active);
-  free (xs);
-  free (points);
-  free (runs);
-  return ok;
+  free (area);
+  free (carry);
+  return 1;
 }
 
 /* A closed curve r(theta) sampled so that every `corner_step` radians

@@ -356,11 +356,14 @@ awk -F, 'NR > 1 { m = $(NF - 7); p = $(NF - 6); if (m ~ /layered/) l = p; else i
 # At the scenes' own size a blurred foreground's 10-90 % edge width is
 # measured: the layered path's within 20 % of the truth's, the gather's
 # (a hard silhouette) not; on the tilted plane the layered path leaves no
-# seams: its second differences within 3 % of the truth's, its PSNR above
-# the gather's.
+# seams: its second differences within 8 % of the truth's, its PSNR above
+# the gather's.  (The truth's own kernels once moved their rims a sixteenth
+# of a pixel at a time, which added to its second differences: with exact
+# coverage gegl:lens-blur's ratio went from 1.013 to 1.049, the layered
+# path's from 1.029 to 1.067.)
 expect_ok bench occlusion --no-gegl --csv "$work/occ-edge.csv"
 awk -F, 'NR > 1 && $(NF - 1) != "nan" { m = $(NF - 7); r = $(NF - 2) / $(NF - 1); if (m ~ /layered/) { rows++; if (r < 0.8 || r > 1.2) off = 1 } if (m ~ /gather/ && r < 0.8) hard++ } END { exit !(rows == 2 && !off && hard >= 1) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: edge widths: $(cat "$work/occ-edge.csv")"
-awk -F, '/^"tilted/ { m = $(NF - 7); p = $(NF - 6); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p <= g || $NF < 0.97 || $NF > 1.03) off = 1 } } END { exit !(rows == 1 && !off) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: seams on the tilted plane: $(cat "$work/occ-edge.csv")"
+awk -F, '/^"tilted/ { m = $(NF - 7); p = $(NF - 6); if (m ~ /gather/) g = p; else if (m ~ /layered/) { rows++; if (p <= g || $NF < 0.97 || $NF > 1.08) off = 1 } } END { exit !(rows == 1 && !off) }' "$work/occ-edge.csv" && ok || bad "bench occlusion: seams on the tilted plane: $(cat "$work/occ-edge.csv")"
 # --speed times the scenes at an R_max, without truth.
 expect_ok bench occlusion --speed --size 256x160 --radius 10 --runs 1 --no-gegl --csv "$work/occ-speed.csv"
 awk -F, 'NR > 1 { rows++; if (!($5 > 0 && $6 > 0)) bad = 1 } END { exit !(rows == 5 && !bad) }' "$work/occ-speed.csv" && ok || bad "bench occlusion --speed: $(cat "$work/occ-speed.csv")"
