@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #ifdef SKC_HAVE_GEGL
+#include "gegl-bridge.h"
 #include "gegl-image.h"
 #include "skc-png.h"
 #endif
@@ -172,19 +173,6 @@ gegl_load_buffer (const char *path, SkcGeglWant want, skc_error *err)
   start_gegl ();
   return skc_gegl_image_load (path, want, err);
 }
-
-/* A file GEGL reads, whole, in babl `format` of `channels` channels. */
-static skc_result
-gegl_read_file (const char *path, const char *format, int channels,
-                skc_image *img, skc_error *err)
-{
-  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
-  if (!buffer)
-    return SKC_ERR_IO;
-  skc_result r = skc_gegl_image_read (buffer, format, channels, img, err);
-  g_object_unref (buffer);
-  return r;
-}
 #else
 void
 skc_gegl_start_on_demand (void)
@@ -327,14 +315,27 @@ skc_gegl_load_weights (const char *path, SkcGeglWant want, skc_image *img,
 }
 
 skc_result
-skc_gegl_load_map (const char *path, int linear, skc_image *map, skc_error *err)
+skc_gegl_load_map (const char *path, int linear, skc_image *map,
+                   float codes[256], int *code_count, skc_error *err)
 {
+  if (code_count)
+    *code_count = 0;
   if (has_suffix (path, ".pfm"))
     return skc_values_read (path, map, err);
 #ifdef SKC_HAVE_GEGL
-  return gegl_read_file (path, linear ? "Y float" : "Y' float", 1, map, err);
+  GeglBuffer *buffer = gegl_load_buffer (path, SKC_GEGL_WANT_IMAGE, err);
+  if (!buffer)
+    return SKC_ERR_IO;
+  const char *format = linear ? "Y float" : "Y' float";
+  skc_result r = skc_gegl_image_read (buffer, format, 1, map, err);
+  if (r == SKC_OK && codes && code_count)
+    *code_count = skc_gegl_map_codes (gegl_buffer_get_format (buffer),
+                                      babl_format (format), codes);
+  g_object_unref (buffer);
+  return r;
 #else
   (void) linear;
+  (void) codes;
   return skc_fail (err, SKC_ERR_UNSUPPORTED,
                    "%s: this skc was built without GEGL; use a PFM map", path);
 #endif

@@ -79,8 +79,11 @@ skc_result skc_gegl_load_weights (const char *path, SkcGeglWant want,
 
 /* Loads a blur map as one value per pixel: PFM values as they are (RGB:
  * their luminance); other files as perceptual luminance Y', or linear Y
- * when `linear` (the map-linear parameter). */
+ * when `linear` (the map-linear parameter).  *code_count (when codes is
+ * not NULL) gets how many values an 8-bit grey file holds at most, their
+ * values into codes (skc_engine_new_for_map), or 0 for other files. */
 skc_result skc_gegl_load_map (const char *path, int linear, skc_image *map,
+                              float codes[256], int *code_count,
                               skc_error *err);
 
 /* A shape that names a file, loaded: a `.skc` file is a fitted filter,

@@ -5,9 +5,60 @@
 
 #include <string.h>
 
+static skc_result engine_new (const skc_params *params, gboolean with_map,
+                              const float *map_values, int count,
+                              const skc_run *run, skc_engine **out,
+                              skc_error *err);
+
 skc_result
 skc_gegl_engine_new (const skc_params *params, gboolean with_map,
                      const skc_run *run, skc_engine **out, skc_error *err)
+{
+  if (with_map)
+    return skc_gegl_engine_new_for_map (params, NULL, 0, run, out, err);
+  return engine_new (params, FALSE, NULL, 0, run, out, err);
+}
+
+skc_result
+skc_gegl_engine_new_for_map (const skc_params *params, const float *map_values,
+                             int count, const skc_run *run, skc_engine **out,
+                             skc_error *err)
+{
+  return engine_new (params, TRUE, map_values, count, run, out, err);
+}
+
+int
+skc_gegl_map_codes (const Babl *source, const Babl *map_format,
+                    float values[256])
+{
+  if (!source || babl_format_get_type (source, 0) != babl_type ("u8"))
+    return 0;
+  const char *model = babl_get_name (babl_format_get_model (source));
+  int n = babl_format_get_n_components (source);
+  if (!(model[0] == 'Y' || model[0] == 'R') || n < 1 || n > 4
+      || babl_format_get_bytes_per_pixel (source) != n)
+    return 0;
+  /* Grey pixels of an RGB(A) or Y(A) model read as the grey model of the
+     same encoding reads them (up to a float's last bit, which the engine
+     rounds to the nearest code's radius): the codes are taken from that
+     grey model, so that one map gives one list of values whether it lies
+     in a grey file or in an RGB layer. */
+  const char *grey = strchr (model, '\'')  ? "Y' u8"
+                     : strchr (model, '~') ? "Y~ u8"
+                                           : "Y u8";
+  const Babl *from
+      = babl_format_with_space (grey, babl_format_get_space (source));
+  guint8 codes[256];
+  for (int k = 0; k < 256; k++)
+    codes[k] = (guint8) k;
+  babl_process (babl_fish (from, map_format), codes, values, 256);
+  return 256;
+}
+
+static skc_result
+engine_new (const skc_params *params, gboolean with_map,
+            const float *map_values, int count, const skc_run *run,
+            skc_engine **out, skc_error *err)
 {
   skc_params p = *params;
   SkcGeglShapeFile file = { 0 };
@@ -21,7 +72,8 @@ skc_gegl_engine_new (const skc_params *params, gboolean with_map,
       skc_gegl_shape_file_use (&file, &p);
     }
   if (r == SKC_OK)
-    r = skc_engine_new (&p, with_map ? 1 : 0, run, out, err);
+    r = with_map ? skc_engine_new_for_map (&p, map_values, count, run, out, err)
+                 : skc_engine_new (&p, 0, run, out, err);
   skc_gegl_shape_file_clear (&file);
   return r;
 }

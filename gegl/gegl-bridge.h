@@ -19,6 +19,19 @@ G_BEGIN_DECLS
 skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
                                 const skc_run *run, skc_engine **out,
                                 skc_error *err);
+/* The same for a blur map that holds only `count` values (`map_values`,
+ * skc_engine_new_for_map; NULL or 0: any). */
+skc_result skc_gegl_engine_new_for_map (const skc_params *params,
+                                        const float *map_values, int count,
+                                        const skc_run *run, skc_engine **out,
+                                        skc_error *err);
+
+/* The values a blur map in `source` format holds, read in `map_format`
+ * (one float), where its pixels are grey (equal R, G, B, or a grey
+ * model) and 8 bits deep: its 256 codes' values, into `values`; how many
+ * (256), or 0 for any other format (more than 8 bits, another model). */
+int skc_gegl_map_codes (const Babl *source, const Babl *map_format,
+                        float values[256]);
 
 /* How a blur map is read: perceptual luminance Y' (linear Y when
  * `linear`, the map-linear parameter) in `space`, the map's own colour

@@ -30,7 +30,12 @@ echo "from the frame centre, where their kernels turn fastest (swirl 0.5 also"
 echo "has its seam straight below the centre, where the angle jumps by half a"
 echo "turn: the bottom-middle point lies on it).  Other paths:"
 echo "points at several phases of the pyramid's blocks (and of the knots"
-echo "blocks).  Fits came from the fit cache."
+echo "blocks).  Blur maps are 8-bit (the constant map holds code 179,"
+echo "0.702): their engines are told the 256 codes' values"
+echo "(\`skc_engine_new_for_map\`), as \`skc apply\`, the GEGL op and the"
+echo "plug-ins tell them an 8-bit grey map's; float and 16-bit maps run the"
+echo "radius grid, whose rows before 2026-12-05 22:00 UTC this table held."
+echo "Fits came from the fit cache."
 echo
 # The radii measured, named in the command when not the default set.
 radii=$(awk -F, 'NR > 1 { print $2 }' "$csv" | sort -nu | paste -sd, -)

@@ -44,9 +44,12 @@ typedef struct
 } cli_photo;
 
 /* Applies --preset and --kernel, builds the engine (and with
- * --save-preset, writes the preset).  Errors are one line in err. */
-skc_result cli_apply_prepare (const cli_apply_options *o, cli_apply_setup *s,
-                              skc_error *err);
+ * --save-preset, writes the preset); the values a blur map can hold, when
+ * few (an 8-bit map's 256; else count 0), are told to it
+ * (skc_engine_new_for_map).  Errors are one line in err. */
+skc_result cli_apply_prepare (const cli_apply_options *o,
+                              const float *map_values, int count,
+                              cli_apply_setup *s, skc_error *err);
 void cli_apply_setup_clear (cli_apply_setup *s);
 
 skc_result cli_apply_read (const char *input, cli_photo *photo, skc_error *err);

@@ -222,7 +222,7 @@ work (const cli_apply_options *o, const batch_list *l, batch_shared *shared)
   cli_apply_setup setup;
   skc_error err;
   int status = 0;
-  if (cli_apply_prepare (o, &setup, &err) != SKC_OK)
+  if (cli_apply_prepare (o, NULL, 0, &setup, &err) != SKC_OK)
     {
       if (atomic_exchange (&shared->setup_err, 1) == 0)
         snprintf (shared->setup_message, sizeof shared->setup_message, "%s",

@@ -132,8 +132,8 @@ name_from_path (const char *path, char *name, size_t size)
 }
 
 skc_result
-cli_apply_prepare (const cli_apply_options *o, cli_apply_setup *s,
-                   skc_error *err)
+cli_apply_prepare (const cli_apply_options *o, const float *map_values,
+                   int count, cli_apply_setup *s, skc_error *err)
 {
   skc_result r;
   const char *kernel = o->kernel;
@@ -213,7 +213,9 @@ cli_apply_prepare (const cli_apply_options *o, cli_apply_setup *s,
     }
   else
     {
-      r = skc_engine_new (&s->params, with_map, &o->run, &s->engine, err);
+      r = with_map ? skc_engine_new_for_map (&s->params, map_values, count,
+                                             &o->run, &s->engine, err)
+                   : skc_engine_new (&s->params, 0, &o->run, &s->engine, err);
       if (r != SKC_OK)
         return r;
     }
@@ -274,11 +276,13 @@ cli_same_file (const char *a, const char *b)
 }
 
 /* Loads --map (or --subject's mask) for `input`'s image: of its size; a
-   depth map or a mask may hold no NaN. */
+   depth map or a mask may hold no NaN.  *code_count: how many values a
+   blur map's file can hold when few, those into codes (else 0). */
 static void
 load_map (const cli_apply_options *o, const char *input, const skc_image *image,
-          skc_image *map)
+          skc_image *map, float codes[256], int *code_count)
 {
+  *code_count = 0;
   skc_error err;
   /* A subject's mask is its alpha if it has one, else its grey (as a
      kernel image's weights); a blur map is its luminance. */
@@ -286,7 +290,8 @@ load_map (const cli_apply_options *o, const char *input, const skc_image *image,
   skc_result r
       = o->subject
             ? skc_gegl_load_weights (o->subject, SKC_GEGL_WANT_IMAGE, map, &err)
-            : skc_gegl_load_map (o->map_path, o->params.map_linear, map, &err);
+            : skc_gegl_load_map (o->map_path, o->params.map_linear, map, codes,
+                                 code_count, &err);
   if (r != SKC_OK)
     cli_die ("%s", err.message);
   if (map->width != image->width || map->height != image->height)
@@ -441,9 +446,11 @@ cli_cmd_apply (int argc, char **argv)
   cli_apply_setup setup;
   if (cli_apply_read (input, &photo, &err) != SKC_OK)
     cli_die ("%s", err.message);
+  float codes[256];
+  int code_count = 0;
   if (o.map_path)
-    load_map (&o, input, &photo.image, &map);
-  if (cli_apply_prepare (&o, &setup, &err) != SKC_OK)
+    load_map (&o, input, &photo.image, &map, codes, &code_count);
+  if (cli_apply_prepare (&o, codes, code_count, &setup, &err) != SKC_OK)
     cli_die ("%s", err.message);
   if (o.at_x >= 0)
     write_kernel_at (&o, &setup, &photo.image, o.map_path ? &map : NULL);

@@ -16,9 +16,9 @@
 /* A scale blurs at most this radius in its own pixels
  * (SKC_ENGINE_SCALE_RADIUS): the pyramid's block side follows. */
 #define CRISP_SCALE_RADIUS 32.0
-/* A blur map's value at the measured point: the map path blends basis
- * members rather than sitting on the top one. */
-#define CRISP_MAP_VALUE 0.7
+/* A blur map's value at the measured point (an 8-bit code, 179): the map
+ * path blends basis members rather than sitting on the top one. */
+#define CRISP_MAP_VALUE (179 / 255.0)
 /* Swirl and cat-eye are measured over a 6 MP frame. */
 #define CRISP_FRAME_W 3000
 #define CRISP_FRAME_H 2000
@@ -536,9 +536,16 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
     p.swirl = 0.5;
   if (path == CRISP_CAT_EYE)
     p.cat_eye = 0.5;
+  /* Both maps are 8-bit: the engine is told their 256 codes' values, as
+     the CLI and the GEGL op tell it an 8-bit grey map's. */
+  float values[256];
+  for (int k = 0; k < 256; k++)
+    values[k] = (float) (k / 255.0);
   double t0 = now_seconds ();
   skc_engine *e = NULL;
-  skc_result r = skc_engine_new (&p, with_map, NULL, &e, err);
+  skc_result r = with_map
+                     ? skc_engine_new_for_map (&p, values, 256, NULL, &e, err)
+                     : skc_engine_new (&p, 0, NULL, &e, err);
   res->prepare_s = now_seconds () - t0;
   if (r != SKC_OK)
     return r;

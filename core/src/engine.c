@@ -38,6 +38,31 @@ skc_engine_new (const skc_params *p, int with_map, const skc_run *run,
   return skc_engine_new_with (p, with_map, NULL, run, out, err);
 }
 
+skc_result
+skc_engine_new_for_map (const skc_params *p, const float *values, int count,
+                        const skc_run *run, skc_engine **out, skc_error *err)
+{
+  if (count < 0 || count > SKC_MAP_VALUES_MAX || (count > 0 && !values))
+    {
+      *out = NULL;
+      return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                       "a map's values: %d given, 0..%d taken", count,
+                       SKC_MAP_VALUES_MAX);
+    }
+  for (int i = 0; i < count; i++)
+    if (!isfinite (values[i]))
+      {
+        *out = NULL;
+        return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                         "a map's values: value %d is not a number", i);
+      }
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.map_values = count > 0 ? values : NULL;
+  options.map_value_count = count;
+  return skc_engine_new_with (p, 1, &options, run, out, err);
+}
+
 /* Appends to the engine's description (cut at its end). */
 static void
 describe_more (skc_engine *e, const char *format, ...)
@@ -110,6 +135,9 @@ skc_engine_new_with (const skc_params *p, int with_map,
      which describes them): no plan of their own. */
   int layered = e->with_map && p->depth != SKC_DEPTH_NONE;
   r = layered ? SKC_OK : skc_engine_plan (e, err);
+  /* The caller's values were read by the plan: not kept. */
+  e->options.map_values = NULL;
+  e->options.map_value_count = 0;
   /* Knots per code describe their own angle and amount steps. */
   int turned_complexes
       = r == SKC_OK && !layered

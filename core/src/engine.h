@@ -183,6 +183,9 @@ typedef struct
   double snr_db;      /* the worst table's kernel SNR against its target */
   double rounding_db; /* a radius rounded to its table's, measured */
   skc_layer_taps *table;
+  /* Value tables (a map of few values): table q at radii[q], ascending,
+     levels of them (first 0), each pixel the nearest; NULL: the grid. */
+  double *radii;
 } skc_knots_scale;
 
 /* FFT (uniform, exact): each tile is one cell of a grid of `cell` pixels
@@ -535,6 +538,12 @@ skc_result skc_knots_prepare (skc_engine *e, skc_scale *s, skc_filter *filter,
 skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
                                      double bottom, skc_knots_axis axis,
                                      skc_error *err);
+/* Value tables on one scale: one table at each of `count` radii
+ * (ascending, distinct; the caller's), fitted to the quality's floor
+ * along `axis`. */
+skc_result skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
+                                           const double *radii, int count,
+                                           skc_knots_axis axis, skc_error *err);
 /* Swirl at full resolution on knots per angle code (a turned target
  * each, the fewest knots reaching `floor_db`, at most `max_macs`); sets
  * *ok to 0, preparing nothing, when some code's knots cannot reach it. */

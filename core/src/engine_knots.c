@@ -244,7 +244,8 @@ skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
   /* A map's radius 0 (its focus) is the identity: the input itself, not
      the difference of two prefix sums, whose rounding grows with the
      block (next to 1000.0 highlights on 256 px blocks: up to 0.015). */
-  if (level && sc->knots.first == 0)
+  if (level && sc->knots.first == 0
+      && skc_knots_table_radius (&sc->knots, 0) == 0)
     for (int y = ly0; y < ly0 + lh; y++)
       {
         const int *lv = level + (size_t) (y - ly0) * lw;

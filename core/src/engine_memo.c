@@ -8,6 +8,7 @@
  * does; an idle entry keeps its plan, not its working memory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,20 @@ skc_engine_memo_get (const skc_params *p, int with_map,
             options->fft_cost_factor, options->fft_cell,
             options->knots_map_max_radius);
   used = strlen (key);
+  if (with_map && options->map_values && options->map_value_count > 0)
+    {
+      uint64_t h = 0xcbf29ce484222325ull;
+      for (int i = 0; i < options->map_value_count; i++)
+        {
+          unsigned char bytes[sizeof (float)];
+          memcpy (bytes, &options->map_values[i], sizeof bytes);
+          for (size_t b = 0; b < sizeof bytes; b++)
+            h = (h ^ bytes[b]) * 0x100000001b3ull;
+        }
+      snprintf (key + used, sizeof key - used, "|values=%d:%016llx",
+                options->map_value_count, (unsigned long long) h);
+      used = strlen (key);
+    }
   if (with_map)
     snprintf (key + used, sizeof key - used,
               "|map:focus=%.17g,invert=%d,gamma=%.17g,depth=%d,work=%.17g,"

@@ -41,6 +41,11 @@ typedef struct
      take their tiles' side, so that a tile is one cell and reads a
      half-width around it rather than a large cell's far side. */
   int fft_cell;
+  /* The values a blur map may hold (as read, 0..1), when few: the
+     caller's array, read while the engine is made (skc_engine_new_for_map);
+     NULL: any value. */
+  const float *map_values;
+  int map_value_count;
 } skc_engine_options;
 
 /* The defaults (planner.c). */

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
@@ -98,6 +99,8 @@ skc_engine_options_init (skc_engine_options *options)
   options->layers_gather = 1;
   options->fft_cost_factor = 1;
   options->fft_cell = 0;
+  options->map_values = NULL;
+  options->map_value_count = 0;
 }
 
 double
@@ -325,13 +328,15 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
  * 20.6 dB of knots fitted to draft's 15, 25.3 fitted to 20. */
 #define LENS_FLOOR_STEP_DB 5.0
 
-/* Up to R 75, where swirl's knots cannot reach even draft's floor within
- * their MACs, the floors are tried again with this many times the FFT's
- * cost before the turned complex (cat-eye has as many there from the
- * start): a snowflake at R 75 then holds 17-26 dB instead of 2 (5-9 s to
- * prepare: slow, but the bokeh's shape).  Not beyond: at R 150 it took
- * the snowflake 4-9 s to fall short again. */
+/* Where swirl's knots cannot reach even draft's floor within their MACs,
+ * the floors are tried again with this many times the FFT's cost before
+ * the turned complex (cat-eye has as many there from the start): a
+ * snowflake at R 75 then holds 17-26 dB instead of 2 (5-9 s to prepare:
+ * slow, but the bokeh's shape).  Beyond R 75 more: a snowflake at R 150
+ * takes 6067 MACs (20.5x the FFT; 18.0 dB, about 1 s to prepare), where
+ * 16x fell short after 4-9 s and the complex gives 1.3-1.5 dB, a blob. */
 #define LENS_MACS_RESCUE_FACTOR 16
+#define LENS_MACS_RESCUE_FACTOR_LARGE 24
 
 /* The next floor a lens plan tries when knots cannot reach *floor_db:
  * *floor_db becomes it; 0 at draft's.  *note gets what the plan says. */
@@ -371,15 +376,15 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   double floor_db = skc_quality_floor_db (p->quality, 1);
   const long fft = skc_fft_cost_macs (p->radius);
   /* The floors from the quality's down, within the quality's MACs, then
-     (up to R 75, where that falls short) again within more. */
+     (where that falls short) again within more. */
   const int base
       = p->quality == SKC_QUALITY_HIGH && p->radius <= LENS_OWN_FLOOR_RADIUS
             ? SWIRL_KNOTS_FFT_FACTOR_HIGH
             : SWIRL_KNOTS_FFT_FACTOR;
-  const int budgets
-      = base < LENS_MACS_RESCUE_FACTOR && p->radius <= LENS_OWN_FLOOR_RADIUS
-            ? 2
-            : 1;
+  const int rescue = p->radius <= LENS_OWN_FLOOR_RADIUS
+                         ? LENS_MACS_RESCUE_FACTOR
+                         : LENS_MACS_RESCUE_FACTOR_LARGE;
+  const int budgets = base < rescue ? 2 : 1;
   e->scale_count = 1;
   e->first_scale = 0;
   s = &e->scales[0];
@@ -390,9 +395,13 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
   long max_macs = 0;
   for (int b = 0; r == SKC_OK && !*ok && b < budgets; b++)
     {
-      factor = b ? LENS_MACS_RESCUE_FACTOR : base;
+      factor = b ? rescue : base;
       max_macs = factor * fft;
-      floor_db = skc_quality_floor_db (p->quality, 1);
+      /* Beyond R 75 the rescue seeks draft's floor alone, the
+         contract's there: the quality's would only take longer to fail. */
+      floor_db = b && p->radius > LENS_OWN_FLOOR_RADIUS
+                     ? skc_quality_floor_db (SKC_QUALITY_DRAFT, 1)
+                     : skc_quality_floor_db (p->quality, 1);
       fell_back[0] = 0;
       if (b)
         snprintf (more, sizeof more, ", %d x the FFT's MACs", factor);
@@ -741,6 +750,84 @@ map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
   return r;
 }
 
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* A blur map of few values (skc_engine_new_for_map, e.g. the 256 of an
+ * 8-bit map): one knots table at each value's radius, on one scale, where
+ * they are no more than the radius grid's tables and the shape's knots
+ * reach the floor at the largest.  A pixel whose value is one of them then
+ * gets the kernel of its own radius (no radius rounded, no pyramid); one
+ * whose value is not (a coloured map's luminance, a zoomed-out preview's
+ * averages) gets the nearest radius'.  *ok stays 0 otherwise. */
+static skc_result
+plan_value_tables (skc_engine *e, int *ok, skc_error *err)
+{
+  const skc_params *p = &e->params;
+  const int n = e->options.map_value_count;
+  *ok = 0;
+  if (!e->with_map || !e->options.map_values || n <= 0 || p->filter
+      || p->swirl > 0 || p->cat_eye > 0 || p->depth != SKC_DEPTH_NONE)
+    return SKC_OK;
+  double *radii = malloc ((size_t) n * sizeof *radii);
+  if (!radii)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (int i = 0; i < n; i++)
+    radii[i] = skc_engine_map_radius (e, e->options.map_values[i]);
+  qsort (radii, (size_t) n, sizeof *radii, compare_doubles);
+  int count = 1;
+  for (int i = 1; i < n; i++)
+    if (radii[i] != radii[count - 1])
+      radii[count++] = radii[i];
+  const double top = radii[count - 1];
+  skc_knots_axis axis = SKC_KNOTS_ROWS;
+  skc_image target = { 0 };
+  int wants = top >= 0.5
+              && count <= skc_knots_tables_count (
+                     skc_knots_tables_grid (p, top, NULL), top)
+              && skc_target_make (p, top, 0, &target, NULL) == SKC_OK
+              && target_wants_knots (p, &target, &axis);
+  skc_image_free (&target);
+  skc_result r = SKC_OK;
+  if (wants)
+    {
+      e->scale_count = 1;
+      e->first_scale = 0;
+      skc_scale *s = &e->scales[0];
+      s->factor = 1;
+      r = skc_knots_value_tables_prepare (e, s, radii, count, axis, err);
+      if (r == SKC_OK)
+        {
+          *ok = 1;
+          e->reach = skc_scale_full_reach (s);
+          e->kernel_snr_db = skc_knots_tables_snr_db (&s->knots);
+          long macs = 0;
+          for (int q = 0; q < count; q++)
+            macs = s->knots.table[q].count + 1 > macs
+                       ? s->knots.table[q].count + 1
+                       : macs;
+          snprintf (e->plan, sizeof e->plan,
+                    "knots at each of the map's %d radii", count);
+          snprintf (e->description, sizeof e->description,
+                    "blur map: 1 scale, a knots table at each radius the "
+                    "map's %d values give (%d tables along %s, radii "
+                    "%.3g..%g), each pixel its own; up to %ld MACs per pixel "
+                    "and channel (reach %d px); kernel SNR about %.1f dB "
+                    "(floor %g dB); planner: %s, %s quality",
+                    n, count, axis == SKC_KNOTS_ROWS ? "rows" : "columns",
+                    radii[0], top, macs, e->reach, e->kernel_snr_db,
+                    skc_quality_floor_db (p->quality, 0), e->plan,
+                    skc_quality_name (p->quality));
+        }
+    }
+  free (radii);
+  return r;
+}
+
 /* A blur map's (or cat-eye's) scales, from full resolution up to the
  * radius: knots tables where the shape's knots reach the floor and the
  * radius allows (map_wants_knots), the DISK basis elsewhere. */
@@ -748,6 +835,10 @@ static skc_result
 plan_varying_scales (skc_engine *e, skc_error *err)
 {
   const skc_params *p = &e->params;
+  int values_ok = 0;
+  skc_result values_r = plan_value_tables (e, &values_ok, err);
+  if (values_r != SKC_OK || values_ok)
+    return values_r;
   int top_scale = p->filter ? 0 : scale_for_radius (p->radius);
   e->scale_count = top_scale + 1;
   e->first_scale = 0;

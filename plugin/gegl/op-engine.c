@@ -264,10 +264,14 @@ engine_key (const SkcOpSources *sources, const skc_params *p, gint level)
                                                        sources->filter_data, -1)
                       : g_strdup ("");
   skc_shape_format (&p->shape, shape, sizeof shape);
+  /* The map's format says which values it can hold (skc_gegl_map_codes). */
   gchar *key = g_strdup_printf (
-      "%s|file=%s|data=%s|filter=%s|preset=%s|map=%d|%s|level=%d", shape,
-      kernel_file, data, filter, preset, sources->with_map ? 1 : 0, rows,
-      level);
+      "%s|file=%s|data=%s|filter=%s|preset=%s|map=%d:%s|%s|level=%d", shape,
+      kernel_file, data, filter, preset, sources->with_map ? 1 : 0,
+      sources->with_map && sources->map_source
+          ? babl_get_name (sources->map_source)
+          : "",
+      rows, level);
   g_free (data);
   g_free (filter);
   g_free (rows);
@@ -313,7 +317,21 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
       skc_run run = gegl_run ();
       /* A level's pixels are 2^level wide: so is its radius, in them. */
       params->radius = ldexp (params->radius, -level);
-      r = skc_gegl_engine_new (params, sources->with_map, &run, &engine, &err);
+      /* An 8-bit map holds its 256 codes' values at most: the engine fits
+         its kernels at exactly their radii. */
+      float codes[256];
+      int count = sources->with_map && sources->map_source
+                      ? skc_gegl_map_codes (
+                          sources->map_source,
+                          skc_gegl_map_format (
+                              babl_format_get_space (sources->map_source),
+                              params->map_linear),
+                          codes)
+                      : 0;
+      r = sources->with_map
+              ? skc_gegl_engine_new_for_map (params, codes, count, &run,
+                                             &engine, &err)
+              : skc_gegl_engine_new (params, FALSE, &run, &engine, &err);
     }
   params->shape_image = NULL;
   params->filter = NULL;
@@ -633,6 +651,8 @@ skc_op_process (GeglOperation *op, gboolean with_map, GeglBuffer *input,
 {
   SkcOpSources sources = op_sources (op);
   sources.with_map = with_map;
+  if (!with_map)
+    sources.map_source = NULL;
   const Babl *format = gegl_operation_get_format (op, "input");
   if (level < 0 || level >= LEVELS)
     level = 0;

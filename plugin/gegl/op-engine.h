@@ -25,6 +25,7 @@ typedef struct
                                shape_data is) */
   const gchar *preset;      /* fills rows left at their defaults */
   gboolean with_map;        /* a blur map is connected */
+  const Babl *map_source;   /* its source's format (NULL: unknown) */
 } SkcOpSources;
 
 /* How an op reads its sources from its properties (and pads). */

@@ -44,8 +44,8 @@ static SkcOpSources
 sources_of (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
-  SkcOpSources sources
-      = { o->kernel_file, o->shape_data, o->filter_data, o->preset, FALSE };
+  SkcOpSources sources = { o->kernel_file, o->shape_data, o->filter_data,
+                           o->preset,      FALSE,         NULL };
   return sources;
 }
 

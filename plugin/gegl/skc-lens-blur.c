@@ -44,9 +44,16 @@ static SkcOpSources
 sources_of (GeglOperation *operation)
 {
   GeglProperties *o = GEGL_PROPERTIES (operation);
+  gboolean with_map
+      = gegl_operation_source_get_bounding_box (operation, "aux") != NULL;
   SkcOpSources sources
-      = { o->kernel_file, o->shape_data, o->filter_data, o->preset,
-          gegl_operation_source_get_bounding_box (operation, "aux") != NULL };
+      = { o->kernel_file,
+          o->shape_data,
+          o->filter_data,
+          o->preset,
+          with_map,
+          with_map ? gegl_operation_get_source_format (operation, "aux")
+                   : NULL };
   return sources;
 }
 

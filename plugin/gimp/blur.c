@@ -41,12 +41,6 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
     return r;
   skc_run run = { .threads = (int) g_get_num_processors () };
 
-  skc_engine *engine = NULL;
-  r = skc_gegl_engine_new (&params, job->map != NULL, &run, &engine, err);
-  skc_preset_free (preset);
-  if (r != SKC_OK)
-    return r;
-
   /* Linear light, straight colour (the core premultiplies as it reads), in
      the drawable's colour space. */
   const Babl *space
@@ -58,6 +52,19 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
     linear = skc_gimp_map_stored_linear (map_stored);
   const Babl *map_format = skc_gegl_map_format (
       map_stored ? babl_format_get_space (map_stored) : space, linear);
+
+  /* An 8-bit map holds its 256 codes' values at most: the engine fits its
+     kernels at exactly their radii, as the GEGL op and `skc apply` do. */
+  float codes[256];
+  int count
+      = map_stored ? skc_gegl_map_codes (map_stored, map_format, codes) : 0;
+  skc_engine *engine = NULL;
+  r = job->map ? skc_gegl_engine_new_for_map (&params, codes, count, &run,
+                                              &engine, err)
+               : skc_gegl_engine_new (&params, FALSE, &run, &engine, err);
+  skc_preset_free (preset);
+  if (r != SKC_OK)
+    return r;
   GeglBuffer *map = job->map ? aligned_map (job, map_format) : NULL;
 
   /* The engine's threads read and write its buffers as its tiles need

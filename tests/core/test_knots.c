@@ -897,6 +897,119 @@ test_map_focus_exact (void)
   skc_engine_free (e);
 }
 
+/* A map of few values (skc_engine_new_for_map): a table at each value's
+ * radius, a point's response there the target at that radius within the
+ * floor, a value between them its nearest's kernel, and thread counts and
+ * region cuts bit-identical. */
+static skc_image
+point_under_map (const skc_engine *e, float value, int side)
+{
+  skc_image in = { 0 }, map = { 0 }, out = { 0 };
+  skc_image_alloc (&in, side, side, 1);
+  skc_image_alloc (&map, side, side, 1);
+  for (int i = 0; i < side * side; i++)
+    map.data[i] = value;
+  *skc_image_pixel (&in, side / 2, side / 2) = 1;
+  CHECK (skc_apply_image (e, &in, -1, &map, &one_thread, &out, NULL) == SKC_OK);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  return out;
+}
+
+static void
+test_value_tables (void)
+{
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse ("shape:heart", &p.shape, NULL) == SKC_OK);
+  p.radius = 60;
+  p.clip = 0;
+  p.cache = NULL;
+  /* varied_map's 17 values, twice and out of order. */
+  float values[34];
+  for (int k = 0; k < 17; k++)
+    values[k] = values[33 - k] = (float) k / 16.0f;
+  skc_engine *e1 = NULL, *e3 = NULL;
+  skc_error err;
+  if (!CHECK (skc_engine_new_for_map (&p, values, 34, &one_thread, &e1, &err)
+              == SKC_OK)
+      || !CHECK (
+          skc_engine_new_for_map (&p, values, 34, &three_threads, &e3, &err)
+          == SKC_OK))
+    {
+      fprintf (stderr, "     %s\n", err.message);
+      skc_engine_free (e1);
+      return;
+    }
+  const skc_knots_scale *k = &e1->scales[0].knots;
+  CHECK_MSG (e1->scale_count == 1 && k->radii && k->levels == 17,
+             "value tables: %s", skc_engine_describe (e1));
+  /* A point where the map holds 10/16: the target at R 37.5. */
+  const int side = 161;
+  skc_image target = { 0 }, at = point_under_map (e1, 10 / 16.0f, side);
+  CHECK (skc_target_make (&p, 37.5, 0, &target, NULL) == SKC_OK);
+  if (at.data && target.data)
+    {
+      skc_image window = { 0 };
+      int h = target.width / 2;
+      skc_image_alloc (&window, target.width, target.height, 1);
+      for (int y = 0; y < target.height; y++)
+        for (int x = 0; x < target.width; x++)
+          *skc_image_pixel (&window, x, y)
+              = *skc_image_pixel (&at, side / 2 - h + x, side / 2 - h + y);
+      double snr = skc_kernel_snr_db (skc_kernel_error (&window, &target));
+      CHECK_MSG (snr >= skc_quality_floor_db (p.quality, 0),
+                 "value table at R 37.5: %.1f dB", snr);
+      skc_image_free (&window);
+    }
+  /* 0.63 lies nearest 10/16 = 0.625. */
+  skc_image near = point_under_map (e1, 0.63f, side);
+  CHECK (at.data && near.data
+         && memcmp (at.data, near.data, sizeof (float) * side * side) == 0);
+  skc_image_free (&near);
+  skc_image_free (&at);
+  skc_image_free (&target);
+
+  int w = 300, h = 230, C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
+  skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
+         == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
+         == SKC_OK);
+  CHECK_MSG (whole.data && other.data
+                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
+                        == 0,
+             "value tables: 1 vs 3 threads differ");
+  int cuts_x[] = { 0, 41, w * 4 / 7, w }, cuts_y[] = { 0, 99, 100, h };
+  CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
+  CHECK_MSG (whole.data && pieces.data
+                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
+                        == 0,
+             "value tables: regions differ from the whole image");
+  skc_image_free (&pieces);
+  skc_image_free (&in);
+  skc_image_free (&whole);
+  skc_image_free (&other);
+  skc_engine_free (e1);
+  skc_engine_free (e3);
+  skc_image_free (&map);
+
+  /* Bad lists are refused, in one line. */
+  skc_engine *bad = NULL;
+  float nan_value[2] = { 0.5f, NAN };
+  CHECK (skc_engine_new_for_map (&p, values, SKC_MAP_VALUES_MAX + 1, NULL, &bad,
+                                 &err)
+             == SKC_ERR_INVALID_ARGUMENT
+         && !bad);
+  CHECK (skc_engine_new_for_map (&p, nan_value, 2, NULL, &bad, &err)
+             == SKC_ERR_INVALID_ARGUMENT
+         && !bad && strstr (err.message, "not a number"));
+  CHECK (skc_engine_new_for_map (&p, NULL, 3, NULL, &bad, &err)
+             == SKC_ERR_INVALID_ARGUMENT
+         && !bad);
+}
+
 static void
 test_map_identity (double radius, int pyramid)
 {
@@ -1334,6 +1447,7 @@ main (void)
   /* Wider than a tile (1024 px from a reach of 128). */
   test_map_identity_sized (140, 0, 2200, 120);
   test_map_focus_exact ();
+  test_value_tables ();
   test_file_round_trip ();
   test_table_memo ();
   return check_summary ();

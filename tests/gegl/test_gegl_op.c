@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "check.h"
+#include "gegl-bridge.h"
 #include "shape-data.h"
 #include "skc/skc.h"
 
@@ -167,7 +168,15 @@ core_render (const skc_params *params, GeglBuffer *input, GeglBuffer *map,
                        babl_format (map_linear ? "Y float" : "Y' float"),
                        map_image.data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
     }
-  if (!CHECK (skc_engine_new (params, map != NULL, NULL, &engine, &err)
+  /* An 8-bit map's codes, as the op tells them to its engine. */
+  float codes[256];
+  int count = map ? skc_gegl_map_codes (
+                  gegl_buffer_get_format (map),
+                  babl_format (map_linear ? "Y float" : "Y' float"), codes)
+                  : 0;
+  if (!CHECK ((map ? skc_engine_new_for_map (params, codes, count, NULL,
+                                             &engine, &err)
+                   : skc_engine_new (params, 0, NULL, &engine, &err))
               == SKC_OK))
     fprintf (stderr, "     %s\n", err.message);
   else if (CHECK (skc_apply_image (engine, &image, 3, map ? &map_image : NULL,
@@ -343,6 +352,43 @@ check_core (const char *what, float *op, const skc_params *params,
     }
   g_free (op);
   g_free (core);
+}
+
+/* An 8-bit grey map holds its 256 codes' values (the op fits a table at
+ * each one's radius): grey formats and grey RGB say so, float and 16-bit
+ * ones do not; the op on such a map equals the core told the same
+ * codes. */
+static void
+test_map_codes (void)
+{
+  float codes[256];
+  const Babl *read = babl_format ("Y' float");
+  CHECK_EQ_INT (skc_gegl_map_codes (babl_format ("Y' u8"), read, codes), 256);
+  double worst = 0;
+  for (int k = 0; k < 256; k++)
+    worst = fmax (worst, fabs (codes[k] - k / 255.0));
+  CHECK_MSG (worst < 1e-7, "Y' u8 codes off by %g", worst);
+  CHECK_EQ_INT (skc_gegl_map_codes (babl_format ("R'G'B'A u8"), read, codes),
+                256);
+  CHECK_NEAR (codes[128], 128 / 255.0, 1e-5);
+  CHECK_EQ_INT (skc_gegl_map_codes (babl_format ("Y' float"), read, codes), 0);
+  CHECK_EQ_INT (skc_gegl_map_codes (babl_format ("Y' u16"), read, codes), 0);
+  CHECK_EQ_INT (skc_gegl_map_codes (NULL, read, codes), 0);
+
+  GeglBuffer *input = make_input (0, 0, 160, 120);
+  GeglBuffer *wide = make_map (0, 0, 160, 120);
+  GeglBuffer *map
+      = gegl_buffer_new (gegl_buffer_get_extent (wide), babl_format ("Y' u8"));
+  gegl_buffer_copy (wide, NULL, GEGL_ABYSS_NONE, map, NULL);
+  skc_params p;
+  skc_params_init (&p);
+  p.radius = 40;
+  p.shape.kind = SKC_SHAPE_HEART;
+  float *op = render (input, map, "heart", NULL, "radius", 40.0, NULL);
+  check_core ("8-bit map", op, &p, input, map, 0);
+  g_object_unref (wide);
+  g_object_unref (map);
+  g_object_unref (input);
 }
 
 /* (1) and (3): the op equals the core on the same pixels, uniform and with
@@ -1763,6 +1809,7 @@ main (int argc, char **argv)
   test_properties_match_table (BOKEH_OP, 0);
   test_bokeh_blur ();
   test_equals_core ();
+  test_map_codes ();
   test_rebuild ();
   test_kernel_files (argv[2]);
   test_shape_data_codec ();

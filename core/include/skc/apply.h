@@ -49,6 +49,22 @@ typedef struct skc_engine skc_engine;
 SKC_API skc_result skc_engine_new (const skc_params *p, int with_map,
                                    const skc_run *run, skc_engine **out,
                                    skc_error *err);
+/* The most values skc_engine_new_for_map takes (a 10-bit map's). */
+#define SKC_MAP_VALUES_MAX 1024
+
+/* skc_engine_new (p, 1, ...) for blur maps that hold only the `count`
+ * values given (as the map is read, 0..1; any order, repeats allowed), as
+ * an 8-bit map holds its 256 codes' at most: the engine may then fit its
+ * kernels at exactly those values' radii (no radius rounded to a table's
+ * step, fewer fits at large radii); a pixel whose value is not among them
+ * gets the nearest one's radius.  values NULL or count 0: any value.
+ * count at most SKC_MAP_VALUES_MAX.  Thread-safe; values are read only
+ * during the call. */
+SKC_API skc_result skc_engine_new_for_map (const skc_params *p,
+                                           const float *values, int count,
+                                           const skc_run *run, skc_engine **out,
+                                           skc_error *err);
+
 /* Frees engine (NULL allowed) once no call uses it. */
 SKC_API void skc_engine_free (skc_engine *engine);
 
