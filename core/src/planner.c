@@ -784,13 +784,23 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
     if (radii[i] != radii[count - 1])
       radii[count++] = radii[i];
   const double top = radii[count - 1];
+  /* The largest radius' table, fitted as the tables are, must reach its
+     aim within the cap (the others are smaller). */
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   skc_image target = { 0 };
+  skc_filter *largest = NULL;
   int wants = top >= 0.5
               && count <= skc_knots_tables_count (
                      skc_knots_tables_grid (p, top, NULL), top)
               && skc_target_make (p, top, 0, &target, NULL) == SKC_OK
-              && target_wants_knots (p, &target, &axis);
+              && skc_knots_fit_to (&target, skc_knots_cap (target.width),
+                                   skc_knots_table_aim (p->quality),
+                                   SKC_KNOTS_AXIS_BEST, &largest, NULL)
+                     == SKC_OK
+              && largest;
+  if (largest)
+    axis = largest->axis;
+  skc_filter_free (largest);
   skc_image_free (&target);
   skc_result r = SKC_OK;
   if (wants)
@@ -800,7 +810,16 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
       skc_scale *s = &e->scales[0];
       s->factor = 1;
       r = skc_knots_value_tables_prepare (e, s, radii, count, axis, err);
-      if (r == SKC_OK)
+      /* A radius between whose knots fell short of the floor: the grid's
+         plans instead (their levels, or the next quality's floor). */
+      if (r == SKC_OK
+          && skc_knots_tables_snr_db (&s->knots)
+                 < skc_quality_floor_db (p->quality, 0))
+        {
+          skc_scale_ops_of (s)->free (s);
+          memset (s, 0, sizeof *s);
+        }
+      else if (r == SKC_OK)
         {
           *ok = 1;
           e->reach = skc_scale_full_reach (s);
