@@ -512,8 +512,6 @@ double skc_knots_tables_grid (const skc_params *p, double top,
    grid is at most GRID_REFINE_MAX times finer). */
 double skc_knots_tables_model_grid (skc_quality q);
 int skc_knots_tables_count (double grid, double top);
-/* The error a table's knots aim at (before the retry a third closer). */
-double skc_knots_table_aim (skc_quality q);
 int skc_knots_table_level (const skc_knots_scale *k, double r);
 double skc_knots_table_radius (const skc_knots_scale *k, int q);
 /* The kernel SNR a pixel's kernel reaches on these tables: the worst

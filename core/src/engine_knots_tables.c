@@ -62,12 +62,6 @@ rounding_snr_db (const skc_params *p, double grid, double top)
 }
 
 double
-skc_knots_table_aim (skc_quality q)
-{
-  return KNOTS_TABLE_AIM * skc_knots_aim (q, 0);
-}
-
-double
 skc_knots_tables_model_grid (skc_quality q)
 {
   return 2
@@ -183,9 +177,14 @@ fit_knots_table (void *user, int index)
          many tables' errors where the map changes (a tilt-shift at R 24
          on knots aimed at the floor itself: 29.1 dB for 30): the same
          margin; once more a third closer where it misses the floor. */
-      double aim = skc_knots_table_aim (p->quality);
+      double aim = KNOTS_TABLE_AIM * skc_knots_aim (p->quality, 0);
       if (res == SKC_OK)
         res = skc_knots_fit_to (&target, cap, aim, k->axis, &f, NULL);
+      /* Value tables whose margin is out of reach within the cap aim at
+         the floor itself (a heart stroke at R 150, high). */
+      if (res == SKC_OK && !f && k->radii)
+        res = skc_knots_fit_to (&target, cap, skc_knots_aim (p->quality, 0),
+                                k->axis, &f, NULL);
       if (res == SKC_OK && !f)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
       if (res == SKC_OK)

@@ -784,8 +784,8 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
     if (radii[i] != radii[count - 1])
       radii[count++] = radii[i];
   const double top = radii[count - 1];
-  /* The largest radius' table, fitted as the tables are, must reach its
-     aim within the cap (the others are smaller). */
+  /* The largest radius' table must reach the floor's aim within the cap
+     (the others are smaller; each aims closer where it can). */
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   skc_image target = { 0 };
   skc_filter *largest = NULL;
@@ -794,7 +794,7 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
                      skc_knots_tables_grid (p, top, NULL), top)
               && skc_target_make (p, top, 0, &target, NULL) == SKC_OK
               && skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                                   skc_knots_table_aim (p->quality),
+                                   skc_knots_aim (p->quality, 0),
                                    SKC_KNOTS_AXIS_BEST, &largest, NULL)
                      == SKC_OK
               && largest;
