@@ -34,7 +34,8 @@ echo "blocks).  Blur maps are 8-bit (the constant map holds code 179,"
 echo "0.702): their engines are told the 256 codes' values"
 echo "(\`skc_engine_new_for_map\`), as \`skc apply\`, the GEGL op and the"
 echo "plug-ins tell them an 8-bit grey map's; float and 16-bit maps run the"
-echo "radius grid, whose rows before 2026-12-05 22:00 UTC this table held."
+echo "radius grid (its figures: this file's history before 2026-12-05 22:00"
+echo "UTC)."
 echo "Fits came from the fit cache."
 echo
 # The radii measured, named in the command when not the default set.
