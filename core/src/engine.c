@@ -74,6 +74,23 @@ describe_more (skc_engine *e, const char *format, ...)
   va_end (args);
 }
 
+/* The numbers that shape a kernel at a float's precision: GIMP 3 saves a
+ * layer effect's numbers as 32-bit floats in the XCF, and a shape drawn
+ * with exact coverage changes with their last bits (a curvature of 0.3
+ * against 0.3f: a polygon's fits differ, 54 dB apart); so every front end
+ * builds the engine the reopened effect builds.  (The map's focus and
+ * gamma stay exact: a focus picked on the map must give radius 0 there.) */
+static void
+params_at_float_precision (skc_params *p)
+{
+  double *numbers[]
+      = { &p->radius,         &p->swirl,           &p->cat_eye,
+          &p->shape.rotation, &p->shape.curvature, &p->shape.inner,
+          &p->shape.sigma };
+  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+    *numbers[i] = (double) (float) *numbers[i];
+}
+
 skc_result
 skc_engine_new_with (const skc_params *p, int with_map,
                      const skc_engine_options *options, const skc_run *run,
@@ -91,6 +108,7 @@ skc_engine_new_with (const skc_params *p, int with_map,
   if (!e)
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   e->params = *p;
+  params_at_float_precision (&e->params);
   if (options)
     e->options = *options;
   else

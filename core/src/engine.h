@@ -184,8 +184,10 @@ typedef struct
   double rounding_db; /* a radius rounded to its table's, measured */
   skc_layer_taps *table;
   /* Value tables (a map of few values): table q at radii[q], ascending,
-     levels of them (first 0), each pixel the nearest; NULL: the grid. */
+     levels of them (first 0), each pixel the nearest; NULL: the grid.
+     Their knots may take cap_factor times skc_knots_cap's. */
   double *radii;
+  int cap_factor;
 } skc_knots_scale;
 
 /* FFT (uniform, exact): each tile is one cell of a grid of `cell` pixels
@@ -543,7 +545,8 @@ skc_result skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
  * along `axis`. */
 skc_result skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
                                            const double *radii, int count,
-                                           skc_knots_axis axis, skc_error *err);
+                                           skc_knots_axis axis, int cap_factor,
+                                           skc_error *err);
 /* Swirl at full resolution on knots per angle code (a turned target
  * each, the fewest knots reaching `floor_db`, at most `max_macs`); sets
  * *ok to 0, preparing nothing, when some code's knots cannot reach it. */

@@ -172,7 +172,7 @@ fit_knots_table (void *user, int index)
       /* The fewest knots reaching the quality's floor with room for the
          radius step, within the cap; where the cap falls short, the cap's
          best. */
-      long cap = skc_knots_cap (target.width);
+      long cap = skc_knots_cap (target.width) * (k->radii ? k->cap_factor : 1);
       /* Value tables round no radius, but a pixel's response still sums
          many tables' errors where the map changes (a tilt-shift at R 24
          on knots aimed at the floor itself: 29.1 dB for 30): the same
@@ -246,7 +246,8 @@ skc_knots_tables_prepare (skc_engine *e, skc_scale *s, double top,
 skc_result
 skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
                                 const double *radii, int count,
-                                skc_knots_axis axis, skc_error *err)
+                                skc_knots_axis axis, int cap_factor,
+                                skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_scale *k = &s->knots;
@@ -257,6 +258,7 @@ skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
     return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   memcpy (k->radii, radii, (size_t) count * sizeof *radii);
   k->levels = count;
+  k->cap_factor = cap_factor;
   k->first = 0;
   k->grid = 0;
   k->rounding_db = INFINITY; /* for the values given */
@@ -273,8 +275,9 @@ skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
   char key[SKC_PATH_MAX + 160];
   skc_target_identity (p, key, sizeof key);
   size_t used = strlen (key);
-  snprintf (key + used, sizeof key - used, "|%s|axis=%d|radii=%d:%016llx",
-            skc_quality_name (p->quality), (int) axis, count,
+  snprintf (key + used, sizeof key - used,
+            "|%s|axis=%d|cap=%d|radii=%d:%016llx",
+            skc_quality_name (p->quality), (int) axis, cap_factor, count,
             (unsigned long long) h);
   return fit_tables (e, s, key, radii[count - 1], err);
 }

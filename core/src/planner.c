@@ -750,6 +750,13 @@ map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
   return r;
 }
 
+/* Value tables whose largest radius cannot reach the floor within
+ * skc_knots_cap may take this many times it: a thin stroke's knots grow
+ * with its rows' crossings (a snowflake's exact knots at R 150: 7603 MACs,
+ * the cap 6020; at R 300: 20801, the cap 12020), and where they fall
+ * short the grid ends on draft's floor (23-25 dB). */
+#define VALUE_TABLES_WIDE_CAP 2
+
 static int
 compare_doubles (const void *a, const void *b)
 {
@@ -785,19 +792,27 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
       radii[count++] = radii[i];
   const double top = radii[count - 1];
   /* The largest radius' table must reach the floor's aim within the cap
-     (the others are smaller; each aims closer where it can). */
+     (the others are smaller; each aims closer where it can), or within
+     VALUE_TABLES_WIDE_CAP times it. */
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   skc_image target = { 0 };
   skc_filter *largest = NULL;
+  int cap_factor = 1;
   int wants = top >= 0.5
               && count <= skc_knots_tables_count (
                      skc_knots_tables_grid (p, top, NULL), top)
-              && skc_target_make (p, top, 0, &target, NULL) == SKC_OK
-              && skc_knots_fit_to (&target, skc_knots_cap (target.width),
-                                   skc_knots_aim (p->quality, 0),
-                                   SKC_KNOTS_AXIS_BEST, &largest, NULL)
-                     == SKC_OK
-              && largest;
+              && skc_target_make (p, top, 0, &target, NULL) == SKC_OK;
+  for (int f = 1; wants && !largest && f <= VALUE_TABLES_WIDE_CAP;
+       f *= VALUE_TABLES_WIDE_CAP)
+    {
+      cap_factor = f;
+      if (skc_knots_fit_to (&target, f * skc_knots_cap (target.width),
+                            skc_knots_aim (p->quality, 0), SKC_KNOTS_AXIS_BEST,
+                            &largest, NULL)
+          != SKC_OK)
+        largest = NULL;
+    }
+  wants = wants && largest;
   if (largest)
     axis = largest->axis;
   skc_filter_free (largest);
@@ -809,7 +824,8 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
       e->first_scale = 0;
       skc_scale *s = &e->scales[0];
       s->factor = 1;
-      r = skc_knots_value_tables_prepare (e, s, radii, count, axis, err);
+      r = skc_knots_value_tables_prepare (e, s, radii, count, axis, cap_factor,
+                                          err);
       /* A radius between whose knots fell short of the floor: the grid's
          plans instead (their levels, or the next quality's floor). */
       if (r == SKC_OK

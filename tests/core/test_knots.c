@@ -1318,6 +1318,7 @@ test_thin_stroke_tables (void)
   skc_params p;
   skc_params_init (&p);
   CHECK (skc_shape_parse ("shape:ring:inner=0.9", &p.shape, NULL) == SKC_OK);
+  p.shape.inner = (float) 0.9; /* as the engine takes it */
   p.radius = 40;
   p.quality = SKC_QUALITY_NORMAL;
   const double model = skc_knots_tables_model_grid (p.quality);
