@@ -5,26 +5,27 @@
 
 #include <string.h>
 
-static skc_result engine_new (const skc_params *params, gboolean with_map,
-                              const float *map_values, int count,
-                              const skc_run *run, skc_engine **out,
-                              skc_error *err);
-
 skc_result
 skc_gegl_engine_new (const skc_params *params, gboolean with_map,
-                     const skc_run *run, skc_engine **out, skc_error *err)
+                     const float *map_values, int count, const skc_run *run,
+                     skc_engine **out, skc_error *err)
 {
-  if (with_map)
-    return skc_gegl_engine_new_for_map (params, NULL, 0, run, out, err);
-  return engine_new (params, FALSE, NULL, 0, run, out, err);
-}
-
-skc_result
-skc_gegl_engine_new_for_map (const skc_params *params, const float *map_values,
-                             int count, const skc_run *run, skc_engine **out,
-                             skc_error *err)
-{
-  return engine_new (params, TRUE, map_values, count, run, out, err);
+  skc_params p = *params;
+  SkcGeglShapeFile file = { 0 };
+  skc_result r = SKC_OK;
+  if (p.shape.kind == SKC_SHAPE_FILE)
+    {
+      r = skc_gegl_shape_file_load (params->shape.path,
+                                    SKC_GEGL_WANT_IMAGE_OR_FILTER, &file, err);
+      /* The file replaces the shape. */
+      skc_shape_init (&p.shape);
+      skc_gegl_shape_file_use (&file, &p);
+    }
+  if (r == SKC_OK)
+    r = with_map ? skc_engine_new_for_map (&p, map_values, count, run, out, err)
+                 : skc_engine_new (&p, 0, run, out, err);
+  skc_gegl_shape_file_clear (&file);
+  return r;
 }
 
 int
@@ -53,29 +54,6 @@ skc_gegl_map_codes (const Babl *source, const Babl *map_format,
     codes[k] = (guint8) k;
   babl_process (babl_fish (from, map_format), codes, values, 256);
   return 256;
-}
-
-static skc_result
-engine_new (const skc_params *params, gboolean with_map,
-            const float *map_values, int count, const skc_run *run,
-            skc_engine **out, skc_error *err)
-{
-  skc_params p = *params;
-  SkcGeglShapeFile file = { 0 };
-  skc_result r = SKC_OK;
-  if (p.shape.kind == SKC_SHAPE_FILE)
-    {
-      r = skc_gegl_shape_file_load (params->shape.path,
-                                    SKC_GEGL_WANT_IMAGE_OR_FILTER, &file, err);
-      /* The file replaces the shape. */
-      skc_shape_init (&p.shape);
-      skc_gegl_shape_file_use (&file, &p);
-    }
-  if (r == SKC_OK)
-    r = with_map ? skc_engine_new_for_map (&p, map_values, count, run, out, err)
-                 : skc_engine_new (&p, 0, run, out, err);
-  skc_gegl_shape_file_clear (&file);
-  return r;
 }
 
 const Babl *

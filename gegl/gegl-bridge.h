@@ -14,17 +14,14 @@ G_BEGIN_DECLS
 
 /* The engine for `params`, where a shape of kind SKC_SHAPE_FILE names a
  * fitted `.skc` filter or a weight image (skc_gegl_shape_file_load, in
- * the plug-ins' words).  Fits what the fit cache lacks; may take seconds
- * on a cold cache.  The engine keeps none of the caller's pointers. */
+ * the plug-ins' words); with a map that holds only `count` values
+ * (`map_values`, skc_engine_new_for_map; NULL or 0: any).  Fits what the
+ * fit cache lacks; may take seconds on a cold cache.  The engine keeps
+ * none of the caller's pointers. */
 skc_result skc_gegl_engine_new (const skc_params *params, gboolean with_map,
+                                const float *map_values, int count,
                                 const skc_run *run, skc_engine **out,
                                 skc_error *err);
-/* The same for a blur map that holds only `count` values (`map_values`,
- * skc_engine_new_for_map; NULL or 0: any). */
-skc_result skc_gegl_engine_new_for_map (const skc_params *params,
-                                        const float *map_values, int count,
-                                        const skc_run *run, skc_engine **out,
-                                        skc_error *err);
 
 /* The values a blur map in `source` format holds, read in `map_format`
  * (one float), where its pixels are grey (equal R, G, B, or a grey

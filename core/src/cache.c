@@ -78,20 +78,12 @@ check_key (const char *key, skc_error *err)
   return SKC_OK;
 }
 
-/* 64-bit FNV-1a: short, stable across platforms and good enough to spread
- * keys over file names (collisions are caught by the key line). */
+/* Good enough to spread keys over file names (collisions are caught by
+ * the key line). */
 static uint64_t
 key_hash (const char *key)
 {
-  const unsigned char *p;
-  uint64_t hash = UINT64_C (14695981039346656037);
-
-  for (p = (const unsigned char *) key; *p != '\0'; p++)
-    {
-      hash ^= *p;
-      hash *= UINT64_C (1099511628211);
-    }
-  return hash;
+  return skc_digest_bytes (SKC_DIGEST_START, key, strlen (key));
 }
 
 /* The cache file for key (malloc'd), or NULL when out of memory. */

@@ -5,7 +5,6 @@
  * (table_memo.c), so a new focus, gamma or map reuses them.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,21 +188,11 @@ fit_knots_table (void *user, int index)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
       if (res == SKC_OK)
         job->snr_db[index]
-            = skc_kernel_snr_db (skc_filter_kernel_error (f, &target));
-      if (res == SKC_OK && k->radii
-          && job->snr_db[index] < skc_quality_floor_db (p->quality, 0))
-        {
-          skc_filter *closer = NULL;
-          if (skc_knots_fit_to (&target, cap, aim / 3, k->axis, &closer, NULL)
-                  == SKC_OK
-              && closer)
-            {
-              skc_filter_free (f);
-              f = closer;
-              job->snr_db[index]
-                  = skc_kernel_snr_db (skc_filter_kernel_error (f, &target));
-            }
-        }
+            = k->radii
+                  ? skc_knots_closer_if_short (
+                      &target, cap, aim, k->axis,
+                      skc_quality_floor_db (p->quality, 0), &f)
+                  : skc_kernel_snr_db (skc_filter_kernel_error (f, &target));
       skc_image_free (&target);
     }
   if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))
@@ -264,14 +253,8 @@ skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
   k->rounding_db = INFINITY; /* for the values given */
   k->clamp = 1;
   /* The radii by a digest: up to SKC_MAP_VALUES_MAX of them. */
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (int q = 0; q < count; q++)
-    {
-      unsigned char bytes[sizeof (double)];
-      memcpy (bytes, &radii[q], sizeof bytes);
-      for (size_t b = 0; b < sizeof bytes; b++)
-        h = (h ^ bytes[b]) * 0x100000001b3ull;
-    }
+  uint64_t h = skc_digest_bytes (SKC_DIGEST_START, radii,
+                                 (size_t) count * sizeof *radii);
   char key[SKC_PATH_MAX + 160];
   skc_target_identity (p, key, sizeof key);
   size_t used = strlen (key);

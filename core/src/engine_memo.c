@@ -8,12 +8,12 @@
  * does; an idle entry keeps its plan, not its working memory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "internal.h"
 
 /* Enough for the layers of a smooth depth map and the previous engine's. */
 #define MEMO_ENGINES 48
@@ -184,14 +184,9 @@ skc_engine_memo_get (const skc_params *p, int with_map,
   used = strlen (key);
   if (with_map && options->map_values && options->map_value_count > 0)
     {
-      uint64_t h = 0xcbf29ce484222325ull;
-      for (int i = 0; i < options->map_value_count; i++)
-        {
-          unsigned char bytes[sizeof (float)];
-          memcpy (bytes, &options->map_values[i], sizeof bytes);
-          for (size_t b = 0; b < sizeof bytes; b++)
-            h = (h ^ bytes[b]) * 0x100000001b3ull;
-        }
+      uint64_t h = skc_digest_bytes (SKC_DIGEST_START, options->map_values,
+                                     (size_t) options->map_value_count
+                                         * sizeof *options->map_values);
       snprintf (key + used, sizeof key - used, "|values=%d:%016llx",
                 options->map_value_count, (unsigned long long) h);
       used = strlen (key);

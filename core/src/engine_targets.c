@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "internal.h"
 #include "kernel_private.h"
 
 /* Bumped whenever the fitter changes what it produces, so that stale disk
@@ -37,14 +38,10 @@ skc_target_identity (const skc_params *p, char *buf, size_t len)
       return;
     }
   const skc_image *img = p->shape_image;
-  uint64_t h = 0xcbf29ce484222325ull;
+  uint64_t h = SKC_DIGEST_START;
   for (int y = 0; y < img->height; y++)
-    {
-      const unsigned char *row
-          = (const unsigned char *) skc_image_pixel (img, 0, y);
-      for (size_t i = 0; i < (size_t) img->width * sizeof (float); i++)
-        h = (h ^ row[i]) * 0x100000001b3ull;
-    }
+    h = skc_digest_bytes (h, skc_image_pixel (img, 0, y),
+                          (size_t) img->width * sizeof (float));
   /* "spanning": the image spans 2 r + 1 px at radius r (fits cached
      before, scaled to the kernel's odd size, have other keys). */
   snprintf (buf, len, "image-spanning:%016llx:%dx%d", (unsigned long long) h,

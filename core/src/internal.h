@@ -4,6 +4,7 @@
 #ifndef SKC_INTERNAL_H
 #define SKC_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <fftw3.h>
@@ -18,6 +19,20 @@ void skc_rng_seed (skc_rng *rng, uint64_t seed, uint64_t stream);
 uint64_t skc_rng_next (skc_rng *rng);
 double skc_rng_uniform (skc_rng *rng); /* [0, 1) */
 double skc_rng_normal (skc_rng *rng);  /* mean 0, deviation 1 */
+
+/* ---- digests: 64-bit FNV-1a over bytes, for cache and memo keys: short
+ * and stable across platforms (a key's full text, where kept, catches
+ * collisions).  Start from SKC_DIGEST_START; chain calls to go on. */
+#define SKC_DIGEST_START UINT64_C (14695981039346656037)
+
+static inline uint64_t
+skc_digest_bytes (uint64_t digest, const void *data, size_t length)
+{
+  const unsigned char *bytes = data;
+  for (size_t i = 0; i < length; i++)
+    digest = (digest ^ bytes[i]) * UINT64_C (1099511628211);
+  return digest;
+}
 
 /* ---- parallel.c ------------------------------------------------------- */
 /* Runs body (user, index) for index in [0, count) on up to `threads`

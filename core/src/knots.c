@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "filter_private.h"
+#include "skc/metrics.h"
 
 /* A line that changes value at more boundaries than this (a soft edge, a
  * ramp) tries knots only at this many of them, spread evenly over its
@@ -1312,6 +1313,33 @@ skc_knots_fit (const skc_image *target, long budget_macs, int axis,
                skc_filter **out, skc_error *err)
 {
   return knots_fit (target, budget_macs, -1, axis, out, err);
+}
+
+static double
+knots_snr_db (const skc_filter *f, const skc_image *target)
+{
+  double error = skc_filter_kernel_error (f, target);
+  return isnan (error) ? -INFINITY : skc_kernel_snr_db (error);
+}
+
+double
+skc_knots_closer_if_short (const skc_image *target, long max_macs, double aim,
+                           int axis, double floor_db, skc_filter **f)
+{
+  if (!*f)
+    return NAN;
+  double snr = knots_snr_db (*f, target);
+  skc_filter *closer = NULL;
+  if (aim > 0 && snr < floor_db
+      && skc_knots_fit_to (target, max_macs, aim / 3, axis, &closer, NULL)
+             == SKC_OK
+      && closer)
+    {
+      skc_filter_free (*f);
+      *f = closer;
+      snr = knots_snr_db (*f, target);
+    }
+  return snr;
 }
 
 skc_result

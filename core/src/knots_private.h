@@ -23,6 +23,15 @@ skc_result skc_knots_fit (const skc_image *target, long budget_macs, int axis,
 skc_result skc_knots_fit_to (const skc_image *target, long max_macs,
                              double max_error, int axis, skc_filter **out,
                              skc_error *err);
+/* *f, fitted by skc_knots_fit_to at max_error `aim` (> 0), refitted once a
+ * third closer where its kernel as applied misses floor_db: the aim is
+ * judged before the levels are rounded and renormalised, which on a kernel
+ * of a few pixels can cost a dB (a disc of 1.75 px at normal: 29.8 dB).
+ * *f stays as it is where the closer fit finds none.  Returns the kernel
+ * SNR of *f as it ends (-INFINITY for a NaN error), NAN when *f is NULL. */
+double skc_knots_closer_if_short (const skc_image *target, long max_macs,
+                                  double aim, int axis, double floor_db,
+                                  skc_filter **f);
 
 /* Knots without the per-line programme, for planners fitting thousands
  * of targets: each line's runs joined cheapest first (all lines at once,

@@ -204,21 +204,8 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
                            NULL)
              == SKC_OK)
     {
-      /* The aim is judged before the levels are rounded and renormalised,
-         which on a kernel of a few pixels can cost a dB (a disc of 1.75 px
-         at normal: 29.8 dB): short of the floor, once more a third closer. */
-      if (knots && aim > 0 && filter_snr_db (knots, &target) < floor_db)
-        {
-          skc_filter *closer = NULL;
-          if (skc_knots_fit_to (&target, ceiling, aim / 3, SKC_KNOTS_AXIS_BEST,
-                                &closer, NULL)
-                  == SKC_OK
-              && closer)
-            {
-              skc_filter_free (knots);
-              knots = closer;
-            }
-        }
+      skc_knots_closer_if_short (&target, ceiling, aim, SKC_KNOTS_AXIS_BEST,
+                                 floor_db, &knots);
       consider (&best, knots, "knots", &target, floor_db, weighed,
                 sizeof weighed);
     }

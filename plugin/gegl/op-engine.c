@@ -317,21 +317,17 @@ build_engine (GeglOperation *op, const SkcOpSources *sources,
       skc_run run = gegl_run ();
       /* A level's pixels are 2^level wide: so is its radius, in them. */
       params->radius = ldexp (params->radius, -level);
-      /* An 8-bit map holds its 256 codes' values at most: the engine fits
-         its kernels at exactly their radii. */
+      /* An 8-bit map holds its 256 codes' values at most (as the aux is
+         read, in the format prepare set): the engine fits its kernels at
+         exactly their radii. */
       float codes[256];
       int count = sources->with_map && sources->map_source
                       ? skc_gegl_map_codes (
                           sources->map_source,
-                          skc_gegl_map_format (
-                              babl_format_get_space (sources->map_source),
-                              params->map_linear),
-                          codes)
+                          gegl_operation_get_format (op, "aux"), codes)
                       : 0;
-      r = sources->with_map
-              ? skc_gegl_engine_new_for_map (params, codes, count, &run,
-                                             &engine, &err)
-              : skc_gegl_engine_new (params, FALSE, &run, &engine, &err);
+      r = skc_gegl_engine_new (params, sources->with_map, codes, count, &run,
+                               &engine, &err);
     }
   params->shape_image = NULL;
   params->filter = NULL;

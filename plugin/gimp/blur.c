@@ -59,9 +59,8 @@ skc_gimp_blur (const SkcGimpSettings *settings, const SkcGimpJob *job,
   int count
       = map_stored ? skc_gegl_map_codes (map_stored, map_format, codes) : 0;
   skc_engine *engine = NULL;
-  r = job->map ? skc_gegl_engine_new_for_map (&params, codes, count, &run,
-                                              &engine, err)
-               : skc_gegl_engine_new (&params, FALSE, &run, &engine, err);
+  r = skc_gegl_engine_new (&params, job->map != NULL, codes, count, &run,
+                           &engine, err);
   skc_preset_free (preset);
   if (r != SKC_OK)
     return r;

@@ -339,8 +339,8 @@ engine_thread (gpointer data)
 {
   Job *job = data;
   skc_engine *engine = NULL;
-  job->result = skc_gegl_engine_new (&job->params, job->with_map, &job->run,
-                                     &engine, &job->err);
+  job->result = skc_gegl_engine_new (&job->params, job->with_map, NULL, 0,
+                                     &job->run, &engine, &job->err);
   if (job->result == SKC_OK)
     {
       job->engine = skc_gegl_shared_engine_new (engine, job->key);

@@ -823,6 +823,38 @@ test_map_fidelity (void)
   skc_image_free (&photo);
 }
 
+/* One engine on one thread, its twin on three, and region cuts of the
+ * twin give the same bits on a varied map (w x h RGBA; opaque: alpha 1). */
+static void
+check_map_identity (const skc_engine *e1, const skc_engine *e3, int w, int h,
+                    int opaque, const char *what)
+{
+  int C = 4, alpha = 3;
+  skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
+  skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
+  for (int i = 0; opaque && i < w * h; i++)
+    in.data[(size_t) i * C + 3] = 1;
+  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
+         == SKC_OK);
+  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
+         == SKC_OK);
+  CHECK_MSG (whole.data && other.data
+                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
+                        == 0,
+             "%s: 1 vs 3 threads differ", what);
+  int cuts_x[] = { 0, 41, w * 4 / 7, w }, cuts_y[] = { 0, 99, 100, h };
+  CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
+  CHECK_MSG (whole.data && pieces.data
+                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
+                        == 0,
+             "%s: regions differ from the whole image", what);
+  skc_image_free (&pieces);
+  skc_image_free (&in);
+  skc_image_free (&map);
+  skc_image_free (&whole);
+  skc_image_free (&other);
+}
+
 static void
 test_map_identity_sized (double radius, int pyramid, int w, int h)
 {
@@ -835,30 +867,9 @@ test_map_identity_sized (double radius, int pyramid, int w, int h)
       skc_engine_free (e3);
       return;
     }
-  int C = 4, alpha = 3;
-  skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
-  skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
-  for (int i = 0; i < w * h; i++)
-    in.data[(size_t) i * C + 3] = 1;
-  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
-         == SKC_OK);
-  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
-         == SKC_OK);
-  CHECK_MSG (whole.data && other.data
-                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
-                        == 0,
-             "knots map R=%g: 1 vs 3 threads differ", radius);
-  int cuts_x[] = { 0, 41, w * 4 / 7, w }, cuts_y[] = { 0, 99, 100, h };
-  CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
-  CHECK_MSG (whole.data
-                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
-                        == 0,
-             "knots map R=%g: regions differ from the whole image", radius);
-  skc_image_free (&pieces);
-  skc_image_free (&in);
-  skc_image_free (&map);
-  skc_image_free (&whole);
-  skc_image_free (&other);
+  char what[64];
+  snprintf (what, sizeof what, "knots map R=%g", radius);
+  check_map_identity (e1, e3, w, h, 1, what);
   skc_engine_free (e1);
   skc_engine_free (e3);
 }
@@ -970,30 +981,9 @@ test_value_tables (void)
   skc_image_free (&at);
   skc_image_free (&target);
 
-  int w = 300, h = 230, C = 4, alpha = 3;
-  skc_image in = random_image (w, h, C, 8), map = varied_map (w, h);
-  skc_image whole = { 0 }, other = { 0 }, pieces = { 0 };
-  CHECK (skc_apply_image (e1, &in, alpha, &map, &one_thread, &whole, NULL)
-         == SKC_OK);
-  CHECK (skc_apply_image (e3, &in, alpha, &map, &three_threads, &other, NULL)
-         == SKC_OK);
-  CHECK_MSG (whole.data && other.data
-                 && memcmp (whole.data, other.data, sizeof (float) * w * h * C)
-                        == 0,
-             "value tables: 1 vs 3 threads differ");
-  int cuts_x[] = { 0, 41, w * 4 / 7, w }, cuts_y[] = { 0, 99, 100, h };
-  CHECK (apply_in_pieces (e3, &in, alpha, &map, cuts_x, cuts_y, &pieces));
-  CHECK_MSG (whole.data && pieces.data
-                 && memcmp (whole.data, pieces.data, sizeof (float) * w * h * C)
-                        == 0,
-             "value tables: regions differ from the whole image");
-  skc_image_free (&pieces);
-  skc_image_free (&in);
-  skc_image_free (&whole);
-  skc_image_free (&other);
+  check_map_identity (e1, e3, 300, 230, 0, "value tables");
   skc_engine_free (e1);
   skc_engine_free (e3);
-  skc_image_free (&map);
 
   /* Bad lists are refused, in one line. */
   skc_engine *bad = NULL;
