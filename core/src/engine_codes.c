@@ -205,11 +205,18 @@ skc_reserve_map_rows (skc_tile_scratch *s, int n, int f)
                               (size_t) n);
 }
 
+double
+skc_angle_position (const skc_engine *e, const skc_apply_request *rq, double x,
+                    double y, int count)
+{
+  return pixel_angle (e, rq, x, y) / (2 * M_PI) * count;
+}
+
 int
 skc_angle_code (const skc_engine *e, const skc_apply_request *rq, double x,
                 double y, int count)
 {
-  int step = (int) lround (pixel_angle (e, rq, x, y) / (2 * M_PI) * count);
+  int step = (int) lround (skc_angle_position (e, rq, x, y, count));
   step %= count;
   return step < 0 ? step + count : step;
 }

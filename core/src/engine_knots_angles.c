@@ -784,6 +784,64 @@ step_error (const skc_params *p, const skc_image *fine, double d_angle,
   return probe_error (p, fine, angles, 3, amounts, 2, d_angle, d_amount);
 }
 
+/* Blended steps `d_angle` and `d_amount` apart: the largest relative
+ * kernel error between the truths half-way between two steps and the mean
+ * of the two steps' truths, at the angles and amounts step_error probes. */
+static double
+blend_step_error (const skc_params *p, const skc_image *fine, double d_angle,
+                  double d_amount)
+{
+  static const double angles[] = { 0.1, 0.7, 1.3 };
+  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
+  double worst = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 2; j++)
+      {
+        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
+        double e = INFINITY, amount = fmax (amounts[j], 0);
+        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
+            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
+                               &t1)
+                   == SKC_OK
+            && cat_eye_target (p, fine, angles[i] + d_angle / 2,
+                               amount + d_amount / 2, &mid)
+                   == SKC_OK)
+          {
+            size_t count = (size_t) t0.width * t0.height;
+            for (size_t k = 0; k < count; k++)
+              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
+            e = skc_kernel_error (&t0, &mid);
+          }
+        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
+        skc_image_free (&t0);
+        skc_image_free (&t1);
+        skc_image_free (&mid);
+      }
+  return worst;
+}
+
+/* Blended steps along angle (a turn in `count` steps) or amount (cat-eye
+ * in `count` steps) whose half-way error is at most `within`: the fewest
+ * of a few counts growing by a quarter from `from` (angles in multiples of
+ * 4), or 0 when even `most` miss it. */
+static int
+blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
+             int from, int most, double within, double *error)
+{
+  for (int count = from;;)
+    {
+      *error = amount_axis ? blend_step_error (p, fine, 0, p->cat_eye / count)
+                           : blend_step_error (p, fine, 2 * M_PI / count, 0);
+      if (*error <= within)
+        return count;
+      if (count >= most)
+        return 0;
+      count = amount_axis ? (int) ceil (count * 1.25)
+                          : 4 * (int) ceil (count * 1.25 / 4);
+      count = count < most ? count : most;
+    }
+}
+
 /* Angle code `code`'s fit (its canonical code, fitted) and flips: a half
  * turn is both flips; with a mirror, -a is a's mirrored left to right and
  * 180 - a its mirrored top to bottom. */
@@ -804,15 +862,19 @@ canonical_angle (int code, int n, int mirror, int *flip)
   return code;
 }
 
+/* Cat-eye's codes and fits for floor_db, each pixel its nearest angle
+ * step or (blend) its two around; *too_many when out of reach by the
+ * steps' count or their fits' memory rather than by the knots. */
 static skc_result
 cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
                  const skc_image *fine, double floor_db, long max_macs,
-                 double max_work, int *ok, char *why, size_t why_len,
-                 skc_error *err)
+                 double max_work, int blend, int *ok, int *too_many, char *why,
+                 size_t why_len, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
   *ok = 0;
+  *too_many = 0;
   memset (a, 0, sizeof *a);
   const double budget = pow (10, -floor_db / 20);
   /* The steps: edges move about linearly with a small step. */
@@ -829,19 +891,40 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   /* The shape unturned: its symmetry, and the fitter's work on it. */
   int mirror;
   const double fit_work = shape_fit_work (p, 1, max_macs, &mirror);
-  const int canonical = mirror ? angles / 4 + 1 : angles / 2;
-  /* Amount codes 0 .. amounts, and the unclipped shape. */
-  const int per_angle = amounts + 2;
-  const int slots = canonical * per_angle;
   /* Each fit takes its line starts and at least two knots a line (6
      bytes each); measured on the first angle's fits below. */
-  const size_t bytes
-      = (size_t) slots * ((size_t) (n + 1) * 4 + (size_t) n * 2 * 6);
+  const size_t fit_bytes = (size_t) (n + 1) * 4 + (size_t) n * 2 * 6;
+  /* Blended steps: the fewest whose half-way error is within the axis'
+     share, from an eighth of the nearest steps' count. */
+  double angle_blend_error = 0, amount_blend_error = 0;
+  if (blend & SKC_ANGLES_BLEND_ANGLE)
+    angles = blend_count (p, fine, 0, 4 * (int) ceil (angles / 32.0 + 1),
+                          CAT_EYE_MAX_ANGLES, CAT_EYE_ANGLE_SHARE * budget,
+                          &angle_blend_error);
+  if (blend & SKC_ANGLES_BLEND_AMOUNT)
+    amounts = blend_count (p, fine, 1, (int) ceil (amounts / 8.0),
+                           CAT_EYE_MAX_AMOUNTS, CAT_EYE_AMOUNT_SHARE * budget,
+                           &amount_blend_error);
+  if (angles == 0 || amounts == 0)
+    {
+      *too_many = 1;
+      snprintf (why, why_len,
+                "cat-eye knots out of reach: more than %d blended angle or "
+                "%d amount steps for %g dB",
+                CAT_EYE_MAX_ANGLES, CAT_EYE_MAX_AMOUNTS, floor_db);
+      return SKC_OK;
+    }
+  /* Amount codes 0 .. amounts, and the unclipped shape. */
+  const int per_angle = amounts + 2;
+  const int canonical = mirror ? angles / 4 + 1 : angles / 2;
+  const int slots = canonical * per_angle;
+  const size_t bytes = (size_t) slots * fit_bytes;
   /* A fit's time grows with its pixels: a caller with a floor to fall
      back to bounds the preparation. */
   const double work = (double) slots * n * n;
   if (max_work > 0 && work > max_work)
     {
+      *too_many = 1;
       snprintf (why, why_len,
                 "cat-eye knots out of reach: %d angle and %d amount steps "
                 "(%d fits of %dx%d px) would take too long to prepare for "
@@ -852,6 +935,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   if (angles > CAT_EYE_MAX_ANGLES || amounts > CAT_EYE_MAX_AMOUNTS
       || bytes > CAT_EYE_MAX_BYTES)
     {
+      *too_many = 1;
       snprintf (why, why_len,
                 "cat-eye knots out of reach: %d angle and %d amount steps "
                 "(%d fits, %zu MB) for %g dB",
@@ -859,6 +943,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
       return SKC_OK;
     }
   a->angle_count = angles;
+  a->blend = blend;
   a->amount_count = per_angle;
   a->amount_step = p->cat_eye / amounts;
   a->codes = angles * per_angle;
@@ -896,6 +981,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
       = (size_t) slots
         * ((size_t) (most_knots * 6.0 * 1.25) + (size_t) (n + 1) * 4);
   const int too_large = measured > CAT_EYE_MAX_BYTES;
+  *too_many = too_large;
   reached &= !too_large;
   if (r == SKC_OK && reached)
     skc_parallel_for (canonical - 1, e->prepare_run.threads, fit_later_angle,
@@ -945,15 +1031,21 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   /* The worst kernel at any pixel: the worst fit, and half a step of
      angle and amount from its code, measured again at the steps taken,
      added as squares. */
-  double angle_error = step_error (p, fine, M_PI / angles, 0);
-  double amount_error = step_error (p, fine, 0, a->amount_step / 2);
+  double angle_error = blend & SKC_ANGLES_BLEND_ANGLE
+                           ? angle_blend_error
+                           : step_error (p, fine, M_PI / angles, 0);
+  double amount_error = blend & SKC_ANGLES_BLEND_AMOUNT
+                            ? amount_blend_error
+                            : step_error (p, fine, 0, a->amount_step / 2);
   a->worst_snr_db = skc_kernel_snr_db (sqrt (worst_fit * worst_fit
                                              + angle_error * angle_error
                                              + amount_error * amount_error));
   snprintf (why, why_len,
-            "%d angle x %d amount steps (%d fits%s%s; half a step: %.1f and "
-            "%.1f dB)",
-            angles, amounts + 1, slots, mirror ? ", mirrored" : "",
+            "%d %sangle x %d %samount steps (%d fits%s%s; half a step: "
+            "%.1f and %.1f dB)",
+            angles, blend & SKC_ANGLES_BLEND_ANGLE ? "blended " : "",
+            amounts + 1, blend & SKC_ANGLES_BLEND_AMOUNT ? "blended " : "",
+            slots, mirror ? ", mirrored" : "",
             levelled ? ", levelled knots" : "", skc_kernel_snr_db (angle_error),
             skc_kernel_snr_db (amount_error));
   *ok = 1;
@@ -976,9 +1068,24 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
   if (r == SKC_OK && e->params.shape_image)
     r = turn_source (&e->params, &source);
+  /* Blended steps where the nearest's are too many: a star's at R 75,
+     high, 3760 angles x 107 amounts, about 623 MB of fits, for 35 dB. */
+  int too_many = 0;
+  const turn_raster *turns = source.fine.data ? &source : NULL;
   if (r == SKC_OK)
-    r = cat_eye_prepare (e, s, source.fine.data ? &source : NULL, &fine,
-                         floor_db, max_macs, max_work, ok, why, why_len, err);
+    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+                         e->options.angles_blend, ok, &too_many, why, why_len,
+                         err);
+  /* Then amounts blended too: an ampersand's at R 75, high, 628 blended
+     angles x 231 amounts (684 MB). */
+  if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
+    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+                         SKC_ANGLES_BLEND_ANGLE, ok, &too_many, why, why_len,
+                         err);
+  if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
+    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+                         SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT, ok,
+                         &too_many, why, why_len, err);
   skc_image_free (&fine);
   turn_raster_free (&source);
   return r;
@@ -1110,27 +1217,63 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
     }
 }
 
-/* A pixel's cat-eye code: its angle to the nearest step, its amount to
- * the nearest amount code, and the amount code past the last for an
- * amount of exactly 0 (the image centre: the shape unclipped, where any
- * other amount clips its rim). */
+/* A step position's step below (0 .. count - 1) and its weight of the
+ * step above. */
+static int
+step_below (double position, int count, float *above)
+{
+  double below = floor (position);
+  *above = (float) (position - below);
+  long step = (long) below % count;
+  return (int) (step < 0 ? step + count : step);
+}
+
+/* A pixel's cat-eye code: its angle to the nearest step (blended: the step
+ * below, *angle_above its weight of the next), its amount to the nearest
+ * amount code (blended: the code below, *amount_above its weight of the
+ * next), and the amount code past the last for an amount of exactly 0 (the
+ * image centre: the shape unclipped, where any other amount clips its
+ * rim). */
 static int
 cat_eye_code (const skc_knots_angles_scale *a, const skc_engine *e,
-              const skc_apply_request *rq, double x, double y)
+              const skc_apply_request *rq, double x, double y,
+              float *angle_above, float *amount_above)
 {
   double angle, amount;
   skc_cat_eye_at (e, rq, x, y, &angle, &amount);
-  int step = (int) lround (angle / (2 * M_PI) * a->angle_count);
-  step %= a->angle_count;
-  step = step < 0 ? step + a->angle_count : step;
-  int k = amount > 0 ? (int) lround (amount / a->amount_step)
-                     : a->amount_count - 1;
-  k = k < a->amount_count - 1 || amount <= 0 ? k : a->amount_count - 2;
+  double position = angle / (2 * M_PI) * a->angle_count;
+  int step;
+  if (a->blend & SKC_ANGLES_BLEND_ANGLE)
+    step = step_below (position, a->angle_count, angle_above);
+  else
+    {
+      step = (int) lround (position);
+      step %= a->angle_count;
+      step = step < 0 ? step + a->angle_count : step;
+    }
+  /* The clipped codes: 0 .. amount_count - 2. */
+  const int last = a->amount_count - 2;
+  int k;
+  if (amount <= 0)
+    k = a->amount_count - 1;
+  else if (a->blend & SKC_ANGLES_BLEND_AMOUNT)
+    {
+      double at = amount / a->amount_step;
+      k = (int) floor (at);
+      k = k < last ? k : last;
+      *amount_above = k < last ? (float) (at - k) : 0;
+    }
+  else
+    {
+      k = (int) lround (amount / a->amount_step);
+      k = k < last ? k : last;
+    }
   return k * a->angle_count + step;
 }
 
-/* Every padded pixel's code, and with the plain zone (swirl above 1/2)
- * its plain weight; *plain says whether any is above 0. */
+/* Every padded pixel's code, with blended steps its weights of the steps
+ * above, and with the plain zone (swirl above 1/2) its plain weight;
+ * *plain says whether any is above 0. */
 static int
 area_codes (const skc_engine *e, const skc_knots_angles_scale *a,
             const skc_apply_request *rq, const skc_scale_area *area,
@@ -1140,19 +1283,43 @@ area_codes (const skc_engine *e, const skc_knots_angles_scale *a,
   const int px0 = area->x0 - area->pad_l, py0 = area->y0 - area->pad_t;
   const int cat_eye = a->amount_count > 1;
   const int zone = !cat_eye && skc_plain_zone (e);
+  const int by_angle = a->blend & SKC_ANGLES_BLEND_ANGLE;
+  const int by_amount = a->blend & SKC_ANGLES_BLEND_AMOUNT;
+  const size_t n = (size_t) pw * ph;
+  size_t code_bytes = s->pass_code_bytes;
   *plain = 0;
-  if (!skc_reserve_levels (s, (size_t) pw * ph)
+  if (!skc_reserve_levels (s, n)
       || (zone
-          && !skc_tile_reserve (&s->plain_weight, &s->plain_weight_capacity,
-                                (size_t) pw * ph)))
+          && !skc_tile_reserve (&s->plain_weight, &s->plain_weight_capacity, n))
+      || (by_angle
+          && !skc_tile_reserve (&s->step_weight, &s->step_weight_capacity, n))
+      || (by_amount
+          && !skc_tile_reserve (&s->amount_weight, &s->amount_weight_capacity,
+                                n))
+      || (a->blend
+          && !skc_reserve_bytes (&s->pass_code, &code_bytes,
+                                 n * sizeof *s->pass_code)))
     return 0;
+  s->pass_code_bytes = code_bytes;
   for (int j = 0; j < ph; j++)
     for (int i = 0; i < pw; i++)
       {
         size_t at = (size_t) j * pw + i;
-        s->level[at] = cat_eye ? cat_eye_code (a, e, rq, px0 + i, py0 + j)
-                               : skc_angle_code (e, rq, px0 + i, py0 + j,
-                                                 a->angle_count);
+        float angle_above = 0, amount_above = 0;
+        if (cat_eye)
+          s->level[at] = cat_eye_code (a, e, rq, px0 + i, py0 + j, &angle_above,
+                                       &amount_above);
+        else if (by_angle)
+          s->level[at] = step_below (
+              skc_angle_position (e, rq, px0 + i, py0 + j, a->angle_count),
+              a->angle_count, &angle_above);
+        else
+          s->level[at]
+              = skc_angle_code (e, rq, px0 + i, py0 + j, a->angle_count);
+        if (by_angle)
+          s->step_weight[at] = angle_above;
+        if (by_amount)
+          s->amount_weight[at] = amount_above;
         if (zone)
           {
             float w = skc_plain_weight (e, rq, px0 + i, py0 + j);
@@ -1161,6 +1328,21 @@ area_codes (const skc_engine *e, const skc_knots_angles_scale *a,
           }
       }
   return 1;
+}
+
+/* Code q's neighbour one angle step up (up_angle) and one amount step up
+ * (up_amount, within the clipped codes). */
+static int
+code_above (const skc_knots_angles_scale *a, int q, int up_angle, int up_amount)
+{
+  if (up_angle)
+    {
+      int step = q % a->angle_count;
+      q += step + 1 < a->angle_count ? 1 : 1 - a->angle_count;
+    }
+  if (up_amount && q / a->angle_count < a->amount_count - 2)
+    q += a->angle_count;
+  return q;
 }
 
 static int
@@ -1182,23 +1364,47 @@ angles_values (const skc_engine *e, const skc_scale *sc,
   for (size_t i = 0; i < n; i++)
     if (!a->fitted[s->level[i]])
       s->level[i] = 0;
-  if (!plain)
+  if (!plain && !a->blend)
     scatter_pass (a, area, C, s->buffers[0], s->level, s->buffers[1], 0, into);
   else
     {
-      /* Around the centre each input pixel spreads its turned kernel by
-         1 - w and the plain one by w. */
+      /* Each input pixel spreads its turned kernel by 1 - w around the
+         centre and the plain one by w; with blended steps the turned
+         kernel is its code's by (1 - t) and its step above's by t, along
+         each blended axis. */
       if (!skc_tile_reserve (&s->plain_input, &s->plain_input_capacity, n * C))
         return 0;
       float *in = s->buffers[0], *part = s->plain_input;
-      for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < C; c++)
-          part[i * C + c] = in[i * C + c] * (1 - s->plain_weight[i]);
-      scatter_pass (a, area, C, part, s->level, s->buffers[1], 0, into);
-      for (size_t i = 0; i < n; i++)
+      const int by_angle = (a->blend & SKC_ANGLES_BLEND_ANGLE) != 0;
+      const int by_amount = (a->blend & SKC_ANGLES_BLEND_AMOUNT) != 0;
+      int pass = 0;
+      for (int up_angle = 0; up_angle <= by_angle; up_angle++)
+        for (int up_amount = 0; up_amount <= by_amount; up_amount++, pass++)
+          {
+            for (size_t i = 0; i < n; i++)
+              {
+                float w = plain ? 1 - s->plain_weight[i] : 1;
+                if (by_angle)
+                  w *= up_angle ? s->step_weight[i] : 1 - s->step_weight[i];
+                if (by_amount)
+                  w *= up_amount ? s->amount_weight[i]
+                                 : 1 - s->amount_weight[i];
+                for (int c = 0; c < C; c++)
+                  part[i * C + c] = in[i * C + c] * w;
+              }
+            for (size_t i = 0; a->blend && i < n; i++)
+              {
+                int q = code_above (a, s->level[i], up_angle, up_amount);
+                s->pass_code[i] = a->fitted[q] ? q : 0;
+              }
+            scatter_pass (a, area, C, part, a->blend ? s->pass_code : s->level,
+                          s->buffers[1], pass > 0, into);
+          }
+      for (size_t i = 0; plain && i < n; i++)
         for (int c = 0; c < C; c++)
           part[i * C + c] = in[i * C + c] * s->plain_weight[i];
-      scatter_pass (a, area, C, part, NULL, s->buffers[1], 1, into);
+      if (plain)
+        scatter_pass (a, area, C, part, NULL, s->buffers[1], 1, into);
     }
   *values = into;
   *values_stride = (size_t) area->w * C;

@@ -186,13 +186,30 @@ fit_knots_table (void *user, int index)
                                 k->axis, &f, NULL);
       if (res == SKC_OK && !f)
         res = skc_knots_fit (&target, cap, k->axis, &f, NULL);
+      double floor_db = skc_quality_floor_db (p->quality, 0);
       if (res == SKC_OK)
         job->snr_db[index]
             = k->radii
-                  ? skc_knots_closer_if_short (
-                      &target, cap, aim, k->axis,
-                      skc_quality_floor_db (p->quality, 0), &f)
+                  ? skc_knots_closer_if_short (&target, cap, aim, k->axis,
+                                               floor_db, &f)
                   : skc_kernel_snr_db (skc_filter_kernel_error (f, &target));
+      /* A value table short of the floor within its cap: the floor within
+         the wide cap, else the set gives way to the grid's plans. */
+      long wide = skc_knots_cap (target.width) * SKC_VALUE_TABLES_WIDE_CAP;
+      skc_filter *wider = NULL;
+      if (res == SKC_OK && k->radii && job->snr_db[index] < floor_db
+          && wide > cap
+          && skc_knots_fit_to (&target, wide, skc_knots_aim (p->quality, 0),
+                               k->axis, &wider, NULL)
+                 == SKC_OK
+          && wider)
+        {
+          skc_filter_free (f);
+          f = wider;
+          job->snr_db[index] = skc_knots_closer_if_short (
+              &target, wide, skc_knots_aim (p->quality, 0), k->axis, floor_db,
+              &f);
+        }
       skc_image_free (&target);
     }
   if (res == SKC_OK && (!f || !skc_knot_taps_build (f, &k->table[q])))
@@ -259,9 +276,9 @@ skc_knots_value_tables_prepare (skc_engine *e, skc_scale *s,
   skc_target_identity (p, key, sizeof key);
   size_t used = strlen (key);
   snprintf (key + used, sizeof key - used,
-            "|%s|axis=%d|cap=%d|radii=%d:%016llx",
-            skc_quality_name (p->quality), (int) axis, cap_factor, count,
-            (unsigned long long) h);
+            "|%s|axis=%d|cap=%d..%d|radii=%d:%016llx",
+            skc_quality_name (p->quality), (int) axis, cap_factor,
+            SKC_VALUE_TABLES_WIDE_CAP, count, (unsigned long long) h);
   return fit_tables (e, s, key, radii[count - 1], err);
 }
 

@@ -175,12 +175,13 @@ skc_engine_memo_get (const skc_params *p, int with_map,
   size_t used = strlen (key);
   snprintf (key + used, sizeof key - used,
             "|r=%.17g|%s|seed=%llu|swirl=%.17g|cat-eye=%.17g|"
-            "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g",
+            "highlights=%.17g,%.17g|clip=%d|fft=%.17g,%d|tables=%.17g|"
+            "blend=%d",
             p->radius, skc_quality_name (p->quality),
             (unsigned long long) p->seed, p->swirl, p->cat_eye,
             p->highlight_threshold, p->highlight_gain, p->clip,
             options->fft_cost_factor, options->fft_cell,
-            options->knots_map_max_radius);
+            options->knots_map_max_radius, options->angles_blend);
   used = strlen (key);
   if (with_map && options->map_values && options->map_value_count > 0)
     {

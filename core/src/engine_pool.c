@@ -37,6 +37,9 @@ skc_tile_scratch_free (skc_tile_scratch *s)
   free (s->plain_input);
   free (s->plain_values);
   free (s->plain_weight);
+  free (s->step_weight);
+  free (s->amount_weight);
+  free (s->pass_code);
   if (s->fft_buffer)
     fftwf_free (s->fft_buffer);
   memset (s, 0, sizeof *s);

@@ -92,15 +92,14 @@ scale_for_radius (double r)
 void
 skc_engine_options_init (skc_engine_options *options)
 {
-  options->knots_map_max_radius = KNOTS_MAP_MAX_RADIUS;
-  options->map_tables_work_max = TABLES_WORK_MAX;
-  options->map_levels = 1;
-  options->layers_tile = 512;
-  options->layers_gather = 1;
-  options->fft_cost_factor = 1;
-  options->fft_cell = 0;
-  options->map_values = NULL;
-  options->map_value_count = 0;
+  /* Zero: the planner's FFT cell, any map value, blended steps where the
+     nearest are too many. */
+  *options = (skc_engine_options){ .knots_map_max_radius = KNOTS_MAP_MAX_RADIUS,
+                                   .map_tables_work_max = TABLES_WORK_MAX,
+                                   .map_levels = 1,
+                                   .layers_tile = 512,
+                                   .layers_gather = 1,
+                                   .fft_cost_factor = 1 };
 }
 
 double
@@ -317,7 +316,8 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
 
 /* Where swirl's knots cannot reach even draft's floor within their MACs,
  * the floors are tried again with this many times the FFT's cost before
- * the turned complex (cat-eye has as many there from the start): a
+ * the turned complex (cat-eye has as many there from the start, and
+ * beyond R 75 tries the larger factor before the DISK basis): a
  * snowflake at R 75 then holds 17-26 dB instead of 2 (5-9 s to prepare:
  * slow, but the bokeh's shape).  Beyond R 75 more: a snowflake at R 150
  * takes 6067 MACs (20.5x the FFT; 18.0 dB, about 1 s to prepare), where
@@ -472,6 +472,19 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
          && lens_floor_falls_back (p, &floor_db, fell_back, sizeof fell_back))
     r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
                                    sizeof steps, err);
+  /* Beyond R 75, where even draft's floor is out of reach within the
+     MACs, swirl's rescue: a snowflake at R 150 was the DISK basis' 0-0.2
+     dB. */
+  const long rescue_macs = LENS_MACS_RESCUE_FACTOR_LARGE * fft;
+  if (r == SKC_OK && !*ok && p->radius > LENS_OWN_FLOOR_RADIUS)
+    {
+      r = skc_knots_cat_eye_prepare (e, s, floor_db, rescue_macs, 0, ok, steps,
+                                     sizeof steps, err);
+      if (*ok)
+        snprintf (fell_back + strlen (fell_back),
+                  sizeof fell_back - strlen (fell_back),
+                  ", %d x the FFT's MACs", LENS_MACS_RESCUE_FACTOR_LARGE);
+    }
   if (r != SKC_OK || !*ok)
     {
       s->factor = 0;
@@ -737,13 +750,6 @@ map_one_scale (skc_engine *e, map_plan *how, skc_knots_axis *axis,
   return r;
 }
 
-/* Value tables whose largest radius cannot reach the floor within
- * skc_knots_cap may take this many times it: a thin stroke's knots grow
- * with its rows' crossings (a snowflake's exact knots at R 150: 7603 MACs,
- * the cap 6020; at R 300: 20801, the cap 12020), and where they fall
- * short the grid ends on draft's floor (23-25 dB). */
-#define VALUE_TABLES_WIDE_CAP 2
-
 static int
 compare_doubles (const void *a, const void *b)
 {
@@ -780,7 +786,7 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
   const double top = radii[count - 1];
   /* The largest radius' table must reach the floor's aim within the cap
      (the others are smaller; each aims closer where it can), or within
-     VALUE_TABLES_WIDE_CAP times it. */
+     SKC_VALUE_TABLES_WIDE_CAP times it. */
   skc_knots_axis axis = SKC_KNOTS_ROWS;
   skc_image target = { 0 };
   skc_filter *largest = NULL;
@@ -789,8 +795,8 @@ plan_value_tables (skc_engine *e, int *ok, skc_error *err)
               && count <= skc_knots_tables_count (
                      skc_knots_tables_grid (p, top, NULL), top)
               && skc_target_make (p, top, 0, &target, NULL) == SKC_OK;
-  for (int f = 1; wants && !largest && f <= VALUE_TABLES_WIDE_CAP;
-       f *= VALUE_TABLES_WIDE_CAP)
+  for (int f = 1; wants && !largest && f <= SKC_VALUE_TABLES_WIDE_CAP;
+       f *= SKC_VALUE_TABLES_WIDE_CAP)
     {
       cap_factor = f;
       if (skc_knots_fit_to (&target, f * skc_knots_cap (target.width),

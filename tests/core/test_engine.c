@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "engine.h"
+#include "engine_options.h"
 #include "internal.h"
 #include "skc/skc.h"
 #include "truth.h"
@@ -263,10 +264,17 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
   p.radius = radius;
   p.swirl = swirl;
   p.cache = cache;
-  if (with_map == -2)
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  if (with_map == -2 || with_map == -3)
     {
-      /* Uniform cat-eye: knots per angle and clip amount, scattered. */
+      /* Uniform cat-eye: knots per angle and clip amount, scattered;
+         -3: each pixel blending the four codes around its angle and
+         amount. */
       p.cat_eye = 0.5;
+      options.angles_blend
+          = with_map == -3 ? SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT
+                           : 0;
       with_map = 0;
     }
   else if (with_map < 0)
@@ -275,10 +283,15 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
       with_map = 1;
     }
   skc_engine *e1 = NULL, *e3 = NULL;
-  CHECK (skc_engine_new (&p, with_map, &one_thread, &e1, NULL) == SKC_OK);
-  CHECK (skc_engine_new (&p, with_map, &three_threads, &e3, NULL) == SKC_OK);
+  CHECK (skc_engine_new_with (&p, with_map, &options, &one_thread, &e1, NULL)
+         == SKC_OK);
+  CHECK (skc_engine_new_with (&p, with_map, &options, &three_threads, &e3, NULL)
+         == SKC_OK);
   if (!e1 || !e3)
     return;
+  CHECK_MSG (!options.angles_blend
+                 || strstr (skc_engine_describe (e1), "blended amount"),
+             "cat-eye blending its steps: %s", skc_engine_describe (e1));
   int C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
   skc_image whole = { 0 }, other = { 0 };
@@ -1358,6 +1371,7 @@ main (void)
   test_identity_across_cuts (0, 24, 0.5);
   test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
   test_identity_across_cuts (-2, 8, 0);  /* uniform cat-eye */
+  test_identity_across_cuts (-3, 8, 0);  /* the same, codes blended */
   test_on_demand_views_and_errors ();
   test_straight_kinds ();
   test_on_demand_tiny ();

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "engine.h"
+#include "engine_options.h"
 #include "skc/skc.h"
 
 static skc_cache *cache;
@@ -158,9 +159,11 @@ expected (const char *spec, double radius, double swirl, double cat_eye, int w,
   return t;
 }
 
+/* blend: cat-eye's knots blend steps at every pixel along these axes
+ * (SKC_ANGLES_BLEND_ANGLE, SKC_ANGLES_BLEND_AMOUNT). */
 static void
 check_points (const char *spec, double radius, double swirl, double cat_eye,
-              double floor_db)
+              double floor_db, int blend)
 {
   skc_params p;
   skc_params_init (&p);
@@ -172,11 +175,17 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
   p.cache = cache;
   skc_engine *e = NULL;
   skc_error err;
-  if (!CHECK (skc_engine_new (&p, 0, NULL, &e, &err) == SKC_OK))
+  skc_engine_options options;
+  skc_engine_options_init (&options);
+  options.angles_blend = blend;
+  if (!CHECK (skc_engine_new_with (&p, 0, &options, NULL, &e, &err) == SKC_OK))
     {
       fprintf (stderr, "     %s\n", err.message);
       return;
     }
+  CHECK_MSG (!blend || strstr (skc_engine_describe (e), "blended"),
+             "%s R %g cat-eye %g, steps blended: %s", spec, radius, cat_eye,
+             skc_engine_describe (e));
   /* Mid-way lies beyond the plain zone: images of 48 radii. */
   const int side = (int) (48 * radius);
   double worst_snr = INFINITY, worst_light = 0;
@@ -290,26 +299,34 @@ main (void)
   check_image_quarter_turn (8);
   check_image_quarter_turn (20);
   /* A round kernel is its own turn: swirl leaves it exact (knots). */
-  check_points ("shape:disc", 8, 0.5, 0, 25);
-  check_points ("shape:disc", 24, 0.5, 0, 25);
+  check_points ("shape:disc", 8, 0.5, 0, 25, 0);
+  check_points ("shape:disc", 24, 0.5, 0, 25, 0);
   /* Shapes that turn run on knots per angle: each point spreads its own
      angle's knots, which reach the turned floor (normal: 25 dB) against
      the shape turned (before, DISK complexes turned per pixel reached
      11-19 dB). */
   const double floor_db = skc_quality_floor_db (SKC_QUALITY_NORMAL, 1);
-  check_points ("shape:heart", 8, 0.5, 0, floor_db);
-  check_points ("shape:heart", 24, 0.5, 0, floor_db);
-  check_points ("shape:polygon", 8, 0.5, 0, floor_db);
-  check_points ("shape:polygon", 24, 0.5, 0, floor_db);
-  check_points ("shape:heart", 8, 0.8, 0, floor_db);
+  check_points ("shape:heart", 8, 0.5, 0, floor_db, 0);
+  check_points ("shape:heart", 24, 0.5, 0, floor_db, 0);
+  check_points ("shape:polygon", 8, 0.5, 0, floor_db, 0);
+  check_points ("shape:polygon", 24, 0.5, 0, floor_db, 0);
+  check_points ("shape:heart", 8, 0.8, 0, floor_db, 0);
   /* Uniform cat-eye runs knots per angle and clip amount, each point its
      own code's kernel: the floor against the shape clipped and turned as
      at that point, quantisation included (before, the DISK basis with a
      plain blend about the centre reached 11-16.5 dB on the disc). */
-  check_points ("shape:disc", 8, 0, 0.5, floor_db);
-  check_points ("shape:disc", 24, 0, 0.5, floor_db);
-  check_points ("shape:heart", 8, 0, 0.5, floor_db);
-  check_points ("shape:heart", 24, 0, 0.5, floor_db);
+  check_points ("shape:disc", 8, 0, 0.5, floor_db, 0);
+  check_points ("shape:disc", 24, 0, 0.5, floor_db, 0);
+  check_points ("shape:heart", 8, 0, 0.5, floor_db, 0);
+  check_points ("shape:heart", 24, 0, 0.5, floor_db, 0);
+  /* Each pixel blending the kernels of the two angle steps around its
+     angle, and of the two amount steps around its amount (the planner's
+     choice where the nearest steps are too many): the same floor against
+     the exact angle and amount, on fewer steps. */
+  check_points ("shape:heart", 24, 0, 0.5, floor_db, SKC_ANGLES_BLEND_ANGLE);
+  check_points ("shape:star", 24, 0, 0.5, floor_db, SKC_ANGLES_BLEND_ANGLE);
+  check_points ("shape:heart", 24, 0, 0.5, floor_db,
+                SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT);
   skc_cache_free (cache);
   return check_summary ();
 }
