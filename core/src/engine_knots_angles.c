@@ -67,8 +67,6 @@ typedef struct
   int *halves;
   const int *codes;      /* swirl: the codes to fit, in order */
   const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
-  /* A shape image drawn finer, once for every angle (turn_source). */
-  const struct turn_raster *turn_source;
   /* Fits too many for the fewest knots' programme: the exact knots of
      each target made piecewise constant within max_error, the fewer of
      two ways (levelled: its values rounded to the fewest levels; merged:
@@ -102,156 +100,24 @@ job_results_free (angles_job *job)
   free (job->halves);
 }
 
-/* A shape image's target turned clockwise on screen by `degrees`, on a
- * size x size canvas (turned_image_from): the image drawn `over` times
- * finer than its target at the radius (turn_source, once per engine), and
- * each canvas pixel the mean of sub x sub samples of it, turned
- * back into the image's frame and read bilinearly. */
-typedef struct turn_raster
-{
-  skc_image fine;
-  /* Fine pixels per target pixel and axis: 7 up to R 12, where a thin
-     stroke is a fraction of a pixel, else 5. */
-  int over;
-  /* Per target pixel (over x over fine ones): their largest
-     value, so that a canvas pixel far from the shape is known to be 0. */
-  skc_image blocks;
-  /* Samples per canvas pixel and axis: more where the rim (and a thin
-     stroke) is a larger part of the kernel. */
-  int sub;
-} turn_raster;
-
-static void
-turn_raster_free (turn_raster *r)
-{
-  skc_image_free (&r->fine);
-  skc_image_free (&r->blocks);
-}
-
-static skc_result
-turn_source (const skc_params *p, turn_raster *raster)
-{
-  const skc_image *img = p->shape_image;
-  const int n0 = 2 * (int) ceil (p->radius) + 1;
-  const int over = raster->over = p->radius <= 12 ? 7 : 5;
-  skc_result r = skc_kernel_from_values_spanning (
-      img->data, img->width, img->height, img->stride, n0 * over,
-      (2 * p->radius + 1) * over, &raster->fine, NULL);
-  raster->sub = p->radius <= 30 ? 8 : 4;
-  if (r == SKC_OK)
-    r = skc_image_alloc (&raster->blocks, n0, n0, 1);
-  if (r != SKC_OK)
-    {
-      turn_raster_free (raster);
-      return r;
-    }
-  for (int y = 0; y < n0; y++)
-    for (int x = 0; x < n0; x++)
-      {
-        float top = 0;
-        for (int j = 0; j < over; j++)
-          for (int i = 0; i < over; i++)
-            top = fmaxf (top, *skc_image_pixel (&raster->fine, x * over + i,
-                                                y * over + j));
-        *skc_image_pixel (&raster->blocks, x, y) = top;
-      }
-  return SKC_OK;
-}
-
-/* Whether every sample of the canvas pixel whose centre lands at fine
- * position (fx, fy) reads zeros: its samples lie within 0.71 px of the
- * centre, and a bilinear read a fine pixel further. */
-static int
-turn_empty (const turn_raster *raster, double fx, double fy)
-{
-  const int over = raster->over;
-  const double reach = M_SQRT1_2 * over + 1;
-  const int x0 = (int) floor ((fx - reach) / over);
-  const int x1 = (int) floor ((fx + reach) / over);
-  const int y0 = (int) floor ((fy - reach) / over);
-  const int y1 = (int) floor ((fy + reach) / over);
-  const skc_image *b = &raster->blocks;
-  for (int y = y0; y <= y1; y++)
-    for (int x = x0; x <= x1; x++)
-      if (x >= 0 && y >= 0 && x < b->width && y < b->height
-          && *skc_image_pixel ((skc_image *) b, x, y) != 0)
-        return 0;
-  return 1;
-}
-
-/* turned_image from turn_source's raster. */
-static skc_result
-turned_image_from (const turn_raster *raster, double degrees, int size,
-                   skc_image *t)
-{
-  const skc_image fine = raster->fine;
-  const int sub = raster->sub, over = raster->over;
-  skc_result r = skc_image_alloc (t, size, size, 1);
-  if (r != SKC_OK)
-    return r;
-  const double a = degrees * M_PI / 180, c = cos (a), s = sin (a);
-  const double centre = (fine.width - 1) / 2.0;
-  const int half = size / 2;
-  for (int y = 0; y < size; y++)
-    for (int x = 0; x < size; x++)
-      {
-        double acc = 0;
-        const double cx = x - half, cy = y - half;
-        if (turn_empty (raster, centre + (c * cx + s * cy) * over,
-                        centre + (-s * cx + c * cy) * over))
-          {
-            *skc_image_pixel (t, x, y) = 0;
-            continue;
-          }
-        for (int j = 0; j < sub; j++)
-          for (int i = 0; i < sub; i++)
-            {
-              double sx = x - half - 0.5 + (i + 0.5) / sub;
-              double sy = y - half - 0.5 + (j + 0.5) / sub;
-              /* A kernel-frame offset d lands on screen at
-                 (c dx - s dy, s dx + c dy): back from the screen. */
-              double fx = centre + (c * sx + s * sy) * over;
-              double fy = centre + (-s * sx + c * sy) * over;
-              int x0 = (int) floor (fx), y0 = (int) floor (fy);
-              double tx = fx - x0, ty = fy - y0;
-              for (int v = 0; v < 2; v++)
-                for (int u = 0; u < 2; u++)
-                  if (x0 + u >= 0 && y0 + v >= 0 && x0 + u < fine.width
-                      && y0 + v < fine.height)
-                    acc += (u ? tx : 1 - tx) * (v ? ty : 1 - ty)
-                           * *skc_image_pixel (&fine, x0 + u, y0 + v);
-            }
-        *skc_image_pixel (t, x, y) = (float) acc;
-      }
-  r = skc_kernel_normalise (t, NULL);
-  if (r != SKC_OK)
-    skc_image_free (t);
-  return r;
-}
-
 /* The shape turned clockwise on screen by `degrees` (as the complexes
- * turn), at the full radius; a shape image from `source` (turn_source's,
- * or NULL: drawn here).  A shape fills the radius' square, whose
- * corners reach sqrt 2 times as far: turned, it needs that canvas (a heart
- * turned by 45 degrees lost 1.3 % of its light at the square's edge,
- * 20 dB), unless a cat-eye clip keeps it within the radius anyway. */
+ * turn), at the full radius; a shape image turned exactly, each of its
+ * pixels a square shared by area (skc_kernel_turned_from_values: resampling
+ * a finer raster bilinearly stood 30 dB from a snowflake's exact turn at
+ * R 24).  A shape fills the radius' square, whose corners reach sqrt 2
+ * times as far: turned, it needs that canvas (a heart turned by 45 degrees
+ * lost 1.3 % of its light at the square's edge, 20 dB), unless a cat-eye
+ * clip keeps it within the radius anyway. */
 static skc_result
-turned_shape (const skc_params *p, const turn_raster *source, double degrees,
-              int clipped, skc_image *t)
+turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
 {
   double reach = clipped ? p->radius : p->radius * M_SQRT2;
   int size = 2 * (int) ceil (reach) + 1;
-  if (p->shape_image && source)
-    return turned_image_from (source, degrees, size, t);
-  if (p->shape_image)
-    {
-      turn_raster own = { { 0 }, 0, { 0 }, 0 };
-      skc_result r = turn_source (p, &own);
-      if (r == SKC_OK)
-        r = turned_image_from (&own, degrees, size, t);
-      turn_raster_free (&own);
-      return r;
-    }
+  const skc_image *img = p->shape_image;
+  if (img)
+    return skc_kernel_turned_from_values (img->data, img->width, img->height,
+                                          img->stride, size, 2 * p->radius + 1,
+                                          degrees * M_PI / 180, t, NULL);
   skc_shape shape = p->shape;
   shape.rotation -= degrees;
   return skc_shape_render (&shape, p->radius, size, t, NULL);
@@ -264,7 +130,7 @@ static skc_result
 cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
                 double amount, skc_image *t)
 {
-  skc_result r = turned_shape (p, NULL, angle * 180 / M_PI, p->cat_eye > 0, t);
+  skc_result r = turned_shape (p, angle * 180 / M_PI, p->cat_eye > 0, t);
   if (r == SKC_OK && amount > 0)
     r = skc_target_clip_fine (t, fine, p->radius, amount, angle, NULL);
   return r;
@@ -456,9 +322,8 @@ fit_angle (void *user, int index)
   const int code = job->codes[index];
   const double angle = code * 2 * M_PI / a->angle_count;
   skc_image shape = { 0 }, target = { 0 };
-  skc_result r
-      = turned_shape (job->params, job->turn_source,
-                      code * 360.0 / a->angle_count, job->cat_eye, &shape);
+  skc_result r = turned_shape (job->params, code * 360.0 / a->angle_count,
+                               job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
   int hint = -1;
   /* Cat-eye's clipped codes start from the unclipped one's fit (the last
@@ -563,7 +428,7 @@ static double
 shape_fit_work (const skc_params *p, int clipped, long max_macs, int *mirror)
 {
   skc_image shape = { 0 };
-  const int drawn = turned_shape (p, NULL, 0, clipped, &shape) == SKC_OK;
+  const int drawn = turned_shape (p, 0, clipped, &shape) == SKC_OK;
   if (mirror)
     *mirror = drawn && mirror_symmetric (&shape);
   const double work = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
@@ -592,10 +457,10 @@ static const int swirl_orders[] = { 8, 7, 6, 5, 4, 3, 2 };
  * k-th of a turn is the shape (its target equal within float rounding),
  * else 1. */
 static int
-rotational_order (const skc_params *p, const turn_raster *source)
+rotational_order (const skc_params *p)
 {
   skc_image plain = { 0 };
-  if (turned_shape (p, source, 0, 0, &plain) != SKC_OK)
+  if (turned_shape (p, 0, 0, &plain) != SKC_OK)
     return 1;
   float peak = 0;
   const size_t count = (size_t) plain.width * plain.height;
@@ -605,8 +470,7 @@ rotational_order (const skc_params *p, const turn_raster *source)
   for (size_t k = 0; order == 1 && k < sizeof swirl_orders / sizeof (int); k++)
     {
       skc_image turned = { 0 };
-      if (turned_shape (p, source, 360.0 / swirl_orders[k], 0, &turned)
-          != SKC_OK)
+      if (turned_shape (p, 360.0 / swirl_orders[k], 0, &turned) != SKC_OK)
         continue;
       float diff = 0;
       for (size_t i = 0; i < count; i++)
@@ -653,9 +517,68 @@ swirl_step_error (const skc_params *p, double d_angle)
   return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0);
 }
 
+/* Blended steps `d_angle` and `d_amount` apart: the largest relative
+ * kernel error between the truths half-way between two steps and the mean
+ * of the two steps' truths, at the angles and amounts step_error probes
+ * (swirl: the shape turned, unclipped). */
+static double
+blend_step_error (const skc_params *p, const skc_image *fine, double d_angle,
+                  double d_amount)
+{
+  static const double angles[] = { 0.1, 0.7, 1.3 };
+  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
+  double worst = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < (p->cat_eye > 0 ? 2 : 1); j++)
+      {
+        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
+        double e = INFINITY, amount = fmax (amounts[j], 0);
+        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
+            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
+                               &t1)
+                   == SKC_OK
+            && cat_eye_target (p, fine, angles[i] + d_angle / 2,
+                               amount + d_amount / 2, &mid)
+                   == SKC_OK)
+          {
+            size_t count = (size_t) t0.width * t0.height;
+            for (size_t k = 0; k < count; k++)
+              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
+            e = skc_kernel_error (&t0, &mid);
+          }
+        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
+        skc_image_free (&t0);
+        skc_image_free (&t1);
+        skc_image_free (&mid);
+      }
+  return worst;
+}
+
+/* Blended steps along angle (a turn in `count` steps) or amount (cat-eye
+ * in `count` steps) whose half-way error is at most `within`: the fewest
+ * of a few counts growing by a quarter from `from` (angles in multiples of
+ * 4), or 0 when even `most` miss it. */
+static int
+blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
+             int from, int most, double within, double *error)
+{
+  for (int count = from;;)
+    {
+      *error = amount_axis ? blend_step_error (p, fine, 0, p->cat_eye / count)
+                           : blend_step_error (p, fine, 2 * M_PI / count, 0);
+      if (*error <= within)
+        return count;
+      if (count >= most)
+        return 0;
+      count = amount_axis ? (int) ceil (count * 1.25)
+                          : 4 * (int) ceil (count * 1.25 / 4);
+      count = count < most ? count : most;
+    }
+}
+
 static skc_result
-swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
-               double floor_db, long max_macs, int *ok, skc_error *err)
+swirl_prepare (skc_engine *e, skc_scale *s, double floor_db, long max_macs,
+               int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -669,12 +592,27 @@ swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
   int steps = (int) ceil (M_PI / half);
   /* Codes a k-th of a turn apart share their fit: the steps come in
      multiples of k, at most SWIRL_MAX_ANGLES fits. */
-  const int order = rotational_order (p, source);
+  const int order = rotational_order (p);
   steps = steps < SKC_ENGINE_ANGLES ? SKC_ENGINE_ANGLES : steps;
+  /* More than that: blended steps, the fewest whose half-way error is
+     within the angle's share (a snowflake at R 75, high). */
+  double blend_error = 0;
+  if (steps > SWIRL_MAX_ANGLES * order
+      || (e->options.angles_blend & SKC_ANGLES_BLEND_ANGLE))
+    {
+      int from = 4 * (int) ceil (steps / 32.0);
+      int fewer = blend_count (
+          p, NULL, 0, from < 8 ? 8 : from, SWIRL_MAX_ANGLES * order,
+          SWIRL_ANGLE_SHARE * pow (10, -floor_db / 20), &blend_error);
+      a->blend = fewer > 0 ? SKC_ANGLES_BLEND_ANGLE : 0;
+      steps = fewer > 0 ? fewer : steps;
+    }
   steps = steps > SWIRL_MAX_ANGLES * order ? SWIRL_MAX_ANGLES * order : steps;
   a->angle_count = (steps + order - 1) / order * order;
   a->rounding_snr_db
-      = -20 * log10 (probe * M_PI / a->angle_count / SWIRL_PROBE_ANGLE);
+      = a->blend
+            ? skc_kernel_snr_db (blend_error)
+            : -20 * log10 (probe * M_PI / a->angle_count / SWIRL_PROBE_ANGLE);
   a->codes = a->angle_count;
   a->slots = a->angle_count / order;
   a->amount_count = 1;
@@ -699,7 +637,6 @@ swirl_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
                      .max_error = SWIRL_FIT_SHARE * pow (10, -floor_db / 20),
                      .max_macs = max_macs,
                      .codes = codes,
-                     .turn_source = source,
                      .levelled = count * shape_fit_work (p, 0, max_macs, NULL)
                                  > FIT_WORK_MAX };
   skc_result r = SKC_OK;
@@ -784,64 +721,6 @@ step_error (const skc_params *p, const skc_image *fine, double d_angle,
   return probe_error (p, fine, angles, 3, amounts, 2, d_angle, d_amount);
 }
 
-/* Blended steps `d_angle` and `d_amount` apart: the largest relative
- * kernel error between the truths half-way between two steps and the mean
- * of the two steps' truths, at the angles and amounts step_error probes. */
-static double
-blend_step_error (const skc_params *p, const skc_image *fine, double d_angle,
-                  double d_amount)
-{
-  static const double angles[] = { 0.1, 0.7, 1.3 };
-  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  double worst = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 2; j++)
-      {
-        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
-        double e = INFINITY, amount = fmax (amounts[j], 0);
-        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
-            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
-                               &t1)
-                   == SKC_OK
-            && cat_eye_target (p, fine, angles[i] + d_angle / 2,
-                               amount + d_amount / 2, &mid)
-                   == SKC_OK)
-          {
-            size_t count = (size_t) t0.width * t0.height;
-            for (size_t k = 0; k < count; k++)
-              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
-            e = skc_kernel_error (&t0, &mid);
-          }
-        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
-        skc_image_free (&t0);
-        skc_image_free (&t1);
-        skc_image_free (&mid);
-      }
-  return worst;
-}
-
-/* Blended steps along angle (a turn in `count` steps) or amount (cat-eye
- * in `count` steps) whose half-way error is at most `within`: the fewest
- * of a few counts growing by a quarter from `from` (angles in multiples of
- * 4), or 0 when even `most` miss it. */
-static int
-blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
-             int from, int most, double within, double *error)
-{
-  for (int count = from;;)
-    {
-      *error = amount_axis ? blend_step_error (p, fine, 0, p->cat_eye / count)
-                           : blend_step_error (p, fine, 2 * M_PI / count, 0);
-      if (*error <= within)
-        return count;
-      if (count >= most)
-        return 0;
-      count = amount_axis ? (int) ceil (count * 1.25)
-                          : 4 * (int) ceil (count * 1.25 / 4);
-      count = count < most ? count : most;
-    }
-}
-
 /* Angle code `code`'s fit (its canonical code, fitted) and flips: a half
  * turn is both flips; with a mirror, -a is a's mirrored left to right and
  * 180 - a its mirrored top to bottom. */
@@ -866,10 +745,10 @@ canonical_angle (int code, int n, int mirror, int *flip)
  * step or (blend) its two around; *too_many when out of reach by the
  * steps' count or their fits' memory rather than by the knots. */
 static skc_result
-cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
-                 const skc_image *fine, double floor_db, long max_macs,
-                 double max_work, int blend, int *ok, int *too_many, char *why,
-                 size_t why_len, skc_error *err)
+cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
+                 double floor_db, long max_macs, double max_work, int blend,
+                 int *ok, int *too_many, char *why, size_t why_len,
+                 skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -961,7 +840,6 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const turn_raster *source,
                      .max_macs = max_macs,
                      .codes = codes,
                      .fine = fine,
-                     .turn_source = source,
                      .cat_eye = 1 };
   skc_result r = SKC_OK;
   if (!codes || !a->fitted || !a->slot || !a->flip || !a->fit
@@ -1063,31 +941,26 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
                            size_t why_len, skc_error *err)
 {
   skc_image fine = { 0 };
-  turn_raster source = { { 0 }, 0, { 0 }, 0 };
   *ok = 0;
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
-  if (r == SKC_OK && e->params.shape_image)
-    r = turn_source (&e->params, &source);
   /* Blended steps where the nearest's are too many: a star's at R 75,
      high, 3760 angles x 107 amounts, about 623 MB of fits, for 35 dB. */
   int too_many = 0;
-  const turn_raster *turns = source.fine.data ? &source : NULL;
   if (r == SKC_OK)
-    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
                          e->options.angles_blend, ok, &too_many, why, why_len,
                          err);
   /* Then amounts blended too: an ampersand's at R 75, high, 628 blended
      angles x 231 amounts (684 MB). */
   if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
-    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
                          SKC_ANGLES_BLEND_ANGLE, ok, &too_many, why, why_len,
                          err);
   if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
-    r = cat_eye_prepare (e, s, turns, &fine, floor_db, max_macs, max_work,
+    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
                          SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT, ok,
                          &too_many, why, why_len, err);
   skc_image_free (&fine);
-  turn_raster_free (&source);
   return r;
 }
 
@@ -1095,15 +968,8 @@ skc_result
 skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                           long max_macs, int *ok, skc_error *err)
 {
-  turn_raster source = { { 0 }, 0, { 0 }, 0 };
   *ok = 0;
-  skc_result r
-      = e->params.shape_image ? turn_source (&e->params, &source) : SKC_OK;
-  if (r == SKC_OK)
-    r = swirl_prepare (e, s, source.fine.data ? &source : NULL, floor_db,
-                       max_macs, ok, err);
-  turn_raster_free (&source);
-  return r;
+  return swirl_prepare (e, s, floor_db, max_macs, ok, err);
 }
 
 /* Rows: across the kernel's half; columns: from half + 1 before the

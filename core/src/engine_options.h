@@ -46,10 +46,11 @@ typedef struct
      NULL: any value. */
   const float *map_values;
   int map_value_count;
-  /* Not 0: cat-eye's knots per angle always blend steps per pixel along
-     these axes (SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT,
-     skc_knots_angles_scale's blend); 0: only where the nearest steps are
-     too many (the planner's rule: angles, then amounts too). */
+  /* Not 0: knots per angle (swirl, cat-eye) always blend steps per pixel
+     along these axes (SKC_ANGLES_BLEND_ANGLE, and for cat-eye
+     SKC_ANGLES_BLEND_AMOUNT; skc_knots_angles_scale's blend); 0: only
+     where the nearest steps are too many (the planner's rule: angles, then
+     cat-eye's amounts too). */
   int angles_blend;
 } skc_engine_options;
 

@@ -173,3 +173,129 @@ skc_kernel_pad (const skc_image *k, int width, int height, skc_image *out)
             (size_t) k->width * sizeof (float));
   return SKC_OK;
 }
+
+/* A convex polygon: a pixel's square turned, clipped by a pixel's sides
+   (at most 8 vertices). */
+typedef struct
+{
+  int n;
+  double x[12], y[12];
+} convex_polygon;
+
+/* Keeps the part of p where side x (coordinate - bound) >= 0, the
+   coordinate y's when along_y, else x's. */
+static void
+keep_side (convex_polygon *p, int along_y, double bound, double side)
+{
+  convex_polygon kept = { 0 };
+  for (int i = 0; i < p->n; i++)
+    {
+      int next = i + 1 < p->n ? i + 1 : 0;
+      double here = side * ((along_y ? p->y[i] : p->x[i]) - bound);
+      double there = side * ((along_y ? p->y[next] : p->x[next]) - bound);
+      if (here >= 0)
+        {
+          kept.x[kept.n] = p->x[i];
+          kept.y[kept.n++] = p->y[i];
+        }
+      if ((here >= 0) != (there >= 0))
+        {
+          double t = here / (here - there);
+          kept.x[kept.n] = p->x[i] + t * (p->x[next] - p->x[i]);
+          kept.y[kept.n++] = p->y[i] + t * (p->y[next] - p->y[i]);
+        }
+    }
+  *p = kept;
+}
+
+/* The area of quadrilateral q inside pixel [px, px + 1) x [py, py + 1). */
+static double
+area_in_pixel (const convex_polygon *q, int px, int py)
+{
+  convex_polygon p = *q;
+  keep_side (&p, 0, px, 1);
+  keep_side (&p, 0, px + 1, -1);
+  keep_side (&p, 1, py, 1);
+  keep_side (&p, 1, py + 1, -1);
+  double twice = 0;
+  for (int i = 0; i < p.n; i++)
+    {
+      int next = i + 1 < p.n ? i + 1 : 0;
+      twice += p.x[i] * p.y[next] - p.x[next] * p.y[i];
+    }
+  return fabs (twice) / 2;
+}
+
+/* Image pixels at most this many per kernel pixel and axis are turned
+ * themselves; a larger image is first resampled to this many (each pixel
+ * a mean of its own), which bounds the work by the kernel's size. */
+#define TURN_PIXELS_PER_KERNEL_PIXEL 16
+
+skc_result
+skc_kernel_turned_from_values (const float *values, int width, int height,
+                               size_t stride, int size, double span,
+                               double angle, skc_image *out, skc_error *err)
+{
+  skc_image fine = { 0 };
+  const int most = (TURN_PIXELS_PER_KERNEL_PIXEL * (int) ceil (span)) | 1;
+  if (values && (width > most || height > most) && size > 0)
+    {
+      /* The image resampled to `most` pixels across its larger side (a
+         square: the smaller side centred in it, as it is in the kernel). */
+      skc_result r = skc_kernel_from_values_spanning (
+          values, width, height, stride, most, most, &fine, err);
+      if (r != SKC_OK)
+        return r;
+      values = fine.data;
+      width = height = most;
+      stride = fine.stride;
+    }
+  skc_result r = skc_kernel_from_values_spanning (values, width, height, stride,
+                                                  size, span, out, err);
+  if (r != SKC_OK || angle == 0)
+    {
+      skc_image_free (&fine);
+      return r;
+    }
+  /* Each image pixel, a constant square of `scale` kernel pixels centred
+     as skc_kernel_from_values_spanning places it, turned clockwise on
+     screen (y down: (u, v) lands at (c u - s v, s u + c v)) about the
+     kernel's centre, adds its value times its area in each pixel. */
+  memset (out->data, 0, (size_t) size * out->stride * sizeof *out->data);
+  const double scale = span / (width > height ? width : height);
+  const double c = cos (angle), s = sin (angle), centre = size / 2.0;
+  for (int iy = 0; iy < height; iy++)
+    for (int ix = 0; ix < width; ix++)
+      {
+        float value = values[(size_t) iy * stride + ix];
+        if (!(value > 0))
+          continue;
+        convex_polygon square = { .n = 4 };
+        double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY,
+               hi_y = -INFINITY;
+        for (int q = 0; q < 4; q++)
+          {
+            double u = (ix + (q == 1 || q == 2) - width / 2.0) * scale;
+            double v = (iy + (q >= 2) - height / 2.0) * scale;
+            square.x[q] = centre + c * u - s * v;
+            square.y[q] = centre + s * u + c * v;
+            lo_x = fmin (lo_x, square.x[q]);
+            hi_x = fmax (hi_x, square.x[q]);
+            lo_y = fmin (lo_y, square.y[q]);
+            hi_y = fmax (hi_y, square.y[q]);
+          }
+        int x0 = lo_x > 0 ? (int) floor (lo_x) : 0;
+        int y0 = lo_y > 0 ? (int) floor (lo_y) : 0;
+        int x1 = hi_x < size ? (int) ceil (hi_x) : size;
+        int y1 = hi_y < size ? (int) ceil (hi_y) : size;
+        for (int py = y0; py < y1; py++)
+          for (int px = x0; px < x1; px++)
+            *skc_image_pixel (out, px, py)
+                += (float) (value * area_in_pixel (&square, px, py));
+      }
+  skc_image_free (&fine);
+  r = skc_kernel_normalise (out, err);
+  if (r != SKC_OK)
+    skc_image_free (out);
+  return r;
+}

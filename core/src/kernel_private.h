@@ -14,4 +14,14 @@ skc_result skc_kernel_from_values_spanning (const float *values, int width,
                                             double span, skc_image *out,
                                             skc_error *err);
 
+/* The same kernel turned clockwise on screen by `angle` radians about its
+ * centre: each image pixel a constant square, shared among the kernel
+ * pixels it covers by area (an image more than 16 pixels a kernel pixel
+ * across is first resampled to that); angle 0 gives
+ * skc_kernel_from_values_spanning's kernel.  Thread-safe. */
+skc_result skc_kernel_turned_from_values (const float *values, int width,
+                                          int height, size_t stride, int size,
+                                          double span, double angle,
+                                          skc_image *out, skc_error *err);
+
 #endif

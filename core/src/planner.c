@@ -352,7 +352,7 @@ lens_floor_falls_back (const skc_params *p, double *floor_db, char *note,
  * reaching the turned floor (skc_quality_floor_db (q, 1)) against the
  * shape drawn turned, at most SWIRL_KNOTS_FFT_FACTOR x the FFT's cost
  * (SWIRL_KNOTS_FFT_FACTOR_HIGH at high quality);
- * a shape image turns by resampling (engine_knots_angles.c).  *ok stays
+ * a shape image turns exactly by its pixels' squares (kernel.c).  *ok stays
  * 0 (the complex turns instead) when some angle's knots cannot reach the
  * floor within that. */
 static skc_result
@@ -421,14 +421,15 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
             "turned%s%s; FFT %ld)",
             skc_quality_name (p->quality), floor_db, fell_back, more, fft);
   snprintf (e->description, sizeof e->description,
-            "uniform swirl: knots %dx%d along rows per angle (%d of %d angle "
+            "uniform swirl: knots %dx%d along rows per angle (%d of %d %sangle "
             "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
-            "channel, each input pixel spreading its own; kernel SNR about "
+            "channel%s, each input pixel spreading its own; kernel SNR about "
             "%.1f dB against the shape turned exactly as at the pixel: fits "
             "%.1f dB, half a step %.1f dB; reach %d px); planner: %s",
             2 * a->half + 1, 2 * a->half + 1, fitted, a->codes,
-            360.0 / a->angle_count, a->macs, e->kernel_snr_db, a->worst_snr_db,
-            a->rounding_snr_db, e->reach, e->plan);
+            a->blend ? "blended " : "", 360.0 / a->angle_count, a->macs,
+            a->blend ? " and code, two codes a pixel" : "", e->kernel_snr_db,
+            a->worst_snr_db, a->rounding_snr_db, e->reach, e->plan);
   return SKC_OK;
 }
 

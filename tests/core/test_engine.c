@@ -277,6 +277,12 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
                            : 0;
       with_map = 0;
     }
+  else if (with_map == -4)
+    {
+      /* Uniform swirl, each pixel blending its two angle steps. */
+      options.angles_blend = SKC_ANGLES_BLEND_ANGLE;
+      with_map = 0;
+    }
   else if (with_map < 0)
     {
       p.cat_eye = 0.8;
@@ -290,7 +296,8 @@ test_identity_across_cuts_of (const char *spec, int w, int h, int with_map,
   if (!e1 || !e3)
     return;
   CHECK_MSG (!options.angles_blend
-                 || strstr (skc_engine_describe (e1), "blended amount"),
+                 || strstr (skc_engine_describe (e1),
+                            p.swirl > 0 ? "blended angle" : "blended amount"),
              "cat-eye blending its steps: %s", skc_engine_describe (e1));
   int C = 4, alpha = 3;
   skc_image in = random_image (w, h, C, alpha, 7), map = tilt_shift_map (w, h);
@@ -1369,9 +1376,10 @@ main (void)
      kernel in) and with blocks of running sums cut by the regions. */
   test_identity_across_cuts (0, 9, 0.8);
   test_identity_across_cuts (0, 24, 0.5);
-  test_identity_across_cuts (-1, 12, 0); /* map and cat-eye */
-  test_identity_across_cuts (-2, 8, 0);  /* uniform cat-eye */
-  test_identity_across_cuts (-3, 8, 0);  /* the same, codes blended */
+  test_identity_across_cuts (-1, 12, 0);  /* map and cat-eye */
+  test_identity_across_cuts (-2, 8, 0);   /* uniform cat-eye */
+  test_identity_across_cuts (-3, 8, 0);   /* the same, codes blended */
+  test_identity_across_cuts (-4, 9, 0.8); /* swirl, angle steps blended */
   test_on_demand_views_and_errors ();
   test_straight_kinds ();
   test_on_demand_tiny ();

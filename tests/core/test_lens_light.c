@@ -159,8 +159,8 @@ expected (const char *spec, double radius, double swirl, double cat_eye, int w,
   return t;
 }
 
-/* blend: cat-eye's knots blend steps at every pixel along these axes
- * (SKC_ANGLES_BLEND_ANGLE, SKC_ANGLES_BLEND_AMOUNT). */
+/* blend: knots per angle blend steps at every pixel along these axes
+ * (SKC_ANGLES_BLEND_ANGLE, and cat-eye's SKC_ANGLES_BLEND_AMOUNT). */
 static void
 check_points (const char *spec, double radius, double swirl, double cat_eye,
               double floor_db, int blend)
@@ -236,8 +236,8 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
   skc_engine_free (e);
 }
 
-/* A shape image turns by resampling: with swirl 1 a point straight right
- * of the centre turns its kernel by exactly a quarter turn (clockwise on
+/* A shape image turns by its pixels' squares: with swirl 1 a point straight
+ * right of the centre turns its kernel by exactly a quarter turn (clockwise on
  * screen), which the image's own target turned by swapping its axes
  * gives without any resampling. */
 static void
@@ -311,6 +311,10 @@ main (void)
   check_points ("shape:polygon", 8, 0.5, 0, floor_db, 0);
   check_points ("shape:polygon", 24, 0.5, 0, floor_db, 0);
   check_points ("shape:heart", 8, 0.8, 0, floor_db, 0);
+  /* Each pixel blending the kernels of the two angle steps around its
+     angle (the planner's choice where the nearest steps are too many). */
+  check_points ("shape:heart", 24, 0.5, 0, floor_db, SKC_ANGLES_BLEND_ANGLE);
+  check_points ("shape:heart", 8, 0.8, 0, floor_db, SKC_ANGLES_BLEND_ANGLE);
   /* Uniform cat-eye runs knots per angle and clip amount, each point its
      own code's kernel: the floor against the shape clipped and turned as
      at that point, quantisation included (before, the DISK basis with a

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "kernel_private.h"
 #include "skc/skc.h"
 
 static double
@@ -287,6 +288,75 @@ test_from_values (void)
   free (big);
 }
 
+/* A shape image turned exactly (skc_kernel_turned_from_values, what swirl
+ * and cat-eye fit per angle): no turn is the unturned kernel; a quarter
+ * turn moves every pixel's square onto a pixel's (clockwise on screen:
+ * (dx, dy) lands at (-dy, dx)); 45 degrees keeps the light and spreads a
+ * pixel's square over the pixels it covers by area; bad input fails. */
+static void
+test_turned_from_values (void)
+{
+  enum
+  {
+    N = 40,
+    SIZE = 31
+  };
+  float *image = calloc ((size_t) N * N, sizeof *image);
+  for (int y = 0; y < N; y++)
+    for (int x = 0; x < N; x++)
+      image[y * N + x] = x < 12 ? 1.0f : y >= 30 ? (float) (x - 10) / 30 : 0;
+  skc_image plain = { 0 }, turned = { 0 }, quarter = { 0 };
+  CHECK (
+      skc_kernel_from_values_spanning (image, N, N, N, SIZE, 21, &plain, NULL)
+      == SKC_OK);
+  CHECK (
+      skc_kernel_turned_from_values (image, N, N, N, SIZE, 21, 0, &turned, NULL)
+      == SKC_OK);
+  if (plain.data && turned.data)
+    CHECK_MSG (memcmp (plain.data, turned.data, sizeof (float) * SIZE * SIZE)
+                   == 0,
+               "no turn differs from the unturned kernel");
+  skc_image_free (&turned);
+  CHECK (skc_kernel_turned_from_values (image, N, N, N, SIZE, 21, M_PI / 2,
+                                        &quarter, NULL)
+         == SKC_OK);
+  double worst = 0;
+  const int c = SIZE / 2;
+  for (int y = 0; plain.data && quarter.data && y < SIZE; y++)
+    for (int x = 0; x < SIZE; x++)
+      worst = fmax (worst,
+                    fabs (*skc_image_pixel (&quarter, c - (y - c), c + (x - c))
+                          - *skc_image_pixel (&plain, x, y)));
+  CHECK_MSG (worst < 1e-6, "a quarter turn is off by %g", worst);
+  skc_image_free (&quarter);
+
+  /* One lit pixel a kernel pixel wide, turned 45 degrees about the
+     centre: a diamond of area 1 whose four tips reach t = sqrt 2 / 2 - 1/2
+     into the neighbours (a triangle of area t^2 in each). */
+  const double t = M_SQRT2 / 2 - 0.5;
+  float dot[9] = { 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+  CHECK (skc_kernel_turned_from_values (dot, 3, 3, 3, 3, 3, M_PI / 4, &turned,
+                                        NULL)
+         == SKC_OK);
+  if (turned.data)
+    {
+      CHECK_NEAR (*skc_image_pixel (&turned, 1, 1), 1 - 4 * t * t, 1e-6);
+      CHECK_NEAR (*skc_image_pixel (&turned, 0, 1), t * t, 1e-6);
+      CHECK_NEAR (*skc_image_pixel (&turned, 1, 2), t * t, 1e-6);
+      CHECK_NEAR (*skc_image_pixel (&turned, 0, 0), 0, 1e-9);
+      CHECK_NEAR (sum_of (&turned), 1, 1e-6);
+    }
+  skc_image_free (&turned);
+  float zeros[9] = { 0 };
+  CHECK (
+      skc_kernel_turned_from_values (zeros, 3, 3, 3, 3, 3, 0.3, &turned, NULL)
+      == SKC_ERR_EMPTY_KERNEL);
+  CHECK (skc_kernel_turned_from_values (dot, 3, 3, 3, 4, 3, 0.3, &turned, NULL)
+         == SKC_ERR_INVALID_ARGUMENT);
+  skc_image_free (&plain);
+  free (image);
+}
+
 /* Specs read and write the C spelling under a host's LC_NUMERIC that
  * spells 0.6 as "0,6" (GIMP runs plug-ins under the user's locale). */
 static void
@@ -323,5 +393,6 @@ main (void)
   test_specs ();
   test_specs_in_comma_locale ();
   test_from_values ();
+  test_turned_from_values ();
   return check_summary ();
 }
