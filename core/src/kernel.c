@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc/kernel.h"
 #include "kernel_private.h"
+#include "coverage.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -174,58 +175,6 @@ skc_kernel_pad (const skc_image *k, int width, int height, skc_image *out)
   return SKC_OK;
 }
 
-/* A convex polygon: a pixel's square turned, clipped by a pixel's sides
-   (at most 8 vertices). */
-typedef struct
-{
-  int n;
-  double x[12], y[12];
-} convex_polygon;
-
-/* Keeps the part of p where side x (coordinate - bound) >= 0, the
-   coordinate y's when along_y, else x's. */
-static void
-keep_side (convex_polygon *p, int along_y, double bound, double side)
-{
-  convex_polygon kept = { 0 };
-  for (int i = 0; i < p->n; i++)
-    {
-      int next = i + 1 < p->n ? i + 1 : 0;
-      double here = side * ((along_y ? p->y[i] : p->x[i]) - bound);
-      double there = side * ((along_y ? p->y[next] : p->x[next]) - bound);
-      if (here >= 0)
-        {
-          kept.x[kept.n] = p->x[i];
-          kept.y[kept.n++] = p->y[i];
-        }
-      if ((here >= 0) != (there >= 0))
-        {
-          double t = here / (here - there);
-          kept.x[kept.n] = p->x[i] + t * (p->x[next] - p->x[i]);
-          kept.y[kept.n++] = p->y[i] + t * (p->y[next] - p->y[i]);
-        }
-    }
-  *p = kept;
-}
-
-/* The area of quadrilateral q inside pixel [px, px + 1) x [py, py + 1). */
-static double
-area_in_pixel (const convex_polygon *q, int px, int py)
-{
-  convex_polygon p = *q;
-  keep_side (&p, 0, px, 1);
-  keep_side (&p, 0, px + 1, -1);
-  keep_side (&p, 1, py, 1);
-  keep_side (&p, 1, py + 1, -1);
-  double twice = 0;
-  for (int i = 0; i < p.n; i++)
-    {
-      int next = i + 1 < p.n ? i + 1 : 0;
-      twice += p.x[i] * p.y[next] - p.x[next] * p.y[i];
-    }
-  return fabs (twice) / 2;
-}
-
 /* Image pixels at most this many per kernel pixel and axis are turned
  * themselves; a larger image is first resampled to this many (each pixel
  * a mean of its own), which bounds the work by the kernel's size. */
@@ -260,39 +209,54 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
   /* Each image pixel, a constant square of `scale` kernel pixels centred
      as skc_kernel_from_values_spanning places it, turned clockwise on
      screen (y down: (u, v) lands at (c u - s v, s u + c v)) about the
-     kernel's centre, adds its value times its area in each pixel. */
-  memset (out->data, 0, (size_t) size * out->stride * sizeof *out->data);
+     kernel's centre, covers the pixels by area times its value.  Summed
+     over the pixels, a grid line between two of them is an edge weighted
+     by their difference (a square's own loop winds clockwise: its edges
+     weigh -value, and a neighbour runs the shared side the other way), so
+     the work is the image's changes of value, not its pixels. */
+  skc_coverage cover;
+  if (!skc_coverage_init (&cover, size))
+    {
+      skc_image_free (&fine);
+      skc_image_free (out);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
   const double scale = span / (width > height ? width : height);
   const double c = cos (angle), s = sin (angle), centre = size / 2.0;
-  for (int iy = 0; iy < height; iy++)
-    for (int ix = 0; ix < width; ix++)
+  /* Image grid point (gx, gy) on the screen: origin + gx ex + gy ey. */
+  const double ex = c * scale, ey = s * scale;
+  const double ox = centre - ex * width / 2.0 + ey * height / 2.0;
+  const double oy = centre - ey * width / 2.0 - ex * height / 2.0;
+#define IMAGE_VALUE(x, y)                                                      \
+  ((x) >= 0 && (y) >= 0 && (x) < width && (y) < height                         \
+           && values[(size_t) (y) *stride + (x)] > 0                           \
+       ? (double) values[(size_t) (y) *stride + (x)]                           \
+       : 0.0)
+  for (int gy = 0; gy <= height; gy++)
+    for (int gx = 0; gx <= width; gx++)
       {
-        float value = values[(size_t) iy * stride + ix];
-        if (!(value > 0))
-          continue;
-        convex_polygon square = { .n = 4 };
-        double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY,
-               hi_y = -INFINITY;
-        for (int q = 0; q < 4; q++)
-          {
-            double u = (ix + (q == 1 || q == 2) - width / 2.0) * scale;
-            double v = (iy + (q >= 2) - height / 2.0) * scale;
-            square.x[q] = centre + c * u - s * v;
-            square.y[q] = centre + s * u + c * v;
-            lo_x = fmin (lo_x, square.x[q]);
-            hi_x = fmax (hi_x, square.x[q]);
-            lo_y = fmin (lo_y, square.y[q]);
-            hi_y = fmax (hi_y, square.y[q]);
-          }
-        int x0 = lo_x > 0 ? (int) floor (lo_x) : 0;
-        int y0 = lo_y > 0 ? (int) floor (lo_y) : 0;
-        int x1 = hi_x < size ? (int) ceil (hi_x) : size;
-        int y1 = hi_y < size ? (int) ceil (hi_y) : size;
-        for (int py = y0; py < y1; py++)
-          for (int px = x0; px < x1; px++)
-            *skc_image_pixel (out, px, py)
-                += (float) (value * area_in_pixel (&square, px, py));
+        const double px = ox + gx * ex - gy * ey, py = oy + gx * ey + gy * ex;
+        /* The side down from (gx, gy), between pixels gx - 1 and gx. */
+        double down
+            = gy < height ? IMAGE_VALUE (gx, gy) - IMAGE_VALUE (gx - 1, gy) : 0;
+        if (down != 0)
+          skc_coverage_add_edge (&cover, px, py, px - ey, py + ex, down);
+        /* The side right from (gx, gy), between rows gy - 1 and gy. */
+        double right
+            = gx < width ? IMAGE_VALUE (gx, gy - 1) - IMAGE_VALUE (gx, gy) : 0;
+        if (right != 0)
+          skc_coverage_add_edge (&cover, px, py, px + ex, py + ey, right);
       }
+#undef IMAGE_VALUE
+  skc_coverage_resolve (&cover);
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        /* Rounding leaves about 1e-15 either side of 0. */
+        double v = cover.area[(size_t) y * size + x];
+        *skc_image_pixel (out, x, y) = v > 0 ? (float) v : 0;
+      }
+  skc_coverage_free (&cover);
   skc_image_free (&fine);
   r = skc_kernel_normalise (out, err);
   if (r != SKC_OK)

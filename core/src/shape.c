@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "skc/kernel.h"
 #include "skc/params.h"
+#include "coverage.h"
 #include "numtext.h"
 
 #include <ctype.h>
@@ -193,61 +194,6 @@ polygon_add (polygon *p, double x, double y)
   return 1;
 }
 
-/* A closed loop's winding at a point counts its edges crossing the
- * point's row to the left, by direction.  A pixel's area inside is that
- * count integrated over the pixel, so each piece of an edge (cut at pixel
- * rows and columns; x is linear along it) gives its own pixel its signed
- * height times the part of the pixel's width right of it (exact at the
- * piece's middle), and every pixel further right in the row its whole
- * signed height: `carry`, summed along the row at the end. */
-static void
-add_edge (double xa, double ya, double xb, double yb, double height_sign,
-          double *area, double *carry, int size)
-{
-  const double dx = xb - xa, dy = yb - ya;
-  if (dy == 0)
-    return; /* a horizontal edge spans no height */
-  /* The next column and row boundaries the edge meets, as fractions t of
-     its length. */
-  double next_x = dx > 0 ? floor (xa) + 1 : ceil (xa) - 1;
-  double next_y = dy > 0 ? floor (ya) + 1 : ceil (ya) - 1;
-  double tx = dx != 0 ? (next_x - xa) / dx : INFINITY;
-  double ty = (next_y - ya) / dy;
-  for (double t = 0; t < 1;)
-    {
-      double t_end = fmin (fmin (tx, ty), 1);
-      if (t_end > t)
-        {
-          double t_mid = (t + t_end) / 2;
-          double x = xa + dx * t_mid, y = ya + dy * t_mid;
-          double h = height_sign * dy * (t_end - t);
-          double row = floor (y), col = floor (x);
-          if (row >= 0 && row < size && col < size)
-            {
-              size_t at = (size_t) row * (size + 1);
-              if (col < 0)
-                carry[at] += h;
-              else
-                {
-                  area[(size_t) row * size + (size_t) col] += h * (col + 1 - x);
-                  carry[at + (size_t) col + 1] += h;
-                }
-            }
-        }
-      t = t_end;
-      if (tx <= ty)
-        {
-          next_x += dx > 0 ? 1 : -1;
-          tx = (next_x - xa) / dx;
-        }
-      else
-        {
-          next_y += dy > 0 ? 1 : -1;
-          ty = (next_y - ya) / dy;
-        }
-    }
-}
-
 /* Twice the signed area of loop [from, to): positive when it turns
  * clockwise on the screen (y down). */
 static double
@@ -269,47 +215,37 @@ static int
 rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
            double *k, int size)
 {
-  double *area = calloc ((size_t) size * size, sizeof *area);
-  double *carry = calloc ((size_t) size * (size + 1), sizeof *carry);
-  if (!area || !carry)
-    {
-      free (area);
-      free (carry);
-      return 0;
-    }
-  /* Pixel (c, r) spans [c, c + 1] x [r, r + 1] in add_edge's terms. */
+  skc_coverage cover;
+  if (!skc_coverage_init (&cover, size))
+    return 0;
+  /* Pixel (c, r) spans [c, c + 1] x [r, r + 1] in the coverage's terms. */
   const double shift = size / 2.0;
   int start = 0;
   for (int l = 0; l < loops; l++)
     {
       int end = loop_ends[l];
       /* The outline counts 1 inside, holes -1, whichever way each was
-         drawn (a clockwise loop winds -1 as add_edge counts). */
+         drawn (a clockwise loop winds -1). */
       double sign = loop_area2 (p, start, end) > 0 ? -1 : 1;
       if (l > 0)
         sign = -sign;
       for (int i = start; i < end; i++)
         {
           int j = i + 1 < end ? i + 1 : start;
-          add_edge (p->x[i] + shift, p->y[i] + shift, p->x[j] + shift,
-                    p->y[j] + shift, sign, area, carry, size);
+          skc_coverage_add_edge (&cover, p->x[i] + shift, p->y[i] + shift,
+                                 p->x[j] + shift, p->y[j] + shift, sign);
         }
       start = end;
     }
-  for (int r = 0; r < size; r++)
+  skc_coverage_resolve (&cover);
+  for (size_t i = 0; i < (size_t) size * size; i++)
     {
-      double run = 0;
-      for (int c = 0; c < size; c++)
-        {
-          run += carry[(size_t) r * (size + 1) + c];
-          double inside = area[(size_t) r * size + c] + run;
-          /* Rounding leaves about 1e-15 either side of 0 and 1. */
-          inside = inside < 0 ? 0 : inside > 1 ? 1 : inside;
-          k[(size_t) r * size + c] += weight * inside;
-        }
+      /* Rounding leaves about 1e-15 either side of 0 and 1. */
+      double inside = cover.area[i];
+      inside = inside < 0 ? 0 : inside > 1 ? 1 : inside;
+      k[i] += weight * inside;
     }
-  free (area);
-  free (carry);
+  skc_coverage_free (&cover);
   return 1;
 }
 
