@@ -280,7 +280,9 @@ area_in_square (const double *x, const double *y, int n, double x0, double y0)
  * exactly: each image pixel, a constant square of k->scale kernel pixels,
  * turned onto the screen and shared among the pixels it covers by area.
  * With a clip (shift > 0), pixels the lens' rim may cross are sampled
- * instead (lens_pixel at 4x the sub-samples); those wholly outside are 0. */
+ * instead (lens_pixel at 16x the sub-samples: at 4x a snowflake's truth at
+ * R 8 stood 46 dB from a finer one's, at 16x 65); those wholly outside
+ * are 0. */
 static void
 lens_image_exact (const lens_kernel *k, double angle, double shift, int half,
                   skc_image *out)
@@ -317,7 +319,7 @@ lens_image_exact (const lens_kernel *k, double angle, double shift, int half,
   if (!(shift > 0))
     return;
   lens_kernel fine = *k;
-  fine.sub = 4 * k->sub;
+  fine.sub = 16 * k->sub;
   const double r = k->radius, reach = M_SQRT1_2;
   for (int j = -half; j <= half; j++)
     for (int i = -half; i <= half; i++)

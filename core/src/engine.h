@@ -583,11 +583,13 @@ skc_result skc_knots_angles_prepare (skc_engine *e, skc_scale *s,
  * and turned exactly as at that pixel.  Sets *ok to 0, preparing nothing,
  * when that is out of reach (why says so), or when the fits would take
  * more than `max_work` target pixels in all (> 0; their count times their
- * side squared: preparation time). */
+ * side squared: preparation time).  may_blend: where the nearest steps
+ * are too many, blended steps are tried (slower to prepare and apply). */
 skc_result skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s,
                                       double floor_db, long max_macs,
-                                      double max_work, int *ok, char *why,
-                                      size_t why_len, skc_error *err);
+                                      double max_work, int may_blend, int *ok,
+                                      char *why, size_t why_len,
+                                      skc_error *err);
 /* The exact FFT of the full-radius target; `why` says what the planner
  * weighed. */
 skc_result skc_fft_prepare (skc_engine *e, skc_scale *s, const char *why,

@@ -937,8 +937,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
 
 skc_result
 skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
-                           long max_macs, double max_work, int *ok, char *why,
-                           size_t why_len, skc_error *err)
+                           long max_macs, double max_work, int may_blend,
+                           int *ok, char *why, size_t why_len, skc_error *err)
 {
   skc_image fine = { 0 };
   *ok = 0;
@@ -952,11 +952,12 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
                          err);
   /* Then amounts blended too: an ampersand's at R 75, high, 628 blended
      angles x 231 amounts (684 MB). */
-  if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
+  may_blend = may_blend && !e->options.angles_blend;
+  if (r == SKC_OK && !*ok && too_many && may_blend)
     r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
                          SKC_ANGLES_BLEND_ANGLE, ok, &too_many, why, why_len,
                          err);
-  if (r == SKC_OK && !*ok && too_many && !e->options.angles_blend)
+  if (r == SKC_OK && !*ok && too_many && may_blend)
     r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
                          SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT, ok,
                          &too_many, why, why_len, err);

@@ -466,12 +466,19 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
       = p->quality == SKC_QUALITY_NORMAL && p->radius > LENS_OWN_FLOOR_RADIUS
             ? CAT_EYE_PREPARE_WORK
             : 0;
+  /* Blended steps (twice or four times the MACs, and many more fits to
+     prepare: a disc at R 150, high, 37 dB in 40-70 s) only for the
+     contract's floor: beyond R 75 that is draft's. */
+  const double draft = skc_quality_floor_db (SKC_QUALITY_DRAFT, 1);
+  const int own_floor = p->radius <= LENS_OWN_FLOOR_RADIUS;
   skc_result r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, max_work,
-                                            ok, steps, sizeof steps, err);
+                                            own_floor || floor_db <= draft, ok,
+                                            steps, sizeof steps, err);
   char fell_back[96] = "";
   while (r == SKC_OK && !*ok
          && lens_floor_falls_back (p, &floor_db, fell_back, sizeof fell_back))
-    r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0, ok, steps,
+    r = skc_knots_cat_eye_prepare (e, s, floor_db, max_macs, 0,
+                                   own_floor || floor_db <= draft, ok, steps,
                                    sizeof steps, err);
   /* Beyond R 75, where even draft's floor is out of reach within the
      MACs, swirl's rescue: a snowflake at R 150 was the DISK basis' 0-0.2
@@ -479,8 +486,8 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
   const long rescue_macs = LENS_MACS_RESCUE_FACTOR_LARGE * fft;
   if (r == SKC_OK && !*ok && p->radius > LENS_OWN_FLOOR_RADIUS)
     {
-      r = skc_knots_cat_eye_prepare (e, s, floor_db, rescue_macs, 0, ok, steps,
-                                     sizeof steps, err);
+      r = skc_knots_cat_eye_prepare (e, s, floor_db, rescue_macs, 0, 1, ok,
+                                     steps, sizeof steps, err);
       if (*ok)
         snprintf (fell_back + strlen (fell_back),
                   sizeof fell_back - strlen (fell_back),
