@@ -14,7 +14,11 @@
  * apart.  Codes share fits through the kernels' symmetries: a half turn
  * is the fit turned (exact on the grid), and a shape clipped into one
  * mirror-symmetric about its up axis turned by -a is the one turned by a,
- * mirrored.
+ * mirrored.  Where the nearest steps would be too many, a pixel spreads
+ * the kernels of the steps around its angle (and amount), weighted by
+ * where it lies between them: a blend of two steps' kernels follows a rim
+ * moving between them to second order, so far fewer steps reach the
+ * floor, for two (or four) kernels a pixel.
  *
  * Running sums restart on blocks of ANGLES_BLOCK columns aligned to the
  * image origin: a block's sum starts from 0 a kernel's width before it,
