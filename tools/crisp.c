@@ -166,9 +166,9 @@ typedef struct
   skc_image fine; /* the target, `over` times finer, sum 1 */
   int over, sub;  /* oversampling; sub-samples per pixel and axis */
   double radius;
-  /* A shape image: its pixels themselves, each a constant square (as the
-     engine resamples it), `scale` kernel pixels wide; NULL: the fine
-     raster. */
+  /* A shape image: its pixels themselves, each a constant square (as
+     skc_kernel_from_values_spanning maps it), `scale` kernel pixels wide;
+     NULL: the fine raster. */
   const skc_image *image;
   double scale;
 } lens_kernel;

@@ -488,27 +488,39 @@ rotational_order (const skc_params *p)
 }
 
 /* The largest relative kernel error between the truths at `angles` x
- * `amounts` and those `d_angle` and `d_amount` further. */
+ * `amounts` and those `d_angle` and `d_amount` further; with `blend`,
+ * between the truths half-way and the mean of those two (blended steps). */
 static double
 probe_error (const skc_params *p, const skc_image *fine, const double *angles,
              int n_angles, const double *amounts, int n_amounts, double d_angle,
-             double d_amount)
+             double d_amount, int blend)
 {
   double worst = 0;
   for (int i = 0; i < n_angles; i++)
     for (int j = 0; j < n_amounts; j++)
       {
-        skc_image t0 = { 0 }, t1 = { 0 };
+        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
         double e = INFINITY;
         double amount = fmax (amounts[j], 0);
         if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
             && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
                                &t1)
-                   == SKC_OK)
-          e = skc_kernel_error (&t1, &t0);
+                   == SKC_OK
+            && (!blend
+                || cat_eye_target (p, fine, angles[i] + d_angle / 2,
+                                   amount + d_amount / 2, &mid)
+                       == SKC_OK))
+          {
+            size_t count = (size_t) t0.width * t0.height;
+            for (size_t k = 0; blend && k < count; k++)
+              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
+            e = blend ? skc_kernel_error (&t0, &mid)
+                      : skc_kernel_error (&t1, &t0);
+          }
         worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
         skc_image_free (&t0);
         skc_image_free (&t1);
+        skc_image_free (&mid);
       }
   return worst;
 }
@@ -518,44 +530,21 @@ static double
 swirl_step_error (const skc_params *p, double d_angle)
 {
   static const double angles[] = { 0.1, 0.7, 1.3, 2.9 }, none[] = { 0 };
-  return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0);
+  return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0, 0);
 }
 
-/* Blended steps `d_angle` and `d_amount` apart: the largest relative
- * kernel error between the truths half-way between two steps and the mean
- * of the two steps' truths, at the angles and amounts step_error probes
- * (swirl: the shape turned, unclipped). */
+/* The largest relative kernel error between the truths at a few angles
+ * and amounts up to cat-eye (swirl: the shape turned, unclipped) and those
+ * `d_angle` and `d_amount` further, or with `blend` half-way between
+ * blended steps that far apart. */
 static double
-blend_step_error (const skc_params *p, const skc_image *fine, double d_angle,
-                  double d_amount)
+step_error (const skc_params *p, const skc_image *fine, double d_angle,
+            double d_amount, int blend)
 {
   static const double angles[] = { 0.1, 0.7, 1.3 };
   const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  double worst = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < (p->cat_eye > 0 ? 2 : 1); j++)
-      {
-        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
-        double e = INFINITY, amount = fmax (amounts[j], 0);
-        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
-            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
-                               &t1)
-                   == SKC_OK
-            && cat_eye_target (p, fine, angles[i] + d_angle / 2,
-                               amount + d_amount / 2, &mid)
-                   == SKC_OK)
-          {
-            size_t count = (size_t) t0.width * t0.height;
-            for (size_t k = 0; k < count; k++)
-              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
-            e = skc_kernel_error (&t0, &mid);
-          }
-        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
-        skc_image_free (&t0);
-        skc_image_free (&t1);
-        skc_image_free (&mid);
-      }
-  return worst;
+  return probe_error (p, fine, angles, 3, amounts, p->cat_eye > 0 ? 2 : 1,
+                      d_angle, d_amount, blend);
 }
 
 /* Blended steps along angle (a turn in `count` steps) or amount (cat-eye
@@ -568,8 +557,8 @@ blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
 {
   for (int count = from;;)
     {
-      *error = amount_axis ? blend_step_error (p, fine, 0, p->cat_eye / count)
-                           : blend_step_error (p, fine, 2 * M_PI / count, 0);
+      *error = amount_axis ? step_error (p, fine, 0, p->cat_eye / count, 1)
+                           : step_error (p, fine, 2 * M_PI / count, 0, 1);
       if (*error <= within)
         return count;
       if (count >= most)
@@ -580,9 +569,9 @@ blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
     }
 }
 
-static skc_result
-swirl_prepare (skc_engine *e, skc_scale *s, double floor_db, long max_macs,
-               int *ok, skc_error *err)
+skc_result
+skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
+                          long max_macs, int *ok, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -714,17 +703,6 @@ swirl_prepare (skc_engine *e, skc_scale *s, double floor_db, long max_macs,
  * s, where the DISK basis it replaces gave 2 dB). */
 #define CAT_EYE_MAX_BYTES ((size_t) 512 << 20)
 
-/* The largest relative kernel error between the truths at a few angles
- * and amounts up to cat-eye, and those `d_angle` and `d_amount` further. */
-static double
-step_error (const skc_params *p, const skc_image *fine, double d_angle,
-            double d_amount)
-{
-  static const double angles[] = { 0.1, 0.7, 1.3 };
-  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  return probe_error (p, fine, angles, 3, amounts, 2, d_angle, d_amount);
-}
-
 /* Angle code `code`'s fit (its canonical code, fitted) and flips: a half
  * turn is both flips; with a mirror, -a is a's mirrored left to right and
  * 180 - a its mirrored top to bottom. */
@@ -761,11 +739,11 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   memset (a, 0, sizeof *a);
   const double budget = pow (10, -floor_db / 20);
   /* The steps: edges move about linearly with a small step. */
-  double probe = step_error (p, fine, CAT_EYE_PROBE_ANGLE, 0);
+  double probe = step_error (p, fine, CAT_EYE_PROBE_ANGLE, 0, 0);
   double half_angle
       = CAT_EYE_PROBE_ANGLE * CAT_EYE_ANGLE_SHARE * budget / fmax (probe, 1e-9);
   int angles = 4 * (int) ceil (M_PI / half_angle / 4);
-  probe = step_error (p, fine, 0, CAT_EYE_PROBE_AMOUNT);
+  probe = step_error (p, fine, 0, CAT_EYE_PROBE_AMOUNT, 0);
   double half_amount = CAT_EYE_PROBE_AMOUNT * CAT_EYE_AMOUNT_SHARE * budget
                        / fmax (probe, 1e-9);
   int amounts = (int) ceil (p->cat_eye / (2 * half_amount));
@@ -915,10 +893,10 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
      added as squares. */
   double angle_error = blend & SKC_ANGLES_BLEND_ANGLE
                            ? angle_blend_error
-                           : step_error (p, fine, M_PI / angles, 0);
+                           : step_error (p, fine, M_PI / angles, 0, 0);
   double amount_error = blend & SKC_ANGLES_BLEND_AMOUNT
                             ? amount_blend_error
-                            : step_error (p, fine, 0, a->amount_step / 2);
+                            : step_error (p, fine, 0, a->amount_step / 2, 0);
   a->worst_snr_db = skc_kernel_snr_db (sqrt (worst_fit * worst_fit
                                              + angle_error * angle_error
                                              + amount_error * amount_error));
@@ -947,34 +925,22 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   skc_image fine = { 0 };
   *ok = 0;
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
-  /* Blended steps where the nearest's are too many: a star's at R 75,
-     high, 3760 angles x 107 amounts, about 623 MB of fits, for 35 dB. */
-  int too_many = 0;
-  if (r == SKC_OK)
+  /* Nearest steps, then where they are too many angles blended (a star's
+     at R 75, high: 3760 angles x 107 amounts, about 623 MB of fits, for
+     35 dB), then amounts too (an ampersand's: 628 blended angles x 231
+     amounts, 684 MB); or the caller's forced blend alone. */
+  static const int ladder[]
+      = { 0, SKC_ANGLES_BLEND_ANGLE,
+          SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT };
+  const int forced = e->options.angles_blend;
+  const int rungs = forced || !may_blend ? 1 : 3;
+  int too_many = 1;
+  for (int i = 0; r == SKC_OK && !*ok && too_many && i < rungs; i++)
     r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
-                         e->options.angles_blend, ok, &too_many, why, why_len,
-                         err);
-  /* Then amounts blended too: an ampersand's at R 75, high, 628 blended
-     angles x 231 amounts (684 MB). */
-  may_blend = may_blend && !e->options.angles_blend;
-  if (r == SKC_OK && !*ok && too_many && may_blend)
-    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
-                         SKC_ANGLES_BLEND_ANGLE, ok, &too_many, why, why_len,
-                         err);
-  if (r == SKC_OK && !*ok && too_many && may_blend)
-    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
-                         SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT, ok,
-                         &too_many, why, why_len, err);
+                         forced ? forced : ladder[i], ok, &too_many, why,
+                         why_len, err);
   skc_image_free (&fine);
   return r;
-}
-
-skc_result
-skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
-                          long max_macs, int *ok, skc_error *err)
-{
-  *ok = 0;
-  return swirl_prepare (e, s, floor_db, max_macs, ok, err);
 }
 
 /* Rows: across the kernel's half; columns: from half + 1 before the

@@ -711,18 +711,15 @@ plan_axis (const double *v, int n, long budget, double max_squared,
      value fits the budget: the exact plan reaches any aim.  A snowflake
      at R 214: 13339 MACs, within twice the cap, where the aim at high's
      floor found none. */
-  if (r == SKC_ERR_TOO_LARGE && max_squared >= 0 && budget == total)
+  const int exact
+      = r == SKC_ERR_TOO_LARGE && max_squared >= 0 && budget == total;
+  if (exact)
     {
-      free (changes);
-      free (cost);
-      free (cost_at);
-      free (kmax);
-      free (share);
       plan_exact (v, n, total, p);
-      return SKC_OK;
+      r = SKC_OK;
     }
   /* Each line's knots for its share. */
-  for (int i = n - 1; i >= 0 && r == SKC_OK; i--)
+  for (int i = n - 1; !exact && i >= 0 && r == SKC_OK; i--)
     {
       int k = share[i];
       const double *line = v + (size_t) i * n;

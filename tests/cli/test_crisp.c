@@ -256,12 +256,14 @@ test_way_floors (const char *data_dir)
     }
 }
 
-/* One cell measured: its worst kernel SNR at least floor_db on a method
- * naming `method`, and its light kept. */
+/* One cell measured at high quality: its worst kernel SNR at least the
+ * floor of `floor_quality` on a method naming `method`, and its light
+ * kept. */
 static void
 check_cell (const crisp_shape *shape, double radius, crisp_path path,
-            double floor_db, const char *method, const char *why)
+            skc_quality floor_quality, const char *method, const char *why)
 {
+  const double floor_db = crisp_floor_db (path, floor_quality, radius);
   skc_error err;
   crisp_result res;
   int ok = crisp_measure (shape, radius, path, SKC_QUALITY_HIGH, 1, NULL, &res,
@@ -292,26 +294,25 @@ check_cell (const crisp_shape *shape, double radius, crisp_path path,
 static void
 test_floors_on_knots (const char *data_dir)
 {
+  static const char *const builtins[][2]
+      = { { "gaussian", "shape:gaussian" }, { "star", "shape:star" } };
+  const skc_quality floors[] = { SKC_QUALITY_NORMAL, SKC_QUALITY_HIGH };
+  const char *why[] = { "stepped down", "blended steps" };
   crisp_shape shape;
   skc_error err;
-  if (CHECK (crisp_shape_builtin ("gaussian", "shape:gaussian", &shape, &err)
-             == SKC_OK))
-    check_cell (&shape, 75, CRISP_CAT_EYE,
-                crisp_floor_db (CRISP_CAT_EYE, SKC_QUALITY_NORMAL, 75), "knots",
-                "stepped down");
-  crisp_shape_free (&shape);
-  if (CHECK (crisp_shape_builtin ("star", "shape:star", &shape, &err)
-             == SKC_OK))
-    check_cell (&shape, 75, CRISP_CAT_EYE,
-                crisp_floor_db (CRISP_CAT_EYE, SKC_QUALITY_HIGH, 75), "knots",
-                "blended steps");
-  crisp_shape_free (&shape);
+  for (int i = 0; i < 2; i++)
+    {
+      if (CHECK (
+              crisp_shape_builtin (builtins[i][0], builtins[i][1], &shape, &err)
+              == SKC_OK))
+        check_cell (&shape, 75, CRISP_CAT_EYE, floors[i], "knots", why[i]);
+      crisp_shape_free (&shape);
+    }
   char path[4096];
   snprintf (path, sizeof path, "%s/kernels/heart-stroke-256.pgm", data_dir);
   if (CHECK (crisp_shape_image (path, &shape, &err) == SKC_OK))
-    check_cell (&shape, 150, CRISP_CONSTANT_MAP,
-                crisp_floor_db (CRISP_CONSTANT_MAP, SKC_QUALITY_HIGH, 150),
-                "tables", "a table per map value");
+    check_cell (&shape, 150, CRISP_CONSTANT_MAP, SKC_QUALITY_HIGH, "tables",
+                "a table per map value");
   crisp_shape_free (&shape);
 }
 
