@@ -643,6 +643,61 @@ skc_result skc_target_clip_fine_classes (skc_image *t, const skc_image *fine,
                                          double radius, double amount,
                                          double angle, unsigned char *classes,
                                          skc_error *err);
+/* A clip's geometry on a target of side `size`, for taking it row by row:
+ * skc_clip_row's span, then skc_clip_pixel for the pixels it leaves open
+ * (those skc_target_clip_fine_classes samples). */
+typedef struct
+{
+  const skc_image *fine;
+  int over, sub, size, half;
+  double shift, limit, inner, outer, c, s;
+} skc_clip;
+void skc_clip_init (skc_clip *g, const skc_image *fine, double radius,
+                    double amount, double angle, int size);
+/* Row y: pixels before out_first or after out_last are outside the lens,
+ * those from in_first to in_last inside (none when in_first > in_last);
+ * between, skc_clip_pixel tells. */
+typedef struct
+{
+  int out_first, out_last, in_first, in_last;
+} skc_clip_span;
+void skc_clip_row (const skc_clip *g, int y, skc_clip_span *span);
+/* Pixel (x, y)'s class; *value, the shape's there, becomes what the lens
+ * keeps of it. */
+unsigned char skc_clip_pixel (const skc_clip *g, int x, int y, float *value);
+
+/* Cat-eye's clipped codes of one angle from its unclipped fit
+ * (engine_knots_clip.c): `shape` the shape turned to the angle, `whole`
+ * its fit's kernel (both n x n, n odd; kept by the caller). */
+typedef struct
+{
+  int n;
+  const skc_image *shape, *whole;
+  double shape_sum;
+  double *p1, *p2;      /* per row, n + 1 prefix sums of shape and squares */
+  size_t *change_start; /* n + 1: row y's changes of the fit from here */
+  int *change;          /* where the fit's rows change value */
+  double *raw;          /* n x n: the edge pixels' samples of a code */
+  unsigned char *class; /* n x n: their classes */
+  skc_clip_span *spans; /* n */
+  int *count;           /* a code's knots per row, */
+  size_t *start;        /* n + 1, where they start, */
+  int *bound;           /* their boundaries */
+  double *level;        /* and the value after each */
+} skc_clip_rows;
+skc_result skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
+                               const skc_image *whole);
+void skc_clip_rows_free (skc_clip_rows *c);
+/* The exact knots along rows of the code (amount, angle) of radius
+ * `radius`, edge pixels sampled from `fine` (as
+ * skc_target_clip_fine_classes): inside the lens the fit's values, on its
+ * edge the samples over the shape's sum, beyond it nothing; *error their
+ * relative kernel error against the clipped shape.  *out stays NULL (SKC_OK)
+ * where the lens keeps no pixel whole; SKC_ERR_OUT_OF_MEMORY.  Uses c's
+ * scratch: one code at a time per c. */
+skc_result skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine,
+                                double radius, double amount, double angle,
+                                skc_filter **out, double *error);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */

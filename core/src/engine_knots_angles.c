@@ -318,6 +318,35 @@ clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
   return ok;
 }
 
+/* A clipped code row by row (engine_knots_clip.c): its exact knots kept
+ * in slot `slot` where they take at most CLIP_MACS_GROWTH x the unclipped
+ * fit's MACs and reach the job's error within its MACs; 0 (nothing kept)
+ * otherwise, and clip_from_whole takes the code on the whole kernel. */
+static int
+clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
+              double amount, double angle, int slot, double *snr, int *half)
+{
+  skc_filter *f = NULL;
+  double error = NAN;
+  int ok = skc_clip_rows_knots (rows, job->fine, job->params->radius, amount,
+                                angle, &f, &error)
+               == SKC_OK
+           && f && skc_filter_macs (f) <= CLIP_MACS_GROWTH * whole_macs
+           && skc_filter_macs (f) <= job->max_macs && error <= job->max_error
+           && angle_fit_build (f, &job->a->fit[slot]);
+  if (ok)
+    {
+      *snr = skc_kernel_snr_db (error);
+      *half = f->size / 2;
+    }
+  skc_filter_free (f);
+  return ok;
+}
+
+/* An angle's codes stop trying rows after this many misses in a row (a
+ * disc's clipped edges take levelled knots at every amount). */
+#define CLIP_ROWS_MISSES 2
+
 static void
 fit_angle (void *user, int index)
 {
@@ -336,6 +365,8 @@ fit_angle (void *user, int index)
   skc_image whole = { 0 };
   unsigned char *classes
       = reuse ? malloc ((size_t) shape.width * shape.height) : NULL;
+  skc_clip_rows rows = { 0 };
+  int rows_ready = 0, rows_misses = 0;
   for (int step = 0; step < amounts; step++)
     {
       const int k = reuse ? (step + amounts - 1) % amounts : step;
@@ -345,6 +376,24 @@ fit_angle (void *user, int index)
       job->snr[i] = -INFINITY;
       if (r != SKC_OK || atomic_load (&job->missed))
         continue;
+      const long whole_macs = a->fit[index * amounts + amounts - 1].count + 1;
+      if (whole.data && !rows_ready && rows_misses == 0)
+        {
+          rows_ready = skc_clip_rows_init (&rows, &shape, &whole) == SKC_OK;
+          rows_misses = rows_ready ? 0 : CLIP_ROWS_MISSES;
+        }
+      if (job->cat_eye && k < amounts - 1 && rows_ready
+          && rows_misses < CLIP_ROWS_MISSES)
+        {
+          if (clip_by_rows (job, &rows, whole_macs, k * a->amount_step, angle,
+                            i, &job->snr[i], &job->halves[i]))
+            {
+              job->results[i] = SKC_OK;
+              rows_misses = 0;
+              continue;
+            }
+          rows_misses++;
+        }
       if (skc_image_alloc (&target, shape.width, shape.height, 1) != SKC_OK)
         {
           job->results[i] = SKC_ERR_OUT_OF_MEMORY;
@@ -360,11 +409,9 @@ fit_angle (void *user, int index)
                 &target, job->fine, job->params->radius, k * a->amount_step,
                 angle, whole.data ? classes : NULL, NULL)
                     : SKC_OK;
-      int done
-          = job->results[i] == SKC_OK && clipped && whole.data && classes
-            && clip_from_whole (
-                job, &whole, a->fit[index * amounts + amounts - 1].count + 1,
-                &shape, &target, classes, i, &job->snr[i], &job->halves[i]);
+      int done = job->results[i] == SKC_OK && clipped && whole.data && classes
+                 && clip_from_whole (job, &whole, whole_macs, &shape, &target,
+                                     classes, i, &job->snr[i], &job->halves[i]);
       if (job->results[i] == SKC_OK && !done)
         job->results[i] = fit_slot (
             job, &target, job->cat_eye ? i : code, &hint, &job->snr[i],
@@ -374,6 +421,7 @@ fit_angle (void *user, int index)
       skc_image_free (&target);
     }
   free (classes);
+  skc_clip_rows_free (&rows);
   skc_image_free (&whole);
   skc_image_free (&shape);
 }

@@ -152,7 +152,9 @@ skc_target_clip (skc_image *t, double radius, double amount, double angle,
   return r;
 }
 
-/* The lens' rim, sampled: a pixel is that many sub-samples per axis. */
+/* The lens' rim, sampled: a pixel is that many sub-samples per axis (at
+ * most CLIP_SUB_MAX). */
+#define CLIP_SUB_MAX 8
 static int
 clip_sub (double radius)
 {
@@ -180,14 +182,29 @@ skc_target_fine (const skc_params *p, double radius, skc_image *fine,
 
 /* The fine raster's weight per target pixel at kernel-frame offset
  * (u, v) from the centre: bilinear, 0 outside. */
-static double
+static inline double
 fine_density (const skc_image *fine, int over, double u, double v)
 {
   const double centre = (fine->width - 1) / 2.0;
   const double fx = centre + u * over, fy = centre + v * over;
-  const int x0 = (int) floor (fx), y0 = (int) floor (fy);
+  /* floor () without the library call (no rounding instruction in the
+     baseline x86-64 this builds for): the same integers. */
+  int x0 = (int) fx, y0 = (int) fy;
+  x0 -= fx < x0;
+  y0 -= fy < y0;
   const double tx = fx - x0, ty = fy - y0;
   double acc = 0;
+  if (x0 >= 0 && y0 >= 0 && x0 + 1 < fine->width && y0 + 1 < fine->height)
+    {
+      /* The four in the order of the checked loop below: the same sum. */
+      const float *row0 = skc_image_pixel ((skc_image *) fine, x0, y0);
+      const float *row1 = skc_image_pixel ((skc_image *) fine, x0, y0 + 1);
+      acc += (1 - tx) * (1 - ty) * row0[0];
+      acc += tx * (1 - ty) * row0[1];
+      acc += (1 - tx) * ty * row1[0];
+      acc += tx * ty * row1[1];
+      return acc * over * over;
+    }
   for (int j = 0; j < 2; j++)
     for (int i = 0; i < 2; i++)
       {
@@ -218,59 +235,155 @@ skc_target_clip_fine (skc_image *t, const skc_image *fine, double radius,
                                        err);
 }
 
+void
+skc_clip_init (skc_clip *g, const skc_image *fine, double radius, double amount,
+               double angle, int size)
+{
+  g->fine = fine;
+  g->over = skc_target_fine_over (radius);
+  g->sub = clip_sub (radius);
+  g->size = size;
+  g->half = size / 2;
+  g->shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
+  g->limit = radius * radius;
+  /* Screen offset (x, y) lands in the kernel's frame at (c x + s y,
+     -s x + c y); the lens' discs sit at v = +-shift there. */
+  g->c = cos (angle);
+  g->s = sin (angle);
+  /* Sub-samples lie within 0.71 px of a pixel's centre: a pixel whose
+     centre is 0.75 px inside both discs is covered, one 0.75 px outside
+     either is not (compared as squares). */
+  const double sure = 0.75;
+  g->inner = radius > sure ? (radius - sure) * (radius - sure) : -1;
+  g->outer = (radius + sure) * (radius + sure);
+}
+
+/* Where along a row a disc's squared distance d (X) = X^2 + b X + e,
+ * X the pixel's offset from the centre, is within `limit`: [*lo, *hi];
+ * 0 when nowhere (or only within rounding of it). */
+static int
+row_span (double b, double e, double limit, double *lo, double *hi)
+{
+  const double half_b = b / 2, reach = half_b * half_b - (e - limit);
+  if (!(reach > 0))
+    return 0;
+  const double root = sqrt (reach);
+  *lo = -half_b - root;
+  *hi = -half_b + root;
+  return 1;
+}
+
+void
+skc_clip_row (const skc_clip *g, int y, skc_clip_span *span)
+{
+  /* Along the row, a disc's squared distance is a quadratic in the offset
+     X (the turn keeps lengths): d0 = X^2 + b X + e0, d1 = X^2 - b X + e1.
+     Pixels a whole pixel within both inner spans are inside, a whole pixel
+     beyond either outer span outside (there the quadratic is over a pixel
+     squared from its limit, far beyond rounding); only those between are
+     left to skc_clip_pixel, so each keeps the class its test gives. */
+  const int size = g->size, half = g->half;
+  const double Y = y - half, shift = g->shift, b = 2 * shift * g->s;
+  const double e0 = Y * Y - 2 * shift * g->c * Y + shift * shift;
+  const double e1 = Y * Y + 2 * shift * g->c * Y + shift * shift;
+  double lo0, hi0, lo1, hi1;
+  int in_first = size, in_last = -1, out_first = 0, out_last = size - 1;
+  const int reach0 = row_span (b, e0, g->outer, &lo0, &hi0);
+  const int reach1 = row_span (-b, e1, g->outer, &lo1, &hi1);
+  /* Beyond an outer disc entirely by over a pixel squared: the whole row
+     outside; closer, the whole row is tested. */
+  const double miss0 = b * b / 4 - (e0 - g->outer);
+  const double miss1 = b * b / 4 - (e1 - g->outer);
+  if ((!reach0 && miss0 < -1) || (!reach1 && miss1 < -1))
+    out_first = size, out_last = -1;
+  else if (reach0 && reach1)
+    {
+      out_first = (int) floor (half + fmax (lo0, lo1) - 1);
+      out_last = (int) ceil (half + fmin (hi0, hi1) + 1);
+    }
+  span->out_first = out_first < 0 ? 0 : out_first;
+  span->out_last = out_last > size - 1 ? size - 1 : out_last;
+  if (row_span (b, e0, g->inner, &lo0, &hi0)
+      && row_span (-b, e1, g->inner, &lo1, &hi1))
+    {
+      in_first = (int) ceil (half + fmax (lo0, lo1) + 1);
+      in_last = (int) floor (half + fmin (hi0, hi1) - 1);
+    }
+  span->in_first = in_first < span->out_first ? span->out_first : in_first;
+  span->in_last = in_last > span->out_last ? span->out_last : in_last;
+}
+
+unsigned char
+skc_clip_pixel (const skc_clip *g, int x, int y, float *value)
+{
+  const int half = g->half, sub = g->sub;
+  const double c = g->c, s = g->s, shift = g->shift, limit = g->limit;
+  const double u = c * (x - half) + s * (y - half);
+  const double v = -s * (x - half) + c * (y - half);
+  const double d0 = u * u + (v - shift) * (v - shift);
+  const double d1 = u * u + (v + shift) * (v + shift);
+  const unsigned char class = d0 <= g->inner && d1 <= g->inner ? SKC_CLIP_INSIDE
+                              : d0 > g->outer || d1 > g->outer
+                                  ? SKC_CLIP_OUTSIDE
+                                  : SKC_CLIP_EDGE;
+  if (*value == 0 || class == SKC_CLIP_INSIDE)
+    return class; /* outside the shape the lens takes nothing */
+  if (class == SKC_CLIP_OUTSIDE)
+    {
+      *value = 0;
+      return class;
+    }
+  /* On the lens' edge: the shape's own density where the lens covers it,
+     as the pixel's share of both. */
+  double acc = 0, offset[CLIP_SUB_MAX];
+  for (int i = 0; i < sub; i++)
+    offset[i] = (i + 0.5) / sub;
+  for (int j = 0; j < sub; j++)
+    for (int i = 0; i < sub; i++)
+      {
+        const double sx = x - half - 0.5 + offset[i];
+        const double sy = y - half - 0.5 + offset[j];
+        const double su = c * sx + s * sy, sv = -s * sx + c * sy;
+        if (su * su + (sv - shift) * (sv - shift) <= limit
+            && su * su + (sv + shift) * (sv + shift) <= limit)
+          acc += fine_density (g->fine, g->over, su, sv);
+      }
+  *value = (float) (acc / (sub * sub));
+  return class;
+}
+
 skc_result
 skc_target_clip_fine_classes (skc_image *t, const skc_image *fine,
                               double radius, double amount, double angle,
                               unsigned char *classes, skc_error *err)
 {
-  const int over = skc_target_fine_over (radius), sub = clip_sub (radius);
-  const double shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
-  const double limit = radius * radius;
-  const int size = t->width, half = size / 2;
-  /* Screen offset (x, y) lands in the kernel's frame at (c x + s y,
-     -s x + c y); the lens' discs sit at v = +-shift there. */
-  const double c = cos (angle), s = sin (angle);
-  /* Sub-samples lie within 0.71 px of a pixel's centre: a pixel whose
-     centre is 0.75 px inside both discs is covered, one 0.75 px outside
-     either is not (compared as squares). */
-  const double sure = 0.75;
-  const double inner = radius > sure ? (radius - sure) * (radius - sure) : -1;
-  const double outer = (radius + sure) * (radius + sure);
+  const int size = t->width;
+  skc_clip g;
+  skc_clip_init (&g, fine, radius, amount, angle, size);
+  unsigned char *row_classes
+      = classes ? NULL : malloc ((size_t) (size > 0 ? size : 1));
+  if (!classes && !row_classes)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int y = 0; y < size; y++)
-    for (int x = 0; x < size; x++)
-      {
-        float *value = skc_image_pixel (t, x, y);
-        unsigned char *class = classes ? &classes[(size_t) y * size + x]
-                                       : &(unsigned char){ 0 };
-        const double u = c * (x - half) + s * (y - half);
-        const double v = -s * (x - half) + c * (y - half);
-        const double d0 = u * u + (v - shift) * (v - shift);
-        const double d1 = u * u + (v + shift) * (v + shift);
-        *class = d0 <= inner && d1 <= inner ? SKC_CLIP_INSIDE
-                 : d0 > outer || d1 > outer ? SKC_CLIP_OUTSIDE
-                                            : SKC_CLIP_EDGE;
-        if (*value == 0 || *class == SKC_CLIP_INSIDE)
-          continue; /* outside the shape the lens takes nothing */
-        if (*class == SKC_CLIP_OUTSIDE)
-          {
-            *value = 0;
-            continue;
-          }
-        /* On the lens' edge: the shape's own density where the lens
-           covers it, as the pixel's share of both. */
-        double acc = 0;
-        for (int j = 0; j < sub; j++)
-          for (int i = 0; i < sub; i++)
+    {
+      unsigned char *class = classes ? classes + (size_t) y * size
+                                     : row_classes;
+      skc_clip_span span;
+      skc_clip_row (&g, y, &span);
+      for (int x = 0; x < size; x++)
+        {
+          if (x < span.out_first || x > span.out_last)
             {
-              const double sx = x - half - 0.5 + (i + 0.5) / sub;
-              const double sy = y - half - 0.5 + (j + 0.5) / sub;
-              const double su = c * sx + s * sy, sv = -s * sx + c * sy;
-              if (su * su + (sv - shift) * (sv - shift) <= limit
-                  && su * su + (sv + shift) * (sv + shift) <= limit)
-                acc += fine_density (fine, over, su, sv);
+              class[x] = SKC_CLIP_OUTSIDE;
+              *skc_image_pixel (t, x, y) = 0;
             }
-        *value = (float) (acc / (sub * sub));
-      }
+          else if (x >= span.in_first && x <= span.in_last)
+            class[x] = SKC_CLIP_INSIDE;
+          else
+            class[x] = skc_clip_pixel (&g, x, y, skc_image_pixel (t, x, y));
+        }
+    }
+  free (row_classes);
   skc_result r = skc_kernel_normalise (t, err);
   if (r != SKC_OK)
     skc_image_free (t);

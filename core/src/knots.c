@@ -897,6 +897,24 @@ plan_filter (const axis_plan *p, skc_knots_axis axis, skc_filter **out,
   return SKC_OK;
 }
 
+skc_result
+skc_knots_filter_of_lines (int n, skc_knots_axis axis, const int *count,
+                           const size_t *start, const int *bound,
+                           const double *level, skc_filter **out,
+                           skc_error *err)
+{
+  *out = NULL;
+  if (n < 1 || n % 2 == 0
+      || (axis != SKC_KNOTS_ROWS && axis != SKC_KNOTS_COLUMNS))
+    return skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                     "knots lines: an odd side and rows or columns");
+  /* plan_filter only reads the plan. */
+  const axis_plan p = {
+    n, (int *) count, (size_t *) start, (int *) bound, (double *) level, 0, 0
+  };
+  return plan_filter (&p, axis, out, err);
+}
+
 double
 skc_knots_fit_work (const skc_image *target, long max_macs)
 {

@@ -55,6 +55,17 @@ skc_result skc_knots_fit_levelled (const skc_image *target, long max_macs,
                                    double max_error, int axis, int *hint,
                                    skc_filter **out, skc_error *err);
 
+/* The knots filter of n lines given by their changes of value: line i's
+ * count[i] boundaries (0..n, increasing) from bound[start[i]], the value
+ * after each in level[start[i]] (the last 0), as the fitters' plans hold
+ * them; normalised and on the grid skc_knots_fit's results are.
+ * SKC_ERR_INVALID_ARGUMENT for an even side, an unknown axis or lines that
+ * sum to nothing.  Thread-safe. */
+skc_result skc_knots_filter_of_lines (int n, skc_knots_axis axis,
+                                      const int *count, const size_t *start,
+                                      const int *bound, const double *level,
+                                      skc_filter **out, skc_error *err);
+
 /* About how many steps skc_knots_fit_to's programme takes on `target`
  * along rows within max_macs (for a planner weighing many fits before
  * running them); INFINITY for a target it would refuse.  Thread-safe. */

@@ -8,11 +8,14 @@
  * SNR of -2 dB. SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "engine.h"
 #include "engine_options.h"
+#include "filter_private.h"
+#include "knots_private.h"
 #include "skc/skc.h"
 
 static skc_cache *cache;
@@ -292,12 +295,127 @@ check_image_quarter_turn (double radius)
   skc_engine_free (e);
 }
 
+/* Cat-eye's clipped codes taken row by row (engine_knots_clip.c) against
+ * the dense way: the whole clipped target (skc_target_clip_fine_classes,
+ * whose spans are checked pixel by pixel against skc_clip_pixel's own
+ * test), the fit's values inside, the samples on the edge, nothing beyond,
+ * and the exact knots of that (skc_knots_fit); the two filters draw the
+ * same kernel and the rows' error is the drawn kernel's against the
+ * target. */
+static void
+check_clip_rows (const char *spec, double radius)
+{
+  skc_params p;
+  skc_params_init (&p);
+  CHECK (skc_shape_parse (spec, &p.shape, NULL) == SKC_OK);
+  p.radius = radius;
+  p.cat_eye = 0.5;
+  skc_image shape = { 0 }, fine = { 0 }, whole = { 0 };
+  skc_filter *fit = NULL;
+  CHECK (skc_target_make (&p, radius, 0, &shape, NULL) == SKC_OK);
+  CHECK (skc_target_fine (&p, radius, &fine, NULL) == SKC_OK);
+  /* A fit a little off the shape, as the unclipped code's is. */
+  CHECK (skc_knots_fit_to (&shape, 0, 0.02, SKC_KNOTS_ROWS, &fit, NULL)
+         == SKC_OK);
+  CHECK (fit && skc_filter_render (fit, &whole) == SKC_OK);
+  skc_clip_rows rows;
+  CHECK (skc_clip_rows_init (&rows, &shape, &whole) == SKC_OK);
+  const int n = shape.width;
+  unsigned char *classes = malloc ((size_t) n * n);
+  int compared = 0;
+  for (int a = 0; a < 5 && classes; a++)
+    for (int m = 1; m <= 4; m++)
+      {
+        const double angle = 0.3 + a * 1.234, amount = m * 0.25;
+        skc_image target = { 0 }, q = { 0 };
+        skc_filter *dense = NULL, *by_rows = NULL;
+        double error = NAN;
+        CHECK (skc_image_alloc (&target, n, n, 1) == SKC_OK);
+        memcpy (target.data, shape.data, (size_t) n * n * sizeof (float));
+        CHECK (skc_target_clip_fine_classes (&target, &fine, radius, amount,
+                                             angle, classes, NULL)
+               == SKC_OK);
+        skc_clip g;
+        skc_clip_init (&g, &fine, radius, amount, angle, n);
+        int classes_agree = 1;
+        for (int y = 0; y < n; y++)
+          for (int x = 0; x < n; x++)
+            {
+              float value = 1;
+              classes_agree &= skc_clip_pixel (&g, x, y, &value)
+                               == classes[(size_t) y * n + x];
+            }
+        CHECK_MSG (classes_agree,
+                   "%s R %g: spans' classes at angle %g, "
+                   "amount %g",
+                   spec, radius, angle, amount);
+        /* The dense q: the clipped target back on the shape's scale. */
+        double clipped = 0;
+        for (int i = 0; i < n * n; i++)
+          clipped += shape.data[i] * (classes[i] == SKC_CLIP_INSIDE);
+        double inside = 0;
+        for (int i = 0; i < n * n; i++)
+          inside += target.data[i] * (classes[i] == SKC_CLIP_INSIDE);
+        CHECK (skc_image_alloc (&q, n, n, 1) == SKC_OK);
+        for (int i = 0; i < n * n; i++)
+          q.data[i] = classes[i] == SKC_CLIP_INSIDE ? fmaxf (whole.data[i], 0)
+                      : classes[i] == SKC_CLIP_EDGE
+                          ? (float) (target.data[i] * clipped / inside)
+                          : 0;
+        CHECK (skc_knots_fit (&q, 0, SKC_KNOTS_ROWS, &dense, NULL) == SKC_OK);
+        CHECK (skc_clip_rows_knots (&rows, &fine, radius, amount, angle,
+                                    &by_rows, &error)
+               == SKC_OK);
+        if (dense && by_rows)
+          {
+            skc_image kd = { 0 }, kr = { 0 };
+            CHECK (skc_filter_render (dense, &kd) == SKC_OK);
+            CHECK (skc_filter_render (by_rows, &kr) == SKC_OK);
+            double diff = 0, peak = 0;
+            for (int i = 0; i < n * n && kd.data && kr.data; i++)
+              {
+                diff = fmax (diff, fabs (kd.data[i] - kr.data[i]));
+                peak = fmax (peak, kd.data[i]);
+              }
+            CHECK_MSG (diff <= 1e-5 * peak,
+                       "%s R %g angle %g amount %g: rows' kernel %.3g off "
+                       "the dense one's (peak %.3g)",
+                       spec, radius, angle, amount, diff, peak);
+            const double drawn = skc_filter_kernel_error (by_rows, &target);
+            CHECK_MSG (fabs (error - drawn) <= 1e-4 * drawn + 1e-6,
+                       "%s R %g angle %g amount %g: rows' error %.6g, drawn "
+                       "%.6g",
+                       spec, radius, angle, amount, error, drawn);
+            compared += error > 1e-4; /* a fit, not the shape itself */
+            skc_image_free (&kd);
+            skc_image_free (&kr);
+          }
+        else
+          CHECK_MSG (0, "%s R %g angle %g amount %g: no rows' knots", spec,
+                     radius, angle, amount);
+        skc_filter_free (dense);
+        skc_filter_free (by_rows);
+        skc_image_free (&q);
+        skc_image_free (&target);
+      }
+  CHECK (compared > 0);
+  free (classes);
+  skc_clip_rows_free (&rows);
+  skc_filter_free (fit);
+  skc_image_free (&whole);
+  skc_image_free (&fine);
+  skc_image_free (&shape);
+}
+
 int
 main (void)
 {
   cache = skc_cache_new (NULL, 64);
   check_image_quarter_turn (8);
   check_image_quarter_turn (20);
+  check_clip_rows ("shape:star", 12);
+  check_clip_rows ("shape:heart", 30);
+  check_clip_rows ("shape:gaussian", 20);
   /* A round kernel is its own turn: swirl leaves it exact (knots). */
   check_points ("shape:disc", 8, 0.5, 0, 25, 0);
   check_points ("shape:disc", 24, 0.5, 0, 25, 0);
