@@ -25,6 +25,25 @@ skc_coverage_free (skc_coverage *c)
   c->area = c->carry = NULL;
 }
 
+/* floor () inline: the baseline x86-64 this builds for has no rounding
+ * instruction, and the library call was a third of an edge's time.  The
+ * same value for coordinates in range (beyond 2^52, or NaN, the library's
+ * own). */
+static inline double
+floor_of (double v)
+{
+  if (!(fabs (v) < 4503599627370496.0))
+    return floor (v);
+  const double i = (double) (long long) v;
+  return i > v ? i - 1 : i;
+}
+
+static inline double
+ceil_of (double v)
+{
+  return -floor_of (-v);
+}
+
 /* A closed loop's winding at a point counts its edges crossing the
  * point's row to the left, by direction.  A pixel's area inside is that
  * count integrated over the pixel, so each piece of an edge (cut at pixel
@@ -42,8 +61,8 @@ skc_coverage_add_edge (skc_coverage *c, double xa, double ya, double xb,
     return; /* a horizontal edge spans no height */
   /* The next column and row boundaries the edge meets, as fractions t of
      its length. */
-  double next_x = dx > 0 ? floor (xa) + 1 : ceil (xa) - 1;
-  double next_y = dy > 0 ? floor (ya) + 1 : ceil (ya) - 1;
+  double next_x = dx > 0 ? floor_of (xa) + 1 : ceil_of (xa) - 1;
+  double next_y = dy > 0 ? floor_of (ya) + 1 : ceil_of (ya) - 1;
   double tx = dx != 0 ? (next_x - xa) / dx : INFINITY;
   double ty = (next_y - ya) / dy;
   for (double t = 0; t < 1;)
@@ -54,7 +73,7 @@ skc_coverage_add_edge (skc_coverage *c, double xa, double ya, double xb,
           double t_mid = (t + t_end) / 2;
           double x = xa + dx * t_mid, y = ya + dy * t_mid;
           double h = weight * dy * (t_end - t);
-          double row = floor (y), col = floor (x);
+          double row = floor_of (y), col = floor_of (x);
           if (row >= 0 && row < size && col < size)
             {
               size_t at = (size_t) row * (size + 1);

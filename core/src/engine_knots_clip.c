@@ -4,9 +4,8 @@
  * its span (skc_clip_row), the few pixels on the edge and the unclipped
  * fit's own changes of value; and their error against the clipped target
  * from the shape's prefix sums.  A code then costs its edge pixels, not a
- * pass over the kernel (an ampersand at R 75, normal: 24300 codes, 11.6 -> 2.3 s
- * to prepare).
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * pass over the kernel (an ampersand at R 75, normal: 24300 codes, 11.6 -> 2.3
+ * s to prepare). SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,9 +243,8 @@ skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine, double radius,
     }
   if (!(clipped > 0 && inside > 0))
     return SKC_OK; /* nothing kept whole: the caller fits it */
-  skc_result r = skc_knots_filter_of_lines (n, SKC_KNOTS_ROWS, c->count,
-                                            c->start, c->bound, c->level, out,
-                                            NULL);
+  skc_result r = skc_knots_filter_of_lines (
+      n, SKC_KNOTS_ROWS, c->count, c->start, c->bound, c->level, out, NULL);
   if (r != SKC_OK)
     return r == SKC_ERR_INVALID_ARGUMENT ? SKC_OK : r;
   /* The fit's values as applied (levels summed as floats, as drawn)

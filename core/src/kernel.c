@@ -56,10 +56,11 @@ skc_kernel_from_values (const float *values, int width, int height,
                                           size, out, err);
 }
 
-skc_result
-skc_kernel_from_values_spanning (const float *values, int width, int height,
-                                 size_t stride, int size, double span,
-                                 skc_image *out, skc_error *err)
+/* An image of kernel values and the side asked of its kernel: sizes in
+ * range, every value finite. */
+static skc_result
+check_values (const float *values, int width, int height, size_t stride,
+              int size, skc_error *err)
 {
   if (!values || width < 1 || height < 1 || width > SKC_IMAGE_MAX_SIDE
       || height > SKC_IMAGE_MAX_SIDE || stride < (size_t) width)
@@ -73,8 +74,17 @@ skc_kernel_from_values_spanning (const float *values, int width, int height,
       if (!isfinite (values[(size_t) y * stride + x]))
         return skc_fail (err, SKC_ERR_NON_FINITE,
                          "kernel image value at (%d, %d) is not finite", x, y);
+  return SKC_OK;
+}
 
-  skc_result r;
+skc_result
+skc_kernel_from_values_spanning (const float *values, int width, int height,
+                                 size_t stride, int size, double span,
+                                 skc_image *out, skc_error *err)
+{
+  skc_result r = check_values (values, width, height, stride, size, err);
+  if (r != SKC_OK)
+    return r;
   if (size == 0)
     {
       int w = width | 1, h = height | 1;
@@ -199,13 +209,43 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
       width = height = most;
       stride = fine.stride;
     }
-  skc_result r = skc_kernel_from_values_spanning (values, width, height, stride,
-                                                  size, span, out, err);
-  if (r != SKC_OK || angle == 0)
+  if (angle == 0 || size == 0)
+    {
+      skc_result r = skc_kernel_from_values_spanning (
+          values, width, height, stride, size, span, out, err);
+      skc_image_free (&fine);
+      return r;
+    }
+  /* The turn draws every pixel of `out`: the image is only checked, not
+     resampled unturned first. */
+  skc_result r = check_values (values, width, height, stride, size, err);
+  if (r == SKC_OK && (!(span > 0) || span > size))
+    r = skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
+                  "a kernel image spans 0..%d px, not %g", size, span);
+  if (r == SKC_OK && skc_image_alloc (out, size, size, 1) != SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  /* The image's positive values inside a border of zeros: the edges'
+     differences read it without bounds. */
+  const size_t padded_width = (size_t) width + 2;
+  float *padded = r == SKC_OK
+                      ? calloc (padded_width * (height + 2), sizeof *padded)
+                      : NULL;
+  if (r == SKC_OK && !padded)
+    {
+      skc_image_free (out);
+      r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  if (r != SKC_OK)
     {
       skc_image_free (&fine);
       return r;
     }
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const float v = values[(size_t) y * stride + x];
+        padded[(size_t) (y + 1) * padded_width + x + 1] = v > 0 ? v : 0;
+      }
   /* Each image pixel, a constant square of `scale` kernel pixels centred
      as skc_kernel_from_values_spanning places it, turned clockwise on
      screen (y down: (u, v) lands at (c u - s v, s u + c v)) about the
@@ -217,6 +257,7 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
   skc_coverage cover;
   if (!skc_coverage_init (&cover, size))
     {
+      free (padded);
       skc_image_free (&fine);
       skc_image_free (out);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -227,27 +268,30 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
   const double ex = c * scale, ey = s * scale;
   const double ox = centre - ex * width / 2.0 + ey * height / 2.0;
   const double oy = centre - ey * width / 2.0 - ex * height / 2.0;
-#define IMAGE_VALUE(x, y)                                                      \
-  ((x) >= 0 && (y) >= 0 && (x) < width && (y) < height                         \
-           && values[(size_t) (y) *stride + (x)] > 0                           \
-       ? (double) values[(size_t) (y) *stride + (x)]                           \
-       : 0.0)
   for (int gy = 0; gy <= height; gy++)
-    for (int gx = 0; gx <= width; gx++)
-      {
-        const double px = ox + gx * ex - gy * ey, py = oy + gx * ey + gy * ex;
-        /* The side down from (gx, gy), between pixels gx - 1 and gx. */
-        double down
-            = gy < height ? IMAGE_VALUE (gx, gy) - IMAGE_VALUE (gx - 1, gy) : 0;
-        if (down != 0)
-          skc_coverage_add_edge (&cover, px, py, px - ey, py + ex, down);
-        /* The side right from (gx, gy), between rows gy - 1 and gy. */
-        double right
-            = gx < width ? IMAGE_VALUE (gx, gy - 1) - IMAGE_VALUE (gx, gy) : 0;
-        if (right != 0)
-          skc_coverage_add_edge (&cover, px, py, px + ex, py + ey, right);
-      }
-#undef IMAGE_VALUE
+    {
+      /* Image rows gy - 1 and gy (the border where they are beyond). */
+      const float *above = padded + (size_t) gy * padded_width + 1;
+      const float *row = above + padded_width;
+      for (int gx = 0; gx <= width; gx++)
+        {
+          /* The side down from (gx, gy), between pixels gx - 1 and gx;
+             the side right from it, between rows gy - 1 and gy.  Most
+             neighbours are equal (zero, or a flat inside): no edge. */
+          const int down = gy < height && row[gx] != row[gx - 1];
+          const int right = gx < width && above[gx] != row[gx];
+          if (!down && !right)
+            continue;
+          const double px = ox + gx * ex - gy * ey, py = oy + gx * ey + gy * ex;
+          if (down)
+            skc_coverage_add_edge (&cover, px, py, px - ey, py + ex,
+                                   (double) row[gx] - (double) row[gx - 1]);
+          if (right)
+            skc_coverage_add_edge (&cover, px, py, px + ex, py + ey,
+                                   (double) above[gx] - (double) row[gx]);
+        }
+    }
+  free (padded);
   skc_coverage_resolve (&cover);
   for (int y = 0; y < size; y++)
     for (int x = 0; x < size; x++)
