@@ -215,11 +215,30 @@ static int
 rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
            double *k, int size)
 {
-  skc_coverage cover;
-  if (!skc_coverage_init (&cover, size))
-    return 0;
-  /* Pixel (c, r) spans [c, c + 1] x [r, r + 1] in the coverage's terms. */
+  /* Pixel (c, r) spans [c, c + 1] x [r, r + 1] in the kernel's terms. */
   const double shift = size / 2.0;
+  /* Drawn on the loops' bounding square only (outside it their winding
+     is zero): a coma's 24 discs at R 400 covered the whole kernel each. */
+  double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY, hi_y = -INFINITY;
+  for (int i = 0; i < loop_ends[loops - 1]; i++)
+    {
+      lo_x = fmin (lo_x, p->x[i]);
+      hi_x = fmax (hi_x, p->x[i]);
+      lo_y = fmin (lo_y, p->y[i]);
+      hi_y = fmax (hi_y, p->y[i]);
+    }
+  if (!(lo_x <= hi_x && lo_y <= hi_y))
+    return 1; /* no points: nothing drawn */
+  const int x0 = (int) fmax (0, floor (lo_x + shift));
+  const int y0 = (int) fmax (0, floor (lo_y + shift));
+  const int x1 = (int) fmin (size, ceil (hi_x + shift));
+  const int y1 = (int) fmin (size, ceil (hi_y + shift));
+  if (x1 <= x0 || y1 <= y0)
+    return 1; /* wholly outside the kernel */
+  const int side = x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0;
+  skc_coverage cover;
+  if (!skc_coverage_init (&cover, side))
+    return 0;
   int start = 0;
   for (int l = 0; l < loops; l++)
     {
@@ -232,19 +251,21 @@ rasterise (const polygon *p, const int *loop_ends, int loops, double weight,
       for (int i = start; i < end; i++)
         {
           int j = i + 1 < end ? i + 1 : start;
-          skc_coverage_add_edge (&cover, p->x[i] + shift, p->y[i] + shift,
-                                 p->x[j] + shift, p->y[j] + shift, sign);
+          skc_coverage_add_edge (&cover, p->x[i] + shift - x0,
+                                 p->y[i] + shift - y0, p->x[j] + shift - x0,
+                                 p->y[j] + shift - y0, sign);
         }
       start = end;
     }
   skc_coverage_resolve (&cover);
-  for (size_t i = 0; i < (size_t) size * size; i++)
-    {
-      /* Rounding leaves about 1e-15 either side of 0 and 1. */
-      double inside = cover.area[i];
-      inside = inside < 0 ? 0 : inside > 1 ? 1 : inside;
-      k[i] += weight * inside;
-    }
+  for (int r = 0; r < side && y0 + r < size; r++)
+    for (int c = 0; c < side && x0 + c < size; c++)
+      {
+        /* Rounding leaves about 1e-15 either side of 0 and 1. */
+        double inside = cover.area[(size_t) r * side + c];
+        inside = inside < 0 ? 0 : inside > 1 ? 1 : inside;
+        k[(size_t) (y0 + r) * size + x0 + c] += weight * inside;
+      }
   skc_coverage_free (&cover);
   return 1;
 }
