@@ -673,7 +673,8 @@ typedef struct
 {
   int n;
   const skc_image *shape, *whole;
-  double shape_sum;
+  double shape_sum, whole_peak;
+  double clipped, peak; /* the sampled code's sum and largest value */
   double *p1, *p2;      /* per row, n + 1 prefix sums of shape and squares */
   size_t *change_start; /* n + 1: row y's changes of the fit from here */
   int *change;          /* where the fit's rows change value */
@@ -688,16 +689,20 @@ typedef struct
 skc_result skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
                                const skc_image *whole);
 void skc_clip_rows_free (skc_clip_rows *c);
-/* The exact knots along rows of the code (amount, angle) of radius
- * `radius`, edge pixels sampled from `fine` (as
- * skc_target_clip_fine_classes): inside the lens the fit's values, on its
- * edge the samples over the shape's sum, beyond it nothing; *error their
- * relative kernel error against the clipped shape.  *out stays NULL (SKC_OK)
- * where the lens keeps no pixel whole; SKC_ERR_OUT_OF_MEMORY.  Uses c's
- * scratch: one code at a time per c. */
-skc_result skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine,
-                                double radius, double amount, double angle,
-                                skc_filter **out, double *error);
+/* Samples the code (amount, angle) of radius `radius` into c: each row's
+ * span in the lens and its edge pixels, sampled from `fine` as
+ * skc_target_clip_fine_classes does; 0 where the lens keeps no pixel
+ * whole (the code is then the caller's to fit). */
+int skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine,
+                          double radius, double amount, double angle);
+/* The last sampled code's knots along rows: inside the lens the fit's
+ * values, on its edge the samples over the shape's sum (levels > 0:
+ * rounded to multiples of the code's peak / levels, so that neighbours
+ * merge), beyond it nothing; *error their relative kernel error against
+ * the clipped shape.  *out stays NULL (SKC_OK) where nothing is left;
+ * SKC_ERR_OUT_OF_MEMORY.  One code at a time per c. */
+skc_result skc_clip_rows_fit (skc_clip_rows *c, int levels, skc_filter **out,
+                              double *error);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */

@@ -318,22 +318,70 @@ clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
   return ok;
 }
 
-/* A clipped code row by row (engine_knots_clip.c): its exact knots kept
- * in slot `slot` where they take at most CLIP_MACS_GROWTH x the unclipped
- * fit's MACs and reach the job's error within its MACs; 0 (nothing kept)
- * otherwise, and clip_from_whole takes the code on the whole kernel. */
+/* Level counts a clipped code's edge samples are rounded to, coarsest
+ * first, where their exact knots take too many MACs. */
+static const int clip_levels[]
+    = { 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256 };
+#define CLIP_LEVEL_COUNTS ((int) (sizeof clip_levels / sizeof *clip_levels))
+
+/* The sampled code's knots with its edge rounded to clip_levels[k]
+ * levels (k < 0: exact), into *f (freed first) where they reach the job's
+ * error within its MACs; whether they did. */
+static int
+clip_rows_try (angles_job *job, skc_clip_rows *rows, int k, skc_filter **f,
+               double *error)
+{
+  skc_filter *g = NULL;
+  double e = NAN;
+  int ok
+      = skc_clip_rows_fit (rows, k < 0 ? 0 : clip_levels[k], &g, &e) == SKC_OK
+        && g && skc_filter_macs (g) <= job->max_macs && e <= job->max_error;
+  if (ok)
+    {
+      skc_filter_free (*f);
+      *f = g;
+      *error = e;
+    }
+  else
+    skc_filter_free (g);
+  return ok;
+}
+
+/* A clipped code row by row (engine_knots_clip.c): its exact knots where
+ * they take at most CLIP_MACS_GROWTH x the unclipped fit's MACs, else its
+ * edge rounded to the fewest levels (from *hint, which gets the choice)
+ * that still reach the job's error within its MACs, kept in slot `slot`;
+ * 0 (nothing kept) otherwise, and clip_from_whole takes the code on the
+ * whole kernel. */
 static int
 clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
-              double amount, double angle, int slot, double *snr, int *half)
+              double amount, double angle, int slot, int *hint, double *snr,
+              int *half)
 {
+  if (!skc_clip_rows_sample (rows, job->fine, job->params->radius, amount,
+                             angle))
+    return 0;
   skc_filter *f = NULL;
   double error = NAN;
-  int ok = skc_clip_rows_knots (rows, job->fine, job->params->radius, amount,
-                                angle, &f, &error)
-               == SKC_OK
-           && f && skc_filter_macs (f) <= CLIP_MACS_GROWTH * whole_macs
-           && skc_filter_macs (f) <= job->max_macs && error <= job->max_error
-           && angle_fit_build (f, &job->a->fit[slot]);
+  int ok = clip_rows_try (job, rows, -1, &f, &error)
+           && skc_filter_macs (f) <= CLIP_MACS_GROWTH * whole_macs;
+  if (!ok)
+    {
+      /* The error grows as the levels fall: from the hint down while
+         they reach it, or up until they do. */
+      int k = *hint >= 0 && *hint < CLIP_LEVEL_COUNTS ? *hint
+                                                      : CLIP_LEVEL_COUNTS / 2;
+      ok = clip_rows_try (job, rows, k, &f, &error);
+      if (ok)
+        while (k > 0 && clip_rows_try (job, rows, k - 1, &f, &error))
+          k--;
+      else
+        while (!ok && ++k < CLIP_LEVEL_COUNTS)
+          ok = clip_rows_try (job, rows, k, &f, &error);
+      if (ok)
+        *hint = k;
+    }
+  ok = ok && angle_fit_build (f, &job->a->fit[slot]);
   if (ok)
     {
       *snr = skc_kernel_snr_db (error);
@@ -366,7 +414,7 @@ fit_angle (void *user, int index)
   unsigned char *classes
       = reuse ? malloc ((size_t) shape.width * shape.height) : NULL;
   skc_clip_rows rows = { 0 };
-  int rows_ready = 0, rows_misses = 0;
+  int rows_ready = 0, rows_misses = 0, rows_hint = -1;
   for (int step = 0; step < amounts; step++)
     {
       const int k = reuse ? (step + amounts - 1) % amounts : step;
@@ -386,7 +434,7 @@ fit_angle (void *user, int index)
           && rows_misses < CLIP_ROWS_MISSES)
         {
           if (clip_by_rows (job, &rows, whole_macs, k * a->amount_step, angle,
-                            i, &job->snr[i], &job->halves[i]))
+                            i, &rows_hint, &job->snr[i], &job->halves[i]))
             {
               job->results[i] = SKC_OK;
               rows_misses = 0;

@@ -68,6 +68,9 @@ skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
     }
   c->change_start[n] = changes;
   c->shape_sum = sum;
+  c->whole_peak = 0;
+  for (int i = 0; i < n * n; i++)
+    c->whole_peak = fmax (c->whole_peak, whole->data[i]);
   return sum > 0 ? SKC_OK : SKC_ERR_INVALID_ARGUMENT;
 }
 
@@ -134,7 +137,7 @@ line_step (skc_clip_rows *c, int y, int x, double value, double *last)
 /* The clipped value's knots along row y (span and edge samples known):
  * the edge pixels' own, the fit's changes inside. */
 static void
-row_line (skc_clip_rows *c, int y, const int z[5])
+row_line (skc_clip_rows *c, int y, const int z[5], double step)
 {
   const int n = c->n;
   const double *raw = c->raw + (size_t) y * n;
@@ -156,9 +159,11 @@ row_line (skc_clip_rows *c, int y, const int z[5])
           x = z[3] - 1;
           continue;
         }
-      const double value = class[x] == SKC_CLIP_INSIDE ? whole_at (c, x, y)
-                           : class[x] == SKC_CLIP_EDGE ? raw[x] / c->shape_sum
-                                                       : 0;
+      double value = class[x] == SKC_CLIP_INSIDE ? whole_at (c, x, y)
+                     : class[x] == SKC_CLIP_EDGE ? raw[x] / c->shape_sum
+                                                 : 0;
+      if (step > 0 && class[x] == SKC_CLIP_EDGE)
+        value = step * floor (value / step + 0.5);
       line_step (c, y, x, value, &last);
     }
   line_step (c, y, z[4], 0, &last);
@@ -201,20 +206,16 @@ row_error (const skc_clip_rows *c, int y, const int z[5], int a, int b,
     }
 }
 
-skc_result
-skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine, double radius,
-                     double amount, double angle, skc_filter **out,
-                     double *error)
+int
+skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
+                      double amount, double angle)
 {
-  *out = NULL;
-  *error = NAN;
   const int n = c->n;
   skc_clip g;
   skc_clip_init (&g, fine, radius, amount, angle, n);
   /* The edge pixels' samples, the clipped shape's sum and what the lens
-     keeps whole, then each row's knots. */
-  double clipped = 0, inside = 0;
-  c->start[0] = 0;
+     keeps whole. */
+  double clipped = 0, inside = 0, edge_peak = 0;
   for (int y = 0; y < n; y++)
     {
       int z[5];
@@ -238,11 +239,31 @@ skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine, double radius,
           clipped += value;
           if (class[x] == SKC_CLIP_INSIDE)
             inside += value;
+          else if (class[x] == SKC_CLIP_EDGE)
+            edge_peak = fmax (edge_peak, value);
         }
-      row_line (c, y, z);
     }
-  if (!(clipped > 0 && inside > 0))
-    return SKC_OK; /* nothing kept whole: the caller fits it */
+  c->clipped = clipped;
+  c->peak = fmax (c->whole_peak, edge_peak / c->shape_sum);
+  /* Nothing kept whole: the caller fits the code alone. */
+  return clipped > 0 && inside > 0;
+}
+
+skc_result
+skc_clip_rows_fit (skc_clip_rows *c, int levels, skc_filter **out,
+                   double *error)
+{
+  *out = NULL;
+  *error = NAN;
+  const int n = c->n;
+  const double step = levels > 0 ? c->peak / levels : 0;
+  c->start[0] = 0;
+  for (int y = 0; y < n; y++)
+    {
+      int z[5];
+      row_zones (&c->spans[y], n, z);
+      row_line (c, y, z, step);
+    }
   skc_result r = skc_knots_filter_of_lines (
       n, SKC_KNOTS_ROWS, c->count, c->start, c->bound, c->level, out, NULL);
   if (r != SKC_OK)
@@ -266,7 +287,7 @@ skc_clip_rows_knots (skc_clip_rows *c, const skc_image *fine, double radius,
             level += w[k++];
           int next = k < count ? pos[k] + half : n;
           next = next > n ? n : next;
-          row_error (c, y, z, x, next, (double) (float) level, clipped, &num,
+          row_error (c, y, z, x, next, (double) (float) level, c->clipped, &num,
                      &den);
           x = next;
         }

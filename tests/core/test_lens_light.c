@@ -301,7 +301,7 @@ check_image_quarter_turn (double radius)
  * test), the fit's values inside, the samples on the edge, nothing beyond,
  * and the exact knots of that (skc_knots_fit); the two filters draw the
  * same kernel and the rows' error is the drawn kernel's against the
- * target. */
+ * target, with the edge exact and rounded to levels. */
 static void
 check_clip_rows (const char *spec, double radius)
 {
@@ -363,9 +363,8 @@ check_clip_rows (const char *spec, double radius)
                           ? (float) (target.data[i] * clipped / inside)
                           : 0;
         CHECK (skc_knots_fit (&q, 0, SKC_KNOTS_ROWS, &dense, NULL) == SKC_OK);
-        CHECK (skc_clip_rows_knots (&rows, &fine, radius, amount, angle,
-                                    &by_rows, &error)
-               == SKC_OK);
+        CHECK (skc_clip_rows_sample (&rows, &fine, radius, amount, angle));
+        CHECK (skc_clip_rows_fit (&rows, 0, &by_rows, &error) == SKC_OK);
         if (dense && by_rows)
           {
             skc_image kd = { 0 }, kr = { 0 };
@@ -387,6 +386,23 @@ check_clip_rows (const char *spec, double radius)
                        "%.6g",
                        spec, radius, angle, amount, error, drawn);
             compared += error > 1e-4; /* a fit, not the shape itself */
+            /* The edge rounded to 4 levels: fewer knots, and the error
+               said is still the drawn kernel's. */
+            skc_filter *levelled = NULL;
+            double levelled_error = NAN;
+            CHECK (skc_clip_rows_fit (&rows, 4, &levelled, &levelled_error)
+                   == SKC_OK);
+            CHECK (levelled
+                   && skc_filter_macs (levelled) <= skc_filter_macs (by_rows));
+            const double levelled_drawn
+                = levelled ? skc_filter_kernel_error (levelled, &target) : NAN;
+            CHECK_MSG (fabs (levelled_error - levelled_drawn)
+                           <= 1e-4 * levelled_drawn + 1e-6,
+                       "%s R %g angle %g amount %g: 4 levels' error %.6g, "
+                       "drawn %.6g",
+                       spec, radius, angle, amount, levelled_error,
+                       levelled_drawn);
+            skc_filter_free (levelled);
             skc_image_free (&kd);
             skc_image_free (&kr);
           }
