@@ -236,87 +236,11 @@ fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
   return r;
 }
 
-/* A clipped code's knots from its angle's unclipped fit (`whole`, that
- * fit's kernel, against `shape`, the shape unclipped): where the lens
- * keeps the shape whole, the fit's values; on the lens' edge the clipped
- * target's own; beyond it nothing; then the exact knots of that, kept in
- * slot `slot` when they reach the job's error against the clipped
- * `target` within its MACs.  A clip changes a line only between two
- * points, so this costs the exact knots of one kernel instead of a fit;
- * 0 (nothing kept) where it falls short, and the code is fitted alone. */
 /* A clipped code's exact knots from the unclipped fit may take this many
- * times that fit's MACs before levelled ones are made instead, aiming at
- * this share of the job's error (the rest is the unclipped fit's):
+ * times that fit's MACs before its edge is rounded to levels instead:
  * measured at R 75, normal, a disc's exact knots took 1.8x (931 MACs
  * against 513), levelled 1.17x at 30.7 dB. */
 #define CLIP_MACS_GROWTH 1.15
-#define CLIP_LEVELS_SHARE 0.7
-static int
-clip_from_whole (angles_job *job, const skc_image *whole, long whole_macs,
-                 const skc_image *shape, const skc_image *target,
-                 const unsigned char *classes, int slot, double *snr, int *half)
-{
-  const int n = target->width;
-  if (whole->width != n || shape->width != n)
-    return 0;
-  /* The clipped target is the shape's values over the sum the lens
-     kept, the fit's kernel the shape's over its whole sum: the edge's
-     values go to the fit's scale by both. */
-  double kept = 0, clipped = 0, sum = 0;
-  for (int y = 0; y < n; y++)
-    for (int x = 0; x < n; x++)
-      {
-        const double v = *skc_image_pixel ((skc_image *) shape, x, y);
-        sum += v;
-        if (classes[(size_t) y * n + x] == SKC_CLIP_INSIDE)
-          {
-            kept += v;
-            clipped += *skc_image_pixel ((skc_image *) target, x, y);
-          }
-      }
-  if (!(kept > 0 && clipped > 0 && sum > 0))
-    return 0;
-  const double scale = kept / clipped / sum;
-  skc_image q = { 0 };
-  skc_filter *f = NULL;
-  int ok = skc_image_alloc (&q, n, n, 1) == SKC_OK;
-  for (int y = 0; ok && y < n; y++)
-    for (int x = 0; x < n; x++)
-      {
-        const unsigned char c = classes[(size_t) y * n + x];
-        float v = c == SKC_CLIP_INSIDE
-                      ? *skc_image_pixel ((skc_image *) whole, x, y)
-                  : c == SKC_CLIP_EDGE
-                      ? (float) (*skc_image_pixel ((skc_image *) target, x, y)
-                                 * scale)
-                      : 0;
-        *skc_image_pixel (&q, x, y) = v > 0 ? v : 0;
-      }
-  /* Its exact knots, or where those take many more than the unclipped
-     fit's (a rim of values the fit had levelled), levelled ones. */
-  ok = ok && skc_knots_fit (&q, 0, SKC_KNOTS_ROWS, &f, NULL) == SKC_OK && f;
-  if (ok && skc_filter_macs (f) > CLIP_MACS_GROWTH * whole_macs)
-    {
-      skc_filter_free (f);
-      f = NULL;
-      ok = skc_knots_fit_levelled (&q, job->max_macs,
-                                   job->max_error * CLIP_LEVELS_SHARE,
-                                   SKC_KNOTS_ROWS, NULL, &f, NULL)
-               == SKC_OK
-           && f;
-    }
-  ok = ok && skc_filter_macs (f) <= job->max_macs;
-  double error = ok ? skc_filter_kernel_error (f, target) : NAN;
-  ok = ok && error <= job->max_error && angle_fit_build (f, &job->a->fit[slot]);
-  if (ok)
-    {
-      *snr = skc_kernel_snr_db (error);
-      *half = f->size / 2;
-    }
-  skc_filter_free (f);
-  skc_image_free (&q);
-  return ok;
-}
 
 /* Level counts a clipped code's edge samples are rounded to, coarsest
  * first, where their exact knots take too many MACs. */
@@ -347,12 +271,15 @@ clip_rows_try (angles_job *job, skc_clip_rows *rows, int k, skc_filter **f,
   return ok;
 }
 
-/* A clipped code row by row (engine_knots_clip.c): its exact knots where
- * they take at most CLIP_MACS_GROWTH x the unclipped fit's MACs, else its
- * edge rounded to the fewest levels (from *hint, which gets the choice)
- * that still reach the job's error within its MACs, kept in slot `slot`;
- * 0 (nothing kept) otherwise, and clip_from_whole takes the code on the
- * whole kernel. */
+/* A clipped code from its angle's unclipped fit, row by row
+ * (engine_knots_clip.c): where the lens keeps the shape whole the fit's
+ * values, on the lens' edge the shape sampled, beyond it nothing.  A clip
+ * changes a row only between two points, so this costs the edge's
+ * samples instead of a fit.  Its exact knots where they take at most
+ * CLIP_MACS_GROWTH x the unclipped fit's MACs, else its edge rounded to
+ * the fewest levels (from *hint, which gets the choice) that still reach
+ * the job's error within its MACs, kept in slot `slot`; 0 (nothing kept)
+ * otherwise, and the code is fitted alone. */
 static int
 clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
               double amount, double angle, int slot, int *hint, double *snr,
@@ -411,8 +338,6 @@ fit_angle (void *user, int index)
      code, fitted first) where many fits are to be made. */
   const int reuse = job->cat_eye && job->levelled && amounts > 1;
   skc_image whole = { 0 };
-  unsigned char *classes
-      = reuse ? malloc ((size_t) shape.width * shape.height) : NULL;
   skc_clip_rows rows = { 0 };
   int rows_ready = 0, rows_misses = 0, rows_hint = -1;
   for (int step = 0; step < amounts; step++)
@@ -453,22 +378,18 @@ fit_angle (void *user, int index)
          any amount near 0 does), but for the last: the shape unclipped. */
       const int clipped = job->cat_eye && k < amounts - 1;
       job->results[i]
-          = clipped ? skc_target_clip_fine_classes (
-                &target, job->fine, job->params->radius, k * a->amount_step,
-                angle, whole.data ? classes : NULL, NULL)
-                    : SKC_OK;
-      int done = job->results[i] == SKC_OK && clipped && whole.data && classes
-                 && clip_from_whole (job, &whole, whole_macs, &shape, &target,
-                                     classes, i, &job->snr[i], &job->halves[i]);
-      if (job->results[i] == SKC_OK && !done)
-        job->results[i] = fit_slot (
-            job, &target, job->cat_eye ? i : code, &hint, &job->snr[i],
-            &job->halves[i], reuse && !clipped && classes ? &whole : NULL);
+          = clipped
+                ? skc_target_clip_fine (&target, job->fine, job->params->radius,
+                                        k * a->amount_step, angle, NULL)
+                : SKC_OK;
+      if (job->results[i] == SKC_OK)
+        job->results[i] = fit_slot (job, &target, job->cat_eye ? i : code,
+                                    &hint, &job->snr[i], &job->halves[i],
+                                    reuse && !clipped ? &whole : NULL);
       if (job->results[i] == SKC_OK && job->halves[i] < 0)
         atomic_store (&job->missed, 1);
       skc_image_free (&target);
     }
-  free (classes);
   skc_clip_rows_free (&rows);
   skc_image_free (&whole);
   skc_image_free (&shape);
