@@ -70,6 +70,14 @@ awk -F, '
     if ($6 < 0.95 || $7 > 1.05)
       cell[$3, row, $2] = cell[$3, row, $2] sprintf (" (light %.2f–%.2f)", $6, $7)
     cells++; if ($9 != 1) failed++
+    # Normal quality: each shape and radius, the slowest path to prepare.
+    if ($4 == "normal") {
+      if (!($1 in seens)) { seens[$1] = 1; shapes[++ns] = $1 }
+      if (!(($1 SUBSEP $2) in prep) || $10 + 0 > prep[$1, $2] + 0) {
+        prep[$1, $2] = $10; slowest[$1, $2] = $3
+      }
+      normal++; if ($10 + 0 > 2) slow++
+    }
   }
   END {
     # radii in numeric order
@@ -94,6 +102,26 @@ awk -F, '
       }
       printf "\n"
     }
+    printf "## preparation, normal quality\n\n"
+    printf "Seconds to prepare the engine with a cold fit cache (issue 13: at\n"
+    printf "most 2 s at normal quality), the slowest path at each shape and\n"
+    printf "radius; %d of %d normal cells took longer.\n\n", slow, normal
+    printf "| shape |"
+    for (i = 1; i <= nr; i++) printf " r %s |", radii[i]
+    printf "\n|---|"
+    for (i = 1; i <= nr; i++) printf "---|"
+    printf "\n"
+    for (k = 1; k <= ns; k++) {
+      printf "| %s |", shapes[k]
+      for (i = 1; i <= nr; i++) {
+        if ((shapes[k] SUBSEP radii[i]) in prep)
+          printf " %.2f %s |", prep[shapes[k], radii[i]], slowest[shapes[k], radii[i]]
+        else
+          printf " – |"
+      }
+      printf "\n"
+    }
+    printf "\n"
     printf "%d cells, %d below their floor.  The full rows (light, preparation\n", cells, failed
     printf "time, method, where the worst position was) are in `%s`.\n", FILENAME
   }
