@@ -71,6 +71,9 @@ typedef struct
   int *halves;
   const int *codes;      /* swirl: the codes to fit, in order */
   const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
+  /* A shape image, ready to turn to each angle (NULL: turned_shape's
+     own). */
+  const skc_turner *turner;
   /* Fits too many for the fewest knots' programme: the exact knots of
      each target made piecewise constant within max_error, the fewer of
      two ways (levelled: its values rounded to the fewest levels; merged:
@@ -112,11 +115,30 @@ job_results_free (angles_job *job)
  * times as far: turned, it needs that canvas (a heart turned by 45 degrees
  * lost 1.3 % of its light at the square's edge, 20 dB), unless a cat-eye
  * clip keeps it within the radius anyway. */
+static int
+turned_size (const skc_params *p, int clipped)
+{
+  double reach = clipped ? p->radius : p->radius * M_SQRT2;
+  return 2 * (int) ceil (reach) + 1;
+}
+
+/* A shape image's turner for turned_shape's canvas (NULL, SKC_OK, for a
+ * built-in shape). */
+static skc_result
+shape_turner (const skc_params *p, int clipped, skc_turner **out)
+{
+  const skc_image *img = p->shape_image;
+  *out = NULL;
+  return img ? skc_turner_new (img->data, img->width, img->height, img->stride,
+                               turned_size (p, clipped), 2 * p->radius + 1, out,
+                               NULL)
+             : SKC_OK;
+}
+
 static skc_result
 turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
 {
-  double reach = clipped ? p->radius : p->radius * M_SQRT2;
-  int size = 2 * (int) ceil (reach) + 1;
+  int size = turned_size (p, clipped);
   const skc_image *img = p->shape_image;
   if (img)
     return skc_kernel_turned_from_values (img->data, img->width, img->height,
@@ -330,8 +352,11 @@ fit_angle (void *user, int index)
   const int code = job->codes[index];
   const double angle = code * 2 * M_PI / a->angle_count;
   skc_image shape = { 0 }, target = { 0 };
-  skc_result r = turned_shape (job->params, code * 360.0 / a->angle_count,
-                               job->cat_eye, &shape);
+  const double degrees = code * 360.0 / a->angle_count;
+  skc_result r
+      = job->turner
+            ? skc_turner_draw (job->turner, degrees * M_PI / 180, &shape, NULL)
+            : turned_shape (job->params, degrees, job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
   int hint = -1;
   /* Cat-eye's clipped codes start from the unclipped one's fit (the last
@@ -654,6 +679,10 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
+  skc_turner *turner = NULL;
+  if (r == SKC_OK && shape_turner (p, 0, &turner) != SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  job.turner = turner;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
@@ -680,6 +709,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   for (int q = 0; r == SKC_OK && reached && q < a->codes; q++)
     a->fitted[q] = code_used (p->swirl, q, a->angle_count);
   job_results_free (&job);
+  skc_turner_free (turner);
   free (codes);
   if (r != SKC_OK || !reached)
     {
@@ -847,6 +877,10 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   for (int i = 0; r == SKC_OK && i < canonical; i++)
     codes[i] = i;
   int reached = 1;
+  skc_turner *turner = NULL;
+  if (r == SKC_OK && shape_turner (p, 1, &turner) != SKC_OK)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  job.turner = turner;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of
@@ -888,6 +922,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     }
   free (codes);
   job_results_free (&job);
+  skc_turner_free (turner);
   if (r == SKC_OK && too_large)
     snprintf (why, why_len,
               "cat-eye knots out of reach: %d angle and %d amount steps (%d "

@@ -190,11 +190,41 @@ skc_kernel_pad (const skc_image *k, int width, int height, skc_image *out)
  * a mean of its own), which bounds the work by the kernel's size. */
 #define TURN_PIXELS_PER_KERNEL_PIXEL 16
 
-skc_result
-skc_kernel_turned_from_values (const float *values, int width, int height,
-                               size_t stride, int size, double span,
-                               double angle, skc_image *out, skc_error *err)
+/* A grid point of the image with an edge leaving it: the side down
+ * (between pixels gx - 1 and gx of row gy) and the side right (between
+ * rows gy - 1 and gy of column gx), each weighted by the change of value
+ * across it (0: none). */
+typedef struct
 {
+  int gx, gy;
+  double down, right;
+} turn_edge;
+
+struct skc_turner
+{
+  int width, height, size;
+  double span;
+  size_t padded_width;
+  float *padded; /* the positive values in a border of zeros */
+  size_t count;
+  turn_edge *edges; /* in the grid's order, rows first */
+};
+
+void
+skc_turner_free (skc_turner *t)
+{
+  if (!t)
+    return;
+  free (t->padded);
+  free (t->edges);
+  free (t);
+}
+
+skc_result
+skc_turner_new (const float *values, int width, int height, size_t stride,
+                int size, double span, skc_turner **out, skc_error *err)
+{
+  *out = NULL;
   skc_image fine = { 0 };
   const int most = (TURN_PIXELS_PER_KERNEL_PIXEL * (int) ceil (span)) | 1;
   if (values && (width > most || height > most) && size > 0)
@@ -209,34 +239,27 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
       width = height = most;
       stride = fine.stride;
     }
-  if (angle == 0 || size == 0)
-    {
-      skc_result r = skc_kernel_from_values_spanning (
-          values, width, height, stride, size, span, out, err);
-      skc_image_free (&fine);
-      return r;
-    }
-  /* The turn draws every pixel of `out`: the image is only checked, not
-     resampled unturned first. */
   skc_result r = check_values (values, width, height, stride, size, err);
-  if (r == SKC_OK && (!(span > 0) || span > size))
+  if (r == SKC_OK && size > 0 && (!(span > 0) || span > size))
     r = skc_fail (err, SKC_ERR_INVALID_ARGUMENT,
                   "a kernel image spans 0..%d px, not %g", size, span);
-  if (r == SKC_OK && skc_image_alloc (out, size, size, 1) != SKC_OK)
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  /* The image's positive values inside a border of zeros: the edges'
-     differences read it without bounds. */
-  const size_t padded_width = (size_t) width + 2;
-  float *padded = r == SKC_OK
-                      ? calloc (padded_width * (height + 2), sizeof *padded)
-                      : NULL;
-  if (r == SKC_OK && !padded)
+  skc_turner *t = r == SKC_OK ? calloc (1, sizeof *t) : NULL;
+  if (r == SKC_OK && t)
     {
-      skc_image_free (out);
-      r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      t->width = width;
+      t->height = height;
+      t->size = size;
+      t->span = span;
+      t->padded_width = (size_t) width + 2;
+      t->padded = calloc (t->padded_width * (height + 2), sizeof *t->padded);
+      t->edges
+          = malloc (((size_t) width + 1) * (height + 1) * sizeof *t->edges);
     }
+  if (r == SKC_OK && (!t || !t->padded || !t->edges))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   if (r != SKC_OK)
     {
+      skc_turner_free (t);
       skc_image_free (&fine);
       return r;
     }
@@ -244,54 +267,71 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
     for (int x = 0; x < width; x++)
       {
         const float v = values[(size_t) y * stride + x];
-        padded[(size_t) (y + 1) * padded_width + x + 1] = v > 0 ? v : 0;
+        t->padded[(size_t) (y + 1) * t->padded_width + x + 1] = v > 0 ? v : 0;
       }
+  skc_image_free (&fine);
+  /* Summed over the pixels, a grid line between two of them is an edge
+     weighted by their difference, so a turn's work is the image's
+     changes of value, listed once here. */
+  for (int gy = 0; gy <= height; gy++)
+    {
+      /* Image rows gy - 1 and gy (the border where they are beyond). */
+      const float *above = t->padded + (size_t) gy * t->padded_width + 1;
+      const float *row = above + t->padded_width;
+      for (int gx = 0; gx <= width; gx++)
+        {
+          const int down = gy < height && row[gx] != row[gx - 1];
+          const int right = gx < width && above[gx] != row[gx];
+          if (down || right)
+            t->edges[t->count++] = (turn_edge){
+              gx, gy, down ? (double) row[gx] - (double) row[gx - 1] : 0,
+              right ? (double) above[gx] - (double) row[gx] : 0
+            };
+        }
+    }
+  *out = t;
+  return SKC_OK;
+}
+
+skc_result
+skc_turner_draw (const skc_turner *t, double angle, skc_image *out,
+                 skc_error *err)
+{
+  const int width = t->width, height = t->height, size = t->size;
+  if (angle == 0 || size == 0)
+    return skc_kernel_from_values_spanning (t->padded + t->padded_width + 1,
+                                            width, height, t->padded_width,
+                                            size, t->span, out, err);
+  if (skc_image_alloc (out, size, size, 1) != SKC_OK)
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   /* Each image pixel, a constant square of `scale` kernel pixels centred
      as skc_kernel_from_values_spanning places it, turned clockwise on
      screen (y down: (u, v) lands at (c u - s v, s u + c v)) about the
-     kernel's centre, covers the pixels by area times its value.  Summed
-     over the pixels, a grid line between two of them is an edge weighted
-     by their difference (a square's own loop winds clockwise: its edges
-     weigh -value, and a neighbour runs the shared side the other way), so
-     the work is the image's changes of value, not its pixels. */
+     kernel's centre, covers the pixels by area times its value: its
+     edges, from the list (a square's own loop winds clockwise: its edges
+     weigh -value, and a neighbour runs the shared side the other way). */
   skc_coverage cover;
   if (!skc_coverage_init (&cover, size))
     {
-      free (padded);
-      skc_image_free (&fine);
       skc_image_free (out);
       return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
     }
-  const double scale = span / (width > height ? width : height);
+  const double scale = t->span / (width > height ? width : height);
   const double c = cos (angle), s = sin (angle), centre = size / 2.0;
   /* Image grid point (gx, gy) on the screen: origin + gx ex + gy ey. */
   const double ex = c * scale, ey = s * scale;
   const double ox = centre - ex * width / 2.0 + ey * height / 2.0;
   const double oy = centre - ey * width / 2.0 - ex * height / 2.0;
-  for (int gy = 0; gy <= height; gy++)
+  for (size_t i = 0; i < t->count; i++)
     {
-      /* Image rows gy - 1 and gy (the border where they are beyond). */
-      const float *above = padded + (size_t) gy * padded_width + 1;
-      const float *row = above + padded_width;
-      for (int gx = 0; gx <= width; gx++)
-        {
-          /* The side down from (gx, gy), between pixels gx - 1 and gx;
-             the side right from it, between rows gy - 1 and gy.  Most
-             neighbours are equal (zero, or a flat inside): no edge. */
-          const int down = gy < height && row[gx] != row[gx - 1];
-          const int right = gx < width && above[gx] != row[gx];
-          if (!down && !right)
-            continue;
-          const double px = ox + gx * ex - gy * ey, py = oy + gx * ey + gy * ex;
-          if (down)
-            skc_coverage_add_edge (&cover, px, py, px - ey, py + ex,
-                                   (double) row[gx] - (double) row[gx - 1]);
-          if (right)
-            skc_coverage_add_edge (&cover, px, py, px + ex, py + ey,
-                                   (double) above[gx] - (double) row[gx]);
-        }
+      const turn_edge *g = &t->edges[i];
+      const double px = ox + g->gx * ex - g->gy * ey,
+                   py = oy + g->gx * ey + g->gy * ex;
+      if (g->down != 0)
+        skc_coverage_add_edge (&cover, px, py, px - ey, py + ex, g->down);
+      if (g->right != 0)
+        skc_coverage_add_edge (&cover, px, py, px + ex, py + ey, g->right);
     }
-  free (padded);
   skc_coverage_resolve (&cover);
   for (int y = 0; y < size; y++)
     for (int x = 0; x < size; x++)
@@ -301,9 +341,22 @@ skc_kernel_turned_from_values (const float *values, int width, int height,
         *skc_image_pixel (out, x, y) = v > 0 ? (float) v : 0;
       }
   skc_coverage_free (&cover);
-  skc_image_free (&fine);
-  r = skc_kernel_normalise (out, err);
+  skc_result r = skc_kernel_normalise (out, err);
   if (r != SKC_OK)
     skc_image_free (out);
+  return r;
+}
+
+skc_result
+skc_kernel_turned_from_values (const float *values, int width, int height,
+                               size_t stride, int size, double span,
+                               double angle, skc_image *out, skc_error *err)
+{
+  skc_turner *t = NULL;
+  skc_result r
+      = skc_turner_new (values, width, height, stride, size, span, &t, err);
+  if (r == SKC_OK)
+    r = skc_turner_draw (t, angle, out, err);
+  skc_turner_free (t);
   return r;
 }

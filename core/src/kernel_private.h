@@ -24,4 +24,17 @@ skc_result skc_kernel_turned_from_values (const float *values, int width,
                                           double span, double angle,
                                           skc_image *out, skc_error *err);
 
+/* A shape image made ready to be turned many times (swirl and cat-eye turn
+ * one to thousands of angles): resampled where skc_kernel_turned_from_values
+ * would, its edges listed once.  skc_turner_draw gives what
+ * skc_kernel_turned_from_values gives for these arguments and `angle`;
+ * it is thread-safe on one turner. */
+typedef struct skc_turner skc_turner;
+skc_result skc_turner_new (const float *values, int width, int height,
+                           size_t stride, int size, double span,
+                           skc_turner **out, skc_error *err);
+skc_result skc_turner_draw (const skc_turner *t, double angle, skc_image *out,
+                            skc_error *err);
+void skc_turner_free (skc_turner *t);
+
 #endif
