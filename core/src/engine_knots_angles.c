@@ -72,8 +72,8 @@ typedef struct
   const int *codes;      /* swirl: the codes to fit, in order */
   const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
   /* A shape image, ready to turn to each angle (NULL: turned_shape's
-     own). */
-  const skc_turner *turner;
+     own); the job's, freed with its results. */
+  skc_turner *turner;
   /* Fits too many for the fewest knots' programme: the exact knots of
      each target made piecewise constant within max_error, the fewer of
      two ways (levelled: its values rounded to the fewest levels; merged:
@@ -105,6 +105,8 @@ job_results_free (angles_job *job)
   free (job->results);
   free (job->snr);
   free (job->halves);
+  skc_turner_free (job->turner);
+  job->turner = NULL;
 }
 
 /* The shape turned clockwise on screen by `degrees` (as the complexes
@@ -679,10 +681,8 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
-  skc_turner *turner = NULL;
-  if (r == SKC_OK && shape_turner (p, 0, &turner) != SKC_OK)
+  if (r == SKC_OK && shape_turner (p, 0, &job.turner) != SKC_OK)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  job.turner = turner;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
@@ -709,7 +709,6 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   for (int q = 0; r == SKC_OK && reached && q < a->codes; q++)
     a->fitted[q] = code_used (p->swirl, q, a->angle_count);
   job_results_free (&job);
-  skc_turner_free (turner);
   free (codes);
   if (r != SKC_OK || !reached)
     {
@@ -877,10 +876,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   for (int i = 0; r == SKC_OK && i < canonical; i++)
     codes[i] = i;
   int reached = 1;
-  skc_turner *turner = NULL;
-  if (r == SKC_OK && shape_turner (p, 1, &turner) != SKC_OK)
+  if (r == SKC_OK && shape_turner (p, 1, &job.turner) != SKC_OK)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-  job.turner = turner;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of
@@ -922,7 +919,6 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     }
   free (codes);
   job_results_free (&job);
-  skc_turner_free (turner);
   if (r == SKC_OK && too_large)
     snprintf (why, why_len,
               "cat-eye knots out of reach: %d angle and %d amount steps (%d "
