@@ -127,13 +127,14 @@ turned_size (const skc_params *p, int clipped)
 /* A shape image's turner for turned_shape's canvas (NULL, SKC_OK, for a
  * built-in shape). */
 static skc_result
-shape_turner (const skc_params *p, int clipped, skc_turner **out)
+shape_turner (const skc_params *p, int clipped, skc_turner **out,
+              skc_error *err)
 {
   const skc_image *img = p->shape_image;
   *out = NULL;
   return img ? skc_turner_new (img->data, img->width, img->height, img->stride,
                                turned_size (p, clipped), 2 * p->radius + 1, out,
-                               NULL)
+                               err)
              : SKC_OK;
 }
 
@@ -272,27 +273,42 @@ static const int clip_levels[]
     = { 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256 };
 #define CLIP_LEVEL_COUNTS ((int) (sizeof clip_levels / sizeof *clip_levels))
 
+/* What a try of a clipped code's knots gave. */
+enum
+{
+  CLIP_FIT_OK,
+  CLIP_FIT_MACS,  /* more MACs than the job allows */
+  CLIP_FIT_ERROR, /* short of the job's error */
+  CLIP_FIT_NONE
+};
+
 /* The sampled code's knots with its edge rounded to clip_levels[k]
  * levels (k < 0: exact), into *f (freed first) where they reach the job's
- * error within its MACs; whether they did. */
+ * error within its MACs. */
 static int
 clip_rows_try (angles_job *job, skc_clip_rows *rows, int k, skc_filter **f,
                double *error)
 {
   skc_filter *g = NULL;
   double e = NAN;
-  int ok
-      = skc_clip_rows_fit (rows, k < 0 ? 0 : clip_levels[k], &g, &e) == SKC_OK
-        && g && skc_filter_macs (g) <= job->max_macs && e <= job->max_error;
-  if (ok)
+  if (skc_clip_rows_fit (rows, k < 0 ? 0 : clip_levels[k], &g, &e) != SKC_OK
+      || !g)
     {
-      skc_filter_free (*f);
-      *f = g;
-      *error = e;
+      skc_filter_free (g);
+      return CLIP_FIT_NONE;
     }
-  else
-    skc_filter_free (g);
-  return ok;
+  const int how = skc_filter_macs (g) > job->max_macs ? CLIP_FIT_MACS
+                  : !(e <= job->max_error)            ? CLIP_FIT_ERROR
+                                                      : CLIP_FIT_OK;
+  if (how != CLIP_FIT_OK)
+    {
+      skc_filter_free (g);
+      return how;
+    }
+  skc_filter_free (*f);
+  *f = g;
+  *error = e;
+  return how;
 }
 
 /* A clipped code from its angle's unclipped fit, row by row
@@ -300,9 +316,10 @@ clip_rows_try (angles_job *job, skc_clip_rows *rows, int k, skc_filter **f,
  * values, on the lens' edge the shape sampled, beyond it nothing.  A clip
  * changes a row only between two points, so this costs the edge's
  * samples instead of a fit.  Its exact knots where they take at most
- * CLIP_MACS_GROWTH x the unclipped fit's MACs, else its edge rounded to
+ * CLIP_MACS_GROWTH x the unclipped fit's MACs; else its edge rounded to
  * the fewest levels (from *hint, which gets the choice) that still reach
- * the job's error within its MACs, kept in slot `slot`; 0 (nothing kept)
+ * the job's error within its MACs, or where none does, the exact knots
+ * within the job's MACs; kept in slot `slot`.  0 (nothing kept)
  * otherwise, and the code is fitted alone. */
 static int
 clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
@@ -312,25 +329,48 @@ clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
   if (!skc_clip_rows_sample (rows, job->fine, job->params->radius, amount,
                              angle))
     return 0;
-  skc_filter *f = NULL;
-  double error = NAN;
-  int ok = clip_rows_try (job, rows, -1, &f, &error)
+  skc_filter *f = NULL, *levelled = NULL;
+  double error = NAN, levelled_error = NAN;
+  const int exact = clip_rows_try (job, rows, -1, &f, &error);
+  int ok = exact == CLIP_FIT_OK
            && skc_filter_macs (f) <= CLIP_MACS_GROWTH * whole_macs;
-  if (!ok)
+  /* Too many knots (rounding cannot lower the error): fewer levels take
+     fewer knots and give more error.  From the hint, up while short of
+     the error, down while over the MACs, then down while both hold. */
+  if (!ok && (exact == CLIP_FIT_OK || exact == CLIP_FIT_MACS))
     {
-      /* The error grows as the levels fall: from the hint down while
-         they reach it, or up until they do. */
       int k = *hint >= 0 && *hint < CLIP_LEVEL_COUNTS ? *hint
                                                       : CLIP_LEVEL_COUNTS / 2;
-      ok = clip_rows_try (job, rows, k, &f, &error);
-      if (ok)
-        while (k > 0 && clip_rows_try (job, rows, k - 1, &f, &error))
-          k--;
+      int how = clip_rows_try (job, rows, k, &levelled, &levelled_error);
+      if (how == CLIP_FIT_ERROR)
+        while (
+            ++k < CLIP_LEVEL_COUNTS
+            && (how = clip_rows_try (job, rows, k, &levelled, &levelled_error))
+                   == CLIP_FIT_ERROR)
+          ;
+      else if (how == CLIP_FIT_MACS)
+        while (
+            --k >= 0
+            && (how = clip_rows_try (job, rows, k, &levelled, &levelled_error))
+                   == CLIP_FIT_MACS)
+          ;
+      if (how == CLIP_FIT_OK)
+        {
+          while (k > 0
+                 && clip_rows_try (job, rows, k - 1, &levelled, &levelled_error)
+                        == CLIP_FIT_OK)
+            k--;
+          *hint = k;
+          skc_filter_free (f);
+          f = levelled;
+          error = levelled_error;
+          ok = 1;
+        }
       else
-        while (!ok && ++k < CLIP_LEVEL_COUNTS)
-          ok = clip_rows_try (job, rows, k, &f, &error);
-      if (ok)
-        *hint = k;
+        {
+          skc_filter_free (levelled);
+          ok = exact == CLIP_FIT_OK; /* over the growth, within the job */
+        }
     }
   ok = ok && angle_fit_build (f, &job->a->fit[slot]);
   if (ok)
@@ -681,8 +721,8 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
-  if (r == SKC_OK && shape_turner (p, 0, &job.turner) != SKC_OK)
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK)
+    r = shape_turner (p, 0, &job.turner, err);
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
@@ -876,8 +916,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   for (int i = 0; r == SKC_OK && i < canonical; i++)
     codes[i] = i;
   int reached = 1;
-  if (r == SKC_OK && shape_turner (p, 1, &job.turner) != SKC_OK)
-    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK)
+    r = shape_turner (p, 1, &job.turner, err);
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of

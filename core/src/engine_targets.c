@@ -242,6 +242,7 @@ skc_clip_init (skc_clip *g, const skc_image *fine, double radius, double amount,
   g->fine = fine;
   g->over = skc_target_fine_over (radius);
   g->sub = clip_sub (radius);
+  g->sub = g->sub < CLIP_SUB_MAX ? g->sub : CLIP_SUB_MAX;
   g->size = size;
   g->half = size / 2;
   g->shift = amount * radius * SKC_ENGINE_CLIP_OFFSET / 2;
@@ -363,7 +364,10 @@ skc_target_clip_fine_classes (skc_image *t, const skc_image *fine,
   unsigned char *row_classes
       = classes ? NULL : malloc ((size_t) (size > 0 ? size : 1));
   if (!classes && !row_classes)
-    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    {
+      skc_image_free (t); /* as where normalising fails */
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
   for (int y = 0; y < size; y++)
     {
       unsigned char *class = classes ? classes + (size_t) y * size

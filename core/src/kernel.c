@@ -289,6 +289,11 @@ skc_turner_new (const float *values, int width, int height, size_t stride,
             };
         }
     }
+  /* The list kept at its length (a textured image's worst case is a
+     grid point per pixel). */
+  turn_edge *kept
+      = realloc (t->edges, (t->count > 0 ? t->count : 1) * sizeof *t->edges);
+  t->edges = kept ? kept : t->edges;
   *out = t;
   return SKC_OK;
 }

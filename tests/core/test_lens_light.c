@@ -324,7 +324,7 @@ check_clip_rows (const char *spec, double radius)
   unsigned char *classes = malloc ((size_t) n * n);
   int compared = 0;
   for (int a = 0; a < 5 && classes; a++)
-    for (int m = 1; m <= 4; m++)
+    for (int m = 0; m <= 4; m++)
       {
         const double angle = 0.3 + a * 1.234, amount = m * 0.25;
         skc_image target = { 0 }, q = { 0 };
@@ -432,6 +432,7 @@ main (void)
   check_clip_rows ("shape:star", 12);
   check_clip_rows ("shape:heart", 30);
   check_clip_rows ("shape:gaussian", 20);
+  check_clip_rows ("shape:polygon", 45);
   /* A round kernel is its own turn: swirl leaves it exact (knots). */
   check_points ("shape:disc", 8, 0.5, 0, 25, 0);
   check_points ("shape:disc", 24, 0.5, 0, 25, 0);
