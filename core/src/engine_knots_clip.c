@@ -134,38 +134,43 @@ line_step (skc_clip_rows *c, int y, int x, double value, double *last)
   *last = value;
 }
 
-/* The clipped value's knots along row y (span and edge samples known):
- * the edge pixels' own, the fit's changes inside. */
+/* Row y's edge pixels [x0, x1) as steps of its line (`step` > 0: their
+ * samples rounded to multiples of it). */
 static void
-row_line (skc_clip_rows *c, int y, const int z[5], double step)
+edge_steps (skc_clip_rows *c, int y, int x0, int x1, double step, double *last)
 {
-  const int n = c->n;
-  const double *raw = c->raw + (size_t) y * n;
-  const unsigned char *class = c->class + (size_t) y * n;
-  double last = 0;
-  c->count[y] = 0;
-  for (int x = z[1]; x < z[4]; x++)
+  const double *raw = c->raw + (size_t) y * c->n;
+  const unsigned char *class = c->class + (size_t) y * c->n;
+  for (int x = x0; x < x1; x++)
     {
-      if (x == z[2] && z[2] < z[3])
-        {
-          /* The fit's value from z[2], then its own changes to z[3]. */
-          line_step (c, y, x, whole_at (c, x, y), &last);
-          const int *change = c->change + c->change_start[y];
-          const int changes
-              = (int) (c->change_start[y + 1] - c->change_start[y]);
-          for (int k = 0; k < changes; k++)
-            if (change[k] > z[2] && change[k] < z[3])
-              line_step (c, y, change[k], whole_at (c, change[k], y), &last);
-          x = z[3] - 1;
-          continue;
-        }
       double value = class[x] == SKC_CLIP_INSIDE ? whole_at (c, x, y)
                      : class[x] == SKC_CLIP_EDGE ? raw[x] / c->shape_sum
                                                  : 0;
       if (step > 0 && class[x] == SKC_CLIP_EDGE)
         value = step * floor (value / step + 0.5);
-      line_step (c, y, x, value, &last);
+      line_step (c, y, x, value, last);
     }
+}
+
+/* The clipped value's knots along row y (span and edge samples known):
+ * the edge pixels' own, the fit's changes inside. */
+static void
+row_line (skc_clip_rows *c, int y, const int z[5], double step)
+{
+  double last = 0;
+  c->count[y] = 0;
+  edge_steps (c, y, z[1], z[2], step, &last);
+  if (z[2] < z[3])
+    {
+      /* The fit's value from z[2], then its own changes to z[3]. */
+      line_step (c, y, z[2], whole_at (c, z[2], y), &last);
+      const int *change = c->change + c->change_start[y];
+      const int changes = (int) (c->change_start[y + 1] - c->change_start[y]);
+      for (int k = 0; k < changes; k++)
+        if (change[k] > z[2] && change[k] < z[3])
+          line_step (c, y, change[k], whole_at (c, change[k], y), &last);
+    }
+  edge_steps (c, y, z[3], z[4], step, &last);
   line_step (c, y, z[4], 0, &last);
   c->start[y + 1] = c->start[y] + (size_t) c->count[y];
 }
@@ -227,21 +232,19 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
       unsigned char *class = c->class + (size_t) y * n;
       clipped += p1[z[3]] - p1[z[2]];
       inside += p1[z[3]] - p1[z[2]];
-      for (int x = z[1]; x < z[4]; x++)
-        {
-          if (x == z[2])
-            x = z[3];
-          if (x >= z[4])
-            break;
-          float value = shape[x];
-          class[x] = skc_clip_pixel (&g, x, y, &value);
-          raw[x] = value;
-          clipped += value;
-          if (class[x] == SKC_CLIP_INSIDE)
-            inside += value;
-          else if (class[x] == SKC_CLIP_EDGE)
-            edge_peak = fmax (edge_peak, value);
-        }
+      /* The two edge zones, either side of the inside run. */
+      for (int side = 0; side < 2; side++)
+        for (int x = z[1 + 2 * side]; x < z[2 + 2 * side]; x++)
+          {
+            float value = shape[x];
+            class[x] = skc_clip_pixel (&g, x, y, &value);
+            raw[x] = value;
+            clipped += value;
+            if (class[x] == SKC_CLIP_INSIDE)
+              inside += value;
+            else if (class[x] == SKC_CLIP_EDGE)
+              edge_peak = fmax (edge_peak, value);
+          }
     }
   c->clipped = clipped;
   c->peak = fmax (c->whole_peak, edge_peak / c->shape_sum);
