@@ -215,6 +215,17 @@ typedef struct
   int16_t *dx;
 } skc_angle_fit;
 
+/* Ramps (engine_knots_ramps.c): `target`'s rows (odd square, non-negative,
+ * finite) as runs of least-squares lines within max_error (relative
+ * kernel error against the target over its sum), as knots on second
+ * differences: line l's knot k adds c[k] at dx[k] (-half .. half + 2) to
+ * a row whose running sum, summed again, is the kernel over its sum.  The
+ * fewest runs found; out->start stays NULL (SKC_OK) when their knots take
+ * more than max_macs - 1 (max_macs <= 0: any).  *error: theirs, as
+ * drawn.  Thread-safe. */
+skc_result skc_ramps_fit (const skc_image *target, long max_macs,
+                          double max_error, skc_angle_fit *out, double *error);
+
 /* KNOTS_ANGLES (uniform swirl or cat-eye at full resolution): one knots
  * kernel per code, all along rows with the same half; each input pixel
  * scatters its own code's kernel, so a point's response is exactly that
@@ -244,6 +255,9 @@ typedef struct
      blended) for twice the MACs.  SKC_ANGLES_BLEND_AMOUNT: the same
      between cat-eye's two amount steps (both: four kernels a pixel). */
   int blend;
+  /* The fits' knots: on first differences (1: steps) or, for every fit,
+     on second differences (2: ramps, skc_ramps_fit). */
+  int order;
 } skc_knots_angles_scale;
 
 #define SKC_ANGLES_BLEND_ANGLE 1

@@ -81,6 +81,8 @@ typedef struct
      choice made on the first angle lost a coma's cat-eye at R 75, whose
      later angles needed the other. */
   int levelled;
+  /* Every fit ramps (skc_ramps_fit) instead of steps: ramps_pay. */
+  int ramps;
   /* Set once a fit is out of reach: the others need not run, the whole
      is out of reach anyway. */
   atomic_int missed;
@@ -208,15 +210,13 @@ angle_fit_build (const skc_filter *f, skc_angle_fit *out)
   return ok;
 }
 
-/* The fewest knots along rows reaching the job's error for `target` (or,
- * levelled, the exact knots of it made piecewise constant), into slot
- * `slot`; *snr gets their kernel SNR against it, *half their half (-1: out
- * of reach). */
+/* Steps along rows reaching the job's error for `target`: the fewest, or
+ * levelled, the exact knots of it made piecewise constant; *out NULL when
+ * out of reach within the job's MACs. */
 static skc_result
-fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
-          double *snr, int *half, skc_image *keep)
+steps_fit (angles_job *job, const skc_image *target, int *hint,
+           skc_filter **out)
 {
-  skc_image effective = { 0 };
   skc_filter *f = NULL;
   skc_result r;
   if (job->levelled)
@@ -240,7 +240,36 @@ fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
   else
     r = skc_knots_fit_to (target, job->max_macs, job->max_error, SKC_KNOTS_ROWS,
                           &f, NULL);
+  *out = f;
+  return r;
+}
+
+/* The fewest knots along rows reaching the job's error for `target` (or,
+ * levelled, the exact knots of it made piecewise constant; or its ramps),
+ * into slot `slot`; *snr gets their kernel SNR against it, *half their
+ * half (-1: out of reach).  `keep` (steps only) gets their kernel. */
+static skc_result
+fit_slot (angles_job *job, const skc_image *target, int slot, int *hint,
+          double *snr, int *half, skc_image *keep)
+{
+  skc_image effective = { 0 };
+  skc_filter *f = NULL;
   *snr = -INFINITY;
+  *half = -1;
+  if (job->ramps)
+    {
+      double error = NAN;
+      skc_angle_fit *t = &job->a->fit[slot];
+      skc_result r
+          = skc_ramps_fit (target, job->max_macs, job->max_error, t, &error);
+      if (r == SKC_OK && t->start)
+        {
+          *snr = skc_kernel_snr_db (error);
+          *half = t->half;
+        }
+      return r;
+    }
+  skc_result r = steps_fit (job, target, hint, &f);
   if (r == SKC_OK && f)
     {
       /* Drawn only where the caller keeps the kernel. */
@@ -403,7 +432,7 @@ fit_angle (void *user, int index)
   int hint = -1;
   /* Cat-eye's clipped codes start from the unclipped one's fit (the last
      code, fitted first) where many fits are to be made. */
-  const int reuse = job->cat_eye && job->levelled && amounts > 1;
+  const int reuse = job->cat_eye && job->levelled && !job->ramps && amounts > 1;
   skc_image whole = { 0 };
   skc_clip_rows rows = { 0 };
   int rows_ready = 0, rows_misses = 0, rows_hint = -1;
@@ -522,6 +551,40 @@ shape_fit_work (const skc_params *p, int clipped, long max_macs, int *mirror)
   const double work = drawn ? skc_knots_fit_work (&shape, max_macs) : INFINITY;
   skc_image_free (&shape);
   return work;
+}
+
+/* Ramps are taken where they need at most this share of the steps'
+ * knots on the shape unturned: each ramp's end costs two knots, a step
+ * one, so flat shapes keep their steps.  At normal, R 24 and 75, a
+ * Gaussian's ramps took 0.58 and 0.46 of its steps' knots; a coma's 0.76
+ * and 0.88, but over all its codes more MACs than steps at R 24 (402
+ * against 383); soft image shapes 1.1-2.0, a disc 2.1. */
+#define RAMPS_KNOTS_SHARE 0.65
+
+/* Whether the job's fits should be ramps: on the shape unturned and
+ * unclipped, ramps reach the job's error within its MACs and with at most
+ * RAMPS_KNOTS_SHARE of the steps' knots (or steps miss it).  A Gaussian's
+ * cat-eye at R 75: normal 3425 -> 1510 MACs; high, where steps were out of
+ * reach within the MACs (30 dB on normal's floor), 2720 MACs for 40 dB.  0
+ * where either fit fails (the fits proper then report it). */
+static int
+ramps_pay (angles_job *job)
+{
+  skc_image shape = { 0 };
+  skc_angle_fit ramps = { 0 };
+  skc_filter *steps = NULL;
+  double error;
+  int pay = 0, hint = -1;
+  if (turned_shape (job->params, 0, job->cat_eye, &shape) == SKC_OK
+      && skc_ramps_fit (&shape, job->max_macs, job->max_error, &ramps, &error)
+             == SKC_OK
+      && ramps.start && steps_fit (job, &shape, &hint, &steps) == SKC_OK)
+    pay = !steps
+          || ramps.count <= RAMPS_KNOTS_SHARE * (skc_filter_macs (steps) - 1);
+  skc_filter_free (steps);
+  free (ramps.start);
+  skc_image_free (&shape);
+  return pay;
 }
 
 /* Swirl's error budget, as shares of the floor's relative error: a half
@@ -723,6 +786,8 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   int reached = 1;
   if (r == SKC_OK)
     r = shape_turner (p, 0, &job.turner, err);
+  job.ramps = r == SKC_OK && ramps_pay (&job);
+  a->order = 1 + job.ramps;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
@@ -918,6 +983,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   int reached = 1;
   if (r == SKC_OK)
     r = shape_turner (p, 1, &job.turner, err);
+  job.ramps = r == SKC_OK && ramps_pay (&job);
+  a->order = 1 + job.ramps;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of
@@ -1062,6 +1129,7 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
               float *out)
 {
   const int h = a->half, lines = 2 * h + 1, warm = 2 * h + 1;
+  const int order = a->order;
   const int B = ANGLES_BLOCK, pw = area->pw;
   const int px0 = area->x0 - area->pad_l; /* the padded input's origin */
   const size_t stride = (size_t) pw * C;
@@ -1073,7 +1141,9 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
           = b0 + B < area->x0 + area->w ? b0 + B : area->x0 + area->w;
       /* The running sum starts at 0 `warm` columns before the block,
          from the input pixels whose knots all lie at or after that
-         column: those further left have ended before the block. */
+         column: those further left have ended before the block (ramps'
+         last knot, a column further, only brings their slope back to
+         0). */
       const int c0 = b0 - warm, n = warm + last - b0;
       for (int j = 0; j < area->h; j++)
         {
@@ -1090,7 +1160,8 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                   while (qrow && end < hi && qrow[end] == q)
                     end++;
                   /* A mirrored slot: lines in reverse (y), or knots at
-                     1 - dx with the opposite weight (x; lines sum to 0). */
+                     order - dx, steps with the opposite weight (x; lines
+                     sum to 0). */
                   const int slot = a->slot[q], fl = a->flip[q];
                   const int cl
                       = fl & SKC_ANGLES_FLIP_Y ? lines - 1 - line : line;
@@ -1105,27 +1176,35 @@ scatter_pass (const skc_knots_angles_scale *a, const skc_scale_area *area,
                   for (int k = t->start[tl]; k < t->start[tl + 1]; k++)
                     {
                       /* Input x steps at x + dx (D's columns from c0). */
-                      int shift = (fx ? 1 - t->dx[k] : t->dx[k]) + px0 - c0;
+                      int shift = (fx ? order - t->dx[k] : t->dx[k]) + px0 - c0;
                       int u0 = x + shift > 0 ? x + shift : 0;
                       int u1 = end + shift < n ? end + shift : n;
                       if (u0 < u1)
                         axpy (D + (size_t) u0 * C,
                               row + (size_t) (u0 - shift) * C,
-                              fx ? -t->c[k] : t->c[k], (size_t) (u1 - u0) * C);
+                              fx && order == 1 ? -t->c[k] : t->c[k],
+                              (size_t) (u1 - u0) * C);
                     }
                   x = end;
                 }
             }
-          /* The running sum; tiny negatives (rounding of a non-negative
-             result) become 0. */
-          double run[4] = { 0, 0, 0, 0 };
+          /* The running sum (ramps: of the running sum); tiny negatives
+             (rounding of a non-negative result) become 0. */
+          double run[4] = { 0, 0, 0, 0 }, slope[4] = { 0, 0, 0, 0 };
           float mass[4] = { 0, 0, 0, 0 };
           float *o = out + (size_t) j * area->w * C;
           for (int u = 0; u < n; u++)
             for (int c = 0; c < C; c++)
               {
                 float d = D[(size_t) u * C + c];
-                run[c] += d;
+                if (order == 2)
+                  {
+                    slope[c] += d;
+                    d = (float) slope[c];
+                    run[c] += slope[c];
+                  }
+                else
+                  run[c] += d;
                 mass[c] += d < 0 ? -d : d;
                 if (c0 + u < first)
                   continue;

@@ -420,16 +420,18 @@ plan_swirl_knots (skc_engine *e, skc_scale *s, int *ok, skc_error *err)
             "knots per angle (%s quality: at least %g dB against the shape "
             "turned%s%s; FFT %ld)",
             skc_quality_name (p->quality), floor_db, fell_back, more, fft);
-  snprintf (e->description, sizeof e->description,
-            "uniform swirl: knots %dx%d along rows per angle (%d of %d %sangle "
-            "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
-            "channel%s, each input pixel spreading its own; kernel SNR about "
-            "%.1f dB against the shape turned exactly as at the pixel: fits "
-            "%.1f dB, half a step %.1f dB; reach %d px); planner: %s",
-            2 * a->half + 1, 2 * a->half + 1, fitted, a->codes,
-            a->blend ? "blended " : "", 360.0 / a->angle_count, a->macs,
-            a->blend ? " and code, two codes a pixel" : "", e->kernel_snr_db,
-            a->worst_snr_db, a->rounding_snr_db, e->reach, e->plan);
+  snprintf (
+      e->description, sizeof e->description,
+      "uniform swirl: knots %dx%d along rows%s per angle (%d of %d %sangle "
+      "codes fitted, %.3g degrees apart; up to %ld MACs per pixel and "
+      "channel%s, each input pixel spreading its own; kernel SNR about "
+      "%.1f dB against the shape turned exactly as at the pixel: fits "
+      "%.1f dB, half a step %.1f dB; reach %d px); planner: %.320s",
+      2 * a->half + 1, 2 * a->half + 1,
+      a->order == 2 ? " (ramps: straight runs)" : "", fitted, a->codes,
+      a->blend ? "blended " : "", 360.0 / a->angle_count, a->macs,
+      a->blend ? " and code, two codes a pixel" : "", e->kernel_snr_db,
+      a->worst_snr_db, a->rounding_snr_db, e->reach, e->plan);
   return SKC_OK;
 }
 
@@ -505,12 +507,13 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
             "against the shape clipped and turned%s; FFT %ld)",
             skc_quality_name (p->quality), floor_db, fell_back, fft);
   snprintf (e->description, sizeof e->description,
-            "uniform cat-eye %g: knots %dx%d along rows per angle and clip "
+            "uniform cat-eye %g: knots %dx%d along rows%s per angle and clip "
             "amount, %s, up to %ld MACs per pixel and channel, each input "
             "pixel spreading its own; kernel SNR %.1f dB against the shape "
             "clipped and turned as at the pixel (steps included), reach %d "
             "px; planner: %s",
-            p->cat_eye, 2 * a->half + 1, 2 * a->half + 1, steps, a->macs,
+            p->cat_eye, 2 * a->half + 1, 2 * a->half + 1,
+            a->order == 2 ? " (ramps: straight runs)" : "", steps, a->macs,
             a->worst_snr_db, e->reach, e->plan);
   return SKC_OK;
 }

@@ -1380,6 +1380,10 @@ main (void)
   test_identity_across_cuts (-2, 8, 0);   /* uniform cat-eye */
   test_identity_across_cuts (-3, 8, 0);   /* the same, codes blended */
   test_identity_across_cuts (-4, 9, 0.8); /* swirl, angle steps blended */
+  /* A Gaussian's cat-eye codes are ramps (second differences summed
+     twice; test_lens_light checks the choice): nearest and blended. */
+  test_identity_across_cuts_of ("shape:gaussian", 300, 270, -2, 24, 0);
+  test_identity_across_cuts_of ("shape:gaussian", 300, 270, -3, 24, 0);
   test_on_demand_views_and_errors ();
   test_straight_kinds ();
   test_on_demand_tiny ();

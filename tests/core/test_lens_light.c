@@ -168,6 +168,9 @@ static void
 check_points (const char *spec, double radius, double swirl, double cat_eye,
               double floor_db, int blend)
 {
+  /* A Gaussian's codes are ramps (straight runs along rows) from R 20 (at
+     R 8 its steps are as few), other shapes' steps. */
+  const int ramps = strstr (spec, "gaussian") != NULL && radius >= 20;
   skc_params p;
   skc_params_init (&p);
   skc_shape_parse (spec, &p.shape, NULL);
@@ -189,6 +192,9 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
   CHECK_MSG (!blend || strstr (skc_engine_describe (e), "blended"),
              "%s R %g cat-eye %g, steps blended: %s", spec, radius, cat_eye,
              skc_engine_describe (e));
+  CHECK_MSG (!ramps == !strstr (skc_engine_describe (e), "ramps"),
+             "%s R %g cat-eye %g, ramps %s: %s", spec, radius, cat_eye,
+             ramps ? "expected" : "not expected", skc_engine_describe (e));
   /* Mid-way lies beyond the plain zone: images of 48 radii. */
   const int side = (int) (48 * radius);
   double worst_snr = INFINITY, worst_light = 0;
@@ -423,6 +429,119 @@ check_clip_rows (const char *spec, double radius)
   skc_image_free (&shape);
 }
 
+/* Ramps (engine_knots_ramps.c) drawn here from their knots: each line's
+ * second differences summed twice, in double.  Their error is what the
+ * fitter says, within the aim; the kernel sums to 1, is never negative and
+ * each line returns to 0 after its last knot; a tighter aim takes more
+ * knots; the MACs bound holds; bad targets are refused. */
+static void
+check_ramps (const char *spec, double radius, double amount)
+{
+  skc_image target = truth (spec, radius, 0.3, amount);
+  if (!CHECK (target.data != NULL))
+    return;
+  /* truth draws on the square of the shape turned: trim it to the
+     radius' square, where the clipped shape lies. */
+  const int n = 2 * (int) ceil (radius) + 1, off = (target.width - n) / 2;
+  skc_image t = { 0 };
+  if (!CHECK (skc_image_alloc (&t, n, n, 1) == SKC_OK))
+    return;
+  double sum = 0;
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++)
+      sum += *skc_image_pixel (&t, x, y)
+          = *skc_image_pixel (&target, x + off, y + off);
+  int last_count = 0;
+  const double aims[] = { 0.1, 0.03, 0.01 };
+  for (int a = 0; a < 3; a++)
+    {
+      skc_angle_fit f;
+      double error = NAN;
+      if (!CHECK (skc_ramps_fit (&t, 0, aims[a], &f, &error) == SKC_OK))
+        continue;
+      CHECK_MSG (f.start != NULL, "%s R %g: no ramps at %g", spec, radius,
+                 aims[a]);
+      if (!f.start)
+        continue;
+      CHECK_MSG (f.half == n / 2 && f.start[0] == 0 && f.start[n] == f.count,
+                 "%s R %g: half %d, lines %d .. %d of %d", spec, radius, f.half,
+                 f.start[0], f.start[n], f.count);
+      double wrong = 0, energy = 0, light = 0, lowest = 0, leak = 0, peak = 0;
+      double *row = calloc ((size_t) n + 3, sizeof *row);
+      for (int y = 0; row && y < n; y++)
+        {
+          memset (row, 0, ((size_t) n + 3) * sizeof *row);
+          for (int k = f.start[y]; k < f.start[y + 1]; k++)
+            {
+              int x = f.dx[k] + n / 2;
+              CHECK_MSG (x >= 0 && x <= n + 1, "%s: knot at %d", spec, x);
+              if (x >= 0 && x <= n + 1)
+                row[x] += f.c[k];
+            }
+          double slope = 0, value = 0;
+          for (int x = 0; x < n + 3; x++)
+            {
+              slope += row[x];
+              value += slope;
+              if (x >= n)
+                leak = fmax (leak, fabs (value));
+              else
+                {
+                  double v = *skc_image_pixel (&t, x, y) / sum;
+                  wrong += (value - v) * (value - v);
+                  energy += v * v;
+                  peak = fmax (peak, v);
+                  light += value;
+                  lowest = fmin (lowest, value);
+                }
+            }
+        }
+      free (row);
+      const double drawn = sqrt (wrong / energy);
+      CHECK_MSG (fabs (drawn - error) <= 1e-3 * error + 1e-7
+                     && drawn <= aims[a] * (1 + 1e-6),
+                 "%s R %g aim %g: error %.6g, drawn %.6g", spec, radius,
+                 aims[a], error, drawn);
+      /* Float's rounding of the knots aside. */
+      CHECK_MSG (fabs (light - 1) <= 1e-5 && lowest >= -1e-5 * peak
+                     && leak <= 1e-5 * peak,
+                 "%s R %g aim %g: light %.8f, lowest %.3g, after a line %.3g",
+                 spec, radius, aims[a], light, lowest, leak);
+      CHECK_MSG (f.count >= last_count, "%s R %g: %d knots at %g after %d",
+                 spec, radius, f.count, aims[a], last_count);
+      /* Within one MAC fewer, out of reach; within exactly, the same. */
+      skc_angle_fit g;
+      double e2;
+      CHECK (skc_ramps_fit (&t, f.count, aims[a], &g, &e2) == SKC_OK
+             && g.start == NULL);
+      CHECK (skc_ramps_fit (&t, f.count + 1, aims[a], &g, &e2) == SKC_OK
+             && g.start != NULL && g.count == f.count && e2 == error);
+      free (g.start);
+      last_count = f.count;
+      free (f.start);
+    }
+  printf ("%s R %g amount %g: ramps %d knots at 40 dB\n", spec, radius, amount,
+          last_count);
+  /* Refused: a NaN, nothing at all, an even side. */
+  skc_angle_fit g;
+  double e;
+  t.data[n * n / 2] = NAN;
+  CHECK (skc_ramps_fit (&t, 0, 0.03, &g, &e) == SKC_ERR_INVALID_ARGUMENT
+         && g.start == NULL);
+  memset (t.data, 0, (size_t) n * n * sizeof *t.data);
+  CHECK (skc_ramps_fit (&t, 0, 0.03, &g, &e) == SKC_ERR_INVALID_ARGUMENT);
+  skc_image even = { 0 };
+  if (CHECK (skc_image_alloc (&even, n + 1, n + 1, 1) == SKC_OK))
+    {
+      even.data[0] = 1;
+      CHECK (skc_ramps_fit (&even, 0, 0.03, &g, &e)
+             == SKC_ERR_INVALID_ARGUMENT);
+    }
+  skc_image_free (&even);
+  skc_image_free (&t);
+  skc_image_free (&target);
+}
+
 int
 main (void)
 {
@@ -433,6 +552,9 @@ main (void)
   check_clip_rows ("shape:heart", 30);
   check_clip_rows ("shape:gaussian", 20);
   check_clip_rows ("shape:polygon", 45);
+  check_ramps ("shape:gaussian", 20, 0);
+  check_ramps ("shape:gaussian", 30, 0.6);
+  check_ramps ("shape:heart", 12, 0.3);
   /* A round kernel is its own turn: swirl leaves it exact (knots). */
   check_points ("shape:disc", 8, 0.5, 0, 25, 0);
   check_points ("shape:disc", 24, 0.5, 0, 25, 0);
@@ -465,6 +587,12 @@ main (void)
   check_points ("shape:heart", 24, 0, 0.5, floor_db, SKC_ANGLES_BLEND_ANGLE);
   check_points ("shape:star", 24, 0, 0.5, floor_db, SKC_ANGLES_BLEND_ANGLE);
   check_points ("shape:heart", 24, 0, 0.5, floor_db,
+                SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT);
+  /* A Gaussian's codes as ramps (second differences, summed twice), the
+     nearest steps and blended. */
+  check_points ("shape:gaussian", 8, 0, 0.5, floor_db, 0);
+  check_points ("shape:gaussian", 24, 0, 0.5, floor_db, 0);
+  check_points ("shape:gaussian", 24, 0, 0.5, floor_db,
                 SKC_ANGLES_BLEND_ANGLE | SKC_ANGLES_BLEND_AMOUNT);
   skc_cache_free (cache);
   return check_summary ();
