@@ -28,8 +28,8 @@
 typedef struct
 {
   int n;
-  const double *v;              /* n x n, the target over its sum */
-  double *p1, *p2, *px;         /* per row, n + 1 prefix sums: v, v^2, x v */
+  const double *v;      /* n x n, the target over its sum */
+  double *p1, *p2, *px; /* per row, n + 1 prefix sums: v, v^2, x v */
 } ramps_rows;
 
 /* Run [a, b) of row y: the squared error of its least-squares line kept
@@ -150,9 +150,9 @@ draw_knots (const ramps_rows *w, double bound, double step, long max_macs,
           if (max_macs > 0 && count + 1 > max_macs)
             return SKC_OK;
           scale = units > 0 ? 1 / units : step;
-          char *block = malloc ((size_t) (n + 1) * sizeof (int)
-                                + (size_t) count
-                                      * (sizeof (float) + sizeof (int16_t)));
+          char *block
+              = malloc ((size_t) (n + 1) * sizeof (int)
+                        + (size_t) count * (sizeof (float) + sizeof (int16_t)));
           if (!block)
             return SKC_ERR_OUT_OF_MEMORY;
           start = (int *) block;
@@ -228,9 +228,9 @@ skc_ramps_fit (const skc_image *target, long max_macs, double max_error,
     return SKC_ERR_INVALID_ARGUMENT;
   const size_t cells = (size_t) n * (n + 1);
   double *v = malloc ((size_t) n * n * sizeof *v);
-  ramps_rows w = { n, v, malloc (cells * sizeof (double)),
-                   malloc (cells * sizeof (double)),
-                   malloc (cells * sizeof (double)) };
+  ramps_rows w
+      = { n, v, malloc (cells * sizeof (double)),
+          malloc (cells * sizeof (double)), malloc (cells * sizeof (double)) };
   int *ends = malloc ((size_t) (n + 1) * sizeof *ends);
   long *grid = malloc ((size_t) (n + 4) * sizeof *grid);
   skc_result r = v && w.p1 && w.p2 && w.px && ends && grid

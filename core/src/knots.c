@@ -210,6 +210,36 @@ line_dp_run (line_dp *d, const double *v, int n, int kmax)
   return 1;
 }
 
+/* A programme's least errors with at most 0..max_knots knots. */
+static void
+line_dp_costs (const line_dp *d, int max_knots, double *cost)
+{
+  for (int k = 0; k <= max_knots; k++)
+    {
+      int c = k < d->kmax ? k : d->kmax;
+      double e = d->best[c];
+      /* "At most k": more knots never hurt, but ties keep the fewer. */
+      if (k > 0 && cost[k - 1] < e)
+        e = cost[k - 1];
+      cost[k] = e;
+    }
+}
+
+/* Keeps of a programme what its knots are read from (candidates, choices,
+ * least errors): a plan holds one per line between its costs and its
+ * knots. */
+static void
+line_dp_keep_choices (line_dp *d)
+{
+  free (d->p1);
+  free (d->p2);
+  free (d->seg);
+  free (d->f);
+  d->p1 = d->p2 = d->seg = d->f = NULL;
+  int *at = realloc (d->at, (size_t) (d->m > 0 ? d->m : 1) * sizeof *at);
+  d->at = at ? at : d->at;
+}
+
 skc_result
 skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
 {
@@ -218,15 +248,7 @@ skc_knots_line_costs (const double *values, int n, int max_knots, double *cost)
     return SKC_ERR_INVALID_ARGUMENT;
   if (!line_dp_run (&d, values, n, max_knots))
     return SKC_ERR_OUT_OF_MEMORY;
-  for (int k = 0; k <= max_knots; k++)
-    {
-      int c = k < d.kmax ? k : d.kmax;
-      double e = d.best[c];
-      /* "At most k": more knots never hurt, but ties keep the fewer. */
-      if (k > 0 && cost[k - 1] < e)
-        e = cost[k - 1];
-      cost[k] = e;
-    }
+  line_dp_costs (&d, max_knots, cost);
   line_dp_free (&d);
   return SKC_OK;
 }
@@ -509,27 +531,89 @@ shares_knapsack (const double *cost, const size_t *at, int n, const int *kmax,
   return r;
 }
 
+/* Line i's costs' lower convex hull over k = 0, 2 .. kmax[i], as knot
+ * counts into hull from hull_at[i] (hull_at[n]: the end): only a hull's
+ * vertex can be a line's least error + price x k at a price >= 0, the
+ * fewer knots winning ties, so points on or above an edge, or no lower
+ * than a vertex before them, are left out. */
+static void
+cost_hulls (const double *cost, const size_t *at, int n, const int *kmax,
+            unsigned char *hull, size_t *hull_at)
+{
+  size_t h = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const double *c = cost + at[i];
+      const size_t first = h;
+      hull_at[i] = h;
+      for (int k = 0; k <= kmax[i]; k = k ? k + 1 : 2)
+        {
+          if (h > first && !(c[k] < c[hull[h - 1]]))
+            continue;
+          while (h - first >= 2)
+            {
+              const int a = hull[h - 2], b = hull[h - 1];
+              if ((c[b] - c[a]) * (k - a) < (c[k] - c[a]) * (b - a))
+                break;
+              h--;
+            }
+          hull[h++] = (unsigned char) k;
+        }
+    }
+  hull_at[n] = h;
+}
+
 /* Each line's share at a price of `price` per knot: the k (0 or 2..kmax)
  * least in error + price x k, fewer knots on ties; their total error and
- * knots. */
+ * knots.  Along a line's hull that sum falls then rises, so each line
+ * walks from its previous vertex pos[i] (a bisection's prices move little
+ * from step to step). */
 static void
-shares_at_price (const double *cost, const size_t *at, int n, const int *kmax,
-                 double price, int *share, double *error, long *knots)
+shares_at_price (const double *cost, const size_t *at, int n,
+                 const unsigned char *hull, const size_t *hull_at, double price,
+                 int *pos, int *share, double *error, long *knots)
 {
   *error = 0;
   *knots = 0;
   for (int i = 0; i < n; i++)
     {
       const double *c = cost + at[i];
-      int arg = 0;
-      double best = c[0];
-      for (int k = 2; k <= kmax[i]; k++)
-        if (c[k] + price * k < best + price * arg)
-          best = c[k], arg = k;
-      share[i] = arg;
-      *error += best;
-      *knots += arg;
+      const unsigned char *k = hull + hull_at[i];
+      const int last = (int) (hull_at[i + 1] - hull_at[i]) - 1;
+      int j = pos[i];
+      while (j < last
+             && c[k[j + 1]] + price * k[j + 1] < c[k[j]] + price * k[j])
+        j++;
+      while (j > 0
+             && !(c[k[j]] + price * k[j] < c[k[j - 1]] + price * k[j - 1]))
+        j--;
+      pos[i] = j;
+      share[i] = k[j];
+      *error += c[k[j]];
+      *knots += k[j];
     }
+}
+
+skc_result
+skc_knots_shares_at_prices (const double *cost, const size_t *at, int n,
+                            const int *kmax, const double *prices, int count,
+                            int *shares)
+{
+  unsigned char *hull = malloc ((at[n] > 0 ? at[n] : 1) * sizeof *hull);
+  size_t *hull_at = malloc ((size_t) (n + 1) * sizeof *hull_at);
+  int *pos = calloc ((size_t) (n > 0 ? n : 1), sizeof *pos);
+  skc_result r = hull && hull_at && pos ? SKC_OK : SKC_ERR_OUT_OF_MEMORY;
+  if (r == SKC_OK)
+    cost_hulls (cost, at, n, kmax, hull, hull_at);
+  for (int p = 0; r == SKC_OK && p < count; p++)
+    {
+      double error;
+      long knots;
+      shares_at_price (cost, at, n, hull, hull_at, prices[p], pos,
+                       shares + (size_t) p * n, &error, &knots);
+    }
+  free (hull), free (hull_at), free (pos);
+  return r;
 }
 
 /* Aiming at a squared error of at most `target`: the highest price per
@@ -540,26 +624,43 @@ shares_at_price (const double *cost, const size_t *at, int n, const int *kmax,
  * price instead of K x kmax per line. */
 static skc_result
 shares_priced (const double *cost, const size_t *at, int n, const int *kmax,
-               int K, double target, int *share, double *error)
+               int K, double target, int *share, double *error, skc_error *err)
 {
   long knots;
-  shares_at_price (cost, at, n, kmax, 0, share, error, &knots);
+  unsigned char *hull = malloc (at[n] * sizeof *hull);
+  size_t *hull_at = malloc ((size_t) (n + 1) * sizeof *hull_at);
+  int *pos = calloc ((size_t) n, sizeof *pos);
+  if (!hull || !hull_at || !pos)
+    {
+      free (hull), free (hull_at), free (pos);
+      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+  cost_hulls (cost, at, n, kmax, hull, hull_at);
+  skc_result r = SKC_OK;
+  shares_at_price (cost, at, n, hull, hull_at, 0, pos, share, error, &knots);
   if (!(*error <= target))
-    return SKC_ERR_TOO_LARGE;
+    r = SKC_ERR_TOO_LARGE;
   double low = 0, high = 0;
   for (int i = 0; i < n; i++)
     high = fmax (high, cost[at[i]]);
-  for (int step = 0; step < 64; step++)
+  for (int step = 0; r == SKC_OK && step < 64; step++)
     {
       double mid = 0.5 * (low + high);
-      shares_at_price (cost, at, n, kmax, mid, share, error, &knots);
+      shares_at_price (cost, at, n, hull, hull_at, mid, pos, share, error,
+                       &knots);
       if (*error <= target)
         low = mid;
       else
         high = mid;
     }
-  shares_at_price (cost, at, n, kmax, low, share, error, &knots);
-  return knots <= K ? SKC_OK : SKC_ERR_TOO_LARGE;
+  if (r == SKC_OK)
+    {
+      shares_at_price (cost, at, n, hull, hull_at, low, pos, share, error,
+                       &knots);
+      r = knots <= K ? SKC_OK : SKC_ERR_TOO_LARGE;
+    }
+  free (hull), free (hull_at), free (pos);
+  return r;
 }
 
 /* Whether lines v (n of n values) can reach a squared error of max_squared
@@ -718,6 +819,12 @@ plan_axis (const double *v, int n, long budget, double max_squared,
   int *twin = r == SKC_OK ? malloc ((size_t) n * sizeof *twin) : NULL;
   if (r == SKC_OK && !twin)
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  /* Each line's programme, kept for its knots once shares are known:
+     its rows up to a share are the rows a programme for that share
+     would make. */
+  line_dp *dp = r == SKC_OK ? calloc ((size_t) n, sizeof *dp) : NULL;
+  if (r == SKC_OK && !dp)
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; r == SKC_OK && i < n; i++)
     twin[i] = line_twin (v, n, i);
   for (int i = 0; r == SKC_OK && i < n; i++)
@@ -725,12 +832,15 @@ plan_axis (const double *v, int n, long budget, double max_squared,
       if (twin[i] >= 0)
         memcpy (cost + cost_at[i], cost + cost_at[twin[i]],
                 ((size_t) kmax[i] + 1) * sizeof *cost);
-      else if (skc_knots_line_costs (v + (size_t) i * n, n, kmax[i],
-                                     cost + cost_at[i])
-               != SKC_OK)
+      else if (!line_dp_run (&dp[i], v + (size_t) i * n, n, kmax[i]))
         r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-      else if (kmax[i] == changes[i])
-        cost[cost_at[i] + kmax[i]] = 0; /* exact, not rounding */
+      else
+        {
+          line_dp_costs (&dp[i], kmax[i], cost + cost_at[i]);
+          line_dp_keep_choices (&dp[i]);
+          if (kmax[i] == changes[i])
+            cost[cost_at[i] + kmax[i]] = 0; /* exact, not rounding */
+        }
     }
   if (r == SKC_OK)
     {
@@ -739,7 +849,7 @@ plan_axis (const double *v, int n, long budget, double max_squared,
         for (size_t i = 0; i < (size_t) n * n; i++)
           norm += v[i] * v[i];
       r = priced ? shares_priced (cost, cost_at, n, kmax, K, max_squared * norm,
-                                  share, &p->error)
+                                  share, &p->error, err)
                  : shares_knapsack (cost, cost_at, n, kmax, K, max_squared,
                                     norm, total, share, &p->error, err);
     }
@@ -757,6 +867,7 @@ plan_axis (const double *v, int n, long budget, double max_squared,
       r = SKC_OK;
     }
   /* Each line's knots for its share. */
+  double *prefix = NULL;
   for (int i = 0; !exact && i < n && r == SKC_OK; i++)
     {
       int k = share[i];
@@ -782,32 +893,45 @@ plan_axis (const double *v, int n, long budget, double max_squared,
           p->knots += p->count[i];
           continue;
         }
-      line_dp d;
-      if (!line_dp_run (&d, line, n, k))
+      /* The line's own programme, or its twin's (the same line). */
+      int root = i;
+      while (twin[root] >= 0)
+        root = twin[root];
+      const line_dp *d = &dp[root];
+      /* The fewest knots reaching the least error up to k. */
+      const int most = k < d->kmax ? k : d->kmax;
+      int c = 0;
+      for (int q = 2; q <= most; q++)
+        if (d->best[q] < d->best[c])
+          c = q;
+      int t = d->best_end[c];
+      for (int q = c; q >= 1; q--)
+        {
+          bound[q - 1] = d->at[t];
+          t = d->arg[(size_t) q * d->m + t];
+        }
+      /* Each segment's mean, from the line's prefix sums as the
+         programme took them. */
+      if (!prefix && !(prefix = malloc ((size_t) (n + 1) * sizeof *prefix)))
         {
           r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
           break;
         }
-      /* The fewest knots reaching the least error up to k. */
-      int c = 0;
-      for (int q = 2; q <= d.kmax; q++)
-        if (d.best[q] < d.best[c])
-          c = q;
-      int t = d.best_end[c];
-      for (int q = c; q >= 1; q--)
-        {
-          bound[q - 1] = d.at[t];
-          t = d.arg[(size_t) q * d.m + t];
-        }
+      prefix[0] = 0;
+      for (int x = 0; x < n; x++)
+        prefix[x + 1] = prefix[x] + line[x];
       for (int q = 0; q < c; q++)
         {
           int a = bound[q], e = q + 1 < c ? bound[q + 1] : -1;
-          level[q] = e < 0 ? 0 : (d.p1[e] - d.p1[a]) / (e - a);
+          level[q] = e < 0 ? 0 : (prefix[e] - prefix[a]) / (e - a);
         }
       p->count[i] = c;
       p->knots += c;
-      line_dp_free (&d);
     }
+  free (prefix);
+  for (int i = 0; dp && i < n; i++)
+    line_dp_free (&dp[i]);
+  free (dp);
   free (changes);
   free (twin);
   free (cost);

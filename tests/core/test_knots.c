@@ -1402,6 +1402,109 @@ test_large_map_one_scale (void)
   skc_engine_free (e);
 }
 
+/* A fit aiming at an error prices each line's knots: the lines' shares at
+ * a price, walked along their cost curves' hulls from the last price's,
+ * equal a plain scan of every k in 0, 2..kmax (the fewer knots on ties)
+ * at every price of a bisection, of prices going up and down at random,
+ * and of prices exactly at a hull edge's slope (the ties).  Curves: real
+ * lines' costs (random soft lines with runs and zeros), and made-up ones
+ * with flat stretches, equal steps and dents. */
+static void
+test_shares_walk_hulls (void)
+{
+  enum
+  {
+    LINES = 60,
+    KMAX = 24,
+    PRICES = 200
+  };
+  double *cost = malloc ((size_t) LINES * (KMAX + 1) * sizeof *cost);
+  size_t at[LINES + 1];
+  int kmax[LINES];
+  double *prices = malloc (PRICES * sizeof *prices);
+  int *shares = malloc ((size_t) PRICES * LINES * sizeof *shares);
+  skc_rng rng;
+  skc_rng_seed (&rng, 23, 0);
+  at[0] = 0;
+  for (int i = 0; i < LINES; i++)
+    {
+      kmax[i] = 2 + (int) (skc_rng_uniform (&rng) * (KMAX - 1));
+      at[i + 1] = at[i] + (size_t) kmax[i] + 1;
+      double *c = cost + at[i];
+      if (i % 2 == 0)
+        {
+          /* A soft line's own costs. */
+          double v[40];
+          for (int x = 0; x < 40; x++)
+            {
+              double u = skc_rng_uniform (&rng);
+              v[x] = u < 0.3 ? 0 : x > 0 && u < 0.6 ? v[x - 1] : u;
+            }
+          CHECK (skc_knots_line_costs (v, 40, kmax[i], c) == SKC_OK);
+        }
+      else
+        {
+          /* Made up: non-increasing, with flats, equal steps (points on
+             an edge) and dents (points above the hull). */
+          c[0] = 10;
+          c[1] = 10;
+          for (int k = 2; k <= kmax[i]; k++)
+            {
+              double u = skc_rng_uniform (&rng);
+              double drop = u < 0.25   ? 0
+                            : u < 0.5  ? 1
+                            : u < 0.75 ? 0.5 * skc_rng_uniform (&rng)
+                                       : 3 * skc_rng_uniform (&rng);
+              c[k] = fmax (c[k - 1] - drop, 0);
+            }
+        }
+    }
+  /* A bisection's prices, then random ones, then the slopes between
+     neighbouring costs (exact ties). */
+  double low = 0, high = 10;
+  int count = 0;
+  for (; count < 64; count++)
+    {
+      prices[count] = 0.5 * (low + high);
+      if (skc_rng_uniform (&rng) < 0.5)
+        low = prices[count];
+      else
+        high = prices[count];
+    }
+  for (; count < 128; count++)
+    prices[count] = 5 * skc_rng_uniform (&rng);
+  for (int i = 0; count < PRICES && i < LINES; i++)
+    for (int k = 3; count < PRICES && k <= kmax[i]; k += 3)
+      prices[count++] = cost[at[i] + k - 1] - cost[at[i] + k];
+  CHECK (
+      skc_knots_shares_at_prices (cost, at, LINES, kmax, prices, count, shares)
+      == SKC_OK);
+  int wrong = 0, moved = 0;
+  for (int p = 0; p < count; p++)
+    for (int i = 0; i < LINES; i++)
+      {
+        const double *c = cost + at[i];
+        int arg = 0;
+        double best = c[0];
+        for (int k = 2; k <= kmax[i]; k++)
+          if (c[k] + prices[p] * k < best + prices[p] * arg)
+            best = c[k], arg = k;
+        const int got = shares[(size_t) p * LINES + i];
+        wrong += got != arg;
+        moved += p > 0 && got != shares[(size_t) (p - 1) * LINES + i];
+        if (got != arg && wrong <= 3)
+          fprintf (stderr, "     line %d price %.17g: walk %d, scan %d\n", i,
+                   prices[p], got, arg);
+      }
+  CHECK_MSG (wrong == 0, "%d of %d shares differ from the plain scan", wrong,
+             count * LINES);
+  /* The prices did move the shares (the walk was exercised). */
+  CHECK_MSG (moved > LINES, "shares moved %d times", moved);
+  free (cost);
+  free (prices);
+  free (shares);
+}
+
 int
 main (void)
 {
@@ -1410,6 +1513,7 @@ main (void)
   test_shares_match_knapsack ();
   test_smooth_line_candidates ();
   test_priced_shares ();
+  test_shares_walk_hulls ();
   test_fit_entry_point ();
   test_exact_equals_target ();
   test_levelled ();
