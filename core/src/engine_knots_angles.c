@@ -498,24 +498,6 @@ fit_later_angle (void *user, int index)
   fit_angle (user, index + 1);
 }
 
-/* Fits the first angle's `fits` alone (job index 0): every fit must reach
- * the floor, and a shape whose knots cannot is found out in the time of
- * one angle's fits instead of all of them.  *reached says whether they
- * did; the result is a fit's failure, if any. */
-static skc_result
-first_angle_reaches (angles_job *job, int fits, int *reached)
-{
-  fit_angle (job, 0);
-  *reached = 1;
-  for (int i = 0; i < fits; i++)
-    {
-      if (job->results[i] != SKC_OK)
-        return job->results[i];
-      *reached &= job->halves[i] >= 0;
-    }
-  return SKC_OK;
-}
-
 /* Whether the shape t (unturned) is mirror-symmetric about its up axis
  * (so is every clip of it). */
 static int
@@ -585,6 +567,31 @@ ramps_pay (angles_job *job)
   free (ramps.start);
   skc_image_free (&shape);
   return pay;
+}
+
+/* Readies the job (the shape's turner; ramps or steps, ramps_pay) and
+ * fits the first angle's `fits` alone (job index 0): every fit must reach
+ * the floor, and a shape whose knots cannot is found out in the time of
+ * one angle's fits instead of all of them.  *reached says whether they
+ * did; the result is a failure, if any. */
+static skc_result
+first_angle_reaches (angles_job *job, int fits, int *reached, skc_error *err)
+{
+  *reached = 0;
+  skc_result r = shape_turner (job->params, job->cat_eye, &job->turner, err);
+  if (r != SKC_OK)
+    return r;
+  job->ramps = ramps_pay (job);
+  job->a->order = 1 + job->ramps;
+  fit_angle (job, 0);
+  *reached = 1;
+  for (int i = 0; i < fits; i++)
+    {
+      if (job->results[i] != SKC_OK)
+        return job->results[i];
+      *reached &= job->halves[i] >= 0;
+    }
+  return SKC_OK;
 }
 
 /* Swirl's error budget, as shares of the floor's relative error: a half
@@ -785,11 +792,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
   if (r == SKC_OK)
-    r = shape_turner (p, 0, &job.turner, err);
-  job.ramps = r == SKC_OK && ramps_pay (&job);
-  a->order = 1 + job.ramps;
-  if (r == SKC_OK)
-    r = first_angle_reaches (&job, 1, &reached);
+    r = first_angle_reaches (&job, 1, &reached, err);
   if (r == SKC_OK && reached)
     skc_parallel_for (count - 1, e->prepare_run.threads, fit_later_angle, &job);
   a->worst_snr_db = INFINITY;
@@ -982,11 +985,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     codes[i] = i;
   int reached = 1;
   if (r == SKC_OK)
-    r = shape_turner (p, 1, &job.turner, err);
-  job.ramps = r == SKC_OK && ramps_pay (&job);
-  a->order = 1 + job.ramps;
-  if (r == SKC_OK)
-    r = first_angle_reaches (&job, per_angle, &reached);
+    r = first_angle_reaches (&job, per_angle, &reached, err);
   /* The tables' size, from the first angle's fits (the most knots of
      them, a quarter more for other angles). */
   int most_knots = 0;
