@@ -87,7 +87,7 @@ typedef struct
      is out of reach anyway. */
   atomic_int missed;
   /* Cat-eye: job i fits the slots of angle code codes[i] at every amount,
-     slot i x amount_count + amount. */
+     slot codes[i] x amount_count + amount. */
   int cat_eye;
 } angles_job;
 
@@ -415,6 +415,39 @@ clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
  * disc's clipped edges take levelled knots at every amount). */
 #define CLIP_ROWS_MISSES 2
 
+/* Codes in an order spread around the circle, the first kept first: a
+ * floor that some angles miss is found out after a few fits instead of
+ * most (a snowflake's swirl at R 75 missed 8x the FFT's MACs at three
+ * floors, 1.1 s of its 3.1 s preparation).  Each code's fit is its own,
+ * so the order changes nothing else.  0 when out of memory. */
+static int
+spread_codes (int *codes, int count)
+{
+  if (count < 3)
+    return 1;
+  int *order = malloc ((size_t) count * sizeof *order);
+  if (!order)
+    return 0;
+  /* A stride near the golden section of the count, prime to it. */
+  int stride = (int) lround (count * 0.618034), a, b;
+  for (;; stride++)
+    {
+      for (a = stride, b = count; b;)
+        {
+          int t = a % b;
+          a = b;
+          b = t;
+        }
+      if (a == 1)
+        break;
+    }
+  for (int j = 0; j < count; j++)
+    order[j] = codes[(int) ((long) j * stride % count)];
+  memcpy (codes, order, (size_t) count * sizeof *codes);
+  free (order);
+  return 1;
+}
+
 static void
 fit_angle (void *user, int index)
 {
@@ -424,8 +457,10 @@ fit_angle (void *user, int index)
   const double angle = code * 2 * M_PI / a->angle_count;
   skc_image shape = { 0 }, target = { 0 };
   const double degrees = code * 360.0 / a->angle_count;
+  /* Once a fit has missed, the rest need not even turn their shape. */
   skc_result r
-      = job->turner
+      = atomic_load (&job->missed) ? SKC_OK
+        : job->turner
             ? skc_turner_draw (job->turner, degrees * M_PI / 180, &shape, NULL)
             : turned_shape (job->params, degrees, job->cat_eye, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
@@ -439,13 +474,14 @@ fit_angle (void *user, int index)
   for (int step = 0; step < amounts; step++)
     {
       const int k = reuse ? (step + amounts - 1) % amounts : step;
-      const int i = index * amounts + k;
+      const int base = job->cat_eye ? code : index;
+      const int i = base * amounts + k;
       job->results[i] = r;
       job->halves[i] = -1;
       job->snr[i] = -INFINITY;
       if (r != SKC_OK || atomic_load (&job->missed))
         continue;
-      const long whole_macs = a->fit[index * amounts + amounts - 1].count + 1;
+      const long whole_macs = a->fit[base * amounts + amounts - 1].count + 1;
       if (whole.data && !rows_ready && rows_misses == 0)
         {
           rows_ready = skc_clip_rows_init (&rows, &shape, &whole) == SKC_OK;
@@ -790,6 +826,8 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   if (!codes || count == 0 || !a->fitted || !a->slot || !a->flip || !a->fit
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+  if (r == SKC_OK && !spread_codes (codes, count))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, 1, &reached, err);
@@ -983,6 +1021,8 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   for (int i = 0; r == SKC_OK && i < canonical; i++)
     codes[i] = i;
+  if (r == SKC_OK && !spread_codes (codes, canonical))
+    r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
   if (r == SKC_OK)
     r = first_angle_reaches (&job, per_angle, &reached, err);
