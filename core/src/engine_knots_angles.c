@@ -411,10 +411,6 @@ clip_by_rows (angles_job *job, skc_clip_rows *rows, long whole_macs,
   return ok;
 }
 
-/* An angle's codes stop trying rows after this many misses in a row (a
- * disc's clipped edges take levelled knots at every amount). */
-#define CLIP_ROWS_MISSES 2
-
 /* Codes in an order spread around the circle, the first kept first: a
  * floor that some angles miss is found out after a few fits instead of
  * most (a snowflake's swirl at R 75 missed 8x the FFT's MACs at three
@@ -470,7 +466,11 @@ fit_angle (void *user, int index)
   const int reuse = job->cat_eye && job->levelled && !job->ramps && amounts > 1;
   skc_image whole = { 0 };
   skc_clip_rows rows = { 0 };
-  int rows_ready = 0, rows_misses = 0, rows_hint = -1;
+  /* Every clipped code tries rows first, whatever its neighbours did: a
+     code they miss costs its samples, one fitted alone a whole fit (a
+     heart stroke's cat-eye at R 75, normal, gave up on rows for 3000
+     codes after 209 misses: 2.7 -> 2.1 s to prepare, the same 27.7 dB). */
+  int rows_ready = 0, rows_tried = 0, rows_hint = -1;
   for (int step = 0; step < amounts; step++)
     {
       const int k = reuse ? (step + amounts - 1) % amounts : step;
@@ -482,22 +482,17 @@ fit_angle (void *user, int index)
       if (r != SKC_OK || atomic_load (&job->missed))
         continue;
       const long whole_macs = a->fit[base * amounts + amounts - 1].count + 1;
-      if (whole.data && !rows_ready && rows_misses == 0)
+      if (whole.data && !rows_tried)
         {
+          rows_tried = 1;
           rows_ready = skc_clip_rows_init (&rows, &shape, &whole) == SKC_OK;
-          rows_misses = rows_ready ? 0 : CLIP_ROWS_MISSES;
         }
       if (job->cat_eye && k < amounts - 1 && rows_ready
-          && rows_misses < CLIP_ROWS_MISSES)
+          && clip_by_rows (job, &rows, whole_macs, k * a->amount_step, angle, i,
+                           &rows_hint, &job->snr[i], &job->halves[i]))
         {
-          if (clip_by_rows (job, &rows, whole_macs, k * a->amount_step, angle,
-                            i, &rows_hint, &job->snr[i], &job->halves[i]))
-            {
-              job->results[i] = SKC_OK;
-              rows_misses = 0;
-              continue;
-            }
-          rows_misses++;
+          job->results[i] = SKC_OK;
+          continue;
         }
       if (skc_image_alloc (&target, shape.width, shape.height, 1) != SKC_OK)
         {
