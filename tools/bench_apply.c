@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench_apply.h"
+#include "crisp.h"
 
 #define MAX_RADII 16
 
@@ -345,6 +346,7 @@ method_skc (bench_setup *s, int with_map, method_report *rep)
   skc_params p;
   skc_params_init (&p);
   p.shape = s->shape;
+  p.shape_image = s->shape_image.data ? &s->shape_image : NULL;
   p.radius = s->radius;
   p.quality = s->quality;
   p.clip = 0; /* compare the filter itself with the exact convolution */
@@ -674,8 +676,17 @@ cli_bench_apply (int argc, char **argv)
   skc_error err;
   if (skc_shape_parse (shape_spec, &s.shape, &err) != SKC_OK)
     cli_die ("--shape: %s", err.message);
+  /* A shape image (a PGM or PPM: file:PATH), drawn as the engine draws
+     it, for the issue's soft-shape target beside the disc. */
+  crisp_shape file_shape = { 0 };
   if (s.shape.kind == SKC_SHAPE_FILE)
-    cli_die ("--shape: bench apply takes built-in shapes, not files");
+    {
+      if (strncmp (shape_spec, "file:", 5) != 0)
+        cli_die ("--shape: a shape image is given as file:PATH");
+      if (crisp_shape_image (shape_spec + 5, &file_shape, &err) != SKC_OK)
+        cli_die ("--shape: %s", err.message);
+      s.shape_image = file_shape.image;
+    }
   if (skc_image_alloc (&s.input, width, height, 4) != SKC_OK
       || skc_image_alloc (&s.map, width, height, 1) != SKC_OK)
     cli_die ("bench apply: out of memory for a %dx%d image", width, height);
@@ -740,7 +751,10 @@ cli_bench_apply (int argc, char **argv)
   for (int ri = 0; ri < radius_count; ri++)
     {
       s.radius = radii[ri];
-      if (skc_shape_render (&s.shape, s.radius, 0, &s.kernel, &err) != SKC_OK)
+      if ((file_shape.image.data
+               ? crisp_target (&file_shape, s.radius, 1, &s.kernel, &err)
+               : skc_shape_render (&s.shape, s.radius, 0, &s.kernel, &err))
+          != SKC_OK)
         cli_die ("R=%g: %s", s.radius, err.message);
       s.reference_y0 = s.reference_y1 = 0;
 
@@ -826,5 +840,6 @@ cli_bench_apply (int argc, char **argv)
   munmap (s.reference, image_bytes);
   skc_image_free (&s.input);
   skc_image_free (&s.map);
+  crisp_shape_free (&file_shape);
   return 0;
 }

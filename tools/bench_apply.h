@@ -32,10 +32,11 @@ typedef struct
 {
   int width, height, threads, runs;
   skc_shape shape;
-  skc_image input;  /* RGBA float, alpha 1 */
-  skc_image map;    /* tilt-shift blur map, 1 channel */
-  float *reference; /* shared between processes: the exact uniform
-                       result, rows [reference_y0, reference_y1) valid */
+  skc_image shape_image; /* a file shape's values (empty: built-in) */
+  skc_image input;       /* RGBA float, alpha 1 */
+  skc_image map;         /* tilt-shift blur map, 1 channel */
+  float *reference;      /* shared between processes: the exact uniform
+                            result, rows [reference_y0, reference_y1) valid */
   int reference_y0, reference_y1;
   double radius;
   skc_image kernel;    /* the dense target at `radius` */
