@@ -12,6 +12,10 @@
 #     scripts/bench-apply-report.sh docs/bench/apply.csv docs/bench/apply.txt
 #     echo; scripts/bench-apply-report.sh docs/bench/apply-knots.csv \
 #       docs/bench/apply-knots.txt "heart, high quality: FFT and knots against FFTW"
+#     echo; scripts/bench-apply-report.sh docs/bench/apply-amd.csv \
+#       docs/bench/apply-amd.txt "disc, a later run on an AMD machine"
+#     echo; scripts/bench-apply-report.sh docs/bench/apply-shapes.csv \
+#       docs/bench/apply-shapes.txt
 #     echo; scripts/bench-apply-report.sh docs/bench/maps.csv \
 #       docs/bench/maps.txt
 #     echo; scripts/bench-apply-report.sh docs/bench/occlusion.csv \
