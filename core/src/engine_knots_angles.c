@@ -118,11 +118,38 @@ job_results_free (angles_job *job)
  * R 24).  A shape fills the radius' square, whose corners reach sqrt 2
  * times as far: turned, it needs that canvas (a heart turned by 45 degrees
  * lost 1.3 % of its light at the square's edge, 20 dB), unless a cat-eye
- * clip keeps it within the radius anyway. */
+ * clip keeps it within the radius anyway, or a shape image's content lies
+ * closer (image_reach). */
+/* How far from the centre a shape image's non-zero pixels reach when it
+ * spans `span` kernel pixels (as skc_turner_draw places it: its longer
+ * side spanning them, centred), their squares' far corners included. */
+static double
+image_reach (const skc_image *img, double span)
+{
+  const int w = img->width, h = img->height;
+  const double scale = span / (w > h ? w : h);
+  double far = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (*skc_image_pixel (img, x, y) != 0)
+        {
+          const double dx = fmax (fabs (x - w / 2.0), fabs (x + 1 - w / 2.0));
+          const double dy = fmax (fabs (y - h / 2.0), fabs (y + 1 - h / 2.0));
+          far = fmax (far, hypot (dx, dy));
+        }
+  return far * scale;
+}
+
 static int
 turned_size (const skc_params *p, int clipped)
 {
   double reach = clipped ? p->radius : p->radius * M_SQRT2;
+  /* A shape image whose content lies within a circle needs no more at
+     any angle (a snowflake's swirl at R 150: 301 px codes, not 427), and
+     no less than the radius' square it is drawn on. */
+  if (!clipped && p->shape_image)
+    reach = fmin (reach, fmax (image_reach (p->shape_image, 2 * p->radius + 1),
+                               p->radius));
   return 2 * (int) ceil (reach) + 1;
 }
 

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "engine_options.h"
 #include "filter_private.h"
+#include "kernel_private.h"
 #include "knots_private.h"
 #include "skc/skc.h"
 
@@ -429,6 +430,75 @@ check_clip_rows (const char *spec, double radius)
   skc_image_free (&shape);
 }
 
+/* A shape image whose content lies within its inscribed circle turns on
+ * the radius' square (no corner of it can reach further), one that fills
+ * its corners on sqrt 2 times that: swirl's codes at 2 R + 1 and
+ * 2 ceil (R sqrt 2) + 1 px, and either kernel, mid-way to a corner, is the
+ * image turned exactly by the model's angle there and keeps its light. */
+static void
+check_image_reach (double radius, int round)
+{
+  skc_image bitmap = { 0 }, k = { 0 }, t = { 0 };
+  skc_image_alloc (&bitmap, 40, 40, 1);
+  for (int y = 0; y < 40; y++)
+    for (int x = 0; x < 40; x++)
+      {
+        /* A soft disc missing a quarter (no symmetry), or a square with
+           a soft ramp. */
+        double d = hypot (x + 0.5 - 20, y + 0.5 - 20);
+        float v = round ? (float) fmin (fmax (19.5 - d, 0), 1)
+                              * (x < 20 || y < 20 ? 1.0f : 0.0f)
+                        : (float) (x + 1) / 40;
+        *skc_image_pixel (&bitmap, x, y) = v;
+      }
+  skc_params p;
+  skc_params_init (&p);
+  p.shape_image = &bitmap;
+  p.radius = radius;
+  p.swirl = 0.5;
+  p.clip = 0;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  const int w = 64 * (int) radius + 1, h = w * 3 / 4, x = w * 3 / 4, y = h / 4;
+  /* The round image's pixels' corners reach a little past the circle. */
+  const int least = 2 * (int) ceil (radius) + 1;
+  const int corners = 2 * (int) ceil (radius * M_SQRT2) + 1;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
+  const char *at = e ? strstr (skc_engine_describe (e), "knots ") : NULL;
+  int side = 0;
+  CHECK_MSG (
+      at && sscanf (at, "knots %dx", &side) == 1
+          && (round ? side >= least && side <= least + 2 : side == corners),
+      "image R %g (%s): %s (%d px codes)", radius, round ? "round" : "square",
+      e ? skc_engine_describe (e) : "-", side);
+  const double angle = model_swirl (0.5, radius, w, h, x, y);
+  if (e && skc_engine_kernel_at (e, w, h, x, y, 0, &k, NULL) == SKC_OK
+      && skc_kernel_turned_from_values (bitmap.data, 40, 40, bitmap.stride,
+                                        2 * (int) ceil (radius * M_SQRT2) + 1,
+                                        2 * radius + 1, angle, &t, NULL)
+             == SKC_OK)
+    {
+      double light = 0;
+      for (int i = 0; i < k.width * k.height; i++)
+        light += k.data[i];
+      double snr = skc_kernel_snr_db (skc_kernel_error (&k, &t));
+      CHECK_MSG (snr >= skc_quality_floor_db (SKC_QUALITY_NORMAL, 1)
+                     && fabs (light - 1) <= 1e-3,
+                 "image R %g (%s) at %.1f degrees: %.1f dB, light %.5f", radius,
+                 round ? "round" : "square", angle * 180 / M_PI, snr, light);
+      printf ("image R %g (%s), swirl 0.5 at %.1f degrees: %.1f dB, light "
+              "%.5f\n",
+              radius, round ? "round" : "square", angle * 180 / M_PI, snr,
+              light);
+    }
+  else
+    CHECK_MSG (0, "image R %g: no kernel", radius);
+  skc_image_free (&bitmap);
+  skc_image_free (&k);
+  skc_image_free (&t);
+  skc_engine_free (e);
+}
+
 /* Ramps (engine_knots_ramps.c) drawn here from their knots: each line's
  * second differences summed twice, in double.  Their error is what the
  * fitter says, within the aim; the kernel sums to 1, is never negative and
@@ -548,6 +618,8 @@ main (void)
   cache = skc_cache_new (NULL, 64);
   check_image_quarter_turn (8);
   check_image_quarter_turn (20);
+  check_image_reach (12, 1);
+  check_image_reach (12, 0);
   check_clip_rows ("shape:star", 12);
   check_clip_rows ("shape:heart", 30);
   check_clip_rows ("shape:gaussian", 20);
