@@ -508,7 +508,9 @@ fit_angle (void *user, int index)
       job->snr[i] = -INFINITY;
       if (r != SKC_OK || atomic_load (&job->missed))
         continue;
-      const long whole_macs = a->fit[base * amounts + amounts - 1].count + 1;
+      /* Cat-eye's own unclipped fit (swirl's slots are other jobs'). */
+      const long whole_macs
+          = job->cat_eye ? a->fit[base * amounts + amounts - 1].count + 1 : 0;
       if (whole.data && !rows_tried)
         {
           rows_tried = 1;

@@ -9,9 +9,10 @@
  * Runs are cut greedily along each row: a run grows while its line's
  * squared error stays within a bound common to every row, and the bound
  * is searched so that the whole kernel's error meets the aim.  Values sit
- * on a grid of 2^-20 of the kernel's peak, so the second differences
- * (small multiples of the grid) are exact in float and each row's twice
- * running sum returns exactly to zero after the row.
+ * on a power-of-two grid of 2^-20 to 2^-21 of the kernel's peak, so the
+ * second differences (small multiples of the grid) are exact in float and
+ * each row's knots sum, and sum again, to exactly zero (the scatter's own
+ * float sums aside).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
@@ -19,8 +20,8 @@
 
 #include "engine.h"
 
-/* The grid of the rows' values, as a fraction of the peak: second
-   differences up to 4 x 2^20 grid steps fit float's 24 bits. */
+/* The grid of the rows' values, from the peak's power of two: second
+   differences up to 4 x 2^21 grid steps fit float's 24 bits. */
 #define RAMPS_GRID_BITS 20
 /* Bisection steps of the run bound (its logarithm, over 36 decades). */
 #define RAMPS_SEARCH_STEPS 40
@@ -126,11 +127,12 @@ rows_free (ramps_rows *w)
   free (w->px);
 }
 
-/* The runs within `bound` as lines on the grid `step`, their second
- * differences as knots into *out (start NULL when they take more than
- * max_macs - 1, max_macs > 0), scaled to sum to 1 (lines pivoted on 0 do
- * not keep their run's sum); *wrong: the kernel's squared error against
- * the target.  `ends` (n + 1) and `grid` (n + 4): scratch. */
+/* The runs within `bound` as lines on the grid `step` (a power of two),
+ * their second differences as knots into *out (start NULL when they take
+ * more than max_macs - 1, max_macs > 0), scaled before rounding so that
+ * they sum to 1 (lines pivoted on 0 do not keep their run's sum); *wrong:
+ * the kernel's squared error against the target.  `ends` (n + 1) and
+ * `grid` (n + 4): scratch. */
 static skc_result
 draw_knots (const ramps_rows *w, double bound, double step, long max_macs,
             int *ends, long *grid, skc_angle_fit *out, double *wrong)
@@ -140,16 +142,18 @@ draw_knots (const ramps_rows *w, double bound, double step, long max_macs,
   int *start = NULL;
   float *c = NULL;
   int16_t *dx = NULL;
-  double units = 0, scale = step;
+  double units = 0, gain = 1;
   memset (out, 0, sizeof *out);
-  /* Pass 0 counts, pass 1 writes. */
-  for (int pass = 0; pass < 2; pass++)
+  /* Pass 0 takes the lines' sum, pass 1 counts the knots of the lines
+     scaled by its inverse, pass 2 writes them. */
+  for (int pass = 0; pass < 3; pass++)
     {
       if (pass == 1)
+        gain = units > 0 ? 1 / (units * step) : 1;
+      if (pass == 2)
         {
           if (max_macs > 0 && count + 1 > max_macs)
             return SKC_OK;
-          scale = units > 0 ? 1 / units : step;
           char *block
               = malloc ((size_t) (n + 1) * sizeof (int)
                         + (size_t) count * (sizeof (float) + sizeof (int16_t)));
@@ -175,8 +179,8 @@ draw_knots (const ramps_rows *w, double bound, double step, long max_macs,
               double start_value, slope;
               run_line (w, y, a, ends[i], &start_value, &slope);
               const int last = ends[i] - 1;
-              long rise = lrint (slope / step);
-              long first = lrint (start_value / step);
+              long rise = lrint (gain * slope / step);
+              long first = lrint (gain * start_value / step);
               if (first + rise * (last - a) < 0)
                 first = -rise * (last - a);
               if (first < 0)
@@ -185,26 +189,26 @@ draw_knots (const ramps_rows *w, double bound, double step, long max_macs,
                 {
                   grid[x + 2] = first + rise * (x - a);
                   units += pass == 0 ? (double) grid[x + 2] : 0;
-                  double d = grid[x + 2] * scale - w->v[(size_t) y * n + x];
+                  double d = grid[x + 2] * step - w->v[(size_t) y * n + x];
                   *wrong += d * d;
                 }
             }
-          if (pass == 1)
+          if (pass == 2)
             start[y] = (int) k;
           for (int x = 0; x < n + 2; x++)
             {
               long d2 = grid[x + 2] - 2 * grid[x + 1] + grid[x];
               if (d2 == 0)
                 continue;
-              if (pass == 1)
+              if (pass == 2)
                 {
-                  c[k] = (float) (d2 * scale);
+                  c[k] = (float) (d2 * step); /* exact: |d2| < 2^24 */
                   dx[k] = (int16_t) (x - n / 2);
                 }
               k++;
             }
         }
-      if (pass == 1)
+      if (pass == 2)
         start[n] = (int) k;
       count = k;
     }
@@ -285,7 +289,9 @@ skc_ramps_fit (const skc_image *target, long max_macs, double max_error,
         hi = mid;
     }
   /* The lines on the grid, their second differences as knots. */
-  const double step = peak * ldexp (1, -RAMPS_GRID_BITS);
+  /* A power of two, so that every knot (a small multiple of it) is an
+     exact float and each row's knots sum, and sum again, to exactly 0. */
+  const double step = ldexp (1, ilogb (peak) - RAMPS_GRID_BITS);
   double wrong = 0;
   for (int retry = 0; r == SKC_OK && best_runs >= 0 && retry < RAMPS_RETRIES;
        retry++, best_bound *= RAMPS_BOUND_RETRY)

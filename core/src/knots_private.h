@@ -83,8 +83,10 @@ skc_result skc_knots_line_costs (const double *values, int n, int max_knots,
  * prices them: line i's costs (at most 0..kmax[i] knots, non-increasing)
  * from cost[at[i]], and for each of `count` prices (>= 0, in that order)
  * each line's k in 0, 2..kmax[i] least in cost + price x k, the fewer
- * knots on ties, into shares[p n + i].  Each price's walk starts where
- * the last ended.  SKC_ERR_OUT_OF_MEMORY.  Thread-safe. */
+ * knots on ties, into shares[p n + i] (a tie in exact arithmetic, costs
+ * collinear at exactly the price, may fall either way under rounding).
+ * Each price's walk starts where the last ended.  SKC_ERR_OUT_OF_MEMORY.
+ * Thread-safe. */
 skc_result skc_knots_shares_at_prices (const double *cost, const size_t *at,
                                        int n, const int *kmax,
                                        const double *prices, int count,
