@@ -302,11 +302,11 @@ plan_full_resolution (const skc_params *p, double radius, double fft_factor,
 
 /* Beyond this radius the floors of swirl and cat-eye are draft's whatever
  * the quality (issue 13's contract): the quality's own is sought first,
- * and where knots cannot reach it, draft's, which still beats the turned
- * complex or the DISK basis (2-10 dB for image shapes at R 150).  Up to
- * it, a floor out of reach steps down to draft's, LENS_FLOOR_STEP_DB at a
- * time: a star's cat-eye at R 75, high, was the DISK basis' 4 dB blob
- * where knots fitted to 30 dB give 32. */
+ * then normal's, and where knots cannot reach it, draft's, which still
+ * beats the turned complex or the DISK basis (2-10 dB for image shapes at
+ * R 150).  Up to it, a floor out of reach steps down to draft's,
+ * LENS_FLOOR_STEP_DB at a time: a star's cat-eye at R 75, high, was the
+ * DISK basis' 4 dB blob where knots fitted to 30 dB give 32. */
 #define LENS_OWN_FLOOR_RADIUS 75.0
 
 /* Floors up to R 75 step down by this much rather than to the next
