@@ -519,7 +519,7 @@ plan_cat_eye_knots (skc_engine *e, int *ok, skc_error *err)
             "amount, %s, up to %ld MACs per pixel and channel, each input "
             "pixel spreading its own; kernel SNR %.1f dB against the shape "
             "clipped and turned as at the pixel (steps included), reach %d "
-            "px; planner: %s",
+            "px; planner: %.300s",
             p->cat_eye, 2 * a->half + 1, 2 * a->half + 1,
             a->order == 2 ? " (ramps: straight runs)" : "", steps, a->macs,
             a->worst_snr_db, e->reach, e->plan);
