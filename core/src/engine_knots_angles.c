@@ -111,15 +111,6 @@ job_results_free (angles_job *job)
   job->turner = NULL;
 }
 
-/* The shape turned clockwise on screen by `degrees` (as the complexes
- * turn), at the full radius; a shape image turned exactly, each of its
- * pixels a square shared by area (skc_kernel_turned_from_values: resampling
- * a finer raster bilinearly stood 30 dB from a snowflake's exact turn at
- * R 24).  A shape fills the radius' square, whose corners reach sqrt 2
- * times as far: turned, it needs that canvas (a heart turned by 45 degrees
- * lost 1.3 % of its light at the square's edge, 20 dB), unless a cat-eye
- * clip keeps it within the radius anyway, or a shape image's content lies
- * closer (image_reach). */
 /* How far from the centre a shape image's non-zero pixels reach when it
  * spans `span` kernel pixels (as skc_turner_draw places it: its longer
  * side spanning them, centred), their squares' far corners included. */
@@ -140,6 +131,15 @@ image_reach (const skc_image *img, double span)
   return far * scale;
 }
 
+/* The shape turned clockwise on screen by `degrees` (as the complexes
+ * turn), at the full radius; a shape image turned exactly, each of its
+ * pixels a square shared by area (skc_kernel_turned_from_values: resampling
+ * a finer raster bilinearly stood 30 dB from a snowflake's exact turn at
+ * R 24).  A shape fills the radius' square, whose corners reach sqrt 2
+ * times as far: turned, it needs that canvas (a heart turned by 45 degrees
+ * lost 1.3 % of its light at the square's edge, 20 dB), unless a cat-eye
+ * clip keeps it within the radius anyway, or a shape image's content lies
+ * closer (image_reach). */
 static int
 turned_size (const skc_params *p, int clipped)
 {
@@ -471,6 +471,16 @@ spread_codes (int *codes, int count)
   return 1;
 }
 
+/* The job's shape turned by `degrees`: drawn by its turner where it has
+ * one (a shape image), else rendered. */
+static skc_result
+job_shape (const angles_job *job, double degrees, skc_image *shape)
+{
+  return job->turner
+             ? skc_turner_draw (job->turner, degrees * M_PI / 180, shape, NULL)
+             : turned_shape (job->params, degrees, job->cat_eye, shape);
+}
+
 static void
 fit_angle (void *user, int index)
 {
@@ -482,10 +492,7 @@ fit_angle (void *user, int index)
   const double degrees = code * 360.0 / a->angle_count;
   /* Once a fit has missed, the rest need not even turn their shape. */
   skc_result r
-      = atomic_load (&job->missed) ? SKC_OK
-        : job->turner
-            ? skc_turner_draw (job->turner, degrees * M_PI / 180, &shape, NULL)
-            : turned_shape (job->params, degrees, job->cat_eye, &shape);
+      = atomic_load (&job->missed) ? SKC_OK : job_shape (job, degrees, &shape);
   const int amounts = job->cat_eye ? a->amount_count : 1;
   int hint = -1;
   /* Cat-eye's clipped codes start from the unclipped one's fit (the last
@@ -617,7 +624,7 @@ ramps_pay (angles_job *job)
   skc_filter *steps = NULL;
   double error;
   int pay = 0, hint = -1;
-  if (turned_shape (job->params, 0, job->cat_eye, &shape) == SKC_OK
+  if (job_shape (job, 0, &shape) == SKC_OK
       && skc_ramps_fit (&shape, job->max_macs, job->max_error, &ramps, &error)
              == SKC_OK
       && ramps.start && steps_fit (job, &shape, &hint, &steps) == SKC_OK)

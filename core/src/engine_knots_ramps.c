@@ -288,9 +288,9 @@ skc_ramps_fit (const skc_image *target, long max_macs, double max_error,
       else
         hi = mid;
     }
-  /* The lines on the grid, their second differences as knots. */
-  /* A power of two, so that every knot (a small multiple of it) is an
-     exact float and each row's knots sum, and sum again, to exactly 0. */
+  /* The lines on the grid, their second differences as knots; the grid a
+     power of two, so that every knot (a small multiple of it) is an exact
+     float and each row's knots sum, and sum again, to exactly 0. */
   const double step = peak > 0 ? ldexp (1, ilogb (peak) - RAMPS_GRID_BITS) : 1;
   double wrong = 0;
   for (int retry = 0; r == SKC_OK && best_runs >= 0 && retry < RAMPS_RETRIES;

@@ -594,26 +594,57 @@ shares_at_price (const double *cost, const size_t *at, int n,
     }
 }
 
+/* The lines' cost hulls and each line's vertex of the last price, for
+ * shares_at_price. */
+typedef struct
+{
+  unsigned char *hull;
+  size_t *hull_at;
+  int *pos;
+} share_walk;
+
+static void
+share_walk_free (share_walk *w)
+{
+  free (w->hull);
+  free (w->hull_at);
+  free (w->pos);
+}
+
+/* 0 when out of memory (nothing held). */
+static int
+share_walk_init (share_walk *w, const double *cost, const size_t *at, int n,
+                 const int *kmax)
+{
+  w->hull = malloc ((at[n] > 0 ? at[n] : 1) * sizeof *w->hull);
+  w->hull_at = malloc ((size_t) (n + 1) * sizeof *w->hull_at);
+  w->pos = calloc ((size_t) (n > 0 ? n : 1), sizeof *w->pos);
+  if (!w->hull || !w->hull_at || !w->pos)
+    {
+      share_walk_free (w);
+      return 0;
+    }
+  cost_hulls (cost, at, n, kmax, w->hull, w->hull_at);
+  return 1;
+}
+
 skc_result
 skc_knots_shares_at_prices (const double *cost, const size_t *at, int n,
                             const int *kmax, const double *prices, int count,
                             int *shares)
 {
-  unsigned char *hull = malloc ((at[n] > 0 ? at[n] : 1) * sizeof *hull);
-  size_t *hull_at = malloc ((size_t) (n + 1) * sizeof *hull_at);
-  int *pos = calloc ((size_t) (n > 0 ? n : 1), sizeof *pos);
-  skc_result r = hull && hull_at && pos ? SKC_OK : SKC_ERR_OUT_OF_MEMORY;
-  if (r == SKC_OK)
-    cost_hulls (cost, at, n, kmax, hull, hull_at);
-  for (int p = 0; r == SKC_OK && p < count; p++)
+  share_walk w;
+  if (!share_walk_init (&w, cost, at, n, kmax))
+    return SKC_ERR_OUT_OF_MEMORY;
+  for (int p = 0; p < count; p++)
     {
       double error;
       long knots;
-      shares_at_price (cost, at, n, hull, hull_at, prices[p], pos,
+      shares_at_price (cost, at, n, w.hull, w.hull_at, prices[p], w.pos,
                        shares + (size_t) p * n, &error, &knots);
     }
-  free (hull), free (hull_at), free (pos);
-  return r;
+  share_walk_free (&w);
+  return SKC_OK;
 }
 
 /* Aiming at a squared error of at most `target`: the highest price per
@@ -627,17 +658,12 @@ shares_priced (const double *cost, const size_t *at, int n, const int *kmax,
                int K, double target, int *share, double *error, skc_error *err)
 {
   long knots;
-  unsigned char *hull = malloc (at[n] * sizeof *hull);
-  size_t *hull_at = malloc ((size_t) (n + 1) * sizeof *hull_at);
-  int *pos = calloc ((size_t) n, sizeof *pos);
-  if (!hull || !hull_at || !pos)
-    {
-      free (hull), free (hull_at), free (pos);
-      return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
-    }
-  cost_hulls (cost, at, n, kmax, hull, hull_at);
+  share_walk w;
+  if (!share_walk_init (&w, cost, at, n, kmax))
+    return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   skc_result r = SKC_OK;
-  shares_at_price (cost, at, n, hull, hull_at, 0, pos, share, error, &knots);
+  shares_at_price (cost, at, n, w.hull, w.hull_at, 0, w.pos, share, error,
+                   &knots);
   if (!(*error <= target))
     r = SKC_ERR_TOO_LARGE;
   double low = 0, high = 0;
@@ -646,7 +672,7 @@ shares_priced (const double *cost, const size_t *at, int n, const int *kmax,
   for (int step = 0; r == SKC_OK && step < 64; step++)
     {
       double mid = 0.5 * (low + high);
-      shares_at_price (cost, at, n, hull, hull_at, mid, pos, share, error,
+      shares_at_price (cost, at, n, w.hull, w.hull_at, mid, w.pos, share, error,
                        &knots);
       if (*error <= target)
         low = mid;
@@ -655,11 +681,11 @@ shares_priced (const double *cost, const size_t *at, int n, const int *kmax,
     }
   if (r == SKC_OK)
     {
-      shares_at_price (cost, at, n, hull, hull_at, low, pos, share, error,
+      shares_at_price (cost, at, n, w.hull, w.hull_at, low, w.pos, share, error,
                        &knots);
       r = knots <= K ? SKC_OK : SKC_ERR_TOO_LARGE;
     }
-  free (hull), free (hull_at), free (pos);
+  share_walk_free (&w);
   return r;
 }
 
