@@ -682,23 +682,34 @@ unsigned char skc_clip_pixel (const skc_clip *g, int x, int y, float *value);
 
 /* Cat-eye's clipped codes of one angle from its unclipped fit
  * (engine_knots_clip.c): `shape` the shape turned to the angle, `whole`
- * its fit's kernel (both n x n, n odd; kept by the caller). */
+ * its fit's kernel (both n x n, n odd; kept by the caller).  The fit's
+ * runs are kept compact (a code reads a few values a row, where the
+ * prefix sums' rows would each be a cache miss). */
 typedef struct
 {
   int n;
   const skc_image *shape, *whole;
   double shape_sum, whole_peak;
-  double clipped, peak; /* the sampled code's sum and largest value */
-  double *p1, *p2;      /* per row, n + 1 prefix sums of shape and squares */
-  size_t *change_start; /* n + 1: row y's changes of the fit from here */
-  int *change;          /* where the fit's rows change value */
-  double *raw;          /* n x n: the edge pixels' samples of a code */
-  unsigned char *class; /* n x n: their classes */
-  skc_clip_span *spans; /* n */
-  int *count;           /* a code's knots per row, */
-  size_t *start;        /* n + 1, where they start, */
-  int *bound;           /* their boundaries */
-  double *level;        /* and the value after each */
+  double clipped, peak;    /* the sampled code's sum and largest value */
+  double *p1, *p2;         /* per row, n + 1 prefix sums of shape and squares */
+  size_t *change_start;    /* n + 1: row y's changes of the fit from here */
+  int *change;             /* where the fit's rows change value, */
+  double *run_value;       /* the fit's value from there on (0 for below 0), */
+  double *run_p1, *run_p2; /* and the prefix sums there */
+  double *raw;             /* n x n: the edge pixels' samples of a code */
+  unsigned char *class;    /* n x n: their classes */
+  skc_clip_span *spans;    /* n */
+  double *inside_p;        /* 4 per row: p1 and p2 where the inside run starts
+                              and ends */
+  size_t *first_run; /* per row, the first change after the inside's start */
+  int *count;        /* a code's knots per row, */
+  size_t *start;     /* n + 1, where they start, */
+  int *bound;        /* their boundaries, */
+  double *level;     /* the value after each */
+  long long *grid;   /* and that value on the knots' grid */
+  int measured;      /* the levels the lines were last measured with */
+  double sum, step;  /* their sum and grid step */
+  long knots;        /* their knots after the grid */
 } skc_clip_rows;
 skc_result skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
                                const skc_image *whole);
@@ -709,14 +720,18 @@ void skc_clip_rows_free (skc_clip_rows *c);
  * whole (the code is then the caller's to fit). */
 int skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine,
                           double radius, double amount, double angle);
-/* The last sampled code's knots along rows: inside the lens the fit's
- * values, on its edge the samples over the shape's sum (levels > 0:
+/* Measures the last sampled code's knots along rows: inside the lens the
+ * fit's values, on its edge the samples over the shape's sum (levels > 0:
  * rounded to multiples of the code's peak / levels, so that neighbours
- * merge), beyond it nothing; *error their relative kernel error against
- * the clipped shape.  *out stays NULL (SKC_OK) where nothing is left;
- * SKC_ERR_OUT_OF_MEMORY.  One code at a time per c. */
-skc_result skc_clip_rows_fit (skc_clip_rows *c, int levels, skc_filter **out,
-                              double *error);
+ * merge), beyond it nothing, all scaled to sum 1 on the grid of
+ * skc_knots_filter_of_lines; *macs their MACs (0 where nothing is left),
+ * *error their relative kernel error as drawn against the clipped shape.
+ * No allocation; one code at a time per c. */
+void skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs,
+                        double *error);
+/* The knots last measured, as a compact fit (one line a row); 0 when out
+ * of memory or when nothing was left. */
+int skc_clip_rows_write (const skc_clip_rows *c, skc_angle_fit *out);
 /* The fitted complex for one radius (at most the fit cap), through the
  * cache.  With `initial` the fit continues from that complex scaled to
  * this radius (basis members); `chain` then names where it came from. */

@@ -3,16 +3,16 @@
  * the lens' edge and takes the rest, so each row's exact knots follow from
  * its span (skc_clip_row), the few pixels on the edge and the unclipped
  * fit's own changes of value; and their error against the clipped target
- * from the shape's prefix sums.  A code then costs its edge pixels, not a
- * pass over the kernel (an ampersand at R 75, normal: 24300 codes, 11.6 -> 2.3
- * s to prepare). SPDX-License-Identifier: GPL-3.0-or-later */
+ * from the fit's runs and the shape's prefix sums, kept compact per run.
+ * A code then costs its edge pixels, not a pass over the kernel (an
+ * ampersand at R 75, normal: 24300 codes, 11.6 -> 2.3 s to prepare), and
+ * goes straight into its compact fit. SPDX-License-Identifier:
+ * GPL-3.0-or-later */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
-#include "filter_private.h"
-#include "knots_private.h"
 
 skc_result
 skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
@@ -26,6 +26,7 @@ skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
   c->n = n;
   c->shape = shape;
   c->whole = whole;
+  c->measured = -1;
   c->p1 = malloc (cells * sizeof *c->p1);
   c->p2 = malloc (cells * sizeof *c->p2);
   c->change_start = malloc ((size_t) (n + 1) * sizeof *c->change_start);
@@ -33,13 +34,16 @@ skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
   c->raw = malloc ((size_t) n * n * sizeof *c->raw);
   c->class = malloc ((size_t) n * n);
   c->spans = malloc ((size_t) n * sizeof *c->spans);
+  c->inside_p = malloc ((size_t) n * 4 * sizeof *c->inside_p);
+  c->first_run = malloc ((size_t) n * sizeof *c->first_run);
   c->count = malloc ((size_t) n * sizeof *c->count);
   c->start = malloc ((size_t) (n + 1) * sizeof *c->start);
   c->bound = malloc (cells * sizeof *c->bound);
   c->level = malloc (cells * sizeof *c->level);
+  c->grid = malloc (cells * sizeof *c->grid);
   if (!c->p1 || !c->p2 || !c->change_start || !c->change || !c->raw
-      || !c->class || !c->spans || !c->count || !c->start || !c->bound
-      || !c->level)
+      || !c->class || !c->spans || !c->inside_p || !c->first_run || !c->count
+      || !c->start || !c->bound || !c->level || !c->grid)
     {
       skc_clip_rows_free (c);
       return SKC_ERR_OUT_OF_MEMORY;
@@ -67,6 +71,28 @@ skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
           c->change[changes++] = x;
     }
   c->change_start[n] = changes;
+  const size_t runs = changes > 0 ? changes : 1;
+  c->run_value = malloc (runs * sizeof *c->run_value);
+  c->run_p1 = malloc (runs * sizeof *c->run_p1);
+  c->run_p2 = malloc (runs * sizeof *c->run_p2);
+  if (!c->run_value || !c->run_p1 || !c->run_p2)
+    {
+      skc_clip_rows_free (c);
+      return SKC_ERR_OUT_OF_MEMORY;
+    }
+  for (int y = 0; y < n; y++)
+    {
+      const float *w = skc_image_pixel ((skc_image *) whole, 0, y);
+      const double *p1 = c->p1 + (size_t) y * (n + 1);
+      const double *p2 = c->p2 + (size_t) y * (n + 1);
+      for (size_t k = c->change_start[y]; k < c->change_start[y + 1]; k++)
+        {
+          const int x = c->change[k];
+          c->run_value[k] = x < n && w[x] > 0 ? w[x] : 0;
+          c->run_p1[k] = p1[x];
+          c->run_p2[k] = p2[x];
+        }
+    }
   c->shape_sum = sum;
   c->whole_peak = 0;
   for (int i = 0; i < n * n; i++)
@@ -81,13 +107,19 @@ skc_clip_rows_free (skc_clip_rows *c)
   free (c->p2);
   free (c->change_start);
   free (c->change);
+  free (c->run_value);
+  free (c->run_p1);
+  free (c->run_p2);
   free (c->raw);
   free (c->class);
   free (c->spans);
+  free (c->inside_p);
+  free (c->first_run);
   free (c->count);
   free (c->start);
   free (c->bound);
   free (c->level);
+  free (c->grid);
   memset (c, 0, sizeof *c);
 }
 
@@ -113,12 +145,21 @@ row_zones (const skc_clip_span *s, int n, int z[5])
     }
 }
 
-/* The fit's value at (x, y), 0 where it would dip below. */
+/* Edge pixel (x, y)'s value: the fit's where the lens keeps it, else its
+ * sample over the shape's sum (`step` > 0: rounded to a multiple of it). */
 static double
-whole_at (const skc_clip_rows *c, int x, int y)
+edge_value (const skc_clip_rows *c, int x, int y, double step)
 {
-  const float v = *skc_image_pixel ((skc_image *) c->whole, x, y);
-  return v > 0 ? v : 0;
+  const size_t at = (size_t) y * c->n + x;
+  if (c->class[at] == SKC_CLIP_INSIDE)
+    {
+      const float v = *skc_image_pixel ((skc_image *) c->whole, x, y);
+      return v > 0 ? v : 0;
+    }
+  if (c->class[at] != SKC_CLIP_EDGE)
+    return 0;
+  const double value = c->raw[at] / c->shape_sum;
+  return step > 0 ? step * floor (value / step + 0.5) : value;
 }
 
 /* Appends a change to `value` at boundary x to row y's line where the
@@ -134,81 +175,28 @@ line_step (skc_clip_rows *c, int y, int x, double value, double *last)
   *last = value;
 }
 
-/* Row y's edge pixels [x0, x1) as steps of its line (`step` > 0: their
- * samples rounded to multiples of it). */
-static void
-edge_steps (skc_clip_rows *c, int y, int x0, int x1, double step, double *last)
-{
-  const double *raw = c->raw + (size_t) y * c->n;
-  const unsigned char *class = c->class + (size_t) y * c->n;
-  for (int x = x0; x < x1; x++)
-    {
-      double value = class[x] == SKC_CLIP_INSIDE ? whole_at (c, x, y)
-                     : class[x] == SKC_CLIP_EDGE ? raw[x] / c->shape_sum
-                                                 : 0;
-      if (step > 0 && class[x] == SKC_CLIP_EDGE)
-        value = step * floor (value / step + 0.5);
-      line_step (c, y, x, value, last);
-    }
-}
-
 /* The clipped value's knots along row y (span and edge samples known):
- * the edge pixels' own, the fit's changes inside. */
+ * the edge pixels' own, the fit's runs inside. */
 static void
 row_line (skc_clip_rows *c, int y, const int z[5], double step)
 {
   double last = 0;
   c->count[y] = 0;
-  edge_steps (c, y, z[1], z[2], step, &last);
+  for (int x = z[1]; x < z[2]; x++)
+    line_step (c, y, x, edge_value (c, x, y, step), &last);
   if (z[2] < z[3])
     {
-      /* The fit's value from z[2], then its own changes to z[3]. */
-      line_step (c, y, z[2], whole_at (c, z[2], y), &last);
-      const int *change = c->change + c->change_start[y];
-      const int changes = (int) (c->change_start[y + 1] - c->change_start[y]);
-      for (int k = 0; k < changes; k++)
-        if (change[k] > z[2] && change[k] < z[3])
-          line_step (c, y, change[k], whole_at (c, change[k], y), &last);
+      /* The run holding z[2], then the fit's own changes to z[3]. */
+      size_t k = c->first_run[y];
+      line_step (c, y, z[2], k > c->change_start[y] ? c->run_value[k - 1] : 0,
+                 &last);
+      for (; k < c->change_start[y + 1] && c->change[k] < z[3]; k++)
+        line_step (c, y, c->change[k], c->run_value[k], &last);
     }
-  edge_steps (c, y, z[3], z[4], step, &last);
+  for (int x = z[3]; x < z[4]; x++)
+    line_step (c, y, x, edge_value (c, x, y, step), &last);
   line_step (c, y, z[4], 0, &last);
   c->start[y + 1] = c->start[y] + (size_t) c->count[y];
-}
-
-/* Squared error and energy of row y's fitted values against the clipped
- * target over [a, b), the fit being `value` there and the target the
- * clipped shape over `kept`. */
-static void
-row_error (const skc_clip_rows *c, int y, const int z[5], int a, int b,
-           double value, double kept, double *num, double *den)
-{
-  const int n = c->n;
-  const double *p1 = c->p1 + (size_t) y * (n + 1);
-  const double *p2 = c->p2 + (size_t) y * (n + 1);
-  const double *raw = c->raw + (size_t) y * n;
-  for (int zone = 0; zone < 5; zone++)
-    {
-      const int lo = a > z[zone] ? a : z[zone];
-      const int hi = zone < 4 ? (b < z[zone + 1] ? b : z[zone + 1]) : b;
-      if (lo >= hi)
-        continue;
-      if (zone == 0 || zone == 4)
-        *num += value * value * (hi - lo);
-      else if (zone == 2)
-        {
-          const double s1 = (p1[hi] - p1[lo]) / kept;
-          const double s2 = (p2[hi] - p2[lo]) / (kept * kept);
-          *num += value * value * (hi - lo) - 2 * value * s1 + s2;
-          *den += s2;
-        }
-      else
-        for (int x = lo; x < hi; x++)
-          {
-            const double t = raw[x] / kept;
-            *num += (value - t) * (value - t);
-            *den += t * t;
-          }
-    }
 }
 
 int
@@ -218,6 +206,7 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
   const int n = c->n;
   skc_clip g;
   skc_clip_init (&g, fine, radius, amount, angle, n);
+  c->measured = -1;
   /* The edge pixels' samples, the clipped shape's sum and what the lens
      keeps whole. */
   double clipped = 0, inside = 0, edge_peak = 0;
@@ -227,11 +216,22 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
       skc_clip_row (&g, y, &c->spans[y]);
       row_zones (&c->spans[y], n, z);
       const double *p1 = c->p1 + (size_t) y * (n + 1);
+      const double *p2 = c->p2 + (size_t) y * (n + 1);
+      double *at = c->inside_p + (size_t) y * 4;
+      at[0] = p1[z[2]];
+      at[1] = p1[z[3]];
+      at[2] = p2[z[2]];
+      at[3] = p2[z[3]];
+      /* The fit's first change after the inside's start. */
+      size_t k = c->change_start[y];
+      while (k < c->change_start[y + 1] && c->change[k] <= z[2])
+        k++;
+      c->first_run[y] = k;
       const float *shape = skc_image_pixel ((skc_image *) c->shape, 0, y);
       double *raw = c->raw + (size_t) y * n;
       unsigned char *class = c->class + (size_t) y * n;
-      clipped += p1[z[3]] - p1[z[2]];
-      inside += p1[z[3]] - p1[z[2]];
+      clipped += at[1] - at[0];
+      inside += at[1] - at[0];
       /* The two edge zones, either side of the inside run. */
       for (int side = 0; side < 2; side++)
         for (int x = z[1 + 2 * side]; x < z[2 + 2 * side]; x++)
@@ -252,49 +252,159 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
   return clipped > 0 && inside > 0;
 }
 
-skc_result
-skc_clip_rows_fit (skc_clip_rows *c, int levels, skc_filter **out,
-                   double *error)
+/* Row y's drawn value along x (increasing): the line's value on the
+ * knots' grid from its last boundary at or before x. */
+typedef struct
 {
-  *out = NULL;
+  const skc_clip_rows *c;
+  size_t q, end;
+  double value;
+} line_cursor;
+
+static double
+line_value (line_cursor *l, int x)
+{
+  while (l->q < l->end && l->c->bound[l->q] <= x)
+    l->value = (double) l->c->grid[l->q++] * l->c->step;
+  return l->value;
+}
+
+/* Squared error and energy of row y as drawn against the clipped target
+ * (the clipped shape over its sum): edge pixels one by one, the inside
+ * run by the fit's runs (where the line's value holds) and the shape's
+ * prefix sums. */
+static void
+row_error (const skc_clip_rows *c, int y, const int z[5], double *num,
+           double *den)
+{
+  const double kept = c->clipped;
+  const double *raw = c->raw + (size_t) y * c->n;
+  line_cursor line = { c, c->start[y], c->start[y + 1], 0 };
+  for (int x = z[1]; x < z[2]; x++)
+    {
+      const double t = raw[x] / kept, v = line_value (&line, x);
+      *num += (v - t) * (v - t);
+      *den += t * t;
+    }
+  if (z[2] < z[3])
+    {
+      const double *at = c->inside_p + (size_t) y * 4;
+      const size_t end = c->change_start[y + 1];
+      double from1 = at[0], from2 = at[2];
+      int from = z[2];
+      for (size_t k = c->first_run[y];; k++)
+        {
+          const int more = k < end && c->change[k] < z[3];
+          const int to = more ? c->change[k] : z[3];
+          const double to1 = more ? c->run_p1[k] : at[1];
+          const double to2 = more ? c->run_p2[k] : at[3];
+          const double v = line_value (&line, from);
+          const double s1 = (to1 - from1) / kept;
+          const double s2 = (to2 - from2) / (kept * kept);
+          *num += v * v * (to - from) - 2 * v * s1 + s2;
+          *den += s2;
+          if (!more)
+            break;
+          from = to;
+          from1 = to1;
+          from2 = to2;
+        }
+    }
+  for (int x = z[3]; x < z[4]; x++)
+    {
+      const double t = raw[x] / kept, v = line_value (&line, x);
+      *num += (v - t) * (v - t);
+      *den += t * t;
+    }
+}
+
+void
+skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs, double *error)
+{
+  *macs = 0;
   *error = NAN;
   const int n = c->n;
   const double step = levels > 0 ? c->peak / levels : 0;
+  c->measured = levels;
+  c->knots = 0;
+  /* The lines, their sum and peak in skc_knots_filter_of_lines' order. */
+  double sum = 0, peak = 0;
   c->start[0] = 0;
   for (int y = 0; y < n; y++)
     {
       int z[5];
       row_zones (&c->spans[y], n, z);
       row_line (c, y, z, step);
+      const int *bound = c->bound + c->start[y];
+      const double *level = c->level + c->start[y];
+      for (int q = 0; q + 1 < c->count[y]; q++)
+        {
+          sum += level[q] * (bound[q + 1] - bound[q]);
+          peak = fabs (level[q]) > peak ? fabs (level[q]) : peak; /* inline */
+        }
     }
-  skc_result r = skc_knots_filter_of_lines (
-      n, SKC_KNOTS_ROWS, c->count, c->start, c->bound, c->level, out, NULL);
-  if (r != SKC_OK)
-    return r == SKC_ERR_INVALID_ARGUMENT ? SKC_OK : r;
-  /* The fit's values as applied (levels summed as floats, as drawn)
-     against the clipped shape over what the lens kept. */
-  const skc_filter *f = *out;
-  const int half = n / 2;
+  c->sum = sum;
+  if (!(sum > 0))
+    return;
+  int exponent;
+  frexp (peak / sum, &exponent);
+  c->step = ldexp (1.0, exponent - 23);
+  /* Knots where a line's value on the grid changes (a line's last value
+     is 0). */
+  long knots = 0;
+  for (int y = 0; y < n; y++)
+    {
+      long long previous = 0;
+      for (size_t q = c->start[y]; q < c->start[y + 1]; q++)
+        {
+          c->grid[q] = q + 1 < c->start[y + 1]
+                           ? llround (c->level[q] / sum / c->step)
+                           : 0;
+          knots += c->grid[q] != previous;
+          previous = c->grid[q];
+        }
+    }
+  c->knots = knots;
   double num = 0, den = 0;
   for (int y = 0; y < n; y++)
     {
       int z[5];
       row_zones (&c->spans[y], n, z);
-      const int *pos = skc_filter_knot_positions_const (f, y);
-      const float *w = skc_filter_knot_weights_const (f, y);
-      const int count = skc_filter_knot_line_size (f, y);
-      double level = 0;
-      for (int x = 0, k = 0; x < n;)
-        {
-          while (k < count && pos[k] + half <= x)
-            level += w[k++];
-          int next = k < count ? pos[k] + half : n;
-          next = next > n ? n : next;
-          row_error (c, y, z, x, next, (double) (float) level, c->clipped, &num,
-                     &den);
-          x = next;
-        }
+      row_error (c, y, z, &num, &den);
     }
+  *macs = knots + 1;
   *error = den > 0 ? sqrt (fmax (num, 0) / den) : NAN;
-  return SKC_OK;
+}
+
+int
+skc_clip_rows_write (const skc_clip_rows *c, skc_angle_fit *out)
+{
+  memset (out, 0, sizeof *out);
+  const int n = c->n, half = n / 2;
+  if (c->measured < 0 || !(c->sum > 0))
+    return 0;
+  char *block
+      = malloc ((size_t) (n + 1) * sizeof (int)
+                + (size_t) c->knots * (sizeof (float) + sizeof (int16_t)));
+  if (!block)
+    return 0;
+  *out = (skc_angle_fit){ half, (int) c->knots, (int *) block, NULL, NULL };
+  out->c = (float *) (block + (size_t) (n + 1) * sizeof (int));
+  out->dx = (int16_t *) (out->c + c->knots);
+  int k = 0;
+  for (int y = 0; y < n; y++)
+    {
+      out->start[y] = k;
+      long long previous = 0;
+      for (size_t q = c->start[y]; q < c->start[y + 1]; q++)
+        if (c->grid[q] != previous)
+          {
+            out->c[k] = (float) ((double) (c->grid[q] - previous) * c->step);
+            out->dx[k] = (int16_t) (c->bound[q] - half);
+            previous = c->grid[q];
+            k++;
+          }
+    }
+  out->start[n] = k;
+  return 1;
 }

@@ -302,13 +302,41 @@ check_image_quarter_turn (double radius)
   skc_engine_free (e);
 }
 
+/* A compact fit of steps along rows drawn: each row the running sum of
+ * its knots (n x n). */
+static int
+draw_steps (const skc_angle_fit *f, int n, skc_image *out)
+{
+  if (skc_image_alloc (out, n, n, 1) != SKC_OK)
+    return 0;
+  int inside = f->half == n / 2 && f->start[0] == 0 && f->start[n] == f->count;
+  for (int y = 0; inside && y < n; y++)
+    {
+      double value = 0;
+      int k = f->start[y];
+      for (int x = 0; x < n; x++)
+        {
+          while (k < f->start[y + 1] && f->dx[k] + n / 2 <= x)
+            value += f->c[k++];
+          *skc_image_pixel (out, x, y) = (float) value;
+        }
+      /* Every knot within the row, and the row back to 0 after it. */
+      inside &= k == f->start[y + 1]
+                || (k + 1 == f->start[y + 1] && f->dx[k] + n / 2 == n
+                    && value + f->c[k] == 0);
+      inside &= f->start[y] <= f->start[y + 1];
+    }
+  return inside;
+}
+
 /* Cat-eye's clipped codes taken row by row (engine_knots_clip.c) against
  * the dense way: the whole clipped target (skc_target_clip_fine_classes,
  * whose spans are checked pixel by pixel against skc_clip_pixel's own
  * test), the fit's values inside, the samples on the edge, nothing beyond,
- * and the exact knots of that (skc_knots_fit); the two filters draw the
- * same kernel and the rows' error is the drawn kernel's against the
- * target, with the edge exact and rounded to levels. */
+ * and the exact knots of that (skc_knots_fit); the rows' compact fit draws
+ * the dense filter's kernel, with its MACs, and the error the rows say is
+ * the drawn kernel's against the target, with the edge exact and rounded
+ * to levels. */
 static void
 check_clip_rows (const char *spec, double radius)
 {
@@ -335,7 +363,7 @@ check_clip_rows (const char *spec, double radius)
       {
         const double angle = 0.3 + a * 1.234, amount = m * 0.25;
         skc_image target = { 0 }, q = { 0 };
-        skc_filter *dense = NULL, *by_rows = NULL;
+        skc_filter *dense = NULL;
         double error = NAN;
         CHECK (skc_image_alloc (&target, n, n, 1) == SKC_OK);
         memcpy (target.data, shape.data, (size_t) n * n * sizeof (float));
@@ -371,14 +399,19 @@ check_clip_rows (const char *spec, double radius)
                           : 0;
         CHECK (skc_knots_fit (&q, 0, SKC_KNOTS_ROWS, &dense, NULL) == SKC_OK);
         CHECK (skc_clip_rows_sample (&rows, &fine, radius, amount, angle));
-        CHECK (skc_clip_rows_fit (&rows, 0, &by_rows, &error) == SKC_OK);
-        if (dense && by_rows)
+        long macs = 0;
+        skc_clip_rows_fit (&rows, 0, &macs, &error);
+        skc_angle_fit by_rows = { 0 };
+        skc_image kd = { 0 }, kr = { 0 };
+        const int written
+            = dense && macs > 0 && skc_clip_rows_write (&rows, &by_rows);
+        CHECK_MSG (written, "%s R %g angle %g amount %g: no rows' knots", spec,
+                   radius, angle, amount);
+        if (written && CHECK (skc_filter_render (dense, &kd) == SKC_OK)
+            && CHECK (draw_steps (&by_rows, n, &kr)))
           {
-            skc_image kd = { 0 }, kr = { 0 };
-            CHECK (skc_filter_render (dense, &kd) == SKC_OK);
-            CHECK (skc_filter_render (by_rows, &kr) == SKC_OK);
             double diff = 0, peak = 0;
-            for (int i = 0; i < n * n && kd.data && kr.data; i++)
+            for (int i = 0; i < n * n; i++)
               {
                 diff = fmax (diff, fabs (kd.data[i] - kr.data[i]));
                 peak = fmax (peak, kd.data[i]);
@@ -387,7 +420,13 @@ check_clip_rows (const char *spec, double radius)
                        "%s R %g angle %g amount %g: rows' kernel %.3g off "
                        "the dense one's (peak %.3g)",
                        spec, radius, angle, amount, diff, peak);
-            const double drawn = skc_filter_kernel_error (by_rows, &target);
+            CHECK_MSG (macs == by_rows.count + 1
+                           && macs <= skc_filter_macs (dense),
+                       "%s R %g angle %g amount %g: %ld MACs said, %d knots "
+                       "written, %ld dense",
+                       spec, radius, angle, amount, macs, by_rows.count,
+                       skc_filter_macs (dense));
+            const double drawn = skc_kernel_error (&kr, &target);
             CHECK_MSG (fabs (error - drawn) <= 1e-4 * drawn + 1e-6,
                        "%s R %g angle %g amount %g: rows' error %.6g, drawn "
                        "%.6g",
@@ -395,29 +434,30 @@ check_clip_rows (const char *spec, double radius)
             compared += error > 1e-4; /* a fit, not the shape itself */
             /* The edge rounded to 4 levels: fewer knots, and the error
                said is still the drawn kernel's. */
-            skc_filter *levelled = NULL;
+            long levelled_macs = 0;
             double levelled_error = NAN;
-            CHECK (skc_clip_rows_fit (&rows, 4, &levelled, &levelled_error)
-                   == SKC_OK);
-            CHECK (levelled
-                   && skc_filter_macs (levelled) <= skc_filter_macs (by_rows));
-            const double levelled_drawn
-                = levelled ? skc_filter_kernel_error (levelled, &target) : NAN;
-            CHECK_MSG (fabs (levelled_error - levelled_drawn)
-                           <= 1e-4 * levelled_drawn + 1e-6,
-                       "%s R %g angle %g amount %g: 4 levels' error %.6g, "
-                       "drawn %.6g",
-                       spec, radius, angle, amount, levelled_error,
-                       levelled_drawn);
-            skc_filter_free (levelled);
-            skc_image_free (&kd);
-            skc_image_free (&kr);
+            skc_angle_fit levelled = { 0 };
+            skc_image kl = { 0 };
+            skc_clip_rows_fit (&rows, 4, &levelled_macs, &levelled_error);
+            if (CHECK (levelled_macs > 0 && levelled_macs <= macs
+                       && skc_clip_rows_write (&rows, &levelled))
+                && CHECK (draw_steps (&levelled, n, &kl)))
+              {
+                const double levelled_drawn = skc_kernel_error (&kl, &target);
+                CHECK_MSG (fabs (levelled_error - levelled_drawn)
+                               <= 1e-4 * levelled_drawn + 1e-6,
+                           "%s R %g angle %g amount %g: 4 levels' error "
+                           "%.6g, drawn %.6g",
+                           spec, radius, angle, amount, levelled_error,
+                           levelled_drawn);
+              }
+            free (levelled.start);
+            skc_image_free (&kl);
           }
-        else
-          CHECK_MSG (0, "%s R %g angle %g amount %g: no rows' knots", spec,
-                     radius, angle, amount);
+        free (by_rows.start);
+        skc_image_free (&kd);
+        skc_image_free (&kr);
         skc_filter_free (dense);
-        skc_filter_free (by_rows);
         skc_image_free (&q);
         skc_image_free (&target);
       }
