@@ -60,6 +60,17 @@ code_used (double swirl, int code, int count)
   return steps * 2 * M_PI / count <= limit + 2 * 2 * M_PI / count;
 }
 
+/* The shape that fits and probes turn: its parameters, its canvas
+ * (turned_size's, for cat-eye or not) and a shape image's turner, made
+ * once per preparation (setting one up is most of a turn's time: a
+ * snowflake's cat-eye at R 150 made 96 for its probes, 0.15 s). */
+typedef struct
+{
+  const skc_params *p;
+  int clipped;
+  skc_turner *turner; /* NULL for a built-in shape */
+} shape_source;
+
 typedef struct
 {
   const skc_params *params;
@@ -69,11 +80,9 @@ typedef struct
   skc_result *results;
   double *snr;
   int *halves;
-  const int *codes;      /* swirl: the codes to fit, in order */
-  const skc_image *fine; /* cat-eye: the shape, finer (skc_target_fine) */
-  /* A shape image, ready to turn to each angle (NULL: turned_shape's
-     own); the job's, freed with its results. */
-  skc_turner *turner;
+  const int *codes;           /* swirl: the codes to fit, in order */
+  const skc_image *fine;      /* cat-eye: the shape, finer (skc_target_fine) */
+  const shape_source *source; /* the shape to turn to each angle */
   /* Fits too many for the fewest knots' programme: the exact knots of
      each target made piecewise constant within max_error, the fewer of
      two ways (levelled: its values rounded to the fewest levels; merged:
@@ -107,8 +116,6 @@ job_results_free (angles_job *job)
   free (job->results);
   free (job->snr);
   free (job->halves);
-  skc_turner_free (job->turner);
-  job->turner = NULL;
 }
 
 /* How far from the centre a shape image's non-zero pixels reach when it
@@ -153,18 +160,24 @@ turned_size (const skc_params *p, int clipped)
   return 2 * (int) ceil (reach) + 1;
 }
 
-/* A shape image's turner for turned_shape's canvas (NULL, SKC_OK, for a
- * built-in shape). */
+/* The shape of `p` to turn on the canvas of cat-eye (clipped) or swirl;
+ * free with source_free. */
 static skc_result
-shape_turner (const skc_params *p, int clipped, skc_turner **out,
-              skc_error *err)
+source_new (const skc_params *p, int clipped, shape_source *out, skc_error *err)
 {
   const skc_image *img = p->shape_image;
-  *out = NULL;
+  *out = (shape_source){ p, clipped, NULL };
   return img ? skc_turner_new (img->data, img->width, img->height, img->stride,
-                               turned_size (p, clipped), 2 * p->radius + 1, out,
-                               err)
+                               turned_size (p, clipped), 2 * p->radius + 1,
+                               &out->turner, err)
              : SKC_OK;
+}
+
+static void
+source_free (shape_source *s)
+{
+  skc_turner_free (s->turner);
+  s->turner = NULL;
 }
 
 static skc_result
@@ -181,17 +194,14 @@ turned_shape (const skc_params *p, double degrees, int clipped, skc_image *t)
   return skc_shape_render (&shape, p->radius, size, t, NULL);
 }
 
-/* The shape turned by `angle` and clipped by `amount` along its turned up
- * axis (the lens' rim sampled from `fine`, the shape unturned and finer):
- * the truth at a pixel of that angle and amount. */
+/* The source's shape turned by `degrees`: drawn by its turner where it
+ * has one (the same pixels as turned_shape's), else rendered. */
 static skc_result
-cat_eye_target (const skc_params *p, const skc_image *fine, double angle,
-                double amount, skc_image *t)
+source_shape (const shape_source *s, double degrees, skc_image *shape)
 {
-  skc_result r = turned_shape (p, angle * 180 / M_PI, p->cat_eye > 0, t);
-  if (r == SKC_OK && amount > 0)
-    r = skc_target_clip_fine (t, fine, p->radius, amount, angle, NULL);
-  return r;
+  return s->turner
+             ? skc_turner_draw (s->turner, degrees * M_PI / 180, shape, NULL)
+             : turned_shape (s->p, degrees, s->clipped, shape);
 }
 
 /* A knots filter's knots as a compact fit: 6 bytes a knot and the line
@@ -462,14 +472,11 @@ spread_codes (int *codes, int count)
   return 1;
 }
 
-/* The job's shape turned by `degrees`: drawn by its turner where it has
- * one (a shape image), else rendered. */
+/* The job's shape turned by `degrees`. */
 static skc_result
 job_shape (const angles_job *job, double degrees, skc_image *shape)
 {
-  return job->turner
-             ? skc_turner_draw (job->turner, degrees * M_PI / 180, shape, NULL)
-             : turned_shape (job->params, degrees, job->cat_eye, shape);
+  return source_shape (job->source, degrees, shape);
 }
 
 static void
@@ -630,18 +637,15 @@ ramps_pay (angles_job *job)
   return pay;
 }
 
-/* Readies the job (the shape's turner; ramps or steps, ramps_pay) and
+/* Readies the job (ramps or steps, ramps_pay) and
  * fits the first angle's `fits` alone (job index 0): every fit must reach
  * the floor, and a shape whose knots cannot is found out in the time of
  * one angle's fits instead of all of them.  *reached says whether they
  * did; the result is a failure, if any. */
 static skc_result
-first_angle_reaches (angles_job *job, int fits, int *reached, skc_error *err)
+first_angle_reaches (angles_job *job, int fits, int *reached)
 {
   *reached = 0;
-  skc_result r = shape_turner (job->params, job->cat_eye, &job->turner, err);
-  if (r != SKC_OK)
-    return r;
   job->ramps = ramps_pay (job);
   job->a->order = 1 + job->ramps;
   fit_angle (job, 0);
@@ -703,49 +707,67 @@ rotational_order (const skc_params *p)
 }
 
 /* The largest relative kernel error between the truths at `angles` x
- * `amounts` and those `d_angle` and `d_amount` further; with `blend`,
- * between the truths half-way and the mean of those two (blended steps). */
+ * `amounts` (the shape turned, and clipped by the lens along its turned up
+ * axis, the lens' rim sampled from `fine`) and those `d_angle` and
+ * `d_amount` further; with `blend`, between the truths half-way and the
+ * mean of those two (blended steps). */
 static double
-probe_error (const skc_params *p, const skc_image *fine, const double *angles,
-             int n_angles, const double *amounts, int n_amounts, double d_angle,
-             double d_amount, int blend)
+probe_error (const shape_source *src, const skc_image *fine,
+             const double *angles, int n_angles, const double *amounts,
+             int n_amounts, double d_angle, double d_amount, int blend)
 {
   double worst = 0;
   for (int i = 0; i < n_angles; i++)
-    for (int j = 0; j < n_amounts; j++)
-      {
-        skc_image t0 = { 0 }, t1 = { 0 }, mid = { 0 };
-        double e = INFINITY;
-        double amount = fmax (amounts[j], 0);
-        if (cat_eye_target (p, fine, angles[i], amount, &t0) == SKC_OK
-            && cat_eye_target (p, fine, angles[i] + d_angle, amount + d_amount,
-                               &t1)
-                   == SKC_OK
-            && (!blend
-                || cat_eye_target (p, fine, angles[i] + d_angle / 2,
-                                   amount + d_amount / 2, &mid)
-                       == SKC_OK))
-          {
-            size_t count = (size_t) t0.width * t0.height;
-            for (size_t k = 0; blend && k < count; k++)
-              t0.data[k] = 0.5f * (t0.data[k] + t1.data[k]);
-            e = blend ? skc_kernel_error (&t0, &mid)
-                      : skc_kernel_error (&t1, &t0);
-          }
-        worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
-        skc_image_free (&t0);
-        skc_image_free (&t1);
-        skc_image_free (&mid);
-      }
+    {
+      /* The shape at the angle, d_angle further and half-way, turned
+         once for every amount. */
+      skc_image turned[3] = { { 0 } };
+      const double at[3]
+          = { angles[i], angles[i] + d_angle, angles[i] + d_angle / 2 };
+      int drawn = 1;
+      for (int k = 0; drawn && k < (blend ? 3 : 2); k++)
+        drawn = (k > 0 && d_angle == 0
+                     ? skc_image_copy (&turned[0], &turned[k])
+                     : source_shape (src, at[k] * 180 / M_PI, &turned[k]))
+                == SKC_OK;
+      for (int j = 0; j < n_amounts; j++)
+        {
+          skc_image t[3] = { { 0 } };
+          double e = INFINITY;
+          const double amount = fmax (amounts[j], 0);
+          const double of[3]
+              = { amount, amount + d_amount, amount + d_amount / 2 };
+          int made = drawn;
+          for (int k = 0; made && k < (blend ? 3 : 2); k++)
+            made = skc_image_copy (&turned[k], &t[k]) == SKC_OK
+                   && (of[k] <= 0
+                       || skc_target_clip_fine (&t[k], fine, src->p->radius,
+                                                of[k], at[k], NULL)
+                              == SKC_OK);
+          if (made)
+            {
+              size_t count = (size_t) t[0].width * t[0].height;
+              for (size_t k = 0; blend && k < count; k++)
+                t[0].data[k] = 0.5f * (t[0].data[k] + t[1].data[k]);
+              e = blend ? skc_kernel_error (&t[0], &t[2])
+                        : skc_kernel_error (&t[1], &t[0]);
+            }
+          worst = isnan (e) || e > worst ? (isnan (e) ? INFINITY : e) : worst;
+          for (int k = 0; k < 3; k++)
+            skc_image_free (&t[k]);
+        }
+      for (int k = 0; k < 3; k++)
+        skc_image_free (&turned[k]);
+    }
   return worst;
 }
 
 /* Swirl's: the shape turned by a few angles against d_angle further. */
 static double
-swirl_step_error (const skc_params *p, double d_angle)
+swirl_step_error (const shape_source *src, double d_angle)
 {
   static const double angles[] = { 0.1, 0.7, 1.3, 2.9 }, none[] = { 0 };
-  return probe_error (p, NULL, angles, 4, none, 1, d_angle, 0, 0);
+  return probe_error (src, NULL, angles, 4, none, 1, d_angle, 0, 0);
 }
 
 /* The largest relative kernel error between the truths at a few angles
@@ -753,12 +775,13 @@ swirl_step_error (const skc_params *p, double d_angle)
  * `d_angle` and `d_amount` further, or with `blend` half-way between
  * blended steps that far apart. */
 static double
-step_error (const skc_params *p, const skc_image *fine, double d_angle,
+step_error (const shape_source *src, const skc_image *fine, double d_angle,
             double d_amount, int blend)
 {
   static const double angles[] = { 0.1, 0.7, 1.3 };
-  const double amounts[] = { p->cat_eye * 0.15, p->cat_eye - d_amount };
-  return probe_error (p, fine, angles, 3, amounts, p->cat_eye > 0 ? 2 : 1,
+  const double cat_eye = src->p->cat_eye;
+  const double amounts[] = { cat_eye * 0.15, cat_eye - d_amount };
+  return probe_error (src, fine, angles, 3, amounts, cat_eye > 0 ? 2 : 1,
                       d_angle, d_amount, blend);
 }
 
@@ -767,13 +790,14 @@ step_error (const skc_params *p, const skc_image *fine, double d_angle,
  * of a few counts growing by a quarter from `from` (angles in multiples of
  * 4), or 0 when even `most` miss it. */
 static int
-blend_count (const skc_params *p, const skc_image *fine, int amount_axis,
+blend_count (const shape_source *src, const skc_image *fine, int amount_axis,
              int from, int most, double within, double *error)
 {
   for (int count = from;;)
     {
-      *error = amount_axis ? step_error (p, fine, 0, p->cat_eye / count, 1)
-                           : step_error (p, fine, 2 * M_PI / count, 0, 1);
+      *error = amount_axis
+                   ? step_error (src, fine, 0, src->p->cat_eye / count, 1)
+                   : step_error (src, fine, 2 * M_PI / count, 0, 1);
       if (*error <= within)
         return count;
       if (count >= most)
@@ -792,9 +816,13 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   skc_knots_angles_scale *a = &s->angles;
   *ok = 0;
   memset (a, 0, sizeof *a);
+  shape_source source;
+  skc_result r = source_new (p, 0, &source, err);
+  if (r != SKC_OK)
+    return r;
   /* Angle steps from the floor: a half step may cost SWIRL_ANGLE_SHARE of
      its error, the knots the rest. */
-  double probe = swirl_step_error (p, SWIRL_PROBE_ANGLE);
+  double probe = swirl_step_error (&source, SWIRL_PROBE_ANGLE);
   double half = SWIRL_PROBE_ANGLE * SWIRL_ANGLE_SHARE * pow (10, -floor_db / 20)
                 / fmax (probe, 1e-12);
   int steps = (int) ceil (M_PI / half);
@@ -810,7 +838,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     {
       int from = 4 * (int) ceil (steps / 32.0);
       int fewer = blend_count (
-          p, NULL, 0, from < 8 ? 8 : from, SWIRL_MAX_ANGLES * order,
+          &source, NULL, 0, from < 8 ? 8 : from, SWIRL_MAX_ANGLES * order,
           SWIRL_ANGLE_SHARE * pow (10, -floor_db / 20), &blend_error);
       a->blend = fewer > 0 ? SKC_ANGLES_BLEND_ANGLE : 0;
       steps = fewer > 0 ? fewer : steps;
@@ -845,9 +873,9 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
                      .max_error = SWIRL_FIT_SHARE * pow (10, -floor_db / 20),
                      .max_macs = max_macs,
                      .codes = codes,
+                     .source = &source,
                      .levelled = count * shape_fit_work (p, 0, max_macs, NULL)
                                  > FIT_WORK_MAX };
-  skc_result r = SKC_OK;
   if (!codes || count == 0 || !a->fitted || !a->slot || !a->flip || !a->fit
       || !job_results (&job, count))
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
@@ -855,7 +883,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
   if (r == SKC_OK)
-    r = first_angle_reaches (&job, 1, &reached, err);
+    r = first_angle_reaches (&job, 1, &reached);
   if (r == SKC_OK && reached)
     skc_parallel_for (count - 1, e->prepare_run.threads, fit_later_angle, &job);
   a->worst_snr_db = INFINITY;
@@ -880,6 +908,7 @@ skc_knots_angles_prepare (skc_engine *e, skc_scale *s, double floor_db,
   for (int q = 0; r == SKC_OK && reached && q < a->codes; q++)
     a->fitted[q] = code_used (p->swirl, q, a->angle_count);
   job_results_free (&job);
+  source_free (&source);
   free (codes);
   if (r != SKC_OK || !reached)
     {
@@ -944,10 +973,10 @@ canonical_angle (int code, int n, int mirror, int *flip)
  * step or (blend) its two around; *too_many when out of reach by the
  * steps' count or their fits' memory rather than by the knots. */
 static skc_result
-cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
-                 double floor_db, long max_macs, double max_work, int blend,
-                 int *ok, int *too_many, char *why, size_t why_len,
-                 skc_error *err)
+cat_eye_prepare (skc_engine *e, skc_scale *s, const shape_source *source,
+                 const skc_image *fine, double floor_db, long max_macs,
+                 double max_work, int blend, int *ok, int *too_many, char *why,
+                 size_t why_len, skc_error *err)
 {
   const skc_params *p = &e->params;
   skc_knots_angles_scale *a = &s->angles;
@@ -956,11 +985,11 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
   memset (a, 0, sizeof *a);
   const double budget = pow (10, -floor_db / 20);
   /* The steps: edges move about linearly with a small step. */
-  double probe = step_error (p, fine, CAT_EYE_PROBE_ANGLE, 0, 0);
+  double probe = step_error (source, fine, CAT_EYE_PROBE_ANGLE, 0, 0);
   double half_angle
       = CAT_EYE_PROBE_ANGLE * CAT_EYE_ANGLE_SHARE * budget / fmax (probe, 1e-9);
   int angles = 4 * (int) ceil (M_PI / half_angle / 4);
-  probe = step_error (p, fine, 0, CAT_EYE_PROBE_AMOUNT, 0);
+  probe = step_error (source, fine, 0, CAT_EYE_PROBE_AMOUNT, 0);
   double half_amount = CAT_EYE_PROBE_AMOUNT * CAT_EYE_AMOUNT_SHARE * budget
                        / fmax (probe, 1e-9);
   int amounts = (int) ceil (p->cat_eye / (2 * half_amount));
@@ -976,11 +1005,11 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
      share, from an eighth of the nearest steps' count. */
   double angle_blend_error = 0, amount_blend_error = 0;
   if (blend & SKC_ANGLES_BLEND_ANGLE)
-    angles = blend_count (p, fine, 0, 4 * (int) ceil (angles / 32.0 + 1),
+    angles = blend_count (source, fine, 0, 4 * (int) ceil (angles / 32.0 + 1),
                           CAT_EYE_MAX_ANGLES, CAT_EYE_ANGLE_SHARE * budget,
                           &angle_blend_error);
   if (blend & SKC_ANGLES_BLEND_AMOUNT)
-    amounts = blend_count (p, fine, 1, (int) ceil (amounts / 8.0),
+    amounts = blend_count (source, fine, 1, (int) ceil (amounts / 8.0),
                            CAT_EYE_MAX_AMOUNTS, CAT_EYE_AMOUNT_SHARE * budget,
                            &amount_blend_error);
   if (angles == 0 || amounts == 0)
@@ -1039,6 +1068,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
                      .max_macs = max_macs,
                      .codes = codes,
                      .fine = fine,
+                     .source = source,
                      .cat_eye = 1 };
   skc_result r = SKC_OK;
   if (!codes || !a->fitted || !a->slot || !a->flip || !a->fit
@@ -1050,7 +1080,7 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
     r = skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
   int reached = 1;
   if (r == SKC_OK)
-    r = first_angle_reaches (&job, per_angle, &reached, err);
+    r = first_angle_reaches (&job, per_angle, &reached);
   /* The tables' size, from the first angle's fits (the most knots of
      them, a quarter more for other angles). */
   int most_knots = 0;
@@ -1112,10 +1142,11 @@ cat_eye_prepare (skc_engine *e, skc_scale *s, const skc_image *fine,
      added as squares. */
   double angle_error = blend & SKC_ANGLES_BLEND_ANGLE
                            ? angle_blend_error
-                           : step_error (p, fine, M_PI / angles, 0, 0);
-  double amount_error = blend & SKC_ANGLES_BLEND_AMOUNT
-                            ? amount_blend_error
-                            : step_error (p, fine, 0, a->amount_step / 2, 0);
+                           : step_error (source, fine, M_PI / angles, 0, 0);
+  double amount_error
+      = blend & SKC_ANGLES_BLEND_AMOUNT
+            ? amount_blend_error
+            : step_error (source, fine, 0, a->amount_step / 2, 0);
   a->worst_snr_db = skc_kernel_snr_db (sqrt (worst_fit * worst_fit
                                              + angle_error * angle_error
                                              + amount_error * amount_error));
@@ -1142,8 +1173,11 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
                            int *ok, char *why, size_t why_len, skc_error *err)
 {
   skc_image fine = { 0 };
+  shape_source source = { 0 };
   *ok = 0;
   skc_result r = skc_target_fine (&e->params, e->params.radius, &fine, err);
+  if (r == SKC_OK)
+    r = source_new (&e->params, 1, &source, err);
   /* Nearest steps, then where they are too many angles blended (a star's
      at R 75, high: 3760 angles x 107 amounts, about 623 MB of fits, for
      35 dB), then amounts too (an ampersand's: 628 blended angles x 231
@@ -1155,9 +1189,10 @@ skc_knots_cat_eye_prepare (skc_engine *e, skc_scale *s, double floor_db,
   const int rungs = forced || !may_blend ? 1 : 3;
   int too_many = 1;
   for (int i = 0; r == SKC_OK && !*ok && too_many && i < rungs; i++)
-    r = cat_eye_prepare (e, s, &fine, floor_db, max_macs, max_work,
+    r = cat_eye_prepare (e, s, &source, &fine, floor_db, max_macs, max_work,
                          forced ? forced : ladder[i], ok, &too_many, why,
                          why_len, err);
+  source_free (&source);
   skc_image_free (&fine);
   return r;
 }
