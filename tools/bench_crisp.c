@@ -94,7 +94,7 @@ cli_bench_crisp (int argc, char **argv)
   const char *csv_path = "bench-crisp.csv", *shape_list = NULL;
   const char *path_list = NULL, *quality_list = NULL;
   double radii[MAX_RADII] = { 8, 24, 75, 150, 300 };
-  int radius_count = 5, quick = 0;
+  int radius_count = 5, quick = 0, prepare_runs = 1;
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -108,6 +108,10 @@ cli_bench_crisp (int argc, char **argv)
         quality_list = cli_value (argc, argv, &i);
       else if (strcmp (a, "--quick") == 0)
         quick = 1;
+      else if (strcmp (a, "--prepare-runs") == 0)
+        prepare_runs
+            = (int) cli_number ("--prepare-runs", cli_value (argc, argv, &i), 1,
+                                CRISP_MAX_PREPARE_RUNS);
       else if (strcmp (a, "--radii") == 0)
         {
           char buf[256];
@@ -125,7 +129,8 @@ cli_bench_crisp (int argc, char **argv)
       else
         cli_die ("bench crisp: unknown option '%s' (--csv FILE, --shapes a,b, "
                  "--radii 8,24, --paths uniform,constant-map,tilt-shift,"
-                 "swirl,cat-eye, --qualities draft,normal,high, --quick)",
+                 "swirl,cat-eye, --qualities draft,normal,high, --quick, "
+                 "--prepare-runs N)",
                  a);
     }
   for (const char *p = path_list; p && *p;)
@@ -159,8 +164,9 @@ cli_bench_crisp (int argc, char **argv)
                                   "method,worst_at,snr_db_off_centre");
   cli_print_machine (stdout);
   printf ("ball SNR of the applied impulse response against the dense truth "
-          "(worst over positions; light = sum out / sum truth)%s\n\n",
-          quick ? "; QUICK: fewer positions" : "");
+          "(worst over positions; light = sum out / sum truth; preparation "
+          "from an empty fit cache, the median of %d)%s\n\n",
+          prepare_runs, quick ? "; QUICK: fewer positions" : "");
   printf ("| shape | radius | path | quality | worst SNR dB | floor | light "
           "| pass | prep s | method | worst at | off centre |\n"
           "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -177,8 +183,8 @@ cli_bench_crisp (int argc, char **argv)
                 continue;
               crisp_result res;
               skc_error err;
-              if (crisp_measure (&shapes[s], radii[ri], path, q, quick, NULL,
-                                 &res, &err)
+              if (crisp_measure (&shapes[s], radii[ri], path, q, quick,
+                                 prepare_runs, &res, &err)
                   != SKC_OK)
                 cli_die ("bench crisp: %s r %g %s %s: %s", shapes[s].name,
                          radii[ri], crisp_path_name (path),

@@ -94,10 +94,12 @@ skc_result crisp_truth_lens (const crisp_shape *s, double radius, double swirl,
                              int y, int half, skc_image *out, skc_error *err);
 
 /* Measures one cell: the shape at `radius` on `path` at `quality`.
- * `quick` takes fewer positions.  The engine fits through the cache of
- * `cache` (NULL: the default cache). */
+ * `quick` takes fewer positions.  The engine is prepared `prepare_runs`
+ * times (1 .. CRISP_MAX_PREPARE_RUNS), each from an empty fit cache of
+ * its own; res->prepare_s is their median. */
+#define CRISP_MAX_PREPARE_RUNS 9
 skc_result crisp_measure (const crisp_shape *s, double radius, crisp_path path,
-                          skc_quality quality, int quick, skc_cache *cache,
+                          skc_quality quality, int quick, int prepare_runs,
                           crisp_result *res, skc_error *err);
 
 #endif

@@ -149,7 +149,7 @@ test_contract (const char *data_dir)
         {
           crisp_result res;
           int ok = crisp_measure (&shapes[s], radii[r], paths[p],
-                                  SKC_QUALITY_DRAFT, 1, NULL, &res, &err)
+                                  SKC_QUALITY_DRAFT, 1, 1, &res, &err)
                    == SKC_OK;
           CHECK_MSG (ok, "%s: %s", shapes[s].name, err.message);
           if (!ok)
@@ -236,7 +236,7 @@ test_way_floors (const char *data_dir)
         continue;
       crisp_result res;
       ok = crisp_measure (&shape, cells[i].radius, cells[i].path,
-                          cells[i].quality, 1, NULL, &res, &err)
+                          cells[i].quality, 1, 1, &res, &err)
            == SKC_OK;
       CHECK_MSG (ok, "%s: %s", cells[i].name, err.message);
       if (ok)
@@ -266,9 +266,9 @@ check_cell (const crisp_shape *shape, double radius, crisp_path path,
   const double floor_db = crisp_floor_db (path, floor_quality, radius);
   skc_error err;
   crisp_result res;
-  int ok = crisp_measure (shape, radius, path, SKC_QUALITY_HIGH, 1, NULL, &res,
-                          &err)
-           == SKC_OK;
+  int ok
+      = crisp_measure (shape, radius, path, SKC_QUALITY_HIGH, 1, 1, &res, &err)
+        == SKC_OK;
   CHECK_MSG (ok, "%s: %s", shape->name, err.message);
   if (!ok)
     return;
