@@ -2,6 +2,7 @@
  * crisp.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "crisp.h"
+#include "engine.h"
 #include "kernel_private.h"
 
 #include <math.h>
@@ -693,9 +694,10 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
   float values[256];
   for (int k = 0; k < 256; k++)
     values[k] = (float) (k / 255.0);
-  /* Each preparation fits from an empty cache of its own (a cold
-     start; another cell's fits are not this one's), the engine of the
-     last one measured. */
+  /* Each preparation starts cold: fits from an empty cache of its own
+     (another cell's fits are not this one's), and the process' memos of
+     blur-map tables and uniform engines emptied; the engine of the last
+     one is measured. */
   double seconds[CRISP_MAX_PREPARE_RUNS];
   prepare_runs = prepare_runs < 1 ? 1
                  : prepare_runs > CRISP_MAX_PREPARE_RUNS
@@ -712,6 +714,8 @@ crisp_measure (const crisp_shape *s, double radius, crisp_path path,
       p.cache = cache = skc_cache_new (NULL, 256);
       if (!cache)
         return skc_fail (err, SKC_ERR_OUT_OF_MEMORY, "out of memory");
+      skc_table_memo_clear ();
+      skc_engine_memo_clear_idle ();
       double t0 = now_seconds ();
       r = with_map ? skc_engine_new_for_map (&p, values, 256, NULL, &e, err)
                    : skc_engine_new (&p, 0, NULL, &e, err);

@@ -911,6 +911,9 @@ skc_engine *skc_engine_memo_take (const char *key);
 skc_engine *skc_engine_memo_keep (const char *key, skc_engine *engine,
                                   int *kept);
 void skc_engine_memo_release (skc_engine *engine);
+/* Frees the kept engines no one uses (a benchmark's cold start).
+ * Thread-safe. */
+void skc_engine_memo_clear_idle (void);
 /* Ends a use from skc_engine_memo_get: released when `kept`, else freed
  * (NULL: nothing). */
 void skc_engine_memo_drop (skc_engine *engine, int kept);
@@ -1116,5 +1119,7 @@ int skc_knots_tile (const skc_scale *sc, skc_tile_scratch *s,
  * s's.  Thread-safe. */
 int skc_table_memo_take (const char *key, skc_scale *s);
 void skc_table_memo_keep (const char *key, const skc_scale *s);
+/* Forgets every kept set (a benchmark's cold start).  Thread-safe. */
+void skc_table_memo_clear (void);
 
 #endif

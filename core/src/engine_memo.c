@@ -101,6 +101,20 @@ skc_engine_memo_release (skc_engine *engine)
 }
 
 void
+skc_engine_memo_clear_idle (void)
+{
+  pthread_mutex_lock (&memo_lock);
+  for (int i = 0; i < MEMO_ENGINES; i++)
+    if (memo[i].key && memo[i].users == 0)
+      {
+        free (memo[i].key);
+        skc_engine_free (memo[i].engine);
+        memset (&memo[i], 0, sizeof memo[i]);
+      }
+  pthread_mutex_unlock (&memo_lock);
+}
+
+void
 skc_engine_memo_drop (skc_engine *engine, int kept)
 {
   if (kept)

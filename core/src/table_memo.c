@@ -100,6 +100,15 @@ skc_table_memo_take (const char *key, skc_scale *s)
 }
 
 void
+skc_table_memo_clear (void)
+{
+  pthread_mutex_lock (&memo_lock);
+  for (int i = 0; i < MEMO_SETS; i++)
+    set_clear (&memo[i]);
+  pthread_mutex_unlock (&memo_lock);
+}
+
+void
 skc_table_memo_keep (const char *key, const skc_scale *s)
 {
   skc_layer_taps *tables
