@@ -1574,8 +1574,15 @@ test_memo (void)
         }
     }
   CHECK (refused && held >= 8);
-  for (int k = 0; k < held; k++)
+  /* Emptying the memo frees its idle engines and keeps those in use. */
+  skc_engine_memo_release (busy[0]);
+  skc_engine_memo_clear_idle ();
+  CHECK (skc_engine_memo_take ("test|busy 0") == NULL);
+  CHECK (skc_engine_memo_take ("test|busy 1") == busy[1]);
+  skc_engine_memo_release (busy[1]);
+  for (int k = 1; k < held; k++)
     skc_engine_memo_release (busy[k]);
+  skc_engine_memo_clear_idle ();
 }
 
 int

@@ -1112,6 +1112,20 @@ test_table_memo (void)
                   == 0;
   CHECK_MSG (same, "tables from the memo differ from fitted ones");
   CHECK (a->table != b->table); /* copies, owned by each engine */
+  /* Emptied, the memo has nothing for the same settings. */
+  skc_scale probe = fitted->scales[0];
+  probe.knots.table = NULL;
+  char memo_key[64];
+  snprintf (memo_key, sizeof memo_key, "test|memo %d", a->levels);
+  skc_table_memo_keep (memo_key, &fitted->scales[0]);
+  CHECK (skc_table_memo_take (memo_key, &probe) == 1 && probe.knots.table);
+  for (int k = probe.knots.first; probe.knots.table && k < probe.knots.levels;
+       k++)
+    skc_layer_taps_free (&probe.knots.table[k]);
+  free (probe.knots.table);
+  probe.knots.table = NULL;
+  skc_table_memo_clear ();
+  CHECK (skc_table_memo_take (memo_key, &probe) == 0 && !probe.knots.table);
   const skc_knots_scale *o = &other->scales[0].knots;
   const skc_knots_scale *d = &disc->scales[0].knots;
   CHECK (o->levels != a->levels);
