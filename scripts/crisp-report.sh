@@ -40,7 +40,10 @@ echo "(\`skc_engine_new_for_map\`), as \`skc apply\`, the GEGL op and the"
 echo "plug-ins tell them an 8-bit grey map's; float and 16-bit maps run the"
 echo "radius grid (its figures: this file's history before 2026-12-05 22:00"
 echo "UTC)."
-echo "Fits came from the fit cache."
+echo "Each preparation starts cold: an empty fit cache of its own and, since"
+echo "2026-12-06 09:39 UTC, the process' memos of tables and engines emptied;"
+echo "'--prepare-runs 3' times three such preparations and keeps the median"
+echo "(the rows the text file's notes name; others are single runs)."
 echo
 # The radii measured, named in the command when not the default set.
 radii=$(awk -F, 'NR > 1 { print $2 }' "$csv" | sort -nu | paste -sd, -)
