@@ -679,6 +679,13 @@ void skc_clip_row (const skc_clip *g, int y, skc_clip_span *span);
 /* Pixel (x, y)'s class; *value, the shape's there, becomes what the lens
  * keeps of it. */
 unsigned char skc_clip_pixel (const skc_clip *g, int x, int y, float *value);
+/* The same, the shape's density at the pixel's sub-samples kept in
+ * `density` (sub x sub of them), those worked out marked in *sampled: a
+ * turn's sub-samples are the same at every clip amount, so its codes
+ * share them (the same sums, as each is the same double). */
+unsigned char skc_clip_pixel_kept (const skc_clip *g, int x, int y,
+                                   float *value, double *density,
+                                   uint64_t *sampled);
 
 /* Cat-eye's clipped codes of one angle from its unclipped fit
  * (engine_knots_clip.c): `shape` the shape turned to the angle, `whole`
@@ -698,18 +705,25 @@ typedef struct
   double *run_p1, *run_p2; /* and the prefix sums there */
   double *raw;             /* n x n: the edge pixels' samples of a code */
   unsigned char *class;    /* n x n: their classes */
-  skc_clip_span *spans;    /* n */
-  double *inside_p;        /* 4 per row: p1 and p2 where the inside run starts
-                              and ends */
-  size_t *first_run; /* per row, the first change after the inside's start */
-  int *count;        /* a code's knots per row, */
-  size_t *start;     /* n + 1, where they start, */
-  int *bound;        /* their boundaries, */
-  double *level;     /* the value after each */
-  long long *grid;   /* and that value on the knots' grid */
-  int measured;      /* the levels the lines were last measured with */
-  double sum, step;  /* their sum and grid step */
-  long knots;        /* their knots after the grid */
+  /* n x n x sub^2 (made at the first sample, where not too large): the
+     turn's density at each pixel's sub-samples, and which are known */
+  double *density;
+  uint64_t *sampled;
+  int density_sub; /* 0: not made yet, -1: none */
+  double density_angle;
+  const skc_image *density_fine;
+  skc_clip_span *spans; /* n */
+  double *inside_p;     /* 4 per row: p1 and p2 where the inside run starts
+                           and ends */
+  size_t *first_run;    /* per row, the first change after the inside's start */
+  int *count;           /* a code's knots per row, */
+  size_t *start;        /* n + 1, where they start, */
+  int *bound;           /* their boundaries, */
+  double *level;        /* the value after each */
+  long long *grid;      /* and that value on the knots' grid */
+  int measured;         /* the levels the lines were last measured with */
+  double sum, step;     /* their sum and grid step */
+  long knots;           /* their knots after the grid */
 } skc_clip_rows;
 skc_result skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
                                const skc_image *whole);

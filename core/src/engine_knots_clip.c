@@ -113,6 +113,8 @@ skc_clip_rows_free (skc_clip_rows *c)
   free (c->run_p2);
   free (c->raw);
   free (c->class);
+  free (c->density);
+  free (c->sampled);
   free (c->spans);
   free (c->inside_p);
   free (c->first_run);
@@ -200,6 +202,35 @@ row_line (skc_clip_rows *c, int y, const int z[5], double step)
   c->start[y + 1] = c->start[y] + (size_t) c->count[y];
 }
 
+/* The turn's sub-sample densities, shared by its codes (where they take
+ * at most this much memory: a snowflake's at R 150, 4 x 4 sub-samples,
+ * 11.6 MB; pages are touched only on the lens' rims). */
+#define CLIP_DENSITY_BYTES ((size_t) 64 << 20)
+
+static void
+density_ready (skc_clip_rows *c, const skc_clip *g, double angle)
+{
+  const size_t pixels = (size_t) c->n * c->n;
+  if (c->density_sub == 0)
+    {
+      /* Made once, at the sub-sampling of the first code. */
+      const int sub = g->sub;
+      c->density_sub = -1;
+      if (pixels * sub * sub * sizeof *c->density <= CLIP_DENSITY_BYTES)
+        {
+          c->density = malloc (pixels * sub * sub * sizeof *c->density);
+          c->sampled = calloc (pixels, sizeof *c->sampled);
+          if (c->density && c->sampled)
+            c->density_sub = sub;
+        }
+    }
+  else if (c->density_sub > 0
+           && (angle != c->density_angle || g->fine != c->density_fine))
+    memset (c->sampled, 0, pixels * sizeof *c->sampled); /* another turn */
+  c->density_angle = angle;
+  c->density_fine = g->fine;
+}
+
 int
 skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
                       double amount, double angle)
@@ -208,6 +239,9 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
   skc_clip g;
   skc_clip_init (&g, fine, radius, amount, angle, n);
   c->measured = -1;
+  density_ready (c, &g, angle);
+  const int kept = c->density_sub == g.sub;
+  const size_t per_pixel = kept ? (size_t) g.sub * g.sub : 0;
   /* The edge pixels' samples, the clipped shape's sum and what the lens
      keeps whole. */
   double clipped = 0, inside = 0, edge_peak = 0;
@@ -238,7 +272,11 @@ skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine, double radius,
         for (int x = z[1 + 2 * side]; x < z[2 + 2 * side]; x++)
           {
             float value = shape[x];
-            class[x] = skc_clip_pixel (&g, x, y, &value);
+            const size_t pixel = (size_t) y * n + x;
+            class[x] = kept ? skc_clip_pixel_kept (
+                           &g, x, y, &value, c->density + pixel * per_pixel,
+                           &c->sampled[pixel])
+                            : skc_clip_pixel (&g, x, y, &value);
             raw[x] = value;
             clipped += value;
             if (class[x] == SKC_CLIP_INSIDE)

@@ -317,8 +317,9 @@ skc_clip_row (const skc_clip *g, int y, skc_clip_span *span)
   span->in_last = in_last > span->out_last ? span->out_last : in_last;
 }
 
-unsigned char
-skc_clip_pixel (const skc_clip *g, int x, int y, float *value)
+static unsigned char
+clip_pixel (const skc_clip *g, int x, int y, float *value, double *density,
+            uint64_t *sampled)
 {
   const int half = g->half, sub = g->sub;
   const double c = g->c, s = g->s, shift = g->shift, limit = g->limit;
@@ -350,10 +351,36 @@ skc_clip_pixel (const skc_clip *g, int x, int y, float *value)
         const double su = c * sx + s * sy, sv = -s * sx + c * sy;
         if (su * su + (sv - shift) * (sv - shift) <= limit
             && su * su + (sv + shift) * (sv + shift) <= limit)
-          acc += fine_density (g->fine, g->over, su, sv);
+          {
+            const int k = j * sub + i;
+            if (!density)
+              acc += fine_density (g->fine, g->over, su, sv);
+            else
+              {
+                if (!(*sampled >> k & 1))
+                  {
+                    density[k] = fine_density (g->fine, g->over, su, sv);
+                    *sampled |= (uint64_t) 1 << k;
+                  }
+                acc += density[k];
+              }
+          }
       }
   *value = (float) (acc / (sub * sub));
   return class;
+}
+
+unsigned char
+skc_clip_pixel (const skc_clip *g, int x, int y, float *value)
+{
+  return clip_pixel (g, x, y, value, NULL, NULL);
+}
+
+unsigned char
+skc_clip_pixel_kept (const skc_clip *g, int x, int y, float *value,
+                     double *density, uint64_t *sampled)
+{
+  return clip_pixel (g, x, y, value, density, sampled);
 }
 
 skc_result
