@@ -722,8 +722,8 @@ typedef struct
   double *level;        /* the value after each */
   long long *grid;      /* and that value on the knots' grid */
   int measured;         /* the levels the lines were last measured with */
-  double sum, step;     /* their sum and grid step */
-  long knots;           /* their knots after the grid */
+  double step;          /* their grid's step */
+  long knots;           /* their knots on the grid (-1: none left) */
 } skc_clip_rows;
 skc_result skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
                                const skc_image *whole);
@@ -738,7 +738,7 @@ int skc_clip_rows_sample (skc_clip_rows *c, const skc_image *fine,
  * fit's values, on its edge the samples over the shape's sum (levels > 0:
  * rounded to multiples of the code's peak / levels, so that neighbours
  * merge), beyond it nothing, all scaled to sum 1 on the grid of
- * skc_knots_filter_of_lines; *macs their MACs (0 where nothing is left),
+ * skc_knots_lines_grid; *macs their MACs (0 where nothing is left),
  * *error their relative kernel error as drawn against the clipped shape.
  * No allocation; one code at a time per c. */
 void skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs,

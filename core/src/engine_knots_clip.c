@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "knots_private.h"
 
 skc_result
 skc_clip_rows_init (skc_clip_rows *c, const skc_image *shape,
@@ -357,15 +358,6 @@ row_error (const skc_clip_rows *c, int y, const int z[5], double *num,
     }
 }
 
-/* llround of x >= 0, inline (the library call was half the
- * measurement's time): the fraction past the whole part is exact. */
-static inline long long
-round_half_up (double x)
-{
-  const long long whole = (long long) x;
-  return whole + (x - (double) whole >= 0.5);
-}
-
 void
 skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs, double *error)
 {
@@ -374,45 +366,17 @@ skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs, double *error)
   const int n = c->n;
   const double step = levels > 0 ? c->peak / levels : 0;
   c->measured = levels;
-  c->knots = 0;
-  /* The lines, their sum and peak in skc_knots_filter_of_lines' order. */
-  double sum = 0, peak = 0;
   c->start[0] = 0;
   for (int y = 0; y < n; y++)
     {
       int z[5];
       row_zones (&c->spans[y], n, z);
       row_line (c, y, z, step);
-      const int *bound = c->bound + c->start[y];
-      const double *level = c->level + c->start[y];
-      for (int q = 0; q + 1 < c->count[y]; q++)
-        {
-          sum += level[q] * (bound[q + 1] - bound[q]);
-          peak = fabs (level[q]) > peak ? fabs (level[q]) : peak; /* inline */
-        }
     }
-  c->sum = sum;
-  if (!(sum > 0))
+  c->knots = skc_knots_lines_grid (n, c->count, c->start, c->bound, c->level,
+                                   c->grid, NULL, &c->step);
+  if (c->knots < 0)
     return;
-  int exponent;
-  frexp (peak / sum, &exponent);
-  c->step = ldexp (1.0, exponent - 23);
-  /* Knots where a line's value on the grid changes (a line's last value
-     is 0). */
-  long knots = 0;
-  for (int y = 0; y < n; y++)
-    {
-      long long previous = 0;
-      for (size_t q = c->start[y]; q < c->start[y + 1]; q++)
-        {
-          c->grid[q] = q + 1 < c->start[y + 1]
-                           ? round_half_up (c->level[q] / sum / c->step)
-                           : 0;
-          knots += c->grid[q] != previous;
-          previous = c->grid[q];
-        }
-    }
-  c->knots = knots;
   double num = 0, den = 0;
   for (int y = 0; y < n; y++)
     {
@@ -420,7 +384,7 @@ skc_clip_rows_fit (skc_clip_rows *c, int levels, long *macs, double *error)
       row_zones (&c->spans[y], n, z);
       row_error (c, y, z, &num, &den);
     }
-  *macs = knots + 1;
+  *macs = c->knots + 1;
   *error = den > 0 ? sqrt (fmax (num, 0) / den) : NAN;
 }
 
@@ -429,7 +393,7 @@ skc_clip_rows_write (const skc_clip_rows *c, skc_angle_fit *out)
 {
   memset (out, 0, sizeof *out);
   const int n = c->n, half = n / 2;
-  if (c->measured < 0 || !(c->sum > 0))
+  if (c->measured < 0 || c->knots < 0)
     return 0;
   char *block
       = malloc ((size_t) (n + 1) * sizeof (int)

@@ -55,16 +55,18 @@ skc_result skc_knots_fit_levelled (const skc_image *target, long max_macs,
                                    double max_error, int axis, int *hint,
                                    skc_filter **out, skc_error *err);
 
-/* The knots filter of n lines given by their changes of value: line i's
- * count[i] boundaries (0..n, increasing) from bound[start[i]], the value
- * after each in level[start[i]] (the last 0), as the fitters' plans hold
- * them; normalised and on the grid skc_knots_fit's results are.
- * SKC_ERR_INVALID_ARGUMENT for an even side, an unknown axis or lines that
- * sum to nothing.  Thread-safe. */
-skc_result skc_knots_filter_of_lines (int n, skc_knots_axis axis,
-                                      const int *count, const size_t *start,
-                                      const int *bound, const double *level,
-                                      skc_filter **out, skc_error *err);
+/* Lines given by their changes of value (line i's count[i] boundaries,
+ * 0..n increasing, from bound[start[i]], the value after each in
+ * level[start[i]], the last 0, as the fitters' plans hold them) on the
+ * knots' grid: normalised to sum 1, each value an integer multiple
+ * (grid[start[i] + q]) of *step, 2^-23 of the largest at the power of
+ * two, so that each knot's weight (a difference of two values) is an
+ * exact float and every line's weights sum to exactly zero.  Returns the
+ * knots (changes of grid value) in all, line_knots[i] (may be NULL) each
+ * line's; -1 where the lines sum to nothing.  Thread-safe. */
+long skc_knots_lines_grid (int n, const int *count, const size_t *start,
+                           const int *bound, const double *level,
+                           long long *grid, int *line_knots, double *step);
 
 /* About how many steps skc_knots_fit_to's programme takes on `target`
  * along rows within max_macs (for a planner weighing many fits before
