@@ -246,6 +246,23 @@ check_points (const char *spec, double radius, double swirl, double cat_eye,
   skc_engine_free (e);
 }
 
+/* A uniform swirl engine on the shape image `bitmap` (kept by the
+ * caller), unclipped; NULL when it fails. */
+static skc_engine *
+image_swirl_engine (const skc_image *bitmap, double radius, double swirl)
+{
+  skc_params p;
+  skc_params_init (&p);
+  p.shape_image = bitmap;
+  p.radius = radius;
+  p.swirl = swirl;
+  p.clip = 0;
+  p.cache = cache;
+  skc_engine *e = NULL;
+  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
+  return e;
+}
+
 /* A shape image turns by its pixels' squares: with swirl 1 a point straight
  * right of the centre turns its kernel by exactly a quarter turn (clockwise on
  * screen), which the image's own target turned by swapping its axes
@@ -262,17 +279,9 @@ check_image_quarter_turn (double radius)
       *skc_image_pixel (&bitmap, x, y) = x < 12    ? 1.0f
                                          : y >= 30 ? (float) (x - 10) / 30
                                                    : 0.0f;
-  skc_params p;
-  skc_params_init (&p);
-  p.shape_image = &bitmap;
-  p.radius = radius;
-  p.swirl = 1;
-  p.clip = 0;
-  p.cache = cache;
-  skc_engine *e = NULL;
+  skc_engine *e = image_swirl_engine (&bitmap, radius, 1);
   int n = 2 * (int) ceil (radius) + 1, w = 64 * (int) radius + 1, h = w;
   int x = w - 2 * n, y = h / 2;
-  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
   CHECK (skc_kernel_from_values (bitmap.data, 40, 40, bitmap.stride, n, &target,
                                  NULL)
          == SKC_OK);
@@ -491,19 +500,11 @@ check_image_reach (double radius, int round)
                         : (float) (x + 1) / 40;
         *skc_image_pixel (&bitmap, x, y) = v;
       }
-  skc_params p;
-  skc_params_init (&p);
-  p.shape_image = &bitmap;
-  p.radius = radius;
-  p.swirl = 0.5;
-  p.clip = 0;
-  p.cache = cache;
-  skc_engine *e = NULL;
+  skc_engine *e = image_swirl_engine (&bitmap, radius, 0.5);
   const int w = 64 * (int) radius + 1, h = w * 3 / 4, x = w * 3 / 4, y = h / 4;
   /* The round image's pixels' corners reach a little past the circle. */
   const int least = 2 * (int) ceil (radius) + 1;
   const int corners = 2 * (int) ceil (radius * M_SQRT2) + 1;
-  CHECK (skc_engine_new (&p, 0, NULL, &e, NULL) == SKC_OK);
   const char *at = e ? strstr (skc_engine_describe (e), "knots ") : NULL;
   int side = 0;
   CHECK_MSG (
